@@ -1,0 +1,59 @@
+// Builds and starts the appliance: database, migrations, first-admin setup token, HTTP server,
+// graceful shutdown. main.ts and the tests both start it through here.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Config } from './config.ts';
+import { migrate, openDatabase } from './db/database.ts';
+import type { AppDeps } from './deps.ts';
+import { createApp } from './http/app.ts';
+import type { Logger } from './logger.ts';
+import { loadSecrets } from './secrets.ts';
+import { issueSetupTokenIfNeeded } from './staff/setup.ts';
+
+export interface RunningServer {
+  url: string;
+  deps: AppDeps;
+  setupToken: string | null;
+  /** Stops taking requests, lets in-flight ones finish (up to the shutdown timeout), closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: { config: Config; logger: Logger; pglite?: PGlite; now?: () => Date }): Promise<RunningServer> {
+  const { config, logger } = opts;
+  const started = performance.now();
+  const { secrets, generated } = loadSecrets(config);
+  if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
+  const db = await openDatabase(config.database, { pglite: opts.pglite });
+  const ran = await migrate(db);
+  if (ran.length) logger.info('db.migrated', { migrations: ran.length });
+  const deps: AppDeps = { config, secrets, db, logger, now: opts.now ?? (() => new Date()) };
+  const setupToken = await issueSetupTokenIfNeeded(deps);
+
+  let draining = false;
+  const app = createApp(deps, { isDraining: () => draining });
+  const server = http.createServer(app.callback());
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  logger.info('server.listening', { port: address.port, database: db.kind, startupMs: Math.round(performance.now() - started) });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      draining = true;
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.http.shutdownTimeoutMs).unref());
+      await Promise.race([drained, timeout]);
+      server.closeAllConnections();
+      await db.close();
+      logger.info('server.stopped');
+    })());
+  return { url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`, deps, setupToken, close };
+}

@@ -1,0 +1,143 @@
+// The one place that reads the environment. Parsed once at start-up; an invalid setting stops the
+// process with a message naming the variable, never a silent default.
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: `must be an integer between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
+
+const origin = z.string().refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === v;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a list of origins like https://www.bank.example (scheme://host[:port], no path)' },
+);
+
+export const EnvSchema = z.object({
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://palisade.bank.internal' }).optional(),
+  PALISADE_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+    .optional(),
+  DATABASE_POOL_SIZE: int(2, 200).default(10),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  JWT_SECRET: z.string().optional(),
+  JWT_SECRET_FILE: z.string().optional(),
+  MASTER_KEY: z.string().optional(),
+  MASTER_KEY_FILE: z.string().optional(),
+  ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: int(300, 604800).default(28800),
+  LOGIN_MAX_FAILURES: int(3, 20).default(5),
+  LOGIN_LOCKOUT_SECONDS: int(60, 86400).default(900),
+  BCRYPT_COST: int(12, 15).default(12),
+  BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
+  WIDGET_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(origin)),
+  COOKIE_SECURE: bool.optional(),
+  TRUST_PROXY: bool.default(false),
+  SHUTDOWN_TIMEOUT_MS: int(0, 120000).default(10000),
+  SETUP_TOKEN_TTL_SECONDS: int(300, 604800).default(86400),
+  READYZ_TIMEOUT_MS: int(100, 30000).default(2000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  database: { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; poolSize: number };
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+  secrets: {
+    jwt: { value?: string; file?: string };
+    master: { value?: string; file?: string };
+  };
+  auth: {
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    maxFailures: number;
+    lockoutSeconds: number;
+    bcryptCost: number;
+    cookieSecure: boolean;
+    setupTokenTtlSeconds: number;
+  };
+  http: { bodyLimitBytes: number; widgetOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number; readyzTimeoutMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; problem: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads only the variables the schema knows; unset and empty-string values count as absent. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(environment)'), problem: i.message })),
+    );
+  }
+  const e = parsed.data;
+  const problems: { variable: string; problem: string }[] = [];
+  if (e.JWT_SECRET && e.JWT_SECRET_FILE) problems.push({ variable: 'JWT_SECRET', problem: 'set either JWT_SECRET or JWT_SECRET_FILE, not both' });
+  if (e.MASTER_KEY && e.MASTER_KEY_FILE) problems.push({ variable: 'MASTER_KEY', problem: 'set either MASTER_KEY or MASTER_KEY_FILE, not both' });
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.PALISADE_DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dir: path.join(dataDir, 'pglite') },
+    logLevel: e.LOG_LEVEL,
+    secrets: {
+      jwt: { value: e.JWT_SECRET, file: e.JWT_SECRET_FILE },
+      master: { value: e.MASTER_KEY, file: e.MASTER_KEY_FILE },
+    },
+    auth: {
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      lockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
+      bcryptCost: e.BCRYPT_COST,
+      cookieSecure: e.COOKIE_SECURE ?? publicUrl.startsWith('https:'),
+      setupTokenTtlSeconds: e.SETUP_TOKEN_TTL_SECONDS,
+    },
+    http: {
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      widgetOrigins: e.WIDGET_ORIGINS,
+      trustProxy: e.TRUST_PROXY,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      readyzTimeoutMs: e.READYZ_TIMEOUT_MS,
+    },
+  };
+}

@@ -1,0 +1,4 @@
+// Every migration, in order. Explicit: a file that is not listed here does not run.
+import { Foundation1732300000000 } from './1732300000000-Foundation.ts';
+
+export const migrations = [Foundation1732300000000];

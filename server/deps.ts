@@ -1,0 +1,13 @@
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { Logger } from './logger.ts';
+import type { Secrets } from './secrets.ts';
+
+/** Everything the app needs, built once in main.ts (or by a test) and passed down explicitly. */
+export interface AppDeps {
+  config: Config;
+  secrets: Secrets;
+  db: Database;
+  logger: Logger;
+  now: () => Date;
+}

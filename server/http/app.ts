@@ -1,0 +1,26 @@
+import Koa from 'koa';
+import type { AppDeps } from '../deps.ts';
+import { auditRoutes } from '../routes/audit.ts';
+import { authRoutes } from '../routes/auth.ts';
+import { healthRoutes } from '../routes/health.ts';
+import { setupRoutes } from '../routes/setup.ts';
+import { userRoutes } from '../routes/users.ts';
+import type { AppState } from './context.ts';
+import { cors } from './middleware/cors.ts';
+import { errorHandler } from './middleware/errorHandler.ts';
+import { jsonBody } from './middleware/jsonBody.ts';
+import { requestId } from './middleware/requestId.ts';
+import { securityHeaders } from './middleware/securityHeaders.ts';
+
+export function createApp(deps: AppDeps, opts: { isDraining?: () => boolean } = {}): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: deps.config.http.trustProxy });
+  app.silent = true; // the error handler logs; Koa's default printer would print raw errors
+  app.use(requestId());
+  app.use(errorHandler(deps.logger));
+  app.use(securityHeaders({ hsts: deps.config.publicUrl.startsWith('https:') }));
+  app.use(cors({ origins: deps.config.http.widgetOrigins, pathPrefixes: ['/api/widget/'] }));
+  app.use(jsonBody({ limit: deps.config.http.bodyLimitBytes }));
+  const routers = [healthRoutes(deps, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps)];
+  for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
+  return app;
+}

@@ -1,0 +1,45 @@
+import type { Middleware } from 'koa';
+import { isDatabaseUnavailable } from '../../db/unavailable.ts';
+import type { Logger } from '../../logger.ts';
+import { AppError, databaseUnavailable, internalError, notFound } from '../errors.ts';
+
+/** Mounted first: every failure becomes `{ error: { id, message, requestId } }` with a stable id. */
+export function errorHandler(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const started = performance.now();
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw notFound('route');
+      if (ctx.status === 405 && ctx.body === undefined) throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed here.`);
+    } catch (err) {
+      let appError: AppError;
+      if (err instanceof AppError) appError = err;
+      else if (isDatabaseUnavailable(err)) {
+        appError = databaseUnavailable();
+        logger.warn('db.unavailable', { error: err });
+      } else {
+        appError = internalError();
+        logger.error('http.unhandled', { error: err, stack: err instanceof Error ? err.stack?.split('\n').slice(0, 6).join(' | ') : undefined });
+      }
+      ctx.status = appError.status;
+      for (const [k, v] of Object.entries(appError.headers ?? {})) ctx.set(k, v);
+      ctx.body = {
+        error: {
+          id: appError.id,
+          message: appError.message,
+          ...(appError.issues ? { issues: appError.issues } : {}),
+          requestId: ctx.state.requestId as string,
+        },
+      };
+    } finally {
+      // The route template, not the URL: paths and query strings can carry tokens or personal data.
+      const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+      logger.info('http.request', {
+        method: ctx.method,
+        route: typeof route === 'string' ? route : 'unmatched',
+        status: ctx.status,
+        ms: Math.round(performance.now() - started),
+      });
+    }
+  };
+}

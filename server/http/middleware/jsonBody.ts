@@ -1,0 +1,33 @@
+import type { Middleware } from 'koa';
+import { malformedJson, payloadTooLarge, unsupportedMediaType } from '../errors.ts';
+
+/** Reads a JSON body into ctx.state.body: size-limited (413), JSON only (415), parsed or 400. */
+export function jsonBody(opts: { limit: number }): Middleware {
+  return async (ctx, next) => {
+    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) return next();
+    const declared = Number(ctx.get('Content-Length') || 0);
+    if (declared > opts.limit) throw payloadTooLarge(opts.limit);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > opts.limit) {
+        ctx.req.unpipe();
+        ctx.req.resume(); // drain the rest so the connection can answer
+        throw payloadTooLarge(opts.limit);
+      }
+      chunks.push(chunk);
+    }
+    if (size === 0) {
+      ctx.state.body = undefined;
+      return next();
+    }
+    if (!ctx.is('application/json')) throw unsupportedMediaType();
+    try {
+      ctx.state.body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    } catch {
+      throw malformedJson();
+    }
+    await next();
+  };
+}

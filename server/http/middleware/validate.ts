@@ -1,0 +1,27 @@
+import type { Middleware } from 'koa';
+import type { z } from 'zod';
+import { validationFailed } from '../errors.ts';
+
+const toIssues = (error: z.ZodError) =>
+  // Messages only: echoing the offending value back could repeat personal data.
+  error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+
+/** Parses ctx.state.body with the schema into ctx.state.input, or answers 400 validation_failed. */
+export function validate<S extends z.ZodType>(schema: S): Middleware {
+  return async (ctx, next) => {
+    const parsed = schema.safeParse(ctx.state.body ?? {});
+    if (!parsed.success) throw validationFailed(toIssues(parsed.error));
+    ctx.state.input = parsed.data;
+    await next();
+  };
+}
+
+/** Same for the query string, into ctx.state.query. */
+export function validateQuery<S extends z.ZodType>(schema: S): Middleware {
+  return async (ctx, next) => {
+    const parsed = schema.safeParse(ctx.query);
+    if (!parsed.success) throw validationFailed(toIssues(parsed.error));
+    ctx.state.query = parsed.data;
+    await next();
+  };
+}

@@ -1,0 +1,65 @@
+// JSON logs with the request id on every line. The privacy format is the last line of defence:
+// log calls pass ids and counts, and anything that looks like message text or personal data is
+// replaced before it is written.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import winston from 'winston';
+
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+
+const REDACTED = '[redacted]';
+/** Field names whose values are message bodies, secrets or personal data, at any depth. */
+const FORBIDDEN_KEYS = new Set(
+  [
+    'text', 'body', 'content', 'messagetext', 'prompt', 'completion', 'password', 'passwordhash', 'secret', 'token',
+    'accesstoken', 'refreshtoken', 'setuptoken', 'authorization', 'cookie', 'setcookie', 'email', 'phone', 'name',
+    'displayname', 'firstname', 'lastname', 'fullname', 'address', 'iban', 'card', 'cardnumber', 'ssn', 'dob',
+    'dateofbirth', 'ip', 'ipaddress', 'useragent', 'query', 'querystring', 'reason', 'detail', 'parameters',
+  ].map((k) => k.toLowerCase()),
+);
+const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
+const LONG_DIGITS = /\d(?:[\s.-]?\d){7,}/;
+/** Log messages are event names (`http.request`, `audit.verify.failed`), never sentences with data. */
+const EVENT_NAME = /^[A-Za-z0-9_.:/ -]{1,80}$/;
+
+const normaliseKey = (key: string) => key.replace(/[^a-z0-9]/gi, '').toLowerCase();
+
+export function scrub(value: unknown, depth = 0): unknown {
+  if (depth > 6) return '[depth]';
+  if (typeof value === 'string') return EMAIL.test(value) || LONG_DIGITS.test(value) ? REDACTED : value;
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (value instanceof Error) return { name: value.name, code: (value as { code?: unknown }).code, message: scrub(value.message) };
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = FORBIDDEN_KEYS.has(normaliseKey(k)) ? REDACTED : scrub(v, depth + 1);
+    return out;
+  }
+  return value;
+}
+
+const privacy = winston.format((info) => {
+  const store = requestContext.getStore();
+  if (store && info.requestId === undefined) info.requestId = store.requestId;
+  for (const key of Object.keys(info)) {
+    if (key === 'level' || key === 'timestamp') continue;
+    if (key === 'message') {
+      const msg = info.message;
+      info.message = typeof msg === 'string' && EVENT_NAME.test(msg) && !EMAIL.test(msg) && !LONG_DIGITS.test(msg) ? msg : REDACTED;
+      continue;
+    }
+    info[key] = FORBIDDEN_KEYS.has(normaliseKey(key)) ? REDACTED : scrub(info[key]);
+  }
+  return info;
+});
+
+export type Logger = winston.Logger;
+
+export function createLogger(opts: { level: string; stream?: NodeJS.WritableStream }): Logger {
+  const transport = opts.stream
+    ? new winston.transports.Stream({ stream: opts.stream })
+    : new winston.transports.Console();
+  return winston.createLogger({
+    level: opts.level,
+    format: winston.format.combine(winston.format.timestamp(), privacy(), winston.format.json()),
+    transports: [transport],
+  });
+}

@@ -1,0 +1,63 @@
+import { Readable } from 'node:stream';
+import Router from '@koa/router';
+import { z } from 'zod';
+import { appendAudit } from '../audit/append.ts';
+import { EXPORT_FORMATS, exportLines, presentEvent } from '../audit/export.ts';
+import { AuditFilter, AuditPage, iterateAudit, queryAudit } from '../audit/query.ts';
+import { verifyChain } from '../audit/verify.ts';
+import { authorize, staffAuth } from '../auth/staffAuth.ts';
+import type { AppDeps } from '../deps.ts';
+import type { AppState } from '../http/context.ts';
+import { transaction, txOf } from '../http/middleware/transaction.ts';
+import { validateQuery } from '../http/middleware/validate.ts';
+
+const ExportQuery = AuditFilter.extend({ format: z.enum(EXPORT_FORMATS).default('jsonl') }).strict();
+type ExportQuery = z.infer<typeof ExportQuery>;
+
+const countFilters = (q: object) => Object.values(q).filter((v) => v !== undefined).length;
+
+export function auditRoutes(deps: AppDeps) {
+  const router = new Router<AppState>({ prefix: '/api/audit' });
+  const tx = transaction(deps.db.dataSource);
+  const actorOf = (state: AppState) => ({ type: 'staff' as const, id: state.staff!.userId });
+
+  router.get('/events', staffAuth(deps), authorize(deps, 'read', 'AuditLog'), validateQuery(AuditPage), tx, async (ctx) => {
+    const page = ctx.state.query as AuditPage;
+    const result = await queryAudit(txOf(ctx), page);
+    await appendAudit(txOf(ctx), {
+      actor: actorOf(ctx.state),
+      action: 'audit.read',
+      resource: { type: 'AuditLog' },
+      requestId: ctx.state.requestId,
+      details: { returned: result.events.length, filters: countFilters(page) },
+    });
+    ctx.body = { events: result.events.map(presentEvent), nextCursor: result.nextCursor };
+  });
+
+  router.get('/export', staffAuth(deps), authorize(deps, 'export', 'AuditLog'), validateQuery(ExportQuery), async (ctx) => {
+    const { format, ...filter } = ctx.state.query as ExportQuery;
+    // The export is on the record (committed) before the first byte leaves.
+    await deps.db.dataSource.transaction((t) =>
+      appendAudit(t, { actor: actorOf(ctx.state), action: 'audit.export', resource: { type: 'AuditLog' }, requestId: ctx.state.requestId, details: { format, filters: countFilters(filter) } }),
+    );
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    ctx.set('Content-Disposition', `attachment; filename="palisade-audit-${stamp}.${format}"`);
+    ctx.type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
+    ctx.body = Readable.from(exportLines(iterateAudit(deps.db.dataSource.manager, filter), format));
+  });
+
+  router.get('/verify', staffAuth(deps), authorize(deps, 'verify', 'AuditLog'), tx, async (ctx) => {
+    const result = await verifyChain(txOf(ctx));
+    await appendAudit(txOf(ctx), {
+      actor: actorOf(ctx.state),
+      action: 'audit.verify',
+      resource: { type: 'AuditLog' },
+      outcome: result.ok ? 'success' : 'failure',
+      requestId: ctx.state.requestId,
+      details: { checked: result.checked, brokenSeq: result.firstBroken?.seq ?? null },
+    });
+    ctx.body = result;
+  });
+
+  return router;
+}

@@ -1,0 +1,72 @@
+import Router from '@koa/router';
+import { ACCESS_COOKIE, REFRESH_COOKIE, authorize, staffAuth } from '../auth/staffAuth.ts';
+import type { AppDeps } from '../deps.ts';
+import type { AppContext, AppState } from '../http/context.ts';
+import { unauthenticated } from '../http/errors.ts';
+import { transaction, txOf } from '../http/middleware/transaction.ts';
+import { validate } from '../http/middleware/validate.ts';
+import { Login, Refresh } from '../staff/schemas.ts';
+import { type IssuedSession, login, logout, refresh } from '../staff/sessions.ts';
+import { presentUser } from '../staff/users.ts';
+
+export function authRoutes(deps: AppDeps) {
+  const router = new Router<AppState>({ prefix: '/api/auth' });
+  const cookieOpts = (expires: Date, path: string) => ({ httpOnly: true, sameSite: 'strict' as const, secure: deps.config.auth.cookieSecure, path, expires, overwrite: true });
+
+  const setCookies = (ctx: AppContext, s: Omit<IssuedSession, 'user'>) => {
+    ctx.cookies.secure = deps.config.auth.cookieSecure; // behind a TLS proxy the socket itself is plain
+    ctx.cookies.set(ACCESS_COOKIE, s.accessToken, cookieOpts(s.accessExpiresAt, '/'));
+    ctx.cookies.set(REFRESH_COOKIE, s.refreshToken, cookieOpts(s.refreshExpiresAt, '/api/auth'));
+  };
+  const tokenBody = (s: Omit<IssuedSession, 'user'>) => ({
+    accessToken: s.accessToken,
+    accessExpiresAt: s.accessExpiresAt.toISOString(),
+    refreshToken: s.refreshToken,
+    refreshExpiresAt: s.refreshExpiresAt.toISOString(),
+    tokenType: 'Bearer',
+  });
+
+  router.post('/login', validate(Login), async (ctx) => {
+    const input = ctx.state.input as Login;
+    const session = await login({ deps, email: input.email, password: input.password, requestId: ctx.state.requestId });
+    if (input.mode === 'cookie') {
+      setCookies(ctx, session);
+      ctx.body = { user: session.user, accessExpiresAt: session.accessExpiresAt.toISOString() };
+    } else {
+      ctx.body = { user: session.user, ...tokenBody(session) };
+    }
+  });
+
+  router.post('/refresh', validate(Refresh), async (ctx) => {
+    const input = ctx.state.input as Refresh;
+    const fromCookie = ctx.cookies.get(REFRESH_COOKIE);
+    const token = input.refreshToken ?? fromCookie;
+    if (!token) throw unauthenticated('refresh_invalid', 'No refresh token given.');
+    const session = await refresh({ deps, refreshToken: token, requestId: ctx.state.requestId });
+    if (input.refreshToken) ctx.body = tokenBody(session);
+    else {
+      setCookies(ctx, session);
+      ctx.body = { accessExpiresAt: session.accessExpiresAt.toISOString() };
+    }
+  });
+
+  router.post('/logout', staffAuth(deps), transaction(deps.db.dataSource), async (ctx) => {
+    const staff = ctx.state.staff!;
+    await logout({ tx: txOf(ctx), deps, userId: staff.userId, sessionId: staff.sessionId, requestId: ctx.state.requestId });
+    ctx.cookies.set(ACCESS_COOKIE, null, { path: '/' });
+    ctx.cookies.set(REFRESH_COOKIE, null, { path: '/api/auth' });
+    ctx.status = 204;
+  });
+
+  router.get('/me', staffAuth(deps), authorize(deps, 'read', 'OwnAccount'), async (ctx) => {
+    const staff = ctx.state.staff!;
+    const [row] = (await deps.db.dataSource.query(
+      `SELECT id, email, display_name AS "displayName", role, disabled_at AS "disabledAt", locked_until AS "lockedUntil", created_at AS "createdAt" FROM staff_users WHERE id = $1`,
+      [staff.userId],
+    )) as Parameters<typeof presentUser>[0][];
+    if (!row) throw unauthenticated('session_revoked', 'This session has ended; sign in again.');
+    ctx.body = { user: presentUser(row) };
+  });
+
+  return router;
+}

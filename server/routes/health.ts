@@ -1,0 +1,33 @@
+import Router from '@koa/router';
+import type { AppDeps } from '../deps.ts';
+import type { AppState } from '../http/context.ts';
+
+export function healthRoutes(deps: AppDeps, isDraining: () => boolean) {
+  const router = new Router<AppState>();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    if (isDraining()) {
+      ctx.status = 503;
+      ctx.body = { status: 'draining' };
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        deps.db.dataSource.query('SELECT 1'),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('readyz timeout')), deps.config.http.readyzTimeoutMs);
+        }),
+      ]);
+      ctx.body = { status: 'ready', database: deps.db.kind };
+    } catch {
+      ctx.status = 503;
+      ctx.body = { status: 'unavailable', database: deps.db.kind };
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+  return router;
+}

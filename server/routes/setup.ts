@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import Router from '@koa/router';
+import { hashPassword } from '../auth/passwords.ts';
+import type { AppDeps } from '../deps.ts';
+import type { AppState } from '../http/context.ts';
+import { validate } from '../http/middleware/validate.ts';
+import { CompleteSetup } from '../staff/schemas.ts';
+import { completeSetup } from '../staff/setup.ts';
+import { presentUser } from '../staff/users.ts';
+
+const page = (name: string) => new URL(`../../web/setup/${name}`, import.meta.url);
+
+export function setupRoutes(deps: AppDeps) {
+  const router = new Router<AppState>();
+
+  router.get('/setup', (ctx) => {
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = fs.createReadStream(page('index.html'));
+  });
+  router.get('/setup/setup.js', (ctx) => {
+    ctx.type = 'text/javascript; charset=utf-8';
+    ctx.body = fs.createReadStream(page('setup.js'));
+  });
+  router.get('/setup/setup.css', (ctx) => {
+    ctx.type = 'text/css; charset=utf-8';
+    ctx.body = fs.createReadStream(page('setup.css'));
+  });
+
+  router.post('/api/setup', validate(CompleteSetup), async (ctx) => {
+    const input = ctx.state.input as CompleteSetup;
+    const passwordHash = await hashPassword(input.password, deps.config.auth.bcryptCost);
+    const admin = await deps.db.dataSource.transaction((tx) =>
+      completeSetup({ tx, deps, token: input.token, requestId: ctx.state.requestId, admin: { email: input.email, displayName: input.displayName, passwordHash } }),
+    );
+    ctx.status = 201;
+    ctx.body = { user: presentUser(admin) };
+  });
+
+  return router;
+}

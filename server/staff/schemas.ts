@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { MIN_PASSWORD_LENGTH } from '../auth/passwords.ts';
+import { ROLES } from '../db/entities.ts';
+
+const email = z.email({ message: 'must be an email address' }).max(254).transform((e) => e.toLowerCase());
+const password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, { message: `must be at least ${MIN_PASSWORD_LENGTH} characters` })
+  .max(128, { message: 'must be at most 128 characters' });
+const displayName = z.string().trim().min(1).max(100);
+
+export const Login = z.object({
+  email: z.string().min(1).max(254),
+  password: z.string().min(1).max(128),
+  /** `cookie` (consoles: httpOnly cookies, no token in the body) or `bearer` (API clients). */
+  mode: z.enum(['cookie', 'bearer']).default('cookie'),
+}).strict();
+export type Login = z.infer<typeof Login>;
+
+export const Refresh = z.object({ refreshToken: z.string().min(1).max(200).optional() }).strict();
+export type Refresh = z.infer<typeof Refresh>;
+
+export const CreateStaffUser = z.object({ email, displayName, role: z.enum(ROLES), password }).strict();
+export type CreateStaffUser = z.infer<typeof CreateStaffUser>;
+
+export const UpdateStaffUser = z
+  .object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional() })
+  .strict()
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: 'give role and/or disabled' });
+export type UpdateStaffUser = z.infer<typeof UpdateStaffUser>;
+
+export const CompleteSetup = z.object({ token: z.string().min(1).max(200), email, displayName, password }).strict();
+export type CompleteSetup = z.infer<typeof CompleteSetup>;
+
+export const StaffUserId = z.uuid({ message: 'must be a user id (uuid)' });

@@ -1,0 +1,140 @@
+// Sign-in, refresh and sign-out for staff. Password checks run outside any transaction (bcrypt is
+// slow and PGlite has one connection); the outcome is recorded under a row lock on the user.
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { appendAudit } from '../audit/append.ts';
+import { verifyPassword } from '../auth/passwords.ts';
+import { newRefreshToken, parseRefreshToken, sha256, signAccessToken } from '../auth/tokens.ts';
+import type { Role, StaffUser } from '../db/entities.ts';
+import { StaffUserEntity } from '../db/entities.ts';
+import type { AppDeps } from '../deps.ts';
+import { invalidCredentials, unauthenticated } from '../http/errors.ts';
+
+export interface IssuedSession {
+  user: { id: string; email: string; displayName: string; role: Role };
+  accessToken: string;
+  accessExpiresAt: Date;
+  refreshToken: string;
+  refreshExpiresAt: Date;
+}
+
+interface LockedUser {
+  id: string;
+  role: Role;
+  failedLogins: number;
+  lockedUntil: Date | null;
+  disabledAt: Date | null;
+}
+
+async function lockUser(tx: EntityManager, id: string): Promise<LockedUser | undefined> {
+  const rows = (await tx.query(
+    `SELECT id, role, failed_logins AS "failedLogins", locked_until AS "lockedUntil", disabled_at AS "disabledAt"
+       FROM staff_users WHERE id = $1 FOR UPDATE`,
+    [id],
+  )) as LockedUser[];
+  return rows[0];
+}
+
+async function issue(deps: AppDeps, tx: EntityManager, user: { id: string; role: Role }): Promise<Omit<IssuedSession, 'user'>> {
+  const now = deps.now();
+  const sessionId = randomUUID();
+  const refresh = newRefreshToken(sessionId);
+  const refreshExpiresAt = new Date(now.getTime() + deps.config.auth.refreshTtlSeconds * 1000);
+  await tx.query(
+    `INSERT INTO staff_sessions (id, user_id, refresh_hash, created_at, last_used_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)`,
+    [sessionId, user.id, refresh.hash, now, refreshExpiresAt],
+  );
+  const ttl = deps.config.auth.accessTtlSeconds;
+  return {
+    accessToken: await signAccessToken(deps.secrets.jwtKey, { userId: user.id, sessionId, role: user.role }, ttl),
+    accessExpiresAt: new Date(now.getTime() + ttl * 1000),
+    refreshToken: refresh.token,
+    refreshExpiresAt,
+  };
+}
+
+export async function login(props: { deps: AppDeps; email: string; password: string; requestId: string }): Promise<IssuedSession> {
+  const { deps, requestId } = props;
+  const { maxFailures, lockoutSeconds, bcryptCost } = deps.config.auth;
+  const ds = deps.db.dataSource;
+  const user: StaffUser | null = await ds
+    .getRepository(StaffUserEntity)
+    .createQueryBuilder('u')
+    .where('lower(u.email) = lower(:email)', { email: props.email })
+    .getOne();
+  const passwordOk = await verifyPassword(props.password, user?.passwordHash, bcryptCost);
+
+  const outcome = await ds.transaction(async (tx) => {
+    if (!user) {
+      await appendAudit(tx, { actor: { type: 'anonymous', id: 'unknown' }, action: 'auth.login', outcome: 'failure', requestId, details: { cause: 'unknown_account' } });
+      return null;
+    }
+    const actor = { type: 'staff' as const, id: user.id };
+    const locked = await lockUser(tx, user.id);
+    const now = deps.now();
+    if (!locked || locked.disabledAt || (locked.lockedUntil && locked.lockedUntil > now)) {
+      await appendAudit(tx, { actor, action: 'auth.login', outcome: 'failure', requestId, details: { cause: locked?.disabledAt ? 'disabled' : 'locked' } });
+      return null;
+    }
+    if (!passwordOk) {
+      const failures = locked.failedLogins + 1;
+      const lockNow = failures >= maxFailures;
+      await tx.query(`UPDATE staff_users SET failed_logins = $2, locked_until = $3 WHERE id = $1`, [
+        user.id,
+        lockNow ? 0 : failures,
+        lockNow ? new Date(now.getTime() + lockoutSeconds * 1000) : locked.lockedUntil,
+      ]);
+      await appendAudit(tx, { actor, action: 'auth.login', outcome: 'failure', requestId, details: { cause: 'wrong_password', failures } });
+      if (lockNow) await appendAudit(tx, { actor, action: 'auth.lockout', resource: { type: 'StaffUser', id: user.id }, requestId, details: { seconds: lockoutSeconds } });
+      return null;
+    }
+    await tx.query(`UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
+    const session = await issue(deps, tx, { id: user.id, role: locked.role });
+    await appendAudit(tx, { actor, action: 'auth.login', resource: { type: 'StaffUser', id: user.id }, requestId });
+    return { ...session, user: { id: user.id, email: user.email, displayName: user.displayName, role: locked.role } };
+  });
+  // Thrown after the commit, so failed attempts and lockouts stay counted.
+  if (!outcome) throw invalidCredentials();
+  return outcome;
+}
+
+/** Rotates the refresh token; presenting an already-rotated one ends the session (token theft). */
+export async function refresh(props: { deps: AppDeps; refreshToken: string; requestId: string }): Promise<Omit<IssuedSession, 'user'>> {
+  const { deps, requestId } = props;
+  const parsed = parseRefreshToken(props.refreshToken);
+  if (!parsed) throw unauthenticated('refresh_invalid', 'The refresh token is invalid; sign in again.');
+  const result = await deps.db.dataSource.transaction(async (tx) => {
+    const rows = (await tx.query(
+      `SELECT s.user_id AS "userId", s.refresh_hash AS "refreshHash", s.expires_at AS "expiresAt", s.revoked_at AS "revokedAt",
+              u.role, u.disabled_at AS "disabledAt"
+         FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id WHERE s.id = $1 FOR UPDATE OF s`,
+      [parsed.sessionId],
+    )) as { userId: string; refreshHash: string; expiresAt: Date; revokedAt: Date | null; role: Role; disabledAt: Date | null }[];
+    const s = rows[0];
+    const now = deps.now();
+    if (!s || s.revokedAt || s.disabledAt || s.expiresAt <= now) return null;
+    const actor = { type: 'staff' as const, id: s.userId };
+    if (s.refreshHash !== sha256(props.refreshToken)) {
+      await tx.query(`UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'refresh_reuse' WHERE id = $1`, [parsed.sessionId, now]);
+      await appendAudit(tx, { actor, action: 'auth.refresh_reuse', resource: { type: 'StaffUser', id: s.userId }, outcome: 'denied', requestId });
+      return null;
+    }
+    const next = newRefreshToken(parsed.sessionId);
+    await tx.query(`UPDATE staff_sessions SET refresh_hash = $2, last_used_at = $3 WHERE id = $1`, [parsed.sessionId, next.hash, now]);
+    await appendAudit(tx, { actor, action: 'auth.refresh', resource: { type: 'StaffUser', id: s.userId }, requestId });
+    const ttl = deps.config.auth.accessTtlSeconds;
+    return {
+      accessToken: await signAccessToken(deps.secrets.jwtKey, { userId: s.userId, sessionId: parsed.sessionId, role: s.role }, ttl),
+      accessExpiresAt: new Date(now.getTime() + ttl * 1000),
+      refreshToken: next.token,
+      refreshExpiresAt: s.expiresAt,
+    };
+  });
+  if (!result) throw unauthenticated('refresh_invalid', 'The refresh token is invalid; sign in again.');
+  return result;
+}
+
+export async function logout(props: { tx: EntityManager; deps: AppDeps; userId: string; sessionId: string; requestId: string }): Promise<void> {
+  await props.tx.query(`UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`, [props.sessionId, props.deps.now()]);
+  await appendAudit(props.tx, { actor: { type: 'staff', id: props.userId }, action: 'auth.logout', resource: { type: 'StaffUser', id: props.userId }, requestId: props.requestId });
+}

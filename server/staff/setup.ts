@@ -1,0 +1,49 @@
+// First start: no admin exists, so a one-time setup token (printed once, stored only as a hash)
+// lets the operator create the first admin. There is never a default password.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { appendAudit } from '../audit/append.ts';
+import { sha256 } from '../auth/tokens.ts';
+import type { AppDeps } from '../deps.ts';
+import { AppError, conflict } from '../http/errors.ts';
+import { createStaffUser } from './users.ts';
+
+async function hasActiveAdmin(tx: EntityManager): Promise<boolean> {
+  const rows = (await tx.query(`SELECT 1 FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`)) as unknown[];
+  return rows.length > 0;
+}
+
+/** Returns a fresh setup token when the appliance has no active admin (old unused ones stop working). */
+export async function issueSetupTokenIfNeeded(deps: AppDeps): Promise<string | null> {
+  return deps.db.dataSource.transaction(async (tx) => {
+    await tx.query(`SELECT id FROM audit_chain_head WHERE id = 1 FOR UPDATE`); // one issuer at a time
+    if (await hasActiveAdmin(tx)) return null;
+    const now = deps.now();
+    await tx.query(`UPDATE setup_tokens SET used_at = $1 WHERE used_at IS NULL`, [now]);
+    const token = randomBytes(24).toString('base64url');
+    const id = randomUUID();
+    await tx.query(`INSERT INTO setup_tokens (id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)`, [
+      id, sha256(token), now, new Date(now.getTime() + deps.config.auth.setupTokenTtlSeconds * 1000),
+    ]);
+    await appendAudit(tx, { actor: { type: 'system', id: 'setup' }, action: 'setup.token_issued', resource: { type: 'SetupToken', id } });
+    return token;
+  });
+}
+
+export const invalidSetupToken = () => new AppError(403, 'invalid_setup_token', 'The setup token is wrong, used or expired; restart the appliance for a new one.');
+
+export async function completeSetup(props: {
+  tx: EntityManager;
+  deps: AppDeps;
+  token: string;
+  requestId: string;
+  admin: { email: string; displayName: string; passwordHash: string };
+}) {
+  const { tx } = props;
+  const rows = (await tx.query(`SELECT id, expires_at AS "expiresAt", used_at AS "usedAt" FROM setup_tokens WHERE token_hash = $1 FOR UPDATE`, [sha256(props.token)])) as { id: string; expiresAt: Date; usedAt: Date | null }[];
+  const t = rows[0];
+  if (!t || t.usedAt || t.expiresAt <= props.deps.now()) throw invalidSetupToken();
+  if (await hasActiveAdmin(tx)) throw conflict('setup_done', 'Setup is already complete; sign in instead.');
+  await tx.query(`UPDATE setup_tokens SET used_at = $2 WHERE id = $1`, [t.id, props.deps.now()]);
+  return createStaffUser({ tx, actor: { type: 'system', id: 'setup' }, requestId: props.requestId, input: { ...props.admin, role: 'admin' } });
+}
