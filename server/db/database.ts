@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import type { Config } from '../config.ts';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
+import { lockDataDir } from './pgliteLock.ts';
 
 export interface Database {
   kind: 'pglite' | 'postgres';
@@ -30,9 +31,17 @@ export async function openDatabase(db: Config['database'], opts: { pglite?: PGli
   }
   let pglite = opts.pglite;
   const owned = !pglite;
+  let unlock = () => {};
   if (!pglite) {
     fs.mkdirSync(db.dir, { recursive: true, mode: 0o700 });
-    pglite = new PGlite(db.dir);
+    unlock = lockDataDir(`${db.dir}.lock`);
+    try {
+      pglite = new PGlite(db.dir);
+      await pglite.waitReady;
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   }
   await pglite.waitReady;
   const pgConfig = createPgConfig(pglite);
@@ -46,6 +55,7 @@ export async function openDatabase(db: Config['database'], opts: { pglite?: PGli
     close: async () => {
       await dataSource.destroy();
       if (owned) await instance.close();
+      unlock();
     },
   };
 }
