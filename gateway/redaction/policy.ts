@@ -54,8 +54,7 @@ export function parseRedactionPolicy(input: unknown): RedactionPolicy {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const path = issue?.path.map(String).join('.') || '(root)';
-  const keys = issue?.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-  throw new RedactionPolicyError(path, `${issue?.message ?? 'invalid'}${keys}`);
+  throw new RedactionPolicyError(path, issue?.message ?? 'invalid');
 }
 
 /** YAML text → policy. Duplicate keys and YAML syntax errors are errors, never last-one-wins. */
