@@ -53,7 +53,7 @@ export interface AnalyzeOptions {
 export type AnalyzeFailure = {
   ok: false;
   /** which recognizer failed and how; callers must not send the text anywhere. */
-  error: { recognizer: string; reason: 'threw' | 'timeout'; message: string };
+  error: { recognizer: string; reason: 'threw' | 'timeout' | 'input_too_long'; message: string };
 };
 export type AnalyzeSuccess = { ok: true; lang: Lang; entities: DetectedEntity[] };
 export type AnalyzeResult = AnalyzeSuccess | AnalyzeFailure;

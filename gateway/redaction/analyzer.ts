@@ -1,0 +1,162 @@
+// Runs every recognizer over NFKC-normalised text and reports findings against the original string.
+// Fails closed: a recognizer that throws or a blown time budget yields { ok: false }, never a partial list.
+import { hasContextWord } from './context.ts';
+import { detectLanguage } from './lang.ts';
+import { normalizeForMatching } from './normalize.ts';
+import { defaultRecognizers } from './recognizers/index.ts';
+import type { Candidate, Recognizer, RecognizerInput } from './recognizers/recognizer.ts';
+import { ENTITY_TYPES, LANGS, type AnalyzeOptions, type AnalyzeResult, type DetectedEntity, type EntityType, type Lang } from './types.ts';
+
+/** Longest text analysed (JS string length). Chat messages are ≤ 4,000; longer input is refused. */
+export const MAX_TEXT_LENGTH = 100_000;
+export const DEFAULT_TIMEOUT_MS = 1_000;
+/** Findings scoring below this are not reported; policies may set stricter per-entity thresholds. */
+export const DEFAULT_MIN_SCORE = 0.5;
+const DEFAULT_BOOST = 0.35;
+const DEFAULT_WINDOW = { before: 48, after: 24 };
+
+export interface AnalyzerConfig {
+  recognizers?: readonly Recognizer[];
+  timeoutMs?: number;
+  minScore?: number;
+}
+
+class Timeout extends Error {}
+
+interface Finding extends Candidate {
+  type: EntityType;
+  recognizer: string;
+}
+
+export function createAnalyzer(config: AnalyzerConfig = {}): (text: string, options?: AnalyzeOptions) => Promise<AnalyzeResult> {
+  const all = config.recognizers ?? defaultRecognizers;
+  const minScore = config.minScore ?? DEFAULT_MIN_SCORE;
+  return async (text, options = {}) => {
+    try {
+      if (typeof text !== 'string') return failure('analyzer', 'threw', 'text must be a string');
+      if (text.length > MAX_TEXT_LENGTH) {
+        return failure('analyzer', 'input_too_long', `text is ${text.length} characters; the limit is ${MAX_TEXT_LENGTH}`);
+      }
+      const started = performance.now();
+      const budget = options.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const deadline = started + budget;
+      const lang: Lang = options.lang !== undefined && LANGS.includes(options.lang) ? options.lang : detectLanguage(text);
+      const normalized = normalizeForMatching(text);
+      const input: RecognizerInput = { text: normalized.text, lang };
+      const wanted = options.entities;
+      const active = all.filter((r) => (wanted === undefined || wanted.includes(r.entity)) && (r.langs === undefined || r.langs.includes(lang)));
+
+      const findings: Finding[] = [];
+      for (const recognizer of active) {
+        let found: Finding[];
+        try {
+          found = await runRecognizer(recognizer, input, deadline);
+        } catch (err) {
+          if (err instanceof Timeout) return failure(recognizer.name, 'timeout', `analysis exceeded its ${budget} ms budget`);
+          return failure(recognizer.name, 'threw', describe(err));
+        }
+        if (performance.now() > deadline) return failure(recognizer.name, 'timeout', `analysis exceeded its ${budget} ms budget`);
+        findings.push(...found.filter((f) => f.score >= minScore));
+      }
+      const entities = resolveOverlaps(findings).map((f): DetectedEntity => {
+        const span = normalized.toOriginal(f.start, f.end);
+        return { type: f.type, start: span.start, end: span.end, score: round(f.score), recognizer: f.recognizer };
+      });
+      entities.sort((a, b) => a.start - b.start || a.end - b.end);
+      return { ok: true, lang, entities };
+    } catch (err) {
+      // Anything outside a recognizer (normalisation, language detection) fails closed too.
+      return failure('analyzer', 'threw', describe(err));
+    }
+  };
+}
+
+async function runRecognizer(recognizer: Recognizer, input: RecognizerInput, deadline: number): Promise<Finding[]> {
+  const candidates: Candidate[] = [];
+  for (const pattern of recognizer.patterns ?? []) {
+    for (const m of input.text.matchAll(pattern.regex)) {
+      // A named group `value` narrows the span (the name after "my name is").
+      const group = m.indices?.groups?.['value'];
+      const [start, end] = group ?? [m.index, m.index + m[0].length];
+      candidates.push({ start, end, score: pattern.score });
+    }
+    if (performance.now() > deadline) throw new Timeout();
+  }
+  if (recognizer.find) {
+    const found = recognizer.find(input);
+    candidates.push(...(found instanceof Promise ? await withDeadline(found, deadline) : found));
+  }
+  const findings: Finding[] = [];
+  for (const candidate of candidates) {
+    const scored = score(recognizer, candidate, input);
+    if (scored) findings.push(scored);
+  }
+  return findings;
+}
+
+/** the validator decides the base score, then a context word nearby raises it (or gates it) */
+function score(recognizer: Recognizer, candidate: Candidate, input: RecognizerInput): Finding | null {
+  let { start, end, score: value } = candidate;
+  if (end <= start) return null;
+  if (recognizer.validate) {
+    const verdict = recognizer.validate(input.text.slice(start, end), input);
+    if (verdict === false) return null;
+    if (verdict === true) value = recognizer.validScore ?? 1;
+    else if (typeof verdict === 'number') value = verdict;
+    else {
+      value = verdict.score;
+      end = start + verdict.keep;
+    }
+  }
+  if (recognizer.context && recognizer.context.length > 0) {
+    const near = hasContextWord(input.text, start, end, recognizer.context, recognizer.contextWindow ?? DEFAULT_WINDOW);
+    if (!near && recognizer.contextRequired) return null;
+    if (near) value = Math.min(1, value + (recognizer.contextBoost ?? DEFAULT_BOOST));
+  }
+  if (value <= 0) return null;
+  return { start, end, score: value, type: recognizer.entity, recognizer: recognizer.name };
+}
+
+/** greedy: highest score, then longest span, then earliest; ties broken by entity and recognizer name
+ * so the same text always gives the same answer */
+function resolveOverlaps(findings: Finding[]): Finding[] {
+  const order = [...findings].sort(
+    (a, b) =>
+      b.score - a.score ||
+      b.end - b.start - (a.end - a.start) ||
+      a.start - b.start ||
+      ENTITY_TYPES.indexOf(a.type) - ENTITY_TYPES.indexOf(b.type) ||
+      a.recognizer.localeCompare(b.recognizer),
+  );
+  const kept: Finding[] = [];
+  for (const f of order) {
+    if (!kept.some((k) => k.start < f.end && f.start < k.end)) kept.push(f);
+  }
+  return kept;
+}
+
+async function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Timeout()), Math.max(0, deadline - performance.now()));
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function failure(recognizer: string, reason: 'threw' | 'timeout' | 'input_too_long', message: string): AnalyzeResult {
+  return { ok: false, error: { recognizer, reason, message } };
+}
+
+// Error text can echo the value a validator choked on: keep only the class and a short message.
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 200);
+  return 'non-Error thrown';
+}
+
+function round(score: number): number {
+  return Math.round(score * 100) / 100;
+}

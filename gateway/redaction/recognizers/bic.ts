@@ -1,0 +1,22 @@
+import { IBAN_LENGTHS } from './iban.ts';
+import type { Recognizer } from './recognizer.ts';
+
+// Countries that issue BICs but no IBANs, so the IBAN table alone would reject them.
+const NON_IBAN_COUNTRIES = new Set(['US', 'CN', 'HK', 'JP', 'SG', 'CA', 'AU', 'IN', 'KR', 'TW', 'NZ', 'ZA', 'MX', 'RU']);
+
+/** an 8- or 11-character BIC whose country part (characters 5–6) is a real country */
+export function isBic(value: string): boolean {
+  const country = value.slice(4, 6);
+  return IBAN_LENGTHS[country] !== undefined || NON_IBAN_COUNTRIES.has(country);
+}
+
+// Eight capital letters are common in chat ("CUSTOMER", "PASSWORD"): only report a BIC near a word
+// that says it is one.
+export const bic: Recognizer = {
+  name: 'bic',
+  entity: 'BIC',
+  patterns: [{ name: 'bic', regex: /(?<![\p{L}\p{N}])[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?(?![\p{L}\p{N}])/gu, score: 0.5 }],
+  context: ['bic', 'swift', 'bic/swift', 'swift code', 'bank code', 'bankleitzahl', 'code bic', 'código swift', 'codice swift', '银行代码', 'swift代码'],
+  contextRequired: true,
+  validate: (value) => (isBic(value) ? 0.5 : false),
+};

@@ -1,0 +1,15 @@
+import { describe } from 'vitest';
+import { email } from './email.ts';
+import { detects } from './table.ts';
+
+describe('email', () => {
+  detects(email, [
+    { text: 'mail me at jane.doe+bank@example.co.uk thanks', found: ['jane.doe+bank@example.co.uk'] },
+    { text: 'JOHN_SMITH@Mail.Example.COM.', found: ['JOHN_SMITH@Mail.Example.COM'] },
+    { text: '邮箱：wang.xiaoming@qq.com，谢谢', found: ['wang.xiaoming@qq.com'] },
+    { text: 'full-width ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ here', found: ['ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ'] },
+    { text: '😀😀 a@b.io', found: ['a@b.io'] },
+    { text: 'not an address: user@localhost or @handle or foo@bar', found: [] },
+    { text: 'version 1.2@3.4', found: [] },
+  ]);
+});

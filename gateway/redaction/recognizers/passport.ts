@@ -1,0 +1,18 @@
+import type { Recognizer } from './recognizer.ts';
+
+// Passport numbers differ per country (CN E12345678, US 9 digits, DE C01X00T47): a short
+// letters-and-digits token is only a passport number when a passport word is near it.
+export const passport: Recognizer = {
+  name: 'passport',
+  entity: 'PASSPORT',
+  patterns: [
+    { name: 'alnum', regex: /(?<![\p{L}\p{N}])(?=[A-Z0-9]{6,9}(?![\p{L}\p{N}]))[A-Z0-9]*\d[A-Z0-9]*(?![\p{L}\p{N}])/gu, score: 0.5 },
+  ],
+  context: [
+    'passport', 'passport no', 'passport number', 'pass no', 'reisepass', 'pass-nr', 'passnummer', 'passeport',
+    'pasaporte', 'passaporto', 'paspoort', 'paszport', 'paszportu', '护照', '护照号', '护照号码',
+  ],
+  contextRequired: true,
+  contextWindow: { before: 40, after: 8 },
+  validate: (value) => (/^\d+$/.test(value) && value.length < 8 ? false : 0.7),
+};

@@ -1,0 +1,11 @@
+import { englishEntities } from './english-nlp.ts';
+import type { Recognizer } from './recognizer.ts';
+
+export const personEn: Recognizer = {
+  name: 'person_en',
+  entity: 'PERSON',
+  langs: ['en'],
+  find: (input) => englishEntities(input).people,
+  context: ['name', 'my name', 'mr', 'mrs', 'ms', 'dr', 'called', 'signed', 'regards'],
+  contextBoost: 0.1,
+};

@@ -1,0 +1,24 @@
+import { describe } from 'vitest';
+import { phone } from './phone.ts';
+import { detects } from './table.ts';
+
+describe('phone', () => {
+  detects(phone, [
+    { text: 'call me on +44 20 7946 0958 tomorrow', found: ['+44 20 7946 0958'] },
+    { text: 'my cell is (415) 555-2671', lang: 'en', found: ['(415) 555-2671'] },
+    { text: 'mobile 07911 123456', lang: 'en', found: ['07911 123456'] },
+    { text: '我的手机是13800138000', found: ['13800138000'] },
+    { text: '手机 138-0013-8000 谢谢', found: ['138-0013-8000'] },
+    { text: '电话+86 139 1234 5678', found: ['+86 139 1234 5678'] },
+    { text: '手机１３８００１３８０００，谢谢', found: ['１３８００１３８０００'] },
+    { text: '手机１３８－００１３－８０００', found: ['１３８－００１３－８０００'] },
+    { text: 'ruf mich an: 0151 23456789', lang: 'de', found: ['0151 23456789'] },
+    { text: 'appelez-moi au 06 12 34 56 78', lang: 'fr', found: ['06 12 34 56 78'] },
+    { text: '🙂 +33 6 12 34 56 78', found: ['+33 6 12 34 56 78'] },
+    // Service numbers are the company's, not a person's.
+    { text: 'our hotline is 1-800-275-2273', lang: 'en', found: [] },
+    { text: '客服热线400-820-8888', lang: 'zh', found: [] },
+    { text: 'order 12345678 costs 1234.56', lang: 'en', found: [] },
+    { text: '1380013800 is ten digits', lang: 'zh', found: [] },
+  ]);
+});

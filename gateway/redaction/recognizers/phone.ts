@@ -1,0 +1,45 @@
+import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/max';
+import type { Lang } from '../types.ts';
+import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
+
+// Which national formats to read numbers without a +country prefix in, per message language.
+const COUNTRIES: Readonly<Record<Lang, readonly CountryCode[]>> = {
+  en: ['US', 'GB'],
+  zh: ['CN'],
+  de: ['DE', 'AT'],
+  fr: ['FR'],
+  es: ['ES'],
+  it: ['IT'],
+  nl: ['NL'],
+  pl: ['PL'],
+};
+// Service numbers belong to companies (the bank's own hotline), not to the people we protect.
+const SERVICE_TYPES = new Set(['TOLL_FREE', 'SHARED_COST', 'PREMIUM_RATE', 'UAN', 'VOICEMAIL']);
+// CN mobiles in any language: 11 digits from 13x–19x, with or without +86/0086, grouped 3-4-4 or not.
+const CN_MOBILE = /(?<![\d+])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)/g;
+
+function findPhones({ text, lang }: RecognizerInput): Candidate[] {
+  const found: Candidate[] = [];
+  for (const country of COUNTRIES[lang]) {
+    for (const hit of findPhoneNumbersInText(text, { defaultCountry: country })) {
+      const type = hit.number.getType();
+      found.push({ start: hit.startsAt, end: hit.endsAt, score: type !== undefined && SERVICE_TYPES.has(type) ? 0.2 : 0.7 });
+    }
+  }
+  for (const m of text.matchAll(CN_MOBILE)) {
+    found.push({ start: m.index, end: m.index + m[0].length, score: lang === 'zh' ? 0.75 : 0.6 });
+  }
+  return found;
+}
+
+export const phone: Recognizer = {
+  name: 'phone',
+  entity: 'PHONE',
+  find: findPhones,
+  context: [
+    'phone', 'mobile', 'cell', 'tel', 'telephone', 'call', 'number', 'whatsapp', 'sms', 'text me',
+    'telefon', 'handy', 'handynummer', 'rufnummer', 'téléphone', 'portable', 'teléfono', 'móvil', 'telefono',
+    'cellulare', 'telefoon', 'mobiel', 'telefonu', 'komórka', '手机', '电话', '手机号', '联系', '号码', '致电',
+  ],
+  contextBoost: 0.2,
+};
