@@ -1,0 +1,108 @@
+// `npx palisade …` as an operator runs it, against the same database settings as the server.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../server/db/database.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { runCli, startProcess } from '../support/spawn.ts';
+
+let db: TestDatabase;
+let dataDir: string;
+let env: Record<string, string>;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  if (db.pglite) await db.pglite.close();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-cli-'));
+  env = { PALISADE_DATA_DIR: dataDir, ...db.env };
+});
+afterAll(async () => {
+  if (db.kind === 'postgres') await db.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Opens the same database the CLI uses, for tampering the way an attacker with SQL access would. */
+async function withSql<T>(fn: (q: (sql: string, params?: unknown[]) => Promise<unknown>) => Promise<T>): Promise<T> {
+  const database = db.kind === 'postgres' ? db.database : { kind: 'pglite' as const, dir: path.join(dataDir, 'pglite') };
+  const opened = await openDatabase(database);
+  try {
+    return await fn((sql, params) => opened.dataSource.query(sql, params));
+  } finally {
+    await opened.close();
+  }
+}
+
+describe('palisade CLI', () => {
+  it('--help lists the commands; an unknown command exits 2', async () => {
+    const help = await runCli(['--help'], env);
+    expect(help.code).toBe(0);
+    for (const c of ['migrate', 'create-admin', 'audit verify', 'audit export']) expect(help.stdout).toContain(c);
+    const bad = await runCli(['frobnicate'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('migrate applies the schema once', async () => {
+    const first = await runCli(['migrate'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Foundation');
+    const again = await runCli(['migrate'], env);
+    expect(again.stdout).toContain('up to date');
+  });
+
+  it('create-admin reads the password from stdin, refuses a weak one and a duplicate email', async () => {
+    const ok = await runCli(['create-admin', '--email', 'ops@bank.example', '--name', 'Ops Admin'], env, 'a sufficiently long pw\n');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/created admin [0-9a-f-]{36}/);
+    const weak = await runCli(['create-admin', '--email', 'weak@bank.example', '--name', 'Weak'], env, 'short\n');
+    expect(weak.code).toBe(2);
+    expect(weak.stderr).toContain('password: must be at least 12 characters');
+    const dup = await runCli(['create-admin', '--email', 'OPS@bank.example', '--name', 'Dup'], env, 'another long password\n');
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain('already exists');
+    const rows = (await withSql((q) => q(`SELECT role, password_hash AS h FROM staff_users`))) as { role: string; h: string }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.h).toMatch(/^\$2[aby]\$12\$/); // bcrypt, cost 12
+  });
+
+  it('audit verify passes on an intact chain and names the first altered row', async () => {
+    const ok = await runCli(['audit', 'verify'], env);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/audit chain OK: \d+ events/);
+    await withSql(async (q) => {
+      await q(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
+      await q(`UPDATE audit_events SET actor_id = 'someone-else' WHERE seq = 1`);
+      await q(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete`);
+    });
+    const broken = await runCli(['audit', 'verify'], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/BROKEN at seq 1 \(event [0-9a-f-]{36}\): hash_mismatch/);
+  });
+
+  it('audit export writes JSON lines and CSV, and is itself on the record', async () => {
+    const out = path.join(dataDir, 'export.jsonl');
+    const res = await runCli(['audit', 'export', '--format', 'jsonl', '--out', out, '--action', 'staff.create'], env);
+    expect(res.code).toBe(0);
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; hash: string });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.action).toBe('staff.create');
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+    const csv = await runCli(['audit', 'export', '--format', 'csv'], env);
+    expect(csv.stdout.split('\n')[0]).toBe('seq,id,occurredAt,actorType,actorId,action,subjectId,resourceType,resourceId,purpose,reason,outcome,requestId,details,prevHash,hash');
+    expect(csv.stdout).toContain('audit.export');
+    const badFilter = await runCli(['audit', 'export', '--from', "2026-01-01' OR 1=1 --"], env);
+    expect(badFilter.code).toBe(2);
+    expect(badFilter.stderr).toContain('--from');
+  });
+
+  it('refuses to open the embedded database while the server holds it', async () => {
+    if (db.kind === 'postgres') return; // a server database is shared by design
+    const server = startProcess(['server/main.ts'], { ...env, PORT: '0' });
+    await server.waitFor(/Palisade is running/);
+    const res = await runCli(['audit', 'verify'], env);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/in use by process \d+/);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+});
