@@ -84,11 +84,12 @@ describe('redaction engine', () => {
 
 describe('redaction engine fails closed', () => {
   const secret = 'Alice Smith 4111 1111 1111 1111';
-  const failure = (recognizer: string, reason: 'threw' | 'timeout'): AnalyzeResult => ({ ok: false, error: { recognizer, reason, message: 'boom' } });
+  const failure = (recognizer: string, reason: 'threw' | 'timeout' | 'input_too_long'): AnalyzeResult => ({ ok: false, error: { recognizer, reason, message: 'boom' } });
 
   it.each<[string, Analyzer, Partial<Parameters<typeof createRedactionEngine>[0]>, string]>([
     ['a recognizer failure', async () => failure('person', 'threw'), {}, 'analyzer_failed'],
     ['a recognizer timeout', async () => failure('person', 'timeout'), {}, 'analyzer_timeout'],
+    ['an over-long input', async () => failure('analyzer', 'input_too_long'), {}, 'input_too_long'],
     ['an analyzer that throws', async () => { throw new Error(secret); }, {}, 'analyzer_failed'],
     ['an analyzer that never answers', () => new Promise<AnalyzeResult>(() => undefined), { timeoutMs: 20 }, 'analyzer_timeout'],
     ['offsets past the end', fixed([{ type: 'PERSON', start: 0, end: 999, score: 1, recognizer: 'x' }]), {}, 'invalid_analysis'],

@@ -15,7 +15,7 @@ export interface RedactedEntity {
   score: number;
 }
 
-export type RedactionErrorId = 'analyzer_failed' | 'analyzer_timeout' | 'invalid_analysis' | 'operator_failed' | 'invalid_input' | 'internal';
+export type RedactionErrorId = 'analyzer_failed' | 'analyzer_timeout' | 'invalid_analysis' | 'operator_failed' | 'invalid_input' | 'input_too_long' | 'internal';
 
 export type RedactOutcome =
   | { ok: true; text: string; lang: Lang | undefined; entities: RedactedEntity[]; counts: Record<EntityType, number> }
@@ -123,6 +123,7 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
     const analysis = await analyzeWithin(analyzer, text, lang, timeoutMs);
     if (!analysis.ok) {
       const { recognizer, reason } = analysis.error;
+      if (reason === 'input_too_long') throw new RedactionFailure('input_too_long', 'text is too long to analyse');
       const id = reason === 'timeout' ? 'analyzer_timeout' : 'analyzer_failed';
       throw new RedactionFailure(id, `recognizer ${recognizer} ${reason === 'timeout' ? 'timed out' : 'failed'}`);
     }
