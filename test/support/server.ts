@@ -20,11 +20,14 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, opts: { now?: () => Date } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: { now?: () => Date; databaseUrl?: (url: string) => string } = {},
+): Promise<TestServer> {
   const db = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-test-'));
   const config = loadConfig({ PALISADE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
-  config.database = db.database;
+  config.database = db.database.kind === 'postgres' && opts.databaseUrl ? { ...db.database, url: opts.databaseUrl(db.database.url) } : db.database;
   const stream = new PassThrough();
   let captured = '';
   stream.on('data', (chunk: Buffer) => {
