@@ -12,6 +12,13 @@ import { AppError } from '../http/errors.ts';
 import { CreateStaffUser } from '../staff/schemas.ts';
 import { createStaffUser } from '../staff/users.ts';
 import { readPassword } from './password.ts';
+import { runRedactCli } from '../../gateway/redaction/cli.ts';
+import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
+import { withOperator } from '../../gateway/redaction/policy.ts';
+import { OPERATOR_NAMES, type OperatorName } from '../../gateway/redaction/operators/index.ts';
+import { deriveKey } from '../keys.ts';
+import { loadRedactionPolicy } from '../policies.ts';
+import { loadSecrets } from '../secrets.ts';
 
 export interface Command {
   summary: string;
@@ -38,6 +45,23 @@ const fail = (message: string, code = 2) => {
 };
 
 export const commands: Record<string, Command> = {
+  redact: {
+    summary: 'Redact personal data: JSON lines {"text","lang"?,"conversation"?} on stdin, {"text","entities"} out.',
+    args: '[--policy FILE] [--operator placeholder|mask|hash|drop]',
+    run: async (argv) => {
+      const { values } = parseArgs({ args: argv, strict: true, options: { policy: { type: 'string' }, operator: { type: 'string' } } });
+      if (values.operator !== undefined && !OPERATOR_NAMES.includes(values.operator as OperatorName)) {
+        return fail(`--operator must be one of ${OPERATOR_NAMES.join(', ')}`);
+      }
+      let policy = loadRedactionPolicy(values.policy);
+      if (values.operator) policy = withOperator(policy, values.operator as OperatorName);
+      const { secrets } = loadSecrets(loadConfig());
+      const engine = createDefaultRedactionEngine({ policy, hmacKey: deriveKey(secrets.masterKey, 'redaction-hmac') });
+      const result = await runRedactCli({ input: process.stdin, output: process.stdout, engine });
+      return result.errors > 0 ? 1 : 0;
+    },
+  },
+
   migrate: {
     summary: 'Apply pending database migrations (the server also does this on start).',
     args: '',

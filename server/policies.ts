@@ -1,0 +1,28 @@
+// Reads the policy files in policies/ and hands typed values to the gateway. A bad file is a
+// clear error naming the file and the problem, never ignored.
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadRedactionPolicyFromYamlText, type RedactionPolicy } from '../gateway/redaction/policy.ts';
+
+export const POLICIES_DIR = path.resolve(import.meta.dirname, '../policies');
+
+export class PolicyFileError extends Error {
+  constructor(file: string, problem: string) {
+    super(`policy file ${file}: ${problem}`);
+    this.name = 'PolicyFileError';
+  }
+}
+
+export function loadRedactionPolicy(file = path.join(POLICIES_DIR, 'redaction.yaml')): RedactionPolicy {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new PolicyFileError(file, 'cannot be read');
+  }
+  try {
+    return loadRedactionPolicyFromYamlText(text);
+  } catch (err) {
+    throw new PolicyFileError(file, err instanceof Error ? err.message : String(err));
+  }
+}

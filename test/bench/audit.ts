@@ -1,0 +1,88 @@
+// Audit appends per second through the hash chain: one writer, then 32 concurrent writers, each
+// append in its own transaction (as a real data access would be); then the chain is verified.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { appendAudit } from '../../server/audit/append.ts';
+import { verifyChain } from '../../server/audit/verify.ts';
+import type { Config } from '../../server/config.ts';
+import { migrate, openDatabase } from '../../server/db/database.ts';
+import type { Emit } from './emit.ts';
+
+const event = (i: number) => ({
+  actor: { type: 'staff' as const, id: `bench-${i % 7}` },
+  action: 'transcript.read',
+  subjectId: `sub_${i % 101}`,
+  resource: { type: 'Conversation', id: `c-${i}` },
+  purpose: 'customer_support',
+  details: { messages: i % 17 },
+});
+
+async function run(target: string, database: Config['database'], counts: { single: number; concurrent: number }, emit: Emit) {
+  const db = await openDatabase(database);
+  try {
+    await migrate(db);
+    const ds = db.dataSource;
+    let i = 0;
+    let t0 = performance.now();
+    for (let n = 0; n < counts.single; n++) await ds.transaction((tx) => appendAudit(tx, event(i++)));
+    let s = (performance.now() - t0) / 1000;
+    emit({ bench: 'audit.append', target, writers: 1, appends: counts.single, seconds: +s.toFixed(3), appends_per_s: Math.round(counts.single / s) });
+
+    const writers = 32;
+    const perWriter = Math.ceil(counts.concurrent / writers);
+    t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        for (let n = 0; n < perWriter; n++) await ds.transaction((tx) => appendAudit(tx, event(i++)));
+      }),
+    );
+    s = (performance.now() - t0) / 1000;
+    emit({ bench: 'audit.append', target, writers, appends: perWriter * writers, seconds: +s.toFixed(3), appends_per_s: Math.round((perWriter * writers) / s) });
+
+    const batch = 10;
+    const batches = Math.ceil(counts.concurrent / batch / writers);
+    t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        for (let n = 0; n < batches; n++) await ds.transaction((tx) => appendAudit(tx, ...Array.from({ length: batch }, () => event(i++))));
+      }),
+    );
+    s = (performance.now() - t0) / 1000;
+    emit({ bench: 'audit.append', target, writers, events_per_tx: batch, appends: batches * batch * writers, seconds: +s.toFixed(3), appends_per_s: Math.round((batches * batch * writers) / s) });
+
+    t0 = performance.now();
+    const verified = await verifyChain(ds.manager);
+    s = (performance.now() - t0) / 1000;
+    emit({ bench: 'audit.verify', target, ok: verified.ok, broken: verified.firstBroken, events: verified.checked, seconds: +s.toFixed(3), events_per_s: Math.round(verified.checked / s) });
+  } finally {
+    await db.close();
+  }
+}
+
+export async function benchAudit(emit: Emit, opts: { postgresUrl?: string; quick?: boolean }): Promise<void> {
+  const counts = opts.quick ? { single: 300, concurrent: 640 } : { single: 2000, concurrent: 6400 };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-bench-'));
+  try {
+    await run('pglite', { kind: 'pglite', dir: path.join(dir, 'pglite') }, counts, emit);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (!opts.postgresUrl) {
+    emit({ bench: 'audit.append', target: 'postgres', skipped: 'set BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)' });
+    return;
+  }
+  const name = `palisade_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: opts.postgresUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(opts.postgresUrl);
+  url.pathname = `/${name}`;
+  try {
+    await run('postgres', { kind: 'postgres', url: url.toString(), poolSize: 40 }, counts, emit);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}

@@ -1,0 +1,1 @@
+export type Emit = (row: Record<string, unknown>) => void;

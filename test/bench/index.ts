@@ -1,0 +1,22 @@
+// `npm run bench`: every benchmark, results as JSON lines on stdout.
+// BENCH_DATABASE_URL adds the PostgreSQL server runs; BENCH_QUICK=1 makes a short smoke run.
+import os from 'node:os';
+import { benchAudit } from './audit.ts';
+import type { Emit } from './emit.ts';
+import { benchRehydrate } from './rehydrate.ts';
+import { benchStartup } from './startup.ts';
+
+const quick = process.env.BENCH_QUICK === '1';
+const emit: Emit = (row) => process.stdout.write(JSON.stringify({ ...row, node: process.version, cpus: os.availableParallelism() }) + '\n');
+
+const benches: Record<string, () => Promise<void>> = {
+  audit: () => benchAudit(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
+  startup: () => benchStartup(emit, { runs: quick ? 1 : 3 }),
+  rehydrate: () => benchRehydrate(emit),
+};
+
+const only = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue;
+  await run();
+}
