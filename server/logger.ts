@@ -18,6 +18,8 @@ const FORBIDDEN_KEYS = new Set(
 );
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
 const LONG_DIGITS = /\d(?:[\s.-]?\d){7,}/;
+/** Our own ids are UUIDs; their digit runs are not personal data. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Log messages are event names (`http.request`, `audit.verify.failed`), never sentences with data. */
 const EVENT_NAME = /^[A-Za-z0-9_.:/ -]{1,80}$/;
 
@@ -25,7 +27,7 @@ const normaliseKey = (key: string) => key.replace(/[^a-z0-9]/gi, '').toLowerCase
 
 export function scrub(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[depth]';
-  if (typeof value === 'string') return EMAIL.test(value) || LONG_DIGITS.test(value) ? REDACTED : value;
+  if (typeof value === 'string') return !UUID.test(value) && (EMAIL.test(value) || LONG_DIGITS.test(value)) ? REDACTED : value;
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   if (value instanceof Error) return { name: value.name, code: (value as { code?: unknown }).code, message: scrub(value.message) };
   if (value && typeof value === 'object') {

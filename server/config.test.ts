@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
+describe('loadConfig', () => {
+  it('has embedded defaults: PGlite in ./data, port 8080, localhost', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(8080);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.database.kind).toBe('pglite');
+    expect(c.publicUrl).toBe('http://localhost:8080');
+    expect(c.auth.bcryptCost).toBe(12);
+    expect(c.auth.cookieSecure).toBe(false);
+  });
+
+  it('DATABASE_URL switches to the PostgreSQL server', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/palisade', DATABASE_POOL_SIZE: '20' });
+    expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/palisade', poolSize: 20 });
+  });
+
+  it('https PUBLIC_URL makes cookies Secure unless overridden', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://palisade.bank.internal/' }).auth.cookieSecure).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: 'https://palisade.bank.internal', COOKIE_SECURE: 'false' }).auth.cookieSecure).toBe(false);
+  });
+
+  it('parses WIDGET_ORIGINS as a list of origins', () => {
+    expect(loadConfig({ WIDGET_ORIGINS: 'https://www.bank.example, http://localhost:3000' }).http.widgetOrigins).toEqual(['https://www.bank.example', 'http://localhost:3000']);
+  });
+
+  it.each([
+    [{ PORT: '70000' }, 'PORT', /at most 65535/],
+    [{ PORT: '-1' }, 'PORT', /integer/],
+    [{ BCRYPT_COST: '4' }, 'BCRYPT_COST', /at least 12/],
+    [{ COOKIE_SECURE: 'maybe' }, 'COOKIE_SECURE', /true or false/],
+    [{ DATABASE_URL: 'sqlite://x' }, 'DATABASE_URL', /postgres/],
+    [{ DATABASE_POOL_SIZE: '1' }, 'DATABASE_POOL_SIZE', /at least 2/],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL', /absolute URL/],
+    [{ WIDGET_ORIGINS: 'javascript:alert(1)' }, 'WIDGET_ORIGINS', /origins/],
+    [{ JWT_SECRET: 'x'.repeat(64), JWT_SECRET_FILE: '/tmp/k' }, 'JWT_SECRET', /not both/],
+  ])('%o is refused, naming %s', (env, variable, problem) => {
+    const problems = problemsOf(env);
+    expect(problems.map((p) => p.variable)).toContain(variable);
+    expect(problems.find((p) => p.variable === variable)!.problem).toMatch(problem);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).database.kind).toBe('pglite');
+  });
+});

@@ -1,0 +1,65 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger, requestContext } from './logger.ts';
+
+function capture() {
+  const stream = new PassThrough();
+  let out = '';
+  stream.on('data', (c: Buffer) => (out += c.toString()));
+  const logger = createLogger({ level: 'debug', stream });
+  const lines = async () => {
+    await new Promise((r) => setImmediate(r));
+    return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  };
+  return { logger, lines, raw: () => out };
+}
+
+describe('logger privacy format', () => {
+  it('puts the request id on every line logged inside a request', async () => {
+    const { logger, lines } = capture();
+    const id = '12345678-1234-4234-8234-123456789012'; // digit-heavy, yet an id, not personal data
+    requestContext.run({ requestId: id }, () => logger.info('http.request', { status: 200, userId: id }));
+    const [line] = await lines();
+    expect(line).toMatchObject({ message: 'http.request', requestId: id, userId: id, status: 200, level: 'info' });
+  });
+
+  it('redacts a caller-supplied request id that smuggles a long number', async () => {
+    const { logger, lines } = capture();
+    requestContext.run({ requestId: 'req-4111111111111111' }, () => logger.info('http.request'));
+    const [line] = await lines();
+    expect(line!.requestId).toBe('[redacted]');
+  });
+
+  it.each([
+    ['text', 'my account number is 12345678 and I am upset'],
+    ['body', { text: 'hello' }],
+    ['email', 'jane.doe@example.com'],
+    ['password', 'hunter2hunter2'],
+    ['accessToken', 'eyJhbGciOi.abc.def'],
+    ['displayName', 'Jane Doe'],
+    ['authorization', 'Bearer abc'],
+    ['user_email', 'x@y.example'],
+  ])('refuses the field %s', async (key, value) => {
+    const { logger, lines, raw } = capture();
+    logger.info('event.name', { [key]: value });
+    const [line] = await lines();
+    expect(line![key]).toBe('[redacted]');
+    expect(raw()).not.toContain(typeof value === 'string' ? value : JSON.stringify(value));
+  });
+
+  it('refuses personal data hidden in other fields, nested objects and errors', async () => {
+    const { logger, raw } = capture();
+    logger.warn('db.error', { meta: { note: 'contact jane.doe@example.com', card: { number: '4111111111111111' } }, error: new Error('duplicate key (email)=(jane.doe@example.com)'), count: 3 });
+    await new Promise((r) => setImmediate(r));
+    expect(raw()).not.toContain('jane.doe@example.com');
+    expect(raw()).not.toContain('4111111111111111');
+    expect(raw()).toContain('"count":3');
+  });
+
+  it('replaces a log message that is a sentence with data instead of an event name', async () => {
+    const { logger, lines } = capture();
+    logger.info('User jane.doe@example.com said: my IBAN is DE89370400440532013000');
+    const [line] = await lines();
+    expect(line!.message).toBe('[redacted]');
+  });
+});
