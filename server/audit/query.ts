@@ -54,7 +54,7 @@ export async function queryAudit(db: EntityManager, page: AuditPage): Promise<{ 
     params.push(page.cursor);
     clauses.push(`seq < $${params.length}`);
   }
-  const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_events ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${page.limit + 1}`;
+  const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_events ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY audit_events.seq DESC LIMIT ${page.limit + 1}`;
   const rows = (await db.query(sql, params)) as AuditEvent[];
   const more = rows.length > page.limit;
   const events = more ? rows.slice(0, page.limit) : rows;
@@ -69,7 +69,7 @@ export async function* iterateAudit(db: EntityManager, filter: AuditFilter, page
     const clauses = where(filter, params);
     params.push(after);
     clauses.push(`seq > $${params.length}`);
-    const rows = (await db.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${clauses.join(' AND ')} ORDER BY seq LIMIT ${pageSize}`, params)) as AuditEvent[];
+    const rows = (await db.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${clauses.join(' AND ')} ORDER BY audit_events.seq LIMIT ${pageSize}`, params)) as AuditEvent[];
     for (const row of rows) yield row;
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.seq;

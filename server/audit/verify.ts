@@ -21,7 +21,7 @@ export async function verifyChain(db: EntityManager): Promise<VerifyResult> {
   let prevHash = GENESIS_HASH;
   let checked = 0;
   for (;;) {
-    const rows = (await db.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT ${PAGE}`, [expectedSeq.toString()])) as AuditEvent[];
+    const rows = (await db.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY audit_events.seq LIMIT ${PAGE}`, [expectedSeq.toString()])) as AuditEvent[];
     for (const row of rows) {
       const broken = (problem: ChainProblem): VerifyResult => ({ ok: false, checked, headSeq: head.seq, firstBroken: { seq: row.seq, id: row.id, problem } });
       if (BigInt(row.seq) !== expectedSeq) return { ok: false, checked, headSeq: head.seq, firstBroken: { seq: expectedSeq.toString(), id: null, problem: 'sequence_gap' } };

@@ -23,8 +23,9 @@ export function staffAuth(deps: AppDeps): Middleware<AppState> {
     if (!token) throw unauthenticated();
     if (!bearer && !['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) {
       // Cookie-authenticated writes must come from our own pages (SameSite=Strict is the first wall).
+      // Koa 3's ctx.origin echoes the Origin header, so our own origin is built from protocol + host.
       const origin = ctx.get('Origin');
-      if (origin && origin !== new URL(deps.config.publicUrl).origin && origin !== ctx.origin) {
+      if (origin && origin !== new URL(deps.config.publicUrl).origin && origin !== `${ctx.protocol}://${ctx.host}`) {
         throw new AppError(403, 'csrf_rejected', 'Cross-site request refused.');
       }
     }

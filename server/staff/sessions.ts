@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import { verifyPassword } from '../auth/passwords.ts';
-import { newRefreshToken, parseRefreshToken, sha256, signAccessToken } from '../auth/tokens.ts';
+import { type AccessClaims, newRefreshToken, parseRefreshToken, sha256, signAccessToken } from '../auth/tokens.ts';
 import type { Role, StaffUser } from '../db/entities.ts';
 import { StaffUserEntity } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
@@ -35,7 +35,18 @@ async function lockUser(tx: EntityManager, id: string): Promise<LockedUser | und
   return rows[0];
 }
 
-async function issue(deps: AppDeps, tx: EntityManager, user: { id: string; role: Role }): Promise<Omit<IssuedSession, 'user'>> {
+/** A session stored in the transaction, its access token not signed yet. */
+interface PendingSession extends Omit<IssuedSession, 'user' | 'accessToken'> {
+  claims: AccessClaims;
+}
+
+// Signed only after the commit: jose's HMAC runs on libuv's thread pool, which concurrent bcrypt
+// checks can keep busy for seconds, and no transaction may hold row locks and a connection meanwhile.
+async function signPending(deps: AppDeps, { claims, ...session }: PendingSession): Promise<Omit<IssuedSession, 'user'>> {
+  return { ...session, accessToken: await signAccessToken(deps.secrets.jwtKey, claims, deps.config.auth.accessTtlSeconds) };
+}
+
+async function issue(deps: AppDeps, tx: EntityManager, user: { id: string; role: Role }): Promise<PendingSession> {
   const now = deps.now();
   const sessionId = randomUUID();
   const refresh = newRefreshToken(sessionId);
@@ -46,7 +57,7 @@ async function issue(deps: AppDeps, tx: EntityManager, user: { id: string; role:
   );
   const ttl = deps.config.auth.accessTtlSeconds;
   return {
-    accessToken: await signAccessToken(deps.secrets.jwtKey, { userId: user.id, sessionId, role: user.role }, ttl),
+    claims: { userId: user.id, sessionId, role: user.role },
     accessExpiresAt: new Date(now.getTime() + ttl * 1000),
     refreshToken: refresh.token,
     refreshExpiresAt,
@@ -91,11 +102,11 @@ export async function login(props: { deps: AppDeps; email: string; password: str
     await tx.query(`UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
     const session = await issue(deps, tx, { id: user.id, role: locked.role });
     await appendAudit(tx, { actor, action: 'auth.login', resource: { type: 'StaffUser', id: user.id }, requestId });
-    return { ...session, user: { id: user.id, email: user.email, displayName: user.displayName, role: locked.role } };
+    return { session, user: { id: user.id, email: user.email, displayName: user.displayName, role: locked.role } };
   });
   // Thrown after the commit, so failed attempts and lockouts stay counted.
   if (!outcome) throw invalidCredentials();
-  return outcome;
+  return { ...(await signPending(deps, outcome.session)), user: outcome.user };
 }
 
 /** Rotates the refresh token; presenting an already-rotated one ends the session (token theft). */
@@ -122,16 +133,15 @@ export async function refresh(props: { deps: AppDeps; refreshToken: string; requ
     const next = newRefreshToken(parsed.sessionId);
     await tx.query(`UPDATE staff_sessions SET refresh_hash = $2, last_used_at = $3 WHERE id = $1`, [parsed.sessionId, next.hash, now]);
     await appendAudit(tx, { actor, action: 'auth.refresh', resource: { type: 'StaffUser', id: s.userId }, requestId });
-    const ttl = deps.config.auth.accessTtlSeconds;
     return {
-      accessToken: await signAccessToken(deps.secrets.jwtKey, { userId: s.userId, sessionId: parsed.sessionId, role: s.role }, ttl),
-      accessExpiresAt: new Date(now.getTime() + ttl * 1000),
+      claims: { userId: s.userId, sessionId: parsed.sessionId, role: s.role },
+      accessExpiresAt: new Date(now.getTime() + deps.config.auth.accessTtlSeconds * 1000),
       refreshToken: next.token,
       refreshExpiresAt: s.expiresAt,
     };
   });
   if (!result) throw unauthenticated('refresh_invalid', 'The refresh token is invalid; sign in again.');
-  return result;
+  return signPending(deps, result);
 }
 
 export async function logout(props: { tx: EntityManager; deps: AppDeps; userId: string; sessionId: string; requestId: string }): Promise<void> {
