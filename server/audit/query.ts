@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { ACTOR_TYPES, AUDIT_COLUMNS, type AuditEvent, OUTCOMES } from './event.ts';
 
 const identifier = z.string().regex(/^[A-Za-z0-9_.:@/-]{1,128}$/, { message: 'must be an identifier' });
-const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2026-11-23T10:00:00Z' });
+const TIME_MESSAGE = 'must be an ISO 8601 time, e.g. 2026-11-23T10:00:00Z';
+// Postgres has no year 0 (1 BC follows AD 1): refused here rather than failing in SQL as a 500.
+const isoTime = z.iso.datetime({ offset: true, message: TIME_MESSAGE }).refine((v) => !v.startsWith('0000'), { message: TIME_MESSAGE });
+const MAX_BIGINT = 9223372036854775807n;
 
 /** Filters shared by the query API, the export API and `palisade audit export`. */
 export const AuditFilter = z
@@ -23,7 +26,11 @@ export type AuditFilter = z.infer<typeof AuditFilter>;
 
 export const AuditPage = AuditFilter.extend({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().regex(/^[0-9]{1,19}$/, { message: 'must be a cursor returned by a previous page' }).optional(),
+  cursor: z
+    .string()
+    .regex(/^[0-9]{1,19}$/, { message: 'must be a cursor returned by a previous page' })
+    .refine((v) => !/^[0-9]+$/.test(v) || BigInt(v) <= MAX_BIGINT, { message: 'must be a cursor returned by a previous page' }) // seq is a bigint
+    .optional(),
 }).strict();
 export type AuditPage = z.infer<typeof AuditPage>;
 
