@@ -26,6 +26,10 @@ export function setupRoutes(deps: AppDeps) {
     ctx.body = fs.createReadStream(page('setup.css'));
   });
 
+  router.get('/favicon.ico', (ctx) => {
+    ctx.status = 204; // no icon yet; answering keeps browsers from logging a 404 on every page
+  });
+
   router.post('/api/setup', validate(CompleteSetup), async (ctx) => {
     const input = ctx.state.input as CompleteSetup;
     const passwordHash = await hashPassword(input.password, deps.config.auth.bcryptCost);
