@@ -7,7 +7,7 @@ const password = z
   .string()
   .min(MIN_PASSWORD_LENGTH, { message: `must be at least ${MIN_PASSWORD_LENGTH} characters` })
   .max(128, { message: 'must be at most 128 characters' });
-const displayName = z.string().trim().min(1).max(100);
+const displayName = z.string().trim().min(1, { message: 'is required' }).max(100, { message: 'must be at most 100 characters' });
 
 export const Login = z.object({
   email: z.string().min(1).max(254),
