@@ -9,14 +9,20 @@ export function jsonBody(opts: { limit: number }): Middleware {
     if (declared > opts.limit) throw payloadTooLarge(opts.limit);
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    let tooLarge = false;
+    for await (const chunk of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > opts.limit) {
-        ctx.req.unpipe();
-        ctx.req.resume(); // drain the rest so the connection can answer
-        throw payloadTooLarge(opts.limit);
+        tooLarge = true;
+        break;
       }
       chunks.push(chunk);
+    }
+    if (tooLarge) {
+      // Drain the rest once the iterator has let go of the stream: a request left paused mid-body
+      // stalls its keep-alive connection, and the client's next request on it hangs, then is reset.
+      ctx.req.resume();
+      throw payloadTooLarge(opts.limit);
     }
     if (size === 0) {
       ctx.state.body = undefined;
