@@ -105,7 +105,8 @@ describe('lockout', () => {
   });
 });
 
-describe('concurrent sign-ins', () => {
+// 50 bcrypt checks at cost 12 on a small machine: slow, and not a performance assertion.
+describe('concurrent sign-ins', { timeout: 180_000 }, () => {
   it('50 concurrent right sign-ins for one account all succeed with distinct sessions and the chain holds', async () => {
     const id = await seedStaff(server, { email: 'busy@bank.example', password: PASSWORD, role: 'agent' });
     const results = await Promise.all(Array.from({ length: 50 }, () => login('busy@bank.example', PASSWORD)));
