@@ -1,5 +1,6 @@
 // Runs every recognizer over NFKC-normalised text and reports findings against the original string.
 // Fails closed: a recognizer that throws or a blown time budget yields { ok: false }, never a partial list.
+import { chunkText } from './chunks.ts';
 import { hasContextWord } from './context.ts';
 import { detectLanguage } from './lang.ts';
 import { normalizeForMatching } from './normalize.ts';
@@ -31,6 +32,15 @@ interface Finding extends Candidate {
 export function createAnalyzer(config: AnalyzerConfig = {}): (text: string, options?: AnalyzeOptions) => Promise<AnalyzeResult> {
   const all = config.recognizers ?? defaultRecognizers;
   const minScore = config.minScore ?? DEFAULT_MIN_SCORE;
+  // Dictionary loads happen here, at boot, rather than inside the first message's time budget.
+  // A warm-up that throws surfaces again (and fails closed) when that recognizer runs.
+  for (const r of all) {
+    try {
+      r.warmUp?.();
+    } catch {
+      // the recognizer will throw on use and the analysis will fail closed
+    }
+  }
   return async (text, options = {}) => {
     try {
       if (typeof text !== 'string') return failure('analyzer', 'threw', 'text must be a string');
@@ -47,10 +57,11 @@ export function createAnalyzer(config: AnalyzerConfig = {}): (text: string, opti
       const active = all.filter((r) => (wanted === undefined || wanted.includes(r.entity)) && (r.langs === undefined || r.langs.includes(lang)));
 
       const findings: Finding[] = [];
+      const windows = new Windows(input);
       for (const recognizer of active) {
         let found: Finding[];
         try {
-          found = await runRecognizer(recognizer, input, deadline);
+          found = await runRecognizer(recognizer, input, windows, deadline);
         } catch (err) {
           if (err instanceof Timeout) return failure(recognizer.name, 'timeout', `analysis exceeded its ${budget} ms budget`);
           return failure(recognizer.name, 'threw', describe(err));
@@ -71,7 +82,23 @@ export function createAnalyzer(config: AnalyzerConfig = {}): (text: string, opti
   };
 }
 
-async function runRecognizer(recognizer: Recognizer, input: RecognizerInput, deadline: number): Promise<Finding[]> {
+// The same window objects go to every recognizer of one analysis, so per-input caches (one
+// compromise parse for PERSON, LOCATION and ORGANIZATION) still hit.
+class Windows {
+  private readonly bySize = new Map<number, { offset: number; input: RecognizerInput }[]>();
+  constructor(private readonly input: RecognizerInput) {}
+  of(size: number | undefined): { offset: number; input: RecognizerInput }[] {
+    if (size === undefined || this.input.text.length <= size) return [{ offset: 0, input: this.input }];
+    let windows = this.bySize.get(size);
+    if (!windows) {
+      windows = chunkText(this.input.text, size).map((c) => ({ offset: c.offset, input: { text: c.text, lang: this.input.lang } }));
+      this.bySize.set(size, windows);
+    }
+    return windows;
+  }
+}
+
+async function runRecognizer(recognizer: Recognizer, input: RecognizerInput, windows: Windows, deadline: number): Promise<Finding[]> {
   const candidates: Candidate[] = [];
   for (const pattern of recognizer.patterns ?? []) {
     for (const m of input.text.matchAll(pattern.regex)) {
@@ -83,8 +110,12 @@ async function runRecognizer(recognizer: Recognizer, input: RecognizerInput, dea
     if (performance.now() > deadline) throw new Timeout();
   }
   if (recognizer.find) {
-    const found = recognizer.find(input);
-    candidates.push(...(found instanceof Promise ? await withDeadline(found, deadline) : found));
+    for (const window of windows.of(recognizer.chunkSize)) {
+      const pending = recognizer.find(window.input);
+      const found = pending instanceof Promise ? await withDeadline(pending, deadline) : pending;
+      for (const c of found) candidates.push({ start: c.start + window.offset, end: c.end + window.offset, score: c.score });
+      if (performance.now() > deadline) throw new Timeout();
+    }
   }
   const findings: Finding[] = [];
   for (const candidate of candidates) {

@@ -13,6 +13,11 @@ const Matches = z.array(z.object({ offset: z.object({ start: z.number(), length:
 // One compromise parse serves the PERSON, LOCATION and ORGANIZATION recognizers of the same message.
 const parsed = new WeakMap<RecognizerInput, EnglishEntities>();
 
+/** compromise builds its lexicon on the first parse; do it before the first message */
+export function warmUpEnglish(): void {
+  nlp('Warm up John Smith in Boston.').people().json({ offset: true });
+}
+
 export function englishEntities(input: RecognizerInput): EnglishEntities {
   const cached = parsed.get(input);
   if (cached) return cached;

@@ -36,6 +36,7 @@ export const phone: Recognizer = {
   name: 'phone',
   entity: 'PHONE',
   find: findPhones,
+  chunkSize: 1000,
   context: [
     'phone', 'mobile', 'cell', 'tel', 'telephone', 'call', 'number', 'whatsapp', 'sms', 'text me',
     'telefon', 'handy', 'handynummer', 'rufnummer', 'téléphone', 'portable', 'teléfono', 'móvil', 'telefono',

@@ -44,6 +44,10 @@ export interface Recognizer {
   contextRequired?: boolean;
   validate?: Validator;
   validScore?: number;
+  /** longer text reaches `find` in overlapping windows of this many characters (see chunks.ts) */
+  chunkSize?: number;
+  /** loads dictionaries/models up front; createAnalyzer calls it so the first message is not slow */
+  warmUp?: () => void;
   /** languages this recognizer runs for (default: all) */
   langs?: readonly Lang[];
 }

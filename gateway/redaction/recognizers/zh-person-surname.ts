@@ -14,7 +14,8 @@ const NOT_GIVEN_FIRST = new Set([...NOT_GIVEN].filter((c) => c !== '小'));
 
 const HAN = /\p{Script=Han}/u;
 
-function surnameAt(text: string, at: number): number {
+/** length of the common surname starting at `at` (2 for compound ones), 0 when there is none */
+export function surnameAt(text: string, at: number): number {
   if (COMPOUND.some((c) => text.startsWith(c, at))) return 2;
   return SURNAMES.includes(text[at] ?? '\u0000') ? 1 : 0;
 }
