@@ -10,6 +10,7 @@ import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import { loadSecrets } from './secrets.ts';
 import { issueSetupTokenIfNeeded } from './staff/setup.ts';
+import { startAuditSealer } from './audit/sealer.ts';
 
 export interface RunningServer {
   url: string;
@@ -30,6 +31,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const deps: AppDeps = { config, secrets, db, logger, now: opts.now ?? (() => new Date()) };
   const setupToken = await issueSetupTokenIfNeeded(deps);
 
+  const sealer = startAuditSealer(deps);
   let draining = false;
   const app = createApp(deps, { isDraining: () => draining });
   const server = http.createServer(app.callback());
@@ -52,6 +54,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.http.shutdownTimeoutMs).unref());
       await Promise.race([drained, timeout]);
       server.closeAllConnections();
+      await sealer.stop(); // a last pass, so events of the final requests are chained before exit
       await db.close();
       logger.info('server.stopped');
     })());

@@ -57,6 +57,7 @@ export const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(0, 120000).default(10000),
   SETUP_TOKEN_TTL_SECONDS: int(300, 604800).default(86400),
   READYZ_TIMEOUT_MS: int(100, 30000).default(2000),
+  AUDIT_SEAL_INTERVAL_MS: int(20, 60000).default(200),
 });
 
 export interface Config {
@@ -80,6 +81,7 @@ export interface Config {
     setupTokenTtlSeconds: number;
   };
   http: { bodyLimitBytes: number; widgetOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number; readyzTimeoutMs: number };
+  audit: { sealIntervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -139,5 +141,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       readyzTimeoutMs: e.READYZ_TIMEOUT_MS,
     },
+    audit: { sealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS },
   };
 }

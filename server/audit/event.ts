@@ -30,8 +30,9 @@ export const AuditEventInput = z.object({
 export type AuditEventInput = z.input<typeof AuditEventInput>;
 type ParsedInput = z.output<typeof AuditEventInput>;
 
-/** A stored event, as read back from audit_events. */
+/** A stored event, as read back from audit_events. Chain fields are null until it is sealed. */
 export interface AuditEvent {
+  /** recorded order (assigned at insert). */
   seq: string;
   id: string;
   occurredAt: Date;
@@ -46,13 +47,16 @@ export interface AuditEvent {
   outcome: (typeof OUTCOMES)[number];
   requestId: string | null;
   details: Record<string, number | boolean | string | null>;
-  prevHash: string;
-  hash: string;
+  /** position in the hash chain, set by the sealer. */
+  chainSeq: string | null;
+  prevHash: string | null;
+  hash: string | null;
 }
 
-export function toRow(seq: string, id: string, occurredAt: Date, e: ParsedInput, prevHash: string): AuditEvent {
-  const row: Omit<AuditEvent, 'hash'> = {
-    seq,
+export type RecordedFields = Omit<AuditEvent, 'seq' | 'chainSeq' | 'prevHash' | 'hash'>;
+
+export function toRecord(id: string, occurredAt: Date, e: ParsedInput): RecordedFields {
+  return {
     id,
     occurredAt,
     actorType: e.actor.type,
@@ -66,19 +70,18 @@ export function toRow(seq: string, id: string, occurredAt: Date, e: ParsedInput,
     outcome: e.outcome,
     requestId: e.requestId ?? null,
     details: e.details,
-    prevHash,
   };
-  return { ...row, hash: hashEvent(row) };
 }
 
 function canonicalDetails(details: AuditEvent['details']): string {
   return JSON.stringify(Object.keys(details).sort().map((k) => [k, details[k] ?? null]));
 }
 
-/** SHA-256 over a fixed-order JSON array of every field plus the previous hash (format v1). */
-export function hashEvent(row: Omit<AuditEvent, 'hash'>): string {
+/** SHA-256 over a fixed-order JSON array of every field, the chain position and the previous hash (format v1). */
+export function hashEvent(row: Omit<AuditEvent, 'hash'> & { chainSeq: string; prevHash: string }): string {
   const canonical = JSON.stringify([
     'v1',
+    row.chainSeq,
     row.seq,
     row.id,
     row.occurredAt.toISOString(),
@@ -100,4 +103,4 @@ export function hashEvent(row: Omit<AuditEvent, 'hash'>): string {
 
 export const AUDIT_COLUMNS = `seq::text AS seq, id, occurred_at AS "occurredAt", actor_type AS "actorType", actor_id AS "actorId",
   action, subject_id AS "subjectId", resource_type AS "resourceType", resource_id AS "resourceId", purpose, reason,
-  outcome, request_id AS "requestId", details, prev_hash AS "prevHash", hash`;
+  outcome, request_id AS "requestId", details, chain_seq::text AS "chainSeq", prev_hash AS "prevHash", hash`;

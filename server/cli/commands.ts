@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { appendAudit } from '../audit/append.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportLines } from '../audit/export.ts';
 import { AuditFilter, iterateAudit } from '../audit/query.ts';
+import { sealAudit } from '../audit/seal.ts';
 import { verifyChain } from '../audit/verify.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { ConfigError, loadConfig } from '../config.ts';
@@ -106,6 +107,8 @@ export const commands: Record<string, Command> = {
     args: '',
     run: async () =>
       withDatabase(async (db) => {
+        const sealed = await sealAudit(db.dataSource);
+        if (sealed) process.stdout.write(`sealed ${sealed} pending events into the chain\n`);
         const result = await verifyChain(db.dataSource.manager);
         await db.dataSource.transaction((tx) =>
           appendAudit(tx, { actor: CLI_ACTOR, action: 'audit.verify', resource: { type: 'AuditLog' }, outcome: result.ok ? 'success' : 'failure', details: { checked: result.checked, brokenSeq: result.firstBroken?.seq ?? null } }),
@@ -115,7 +118,8 @@ export const commands: Record<string, Command> = {
           return 0;
         }
         const b = result.firstBroken!;
-        process.stdout.write(`audit chain BROKEN at seq ${b.seq}${b.id ? ` (event ${b.id})` : ''}: ${b.problem}; ${result.checked} events before it verified\n`);
+        const where = b.seq ? `seq ${b.seq} (event ${b.id}, chain position ${b.chainSeq})` : `chain position ${b.chainSeq}`;
+        process.stdout.write(`audit chain BROKEN at ${where}: ${b.problem}; ${result.checked} events before it verified\n`);
         return 1;
       }),
   },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
 import { EXPORT_FORMATS, exportLines, presentEvent } from '../audit/export.ts';
 import { AuditFilter, AuditPage, iterateAudit, queryAudit } from '../audit/query.ts';
+import { sealAudit } from '../audit/seal.ts';
 import { verifyChain } from '../audit/verify.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -46,15 +47,20 @@ export function auditRoutes(deps: AppDeps) {
     ctx.body = Readable.from(exportLines(iterateAudit(deps.db.dataSource.manager, filter), format));
   });
 
-  router.get('/verify', staffAuth(deps), authorize(deps, 'verify', 'AuditLog'), tx, async (ctx) => {
-    const result = await verifyChain(txOf(ctx));
-    await appendAudit(txOf(ctx), {
-      actor: actorOf(ctx.state),
-      action: 'audit.verify',
-      resource: { type: 'AuditLog' },
-      outcome: result.ok ? 'success' : 'failure',
-      requestId: ctx.state.requestId,
-      details: { checked: result.checked, brokenSeq: result.firstBroken?.seq ?? null },
+  router.get('/verify', staffAuth(deps), authorize(deps, 'verify', 'AuditLog'), async (ctx) => {
+    // Seal what is pending first (its own short transactions), so the answer covers every event so far.
+    await sealAudit(deps.db.dataSource);
+    const result = await deps.db.dataSource.transaction(async (tx) => {
+      const verified = await verifyChain(tx);
+      await appendAudit(tx, {
+        actor: actorOf(ctx.state),
+        action: 'audit.verify',
+        resource: { type: 'AuditLog' },
+        outcome: verified.ok ? 'success' : 'failure',
+        requestId: ctx.state.requestId,
+        details: { checked: verified.checked, brokenSeq: verified.firstBroken?.seq ?? null },
+      });
+      return verified;
     });
     ctx.body = result;
   });

@@ -1,10 +1,11 @@
-// Audit appends per second through the hash chain: one writer, then 32 concurrent writers, each
-// append in its own transaction (as a real data access would be); then the chain is verified.
+// Audit appends per second: one writer, then 32 concurrent writers, each append in its own
+// transaction (as a real data access would be); then sealing them into the hash chain, then verifying.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { appendAudit } from '../../server/audit/append.ts';
+import { sealAudit } from '../../server/audit/seal.ts';
 import { verifyChain } from '../../server/audit/verify.ts';
 import type { Config } from '../../server/config.ts';
 import { migrate, openDatabase } from '../../server/db/database.ts';
@@ -51,6 +52,11 @@ async function run(target: string, database: Config['database'], counts: { singl
     );
     s = (performance.now() - t0) / 1000;
     emit({ bench: 'audit.append', target, writers, events_per_tx: batch, appends: batches * batch * writers, seconds: +s.toFixed(3), appends_per_s: Math.round((batches * batch * writers) / s) });
+
+    t0 = performance.now();
+    const sealed = await sealAudit(ds);
+    s = (performance.now() - t0) / 1000;
+    emit({ bench: 'audit.seal', target, events: sealed, seconds: +s.toFixed(3), events_per_s: Math.round(sealed / s) });
 
     t0 = performance.now();
     const verified = await verifyChain(ds.manager);

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditOutsideTransaction, appendAudit } from '../../server/audit/append.ts';
 import type { AuditEventInput } from '../../server/audit/event.ts';
+import { sealAudit } from '../../server/audit/seal.ts';
 import { verifyChain } from '../../server/audit/verify.ts';
 import { auditCount, auditEvents } from '../support/audit.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
@@ -174,6 +175,7 @@ describe('hostile filter values', () => {
       }
     }
     expect(await auditCount(server)).toBeGreaterThanOrEqual(before);
+    await sealAudit(server.deps.db.dataSource);
     expect((await server.deps.db.dataSource.transaction((tx) => verifyChain(tx))).ok).toBe(true);
   });
 });
@@ -264,6 +266,7 @@ describe('appendAudit', () => {
     expect(seqs).toEqual(Array.from({ length: 32 }, (_, i) => before + 1 + i));
     const all = await seqsWhere('TRUE');
     expect(all).toEqual(Array.from({ length: all.length }, (_, i) => String(i + 1)));
+    await sealAudit(server.deps.db.dataSource);
     const verified = await server.deps.db.dataSource.transaction((tx) => verifyChain(tx));
     expect(verified).toMatchObject({ ok: true, checked: all.length });
   });
@@ -276,6 +279,9 @@ describe('the database refuses changes to audit_events', () => {
     `TRUNCATE audit_events`,
     `DELETE FROM audit_chain_head`,
     `UPDATE audit_chain_head SET seq = 1`,
+    // re-sealing a sealed event (rewriting its chain link) is refused like any other change
+    `UPDATE audit_events SET hash = repeat('a', 64) WHERE seq = 1`,
+    `UPDATE audit_events SET chain_seq = NULL, prev_hash = NULL, hash = NULL WHERE seq = 1`,
   ];
   it.each(statements)('%s', async (sql) => {
     const before = await auditEvents(server);

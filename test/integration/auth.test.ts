@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealAudit } from '../../server/audit/seal.ts';
 import { verifyChain } from '../../server/audit/verify.ts';
 import { auditCount, auditEvents } from '../support/audit.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
@@ -117,6 +118,7 @@ describe('concurrent sign-ins', { timeout: 180_000 }, () => {
     const [{ n } = { n: 0 }] = (await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM staff_sessions WHERE user_id = $1`, [id])) as { n: number }[];
     expect(n).toBe(50);
     expect(await auditCount(server, `action = 'auth.login' AND outcome = 'success' AND actor_id = $1`, [id])).toBe(50);
+    await sealAudit(server.deps.db.dataSource);
     const verified = await server.deps.db.dataSource.transaction((tx) => verifyChain(tx));
     expect(verified.ok).toBe(true);
   });
@@ -135,6 +137,7 @@ describe('concurrent sign-ins', { timeout: 180_000 }, () => {
     const [user] = (await server.deps.db.dataSource.query(`SELECT locked_until AS "lockedUntil" FROM staff_users WHERE id = $1`, [id])) as { lockedUntil: Date | null }[];
     expect(user?.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
     expect((await login('attacked@bank.example', PASSWORD)).status).toBe(401);
+    await sealAudit(server.deps.db.dataSource);
     expect((await server.deps.db.dataSource.transaction((tx) => verifyChain(tx))).ok).toBe(true);
   });
 });

@@ -76,7 +76,7 @@ describe('palisade CLI', () => {
     });
     const broken = await runCli(['audit', 'verify'], env);
     expect(broken.code).toBe(1);
-    expect(broken.stdout).toMatch(/BROKEN at seq 1 \(event [0-9a-f-]{36}\): hash_mismatch/);
+    expect(broken.stdout).toMatch(/BROKEN at seq 1 \(event [0-9a-f-]{36}, chain position 1\): hash_mismatch/);
   });
 
   it('audit export writes JSON lines and CSV, and is itself on the record', async () => {

@@ -41,11 +41,13 @@ export class Foundation1732300000000 implements MigrationInterface {
         used_at timestamptz
       )`);
 
-    // The audit log: append-only, hash-chained. seq is the chain position (no gaps), assigned
-    // under the lock on audit_chain_head so concurrent appends form one linear chain.
+    // The audit log: append-only, hash-chained. A row is inserted in the transaction of the access
+    // it records (seq: recorded order); the sealer then links committed rows into the chain
+    // (chain_seq, prev_hash, hash) in batches, one sealer at a time under the head row's lock.
+    // Inserts never wait on each other, so commits group and the log keeps up with the disk.
     await q.query(`
       CREATE TABLE audit_events (
-        seq bigint PRIMARY KEY,
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         id uuid NOT NULL UNIQUE,
         occurred_at timestamptz NOT NULL,
         actor_type text NOT NULL CHECK (actor_type IN ('staff', 'visitor', 'system', 'anonymous', 'api_key')),
@@ -59,9 +61,12 @@ export class Foundation1732300000000 implements MigrationInterface {
         outcome text NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),
         request_id text,
         details jsonb NOT NULL DEFAULT '{}'::jsonb,
-        prev_hash char(64) NOT NULL,
-        hash char(64) NOT NULL UNIQUE
+        chain_seq bigint UNIQUE,
+        prev_hash char(64),
+        hash char(64) UNIQUE,
+        CHECK ((chain_seq IS NULL) = (hash IS NULL) AND (hash IS NULL) = (prev_hash IS NULL))
       )`);
+    await q.query(`CREATE INDEX audit_events_unsealed_idx ON audit_events (seq) WHERE chain_seq IS NULL`);
     await q.query(`CREATE INDEX audit_events_time_idx ON audit_events (occurred_at)`);
     await q.query(`CREATE INDEX audit_events_actor_idx ON audit_events (actor_type, actor_id)`);
     await q.query(`CREATE INDEX audit_events_subject_idx ON audit_events (subject_id) WHERE subject_id IS NOT NULL`);
@@ -70,7 +75,7 @@ export class Foundation1732300000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE audit_chain_head (
         id smallint PRIMARY KEY CHECK (id = 1),
-        seq bigint NOT NULL,
+        seq bigint NOT NULL, -- chain_seq of the newest sealed event
         hash char(64) NOT NULL
       )`);
     await q.query(`INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}')`);
@@ -81,8 +86,25 @@ export class Foundation1732300000000 implements MigrationInterface {
         RAISE EXCEPTION 'audit log is append-only: % on % refused', TG_OP, TG_TABLE_NAME
           USING ERRCODE = 'insufficient_privilege';
       END $$`);
+    // The one change allowed to an event: sealing it once (chain fields from empty to set), with
+    // every recorded field left exactly as it was.
+    await q.query(`
+      CREATE FUNCTION audit_events_seal_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'UPDATE' AND OLD.hash IS NULL AND NEW.hash IS NOT NULL
+           AND (NEW.seq, NEW.id, NEW.occurred_at, NEW.actor_type, NEW.actor_id, NEW.action, NEW.subject_id,
+                NEW.resource_type, NEW.resource_id, NEW.purpose, NEW.reason, NEW.outcome, NEW.request_id, NEW.details)
+           IS NOT DISTINCT FROM
+               (OLD.seq, OLD.id, OLD.occurred_at, OLD.actor_type, OLD.actor_id, OLD.action, OLD.subject_id,
+                OLD.resource_type, OLD.resource_id, OLD.purpose, OLD.reason, OLD.outcome, OLD.request_id, OLD.details)
+        THEN
+          RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'audit log is append-only: % on % refused', TG_OP, TG_TABLE_NAME
+          USING ERRCODE = 'insufficient_privilege';
+      END $$`);
     await q.query(`CREATE TRIGGER audit_events_no_update_delete BEFORE UPDATE OR DELETE ON audit_events
-      FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`);
+      FOR EACH ROW EXECUTE FUNCTION audit_events_seal_only()`);
     await q.query(`CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
       FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`);
     await q.query(`CREATE TRIGGER audit_chain_head_no_delete BEFORE DELETE ON audit_chain_head
@@ -94,7 +116,7 @@ export class Foundation1732300000000 implements MigrationInterface {
       CREATE FUNCTION audit_head_forward_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW.seq <= OLD.seq OR NOT EXISTS (
-          SELECT 1 FROM audit_events e WHERE e.seq = NEW.seq AND e.hash = NEW.hash
+          SELECT 1 FROM audit_events e WHERE e.chain_seq = NEW.seq AND e.hash = NEW.hash
         ) THEN
           RAISE EXCEPTION 'audit chain head may only advance to an appended event'
             USING ERRCODE = 'insufficient_privilege';
