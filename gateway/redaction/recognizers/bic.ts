@@ -15,7 +15,7 @@ export function isBic(value: string): boolean {
 export const bic: Recognizer = {
   name: 'bic',
   entity: 'BIC',
-  patterns: [{ name: 'bic', regex: /(?<![\p{L}\p{N}])[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?(?![\p{L}\p{N}])/gu, score: 0.5 }],
+  patterns: [{ name: 'bic', regex: /(?<![A-Za-z0-9])[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?(?![A-Za-z0-9])/gu, score: 0.5 }],
   context: ['bic', 'swift', 'bic/swift', 'swift code', 'bank code', 'bankleitzahl', 'code bic', 'código swift', 'codice swift', '银行代码', 'swift代码'],
   contextRequired: true,
   validate: (value) => (isBic(value) ? 0.5 : false),

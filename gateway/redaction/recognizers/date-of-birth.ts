@@ -49,12 +49,12 @@ export const dateOfBirth: Recognizer = {
     { name: 'numeric', regex: new RegExp(`(?<![\\d./-])\\d{1,2}[./-]\\d{1,2}[./-]${YEAR}(?![\\d])`, 'g'), score: 0.6 },
     {
       name: 'day-month-year',
-      regex: new RegExp(`(?<![\\p{L}\\p{N}])${DAY}(?:st|nd|rd|th|\\.)?(?: de| of)? (?:${MONTH_NAMES})\\.?,?(?: de)? ${YEAR}(?![\\p{N}])`, 'giu'),
+      regex: new RegExp(`(?<![A-Za-z0-9])${DAY}(?:st|nd|rd|th|\\.)?(?: de| of)? (?:${MONTH_NAMES})\\.?,?(?: de)? ${YEAR}(?![\\p{N}])`, 'giu'),
       score: 0.6,
     },
     {
       name: 'month-day-year',
-      regex: new RegExp(`(?<![\\p{L}\\p{N}])(?:${MONTH_NAMES})\\.? ${DAY}(?:st|nd|rd|th)?,? ${YEAR}(?![\\p{N}])`, 'giu'),
+      regex: new RegExp(`(?<![A-Za-z0-9])(?:${MONTH_NAMES})\\.? ${DAY}(?:st|nd|rd|th)?,? ${YEAR}(?![\\p{N}])`, 'giu'),
       score: 0.6,
     },
   ],

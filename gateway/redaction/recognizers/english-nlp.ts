@@ -8,6 +8,9 @@ export interface EnglishEntities {
   organizations: Candidate[];
 }
 
+// Banking acronyms compromise tags as organisations ("the BIC is ...").
+const NOT_ORGANIZATIONS = new Set(['BIC', 'IBAN', 'SWIFT', 'SSN', 'DOB', 'PIN', 'ATM', 'CVV', 'SEPA', 'ACH', 'NI', 'ID', 'IP', 'OTP', 'IOS', 'APP']);
+
 const Matches = z.array(z.object({ offset: z.object({ start: z.number(), length: z.number() }) }));
 
 // One compromise parse serves the PERSON, LOCATION and ORGANIZATION recognizers of the same message.
@@ -29,7 +32,7 @@ export function englishEntities(input: RecognizerInput): EnglishEntities {
   const result = {
     people: spans(doc.people(), 0.85),
     places: spans(doc.places(), 0.7),
-    organizations: spans(doc.organizations(), 0.7),
+    organizations: spans(doc.organizations(), 0.7).filter((c) => !NOT_ORGANIZATIONS.has(input.text.slice(c.start, c.end).toUpperCase())),
   };
   parsed.set(input, result);
   return result;

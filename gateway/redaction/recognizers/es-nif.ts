@@ -15,8 +15,8 @@ export const esNif: Recognizer = {
   name: 'es_nif',
   entity: 'ES_NIF',
   patterns: [
-    { name: 'dni', regex: /(?<![\p{L}\p{N}])\d{8}[ -]?[A-Za-z](?![\p{L}\p{N}])/gu, score: 0.5 },
-    { name: 'nie', regex: /(?<![\p{L}\p{N}])[XYZxyz][ -]?\d{7}[ -]?[A-Za-z](?![\p{L}\p{N}])/gu, score: 0.5 },
+    { name: 'dni', regex: /(?<![A-Za-z0-9])\d{8}[ -]?[A-Za-z](?![A-Za-z0-9])/gu, score: 0.5 },
+    { name: 'nie', regex: /(?<![A-Za-z0-9])[XYZxyz][ -]?\d{7}[ -]?[A-Za-z](?![A-Za-z0-9])/gu, score: 0.5 },
   ],
   context: ['dni', 'nie', 'nif', 'documento', 'identidad', 'id number'],
   validate: isEsNif,

@@ -16,7 +16,7 @@ export const frNir: Recognizer = {
   patterns: [
     {
       name: 'nir',
-      regex: /(?<![\p{L}\p{N}])[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[ABab]) ?\d{3} ?\d{3} ?\d{2}(?![\p{L}\p{N}])/gu,
+      regex: /(?<![A-Za-z0-9])[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[ABab]) ?\d{3} ?\d{3} ?\d{2}(?![A-Za-z0-9])/gu,
       score: 0.5,
     },
   ],

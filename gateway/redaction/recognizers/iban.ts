@@ -45,7 +45,7 @@ export const iban: Recognizer = {
   patterns: [
     {
       name: 'grouped',
-      regex: /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]{4}){2,7}(?:[ -]?[A-Za-z0-9]{1,4})?(?![\p{L}\p{N}])/gu,
+      regex: /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]{4}){2,7}(?:[ -]?[A-Za-z0-9]{1,4})?(?![A-Za-z0-9])/gu,
       score: 0.4,
     },
   ],

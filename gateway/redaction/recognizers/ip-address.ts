@@ -10,13 +10,13 @@ export const ipAddress: Recognizer = {
     {
       name: 'ipv4',
       // Not after 'v'/'version' (software versions 1.2.3.4) and not inside a longer dotted number.
-      regex: new RegExp(`(?<![\\p{L}\\p{N}.])(?<!(?<!\\p{L})(?:v|ver|version|build) ?)${OCTET}(?:\\.${OCTET}){3}(?![\\p{N}]|\\.\\d)`, 'giu'),
+      regex: new RegExp(`(?<![A-Za-z0-9.])(?<!(?<!\\p{L})(?:v|ver|version|build) ?)${OCTET}(?:\\.${OCTET}){3}(?![\\p{N}]|\\.\\d)`, 'giu'),
       score: 0.7,
     },
     {
       name: 'ipv6',
       // Candidate: hex groups with colons; node:net decides whether it really is an IPv6 address.
-      regex: /(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{1,4}|:)?(?::[0-9A-Fa-f]{0,4}){2,7}(?:\.\d{1,3}){0,3}(?![\p{L}\p{N}:])/gu,
+      regex: /(?<![A-Za-z0-9:])(?:[0-9A-Fa-f]{1,4}|:)?(?::[0-9A-Fa-f]{0,4}){2,7}(?:\.\d{1,3}){0,3}(?![A-Za-z0-9:])/gu,
       score: 0.7,
     },
   ],

@@ -6,7 +6,7 @@ export const passport: Recognizer = {
   name: 'passport',
   entity: 'PASSPORT',
   patterns: [
-    { name: 'alnum', regex: /(?<![\p{L}\p{N}])(?=[A-Z0-9]{6,9}(?![\p{L}\p{N}]))[A-Z0-9]*\d[A-Z0-9]*(?![\p{L}\p{N}])/gu, score: 0.5 },
+    { name: 'alnum', regex: /(?<![A-Za-z0-9])(?=[A-Z0-9]{6,9}(?![A-Za-z0-9]))[A-Z0-9]*\d[A-Z0-9]*(?![A-Za-z0-9])/gu, score: 0.5 },
   ],
   context: [
     'passport', 'passport no', 'passport number', 'pass no', 'reisepass', 'pass-nr', 'passnummer', 'passeport',

@@ -1,6 +1,6 @@
 import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
 import { loadSegmenter, segmenterPersons } from './zh-person-segmenter.ts';
-import { surnameAt, surnamePersons } from './zh-person-surname.ts';
+import { isUnlikelyName, surnameAt, surnamePersons } from './zh-person-surname.ts';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -9,14 +9,15 @@ export type ZhPersonStrategy = 'segmenter' | 'surname' | 'combined';
 /**
  * segmenter: segmentit's person tags alone; surname: common surname + trigger phrase or title;
  * combined (default, chosen by the corpus numbers in test/redaction-eval.test.ts): the surname rule
- * plus segmentit names that start with a common surname (segmentit alone tags words like 年费).
+ * plus segmentit names that start with a common surname and are not an everyday word (segmentit
+ * alone tags words like 年费 and 张卡).
  * Where both find a name, the surname rule's span wins (it knows where a title starts).
  */
 export function zhPersons(text: string, strategy: ZhPersonStrategy = 'combined'): Candidate[] {
   if (!HAN.test(text)) return [];
   const bySurname = strategy === 'segmenter' ? [] : surnamePersons(text);
   const segmented = strategy === 'surname' ? [] : segmenterPersons(text);
-  const bySegmenter = strategy === 'combined' ? segmented.filter((c) => surnameAt(text, c.start) > 0) : segmented;
+  const bySegmenter = strategy === 'combined' ? segmented.filter((c) => surnameAt(text, c.start) > 0 && !isUnlikelyName(text, c.start)) : segmented;
   const kept = bySegmenter.filter((s) => !bySurname.some((n) => n.start < s.end && s.start < n.end));
   return [...bySurname, ...kept];
 }

@@ -15,6 +15,9 @@ const COUNTRIES: Readonly<Record<Lang, readonly CountryCode[]>> = {
 };
 // Service numbers belong to companies (the bank's own hotline), not to the people we protect.
 const SERVICE_TYPES = new Set(['TOLL_FREE', 'SHARED_COST', 'PREMIUM_RATE', 'UAN', 'VOICEMAIL']);
+// Types that belong to a person; a national-format fixed line (no +country) is too easily an order
+// number or a date (DE and FR numbering is permissive), so it needs a phone word nearby.
+const PERSONAL_TYPES = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER']);
 // CN mobiles in any language: 11 digits from 13x–19x, with or without +86/0086, grouped 3-4-4 or not.
 const CN_MOBILE = /(?<![\d+])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)/g;
 
@@ -22,8 +25,13 @@ function findPhones({ text, lang }: RecognizerInput): Candidate[] {
   const found: Candidate[] = [];
   for (const country of COUNTRIES[lang]) {
     for (const hit of findPhoneNumbersInText(text, { defaultCountry: country })) {
-      const type = hit.number.getType();
-      found.push({ start: hit.startsAt, end: hit.endsAt, score: type !== undefined && SERVICE_TYPES.has(type) ? 0.2 : 0.7 });
+      const type = hit.number.getType() ?? 'UNKNOWN';
+      const raw = text.slice(hit.startsAt, hit.endsAt);
+      // Digits glued to a code prefix (INV-2024-000123, ref/20240517) belong to that code.
+      if (/[A-Za-z0-9][-/]$/.test(text.slice(Math.max(0, hit.startsAt - 2), hit.startsAt))) continue;
+      const international = /^(?:\+|00)/.test(raw);
+      const score = SERVICE_TYPES.has(type) ? 0.2 : international || PERSONAL_TYPES.has(type) ? 0.7 : 0.4;
+      found.push({ start: hit.startsAt, end: hit.endsAt, score });
     }
   }
   for (const m of text.matchAll(CN_MOBILE)) {
@@ -38,9 +46,10 @@ export const phone: Recognizer = {
   find: findPhones,
   chunkSize: 1000,
   context: [
-    'phone', 'mobile', 'cell', 'tel', 'telephone', 'call', 'number', 'whatsapp', 'sms', 'text me',
+    'phone', 'mobile', 'cell', 'tel', 'telephone', 'call', 'call me', 'reach me', 'contact', 'landline', 'whatsapp', 'sms', 'text me',
     'telefon', 'handy', 'handynummer', 'rufnummer', 'téléphone', 'portable', 'teléfono', 'móvil', 'telefono',
+    'ruf', 'anrufen', 'appelez', 'appeler', 'llámame', 'llamar', 'chiamami', 'bel me', 'bellen', 'zadzwoń', 'numer telefonu',
     'cellulare', 'telefoon', 'mobiel', 'telefonu', 'komórka', '手机', '电话', '手机号', '联系', '号码', '致电',
   ],
-  contextBoost: 0.2,
+  contextBoost: 0.25,
 };

@@ -15,7 +15,7 @@ export const ukNino: Recognizer = {
   patterns: [
     {
       name: 'nino',
-      regex: /(?<![\p{L}\p{N}])[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d](?![\p{L}\p{N}])/gu,
+      regex: /(?<![A-Za-z0-9])[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d](?![A-Za-z0-9])/gu,
       score: 0.6,
     },
   ],
