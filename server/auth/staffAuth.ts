@@ -11,6 +11,18 @@ export const ACCESS_COOKIE = 'palisade_at';
 export const REFRESH_COOKIE = 'palisade_rt';
 
 /**
+ * Cookie-authenticated writes must come from our own pages (SameSite=Strict is the first wall).
+ * Koa 3's ctx.origin echoes the Origin header, so our own origin is built from protocol + host.
+ */
+export function assertSameOrigin(ctx: { method: string; protocol: string; host: string; get(name: string): string }, deps: AppDeps): void {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) return;
+  const origin = ctx.get('Origin');
+  if (origin && origin !== new URL(deps.config.publicUrl).origin && origin !== `${ctx.protocol}://${ctx.host}`) {
+    throw new AppError(403, 'csrf_rejected', 'Cross-site request refused.');
+  }
+}
+
+/**
  * Checks the access token (Bearer header or the console's httpOnly cookie) AND the live session row,
  * so sign-out, disabling a user and role changes take effect on the very next request.
  */
@@ -21,14 +33,7 @@ export function staffAuth(deps: AppDeps): Middleware<AppState> {
     const cookie = bearer ? undefined : ctx.cookies.get(ACCESS_COOKIE);
     const token = bearer ?? cookie;
     if (!token) throw unauthenticated();
-    if (!bearer && !['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) {
-      // Cookie-authenticated writes must come from our own pages (SameSite=Strict is the first wall).
-      // Koa 3's ctx.origin echoes the Origin header, so our own origin is built from protocol + host.
-      const origin = ctx.get('Origin');
-      if (origin && origin !== new URL(deps.config.publicUrl).origin && origin !== `${ctx.protocol}://${ctx.host}`) {
-        throw new AppError(403, 'csrf_rejected', 'Cross-site request refused.');
-      }
-    }
+    if (!bearer) assertSameOrigin(ctx, deps);
     const claims = await verifyAccessToken(deps.secrets.jwtKey, token);
     if (!claims) throw unauthenticated('token_invalid', 'The access token is invalid or expired; sign in again or refresh.');
     const rows = (await deps.db.dataSource.query(

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { ACCESS_COOKIE, REFRESH_COOKIE, authorize, staffAuth } from '../auth/staffAuth.ts';
+import { ACCESS_COOKIE, REFRESH_COOKIE, assertSameOrigin, authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppContext, AppState } from '../http/context.ts';
 import { unauthenticated } from '../http/errors.ts';
@@ -42,6 +42,7 @@ export function authRoutes(deps: AppDeps) {
     const fromCookie = ctx.cookies.get(REFRESH_COOKIE);
     const token = input.refreshToken ?? fromCookie;
     if (!token) throw unauthenticated('refresh_invalid', 'No refresh token given.');
+    if (!input.refreshToken) assertSameOrigin(ctx, deps);
     const session = await refresh({ deps, refreshToken: token, requestId: ctx.state.requestId });
     if (input.refreshToken) ctx.body = tokenBody(session);
     else {

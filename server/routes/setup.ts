@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.ts';
 import type { AppState } from '../http/context.ts';
 import { validate } from '../http/middleware/validate.ts';
 import { CompleteSetup } from '../staff/schemas.ts';
-import { completeSetup } from '../staff/setup.ts';
+import { completeSetup, invalidSetupToken, setupTokenLooksValid } from '../staff/setup.ts';
 import { presentUser } from '../staff/users.ts';
 
 const page = (name: string) => new URL(`../../web/setup/${name}`, import.meta.url);
@@ -32,6 +32,7 @@ export function setupRoutes(deps: AppDeps) {
 
   router.post('/api/setup', validate(CompleteSetup), async (ctx) => {
     const input = ctx.state.input as CompleteSetup;
+    if (!(await setupTokenLooksValid(deps, input.token))) throw invalidSetupToken();
     const passwordHash = await hashPassword(input.password, deps.config.auth.bcryptCost);
     const admin = await deps.db.dataSource.transaction((tx) =>
       completeSetup({ tx, deps, token: input.token, requestId: ctx.state.requestId, admin: { email: input.email, displayName: input.displayName, passwordHash } }),

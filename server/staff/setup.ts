@@ -30,6 +30,12 @@ export async function issueSetupTokenIfNeeded(deps: AppDeps): Promise<string | n
   });
 }
 
+/** A cheap look before the slow password hash, so a stream of bogus tokens costs no bcrypt time. */
+export async function setupTokenLooksValid(deps: AppDeps, token: string): Promise<boolean> {
+  const rows = (await deps.db.dataSource.query(`SELECT 1 FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`, [sha256(token), deps.now()])) as unknown[];
+  return rows.length > 0;
+}
+
 export const invalidSetupToken = () => new AppError(403, 'invalid_setup_token', 'The setup token is wrong, used or expired; restart the appliance for a new one.');
 
 export async function completeSetup(props: {

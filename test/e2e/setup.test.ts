@@ -29,11 +29,11 @@ describe.runIf(browserAvailable)('setup page (Chromium)', () => {
     await page.getByLabel(/^Password/).fill('a long enough password');
     await page.getByLabel('Repeat the password').fill('a different password!');
     await page.getByRole('button', { name: 'Create admin' }).click();
-    await expect.poll(() => page.locator('#status').textContent()).toBe('The two passwords differ.');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toBe('The two passwords differ.');
 
     await page.getByLabel('Repeat the password').fill('a long enough password');
     await page.getByRole('button', { name: 'Create admin' }).click();
-    await expect.poll(() => page.locator('#status').textContent()).toBe('Admin chief.admin@bank.example created. You can now sign in.');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toBe('Admin chief.admin@bank.example created. You can now sign in.');
     await page.screenshot({ path: `${server.dataDir}/setup-done.png` });
     expect(cspErrors).toEqual([]);
 
@@ -48,6 +48,6 @@ describe.runIf(browserAvailable)('setup page (Chromium)', () => {
     await again.getByLabel(/^Password/).fill('another long password');
     await again.getByLabel('Repeat the password').fill('another long password');
     await again.getByRole('button', { name: 'Create admin' }).click();
-    await expect.poll(() => again.locator('#status').textContent()).toMatch(/setup token is wrong, used or expired/);
+    await expect.poll(() => again.locator('#status').textContent(), { timeout: 20_000 }).toMatch(/setup token is wrong, used or expired/);
   });
 });

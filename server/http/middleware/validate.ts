@@ -2,15 +2,15 @@ import type { Middleware } from 'koa';
 import type { z } from 'zod';
 import { validationFailed } from '../errors.ts';
 
-const toIssues = (error: z.ZodError) =>
+const toIssues = (error: z.ZodError, where: '(body)' | '(query)') =>
   // Messages only: echoing the offending value back could repeat personal data.
-  error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+  error.issues.map((i) => ({ path: i.path.map(String).join('.') || where, message: i.message }));
 
 /** Parses ctx.state.body with the schema into ctx.state.input, or answers 400 validation_failed. */
 export function validate<S extends z.ZodType>(schema: S): Middleware {
   return async (ctx, next) => {
     const parsed = schema.safeParse(ctx.state.body ?? {});
-    if (!parsed.success) throw validationFailed(toIssues(parsed.error));
+    if (!parsed.success) throw validationFailed(toIssues(parsed.error, '(body)'));
     ctx.state.input = parsed.data;
     await next();
   };
@@ -20,7 +20,7 @@ export function validate<S extends z.ZodType>(schema: S): Middleware {
 export function validateQuery<S extends z.ZodType>(schema: S): Middleware {
   return async (ctx, next) => {
     const parsed = schema.safeParse(ctx.query);
-    if (!parsed.success) throw validationFailed(toIssues(parsed.error));
+    if (!parsed.success) throw validationFailed(toIssues(parsed.error, '(query)'));
     ctx.state.query = parsed.data;
     await next();
   };
