@@ -272,4 +272,16 @@ describe('cookie-authenticated writes', () => {
     expect(after.status).toBe(401);
     expect(after.body.error.id).toBe('session_revoked');
   });
+
+  it('refuses a cookie refresh from a foreign Origin without rotating the token', async () => {
+    const res = await login('agent@bank.example', PASSWORD, 'cookie');
+    const Cookie = cookieHeader(res.headers.getSetCookie());
+    const foreign = await api<ErrorBody>(server, 'POST', '/api/auth/refresh', { headers: { Cookie, Origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.id).toBe('csrf_rejected');
+    expect(foreign.headers.getSetCookie()).toEqual([]);
+    // The refresh token was not used up: our own page can still refresh with it.
+    const own = await api(server, 'POST', '/api/auth/refresh', { headers: { Cookie, Origin: new URL(server.url).origin } });
+    expect(own.status).toBe(200);
+  });
 });
