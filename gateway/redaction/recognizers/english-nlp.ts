@@ -11,29 +11,54 @@ export interface EnglishEntities {
 // Banking acronyms compromise tags as organisations ("the BIC is ...").
 const NOT_ORGANIZATIONS = new Set(['BIC', 'IBAN', 'SWIFT', 'SSN', 'DOB', 'PIN', 'ATM', 'CVV', 'SEPA', 'ACH', 'NI', 'ID', 'IP', 'OTP', 'IOS', 'APP']);
 
-const Matches = z.array(z.object({ offset: z.object({ start: z.number(), length: z.number() }) }));
+const Terms = z.array(
+  z.object({ terms: z.array(z.object({ tags: z.array(z.string()), offset: z.object({ start: z.number(), length: z.number() }) })) }),
+);
+type Category = keyof EnglishEntities;
+const SCORES: Record<Category, number> = { people: 0.85, places: 0.7, organizations: 0.7 };
 
 // One compromise parse serves the PERSON, LOCATION and ORGANIZATION recognizers of the same message.
 const parsed = new WeakMap<RecognizerInput, EnglishEntities>();
 
 /** compromise builds its lexicon on the first parse; do it before the first message */
 export function warmUpEnglish(): void {
-  nlp('Warm up John Smith in Boston.').people().json({ offset: true });
+  nlp('Warm up John Smith in Boston.').match('#Person+').json({ offset: true });
 }
 
+function categoryOf(tags: readonly string[]): Category | null {
+  if (tags.includes('Person')) return 'people';
+  if (tags.includes('Organization')) return 'organizations';
+  if (tags.includes('Place')) return 'places';
+  return null;
+}
+
+/** one match over all three tags (a third of the cost of people()/places()/organizations()), then
+ * consecutive terms of the same category become one span */
 export function englishEntities(input: RecognizerInput): EnglishEntities {
   const cached = parsed.get(input);
   if (cached) return cached;
-  const doc = nlp(input.text);
-  const spans = (view: { json(options: object): unknown }, score: number): Candidate[] =>
-    Matches.parse(view.json({ offset: true, text: false, terms: false }))
-      .map(({ offset }) => trimSpan(input.text, offset.start, offset.start + offset.length, score))
-      .filter((c): c is Candidate => c !== null);
-  const result = {
-    people: spans(doc.people(), 0.85),
-    places: spans(doc.places(), 0.7),
-    organizations: spans(doc.organizations(), 0.7).filter((c) => !NOT_ORGANIZATIONS.has(input.text.slice(c.start, c.end).toUpperCase())),
-  };
+  const result: EnglishEntities = { people: [], places: [], organizations: [] };
+  const matches = Terms.parse(nlp(input.text).match('(#Person|#Place|#Organization)+').json({ offset: true, terms: { offset: true } }));
+  for (const match of matches) {
+    let run: { category: Category; start: number; end: number } | null = null;
+    const flush = (): void => {
+      if (!run) return;
+      const span = trimSpan(input.text, run.start, run.end, SCORES[run.category]);
+      const word = span ? input.text.slice(span.start, span.end).toUpperCase() : '';
+      if (span && !(run.category === 'organizations' && NOT_ORGANIZATIONS.has(word))) result[run.category].push(span);
+      run = null;
+    };
+    for (const term of match.terms) {
+      const category = categoryOf(term.tags);
+      const end = term.offset.start + term.offset.length;
+      if (run !== null && category === run.category) run.end = end;
+      else {
+        flush();
+        if (category) run = { category, start: term.offset.start, end };
+      }
+    }
+    flush();
+  }
   parsed.set(input, result);
   return result;
 }
