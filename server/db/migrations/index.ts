@@ -1,4 +1,5 @@
 // Every migration, in order. Explicit: a file that is not listed here does not run.
 import { Foundation1732300000000 } from './1732300000000-Foundation.ts';
+import { PrivacyLifecycle1732400000000 } from './1732400000000-PrivacyLifecycle.ts';
 
-export const migrations = [Foundation1732300000000];
+export const migrations = [Foundation1732300000000, PrivacyLifecycle1732400000000];

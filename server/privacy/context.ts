@@ -1,0 +1,28 @@
+// What every privacy command receives: the transaction it runs in (audit events go in the same
+// one), the key wrapper, who acts, and the time (injectable, so tests move the clock).
+import type { EntityManager } from 'typeorm';
+import type { KeyWrapper } from './keyWrapper.ts';
+
+export interface PrivacyActor {
+  type: 'staff' | 'system' | 'visitor';
+  id: string;
+}
+
+export interface PrivacyCtx {
+  tx: EntityManager;
+  wrapper: KeyWrapper;
+  actor: PrivacyActor;
+  requestId?: string;
+  now: Date;
+}
+
+export const SUBJECT_ID = /^sub_[a-z0-9]{16,40}$/;
+
+/**
+ * Rows changed by an UPDATE or DELETE run through TypeORM's query(): on Postgres it answers
+ * [rows, rowCount] for those commands (and plain rows for INSERT … RETURNING).
+ */
+export function changedRows(result: unknown): number {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[1];
+  return Array.isArray(result) ? result.length : 0;
+}
