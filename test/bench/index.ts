@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { benchAudit } from './audit.ts';
 import type { Emit } from './emit.ts';
+import { benchRedaction } from './redaction.ts';
 import { benchRehydrate } from './rehydrate.ts';
 import { benchStartup } from './startup.ts';
 
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   audit: () => benchAudit(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   startup: () => benchStartup(emit, { runs: quick ? 1 : 3 }),
   rehydrate: () => benchRehydrate(emit),
+  redaction: () => benchRedaction(emit),
 };
 
 const only = process.argv.slice(2);
