@@ -11,6 +11,7 @@ import type { Logger } from './logger.ts';
 import { loadSecrets } from './secrets.ts';
 import { issueSetupTokenIfNeeded } from './staff/setup.ts';
 import { startAuditSealer } from './audit/sealer.ts';
+import { startPrivacyJobs } from './privacy/jobs.ts';
 
 export interface RunningServer {
   url: string;
@@ -32,6 +33,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const setupToken = await issueSetupTokenIfNeeded(deps);
 
   const sealer = startAuditSealer(deps);
+  const privacyJobs = startPrivacyJobs(deps);
   let draining = false;
   const app = createApp(deps, { isDraining: () => draining });
   const server = http.createServer(app.callback());
@@ -54,6 +56,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.http.shutdownTimeoutMs).unref());
       await Promise.race([drained, timeout]);
       server.closeAllConnections();
+      await privacyJobs.stop();
       await sealer.stop(); // a last pass, so events of the final requests are chained before exit
       await db.close();
       logger.info('server.stopped');

@@ -58,6 +58,8 @@ export const EnvSchema = z.object({
   SETUP_TOKEN_TTL_SECONDS: int(300, 604800).default(86400),
   READYZ_TIMEOUT_MS: int(100, 30000).default(2000),
   AUDIT_SEAL_INTERVAL_MS: int(20, 60000).default(200),
+  RETENTION_INTERVAL_SECONDS: int(0, 604800).default(3600),
+  RETENTION_POLICY_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -82,6 +84,7 @@ export interface Config {
   };
   http: { bodyLimitBytes: number; widgetOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number; readyzTimeoutMs: number };
   audit: { sealIntervalMs: number };
+  privacy: { retentionIntervalSeconds: number; retentionPolicyFile?: string };
 }
 
 export class ConfigError extends Error {
@@ -142,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       readyzTimeoutMs: e.READYZ_TIMEOUT_MS,
     },
     audit: { sealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS },
+    privacy: { retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS, retentionPolicyFile: e.RETENTION_POLICY_FILE ? path.resolve(e.RETENTION_POLICY_FILE) : undefined },
   };
 }
