@@ -2,8 +2,8 @@
 // here is denied.
 import type { Role } from '../db/entities.ts';
 
-export type Action = 'read' | 'create' | 'update' | 'export' | 'verify';
-export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount';
+export type Action = 'read' | 'create' | 'update' | 'export' | 'verify' | 'approve' | 'run';
+export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun';
 
 const rules = new Set<string>();
 const allow = (role: Role, action: Action, resource: Resource) => rules.add(`${role}:${action}:${resource}`);
@@ -19,5 +19,20 @@ allow('auditor', 'read', 'AuditLog');
 allow('auditor', 'export', 'AuditLog');
 allow('auditor', 'verify', 'AuditLog');
 for (const role of ['admin', 'agent', 'compliance_officer', 'auditor'] as const) allow(role, 'read', 'OwnAccount');
+allow('compliance_officer', 'create', 'DataSubject');
+allow('compliance_officer', 'read', 'DataSubject'); // lookup by identifier
+allow('compliance_officer', 'export', 'DataSubject');
+allow('compliance_officer', 'create', 'SubjectRequest');
+allow('compliance_officer', 'read', 'SubjectRequest');
+allow('compliance_officer', 'update', 'SubjectRequest'); // verify, start, refuse, execute (export or erase)
+allow('auditor', 'read', 'SubjectRequest'); // states, dates and receipts: no personal data
+allow('compliance_officer', 'create', 'LegalHold');
+allow('compliance_officer', 'read', 'LegalHold');
+allow('compliance_officer', 'update', 'LegalHold'); // request lifting
+allow('compliance_officer', 'approve', 'LegalHold'); // never one's own request (maker-checker, in the command)
+allow('auditor', 'read', 'LegalHold');
+allow('compliance_officer', 'read', 'RetentionRun');
+allow('compliance_officer', 'run', 'RetentionRun');
+allow('auditor', 'read', 'RetentionRun');
 
 export const can = (role: Role, action: Action, resource: Resource): boolean => rules.has(`${role}:${action}:${resource}`);
