@@ -13,6 +13,7 @@ import { AppError } from '../http/errors.ts';
 import { CreateStaffUser } from '../staff/schemas.ts';
 import { createStaffUser } from '../staff/users.ts';
 import { readPassword } from './password.ts';
+import { privacyCommands } from './privacyCommands.ts';
 import { runRedactCli } from '../../gateway/redaction/cli.ts';
 import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
 import { withOperator } from '../../gateway/redaction/policy.ts';
@@ -161,6 +162,7 @@ export const commands: Record<string, Command> = {
       });
     },
   },
+  ...privacyCommands,
 };
 
 export function usage(): string {
