@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { benchAudit } from './audit.ts';
 import type { Emit } from './emit.ts';
+import { benchPrivacy } from './privacy.ts';
 import { benchRedaction } from './redaction.ts';
 import { benchRehydrate } from './rehydrate.ts';
 import { benchStartup } from './startup.ts';
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   startup: () => benchStartup(emit, { runs: quick ? 1 : 3 }),
   rehydrate: () => benchRehydrate(emit),
   redaction: () => benchRedaction(emit),
+  privacy: () => benchPrivacy(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
 };
 
 const only = process.argv.slice(2);
