@@ -1,5 +1,6 @@
 // Every migration, in order. Explicit: a file that is not listed here does not run.
 import { Foundation1732300000000 } from './1732300000000-Foundation.ts';
 import { PrivacyLifecycle1732400000000 } from './1732400000000-PrivacyLifecycle.ts';
+import { KnowledgeBase1732500000000 } from './1732500000000-KnowledgeBase.ts';
 
-export const migrations = [Foundation1732300000000, PrivacyLifecycle1732400000000];
+export const migrations = [Foundation1732300000000, PrivacyLifecycle1732400000000, KnowledgeBase1732500000000];

@@ -1,0 +1,73 @@
+// Turning retrieved passages into an answer. The extractive answer quotes the best passage
+// verbatim; the grounded prompt hands numbered sources to a generative model. Either way, below
+// the confidence threshold the answer is "I don't know" with an offer of a human — never a guess.
+import type { PassageHit } from './types.ts';
+
+export interface Citation {
+  n: number;
+  articleId: string;
+  versionId: string;
+  passageId: string;
+  title: string;
+  heading: string | null;
+}
+
+export type Answer =
+  | { kind: 'answer'; text: string; confidence: number; citations: Citation[] }
+  | { kind: 'unknown'; text: string; confidence: number; citations: []; offerHuman: true };
+
+/** Chosen on the eval question set (test/knowledge-eval.test.ts): ~3% of answerable questions fall below it, ~96% of unanswerable ones. */
+export const DEFAULT_THRESHOLD = 0.4;
+
+const UNKNOWN: Record<'en' | 'zh', string> = {
+  en: "I don't know the answer to that from our help articles. Would you like me to connect you with a member of our team?",
+  zh: '抱歉，我们的帮助文章中没有找到这个问题的答案。需要为您转接人工客服吗？',
+};
+
+export const unknownText = (lang?: string) => (lang?.startsWith('zh') ? UNKNOWN.zh : UNKNOWN.en);
+
+export function citationOf(p: PassageHit, n: number): Citation {
+  return { n, articleId: p.articleId, versionId: p.versionId, passageId: p.passageId, title: p.title, heading: p.heading };
+}
+
+export function isConfident(passages: PassageHit[], threshold = DEFAULT_THRESHOLD): boolean {
+  return passages.length > 0 && passages[0]!.confidence >= threshold;
+}
+
+/** The `extractive` provider's answer: the best passage word for word, with its citation. */
+export function extractiveAnswer(passages: PassageHit[], opts: { threshold?: number; lang?: string } = {}): Answer {
+  const best = passages[0];
+  if (!best || !isConfident(passages, opts.threshold)) {
+    return { kind: 'unknown', text: unknownText(opts.lang), confidence: best?.confidence ?? 0, citations: [], offerHuman: true };
+  }
+  return { kind: 'answer', text: best.text, confidence: best.confidence, citations: [citationOf(best, 1)] };
+}
+
+export interface GroundedPrompt {
+  system: string;
+  user: string;
+  citations: Citation[];
+}
+
+/**
+ * The prompt for a generative provider: sources numbered [1]..[n], the model told to answer only
+ * from them, cite them, and say it does not know otherwise. Returns null below the threshold: the
+ * caller answers unknownText() without asking a model at all.
+ */
+export function groundedPrompt(question: string, passages: PassageHit[], opts: { threshold?: number; maxSources?: number; lang?: string } = {}): GroundedPrompt | null {
+  if (!isConfident(passages, opts.threshold)) return null;
+  const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+  const used = passages.filter((p, i) => i === 0 || p.confidence >= threshold / 2).slice(0, opts.maxSources ?? 4);
+  const citations = used.map((p, i) => citationOf(p, i + 1));
+  const sources = used.map((p, i) => `[${i + 1}] ${p.title}${p.heading ? ` — ${p.heading}` : ''}\n${p.text}`).join('\n\n');
+  const system = [
+    "You are the bank's customer-service assistant. Answer ONLY from the numbered sources below.",
+    'Cite the sources you used as [1], [2]. Do not use any other knowledge, and do not guess.',
+    `If the sources do not answer the question, reply exactly: "${unknownText(opts.lang)}"`,
+    'Answer in the language of the question. Never ask for passwords, PINs or full card numbers.',
+    '',
+    'Sources:',
+    sources,
+  ].join('\n');
+  return { system, user: question, citations };
+}

@@ -1,0 +1,44 @@
+// Typo tolerance: a question word the index has never seen is replaced by the most common indexed
+// word within a small edit distance (1 for short words, 2 from 7 letters), transpositions included.
+
+/** Optimal-string-alignment distance, giving up (returning max + 1) once it must exceed max. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    const row = new Array<number>(b.length + 1).fill(0);
+    row[0] = i;
+    rows.push(row);
+  }
+  for (let j = 0; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = rows[i]!;
+    const prev = rows[i - 1]!;
+    let best = row[0]!;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row[j] = d;
+      if (d < best) best = d;
+    }
+    if (best > max) return max + 1;
+  }
+  return rows[a.length]![b.length]!;
+}
+
+export const maxEdits = (word: string) => (word.length >= 7 ? 2 : word.length >= 4 ? 1 : 0);
+
+/** The indexed word nearest to `word` (fewest edits, then most passages), or undefined. */
+export function correct(word: string, vocabulary: Iterable<[string, number]>): string | undefined {
+  const max = maxEdits(word);
+  if (max === 0 || /\d/.test(word)) return undefined;
+  let best: { term: string; d: number; df: number } | undefined;
+  for (const [term, df] of vocabulary) {
+    if (Math.abs(term.length - word.length) > max || /\p{Script=Han}/u.test(term)) continue;
+    const d = editDistance(word, term, max);
+    if (d > max) continue;
+    if (!best || d < best.d || (d === best.d && df > best.df)) best = { term, d, df };
+  }
+  return best?.term;
+}

@@ -1,0 +1,75 @@
+// A question as weighted units: each English word is one unit, each Chinese character is one unit
+// (covered by any bigram holding it), so question words that glue across a Chinese word boundary
+// ("何开" in "如何开通") cost nothing once the real words are found. Weights are term rarity (IDF).
+import { correct } from './fuzzy.ts';
+import { isHan, prepare, stem, ZH_LIGHT } from './text.ts';
+import type { CorpusStats, ZhMode } from './types.ts';
+
+export interface QueryUnit {
+  /** any of these terms in a passage satisfies the unit */
+  terms: string[];
+  weight: number;
+  /** share of the weight a match earns: less for a typo-corrected word or a synonym */
+  credit: number;
+  /** synonyms: satisfy the unit with SYNONYM_CREDIT */
+  alternatives?: string[];
+}
+
+export const CORRECTED_CREDIT = 0.6;
+export const SYNONYM_CREDIT = 0.8;
+
+// Everyday words for what the articles call otherwise; a question word gets the other as an alternative.
+const SYNONYM_PAIRS: [string, string][] = [
+  ['refused', 'declined'], ['rejected', 'declined'], ['atm', 'machine'], ['wire', 'transfer'], ['crash', 'error'], ['overseas', 'abroad'],
+  ['foreign', 'abroad'], ['login', 'log'], ['signin', 'log'], ['passcode', 'password'], ['delete', 'erase'], ['cost', 'fee'], ['charge', 'fee'],
+  ['price', 'fee'], ['stolen', 'lost'], ['blocked', 'locked'], ['unlock', 'locked'], ['hours', 'open'], ['cheque', 'check'], ['steps', 'apply'],
+];
+const SYNONYMS = new Map<string, string[]>();
+for (const [a, b] of SYNONYM_PAIRS) {
+  const [sa, sb] = [stem(a), stem(b)];
+  SYNONYMS.set(sa, [...(SYNONYMS.get(sa) ?? []), sb]);
+  SYNONYMS.set(sb, [...(SYNONYMS.get(sb) ?? []), sa]);
+}
+
+export interface Query {
+  units: QueryUnit[];
+  /** distinct terms over all units */
+  terms: string[];
+}
+
+export function idf(stats: CorpusStats, term: string): number {
+  const df = stats.df.get(term) ?? 0;
+  return Math.log(1 + (stats.passages - df + 0.5) / (df + 0.5));
+}
+
+const LIGHT_WEIGHT = 0.15;
+
+export function buildQuery(question: string, stats: CorpusStats, mode: ZhMode): Query {
+  const p = prepare(question, mode);
+  const units: QueryUnit[] = [];
+  for (const word of p.words) {
+    const own = SYNONYMS.get(word)?.filter((t) => stats.df.has(t));
+    // A known synonym beats a typo correction ("crashing" is not a misspelt "cashing").
+    const corrected = stats.df.has(word) || own?.length ? undefined : correct(word, stats.df.entries());
+    const term = corrected ?? word;
+    const alternatives = corrected ? SYNONYMS.get(term)?.filter((t) => stats.df.has(t)) : own;
+    units.push({ terms: [term], weight: idf(stats, term), credit: corrected ? CORRECTED_CREDIT : 1, ...(alternatives?.length ? { alternatives } : {}) });
+  }
+  for (const run of p.han) {
+    if (mode === 'segment') {
+      for (const t of run.terms) units.push({ terms: [t], weight: idf(stats, t) * (t.length === 1 ? LIGHT_WEIGHT * 3 : 1), credit: 1 });
+      continue;
+    }
+    const chars = [...run.text];
+    if (chars.length === 1) {
+      units.push({ terms: [run.text], weight: idf(stats, run.text) * (ZH_LIGHT.has(run.text) ? LIGHT_WEIGHT : 1), credit: 1 });
+      continue;
+    }
+    chars.forEach((ch, i) => {
+      const holding = [run.terms[i - 1], run.terms[i]].filter((t): t is string => t !== undefined && isHan(t));
+      const weight = Math.max(...holding.map((t) => idf(stats, t)));
+      units.push({ terms: holding, weight: ZH_LIGHT.has(ch) ? weight * LIGHT_WEIGHT : weight, credit: 1 });
+    });
+  }
+  return { units, terms: [...new Set(units.flatMap((u) => [...u.terms, ...(u.alternatives ?? [])]))] };
+}

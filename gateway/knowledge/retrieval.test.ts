@@ -1,0 +1,85 @@
+// Table tests for the pieces of retrieval that need no database: index terms, typo correction,
+// line diff, and the answer/prompt rules (threshold, citations, "I don't know").
+import { describe, expect, it } from 'vitest';
+import { extractiveAnswer, groundedPrompt } from './answer.ts';
+import { lineDiff } from './diff.ts';
+import { correct, editDistance } from './fuzzy.ts';
+import { indexTerms, stem } from './text.ts';
+import type { PassageHit } from './types.ts';
+
+describe('index terms', () => {
+  const cases: [string, string[]][] = [
+    ['How do I activate my new Card?', ['activat', 'new', 'card']],
+    ['Cards, cards and CARDS', ['card', 'card', 'card']],
+    ['transferring transfers transferred', ['transfer', 'transfer', 'transfer']],
+    ['银行卡挂失', ['银行', '行卡', '卡挂', '挂失']],
+    ['PIN 密码', ['pin', '密码']],
+    ['Ｆｕｌｌｗｉｄｔｈ', ['fullwidth']],
+  ];
+  it.each(cases)('%s', (text, terms) => {
+    expect(indexTerms(text)).toEqual(terms);
+  });
+
+  it('stems inflections the same way on both sides', () => {
+    for (const [a, b] of [['charges', 'charged'], ['applies', 'applied'], ['fees', 'fee'], ['forgotten', 'forgot'], ['stolen', 'steal']]) {
+      expect(stem(a!)).toBe(stem(b!));
+    }
+  });
+});
+
+describe('typo correction', () => {
+  const vocab: [string, number][] = [['password', 10], ['card', 30], ['international', 5], ['mortgag', 8], ['cash', 12]];
+  const cases: [string, string | undefined][] = [
+    ['pasword', 'password'],
+    ['crad', 'card'],
+    ['internatonal', 'international'],
+    ['morgag', 'mortgag'],
+    ['car', undefined], // too short to correct
+    ['bitcoin', undefined],
+  ];
+  it.each(cases)('%s → %s', (word, expected) => {
+    expect(correct(word, vocab)).toBe(expected);
+  });
+  it('counts a transposition as one edit', () => {
+    expect(editDistance('crad', 'card', 2)).toBe(1);
+  });
+});
+
+describe('line diff', () => {
+  it('marks added and removed lines', () => {
+    expect(lineDiff('a\nb\nc', 'a\nc\nd')).toEqual([
+      { op: 'same', text: 'a' }, { op: 'del', text: 'b' }, { op: 'same', text: 'c' }, { op: 'add', text: 'd' },
+    ]);
+  });
+});
+
+const hit = (confidence: number, n = 1): PassageHit => ({
+  passageId: `p${n}`, articleId: `a${n}`, versionId: `v${n}`, title: `Title ${n}`, heading: 'Section', text: `Passage ${n} text.`, language: 'en', score: confidence * 2, confidence,
+});
+
+describe('answers', () => {
+  it('quotes the best passage verbatim with its citation when confident', () => {
+    const a = extractiveAnswer([hit(0.9), hit(0.5, 2)]);
+    expect(a).toMatchObject({ kind: 'answer', text: 'Passage 1 text.', citations: [{ n: 1, articleId: 'a1', versionId: 'v1' }] });
+  });
+  const unsure: [string, PassageHit[], string | undefined, RegExp][] = [
+    ['below the threshold', [hit(0.2)], undefined, /I don't know/],
+    ['no passages at all', [], undefined, /I don't know/],
+    ['in Chinese', [hit(0.1)], 'zh', /人工客服/],
+  ];
+  it.each(unsure)('says it does not know and offers a human: %s', (_name, passages, lang, text) => {
+    const a = extractiveAnswer(passages, { lang });
+    expect(a.kind).toBe('unknown');
+    expect(a.text).toMatch(text);
+    expect(a).toMatchObject({ citations: [], offerHuman: true });
+  });
+  it('numbers the sources of a grounded prompt and tells the model to stay inside them', () => {
+    const p = groundedPrompt('q?', [hit(0.9), hit(0.6, 2), hit(0.05, 3)]);
+    expect(p?.citations.map((c) => c.articleId)).toEqual(['a1', 'a2']);
+    expect(p?.system).toContain('[1] Title 1 — Section\nPassage 1 text.');
+    expect(p?.system).toContain('[2] Title 2');
+    expect(p?.system).toMatch(/ONLY from the numbered sources/);
+    expect(p?.system).not.toContain('Passage 3');
+    expect(groundedPrompt('q?', [hit(0.1)])).toBeNull();
+  });
+});

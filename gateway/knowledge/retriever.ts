@@ -1,0 +1,63 @@
+// The knowledge base's search: question → weighted terms (typo-corrected against the index's
+// vocabulary) → full-text candidates from the store → BM25 + coverage scores. Corpus statistics
+// are cached and refreshed after `invalidate()` (on every publish) or after `statsTtlMs`.
+import { buildQuery } from './query.ts';
+import { scorePassage } from './score.ts';
+import type { Audience, CorpusStats, KnowledgeSearch, PassageHit, PassageSource, SearchRequest, SearchResult, ZhMode } from './types.ts';
+
+export interface RetrieverOptions {
+  source: PassageSource;
+  zhMode?: ZhMode;
+  statsTtlMs?: number;
+  /** candidates fetched from the store before re-ranking */
+  candidates?: number;
+  now?: () => number;
+}
+
+export interface Retriever extends KnowledgeSearch {
+  /** drop cached statistics (call after publishing or unpublishing) */
+  invalidate(): void;
+  zhMode: ZhMode;
+}
+
+const LANG_BONUS = 0.05;
+
+export function createRetriever(opts: RetrieverOptions): Retriever {
+  const zhMode = opts.zhMode ?? 'bigram';
+  const ttl = opts.statsTtlMs ?? 60_000;
+  const now = opts.now ?? Date.now;
+  let cached: { stats: Promise<CorpusStats>; at: number } | undefined;
+
+  const stats = (): Promise<CorpusStats> => {
+    if (!cached || now() - cached.at > ttl) {
+      const entry = { stats: opts.source.stats(), at: now() };
+      entry.stats.catch(() => {
+        if (cached === entry) cached = undefined;
+      });
+      cached = entry;
+    }
+    return cached.stats;
+  };
+
+  return {
+    zhMode,
+    invalidate: () => {
+      cached = undefined;
+    },
+    async search(req: SearchRequest): Promise<SearchResult> {
+      const audiences: Audience[] = Array.isArray(req.audience) ? req.audience : [req.audience];
+      const corpus = await stats();
+      const query = buildQuery(req.question, corpus, zhMode);
+      if (query.terms.length === 0 || corpus.passages === 0) return { passages: [], terms: query.terms };
+      const rows = await opts.source.candidates({ terms: query.terms, audiences, limit: opts.candidates ?? 80 });
+      const hits: PassageHit[] = rows.map((row) => {
+        const s = scorePassage(query, row, corpus);
+        const bonus = req.lang && row.language === req.lang ? LANG_BONUS : 0;
+        const { terms: _t, headTerms: _h, ...rest } = row;
+        return { ...rest, score: +(s.score + bonus).toFixed(4), confidence: +s.confidence.toFixed(4) };
+      });
+      hits.sort((a, b) => b.score - a.score || b.confidence - a.confidence || a.passageId.localeCompare(b.passageId));
+      return { passages: hits.slice(0, Math.max(1, req.limit)), terms: query.terms };
+    },
+  };
+}

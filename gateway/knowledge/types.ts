@@ -1,0 +1,83 @@
+// Shapes shared by the knowledge base's retrieval core and its callers (the server's store, the
+// gateway's providers). No database or HTTP types here: a PassageSource is whatever can find rows.
+
+export const AUDIENCES = ['public', 'internal'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+/** How Chinese text (no spaces between words) becomes index terms. */
+export type ZhMode = 'bigram' | 'segment';
+
+export interface SearchRequest {
+  question: string;
+  /** a language hint ('en', 'zh', …); passages in it win ties */
+  lang?: string;
+  /** 'public' for visitors; agents may also read 'internal' */
+  audience: Audience | Audience[];
+  limit: number;
+}
+
+/** One passage of a published article version, as retrieval returns it. */
+export interface PassageHit {
+  passageId: string;
+  articleId: string;
+  versionId: string;
+  title: string;
+  heading: string | null;
+  text: string;
+  language: string;
+  /** ranking score (BM25 over the question's terms, heading and title boosted) */
+  score: number;
+  /** 0..1: how much of the question (weighted by term rarity) this passage covers; the abstain signal */
+  confidence: number;
+}
+
+export interface SearchResult {
+  passages: PassageHit[];
+  /** the question's index terms after normalisation and typo correction (for previews and logs) */
+  terms: string[];
+}
+
+/** What the gateway's extractive provider and prompt builder call. */
+export interface KnowledgeSearch {
+  search(req: SearchRequest): Promise<SearchResult>;
+}
+
+/** A candidate row the store found for some of the query's terms. */
+export interface CandidatePassage {
+  passageId: string;
+  articleId: string;
+  versionId: string;
+  title: string;
+  heading: string | null;
+  text: string;
+  language: string;
+  /** index terms of title + heading, space separated */
+  headTerms: string;
+  /** index terms of the whole passage (title, heading and body), space separated */
+  terms: string;
+}
+
+export interface CorpusStats {
+  passages: number;
+  avgTerms: number;
+  /** document frequency: passages containing each term */
+  df: Map<string, number>;
+}
+
+/** The store the retriever reads: full-text candidates and corpus statistics. */
+export interface PassageSource {
+  candidates(q: { terms: string[]; audiences: Audience[]; limit: number }): Promise<CandidatePassage[]>;
+  stats(): Promise<CorpusStats>;
+}
+
+/**
+ * Reserved for dense retrieval (an embedding model + a vector index, e.g. pgvector on the server).
+ * Not wired yet: the retriever is lexical only, which is also the fallback when no model is set.
+ */
+export interface VectorSearch {
+  nearest(q: { question: string; audiences: Audience[]; limit: number }): Promise<{ passageId: string; similarity: number }[]>;
+}
+
+/** What a support team files articles under. */
+export const CATEGORIES = ['product', 'faq', 'case', 'policy', 'technical', 'announcement'] as const;
+export type Category = (typeof CATEGORIES)[number];

@@ -1,0 +1,114 @@
+// Importing files as articles. Each file is parsed and stored on its own (under a savepoint): a
+// bad file gets an error in the report and the good files of the same batch still import. A file
+// whose slug already exists becomes a new version of that article, or is left alone if unchanged.
+import type { EntityManager } from 'typeorm';
+import { type ArticleDraft, parseFile } from '../../gateway/knowledge/document.ts';
+import type { Audience, Category } from '../../gateway/knowledge/types.ts';
+import { appendAudit } from '../audit/append.ts';
+import { type Ctx, createArticle, latestVersion, updateArticle } from './articles.ts';
+import type { ImportSource } from './files.ts';
+
+export interface ImportDefaults {
+  audience?: Audience;
+  category?: Category;
+  language?: string;
+  publish?: boolean;
+}
+
+export type ImportOutcome =
+  | { path: string; status: 'created' | 'updated' | 'unchanged'; articleId: string; slug: string; versionId: string | null; passages: number }
+  | { path: string; status: 'failed'; error: { id: string; message: string } };
+
+export interface ImportReport {
+  files: ImportOutcome[];
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+const HAN = /\p{Script=Han}/gu;
+/** zh when Chinese characters make up a fair share of the letters, en otherwise. */
+export function guessLanguage(text: string): string {
+  const han = text.match(HAN)?.length ?? 0;
+  const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
+  return han > 0 && han * 3 >= latin ? 'zh' : 'en';
+}
+
+async function storeDraft(ctx: Ctx, draft: ArticleDraft, defaults: ImportDefaults, file: string): Promise<ImportOutcome> {
+  const m = draft.meta;
+  const [existing] = (await ctx.tx.query(`SELECT id, archived_at AS "archivedAt", published_version_id AS "publishedVersionId" FROM kb_articles WHERE slug = $1`, [draft.slug])) as {
+    id: string;
+    archivedAt: Date | null;
+    publishedVersionId: string | null;
+  }[];
+  const publish = defaults.publish ?? true;
+  if (!existing) {
+    const { article, version } = await createArticle({
+      ...ctx,
+      input: {
+        slug: draft.slug,
+        title: draft.title,
+        bodyMd: draft.bodyMd,
+        category: m.category ?? defaults.category ?? 'product',
+        audience: m.audience ?? defaults.audience ?? 'internal',
+        language: m.language ?? defaults.language ?? guessLanguage(draft.bodyMd),
+        tags: m.tags ?? [],
+        owner: m.owner ?? null,
+        reviewBy: m.review_by ?? null,
+        reason: `imported from ${file}`.slice(0, 500),
+        publish,
+      },
+    });
+    return { path: file, status: 'created', articleId: article.id, slug: article.slug, versionId: version.id, passages: draft.passages };
+  }
+  if (existing.archivedAt) return { path: file, status: 'failed', error: { id: 'article_archived', message: `article "${draft.slug}" is archived` } };
+  const current = await latestVersion(ctx.tx, existing.id);
+  const same = current && current.title === draft.title && current.bodyMd === draft.bodyMd;
+  if (same && (existing.publishedVersionId === current.id || !publish)) {
+    return { path: file, status: 'unchanged', articleId: existing.id, slug: draft.slug, versionId: current.id, passages: draft.passages };
+  }
+  const { version } = await updateArticle({
+    ...ctx,
+    articleId: existing.id,
+    input: {
+      title: draft.title, bodyMd: draft.bodyMd, reason: `re-imported from ${file}`.slice(0, 500), publish,
+      category: m.category, audience: m.audience, language: m.language, tags: m.tags, owner: m.owner, reviewBy: m.review_by,
+    },
+  });
+  return { path: file, status: 'updated', articleId: existing.id, slug: draft.slug, versionId: version?.id ?? current?.id ?? null, passages: draft.passages };
+}
+
+export async function importFiles(props: Ctx & { files: ImportSource[]; defaults?: ImportDefaults }): Promise<ImportReport> {
+  const outcomes: ImportOutcome[] = [];
+  const seen = new Set<string>();
+  for (const file of props.files) {
+    const parsed = parseFile(file.path, file.bytes);
+    if (!parsed.ok) {
+      outcomes.push({ path: file.path, status: 'failed', error: parsed.error });
+      continue;
+    }
+    if (seen.has(parsed.draft.slug)) {
+      outcomes.push({ path: file.path, status: 'failed', error: { id: 'duplicate_slug', message: `another file in this import has slug "${parsed.draft.slug}"` } });
+      continue;
+    }
+    seen.add(parsed.draft.slug);
+    await props.tx.query('SAVEPOINT kb_import_file');
+    try {
+      outcomes.push(await storeDraft(props, parsed.draft, props.defaults ?? {}, file.path));
+      await props.tx.query('RELEASE SAVEPOINT kb_import_file');
+    } catch (err) {
+      await props.tx.query('ROLLBACK TO SAVEPOINT kb_import_file');
+      const e = err as { id?: unknown; message?: unknown };
+      if (typeof e.id !== 'string') throw err; // not an AppError: a real fault, the whole import fails
+      outcomes.push({ path: file.path, status: 'failed', error: { id: e.id, message: String(e.message) } });
+    }
+  }
+  const count = (s: ImportOutcome['status']) => outcomes.filter((o) => o.status === s).length;
+  const report = { files: outcomes, created: count('created'), updated: count('updated'), unchanged: count('unchanged'), failed: count('failed') };
+  await appendAudit(props.tx, {
+    actor: props.actor, action: 'kb_import.run', resource: { type: 'KnowledgeArticle' }, requestId: props.requestId,
+    details: { files: outcomes.length, created: report.created, updated: report.updated, unchanged: report.unchanged, failed: report.failed },
+  });
+  return report;
+}
