@@ -10,8 +10,9 @@ export const LabelledMessage = z.object({
 });
 export type LabelledMessage = z.infer<typeof LabelledMessage>;
 
-export const CORPORA = ['en', 'zh', 'eu'] as const;
-export type CorpusName = (typeof CORPORA)[number];
+/** hand-written (en, zh, eu) and generated (chat: test/fixtures/pii/generate.ts) labelled corpora */
+export const CORPORA = ['en', 'zh', 'eu', 'chat'] as const;
+export type CorpusName = (typeof CORPORA)[number] | 'no-pii';
 
 export function loadCorpus(name: CorpusName): LabelledMessage[] {
   const url = new URL(`../fixtures/pii/${name}.jsonl`, import.meta.url);
@@ -60,11 +61,20 @@ export function score(gold: readonly Span[], found: readonly Span[], counts: Map
   });
 }
 
-export function metrics(c: Counts): { precision: number; recall: number; f1: number } {
+export interface Metrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** F-beta with beta = 2: recall weighs four times precision (a miss leaks data, a false hit only hides a word) */
+  f2: number;
+}
+
+export function metrics(c: Counts): Metrics {
   const precision = c.tp + c.fp === 0 ? 1 : c.tp / (c.tp + c.fp);
   const recall = c.tp + c.fn === 0 ? 1 : c.tp / (c.tp + c.fn);
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { precision, recall, f1 };
+  const f2 = precision + recall === 0 ? 0 : (5 * precision * recall) / (4 * precision + recall);
+  return { precision, recall, f1, f2 };
 }
 
 export function total(counts: Map<EntityType, Counts>): Counts {

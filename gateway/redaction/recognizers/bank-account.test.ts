@@ -12,5 +12,7 @@ describe('bank account (context-gated)', () => {
     { text: 'order number 12345678 shipped', found: [] },
     { text: 'account 11111111', found: [] },
     { text: 'account balance 1234567', found: [] },
+    // After a country code it is a phone number, whatever "account" says nearby.
+    { text: 'joint account, her number is +44 7441 118 863', found: [] },
   ]);
 });

@@ -14,6 +14,8 @@ describe('date of birth (context-gated)', () => {
     { text: 'fecha de nacimiento 5 de mayo de 1990', lang: 'es', found: ['5 de mayo de 1990'] },
     { text: '我的生日是1990年3月7日', found: ['1990年3月7日'] },
     { text: '出生日期：１９９０－０３－０７', found: ['１９９０－０３－０７'] },
+    { text: 'ich bin am 18.12.1944 geboren', lang: 'de', found: ['18.12.1944'] },
+    { text: 'nací el 9 de septiembre de 1975', lang: 'es', found: ['9 de septiembre de 1975'] },
     { text: 'the transfer on 12/03/2024 failed', found: [] },
     { text: 'statement from 1985-03-12', found: [] },
     { text: 'born on 31/02/1985', found: [] },

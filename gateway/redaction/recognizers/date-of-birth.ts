@@ -61,12 +61,13 @@ export const dateOfBirth: Recognizer = {
   context: [
     'born', 'birth', 'date of birth', 'dob', 'd.o.b', 'birthday', 'birthdate', 'b-day',
     'geboren', 'geburtsdatum', 'geb.', 'geburtstag', 'né le', 'née le', 'né', 'née', 'date de naissance', 'naissance',
-    'fecha de nacimiento', 'nacido', 'nacida', 'nacimiento', 'data di nascita', 'nato', 'nata', 'nascita',
+    'fecha de nacimiento', 'nacido', 'nacida', 'nací', 'naci', 'nacimiento', 'data di nascita', 'nato', 'nata', 'nascita',
     'geboortedatum', 'geboortedag', 'data urodzenia', 'urodzony', 'urodzona', 'urodzin',
     '生日', '出生', '出生日期', '出生于', '生于',
   ],
   contextRequired: true,
-  contextWindow: { before: 32, after: 4 },
+  // after: 10 reaches a verb-final " geboren" ("ich bin am 18.12.1944 geboren").
+  contextWindow: { before: 32, after: 10 },
   validate: parseBirthDate,
   validScore: 0.8,
 };

@@ -10,6 +10,7 @@ describe('person (en, compromise)', () => {
     { text: 'please ask John Smith to call back', lang: 'en', found: ['John Smith'] },
     { text: "Peter's card was blocked", lang: 'en', found: ['Peter'] },
     { text: 'I want to check my balance please', lang: 'en', found: [] },
+    { text: 'i lost my card pls block it asap ty', lang: 'en', found: [] },
   ]);
 });
 

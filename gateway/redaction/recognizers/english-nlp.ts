@@ -8,12 +8,15 @@ export interface EnglishEntities {
   organizations: Candidate[];
 }
 
-// Banking acronyms compromise tags as organisations ("the BIC is ...").
-const NOT_ORGANIZATIONS = new Set(['BIC', 'IBAN', 'SWIFT', 'SSN', 'DOB', 'PIN', 'ATM', 'CVV', 'SEPA', 'ACH', 'NI', 'ID', 'IP', 'OTP', 'IOS', 'APP']);
+// Banking acronyms compromise tags as organisations ("the BIC is ..."), and public bodies that are
+// no one's personal data ("a transfer to the EU").
+const NOT_ORGANIZATIONS = new Set(['BIC', 'IBAN', 'SWIFT', 'SSN', 'DOB', 'PIN', 'ATM', 'CVV', 'SEPA', 'ACH', 'NI', 'ID', 'IP', 'OTP', 'IOS', 'APP', 'EU', 'UN', 'UK', 'US', 'USA', 'HMRC', 'IRS', 'NHS']);
 
 const Terms = z.array(
   z.object({ terms: z.array(z.object({ tags: z.array(z.string()), offset: z.object({ start: z.number(), length: z.number() }) })) }),
 );
+// Chat shorthand compromise reads as a name ("... pls block it ty").
+const NOT_PEOPLE = new Set(['ty', 'thx', 'tx', 'pls', 'plz', 'np', 'ok', 'lol', 'brb', 'asap', 'btw', 'fyi', 'imo', 'cheers']);
 type Category = keyof EnglishEntities;
 const SCORES: Record<Category, number> = { people: 0.85, places: 0.7, organizations: 0.7 };
 
@@ -45,7 +48,10 @@ export function englishEntities(input: RecognizerInput): EnglishEntities {
       if (!run) return;
       const span = trimSpan(input.text, run.start, run.end, SCORES[run.category]);
       const word = span ? input.text.slice(span.start, span.end).toUpperCase() : '';
-      if (span && !(run.category === 'organizations' && NOT_ORGANIZATIONS.has(word))) result[run.category].push(span);
+      // A word glued to a number by a dash is the head of a code (ORD-2023-286677), not a name.
+      const code = span !== null && /^-?\d/.test(input.text.slice(span.end, span.end + 2));
+      const excluded = code || (run.category === 'organizations' && NOT_ORGANIZATIONS.has(word)) || (run.category === 'people' && NOT_PEOPLE.has(word.toLowerCase()));
+      if (span && !excluded) result[run.category].push(span);
       run = null;
     };
     for (const term of match.terms) {

@@ -10,5 +10,8 @@ describe('passport (context-gated)', () => {
     { text: 'my passport no is 533380006', found: ['533380006'] },
     { text: 'product code E12345678 is out of stock', found: [] },
     { text: 'passport expired ABCDEFGH', found: [] },
+    { text: 'Reisepassnummer CRFLHTP1W, gültig bis 2029', lang: 'de', found: ['CRFLHTP1W'] },
+    { text: 'paspoort nummer nwf7j2522', lang: 'nl', found: ['nwf7j2522'] },
+    { text: 'my passport renewal is overdue', found: [] },
   ]);
 });

@@ -7,9 +7,11 @@ export const passport: Recognizer = {
   entity: 'PASSPORT',
   patterns: [
     { name: 'alnum', regex: /(?<![A-Za-z0-9])(?=[A-Z0-9]{6,9}(?![A-Za-z0-9]))[A-Z0-9]*\d[A-Z0-9]*(?![A-Za-z0-9])/gu, score: 0.5 },
+    // Typed in lower case ("paspoort nummer nwf7j2522"): the passport word is required either way.
+    { name: 'alnum-lower', regex: /(?<![A-Za-z0-9])(?=[a-z0-9]{6,9}(?![A-Za-z0-9]))(?=[a-z]*\d)[a-z0-9]*[a-z][a-z0-9]*(?![A-Za-z0-9])/gu, score: 0.5 },
   ],
   context: [
-    'passport', 'passport no', 'passport number', 'pass no', 'reisepass', 'pass-nr', 'passnummer', 'passeport',
+    'passport', 'passport no', 'passport number', 'pass no', 'reisepass', 'reisepassnummer', 'pass-nr', 'passnummer', 'passeport',
     'pasaporte', 'passaporto', 'paspoort', 'paszport', 'paszportu', '护照', '护照号', '护照号码',
   ],
   contextRequired: true,

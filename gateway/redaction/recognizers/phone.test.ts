@@ -20,5 +20,8 @@ describe('phone', () => {
     { text: '客服热线400-820-8888', lang: 'zh', found: [] },
     { text: 'order 12345678 costs 1234.56', lang: 'en', found: [] },
     { text: '1380013800 is ten digits', lang: 'zh', found: [] },
+    // A slash belongs in trunk-prefixed national numbers (DE/AT), not in references.
+    { text: 'Handy 0151/23456789', lang: 'de', found: ['0151/23456789'] },
+    { text: 'about payment 7139/938480 and heard nothing', lang: 'en', found: [] },
   ]);
 });

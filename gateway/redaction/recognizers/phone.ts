@@ -43,13 +43,18 @@ function findPhones({ text, lang }: RecognizerInput): Candidate[] {
       // Digits glued to a code prefix (INV-2024-000123, ref/20240517) belong to that code.
       if (/[A-Za-z0-9][-/]$/.test(text.slice(Math.max(0, start - 2), start))) continue;
       const type = hit.number.getType() ?? 'UNKNOWN';
-      const international = /^(?:\+|00)/.test(text.slice(start, end));
-      const score = SERVICE_TYPES.has(type) ? 0.2 : international || PERSONAL_TYPES.has(type) ? 0.7 : 0.4;
+      const value = text.slice(start, end);
+      const international = /^(?:\+|00)/.test(value);
+      // "0151/2345678" is how DE and AT write numbers (always after the trunk 0); "7139/938480" is a reference.
+      if (!international && value.includes('/') && !value.startsWith('0')) continue;
+      // A mobile range is narrow (07[4-9] in GB, 1[3-9] in CN, 06 in FR/NL): a number in one outranks
+      // a context-only guess such as a bank account next to the word "account".
+      const score = SERVICE_TYPES.has(type) ? 0.2 : type === 'MOBILE' ? 0.85 : international || PERSONAL_TYPES.has(type) ? 0.7 : 0.4;
       found.push({ start, end, score });
     }
   }
   for (const m of text.matchAll(CN_MOBILE)) {
-    found.push({ start: m.index, end: m.index + m[0].length, score: lang === 'zh' ? 0.75 : 0.6 });
+    found.push({ start: m.index, end: m.index + m[0].length, score: lang === 'zh' ? 0.85 : 0.6 });
   }
   return found;
 }
