@@ -11,6 +11,7 @@ import type { Logger } from './logger.ts';
 import { loadSecrets } from './secrets.ts';
 import { issueSetupTokenIfNeeded } from './staff/setup.ts';
 import { startAuditSealer } from './audit/sealer.ts';
+import { seedDemoKnowledge } from './knowledge/seed.ts';
 import { startPrivacyJobs } from './privacy/jobs.ts';
 
 export interface RunningServer {
@@ -21,7 +22,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: { config: Config; logger: Logger; pglite?: PGlite; now?: () => Date }): Promise<RunningServer> {
+/** seedDemoKnowledge (default true): import the demo bank's articles when the knowledge base is empty. */
+export async function startServer(opts: { config: Config; logger: Logger; pglite?: PGlite; now?: () => Date; seedDemoKnowledge?: boolean }): Promise<RunningServer> {
   const { config, logger } = opts;
   const started = performance.now();
   const { secrets, generated } = loadSecrets(config);
@@ -29,6 +31,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const db = await openDatabase(config.database, { pglite: opts.pglite });
   const ran = await migrate(db);
   if (ran.length) logger.info('db.migrated', { migrations: ran.length });
+  if (opts.seedDemoKnowledge ?? true) await seedDemoKnowledge(db.dataSource, logger);
   const deps: AppDeps = { config, secrets, db, logger, now: opts.now ?? (() => new Date()) };
   const setupToken = await issueSetupTokenIfNeeded(deps);
 

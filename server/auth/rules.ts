@@ -3,7 +3,7 @@
 import type { Role } from '../db/entities.ts';
 
 export type Action = 'read' | 'create' | 'update' | 'export' | 'verify' | 'approve' | 'run';
-export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun';
+export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle';
 
 const rules = new Set<string>();
 const allow = (role: Role, action: Action, resource: Resource) => rules.add(`${role}:${action}:${resource}`);
@@ -34,5 +34,10 @@ allow('auditor', 'read', 'LegalHold');
 allow('compliance_officer', 'read', 'RetentionRun');
 allow('compliance_officer', 'run', 'RetentionRun');
 allow('auditor', 'read', 'RetentionRun');
+
+allow('admin', 'read', 'KnowledgeArticle'); // the editor permission: articles, versions, import, gap list
+allow('admin', 'create', 'KnowledgeArticle');
+allow('admin', 'update', 'KnowledgeArticle');
+allow('agent', 'read', 'KnowledgeArticle'); // agents may read internal articles too
 
 export const can = (role: Role, action: Action, resource: Resource): boolean => rules.has(`${role}:${action}:${resource}`);

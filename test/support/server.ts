@@ -22,7 +22,7 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { now?: () => Date; databaseUrl?: (url: string) => string } = {},
+  opts: { now?: () => Date; databaseUrl?: (url: string) => string; seedDemoKnowledge?: boolean } = {},
 ): Promise<TestServer> {
   const db = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-test-'));
@@ -34,7 +34,7 @@ export async function startTestServer(
     captured += chunk.toString('utf8');
   });
   const logger = createLogger({ level: config.logLevel, stream });
-  const running = await startServer({ config, logger, pglite: db.pglite, now: opts.now });
+  const running = await startServer({ config, logger, pglite: db.pglite, now: opts.now, seedDemoKnowledge: opts.seedDemoKnowledge ?? false });
   return {
     ...running,
     db,

@@ -1,0 +1,131 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { Audience } from '../../gateway/knowledge/types.ts';
+import { authorize, staffAuth } from '../auth/staffAuth.ts';
+import type { AppDeps } from '../deps.ts';
+import type { AppContext, AppState } from '../http/context.ts';
+import { validationFailed } from '../http/errors.ts';
+import { transaction, txOf } from '../http/middleware/transaction.ts';
+import { validate, validateQuery } from '../http/middleware/validate.ts';
+import { createArticle, loadArticle, loadVersion, publishVersion, rollbackArticle, unpublishArticle, updateArticle } from '../knowledge/articles.ts';
+import { feedbackCounts, listUnanswered, resolveUnanswered } from '../knowledge/gaps.ts';
+import { importFiles } from '../knowledge/import.ts';
+import { ArticleQuery, CreateArticle, DiffQuery, ImportFiles, Publish, Rollback, SearchPreview, UpdateArticle } from '../knowledge/schemas.ts';
+import { knowledgeFor } from '../knowledge/source.ts';
+import { articleHistory, diffVersions, listArticles, presentArticle, presentVersion } from '../knowledge/views.ts';
+
+const Id = z.uuid();
+const idParam = (ctx: AppContext, name = 'id') => {
+  const parsed = Id.safeParse(ctx.params[name]);
+  if (!parsed.success) throw validationFailed([{ path: name, message: 'must be an id (uuid)' }]);
+  return parsed.data;
+};
+
+export function kbRoutes(deps: AppDeps) {
+  const router = new Router<AppState>({ prefix: '/api/kb' });
+  const tx = transaction(deps.db.dataSource);
+  const auth = staffAuth(deps);
+  const read = authorize(deps, 'read', 'KnowledgeArticle');
+  const create = authorize(deps, 'create', 'KnowledgeArticle');
+  const update = authorize(deps, 'update', 'KnowledgeArticle');
+  const actor = (ctx: AppContext) => ({ type: 'staff' as const, id: ctx.state.staff!.userId });
+  const today = () => deps.now().toISOString().slice(0, 10);
+  // The index changed: drop cached corpus statistics once the transaction has committed.
+  const reindexed = async (_ctx: AppContext, next: () => Promise<void>) => {
+    await next();
+    knowledgeFor(deps.db.dataSource).invalidate();
+  };
+
+  router.get('/articles', auth, read, validateQuery(ArticleQuery), tx, async (ctx) => {
+    const rows = await listArticles(txOf(ctx), { ...(ctx.state.query as ArticleQuery), allowedAudiences: ['public', 'internal'], today: today() });
+    ctx.body = { articles: rows.map((a) => presentArticle(a, today())) };
+  });
+
+  router.post('/articles', auth, create, validate(CreateArticle), reindexed, tx, async (ctx) => {
+    const { article, version } = await createArticle({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, input: ctx.state.input as CreateArticle });
+    ctx.status = 201;
+    ctx.body = { article: presentArticle(article, today()), version: presentVersion(version) };
+  });
+
+  router.get('/articles/:id', auth, read, tx, async (ctx) => {
+    const article = await loadArticle(txOf(ctx), idParam(ctx));
+    const versionId = article.publishedVersionId;
+    const published = versionId ? await loadVersion(txOf(ctx), article.id, versionId) : null;
+    ctx.body = { article: presentArticle(article, today()), published: published ? presentVersion(published) : null };
+  });
+
+  router.patch('/articles/:id', auth, update, validate(UpdateArticle), reindexed, tx, async (ctx) => {
+    const { article, version } = await updateArticle({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), input: ctx.state.input as UpdateArticle });
+    ctx.body = { article: presentArticle(article, today()), version: version ? presentVersion(version) : null };
+  });
+
+  router.delete('/articles/:id', auth, update, reindexed, tx, async (ctx) => {
+    const article = await unpublishArticle({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), archive: true });
+    ctx.body = { article: presentArticle(article, today()) };
+  });
+
+  router.get('/articles/:id/versions', auth, read, tx, async (ctx) => {
+    const id = idParam(ctx);
+    await loadArticle(txOf(ctx), id);
+    ctx.body = { versions: (await articleHistory(txOf(ctx), id)).map((v) => presentVersion(v, false)) };
+  });
+
+  router.get('/articles/:id/versions/:versionId', auth, read, tx, async (ctx) => {
+    ctx.body = { version: presentVersion(await loadVersion(txOf(ctx), idParam(ctx), idParam(ctx, 'versionId'))) };
+  });
+
+  router.get('/articles/:id/diff', auth, read, validateQuery(DiffQuery), tx, async (ctx) => {
+    const id = idParam(ctx);
+    const q = ctx.state.query as z.infer<typeof DiffQuery>;
+    ctx.body = { diff: diffVersions(await loadVersion(txOf(ctx), id, q.from), await loadVersion(txOf(ctx), id, q.to)) };
+  });
+
+  router.post('/articles/:id/publish', auth, update, validate(Publish), reindexed, tx, async (ctx) => {
+    const article = await publishVersion({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), versionId: (ctx.state.input as Publish).versionId });
+    ctx.body = { article: presentArticle(article, today()) };
+  });
+
+  router.post('/articles/:id/unpublish', auth, update, reindexed, tx, async (ctx) => {
+    const article = await unpublishArticle({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), archive: false });
+    ctx.body = { article: presentArticle(article, today()) };
+  });
+
+  router.post('/articles/:id/rollback', auth, update, validate(Rollback), reindexed, tx, async (ctx) => {
+    const input = ctx.state.input as Rollback;
+    const { article, version } = await rollbackArticle({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), versionId: input.versionId, reason: input.reason });
+    ctx.body = { article: presentArticle(article, today()), version: presentVersion(version) };
+  });
+
+  router.post('/import', auth, create, validate(ImportFiles), reindexed, tx, async (ctx) => {
+    const input = ctx.state.input as ImportFiles;
+    const files = input.files.map((f) => ({ path: f.name, bytes: f.contentBase64 !== undefined ? Buffer.from(f.contentBase64, 'base64') : new TextEncoder().encode(f.content ?? '') }));
+    const report = await importFiles({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, files, defaults: { audience: input.audience, language: input.language, category: input.category, publish: input.publish } });
+    ctx.status = report.failed && !report.created && !report.updated && !report.unchanged ? 422 : 200;
+    ctx.body = { report };
+  });
+
+  // Search preview: what a visitor (audience public) or an agent (all) would get. No transaction:
+  // the retriever reads through the pool (PGlite's single connection must not be held here).
+  router.post('/search', auth, read, validate(SearchPreview), async (ctx) => {
+    const input = ctx.state.input as SearchPreview;
+    const audience: Audience[] = input.audience === 'all' ? ['public', 'internal'] : [input.audience];
+    const result = await knowledgeFor(deps.db.dataSource).search({ question: input.question, lang: input.lang, audience, limit: input.limit });
+    ctx.body = result;
+  });
+
+  router.get('/unanswered', auth, read, tx, async (ctx) => {
+    const rows = await listUnanswered(txOf(ctx), { includeResolved: ctx.query.all === 'true', limit: 200 });
+    ctx.body = { unanswered: rows };
+  });
+
+  router.post('/unanswered/:id/resolve', auth, update, tx, async (ctx) => {
+    await resolveUnanswered({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, id: idParam(ctx) });
+    ctx.status = 204;
+  });
+
+  router.get('/feedback', auth, read, tx, async (ctx) => {
+    ctx.body = { feedback: await feedbackCounts(txOf(ctx)) };
+  });
+
+  return router;
+}
