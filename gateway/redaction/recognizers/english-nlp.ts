@@ -1,5 +1,6 @@
 import nlp from 'compromise';
 import { z } from 'zod';
+import { nameWindows, warmUpNameWindows } from './name-windows.ts';
 import type { Candidate, RecognizerInput } from './recognizer.ts';
 
 export interface EnglishEntities {
@@ -26,6 +27,7 @@ const parsed = new WeakMap<RecognizerInput, EnglishEntities>();
 /** compromise builds its lexicon on the first parse; do it before the first message */
 export function warmUpEnglish(): void {
   nlp('Warm up John Smith in Boston.').match('#Person+').json({ offset: true });
+  warmUpNameWindows();
 }
 
 function categoryOf(tags: readonly string[]): Category | null {
@@ -36,37 +38,44 @@ function categoryOf(tags: readonly string[]): Category | null {
 }
 
 /** one match over all three tags (a third of the cost of people()/places()/organizations()), then
- * consecutive terms of the same category become one span */
+ * consecutive terms of the same category become one span; only the windows that could hold a name
+ * are parsed (see nameWindows) */
 export function englishEntities(input: RecognizerInput): EnglishEntities {
   const cached = parsed.get(input);
   if (cached) return cached;
   const result: EnglishEntities = { people: [], places: [], organizations: [] };
-  const matches = Terms.parse(nlp(input.text).match('(#Person|#Place|#Organization)+').json({ offset: true, terms: { offset: true } }));
-  for (const match of matches) {
-    let run: { category: Category; start: number; end: number } | null = null;
-    const flush = (): void => {
-      if (!run) return;
-      const span = trimSpan(input.text, run.start, run.end, SCORES[run.category]);
-      const word = span ? input.text.slice(span.start, span.end).toUpperCase() : '';
-      // A word glued to a number by a dash is the head of a code (ORD-2023-286677), not a name.
-      const code = span !== null && /^-?\d/.test(input.text.slice(span.end, span.end + 2));
-      const excluded = code || (run.category === 'organizations' && NOT_ORGANIZATIONS.has(word)) || (run.category === 'people' && NOT_PEOPLE.has(word.toLowerCase()));
-      if (span && !excluded) result[run.category].push(span);
-      run = null;
-    };
-    for (const term of match.terms) {
-      const category = categoryOf(term.tags);
-      const end = term.offset.start + term.offset.length;
-      if (run !== null && category === run.category) run.end = end;
-      else {
-        flush();
-        if (category) run = { category, start: term.offset.start, end };
-      }
-    }
-    flush();
+  for (const window of nameWindows(input.text)) {
+    const text = input.text.slice(window.start, window.end);
+    const matches = Terms.parse(nlp(text).match('(#Person|#Place|#Organization)+').json({ offset: true, terms: { offset: true } }));
+    for (const match of matches) collect(input.text, window.start, match.terms, result);
   }
   parsed.set(input, result);
   return result;
+}
+
+function collect(text: string, offset: number, terms: z.infer<typeof Terms>[number]['terms'], result: EnglishEntities): void {
+  let run: { category: Category; start: number; end: number } | null = null;
+  const flush = (): void => {
+    if (!run) return;
+    const span = trimSpan(text, run.start, run.end, SCORES[run.category]);
+    const word = span ? text.slice(span.start, span.end).toUpperCase() : '';
+    // A word glued to a number by a dash is the head of a code (ORD-2023-286677), not a name.
+    const code = span !== null && /^-?\d/.test(text.slice(span.end, span.end + 2));
+    const excluded = code || (run.category === 'organizations' && NOT_ORGANIZATIONS.has(word)) || (run.category === 'people' && NOT_PEOPLE.has(word.toLowerCase()));
+    if (span && !excluded) result[run.category].push(span);
+    run = null;
+  };
+  for (const term of terms) {
+    const category = categoryOf(term.tags);
+    const start = term.offset.start + offset;
+    const end = start + term.offset.length;
+    if (run !== null && category === run.category) run.end = end;
+    else {
+      flush();
+      if (category) run = { category, start, end };
+    }
+  }
+  flush();
 }
 
 // compromise includes trailing punctuation and possessives ("Boston.", "Sarah's") in its spans.
