@@ -12,6 +12,7 @@ import { type Database, migrate, openDatabase } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';
 import { CreateStaffUser } from '../staff/schemas.ts';
 import { createStaffUser } from '../staff/users.ts';
+import { kbImport, kbSearch } from './kb.ts';
 import { readPassword } from './password.ts';
 import { privacyCommands } from './privacyCommands.ts';
 import { runRedactCli } from '../../gateway/redaction/cli.ts';
@@ -47,6 +48,8 @@ const fail = (message: string, code = 2) => {
 };
 
 export const commands: Record<string, Command> = {
+  'kb import': kbImport,
+  'kb search': kbSearch,
   redact: {
     summary: 'Redact personal data: JSON lines {"text","lang"?,"conversation"?} on stdin, {"text","entities"} out.',
     args: '[--policy FILE] [--operator placeholder|mask|hash|drop]',
