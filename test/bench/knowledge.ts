@@ -1,0 +1,95 @@
+// Knowledge-base retrieval: import rate (passages/s) and search latency p50/p99 + queries/s at
+// 10,000 passages (1,000 in quick mode), on PGlite and, with a URL, on the PostgreSQL server.
+// The corpus is synthetic text drawn from the demo articles' own words (English and Chinese),
+// so term statistics look like a real bank's; the questions are the eval set's.
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { createRetriever } from '../../gateway/knowledge/retriever.ts';
+import type { Config } from '../../server/config.ts';
+import { migrate, openDatabase } from '../../server/db/database.ts';
+import { readImportPath } from '../../server/knowledge/files.ts';
+import { importFiles } from '../../server/knowledge/import.ts';
+import { DEMO_DIR } from '../../server/knowledge/seed.ts';
+import { sqlPassageSource } from '../../server/knowledge/source.ts';
+import { KB_QUESTIONS } from '../fixtures/kb/questions.ts';
+
+type Emit = (row: Record<string, unknown>) => void;
+
+function corpus(passages: number): { path: string; bytes: Uint8Array }[] {
+  const text = readImportPath(DEMO_DIR).map((f) => new TextDecoder().decode(f.bytes)).join('\n');
+  const words = text.match(/[A-Za-z]{3,}/g) ?? ['bank'];
+  const han = text.match(/\p{Script=Han}{2,}/gu) ?? ['银行'];
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() ** 1.5 * xs.length)]!; // skewed: some words common, most rare
+  const files: { path: string; bytes: Uint8Array }[] = [];
+  const sections = 10;
+  for (let a = 0; a < passages / sections; a++) {
+    const zh = a % 4 === 0;
+    const body = Array.from({ length: sections }, (_, s) => {
+      const sentence = zh ? Array.from({ length: 40 }, () => pick(han)).join('') : Array.from({ length: 60 }, () => pick(words)).join(' ');
+      return `## ${zh ? pick(han) + pick(han) : `${pick(words)} ${pick(words)}`} ${s}\n${sentence}.`;
+    }).join('\n\n');
+    files.push({ path: `bench/article-${a}.md`, bytes: new TextEncoder().encode(`---\naudience: public\n---\n# Article ${a}\n\n${body}\n`) });
+  }
+  return files;
+}
+
+async function run(target: string, database: Config['database'], passages: number, emit: Emit, quick: boolean) {
+  const db = await openDatabase(database);
+  try {
+    await migrate(db);
+    const files = corpus(passages);
+    const t0 = performance.now();
+    for (let i = 0; i < files.length; i += 100) {
+      await db.dataSource.transaction((tx) => importFiles({ tx, actor: { type: 'system', id: 'bench' }, files: files.slice(i, i + 100) }));
+    }
+    const s = (performance.now() - t0) / 1000;
+    emit({ bench: 'kb.import', target, articles: files.length, passages, seconds: +s.toFixed(2), passages_per_s: Math.round(passages / s) });
+
+    const retriever = createRetriever({ source: sqlPassageSource(db.dataSource) });
+    const questions = KB_QUESTIONS.map((q) => q.q);
+    for (const q of questions.slice(0, 10)) await retriever.search({ question: q, audience: 'public', limit: 5 }); // warm caches
+    const rounds = quick ? 1 : 5;
+    const latencies: number[] = [];
+    const t1 = performance.now();
+    for (let r = 0; r < rounds; r++) {
+      for (const q of questions) {
+        const t = performance.now();
+        await retriever.search({ question: q, audience: 'public', limit: 5 });
+        latencies.push(performance.now() - t);
+      }
+    }
+    const total = (performance.now() - t1) / 1000;
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => +latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2);
+    emit({ bench: 'kb.search', target, passages, queries: latencies.length, concurrency: 1, p50_ms: pct(0.5), p99_ms: pct(0.99), queries_per_s: Math.round(latencies.length / total) });
+  } finally {
+    await db.close();
+  }
+}
+
+export async function benchKnowledge(emit: Emit, opts: { postgresUrl?: string; quick?: boolean }): Promise<void> {
+  const passages = opts.quick ? 1000 : 10_000;
+  const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'palisade-bench-kb-'));
+  try {
+    await run('pglite', { kind: 'pglite', dir: path.join(dir, 'pglite') }, passages, emit, Boolean(opts.quick));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (!opts.postgresUrl) return;
+  const name = `palisade_bench_kb_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: opts.postgresUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(opts.postgresUrl);
+    url.pathname = `/${name}`;
+    await run('postgres', { kind: 'postgres', url: url.toString(), poolSize: 4 }, passages, emit, Boolean(opts.quick));
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
