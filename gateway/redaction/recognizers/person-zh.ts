@@ -16,7 +16,10 @@ export type ZhPersonStrategy = 'segmenter' | 'surname' | 'combined';
 export function zhPersons(text: string, strategy: ZhPersonStrategy = 'combined'): Candidate[] {
   if (!HAN.test(text)) return [];
   const bySurname = strategy === 'segmenter' ? [] : surnamePersons(text);
-  const segmented = strategy === 'surname' ? [] : segmenterPersons(text);
+  // combined keeps only segmenter names that start with a common surname: a piece without one is
+  // not worth segmentit's time (most of the cost of Chinese analysis).
+  const worthSegmenting = strategy === 'combined' ? hasSurname : undefined;
+  const segmented = strategy === 'surname' ? [] : segmenterPersons(text, worthSegmenting);
   const bySegmenter = strategy === 'combined' ? segmented.filter((c) => surnameAt(text, c.start) > 0 && !isUnlikelyName(text, c.start)) : segmented;
   const kept = bySegmenter.filter((s) => !bySurname.some((n) => n.start < s.end && s.start < n.end));
   return [...bySurname, ...kept];
@@ -30,3 +33,8 @@ export const personZh: Recognizer = {
   warmUp: () => void loadSegmenter(),
   chunkSize: 500,
 };
+
+function hasSurname(piece: string): boolean {
+  for (let i = 0; i < piece.length; i++) if (surnameAt(piece, i) > 0) return true;
+  return false;
+}

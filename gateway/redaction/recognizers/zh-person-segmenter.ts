@@ -37,13 +37,14 @@ export function loadSegmenter(): Segmenter {
 const MAX_RUN = 16;
 const RUN_OVERLAP = 5;
 
-/** person names segmentit tags nr, in every run of Han characters of the text */
-export function segmenterPersons(text: string): Candidate[] {
+/** person names segmentit tags nr, in every run of Han characters of the text; `worthSegmenting`
+ * lets a caller skip pieces that cannot hold a name it would keep */
+export function segmenterPersons(text: string, worthSegmenting: (piece: string) => boolean = () => true): Candidate[] {
   const found: Candidate[] = [];
   for (const run of text.matchAll(/\p{Script=Han}+/gu)) {
     for (let start = 0; start < run[0].length; start += MAX_RUN - RUN_OVERLAP) {
       const piece = run[0].slice(start, start + MAX_RUN);
-      for (const c of personsInRun(piece)) {
+      for (const c of worthSegmenting(piece) ? personsInRun(piece) : []) {
         const at = { start: c.start + run.index + start, end: c.end + run.index + start, score: c.score };
         if (!found.some((f) => f.start === at.start && f.end === at.end)) found.push(at);
       }
