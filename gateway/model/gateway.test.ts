@@ -1,0 +1,204 @@
+// The pipeline with scripted model clients: redaction before routing, fail-closed, retries per
+// failure class, fallback order, cooldown, cancellation, typed timeouts, streaming rehydration and
+// an audit record that holds counts, never text.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createDefaultRedactionEngine } from '../redaction/default-engine.ts';
+import type { RedactionEngine } from '../redaction/engine.ts';
+import { loadRedactionPolicyFromYamlText } from '../redaction/policy.ts';
+import { InMemoryVaultStore } from '../redaction/vault-store.ts';
+import { parseRoutingPolicy } from '../routing/policy.ts';
+import { ProviderError, ProviderTimeout, RequestCancelled } from './errors.ts';
+import { createGateway, type ChatEvent, type ChatRequest, type ModelRequestAudit, type ProviderName } from './gateway.ts';
+import type { ModelClient, ModelEvent, ModelRequest } from './types.ts';
+
+const redactionPolicy = loadRedactionPolicyFromYamlText(readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8'));
+const redaction = createDefaultRedactionEngine({ policy: redactionPolicy, hmacKey: new Uint8Array(32).fill(7) });
+
+const routing = parseRoutingPolicy(`version: 1
+targets:
+  a: { provider: ollama, model: m-a, location: local }
+  b: { provider: llamacpp, model: m-b, location: local }
+  c: { provider: openai, model: m-c, location: cloud }
+retries: { rateLimit: 1, timeout: 1, serverError: 2, backoffMs: 1, maxBackoffMs: 2, maxRetryAfterMs: 5000 }
+cooldown: { failures: 3, seconds: 60 }
+timeouts: { firstTokenMs: 200, totalMs: 1000 }
+rules:
+  - { id: consented, when: { cloudAllowed: true }, action: local, chain: [a, b, c], allowCloudFallback: true }
+  - { id: default, action: local, chain: [a, b] }
+`);
+
+type Step = ModelEvent | { fail: ProviderError } | { hangMs: number };
+/** A model client that plays a script per call and records every request it got. */
+function scripted(location: 'local' | 'cloud', scripts: Step[][]) {
+  const seen: ModelRequest[] = [];
+  let call = 0;
+  const client: ModelClient = {
+    locations: [location],
+    models: async () => ['m'],
+    async *stream(request, signal) {
+      seen.push(structuredClone(request));
+      const script = scripts[Math.min(call, scripts.length - 1)]!;
+      call += 1;
+      for (const step of script) {
+        if ('fail' in step) throw step.fail;
+        if ('hangMs' in step) {
+          await new Promise<void>((resolve, reject) => {
+            const t = setTimeout(resolve, step.hangMs);
+            signal.addEventListener('abort', () => (clearTimeout(t), reject(new Error('aborted'))), { once: true });
+          });
+          continue;
+        }
+        yield step;
+      }
+    },
+  };
+  return { client, seen, calls: () => call };
+}
+
+const answer = (...parts: string[]): Step[] => [...parts.map((text) => ({ type: 'delta' as const, text })), { type: 'end', usage: { tokensIn: 5, tokensOut: parts.length }, finishReason: 'stop' }];
+
+function setup(clients: Partial<Record<ProviderName, ModelClient>>, opts: { engine?: RedactionEngine } = {}) {
+  const audits: ModelRequestAudit[] = [];
+  const gateway = createGateway({
+    clients,
+    policy: () => routing,
+    redaction: opts.engine ?? redaction,
+    vaults: new InMemoryVaultStore(),
+    audit: { modelRequest: async (e) => void audits.push(structuredClone(e)) },
+    clock: { now: () => performance.now(), wait: async () => undefined },
+  });
+  return { gateway, audits };
+}
+
+async function collect(stream: AsyncGenerator<ChatEvent>) {
+  const events: ChatEvent[] = [];
+  for await (const e of stream) events.push(e);
+  const text = events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('');
+  const end = events.find((e) => e.type === 'end');
+  return { events, text, end };
+}
+
+const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ messages: [{ role: 'user', content }], cloudAllowed: false, ...extra });
+const PII = 'My name is Alice Smith and my email is alice.smith@example.com, why was I charged twice?';
+
+describe('gateway pipeline', () => {
+  it('sends only redacted text and rehydrates placeholders split across deltas', async () => {
+    const a = scripted('local', [answer('Dear <PER', 'SON_1>, we wrote to <EMAIL', '_1>.')]);
+    const { gateway, audits } = setup({ ollama: a.client });
+    const { text, end } = await collect(gateway.chat(ask(PII)));
+    expect(JSON.stringify(a.seen)).not.toMatch(/Alice|alice\.smith/);
+    expect(a.seen[0]!.messages[0]!.content).toContain('<PERSON_1>');
+    expect(text).toBe('Dear Alice Smith, we wrote to alice.smith@example.com.');
+    expect(end).toMatchObject({ outcome: 'answered' });
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ provider: 'ollama', model: 'm-a', route: 'local', ruleId: 'default', policyHash: routing.hash, outcome: 'answered', tokensIn: 5, tokensOut: 3, attempts: 1 });
+    expect(audits[0]!.entityCounts).toMatchObject({ PERSON: 1, EMAIL: 1 });
+    expect(JSON.stringify(audits)).not.toMatch(/Alice|alice|charged/);
+  });
+
+  it('fails closed: a failing redaction sends nothing and hands over to a human', async () => {
+    const a = scripted('local', [answer('x')]);
+    const broken: RedactionEngine = { redact: async () => ({ ok: false, error: { id: 'analyzer_failed', message: 'boom' } }) };
+    const { gateway, audits } = setup({ ollama: a.client }, { engine: broken });
+    const { end, text } = await collect(gateway.chat(ask(PII, { cloudAllowed: true })));
+    expect(a.calls()).toBe(0);
+    expect(text).toBe('');
+    expect(end).toMatchObject({ outcome: 'human', reason: 'redaction_failed' });
+    expect(audits[0]).toMatchObject({ outcome: 'human', failure: 'redaction_failed', provider: null });
+  });
+
+  it('retries a 5xx on the same target, then falls back in chain order', async () => {
+    const err = new ProviderError('server_error', 'HTTP 500', undefined, 500);
+    const a = scripted('local', [[{ fail: err }]]);
+    const b = scripted('local', [answer('from b')]);
+    const { gateway, audits } = setup({ ollama: a.client, llamacpp: b.client });
+    const { text } = await collect(gateway.chat(ask('hello')));
+    expect(text).toBe('from b');
+    expect(a.calls()).toBe(3); // 1 + retries.serverError (2)
+    expect(audits[0]).toMatchObject({ provider: 'llamacpp', attempts: 4, outcome: 'answered' });
+  });
+
+  it('honours a rate limit retry once, then succeeds on the same target', async () => {
+    const a = scripted('local', [[{ fail: new ProviderError('rate_limit', 'HTTP 429', 1, 429) }], answer('ok')]);
+    const { gateway } = setup({ ollama: a.client });
+    expect((await collect(gateway.chat(ask('hi')))).text).toBe('ok');
+    expect(a.calls()).toBe(2);
+  });
+
+  it('never falls back from local to cloud without consent: nothing left means a human', async () => {
+    const down = new ProviderError('unavailable', 'down');
+    const a = scripted('local', [[{ fail: down }]]);
+    const b = scripted('local', [[{ fail: down }]]);
+    const c = scripted('cloud', [answer('cloud')]);
+    const { gateway, audits } = setup({ ollama: a.client, llamacpp: b.client, openai: c.client });
+    const { end } = await collect(gateway.chat(ask('hello')));
+    expect(c.calls()).toBe(0);
+    expect(end).toMatchObject({ outcome: 'human', reason: 'all_targets_failed:unavailable' });
+    expect(audits[0]).toMatchObject({ outcome: 'human', failure: 'all_targets_failed' });
+  });
+
+  it('with consent the rule may fall back to the cloud, with redacted text only', async () => {
+    const down = new ProviderError('unavailable', 'down');
+    const a = scripted('local', [[{ fail: down }]]);
+    const b = scripted('local', [[{ fail: down }]]);
+    const c = scripted('cloud', [answer('cloud answer')]);
+    const { gateway } = setup({ ollama: a.client, llamacpp: b.client, openai: c.client });
+    const { text } = await collect(gateway.chat(ask(PII, { cloudAllowed: true })));
+    expect(text).toBe('cloud answer');
+    expect(JSON.stringify(c.seen)).not.toMatch(/Alice|alice\.smith/);
+  });
+
+  it('a first-token timeout is a typed ProviderTimeout, retried per policy, then the next target', async () => {
+    const a = scripted('local', [[{ hangMs: 5000 }]]);
+    const b = scripted('local', [answer('b')]);
+    const { gateway, audits } = setup({ ollama: a.client, llamacpp: b.client });
+    expect((await collect(gateway.chat(ask('hi')))).text).toBe('b');
+    expect(a.calls()).toBe(2); // 1 + retries.timeout (1)
+    expect(audits[0]!.attempts).toBe(3);
+  });
+
+  it('a failure after text was delivered is raised, not silently replaced by another model', async () => {
+    const a = scripted('local', [[{ type: 'delta', text: 'partial ' }, { hangMs: 5000 }]]);
+    const b = scripted('local', [answer('b')]);
+    const { gateway, audits } = setup({ ollama: a.client, llamacpp: b.client });
+    await expect(collect(gateway.chat(ask('hi')))).rejects.toBeInstanceOf(ProviderTimeout);
+    expect(b.calls()).toBe(0);
+    expect(audits[0]).toMatchObject({ outcome: 'failed', failure: 'timeout' });
+  });
+
+  it('cancellation by AbortSignal stops generation and is audited as cancelled', async () => {
+    const a = scripted('local', [[{ type: 'delta', text: 'one ' }, { hangMs: 5000 }, { type: 'delta', text: 'never' }]]);
+    const { gateway, audits } = setup({ ollama: a.client });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const run = (async () => {
+      for await (const e of gateway.chat(ask('hi', { signal: controller.signal }))) {
+        if (e.type === 'delta') {
+          seen.push(e.text);
+          controller.abort();
+        }
+      }
+    })();
+    await expect(run).rejects.toBeInstanceOf(RequestCancelled);
+    expect(seen.join('')).not.toContain('never');
+    expect(audits[0]).toMatchObject({ outcome: 'cancelled' });
+  });
+
+  it('puts a target that keeps failing into cooldown and skips it', async () => {
+    const a = scripted('local', [[{ fail: new ProviderError('bad_response', 'malformed') }]]);
+    const b = scripted('local', [answer('b')]);
+    const { gateway } = setup({ ollama: a.client, llamacpp: b.client });
+    for (let i = 0; i < 5; i += 1) expect((await collect(gateway.chat(ask('hi')))).text).toBe('b');
+    expect(a.calls()).toBe(3); // cooldown.failures
+    expect(b.calls()).toBe(5);
+  });
+
+  it('keeps one vault per conversation: the same person gets the same placeholder next turn', async () => {
+    const a = scripted('local', [answer('ok')]);
+    const { gateway } = setup({ ollama: a.client });
+    await collect(gateway.chat(ask('I am Alice Smith.', { conversationId: 'c1' })));
+    await collect(gateway.chat(ask('Bob Jones here, friend of Alice Smith.', { conversationId: 'c1' })));
+    expect(a.seen[1]!.messages[0]!.content).toMatch(/<PERSON_2>.*<PERSON_1>/);
+  });
+});

@@ -1,0 +1,234 @@
+// The gateway pipeline: redact → route → provider (retry, fallback, cooldown) → streaming
+// rehydrate → output check → deliver. It fails closed: when redaction fails no text goes to any
+// model. The audit sink gets one `model.request` record per call with counts, never text.
+import { ProviderError, RequestCancelled, asProviderError, type FailureClass } from './errors.ts';
+import { trimToBudget } from './context.ts';
+import { timedStream } from './timed.ts';
+import type { ChatMessage, ModelClient, Usage } from './types.ts';
+import { createCooldowns } from '../routing/cooldown.ts';
+import { decideRoute, type ChainTarget, type RouteDecision } from '../routing/decide.ts';
+import type { RoutingPolicy, Sensitivity } from '../routing/policy.ts';
+import { retryDelay } from '../routing/retry.ts';
+import type { RedactionEngine } from '../redaction/engine.ts';
+import { createStreamRehydrator } from '../redaction/rehydrate.ts';
+import type { EntityType, Lang } from '../redaction/types.ts';
+import { Vault } from '../redaction/vault.ts';
+import type { VaultStore } from '../redaction/vault-store.ts';
+import { sleep, type Clock, systemClock } from './clock.ts';
+
+export type ProviderName = 'llamacpp' | 'ollama' | 'openai' | 'extractive';
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  /** the conversation whose vault numbers placeholders; absent: a vault for this request only */
+  conversationId?: string;
+  /** visitor's cloud consent, or the API key's allow_cloud */
+  cloudAllowed: boolean;
+  site?: string;
+  sensitivity?: Sensitivity;
+  lang?: Lang;
+  maxTokens?: number;
+  temperature?: number;
+  signal?: AbortSignal;
+  /** opaque to the gateway, handed to the audit sink */
+  requestId?: string;
+  caller?: { type: 'api_key' | 'visitor' | 'staff' | 'system'; id: string };
+}
+
+export type ChatOutcome = 'answered' | 'human' | 'blocked' | 'cancelled' | 'failed';
+
+export type ChatEvent =
+  | { type: 'route'; decision: RouteDecision }
+  | { type: 'target'; targetId: string; provider: ProviderName; model: string }
+  | { type: 'delta'; text: string }
+  | { type: 'end'; outcome: 'answered' | 'human' | 'blocked'; usage: Usage; finishReason: 'stop' | 'length' | null; reason?: string };
+
+export interface ModelRequestAudit {
+  request: Pick<ChatRequest, 'requestId' | 'caller' | 'conversationId'>;
+  provider: ProviderName | null;
+  model: string | null;
+  targetId: string | null;
+  route: RouteDecision['action'];
+  ruleId: string;
+  policyHash: string;
+  entityCounts: Partial<Record<EntityType, number>>;
+  tokensIn: number;
+  tokensOut: number;
+  latencyMs: number;
+  firstTokenMs: number | null;
+  attempts: number;
+  outcome: ChatOutcome;
+  failure?: FailureClass | 'redaction_failed' | 'all_targets_failed';
+  outputEntities: number | null;
+}
+
+export interface AuditSink {
+  modelRequest(event: ModelRequestAudit): Promise<void>;
+}
+
+/** ids and counts only, like the server's logger */
+export type LogSink = (event: string, fields: Record<string, string | number | boolean | null>) => void;
+
+export interface GatewayDeps {
+  clients: Partial<Record<ProviderName, ModelClient>>;
+  /** read on every request, so a reloaded policy applies to the next one */
+  policy: () => RoutingPolicy;
+  redaction: RedactionEngine;
+  vaults: VaultStore;
+  audit: AuditSink;
+  clock?: Clock;
+  log?: LogSink;
+  /** counts personal data the model produced on its own (raw output, placeholders excluded) */
+  scanOutput?: (rawText: string, lang?: Lang) => Promise<number | null>;
+}
+
+export interface Gateway {
+  chat(request: ChatRequest): AsyncGenerator<ChatEvent>;
+  models(): Promise<{ id: string; provider: ProviderName; location: string }[]>;
+  close(): Promise<void>;
+}
+
+async function redactAll(engine: RedactionEngine, messages: ChatMessage[], vault: Vault, lang: Lang | undefined) {
+  const counts: Partial<Record<EntityType, number>> = {};
+  const out: ChatMessage[] = [];
+  for (const m of messages) {
+    const r = await engine.redact(lang ? { text: m.content, lang, vault } : { text: m.content, vault });
+    if (!r.ok) return { ok: false as const, counts };
+    for (const [t, n] of Object.entries(r.counts) as [EntityType, number][]) if (n > 0) counts[t] = (counts[t] ?? 0) + n;
+    out.push({ role: m.role, content: r.text });
+  }
+  return { ok: true as const, counts, messages: out };
+}
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const clock = deps.clock ?? systemClock;
+  const log: LogSink = deps.log ?? (() => undefined);
+  const cooldowns = createCooldowns({ failures: () => deps.policy().cooldown.failures, seconds: () => deps.policy().cooldown.seconds, now: clock.now });
+
+  async function* chat(req: ChatRequest): AsyncGenerator<ChatEvent> {
+    const started = clock.now();
+    const signal = req.signal ?? new AbortController().signal;
+    const policy = deps.policy();
+    const audit: ModelRequestAudit = {
+      request: { requestId: req.requestId, caller: req.caller, conversationId: req.conversationId },
+      provider: null, model: null, targetId: null, route: 'human', ruleId: '-', policyHash: policy.hash,
+      entityCounts: {}, tokensIn: 0, tokensOut: 0, latencyMs: 0, firstTokenMs: null, attempts: 0, outcome: 'failed', outputEntities: null,
+    };
+    try {
+      const snapshot = req.conversationId ? await deps.vaults.load(req.conversationId) : undefined;
+      const vault = snapshot ? Vault.fromJSON(snapshot) : new Vault();
+      const loadedRevision = vault.revision;
+      const redacted = await redactAll(deps.redaction, req.messages, vault, req.lang);
+      audit.entityCounts = redacted.counts;
+      const decision = decideRoute(policy, {
+        entityCounts: redacted.counts, cloudAllowed: req.cloudAllowed, site: req.site,
+        sensitivity: req.sensitivity ?? 'normal', redaction: redacted.ok ? 'ok' : 'failed',
+      });
+      Object.assign(audit, { route: decision.action, ruleId: decision.ruleId, policyHash: decision.policyHash });
+      yield { type: 'route', decision };
+      if (!redacted.ok) audit.failure = 'redaction_failed';
+      if (decision.action === 'block' || decision.action === 'human' || !redacted.ok) {
+        audit.outcome = decision.action === 'block' ? 'blocked' : 'human';
+        const outcome = decision.action === 'block' ? 'blocked' : 'human';
+        yield { type: 'end', outcome, usage: { tokensIn: 0, tokensOut: 0 }, finishReason: null, reason: decision.overridden ?? decision.ruleId };
+        return;
+      }
+      // Placeholders are saved before any model sees them, so later turns number the same way.
+      if (req.conversationId && vault.revision !== loadedRevision) await deps.vaults.save(req.conversationId, vault.toJSON(), loadedRevision);
+
+      let lastFailure: FailureClass | undefined;
+      for (const target of decision.chain) {
+        const client = deps.clients[target.provider];
+        if (!client || !client.locations.includes(target.location)) {
+          log('gateway.target_unavailable', { target: target.id, configured: Boolean(client) });
+          continue;
+        }
+        if (cooldowns.isCooling(target.id)) {
+          log('gateway.target_cooling', { target: target.id });
+          continue;
+        }
+        const result = yield* tryTarget(target, client, redacted.messages, vault, req, signal, policy, audit);
+        if (result.ok) return;
+        lastFailure = result.failure;
+      }
+      audit.outcome = 'human';
+      audit.failure = lastFailure ? 'all_targets_failed' : undefined;
+      yield { type: 'end', outcome: 'human', usage: { tokensIn: audit.tokensIn, tokensOut: 0 }, finishReason: null, reason: lastFailure ? `all_targets_failed:${lastFailure}` : 'no_target_available' };
+    } catch (error) {
+      audit.outcome = error instanceof RequestCancelled ? 'cancelled' : 'failed';
+      if (error instanceof ProviderError) audit.failure = error.failure;
+      throw error;
+    } finally {
+      if (signal.aborted && audit.outcome === 'failed') audit.outcome = 'cancelled';
+      audit.latencyMs = Math.round(clock.now() - started);
+      log('gateway.request', { outcome: audit.outcome, route: audit.route, target: audit.targetId, attempts: audit.attempts, latencyMs: audit.latencyMs, tokensOut: audit.tokensOut });
+      await deps.audit.modelRequest(audit);
+    }
+  }
+
+  async function* tryTarget(
+    target: ChainTarget, client: ModelClient, messages: ChatMessage[], vault: Vault, req: ChatRequest,
+    signal: AbortSignal, policy: RoutingPolicy, audit: ModelRequestAudit,
+  ): AsyncGenerator<ChatEvent, { ok: true } | { ok: false; failure: FailureClass }> {
+    const request = {
+      model: target.model, messages: trimToBudget(messages, target.contextTokens),
+      ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
+      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+      ...(req.lang ? { lang: req.lang } : {}),
+    };
+    for (let attempt = 1; ; attempt += 1) {
+      audit.attempts += 1;
+      Object.assign(audit, { provider: target.provider, model: target.model, targetId: target.id });
+      yield { type: 'target', targetId: target.id, provider: target.provider, model: target.model };
+      const attemptStart = clock.now();
+      const rehydrator = createStreamRehydrator(vault);
+      let raw = '';
+      let delivered = false;
+      try {
+        for await (const event of timedStream(client, request, policy.timeouts, signal)) {
+          if (event.type === 'delta') {
+            if (!delivered) audit.firstTokenMs = Math.round(clock.now() - attemptStart);
+            delivered = delivered || event.text.length > 0;
+            raw += event.text;
+            const text = rehydrator.push(event.text);
+            if (text) yield { type: 'delta', text };
+          } else {
+            const tail = rehydrator.end();
+            if (tail) yield { type: 'delta', text: tail };
+            cooldowns.succeeded(target.id);
+            audit.tokensIn = event.usage.tokensIn;
+            audit.tokensOut = event.usage.tokensOut;
+            audit.outputEntities = deps.scanOutput ? await deps.scanOutput(raw, req.lang) : null;
+            audit.outcome = 'answered';
+            yield { type: 'end', outcome: 'answered', usage: event.usage, finishReason: event.finishReason };
+            return { ok: true };
+          }
+        }
+        throw new ProviderError('bad_response', 'stream ended without a final usage record');
+      } catch (error) {
+        if (error instanceof RequestCancelled) throw error;
+        const failure = asProviderError(error);
+        cooldowns.failed(target.id);
+        log('gateway.attempt_failed', { target: target.id, attempt, failure: failure.failure, delivered });
+        // Text already reached the caller: another target would repeat or contradict it.
+        if (delivered) throw failure;
+        const delay = cooldowns.isCooling(target.id) ? undefined : retryDelay(policy.retries, failure, attempt);
+        if (delay === undefined) return { ok: false, failure: failure.failure };
+        await sleep(clock, delay, signal);
+      }
+    }
+  }
+
+  return {
+    chat,
+    async models() {
+      const policy = deps.policy();
+      return Object.entries(policy.targets)
+        .filter(([, t]) => deps.clients[t.provider]?.locations.includes(t.location))
+        .map(([id, t]) => ({ id, provider: t.provider, location: t.location }));
+    },
+    async close() {
+      await Promise.all(Object.values(deps.clients).map((c) => c?.close?.()));
+    },
+  };
+}

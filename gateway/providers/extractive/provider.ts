@@ -1,0 +1,44 @@
+// No language model: the answer is the best-matching knowledge-base passage, word for word, with
+// "I don't know" below the confidence threshold. The zero-config default, so a fresh install
+// answers from its knowledge base without any model.
+import { extractiveAnswer } from '../../knowledge/answer.ts';
+import type { KnowledgeSearch } from '../../knowledge/types.ts';
+import { ProviderError } from '../../model/errors.ts';
+import { estimateTokens, type ModelClient, type ModelEvent, type Provider } from '../../model/types.ts';
+
+export interface ExtractiveOptions {
+  knowledge: KnowledgeSearch;
+  /** below it the answer is "I don't know" (knowledge/answer.ts's default when absent) */
+  threshold?: number;
+}
+
+/** Words per streamed delta: the passage arrives the way a model's answer would. */
+const WORDS_PER_DELTA = 8;
+
+export const extractive = {
+  name: 'extractive',
+  create(options: ExtractiveOptions): ModelClient {
+    return {
+      locations: ['local'],
+      async models() {
+        return ['kb'];
+      },
+      async *stream(request, signal): AsyncGenerator<ModelEvent> {
+        const question = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+        let answer;
+        try {
+          const found = await options.knowledge.search({ question, lang: request.lang, audience: 'public', limit: 3 });
+          answer = extractiveAnswer(found.passages, { threshold: options.threshold, lang: request.lang });
+        } catch {
+          throw new ProviderError('unavailable', 'knowledge search failed');
+        }
+        const parts = answer.text.match(new RegExp(`(?:\\S+\\s*){1,${WORDS_PER_DELTA}}|\\s+`, 'g')) ?? [answer.text];
+        for (const text of parts) {
+          if (signal.aborted) throw new ProviderError('unavailable', 'aborted');
+          yield { type: 'delta', text };
+        }
+        yield { type: 'end', usage: { tokensIn: estimateTokens(question), tokensOut: estimateTokens(answer.text) }, finishReason: 'stop' };
+      },
+    };
+  },
+} satisfies Provider<ExtractiveOptions>;

@@ -1,0 +1,133 @@
+// llama.cpp in-process through node-llama-cpp: the model is loaded once and shared; a context
+// holds `parallel` sequences, and requests beyond them wait in a queue. Threads default to 1:
+// llama.cpp's default (all cores) oversubscribes a small shared machine and runs far slower.
+import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import { ProviderError } from '../../model/errors.ts';
+import type { ChatMessage, ModelClient, ModelEvent, Provider } from '../../model/types.ts';
+import { createSlots, type Slots } from './slots.ts';
+
+export interface LlamaCppOptions {
+  modelPath: string;
+  contextSize?: number;
+  threads?: number;
+  gpuLayers?: number;
+  parallel?: number;
+  maxQueue?: number;
+}
+
+export interface LlamaCppClient extends ModelClient {
+  /** resolves once the model is loaded (rejects if it cannot be) */
+  ready(): Promise<void>;
+  slots(): Promise<Slots<LlamaContextSequence>>;
+}
+
+interface Loaded {
+  llama: Llama;
+  model: LlamaModel;
+  context: LlamaContext;
+  slots: Slots<LlamaContextSequence>;
+}
+
+export function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = messages.map((m) =>
+    m.role === 'system' ? { type: 'system', text: m.content } : m.role === 'user' ? { type: 'user', text: m.content } : { type: 'model', response: [m.content] },
+  );
+  history.push({ type: 'model', response: [] });
+  return history;
+}
+
+async function load(o: LlamaCppOptions): Promise<Loaded> {
+  const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
+  const threads = o.threads ?? 1;
+  const llama = await getLlama({ gpu: (o.gpuLayers ?? 0) > 0 ? 'auto' : false, build: 'never', maxThreads: threads, logLevel: LlamaLogLevel.error, logger: () => undefined });
+  const model = await llama.loadModel({ modelPath: o.modelPath, gpuLayers: o.gpuLayers ?? 0 });
+  const parallel = o.parallel ?? 2;
+  const context = await model.createContext({ contextSize: o.contextSize ?? 2048, sequences: parallel, threads, batchSize: 512 });
+  const sequences = Array.from({ length: parallel }, () => context.getSequence());
+  return { llama, model, context, slots: createSlots(sequences, o.maxQueue ?? 64) };
+}
+
+/** Callback-style generation as an async iterable of text chunks. */
+function channel() {
+  const chunks: string[] = [];
+  let wake: (() => void) | undefined;
+  let done = false;
+  return {
+    push(text: string) {
+      chunks.push(text);
+      wake?.();
+    },
+    close() {
+      done = true;
+      wake?.();
+    },
+    async *drain(): AsyncGenerator<string> {
+      for (;;) {
+        const next = chunks.shift();
+        if (next !== undefined) yield next;
+        else if (done) return;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+  };
+}
+
+export const llamacpp = {
+  name: 'llamacpp',
+  create(options: LlamaCppOptions): LlamaCppClient {
+    let loading: Promise<Loaded> | undefined;
+    const loaded = () => (loading ??= load(options));
+    return {
+      locations: ['local'],
+      ready: async () => void (await loaded()),
+      slots: async () => (await loaded()).slots,
+      async models() {
+        return ['default'];
+      },
+      async *stream(request, signal): AsyncGenerator<ModelEvent> {
+        let l: Loaded;
+        try {
+          l = await loaded();
+        } catch {
+          throw new ProviderError('unavailable', 'the GGUF model could not be loaded');
+        }
+        const sequence = await l.slots.acquire(signal);
+        const { LlamaChat } = await import('node-llama-cpp');
+        const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false });
+        const out = channel();
+        let tokensOut = 0;
+        const tokensIn = l.model.tokenize(request.messages.map((m) => m.content).join('\n')).length;
+        const generation = chat
+          .generateResponse(toChatHistory(request.messages), {
+            signal,
+            maxTokens: request.maxTokens ?? 256,
+            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+            onTextChunk: (text) => out.push(text),
+            onToken: (tokens) => void (tokensOut += tokens.length),
+          })
+          .finally(() => out.close());
+        generation.catch(() => undefined);
+        try {
+          for await (const text of out.drain()) yield { type: 'delta', text };
+          const result = await generation;
+          yield { type: 'end', usage: { tokensIn, tokensOut }, finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop' };
+        } catch (error) {
+          throw new ProviderError('unavailable', error instanceof Error ? error.name : 'generation failed');
+        } finally {
+          // Wait for llama.cpp to stop before the sequence serves anyone else.
+          await generation.catch(() => undefined);
+          chat.dispose({ disposeSequence: false });
+          await sequence.clearHistory();
+          l.slots.release(sequence);
+        }
+      },
+      async close() {
+        if (!loading) return;
+        const l = await loading.catch(() => undefined);
+        await l?.context.dispose();
+        await l?.model.dispose();
+        await l?.llama.dispose();
+      },
+    };
+  },
+} satisfies Provider<LlamaCppOptions>;

@@ -1,0 +1,117 @@
+// The routing policy (policies/routing.yaml) as one zod schema with its type inferred beside it.
+// Cross-field rules the schema cannot say alone (a target named in a chain exists; a `local` rule
+// lists no cloud target unless it allows cloud fallback) are refinements, so a bad file is refused
+// at load with a path, never discovered on a visitor's message.
+import { createHash } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ENTITY_TYPES } from '../redaction/types.ts';
+
+export const PROVIDER_NAMES = ['llamacpp', 'ollama', 'openai', 'extractive'] as const;
+export const ACTIONS = ['local', 'cloud', 'block', 'human'] as const;
+export const SENSITIVITIES = ['low', 'normal', 'high'] as const;
+export type RouteAction = (typeof ACTIONS)[number];
+export type Sensitivity = (typeof SENSITIVITIES)[number];
+
+const id = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { message: 'must be a lower-case identifier' });
+
+export const RoutingTarget = z.strictObject({
+  provider: z.enum(PROVIDER_NAMES),
+  model: z.string().min(1).max(200),
+  location: z.enum(['local', 'cloud']),
+  /** the model's context in tokens: longer conversations keep the system prompt and newest turns */
+  contextTokens: z.number().int().min(64).max(10_000_000).optional(),
+});
+export type RoutingTarget = z.infer<typeof RoutingTarget>;
+
+export const RuleCondition = z.strictObject({
+  /** matches when the request holds at least one of these entity types */
+  entitiesAny: z.array(z.enum(ENTITY_TYPES)).min(1).optional(),
+  /** true: some personal data was found; false: none */
+  hasEntities: z.boolean().optional(),
+  /** the visitor's cloud consent (or the API key's allow_cloud) */
+  cloudAllowed: z.boolean().optional(),
+  sites: z.array(z.string().min(1)).min(1).optional(),
+  sensitivity: z.array(z.enum(SENSITIVITIES)).min(1).optional(),
+  redaction: z.enum(['ok', 'failed']).optional(),
+});
+export type RuleCondition = z.infer<typeof RuleCondition>;
+
+export const RoutingRule = z.strictObject({
+  id,
+  when: RuleCondition.default({}),
+  action: z.enum(ACTIONS),
+  /** ordered fallback chain of target ids (local and cloud actions) */
+  chain: z.array(id).default([]),
+  /** a `local` rule may fall back to cloud targets only when this is true */
+  allowCloudFallback: z.boolean().default(false),
+});
+export type RoutingRule = z.infer<typeof RoutingRule>;
+
+export const RetryPolicy = z.strictObject({
+  rateLimit: z.number().int().min(0).max(10).default(2),
+  timeout: z.number().int().min(0).max(10).default(1),
+  serverError: z.number().int().min(0).max(10).default(2),
+  backoffMs: z.number().int().min(0).max(60_000).default(250),
+  maxBackoffMs: z.number().int().min(0).max(300_000).default(5_000),
+  /** a Retry-After longer than this moves on to the next target instead of waiting */
+  maxRetryAfterMs: z.number().int().min(0).max(300_000).default(10_000),
+});
+export type RetryPolicy = z.infer<typeof RetryPolicy>;
+
+export const RoutingPolicyFile = z
+  .strictObject({
+    version: z.literal(1),
+    targets: z.record(id, RoutingTarget),
+    retries: RetryPolicy.default(RetryPolicy.parse({})),
+    cooldown: z.strictObject({ failures: z.number().int().min(1).max(100), seconds: z.number().int().min(1).max(3600) }).default({ failures: 3, seconds: 30 }),
+    timeouts: z.strictObject({ firstTokenMs: z.number().int().min(100).max(600_000), totalMs: z.number().int().min(100).max(3_600_000) }).default({ firstTokenMs: 20_000, totalMs: 120_000 }),
+    rules: z.array(RoutingRule).min(1),
+  })
+  .superRefine((p, ctx) => {
+    const seen = new Set<string>();
+    p.rules.forEach((rule, i) => {
+      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
+      seen.add(rule.id);
+      const routed = rule.action === 'local' || rule.action === 'cloud';
+      if (routed && rule.chain.length === 0) ctx.addIssue({ code: 'custom', path: ['rules', i, 'chain'], message: `a ${rule.action} rule needs a chain of targets` });
+      if (!routed && rule.chain.length > 0) ctx.addIssue({ code: 'custom', path: ['rules', i, 'chain'], message: `a ${rule.action} rule sends nothing to a model: remove its chain` });
+      rule.chain.forEach((t, j) => {
+        const target = p.targets[t];
+        if (!target) return ctx.addIssue({ code: 'custom', path: ['rules', i, 'chain', j], message: `unknown target ${t}` });
+        if (rule.action === 'local' && target.location === 'cloud' && !rule.allowCloudFallback) {
+          ctx.addIssue({ code: 'custom', path: ['rules', i, 'chain', j], message: `cloud target ${t} in a local rule needs allowCloudFallback: true` });
+        }
+      });
+      if (rule.action === 'cloud' && rule.when.cloudAllowed !== true) {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'when', 'cloudAllowed'], message: 'a cloud rule must require cloudAllowed: true' });
+      }
+    });
+    const last = p.rules.at(-1);
+    if (last && Object.keys(last.when).length > 0) ctx.addIssue({ code: 'custom', path: ['rules', p.rules.length - 1, 'when'], message: 'the last rule must match everything (no `when`)' });
+  });
+export type RoutingPolicyFile = z.infer<typeof RoutingPolicyFile>;
+
+/** A validated policy plus the SHA-256 of the file's bytes: every decision names it. */
+export interface RoutingPolicy extends RoutingPolicyFile {
+  hash: string;
+}
+
+export class RoutingPolicyError extends Error {
+  override name = 'RoutingPolicyError';
+}
+
+export function parseRoutingPolicy(yamlText: string): RoutingPolicy {
+  let raw: unknown;
+  try {
+    raw = parseYaml(yamlText);
+  } catch (error) {
+    throw new RoutingPolicyError(`not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : 'parse error'}`);
+  }
+  const parsed = RoutingPolicyFile.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new RoutingPolicyError(first.join('; '));
+  }
+  return { ...parsed.data, hash: createHash('sha256').update(yamlText).digest('hex') };
+}
