@@ -2,8 +2,9 @@
 // outstanding (ties rotate). A host that fails a request or a health check is left out until a
 // later health check answers again.
 export interface HostPool {
-  /** the host to use, counted as outstanding until release(); undefined when none is healthy */
-  acquire(): string | undefined;
+  /** the host to use, counted as outstanding until release(); undefined when none is healthy
+   *  (a probe already running is awaited first) */
+  acquire(): Promise<string | undefined>;
   release(host: string, outcome: 'ok' | 'failed'): void;
   outstanding(host: string): number;
   healthy(): string[];
@@ -15,6 +16,23 @@ export interface HostPool {
 export function createHostPool(hosts: string[], probe: (host: string) => Promise<boolean>, intervalMs: number): HostPool {
   const state = new Map(hosts.map((h) => [h, { outstanding: 0, healthy: true }]));
   let turn = 0;
+  const probing = new Set<Promise<void>>();
+  const reprobe = (host: string) => {
+    const p = probe(host).then((ok) => void (state.get(host)!.healthy = ok), () => undefined);
+    probing.add(p);
+    void p.finally(() => probing.delete(p));
+  };
+  const pick = () => {
+    turn = (turn + 1) % Math.max(1, hosts.length);
+    let best: string | undefined;
+    for (let i = 0; i < hosts.length; i += 1) {
+      const h = hosts[(turn + i) % hosts.length]!;
+      const s = state.get(h)!;
+      if (s.healthy && (best === undefined || s.outstanding < state.get(best)!.outstanding)) best = h;
+    }
+    if (best) state.get(best)!.outstanding += 1;
+    return best;
+  };
   const check = async () => {
     await Promise.all(
       hosts.map(async (h) => {
@@ -26,16 +44,11 @@ export function createHostPool(hosts: string[], probe: (host: string) => Promise
   const timer = intervalMs > 0 ? setInterval(() => void check(), intervalMs) : undefined;
   timer?.unref();
   return {
-    acquire() {
-      turn = (turn + 1) % Math.max(1, hosts.length);
-      let best: string | undefined;
-      for (let i = 0; i < hosts.length; i += 1) {
-        const h = hosts[(turn + i) % hosts.length]!;
-        const s = state.get(h)!;
-        if (s.healthy && (best === undefined || s.outstanding < state.get(best)!.outstanding)) best = h;
-      }
-      if (best) state.get(best)!.outstanding += 1;
-      return best;
+    async acquire() {
+      const host = pick();
+      if (host || probing.size === 0) return host;
+      await Promise.all([...probing]);
+      return pick();
     },
     release(host, outcome) {
       const s = state.get(host);
@@ -44,7 +57,7 @@ export function createHostPool(hosts: string[], probe: (host: string) => Promise
       if (outcome === 'failed') {
         s.healthy = false;
         // probe at once: a single failed request should not bench a host for a whole interval
-        void probe(host).then((ok) => (s.healthy = ok), () => undefined);
+        reprobe(host);
       }
     },
     outstanding: (host) => state.get(host)?.outstanding ?? 0,

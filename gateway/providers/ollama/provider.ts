@@ -20,7 +20,10 @@ function failureOf(error: unknown, response: Response | undefined): ProviderErro
   if (error instanceof ProviderError) return error;
   const status = response && !response.ok ? response.status : undefined;
   if (status !== undefined) return new ProviderError(classifyStatus(status), `HTTP ${status}`, parseRetryAfter(response?.headers.get('retry-after')), status);
-  if (error instanceof SyntaxError) return new ProviderError('bad_response', 'malformed JSON line in the stream');
+  // The client skips lines it cannot parse and then reports the missing final line.
+  if (error instanceof SyntaxError || (error instanceof Error && /did not receive done/i.test(error.message))) {
+    return new ProviderError('bad_response', 'malformed or incomplete NDJSON stream');
+  }
   return new ProviderError('unavailable', error instanceof Error ? error.name : 'stream failed');
 }
 
@@ -47,7 +50,7 @@ export const ollama = {
         }
       },
       async *stream(request, signal): AsyncGenerator<ModelEvent> {
-        const host = pool.acquire();
+        const host = await pool.acquire();
         if (!host) throw new ProviderError('unavailable', 'no healthy Ollama host');
         let response: Response | undefined;
         let outcome: 'ok' | 'failed' = 'failed';
@@ -78,8 +81,8 @@ export const ollama = {
           outcome = 'ok';
         } catch (error) {
           const failure = failureOf(error, response);
-          // A rate limit or a bad request says nothing about the host's health.
-          if (failure.failure === 'rate_limit' || failure.failure === 'client_error') outcome = 'ok';
+          // Only a host that did not answer is suspect; an HTTP error came from a live host.
+          if (failure.failure !== 'unavailable' && failure.failure !== 'timeout') outcome = 'ok';
           throw failure;
         } finally {
           pool.release(host, signal.aborted ? 'ok' : outcome);

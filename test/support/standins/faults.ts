@@ -1,0 +1,43 @@
+// What a stand-in can be told to do to the next request(s): the faults real model servers show.
+import type http from 'node:http';
+
+export type Fault =
+  | { kind: 'slow'; firstChunkMs: number }
+  | { kind: 'drop'; afterChunks: number }
+  | { kind: 'status'; status: number; retryAfter?: string }
+  | { kind: 'malformed'; afterChunks: number };
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface StandIn {
+  url: string;
+  /** every request received, bodies verbatim */
+  requests: RecordedRequest[];
+  /** consumed in order, one per model call; empty = answer normally */
+  faults: Fault[];
+  /** chunks of the normal answer; default: echoes the last user message back in pieces */
+  reply?: (lastUserText: string) => string[];
+  /** delay between chunks (ms), for load tests */
+  chunkDelayMs: number;
+  close(): Promise<void>;
+}
+
+export const defaultReply = (text: string): string[] => {
+  const answer = `You said: ${text}`;
+  const parts: string[] = [];
+  for (let i = 0; i < answer.length; i += 5) parts.push(answer.slice(i, i + 5));
+  return parts;
+};
+
+export async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export const pause = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());

@@ -1,0 +1,55 @@
+// A loopback stand-in for Ollama's API: POST /api/chat streams NDJSON lines as `ollama serve`
+// does (message deltas, then a `done: true` line with counts), GET /api/version for health
+// checks, GET /api/tags. Records every request; faults come from `faults`.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaultReply, pause, readBody, type StandIn } from './faults.ts';
+
+export interface OllamaStandIn extends StandIn {
+  /** false: /api/version answers 503 (the host is unhealthy) */
+  healthy: boolean;
+}
+
+export async function startOllamaStandIn(): Promise<OllamaStandIn> {
+  const standIn: OllamaStandIn = { url: '', requests: [], faults: [], chunkDelayMs: 0, healthy: true, close: async () => undefined };
+  const server = http.createServer(async (req, res) => {
+    const body = await readBody(req);
+    standIn.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+    if (req.url === '/api/version') return void res.writeHead(standIn.healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ version: '0.6.0' }));
+    if (req.url === '/api/tags') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ models: [{ name: 'llama-standin:latest', model: 'llama-standin:latest' }] }));
+    if (req.method !== 'POST' || req.url !== '/api/chat') return void res.writeHead(404).end();
+    const parsed = JSON.parse(body) as { model?: string; messages?: { role: string; content: string }[] };
+    const fault = standIn.faults.shift();
+    if (fault?.kind === 'status') {
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) });
+      return void res.end(JSON.stringify({ error: `stand-in ${fault.status}` }));
+    }
+    if (fault?.kind === 'slow') await pause(fault.firstChunkMs);
+    const last = [...(parsed.messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const parts = (standIn.reply ?? defaultReply)(last);
+    const model = parsed.model ?? 'llama-standin';
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    const line = (o: Record<string, unknown>) => res.write(`${JSON.stringify({ model, created_at: new Date().toISOString(), ...o })}\n`);
+    for (let i = 0; i < parts.length; i += 1) {
+      if (fault?.kind === 'drop' && i === fault.afterChunks) {
+        await new Promise<void>((resolve) => res.write('', () => resolve())); // flush what was sent, then cut
+        return void res.socket?.destroy();
+      }
+      if (fault?.kind === 'malformed' && i === fault.afterChunks) {
+        res.write('{"model":"x","message":{"content":\n');
+        return void res.end();
+      }
+      await pause(standIn.chunkDelayMs);
+      line({ message: { role: 'assistant', content: parts[i] }, done: false });
+    }
+    line({ message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', total_duration: 1, load_duration: 0, prompt_eval_count: Math.ceil(last.length / 4), prompt_eval_duration: 1, eval_count: parts.length, eval_duration: 1 });
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  standIn.close = () => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+  return standIn;
+}

@@ -1,0 +1,72 @@
+// A loopback stand-in for OpenAI's chat completions API: SSE chunks exactly as api.openai.com
+// sends them (`data: {chat.completion.chunk}` … usage chunk … `data: [DONE]`), non-stream JSON,
+// and GET /v1/models. Records every request; faults come from `faults`.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaultReply, pause, readBody, type StandIn } from './faults.ts';
+
+interface ChatBody {
+  model?: string;
+  stream?: boolean;
+  messages?: { role: string; content: string }[];
+}
+
+export async function startOpenAIStandIn(): Promise<StandIn> {
+  let seq = 0;
+  const standIn: StandIn = { url: '', requests: [], faults: [], chunkDelayMs: 0, close: async () => undefined };
+  const server = http.createServer(async (req, res) => {
+    const body = await readBody(req);
+    standIn.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'gpt-standin', object: 'model', created: 0, owned_by: 'standin' }] }));
+      return;
+    }
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return void res.writeHead(404).end();
+    const parsed = JSON.parse(body) as ChatBody;
+    const fault = standIn.faults.shift();
+    if (fault?.kind === 'status') {
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) });
+      res.end(JSON.stringify({ error: { message: `stand-in ${fault.status}`, type: 'server_error', code: null } }));
+      return;
+    }
+    const last = [...(parsed.messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const parts = (standIn.reply ?? defaultReply)(last);
+    const id = `chatcmpl-standin${(seq += 1)}`;
+    const model = parsed.model ?? 'gpt-standin';
+    const created = Math.floor(Date.now() / 1000);
+    const usage = { prompt_tokens: Math.ceil(last.length / 4), completion_tokens: parts.length, total_tokens: Math.ceil(last.length / 4) + parts.length };
+    if (fault?.kind === 'slow') await pause(fault.firstChunkMs);
+    if (!parsed.stream) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: parts.join('') }, finish_reason: 'stop' }], usage }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const chunk = (delta: Record<string, string>, finish: string | null) =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    res.write(chunk({ role: 'assistant', content: '' }, null));
+    for (let i = 0; i < parts.length; i += 1) {
+      if (fault?.kind === 'drop' && i === fault.afterChunks) {
+        await new Promise<void>((resolve) => res.write('', () => resolve())); // flush what was sent, then cut
+        return void res.socket?.destroy();
+      }
+      if (fault?.kind === 'malformed' && i === fault.afterChunks) {
+        res.write('data: {"id":"broken","choices":[{"delta":{"content":\n\n');
+        return void res.end();
+      }
+      await pause(standIn.chunkDelayMs);
+      res.write(chunk({ content: parts[i]! }, null));
+    }
+    res.write(chunk({}, 'stop'));
+    res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
+    res.end('data: [DONE]\n\n');
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  standIn.close = () => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+  return standIn;
+}
