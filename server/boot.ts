@@ -13,6 +13,7 @@ import { issueSetupTokenIfNeeded } from './staff/setup.ts';
 import { startAuditSealer } from './audit/sealer.ts';
 import { seedDemoKnowledge } from './knowledge/seed.ts';
 import { startPrivacyJobs } from './privacy/jobs.ts';
+import { startModelService } from './models/service.ts';
 
 export interface RunningServer {
   url: string;
@@ -37,6 +38,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
 
   const sealer = startAuditSealer(deps);
   const privacyJobs = startPrivacyJobs(deps);
+  deps.models = startModelService(deps);
   let draining = false;
   const app = createApp(deps, { isDraining: () => draining });
   const server = http.createServer(app.callback());
@@ -60,6 +62,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       await Promise.race([drained, timeout]);
       server.closeAllConnections();
       await privacyJobs.stop();
+      await deps.models?.close();
       await sealer.stop(); // a last pass, so events of the final requests are chained before exit
       await db.close();
       logger.info('server.stopped');

@@ -60,6 +60,19 @@ export const EnvSchema = z.object({
   AUDIT_SEAL_INTERVAL_MS: int(20, 60000).default(200),
   RETENTION_INTERVAL_SECONDS: int(0, 604800).default(3600),
   RETENTION_POLICY_FILE: z.string().min(1).optional(),
+  PALISADE_POLICIES_DIR: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url({ message: 'must be an absolute URL such as http://vllm.bank.internal:8000/v1' }).optional(),
+  OLLAMA_HOST: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean).map((h) => (/^https?:\/\//.test(h) ? h : `http://${h}`)))
+    .pipe(z.array(z.url({ message: 'must be a comma-separated list of hosts like http://gpu1:11434' })))
+    .optional(),
+  LLAMA_MODEL_PATH: z.string().min(1).optional(),
+  LLAMA_THREADS: int(1, 256).default(1),
+  LLAMA_PARALLEL: int(1, 64).default(2),
+  LLAMA_CONTEXT_SIZE: int(128, 1048576).default(2048),
+  LLAMA_GPU_LAYERS: int(0, 1000).default(0),
 });
 
 export interface Config {
@@ -85,6 +98,12 @@ export interface Config {
   http: { bodyLimitBytes: number; widgetOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number; readyzTimeoutMs: number };
   audit: { sealIntervalMs: number };
   privacy: { retentionIntervalSeconds: number; retentionPolicyFile?: string };
+  models: {
+    policiesDir?: string;
+    openai?: { apiKey: string; baseURL?: string };
+    ollamaHosts: string[];
+    llama?: { modelPath: string; threads: number; parallel: number; contextSize: number; gpuLayers: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -146,5 +165,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     audit: { sealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS },
     privacy: { retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS, retentionPolicyFile: e.RETENTION_POLICY_FILE ? path.resolve(e.RETENTION_POLICY_FILE) : undefined },
+    models: {
+      policiesDir: e.PALISADE_POLICIES_DIR ? path.resolve(e.PALISADE_POLICIES_DIR) : undefined,
+      // A base URL alone (a vLLM without auth) still needs some key for the client.
+      openai: e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? { apiKey: e.OPENAI_API_KEY ?? 'none', baseURL: e.OPENAI_BASE_URL } : undefined,
+      ollamaHosts: e.OLLAMA_HOST ?? [],
+      llama: e.LLAMA_MODEL_PATH
+        ? { modelPath: path.resolve(e.LLAMA_MODEL_PATH), threads: e.LLAMA_THREADS, parallel: e.LLAMA_PARALLEL, contextSize: e.LLAMA_CONTEXT_SIZE, gpuLayers: e.LLAMA_GPU_LAYERS }
+        : undefined,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
+import type { ModelService } from './models/service.ts';
 import type { Secrets } from './secrets.ts';
 
 /** Everything the app needs, built once in main.ts (or by a test) and passed down explicitly. */
@@ -10,4 +11,6 @@ export interface AppDeps {
   db: Database;
   logger: Logger;
   now: () => Date;
+  /** the model gateway; absent in tools that do not start it */
+  models?: ModelService;
 }

@@ -15,6 +15,7 @@ import { createStaffUser } from '../staff/users.ts';
 import { kbImport, kbSearch } from './kb.ts';
 import { readPassword } from './password.ts';
 import { privacyCommands } from './privacyCommands.ts';
+import { apiKeyCommands } from './apiKeyCommands.ts';
 import { runRedactCli } from '../../gateway/redaction/cli.ts';
 import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
 import { withOperator } from '../../gateway/redaction/policy.ts';
@@ -166,6 +167,7 @@ export const commands: Record<string, Command> = {
     },
   },
   ...privacyCommands,
+  ...apiKeyCommands,
 };
 
 export function usage(): string {

@@ -4,6 +4,7 @@ import { auditRoutes } from '../routes/audit.ts';
 import { authRoutes } from '../routes/auth.ts';
 import { healthRoutes } from '../routes/health.ts';
 import { kbRoutes } from '../routes/kb.ts';
+import { openaiCompatRoutes } from '../routes/openaiCompat.ts';
 import { privacyRoutes } from '../routes/privacy.ts';
 import { privacyHoldRoutes } from '../routes/privacyHolds.ts';
 import { setupRoutes } from '../routes/setup.ts';
@@ -23,7 +24,7 @@ export function createApp(deps: AppDeps, opts: { isDraining?: () => boolean } = 
   app.use(securityHeaders({ hsts: deps.config.publicUrl.startsWith('https:') }));
   app.use(cors({ origins: deps.config.http.widgetOrigins, pathPrefixes: ['/api/widget/'] }));
   app.use(jsonBody({ limit: deps.config.http.bodyLimitBytes }));
-  const routers = [healthRoutes(deps, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps)];
+  const routers = [healthRoutes(deps, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps)];
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -56,7 +56,7 @@ beforeEach(() => {
 function gatewayWith(ollamaHosts: string[]) {
   const ollamaClient = providers.ollama.create({ hosts: ollamaHosts, healthIntervalMs: 0 });
   const gateway = createGateway({
-    clients: { ollama: ollamaClient, openai: providers.openai.create({ apiKey: 'sk-test', baseURL: `${openaiStandIn.url}/v1`, location: 'cloud' }) },
+    clients: { ollama: ollamaClient, openai: providers.openai.create({ apiKey: 'sk-test', baseURL: `${openaiStandIn.url}/v1`, locations: ['cloud'] }) },
     policy: () => routing,
     redaction,
     vaults: new InMemoryVaultStore(),

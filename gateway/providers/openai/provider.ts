@@ -9,8 +9,8 @@ export interface OpenAIOptions {
   apiKey: string;
   /** absent: api.openai.com */
   baseURL?: string;
-  /** where this endpoint runs: the cloud API is `cloud`; a vLLM on the bank's hosts may be `local` */
-  location: Location;
+  /** where this endpoint may stand for: the cloud API is `cloud`; a vLLM on the bank's hosts may be `local` */
+  locations: Location[];
 }
 
 function toProviderError(error: unknown): ProviderError {
@@ -30,7 +30,7 @@ export const openai = {
   create(options: OpenAIOptions): ModelClient {
     const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: 600_000 });
     return {
-      locations: [options.location],
+      locations: options.locations,
       async models() {
         try {
           const page = await client.models.list();

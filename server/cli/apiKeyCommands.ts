@@ -1,0 +1,65 @@
+// `palisade api-key create|list|revoke`: keys for the OpenAI-compatible endpoint. A new key is
+// printed once; only its hash is stored.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { migrate, openDatabase } from '../db/database.ts';
+import { CreateApiKey, createApiKey, listApiKeys, revokeApiKey } from '../models/apiKeys.ts';
+import type { Command } from './commands.ts';
+
+const CLI_ACTOR = { type: 'system' as const, id: 'cli' };
+
+async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+  const db = await openDatabase(loadConfig().database);
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+export const apiKeyCommands: Record<string, Command> = {
+  'api-key create': {
+    summary: 'Create an API key for /v1/chat/completions; prints it once. --allow-cloud lets it use cloud routes.',
+    args: '--name NAME [--allow-cloud]',
+    run: async (argv) => {
+      const { values } = parseArgs({ args: argv, strict: true, options: { name: { type: 'string' }, 'allow-cloud': { type: 'boolean', default: false } } });
+      const input = CreateApiKey.safeParse({ name: values.name, allowCloud: values['allow-cloud'] });
+      if (!input.success) {
+        process.stderr.write('palisade: --name NAME is required (1-100 characters)\n');
+        return 2;
+      }
+      const { key, apiKey } = await withDb((db) => db.dataSource.transaction((tx) => createApiKey({ tx, actor: CLI_ACTOR, input: input.data })));
+      process.stdout.write(`${key}\n`);
+      process.stderr.write(`api key ${apiKey.id} "${apiKey.name}" created${apiKey.allowCloud ? ' (cloud allowed)' : ''}; it is shown only this once\n`);
+      return 0;
+    },
+  },
+  'api-key list': {
+    summary: 'List API keys (id, prefix, name, cloud, created, revoked); never the keys themselves.',
+    args: '',
+    run: async () => {
+      const keys = await withDb((db) => db.dataSource.transaction((tx) => listApiKeys(tx)));
+      for (const k of keys) process.stdout.write(`${JSON.stringify({ id: k.id, prefix: k.prefix, name: k.name, allowCloud: k.allowCloud, createdAt: k.createdAt, revokedAt: k.revokedAt })}\n`);
+      return 0;
+    },
+  },
+  'api-key revoke': {
+    summary: 'Revoke an API key by id (takes effect within seconds on every node).',
+    args: 'ID',
+    run: async (argv) => {
+      const id = argv[0];
+      if (!id || !/^[0-9a-f-]{36}$/.test(id)) {
+        process.stderr.write('palisade: give the key id (uuid) from `api-key list`\n');
+        return 2;
+      }
+      const row = await withDb((db) => db.dataSource.transaction((tx) => revokeApiKey({ tx, actor: CLI_ACTOR, id })));
+      if (!row) {
+        process.stderr.write(`palisade: no api key ${id}\n`);
+        return 1;
+      }
+      process.stdout.write(`revoked ${id}\n`);
+      return 0;
+    },
+  },
+};

@@ -1,0 +1,73 @@
+// API keys for the OpenAI-compatible endpoint: shown once at creation, stored as a SHA-256,
+// revocable, and every issue and revocation is on the audit record. A key's allow_cloud plays the
+// part a visitor's cloud consent plays in chat.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { appendAudit } from '../audit/append.ts';
+
+export const CreateApiKey = z.object({ name: z.string().trim().min(1).max(100), allowCloud: z.boolean().default(false) });
+export type CreateApiKey = z.infer<typeof CreateApiKey>;
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  allowCloud: boolean;
+  createdBy: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+type Actor = { type: 'staff' | 'system'; id: string };
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+const COLUMNS = `id, name, prefix, allow_cloud AS "allowCloud", created_by AS "createdBy", created_at AS "createdAt", revoked_at AS "revokedAt"`;
+
+export async function createApiKey(props: { tx: EntityManager; actor: Actor; input: CreateApiKey; requestId?: string }): Promise<{ key: string; apiKey: ApiKey }> {
+  const key = `pal_${randomBytes(32).toString('base64url')}`;
+  const id = randomUUID();
+  const [apiKey] = (await props.tx.query(
+    `INSERT INTO api_keys (id, name, key_hash, prefix, allow_cloud, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+    [id, props.input.name, hashKey(key), key.slice(0, 12), props.input.allowCloud, `${props.actor.type}:${props.actor.id}`],
+  )) as ApiKey[];
+  await appendAudit(props.tx, { actor: props.actor, action: 'api_key.created', resource: { type: 'ApiKey', id }, requestId: props.requestId, details: { allowCloud: props.input.allowCloud } });
+  return { key, apiKey: apiKey! };
+}
+
+export async function revokeApiKey(props: { tx: EntityManager; actor: Actor; id: string; requestId?: string }): Promise<ApiKey | undefined> {
+  const [row] = (await props.tx.query(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`, [props.id])) as ApiKey[];
+  if (row) await appendAudit(props.tx, { actor: props.actor, action: 'api_key.revoked', resource: { type: 'ApiKey', id: props.id }, requestId: props.requestId });
+  return row;
+}
+
+export async function listApiKeys(tx: EntityManager): Promise<ApiKey[]> {
+  return (await tx.query(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id`)) as ApiKey[];
+}
+
+export interface ApiKeyVerifier {
+  verify(key: string): Promise<ApiKey | undefined>;
+  /** forget cached answers (after a revocation in this process) */
+  forget(): void;
+}
+
+/**
+ * Looks keys up by hash, remembering answers for `ttlMs` so a busy caller does not cost a query
+ * per request. A revocation in this process takes effect at once; on other nodes within ttlMs.
+ */
+export function apiKeyVerifier(dataSource: DataSource, ttlMs = 5_000): ApiKeyVerifier {
+  const cache = new Map<string, { key: ApiKey | undefined; at: number }>();
+  return {
+    async verify(key) {
+      if (!/^pal_[A-Za-z0-9_-]{43}$/.test(key)) return undefined;
+      const hash = hashKey(key);
+      const hit = cache.get(hash);
+      if (hit && performance.now() - hit.at < ttlMs) return hit.key;
+      const [row] = (await dataSource.query(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash])) as ApiKey[];
+      if (cache.size > 10_000) cache.clear();
+      cache.set(hash, { key: row, at: performance.now() });
+      return row;
+    },
+    forget: () => cache.clear(),
+  };
+}

@@ -1,0 +1,85 @@
+// Builds the model gateway from the server's settings: one client per configured provider, the
+// routing policy (watched), the redaction engine, and an audit sink that records each
+// `model.request` in its own short transaction (the call itself holds no transaction open).
+import path from 'node:path';
+import { createGateway, type Gateway, type ModelRequestAudit, type ProviderName } from '../../gateway/index.ts';
+import type { ModelClient } from '../../gateway/model/types.ts';
+import { providers } from '../../gateway/providers/index.ts';
+import { createAnalyzer } from '../../gateway/redaction/analyzer.ts';
+import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
+import { scanModelOutput } from '../../gateway/redaction/output-scan.ts';
+import { InMemoryVaultStore } from '../../gateway/redaction/vault-store.ts';
+import { appendAudit } from '../audit/append.ts';
+import type { AppDeps } from '../deps.ts';
+import { deriveKey } from '../keys.ts';
+import { knowledgeFor } from '../knowledge/source.ts';
+import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
+import { apiKeyVerifier, type ApiKeyVerifier } from './apiKeys.ts';
+import { watchRoutingPolicy, type RoutingPolicySource } from './routingPolicy.ts';
+
+export interface ModelService {
+  gateway: Gateway;
+  policy: RoutingPolicySource;
+  apiKeys: ApiKeyVerifier;
+  close(): Promise<void>;
+}
+
+export function auditDetails(e: ModelRequestAudit): Record<string, string | number | boolean | null> {
+  const details: Record<string, string | number | boolean | null> = {
+    provider: e.provider, model: e.model?.replace(/[^A-Za-z0-9_.:@/-]/g, '_').slice(0, 128) || null, target: e.targetId, route: e.route,
+    rule: e.ruleId === '-' ? null : e.ruleId, policyHash: e.policyHash, tokensIn: e.tokensIn, tokensOut: e.tokensOut,
+    latencyMs: e.latencyMs, firstTokenMs: e.firstTokenMs, attempts: e.attempts, outcome: e.outcome, failure: e.failure ?? null, outputEntities: e.outputEntities,
+  };
+  for (const [type, n] of Object.entries(e.entityCounts)) details[`entities_${type}`] = n ?? 0;
+  return details;
+}
+
+export function startModelService(deps: AppDeps): ModelService {
+  const { config, logger } = deps;
+  const dir = config.models.policiesDir ?? POLICIES_DIR;
+  const policy = watchRoutingPolicy(path.join(dir, 'routing.yaml'), logger);
+  const redactionPolicy = loadRedactionPolicy(path.join(dir, 'redaction.yaml'));
+  const m = config.models;
+  const clients: Partial<Record<ProviderName, ModelClient>> = {
+    extractive: providers.extractive.create({ knowledge: knowledgeFor(deps.db.dataSource) }),
+    ...(m.ollamaHosts.length ? { ollama: providers.ollama.create({ hosts: m.ollamaHosts }) } : {}),
+    // A custom base URL may be the bank's own vLLM: the routing policy then says where it runs.
+    ...(m.openai ? { openai: providers.openai.create({ ...m.openai, locations: m.openai.baseURL ? ['local', 'cloud'] : ['cloud'] }) } : {}),
+    ...(m.llama ? { llamacpp: providers.llamacpp.create(m.llama) } : {}),
+  };
+  const analyzer = createAnalyzer();
+  const gateway = createGateway({
+    clients,
+    policy: policy.current,
+    redaction: createDefaultRedactionEngine({ policy: redactionPolicy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac') }),
+    vaults: new InMemoryVaultStore(),
+    log: (event, fields) => logger.info(event, fields),
+    scanOutput: async (text, lang) => {
+      const scan = await scanModelOutput({ analyzer, text, policy: redactionPolicy, ...(lang ? { lang } : {}) });
+      return scan.ok ? scan.total : null;
+    },
+    audit: {
+      modelRequest: async (e) => {
+        await deps.db.dataSource.transaction((tx) =>
+          appendAudit(tx, {
+            actor: e.request.caller ?? { type: 'system', id: 'gateway' },
+            action: 'model.request',
+            outcome: e.outcome === 'failed' ? 'failure' : 'success',
+            requestId: e.request.requestId,
+            details: auditDetails(e),
+          }),
+        );
+      },
+    },
+  });
+  logger.info('models.ready', { providers: Object.keys(clients).length, policyHash: policy.current().hash });
+  return {
+    gateway,
+    policy,
+    apiKeys: apiKeyVerifier(deps.db.dataSource),
+    async close() {
+      policy.stop();
+      await gateway.close();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// OpenAI-compatible endpoints, so a bank's internal tools can use Palisade as their privacy
+// gateway: POST /v1/chat/completions (SSE stream or JSON) and GET /v1/models, with API keys.
+// The same redaction and routing apply; an API key's allow_cloud stands in for cloud consent.
+import { Readable } from 'node:stream';
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { ProviderError, ProviderTimeout, RequestCancelled, type ChatEvent } from '../../gateway/index.ts';
+import type { AppDeps } from '../deps.ts';
+import type { AppState } from '../http/context.ts';
+import { AppError, unauthenticated } from '../http/errors.ts';
+import { validate } from '../http/middleware/validate.ts';
+import type { ApiKey } from '../models/apiKeys.ts';
+import { ChatCompletionRequest, completion, completionIds, sseFrames, toChatMessages } from '../models/completions.ts';
+import type { ModelService } from '../models/service.ts';
+
+const modelsUnavailable = () => new AppError(503, 'models_unavailable', 'The model gateway is not running.');
+const blocked = () => new AppError(403, 'blocked_by_policy', 'The routing policy does not allow a model to answer this request.');
+const handoff = (reason: string) => new AppError(422, 'human_handoff', `No model may answer this request (${reason}); it needs a human.`);
+const providerTimeout = () => new AppError(504, 'provider_timeout', 'The model did not answer in time.');
+const providerFailed = () => new AppError(502, 'provider_error', 'The model failed to answer.');
+
+const toAppError = (error: unknown): AppError => {
+  if (error instanceof ProviderTimeout) return providerTimeout();
+  if (error instanceof ProviderError) return providerFailed();
+  throw error;
+};
+
+function apiKeyAuth(models: () => ModelService | undefined): Middleware<AppState & { apiKey?: ApiKey }> {
+  return async (ctx, next) => {
+    const service = models();
+    if (!service) throw modelsUnavailable();
+    const header = ctx.get('Authorization');
+    const key = header.startsWith('Bearer ') ? await service.apiKeys.verify(header.slice(7).trim()) : undefined;
+    if (!key) throw unauthenticated('invalid_api_key', 'Send a valid API key as "Authorization: Bearer pal_…".');
+    ctx.state.apiKey = key;
+    await next();
+  };
+}
+
+export function openaiCompatRoutes(deps: AppDeps) {
+  const router = new Router<AppState & { apiKey?: ApiKey }>({ prefix: '/v1' });
+  const models = () => deps.models;
+  const auth = apiKeyAuth(models);
+
+  router.get('/models', auth, async (ctx) => {
+    const targets = await models()!.gateway.models();
+    const created = 0;
+    ctx.body = {
+      object: 'list',
+      data: [{ id: 'palisade', object: 'model', created, owned_by: 'palisade' }, ...targets.map((t) => ({ id: t.id, object: 'model', created, owned_by: `palisade:${t.provider}` }))],
+    };
+  });
+
+  router.post('/chat/completions', auth, validate(ChatCompletionRequest), async (ctx) => {
+    const input = ctx.state.input as ChatCompletionRequest;
+    const key = ctx.state.apiKey!;
+    const controller = new AbortController();
+    // A caller that hangs up stops generation.
+    ctx.res.once('close', () => {
+      if (!ctx.res.writableFinished) controller.abort();
+    });
+    const maxTokens = input.max_completion_tokens ?? input.max_tokens ?? undefined;
+    const events = models()!.gateway.chat({
+      messages: toChatMessages(input),
+      cloudAllowed: key.allowCloud,
+      signal: controller.signal,
+      requestId: ctx.state.requestId,
+      caller: { type: 'api_key', id: key.id },
+      ...(maxTokens ? { maxTokens } : {}),
+      ...(input.temperature != null ? { temperature: input.temperature } : {}),
+    });
+    const ids = completionIds(input.model);
+
+    // Read up to the first text (or the end) before answering: a route that sends nothing to a
+    // model, or a failure before any text, is still a proper HTTP error.
+    const head: ChatEvent[] = [];
+    try {
+      for (;;) {
+        const step = await events.next();
+        if (step.done) break;
+        const e = step.value;
+        if (e.type === 'route') ctx.set({ 'X-Palisade-Route': e.decision.action, 'X-Palisade-Policy': e.decision.policyHash });
+        if (e.type === 'target') ctx.set('X-Palisade-Target', e.targetId);
+        if (e.type === 'end' && e.outcome === 'blocked') throw blocked();
+        if (e.type === 'end' && e.outcome === 'human') throw handoff(e.reason ?? 'policy');
+        head.push(e);
+        if (e.type === 'delta' || e.type === 'end') break;
+      }
+    } catch (error) {
+      await events.return(undefined); // finishes the gateway's run, which writes its audit record
+      if (error instanceof AppError) throw error;
+      if (error instanceof RequestCancelled) return;
+      throw toAppError(error);
+    }
+
+    if (input.stream) {
+      ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+      ctx.body = Readable.from(
+        sseFrames(ids, head.filter((e) => e.type === 'delta' || e.type === 'end'), events, input.stream_options?.include_usage === true, (error) => {
+          const e = error instanceof RequestCancelled ? new AppError(499, 'cancelled', 'cancelled') : toAppError(error);
+          return { error: { message: e.message, type: e.id, code: e.id } };
+        }),
+      );
+      return;
+    }
+    let text = head.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('');
+    let end = head.find((e) => e.type === 'end');
+    try {
+      // Read to the generator's end, not just the end event: its audit record is written there.
+      for (;;) {
+        const step = await events.next();
+        if (step.done) break;
+        if (step.value.type === 'delta') text += step.value.text;
+        if (step.value.type === 'end') end = step.value;
+      }
+    } catch (error) {
+      if (error instanceof RequestCancelled) return;
+      throw toAppError(error);
+    }
+    if (!end) throw providerFailed();
+    ctx.body = completion(ids, text, end);
+  });
+
+  return router;
+}

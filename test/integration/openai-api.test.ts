@@ -1,0 +1,153 @@
+// The OpenAI-compatible endpoint through the official `openai` npm client as the caller, on a real
+// server and database, with loopback stand-ins for Ollama (the bank's GPU pool) and the cloud.
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../server/models/apiKeys.ts';
+import { startOllamaStandIn, type OllamaStandIn } from '../support/standins/ollama.ts';
+import { startOpenAIStandIn } from '../support/standins/openai.ts';
+import type { StandIn } from '../support/standins/faults.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+const QUESTION = 'Hello, I am Alice Smith (alice.smith@example.com). How do I block my card?';
+const PERSONAL = [/Alice/i, /alice\.smith/i];
+
+let server: TestServer;
+let gpu: OllamaStandIn;
+let cloud: StandIn;
+let localKey: string;
+let cloudKey: string;
+let localKeyId: string;
+
+const client = (apiKey: string) => new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+
+async function modelRequests() {
+  await new Promise((r) => setTimeout(r, 50));
+  return (await server.deps.db.dataSource.query(`SELECT actor_type, actor_id, outcome, details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as {
+    actor_type: string; actor_id: string; outcome: string; details: Record<string, unknown>;
+  }[];
+}
+
+beforeAll(async () => {
+  [gpu, cloud] = await Promise.all([startOllamaStandIn(), startOpenAIStandIn()]);
+  server = await startTestServer({ OLLAMA_HOST: gpu.url, OPENAI_API_KEY: 'sk-standin', OPENAI_BASE_URL: `${cloud.url}/v1` });
+  const make = (name: string, allowCloud: boolean) =>
+    server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name, allowCloud } }));
+  const local = await make('internal-tool', false);
+  localKey = local.key;
+  localKeyId = local.apiKey.id;
+  cloudKey = (await make('cloud-tool', true)).key;
+});
+afterAll(async () => {
+  await server?.stop();
+  await Promise.all([gpu?.close(), cloud?.close()]);
+});
+beforeEach(async () => {
+  for (const s of [gpu, cloud]) {
+    s.requests.length = 0;
+    s.faults.length = 0;
+  }
+  await server.deps.db.dataSource.query(`SELECT 1`);
+});
+
+const assertNoPersonalData = () => {
+  for (const s of [gpu, cloud]) for (const r of s.requests) for (const p of PERSONAL) expect(r.body).not.toMatch(p);
+};
+
+describe('POST /v1/chat/completions with the openai client', () => {
+  it('streams over SSE: redacted to the GPU pool, rehydrated for the caller, audited with counts only', async () => {
+    const before = (await modelRequests()).length;
+    const stream = await client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }], stream: true, stream_options: { include_usage: true } });
+    let text = '';
+    let chunks = 0;
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      chunks += 1;
+      text += chunk.choices[0]?.delta?.content ?? '';
+      if (chunk.usage) usage = chunk.usage;
+      expect(chunk.object).toBe('chat.completion.chunk');
+    }
+    expect(chunks).toBeGreaterThan(3);
+    expect(text).toBe(`You said: ${QUESTION}`);
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+    const sent = JSON.parse(gpu.requests.find((r) => r.path === '/api/chat')!.body) as { messages: { content: string }[] };
+    expect(sent.messages[0]!.content).toContain('<PERSON_1>');
+    expect(sent.messages[0]!.content).toContain('<EMAIL_1>');
+    expect(cloud.requests).toHaveLength(0);
+    assertNoPersonalData();
+    const audits = await modelRequests();
+    expect(audits.length).toBe(before + 1);
+    const last = audits.at(-1)!;
+    expect(last).toMatchObject({ actor_type: 'api_key', actor_id: localKeyId, outcome: 'success' });
+    expect(last.details).toMatchObject({ provider: 'ollama', route: 'local', rule: 'default-local', outcome: 'answered', entities_PERSON: 1, entities_EMAIL: 1 });
+    expect(last.details.policyHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(audits)).not.toMatch(/Alice|alice|block my card/);
+  });
+
+  it('answers without streaming as a chat.completion object', async () => {
+    const res = await client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: QUESTION }] });
+    expect(res.object).toBe('chat.completion');
+    expect(res.choices[0]!.message.content).toBe(`You said: ${QUESTION}`);
+    expect(res.choices[0]!.finish_reason).toBe('stop');
+    expect(res.usage!.total_tokens).toBeGreaterThan(0);
+    assertNoPersonalData();
+  });
+
+  // Before the fault tests: their failures put the GPU pool into cooldown (cooldown.failures).
+  it('a caller who hangs up mid-stream stops generation; the request is audited as cancelled', async () => {
+    gpu.chunkDelayMs = 40;
+    const controller = new AbortController();
+    const stream = await client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'tell me a long story please '.repeat(8) }], stream: true }, { signal: controller.signal });
+    let received = '';
+    try {
+      for await (const chunk of stream) {
+        received += chunk.choices[0]?.delta?.content ?? '';
+        if (received) controller.abort();
+      }
+    } catch {
+      // the client may end the iteration quietly or throw its abort error: either way it hung up
+    }
+    expect(received.length).toBeLessThan(40);
+    gpu.chunkDelayMs = 0;
+    await expect.poll(async () => (await modelRequests()).at(-1)!.details.outcome, { timeout: 5000 }).toBe('cancelled');
+  });
+  it('GPU pool down, key without cloud: never the cloud; the knowledge base answers', async () => {
+    gpu.faults.push(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 500 })));
+    const res = await client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'How do I report a lost card?' }] });
+    expect(cloud.requests).toHaveLength(0);
+    expect(res.choices[0]!.message.content!.length).toBeGreaterThan(20);
+    expect((await modelRequests()).at(-1)!.details).toMatchObject({ provider: 'extractive', target: 'kb', attempts: 4 });
+  });
+
+  it('GPU pool down, key allowed cloud: falls back to the cloud model with redacted text only', async () => {
+    gpu.faults.push(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 500 })));
+    const res = await client(cloudKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }] });
+    expect(res.choices[0]!.message.content).toBe(`You said: ${QUESTION}`);
+    expect(cloud.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1);
+    expect(cloud.requests[0]!.headers.authorization).toBe('Bearer sk-standin');
+    assertNoPersonalData();
+    expect((await modelRequests()).at(-1)!.details).toMatchObject({ provider: 'openai', target: 'gpt', rule: 'consented-cloud-fallback' });
+  });
+
+  it('an IBAN keeps even a cloud-allowed key on local targets', async () => {
+    gpu.faults.push(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 500 })));
+    await client(cloudKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'Fee on GB82 WEST 1234 5698 7654 32?' }] });
+    expect(cloud.requests).toHaveLength(0);
+    expect((await modelRequests()).at(-1)!.details).toMatchObject({ rule: 'financial-identifiers-local', provider: 'extractive' });
+  });
+
+  it('refuses a missing or wrong key with 401, and a malformed body with 400', async () => {
+    await expect(client('pal_wrong').chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    const bad = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${localKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'x', messages: [] }) });
+    expect(bad.status).toBe(400);
+  });
+
+});
+
+describe('GET /v1/models', () => {
+  it('lists the policy-routed model and the configured targets', async () => {
+    const ids = [];
+    for await (const m of client(localKey).models.list()) ids.push(m.id);
+    expect(ids).toEqual(expect.arrayContaining(['palisade', 'gpu-pool', 'gpt', 'kb']));
+    expect(ids).not.toContain('on-prem-llama'); // LLAMA_MODEL_PATH is not set
+  });
+});
