@@ -27,8 +27,19 @@ export function loadRoutingPolicyFile(file: string): RoutingPolicy {
 }
 
 export function watchRoutingPolicy(file: string, logger: Logger, opts: { intervalMs?: number } = {}): RoutingPolicySource {
+  const stamp = () => {
+    try {
+      const st = fs.statSync(file);
+      return `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      return 'missing';
+    }
+  };
+  // The stamp is taken before reading, so an edit landing mid-read is seen on the next poll.
+  let seen = stamp();
   let policy = loadRoutingPolicyFile(file);
   const reload = () => {
+    seen = stamp();
     try {
       const next = loadRoutingPolicyFile(file);
       if (next.hash !== policy.hash) logger.info('routing.policy_reloaded', { hash: next.hash, rules: next.rules.length });
@@ -39,18 +50,18 @@ export function watchRoutingPolicy(file: string, logger: Logger, opts: { interva
       return false;
     }
   };
-  // watchFile polls (stat), which also survives editors that replace the file on save.
-  const onChange = (curr: fs.Stats, prev: fs.Stats) => {
-    if (curr.mtimeMs !== prev.mtimeMs || curr.size !== prev.size) reload();
-  };
-  fs.watchFile(file, { interval: opts.intervalMs ?? 1_000, persistent: false }, onChange);
+  // Polling a stat (not fs.watch) also survives editors that replace the file on save.
+  const timer = setInterval(() => {
+    if (stamp() !== seen) reload();
+  }, opts.intervalMs ?? 1_000);
+  timer.unref();
   const onHup = () => void reload();
   process.on('SIGHUP', onHup);
   return {
     current: () => policy,
     reload,
     stop() {
-      fs.unwatchFile(file, onChange);
+      clearInterval(timer);
       process.off('SIGHUP', onHup);
     },
   };

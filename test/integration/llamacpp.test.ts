@@ -23,7 +23,7 @@ beforeAll(async () => {
   await client.ready();
 });
 afterAll(async () => {
-  await client?.close();
+  await client?.close?.();
   if (modelPath) fs.rmSync(modelPath, { force: true });
 });
 

@@ -1,0 +1,124 @@
+// Benchmark: the gateway's added latency (the LiteLLM method: /v1/chat/completions through
+// Palisade minus calling the model server directly, same load, same machine) at 50 and 200
+// concurrent streams, and llamacpp provider tokens/s vs node-llama-cpp called directly.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import OpenAI from 'openai';
+import { providers } from '../../gateway/providers/index.ts';
+import { toChatHistory } from '../../gateway/providers/llamacpp/provider.ts';
+import { createApiKey } from '../../server/models/apiKeys.ts';
+import { startTestServer } from '../support/server.ts';
+import { startOpenAIStandIn } from '../support/standins/openai.ts';
+
+type Emit = (row: Record<string, unknown>) => void;
+const STORIES = path.resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf');
+const QUESTION = 'How do I report a lost card and what does a replacement cost?';
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const r2 = (n: number) => Math.round(n * 100) / 100;
+
+async function load(client: OpenAI, concurrency: number, total: number) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next += 1;
+        const t = performance.now();
+        const stream = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }], stream: true });
+        let text = '';
+        for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+        if (!text) throw new Error('empty answer');
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { p50: pct(latencies, 50), p99: pct(latencies, 99), rps: total / seconds };
+}
+
+async function overhead(emit: Emit, quick: boolean) {
+  const standIn = await startOpenAIStandIn();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-policies-'));
+  fs.copyFileSync(path.resolve(import.meta.dirname, '../../policies/redaction.yaml'), path.join(dir, 'redaction.yaml'));
+  fs.writeFileSync(
+    path.join(dir, 'routing.yaml'),
+    'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm] }\n',
+  );
+  const server = await startTestServer({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${standIn.url}/v1`, PALISADE_POLICIES_DIR: dir, LOG_LEVEL: 'error' });
+  try {
+    const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }));
+    const direct = new OpenAI({ apiKey: 'sk-bench', baseURL: `${standIn.url}/v1`, maxRetries: 0 });
+    const viaGateway = new OpenAI({ apiKey: key, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    await load(direct, 10, 20);
+    await load(viaGateway, 10, 20); // warm-up: analyzer dictionaries, JIT, connections
+    for (const concurrency of [50, 200]) {
+      const total = quick ? concurrency * 2 : concurrency * 8;
+      const d = await load(direct, concurrency, total);
+      const g = await load(viaGateway, concurrency, total);
+      emit({
+        bench: 'gateway', case: 'overhead', concurrency, requests: total, chunksPerAnswer: Math.ceil(`You said: ${QUESTION}`.length / 5),
+        directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
+        gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps),
+        addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),
+      });
+    }
+  } finally {
+    await server.stop();
+    await standIn.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function llamaTokens(emit: Emit, quick: boolean) {
+  if (!fs.existsSync(STORIES)) {
+    emit({ bench: 'gateway', case: 'llamacpp', skipped: `${STORIES} not present` });
+    return;
+  }
+  const maxTokens = quick ? 64 : 256;
+  const runs = quick ? 2 : 5;
+  const messages = [{ role: 'user' as const, content: 'Once upon a time' }];
+  const { getLlama, LlamaChat, LlamaLogLevel } = await import('node-llama-cpp');
+  const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath: STORIES });
+  const context = await model.createContext({ contextSize: 2048, sequences: 1, threads: 1, batchSize: 512 });
+  const sequence = context.getSequence();
+  let directTokens = 0;
+  let directMs = 0;
+  for (let i = 0; i < runs + 1; i += 1) {
+    const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false });
+    let n = 0;
+    const t = performance.now();
+    await chat.generateResponse(toChatHistory(messages), { maxTokens, temperature: 0, onToken: (tokens) => void (n += tokens.length) });
+    if (i > 0) (directTokens += n), (directMs += performance.now() - t);
+    chat.dispose({ disposeSequence: false });
+    await sequence.clearHistory();
+  }
+  await context.dispose();
+  await model.dispose();
+  await llama.dispose();
+
+  const client = providers.llamacpp.create({ modelPath: STORIES, threads: 1, parallel: 1, contextSize: 2048 });
+  await client.ready();
+  let providerTokens = 0;
+  let providerMs = 0;
+  for (let i = 0; i < runs + 1; i += 1) {
+    const t = performance.now();
+    let n = 0;
+    for await (const e of client.stream({ model: 'default', messages, maxTokens, temperature: 0 }, new AbortController().signal)) if (e.type === 'end') n = e.usage.tokensOut;
+    if (i > 0) (providerTokens += n), (providerMs += performance.now() - t);
+  }
+  await client.close?.();
+  const direct = directTokens / (directMs / 1000);
+  const viaProvider = providerTokens / (providerMs / 1000);
+  emit({ bench: 'gateway', case: 'llamacpp', model: 'stories260K.gguf', threads: 1, maxTokens, runs, directTokensPerSec: r2(direct), providerTokensPerSec: r2(viaProvider), ratio: r2(viaProvider / direct) });
+}
+
+export async function benchGateway(emit: (row: Record<string, unknown>) => void, opts: { quick?: boolean }): Promise<void> {
+  await overhead(emit, opts.quick ?? false);
+  await llamaTokens(emit, opts.quick ?? false);
+}
