@@ -44,16 +44,34 @@ export function idf(stats: CorpusStats, term: string): number {
 
 const LIGHT_WEIGHT = 0.15;
 
+// Typo correction scans the vocabulary; its word (non-Han) part and the corrections already made
+// are kept per statistics object, so a refresh of the statistics starts both afresh.
+const spelling = new WeakMap<CorpusStats, { words: [string, number][]; corrected: Map<string, string | undefined> }>();
+const CORRECTIONS_KEPT = 10_000;
+
+function corrected(word: string, stats: CorpusStats): string | undefined {
+  let s = spelling.get(stats);
+  if (!s) {
+    s = { words: [...stats.df.entries()].filter(([t]) => !isHan(t)), corrected: new Map() };
+    spelling.set(stats, s);
+  }
+  if (s.corrected.has(word)) return s.corrected.get(word);
+  const found = correct(word, s.words);
+  if (s.corrected.size >= CORRECTIONS_KEPT) s.corrected.clear();
+  s.corrected.set(word, found);
+  return found;
+}
+
 export function buildQuery(question: string, stats: CorpusStats, mode: ZhMode): Query {
   const p = prepare(question, mode);
   const units: QueryUnit[] = [];
   for (const word of p.words) {
     const own = SYNONYMS.get(word)?.filter((t) => stats.df.has(t));
     // A known synonym beats a typo correction ("crashing" is not a misspelt "cashing").
-    const corrected = stats.df.has(word) || own?.length ? undefined : correct(word, stats.df.entries());
-    const term = corrected ?? word;
-    const alternatives = corrected ? SYNONYMS.get(term)?.filter((t) => stats.df.has(t)) : own;
-    units.push({ terms: [term], weight: idf(stats, term), credit: corrected ? CORRECTED_CREDIT : 1, ...(alternatives?.length ? { alternatives } : {}) });
+    const fixed = stats.df.has(word) || own?.length ? undefined : corrected(word, stats);
+    const term = fixed ?? word;
+    const alternatives = fixed ? SYNONYMS.get(term)?.filter((t) => stats.df.has(t)) : own;
+    units.push({ terms: [term], weight: idf(stats, term), credit: fixed ? CORRECTED_CREDIT : 1, ...(alternatives?.length ? { alternatives } : {}) });
   }
   for (const run of p.han) {
     if (mode === 'segment') {

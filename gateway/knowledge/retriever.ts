@@ -1,6 +1,8 @@
 // The knowledge base's search: question → weighted terms (typo-corrected against the index's
-// vocabulary) → full-text candidates from the store → BM25 + coverage scores. Corpus statistics
-// are cached and refreshed after `invalidate()` (on every publish) or after `statsTtlMs`.
+// vocabulary) → full-text candidates from the store (for the question's rarer terms, see
+// candidates.ts) → BM25 + coverage scores over all its terms. Corpus statistics are cached and
+// refreshed after `invalidate()` (on every publish) or after `statsTtlMs`.
+import { candidateTerms, POSTING_BUDGET } from './candidates.ts';
 import { buildQuery } from './query.ts';
 import { scorePassage } from './score.ts';
 import type { Audience, CorpusStats, KnowledgeSearch, PassageHit, PassageSource, SearchRequest, SearchResult, ZhMode } from './types.ts';
@@ -11,6 +13,8 @@ export interface RetrieverOptions {
   statsTtlMs?: number;
   /** candidates fetched from the store before re-ranking */
   candidates?: number;
+  /** rows the candidate query may match, summed over its terms' document frequencies */
+  postingBudget?: number;
   now?: () => number;
 }
 
@@ -49,7 +53,10 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       const corpus = await stats();
       const query = buildQuery(req.question, corpus, zhMode);
       if (query.terms.length === 0 || corpus.passages === 0) return { passages: [], terms: query.terms };
-      const rows = await opts.source.candidates({ terms: query.terms, audiences, limit: opts.candidates ?? 80 });
+      const terms = candidateTerms(query.terms, corpus, opts.postingBudget ?? POSTING_BUDGET);
+      if (terms.length === 0) return { passages: [], terms: query.terms };
+      const rankTerms = query.terms.filter((t) => corpus.df.has(t));
+      const rows = await opts.source.candidates({ terms, rankTerms, audiences, limit: opts.candidates ?? 80 });
       const hits: PassageHit[] = rows.map((row) => {
         const s = scorePassage(query, row, corpus);
         const bonus = req.lang && row.language === req.lang ? LANG_BONUS : 0;

@@ -66,7 +66,8 @@ export interface CorpusStats {
 
 /** The store the retriever reads: full-text candidates and corpus statistics. */
 export interface PassageSource {
-  candidates(q: { terms: string[]; audiences: Audience[]; limit: number }): Promise<CandidatePassage[]>;
+  /** passages holding any of `terms`, the best `limit` by how many of `rankTerms` (default: `terms`) they hold */
+  candidates(q: { terms: string[]; rankTerms?: string[]; audiences: Audience[]; limit: number }): Promise<CandidatePassage[]>;
   stats(): Promise<CorpusStats>;
 }
 

@@ -12,16 +12,20 @@ export const toTsquery = (terms: string[]) => terms.map((t) => `'${t.replace(/\\
 
 export function sqlPassageSource(db: Queryable): PassageSource {
   return {
-    async candidates({ terms, audiences, limit }) {
+    // Matches on the question's rare terms (GIN index), ordered by all of its terms: the rank is
+    // computed only for rows the rare terms found, so common terms cost nothing but still sort.
+    // Only ids are ranked; the wide columns are read for the winners alone.
+    async candidates({ terms, rankTerms, audiences, limit }) {
       if (terms.length === 0) return [];
       return (await db.query(
-        `SELECT id AS "passageId", article_id AS "articleId", version_id AS "versionId", title, heading, body AS text, language,
-                head_terms AS "headTerms", terms
-           FROM kb_passages
-          WHERE tsv @@ $1::tsquery AND audience = ANY($2::text[])
-          ORDER BY ts_rank(tsv, $1::tsquery) DESC, id
-          LIMIT $3`,
-        [toTsquery(terms), audiences, limit],
+        `SELECT p.id AS "passageId", p.article_id AS "articleId", p.version_id AS "versionId", p.title, p.heading, p.body AS text, p.language,
+                p.head_terms AS "headTerms", p.terms
+           FROM (SELECT id, ts_rank(tsv, $4::tsquery) AS rank FROM kb_passages
+                  WHERE tsv @@ $1::tsquery AND audience = ANY($2::text[])
+                  ORDER BY rank DESC, id LIMIT $3) best
+           JOIN kb_passages p ON p.id = best.id
+          ORDER BY best.rank DESC, p.id`,
+        [toTsquery(terms), audiences, limit, toTsquery(rankTerms?.length ? rankTerms : terms)],
       )) as CandidatePassage[];
     },
     async stats(): Promise<CorpusStats> {
