@@ -155,8 +155,19 @@ describe('the Ollama host pool', () => {
     ollamaA.chunkDelayMs = 20;
     ollamaB.chunkDelayMs = 20;
     const { gateway, ollamaClient } = gatewayWith([ollamaA.url, ollamaB.url]);
+    const held = await Promise.all(Array.from({ length: 4 }, () => ollamaClient.pool.acquire()));
+    expect([ollamaClient.pool.outstanding(ollamaA.url), ollamaClient.pool.outstanding(ollamaB.url)]).toEqual([2, 2]);
+    // the least loaded host gets the next one, whatever the rotation says
+    ollamaClient.pool.release(ollamaA.url, 'ok');
+    expect(await ollamaClient.pool.acquire()).toBe(ollamaA.url);
+    ollamaClient.pool.release(ollamaA.url, 'ok');
+    held.splice(held.indexOf(ollamaA.url), 1); // that one was released above
+    for (const h of held) ollamaClient.pool.release(h!, 'ok');
+    expect(ollamaClient.pool.outstanding(ollamaA.url) + ollamaClient.pool.outstanding(ollamaB.url)).toBe(0);
+    // end to end, concurrent streams reach both hosts
     await Promise.all(Array.from({ length: 6 }, () => run(gateway, { cloudAllowed: false })));
-    expect([chatCalls(ollamaA), chatCalls(ollamaB)]).toEqual([3, 3]);
+    expect(chatCalls(ollamaA)).toBeGreaterThan(0);
+    expect(chatCalls(ollamaB)).toBeGreaterThan(0);
 
     ollamaB.healthy = false;
     await ollamaClient.pool.check();
