@@ -11,7 +11,7 @@ import type { PrivacyActor } from '../privacy/context.ts';
 import { resumeErasures, runErasureJob, startErasure } from '../privacy/erasure.ts';
 import { exportSubject } from '../privacy/export.ts';
 import { retentionPolicyOf } from '../privacy/jobs.ts';
-import { keyWrapperOf } from '../privacy/deps.ts';
+import { keyStoreOf, keyWrapperOf } from '../privacy/deps.ts';
 import { masterKeyWrapper } from '../privacy/keyWrapper.ts';
 import { completeRequest, createRequest, DSR_STATES, DSR_TYPES, getRequest, listRequests, transitionRequest, type DsrState } from '../privacy/requests.ts';
 import { runRetention } from '../privacy/retention.ts';
@@ -114,7 +114,7 @@ export const privacyCommands: Record<string, Command> = {
           fs.writeFileSync(values.out, JSON.stringify(archive, null, 2), { mode: 0o600 });
           return { request: await completeRequest(p, id, { conversations: archive.conversations.length, generatedAt: archive.generatedAt }) };
         });
-        if (step.jobId) print(await runErasureJob({ dataSource: deps.db.dataSource, now: deps.now }, step.jobId));
+        if (step.jobId) print(await runErasureJob({ dataSource: deps.db.dataSource, now: deps.now, keyStore: keyStoreOf(deps) }, step.jobId));
         else print(step.request);
         return 0;
       }));
@@ -125,7 +125,7 @@ export const privacyCommands: Record<string, Command> = {
     args: '',
     run: async () =>
       withDeps(async (deps) => {
-        const n = await resumeErasures({ dataSource: deps.db.dataSource, now: deps.now });
+        const n = await resumeErasures({ dataSource: deps.db.dataSource, now: deps.now, keyStore: keyStoreOf(deps) });
         process.stdout.write(`resumed ${n} erasure job(s)\n`);
         return 0;
       }),

@@ -1,11 +1,15 @@
 // Builds a PrivacyCtx from the app's deps: the key wrapper comes from the master key (a KMS
-// wrapper would be chosen here), the clock from deps.now.
+// wrapper would be chosen here), the subject key store lives in <data dir>/keystore (a KMS store
+// would be chosen here too), the clock from deps.now.
+import path from 'node:path';
 import type { EntityManager } from 'typeorm';
 import type { AppDeps } from '../deps.ts';
 import type { PrivacyActor, PrivacyCtx } from './context.ts';
 import { type KeyWrapper, masterKeyWrapper } from './keyWrapper.ts';
+import { fileKeyStore, type SubjectKeyStore } from './keyStore.ts';
 
 const wrappers = new WeakMap<Uint8Array, KeyWrapper>();
+const keyStores = new Map<string, SubjectKeyStore>();
 
 export function keyWrapperOf(deps: Pick<AppDeps, 'secrets'>): KeyWrapper {
   let w = wrappers.get(deps.secrets.masterKey);
@@ -13,6 +17,15 @@ export function keyWrapperOf(deps: Pick<AppDeps, 'secrets'>): KeyWrapper {
   return w;
 }
 
-export function privacyCtx(deps: Pick<AppDeps, 'secrets' | 'now'>, tx: EntityManager, actor: PrivacyActor, requestId?: string): PrivacyCtx {
-  return { tx, wrapper: keyWrapperOf(deps), actor, requestId, now: deps.now() };
+export const keyStoreDir = (deps: Pick<AppDeps, 'config'>): string => path.join(deps.config.dataDir, 'keystore');
+
+export function keyStoreOf(deps: Pick<AppDeps, 'config'>): SubjectKeyStore {
+  const dir = keyStoreDir(deps);
+  let store = keyStores.get(dir);
+  if (!store) keyStores.set(dir, (store = fileKeyStore(dir)));
+  return store;
+}
+
+export function privacyCtx(deps: Pick<AppDeps, 'config' | 'secrets' | 'now'>, tx: EntityManager, actor: PrivacyActor, requestId?: string): PrivacyCtx {
+  return { tx, wrapper: keyWrapperOf(deps), keyStore: keyStoreOf(deps), actor, requestId, now: deps.now() };
 }

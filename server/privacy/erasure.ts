@@ -2,25 +2,29 @@
 // index of its next step; each step runs in its own transaction that locks the job row, does its
 // (idempotent) deletion, advances the step and writes its audit event. A crash between steps
 // leaves the job `running`; resumeErasures() (at start-up, or `npx palisade dsr resume`) finishes
-// it, and a step can never commit twice. The first step destroys the data key: from then on every
-// copy of the subject's ciphertext, backups included, is unreadable.
+// it, and a step can never commit twice. The first step destroys the subject's secret in the key
+// store (outside the database): from then on every copy of their ciphertext, database backups
+// taken before the erasure included, is unreadable. The second deletes the wrapped key row.
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import { notFound } from '../http/errors.ts';
 import { changedRows, type PrivacyActor, type PrivacyCtx } from './context.ts';
 import { legalHoldActive } from './errors.ts';
+import type { SubjectKeyStore } from './keyStore.ts';
 import { subjectUnderHold } from './legalHolds.ts';
 import { liveSubject } from './subjects.ts';
 
 interface Step {
   name: string;
-  run(tx: EntityManager, subjectId: string, now: Date): Promise<number>;
+  run(tx: EntityManager, subjectId: string, env: { now: Date; keyStore: SubjectKeyStore }): Promise<number>;
 }
 
 const del = (table: string): Step['run'] => async (tx, subjectId) => changedRows(await tx.query(`DELETE FROM ${table} WHERE subject_id = $1`, [subjectId]));
 
 export const ERASURE_STEPS: readonly Step[] = [
+  // Outside the database, so not rolled back with the step: a crash before the commit re-runs it and finds nothing left (0).
+  { name: 'key_secret', run: async (_tx, subjectId, { keyStore }) => ((await keyStore.destroy(subjectId)) ? 1 : 0) },
   { name: 'subject_key', run: del('subject_keys') },
   { name: 'attachments', run: del('attachments') },
   { name: 'messages', run: del('messages') },
@@ -46,6 +50,7 @@ export interface ErasureReceipt {
 export interface ErasureRunner {
   dataSource: DataSource;
   now: () => Date;
+  keyStore: SubjectKeyStore;
   /** called after each committed step; a test throws here to simulate a crash. */
   afterStep?: (step: string, index: number) => void | Promise<void>;
 }
@@ -92,7 +97,7 @@ export async function runErasureJob(runner: ErasureRunner, jobId: string): Promi
       const step = ERASURE_STEPS[job.step];
       if (!step) return { done: await finish(tx, job, now, actor) };
       if (job.step === 0 && (await subjectUnderHold({ tx, now }, job.subjectId))) throw legalHoldActive();
-      const rows = await step.run(tx, job.subjectId, now);
+      const rows = await step.run(tx, job.subjectId, { now, keyStore: runner.keyStore });
       await tx.query(`UPDATE erasure_jobs SET step = step + 1, counts = counts || jsonb_build_object($2::text, $3::int) WHERE id = $1`, [jobId, step.name, rows]);
       await appendAudit(tx, { actor, action: 'erasure.step', subjectId: job.subjectId, resource: { type: 'ErasureJob', id: jobId }, details: { step: step.name, index: job.step, rows } });
       return { step: step.name, index: job.step };
@@ -110,7 +115,7 @@ async function finish(tx: EntityManager, job: JobRow, now: Date, actor: PrivacyA
     startedAt: new Date(job.startedAt).toISOString(),
     completedAt: now.toISOString(),
     erased: job.counts,
-    keyDestroyed: (job.counts.subject_key ?? 0) > 0,
+    keyDestroyed: (job.counts.key_secret ?? 0) + (job.counts.subject_key ?? 0) > 0,
   };
   await tx.query(`UPDATE data_subjects SET erased_at = COALESCE(erased_at, $2) WHERE id = $1`, [job.subjectId, now]);
   await tx.query(`UPDATE erasure_jobs SET status = 'done', finished_at = $2, receipt = $3 WHERE id = $1`, [job.id, now, JSON.stringify(receipt)]);

@@ -3,6 +3,7 @@ import { AppError } from '../http/errors.ts';
 
 export const subjectNotFound = () => new AppError(404, 'subject_not_found', 'No such data subject.');
 export const subjectErased = () => new AppError(410, 'subject_erased', 'This data subject has been erased; nothing about them can be read.');
+export const subjectKeyDestroyed = () => new AppError(410, 'subject_key_destroyed', "This data subject's key has been destroyed by erasure; their data cannot be decrypted.");
 export const legalHoldActive = () => new AppError(409, 'legal_hold', 'A legal hold covers this data; it cannot be deleted until the hold is lifted.');
 export const makerChecker = () => new AppError(403, 'maker_checker', 'A second compliance officer must approve this; the requester cannot approve their own request.');
 export const invalidTransition = (from: string, to: string) => new AppError(409, 'invalid_transition', `A request in state ${from} cannot move to ${to}.`);

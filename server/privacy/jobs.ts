@@ -1,6 +1,7 @@
 // Background privacy work of a running node: finish erasures a crash left half-done, and run the
 // retention job every RETENTION_INTERVAL_SECONDS (0: never; `npx palisade retention run` instead).
 import type { AppDeps } from '../deps.ts';
+import { keyStoreOf } from './deps.ts';
 import { resumeErasures } from './erasure.ts';
 import { runRetention } from './retention.ts';
 import { loadRetentionPolicy, type RetentionPolicy } from './retentionPolicy.ts';
@@ -16,7 +17,7 @@ export function retentionPolicyOf(deps: Pick<AppDeps, 'config'>): RetentionPolic
 
 export function startPrivacyJobs(deps: AppDeps): { stop(): Promise<void> } {
   const policy = retentionPolicyOf(deps);
-  const runner = { dataSource: deps.db.dataSource, now: deps.now, logger: deps.logger };
+  const runner = { dataSource: deps.db.dataSource, now: deps.now, logger: deps.logger, keyStore: keyStoreOf(deps) };
   let running: Promise<unknown> = resumeErasures(runner).then(
     (n) => n > 0 && deps.logger.info('erasure.resumed', { jobs: n }),
     (err: unknown) => deps.logger.error('erasure.resume_failed', { error: err }),

@@ -1,37 +1,56 @@
-// Per-subject data keys (and the appliance's own system keys), stored only wrapped. Deleting a
-// subject's row is crypto-shredding: every envelope under that key becomes unreadable for good.
+// Per-subject data keys (and the appliance's own system keys), stored only wrapped. A subject's
+// data key has two layers: sealed under the subject's secret from the key store (outside the
+// database), then wrapped by the master key. Destroying the secret is crypto-shredding: every
+// envelope under that key, in the database or in any backup of it, becomes unreadable for good.
 import { AppError } from '../http/errors.ts';
 import type { PrivacyCtx } from './context.ts';
-import { CiphertextInvalid, newDataKey } from './envelope.ts';
+import { CiphertextInvalid, DATA_KEY_BYTES, newDataKey, open, seal } from './envelope.ts';
 import type { KeyWrapper } from './keyWrapper.ts';
-import { ciphertextInvalid, keyUnavailable, subjectErased } from './errors.ts';
+import { ciphertextInvalid, keyUnavailable, subjectErased, subjectKeyDestroyed } from './errors.ts';
 
 const subjectContext = (subjectId: string) => `subject:${subjectId}`;
 const systemContext = (purpose: string) => `system:${purpose}`;
+const storeContext = (subjectId: string) => `keystore:${subjectId}`;
 
 function unwrapOrThrow(wrapper: KeyWrapper, row: { wrapped: Buffer; masterKeyId: string }, context: string): Uint8Array {
   if (row.masterKeyId !== wrapper.keyId) throw keyUnavailable();
+  return openOrThrow(() => wrapper.unwrap(row.wrapped, context));
+}
+
+type KeyCtx = Pick<PrivacyCtx, 'tx' | 'wrapper' | 'keyStore'>;
+
+function openOrThrow(fn: () => Uint8Array): Uint8Array {
   try {
-    return wrapper.unwrap(row.wrapped, context);
+    return fn();
   } catch (err) {
     if (err instanceof CiphertextInvalid) throw ciphertextInvalid();
     throw err;
   }
 }
 
-export async function createSubjectKey(ctx: Pick<PrivacyCtx, 'tx' | 'wrapper' | 'now'>, subjectId: string): Promise<Uint8Array> {
+export async function createSubjectKey(ctx: KeyCtx & Pick<PrivacyCtx, 'now'>, subjectId: string): Promise<Uint8Array> {
   const key = newDataKey();
+  // The secret is written before the row: a rolled-back transaction leaves an unused file, never a row without its secret.
+  const inner = seal(await ctx.keyStore.create(subjectId), key, storeContext(subjectId));
   await ctx.tx.query(`INSERT INTO subject_keys (subject_id, wrapped_key, master_key_id, created_at) VALUES ($1, $2, $3, $4)`, [
-    subjectId, Buffer.from(ctx.wrapper.wrap(key, subjectContext(subjectId))), ctx.wrapper.keyId, ctx.now,
+    subjectId, Buffer.from(ctx.wrapper.wrap(inner, subjectContext(subjectId))), ctx.wrapper.keyId, ctx.now,
   ]);
   return key;
 }
 
-/** The subject's data key; 410 subject_erased once it has been destroyed. */
-export async function subjectKey(ctx: Pick<PrivacyCtx, 'tx' | 'wrapper'>, subjectId: string): Promise<Uint8Array> {
+/**
+ * The subject's data key: 410 subject_erased once its row is gone, 410 subject_key_destroyed when
+ * the row survives (a restored backup) but the key store no longer holds the subject's secret.
+ */
+export async function subjectKey(ctx: KeyCtx, subjectId: string): Promise<Uint8Array> {
   const [row] = (await ctx.tx.query(`SELECT wrapped_key AS wrapped, master_key_id AS "masterKeyId" FROM subject_keys WHERE subject_id = $1`, [subjectId])) as { wrapped: Buffer; masterKeyId: string }[];
   if (!row) throw subjectErased();
-  return unwrapOrThrow(ctx.wrapper, row, subjectContext(subjectId));
+  const inner = unwrapOrThrow(ctx.wrapper, row, subjectContext(subjectId));
+  // Keys made before the key store existed are the bare 32 bytes; sealed ones are a longer envelope.
+  if (inner.length === DATA_KEY_BYTES) return inner;
+  const secret = await ctx.keyStore.read(subjectId);
+  if (!secret) throw subjectKeyDestroyed();
+  return openOrThrow(() => new Uint8Array(open(secret, inner, storeContext(subjectId))));
 }
 
 /** A key of the appliance itself, created on first use (two nodes racing agree on one). */
@@ -50,4 +69,4 @@ export async function systemKey(ctx: Pick<PrivacyCtx, 'tx' | 'wrapper' | 'now'>,
   return unwrapOrThrow(ctx.wrapper, row, systemContext(purpose));
 }
 
-export const keyContexts = { subject: subjectContext, system: systemContext };
+export const keyContexts = { subject: subjectContext, system: systemContext, keyStore: storeContext };

@@ -10,7 +10,7 @@ import { privacyCtx } from './deps.ts';
 const RECORDED_REFUSALS = new Set(['legal_hold', 'maker_checker']);
 
 export async function privacyTransaction<T>(
-  deps: Pick<AppDeps, 'db' | 'secrets' | 'now'>,
+  deps: Pick<AppDeps, 'db' | 'config' | 'secrets' | 'now'>,
   opts: { actor: PrivacyActor; requestId?: string; action: string; subjectId?: string },
   fn: (ctx: PrivacyCtx) => Promise<T>,
 ): Promise<T> {

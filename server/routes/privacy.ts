@@ -8,6 +8,7 @@ import type { AppState } from '../http/context.ts';
 import { validationFailed } from '../http/errors.ts';
 import { validate, validateQuery } from '../http/middleware/validate.ts';
 import { SUBJECT_ID } from '../privacy/context.ts';
+import { keyStoreOf } from '../privacy/deps.ts';
 import { runErasureJob, startErasure } from '../privacy/erasure.ts';
 import { exportSubject } from '../privacy/export.ts';
 import { retentionPolicyOf } from '../privacy/jobs.ts';
@@ -88,7 +89,7 @@ export function privacyRoutes(deps: AppDeps) {
       return { jobId: await startErasure(p, r.subjectId, id) };
     });
     if (started.jobId) {
-      const receipt = await runErasureJob({ dataSource: deps.db.dataSource, now: deps.now }, started.jobId);
+      const receipt = await runErasureJob({ dataSource: deps.db.dataSource, now: deps.now, keyStore: keyStoreOf(deps) }, started.jobId);
       ctx.body = { request: await deps.db.dataSource.transaction((tx) => getRequest({ tx }, id)), receipt };
       return;
     }

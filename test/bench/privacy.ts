@@ -12,6 +12,7 @@ import type { PrivacyCtx } from '../../server/privacy/context.ts';
 import { closeConversation, createConversation, storeMessage } from '../../server/privacy/conversations.ts';
 import { newDataKey, openText, sealText } from '../../server/privacy/envelope.ts';
 import { runErasureJob, startErasure } from '../../server/privacy/erasure.ts';
+import { fileKeyStore } from '../../server/privacy/keyStore.ts';
 import { masterKeyWrapper } from '../../server/privacy/keyWrapper.ts';
 import { runRetention } from '../../server/privacy/retention.ts';
 import { loadRetentionPolicy } from '../../server/privacy/retentionPolicy.ts';
@@ -38,7 +39,8 @@ async function run(target: string, database: Config['database'], opts: { message
     await migrate(db);
     const ds = db.dataSource;
     const wrapper = masterKeyWrapper(new Uint8Array(randomBytes(32)));
-    const ctx = (tx: PrivacyCtx['tx']): PrivacyCtx => ({ tx, wrapper, actor: { type: 'system', id: 'bench' }, now: new Date() });
+    const keyStore = fileKeyStore(fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-bench-keys-')));
+    const ctx = (tx: PrivacyCtx['tx']): PrivacyCtx => ({ tx, wrapper, keyStore, actor: { type: 'system', id: 'bench' }, now: new Date() });
 
     // Erasure of one subject with `messages` messages over 10 conversations.
     const subjectId = await ds.transaction(async (tx) => {
@@ -52,7 +54,7 @@ async function run(target: string, database: Config['database'], opts: { message
     });
     const t0 = performance.now();
     const jobId = await ds.transaction((tx) => startErasure(ctx(tx), subjectId));
-    const receipt = await runErasureJob({ dataSource: ds, now: () => new Date() }, jobId);
+    const receipt = await runErasureJob({ dataSource: ds, now: () => new Date(), keyStore }, jobId);
     const erasureMs = performance.now() - t0;
     emit({ bench: 'privacy.erasure', target, messages: receipt.erased.messages, seconds: +(erasureMs / 1000).toFixed(3), goal_seconds: 2, ok: erasureMs <= 2000 });
 

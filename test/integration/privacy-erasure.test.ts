@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../server/http/errors.ts';
 import { readMessages } from '../../server/privacy/conversations.ts';
+import { keyStoreOf } from '../../server/privacy/deps.ts';
 import { type ErasureRunner, ERASURE_STEPS, resumeErasures, runErasureJob, startErasure } from '../../server/privacy/erasure.ts';
 import { approveHold, approveLift, requestHold, requestLift } from '../../server/privacy/legalHolds.ts';
 import { lookupDataSubject } from '../../server/privacy/subjects.ts';
@@ -37,7 +38,7 @@ const verifyChain = async () => (await api<{ ok: boolean; checked: number }>(ser
 
 beforeAll(async () => {
   server = await startTestServer();
-  runner = { dataSource: server.deps.db.dataSource, now: server.deps.now };
+  runner = { dataSource: server.deps.db.dataSource, now: server.deps.now, keyStore: keyStoreOf(server.deps) };
   officers.a = await seedStaff(server, { email: 'co-a@bank.example', password: PASSWORD, role: 'compliance_officer' });
   officers.b = await seedStaff(server, { email: 'co-b@bank.example', password: PASSWORD, role: 'compliance_officer' });
   coToken = (await bearerLogin(server, 'co-a@bank.example', PASSWORD)).accessToken;
@@ -60,7 +61,7 @@ describe('erasing a data subject', () => {
     expect(receipt).toMatchObject({
       subjectId: maria.subjectId,
       keyDestroyed: true,
-      erased: { subject_key: 1, attachments: 2, messages: 8, vaults: 2, conversations: 2, consents: 2, identifiers: 2, request_details: 0 },
+      erased: { key_secret: 1, subject_key: 1, attachments: 2, messages: 8, vaults: 2, conversations: 2, consents: 2, identifiers: 2, request_details: 0 },
     });
 
     for (const table of ['subject_keys', 'messages', 'attachments', 'conversation_vaults', 'conversations', 'consent_records', 'subject_identifiers']) {
@@ -113,7 +114,7 @@ describe('erasing a data subject', () => {
     expect(await findPlaintext(server, s.secrets)).toEqual([]);
     const [done] = (await server.deps.db.dataSource.query(`SELECT status, receipt FROM erasure_jobs WHERE id = $1`, [jobId])) as { status: string; receipt: { erased: Record<string, number> } }[];
     expect(done!.status).toBe('done');
-    expect(done!.receipt.erased).toMatchObject({ messages: 3, attachments: 1, vaults: 1, subject_key: 1 });
+    expect(done!.receipt.erased).toMatchObject({ messages: 3, attachments: 1, vaults: 1, subject_key: 1, key_secret: 1 });
   });
 });
 
