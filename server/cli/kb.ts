@@ -28,7 +28,7 @@ const fail = (message: string) => {
 };
 
 export const kbImport: Command = {
-  summary: 'Import Markdown/HTML/text articles and CSV/JSON FAQs from a file or folder; prints a per-file report.',
+  summary: 'Import Markdown/HTML/text articles and CSV/JSON FAQs from a file, folder or .zip; prints a per-file report.',
   args: 'PATH [--audience public|internal] [--language CODE] [--category C] [--draft]',
   run: async (argv) => {
     const { values, positionals } = parseArgs({
@@ -36,7 +36,7 @@ export const kbImport: Command = {
       options: { audience: { type: 'string' }, language: { type: 'string' }, category: { type: 'string' }, draft: { type: 'boolean' } },
     });
     const target = positionals[0];
-    if (!target || positionals.length > 1) return fail('give exactly one PATH (a file or a folder)');
+    if (!target || positionals.length > 1) return fail('give exactly one PATH (a file, a folder or a .zip)');
     if (values.audience && !(AUDIENCES as readonly string[]).includes(values.audience)) return fail(`--audience must be one of ${AUDIENCES.join(', ')}`);
     if (values.category && !(CATEGORIES as readonly string[]).includes(values.category)) return fail(`--category must be one of ${CATEGORIES.join(', ')}`);
     let files;

@@ -1,8 +1,9 @@
-// Reading an import from disk: one file, or every file under a folder (hidden files and symlinks
-// skipped; unsupported types reported per file by the parser, not silently dropped).
+// Reading an import from disk: one file (a .zip included), or every file under a folder (hidden
+// files and symlinks skipped; unsupported types reported per file by the parser, not silently dropped).
 import fs from 'node:fs';
 import path from 'node:path';
 import { MAX_FILE_BYTES } from '../../gateway/knowledge/document.ts';
+import { isZipPath } from './zip.ts';
 
 export interface ImportSource {
   /** path relative to the folder imported (or the file's name) */
@@ -11,6 +12,8 @@ export interface ImportSource {
 }
 
 export const MAX_FILES = 5000;
+/** A .zip is read whole (its index is at the end); its entries then face the zip limits. */
+export const MAX_ZIP_BYTES = 32 * 1024 * 1024;
 
 export function readImportPath(target: string): ImportSource[] {
   const stat = fs.statSync(target);
@@ -35,7 +38,9 @@ export function readImportPath(target: string): ImportSource[] {
 function readCapped(file: string): Uint8Array {
   const fd = fs.openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(Math.min(fs.fstatSync(fd).size, MAX_FILE_BYTES + 1));
+    const size = fs.fstatSync(fd).size;
+    if (isZipPath(file) && size > MAX_ZIP_BYTES) throw new Error(`${file} is larger than ${MAX_ZIP_BYTES} bytes`);
+    const buf = Buffer.alloc(Math.min(size, isZipPath(file) ? MAX_ZIP_BYTES : MAX_FILE_BYTES + 1));
     const n = fs.readSync(fd, buf, 0, buf.length, 0);
     return buf.subarray(0, n);
   } finally {

@@ -1,12 +1,15 @@
 // Importing files as articles. Each file is parsed and stored on its own (under a savepoint): a
 // bad file gets an error in the report and the good files of the same batch still import. A file
 // whose slug already exists becomes a new version of that article, or is left alone if unchanged.
+// A .zip is opened and its entries imported like the files of a folder (slugs from their paths in
+// the archive); a damaged or refused entry is one failed line of the report.
 import type { EntityManager } from 'typeorm';
 import { type ArticleDraft, parseFile } from '../../gateway/knowledge/document.ts';
 import type { Audience, Category } from '../../gateway/knowledge/types.ts';
 import { appendAudit } from '../audit/append.ts';
 import { type Ctx, createArticle, latestVersion, updateArticle } from './articles.ts';
 import type { ImportSource } from './files.ts';
+import { isZipPath, readZip, ZipRefused } from './zip.ts';
 
 export interface ImportDefaults {
   audience?: Audience;
@@ -79,11 +82,31 @@ async function storeDraft(ctx: Ctx, draft: ArticleDraft, defaults: ImportDefault
   return { path: file, status: 'updated', articleId: existing.id, slug: draft.slug, versionId: version?.id ?? current?.id ?? null, passages: draft.passages };
 }
 
+type ImportItem = { label: string; path: string; bytes: Uint8Array } | { label: string; error: { id: string; message: string } };
+
+/** Files as given, archives opened: each item is a file to parse or an error to report. */
+function expandArchives(files: ImportSource[]): ImportItem[] {
+  return files.flatMap((file): ImportItem[] => {
+    if (!isZipPath(file.path)) return [{ label: file.path, path: file.path, bytes: file.bytes }];
+    try {
+      return readZip(file.bytes).map((e) => (e.ok ? { label: `${file.path}:${e.path}`, path: e.path, bytes: e.bytes } : { label: `${file.path}:${e.path}`, error: e.error }));
+    } catch (err) {
+      if (err instanceof ZipRefused) return [{ label: file.path, error: { id: err.id, message: err.message } }];
+      throw err;
+    }
+  });
+}
+
 export async function importFiles(props: Ctx & { files: ImportSource[]; defaults?: ImportDefaults }): Promise<ImportReport> {
   const outcomes: ImportOutcome[] = [];
   const seen = new Set<string>();
-  for (const file of props.files) {
-    const parsed = parseFile(file.path, file.bytes);
+  for (const item of expandArchives(props.files)) {
+    if ('error' in item) {
+      outcomes.push({ path: item.label, status: 'failed', error: item.error });
+      continue;
+    }
+    const file = { path: item.label, bytes: item.bytes };
+    const parsed = parseFile(item.path, item.bytes);
     if (!parsed.ok) {
       outcomes.push({ path: file.path, status: 'failed', error: parsed.error });
       continue;

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCount, auditEvents } from '../support/audit.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
+import { makeZip } from '../support/zip.ts';
 
 interface Article { id: string; slug: string; title: string; audience: string; language: string; latestVersionNo: number; publishedVersionId: string | null; publishedVersionNo: number | null; reviewDue: boolean }
 interface Version { id: string; versionNo: number; title: string; bodyMd?: string; reason: string | null; restoredFrom: string | null }
@@ -171,5 +172,39 @@ describe('import', () => {
     const [row] = (await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM kb_passages WHERE title = 'Safe deposit boxes' AND (body LIKE '%steal%' OR body LIKE '%script%')`)) as { n: number }[];
     expect(row?.n).toBe(0);
     expect(await auditCount(server, `action = 'kb_import.run'`)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('imports a .zip like a folder: good entries become articles, a climbing name and a bomb are per-file errors', async () => {
+    const zip = makeZip([
+      { name: 'lockers/rent.md', content: '# Luggage lockers\n\n## Renting a locker\nAirport branches rent luggage lockers by the hour.\n' },
+      { name: 'faq/gold.json', content: JSON.stringify([{ question: 'Do you sell gold bars?', answer: 'Yes, 50 g and 100 g bars.' }]) },
+      { name: '../escape.md', content: '# Escaped' },
+      { name: 'bomb.txt', content: 'a'.repeat(200_000), declaredSize: 100 },
+    ]);
+    const res = await api<{ report: ImportReport }>(server, 'POST', '/api/kb/import', {
+      token: admin,
+      body: { audience: 'public', files: [{ name: 'branch-kit.zip', contentBase64: zip.toString('base64') }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.report).toMatchObject({ created: 2, failed: 2 });
+    expect(res.body.report.files.map((f) => [f.path, f.status, f.error?.id])).toEqual([
+      ['branch-kit.zip:lockers/rent.md', 'created', undefined],
+      ['branch-kit.zip:faq/gold.json', 'created', undefined],
+      ['branch-kit.zip:../escape.md', 'failed', 'zip_entry_path'],
+      ['branch-kit.zip:bomb.txt', 'failed', 'zip_entry_corrupt'],
+    ]);
+    const [top] = await search('rent a luggage locker at the airport');
+    expect(top?.title).toBe('Luggage lockers');
+    const slugs = (await server.deps.db.dataSource.query(`SELECT slug FROM kb_articles WHERE slug IN ('lockers/rent', 'faq/gold', 'escape')`)) as { slug: string }[];
+    expect(slugs.map((r) => r.slug).sort()).toEqual(['faq/gold', 'lockers/rent']);
+  });
+
+  it('answers 422 for a .zip that is not one, with the reason', async () => {
+    const res = await api<{ report: ImportReport }>(server, 'POST', '/api/kb/import', {
+      token: admin,
+      body: { files: [{ name: 'notes.zip', content: 'plain text pretending' }] },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.report.files.map((f) => [f.path, f.error?.id])).toEqual([['notes.zip', 'zip_corrupt']]);
   });
 });

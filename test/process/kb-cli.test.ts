@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { runCli } from '../support/spawn.ts';
+import { makeZip } from '../support/zip.ts';
 
 let db: TestDatabase;
 let dataDir: string;
@@ -39,6 +40,23 @@ it('imports a folder, reporting the bad file and keeping the good ones', async (
   // A file's slug is its path under the folder imported: importing the same folder again changes nothing.
   const again = await runCli(['kb', 'import', folder], env);
   expect(again.stdout).toContain('0 created, 0 updated, 2 unchanged, 1 failed');
+});
+
+it('imports a .zip, reporting the entry that climbs out of the archive', async () => {
+  const zip = path.join(folder, '..', `${path.basename(folder)}-kit.zip`);
+  fs.writeFileSync(zip, makeZip([
+    { name: 'atm/deposit.md', content: '# Cash deposits\n\n## Depositing cash at an ATM\nDeposit notes at any ATM marked Cash In.\n' },
+    { name: '../../outside.md', content: '# Outside' },
+  ]));
+  try {
+    const r = await runCli(['kb', 'import', zip, '--audience', 'public'], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/created\s+\S+-kit\.zip:atm\/deposit\.md → atm\/deposit \(1 passages\)/);
+    expect(r.stdout).toMatch(/FAILED\s+\S+-kit\.zip:\.\.\/\.\.\/outside\.md: zip_entry_path/);
+    expect(r.stdout).toContain('1 created, 0 updated, 0 unchanged, 1 failed');
+  } finally {
+    fs.rmSync(zip, { force: true });
+  }
 });
 
 it('searches with scores and citations, and says it does not know otherwise', async () => {
