@@ -1,4 +1,4 @@
-// `npx palisade dsr …`, `retention run`, `keys rotate-master`: the privacy lifecycle from the
+// `npx palisade dsr …`, `retention run`, `keys rotate-master`, `evidence`: the privacy lifecycle from the
 // operator's terminal, with the same commands (and audit events) as the compliance console API.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import { AppError } from '../http/errors.ts';
 import { createLogger } from '../logger.ts';
 import type { PrivacyActor } from '../privacy/context.ts';
 import { resumeErasures, runErasureJob, startErasure } from '../privacy/erasure.ts';
+import { writeEvidence } from '../privacy/evidence.ts';
 import { exportSubject } from '../privacy/export.ts';
 import { retentionPolicyOf } from '../privacy/jobs.ts';
 import { keyStoreOf, keyWrapperOf } from '../privacy/deps.ts';
@@ -139,6 +140,19 @@ export const privacyCommands: Record<string, Command> = {
         const report = await runRetention({ dataSource: deps.db.dataSource, now: deps.now }, retentionPolicyOf(deps), { dryRun: values['dry-run'], actor: CLI_ACTOR });
         print(report);
         return report.status === 'done' ? 0 : 1;
+      });
+    },
+  },
+  evidence: {
+    summary: 'Write the auditors\' bundle into DIR: policies with hashes, retention runs, closed requests with receipts, audit chain check, models and data flows.',
+    args: '--out DIR',
+    run: async (argv) => {
+      const { values } = parseArgs({ args: argv, strict: true, options: { out: { type: 'string' } } });
+      if (!values.out) return fail('--out DIR is required');
+      return withDeps(async (deps) => {
+        const summary = await writeEvidence({ dataSource: deps.db.dataSource, config: deps.config, now: deps.now }, values.out!, CLI_ACTOR);
+        process.stdout.write(`wrote ${summary.files.join(', ')} to ${summary.dir}\naudit chain: ${summary.chain.ok ? `verified (${summary.chain.checked} events)` : `BROKEN at ${summary.chain.firstBroken?.chainSeq}`}\n`);
+        return summary.chain.ok ? 0 : 1;
       });
     },
   },
