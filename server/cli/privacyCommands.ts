@@ -15,10 +15,12 @@ import { retentionPolicyOf } from '../privacy/jobs.ts';
 import { keyStoreOf, keyWrapperOf } from '../privacy/deps.ts';
 import { masterKeyWrapper } from '../privacy/keyWrapper.ts';
 import { completeRequest, createRequest, DSR_STATES, DSR_TYPES, getRequest, listRequests, transitionRequest, type DsrState } from '../privacy/requests.ts';
+import { Rectification, rectify } from '../privacy/rectification.ts';
 import { runRetention } from '../privacy/retention.ts';
 import { rotateMasterKey } from '../privacy/rotation.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import { loadSecrets } from '../secrets.ts';
+import { IDENTIFIER_KINDS } from '../privacy/subjects.ts';
 import type { Command } from './commands.ts';
 
 const CLI_ACTOR: PrivacyActor = { type: 'system', id: 'cli' };
@@ -117,6 +119,19 @@ export const privacyCommands: Record<string, Command> = {
         });
         if (step.jobId) print(await runErasureJob({ dataSource: deps.db.dataSource, now: deps.now, keyStore: keyStoreOf(deps) }, step.jobId));
         else print(step.request);
+        return 0;
+      }));
+    },
+  },
+  'dsr rectify': {
+    summary: 'Carry out a verified rectification: replace one identifier of the subject (audited), then the request is done.',
+    args: '--id ID --kind email|phone|customer_id|visitor --from OLD --to NEW [--to-kind KIND]',
+    run: async (argv) => {
+      const { values } = parseArgs({ args: argv, strict: true, options: { id: { type: 'string' }, kind: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, 'to-kind': { type: 'string' } } });
+      const input = Rectification.safeParse({ from: { kind: values.kind, value: values.from }, to: { kind: values['to-kind'] ?? values.kind, value: values.to } });
+      if (!values.id || !input.success) return fail(`--id, --kind (${IDENTIFIER_KINDS.join('|')}), --from and --to are required`);
+      return withDeps((deps) => guarded(async () => {
+        print(await tx(deps, 'dsr.rectify', (p) => rectify(p, values.id!, input.data)));
         return 0;
       }));
     },

@@ -9,4 +9,5 @@ export const makerChecker = () => new AppError(403, 'maker_checker', 'A second c
 export const invalidTransition = (from: string, to: string) => new AppError(409, 'invalid_transition', `A request in state ${from} cannot move to ${to}.`);
 export const ciphertextInvalid = () => new AppError(500, 'ciphertext_invalid', 'Stored data failed its integrity check.');
 export const keyUnavailable = () => new AppError(503, 'key_unavailable', 'The key that wraps this data is not the configured master key; finish the master key rotation.');
+export const identifierNotFound = () => new AppError(404, 'identifier_not_found', 'This data subject has no such identifier to correct.');
 export const identifierTaken = () => new AppError(409, 'identifier_taken', 'This identifier already belongs to another data subject.');

@@ -14,6 +14,7 @@ import { exportSubject } from '../privacy/export.ts';
 import { retentionPolicyOf } from '../privacy/jobs.ts';
 import { completeRequest, CreateRequest, createRequest, getRequest, ListRequests, listRequests, type SubjectRequest, TransitionRequest, transitionRequest } from '../privacy/requests.ts';
 import { createDataSubject, lookupDataSubject, SubjectIdentifier } from '../privacy/subjects.ts';
+import { Rectification, rectify } from '../privacy/rectification.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 
 const CreateSubject = z.strictObject({ identifiers: z.array(SubjectIdentifier).max(10).default([]) });
@@ -72,6 +73,12 @@ export function privacyRoutes(deps: AppDeps) {
     const id = requestParam(ctx.params.id);
     const request = await privacyTransaction(deps, opts(ctx.state, 'dsr.transition'), (p) => transitionRequest(p, id, ctx.state.input as TransitionRequest));
     ctx.body = { request };
+  });
+
+  // Carries out a verified rectification: the identifier is replaced and the request is done.
+  router.post('/requests/:id/rectify', staffAuth(deps), authorize(deps, 'update', 'SubjectRequest'), validate(Rectification), async (ctx) => {
+    const id = requestParam(ctx.params.id);
+    ctx.body = { request: await privacyTransaction(deps, opts(ctx.state, 'dsr.rectify'), (p) => rectify(p, id, ctx.state.input as Rectification)) };
   });
 
   // Carries out a verified request: access → the export archive; erasure → the erasure job and its receipt.

@@ -1,4 +1,4 @@
-// `npx palisade evidence --out DIR` as an operator runs it: after a retention run, the bundle is
+// `npx palisade evidence --out DIR` and `dsr rectify` as an operator runs them: after a retention run, the bundle is
 // written, the chain is reported verified, and the export is on the audit record.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,4 +38,11 @@ it('writes the bundle, reports the chain verified, and records evidence.export',
   const events = audit.stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; details: { files: number; chainOk: boolean } });
   expect(events).toHaveLength(1);
   expect(events[0]).toMatchObject({ action: 'evidence.export', details: { files: 6, chainOk: true } });
+});
+
+it('dsr rectify checks its arguments and refuses an unknown request with its error id', async () => {
+  expect((await runCli(['dsr', 'rectify', '--id', 'x', '--kind', 'fax', '--from', 'a', '--to', 'b'], env)).code).toBe(2);
+  const r = await runCli(['dsr', 'rectify', '--id', '00000000-0000-4000-8000-000000000000', '--kind', 'email', '--from', 'a@example.com', '--to', 'b@example.com'], env);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/palisade: not_found:/);
 });
