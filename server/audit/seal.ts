@@ -5,16 +5,18 @@ const BATCH = 2000;
 
 /**
  * Links committed, unsealed events into the hash chain in recorded order, in batches. One sealer at
- * a time across all nodes: the head row's lock; a sealer that finds it taken returns at once.
+ * a time across all nodes: the head row's lock. By default it waits for a busy sealer, so on return
+ * every event committed before the call is sealed; the background sealer passes skipIfBusy instead.
  * Returns how many events it sealed.
  */
-export async function sealAudit(dataSource: DataSource, opts: { maxEvents?: number } = {}): Promise<number> {
+export async function sealAudit(dataSource: DataSource, opts: { maxEvents?: number; skipIfBusy?: boolean } = {}): Promise<number> {
+  const lock = opts.skipIfBusy ? 'FOR UPDATE SKIP LOCKED' : 'FOR UPDATE';
   const max = opts.maxEvents ?? Number.POSITIVE_INFINITY;
   let sealed = 0;
   while (sealed < max) {
     const n = await dataSource.transaction(async (tx) => {
-      const [head] = (await tx.query(`SELECT seq::text AS seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE SKIP LOCKED`)) as { seq: string; hash: string }[];
-      if (!head) return 0; // another sealer is at work
+      const [head] = (await tx.query(`SELECT seq::text AS seq, hash FROM audit_chain_head WHERE id = 1 ${lock}`)) as { seq: string; hash: string }[];
+      if (!head) return 0; // skipIfBusy: another sealer is at work
       const rows = (await tx.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_seq IS NULL ORDER BY audit_events.seq LIMIT ${Math.min(BATCH, max - sealed)}`)) as AuditEvent[];
       if (rows.length === 0) return 0;
       let chainSeq = BigInt(head.seq);

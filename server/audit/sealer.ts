@@ -8,7 +8,7 @@ export function startAuditSealer(deps: AppDeps): { stop(): Promise<void> } {
   const pass = () =>
     (running = running.then(async () => {
       try {
-        const n = await sealAudit(deps.db.dataSource);
+        const n = await sealAudit(deps.db.dataSource, { skipIfBusy: true });
         if (n > 0) deps.logger.debug('audit.sealed', { events: n });
       } catch (err) {
         // The events stay recorded; the next pass seals them. Only the chain link waits.

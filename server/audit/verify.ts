@@ -32,7 +32,8 @@ export async function verifyChain(db: EntityManager): Promise<VerifyResult> {
     firstBroken: { seq: row?.seq ?? null, chainSeq: expected.toString(), id: row?.id ?? null, problem },
   });
   for (;;) {
-    const rows = (await db.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_seq >= $1 ORDER BY audit_events.chain_seq LIMIT ${PAGE}`, [expected.toString()])) as AuditEvent[];
+    // Bounded by the head read above: events the sealer links while we walk are left for next time.
+    const rows = (await db.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_seq >= $1 AND chain_seq <= $2 ORDER BY audit_events.chain_seq LIMIT ${PAGE}`, [expected.toString(), head.seq])) as AuditEvent[];
     for (const row of rows) {
       if (BigInt(row.chainSeq!) !== expected) return fail('sequence_gap');
       if (row.prevHash !== prevHash) return fail('prev_hash_mismatch', row);

@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import { sealAudit } from '../audit/seal.ts';
@@ -124,24 +123,10 @@ function readme(s: Omit<EvidenceSummary, 'files'>, policies: PolicyFileEvidence[
   ].join('\n');
 }
 
-/**
- * Seals every event recorded before the export began. sealAudit returns at once while another
- * node's sealer holds the head, so wait for that one to finish rather than verify a half-sealed tail.
- */
-async function sealEverythingBefore(dataSource: DataSource): Promise<void> {
-  const [{ last } = { last: '0' }] = (await dataSource.query(`SELECT COALESCE(max(seq), 0)::text AS last FROM audit_events`)) as { last: string }[];
-  for (let attempt = 0; attempt < 250; attempt++) {
-    await sealAudit(dataSource);
-    const [{ n } = { n: 0 }] = (await dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE chain_seq IS NULL AND seq <= $1`, [last])) as { n: number }[];
-    if (n === 0) return;
-    await delay(20);
-  }
-}
-
 /** Seals pending audit events, verifies the chain, writes the bundle into `dir` and records `evidence.export`. */
 export async function writeEvidence(deps: { dataSource: DataSource; config: Config; now: () => Date }, outDir: string, actor: PrivacyActor): Promise<EvidenceSummary> {
   const dir = path.resolve(outDir);
-  await sealEverythingBefore(deps.dataSource);
+  await sealAudit(deps.dataSource); // waits for a busy sealer: everything recorded so far is chained
   const generatedAt = deps.now().toISOString();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const policies = policyFiles(deps.config);
