@@ -72,7 +72,7 @@ export async function resolveUnanswered(props: { tx: EntityManager; actor: Actor
   await appendAudit(props.tx, { actor: props.actor, action: 'kb_unanswered.resolve', resource: { type: 'KnowledgeArticle' }, requestId: props.requestId, details: { unansweredId: props.id } });
 }
 
-/** A visitor's thumbs up/down on an answer; a thumbs-down with its question joins the gap list. */
+/** A thumbs up/down on an answer; a thumbs-down with its (already redacted) question joins the gap list. */
 export async function recordFeedback(props: { tx: EntityManager; articleId: string; versionId: string; helpful: boolean; redactedQuestion?: string; language?: string }): Promise<void> {
   const [known] = (await props.tx.query(`SELECT 1 AS ok FROM kb_article_versions WHERE id = $1 AND article_id = $2`, [props.versionId, props.articleId])) as unknown[];
   if (!known) throw notFound('article version');

@@ -68,6 +68,8 @@ export const SearchPreview = z.object({
   lang: Language.optional(),
   audience: z.enum([...AUDIENCES, 'all']).default('public'),
   limit: z.number().int().min(1).max(20).default(5),
+  /** a question answered below the confidence threshold joins the gap list (redacted); false for editors' trials */
+  record: z.boolean().default(true),
 }).strict();
 export type SearchPreview = z.infer<typeof SearchPreview>;
 
@@ -87,8 +89,8 @@ export const Feedback = z.object({
   articleId: z.uuid(),
   versionId: z.uuid(),
   helpful: z.boolean(),
-  /** the visitor's question, already redacted by the gateway */
-  redactedQuestion: z.string().trim().min(1).max(2000).optional(),
+  /** the question the answer was for, as asked: redacted before it is stored (only with helpful: false) */
+  question: z.string().trim().min(1).max(2000).optional(),
   language: Language.optional(),
 }).strict();
 export type Feedback = z.infer<typeof Feedback>;

@@ -8,9 +8,11 @@ import { validationFailed } from '../http/errors.ts';
 import { transaction, txOf } from '../http/middleware/transaction.ts';
 import { validate, validateQuery } from '../http/middleware/validate.ts';
 import { createArticle, loadArticle, loadVersion, publishVersion, rollbackArticle, unpublishArticle, updateArticle } from '../knowledge/articles.ts';
+import { noteLowConfidence, submitFeedback } from '../knowledge/gap-intake.ts';
 import { feedbackCounts, listUnanswered, resolveUnanswered } from '../knowledge/gaps.ts';
 import { importFiles } from '../knowledge/import.ts';
-import { ArticleQuery, CreateArticle, DiffQuery, ImportFiles, Publish, Rollback, SearchPreview, UpdateArticle } from '../knowledge/schemas.ts';
+import { questionRedactorFor } from '../knowledge/redact-question.ts';
+import { ArticleQuery, CreateArticle, DiffQuery, Feedback, ImportFiles, Publish, Rollback, SearchPreview, UpdateArticle } from '../knowledge/schemas.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
 import { articleHistory, diffVersions, listArticles, presentArticle, presentVersion } from '../knowledge/views.ts';
 
@@ -106,11 +108,25 @@ export function kbRoutes(deps: AppDeps) {
 
   // Search preview: what a visitor (audience public) or an agent (all) would get. No transaction:
   // the retriever reads through the pool (PGlite's single connection must not be held here).
+  // A low-confidence answer notes the question (redacted) in the gap list; `gap` says how that went.
   router.post('/search', auth, read, validate(SearchPreview), async (ctx) => {
     const input = ctx.state.input as SearchPreview;
     const audience: Audience[] = input.audience === 'all' ? ['public', 'internal'] : [input.audience];
     const result = await knowledgeFor(deps.db.dataSource).search({ question: input.question, lang: input.lang, audience, limit: input.limit });
-    ctx.body = result;
+    const gap = input.record
+      ? await noteLowConfidence({ dataSource: deps.db.dataSource, redact: questionRedactorFor(deps), question: input.question, language: input.lang, result })
+      : undefined;
+    if (gap && !gap.recorded) deps.logger.warn('kb.gap_not_recorded', { reason: gap.error.id, requestId: ctx.state.requestId });
+    ctx.body = gap ? { ...result, gap } : result;
+  });
+
+  // Feedback on an answer, from agents now and the widget later; part of reading the knowledge
+  // base, so the read permission. Redacts before its own transaction (see gap-intake.ts).
+  router.post('/feedback', auth, read, validate(Feedback), async (ctx) => {
+    const input = ctx.state.input as Feedback;
+    const { questionRecorded } = await submitFeedback({ dataSource: deps.db.dataSource, redact: questionRedactorFor(deps), ...input });
+    ctx.status = 201;
+    ctx.body = { recorded: true, questionRecorded };
   });
 
   router.get('/unanswered', auth, read, tx, async (ctx) => {

@@ -208,3 +208,62 @@ describe('import', () => {
     expect(res.body.report.files.map((f) => [f.path, f.error?.id])).toEqual([['notes.zip', 'zip_corrupt']]);
   });
 });
+
+describe('gap loop', () => {
+  interface Unanswered { id: string; sampleText: string; lowConfidence: number; unhelpful: number }
+  const unanswered = async () => (await api<{ unanswered: Unanswered[] }>(server, 'GET', '/api/kb/unanswered', { token: admin })).body.unanswered;
+  // Every column of the gap tables, so no copy of the raw text can hide in another field.
+  const storedText = async () =>
+    JSON.stringify(await server.deps.db.dataSource.query(`SELECT u.*, (SELECT json_agg(f) FROM kb_feedback f) AS feedback FROM kb_unanswered u`));
+
+  it('stores a thumbs-down question from an agent redacted: no email, no name; counts the feedback', async () => {
+    const [top] = await search('how much is an international wire transfer');
+    const res = await api<{ recorded: boolean; questionRecorded: boolean }>(server, 'POST', '/api/kb/feedback', {
+      token: agent,
+      body: { articleId: top!.articleId, versionId: top!.versionId, helpful: false, question: 'Hi, I am Margaret Thompson (margaret.thompson@example.com), the wire fee answer did not help', language: 'en' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ recorded: true, questionRecorded: true });
+    const row = (await unanswered()).find((u) => u.sampleText.includes('wire fee answer'));
+    expect(row?.sampleText).toBe('Hi, I am <PERSON_1> (<EMAIL_1>), the wire fee answer did not help');
+    expect(row?.unhelpful).toBe(1);
+    expect(await storedText()).not.toMatch(/margaret|thompson|example\.com/i);
+    const counts = (await api<{ feedback: { articleId: string; unhelpful: number }[] }>(server, 'GET', '/api/kb/feedback', { token: admin })).body.feedback;
+    expect(counts.find((c) => c.articleId === top!.articleId)?.unhelpful).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps no question from helpful feedback and refuses an unknown version without storing anything', async () => {
+    const [top] = await search('how do I reset my online banking password');
+    const before = await storedText();
+    const helpful = await api<{ questionRecorded: boolean }>(server, 'POST', '/api/kb/feedback', {
+      token: agent, body: { articleId: top!.articleId, versionId: top!.versionId, helpful: true, question: 'thanks, Peter Jones here' },
+    });
+    expect(helpful.body.questionRecorded).toBe(false);
+    expect(await storedText()).not.toMatch(/peter|jones/i);
+    const unknown = await api(server, 'POST', '/api/kb/feedback', {
+      token: agent, body: { articleId: top!.articleId, versionId: '00000000-0000-4000-8000-000000000000', helpful: false, question: 'Paula Green asks again' },
+    });
+    expect(unknown.status).toBe(404);
+    expect(await storedText()).not.toMatch(/paula|green/i);
+    expect((await storedText()).length).toBeGreaterThan(before.length); // the helpful count only
+  });
+
+  it('notes a low-confidence search preview in the gap list, redacted; a confident one or record:false is not noted', async () => {
+    const low = await api<{ gap?: { recorded: boolean; id?: string } }>(server, 'POST', '/api/kb/search', {
+      token: agent, body: { question: 'My name is John Smith, can I pay my rent with bitcoin? mail john.smith@example.org', lang: 'en' },
+    });
+    expect(low.body.gap).toMatchObject({ recorded: true });
+    const row = (await unanswered()).find((u) => u.id === low.body.gap?.id);
+    expect(row?.sampleText).toBe('My name is <PERSON_1>, can I pay my rent with bitcoin? mail <EMAIL_1>');
+    expect(row?.lowConfidence).toBe(1);
+    expect(await storedText()).not.toMatch(/john|smith|example\.org/i);
+
+    const confident = await api<{ gap?: unknown; passages: Hit[] }>(server, 'POST', '/api/kb/search', { token: agent, body: { question: 'how do I report a lost card' } });
+    expect(confident.body.passages.length).toBeGreaterThan(0);
+    expect(confident.body.gap).toBeUndefined();
+    const trial = await api<{ gap?: unknown }>(server, 'POST', '/api/kb/search', { token: admin, body: { question: 'Ann Lee trying a question about pet insurance for llamas', record: false } });
+    expect(trial.body.gap).toBeUndefined();
+    expect(await storedText()).not.toMatch(/llama/i);
+  });
+});
+
