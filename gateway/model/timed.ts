@@ -32,6 +32,7 @@ export async function* timedStream(client: ModelClient, request: ModelRequest, d
   };
 
   const iterator = client.stream(request, inner.signal)[Symbol.asyncIterator]();
+  let finished = false;
   try {
     for (;;) {
       let step: IteratorResult<ModelEvent>;
@@ -40,7 +41,11 @@ export async function* timedStream(client: ModelClient, request: ModelRequest, d
       } catch (error) {
         throw failure(error);
       }
-      if (step.done) break;
+      if (step.done) {
+        finished = true;
+        break;
+      }
+      if (step.value.type === 'end') finished = true;
       if (step.value.type === 'delta' && firstTimer) {
         clearTimeout(firstTimer);
         firstTimer = undefined;
@@ -52,7 +57,9 @@ export async function* timedStream(client: ModelClient, request: ModelRequest, d
     clearTimeout(firstTimer);
     clearTimeout(totalTimer);
     signal.removeEventListener('abort', onCallerAbort);
-    if (!inner.signal.aborted) inner.abort(); // stop a provider we leave early (e.g. the consumer broke off)
+    // Stop a provider we leave early (e.g. the consumer broke off). After its final record it
+    // only needs to run its own cleanup: an abort there builds an AbortError nobody reads.
+    if (!finished && !inner.signal.aborted) inner.abort();
     void iterator.return?.(undefined)?.catch(() => undefined);
   }
 }

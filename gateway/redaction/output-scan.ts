@@ -28,8 +28,17 @@ export function placeholderFreeText(text: string): string {
 }
 
 export async function scanModelOutput({ analyzer, text, lang, policy }: OutputScanRequest): Promise<OutputScan> {
-  const clean = placeholderFreeText(text);
+  return createOutputScanner(policy ? { analyzer, policy } : { analyzer })(text, lang);
+}
+
+/** The scan with its allow list compiled once (per request it was most of the scan's cost). */
+export function createOutputScanner({ analyzer, policy }: Pick<OutputScanRequest, 'analyzer' | 'policy'>): (text: string, lang?: Lang) => Promise<OutputScan> {
   const isAllowed = createAllowList(policy?.allow ?? []);
+  return (text, lang) => scanWith(analyzer, isAllowed, policy, text, lang);
+}
+
+async function scanWith(analyzer: Analyzer, isAllowed: ReturnType<typeof createAllowList>, policy: RedactionPolicy | undefined, text: string, lang: Lang | undefined): Promise<OutputScan> {
+  const clean = placeholderFreeText(text);
   try {
     const result = await analyzer(clean, lang ? { lang } : {});
     if (!result.ok) return { ok: false, error: { id: 'analyzer_failed', message: `recognizer ${result.error.recognizer} ${result.error.reason}` } };

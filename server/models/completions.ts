@@ -44,11 +44,23 @@ export function chunk(ids: CompletionIds, delta: Record<string, string>, finish:
 
 export const sse = (data: unknown) => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 
+/** A text delta's frame; everything but the text is the same for the whole stream, so it is built
+ *  once (the bytes equal `sse(chunk(ids, { content }, null))`). */
+export function deltaFrame(ids: CompletionIds): (content: string) => string {
+  const marker = '"\\u0000"';
+  const frame = sse(chunk(ids, { content: '\u0000' }, null));
+  const at = frame.lastIndexOf(marker); // the content comes after the caller's model name
+  const head = frame.slice(0, at);
+  const tail = frame.slice(at + marker.length);
+  return (content) => head + JSON.stringify(content) + tail;
+}
+
 /** SSE frames for the rest of a stream: deltas, the finish chunk, the usage chunk if asked, [DONE]. */
 export async function* sseFrames(ids: CompletionIds, first: ChatEvent[], rest: AsyncIterator<ChatEvent>, includeUsage: boolean, onError: (e: unknown) => object): AsyncGenerator<string> {
   yield sse(chunk(ids, { role: 'assistant', content: '' }, null));
+  const delta = deltaFrame(ids);
   const handle = function* (e: ChatEvent): Generator<string> {
-    if (e.type === 'delta') yield sse(chunk(ids, { content: e.text }, null));
+    if (e.type === 'delta') yield delta(e.text);
     if (e.type === 'end') {
       yield sse(chunk(ids, {}, e.finishReason ?? 'stop'));
       if (includeUsage) yield sse({ id: ids.id, object: 'chat.completion.chunk', created: ids.created, model: ids.model, choices: [], usage: usageOf(e.usage) });

@@ -1,20 +1,20 @@
 // Builds the model gateway from the server's settings: one client per configured provider, the
-// routing policy (watched), the redaction engine, and an audit sink that records each
-// `model.request` in its own short transaction (the call itself holds no transaction open).
+// routing policy (watched), the redaction engine, and an audit sink that group-commits the
+// `model.request` events (the call itself holds no transaction open; see auditBatch.ts).
 import path from 'node:path';
 import { createGateway, type Gateway, type ModelRequestAudit, type ProviderName } from '../../gateway/index.ts';
 import type { ModelClient } from '../../gateway/model/types.ts';
 import { providers } from '../../gateway/providers/index.ts';
 import { createAnalyzer } from '../../gateway/redaction/analyzer.ts';
 import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
-import { scanModelOutput } from '../../gateway/redaction/output-scan.ts';
+import { createOutputScanner } from '../../gateway/redaction/output-scan.ts';
 import { InMemoryVaultStore } from '../../gateway/redaction/vault-store.ts';
-import { appendAudit } from '../audit/append.ts';
 import type { AppDeps } from '../deps.ts';
 import { deriveKey } from '../keys.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 import { apiKeyVerifier, type ApiKeyVerifier } from './apiKeys.ts';
+import { auditBatcher } from './auditBatch.ts';
 import { watchRoutingPolicy, type RoutingPolicySource } from './routingPolicy.ts';
 
 export interface ModelService {
@@ -47,7 +47,8 @@ export function startModelService(deps: AppDeps): ModelService {
     ...(m.openai ? { openai: providers.openai.create({ ...m.openai, locations: m.openai.baseURL ? ['local', 'cloud'] : ['cloud'] }) } : {}),
     ...(m.llama ? { llamacpp: providers.llamacpp.create(m.llama) } : {}),
   };
-  const analyzer = createAnalyzer();
+  const scan = createOutputScanner({ analyzer: createAnalyzer(), policy: redactionPolicy });
+  const audits = auditBatcher(deps.db.dataSource);
   const gateway = createGateway({
     clients,
     policy: policy.current,
@@ -55,21 +56,18 @@ export function startModelService(deps: AppDeps): ModelService {
     vaults: new InMemoryVaultStore(),
     log: (event, fields) => logger.info(event, fields),
     scanOutput: async (text, lang) => {
-      const scan = await scanModelOutput({ analyzer, text, policy: redactionPolicy, ...(lang ? { lang } : {}) });
-      return scan.ok ? scan.total : null;
+      const result = await scan(text, lang);
+      return result.ok ? result.total : null;
     },
     audit: {
-      modelRequest: async (e) => {
-        await deps.db.dataSource.transaction((tx) =>
-          appendAudit(tx, {
-            actor: e.request.caller ?? { type: 'system', id: 'gateway' },
-            action: 'model.request',
-            outcome: e.outcome === 'failed' ? 'failure' : 'success',
-            requestId: e.request.requestId,
-            details: auditDetails(e),
-          }),
-        );
-      },
+      modelRequest: (e) =>
+        audits.append({
+          actor: e.request.caller ?? { type: 'system', id: 'gateway' },
+          action: 'model.request',
+          outcome: e.outcome === 'failed' ? 'failure' : 'success',
+          requestId: e.request.requestId,
+          details: auditDetails(e),
+        }),
     },
   });
   logger.info('models.ready', { providers: Object.keys(clients).length, policyHash: policy.current().hash });
@@ -80,6 +78,7 @@ export function startModelService(deps: AppDeps): ModelService {
     async close() {
       policy.stop();
       await gateway.close();
+      await audits.drain();
     },
   };
 }
