@@ -2,9 +2,11 @@
 // rehydrate → output check → deliver. It fails closed: when redaction fails no text goes to any
 // model. The audit sink gets one `model.request` record per call with counts, never text.
 import { ProviderError, RequestCancelled, asProviderError, type FailureClass } from './errors.ts';
+import { answerKey, createAnswerCache, type AnswerCacheOptions } from './answerCache.ts';
 import { trimToBudget } from './context.ts';
 import { timedStream } from './timed.ts';
 import type { ChatMessage, ModelClient, Usage } from './types.ts';
+import { createBudgets, type BudgetExceeded } from '../routing/budget.ts';
 import { createCooldowns } from '../routing/cooldown.ts';
 import { decideRoute, type ChainTarget, type RouteDecision } from '../routing/decide.ts';
 import type { RoutingPolicy, Sensitivity } from '../routing/policy.ts';
@@ -60,6 +62,10 @@ export interface ModelRequestAudit {
   outcome: ChatOutcome;
   failure?: FailureClass | 'redaction_failed' | 'all_targets_failed';
   outputEntities: number | null;
+  /** hit: answered from the answer cache, no model called; off: not cacheable (personal data, …) */
+  cache: 'hit' | 'miss' | 'off';
+  /** a cloud target was skipped because this budget was spent */
+  budget: BudgetExceeded | null;
 }
 
 export interface AuditSink {
@@ -80,6 +86,8 @@ export interface GatewayDeps {
   log?: LogSink;
   /** counts personal data the model produced on its own (raw output, placeholders excluded) */
   scanOutput?: (rawText: string, lang?: Lang) => Promise<number | null>;
+  /** exact-match answers for requests with no personal data; the version names the knowledge base's state */
+  answerCache?: AnswerCacheOptions & { knowledgeVersion: () => Promise<string> };
 }
 
 export interface Gateway {
@@ -103,6 +111,8 @@ async function redactAll(engine: RedactionEngine, messages: ChatMessage[], vault
 export function createGateway(deps: GatewayDeps): Gateway {
   const clock = deps.clock ?? systemClock;
   const log: LogSink = deps.log ?? (() => undefined);
+  const answers = deps.answerCache ? createAnswerCache({ ...deps.answerCache, now: clock.now }) : undefined;
+  const budgets = createBudgets(clock.now);
   const cooldowns = createCooldowns({ failures: () => deps.policy().cooldown.failures, seconds: () => deps.policy().cooldown.seconds, now: clock.now });
 
   async function* chat(req: ChatRequest): AsyncGenerator<ChatEvent> {
@@ -112,8 +122,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const audit: ModelRequestAudit = {
       request: { requestId: req.requestId, caller: req.caller, conversationId: req.conversationId },
       provider: null, model: null, targetId: null, route: 'human', ruleId: '-', policyHash: policy.hash,
-      entityCounts: {}, tokensIn: 0, tokensOut: 0, latencyMs: 0, firstTokenMs: null, attempts: 0, outcome: 'failed', outputEntities: null,
+      entityCounts: {}, tokensIn: 0, tokensOut: 0, latencyMs: 0, firstTokenMs: null, attempts: 0, outcome: 'failed', outputEntities: null, cache: 'off', budget: null,
     };
+    const budgetKey = req.site ? `site:${req.site}` : req.caller ? `${req.caller.type}:${req.caller.id}` : 'anonymous';
     try {
       const snapshot = req.conversationId ? await deps.vaults.load(req.conversationId) : undefined;
       const vault = snapshot ? Vault.fromJSON(snapshot) : new Vault();
@@ -136,6 +147,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // Placeholders are saved before any model sees them, so later turns number the same way.
       if (req.conversationId && vault.revision !== loadedRevision) await deps.vaults.save(req.conversationId, vault.toJSON(), loadedRevision);
 
+      const cacheKey = await cacheKeyFor(req, redacted.messages, redacted.counts, decision);
+      const cached = cacheKey ? answers?.get(cacheKey) : undefined;
+      if (cacheKey) audit.cache = cached ? 'hit' : 'miss';
+      if (cached) {
+        Object.assign(audit, { provider: cached.provider, model: cached.model, targetId: cached.targetId, outcome: 'answered', outputEntities: 0 });
+        yield { type: 'target', targetId: cached.targetId, provider: cached.provider, model: cached.model };
+        yield { type: 'delta', text: cached.text };
+        yield { type: 'end', outcome: 'answered', usage: { tokensIn: 0, tokensOut: 0 }, finishReason: 'stop' };
+        return;
+      }
+
       let lastFailure: FailureClass | undefined;
       for (const target of decision.chain) {
         const client = deps.clients[target.provider];
@@ -147,7 +169,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
           log('gateway.target_cooling', { target: target.id });
           continue;
         }
-        const result = yield* tryTarget(target, client, redacted.messages, vault, req, signal, policy, audit);
+        if (target.location === 'cloud') {
+          const over = budgets.exceeded(budgetKey, policy.budgets);
+          if (over) {
+            audit.budget = over;
+            log('gateway.budget_exceeded', { target: target.id, budget: over });
+            continue;
+          }
+          budgets.startCloudCall(budgetKey, policy.budgets);
+        }
+        const result = yield* tryTarget(target, client, redacted.messages, vault, req, signal, policy, audit, cacheKey, budgetKey);
         if (result.ok) return;
         lastFailure = result.failure;
       }
@@ -166,9 +197,23 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
+  /** A key only when nothing personal was found; no knowledge-base version, no cache. */
+  async function cacheKeyFor(req: ChatRequest, messages: ChatMessage[], counts: Partial<Record<EntityType, number>>, decision: RouteDecision): Promise<string | undefined> {
+    if (!answers || !deps.answerCache) return undefined;
+    if (Object.values(counts).some((n) => (n ?? 0) > 0)) return undefined;
+    let knowledgeVersion: string;
+    try {
+      knowledgeVersion = await deps.answerCache.knowledgeVersion();
+    } catch {
+      log('gateway.cache_unavailable', { reason: 'knowledge_version' });
+      return undefined;
+    }
+    return answerKey({ messages, knowledgeVersion, decision, cloudAllowed: req.cloudAllowed, site: req.site, maxTokens: req.maxTokens });
+  }
+
   async function* tryTarget(
     target: ChainTarget, client: ModelClient, messages: ChatMessage[], vault: Vault, req: ChatRequest,
-    signal: AbortSignal, policy: RoutingPolicy, audit: ModelRequestAudit,
+    signal: AbortSignal, policy: RoutingPolicy, audit: ModelRequestAudit, cacheKey: string | undefined, budgetKey: string,
   ): AsyncGenerator<ChatEvent, { ok: true } | { ok: false; failure: FailureClass }> {
     const request = {
       model: target.model, messages: trimToBudget(messages, target.contextTokens),
@@ -183,6 +228,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const attemptStart = clock.now();
       const rehydrator = createStreamRehydrator(vault);
       let raw = '';
+      let shown = '';
       let delivered = false;
       try {
         for await (const event of timedStream(client, request, policy.timeouts, signal)) {
@@ -191,15 +237,23 @@ export function createGateway(deps: GatewayDeps): Gateway {
             delivered = delivered || event.text.length > 0;
             raw += event.text;
             const text = rehydrator.push(event.text);
+            shown += text;
             if (text) yield { type: 'delta', text };
           } else {
             const tail = rehydrator.end();
+            shown += tail;
             if (tail) yield { type: 'delta', text: tail };
             cooldowns.succeeded(target.id);
             audit.tokensIn = event.usage.tokensIn;
             audit.tokensOut = event.usage.tokensOut;
+            if (target.location === 'cloud') budgets.spendTokens(budgetKey, policy.budgets, event.usage.tokensIn + event.usage.tokensOut);
             audit.outputEntities = deps.scanOutput ? await deps.scanOutput(raw, req.lang) : null;
             audit.outcome = 'answered';
+            // Cached only when the answer is whole, clean (the scan found nothing) and holds no
+            // value put back from the vault (shown equals what the model wrote).
+            if (cacheKey && answers && event.finishReason === 'stop' && audit.outputEntities === 0 && shown === raw && raw.length > 0) {
+              answers.set(cacheKey, { text: raw, targetId: target.id, provider: target.provider, model: target.model });
+            }
             yield { type: 'end', outcome: 'answered', usage: event.usage, finishReason: event.finishReason };
             return { ok: true };
           }

@@ -59,6 +59,11 @@ export const RetryPolicy = z.strictObject({
 });
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 
+const BudgetLimit = z.strictObject({ limit: z.number().int().min(0), windowSeconds: z.number().int().min(1).max(31 * 86_400) });
+/** per site (or per caller without a site); over either, cloud targets are skipped */
+export const CloudBudgets = z.strictObject({ cloudTokens: BudgetLimit.optional(), cloudRequests: BudgetLimit.optional() });
+export type CloudBudgets = z.infer<typeof CloudBudgets>;
+
 export const RoutingPolicyFile = z
   .strictObject({
     version: z.literal(1),
@@ -66,6 +71,7 @@ export const RoutingPolicyFile = z
     retries: RetryPolicy.default(RetryPolicy.parse({})),
     cooldown: z.strictObject({ failures: z.number().int().min(1).max(100), seconds: z.number().int().min(1).max(3600) }).default({ failures: 3, seconds: 30 }),
     timeouts: z.strictObject({ firstTokenMs: z.number().int().min(100).max(600_000), totalMs: z.number().int().min(100).max(3_600_000) }).default({ firstTokenMs: 20_000, totalMs: 120_000 }),
+    budgets: CloudBudgets.default({}),
     rules: z.array(RoutingRule).min(1),
   })
   .superRefine((p, ctx) => {

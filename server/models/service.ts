@@ -2,6 +2,7 @@
 // routing policy (watched), the redaction engine, and an audit sink that group-commits the
 // `model.request` events (the call itself holds no transaction open; see auditBatch.ts).
 import path from 'node:path';
+import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway, type ModelRequestAudit, type ProviderName } from '../../gateway/index.ts';
 import type { ModelClient } from '../../gateway/model/types.ts';
 import { providers } from '../../gateway/providers/index.ts';
@@ -29,9 +30,21 @@ export function auditDetails(e: ModelRequestAudit): Record<string, string | numb
     provider: e.provider, model: e.model?.replace(/[^A-Za-z0-9_.:@/-]/g, '_').slice(0, 128) || null, target: e.targetId, route: e.route,
     rule: e.ruleId === '-' ? null : e.ruleId, policyHash: e.policyHash, tokensIn: e.tokensIn, tokensOut: e.tokensOut,
     latencyMs: e.latencyMs, firstTokenMs: e.firstTokenMs, attempts: e.attempts, outcome: e.outcome, failure: e.failure ?? null, outputEntities: e.outputEntities,
+    cache: e.cache, budget: e.budget,
   };
   for (const [type, n] of Object.entries(e.entityCounts)) details[`entities_${type}`] = n ?? 0;
   return details;
+}
+
+/** Answers cached for requests with no personal data; a knowledge-base edit changes the version. */
+const ANSWER_CACHE_TTL_MS = 10 * 60_000;
+
+/** The knowledge base's state as one string: any publish, edit or import moves it. */
+export async function knowledgeVersion(dataSource: DataSource): Promise<string> {
+  const [row] = (await dataSource.query(
+    `SELECT (SELECT coalesce(max(updated_at)::text, '-') || '/' || count(*) FROM kb_articles) || '/' || (SELECT count(*) FROM kb_passages) AS v`,
+  )) as { v: string }[];
+  return row?.v ?? '-';
 }
 
 export function startModelService(deps: AppDeps): ModelService {
@@ -59,6 +72,7 @@ export function startModelService(deps: AppDeps): ModelService {
       const result = await scan(text, lang);
       return result.ok ? result.total : null;
     },
+    answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: () => knowledgeVersion(deps.db.dataSource) },
     audit: {
       modelRequest: (e) =>
         audits.append({

@@ -28,7 +28,8 @@ async function load(client: OpenAI, concurrency: number, total: number) {
       while (next < total) {
         next += 1;
         const t = performance.now();
-        const stream = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }], stream: true });
+        // A different question each time: the answer cache would otherwise answer all but the first.
+        const stream = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: `${QUESTION} (${next})` }], stream: true });
         let text = '';
         for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
         if (!text) throw new Error('empty answer');
