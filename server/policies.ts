@@ -13,7 +13,8 @@ export class PolicyFileError extends Error {
   }
 }
 
-export function loadRedactionPolicy(file = path.join(POLICIES_DIR, 'redaction.yaml')): RedactionPolicy {
+/** Reads a policy file and parses it; any failure names the file and the problem. */
+export function readPolicyFile<T>(file: string, parse: (text: string) => T): T {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -21,8 +22,12 @@ export function loadRedactionPolicy(file = path.join(POLICIES_DIR, 'redaction.ya
     throw new PolicyFileError(file, 'cannot be read');
   }
   try {
-    return loadRedactionPolicyFromYamlText(text);
+    return parse(text);
   } catch (err) {
     throw new PolicyFileError(file, err instanceof Error ? err.message : String(err));
   }
+}
+
+export function loadRedactionPolicy(file = path.join(POLICIES_DIR, 'redaction.yaml')): RedactionPolicy {
+  return readPolicyFile(file, loadRedactionPolicyFromYamlText);
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { parseRoutingPolicy, type RoutingPolicy } from '../../gateway/routing/policy.ts';
 import type { Logger } from '../logger.ts';
-import { PolicyFileError } from '../policies.ts';
+import { readPolicyFile } from '../policies.ts';
 
 export interface RoutingPolicySource {
   current(): RoutingPolicy;
@@ -13,17 +13,7 @@ export interface RoutingPolicySource {
 }
 
 export function loadRoutingPolicyFile(file: string): RoutingPolicy {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new PolicyFileError(file, 'cannot be read');
-  }
-  try {
-    return parseRoutingPolicy(text);
-  } catch (error) {
-    throw new PolicyFileError(file, error instanceof Error ? error.message : String(error));
-  }
+  return readPolicyFile(file, parseRoutingPolicy);
 }
 
 export function watchRoutingPolicy(file: string, logger: Logger, opts: { intervalMs?: number } = {}): RoutingPolicySource {

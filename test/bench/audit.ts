@@ -1,14 +1,11 @@
 // Audit appends per second: one writer, then 32 concurrent writers, each append in its own
 // transaction (as a real data access would be); then sealing them into the hash chain, then verifying.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { appendAudit } from '../../server/audit/append.ts';
 import { sealAudit } from '../../server/audit/seal.ts';
 import { verifyChain } from '../../server/audit/verify.ts';
 import type { Config } from '../../server/config.ts';
 import { migrate, openDatabase } from '../../server/db/database.ts';
+import { onBenchDatabases, SKIP_POSTGRES } from './databases.ts';
 import type { Emit } from './emit.ts';
 
 const event = (i: number) => ({
@@ -69,26 +66,8 @@ async function run(target: string, database: Config['database'], counts: { singl
 
 export async function benchAudit(emit: Emit, opts: { postgresUrl?: string; quick?: boolean }): Promise<void> {
   const counts = opts.quick ? { single: 300, concurrent: 640 } : { single: 2000, concurrent: 6400 };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-bench-'));
-  try {
-    await run('pglite', { kind: 'pglite', dir: path.join(dir, 'pglite') }, counts, emit);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  if (!opts.postgresUrl) {
-    emit({ bench: 'audit.append', target: 'postgres', skipped: 'set BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)' });
-    return;
-  }
-  const name = `palisade_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: opts.postgresUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(opts.postgresUrl);
-  url.pathname = `/${name}`;
-  try {
-    await run('postgres', { kind: 'postgres', url: url.toString(), poolSize: 40 }, counts, emit);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  await onBenchDatabases(
+    { postgresUrl: opts.postgresUrl, poolSize: 40, onSkip: () => emit({ bench: 'audit.append', target: 'postgres', skipped: SKIP_POSTGRES }) },
+    (target, database) => run(target, database, counts, emit),
+  );
 }

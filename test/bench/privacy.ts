@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { Config } from '../../server/config.ts';
 import { migrate, openDatabase } from '../../server/db/database.ts';
 import type { PrivacyCtx } from '../../server/privacy/context.ts';
@@ -17,6 +16,7 @@ import { masterKeyWrapper } from '../../server/privacy/keyWrapper.ts';
 import { runRetention } from '../../server/privacy/retention.ts';
 import { loadRetentionPolicy } from '../../server/privacy/retentionPolicy.ts';
 import { createDataSubject } from '../../server/privacy/subjects.ts';
+import { onBenchDatabases, SKIP_POSTGRES } from './databases.ts';
 import type { Emit } from './emit.ts';
 
 const MESSAGE = 'Hello, my card 4111 1111 1111 1111 was blocked yesterday at the airport; my name is Maria Gonzalez and my IBAN is DE89 3704 0044 0532 0130 00. Can you help me unblock it before Friday? '.repeat(2);
@@ -87,26 +87,8 @@ async function run(target: string, database: Config['database'], opts: { message
 export async function benchPrivacy(emit: (row: Record<string, unknown>) => void, opts: { postgresUrl?: string; quick?: boolean }): Promise<void> {
   benchCrypto(emit, opts.quick ? 2_000 : 50_000);
   const sizes = { messages: 1_000, retentionRows: opts.quick ? 5_000 : 100_000 };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-bench-'));
-  try {
-    await run('pglite', { kind: 'pglite', dir: path.join(dir, 'pglite') }, sizes, emit);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  if (!opts.postgresUrl) {
-    emit({ bench: 'privacy.retention', target: 'postgres', skipped: 'set BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)' });
-    return;
-  }
-  const name = `palisade_bench_privacy_${process.pid}`;
-  const admin = new pg.Client({ connectionString: opts.postgresUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(opts.postgresUrl);
-  url.pathname = `/${name}`;
-  try {
-    await run('postgres', { kind: 'postgres', url: url.toString(), poolSize: 10 }, sizes, emit);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  await onBenchDatabases(
+    { postgresUrl: opts.postgresUrl, poolSize: 10, onSkip: () => emit({ bench: 'privacy.retention', target: 'postgres', skipped: SKIP_POSTGRES }) },
+    (target, database) => run(target, database, sizes, emit),
+  );
 }
