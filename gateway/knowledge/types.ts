@@ -43,14 +43,7 @@ export interface KnowledgeSearch {
 }
 
 /** A candidate row the store found for some of the query's terms. */
-export interface CandidatePassage {
-  passageId: string;
-  articleId: string;
-  versionId: string;
-  title: string;
-  heading: string | null;
-  text: string;
-  language: string;
+export interface CandidatePassage extends Omit<PassageHit, 'score' | 'confidence'> {
   /** index terms of title + heading, space separated */
   headTerms: string;
   /** index terms of the whole passage (title, heading and body), space separated */

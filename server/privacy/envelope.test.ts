@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CiphertextInvalid, ENVELOPE_VERSION, newDataKey, open, openText, seal, sealText } from './envelope.ts';
+import { ENVELOPE_VERSION, newDataKey, open, openText, seal, sealText } from './envelope.ts';
 import { masterKeyWrapper } from './keyWrapper.ts';
+import { ciphertextProblem as problemOf } from '../../test/support/ciphertext.ts';
 
-const problemOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CiphertextInvalid) return err.problem;
-    throw err;
-  }
-  return 'opened';
-};
 
 describe('AES-256-GCM envelope', () => {
   const key = newDataKey();

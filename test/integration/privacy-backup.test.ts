@@ -4,6 +4,7 @@
 // key-store secret, every other subject's data key) is tried on her rows. Others still decrypt.
 import fs from 'node:fs';
 import path from 'node:path';
+import { ciphertextProblem as problemOf } from '../support/ciphertext.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, type Database, openDatabase } from '../../server/db/database.ts';
 import { AppError } from '../../server/http/errors.ts';
@@ -11,7 +12,7 @@ import { deriveKey } from '../../server/keys.ts';
 import type { PrivacyCtx } from '../../server/privacy/context.ts';
 import { aad, readAttachment, readMessages } from '../../server/privacy/conversations.ts';
 import { keyStoreDir, keyStoreOf, keyWrapperOf } from '../../server/privacy/deps.ts';
-import { CiphertextInvalid, open } from '../../server/privacy/envelope.ts';
+import { open } from '../../server/privacy/envelope.ts';
 import { runErasureJob, startErasure } from '../../server/privacy/erasure.ts';
 import { keyContexts, subjectKey, systemKey } from '../../server/privacy/subjectKeys.ts';
 import { DbVaultStore } from '../../server/privacy/vaultStore.ts';
@@ -76,15 +77,6 @@ async function everyKeyHeld(): Promise<Map<string, Uint8Array>> {
   return keys;
 }
 
-const problemOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CiphertextInvalid) return err.problem;
-    throw err;
-  }
-  return 'opened';
-};
 
 describe('a backup taken before erasure', () => {
   it('can no longer be decrypted for the erased subject with any key the appliance holds; others still decrypt', async () => {

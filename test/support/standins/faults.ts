@@ -41,3 +41,32 @@ export async function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 export const pause = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());
+
+/**
+ * Writes the answer's parts one by one, obeying a `drop` (flush, then cut the socket) or
+ * `malformed` (write a broken frame, end) fault at its chunk. Returns false when the fault ended
+ * the response, so the caller writes no closing frames.
+ */
+export async function writeParts(
+  res: http.ServerResponse,
+  standIn: Pick<StandIn, 'chunkDelayMs'>,
+  parts: string[],
+  fault: Fault | undefined,
+  frames: { part: (text: string) => string; malformed: string },
+): Promise<boolean> {
+  for (let i = 0; i < parts.length; i += 1) {
+    if (fault?.kind === 'drop' && i === fault.afterChunks) {
+      await new Promise<void>((resolve) => res.write('', () => resolve())); // flush what was sent, then cut
+      res.socket?.destroy();
+      return false;
+    }
+    if (fault?.kind === 'malformed' && i === fault.afterChunks) {
+      res.write(frames.malformed);
+      res.end();
+      return false;
+    }
+    await pause(standIn.chunkDelayMs);
+    res.write(frames.part(parts[i]!));
+  }
+  return true;
+}

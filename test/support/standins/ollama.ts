@@ -3,7 +3,7 @@
 // checks, GET /api/tags. Records every request; faults come from `faults`.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultReply, pause, readBody, type StandIn } from './faults.ts';
+import { defaultReply, pause, readBody, type StandIn, writeParts } from './faults.ts';
 
 export interface OllamaStandIn extends StandIn {
   /** false: /api/version answers 503 (the host is unhealthy) */
@@ -29,20 +29,13 @@ export async function startOllamaStandIn(): Promise<OllamaStandIn> {
     const parts = (standIn.reply ?? defaultReply)(last);
     const model = parsed.model ?? 'llama-standin';
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    const line = (o: Record<string, unknown>) => res.write(`${JSON.stringify({ model, created_at: new Date().toISOString(), ...o })}\n`);
-    for (let i = 0; i < parts.length; i += 1) {
-      if (fault?.kind === 'drop' && i === fault.afterChunks) {
-        await new Promise<void>((resolve) => res.write('', () => resolve())); // flush what was sent, then cut
-        return void res.socket?.destroy();
-      }
-      if (fault?.kind === 'malformed' && i === fault.afterChunks) {
-        res.write('{"model":"x","message":{"content":\n');
-        return void res.end();
-      }
-      await pause(standIn.chunkDelayMs);
-      line({ message: { role: 'assistant', content: parts[i] }, done: false });
-    }
-    line({ message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', total_duration: 1, load_duration: 0, prompt_eval_count: Math.ceil(last.length / 4), prompt_eval_duration: 1, eval_count: parts.length, eval_duration: 1 });
+    const frame = (o: Record<string, unknown>) => `${JSON.stringify({ model, created_at: new Date().toISOString(), ...o })}\n`;
+    const finished = await writeParts(res, standIn, parts, fault, {
+      part: (content) => frame({ message: { role: 'assistant', content }, done: false }),
+      malformed: '{"model":"x","message":{"content":\n',
+    });
+    if (!finished) return;
+    res.write(frame({ message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', total_duration: 1, load_duration: 0, prompt_eval_count: Math.ceil(last.length / 4), prompt_eval_duration: 1, eval_count: parts.length, eval_duration: 1 }));
     res.end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -3,7 +3,7 @@
 // and GET /v1/models. Records every request; faults come from `faults`.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultReply, pause, readBody, type StandIn } from './faults.ts';
+import { defaultReply, pause, readBody, type StandIn, writeParts } from './faults.ts';
 
 interface ChatBody {
   model?: string;
@@ -45,18 +45,11 @@ export async function startOpenAIStandIn(): Promise<StandIn> {
     const chunk = (delta: Record<string, string>, finish: string | null) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
     res.write(chunk({ role: 'assistant', content: '' }, null));
-    for (let i = 0; i < parts.length; i += 1) {
-      if (fault?.kind === 'drop' && i === fault.afterChunks) {
-        await new Promise<void>((resolve) => res.write('', () => resolve())); // flush what was sent, then cut
-        return void res.socket?.destroy();
-      }
-      if (fault?.kind === 'malformed' && i === fault.afterChunks) {
-        res.write('data: {"id":"broken","choices":[{"delta":{"content":\n\n');
-        return void res.end();
-      }
-      await pause(standIn.chunkDelayMs);
-      res.write(chunk({ content: parts[i]! }, null));
-    }
+    const finished = await writeParts(res, standIn, parts, fault, {
+      part: (content) => chunk({ content }, null),
+      malformed: 'data: {"id":"broken","choices":[{"delta":{"content":\n\n',
+    });
+    if (!finished) return;
     res.write(chunk({}, 'stop'));
     res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
     res.end('data: [DONE]\n\n');
