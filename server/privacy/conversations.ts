@@ -73,16 +73,34 @@ export async function closeConversation(ctx: PrivacyCtx, conversationId: string)
   await appendAudit(ctx.tx, { actor: ctx.actor, action: 'conversation.close', subjectId: c.subjectId, resource: { type: 'Conversation', id: conversationId }, requestId: ctx.requestId });
 }
 
-export async function storeMessage(ctx: PrivacyCtx, input: { conversationId: string; role: MessageRole; text: string }): Promise<{ id: string; createdAt: Date }> {
+/** Non-personal facts about a message (sources, notice code, feedback, the agent's staff id). */
+export type MessageMeta = Record<string, unknown>;
+
+/**
+ * Stores a message encrypted, numbered by the conversation's counter (`seq`, the resume cursor):
+ * the counter's row lock orders concurrent writers. With a clientId the first message stored under
+ * it is answered instead of a second one (`duplicate: true`), so a retried send never doubles.
+ */
+export async function storeMessage(
+  ctx: PrivacyCtx,
+  input: { conversationId: string; role: MessageRole | 'system'; text: string; clientId?: string; meta?: MessageMeta },
+): Promise<{ id: string; seq: number; createdAt: Date; duplicate: boolean }> {
   const c = await findConversation(ctx, input.conversationId);
+  // The row lock first: a concurrent send with the same clientId waits here, then finds the first one.
+  await ctx.tx.query(`SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE`, [c.id]);
+  if (input.clientId) {
+    const [known] = (await ctx.tx.query(`SELECT id, seq, created_at AS "createdAt" FROM messages WHERE conversation_id = $1 AND client_id = $2`, [c.id, input.clientId])) as { id: string; seq: string; createdAt: Date }[];
+    if (known) return { id: known.id, seq: Number(known.seq), createdAt: known.createdAt, duplicate: true };
+  }
+  const [[counter]] = (await ctx.tx.query(`UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING last_seq`, [c.id, ctx.now])) as [{ last_seq: string }[], number];
+  const seq = Number(counter!.last_seq);
   const key = await subjectKey(ctx, c.subjectId);
   const id = randomUUID();
-  await ctx.tx.query(`INSERT INTO messages (id, conversation_id, subject_id, role, ciphertext, created_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-    id, c.id, c.subjectId, input.role, sealText(key, input.text, aad.message(id)), ctx.now,
+  await ctx.tx.query(`INSERT INTO messages (id, conversation_id, subject_id, role, ciphertext, created_at, seq, client_id, meta) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+    id, c.id, c.subjectId, input.role, sealText(key, input.text, aad.message(id)), ctx.now, seq, input.clientId ?? null, JSON.stringify(input.meta ?? {}),
   ]);
-  await ctx.tx.query(`UPDATE conversations SET updated_at = $2 WHERE id = $1`, [c.id, ctx.now]);
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'message.store', subjectId: c.subjectId, resource: { type: 'Message', id }, requestId: ctx.requestId, details: { conversationId: c.id, role: input.role } });
-  return { id, createdAt: ctx.now };
+  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'message.store', subjectId: c.subjectId, resource: { type: 'Message', id }, requestId: ctx.requestId, details: { conversationId: c.id, role: input.role, seq } });
+  return { id, seq, createdAt: ctx.now, duplicate: false };
 }
 
 /** A conversation's transcript, decrypted; reading it is itself an audited access. */

@@ -4,5 +4,6 @@ import { PrivacyLifecycle1732400000000 } from './1732400000000-PrivacyLifecycle.
 import { KnowledgeBase1732500000000 } from './1732500000000-KnowledgeBase.ts';
 import { ModelGateway1732600000000 } from './1732600000000-ModelGateway.ts';
 import { AuditRetention1732700000000 } from './1732700000000-AuditRetention.ts';
+import { VisitorChat1732800000000 } from './1732800000000-VisitorChat.ts';
 
-export const migrations = [Foundation1732300000000, PrivacyLifecycle1732400000000, KnowledgeBase1732500000000, ModelGateway1732600000000, AuditRetention1732700000000];
+export const migrations = [Foundation1732300000000, PrivacyLifecycle1732400000000, KnowledgeBase1732500000000, ModelGateway1732600000000, AuditRetention1732700000000, VisitorChat1732800000000];
