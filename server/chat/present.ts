@@ -1,0 +1,69 @@
+// Stored rows → what the widget sees (events.ts). System notices carry an English fallback text;
+// the widget translates the code.
+import type { ChatRole, ConversationView, MessageView, Notice } from './events.ts';
+
+export const NOTICE_TEXT: Record<Notice, string> = {
+  model_failed: 'Our assistant could not answer just now. A person will reply here.',
+  handoff: 'This question needs a person. You are in the queue; someone will reply here.',
+  queued: 'You are in the queue. A person will reply here.',
+  outside_hours: 'Nobody is available right now. Leave your message; a person will reply when we are open.',
+  agent_joined: 'A person has joined the conversation.',
+  released: 'You are talking to our assistant again.',
+  closed: 'This conversation has been closed.',
+  transferred: 'You have been transferred to a colleague.',
+};
+
+export interface MessageRow {
+  id: string;
+  seq: number;
+  role: ChatRole;
+  text: string;
+  createdAt: Date;
+  clientId: string | null;
+  meta: MessageMeta;
+  attachments: { id: string; mime: string; size: number }[];
+}
+
+/** Non-personal facts stored beside a message (messages.meta). */
+export interface MessageMeta {
+  sources?: { articleId: string; title: string }[];
+  route?: string;
+  provider?: string;
+  notice?: Notice;
+  feedback?: boolean;
+  agentId?: string;
+  agentName?: string;
+}
+
+export interface ConversationRow {
+  id: string;
+  subjectId: string;
+  site: string;
+  status: ConversationView['status'];
+  mode: ConversationView['mode'];
+  language: string | null;
+  rating: number | null;
+  queue: string | null;
+  lastSeq: number;
+  notHelpful: number;
+}
+
+export function presentMessage(m: MessageRow): MessageView {
+  return {
+    id: m.id,
+    seq: Number(m.seq),
+    role: m.role,
+    text: m.role === 'system' && !m.text && m.meta.notice ? NOTICE_TEXT[m.meta.notice] : m.text,
+    createdAt: new Date(m.createdAt).toISOString(),
+    clientId: m.clientId,
+    sources: m.meta.sources ?? [],
+    feedback: typeof m.meta.feedback === 'boolean' ? m.meta.feedback : null,
+    notice: m.meta.notice ?? null,
+    agent: m.meta.agentName ? { name: m.meta.agentName } : null,
+    attachments: m.attachments,
+  };
+}
+
+export function presentConversation(c: ConversationRow, officeHours: ConversationView['officeHours']): ConversationView {
+  return { id: c.id, site: c.site, status: c.status, mode: c.mode, language: c.language, rating: c.rating === null ? null : Number(c.rating), officeHours };
+}
