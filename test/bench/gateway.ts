@@ -19,8 +19,12 @@ const QUESTION = 'How do I report a lost card and what does a replacement cost?'
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
+/** Numbers every question of the whole run: the answer cache would otherwise answer repeats. */
+let asked = 0;
+
 async function load(client: OpenAI, concurrency: number, total: number) {
   const latencies: number[] = [];
+  const firstTokens: number[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -28,10 +32,13 @@ async function load(client: OpenAI, concurrency: number, total: number) {
       while (next < total) {
         next += 1;
         const t = performance.now();
-        // A different question each time: the answer cache would otherwise answer all but the first.
-        const stream = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: `${QUESTION} (${next})` }], stream: true });
+        const stream = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: `${QUESTION} (${(asked += 1)})` }], stream: true });
         let text = '';
-        for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+        for await (const c of stream) {
+          const piece = c.choices[0]?.delta?.content ?? '';
+          if (piece && !text) firstTokens.push(performance.now() - t);
+          text += piece;
+        }
         if (!text) throw new Error('empty answer');
         latencies.push(performance.now() - t);
       }
@@ -39,7 +46,8 @@ async function load(client: OpenAI, concurrency: number, total: number) {
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { p50: pct(latencies, 50), p99: pct(latencies, 99), rps: total / seconds };
+  firstTokens.sort((a, b) => a - b);
+  return { p50: pct(latencies, 50), p99: pct(latencies, 99), ttftP50: pct(firstTokens, 50), ttftP99: pct(firstTokens, 99), rps: total / seconds };
 }
 
 async function overhead(emit: Emit, quick: boolean) {
@@ -58,17 +66,23 @@ async function overhead(emit: Emit, quick: boolean) {
     await load(direct, 10, 20);
     await load(viaGateway, 10, 20); // warm-up: analyzer dictionaries, JIT, connections
     // One stream shows the gateway's own cost; at 50 and 200 (client, gateway and stand-in share
-    // this machine's cores) the added latency is mostly queueing behind that cost.
-    for (const concurrency of [1, 50, 200]) {
-      const total = concurrency === 1 ? (quick ? 100 : 400) : quick ? concurrency * 2 : concurrency * 8;
-      const d = await load(direct, concurrency, total);
-      const g = await load(viaGateway, concurrency, total);
-      emit({
-        bench: 'gateway', case: 'overhead', concurrency, requests: total, chunksPerAnswer: Math.ceil(`You said: ${QUESTION}`.length / 5),
-        directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
-        gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps),
-        addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),
-      });
+    // this machine's cores) the added latency is mostly queueing behind that cost. `paced`: the
+    // stand-in streams a chunk every 20 ms, as a local model at ~50 tokens/s does, so 200 streams
+    // are 200 open streams rather than 200 requests racing for the CPU.
+    for (const [pacing, chunkDelayMs] of [['unpaced', 0], ['paced', 20]] as const) {
+      standIn.chunkDelayMs = chunkDelayMs;
+      for (const concurrency of pacing === 'unpaced' ? [1, 50, 200] : [50, 200]) {
+        const total = concurrency === 1 ? (quick ? 100 : 400) : quick ? concurrency * 2 : concurrency * (pacing === 'paced' ? 4 : 8);
+        const d = await load(direct, concurrency, total);
+        const g = await load(viaGateway, concurrency, total);
+        emit({
+          bench: 'gateway', case: 'overhead', pacing, chunkDelayMs, concurrency, requests: total, chunksPerAnswer: Math.ceil(`You said: ${QUESTION}`.length / 5),
+          directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
+          gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps),
+          addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),
+          addedFirstTokenP50Ms: r2(g.ttftP50 - d.ttftP50), addedFirstTokenP99Ms: r2(g.ttftP99 - d.ttftP99),
+        });
+      }
     }
   } finally {
     await server.stop();
