@@ -2,8 +2,8 @@
 // here is denied.
 import type { Role } from '../db/entities.ts';
 
-export type Action = 'read' | 'create' | 'update' | 'export' | 'verify' | 'approve' | 'run';
-export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle';
+export type Action = 'read' | 'create' | 'update' | 'export' | 'verify' | 'approve' | 'run' | 'reveal';
+export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData';
 
 const rules = new Set<string>();
 const allow = (role: Role, action: Action, resource: Resource) => rules.add(`${role}:${action}:${resource}`);
@@ -39,5 +39,14 @@ allow('admin', 'read', 'KnowledgeArticle'); // the editor permission: articles, 
 allow('admin', 'create', 'KnowledgeArticle');
 allow('admin', 'update', 'KnowledgeArticle');
 allow('agent', 'read', 'KnowledgeArticle'); // agents may read internal articles too
+
+// Handed-off visitor conversations (Agent API): which ones, is decided in server/chat/agent.ts (the assigned agent).
+allow('agent', 'read', 'Conversation'); // the queue, a masked transcript, attachments
+allow('agent', 'update', 'Conversation'); // claim, reply, transfer, release, close
+allow('admin', 'read', 'Conversation');
+allow('admin', 'update', 'Conversation');
+// Seeing a masked value in clear, for a stated reason, while serving the customer. Not admins (they run
+// the system, not conversations) nor compliance officers (their access is the audited subject export).
+allow('agent', 'reveal', 'PersonalData');
 
 export const can = (role: Role, action: Action, resource: Resource): boolean => rules.has(`${role}:${action}:${resource}`);

@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import type { AppDeps } from '../deps.ts';
+import { agentRoutes } from '../routes/agent.ts';
 import { auditRoutes } from '../routes/audit.ts';
 import { authRoutes } from '../routes/auth.ts';
 import { healthRoutes } from '../routes/health.ts';
@@ -24,7 +25,7 @@ export function createApp(deps: AppDeps, opts: { isDraining?: () => boolean } = 
   app.use(securityHeaders({ hsts: deps.config.publicUrl.startsWith('https:') }));
   app.use(cors({ origins: deps.config.http.widgetOrigins, pathPrefixes: ['/api/widget/'] }));
   app.use(jsonBody({ limit: deps.config.http.bodyLimitBytes }));
-  const routers = [healthRoutes(deps, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps)];
+  const routers = [healthRoutes(deps, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps), agentRoutes(deps)];
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -1,0 +1,141 @@
+// Agent API (docs/widget-protocol.md, "Agent API"): staff agents take handed-off conversations.
+// Thin: auth → authorize → validate → a command in its own privacy transaction → presenter; what
+// changed is published to the widget only after commit.
+import Router from '@koa/router';
+import { z } from 'zod';
+import { appendAudit } from '../audit/append.ts';
+import { authorize, staffAuth } from '../auth/staffAuth.ts';
+import { type Agent, type AgentChange, type AgentConversation, AgentReply, agentOf, assertMayView, attachmentConversation, claim, close, listQueue, QueueFilter, readTranscript, release, reply, reveal, RevealRequest, Transfer, transfer } from '../chat/agent.ts';
+import { conversationView, publishMessages } from '../chat/env.ts';
+import { transcriptMaskerFor } from '../chat/masking.ts';
+import { presentMessage } from '../chat/present.ts';
+import type { AppDeps } from '../deps.ts';
+import type { AppContext, AppState } from '../http/context.ts';
+import { AppError, validationFailed } from '../http/errors.ts';
+import { validate, validateQuery } from '../http/middleware/validate.ts';
+import type { PrivacyCtx } from '../privacy/context.ts';
+import { readAttachment } from '../privacy/conversations.ts';
+import { privacyTransaction } from '../privacy/transaction.ts';
+
+/** What the console sees of a conversation: codes and ids, never text. */
+export const presentForAgent = (c: AgentConversation) => ({
+  id: c.id,
+  site: c.site,
+  language: c.language,
+  status: c.status,
+  mode: c.mode,
+  queue: c.queue,
+  reason: c.handoffReason,
+  waitingSince: c.handoffAt ? new Date(c.handoffAt).toISOString() : null,
+  assignedTo: c.assignedTo,
+});
+
+const uuidParam = (value: unknown, name: string): string => {
+  const parsed = z.uuid().safeParse(value);
+  if (!parsed.success) throw validationFailed([{ path: name, message: 'is not a valid id' }]);
+  return parsed.data;
+};
+
+/** After commit: the widget hears every stored message, then the new state. Tools without the chat service skip it. */
+function publishChange(deps: AppDeps, change: AgentChange, stateChanged: boolean): void {
+  const chat = deps.chat;
+  if (!chat) return;
+  const c = change.conversation;
+  publishMessages(chat, c.id, change.messages);
+  if (stateChanged) chat.hub.publish(c.id, { type: 'state', conversation: conversationView(chat, c) });
+}
+
+export function agentRoutes(deps: AppDeps) {
+  const router = new Router<AppState>({ prefix: '/api/agent' });
+  const masker = transcriptMaskerFor(deps);
+  const read = [staffAuth(deps), authorize(deps, 'read', 'Conversation')];
+  const update = [staffAuth(deps), authorize(deps, 'update', 'Conversation')];
+
+  /** Runs a command as the signed-in agent; a refusal to touch someone else's conversation goes on the audit record. */
+  async function asAgent<T>(ctx: AppContext, action: string, fn: (p: PrivacyCtx, agent: Agent) => Promise<T>): Promise<T> {
+    const staffId = ctx.state.staff!.userId;
+    const actor = { type: 'staff' as const, id: staffId };
+    try {
+      return await privacyTransaction(deps, { actor, requestId: ctx.state.requestId, action }, async (p) => fn(p, await agentOf(p, staffId)));
+    } catch (err) {
+      if (err instanceof AppError && err.id === 'not_assigned') {
+        await deps.db.dataSource.transaction((tx) =>
+          appendAudit(tx, { actor, action: 'access.denied', resource: { type: 'Conversation', id: ctx.params.id }, outcome: 'denied', requestId: ctx.state.requestId, details: { attempted: action, cause: err.id } }),
+        );
+      }
+      throw err;
+    }
+  }
+
+  const conversationId = (ctx: AppContext) => uuidParam(ctx.params.id, 'id');
+
+  router.get('/queue', ...read, validateQuery(QueueFilter), async (ctx) => {
+    const rows = await asAgent(ctx, 'queue.read', (p) => listQueue({ ctx: p, filter: ctx.state.query as QueueFilter }));
+    ctx.body = { conversations: rows.map(presentForAgent) };
+  });
+
+  router.post('/conversations/:id/claim', ...update, async (ctx) => {
+    const id = conversationId(ctx);
+    const change = await asAgent(ctx, 'conversation.claim', (p, agent) => claim({ ctx: p, conversationId: id, agent }));
+    publishChange(deps, change, change.messages.length > 0);
+    ctx.body = { conversation: presentForAgent(change.conversation) };
+  });
+
+  router.get('/conversations/:id/transcript', ...read, async (ctx) => {
+    const id = conversationId(ctx);
+    const { conversation, messages } = await asAgent(ctx, 'transcript.read', (p, agent) => readTranscript({ ctx: p, conversationId: id, agent }));
+    // Masked after commit: redaction needs no database, and the raw texts never leave this function.
+    const people = messages.filter((m) => m.role !== 'system');
+    const masked = await masker(people.map((m) => m.text), conversation.language);
+    const maskedById = new Map(people.map((m, i) => [m.id, masked[i]!.text]));
+    ctx.body = {
+      conversation: presentForAgent(conversation),
+      messages: messages.map((m) => presentMessage({ ...m, text: maskedById.get(m.id) ?? m.text })),
+    };
+  });
+
+  router.post('/conversations/:id/messages/:messageId/reveal', staffAuth(deps), authorize(deps, 'reveal', 'PersonalData'), validate(RevealRequest), async (ctx) => {
+    const id = conversationId(ctx);
+    const messageId = uuidParam(ctx.params.messageId, 'messageId');
+    ctx.body = await asAgent(ctx, 'pii.reveal', (p, agent) =>
+      reveal({ ctx: p, conversationId: id, messageId, agent, request: ctx.state.input as RevealRequest, mask: async (text, lang) => (await masker([text], lang))[0]! }),
+    );
+  });
+
+  router.post('/conversations/:id/messages', ...update, validate(AgentReply), async (ctx) => {
+    const id = conversationId(ctx);
+    const result = await asAgent(ctx, 'message.store', (p, agent) => reply({ ctx: p, conversationId: id, agent, input: ctx.state.input as AgentReply }));
+    publishChange(deps, result, false);
+    ctx.status = result.duplicate ? 200 : 201;
+    ctx.body = { message: presentMessage(result.message), duplicate: result.duplicate };
+  });
+
+  router.post('/conversations/:id/transfer', ...update, validate(Transfer), async (ctx) => {
+    const id = conversationId(ctx);
+    const change = await asAgent(ctx, 'conversation.transfer', (p, agent) => transfer({ ctx: p, conversationId: id, agent, to: ctx.state.input as Transfer }));
+    publishChange(deps, change, true);
+    ctx.body = { conversation: presentForAgent(change.conversation) };
+  });
+
+  for (const [name, command] of [['release', release], ['close', close]] as const) {
+    router.post(`/conversations/:id/${name}`, ...update, async (ctx) => {
+      const id = conversationId(ctx);
+      const change = await asAgent(ctx, `conversation.${name}`, (p, agent) => command({ ctx: p, conversationId: id, agent }));
+      publishChange(deps, change, true);
+      ctx.body = { conversation: presentForAgent(change.conversation) };
+    });
+  }
+
+  router.get('/attachments/:id', ...read, async (ctx) => {
+    const id = uuidParam(ctx.params.id, 'id');
+    const file = await asAgent(ctx, 'attachment.read', async (p, agent) => {
+      assertMayView(await attachmentConversation(p, id), agent.id);
+      return readAttachment(p, id);
+    });
+    ctx.type = file.mime;
+    ctx.set('Content-Disposition', 'attachment');
+    ctx.body = file.content;
+  });
+
+  return router;
+}
