@@ -10,6 +10,7 @@ import { privacyRoutes } from '../routes/privacy.ts';
 import { privacyHoldRoutes } from '../routes/privacyHolds.ts';
 import { setupRoutes } from '../routes/setup.ts';
 import { userRoutes } from '../routes/users.ts';
+import { webAssetRoutes } from '../routes/webAssets.ts';
 import type { AppState } from './context.ts';
 import { cors } from './middleware/cors.ts';
 import { errorHandler } from './middleware/errorHandler.ts';
@@ -25,7 +26,7 @@ export function createApp(deps: AppDeps, opts: { isDraining?: () => boolean } = 
   app.use(securityHeaders({ hsts: deps.config.publicUrl.startsWith('https:') }));
   app.use(cors({ origins: deps.config.http.widgetOrigins, pathPrefixes: ['/api/widget/'] }));
   app.use(jsonBody({ limit: deps.config.http.bodyLimitBytes }));
-  const routers = [healthRoutes(deps, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps), agentRoutes(deps)];
+  const routers = [healthRoutes(deps, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps), agentRoutes(deps), webAssetRoutes(deps)];
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -1,0 +1,339 @@
+// The chat screen: the log (committed messages by seq, the answer streaming in, messages still
+// sending), live events, and the outbox that re-sends with the same clientId until acknowledged.
+import { ApiError, isRetryable } from './api.ts';
+import { renderComposer, type Composer } from './composer.ts';
+import { h } from './dom.ts';
+import { renderMessage, renderPending, renderStreaming } from './messageView.ts';
+import type { PendingMessage } from './storage.ts';
+import { EventStream } from './stream.ts';
+import type { ChatEvent, ConversationState, ConversationView, MessageView } from './types.ts';
+import type { Host } from './widget.ts';
+
+const TYPING_MS = 8000;
+
+export class ChatScreen {
+  readonly el = h('div', { class: 'panel-inner' });
+  private readonly messages = new Map<number, MessageView>();
+  private readonly failures = new Map<string, string>();
+  private reply: { id: string; text: string } | null = null;
+  private readonly stream: EventStream;
+  private sending = false;
+  private wake: (() => void) | null = null;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private log!: HTMLElement;
+  private banner!: HTMLElement;
+  private typing!: HTMLElement;
+  private composer: Composer | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly host: Host,
+    private state: ConversationState | null,
+  ) {
+    this.stream = new EventStream({
+      base: host.base,
+      token: () => host.token,
+      after: () => this.lastSeq(),
+      onEvent: (e) => this.onEvent(e),
+      onReady: (c) => {
+        if (c) this.setConversation(c);
+        this.nudge(); // back online: send what waits now
+      },
+      onStatus: (s) => this.banner && s === 'down' && this.setBanner(host.t('chat.reconnecting')),
+      onFatal: (id) => this.fatal(new ApiError(401, id, id, null)),
+    });
+  }
+
+  start(): void {
+    this.rebuild();
+    void this.load().then(() => {
+      if (this.stopped) return;
+      this.stream.start();
+      void this.flush();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stream.stop();
+    this.nudge();
+  }
+
+  private async load(): Promise<void> {
+    if (this.state) return this.absorb(this.state);
+    try {
+      this.absorb(await this.host.call<ConversationState>('GET', '/api/widget/conversation'));
+    } catch (err) {
+      if (err instanceof ApiError && [401, 404, 410].includes(err.status)) this.fatal(err);
+      else this.showError(this.host.errorText(err));
+    }
+  }
+
+  private absorb(state: ConversationState): void {
+    this.state = state;
+    if (state.consents) this.host.consents = state.consents;
+    this.setConversation(state.conversation);
+    for (const m of state.messages) this.addMessage(m);
+    if (state.reply) this.setReply(state.reply.id, state.reply.text);
+  }
+
+  private lastSeq(): number {
+    let max = 0;
+    for (const seq of this.messages.keys()) max = Math.max(max, seq);
+    return max;
+  }
+
+  private get conversation(): ConversationView | null {
+    return this.host.conversation;
+  }
+
+  private outbox(): PendingMessage[] {
+    const id = this.conversation?.id;
+    return this.host.storage.outbox.filter((p) => p.conversationId === id);
+  }
+
+  /** Builds the whole screen from state: first render and after a language change. */
+  rebuild(): void {
+    const draft = this.composer?.textarea.value ?? '';
+    this.log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': this.host.t('chat.log'), tabindex: '0' });
+    this.banner = h('div', { class: 'banner', role: 'status' });
+    this.typing = h('div', { class: 'typing', 'aria-hidden': 'true' });
+    this.composer = renderComposer(this.host, (text, attachmentIds) => this.send(text, attachmentIds));
+    this.composer.textarea.value = draft;
+    this.composer.update();
+    const person = h('button', { type: 'button', class: 'person', on: { click: () => void this.handoff() } }, this.host.t('chat.person'));
+    this.el.replaceChildren(this.banner, this.log, this.typing, person, this.composer.el);
+    const sorted = [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+    for (const m of sorted) this.log.append(this.renderOne(m));
+    if (this.reply) this.log.append(renderStreaming(this.host, this.reply));
+    for (const p of this.outbox()) this.log.append(renderPending(this.host, p, null));
+    for (const [clientId, why] of this.failures) this.log.append(renderPending(this.host, { clientId, text: this.failedText.get(clientId) ?? '' }, why));
+    this.refreshState();
+    this.scroll();
+  }
+
+  private readonly failedText = new Map<string, string>();
+
+  private renderOne(m: MessageView): HTMLElement {
+    return renderMessage(this.host, m, (msg, helpful) => void this.feedback(msg, helpful));
+  }
+
+  private scroll(): void {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  private onEvent(e: ChatEvent): void {
+    switch (e.type) {
+      case 'message':
+        return this.addMessage(e.message);
+      case 'reply_start':
+        this.setTyping(null);
+        return this.setReply(e.replyId, '');
+      case 'delta':
+        return this.setReply(e.replyId, (this.reply?.id === e.replyId ? this.reply.text : '') + e.text);
+      case 'reply_end':
+        return;
+      case 'typing':
+        return this.setTyping(e.by);
+      case 'state':
+        return this.setConversation(e.conversation);
+      case 'error':
+        if (e.clientId) this.failPending(e.clientId, this.host.errorText(new ApiError(400, e.error.id, e.error.message, null)));
+        else this.showError(this.host.errorText(new ApiError(400, e.error.id, e.error.message, null)));
+    }
+  }
+
+  /** Adds a committed message once (a resume may repeat it), in seq order. */
+  private addMessage(m: MessageView): void {
+    if (this.messages.has(m.seq)) return;
+    this.messages.set(m.seq, m);
+    if (m.role === 'visitor' && m.clientId) this.dropPending(m.clientId);
+    if (m.role !== 'visitor') this.setTyping(null);
+    const el = this.renderOne(m);
+    if (this.reply?.id === m.id) {
+      this.reply = null;
+      this.log.querySelector(`[data-reply-id="${CSS.escape(m.id)}"]`)?.remove();
+    }
+    const later = [...this.log.querySelectorAll<HTMLElement>('[data-seq]')].find((n) => Number(n.dataset.seq) > m.seq);
+    const firstLive = this.log.querySelector('[data-reply-id], [data-client-id]');
+    this.log.insertBefore(el, later ?? firstLive);
+    this.scroll();
+  }
+
+  private setReply(id: string, text: string): void {
+    if (this.messages.size && [...this.messages.values()].some((m) => m.id === id)) return; // already committed
+    this.reply = { id, text };
+    const el = renderStreaming(this.host, this.reply);
+    const old = this.log.querySelector(`[data-reply-id="${CSS.escape(id)}"]`);
+    if (old) old.replaceWith(el);
+    else this.log.insertBefore(el, this.log.querySelector('[data-client-id]'));
+    this.scroll();
+  }
+
+  private setTyping(by: 'assistant' | 'agent' | null): void {
+    clearTimeout(this.typingTimer);
+    const text = by ? this.host.t(by === 'agent' ? 'chat.typing.agent' : 'chat.typing.assistant') : '';
+    if (this.typing.textContent !== text && text) this.host.announce(text);
+    this.typing.textContent = text;
+    if (by) this.typingTimer = setTimeout(() => this.setTyping(null), TYPING_MS);
+  }
+
+  private setConversation(c: ConversationView): void {
+    const wasClosed = this.conversation?.status === 'closed';
+    this.host.conversation = c;
+    this.refreshState();
+    if (c.status === 'closed' && !wasClosed && c.rating === null && this.state) this.host.showRating();
+  }
+
+  private setBanner(text: string): void {
+    if (this.banner.textContent !== text) this.banner.textContent = text;
+  }
+
+  /** The banner and the composer follow the conversation: queue, office hours, agent, closed. */
+  private refreshState(): void {
+    const c = this.conversation;
+    if (!c || !this.composer) return;
+    const t = this.host.t.bind(this.host);
+    let text = '';
+    if (c.status === 'closed') text = t('chat.closed');
+    else if (c.mode === 'queued' && !c.officeHours.open) {
+      const next = c.officeHours.nextOpen ? new Date(c.officeHours.nextOpen) : null;
+      text = next ? t('chat.offline', { time: new Intl.DateTimeFormat(this.host.language, { dateStyle: 'medium', timeStyle: 'short' }).format(next) }) : t('chat.offlineSoon');
+    } else if (c.mode === 'queued') text = t('chat.queued');
+    else if (c.mode === 'agent') text = t('chat.withAgent');
+    this.setBanner(text);
+    const closed = c.status === 'closed';
+    this.composer.el.hidden = closed;
+    this.el.querySelector<HTMLButtonElement>('.person')!.hidden = closed;
+    this.el.querySelector('.restart')?.remove();
+    if (closed) {
+      this.el.append(h('div', { class: 'pad restart' }, h('button', { type: 'button', class: 'primary', on: { click: () => void this.restart() } }, t('chat.newConversation'))));
+    }
+  }
+
+  private async restart(): Promise<void> {
+    try {
+      await this.host.newConversation();
+    } catch (err) {
+      this.showError(this.host.errorText(err));
+    }
+  }
+
+  private showError(text: string): void {
+    this.composer?.setError(text);
+  }
+
+  private send(text: string, attachmentIds: string[]): boolean {
+    const limit = this.host.config.site.limits.messageChars;
+    if (text.length > limit) {
+      this.showError(this.host.t('error.message_too_long', { max: limit }));
+      return false;
+    }
+    const conversationId = this.conversation?.id;
+    if (!conversationId) return false;
+    const pending: PendingMessage = { clientId: crypto.randomUUID(), text, attachmentIds, conversationId };
+    // Stored before the first try: a reload or a crash mid-send re-sends it with the same clientId.
+    this.host.storage.outbox = [...this.host.storage.outbox, pending];
+    this.log.append(renderPending(this.host, pending, null));
+    this.scroll();
+    void this.flush();
+    return true;
+  }
+
+  private dropPending(clientId: string): void {
+    this.host.storage.outbox = this.host.storage.outbox.filter((p) => p.clientId !== clientId);
+    this.log.querySelector(`[data-client-id="${CSS.escape(clientId)}"]`)?.remove();
+  }
+
+  private failPending(clientId: string, why: string): void {
+    const p = this.host.storage.outbox.find((x) => x.clientId === clientId);
+    const text = p?.text ?? this.failedText.get(clientId) ?? '';
+    this.host.storage.outbox = this.host.storage.outbox.filter((x) => x.clientId !== clientId);
+    this.failures.set(clientId, why);
+    this.failedText.set(clientId, text);
+    this.log.querySelector(`[data-client-id="${CSS.escape(clientId)}"]`)?.replaceWith(renderPending(this.host, { clientId, text }, why));
+    this.showError(why);
+  }
+
+  private nudge(): void {
+    this.wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** Sends the outbox in order, one at a time; a network failure retries the same clientId. */
+  private async flush(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    let attempt = 0;
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const next = this.outbox()[0];
+        if (!next) return;
+        try {
+          const body = { clientId: next.clientId, text: next.text, ...(next.attachmentIds.length ? { attachmentIds: next.attachmentIds } : {}) };
+          const res = await this.host.call<{ message: MessageView }>('POST', '/api/widget/messages', body);
+          attempt = 0;
+          this.composer?.setError('');
+          this.dropPending(next.clientId);
+          this.addMessage(res.message);
+        } catch (err) {
+          if (isRetryable(err)) {
+            this.showError(this.host.errorText(err));
+            const wait = err instanceof ApiError && err.retryAfter ? err.retryAfter * 1000 : Math.min(15_000, 1000 * 2 ** attempt);
+            attempt += 1;
+            await this.sleep(wait);
+          } else if (err instanceof ApiError && [401, 410].includes(err.status)) {
+            return this.fatal(err);
+          } else {
+            this.failPending(next.clientId, this.host.errorText(err));
+            if (err instanceof ApiError && err.id === 'conversation_closed' && this.conversation) this.setConversation({ ...this.conversation, status: 'closed', mode: 'closed' });
+          }
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private async feedback(m: MessageView, helpful: boolean): Promise<void> {
+    try {
+      const res = await this.host.call<{ message: MessageView }>('POST', `/api/widget/messages/${encodeURIComponent(m.id)}/feedback`, { helpful });
+      const updated = { ...m, ...res.message };
+      this.messages.set(m.seq, updated);
+      const old = this.log.querySelector(`[data-seq="${m.seq}"]`);
+      const el = this.renderOne(updated);
+      old?.replaceWith(el);
+      el.querySelector<HTMLButtonElement>(`.feedback button:nth-child(${helpful ? 1 : 2})`)?.focus();
+      this.host.announce(this.host.t('chat.thanks'));
+    } catch (err) {
+      this.showError(this.host.errorText(err));
+    }
+  }
+
+  private async handoff(): Promise<void> {
+    try {
+      const res = await this.host.call<{ conversation: ConversationView }>('POST', '/api/widget/handoff', {});
+      this.setConversation(res.conversation);
+    } catch (err) {
+      this.showError(this.host.errorText(err));
+    }
+  }
+
+  private fatal(err: ApiError): void {
+    this.stop();
+    this.host.forgetSession();
+    this.el.replaceChildren(h('div', { class: 'pad' }, h('p', { class: 'error', role: 'alert' }, this.host.errorText(err))));
+    this.el.append(h('div', { class: 'pad' }, h('button', { type: 'button', class: 'primary', on: { click: () => this.host.showConsent(null) } }, this.host.t('chat.newConversation'))));
+  }
+}
