@@ -166,7 +166,8 @@ export async function reveal(props: {
 /** A retried send (same clientId) answers the first message and stores nothing, so nothing is published. */
 export async function reply(props: { ctx: PrivacyCtx; conversationId: string; agent: Agent; input: AgentReply }): Promise<AgentChange & { message: MessageRow; duplicate: boolean }> {
   const { ctx, agent, input } = props;
-  const c = await load(ctx, props.conversationId);
+  // Locked: a transfer or close committing meanwhile cannot let a reply from the former holder in.
+  const c = await load(ctx, props.conversationId, true);
   assertHolds(c, agent.id);
   const { message, duplicate } = await storeAndRead(ctx, c, { role: 'agent', text: input.text, clientId: input.clientId, meta: { agentId: agent.id, agentName: agent.name } });
   return { conversation: c, messages: duplicate ? [] : [message], message, duplicate };
