@@ -14,6 +14,8 @@ import { startAuditSealer } from './audit/sealer.ts';
 import { seedDemoKnowledge } from './knowledge/seed.ts';
 import { startPrivacyJobs } from './privacy/jobs.ts';
 import { startModelService } from './models/service.ts';
+import { clientIp, widgetSockets } from './chat/realtime.ts';
+import { startChatService } from './chat/service.ts';
 
 export interface RunningServer {
   url: string;
@@ -39,9 +41,14 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const sealer = startAuditSealer(deps);
   const privacyJobs = startPrivacyJobs(deps);
   deps.models = startModelService(deps);
+  deps.chat = startChatService(deps);
   let draining = false;
   const app = createApp(deps, { isDraining: () => draining });
   const server = http.createServer(app.callback());
+  const sockets = widgetSockets(deps.chat, { ipOf: (req) => clientIp(req, config.http.trustProxy) });
+  server.on('upgrade', (req, socket, head) => {
+    if (draining || !sockets.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
@@ -58,9 +65,11 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       draining = true;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      sockets.close();
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.http.shutdownTimeoutMs).unref());
       await Promise.race([drained, timeout]);
       server.closeAllConnections();
+      await deps.chat?.close();
       await privacyJobs.stop();
       await deps.models?.close();
       await sealer.stop(); // a last pass, so events of the final requests are chained before exit

@@ -1,3 +1,4 @@
+import type { ChatService } from './chat/service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -13,4 +14,6 @@ export interface AppDeps {
   now: () => Date;
   /** the model gateway; absent in tools that do not start it */
   models?: ModelService;
+  /** the visitor chat; absent in tools that do not start it */
+  chat?: ChatService;
 }

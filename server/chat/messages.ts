@@ -54,9 +54,9 @@ export async function readMessage(ctx: PrivacyCtx, conversation: Pick<Conversati
 export async function storeAndRead(
   ctx: PrivacyCtx,
   conversation: Pick<ConversationRow, 'id' | 'subjectId'>,
-  input: { role: MessageRow['role']; text: string; clientId?: string; meta?: MessageMeta },
+  input: { role: MessageRow['role']; text: string; clientId?: string; meta?: MessageMeta; id?: string },
 ): Promise<{ message: MessageRow; duplicate: boolean }> {
-  const stored = await storeMessage(ctx, { conversationId: conversation.id, role: input.role, text: input.text, clientId: input.clientId, meta: input.meta as Record<string, unknown> | undefined });
+  const stored = await storeMessage(ctx, { ...input, conversationId: conversation.id, meta: input.meta as Record<string, unknown> | undefined });
   if (stored.duplicate) return { message: await readMessage(ctx, conversation, stored.seq), duplicate: true };
   return {
     message: { id: stored.id, seq: stored.seq, role: input.role, text: input.text, createdAt: stored.createdAt, clientId: input.clientId ?? null, meta: input.meta ?? {}, attachments: [] },

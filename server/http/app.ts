@@ -11,6 +11,7 @@ import { privacyHoldRoutes } from '../routes/privacyHolds.ts';
 import { setupRoutes } from '../routes/setup.ts';
 import { userRoutes } from '../routes/users.ts';
 import { webAssetRoutes } from '../routes/webAssets.ts';
+import { widgetRoutes } from '../routes/widget.ts';
 import type { AppState } from './context.ts';
 import { cors } from './middleware/cors.ts';
 import { errorHandler } from './middleware/errorHandler.ts';
@@ -24,9 +25,11 @@ export function createApp(deps: AppDeps, opts: { isDraining?: () => boolean } = 
   app.use(requestId());
   app.use(errorHandler(deps.logger));
   app.use(securityHeaders({ hsts: deps.config.publicUrl.startsWith('https:') }));
-  app.use(cors({ origins: deps.config.http.widgetOrigins, pathPrefixes: ['/api/widget/'] }));
-  app.use(jsonBody({ limit: deps.config.http.bodyLimitBytes }));
-  const routers = [healthRoutes(deps, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps), agentRoutes(deps), webAssetRoutes(deps)];
+  app.use(cors({ origins: [...deps.config.http.widgetOrigins, ...(deps.chat?.corsOrigins() ?? [])], pathPrefixes: ['/api/widget/'] }));
+  // Attachments are raw bytes, read (and size-capped per site) by their route.
+  const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
+  app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
+  const routers = [healthRoutes(deps, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps), agentRoutes(deps), webAssetRoutes(deps), widgetRoutes(deps)];
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -9,10 +9,12 @@ import { providers } from '../../gateway/providers/index.ts';
 import { createAnalyzer } from '../../gateway/redaction/analyzer.ts';
 import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
 import { createOutputScanner } from '../../gateway/redaction/output-scan.ts';
-import { InMemoryVaultStore } from '../../gateway/redaction/vault-store.ts';
+import type { VaultStore } from '../../gateway/redaction/vault-store.ts';
 import type { AppDeps } from '../deps.ts';
 import { deriveKey } from '../keys.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
+import { privacyCtx } from '../privacy/deps.ts';
+import { DbVaultStore } from '../privacy/vaultStore.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 import { apiKeyVerifier, type ApiKeyVerifier } from './apiKeys.ts';
 import { auditBatcher } from './auditBatch.ts';
@@ -39,12 +41,43 @@ export function auditDetails(e: ModelRequestAudit): Record<string, string | numb
 /** Answers cached for requests with no personal data; a knowledge-base edit changes the version. */
 const ANSWER_CACHE_TTL_MS = 10 * 60_000;
 
+/**
+ * The knowledge base's version read at most once per `ttlMs` (two table scans per request were the
+ * gateway's largest database cost): an edit reaches the answer cache's keys within that time.
+ */
+export function knowledgeVersionReader(dataSource: DataSource, ttlMs = 1_000): () => Promise<string> {
+  let last: { at: number; version: Promise<string> } | undefined;
+  return () => {
+    const now = performance.now();
+    if (!last || now - last.at >= ttlMs) {
+      const version = knowledgeVersion(dataSource);
+      last = { at: now, version };
+      version.catch(() => (last = undefined)); // a failed read is not remembered
+    }
+    return last.version;
+  };
+}
+
 /** The knowledge base's state as one string: any publish, edit or import moves it. */
 export async function knowledgeVersion(dataSource: DataSource): Promise<string> {
   const [row] = (await dataSource.query(
     `SELECT (SELECT coalesce(max(updated_at)::text, '-') || '/' || count(*) FROM kb_articles) || '/' || (SELECT count(*) FROM kb_passages) AS v`,
   )) as { v: string }[];
   return row?.v ?? '-';
+}
+
+/**
+ * Conversation vaults in the database, encrypted under the subject's key: each load and save is a
+ * short transaction of its own (the gateway calls them between model calls, never inside another
+ * transaction), so placeholders keep their numbers across turns and restarts.
+ */
+export function databaseVaults(deps: Pick<AppDeps, 'db' | 'config' | 'secrets' | 'now'>): VaultStore {
+  const run = <T>(fn: (store: DbVaultStore) => Promise<T>) =>
+    deps.db.dataSource.transaction((tx) => fn(new DbVaultStore(privacyCtx(deps, tx, { type: 'system', id: 'gateway' }))));
+  return {
+    load: (conversationId) => run((store) => store.load(conversationId)),
+    save: (conversationId, snapshot, expectedRevision) => run((store) => store.save(conversationId, snapshot, expectedRevision)),
+  };
 }
 
 export function startModelService(deps: AppDeps): ModelService {
@@ -66,13 +99,13 @@ export function startModelService(deps: AppDeps): ModelService {
     clients,
     policy: policy.current,
     redaction: createDefaultRedactionEngine({ policy: redactionPolicy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac') }),
-    vaults: new InMemoryVaultStore(),
+    vaults: databaseVaults(deps),
     log: (event, fields) => logger.info(event, fields),
     scanOutput: async (text, lang) => {
       const result = await scan(text, lang);
       return result.ok ? result.total : null;
     },
-    answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: () => knowledgeVersion(deps.db.dataSource) },
+    answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: knowledgeVersionReader(deps.db.dataSource) },
     audit: {
       modelRequest: (e) =>
         audits.append({

@@ -83,7 +83,7 @@ export type MessageMeta = Record<string, unknown>;
  */
 export async function storeMessage(
   ctx: PrivacyCtx,
-  input: { conversationId: string; role: MessageRole | 'system'; text: string; clientId?: string; meta?: MessageMeta },
+  input: { conversationId: string; role: MessageRole | 'system'; text: string; clientId?: string; meta?: MessageMeta; /** a streamed answer keeps the id it was announced under */ id?: string },
 ): Promise<{ id: string; seq: number; createdAt: Date; duplicate: boolean }> {
   const c = await findConversation(ctx, input.conversationId);
   // The row lock first: a concurrent send with the same clientId waits here, then finds the first one.
@@ -95,7 +95,7 @@ export async function storeMessage(
   const [[counter]] = (await ctx.tx.query(`UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING last_seq`, [c.id, ctx.now])) as [{ last_seq: string }[], number];
   const seq = Number(counter!.last_seq);
   const key = await subjectKey(ctx, c.subjectId);
-  const id = randomUUID();
+  const id = input.id ?? randomUUID();
   await ctx.tx.query(`INSERT INTO messages (id, conversation_id, subject_id, role, ciphertext, created_at, seq, client_id, meta) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
     id, c.id, c.subjectId, input.role, sealText(key, input.text, aad.message(id)), ctx.now, seq, input.clientId ?? null, JSON.stringify(input.meta ?? {}),
   ]);

@@ -14,7 +14,7 @@ export function cors(opts: { origins: string[]; pathPrefixes: string[] }): Middl
       ctx.set('Access-Control-Allow-Origin', origin);
       ctx.set('Access-Control-Allow-Credentials', 'false');
       if (ctx.method === 'OPTIONS') {
-        ctx.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, OPTIONS');
         ctx.set('Access-Control-Allow-Headers', 'Content-Type, Authorization, Idempotency-Key, X-Request-Id');
         ctx.set('Access-Control-Max-Age', '600');
         ctx.status = 204;

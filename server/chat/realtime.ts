@@ -1,0 +1,208 @@
+// Live events to the widget: the WebSocket (/api/widget/ws) and the SSE fallback share one way of
+// joining a conversation. Subscribe first, buffer live events while the backlog is read, then send
+// ready → the backlog after `after` → the answer still streaming (its text so far) → the buffer,
+// dropping what the backlog or that text already held. Nothing is lost and nothing repeats.
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { AppError } from '../http/errors.ts';
+import { conversationView, chatTransaction } from './env.ts';
+import type { ChatEvent, ConversationView } from './events.ts';
+import { loadConversation, readConversationMessages } from './messages.ts';
+import { presentMessage } from './present.ts';
+import { type ChatService, SendMessage, type Visitor } from './service.ts';
+
+export const WS_PATH = '/api/widget/ws';
+const HELLO_TIMEOUT_MS = 10_000;
+/** small: a frame is a hello, a send (text up to the site's limit) or a ping */
+const MAX_FRAME_BYTES = 256 * 1024;
+
+/** Drops messages at or below the last seq sent and reply pieces of an answer this client never saw start. */
+export function resumeGate(lastSeq: number, knownIds: Set<string>) {
+  let reply: string | null = null;
+  return {
+    get lastSeq() {
+      return lastSeq;
+    },
+    startReply(id: string) {
+      reply = id;
+    },
+    pass(e: ChatEvent): boolean {
+      switch (e.type) {
+        case 'message':
+          if (e.message.seq <= lastSeq) return false;
+          lastSeq = e.message.seq;
+          return true;
+        case 'reply_start':
+          if (knownIds.has(e.replyId) || reply === e.replyId) return false;
+          reply = e.replyId;
+          return true;
+        case 'delta':
+          return reply === e.replyId;
+        case 'reply_end':
+          if (reply !== e.replyId) return false;
+          reply = null;
+          return true;
+        default:
+          return true;
+      }
+    },
+  };
+}
+
+/**
+ * Joins a conversation: returns the frames to send first (ready's contents, backlog, in-flight
+ * reply, buffered events) and the unsubscribe function; `deliver` gets every later event.
+ */
+export async function joinConversation(
+  service: ChatService, visitor: Visitor, after: number, deliver: (e: ChatEvent) => void, requestId?: string,
+): Promise<{ conversation: ConversationView; lastSeq: number; first: ChatEvent[]; unsubscribe: () => void }> {
+  let buffer: ChatEvent[] | null = [];
+  let gate: ReturnType<typeof resumeGate> | null = null;
+  const unsubscribe = service.hub.subscribe(visitor.conversationId, (e) => {
+    if (buffer) buffer.push(e);
+    else if (gate!.pass(e)) deliver(e);
+  });
+  try {
+    const { conversation, messages } = await chatTransaction(service, { type: 'visitor', id: visitor.subjectId }, 'chat.resume', async (ctx) => {
+      const c = await loadConversation(ctx, visitor.conversationId);
+      return { conversation: c, messages: await readConversationMessages(ctx, c, { after }) };
+    }, requestId);
+    // From here to the end all is synchronous: no event can slip between the snapshot and going live.
+    const lastSeq = Math.max(after, conversation.lastSeq, ...messages.map((m) => m.seq));
+    const first: ChatEvent[] = messages.map((m) => ({ type: 'message', message: presentMessage(m) }));
+    gate = resumeGate(lastSeq, new Set(messages.filter((m) => m.role === 'assistant').map((m) => m.id)));
+    const streaming = service.hub.inFlight(visitor.conversationId);
+    if (streaming) {
+      first.push({ type: 'reply_start', replyId: streaming.id });
+      if (streaming.text) first.push({ type: 'delta', replyId: streaming.id, text: streaming.text });
+      gate.startReply(streaming.id);
+    }
+    for (const e of buffer) {
+      // Pieces of the streaming answer published before the snapshot are in its text already.
+      if ((e.type === 'reply_start' || e.type === 'delta') && e.replyId === streaming?.id) continue;
+      if (gate.pass(e)) first.push(e);
+    }
+    buffer = null;
+    return { conversation: conversationView(service, conversation), lastSeq, first, unsubscribe };
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
+}
+
+const errorFrame = (error: unknown, clientId?: string): ChatEvent => {
+  const e = error instanceof AppError && error.status < 500 ? error : new AppError(500, 'internal_error', 'Internal error.');
+  return { type: 'error', ...(clientId ? { clientId } : {}), error: { id: e.id, message: e.message } };
+};
+
+/** The client's address as Koa's ctx.ip reads it: X-Forwarded-For's first entry only behind a trusted proxy. */
+export function clientIp(req: http.IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+  return forwarded || req.socket.remoteAddress || 'unknown';
+}
+
+interface WsOptions {
+  /** the client's address, as the HTTP side sees it (X-Forwarded-For only behind a trusted proxy) */
+  ipOf(req: http.IncomingMessage): string;
+}
+
+export interface WidgetSockets {
+  /** handles the upgrade when it is for the widget; false: not ours */
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  close(): void;
+}
+
+export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSockets {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const log = service.deps.logger;
+
+  function serve(ws: WebSocket, req: http.IncomingMessage) {
+    const send = (e: ChatEvent | { type: string; [k: string]: unknown }) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
+    };
+    let token: string | undefined;
+    /** set by hello; a send waits for the join to finish so its ack never precedes `ready` */
+    let joined: Promise<boolean> | null = null;
+    let unsubscribe: (() => void) | null = null;
+    const helloTimer = setTimeout(() => ws.close(4408, 'no hello'), HELLO_TIMEOUT_MS);
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      unsubscribe?.();
+      unsubscribe = null;
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('message', async (data, isBinary) => {
+      let frame: { type?: unknown; token?: unknown; after?: unknown; clientId?: unknown; text?: unknown; attachmentIds?: unknown };
+      try {
+        frame = isBinary ? {} : (JSON.parse(data.toString()) as typeof frame);
+      } catch {
+        return send(errorFrame(new AppError(400, 'malformed_json', 'A frame is not valid JSON.')));
+      }
+      if (frame.type === 'ping') return send({ type: 'pong' });
+      if (!joined) {
+        if (frame.type !== 'hello') return ws.close(4401, 'hello first');
+        clearTimeout(helloTimer);
+        token = typeof frame.token === 'string' ? frame.token : undefined;
+        joined = hello(Number.isSafeInteger(frame.after) && (frame.after as number) >= 0 ? (frame.after as number) : 0);
+        return;
+      }
+      if (!(await joined)) return;
+      if (frame.type === 'send') return sendFrame(frame);
+      send(errorFrame(new AppError(400, 'unknown_frame', 'Frames are hello, send and ping.')));
+    });
+
+    async function sendFrame(frame: { clientId?: unknown; text?: unknown; attachmentIds?: unknown }) {
+      const clientId = typeof frame.clientId === 'string' ? frame.clientId : undefined;
+      try {
+        const parsed = SendMessage.safeParse({ clientId, text: frame.text, attachmentIds: frame.attachmentIds });
+        if (!parsed.success) throw new AppError(400, 'validation_failed', 'The frame is not valid: clientId and text are needed.');
+        // Checked again per message: an erased visitor's open socket sends nothing more.
+        const visitor = await service.authenticate(token);
+        const result = await service.send({ visitor, input: parsed.data, ip: opts.ipOf(req) });
+        send({ type: 'ack', clientId: parsed.data.clientId, message: result.message, duplicate: result.duplicate });
+      } catch (error) {
+        send(errorFrame(error, clientId));
+      }
+    }
+
+    async function hello(after: number): Promise<boolean> {
+      try {
+        const visitor = await service.authenticate(token);
+        if (!service.originAllowed(visitor.siteConfig, req.headers.origin, req.headers.host)) {
+          ws.close(4403, 'origin not allowed');
+          return false;
+        }
+        const join = await joinConversation(service, visitor, after, (e) => send(e));
+        if (ws.readyState !== ws.OPEN) {
+          join.unsubscribe();
+          return false;
+        }
+        unsubscribe = join.unsubscribe;
+        send({ type: 'ready', conversation: join.conversation, lastSeq: join.lastSeq });
+        for (const e of join.first) send(e);
+        return true;
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) ws.close(4401, error.id);
+        else {
+          log.error('chat.ws_hello_failed', { error: error instanceof Error ? error.name : 'unknown' });
+          ws.close(1011, 'internal error');
+        }
+        return false;
+      }
+    }
+  }
+
+  return {
+    handleUpgrade(req, socket, head) {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== WS_PATH) return false;
+      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req));
+      return true;
+    },
+    close() {
+      for (const ws of wss.clients) ws.close(1001, 'server stopping');
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,213 @@
+// The AI's answer to a conversation, one job at a time per conversation (a promise chain; messages
+// that arrive meanwhile are answered together by the next run). No transaction is open while the
+// knowledge base is searched or the gateway runs: PGlite has one connection, and the gateway opens
+// its own short ones for the conversation's vault.
+import { randomUUID } from 'node:crypto';
+import { ProviderError, RequestCancelled, type ChatMessage } from '../../gateway/index.ts';
+import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
+import { knowledgeFor } from '../knowledge/source.ts';
+import { consentsInForce, cloudAllowed } from './consent.ts';
+import { ASSISTANT, type ChatEnv, chatTransaction, type HandoffOutcome, handOffIn, publishHandoff, publishMessages } from './env.ts';
+import type { HandoffReason } from './handoff.ts';
+import { loadConversation, readConversationMessages, storeAndRead, storeNotice } from './messages.ts';
+import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
+
+/** Passages below this confidence are not shown as sources nor given to the model. */
+export const SOURCE_CONFIDENCE = 0.35;
+const MAX_SOURCES = 3;
+/** A reply nobody is listening to is stopped after this long (the visitor's message stays queued for the next run). */
+export const UNWATCHED_ABORT_MS = 30_000;
+
+export interface Replies {
+  /** answers the conversation soon; never waits for the model */
+  schedule(conversationId: string, requestId?: string): void;
+  /** resolves when no job is running (tests, shutdown) */
+  idle(): Promise<void>;
+  running(): number;
+  close(): Promise<void>;
+}
+
+interface Job {
+  again: boolean;
+  done: Promise<void>;
+  controller?: AbortController;
+}
+
+export function createReplies(env: ChatEnv): Replies {
+  const jobs = new Map<string, Job>();
+  let closed = false;
+  const log = env.deps.logger;
+
+  const schedule = (conversationId: string, requestId?: string) => {
+    if (closed) return;
+    const existing = jobs.get(conversationId);
+    if (existing) {
+      existing.again = true;
+      return;
+    }
+    const job: Job = { again: true, done: Promise.resolve() };
+    jobs.set(conversationId, job);
+    job.done = (async () => {
+      while (job.again && !closed) {
+        job.again = false;
+        try {
+          await answer(env, conversationId, job, requestId);
+        } catch (error) {
+          log.error('chat.reply_failed', { conversationId, error: error instanceof Error ? error.name : 'unknown' });
+        }
+      }
+      jobs.delete(conversationId);
+    })();
+  };
+
+  return {
+    schedule,
+    async idle() {
+      while (jobs.size) await Promise.all([...jobs.values()].map((j) => j.done));
+    },
+    running: () => jobs.size,
+    async close() {
+      closed = true;
+      for (const j of jobs.values()) j.controller?.abort();
+      await Promise.all([...jobs.values()].map((j) => j.done));
+    },
+  };
+}
+
+type Prepared =
+  | { kind: 'skip' }
+  | { kind: 'handoff'; outcome: HandoffOutcome }
+  | { kind: 'answer'; conversation: ConversationRow; messages: MessageRow[]; cloud: boolean };
+
+async function prepare(env: ChatEnv, conversationId: string, requestId?: string): Promise<Prepared> {
+  return chatTransaction(env, ASSISTANT, 'chat.reply', async (ctx): Promise<Prepared> => {
+    const conversation = await loadConversation(ctx, conversationId);
+    if (conversation.status !== 'open' || conversation.mode !== 'ai') return { kind: 'skip' };
+    const consents = await consentsInForce(ctx, conversation.subjectId);
+    if (!consents.ai_local) return { kind: 'handoff', outcome: await handOffIn(env, ctx, conversation, 'no_ai_consent') };
+    const messages = await readConversationMessages(ctx, conversation, { purpose: 'ai_answer' });
+    const last = messages.filter((m) => m.role !== 'system').at(-1);
+    if (last?.role !== 'visitor') return { kind: 'skip' };
+    return { kind: 'answer', conversation, messages, cloud: cloudAllowed(consents) };
+  }, requestId);
+}
+
+export interface Source {
+  articleId: string;
+  title: string;
+  text: string;
+}
+
+export async function findSources(env: Pick<ChatEnv, 'deps'>, question: string, lang: string | null): Promise<Source[]> {
+  try {
+    const found = await knowledgeFor(env.deps.db.dataSource).search({ question, ...(lang ? { lang } : {}), audience: 'public', limit: MAX_SOURCES });
+    const seen = new Set<string>();
+    const sources: Source[] = [];
+    for (const p of found.passages) {
+      if (p.confidence < SOURCE_CONFIDENCE || seen.has(p.articleId) || sources.length >= MAX_SOURCES) continue;
+      seen.add(p.articleId);
+      sources.push({ articleId: p.articleId, title: p.title, text: p.text });
+    }
+    return sources;
+  } catch {
+    return []; // no sources is a worse answer, not a failure
+  }
+}
+
+/** Public knowledge-base text only: no personal data goes into the system prompt. */
+export function systemPrompt(siteName: string, sources: Source[]): string {
+  const head = `You are the customer-service assistant of ${siteName}. Answer briefly and only from the knowledge-base passages below. If they do not answer the question, say you do not know and offer to pass the conversation to a person. Never ask for passwords, PINs or full card numbers.`;
+  if (sources.length === 0) return `${head}\n\nNo passage matches this question.`;
+  return `${head}\n\n${sources.map((s, i) => `[${i + 1}] ${s.title}\n${s.text}`).join('\n\n')}`;
+}
+
+/** The transcript as the model sees it: notices left out, attachments only named. */
+export function toModelMessages(messages: MessageRow[]): ChatMessage[] {
+  return messages.flatMap((m): ChatMessage[] => {
+    if (m.role === 'system') return [];
+    const files = m.attachments.map((a) => `[attachment: ${a.mime}]`).join(' ');
+    const content = [m.text, files].filter(Boolean).join(' ');
+    return [{ role: m.role === 'visitor' ? 'user' : 'assistant', content }];
+  });
+}
+
+const asLang = (language: string | null): Lang | undefined => {
+  const base = language?.split('-')[0];
+  return (LANGS as readonly string[]).includes(base ?? '') ? (base as Lang) : undefined;
+};
+
+async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?: string): Promise<void> {
+  const prepared = await prepare(env, conversationId, requestId);
+  if (prepared.kind === 'skip') return;
+  if (prepared.kind === 'handoff') return publishHandoff(env, prepared.outcome);
+  const { conversation, messages, cloud } = prepared;
+  const site = env.sites.get(conversation.site);
+  const lastVisitor = messages.filter((m) => m.role === 'visitor').at(-1)!;
+  const sources = await findSources(env, lastVisitor.text, conversation.language);
+
+  const controller = new AbortController();
+  job.controller = controller;
+  const watch = watchListeners(env, conversationId, controller);
+  const replyId = randomUUID();
+  let started = false;
+  let text = '';
+  const meta: MessageMeta = { sources: sources.map(({ articleId, title }) => ({ articleId, title })) };
+  let outcome: { kind: 'answered' } | { kind: 'handoff'; reason: HandoffReason } | { kind: 'cancelled' } = { kind: 'cancelled' };
+  env.hub.publish(conversationId, { type: 'typing', by: 'assistant' });
+  try {
+    const lang = asLang(conversation.language);
+    const events = env.deps.models!.gateway.chat({
+      messages: [{ role: 'system', content: systemPrompt(site?.name ?? conversation.site, sources) }, ...toModelMessages(messages)],
+      conversationId, cloudAllowed: cloud, site: conversation.site, sensitivity: site?.sensitivity ?? 'normal',
+      ...(lang ? { lang } : {}), signal: controller.signal, requestId, caller: { type: 'visitor', id: conversation.subjectId },
+    });
+    for await (const e of events) {
+      if (e.type === 'route') meta.route = e.decision.action;
+      if (e.type === 'target') meta.provider = e.provider;
+      if (e.type === 'delta' && e.text) {
+        if (!started) env.hub.publish(conversationId, { type: 'reply_start', replyId });
+        started = true;
+        text += e.text;
+        env.hub.publish(conversationId, { type: 'delta', replyId, text: e.text });
+      }
+      if (e.type === 'end') {
+        const failed = e.reason?.startsWith('all_targets_failed') || e.reason === 'no_target_available';
+        outcome = e.outcome === 'answered' ? { kind: 'answered' } : { kind: 'handoff', reason: failed ? 'model_failed' : 'policy' };
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof RequestCancelled) && !(error instanceof ProviderError)) throw error;
+    outcome = error instanceof RequestCancelled || controller.signal.aborted ? { kind: 'cancelled' } : { kind: 'handoff', reason: 'model_failed' };
+  } finally {
+    clearInterval(watch);
+    job.controller = undefined;
+  }
+
+  if (outcome.kind === 'answered' && text) {
+    const { message } = await chatTransaction(env, ASSISTANT, 'chat.reply', (ctx) => storeAndRead(ctx, conversation, { id: replyId, role: 'assistant', text, meta }), requestId);
+    env.hub.publish(conversationId, { type: 'reply_end', replyId });
+    return publishMessages(env, conversationId, [message]);
+  }
+  if (started) env.hub.publish(conversationId, { type: 'reply_end', replyId });
+  // Nobody was listening (or the server is stopping): the visitor's message stays and is answered next time.
+  if (outcome.kind === 'cancelled') return;
+  const reason = outcome.kind === 'handoff' ? outcome.reason : 'model_failed';
+  const result = await chatTransaction(env, ASSISTANT, 'chat.handoff', async (ctx) => {
+    const current = await loadConversation(ctx, conversationId, true);
+    const notice = await storeNotice(ctx, current, reason === 'model_failed' ? 'model_failed' : 'handoff');
+    const handed = await handOffIn(env, ctx, current, reason);
+    return { ...handed, messages: [notice.message, ...handed.messages] };
+  }, requestId);
+  publishHandoff(env, result);
+}
+
+/** Aborts generation once the conversation has had no listener for UNWATCHED_ABORT_MS. */
+function watchListeners(env: Pick<ChatEnv, 'hub'>, conversationId: string, controller: AbortController): ReturnType<typeof setInterval> {
+  let lastWatched = Date.now();
+  const timer = setInterval(() => {
+    if (env.hub.listeners(conversationId) > 0) lastWatched = Date.now();
+    else if (Date.now() - lastWatched >= UNWATCHED_ABORT_MS) controller.abort();
+  }, Math.min(5_000, UNWATCHED_ABORT_MS));
+  timer.unref();
+  return timer;
+}

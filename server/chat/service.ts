@@ -1,0 +1,147 @@
+// The visitor chat, built once at boot: the sites and consent texts (a bad policy file stops the
+// start), the hub, the rate limits, the reply jobs, the visitor-token key. HTTP routes and the
+// WebSocket both go through here, so a message takes the same way whichever door it came in by.
+import { z } from 'zod';
+import type { AppDeps } from '../deps.ts';
+import { AppError, tooManyRequests } from '../http/errors.ts';
+import { deriveKey } from '../keys.ts';
+import { POLICIES_DIR } from '../policies.ts';
+import { subjectErased } from '../privacy/errors.ts';
+import { consentRequired, consentsInForce } from './consent.ts';
+import { loadConsentTexts } from './consentText.ts';
+import { type ChatEnv, chatTransaction, publishMessages } from './env.ts';
+import type { MessageView } from './events.ts';
+import { createChatHub } from './hub.ts';
+import { createRateLimiter, perHour, perMinute, type RateLimiter } from './limits.ts';
+import { loadConversation, storeAndRead } from './messages.ts';
+import { presentMessage } from './present.ts';
+import { createReplies, type Replies } from './reply.ts';
+import { loadSites, type Site } from './sites.ts';
+import { invalidVisitorToken, type VisitorClaims, verifyVisitorToken } from './tokens.ts';
+
+export const SendMessage = z.strictObject({
+  clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { message: 'must be a UUID (or 8-64 letters, digits, _ and -)' }),
+  text: z.string().max(100_000).default(''),
+  attachmentIds: z.array(z.uuid()).max(10).optional(),
+});
+export type SendMessage = z.infer<typeof SendMessage>;
+
+export interface Visitor extends VisitorClaims {
+  siteConfig: Site;
+}
+
+export interface ChatService extends ChatEnv {
+  replies: Replies;
+  limiter: RateLimiter;
+  tokenKey: Uint8Array;
+  /** token → visitor; 401 for a bad token, 410 once the subject is erased */
+  authenticate(token: string | undefined): Promise<Visitor>;
+  /** the appliance's own origin, the Host the request came on, the site's origins and WIDGET_ORIGINS */
+  originAllowed(site: Site, origin: string | undefined, host: string | undefined): boolean;
+  /** every origin any site allows (for CORS) */
+  corsOrigins(): string[];
+  /** a session from this address: 429 over the site's ipSessionsPerHour */
+  limitSession(site: Site, ip: string): void;
+  send(props: { visitor: Visitor; input: SendMessage; ip: string; requestId?: string }): Promise<{ message: MessageView; duplicate: boolean }>;
+  close(): Promise<void>;
+}
+
+export const messageTooLong = (limit: number) => new AppError(413, 'message_too_long', `A message may have at most ${limit} characters.`, [{ path: 'text', message: `at most ${limit} characters` }]);
+export const conversationClosed = () => new AppError(409, 'conversation_closed', 'This conversation is closed; start a new one.');
+export const originNotAllowed = () => new AppError(403, 'origin_not_allowed', 'This page may not embed the chat of this site.');
+export const unknownAttachment = () => new AppError(400, 'unknown_attachment', 'An attachment id is not one uploaded in this conversation, or it is already sent.');
+
+/** Rows of an UPDATE … RETURNING: TypeORM answers [rows, count] for it on PostgreSQL. */
+function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}
+
+export function startChatService(deps: AppDeps): ChatService {
+  const dir = deps.config.models.policiesDir ?? POLICIES_DIR;
+  const sites = loadSites(dir);
+  const consent = loadConsentTexts(dir);
+  const hub = createChatHub();
+  const env: ChatEnv = { deps, hub, sites, consent };
+  const replies = createReplies(env);
+  const limiter = createRateLimiter();
+  const sweep = setInterval(() => limiter.sweep(), 60_000);
+  sweep.unref();
+  const tokenKey = deriveKey(deps.secrets.masterKey, 'visitor-token');
+  const ownOrigin = new URL(deps.config.publicUrl).origin;
+  const limited = (key: string, rate: ReturnType<typeof perMinute>) => {
+    const wait = limiter.take(key, rate);
+    if (wait > 0) throw tooManyRequests(wait);
+  };
+
+  const service: ChatService = {
+    ...env,
+    replies,
+    limiter,
+    tokenKey,
+
+    async authenticate(token) {
+      const claims = token ? await verifyVisitorToken(tokenKey, token) : null;
+      const siteConfig = claims && sites.get(claims.site);
+      if (!claims || !siteConfig) throw invalidVisitorToken();
+      const [row] = (await deps.db.dataSource.query(
+        `SELECT s.erased_at AS "erasedAt", c.subject_id AS "owner", c.site FROM data_subjects s LEFT JOIN conversations c ON c.id = $2 WHERE s.id = $1`,
+        [claims.subjectId, claims.conversationId],
+      )) as { erasedAt: Date | null; owner: string | null; site: string | null }[];
+      if (!row) throw invalidVisitorToken();
+      if (row.erasedAt) throw subjectErased();
+      if (row.owner !== claims.subjectId || row.site !== claims.site) throw invalidVisitorToken();
+      return { ...claims, siteConfig };
+    },
+
+    originAllowed(site, origin, host) {
+      if (!origin) return true; // not a browser's cross-origin call: the token is what protects it
+      if (origin === ownOrigin || (host && (origin === `http://${host}` || origin === `https://${host}`))) return true;
+      return site.origins.includes(origin) || deps.config.http.widgetOrigins.includes(origin);
+    },
+
+    corsOrigins: () => [...new Set([...deps.config.http.widgetOrigins, ...[...sites.values()].flatMap((s) => s.origins)])],
+
+    limitSession(site, ip) {
+      limited(`session:${site.id}:${ip}`, perHour(site.limits.ipSessionsPerHour));
+    },
+
+    async send({ visitor, input, ip, requestId }) {
+      const site = visitor.siteConfig;
+      limited(`visitor:${visitor.subjectId}`, perMinute(site.limits.visitorMessagesPerMinute));
+      limited(`ip:${site.id}:${ip}`, perMinute(site.limits.ipMessagesPerMinute));
+      const text = input.text.trim();
+      if (text.length > site.limits.messageChars) throw messageTooLong(site.limits.messageChars);
+      const attachmentIds = input.attachmentIds ?? [];
+      if (!text && attachmentIds.length === 0) throw new AppError(400, 'validation_failed', 'The request is not valid: see issues.', [{ path: 'text', message: 'write something or attach a file' }]);
+      const actor = { type: 'visitor' as const, id: visitor.subjectId };
+      const stored = await chatTransaction(service, actor, 'message.send', async (ctx) => {
+        const conversation = await loadConversation(ctx, visitor.conversationId, true);
+        if (conversation.status === 'closed') throw conversationClosed();
+        const consents = await consentsInForce(ctx, conversation.subjectId);
+        if (consents.version === null) throw consentRequired();
+        const result = await storeAndRead(ctx, conversation, { role: 'visitor', text, clientId: input.clientId });
+        if (!result.duplicate && attachmentIds.length) {
+          const rows = returnedRows<{ id: string; mime: string; size: number }>(await ctx.tx.query(
+            `UPDATE attachments SET message_id = $1 WHERE id = ANY($2::uuid[]) AND conversation_id = $3 AND message_id IS NULL RETURNING id, mime, size_bytes AS size`,
+            [result.message.id, attachmentIds, conversation.id],
+          ));
+          if (rows.length !== new Set(attachmentIds).size) throw unknownAttachment();
+          result.message.attachments = rows.map((r) => ({ id: r.id, mime: r.mime, size: Number(r.size) }));
+        }
+        return result;
+      }, requestId);
+      if (!stored.duplicate) {
+        publishMessages(service, visitor.conversationId, [stored.message]);
+        replies.schedule(visitor.conversationId, requestId);
+      }
+      return { message: presentMessage(stored.message), duplicate: stored.duplicate };
+    },
+
+    async close() {
+      clearInterval(sweep);
+      await replies.close();
+    },
+  };
+  return service;
+}
