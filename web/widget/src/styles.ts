@@ -18,7 +18,7 @@ button.icon { padding: .3em .5em; line-height: 1; min-inline-size: 2.2em; }
 button.link { border: 0; background: none; text-decoration: underline; padding: .2em .3em; }
 button:disabled { opacity: .6; cursor: default; }
 .launcher { position: fixed; inset-block-end: 20px; inset-inline-end: 20px; z-index: 2147483000; inline-size: 58px; block-size: 58px; border-radius: 50%;
-  background: var(--accent); color: var(--on-accent); border: 2px solid var(--bg); font-size: 26px; box-shadow: 0 4px 14px rgba(0,0,0,.3); padding: 0; }
+  background: var(--accent); color: var(--on-accent); border: 2px solid var(--bg); display: grid; place-items: center; box-shadow: 0 4px 14px rgba(0,0,0,.3); padding: 0; }
 .panel { position: fixed; inset-block-end: 90px; inset-inline-end: 20px; z-index: 2147483000; inline-size: min(380px, calc(100vw - 24px)); block-size: min(600px, calc(100vh - 110px));
   display: flex; flex-direction: column; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 14px; box-shadow: 0 8px 30px rgba(0,0,0,.3); overflow: hidden; }
 header { display: flex; align-items: center; gap: .4em; padding: .6em .8em; border-block-end: 1px solid var(--line); }

@@ -3,7 +3,7 @@
 import { ApiError, requestJson } from './api.ts';
 import { ChatScreen } from './chat.ts';
 import { renderConsent } from './consent.ts';
-import { h } from './dom.ts';
+import { chatIcon, h } from './dom.ts';
 import { type Language, languageOf, type StringKey, translate } from './i18n.ts';
 import { renderMenu } from './menu.ts';
 import { renderRating } from './rating.ts';
@@ -80,7 +80,7 @@ export class PalisadeChat extends HTMLElement implements Host {
     this.language = chosen ?? 'en';
     const shadow = this.attachShadow({ mode: 'open' });
     adoptStyles(shadow);
-    this.launcher = h('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'palisade-panel', on: { click: () => this.toggle() } }, '💬');
+    this.launcher = h('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'palisade-panel', on: { click: () => this.toggle() } }, chatIcon());
     this.heading = h('h2', { id: 'palisade-title' });
     this.menuButton = h('button', { class: 'icon', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'palisade-menu', on: { click: () => this.toggleMenu() } }, '☰');
     this.closeButton = h('button', { class: 'icon', type: 'button', on: { click: () => this.close() } }, '✕');
