@@ -2,6 +2,9 @@
 // screen, send messages, and listen over the WebSocket or SSE. For integration tests, the e2e
 // tests and the benchmark.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import WebSocket from 'ws';
 import type { ChatEvent, ConversationView, MessageView } from '../../server/chat/events.ts';
 import { api, type ApiResponse } from './server.ts';
@@ -198,4 +201,21 @@ export async function openEventStream(v: Visitor, opts: { after?: number; lastEv
     })();
   }
   return { ...log, status: res.status, raw: () => raw, close: () => controller.abort() };
+}
+
+/**
+ * A policies directory for PALISADE_POLICIES_DIR: the shipped files, with the ones named replaced
+ * (e.g. a routing.yaml that points at the stand-ins, a sites.yaml with a second site).
+ */
+export function policiesDir(replace: Record<string, string>): { dir: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-policies-'));
+  const shipped = path.resolve(import.meta.dirname, '../../policies');
+  for (const f of fs.readdirSync(shipped)) fs.copyFileSync(path.join(shipped, f), path.join(dir, f));
+  for (const [f, text] of Object.entries(replace)) fs.writeFileSync(path.join(dir, f), text);
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Resolves once the server has no reply job running (the answer, notice or handoff is committed). */
+export async function repliesSettled(server: { deps: { chat?: { replies: { idle(): Promise<void> } } } }): Promise<void> {
+  await server.deps.chat?.replies.idle();
 }
