@@ -34,7 +34,7 @@ export async function startBankSite(): Promise<BankSite> {
   let extra: Record<string, string> = {};
   const server = http.createServer((req, res) => {
     if (req.url !== '/' && req.url !== '/index.html') {
-      res.writeHead(404).end();
+      res.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
       return;
     }
     const attrs = Object.entries(extra)
@@ -62,7 +62,7 @@ export async function startBankSite(): Promise<BankSite> {
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;

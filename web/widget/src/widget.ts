@@ -128,7 +128,7 @@ export class PalisadeChat extends HTMLElement implements Host {
   private relabel(): void {
     this.launcher.setAttribute('aria-label', this.t('launcher.open'));
     this.heading.textContent = this.t('panel.title', { site: this.config?.site.name ?? '' }).trim();
-    this.menuButton.setAttribute('aria-label', this.t('menu.open'));
+    this.menuButton.setAttribute('aria-label', this.t(this.menu.hidden ? 'menu.open' : 'menu.close'));
     this.closeButton.setAttribute('aria-label', this.t('panel.close'));
     this.root.lang = this.language;
   }

@@ -1,0 +1,184 @@
+// The widget as a visitor uses it on a bank's own page (another origin than the appliance), in
+// real Chromium: consent, a streamed answer with its source, hostile text shown as text, the
+// UI in Chinese and dark, keyboard only, and reloads that lose and double nothing.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { type BankSite, ensureWidgetBuilt, screenshot, startBankSite, watchErrors } from '../support/widgetPage.ts';
+
+const QUESTION = 'How do I block my card?';
+const XSS = '<img src=x onerror="window.__xss=1">';
+const T = { timeout: 30_000 };
+
+describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
+  let bank: BankSite;
+  let server: TestServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    ensureWidgetBuilt();
+    bank = await startBankSite();
+    server = await startTestServer({ WIDGET_ORIGINS: bank.origin, RETENTION_INTERVAL_SECONDS: '0' }, { seedDemoKnowledge: true });
+    bank.setAppliance(server.url);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.stop();
+    await bank?.close();
+  });
+
+  async function bankPage(): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${bank.origin}/`);
+    return { page, errors };
+  }
+
+  const panel = (page: Page) => page.getByRole('dialog', { name: 'Chat with Demo Bank' });
+  const log = (page: Page) => page.getByRole('log');
+  /** seq of every committed message in the log, in display order */
+  const seqs = (page: Page) => page.locator('palisade-chat [data-seq]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
+
+  async function acceptLocalAi(page: Page): Promise<void> {
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await expect.poll(() => panel(page).getByRole('heading', { name: 'Before we chat' }).isVisible(), T).toBe(true);
+    await panel(page).getByRole('checkbox', { name: /runs on Demo Bank's own servers/ }).check();
+    await panel(page).getByRole('button', { name: 'Accept selected' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Your message' }).isVisible(), T).toBe(true);
+  }
+
+  async function send(page: Page, text: string): Promise<void> {
+    const box = page.getByRole('textbox', { name: 'Your message' });
+    await box.fill(text);
+    await box.press('Enter');
+  }
+
+  it('consent → local AI → a streamed answer with its source; an XSS payload stays text; a reload restores the history once', async () => {
+    const { page, errors } = await bankPage();
+    // The bank's own CSS (red serif, huge yellow buttons) must not reach inside the widget.
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await expect.poll(() => panel(page).getByRole('heading', { name: 'Before we chat' }).isVisible(), T).toBe(true);
+    const acceptAll = panel(page).getByRole('button', { name: 'Accept all' });
+    expect(await acceptAll.evaluate((b) => getComputedStyle(b).fontSize)).toBe('15px');
+    expect(await acceptAll.evaluate((b) => getComputedStyle(b).backgroundColor)).not.toBe('rgb(255, 255, 0)');
+    await screenshot(page, 'consent');
+    await page.getByRole('button', { name: 'Chat with us' }).click(); // closes
+    await acceptLocalAi(page);
+
+    await send(page, QUESTION);
+    const answer = page.locator('palisade-chat .msg.assistant:not(.streaming)').first();
+    await expect.poll(() => answer.isVisible(), T).toBe(true);
+    expect((await answer.locator('.text').textContent())!.length).toBeGreaterThan(10);
+    expect(await answer.locator('.sources li').count()).toBeGreaterThan(0);
+    expect(await answer.getByRole('button', { name: 'Helpful', exact: true }).count()).toBe(1);
+    await expect.poll(() => log(page).getByText(QUESTION, { exact: true }).count(), T).toBe(1);
+    await screenshot(page, 'answer-with-source');
+
+    // Helpful: recorded by the server and shown pressed.
+    await answer.getByRole('button', { name: 'Helpful', exact: true }).click();
+    await expect.poll(() => page.locator('palisade-chat .msg.assistant').first().getByRole('button', { name: 'Helpful', exact: true }).getAttribute('aria-pressed'), T).toBe('true');
+
+    await send(page, XSS);
+    await expect.poll(() => log(page).getByText(XSS, { exact: true }).count(), T).toBe(1);
+    await expect.poll(() => seqs(page).then((s) => s.length), T).toBeGreaterThanOrEqual(3);
+    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await log(page).locator('img').count()).toBe(0);
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await expect.poll(() => log(page).getByText(QUESTION, { exact: true }).count(), T).toBe(1);
+    await expect.poll(() => log(page).getByText(XSS, { exact: true }).count(), T).toBe(1);
+    const after = await seqs(page);
+    expect(after).toEqual(after.map((_s, i) => i + 1)); // 1, 2, 3… once each, in order
+    expect(await page.locator('palisade-chat .sources li').count()).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
+
+  it('a message that cannot be sent stays, is retried with the same clientId, and is sent once after a reload', async () => {
+    const { page } = await bankPage();
+    await acceptLocalAi(page);
+    const tried: string[] = [];
+    await page.route('**/api/widget/messages', async (route) => {
+      tried.push((JSON.parse(route.request().postData() ?? '{}') as { clientId: string }).clientId);
+      await route.abort('internetdisconnected');
+    });
+    await send(page, 'Is my transfer safe?');
+    const pending = page.locator('palisade-chat .msg.pending');
+    await expect.poll(() => pending.textContent(), T).toContain('Sending…');
+    await expect.poll(() => tried.length, T).toBeGreaterThanOrEqual(2);
+    expect(new Set(tried).size).toBe(1);
+    const stored = await page.evaluate(() => localStorage.getItem('palisade:retail:outbox'));
+    expect(JSON.parse(stored!)).toMatchObject([{ clientId: tried[0], text: 'Is my transfer safe?' }]);
+
+    await page.unroute('**/api/widget/messages');
+    await page.reload();
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await expect.poll(() => page.locator('palisade-chat .msg.visitor:not(.pending)').getByText('Is my transfer safe?').count(), T).toBe(1);
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('palisade:retail:outbox')), T).toBeNull();
+    expect(await page.locator('palisade-chat .msg.pending').count()).toBe(0);
+  });
+
+  it('switches to Chinese and to the dark theme; both stick after a reload', async () => {
+    const { page } = await bankPage();
+    await acceptLocalAi(page);
+    await send(page, QUESTION);
+    await expect.poll(() => page.locator('palisade-chat .msg.assistant:not(.streaming) .sources li').count(), T).toBeGreaterThan(0);
+
+    await panel(page).getByRole('button', { name: 'Menu' }).click();
+    await panel(page).getByRole('combobox', { name: 'Language' }).selectOption('zh');
+    await expect.poll(() => page.getByRole('button', { name: '发送' }).isVisible(), T).toBe(true);
+    expect(await page.getByRole('textbox', { name: '您的消息' }).getAttribute('placeholder')).toBe('输入消息…');
+    expect(await page.getByRole('dialog', { name: '与Demo Bank聊天' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: '与人工客服交谈' }).isVisible()).toBe(true);
+    expect(await page.locator('palisade-chat .msg.assistant .feedback button').first().textContent()).toBe('有帮助');
+    await screenshot(page, 'chinese');
+
+    await page.getByRole('group', { name: '主题' }).getByRole('button', { name: '深色' }).click();
+    expect(await page.locator('palisade-chat .root').getAttribute('data-theme')).toBe('dark');
+    await page.getByRole('button', { name: '关闭菜单' }).click();
+    await screenshot(page, 'dark-theme');
+
+    await page.reload();
+    await page.getByRole('button', { name: '与我们聊天' }).click();
+    await expect.poll(() => page.getByRole('button', { name: '发送' }).isVisible(), T).toBe(true);
+    expect(await page.locator('palisade-chat .root').getAttribute('data-theme')).toBe('dark');
+  });
+
+  it('works with the keyboard alone: Tab, Enter and Escape through consent and sending', async () => {
+    const { page } = await bankPage();
+    const focusedName = () =>
+      page.evaluate(() => {
+        const inner = document.activeElement?.shadowRoot?.activeElement as HTMLElement | null | undefined;
+        return inner ? inner.getAttribute('aria-label') || inner.textContent || inner.tagName : (document.activeElement?.tagName ?? '');
+      });
+    const tabTo = async (name: string) => {
+      for (let i = 0; i < 15 && (await focusedName()) !== name; i++) await page.keyboard.press('Tab');
+      expect(await focusedName()).toBe(name);
+    };
+
+    await tabTo('Chat with us');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => panel(page).getByRole('heading', { name: 'Before we chat' }).isVisible(), T).toBe(true);
+    await tabTo('Accept all');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focusedName(), T).toBe('TEXTAREA'); // focus moves to the message box
+    await page.keyboard.type(QUESTION);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('palisade-chat .msg.assistant:not(.streaming) .sources li').count(), T).toBeGreaterThan(0);
+    expect(await log(page).getByText(QUESTION, { exact: true }).count()).toBe(1);
+
+    // Focus is visible: the outline of the focused button is drawn.
+    await tabTo('Helpful');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!.shadowRoot!.activeElement!).outlineStyle)).toBe('solid');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel(page).isVisible()).toBe(false);
+    expect(await focusedName()).toBe('Chat with us');
+  });
+});
