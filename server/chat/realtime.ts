@@ -16,6 +16,9 @@ export const WS_PATH = '/api/widget/ws';
 const HELLO_TIMEOUT_MS = 10_000;
 /** small: a frame is a hello, a send (text up to the site's limit) or a ping */
 const MAX_FRAME_BYTES = 256 * 1024;
+/** A client sending more frames than this per window is flooding: closed with 4429. */
+const FRAMES_PER_WINDOW = 40;
+const FRAME_WINDOW_MS = 10_000;
 
 /** Drops messages at or below the last seq sent and reply pieces of an answer this client never saw start. */
 export function resumeGate(lastSeq: number, knownIds: Set<string>) {
@@ -132,7 +135,13 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
       unsubscribe = null;
     });
     ws.on('error', () => ws.terminate());
+    // Two numbers per connection, not a bucket map: a thousand idle sockets cost next to nothing.
+    let windowStart = Date.now();
+    let framesInWindow = 0;
     ws.on('message', async (data, isBinary) => {
+      const now = Date.now();
+      if (now - windowStart > FRAME_WINDOW_MS) [windowStart, framesInWindow] = [now, 0];
+      if (++framesInWindow > FRAMES_PER_WINDOW) return ws.close(4429, 'too many frames');
       let frame: { type?: unknown; token?: unknown; after?: unknown; clientId?: unknown; text?: unknown; attachmentIds?: unknown };
       try {
         frame = isBinary ? {} : (JSON.parse(data.toString()) as typeof frame);
