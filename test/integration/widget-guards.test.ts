@@ -1,10 +1,12 @@
 // What the widget API refuses, and what a visitor can do about their own data: rate and length
 // limits, tokens (forged, expired, another site's), origins, attachments (type by content, size),
 // identity signatures, feedback/rating/close, export and erasure (a legal hold stops it).
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson, loadConsentTexts, parseConsentTexts } from '../../server/chat/consentText.ts';
 import type { MessageView } from '../../server/chat/events.ts';
+import { parseSites } from '../../server/chat/sites.ts';
 import { deriveKey } from '../../server/keys.ts';
 import { api, startTestServer, type TestServer } from '../support/server.ts';
 import { connectSocket, LOCAL_ONLY, NONE_GRANTED, openVisitor, policiesDir, readyVisitor, repliesSettled, sendMessage, visitorApi, type Visitor } from '../support/widget.ts';
@@ -236,5 +238,22 @@ describe('the visitor’s own data', () => {
     const [request] = (await server.deps.db.dataSource.query(`SELECT state, channel FROM dsr_requests d JOIN conversations c ON c.subject_id = d.subject_id WHERE c.id = $1`, [v.conversation.id])) as { state: string; channel: string }[];
     expect(request).toEqual({ state: 'received', channel: 'widget' });
     expect((await visitorApi(v, 'GET', '/conversation')).status).toBe(200);
+  });
+});
+
+describe('policy files', () => {
+  it('a bad sites.yaml or consent.yaml is refused with the reason', () => {
+    expect(() => parseSites('version: 1\nsites:\n  retail: { name: Demo }\n')).toThrow(/retail\.languages/);
+    expect(() => parseSites(SITES.replace(`origins: ["${BANK}"]`, 'origins: ["https://bank.example/path"]'))).toThrow(/origins.*must be an origin/);
+    expect(() => parseConsentTexts('version: "1"\nretentionDays: { standard: 90, transcript_keep: 365 }\ntexts: { de: { title: T, intro: I, purposes: {} } }\n')).toThrow(/ai_local/);
+  });
+
+  it('hashes the canonical JSON of one language’s text', () => {
+    const text = loadConsentTexts(policies.dir).text('de');
+    const expected = createHash('sha256').update(canonicalJson({
+      version: text.version, language: 'de', title: text.title, intro: text.intro, purposes: Object.fromEntries(text.purposes.map((p) => [p.id, p.text])),
+    })).digest('hex');
+    expect(text.hash).toBe(expected);
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
   });
 });
