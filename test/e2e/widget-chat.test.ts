@@ -5,7 +5,25 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { type BankSite, ensureWidgetBuilt, screenshot, startBankSite, watchErrors } from '../support/widgetPage.ts';
+import {
+  acceptLocalAi,
+  type BankSite,
+  breakWebSockets,
+  chatPanel,
+  committedAnswer,
+  computedStyle,
+  ensureWidgetBuilt,
+  focusedInWidget,
+  focusedOutline,
+  loggedSeqs,
+  pageGlobal,
+  screenshot,
+  sendText,
+  startBankSite,
+  storedItem,
+  watchErrors,
+  watchForStreamingBubble,
+} from '../support/widgetPage.ts';
 
 const QUESTION = 'How do I block my card?';
 const XSS = '<img src=x onerror="window.__xss=1">';
@@ -40,24 +58,10 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
     return { page, errors };
   }
 
-  const panel = (page: Page) => page.getByRole('dialog', { name: 'Chat with Demo Bank' });
+  const panel = chatPanel;
   const log = (page: Page) => page.getByRole('log');
-  /** seq of every committed message in the log, in display order */
-  const seqs = (page: Page) => page.locator('palisade-chat [data-seq]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
-
-  async function acceptLocalAi(page: Page): Promise<void> {
-    await page.getByRole('button', { name: 'Chat with us' }).click();
-    await expect.poll(() => panel(page).getByRole('heading', { name: 'Before we chat' }).isVisible(), T).toBe(true);
-    await panel(page).getByRole('checkbox', { name: /runs on Demo Bank's own servers/ }).check();
-    await panel(page).getByRole('button', { name: 'Accept selected' }).click();
-    await expect.poll(() => page.getByRole('textbox', { name: 'Your message' }).isVisible(), T).toBe(true);
-  }
-
-  async function send(page: Page, text: string): Promise<void> {
-    const box = page.getByRole('textbox', { name: 'Your message' });
-    await box.fill(text);
-    await box.press('Enter');
-  }
+  const seqs = loggedSeqs;
+  const send = sendText;
 
   it('consent → local AI → a streamed answer with its source; an XSS payload stays text; a reload restores the history once', async () => {
     const { page, errors } = await bankPage();
@@ -65,16 +69,21 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
     await page.getByRole('button', { name: 'Chat with us' }).click();
     await expect.poll(() => panel(page).getByRole('heading', { name: 'Before we chat' }).isVisible(), T).toBe(true);
     const acceptAll = panel(page).getByRole('button', { name: 'Accept all' });
-    expect(await acceptAll.evaluate((b) => getComputedStyle(b).fontSize)).toBe('15px');
-    expect(await acceptAll.evaluate((b) => getComputedStyle(b).backgroundColor)).not.toBe('rgb(255, 255, 0)');
+    expect(await computedStyle(acceptAll, 'fontSize')).toBe('15px');
+    expect(await computedStyle(acceptAll, 'backgroundColor')).not.toBe('rgb(255, 255, 0)');
     await screenshot(page, 'consent');
     await page.getByRole('button', { name: 'Chat with us' }).click(); // closes
     await acceptLocalAi(page);
 
+    // The stream is open before the question, so the answer's reply_start reaches the page: the
+    // streaming bubble must have existed, whatever the speed.
+    await watchForStreamingBubble(page);
     await send(page, QUESTION);
-    const answer = page.locator('palisade-chat .msg.assistant:not(.streaming)').first();
+    const answer = committedAnswer(page);
     await expect.poll(() => answer.isVisible(), T).toBe(true);
     expect((await answer.locator('.text').textContent())!.length).toBeGreaterThan(10);
+    expect(await pageGlobal(page, '__sawStreaming')).toBe(true);
+    expect(await page.locator('palisade-chat .msg.streaming').count()).toBe(0); // replaced by the committed message
     expect(await answer.locator('.sources li').count()).toBeGreaterThan(0);
     expect(await answer.getByRole('button', { name: 'Helpful', exact: true }).count()).toBe(1);
     await expect.poll(() => log(page).getByText(QUESTION, { exact: true }).count(), T).toBe(1);
@@ -87,7 +96,7 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
     await send(page, XSS);
     await expect.poll(() => log(page).getByText(XSS, { exact: true }).count(), T).toBe(1);
     await expect.poll(() => seqs(page).then((s) => s.length), T).toBeGreaterThanOrEqual(3);
-    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await pageGlobal(page, '__xss')).toBeUndefined();
     expect(await log(page).locator('img').count()).toBe(0);
 
     await page.reload();
@@ -97,7 +106,7 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
     const after = await seqs(page);
     expect(after).toEqual(after.map((_s, i) => i + 1)); // 1, 2, 3… once each, in order
     expect(await page.locator('palisade-chat .sources li').count()).toBeGreaterThan(0);
-    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await pageGlobal(page, '__xss')).toBeUndefined();
     expect(errors).toEqual([]);
   });
 
@@ -114,14 +123,14 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
     await expect.poll(() => pending.textContent(), T).toContain('Sending…');
     await expect.poll(() => tried.length, T).toBeGreaterThanOrEqual(2);
     expect(new Set(tried).size).toBe(1);
-    const stored = await page.evaluate(() => localStorage.getItem('palisade:retail:outbox'));
+    const stored = await storedItem(page, 'palisade:retail:outbox');
     expect(JSON.parse(stored!)).toMatchObject([{ clientId: tried[0], text: 'Is my transfer safe?' }]);
 
     await page.unroute('**/api/widget/messages');
     await page.reload();
     await page.getByRole('button', { name: 'Chat with us' }).click();
     await expect.poll(() => page.locator('palisade-chat .msg.visitor:not(.pending)').getByText('Is my transfer safe?').count(), T).toBe(1);
-    await expect.poll(() => page.evaluate(() => localStorage.getItem('palisade:retail:outbox')), T).toBeNull();
+    await expect.poll(() => storedItem(page, 'palisade:retail:outbox'), T).toBeNull();
     expect(await page.locator('palisade-chat .msg.pending').count()).toBe(0);
   });
 
@@ -153,11 +162,7 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
 
   it('works with the keyboard alone: Tab, Enter and Escape through consent and sending', async () => {
     const { page } = await bankPage();
-    const focusedName = () =>
-      page.evaluate(() => {
-        const inner = document.activeElement?.shadowRoot?.activeElement as HTMLElement | null | undefined;
-        return inner ? inner.getAttribute('aria-label') || inner.textContent || inner.tagName : (document.activeElement?.tagName ?? '');
-      });
+    const focusedName = () => focusedInWidget(page);
     const tabTo = async (name: string) => {
       for (let i = 0; i < 15 && (await focusedName()) !== name; i++) await page.keyboard.press('Tab');
       expect(await focusedName()).toBe(name);
@@ -176,9 +181,24 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
 
     // Focus is visible: the outline of the focused button is drawn.
     await tabTo('Helpful');
-    expect(await page.evaluate(() => getComputedStyle(document.activeElement!.shadowRoot!.activeElement!).outlineStyle)).toBe('solid');
+    expect(await focusedOutline(page)).toBe('solid');
     await page.keyboard.press('Escape');
     await expect.poll(() => panel(page).isVisible()).toBe(false);
     expect(await focusedName()).toBe('Chat with us');
+  });
+  it('falls back to SSE when the WebSocket cannot open, and still streams the answer', async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    await breakWebSockets(context);
+    const page = await context.newPage();
+    const sse: string[] = [];
+    page.on('request', (r) => r.url().includes('/api/widget/events') && sse.push(r.headers().authorization ?? ''));
+    await page.goto(`${bank.origin}/`);
+    await acceptLocalAi(page);
+    expect(sse.length).toBeGreaterThan(0);
+    expect(sse[0]).toMatch(/^Bearer /); // the token in the header, never the URL
+    await send(page, QUESTION);
+    await expect.poll(() => committedAnswer(page).locator('.sources li').count(), T).toBeGreaterThan(0);
+    expect(await log(page).getByText(QUESTION, { exact: true }).count()).toBe(1);
   });
 });

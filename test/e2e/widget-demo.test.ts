@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { api, startTestServer, type TestServer } from '../support/server.ts';
-import { ensureWidgetBuilt, screenshot, watchErrors } from '../support/widgetPage.ts';
+import { ensureWidgetBuilt, focusedInWidget, screenshot, watchErrors } from '../support/widgetPage.ts';
 
 describe('widget.js', () => {
   let server: TestServer;
@@ -71,7 +71,7 @@ describe('widget.js', () => {
       await page.keyboard.press('Escape');
       await expect.poll(() => dialog.isVisible()).toBe(false);
       expect(await launcher.getAttribute('aria-expanded')).toBe('false');
-      expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.className)).toBe('launcher');
+      expect(await focusedInWidget(page)).toBe('Chat with us');
       expect(errors).toEqual([]);
       await page.close();
     });

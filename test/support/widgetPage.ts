@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = path.join(ROOT, 'test-artifacts/screenshots');
@@ -67,3 +67,104 @@ export function watchErrors(page: Page): string[] {
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
 }
+
+export const WAIT = { timeout: 30_000 };
+
+/** The panel, found by its accessible name. */
+export const chatPanel = (page: Page) => page.getByRole('dialog', { name: 'Chat with Demo Bank' });
+
+/** Opens the widget and accepts only the local AI on the consent screen; waits for live events. */
+export async function acceptLocalAi(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Chat with us' }).click();
+  const panel = chatPanel(page);
+  await expectVisible(panel.getByRole('heading', { name: 'Before we chat' }));
+  await panel.getByRole('checkbox', { name: /runs on Demo Bank's own servers/ }).check();
+  await panel.getByRole('button', { name: 'Accept selected' }).click();
+  await waitForStream(page);
+}
+
+/** Resolves once the widget's WebSocket (or SSE) stream is open. */
+export async function waitForStream(page: Page): Promise<void> {
+  await page.locator('palisade-chat [data-stream="open"]').waitFor(WAIT);
+}
+
+export async function expectVisible(locator: ReturnType<Page['locator']>): Promise<void> {
+  await locator.waitFor({ state: 'visible', ...WAIT });
+}
+
+export async function sendText(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Your message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The first AI answer once committed (not the streaming bubble). */
+export const committedAnswer = (page: Page) => page.locator('palisade-chat .msg.assistant:not(.streaming)').first();
+
+// ---- Code that runs inside Chromium. The test project has no DOM lib (it would retype fetch for
+// the whole project), so the few page globals used here are declared for this module alone.
+interface PageNode {
+  shadowRoot: PageNode | null;
+  activeElement: PageNode | null;
+  tagName: string;
+  textContent: string | null;
+  className: string;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): PageNode | null;
+}
+declare const document: PageNode & { documentElement: PageNode };
+declare const window: Record<string, unknown>;
+declare const localStorage: { getItem(key: string): string | null };
+declare function getComputedStyle(el: unknown): Record<string, string>;
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: unknown, options: Record<string, boolean>): void;
+}
+
+/** A global the page set (window[name]). */
+export const pageGlobal = (page: Page, name: string) => page.evaluate((n) => window[n], name);
+
+export const storedItem = (page: Page, key: string) => page.evaluate((k) => localStorage.getItem(k), key);
+
+export const computedStyle = (locator: ReturnType<Page['locator']>, property: string) => locator.evaluate((el, p) => getComputedStyle(el)[p], property);
+
+/** seq of every committed message in the log, in display order */
+export const loggedSeqs = (page: Page) => page.locator('palisade-chat [data-seq]').evaluateAll((els) => els.map((e) => Number((e as unknown as PageNode).getAttribute('data-seq'))));
+
+/** The accessible name (or tag) of what has focus inside the widget, or the page's focused tag. */
+export const focusedInWidget = (page: Page) =>
+  page.evaluate(() => {
+    const inner = document.activeElement?.shadowRoot?.activeElement;
+    return inner ? inner.getAttribute('aria-label') || inner.textContent || inner.tagName : (document.activeElement?.tagName ?? '');
+  });
+
+/** The focused element's outline style inside the widget. */
+export const focusedOutline = (page: Page) => page.evaluate(() => getComputedStyle(document.activeElement?.shadowRoot?.activeElement)['outlineStyle']);
+
+/** Sets window.__sawStreaming once a streaming bubble appears in the widget, whenever that is. */
+export const watchForStreamingBubble = (page: Page) =>
+  page.evaluate(() => {
+    const root = document.querySelector('palisade-chat')!.shadowRoot!;
+    new MutationObserver(() => {
+      if (root.querySelector('.msg.streaming')) window.__sawStreaming = true;
+    }).observe(root, { subtree: true, childList: true, characterData: true });
+  });
+
+/** A network that drops upgrades: every WebSocket the page makes closes before it opens. */
+export const breakWebSockets = (context: BrowserContext) =>
+  context.addInitScript(() => {
+    class DeadSocket {
+      static readonly OPEN = 1;
+      readyState = 0;
+      onclose: ((e: { code: number }) => void) | null = null;
+      constructor() {
+        setTimeout(() => {
+          this.readyState = 3;
+          this.onclose?.({ code: 1006 });
+        }, 0);
+      }
+      send() {}
+      close() {}
+    }
+    window.WebSocket = DeadSocket;
+  });

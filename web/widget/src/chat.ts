@@ -39,7 +39,11 @@ export class ChatScreen {
         if (c) this.setConversation(c);
         this.nudge(); // back online: send what waits now
       },
-      onStatus: (s) => this.banner && s === 'down' && this.setBanner(host.t('chat.reconnecting')),
+      onStatus: (s) => {
+        this.el.dataset.stream = s; // tests (and styles) can tell when live events flow
+        if (s === 'down') this.setBanner(host.t('chat.reconnecting'));
+        else if (s === 'open') this.refreshState();
+      },
       onFatal: (id) => this.fatal(new ApiError(401, id, id, null)),
     });
   }
