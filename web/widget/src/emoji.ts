@@ -16,8 +16,8 @@ export function openEmojiPicker(button: HTMLButtonElement, textarea: HTMLTextAre
   const insert = (e: string) => {
     textarea.setRangeText(e, textarea.selectionStart, textarea.selectionEnd, 'end');
     textarea.dispatchEvent(new Event('input'));
+    textarea.focus(); // before the grid goes: removing the focused cell would drop focus to the page
     close(grid, false);
-    textarea.focus();
   };
   grid.addEventListener('keydown', (e) => {
     const i = cells.indexOf(e.target as HTMLButtonElement);

@@ -1,0 +1,162 @@
+// The widget's other paths in Chromium: "Talk to a person" from the consent screen, emoji and an
+// image attachment, the menu's rights (download, change consents, erase) and the end of a chat
+// with its star rating and a new conversation.
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { api, startTestServer, type TestServer } from '../support/server.ts';
+import {
+  acceptLocalAi,
+  type BankSite,
+  chatPanel,
+  ensureWidgetBuilt,
+  expectVisible,
+  focusedInWidget,
+  sendText,
+  startBankSite,
+  storedItem,
+  WAIT,
+  waitForStream,
+  watchErrors,
+} from '../support/widgetPage.ts';
+
+// A 1×1 PNG: the server checks magic bytes, so the picture must be a real one.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat (Chromium)', () => {
+  let bank: BankSite;
+  let server: TestServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    ensureWidgetBuilt();
+    bank = await startBankSite();
+    server = await startTestServer({ WIDGET_ORIGINS: bank.origin, RETENTION_INTERVAL_SECONDS: '0' }, { seedDemoKnowledge: true });
+    bank.setAppliance(server.url);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.stop();
+    await bank?.close();
+  });
+
+  async function bankPage(): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ acceptDownloads: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${bank.origin}/`);
+    return { page, errors };
+  }
+  const menu = async (page: Page, item: string) => {
+    const toggle = chatPanel(page).locator('button[aria-controls="palisade-menu"]');
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await chatPanel(page).getByRole('button', { name: item }).click();
+  };
+  const token = (page: Page) => storedItem(page, 'palisade:retail');
+
+  it('"Talk to a person" on the consent screen records no AI consent and joins the queue', async () => {
+    const { page, errors } = await bankPage();
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await chatPanel(page).getByRole('button', { name: 'Talk to a person' }).click();
+    await waitForStream(page);
+    // Office hours depend on the clock: either way the banner says a person will answer.
+    await expect.poll(() => page.locator('palisade-chat .banner').textContent(), WAIT).toMatch(/Waiting for a person|Nobody is available right now/);
+    await expect.poll(() => page.locator('palisade-chat .notice').count(), WAIT).toBeGreaterThan(0);
+    const consents = await api<{ consents: Record<string, unknown> }>(server, 'GET', '/api/widget/consents', { token: (await token(page))!, headers: { Origin: bank.origin } });
+    expect(consents.body.consents).toMatchObject({ ai_local: false, ai_cloud: false, transcript_keep: false, voice_input: false });
+    expect(await page.getByRole('button', { name: 'Voice input' }).count()).toBe(0); // no consent: no microphone
+    expect(errors).toEqual([]);
+  });
+
+  it('inserts an emoji with the keyboard and sends an image shown as a thumbnail; a file too large is refused with a clear message', async () => {
+    const { page, errors } = await bankPage();
+    await acceptLocalAi(page);
+    const box = page.getByRole('textbox', { name: 'Your message' });
+    await box.fill('Look ');
+    await page.getByRole('button', { name: 'Insert emoji' }).press('Enter');
+    expect(await focusedInWidget(page)).toBe('😀');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    expect(await box.inputValue()).toBe('Look 😃');
+    expect(await focusedInWidget(page)).toBe('TEXTAREA');
+
+    const file = page.locator('palisade-chat input[type=file]');
+    await file.setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(5 * 1024 * 1024 + 1) });
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'The file is too large (at most 5 MB).' }).count(), WAIT).toBe(1);
+    await file.setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG });
+    await expectVisible(page.locator('palisade-chat .chip', { hasText: 'receipt.png' }));
+    await box.press('Enter');
+    const thumb = page.locator('palisade-chat .msg.visitor:not(.pending) img.thumb');
+    await expect.poll(() => thumb.getAttribute('src'), WAIT).toMatch(/^blob:/);
+    await expect.poll(() => thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), WAIT).toBe(1);
+    expect(await page.locator('palisade-chat .msg.visitor:not(.pending)').getByText('Look 😃').count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('downloads the visitor\'s data, presets the consent screen with the decisions in force, and erases after a confirmation', async () => {
+    const { page } = await bankPage();
+    await acceptLocalAi(page);
+    await sendText(page, 'hello');
+    await expect.poll(() => page.locator('palisade-chat .msg.visitor:not(.pending)').count(), WAIT).toBe(1);
+
+    const download = page.waitForEvent('download');
+    await menu(page, 'Download my data');
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^palisade-my-data-\d{4}-\d{2}-\d{2}\.json$/);
+    const exported = JSON.parse(fs.readFileSync((await file.path())!, 'utf8')) as Record<string, unknown>;
+    expect(JSON.stringify(exported)).toContain('hello');
+
+    await menu(page, 'Change my consents');
+    await expectVisible(chatPanel(page).getByRole('heading', { name: 'Before we chat' }));
+    expect(await chatPanel(page).getByRole('checkbox', { name: /runs on Demo Bank's own servers/ }).isChecked()).toBe(true);
+    expect(await chatPanel(page).getByRole('checkbox', { name: /external AI/ }).isChecked()).toBe(false);
+    await chatPanel(page).getByRole('button', { name: 'Accept selected' }).click();
+    await waitForStream(page);
+
+    const before = await token(page);
+    await menu(page, 'Erase my data');
+    await expectVisible(chatPanel(page).getByText('Erase everything stored about you? This cannot be undone.'));
+    expect(await focusedInWidget(page)).toBe('Yes, erase my data');
+    await page.keyboard.press('Enter');
+    await expectVisible(chatPanel(page).getByRole('heading', { name: 'Before we chat' }));
+    expect(await token(page)).toBeNull();
+    const gone = await api(server, 'GET', '/api/widget/conversation', { token: before!, headers: { Origin: bank.origin } });
+    expect([401, 410]).toContain(gone.status);
+  });
+
+  it('"End chat" asks for 1–5 stars (keyboard), then starts a new, empty conversation', async () => {
+    const { page, errors } = await bankPage();
+    await acceptLocalAi(page);
+    await sendText(page, 'hello');
+    await expect.poll(() => page.locator('palisade-chat .msg.visitor:not(.pending)').count(), WAIT).toBe(1);
+    const first = await token(page);
+
+    await menu(page, 'End chat');
+    await expectVisible(chatPanel(page).getByRole('heading', { name: 'How was this chat?' }));
+    expect(await focusedInWidget(page)).toBe('1 of 5 stars');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await chatPanel(page).getByRole('radio', { name: '4 of 5 stars' }).isChecked()).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await focusedInWidget(page)).toBe('Send rating');
+    await page.keyboard.press('Enter');
+    await expectVisible(chatPanel(page).getByText('Thank you for your rating.'));
+    const rated = await api<{ conversation: { status: string; rating: number } }>(server, 'GET', '/api/widget/conversation', { token: first!, headers: { Origin: bank.origin } });
+    expect(rated.body.conversation).toMatchObject({ status: 'closed', rating: 4 });
+
+    expect(await focusedInWidget(page)).toBe('Start a new conversation');
+    await page.keyboard.press('Enter');
+    await waitForStream(page);
+    expect(await token(page)).not.toBe(first);
+    expect(await page.locator('palisade-chat [data-seq]').count()).toBe(0);
+    await sendText(page, 'a new question');
+    await expect.poll(() => page.locator('palisade-chat .msg.visitor:not(.pending)').getByText('a new question').count(), WAIT).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});
