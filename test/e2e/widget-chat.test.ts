@@ -1,27 +1,23 @@
 // The widget as a visitor uses it on a bank's own page (another origin than the appliance), in
 // real Chromium: consent, a streamed answer with its source, hostile text shown as text, the
 // UI in Chinese and dark, keyboard only, and reloads that lose and double nothing.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable } from '../support/browser.ts';
 import {
   acceptLocalAi,
-  type BankSite,
   breakWebSockets,
   chatPanel,
   committedAnswer,
   computedStyle,
-  ensureWidgetBuilt,
   focusedInWidget,
   focusedOutline,
   loggedSeqs,
   pageGlobal,
   screenshot,
   sendText,
-  startBankSite,
   storedItem,
-  watchErrors,
+  useBankWidget,
   watchForStreamingBubble,
 } from '../support/widgetPage.ts';
 
@@ -30,33 +26,8 @@ const XSS = '<img src=x onerror="window.__xss=1">';
 const T = { timeout: 30_000 };
 
 describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
-  let bank: BankSite;
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    ensureWidgetBuilt();
-    bank = await startBankSite();
-    server = await startTestServer({ WIDGET_ORIGINS: bank.origin, RETENTION_INTERVAL_SECONDS: '0' }, { seedDemoKnowledge: true });
-    bank.setAppliance(server.url);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.stop();
-    await bank?.close();
-  });
-
-  async function bankPage(): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(`${bank.origin}/`);
-    return { page, errors };
-  }
+  const fixture = useBankWidget({ viewport: { width: 1000, height: 760 } });
+  const bankPage = fixture.open;
 
   const panel = chatPanel;
   const log = (page: Page) => page.getByRole('log');
@@ -187,13 +158,11 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
     expect(await focusedName()).toBe('Chat with us');
   });
   it('falls back to SSE when the WebSocket cannot open, and still streams the answer', async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
-    await breakWebSockets(context);
-    const page = await context.newPage();
+    const { page } = await fixture.open();
+    await breakWebSockets(page.context());
+    await page.reload();
     const sse: string[] = [];
     page.on('request', (r) => r.url().includes('/api/widget/events') && sse.push(r.headers().authorization ?? ''));
-    await page.goto(`${bank.origin}/`);
     await acceptLocalAi(page);
     expect(sse.length).toBeGreaterThan(0);
     expect(sse[0]).toMatch(/^Bearer /); // the token in the header, never the URL

@@ -2,56 +2,30 @@
 // image attachment, the menu's rights (download, change consents, erase) and the end of a chat
 // with its star rating and a new conversation.
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
-import { api, startTestServer, type TestServer } from '../support/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable } from '../support/browser.ts';
+import { api } from '../support/server.ts';
 import {
   acceptLocalAi,
-  type BankSite,
   chatPanel,
-  ensureWidgetBuilt,
   expectVisible,
   focusedInWidget,
   sendText,
-  startBankSite,
   storedItem,
+  useBankWidget,
   WAIT,
   waitForStream,
-  watchErrors,
 } from '../support/widgetPage.ts';
 
 // A 1×1 PNG: the server checks magic bytes, so the picture must be a real one.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat (Chromium)', () => {
-  let bank: BankSite;
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const fixture = useBankWidget({ acceptDownloads: true });
+  const bankPage = fixture.open;
+  const origin = () => fixture.bank().origin;
 
-  beforeAll(async () => {
-    ensureWidgetBuilt();
-    bank = await startBankSite();
-    server = await startTestServer({ WIDGET_ORIGINS: bank.origin, RETENTION_INTERVAL_SECONDS: '0' }, { seedDemoKnowledge: true });
-    bank.setAppliance(server.url);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.stop();
-    await bank?.close();
-  });
-
-  async function bankPage(): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(`${bank.origin}/`);
-    return { page, errors };
-  }
   const menu = async (page: Page, item: string) => {
     const toggle = chatPanel(page).locator('button[aria-controls="palisade-menu"]');
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
@@ -67,7 +41,7 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
     // Office hours depend on the clock: either way the banner says a person will answer.
     await expect.poll(() => page.locator('palisade-chat .banner').textContent(), WAIT).toMatch(/Waiting for a person|Nobody is available right now/);
     await expect.poll(() => page.locator('palisade-chat .notice').count(), WAIT).toBeGreaterThan(0);
-    const consents = await api<{ consents: Record<string, unknown> }>(server, 'GET', '/api/widget/consents', { token: (await token(page))!, headers: { Origin: bank.origin } });
+    const consents = await api<{ consents: Record<string, unknown> }>(fixture.server(), 'GET', '/api/widget/consents', { token: (await token(page))!, headers: { Origin: origin() } });
     expect(consents.body.consents).toMatchObject({ ai_local: false, ai_cloud: false, transcript_keep: false, voice_input: false });
     expect(await page.getByRole('button', { name: 'Voice input' }).count()).toBe(0); // no consent: no microphone
     expect(errors).toEqual([]);
@@ -125,7 +99,7 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
     await page.keyboard.press('Enter');
     await expectVisible(chatPanel(page).getByRole('heading', { name: 'Before we chat' }));
     expect(await token(page)).toBeNull();
-    const gone = await api(server, 'GET', '/api/widget/conversation', { token: before!, headers: { Origin: bank.origin } });
+    const gone = await api(fixture.server(), 'GET', '/api/widget/conversation', { token: before!, headers: { Origin: origin() } });
     expect([401, 410]).toContain(gone.status);
   });
 
@@ -147,7 +121,7 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
     expect(await focusedInWidget(page)).toBe('Send rating');
     await page.keyboard.press('Enter');
     await expectVisible(chatPanel(page).getByText('Thank you for your rating.'));
-    const rated = await api<{ conversation: { status: string; rating: number } }>(server, 'GET', '/api/widget/conversation', { token: first!, headers: { Origin: bank.origin } });
+    const rated = await api<{ conversation: { status: string; rating: number } }>(fixture.server(), 'GET', '/api/widget/conversation', { token: first!, headers: { Origin: origin() } });
     expect(rated.body.conversation).toMatchObject({ status: 'closed', rating: 4 });
 
     expect(await focusedInWidget(page)).toBe('Start a new conversation');

@@ -5,7 +5,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchBrowser } from './browser.ts';
+import { startTestServer, type TestServer } from './server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = path.join(ROOT, 'test-artifacts/screenshots');
@@ -168,3 +171,46 @@ export const breakWebSockets = (context: BrowserContext) =>
     }
     window.WebSocket = DeadSocket;
   });
+
+export interface BankWidget {
+  server: () => TestServer;
+  bank: () => BankSite;
+  /** a fresh browser context (empty localStorage) on the bank's page */
+  open: () => Promise<{ page: Page; errors: string[] }>;
+}
+
+/**
+ * For a describe block: a bank page on its own origin, the appliance (demo knowledge, the bank's
+ * origin allowed) and Chromium, started before the tests and stopped after them.
+ */
+export function useBankWidget(contextOptions: BrowserContextOptions = {}): BankWidget {
+  let bank: BankSite;
+  let server: TestServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    ensureWidgetBuilt();
+    bank = await startBankSite();
+    server = await startTestServer({ WIDGET_ORIGINS: bank.origin, RETENTION_INTERVAL_SECONDS: '0' }, { seedDemoKnowledge: true });
+    bank.setAppliance(server.url);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.stop();
+    await bank?.close();
+  });
+  return {
+    server: () => server,
+    bank: () => bank,
+    open: async () => {
+      const context = await browser.newContext(contextOptions);
+      contexts.push(context);
+      const page = await context.newPage();
+      const errors = watchErrors(page);
+      await page.goto(`${bank.origin}/`);
+      return { page, errors };
+    },
+  };
+}
