@@ -1,11 +1,12 @@
 // The widget's other paths in Chromium: "Talk to a person" from the consent screen, emoji and an
 // image attachment, the menu's rights (download, change consents, erase) and the end of a chat
 // with its star rating and a new conversation.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserAvailable } from '../support/browser.ts';
-import { api } from '../support/server.ts';
+import { api, bearerLogin, seedStaff } from '../support/server.ts';
 import {
   acceptLocalAi,
   chatPanel,
@@ -33,7 +34,7 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
   };
   const token = (page: Page) => storedItem(page, 'palisade:retail');
 
-  it('"Talk to a person" on the consent screen records no AI consent and joins the queue', async () => {
+  it('"Talk to a person" on the consent screen records no AI consent and queues; the agent\'s name and reply show; their close asks for a rating', async () => {
     const { page, errors } = await bankPage();
     await page.getByRole('button', { name: 'Chat with us' }).click();
     await chatPanel(page).getByRole('button', { name: 'Talk to a person' }).click();
@@ -44,6 +45,21 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
     const consents = await api<{ consents: Record<string, unknown> }>(fixture.server(), 'GET', '/api/widget/consents', { token: (await token(page))!, headers: { Origin: origin() } });
     expect(consents.body.consents).toMatchObject({ ai_local: false, ai_cloud: false, transcript_keep: false, voice_input: false });
     expect(await page.getByRole('button', { name: 'Voice input' }).count()).toBe(0); // no consent: no microphone
+
+    // A person claims the conversation and answers: the widget names them; closing asks for stars.
+    const server = fixture.server();
+    await seedStaff(server, { email: 'anna@bank.example', password: 'a long agent password', role: 'agent', displayName: 'Anna' });
+    const { accessToken } = await bearerLogin(server, 'anna@bank.example', 'a long agent password');
+    const state = await api<{ conversation: { id: string } }>(server, 'GET', '/api/widget/conversation', { token: (await token(page))!, headers: { Origin: origin() } });
+    const agentCall = (path: string, body: unknown = {}) => api(server, 'POST', `/api/agent/conversations/${state.body.conversation.id}${path}`, { token: accessToken, body });
+    expect((await agentCall('/claim')).status).toBe(200);
+    expect((await agentCall('/messages', { clientId: randomUUID(), text: 'Hello, I am **Anna**. How can I help?' })).status).toBe(201);
+    const agentMessage = page.locator('palisade-chat .msg.agent');
+    await expect.poll(() => agentMessage.locator('.who').textContent(), WAIT).toBe('Anna');
+    expect(await agentMessage.locator('.text strong').textContent()).toBe('Anna');
+    await expect.poll(() => page.locator('palisade-chat .banner').textContent(), WAIT).toBe('You are chatting with a person.');
+    expect((await agentCall('/close')).status).toBe(200);
+    await expectVisible(chatPanel(page).getByRole('heading', { name: 'How was this chat?' }));
     expect(errors).toEqual([]);
   });
 
