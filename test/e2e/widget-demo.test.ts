@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { api, startTestServer, type TestServer } from '../support/server.ts';
-import { ensureWidgetBuilt, focusedInWidget, screenshot, watchErrors } from '../support/widgetPage.ts';
+import { ensureWidgetBuilt, focusedInWidget, screenshot, sendText, WAIT, waitForStream, watchErrors } from '../support/widgetPage.ts';
 
 describe('widget.js', () => {
   let server: TestServer;
@@ -48,7 +48,7 @@ describe('widget.js', () => {
       await browser?.close();
     });
 
-    it('the launcher opens the panel on the consent screen; Escape closes it and focus returns to the launcher', async () => {
+    it('the launcher opens the panel on the consent screen; Escape closes it and focus returns to the launcher; chatting works under the page CSP', async () => {
       const page = await browser.newPage();
       const errors = watchErrors(page);
       await page.goto(`${server.url}/demo`);
@@ -72,6 +72,13 @@ describe('widget.js', () => {
       await expect.poll(() => dialog.isVisible()).toBe(false);
       expect(await launcher.getAttribute('aria-expanded')).toBe('false');
       expect(await focusedInWidget(page)).toBe('Chat with us');
+
+      // Under the demo page's CSP the widget reaches the API and its WebSocket on the same origin.
+      await launcher.click();
+      await dialog.getByRole('button', { name: 'Accept all' }).click();
+      await waitForStream(page);
+      await sendText(page, 'Hello from the demo page');
+      await expect.poll(() => page.locator('palisade-chat .msg.visitor:not(.pending)').count(), WAIT).toBe(1);
       expect(errors).toEqual([]);
       await page.close();
     });
