@@ -97,6 +97,18 @@ describe('gateway pipeline', () => {
     expect(JSON.stringify(audits)).not.toMatch(/Alice|alice|charged/);
   });
 
+  it('sends the caller\'s instructions first and as given, and still redacts every message', async () => {
+    const a = scripted('local', [answer('Done.')]);
+    const { gateway, audits } = setup({ ollama: a.client });
+    const instructions = 'You are the assistant of Demo Bank. [1] Lost card: call the hotline.';
+    await collect(gateway.chat(ask(PII, { instructions })));
+    expect(a.seen[0]!.messages[0]).toEqual({ role: 'system', content: instructions });
+    expect(a.seen[0]!.messages[1]!.content).toContain('<PERSON_1>');
+    expect(JSON.stringify(a.seen)).not.toMatch(/Alice|alice\.smith/);
+    // only the messages were counted: the instructions are not analysed
+    expect(audits[0]!.entityCounts).toEqual({ PERSON: 1, EMAIL: 1 });
+  });
+
   it('fails closed: a failing redaction sends nothing and hands over to a human', async () => {
     const a = scripted('local', [answer('x')]);
     const broken: RedactionEngine = { redact: async () => ({ ok: false, error: { id: 'analyzer_failed', message: 'boom' } }) };

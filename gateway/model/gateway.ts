@@ -22,6 +22,12 @@ export type ProviderName = 'llamacpp' | 'ollama' | 'openai' | 'extractive';
 
 export interface ChatRequest {
   messages: ChatMessage[];
+  /**
+   * The caller's own instructions (a chat's system prompt of public knowledge-base text). Sent
+   * first as the system message without redaction: only text the server composed from public
+   * sources belongs here, never anything a person typed (the OpenAI-compatible API never sets it).
+   */
+  instructions?: string;
   /** the conversation whose vault numbers placeholders; absent: a vault for this request only */
   conversationId?: string;
   /** visitor's cloud consent, or the API key's allow_cloud */
@@ -147,7 +153,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // Placeholders are saved before any model sees them, so later turns number the same way.
       if (req.conversationId && vault.revision !== loadedRevision) await deps.vaults.save(req.conversationId, vault.toJSON(), loadedRevision);
 
-      const cacheKey = await cacheKeyFor(req, redacted.messages, redacted.counts, decision);
+      const modelMessages: ChatMessage[] = req.instructions ? [{ role: 'system', content: req.instructions }, ...redacted.messages] : redacted.messages;
+      const cacheKey = await cacheKeyFor(req, modelMessages, redacted.counts, decision);
       const cached = cacheKey ? answers?.get(cacheKey) : undefined;
       if (cacheKey) audit.cache = cached ? 'hit' : 'miss';
       if (cached) {
@@ -178,7 +185,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           }
           budgets.startCloudCall(budgetKey, policy.budgets);
         }
-        const result = yield* tryTarget(target, client, redacted.messages, vault, req, signal, policy, audit, cacheKey, budgetKey);
+        const result = yield* tryTarget(target, client, modelMessages, vault, req, signal, policy, audit, cacheKey, budgetKey);
         if (result.ok) return;
         lastFailure = result.failure;
       }

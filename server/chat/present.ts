@@ -29,6 +29,8 @@ export interface MessageMeta {
   sources?: { articleId: string; title: string }[];
   route?: string;
   provider?: string;
+  /** an AI answer: the seq of the newest visitor message its prompt held (later ones still wait) */
+  answers?: number;
   notice?: Notice;
   feedback?: boolean;
   agentId?: string;

@@ -86,10 +86,25 @@ async function prepare(env: ChatEnv, conversationId: string, requestId?: string)
     const consents = await consentsInForce(ctx, conversation.subjectId);
     if (!consents.ai_local) return { kind: 'handoff', outcome: await handOffIn(env, ctx, conversation, 'no_ai_consent') };
     const messages = await readConversationMessages(ctx, conversation, { purpose: 'ai_answer' });
-    const last = messages.filter((m) => m.role !== 'system').at(-1);
-    if (last?.role !== 'visitor') return { kind: 'skip' };
+    if (!awaitsAnswer(messages)) return { kind: 'skip' };
     return { kind: 'answer', conversation, messages, cloud: cloudAllowed(consents) };
   }, requestId);
+}
+
+/**
+ * Whether a visitor message is newer than every answer. An AI answer covers the visitor messages its
+ * prompt held (meta.answers), not every message before it was stored: one sent while it streamed
+ * still waits. An agent's reply covers everything before it.
+ */
+export function awaitsAnswer(messages: MessageRow[]): boolean {
+  let lastVisitor = 0;
+  let answered = 0;
+  for (const m of messages) {
+    if (m.role === 'visitor') lastVisitor = Math.max(lastVisitor, m.seq);
+    if (m.role === 'agent') answered = Math.max(answered, m.seq);
+    if (m.role === 'assistant') answered = Math.max(answered, m.meta.answers ?? m.seq);
+  }
+  return lastVisitor > answered;
 }
 
 export interface Source {
@@ -151,13 +166,14 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   const replyId = randomUUID();
   let started = false;
   let text = '';
-  const meta: MessageMeta = { sources: sources.map(({ articleId, title }) => ({ articleId, title })) };
+  const meta: MessageMeta = { sources: sources.map(({ articleId, title }) => ({ articleId, title })), answers: lastVisitor.seq };
   let outcome: { kind: 'answered' } | { kind: 'handoff'; reason: HandoffReason } | { kind: 'cancelled' } = { kind: 'cancelled' };
   env.hub.publish(conversationId, { type: 'typing', by: 'assistant' });
   try {
     const lang = asLang(conversation.language);
     const events = env.deps.models!.gateway.chat({
-      messages: [{ role: 'system', content: systemPrompt(site?.name ?? conversation.site, sources) }, ...toModelMessages(messages)],
+      // The system prompt is the site's name and public knowledge-base passages: no redaction needed.
+      instructions: systemPrompt(site?.name ?? conversation.site, sources), messages: toModelMessages(messages),
       conversationId, cloudAllowed: cloud, site: conversation.site, sensitivity: site?.sensitivity ?? 'normal',
       ...(lang ? { lang } : {}), signal: controller.signal, requestId, caller: { type: 'visitor', id: conversation.subjectId },
     });

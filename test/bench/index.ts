@@ -2,6 +2,7 @@
 // BENCH_DATABASE_URL adds the PostgreSQL server runs; BENCH_QUICK=1 makes a short smoke run.
 import os from 'node:os';
 import { benchAudit } from './audit.ts';
+import { benchChat } from './chat.ts';
 import { benchGateway } from './gateway.ts';
 import { benchKnowledge } from './knowledge.ts';
 import type { Emit } from './emit.ts';
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   privacy: () => benchPrivacy(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   knowledge: () => benchKnowledge(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   gateway: () => benchGateway(emit, { quick }),
+  chat: () => benchChat(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
 };
 
 const only = process.argv.slice(2);
