@@ -47,9 +47,9 @@ function demoCsp(host: string, secure: boolean): string {
   return `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ${ws}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
 }
 
-export function webAssetRoutes(_deps: AppDeps) {
+export function webAssetRoutes(_deps: AppDeps, opts: { widgetFile?: URL } = {}) {
   const router = new Router<AppState>();
-  const widget = builtFileReader(WIDGET);
+  const widget = builtFileReader(opts.widgetFile ?? WIDGET);
 
   router.get('/widget.js', (ctx) => {
     const file = widget();

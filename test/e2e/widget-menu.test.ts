@@ -75,6 +75,13 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
     expect(await box.inputValue()).toBe('Look 😃');
     expect(await focusedInWidget(page)).toBe('TEXTAREA');
 
+    await box.fill('x'.repeat(2001));
+    expect(await page.locator('palisade-chat .counter').textContent()).toBe('2001 of 2000 characters');
+    await box.press('Enter');
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'The message is too long (at most 2000 characters).' }).count(), WAIT).toBe(1);
+    expect(await page.locator('palisade-chat .msg.visitor').count()).toBe(0); // refused here, nothing sent
+    await box.fill('Look 😃');
+
     const file = page.locator('palisade-chat input[type=file]');
     await file.setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(5 * 1024 * 1024 + 1) });
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'The file is too large (at most 5 MB).' }).count(), WAIT).toBe(1);
