@@ -181,9 +181,10 @@ export interface BankWidget {
 
 /**
  * For a describe block: a bank page on its own origin, the appliance (demo knowledge, the bank's
- * origin allowed) and Chromium, started before the tests and stopped after them.
+ * origin allowed) and Chromium, started before the tests and stopped after them. `env`: more server
+ * settings, read when the server starts (so a stand-in started in an earlier beforeAll can be named).
  */
-export function useBankWidget(contextOptions: BrowserContextOptions = {}): BankWidget {
+export function useBankWidget(contextOptions: BrowserContextOptions = {}, env: () => Record<string, string> = () => ({})): BankWidget {
   let bank: BankSite;
   let server: TestServer;
   let browser: Browser;
@@ -191,7 +192,7 @@ export function useBankWidget(contextOptions: BrowserContextOptions = {}): BankW
   beforeAll(async () => {
     ensureWidgetBuilt();
     bank = await startBankSite();
-    server = await startTestServer({ WIDGET_ORIGINS: bank.origin, RETENTION_INTERVAL_SECONDS: '0' }, { seedDemoKnowledge: true });
+    server = await startTestServer({ WIDGET_ORIGINS: bank.origin, RETENTION_INTERVAL_SECONDS: '0', ...env() }, { seedDemoKnowledge: true });
     bank.setAppliance(server.url);
     browser = await launchBrowser();
   });
