@@ -118,7 +118,8 @@ describe('a model failure', () => {
     ollama.faults.push({ kind: 'status', status: 500 }, { kind: 'status', status: 500 });
     const socket = connectSocket(v);
     await socket.ready;
-    const sent = await sendMessage(v, 'How do I order a replacement card?');
+    // A question no earlier test asked: an answer cached from one would be served without the model.
+    const sent = await sendMessage(v, 'How long does a replacement card take to arrive abroad?');
     expect(sent.status).toBe(201);
     await socket.waitFor((e) => e.type === 'state');
     await repliesSettled(server);

@@ -16,6 +16,8 @@ const cases: [string, string, unknown[]][] = [
   ['bold containing italic', '**a _b_**', [p({ t: 'strong', children: [text('a '), { t: 'em', children: [text('b')] }] })]],
   ['inline code is literal', 'run `**not bold**`', [p(text('run '), { t: 'code', text: '**not bold**' })]],
   ['unclosed marks stay literal', '2 * 3 and **open', [p(text('2 * 3 and **open'))]],
+  ['a masked card number stays as written', 'card 4111 11** **** 1111 blocked', [p(text('card 4111 11** **** 1111 blocked'))]],
+  ['a run of stars is text', 'rate ***** and * * *', [p(text('rate ***** and * * *'))]],
   ['escaped star', '\\*not italic\\*', [p(text('*not italic*'))]],
   ['bullet list', '- one\n- **two**', [{ t: 'ul', items: [[text('one')], [{ t: 'strong', children: [text('two')] }]] }]],
   ['numbered list after a paragraph', 'Steps:\n1. open the app\n2) tap Block', [p(text('Steps:')), { t: 'ol', items: [[text('open the app')], [text('tap Block')]] }]],

@@ -208,7 +208,8 @@ export class ChatScreen {
     this.setBanner(text);
     const closed = c.status === 'closed';
     this.composer.el.hidden = closed;
-    this.el.querySelector<HTMLButtonElement>('.person')!.hidden = closed;
+    // Waiting for or talking with a person already: the button would only repeat the request.
+    this.el.querySelector<HTMLButtonElement>('.person')!.hidden = closed || c.mode !== 'ai';
     this.el.querySelector('.restart')?.remove();
     if (closed) {
       this.el.append(h('div', { class: 'pad restart' }, h('button', { type: 'button', class: 'primary', on: { click: () => void this.restart() } }, t('chat.newConversation'))));

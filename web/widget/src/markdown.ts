@@ -107,7 +107,9 @@ export function parseInline(text: string): Inline[] {
     }
     if (c === '*' || c === '_') {
       const end = findSingle(text, c, i + 1);
-      if (end > i + 1 && !/\s/.test(text[i + 1]!) && !/\s/.test(text[end - 1]!) && (c === '*' || !/\w/.test(text[i - 1] ?? ''))) {
+      // A run of marks (a masked card's `11** **** 1111`) is text, not an empty emphasis.
+      const inner = (ch: string | undefined) => ch !== undefined && ch !== c && !/\s/.test(ch);
+      if (end > i + 1 && inner(text[i + 1]) && inner(text[end - 1]) && (c === '*' || !/\w/.test(text[i - 1] ?? ''))) {
         push({ t: 'em', children: parseInline(text.slice(i + 1, end)) });
         i = end + 1;
         continue;
