@@ -75,7 +75,12 @@ export function databaseVaults(deps: Pick<AppDeps, 'db' | 'config' | 'secrets' |
   const run = <T>(fn: (store: DbVaultStore) => Promise<T>) =>
     deps.db.dataSource.transaction((tx) => fn(new DbVaultStore(privacyCtx(deps, tx, { type: 'system', id: 'gateway' }))));
   return {
-    load: (conversationId) => run((store) => store.load(conversationId)),
+    // Most conversations never get a vault (nothing personal was said): one plain query says so
+    // without a transaction; reading one is audited, so that happens inside one.
+    load: async (conversationId) => {
+      const [row] = (await deps.db.dataSource.query(`SELECT 1 AS found FROM conversation_vaults WHERE conversation_id = $1`, [conversationId])) as unknown[];
+      return row ? run((store) => store.load(conversationId)) : undefined;
+    },
     save: (conversationId, snapshot, expectedRevision) => run((store) => store.save(conversationId, snapshot, expectedRevision)),
   };
 }

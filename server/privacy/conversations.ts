@@ -85,9 +85,8 @@ export async function storeMessage(
   ctx: PrivacyCtx,
   input: { conversationId: string; role: MessageRole | 'system'; text: string; clientId?: string; meta?: MessageMeta; /** a streamed answer keeps the id it was announced under */ id?: string },
 ): Promise<{ id: string; seq: number; createdAt: Date; duplicate: boolean }> {
-  const c = await findConversation(ctx, input.conversationId);
   // The row lock first: a concurrent send with the same clientId waits here, then finds the first one.
-  await ctx.tx.query(`SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE`, [c.id]);
+  const c = await findConversation(ctx, input.conversationId, true);
   if (input.clientId) {
     const [known] = (await ctx.tx.query(`SELECT id, seq, created_at AS "createdAt" FROM messages WHERE conversation_id = $1 AND client_id = $2`, [c.id, input.clientId])) as { id: string; seq: string; createdAt: Date }[];
     if (known) return { id: known.id, seq: Number(known.seq), createdAt: known.createdAt, duplicate: true };
