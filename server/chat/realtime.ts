@@ -5,7 +5,8 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError } from '../http/errors.ts';
+import { AppError, databaseUnavailable, internalError } from '../http/errors.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { conversationView, chatTransaction } from './env.ts';
 import type { ChatEvent, ConversationView } from './events.ts';
 import { loadConversation, readConversationMessages } from './messages.ts';
@@ -95,7 +96,9 @@ export async function joinConversation(
 }
 
 const errorFrame = (error: unknown, clientId?: string): ChatEvent => {
-  const e = error instanceof AppError && error.status < 500 ? error : new AppError(500, 'internal_error', 'Internal error.');
+  // A saturated or unreachable database is "retry shortly" (the widget retries with the same
+  // clientId), as the HTTP error handler says it; anything else unexpected stays opaque.
+  const e = error instanceof AppError && error.status < 500 ? error : isDatabaseUnavailable(error) ? databaseUnavailable() : internalError();
   return { type: 'error', ...(clientId ? { clientId } : {}), error: { id: e.id, message: e.message } };
 };
 
@@ -171,6 +174,7 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
         const result = await service.send({ visitor, input: parsed.data, ip: opts.ipOf(req) });
         send({ type: 'ack', clientId: parsed.data.clientId, message: result.message, duplicate: result.duplicate });
       } catch (error) {
+        if (!(error instanceof AppError && error.status < 500)) log.warn('chat.ws_send_failed', { error: error instanceof Error ? error.name : 'unknown', databaseUnavailable: isDatabaseUnavailable(error) });
         send(errorFrame(error, clientId));
       }
     }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProviderError, RequestCancelled, type ChatMessage } from '../../gateway/index.ts';
 import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
 import { consentsInForce, cloudAllowed } from './consent.ts';
 import { ASSISTANT, type ChatEnv, chatTransaction, type HandoffOutcome, handOffIn, publishHandoff, publishMessages } from './env.ts';
@@ -17,6 +18,8 @@ export const SOURCE_CONFIDENCE = 0.35;
 const MAX_SOURCES = 3;
 /** A reply nobody is listening to is stopped after this long (the visitor's message stays queued for the next run). */
 export const UNWATCHED_ABORT_MS = 30_000;
+/** Runs again after a database-unavailable failure, backing off 0.5, 1, 2, 4, 8 s. */
+const REPLY_BUSY_RETRIES = 5;
 
 export interface Replies {
   /** answers the conversation soon; never waits for the model */
@@ -48,12 +51,22 @@ export function createReplies(env: ChatEnv): Replies {
     const job: Job = { again: true, done: Promise.resolve() };
     jobs.set(conversationId, job);
     job.done = (async () => {
+      let busyRetries = 0;
       while (job.again && !closed) {
         job.again = false;
         try {
           await answer(env, conversationId, job, requestId);
+          busyRetries = 0;
         } catch (error) {
-          log.error('chat.reply_failed', { conversationId, error: error instanceof Error ? error.name : 'unknown' });
+          // A saturated or briefly unreachable database must not leave the visitor's message
+          // unanswered: the job runs again after a backoff (the answer is not stored twice: a run
+          // answers only visitor messages newer than every answer).
+          const busy = isDatabaseUnavailable(error) && busyRetries < REPLY_BUSY_RETRIES;
+          log.error('chat.reply_failed', { conversationId, error: error instanceof Error ? error.name : 'unknown', retry: busy });
+          if (busy) {
+            await new Promise((r) => setTimeout(r, 500 * 2 ** busyRetries++));
+            job.again = true;
+          }
         }
       }
       jobs.delete(conversationId);

@@ -51,6 +51,7 @@ interface Visitor {
   /** sends acked before the reply now streaming began: its first token answers them */
   answering: Pending[];
   sent: Set<string>;
+  texts: Map<string, string>;
   acks: Map<string, number>;
   seqs: Map<number, number>;
   replies: number;
@@ -59,6 +60,8 @@ interface Visitor {
 const ackMs: number[] = [];
 const firstTokenMs: number[] = [];
 let errors = 0;
+let retries = 0;
+const RETRYABLE = new Set(['database_unavailable', 'internal_error', 'rate_limited']);
 const errorIds = new Map<string, number>();
 
 function connect(v: Visitor): Promise<void> {
@@ -90,6 +93,13 @@ function connect(v: Visitor): Promise<void> {
       } else if (e.type === 'error') {
         errors++;
         errorIds.set(e.error?.id, (errorIds.get(e.error?.id) ?? 0) + 1);
+        // As the widget does: a "retry later" answer is sent again with the same clientId.
+        const p = v.pending.find((x) => x.clientId === e.clientId);
+        if (p && RETRYABLE.has(e.error?.id)) {
+          retries++;
+          const text = v.texts.get(p.clientId);
+          setTimeout(() => v.ws?.readyState === WebSocket.OPEN && v.ws.send(JSON.stringify({ type: 'send', clientId: p.clientId, text })), 1000);
+        }
       }
     });
   });
@@ -111,7 +121,7 @@ for (let i = 0; i < VISITORS; i += 20) {
         version: config.consent.version, hash: config.consent.hash, language: 'en',
         decisions: { ai_local: true, ai_cloud: false, transcript_keep: false, voice_input: false },
       }, s.token);
-      visitors.push({ token: s.token, pending: [], answering: [], sent: new Set(), acks: new Map(), seqs: new Map(), replies: 0 });
+      visitors.push({ token: s.token, pending: [], answering: [], sent: new Set(), texts: new Map(), acks: new Map(), seqs: new Map(), replies: 0 });
     }),
   );
 }
@@ -130,7 +140,9 @@ await Promise.all(
       const clientId = randomUUID();
       v.pending.push({ clientId, sentAt: performance.now() });
       v.sent.add(clientId);
-      v.ws!.send(JSON.stringify({ type: 'send', clientId, text: QUESTIONS[(i + sends) % QUESTIONS.length] }));
+      const text = QUESTIONS[(i + sends) % QUESTIONS.length]!;
+      v.texts.set(clientId, text);
+      v.ws!.send(JSON.stringify({ type: 'send', clientId, text }));
       sends++;
       await new Promise((r) => setTimeout(r, INTERVAL_MS * (0.5 + Math.random())));
     }
@@ -163,6 +175,6 @@ out({
   phase: 'result', visitors: visitors.length, intervalMs: INTERVAL_MS, durationS: Math.round(sendSeconds), messages: sends,
   messagesPerSec: Math.round((sends / sendSeconds) * 10) / 10,
   ackP50Ms: pct(ackMs, 50), ackP99Ms: pct(ackMs, 99), firstTokenP50Ms: pct(firstTokenMs, 50), firstTokenP99Ms: pct(firstTokenMs, 99),
-  answered: firstTokenMs.length, unanswered, lost, duplicated, eventDuplicates, errors, errorIds: Object.fromEntries(errorIds),
+  answered: firstTokenMs.length, awaitingAnswerAfter60sDrain: unanswered, lost, duplicated, eventDuplicates, errors, retries, errorIds: Object.fromEntries(errorIds),
 });
 process.exit(0);
