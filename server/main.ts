@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     logger.error('server.start_failed', { error: err });
     process.exit(1);
   }
-  process.stdout.write(`\nPalisade is running at ${config.publicUrl} (database: ${running.deps.db.kind})\n`);
+  process.stdout.write(`\nPalisade is running at ${config.publicUrl} (database: ${running.deps.db.kind})\nChat with the demo bank's widget at ${config.publicUrl}/demo\n`);
   if (running.setupToken) {
     // Printed once, straight to the operator's terminal: it is a secret, so not through the logger.
     process.stdout.write(
