@@ -33,7 +33,8 @@ export type ChatEvent =
   | { type: 'message'; message: MessageView }
   | { type: 'reply_start'; replyId: string }
   | { type: 'delta'; replyId: string; text: string }
-  | { type: 'reply_end'; replyId: string }
+  /** dropped: the answer was not stored (a person took over, or the model failed midway) */
+  | { type: 'reply_end'; replyId: string; dropped?: true }
   | { type: 'typing'; by: 'assistant' | 'agent' }
   | { type: 'state'; conversation: ConversationView }
   | { type: 'error'; clientId?: string; error: { id: string; message: string } };

@@ -213,11 +213,18 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   }
 
   if (outcome.kind === 'answered' && text) {
-    const { message } = await chatTransaction(env, ASSISTANT, 'chat.reply', (ctx) => storeAndRead(ctx, conversation, { id: replyId, role: 'assistant', text, meta }), requestId);
-    env.hub.publish(conversationId, { type: 'reply_end', replyId });
-    return publishMessages(env, conversationId, [message]);
+    // A person may have taken the conversation while the answer streamed: then the AI's answer is
+    // dropped (the widget removes its bubble at reply_end), never stored after the handoff.
+    const stored = await chatTransaction(env, ASSISTANT, 'chat.reply', async (ctx) => {
+      const current = await loadConversation(ctx, conversationId, true);
+      if (current.status !== 'open' || current.mode !== 'ai') return null;
+      return (await storeAndRead(ctx, current, { id: replyId, role: 'assistant', text, meta })).message;
+    }, requestId);
+    env.hub.publish(conversationId, stored ? { type: 'reply_end', replyId } : { type: 'reply_end', replyId, dropped: true });
+    if (stored) publishMessages(env, conversationId, [stored]);
+    return;
   }
-  if (started) env.hub.publish(conversationId, { type: 'reply_end', replyId });
+  if (started) env.hub.publish(conversationId, { type: 'reply_end', replyId, dropped: true });
   // Nobody was listening (or the server is stopping): the visitor's message stays and is answered next time.
   if (outcome.kind === 'cancelled') return;
   const reason = outcome.kind === 'handoff' ? outcome.reason : 'model_failed';

@@ -53,7 +53,7 @@ async function load(client: OpenAI, concurrency: number, total: number) {
 async function overhead(emit: Emit, quick: boolean) {
   const standIn = await startOpenAIStandIn();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-policies-'));
-  fs.copyFileSync(path.resolve(import.meta.dirname, '../../policies/redaction.yaml'), path.join(dir, 'redaction.yaml'));
+  for (const f of ['redaction.yaml', 'sites.yaml', 'consent.yaml']) fs.copyFileSync(path.resolve(import.meta.dirname, '../../policies', f), path.join(dir, f));
   fs.writeFileSync(
     path.join(dir, 'routing.yaml'),
     'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm] }\n',

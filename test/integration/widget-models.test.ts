@@ -181,6 +181,29 @@ describe('resume', () => {
     }
   });
 
+  it('a person takes over while the AI answers: the answer is dropped, not stored after the handoff', async () => {
+    const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
+    ollama.reply = () => Array.from({ length: 30 }, (_, i) => `w${i} `);
+    ollama.chunkDelayMs = 40;
+    try {
+      const socket = connectSocket(v);
+      await socket.ready;
+      // Not a question an earlier test asked: a cached answer would arrive whole, before the handoff.
+      await socket.sendMessage('tell me a long story about a lighthouse');
+      await socket.waitFor((e) => e.type === 'delta');
+      expect((await visitorApi(v, 'POST', '/handoff', { body: {} })).status).toBe(200);
+      expect(await socket.waitFor((e) => e.type === 'reply_end')).toMatchObject({ dropped: true });
+      await repliesSettled(server);
+      const t = await transcript(v);
+      expect(t.conversation).toMatchObject({ status: 'handoff', mode: 'queued' });
+      expect(t.messages.filter((m) => m.role === 'assistant')).toEqual([]);
+      expect(socket.messages().filter((m) => m.role === 'assistant')).toEqual([]);
+      socket.close();
+    } finally {
+      ollama.reply = undefined;
+    }
+  });
+
   it('over SSE: the same events, message ids are seqs, Last-Event-ID resumes', async () => {
     const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
     const stream = await openEventStream(v);

@@ -136,6 +136,12 @@ export class ChatScreen {
       case 'delta':
         return this.setReply(e.replyId, (this.reply?.id === e.replyId ? this.reply.text : '') + e.text);
       case 'reply_end':
+        // A dropped answer (a person took over, or the model failed midway) is never committed:
+        // its text must not linger. Otherwise the committed message replaces the bubble next.
+        if (e.dropped && this.reply?.id === e.replyId) {
+          this.reply = null;
+          this.log.querySelector(`[data-reply-id="${CSS.escape(e.replyId)}"]`)?.remove();
+        }
         return;
       case 'typing':
         return this.setTyping(e.by);
