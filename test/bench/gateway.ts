@@ -91,53 +91,68 @@ async function overhead(emit: Emit, quick: boolean) {
   }
 }
 
-async function llamaTokens(emit: Emit, quick: boolean) {
+export async function llamaTokens(emit: Emit, quick: boolean) {
   if (!fs.existsSync(STORIES)) {
     emit({ bench: 'gateway', case: 'llamacpp', skipped: `${STORIES} not present` });
     return;
   }
   const maxTokens = quick ? 64 : 256;
-  const runs = quick ? 2 : 5;
+  const rounds = quick ? 3 : 12;
   const messages = [{ role: 'user' as const, content: 'Once upon a time' }];
   const { getLlama, LlamaChat, LlamaLogLevel } = await import('node-llama-cpp');
   const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath: STORIES });
   const context = await model.createContext({ contextSize: 2048, sequences: 1, threads: 1, batchSize: 512 });
   const sequence = context.getSequence();
-  let directTokens = 0;
-  let directMs = 0;
-  for (let i = 0; i < runs + 1; i += 1) {
+  const client = providers.llamacpp.create({ modelPath: STORIES, threads: 1, parallel: 1, contextSize: 2048 });
+  await client.ready();
+
+  /** tokens/s of one direct generation; the clock stops when generateResponse resolves */
+  const direct = async () => {
     const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false });
     let n = 0;
+    let text = ''; // streamed text, as any caller that shows the answer receives it (the provider does too)
     const t = performance.now();
-    await chat.generateResponse(toChatHistory(messages), { maxTokens, temperature: 0, onToken: (tokens) => void (n += tokens.length) });
-    if (i > 0) (directTokens += n), (directMs += performance.now() - t);
+    await chat.generateResponse(toChatHistory(messages), { maxTokens, temperature: 0, onTextChunk: (chunk) => void (text += chunk), onToken: (tokens) => void (n += tokens.length) });
+    const rate = n / ((performance.now() - t) / 1000);
     chat.dispose({ disposeSequence: false });
     await sequence.clearHistory();
+    return text ? rate : 0;
+  };
+  /** tokens/s through the provider; the clock stops at its final event (cleanup comes after, as above) */
+  const viaProvider = async () => {
+    const t = performance.now();
+    let rate = 0;
+    for await (const e of client.stream({ model: 'default', messages, maxTokens, temperature: 0 }, new AbortController().signal)) {
+      if (e.type === 'end') rate = e.usage.tokensOut / ((performance.now() - t) / 1000);
+    }
+    return rate;
+  };
+  // Interleaved, alternating which goes first, and compared by medians: this machine's speed drifts
+  // between runs by more than the difference measured.
+  const d: number[] = [];
+  const p: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i <= rounds; i += 1) {
+    let pr: number;
+    let dr: number;
+    if (i % 2) (pr = await viaProvider()), (dr = await direct());
+    else (dr = await direct()), (pr = await viaProvider());
+    if (i === 0) continue; // warm-up
+    p.push(pr);
+    d.push(dr);
+    ratios.push(pr / dr);
   }
+  await client.close?.();
   await context.dispose();
   await model.dispose();
   await llama.dispose();
-
-  const client = providers.llamacpp.create({ modelPath: STORIES, threads: 1, parallel: 1, contextSize: 2048 });
-  await client.ready();
-  let providerTokens = 0;
-  let providerMs = 0;
-  for (let i = 0; i < runs + 1; i += 1) {
-    const t = performance.now();
-    let n = 0;
-    let ms = 0;
-    // The clock stops at the final event, as the direct run's stops when generateResponse resolves:
-    // both leave out the sequence's cleanup afterwards.
-    for await (const e of client.stream({ model: 'default', messages, maxTokens, temperature: 0 }, new AbortController().signal)) {
-      if (e.type === 'end') (n = e.usage.tokensOut), (ms = performance.now() - t);
-    }
-    if (i > 0) (providerTokens += n), (providerMs += ms);
-  }
-  await client.close?.();
-  const direct = directTokens / (directMs / 1000);
-  const viaProvider = providerTokens / (providerMs / 1000);
-  emit({ bench: 'gateway', case: 'llamacpp', model: 'stories260K.gguf', threads: 1, maxTokens, runs, directTokensPerSec: r2(direct), providerTokensPerSec: r2(viaProvider), ratio: r2(viaProvider / direct) });
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  emit({
+    bench: 'gateway', case: 'llamacpp', model: 'stories260K.gguf', threads: 1, maxTokens, rounds,
+    directTokensPerSec: r2(median(d)), providerTokensPerSec: r2(median(p)), ratio: r2(median(ratios)),
+    ratioMin: r2(Math.min(...ratios)), ratioMax: r2(Math.max(...ratios)),
+  });
 }
 
 export async function benchGateway(emit: (row: Record<string, unknown>) => void, opts: { quick?: boolean }): Promise<void> {
