@@ -58,7 +58,7 @@ export function knowledgeVersionReader(dataSource: DataSource, ttlMs = 1_000): (
   };
 }
 
-/** The knowledge base's state as one string: any publish, edit or import moves it. */
+/** The knowledge base's state as one string: every publish, edit or import moves it. */
 export async function knowledgeVersion(dataSource: DataSource): Promise<string> {
   const [row] = (await dataSource.query(
     `SELECT (SELECT coalesce(max(updated_at)::text, '-') || '/' || count(*) FROM kb_articles) || '/' || (SELECT count(*) FROM kb_passages) AS v`,

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import type { ChatEvent } from '../../server/chat/events.ts';
 
 const [baseArg, visitorsArg, intervalArg, durationArg] = process.argv.slice(2);
 const base = baseArg ?? 'http://127.0.0.1:8080';
@@ -22,7 +23,7 @@ const QUESTIONS = [
 
 const out = (row: Record<string, unknown>) => process.stdout.write(JSON.stringify(row) + '\n');
 
-async function json(method: string, path: string, body?: unknown, token?: string): Promise<Record<string, any>> {
+async function json<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const res = await fetch(base + path, {
       method,
@@ -34,7 +35,7 @@ async function json(method: string, path: string, body?: unknown, token?: string
       continue;
     }
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, any>;
+    return (await res.json()) as T;
   }
 }
 
@@ -57,6 +58,9 @@ interface Visitor {
   replies: number;
 }
 
+/** What the server sends on the socket: the chat events plus the socket's own replies. */
+type Frame = ChatEvent | { type: 'ready' } | { type: 'pong' } | { type: 'ack'; clientId: string };
+
 const ackMs: number[] = [];
 const firstTokenMs: number[] = [];
 let errors = 0;
@@ -71,7 +75,7 @@ function connect(v: Visitor): Promise<void> {
     ws.once('error', reject);
     ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', token: v.token, after: 0 })));
     ws.on('message', (data) => {
-      const e = JSON.parse(String(data)) as Record<string, any>;
+      const e = JSON.parse(String(data)) as Frame;
       const now = performance.now();
       if (e.type === 'ready') resolve();
       else if (e.type === 'ack') {
@@ -92,10 +96,10 @@ function connect(v: Visitor): Promise<void> {
         if (e.message.role === 'assistant') v.replies++;
       } else if (e.type === 'error') {
         errors++;
-        errorIds.set(e.error?.id, (errorIds.get(e.error?.id) ?? 0) + 1);
+        errorIds.set(e.error.id, (errorIds.get(e.error.id) ?? 0) + 1);
         // As the widget does: a "retry later" answer is sent again with the same clientId.
         const p = v.pending.find((x) => x.clientId === e.clientId);
-        if (p && RETRYABLE.has(e.error?.id)) {
+        if (p && RETRYABLE.has(e.error.id)) {
           retries++;
           const text = v.texts.get(p.clientId);
           setTimeout(() => v.ws?.readyState === WebSocket.OPEN && v.ws.send(JSON.stringify({ type: 'send', clientId: p.clientId, text })), 1000);
@@ -110,13 +114,13 @@ const pct = (xs: number[], p: number) => {
   return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0) * 10) / 10;
 };
 
-const config = await json('GET', '/api/widget/config?site=retail&lang=en');
+const config = await json<{ consent: { version: string; hash: string } }>('GET', '/api/widget/config?site=retail&lang=en');
 const visitors: Visitor[] = [];
 // Sessions and consents a few at a time: the setup is not what is measured.
 for (let i = 0; i < VISITORS; i += 20) {
   await Promise.all(
     Array.from({ length: Math.min(20, VISITORS - i) }, async () => {
-      const s = await json('POST', '/api/widget/sessions', { site: 'retail', language: 'en' });
+      const s = await json<{ token: string }>('POST', '/api/widget/sessions', { site: 'retail', language: 'en' });
       await json('PUT', '/api/widget/consents', {
         version: config.consent.version, hash: config.consent.hash, language: 'en',
         decisions: { ai_local: true, ai_cloud: false, transcript_keep: false, voice_input: false },
@@ -158,8 +162,8 @@ let duplicated = 0;
 let unanswered = 0;
 let eventDuplicates = 0;
 for (const v of visitors) {
-  const state = await json('GET', '/api/widget/conversation', undefined, v.token);
-  const stored = (state.messages as { role: string; clientId: string | null; seq: number }[]);
+  const state = await json<{ messages: { role: string; clientId: string | null; seq: number }[] }>('GET', '/api/widget/conversation', undefined, v.token);
+  const stored = state.messages;
   const byClient = new Map<string, number>();
   for (const m of stored) if (m.role === 'visitor' && m.clientId) byClient.set(m.clientId, (byClient.get(m.clientId) ?? 0) + 1);
   for (const id of v.sent) {

@@ -5,26 +5,23 @@
 // connection, and lost / duplicated messages (counted against what the server stored).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { startTestServer } from '../support/server.ts';
+import { policiesDir } from '../support/widget.ts';
 import { SKIP_POSTGRES } from './databases.ts';
 import type { Emit } from './emit.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** The shipped policies, with the per-address limits lifted: every bench visitor comes from 127.0.0.1. */
-function benchPolicies(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-chat-policies-'));
-  for (const f of fs.readdirSync(path.join(ROOT, 'policies'))) fs.copyFileSync(path.join(ROOT, 'policies', f), path.join(dir, f));
-  const sites = fs.readFileSync(path.join(dir, 'sites.yaml'), 'utf8')
+function benchPolicies() {
+  const sites = fs.readFileSync(path.join(ROOT, 'policies', 'sites.yaml'), 'utf8')
     .replace(/ipMessagesPerMinute: \d+/, 'ipMessagesPerMinute: 1000000')
     .replace(/ipSessionsPerHour: \d+/, 'ipSessionsPerHour: 1000000');
-  fs.writeFileSync(path.join(dir, 'sites.yaml'), sites);
-  return dir;
+  return policiesDir({ 'sites.yaml': sites });
 }
 
 function collectGarbage(): void {
@@ -34,7 +31,7 @@ function collectGarbage(): void {
 
 async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number, intervalMs: number, durationMs: number): Promise<void> {
   const policies = benchPolicies();
-  const server = await startTestServer({ PALISADE_POLICIES_DIR: policies, LOG_LEVEL: 'error' }, { seedDemoKnowledge: true });
+  const server = await startTestServer({ PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error' }, { seedDemoKnowledge: true });
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'chat-visitors.ts'), server.url, String(visitors), String(intervalMs), String(durationMs)], {
       cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'],
@@ -65,7 +62,7 @@ async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number
     emit({ bench: 'chat', case: 'websocket', database, provider: 'extractive', ...numbers });
   } finally {
     await server.stop();
-    fs.rmSync(policies, { recursive: true, force: true });
+    policies.remove();
   }
 }
 

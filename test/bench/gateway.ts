@@ -2,7 +2,6 @@
 // Palisade minus calling the model server directly, same load, same machine) at 50 and 200
 // concurrent streams, and llamacpp provider tokens/s vs node-llama-cpp called directly.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import OpenAI from 'openai';
@@ -10,6 +9,7 @@ import { providers } from '../../gateway/providers/index.ts';
 import { toChatHistory } from '../../gateway/providers/llamacpp/provider.ts';
 import { createApiKey } from '../../server/models/apiKeys.ts';
 import { startTestServer } from '../support/server.ts';
+import { policiesDir } from '../support/widget.ts';
 import { startOpenAIStandIn } from '../support/standins/openai.ts';
 
 type Emit = (row: Record<string, unknown>) => void;
@@ -52,13 +52,10 @@ async function load(client: OpenAI, concurrency: number, total: number) {
 
 async function overhead(emit: Emit, quick: boolean) {
   const standIn = await startOpenAIStandIn();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-policies-'));
-  for (const f of ['redaction.yaml', 'sites.yaml', 'consent.yaml']) fs.copyFileSync(path.resolve(import.meta.dirname, '../../policies', f), path.join(dir, f));
-  fs.writeFileSync(
-    path.join(dir, 'routing.yaml'),
-    'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm] }\n',
-  );
-  const server = await startTestServer({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${standIn.url}/v1`, PALISADE_POLICIES_DIR: dir, LOG_LEVEL: 'error' });
+  const policies = policiesDir({
+    'routing.yaml': 'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm] }\n',
+  });
+  const server = await startTestServer({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${standIn.url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error' });
   try {
     const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }));
     const direct = new OpenAI({ apiKey: 'sk-bench', baseURL: `${standIn.url}/v1`, maxRetries: 0 });
@@ -87,7 +84,7 @@ async function overhead(emit: Emit, quick: boolean) {
   } finally {
     await server.stop();
     await standIn.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    policies.remove();
   }
 }
 
@@ -111,7 +108,7 @@ export async function llamaTokens(emit: Emit, quick: boolean) {
   const direct = async () => {
     const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false });
     let n = 0;
-    let text = ''; // streamed text, as any caller that shows the answer receives it (the provider does too)
+    let text = ''; // streamed text, as a caller that shows the answer receives it (the provider does too)
     const t = performance.now();
     await chat.generateResponse(toChatHistory(messages), { maxTokens, temperature: 0, onTextChunk: (chunk) => void (text += chunk), onToken: (tokens) => void (n += tokens.length) });
     const rate = n / ((performance.now() - t) / 1000);
