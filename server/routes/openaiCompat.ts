@@ -1,13 +1,13 @@
 // OpenAI-compatible endpoints, so a bank's internal tools can use Palisade as their privacy
 // gateway: POST /v1/chat/completions (SSE stream or JSON) and GET /v1/models, with API keys.
 // The same redaction and routing apply; an API key's allow_cloud stands in for cloud consent.
-import { Readable } from 'node:stream';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { ProviderError, ProviderTimeout, RequestCancelled, type ChatEvent } from '../../gateway/index.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppState } from '../http/context.ts';
 import { AppError, unauthenticated } from '../http/errors.ts';
+import { writeEventStream } from '../http/eventStream.ts';
 import { validate } from '../http/middleware/validate.ts';
 import type { ApiKey } from '../models/apiKeys.ts';
 import { ChatCompletionRequest, completion, completionIds, sseFrames, toChatMessages } from '../models/completions.ts';
@@ -95,12 +95,13 @@ export function openaiCompatRoutes(deps: AppDeps) {
 
     if (input.stream) {
       ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-      ctx.body = Readable.from(
-        sseFrames(ids, head.filter((e) => e.type === 'delta' || e.type === 'end'), events, input.stream_options?.include_usage === true, (error) => {
-          const e = error instanceof RequestCancelled ? new AppError(499, 'cancelled', 'cancelled') : toAppError(error);
-          return { error: { message: e.message, type: e.id, code: e.id } };
-        }),
-      );
+      ctx.status = 200;
+      ctx.respond = false; // written here, to its end (see eventStream.ts)
+      const frames = sseFrames(ids, head.filter((e) => e.type === 'delta' || e.type === 'end'), events, input.stream_options?.include_usage === true, (error) => {
+        const e = error instanceof RequestCancelled ? new AppError(499, 'cancelled', 'cancelled') : toAppError(error);
+        return { error: { message: e.message, type: e.id, code: e.id } };
+      });
+      await writeEventStream(ctx.res, frames);
       return;
     }
     let text = head.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('');

@@ -1,73 +1,72 @@
 // Benchmark: the gateway's added latency (the LiteLLM method: /v1/chat/completions through
 // Palisade minus calling the model server directly, same load, same machine) at 50 and 200
 // concurrent streams, and llamacpp provider tokens/s vs node-llama-cpp called directly.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import OpenAI from 'openai';
+import readline from 'node:readline';
 import { providers } from '../../gateway/providers/index.ts';
 import { toChatHistory } from '../../gateway/providers/llamacpp/provider.ts';
 import { createApiKey } from '../../server/models/apiKeys.ts';
 import { startTestServer } from '../support/server.ts';
 import { policiesDir } from '../support/widget.ts';
-import { startOpenAIStandIn } from '../support/standins/openai.ts';
+import { QUESTION } from './gateway-load.ts';
 
 type Emit = (row: Record<string, unknown>) => void;
 const STORIES = path.resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf');
-const QUESTION = 'How do I report a lost card and what does a replacement cost?';
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
-/** Numbers every question of the whole run: the answer cache would otherwise answer repeats. */
-let asked = 0;
+interface LoadResult {
+  p50: number;
+  p99: number;
+  ttftP50: number;
+  ttftP99: number;
+  rps: number;
+}
 
-async function load(client: OpenAI, concurrency: number, total: number) {
-  const latencies: number[] = [];
-  const firstTokens: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next += 1;
-        const t = performance.now();
-        const stream = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: `${QUESTION} (${(asked += 1)})` }], stream: true });
-        let text = '';
-        for await (const c of stream) {
-          const piece = c.choices[0]?.delta?.content ?? '';
-          if (piece && !text) firstTokens.push(performance.now() - t);
-          text += piece;
-        }
-        if (!text) throw new Error('empty answer');
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  firstTokens.sort((a, b) => a - b);
-  return { p50: pct(latencies, 50), p99: pct(latencies, 99), ttftP50: pct(firstTokens, 50), ttftP99: pct(firstTokens, 99), rps: total / seconds };
+/** A bench child process speaking JSON lines: one line in, one line out. */
+function child(script: string) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, script)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  const read = async <T>(): Promise<T> => {
+    const step = await lines.next();
+    if (step.done) throw new Error(`${script} exited`);
+    return JSON.parse(step.value as string) as T;
+  };
+  return {
+    read,
+    ask: <T>(message: unknown) => (proc.stdin.write(JSON.stringify(message) + '\n'), read<T>()),
+    stop: () => new Promise<void>((resolve) => (proc.once('exit', () => resolve()), proc.stdin.end())),
+  };
 }
 
 async function overhead(emit: Emit, quick: boolean) {
-  const standIn = await startOpenAIStandIn();
+  // The stand-in and the load generator run in their own processes, so that this process (the
+  // appliance) spends its CPU on the gateway only; both the direct and the through-Palisade runs
+  // come from the same generator process with the same load.
+  const standIn = child('gateway-standin.ts');
+  const loader = child('gateway-load.ts');
+  const { url } = await standIn.read<{ url: string }>();
   const policies = policiesDir({
     'routing.yaml': 'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm] }\n',
   });
-  const server = await startTestServer({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${standIn.url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error' });
+  const server = await startTestServer({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error' });
   try {
     const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }));
-    const direct = new OpenAI({ apiKey: 'sk-bench', baseURL: `${standIn.url}/v1`, maxRetries: 0 });
-    const viaGateway = new OpenAI({ apiKey: key, baseURL: `${server.url}/v1`, maxRetries: 0 });
-    await load(direct, 10, 20);
-    await load(viaGateway, 10, 20); // warm-up: analyzer dictionaries, JIT, connections
-    // One stream shows the gateway's own cost; at 50 and 200 (client, gateway and stand-in share
-    // this machine's cores) the added latency is mostly queueing behind that cost. `paced`: the
-    // stand-in streams a chunk every 20 ms, as a local model at ~50 tokens/s does, so 200 streams
-    // are 200 open streams rather than 200 requests racing for the CPU.
+    const direct = { baseURL: `${url}/v1`, apiKey: 'sk-bench' };
+    const viaGateway = { baseURL: `${server.url}/v1`, apiKey: key };
+    const load = (target: typeof direct, concurrency: number, total: number) => loader.ask<LoadResult>({ ...target, concurrency, total });
+    await load(direct, 10, 200);
+    await load(viaGateway, 10, 200); // warm-up: analyzer dictionaries, JIT, connections
+    // One stream shows the gateway's own cost; at 50 and 200 unpaced streams the added latency is
+    // mostly queueing behind that cost. `paced`: the stand-in streams a chunk every 20 ms, as a
+    // local model at ~50 tokens/s does, so 200 streams are 200 open streams rather than 200
+    // requests racing for the CPU.
     for (const [pacing, chunkDelayMs] of [['unpaced', 0], ['paced', 20]] as const) {
-      standIn.chunkDelayMs = chunkDelayMs;
+      await standIn.ask({ chunkDelayMs });
       for (const concurrency of pacing === 'unpaced' ? [1, 50, 200] : [50, 200]) {
         const total = concurrency === 1 ? (quick ? 100 : 400) : quick ? concurrency * 2 : concurrency * (pacing === 'paced' ? 4 : 8);
         const d = await load(direct, concurrency, total);
@@ -83,7 +82,7 @@ async function overhead(emit: Emit, quick: boolean) {
     }
   } finally {
     await server.stop();
-    await standIn.close();
+    await Promise.all([loader.stop(), standIn.stop()]);
     policies.remove();
   }
 }
@@ -154,5 +153,5 @@ export async function llamaTokens(emit: Emit, quick: boolean) {
 
 export async function benchGateway(emit: (row: Record<string, unknown>) => void, opts: { quick?: boolean }): Promise<void> {
   await overhead(emit, opts.quick ?? false);
-  await llamaTokens(emit, opts.quick ?? false);
+  if (process.env.BENCH_GATEWAY_OVERHEAD_ONLY !== '1') await llamaTokens(emit, opts.quick ?? false);
 }

@@ -4,6 +4,7 @@
 import OpenAI from 'openai';
 import { classifyStatus, parseRetryAfter, ProviderError } from '../../model/errors.ts';
 import { estimateTokens, type Location, type ModelClient, type ModelEvent, type Provider } from '../../model/types.ts';
+import { nodeFetch } from './fetch.ts';
 
 export interface OpenAIOptions {
   apiKey: string;
@@ -28,7 +29,7 @@ function toProviderError(error: unknown): ProviderError {
 export const openai = {
   name: 'openai',
   create(options: OpenAIOptions): ModelClient {
-    const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: 600_000 });
+    const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: 600_000, fetch: nodeFetch() });
     return {
       locations: options.locations,
       async models() {

@@ -11,12 +11,13 @@ interface ChatBody {
   messages?: { role: string; content: string }[];
 }
 
-export async function startOpenAIStandIn(): Promise<StandIn> {
+/** `record: false` keeps no requests (a long load run would otherwise hold every body). */
+export async function startOpenAIStandIn(opts: { record?: boolean } = {}): Promise<StandIn> {
   let seq = 0;
   const standIn: StandIn = { url: '', requests: [], faults: [], chunkDelayMs: 0, close: async () => undefined };
   const server = http.createServer(async (req, res) => {
     const body = await readBody(req);
-    standIn.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+    if (opts.record !== false) standIn.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
     if (req.method === 'GET' && req.url === '/v1/models') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'gpt-standin', object: 'model', created: 0, owned_by: 'standin' }] }));
       return;

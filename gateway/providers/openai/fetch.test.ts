@@ -1,0 +1,92 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAIStandIn } from '../../../test/support/standins/openai.ts';
+import type { StandIn } from '../../../test/support/standins/faults.ts';
+import { ProviderError } from '../../model/errors.ts';
+import { nodeFetch } from './fetch.ts';
+import { openai } from './provider.ts';
+
+const messages = [{ role: 'user' as const, content: 'hello there' }];
+
+describe('nodeFetch, the openai client transport', () => {
+  let standIn: StandIn;
+  let other: http.Server;
+  let otherUrl = '';
+  beforeAll(async () => {
+    standIn = await startOpenAIStandIn();
+    other = http.createServer((req, res) => {
+      if (req.url === '/empty') return void res.writeHead(204).end();
+      if (req.url === '/cookies') return void res.writeHead(200, [['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['x-one', 'yes']]).end('ok');
+      if (req.url === '/hang') return void res.writeHead(200, { 'content-type': 'text/event-stream' }).write('data: {}\n\n');
+      req.pipe(res);
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await standIn.close();
+    other.closeAllConnections();
+    await new Promise((resolve) => other.close(resolve));
+  });
+
+  it('streams a completion through the openai client, sending what undici would send', async () => {
+    const client = openai.create({ apiKey: 'sk-test', baseURL: `${standIn.url}/v1`, locations: ['local'] });
+    const events = [];
+    for await (const e of client.stream({ model: 'm', messages }, new AbortController().signal)) events.push(e);
+    expect(events.filter((e) => e.type === 'delta').map((e) => (e.type === 'delta' ? e.text : '')).join('')).toBe('You said: hello there');
+    expect(events.at(-1)).toMatchObject({ type: 'end', finishReason: 'stop' });
+    const sent = standIn.requests.at(-1)!;
+    expect(sent.headers.authorization).toBe('Bearer sk-test');
+    expect(sent.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(sent.body)).toMatchObject({ model: 'm', stream: true, messages });
+  });
+
+  it('echoes a body, keeps repeated headers, and gives 204 a null body', async () => {
+    const f = nodeFetch();
+    const echoed = await f(`${otherUrl}/echo`, { method: 'POST', body: 'päyload', headers: { 'content-type': 'text/plain' } });
+    expect(await echoed.text()).toBe('päyload');
+    const cookies = await f(`${otherUrl}/cookies`);
+    expect(cookies.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(cookies.headers.get('x-one')).toBe('yes');
+    const empty = await f(`${otherUrl}/empty`);
+    expect(empty.status).toBe(204);
+    expect(empty.body).toBeNull();
+  });
+
+  it('a refused connection is the client\'s connection error; the provider calls it unavailable', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const sdk = new OpenAI({ apiKey: 'k', baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0, fetch: nodeFetch() });
+    await expect(sdk.models.list()).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+    const client = openai.create({ apiKey: 'k', baseURL: `http://127.0.0.1:${port}/v1`, locations: ['local'] });
+    const run = async () => {
+      for await (const _ of client.stream({ model: 'm', messages }, new AbortController().signal));
+    };
+    await expect(run()).rejects.toMatchObject({ failure: 'unavailable' });
+  });
+
+  it('a stream dropped mid-body fails; an aborted one stops the body', async () => {
+    standIn.faults.push({ kind: 'drop', afterChunks: 2 });
+    const client = openai.create({ apiKey: 'k', baseURL: `${standIn.url}/v1`, locations: ['local'] });
+    const texts: string[] = [];
+    const run = async (signal: AbortSignal) => {
+      for await (const e of client.stream({ model: 'm', messages }, signal)) if (e.type === 'delta') texts.push(e.text);
+    };
+    const dropped = await run(new AbortController().signal).catch((e: unknown) => e);
+    expect(dropped).toBeInstanceOf(ProviderError);
+    expect(texts.join('')).toBe('You said: '); // the two chunks before the cut
+
+    const controller = new AbortController();
+    const f = nodeFetch();
+    const res = await f(`${otherUrl}/hang`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    controller.abort();
+    await expect(reader.read()).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(f(`${otherUrl}/hang`, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
