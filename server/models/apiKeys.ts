@@ -51,21 +51,28 @@ export interface ApiKeyVerifier {
   forget(): void;
 }
 
+/** How long a verified key (or an unknown one) is remembered: the bound on a revocation reaching
+ *  other nodes, and on this node when the revocation came from elsewhere (the CLI). */
+export const API_KEY_CACHE_TTL_MS = 5_000;
+
 /**
  * Looks keys up by hash, remembering answers for `ttlMs` so a busy caller does not cost a query
- * per request. A revocation in this process takes effect at once; on other nodes within ttlMs.
+ * per request. `forget()` (a revocation in this process) takes effect at once; elsewhere within ttlMs.
  */
-export function apiKeyVerifier(dataSource: DataSource, ttlMs = 5_000): ApiKeyVerifier {
+export function apiKeyVerifier(dataSource: DataSource, opts: { ttlMs?: number; now?: () => number } = {}): ApiKeyVerifier {
+  const ttlMs = opts.ttlMs ?? API_KEY_CACHE_TTL_MS;
+  const now = opts.now ?? (() => performance.now());
   const cache = new Map<string, { key: ApiKey | undefined; at: number }>();
   return {
     async verify(key) {
       if (!/^pal_[A-Za-z0-9_-]{43}$/.test(key)) return undefined;
       const hash = hashKey(key);
       const hit = cache.get(hash);
-      if (hit && performance.now() - hit.at < ttlMs) return hit.key;
+      if (hit && now() - hit.at < ttlMs) return hit.key;
+      const at = now();
       const [row] = (await dataSource.query(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash])) as ApiKey[];
       if (cache.size > 10_000) cache.clear();
-      cache.set(hash, { key: row, at: performance.now() });
+      cache.set(hash, { key: row, at });
       return row;
     },
     forget: () => cache.clear(),
