@@ -19,6 +19,10 @@ describe('nodeFetch, the openai client transport', () => {
     other = http.createServer((req, res) => {
       if (req.url === '/empty') return void res.writeHead(204).end();
       if (req.url === '/cookies') return void res.writeHead(200, [['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['x-one', 'yes']]).end('ok');
+      if (req.url === '/v1/chat/completions') {
+        const frames = [{ choices: [{ index: 0, delta: { content: 'par' }, finish_reason: null }] }, { error: { message: 'overloaded', type: 'server_error' } }];
+        return void res.writeHead(200, { 'content-type': 'text/event-stream' }).end(frames.map((f) => `data: ${JSON.stringify(f)}\n\n`).join(''));
+      }
       if (req.url === '/hang') return void res.writeHead(200, { 'content-type': 'text/event-stream' }).write('data: {}\n\n');
       req.pipe(res);
     });
@@ -88,5 +92,41 @@ describe('nodeFetch, the openai client transport', () => {
     controller.abort();
     await expect(reader.read()).rejects.toMatchObject({ name: 'AbortError' });
     await expect(f(`${otherUrl}/hang`, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('an error object inside the stream fails the answer', async () => {
+    const client = openai.create({ apiKey: 'k', baseURL: `${otherUrl}/v1`, locations: ['local'] });
+    const texts: string[] = [];
+    const run = async () => {
+      for await (const e of client.stream({ model: 'm', messages }, new AbortController().signal)) if (e.type === 'delta') texts.push(e.text);
+    };
+    await expect(run()).rejects.toMatchObject({ failure: 'unavailable' });
+    expect(texts).toEqual(['par']);
+  });
+
+  it('streamed completions one after another share one keep-alive connection', async () => {
+    const frames = [
+      { choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: null }] },
+      { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+    ];
+    const server = http.createServer((req, res) => {
+      req.resume().on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(`${frames.map((f) => `data: ${JSON.stringify(f)}\n\n`).join('')}data: [DONE]\n\n`);
+        setTimeout(() => res.end(), 20); // the body's last bytes come after [DONE]
+      });
+    });
+    let connections = 0;
+    server.on('connection', () => void (connections += 1));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = openai.create({ apiKey: 'k', baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, locations: ['local'] });
+    for (let i = 0; i < 3; i += 1) {
+      const events = [];
+      for await (const e of client.stream({ model: 'm', messages }, new AbortController().signal)) events.push(e.type);
+      expect(events).toEqual(['delta', 'end']);
+    }
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    expect(connections).toBe(1);
   });
 });

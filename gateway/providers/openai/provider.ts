@@ -2,9 +2,11 @@
 // server (vLLM, llama.cpp server) by base URL. The client's own retries are off: retry, backoff
 // and fallback are the gateway's, driven by the routing policy.
 import OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { classifyStatus, parseRetryAfter, ProviderError } from '../../model/errors.ts';
 import { estimateTokens, type Location, type ModelClient, type ModelEvent, type Provider } from '../../model/types.ts';
 import { nodeFetch } from './fetch.ts';
+import { sseData } from './sse.ts';
 
 export interface OpenAIOptions {
   apiKey: string;
@@ -45,19 +47,29 @@ export const openai = {
         let usage: { tokensIn: number; tokensOut: number } | undefined;
         let out = '';
         try {
-          const stream = await client.chat.completions.create(
-            {
-              model: request.model,
-              messages: request.messages,
-              stream: true,
-              stream_options: { include_usage: true },
-              ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-              ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-            },
-            { signal },
-          );
-          for await (const chunk of stream) {
-            const choice = chunk.choices[0];
+          // The client sends the request and turns an HTTP error status into its APIError; the
+          // body's events are read by sseData (see sse.ts), as the client's Stream would.
+          const response = await client.chat.completions
+            .create(
+              {
+                model: request.model,
+                messages: request.messages,
+                stream: true,
+                stream_options: { include_usage: true },
+                ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+                ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+              },
+              { signal },
+            )
+            .asResponse();
+          if (!response.body) throw new ProviderError('bad_response', 'no body');
+          let done = false;
+          for await (const data of sseData(response.body)) {
+            // Read on to the body's end after [DONE] (leaving early would cut the keep-alive connection).
+            if (done || (done = data.startsWith('[DONE]'))) continue;
+            const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
+            if (chunk.error) throw new ProviderError('unavailable', 'error event in the stream');
+            const choice = chunk.choices?.[0];
             const text = choice?.delta?.content;
             if (text) {
               out += text;
