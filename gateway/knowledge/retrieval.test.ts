@@ -5,7 +5,8 @@ import { extractiveAnswer, groundedPrompt } from './answer.ts';
 import { lineDiff } from './diff.ts';
 import { correct, editDistance } from './fuzzy.ts';
 import { indexTerms, stem } from './text.ts';
-import type { PassageHit } from './types.ts';
+import { createRetriever } from './retriever.ts';
+import type { PassageHit, PassageSource } from './types.ts';
 
 describe('index terms', () => {
   const cases: [string, string[]][] = [
@@ -81,5 +82,36 @@ describe('answers', () => {
     expect(p?.system).toMatch(/ONLY from the numbered sources/);
     expect(p?.system).not.toContain('Passage 3');
     expect(groundedPrompt('q?', [hit(0.1)])).toBeNull();
+  });
+});
+
+describe('retriever memo', () => {
+  function counting() {
+    let candidates = 0;
+    const row = { passageId: 'p1', articleId: 'a1', versionId: 'v1', title: 'Blocking a card', heading: null, text: 'Block a lost card in the app.', language: 'en', headTerms: 'block card', terms: 'block lost card app' };
+    const source = {
+      candidates: async () => (candidates++, [row]),
+      stats: async () => ({ passages: 1, avgTerms: 4, df: new Map([['block', 1], ['lost', 1], ['card', 1], ['app', 1]]) }),
+    } as PassageSource;
+    let clock = 0;
+    const retriever = createRetriever({ source, now: () => clock, statsTtlMs: 1000 });
+    return { retriever, calls: () => candidates, advance: (ms: number) => (clock += ms) };
+  }
+  const ask = { question: 'How do I block a lost card?', audience: 'public' as const, limit: 3 };
+
+  it('answers a repeated (or concurrent) search from memory until it expires or the knowledge base changes', async () => {
+    const { retriever, calls, advance } = counting();
+    const [a, b] = await Promise.all([retriever.search(ask), retriever.search(ask)]);
+    expect(a.passages[0]?.passageId).toBe('p1');
+    expect(b).toEqual(a);
+    expect(calls()).toBe(1);
+    await retriever.search({ ...ask, lang: 'de' });
+    expect(calls()).toBe(2); // another request is another search
+    advance(1001);
+    await retriever.search(ask);
+    expect(calls()).toBe(3);
+    retriever.invalidate();
+    await retriever.search(ask);
+    expect(calls()).toBe(4);
   });
 });

@@ -1,7 +1,10 @@
 // The knowledge base's search: question → weighted terms (typo-corrected against the index's
 // vocabulary) → full-text candidates from the store (for the question's rarer terms, see
 // candidates.ts) → BM25 + coverage scores over all its terms. Corpus statistics are cached and
-// refreshed after `invalidate()` (on every publish) or after `statsTtlMs`.
+// refreshed after `invalidate()` (on every publish) or after `statsTtlMs`. Results are remembered
+// the same way (one search for the chat's sources and the extractive answer to the same question;
+// concurrent identical searches share one query), keyed by a hash of the request, never its text.
+import { createHash } from 'node:crypto';
 import { candidateTerms, POSTING_BUDGET } from './candidates.ts';
 import { buildQuery } from './query.ts';
 import { scorePassage } from './score.ts';
@@ -16,6 +19,8 @@ export interface RetrieverOptions {
   /** rows the candidate query may match, summed over its terms' document frequencies */
   postingBudget?: number;
   now?: () => number;
+  /** searches remembered (0: none) */
+  memoEntries?: number;
 }
 
 export interface Retriever extends KnowledgeSearch {
@@ -31,6 +36,8 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
   const ttl = opts.statsTtlMs ?? 60_000;
   const now = opts.now ?? Date.now;
   let cached: { stats: Promise<CorpusStats>; at: number } | undefined;
+  const memoEntries = opts.memoEntries ?? 2000;
+  const memo = new Map<string, { result: Promise<SearchResult>; at: number }>();
 
   const stats = (): Promise<CorpusStats> => {
     if (!cached || now() - cached.at > ttl) {
@@ -47,24 +54,40 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     zhMode,
     invalidate: () => {
       cached = undefined;
+      memo.clear();
     },
-    async search(req: SearchRequest): Promise<SearchResult> {
-      const audiences: Audience[] = Array.isArray(req.audience) ? req.audience : [req.audience];
-      const corpus = await stats();
-      const query = buildQuery(req.question, corpus, zhMode);
-      if (query.terms.length === 0 || corpus.passages === 0) return { passages: [], terms: query.terms };
-      const terms = candidateTerms(query.terms, corpus, opts.postingBudget ?? POSTING_BUDGET);
-      if (terms.length === 0) return { passages: [], terms: query.terms };
-      const rankTerms = query.terms.filter((t) => corpus.df.has(t));
-      const rows = await opts.source.candidates({ terms, rankTerms, audiences, limit: opts.candidates ?? 80 });
-      const hits: PassageHit[] = rows.map((row) => {
-        const s = scorePassage(query, row, corpus);
-        const bonus = req.lang && row.language === req.lang ? LANG_BONUS : 0;
-        const { terms: _t, headTerms: _h, ...rest } = row;
-        return { ...rest, score: +(s.score + bonus).toFixed(4), confidence: +s.confidence.toFixed(4) };
+    search(req: SearchRequest): Promise<SearchResult> {
+      if (memoEntries === 0) return search(req);
+      const key = createHash('sha256').update(JSON.stringify([req.question, req.lang ?? null, req.audience, req.limit])).digest('base64');
+      const hit = memo.get(key);
+      if (hit && now() - hit.at <= ttl) return hit.result;
+      const entry = { result: search(req), at: now() };
+      entry.result.catch(() => {
+        if (memo.get(key) === entry) memo.delete(key);
       });
-      hits.sort((a, b) => b.score - a.score || b.confidence - a.confidence || a.passageId.localeCompare(b.passageId));
-      return { passages: hits.slice(0, Math.max(1, req.limit)), terms: query.terms };
+      memo.delete(key);
+      memo.set(key, entry);
+      while (memo.size > memoEntries) memo.delete(memo.keys().next().value as string);
+      return entry.result;
     },
   };
+
+  async function search(req: SearchRequest): Promise<SearchResult> {
+    const audiences: Audience[] = Array.isArray(req.audience) ? req.audience : [req.audience];
+    const corpus = await stats();
+    const query = buildQuery(req.question, corpus, zhMode);
+    if (query.terms.length === 0 || corpus.passages === 0) return { passages: [], terms: query.terms };
+    const terms = candidateTerms(query.terms, corpus, opts.postingBudget ?? POSTING_BUDGET);
+    if (terms.length === 0) return { passages: [], terms: query.terms };
+    const rankTerms = query.terms.filter((t) => corpus.df.has(t));
+    const rows = await opts.source.candidates({ terms, rankTerms, audiences, limit: opts.candidates ?? 80 });
+    const hits: PassageHit[] = rows.map((row) => {
+      const s = scorePassage(query, row, corpus);
+      const bonus = req.lang && row.language === req.lang ? LANG_BONUS : 0;
+      const { terms: _t, headTerms: _h, ...rest } = row;
+      return { ...rest, score: +(s.score + bonus).toFixed(4), confidence: +s.confidence.toFixed(4) };
+    });
+    hits.sort((a, b) => b.score - a.score || b.confidence - a.confidence || a.passageId.localeCompare(b.passageId));
+    return { passages: hits.slice(0, Math.max(1, req.limit)), terms: query.terms };
+  }
 }

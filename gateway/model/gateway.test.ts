@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultRedactionEngine } from '../redaction/default-engine.ts';
 import type { RedactionEngine } from '../redaction/engine.ts';
 import { loadRedactionPolicyFromYamlText } from '../redaction/policy.ts';
-import { InMemoryVaultStore } from '../redaction/vault-store.ts';
+import { InMemoryVaultStore, VaultConflict } from '../redaction/vault-store.ts';
 import { parseRoutingPolicy } from '../routing/policy.ts';
 import { ProviderError, ProviderTimeout, RequestCancelled } from './errors.ts';
 import { createGateway, type ChatEvent, type ChatRequest, type ModelRequestAudit, type ProviderName } from './gateway.ts';
@@ -212,5 +212,42 @@ describe('gateway pipeline', () => {
     await collect(gateway.chat(ask('I am Alice Smith.', { conversationId: 'c1' })));
     await collect(gateway.chat(ask('Bob Jones here, friend of Alice Smith.', { conversationId: 'c1' })));
     expect(a.seen[1]!.messages[0]!.content).toMatch(/<PERSON_2>.*<PERSON_1>/);
+  });
+
+  it('redacts a conversation\'s earlier turns once: later turns reuse them, with the same placeholders and counts', async () => {
+    const redacted: string[] = [];
+    const counting: RedactionEngine = { ...redaction, redact: (r) => (redacted.push(r.text), redaction.redact(r)) };
+    const a = scripted('local', [answer('ok')]);
+    const { gateway, audits } = setup({ ollama: a.client }, { engine: counting });
+    const first = { role: 'user' as const, content: 'My name is Alice Smith, card 4111 1111 1111 1111.' };
+    await collect(gateway.chat({ ...ask('x', { conversationId: 'memo' }), messages: [first] }));
+    const second = [first, { role: 'assistant' as const, content: 'Thanks.' }, { role: 'user' as const, content: 'Still blocked.' }];
+    await collect(gateway.chat({ ...ask('x', { conversationId: 'memo' }), messages: second }));
+    expect(redacted.filter((t) => t === first.content)).toHaveLength(1);
+    expect(a.seen[1]!.messages[0]!.content).toBe(a.seen[0]!.messages[0]!.content);
+    expect(a.seen[1]!.messages[0]!.content).not.toContain('4111 1111 1111 1111');
+    expect(a.seen[1]!.messages[0]!.content).not.toContain('Alice');
+    // routing still counts the personal data of the memoised turn
+    expect(audits[1]!.entityCounts.CREDIT_CARD).toBe(1);
+    // another conversation with the same words is redacted on its own
+    await collect(gateway.chat({ ...ask('x', { conversationId: 'other' }), messages: [first] }));
+    expect(redacted.filter((t) => t === first.content)).toHaveLength(2);
+  });
+
+  it('does not memoise turns whose vault could not be saved', async () => {
+    const redacted: string[] = [];
+    const counting: RedactionEngine = { ...redaction, redact: (r) => (redacted.push(r.text), redaction.redact(r)) };
+    const a = scripted('local', [answer('ok')]);
+    let failSave = true;
+    const vaults = new InMemoryVaultStore();
+    const gateway = createGateway({
+      clients: { ollama: a.client }, policy: () => routing, redaction: counting, audit: { modelRequest: async () => undefined },
+      vaults: { load: (id) => vaults.load(id), save: async (id, snap, rev) => { if (failSave) throw new VaultConflict(id); return vaults.save(id, snap, rev); } },
+    });
+    const first = { role: 'user' as const, content: 'I am Bob Jones.' };
+    await expect(collect(gateway.chat({ ...ask('x', { conversationId: 'c' }), messages: [first] }))).rejects.toThrow(VaultConflict);
+    failSave = false;
+    await collect(gateway.chat({ ...ask('x', { conversationId: 'c' }), messages: [first] }));
+    expect(redacted.filter((t) => t === first.content)).toHaveLength(2);
   });
 });

@@ -4,6 +4,7 @@
 import { ProviderError, RequestCancelled, asProviderError, type FailureClass } from './errors.ts';
 import { answerKey, createAnswerCache, type AnswerCacheOptions } from './answerCache.ts';
 import { trimToBudget } from './context.ts';
+import { createRedactionMemo, type RedactedTurn, type RedactionMemo } from './redactionMemo.ts';
 import { timedStream } from './timed.ts';
 import type { ChatMessage, ModelClient, Usage } from './types.ts';
 import { createBudgets, type BudgetExceeded } from '../routing/budget.ts';
@@ -102,22 +103,34 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-async function redactAll(engine: RedactionEngine, messages: ChatMessage[], vault: Vault, lang: Lang | undefined) {
+/**
+ * Redacts every message; with a memo (conversations only) earlier turns come from it. `fresh` holds
+ * the turns redacted now, for the memo once the vault that numbered them is saved.
+ */
+async function redactAll(engine: RedactionEngine, messages: ChatMessage[], vault: Vault, lang: Lang | undefined, memo?: { conversationId: string; store: RedactionMemo }) {
   const counts: Partial<Record<EntityType, number>> = {};
   const out: ChatMessage[] = [];
+  const fresh: [string, RedactedTurn][] = [];
   for (const m of messages) {
-    const r = await engine.redact(lang ? { text: m.content, lang, vault } : { text: m.content, vault });
-    if (!r.ok) return { ok: false as const, counts };
-    for (const [t, n] of Object.entries(r.counts) as [EntityType, number][]) if (n > 0) counts[t] = (counts[t] ?? 0) + n;
-    out.push({ role: m.role, content: r.text });
+    const key = memo?.store.key(memo.conversationId, lang, m);
+    let turn = key ? memo!.store.get(key) : undefined;
+    if (!turn) {
+      const r = await engine.redact(lang ? { text: m.content, lang, vault } : { text: m.content, vault });
+      if (!r.ok) return { ok: false as const, counts, fresh };
+      turn = { text: r.text, counts: r.counts };
+      if (key) fresh.push([key, turn]);
+    }
+    for (const [t, n] of Object.entries(turn.counts) as [EntityType, number][]) if (n > 0) counts[t] = (counts[t] ?? 0) + n;
+    out.push({ role: m.role, content: turn.text });
   }
-  return { ok: true as const, counts, messages: out };
+  return { ok: true as const, counts, messages: out, fresh };
 }
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const clock = deps.clock ?? systemClock;
   const log: LogSink = deps.log ?? (() => undefined);
   const answers = deps.answerCache ? createAnswerCache({ ...deps.answerCache, now: clock.now }) : undefined;
+  const memo = createRedactionMemo();
   const budgets = createBudgets(clock.now);
   const cooldowns = createCooldowns({ failures: () => deps.policy().cooldown.failures, seconds: () => deps.policy().cooldown.seconds, now: clock.now });
 
@@ -135,7 +148,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const snapshot = req.conversationId ? await deps.vaults.load(req.conversationId) : undefined;
       const vault = snapshot ? Vault.fromJSON(snapshot) : new Vault();
       const loadedRevision = vault.revision;
-      const redacted = await redactAll(deps.redaction, req.messages, vault, req.lang);
+      const redacted = await redactAll(deps.redaction, req.messages, vault, req.lang, req.conversationId ? { conversationId: req.conversationId, store: memo } : undefined);
       audit.entityCounts = redacted.counts;
       const decision = decideRoute(policy, {
         entityCounts: redacted.counts, cloudAllowed: req.cloudAllowed, site: req.site,
@@ -152,6 +165,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }
       // Placeholders are saved before any model sees them, so later turns number the same way.
       if (req.conversationId && vault.revision !== loadedRevision) await deps.vaults.save(req.conversationId, vault.toJSON(), loadedRevision);
+      for (const [key, turn] of redacted.fresh) memo.set(key, turn);
 
       const modelMessages: ChatMessage[] = req.instructions ? [{ role: 'system', content: req.instructions }, ...redacted.messages] : redacted.messages;
       const cacheKey = await cacheKeyFor(req, modelMessages, redacted.counts, decision);

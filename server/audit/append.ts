@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AuditEventInput, type AuditEvent, toRecord } from './event.ts';
+import { AuditEventInput, type AuditEvent, type RecordedFields, toRecord } from './event.ts';
 
 export class AuditOutsideTransaction extends Error {
   constructor() {
@@ -17,20 +17,30 @@ export class AuditOutsideTransaction extends Error {
 export async function appendAudit(tx: EntityManager, ...inputs: AuditEventInput[]): Promise<AuditEvent[]> {
   if (!tx.queryRunner?.isTransactionActive) throw new AuditOutsideTransaction();
   if (inputs.length === 0) return [];
+  const values: unknown[] = [];
+  const insert = auditInsert(inputs, values);
+  const inserted = (await tx.query(`${insert.sql} RETURNING id, seq::text AS seq`, values)) as { id: string; seq: string }[];
+  const seqOf = new Map(inserted.map((r) => [r.id, r.seq]));
+  return insert.records.map((r) => ({ ...r, seq: seqOf.get(r.id)!, chainSeq: null, prevHash: null, hash: null }));
+}
+
+/**
+ * The INSERT of events as SQL text whose parameters are appended to `values` (numbered after the
+ * ones already there), so a caller can make it one part of a larger statement (a data-modifying
+ * WITH); that statement must run in the transaction of the access, as appendAudit's does.
+ */
+export function auditInsert(inputs: AuditEventInput[], values: unknown[]): { sql: string; records: RecordedFields[] } {
   const now = new Date();
   const records = inputs.map((i) => toRecord(randomUUID(), now, AuditEventInput.parse(i)));
-  const values: unknown[] = [];
   const tuples = records.map((r) => {
     const cols = [r.id, r.occurredAt, r.actorType, r.actorId, r.action, r.subjectId, r.resourceType, r.resourceId, r.purpose, r.reason, r.outcome, r.requestId, JSON.stringify(r.details)];
     const base = values.length;
     values.push(...cols);
     return `(${cols.map((_, i) => `$${base + i + 1}`).join(', ')})`;
   });
-  const inserted = (await tx.query(
-    `INSERT INTO audit_events (id, occurred_at, actor_type, actor_id, action, subject_id, resource_type, resource_id,
-       purpose, reason, outcome, request_id, details) VALUES ${tuples.join(', ')} RETURNING id, seq::text AS seq`,
-    values,
-  )) as { id: string; seq: string }[];
-  const seqOf = new Map(inserted.map((r) => [r.id, r.seq]));
-  return records.map((r) => ({ ...r, seq: seqOf.get(r.id)!, chainSeq: null, prevHash: null, hash: null }));
+  return {
+    sql: `INSERT INTO audit_events (id, occurred_at, actor_type, actor_id, action, subject_id, resource_type, resource_id,
+       purpose, reason, outcome, request_id, details) VALUES ${tuples.join(', ')}`,
+    records,
+  };
 }

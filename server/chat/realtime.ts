@@ -12,6 +12,7 @@ import type { ChatEvent, ConversationView } from './events.ts';
 import { loadConversation, readConversationMessages } from './messages.ts';
 import { presentMessage } from './present.ts';
 import { type ChatService, SendMessage, type Visitor } from './service.ts';
+import { invalidVisitorToken } from './tokens.ts';
 
 export const WS_PATH = '/api/widget/ws';
 const HELLO_TIMEOUT_MS = 10_000;
@@ -128,6 +129,7 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
     };
     let token: string | undefined;
+    let visitor: Visitor | undefined;
     /** set by hello; a send waits for the join to finish so its ack never precedes `ready` */
     let joined: Promise<boolean> | null = null;
     let unsubscribe: (() => void) | null = null;
@@ -169,8 +171,10 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
       try {
         const parsed = SendMessage.safeParse({ clientId, text: frame.text, attachmentIds: frame.attachmentIds });
         if (!parsed.success) throw new AppError(400, 'validation_failed', 'The frame is not valid: clientId and text are needed.');
-        // Checked again per message: an erased visitor's open socket sends nothing more.
-        const visitor = await service.authenticate(token);
+        // The token was verified at hello; its expiry is checked per message, and the send itself
+        // checks that the subject still exists and owns the conversation (an erased visitor's open
+        // socket sends nothing more).
+        if (!visitor || (visitor.expiresAt !== undefined && Date.now() >= visitor.expiresAt)) throw invalidVisitorToken();
         const result = await service.send({ visitor, input: parsed.data, ip: opts.ipOf(req) });
         send({ type: 'ack', clientId: parsed.data.clientId, message: result.message, duplicate: result.duplicate });
       } catch (error) {
@@ -181,7 +185,7 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
 
     async function hello(after: number): Promise<boolean> {
       try {
-        const visitor = await service.authenticate(token);
+        visitor = await service.authenticate(token);
         if (!service.originAllowed(visitor.siteConfig, req.headers.origin, req.headers.host)) {
           ws.close(4403, 'origin not allowed');
           return false;

@@ -7,11 +7,12 @@ import { ProviderError, RequestCancelled, type ChatMessage } from '../../gateway
 import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
-import { consentsInForce, cloudAllowed } from './consent.ts';
+import { cloudAllowed } from './consent.ts';
 import { ASSISTANT, type ChatEnv, chatTransaction, type HandoffOutcome, handOffIn, publishHandoff, publishMessages } from './env.ts';
 import type { HandoffReason } from './handoff.ts';
-import { loadConversation, readConversationMessages, storeAndRead, storeNotice } from './messages.ts';
+import { loadConversation, storeNotice } from './messages.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
+import { flushTurnAudits, lockTurn, readTurnTranscript, storeAnswer } from './turn.ts';
 
 /** Passages below this confidence are not shown as sources nor given to the model. */
 export const SOURCE_CONFIDENCE = 0.35;
@@ -21,9 +22,20 @@ export const UNWATCHED_ABORT_MS = 30_000;
 /** Runs again after a database-unavailable failure, backing off 0.5, 1, 2, 4, 8 s. */
 const REPLY_BUSY_RETRIES = 5;
 
+/** What the send's transaction already read for the answer (the first run of a new job uses it). */
+export interface ReplySnapshot {
+  conversation: ConversationRow;
+  messages: MessageRow[];
+  cloud: boolean;
+  /** the subject's data key, opened by the turn that read the transcript (the answer is sealed under it) */
+  key: Uint8Array;
+  /** carried over a run (see `continues`): checked against the conversation's row before use */
+  carried?: boolean;
+}
+
 export interface Replies {
   /** answers the conversation soon; never waits for the model */
-  schedule(conversationId: string, requestId?: string): void;
+  schedule(conversationId: string, requestId?: string, snapshot?: ReplySnapshot): void;
   /** resolves when no job is running (tests, shutdown) */
   idle(): Promise<void>;
   running(): number;
@@ -32,6 +44,8 @@ export interface Replies {
 
 interface Job {
   again: boolean;
+  /** the newest send's snapshot since the run began: the next run may use it (see `continues`) */
+  snapshot?: ReplySnapshot;
   done: Promise<void>;
   controller?: AbortController;
 }
@@ -41,21 +55,27 @@ export function createReplies(env: ChatEnv): Replies {
   let closed = false;
   const log = env.deps.logger;
 
-  const schedule = (conversationId: string, requestId?: string) => {
+  const schedule = (conversationId: string, requestId?: string, snapshot?: ReplySnapshot) => {
     if (closed) return;
     const existing = jobs.get(conversationId);
     if (existing) {
       existing.again = true;
+      if (snapshot && snapshot.conversation.lastSeq > (existing.snapshot?.conversation.lastSeq ?? 0)) existing.snapshot = snapshot;
       return;
     }
-    const job: Job = { again: true, done: Promise.resolve() };
+    const job: Job = { again: true, done: Promise.resolve(), ...(snapshot ? { snapshot } : {}) };
     jobs.set(conversationId, job);
     job.done = (async () => {
       let busyRetries = 0;
       while (job.again && !closed) {
         job.again = false;
+        const given = job.snapshot;
+        job.snapshot = undefined;
         try {
-          await answer(env, conversationId, job, requestId);
+          const stored = await answer(env, conversationId, job, requestId, given);
+          // A send during this run read the transcript before this answer was stored: the next
+          // run may use its snapshot only with the answer added and no message missing between.
+          job.snapshot = stored && job.snapshot ? continues(job.snapshot, stored) : undefined;
           busyRetries = 0;
         } catch (error) {
           // A saturated or briefly unreachable database must not leave the visitor's message
@@ -90,18 +110,39 @@ export function createReplies(env: ChatEnv): Replies {
 type Prepared =
   | { kind: 'skip' }
   | { kind: 'handoff'; outcome: HandoffOutcome }
-  | { kind: 'answer'; conversation: ConversationRow; messages: MessageRow[]; cloud: boolean };
+  | ({ kind: 'answer' } & ReplySnapshot);
 
 async function prepare(env: ChatEnv, conversationId: string, requestId?: string): Promise<Prepared> {
   return chatTransaction(env, ASSISTANT, 'chat.reply', async (ctx): Promise<Prepared> => {
-    const conversation = await loadConversation(ctx, conversationId);
+    const turn = await lockTurn(ctx, conversationId, { consents: true, transcript: true });
+    const { conversation, consents } = turn;
     if (conversation.status !== 'open' || conversation.mode !== 'ai') return { kind: 'skip' };
-    const consents = await consentsInForce(ctx, conversation.subjectId);
-    if (!consents.ai_local) return { kind: 'handoff', outcome: await handOffIn(env, ctx, conversation, 'no_ai_consent') };
-    const messages = await readConversationMessages(ctx, conversation, { purpose: 'ai_answer' });
+    if (!consents!.ai_local) {
+      await flushTurnAudits(ctx, turn);
+      return { kind: 'handoff', outcome: await handOffIn(env, ctx, conversation, 'no_ai_consent') };
+    }
+    const messages = await readTurnTranscript(ctx, turn, { purpose: 'ai_answer', actor: ctx.actor });
+    await flushTurnAudits(ctx, turn);
     if (!awaitsAnswer(messages)) return { kind: 'skip' };
-    return { kind: 'answer', conversation, messages, cloud: cloudAllowed(consents) };
+    return { kind: 'answer', conversation, messages, cloud: cloudAllowed(consents!), key: turn.key };
   }, requestId);
+}
+
+/**
+ * The snapshot with this run's stored answer added, when that makes it the whole transcript: the
+ * answer is in it already, or is the very next message after it. Otherwise (a notice, an agent's
+ * message between) undefined, and the next run reads the transcript again.
+ */
+export function continues(snapshot: ReplySnapshot, answer: MessageRow): ReplySnapshot | undefined {
+  if (snapshot.messages.some((m) => m.id === answer.id)) return { ...snapshot, carried: true };
+  if (answer.seq !== snapshot.conversation.lastSeq + 1) return undefined;
+  return { ...snapshot, carried: true, conversation: { ...snapshot.conversation, lastSeq: answer.seq }, messages: [...snapshot.messages, answer] };
+}
+
+/** A carried snapshot is still the whole, current transcript: nothing newer stored, still the AI's to answer. */
+async function current(env: ChatEnv, snapshot: ReplySnapshot): Promise<boolean> {
+  const [row] = (await env.deps.db.dataSource.query(`SELECT status, mode, last_seq AS "lastSeq" FROM conversations WHERE id = $1`, [snapshot.conversation.id])) as { status: string; mode: string; lastSeq: string }[];
+  return row?.status === 'open' && row.mode === 'ai' && Number(row.lastSeq) === snapshot.conversation.lastSeq;
 }
 
 /**
@@ -164,10 +205,16 @@ const asLang = (language: string | null): Lang | undefined => {
   return (LANGS as readonly string[]).includes(base ?? '') ? (base as Lang) : undefined;
 };
 
-async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?: string): Promise<void> {
-  const prepared = await prepare(env, conversationId, requestId);
-  if (prepared.kind === 'skip') return;
-  if (prepared.kind === 'handoff') return publishHandoff(env, prepared.outcome);
+/** Answers the conversation; returns the stored answer (null when none was stored). */
+async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?: string, snapshot?: ReplySnapshot): Promise<MessageRow | null> {
+  const usable = snapshot && (!snapshot.carried || (await current(env, snapshot)));
+  const prepared: Prepared = usable ? { kind: 'answer', ...snapshot } : await prepare(env, conversationId, requestId);
+  if (prepared.kind === 'skip') return null;
+  if (prepared.kind === 'handoff') {
+    publishHandoff(env, prepared.outcome);
+    return null;
+  }
+  if (!awaitsAnswer(prepared.messages)) return null;
   const { conversation, messages, cloud } = prepared;
   const site = env.sites.get(conversation.site);
   const lastVisitor = messages.filter((m) => m.role === 'visitor').at(-1)!;
@@ -215,18 +262,14 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   if (outcome.kind === 'answered' && text) {
     // A person may have taken the conversation while the answer streamed: then the AI's answer is
     // dropped (the widget removes its bubble at reply_end), never stored after the handoff.
-    const stored = await chatTransaction(env, ASSISTANT, 'chat.reply', async (ctx) => {
-      const current = await loadConversation(ctx, conversationId, true);
-      if (current.status !== 'open' || current.mode !== 'ai') return null;
-      return (await storeAndRead(ctx, current, { id: replyId, role: 'assistant', text, meta })).message;
-    }, requestId);
+    const stored = await storeAnswer(env.deps.db.dataSource, { conversationId, key: prepared.key, id: replyId, text, meta, now: env.deps.now(), actor: ASSISTANT, requestId });
     env.hub.publish(conversationId, stored ? { type: 'reply_end', replyId } : { type: 'reply_end', replyId, dropped: true });
     if (stored) publishMessages(env, conversationId, [stored]);
-    return;
+    return stored;
   }
   if (started) env.hub.publish(conversationId, { type: 'reply_end', replyId, dropped: true });
   // Nobody was listening (or the server is stopping): the visitor's message stays and is answered next time.
-  if (outcome.kind === 'cancelled') return;
+  if (outcome.kind === 'cancelled') return null;
   const reason = outcome.kind === 'handoff' ? outcome.reason : 'model_failed';
   const result = await chatTransaction(env, ASSISTANT, 'chat.handoff', async (ctx) => {
     const current = await loadConversation(ctx, conversationId, true);
@@ -235,6 +278,7 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
     return { ...handed, messages: [notice.message, ...handed.messages] };
   }, requestId);
   publishHandoff(env, result);
+  return null;
 }
 
 /** Aborts generation once the conversation has had no listener for UNWATCHED_ABORT_MS. */

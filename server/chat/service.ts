@@ -7,17 +7,18 @@ import { AppError, tooManyRequests } from '../http/errors.ts';
 import { deriveKey } from '../keys.ts';
 import { POLICIES_DIR } from '../policies.ts';
 import { subjectErased } from '../privacy/errors.ts';
-import { consentRequired, consentsInForce } from './consent.ts';
+import { cloudAllowed, consentRequired } from './consent.ts';
 import { loadConsentTexts } from './consentText.ts';
-import { type ChatEnv, chatTransaction, publishMessages } from './env.ts';
+import { ASSISTANT, type ChatEnv, chatTransaction, publishMessages } from './env.ts';
 import type { MessageView } from './events.ts';
 import { createChatHub } from './hub.ts';
 import { createRateLimiter, perHour, perMinute, type RateLimiter } from './limits.ts';
-import { loadConversation, storeAndRead } from './messages.ts';
-import { presentMessage } from './present.ts';
-import { createReplies, type Replies } from './reply.ts';
+import { readMessage } from './messages.ts';
+import { type MessageRow, presentMessage } from './present.ts';
+import { createReplies, type Replies, type ReplySnapshot } from './reply.ts';
 import { loadSites, type Site } from './sites.ts';
 import { invalidVisitorToken, type VisitorClaims, verifyVisitorToken } from './tokens.ts';
+import { flushTurnAudits, isClientIdConflict, lockTurn, readTurnTranscript, writeTurnMessage } from './turn.ts';
 
 export const SendMessage = z.strictObject({
   clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { message: 'must be a UUID (or 8-64 letters, digits, _ and -)' }),
@@ -115,25 +116,38 @@ export function startChatService(deps: AppDeps): ChatService {
       const attachmentIds = input.attachmentIds ?? [];
       if (!text && attachmentIds.length === 0) throw new AppError(400, 'validation_failed', 'The request is not valid: see issues.', [{ path: 'text', message: 'write something or attach a file' }]);
       const actor = { type: 'visitor' as const, id: visitor.subjectId };
-      const stored = await chatTransaction(service, actor, 'message.send', async (ctx) => {
-        const conversation = await loadConversation(ctx, visitor.conversationId, true);
+      const attempt = () => chatTransaction(service, actor, 'message.send', async (ctx): Promise<{ message: MessageRow; duplicate: boolean; snapshot?: ReplySnapshot }> => {
+        const turn = await lockTurn(ctx, visitor.conversationId, { consents: true, clientId: input.clientId, owner: visitor, transcript: true });
+        const { conversation, consents } = turn;
         if (conversation.status === 'closed') throw conversationClosed();
-        const consents = await consentsInForce(ctx, conversation.subjectId);
-        if (consents.version === null) throw consentRequired();
-        const result = await storeAndRead(ctx, conversation, { role: 'visitor', text, clientId: input.clientId });
-        if (!result.duplicate && attachmentIds.length) {
+        if (consents!.version === null) throw consentRequired();
+        if (turn.duplicate) {
+          await flushTurnAudits(ctx, turn);
+          return { message: await readMessage(ctx, conversation, turn.duplicate.seq), duplicate: true };
+        }
+        // The AI will answer this message: its transcript is read here, in the same transaction,
+        // and handed to the reply job (a read on the assistant's behalf, audited as such).
+        const answerable = conversation.status === 'open' && conversation.mode === 'ai' && consents!.ai_local;
+        const earlier = answerable ? await readTurnTranscript(ctx, turn, { purpose: 'ai_answer', actor: ASSISTANT }) : [];
+        const message = await writeTurnMessage(ctx, turn, { role: 'visitor', text, clientId: input.clientId });
+        if (attachmentIds.length) {
           const rows = returnedRows<{ id: string; mime: string; size: number }>(await ctx.tx.query(
             `UPDATE attachments SET message_id = $1 WHERE id = ANY($2::uuid[]) AND conversation_id = $3 AND message_id IS NULL RETURNING id, mime, size_bytes AS size`,
-            [result.message.id, attachmentIds, conversation.id],
+            [message.id, attachmentIds, conversation.id],
           ));
           if (rows.length !== new Set(attachmentIds).size) throw unknownAttachment();
-          result.message.attachments = rows.map((r) => ({ id: r.id, mime: r.mime, size: Number(r.size) }));
+          message.attachments = rows.map((r) => ({ id: r.id, mime: r.mime, size: Number(r.size) }));
         }
-        return result;
+        const snapshot = answerable ? { conversation, messages: [...earlier, message], cloud: cloudAllowed(consents!), key: turn.key } : undefined;
+        return { message, duplicate: false, ...(snapshot ? { snapshot } : {}) };
       }, requestId);
+      const stored = await attempt().catch((error: unknown) => {
+        if (isClientIdConflict(error)) return attempt();
+        throw error;
+      });
       if (!stored.duplicate) {
         publishMessages(service, visitor.conversationId, [stored.message]);
-        replies.schedule(visitor.conversationId, requestId);
+        replies.schedule(visitor.conversationId, requestId, stored.snapshot);
       }
       return { message: presentMessage(stored.message), duplicate: stored.duplicate };
     },

@@ -11,6 +11,8 @@ export interface VisitorClaims {
   subjectId: string;
   conversationId: string;
   site: string;
+  /** when the token stops being valid (ms since the epoch); set on verified claims */
+  expiresAt?: number;
 }
 
 export const invalidVisitorToken = () => new AppError(401, 'invalid_visitor_token', 'The visitor token is missing, expired or not valid; start a new session.');
@@ -30,9 +32,9 @@ export async function signVisitorToken(key: Uint8Array, claims: VisitorClaims, t
 export async function verifyVisitorToken(key: Uint8Array, token: string): Promise<VisitorClaims | null> {
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
-    const { sub, cid, site } = payload;
-    if (typeof sub !== 'string' || typeof cid !== 'string' || typeof site !== 'string') return null;
-    return { subjectId: sub, conversationId: cid, site };
+    const { sub, cid, site, exp } = payload;
+    if (typeof sub !== 'string' || typeof cid !== 'string' || typeof site !== 'string' || typeof exp !== 'number') return null;
+    return { subjectId: sub, conversationId: cid, site, expiresAt: exp * 1000 };
   } catch {
     return null;
   }

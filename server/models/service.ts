@@ -1,6 +1,7 @@
 // Builds the model gateway from the server's settings: one client per configured provider, the
 // routing policy (watched), the redaction engine, and an audit sink that group-commits the
 // `model.request` events (the call itself holds no transaction open; see auditBatch.ts).
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway, type ModelRequestAudit, type ProviderName } from '../../gateway/index.ts';
@@ -19,6 +20,9 @@ import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 import { apiKeyVerifier, type ApiKeyVerifier } from './apiKeys.ts';
 import { auditBatcher } from './auditBatch.ts';
 import { watchRoutingPolicy, type RoutingPolicySource } from './routingPolicy.ts';
+
+/** Output scans remembered (hash of the output → count), oldest forgotten first. */
+const SCAN_MEMO_ENTRIES = 10_000;
 
 export interface ModelService {
   gateway: Gateway;
@@ -99,6 +103,7 @@ export function startModelService(deps: AppDeps): ModelService {
     ...(m.llama ? { llamacpp: providers.llamacpp.create(m.llama) } : {}),
   };
   const scan = createOutputScanner({ analyzer: createAnalyzer(), policy: redactionPolicy });
+  const scanned = new Map<string, number>();
   const audits = auditBatcher(deps.db.dataSource);
   const gateway = createGateway({
     clients,
@@ -107,8 +112,15 @@ export function startModelService(deps: AppDeps): ModelService {
     vaults: databaseVaults(deps),
     log: (event, fields) => logger.info(event, fields),
     scanOutput: async (text, lang) => {
+      // Knowledge-base answers repeat: the same output is scanned once (the key is a hash, not the text).
+      const key = createHash('sha256').update(`${lang ?? ''}\u0000${text}`).digest('base64');
+      const known = scanned.get(key);
+      if (known !== undefined) return known;
       const result = await scan(text, lang);
-      return result.ok ? result.total : null;
+      if (!result.ok) return null;
+      scanned.set(key, result.total);
+      if (scanned.size > SCAN_MEMO_ENTRIES) scanned.delete(scanned.keys().next().value as string);
+      return result.total;
     },
     answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: knowledgeVersionReader(deps.db.dataSource) },
     audit: {

@@ -6,7 +6,10 @@ import type { EntityManager } from 'typeorm';
 import type { AppDeps } from '../deps.ts';
 import type { PrivacyActor, PrivacyCtx } from './context.ts';
 import { type KeyWrapper, masterKeyWrapper } from './keyWrapper.ts';
-import { fileKeyStore, type SubjectKeyStore } from './keyStore.ts';
+import { cachedKeyStore, fileKeyStore, type SubjectKeyStore } from './keyStore.ts';
+
+/** How long a subject's secret stays in memory after it was read from the key store. */
+const KEY_STORE_CACHE = { ttlMs: 5 * 60_000, maxEntries: 20_000 };
 
 const wrappers = new WeakMap<Uint8Array, KeyWrapper>();
 const keyStores = new Map<string, SubjectKeyStore>();
@@ -22,7 +25,7 @@ export const keyStoreDir = (deps: Pick<AppDeps, 'config'>): string => path.join(
 export function keyStoreOf(deps: Pick<AppDeps, 'config'>): SubjectKeyStore {
   const dir = keyStoreDir(deps);
   let store = keyStores.get(dir);
-  if (!store) keyStores.set(dir, (store = fileKeyStore(dir)));
+  if (!store) keyStores.set(dir, (store = cachedKeyStore(fileKeyStore(dir), KEY_STORE_CACHE)));
   return store;
 }
 

@@ -81,3 +81,38 @@ export function fileKeyStore(dir: string): SubjectKeyStore {
     },
   };
 }
+
+/**
+ * Keeps secrets read from a slower store in memory for a while (a file read per message was a
+ * visible share of a chat message's cost). Destroy removes the entry on this node at once; another
+ * node's erasure deletes the subject's key row too, so its data stops opening there as well (the
+ * row is read first); the TTL bounds how long a destroyed secret can linger in a process.
+ */
+export function cachedKeyStore(store: SubjectKeyStore, opts: { ttlMs: number; maxEntries: number; now?: () => number }): SubjectKeyStore {
+  const now = opts.now ?? Date.now;
+  const entries = new Map<string, { secret: Uint8Array; expires: number }>();
+  const remember = (subjectId: string, secret: Uint8Array) => {
+    entries.delete(subjectId);
+    entries.set(subjectId, { secret, expires: now() + opts.ttlMs });
+    while (entries.size > opts.maxEntries) entries.delete(entries.keys().next().value as string);
+  };
+  return {
+    async create(subjectId) {
+      const secret = await store.create(subjectId);
+      remember(subjectId, secret);
+      return secret;
+    },
+    async read(subjectId) {
+      const hit = entries.get(subjectId);
+      if (hit && hit.expires > now()) return hit.secret;
+      entries.delete(subjectId);
+      const secret = await store.read(subjectId);
+      if (secret) remember(subjectId, secret);
+      return secret;
+    },
+    async destroy(subjectId) {
+      entries.delete(subjectId);
+      return store.destroy(subjectId);
+    },
+  };
+}

@@ -44,7 +44,12 @@ export async function createSubjectKey(ctx: KeyCtx & Pick<PrivacyCtx, 'now'>, su
  */
 export async function subjectKey(ctx: KeyCtx, subjectId: string): Promise<Uint8Array> {
   const [row] = (await ctx.tx.query(`SELECT wrapped_key AS wrapped, master_key_id AS "masterKeyId" FROM subject_keys WHERE subject_id = $1`, [subjectId])) as { wrapped: Buffer; masterKeyId: string }[];
-  if (!row) throw subjectErased();
+  return openSubjectKey(ctx, subjectId, row);
+}
+
+/** The data key from its subject_keys row, read by the caller (in a statement of its own making). */
+export async function openSubjectKey(ctx: Pick<KeyCtx, 'wrapper' | 'keyStore'>, subjectId: string, row: { wrapped: Buffer; masterKeyId: string } | undefined | null): Promise<Uint8Array> {
+  if (!row?.wrapped) throw subjectErased();
   const inner = unwrapOrThrow(ctx.wrapper, row, subjectContext(subjectId));
   // Keys made before the key store existed are the bare 32 bytes; sealed ones are a longer envelope.
   if (inner.length === DATA_KEY_BYTES) return inner;

@@ -21,6 +21,9 @@ const QUESTIONS = [
   'Can I raise my card limit?',
 ];
 
+/** A made-up lowercase word per message number: not in the knowledge base, not personal data. */
+const wordOf = (n: number) => 'zq' + n.toString(26).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]!);
+
 const out = (row: Record<string, unknown>) => process.stdout.write(JSON.stringify(row) + '\n');
 
 async function json<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
@@ -144,7 +147,8 @@ await Promise.all(
       const clientId = randomUUID();
       v.pending.push({ clientId, sentAt: performance.now() });
       v.sent.add(clientId);
-      const text = QUESTIONS[(i + sends) % QUESTIONS.length]!;
+      // Every message distinct (as real visitors' are), so no cache or memo answers a repeat.
+      const text = `${QUESTIONS[(i + sends) % QUESTIONS.length]!} ${wordOf(sends)}`;
       v.texts.set(clientId, text);
       v.ws!.send(JSON.stringify({ type: 'send', clientId, text }));
       sends++;

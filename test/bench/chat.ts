@@ -81,8 +81,13 @@ async function onServer<T>(url: string, fn: () => Promise<T>): Promise<T> {
 export async function benchChat(emit: Emit, opts: { quick?: boolean; postgresUrl?: string }): Promise<void> {
   // 1,000 visitors each writing every 5 s is the goal; every 20 s shows the same
   // connections at a quarter of the message rate.
-  const cases: [number, number, number][] = opts.quick ? [[100, 3000, 10_000]] : [[1000, 20_000, 60_000], [1000, 5000, 60_000]];
-  for (const [visitors, interval, duration] of cases) await run(emit, 'pglite', visitors, interval, duration);
+  // BENCH_CHAT_CASES="visitors:intervalMs:durationMs,…" and BENCH_CHAT_DATABASES="postgres" narrow a run by hand.
+  const cases: [number, number, number][] = process.env.BENCH_CHAT_CASES
+    ? process.env.BENCH_CHAT_CASES.split(',').map((c) => c.split(':').map(Number) as [number, number, number])
+    : opts.quick ? [[100, 3000, 10_000]] : [[1000, 20_000, 60_000], [1000, 5000, 60_000]];
+  const databases = (process.env.BENCH_CHAT_DATABASES ?? 'pglite,postgres').split(',');
+  if (databases.includes('pglite')) for (const [visitors, interval, duration] of cases) await run(emit, 'pglite', visitors, interval, duration);
+  if (!databases.includes('postgres')) return;
   if (!opts.postgresUrl) return emit({ bench: 'chat', case: 'postgres', skipped: SKIP_POSTGRES });
   for (const [visitors, interval, duration] of cases) await onServer(opts.postgresUrl, () => run(emit, 'postgres', visitors, interval, duration));
 }

@@ -52,7 +52,7 @@ async function run(target: string, database: Config['database'], passages: numbe
     emit({ bench: 'kb.import', target, articles: files.length, passages, seconds: +s.toFixed(2), passages_per_s: Math.round(passages / s) });
     await db.dataSource.transaction((tx) => importFiles({ tx, actor: { type: 'system', id: 'bench' }, files: readImportPath(DEMO_DIR), defaults: { audience: 'public', publish: true } }));
 
-    const retriever = createRetriever({ source: sqlPassageSource(db.dataSource) });
+    const retriever = createRetriever({ source: sqlPassageSource(db.dataSource), memoEntries: 0 }); // every search measured, none remembered
     const questions = KB_QUESTIONS.map((q) => q.q);
     const slugs = new Map(((await db.dataSource.query(`SELECT id, slug FROM kb_articles`)) as { id: string; slug: string }[]).map((r) => [r.id, r.slug]));
     const answerable = KB_QUESTIONS.filter((q) => q.expect !== null);

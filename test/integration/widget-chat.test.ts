@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEvent, MessageView } from '../../server/chat/events.ts';
 import { api, startTestServer, type TestServer } from '../support/server.ts';
-import { ALL_GRANTED, answerConsent, connectSocket, isMessage, openVisitor, readyVisitor, sendMessage, visitorApi } from '../support/widget.ts';
+import { ALL_GRANTED, answerConsent, connectSocket, isMessage, openVisitor, readyVisitor, repliesSettled, sendMessage, visitorApi } from '../support/widget.ts';
 
 let server: TestServer;
 const QUESTION = 'How do I order a replacement card?';
@@ -104,6 +104,24 @@ describe('one message', () => {
     const state = await visitorApi<{ messages: MessageView[] }>(v, 'GET', '/conversation');
     const visitorTexts = state.body.messages.filter((m) => m.role === 'visitor').map((m) => m.text);
     expect(visitorTexts).toEqual(['first try', 'twice at once', 'by header']);
+  });
+
+  it('numbers every message once when sends and answers interleave, each with its own audit event', async () => {
+    const v = await readyVisitor(server);
+    const sends = await Promise.all(Array.from({ length: 6 }, (_, i) => sendMessage(v, `How do I block my card? (${'abcdef'[i]})`)));
+    expect(sends.map((r) => r.status)).toEqual(Array(6).fill(201));
+    await repliesSettled(server);
+    const rows = (await server.deps.db.dataSource.query(`SELECT id, seq::int AS seq, role FROM messages WHERE conversation_id = $1 ORDER BY seq`, [v.conversation.id])) as { id: string; seq: number; role: string }[];
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+    expect(rows.filter((r) => r.role === 'visitor')).toHaveLength(6);
+    expect(rows.filter((r) => r.role === 'assistant').length).toBeGreaterThanOrEqual(1);
+    expect(rows.at(-1)?.role).toBe('assistant'); // the last visitor message is answered
+    const events = (await server.deps.db.dataSource.query(
+      `SELECT resource_id AS id, (details->>'seq')::int AS seq, details->>'role' AS role, subject_id AS "subjectId" FROM audit_events WHERE action = 'message.store' AND details->>'conversationId' = $1`,
+      [v.conversation.id],
+    )) as { id: string; seq: number; role: string; subjectId: string }[];
+    expect(events.map((e) => [e.id, e.seq, e.role]).sort()).toEqual(rows.map((r) => [r.id, r.seq, r.role]).sort());
+    expect(new Set(events.map((e) => e.subjectId)).size).toBe(1);
   });
 
   it('answers a message sent over HTTP to the socket that listens', async () => {

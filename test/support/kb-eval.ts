@@ -45,7 +45,7 @@ export async function runKbEval(opts: { zhMode?: ZhMode; threshold?: number; que
     await seedDemoKnowledge(db.dataSource, createLogger({ level: 'error', stream: new PassThrough() }));
     if (zhMode !== 'bigram') await db.dataSource.transaction((tx) => reindexPassages(tx, zhMode));
     const slugs = new Map(((await db.dataSource.query(`SELECT id, slug FROM kb_articles`)) as { id: string; slug: string }[]).map((r) => [r.id, r.slug]));
-    const retriever = createRetriever({ source: sqlPassageSource(db.dataSource), zhMode });
+    const retriever = createRetriever({ source: sqlPassageSource(db.dataSource), zhMode, memoEntries: 0 });
     const score = { en: { questions: 0, top1: 0, top3: 0 }, zh: { questions: 0, top1: 0, top3: 0 } };
     let unanswerable = 0;
     let abstainedRight = 0;
