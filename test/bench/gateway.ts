@@ -1,6 +1,8 @@
 // Benchmark: the gateway's added latency (the LiteLLM method: /v1/chat/completions through
 // Palisade minus calling the model server directly, same load, same machine) at 50 and 200
 // concurrent streams, and llamacpp provider tokens/s vs node-llama-cpp called directly.
+// BENCH_GATEWAY_OVERHEAD_ONLY=1 skips the llamacpp part. gatewayCpuMsPerRequest is this
+// process's CPU (the appliance alone) per request through it: steadier than latency on a busy box.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -70,11 +72,13 @@ async function overhead(emit: Emit, quick: boolean) {
       for (const concurrency of pacing === 'unpaced' ? [1, 50, 200] : [50, 200]) {
         const total = concurrency === 1 ? (quick ? 100 : 400) : quick ? concurrency * 2 : concurrency * (pacing === 'paced' ? 4 : 8);
         const d = await load(direct, concurrency, total);
+        const cpu = process.cpuUsage();
         const g = await load(viaGateway, concurrency, total);
+        const { user, system } = process.cpuUsage(cpu); // this process is the appliance alone
         emit({
           bench: 'gateway', case: 'overhead', pacing, chunkDelayMs, concurrency, requests: total, chunksPerAnswer: Math.ceil(`You said: ${QUESTION}`.length / 5),
           directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
-          gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps),
+          gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps), gatewayCpuMsPerRequest: r2((user + system) / 1000 / total),
           addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),
           addedFirstTokenP50Ms: r2(g.ttftP50 - d.ttftP50), addedFirstTokenP99Ms: r2(g.ttftP99 - d.ttftP99),
         });
