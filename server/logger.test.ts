@@ -2,17 +2,29 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, requestContext } from './logger.ts';
 
-function capture() {
+function capture(level = 'debug') {
   const stream = new PassThrough();
   let out = '';
   stream.on('data', (c: Buffer) => (out += c.toString()));
-  const logger = createLogger({ level: 'debug', stream });
+  const logger = createLogger({ level, stream });
   const lines = async () => {
     await new Promise((r) => setImmediate(r));
     return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
   };
   return { logger, lines, raw: () => out };
 }
+
+describe('logger levels', () => {
+  it('writes lines at or above its level only, and follows a level changed at run time', async () => {
+    const { logger, lines } = capture('info');
+    logger.debug('below.level');
+    logger.info('at.level');
+    logger.error('above.level');
+    logger.level = 'debug';
+    logger.debug('now.enabled');
+    expect((await lines()).map((l) => l.message)).toEqual(['at.level', 'above.level', 'now.enabled']);
+  });
+});
 
 describe('logger privacy format', () => {
   it('puts the request id on every line logged inside a request', async () => {

@@ -59,9 +59,13 @@ export function createLogger(opts: { level: string; stream?: NodeJS.WritableStre
   const transport = opts.stream
     ? new winston.transports.Stream({ stream: opts.stream })
     : new winston.transports.Console();
-  return winston.createLogger({
+  // winston formats every call and filters by level only in the transport: a line below the level
+  // is dropped first here, before the timestamp, the privacy scrub and JSON are made for nothing.
+  const enabled = winston.format((info) => (logger.isLevelEnabled(info.level) ? info : false));
+  const logger: Logger = winston.createLogger({
     level: opts.level,
-    format: winston.format.combine(winston.format.timestamp(), privacy(), winston.format.json()),
+    format: winston.format.combine(enabled(), winston.format.timestamp(), privacy(), winston.format.json()),
     transports: [transport],
   });
+  return logger;
 }

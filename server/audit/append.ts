@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AuditEventInput, type AuditEvent, type RecordedFields, toRecord } from './event.ts';
+import { AuditEventInput, type AuditEvent, type ParsedAuditEvent, type RecordedFields, toRecord } from './event.ts';
 
 export class AuditOutsideTransaction extends Error {
   constructor() {
@@ -15,10 +15,15 @@ export class AuditOutsideTransaction extends Error {
  * after commit; inserting takes no lock, so concurrent accesses never queue behind each other.
  */
 export async function appendAudit(tx: EntityManager, ...inputs: AuditEventInput[]): Promise<AuditEvent[]> {
+  return appendParsedAudit(tx, inputs.map((i) => AuditEventInput.parse(i)));
+}
+
+/** appendAudit for events already checked against AuditEventInput (the model.request batcher's). */
+export async function appendParsedAudit(tx: EntityManager, events: ParsedAuditEvent[]): Promise<AuditEvent[]> {
   if (!tx.queryRunner?.isTransactionActive) throw new AuditOutsideTransaction();
-  if (inputs.length === 0) return [];
+  if (events.length === 0) return [];
   const values: unknown[] = [];
-  const insert = auditInsert(inputs, values);
+  const insert = parsedAuditInsert(events, values);
   const inserted = (await tx.query(`${insert.sql} RETURNING id, seq::text AS seq`, values)) as { id: string; seq: string }[];
   const seqOf = new Map(inserted.map((r) => [r.id, r.seq]));
   return insert.records.map((r) => ({ ...r, seq: seqOf.get(r.id)!, chainSeq: null, prevHash: null, hash: null }));
@@ -30,8 +35,12 @@ export async function appendAudit(tx: EntityManager, ...inputs: AuditEventInput[
  * WITH); that statement must run in the transaction of the access, as appendAudit's does.
  */
 export function auditInsert(inputs: AuditEventInput[], values: unknown[]): { sql: string; records: RecordedFields[] } {
+  return parsedAuditInsert(inputs.map((i) => AuditEventInput.parse(i)), values);
+}
+
+function parsedAuditInsert(events: ParsedAuditEvent[], values: unknown[]): { sql: string; records: RecordedFields[] } {
   const now = new Date();
-  const records = inputs.map((i) => toRecord(randomUUID(), now, AuditEventInput.parse(i)));
+  const records = events.map((e) => toRecord(randomUUID(), now, e));
   const tuples = records.map((r) => {
     const cols = [r.id, r.occurredAt, r.actorType, r.actorId, r.action, r.subjectId, r.resourceType, r.resourceId, r.purpose, r.reason, r.outcome, r.requestId, JSON.stringify(r.details)];
     const base = values.length;

@@ -28,7 +28,9 @@ export const AuditEventInput = z.object({
   details: z.record(z.string().regex(/^[a-z][A-Za-z0-9_]{0,63}$/), z.union([z.number().finite(), z.boolean(), identifier, z.null()])).default({}),
 });
 export type AuditEventInput = z.input<typeof AuditEventInput>;
-type ParsedInput = z.output<typeof AuditEventInput>;
+/** An event that passed AuditEventInput (parse it once, e.g. where it is queued). */
+export type ParsedAuditEvent = z.output<typeof AuditEventInput>;
+type ParsedInput = ParsedAuditEvent;
 
 /** A stored event, as read back from audit_events. Chain fields are null until it is sealed. */
 export interface AuditEvent {

@@ -47,11 +47,17 @@ interface LockedRow extends Omit<ConversationRow, 'lastSeq' | 'notHelpful'> {
 
 type TranscriptRow = Omit<MessageRow, 'text' | 'attachments'> & { ciphertext: Buffer; files: { id: string; mime: string; size: number | string }[] | null };
 
-/** Every message of c with its attachments: rows of a transcript (ciphertext in base64 when in JSON). */
+/**
+ * The messages an answer is made from: a long conversation's newest ones only (the gateway trims
+ * the prompt to the model's context anyway), so a turn's cost does not grow with the conversation.
+ */
+export const ANSWER_TRANSCRIPT_MESSAGES = 60;
+
+/** The newest messages of a conversation with their attachments (ciphertext in base64 when in JSON). */
 const TRANSCRIPT_ROWS = (json: boolean, conversation: string) => `SELECT m.id, m.seq, m.role, ${json ? `encode(m.ciphertext, 'base64') AS ciphertext` : 'm.ciphertext'}, m.created_at AS "createdAt",
      m.client_id AS "clientId", m.meta, (SELECT json_agg(json_build_object('id', a.id, 'mime', a.mime, 'size', a.size_bytes) ORDER BY a.created_at, a.id)
        FROM attachments a WHERE a.message_id = m.id) AS files
-   FROM messages m WHERE m.conversation_id = ${conversation}`;
+   FROM messages m WHERE m.conversation_id = ${conversation} ORDER BY m.seq DESC LIMIT ${ANSWER_TRANSCRIPT_MESSAGES}`;
 
 // The latest decision per purpose (and how many records there are): what consentsInForce folds.
 const CONSENTS_SQL = `(SELECT json_agg(json_build_object('purpose', x.purpose, 'granted', x.granted, 'textVersion', x.text_version, 'language', x.language,
@@ -115,7 +121,7 @@ function foldConsents(latest: NonNullable<LockedRow['consents']>): ConsentsInFor
   return view;
 }
 
-/** The whole transcript, decrypted, oldest first; the read goes on the turn's audit list (as `actor`, for `purpose`). */
+/** The transcript's newest messages (ANSWER_TRANSCRIPT_MESSAGES), decrypted, oldest first; the read goes on the turn's audit list (as `actor`, for `purpose`). */
 export async function readTurnTranscript(ctx: PrivacyCtx, turn: Turn, props: { purpose: string; actor: PrivacyCtx['actor'] }): Promise<MessageRow[]> {
   const rows = turn.rows ?? ((await ctx.tx.query(`SELECT * FROM (${TRANSCRIPT_ROWS(false, '$1')}) t ORDER BY t.seq`, [turn.conversation.id])) as TranscriptRow[]);
   const messages = rows.map(({ ciphertext, files, ...m }) => ({

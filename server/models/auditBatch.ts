@@ -4,8 +4,8 @@
 // wait for the next one: one transaction, one multi-row INSERT. Each caller's promise settles when
 // its own event is committed (or its batch failed), so "audited before the answer ends" still holds.
 import type { DataSource } from 'typeorm';
-import { appendAudit } from '../audit/append.ts';
-import { AuditEventInput } from '../audit/event.ts';
+import { appendParsedAudit } from '../audit/append.ts';
+import { AuditEventInput, type ParsedAuditEvent } from '../audit/event.ts';
 
 export interface AuditBatcher {
   append(event: AuditEventInput): Promise<void>;
@@ -14,7 +14,7 @@ export interface AuditBatcher {
 }
 
 interface Pending {
-  event: AuditEventInput;
+  event: ParsedAuditEvent;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -25,11 +25,14 @@ export function auditBatcher(dataSource: DataSource, opts: { maxBatch?: number }
   let flushing: Promise<void> | undefined;
 
   async function flushAll(): Promise<void> {
+    // One turn of the event loop first: requests finishing together join one batch (on PGlite a
+    // transaction otherwise ends before any other request can queue, so every event went alone).
+    await new Promise((resolve) => setImmediate(resolve));
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
       try {
-        await dataSource.transaction((tx) => appendAudit(tx, ...batch.map((p) => p.event)));
+        await dataSource.transaction((tx) => appendParsedAudit(tx, batch.map((p) => p.event)));
         for (const p of batch) p.resolve();
       } catch (error) {
         for (const p of batch) p.reject(error);
@@ -51,7 +54,7 @@ export function auditBatcher(dataSource: DataSource, opts: { maxBatch?: number }
       const parsed = AuditEventInput.safeParse(event);
       if (!parsed.success) return Promise.reject(parsed.error);
       return new Promise<void>((resolve, reject) => {
-        queue.push({ event, resolve, reject });
+        queue.push({ event: parsed.data, resolve, reject });
         void kick();
       });
     },
