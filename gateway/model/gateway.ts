@@ -31,6 +31,8 @@ export interface ChatRequest {
   instructions?: string;
   /** the conversation whose vault numbers placeholders; absent: a vault for this request only */
   conversationId?: string;
+  /** the caller just read that the conversation has no vault yet: none is loaded (a save still checks) */
+  noVaultYet?: boolean;
   /** visitor's cloud consent, or the API key's allow_cloud */
   cloudAllowed: boolean;
   site?: string;
@@ -145,7 +147,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     };
     const budgetKey = req.site ? `site:${req.site}` : req.caller ? `${req.caller.type}:${req.caller.id}` : 'anonymous';
     try {
-      const snapshot = req.conversationId ? await deps.vaults.load(req.conversationId) : undefined;
+      const snapshot = req.conversationId && !req.noVaultYet ? await deps.vaults.load(req.conversationId) : undefined;
       const vault = snapshot ? Vault.fromJSON(snapshot) : new Vault();
       const loadedRevision = vault.revision;
       const redacted = await redactAll(deps.redaction, req.messages, vault, req.lang, req.conversationId ? { conversationId: req.conversationId, store: memo } : undefined);

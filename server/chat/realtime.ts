@@ -124,9 +124,21 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const log = service.deps.logger;
 
-  function serve(ws: WebSocket, req: http.IncomingMessage) {
+  function serve(ws: WebSocket, req: http.IncomingMessage, socket: Duplex) {
+    // Frames sent in one turn of the event loop (an answer's deltas, an ack and its message) leave
+    // in one write: the socket is corked at the first and uncorked when the turn is over.
+    let corked = false;
     const send = (e: ChatEvent | { type: string; [k: string]: unknown }) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
+      if (ws.readyState !== ws.OPEN) return;
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(() => {
+          corked = false;
+          socket.uncork();
+        });
+      }
+      ws.send(JSON.stringify(e));
     };
     let token: string | undefined;
     let visitor: Visitor | undefined;
@@ -214,7 +226,7 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
     handleUpgrade(req, socket, head) {
       const path = (req.url ?? '').split('?')[0];
       if (path !== WS_PATH) return false;
-      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, socket));
       return true;
     },
     close() {

@@ -24,19 +24,20 @@ describe('awaitsAnswer', () => {
 
 describe('continues: the next run may reuse a send\'s snapshot', () => {
   const conversation = (lastSeq: number) => ({ id: 'c', subjectId: 'sub_x', site: 's', status: 'open' as const, mode: 'ai' as const, language: null, rating: null, queue: null, lastSeq, notHelpful: 0 });
-  const snap = (messages: MessageRow[]) => ({ conversation: conversation(Math.max(0, ...messages.map((x) => x.seq))), messages, cloud: false, key: new Uint8Array(32) });
+  const snap = (messages: MessageRow[]) => ({ conversation: conversation(Math.max(0, ...messages.map((x) => x.seq))), messages, cloud: false, key: new Uint8Array(32), hasVault: false });
 
   it('adds an answer stored right after the snapshot', () => {
     const next = continues(snap([m(1, 'visitor'), m(2, 'visitor')]), m(3, 'assistant', { answers: 1 }));
     expect(next?.messages.map((x) => x.seq)).toEqual([1, 2, 3]);
     expect(next?.conversation.lastSeq).toBe(3);
     expect(next?.carried).toBe(true); // checked against the row before the next run uses it
+    expect(next?.hasVault).toBe(true); // the run may have made a vault: the next one loads it
     expect(awaitsAnswer(next!.messages)).toBe(true);
   });
 
   it('keeps a snapshot that already holds the answer', () => {
     const s = snap([m(1, 'visitor'), m(2, 'assistant', { answers: 1 }), m(3, 'visitor')]);
-    expect(continues(s, m(2, 'assistant', { answers: 1 }))).toEqual({ ...s, carried: true });
+    expect(continues(s, m(2, 'assistant', { answers: 1 }))).toEqual({ ...s, carried: true, hasVault: true });
   });
 
   it('gives up when a message is missing between (the transcript is read again)', () => {

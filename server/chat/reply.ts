@@ -4,6 +4,7 @@
 // its own short ones for the conversation's vault.
 import { randomUUID } from 'node:crypto';
 import { ProviderError, RequestCancelled, type ChatMessage } from '../../gateway/index.ts';
+import { VaultConflict } from '../../gateway/redaction/vault-store.ts';
 import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
@@ -29,6 +30,8 @@ export interface ReplySnapshot {
   cloud: boolean;
   /** the subject's data key, opened by the turn that read the transcript (the answer is sealed under it) */
   key: Uint8Array;
+  /** the conversation had a redaction vault when the transcript was read (none: the gateway loads none) */
+  hasVault: boolean;
   /** carried over a run (see `continues`): checked against the conversation's row before use */
   carried?: boolean;
 }
@@ -81,7 +84,9 @@ export function createReplies(env: ChatEnv): Replies {
           // A saturated or briefly unreachable database must not leave the visitor's message
           // unanswered: the job runs again after a backoff (the answer is not stored twice: a run
           // answers only visitor messages newer than every answer).
-          const busy = isDatabaseUnavailable(error) && busyRetries < REPLY_BUSY_RETRIES;
+          job.snapshot = undefined; // the next run reads afresh
+          // A vault saved meanwhile by another writer: the next run starts from the stored one.
+          const busy = (isDatabaseUnavailable(error) || error instanceof VaultConflict) && busyRetries < REPLY_BUSY_RETRIES;
           log.error('chat.reply_failed', { conversationId, error: error instanceof Error ? error.name : 'unknown', retry: busy });
           if (busy) {
             await new Promise((r) => setTimeout(r, 500 * 2 ** busyRetries++));
@@ -124,7 +129,7 @@ async function prepare(env: ChatEnv, conversationId: string, requestId?: string)
     const messages = await readTurnTranscript(ctx, turn, { purpose: 'ai_answer', actor: ctx.actor });
     await flushTurnAudits(ctx, turn);
     if (!awaitsAnswer(messages)) return { kind: 'skip' };
-    return { kind: 'answer', conversation, messages, cloud: cloudAllowed(consents!), key: turn.key };
+    return { kind: 'answer', conversation, messages, cloud: cloudAllowed(consents!), key: turn.key, hasVault: turn.hasVault };
   }, requestId);
 }
 
@@ -134,9 +139,10 @@ async function prepare(env: ChatEnv, conversationId: string, requestId?: string)
  * message between) undefined, and the next run reads the transcript again.
  */
 export function continues(snapshot: ReplySnapshot, answer: MessageRow): ReplySnapshot | undefined {
-  if (snapshot.messages.some((m) => m.id === answer.id)) return { ...snapshot, carried: true };
+  // The run may have made the conversation's vault: the next one loads it whatever the snapshot said.
+  if (snapshot.messages.some((m) => m.id === answer.id)) return { ...snapshot, carried: true, hasVault: true };
   if (answer.seq !== snapshot.conversation.lastSeq + 1) return undefined;
-  return { ...snapshot, carried: true, conversation: { ...snapshot.conversation, lastSeq: answer.seq }, messages: [...snapshot.messages, answer] };
+  return { ...snapshot, carried: true, hasVault: true, conversation: { ...snapshot.conversation, lastSeq: answer.seq }, messages: [...snapshot.messages, answer] };
 }
 
 /** A carried snapshot is still the whole, current transcript: nothing newer stored, still the AI's to answer. */
@@ -234,7 +240,7 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
     const events = env.deps.models!.gateway.chat({
       // The system prompt is the site's name and public knowledge-base passages: no redaction needed.
       instructions: systemPrompt(site?.name ?? conversation.site, sources), messages: toModelMessages(messages),
-      conversationId, cloudAllowed: cloud, site: conversation.site, sensitivity: site?.sensitivity ?? 'normal',
+      conversationId, noVaultYet: !prepared.hasVault, cloudAllowed: cloud, site: conversation.site, sensitivity: site?.sensitivity ?? 'normal',
       ...(lang ? { lang } : {}), signal: controller.signal, requestId, caller: { type: 'visitor', id: conversation.subjectId },
     });
     for await (const e of events) {

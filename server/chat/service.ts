@@ -138,7 +138,7 @@ export function startChatService(deps: AppDeps): ChatService {
           if (rows.length !== new Set(attachmentIds).size) throw unknownAttachment();
           message.attachments = rows.map((r) => ({ id: r.id, mime: r.mime, size: Number(r.size) }));
         }
-        const snapshot = answerable ? { conversation, messages: [...earlier, message], cloud: cloudAllowed(consents!), key: turn.key } : undefined;
+        const snapshot = answerable ? { conversation, messages: [...earlier, message], cloud: cloudAllowed(consents!), key: turn.key, hasVault: turn.hasVault } : undefined;
         return { message, duplicate: false, ...(snapshot ? { snapshot } : {}) };
       }, requestId);
       const stored = await attempt().catch((error: unknown) => {

@@ -28,6 +28,8 @@ export interface Turn {
   duplicate?: { id: string; seq: number };
   /** the transcript's rows as read with the lock (transcript: true), still encrypted */
   rows?: TranscriptRow[];
+  /** whether the conversation has a redaction vault (read with the lock) */
+  hasVault: boolean;
   /** audit events of what this turn read, written with the turn's write (or by flushTurnAudits) */
   audits: AuditEventInput[];
 }
@@ -42,6 +44,7 @@ interface LockedRow extends Omit<ConversationRow, 'lastSeq' | 'notHelpful'> {
   consentRecords: string | null;
   duplicateId: string | null;
   duplicateSeq: string | null;
+  hasVault: boolean;
   transcript: (Omit<TranscriptRow, 'ciphertext' | 'createdAt'> & { ciphertext: string; createdAt: string })[] | null;
 }
 
@@ -79,7 +82,7 @@ export async function lockTurn(
     `SELECT c.id, c.subject_id AS "subjectId", c.site, c.status, c.mode, c.language, c.rating, c.queue, c.last_seq AS "lastSeq",
         c.not_helpful AS "notHelpful", s.erased_at AS "erasedAt", k.wrapped_key AS wrapped, k.master_key_id AS "masterKeyId",
         ${opts.consents ? CONSENTS_SQL : 'NULL AS consents, NULL AS "consentRecords"'},
-        d.id AS "duplicateId", d.seq::text AS "duplicateSeq",
+        d.id AS "duplicateId", d.seq::text AS "duplicateSeq", EXISTS (SELECT 1 FROM conversation_vaults v WHERE v.conversation_id = c.id) AS "hasVault",
         ${opts.transcript ? `(SELECT json_agg(t ORDER BY t.seq) FROM (${TRANSCRIPT_ROWS(true, 'c.id')}) t)` : 'NULL'} AS transcript
        FROM conversations c JOIN data_subjects s ON s.id = c.subject_id
        LEFT JOIN subject_keys k ON k.subject_id = c.subject_id
@@ -95,10 +98,10 @@ export async function lockTurn(
   }
   if (row.erasedAt) throw subjectErased();
   if (opts.owner && (row.subjectId !== opts.owner.subjectId || row.site !== opts.owner.site)) throw invalidVisitorToken();
-  const { erasedAt: _e, wrapped, masterKeyId, consents, consentRecords, duplicateId, duplicateSeq, transcript, ...c } = row;
+  const { erasedAt: _e, wrapped, masterKeyId, consents, consentRecords, duplicateId, duplicateSeq, transcript, hasVault, ...c } = row;
   const conversation: ConversationRow = { ...c, lastSeq: Number(c.lastSeq), notHelpful: Number(c.notHelpful) };
   const key = await openSubjectKey(ctx, conversation.subjectId, wrapped && masterKeyId ? { wrapped, masterKeyId } : null);
-  const turn: Turn = { conversation, key, audits: [], ...(duplicateId ? { duplicate: { id: duplicateId, seq: Number(duplicateSeq) } } : {}) };
+  const turn: Turn = { conversation, key, audits: [], hasVault, ...(duplicateId ? { duplicate: { id: duplicateId, seq: Number(duplicateSeq) } } : {}) };
   if (opts.transcript) turn.rows = (transcript ?? []).map((t) => ({ ...t, ciphertext: Buffer.from(t.ciphertext, 'base64'), createdAt: new Date(t.createdAt) }));
   if (opts.consents) {
     turn.consents = foldConsents(consents ?? []);

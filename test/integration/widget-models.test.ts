@@ -110,6 +110,26 @@ describe('consent decides who answers', () => {
     expect(ollama.requests.map((r) => r.body).join('\n')).not.toMatch(CARD);
     expect(ollama.requests.map((r) => r.body).join('\n')).not.toMatch(/Maria|Gonzalez/);
   });
+
+  it('keeps the placeholders of earlier turns: the next message reuses the stored vault', async () => {
+    const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
+    await sendMessage(v, PERSONAL);
+    await repliesSettled(server);
+    await sendMessage(v, 'Maria Gonzalez again: is it unblocked yet?');
+    await repliesSettled(server);
+    const calls = chatCalls(ollama).map((r) => JSON.parse(r.body) as { messages: { role: string; content: string }[] });
+    expect(calls).toHaveLength(2);
+    const userTurns = (i: number) => calls[i]!.messages.filter((m) => m.role === 'user').map((m) => m.content);
+    const [first] = userTurns(0);
+    const [again, second] = userTurns(1);
+    expect(again).toBe(first); // the earlier turn, exactly as sent the first time
+    const placeholder = /<PERSON_\d+>/.exec(first!)?.[0];
+    expect(placeholder).toBeDefined();
+    expect(second).toContain(placeholder); // the same person, the same placeholder: the vault was loaded
+    for (const c of calls) expect(JSON.stringify(c)).not.toMatch(/Maria|Gonzalez/);
+    const [row] = (await server.deps.db.dataSource.query(`SELECT revision FROM conversation_vaults WHERE conversation_id = $1`, [v.conversation.id])) as { revision: number }[];
+    expect(row).toBeDefined();
+  });
 });
 
 describe('a model failure', () => {
