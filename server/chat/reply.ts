@@ -119,9 +119,10 @@ type Prepared =
 
 async function prepare(env: ChatEnv, conversationId: string, requestId?: string): Promise<Prepared> {
   return chatTransaction(env, ASSISTANT, 'chat.reply', async (ctx): Promise<Prepared> => {
+    // Nothing is read for a conversation the AI no longer answers (a person's, or closed).
+    if (!answeredByAi((await lockTurn(ctx, conversationId)).conversation)) return { kind: 'skip' };
     const turn = await lockTurn(ctx, conversationId, { consents: true, transcript: true });
     const { conversation, consents } = turn;
-    if (conversation.status !== 'open' || conversation.mode !== 'ai') return { kind: 'skip' };
     if (!consents!.ai_local) {
       await flushTurnAudits(ctx, turn);
       return { kind: 'handoff', outcome: await handOffIn(env, ctx, conversation, 'no_ai_consent') };
@@ -147,9 +148,12 @@ export function continues(snapshot: ReplySnapshot, answer: MessageRow): ReplySna
 
 /** A carried snapshot is still the whole, current transcript: nothing newer stored, still the AI's to answer. */
 async function current(env: ChatEnv, snapshot: ReplySnapshot): Promise<boolean> {
-  const [row] = (await env.deps.db.dataSource.query(`SELECT status, mode, last_seq AS "lastSeq" FROM conversations WHERE id = $1`, [snapshot.conversation.id])) as { status: string; mode: string; lastSeq: string }[];
-  return row?.status === 'open' && row.mode === 'ai' && Number(row.lastSeq) === snapshot.conversation.lastSeq;
+  const [row] = (await env.deps.db.dataSource.query(`SELECT status, mode, last_seq AS "lastSeq" FROM conversations WHERE id = $1`, [snapshot.conversation.id])) as (Pick<ConversationRow, 'status' | 'mode'> & { lastSeq: string })[];
+  return !!row && answeredByAi(row) && Number(row.lastSeq) === snapshot.conversation.lastSeq;
 }
+
+/** Open and not taken by a person: the AI answers it. */
+export const answeredByAi = (c: Pick<ConversationRow, 'status' | 'mode'>): boolean => c.status === 'open' && c.mode === 'ai';
 
 /**
  * Whether a visitor message is newer than every answer. An AI answer covers the visitor messages its

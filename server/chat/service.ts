@@ -15,7 +15,7 @@ import { createChatHub } from './hub.ts';
 import { createRateLimiter, perHour, perMinute, type RateLimiter } from './limits.ts';
 import { readMessage } from './messages.ts';
 import { type MessageRow, presentMessage } from './present.ts';
-import { createReplies, type Replies, type ReplySnapshot } from './reply.ts';
+import { answeredByAi, createReplies, type Replies, type ReplySnapshot } from './reply.ts';
 import { loadSites, type Site } from './sites.ts';
 import { invalidVisitorToken, type VisitorClaims, verifyVisitorToken } from './tokens.ts';
 import { flushTurnAudits, isClientIdConflict, lockTurn, readTurnTranscript, writeTurnMessage } from './turn.ts';
@@ -127,7 +127,7 @@ export function startChatService(deps: AppDeps): ChatService {
         }
         // The AI will answer this message: its transcript is read here, in the same transaction,
         // and handed to the reply job (a read on the assistant's behalf, audited as such).
-        const answerable = conversation.status === 'open' && conversation.mode === 'ai' && consents!.ai_local;
+        const answerable = answeredByAi(conversation) && consents!.ai_local;
         const earlier = answerable ? await readTurnTranscript(ctx, turn, { purpose: 'ai_answer', actor: ASSISTANT }) : [];
         const message = await writeTurnMessage(ctx, turn, { role: 'visitor', text, clientId: input.clientId });
         if (attachmentIds.length) {
