@@ -3,7 +3,6 @@
 // whose slug already exists becomes a new version of that article, or is left alone if unchanged.
 // A .zip is opened and its entries imported like the files of a folder (slugs from their paths in
 // the archive); a damaged or refused entry is one failed line of the report.
-import type { EntityManager } from 'typeorm';
 import { type ArticleDraft, parseFile } from '../../gateway/knowledge/document.ts';
 import type { Audience, Category } from '../../gateway/knowledge/types.ts';
 import { appendAudit } from '../audit/append.ts';

@@ -50,8 +50,6 @@ export function widgetRoutes(deps: AppDeps) {
     await next();
   };
   const tokenFor = (subjectId: string, conversationId: string, site: string) => signVisitorToken(chat().tokenKey, { subjectId, conversationId, site });
-  const conversationOf = async (v: Visitor, requestId: string) =>
-    conversationView(chat(), await chatTransaction(chat(), actor(v), 'conversation.read', (ctx) => loadConversation(ctx, v.conversationId), requestId));
 
   router.get('/config', validateQuery(ConfigQuery), async (ctx) => {
     const q = ctx.state.query as z.infer<typeof ConfigQuery>;
