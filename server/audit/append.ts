@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from '../db/prepared.ts';
 import { AuditEventInput, type AuditEvent, type ParsedAuditEvent, type RecordedFields, toRecord } from './event.ts';
 
 export class AuditOutsideTransaction extends Error {
@@ -24,7 +25,7 @@ export async function appendParsedAudit(tx: EntityManager, events: ParsedAuditEv
   if (events.length === 0) return [];
   const values: unknown[] = [];
   const insert = parsedAuditInsert(events, values);
-  const inserted = (await tx.query(`${insert.sql} RETURNING id, seq::text AS seq`, values)) as { id: string; seq: string }[];
+  const inserted = (await preparedQuery(tx, `${insert.sql} RETURNING id, seq::text AS seq`, values)) as { id: string; seq: string }[];
   const seqOf = new Map(inserted.map((r) => [r.id, r.seq]));
   return insert.records.map((r) => ({ ...r, seq: seqOf.get(r.id)!, chainSeq: null, prevHash: null, hash: null }));
 }

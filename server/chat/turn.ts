@@ -12,6 +12,7 @@ import { aad, openOrFail } from '../privacy/conversations.ts';
 import { openText, sealText } from '../privacy/envelope.ts';
 import { subjectErased } from '../privacy/errors.ts';
 import { openSubjectKey } from '../privacy/subjectKeys.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import { notFound } from '../http/errors.ts';
 import { PURPOSES, type Purpose } from './consentText.ts';
 import type { ConsentsInForce } from './consent.ts';
@@ -78,7 +79,8 @@ export async function lockTurn(
   conversationId: string,
   opts: { consents?: boolean; clientId?: string; owner?: { subjectId: string; site: string }; /** read the rows too (decrypted only by readTurnTranscript) */ transcript?: boolean } = {},
 ): Promise<Turn> {
-  const [row] = (await ctx.tx.query(
+  const [row] = (await preparedQuery(
+    ctx.tx,
     `SELECT c.id, c.subject_id AS "subjectId", c.site, c.status, c.mode, c.language, c.rating, c.queue, c.last_seq AS "lastSeq",
         c.not_helpful AS "notHelpful", s.erased_at AS "erasedAt", k.wrapped_key AS wrapped, k.master_key_id AS "masterKeyId",
         ${opts.consents ? CONSENTS_SQL : 'NULL AS consents, NULL AS "consentRecords"'},
@@ -126,7 +128,7 @@ function foldConsents(latest: NonNullable<LockedRow['consents']>): ConsentsInFor
 
 /** The transcript's newest messages (ANSWER_TRANSCRIPT_MESSAGES), decrypted, oldest first; the read goes on the turn's audit list (as `actor`, for `purpose`). */
 export async function readTurnTranscript(ctx: PrivacyCtx, turn: Turn, props: { purpose: string; actor: PrivacyCtx['actor'] }): Promise<MessageRow[]> {
-  const rows = turn.rows ?? ((await ctx.tx.query(`SELECT * FROM (${TRANSCRIPT_ROWS(false, '$1')}) t ORDER BY t.seq`, [turn.conversation.id])) as TranscriptRow[]);
+  const rows = turn.rows ?? ((await preparedQuery(ctx.tx, `SELECT * FROM (${TRANSCRIPT_ROWS(false, '$1')}) t ORDER BY t.seq`, [turn.conversation.id])) as TranscriptRow[]);
   const messages = rows.map(({ ciphertext, files, ...m }) => ({
     ...m,
     seq: Number(m.seq),
@@ -155,7 +157,8 @@ export async function writeTurnMessage(
   const audit = auditInsert([...turn.audits, {
     actor: ctx.actor, action: 'message.store', subjectId: c.subjectId, resource: { type: 'Message', id }, requestId: ctx.requestId, details: { conversationId: c.id, role: input.role, seq },
   }], values);
-  await ctx.tx.query(
+  await preparedQuery(
+    ctx.tx,
     `WITH counter AS (UPDATE conversations SET last_seq = $7, updated_at = $2 WHERE id = $1),
           message AS (INSERT INTO messages (id, conversation_id, subject_id, role, ciphertext, created_at, seq, client_id, meta) VALUES ($3, $1, $4, $5, $6, $2, $7, $8, $9)),
           events AS (${audit.sql})
@@ -195,7 +198,8 @@ export async function storeAnswer(
 ): Promise<MessageRow | null> {
   const event = { actor: props.actor, action: 'message.store', resource: { type: 'Message', id: props.id }, requestId: props.requestId, details: { conversationId: props.conversationId, role: 'assistant', seq: 0 } };
   AuditEventInput.parse(event); // the same schema appendAudit holds every event to (seq is filled in by the statement)
-  const rows = (await db.query(
+  const rows = (await preparedQuery(
+    db,
     `WITH c AS (SELECT id, subject_id, last_seq + 1 AS seq FROM conversations WHERE id = $1 AND status = 'open' AND mode = 'ai' FOR UPDATE),
           counter AS (UPDATE conversations SET last_seq = c.seq, updated_at = $2 FROM c WHERE conversations.id = c.id),
           message AS (INSERT INTO messages (id, conversation_id, subject_id, role, ciphertext, created_at, seq, client_id, meta)

@@ -3,6 +3,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { createRetriever, type Retriever } from '../../gateway/knowledge/retriever.ts';
 import type { CandidatePassage, CorpusStats, PassageSource } from '../../gateway/knowledge/types.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import { INDEX_ZH_MODE } from './passages.ts';
 
 type Queryable = Pick<EntityManager | DataSource, 'query'>;
@@ -17,7 +18,8 @@ export function sqlPassageSource(db: Queryable): PassageSource {
     // Only ids are ranked; the wide columns are read for the winners alone.
     async candidates({ terms, rankTerms, audiences, limit }) {
       if (terms.length === 0) return [];
-      return (await db.query(
+      return (await preparedQuery(
+        db,
         `SELECT p.id AS "passageId", p.article_id AS "articleId", p.version_id AS "versionId", p.title, p.heading, p.body AS text, p.language,
                 p.head_terms AS "headTerms", p.terms
            FROM (SELECT id, ts_rank(tsv, $4::tsquery) AS rank FROM kb_passages

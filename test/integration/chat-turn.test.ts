@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSISTANT, chatTransaction } from '../../server/chat/env.ts';
-import { ANSWER_TRANSCRIPT_MESSAGES, lockTurn, readTurnTranscript, storeAnswer, writeTurnMessage } from '../../server/chat/turn.ts';
+import { ANSWER_TRANSCRIPT_MESSAGES, isClientIdConflict, lockTurn, readTurnTranscript, storeAnswer, writeTurnMessage } from '../../server/chat/turn.ts';
+import { preparedQuery } from '../../server/db/prepared.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { readyVisitor } from '../support/widget.ts';
 
@@ -44,5 +45,32 @@ describe('chat turns', () => {
     expect(await answer('too late')).toBeNull();
     const rows = (await server.deps.db.dataSource.query(`SELECT seq::int AS seq FROM messages WHERE conversation_id = $1`, [id])) as { seq: number }[];
     expect(rows).toEqual([{ seq: 1 }]);
+  });
+
+  it('runs the turn as named statements, prepared once per connection, with errors as TypeORM reports them', async () => {
+    const v = await readyVisitor(server);
+    const id = v.conversation.id;
+    const write = (clientId: string) =>
+      chatTransaction({ deps: server.deps }, ASSISTANT, 'test.write', async (ctx) => {
+        const turn = await lockTurn(ctx, id, { consents: true, transcript: true, clientId });
+        await writeTurnMessage(ctx, turn, { role: 'visitor', text: 'hello', clientId });
+        // the same connection (the transaction's) has the turn's statements prepared by name
+        return (await ctx.tx.query(`SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'pal\\_%'`)) as { name: string; statement: string }[];
+      });
+    const prepared = await write('client-0001');
+    expect(prepared.some((p) => p.statement.includes('FOR UPDATE OF c'))).toBe(true);
+    expect(prepared.some((p) => p.statement.includes('WITH counter AS'))).toBe(true);
+    // a second send reuses them: no new names for the same texts
+    const again = await write('client-0002');
+    expect(new Set(again.map((p) => p.name)).size).toBe(again.length);
+    // a failure is TypeORM's QueryFailedError with the driver's code, as for plain text
+    const error = await chatTransaction({ deps: server.deps }, ASSISTANT, 'test.dup', async (ctx) => {
+      const turn = await lockTurn(ctx, id);
+      return writeTurnMessage(ctx, turn, { role: 'visitor', text: 'again', clientId: 'client-0001' }).then(() => null, (e: unknown) => e);
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'QueryFailedError', driverError: { code: '23505' } });
+    expect(isClientIdConflict(error)).toBe(true);
+    const [{ n }] = (await preparedQuery(server.deps.db.dataSource, 'SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [id])) as { n: number }[];
+    expect(n).toBe(2);
   });
 });
