@@ -70,7 +70,7 @@ describe('chat turns', () => {
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'QueryFailedError', driverError: { code: '23505' } });
     expect(isClientIdConflict(error)).toBe(true);
-    const [{ n }] = (await preparedQuery(server.deps.db.dataSource, 'SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [id])) as { n: number }[];
-    expect(n).toBe(2);
+    const counted = (await preparedQuery(server.deps.db.dataSource, 'SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [id])) as { n: number }[];
+    expect(counted).toEqual([{ n: 2 }]);
   });
 });
