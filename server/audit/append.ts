@@ -31,6 +31,17 @@ export async function appendParsedAudit(tx: EntityManager, events: ParsedAuditEv
 }
 
 /**
+ * Events of an access that holds no transaction of its own (a model call): one multi-row INSERT,
+ * which PostgreSQL commits as a whole or not at all, so no BEGIN/COMMIT round trips around it.
+ * Never for an access to stored data: those go in that access's transaction (appendAudit).
+ */
+export async function appendStandaloneAudit(db: Pick<EntityManager, 'query'>, events: ParsedAuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const values: unknown[] = [];
+  await preparedQuery(db, parsedAuditInsert(events, values).sql, values);
+}
+
+/**
  * The INSERT of events as SQL text whose parameters are appended to `values` (numbered after the
  * ones already there), so a caller can make it one part of a larger statement (a data-modifying
  * WITH); that statement must run in the transaction of the access, as appendAudit's does.

@@ -1,10 +1,10 @@
 // Group commit for the gateway's `model.request` events. A model call holds no transaction, so each
 // event would cost a transaction of its own; under load that commit (on PGlite's one connection,
 // serialised) was the largest cost on the request path. Events that arrive while a batch commits
-// wait for the next one: one transaction, one multi-row INSERT. Each caller's promise settles when
+// wait for the next one: one multi-row INSERT, a transaction by itself (no BEGIN/COMMIT trips). Each caller's promise settles when
 // its own event is committed (or its batch failed), so "audited before the answer ends" still holds.
 import type { DataSource } from 'typeorm';
-import { appendParsedAudit } from '../audit/append.ts';
+import { appendStandaloneAudit } from '../audit/append.ts';
 import { AuditEventInput, type ParsedAuditEvent } from '../audit/event.ts';
 
 export interface AuditBatcher {
@@ -19,7 +19,7 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-export function auditBatcher(dataSource: DataSource, opts: { maxBatch?: number } = {}): AuditBatcher {
+export function auditBatcher(dataSource: Pick<DataSource, 'query'>, opts: { maxBatch?: number } = {}): AuditBatcher {
   const maxBatch = opts.maxBatch ?? 500;
   let queue: Pending[] = [];
   let flushing: Promise<void> | undefined;
@@ -32,7 +32,7 @@ export function auditBatcher(dataSource: DataSource, opts: { maxBatch?: number }
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
       try {
-        await dataSource.transaction((tx) => appendParsedAudit(tx, batch.map((p) => p.event)));
+        await appendStandaloneAudit(dataSource, batch.map((p) => p.event));
         for (const p of batch) p.resolve();
       } catch (error) {
         for (const p of batch) p.reject(error);

@@ -1,6 +1,6 @@
 // The gateway's audit events are group-committed: every caller's event is stored by the time its
 // promise resolves, concurrent events share transactions, and one bad event fails only itself.
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditBatcher } from '../../server/models/auditBatch.ts';
 import { auditCount } from '../support/audit.ts';
@@ -42,13 +42,13 @@ describe('auditBatcher', () => {
     const real = server.deps.db.dataSource;
     let failNext = true;
     // The database refusing one commit, as a dropped connection would.
-    const flaky = {
-      transaction: <T>(work: (tx: EntityManager) => Promise<T>) => {
-        if (!failNext) return real.transaction(work);
+    const flaky: Pick<DataSource, 'query'> = {
+      query: (sql: string, values?: unknown[]) => {
+        if (!failNext) return real.query(sql, values);
         failNext = false;
         return Promise.reject(new Error('connection lost'));
       },
-    } as Pick<DataSource, 'transaction'> as DataSource;
+    };
     const batcher = auditBatcher(flaky);
     await expect(batcher.append(event(200))).rejects.toThrow('connection lost');
     await batcher.append(event(201));
