@@ -270,6 +270,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
             audit.tokensIn = event.usage.tokensIn;
             audit.tokensOut = event.usage.tokensOut;
             if (target.location === 'cloud') budgets.spendTokens(budgetKey, policy.budgets, event.usage.tokensIn + event.usage.tokensOut);
+            // The scan runs the recognizers over the whole answer (milliseconds for a long one):
+            // one event-loop turn first, so the text already yielded goes out to the caller
+            // before it, rather than waiting behind it.
+            if (deps.scanOutput) await new Promise((resolve) => setImmediate(resolve));
             audit.outputEntities = deps.scanOutput ? await deps.scanOutput(raw, req.lang) : null;
             audit.outcome = 'answered';
             // Cached only when the answer is whole, clean (the scan found nothing) and holds no

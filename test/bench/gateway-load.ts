@@ -1,7 +1,10 @@
 // The gateway benchmark's load generator, in its own process so that its CPU is not the
 // gateway's: the official `openai` client streaming chat completions. Each stdin line
-// `{"baseURL","apiKey","concurrency","total"}` runs one load and answers with its result as a JSON
-// line; the same process drives the direct and the through-Palisade runs.
+// `{"baseURL","apiKey","concurrency","total","rampMs"?}` runs one load and answers with its result as
+// a JSON line; the same process drives the direct and the through-Palisade runs. `rampMs` spreads
+// the streams' first requests evenly over that time, as load tools ramp users up: without it,
+// streams of equal length start and end together, and every request of a wave arrives in the same
+// millisecond.
 import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import OpenAI from 'openai';
@@ -13,6 +16,7 @@ interface Load {
   apiKey: string;
   concurrency: number;
   total: number;
+  rampMs?: number;
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -21,7 +25,7 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 let asked = 0;
 const clients = new Map<string, OpenAI>();
 
-async function load({ baseURL, apiKey, concurrency, total }: Load) {
+async function load({ baseURL, apiKey, concurrency, total, rampMs = 0 }: Load) {
   const key = `${baseURL} ${apiKey}`;
   const client = clients.get(key) ?? new OpenAI({ apiKey, baseURL, maxRetries: 0 });
   clients.set(key, client);
@@ -30,7 +34,8 @@ async function load({ baseURL, apiKey, concurrency, total }: Load) {
   let next = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, i) => {
+      if (rampMs) await new Promise((resolve) => setTimeout(resolve, (i * rampMs) / concurrency));
       while (next < total) {
         next += 1;
         const t = performance.now();

@@ -60,23 +60,37 @@ async function overhead(emit: Emit, quick: boolean) {
     const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }));
     const direct = { baseURL: `${url}/v1`, apiKey: 'sk-bench' };
     const viaGateway = { baseURL: `${server.url}/v1`, apiKey: key };
-    const load = (target: typeof direct, concurrency: number, total: number) => loader.ask<LoadResult>({ ...target, concurrency, total });
+    const load = (target: typeof direct, concurrency: number, total: number, rampMs = 0) => loader.ask<LoadResult>({ ...target, concurrency, total, rampMs });
     await load(direct, 10, 200);
     await load(viaGateway, 10, 200); // warm-up: analyzer dictionaries, JIT, connections
     // One stream shows the gateway's own cost; at 50 and 200 unpaced streams the added latency is
-    // mostly queueing behind that cost. `paced`: the stand-in streams a chunk every 20 ms, as a
-    // local model at ~50 tokens/s does, so 200 streams are 200 open streams rather than 200
-    // requests racing for the CPU.
-    for (const [pacing, chunkDelayMs] of [['unpaced', 0], ['paced', 20]] as const) {
-      await standIn.ask({ chunkDelayMs });
-      for (const concurrency of pacing === 'unpaced' ? [1, 50, 200] : [50, 200]) {
-        const total = concurrency === 1 ? (quick ? 100 : 400) : quick ? concurrency * 2 : concurrency * (pacing === 'paced' ? 4 : 8);
-        const d = await load(direct, concurrency, total);
+    // mostly queueing behind that cost: a closed loop that asks as fast as answers come fills both
+    // cores, so these cases measure capacity. `paced`: the stand-in streams a 5-character chunk
+    // every 20 ms (15 chunks), still a closed loop that fills the machine at 200 streams. `model`:
+    // answers as a GPU host streams them to one sequence, 64 word tokens at 25 ms each (40
+    // tokens/s, 1.6 s an answer), so 200 concurrent streams are 200 open streams at ~125 req/s:
+    // the added latency there is the gateway's own, not a full machine's. The paced streams start
+    // spread over one answer's length (rampMs), as a load tool ramps users up, so that requests
+    // arrive as they would from many visitors rather than 200 in the same millisecond.
+    // BENCH_GATEWAY_CASES="pacing:concurrency,…" narrows a run by hand.
+    const cases: { pacing: string; chunkDelayMs: number; answerTokens?: number; rampMs?: number; concurrency: number[]; perStream: number }[] = [
+      { pacing: 'unpaced', chunkDelayMs: 0, concurrency: [1, 50, 200], perStream: 8 },
+      { pacing: 'paced', chunkDelayMs: 20, rampMs: 300, concurrency: [50, 200], perStream: 4 },
+      { pacing: 'model', chunkDelayMs: 25, answerTokens: 64, rampMs: 1600, concurrency: [1, 50, 200], perStream: 3 },
+    ];
+    const only = process.env.BENCH_GATEWAY_CASES?.split(',').map((c) => c.split(':'));
+    for (const { pacing, chunkDelayMs, answerTokens, rampMs, concurrency: levels, perStream } of cases) {
+      await standIn.ask({ chunkDelayMs, answerTokens });
+      for (const concurrency of levels) {
+        if (only && !only.some(([p, c]) => p === pacing && Number(c) === concurrency)) continue;
+        const total = concurrency === 1 ? (chunkDelayMs ? 40 : quick ? 100 : 400) : concurrency * (quick ? 2 : perStream);
+        const d = await load(direct, concurrency, total, rampMs);
         const cpu = process.cpuUsage();
-        const g = await load(viaGateway, concurrency, total);
+        const g = await load(viaGateway, concurrency, total, rampMs);
         const { user, system } = process.cpuUsage(cpu); // this process is the appliance alone
         emit({
-          bench: 'gateway', case: 'overhead', pacing, chunkDelayMs, concurrency, requests: total, chunksPerAnswer: Math.ceil(`You said: ${QUESTION}`.length / 5),
+          bench: 'gateway', case: 'overhead', pacing, chunkDelayMs, rampMs: rampMs ?? 0, concurrency, requests: total,
+          chunksPerAnswer: answerTokens ?? Math.ceil(`You said: ${QUESTION}`.length / 5),
           directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
           gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps), gatewayCpuMsPerRequest: r2((user + system) / 1000 / total),
           addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),

@@ -54,6 +54,10 @@ export async function writeParts(
   fault: Fault | undefined,
   frames: { part: (text: string) => string; malformed: string },
 ): Promise<boolean> {
+  // Each part is due at a fixed time after the first (i × chunkDelayMs), as a model on its own GPU
+  // host produces tokens at its own pace: a busy machine firing one timer late does not push every
+  // later part back with it.
+  const start = performance.now();
   for (let i = 0; i < parts.length; i += 1) {
     if (fault?.kind === 'drop' && i === fault.afterChunks) {
       await new Promise<void>((resolve) => res.write('', () => resolve())); // flush what was sent, then cut
@@ -65,7 +69,7 @@ export async function writeParts(
       res.end();
       return false;
     }
-    await pause(standIn.chunkDelayMs);
+    await pause(standIn.chunkDelayMs > 0 ? start + (i + 1) * standIn.chunkDelayMs - performance.now() : 0);
     res.write(frames.part(parts[i]!));
   }
   return true;
