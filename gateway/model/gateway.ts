@@ -5,6 +5,7 @@ import { ProviderError, RequestCancelled, asProviderError, type FailureClass } f
 import { answerKey, createAnswerCache, type AnswerCacheOptions } from './answerCache.ts';
 import { trimToBudget } from './context.ts';
 import { createRedactionMemo, type RedactedTurn, type RedactionMemo } from './redactionMemo.ts';
+import { scanAhead } from './scanAhead.ts';
 import { timedStream } from './timed.ts';
 import type { ChatMessage, ModelClient, Usage } from './types.ts';
 import { createBudgets, type BudgetExceeded } from '../routing/budget.ts';
@@ -250,6 +251,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       yield { type: 'target', targetId: target.id, provider: target.provider, model: target.model };
       const attemptStart = clock.now();
       const rehydrator = createStreamRehydrator(vault);
+      const scanner = deps.scanOutput ? scanAhead(deps.scanOutput, req.lang) : undefined;
       let raw = '';
       let shown = '';
       let delivered = false;
@@ -259,6 +261,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
             if (!delivered) audit.firstTokenMs = Math.round(clock.now() - attemptStart);
             delivered = delivered || event.text.length > 0;
             raw += event.text;
+            scanner?.grow(raw);
             const text = rehydrator.push(event.text);
             shown += text;
             if (text) yield { type: 'delta', text };
@@ -270,11 +273,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
             audit.tokensIn = event.usage.tokensIn;
             audit.tokensOut = event.usage.tokensOut;
             if (target.location === 'cloud') budgets.spendTokens(budgetKey, policy.budgets, event.usage.tokensIn + event.usage.tokensOut);
-            // The scan runs the recognizers over the whole answer (milliseconds for a long one):
-            // one event-loop turn first, so the text already yielded goes out to the caller
-            // before it, rather than waiting behind it.
-            if (deps.scanOutput) await new Promise((resolve) => setImmediate(resolve));
-            audit.outputEntities = deps.scanOutput ? await deps.scanOutput(raw, req.lang) : null;
+            // Finished sentences were scanned while the answer streamed (scanAhead.ts); what is
+            // left is scanned after one event-loop turn, so the text already yielded goes out to
+            // the caller first rather than waiting behind the recognizers.
+            if (scanner) await new Promise((resolve) => setImmediate(resolve));
+            audit.outputEntities = scanner ? await scanner.finish(raw) : null;
             audit.outcome = 'answered';
             // Cached only when the answer is whole, clean (the scan found nothing) and holds no
             // value put back from the vault (shown equals what the model wrote).

@@ -7,7 +7,7 @@
 import readline from 'node:readline';
 import { startOpenAIStandIn } from '../support/standins/openai.ts';
 
-const WORDS = 'You can report a lost card in the app or by phone at any hour and we block it at once while a replacement card is sent to your address within five working days free of charge'.split(' ');
+const WORDS = 'You can report a lost card in the app or by phone at any hour. We block it at once. A replacement card is sent to your address within five working days, free of charge.'.split(' ');
 
 const standIn = await startOpenAIStandIn({ record: false });
 const out = (row: Record<string, unknown>) => process.stdout.write(JSON.stringify(row) + '\n');
