@@ -1,8 +1,9 @@
 // Group commit for the gateway's `model.request` events. A model call holds no transaction, so each
 // event would cost a transaction of its own; under load that commit (on PGlite's one connection,
 // serialised) was the largest cost on the request path. Events that arrive while a batch commits
-// wait for the next one: one multi-row INSERT, a transaction by itself (no BEGIN/COMMIT trips). Each caller's promise settles when
-// its own event is committed (or its batch failed), so "audited before the answer ends" still holds.
+// wait for the next one: one multi-row INSERT, a transaction by itself (no BEGIN/COMMIT trips).
+// Each caller's promise settles when its own event is committed (or its batch failed), so
+// "audited before the answer ends" still holds.
 import type { DataSource } from 'typeorm';
 import { appendStandaloneAudit } from '../audit/append.ts';
 import { AuditEventInput, type ParsedAuditEvent } from '../audit/event.ts';
