@@ -42,6 +42,8 @@ export function lastBoundary(raw: string, from: number): number {
 
 export function scanAhead(scan: ScanOutput, lang: Lang | undefined): ScanAhead {
   let done = 0;
+  /** where the next boundary search starts: text before it held no cut (a little is searched again, for a cut at its edge) */
+  let searched = 0;
   let fixedLang = lang;
   let total = 0;
   let failed = false;
@@ -64,7 +66,8 @@ export function scanAhead(scan: ScanOutput, lang: Lang | undefined): ScanAhead {
   return {
     grow(raw) {
       if (raw.length - done < MIN_PIECE_CHARS) return;
-      const cut = lastBoundary(raw, done);
+      const cut = lastBoundary(raw, Math.max(done, searched - 16));
+      searched = raw.length;
       if (cut <= done || cut - done < MIN_PIECE_CHARS) return;
       enqueue(raw.slice(done, cut), false);
       done = cut;
