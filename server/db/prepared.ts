@@ -18,8 +18,15 @@ interface Named {
 const named = new Map<string, string>();
 /** Distinct texts kept; statements built with a variable number of rows (audit batches) stay far below it. */
 const MAX_NAMES = 2000;
+/**
+ * Longer texts go as plain text: they are the many-row statements (an audit batch of dozens of
+ * events), each size its own text and rarely repeated, whose copies would sit in this map and in
+ * every connection's prepared statements for nothing. The hot statements are well below it.
+ */
+const MAX_TEXT_CHARS = 4096;
 
 function nameOf(text: string): string | undefined {
+  if (text.length > MAX_TEXT_CHARS) return undefined;
   let name = named.get(text);
   if (name === undefined) {
     if (named.size >= MAX_NAMES) return undefined; // an unbounded set of texts: plain text, as before
