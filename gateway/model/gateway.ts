@@ -137,8 +137,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const budgets = createBudgets(clock.now);
   const cooldowns = createCooldowns({ failures: () => deps.policy().cooldown.failures, seconds: () => deps.policy().cooldown.seconds, now: clock.now });
 
+  /** the request's own id on each of its log lines (the sink's fields are ids and counts) */
+  const logFor = (req: ChatRequest): LogSink => (req.requestId ? (event, fields) => log(event, { ...fields, requestId: req.requestId! }) : log);
+
   async function* chat(req: ChatRequest): AsyncGenerator<ChatEvent> {
     const started = clock.now();
+    const log = logFor(req);
     const signal = req.signal ?? new AbortController().signal;
     const policy = deps.policy();
     const audit: ModelRequestAudit = {
@@ -224,6 +228,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   /** A key only when nothing personal was found; no knowledge-base version, no cache. */
   async function cacheKeyFor(req: ChatRequest, messages: ChatMessage[], counts: Partial<Record<EntityType, number>>, decision: RouteDecision): Promise<string | undefined> {
     if (!answers || !deps.answerCache) return undefined;
+    const log = logFor(req);
     if (Object.values(counts).some((n) => (n ?? 0) > 0)) return undefined;
     let knowledgeVersion: string;
     try {
@@ -245,6 +250,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(req.lang ? { lang: req.lang } : {}),
     };
+    const log = logFor(req);
     for (let attempt = 1; ; attempt += 1) {
       audit.attempts += 1;
       Object.assign(audit, { provider: target.provider, model: target.model, targetId: target.id });

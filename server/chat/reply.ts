@@ -87,7 +87,7 @@ export function createReplies(env: ChatEnv): Replies {
           job.snapshot = undefined; // the next run reads afresh
           // A vault saved meanwhile by another writer: the next run starts from the stored one.
           const busy = (isDatabaseUnavailable(error) || error instanceof VaultConflict) && busyRetries < REPLY_BUSY_RETRIES;
-          log.error('chat.reply_failed', { conversationId, error: error instanceof Error ? error.name : 'unknown', retry: busy });
+          log.error('chat.reply_failed', { conversationId, ...(requestId ? { requestId } : {}), error: error instanceof Error ? error.name : 'unknown', retry: busy });
           if (busy) {
             await new Promise((r) => setTimeout(r, 500 * 2 ** busyRetries++));
             job.again = true;

@@ -92,6 +92,18 @@ describe('POST /v1/chat/completions with the openai client', () => {
     assertNoPersonalData();
   });
 
+  it("puts the request's id on the gateway's and the HTTP layer's log lines, and never the text", async () => {
+    const requestId = `req-openai-${Date.now().toString(36)}`;
+    const { response } = await client(localKey)
+      .chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }] }, { headers: { 'X-Request-Id': requestId } })
+      .withResponse();
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    const mine = server.logs().filter((l) => l.requestId === requestId);
+    expect(mine.map((l) => l.message)).toEqual(expect.arrayContaining(['gateway.request', 'http.request']));
+    expect(mine.find((l) => l.message === 'gateway.request')).toMatchObject({ outcome: 'answered', route: 'local' });
+    expect(JSON.stringify(server.logs())).not.toMatch(/Alice|alice|block my card/);
+  });
+
   // Before the fault tests: their failures put the GPU pool into cooldown (cooldown.failures).
   it('a caller who hangs up mid-stream stops generation; the request is audited as cancelled', async () => {
     gpu.chunkDelayMs = 40;

@@ -16,10 +16,10 @@ export function errorHandler(logger: Logger): Middleware {
       if (err instanceof AppError) appError = err;
       else if (isDatabaseUnavailable(err)) {
         appError = databaseUnavailable();
-        logger.warn('db.unavailable', { error: err });
+        logger.warn('db.unavailable', { requestId: ctx.state.requestId as string, error: err });
       } else {
         appError = internalError();
-        logger.error('http.unhandled', { error: err, stack: err instanceof Error ? err.stack?.split('\n').slice(0, 6).join(' | ') : undefined });
+        logger.error('http.unhandled', { requestId: ctx.state.requestId as string, error: err, stack: err instanceof Error ? err.stack?.split('\n').slice(0, 6).join(' | ') : undefined });
       }
       ctx.status = appError.status;
       for (const [k, v] of Object.entries(appError.headers ?? {})) ctx.set(k, v);
@@ -35,6 +35,7 @@ export function errorHandler(logger: Logger): Middleware {
       // The route template, not the URL: paths and query strings can carry tokens or personal data.
       const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
       logger.info('http.request', {
+        requestId: ctx.state.requestId as string,
         method: ctx.method,
         route: typeof route === 'string' ? route : 'unmatched',
         status: ctx.status,
