@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIStandIn } from '../../../test/support/standins/openai.ts';
 import type { StandIn } from '../../../test/support/standins/faults.ts';
 import { ProviderError } from '../../model/errors.ts';
-import { nodeFetch } from './fetch.ts';
+import { nodeBody, nodeFetch } from './fetch.ts';
 import { openai } from './provider.ts';
 
 const messages = [{ role: 'user' as const, content: 'hello there' }];
@@ -92,6 +92,30 @@ describe('nodeFetch, the openai client transport', () => {
     controller.abort();
     await expect(reader.read()).rejects.toMatchObject({ name: 'AbortError' });
     await expect(f(`${otherUrl}/hang`, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('hands a body over as its node stream once, and never after the web body was read', async () => {
+    const f = nodeFetch();
+    const direct = await f(`${otherUrl}/echo`, { method: 'POST', body: 'one two three' });
+    const stream = nodeBody(direct);
+    expect(stream).toBeDefined();
+    expect(nodeBody(direct)).toBeUndefined(); // once
+    let bytes = '';
+    for await (const chunk of stream!) bytes += String(chunk);
+    expect(bytes).toBe('one two three');
+
+    const viaWeb = await f(`${otherUrl}/echo`, { method: 'POST', body: 'four five' });
+    expect(await viaWeb.text()).toBe('four five');
+    expect(nodeBody(viaWeb)).toBeUndefined();
+    expect(nodeBody(new Response('not ours'))).toBeUndefined();
+
+    // An abort ends the node stream with the AbortError too, as it does the web body.
+    const controller = new AbortController();
+    const hanging = nodeBody(await f(`${otherUrl}/hang`, { signal: controller.signal }))!;
+    const it = hanging[Symbol.asyncIterator]();
+    expect((await it.next()).done).toBe(false);
+    controller.abort();
+    await expect(it.next()).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('an error object inside the stream fails the answer', async () => {

@@ -13,6 +13,43 @@ const abortError = (signal: AbortSignal): unknown => signal.reason ?? new DOMExc
 /** What undici's fetch throws for a failed connection, so the openai client classifies it alike. */
 const fetchFailed = (cause: unknown) => new TypeError('fetch failed', { cause });
 
+/** The node stream under each response's body, for a reader that takes it instead (see nodeBody). */
+const nodeStreams = new WeakMap<Response, { stream: Readable; taken: boolean }>();
+
+/**
+ * The response's body as the node stream it came from, when it came from nodeFetch and nobody has
+ * read the web body: reading it directly spares the web-streams layer its promises and objects
+ * per chunk (one chunk per token on a streamed completion). Afterwards the web body is not to be
+ * read. Anything else: undefined, and the caller reads `response.body`.
+ */
+export function nodeBody(response: Response): Readable | undefined {
+  const entry = nodeStreams.get(response);
+  if (!entry || entry.taken || response.bodyUsed) return undefined;
+  entry.taken = true;
+  return entry.stream;
+}
+
+/** A web body over the node stream, made only when somebody reads it (highWaterMark 0: no read ahead). */
+function lazyWebBody(res: Readable, entry: () => { taken: boolean } | undefined): ReadableStream<Uint8Array> {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const e = entry();
+        if (e) e.taken = true;
+        reader ??= (Readable.toWeb(res) as ReadableStream<Uint8Array>).getReader();
+        const step = await reader.read();
+        if (step.done) controller.close();
+        else controller.enqueue(step.value);
+      },
+      cancel(reason) {
+        res.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 function responseHeaders(raw: string[]): Headers {
   const headers = new Headers();
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
@@ -46,8 +83,11 @@ export function nodeFetch(): Fetch {
         const nullBody = NULL_BODY_STATUS.has(status) || options.method === 'HEAD';
         if (nullBody) res.resume();
         // A body cut short (connection dropped, request aborted) errors this stream.
-        const stream = nullBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
-        resolve(new Response(stream, { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.rawHeaders) }));
+        let response: Response | undefined;
+        const stream = nullBody ? null : lazyWebBody(res, () => (response ? nodeStreams.get(response) : undefined));
+        response = new Response(stream, { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.rawHeaders) });
+        if (!nullBody) nodeStreams.set(response, { stream: res, taken: false });
+        resolve(response);
       });
       req.end(body ?? undefined);
     });

@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { classifyStatus, parseRetryAfter, ProviderError } from '../../model/errors.ts';
 import { estimateTokens, type Location, type ModelClient, type ModelEvent, type Provider } from '../../model/types.ts';
-import { nodeFetch } from './fetch.ts';
+import { nodeBody, nodeFetch } from './fetch.ts';
 import { sseData } from './sse.ts';
 
 export interface OpenAIOptions {
@@ -64,7 +64,7 @@ export const openai = {
             .asResponse();
           if (!response.body) throw new ProviderError('bad_response', 'no body');
           let done = false;
-          for await (const data of sseData(response.body)) {
+          for await (const data of sseData(nodeBody(response) ?? response.body)) {
             // Read on to the body's end after [DONE] (leaving early would cut the keep-alive connection).
             if (done || (done = data.startsWith('[DONE]'))) continue;
             const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
