@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ChatEvent, ChatMessage } from '../../gateway/index.ts';
+import type { EventFramer } from '../http/eventStream.ts';
 
 const TextPart = z.object({ type: z.literal('text'), text: z.string() });
 export const ChatCompletionRequest = z.object({
@@ -55,30 +56,22 @@ export function deltaFrame(ids: CompletionIds): (content: string) => string {
   return (content) => head + JSON.stringify(content) + tail;
 }
 
-/** SSE frames for the rest of a stream: deltas, the finish chunk, the usage chunk if asked, [DONE]. */
-export async function* sseFrames(ids: CompletionIds, first: ChatEvent[], rest: AsyncIterator<ChatEvent>, includeUsage: boolean, onError: (e: unknown) => object): AsyncGenerator<string> {
-  yield sse(chunk(ids, { role: 'assistant', content: '' }, null));
+/** How a gateway stream is written as OpenAI's SSE (see writeEventStream): the role chunk first,
+ *  then deltas, the finish chunk and the usage chunk if asked, and [DONE] at the end. */
+export function completionFrames(ids: CompletionIds, includeUsage: boolean, onError: (e: unknown) => object): EventFramer<ChatEvent> {
   const delta = deltaFrame(ids);
-  const handle = function* (e: ChatEvent): Generator<string> {
-    if (e.type === 'delta') yield delta(e.text);
-    if (e.type === 'end') {
-      yield sse(chunk(ids, {}, e.finishReason ?? 'stop'));
-      if (includeUsage) yield sse({ id: ids.id, object: 'chat.completion.chunk', created: ids.created, model: ids.model, choices: [], usage: usageOf(e.usage) });
-    }
-  };
-  for (const e of first) yield* handle(e);
-  try {
-    for (;;) {
-      const step = await rest.next();
-      if (step.done) break;
-      yield* handle(step.value);
-    }
-  } catch (error) {
+  return {
+    first: sse(chunk(ids, { role: 'assistant', content: '' }, null)),
+    frame(e) {
+      if (e.type === 'delta') return delta(e.text);
+      if (e.type !== 'end') return '';
+      const finish = sse(chunk(ids, {}, e.finishReason ?? 'stop'));
+      return includeUsage ? finish + sse({ id: ids.id, object: 'chat.completion.chunk', created: ids.created, model: ids.model, choices: [], usage: usageOf(e.usage) }) : finish;
+    },
     // Headers are gone: OpenAI reports a failure inside the stream as an error object.
-    yield sse(onError(error));
-    return;
-  }
-  yield sse('[DONE]');
+    failed: (error) => sse(onError(error)),
+    last: sse('[DONE]'),
+  };
 }
 
 export function completion(ids: CompletionIds, text: string, end: Extract<ChatEvent, { type: 'end' }>) {

@@ -10,7 +10,7 @@ import { AppError, unauthenticated } from '../http/errors.ts';
 import { writeEventStream } from '../http/eventStream.ts';
 import { validate } from '../http/middleware/validate.ts';
 import type { ApiKey } from '../models/apiKeys.ts';
-import { ChatCompletionRequest, completion, completionIds, sseFrames, toChatMessages } from '../models/completions.ts';
+import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages } from '../models/completions.ts';
 import type { ModelService } from '../models/service.ts';
 
 const modelsUnavailable = () => new AppError(503, 'models_unavailable', 'The model gateway is not running.');
@@ -97,11 +97,11 @@ export function openaiCompatRoutes(deps: AppDeps) {
       ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
       ctx.status = 200;
       ctx.respond = false; // written here, to its end (see eventStream.ts)
-      const frames = sseFrames(ids, head.filter((e) => e.type === 'delta' || e.type === 'end'), events, input.stream_options?.include_usage === true, (error) => {
+      const frames = completionFrames(ids, input.stream_options?.include_usage === true, (error) => {
         const e = error instanceof RequestCancelled ? new AppError(499, 'cancelled', 'cancelled') : toAppError(error);
         return { error: { message: e.message, type: e.id, code: e.id } };
       });
-      await writeEventStream(ctx.res, frames);
+      await writeEventStream(ctx.res, head, events, frames);
       return;
     }
     let text = head.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('');

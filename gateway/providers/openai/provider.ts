@@ -6,7 +6,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { classifyStatus, parseRetryAfter, ProviderError } from '../../model/errors.ts';
 import { estimateTokens, type Location, type ModelClient, type ModelEvent, type Provider } from '../../model/types.ts';
 import { nodeBody, nodeFetch } from './fetch.ts';
-import { sseData } from './sse.ts';
+import { SseParser } from './sse.ts';
 
 export interface OpenAIOptions {
   apiKey: string;
@@ -48,7 +48,7 @@ export const openai = {
         let out = '';
         try {
           // The client sends the request and turns an HTTP error status into its APIError; the
-          // body's events are read by sseData (see sse.ts), as the client's Stream would.
+          // body's events are read by SseParser (see sse.ts), as the client's Stream would.
           const response = await client.chat.completions
             .create(
               {
@@ -64,19 +64,22 @@ export const openai = {
             .asResponse();
           if (!response.body) throw new ProviderError('bad_response', 'no body');
           let done = false;
-          for await (const data of sseData(nodeBody(response) ?? response.body)) {
-            // Read on to the body's end after [DONE] (leaving early would cut the keep-alive connection).
-            if (done || (done = data.startsWith('[DONE]'))) continue;
-            const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
-            if (chunk.error) throw new ProviderError('unavailable', 'error event in the stream');
-            const choice = chunk.choices?.[0];
-            const text = choice?.delta?.content;
-            if (text) {
-              out += text;
-              yield { type: 'delta', text };
+          const parser = new SseParser();
+          for await (const bytes of nodeBody(response) ?? response.body) {
+            for (const data of parser.push(bytes)) {
+              // Read on to the body's end after [DONE] (leaving early would cut the keep-alive connection).
+              if (done || (done = data.startsWith('[DONE]'))) continue;
+              const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
+              if (chunk.error) throw new ProviderError('unavailable', 'error event in the stream');
+              const choice = chunk.choices?.[0];
+              const text = choice?.delta?.content;
+              if (text) {
+                out += text;
+                yield { type: 'delta', text };
+              }
+              if (choice?.finish_reason) finish = choice.finish_reason === 'length' ? 'length' : 'stop';
+              if (chunk.usage) usage = { tokensIn: chunk.usage.prompt_tokens, tokensOut: chunk.usage.completion_tokens };
             }
-            if (choice?.finish_reason) finish = choice.finish_reason === 'length' ? 'length' : 'stop';
-            if (chunk.usage) usage = { tokensIn: chunk.usage.prompt_tokens, tokensOut: chunk.usage.completion_tokens };
           }
         } catch (error) {
           throw toProviderError(error);

@@ -1,13 +1,18 @@
 // The `data` of each server-sent event in a byte stream, by the WHATWG rules the openai client's own
 // reader follows: lines end in LF, CRLF or CR; `data:` lines join with LF; a blank line dispatches;
 // comments and other fields are skipped; an event the stream ends before dispatching is dropped.
-// Reading the stream here rather than through the client's Stream halves its per-chunk cost.
-export async function* sseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let data: string[] = [];
-  for await (const bytes of body) {
-    buffer += decoder.decode(bytes, { stream: true });
+// The parser is synchronous: a streamed completion's reader feeds it each chunk as it arrives and
+// gets the events it completed, with no async layer of its own per event (one per token).
+
+export class SseParser {
+  private readonly decoder = new TextDecoder();
+  private buffer = '';
+  private data: string[] = [];
+
+  /** the `data` of every event this chunk completes, in order */
+  push(bytes: Uint8Array): string[] {
+    const out: string[] = [];
+    const buffer = this.buffer + this.decoder.decode(bytes, { stream: true });
     let start = 0;
     for (;;) {
       const lf = buffer.indexOf('\n', start);
@@ -18,10 +23,16 @@ export async function* sseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<
       const line = buffer.slice(start, end);
       start = end + (end === cr && buffer[end + 1] === '\n' ? 2 : 1);
       if (line === '') {
-        if (data.length > 0) yield data.join('\n');
-        data = [];
-      } else if (line.startsWith('data:')) data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+        if (this.data.length > 0) out.push(this.data.length === 1 ? this.data[0]! : this.data.join('\n'));
+        this.data = [];
+      } else if (line.startsWith('data:')) this.data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
     }
-    buffer = buffer.slice(start);
+    this.buffer = start === 0 ? buffer : buffer.slice(start);
+    return out;
   }
+}
+
+export async function* sseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const parser = new SseParser();
+  for await (const bytes of body) yield* parser.push(bytes);
 }
