@@ -13,6 +13,11 @@ export interface Deadlines {
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
+interface Waiting {
+  resolve(step: IteratorResult<ModelEvent>): void;
+  reject(error: Error): void;
+}
+
 class TimedStream implements AsyncIterableIterator<ModelEvent> {
   private readonly inner = new AbortController();
   private timedOut: ProviderTimeout | undefined;
@@ -22,14 +27,14 @@ class TimedStream implements AsyncIterableIterator<ModelEvent> {
   /** the provider gave its final record or ended: leaving it then needs no abort */
   private finished = false;
   private closed = false;
-  /** fails the `next()` in flight, if any */
-  private pending: ((error: unknown) => void) | undefined;
+  /** the `next()` in flight, if any */
+  private waiting: Waiting | undefined;
 
   constructor(client: ModelClient, request: ModelRequest, deadlines: Deadlines, private readonly signal: AbortSignal) {
     this.firstTimer = this.expire('first_token', deadlines.firstTokenMs);
     this.totalTimer = this.expire('total', deadlines.totalMs);
     signal.addEventListener('abort', this.onCallerAbort, { once: true });
-    this.inner.signal.addEventListener('abort', () => this.pending?.(new Error('aborted')), { once: true });
+    this.inner.signal.addEventListener('abort', () => this.waiting && this.failed(this.waiting, new Error('aborted')), { once: true });
     this.iterator = client.stream(request, this.inner.signal)[Symbol.asyncIterator]();
   }
 
@@ -52,35 +57,39 @@ class TimedStream implements AsyncIterableIterator<ModelEvent> {
   next(): Promise<IteratorResult<ModelEvent>> {
     if (this.closed) return Promise.resolve(DONE);
     if (this.inner.signal.aborted) return Promise.reject(this.fail(undefined));
+    // No named closures per step: under tsx each would be wrapped to keep its name, per token.
     return new Promise<IteratorResult<ModelEvent>>((resolve, reject) => {
-      let settled = false;
-      const failed = (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        this.pending = undefined;
-        reject(this.fail(error));
-      };
-      this.pending = failed;
-      this.iterator.next().then((step) => {
-        if (settled) return; // an abort already failed this call
-        if (step.done) {
-          this.finished = true;
-          if (this.inner.signal.aborted) return failed(undefined);
-          settled = true;
-          this.pending = undefined;
-          this.close();
-          return resolve(DONE);
-        }
-        settled = true;
-        this.pending = undefined;
-        if (step.value.type === 'end') this.finished = true;
-        if (step.value.type === 'delta' && this.firstTimer) {
-          clearTimeout(this.firstTimer);
-          this.firstTimer = undefined;
-        }
-        resolve(step);
-      }, failed);
+      const call: Waiting = { resolve, reject };
+      this.waiting = call;
+      this.iterator.next().then(
+        (step) => this.stepped(call, step),
+        (error) => this.failed(call, error),
+      );
     });
+  }
+
+  private failed(call: Waiting, error: unknown) {
+    if (this.waiting !== call) return; // settled already (an abort failed this step)
+    this.waiting = undefined;
+    call.reject(this.fail(error));
+  }
+
+  private stepped(call: Waiting, step: IteratorResult<ModelEvent>) {
+    if (this.waiting !== call) return;
+    if (step.done) {
+      this.finished = true;
+      if (this.inner.signal.aborted) return this.failed(call, undefined);
+      this.waiting = undefined;
+      this.close();
+      return call.resolve(DONE);
+    }
+    this.waiting = undefined;
+    if (step.value.type === 'end') this.finished = true;
+    if (step.value.type === 'delta' && this.firstTimer) {
+      clearTimeout(this.firstTimer);
+      this.firstTimer = undefined;
+    }
+    call.resolve(step);
   }
 
   /** The consumer leaves (break, return, a throw in its loop). */
