@@ -1,13 +1,18 @@
 // The gateway benchmark's load generator, in its own process so that its CPU is not the
-// gateway's: the official `openai` client streaming chat completions. Each stdin line
+// gateway's: streaming chat completions over keep-alive HTTP, reading the SSE events and the JSON
+// in each as a client does, with as little CPU of its own as it can (it shares the machine's two
+// cores with the appliance and the model stand-in, as wrk would). BENCH_GATEWAY_CLIENT=openai
+// uses the official `openai` client instead (about twice this generator's CPU). Each stdin line
 // `{"baseURL","apiKey","concurrency","total","rampMs"?}` runs one load and answers with its result as
 // a JSON line; the same process drives the direct and the through-Palisade runs. `rampMs` spreads
 // the streams' first requests evenly over that time, as load tools ramp users up: without it,
 // streams of equal length start and end together, and every request of a wave arrives in the same
 // millisecond.
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import OpenAI from 'openai';
+import { SseParser } from '../../gateway/providers/openai/sse.ts';
 
 export const QUESTION = 'How do I report a lost card and what does a replacement cost?';
 
@@ -24,11 +29,49 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 /** Numbers every question of the whole run: the answer cache would otherwise answer repeats. */
 let asked = 0;
 const clients = new Map<string, OpenAI>();
+const agent = new http.Agent({ keepAlive: true });
 
-async function load({ baseURL, apiKey, concurrency, total, rampMs = 0 }: Load) {
+type Ask = (question: string, onText: (piece: string) => void) => Promise<void>;
+
+function openaiClient(baseURL: string, apiKey: string): Ask {
   const key = `${baseURL} ${apiKey}`;
   const client = clients.get(key) ?? new OpenAI({ apiKey, baseURL, maxRetries: 0 });
   clients.set(key, client);
+  return async (question, onText) => {
+    const stream = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: question }], stream: true });
+    for await (const c of stream) onText(c.choices[0]?.delta?.content ?? '');
+  };
+}
+
+/** POST and read the SSE stream to its end; a status other than 200 or a body without [DONE] fails. */
+function httpClient(baseURL: string, apiKey: string): Ask {
+  const url = new URL(`${baseURL.replace(/\/$/, '')}/chat/completions`);
+  return (question, onText) =>
+    new Promise<void>((resolve, reject) => {
+      const body = JSON.stringify({ model: 'palisade', messages: [{ role: 'user', content: question }], stream: true });
+      const req = http.request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          return reject(new Error(`HTTP ${res.statusCode}`));
+        }
+        const parser = new SseParser();
+        let done = false;
+        res.on('data', (bytes: Buffer) => {
+          for (const data of parser.push(bytes)) {
+            if (data === '[DONE]') done = true;
+            else onText((JSON.parse(data) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ?? '');
+          }
+        });
+        res.on('end', () => (done ? resolve() : reject(new Error('stream ended without [DONE]'))));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+async function load({ baseURL, apiKey, concurrency, total, rampMs = 0 }: Load) {
+  const ask = process.env.BENCH_GATEWAY_CLIENT === 'openai' ? openaiClient(baseURL, apiKey) : httpClient(baseURL, apiKey);
   const latencies: number[] = [];
   const firstTokens: number[] = [];
   let next = 0;
@@ -39,13 +82,11 @@ async function load({ baseURL, apiKey, concurrency, total, rampMs = 0 }: Load) {
       while (next < total) {
         next += 1;
         const t = performance.now();
-        const stream = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: `${QUESTION} (${(asked += 1)})` }], stream: true });
         let text = '';
-        for await (const c of stream) {
-          const piece = c.choices[0]?.delta?.content ?? '';
+        await ask(`${QUESTION} (${(asked += 1)})`, (piece) => {
           if (piece && !text) firstTokens.push(performance.now() - t);
           text += piece;
-        }
+        });
         if (!text) throw new Error('empty answer');
         latencies.push(performance.now() - t);
       }
