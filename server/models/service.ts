@@ -49,21 +49,48 @@ const ANSWER_CACHE_TTL_MS = 10 * 60_000;
  * The knowledge base's version read at most once per `ttlMs` (two table scans per request were the
  * gateway's largest database cost): an edit reaches the answer cache's keys within that time.
  */
-export function knowledgeVersionReader(dataSource: DataSource, ttlMs = 1_000): () => Promise<string> {
-  let last: { at: number; version: Promise<string> } | undefined;
+export function knowledgeVersionReader(dataSource: Pick<DataSource, 'query'>, ttlMs = 1_000): () => Promise<string> {
+  return refreshingValue(() => knowledgeVersion(dataSource), { ttlMs, maxStaleMs: 10 * ttlMs });
+}
+
+/**
+ * A value read at most once per `ttlMs`. Once one is known, a caller after `ttlMs` gets it at once
+ * while one read refreshes it in the background: no request waits on the database for it (on
+ * PGlite's one connection a read queued behind an audit-sealing transaction held every request
+ * that arrived meanwhile). Up to `maxStaleMs` old only: after that, or before any value, callers
+ * wait for a read, and a failed read fails them (nobody is served a value it could not confirm).
+ */
+export function refreshingValue<T>(read: () => Promise<T>, opts: { ttlMs: number; maxStaleMs: number; now?: () => number }): () => Promise<T> {
+  const now = opts.now ?? (() => performance.now());
+  let known: { at: number; value: T } | undefined;
+  let reading: Promise<T> | undefined;
+  const refresh = () => {
+    reading ??= read().then(
+      (value) => {
+        known = { at: now(), value };
+        reading = undefined;
+        return value;
+      },
+      (error: unknown) => {
+        reading = undefined;
+        throw error;
+      },
+    );
+    return reading;
+  };
   return () => {
-    const now = performance.now();
-    if (!last || now - last.at >= ttlMs) {
-      const version = knowledgeVersion(dataSource);
-      last = { at: now, version };
-      version.catch(() => (last = undefined)); // a failed read is not remembered
+    const age = known ? now() - known.at : Infinity;
+    if (age < opts.ttlMs) return Promise.resolve(known!.value);
+    if (age < opts.maxStaleMs) {
+      refresh().catch(() => undefined); // a failed refresh: the next caller tries again
+      return Promise.resolve(known!.value);
     }
-    return last.version;
+    return refresh();
   };
 }
 
 /** The knowledge base's state as one string: every publish, edit or import moves it. */
-export async function knowledgeVersion(dataSource: DataSource): Promise<string> {
+export async function knowledgeVersion(dataSource: Pick<DataSource, 'query'>): Promise<string> {
   const [row] = (await dataSource.query(
     `SELECT (SELECT coalesce(max(updated_at)::text, '-') || '/' || count(*) FROM kb_articles) || '/' || (SELECT count(*) FROM kb_passages) AS v`,
   )) as { v: string }[];
