@@ -279,10 +279,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
             audit.tokensIn = event.usage.tokensIn;
             audit.tokensOut = event.usage.tokensOut;
             if (target.location === 'cloud') budgets.spendTokens(budgetKey, policy.budgets, event.usage.tokensIn + event.usage.tokensOut);
-            // Finished sentences were scanned while the answer streamed (scanAhead.ts); what is
-            // left is scanned after one event-loop turn, so the text already yielded goes out to
-            // the caller first rather than waiting behind the recognizers.
-            if (scanner) await new Promise((resolve) => setImmediate(resolve));
+            // Finished sentences were scanned while the answer streamed; what is left is usually
+            // the last sentence, scanned at once (a long rest waits a turn: see scanAhead.ts).
             audit.outputEntities = scanner ? await scanner.finish(raw) : null;
             audit.outcome = 'answered';
             // Cached only when the answer is whole, clean (the scan found nothing) and holds no

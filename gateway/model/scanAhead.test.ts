@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../redaction/analyzer.ts';
 import { createOutputScanner } from '../redaction/output-scan.ts';
 import type { Lang } from '../redaction/types.ts';
-import { lastBoundary, MIN_PIECE_CHARS, scanAhead } from './scanAhead.ts';
+import { lastBoundary, LONG_REST_CHARS, MIN_PIECE_CHARS, scanAhead } from './scanAhead.ts';
 
 const ANSWER = [
   'Thank you for your message. A lost card can be blocked at once in the app, under Cards and then Block.',
@@ -53,6 +53,26 @@ describe('scanAhead', () => {
     expect(pieces.some((p) => p.text.includes('Mr. Daniel Fischer'))).toBe(true);
     expect(pieces.some((p) => p.text.includes('Dr. Emma Clarke'))).toBe(true);
     expect(new Set(pieces.map((p) => p.lang))).toEqual(new Set(['en']));
+  });
+
+  it('scans a short rest at once at the end, and a long one only after a turn of the event loop', async () => {
+    const scanned: string[] = [];
+    const scan = async (text: string) => (scanned.push(text), 0);
+    const short = 'The last sentence, without an end';
+    let turned = false;
+    setImmediate(() => (turned = true));
+    await scanAhead(scan, 'en').finish(short);
+    expect(scanned).toEqual([short]);
+    expect(turned).toBe(false); // no turn waited
+
+    const long = 'word '.repeat(LONG_REST_CHARS / 5 + 1); // no sentence end: all of it is the rest
+    turned = false;
+    setImmediate(() => (turned = true));
+    const finishing = scanAhead(scan, 'en').finish(long);
+    expect(scanned).toHaveLength(1); // not yet: text already forwarded goes out first
+    await finishing;
+    expect(scanned).toEqual([short, long]);
+    expect(turned).toBe(true);
   });
 
   it('counts what the whole-answer scan counts, with the real recognizers', async () => {

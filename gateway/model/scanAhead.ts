@@ -13,6 +13,13 @@ export type ScanOutput = (rawText: string, lang?: Lang) => Promise<number | null
 
 /** Pieces shorter than this wait for more text (each scan has a fixed cost). */
 export const MIN_PIECE_CHARS = 160;
+/**
+ * A rest longer than this (an answer with few sentence ends) is scanned after one event-loop turn,
+ * so the text already forwarded goes out to the caller first. A shorter one (the usual last
+ * sentence, a fraction of a millisecond) is scanned at once: a turn under load costs more than
+ * the scan, and the end of the answer, with its audit record, waited for it.
+ */
+export const LONG_REST_CHARS = 4 * MIN_PIECE_CHARS;
 
 // A sentence end (., !, ? or their full-width forms) followed by whitespace, or a blank line.
 const BOUNDARY = /(?:[.!?]["'”’)\]]*\s+|[。！？]\s*|\n\s*\n\s*)/g;
@@ -22,7 +29,7 @@ const ABBREVIATION = /(?:^|[\s(])(?:mr|mrs|ms|dr|prof|st|sr|jr|no|nr|vs|etc|e\.g
 export interface ScanAhead {
   /** the answer so far (the raw model text, before rehydration) */
   grow(raw: string): void;
-  /** scans what is left and answers the count for the whole answer, or null when any scan failed */
+  /** scans what is left (see LONG_REST_CHARS) and answers the count for the whole answer, or null when any scan failed */
   finish(raw: string): Promise<number | null>;
 }
 
@@ -73,7 +80,7 @@ export function scanAhead(scan: ScanOutput, lang: Lang | undefined): ScanAhead {
       done = cut;
     },
     async finish(raw) {
-      if (raw.length > done) enqueue(raw.slice(done), true);
+      if (raw.length > done) enqueue(raw.slice(done), raw.length - done <= LONG_REST_CHARS);
       done = raw.length;
       await chain;
       return failed ? null : total;
