@@ -16,12 +16,15 @@ export async function sealAudit(dataSource: DataSource, opts: { maxEvents?: numb
   while (sealed < max) {
     const limit = Math.min(BATCH, max - sealed);
     const n = await dataSource.transaction(async (tx) => {
-      const [head] = (await tx.query(`SELECT seq::text AS seq, hash FROM audit_chain_head WHERE id = 1 ${lock}`)) as { seq: string; hash: string }[];
-      if (!head) return 0; // skipIfBusy: another sealer is at work
       // Every sealed event leaves a dead entry in the partial index of unsealed ones until vacuum.
       // A bitmap scan visits the heap for each of them (tens of thousands under load, ~10 ms a
-      // pass); an ordered index scan marks them dead as it goes, so later passes skip them.
-      await tx.query(`SET LOCAL enable_bitmapscan = off`);
+      // pass); an ordered index scan marks them dead as it goes, so later passes skip them. The
+      // setting (SET LOCAL, as set_config(…, true)) rides on the head's statement: on PGlite's one
+      // connection every round trip of this transaction is time no other statement can run.
+      const [head] = (await tx.query(
+        `SELECT seq::text AS seq, hash, set_config('enable_bitmapscan', 'off', true) AS bitmap FROM audit_chain_head WHERE id = 1 ${lock}`,
+      )) as { seq: string; hash: string }[];
+      if (!head) return 0; // skipIfBusy: another sealer is at work
       const rows = (await tx.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_seq IS NULL ORDER BY audit_events.seq LIMIT ${limit}`)) as AuditEvent[];
       if (rows.length === 0) return 0;
       let chainSeq = BigInt(head.seq);
@@ -37,6 +40,8 @@ export async function sealAudit(dataSource: DataSource, opts: { maxEvents?: numb
         tuples.push(`($${base + 1}::bigint, $${base + 2}::bigint, $${base + 3}::char(64), $${base + 4}::char(64))`);
         prevHash = hash;
       }
+      // Two statements: the head's trigger checks the event it advances to is sealed, which a
+      // statement cannot see of another in the same WITH (they share one snapshot).
       await tx.query(
         `UPDATE audit_events e SET chain_seq = v.chain_seq, prev_hash = v.prev_hash, hash = v.hash
            FROM (VALUES ${tuples.join(', ')}) AS v(seq, chain_seq, prev_hash, hash) WHERE e.seq = v.seq`,
