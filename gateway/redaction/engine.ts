@@ -51,8 +51,11 @@ class RedactionFailure extends Error {
   }
 }
 
+const ZERO_COUNTS = Object.freeze(Object.fromEntries(ENTITY_TYPES.map((t) => [t, 0])) as Record<EntityType, number>);
+
+/** A fresh count of 0 per entity type (a copy: callers add to it; called per scan, so no rebuild). */
 export function emptyCounts(): Record<EntityType, number> {
-  return Object.fromEntries(ENTITY_TYPES.map((t) => [t, 0])) as Record<EntityType, number>;
+  return { ...ZERO_COUNTS };
 }
 
 const ENTITY_SET: ReadonlySet<string> = new Set(ENTITY_TYPES);

@@ -29,6 +29,74 @@ export function nodeBody(response: Response): Readable | undefined {
   return entry.stream;
 }
 
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+/** Chunks held before the stream is paused (a caller reading slower than the server writes). */
+const HIGH_WATER_CHUNKS = 16;
+
+/**
+ * A node stream's chunks as an async iterator with one promise per wait, for the hot path (node's
+ * own iterator is an async generator over more machinery, per chunk, and a streamed completion is
+ * a chunk per token). It ends at 'end'; an error, or a close before 'end' (a connection cut
+ * mid-body), fails the next step; leaving early destroys the stream.
+ */
+export function readChunks(stream: Readable): AsyncIterableIterator<Uint8Array> {
+  const queue: Uint8Array[] = [];
+  let ended = false;
+  let failure: Error | undefined;
+  let waiting: { resolve: (step: IteratorResult<Uint8Array>) => void; reject: (error: Error) => void } | undefined;
+  const settle = () => {
+    const w = waiting;
+    if (!w) return;
+    if (queue.length > 0) {
+      waiting = undefined;
+      w.resolve({ done: false, value: queue.shift()! });
+    } else if (failure) {
+      waiting = undefined;
+      w.reject(failure);
+    } else if (ended) {
+      waiting = undefined;
+      w.resolve(DONE);
+    }
+  };
+  stream.on('data', (chunk: Uint8Array) => {
+    queue.push(chunk);
+    if (queue.length >= HIGH_WATER_CHUNKS) stream.pause();
+    settle();
+  });
+  stream.once('end', () => {
+    ended = true;
+    settle();
+  });
+  stream.once('error', (error: Error) => {
+    failure ??= error;
+    settle();
+  });
+  stream.once('close', () => {
+    if (!ended) failure ??= Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    settle();
+  });
+  const reader: AsyncIterableIterator<Uint8Array> = {
+    next() {
+      if (queue.length > 0) {
+        const value = queue.shift()!;
+        if (stream.isPaused() && queue.length < HIGH_WATER_CHUNKS / 2) stream.resume();
+        return Promise.resolve({ done: false, value });
+      }
+      if (failure) return Promise.reject(failure);
+      if (ended) return Promise.resolve(DONE);
+      return new Promise((resolve, reject) => {
+        waiting = { resolve, reject };
+      });
+    },
+    return() {
+      if (!ended) stream.destroy();
+      return Promise.resolve(DONE);
+    },
+    [Symbol.asyncIterator]: () => reader,
+  };
+  return reader;
+}
+
 /** A web body over the node stream, made only when somebody reads it (highWaterMark 0: no read ahead). */
 function lazyWebBody(res: Readable, entry: () => { taken: boolean } | undefined): ReadableStream<Uint8Array> {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;

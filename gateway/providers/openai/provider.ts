@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { classifyStatus, parseRetryAfter, ProviderError } from '../../model/errors.ts';
 import { estimateTokens, type Location, type ModelClient, type ModelEvent, type Provider } from '../../model/types.ts';
-import { nodeBody, nodeFetch } from './fetch.ts';
+import { nodeBody, nodeFetch, readChunks } from './fetch.ts';
 import { SseParser } from './sse.ts';
 
 export interface OpenAIOptions {
@@ -65,7 +65,8 @@ export const openai = {
           if (!response.body) throw new ProviderError('bad_response', 'no body');
           let done = false;
           const parser = new SseParser();
-          for await (const bytes of nodeBody(response) ?? response.body) {
+          const stream = nodeBody(response);
+          for await (const bytes of stream ? readChunks(stream) : response.body) {
             for (const data of parser.push(bytes)) {
               // Read on to the body's end after [DONE] (leaving early would cut the keep-alive connection).
               if (done || (done = data.startsWith('[DONE]'))) continue;
