@@ -31,23 +31,14 @@ const drainedOrClosed = (res: ServerResponse) =>
  * them finishes its own work, such as writing its audit record.
  */
 export async function writeEventStream<T>(res: ServerResponse, head: T[], events: AsyncIterator<T>, framer: EventFramer<T>): Promise<void> {
-  let pending = framer.first;
-  let flushQueued = false;
   const gone = () => res.destroyed || res.writableEnded;
-  const flush = () => {
-    flushQueued = false;
-    if (pending && !gone()) res.write(pending);
-    pending = '';
-  };
+  // Each frame is written as it comes: node's response corks the socket at the first write of a
+  // tick and uncorks on the next, so frames of one tick already leave in one write.
   const add = (frame: string) => {
-    if (!frame || gone()) return;
-    pending += frame;
-    if (!flushQueued) {
-      flushQueued = true;
-      process.nextTick(flush);
-    }
+    if (frame && !gone()) res.write(frame);
   };
   try {
+    add(framer.first);
     for (const e of head) add(framer.frame(e));
     for (;;) {
       const step = await events.next();
@@ -59,7 +50,6 @@ export async function writeEventStream<T>(res: ServerResponse, head: T[], events
   } catch (error) {
     add(framer.failed(error));
   } finally {
-    if (!gone()) res.end(pending);
-    pending = '';
+    if (!gone()) res.end();
   }
 }
