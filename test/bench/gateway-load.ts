@@ -43,13 +43,19 @@ function openaiClient(baseURL: string, apiKey: string): Ask {
   };
 }
 
-/** POST and read the SSE stream to its end; a status other than 200 or a body without [DONE] fails. */
+/**
+ * POST and read the SSE stream to its end; a status other than 200 or a body without [DONE] fails.
+ * A kept-alive socket the server closed just as it was reused fails before any response: that
+ * request is sent again on a new socket (as node's documentation advises, and as browsers do).
+ */
 function httpClient(baseURL: string, apiKey: string): Ask {
   const url = new URL(`${baseURL.replace(/\/$/, '')}/chat/completions`);
-  return (question, onText) =>
+  const send = (question: string, onText: (piece: string) => void, retry: boolean) =>
     new Promise<void>((resolve, reject) => {
       const body = JSON.stringify({ model: 'palisade', messages: [{ role: 'user', content: question }], stream: true });
+      let responded = false;
       const req = http.request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        responded = true;
         if (res.statusCode !== 200) {
           res.resume();
           return reject(new Error(`HTTP ${res.statusCode}`));
@@ -65,9 +71,13 @@ function httpClient(baseURL: string, apiKey: string): Ask {
         res.on('end', () => (done ? resolve() : reject(new Error('stream ended without [DONE]'))));
         res.on('error', reject);
       });
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (retry && !responded && req.reusedSocket && error.code === 'ECONNRESET') resolve(send(question, onText, false));
+        else reject(error);
+      });
       req.end(body);
     });
+  return (question, onText) => send(question, onText, true);
 }
 
 async function load({ baseURL, apiKey, concurrency, total, rampMs = 0 }: Load) {
