@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../db/prepared.ts';
 import { AUDIT_COLUMNS, type AuditEvent, hashEvent } from './event.ts';
 
 const BATCH = 2000;
@@ -21,11 +22,15 @@ export async function sealAudit(dataSource: DataSource, opts: { maxEvents?: numb
       // pass); an ordered index scan marks them dead as it goes, so later passes skip them. The
       // setting (SET LOCAL, as set_config(…, true)) rides on the head's statement: on PGlite's one
       // connection every round trip of this transaction is time no other statement can run.
-      const [head] = (await tx.query(
+      // Named statements (see prepared.ts): a pass runs every AUDIT_SEAL_INTERVAL_MS, and on PGlite
+      // parsing and planning these in the appliance's thread cost more than running them.
+      const [head] = await preparedQuery<{ seq: string; hash: string }[]>(
+        tx,
         `SELECT seq::text AS seq, hash, set_config('enable_bitmapscan', 'off', true) AS bitmap FROM audit_chain_head WHERE id = 1 ${lock}`,
-      )) as { seq: string; hash: string }[];
+        [],
+      );
       if (!head) return 0; // skipIfBusy: another sealer is at work
-      const rows = (await tx.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_seq IS NULL ORDER BY audit_events.seq LIMIT ${limit}`)) as AuditEvent[];
+      const rows = await preparedQuery<AuditEvent[]>(tx, `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_seq IS NULL ORDER BY audit_events.seq LIMIT ${limit}`, []);
       if (rows.length === 0) return 0;
       let chainSeq = BigInt(head.seq);
       let prevHash = head.hash;
@@ -47,7 +52,7 @@ export async function sealAudit(dataSource: DataSource, opts: { maxEvents?: numb
            FROM (VALUES ${tuples.join(', ')}) AS v(seq, chain_seq, prev_hash, hash) WHERE e.seq = v.seq`,
         values,
       );
-      await tx.query(`UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1`, [chainSeq.toString(), prevHash]);
+      await preparedQuery(tx, `UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1`, [chainSeq.toString(), prevHash]);
       return rows.length;
     });
     sealed += n;

@@ -5,6 +5,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
+import { refreshingValue } from './refreshing.ts';
 
 export const CreateApiKey = z.object({ name: z.string().trim().min(1).max(100), allowCloud: z.boolean().default(false) });
 export type CreateApiKey = z.infer<typeof CreateApiKey>;
@@ -56,24 +57,30 @@ export interface ApiKeyVerifier {
 export const API_KEY_CACHE_TTL_MS = 5_000;
 
 /**
- * Looks keys up by hash, remembering answers for `ttlMs` so a busy caller does not cost a query
- * per request. `forget()` (a revocation in this process) takes effect at once; elsewhere within ttlMs.
+ * Looks keys up by hash, remembering answers so a busy caller does not cost a query per request.
+ * An answer is refreshed in the background once half of `ttlMs` old, so under steady traffic no
+ * request waits on the database (concurrent lookups of one key share one query), and none older
+ * than `ttlMs` is ever used: a revocation elsewhere takes effect within ttlMs. `forget()` (a
+ * revocation in this process) takes effect at once.
  */
 export function apiKeyVerifier(dataSource: DataSource, opts: { ttlMs?: number; now?: () => number } = {}): ApiKeyVerifier {
   const ttlMs = opts.ttlMs ?? API_KEY_CACHE_TTL_MS;
-  const now = opts.now ?? (() => performance.now());
-  const cache = new Map<string, { key: ApiKey | undefined; at: number }>();
+  const cache = new Map<string, () => Promise<ApiKey | undefined>>();
+  const lookup = async (hash: string) => {
+    const [row] = (await dataSource.query(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash])) as ApiKey[];
+    return row;
+  };
   return {
     async verify(key) {
       if (!/^pal_[A-Za-z0-9_-]{43}$/.test(key)) return undefined;
       const hash = hashKey(key);
-      const hit = cache.get(hash);
-      if (hit && now() - hit.at < ttlMs) return hit.key;
-      const at = now();
-      const [row] = (await dataSource.query(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash])) as ApiKey[];
-      if (cache.size > 10_000) cache.clear();
-      cache.set(hash, { key: row, at });
-      return row;
+      let entry = cache.get(hash);
+      if (!entry) {
+        if (cache.size >= 10_000) cache.clear();
+        entry = refreshingValue(() => lookup(hash), { ttlMs: ttlMs / 2, maxStaleMs: ttlMs, ...(opts.now ? { now: opts.now } : {}) });
+        cache.set(hash, entry);
+      }
+      return entry();
     },
     forget: () => cache.clear(),
   };

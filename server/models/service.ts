@@ -19,6 +19,7 @@ import { DbVaultStore } from '../privacy/vaultStore.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 import { apiKeyVerifier, type ApiKeyVerifier } from './apiKeys.ts';
 import { auditBatcher } from './auditBatch.ts';
+import { refreshingValue } from './refreshing.ts';
 import { watchRoutingPolicy, type RoutingPolicySource } from './routingPolicy.ts';
 
 /** Output scans remembered (hash of the output → count), oldest forgotten first. */
@@ -51,42 +52,6 @@ const ANSWER_CACHE_TTL_MS = 10 * 60_000;
  */
 export function knowledgeVersionReader(dataSource: Pick<DataSource, 'query'>, ttlMs = 1_000): () => Promise<string> {
   return refreshingValue(() => knowledgeVersion(dataSource), { ttlMs, maxStaleMs: 10 * ttlMs });
-}
-
-/**
- * A value read at most once per `ttlMs`. Once one is known, a caller after `ttlMs` gets it at once
- * while one read refreshes it in the background: no request waits on the database for it (on
- * PGlite's one connection a read queued behind an audit-sealing transaction held every request
- * that arrived meanwhile). Up to `maxStaleMs` old only: after that, or before any value, callers
- * wait for a read, and a failed read fails them (nobody is served a value it could not confirm).
- */
-export function refreshingValue<T>(read: () => Promise<T>, opts: { ttlMs: number; maxStaleMs: number; now?: () => number }): () => Promise<T> {
-  const now = opts.now ?? (() => performance.now());
-  let known: { at: number; value: T } | undefined;
-  let reading: Promise<T> | undefined;
-  const refresh = () => {
-    reading ??= read().then(
-      (value) => {
-        known = { at: now(), value };
-        reading = undefined;
-        return value;
-      },
-      (error: unknown) => {
-        reading = undefined;
-        throw error;
-      },
-    );
-    return reading;
-  };
-  return () => {
-    const age = known ? now() - known.at : Infinity;
-    if (age < opts.ttlMs) return Promise.resolve(known!.value);
-    if (age < opts.maxStaleMs) {
-      refresh().catch(() => undefined); // a failed refresh: the next caller tries again
-      return Promise.resolve(known!.value);
-    }
-    return refresh();
-  };
 }
 
 /** The knowledge base's state as one string: every publish, edit or import moves it. */

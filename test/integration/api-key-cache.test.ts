@@ -1,5 +1,6 @@
 // API keys are verified from a short-lived cache: a revocation reaches a running node within the
-// cache's TTL (at once where the node itself forgets), and the database is asked once per TTL.
+// cache's TTL (at once where the node itself forgets), and the database is asked about once per
+// half TTL, in the background, for a key in use.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_CACHE_TTL_MS, apiKeyVerifier, createApiKey, revokeApiKey } from '../../server/models/apiKeys.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -25,7 +26,7 @@ describe('apiKeyVerifier', () => {
     expect(API_KEY_CACHE_TTL_MS).toBeLessThanOrEqual(5_000);
   });
 
-  it('asks the database once per TTL for a busy key', async () => {
+  it('asks the database about once per half TTL for a busy key, ahead of need: no caller waits for it', async () => {
     const { key, apiKey } = await newKey();
     let clock = 0;
     let queries = 0;
@@ -34,9 +35,25 @@ describe('apiKeyVerifier', () => {
     const verifier = apiKeyVerifier(counting, { ttlMs: 1_000, now: () => clock });
     for (let i = 0; i < 5; i += 1) expect((await verifier.verify(key))?.id).toBe(apiKey.id);
     expect(queries).toBe(1);
-    clock = 1_000;
+    clock = 600; // past half the TTL: answered from memory while one query refreshes it
+    const [a, b] = await Promise.all([verifier.verify(key), verifier.verify(key)]);
+    expect([a?.id, b?.id]).toEqual([apiKey.id, apiKey.id]);
+    expect(queries).toBe(2);
+    await new Promise((r) => setTimeout(r, 50));
+    clock = 1_000; // refreshed at 600: still fresh
     await verifier.verify(key);
     expect(queries).toBe(2);
+  });
+
+  it('concurrent lookups of a key not yet known share one query', async () => {
+    const { key, apiKey } = await newKey();
+    let queries = 0;
+    const dataSource = server.deps.db.dataSource;
+    const counting = { query: (sql: string, params: unknown[]) => ((queries += 1), dataSource.query(sql, params)) } as unknown as typeof dataSource;
+    const verifier = apiKeyVerifier(counting);
+    const found = await Promise.all(Array.from({ length: 8 }, () => verifier.verify(key)));
+    expect(found.map((k) => k?.id)).toEqual(Array(8).fill(apiKey.id));
+    expect(queries).toBe(1);
   });
 
   it('a key revoked elsewhere is refused once the TTL has passed; forget() refuses it at once', async () => {

@@ -1,7 +1,7 @@
 // The knowledge-base version the answer cache keys on: read once per ttl, refreshed in the
 // background once known (no caller waits on the database), never served older than maxStaleMs.
 import { describe, expect, it } from 'vitest';
-import { refreshingValue } from './service.ts';
+import { refreshingValue } from './refreshing.ts';
 
 function source() {
   const reads: { resolve: (v: string) => void; reject: (e: Error) => void }[] = [];
