@@ -26,6 +26,23 @@ describe('logger levels', () => {
   });
 });
 
+describe('logger cost below the level', () => {
+  it("a line below the level never enters winston's stream; one at the level does", async () => {
+    const { logger, lines } = capture('info');
+    let writes = 0;
+    const write = logger.write.bind(logger);
+    logger.write = ((...args: Parameters<typeof logger.write>) => ((writes += 1), write(...args))) as typeof logger.write;
+    for (let i = 0; i < 10; i += 1) logger.debug('below.level', { i });
+    expect(writes).toBe(0);
+    logger.info('at.level');
+    expect(writes).toBe(1);
+    logger.level = 'debug';
+    logger.debug('now.enabled');
+    expect(writes).toBe(2);
+    expect((await lines()).map((l) => l.message)).toEqual(['at.level', 'now.enabled']);
+  });
+});
+
 describe('logger privacy format', () => {
   it('keeps a request id passed with the line, though it is digit-heavy', async () => {
     const { logger, lines } = capture();

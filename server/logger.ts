@@ -64,5 +64,12 @@ export function createLogger(opts: { level: string; stream?: NodeJS.WritableStre
     format: winston.format.combine(enabled(), winston.format.timestamp(), privacy(), winston.format.json()),
     transports: [transport],
   });
+  // Even a line the format drops went through winston's stream machinery first (a write into its
+  // Transform): the level methods return at once below the level, as `log` itself still filters.
+  for (const level of Object.keys(logger.levels)) {
+    const write = (logger as unknown as Record<string, (...args: unknown[]) => Logger>)[level];
+    if (typeof write !== 'function') continue;
+    (logger as unknown as Record<string, unknown>)[level] = (...args: unknown[]) => (logger.isLevelEnabled(level) ? write.apply(logger, args) : logger);
+  }
   return logger;
 }
