@@ -27,6 +27,8 @@ class TimedStream implements AsyncIterableIterator<ModelEvent> {
   /** the provider gave its final record or ended: leaving it then needs no abort */
   private finished = false;
   private closed = false;
+  /** the inner signal has fired (read per step: cheaper than the signal's own getter) */
+  private stopped = false;
   /** the `next()` in flight, if any */
   private waiting: Waiting | undefined;
 
@@ -34,7 +36,14 @@ class TimedStream implements AsyncIterableIterator<ModelEvent> {
     this.firstTimer = this.expire('first_token', deadlines.firstTokenMs);
     this.totalTimer = this.expire('total', deadlines.totalMs);
     signal.addEventListener('abort', this.onCallerAbort, { once: true });
-    this.inner.signal.addEventListener('abort', () => this.waiting && this.failed(this.waiting, new Error('aborted')), { once: true });
+    this.inner.signal.addEventListener(
+      'abort',
+      () => {
+        this.stopped = true;
+        if (this.waiting) this.failed(this.waiting, new Error('aborted'));
+      },
+      { once: true },
+    );
     this.iterator = client.stream(request, this.inner.signal)[Symbol.asyncIterator]();
   }
 
@@ -56,7 +65,7 @@ class TimedStream implements AsyncIterableIterator<ModelEvent> {
 
   next(): Promise<IteratorResult<ModelEvent>> {
     if (this.closed) return Promise.resolve(DONE);
-    if (this.inner.signal.aborted) return Promise.reject(this.fail(undefined));
+    if (this.stopped) return Promise.reject(this.fail(undefined));
     // No named closures per step: under tsx each would be wrapped to keep its name, per token.
     return new Promise<IteratorResult<ModelEvent>>((resolve, reject) => {
       const call: Waiting = { resolve, reject };
@@ -78,7 +87,7 @@ class TimedStream implements AsyncIterableIterator<ModelEvent> {
     if (this.waiting !== call) return;
     if (step.done) {
       this.finished = true;
-      if (this.inner.signal.aborted) return this.failed(call, undefined);
+      if (this.stopped) return this.failed(call, undefined);
       this.waiting = undefined;
       this.close();
       return call.resolve(DONE);
@@ -110,7 +119,7 @@ class TimedStream implements AsyncIterableIterator<ModelEvent> {
     this.signal.removeEventListener('abort', this.onCallerAbort);
     // Stop a provider we leave early (e.g. the consumer broke off). After its final record it
     // only needs to run its own cleanup: an abort there builds an AbortError nobody reads.
-    if (!this.finished && !this.inner.signal.aborted) this.inner.abort();
+    if (!this.finished && !this.stopped) this.inner.abort();
     void this.iterator.return?.(undefined)?.catch(() => undefined);
   }
 }
