@@ -46,11 +46,11 @@ function openaiClient(baseURL: string, apiKey: string): Ask {
 /**
  * POST and read the SSE stream to its end; a status other than 200 or a body without [DONE] fails.
  * A kept-alive socket the server closed just as it was reused fails before any response: that
- * request is sent again on a new socket (as node's documentation advises, and as browsers do).
+ * request is sent again (as node's documentation advises, and as browsers do).
  */
 function httpClient(baseURL: string, apiKey: string): Ask {
   const url = new URL(`${baseURL.replace(/\/$/, '')}/chat/completions`);
-  const send = (question: string, onText: (piece: string) => void, retry: boolean) =>
+  const send = (question: string, onText: (piece: string) => void, attempt: number): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const body = JSON.stringify({ model: 'palisade', messages: [{ role: 'user', content: question }], stream: true });
       let responded = false;
@@ -72,18 +72,22 @@ function httpClient(baseURL: string, apiKey: string): Ask {
         res.on('error', reject);
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
-        if (retry && !responded && req.reusedSocket && error.code === 'ECONNRESET') resolve(send(question, onText, false));
+        // Idle sockets go stale together (the server closes each 5 s after its last request), so
+        // the next free one may be stale too: a few tries, each on a socket that was reused.
+        if (attempt < 4 && !responded && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) resolve(send(question, onText, attempt + 1));
         else reject(error);
       });
       req.end(body);
     });
-  return (question, onText) => send(question, onText, true);
+  return (question, onText) => send(question, onText, 1);
 }
 
 async function load({ baseURL, apiKey, concurrency, total, rampMs = 0 }: Load) {
   const ask = process.env.BENCH_GATEWAY_CLIENT === 'openai' ? openaiClient(baseURL, apiKey) : httpClient(baseURL, apiKey);
   const latencies: number[] = [];
   const firstTokens: number[] = [];
+  let failed = 0;
+  const failures: Record<string, number> = {};
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -93,11 +97,21 @@ async function load({ baseURL, apiKey, concurrency, total, rampMs = 0 }: Load) {
         next += 1;
         const t = performance.now();
         let text = '';
-        await ask(`${QUESTION} (${(asked += 1)})`, (piece) => {
-          if (piece && !text) firstTokens.push(performance.now() - t);
-          text += piece;
-        });
-        if (!text) throw new Error('empty answer');
+        let first: number | undefined;
+        try {
+          await ask(`${QUESTION} (${(asked += 1)})`, (piece) => {
+            if (piece && !text) first = performance.now() - t;
+            text += piece;
+          });
+          if (!text) throw new Error('empty answer');
+        } catch (error) {
+          // Counted and reported with the run (a failed request has no latency to add).
+          failed += 1;
+          const kind = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : 'error');
+          failures[kind] = (failures[kind] ?? 0) + 1;
+          continue;
+        }
+        firstTokens.push(first!);
         latencies.push(performance.now() - t);
       }
     }),
@@ -105,7 +119,7 @@ async function load({ baseURL, apiKey, concurrency, total, rampMs = 0 }: Load) {
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   firstTokens.sort((a, b) => a - b);
-  return { p50: pct(latencies, 50), p99: pct(latencies, 99), ttftP50: pct(firstTokens, 50), ttftP99: pct(firstTokens, 99), rps: total / seconds };
+  return { p50: pct(latencies, 50), p99: pct(latencies, 99), ttftP50: pct(firstTokens, 50), ttftP99: pct(firstTokens, 99), rps: (total - failed) / seconds, failed, failures };
 }
 
 if (process.argv[1] === import.meta.filename) {

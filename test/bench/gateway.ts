@@ -27,6 +27,8 @@ interface LoadResult {
   ttftP50: number;
   ttftP99: number;
   rps: number;
+  failed: number;
+  failures: Record<string, number>;
 }
 
 /** A bench child process speaking JSON lines: one line in, one line out. */
@@ -95,6 +97,7 @@ async function overhead(emit: Emit, quick: boolean) {
           gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps), gatewayCpuMsPerRequest: r2((user + system) / 1000 / total),
           addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),
           addedFirstTokenP50Ms: r2(g.ttftP50 - d.ttftP50), addedFirstTokenP99Ms: r2(g.ttftP99 - d.ttftP99),
+          directFailed: d.failed, gatewayFailed: g.failed, ...(d.failed + g.failed ? { failures: { direct: d.failures, gateway: g.failures } } : {}),
         });
       }
     }
