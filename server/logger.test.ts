@@ -41,6 +41,14 @@ describe('logger cost below the level', () => {
     expect(writes).toBe(2);
     expect((await lines()).map((l) => l.message)).toEqual(['at.level', 'now.enabled']);
   });
+
+  it('a child logger keeps its own fields and the same level check', async () => {
+    const { logger, lines } = capture('info');
+    const child = logger.child({ component: 'sealer' });
+    child.debug('below.level');
+    child.info('child.line', { events: 3 });
+    expect(await lines()).toEqual([expect.objectContaining({ message: 'child.line', component: 'sealer', events: 3 })]);
+  });
 });
 
 describe('logger privacy format', () => {

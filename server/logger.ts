@@ -69,7 +69,10 @@ export function createLogger(opts: { level: string; stream?: NodeJS.WritableStre
   for (const level of Object.keys(logger.levels)) {
     const write = (logger as unknown as Record<string, (...args: unknown[]) => Logger>)[level];
     if (typeof write !== 'function') continue;
-    (logger as unknown as Record<string, unknown>)[level] = (...args: unknown[]) => (logger.isLevelEnabled(level) ? write.apply(logger, args) : logger);
+    // `this`, not `logger`: a child logger (Object.create of this one) keeps its own metadata.
+    (logger as unknown as Record<string, unknown>)[level] = function (this: Logger, ...args: unknown[]) {
+      return this.isLevelEnabled(level) ? write.apply(this, args) : this;
+    };
   }
   return logger;
 }
