@@ -97,21 +97,20 @@ export function readChunks(stream: Readable): AsyncIterableIterator<Uint8Array> 
   return reader;
 }
 
-/** A web body over the node stream, made only when somebody reads it (highWaterMark 0: no read ahead). */
-function lazyWebBody(res: Readable, entry: () => { taken: boolean } | undefined): ReadableStream<Uint8Array> {
+/** A web body over the node stream, made only when somebody reads it (highWaterMark 0: no read ahead); reading it takes the stream. */
+function lazyWebBody(entry: { stream: Readable; taken: boolean }): ReadableStream<Uint8Array> {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const e = entry();
-        if (e) e.taken = true;
-        reader ??= (Readable.toWeb(res) as ReadableStream<Uint8Array>).getReader();
+        entry.taken = true;
+        reader ??= (Readable.toWeb(entry.stream) as ReadableStream<Uint8Array>).getReader();
         const step = await reader.read();
         if (step.done) controller.close();
         else controller.enqueue(step.value);
       },
       cancel(reason) {
-        res.destroy(reason instanceof Error ? reason : undefined);
+        entry.stream.destroy(reason instanceof Error ? reason : undefined);
       },
     },
     { highWaterMark: 0 },
@@ -151,10 +150,9 @@ export function nodeFetch(): Fetch {
         const nullBody = NULL_BODY_STATUS.has(status) || options.method === 'HEAD';
         if (nullBody) res.resume();
         // A body cut short (connection dropped, request aborted) errors this stream.
-        let response: Response | undefined;
-        const stream = nullBody ? null : lazyWebBody(res, () => (response ? nodeStreams.get(response) : undefined));
-        response = new Response(stream, { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.rawHeaders) });
-        if (!nullBody) nodeStreams.set(response, { stream: res, taken: false });
+        const entry = nullBody ? undefined : { stream: res as Readable, taken: false };
+        const response = new Response(entry ? lazyWebBody(entry) : null, { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.rawHeaders) });
+        if (entry) nodeStreams.set(response, entry);
         resolve(response);
       });
       req.end(body ?? undefined);

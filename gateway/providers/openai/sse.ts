@@ -23,16 +23,11 @@ export class SseParser {
       const line = buffer.slice(start, end);
       start = end + (end === cr && buffer[end + 1] === '\n' ? 2 : 1);
       if (line === '') {
-        if (this.data.length > 0) out.push(this.data.length === 1 ? this.data[0]! : this.data.join('\n'));
+        if (this.data.length > 0) out.push(this.data.join('\n'));
         this.data = [];
       } else if (line.startsWith('data:')) this.data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
     }
     this.buffer = start === 0 ? buffer : buffer.slice(start);
     return out;
   }
-}
-
-export async function* sseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const parser = new SseParser();
-  for await (const bytes of body) yield* parser.push(bytes);
 }
