@@ -16,6 +16,7 @@ import { startPrivacyJobs } from './privacy/jobs.ts';
 import { startModelService } from './models/service.ts';
 import { clientIp, widgetSockets } from './chat/realtime.ts';
 import { startChatService } from './chat/service.ts';
+import { createAnalyzerPool, type AnalyzerPool } from '../gateway/redaction/analyzer-pool.ts';
 
 export interface RunningServer {
   url: string;
@@ -31,11 +32,21 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const started = performance.now();
   const { secrets, generated } = loadSecrets(config);
   if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
-  const db = await openDatabase(config.database, { pglite: opts.pglite });
-  const ran = await migrate(db);
-  if (ran.length) logger.info('db.migrated', { migrations: ran.length });
-  if (opts.seedDemoKnowledge ?? true) await seedDemoKnowledge(db.dataSource, logger);
-  const deps: AppDeps = { config, secrets, db, logger, now: opts.now ?? (() => new Date()) };
+  // The analyzer threads load their dictionaries while the database opens and migrates.
+  const analyzers: AnalyzerPool | undefined = config.redaction.threads > 0 ? createAnalyzerPool({ threads: config.redaction.threads, log: (event, fields) => logger.warn(event, fields) }) : undefined;
+  let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  try {
+    db = await openDatabase(config.database, { pglite: opts.pglite });
+    const ran = await migrate(db);
+    if (ran.length) logger.info('db.migrated', { migrations: ran.length });
+    if (opts.seedDemoKnowledge ?? true) await seedDemoKnowledge(db.dataSource, logger);
+    await analyzers?.ready();
+  } catch (error) {
+    await analyzers?.close();
+    await db?.close();
+    throw error;
+  }
+  const deps: AppDeps = { config, secrets, db, logger, now: opts.now ?? (() => new Date()), ...(analyzers ? { analyzers } : {}) };
   const setupToken = await issueSetupTokenIfNeeded(deps);
 
   const sealer = startAuditSealer(deps);
@@ -72,6 +83,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       await deps.chat?.close();
       await privacyJobs.stop();
       await deps.models?.close();
+      await analyzers?.close();
       await sealer.stop(); // a last pass, so events of the final requests are chained before exit
       await db.close();
       logger.info('server.stopped');

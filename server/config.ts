@@ -1,5 +1,6 @@
 // The one place that reads the environment. Parsed once at start-up; an invalid setting stops the
 // process with a message naming the variable, never a silent default.
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -73,6 +74,7 @@ export const EnvSchema = z.object({
   LLAMA_PARALLEL: int(1, 64).default(2),
   LLAMA_CONTEXT_SIZE: int(128, 1048576).default(2048),
   LLAMA_GPU_LAYERS: int(0, 1000).default(0),
+  PALISADE_REDACTION_THREADS: int(0, 64).optional(),
 });
 
 export interface Config {
@@ -98,6 +100,8 @@ export interface Config {
   http: { bodyLimitBytes: number; widgetOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number; readyzTimeoutMs: number };
   audit: { sealIntervalMs: number };
   privacy: { retentionIntervalSeconds: number; retentionPolicyFile?: string };
+  /** worker threads that run personal-data analysis; 0: on the event loop */
+  redaction: { threads: number };
   models: {
     policiesDir?: string;
     openai?: { apiKey: string; baseURL?: string };
@@ -165,6 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     audit: { sealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS },
     privacy: { retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS, retentionPolicyFile: e.RETENTION_POLICY_FILE ? path.resolve(e.RETENTION_POLICY_FILE) : undefined },
+    // One thread leaves the event loop a core on a 2-core box; more only help with cores to spare.
+    redaction: { threads: e.PALISADE_REDACTION_THREADS ?? Math.min(2, Math.max(1, os.availableParallelism() - 1)) },
     models: {
       policiesDir: e.PALISADE_POLICIES_DIR ? path.resolve(e.PALISADE_POLICIES_DIR) : undefined,
       // A base URL alone (a vLLM without auth) still needs some key for the client.

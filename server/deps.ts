@@ -1,4 +1,5 @@
 import type { ChatService } from './chat/service.ts';
+import type { AnalyzerSource } from '../gateway/redaction/analyzer-pool.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -12,6 +13,8 @@ export interface AppDeps {
   db: Database;
   logger: Logger;
   now: () => Date;
+  /** personal-data analyzers (threads, see PALISADE_REDACTION_THREADS); absent: on this thread */
+  analyzers?: AnalyzerSource;
   /** the model gateway; absent in tools that do not start it */
   models?: ModelService;
   /** the visitor chat; absent in tools that do not start it */

@@ -24,6 +24,8 @@ const DIACRITICS: Readonly<Record<Exclude<Lang, 'zh' | 'en'>, RegExp>> = {
   pl: /[ąćęłńśźż]/giu,
 };
 
+const STOP_SETS = Object.entries(STOPWORDS).map(([lang, words]) => [lang as keyof typeof STOPWORDS, new Set(words)] as const);
+
 export function detectLanguage(text: string): Lang {
   const sample = text.slice(0, 2000);
   const letters = sample.match(LETTER)?.length ?? 0;
@@ -32,8 +34,7 @@ export function detectLanguage(text: string): Lang {
   const words = sample.toLowerCase().split(/[^\p{L}']+/u).filter((w) => w !== '');
   let best: Lang = 'en';
   let bestScore = words.filter((w) => EN_STOPWORDS.has(w)).length;
-  for (const lang of Object.keys(STOPWORDS) as (keyof typeof STOPWORDS)[]) {
-    const stop = new Set(STOPWORDS[lang]);
+  for (const [lang, stop] of STOP_SETS) {
     const score = words.filter((w) => stop.has(w)).length + 1.5 * (sample.match(DIACRITICS[lang])?.length ?? 0);
     // Ties go to English: it is the default, and the other languages must earn their win.
     if (score > bestScore) {

@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway, type ModelRequestAudit, type ProviderName } from '../../gateway/index.ts';
 import type { ModelClient } from '../../gateway/model/types.ts';
 import { providers } from '../../gateway/providers/index.ts';
-import { createAnalyzer } from '../../gateway/redaction/analyzer.ts';
+import { inProcessAnalyzers } from '../../gateway/redaction/analyzer-pool.ts';
 import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
 import { createOutputScanner } from '../../gateway/redaction/output-scan.ts';
 import type { VaultStore } from '../../gateway/redaction/vault-store.ts';
@@ -94,13 +94,14 @@ export function startModelService(deps: AppDeps): ModelService {
     ...(m.openai ? { openai: providers.openai.create({ ...m.openai, locations: m.openai.baseURL ? ['local', 'cloud'] : ['cloud'] }) } : {}),
     ...(m.llama ? { llamacpp: providers.llamacpp.create(m.llama) } : {}),
   };
-  const scan = createOutputScanner({ analyzer: createAnalyzer(), policy: redactionPolicy });
+  const analyzers = deps.analyzers ?? inProcessAnalyzers();
+  const scan = createOutputScanner({ analyzer: analyzers.analyzer(), policy: redactionPolicy });
   const scanned = new Map<string, number>();
   const audits = auditBatcher(deps.db.dataSource);
   const gateway = createGateway({
     clients,
     policy: policy.current,
-    redaction: createDefaultRedactionEngine({ policy: redactionPolicy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac') }),
+    redaction: createDefaultRedactionEngine({ policy: redactionPolicy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'), analyzers }),
     vaults: databaseVaults(deps),
     log: (event, fields) => logger.info(event, fields),
     scanOutput: async (text, lang) => {

@@ -2,7 +2,11 @@
 // Palisade minus calling the model server directly, same load, same machine) at 50 and 200
 // concurrent streams, and llamacpp provider tokens/s vs node-llama-cpp called directly.
 // BENCH_GATEWAY_OVERHEAD_ONLY=1 skips the llamacpp part. gatewayCpuMsPerRequest is this
-// process's CPU (the appliance alone) per request through it: steadier than latency on a busy box.
+// process's CPU (the appliance alone, all its threads) per request through it: steadier than
+// latency on a busy box; gatewayEventLoopMsPerRequest is its event loop's busy time per request,
+// the time every request's work queues for. The floor* fields are the same load through a bare
+// pass-through proxy (gateway-floor.ts): what forwarding a token stream costs any Node.js proxy
+// here. PALISADE_REDACTION_THREADS is passed on to the appliance (0: analysis on the event loop).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +17,7 @@ import { toChatHistory } from '../../gateway/providers/llamacpp/provider.ts';
 import { createApiKey } from '../../server/models/apiKeys.ts';
 import { startTestServer } from '../support/server.ts';
 import { policiesDir } from '../support/widget.ts';
+import { startBareProxy } from './gateway-floor.ts';
 import { QUESTION } from './gateway-load.ts';
 
 type Emit = (row: Record<string, unknown>) => void;
@@ -57,11 +62,13 @@ async function overhead(emit: Emit, quick: boolean) {
   const policies = policiesDir({
     'routing.yaml': 'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm] }\n',
   });
-  const server = await startTestServer({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error' });
+  const server = await startTestServer({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...(process.env.PALISADE_REDACTION_THREADS ? { PALISADE_REDACTION_THREADS: process.env.PALISADE_REDACTION_THREADS } : {}) });
+  const floor = await startBareProxy(`${url}/v1`);
   try {
     const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }));
     const direct = { baseURL: `${url}/v1`, apiKey: 'sk-bench' };
     const viaGateway = { baseURL: `${server.url}/v1`, apiKey: key };
+    const viaFloor = { baseURL: floor.url, apiKey: 'sk-bench' };
     const load = (target: typeof direct, concurrency: number, total: number, rampMs = 0) => loader.ask<LoadResult>({ ...target, concurrency, total, rampMs });
     await load(direct, 10, 200);
     await load(viaGateway, 10, 200); // warm-up: analyzer dictionaries, JIT, connections
@@ -88,21 +95,30 @@ async function overhead(emit: Emit, quick: boolean) {
         const total = concurrency === 1 ? (chunkDelayMs ? 40 : quick ? 100 : 400) : concurrency * (quick ? 2 : perStream);
         const d = await load(direct, concurrency, total, rampMs);
         const cpu = process.cpuUsage();
+        const elu = performance.eventLoopUtilization();
         const g = await load(viaGateway, concurrency, total, rampMs);
-        const { user, system } = process.cpuUsage(cpu); // this process is the appliance alone
+        const { user, system } = process.cpuUsage(cpu); // this process is the appliance alone (all its threads)
+        const loop = performance.eventLoopUtilization(elu); // its event loop: the thread every request's work queues on
+        // The same load through the bare proxy, in this process too (the appliance is idle then).
+        const floorElu = performance.eventLoopUtilization();
+        const f = await load(viaFloor, concurrency, total, rampMs);
+        const floorLoop = performance.eventLoopUtilization(floorElu);
         emit({
           bench: 'gateway', case: 'overhead', pacing, chunkDelayMs, rampMs: rampMs ?? 0, concurrency, requests: total,
           chunksPerAnswer: answerTokens ?? Math.ceil(`You said: ${QUESTION}`.length / 5),
           directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
-          gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps), gatewayCpuMsPerRequest: r2((user + system) / 1000 / total),
+          gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps), gatewayCpuMsPerRequest: r2((user + system) / 1000 / total), gatewayEventLoopBusy: r2(loop.utilization), gatewayEventLoopMsPerRequest: r2(loop.active / total),
           addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),
           addedFirstTokenP50Ms: r2(g.ttftP50 - d.ttftP50), addedFirstTokenP99Ms: r2(g.ttftP99 - d.ttftP99),
-          directFailed: d.failed, gatewayFailed: g.failed, ...(d.failed + g.failed ? { failures: { direct: d.failures, gateway: g.failures } } : {}),
+          floorAddedP50Ms: r2(f.p50 - d.p50), floorAddedP99Ms: r2(f.p99 - d.p99),
+          floorAddedFirstTokenP50Ms: r2(f.ttftP50 - d.ttftP50), floorAddedFirstTokenP99Ms: r2(f.ttftP99 - d.ttftP99), floorEventLoopMsPerRequest: r2(floorLoop.active / total),
+          directFailed: d.failed, gatewayFailed: g.failed, floorFailed: f.failed, ...(d.failed + g.failed + f.failed ? { failures: { direct: d.failures, gateway: g.failures, floor: f.failures } } : {}),
         });
       }
     }
   } finally {
     await server.stop();
+    await floor.close();
     await Promise.all([loader.stop(), standIn.stop()]);
     policies.remove();
   }
