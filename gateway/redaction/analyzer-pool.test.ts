@@ -56,7 +56,9 @@ describe('analyzer pool supervision (stand-in threads)', () => {
     expect(performance.now() - started).toBeLessThan(2_000); // the event loop was never blocked
     expect(pool.restarts).toBe(1);
     expect(events.at(-1)).toMatchObject({ event: 'redaction.analyzer_thread_replaced', fields: { reason: 'stuck', slot: 0 } });
-    expect(await analyze('call 123')).toEqual({ ok: true, lang: 'en', entities: [{ type: 'PHONE', start: 5, end: 8, score: 1, recognizer: 'digits' }] });
+    // Calls made while the replacement loads fail closed too (a busy machine may take longer than
+    // the budget to start a thread); once it is up, it answers.
+    await expect.poll(() => analyze('call 123'), { timeout: 10_000 }).toEqual({ ok: true, lang: 'en', entities: [{ type: 'PHONE', start: 5, end: 8, score: 1, recognizer: 'digits' }] });
     await pool.close();
   });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIStandIn } from '../../../test/support/standins/openai.ts';
 import type { StandIn } from '../../../test/support/standins/faults.ts';
 import { ProviderError } from '../../model/errors.ts';
-import { nodeBody, nodeFetch, readChunks } from './fetch.ts';
+import { nodeBody, nodeFetch } from './fetch.ts';
 import { openai } from './provider.ts';
 
 const messages = [{ role: 'user' as const, content: 'hello there' }];
@@ -127,38 +127,6 @@ describe('nodeFetch, the openai client transport', () => {
     expect((await it.next()).done).toBe(false);
     controller.abort();
     await expect(it.next()).rejects.toMatchObject({ name: 'AbortError' });
-  });
-
-  it('readChunks: every chunk in order, a slow reader included; a cut body fails; leaving early destroys the stream', async () => {
-    const f = nodeFetch();
-    const fast: string[] = [];
-    for await (const c of readChunks(nodeBody(await f(`${otherUrl}/chunks`))!)) fast.push(Buffer.from(c).toString());
-    const expected = Array.from({ length: 40 }, (_, i) => `${i};`).join('');
-    expect(fast.join('')).toBe(expected);
-
-    // A reader that waits first: chunks queue (the stream pauses at the high-water mark) and all arrive.
-    const slowStream = nodeBody(await f(`${otherUrl}/chunks`))!;
-    const slow = readChunks(slowStream);
-    await new Promise((r) => setTimeout(r, 200));
-    let text = '';
-    for await (const c of slow) text += Buffer.from(c).toString();
-    expect(text).toBe(expected);
-
-    const cut = readChunks(nodeBody(await f(`${otherUrl}/cut`))!);
-    expect(Buffer.from((await cut.next()).value as Uint8Array).toString()).toBe('part one;');
-    await expect(cut.next()).rejects.toBeInstanceOf(Error);
-
-    const left = nodeBody(await f(`${otherUrl}/hang`))!;
-    const leaving = readChunks(left);
-    await leaving.next();
-    await leaving.return!();
-    expect(left.destroyed).toBe(true);
-
-    const controller = new AbortController();
-    const aborted = readChunks(nodeBody(await f(`${otherUrl}/hang`, { signal: controller.signal }))!);
-    await aborted.next();
-    controller.abort();
-    await expect(aborted.next()).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('an error object inside the stream fails the answer', async () => {
