@@ -7,7 +7,7 @@ const FIXTURE = new URL('./analyzer-pool.fixture-thread.ts', import.meta.url);
 describe('analyzer threads running the stock analyzer', () => {
   let pool: AnalyzerPool;
   beforeAll(async () => {
-    pool = createAnalyzerPool({ threads: 2 });
+    pool = createAnalyzerPool({ threads: 2, inlineBelowChars: 0 });
     await pool.ready();
   });
   afterAll(() => pool.close());
@@ -45,7 +45,7 @@ describe('analyzer threads running the stock analyzer', () => {
 
 describe('analyzer pool supervision (stand-in threads)', () => {
   const events: { event: string; fields: Record<string, unknown> }[] = [];
-  const make = (threads = 1) => createAnalyzerPool({ threads, module: FIXTURE, graceMs: 100, log: (event, fields) => events.push({ event, fields }) });
+  const make = (threads = 1) => createAnalyzerPool({ threads, module: FIXTURE, graceMs: 100, inlineBelowChars: 0, log: (event, fields) => events.push({ event, fields }) });
 
   it('fails a call closed when its thread is stuck, replaces the thread, and answers the next call', async () => {
     const pool = make();
@@ -105,6 +105,17 @@ describe('analyzer pool supervision (stand-in threads)', () => {
   it('reports a thread that cannot start', async () => {
     const pool = createAnalyzerPool({ threads: 1, module: new URL('./no-such-thread.ts', import.meta.url) });
     await expect(pool.ready()).rejects.toThrow();
+    await pool.close();
+  });
+
+  it('analyses short texts on the calling thread and long ones on a thread', async () => {
+    const pool = createAnalyzerPool({ threads: 1, module: FIXTURE, inlineBelowChars: 40 });
+    await pool.ready();
+    const analyze = pool.analyzer();
+    const short = 'Call Jane Doe on +44 20 7946 0958';
+    expect(await analyze(short)).toEqual(await createAnalyzer()(short)); // the stock analyzer, here
+    const long = `${short} ${'and again '.repeat(10)}`;
+    expect(await analyze(long)).toMatchObject({ ok: true, entities: expect.arrayContaining([expect.objectContaining({ recognizer: 'digits' })]) }); // the stand-in thread
     await pool.close();
   });
 
