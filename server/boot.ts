@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Config } from './config.ts';
-import { migrate, openDatabase } from './db/database.ts';
+import { migrate, openDatabase, type Database } from './db/database.ts';
 import type { AppDeps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
@@ -34,7 +34,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
   // The analyzer threads load their dictionaries while the database opens and migrates.
   const analyzers: AnalyzerPool | undefined = config.redaction.threads > 0 ? createAnalyzerPool({ threads: config.redaction.threads, log: (event, fields) => logger.warn(event, fields) }) : undefined;
-  let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  let db: Database | undefined;
   try {
     db = await openDatabase(config.database, { pglite: opts.pglite });
     const ran = await migrate(db);
@@ -46,7 +46,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
     await db?.close();
     throw error;
   }
-  const deps: AppDeps = { config, secrets, db, logger, now: opts.now ?? (() => new Date()), ...(analyzers ? { analyzers } : {}) };
+  const deps: AppDeps = { config, secrets, db, logger, now: opts.now ?? (() => new Date()), analyzers };
   const setupToken = await issueSetupTokenIfNeeded(deps);
 
   const sealer = startAuditSealer(deps);

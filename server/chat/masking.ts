@@ -60,7 +60,7 @@ export function transcriptMaskerFor(deps: AppDeps): TranscriptMasker {
   if (!engine) {
     try {
       const policy = placeholdersOnly(loadRedactionPolicy(path.join(deps.config.models.policiesDir ?? POLICIES_DIR, 'redaction.yaml')));
-      engine = createDefaultRedactionEngine({ policy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'), ...(deps.analyzers ? { analyzers: deps.analyzers } : {}) });
+      engine = createDefaultRedactionEngine({ policy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'), analyzers: deps.analyzers });
       engines.set(deps, engine);
     } catch {
       engine = null;

@@ -44,7 +44,7 @@ export function questionRedactorFor(deps: AppDeps): QuestionRedactor {
       if (!engine) {
         try {
           const policy = loadRedactionPolicy(path.join(deps.config.models.policiesDir ?? POLICIES_DIR, 'redaction.yaml'));
-          engine = createDefaultRedactionEngine({ policy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'), ...(deps.analyzers ? { analyzers: deps.analyzers } : {}) });
+          engine = createDefaultRedactionEngine({ policy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'), analyzers: deps.analyzers });
         } catch {
           throw redactionFailed('policy');
         }
