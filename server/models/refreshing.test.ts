@@ -19,6 +19,17 @@ const settled = async <T>(p: Promise<T>) => {
   return done;
 };
 
+/** A value read once ('v1') at time 0, ttl 1 s; `at(ms)` moves the clock. */
+async function knownValue(maxStaleMs: number) {
+  let t = 0;
+  const s = source();
+  const get = refreshingValue(s.read, { ttlMs: 1000, maxStaleMs, now: () => t });
+  const first = get();
+  s.reads[0]!.resolve('v1');
+  await first;
+  return { get, reads: s.reads, at: (ms: number) => void (t = ms) };
+}
+
 describe('refreshingValue', () => {
   it('first callers share one read; within the ttl no read at all', async () => {
     let t = 0;
@@ -35,43 +46,33 @@ describe('refreshingValue', () => {
   });
 
   it('after the ttl the known value comes at once while one background read refreshes it', async () => {
-    let t = 0;
-    const s = source();
-    const get = refreshingValue(s.read, { ttlMs: 1000, maxStaleMs: 10_000, now: () => t });
-    const first = get();
-    s.reads[0]!.resolve('v1');
-    await first;
-    t = 1500;
+    const { get, reads, at } = await knownValue(10_000);
+    at(1500);
     const stale = get();
     expect(await settled(stale)).toBe(true); // not waiting on the read in flight
     expect(await stale).toBe('v1');
     expect(await get()).toBe('v1');
-    expect(s.reads).toHaveLength(2); // one refresh for both callers
-    s.reads[1]!.resolve('v2');
+    expect(reads).toHaveLength(2); // one refresh for both callers
+    reads[1]!.resolve('v2');
     await new Promise((r) => setImmediate(r));
     expect(await get()).toBe('v2');
   });
 
   it('a failed refresh keeps the value until maxStaleMs; past it, callers wait and a failure fails them', async () => {
-    let t = 0;
-    const s = source();
-    const get = refreshingValue(s.read, { ttlMs: 1000, maxStaleMs: 5000, now: () => t });
-    const first = get();
-    s.reads[0]!.resolve('v1');
-    await first;
-    t = 2000;
+    const { get, reads, at } = await knownValue(5000);
+    at(2000);
     expect(await get()).toBe('v1');
-    s.reads[1]!.reject(new Error('database unavailable'));
+    reads[1]!.reject(new Error('database unavailable'));
     await new Promise((r) => setImmediate(r));
-    t = 4000;
+    at(4000);
     expect(await get()).toBe('v1'); // still within maxStaleMs: served, and another refresh started
-    expect(s.reads).toHaveLength(3);
-    s.reads[2]!.reject(new Error('database unavailable'));
+    expect(reads).toHaveLength(3);
+    reads[2]!.reject(new Error('database unavailable'));
     await new Promise((r) => setImmediate(r));
-    t = 6000;
+    at(6000);
     const late = get();
     expect(await settled(late)).toBe(false); // too old to serve: waits for the read
-    s.reads[3]!.reject(new Error('database unavailable'));
+    reads[3]!.reject(new Error('database unavailable'));
     await expect(late).rejects.toThrow('database unavailable');
   });
 });
