@@ -75,6 +75,7 @@ export const EnvSchema = z.object({
   LLAMA_CONTEXT_SIZE: int(128, 1048576).default(2048),
   LLAMA_GPU_LAYERS: int(0, 1000).default(0),
   PALISADE_REDACTION_THREADS: int(0, 64).optional(),
+  PALISADE_PGLITE_THREAD: bool.default(true),
 });
 
 export interface Config {
@@ -82,7 +83,8 @@ export interface Config {
   host: string;
   publicUrl: string;
   dataDir: string;
-  database: { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; poolSize: number };
+  /** the embedded database runs on a thread of its own unless `thread` is false */
+  database: { kind: 'pglite'; dir: string; thread?: boolean } | { kind: 'postgres'; url: string; poolSize: number };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   secrets: {
     jwt: { value?: string; file?: string };
@@ -145,7 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
-      : { kind: 'pglite', dir: path.join(dataDir, 'pglite') },
+      : { kind: 'pglite', dir: path.join(dataDir, 'pglite'), thread: e.PALISADE_PGLITE_THREAD },
     logLevel: e.LOG_LEVEL,
     secrets: {
       jwt: { value: e.JWT_SECRET, file: e.JWT_SECRET_FILE },

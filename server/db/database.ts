@@ -1,14 +1,17 @@
 // Opens the one database: PGlite in the data directory by default, a PostgreSQL server when
-// DATABASE_URL is set. Same migrations and SQL on both.
+// DATABASE_URL is set. Same migrations and SQL on both. PGlite runs on a thread of its own
+// (pgliteThread.ts) unless the config says otherwise or the caller hands in an instance (tests
+// share one per file); either way pg reaches it through pgliteWire.ts.
 import fs from 'node:fs';
 import 'reflect-metadata';
 import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { DataSource } from 'typeorm';
 import type { Config } from '../config.ts';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { lockDataDir } from './pgliteLock.ts';
+import { startPgliteThread } from './pgliteThread.ts';
+import { PgliteWireConnection, type WireBackend } from './pgliteWire.ts';
 
 export interface Database {
   kind: 'pglite' | 'postgres';
@@ -29,32 +32,49 @@ export async function openDatabase(db: Config['database'], opts: { pglite?: PGli
     await dataSource.initialize();
     return { kind: 'postgres', dataSource, close: () => dataSource.destroy() };
   }
-  let pglite = opts.pglite;
-  const owned = !pglite;
+  let backend: WireBackend;
+  let closeBackend = async () => {};
   let unlock = () => {};
-  if (!pglite) {
+  if (opts.pglite) {
+    const pglite = opts.pglite;
+    backend = { waitReady: pglite.waitReady, exec: (bytes) => pglite.execProtocolRaw(bytes) }; // the caller closes it
+  } else {
     fs.mkdirSync(db.dir, { recursive: true, mode: 0o700 });
     unlock = lockDataDir(`${db.dir}.lock`);
     try {
-      pglite = new PGlite(db.dir);
-      await pglite.waitReady;
+      if (db.thread === false) {
+        const pglite = new PGlite(db.dir);
+        backend = { waitReady: pglite.waitReady, exec: (bytes) => pglite.execProtocolRaw(bytes) };
+        closeBackend = () => pglite.close();
+      } else {
+        const thread = startPgliteThread(db.dir);
+        backend = thread;
+        closeBackend = () => thread.close();
+      }
+      await backend.waitReady;
     } catch (err) {
+      await closeBackend().catch(() => undefined);
       unlock();
       throw err;
     }
   }
-  await pglite.waitReady;
-  const pgConfig = createPgConfig(pglite);
-  // PGlite is one in-process backend: one connection, so transactions queue instead of interleaving.
-  const dataSource = new DataSource({ ...common, poolSize: 1, extra: { ...pgConfig, connection: pgConfig.connection, max: 1 } });
-  await dataSource.initialize();
-  const instance = pglite;
+  await backend.waitReady;
+  // PGlite is one backend session: one connection, so transactions queue instead of interleaving.
+  const connection = new PgliteWireConnection(backend);
+  const dataSource = new DataSource({ ...common, poolSize: 1, extra: { connection, max: 1, idleTimeoutMillis: 0 } });
+  try {
+    await dataSource.initialize();
+  } catch (err) {
+    await closeBackend().catch(() => undefined);
+    unlock();
+    throw err;
+  }
   return {
     kind: 'pglite',
     dataSource,
     close: async () => {
       await dataSource.destroy();
-      if (owned) await instance.close();
+      await closeBackend();
       unlock();
     },
   };

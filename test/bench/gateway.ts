@@ -6,7 +6,8 @@
 // latency on a busy box; gatewayEventLoopMsPerRequest is its event loop's busy time per request,
 // the time every request's work queues for. The floor* fields are the same load through a bare
 // pass-through proxy (gateway-floor.ts): what forwarding a token stream costs any Node.js proxy
-// here. PALISADE_REDACTION_THREADS is passed on to the appliance (0: analysis on the event loop).
+// here. PALISADE_REDACTION_THREADS and PALISADE_PGLITE_THREAD are passed on to the appliance (0:
+// on the event loop). The appliance opens its embedded database in its data dir, as `npm start` does.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,8 @@ const STORIES = path.resolve(import.meta.dirname, '../../../shared/models/storie
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
+/** settings of this process's environment handed on to the appliance */
+const passThrough = (...names: string[]) => Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n]!]] : [])));
 
 interface LoadResult {
   p50: number;
@@ -62,7 +65,7 @@ async function overhead(emit: Emit, quick: boolean) {
   const policies = policiesDir({
     'routing.yaml': 'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm] }\n',
   });
-  const server = await startTestServer({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...(process.env.PALISADE_REDACTION_THREADS ? { PALISADE_REDACTION_THREADS: process.env.PALISADE_REDACTION_THREADS } : {}) });
+  const server = await startTestServer({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...passThrough('PALISADE_REDACTION_THREADS', 'PALISADE_PGLITE_THREAD') }, { ownEmbeddedDatabase: true });
   const floor = await startBareProxy(`${url}/v1`);
   try {
     const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }));

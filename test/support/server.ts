@@ -22,19 +22,26 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { now?: () => Date; databaseUrl?: (url: string) => string; seedDemoKnowledge?: boolean } = {},
+  opts: {
+    now?: () => Date;
+    databaseUrl?: (url: string) => string;
+    seedDemoKnowledge?: boolean;
+    /** on PGlite: the server opens its own embedded database in its data dir, as `npm start` does (its thread included), instead of the file's shared in-memory one */
+    ownEmbeddedDatabase?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const db = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-test-'));
   const config = loadConfig({ PALISADE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
-  config.database = db.database.kind === 'postgres' && opts.databaseUrl ? { ...db.database, url: opts.databaseUrl(db.database.url) } : db.database;
+  const own = opts.ownEmbeddedDatabase === true && db.kind === 'pglite';
+  if (!own) config.database = db.database.kind === 'postgres' && opts.databaseUrl ? { ...db.database, url: opts.databaseUrl(db.database.url) } : db.database;
   const stream = new PassThrough();
   let captured = '';
   stream.on('data', (chunk: Buffer) => {
     captured += chunk.toString('utf8');
   });
   const logger = createLogger({ level: config.logLevel, stream });
-  const running = await startServer({ config, logger, pglite: db.pglite, now: opts.now, seedDemoKnowledge: opts.seedDemoKnowledge ?? false });
+  const running = await startServer({ config, logger, pglite: own ? undefined : db.pglite, now: opts.now, seedDemoKnowledge: opts.seedDemoKnowledge ?? false });
   return {
     ...running,
     db,
