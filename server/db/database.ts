@@ -11,7 +11,7 @@ import { entities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { lockDataDir } from './pgliteLock.ts';
 import { startPgliteThread } from './pgliteThread.ts';
-import { PgliteWireConnection, type WireBackend } from './pgliteWire.ts';
+import { inProcessBackend, PgliteWireConnection, type WireBackend } from './pgliteWire.ts';
 
 export interface Database {
   kind: 'pglite' | 'postgres';
@@ -36,15 +36,14 @@ export async function openDatabase(db: Config['database'], opts: { pglite?: PGli
   let closeBackend = async () => {};
   let unlock = () => {};
   if (opts.pglite) {
-    const pglite = opts.pglite;
-    backend = { waitReady: pglite.waitReady, exec: (bytes) => pglite.execProtocolRaw(bytes) }; // the caller closes it
+    backend = inProcessBackend(opts.pglite); // the caller closes it
   } else {
     fs.mkdirSync(db.dir, { recursive: true, mode: 0o700 });
     unlock = lockDataDir(`${db.dir}.lock`);
     try {
       if (db.thread === false) {
         const pglite = new PGlite(db.dir);
-        backend = { waitReady: pglite.waitReady, exec: (bytes) => pglite.execProtocolRaw(bytes) };
+        backend = inProcessBackend(pglite);
         closeBackend = () => pglite.close();
       } else {
         const thread = startPgliteThread(db.dir);

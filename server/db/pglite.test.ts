@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from './database.ts';
 import { DataDirInUse } from './pgliteLock.ts';
 import { startPgliteThread } from './pgliteThread.ts';
-import { PgliteWireConnection, type WireBackend } from './pgliteWire.ts';
+import { inProcessBackend, PgliteWireConnection, type WireBackend } from './pgliteWire.ts';
 import { preparedQuery } from './prepared.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 
@@ -48,7 +48,7 @@ describe('PGlite on its own thread', () => {
     const slow = 'SELECT count(*) AS n FROM generate_series(1, 1000000)';
     const onThread = await ticksDuring(() => db.dataSource.query(slow));
     const pglite = new PGlite();
-    const inProcess = clientOn({ waitReady: pglite.waitReady, exec: (b) => pglite.execProtocolRaw(b) });
+    const inProcess = clientOn(inProcessBackend(pglite));
     await inProcess.connect();
     const held = await ticksDuring(() => inProcess.query(slow));
     await inProcess.end();
@@ -99,10 +99,8 @@ describe('the wire connection', () => {
   it('sends the messages of one query to the backend as one batch', async () => {
     const pglite = new PGlite();
     const sent: number[] = [];
-    const client = clientOn({
-      waitReady: pglite.waitReady,
-      exec: (bytes) => (sent.push(bytes[0]!), pglite.execProtocolRaw(bytes)),
-    });
+    const backend = inProcessBackend(pglite);
+    const client = clientOn({ waitReady: backend.waitReady, exec: (bytes) => (sent.push(bytes[0]!), backend.exec(bytes)) });
     await client.connect();
     await client.query({ name: 'twice', text: 'SELECT $1::int * 2 AS n', values: [21] });
     await client.query({ name: 'twice', text: 'SELECT $1::int * 2 AS n', values: [4] });

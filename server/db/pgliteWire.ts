@@ -5,6 +5,7 @@
 // syncs; and the backend here may be a worker thread (pgliteThread.ts), where each trip is a
 // round trip between threads.
 import { EventEmitter } from 'node:events';
+import type { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
 import { Parser } from 'pg-protocol/dist/parser.js';
 import type { BackendMessage } from 'pg-protocol/dist/messages.js';
@@ -15,6 +16,9 @@ export interface WireBackend {
   /** runs the frontend messages in `bytes` and answers with the backend's reply, whole */
   exec(bytes: Uint8Array): Promise<Uint8Array>;
 }
+
+/** PGlite on this thread as the backend. */
+export const inProcessBackend = (pglite: PGlite): WireBackend => ({ waitReady: pglite.waitReady, exec: (bytes) => pglite.execProtocolRaw(bytes) });
 
 type Serialized = ReturnType<typeof serialize.sync>;
 
