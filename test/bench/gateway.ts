@@ -55,6 +55,20 @@ function child(script: string) {
   };
 }
 
+/** Runs a long statement on the database every second until stopped; answers how many ran. */
+function reportEverySecond(dataSource: { query(sql: string): Promise<unknown> }) {
+  let running = true;
+  let ran = 0;
+  const loop = (async () => {
+    while (running) {
+      await dataSource.query('SELECT count(*) FROM generate_series(1, 1000000)');
+      ran += 1;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  })();
+  return { stop: async () => ((running = false), await loop, ran) };
+}
+
 async function overhead(emit: Emit, quick: boolean) {
   // The stand-in and the load generator run in their own processes, so that this process (the
   // appliance) spends its CPU on the gateway only; both the direct and the through-Palisade runs
@@ -85,13 +99,18 @@ async function overhead(emit: Emit, quick: boolean) {
     // spread over one answer's length (rampMs), as a load tool ramps users up, so that requests
     // arrive as they would from many visitors rather than 200 in the same millisecond.
     // BENCH_GATEWAY_CASES="pacing:concurrency,…" narrows a run by hand.
-    const cases: { pacing: string; chunkDelayMs: number; answerTokens?: number; rampMs?: number; concurrency: number[]; perStream: number }[] = [
+    // `model+report`: the model-paced load while a long statement runs on the appliance's database
+    // every second (a 1-million-row count, as a compliance report or export would be): with
+    // PGlite on the event loop every stream waits for it; on its thread (PALISADE_PGLITE_THREAD)
+    // none does.
+    const cases: { pacing: string; chunkDelayMs: number; answerTokens?: number; rampMs?: number; concurrency: number[]; perStream: number; report?: boolean }[] = [
       { pacing: 'unpaced', chunkDelayMs: 0, concurrency: [1, 50, 200], perStream: 8 },
       { pacing: 'paced', chunkDelayMs: 20, rampMs: 300, concurrency: [50, 200], perStream: 4 },
       { pacing: 'model', chunkDelayMs: 25, answerTokens: 64, rampMs: 1600, concurrency: [1, 50, 200], perStream: 3 },
+      { pacing: 'model+report', chunkDelayMs: 25, answerTokens: 64, rampMs: 1600, concurrency: [200], perStream: 3, report: true },
     ];
     const only = process.env.BENCH_GATEWAY_CASES?.split(',').map((c) => c.split(':'));
-    for (const { pacing, chunkDelayMs, answerTokens, rampMs, concurrency: levels, perStream } of cases) {
+    for (const { pacing, chunkDelayMs, answerTokens, rampMs, concurrency: levels, perStream, report } of cases) {
       await standIn.ask({ chunkDelayMs, answerTokens });
       for (const concurrency of levels) {
         if (only && !only.some(([p, c]) => p === pacing && Number(c) === concurrency)) continue;
@@ -99,7 +118,9 @@ async function overhead(emit: Emit, quick: boolean) {
         const d = await load(direct, concurrency, total, rampMs);
         const cpu = process.cpuUsage();
         const elu = performance.eventLoopUtilization();
+        const reports = report ? reportEverySecond(server.deps.db.dataSource) : undefined;
         const g = await load(viaGateway, concurrency, total, rampMs);
+        const reportStatements = await reports?.stop();
         const { user, system } = process.cpuUsage(cpu); // this process is the appliance alone (all its threads)
         const loop = performance.eventLoopUtilization(elu); // its event loop: the thread every request's work queues on
         // The same load through the bare proxy, in this process too (the appliance is idle then).
@@ -115,6 +136,7 @@ async function overhead(emit: Emit, quick: boolean) {
           addedFirstTokenP50Ms: r2(g.ttftP50 - d.ttftP50), addedFirstTokenP99Ms: r2(g.ttftP99 - d.ttftP99),
           floorAddedP50Ms: r2(f.p50 - d.p50), floorAddedP99Ms: r2(f.p99 - d.p99),
           floorAddedFirstTokenP50Ms: r2(f.ttftP50 - d.ttftP50), floorAddedFirstTokenP99Ms: r2(f.ttftP99 - d.ttftP99), floorEventLoopMsPerRequest: r2(floorLoop.active / total),
+          ...(reports ? { reportStatements } : {}),
           directFailed: d.failed, gatewayFailed: g.failed, floorFailed: f.failed, ...(d.failed + g.failed + f.failed ? { failures: { direct: d.failures, gateway: g.failures, floor: f.failures } } : {}),
         });
       }
