@@ -22,6 +22,12 @@ describe('loadConfig', () => {
     expect(c.auth.cookieSecure).toBe(false);
   });
 
+  it('runs PGlite on its own thread unless PALISADE_PGLITE_THREAD is false', () => {
+    expect(loadConfig({ PALISADE_DATA_DIR: '/srv/palisade' }).database).toEqual({ kind: 'pglite', dir: '/srv/palisade/pglite', thread: true });
+    expect(loadConfig({ PALISADE_DATA_DIR: '/srv/palisade', PALISADE_PGLITE_THREAD: 'false' }).database).toEqual({ kind: 'pglite', dir: '/srv/palisade/pglite', thread: false });
+    expect(problemsOf({ PALISADE_PGLITE_THREAD: 'sometimes' })).toEqual([{ variable: 'PALISADE_PGLITE_THREAD', problem: 'must be true or false' }]);
+  });
+
   it('DATABASE_URL switches to the PostgreSQL server', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/palisade', DATABASE_POOL_SIZE: '20' });
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/palisade', poolSize: 20 });

@@ -72,7 +72,10 @@ export class PgliteWireConnection extends EventEmitter {
     const total = parts.reduce((n, p) => n + p.byteLength, 0);
     const bytes = new Uint8Array(total);
     let at = 0;
-    for (const p of parts) bytes.set(p, (at += p.byteLength) - p.byteLength);
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.byteLength;
+    }
     this.#chain = this.#chain
       .then(() => this.#backend.exec(bytes))
       .then((reply) => {
