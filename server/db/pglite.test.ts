@@ -108,7 +108,7 @@ describe('the wire connection', () => {
     await client.end();
     await pglite.close();
     // Parse+Bind+Describe+Execute+Sync, then Bind+Describe+Execute+Sync, then a simple Query:
-    // three trips (PGlite's own adapter made eleven).
+    // three trips (PGlite's own adapter made ten).
     expect(sent.map((b) => String.fromCharCode(b))).toEqual(['P', 'B', 'Q']);
   });
 });

@@ -1,9 +1,9 @@
 // node-postgres's connection to an embedded PGlite: the messages pg writes in one turn of the event
 // loop (an extended query's Parse, Bind, Describe, Execute and Sync) go to the backend as one
 // buffer, and its reply is parsed with pg's own protocol parser. PGlite's bundled adapter sends each
-// message on its own, so a query cost five trips through the backend's main loop and five file
-// syncs; and the backend here may be a worker thread (pgliteThread.ts), where each trip is a
-// round trip between threads.
+// message on its own, so a query cost five trips through the backend's main loop, each with its
+// file-sync step; and the backend here may be a worker thread (pgliteThread.ts), where each trip
+// is a round trip between threads.
 import { EventEmitter } from 'node:events';
 import type { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
