@@ -7,11 +7,15 @@
 // the time every request's work queues for. The floor* fields are the same load through a bare
 // pass-through proxy (gateway-floor.ts): what forwarding a token stream costs any Node.js proxy
 // here. PALISADE_REDACTION_THREADS and PALISADE_PGLITE_THREAD are passed on to the appliance (0:
-// on the event loop). The appliance opens its embedded database in its data dir, as `npm start` does.
+// on the event loop). The appliance opens its embedded database in its data dir, as `npm start` does;
+// with BENCH_DATABASE_URL the same cases then run on a fresh database on that PostgreSQL server
+// (in the same process, after the embedded run: its heap is not fresh). gatewayLoopDelayP99Ms and
+// gatewayLoopDelayMaxMs: the gaps between ticks of a 1 ms timer on the appliance's event loop
+// during the run (p99 and longest): how long any request's work could be held up at once.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { providers } from '../../gateway/providers/index.ts';
 import { toChatHistory } from '../../gateway/providers/llamacpp/provider.ts';
@@ -69,7 +73,7 @@ function reportEverySecond(dataSource: { query(sql: string): Promise<unknown> })
   return { stop: async () => ((running = false), await loop, ran) };
 }
 
-async function overhead(emit: Emit, quick: boolean) {
+async function overhead(emit: Emit, quick: boolean, postgresUrl: string | undefined) {
   // The stand-in and the load generator run in their own processes, so that this process (the
   // appliance) spends its CPU on the gateway only; both the direct and the through-Palisade runs
   // come from the same generator process with the same load.
@@ -79,73 +83,97 @@ async function overhead(emit: Emit, quick: boolean) {
   const policies = policiesDir({
     'routing.yaml': 'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm] }\n',
   });
-  const server = await startTestServer({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...passThrough('PALISADE_REDACTION_THREADS', 'PALISADE_PGLITE_THREAD') }, { ownEmbeddedDatabase: true });
   const floor = await startBareProxy(`${url}/v1`);
+  // The appliance on its embedded database, then (BENCH_DATABASE_URL) on a fresh database on that
+  // PostgreSQL server, as a bank's production install runs: the same cases, stand-in and loader.
+  const databases: { database: 'pglite' | 'postgres'; postgresUrl?: string }[] = [{ database: 'pglite' }, ...(postgresUrl ? [{ database: 'postgres' as const, postgresUrl }] : [])];
   try {
-    const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }));
-    const direct = { baseURL: `${url}/v1`, apiKey: 'sk-bench' };
-    const viaGateway = { baseURL: `${server.url}/v1`, apiKey: key };
-    const viaFloor = { baseURL: floor.url, apiKey: 'sk-bench' };
-    const load = (target: typeof direct, concurrency: number, total: number, rampMs = 0) => loader.ask<LoadResult>({ ...target, concurrency, total, rampMs });
-    await load(direct, 10, 200);
-    await load(viaGateway, 10, 200); // warm-up: analyzer dictionaries, JIT, connections
-    // One stream shows the gateway's own cost; at 50 and 200 unpaced streams the added latency is
-    // mostly queueing behind that cost: a closed loop that asks as fast as answers come fills both
-    // cores, so these cases measure capacity. `paced`: the stand-in streams a 5-character chunk
-    // every 20 ms (15 chunks), still a closed loop that fills the machine at 200 streams. `model`:
-    // answers as a GPU host streams them to one sequence, 64 word tokens at 25 ms each (40
-    // tokens/s, 1.6 s an answer), so 200 concurrent streams are 200 open streams at ~125 req/s:
-    // the added latency there is the gateway's own, not a full machine's. The paced streams start
-    // spread over one answer's length (rampMs), as a load tool ramps users up, so that requests
-    // arrive as they would from many visitors rather than 200 in the same millisecond.
-    // BENCH_GATEWAY_CASES="pacing:concurrency,…" narrows a run by hand.
-    // `model+report`: the model-paced load while a long statement runs on the appliance's database
-    // every second (a 1-million-row count, as a compliance report or export would be): with
-    // PGlite on the event loop every stream waits for it; on its thread (PALISADE_PGLITE_THREAD)
-    // none does.
-    const cases: { pacing: string; chunkDelayMs: number; answerTokens?: number; rampMs?: number; concurrency: number[]; perStream: number; report?: boolean }[] = [
-      { pacing: 'unpaced', chunkDelayMs: 0, concurrency: [1, 50, 200], perStream: 8 },
-      { pacing: 'paced', chunkDelayMs: 20, rampMs: 300, concurrency: [50, 200], perStream: 4 },
-      { pacing: 'model', chunkDelayMs: 25, answerTokens: 64, rampMs: 1600, concurrency: [1, 50, 200], perStream: 3 },
-      { pacing: 'model+report', chunkDelayMs: 25, answerTokens: 64, rampMs: 1600, concurrency: [200], perStream: 3, report: true },
-    ];
-    const only = process.env.BENCH_GATEWAY_CASES?.split(',').map((c) => c.split(':'));
-    for (const { pacing, chunkDelayMs, answerTokens, rampMs, concurrency: levels, perStream, report } of cases) {
-      await standIn.ask({ chunkDelayMs, answerTokens });
-      for (const concurrency of levels) {
-        if (only && !only.some(([p, c]) => p === pacing && Number(c) === concurrency)) continue;
-        const total = concurrency === 1 ? (chunkDelayMs ? 40 : quick ? 100 : 400) : concurrency * (quick ? 2 : perStream);
-        const d = await load(direct, concurrency, total, rampMs);
-        const cpu = process.cpuUsage();
-        const elu = performance.eventLoopUtilization();
-        const reports = report ? reportEverySecond(server.deps.db.dataSource) : undefined;
-        const g = await load(viaGateway, concurrency, total, rampMs);
-        const reportStatements = await reports?.stop();
-        const { user, system } = process.cpuUsage(cpu); // this process is the appliance alone (all its threads)
-        const loop = performance.eventLoopUtilization(elu); // its event loop: the thread every request's work queues on
-        // The same load through the bare proxy, in this process too (the appliance is idle then).
-        const floorElu = performance.eventLoopUtilization();
-        const f = await load(viaFloor, concurrency, total, rampMs);
-        const floorLoop = performance.eventLoopUtilization(floorElu);
-        emit({
-          bench: 'gateway', case: 'overhead', pacing, chunkDelayMs, rampMs: rampMs ?? 0, concurrency, requests: total,
-          chunksPerAnswer: answerTokens ?? Math.ceil(`You said: ${QUESTION}`.length / 5),
-          directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
-          gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps), gatewayCpuMsPerRequest: r2((user + system) / 1000 / total), gatewayEventLoopBusy: r2(loop.utilization), gatewayEventLoopMsPerRequest: r2(loop.active / total),
-          addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),
-          addedFirstTokenP50Ms: r2(g.ttftP50 - d.ttftP50), addedFirstTokenP99Ms: r2(g.ttftP99 - d.ttftP99),
-          floorAddedP50Ms: r2(f.p50 - d.p50), floorAddedP99Ms: r2(f.p99 - d.p99),
-          floorAddedFirstTokenP50Ms: r2(f.ttftP50 - d.ttftP50), floorAddedFirstTokenP99Ms: r2(f.ttftP99 - d.ttftP99), floorEventLoopMsPerRequest: r2(floorLoop.active / total),
-          ...(reports ? { reportStatements } : {}),
-          directFailed: d.failed, gatewayFailed: g.failed, floorFailed: f.failed, ...(d.failed + g.failed + f.failed ? { failures: { direct: d.failures, gateway: g.failures, floor: f.failures } } : {}),
-        });
+    for (const { database, postgresUrl: serverUrl } of databases) {
+      const server = await startTestServer(
+        { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...passThrough('PALISADE_REDACTION_THREADS', 'PALISADE_PGLITE_THREAD') },
+        serverUrl ? { postgresUrl: serverUrl } : { ownEmbeddedDatabase: true },
+      );
+      try {
+        await overheadCases(emit, quick, { url, server, floor, loader, standIn, database });
+      } finally {
+        await server.stop();
       }
     }
   } finally {
-    await server.stop();
     await floor.close();
     await Promise.all([loader.stop(), standIn.stop()]);
     policies.remove();
+  }
+}
+
+type Child = ReturnType<typeof child>;
+
+async function overheadCases(
+  emit: Emit, quick: boolean,
+  { url, server, floor, loader, standIn, database }: { url: string; server: Awaited<ReturnType<typeof startTestServer>>; floor: { url: string }; loader: Child; standIn: Child; database: string },
+) {
+  const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }));
+  const direct = { baseURL: `${url}/v1`, apiKey: 'sk-bench' };
+  const viaGateway = { baseURL: `${server.url}/v1`, apiKey: key };
+  const viaFloor = { baseURL: floor.url, apiKey: 'sk-bench' };
+  const load = (target: typeof direct, concurrency: number, total: number, rampMs = 0) => loader.ask<LoadResult>({ ...target, concurrency, total, rampMs });
+  await load(direct, 10, 200);
+  await load(viaGateway, 10, 200); // warm-up: analyzer dictionaries, JIT, connections
+  // One stream shows the gateway's own cost; at 50 and 200 unpaced streams the added latency is
+  // mostly queueing behind that cost: a closed loop that asks as fast as answers come fills both
+  // cores, so these cases measure capacity. `paced`: the stand-in streams a 5-character chunk
+  // every 20 ms (15 chunks), still a closed loop that fills the machine at 200 streams. `model`:
+  // answers as a GPU host streams them to one sequence, 64 word tokens at 25 ms each (40
+  // tokens/s, 1.6 s an answer), so 200 concurrent streams are 200 open streams at ~125 req/s:
+  // the added latency there is the gateway's own, not a full machine's. The paced streams start
+  // spread over one answer's length (rampMs), as a load tool ramps users up, so that requests
+  // arrive as they would from many visitors rather than 200 in the same millisecond.
+  // BENCH_GATEWAY_CASES="pacing:concurrency,…" narrows a run by hand.
+  // `model+report`: the model-paced load while a long statement runs on the appliance's database
+  // every second (a 1-million-row count, as a compliance report or export would be): with
+  // PGlite on the event loop every stream waits for it; on its thread (PALISADE_PGLITE_THREAD)
+  // none does.
+  const cases: { pacing: string; chunkDelayMs: number; answerTokens?: number; rampMs?: number; concurrency: number[]; perStream: number; report?: boolean }[] = [
+    { pacing: 'unpaced', chunkDelayMs: 0, concurrency: [1, 50, 200], perStream: 8 },
+    { pacing: 'paced', chunkDelayMs: 20, rampMs: 300, concurrency: [50, 200], perStream: 4 },
+    { pacing: 'model', chunkDelayMs: 25, answerTokens: 64, rampMs: 1600, concurrency: [1, 50, 200], perStream: 3 },
+    { pacing: 'model+report', chunkDelayMs: 25, answerTokens: 64, rampMs: 1600, concurrency: [200], perStream: 3, report: true },
+  ];
+  const only = process.env.BENCH_GATEWAY_CASES?.split(',').map((c) => c.split(':'));
+  for (const { pacing, chunkDelayMs, answerTokens, rampMs, concurrency: levels, perStream, report } of cases) {
+    await standIn.ask({ chunkDelayMs, answerTokens });
+    for (const concurrency of levels) {
+      if (only && !only.some(([p, c]) => p === pacing && Number(c) === concurrency)) continue;
+      const total = concurrency === 1 ? (chunkDelayMs ? 40 : quick ? 100 : 400) : concurrency * (quick ? 2 : perStream);
+      const d = await load(direct, concurrency, total, rampMs);
+      const cpu = process.cpuUsage();
+      const elu = performance.eventLoopUtilization();
+      const delay = monitorEventLoopDelay({ resolution: 1 });
+      delay.enable();
+      const reports = report ? reportEverySecond(server.deps.db.dataSource) : undefined;
+      const g = await load(viaGateway, concurrency, total, rampMs);
+      const reportStatements = await reports?.stop();
+      const { user, system } = process.cpuUsage(cpu); // this process is the appliance alone (all its threads)
+      const loop = performance.eventLoopUtilization(elu); // its event loop: the thread every request's work queues on
+      delay.disable();
+      // The same load through the bare proxy, in this process too (the appliance is idle then).
+      const floorElu = performance.eventLoopUtilization();
+      const f = await load(viaFloor, concurrency, total, rampMs);
+      const floorLoop = performance.eventLoopUtilization(floorElu);
+      emit({
+        bench: 'gateway', case: 'overhead', database, ...(database === 'pglite' ? { pgliteThread: server.deps.config.database.kind === 'pglite' && server.deps.config.database.thread !== false } : {}), pacing, chunkDelayMs, rampMs: rampMs ?? 0, concurrency, requests: total,
+        chunksPerAnswer: answerTokens ?? Math.ceil(`You said: ${QUESTION}`.length / 5),
+        directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
+        gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps), gatewayCpuMsPerRequest: r2((user + system) / 1000 / total), gatewayEventLoopBusy: r2(loop.utilization), gatewayEventLoopMsPerRequest: r2(loop.active / total),
+        gatewayLoopDelayP99Ms: r2(delay.percentile(99) / 1e6), gatewayLoopDelayMaxMs: r2(delay.max / 1e6),
+        addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),
+        addedFirstTokenP50Ms: r2(g.ttftP50 - d.ttftP50), addedFirstTokenP99Ms: r2(g.ttftP99 - d.ttftP99),
+        floorAddedP50Ms: r2(f.p50 - d.p50), floorAddedP99Ms: r2(f.p99 - d.p99),
+        floorAddedFirstTokenP50Ms: r2(f.ttftP50 - d.ttftP50), floorAddedFirstTokenP99Ms: r2(f.ttftP99 - d.ttftP99), floorEventLoopMsPerRequest: r2(floorLoop.active / total),
+        ...(reports ? { reportStatements } : {}),
+        directFailed: d.failed, gatewayFailed: g.failed, floorFailed: f.failed, ...(d.failed + g.failed + f.failed ? { failures: { direct: d.failures, gateway: g.failures, floor: f.failures } } : {}),
+      });
+    }
   }
 }
 
@@ -213,7 +241,7 @@ export async function llamaTokens(emit: Emit, quick: boolean) {
   });
 }
 
-export async function benchGateway(emit: (row: Record<string, unknown>) => void, opts: { quick?: boolean }): Promise<void> {
-  await overhead(emit, opts.quick ?? false);
+export async function benchGateway(emit: (row: Record<string, unknown>) => void, opts: { quick?: boolean; postgresUrl?: string }): Promise<void> {
+  await overhead(emit, opts.quick ?? false, opts.postgresUrl);
   if (process.env.BENCH_GATEWAY_OVERHEAD_ONLY !== '1') await llamaTokens(emit, opts.quick ?? false);
 }

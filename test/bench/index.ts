@@ -21,7 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   redaction: () => benchRedaction(emit),
   privacy: () => benchPrivacy(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   knowledge: () => benchKnowledge(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
-  gateway: () => benchGateway(emit, { quick }),
+  gateway: () => benchGateway(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
   chat: () => benchChat(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
 };
 

@@ -16,8 +16,8 @@ export interface TestDatabase {
 
 export const usingPostgresServer = () => Boolean(process.env.TEST_DATABASE_URL);
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const adminUrl = process.env.TEST_DATABASE_URL;
+/** `adminUrl`: the PostgreSQL server to make the database on (absent: TEST_DATABASE_URL, else PGlite). */
+export async function createTestDatabase(adminUrl = process.env.TEST_DATABASE_URL): Promise<TestDatabase> {
   if (!adminUrl) {
     const pglite = new PGlite();
     await pglite.waitReady;

@@ -28,9 +28,11 @@ export async function startTestServer(
     seedDemoKnowledge?: boolean;
     /** on PGlite: the server opens its own embedded database in its data dir, as `npm start` does (its thread included), instead of the file's shared in-memory one */
     ownEmbeddedDatabase?: boolean;
+    /** a fresh database on this PostgreSQL server (absent: as TEST_DATABASE_URL says) */
+    postgresUrl?: string;
   } = {},
 ): Promise<TestServer> {
-  const db = await createTestDatabase();
+  const db = await createTestDatabase(opts.postgresUrl);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-test-'));
   const config = loadConfig({ PALISADE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
   const own = opts.ownEmbeddedDatabase === true && db.kind === 'pglite';
