@@ -26,6 +26,39 @@ export const ChatCompletionRequest = z.object({
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
 
+/**
+ * Parameters of OpenAI's API that change what an answer is (several choices, tool calls, log
+ * probabilities, a JSON format, stop sequences, audio): no route here can honour them, so a request
+ * that asks for one is refused by name rather than answered as if it had not (zod drops unknown
+ * fields). Each is allowed at its no-op value. Sampling hints (top_p, seed, penalties, user…) are
+ * accepted and not used.
+ */
+const UNSUPPORTED: Record<string, (value: unknown) => boolean> = {
+  n: (v) => v === 1,
+  tools: (v) => Array.isArray(v) && v.length === 0,
+  functions: (v) => Array.isArray(v) && v.length === 0,
+  tool_choice: (v) => v === 'none',
+  function_call: (v) => v === 'none',
+  parallel_tool_calls: () => true,
+  logprobs: (v) => v === false,
+  top_logprobs: (v) => v === 0,
+  response_format: (v) => typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'text',
+  stop: (v) => (Array.isArray(v) && v.length === 0) || v === '',
+  modalities: (v) => Array.isArray(v) && v.every((m) => m === 'text'),
+  audio: () => false,
+  prediction: () => false,
+};
+
+/** The first parameter of the body that asks for something no route can give, if any. */
+export function unsupportedParameter(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  for (const [name, isNoOp] of Object.entries(UNSUPPORTED)) {
+    const value = (body as Record<string, unknown>)[name];
+    if (value !== undefined && value !== null && !isNoOp(value)) return name;
+  }
+  return undefined;
+}
+
 export const toChatMessages = (r: ChatCompletionRequest): ChatMessage[] =>
   r.messages.map((m) => ({ role: m.role === 'developer' ? 'system' : m.role, content: m.content }));
 

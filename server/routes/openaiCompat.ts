@@ -10,7 +10,7 @@ import { AppError, unauthenticated } from '../http/errors.ts';
 import { writeEventStream } from '../http/eventStream.ts';
 import { validate } from '../http/middleware/validate.ts';
 import type { ApiKey } from '../models/apiKeys.ts';
-import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages } from '../models/completions.ts';
+import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages, unsupportedParameter } from '../models/completions.ts';
 import type { ModelService } from '../models/service.ts';
 
 const modelsUnavailable = () => new AppError(503, 'models_unavailable', 'The model gateway is not running.');
@@ -37,6 +37,13 @@ function apiKeyAuth(models: () => ModelService | undefined): Middleware<AppState
   };
 }
 
+/** Refuses, by name, a parameter that would change what the answer is (see completions.ts). */
+const supportedOnly: Middleware<AppState> = async (ctx, next) => {
+  const name = unsupportedParameter(ctx.state.body);
+  if (name) throw new AppError(400, 'unsupported_parameter', `"${name}" is not supported by this gateway; send the request without it.`, [{ path: name, message: 'not supported' }]);
+  await next();
+};
+
 export function openaiCompatRoutes(deps: AppDeps) {
   const router = new Router<AppState & { apiKey?: ApiKey }>({ prefix: '/v1' });
   const models = () => deps.models;
@@ -51,7 +58,7 @@ export function openaiCompatRoutes(deps: AppDeps) {
     };
   });
 
-  router.post('/chat/completions', auth, validate(ChatCompletionRequest), async (ctx) => {
+  router.post('/chat/completions', auth, supportedOnly, validate(ChatCompletionRequest), async (ctx) => {
     const input = ctx.state.input as ChatCompletionRequest;
     const key = ctx.state.apiKey!;
     const controller = new AbortController();

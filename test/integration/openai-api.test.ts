@@ -158,6 +158,40 @@ describe('POST /v1/chat/completions with the openai client', () => {
     expect(bad.status).toBe(400);
   });
 
+  it("gives OpenAI's error fields (code, type, param) with the stable id, which the client reads", async () => {
+    await expect(client('pal_wrong').models.list()).rejects.toMatchObject({ status: 401, code: 'invalid_api_key', type: 'invalid_api_key' });
+    const error = await client(localKey).chat.completions.create({ model: 'palisade', messages: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ code: 'validation_failed', param: 'messages' });
+  });
+
+  it('refuses by name a parameter it cannot honour (n, tools, response_format, stop…) and sends nothing to a model', async () => {
+    const before = (await modelRequests()).length;
+    const ask = (extra: Record<string, unknown>) =>
+      client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'How do I block my card?' }], ...extra } as never).catch((e: unknown) => e);
+    const refused: [Record<string, unknown>, string][] = [
+      [{ n: 2 }, 'n'],
+      [{ tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }] }, 'tools'],
+      [{ tool_choice: 'required' }, 'tool_choice'],
+      [{ response_format: { type: 'json_object' } }, 'response_format'],
+      [{ logprobs: true }, 'logprobs'],
+      [{ stop: ['\n'] }, 'stop'],
+      [{ stream: true, n: 3 }, 'n'],
+    ];
+    for (const [extra, param] of refused) {
+      const error = await ask(extra);
+      expect(error, param).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(error, param).toMatchObject({ status: 400, code: 'unsupported_parameter', param });
+      expect((error as Error).message).toContain(`"${param}" is not supported`);
+    }
+    expect(gpu.requests).toHaveLength(0);
+    expect(cloud.requests).toHaveLength(0);
+    expect(await modelRequests()).toHaveLength(before);
+    // Their no-op values, and sampling hints, are accepted.
+    const ok = await ask({ n: 1, tools: [], response_format: { type: 'text' }, logprobs: false, stop: [], top_p: 0.9, seed: 7, user: 'tool-42' });
+    expect(ok).toMatchObject({ object: 'chat.completion', choices: [{ index: 0 }] });
+  });
+
 });
 
 describe('GET /v1/models', () => {

@@ -29,6 +29,9 @@ export function errorHandler(logger: Logger): Middleware {
           message: appError.message,
           ...(appError.issues ? { issues: appError.issues } : {}),
           requestId: ctx.state.requestId as string,
+          // OpenAI's error fields too on its API, where callers use OpenAI's clients (they read
+          // `code`, `type` and `param`): the same stable id.
+          ...(ctx.path.startsWith('/v1/') ? { type: appError.id, code: appError.id, param: appError.issues?.[0]?.path ?? null } : {}),
         },
       };
     } finally {
