@@ -58,11 +58,11 @@ function scripted(location: 'local' | 'cloud', scripts: Step[][]) {
 
 const answer = (...parts: string[]): Step[] => [...parts.map((text) => ({ type: 'delta' as const, text })), { type: 'end', usage: { tokensIn: 5, tokensOut: parts.length }, finishReason: 'stop' }];
 
-function setup(clients: Partial<Record<ProviderName, ModelClient>>, opts: { engine?: RedactionEngine } = {}) {
+function setup(clients: Partial<Record<ProviderName, ModelClient>>, opts: { engine?: RedactionEngine; policy?: typeof routing } = {}) {
   const audits: ModelRequestAudit[] = [];
   const gateway = createGateway({
     clients,
-    policy: () => routing,
+    policy: () => opts.policy ?? routing,
     redaction: opts.engine ?? redaction,
     vaults: new InMemoryVaultStore(),
     audit: { modelRequest: async (e) => void audits.push(structuredClone(e)) },
@@ -249,5 +249,60 @@ describe('gateway pipeline', () => {
     failSave = false;
     await collect(gateway.chat({ ...ask('x', { conversationId: 'c' }), messages: [first] }));
     expect(redacted.filter((t) => t === first.content)).toHaveLength(2);
+  });
+});
+
+describe('a caller naming a target', () => {
+  const ask = (over: Partial<ChatRequest>): ChatRequest => ({ messages: [{ role: 'user', content: 'How do I block my card?' }], cloudAllowed: true, ...over });
+
+  it('narrows the route to that target alone; a cloud target a local rule keeps as a fallback stays one', async () => {
+    const a = scripted('local', [answer('from a')]);
+    const b = scripted('local', [answer('from b')]);
+    const c = scripted('cloud', [answer('from c')]);
+    const { gateway, audits } = setup({ ollama: a.client, llamacpp: b.client, openai: c.client });
+
+    const viaB = await collect(gateway.chat(ask({ target: 'b' })));
+    expect(viaB.text).toBe('from b');
+    expect(viaB.events.find((e) => e.type === 'route')).toMatchObject({ decision: { ruleId: 'consented', chain: [{ id: 'b' }] } });
+    expect(a.calls()).toBe(0);
+
+    const viaC = await collect(gateway.chat(ask({ target: 'c' })));
+    expect(viaC.end).toMatchObject({ outcome: 'human', reason: 'target_not_in_route' });
+    expect(c.calls()).toBe(0);
+    expect(audits.at(-1)).toMatchObject({ outcome: 'human', failure: 'target_not_in_route', targetId: null });
+
+    // Without cloud consent the route has no cloud target at all.
+    expect((await collect(gateway.chat(ask({ target: 'c', cloudAllowed: false })))).end).toMatchObject({ reason: 'target_not_in_route' });
+    expect(c.calls()).toBe(0);
+  });
+
+  it('on a cloud route the cloud target may be named; a target outside the chain may not', async () => {
+    const policy = parseRoutingPolicy(`version: 1
+targets:
+  a: { provider: ollama, model: m-a, location: local }
+  b: { provider: llamacpp, model: m-b, location: local }
+  c: { provider: openai, model: m-c, location: cloud }
+rules:
+  - { id: cloud-first, when: { cloudAllowed: true }, action: cloud, chain: [c, a] }
+  - { id: default, action: local, chain: [a] }
+`);
+    const a = scripted('local', [answer('from a')]);
+    const b = scripted('local', [answer('from b')]);
+    const c = scripted('cloud', [answer('from c')]);
+    const { gateway } = setup({ ollama: a.client, llamacpp: b.client, openai: c.client }, { policy });
+    expect((await collect(gateway.chat(ask({ target: 'c' })))).text).toBe('from c');
+    expect((await collect(gateway.chat(ask({ target: 'b' })))).end).toMatchObject({ outcome: 'human', reason: 'target_not_in_route' });
+    expect(b.calls()).toBe(0);
+    expect(a.calls()).toBe(0);
+  });
+
+  it('a named target that fails is not replaced by another one', async () => {
+    const a = scripted('local', [[{ fail: new ProviderError('server_error', 'HTTP 500') }]]);
+    const b = scripted('local', [answer('from b')]);
+    const { gateway, audits } = setup({ ollama: a.client, llamacpp: b.client });
+    const r = await collect(gateway.chat(ask({ target: 'a', cloudAllowed: false })));
+    expect(r.end).toMatchObject({ outcome: 'human' });
+    expect(b.calls()).toBe(0);
+    expect(audits.at(-1)).toMatchObject({ targetId: 'a', failure: 'all_targets_failed' });
   });
 });

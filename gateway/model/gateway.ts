@@ -45,6 +45,13 @@ export interface ChatRequest {
   /** opaque to the gateway, handed to the audit sink */
   requestId?: string;
   caller?: { type: 'api_key' | 'visitor' | 'staff' | 'system'; id: string };
+  /**
+   * The one target the caller asked for (an API caller naming a model from /v1/models): only it,
+   * and only if the route the policy chose has it in its chain (a cloud target only on a `cloud`
+   * route: on a `local` rule the cloud is a fallback); otherwise no model answers (the outcome is
+   * `human`, reason `target_not_in_route`). Narrowing never adds a target.
+   */
+  target?: string;
 }
 
 export type ChatOutcome = 'answered' | 'human' | 'blocked' | 'cancelled' | 'failed';
@@ -70,7 +77,7 @@ export interface ModelRequestAudit {
   firstTokenMs: number | null;
   attempts: number;
   outcome: ChatOutcome;
-  failure?: FailureClass | 'redaction_failed' | 'all_targets_failed';
+  failure?: FailureClass | 'redaction_failed' | 'all_targets_failed' | 'target_not_in_route';
   outputEntities: number | null;
   /** hit: answered from the answer cache, no model called; off: not cacheable (personal data, …) */
   cache: 'hit' | 'miss' | 'off';
@@ -157,10 +164,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const loadedRevision = vault.revision;
       const redacted = await redactAll(deps.redaction, req.messages, vault, req.lang, req.conversationId ? { conversationId: req.conversationId, store: memo } : undefined);
       audit.entityCounts = redacted.counts;
-      const decision = decideRoute(policy, {
+      const decided = decideRoute(policy, {
         entityCounts: redacted.counts, cloudAllowed: req.cloudAllowed, site: req.site,
         sensitivity: req.sensitivity ?? 'normal', redaction: redacted.ok ? 'ok' : 'failed',
       });
+      // A caller's named target narrows the chain (and so the answer cache's key); it never widens
+      // it, and a cloud target that a `local` rule keeps as a fallback stays a fallback.
+      const named = (t: ChainTarget) => t.id === req.target && (t.location !== 'cloud' || decided.action === 'cloud');
+      const decision = req.target === undefined ? decided : { ...decided, chain: decided.chain.filter(named) };
       Object.assign(audit, { route: decision.action, ruleId: decision.ruleId, policyHash: decision.policyHash });
       yield { type: 'route', decision };
       if (!redacted.ok) audit.failure = 'redaction_failed';
@@ -168,6 +179,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
         audit.outcome = decision.action === 'block' ? 'blocked' : 'human';
         const outcome = decision.action === 'block' ? 'blocked' : 'human';
         yield { type: 'end', outcome, usage: { tokensIn: 0, tokensOut: 0 }, finishReason: null, reason: decision.overridden ?? decision.ruleId };
+        return;
+      }
+      if (decision.chain.length === 0 && req.target !== undefined) {
+        audit.outcome = 'human';
+        audit.failure = 'target_not_in_route';
+        yield { type: 'end', outcome: 'human', usage: { tokensIn: 0, tokensOut: 0 }, finishReason: null, reason: 'target_not_in_route' };
         return;
       }
       // Placeholders are saved before any model sees them, so later turns number the same way.

@@ -16,6 +16,9 @@ import type { ModelService } from '../models/service.ts';
 const modelsUnavailable = () => new AppError(503, 'models_unavailable', 'The model gateway is not running.');
 const blocked = () => new AppError(403, 'blocked_by_policy', 'The routing policy does not allow a model to answer this request.');
 const handoff = (reason: string) => new AppError(422, 'human_handoff', `No model may answer this request (${reason}); it needs a human.`);
+const modelNotAllowed = (model: string) =>
+  new AppError(422, 'model_not_allowed', `The routing policy does not let "${model}" answer this request; ask for "palisade" to let the policy choose.`, [{ path: 'model', message: 'not in the route the policy chose' }]);
+const modelNotFound = () => new AppError(404, 'model_not_found', 'No such model: GET /v1/models lists them.');
 const providerTimeout = () => new AppError(504, 'provider_timeout', 'The model did not answer in time.');
 const providerFailed = () => new AppError(502, 'provider_error', 'The model failed to answer.');
 
@@ -49,13 +52,20 @@ export function openaiCompatRoutes(deps: AppDeps) {
   const models = () => deps.models;
   const auth = apiKeyAuth(models);
 
+  /** `palisade` (the policy chooses) and every target the policy names that is configured here */
+  const modelList = async () => [
+    { id: 'palisade', object: 'model', created: 0, owned_by: 'palisade' },
+    ...(await models()!.gateway.models()).map((t) => ({ id: t.id, object: 'model', created: 0, owned_by: `palisade:${t.provider}` })),
+  ];
+
   router.get('/models', auth, async (ctx) => {
-    const targets = await models()!.gateway.models();
-    const created = 0;
-    ctx.body = {
-      object: 'list',
-      data: [{ id: 'palisade', object: 'model', created, owned_by: 'palisade' }, ...targets.map((t) => ({ id: t.id, object: 'model', created, owned_by: `palisade:${t.provider}` }))],
-    };
+    ctx.body = { object: 'list', data: await modelList() };
+  });
+
+  router.get('/models/:id', auth, async (ctx) => {
+    const model = (await modelList()).find((m) => m.id === ctx.params.id);
+    if (!model) throw modelNotFound();
+    ctx.body = model;
   });
 
   router.post('/chat/completions', auth, supportedOnly, validate(ChatCompletionRequest), async (ctx) => {
@@ -67,6 +77,9 @@ export function openaiCompatRoutes(deps: AppDeps) {
       if (!ctx.res.writableFinished) controller.abort();
     });
     const maxTokens = input.max_completion_tokens ?? input.max_tokens ?? undefined;
+    // A model named from /v1/models is that target only, where the policy's route allows it; any
+    // other name (`palisade`, or a name a tool sends by default) lets the policy choose.
+    const target = Object.hasOwn(models()!.policy.current().targets, input.model) ? input.model : undefined;
     const events = models()!.gateway.chat({
       messages: toChatMessages(input),
       cloudAllowed: key.allowCloud,
@@ -75,6 +88,7 @@ export function openaiCompatRoutes(deps: AppDeps) {
       caller: { type: 'api_key', id: key.id },
       ...(maxTokens ? { maxTokens } : {}),
       ...(input.temperature != null ? { temperature: input.temperature } : {}),
+      ...(target ? { target } : {}),
     });
     const ids = completionIds(input.model);
 
@@ -89,6 +103,7 @@ export function openaiCompatRoutes(deps: AppDeps) {
         if (e.type === 'route') ctx.set({ 'X-Palisade-Route': e.decision.action, 'X-Palisade-Policy': e.decision.policyHash });
         if (e.type === 'target') ctx.set('X-Palisade-Target', e.targetId);
         if (e.type === 'end' && e.outcome === 'blocked') throw blocked();
+        if (e.type === 'end' && e.outcome === 'human' && e.reason === 'target_not_in_route') throw modelNotAllowed(input.model);
         if (e.type === 'end' && e.outcome === 'human') throw handoff(e.reason ?? 'policy');
         head.push(e);
         if (e.type === 'delta' || e.type === 'end') break;
