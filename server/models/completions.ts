@@ -39,7 +39,6 @@ const UNSUPPORTED: Record<string, (value: unknown) => boolean> = {
   functions: (v) => Array.isArray(v) && v.length === 0,
   tool_choice: (v) => v === 'none',
   function_call: (v) => v === 'none',
-  parallel_tool_calls: () => true,
   logprobs: (v) => v === false,
   top_logprobs: (v) => v === 0,
   response_format: (v) => typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'text',
