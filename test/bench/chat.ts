@@ -31,7 +31,12 @@ function collectGarbage(): void {
 
 async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number, intervalMs: number, durationMs: number): Promise<void> {
   const policies = benchPolicies();
-  const server = await startTestServer({ PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error' }, { seedDemoKnowledge: true });
+  // On PGlite the appliance opens its own embedded database in its data dir, as `npm start` does
+  // (PALISADE_PGLITE_THREAD passed on: its thread or the event loop).
+  const server = await startTestServer(
+    { PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...(process.env.PALISADE_PGLITE_THREAD ? { PALISADE_PGLITE_THREAD: process.env.PALISADE_PGLITE_THREAD } : {}) },
+    { seedDemoKnowledge: true, ownEmbeddedDatabase: database === 'pglite' },
+  );
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'chat-visitors.ts'), server.url, String(visitors), String(intervalMs), String(durationMs)], {
       cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'],
@@ -59,7 +64,8 @@ async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number
     }
     if ((await exited) !== 0 || !result) throw new Error('the visitor process failed');
     const { phase: _, ...numbers } = result;
-    emit({ bench: 'chat', case: 'websocket', database, provider: 'extractive', ...numbers });
+    const thread = database === 'pglite' ? { pgliteThread: server.deps.config.database.kind === 'pglite' && server.deps.config.database.thread !== false } : {};
+    emit({ bench: 'chat', case: 'websocket', database, ...thread, provider: 'extractive', ...numbers });
   } finally {
     await server.stop();
     policies.remove();
