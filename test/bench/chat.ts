@@ -12,7 +12,7 @@ import vm from 'node:vm';
 import { startTestServer } from '../support/server.ts';
 import { policiesDir } from '../support/widget.ts';
 import { SKIP_POSTGRES } from './databases.ts';
-import type { Emit } from './emit.ts';
+import { databaseFields, passThrough, type Emit } from './emit.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -34,7 +34,7 @@ async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number
   // On PGlite the appliance opens its own embedded database in its data dir, as `npm start` does
   // (PALISADE_PGLITE_THREAD passed on: its thread or the event loop).
   const server = await startTestServer(
-    { PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...(process.env.PALISADE_PGLITE_THREAD ? { PALISADE_PGLITE_THREAD: process.env.PALISADE_PGLITE_THREAD } : {}) },
+    { PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...passThrough('PALISADE_PGLITE_THREAD') },
     { seedDemoKnowledge: true, ownEmbeddedDatabase: database === 'pglite' },
   );
   try {
@@ -64,8 +64,7 @@ async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number
     }
     if ((await exited) !== 0 || !result) throw new Error('the visitor process failed');
     const { phase: _, ...numbers } = result;
-    const thread = database === 'pglite' ? { pgliteThread: server.deps.config.database.kind === 'pglite' && server.deps.config.database.thread !== false } : {};
-    emit({ bench: 'chat', case: 'websocket', database, ...thread, provider: 'extractive', ...numbers });
+    emit({ bench: 'chat', case: 'websocket', ...databaseFields(database, server.deps.config), provider: 'extractive', ...numbers });
   } finally {
     await server.stop();
     policies.remove();

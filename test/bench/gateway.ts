@@ -22,16 +22,14 @@ import { toChatHistory } from '../../gateway/providers/llamacpp/provider.ts';
 import { createApiKey } from '../../server/models/apiKeys.ts';
 import { startTestServer } from '../support/server.ts';
 import { policiesDir } from '../support/widget.ts';
+import { databaseFields, passThrough, type Emit } from './emit.ts';
 import { startBareProxy } from './gateway-floor.ts';
 import { QUESTION } from './gateway-load.ts';
 
-type Emit = (row: Record<string, unknown>) => void;
 const STORIES = path.resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf');
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
-/** settings of this process's environment handed on to the appliance */
-const passThrough = (...names: string[]) => Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n]!]] : [])));
 
 interface LoadResult {
   p50: number;
@@ -161,7 +159,7 @@ async function overheadCases(
       const f = await load(viaFloor, concurrency, total, rampMs);
       const floorLoop = performance.eventLoopUtilization(floorElu);
       emit({
-        bench: 'gateway', case: 'overhead', database, ...(database === 'pglite' ? { pgliteThread: server.deps.config.database.kind === 'pglite' && server.deps.config.database.thread !== false } : {}), pacing, chunkDelayMs, rampMs: rampMs ?? 0, concurrency, requests: total,
+        bench: 'gateway', case: 'overhead', ...databaseFields(database, server.deps.config), pacing, chunkDelayMs, rampMs: rampMs ?? 0, concurrency, requests: total,
         chunksPerAnswer: answerTokens ?? Math.ceil(`You said: ${QUESTION}`.length / 5),
         directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
         gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps), gatewayCpuMsPerRequest: r2((user + system) / 1000 / total), gatewayEventLoopBusy: r2(loop.utilization), gatewayEventLoopMsPerRequest: r2(loop.active / total),
