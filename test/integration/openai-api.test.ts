@@ -2,15 +2,15 @@
 // server and database, with loopback stand-ins for Ollama (the bank's GPU pool) and the cloud.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../server/models/apiKeys.ts';
-import { startOllamaStandIn, type OllamaStandIn } from '../support/standins/ollama.ts';
-import { startOpenAIStandIn } from '../support/standins/openai.ts';
+import { startOpenAiApiFixture, type OpenAiApiFixture } from '../support/openaiApi.ts';
 import type { StandIn } from '../support/standins/faults.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { OllamaStandIn } from '../support/standins/ollama.ts';
+import type { TestServer } from '../support/server.ts';
 
 const QUESTION = 'Hello, I am Alice Smith (alice.smith@example.com). How do I block my card?';
 const PERSONAL = [/Alice/i, /alice\.smith/i];
 
+let api: OpenAiApiFixture;
 let server: TestServer;
 let gpu: OllamaStandIn;
 let cloud: StandIn;
@@ -18,34 +18,22 @@ let localKey: string;
 let cloudKey: string;
 let localKeyId: string;
 
-const client = (apiKey: string) => new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+const client = (apiKey: string) => api.client(apiKey);
 
 async function modelRequests() {
   await new Promise((r) => setTimeout(r, 50));
-  return (await server.deps.db.dataSource.query(`SELECT actor_type, actor_id, outcome, details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as {
-    actor_type: string; actor_id: string; outcome: string; details: Record<string, unknown>;
-  }[];
+  return api.modelRequests();
 }
 
 beforeAll(async () => {
-  [gpu, cloud] = await Promise.all([startOllamaStandIn(), startOpenAIStandIn()]);
-  server = await startTestServer({ OLLAMA_HOST: gpu.url, OPENAI_API_KEY: 'sk-standin', OPENAI_BASE_URL: `${cloud.url}/v1` });
-  const make = (name: string, allowCloud: boolean) =>
-    server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name, allowCloud } }));
-  const local = await make('internal-tool', false);
-  localKey = local.key;
-  localKeyId = local.apiKey.id;
-  cloudKey = (await make('cloud-tool', true)).key;
+  api = await startOpenAiApiFixture();
+  ({ server, gpu, cloud, localKey, cloudKey, localKeyId } = api);
 });
 afterAll(async () => {
-  await server?.stop();
-  await Promise.all([gpu?.close(), cloud?.close()]);
+  await api?.stop();
 });
 beforeEach(async () => {
-  for (const s of [gpu, cloud]) {
-    s.requests.length = 0;
-    s.faults.length = 0;
-  }
+  api.reset();
   await server.deps.db.dataSource.query(`SELECT 1`);
 });
 

@@ -4,84 +4,64 @@
 // the last case leaves the GPU pool cooling down.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../server/models/apiKeys.ts';
-import { startOllamaStandIn, type OllamaStandIn } from '../support/standins/ollama.ts';
-import { startOpenAIStandIn } from '../support/standins/openai.ts';
-import type { StandIn } from '../support/standins/faults.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { startOpenAiApiFixture, type OpenAiApiFixture } from '../support/openaiApi.ts';
 
 const QUESTION = 'Hello, I am Alice Smith (alice.smith@example.com). How do I block my card?';
 
-let server: TestServer;
-let gpu: OllamaStandIn;
-let cloud: StandIn;
-let localKey: string;
-let cloudKey: string;
-
-const client = (apiKey: string) => new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
-const modelRequests = async () =>
-  (await server.deps.db.dataSource.query(`SELECT details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as { details: Record<string, unknown> }[];
+let api: OpenAiApiFixture;
 
 beforeAll(async () => {
-  [gpu, cloud] = await Promise.all([startOllamaStandIn(), startOpenAIStandIn()]);
-  server = await startTestServer({ OLLAMA_HOST: gpu.url, OPENAI_API_KEY: 'sk-standin', OPENAI_BASE_URL: `${cloud.url}/v1` });
-  const make = (name: string, allowCloud: boolean) =>
-    server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name, allowCloud } }));
-  localKey = (await make('internal-tool', false)).key;
-  cloudKey = (await make('cloud-tool', true)).key;
+  api = await startOpenAiApiFixture();
 });
 afterAll(async () => {
-  await server?.stop();
-  await Promise.all([gpu?.close(), cloud?.close()]);
+  await api?.stop();
 });
-beforeEach(() => {
-  for (const s of [gpu, cloud]) s.requests.length = 0;
-});
+beforeEach(() => api.reset());
 
 describe('a caller naming a model', () => {
   const ask = (key: string, model: string, content = 'How do I report a lost card?') =>
-    client(key).chat.completions.create({ model, messages: [{ role: 'user', content }] }).withResponse();
+    api.client(key).chat.completions.create({ model, messages: [{ role: 'user', content }] }).withResponse();
 
   it('a target from /v1/models answers alone; GET /v1/models/{id} describes one', async () => {
-    await expect(client(localKey).models.retrieve('gpu-pool')).resolves.toMatchObject({ id: 'gpu-pool', object: 'model', owned_by: 'palisade:ollama' });
-    await expect(client(localKey).models.retrieve('palisade')).resolves.toMatchObject({ id: 'palisade' });
-    await expect(client(localKey).models.retrieve('no-such-model')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    await expect(api.client(api.localKey).models.retrieve('gpu-pool')).resolves.toMatchObject({ id: 'gpu-pool', object: 'model', owned_by: 'palisade:ollama' });
+    await expect(api.client(api.localKey).models.retrieve('palisade')).resolves.toMatchObject({ id: 'palisade' });
+    await expect(api.client(api.localKey).models.retrieve('no-such-model')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
 
-    const kb = await ask(localKey, 'kb');
+    const kb = await ask(api.localKey, 'kb');
     expect(kb.response.headers.get('x-palisade-target')).toBe('kb');
     expect(kb.data.model).toBe('kb');
-    expect(gpu.requests).toHaveLength(0); // the policy's first choice was not asked
-    expect((await modelRequests()).at(-1)!.details).toMatchObject({ target: 'kb', provider: 'extractive', outcome: 'answered' });
+    expect(api.gpu.requests).toHaveLength(0); // the policy's first choice was not asked
+    expect((await api.modelRequests()).at(-1)!.details).toMatchObject({ target: 'kb', provider: 'extractive', outcome: 'answered' });
 
-    const pool = await ask(localKey, 'gpu-pool');
+    const pool = await ask(api.localKey, 'gpu-pool');
     expect(pool.response.headers.get('x-palisade-target')).toBe('gpu-pool');
-    expect(gpu.requests.filter((r) => r.path === '/api/chat')).toHaveLength(1);
+    expect(api.gpu.requests.filter((r) => r.path === '/api/chat')).toHaveLength(1);
   });
 
   it('a name that is no target (a tool\'s default) lets the policy choose', async () => {
-    const res = await ask(localKey, 'gpt-4o-mini');
+    const res = await ask(api.localKey, 'gpt-4o-mini');
     expect(res.response.headers.get('x-palisade-target')).toBe('gpu-pool');
-    expect(cloud.requests).toHaveLength(0);
+    expect(api.cloud.requests).toHaveLength(0);
   });
 
   it('a named target outside the route is refused with 422 model_not_allowed, and the cloud is never asked', async () => {
-    for (const key of [localKey, cloudKey]) {
+    for (const key of [api.localKey, api.cloudKey]) {
       // The key without cloud has no cloud target in its route; the cloud-allowed key's rule keeps
       // the cloud as a fallback after the local targets, which naming it does not skip.
       const error = await ask(key, 'gpt', QUESTION).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OpenAI.UnprocessableEntityError);
       expect(error).toMatchObject({ code: 'model_not_allowed', param: 'model' });
-      expect((await modelRequests()).at(-1)!.details).toMatchObject({ outcome: 'human', failure: 'target_not_in_route', target: null });
+      expect((await api.modelRequests()).at(-1)!.details).toMatchObject({ outcome: 'human', failure: 'target_not_in_route', target: null });
     }
-    expect(cloud.requests).toHaveLength(0);
-    expect(gpu.requests).toHaveLength(0);
+    expect(api.cloud.requests).toHaveLength(0);
+    expect(api.gpu.requests).toHaveLength(0);
   });
 
   it('narrowing never widens: a named target that fails is not replaced by another one', async () => {
-    gpu.faults.push(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 500 })));
-    const error = await ask(cloudKey, 'gpu-pool').catch((e: unknown) => e);
+    api.gpu.faults.push(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 500 })));
+    const error = await ask(api.cloudKey, 'gpu-pool').catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 422, code: 'human_handoff' });
-    expect(cloud.requests).toHaveLength(0);
-    expect((await modelRequests()).at(-1)!.details).toMatchObject({ target: 'gpu-pool', outcome: 'human', failure: 'all_targets_failed' });
+    expect(api.cloud.requests).toHaveLength(0);
+    expect((await api.modelRequests()).at(-1)!.details).toMatchObject({ target: 'gpu-pool', outcome: 'human', failure: 'all_targets_failed' });
   });
 });
