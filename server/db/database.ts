@@ -35,6 +35,11 @@ export async function openDatabase(db: Config['database'], opts: { pglite?: PGli
   let backend: WireBackend;
   let closeBackend = async () => {};
   let unlock = () => {};
+  /** a database that failed to open leaves nothing running or locked behind */
+  const abandon = async () => {
+    await closeBackend().catch(() => undefined);
+    unlock();
+  };
   if (opts.pglite) {
     backend = inProcessBackend(opts.pglite); // the caller closes it
   } else {
@@ -52,8 +57,7 @@ export async function openDatabase(db: Config['database'], opts: { pglite?: PGli
       }
       await backend.waitReady;
     } catch (err) {
-      await closeBackend().catch(() => undefined);
-      unlock();
+      await abandon();
       throw err;
     }
   }
@@ -64,8 +68,7 @@ export async function openDatabase(db: Config['database'], opts: { pglite?: PGli
   try {
     await dataSource.initialize();
   } catch (err) {
-    await closeBackend().catch(() => undefined);
-    unlock();
+    await abandon();
     throw err;
   }
   return {
