@@ -3,11 +3,11 @@
 // model. The audit sink gets one `model.request` record per call with counts, never text.
 import { ProviderError, RequestCancelled, asProviderError, type FailureClass } from './errors.ts';
 import { answerKey, createAnswerCache, type AnswerCacheOptions } from './answerCache.ts';
-import { trimToBudget } from './context.ts';
+import { fitToContext } from './context.ts';
 import { createRedactionMemo, type RedactedTurn, type RedactionMemo } from './redactionMemo.ts';
 import { scanAhead } from './scanAhead.ts';
 import { timedStream } from './timed.ts';
-import type { ChatMessage, ModelClient, Usage } from './types.ts';
+import type { ChatMessage, ModelClient, ModelRequest, Usage } from './types.ts';
 import { createBudgets, type BudgetExceeded } from '../routing/budget.ts';
 import { createCooldowns } from '../routing/cooldown.ts';
 import { decideRoute, type ChainTarget, type RouteDecision } from '../routing/decide.ts';
@@ -62,6 +62,15 @@ export type ChatEvent =
   | { type: 'delta'; text: string }
   | { type: 'end'; outcome: 'answered' | 'human' | 'blocked'; usage: Usage; finishReason: 'stop' | 'length' | null; reason?: string };
 
+/** How the conversation was fitted into the answering target's window (null: the target has none). */
+export interface ContextFit {
+  contextTokens: number;
+  promptTokens: number;
+  turnsDropped: number;
+  turnsSummarised: number;
+  instructionsCut: boolean;
+}
+
 export interface ModelRequestAudit {
   request: Pick<ChatRequest, 'requestId' | 'caller' | 'conversationId'>;
   provider: ProviderName | null;
@@ -77,7 +86,9 @@ export interface ModelRequestAudit {
   firstTokenMs: number | null;
   attempts: number;
   outcome: ChatOutcome;
-  failure?: FailureClass | 'redaction_failed' | 'all_targets_failed' | 'target_not_in_route';
+  failure?: FailureClass | 'redaction_failed' | 'all_targets_failed' | 'target_not_in_route' | 'context_length_exceeded';
+  /** the last target's fit (see ContextFit) */
+  context: ContextFit | null;
   outputEntities: number | null;
   /** hit: answered from the answer cache, no model called; off: not cacheable (personal data, …) */
   cache: 'hit' | 'miss' | 'off';
@@ -155,7 +166,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const audit: ModelRequestAudit = {
       request: { requestId: req.requestId, caller: req.caller, conversationId: req.conversationId },
       provider: null, model: null, targetId: null, route: 'human', ruleId: '-', policyHash: policy.hash,
-      entityCounts: {}, tokensIn: 0, tokensOut: 0, latencyMs: 0, firstTokenMs: null, attempts: 0, outcome: 'failed', outputEntities: null, cache: 'off', budget: null,
+      entityCounts: {}, tokensIn: 0, tokensOut: 0, latencyMs: 0, firstTokenMs: null, attempts: 0, outcome: 'failed', outputEntities: null, cache: 'off', budget: null, context: null,
     };
     const budgetKey = req.site ? `site:${req.site}` : req.caller ? `${req.caller.type}:${req.caller.id}` : 'anonymous';
     try {
@@ -204,6 +215,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }
 
       let lastFailure: FailureClass | undefined;
+      let tooLong = false;
       for (const target of decision.chain) {
         const client = deps.clients[target.provider];
         if (!client || !client.locations.includes(target.location)) {
@@ -214,6 +226,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
           log('gateway.target_cooling', { target: target.id });
           continue;
         }
+        // Fitted before a budget is touched: a target whose window the conversation cannot fit is
+        // passed over like one that is down (not a failure of the target: no cooldown).
+        const fitted = fitFor(target, client, req, redacted.messages, policy);
+        if (!fitted.ok) {
+          tooLong = true;
+          log('gateway.context_too_long', { target: target.id, requiredTokens: fitted.requiredTokens, contextTokens: fitted.contextTokens });
+          continue;
+        }
+        audit.context = fitted.fit;
         if (target.location === 'cloud') {
           const over = budgets.exceeded(budgetKey, policy.budgets);
           if (over) {
@@ -223,13 +244,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
           }
           budgets.startCloudCall(budgetKey, policy.budgets);
         }
-        const result = yield* tryTarget(target, client, modelMessages, vault, req, signal, policy, audit, cacheKey, budgetKey);
+        const result = yield* tryTarget(target, client, fitted.request, vault, req, signal, policy, audit, cacheKey, budgetKey);
         if (result.ok) return;
         lastFailure = result.failure;
       }
       audit.outcome = 'human';
-      audit.failure = lastFailure ? 'all_targets_failed' : undefined;
-      yield { type: 'end', outcome: 'human', usage: { tokensIn: audit.tokensIn, tokensOut: 0 }, finishReason: null, reason: lastFailure ? `all_targets_failed:${lastFailure}` : 'no_target_available' };
+      // A model that failed says more than a window that was too small; with neither, nothing was there to ask.
+      audit.failure = lastFailure ? 'all_targets_failed' : tooLong ? 'context_length_exceeded' : undefined;
+      const reason = lastFailure ? `all_targets_failed:${lastFailure}` : tooLong ? 'context_length_exceeded' : 'no_target_available';
+      yield { type: 'end', outcome: 'human', usage: { tokensIn: audit.tokensIn, tokensOut: 0 }, finishReason: null, reason };
     } catch (error) {
       audit.outcome = error instanceof RequestCancelled ? 'cancelled' : 'failed';
       if (error instanceof ProviderError) audit.failure = error.failure;
@@ -240,6 +263,27 @@ export function createGateway(deps: GatewayDeps): Gateway {
       log('gateway.request', { outcome: audit.outcome, route: audit.route, target: audit.targetId, attempts: audit.attempts, latencyMs: audit.latencyMs, tokensOut: audit.tokensOut });
       await deps.audit.modelRequest(audit);
     }
+  }
+
+  /**
+   * The request for one target: the conversation fitted to its window (the smaller of the policy's
+   * contextTokens and the client's own), or how much it would need. No window: sent as it is.
+   */
+  function fitFor(target: ChainTarget, client: ModelClient, req: ChatRequest, messages: ChatMessage[], policy: RoutingPolicy) {
+    const window = client.contextWindow?.();
+    const contextTokens = target.contextTokens === undefined ? window?.tokens : window === undefined ? target.contextTokens : Math.min(target.contextTokens, window.tokens);
+    const request: ModelRequest = {
+      model: target.model, messages: req.instructions ? [{ role: 'system', content: req.instructions }, ...messages] : messages,
+      ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
+      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+      ...(req.lang ? { lang: req.lang } : {}),
+    };
+    if (contextTokens === undefined) return { ok: true as const, request, fit: null };
+    const answerTokens = req.maxTokens ?? Math.min(policy.context.answerTokens, Math.floor(contextTokens / 4));
+    const fit = fitToContext({ instructions: req.instructions || undefined, messages }, { contextTokens, answerTokens, count: window?.count, summary: policy.context.summary });
+    if (!fit.ok) return fit;
+    const { turnsDropped, turnsSummarised, instructionsCut, promptTokens } = fit;
+    return { ok: true as const, request: { ...request, messages: fit.messages, contextTokens }, fit: { contextTokens, promptTokens, turnsDropped, turnsSummarised, instructionsCut } };
   }
 
   /** A key only when nothing personal was found; no knowledge-base version, no cache. */
@@ -258,15 +302,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   async function* tryTarget(
-    target: ChainTarget, client: ModelClient, messages: ChatMessage[], vault: Vault, req: ChatRequest,
+    target: ChainTarget, client: ModelClient, request: ModelRequest, vault: Vault, req: ChatRequest,
     signal: AbortSignal, policy: RoutingPolicy, audit: ModelRequestAudit, cacheKey: string | undefined, budgetKey: string,
   ): AsyncGenerator<ChatEvent, { ok: true } | { ok: false; failure: FailureClass }> {
-    const request = {
-      model: target.model, messages: trimToBudget(messages, target.contextTokens),
-      ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
-      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
-      ...(req.lang ? { lang: req.lang } : {}),
-    };
     const log = logFor(req);
     for (let attempt = 1; ; attempt += 1) {
       audit.attempts += 1;

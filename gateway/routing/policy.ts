@@ -64,6 +64,15 @@ const BudgetLimit = z.strictObject({ limit: z.number().int().min(0), windowSecon
 export const CloudBudgets = z.strictObject({ cloudTokens: BudgetLimit.optional(), cloudRequests: BudgetLimit.optional() });
 export type CloudBudgets = z.infer<typeof CloudBudgets>;
 
+/** How conversations are fitted into a target's window (see gateway/model/context.ts). */
+export const ContextPolicy = z.strictObject({
+  /** the window's room kept for the answer when a request names no max_tokens (at most a quarter of the window) */
+  answerTokens: z.number().int().min(16).max(1_000_000).default(512),
+  /** earlier turns that do not fit: quoted shortened in one message (true) or left out (false) */
+  summary: z.boolean().default(false),
+});
+export type ContextPolicy = z.infer<typeof ContextPolicy>;
+
 export const RoutingPolicyFile = z
   .strictObject({
     version: z.literal(1),
@@ -72,6 +81,7 @@ export const RoutingPolicyFile = z
     cooldown: z.strictObject({ failures: z.number().int().min(1).max(100), seconds: z.number().int().min(1).max(3600) }).default({ failures: 3, seconds: 30 }),
     timeouts: z.strictObject({ firstTokenMs: z.number().int().min(100).max(600_000), totalMs: z.number().int().min(100).max(3_600_000) }).default({ firstTokenMs: 20_000, totalMs: 120_000 }),
     budgets: CloudBudgets.default({}),
+    context: ContextPolicy.default(ContextPolicy.parse({})),
     rules: z.array(RoutingRule).min(1),
   })
   .superRefine((p, ctx) => {

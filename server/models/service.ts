@@ -38,6 +38,9 @@ export function auditDetails(e: ModelRequestAudit): Record<string, string | numb
     rule: e.ruleId === '-' ? null : e.ruleId, policyHash: e.policyHash, tokensIn: e.tokensIn, tokensOut: e.tokensOut,
     latencyMs: e.latencyMs, firstTokenMs: e.firstTokenMs, attempts: e.attempts, outcome: e.outcome, failure: e.failure ?? null, outputEntities: e.outputEntities,
     cache: e.cache, budget: e.budget,
+    // Fitted to the answering target's window: how much of the conversation it was sent (null: no window).
+    contextTokens: e.context?.contextTokens ?? null, turnsDropped: e.context?.turnsDropped ?? null,
+    turnsSummarised: e.context?.turnsSummarised ?? null, instructionsCut: e.context?.instructionsCut ?? null,
   };
   for (const [type, n] of Object.entries(e.entityCounts)) details[`entities_${type}`] = n ?? 0;
   return details;

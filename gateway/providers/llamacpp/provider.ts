@@ -76,9 +76,14 @@ export const llamacpp = {
   name: 'llamacpp',
   create(options: LlamaCppOptions): LlamaCppClient {
     let loading: Promise<Loaded> | undefined;
-    const loaded = () => (loading ??= load(options));
+    let model: LlamaModel | undefined;
+    const loaded = () => (loading ??= load(options).then((l) => ((model = l.model), l)));
+    const contextSize = options.contextSize ?? 2048;
     return {
       locations: ['local'],
+      // Each sequence has the whole context size. Counted with the model's own tokenizer once it is
+      // loaded (before that the gateway estimates, high).
+      contextWindow: () => ({ tokens: contextSize, ...(model ? { count: (text: string) => model!.tokenize(text).length } : {}) }),
       ready: async () => void (await loaded()),
       slots: async () => (await loaded()).slots,
       async models() {
@@ -124,6 +129,7 @@ export const llamacpp = {
       async close() {
         if (!loading) return;
         const l = await loading.catch(() => undefined);
+        model = undefined; // no count on a disposed model
         await l?.context.dispose();
         await l?.model.dispose();
         await l?.llama.dispose();

@@ -68,7 +68,13 @@ export const ollama = {
             model: request.model,
             messages: request.messages,
             stream: true,
-            options: { ...(request.maxTokens !== undefined ? { num_predict: request.maxTokens } : {}), ...(request.temperature !== undefined ? { temperature: request.temperature } : {}) },
+            options: {
+              ...(request.maxTokens !== undefined ? { num_predict: request.maxTokens } : {}),
+              ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+              // The window the gateway fitted the messages to: without it Ollama uses its own default
+              // (2,048 or 4,096 tokens) and silently drops the start of a longer prompt.
+              ...(request.contextTokens !== undefined ? { num_ctx: request.contextTokens } : {}),
+            },
           });
           for await (const part of stream) {
             if (part.message?.content) {
