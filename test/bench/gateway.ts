@@ -1,7 +1,8 @@
 // Benchmark: the gateway's added latency (the LiteLLM method: /v1/chat/completions through
 // Palisade minus calling the model server directly, same load, same machine) at 50 and 200
 // concurrent streams, and llamacpp provider tokens/s vs node-llama-cpp called directly.
-// BENCH_GATEWAY_OVERHEAD_ONLY=1 skips the llamacpp part. gatewayCpuMsPerRequest is this
+// `tokens` rows: the token estimate against Llama-2's tokenizer (tokenEstimate). BENCH_GATEWAY_OVERHEAD_ONLY=1
+// skips the llamacpp and tokens parts. gatewayCpuMsPerRequest is this
 // process's CPU (the appliance alone, all its threads) per request through it: steadier than
 // latency on a busy box; gatewayEventLoopMsPerRequest is its event loop's busy time per request,
 // the time every request's work queues for. The floor* fields are the same load through a bare
@@ -17,9 +18,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import readline from 'node:readline';
+import { MESSAGE_OVERHEAD_TOKENS } from '../../gateway/model/context.ts';
+import { estimateTokens } from '../../gateway/model/types.ts';
 import { providers } from '../../gateway/providers/index.ts';
 import { toChatHistory } from '../../gateway/providers/llamacpp/provider.ts';
 import { createApiKey } from '../../server/models/apiKeys.ts';
+import { CORPORA, loadCorpus } from '../support/pii-corpus.ts';
 import { startTestServer } from '../support/server.ts';
 import { policiesDir } from '../support/widget.ts';
 import { databaseFields, passThrough, type Emit } from './emit.ts';
@@ -27,6 +31,7 @@ import { startBareProxy } from './gateway-floor.ts';
 import { QUESTION } from './gateway-load.ts';
 
 const STORIES = path.resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf');
+const LLAMA2_TOKENIZER = path.resolve(import.meta.dirname, '../../../shared/models/llama-2-tiny-random.gguf');
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
@@ -239,7 +244,46 @@ export async function llamaTokens(emit: Emit, quick: boolean) {
   });
 }
 
+/**
+ * The gateway's token estimate (what it fits conversations to a window with, where it has no
+ * tokenizer) against Llama-2's real tokenizer, on the suite's labelled messages per language: the
+ * estimate over the real count (min, median, max), how many messages it counts low, and how many
+ * even with the per-message overhead the fit adds.
+ */
+export async function tokenEstimate(emit: Emit) {
+  if (!fs.existsSync(LLAMA2_TOKENIZER)) {
+    emit({ bench: 'gateway', case: 'tokens', skipped: `${LLAMA2_TOKENIZER} not present` });
+    return;
+  }
+  const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
+  const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath: LLAMA2_TOKENIZER });
+  const byLang = new Map<string, { estimate: number; real: number; chars: number }[]>();
+  for (const corpus of [...CORPORA, 'no-pii'] as const) {
+    for (const m of loadCorpus(corpus)) {
+      const rows = byLang.get(m.lang) ?? [];
+      rows.push({ estimate: estimateTokens(m.text), real: model.tokenize(m.text).length, chars: m.text.length });
+      byLang.set(m.lang, rows);
+    }
+  }
+  for (const [lang, rows] of byLang) {
+    const ratios = rows.map((r) => r.estimate / r.real).sort((x, y) => x - y);
+    emit({
+      bench: 'gateway', case: 'tokens', tokenizer: 'llama-2', lang, messages: rows.length,
+      realCharsPerToken: r2(rows.reduce((n, r) => n + r.chars, 0) / rows.reduce((n, r) => n + r.real, 0)),
+      ratioMin: r2(ratios[0]!), ratioP50: r2(ratios[Math.floor(ratios.length / 2)]!), ratioMax: r2(ratios.at(-1)!),
+      countedLow: rows.filter((r) => r.estimate < r.real).length,
+      countedLowWithOverhead: rows.filter((r) => r.estimate + MESSAGE_OVERHEAD_TOKENS < r.real).length,
+    });
+  }
+  await model.dispose();
+  await llama.dispose();
+}
+
 export async function benchGateway(emit: (row: Record<string, unknown>) => void, opts: { quick?: boolean; postgresUrl?: string }): Promise<void> {
   await overhead(emit, opts.quick ?? false, opts.postgresUrl);
-  if (process.env.BENCH_GATEWAY_OVERHEAD_ONLY !== '1') await llamaTokens(emit, opts.quick ?? false);
+  if (process.env.BENCH_GATEWAY_OVERHEAD_ONLY !== '1') {
+    await llamaTokens(emit, opts.quick ?? false);
+    await tokenEstimate(emit);
+  }
 }

@@ -6,6 +6,14 @@ import { providers } from '../../gateway/providers/index.ts';
 import type { LlamaCppClient } from '../../gateway/providers/llamacpp/provider.ts';
 import type { ModelEvent, ModelRequest } from '../../gateway/model/types.ts';
 import { buildTinyLlama, writeTinyLlama } from '../fixtures/gguf/tiny-llama.ts';
+import { readFileSync } from 'node:fs';
+import { createGateway, type ChatEvent, type ModelRequestAudit } from '../../gateway/model/gateway.ts';
+import { MESSAGE_OVERHEAD_TOKENS } from '../../gateway/model/context.ts';
+import { estimateTokens, type ModelClient } from '../../gateway/model/types.ts';
+import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
+import { loadRedactionPolicyFromYamlText } from '../../gateway/redaction/policy.ts';
+import { InMemoryVaultStore } from '../../gateway/redaction/vault-store.ts';
+import { parseRoutingPolicy } from '../../gateway/routing/policy.ts';
 
 let modelPath: string;
 let client: LlamaCppClient;
@@ -93,3 +101,42 @@ describe('llamacpp provider (real node-llama-cpp)', () => {
     await first;
   });
 });
+
+describe('the gateway fits a conversation to the model’s own window, counted with its tokenizer', () => {
+  it('the prompt llama.cpp gets fits its 256-token context with the answer’s room, though the estimate would have let more in', async () => {
+    const window = client.contextWindow!()!;
+    expect(window.tokens).toBe(256);
+    // The suite's tiny vocabulary has no Chinese pieces (each character is three byte tokens) and
+    // few English words (most go letter by letter): it counts far more than the estimate, which is
+    // made for real vocabularies.
+    expect(window.count!('about the bank card fee: 我想挂失我的银行卡')).toBeGreaterThan(1.5 * estimateTokens('about the bank card fee: 我想挂失我的银行卡'));
+
+    const sent: ModelRequest[] = [];
+    const recording: ModelClient = { ...client, stream: (request, signal) => (sent.push(request), client.stream(request, signal)) };
+    const audits: ModelRequestAudit[] = [];
+    const gateway = createGateway({
+      clients: { llamacpp: recording },
+      // no contextTokens in the policy: the client's own window applies
+      policy: () => parseRoutingPolicy('version: 1\ntargets:\n  llm: { provider: llamacpp, model: default, location: local }\nrules:\n  - { id: all, action: local, chain: [llm] }\n'),
+      redaction: createDefaultRedactionEngine({ policy: loadRedactionPolicyFromYamlText(readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8')), hmacKey: new Uint8Array(32).fill(3) }),
+      vaults: new InMemoryVaultStore(),
+      audit: { modelRequest: async (e) => void audits.push(structuredClone(e)) },
+    });
+    const messages = Array.from({ length: 12 }, (_, i) => ({ role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', content: `第${i}轮 about the bank card fee: 我想挂失我的银行卡，补办需要多少钱？` }));
+    const events: ChatEvent[] = [];
+    for await (const e of gateway.chat({ messages, cloudAllowed: false, maxTokens: 8, temperature: 0 })) events.push(e);
+    expect(events.at(-1)).toMatchObject({ type: 'end', outcome: 'answered' });
+
+    const prompt = sent[0]!.messages;
+    expect(prompt.at(-1)).toEqual(messages.at(-1));
+    expect(prompt.length).toBeLessThan(messages.length);
+    const exact = prompt.reduce((n, m) => n + window.count!(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
+    expect(exact).toBeLessThanOrEqual(256 - 8); // max_tokens 8 is the answer's room
+    expect(audits[0]!.context).toEqual({ contextTokens: 256, promptTokens: exact, turnsDropped: messages.length - prompt.length, turnsSummarised: 0, instructionsCut: false });
+    // by the estimate, more turns would have been sent than the window holds
+    const byEstimate = messages.slice().reverse().reduce((acc, m) => (acc.used + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS <= 248 ? { used: acc.used + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, n: acc.n + 1, exact: acc.exact + window.count!(m.content) + MESSAGE_OVERHEAD_TOKENS } : acc), { used: 0, n: 0, exact: 0 });
+    expect(byEstimate.n).toBeGreaterThan(prompt.length);
+    expect(byEstimate.exact).toBeGreaterThan(256);
+  });
+});
+
