@@ -228,7 +228,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         }
         // Fitted before a budget is touched: a target whose window the conversation cannot fit is
         // passed over like one that is down (not a failure of the target: no cooldown).
-        const fitted = fitFor(target, client, req, redacted.messages, policy);
+        const fitted = fitFor(target, client, req, { redacted: redacted.messages, withInstructions: modelMessages }, policy);
         if (!fitted.ok) {
           tooLong = true;
           log('gateway.context_too_long', { target: target.id, requiredTokens: fitted.requiredTokens, contextTokens: fitted.contextTokens });
@@ -269,18 +269,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
    * The request for one target: the conversation fitted to its window (the smaller of the policy's
    * contextTokens and the client's own), or how much it would need. No window: sent as it is.
    */
-  function fitFor(target: ChainTarget, client: ModelClient, req: ChatRequest, messages: ChatMessage[], policy: RoutingPolicy) {
+  function fitFor(target: ChainTarget, client: ModelClient, req: ChatRequest, messages: { redacted: ChatMessage[]; withInstructions: ChatMessage[] }, policy: RoutingPolicy) {
     const window = client.contextWindow?.();
     const contextTokens = target.contextTokens === undefined ? window?.tokens : window === undefined ? target.contextTokens : Math.min(target.contextTokens, window.tokens);
     const request: ModelRequest = {
-      model: target.model, messages: req.instructions ? [{ role: 'system', content: req.instructions }, ...messages] : messages,
+      model: target.model, messages: messages.withInstructions,
       ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(req.lang ? { lang: req.lang } : {}),
     };
     if (contextTokens === undefined) return { ok: true as const, request, fit: null };
     const answerTokens = req.maxTokens ?? Math.min(policy.context.answerTokens, Math.floor(contextTokens / 4));
-    const fit = fitToContext({ instructions: req.instructions || undefined, messages }, { contextTokens, answerTokens, count: window?.count, summary: policy.context.summary });
+    const fit = fitToContext({ instructions: req.instructions || undefined, messages: messages.redacted }, { contextTokens, answerTokens, count: window?.count, summary: policy.context.summary });
     if (!fit.ok) return fit;
     const { turnsDropped, turnsSummarised, instructionsCut, promptTokens } = fit;
     return { ok: true as const, request: { ...request, messages: fit.messages, contextTokens }, fit: { contextTokens, promptTokens, turnsDropped, turnsSummarised, instructionsCut } };
