@@ -272,6 +272,42 @@ describe('appendAudit', () => {
   });
 });
 
+describe('sealing', () => {
+  const unsealed = async () => Number(((await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE chain_seq IS NULL`)) as { n: number }[])[0]!.n);
+
+  it('sealers running at once, while events are appended, chain every event exactly once', async () => {
+    await sealAudit(server.deps.db.dataSource);
+    const writes = Array.from({ length: 60 }, (_, i) => append({ actor: { type: 'system', id: `writer-${i}` }, action: 'bench.append' }));
+    // background passes give up on a conflict; the waiting ones read again until nothing is left
+    const passes = Array.from({ length: 8 }, (_, i) => sealAudit(server.deps.db.dataSource, i % 2 ? { skipIfBusy: true } : { maxEvents: 7 }));
+    await Promise.all([...writes, ...passes]);
+    await sealAudit(server.deps.db.dataSource);
+    expect(await unsealed()).toBe(0);
+    const chain = (await server.deps.db.dataSource.query(`SELECT chain_seq::text AS c FROM audit_events ORDER BY chain_seq`)) as { c: string }[];
+    expect(new Set(chain.map((r) => r.c)).size).toBe(chain.length);
+    const [head] = (await server.deps.db.dataSource.query(`SELECT seq::text AS seq FROM audit_chain_head`)) as { seq: string }[];
+    expect(chain.at(-1)!.c).toBe(head!.seq);
+    expect((await server.deps.db.dataSource.transaction((tx) => verifyChain(tx))).ok).toBe(true);
+  });
+
+  it('a seal computed from a head that has moved since is refused whole (40001), and changes nothing', async () => {
+    await sealAudit(server.deps.db.dataSource);
+    await append({ actor: { type: 'system', id: 'late' }, action: 'bench.append' });
+    const [row] = (await server.deps.db.dataSource.query(`SELECT seq::text AS seq FROM audit_events WHERE chain_seq IS NULL`)) as { seq: string }[];
+    const [head] = (await server.deps.db.dataSource.query(`SELECT seq::text AS seq, hash FROM audit_chain_head`)) as { seq: string; hash: string }[];
+    const next = String(BigInt(head!.seq) + 1n);
+    const attempt = (readSeq: string) =>
+      server.deps.db.dataSource.query(`SELECT audit_seal($1, $2, $3::bigint[], $4::bigint[], $5::char(64)[], $6::char(64)[])`, [readSeq, head!.hash, [row!.seq], [next], [head!.hash], ['b'.repeat(64)]]);
+    await expect(attempt(String(BigInt(head!.seq) - 1n))).rejects.toMatchObject({ code: '40001', message: expect.stringMatching(/audit seal conflict/) });
+    expect(await unsealed()).toBe(1);
+    expect(((await server.deps.db.dataSource.query(`SELECT seq::text AS seq FROM audit_chain_head`)) as { seq: string }[])[0]!.seq).toBe(head!.seq);
+    // an event sealed already cannot be sealed again through it either
+    await sealAudit(server.deps.db.dataSource);
+    await expect(attempt(String(BigInt(head!.seq) + 1n))).rejects.toMatchObject({ code: '40001' });
+    expect((await server.deps.db.dataSource.transaction((tx) => verifyChain(tx))).ok).toBe(true);
+  });
+});
+
 describe('the database refuses changes to audit_events', () => {
   const statements = [
     `UPDATE audit_events SET outcome = 'success' WHERE seq = 2`,
