@@ -120,7 +120,8 @@ export interface GatewayDeps {
 
 export interface Gateway {
   chat(request: ChatRequest): AsyncGenerator<ChatEvent>;
-  models(): Promise<{ id: string; provider: ProviderName; location: string }[]>;
+  /** the targets that can answer here; contextTokens: the window requests are fitted to (absent: none) */
+  models(): Promise<{ id: string; provider: ProviderName; location: string; contextTokens?: number }[]>;
   close(): Promise<void>;
 }
 
@@ -145,6 +146,12 @@ async function redactAll(engine: RedactionEngine, messages: ChatMessage[], vault
     out.push({ role: m.role, content: turn.text });
   }
   return { ok: true as const, counts, messages: out, fresh };
+}
+
+/** A target's window: the smaller of the policy's contextTokens and the client's own, where either is known. */
+function windowOf(target: { contextTokens?: number }, client: { tokens: number } | undefined): number | undefined {
+  if (target.contextTokens === undefined) return client?.tokens;
+  return client === undefined ? target.contextTokens : Math.min(target.contextTokens, client.tokens);
 }
 
 export function createGateway(deps: GatewayDeps): Gateway {
@@ -271,7 +278,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
    */
   function fitFor(target: ChainTarget, client: ModelClient, req: ChatRequest, messages: { redacted: ChatMessage[]; withInstructions: ChatMessage[] }, policy: RoutingPolicy) {
     const window = client.contextWindow?.();
-    const contextTokens = target.contextTokens === undefined ? window?.tokens : window === undefined ? target.contextTokens : Math.min(target.contextTokens, window.tokens);
+    const contextTokens = windowOf(target, window);
     const request: ModelRequest = {
       model: target.model, messages: messages.withInstructions,
       ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
@@ -368,7 +375,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const policy = deps.policy();
       return Object.entries(policy.targets)
         .filter(([, t]) => deps.clients[t.provider]?.locations.includes(t.location))
-        .map(([id, t]) => ({ id, provider: t.provider, location: t.location }));
+        .map(([id, t]) => {
+          const contextTokens = windowOf(t, deps.clients[t.provider]!.contextWindow?.());
+          return { id, provider: t.provider, location: t.location, ...(contextTokens !== undefined ? { contextTokens } : {}) };
+        });
     },
     async close() {
       await Promise.all(Object.values(deps.clients).map((c) => c?.close?.()));

@@ -57,7 +57,8 @@ export function openaiCompatRoutes(deps: AppDeps) {
   /** `palisade` (the policy chooses) and every target the policy names that is configured here */
   const modelList = async () => [
     { id: 'palisade', object: 'model', created: 0, owned_by: 'palisade' },
-    ...(await models()!.gateway.models()).map((t) => ({ id: t.id, object: 'model', created: 0, owned_by: `palisade:${t.provider}` })),
+    // context_window (as vLLM's max_model_len): what a conversation is fitted to before this target sees it
+    ...(await models()!.gateway.models()).map((t) => ({ id: t.id, object: 'model', created: 0, owned_by: `palisade:${t.provider}`, ...(t.contextTokens ? { context_window: t.contextTokens } : {}) })),
   ];
 
   router.get('/models', auth, async (ctx) => {

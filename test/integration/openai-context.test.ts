@@ -64,5 +64,13 @@ describe('conversations longer than a model’s window', () => {
     expect(api.gpu.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
     expect((await modelRequests()).at(-1)!.details).toMatchObject({ target: 'kb', outcome: 'answered', contextTokens: null });
   });
-});
 
+  it('GET /v1/models gives each target’s window as context_window (none for the knowledge base)', async () => {
+    const models = new Map<string, Record<string, unknown>>();
+    for await (const m of client().models.list()) models.set(m.id, m as unknown as Record<string, unknown>);
+    expect(models.get('gpu-pool')).toMatchObject({ context_window: 8192 });
+    expect(models.get('gpt')).toMatchObject({ context_window: 100000 });
+    expect(models.get('kb')).not.toHaveProperty('context_window');
+    expect(models.get('palisade')).not.toHaveProperty('context_window');
+  });
+});
