@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway, type ModelRequestAudit, type ProviderName } from '../../gateway/index.ts';
 import type { ModelClient } from '../../gateway/model/types.ts';
+import { ModelFileError } from '../../gateway/providers/llamacpp/provider.ts';
 import { providers } from '../../gateway/providers/index.ts';
 import { inProcessAnalyzers } from '../../gateway/redaction/analyzer-pool.ts';
 import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
@@ -90,12 +91,13 @@ export function startModelService(deps: AppDeps): ModelService {
   const policy = watchRoutingPolicy(path.join(dir, 'routing.yaml'), logger);
   const redactionPolicy = loadRedactionPolicy(path.join(dir, 'redaction.yaml'));
   const m = config.models;
+  const llama = m.llama ? providers.llamacpp.create(m.llama) : undefined;
   const clients: Partial<Record<ProviderName, ModelClient>> = {
     extractive: providers.extractive.create({ knowledge: knowledgeFor(deps.db.dataSource) }),
     ...(m.ollamaHosts.length ? { ollama: providers.ollama.create({ hosts: m.ollamaHosts }) } : {}),
     // A custom base URL may be the bank's own vLLM: the routing policy then says where it runs.
     ...(m.openai ? { openai: providers.openai.create({ ...m.openai, locations: m.openai.baseURL ? ['local', 'cloud'] : ['cloud'] }) } : {}),
-    ...(m.llama ? { llamacpp: providers.llamacpp.create(m.llama) } : {}),
+    ...(llama ? { llamacpp: llama } : {}),
   };
   const analyzers = deps.analyzers ?? inProcessAnalyzers();
   const scan = createOutputScanner({ analyzer: analyzers.analyzer(), policy: redactionPolicy });
@@ -131,6 +133,18 @@ export function startModelService(deps: AppDeps): ModelService {
     },
   });
   logger.info('models.ready', { providers: Object.keys(clients).length, policyHash: policy.current().hash });
+  if (llama) {
+    // Loaded now, in the background, not on the first visitor's message: that message does not wait
+    // for it, its window is counted with the model's own tokenizer, and a bad file is in the log at
+    // start (requests then go on down the chain, as before).
+    const started = performance.now();
+    llama.ready().then(
+      () => logger.info('models.llama_loaded', { ms: Math.round(performance.now() - started), contextTokens: m.llama!.contextSize }),
+      // A ModelFileError says what is wrong with the file (an id, no path); anything else, its name.
+      (error: unknown) =>
+        logger.error('models.llama_failed', error instanceof ModelFileError ? { failure: error.code, ggufVersion: error.ggufVersion ?? null } : { failure: error instanceof Error ? error.name : 'unknown' }),
+    );
+  }
   return {
     gateway,
     policy,

@@ -1,6 +1,8 @@
 // Real llama.cpp (node-llama-cpp, in-process) on a tiny GGUF the suite writes itself: streaming,
 // cancellation, and queueing beyond the parallel-sequence limit, through the llamacpp provider.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../../gateway/providers/index.ts';
 import type { LlamaCppClient } from '../../gateway/providers/llamacpp/provider.ts';
@@ -137,6 +139,30 @@ describe('the gateway fits a conversation to the model’s own window, counted w
     const byEstimate = messages.slice().reverse().reduce((acc, m) => (acc.used + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS <= 248 ? { used: acc.used + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, n: acc.n + 1, exact: acc.exact + window.count!(m.content) + MESSAGE_OVERHEAD_TOKENS } : acc), { used: 0, n: 0, exact: 0 });
     expect(byEstimate.n).toBeGreaterThan(prompt.length);
     expect(byEstimate.exact).toBeGreaterThan(256);
+  });
+});
+
+describe('a model file llama.cpp cannot read', () => {
+  // node-llama-cpp never settles on some of these (a GGUF header with another version): the
+  // provider checks the header first, so the target fails at once instead of at its timeout.
+  it.each([
+    ['missing', null, 'unreadable'],
+    ['not GGUF', 'PK\u0003\u0004 a zip file', 'not_gguf'],
+    ['too short', 'GG', 'not_gguf'],
+    ['GGUF version 1', 'GGUF\u0001\u0000\u0000\u0000rest', 'unsupported_gguf_version'],
+  ])('%s: ModelFileError %s, and the stream fails as unavailable', async (_name, content, code) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-gguf-'));
+    const file = path.join(dir, 'model.gguf');
+    if (content !== null) fs.writeFileSync(file, content, 'latin1');
+    try {
+      const bad = providers.llamacpp.create({ modelPath: file, threads: 1 });
+      await expect(bad.ready()).rejects.toMatchObject({ name: 'ModelFileError', code });
+      await expect((async () => {
+        for await (const _e of bad.stream(request(4), new AbortController().signal)) void _e;
+      })()).rejects.toMatchObject({ failure: 'unavailable' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

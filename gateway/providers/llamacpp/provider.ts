@@ -36,7 +36,46 @@ export function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   return history;
 }
 
+/** A model file node-llama-cpp would not load: it is checked first, because on some it never returns. */
+export class ModelFileError extends Error {
+  override name = 'ModelFileError';
+  constructor(
+    /** a stable id, for logs */
+    readonly code: 'unreadable' | 'not_gguf' | 'unsupported_gguf_version',
+    message: string,
+    readonly ggufVersion?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The GGUF header: the magic and a version llama.cpp reads (2 or 3). node-llama-cpp, given a file
+ * with another version, reads it as version 3 and never settles (measured: a few bytes starting
+ * "GGUF"), so a wrong or corrupt file would hold every request to this target until its timeout.
+ */
+async function checkGguf(modelPath: string): Promise<void> {
+  const { open } = await import('node:fs/promises');
+  let header: Buffer;
+  try {
+    const file = await open(modelPath, 'r');
+    try {
+      header = Buffer.alloc(8);
+      const { bytesRead } = await file.read(header, 0, 8, 0);
+      header = header.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    throw new ModelFileError('unreadable', `the model file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (header.length < 8 || header.toString('latin1', 0, 4) !== 'GGUF') throw new ModelFileError('not_gguf', 'the model file is not a GGUF file');
+  const version = header.readUInt32LE(4);
+  if (version !== 2 && version !== 3) throw new ModelFileError('unsupported_gguf_version', `the model file is GGUF version ${version}; llama.cpp reads versions 2 and 3`, version);
+}
+
 async function load(o: LlamaCppOptions): Promise<Loaded> {
+  await checkGguf(o.modelPath);
   const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
   const threads = o.threads ?? 1;
   const llama = await getLlama({ gpu: (o.gpuLayers ?? 0) > 0 ? 'auto' : false, build: 'never', maxThreads: threads, logLevel: LlamaLogLevel.error, logger: () => undefined });
