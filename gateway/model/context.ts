@@ -1,8 +1,8 @@
 // Fits a conversation into a model's context window before any model sees it. Left to itself a
 // model server cuts on its own terms and says nothing: node-llama-cpp shifts its context and drops
-// the start of the prompt (a long question lost its beginning), Ollama keeps the end of whatever
-// its default window holds (the system prompt went first). Here the cut is deterministic, made on
-// the redacted text, and counted in the audit record.
+// the start of the prompt (measured: a 606-token prompt in a 256-token context was answered without
+// an error), and Ollama cuts to its own default window whatever the policy's says. Here the cut is
+// deterministic, made on the redacted text, and counted in the audit record.
 //
 // The window holds the prompt and the answer: `answerTokens` of it stay free. In order:
 // 1. always: the caller's own system messages, the head of the server's instructions (up to their
