@@ -72,7 +72,8 @@ export const ollama = {
               ...(request.maxTokens !== undefined ? { num_predict: request.maxTokens } : {}),
               ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
               // The window the gateway fitted the messages to: without it Ollama uses its own default
-              // (2,048 or 4,096 tokens) and silently drops the start of a longer prompt.
+              // (2,048 tokens in older releases, set by the GPU's memory in newer ones) and silently
+              // cuts a longer prompt.
               ...(request.contextTokens !== undefined ? { num_ctx: request.contextTokens } : {}),
             },
           });
