@@ -74,6 +74,7 @@ export const EnvSchema = z.object({
   LLAMA_PARALLEL: int(1, 64).default(2),
   LLAMA_CONTEXT_SIZE: int(128, 1048576).default(2048),
   LLAMA_GPU_LAYERS: int(0, 1000).default(0),
+  LLAMA_LOAD_TIMEOUT_SECONDS: int(1, 86400).default(300),
   PALISADE_REDACTION_THREADS: int(0, 64).optional(),
   PALISADE_PGLITE_THREAD: bool.default(true),
 });
@@ -108,7 +109,7 @@ export interface Config {
     policiesDir?: string;
     openai?: { apiKey: string; baseURL?: string };
     ollamaHosts: string[];
-    llama?: { modelPath: string; threads: number; parallel: number; contextSize: number; gpuLayers: number };
+    llama?: { modelPath: string; threads: number; parallel: number; contextSize: number; gpuLayers: number; loadTimeoutMs: number };
   };
 }
 
@@ -179,7 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       openai: e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? { apiKey: e.OPENAI_API_KEY ?? 'none', baseURL: e.OPENAI_BASE_URL } : undefined,
       ollamaHosts: e.OLLAMA_HOST ?? [],
       llama: e.LLAMA_MODEL_PATH
-        ? { modelPath: path.resolve(e.LLAMA_MODEL_PATH), threads: e.LLAMA_THREADS, parallel: e.LLAMA_PARALLEL, contextSize: e.LLAMA_CONTEXT_SIZE, gpuLayers: e.LLAMA_GPU_LAYERS }
+        ? { modelPath: path.resolve(e.LLAMA_MODEL_PATH), threads: e.LLAMA_THREADS, parallel: e.LLAMA_PARALLEL, contextSize: e.LLAMA_CONTEXT_SIZE, gpuLayers: e.LLAMA_GPU_LAYERS, loadTimeoutMs: e.LLAMA_LOAD_TIMEOUT_SECONDS * 1000 }
         : undefined,
     },
   };

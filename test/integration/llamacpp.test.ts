@@ -96,7 +96,7 @@ describe('llamacpp provider (real node-llama-cpp)', () => {
     const first = run(24);
     const controller = new AbortController();
     const queued = run(24, controller.signal);
-    await expect.poll(() => slots.waiting()).toBe(1);
+    await expect.poll(() => slots.waiting(), { interval: 1 }).toBe(1);
     controller.abort();
     await expect(queued).rejects.toThrow(/aborted while queued/);
     expect(slots.waiting()).toBe(0);
@@ -142,18 +142,30 @@ describe('the gateway fits a conversation to the model’s own window, counted w
   });
 });
 
+/** The suite's GGUF with its header's tensor and metadata counts replaced. */
+function withCounts(tensors: bigint | null, entries: bigint | null): Buffer {
+  const file = Buffer.from(buildTinyLlama());
+  if (tensors !== null) file.writeBigUInt64LE(tensors, 8);
+  if (entries !== null) file.writeBigUInt64LE(entries, 16);
+  return file;
+}
+
 describe('a model file llama.cpp cannot read', () => {
   // node-llama-cpp never settles on some of these (a GGUF header with another version): the
   // provider checks the header first, so the target fails at once instead of at its timeout.
   it.each([
-    ['missing', null, 'unreadable'],
-    ['not GGUF', 'PK\u0003\u0004 a zip file', 'not_gguf'],
-    ['too short', 'GG', 'not_gguf'],
-    ['GGUF version 1', 'GGUF\u0001\u0000\u0000\u0000rest', 'unsupported_gguf_version'],
-  ])('%s: ModelFileError %s, and the stream fails as unavailable', async (_name, content, code) => {
+    ['missing', 'unreadable', null],
+    ['not GGUF', 'not_gguf', 'PK\u0003\u0004 a zip file'],
+    ['too short', 'not_gguf', 'GG'],
+    ['GGUF version 1', 'unsupported_gguf_version', 'GGUF\u0001\u0000\u0000\u0000rest'],
+    ['ends inside its header', 'corrupt_gguf', 'GGUF\u0003\u0000\u0000\u0000\u0001\u0000'],
+    // node-llama-cpp's own reader looped past the end of this one, taking memory without bound
+    ['a tensor count of 2^32 - 1', 'corrupt_gguf', withCounts(0xffffffffn, null)],
+    ['a metadata count of 2^40', 'corrupt_gguf', withCounts(null, 2n ** 40n)],
+  ])('%s: ModelFileError %s, and the stream fails as unavailable', async (_name, code, content) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-gguf-'));
     const file = path.join(dir, 'model.gguf');
-    if (content !== null) fs.writeFileSync(file, content, 'latin1');
+    if (content !== null) fs.writeFileSync(file, content, typeof content === 'string' ? 'latin1' : undefined);
     try {
       const bad = providers.llamacpp.create({ modelPath: file, threads: 1 });
       await expect(bad.ready()).rejects.toMatchObject({ name: 'ModelFileError', code });
@@ -166,3 +178,28 @@ describe('a model file llama.cpp cannot read', () => {
   });
 });
 
+
+describe('a load that does not finish', () => {
+  // A file whose header passes but whose content holds node-llama-cpp's load: the target is given up
+  // after LLAMA_LOAD_TIMEOUT_SECONDS. Shown here with a timeout shorter than the suite's model takes.
+  it('is given up at its timeout (load_timeout), and the stream fails as unavailable', async () => {
+    const slow = providers.llamacpp.create({ modelPath, threads: 1, contextSize: 256, loadTimeoutMs: 1 });
+    try {
+      await expect(slow.ready()).rejects.toMatchObject({ name: 'ModelFileError', code: 'load_timeout' });
+      await expect((async () => {
+        for await (const _e of slow.stream(request(4), new AbortController().signal)) void _e;
+      })()).rejects.toMatchObject({ failure: 'unavailable' });
+      expect(slow.contextWindow!()?.count).toBeUndefined(); // no tokenizer from a load given up
+    } finally {
+      await slow.close?.();
+    }
+  });
+
+  it('is not waited for at close', async () => {
+    const loading = providers.llamacpp.create({ modelPath, threads: 1, contextSize: 256 });
+    const ready = loading.ready();
+    ready.catch(() => undefined);
+    await loading.close?.();
+    await expect(ready).rejects.toMatchObject({ failure: 'unavailable' });
+  });
+});

@@ -13,6 +13,8 @@ export interface LlamaCppOptions {
   gpuLayers?: number;
   parallel?: number;
   maxQueue?: number;
+  /** how long a load may take before the target is given up (default 300 s) */
+  loadTimeoutMs?: number;
 }
 
 export interface LlamaCppClient extends ModelClient {
@@ -41,7 +43,7 @@ export class ModelFileError extends Error {
   override name = 'ModelFileError';
   constructor(
     /** a stable id, for logs */
-    readonly code: 'unreadable' | 'not_gguf' | 'unsupported_gguf_version',
+    readonly code: 'unreadable' | 'not_gguf' | 'unsupported_gguf_version' | 'corrupt_gguf' | 'load_timeout',
     message: string,
     readonly ggufVersion?: number,
   ) {
@@ -49,19 +51,28 @@ export class ModelFileError extends Error {
   }
 }
 
+/** The fewest bytes one metadata entry takes: key length (u64), value type (u32), a 1-byte value. */
+const MIN_KV_BYTES = 8 + 4 + 1;
+/** The fewest bytes one tensor's description takes: name length (u64), dims (u32), type (u32), offset (u64). */
+const MIN_TENSOR_INFO_BYTES = 8 + 4 + 4 + 8;
+
 /**
- * The GGUF header: the magic and a version llama.cpp reads (2 or 3). node-llama-cpp, given a file
- * with another version, reads it as version 3 and never settles (measured: a few bytes starting
- * "GGUF"), so a wrong or corrupt file would hold every request to this target until its timeout.
+ * The GGUF header: the magic, a version llama.cpp reads (2 or 3), and counts of tensors and metadata
+ * entries that the file is long enough to hold. node-llama-cpp never settles on a file with another
+ * version (measured: a few bytes starting "GGUF"), and on a tensor count of 2^32 - 1 in a 30 KB file
+ * its reader looped on past the end, at 1.2 cores and 1.4 GB after 15 s (measured): one bad file
+ * would have held every request to this target until its timeout, or taken the appliance down.
  */
 async function checkGguf(modelPath: string): Promise<void> {
   const { open } = await import('node:fs/promises');
   let header: Buffer;
+  let size: number;
   try {
     const file = await open(modelPath, 'r');
     try {
-      header = Buffer.alloc(8);
-      const { bytesRead } = await file.read(header, 0, 8, 0);
+      size = (await file.stat()).size;
+      header = Buffer.alloc(24);
+      const { bytesRead } = await file.read(header, 0, 24, 0);
       header = header.subarray(0, bytesRead);
     } finally {
       await file.close();
@@ -72,6 +83,42 @@ async function checkGguf(modelPath: string): Promise<void> {
   if (header.length < 8 || header.toString('latin1', 0, 4) !== 'GGUF') throw new ModelFileError('not_gguf', 'the model file is not a GGUF file');
   const version = header.readUInt32LE(4);
   if (version !== 2 && version !== 3) throw new ModelFileError('unsupported_gguf_version', `the model file is GGUF version ${version}; llama.cpp reads versions 2 and 3`, version);
+  if (header.length < 24) throw new ModelFileError('corrupt_gguf', 'the model file ends inside its GGUF header', version);
+  const tensors = header.readBigUInt64LE(8);
+  const entries = header.readBigUInt64LE(16);
+  if (tensors * BigInt(MIN_TENSOR_INFO_BYTES) + entries * BigInt(MIN_KV_BYTES) > BigInt(size - 24)) {
+    throw new ModelFileError('corrupt_gguf', `the model file's header counts ${tensors} tensors and ${entries} metadata entries, more than its ${size} bytes can hold`, version);
+  }
+}
+
+/**
+ * A load that can be given up: after `ms` (a file whose header passes but whose content is corrupt
+ * could still hold it), or at close. A load that finishes after it was given up is disposed of.
+ */
+function abandonable(loading: Promise<Loaded>, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  let abandoned = false;
+  let giveUp!: (error: Error) => void;
+  const stopped = new Promise<never>((_resolve, reject) => (giveUp = reject));
+  const abandon = (error: Error) => {
+    abandoned = true;
+    giveUp(error);
+  };
+  timer = setTimeout(() => abandon(new ModelFileError('load_timeout', `the model did not load within ${Math.round(ms / 1000)} s`)), ms);
+  timer.unref();
+  loading.then(
+    (l) => void (abandoned && dispose(l)),
+    () => undefined,
+  );
+  const promise = Promise.race([loading, stopped]).finally(() => clearTimeout(timer));
+  promise.catch(() => undefined);
+  return { promise, abandon };
+}
+
+async function dispose(l: Loaded): Promise<void> {
+  await l.context.dispose();
+  await l.model.dispose();
+  await l.llama.dispose();
 }
 
 async function load(o: LlamaCppOptions): Promise<Loaded> {
@@ -114,9 +161,11 @@ function channel() {
 export const llamacpp = {
   name: 'llamacpp',
   create(options: LlamaCppOptions): LlamaCppClient {
-    let loading: Promise<Loaded> | undefined;
+    let loading: ReturnType<typeof abandonable> | undefined;
+    let loadedModel: Promise<Loaded> | undefined;
     let model: LlamaModel | undefined;
-    const loaded = () => (loading ??= load(options).then((l) => ((model = l.model), l)));
+    const loaded = () =>
+      (loadedModel ??= (loading = abandonable(load(options), options.loadTimeoutMs ?? 300_000)).promise.then((l) => ((model = l.model), l)));
     const contextSize = options.contextSize ?? 2048;
     return {
       locations: ['local'],
@@ -167,11 +216,11 @@ export const llamacpp = {
       },
       async close() {
         if (!loading) return;
-        const l = await loading.catch(() => undefined);
+        // A load still under way is not waited for: it is disposed of when it finishes.
+        loading.abandon(new ProviderError('unavailable', 'the provider was closed'));
+        const l = await loading.promise.catch(() => undefined);
         model = undefined; // no count on a disposed model
-        await l?.context.dispose();
-        await l?.model.dispose();
-        await l?.llama.dispose();
+        if (l) await dispose(l);
       },
     };
   },
