@@ -86,7 +86,7 @@ export interface ModelRequestAudit {
   firstTokenMs: number | null;
   attempts: number;
   outcome: ChatOutcome;
-  failure?: FailureClass | 'redaction_failed' | 'all_targets_failed' | 'target_not_in_route' | 'context_length_exceeded';
+  failure?: FailureClass | 'redaction_failed' | 'all_targets_failed' | 'target_not_in_route' | 'context_length_exceeded' | 'audit_unavailable';
   /** the last target's fit (see ContextFit) */
   context: ContextFit | null;
   outputEntities: number | null;
@@ -97,7 +97,11 @@ export interface ModelRequestAudit {
 }
 
 export interface AuditSink {
-  modelRequest(event: ModelRequestAudit): Promise<void>;
+  /** The record of one request, at its end. The gateway waits for what this returns: a sink that
+   *  queues its records (the server's) returns at once, and the stream's end does not wait. */
+  modelRequest(event: ModelRequestAudit): Promise<void> | void;
+  /** false: records cannot be written now (the server's: its database is failing), so no model is asked */
+  writable?(): boolean;
 }
 
 /** ids and counts only, like the server's logger */
@@ -177,6 +181,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     };
     const budgetKey = req.site ? `site:${req.site}` : req.caller ? `${req.caller.type}:${req.caller.id}` : 'anonymous';
     try {
+      // Fail closed: a call that could not be put on the record is not made.
+      if (deps.audit.writable?.() === false) {
+        Object.assign(audit, { outcome: 'human', failure: 'audit_unavailable' });
+        yield { type: 'end', outcome: 'human', usage: { tokensIn: 0, tokensOut: 0 }, finishReason: null, reason: 'audit_unavailable' };
+        return;
+      }
       const snapshot = req.conversationId && !req.noVaultYet ? await deps.vaults.load(req.conversationId) : undefined;
       const vault = snapshot ? Vault.fromJSON(snapshot) : new Vault();
       const loadedRevision = vault.revision;

@@ -257,7 +257,8 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
         env.hub.publish(conversationId, { type: 'delta', replyId, text: e.text });
       }
       if (e.type === 'end') {
-        const failed = e.reason?.startsWith('all_targets_failed') || e.reason === 'no_target_available';
+        // No model could be asked (or none may be while the audit record cannot be written): the AI failed, a person answers.
+        const failed = e.reason?.startsWith('all_targets_failed') || e.reason === 'no_target_available' || e.reason === 'audit_unavailable';
         outcome = e.outcome === 'answered' ? { kind: 'answered' } : { kind: 'handoff', reason: failed ? 'model_failed' : 'policy' };
       }
     }

@@ -30,6 +30,8 @@ export interface ModelService {
   gateway: Gateway;
   policy: RoutingPolicySource;
   apiKeys: ApiKeyVerifier;
+  /** resolves true once every model.request record queued so far is committed (false at the timeout): readers of the audit log wait for it */
+  auditSettled(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -102,7 +104,7 @@ export function startModelService(deps: AppDeps): ModelService {
   const analyzers = deps.analyzers ?? inProcessAnalyzers();
   const scan = createOutputScanner({ analyzer: analyzers.analyzer(), policy: redactionPolicy });
   const scanned = new Map<string, number>();
-  const audits = auditBatcher(deps.db.dataSource);
+  const audits = auditBatcher(deps.db.dataSource, { log: (event, fields) => (event === 'audit.model_request_recovered' ? logger.info(event, fields) : logger.error(event, fields)) });
   const gateway = createGateway({
     clients,
     policy: policy.current,
@@ -122,14 +124,18 @@ export function startModelService(deps: AppDeps): ModelService {
     },
     answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: knowledgeVersionReader(deps.db.dataSource) },
     audit: {
+      // Queued, not waited for: see auditBatch.ts. A record the queue cannot take is logged by id.
       modelRequest: (e) =>
-        audits.append({
-          actor: e.request.caller ?? { type: 'system', id: 'gateway' },
-          action: 'model.request',
-          outcome: e.outcome === 'failed' ? 'failure' : 'success',
-          requestId: e.request.requestId,
-          details: auditDetails(e),
-        }),
+        void audits
+          .append({
+            actor: e.request.caller ?? { type: 'system', id: 'gateway' },
+            action: 'model.request',
+            outcome: e.outcome === 'failed' ? 'failure' : 'success',
+            requestId: e.request.requestId,
+            details: auditDetails(e),
+          })
+          .catch((error: unknown) => logger.error('audit.model_request_lost', { requestId: e.request.requestId ?? null, failure: error instanceof Error ? error.name : 'unknown' })),
+      writable: () => audits.writable(),
     },
   });
   logger.info('models.ready', { providers: Object.keys(clients).length, policyHash: policy.current().hash });
@@ -149,10 +155,11 @@ export function startModelService(deps: AppDeps): ModelService {
     gateway,
     policy,
     apiKeys: apiKeyVerifier(deps.db.dataSource),
+    auditSettled: (timeoutMs) => audits.settled(timeoutMs),
     async close() {
       policy.stop();
       await gateway.close();
-      await audits.drain();
+      await audits.drain(config.http.shutdownTimeoutMs);
     },
   };
 }

@@ -17,12 +17,18 @@ type ExportQuery = z.infer<typeof ExportQuery>;
 
 const countFilters = (q: object) => Object.values(q).filter((v) => v !== undefined).length;
 
+const AUDIT_QUEUE_WAIT_MS = 2_000;
+
 export function auditRoutes(deps: AppDeps) {
   const router = new Router<AppState>({ prefix: '/api/audit' });
   const tx = transaction(deps.db.dataSource);
   const actorOf = (state: AppState) => ({ type: 'staff' as const, id: state.staff!.userId });
+  // The gateway's model.request records are queued (server/models/auditBatch.ts): a reader waits for
+  // what is queued, so a call whose answer has ended is found. A queue that does not settle in time
+  // (its database is failing) does not hold the reader: it reads what is committed.
+  const queuedWritten = async () => void (await deps.models?.auditSettled(AUDIT_QUEUE_WAIT_MS));
 
-  router.get('/events', staffAuth(deps), authorize(deps, 'read', 'AuditLog'), validateQuery(AuditPage), tx, async (ctx) => {
+  router.get('/events', staffAuth(deps), authorize(deps, 'read', 'AuditLog'), validateQuery(AuditPage), async (_ctx, next) => (await queuedWritten(), next()), tx, async (ctx) => {
     const page = ctx.state.query as AuditPage;
     const result = await queryAudit(txOf(ctx), page);
     await appendAudit(txOf(ctx), {
@@ -37,6 +43,7 @@ export function auditRoutes(deps: AppDeps) {
 
   router.get('/export', staffAuth(deps), authorize(deps, 'export', 'AuditLog'), validateQuery(ExportQuery), async (ctx) => {
     const { format, ...filter } = ctx.state.query as ExportQuery;
+    await queuedWritten();
     // The export is on the record (committed) before the first byte leaves.
     await deps.db.dataSource.transaction((t) =>
       appendAudit(t, { actor: actorOf(ctx.state), action: 'audit.export', resource: { type: 'AuditLog' }, requestId: ctx.state.requestId, details: { format, filters: countFilters(filter) } }),
@@ -48,7 +55,8 @@ export function auditRoutes(deps: AppDeps) {
   });
 
   router.get('/verify', staffAuth(deps), authorize(deps, 'verify', 'AuditLog'), async (ctx) => {
-    // Seal what is pending first (its own short transactions), so the answer covers every event so far.
+    // Write and seal what is pending first (short transactions of their own), so the answer covers every event so far.
+    await queuedWritten();
     await sealAudit(deps.db.dataSource);
     const result = await deps.db.dataSource.transaction(async (tx) => {
       const verified = await verifyChain(tx);

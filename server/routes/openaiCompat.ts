@@ -20,6 +20,8 @@ const modelNotAllowed = (model: string) =>
   new AppError(422, 'model_not_allowed', `The routing policy does not let "${model}" answer this request; ask for "palisade" to let the policy choose.`, [{ path: 'model', message: 'not in the route the policy chose' }]);
 const contextTooLong = () =>
   new AppError(400, 'context_length_exceeded', 'The messages do not fit the context window of any model the routing policy allows for this request, with room for the answer; send fewer or shorter messages, or a smaller max_tokens.', [{ path: 'messages', message: 'too long for the allowed models' }]);
+const auditUnavailable = () =>
+  new AppError(503, 'audit_unavailable', 'Model calls cannot be put on the audit record now (its database is failing), so none is made; retry shortly.', undefined, { 'Retry-After': '5' });
 const modelNotFound = () => new AppError(404, 'model_not_found', 'No such model: GET /v1/models lists them.');
 const providerTimeout = () => new AppError(504, 'provider_timeout', 'The model did not answer in time.');
 const providerFailed = () => new AppError(502, 'provider_error', 'The model failed to answer.');
@@ -108,6 +110,7 @@ export function openaiCompatRoutes(deps: AppDeps) {
         if (e.type === 'end' && e.outcome === 'blocked') throw blocked();
         if (e.type === 'end' && e.outcome === 'human' && e.reason === 'target_not_in_route') throw modelNotAllowed(input.model);
         if (e.type === 'end' && e.outcome === 'human' && e.reason === 'context_length_exceeded') throw contextTooLong();
+        if (e.type === 'end' && e.outcome === 'human' && e.reason === 'audit_unavailable') throw auditUnavailable();
         if (e.type === 'end' && e.outcome === 'human') throw handoff(e.reason ?? 'policy');
         head.push(e);
         if (e.type === 'delta' || e.type === 'end') break;

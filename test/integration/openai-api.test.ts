@@ -20,10 +20,7 @@ let localKeyId: string;
 
 const client = (apiKey: string) => api.client(apiKey);
 
-async function modelRequests() {
-  await new Promise((r) => setTimeout(r, 50));
-  return api.modelRequests();
-}
+const modelRequests = () => api.modelRequests();
 
 beforeAll(async () => {
   api = await startOpenAiApiFixture();

@@ -9,7 +9,7 @@ import type { OllamaStandIn } from '../support/standins/ollama.ts';
 
 let api: OpenAiApiFixture;
 const client = () => api.client(api.localKey);
-const modelRequests = async () => (await new Promise((r) => setTimeout(r, 50)), api.modelRequests());
+const modelRequests = () => api.modelRequests();
 
 beforeAll(async () => {
   api = await startOpenAiApiFixture();
