@@ -150,6 +150,39 @@ describe('a model failure', () => {
     expect(c!.reason).toBe('model_failed');
     socket.close();
   });
+
+  it('while model.request records cannot be written: no model is asked, the visitor is handed to a person, and no record is lost', async () => {
+    const q = (sql: string) => server.deps.db.dataSource.query(sql);
+    const records = async () => (await server.deps.models!.auditSettled(15_000), (await q(`SELECT details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as { details: Record<string, unknown> }[]);
+    const before = (await records()).length;
+    // The database refusing model.request inserts (SQLSTATE 57P03, as while it restarts); the chat's own records still go in.
+    await q(`CREATE FUNCTION test_model_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = 'model.request' THEN RAISE EXCEPTION 'restarting' USING ERRCODE = '57P03'; END IF; RETURN NEW; END $$`);
+    await q(`CREATE TRIGGER test_model_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION test_model_audit()`);
+    try {
+      const answered = await readyVisitor(server, { decisions: LOCAL_ONLY });
+      expect((await sendMessage(answered, 'Can I order a second card for my partner?')).status).toBe(201);
+      await repliesSettled(server);
+      expect((await transcript(answered)).messages.map((m) => m.role)).toEqual(['visitor', 'assistant']); // its record is what fails
+      await expect.poll(() => server.logs().some((l) => l.message === 'audit.model_request_retry'), { interval: 10 }).toBe(true);
+      const asked = chatCalls(ollama).length;
+
+      const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
+      expect((await sendMessage(v, 'What is the daily limit for cash withdrawals?')).status).toBe(201);
+      await repliesSettled(server);
+      const t = await transcript(v);
+      expect(t.messages.map((m) => [m.role, m.notice])).toEqual([['visitor', null], ['system', 'model_failed'], ['system', expect.stringMatching(/^(queued|outside_hours)$/)]]);
+      expect(t.conversation).toMatchObject({ status: 'handoff', mode: 'queued' });
+      expect(chatCalls(ollama).length).toBe(asked);
+    } finally {
+      await q(`DROP TRIGGER IF EXISTS test_model_audit ON audit_events`);
+      await q(`DROP FUNCTION IF EXISTS test_model_audit()`);
+    }
+    const after = (await records()).slice(before).map((r) => r.details);
+    expect(after).toMatchObject([
+      { outcome: 'answered', target: 'pool' },
+      { outcome: 'human', failure: 'audit_unavailable', provider: null },
+    ]);
+  });
 });
 
 describe('resume', () => {
