@@ -32,6 +32,8 @@ export interface ModelService {
   apiKeys: ApiKeyVerifier;
   /** resolves true once every model.request record queued so far is committed (false at the timeout): readers of the audit log wait for it */
   auditSettled(timeoutMs: number): Promise<boolean>;
+  /** false while model.request records cannot be written (no model is asked then) */
+  auditWritable(): boolean;
   close(): Promise<void>;
 }
 
@@ -156,6 +158,7 @@ export function startModelService(deps: AppDeps): ModelService {
     policy,
     apiKeys: apiKeyVerifier(deps.db.dataSource),
     auditSettled: (timeoutMs) => audits.settled(timeoutMs),
+    auditWritable: () => audits.writable(),
     async close() {
       policy.stop();
       await gateway.close();

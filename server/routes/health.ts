@@ -21,6 +21,13 @@ export function healthRoutes(deps: AppDeps, isDraining: () => boolean) {
           timer = setTimeout(() => reject(new Error('readyz timeout')), deps.config.http.readyzTimeoutMs);
         }),
       ]);
+      // The database answers, but model calls cannot be put on the record (server/models/auditBatch.ts):
+      // this node refuses them, so a load balancer should send its traffic elsewhere.
+      if (deps.models && !deps.models.auditWritable()) {
+        ctx.status = 503;
+        ctx.body = { status: 'audit_unavailable', database: deps.db.kind };
+        return;
+      }
       ctx.body = { status: 'ready', database: deps.db.kind };
     } catch {
       ctx.status = 503;

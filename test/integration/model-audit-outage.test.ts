@@ -55,9 +55,12 @@ describe('model.request records while the database refuses them', () => {
       expect((refused as { headers: Headers }).headers.get('retry-after')).toBe('5');
       expect(fx.gpu.requests.length).toBe(asked);
       expect(fx.server.logs().some((l) => l.message === 'audit.model_request_retry')).toBe(true);
+      // and says so to a load balancer
+      expect(await api(fx.server, 'GET', '/readyz')).toMatchObject({ status: 503, body: { status: 'audit_unavailable' } });
     });
     // Back: the queued records are written (retried with backoff) and requests are answered again.
     await expect.poll(() => ask().then(() => true, () => false), { interval: 100, timeout: 15_000 }).toBe(true);
+    expect(await api(fx.server, 'GET', '/readyz')).toMatchObject({ status: 200, body: { status: 'ready' } });
     const records = (await fx.modelRequests()).slice(before);
     expect(records[0]!.details).toMatchObject({ outcome: 'answered', target: 'gpu-pool' }); // the first call: not lost
     const refusals = records.filter((r) => r.details.failure === 'audit_unavailable');
