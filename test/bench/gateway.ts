@@ -13,10 +13,12 @@
 // (in the same process, after the embedded run: its heap is not fresh). gatewayLoopDelayP99Ms and
 // gatewayLoopDelayMaxMs: the gaps between ticks of a 1 ms timer on the appliance's event loop
 // during the run (p99 and longest): how long any request's work could be held up at once.
+// gatewayGc*: the appliance's main-thread garbage collections during the run (this process): pause
+// per request, the number of full (mark-compact) collections and the longest pause of any kind.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { MESSAGE_OVERHEAD_TOKENS } from '../../gateway/model/context.ts';
 import { estimateTokens } from '../../gateway/model/types.ts';
@@ -60,6 +62,20 @@ function child(script: string) {
     ask: <T>(message: unknown) => (proc.stdin.write(JSON.stringify(message) + '\n'), read<T>()),
     stop: () => new Promise<void>((resolve) => (proc.once('exit', () => resolve()), proc.stdin.end())),
   };
+}
+
+/** This thread's garbage collections from now until stop(): total pause, full collections, the longest. */
+function gcDuring() {
+  const seen = { totalMs: 0, major: 0, longestMs: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      seen.totalMs += e.duration;
+      seen.longestMs = Math.max(seen.longestMs, e.duration);
+      if ((e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) seen.major += 1;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return { stop: () => (observer.disconnect(), seen) };
 }
 
 /** Runs a long statement on the database every second until stopped; answers how many ran. */
@@ -153,12 +169,14 @@ async function overheadCases(
       const elu = performance.eventLoopUtilization();
       const delay = monitorEventLoopDelay({ resolution: 1 });
       delay.enable();
+      const gc = gcDuring();
       const reports = report ? reportEverySecond(server.deps.db.dataSource) : undefined;
       const g = await load(viaGateway, concurrency, total, rampMs);
       const reportStatements = await reports?.stop();
       const { user, system } = process.cpuUsage(cpu); // this process is the appliance alone (all its threads)
       const loop = performance.eventLoopUtilization(elu); // its event loop: the thread every request's work queues on
       delay.disable();
+      const gcs = gc.stop();
       // The same load through the bare proxy, in this process too (the appliance is idle then).
       const floorElu = performance.eventLoopUtilization();
       const f = await load(viaFloor, concurrency, total, rampMs);
@@ -169,6 +187,7 @@ async function overheadCases(
         directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
         gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps), gatewayCpuMsPerRequest: r2((user + system) / 1000 / total), gatewayEventLoopBusy: r2(loop.utilization), gatewayEventLoopMsPerRequest: r2(loop.active / total),
         gatewayLoopDelayP99Ms: r2(delay.percentile(99) / 1e6), gatewayLoopDelayMaxMs: r2(delay.max / 1e6),
+        gatewayGcMsPerRequest: r2(gcs.totalMs / total), gatewayGcMajor: gcs.major, gatewayGcLongestMs: r2(gcs.longestMs),
         addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),
         addedFirstTokenP50Ms: r2(g.ttftP50 - d.ttftP50), addedFirstTokenP99Ms: r2(g.ttftP99 - d.ttftP99),
         floorAddedP50Ms: r2(f.p50 - d.p50), floorAddedP99Ms: r2(f.p99 - d.p99),
