@@ -6,6 +6,7 @@
 // slowness, a trigger that sleeps. Runs on PGlite and on the PostgreSQL server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiApiFixture, type OpenAiApiFixture } from '../support/openaiApi.ts';
+import { MODEL_AUDIT_REFUSED, modelAuditSlow, withModelAuditTrigger } from '../support/audit.ts';
 import { api, bearerLogin, seedStaff } from '../support/server.ts';
 
 let fx: OpenAiApiFixture;
@@ -18,7 +19,6 @@ afterAll(async () => {
   await fx?.stop();
 });
 
-const q = (sql: string) => fx.server.deps.db.dataSource.query(sql);
 const ask = () => fx.client(fx.localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }], stream: true });
 async function answer(): Promise<string> {
   let text = '';
@@ -26,22 +26,11 @@ async function answer(): Promise<string> {
   return text;
 }
 
-async function withTrigger(body: string, run: () => Promise<void>) {
-  await q(`CREATE FUNCTION test_model_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = 'model.request' THEN ${body} END IF; RETURN NEW; END $$`);
-  await q(`CREATE TRIGGER test_model_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION test_model_audit()`);
-  try {
-    await run();
-  } finally {
-    await q(`DROP TRIGGER IF EXISTS test_model_audit ON audit_events`);
-    await q(`DROP FUNCTION IF EXISTS test_model_audit()`);
-  }
-}
-
 describe('model.request records while the database refuses them', () => {
   it('are kept and written when it is back; meanwhile no model is asked (503 audit_unavailable)', async () => {
     fx.reset();
     const before = (await fx.modelRequests()).length;
-    await withTrigger(`RAISE EXCEPTION 'audit store restarting' USING ERRCODE = '57P03';`, async () => {
+    await withModelAuditTrigger(fx.server, MODEL_AUDIT_REFUSED, async () => {
       // Asked while the records were still being written: answered; its record cannot be written.
       expect(await answer()).not.toBe('');
       const asked = fx.gpu.requests.length;
@@ -77,7 +66,7 @@ describe('a compliance officer reading the audit log', () => {
     const { accessToken } = await bearerLogin(fx.server, 'co@bank.example', 'correct horse battery');
     const search = () => api<{ events: { requestId: string; details: Record<string, unknown> }[] }>(fx.server, 'GET', '/api/audit/events?action=model.request&limit=500', { token: accessToken });
     const known = new Set((await search()).body.events.map((e) => e.requestId));
-    await withTrigger(`PERFORM pg_sleep(0.4);`, async () => {
+    await withModelAuditTrigger(fx.server, modelAuditSlow(0.4), async () => {
       const stream = await ask().withResponse();
       for await (const _chunk of stream.data) void _chunk;
       const requestId = stream.response.headers.get('x-request-id');

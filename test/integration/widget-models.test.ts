@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatEvent, MessageView } from '../../server/chat/events.ts';
+import { auditEvents, MODEL_AUDIT_REFUSED, withModelAuditTrigger } from '../support/audit.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { StandIn } from '../support/standins/faults.ts';
 import { startOllamaStandIn, type OllamaStandIn } from '../support/standins/ollama.ts';
@@ -152,13 +153,10 @@ describe('a model failure', () => {
   });
 
   it('while model.request records cannot be written: no model is asked, the visitor is handed to a person, and no record is lost', async () => {
-    const q = (sql: string) => server.deps.db.dataSource.query(sql);
-    const records = async () => (await server.deps.models!.auditSettled(15_000), (await q(`SELECT details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as { details: Record<string, unknown> }[]);
+    const records = async () => (await server.deps.models!.auditSettled(15_000), auditEvents(server, `action = 'model.request'`));
     const before = (await records()).length;
     // The database refusing model.request inserts (SQLSTATE 57P03, as while it restarts); the chat's own records still go in.
-    await q(`CREATE FUNCTION test_model_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = 'model.request' THEN RAISE EXCEPTION 'restarting' USING ERRCODE = '57P03'; END IF; RETURN NEW; END $$`);
-    await q(`CREATE TRIGGER test_model_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION test_model_audit()`);
-    try {
+    await withModelAuditTrigger(server, MODEL_AUDIT_REFUSED, async () => {
       const answered = await readyVisitor(server, { decisions: LOCAL_ONLY });
       expect((await sendMessage(answered, 'Can I order a second card for my partner?')).status).toBe(201);
       await repliesSettled(server);
@@ -173,10 +171,7 @@ describe('a model failure', () => {
       expect(t.messages.map((m) => [m.role, m.notice])).toEqual([['visitor', null], ['system', 'model_failed'], ['system', expect.stringMatching(/^(queued|outside_hours)$/)]]);
       expect(t.conversation).toMatchObject({ status: 'handoff', mode: 'queued' });
       expect(chatCalls(ollama).length).toBe(asked);
-    } finally {
-      await q(`DROP TRIGGER IF EXISTS test_model_audit ON audit_events`);
-      await q(`DROP FUNCTION IF EXISTS test_model_audit()`);
-    }
+    });
     const after = (await records()).slice(before).map((r) => r.details);
     expect(after).toMatchObject([
       { outcome: 'answered', target: 'pool' },
