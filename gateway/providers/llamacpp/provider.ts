@@ -96,7 +96,6 @@ async function checkGguf(modelPath: string): Promise<void> {
  * could still hold it), or at close. A load that finishes after it was given up is disposed of.
  */
 function abandonable(loading: Promise<Loaded>, ms: number) {
-  let timer: NodeJS.Timeout | undefined;
   let abandoned = false;
   let giveUp!: (error: Error) => void;
   const stopped = new Promise<never>((_resolve, reject) => (giveUp = reject));
@@ -104,7 +103,7 @@ function abandonable(loading: Promise<Loaded>, ms: number) {
     abandoned = true;
     giveUp(error);
   };
-  timer = setTimeout(() => abandon(new ModelFileError('load_timeout', `the model did not load within ${Math.round(ms / 1000)} s`)), ms);
+  const timer = setTimeout(() => abandon(new ModelFileError('load_timeout', `the model did not load within ${Math.round(ms / 1000)} s`)), ms);
   timer.unref();
   loading.then(
     (l) => void (abandoned && dispose(l)),
