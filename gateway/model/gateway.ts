@@ -8,7 +8,7 @@ import { createRedactionMemo, type RedactedTurn, type RedactionMemo } from './re
 import { scanAhead } from './scanAhead.ts';
 import { timedStream } from './timed.ts';
 import type { ChatMessage, ModelClient, ModelRequest, Usage } from './types.ts';
-import { createBudgets, type BudgetExceeded } from '../routing/budget.ts';
+import { createBudgets, hasBudgets, type BudgetExceeded, type Budgets } from '../routing/budget.ts';
 import { createCooldowns } from '../routing/cooldown.ts';
 import { decideRoute, type ChainTarget, type RouteDecision } from '../routing/decide.ts';
 import type { RoutingPolicy, Sensitivity } from '../routing/policy.ts';
@@ -120,6 +120,8 @@ export interface GatewayDeps {
   scanOutput?: (rawText: string, lang?: Lang) => Promise<number | null>;
   /** exact-match answers for requests with no personal data; the version names the knowledge base's state */
   answerCache?: AnswerCacheOptions & { knowledgeVersion: () => Promise<string> };
+  /** where cloud budgets are counted (the server: its database, shared by every node); default: this process */
+  budgets?: Budgets;
 }
 
 export interface Gateway {
@@ -163,7 +165,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const log: LogSink = deps.log ?? (() => undefined);
   const answers = deps.answerCache ? createAnswerCache({ ...deps.answerCache, now: clock.now }) : undefined;
   const memo = createRedactionMemo();
-  const budgets = createBudgets(clock.now);
+  const budgets = deps.budgets ?? createBudgets(clock.now);
   const cooldowns = createCooldowns({ failures: () => deps.policy().cooldown.failures, seconds: () => deps.policy().cooldown.seconds, now: clock.now });
 
   /** the request's own id on each of its log lines (the sink's fields are ids and counts) */
@@ -179,7 +181,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       provider: null, model: null, targetId: null, route: 'human', ruleId: '-', policyHash: policy.hash,
       entityCounts: {}, tokensIn: 0, tokensOut: 0, latencyMs: 0, firstTokenMs: null, attempts: 0, outcome: 'failed', outputEntities: null, cache: 'off', budget: null, context: null,
     };
-    const budgetKey = req.site ? `site:${req.site}` : req.caller ? `${req.caller.type}:${req.caller.id}` : 'anonymous';
+    // A site's budget, else the API key's (or staff member's); visitors without a site share one:
+    // a budget key is stored, and never names a visitor.
+    const budgetKey = req.site ? `site:${req.site}` : req.caller && req.caller.type !== 'visitor' ? `${req.caller.type}:${req.caller.id}` : 'anonymous';
     try {
       // Fail closed: a call that could not be put on the record is not made.
       if (deps.audit.writable?.() === false) {
@@ -252,14 +256,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
           continue;
         }
         audit.context = fitted.fit;
-        if (target.location === 'cloud') {
-          const over = budgets.exceeded(budgetKey, policy.budgets);
+        if (target.location === 'cloud' && hasBudgets(policy.budgets)) {
+          let over: BudgetExceeded | undefined;
+          try {
+            over = await budgets.reserveCloudCall(budgetKey, policy.budgets);
+          } catch {
+            over = 'budget_unavailable'; // fail closed: a budget that cannot be read is not spent on the cloud
+          }
           if (over) {
             audit.budget = over;
             log('gateway.budget_exceeded', { target: target.id, budget: over });
             continue;
           }
-          budgets.startCloudCall(budgetKey, policy.budgets);
         }
         const result = yield* tryTarget(target, client, fitted.request, vault, req, signal, policy, audit, cacheKey, budgetKey);
         if (result.ok) return;
@@ -350,7 +358,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
             cooldowns.succeeded(target.id);
             audit.tokensIn = event.usage.tokensIn;
             audit.tokensOut = event.usage.tokensOut;
-            if (target.location === 'cloud') budgets.spendTokens(budgetKey, policy.budgets, event.usage.tokensIn + event.usage.tokensOut);
+            if (target.location === 'cloud' && policy.budgets.cloudTokens) {
+              // Charged without holding up the answer's end; a charge that fails is logged (counts only).
+              const tokens = event.usage.tokensIn + event.usage.tokensOut;
+              budgets.spendTokens(budgetKey, policy.budgets, tokens).catch(() => log('gateway.budget_spend_failed', { target: target.id, tokens }));
+            }
             // Finished sentences were scanned while the answer streamed; what is left is usually
             // the last sentence, scanned at once (a long rest waits a turn: see scanAhead.ts).
             audit.outputEntities = scanner ? await scanner.finish(raw) : null;

@@ -1,30 +1,41 @@
 // Cloud budgets per site (or per caller where no site is named): tokens and requests per window,
 // as data in routing.yaml. Over budget, cloud targets are left out of the chain and the next
 // allowed target answers; a budget never adds a target, so it can only move a request off the cloud.
+// The counters live behind this interface: in the process (createBudgets: one gateway, reset on
+// restart) or in the database (server/models/budgets.ts: shared by every node, kept across restarts).
 import type { CloudBudgets } from './policy.ts';
 
-export type BudgetExceeded = 'cloud_tokens' | 'cloud_requests';
+/** why a cloud target was skipped: a spent budget, or a budget that could not be read (fail closed) */
+export type BudgetExceeded = 'cloud_tokens' | 'cloud_requests' | 'budget_unavailable';
 
 export interface Budgets {
-  /** which budget a cloud call would break now, if any */
-  exceeded(key: string, limits: CloudBudgets): BudgetExceeded | undefined;
-  /** a cloud call begins: it counts against the request limit */
-  startCloudCall(key: string, limits: CloudBudgets): void;
+  /**
+   * Before a cloud call: the budget it would break (nothing is counted then), or undefined, and
+   * the call is counted against the request limit in the same step, so two nodes cannot both take
+   * the last one. Tokens are charged after the call (spendTokens): calls under way together may
+   * pass the token limit by what they use.
+   */
+  reserveCloudCall(key: string, limits: CloudBudgets): Promise<Exclude<BudgetExceeded, 'budget_unavailable'> | undefined>;
   /** a cloud call ended having used these tokens (in + out) */
-  spendTokens(key: string, limits: CloudBudgets, tokens: number): void;
+  spendTokens(key: string, limits: CloudBudgets, tokens: number): Promise<void>;
 }
+
+/** whether a policy's budgets need counting at all */
+export const hasBudgets = (limits: CloudBudgets) => Boolean(limits.cloudTokens || limits.cloudRequests);
+
+/** The start of the fixed window holding `now` (simple to explain to an auditor: "at most N per hour, counted from the hour"). */
+export const windowStart = (now: number, seconds: number) => Math.floor(now / (seconds * 1000)) * seconds * 1000;
 
 interface Window {
   start: number;
   used: number;
 }
 
-/** Fixed windows (simple to explain to an auditor: "at most N per hour, counted from the hour"). */
+/** In this process: one gateway's counters, reset on restart. */
 export function createBudgets(now: () => number): Budgets {
   const windows = new Map<string, Window>();
   const windowFor = (name: string, key: string, seconds: number): Window => {
-    const ms = seconds * 1000;
-    const start = Math.floor(now() / ms) * ms;
+    const start = windowStart(now(), seconds);
     const id = `${name}\u0000${key}`;
     let w = windows.get(id);
     if (!w || w.start !== start) {
@@ -34,15 +45,13 @@ export function createBudgets(now: () => number): Budgets {
     return w;
   };
   return {
-    exceeded(key, limits) {
+    async reserveCloudCall(key, limits) {
       if (limits.cloudRequests && windowFor('requests', key, limits.cloudRequests.windowSeconds).used >= limits.cloudRequests.limit) return 'cloud_requests';
       if (limits.cloudTokens && windowFor('tokens', key, limits.cloudTokens.windowSeconds).used >= limits.cloudTokens.limit) return 'cloud_tokens';
+      if (limits.cloudRequests) windowFor('requests', key, limits.cloudRequests.windowSeconds).used += 1;
       return undefined;
     },
-    startCloudCall(key, limits) {
-      if (limits.cloudRequests) windowFor('requests', key, limits.cloudRequests.windowSeconds).used += 1;
-    },
-    spendTokens(key, limits, tokens) {
+    async spendTokens(key, limits, tokens) {
       if (limits.cloudTokens) windowFor('tokens', key, limits.cloudTokens.windowSeconds).used += tokens;
     },
   };

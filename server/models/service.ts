@@ -19,6 +19,7 @@ import { privacyCtx } from '../privacy/deps.ts';
 import { DbVaultStore } from '../privacy/vaultStore.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 import { apiKeyVerifier, type ApiKeyVerifier } from './apiKeys.ts';
+import { databaseBudgets } from './budgets.ts';
 import { auditBatcher } from './auditBatch.ts';
 import { refreshingValue } from './refreshing.ts';
 import { watchRoutingPolicy, type RoutingPolicySource } from './routingPolicy.ts';
@@ -125,6 +126,7 @@ export function startModelService(deps: AppDeps): ModelService {
       return result.total;
     },
     answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: knowledgeVersionReader(deps.db.dataSource) },
+    budgets: databaseBudgets(deps.db.dataSource, () => deps.now().getTime()),
     audit: {
       // Queued, not waited for: see auditBatch.ts. A record the queue cannot take is logged by id.
       modelRequest: (e) =>

@@ -13,6 +13,7 @@ import { parseRoutingPolicy } from '../../gateway/routing/policy.ts';
 import { auditDetails } from '../../server/models/service.ts';
 import { startOllamaStandIn, type OllamaStandIn } from '../support/standins/ollama.ts';
 import { startOpenAIStandIn } from '../support/standins/openai.ts';
+import { standInGateway } from '../support/standins/gateway.ts';
 import type { StandIn } from '../support/standins/faults.ts';
 
 const redactionPolicy = loadRedactionPolicyFromYamlText(readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8'));
@@ -59,21 +60,15 @@ beforeEach(() => {
 });
 
 function gateway() {
-  return createGateway({
-    clients: {
-      ollama: providers.ollama.create({ hosts: [pool.url], healthIntervalMs: 0 }),
-      openai: providers.openai.create({ apiKey: 'sk-test', baseURL: `${cloud.url}/v1`, locations: ['cloud'] }),
+  return standInGateway({
+    pool, cloud, policy: routing, redaction, audits, now: () => now,
+    extra: {
+      scanOutput: async (text, lang) => {
+        const r = await scan(text, lang);
+        return r.ok ? r.total : null;
+      },
+      answerCache: { ttlMs: 60_000, knowledgeVersion: async () => kbVersion },
     },
-    policy: () => routing,
-    redaction,
-    vaults: new InMemoryVaultStore(),
-    audit: { modelRequest: async (e) => void audits.push(structuredClone(e)) },
-    clock: { now: () => now, wait: async () => undefined },
-    scanOutput: async (text, lang) => {
-      const r = await scan(text, lang);
-      return r.ok ? r.total : null;
-    },
-    answerCache: { ttlMs: 60_000, knowledgeVersion: async () => kbVersion },
   });
 }
 

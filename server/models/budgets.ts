@@ -1,0 +1,62 @@
+// Cloud budgets counted in the database: every node of an install draws on the same counters, and
+// a restart does not give a site its budget back. One row per budget key, kind and window
+// (model_budget_usage, migration SharedBudgets). A budget key is a site or an API key's id, never a
+// visitor (see gateway.ts), so the table holds no personal data and needs no audit record.
+// Each statement is one round trip holding nothing between statements:
+// - a cloud call is reserved by one statement that checks both limits and counts the call only if
+//   neither is spent, so two nodes cannot both take a window's last call;
+// - tokens are added after the call;
+// - a key's windows that have ended are deleted as its new ones begin.
+import type { DataSource } from 'typeorm';
+import { hasBudgets, windowStart, type Budgets } from '../../gateway/routing/budget.ts';
+import type { CloudBudgets } from '../../gateway/routing/policy.ts';
+import { preparedQuery } from '../db/prepared.ts';
+
+type Queryable = Pick<DataSource, 'query'>;
+
+// $1 key, $2/$3 the requests window's start and limit (null: no request budget), $4/$5 the tokens
+// window's start and limit (null: no token budget). Answers one row: which budget is spent, if any.
+const RESERVE = `
+WITH tokens AS (
+  SELECT used FROM model_budget_usage WHERE budget_key = $1 AND kind = 'tokens' AND window_start = $4::timestamptz
+), spent AS (
+  SELECT CASE WHEN $5::bigint IS NOT NULL AND coalesce((SELECT used FROM tokens), 0) >= $5::bigint THEN 'cloud_tokens' END AS tokens
+), counted AS (
+  INSERT INTO model_budget_usage AS u (budget_key, kind, window_start, used)
+  SELECT $1, 'requests', $2::timestamptz, 1 FROM spent WHERE $3::bigint IS NOT NULL AND spent.tokens IS NULL AND $3::bigint > 0
+  ON CONFLICT (budget_key, kind, window_start) DO UPDATE SET used = u.used + 1 WHERE u.used < $3::bigint
+  RETURNING used
+), ended AS (
+  DELETE FROM model_budget_usage
+   WHERE budget_key = $1 AND ((kind = 'requests' AND window_start < $2::timestamptz) OR (kind = 'tokens' AND window_start < $4::timestamptz))
+)
+SELECT coalesce(spent.tokens, CASE WHEN $3::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM counted) THEN 'cloud_requests' END) AS over
+  FROM spent`;
+
+const SPEND = `
+INSERT INTO model_budget_usage AS u (budget_key, kind, window_start, used) VALUES ($1, 'tokens', $2::timestamptz, $3)
+ON CONFLICT (budget_key, kind, window_start) DO UPDATE SET used = u.used + excluded.used`;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function databaseBudgets(db: Queryable, now: () => number = Date.now): Budgets {
+  return {
+    async reserveCloudCall(key: string, limits: CloudBudgets) {
+      if (!hasBudgets(limits)) return undefined;
+      const t = now();
+      const requests = limits.cloudRequests;
+      const tokens = limits.cloudTokens;
+      // A window of a kind with no limit is read as "now": nothing of that kind is kept or deleted.
+      const rows = await preparedQuery<{ over: 'cloud_tokens' | 'cloud_requests' | null }[]>(db, RESERVE, [
+        key,
+        iso(requests ? windowStart(t, requests.windowSeconds) : t), requests?.limit ?? null,
+        iso(tokens ? windowStart(t, tokens.windowSeconds) : t), tokens?.limit ?? null,
+      ]);
+      return rows[0]?.over ?? undefined;
+    },
+    async spendTokens(key: string, limits: CloudBudgets, used: number) {
+      if (!limits.cloudTokens || !(used > 0)) return;
+      await preparedQuery(db, SPEND, [key, iso(windowStart(now(), limits.cloudTokens.windowSeconds)), Math.round(used)]);
+    },
+  };
+}
