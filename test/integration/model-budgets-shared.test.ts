@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatEvent, ModelRequestAudit } from '../../gateway/index.ts';
 import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
 import { loadRedactionPolicyFromYamlText } from '../../gateway/redaction/policy.ts';
+import { createBudgets, type Budgets } from '../../gateway/routing/budget.ts';
 import { parseRoutingPolicy } from '../../gateway/routing/policy.ts';
 import { createApiKey } from '../../server/models/apiKeys.ts';
 import { databaseBudgets } from '../../server/models/budgets.ts';
@@ -94,6 +95,28 @@ describe('cloud budgets in the database', () => {
     expect(answers.filter((a) => a === undefined)).toHaveLength(5);
     expect(answers.filter((a) => a === 'cloud_requests')).toHaveLength(19);
     expect(await usage()).toEqual([{ key: 'site:web', kind: 'requests', used: 5 }]);
+  });
+
+  it('the database and the in-process counters answer alike, call by call', async () => {
+    const limits = { cloudTokens: { limit: 100, windowSeconds: 3600 }, cloudRequests: { limit: 2, windowSeconds: 60 } };
+    const steps = async (store: Budgets) => {
+      const out: (string | undefined)[] = [];
+      out.push(await store.reserveCloudCall('site:a', limits));
+      await store.spendTokens('site:a', limits, 60);
+      out.push(await store.reserveCloudCall('site:a', limits));
+      out.push(await store.reserveCloudCall('site:a', limits)); // the third call of the minute
+      await store.spendTokens('site:a', limits, 60);
+      out.push(await store.reserveCloudCall('site:a', limits)); // both spent: the token budget is named
+      now += 60_000;
+      out.push(await store.reserveCloudCall('site:a', limits)); // a new minute, the same hour
+      out.push(await store.reserveCloudCall('site:b', limits)); // another site
+      return out;
+    };
+    const start = now;
+    const inProcess = await steps(createBudgets(() => now));
+    now = start;
+    expect(await steps(databaseBudgets(db(), () => now))).toEqual(inProcess);
+    expect(inProcess).toEqual([undefined, undefined, 'cloud_requests', 'cloud_tokens', 'cloud_tokens', undefined]);
   });
 
   it('a spent token budget stays spent after a restart; the next window starts afresh and the old one is deleted', async () => {
