@@ -5,7 +5,8 @@
 // Each statement is one round trip holding nothing between statements:
 // - a cloud call is reserved by one statement that checks both limits and counts the call only if
 //   neither is spent, so two nodes cannot both take a window's last call;
-// - tokens are added after the call;
+// - tokens are added after the call, tried again a few times if the database does not take them
+//   (a charge lost to a passing fault would give the budget back);
 // - a key's windows that have ended are deleted as its new ones begin.
 import type { DataSource } from 'typeorm';
 import { hasBudgets, windowStart, type Budgets } from '../../gateway/routing/budget.ts';
@@ -39,7 +40,11 @@ ON CONFLICT (budget_key, kind, window_start) DO UPDATE SET used = u.used + exclu
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function databaseBudgets(db: Queryable, now: () => number = Date.now): Budgets {
+/** Tries of a token charge, the first included; the waits between them double from `retryMs`. */
+const SPEND_TRIES = 5;
+
+export function databaseBudgets(db: Queryable, now: () => number = Date.now, opts: { retryMs?: number } = {}): Budgets {
+  const retryMs = opts.retryMs ?? 100;
   return {
     async reserveCloudCall(key: string, limits: CloudBudgets) {
       if (!hasBudgets(limits)) return undefined;
@@ -56,7 +61,17 @@ export function databaseBudgets(db: Queryable, now: () => number = Date.now): Bu
     },
     async spendTokens(key: string, limits: CloudBudgets, used: number) {
       if (!limits.cloudTokens || !(used > 0)) return;
-      await preparedQuery(db, SPEND, [key, iso(windowStart(now(), limits.cloudTokens.windowSeconds)), Math.round(used)]);
+      // The window of the call's end; a retry that crosses into the next window charges that one.
+      const params = [key, iso(windowStart(now(), limits.cloudTokens.windowSeconds)), Math.round(used)];
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await preparedQuery(db, SPEND, params);
+          return;
+        } catch (error) {
+          if (attempt >= SPEND_TRIES) throw error;
+          await new Promise((resolve) => setTimeout(resolve, retryMs * 2 ** (attempt - 1)));
+        }
+      }
     },
   };
 }

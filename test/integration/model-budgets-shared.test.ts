@@ -146,6 +146,28 @@ describe('cloud budgets in the database', () => {
     expect((await ask(node('{}', broken), 'And a second card?')).targets).toEqual(['gpt']);
   });
 
+  it('a token charge the database did not take is tried again; one it never takes is given up and logged', async () => {
+    let failures = 2; // as a database restarting would
+    // (the statement may come as pg's named-query config: see prepared.ts)
+    const textOf = (sql: string | { text: string }) => (typeof sql === 'string' ? sql : sql.text);
+    const flaky = { query: (sql: string, values?: unknown[]) => (/INSERT/.test(textOf(sql)) && failures-- > 0 ? Promise.reject(new Error('connection lost')) : db().query(sql, values)) };
+    const limits = { cloudTokens: { limit: 1000, windowSeconds: 3600 } };
+    await databaseBudgets(flaky, () => now, { retryMs: 1 }).spendTokens('site:web', limits, 70);
+    expect(failures).toBe(-1); // both faults were met, and the third try went through
+    expect(await usage()).toEqual([{ key: 'site:web', kind: 'tokens', used: 70 }]); // charged once
+    const down = { query: () => Promise.reject(new Error('connection lost')) };
+    await expect(databaseBudgets(down, () => now, { retryMs: 1 }).spendTokens('site:web', limits, 5)).rejects.toThrow('connection lost');
+    // Through the gateway: the answer is not held up or failed by it, and the log says so (counts only).
+    const logged: { event: string; fields: Record<string, unknown> }[] = [];
+    const store = databaseBudgets(db(), () => now);
+    const gw = standInGateway({
+      pool, cloud, policy: routing('{ cloudTokens: { limit: 1000, windowSeconds: 3600 } }'), redaction, audits, now: () => now,
+      extra: { budgets: { reserveCloudCall: store.reserveCloudCall, spendTokens: () => Promise.reject(new Error('connection lost')) }, log: (event, fields) => void logged.push({ event, fields }) },
+    });
+    expect(await ask(gw, 'What does a replacement card cost?')).toMatchObject({ targets: ['gpt'], audit: { outcome: 'answered' } });
+    await expect.poll(() => logged.find((l) => l.event === 'gateway.budget_spend_failed')?.fields).toEqual({ target: 'gpt', tokens: expect.any(Number) });
+  });
+
   it('a budget key names a site or an API key, never a visitor', async () => {
     const budgets = '{ cloudRequests: { limit: 10, windowSeconds: 60 } }';
     const gw = node(budgets);
