@@ -46,9 +46,9 @@ export function createBudgets(now: () => number): Budgets {
   };
   return {
     async reserveCloudCall(key, limits) {
-      // The token budget first, as the database's statement checks them.
-      if (limits.cloudTokens && windowFor('tokens', key, limits.cloudTokens.windowSeconds).used >= limits.cloudTokens.limit) return 'cloud_tokens';
+      // The request budget first, as the database's statement checks them.
       if (limits.cloudRequests && windowFor('requests', key, limits.cloudRequests.windowSeconds).used >= limits.cloudRequests.limit) return 'cloud_requests';
+      if (limits.cloudTokens && windowFor('tokens', key, limits.cloudTokens.windowSeconds).used >= limits.cloudTokens.limit) return 'cloud_tokens';
       if (limits.cloudRequests) windowFor('requests', key, limits.cloudRequests.windowSeconds).used += 1;
       return undefined;
     },

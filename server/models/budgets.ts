@@ -16,22 +16,25 @@ import { preparedQuery } from '../db/prepared.ts';
 type Queryable = Pick<DataSource, 'query'>;
 
 // $1 key, $2/$3 the requests window's start and limit (null: no request budget), $4/$5 the tokens
-// window's start and limit (null: no token budget). Answers one row: which budget is spent, if any.
+// window's start and limit (null: no token budget). Answers one row: which budget is spent, if any,
+// the request budget named first where both are. The counts read first may be a moment old; the
+// count itself is only raised while it is under the limit, which holds against any other node.
 const RESERVE = `
-WITH tokens AS (
-  SELECT used FROM model_budget_usage WHERE budget_key = $1 AND kind = 'tokens' AND window_start = $4::timestamptz
-), spent AS (
-  SELECT CASE WHEN $5::bigint IS NOT NULL AND coalesce((SELECT used FROM tokens), 0) >= $5::bigint THEN 'cloud_tokens' END AS tokens
+WITH spent AS (
+  SELECT CASE
+    WHEN $3::bigint IS NOT NULL AND coalesce((SELECT used FROM model_budget_usage WHERE budget_key = $1 AND kind = 'requests' AND window_start = $2::timestamptz), 0) >= $3::bigint THEN 'cloud_requests'
+    WHEN $5::bigint IS NOT NULL AND coalesce((SELECT used FROM model_budget_usage WHERE budget_key = $1 AND kind = 'tokens' AND window_start = $4::timestamptz), 0) >= $5::bigint THEN 'cloud_tokens'
+  END AS over
 ), counted AS (
   INSERT INTO model_budget_usage AS u (budget_key, kind, window_start, used)
-  SELECT $1, 'requests', $2::timestamptz, 1 FROM spent WHERE $3::bigint IS NOT NULL AND spent.tokens IS NULL AND $3::bigint > 0
+  SELECT $1, 'requests', $2::timestamptz, 1 FROM spent WHERE $3::bigint IS NOT NULL AND spent.over IS NULL
   ON CONFLICT (budget_key, kind, window_start) DO UPDATE SET used = u.used + 1 WHERE u.used < $3::bigint
   RETURNING used
 ), ended AS (
   DELETE FROM model_budget_usage
    WHERE budget_key = $1 AND ((kind = 'requests' AND window_start < $2::timestamptz) OR (kind = 'tokens' AND window_start < $4::timestamptz))
 )
-SELECT coalesce(spent.tokens, CASE WHEN $3::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM counted) THEN 'cloud_requests' END) AS over
+SELECT coalesce(spent.over, CASE WHEN $3::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM counted) THEN 'cloud_requests' END) AS over
   FROM spent`;
 
 const SPEND = `

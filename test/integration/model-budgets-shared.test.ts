@@ -106,7 +106,7 @@ describe('cloud budgets in the database', () => {
       out.push(await store.reserveCloudCall('site:a', limits));
       out.push(await store.reserveCloudCall('site:a', limits)); // the third call of the minute
       await store.spendTokens('site:a', limits, 60);
-      out.push(await store.reserveCloudCall('site:a', limits)); // both spent: the token budget is named
+      out.push(await store.reserveCloudCall('site:a', limits)); // both spent: the request budget is named
       now += 60_000;
       out.push(await store.reserveCloudCall('site:a', limits)); // a new minute, the same hour
       out.push(await store.reserveCloudCall('site:b', limits)); // another site
@@ -116,7 +116,7 @@ describe('cloud budgets in the database', () => {
     const inProcess = await steps(createBudgets(() => now));
     now = start;
     expect(await steps(databaseBudgets(db(), () => now))).toEqual(inProcess);
-    expect(inProcess).toEqual([undefined, undefined, 'cloud_requests', 'cloud_tokens', 'cloud_tokens', undefined]);
+    expect(inProcess).toEqual([undefined, undefined, 'cloud_requests', 'cloud_requests', 'cloud_tokens', undefined]);
   });
 
   it('a spent token budget stays spent after a restart; the next window starts afresh and the old one is deleted', async () => {
