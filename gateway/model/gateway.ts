@@ -8,7 +8,7 @@ import { createRedactionMemo, type RedactedTurn, type RedactionMemo } from './re
 import { scanAhead } from './scanAhead.ts';
 import { timedStream } from './timed.ts';
 import type { ChatMessage, ModelClient, ModelRequest, Usage } from './types.ts';
-import { createBudgets, hasBudgets, type BudgetExceeded, type Budgets } from '../routing/budget.ts';
+import { budgetKeyFor, chargeCloud, createBudgets, reserveCloud, type BudgetExceeded, type Budgets } from '../routing/budget.ts';
 import { createCooldowns } from '../routing/cooldown.ts';
 import { decideRoute, type ChainTarget, type RouteDecision } from '../routing/decide.ts';
 import type { RoutingPolicy, Sensitivity } from '../routing/policy.ts';
@@ -181,9 +181,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       provider: null, model: null, targetId: null, route: 'human', ruleId: '-', policyHash: policy.hash,
       entityCounts: {}, tokensIn: 0, tokensOut: 0, latencyMs: 0, firstTokenMs: null, attempts: 0, outcome: 'failed', outputEntities: null, cache: 'off', budget: null, context: null,
     };
-    // A site's budget, else the API key's (or staff member's); visitors without a site share one:
-    // a budget key is stored, and never names a visitor.
-    const budgetKey = req.site ? `site:${req.site}` : req.caller && req.caller.type !== 'visitor' ? `${req.caller.type}:${req.caller.id}` : 'anonymous';
+    const budgetKey = budgetKeyFor(req.site, req.caller);
     try {
       // Fail closed: a call that could not be put on the record is not made.
       if (deps.audit.writable?.() === false) {
@@ -256,13 +254,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
           continue;
         }
         audit.context = fitted.fit;
-        if (target.location === 'cloud' && hasBudgets(policy.budgets)) {
-          let over: BudgetExceeded | undefined;
-          try {
-            over = await budgets.reserveCloudCall(budgetKey, policy.budgets);
-          } catch {
-            over = 'budget_unavailable'; // fail closed: a budget that cannot be read is not spent on the cloud
-          }
+        if (target.location === 'cloud') {
+          const over = await reserveCloud(budgets, budgetKey, policy.budgets);
           if (over) {
             audit.budget = over;
             log('gateway.budget_exceeded', { target: target.id, budget: over });
@@ -358,10 +351,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
             cooldowns.succeeded(target.id);
             audit.tokensIn = event.usage.tokensIn;
             audit.tokensOut = event.usage.tokensOut;
-            if (target.location === 'cloud' && policy.budgets.cloudTokens) {
-              // Charged without holding up the answer's end; a charge that fails is logged (counts only).
-              const tokens = event.usage.tokensIn + event.usage.tokensOut;
-              budgets.spendTokens(budgetKey, policy.budgets, tokens).catch(() => log('gateway.budget_spend_failed', { target: target.id, tokens }));
+            if (target.location === 'cloud') {
+              chargeCloud(budgets, budgetKey, policy.budgets, event.usage.tokensIn + event.usage.tokensOut, (tokens) => log('gateway.budget_spend_failed', { target: target.id, tokens }));
             }
             // Finished sentences were scanned while the answer streamed; what is left is usually
             // the last sentence, scanned at once (a long rest waits a turn: see scanAhead.ts).

@@ -23,8 +23,37 @@ export interface Budgets {
 /** whether a policy's budgets need counting at all */
 export const hasBudgets = (limits: CloudBudgets) => Boolean(limits.cloudTokens || limits.cloudRequests);
 
+/**
+ * Before a cloud call: reserves it where the policy sets budgets, and answers the budget that keeps
+ * it off the cloud, if any. A store that fails is read as spent: fail closed.
+ */
+export async function reserveCloud(budgets: Budgets, key: string, limits: CloudBudgets): Promise<BudgetExceeded | undefined> {
+  if (!hasBudgets(limits)) return undefined;
+  try {
+    return await budgets.reserveCloudCall(key, limits);
+  } catch {
+    return 'budget_unavailable';
+  }
+}
+
 /** The start of the fixed window holding `now` (simple to explain to an auditor: "at most N per hour, counted from the hour"). */
 export const windowStart = (now: number, seconds: number) => Math.floor(now / (seconds * 1000)) * seconds * 1000;
+
+/**
+ * After a cloud call: charges its tokens (in + out) without holding up the answer's end; `failed`
+ * hears of a charge the store never took.
+ */
+export function chargeCloud(budgets: Budgets, key: string, limits: CloudBudgets, tokens: number, failed: (tokens: number) => void): void {
+  if (limits.cloudTokens) budgets.spendTokens(key, limits, tokens).catch(() => failed(tokens));
+}
+
+/**
+ * A site's budget, else the API key's (or staff member's); visitors without a site share one. A
+ * budget key is stored (server/models/budgets.ts), so it never names a visitor.
+ */
+export function budgetKeyFor(site: string | undefined, caller: { type: string; id: string } | undefined): string {
+  return site ? `site:${site}` : caller && caller.type !== 'visitor' ? `${caller.type}:${caller.id}` : 'anonymous';
+}
 
 interface Window {
   start: number;
