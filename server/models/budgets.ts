@@ -1,8 +1,8 @@
 // Cloud budgets counted in the database: every node of an install draws on the same counters, and
 // a restart does not give a site its budget back. One row per budget key, kind and window
 // (model_budget_usage, migration SharedBudgets). A budget key is a site or an API key's id, never a
-// visitor (see gateway.ts), so the table holds no personal data and needs no audit record.
-// Each statement is one round trip holding nothing between statements:
+// visitor (budgetKeyFor in gateway/routing/budget.ts), so the table holds no personal data and
+// needs no audit record. Each step is one statement, and nothing is held between statements:
 // - a cloud call is reserved by one statement that checks both limits and counts the call only if
 //   neither is spent, so two nodes cannot both take a window's last call;
 // - tokens are added after the call, tried again a few times if the database does not take them
