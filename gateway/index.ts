@@ -1,6 +1,6 @@
 // The gateway's one entry: createGateway(deps). Providers, policy, vaults, audit and clock come in
 // as dependencies; nothing here knows HTTP, the database or the logger.
-export { createGateway, type AuditSink, type ChatEvent, type ChatRequest, type Gateway, type GatewayDeps, type LogSink, type ModelRequestAudit, type ProviderName } from './model/gateway.ts';
+export { createGateway, type AuditSink, type ChatEvent, type ChatRequest, type ChatSink, type Gateway, type GatewayDeps, type LogSink, type ModelRequestAudit, type ProviderName } from './model/gateway.ts';
 export { ProviderError, ProviderTimeout, RequestCancelled, type FailureClass } from './model/errors.ts';
 export type { ChatMessage, ModelClient, ModelEvent, ModelRequest, Provider, Usage } from './model/types.ts';
 export { providers } from './providers/index.ts';

@@ -7,6 +7,7 @@ import { InMemoryVaultStore, VaultConflict } from '../redaction/vault-store.ts';
 import { parseRoutingPolicy } from '../routing/policy.ts';
 import { ProviderError, ProviderTimeout, RequestCancelled } from './errors.ts';
 import { createGateway, type ChatRequest } from './gateway.ts';
+import type { ModelClient } from './types.ts';
 import { answer, ask, collect, redaction, routing, scripted, setup } from './gateway.testkit.ts';
 
 const PII = 'My name is Alice Smith and my email is alice.smith@example.com, why was I charged twice?';
@@ -124,6 +125,51 @@ describe('gateway pipeline', () => {
     await expect(run).rejects.toBeInstanceOf(RequestCancelled);
     expect(seen.join('')).not.toContain('never');
     expect(audits[0]).toMatchObject({ outcome: 'cancelled' });
+  });
+
+  it('leaving chat() early stops the model and is audited as cancelled, before the leave returns', async () => {
+    const a = scripted('local', [[{ type: 'delta', text: 'one ' }, { hangMs: 5000 }, { type: 'delta', text: 'never' }]]);
+    const { gateway, audits } = setup({ ollama: a.client });
+    const started = performance.now();
+    for await (const e of gateway.chat(ask('hi'))) if (e.type === 'delta') break;
+    expect(performance.now() - started).toBeLessThan(2_000); // the hang was cut, not waited out
+    expect(audits).toHaveLength(1); // written by the time the loop's break returned
+    expect(audits[0]).toMatchObject({ outcome: 'cancelled', targetId: 'a' });
+  });
+
+  it('stream() pushes the same events chat() gives, and settles after the audit record', async () => {
+    const script = [answer('Dear <PER', 'SON_1>, ', 'yes.')];
+    const viaChat = setup({ ollama: scripted('local', script).client });
+    const expected = (await collect(viaChat.gateway.chat(ask(PII)))).events;
+    const viaStream = setup({ ollama: scripted('local', script).client });
+    const pushed: unknown[] = [];
+    await viaStream.gateway.stream(ask(PII), { event: (e) => void pushed.push(e) });
+    expect(viaStream.audits).toHaveLength(1);
+    expect(pushed).toEqual(expected);
+    expect(pushed.filter((e) => (e as { type: string }).type === 'delta').map((e) => (e as { text: string }).text).join('')).toBe('Dear Alice Smith, yes.');
+  });
+
+  it('a chat() consumer that reads slowly holds the model: it is not read far ahead', async () => {
+    let pulled = 0;
+    const many: ModelClient = {
+      locations: ['local'],
+      models: async () => [],
+      async *stream() {
+        for (let i = 0; i < 200; i += 1) {
+          pulled += 1;
+          yield { type: 'delta', text: `${i} ` };
+        }
+        yield { type: 'end', usage: { tokensIn: 1, tokensOut: 200 }, finishReason: 'stop' };
+      },
+    };
+    const { gateway } = setup({ ollama: many });
+    const events = gateway.chat(ask('hi'));
+    for (let i = 0; i < 4; i += 1) await events.next(); // route, target, two deltas
+    await new Promise((r) => setTimeout(r, 50));
+    expect(pulled).toBeLessThan(40); // held near the queue's limit (16), not all 200
+    const rest = await collect(events);
+    expect(rest.end).toMatchObject({ outcome: 'answered' });
+    expect(pulled).toBe(200);
   });
 
   it('puts a target that keeps failing into cooldown and skips it', async () => {

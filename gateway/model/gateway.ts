@@ -5,8 +5,8 @@ import { ProviderError, RequestCancelled, asProviderError, type FailureClass } f
 import { answerKey, createAnswerCache, type AnswerCacheOptions } from './answerCache.ts';
 import { fitToContext } from './context.ts';
 import { createRedactionMemo, type RedactedTurn, type RedactionMemo } from './redactionMemo.ts';
+import { runAttempt, type AttemptOutput } from './attempt.ts';
 import { scanAhead } from './scanAhead.ts';
-import { timedStream } from './timed.ts';
 import type { ChatMessage, ModelClient, ModelRequest, Usage } from './types.ts';
 import { budgetKeyFor, chargeCloud, createBudgets, reserveCloud, type BudgetExceeded, type Budgets } from '../routing/budget.ts';
 import { createCooldowns } from '../routing/cooldown.ts';
@@ -124,8 +124,25 @@ export interface GatewayDeps {
   budgets?: Budgets;
 }
 
+/**
+ * Where stream() hands a request's events, synchronously and in order (each delta as the model's
+ * token arrives, with no async step between the provider and the caller).
+ */
+export interface ChatSink {
+  /** false: the caller cannot take more text now; the model's stream is held until `drain` calls back */
+  event(event: ChatEvent): boolean | void;
+  /** calls `resume` once the caller can take more; needed only where `event` can answer false */
+  drain?(resume: () => void): void;
+}
+
 export interface Gateway {
+  /** the request's events as an async generator; leaving it early cancels the request */
   chat(request: ChatRequest): AsyncGenerator<ChatEvent>;
+  /**
+   * The same, pushed to `sink`. Settles once the request is over and its audit record handed to
+   * the sink; rejects as chat() throws (RequestCancelled, ProviderError after text was delivered).
+   */
+  stream(request: ChatRequest, sink: ChatSink): Promise<void>;
   /** the targets that can answer here; contextTokens: the window requests are fitted to (absent: none) */
   models(): Promise<{ id: string; provider: ProviderName; location: string; contextTokens?: number }[]>;
   close(): Promise<void>;
@@ -160,6 +177,9 @@ function windowOf(target: { contextTokens?: number }, client: { tokens: number }
   return client === undefined ? target.contextTokens : Math.min(target.contextTokens, client.tokens);
 }
 
+/** Events chat() holds before the model's stream is paused (its consumer reads slower than the model writes). */
+const QUEUED_EVENTS = 16;
+
 export function createGateway(deps: GatewayDeps): Gateway {
   const clock = deps.clock ?? systemClock;
   const log: LogSink = deps.log ?? (() => undefined);
@@ -171,7 +191,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   /** the request's own id on each of its log lines (the sink's fields are ids and counts) */
   const logFor = (req: ChatRequest): LogSink => (req.requestId ? (event, fields) => log(event, { ...fields, requestId: req.requestId! }) : log);
 
-  async function* chat(req: ChatRequest): AsyncGenerator<ChatEvent> {
+  async function run(req: ChatRequest, out: ChatSink): Promise<void> {
     const started = clock.now();
     const log = logFor(req);
     const signal = req.signal ?? new AbortController().signal;
@@ -186,7 +206,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // Fail closed: a call that could not be put on the record is not made.
       if (deps.audit.writable?.() === false) {
         Object.assign(audit, { outcome: 'human', failure: 'audit_unavailable' });
-        yield { type: 'end', outcome: 'human', usage: { tokensIn: 0, tokensOut: 0 }, finishReason: null, reason: 'audit_unavailable' };
+        out.event({ type: 'end', outcome: 'human', usage: { tokensIn: 0, tokensOut: 0 }, finishReason: null, reason: 'audit_unavailable' });
         return;
       }
       const snapshot = req.conversationId && !req.noVaultYet ? await deps.vaults.load(req.conversationId) : undefined;
@@ -203,18 +223,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const named = (t: ChainTarget) => t.id === req.target && (t.location !== 'cloud' || decided.action === 'cloud');
       const decision = req.target === undefined ? decided : { ...decided, chain: decided.chain.filter(named) };
       Object.assign(audit, { route: decision.action, ruleId: decision.ruleId, policyHash: decision.policyHash });
-      yield { type: 'route', decision };
+      out.event({ type: 'route', decision });
       if (!redacted.ok) audit.failure = 'redaction_failed';
       if (decision.action === 'block' || decision.action === 'human' || !redacted.ok) {
         audit.outcome = decision.action === 'block' ? 'blocked' : 'human';
         const outcome = decision.action === 'block' ? 'blocked' : 'human';
-        yield { type: 'end', outcome, usage: { tokensIn: 0, tokensOut: 0 }, finishReason: null, reason: decision.overridden ?? decision.ruleId };
+        out.event({ type: 'end', outcome, usage: { tokensIn: 0, tokensOut: 0 }, finishReason: null, reason: decision.overridden ?? decision.ruleId });
         return;
       }
       if (decision.chain.length === 0 && req.target !== undefined) {
         audit.outcome = 'human';
         audit.failure = 'target_not_in_route';
-        yield { type: 'end', outcome: 'human', usage: { tokensIn: 0, tokensOut: 0 }, finishReason: null, reason: 'target_not_in_route' };
+        out.event({ type: 'end', outcome: 'human', usage: { tokensIn: 0, tokensOut: 0 }, finishReason: null, reason: 'target_not_in_route' });
         return;
       }
       // Placeholders are saved before any model sees them, so later turns number the same way.
@@ -227,9 +247,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (cacheKey) audit.cache = cached ? 'hit' : 'miss';
       if (cached) {
         Object.assign(audit, { provider: cached.provider, model: cached.model, targetId: cached.targetId, outcome: 'answered', outputEntities: 0 });
-        yield { type: 'target', targetId: cached.targetId, provider: cached.provider, model: cached.model };
-        yield { type: 'delta', text: cached.text };
-        yield { type: 'end', outcome: 'answered', usage: { tokensIn: 0, tokensOut: 0 }, finishReason: 'stop' };
+        out.event({ type: 'target', targetId: cached.targetId, provider: cached.provider, model: cached.model });
+        out.event({ type: 'delta', text: cached.text });
+        out.event({ type: 'end', outcome: 'answered', usage: { tokensIn: 0, tokensOut: 0 }, finishReason: 'stop' });
         return;
       }
 
@@ -262,7 +282,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
             continue;
           }
         }
-        const result = yield* tryTarget(target, client, fitted.request, vault, req, signal, policy, audit, cacheKey, budgetKey);
+        const result = await tryTarget(target, client, fitted.request, vault, req, signal, policy, audit, cacheKey, budgetKey, out);
         if (result.ok) return;
         lastFailure = result.failure;
       }
@@ -270,7 +290,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // A model that failed says more than a window that was too small; with neither, nothing was there to ask.
       audit.failure = lastFailure ? 'all_targets_failed' : tooLong ? 'context_length_exceeded' : undefined;
       const reason = lastFailure ? `all_targets_failed:${lastFailure}` : tooLong ? 'context_length_exceeded' : 'no_target_available';
-      yield { type: 'end', outcome: 'human', usage: { tokensIn: audit.tokensIn, tokensOut: 0 }, finishReason: null, reason };
+      out.event({ type: 'end', outcome: 'human', usage: { tokensIn: audit.tokensIn, tokensOut: 0 }, finishReason: null, reason });
     } catch (error) {
       audit.outcome = error instanceof RequestCancelled ? 'cancelled' : 'failed';
       if (error instanceof ProviderError) audit.failure = error.failure;
@@ -319,55 +339,55 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return answerKey({ messages, knowledgeVersion, decision, cloudAllowed: req.cloudAllowed, site: req.site, maxTokens: req.maxTokens });
   }
 
-  async function* tryTarget(
+  async function tryTarget(
     target: ChainTarget, client: ModelClient, request: ModelRequest, vault: Vault, req: ChatRequest,
-    signal: AbortSignal, policy: RoutingPolicy, audit: ModelRequestAudit, cacheKey: string | undefined, budgetKey: string,
-  ): AsyncGenerator<ChatEvent, { ok: true } | { ok: false; failure: FailureClass }> {
+    signal: AbortSignal, policy: RoutingPolicy, audit: ModelRequestAudit, cacheKey: string | undefined, budgetKey: string, out: ChatSink,
+  ): Promise<{ ok: true } | { ok: false; failure: FailureClass }> {
     const log = logFor(req);
+    const drain = out.drain ? (resume: () => void) => out.drain!(resume) : undefined;
     for (let attempt = 1; ; attempt += 1) {
       audit.attempts += 1;
       Object.assign(audit, { provider: target.provider, model: target.model, targetId: target.id });
-      yield { type: 'target', targetId: target.id, provider: target.provider, model: target.model };
+      out.event({ type: 'target', targetId: target.id, provider: target.provider, model: target.model });
       const attemptStart = clock.now();
       const rehydrator = createStreamRehydrator(vault);
       const scanner = deps.scanOutput ? scanAhead(deps.scanOutput, req.lang) : undefined;
       let raw = '';
-      let shown = '';
       let delivered = false;
+      // Called as each token arrives, in the provider's own callback: no async step per token.
+      const output: AttemptOutput = {
+        delta(text) {
+          if (!delivered) audit.firstTokenMs = Math.round(clock.now() - attemptStart);
+          delivered = delivered || text.length > 0;
+          raw += text;
+          scanner?.grow(raw);
+          const shown = rehydrator.push(text);
+          return shown ? out.event({ type: 'delta', text: shown }) : true;
+        },
+        ...(drain ? { drain } : {}),
+      };
       try {
-        for await (const event of timedStream(client, request, policy.timeouts, signal)) {
-          if (event.type === 'delta') {
-            if (!delivered) audit.firstTokenMs = Math.round(clock.now() - attemptStart);
-            delivered = delivered || event.text.length > 0;
-            raw += event.text;
-            scanner?.grow(raw);
-            const text = rehydrator.push(event.text);
-            shown += text;
-            if (text) yield { type: 'delta', text };
-          } else {
-            const tail = rehydrator.end();
-            shown += tail;
-            if (tail) yield { type: 'delta', text: tail };
-            cooldowns.succeeded(target.id);
-            audit.tokensIn = event.usage.tokensIn;
-            audit.tokensOut = event.usage.tokensOut;
-            if (target.location === 'cloud') {
-              chargeCloud(budgets, budgetKey, policy.budgets, event.usage.tokensIn + event.usage.tokensOut, (tokens) => log('gateway.budget_spend_failed', { target: target.id, tokens }));
-            }
-            // Finished sentences were scanned while the answer streamed; what is left is usually
-            // the last sentence, scanned at once (a long rest waits a turn: see scanAhead.ts).
-            audit.outputEntities = scanner ? await scanner.finish(raw) : null;
-            audit.outcome = 'answered';
-            // Cached only when the answer is whole, clean (the scan found nothing) and holds no
-            // value put back from the vault (shown equals what the model wrote).
-            if (cacheKey && answers && event.finishReason === 'stop' && audit.outputEntities === 0 && shown === raw && raw.length > 0) {
-              answers.set(cacheKey, { text: raw, targetId: target.id, provider: target.provider, model: target.model });
-            }
-            yield { type: 'end', outcome: 'answered', usage: event.usage, finishReason: event.finishReason };
-            return { ok: true };
-          }
+        const end = await runAttempt(client, request, policy.timeouts, signal, output);
+        const tail = rehydrator.end();
+        if (tail) out.event({ type: 'delta', text: tail });
+        cooldowns.succeeded(target.id);
+        audit.tokensIn = end.usage.tokensIn;
+        audit.tokensOut = end.usage.tokensOut;
+        if (target.location === 'cloud') {
+          chargeCloud(budgets, budgetKey, policy.budgets, end.usage.tokensIn + end.usage.tokensOut, (tokens) => log('gateway.budget_spend_failed', { target: target.id, tokens }));
         }
-        throw new ProviderError('bad_response', 'stream ended without a final usage record');
+        // Finished sentences were scanned while the answer streamed; what is left is usually
+        // the last sentence, scanned at once (a long rest waits a turn: see scanAhead.ts).
+        audit.outputEntities = scanner ? await scanner.finish(raw) : null;
+        audit.outcome = 'answered';
+        // Cached only when the answer is whole, clean (the scan found nothing) and holds no
+        // value put back from the vault (no placeholder was rehydrated: shown equals what the model wrote).
+        const { restored, unknown } = rehydrator.stats();
+        if (cacheKey && answers && end.finishReason === 'stop' && audit.outputEntities === 0 && restored + unknown === 0 && raw.length > 0) {
+          answers.set(cacheKey, { text: raw, targetId: target.id, provider: target.provider, model: target.model });
+        }
+        out.event({ type: 'end', outcome: 'answered', usage: end.usage, finishReason: end.finishReason });
+        return { ok: true };
       } catch (error) {
         if (error instanceof RequestCancelled) throw error;
         const failure = asProviderError(error);
@@ -382,8 +402,63 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
+  /** chat(): the run's events through a queue; leaving early cancels the run and waits for its record. */
+  async function* chat(req: ChatRequest): AsyncGenerator<ChatEvent> {
+    const queue: ChatEvent[] = [];
+    let over = false;
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    let held: (() => void) | undefined;
+    const leave = new AbortController();
+    const ping = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    const sink: ChatSink = {
+      event(e) {
+        queue.push(e);
+        ping();
+        return queue.length < QUEUED_EVENTS;
+      },
+      drain(resume) {
+        held = resume;
+      },
+    };
+    const running = run({ ...req, signal: req.signal ? AbortSignal.any([req.signal, leave.signal]) : leave.signal }, sink).then(
+      () => void (over = true),
+      (error: unknown) => void ((over = true), (failure = error ?? new Error('failed'))),
+    );
+    void running.then(ping);
+    try {
+      for (;;) {
+        const e = queue.shift();
+        if (e) {
+          if (held && queue.length < QUEUED_EVENTS / 2) {
+            const resume = held;
+            held = undefined;
+            resume();
+          }
+          yield e;
+          continue;
+        }
+        if (over) {
+          if (failure !== undefined) throw failure;
+          return;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    } finally {
+      if (!over) {
+        leave.abort();
+        await running;
+      }
+    }
+  }
+
   return {
     chat,
+    stream: run,
     async models() {
       const policy = deps.policy();
       return Object.entries(policy.targets)

@@ -31,12 +31,35 @@ export type ModelEvent =
   | { type: 'delta'; text: string }
   | { type: 'end'; usage: Usage; finishReason: 'stop' | 'length' };
 
+/**
+ * Where a pushed stream's events go, in order: deltas, one end record, then `close()`; a failure is
+ * `close(error)` (after the deltas that came before it). Called synchronously as the events arrive.
+ */
+export interface ModelEventSink {
+  event(event: ModelEvent): void;
+  /** the stream is over: without an error after its end record (or without one, a stream cut short), else failed */
+  close(error?: unknown): void;
+}
+
+/** A pushed stream's controls: hold the events (the caller's reader is full), go on, or stop it. */
+export interface PushedStream {
+  pause(): void;
+  resume(): void;
+  /** leave it: nothing more is pushed; a stream not at its end is cut (its signal's abort does the same) */
+  stop(): void;
+}
+
 /** A configured provider instance: what the gateway calls. */
 export interface ModelClient {
   /** the locations this client may stand for (openai with a vLLM base URL may be local) */
   readonly locations: readonly Location[];
   /** Streams the answer; must stop promptly and throw when signal aborts. */
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
+  /**
+   * The same stream, pushed to `sink` as each event arrives, with no async step per token (the
+   * gateway's hot path); absent: the gateway reads `stream()` (see attempt.ts).
+   */
+  push?(request: ModelRequest, signal: AbortSignal, sink: ModelEventSink): PushedStream;
   /** model names this client can serve, for GET /v1/models */
   models(): Promise<string[]>;
   /** release resources (loaded models, sockets) */

@@ -88,7 +88,7 @@ export function deltaFrame(ids: CompletionIds): (content: string) => string {
   return (content) => head + JSON.stringify(content) + tail;
 }
 
-/** How a gateway stream is written as OpenAI's SSE (see writeEventStream): the role chunk first,
+/** How a gateway stream is written as OpenAI's SSE (see eventStreamWriter): the role chunk first,
  *  then deltas, the finish chunk and the usage chunk if asked, and [DONE] at the end. */
 export function completionFrames(ids: CompletionIds, includeUsage: boolean, onError: (e: unknown) => object): EventFramer<ChatEvent> {
   const delta = deltaFrame(ids);

@@ -3,11 +3,11 @@
 // The same redaction and routing apply; an API key's allow_cloud stands in for cloud consent.
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { ProviderError, ProviderTimeout, RequestCancelled, type ChatEvent } from '../../gateway/index.ts';
+import { ProviderError, ProviderTimeout, RequestCancelled, type ChatEvent, type ChatSink } from '../../gateway/index.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppState } from '../http/context.ts';
 import { AppError, unauthenticated } from '../http/errors.ts';
-import { writeEventStream } from '../http/eventStream.ts';
+import { eventStreamWriter } from '../http/eventStream.ts';
 import { validate } from '../http/middleware/validate.ts';
 import type { ApiKey } from '../models/apiKeys.ts';
 import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages, unsupportedParameter } from '../models/completions.ts';
@@ -85,38 +85,52 @@ export function openaiCompatRoutes(deps: AppDeps) {
     // A model named from /v1/models is that target only, where the policy's route allows it; any
     // other name (`palisade`, or a name a tool sends by default) lets the policy choose.
     const target = Object.hasOwn(models()!.policy.current().targets, input.model) ? input.model : undefined;
-    const events = models()!.gateway.chat({
-      messages: toChatMessages(input),
-      cloudAllowed: key.allowCloud,
-      signal: controller.signal,
-      requestId: ctx.state.requestId,
-      caller: { type: 'api_key', id: key.id },
-      ...(maxTokens ? { maxTokens } : {}),
-      ...(input.temperature != null ? { temperature: input.temperature } : {}),
-      ...(target ? { target } : {}),
-    });
-    const ids = completionIds(input.model);
-
-    // Read up to the first text (or the end) before answering: a route that sends nothing to a
-    // model, or a failure before any text, is still a proper HTTP error.
+    // Events until the first text (or the end) decide the HTTP answer: a route that sends nothing
+    // to a model, or a failure before any text, is still a proper HTTP error. After that each event
+    // goes to `live` as the gateway pushes it (one per token, in the provider's own callback).
     const head: ChatEvent[] = [];
-    try {
-      for (;;) {
-        const step = await events.next();
-        if (step.done) break;
-        const e = step.value;
+    let live: ((e: ChatEvent) => boolean) | undefined;
+    let committed: (() => void) | undefined;
+    const decided = new Promise<void>((resolve) => (committed = resolve));
+    let resumeWhenDrained: (resume: () => void) => void = (resume) => resume();
+    const sink: ChatSink = {
+      event(e) {
+        if (live) return live(e);
         if (e.type === 'route') ctx.set({ 'X-Palisade-Route': e.decision.action, 'X-Palisade-Policy': e.decision.policyHash });
         if (e.type === 'target') ctx.set('X-Palisade-Target', e.targetId);
-        if (e.type === 'end' && e.outcome === 'blocked') throw blocked();
-        if (e.type === 'end' && e.outcome === 'human' && e.reason === 'target_not_in_route') throw modelNotAllowed(input.model);
-        if (e.type === 'end' && e.outcome === 'human' && e.reason === 'context_length_exceeded') throw contextTooLong();
-        if (e.type === 'end' && e.outcome === 'human' && e.reason === 'audit_unavailable') throw auditUnavailable();
-        if (e.type === 'end' && e.outcome === 'human') throw handoff(e.reason ?? 'policy');
         head.push(e);
-        if (e.type === 'delta' || e.type === 'end') break;
+        if (e.type === 'delta' || e.type === 'end') committed?.();
+        return true;
+      },
+      drain: (resume) => resumeWhenDrained(resume),
+    };
+    const running = models()!.gateway.stream(
+      {
+        messages: toChatMessages(input),
+        cloudAllowed: key.allowCloud,
+        signal: controller.signal,
+        requestId: ctx.state.requestId,
+        caller: { type: 'api_key', id: key.id },
+        ...(maxTokens ? { maxTokens } : {}),
+        ...(input.temperature != null ? { temperature: input.temperature } : {}),
+        ...(target ? { target } : {}),
+      },
+      sink,
+    );
+    const ids = completionIds(input.model);
+
+    try {
+      await Promise.race([decided, running]);
+      const e = head.at(-1);
+      if (e?.type === 'end' && e.outcome !== 'answered') {
+        await running; // its audit record is written before the error goes out
+        if (e.outcome === 'blocked') throw blocked();
+        if (e.reason === 'target_not_in_route') throw modelNotAllowed(input.model);
+        if (e.reason === 'context_length_exceeded') throw contextTooLong();
+        if (e.reason === 'audit_unavailable') throw auditUnavailable();
+        throw handoff(e.reason ?? 'policy');
       }
     } catch (error) {
-      await events.return(undefined); // finishes the gateway's run, which writes its audit record
       if (error instanceof AppError) throw error;
       if (error instanceof RequestCancelled) return;
       throw toAppError(error);
@@ -130,19 +144,22 @@ export function openaiCompatRoutes(deps: AppDeps) {
         const e = error instanceof RequestCancelled ? new AppError(499, 'cancelled', 'cancelled') : toAppError(error);
         return { error: { message: e.message, type: e.id, code: e.id } };
       });
-      await writeEventStream(ctx.res, head, events, frames);
+      const writer = eventStreamWriter(ctx.res, head, frames);
+      resumeWhenDrained = writer.drain;
+      live = writer.push;
+      // To the run's end, not just the end event: its audit record is written there.
+      await running.then(writer.end, writer.fail);
       return;
     }
     let text = head.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('');
     let end = head.find((e) => e.type === 'end');
+    live = (e) => {
+      if (e.type === 'delta') text += e.text;
+      if (e.type === 'end') end = e;
+      return true;
+    };
     try {
-      // Read to the generator's end, not just the end event: its audit record is written there.
-      for (;;) {
-        const step = await events.next();
-        if (step.done) break;
-        if (step.value.type === 'delta') text += step.value.text;
-        if (step.value.type === 'end') end = step.value;
-      }
+      await running; // to the run's end, where its audit record is written
     } catch (error) {
       if (error instanceof RequestCancelled) return;
       throw toAppError(error);

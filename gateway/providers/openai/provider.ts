@@ -4,7 +4,8 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { classifyStatus, parseRetryAfter, ProviderError } from '../../model/errors.ts';
-import { estimateTokens, type Location, type ModelClient, type ModelEvent, type ModelRequest, type Provider } from '../../model/types.ts';
+import { iterableFrom } from '../../model/pushed.ts';
+import { estimateTokens, type Location, type ModelClient, type ModelEvent, type ModelEventSink, type ModelRequest, type Provider, type PushedStream } from '../../model/types.ts';
 import { Readable } from 'node:stream';
 import { nodeBody, nodeFetch } from './fetch.ts';
 import { SseParser } from './sse.ts';
@@ -29,41 +30,31 @@ function toProviderError(error: unknown): ProviderError {
   return new ProviderError('unavailable', error instanceof Error ? error.name : 'stream failed');
 }
 
-const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
-/** Events held before the body is paused (a caller reading slower than the server writes). */
-const HIGH_WATER_EVENTS = 16;
-
 /**
- * A streamed completion's events, parsed as each chunk of the body arrives: deltas, then one end
- * record with the usage. An iterator with one promise per wait and no generator per token (it is
- * on the path of every token). Deltas that arrived before a failure are given first, then the
- * failure as a ProviderError. Nothing is sent before the first `next()`; leaving early cuts the body.
+ * A streamed completion's events, parsed as each chunk of the body arrives and pushed to the sink
+ * at once: deltas, then one end record with the usage, then `close()`. Deltas that arrived before a
+ * failure are pushed first, then the failure as a ProviderError. The request is sent on
+ * construction; `stop()` cuts the body. After [DONE] the body is read on to its end (leaving early
+ * would cut the keep-alive connection).
  */
-export class CompletionEvents implements AsyncIterableIterator<ModelEvent> {
+export class CompletionPush implements PushedStream {
   private readonly parser = new SseParser();
-  private readonly queue: ModelEvent[] = [];
-  private failure: ProviderError | undefined;
-  /** the end record is queued, or the stream failed: nothing more comes */
+  /** the end record is pushed, or the stream failed or was stopped: nothing more is pushed */
   private ended = false;
-  /** the consumer has had the last step, or left */
-  private closed = false;
-  private started = false;
-  /** [DONE] seen: the body is read on to its end (leaving early would cut the keep-alive connection) */
+  private paused = false;
   private sawDone = false;
   private finish: 'stop' | 'length' | undefined;
   private usage: { tokensIn: number; tokensOut: number } | undefined;
+  /** the text so far, to estimate the usage from where the server reports none */
   private out = '';
   private body: Readable | undefined;
-  private waiting: { resolve(step: IteratorResult<ModelEvent>): void; reject(error: Error): void } | undefined;
 
   constructor(
-    private readonly open: () => Promise<Response>,
+    open: () => Promise<Response>,
     private readonly request: ModelRequest,
-  ) {}
-
-  private start() {
-    this.started = true;
-    this.open().then(
+    private readonly sink: ModelEventSink,
+  ) {
+    open().then(
       (response) => this.attach(response),
       (error) => this.fail(error),
     );
@@ -73,11 +64,12 @@ export class CompletionEvents implements AsyncIterableIterator<ModelEvent> {
     if (!response.body) return this.fail(new ProviderError('bad_response', 'no body'));
     const body = nodeBody(response) ?? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
     this.body = body;
-    if (this.closed) return void body.destroy(); // the consumer left while the request was on its way
+    if (this.ended) return void body.destroy(); // stopped while the request was on its way
     body.on('data', (bytes: Uint8Array) => this.onData(bytes));
     body.once('end', () => this.onEnd());
     body.once('error', (error: Error) => this.fail(error));
     body.once('close', () => this.fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
+    if (this.paused) body.pause();
   }
 
   private onData(bytes: Uint8Array) {
@@ -89,19 +81,18 @@ export class CompletionEvents implements AsyncIterableIterator<ModelEvent> {
         if (chunk.error) throw new ProviderError('unavailable', 'error event in the stream');
         const choice = chunk.choices?.[0];
         const text = choice?.delta?.content;
-        if (text) {
-          this.out += text;
-          this.queue.push({ type: 'delta', text });
-        }
         if (choice?.finish_reason) this.finish = choice.finish_reason === 'length' ? 'length' : 'stop';
         if (chunk.usage) this.usage = { tokensIn: chunk.usage.prompt_tokens, tokensOut: chunk.usage.completion_tokens };
+        if (text) {
+          this.out += text;
+          this.sink.event({ type: 'delta', text });
+          if (this.ended) return; // the sink stopped the stream
+        }
       }
     } catch (error) {
       this.body?.destroy();
       return this.fail(error);
     }
-    if (this.queue.length >= HIGH_WATER_EVENTS) this.body?.pause();
-    this.settle();
   }
 
   private onEnd() {
@@ -109,56 +100,50 @@ export class CompletionEvents implements AsyncIterableIterator<ModelEvent> {
     // A stream cut before its finish_reason is a dropped connection, not an answer.
     if (!this.finish) return this.fail(new ProviderError('unavailable', 'stream ended before finish_reason'));
     const tokensIn = this.usage?.tokensIn ?? estimateTokens(this.request.messages.map((m) => m.content).join('\n'));
-    this.queue.push({ type: 'end', usage: { tokensIn, tokensOut: this.usage?.tokensOut ?? estimateTokens(this.out) }, finishReason: this.finish });
+    const tokensOut = this.usage?.tokensOut ?? estimateTokens(this.out);
     this.ended = true;
-    this.settle();
+    this.sink.event({ type: 'end', usage: { tokensIn, tokensOut }, finishReason: this.finish });
+    this.sink.close();
   }
 
   /** the first failure ends the stream (a close after the end, or after a failure, changes nothing) */
   private fail(error: unknown) {
     if (this.ended) return;
     this.ended = true;
-    this.failure = toProviderError(error);
-    this.settle();
+    this.sink.close(toProviderError(error));
   }
 
-  private settle() {
-    const waiting = this.waiting;
-    if (!waiting || (this.queue.length === 0 && !this.ended)) return;
-    this.waiting = undefined;
-    this.take(waiting.resolve, waiting.reject);
+  pause() {
+    this.paused = true;
+    this.body?.pause();
   }
 
-  /** gives the next step from what has arrived (called only when there is one) */
-  private take(resolve: (step: IteratorResult<ModelEvent>) => void, reject: (error: Error) => void) {
-    const value = this.queue.shift();
-    if (value) {
-      if (this.body?.isPaused() && this.queue.length < HIGH_WATER_EVENTS / 2) this.body.resume();
-      return resolve({ done: false, value });
-    }
-    this.closed = true;
-    if (this.failure) reject(this.failure);
-    else resolve(DONE);
+  resume() {
+    this.paused = false;
+    this.body?.resume();
   }
 
-  next(): Promise<IteratorResult<ModelEvent>> {
-    if (this.closed) return Promise.resolve(DONE);
-    if (!this.started) this.start();
-    return new Promise((resolve, reject) => {
-      if (this.queue.length > 0 || this.ended) this.take(resolve, reject);
-      else this.waiting = { resolve, reject };
-    });
+  stop() {
+    if (this.ended) return;
+    this.ended = true;
+    this.body?.destroy();
+  }
+}
+
+/** The same events as an async iterator (the provider's `stream()`): nothing is sent before the first `next()`. */
+export class CompletionEvents implements AsyncIterableIterator<ModelEvent> {
+  private readonly events: AsyncIterableIterator<ModelEvent>;
+
+  constructor(open: () => Promise<Response>, request: ModelRequest) {
+    this.events = iterableFrom((sink) => new CompletionPush(open, request, sink));
   }
 
-  return(): Promise<IteratorResult<ModelEvent>> {
-    this.closed = true;
-    if (!this.ended) {
-      this.ended = true;
-      this.body?.destroy();
-    }
-    this.waiting?.resolve(DONE);
-    this.waiting = undefined;
-    return Promise.resolve(DONE);
+  next() {
+    return this.events.next();
+  }
+
+  return() {
+    return this.events.return!();
   }
 
   [Symbol.asyncIterator]() {
@@ -170,6 +155,22 @@ export const openai = {
   name: 'openai',
   create(options: OpenAIOptions): ModelClient {
     const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: 600_000, fetch: nodeFetch() });
+    // The client sends the request and turns an HTTP error status into its APIError; the body's
+    // events are read by SseParser (see sse.ts), as the client's Stream would.
+    const opener = (request: ModelRequest, signal: AbortSignal) => () =>
+      client.chat.completions
+        .create(
+          {
+            model: request.model,
+            messages: request.messages,
+            stream: true,
+            stream_options: { include_usage: true },
+            ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          },
+          { signal },
+        )
+        .asResponse();
     return {
       locations: options.locations,
       async models() {
@@ -181,23 +182,10 @@ export const openai = {
         }
       },
       stream(request, signal) {
-        // The client sends the request and turns an HTTP error status into its APIError; the
-        // body's events are read by SseParser (see sse.ts), as the client's Stream would.
-        const open = () =>
-          client.chat.completions
-            .create(
-              {
-                model: request.model,
-                messages: request.messages,
-                stream: true,
-                stream_options: { include_usage: true },
-                ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-                ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-              },
-              { signal },
-            )
-            .asResponse();
-        return new CompletionEvents(open, request);
+        return new CompletionEvents(opener(request, signal), request);
+      },
+      push(request, signal, sink) {
+        return new CompletionPush(opener(request, signal), request, sink);
       },
     };
   },
