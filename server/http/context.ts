@@ -17,6 +17,11 @@ export interface AppState {
   query?: unknown;
   tx?: EntityManager;
   staff?: StaffPrincipal;
+  /**
+   * A response a route goes on writing after its handler returned (a streamed answer): settles at
+   * its end, rejected by an unexpected failure. The request's log line waits for it.
+   */
+  streamed?: Promise<void>;
 }
 
 export type AppContext = RouterContext<AppState>;

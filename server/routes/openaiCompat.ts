@@ -6,7 +6,7 @@ import type { Middleware } from 'koa';
 import { ProviderError, ProviderTimeout, RequestCancelled, type ChatEvent, type ChatSink } from '../../gateway/index.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppState } from '../http/context.ts';
-import { AppError, unauthenticated } from '../http/errors.ts';
+import { AppError, internalError, unauthenticated } from '../http/errors.ts';
 import { eventStreamWriter } from '../http/eventStream.ts';
 import { validate } from '../http/middleware/validate.ts';
 import type { ApiKey } from '../models/apiKeys.ts';
@@ -141,14 +141,19 @@ export function openaiCompatRoutes(deps: AppDeps) {
       ctx.status = 200;
       ctx.respond = false; // written here, to its end (see eventStream.ts)
       const frames = completionFrames(ids, input.stream_options?.include_usage === true, (error) => {
-        const e = error instanceof RequestCancelled ? new AppError(499, 'cancelled', 'cancelled') : toAppError(error);
+        const e = error instanceof RequestCancelled ? new AppError(499, 'cancelled', 'cancelled') : error instanceof ProviderError ? toAppError(error) : internalError();
         return { error: { message: e.message, type: e.id, code: e.id } };
       });
       const writer = eventStreamWriter(ctx.res, head, frames);
       resumeWhenDrained = writer.drain;
       live = writer.push;
-      // To the run's end, not just the end event: its audit record is written there.
-      await running.then(writer.end, writer.fail);
+      // From here the gateway's pushes write the answer, to the run's end (where its audit record
+      // is written). The handler returns now, so the middleware chain is not held for the stream's
+      // length; the request's log line waits for `streamed`, which an unexpected failure rejects.
+      ctx.state.streamed = running.then(writer.end, (error: unknown) => {
+        writer.fail(error);
+        if (!(error instanceof ProviderError) && !(error instanceof RequestCancelled)) throw error;
+      });
       return;
     }
     let text = head.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('');

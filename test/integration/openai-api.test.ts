@@ -89,6 +89,29 @@ describe('POST /v1/chat/completions with the openai client', () => {
     expect(JSON.stringify(server.logs())).not.toMatch(/Alice|alice|block my card/);
   });
 
+  it('logs a streamed request once its stream has ended, with the whole stream in its time', async () => {
+    gpu.chunkDelayMs = 20;
+    try {
+      const requestId = `req-stream-${Date.now().toString(36)}`;
+      const httpLine = () => server.logs().find((l) => l.requestId === requestId && l.message === 'http.request');
+      const stream = await client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }], stream: true }, { headers: { 'X-Request-Id': requestId } });
+      let first: number | undefined;
+      let last = 0;
+      for await (const chunk of stream) {
+        if (!chunk.choices[0]?.delta?.content) continue;
+        if (first === undefined) expect(httpLine()).toBeUndefined(); // not logged while the answer streams
+        first ??= performance.now();
+        last = performance.now();
+      }
+      await expect.poll(httpLine, { timeout: 2000 }).toBeDefined();
+      expect(last - first!).toBeGreaterThan(100);
+      expect(httpLine()).toMatchObject({ status: 200 });
+      expect(Number(httpLine()!.ms)).toBeGreaterThanOrEqual(Math.floor(last - first!));
+    } finally {
+      gpu.chunkDelayMs = 0;
+    }
+  });
+
   // Before the fault tests: their failures put the GPU pool into cooldown (cooldown.failures).
   it('a caller who hangs up mid-stream stops generation; the request is audited as cancelled', async () => {
     gpu.chunkDelayMs = 40;

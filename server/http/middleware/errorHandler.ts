@@ -37,13 +37,22 @@ export function errorHandler(logger: Logger): Middleware {
     } finally {
       // The route template, not the URL: paths and query strings can carry tokens or personal data.
       const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
-      logger.info('http.request', {
-        requestId: ctx.state.requestId as string,
-        method: ctx.method,
-        route: typeof route === 'string' ? route : 'unmatched',
-        status: ctx.status,
-        ms: Math.round(performance.now() - started),
-      });
+      const logRequest = () =>
+        logger.info('http.request', {
+          requestId: ctx.state.requestId as string,
+          method: ctx.method,
+          route: typeof route === 'string' ? route : 'unmatched',
+          status: ctx.status,
+          ms: Math.round(performance.now() - started),
+        });
+      // A response still being written (see AppState.streamed) is logged at its end, not held here.
+      const streamed = (ctx.state as { streamed?: Promise<void> }).streamed;
+      if (!streamed) logRequest();
+      else
+        streamed.then(logRequest, (err: unknown) => {
+          logger.error('http.unhandled', { requestId: ctx.state.requestId as string, error: err, stack: err instanceof Error ? err.stack?.split('\n').slice(0, 6).join(' | ') : undefined });
+          logRequest();
+        });
     }
   };
 }
