@@ -75,25 +75,27 @@ export class CompletionPush implements PushedStream {
   private onData(bytes: Uint8Array) {
     if (this.ended) return;
     try {
-      for (const data of this.parser.push(bytes)) {
-        if (this.sawDone || (this.sawDone = data.startsWith('[DONE]'))) continue;
-        const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
-        if (chunk.error) throw new ProviderError('unavailable', 'error event in the stream');
-        const choice = chunk.choices?.[0];
-        const text = choice?.delta?.content;
-        if (choice?.finish_reason) this.finish = choice.finish_reason === 'length' ? 'length' : 'stop';
-        if (chunk.usage) this.usage = { tokensIn: chunk.usage.prompt_tokens, tokensOut: chunk.usage.completion_tokens };
-        if (text) {
-          this.out += text;
-          this.sink.event({ type: 'delta', text });
-          if (this.ended) return; // the sink stopped the stream
-        }
-      }
+      this.parser.each(bytes, this.onEvent);
     } catch (error) {
       this.body?.destroy();
       return this.fail(error);
     }
   }
+
+  /** one event's data (made once per stream: no closure per chunk) */
+  private readonly onEvent = (data: string) => {
+    if (this.ended || this.sawDone || (this.sawDone = data.startsWith('[DONE]'))) return; // ended: the sink stopped the stream
+    const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
+    if (chunk.error) throw new ProviderError('unavailable', 'error event in the stream');
+    const choice = chunk.choices?.[0];
+    const text = choice?.delta?.content;
+    if (choice?.finish_reason) this.finish = choice.finish_reason === 'length' ? 'length' : 'stop';
+    if (chunk.usage) this.usage = { tokensIn: chunk.usage.prompt_tokens, tokensOut: chunk.usage.completion_tokens };
+    if (text) {
+      this.out += text;
+      this.sink.event({ type: 'delta', text });
+    }
+  };
 
   private onEnd() {
     if (this.ended) return;
