@@ -6,6 +6,7 @@ import { answerKey, createAnswerCache, type AnswerCacheOptions } from './answerC
 import { fitToContext } from './context.ts';
 import { createRedactionMemo, type RedactedTurn, type RedactionMemo } from './redactionMemo.ts';
 import { runAttempt, type AttemptOutput } from './attempt.ts';
+import { readAsGenerator } from './pushed.ts';
 import { scanAhead } from './scanAhead.ts';
 import type { ChatMessage, ModelClient, ModelRequest, Usage } from './types.ts';
 import { budgetKeyFor, chargeCloud, createBudgets, reserveCloud, type BudgetExceeded, type Budgets } from '../routing/budget.ts';
@@ -402,62 +403,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
-  /** chat(): the run's events through a queue; leaving early cancels the run and waits for its record. */
-  async function* chat(req: ChatRequest): AsyncGenerator<ChatEvent> {
-    const queue: ChatEvent[] = [];
-    let over = false;
-    let failure: unknown;
-    let wake: (() => void) | undefined;
-    let held: (() => void) | undefined;
-    const leave = new AbortController();
-    const ping = () => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-    };
-    const sink: ChatSink = {
-      event(e) {
-        queue.push(e);
-        ping();
-        return queue.length < QUEUED_EVENTS;
-      },
-      drain(resume) {
-        held = resume;
-      },
-    };
-    const running = run({ ...req, signal: req.signal ? AbortSignal.any([req.signal, leave.signal]) : leave.signal }, sink).then(
-      () => void (over = true),
-      (error: unknown) => void ((over = true), (failure = error ?? new Error('failed'))),
-    );
-    void running.then(ping);
-    try {
-      for (;;) {
-        const e = queue.shift();
-        if (e) {
-          if (held && queue.length < QUEUED_EVENTS / 2) {
-            const resume = held;
-            held = undefined;
-            resume();
-          }
-          yield e;
-          continue;
-        }
-        if (over) {
-          if (failure !== undefined) throw failure;
-          return;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    } finally {
-      if (!over) {
-        leave.abort();
-        await running;
-      }
-    }
-  }
-
   return {
-    chat,
+    // leaving chat() early cancels the run and waits for its audit record
+    chat: (req) => readAsGenerator<ChatEvent>(QUEUED_EVENTS, (sink, leave) => run({ ...req, signal: req.signal ? AbortSignal.any([req.signal, leave]) : leave }, sink)),
     stream: run,
     async models() {
       const policy = deps.policy();

@@ -2,7 +2,8 @@
 // iterable (what a caller loops over); `push()` hands each event to a sink as it arrives, with no
 // promise or generator step per token, which is what the gateway's hot path reads. A provider
 // written one way gets the other from here: iterableFrom (push → iterable, for stream()) and
-// pushFrom (iterable → push, for a client with no push of its own).
+// pushFrom (iterable → push, for a client with no push of its own). readAsGenerator reads a
+// pushing run of any events (the gateway's) as an async generator.
 import type { ModelClient, ModelEvent, ModelEventSink, ModelRequest, PushedStream } from './types.ts';
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -128,4 +129,69 @@ export function pushFrom(events: AsyncIterable<ModelEvent>, sink: ModelEventSink
 /** The client's stream, pushed: its own push where it has one, else its iterable read for it. */
 export function pushStream(client: ModelClient, request: ModelRequest, signal: AbortSignal, sink: ModelEventSink): PushedStream {
   return client.push ? client.push(request, signal, sink) : pushFrom(client.stream(request, signal), sink);
+}
+
+/** What readAsGenerator hands its run: events in, false while the queue is full, and a resume for later. */
+export interface QueueSink<T> {
+  event(event: T): boolean;
+  drain(resume: () => void): void;
+}
+
+/**
+ * A pushing run read as an async generator (the gateway's chat()): events wait in a queue, the run
+ * is held (`drain`) while `limit` wait, and its failure is thrown after the events before it.
+ * Leaving early aborts `leave` and waits for the run to settle, so what it does at its end (an
+ * audit record) is done when the consumer's leave returns.
+ */
+export async function* readAsGenerator<T>(limit: number, run: (sink: QueueSink<T>, leave: AbortSignal) => Promise<void>): AsyncGenerator<T> {
+  const queue: T[] = [];
+  let over = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  let held: (() => void) | undefined;
+  const leave = new AbortController();
+  const ping = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const sink: QueueSink<T> = {
+    event(e) {
+      queue.push(e);
+      ping();
+      return queue.length < limit;
+    },
+    drain(resume) {
+      held = resume;
+    },
+  };
+  const running = run(sink, leave.signal).then(
+    () => void (over = true),
+    (error: unknown) => void ((over = true), (failure = error ?? new Error('failed'))),
+  );
+  void running.then(ping);
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const e = queue.shift()!;
+        if (held && queue.length < limit / 2) {
+          const resume = held;
+          held = undefined;
+          resume();
+        }
+        yield e;
+        continue;
+      }
+      if (over) {
+        if (failure !== undefined) throw failure;
+        return;
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    if (!over) {
+      leave.abort();
+      await running;
+    }
+  }
 }
