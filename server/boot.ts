@@ -8,6 +8,7 @@ import { migrate, openDatabase, type Database } from './db/database.ts';
 import type { AppDeps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
+import { applyHeapGrowth } from './heap.ts';
 import { loadSecrets } from './secrets.ts';
 import { issueSetupTokenIfNeeded } from './staff/setup.ts';
 import { startAuditSealer } from './audit/sealer.ts';
@@ -30,6 +31,7 @@ export interface RunningServer {
 export async function startServer(opts: { config: Config; logger: Logger; pglite?: PGlite; now?: () => Date; seedDemoKnowledge?: boolean }): Promise<RunningServer> {
   const { config, logger } = opts;
   const started = performance.now();
+  applyHeapGrowth(config.heap.growthPercent);
   const { secrets, generated } = loadSecrets(config);
   if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
   // The analyzer threads load their dictionaries while the database opens and migrates.

@@ -77,6 +77,7 @@ export const EnvSchema = z.object({
   LLAMA_LOAD_TIMEOUT_SECONDS: int(1, 86400).default(300),
   PALISADE_REDACTION_THREADS: int(0, 64).optional(),
   PALISADE_PGLITE_THREAD: bool.default(true),
+  PALISADE_HEAP_GROWTH_PERCENT: int(0, 1000).default(300),
 });
 
 export interface Config {
@@ -105,6 +106,8 @@ export interface Config {
   privacy: { retentionIntervalSeconds: number; retentionPolicyFile?: string };
   /** worker threads that run personal-data analysis; 0: on the event loop */
   redaction: { threads: number };
+  /** how far V8's old generation may grow past what the last full collection kept, in percent; 0: V8's own rule */
+  heap: { growthPercent: number };
   models: {
     policiesDir?: string;
     openai?: { apiKey: string; baseURL?: string };
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     privacy: { retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS, retentionPolicyFile: e.RETENTION_POLICY_FILE ? path.resolve(e.RETENTION_POLICY_FILE) : undefined },
     // One thread leaves the event loop a core on a 2-core box; more only help with cores to spare.
     redaction: { threads: e.PALISADE_REDACTION_THREADS ?? Math.min(2, Math.max(1, os.availableParallelism() - 1)) },
+    heap: { growthPercent: e.PALISADE_HEAP_GROWTH_PERCENT },
     models: {
       policiesDir: e.PALISADE_POLICIES_DIR ? path.resolve(e.PALISADE_POLICIES_DIR) : undefined,
       // A base URL alone (a vLLM without auth) still needs some key for the client.

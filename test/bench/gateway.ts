@@ -8,18 +8,20 @@
 // the time every request's work queues for. The floor* fields are the same load through a bare
 // pass-through proxy (gateway-floor.ts): what forwarding a token stream costs any Node.js proxy
 // here. PALISADE_REDACTION_THREADS and PALISADE_PGLITE_THREAD are passed on to the appliance (0:
-// on the event loop). The appliance opens its embedded database in its data dir, as `npm start` does;
-// with BENCH_DATABASE_URL the same cases then run on a fresh database on that PostgreSQL server
+// on the event loop), and PALISADE_HEAP_GROWTH_PERCENT (0: V8's own rule, to compare). The
+// appliance opens its embedded database in its data dir, as `npm start` does; with BENCH_DATABASE_URL the same cases then run on a fresh database on that PostgreSQL server
 // (in the same process, after the embedded run: its heap is not fresh). gatewayLoopDelayP99Ms and
 // gatewayLoopDelayMaxMs: the gaps between ticks of a 1 ms timer on the appliance's event loop
 // during the run (p99 and longest): how long any request's work could be held up at once.
 // gatewayGc*: the appliance's main-thread garbage collections during the run (this process): pause
-// per request, the number of full (mark-compact) collections and the longest pause of any kind.
+// per request, the number of full (mark-compact) collections and the longest pause of any kind;
+// gatewayHeapPeakMb: the most its heap held (sampled every 100 ms), what the heap growth costs.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import readline from 'node:readline';
+import v8 from 'node:v8';
 import { MESSAGE_OVERHEAD_TOKENS } from '../../gateway/model/context.ts';
 import { estimateTokens } from '../../gateway/model/types.ts';
 import { providers } from '../../gateway/providers/index.ts';
@@ -109,7 +111,7 @@ async function overhead(emit: Emit, quick: boolean, postgresUrl: string | undefi
   try {
     for (const { database, postgresUrl: serverUrl } of databases) {
       const server = await startTestServer(
-        { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...passThrough('PALISADE_REDACTION_THREADS', 'PALISADE_PGLITE_THREAD') },
+        { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...passThrough('PALISADE_REDACTION_THREADS', 'PALISADE_PGLITE_THREAD', 'PALISADE_HEAP_GROWTH_PERCENT') },
         serverUrl ? { postgresUrl: serverUrl } : { ownEmbeddedDatabase: true },
       );
       try {
@@ -175,6 +177,8 @@ async function overheadCases(
       const delay = monitorEventLoopDelay({ resolution: 1 });
       delay.enable();
       const gc = gcDuring();
+      let heapPeak = 0;
+      const heapSampler = setInterval(() => (heapPeak = Math.max(heapPeak, v8.getHeapStatistics().used_heap_size)), 100);
       const reports = report ? reportEverySecond(server.deps.db.dataSource) : undefined;
       const g = await load(viaGateway, concurrency, total, rampMs);
       const reportStatements = await reports?.stop();
@@ -182,6 +186,7 @@ async function overheadCases(
       const loop = performance.eventLoopUtilization(elu); // its event loop: the thread every request's work queues on
       delay.disable();
       const gcs = gc.stop();
+      clearInterval(heapSampler);
       // The same load through the bare proxy, in this process too (the appliance is idle then).
       const floorElu = performance.eventLoopUtilization();
       const f = await load(viaFloor, concurrency, total, rampMs);
@@ -192,7 +197,7 @@ async function overheadCases(
         directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
         gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps), gatewayCpuMsPerRequest: r2((user + system) / 1000 / total), gatewayEventLoopBusy: r2(loop.utilization), gatewayEventLoopMsPerRequest: r2(loop.active / total),
         gatewayLoopDelayP99Ms: r2(delay.percentile(99) / 1e6), gatewayLoopDelayMaxMs: r2(delay.max / 1e6),
-        gatewayGcMsPerRequest: r2(gcs.totalMs / total), gatewayGcMajor: gcs.major, gatewayGcLongestMs: r2(gcs.longestMs),
+        gatewayGcMsPerRequest: r2(gcs.totalMs / total), gatewayGcMajor: gcs.major, gatewayGcLongestMs: r2(gcs.longestMs), gatewayHeapPeakMb: Math.round(heapPeak / 2 ** 20),
         addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),
         addedFirstTokenP50Ms: r2(g.ttftP50 - d.ttftP50), addedFirstTokenP99Ms: r2(g.ttftP99 - d.ttftP99),
         floorAddedP50Ms: r2(f.p50 - d.p50), floorAddedP99Ms: r2(f.p99 - d.p99),
