@@ -11,5 +11,5 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 const live = Array.from({ length: 40_000 }, (_, i) => ({ i, text: `${'x'.repeat(1000)}${i}` }));
 const streams: unknown[] = new Array(4000);
-for (let i = 0; i < 60_000; i += 1) streams[i % streams.length] = { id: i, state: new Array(400).fill(i) };
+for (let i = 0; i < 120_000; i += 1) streams[i % streams.length] = { id: i, state: new Array(400).fill(i) };
 setTimeout(() => process.stdout.write(JSON.stringify({ full, live: live.length }) + '\n'), 50);

@@ -9,8 +9,9 @@
 // pass-through proxy (gateway-floor.ts): what forwarding a token stream costs any Node.js proxy
 // here. PALISADE_REDACTION_THREADS and PALISADE_PGLITE_THREAD are passed on to the appliance (0:
 // on the event loop), and PALISADE_HEAP_GROWTH_PERCENT (0: V8's own rule, to compare). The
-// appliance opens its embedded database in its data dir, as `npm start` does; with BENCH_DATABASE_URL the same cases then run on a fresh database on that PostgreSQL server
-// (in the same process, after the embedded run: its heap is not fresh). gatewayLoopDelayP99Ms and
+// appliance opens its embedded database in its data dir, as `npm start` does; with
+// BENCH_DATABASE_URL the same cases then run on a fresh database on that PostgreSQL server (in the
+// same process, after the embedded run: its heap is not fresh). gatewayLoopDelayP99Ms and
 // gatewayLoopDelayMaxMs: the gaps between ticks of a 1 ms timer on the appliance's event loop
 // during the run (p99 and longest): how long any request's work could be held up at once.
 // gatewayGc*: the appliance's main-thread garbage collections during the run (this process): pause
