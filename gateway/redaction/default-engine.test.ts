@@ -1,4 +1,4 @@
-// Integration: the stock analyzer (part A's recognizers) behind the engine, the shipped policy,
+// Integration: the stock analyzer (every recognizer) behind the engine, the shipped policy,
 // rehydration and the CLI, end to end.
 import { readFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';

@@ -1,7 +1,7 @@
 // In-process fan-out of a conversation's events to its open WebSocket/SSE connections, and the
 // answer still streaming (so a reconnecting widget gets the text so far, then the rest).
 // One process: with several app nodes this becomes Redis pub/sub or PostgreSQL LISTEN/NOTIFY
-// (docs/architecture.md, scale-out); the interface stays.
+// (docs/configuration.md, "Several nodes"); the interface stays.
 import type { ChatEvent } from './events.ts';
 
 export type Listener = (event: ChatEvent) => void;

@@ -1,4 +1,4 @@
-// Benchmark: concurrent visitors on WebSockets (issue 7). The appliance runs in this process on
+// Benchmark: concurrent visitors on WebSockets. The appliance runs in this process on
 // its embedded database with the demo knowledge base, answering with the `extractive` provider; the
 // visitors run in a child process (chat-visitors.ts) so that the server's memory per connection is
 // its own. Rows: messages/s, send → ack and send → first streamed token p50/p99, memory per open
@@ -84,7 +84,7 @@ async function onServer<T>(url: string, fn: () => Promise<T>): Promise<T> {
 }
 
 export async function benchChat(emit: Emit, opts: { quick?: boolean; postgresUrl?: string }): Promise<void> {
-  // 1,000 visitors each writing every 5 s is the issue's goal; every 20 s shows the same
+  // 1,000 visitors each writing every 5 s is the load the chat is sized for; every 20 s shows the same
   // connections at a quarter of the message rate.
   // BENCH_CHAT_CASES="visitors:intervalMs:durationMs,…" and BENCH_CHAT_DATABASES="postgres" narrow a run by hand.
   const cases: [number, number, number][] = process.env.BENCH_CHAT_CASES

@@ -1,5 +1,5 @@
-// Analyzer throughput and per-message latency, all recognizers on, one core, in the shapes issue 3
-// asks for: 200-character chat messages in mixed languages and 4,000-character messages, both built
+// Analyzer throughput and per-message latency, all recognizers on, one core, in two shapes:
+// 200-character chat messages in mixed languages and 4,000-character messages, both built
 // from the labelled corpora (so they hold personal data at the corpus' density).
 import { createAnalyzer } from '../../gateway/redaction/analyzer.ts';
 import type { Lang } from '../../gateway/redaction/types.ts';

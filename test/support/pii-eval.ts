@@ -72,7 +72,7 @@ export interface Floor {
   max?: number;
 }
 
-// Issue 3's floors. Checksum-validated entities, EMAIL and PHONE are the values a leak costs most
+// The floors. Checksum-validated entities, EMAIL and PHONE are the values a leak costs most
 // and a recognizer can find near-certainly (the checksum or the syntax decides), so 0.99 recall:
 // pooled over languages, because per language one miss among a dozen examples would read as 0.92.
 // English PERSON rests on NLP and capitalisation, so 0.90. A no-PII message with any finding is a

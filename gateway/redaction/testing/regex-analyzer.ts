@@ -1,4 +1,4 @@
-// A small but real analyzer for the engine's own tests (part A's recognizers are tested on their
+// A small but real analyzer for the engine's own tests (the recognizers are tested on their
 // own): emails, phones, cards and IBANs by pattern, people from a fixed list of names.
 import type { Analyzer, DetectedEntity, EntityType } from '../types.ts';
 
