@@ -29,10 +29,12 @@ async function main(): Promise<void> {
   process.stdout.write(`\nPalisade is running at ${config.publicUrl} (database: ${running.deps.db.kind})\nChat with the demo bank's widget at ${config.publicUrl}/demo\n`);
   if (running.setupToken) {
     // Printed once, straight to the operator's terminal: it is a secret, so not through the logger.
+    // The embedded database opens in one process at a time, so there the CLI needs the server stopped.
+    const cli = 'npx palisade create-admin --email you@bank.example --name "Your Name"';
     process.stdout.write(
       `\nNo admin account exists yet. Create the first admin within ${Math.round(config.auth.setupTokenTtlSeconds / 3600)} h at:\n` +
         `  ${config.publicUrl}/setup#token=${running.setupToken}\n` +
-        `or: npx palisade create-admin --email you@bank.example --name "Your Name"\n\n`,
+        (running.deps.db.kind === 'pglite' ? `or stop the server (Ctrl-C) and run: ${cli}\n\n` : `or: ${cli}\n\n`),
     );
   }
   let stopping = false;

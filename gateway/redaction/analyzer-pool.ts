@@ -50,7 +50,8 @@ export interface AnalyzerThreadRequest {
 export type AnalyzerThreadReply = { ready: true } | { id: number; result: AnalyzeResult };
 
 const BOOT = new URL('./analyzer-thread.mjs', import.meta.url);
-const THREAD = new URL('./analyzer-thread.ts', import.meta.url);
+// Compiled into build/ (bin/build.js), this file is analyzer-pool.js and its thread's module is .js too.
+const THREAD = new URL(import.meta.url.endsWith('.js') ? './analyzer-thread.js' : './analyzer-thread.ts', import.meta.url);
 const DEFAULT_GRACE_MS = 250;
 export const DEFAULT_INLINE_BELOW_CHARS = 1_000;
 const MAX_RESTART_DELAY_MS = 5_000;

@@ -1,33 +1,21 @@
 // `npx palisade <command>`: operator commands, with the same settings as the server.
-import { commands, usage } from './commands.ts';
+import { DataDirInUse } from '../db/pgliteLock.ts';
+import { dispatch } from './command.ts';
+import { registry } from './commands/index.ts';
 
-async function main(argv: string[]): Promise<number> {
-  const [first, second] = argv;
-  if (!first || first === '--help' || first === '-h' || first === 'help') {
-    process.stdout.write(usage());
-    return 0;
-  }
-  const twoWord = second && !second.startsWith('-') ? `${first} ${second}` : undefined;
-  const name = twoWord && twoWord in commands ? twoWord : first;
-  const command = commands[name];
-  if (!command) {
-    process.stderr.write(`palisade: unknown command "${first}"\n\n${usage()}`);
-    return 2;
-  }
-  const rest = argv.slice(name.split(' ').length);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`palisade ${name} ${command.args}\n  ${command.summary}\n`);
-    return 0;
-  }
-  return command.run(rest);
-}
+/** What to do instead, when the running appliance holds the embedded database. */
+const dataDirInUse = (pid: number) =>
+  `palisade: the appliance (process ${pid}) has the embedded database open, and it opens in one process at a time.\n` +
+  `  Stop the appliance (Ctrl-C in its terminal, or: kill -TERM ${pid}), run this command, then start it again (npm start).\n` +
+  '  The first admin can also be created in the browser, with the setup link the appliance prints on its first start.\n' +
+  '  To run commands while the appliance runs, use a PostgreSQL server (DATABASE_URL) instead of the embedded database.\n';
 
-main(process.argv.slice(2)).then(
+dispatch(registry, process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`palisade: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(err instanceof DataDirInUse ? dataDirInUse(err.pid) : `palisade: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   },
 );

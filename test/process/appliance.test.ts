@@ -37,6 +37,9 @@ describe('first start on a fresh data directory', () => {
     for (const f of ['jwt.key', 'master.key']) expect(fs.statSync(path.join(dataDir, 'secrets', f)).mode & 0o777).toBe(0o600);
     if (db.kind === 'pglite') expect(fs.existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
     expect(p.stdout()).not.toMatch(/password/i);
+    // The CLI way is offered as it works: on the embedded database, with the server stopped.
+    if (db.kind === 'pglite') expect(p.stdout()).toContain('or stop the server (Ctrl-C) and run: npx palisade create-admin --email');
+    else expect(p.stdout()).toContain('or: npx palisade create-admin --email');
 
     const created = await api(base, 'POST', '/api/setup', { body: { token, email: 'first.admin@bank.example', displayName: 'First Admin', password: 'a long first password' } });
     expect(created.status).toBe(201);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { runCli, startProcess } from '../support/spawn.ts';
+import { ROOT, runCli, startProcess } from '../support/spawn.ts';
 
 let db: TestDatabase;
 let dataDir: string;
@@ -40,6 +40,53 @@ describe('palisade CLI', () => {
     const bad = await runCli(['frobnicate'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('every group answers --help, help and `help <group>` with its subcommands and flags, exit 0', async () => {
+    const groups: Record<string, [string, string][]> = {
+      kb: [['import', '--audience'], ['search', '--limit']],
+      audit: [['verify', ''], ['export', '--format']],
+      dsr: [['list', '--due'], ['create', '--type'], ['transition', '--to'], ['execute', '--out'], ['rectify', '--to-kind'], ['resume', '']],
+      retention: [['run', '--dry-run']],
+      keys: [['rotate-master', '--new-key-file']],
+      'api-key': [['create', '--allow-cloud'], ['list', ''], ['revoke', 'ID']],
+    };
+    for (const [group, subs] of Object.entries(groups)) {
+      for (const args of [[group, '--help'], [group, 'help'], ['help', group]]) {
+        const res = await runCli(args, env);
+        expect(res.code, args.join(' ')).toBe(0);
+        expect(res.stdout).toContain(`Usage: npx palisade ${group} <subcommand>`);
+        for (const [sub, flag] of subs) {
+          expect(res.stdout).toMatch(new RegExp(`^  ${sub} +\\S`, 'm'));
+          expect(res.stdout).toContain(flag);
+        }
+      }
+    }
+    for (const args of [['dsr', 'list', '--help'], ['help', 'dsr', 'list']]) {
+      const one = await runCli(args, env);
+      expect(one.code).toBe(0);
+      expect(one.stdout).toBe('Usage: npx palisade dsr list [--state S] [--subject sub_…] [--due near|overdue]\n  List data-subject requests (JSON); --due near|overdue for those near or past their deadline.\n');
+    }
+    for (const command of ['migrate', 'create-admin', 'redact', 'evidence']) {
+      const res = await runCli(['help', command], env);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toContain(`Usage: npx palisade ${command}`);
+    }
+  });
+
+  it('--version prints the version in package.json; a missing or unknown subcommand exits 2', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const res = await runCli(['--version'], env);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe(`${pkg.version}\n`);
+    const missing = await runCli(['dsr'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('"dsr" needs a subcommand');
+    const unknown = await runCli(['dsr', 'frobnicate'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "dsr frobnicate"');
+    const unknownHelp = await runCli(['help', 'frobnicate'], env);
+    expect(unknownHelp.code).toBe(2);
   });
 
   it('migrate applies the schema once', async () => {
@@ -101,7 +148,13 @@ describe('palisade CLI', () => {
     await server.waitFor(/Palisade is running/);
     const res = await runCli(['audit', 'verify'], env);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/in use by process \d+/);
+    // It says whose the database is and what to do instead.
+    expect(res.stderr).toContain(`the appliance (process ${server.child.pid}) has the embedded database open`);
+    expect(res.stderr).toContain(`kill -TERM ${server.child.pid}`);
+    expect(res.stderr).toContain('DATABASE_URL');
+    // Help needs no database: it answers while the server holds it.
+    const help = await runCli(['api-key', '--help'], env);
+    expect(help.code).toBe(0);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
   });

@@ -26,8 +26,9 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
 }
 
+/** A `.js` entry (bin/palisade.js, build/server/main.js) runs as is; a `.ts` one through tsx. */
 export function startProcess(args: string[], env: Record<string, string>, input?: string): Proc {
-  const child = spawn(process.execPath, args[0] === 'bin/palisade.js' ? args : ['--import', 'tsx', ...args], { cwd: ROOT, env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args[0]!.endsWith('.js') ? args : ['--import', 'tsx', ...args], { cwd: ROOT, env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
