@@ -1,7 +1,7 @@
 // The gateway pipeline: redact → route → provider (retry, fallback, cooldown) → streaming
 // rehydrate → output check → deliver. It fails closed: when redaction fails no text goes to any
 // model. The audit sink gets one `model.request` record per call with counts, never text.
-import { ProviderError, RequestCancelled, asProviderError, type FailureClass } from './errors.ts';
+import { ProviderError, RequestCancelled, asProviderError, type FailureCause, type FailureClass } from './errors.ts';
 import { answerKey, createAnswerCache, type AnswerCacheOptions } from './answerCache.ts';
 import { fitToContext } from './context.ts';
 import { createRedactionMemo, type RedactedTurn, type RedactionMemo } from './redactionMemo.ts';
@@ -61,7 +61,17 @@ export type ChatEvent =
   | { type: 'route'; decision: RouteDecision }
   | { type: 'target'; targetId: string; provider: ProviderName; model: string }
   | { type: 'delta'; text: string }
-  | { type: 'end'; outcome: 'answered' | 'human' | 'blocked'; usage: Usage; finishReason: 'stop' | 'length' | null; reason?: string };
+  | { type: 'end'; outcome: 'answered' | 'human' | 'blocked'; usage: Usage; finishReason: 'stop' | 'length' | null; reason?: string; fallback?: Fallback };
+
+/**
+ * The chain fell back: the first target passed over because it failed (after its retries) or was
+ * resting after failures (`cooldown`), and what lay under that failure.
+ */
+export interface Fallback {
+  from: string;
+  failure: FailureClass | 'cooldown';
+  cause: FailureCause;
+}
 
 /** How the conversation was fitted into the answering target's window (null: the target has none). */
 export interface ContextFit {
@@ -95,6 +105,8 @@ export interface ModelRequestAudit {
   cache: 'hit' | 'miss' | 'off';
   /** a cloud target was skipped because this budget was spent */
   budget: BudgetExceeded | null;
+  /** a target that failed or was resting was passed over (null: the chain's first usable target answered) */
+  fallback: Fallback | null;
 }
 
 export interface AuditSink {
@@ -146,6 +158,8 @@ export interface Gateway {
   stream(request: ChatRequest, sink: ChatSink): Promise<void>;
   /** the targets that can answer here; contextTokens: the window requests are fitted to (absent: none) */
   models(): Promise<{ id: string; provider: ProviderName; location: string; contextTokens?: number }[]>;
+  /** requests that fell back since start, by the failure's cause */
+  fallbacks(): Partial<Record<FailureCause, number>>;
   close(): Promise<void>;
 }
 
@@ -187,6 +201,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const answers = deps.answerCache ? createAnswerCache({ ...deps.answerCache, now: clock.now }) : undefined;
   const memo = createRedactionMemo();
   const budgets = deps.budgets ?? createBudgets(clock.now);
+  const fallbackCounts: Partial<Record<FailureCause, number>> = {};
   const cooldowns = createCooldowns({ failures: () => deps.policy().cooldown.failures, seconds: () => deps.policy().cooldown.seconds, now: clock.now });
 
   /** the request's own id on each of its log lines (the sink's fields are ids and counts) */
@@ -200,8 +215,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const audit: ModelRequestAudit = {
       request: { requestId: req.requestId, caller: req.caller, conversationId: req.conversationId },
       provider: null, model: null, targetId: null, route: 'human', ruleId: '-', policyHash: policy.hash,
-      entityCounts: {}, tokensIn: 0, tokensOut: 0, latencyMs: 0, firstTokenMs: null, attempts: 0, outcome: 'failed', outputEntities: null, cache: 'off', budget: null, context: null,
+      entityCounts: {}, tokensIn: 0, tokensOut: 0, latencyMs: 0, firstTokenMs: null, attempts: 0, outcome: 'failed', outputEntities: null, cache: 'off', budget: null, context: null, fallback: null,
     };
+    /** this request, to the cooldowns (a probe it holds; its failures counted once) */
+    const token = {};
     const budgetKey = budgetKeyFor(req.site, req.caller);
     try {
       // Fail closed: a call that could not be put on the record is not made.
@@ -262,8 +279,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
           log('gateway.target_unavailable', { target: target.id, configured: Boolean(client) });
           continue;
         }
-        if (cooldowns.isCooling(target.id)) {
-          log('gateway.target_cooling', { target: target.id });
+        if (!cooldowns.admit(target.id, token)) {
+          const cause = cooldowns.cause(target.id) ?? 'unknown';
+          log('gateway.target_cooling', { target: target.id, cause });
+          audit.fallback ??= { from: target.id, failure: 'cooldown', cause };
           continue;
         }
         // Fitted before a budget is touched: a target whose window the conversation cannot fit is
@@ -283,9 +302,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
             continue;
           }
         }
-        const result = await tryTarget(target, client, fitted.request, vault, req, signal, policy, audit, cacheKey, budgetKey, out);
+        const result = await tryTarget(target, client, fitted.request, vault, req, signal, policy, audit, cacheKey, budgetKey, out, token);
         if (result.ok) return;
         lastFailure = result.failure;
+        audit.fallback ??= { from: target.id, failure: result.failure, cause: result.cause };
       }
       audit.outcome = 'human';
       // A model that failed says more than a window that was too small; with neither, nothing was there to ask.
@@ -297,6 +317,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (error instanceof ProviderError) audit.failure = error.failure;
       throw error;
     } finally {
+      cooldowns.release(token);
+      if (audit.fallback) {
+        fallbackCounts[audit.fallback.cause] = (fallbackCounts[audit.fallback.cause] ?? 0) + 1;
+        log('gateway.fallback', { from: audit.fallback.from, failure: audit.fallback.failure, cause: audit.fallback.cause, target: audit.targetId, outcome: audit.outcome });
+      }
       if (signal.aborted && audit.outcome === 'failed') audit.outcome = 'cancelled';
       audit.latencyMs = Math.round(clock.now() - started);
       log('gateway.request', { outcome: audit.outcome, route: audit.route, target: audit.targetId, attempts: audit.attempts, latencyMs: audit.latencyMs, tokensOut: audit.tokensOut });
@@ -342,8 +367,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   async function tryTarget(
     target: ChainTarget, client: ModelClient, request: ModelRequest, vault: Vault, req: ChatRequest,
-    signal: AbortSignal, policy: RoutingPolicy, audit: ModelRequestAudit, cacheKey: string | undefined, budgetKey: string, out: ChatSink,
-  ): Promise<{ ok: true } | { ok: false; failure: FailureClass }> {
+    signal: AbortSignal, policy: RoutingPolicy, audit: ModelRequestAudit, cacheKey: string | undefined, budgetKey: string, out: ChatSink, token: object,
+  ): Promise<{ ok: true } | { ok: false; failure: FailureClass; cause: FailureCause }> {
     const log = logFor(req);
     const drain = out.drain ? (resume: () => void) => out.drain!(resume) : undefined;
     for (let attempt = 1; ; attempt += 1) {
@@ -367,6 +392,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         },
         ...(drain ? { drain } : {}),
       };
+      const sent = cooldowns.sent(target.id);
       try {
         const end = await runAttempt(client, request, policy.timeouts, signal, output);
         const tail = rehydrator.end();
@@ -387,17 +413,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
         if (cacheKey && answers && end.finishReason === 'stop' && audit.outputEntities === 0 && restored + unknown === 0 && raw.length > 0) {
           answers.set(cacheKey, { text: raw, targetId: target.id, provider: target.provider, model: target.model });
         }
-        out.event({ type: 'end', outcome: 'answered', usage: end.usage, finishReason: end.finishReason });
+        out.event({ type: 'end', outcome: 'answered', usage: end.usage, finishReason: end.finishReason, ...(audit.fallback ? { fallback: audit.fallback } : {}) });
         return { ok: true };
       } catch (error) {
         if (error instanceof RequestCancelled) throw error;
         const failure = asProviderError(error);
-        cooldowns.failed(target.id);
-        log('gateway.attempt_failed', { target: target.id, attempt, failure: failure.failure, delivered });
+        cooldowns.failed(target.id, { request: token, sent, cause: failure.reason });
+        log('gateway.attempt_failed', { target: target.id, attempt, failure: failure.failure, cause: failure.reason, delivered });
         // Text already reached the caller: another target would repeat or contradict it.
         if (delivered) throw failure;
         const delay = cooldowns.isCooling(target.id) ? undefined : retryDelay(policy.retries, failure, attempt);
-        if (delay === undefined) return { ok: false, failure: failure.failure };
+        if (delay === undefined) return { ok: false, failure: failure.failure, cause: failure.reason };
         await sleep(clock, delay, signal);
       }
     }
@@ -416,6 +442,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           return { id, provider: t.provider, location: t.location, ...(contextTokens !== undefined ? { contextTokens } : {}) };
         });
     },
+    fallbacks: () => ({ ...fallbackCounts }),
     async close() {
       await Promise.all(Object.values(deps.clients).map((c) => c?.close?.()));
     },

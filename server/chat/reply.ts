@@ -249,7 +249,7 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
     });
     for await (const e of events) {
       if (e.type === 'route') meta.route = e.decision.action;
-      if (e.type === 'target') meta.provider = e.provider;
+      if (e.type === 'target') Object.assign(meta, { provider: e.provider, target: e.targetId });
       if (e.type === 'delta' && e.text) {
         if (!started) env.hub.publish(conversationId, { type: 'reply_start', replyId });
         started = true;
@@ -260,6 +260,8 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
         // No model could be asked (or none may be while the audit record cannot be written): the AI failed, a person answers.
         const failed = e.reason?.startsWith('all_targets_failed') || e.reason === 'no_target_available' || e.reason === 'audit_unavailable';
         outcome = e.outcome === 'answered' ? { kind: 'answered' } : { kind: 'handoff', reason: failed ? 'model_failed' : 'policy' };
+        // Agents see in the transcript that this answer is the fallback's, and why.
+        if (e.fallback) meta.fallback = { from: e.fallback.from, failure: e.fallback.failure, cause: e.fallback.cause };
       }
     }
   } catch (error) {
