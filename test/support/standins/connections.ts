@@ -28,7 +28,7 @@ export function connectionBehaviour(): ConnectionBehaviour {
  */
 export function governConnections(server: http.Server, b: ConnectionBehaviour): (req: http.IncomingMessage) => boolean {
   const served = new WeakMap<Socket, number>();
-  const idle = new WeakMap<Socket, NodeJS.Timeout>();
+  const idle = new WeakMap<Socket, NodeJS.Timeout | undefined>();
   const closedByServer = new WeakSet<Socket>();
   const nodeIdleMs = server.keepAliveTimeout;
   server.on('connection', (socket: Socket) => {
@@ -52,12 +52,14 @@ export function governConnections(server: http.Server, b: ConnectionBehaviour): 
     // Node's own idle close sends a hint (`Keep-Alive: timeout=5`); this one does not.
     server.keepAliveTimeout = b.idleCloseMs === undefined ? nodeIdleMs : 0;
     const ms = b.idleCloseMs;
-    if (ms === undefined) return;
     res.once('finish', () => {
-      const timer = setTimeout(() => {
-        closedByServer.add(socket);
-        socket.destroy();
-      }, ms);
+      const timer =
+        ms === undefined
+          ? undefined
+          : setTimeout(() => {
+              closedByServer.add(socket);
+              socket.destroy();
+            }, ms);
       idle.set(socket, timer);
     });
   });
