@@ -1,5 +1,5 @@
 // Every provider, in one explicit map: nothing registers itself by being imported.
-import type { Provider } from '../model/types.ts';
+import type { Provider } from './types.ts';
 import { extractive } from './extractive/provider.ts';
 import { llamacpp } from './llamacpp/provider.ts';
 import { ollama } from './ollama/provider.ts';

@@ -3,7 +3,8 @@
 // 429's Retry-After reaches the retry policy (the client's errors drop headers).
 import { Ollama, type ChatResponse } from 'ollama';
 import { classifyStatus, networkCause, parseRetryAfter, ProviderError } from '../../model/errors.ts';
-import { estimateTokens, type ModelClient, type ModelEvent, type Provider } from '../../model/types.ts';
+import { estimateTokens } from '../../model/types.ts';
+import type { ModelClient, ModelEvent, Provider } from '../types.ts';
 import { nodeFetch, type ConnectionOptions } from '../http/fetch.ts';
 import { createHostPool, type HostPool } from './hosts.ts';
 
