@@ -3,9 +3,8 @@
 // knowledge base is searched or the gateway runs: PGlite has one connection, and the gateway opens
 // its own short ones for the conversation's vault.
 import { randomUUID } from 'node:crypto';
-import { ProviderError, RequestCancelled, type ChatMessage } from '../../gateway/index.ts';
-import { VaultConflict } from '../../gateway/redaction/vault-store.ts';
-import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
+import { type ChatMessage, ProviderError, RequestCancelled } from '../../gateway/index.ts';
+import { type Lang, LANGS, VaultConflict } from '../../gateway/redaction/index.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
 import { cloudAllowed } from './consent.ts';

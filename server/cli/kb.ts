@@ -1,8 +1,7 @@
 // `npx palisade kb import PATH` and `npx palisade kb search "question"`: operator commands for
 // the knowledge base, on the same database as the server.
 import { parseArgs } from 'node:util';
-import { extractiveAnswer } from '../../gateway/knowledge/answer.ts';
-import { AUDIENCES, type Audience, CATEGORIES, type Category } from '../../gateway/knowledge/types.ts';
+import { type Audience, AUDIENCES, CATEGORIES, type Category, extractiveAnswer } from '../../gateway/knowledge/index.ts';
 import { loadConfig } from '../config.ts';
 import { type Database, migrate, openDatabase } from '../db/database.ts';
 import { readImportPath } from '../knowledge/files.ts';
