@@ -139,6 +139,10 @@ describe('kept-alive connections a model server closes', () => {
       for (const r of records.slice(0, 10)) expect(['unavailable', 'cooldown']).toContain(r.details.fallbackFailure);
       for (const r of records.slice(10)) expect(r.details).toMatchObject({ fallbackFailure: 'cooldown', attempts: 1 });
 
+      // counted by cause where an operator looks (/readyz)
+      const ready = (await (await fetch(`${gone.url}/readyz`)).json()) as { fallbacks: Record<string, number> };
+      expect(ready.fallbacks.connection_refused).toBe(13);
+
       // The chat path: the knowledge base answers, and the transcript's meta tells agents it was the fallback.
       const visitor = await readyVisitor(gone);
       await sendMessage(visitor, 'How do I report a lost card?');
