@@ -1,8 +1,9 @@
-// The gateway's one entry: createGateway(deps). Providers, policy, vaults, audit and clock come in
-// as dependencies; nothing here knows HTTP, the database or the logger.
-export { createGateway, type AuditSink, type ChatEvent, type ChatRequest, type ChatSink, type Gateway, type GatewayDeps, type LogSink, type ModelRequestAudit, type ProviderName } from './model/gateway.ts';
-export { ProviderError, ProviderTimeout, RequestCancelled, type FailureClass } from './model/errors.ts';
-export type { ChatMessage, ModelClient, ModelEvent, ModelRequest, Provider, Usage } from './model/types.ts';
-export { providers } from './providers/index.ts';
-export { parseRoutingPolicy, RoutingPolicyError, type RoutingPolicy } from './routing/policy.ts';
-export { decideRoute, type RouteDecision, type RouteFacts } from './routing/decide.ts';
+// The gateway's one entry, re-exporting each area's (model pipeline, providers, routing,
+// redaction, knowledge): the only gateway files the server imports. Providers, policy, vaults,
+// audit and clock come into createGateway as dependencies; nothing here knows HTTP, the database
+// or the logger.
+export * from './model/index.ts';
+export * from './providers/index.ts';
+export * from './routing/index.ts';
+export * from './redaction/index.ts';
+export * from './knowledge/index.ts';

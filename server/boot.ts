@@ -17,7 +17,7 @@ import { startPrivacyJobs } from './privacy/jobs.ts';
 import { startModelService } from './models/service.ts';
 import { clientIp, widgetSockets } from './chat/realtime.ts';
 import { startChatService } from './chat/service.ts';
-import { createAnalyzerPool, type AnalyzerPool } from '../gateway/redaction/analyzer-pool.ts';
+import { type AnalyzerPool, createAnalyzerPool } from '../gateway/redaction/index.ts';
 
 export interface RunningServer {
   url: string;

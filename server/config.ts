@@ -78,6 +78,8 @@ export const EnvSchema = z.object({
   PALISADE_REDACTION_THREADS: int(0, 64).optional(),
   PALISADE_PGLITE_THREAD: bool.default(true),
   PALISADE_HEAP_GROWTH_PERCENT: int(0, 1000).default(300),
+  MODEL_CONNECTION_IDLE_MS: int(100, 600000).default(4000),
+  MODEL_CONNECTIONS_PER_HOST: int(1, 10000).default(256),
 });
 
 export interface Config {
@@ -113,6 +115,8 @@ export interface Config {
     openai?: { apiKey: string; baseURL?: string };
     ollamaHosts: string[];
     llama?: { modelPath: string; threads: number; parallel: number; contextSize: number; gpuLayers: number; loadTimeoutMs: number };
+    /** kept-alive connections to model servers (openai, ollama): idle ms before they are closed here, and how many per host */
+    connections?: { idleMs: number; maxSockets: number };
   };
 }
 
@@ -183,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // A base URL alone (a vLLM without auth) still needs some key for the client.
       openai: e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? { apiKey: e.OPENAI_API_KEY ?? 'none', baseURL: e.OPENAI_BASE_URL } : undefined,
       ollamaHosts: e.OLLAMA_HOST ?? [],
+      // Below common servers' idle close (vLLM and Node: 5 s), so a connection is never reused just as the server drops it.
+      connections: { idleMs: e.MODEL_CONNECTION_IDLE_MS, maxSockets: e.MODEL_CONNECTIONS_PER_HOST },
       llama: e.LLAMA_MODEL_PATH
         ? { modelPath: path.resolve(e.LLAMA_MODEL_PATH), threads: e.LLAMA_THREADS, parallel: e.LLAMA_PARALLEL, contextSize: e.LLAMA_CONTEXT_SIZE, gpuLayers: e.LLAMA_GPU_LAYERS, loadTimeoutMs: e.LLAMA_LOAD_TIMEOUT_SECONDS * 1000 }
         : undefined,

@@ -1,5 +1,5 @@
 import type { ChatService } from './chat/service.ts';
-import type { AnalyzerSource } from '../gateway/redaction/analyzer-pool.ts';
+import type { AnalyzerSource } from '../gateway/redaction/index.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';

@@ -2,7 +2,7 @@
 // clear error naming the file and the problem, never ignored.
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadRedactionPolicyFromYamlText, type RedactionPolicy } from '../gateway/redaction/policy.ts';
+import { loadRedactionPolicyFromYamlText, type RedactionPolicy } from '../gateway/redaction/index.ts';
 
 export const POLICIES_DIR = path.resolve(import.meta.dirname, '../policies');
 

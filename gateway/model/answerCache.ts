@@ -5,7 +5,7 @@
 // policy or a caller allowed a different route never sees another's answer.
 import { createHash } from 'node:crypto';
 import type { RouteDecision } from '../routing/decide.ts';
-import type { ProviderName } from './gateway.ts';
+import type { ProviderName } from '../providers/types.ts';
 import type { ChatMessage } from './types.ts';
 
 export interface AnswerCacheOptions {

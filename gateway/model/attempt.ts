@@ -84,7 +84,7 @@ export function runAttempt(client: ModelClient, request: ModelRequest, deadlines
       },
       close(error) {
         if (error !== undefined) fail(error);
-        else fail(new ProviderError('bad_response', 'stream ended without a final usage record'));
+        else fail(new ProviderError('bad_response', 'stream ended without a final usage record', undefined, undefined, 'stream_cut'));
       },
     };
     try {

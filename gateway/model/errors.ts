@@ -3,6 +3,15 @@
 
 export type FailureClass = 'rate_limit' | 'timeout' | 'server_error' | 'bad_response' | 'unavailable' | 'client_error';
 
+/**
+ * What lay under a failure, for the record (`cause` in model.request): the connection's fate, the
+ * deadline that passed, the HTTP status, or what was wrong with the stream.
+ */
+export type FailureCause =
+  | 'connection_reset' | 'connection_refused' | 'host_unreachable' | 'connect_timeout' | 'stream_cut'
+  | 'malformed_stream' | 'error_event' | 'first_token_timeout' | 'total_timeout' | 'no_healthy_host'
+  | `http_${number}` | 'unknown';
+
 export class ProviderError extends Error {
   override name = 'ProviderError';
   constructor(
@@ -11,15 +20,38 @@ export class ProviderError extends Error {
     /** seconds the provider asked us to wait (429 Retry-After) */
     readonly retryAfterSeconds?: number,
     readonly status?: number,
+    /** what lay under it; absent: read from the status, else unknown */
+    private readonly under?: FailureCause,
   ) {
     super(message);
   }
+
+  get reason(): FailureCause {
+    return this.under ?? (this.status !== undefined ? `http_${this.status}` : 'unknown');
+  }
+}
+
+const NETWORK_CAUSES: Record<string, FailureCause> = {
+  ECONNRESET: 'connection_reset', EPIPE: 'connection_reset', ECONNABORTED: 'connection_reset', UND_ERR_SOCKET: 'connection_reset',
+  ECONNREFUSED: 'connection_refused',
+  ENOTFOUND: 'host_unreachable', EAI_AGAIN: 'host_unreachable', EHOSTUNREACH: 'host_unreachable', ENETUNREACH: 'host_unreachable',
+  ETIMEDOUT: 'connect_timeout', UND_ERR_CONNECT_TIMEOUT: 'connect_timeout',
+  ERR_STREAM_PREMATURE_CLOSE: 'stream_cut',
+};
+
+/** The cause of a failed connection, read from the error's `code` or that of an error it wraps (fetch wraps them). */
+export function networkCause(error: unknown): FailureCause {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && NETWORK_CAUSES[code]) return NETWORK_CAUSES[code];
+  }
+  return 'unknown';
 }
 
 export class ProviderTimeout extends ProviderError {
   override name = 'ProviderTimeout';
   constructor(readonly phase: 'first_token' | 'total', readonly afterMs: number) {
-    super('timeout', `no ${phase === 'first_token' ? 'first token' : 'complete answer'} within ${afterMs} ms`);
+    super('timeout', `no ${phase === 'first_token' ? 'first token' : 'complete answer'} within ${afterMs} ms`, undefined, undefined, phase === 'first_token' ? 'first_token_timeout' : 'total_timeout');
   }
 }
 
@@ -48,5 +80,5 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 
 export function asProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
-  return new ProviderError('unavailable', error instanceof Error ? error.name : 'unknown failure');
+  return new ProviderError('unavailable', error instanceof Error ? error.name : 'unknown failure', undefined, undefined, networkCause(error));
 }

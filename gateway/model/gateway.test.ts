@@ -8,7 +8,7 @@ import { parseRoutingPolicy } from '../routing/policy.ts';
 import { ProviderError, ProviderTimeout, RequestCancelled } from './errors.ts';
 import { createGateway, type ChatRequest } from './gateway.ts';
 import type { ModelClient } from './types.ts';
-import { answer, ask, collect, redaction, routing, scripted, setup } from './gateway.testkit.ts';
+import { answer, ask, collect, redaction, routing, scripted, setup, type Step } from './gateway.testkit.ts';
 
 const PII = 'My name is Alice Smith and my email is alice.smith@example.com, why was I charged twice?';
 
@@ -179,6 +179,33 @@ describe('gateway pipeline', () => {
     for (let i = 0; i < 5; i += 1) expect((await collect(gateway.chat(ask('hi')))).text).toBe('b');
     expect(a.calls()).toBe(3); // cooldown.failures
     expect(b.calls()).toBe(5);
+  });
+
+  it('a fallback is on the record and in the end event: the target passed over, its failure and cause; a resting target names its rest', async () => {
+    const reset = new ProviderError('unavailable', 'connection failed', undefined, undefined, 'connection_reset');
+    const a = scripted('local', [[{ fail: reset }]]);
+    const b = scripted('local', [answer('b')]);
+    const { gateway, audits } = setup({ ollama: a.client, llamacpp: b.client });
+    const first = await collect(gateway.chat(ask('hi')));
+    expect(first.end).toMatchObject({ outcome: 'answered', fallback: { from: 'a', failure: 'unavailable', cause: 'connection_reset' } });
+    expect(audits[0]).toMatchObject({ targetId: 'b', attempts: 4, fallback: { from: 'a', failure: 'unavailable', cause: 'connection_reset' } });
+    for (let i = 0; i < 2; i += 1) await collect(gateway.chat(ask('hi')));
+    await collect(gateway.chat(ask('hi')));
+    expect(audits[3]).toMatchObject({ targetId: 'b', attempts: 1, fallback: { from: 'a', failure: 'cooldown', cause: 'connection_reset' } });
+    expect(gateway.fallbacks()).toEqual({ connection_reset: 4 });
+    const clean = setup({ ollama: scripted('local', [answer('a')]).client });
+    expect((await collect(clean.gateway.chat(ask('hi')))).end).not.toHaveProperty('fallback');
+    expect(clean.audits[0]!.fallback).toBeNull();
+  });
+
+  it('concurrent failures of one event count once toward the cooldown', async () => {
+    const cut: Step[] = [{ hangMs: 20 }, { fail: new ProviderError('bad_response', 'cut') }];
+    const a = scripted('local', [cut, cut, cut, cut, cut, answer('a')]);
+    const b = scripted('local', [answer('b')]);
+    const { gateway } = setup({ ollama: a.client, llamacpp: b.client });
+    const burst = await Promise.all(Array.from({ length: 5 }, () => collect(gateway.chat(ask('hi')))));
+    expect(burst.every((r) => r.text === 'b')).toBe(true);
+    expect((await collect(gateway.chat(ask('hi')))).text).toBe('a'); // not resting: the burst was one failure
   });
 
   it('keeps one vault per conversation: the same person gets the same placeholder next turn', async () => {

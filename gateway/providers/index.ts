@@ -1,8 +1,15 @@
-// Every provider, in one explicit map: nothing registers itself by being imported.
-import type { Provider } from '../model/types.ts';
+// The providers' public entry. Every provider, in one explicit map: nothing registers itself by
+// being imported. The contract they all speak is in types.ts.
 import { extractive } from './extractive/provider.ts';
 import { llamacpp } from './llamacpp/provider.ts';
 import { ollama } from './ollama/provider.ts';
 import { openai } from './openai/provider.ts';
+import type { Provider } from './types.ts';
 
 export const providers = { llamacpp, ollama, openai, extractive } satisfies Record<string, Provider<never>>;
+
+export type { ConnectionOptions } from './http/fetch.ts';
+export { ModelFileError } from './llamacpp/provider.ts';
+export type {
+  ChatMessage, Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, ProviderName, PushedStream, Role, Usage,
+} from './types.ts';

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
-import type { RedactionEngine } from '../../gateway/redaction/engine.ts';
+import { createDefaultRedactionEngine, type RedactionEngine } from '../../gateway/redaction/index.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 import { placeholdersOnly, REDACTION_FAILED_TEXT, transcriptMasker } from './masking.ts';
 

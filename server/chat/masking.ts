@@ -3,11 +3,7 @@
 // (`<CREDIT_CARD_1>` twice means the same card). The vault is thrown away: placeholders cannot be
 // turned back; seeing a value is a separate, audited reveal. Fails closed per message.
 import path from 'node:path';
-import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
-import type { RedactionEngine } from '../../gateway/redaction/engine.ts';
-import type { RedactionPolicy } from '../../gateway/redaction/policy.ts';
-import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
-import { Vault } from '../../gateway/redaction/vault.ts';
+import { createDefaultRedactionEngine, type Lang, LANGS, type RedactionEngine, type RedactionPolicy, Vault } from '../../gateway/redaction/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { deriveKey } from '../keys.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';

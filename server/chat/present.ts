@@ -29,6 +29,10 @@ export interface MessageMeta {
   sources?: { articleId: string; title: string }[];
   route?: string;
   provider?: string;
+  /** the routing target that answered (an AI answer) */
+  target?: string;
+  /** the answer came from a fallback: the target passed over, why, and what lay under it (ids, no text) */
+  fallback?: { from: string; failure: string; cause: string };
   /** an AI answer: the seq of the newest visitor message its prompt held (later ones still wait) */
   answers?: number;
   notice?: Notice;
@@ -64,6 +68,15 @@ export function presentMessage(m: MessageRow): MessageView {
     agent: m.meta.agentName ? { name: m.meta.agentName } : null,
     attachments: m.attachments,
   };
+}
+
+/**
+ * For agents (the transcript they read): which routing target wrote an AI answer, and whether it
+ * came from the fallback after the preferred target failed. null for anyone else's message.
+ */
+export function answerSource(m: Pick<MessageRow, 'role' | 'meta'>): { target: string | null; provider: string | null; fallback: MessageMeta['fallback'] | null } | null {
+  if (m.role !== 'assistant') return null;
+  return { target: m.meta.target ?? null, provider: m.meta.provider ?? null, fallback: m.meta.fallback ?? null };
 }
 
 export function presentConversation(c: ConversationRow, officeHours: ConversationView['officeHours']): ConversationView {

@@ -3,9 +3,8 @@
 // knowledge base is searched or the gateway runs: PGlite has one connection, and the gateway opens
 // its own short ones for the conversation's vault.
 import { randomUUID } from 'node:crypto';
-import { ProviderError, RequestCancelled, type ChatMessage } from '../../gateway/index.ts';
-import { VaultConflict } from '../../gateway/redaction/vault-store.ts';
-import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
+import { type ChatMessage, ProviderError, RequestCancelled } from '../../gateway/index.ts';
+import { type Lang, LANGS, VaultConflict } from '../../gateway/redaction/index.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
 import { cloudAllowed } from './consent.ts';
@@ -249,7 +248,7 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
     });
     for await (const e of events) {
       if (e.type === 'route') meta.route = e.decision.action;
-      if (e.type === 'target') meta.provider = e.provider;
+      if (e.type === 'target') Object.assign(meta, { provider: e.provider, target: e.targetId });
       if (e.type === 'delta' && e.text) {
         if (!started) env.hub.publish(conversationId, { type: 'reply_start', replyId });
         started = true;
@@ -260,6 +259,8 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
         // No model could be asked (or none may be while the audit record cannot be written): the AI failed, a person answers.
         const failed = e.reason?.startsWith('all_targets_failed') || e.reason === 'no_target_available' || e.reason === 'audit_unavailable';
         outcome = e.outcome === 'answered' ? { kind: 'answered' } : { kind: 'handoff', reason: failed ? 'model_failed' : 'policy' };
+        // Agents see in the transcript that this answer is the fallback's, and why.
+        if (e.fallback) meta.fallback = { from: e.fallback.from, failure: e.fallback.failure, cause: e.fallback.cause };
       }
     }
   } catch (error) {

@@ -2,7 +2,7 @@
 // files and symlinks skipped; unsupported types reported per file by the parser, not silently dropped).
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_FILE_BYTES } from '../../gateway/knowledge/document.ts';
+import { MAX_FILE_BYTES } from '../../gateway/knowledge/index.ts';
 import { isZipPath } from './zip.ts';
 
 export interface ImportSource {

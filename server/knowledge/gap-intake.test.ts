@@ -2,7 +2,7 @@
 // not the feedback count — and says why. The engine is the real one; its analyzer is the part
 // that breaks (a recognizer crash), as it could in production. Real database (PGlite or server).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedactionEngine } from '../../gateway/redaction/engine.ts';
+import { createRedactionEngine } from '../../gateway/redaction/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { type Database, migrate, openDatabase } from '../db/database.ts';
 import { loadRedactionPolicy } from '../policies.ts';

@@ -2,8 +2,7 @@
 // answered below the confidence threshold. Redaction runs first, outside any transaction; if it
 // fails, nothing at all is written (not even the feedback count) and the caller is told why.
 import type { DataSource } from 'typeorm';
-import { DEFAULT_THRESHOLD } from '../../gateway/knowledge/answer.ts';
-import type { SearchResult } from '../../gateway/knowledge/types.ts';
+import { DEFAULT_THRESHOLD, type SearchResult } from '../../gateway/knowledge/index.ts';
 import { AppError } from '../http/errors.ts';
 import { recordFeedback, recordUnanswered } from './gaps.ts';
 import type { QuestionRedactor } from './redact-question.ts';

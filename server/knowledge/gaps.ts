@@ -3,7 +3,7 @@
 // articles past their review date. Only redacted question text is ever stored here.
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { indexTerms } from '../../gateway/knowledge/text.ts';
+import { indexTerms } from '../../gateway/knowledge/index.ts';
 import { appendAudit } from '../audit/append.ts';
 import { notFound, unprocessable } from '../http/errors.ts';
 import type { Actor } from './articles.ts';

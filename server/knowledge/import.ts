@@ -3,8 +3,7 @@
 // whose slug already exists becomes a new version of that article, or is left alone if unchanged.
 // A .zip is opened and its entries imported like the files of a folder (slugs from their paths in
 // the archive); a damaged or refused entry is one failed line of the report.
-import { type ArticleDraft, parseFile } from '../../gateway/knowledge/document.ts';
-import type { Audience, Category } from '../../gateway/knowledge/types.ts';
+import { type ArticleDraft, type Audience, type Category, parseFile } from '../../gateway/knowledge/index.ts';
 import { appendAudit } from '../audit/append.ts';
 import { type Ctx, createArticle, latestVersion, updateArticle } from './articles.ts';
 import type { ImportSource } from './files.ts';

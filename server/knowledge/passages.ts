@@ -2,9 +2,7 @@
 // its index terms. Only a published version has passages, so retrieval can never see a draft.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { splitMarkdown } from '../../gateway/knowledge/split.ts';
-import { indexTerms } from '../../gateway/knowledge/text.ts';
-import type { ZhMode } from '../../gateway/knowledge/types.ts';
+import { indexTerms, splitMarkdown, type ZhMode } from '../../gateway/knowledge/index.ts';
 
 /** Chinese in the index as character bigrams: measured better than segmentit on the eval set. */
 export const INDEX_ZH_MODE: ZhMode = 'bigram';

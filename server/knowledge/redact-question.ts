@@ -2,10 +2,7 @@
 // placeholders come from a throwaway vault, so what is stored cannot be turned back into the
 // original. Fails closed: when redaction fails the caller gets an error and nothing is stored.
 import path from 'node:path';
-import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
-import type { RedactionEngine } from '../../gateway/redaction/engine.ts';
-import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
-import { Vault } from '../../gateway/redaction/vault.ts';
+import { createDefaultRedactionEngine, type Lang, LANGS, type RedactionEngine, Vault } from '../../gateway/redaction/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { deriveKey } from '../keys.ts';

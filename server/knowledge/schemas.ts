@@ -1,6 +1,6 @@
 // Request shapes of the knowledge-base API and commands, one zod schema each, types inferred.
 import { z } from 'zod';
-import { AUDIENCES, CATEGORIES } from '../../gateway/knowledge/types.ts';
+import { AUDIENCES, CATEGORIES } from '../../gateway/knowledge/index.ts';
 
 const Slug = z.string().regex(/^[a-z0-9\p{L}][a-z0-9\p{L}\p{N}/_-]{0,199}$/u, { message: 'lower-case letters, digits, / _ - (≤ 200)' });
 const Language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, { message: 'a language code such as en or zh-CN' });

@@ -1,8 +1,7 @@
 // The retriever's view of PostgreSQL: candidates by full-text match on the passages' index terms
 // (GIN index), and corpus statistics from ts_stat. Runs the same on PGlite and the server.
 import type { DataSource, EntityManager } from 'typeorm';
-import { createRetriever, type Retriever } from '../../gateway/knowledge/retriever.ts';
-import type { CandidatePassage, CorpusStats, PassageSource } from '../../gateway/knowledge/types.ts';
+import { type CandidatePassage, type CorpusStats, createRetriever, type PassageSource, type Retriever } from '../../gateway/knowledge/index.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import { INDEX_ZH_MODE } from './passages.ts';
 

@@ -1,7 +1,7 @@
 // Reading the knowledge base: article and version rows, lists, history and diff, and what the
 // API shows of them.
 import type { EntityManager } from 'typeorm';
-import { type DiffLine, lineDiff } from '../../gateway/knowledge/diff.ts';
+import { type DiffLine, lineDiff } from '../../gateway/knowledge/index.ts';
 import type { ArticleQuery } from './schemas.ts';
 
 export interface ArticleRow {

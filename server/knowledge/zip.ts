@@ -4,7 +4,7 @@
 // checked on the sizes the directory declares and enforced again while inflating (the declaration
 // may lie). A bad entry is reported on its own; the archive's other entries still import.
 import zlib from 'node:zlib';
-import { MAX_FILE_BYTES } from '../../gateway/knowledge/document.ts';
+import { MAX_FILE_BYTES } from '../../gateway/knowledge/index.ts';
 
 export interface ZipLimits {
   /** entries in the central directory, folders included */

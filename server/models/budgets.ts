@@ -9,8 +9,7 @@
 //   (a charge lost to a passing fault would give the budget back);
 // - a key's windows that have ended are deleted as its new ones begin.
 import type { DataSource } from 'typeorm';
-import { hasBudgets, windowStart, type Budgets } from '../../gateway/routing/budget.ts';
-import type { CloudBudgets } from '../../gateway/routing/policy.ts';
+import { type Budgets, type CloudBudgets, hasBudgets, windowStart } from '../../gateway/routing/index.ts';
 import { preparedQuery } from '../db/prepared.ts';
 
 type Queryable = Pick<DataSource, 'query'>;

@@ -1,7 +1,7 @@
 // The routing policy file, loaded at start (a bad file stops start-up) and reloaded when it
 // changes or on SIGHUP. A bad edit is refused: the last good policy stays and the log says why.
 import fs from 'node:fs';
-import { parseRoutingPolicy, type RoutingPolicy } from '../../gateway/routing/policy.ts';
+import { parseRoutingPolicy, type RoutingPolicy } from '../../gateway/routing/index.ts';
 import type { Logger } from '../logger.ts';
 import { readPolicyFile } from '../policies.ts';
 

@@ -5,13 +5,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway, type ModelRequestAudit, type ProviderName } from '../../gateway/index.ts';
-import type { ModelClient } from '../../gateway/model/types.ts';
-import { ModelFileError } from '../../gateway/providers/llamacpp/provider.ts';
-import { providers } from '../../gateway/providers/index.ts';
-import { inProcessAnalyzers } from '../../gateway/redaction/analyzer-pool.ts';
-import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
-import { createOutputScanner } from '../../gateway/redaction/output-scan.ts';
-import type { VaultStore } from '../../gateway/redaction/vault-store.ts';
+import { type ModelClient, ModelFileError, providers } from '../../gateway/providers/index.ts';
+import { createDefaultRedactionEngine, createOutputScanner, inProcessAnalyzers, type VaultStore } from '../../gateway/redaction/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { deriveKey } from '../keys.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
@@ -44,6 +39,8 @@ export function auditDetails(e: ModelRequestAudit): Record<string, string | numb
     rule: e.ruleId === '-' ? null : e.ruleId, policyHash: e.policyHash, tokensIn: e.tokensIn, tokensOut: e.tokensOut,
     latencyMs: e.latencyMs, firstTokenMs: e.firstTokenMs, attempts: e.attempts, outcome: e.outcome, failure: e.failure ?? null, outputEntities: e.outputEntities,
     cache: e.cache, budget: e.budget,
+    // The chain fell back: the target passed over, why (its failure class, or `cooldown`) and what lay under it.
+    fallbackFrom: e.fallback?.from ?? null, fallbackFailure: e.fallback?.failure ?? null, cause: e.fallback?.cause ?? null,
     // Fitted to the answering target's window: how much of the conversation it was sent (null: no window).
     contextTokens: e.context?.contextTokens ?? null, turnsDropped: e.context?.turnsDropped ?? null,
     turnsSummarised: e.context?.turnsSummarised ?? null, instructionsCut: e.context?.instructionsCut ?? null,
@@ -97,11 +94,14 @@ export function startModelService(deps: AppDeps): ModelService {
   const redactionPolicy = loadRedactionPolicy(path.join(dir, 'redaction.yaml'));
   const m = config.models;
   const llama = m.llama ? providers.llamacpp.create(m.llama) : undefined;
+  // Kept-alive connections to model servers: closed here before the server's own idle close, and a
+  // request that met one the server had closed is sent again (see gateway/providers/http/fetch.ts).
+  const connections = { ...m.connections, onResend: () => logger.info('gateway.upstream_resent', { cause: 'connection_reset' }) };
   const clients: Partial<Record<ProviderName, ModelClient>> = {
     extractive: providers.extractive.create({ knowledge: knowledgeFor(deps.db.dataSource) }),
-    ...(m.ollamaHosts.length ? { ollama: providers.ollama.create({ hosts: m.ollamaHosts }) } : {}),
+    ...(m.ollamaHosts.length ? { ollama: providers.ollama.create({ hosts: m.ollamaHosts, connections }) } : {}),
     // A custom base URL may be the bank's own vLLM: the routing policy then says where it runs.
-    ...(m.openai ? { openai: providers.openai.create({ ...m.openai, locations: m.openai.baseURL ? ['local', 'cloud'] : ['cloud'] }) } : {}),
+    ...(m.openai ? { openai: providers.openai.create({ ...m.openai, connections, locations: m.openai.baseURL ? ['local', 'cloud'] : ['cloud'] }) } : {}),
     ...(llama ? { llamacpp: llama } : {}),
   };
   const analyzers = deps.analyzers ?? inProcessAnalyzers();

@@ -1,8 +1,6 @@
 // The redaction vault of a conversation (placeholder ↔ personal value), kept encrypted under the
 // subject's key in conversation_vaults. Optimistic: a save names the revision it loaded.
-import type { VaultSnapshot } from '../../gateway/redaction/vault.ts';
-import type { VaultStore } from '../../gateway/redaction/vault-store.ts';
-import { VaultConflict } from '../../gateway/redaction/vault-store.ts';
+import { VaultConflict, type VaultSnapshot, type VaultStore } from '../../gateway/redaction/index.ts';
 import { appendAudit } from '../audit/append.ts';
 import { changedRows, type PrivacyCtx } from './context.ts';
 import { aad, findConversation, openOrFail } from './conversations.ts';

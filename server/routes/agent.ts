@@ -8,7 +8,7 @@ import { authorize, staffAuth } from '../auth/staffAuth.ts';
 import { type Agent, type AgentChange, type AgentConversation, AgentReply, agentOf, assertMayView, attachmentConversation, claim, close, listQueue, QueueFilter, readTranscript, release, reply, reveal, RevealRequest, Transfer, transfer } from '../chat/agent.ts';
 import { conversationView, publishMessages } from '../chat/env.ts';
 import { transcriptMaskerFor } from '../chat/masking.ts';
-import { presentMessage } from '../chat/present.ts';
+import { answerSource, presentMessage } from '../chat/present.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppContext, AppState } from '../http/context.ts';
 import { AppError, validationFailed } from '../http/errors.ts';
@@ -90,7 +90,7 @@ export function agentRoutes(deps: AppDeps) {
     const maskedById = new Map(people.map((m, i) => [m.id, masked[i]!.text]));
     ctx.body = {
       conversation: presentForAgent(conversation),
-      messages: messages.map((m) => presentMessage({ ...m, text: maskedById.get(m.id) ?? m.text })),
+      messages: messages.map((m) => ({ ...presentMessage({ ...m, text: maskedById.get(m.id) ?? m.text }), answeredBy: answerSource(m) })),
     };
   });
 

@@ -28,7 +28,8 @@ export function healthRoutes(deps: AppDeps, isDraining: () => boolean) {
         ctx.body = { status: 'audit_unavailable', database: deps.db.kind };
         return;
       }
-      ctx.body = { status: 'ready', database: deps.db.kind };
+      // Requests whose chain fell back since start, by cause (connection_refused, http_503…): counts only.
+      ctx.body = { status: 'ready', database: deps.db.kind, fallbacks: deps.models?.gateway.fallbacks() ?? {} };
     } catch {
       ctx.status = 503;
       ctx.body = { status: 'unavailable', database: deps.db.kind };

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { Audience } from '../../gateway/knowledge/types.ts';
+import type { Audience } from '../../gateway/knowledge/index.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppContext, AppState } from '../http/context.ts';

@@ -3,7 +3,7 @@
 // The same redaction and routing apply; an API key's allow_cloud stands in for cloud consent.
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { ProviderError, ProviderTimeout, RequestCancelled, type ChatEvent, type ChatSink } from '../../gateway/index.ts';
+import { type ChatEvent, type ChatSink, ProviderError, ProviderTimeout, RequestCancelled } from '../../gateway/index.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppState } from '../http/context.ts';
 import { AppError, internalError, unauthenticated } from '../http/errors.ts';

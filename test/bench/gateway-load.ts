@@ -7,7 +7,9 @@
 // a JSON line; the same process drives the direct and the through-Palisade runs. `rampMs` spreads
 // the streams' first requests evenly over that time, as load tools ramp users up: without it,
 // streams of equal length start and end together, and every request of a wave arrives in the same
-// millisecond.
+// millisecond. `check` (model-paced answers only): each answer must come from that target (the
+// X-Palisade-Target header) and be the model's answer to its own question (it ends with the
+// question's number); anything else, a knowledge-base fallback included, counts as a failure.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
@@ -22,6 +24,7 @@ interface Load {
   concurrency: number;
   total: number;
   rampMs?: number;
+  check?: { target: string };
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -31,15 +34,17 @@ let asked = 0;
 const clients = new Map<string, OpenAI>();
 const agent = new http.Agent({ keepAlive: true });
 
-type Ask = (question: string, onText: (piece: string) => void) => Promise<void>;
+/** resolves with the answering target the response named */
+type Ask = (question: string, onText: (piece: string) => void) => Promise<string | undefined>;
 
 function openaiClient(baseURL: string, apiKey: string): Ask {
   const key = `${baseURL} ${apiKey}`;
   const client = clients.get(key) ?? new OpenAI({ apiKey, baseURL, maxRetries: 0 });
   clients.set(key, client);
   return async (question, onText) => {
-    const stream = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: question }], stream: true });
+    const { data: stream, response } = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: question }], stream: true }).withResponse();
     for await (const c of stream) onText(c.choices[0]?.delta?.content ?? '');
+    return response.headers.get('x-palisade-target') ?? undefined;
   };
 }
 
@@ -50,8 +55,8 @@ function openaiClient(baseURL: string, apiKey: string): Ask {
  */
 function httpClient(baseURL: string, apiKey: string): Ask {
   const url = new URL(`${baseURL.replace(/\/$/, '')}/chat/completions`);
-  const send = (question: string, onText: (piece: string) => void, attempt: number): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
+  const send = (question: string, onText: (piece: string) => void, attempt: number): Promise<string | undefined> =>
+    new Promise<string | undefined>((resolve, reject) => {
       const body = JSON.stringify({ model: 'palisade', messages: [{ role: 'user', content: question }], stream: true });
       let responded = false;
       const req = http.request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
@@ -68,7 +73,8 @@ function httpClient(baseURL: string, apiKey: string): Ask {
             else onText((JSON.parse(data) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ?? '');
           }
         });
-        res.on('end', () => (done ? resolve() : reject(new Error('stream ended without [DONE]'))));
+        const target = res.headers['x-palisade-target'];
+        res.on('end', () => (done ? resolve(typeof target === 'string' ? target : undefined) : reject(new Error('stream ended without [DONE]'))));
         res.on('error', reject);
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
@@ -82,7 +88,7 @@ function httpClient(baseURL: string, apiKey: string): Ask {
   return (question, onText) => send(question, onText, 1);
 }
 
-async function load({ baseURL, apiKey, concurrency, total, rampMs = 0 }: Load) {
+async function load({ baseURL, apiKey, concurrency, total, rampMs = 0, check }: Load) {
   const ask = process.env.BENCH_GATEWAY_CLIENT === 'openai' ? openaiClient(baseURL, apiKey) : httpClient(baseURL, apiKey);
   const latencies: number[] = [];
   const firstTokens: number[] = [];
@@ -98,12 +104,15 @@ async function load({ baseURL, apiKey, concurrency, total, rampMs = 0 }: Load) {
         const t = performance.now();
         let text = '';
         let first: number | undefined;
+        const n = (asked += 1);
         try {
-          await ask(`${QUESTION} (${(asked += 1)})`, (piece) => {
+          const target = await ask(`${QUESTION} (${n})`, (piece) => {
             if (piece && !text) first = performance.now() - t;
             text += piece;
           });
           if (!text) throw new Error('empty answer');
+          if (check && target !== check.target) throw new Error(`answered by ${target ?? 'no target'}`);
+          if (check && !text.endsWith(` (${n})`)) throw new Error('not the model\'s answer to the question');
         } catch (error) {
           // Counted and reported with the run (a failed request has no latency to add).
           failed += 1;

@@ -3,7 +3,8 @@
 // `{"chunkDelayMs": n, "answerTokens"?: n}` sets the pacing and the answer's shape and is answered
 // with `{"ok": true}`. Without answerTokens the answer echoes the question in 5-character pieces;
 // with it, the answer is that many word tokens, as a model streams them, the last one the
-// question's number.
+// question's number. `idleCloseMs`: connections idle that long are closed without a Keep-Alive
+// hint, as vLLM (uvicorn) does after 5 s; absent: Node's own 5 s, with its hint.
 import readline from 'node:readline';
 import { startOpenAIStandIn } from '../support/standins/openai.ts';
 
@@ -13,8 +14,9 @@ const standIn = await startOpenAIStandIn({ record: false });
 const out = (row: Record<string, unknown>) => process.stdout.write(JSON.stringify(row) + '\n');
 out({ url: standIn.url });
 for await (const line of readline.createInterface({ input: process.stdin })) {
-  const { chunkDelayMs, answerTokens } = JSON.parse(line) as { chunkDelayMs: number; answerTokens?: number };
+  const { chunkDelayMs, answerTokens, idleCloseMs } = JSON.parse(line) as { chunkDelayMs: number; answerTokens?: number; idleCloseMs?: number };
   standIn.chunkDelayMs = chunkDelayMs;
+  standIn.connections.idleCloseMs = idleCloseMs;
   if (answerTokens) {
     // Each answer differs (it ends with the question's number), so no memo of output scans answers a repeat.
     const parts = Array.from({ length: answerTokens - 1 }, (_, i) => `${i ? ' ' : ''}${WORDS[i % WORDS.length]}`);

@@ -52,7 +52,7 @@ interface LoadResult {
 }
 
 /** A bench child process speaking JSON lines: one line in, one line out. */
-function child(script: string) {
+export function child(script: string) {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, script)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   const read = async <T>(): Promise<T> => {

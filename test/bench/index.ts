@@ -4,6 +4,7 @@ import os from 'node:os';
 import { benchAudit } from './audit.ts';
 import { benchChat } from './chat.ts';
 import { benchGateway } from './gateway.ts';
+import { benchKeepAlive } from './gateway-keepalive.ts';
 import { benchKnowledge } from './knowledge.ts';
 import type { Emit } from './emit.ts';
 import { benchPrivacy } from './privacy.ts';
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<void>> = {
   privacy: () => benchPrivacy(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   knowledge: () => benchKnowledge(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   gateway: () => benchGateway(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
+  'gateway-keepalive': () => benchKeepAlive(emit, quick),
   chat: () => benchChat(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
 };
 

@@ -199,7 +199,7 @@ describe('health', () => {
     expect(health.body.status).toBe('ok');
     const ready = await api<{ status: string; database: string }>(server, 'GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', database: server.db.kind });
+    expect(ready.body).toEqual({ status: 'ready', database: server.db.kind, fallbacks: {} });
   });
 });
 

@@ -4,7 +4,8 @@
 import { extractiveAnswer } from '../../knowledge/answer.ts';
 import type { KnowledgeSearch } from '../../knowledge/types.ts';
 import { ProviderError } from '../../model/errors.ts';
-import { estimateTokens, type ModelClient, type ModelEvent, type Provider } from '../../model/types.ts';
+import { estimateTokens } from '../../model/types.ts';
+import type { ModelClient, ModelEvent, Provider } from '../types.ts';
 
 export interface ExtractiveOptions {
   knowledge: KnowledgeSearch;

@@ -3,7 +3,7 @@
 // llama.cpp's default (all cores) oversubscribes a small shared machine and runs far slower.
 import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { ProviderError } from '../../model/errors.ts';
-import type { ChatMessage, ModelClient, ModelEvent, Provider } from '../../model/types.ts';
+import type { ChatMessage, ModelClient, ModelEvent, Provider } from '../types.ts';
 import { createSlots, type Slots } from './slots.ts';
 
 export interface LlamaCppOptions {

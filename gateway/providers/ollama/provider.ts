@@ -2,14 +2,18 @@
 // list. Each request gets a client whose fetch carries our signal and keeps the response, so a
 // 429's Retry-After reaches the retry policy (the client's errors drop headers).
 import { Ollama, type ChatResponse } from 'ollama';
-import { classifyStatus, parseRetryAfter, ProviderError } from '../../model/errors.ts';
-import { estimateTokens, type ModelClient, type ModelEvent, type Provider } from '../../model/types.ts';
+import { classifyStatus, networkCause, parseRetryAfter, ProviderError } from '../../model/errors.ts';
+import { estimateTokens } from '../../model/types.ts';
+import type { ModelClient, ModelEvent, Provider } from '../types.ts';
+import { nodeFetch, type ConnectionOptions } from '../http/fetch.ts';
 import { createHostPool, type HostPool } from './hosts.ts';
 
 export interface OllamaOptions {
   hosts: string[];
   /** health check period; 0 = only on failure recovery by explicit check() */
   healthIntervalMs?: number;
+  /** the kept-alive connections to each host (idle timeout, pool size) */
+  connections?: ConnectionOptions;
 }
 
 export interface OllamaClient extends ModelClient {
@@ -22,14 +26,17 @@ function failureOf(error: unknown, response: Response | undefined): ProviderErro
   if (status !== undefined) return new ProviderError(classifyStatus(status), `HTTP ${status}`, parseRetryAfter(response?.headers.get('retry-after')), status);
   // The client skips lines it cannot parse and then reports the missing final line.
   if (error instanceof SyntaxError || (error instanceof Error && /did not receive done/i.test(error.message))) {
-    return new ProviderError('bad_response', 'malformed or incomplete NDJSON stream');
+    return new ProviderError('bad_response', 'malformed or incomplete NDJSON stream', undefined, undefined, 'malformed_stream');
   }
-  return new ProviderError('unavailable', error instanceof Error ? error.name : 'stream failed');
+  return new ProviderError('unavailable', error instanceof Error ? error.name : 'stream failed', undefined, undefined, networkCause(error));
 }
 
 export const ollama = {
   name: 'ollama',
   create(options: OllamaOptions): OllamaClient {
+    // One transport for the health checks and the chats, with the idle timeout and the resend of a
+    // request that met a connection the host had closed (see ../http/fetch.ts).
+    const fetch = nodeFetch(options.connections);
     const probe = async (host: string) => {
       const res = await fetch(new URL('/api/version', host), { signal: AbortSignal.timeout(2_000) });
       await res.body?.cancel();
@@ -51,7 +58,7 @@ export const ollama = {
       },
       async *stream(request, signal): AsyncGenerator<ModelEvent> {
         const host = await pool.acquire();
-        if (!host) throw new ProviderError('unavailable', 'no healthy Ollama host');
+        if (!host) throw new ProviderError('unavailable', 'no healthy Ollama host', undefined, undefined, 'no_healthy_host');
         let response: Response | undefined;
         let outcome: 'ok' | 'failed' = 'failed';
         const client = new Ollama({
@@ -84,7 +91,7 @@ export const ollama = {
             }
             if (part.done) last = part;
           }
-          if (!last) throw new ProviderError('unavailable', 'stream ended before done');
+          if (!last) throw new ProviderError('unavailable', 'stream ended before done', undefined, undefined, 'stream_cut');
           outcome = 'ok';
         } catch (error) {
           const failure = failureOf(error, response);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../model/errors.ts';
 import type { ModelEvent } from '../../model/types.ts';
-import { nodeFetch } from './fetch.ts';
+import { nodeFetch } from '../http/fetch.ts';
 import { CompletionEvents } from './provider.ts';
 
 const request = { model: 'm', messages: [{ role: 'user' as const, content: 'How do I report a lost card?' }] };

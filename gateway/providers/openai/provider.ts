@@ -3,11 +3,12 @@
 // and fallback are the gateway's, driven by the routing policy.
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { classifyStatus, parseRetryAfter, ProviderError } from '../../model/errors.ts';
+import { classifyStatus, networkCause, parseRetryAfter, ProviderError } from '../../model/errors.ts';
 import { iterableFrom } from '../../model/pushed.ts';
-import { estimateTokens, type Location, type ModelClient, type ModelEvent, type ModelEventSink, type ModelRequest, type Provider, type PushedStream } from '../../model/types.ts';
+import { estimateTokens } from '../../model/types.ts';
+import type { Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, PushedStream } from '../types.ts';
 import { Readable } from 'node:stream';
-import { nodeBody, nodeFetch } from './fetch.ts';
+import { nodeBody, nodeFetch, type ConnectionOptions } from '../http/fetch.ts';
 import { SseParser } from './sse.ts';
 
 export interface OpenAIOptions {
@@ -16,18 +17,20 @@ export interface OpenAIOptions {
   baseURL?: string;
   /** where this endpoint may stand for: the cloud API is `cloud`; a vLLM on the bank's hosts may be `local` */
   locations: Location[];
+  /** the kept-alive connections to it (idle timeout, pool size) */
+  connections?: ConnectionOptions;
 }
 
 function toProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('timeout', 'connection timed out');
-  if (error instanceof OpenAI.APIConnectionError) return new ProviderError('unavailable', 'connection failed');
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('timeout', 'connection timed out', undefined, undefined, 'connect_timeout');
+  if (error instanceof OpenAI.APIConnectionError) return new ProviderError('unavailable', 'connection failed', undefined, undefined, networkCause(error));
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
     const retryAfter = parseRetryAfter(error.headers?.get('retry-after'));
     return new ProviderError(classifyStatus(error.status), `HTTP ${error.status}`, retryAfter, error.status);
   }
-  if (error instanceof SyntaxError) return new ProviderError('bad_response', 'malformed JSON in the stream');
-  return new ProviderError('unavailable', error instanceof Error ? error.name : 'stream failed');
+  if (error instanceof SyntaxError) return new ProviderError('bad_response', 'malformed JSON in the stream', undefined, undefined, 'malformed_stream');
+  return new ProviderError('unavailable', error instanceof Error ? error.name : 'stream failed', undefined, undefined, networkCause(error));
 }
 
 /**
@@ -86,7 +89,7 @@ export class CompletionPush implements PushedStream {
   private readonly onEvent = (data: string) => {
     if (this.ended || this.sawDone || (this.sawDone = data.startsWith('[DONE]'))) return; // ended: the sink stopped the stream
     const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
-    if (chunk.error) throw new ProviderError('unavailable', 'error event in the stream');
+    if (chunk.error) throw new ProviderError('unavailable', 'error event in the stream', undefined, undefined, 'error_event');
     const choice = chunk.choices?.[0];
     const text = choice?.delta?.content;
     if (choice?.finish_reason) this.finish = choice.finish_reason === 'length' ? 'length' : 'stop';
@@ -100,7 +103,7 @@ export class CompletionPush implements PushedStream {
   private onEnd() {
     if (this.ended) return;
     // A stream cut before its finish_reason is a dropped connection, not an answer.
-    if (!this.finish) return this.fail(new ProviderError('unavailable', 'stream ended before finish_reason'));
+    if (!this.finish) return this.fail(new ProviderError('unavailable', 'stream ended before finish_reason', undefined, undefined, 'stream_cut'));
     const tokensIn = this.usage?.tokensIn ?? estimateTokens(this.request.messages.map((m) => m.content).join('\n'));
     const tokensOut = this.usage?.tokensOut ?? estimateTokens(this.out);
     this.ended = true;
@@ -156,7 +159,7 @@ export class CompletionEvents implements AsyncIterableIterator<ModelEvent> {
 export const openai = {
   name: 'openai',
   create(options: OpenAIOptions): ModelClient {
-    const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: 600_000, fetch: nodeFetch() });
+    const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: 600_000, fetch: nodeFetch(options.connections) });
     // The client sends the request and turns an HTTP error status into its APIError; the body's
     // events are read by SseParser (see sse.ts), as the client's Stream would.
     const opener = (request: ModelRequest, signal: AbortSignal) => () =>

@@ -1,10 +1,10 @@
 // `npx palisade kb import PATH` and `kb search "question"`: the knowledge base from the operator's
 // terminal, on the same database as the server.
 import { parseArgs } from 'node:util';
-import type { Audience, Category } from '../../../gateway/knowledge/types.ts';
+import type { Audience, Category } from '../../../gateway/knowledge/index.ts';
 import { CLI_ACTOR, fail, type Group } from '../command.ts';
 
-const loadTypes = () => import('../../../gateway/knowledge/types.ts');
+const loadTypes = () => import('../../../gateway/knowledge/index.ts');
 
 export const kb: Group = {
   summary: 'The knowledge base: import articles and FAQs, search what the AI may cite.',
@@ -62,7 +62,7 @@ export const kb: Group = {
         if (values.audience !== 'public' && values.audience !== 'all') return fail('--audience must be public or all');
         const audience: Audience[] = values.audience === 'all' ? ['public', 'internal'] : ['public'];
         const [{ extractiveAnswer }, { knowledgeFor }, { withDatabase }] = await Promise.all([
-          import('../../../gateway/knowledge/answer.ts'), import('../../knowledge/source.ts'), import('../database.ts'),
+          import('../../../gateway/knowledge/index.ts'), import('../../knowledge/source.ts'), import('../database.ts'),
         ]);
         return withDatabase(async (db) => {
           const { passages, terms } = await knowledgeFor(db.dataSource).search({ question, lang: values.lang, audience, limit });

@@ -1,6 +1,6 @@
 // `npx palisade redact`: the redaction engine as a filter, JSON lines in and out.
 import { parseArgs } from 'node:util';
-import type { OperatorName } from '../../../gateway/redaction/operators/index.ts';
+import type { OperatorName } from '../../../gateway/redaction/index.ts';
 import { type Command, fail } from '../command.ts';
 
 export const redact: Command = {
@@ -8,13 +8,12 @@ export const redact: Command = {
   args: '[--policy FILE] [--operator placeholder|mask|hash|drop]',
   run: async (argv) => {
     const { values } = parseArgs({ args: argv, strict: true, options: { policy: { type: 'string' }, operator: { type: 'string' } } });
-    const { OPERATOR_NAMES } = await import('../../../gateway/redaction/operators/index.ts');
+    const { OPERATOR_NAMES } = await import('../../../gateway/redaction/index.ts');
     if (values.operator !== undefined && !OPERATOR_NAMES.includes(values.operator as OperatorName)) {
       return fail(`--operator must be one of ${OPERATOR_NAMES.join(', ')}`);
     }
-    const [{ runRedactCli }, { createDefaultRedactionEngine }, { withOperator }, { deriveKey }, { loadRedactionPolicy }, { loadSecrets }, { loadConfig }] = await Promise.all([
-      import('../../../gateway/redaction/cli.ts'), import('../../../gateway/redaction/default-engine.ts'), import('../../../gateway/redaction/policy.ts'),
-      import('../../keys.ts'), import('../../policies.ts'), import('../../secrets.ts'), import('../../config.ts'),
+    const [{ runRedactCli, createDefaultRedactionEngine, withOperator }, { deriveKey }, { loadRedactionPolicy }, { loadSecrets }, { loadConfig }] = await Promise.all([
+      import('../../../gateway/redaction/index.ts'), import('../../keys.ts'), import('../../policies.ts'), import('../../secrets.ts'), import('../../config.ts'),
     ]);
     let policy = loadRedactionPolicy(values.policy);
     if (values.operator) policy = withOperator(policy, values.operator as OperatorName);

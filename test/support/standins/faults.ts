@@ -1,5 +1,6 @@
 // What a stand-in can be told to do to the next request(s): the faults real model servers show.
 import type http from 'node:http';
+import type { ConnectionBehaviour } from './connections.ts';
 
 export type Fault =
   | { kind: 'slow'; firstChunkMs: number }
@@ -24,6 +25,8 @@ export interface StandIn {
   reply?: (lastUserText: string) => string[];
   /** delay between chunks (ms), for load tests */
   chunkDelayMs: number;
+  /** how the server treats kept-alive connections (see connections.ts) */
+  connections: ConnectionBehaviour;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@
 // checks, GET /api/tags. Records every request; faults come from `faults`.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connectionBehaviour, governConnections } from './connections.ts';
 import { defaultReply, pause, readBody, type StandIn, writeParts } from './faults.ts';
 
 export interface OllamaStandIn extends StandIn {
@@ -11,8 +12,9 @@ export interface OllamaStandIn extends StandIn {
 }
 
 export async function startOllamaStandIn(): Promise<OllamaStandIn> {
-  const standIn: OllamaStandIn = { url: '', requests: [], faults: [], chunkDelayMs: 0, healthy: true, close: async () => undefined };
+  const standIn: OllamaStandIn = { url: '', requests: [], faults: [], chunkDelayMs: 0, connections: connectionBehaviour(), healthy: true, close: async () => undefined };
   const server = http.createServer(async (req, res) => {
+    if (!live(req)) return;
     const body = await readBody(req);
     standIn.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
     if (req.url === '/api/version') return void res.writeHead(standIn.healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ version: '0.6.0' }));
@@ -38,6 +40,7 @@ export async function startOllamaStandIn(): Promise<OllamaStandIn> {
     res.write(frame({ message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', total_duration: 1, load_duration: 0, prompt_eval_count: Math.ceil(last.length / 4), prompt_eval_duration: 1, eval_count: parts.length, eval_duration: 1 }));
     res.end();
   });
+  const live = governConnections(server, standIn.connections);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   standIn.close = () => new Promise<void>((resolve) => {

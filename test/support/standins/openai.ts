@@ -3,6 +3,7 @@
 // and GET /v1/models. Records every request; faults come from `faults`.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connectionBehaviour, governConnections } from './connections.ts';
 import { defaultReply, pause, readBody, type StandIn, writeParts } from './faults.ts';
 
 interface ChatBody {
@@ -14,8 +15,9 @@ interface ChatBody {
 /** `record: false` keeps no requests (a long load run would otherwise hold every body). */
 export async function startOpenAIStandIn(opts: { record?: boolean } = {}): Promise<StandIn> {
   let seq = 0;
-  const standIn: StandIn = { url: '', requests: [], faults: [], chunkDelayMs: 0, close: async () => undefined };
+  const standIn: StandIn = { url: '', requests: [], faults: [], chunkDelayMs: 0, connections: connectionBehaviour(), close: async () => undefined };
   const server = http.createServer(async (req, res) => {
+    if (!live(req)) return;
     const body = await readBody(req);
     if (opts.record !== false) standIn.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
     if (req.method === 'GET' && req.url === '/v1/models') {
@@ -55,6 +57,7 @@ export async function startOpenAIStandIn(opts: { record?: boolean } = {}): Promi
     res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
     res.end('data: [DONE]\n\n');
   });
+  const live = governConnections(server, standIn.connections);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   standIn.close = () => new Promise<void>((resolve) => {

@@ -6,7 +6,7 @@ import { startOpenAIStandIn } from '../../../test/support/standins/openai.ts';
 import type { StandIn } from '../../../test/support/standins/faults.ts';
 import { ProviderError } from '../../model/errors.ts';
 import { nodeBody, nodeFetch } from './fetch.ts';
-import { openai } from './provider.ts';
+import { openai } from '../openai/provider.ts';
 
 const messages = [{ role: 'user' as const, content: 'hello there' }];
 

@@ -1,0 +1,12 @@
+// The knowledge area's public entry: the article format and import parser, the text index terms,
+// the retriever over the server's passages, and the extractive (no model) answer.
+export { DEFAULT_THRESHOLD, extractiveAnswer, groundedPrompt, type Answer, type Citation } from './answer.ts';
+export { lineDiff, type DiffLine } from './diff.ts';
+export { IMPORT_EXTENSIONS, MAX_FILE_BYTES, parseFile, slugOf, type ArticleDraft, type ParsedFile } from './document.ts';
+export { createRetriever, type Retriever, type RetrieverOptions } from './retriever.ts';
+export { splitMarkdown, type Section } from './split.ts';
+export { indexTerms } from './text.ts';
+export {
+  AUDIENCES, CATEGORIES, type Audience, type CandidatePassage, type Category, type CorpusStats, type KnowledgeSearch, type PassageHit, type PassageSource,
+  type SearchRequest, type SearchResult, type ZhMode,
+} from './types.ts';
