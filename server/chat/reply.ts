@@ -4,6 +4,8 @@
 // its own short ones for the conversation's vault.
 import { randomUUID } from 'node:crypto';
 import { ProviderError, RequestCancelled, type ChatMessage } from '../../gateway/index.ts';
+import { DEFAULT_THRESHOLD, isUnknownText, unknownText } from '../../gateway/knowledge/answer.ts';
+import { searchFollowUp } from '../../gateway/knowledge/followUp.ts';
 import { VaultConflict } from '../../gateway/redaction/vault-store.ts';
 import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
@@ -12,6 +14,7 @@ import { cloudAllowed } from './consent.ts';
 import { ASSISTANT, type ChatEnv, chatTransaction, type HandoffOutcome, handOffIn, publishHandoff, publishMessages } from './env.ts';
 import type { HandoffReason } from './handoff.ts';
 import { loadConversation, storeNotice } from './messages.ts';
+import { answerToOffer, noThanksReply } from './offer.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
 import { flushTurnAudits, lockTurn, readTurnTranscript, storeAnswer } from './turn.ts';
 
@@ -177,9 +180,11 @@ export interface Source {
   text: string;
 }
 
-export async function findSources(env: Pick<ChatEnv, 'deps'>, question: string, lang: string | null): Promise<Source[]> {
+/** The sources for the newest question, read as a follow-up of `previous` when it is short (the extractive provider searches the same way). */
+export async function findSources(env: Pick<ChatEnv, 'deps'>, question: string, lang: string | null, previous?: string): Promise<Source[]> {
   try {
-    const found = await knowledgeFor(env.deps.db.dataSource).search({ question, ...(lang ? { lang } : {}), audience: 'public', limit: MAX_SOURCES });
+    const knowledge = knowledgeFor(env.deps.db.dataSource);
+    const found = await searchFollowUp(knowledge, { question, ...(previous ? { previous } : {}), ...(lang ? { lang } : {}), audience: 'public', limit: MAX_SOURCES, threshold: DEFAULT_THRESHOLD });
     const seen = new Set<string>();
     const sources: Source[] = [];
     for (const p of found.passages) {
@@ -194,8 +199,8 @@ export async function findSources(env: Pick<ChatEnv, 'deps'>, question: string, 
 }
 
 /** Public knowledge-base text only: no personal data goes into the system prompt. */
-export function systemPrompt(siteName: string, sources: Source[]): string {
-  const head = `You are the customer-service assistant of ${siteName}. Answer briefly and only from the knowledge-base passages below. If they do not answer the question, say you do not know and offer to pass the conversation to a person. Never ask for passwords, PINs or full card numbers.`;
+export function systemPrompt(siteName: string, sources: Source[], lang?: string | null): string {
+  const head = `You are the customer-service assistant of ${siteName}. Answer briefly and only from the knowledge-base passages below. If they do not answer the question, reply exactly: "${unknownText(lang ?? undefined)}" Never ask for passwords, PINs or full card numbers.`;
   if (sources.length === 0) return `${head}\n\nNo passage matches this question.`;
   return `${head}\n\n${sources.map((s, i) => `[${i + 1}] ${s.title}\n${s.text}`).join('\n\n')}`;
 }
@@ -227,8 +232,11 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   if (!awaitsAnswer(prepared.messages)) return null;
   const { conversation, messages, cloud } = prepared;
   const site = env.sites.get(conversation.site);
-  const lastVisitor = messages.filter((m) => m.role === 'visitor').at(-1)!;
-  const sources = await findSources(env, lastVisitor.text, conversation.language);
+  const visitorMessages = messages.filter((m) => m.role === 'visitor');
+  const lastVisitor = visitorMessages.at(-1)!;
+  const offer = answerToOffer(messages);
+  if (offer) return answerOffer(env, prepared, offer, requestId);
+  const sources = await findSources(env, lastVisitor.text, conversation.language, visitorMessages.at(-2)?.text);
 
   const controller = new AbortController();
   job.controller = controller;
@@ -243,7 +251,7 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
     const lang = asLang(conversation.language);
     const events = env.deps.models!.gateway.chat({
       // The system prompt is the site's name and public knowledge-base passages: no redaction needed.
-      instructions: systemPrompt(site?.name ?? conversation.site, sources), messages: toModelMessages(messages),
+      instructions: systemPrompt(site?.name ?? conversation.site, sources, conversation.language), messages: toModelMessages(messages),
       conversationId, noVaultYet: !prepared.hasVault, cloudAllowed: cloud, site: conversation.site, sensitivity: site?.sensitivity ?? 'normal',
       ...(lang ? { lang } : {}), signal: controller.signal, requestId, caller: { type: 'visitor', id: conversation.subjectId },
     });
@@ -271,6 +279,8 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   }
 
   if (outcome.kind === 'answered' && text) {
+    // "I don't know" offers a person instead of sources: whatever the search found did not answer.
+    if (isUnknownText(text)) Object.assign(meta, { sources: [], offer: 'handoff' });
     // A person may have taken the conversation while the answer streamed: then the AI's answer is
     // dropped (the widget removes its bubble at reply_end), never stored after the handoff.
     const stored = await storeAnswer(env.deps.db.dataSource, { conversationId, key: prepared.key, id: replyId, text, meta, now: env.deps.now(), actor: ASSISTANT, requestId });
@@ -290,6 +300,21 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   }, requestId);
   publishHandoff(env, result);
   return null;
+}
+
+/** The visitor's yes or no to the offer of a person: a handoff, or a short acknowledgement (no model asked). */
+async function answerOffer(env: ChatEnv, prepared: ReplySnapshot, answer: 'yes' | 'no', requestId?: string): Promise<MessageRow | null> {
+  const { conversation } = prepared;
+  if (answer === 'yes') {
+    const outcome = await chatTransaction(env, ASSISTANT, 'chat.handoff', async (ctx) => handOffIn(env, ctx, await loadConversation(ctx, conversation.id, true), 'visitor_request'), requestId);
+    publishHandoff(env, outcome);
+    return null;
+  }
+  const lastVisitor = prepared.messages.filter((m) => m.role === 'visitor').at(-1)!;
+  const meta: MessageMeta = { sources: [], answers: lastVisitor.seq };
+  const stored = await storeAnswer(env.deps.db.dataSource, { conversationId: conversation.id, key: prepared.key, id: randomUUID(), text: noThanksReply(conversation.language), meta, now: env.deps.now(), actor: ASSISTANT, requestId });
+  if (stored) publishMessages(env, conversation.id, [stored]);
+  return stored;
 }
 
 /** Aborts generation once the conversation has had no listener for UNWATCHED_ABORT_MS. */
