@@ -13,10 +13,9 @@ import { startTestServer, type TestServer } from './server.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = path.join(ROOT, 'test-artifacts/screenshots');
 
-/** `npm test` builds the widget first; a single test file run alone builds it when missing. */
+/** `npm test` builds the widget first; a test file run alone builds it when its sources changed (the build is incremental). */
 export function ensureWidgetBuilt(): void {
-  if (fs.existsSync(path.join(ROOT, 'web/widget/dist/widget.js'))) return;
-  execFileSync(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'web/widget/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(ROOT, 'web/widget/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
