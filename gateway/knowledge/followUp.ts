@@ -1,9 +1,9 @@
 // Follow-up questions. "How long does it take to get the new one?" after a lost-card answer is about
 // the lost card, yet searched alone it finds whatever passage says "how long it takes". A short
 // message after an earlier question is therefore searched together with that question; when it
-// names no topic of its own (only words such as "long", "new", "one"), the article that answered
-// the earlier question is preferred. A short message that does name a topic the knowledge base
-// knows ("How do I change my PIN?") is a new question and is searched alone.
+// names no topic of its own (only words such as "long", "new", "one"), and the article that
+// answered the earlier question is preferred. A message that names a topic ("How do I change my
+// PIN?", "Can I get a mortgage for a boat?") is a new question and is searched alone.
 import { isConfident } from './answer.ts';
 import { prepare, stem } from './text.ts';
 import type { KnowledgeSearch, SearchRequest, SearchResult } from './types.ts';
@@ -52,10 +52,10 @@ export async function searchFollowUp(knowledge: KnowledgeSearch, req: FollowUpRe
   const { previous, threshold, ...base } = req;
   const own = await knowledge.search(base);
   if (!previous?.trim() || !isShort(req.question)) return own;
-  const topic = topicWords(req.question).length > 0;
-  if (topic && isConfident(own.passages, threshold)) return own;
+  // A topic of its own: a new question, answered (or not known) on its own terms. Mixing in the
+  // earlier question's words would only make an unknown topic look like the earlier one.
+  if (topicWords(req.question).length > 0) return own;
   const combined = await knowledge.search({ ...base, question: `${previous}\n${req.question}` });
-  if (topic) return combined;
   const before = await knowledge.search({ ...base, question: previous });
   const article = isConfident(before.passages, threshold) ? before.passages[0]!.articleId : null;
   if (!article) return combined;

@@ -281,6 +281,8 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   if (outcome.kind === 'answered' && text) {
     // "I don't know" offers a person instead of sources: whatever the search found did not answer.
     if (isUnknownText(text)) Object.assign(meta, { sources: [], offer: 'handoff' });
+    // The extractive answer is one passage word for word: its article is the one source.
+    else if (meta.provider === 'extractive') meta.sources = meta.sources?.slice(0, 1);
     // A person may have taken the conversation while the answer streamed: then the AI's answer is
     // dropped (the widget removes its bubble at reply_end), never stored after the handoff.
     const stored = await storeAnswer(env.deps.db.dataSource, { conversationId, key: prepared.key, id: replyId, text, meta, now: env.deps.now(), actor: ASSISTANT, requestId });

@@ -79,7 +79,7 @@ export function renderComposer(host: Host, send: (text: string, attachmentIds: s
     { class: 'tools' },
     emoji,
     attach,
-    voiceButton(host, textarea, update),
+    voiceButton(host, textarea, update, (text) => (error.textContent = text)),
     h('span', { class: 'grow' }),
     counter,
     h('button', { type: 'button', class: 'primary', on: { click: submit } }, host.t('chat.send')),

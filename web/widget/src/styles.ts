@@ -34,6 +34,18 @@ legend { padding-inline: .3em; font-weight: 600; }
 .check { display: flex; gap: .5em; align-items: flex-start; margin: .45em 0; }
 .check input { margin-block-start: .3em; inline-size: 1.1em; block-size: 1.1em; accent-color: var(--accent); }
 .actions { display: flex; flex-wrap: wrap; gap: .5em; margin-block-start: .6em; }
+.choices { display: grid; grid-template-columns: 1fr 1fr; gap: .5em; margin-block-start: .7em; }
+.choices button { padding: .55em .6em; font-weight: 600; }
+.save { margin-block-start: .5em; }
+.save button { inline-size: 100%; }
+button.secondary { color: var(--accent); border-color: var(--accent); font-weight: 600; }
+.means { margin: .6em 0 0; padding-inline-start: 1.1em; font-size: .86em; color: var(--muted); }
+.means li { margin-block-end: .2em; }
+.offer { display: flex; flex-wrap: wrap; gap: .4em; margin-block-start: .45em; }
+.erased h3 { margin: 0 0 .5em; font-size: 1.1em; }
+.erased h3:focus { outline: none; }
+.erased code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .88em; overflow-wrap: anywhere; }
+.muted { color: var(--muted); font-size: .9em; }
 .error { color: var(--error); margin: .4em 0 0; }
 .error:empty { display: none; }
 .banner { padding: .4em .8em; background: var(--bubble); border-block-end: 1px solid var(--line); font-size: .92em; }
