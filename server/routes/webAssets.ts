@@ -27,7 +27,7 @@ function demoCsp(host: string, secure: boolean): string {
 }
 
 /** The staff console's page, once a build of it is installed beside the widget. */
-const consoleInstalled = () => fs.existsSync(web('console/index.html')) || fs.existsSync(web('console/dist/index.html'));
+export const consoleInstalled = () => fs.existsSync(web('console/index.html')) || fs.existsSync(web('console/dist/index.html'));
 
 export function webAssetRoutes(deps: AppDeps, opts: { widgetFile?: URL } = {}) {
   const router = new Router<AppState>();

@@ -106,6 +106,7 @@ describe.runIf(browserAvailable)("a visitor's first minutes (Chromium)", () => {
     await expectNoSeriousViolations(page);
     await screenshot(page, 'first-offer-desktop');
     await page.setViewportSize(PHONE);
+    await page.getByRole('log').evaluate((log: { scrollTop: number; scrollHeight: number }) => (log.scrollTop = log.scrollHeight));
     await screenshot(page, 'first-offer-375');
     await page.setViewportSize({ width: 1280, height: 800 });
 

@@ -13,13 +13,8 @@
   if (!token) say('This page needs the setup link printed by Palisade at start-up.', false);
 
   /** The next step: the staff console once it is installed; until then, the demo and the API. */
-  const showNextStep = async (email) => {
-    let consoleThere = false;
-    try {
-      consoleThere = (await fetch('/console', { method: 'GET', headers: { Accept: 'text/html' } })).ok;
-    } catch {
-      consoleThere = false;
-    }
+  const showNextStep = (email) => {
+    const consoleThere = document.body.dataset.console === 'yes';
     document.getElementById('done-who').textContent = email;
     document.getElementById(consoleThere ? 'next-console' : 'next-api').hidden = false;
     done.hidden = false;
@@ -42,7 +37,7 @@
         form.hidden = true;
         document.getElementById('intro').hidden = true;
         say('', true);
-        await showNextStep(body.user.email);
+        showNextStep(body.user.email);
         return;
       }
       const issues = (body.error && body.error.issues) || [];

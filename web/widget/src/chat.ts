@@ -178,14 +178,14 @@ export class ChatScreen {
     const newest = [...this.messages.values()].sort((a, b) => b.seq - a.seq)[0];
     if (!newest || newest.offer !== 'handoff' || this.conversation?.mode !== 'ai' || this.declined.has(newest.id)) return;
     const el = this.log.querySelector<HTMLElement>(`[data-seq="${newest.seq}"]`);
-    el?.append(
-      renderOffer(this.host, (yes) => {
-        this.log.querySelector('.offer')?.remove();
-        if (yes) return void this.handoff();
-        this.declined.add(newest.id);
-        this.composer?.textarea.focus();
-      }),
-    );
+    const offer = renderOffer(this.host, (yes) => {
+      this.log.querySelector('.offer')?.remove();
+      if (yes) return void this.handoff();
+      this.declined.add(newest.id);
+      this.composer?.textarea.focus();
+    });
+    el?.insertBefore(offer, el.querySelector('.feedback'));
+    this.scroll();
   }
 
   private readonly declined = new Set<string>();
