@@ -40,7 +40,8 @@ export function isShort(text: string): boolean {
 export function topicWords(text: string): string[] {
   const p = prepare(text);
   const words = p.words.filter((w) => !GENERIC.has(w) && !/^\d+$/.test(w));
-  const han = p.han.map((r) => r.text.replace(ZH_GENERIC, '')).filter((t) => t.length > 0);
+  // What is left of a Chinese run once the asking words are gone: a word (two characters or more) is a topic.
+  const han = p.han.map((r) => r.text.replace(ZH_GENERIC, '')).filter((t) => [...t].length > 1);
   return [...words, ...han];
 }
 

@@ -67,8 +67,8 @@ export function sendBuilt(ctx: Context, file: BuiltFile, opts: { type: string; n
     ctx.status = 304;
     return;
   }
-  const accepted = ctx.acceptsEncodings('br', 'gzip', 'identity');
-  const encoding = (ENCODINGS.find((e) => e.name === accepted && file.variants[e.name])?.name ?? 'identity') as Encoding;
+  // The smallest the browser takes: browsers list gzip before br, yet accept both alike.
+  const encoding: Encoding = ENCODINGS.find((e) => file.variants[e.name] && ctx.acceptsEncodings(e.name) === e.name)?.name ?? 'identity';
   const variant = file.variants[encoding]!;
   if (encoding !== 'identity') ctx.set('Content-Encoding', encoding);
   ctx.body = variant.body;
