@@ -95,7 +95,7 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
     expect(errors).toEqual([]);
   });
 
-  it('downloads the visitor\'s data, presets the consent screen with the decisions in force, and erases after a confirmation', async () => {
+  it('downloads the visitor\'s data, presets the consent screen with the decisions in force, and erases after a confirmation, showing the receipt', async () => {
     const { page } = await bankPage();
     await acceptLocalAi(page);
     await sendText(page, 'hello');
@@ -120,8 +120,12 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
     await expectVisible(chatPanel(page).getByText('Erase everything stored about you? This cannot be undone.'));
     expect(await focusedInWidget(page)).toBe('Yes, erase my data');
     await page.keyboard.press('Enter');
-    await expectVisible(chatPanel(page).getByRole('heading', { name: 'Before we chat' }));
+    // A visible receipt first (what was erased, the request id), then a fresh start on request.
+    await expectVisible(chatPanel(page).getByRole('heading', { name: 'Your data has been erased' }));
+    expect(await focusedInWidget(page)).toBe('Your data has been erased');
     expect(await token(page)).toBeNull();
+    await chatPanel(page).getByRole('button', { name: 'Start a new conversation' }).click();
+    await expectVisible(chatPanel(page).getByRole('heading', { name: 'Before we chat' }));
     const gone = await api(fixture.server(), 'GET', '/api/widget/conversation', { token: before!, headers: { Origin: origin() } });
     expect([401, 410]).toContain(gone.status);
   });
