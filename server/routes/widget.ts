@@ -46,11 +46,11 @@ export function widgetRoutes(deps: AppDeps) {
   const checkOrigin = (ctx: Context, site: Site, opts: { readableRefusal?: boolean } = {}) => {
     const origin = ctx.get('Origin') || undefined;
     if (chat().originAllowed(site, origin, ctx.host)) return;
-    const key = `${site.id} ${origin ?? ''}`;
+    const key = `${site.id} ${origin?.slice(0, 200) ?? ''}`;
     if ((refused.get(key) ?? 0) < Date.now() - 600_000) {
       if (refused.size > 1000) refused.clear();
       refused.set(key, Date.now());
-      deps.logger.warn('widget.origin_not_allowed', { site: site.id, origin: origin ?? null, requestId: ctx.state.requestId as string, hint: 'add the origin to the site in sites.yaml or to WIDGET_ORIGINS' });
+      deps.logger.warn('widget.origin_not_allowed', { site: site.id, origin: origin?.slice(0, 200) ?? null, requestId: ctx.state.requestId as string, hint: 'add the origin to the site in sites.yaml or to WIDGET_ORIGINS' });
     }
     if (opts.readableRefusal && origin) {
       ctx.vary('Origin');
