@@ -14,7 +14,8 @@ export const CSS = `
 button, input, select, textarea { font: inherit; color: inherit; }
 button { cursor: pointer; border-radius: 8px; border: 1px solid var(--line); background: var(--bg); padding: .35em .8em; }
 button.primary { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
-button.icon { padding: .3em .5em; line-height: 1; min-inline-size: 2.2em; }
+button.icon { padding: .3em .5em; line-height: 1; min-inline-size: 2.2em; display: inline-grid; place-items: center; }
+button.icon svg { display: block; }
 button.link { border: 0; background: none; text-decoration: underline; padding: .2em .3em; }
 button:disabled { opacity: .6; cursor: default; }
 .launcher { position: fixed; inset-block-end: 20px; inset-inline-end: 20px; z-index: 2147483000; inline-size: 58px; block-size: 58px; border-radius: 50%;

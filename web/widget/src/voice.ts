@@ -1,7 +1,7 @@
 // Voice input, only with the visitor's voice_input consent. Speech recognition is the browser's
 // (it may send the audio to the browser's vendor: hence the consent); where there is none, or it
 // fails (the microphone refused, no network), the visitor is told so instead of nothing happening.
-import { h } from './dom.ts';
+import { h, icon } from './dom.ts';
 import type { Host } from './widget.ts';
 
 interface Recognition {
@@ -21,7 +21,7 @@ export function voiceButton(host: Host, textarea: HTMLTextAreaElement, changed: 
   const w = window as unknown as { SpeechRecognition?: RecognitionCtor; webkitSpeechRecognition?: RecognitionCtor };
   const Ctor = w.SpeechRecognition ?? w.webkitSpeechRecognition;
   let active: Recognition | null = null;
-  const button: HTMLButtonElement = h('button', { type: 'button', class: 'icon', 'aria-label': host.t('chat.voice'), 'aria-pressed': 'false' }, '🎤');
+  const button: HTMLButtonElement = h('button', { type: 'button', class: 'icon', 'aria-label': host.t('chat.voice'), 'aria-pressed': 'false' }, icon('mic'));
   const set = (on: boolean) => {
     button.setAttribute('aria-pressed', String(on));
     button.setAttribute('aria-label', host.t(on ? 'chat.voiceStop' : 'chat.voice'));
