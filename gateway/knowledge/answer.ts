@@ -19,12 +19,18 @@ export type Answer =
 /** Chosen on the eval question set (test/knowledge-eval.test.ts): ~3% of answerable questions fall below it, ~96% of unanswerable ones. */
 export const DEFAULT_THRESHOLD = 0.4;
 
-const UNKNOWN: Record<'en' | 'zh', string> = {
+const UNKNOWN = {
   en: "I don't know the answer to that from our help articles. Would you like me to connect you with a member of our team?",
   zh: '抱歉，我们的帮助文章中没有找到这个问题的答案。需要为您转接人工客服吗？',
+  de: 'Darauf finde ich in unseren Hilfeartikeln keine Antwort. Möchten Sie, dass ich Sie mit einer Mitarbeiterin oder einem Mitarbeiter verbinde?',
+  fr: "Je ne trouve pas la réponse dans nos articles d'aide. Voulez-vous que je vous mette en relation avec un membre de notre équipe ?",
+  es: 'No encuentro la respuesta en nuestros artículos de ayuda. ¿Quiere que le ponga en contacto con una persona de nuestro equipo?',
 };
 
-export const unknownText = (lang?: string) => (lang?.startsWith('zh') ? UNKNOWN.zh : UNKNOWN.en);
+export const unknownText = (lang?: string) => UNKNOWN[(lang?.split('-')[0] ?? 'en') as keyof typeof UNKNOWN] ?? UNKNOWN.en;
+
+/** Whether an answer is the "I don't know" (in any language), which offers a person instead of sources. */
+export const isUnknownText = (text: string) => Object.values(UNKNOWN).includes(text.trim());
 
 export function citationOf(p: PassageHit, n: number): Citation {
   return { n, articleId: p.articleId, versionId: p.versionId, passageId: p.passageId, title: p.title, heading: p.heading };

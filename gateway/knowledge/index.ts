@@ -1,6 +1,7 @@
 // The knowledge area's public entry: the article format and import parser, the text index terms,
 // the retriever over the server's passages, and the extractive (no model) answer.
-export { DEFAULT_THRESHOLD, extractiveAnswer, groundedPrompt, type Answer, type Citation } from './answer.ts';
+export { DEFAULT_THRESHOLD, extractiveAnswer, groundedPrompt, isUnknownText, unknownText, type Answer, type Citation } from './answer.ts';
+export { searchFollowUp } from './followUp.ts';
 export { lineDiff, type DiffLine } from './diff.ts';
 export { IMPORT_EXTENSIONS, MAX_FILE_BYTES, parseFile, slugOf, type ArticleDraft, type ParsedFile } from './document.ts';
 export { createRetriever, type Retriever, type RetrieverOptions } from './retriever.ts';

@@ -15,6 +15,8 @@ export interface MessageView {
   sources: { articleId: string; title: string }[];
   feedback: boolean | null;
   notice: Notice | null;
+  /** 'handoff': the answer offers a person (shown with Yes / No buttons) */
+  offer: 'handoff' | null;
   agent: { name: string } | null;
   attachments: { id: string; mime: string; size: number }[];
 }

@@ -36,6 +36,8 @@ export interface MessageMeta {
   /** an AI answer: the seq of the newest visitor message its prompt held (later ones still wait) */
   answers?: number;
   notice?: Notice;
+  /** an AI answer that offers a person (its "I don't know"): the widget shows Yes / No */
+  offer?: 'handoff';
   feedback?: boolean;
   agentId?: string;
   agentName?: string;
@@ -65,6 +67,7 @@ export function presentMessage(m: MessageRow): MessageView {
     sources: m.meta.sources ?? [],
     feedback: typeof m.meta.feedback === 'boolean' ? m.meta.feedback : null,
     notice: m.meta.notice ?? null,
+    offer: m.meta.offer ?? null,
     agent: m.meta.agentName ? { name: m.meta.agentName } : null,
     attachments: m.attachments,
   };

@@ -3,7 +3,7 @@
 // knowledge base is searched or the gateway runs: PGlite has one connection, and the gateway opens
 // its own short ones for the conversation's vault.
 import { randomUUID } from 'node:crypto';
-import { type ChatMessage, ProviderError, RequestCancelled } from '../../gateway/index.ts';
+import { type ChatMessage, ProviderError, RequestCancelled, DEFAULT_THRESHOLD, isUnknownText, searchFollowUp, unknownText } from '../../gateway/index.ts';
 import { type Lang, LANGS, VaultConflict } from '../../gateway/redaction/index.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
@@ -11,6 +11,7 @@ import { cloudAllowed } from './consent.ts';
 import { ASSISTANT, type ChatEnv, chatTransaction, type HandoffOutcome, handOffIn, publishHandoff, publishMessages } from './env.ts';
 import type { HandoffReason } from './handoff.ts';
 import { loadConversation, storeNotice } from './messages.ts';
+import { answerToOffer, noThanksReply } from './offer.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
 import { flushTurnAudits, lockTurn, readTurnTranscript, storeAnswer } from './turn.ts';
 
@@ -176,9 +177,11 @@ export interface Source {
   text: string;
 }
 
-export async function findSources(env: Pick<ChatEnv, 'deps'>, question: string, lang: string | null): Promise<Source[]> {
+/** The sources for the newest question, read as a follow-up of `previous` when it is short (the extractive provider searches the same way). */
+export async function findSources(env: Pick<ChatEnv, 'deps'>, question: string, lang: string | null, previous?: string): Promise<Source[]> {
   try {
-    const found = await knowledgeFor(env.deps.db.dataSource).search({ question, ...(lang ? { lang } : {}), audience: 'public', limit: MAX_SOURCES });
+    const knowledge = knowledgeFor(env.deps.db.dataSource);
+    const found = await searchFollowUp(knowledge, { question, ...(previous ? { previous } : {}), ...(lang ? { lang } : {}), audience: 'public', limit: MAX_SOURCES, threshold: DEFAULT_THRESHOLD });
     const seen = new Set<string>();
     const sources: Source[] = [];
     for (const p of found.passages) {
@@ -193,8 +196,8 @@ export async function findSources(env: Pick<ChatEnv, 'deps'>, question: string, 
 }
 
 /** Public knowledge-base text only: no personal data goes into the system prompt. */
-export function systemPrompt(siteName: string, sources: Source[]): string {
-  const head = `You are the customer-service assistant of ${siteName}. Answer briefly and only from the knowledge-base passages below. If they do not answer the question, say you do not know and offer to pass the conversation to a person. Never ask for passwords, PINs or full card numbers.`;
+export function systemPrompt(siteName: string, sources: Source[], lang?: string | null): string {
+  const head = `You are the customer-service assistant of ${siteName}. Answer briefly and only from the knowledge-base passages below. If they do not answer the question, reply exactly: "${unknownText(lang ?? undefined)}" Never ask for passwords, PINs or full card numbers.`;
   if (sources.length === 0) return `${head}\n\nNo passage matches this question.`;
   return `${head}\n\n${sources.map((s, i) => `[${i + 1}] ${s.title}\n${s.text}`).join('\n\n')}`;
 }
@@ -226,8 +229,11 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   if (!awaitsAnswer(prepared.messages)) return null;
   const { conversation, messages, cloud } = prepared;
   const site = env.sites.get(conversation.site);
-  const lastVisitor = messages.filter((m) => m.role === 'visitor').at(-1)!;
-  const sources = await findSources(env, lastVisitor.text, conversation.language);
+  const visitorMessages = messages.filter((m) => m.role === 'visitor');
+  const lastVisitor = visitorMessages.at(-1)!;
+  const offer = answerToOffer(messages);
+  if (offer) return answerOffer(env, prepared, offer, requestId);
+  const sources = await findSources(env, lastVisitor.text, conversation.language, visitorMessages.at(-2)?.text);
 
   const controller = new AbortController();
   job.controller = controller;
@@ -242,7 +248,7 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
     const lang = asLang(conversation.language);
     const events = env.deps.models!.gateway.chat({
       // The system prompt is the site's name and public knowledge-base passages: no redaction needed.
-      instructions: systemPrompt(site?.name ?? conversation.site, sources), messages: toModelMessages(messages),
+      instructions: systemPrompt(site?.name ?? conversation.site, sources, conversation.language), messages: toModelMessages(messages),
       conversationId, noVaultYet: !prepared.hasVault, cloudAllowed: cloud, site: conversation.site, sensitivity: site?.sensitivity ?? 'normal',
       ...(lang ? { lang } : {}), signal: controller.signal, requestId, caller: { type: 'visitor', id: conversation.subjectId },
     });
@@ -272,6 +278,10 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   }
 
   if (outcome.kind === 'answered' && text) {
+    // "I don't know" offers a person instead of sources: whatever the search found did not answer.
+    if (isUnknownText(text)) Object.assign(meta, { sources: [], offer: 'handoff' });
+    // The extractive answer is one passage word for word: its article is the one source.
+    else if (meta.provider === 'extractive') meta.sources = meta.sources?.slice(0, 1);
     // A person may have taken the conversation while the answer streamed: then the AI's answer is
     // dropped (the widget removes its bubble at reply_end), never stored after the handoff.
     const stored = await storeAnswer(env.deps.db.dataSource, { conversationId, key: prepared.key, id: replyId, text, meta, now: env.deps.now(), actor: ASSISTANT, requestId });
@@ -291,6 +301,21 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   }, requestId);
   publishHandoff(env, result);
   return null;
+}
+
+/** The visitor's yes or no to the offer of a person: a handoff, or a short acknowledgement (no model asked). */
+async function answerOffer(env: ChatEnv, prepared: ReplySnapshot, answer: 'yes' | 'no', requestId?: string): Promise<MessageRow | null> {
+  const { conversation } = prepared;
+  if (answer === 'yes') {
+    const outcome = await chatTransaction(env, ASSISTANT, 'chat.handoff', async (ctx) => handOffIn(env, ctx, await loadConversation(ctx, conversation.id, true), 'visitor_request'), requestId);
+    publishHandoff(env, outcome);
+    return null;
+  }
+  const lastVisitor = prepared.messages.filter((m) => m.role === 'visitor').at(-1)!;
+  const meta: MessageMeta = { sources: [], answers: lastVisitor.seq };
+  const stored = await storeAnswer(env.deps.db.dataSource, { conversationId: conversation.id, key: prepared.key, id: randomUUID(), text: noThanksReply(conversation.language), meta, now: env.deps.now(), actor: ASSISTANT, requestId });
+  if (stored) publishMessages(env, conversation.id, [stored]);
+  return stored;
 }
 
 /** Aborts generation once the conversation has had no listener for UNWATCHED_ABORT_MS. */

@@ -7,6 +7,7 @@ import { validate } from '../http/middleware/validate.ts';
 import { CompleteSetup } from '../staff/schemas.ts';
 import { completeSetup, invalidSetupToken, setupTokenLooksValid } from '../staff/setup.ts';
 import { presentUser } from '../staff/users.ts';
+import { consoleInstalled } from './webAssets.ts';
 
 const page = (name: string) => new URL(`../../web/setup/${name}`, import.meta.url);
 
@@ -15,7 +16,8 @@ export function setupRoutes(deps: AppDeps) {
 
   router.get('/setup', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = fs.createReadStream(page('index.html'));
+    // The next step after success: the staff console when it is installed.
+    ctx.body = fs.readFileSync(page('index.html'), 'utf8').replace('data-console="no"', `data-console="${consoleInstalled() ? 'yes' : 'no'}"`);
   });
   router.get('/setup/setup.js', (ctx) => {
     ctx.type = 'text/javascript; charset=utf-8';

@@ -1,41 +1,20 @@
-// The embeddable widget (GET /widget.js, built by `npm run build:web`) and the demo bank page
-// that embeds it (GET /demo).
-import { createHash } from 'node:crypto';
+// The embeddable widget (GET /widget.js, built by `npm run build:web`), the demo bank page that
+// embeds it (GET /demo) and the landing page (GET /): what a newcomer opens first.
 import fs from 'node:fs';
 import Router from '@koa/router';
 import type { AppDeps } from '../deps.ts';
 import type { AppState } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
+import { builtFileReader, sendBuilt } from './staticFiles.ts';
 
 const WIDGET = new URL('../../web/widget/dist/widget.js', import.meta.url);
-const DEMO = new URL('../../web/demo/index.html', import.meta.url);
+const web = (p: string) => new URL(`../../web/${p}`, import.meta.url);
+const PAGES: Record<string, { file: string; type: string }> = {
+  '/demo/demo.css': { file: 'demo/demo.css', type: 'text/css; charset=utf-8' },
+  '/home/home.css': { file: 'home/home.css', type: 'text/css; charset=utf-8' },
+};
 
 const widgetNotBuilt = () => new AppError(503, 'widget_not_built', 'The widget is not built: run `npm run build:web` (npm start does it first).');
-
-interface BuiltFile {
-  mtimeMs: number;
-  size: number;
-  body: Buffer;
-  etag: string;
-}
-
-/** The built file, re-read only when it changed on disk (a rebuild while running is served). */
-function builtFileReader(url: URL): () => BuiltFile | null {
-  let cached: BuiltFile | null = null;
-  return () => {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(url);
-    } catch {
-      return null;
-    }
-    if (!cached || cached.mtimeMs !== stat.mtimeMs || cached.size !== stat.size) {
-      const body = fs.readFileSync(url);
-      cached = { mtimeMs: stat.mtimeMs, size: stat.size, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-    }
-    return cached;
-  };
-}
 
 /**
  * The demo page loads /widget.js and talks to the API (HTTP and WebSocket) on this same origin; the
@@ -47,32 +26,46 @@ function demoCsp(host: string, secure: boolean): string {
   return `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ${ws}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
 }
 
-export function webAssetRoutes(_deps: AppDeps, opts: { widgetFile?: URL } = {}) {
+/** The staff console's page, once a build of it is installed beside the widget. */
+export const consoleInstalled = () => fs.existsSync(web('console/index.html')) || fs.existsSync(web('console/dist/index.html'));
+
+export function webAssetRoutes(deps: AppDeps, opts: { widgetFile?: URL } = {}) {
   const router = new Router<AppState>();
   const widget = builtFileReader(opts.widgetFile ?? WIDGET);
+  // The widget's voice input needs the page's permission for the microphone (the app denies it elsewhere).
+  const voiceOffered = () => deps.chat?.consent.text('en').purposes.some((p) => p.id === 'voice_input') ?? false;
 
   router.get('/widget.js', (ctx) => {
     const file = widget();
     if (!file) throw widgetNotBuilt();
-    ctx.status = 200;
-    ctx.type = 'application/javascript; charset=utf-8';
-    ctx.set('ETag', file.etag);
-    // Short: the URL never changes, so a new build must reach pages soon; the ETag makes it cheap.
-    ctx.set('Cache-Control', 'public, max-age=300, must-revalidate');
     ctx.set('Cross-Origin-Resource-Policy', 'cross-origin'); // banks' pages on other origins load it
-    if (ctx.fresh) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.body = file.body;
+    // Short: the URL never changes, so a new build must reach pages soon; the ETag makes it cheap.
+    sendBuilt(ctx, file, { type: 'application/javascript; charset=utf-8', name: 'widget.js', maxAgeSeconds: 300 });
   });
 
   router.get('/demo', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Content-Security-Policy', demoCsp(ctx.host, ctx.protocol === 'https'));
+    if (voiceOffered()) ctx.set('Permissions-Policy', 'camera=(), microphone=(self), geolocation=(), payment=()');
     ctx.set('Cache-Control', 'no-cache');
-    ctx.body = fs.createReadStream(DEMO);
+    ctx.body = fs.createReadStream(web('demo/index.html'));
   });
+
+  router.get('/', (ctx) => {
+    const html = fs.readFileSync(web('home/index.html'), 'utf8');
+    const consoleLink = consoleInstalled() ? '<li><a href="/console">Staff console</a>: agents answer handed-off chats; admins and compliance officers work here.</li>' : '';
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = html.replace('<!--console-->', consoleLink);
+  });
+
+  for (const [path, page] of Object.entries(PAGES)) {
+    router.get(path, (ctx) => {
+      ctx.type = page.type;
+      ctx.set('Cache-Control', 'public, max-age=300');
+      ctx.body = fs.createReadStream(web(page.file));
+    });
+  }
 
   return router;
 }

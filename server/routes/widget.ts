@@ -3,7 +3,7 @@
 // site's origins.
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { closeByVisitor, eraseVisitor, exportVisitor, giveFeedback, rate, requestHandoff } from '../chat/commands.ts';
 import { ConsentDecisions, consentsInForce, recordDecisions } from '../chat/consent.ts';
@@ -37,8 +37,26 @@ export function widgetRoutes(deps: AppDeps) {
   const router = new Router<WidgetState>({ prefix: '/api/widget' });
   const chat = (): ChatService => deps.chat ?? (() => { throw chatUnavailable(); })();
   const actor = (v: Visitor) => ({ type: 'visitor' as const, id: v.subjectId });
-  const checkOrigin = (ctx: { get(h: string): string; host: string }, site: Site) => {
-    if (!chat().originAllowed(site, ctx.get('Origin') || undefined, ctx.host)) throw originNotAllowed();
+  const refused = new Map<string, number>();
+  /**
+   * The page's origin must be one the site allows. A page not yet allowed is told so in a form it
+   * can read (CORS on the refusal alone: it says nothing else), so the widget shows that the site
+   * is not set up for this address; the operator finds the origin in the log (once in 10 minutes).
+   */
+  const checkOrigin = (ctx: Context, site: Site, opts: { readableRefusal?: boolean } = {}) => {
+    const origin = ctx.get('Origin') || undefined;
+    if (chat().originAllowed(site, origin, ctx.host)) return;
+    const key = `${site.id} ${origin?.slice(0, 200) ?? ''}`;
+    if ((refused.get(key) ?? 0) < Date.now() - 600_000) {
+      if (refused.size > 1000) refused.clear();
+      refused.set(key, Date.now());
+      deps.logger.warn('widget.origin_not_allowed', { site: site.id, origin: origin?.slice(0, 200) ?? null, requestId: ctx.state.requestId as string, hint: 'add the origin to the site in sites.yaml or to WIDGET_ORIGINS' });
+    }
+    if (opts.readableRefusal && origin) {
+      ctx.vary('Origin');
+      ctx.set('Access-Control-Allow-Origin', origin);
+    }
+    throw originNotAllowed();
   };
   const siteNamed = (id: string): Site => chat().sites.get(id) ?? (() => { throw unknownSite(); })();
 
@@ -54,7 +72,7 @@ export function widgetRoutes(deps: AppDeps) {
   router.get('/config', validateQuery(ConfigQuery), async (ctx) => {
     const q = ctx.state.query as z.infer<typeof ConfigQuery>;
     const site = siteNamed(q.site);
-    checkOrigin(ctx, site);
+    checkOrigin(ctx, site, { readableRefusal: true });
     const text = chat().consent.text(languageFor(site, q.lang));
     ctx.body = {
       site: { id: site.id, name: site.name, languages: site.languages, defaultLanguage: site.defaultLanguage, limits: { messageChars: site.limits.messageChars }, attachments: site.attachments },

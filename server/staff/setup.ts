@@ -36,7 +36,7 @@ export async function setupTokenLooksValid(deps: AppDeps, token: string): Promis
   return rows.length > 0;
 }
 
-export const invalidSetupToken = () => new AppError(403, 'invalid_setup_token', 'The setup token is wrong, used or expired; restart the appliance for a new one.');
+export const invalidSetupToken = () => new AppError(403, 'invalid_setup_token', 'The setup token is wrong, used or expired. Once an admin exists, no new link is printed: an admin creates further accounts (POST /api/users), or run npx palisade create-admin on the server. Before that, restarting the appliance prints a new link.');
 
 export async function completeSetup(props: {
   tx: EntityManager;

@@ -115,7 +115,7 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
     await panel(page).getByRole('combobox', { name: 'Language' }).selectOption('zh');
     await expect.poll(() => page.getByRole('button', { name: '发送' }).isVisible(), T).toBe(true);
     expect(await page.getByRole('textbox', { name: '您的消息' }).getAttribute('placeholder')).toBe('输入消息…');
-    expect(await page.getByRole('dialog', { name: '与Demo Bank聊天' }).isVisible()).toBe(true);
+    expect(await page.getByRole('dialog', { name: '与Harbor Bank聊天' }).isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: '与人工客服交谈' }).isVisible()).toBe(true);
     expect(await page.locator('palisade-chat .msg.assistant .feedback button').first().textContent()).toBe('有帮助');
     await screenshot(page, 'chinese');

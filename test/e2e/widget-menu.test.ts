@@ -37,7 +37,7 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
   it('"Talk to a person" on the consent screen records no AI consent and queues; the agent\'s name and reply show; their close asks for a rating', async () => {
     const { page, errors } = await bankPage();
     await page.getByRole('button', { name: 'Chat with us' }).click();
-    await chatPanel(page).getByRole('button', { name: 'Talk to a person' }).click();
+    await chatPanel(page).getByRole('button', { name: 'Only a person' }).click();
     await waitForStream(page);
     // Office hours depend on the clock: either way the banner says a person will answer.
     await expect.poll(() => page.locator('palisade-chat .banner').textContent(), WAIT).toMatch(/Waiting for a person|Nobody is available right now/);
@@ -95,7 +95,7 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
     expect(errors).toEqual([]);
   });
 
-  it('downloads the visitor\'s data, presets the consent screen with the decisions in force, and erases after a confirmation', async () => {
+  it('downloads the visitor\'s data, presets the consent screen with the decisions in force, and erases after a confirmation, showing the receipt', async () => {
     const { page } = await bankPage();
     await acceptLocalAi(page);
     await sendText(page, 'hello');
@@ -110,9 +110,9 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
 
     await menu(page, 'Change my consents');
     await expectVisible(chatPanel(page).getByRole('heading', { name: 'Before we chat' }));
-    expect(await chatPanel(page).getByRole('checkbox', { name: /runs on Demo Bank's own servers/ }).isChecked()).toBe(true);
+    expect(await chatPanel(page).getByRole('checkbox', { name: /runs on Harbor Bank's own servers/ }).isChecked()).toBe(true);
     expect(await chatPanel(page).getByRole('checkbox', { name: /external AI/ }).isChecked()).toBe(false);
-    await chatPanel(page).getByRole('button', { name: 'Accept selected' }).click();
+    await chatPanel(page).getByRole('button', { name: 'Save my choices' }).click();
     await waitForStream(page);
 
     const before = await token(page);
@@ -120,8 +120,12 @@ describe.runIf(browserAvailable)('widget menu, attachments and the end of a chat
     await expectVisible(chatPanel(page).getByText('Erase everything stored about you? This cannot be undone.'));
     expect(await focusedInWidget(page)).toBe('Yes, erase my data');
     await page.keyboard.press('Enter');
-    await expectVisible(chatPanel(page).getByRole('heading', { name: 'Before we chat' }));
+    // A visible receipt first (what was erased, the request id), then a fresh start on request.
+    await expectVisible(chatPanel(page).getByRole('heading', { name: 'Your data has been erased' }));
+    expect(await focusedInWidget(page)).toBe('Your data has been erased');
     expect(await token(page)).toBeNull();
+    await chatPanel(page).getByRole('button', { name: 'Start a new conversation' }).click();
+    await expectVisible(chatPanel(page).getByRole('heading', { name: 'Before we chat' }));
     const gone = await api(fixture.server(), 'GET', '/api/widget/conversation', { token: before!, headers: { Origin: origin() } });
     expect([401, 410]).toContain(gone.status);
   });

@@ -236,7 +236,7 @@ describe.runIf(browserAvailable)('privacy end to end: widget, local model stand-
     await chatPanel(page).getByRole('button', { name: 'Change my consents' }).click();
     await expectVisible(chatPanel(page).getByRole('heading', { name: 'Before we chat' }));
     await chatPanel(page).getByRole('checkbox', { name: /Voice input/ }).check();
-    await chatPanel(page).getByRole('button', { name: 'Accept selected' }).click();
+    await chatPanel(page).getByRole('button', { name: 'Save my choices' }).click();
     await expectVisible(mic);
     const consents = await api<{ consents: Record<string, unknown> }>(fixture.server(), 'GET', '/api/widget/consents', {
       token: (await storedItem(page, 'palisade:retail'))!,

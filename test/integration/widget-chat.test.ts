@@ -138,7 +138,7 @@ describe('one message', () => {
   it('stores the consent decisions with the text version and hash', async () => {
     const v = await openVisitor(server);
     const recorded = await answerConsent(v, { ai_local: true, ai_cloud: false, transcript_keep: true, voice_input: false });
-    expect(recorded).toMatchObject({ consents: { ai_local: true, ai_cloud: false, transcript_keep: true, version: '2026-11-01', language: 'en' } });
+    expect(recorded).toMatchObject({ consents: { ai_local: true, ai_cloud: false, transcript_keep: true, version: '2026-12-07', language: 'en' } });
     const rows = (await server.deps.db.dataSource.query(
       `SELECT purpose, granted, text_hash AS hash FROM consent_records r JOIN conversations c ON c.subject_id = r.subject_id WHERE c.id = $1 ORDER BY purpose`, [v.conversation.id],
     )) as { purpose: string; granted: boolean; hash: string }[];

@@ -13,10 +13,9 @@ import { startTestServer, type TestServer } from './server.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = path.join(ROOT, 'test-artifacts/screenshots');
 
-/** `npm test` builds the widget first; a single test file run alone builds it when missing. */
+/** `npm test` builds the widget first; a test file run alone builds it when its sources changed (the build is incremental). */
 export function ensureWidgetBuilt(): void {
-  if (fs.existsSync(path.join(ROOT, 'web/widget/dist/widget.js'))) return;
-  execFileSync(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'web/widget/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(ROOT, 'web/widget/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
@@ -74,15 +73,15 @@ export function watchErrors(page: Page): string[] {
 export const WAIT = { timeout: 30_000 };
 
 /** The panel, found by its accessible name. */
-export const chatPanel = (page: Page) => page.getByRole('dialog', { name: 'Chat with Demo Bank' });
+export const chatPanel = (page: Page) => page.getByRole('dialog', { name: 'Chat with Harbor Bank' });
 
 /** Opens the widget and accepts only the local AI on the consent screen; waits for live events. */
 export async function acceptLocalAi(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Chat with us' }).click();
   const panel = chatPanel(page);
   await expectVisible(panel.getByRole('heading', { name: 'Before we chat' }));
-  await panel.getByRole('checkbox', { name: /runs on Demo Bank's own servers/ }).check();
-  await panel.getByRole('button', { name: 'Accept selected' }).click();
+  await panel.getByRole('checkbox', { name: /runs on Harbor Bank's own servers/ }).check();
+  await panel.getByRole('button', { name: 'Save my choices' }).click();
   await waitForStream(page);
 }
 

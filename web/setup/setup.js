@@ -5,11 +5,22 @@
   history.replaceState(null, '', location.pathname);
   const form = document.getElementById('setup');
   const status = document.getElementById('status');
+  const done = document.getElementById('done');
   const say = (text, ok) => {
     status.textContent = text;
     status.className = ok ? 'ok' : 'error';
   };
   if (!token) say('This page needs the setup link printed by Palisade at start-up.', false);
+
+  /** The next step: the staff console once it is installed; until then, the demo and the API. */
+  const showNextStep = (email) => {
+    const consoleThere = document.body.dataset.console === 'yes';
+    document.getElementById('done-who').textContent = email;
+    document.getElementById(consoleThere ? 'next-console' : 'next-api').hidden = false;
+    done.hidden = false;
+    document.getElementById('done-title').focus();
+  };
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const data = Object.fromEntries(new FormData(form));
@@ -24,7 +35,9 @@
       const body = await res.json().catch(() => ({}));
       if (res.status === 201) {
         form.hidden = true;
-        say(`Admin ${body.user.email} created. You can now sign in.`, true);
+        document.getElementById('intro').hidden = true;
+        say('', true);
+        showNextStep(body.user.email);
         return;
       }
       const issues = (body.error && body.error.issues) || [];

@@ -1,7 +1,9 @@
 // No language model: the answer is the best-matching knowledge-base passage, word for word, with
 // "I don't know" below the confidence threshold. The zero-config default, so a fresh install
-// answers from its knowledge base without any model.
+// answers from its knowledge base without any model. A short follow-up is read in the context of
+// the visitor's previous question (knowledge/followUp.ts).
 import { extractiveAnswer } from '../../knowledge/answer.ts';
+import { lastQuestions, searchFollowUp } from '../../knowledge/followUp.ts';
 import type { KnowledgeSearch } from '../../knowledge/types.ts';
 import { ProviderError } from '../../model/errors.ts';
 import { estimateTokens } from '../../model/types.ts';
@@ -25,10 +27,10 @@ export const extractive = {
         return ['kb'];
       },
       async *stream(request, signal): AsyncGenerator<ModelEvent> {
-        const question = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+        const { question, previous } = lastQuestions(request.messages);
         let answer;
         try {
-          const found = await options.knowledge.search({ question, lang: request.lang, audience: 'public', limit: 3 });
+          const found = await searchFollowUp(options.knowledge, { question, previous, lang: request.lang, audience: 'public', limit: 3, threshold: options.threshold });
           answer = extractiveAnswer(found.passages, { threshold: options.threshold, lang: request.lang });
         } catch {
           throw new ProviderError('unavailable', 'knowledge search failed');

@@ -3,7 +3,7 @@
 import { ApiError, isRetryable } from './api.ts';
 import { renderComposer, type Composer } from './composer.ts';
 import { h } from './dom.ts';
-import { renderMessage, renderPending, renderStreaming } from './messageView.ts';
+import { renderMessage, renderOffer, renderPending, renderStreaming } from './messageView.ts';
 import type { PendingMessage } from './storage.ts';
 import { EventStream } from './stream.ts';
 import type { ChatEvent, ConversationState, ConversationView, MessageView } from './types.ts';
@@ -113,6 +113,7 @@ export class ChatScreen {
     for (const p of this.outbox()) this.log.append(renderPending(this.host, p, null));
     for (const [clientId, why] of this.failures) this.log.append(renderPending(this.host, { clientId, text: this.failedText.get(clientId) ?? '' }, why));
     this.refreshState();
+    this.showOffer();
     this.scroll();
   }
 
@@ -167,8 +168,27 @@ export class ChatScreen {
     const later = [...this.log.querySelectorAll<HTMLElement>('[data-seq]')].find((n) => Number(n.dataset.seq) > m.seq);
     const firstLive = this.log.querySelector('[data-reply-id], [data-client-id]');
     this.log.insertBefore(el, later ?? firstLive);
+    this.showOffer();
     this.scroll();
   }
+
+  /** Yes / No under the newest message when it offers a person and the AI still answers; gone once anything follows. */
+  private showOffer(): void {
+    this.log.querySelector('.offer')?.remove();
+    const newest = [...this.messages.values()].sort((a, b) => b.seq - a.seq)[0];
+    if (!newest || newest.offer !== 'handoff' || this.conversation?.mode !== 'ai' || this.declined.has(newest.id)) return;
+    const el = this.log.querySelector<HTMLElement>(`[data-seq="${newest.seq}"]`);
+    const offer = renderOffer(this.host, (yes) => {
+      this.log.querySelector('.offer')?.remove();
+      if (yes) return void this.handoff();
+      this.declined.add(newest.id);
+      this.composer?.textarea.focus();
+    });
+    el?.insertBefore(offer, el.querySelector('.feedback'));
+    this.scroll();
+  }
+
+  private readonly declined = new Set<string>();
 
   private setReply(id: string, text: string): void {
     if (this.messages.size && [...this.messages.values()].some((m) => m.id === id)) return; // already committed
@@ -192,6 +212,7 @@ export class ChatScreen {
     const wasClosed = this.conversation?.status === 'closed';
     this.host.conversation = c;
     this.refreshState();
+    this.showOffer();
     if (c.status === 'closed' && !wasClosed && c.rating === null && this.state) this.host.showRating();
   }
 
@@ -242,6 +263,7 @@ export class ChatScreen {
     }
     const conversationId = this.conversation?.id;
     if (!conversationId) return false;
+    this.log.querySelector('.offer')?.remove(); // typing on answers the offer too (the server reads a yes or a no)
     const pending: PendingMessage = { clientId: crypto.randomUUID(), text, attachmentIds, conversationId };
     // Stored before the first try: a reload or a crash mid-send re-sends it with the same clientId.
     this.host.storage.outbox = [...this.host.storage.outbox, pending];

@@ -1,7 +1,7 @@
 // Where the visitor writes: Enter sends, Shift+Enter is a new line; a character counter against
 // the site's limit; emoji, attachments and (with consent) voice input.
 import { checkFile, uploadFile } from './attachments.ts';
-import { h } from './dom.ts';
+import { h, icon } from './dom.ts';
 import { openEmojiPicker } from './emoji.ts';
 import type { Attachment } from './types.ts';
 import { voiceButton } from './voice.ts';
@@ -72,14 +72,14 @@ export function renderComposer(host: Host, send: (text: string, attachmentIds: s
     textarea.focus();
   });
 
-  const emoji: HTMLButtonElement = h('button', { type: 'button', class: 'icon', 'aria-label': host.t('chat.emoji'), 'aria-haspopup': 'true', 'aria-expanded': 'false', on: { click: () => openEmojiPicker(emoji, textarea) } }, '🙂');
-  const attach = h('button', { type: 'button', class: 'icon', 'aria-label': host.t('chat.attach'), on: { click: () => file.click() } }, '📎');
+  const emoji: HTMLButtonElement = h('button', { type: 'button', class: 'icon', 'aria-label': host.t('chat.emoji'), 'aria-haspopup': 'true', 'aria-expanded': 'false', on: { click: () => openEmojiPicker(emoji, textarea) } }, icon('smile'));
+  const attach = h('button', { type: 'button', class: 'icon', 'aria-label': host.t('chat.attach'), on: { click: () => file.click() } }, icon('attach'));
   const tools = h(
     'div',
     { class: 'tools' },
     emoji,
     attach,
-    voiceButton(host, textarea, update),
+    voiceButton(host, textarea, update, (text) => (error.textContent = text)),
     h('span', { class: 'grow' }),
     counter,
     h('button', { type: 'button', class: 'primary', on: { click: submit } }, host.t('chat.send')),

@@ -1,5 +1,7 @@
 // The consent screen: the server's text in the visitor's language, one checkbox per purpose,
-// none ticked unless the visitor ticked it before ("Change my consents").
+// none ticked unless the visitor ticked it before ("Change my consents"). Two equal choices,
+// "Accept all" and "Only a person", each explained in one line; "Save my choices" appears once a
+// box is ticked and accepts exactly the ticked purposes.
 import { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import { type ConsentsView, type Decisions, PURPOSES } from './types.ts';
@@ -24,11 +26,22 @@ export function renderConsent(host: Host, preset: ConsentsView | null, notice = 
       buttons.forEach((b) => (b.disabled = false));
     }
   };
+  const means = (id: string, key: 'consent.acceptAllMeans' | 'consent.personMeans' | 'consent.saveMeans') => h('li', { id: `palisade-means-${id}` }, host.t(key));
+  const saveMeans = means('save', 'consent.saveMeans');
+  const save = h('button', { type: 'submit', class: 'secondary', 'aria-describedby': 'palisade-means-save' }, host.t('consent.save'));
+  const saveRow = h('div', { class: 'save' }, save);
+  const showSave = () => {
+    const any = boxes.some((b) => b.checked);
+    saveRow.hidden = !any;
+    saveMeans.hidden = !any;
+  };
+  for (const b of boxes) b.addEventListener('change', showSave);
   buttons.push(
-    h('button', { type: 'submit', class: 'primary' }, host.t('consent.acceptSelected')),
-    h('button', { type: 'button', on: { click: () => void decide(() => true, false) } }, host.t('consent.acceptAll')),
-    h('button', { type: 'button', on: { click: () => void decide(() => false, true) } }, host.t('consent.person')),
+    h('button', { type: 'button', class: 'primary', 'aria-describedby': 'palisade-means-all', on: { click: () => void decide(() => true, false) } }, host.t('consent.acceptAll')),
+    h('button', { type: 'button', class: 'primary', 'aria-describedby': 'palisade-means-person', on: { click: () => void decide(() => false, true) } }, host.t('consent.person')),
+    save,
   );
+  showSave();
   return h(
     'form',
     {
@@ -38,7 +51,7 @@ export function renderConsent(host: Host, preset: ConsentsView | null, notice = 
       on: {
         submit: (e) => {
           e.preventDefault();
-          void decide((_id, box) => box?.checked === true, false);
+          if (boxes.some((b) => b.checked)) void decide((_id, box) => box?.checked === true, false);
         },
       },
     },
@@ -50,7 +63,9 @@ export function renderConsent(host: Host, preset: ConsentsView | null, notice = 
       h('legend', {}, host.t('consent.purposes')),
       c.purposes.map((p, i) => h('div', { class: 'check' }, boxes[i]!, h('label', { for: `palisade-purpose-${p.id}` }, p.text))),
     ),
-    h('div', { class: 'actions' }, buttons),
+    h('div', { class: 'choices' }, buttons[0]!, buttons[1]!),
+    saveRow,
+    h('ul', { class: 'means' }, means('all', 'consent.acceptAllMeans'), means('person', 'consent.personMeans'), saveMeans),
     error,
   );
 }

@@ -54,11 +54,10 @@ export function renderMenu(host: Host, close: () => void): Node[] {
   eraseRow.append(eraseButton);
   const erase = async () => {
     try {
-      await host.call('POST', '/api/widget/me/erasure', { confirm: true });
+      const res = await host.call<{ request: { id: string; state: string } }>('POST', '/api/widget/me/erasure', { confirm: true });
       host.forgetSession();
-      eraseRow.replaceChildren(h('p', {}, t('menu.erased')));
-      host.announce(t('menu.erased'));
-      host.showConsent(null);
+      close();
+      host.showErased(res.request);
     } catch (err) {
       fail(err instanceof ApiError && err.id === 'legal_hold' ? new ApiError(409, 'legal_hold', '', null) : err);
     }

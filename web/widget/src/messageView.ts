@@ -11,6 +11,16 @@ export function renderText(text: string): HTMLElement {
   return h('div', { class: 'text', dir: 'auto' }, renderMarkdown(text));
 }
 
+/** The answer's offer of a person ("I don't know … connect you with a member of our team?") as two buttons. */
+export function renderOffer(host: Host, onAnswer: (yes: boolean) => void): HTMLElement {
+  return h(
+    'div',
+    { class: 'offer', role: 'group', 'aria-label': host.t('chat.offerLabel') },
+    h('button', { type: 'button', class: 'primary', on: { click: () => onAnswer(true) } }, host.t('chat.offerYes')),
+    h('button', { type: 'button', on: { click: () => onAnswer(false) } }, host.t('chat.offerNo')),
+  );
+}
+
 export function renderMessage(host: Host, m: MessageView, onFeedback: (m: MessageView, helpful: boolean) => void): HTMLElement {
   if (m.role === 'system') {
     const key = `notice.${m.notice}` as StringKey;
@@ -21,7 +31,7 @@ export function renderMessage(host: Host, m: MessageView, onFeedback: (m: Messag
   const el = h('div', { class: `msg ${m.role}`, 'data-seq': m.seq, 'data-id': m.id }, h('div', { class: 'who', dir: 'auto' }, who), renderText(m.text));
   for (const a of m.attachments ?? []) el.append(renderAttachment(host, a, host.t('chat.image')));
   if (m.role === 'assistant') {
-    if (m.sources?.length) {
+    if (m.sources?.length && m.offer !== 'handoff') {
       el.append(h('div', { class: 'sources' }, h('span', {}, host.t('chat.sources')), h('ul', {}, m.sources.map((s) => h('li', { dir: 'auto' }, s.title)))));
     }
     const button = (helpful: boolean, key: StringKey) =>

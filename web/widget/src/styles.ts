@@ -14,7 +14,8 @@ export const CSS = `
 button, input, select, textarea { font: inherit; color: inherit; }
 button { cursor: pointer; border-radius: 8px; border: 1px solid var(--line); background: var(--bg); padding: .35em .8em; }
 button.primary { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
-button.icon { padding: .3em .5em; line-height: 1; min-inline-size: 2.2em; }
+button.icon { padding: .3em .5em; line-height: 1; min-inline-size: 2.2em; display: inline-grid; place-items: center; }
+button.icon svg { display: block; }
 button.link { border: 0; background: none; text-decoration: underline; padding: .2em .3em; }
 button:disabled { opacity: .6; cursor: default; }
 .launcher { position: fixed; inset-block-end: 20px; inset-inline-end: 20px; z-index: 2147483000; inline-size: 58px; block-size: 58px; border-radius: 50%;
@@ -34,6 +35,18 @@ legend { padding-inline: .3em; font-weight: 600; }
 .check { display: flex; gap: .5em; align-items: flex-start; margin: .45em 0; }
 .check input { margin-block-start: .3em; inline-size: 1.1em; block-size: 1.1em; accent-color: var(--accent); }
 .actions { display: flex; flex-wrap: wrap; gap: .5em; margin-block-start: .6em; }
+.choices { display: grid; grid-template-columns: 1fr 1fr; gap: .5em; margin-block-start: .7em; }
+.choices button { padding: .55em .6em; font-weight: 600; }
+.save { margin-block-start: .5em; }
+.save button { inline-size: 100%; }
+button.secondary { color: var(--accent); border-color: var(--accent); font-weight: 600; }
+.means { margin: .6em 0 0; padding-inline-start: 1.1em; font-size: .86em; color: var(--muted); }
+.means li { margin-block-end: .2em; }
+.offer { display: flex; flex-wrap: wrap; gap: .4em; margin-block-start: .45em; }
+.erased h3 { margin: 0 0 .5em; font-size: 1.1em; }
+.erased h3:focus { outline: none; }
+.erased code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .88em; overflow-wrap: anywhere; }
+.muted { color: var(--muted); font-size: .9em; }
 .error { color: var(--error); margin: .4em 0 0; }
 .error:empty { display: none; }
 .banner { padding: .4em .8em; background: var(--bubble); border-block-end: 1px solid var(--line); font-size: .92em; }

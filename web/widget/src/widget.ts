@@ -1,6 +1,7 @@
 // <palisade-chat>: the launcher, the panel (a non-modal dialog) and the screen inside it
 // (consent → chat → rating). Holds the visitor's session; the screens get it through `Host`.
 import { ApiError, requestJson } from './api.ts';
+import { formatBytes } from './attachments.ts';
 import { ChatScreen } from './chat.ts';
 import { renderConsent } from './consent.ts';
 import { chatIcon, h } from './dom.ts';
@@ -34,13 +35,14 @@ export interface Host {
   showConsent(preset: ConsentsView | null, notice?: string): void;
   showChat(state?: ConversationState): void;
   showRating(): void;
+  showErased(request: { id: string }): void;
   newConversation(): Promise<void>;
   saveConsents(decisions: Decisions, handoff: boolean): Promise<void>;
   setPrefs(patch: Prefs): void;
   forgetSession(): void;
 }
 
-type Screen = 'loading' | 'consent' | 'chat' | 'rating' | 'error';
+type Screen = 'loading' | 'consent' | 'chat' | 'rating' | 'erased' | 'error';
 
 export class PalisadeChat extends HTMLElement implements Host {
   options!: WidgetOptions;
@@ -120,6 +122,11 @@ export class PalisadeChat extends HTMLElement implements Host {
       if (err.id === 'rate_limited') return this.t('error.rate_limited', { seconds: err.retryAfter ?? 30 });
       if (err.id === 'message_too_long') return this.t('error.message_too_long', { max: this.config?.site.limits.messageChars ?? '' });
       if (err.id === 'unknown_site') return this.t('error.origin_not_allowed');
+      if (err.id === 'origin_not_allowed' && !this.config) return this.t('error.site_not_set_up', { origin: location.origin });
+      // The server's refusals of a file carry no numbers: the site's own limits fill them in.
+      const files = this.config?.site.attachments;
+      if (err.id === 'attachment_type' && files) return this.t('error.attachment_type', { types: files.types.map((t) => t.split('/')[1]!.toUpperCase()).join(', ') });
+      if (err.id === 'attachment_too_large' && files) return this.t('error.attachment_too_large', { size: formatBytes(files.maxBytes) });
       return this.t(key) !== key ? this.t(key) : err.status < 500 && err.message ? err.message : this.t('error.generic');
     }
     return this.t('error.network');
@@ -127,7 +134,8 @@ export class PalisadeChat extends HTMLElement implements Host {
 
   private relabel(): void {
     this.launcher.setAttribute('aria-label', this.t('launcher.open'));
-    this.heading.textContent = this.t('panel.title', { site: this.config?.site.name ?? '' }).trim();
+    // Before the site's name is known (or when the server refused this page), the launcher's words.
+    this.heading.textContent = this.config?.site.name ? this.t('panel.title', { site: this.config.site.name }) : this.t('launcher.open');
     this.menuButton.setAttribute('aria-label', this.t(this.menu.hidden ? 'menu.open' : 'menu.close'));
     this.closeButton.setAttribute('aria-label', this.t('panel.close'));
     this.root.lang = this.language;
@@ -232,6 +240,9 @@ export class PalisadeChat extends HTMLElement implements Host {
       else this.showConsent(null);
     } catch (err) {
       this.booted = false; // opening again retries
+      if (err instanceof ApiError && err.id === 'origin_not_allowed') {
+        console.error(`Palisade widget: ${location.origin} may not embed the chat of site "${this.options.site}". Add it to the site's origins in policies/sites.yaml (or to WIDGET_ORIGINS) on the appliance.`);
+      }
       this.setScreen('error', h('p', { class: 'pad error', role: 'alert' }, this.errorText(err)));
     }
   }
@@ -279,6 +290,25 @@ export class PalisadeChat extends HTMLElement implements Host {
   showRating(): void {
     this.closeMenu(false);
     this.setScreen('rating', renderRating(this));
+    if (!this.panel.hidden) this.focusScreen();
+  }
+
+  /** After an erasure: what was erased and the request's id, in view until the visitor starts again. */
+  showErased(request: { id: string }): void {
+    this.closeMenu(false);
+    this.setScreen(
+      'erased',
+      h(
+        'div',
+        { class: 'pad erased' },
+        h('h3', { tabindex: '-1', 'data-autofocus': true }, this.t('erased.title')),
+        h('p', {}, this.t('erased.what')),
+        h('p', {}, this.t('erased.request', { id: '' }), h('code', {}, request.id)),
+        h('p', { class: 'muted' }, this.t('erased.keep')),
+        h('button', { type: 'button', class: 'primary', on: { click: () => this.showConsent(null) } }, this.t('chat.newConversation')),
+      ),
+    );
+    this.announce(`${this.t('erased.title')}. ${this.t('erased.request', { id: request.id })}`);
     if (!this.panel.hidden) this.focusScreen();
   }
 
