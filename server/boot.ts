@@ -9,6 +9,7 @@ import type { AppDeps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import { applyHeapGrowth } from './heap.ts';
+import { restrictTree } from './fileModes.ts';
 import { loadSecrets } from './secrets.ts';
 import { issueSetupTokenIfNeeded } from './staff/setup.ts';
 import { startAuditSealer } from './audit/sealer.ts';
@@ -32,6 +33,9 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const { config, logger } = opts;
   const started = performance.now();
   applyHeapGrowth(config.heap.growthPercent);
+  // (main.ts sets umask 077 for the process.) Files left readable by an earlier start (or a restore) are narrowed before anything is opened.
+  const narrowed = restrictTree(config.dataDir);
+  if (narrowed) logger.warn('data.modes_restricted', { entries: narrowed });
   const { secrets, generated } = loadSecrets(config);
   if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
   // The analyzer threads load their dictionaries while the database opens and migrates.

@@ -1,5 +1,9 @@
 // `npx palisade <command>`: operator commands, with the same settings as the server.
 import { commands, usage } from './commands.ts';
+import { restrictUmask } from '../fileModes.ts';
+
+// The CLI opens the same data directory as the server (and writes exports): owner-only files.
+restrictUmask();
 
 async function main(argv: string[]): Promise<number> {
   const [first, second] = argv;
