@@ -10,7 +10,7 @@ import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import { applyHeapGrowth } from './heap.ts';
 import { restrictTree } from './fileModes.ts';
-import { loadSecrets } from './secrets.ts';
+import { loadNodeId, loadSecrets } from './secrets.ts';
 import { issueSetupTokenIfNeeded } from './staff/setup.ts';
 import { startAuditSealer } from './audit/sealer.ts';
 import { seedDemoKnowledge } from './knowledge/seed.ts';
@@ -38,6 +38,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   if (narrowed) logger.warn('data.modes_restricted', { entries: narrowed });
   const { secrets, generated } = loadSecrets(config);
   if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
+  const nodeId = loadNodeId(config);
   // The analyzer threads load their dictionaries while the database opens and migrates.
   const analyzers: AnalyzerPool | undefined = config.redaction.threads > 0 ? createAnalyzerPool({ threads: config.redaction.threads, log: (event, fields) => logger.warn(event, fields) }) : undefined;
   let db: Database | undefined;
@@ -52,10 +53,10 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
     await db?.close();
     throw error;
   }
-  const deps: AppDeps = { config, secrets, db, logger, now: opts.now ?? (() => new Date()), analyzers };
+  const deps: AppDeps = { config, secrets, db, logger, nodeId, now: opts.now ?? (() => new Date()), analyzers };
   const setupToken = await issueSetupTokenIfNeeded(deps);
 
-  const sealer = startAuditSealer(deps);
+  const sealer = await startAuditSealer(deps);
   const privacyJobs = startPrivacyJobs(deps);
   deps.models = startModelService(deps);
   deps.chat = startChatService(deps);

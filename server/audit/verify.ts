@@ -1,8 +1,25 @@
 import type { EntityManager } from 'typeorm';
 import { GENESIS_HASH } from '../db/migrations/1732300000000-Foundation.ts';
 import { AUDIT_COLUMNS, type AuditEvent, hashEvent } from './event.ts';
+import { newestCheckpoint, type WitnessCheckpoint, type WitnessKey } from './witness.ts';
 
-export type ChainProblem = 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'head_mismatch';
+export type ChainProblem =
+  | 'sequence_gap'
+  | 'prev_hash_mismatch'
+  | 'hash_mismatch'
+  | 'head_mismatch'
+  /** the chain ends before a position a signed checkpoint saw it reach: its tail was cut off */
+  | 'checkpoint_ahead_of_chain'
+  /** another event stands where a signed checkpoint saw this hash */
+  | 'checkpoint_hash_mismatch'
+  /** the newest checkpoint under this node's key does not carry a valid signature */
+  | 'checkpoint_signature_invalid';
+
+/** The checkpoint file a verification holds the chain to (see witness.ts). */
+export interface Witness {
+  file: string;
+  key: WitnessKey;
+}
 
 /** Where verification started: the newest retention checkpoint (events at or below it were removed by policy). */
 export interface ChainCheckpoint {
@@ -22,6 +39,8 @@ export interface VerifyResult {
   /** null: the walk started at genesis */
   checkpoint: ChainCheckpoint | null;
   firstBroken?: { seq: string | null; chainSeq: string; id: string | null; problem: ChainProblem };
+  /** the newest signed checkpoint the chain was held to; null: none could be read; absent: no witness asked */
+  witnessed?: Omit<WitnessCheckpoint, 'sig' | 'v'> | null;
 }
 
 const PAGE = 2000;
@@ -50,11 +69,15 @@ async function readStart(db: EntityManager): Promise<Start> {
  * Walks the chain in order, from genesis or from the newest retention checkpoint (the position and
  * hash of the last event removed by policy), and names the first event whose link or content does not hold.
  */
-export async function verifyChain(db: EntityManager): Promise<VerifyResult> {
+export async function verifyChain(db: EntityManager, witness?: Witness): Promise<VerifyResult> {
+  // Read before the head: a checkpoint is written only once the head has reached it, so the one read
+  // here is never past the head read below unless the chain lost events.
+  const signed = witness ? newestCheckpoint(witness.file, witness.key) : undefined;
   const [{ n: unsealed } = { n: 0 }] = (await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE chain_seq IS NULL`)) as { n: number }[];
   for (let attempt = 0; ; attempt += 1) {
     const { head, checkpoint } = await readStart(db);
-    const result = await walk(db, head, unsealed, checkpoint);
+    const walked = await walk(db, head, unsealed, checkpoint);
+    const result = signed === undefined ? walked : await holdToCheckpoint(db, walked, signed);
     if (result.ok || result.firstBroken?.problem !== 'sequence_gap' || attempt >= MAX_RESTARTS) return result;
     // A gap is real unless retention moved the checkpoint past it while we walked.
     const again = (await readStart(db)).checkpoint;
@@ -91,4 +114,31 @@ async function walk(db: EntityManager, head: { seq: string; hash: string }, unse
   // Events cut off the end would otherwise leave a shorter chain that still links up.
   if (head.seq !== (expected - 1n).toString() || head.hash !== prevHash) return fail('head_mismatch');
   return { ok: true, checked, unsealed, headSeq: head.seq, checkpoint };
+}
+
+/**
+ * The walked chain against the newest signed checkpoint: a chain that links up but ends before it,
+ * or holds another event at its position, was cut and regrown. A position at or below the retention
+ * checkpoint was removed by policy: there only the length can be checked (or the retention
+ * checkpoint's own hash, at its position).
+ */
+async function holdToCheckpoint(db: EntityManager, result: VerifyResult, signed: ReturnType<typeof newestCheckpoint>): Promise<VerifyResult> {
+  if (!signed) return { ...result, witnessed: null };
+  const { sig: _sig, v: _v, ...witnessed } = signed.checkpoint;
+  const held = { ...result, witnessed };
+  if (!result.ok) return held; // the walk's first break comes first
+  const position = BigInt(witnessed.chainSeq);
+  const broken = (problem: ChainProblem, row?: { seq: string; id: string }): VerifyResult => ({
+    ...held,
+    ok: false,
+    firstBroken: { seq: row?.seq ?? null, chainSeq: witnessed.chainSeq, id: row?.id ?? null, problem },
+  });
+  if (!signed.valid) return broken('checkpoint_signature_invalid');
+  if (position > BigInt(result.headSeq)) return broken('checkpoint_ahead_of_chain');
+  if (position === 0n) return witnessed.hash === GENESIS_HASH ? held : broken('checkpoint_hash_mismatch');
+  const retained = result.checkpoint;
+  if (retained && position < BigInt(retained.chainSeq)) return held;
+  if (retained && position === BigInt(retained.chainSeq)) return retained.hash === witnessed.hash ? held : broken('checkpoint_hash_mismatch');
+  const [row] = (await db.query(`SELECT seq::text AS seq, id, hash FROM audit_events WHERE chain_seq = $1`, [witnessed.chainSeq])) as { seq: string; id: string; hash: string }[];
+  return row?.hash === witnessed.hash ? held : broken('checkpoint_hash_mismatch', row);
 }

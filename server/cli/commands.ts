@@ -6,6 +6,7 @@ import { EXPORT_FORMATS, type ExportFormat, exportLines } from '../audit/export.
 import { AuditFilter, iterateAudit } from '../audit/query.ts';
 import { sealAudit } from '../audit/seal.ts';
 import { verifyChain } from '../audit/verify.ts';
+import { localWitness } from '../audit/witness.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { type Database, migrate, openDatabase } from '../db/database.ts';
@@ -108,18 +109,21 @@ export const commands: Record<string, Command> = {
   },
 
   'audit verify': {
-    summary: 'Walk the audit hash chain; exit 1 naming the first broken row.',
+    summary: 'Walk the audit hash chain and hold it to the newest signed checkpoint; exit 1 naming the first break.',
     args: '',
     run: async () =>
       withDatabase(async (db) => {
         const sealed = await sealAudit(db.dataSource);
         if (sealed) process.stdout.write(`sealed ${sealed} pending events into the chain\n`);
-        const result = await verifyChain(db.dataSource.manager);
+        const config = loadConfig();
+        const result = await verifyChain(db.dataSource.manager, localWitness(config.dataDir, loadSecrets(config).secrets.auditCheckpointKey));
         await db.dataSource.transaction((tx) =>
           appendAudit(tx, { actor: CLI_ACTOR, action: 'audit.verify', resource: { type: 'AuditLog' }, outcome: result.ok ? 'success' : 'failure', details: { checked: result.checked, brokenSeq: result.firstBroken?.seq ?? null } }),
         );
         if (result.ok) {
-          process.stdout.write(`audit chain OK: ${result.checked} events, head at ${result.headSeq}\n`);
+          const w = result.witnessed;
+          const held = w ? `; held to the checkpoint signed by ${w.node} at ${w.at} (chain position ${w.chainSeq})` : '; no signed checkpoint yet';
+          process.stdout.write(`audit chain OK: ${result.checked} events, head at ${result.headSeq}${held}\n`);
           return 0;
         }
         const b = result.firstBroken!;

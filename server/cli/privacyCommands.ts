@@ -19,7 +19,8 @@ import { Rectification, rectify } from '../privacy/rectification.ts';
 import { runRetention } from '../privacy/retention.ts';
 import { rotateMasterKey } from '../privacy/rotation.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
-import { loadSecrets } from '../secrets.ts';
+import { loadNodeId, loadSecrets } from '../secrets.ts';
+import { localWitness } from '../audit/witness.ts';
 import { IDENTIFIER_KINDS } from '../privacy/subjects.ts';
 import type { Command } from './commands.ts';
 
@@ -31,7 +32,7 @@ async function withDeps<T>(fn: (deps: AppDeps) => Promise<T>): Promise<T> {
   const db = await openDatabase(config.database);
   try {
     await migrate(db);
-    return await fn({ config, secrets, db, logger: createLogger({ level: 'warn', stream: process.stderr }), now: () => new Date() });
+    return await fn({ config, secrets, db, nodeId: loadNodeId(config), logger: createLogger({ level: 'warn', stream: process.stderr }), now: () => new Date() });
   } finally {
     await db.close();
   }
@@ -165,8 +166,10 @@ export const privacyCommands: Record<string, Command> = {
       const { values } = parseArgs({ args: argv, strict: true, options: { out: { type: 'string' } } });
       if (!values.out) return fail('--out DIR is required');
       return withDeps(async (deps) => {
-        const summary = await writeEvidence({ dataSource: deps.db.dataSource, config: deps.config, now: deps.now }, values.out!, CLI_ACTOR);
-        process.stdout.write(`wrote ${summary.files.join(', ')} to ${summary.dir}\naudit chain: ${summary.chain.ok ? `verified (${summary.chain.checked} events)` : `BROKEN at ${summary.chain.firstBroken?.chainSeq}`}\n`);
+        const witness = localWitness(deps.config.dataDir, deps.secrets.auditCheckpointKey);
+        const summary = await writeEvidence({ dataSource: deps.db.dataSource, config: deps.config, now: deps.now, witness }, values.out!, CLI_ACTOR);
+        const broken = summary.chain.firstBroken;
+        process.stdout.write(`wrote ${summary.files.join(', ')} to ${summary.dir}\naudit chain: ${summary.chain.ok ? `verified (${summary.chain.checked} events)` : `BROKEN at ${broken?.chainSeq} (${broken?.problem})`}\n`);
         return summary.chain.ok ? 0 : 1;
       });
     },
