@@ -16,6 +16,7 @@ import { startAuditSealer } from './audit/sealer.ts';
 import { seedDemoKnowledge } from './knowledge/seed.ts';
 import { startPrivacyJobs } from './privacy/jobs.ts';
 import { startModelService } from './models/service.ts';
+import { recordInterruptedCalls } from './models/callRecords.ts';
 import { clientIp, widgetSockets } from './chat/realtime.ts';
 import { startChatService } from './chat/service.ts';
 import { createAnalyzerPool, type AnalyzerPool } from '../gateway/redaction/analyzer-pool.ts';
@@ -60,6 +61,11 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const privacyJobs = startPrivacyJobs(deps);
   deps.models = startModelService(deps);
   deps.chat = startChatService(deps);
+  // Calls this node was making when it stopped without a drain (a crash): on the record as
+  // interrupted, and the visitors' messages they were answering are answered now.
+  const interrupted = await recordInterruptedCalls(db.dataSource, nodeId);
+  if (interrupted.calls) logger.warn('models.calls_interrupted', { calls: interrupted.calls, conversations: interrupted.conversations.length });
+  for (const c of interrupted.conversations) deps.chat.replies.schedule(c.conversationId, c.requestId ?? undefined);
   let draining = false;
   const app = createApp(deps, { isDraining: () => draining });
   const server = http.createServer(app.callback());

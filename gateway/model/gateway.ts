@@ -103,6 +103,8 @@ export interface AuditSink {
   modelRequest(event: ModelRequestAudit): Promise<void> | void;
   /** false: records cannot be written now (the server's: its database is failing), so no model is asked */
   writable?(): boolean;
+  /** Called as each attempt starts, before the model is asked, with the record that modelRequest later gets (the server puts the call on the record here). */
+  attemptStarted?(event: ModelRequestAudit): void;
 }
 
 /** ids and counts only, like the server's logger */
@@ -349,6 +351,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     for (let attempt = 1; ; attempt += 1) {
       audit.attempts += 1;
       Object.assign(audit, { provider: target.provider, model: target.model, targetId: target.id });
+      deps.audit.attemptStarted?.(audit);
       out.event({ type: 'target', targetId: target.id, provider: target.provider, model: target.model });
       const attemptStart = clock.now();
       const rehydrator = createStreamRehydrator(vault);
