@@ -5,6 +5,7 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { auditStore, type ChainHead } from './store.ts';
 import { checkpointFile, newestCheckpoint, signCheckpoint, type WitnessKey, writeCheckpoint } from './witness.ts';
 
 /** After a failed write, the next try waits this long (the sealer passes every few hundred ms). */
@@ -15,8 +16,8 @@ export interface Checkpointer {
   afterPass(final?: boolean): Promise<void>;
 }
 
-export async function readChainHead(db: Pick<DataSource, 'query'>): Promise<{ seq: string; hash: string }> {
-  const [head] = (await db.query(`SELECT seq::text AS seq, hash FROM audit_chain_head WHERE id = 1`)) as { seq: string; hash: string }[];
+export async function readChainHead(db: Pick<DataSource, 'query'>): Promise<ChainHead> {
+  const head = await auditStore.chainHead(db);
   if (!head) throw new Error('audit chain head is missing: run migrations');
   return head;
 }
@@ -68,12 +69,7 @@ export async function startCheckpointer(props: { db: Pick<DataSource, 'query'>; 
 
 /** The event at a checkpoint's position still has its hash (or was removed by retention, which keeps the hash of its last). */
 async function stillHolds(db: Pick<DataSource, 'query'>, checkpoint: { seq: string; hash: string }): Promise<boolean> {
-  const [row] = (await db.query(
-    `SELECT (SELECT hash FROM audit_events WHERE chain_seq = $1) AS hash,
-            (SELECT hash FROM audit_checkpoints WHERE chain_seq = $1) AS "retainedHash",
-            (SELECT max(chain_seq)::text FROM audit_checkpoints) AS "retainedSeq"`,
-    [checkpoint.seq],
-  )) as { hash: string | null; retainedHash: string | null; retainedSeq: string | null }[];
+  const row = await auditStore.position(db, checkpoint.seq);
   if (row?.hash) return row.hash === checkpoint.hash;
   if (row?.retainedHash) return row.retainedHash === checkpoint.hash;
   return row?.retainedSeq != null && BigInt(row.retainedSeq) > BigInt(checkpoint.seq);

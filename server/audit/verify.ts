@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { GENESIS_HASH } from '../db/migrations/1732300000000-Foundation.ts';
-import { AUDIT_COLUMNS, type AuditEvent, hashEvent } from './event.ts';
+import { type AuditEvent, hashEvent } from './event.ts';
+import { auditStore } from './store.ts';
 import { newestCheckpoint, type WitnessCheckpoint, type WitnessKey } from './witness.ts';
 
 export type ChainProblem =
@@ -54,12 +55,7 @@ interface Start {
 
 /** The head and the newest checkpoint, read together (one snapshot: the checkpoint is never past the head). */
 async function readStart(db: EntityManager): Promise<Start> {
-  const [row] = (await db.query(
-    `SELECT h.seq::text AS seq, h.hash, c.chain_seq::text AS "cpSeq", c.hash AS "cpHash", c.created_at AS "cpAt", c.events_removed::text AS "cpRemoved"
-       FROM audit_chain_head h
-       LEFT JOIN LATERAL (SELECT * FROM audit_checkpoints ORDER BY chain_seq DESC LIMIT 1) c ON true
-      WHERE h.id = 1`,
-  )) as { seq: string; hash: string; cpSeq: string | null; cpHash: string | null; cpAt: Date | null; cpRemoved: string | null }[];
+  const row = await auditStore.chainStart(db);
   if (!row) throw new Error('audit chain head is missing: run migrations');
   const checkpoint = row.cpSeq !== null && row.cpHash !== null && row.cpAt !== null && row.cpRemoved !== null ? { chainSeq: row.cpSeq, hash: row.cpHash, createdAt: row.cpAt, eventsRemoved: row.cpRemoved } : null;
   return { head: { seq: row.seq, hash: row.hash }, checkpoint };
@@ -73,7 +69,7 @@ export async function verifyChain(db: EntityManager, witness?: Witness): Promise
   // Read before the head: a checkpoint is written only once the head has reached it, so the one read
   // here is never past the head read below unless the chain lost events.
   const signed = witness ? newestCheckpoint(witness.file, witness.key) : undefined;
-  const [{ n: unsealed } = { n: 0 }] = (await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE chain_seq IS NULL`)) as { n: number }[];
+  const unsealed = await auditStore.unsealedCount(db);
   for (let attempt = 0; ; attempt += 1) {
     const { head, checkpoint } = await readStart(db);
     const walked = await walk(db, head, unsealed, checkpoint);
@@ -99,7 +95,7 @@ async function walk(db: EntityManager, head: { seq: string; hash: string }, unse
   });
   for (;;) {
     // Bounded by the head read above: events the sealer links while we walk are left for next time.
-    const rows = (await db.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_seq >= $1 AND chain_seq <= $2 ORDER BY audit_events.chain_seq LIMIT ${PAGE}`, [expected.toString(), head.seq])) as AuditEvent[];
+    const rows = await auditStore.sealedRange(db, expected.toString(), head.seq, PAGE);
     for (const row of rows) {
       if (BigInt(row.chainSeq!) !== expected) return fail('sequence_gap');
       if (row.prevHash !== prevHash) return fail('prev_hash_mismatch', row);
@@ -139,6 +135,6 @@ async function holdToCheckpoint(db: EntityManager, result: VerifyResult, signed:
   const retained = result.checkpoint;
   if (retained && position < BigInt(retained.chainSeq)) return held;
   if (retained && position === BigInt(retained.chainSeq)) return retained.hash === witnessed.hash ? held : broken('checkpoint_hash_mismatch');
-  const [row] = (await db.query(`SELECT seq::text AS seq, id, hash FROM audit_events WHERE chain_seq = $1`, [witnessed.chainSeq])) as { seq: string; id: string; hash: string }[];
+  const row = await auditStore.eventAt(db, witnessed.chainSeq);
   return row?.hash === witnessed.hash ? held : broken('checkpoint_hash_mismatch', row);
 }
