@@ -9,12 +9,14 @@ import type { AppDeps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import { applyHeapGrowth } from './heap.ts';
-import { loadSecrets } from './secrets.ts';
+import { restrictTree } from './fileModes.ts';
+import { loadNodeId, loadSecrets } from './secrets.ts';
 import { issueSetupTokenIfNeeded } from './staff/setup.ts';
 import { startAuditSealer } from './audit/sealer.ts';
 import { seedDemoKnowledge } from './knowledge/seed.ts';
 import { startPrivacyJobs } from './privacy/jobs.ts';
 import { startModelService } from './models/service.ts';
+import { recordInterruptedCalls } from './models/callRecords.ts';
 import { clientIp, widgetSockets } from './chat/realtime.ts';
 import { startChatService } from './chat/service.ts';
 import { type AnalyzerPool, createAnalyzerPool } from '../gateway/redaction/index.ts';
@@ -32,8 +34,12 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const { config, logger } = opts;
   const started = performance.now();
   applyHeapGrowth(config.heap.growthPercent);
+  // (main.ts sets umask 077 for the process.) Files left readable by an earlier start (or a restore) are narrowed before anything is opened.
+  const narrowed = restrictTree(config.dataDir);
+  if (narrowed) logger.warn('data.modes_restricted', { entries: narrowed });
   const { secrets, generated } = loadSecrets(config);
   if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
+  const nodeId = loadNodeId(config);
   // The analyzer threads load their dictionaries while the database opens and migrates.
   const analyzers: AnalyzerPool | undefined = config.redaction.threads > 0 ? createAnalyzerPool({ threads: config.redaction.threads, log: (event, fields) => logger.warn(event, fields) }) : undefined;
   let db: Database | undefined;
@@ -48,13 +54,18 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
     await db?.close();
     throw error;
   }
-  const deps: AppDeps = { config, secrets, db, logger, now: opts.now ?? (() => new Date()), analyzers };
+  const deps: AppDeps = { config, secrets, db, logger, nodeId, now: opts.now ?? (() => new Date()), analyzers };
   const setupToken = await issueSetupTokenIfNeeded(deps);
 
-  const sealer = startAuditSealer(deps);
+  const sealer = await startAuditSealer(deps);
   const privacyJobs = startPrivacyJobs(deps);
   deps.models = startModelService(deps);
   deps.chat = startChatService(deps);
+  // Calls this node was making when it stopped without a drain (a crash): on the record as
+  // interrupted, and the visitors' messages they were answering are answered now.
+  const interrupted = await recordInterruptedCalls(db.dataSource, nodeId);
+  if (interrupted.calls) logger.warn('models.calls_interrupted', { calls: interrupted.calls, conversations: interrupted.conversations.length });
+  for (const c of interrupted.conversations) deps.chat.replies.schedule(c.conversationId, c.requestId ?? undefined);
   let draining = false;
   const app = createApp(deps, { isDraining: () => draining });
   const server = http.createServer(app.callback());

@@ -59,6 +59,25 @@ export const EnvSchema = z.object({
   SETUP_TOKEN_TTL_SECONDS: int(300, 604800).default(86400),
   READYZ_TIMEOUT_MS: int(100, 30000).default(2000),
   AUDIT_SEAL_INTERVAL_MS: int(20, 60000).default(200),
+  AUDIT_CHECKPOINT_EVERY_EVENTS: int(1, 100_000_000).default(1000),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: int(0, 86400).default(60),
+  AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_MIRROR_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_SYSLOG: z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return u.protocol === 'udp:' && u.hostname !== '' && Number(u.port) > 0 && u.pathname === '';
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be udp://host:port (a syslog server taking RFC 5424 over UDP)' },
+    )
+    .optional(),
+  PALISADE_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . and -' }).optional(),
   RETENTION_INTERVAL_SECONDS: int(0, 604800).default(3600),
   RETENTION_POLICY_FILE: z.string().min(1).optional(),
   PALISADE_POLICIES_DIR: z.string().min(1).optional(),
@@ -93,7 +112,11 @@ export interface Config {
   secrets: {
     jwt: { value?: string; file?: string };
     master: { value?: string; file?: string };
+    /** the Ed25519 key that signs audit checkpoints (generated into the data directory when unset) */
+    auditCheckpoint: { file?: string };
   };
+  /** this node's name in audit checkpoints and model-call records; unset: generated once into the data directory */
+  nodeId?: string;
   auth: {
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
@@ -104,7 +127,11 @@ export interface Config {
     setupTokenTtlSeconds: number;
   };
   http: { bodyLimitBytes: number; widgetOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number; readyzTimeoutMs: number };
-  audit: { sealIntervalMs: number };
+  audit: {
+    sealIntervalMs: number;
+    /** a signed checkpoint of the chain's head every `everyEvents` sealed events or `intervalSeconds` (0: by count only) */
+    checkpoint: { everyEvents: number; intervalSeconds: number; mirrorFile?: string; syslog?: { host: string; port: number } };
+  };
   privacy: { retentionIntervalSeconds: number; retentionPolicyFile?: string };
   /** worker threads that run personal-data analysis; 0: on the event loop */
   redaction: { threads: number };
@@ -125,6 +152,12 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.problem}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+function syslogTarget(url: string | undefined): { host: string; port: number } | undefined {
+  if (!url) return undefined;
+  const u = new URL(url);
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) };
 }
 
 /** Reads only the variables the schema knows; unset and empty-string values count as absent. */
@@ -160,7 +193,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secrets: {
       jwt: { value: e.JWT_SECRET, file: e.JWT_SECRET_FILE },
       master: { value: e.MASTER_KEY, file: e.MASTER_KEY_FILE },
+      auditCheckpoint: { file: e.AUDIT_CHECKPOINT_KEY_FILE },
     },
+    nodeId: e.PALISADE_NODE_ID,
     auth: {
       accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
@@ -177,7 +212,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       readyzTimeoutMs: e.READYZ_TIMEOUT_MS,
     },
-    audit: { sealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS },
+    audit: {
+      sealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS,
+      checkpoint: {
+        everyEvents: e.AUDIT_CHECKPOINT_EVERY_EVENTS,
+        intervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL_SECONDS,
+        mirrorFile: e.AUDIT_CHECKPOINT_MIRROR_FILE ? path.resolve(e.AUDIT_CHECKPOINT_MIRROR_FILE) : undefined,
+        syslog: syslogTarget(e.AUDIT_CHECKPOINT_SYSLOG),
+      },
+    },
     privacy: { retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS, retentionPolicyFile: e.RETENTION_POLICY_FILE ? path.resolve(e.RETENTION_POLICY_FILE) : undefined },
     // One thread leaves the event loop a core on a 2-core box; more only help with cores to spare.
     redaction: { threads: e.PALISADE_REDACTION_THREADS ?? Math.min(2, Math.max(1, os.availableParallelism() - 1)) },

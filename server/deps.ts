@@ -12,6 +12,8 @@ export interface AppDeps {
   secrets: Secrets;
   db: Database;
   logger: Logger;
+  /** this node's name (PALISADE_NODE_ID, or generated into the data directory): in audit checkpoints and model-call records */
+  nodeId: string;
   now: () => Date;
   /** personal-data analyzers (threads, see PALISADE_REDACTION_THREADS); absent: on this thread */
   analyzers?: AnalyzerSource;

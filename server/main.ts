@@ -2,6 +2,11 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { startServer } from './boot.ts';
 import { createLogger } from './logger.ts';
+import { ownerOnlyChmod, restrictUmask } from './fileModes.ts';
+
+// Before anything is created: the data directory's files are the service account's alone.
+restrictUmask();
+ownerOnlyChmod(); // the embedded database's chmods, when it runs on this thread (PALISADE_PGLITE_THREAD=false)
 
 async function main(): Promise<void> {
   let config;

@@ -9,6 +9,8 @@ import { ConfigError } from './config.ts';
 export interface Secrets {
   jwtKey: Uint8Array;
   masterKey: Uint8Array;
+  /** the 32-byte Ed25519 seed that signs audit checkpoints (server/audit/witness.ts) */
+  auditCheckpointKey: Uint8Array;
 }
 
 const MIN_JWT_BYTES = 32;
@@ -64,6 +66,29 @@ export function loadSecrets(config: Config): { secrets: Secrets; generated: stri
   const dir = path.join(config.dataDir, 'secrets');
   const jwt = resolveSecret('JWT_SECRET', config.secrets.jwt, path.join(dir, 'jwt.key'), 48);
   const master = resolveSecret('MASTER_KEY', config.secrets.master, path.join(dir, 'master.key'), MASTER_KEY_BYTES, MASTER_KEY_BYTES);
-  const generated = [jwt.generated ? 'JWT_SECRET' : '', master.generated ? 'MASTER_KEY' : ''].filter(Boolean);
-  return { secrets: { jwtKey: jwt.key, masterKey: master.key }, generated };
+  // A key of its own, not derived from MASTER_KEY: it can be kept (and rotated) apart from the data keys.
+  const checkpoint = resolveSecret('AUDIT_CHECKPOINT_KEY', config.secrets.auditCheckpoint, path.join(dir, 'audit-checkpoint.key'), 32, 32);
+  const generated = [jwt.generated ? 'JWT_SECRET' : '', master.generated ? 'MASTER_KEY' : '', checkpoint.generated ? 'AUDIT_CHECKPOINT_KEY' : ''].filter(Boolean);
+  return { secrets: { jwtKey: jwt.key, masterKey: master.key, auditCheckpointKey: checkpoint.key }, generated };
+}
+
+const NODE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * This node's name: PALISADE_NODE_ID, or one generated once into the data directory (node-id) and
+ * kept across restarts. Nodes that share one database each need their own (nodes that share one
+ * data directory too must set PALISADE_NODE_ID).
+ */
+export function loadNodeId(config: Config): string {
+  if (config.nodeId) return config.nodeId;
+  const file = path.join(config.dataDir, 'node-id');
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  try {
+    fs.writeFileSync(file, `node-${randomBytes(6).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const id = fs.readFileSync(file, 'utf8').trim();
+  if (!NODE_ID.test(id)) throw new ConfigError([{ variable: 'PALISADE_NODE_ID', problem: `${file} does not hold a node id (1-64 letters, digits, _ . and -); set PALISADE_NODE_ID or remove the file` }]);
+  return id;
 }

@@ -106,6 +106,8 @@ export interface AuditSink {
   modelRequest(event: ModelRequestAudit): Promise<void> | void;
   /** false: records cannot be written now (the server's: its database is failing), so no model is asked */
   writable?(): boolean;
+  /** Called as each attempt starts, before the model is asked, with the record that modelRequest later gets (the server puts the call on the record here). */
+  attemptStarted?(event: ModelRequestAudit): void;
 }
 
 /** ids and counts only, like the server's logger */

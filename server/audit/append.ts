@@ -25,7 +25,7 @@ export async function appendParsedAudit(tx: EntityManager, events: ParsedAuditEv
   if (events.length === 0) return [];
   const values: unknown[] = [];
   const insert = parsedAuditInsert(events, values);
-  const inserted = (await preparedQuery(tx, `${insert.sql} RETURNING id, seq::text AS seq`, values)) as { id: string; seq: string }[];
+  const inserted = await preparedQuery<{ id: string; seq: string }[]>(tx, `${insert.sql} RETURNING id, seq::text AS seq`, values);
   const seqOf = new Map(inserted.map((r) => [r.id, r.seq]));
   return insert.records.map((r) => ({ ...r, seq: seqOf.get(r.id)!, chainSeq: null, prevHash: null, hash: null }));
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { ACTOR_TYPES, AUDIT_COLUMNS, type AuditEvent, OUTCOMES } from './event.ts';
+import { ACTOR_TYPES, type AuditEvent, OUTCOMES } from './event.ts';
+import { auditStore } from './store.ts';
 
 const identifier = z.string().regex(/^[A-Za-z0-9_.:@/-]{1,128}$/, { message: 'must be an identifier' });
 const TIME_MESSAGE = 'must be an ISO 8601 time, e.g. 2026-11-23T10:00:00Z';
@@ -34,37 +35,12 @@ export const AuditPage = AuditFilter.extend({
 }).strict();
 export type AuditPage = z.infer<typeof AuditPage>;
 
-function where(f: AuditFilter, params: unknown[]): string[] {
-  const clauses: string[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    clauses.push(sql.replace('?', `$${params.length}`));
-  };
-  if (f.from) add('occurred_at >= ?', f.from);
-  if (f.to) add('occurred_at < ?', f.to);
-  if (f.actorType) add('actor_type = ?', f.actorType);
-  if (f.actorId) add('actor_id = ?', f.actorId);
-  if (f.subjectId) add('subject_id = ?', f.subjectId);
-  if (f.action?.endsWith('*')) add(`action LIKE ? || '%'`, f.action.slice(0, -1).replace(/[\\%_]/g, '\\$&'));
-  else if (f.action) add('action = ?', f.action);
-  if (f.resourceType) add('resource_type = ?', f.resourceType);
-  if (f.resourceId) add('resource_id = ?', f.resourceId);
-  if (f.outcome) add('outcome = ?', f.outcome);
-  return clauses;
-}
-
 /** Newest first; the cursor is the seq of the last event on the previous page. */
 export async function queryAudit(db: EntityManager, page: AuditPage): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
-  const params: unknown[] = [];
-  const clauses = where(page, params);
-  if (page.cursor) {
-    params.push(page.cursor);
-    clauses.push(`seq < $${params.length}`);
-  }
-  const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_events ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY audit_events.seq DESC LIMIT ${page.limit + 1}`;
-  const rows = (await db.query(sql, params)) as AuditEvent[];
-  const more = rows.length > page.limit;
-  const events = more ? rows.slice(0, page.limit) : rows;
+  const { limit, cursor, ...filter } = page;
+  const rows = await auditStore.newestEvents(db, filter, { beforeSeq: cursor, limit: limit + 1 });
+  const more = rows.length > limit;
+  const events = more ? rows.slice(0, limit) : rows;
   return { events, nextCursor: more ? (events[events.length - 1]?.seq ?? null) : null };
 }
 
@@ -72,11 +48,7 @@ export async function queryAudit(db: EntityManager, page: AuditPage): Promise<{ 
 export async function* iterateAudit(db: EntityManager, filter: AuditFilter, pageSize = 1000): AsyncGenerator<AuditEvent> {
   let after = '0';
   for (;;) {
-    const params: unknown[] = [];
-    const clauses = where(filter, params);
-    params.push(after);
-    clauses.push(`seq > $${params.length}`);
-    const rows = (await db.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${clauses.join(' AND ')} ORDER BY audit_events.seq LIMIT ${pageSize}`, params)) as AuditEvent[];
+    const rows = await auditStore.eventsAfter(db, filter, after, pageSize);
     for (const row of rows) yield row;
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.seq;

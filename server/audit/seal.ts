@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { preparedQuery } from '../db/prepared.ts';
-import { AUDIT_COLUMNS, type AuditEvent, hashEvent } from './event.ts';
+import { hashEvent } from './event.ts';
+import { auditStore } from './store.ts';
 
 const BATCH = 2000;
 /** Passes that found another sealer at work before a waiting caller gives up (each one sealed events). */
@@ -23,14 +23,7 @@ export async function sealAudit(dataSource: DataSource, opts: { maxEvents?: numb
   let conflicts = 0;
   while (sealed < max) {
     const limit = Math.min(BATCH, max - sealed);
-    // Named statements (see prepared.ts): a pass runs every AUDIT_SEAL_INTERVAL_MS, and on PGlite
-    // parsing and planning them in the appliance's thread cost more than running them.
-    const events = await preparedQuery<(AuditEvent & { headSeq: string; headHash: string })[]>(
-      dataSource,
-      `SELECT (SELECT seq::text FROM audit_chain_head WHERE id = 1) AS "headSeq", (SELECT hash FROM audit_chain_head WHERE id = 1) AS "headHash",
-              ${AUDIT_COLUMNS} FROM audit_unsealed($1) AS unsealed ORDER BY unsealed.seq`,
-      [limit],
-    );
+    const events = await auditStore.unsealed(dataSource, limit);
     const head = events[0];
     if (!head) break;
     let chainSeq = BigInt(head.headSeq);
@@ -49,7 +42,7 @@ export async function sealAudit(dataSource: DataSource, opts: { maxEvents?: numb
       prevHash = hash;
     }
     try {
-      await preparedQuery(dataSource, `SELECT audit_seal($1, $2, $3::bigint[], $4::bigint[], $5::char(64)[], $6::char(64)[]) AS n`, [head.headSeq, head.headHash, seqs, chainSeqs, prevHashes, hashes]);
+      await auditStore.seal(dataSource, { seq: head.headSeq, hash: head.headHash }, { seqs, chainSeqs, prevHashes, hashes });
     } catch (error) {
       if (!isConflict(error)) throw error;
       // Another sealer linked some of these first: read again (or leave it to that one).

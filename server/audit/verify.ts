@@ -1,8 +1,26 @@
 import type { EntityManager } from 'typeorm';
 import { GENESIS_HASH } from '../db/migrations/1732300000000-Foundation.ts';
-import { AUDIT_COLUMNS, type AuditEvent, hashEvent } from './event.ts';
+import { type AuditEvent, hashEvent } from './event.ts';
+import { auditStore } from './store.ts';
+import { newestCheckpoint, type WitnessCheckpoint, type WitnessKey } from './witness.ts';
 
-export type ChainProblem = 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'head_mismatch';
+export type ChainProblem =
+  | 'sequence_gap'
+  | 'prev_hash_mismatch'
+  | 'hash_mismatch'
+  | 'head_mismatch'
+  /** the chain ends before a position a signed checkpoint saw it reach: its tail was cut off */
+  | 'checkpoint_ahead_of_chain'
+  /** another event stands where a signed checkpoint saw this hash */
+  | 'checkpoint_hash_mismatch'
+  /** the newest checkpoint under this node's key does not carry a valid signature */
+  | 'checkpoint_signature_invalid';
+
+/** The checkpoint file a verification holds the chain to (see witness.ts). */
+export interface Witness {
+  file: string;
+  key: WitnessKey;
+}
 
 /** Where verification started: the newest retention checkpoint (events at or below it were removed by policy). */
 export interface ChainCheckpoint {
@@ -22,6 +40,8 @@ export interface VerifyResult {
   /** null: the walk started at genesis */
   checkpoint: ChainCheckpoint | null;
   firstBroken?: { seq: string | null; chainSeq: string; id: string | null; problem: ChainProblem };
+  /** the newest signed checkpoint the chain was held to; null: none could be read; absent: no witness asked */
+  witnessed?: Omit<WitnessCheckpoint, 'sig' | 'v'> | null;
 }
 
 const PAGE = 2000;
@@ -35,12 +55,7 @@ interface Start {
 
 /** The head and the newest checkpoint, read together (one snapshot: the checkpoint is never past the head). */
 async function readStart(db: EntityManager): Promise<Start> {
-  const [row] = (await db.query(
-    `SELECT h.seq::text AS seq, h.hash, c.chain_seq::text AS "cpSeq", c.hash AS "cpHash", c.created_at AS "cpAt", c.events_removed::text AS "cpRemoved"
-       FROM audit_chain_head h
-       LEFT JOIN LATERAL (SELECT * FROM audit_checkpoints ORDER BY chain_seq DESC LIMIT 1) c ON true
-      WHERE h.id = 1`,
-  )) as { seq: string; hash: string; cpSeq: string | null; cpHash: string | null; cpAt: Date | null; cpRemoved: string | null }[];
+  const row = await auditStore.chainStart(db);
   if (!row) throw new Error('audit chain head is missing: run migrations');
   const checkpoint = row.cpSeq !== null && row.cpHash !== null && row.cpAt !== null && row.cpRemoved !== null ? { chainSeq: row.cpSeq, hash: row.cpHash, createdAt: row.cpAt, eventsRemoved: row.cpRemoved } : null;
   return { head: { seq: row.seq, hash: row.hash }, checkpoint };
@@ -50,11 +65,15 @@ async function readStart(db: EntityManager): Promise<Start> {
  * Walks the chain in order, from genesis or from the newest retention checkpoint (the position and
  * hash of the last event removed by policy), and names the first event whose link or content does not hold.
  */
-export async function verifyChain(db: EntityManager): Promise<VerifyResult> {
-  const [{ n: unsealed } = { n: 0 }] = (await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE chain_seq IS NULL`)) as { n: number }[];
+export async function verifyChain(db: EntityManager, witness?: Witness): Promise<VerifyResult> {
+  // Read before the head: a checkpoint is written only once the head has reached it, so the one read
+  // here is never past the head read below unless the chain lost events.
+  const signed = witness ? newestCheckpoint(witness.file, witness.key) : undefined;
+  const unsealed = await auditStore.unsealedCount(db);
   for (let attempt = 0; ; attempt += 1) {
     const { head, checkpoint } = await readStart(db);
-    const result = await walk(db, head, unsealed, checkpoint);
+    const walked = await walk(db, head, unsealed, checkpoint);
+    const result = signed === undefined ? walked : await holdToCheckpoint(db, walked, signed);
     if (result.ok || result.firstBroken?.problem !== 'sequence_gap' || attempt >= MAX_RESTARTS) return result;
     // A gap is real unless retention moved the checkpoint past it while we walked.
     const again = (await readStart(db)).checkpoint;
@@ -76,7 +95,7 @@ async function walk(db: EntityManager, head: { seq: string; hash: string }, unse
   });
   for (;;) {
     // Bounded by the head read above: events the sealer links while we walk are left for next time.
-    const rows = (await db.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_seq >= $1 AND chain_seq <= $2 ORDER BY audit_events.chain_seq LIMIT ${PAGE}`, [expected.toString(), head.seq])) as AuditEvent[];
+    const rows = await auditStore.sealedRange(db, expected.toString(), head.seq, PAGE);
     for (const row of rows) {
       if (BigInt(row.chainSeq!) !== expected) return fail('sequence_gap');
       if (row.prevHash !== prevHash) return fail('prev_hash_mismatch', row);
@@ -91,4 +110,31 @@ async function walk(db: EntityManager, head: { seq: string; hash: string }, unse
   // Events cut off the end would otherwise leave a shorter chain that still links up.
   if (head.seq !== (expected - 1n).toString() || head.hash !== prevHash) return fail('head_mismatch');
   return { ok: true, checked, unsealed, headSeq: head.seq, checkpoint };
+}
+
+/**
+ * The walked chain against the newest signed checkpoint: a chain that links up but ends before it,
+ * or holds another event at its position, was cut and regrown. A position at or below the retention
+ * checkpoint was removed by policy: there only the length can be checked (or the retention
+ * checkpoint's own hash, at its position).
+ */
+async function holdToCheckpoint(db: EntityManager, result: VerifyResult, signed: ReturnType<typeof newestCheckpoint>): Promise<VerifyResult> {
+  if (!signed) return { ...result, witnessed: null };
+  const { sig: _sig, v: _v, ...witnessed } = signed.checkpoint;
+  const held = { ...result, witnessed };
+  if (!result.ok) return held; // the walk's first break comes first
+  const position = BigInt(witnessed.chainSeq);
+  const broken = (problem: ChainProblem, row?: { seq: string; id: string }): VerifyResult => ({
+    ...held,
+    ok: false,
+    firstBroken: { seq: row?.seq ?? null, chainSeq: witnessed.chainSeq, id: row?.id ?? null, problem },
+  });
+  if (!signed.valid) return broken('checkpoint_signature_invalid');
+  if (position > BigInt(result.headSeq)) return broken('checkpoint_ahead_of_chain');
+  if (position === 0n) return witnessed.hash === GENESIS_HASH ? held : broken('checkpoint_hash_mismatch');
+  const retained = result.checkpoint;
+  if (retained && position < BigInt(retained.chainSeq)) return held;
+  if (retained && position === BigInt(retained.chainSeq)) return retained.hash === witnessed.hash ? held : broken('checkpoint_hash_mismatch');
+  const row = await auditStore.eventAt(db, witnessed.chainSeq);
+  return row?.hash === witnessed.hash ? held : broken('checkpoint_hash_mismatch', row);
 }

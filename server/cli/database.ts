@@ -4,7 +4,7 @@ import { loadConfig } from '../config.ts';
 import { type Database, migrate, openDatabase } from '../db/database.ts';
 import type { AppDeps } from '../deps.ts';
 import { createLogger } from '../logger.ts';
-import { loadSecrets } from '../secrets.ts';
+import { loadNodeId, loadSecrets } from '../secrets.ts';
 
 /** Opens the database (migrated), runs fn, closes it. */
 export async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
@@ -24,7 +24,7 @@ export async function withDeps<T>(fn: (deps: AppDeps) => Promise<T>): Promise<T>
   const db = await openDatabase(config.database);
   try {
     await migrate(db);
-    return await fn({ config, secrets, db, logger: createLogger({ level: 'warn', stream: process.stderr }), now: () => new Date() });
+    return await fn({ config, secrets, db, nodeId: loadNodeId(config), logger: createLogger({ level: 'warn', stream: process.stderr }), now: () => new Date() });
   } finally {
     await db.close();
   }

@@ -2,6 +2,10 @@
 import { DataDirInUse } from '../db/pgliteLock.ts';
 import { dispatch } from './command.ts';
 import { registry } from './commands/index.ts';
+import { restrictUmask } from '../fileModes.ts';
+
+// The CLI opens the same data directory as the server (and writes exports): owner-only files.
+restrictUmask();
 
 /** What to do instead, when the running appliance holds the embedded database. */
 const dataDirInUse = (pid: number) =>

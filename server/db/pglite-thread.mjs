@@ -1,7 +1,15 @@
 // The embedded database's own thread (see pgliteThread.ts): one PGlite, running the wire-protocol
 // messages it is sent, one batch at a time and in the order they came.
+import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+
+// PGlite sets every file it writes to mode 0666 (chmod, past the umask): on this thread, which
+// serves only the database, a chmod grants nothing to the group or others (see server/fileModes.ts).
+for (const name of ['chmodSync', 'fchmodSync']) {
+  const chmod = fs[name];
+  fs[name] = (target, mode) => chmod(target, typeof mode === 'number' ? mode & ~0o077 : mode);
+}
 
 const db = new PGlite(workerData.dataDir);
 let turn = db.waitReady;

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway, type ModelRequestAudit, type ProviderName } from '../../gateway/index.ts';
 import { type ModelClient, ModelFileError, providers } from '../../gateway/providers/index.ts';
 import { createDefaultRedactionEngine, createOutputScanner, inProcessAnalyzers, type VaultStore } from '../../gateway/redaction/index.ts';
+import type { AuditEventInput } from '../audit/event.ts';
 import type { AppDeps } from '../deps.ts';
 import { deriveKey } from '../keys.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
@@ -16,6 +17,7 @@ import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 import { apiKeyVerifier, type ApiKeyVerifier } from './apiKeys.ts';
 import { databaseBudgets } from './budgets.ts';
 import { auditBatcher } from './auditBatch.ts';
+import { callRecords } from './callRecords.ts';
 import { refreshingValue } from './refreshing.ts';
 import { watchRoutingPolicy, type RoutingPolicySource } from './routingPolicy.ts';
 
@@ -108,6 +110,10 @@ export function startModelService(deps: AppDeps): ModelService {
   const scan = createOutputScanner({ analyzer: analyzers.analyzer(), policy: redactionPolicy });
   const scanned = new Map<string, number>();
   const audits = auditBatcher(deps.db.dataSource, { log: (event, fields) => (event === 'audit.model_request_recovered' ? logger.info(event, fields) : logger.error(event, fields)) });
+  // Queued, not waited for: see auditBatch.ts. A record the queue cannot take is logged by id.
+  const record = (event: AuditEventInput) =>
+    void audits.append(event).catch((error: unknown) => logger.error('audit.model_request_lost', { requestId: event.requestId ?? null, failure: error instanceof Error ? error.name : 'unknown' }));
+  const calls = callRecords({ node: deps.nodeId, append: record });
   const gateway = createGateway({
     clients,
     policy: policy.current,
@@ -128,17 +134,16 @@ export function startModelService(deps: AppDeps): ModelService {
     answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: knowledgeVersionReader(deps.db.dataSource) },
     budgets: databaseBudgets(deps.db.dataSource, () => deps.now().getTime()),
     audit: {
-      // Queued, not waited for: see auditBatch.ts. A record the queue cannot take is logged by id.
       modelRequest: (e) =>
-        void audits
-          .append({
-            actor: e.request.caller ?? { type: 'system', id: 'gateway' },
-            action: 'model.request',
-            outcome: e.outcome === 'failed' ? 'failure' : 'success',
-            requestId: e.request.requestId,
-            details: auditDetails(e),
-          })
-          .catch((error: unknown) => logger.error('audit.model_request_lost', { requestId: e.request.requestId ?? null, failure: error instanceof Error ? error.name : 'unknown' })),
+        record({
+          actor: e.request.caller ?? { type: 'system', id: 'gateway' },
+          action: 'model.request',
+          outcome: e.outcome === 'failed' ? 'failure' : 'success',
+          requestId: e.request.requestId,
+          details: { ...auditDetails(e), ...calls.ending(e) },
+        }),
+      // On the record before the model is asked: a crash mid-call leaves a start with no end (callRecords.ts).
+      attemptStarted: (e) => calls.started(e, auditDetails(e)),
       writable: () => audits.writable(),
     },
   });

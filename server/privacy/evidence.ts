@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import { sealAudit } from '../audit/seal.ts';
-import { type VerifyResult, verifyChain } from '../audit/verify.ts';
+import { type VerifyResult, verifyChain, type Witness } from '../audit/verify.ts';
+import { CHECKPOINT_FILE, SIGNATURE_RECIPE } from '../audit/witness.ts';
 import type { Config } from '../config.ts';
 import { loadRoutingPolicyFile } from '../models/routingPolicy.ts';
 import { POLICIES_DIR } from '../policies.ts';
@@ -108,6 +109,7 @@ function readme(s: Omit<EvidenceSummary, 'files'>, policies: PolicyFileEvidence[
     `Generated ${s.generatedAt}`,
     '',
     `Audit chain: ${chain}  (audit-chain.json)`,
+    s.chain.witnessed ? `  held to the checkpoint signed by ${s.chain.witnessed.node} at ${s.chain.witnessed.at}, chain seq ${s.chain.witnessed.chainSeq} (${CHECKPOINT_FILE}, key ${s.chain.witnessed.keyId} in audit-checkpoint-key.json)` : '  no signed checkpoint read',
     '',
     `Policies in force (policies.json; SHA-256 of each file's bytes):`,
     ...policies.map((p) => `  ${p.sha256}  ${p.file}`),
@@ -123,8 +125,21 @@ function readme(s: Omit<EvidenceSummary, 'files'>, policies: PolicyFileEvidence[
   ].join('\n');
 }
 
+/**
+ * The witness's checkpoints, verbatim, and the key to check them with (public half only): adds
+ * audit-checkpoint-key.json to `out`, copies the file, and returns the copied file's name (none yet: nothing).
+ */
+function copyCheckpoints(witness: Witness, dir: string, out: Record<string, unknown>): string[] {
+  out['audit-checkpoint-key.json'] = { algorithm: 'Ed25519', keyId: witness.key.keyId, publicKey: witness.key.publicKey, file: CHECKPOINT_FILE, signature: SIGNATURE_RECIPE };
+  if (!fs.existsSync(witness.file)) return [];
+  fs.copyFileSync(witness.file, path.join(dir, CHECKPOINT_FILE));
+  fs.chmodSync(path.join(dir, CHECKPOINT_FILE), 0o600);
+  return [CHECKPOINT_FILE];
+}
+
 /** Seals pending audit events, verifies the chain, writes the bundle into `dir` and records `evidence.export`. */
-export async function writeEvidence(deps: { dataSource: DataSource; config: Config; now: () => Date }, outDir: string, actor: PrivacyActor): Promise<EvidenceSummary> {
+/** `witness`: the node's checkpoint file and key; the bundle then holds the checkpoints, the public key, and a chain held to them. */
+export async function writeEvidence(deps: { dataSource: DataSource; config: Config; now: () => Date; witness?: Witness }, outDir: string, actor: PrivacyActor): Promise<EvidenceSummary> {
   const dir = path.resolve(outDir);
   await sealAudit(deps.dataSource); // waits for a busy sealer: everything recorded so far is chained
   const generatedAt = deps.now().toISOString();
@@ -132,7 +147,7 @@ export async function writeEvidence(deps: { dataSource: DataSource; config: Conf
   const policies = policyFiles(deps.config);
   const models = modelsEvidence(deps.config);
   return deps.dataSource.transaction(async (tx) => {
-    const chain = await verifyChain(tx);
+    const chain = await verifyChain(tx, deps.witness);
     const runs = (await tx.query(
       `SELECT id, started_at AS "startedAt", finished_at AS "finishedAt", dry_run AS "dryRun", status, policy_hash AS "policyHash", counts, actor
          FROM retention_runs ORDER BY started_at DESC LIMIT ${RECENT_RUNS}`,
@@ -150,7 +165,8 @@ export async function writeEvidence(deps: { dataSource: DataSource; config: Conf
       'models.json': models,
     };
     const summary = { dir, generatedAt, policies: policies.length, retentionRuns: runs.length, requests: requests.length, chain };
-    const files = [...Object.keys(out), 'README.txt'];
+    const copied = deps.witness ? copyCheckpoints(deps.witness, dir, out) : [];
+    const files = [...Object.keys(out), ...copied, 'README.txt'];
     for (const [name, value] of Object.entries(out)) fs.writeFileSync(path.join(dir, name), JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
     fs.writeFileSync(path.join(dir, 'README.txt'), readme(summary, policies, models, requests), { mode: 0o600 });
     await appendAudit(tx, {

@@ -6,6 +6,7 @@ import { EXPORT_FORMATS, exportLines, presentEvent } from '../audit/export.ts';
 import { AuditFilter, AuditPage, iterateAudit, queryAudit } from '../audit/query.ts';
 import { sealAudit } from '../audit/seal.ts';
 import { verifyChain } from '../audit/verify.ts';
+import { localWitness } from '../audit/witness.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppState } from '../http/context.ts';
@@ -26,6 +27,7 @@ export function auditRoutes(deps: AppDeps) {
   // The gateway's model.request records are queued (server/models/auditBatch.ts): a reader waits for
   // what is queued, so a call whose answer has ended is found. A queue that does not settle in time
   // (its database is failing) does not hold the reader: it reads what is committed.
+  const witness = localWitness(deps.config.dataDir, deps.secrets.auditCheckpointKey);
   const queuedWritten = async () => void (await deps.models?.auditSettled(AUDIT_QUEUE_WAIT_MS));
 
   router.get('/events', staffAuth(deps), authorize(deps, 'read', 'AuditLog'), validateQuery(AuditPage), async (_ctx, next) => (await queuedWritten(), next()), tx, async (ctx) => {
@@ -59,7 +61,7 @@ export function auditRoutes(deps: AppDeps) {
     await queuedWritten();
     await sealAudit(deps.db.dataSource);
     const result = await deps.db.dataSource.transaction(async (tx) => {
-      const verified = await verifyChain(tx);
+      const verified = await verifyChain(tx, witness);
       await appendAudit(tx, {
         actor: actorOf(ctx.state),
         action: 'audit.verify',

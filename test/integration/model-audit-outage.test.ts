@@ -50,8 +50,10 @@ describe('model.request records while the database refuses them', () => {
     // Back: the queued records are written (retried with backoff) and requests are answered again.
     await expect.poll(() => ask().then(() => true, () => false), { interval: 100, timeout: 15_000 }).toBe(true);
     expect(await api(fx.server, 'GET', '/readyz')).toMatchObject({ status: 200, body: { status: 'ready' } });
-    const records = (await fx.modelRequests()).slice(before);
-    expect(records[0]!.details).toMatchObject({ outcome: 'answered', target: 'gpu-pool' }); // the first call: not lost
+    const all = (await fx.modelRequests()).slice(before);
+    expect(all[0]!.details).toMatchObject({ outcome: 'started', target: 'gpu-pool' }); // on the record before the model was asked
+    const records = all.filter((r) => r.details.outcome !== 'started');
+    expect(records[0]!.details).toMatchObject({ outcome: 'answered', target: 'gpu-pool', call: all[0]!.details.call }); // the first call: not lost
     const refusals = records.filter((r) => r.details.failure === 'audit_unavailable');
     expect(refusals.length).toBeGreaterThanOrEqual(2);
     for (const r of refusals) expect(r.details).toMatchObject({ outcome: 'human', provider: null, tokensIn: 0 });

@@ -60,8 +60,9 @@ describe('POST /v1/chat/completions with the openai client', () => {
     expect(cloud.requests).toHaveLength(0);
     assertNoPersonalData();
     const audits = await modelRequests();
-    expect(audits.length).toBe(before + 1);
-    const last = audits.at(-1)!;
+    expect(audits.length).toBe(before + 2); // the call's start, recorded before the model was asked, and its end
+    const [start, last] = audits.slice(-2) as [(typeof audits)[number], (typeof audits)[number]];
+    expect(start.details).toMatchObject({ outcome: 'started', provider: 'ollama', target: 'gpu-pool', call: last.details.call });
     expect(last).toMatchObject({ actor_type: 'api_key', actor_id: localKeyId, outcome: 'success' });
     expect(last.details).toMatchObject({ provider: 'ollama', route: 'local', rule: 'default-local', outcome: 'answered', entities_PERSON: 1, entities_EMAIL: 1 });
     expect(last.details.policyHash).toMatch(/^[0-9a-f]{64}$/);

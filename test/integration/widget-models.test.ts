@@ -174,6 +174,7 @@ describe('a model failure', () => {
     });
     const after = (await records()).slice(before).map((r) => r.details);
     expect(after).toMatchObject([
+      { outcome: 'started', target: 'pool' },
       { outcome: 'answered', target: 'pool' },
       { outcome: 'human', failure: 'audit_unavailable', provider: null },
     ]);

@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkpointFile, signCheckpoint, witnessKey } from '../../server/audit/witness.ts';
+import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
+import { loadSecrets } from '../../server/secrets.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { ROOT, runCli, startProcess } from '../support/spawn.ts';
 
@@ -111,6 +114,31 @@ describe('palisade CLI', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.h).toMatch(/^\$2[aby]\$12\$/); // bcrypt, cost 12
   });
+
+  it('audit verify holds the chain to the newest signed checkpoint: a cut tail fails as checkpoint_ahead_of_chain', async () => {
+    // Two runs: the first seals what create-admin recorded, the second the first's own audit.verify.
+    for (let i = 0; i < 2; i++) expect((await runCli(['audit', 'verify'], env)).code).toBe(0);
+    // A checkpoint as the server's sealer signs it, with the data directory's key.
+    const key = witnessKey(loadSecrets(loadConfig(env)).secrets.auditCheckpointKey);
+    const [head] = (await withSql((q) => q(`SELECT seq::text AS seq, hash FROM audit_chain_head`))) as { seq: string; hash: string }[];
+    fs.writeFileSync(checkpointFile(dataDir), JSON.stringify(signCheckpoint(key, head!, 'node-test', new Date())) + '\n', { mode: 0o600 });
+    const ok = await runCli(['audit', 'verify'], env);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`held to the checkpoint signed by node-test at`);
+    await withSql(async (q) => {
+      const [keep] = (await q(`SELECT chain_seq::text AS seq, hash FROM audit_events WHERE chain_seq < $1 ORDER BY chain_seq DESC LIMIT 1`, [head!.seq])) as { seq: string; hash: string }[];
+      await q(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
+      await q(`ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_forward_only`);
+      await q(`DELETE FROM audit_events WHERE chain_seq > $1 OR chain_seq IS NULL`, [keep!.seq]);
+      await q(`UPDATE audit_chain_head SET seq = $1, hash = $2`, [keep!.seq, keep!.hash]);
+      await q(`ALTER TABLE audit_chain_head ENABLE TRIGGER audit_chain_head_forward_only`);
+      await q(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete`);
+    });
+    const cut = await runCli(['audit', 'verify'], env);
+    expect(cut.code).toBe(1);
+    expect(cut.stdout).toContain(`audit chain BROKEN at chain position ${head!.seq}: checkpoint_ahead_of_chain`);
+    fs.rmSync(checkpointFile(dataDir)); // the tests below start from the cut chain, unwitnessed
+  }, 240_000); // four CLI runs
 
   it('audit verify passes on an intact chain and names the first altered row', async () => {
     const ok = await runCli(['audit', 'verify'], env);

@@ -30,14 +30,15 @@ it('writes the bundle, reports the chain verified, and records evidence.export',
   const r = await runCli(['evidence', '--out', out], env);
   expect(r.code, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/audit chain: verified \(\d+ events\)/);
-  expect(fs.readdirSync(out).sort()).toEqual(['README.txt', 'audit-chain.json', 'models.json', 'policies.json', 'requests.json', 'retention-runs.json']);
+  // No server has run on this data directory: no checkpoints yet, but the key to check them with.
+  expect(fs.readdirSync(out).sort()).toEqual(['README.txt', 'audit-chain.json', 'audit-checkpoint-key.json', 'models.json', 'policies.json', 'requests.json', 'retention-runs.json']);
   expect(JSON.parse(fs.readFileSync(path.join(out, 'retention-runs.json'), 'utf8'))).toHaveLength(1);
   const models = JSON.parse(fs.readFileSync(path.join(out, 'models.json'), 'utf8')) as { targets: { target: string; destination: string }[] };
   expect(models.targets.find((t) => t.target === 'gpu-pool')?.destination).toBe('http://gpu1.bank.internal:11434');
   const audit = await runCli(['audit', 'export', '--action', 'evidence.export'], env);
   const events = audit.stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; details: { files: number; chainOk: boolean } });
   expect(events).toHaveLength(1);
-  expect(events[0]).toMatchObject({ action: 'evidence.export', details: { files: 6, chainOk: true } });
+  expect(events[0]).toMatchObject({ action: 'evidence.export', details: { files: 7, chainOk: true } });
 });
 
 it('dsr rectify checks its arguments and refuses an unknown request with its error id', async () => {

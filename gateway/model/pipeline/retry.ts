@@ -21,6 +21,7 @@ export async function tryTarget(shared: Shared, run: Run, target: ChainTarget, c
   for (let attempt = 1; ; attempt += 1) {
     record.attempts += 1;
     Object.assign(record, { provider: target.provider, model: target.model, targetId: target.id });
+    shared.deps.audit.attemptStarted?.(record);
     run.out.event({ type: 'target', targetId: target.id, provider: target.provider, model: target.model });
     const delivery = openDelivery(shared, run, vault);
     const sent = cooldowns.sent(target.id);

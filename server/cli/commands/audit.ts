@@ -10,21 +10,25 @@ export const audit: Group = {
   summary: 'The audit record: verify its hash chain, export its events.',
   commands: {
     verify: {
-      summary: 'Walk the audit hash chain; exit 1 naming the first broken row.',
+      summary: 'Walk the audit hash chain and hold it to the newest signed checkpoint; exit 1 naming the first break.',
       args: '',
       run: async () => {
-        const [{ appendAudit }, { sealAudit }, { verifyChain }, { withDatabase }] = await Promise.all([
-          import('../../audit/append.ts'), import('../../audit/seal.ts'), import('../../audit/verify.ts'), import('../database.ts'),
+        const [{ appendAudit }, { sealAudit }, { verifyChain }, { localWitness }, { withDatabase }, { loadConfig }, { loadSecrets }] = await Promise.all([
+          import('../../audit/append.ts'), import('../../audit/seal.ts'), import('../../audit/verify.ts'), import('../../audit/witness.ts'),
+          import('../database.ts'), import('../../config.ts'), import('../../secrets.ts'),
         ]);
         return withDatabase(async (db) => {
           const sealed = await sealAudit(db.dataSource);
           if (sealed) process.stdout.write(`sealed ${sealed} pending events into the chain\n`);
-          const result = await verifyChain(db.dataSource.manager);
+          const config = loadConfig();
+          const result = await verifyChain(db.dataSource.manager, localWitness(config.dataDir, loadSecrets(config).secrets.auditCheckpointKey));
           await db.dataSource.transaction((tx) =>
             appendAudit(tx, { actor: CLI_ACTOR, action: 'audit.verify', resource: { type: 'AuditLog' }, outcome: result.ok ? 'success' : 'failure', details: { checked: result.checked, brokenSeq: result.firstBroken?.seq ?? null } }),
           );
           if (result.ok) {
-            process.stdout.write(`audit chain OK: ${result.checked} events, head at ${result.headSeq}\n`);
+            const w = result.witnessed;
+            const held = w ? `; held to the checkpoint signed by ${w.node} at ${w.at} (chain position ${w.chainSeq})` : '; no signed checkpoint yet';
+            process.stdout.write(`audit chain OK: ${result.checked} events, head at ${result.headSeq}${held}\n`);
             return 0;
           }
           const b = result.firstBroken!;

@@ -9,10 +9,12 @@ export const evidence: Command = {
     const { values } = parseArgs({ args: argv, strict: true, options: { out: { type: 'string' } } });
     const out = values.out;
     if (!out) return fail('--out DIR is required');
-    const k = await import('../privacyKit.ts');
+    const [k, { localWitness }] = await Promise.all([import('../privacyKit.ts'), import('../../audit/witness.ts')]);
     return k.withDeps(async (deps) => {
-      const summary = await k.writeEvidence({ dataSource: deps.db.dataSource, config: deps.config, now: deps.now }, out, k.CLI_PRIVACY_ACTOR);
-      process.stdout.write(`wrote ${summary.files.join(', ')} to ${summary.dir}\naudit chain: ${summary.chain.ok ? `verified (${summary.chain.checked} events)` : `BROKEN at ${summary.chain.firstBroken?.chainSeq}`}\n`);
+      const witness = localWitness(deps.config.dataDir, deps.secrets.auditCheckpointKey);
+      const summary = await k.writeEvidence({ dataSource: deps.db.dataSource, config: deps.config, now: deps.now, witness }, out, k.CLI_PRIVACY_ACTOR);
+      const broken = summary.chain.firstBroken;
+      process.stdout.write(`wrote ${summary.files.join(', ')} to ${summary.dir}\naudit chain: ${summary.chain.ok ? `verified (${summary.chain.checked} events)` : `BROKEN at ${broken?.chainSeq} (${broken?.problem})`}\n`);
       return summary.chain.ok ? 0 : 1;
     });
   },
