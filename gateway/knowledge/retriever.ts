@@ -6,7 +6,9 @@
 // concurrent identical searches share one query), keyed by a hash of the request, never its text.
 import { createHash } from 'node:crypto';
 import { candidateTerms, POSTING_BUDGET } from './candidates.ts';
-import { buildQuery } from './query.ts';
+import { analyzeText, analyzeTexts } from './analyze.ts';
+import { questionLanguage } from './language.ts';
+import { BUILTIN_SYNONYMS, buildQuery, synonymMap, type SynonymMap } from './query.ts';
 import { scorePassage } from './score.ts';
 import type { Audience, CorpusStats, KnowledgeSearch, PassageHit, PassageSource, SearchRequest, SearchResult, ZhMode } from './types.ts';
 
@@ -21,6 +23,8 @@ export interface RetrieverOptions {
   now?: () => number;
   /** searches remembered (0: none) */
   memoEntries?: number;
+  /** per language, groups of words that mean the same (policies/kb-synonyms.yaml) */
+  synonyms?: Record<string, string[][]>;
 }
 
 export interface Retriever extends KnowledgeSearch {
@@ -38,6 +42,25 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
   let cached: { stats: Promise<CorpusStats>; at: number } | undefined;
   const memoEntries = opts.memoEntries ?? 2000;
   const memo = new Map<string, { result: Promise<SearchResult>; at: number }>();
+
+  // Synonym groups stemmed by the same analyser as the index, once per language.
+  const stemmedSynonyms = new Map<string, Promise<SynonymMap>>();
+  const synonymsFor = (lang: string): Promise<SynonymMap> => {
+    const stemmer = opts.source.stem;
+    if (!stemmer) return Promise.resolve(BUILTIN_SYNONYMS);
+    let found = stemmedSynonyms.get(lang);
+    if (!found) {
+      const groups = opts.synonyms?.[lang] ?? [];
+      found = analyzeTexts(stemmer, groups.flat(), lang, zhMode).then((prepared) => {
+        let i = 0;
+        const stemmed = groups.map((g) => g.map(() => prepared[i++]?.words[0]).filter((w): w is string => !!w));
+        return synonymMap(stemmed);
+      });
+      found.catch(() => stemmedSynonyms.delete(lang));
+      stemmedSynonyms.set(lang, found);
+    }
+    return found;
+  };
 
   const stats = (): Promise<CorpusStats> => {
     if (!cached || now() - cached.at > ttl) {
@@ -74,8 +97,9 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
 
   async function search(req: SearchRequest): Promise<SearchResult> {
     const audiences: Audience[] = Array.isArray(req.audience) ? req.audience : [req.audience];
-    const corpus = await stats();
-    const query = buildQuery(req.question, corpus, zhMode);
+    const lang = questionLanguage(req.question, req.lang);
+    const [corpus, prepared, synonyms] = await Promise.all([stats(), analyzeText(opts.source.stem, req.question, lang, zhMode), synonymsFor(lang)]);
+    const query = buildQuery(prepared, corpus, zhMode, synonyms);
     if (query.terms.length === 0 || corpus.passages === 0) return { passages: [], terms: query.terms };
     const terms = candidateTerms(query.terms, corpus, opts.postingBudget ?? POSTING_BUDGET);
     if (terms.length === 0) return { passages: [], terms: query.terms };

@@ -1,5 +1,6 @@
 // Shapes shared by the knowledge base's retrieval core and its callers (the server's store, the
 // gateway's providers). No database or HTTP types here: a PassageSource is whatever can find rows.
+import type { Stemmer } from './analyze.ts';
 
 export const AUDIENCES = ['public', 'internal'] as const;
 export type Audience = (typeof AUDIENCES)[number];
@@ -62,6 +63,8 @@ export interface PassageSource {
   /** passages holding any of `terms`, the best `limit` by how many of `rankTerms` (default: `terms`) they hold */
   candidates(q: { terms: string[]; rankTerms?: string[]; audiences: Audience[]; limit: number }): Promise<CandidatePassage[]>;
   stats(): Promise<CorpusStats>;
+  /** the database's Snowball stemmers (see analyze.ts); without it, the light English stemmer */
+  stem?: Stemmer;
 }
 
 /**

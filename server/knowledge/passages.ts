@@ -3,8 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { splitMarkdown } from '../../gateway/knowledge/split.ts';
-import { indexTerms } from '../../gateway/knowledge/text.ts';
+import { analyzeTexts, termsOf } from '../../gateway/knowledge/analyze.ts';
 import type { ZhMode } from '../../gateway/knowledge/types.ts';
+import { sqlStemmer } from './source.ts';
 
 /** Chinese in the index as character bigrams: measured better than segmentit on the eval set. */
 export const INDEX_ZH_MODE: ZhMode = 'bigram';
@@ -24,17 +25,16 @@ export async function indexVersion(tx: EntityManager, v: IndexedVersion): Promis
   await unindexArticle(tx, v.articleId);
   const sections = splitMarkdown(v.bodyMd);
   if (sections.length === 0) sections.push({ heading: null, text: v.title });
-  const rows = sections.map((s, ordinal) => {
-    const head = [v.title, s.heading ?? ''].join('\n');
-    return {
-      id: randomUUID(),
-      ordinal,
-      heading: s.heading,
-      body: s.text,
-      headTerms: indexTerms(head, INDEX_ZH_MODE).join(' '),
-      terms: indexTerms(`${head}\n${s.text}`, INDEX_ZH_MODE).join(' '),
-    };
-  });
+  const heads = sections.map((s) => [v.title, s.heading ?? ''].join('\n'));
+  const analysed = await analyzeTexts(sqlStemmer(tx), [...heads, ...sections.map((s, i) => `${heads[i]}\n${s.text}`)], v.language, INDEX_ZH_MODE);
+  const rows = sections.map((s, ordinal) => ({
+    id: randomUUID(),
+    ordinal,
+    heading: s.heading,
+    body: s.text,
+    headTerms: termsOf(analysed[ordinal]!).join(' '),
+    terms: termsOf(analysed[sections.length + ordinal]!).join(' '),
+  }));
   for (let i = 0; i < rows.length; i += 200) {
     const chunk = rows.slice(i, i + 200);
     const values: unknown[] = [];
@@ -66,11 +66,12 @@ export async function unindexArticle(tx: EntityManager, articleId: string): Prom
 }
 
 /** Recomputes every passage's index terms (after a change of tokenizer or Chinese mode). */
-export async function reindexPassages(tx: EntityManager, mode: ZhMode = INDEX_ZH_MODE): Promise<number> {
-  const rows = (await tx.query(`SELECT id, title, heading, body FROM kb_passages`)) as { id: string; title: string; heading: string | null; body: string }[];
+export async function reindexPassages(tx: Pick<EntityManager, 'query'>, mode: ZhMode = INDEX_ZH_MODE): Promise<number> {
+  const rows = (await tx.query(`SELECT id, language, title, heading, body FROM kb_passages`)) as { id: string; language: string; title: string; heading: string | null; body: string }[];
   for (const r of rows) {
     const head = [r.title, r.heading ?? ''].join('\n');
-    await tx.query(`UPDATE kb_passages SET head_terms = $2, terms = $3 WHERE id = $1`, [r.id, indexTerms(head, mode).join(' '), indexTerms(`${head}\n${r.body}`, mode).join(' ')]);
+    const [h, all] = await analyzeTexts(sqlStemmer(tx), [head, `${head}\n${r.body}`], r.language, mode);
+    await tx.query(`UPDATE kb_passages SET head_terms = $2, terms = $3 WHERE id = $1`, [r.id, termsOf(h!).join(' '), termsOf(all!).join(' ')]);
   }
   return rows.length;
 }

@@ -7,12 +7,11 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PassThrough } from 'node:stream';
 import { DEFAULT_THRESHOLD, extractiveAnswer } from '../../gateway/knowledge/answer.ts';
-import { createRetriever } from '../../gateway/knowledge/retriever.ts';
 import type { PassageHit } from '../../gateway/knowledge/types.ts';
 import { migrate, openDatabase } from '../../server/db/database.ts';
 import { createLogger } from '../../server/logger.ts';
 import { seedDemoKnowledge } from '../../server/knowledge/seed.ts';
-import { sqlPassageSource } from '../../server/knowledge/source.ts';
+import { createKnowledgeRetriever } from '../../server/knowledge/source.ts';
 import { HELD_OUT, type HeldOutQuestion } from '../fixtures/kb/held-out.ts';
 import { topicOf } from './kb-topics.ts';
 
@@ -52,7 +51,7 @@ export async function runHeldOut(opts: { threshold?: number; questions?: HeldOut
       ((await db.dataSource.query(`SELECT id, slug, audience FROM kb_articles`)) as { id: string; slug: string; audience: string }[]).map((r) => [r.id, r]),
     );
     const topic = (p: { articleId: string }) => topicOf(articles.get(p.articleId)?.slug ?? '?');
-    const retriever = createRetriever({ source: sqlPassageSource(db.dataSource), memoEntries: 0 });
+    const retriever = createKnowledgeRetriever(db.dataSource, { memoEntries: 0 });
     const items: HeldOutItem[] = [];
     for (const question of opts.questions ?? HELD_OUT) {
       const { passages } = await retriever.search({ question: question.q, lang: question.lang, audience: 'public', limit: 10 });
