@@ -13,6 +13,10 @@ export interface QueryUnit {
   credit: number;
   /** synonyms: satisfy the unit with SYNONYM_CREDIT */
   alternatives?: string[];
+  /** some passage holds one of its terms; units no passage holds are left out of coverage */
+  known?: boolean;
+  /** a Chinese function character: counts little */
+  light?: boolean;
 }
 
 export const CORRECTED_CREDIT = 0.6;
@@ -90,14 +94,15 @@ export function buildQuery(p: Prepared, stats: CorpusStats, mode: ZhMode, synony
     }
     const chars = [...run.text];
     if (chars.length === 1) {
-      units.push({ terms: [run.text], weight: idf(stats, run.text) * (ZH_LIGHT.has(run.text) ? LIGHT_WEIGHT : 1), credit: 1 });
+      units.push({ terms: [run.text], weight: idf(stats, run.text) * (ZH_LIGHT.has(run.text) ? LIGHT_WEIGHT : 1), credit: 1, ...(ZH_LIGHT.has(run.text) ? { light: true } : {}) });
       continue;
     }
     chars.forEach((ch, i) => {
       const holding = [run.terms[i - 1], run.terms[i]].filter((t): t is string => t !== undefined && isHan(t));
       const weight = Math.max(...holding.map((t) => idf(stats, t)));
-      units.push({ terms: holding, weight: ZH_LIGHT.has(ch) ? weight * LIGHT_WEIGHT : weight, credit: 1 });
+      units.push({ terms: holding, weight: ZH_LIGHT.has(ch) ? weight * LIGHT_WEIGHT : weight, credit: 1, ...(ZH_LIGHT.has(ch) ? { light: true } : {}) });
     });
   }
+  for (const u of units) u.known = [...u.terms, ...(u.alternatives ?? [])].some((t) => stats.df.has(t));
   return { units, terms: [...new Set(units.flatMap((u) => [...u.terms, ...(u.alternatives ?? [])]))] };
 }

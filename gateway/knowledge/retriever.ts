@@ -9,7 +9,8 @@ import { candidateTerms, POSTING_BUDGET } from './candidates.ts';
 import { analyzeText, analyzeTexts } from './analyze.ts';
 import { questionLanguage } from './language.ts';
 import { BUILTIN_SYNONYMS, buildQuery, synonymMap, type SynonymMap } from './query.ts';
-import { scorePassage } from './score.ts';
+import { calibratedConfidence, type ConfidenceSignals } from './confidence.ts';
+import { knownShare, knownWeightShare, scorePassage } from './score.ts';
 import type { Audience, CorpusStats, KnowledgeSearch, PassageHit, PassageSource, SearchRequest, SearchResult, ZhMode } from './types.ts';
 
 export interface RetrieverOptions {
@@ -105,13 +106,27 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     if (terms.length === 0) return { passages: [], terms: query.terms };
     const rankTerms = query.terms.filter((t) => corpus.df.has(t));
     const rows = await opts.source.candidates({ terms, rankTerms, audiences, limit: opts.candidates ?? 80 });
-    const hits: PassageHit[] = rows.map((row) => {
+    const known = knownShare(query);
+    const knownWeight = knownWeightShare(query, corpus);
+    const scored = rows.map((row) => {
       const s = scorePassage(query, row, corpus);
       const bonus = req.lang && row.language === req.lang ? LANG_BONUS : 0;
+      return { row, s, score: s.score + bonus };
+    });
+    // Each passage's lead over the best passage of any other article.
+    const bestByArticle = new Map<string, number>();
+    for (const x of scored) bestByArticle.set(x.row.articleId, Math.max(bestByArticle.get(x.row.articleId) ?? 0, x.score));
+    const ranked = [...bestByArticle.entries()].sort((a, b) => b[1] - a[1]);
+    const otherBest = (articleId: string) => ranked.find(([a]) => a !== articleId)?.[1] ?? 0;
+    const signalsOf = new Map<string, ConfidenceSignals>();
+    const hits: PassageHit[] = scored.map(({ row, s, score }) => {
+      const signals = { body: s.body, heading: s.heading, known, knownWeight, margin: score > 0 ? Math.max(0, (score - otherBest(row.articleId)) / score) : 0 };
+      signalsOf.set(row.passageId, signals);
       const { terms: _t, headTerms: _h, ...rest } = row;
-      return { ...rest, score: +(s.score + bonus).toFixed(4), confidence: +s.confidence.toFixed(4) };
+      return { ...rest, score: +score.toFixed(4), confidence: +calibratedConfidence(signals).toFixed(4) };
     });
     hits.sort((a, b) => b.score - a.score || b.confidence - a.confidence || a.passageId.localeCompare(b.passageId));
-    return { passages: hits.slice(0, Math.max(1, req.limit)), terms: query.terms };
+    const top = hits[0] ? signalsOf.get(hits[0].passageId) : undefined;
+    return { passages: hits.slice(0, Math.max(1, req.limit)), terms: query.terms, ...(top ? { signals: top } : {}) };
   }
 }

@@ -7,6 +7,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PassThrough } from 'node:stream';
 import { DEFAULT_THRESHOLD, extractiveAnswer } from '../../gateway/knowledge/answer.ts';
+import type { ConfidenceSignals } from '../../gateway/knowledge/confidence.ts';
 import type { PassageHit } from '../../gateway/knowledge/types.ts';
 import { migrate, openDatabase } from '../../server/db/database.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -30,6 +31,7 @@ export interface HeldOutItem {
   question: HeldOutQuestion;
   topics: string[];
   confidence: number;
+  signals: ConfidenceSignals | undefined;
   answered: boolean;
   answeredTopic: string | null;
   leaked: boolean;
@@ -54,13 +56,14 @@ export async function runHeldOut(opts: { threshold?: number; questions?: HeldOut
     const retriever = createKnowledgeRetriever(db.dataSource, { memoEntries: 0 });
     const items: HeldOutItem[] = [];
     for (const question of opts.questions ?? HELD_OUT) {
-      const { passages } = await retriever.search({ question: question.q, lang: question.lang, audience: 'public', limit: 10 });
+      const { passages, signals } = await retriever.search({ question: question.q, lang: question.lang, audience: 'public', limit: 10 });
       const answer = extractiveAnswer(passages, { threshold, lang: question.lang });
       const cited = answer.kind === 'answer' ? answer.citations[0] : undefined;
       items.push({
         question,
         topics: [...new Set(passages.map(topic))],
         confidence: passages[0]?.confidence ?? 0,
+        signals,
         answered: answer.kind === 'answer',
         answeredTopic: cited ? topic(cited) : null,
         leaked: passages.some((p: PassageHit) => articles.get(p.articleId)?.audience !== 'public'),

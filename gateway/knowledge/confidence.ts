@@ -1,0 +1,24 @@
+// Confidence: the estimated probability that a passage's article answers the question, from four
+// signals — how much of the question's known terms the passage covers (body, and title/heading),
+// the share of the question the knowledge base knows at all, and the passage's lead over the best
+// passage of any other article. A logistic model fitted on the development split of the held-out
+// question set (test/support/kb-calibrate.ts prints the fit; test/fixtures/kb/held-out.ts); the
+// answer threshold is then read off the precision/recall curve the eval prints.
+
+export interface ConfidenceSignals {
+  body: number;
+  heading: number;
+  known: number;
+  /** the same, weighted by term rarity (an unknown word as rare as can be) */
+  knownWeight: number;
+  /** (score − best score of another article) / score, 0 when another article ranks higher */
+  margin: number;
+}
+
+/** Fitted on the dev split (see the header); refit when the analysis or the scores change. */
+export const CALIBRATION = { bias: -2.94, body: 0.68, heading: 1.41, known: 0.95, knownWeight: 1.05, margin: 1.45, covered: 1.26 };
+
+export function calibratedConfidence(s: ConfidenceSignals, c = CALIBRATION): number {
+  const z = c.bias + c.body * s.body + c.heading * s.heading + c.known * s.known + c.knownWeight * s.knownWeight + c.margin * s.margin + c.covered * s.body * s.knownWeight;
+  return 1 / (1 + Math.exp(-z));
+}
