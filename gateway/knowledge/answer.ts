@@ -1,6 +1,7 @@
 // Turning retrieved passages into an answer. The extractive answer quotes the best passage
 // verbatim; the grounded prompt hands numbered sources to a generative model. Either way, below
 // the confidence threshold the answer is "I don't know" with an offer of a human — never a guess.
+import { baseLang, detectLanguage, type AnalysedLang } from './language.ts';
 import type { PassageHit } from './types.ts';
 
 export interface Citation {
@@ -24,12 +25,19 @@ export type Answer =
  */
 export const DEFAULT_THRESHOLD = 0.6;
 
-const UNKNOWN: Record<'en' | 'zh', string> = {
+const UNKNOWN: Record<AnalysedLang, string> = {
   en: "I don't know the answer to that from our help articles. Would you like me to connect you with a member of our team?",
   zh: '抱歉，我们的帮助文章中没有找到这个问题的答案。需要为您转接人工客服吗？',
+  de: 'Darauf habe ich in unseren Hilfeartikeln keine Antwort gefunden. Möchten Sie, dass ich Sie mit einer Mitarbeiterin oder einem Mitarbeiter unseres Teams verbinde?',
+  fr: "Je ne trouve pas la réponse à cette question dans nos articles d'aide. Voulez-vous que je vous mette en relation avec un membre de notre équipe ?",
+  es: 'No encuentro la respuesta a eso en nuestros artículos de ayuda. ¿Quieres que te ponga en contacto con una persona de nuestro equipo?',
 };
 
-export const unknownText = (lang?: string) => (lang?.startsWith('zh') ? UNKNOWN.zh : UNKNOWN.en);
+/**
+ * "I don't know" with the offer of a human, in the visitor's language: the language given, else
+ * the question's (when known), else English.
+ */
+export const unknownText = (lang?: string, question?: string) => UNKNOWN[baseLang(lang) ?? (question ? detectLanguage(question) : 'en')];
 
 export function citationOf(p: PassageHit, n: number): Citation {
   return { n, articleId: p.articleId, versionId: p.versionId, passageId: p.passageId, title: p.title, heading: p.heading };
@@ -40,10 +48,12 @@ export function isConfident(passages: PassageHit[], threshold = DEFAULT_THRESHOL
 }
 
 /** The `extractive` provider's answer: the best passage word for word, with its citation. */
-export function extractiveAnswer(passages: PassageHit[], opts: { threshold?: number; lang?: string } = {}): Answer {
+export function extractiveAnswer(passages: PassageHit[], opts: { threshold?: number; lang?: string; question?: string } = {}): Answer {
   const best = passages[0];
   if (!best || !isConfident(passages, opts.threshold)) {
-    return { kind: 'unknown', text: unknownText(opts.lang), confidence: best?.confidence ?? 0, citations: [], offerHuman: true };
+    // Without a language hint or the question, the nearest passage's language is the best guess.
+    const lang = opts.lang ?? (opts.question ? undefined : best?.language);
+    return { kind: 'unknown', text: unknownText(lang, opts.question), confidence: best?.confidence ?? 0, citations: [], offerHuman: true };
   }
   return { kind: 'answer', text: best.text, confidence: best.confidence, citations: [citationOf(best, 1)] };
 }
@@ -68,7 +78,7 @@ export function groundedPrompt(question: string, passages: PassageHit[], opts: {
   const system = [
     "You are the bank's customer-service assistant. Answer ONLY from the numbered sources below.",
     'Cite the sources you used as [1], [2]. Do not use any other knowledge, and do not guess.',
-    `If the sources do not answer the question, reply exactly: "${unknownText(opts.lang)}"`,
+    `If the sources do not answer the question, reply exactly: "${unknownText(opts.lang, question)}"`,
     'Answer in the language of the question. Never ask for passwords, PINs or full card numbers.',
     '',
     'Sources:',
