@@ -10,7 +10,7 @@ import { analyzeText, analyzeTexts } from './analyze.ts';
 import { questionLanguage } from './language.ts';
 import { BUILTIN_SYNONYMS, buildQuery, synonymMap, type SynonymMap } from './query.ts';
 import { calibratedConfidence, type ConfidenceSignals } from './confidence.ts';
-import { knownShare, knownWeightShare, scorePassage } from './score.ts';
+import { hanShare, knownShare, knownWeightShare, scorePassage } from './score.ts';
 import type { Audience, CorpusStats, KnowledgeSearch, PassageHit, PassageSource, SearchRequest, SearchResult, ZhMode } from './types.ts';
 
 export interface RetrieverOptions {
@@ -108,6 +108,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     const rows = await opts.source.candidates({ terms, rankTerms, audiences, limit: opts.candidates ?? 80 });
     const known = knownShare(query);
     const knownWeight = knownWeightShare(query, corpus);
+    const han = hanShare(query);
     const scored = rows.map((row) => {
       const s = scorePassage(query, row, corpus);
       const bonus = req.lang && row.language === req.lang ? LANG_BONUS : 0;
@@ -120,7 +121,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     const otherBest = (articleId: string) => ranked.find(([a]) => a !== articleId)?.[1] ?? 0;
     const signalsOf = new Map<string, ConfidenceSignals>();
     const hits: PassageHit[] = scored.map(({ row, s, score }) => {
-      const signals = { body: s.body, heading: s.heading, known, knownWeight, margin: score > 0 ? Math.max(0, (score - otherBest(row.articleId)) / score) : 0 };
+      const signals = { body: s.body, heading: s.heading, known, knownWeight, han, margin: score > 0 ? Math.max(0, (score - otherBest(row.articleId)) / score) : 0 };
       signalsOf.set(row.passageId, signals);
       const { terms: _t, headTerms: _h, ...rest } = row;
       return { ...rest, score: +score.toFixed(4), confidence: +calibratedConfidence(signals).toFixed(4) };

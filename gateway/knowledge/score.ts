@@ -68,6 +68,12 @@ export function knownShare(query: Query): number {
   return content.length ? content.reduce((a, u) => a + (u.known === false ? 0 : u.credit < 1 ? 0.5 : 1), 0) / content.length : 0;
 }
 
+/** Share of the question's content units that are Chinese characters. */
+export function hanShare(query: Query): number {
+  const content = query.units.filter((u) => !u.light);
+  return content.length ? content.filter((u) => /\p{Script=Han}/u.test(u.terms[0] ?? '')).length / content.length : 0;
+}
+
 /** The same, weighted by rarity: an unknown word weighs as much as the rarest known one (it is likely the topic). */
 export function knownWeightShare(query: Query, stats: CorpusStats): number {
   const content = query.units.filter((u) => !u.light);

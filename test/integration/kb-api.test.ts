@@ -36,11 +36,11 @@ afterAll(async () => {
 });
 
 describe('demo content and search preview', () => {
-  it('seeds at least 40 published articles in English and Chinese on first start', async () => {
+  it('seeds at least 40 published articles in the five widget languages on first start', async () => {
     const res = await api<{ articles: Article[] }>(server, 'GET', '/api/kb/articles?limit=500', { token: admin });
     expect(res.status).toBe(200);
     expect(res.body.articles.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(res.body.articles.map((a) => a.language))).toEqual(new Set(['en', 'zh']));
+    expect(new Set(res.body.articles.map((a) => a.language))).toEqual(new Set(['en', 'zh', 'de', 'fr', 'es']));
     expect(res.body.articles.every((a) => a.publishedVersionNo === 1)).toBe(true);
   });
 

@@ -99,7 +99,7 @@ export function groupBy(items: HeldOutItem[], key: (i: HeldOutItem) => string): 
 }
 
 /** Answer precision (answered with the right topic / answered) and recall over thresholds, from confidences alone. */
-export function precisionRecall(items: HeldOutItem[], thresholds = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7]) {
+export function precisionRecall(items: HeldOutItem[], thresholds = [0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]) {
   const answerable = items.filter((i) => i.question.expect !== null).length;
   const unanswerable = items.filter((i) => i.question.expect === null).length;
   return thresholds.map((t) => {
