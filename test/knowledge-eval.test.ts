@@ -35,12 +35,17 @@ describe('the held-out question set', () => {
     expect(score(heldOut.items).leaks).toBe(0);
   });
 
-  it('every language has a score on the test split', () => {
-    const byLang = groupBy(
-      heldOut.items.filter((i) => i.question.split === 'test'),
-      (i) => i.question.lang,
-    );
+  // Floors a few questions under the test-split numbers measured when the threshold was chosen on
+  // the dev split (docs/knowledge-eval.md): a change that costs answers in any language fails here.
+  it('answers the test split in every language at least as well as measured', () => {
+    const test = heldOut.items.filter((i) => i.question.split === 'test');
+    const byLang = groupBy(test, (i) => i.question.lang);
     expect([...byLang.keys()].sort()).toEqual([...EVAL_LANGS].sort());
+    const floors: Record<string, number> = { en: 0.42, zh: 0.76, de: 0.6, fr: 0.74, es: 0.68 };
+    for (const [lang, s] of byLang) expect(s.answeredRight, lang).toBeGreaterThanOrEqual(floors[lang]!);
+    const all = score(test);
+    expect(all.top3).toBeGreaterThanOrEqual(0.92);
+    expect(all.idkOnUnanswerable).toBeGreaterThanOrEqual(0.9);
   });
 });
 

@@ -47,7 +47,11 @@ export function isConfident(passages: PassageHit[], threshold = DEFAULT_THRESHOL
   return passages.length > 0 && passages[0]!.confidence >= threshold;
 }
 
-/** The `extractive` provider's answer: the best passage word for word, with its citation. */
+/**
+ * The `extractive` provider's answer: the best passage word for word, with its citation. When a
+ * second article also answers with confidence (a question spanning two topics: "I lost my card and
+ * need to stop a payment"), its best passage is quoted too, each with its own citation.
+ */
 export function extractiveAnswer(passages: PassageHit[], opts: { threshold?: number; lang?: string; question?: string } = {}): Answer {
   const best = passages[0];
   if (!best || !isConfident(passages, opts.threshold)) {
@@ -55,7 +59,9 @@ export function extractiveAnswer(passages: PassageHit[], opts: { threshold?: num
     const lang = opts.lang ?? (opts.question ? undefined : best?.language);
     return { kind: 'unknown', text: unknownText(lang, opts.question), confidence: best?.confidence ?? 0, citations: [], offerHuman: true };
   }
-  return { kind: 'answer', text: best.text, confidence: best.confidence, citations: [citationOf(best, 1)] };
+  const second = passages.find((p) => p.articleId !== best.articleId && p.confidence >= (opts.threshold ?? DEFAULT_THRESHOLD));
+  if (!second) return { kind: 'answer', text: best.text, confidence: best.confidence, citations: [citationOf(best, 1)] };
+  return { kind: 'answer', text: `${best.text} [1]\n\n${second.text} [2]`, confidence: best.confidence, citations: [citationOf(best, 1), citationOf(second, 2)] };
 }
 
 export interface GroundedPrompt {

@@ -63,6 +63,13 @@ describe('answers', () => {
     const a = extractiveAnswer([hit(0.9), hit(0.5, 2)]);
     expect(a).toMatchObject({ kind: 'answer', text: 'Passage 1 text.', citations: [{ n: 1, articleId: 'a1', versionId: 'v1' }] });
   });
+  it('quotes two articles, each with its citation, when both answer with confidence', () => {
+    const a = extractiveAnswer([hit(0.9), { ...hit(0.85, 2) }, hit(0.8, 3)]);
+    expect(a.citations.map((c) => [c.n, c.articleId])).toEqual([[1, 'a1'], [2, 'a2']]);
+    expect(a.text).toBe('Passage 1 text. [1]\n\nPassage 2 text. [2]');
+    const one = extractiveAnswer([hit(0.9), { ...hit(0.9, 1), passageId: 'p1b' }, hit(0.3, 2)]);
+    expect(one.citations.map((c) => c.articleId)).toEqual(['a1']);
+  });
   const unsure: [string, PassageHit[], string | undefined, RegExp][] = [
     ['below the threshold', [hit(0.2)], undefined, /I don't know/],
     ['no passages at all', [], undefined, /I don't know/],

@@ -52,6 +52,10 @@ export const Rollback = z.object({ versionId: z.uuid(), reason: Reason }).strict
 export type Rollback = z.infer<typeof Rollback>;
 
 export const Publish = z.object({ versionId: z.uuid() }).strict();
+
+/** An unanswered question linked to the article that answers it (it becomes a phrasing). */
+export const LinkUnanswered = z.object({ articleId: z.uuid() }).strict();
+export type LinkUnanswered = z.infer<typeof LinkUnanswered>;
 export type Publish = z.infer<typeof Publish>;
 
 export const ArticleQuery = z.object({

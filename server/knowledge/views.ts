@@ -72,6 +72,7 @@ export function presentVersion(v: VersionRow, withBody = true) {
     versionNo: v.versionNo,
     title: v.title,
     ...(withBody ? { bodyMd: v.bodyMd } : {}),
+    phrasings: v.phrasings,
     reason: v.reason,
     author: { type: v.authorType, id: v.authorId },
     restoredFrom: v.restoredFrom,
