@@ -1,19 +1,55 @@
-// Retrieval quality on the question set over the demo knowledge base (see test/support/kb-eval.ts).
-// Measured (bigram index, threshold 0.4): en top-1 97.1% / top-3 100%, zh 100% / 100%, "I don't
-// know" on 95.8% of unanswerable questions, falsely on 3.2% of answerable ones. The floors sit a few
-// questions under that, so a change that costs two or three right answers fails here.
+// Retrieval quality over the demo knowledge base. The held-out set (test/fixtures/kb/held-out.ts,
+// written the way customers type in all five languages) is the measure: its tables per language
+// and per style, on the test split, are what `npm run eval:kb` prints. The older question set
+// (test/fixtures/kb/questions.ts) shares words with the articles and guards against regressions only.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EVAL_LANGS, HELD_OUT, STYLES } from './fixtures/kb/held-out.ts';
 import { KB_QUESTIONS } from './fixtures/kb/questions.ts';
 import { formatKbEval, type KbEvalResult, runKbEval } from './support/kb-eval.ts';
+import { formatHeldOut, groupBy, type HeldOutResult, runHeldOut, score } from './support/kb-heldout.ts';
 
 let result: KbEvalResult;
+let heldOut: HeldOutResult;
 
 beforeAll(async () => {
+  heldOut = await runHeldOut();
+  console.log(formatHeldOut(heldOut, 'dev'));
+  console.log(formatHeldOut(heldOut, 'test'));
   result = await runKbEval();
   console.log(formatKbEval(result));
 });
 
-describe('knowledge-base retrieval on the question set', () => {
+describe('the held-out question set', () => {
+  it('has ≥ 300 questions over five languages, ≥ 15% unanswerable, every style, dev and test splits', () => {
+    expect(HELD_OUT.length).toBeGreaterThanOrEqual(300);
+    expect(HELD_OUT.filter((q) => q.expect === null).length / HELD_OUT.length).toBeGreaterThanOrEqual(0.15);
+    for (const lang of EVAL_LANGS) {
+      expect(HELD_OUT.filter((q) => q.lang === lang && q.split === 'dev').length).toBeGreaterThanOrEqual(20);
+      expect(HELD_OUT.filter((q) => q.lang === lang && q.split === 'test').length).toBeGreaterThanOrEqual(20);
+    }
+    for (const style of STYLES) expect(HELD_OUT.some((q) => q.style === style)).toBe(true);
+    expect(new Set(HELD_OUT.map((q) => q.q)).size).toBe(HELD_OUT.length);
+  });
+
+  it('never lets an internal article into a public search (prompt injections included)', () => {
+    expect(score(heldOut.items).leaks).toBe(0);
+  });
+
+  // Floors a few questions under the test-split numbers measured when the threshold was chosen on
+  // the dev split (docs/knowledge-eval.md): a change that costs answers in any language fails here.
+  it('answers the test split in every language at least as well as measured', () => {
+    const test = heldOut.items.filter((i) => i.question.split === 'test');
+    const byLang = groupBy(test, (i) => i.question.lang);
+    expect([...byLang.keys()].sort()).toEqual([...EVAL_LANGS].sort());
+    const floors: Record<string, number> = { en: 0.42, zh: 0.76, de: 0.6, fr: 0.74, es: 0.68 };
+    for (const [lang, s] of byLang) expect(s.answeredRight, lang).toBeGreaterThanOrEqual(floors[lang]!);
+    const all = score(test);
+    expect(all.top3).toBeGreaterThanOrEqual(0.92);
+    expect(all.idkOnUnanswerable).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('the older question set (regression guard)', () => {
   it('has at least 100 questions, 20 of them unanswerable, in English and Chinese', () => {
     expect(KB_QUESTIONS.length).toBeGreaterThanOrEqual(100);
     expect(KB_QUESTIONS.filter((q) => q.expect === null).length).toBeGreaterThanOrEqual(20);

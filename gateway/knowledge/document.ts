@@ -20,6 +20,8 @@ export const ArticleMeta = z
     audience: z.enum(AUDIENCES).optional(),
     language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/).optional(),
     tags: z.array(z.string().trim().min(1).max(50)).max(30).optional(),
+    /** other ways customers ask what the article answers (searchable, versioned with the text) */
+    phrasings: z.array(z.string().trim().min(3).max(300)).max(50).optional(),
     owner: z.string().trim().min(1).max(100).optional(),
     review_by: z.union([z.iso.date(), z.date().transform((d) => d.toISOString().slice(0, 10))]).optional(),
   })

@@ -5,6 +5,8 @@ export { searchFollowUp } from './followUp.ts';
 export { lineDiff, type DiffLine } from './diff.ts';
 export { IMPORT_EXTENSIONS, MAX_FILE_BYTES, parseFile, slugOf, type ArticleDraft, type ParsedFile } from './document.ts';
 export { createRetriever, type Retriever, type RetrieverOptions } from './retriever.ts';
+export { analyzeTexts, termsOf, type Stemmer } from './analyze.ts';
+export { TS_CONFIG } from './language.ts';
 export { splitMarkdown, type Section } from './split.ts';
 export { indexTerms } from './text.ts';
 export {

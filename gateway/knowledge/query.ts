@@ -2,7 +2,7 @@
 // (covered by any bigram holding it), so question words that glue across a Chinese word boundary
 // ("何开" in "如何开通") cost nothing once the real words are found. Weights are term rarity (IDF).
 import { correct } from './fuzzy.ts';
-import { isHan, prepare, stem, ZH_LIGHT } from './text.ts';
+import { isHan, type Prepared, stem, ZH_LIGHT } from './text.ts';
 import type { CorpusStats, ZhMode } from './types.ts';
 
 export interface QueryUnit {
@@ -13,6 +13,10 @@ export interface QueryUnit {
   credit: number;
   /** synonyms: satisfy the unit with SYNONYM_CREDIT */
   alternatives?: string[];
+  /** some passage holds one of its terms; units no passage holds are left out of coverage */
+  known?: boolean;
+  /** a Chinese function character: counts little */
+  light?: boolean;
 }
 
 export const CORRECTED_CREDIT = 0.6;
@@ -24,12 +28,23 @@ const SYNONYM_PAIRS: [string, string][] = [
   ['foreign', 'abroad'], ['login', 'log'], ['signin', 'log'], ['passcode', 'password'], ['delete', 'erase'], ['cost', 'fee'], ['charge', 'fee'],
   ['price', 'fee'], ['stolen', 'lost'], ['blocked', 'locked'], ['unlock', 'locked'], ['hours', 'open'], ['cheque', 'check'], ['steps', 'apply'],
 ];
-const SYNONYMS = new Map<string, string[]>();
-for (const [a, b] of SYNONYM_PAIRS) {
-  const [sa, sb] = [stem(a), stem(b)];
-  SYNONYMS.set(sa, [...(SYNONYMS.get(sa) ?? []), sb]);
-  SYNONYMS.set(sb, [...(SYNONYMS.get(sb) ?? []), sa]);
+/** Index term → terms that mean the same (built from policies/kb-synonyms.yaml per language). */
+export type SynonymMap = Map<string, string[]>;
+
+/** Groups of stemmed words → each word's alternatives. */
+export function synonymMap(groups: string[][]): SynonymMap {
+  const map: SynonymMap = new Map();
+  for (const group of groups) {
+    for (const a of group) {
+      const others = group.filter((b) => b !== a);
+      if (others.length) map.set(a, [...new Set([...(map.get(a) ?? []), ...others])]);
+    }
+  }
+  return map;
 }
+
+/** The light English stemmer's synonyms, for retrieval without a database stemmer (unit tests). */
+export const BUILTIN_SYNONYMS = synonymMap(SYNONYM_PAIRS.map(([a, b]) => [stem(a), stem(b)]));
 
 export interface Query {
   units: QueryUnit[];
@@ -62,15 +77,14 @@ function corrected(word: string, stats: CorpusStats): string | undefined {
   return found;
 }
 
-export function buildQuery(question: string, stats: CorpusStats, mode: ZhMode): Query {
-  const p = prepare(question, mode);
+export function buildQuery(p: Prepared, stats: CorpusStats, mode: ZhMode, synonyms: SynonymMap = BUILTIN_SYNONYMS): Query {
   const units: QueryUnit[] = [];
   for (const word of p.words) {
-    const own = SYNONYMS.get(word)?.filter((t) => stats.df.has(t));
+    const own = synonyms.get(word)?.filter((t) => stats.df.has(t));
     // A known synonym beats a typo correction ("crashing" is not a misspelt "cashing").
     const fixed = stats.df.has(word) || own?.length ? undefined : corrected(word, stats);
     const term = fixed ?? word;
-    const alternatives = fixed ? SYNONYMS.get(term)?.filter((t) => stats.df.has(t)) : own;
+    const alternatives = fixed ? synonyms.get(term)?.filter((t) => stats.df.has(t)) : own;
     units.push({ terms: [term], weight: idf(stats, term), credit: fixed ? CORRECTED_CREDIT : 1, ...(alternatives?.length ? { alternatives } : {}) });
   }
   for (const run of p.han) {
@@ -80,14 +94,15 @@ export function buildQuery(question: string, stats: CorpusStats, mode: ZhMode): 
     }
     const chars = [...run.text];
     if (chars.length === 1) {
-      units.push({ terms: [run.text], weight: idf(stats, run.text) * (ZH_LIGHT.has(run.text) ? LIGHT_WEIGHT : 1), credit: 1 });
+      units.push({ terms: [run.text], weight: idf(stats, run.text) * (ZH_LIGHT.has(run.text) ? LIGHT_WEIGHT : 1), credit: 1, ...(ZH_LIGHT.has(run.text) ? { light: true } : {}) });
       continue;
     }
     chars.forEach((ch, i) => {
       const holding = [run.terms[i - 1], run.terms[i]].filter((t): t is string => t !== undefined && isHan(t));
       const weight = Math.max(...holding.map((t) => idf(stats, t)));
-      units.push({ terms: holding, weight: ZH_LIGHT.has(ch) ? weight * LIGHT_WEIGHT : weight, credit: 1 });
+      units.push({ terms: holding, weight: ZH_LIGHT.has(ch) ? weight * LIGHT_WEIGHT : weight, credit: 1, ...(ZH_LIGHT.has(ch) ? { light: true } : {}) });
     });
   }
+  for (const u of units) u.known = [...u.terms, ...(u.alternatives ?? [])].some((t) => stats.df.has(t));
   return { units, terms: [...new Set(units.flatMap((u) => [...u.terms, ...(u.alternatives ?? [])]))] };
 }

@@ -63,16 +63,30 @@ describe('answers', () => {
     const a = extractiveAnswer([hit(0.9), hit(0.5, 2)]);
     expect(a).toMatchObject({ kind: 'answer', text: 'Passage 1 text.', citations: [{ n: 1, articleId: 'a1', versionId: 'v1' }] });
   });
+  it('quotes two articles, each with its citation, when both answer with confidence', () => {
+    const a = extractiveAnswer([hit(0.9), { ...hit(0.85, 2) }, hit(0.8, 3)]);
+    expect(a.citations.map((c) => [c.n, c.articleId])).toEqual([[1, 'a1'], [2, 'a2']]);
+    expect(a.text).toBe('Passage 1 text. [1]\n\nPassage 2 text. [2]');
+    const one = extractiveAnswer([hit(0.9), { ...hit(0.9, 1), passageId: 'p1b' }, hit(0.3, 2)]);
+    expect(one.citations.map((c) => c.articleId)).toEqual(['a1']);
+  });
   const unsure: [string, PassageHit[], string | undefined, RegExp][] = [
     ['below the threshold', [hit(0.2)], undefined, /I don't know/],
     ['no passages at all', [], undefined, /I don't know/],
     ['in Chinese', [hit(0.1)], 'zh', /人工客服/],
+    ['in German', [hit(0.1)], 'de', /Mitarbeiter/],
+    ['in French', [hit(0.1)], 'fr-FR', /membre de notre équipe/],
+    ['in Spanish', [hit(0.1)], 'es', /persona de nuestro equipo/],
   ];
   it.each(unsure)('says it does not know and offers a human: %s', (_name, passages, lang, text) => {
     const a = extractiveAnswer(passages, { lang });
     expect(a.kind).toBe('unknown');
     expect(a.text).toMatch(text);
     expect(a).toMatchObject({ citations: [], offerHuman: true });
+  });
+  it("answers \"I don't know\" in the question's language when no language is given", () => {
+    expect(extractiveAnswer([], { question: '¿Puedo comprar bitcoin con vosotros?' }).text).toMatch(/No encuentro/);
+    expect(extractiveAnswer([{ ...hit(0.1), language: 'fr' }]).text).toMatch(/Je ne trouve pas/);
   });
   it('numbers the sources of a grounded prompt and tells the model to stay inside them', () => {
     const p = groundedPrompt('q?', [hit(0.9), hit(0.6, 2), hit(0.05, 3)]);

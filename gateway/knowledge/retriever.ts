@@ -6,8 +6,11 @@
 // concurrent identical searches share one query), keyed by a hash of the request, never its text.
 import { createHash } from 'node:crypto';
 import { candidateTerms, POSTING_BUDGET } from './candidates.ts';
-import { buildQuery } from './query.ts';
-import { scorePassage } from './score.ts';
+import { analyzeText, analyzeTexts } from './analyze.ts';
+import { questionLanguage } from './language.ts';
+import { BUILTIN_SYNONYMS, buildQuery, synonymMap, type SynonymMap } from './query.ts';
+import { calibratedConfidence, type ConfidenceSignals } from './confidence.ts';
+import { hanShare, knownShare, knownWeightShare, scorePassage } from './score.ts';
 import type { Audience, CorpusStats, KnowledgeSearch, PassageHit, PassageSource, SearchRequest, SearchResult, ZhMode } from './types.ts';
 
 export interface RetrieverOptions {
@@ -21,6 +24,8 @@ export interface RetrieverOptions {
   now?: () => number;
   /** searches remembered (0: none) */
   memoEntries?: number;
+  /** per language, groups of words that mean the same (policies/kb-synonyms.yaml) */
+  synonyms?: Record<string, string[][]>;
 }
 
 export interface Retriever extends KnowledgeSearch {
@@ -38,6 +43,25 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
   let cached: { stats: Promise<CorpusStats>; at: number } | undefined;
   const memoEntries = opts.memoEntries ?? 2000;
   const memo = new Map<string, { result: Promise<SearchResult>; at: number }>();
+
+  // Synonym groups stemmed by the same analyser as the index, once per language.
+  const stemmedSynonyms = new Map<string, Promise<SynonymMap>>();
+  const synonymsFor = (lang: string): Promise<SynonymMap> => {
+    const stemmer = opts.source.stem;
+    if (!stemmer) return Promise.resolve(BUILTIN_SYNONYMS);
+    let found = stemmedSynonyms.get(lang);
+    if (!found) {
+      const groups = opts.synonyms?.[lang] ?? [];
+      found = analyzeTexts(stemmer, groups.flat(), lang, zhMode).then((prepared) => {
+        let i = 0;
+        const stemmed = groups.map((g) => g.map(() => prepared[i++]?.words[0]).filter((w): w is string => !!w));
+        return synonymMap(stemmed);
+      });
+      found.catch(() => stemmedSynonyms.delete(lang));
+      stemmedSynonyms.set(lang, found);
+    }
+    return found;
+  };
 
   const stats = (): Promise<CorpusStats> => {
     if (!cached || now() - cached.at > ttl) {
@@ -74,20 +98,36 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
 
   async function search(req: SearchRequest): Promise<SearchResult> {
     const audiences: Audience[] = Array.isArray(req.audience) ? req.audience : [req.audience];
-    const corpus = await stats();
-    const query = buildQuery(req.question, corpus, zhMode);
+    const lang = questionLanguage(req.question, req.lang);
+    const [corpus, prepared, synonyms] = await Promise.all([stats(), analyzeText(opts.source.stem, req.question, lang, zhMode), synonymsFor(lang)]);
+    const query = buildQuery(prepared, corpus, zhMode, synonyms);
     if (query.terms.length === 0 || corpus.passages === 0) return { passages: [], terms: query.terms };
     const terms = candidateTerms(query.terms, corpus, opts.postingBudget ?? POSTING_BUDGET);
     if (terms.length === 0) return { passages: [], terms: query.terms };
     const rankTerms = query.terms.filter((t) => corpus.df.has(t));
     const rows = await opts.source.candidates({ terms, rankTerms, audiences, limit: opts.candidates ?? 80 });
-    const hits: PassageHit[] = rows.map((row) => {
+    const known = knownShare(query);
+    const knownWeight = knownWeightShare(query, corpus);
+    const han = hanShare(query);
+    const scored = rows.map((row) => {
       const s = scorePassage(query, row, corpus);
       const bonus = req.lang && row.language === req.lang ? LANG_BONUS : 0;
+      return { row, s, score: s.score + bonus };
+    });
+    // Each passage's lead over the best passage of any other article.
+    const bestByArticle = new Map<string, number>();
+    for (const x of scored) bestByArticle.set(x.row.articleId, Math.max(bestByArticle.get(x.row.articleId) ?? 0, x.score));
+    const ranked = [...bestByArticle.entries()].sort((a, b) => b[1] - a[1]);
+    const otherBest = (articleId: string) => ranked.find(([a]) => a !== articleId)?.[1] ?? 0;
+    const signalsOf = new Map<string, ConfidenceSignals>();
+    const hits: PassageHit[] = scored.map(({ row, s, score }) => {
+      const signals = { body: s.body, heading: s.heading, known, knownWeight, han, margin: score > 0 ? Math.max(0, (score - otherBest(row.articleId)) / score) : 0 };
+      signalsOf.set(row.passageId, signals);
       const { terms: _t, headTerms: _h, ...rest } = row;
-      return { ...rest, score: +(s.score + bonus).toFixed(4), confidence: +s.confidence.toFixed(4) };
+      return { ...rest, score: +score.toFixed(4), confidence: +calibratedConfidence(signals).toFixed(4) };
     });
     hits.sort((a, b) => b.score - a.score || b.confidence - a.confidence || a.passageId.localeCompare(b.passageId));
-    return { passages: hits.slice(0, Math.max(1, req.limit)), terms: query.terms };
+    const top = hits[0] ? signalsOf.get(hits[0].passageId) : undefined;
+    return { passages: hits.slice(0, Math.max(1, req.limit)), terms: query.terms, ...(top ? { signals: top } : {}) };
   }
 }

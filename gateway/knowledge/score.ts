@@ -1,6 +1,8 @@
-// Ranking and confidence of one candidate passage for a query. Ranking: BM25 over the query's
-// terms plus a boost when the title/heading carries the question (FAQ questions are headings).
-// Confidence: the share of the question's weight the passage covers, 0..1 — the abstain signal.
+// Ranking and the evidence for confidence of one candidate passage for a query. Ranking: BM25 over
+// the query's terms plus a boost when the title/heading carries the question (FAQ questions are
+// headings). Coverage: the share of the question's known weight (terms some passage holds) the
+// passage covers — words the knowledge base has never seen say nothing about which passage fits,
+// so they are left out here and counted once, as the question's unknown share (confidence.ts).
 import { idf, type Query, SYNONYM_CREDIT } from './query.ts';
 import type { CorpusStats } from './types.ts';
 
@@ -13,11 +15,14 @@ export function countTerms(terms: string): Map<string, number> {
   return counts;
 }
 
-/** Weighted share of the query's units satisfied by a term set. */
+/** Weighted share of the query's known units satisfied by a term set. */
 export function coverage(query: Query, has: (term: string) => boolean): number {
   let total = 0;
   let covered = 0;
+  // Chinese function characters alone say nothing: with no known content unit there is no coverage.
+  if (!query.units.some((u) => u.known !== false && !u.light)) return 0;
   for (const u of query.units) {
+    if (u.known === false) continue;
     total += u.weight;
     if (u.terms.some(has)) covered += u.weight * u.credit;
     else if (u.alternatives?.some(has)) covered += u.weight * SYNONYM_CREDIT;
@@ -37,7 +42,10 @@ export function bm25(query: Query, counts: Map<string, number>, length: number, 
 
 export interface PassageScore {
   score: number;
-  confidence: number;
+  /** coverage of the question's known terms by the whole passage, 0..1 */
+  body: number;
+  /** coverage of the question's known terms by the title and heading, 0..1 */
+  heading: number;
 }
 
 export const HEAD_WEIGHT = 0.6;
@@ -48,7 +56,28 @@ export function scorePassage(query: Query, passage: { terms: string; headTerms: 
   const length = [...counts.values()].reduce((a, b) => a + b, 0);
   const body = coverage(query, (t) => counts.has(t));
   const heading = coverage(query, (t) => head.has(t));
-  const totalWeight = query.units.reduce((a, u) => a + u.weight, 0) || 1;
-  const score = bm25(query, counts, length, stats) / totalWeight + body + HEAD_WEIGHT * heading;
-  return { score, confidence: Math.min(1, 0.75 * body + 0.25 * heading + 0.25 * body * heading) };
+  const knownWeight = query.units.reduce((a, u) => a + (u.known === false ? 0 : u.weight), 0) || 1;
+  const score = bm25(query, counts, length, stats) / knownWeight + body + HEAD_WEIGHT * heading;
+  return { score, body, heading };
+}
+
+/** Share of the question's content units (Chinese function characters aside) the knowledge base knows. */
+export function knownShare(query: Query): number {
+  const content = query.units.filter((u) => !u.light);
+  // A typo-corrected word is only half known: the correction may be a different word ("pension" → "person").
+  return content.length ? content.reduce((a, u) => a + (u.known === false ? 0 : u.credit < 1 ? 0.5 : 1), 0) / content.length : 0;
+}
+
+/** Share of the question's content units that are Chinese characters. */
+export function hanShare(query: Query): number {
+  const content = query.units.filter((u) => !u.light);
+  return content.length ? content.filter((u) => /\p{Script=Han}/u.test(u.terms[0] ?? '')).length / content.length : 0;
+}
+
+/** The same, weighted by rarity: an unknown word weighs as much as the rarest known one (it is likely the topic). */
+export function knownWeightShare(query: Query, stats: CorpusStats): number {
+  const content = query.units.filter((u) => !u.light);
+  const unknownWeight = idf(stats, '');
+  const total = content.reduce((a, u) => a + (u.known === false ? unknownWeight : u.weight), 0);
+  return total > 0 ? content.reduce((a, u) => a + (u.known === false ? 0 : u.weight * (u.credit < 1 ? 0.5 : 1)), 0) / total : 0;
 }

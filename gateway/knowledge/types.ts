@@ -1,5 +1,7 @@
 // Shapes shared by the knowledge base's retrieval core and its callers (the server's store, the
 // gateway's providers). No database or HTTP types here: a PassageSource is whatever can find rows.
+import type { Stemmer } from './analyze.ts';
+import type { ConfidenceSignals } from './confidence.ts';
 
 export const AUDIENCES = ['public', 'internal'] as const;
 export type Audience = (typeof AUDIENCES)[number];
@@ -35,6 +37,8 @@ export interface SearchResult {
   passages: PassageHit[];
   /** the question's index terms after normalisation and typo correction (for previews and logs) */
   terms: string[];
+  /** what the first passage's confidence was computed from (for calibration and previews) */
+  signals?: ConfidenceSignals;
 }
 
 /** What the gateway's extractive provider and prompt builder call. */
@@ -62,6 +66,8 @@ export interface PassageSource {
   /** passages holding any of `terms`, the best `limit` by how many of `rankTerms` (default: `terms`) they hold */
   candidates(q: { terms: string[]; rankTerms?: string[]; audiences: Audience[]; limit: number }): Promise<CandidatePassage[]>;
   stats(): Promise<CorpusStats>;
+  /** the database's Snowball stemmers (see analyze.ts); without it, the light English stemmer */
+  stem?: Stemmer;
 }
 
 /**

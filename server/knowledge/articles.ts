@@ -34,12 +34,12 @@ function isUniqueViolation(err: unknown): boolean {
   return e.code === '23505' || e.driverError?.code === '23505';
 }
 
-async function addVersion(ctx: Ctx, article: ArticleRow, v: { title: string; bodyMd: string; reason: string | null; restoredFrom?: string }): Promise<VersionRow> {
+async function addVersion(ctx: Ctx, article: ArticleRow, v: { title: string; bodyMd: string; phrasings: string[]; reason: string | null; restoredFrom?: string }): Promise<VersionRow> {
   const id = randomUUID();
   const versionNo = article.latestVersionNo + 1;
   await ctx.tx.query(
-    `INSERT INTO kb_article_versions (id, article_id, version_no, title, body_md, reason, author_type, author_id, restored_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [id, article.id, versionNo, v.title, v.bodyMd, v.reason, ctx.actor.type, ctx.actor.id, v.restoredFrom ?? null],
+    `INSERT INTO kb_article_versions (id, article_id, version_no, title, body_md, phrasings, reason, author_type, author_id, restored_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [id, article.id, versionNo, v.title, v.bodyMd, v.phrasings, v.reason, ctx.actor.type, ctx.actor.id, v.restoredFrom ?? null],
   );
   await ctx.tx.query(`UPDATE kb_articles SET latest_version_no = $2, title = $3, updated_at = now() WHERE id = $1`, [article.id, versionNo, v.title]);
   return loadVersion(ctx.tx, article.id, id);
@@ -47,7 +47,7 @@ async function addVersion(ctx: Ctx, article: ArticleRow, v: { title: string; bod
 
 async function publish(ctx: Ctx, article: ArticleRow, version: VersionRow): Promise<number> {
   await ctx.tx.query(`UPDATE kb_articles SET published_version_id = $2, updated_at = now() WHERE id = $1`, [article.id, version.id]);
-  return indexVersion(ctx.tx, { ...article, articleId: article.id, versionId: version.id, title: version.title, bodyMd: version.bodyMd });
+  return indexVersion(ctx.tx, { ...article, articleId: article.id, versionId: version.id, title: version.title, bodyMd: version.bodyMd, phrasings: version.phrasings });
 }
 
 export async function createArticle(props: Ctx & { input: CreateArticle }): Promise<{ article: ArticleRow; version: VersionRow }> {
@@ -67,7 +67,7 @@ export async function createArticle(props: Ctx & { input: CreateArticle }): Prom
     throw err;
   }
   const created = await loadArticle(tx, id, true);
-  const version = await addVersion(props, created, { title: input.title, bodyMd: input.bodyMd, reason: input.reason ?? 'created' });
+  const version = await addVersion(props, created, { title: input.title, bodyMd: input.bodyMd, phrasings: input.phrasings ?? [], reason: input.reason ?? 'created' });
   const passages = input.publish ? await publish(props, created, version) : 0;
   await appendAudit(tx, {
     actor: props.actor, action: 'kb_article.create', resource: { type: RESOURCE, id }, requestId: props.requestId,
@@ -86,8 +86,9 @@ export async function updateArticle(props: Ctx & { articleId: string; input: Upd
   const current = article.latestVersionNo ? await latestVersion(tx, article.id) : null;
   const title = input.title ?? current?.title ?? article.title;
   const bodyMd = input.bodyMd ?? current?.bodyMd ?? '';
-  const textChanged = !current || title !== current.title || bodyMd !== current.bodyMd;
-  const version = textChanged ? await addVersion(props, article, { title, bodyMd, reason: input.reason }) : null;
+  const phrasings = input.phrasings ?? current?.phrasings ?? [];
+  const textChanged = !current || title !== current.title || bodyMd !== current.bodyMd || phrasings.join('\n') !== current.phrasings.join('\n');
+  const version = textChanged ? await addVersion(props, article, { title, bodyMd, phrasings, reason: input.reason }) : null;
   const updated = await loadArticle(tx, article.id, true);
   let passages = 0;
   const target = version ?? (updated.publishedVersionId ? await loadVersion(tx, article.id, updated.publishedVersionId) : null);
@@ -137,7 +138,7 @@ export async function rollbackArticle(props: Ctx & { articleId: string; versionI
   const article = await loadArticle(props.tx, props.articleId, true);
   if (article.archivedAt) throw conflict('article_archived', 'This article is archived.');
   const old = await loadVersion(props.tx, article.id, props.versionId);
-  const version = await addVersion(props, article, { title: old.title, bodyMd: old.bodyMd, reason: props.reason, restoredFrom: old.id });
+  const version = await addVersion(props, article, { title: old.title, bodyMd: old.bodyMd, phrasings: old.phrasings, reason: props.reason, restoredFrom: old.id });
   const passages = await publish(props, await loadArticle(props.tx, article.id, true), version);
   await appendAudit(props.tx, {
     actor: props.actor, action: 'kb_article.rollback', resource: { type: RESOURCE, id: article.id }, requestId: props.requestId,

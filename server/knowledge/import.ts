@@ -51,6 +51,7 @@ async function storeDraft(ctx: Ctx, draft: ArticleDraft, defaults: ImportDefault
         slug: draft.slug,
         title: draft.title,
         bodyMd: draft.bodyMd,
+        phrasings: m.phrasings ?? [],
         category: m.category ?? defaults.category ?? 'product',
         audience: m.audience ?? defaults.audience ?? 'internal',
         language: m.language ?? defaults.language ?? guessLanguage(draft.bodyMd),
@@ -65,7 +66,7 @@ async function storeDraft(ctx: Ctx, draft: ArticleDraft, defaults: ImportDefault
   }
   if (existing.archivedAt) return { path: file, status: 'failed', error: { id: 'article_archived', message: `article "${draft.slug}" is archived` } };
   const current = await latestVersion(ctx.tx, existing.id);
-  const same = current && current.title === draft.title && current.bodyMd === draft.bodyMd;
+  const same = current && current.title === draft.title && current.bodyMd === draft.bodyMd && current.phrasings.join('\n') === (m.phrasings ?? []).join('\n');
   if (same && (existing.publishedVersionId === current.id || !publish)) {
     return { path: file, status: 'unchanged', articleId: existing.id, slug: draft.slug, versionId: current.id, passages: draft.passages };
   }
@@ -73,7 +74,7 @@ async function storeDraft(ctx: Ctx, draft: ArticleDraft, defaults: ImportDefault
     ...ctx,
     articleId: existing.id,
     input: {
-      title: draft.title, bodyMd: draft.bodyMd, reason: `re-imported from ${file}`.slice(0, 500), publish,
+      title: draft.title, bodyMd: draft.bodyMd, phrasings: m.phrasings ?? [], reason: `re-imported from ${file}`.slice(0, 500), publish,
       category: m.category, audience: m.audience, language: m.language, tags: m.tags, owner: m.owner, reviewBy: m.review_by,
     },
   });

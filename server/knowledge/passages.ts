@@ -2,7 +2,8 @@
 // its index terms. Only a published version has passages, so retrieval can never see a draft.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { indexTerms, splitMarkdown, type ZhMode } from '../../gateway/knowledge/index.ts';
+import { analyzeTexts, splitMarkdown, termsOf, type ZhMode } from '../../gateway/knowledge/index.ts';
+import { sqlStemmer } from './source.ts';
 
 /** Chinese in the index as character bigrams: measured better than segmentit on the eval set. */
 export const INDEX_ZH_MODE: ZhMode = 'bigram';
@@ -15,24 +16,25 @@ export interface IndexedVersion {
   language: string;
   title: string;
   bodyMd: string;
+  phrasings?: string[];
 }
 
 /** Replaces the article's passages with those of the given version; returns how many. */
-export async function indexVersion(tx: EntityManager, v: IndexedVersion): Promise<number> {
+export async function indexVersion(tx: Pick<EntityManager, 'query'>, v: IndexedVersion): Promise<number> {
   await unindexArticle(tx, v.articleId);
   const sections = splitMarkdown(v.bodyMd);
   if (sections.length === 0) sections.push({ heading: null, text: v.title });
-  const rows = sections.map((s, ordinal) => {
-    const head = [v.title, s.heading ?? ''].join('\n');
-    return {
-      id: randomUUID(),
-      ordinal,
-      heading: s.heading,
-      body: s.text,
-      headTerms: indexTerms(head, INDEX_ZH_MODE).join(' '),
-      terms: indexTerms(`${head}\n${s.text}`, INDEX_ZH_MODE).join(' '),
-    };
-  });
+  const heads = sections.map((s) => [v.title, s.heading ?? ''].join('\n'));
+  const analysed = await analyzeTexts(sqlStemmer(tx), [...heads, ...sections.map((s, i) => `${heads[i]}\n${s.text}`)], v.language, INDEX_ZH_MODE);
+  const rows = sections.map((s, ordinal) => ({
+    id: randomUUID(),
+    ordinal,
+    heading: s.heading,
+    body: s.text,
+    headTerms: termsOf(analysed[ordinal]!).join(' '),
+    terms: termsOf(analysed[sections.length + ordinal]!).join(' '),
+  }));
+  await attachPhrasings(tx, rows, v.phrasings ?? [], v.language, INDEX_ZH_MODE);
   for (let i = 0; i < rows.length; i += 200) {
     const chunk = rows.slice(i, i + 200);
     const values: unknown[] = [];
@@ -58,17 +60,52 @@ export async function indexVersion(tx: EntityManager, v: IndexedVersion): Promis
   return rows.length;
 }
 
-export async function unindexArticle(tx: EntityManager, articleId: string): Promise<void> {
+/** Each alternative phrasing joins the passage it fits best, as if it were part of its heading. */
+async function attachPhrasings(tx: Pick<EntityManager, 'query'>, rows: { headTerms: string; terms: string }[], phrasings: string[], language: string, mode: ZhMode) {
+  for (const p of await analyzeTexts(sqlStemmer(tx), phrasings, language, mode)) {
+    const terms = termsOf(p);
+    const best = bestPassage(terms, rows);
+    if (!best || terms.length === 0) continue;
+    best.headTerms = `${best.headTerms} ${terms.join(' ')}`.trim();
+    best.terms = `${best.terms} ${terms.join(' ')}`.trim();
+  }
+}
+
+/** The passage sharing most distinct terms with a phrasing (the first on a tie). */
+function bestPassage<T extends { terms: string }>(terms: string[], rows: T[]): T | undefined {
+  const wanted = new Set(terms);
+  let best: { row: T; n: number } | undefined;
+  for (const row of rows) {
+    const n = new Set(row.terms.split(' ').filter((t) => wanted.has(t))).size;
+    if (!best || n > best.n) best = { row, n };
+  }
+  return best?.row;
+}
+
+export async function unindexArticle(tx: Pick<EntityManager, 'query'>, articleId: string): Promise<void> {
   await tx.query(`DELETE FROM kb_faq WHERE article_id = $1`, [articleId]);
   await tx.query(`DELETE FROM kb_passages WHERE article_id = $1`, [articleId]);
 }
 
 /** Recomputes every passage's index terms (after a change of tokenizer or Chinese mode). */
-export async function reindexPassages(tx: EntityManager, mode: ZhMode = INDEX_ZH_MODE): Promise<number> {
-  const rows = (await tx.query(`SELECT id, title, heading, body FROM kb_passages`)) as { id: string; title: string; heading: string | null; body: string }[];
+export async function reindexPassages(tx: Pick<EntityManager, 'query'>, mode: ZhMode = INDEX_ZH_MODE): Promise<number> {
+  const rows = (await tx.query(
+    `SELECT p.id, p.article_id AS "articleId", p.language, p.title, p.heading, p.body, v.phrasings
+       FROM kb_passages p JOIN kb_article_versions v ON v.id = p.version_id ORDER BY p.article_id, p.ordinal`,
+  )) as { id: string; articleId: string; language: string; title: string; heading: string | null; body: string; phrasings: string[] | string }[];
+  const byArticle = new Map<string, { id: string; headTerms: string; terms: string }[]>();
   for (const r of rows) {
     const head = [r.title, r.heading ?? ''].join('\n');
-    await tx.query(`UPDATE kb_passages SET head_terms = $2, terms = $3 WHERE id = $1`, [r.id, indexTerms(head, mode).join(' '), indexTerms(`${head}\n${r.body}`, mode).join(' ')]);
+    const [h, all] = await analyzeTexts(sqlStemmer(tx), [head, `${head}\n${r.body}`], r.language, mode);
+    const list = byArticle.get(r.articleId) ?? [];
+    list.push({ id: r.id, headTerms: termsOf(h!).join(' '), terms: termsOf(all!).join(' ') });
+    byArticle.set(r.articleId, list);
+  }
+  for (const [articleId, list] of byArticle) {
+    const first = rows.find((r) => r.articleId === articleId)!;
+    const phrasings = Array.isArray(first.phrasings) ? first.phrasings : [];
+    await attachPhrasings(tx, list, phrasings, first.language, mode);
+    for (const p of list) await tx.query(`UPDATE kb_passages SET head_terms = $2, terms = $3 WHERE id = $1`, [p.id, p.headTerms, p.terms]);
   }
   return rows.length;
 }

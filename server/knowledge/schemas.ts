@@ -8,6 +8,8 @@ const Tags = z.array(z.string().trim().min(1).max(50)).max(30);
 const Reason = z.string().trim().min(1).max(500);
 const Body = z.string().min(1).max(500_000);
 const Title = z.string().trim().min(1).max(300);
+/** Other ways customers ask what an article answers: searchable, versioned with its text. */
+export const Phrasings = z.array(z.string().trim().min(3).max(300)).max(50);
 
 export const ArticleMetaFields = z.object({
   category: z.enum(CATEGORIES),
@@ -22,6 +24,7 @@ export const CreateArticle = ArticleMetaFields.extend({
   slug: Slug.optional(),
   title: Title,
   bodyMd: Body,
+  phrasings: Phrasings.optional(),
   reason: Reason.optional(),
   publish: z.boolean().default(true),
 }).strict();
@@ -32,6 +35,7 @@ export const UpdateArticle = z
   .object({
     title: Title.optional(),
     bodyMd: Body.optional(),
+    phrasings: Phrasings.optional(),
     reason: Reason,
     publish: z.boolean().default(true),
     category: z.enum(CATEGORIES).optional(),
@@ -48,6 +52,10 @@ export const Rollback = z.object({ versionId: z.uuid(), reason: Reason }).strict
 export type Rollback = z.infer<typeof Rollback>;
 
 export const Publish = z.object({ versionId: z.uuid() }).strict();
+
+/** An unanswered question linked to the article that answers it (it becomes a phrasing). */
+export const LinkUnanswered = z.object({ articleId: z.uuid() }).strict();
+export type LinkUnanswered = z.infer<typeof LinkUnanswered>;
 export type Publish = z.infer<typeof Publish>;
 
 export const ArticleQuery = z.object({

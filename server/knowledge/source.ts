@@ -1,17 +1,35 @@
 // The retriever's view of PostgreSQL: candidates by full-text match on the passages' index terms
 // (GIN index), and corpus statistics from ts_stat. Runs the same on PGlite and the server.
 import type { DataSource, EntityManager } from 'typeorm';
-import { type CandidatePassage, type CorpusStats, createRetriever, type PassageSource, type Retriever } from '../../gateway/knowledge/index.ts';
+import { type CandidatePassage, type CorpusStats, createRetriever, type PassageSource, type Retriever, type RetrieverOptions, type Stemmer, TS_CONFIG } from '../../gateway/knowledge/index.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import { INDEX_ZH_MODE } from './passages.ts';
+import { loadSynonyms } from './synonyms.ts';
 
 type Queryable = Pick<EntityManager | DataSource, 'query'>;
 
 /** Terms are letters, digits and Han characters only; quoting keeps tsquery from parsing them. */
 export const toTsquery = (terms: string[]) => terms.map((t) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ');
 
+const CONFIGS = new Set([...Object.values(TS_CONFIG), 'simple']);
+
+/** PostgreSQL's Snowball stemmers (and stop words): each distinct word → its lexemes. */
+export function sqlStemmer(db: Queryable): Stemmer {
+  return async (words, config) => {
+    if (!CONFIGS.has(config)) throw new Error(`unknown text-search configuration ${config}`);
+    const rows = (await preparedQuery(db, `SELECT w, tsvector_to_array(to_tsvector($2::regconfig, w)) AS l FROM unnest($1::text[]) AS w`, [words, config])) as {
+      w: string;
+      l: string[] | string;
+    }[];
+    // Drivers differ in parsing text[]: an array, or its literal '{a,b}'.
+    const lexemes = (l: string[] | string) => (Array.isArray(l) ? l : l.replace(/^\{|\}$/g, '').split(',').filter(Boolean).map((x) => x.replace(/^"|"$/g, '')));
+    return new Map(rows.map((r) => [r.w, lexemes(r.l)]));
+  };
+}
+
 export function sqlPassageSource(db: Queryable): PassageSource {
   return {
+    stem: sqlStemmer(db),
     // Matches on the question's rare terms (GIN index), ordered by all of its terms: the rank is
     // computed only for rows the rare terms found, so common terms cost nothing but still sort.
     // Only ids are ranked; the wide columns are read for the winners alone.
@@ -39,6 +57,11 @@ export function sqlPassageSource(db: Queryable): PassageSource {
   };
 }
 
+/** A retriever over this database with the synonym lists of policies/kb-synonyms.yaml. */
+export function createKnowledgeRetriever(db: Queryable, opts: Partial<RetrieverOptions> = {}): Retriever {
+  return createRetriever({ source: sqlPassageSource(db), zhMode: INDEX_ZH_MODE, synonyms: loadSynonyms(), ...opts });
+}
+
 // One retriever per database, so its cached statistics are shared by every request.
 const retrievers = new WeakMap<object, Retriever>();
 
@@ -46,7 +69,7 @@ const retrievers = new WeakMap<object, Retriever>();
 export function knowledgeFor(dataSource: DataSource): Retriever {
   let r = retrievers.get(dataSource);
   if (!r) {
-    r = createRetriever({ source: sqlPassageSource(dataSource), zhMode: INDEX_ZH_MODE });
+    r = createKnowledgeRetriever(dataSource);
     retrievers.set(dataSource, r);
   }
   return r;

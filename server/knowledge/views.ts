@@ -28,6 +28,8 @@ export interface VersionRow {
   versionNo: number;
   title: string;
   bodyMd: string;
+  /** other ways customers ask what this version answers (searchable, never shown as an answer) */
+  phrasings: string[];
   reason: string | null;
   authorType: string;
   authorId: string;
@@ -40,7 +42,7 @@ export const ARTICLE_COLUMNS = `a.id, a.slug, a.category, a.audience, a.language
   (SELECT version_no FROM kb_article_versions pv WHERE pv.id = a.published_version_id) AS "publishedVersionNo",
   a.archived_at AS "archivedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
 
-export const VERSION_COLUMNS = `v.id, v.article_id AS "articleId", v.version_no AS "versionNo", v.title, v.body_md AS "bodyMd", v.reason,
+export const VERSION_COLUMNS = `v.id, v.article_id AS "articleId", v.version_no AS "versionNo", v.title, v.body_md AS "bodyMd", v.phrasings, v.reason,
   v.author_type AS "authorType", v.author_id AS "authorId", v.restored_from AS "restoredFrom", v.created_at AS "createdAt"`;
 
 export function presentArticle(a: ArticleRow, today: string) {
@@ -70,6 +72,7 @@ export function presentVersion(v: VersionRow, withBody = true) {
     versionNo: v.versionNo,
     title: v.title,
     ...(withBody ? { bodyMd: v.bodyMd } : {}),
+    phrasings: v.phrasings,
     reason: v.reason,
     author: { type: v.authorType, id: v.authorId },
     restoredFrom: v.restoredFrom,

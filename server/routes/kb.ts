@@ -9,10 +9,11 @@ import { transaction, txOf } from '../http/middleware/transaction.ts';
 import { validate, validateQuery } from '../http/middleware/validate.ts';
 import { createArticle, loadArticle, loadVersion, publishVersion, rollbackArticle, unpublishArticle, updateArticle } from '../knowledge/articles.ts';
 import { noteLowConfidence, submitFeedback } from '../knowledge/gap-intake.ts';
+import { linkUnanswered } from '../knowledge/gap-link.ts';
 import { feedbackCounts, listUnanswered, resolveUnanswered } from '../knowledge/gaps.ts';
 import { importFiles } from '../knowledge/import.ts';
 import { questionRedactorFor } from '../knowledge/redact-question.ts';
-import { ArticleQuery, CreateArticle, DiffQuery, Feedback, ImportFiles, Publish, Rollback, SearchPreview, UpdateArticle } from '../knowledge/schemas.ts';
+import { ArticleQuery, CreateArticle, DiffQuery, Feedback, ImportFiles, LinkUnanswered, Publish, Rollback, SearchPreview, UpdateArticle } from '../knowledge/schemas.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
 import { articleHistory, diffVersions, listArticles, presentArticle, presentVersion } from '../knowledge/views.ts';
 
@@ -137,6 +138,12 @@ export function kbRoutes(deps: AppDeps) {
   router.post('/unanswered/:id/resolve', auth, update, tx, async (ctx) => {
     await resolveUnanswered({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, id: idParam(ctx) });
     ctx.status = 204;
+  });
+
+  router.post('/unanswered/:id/link', auth, update, validate(LinkUnanswered), reindexed, tx, async (ctx) => {
+    const { articleId } = ctx.state.input as LinkUnanswered;
+    const version = await linkUnanswered({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, id: idParam(ctx), articleId });
+    ctx.body = { version: version ? presentVersion(version) : null };
   });
 
   router.get('/feedback', auth, read, tx, async (ctx) => {

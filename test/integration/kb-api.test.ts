@@ -36,11 +36,11 @@ afterAll(async () => {
 });
 
 describe('demo content and search preview', () => {
-  it('seeds at least 40 published articles in English and Chinese on first start', async () => {
+  it('seeds at least 40 published articles in the five widget languages on first start', async () => {
     const res = await api<{ articles: Article[] }>(server, 'GET', '/api/kb/articles?limit=500', { token: admin });
     expect(res.status).toBe(200);
     expect(res.body.articles.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(res.body.articles.map((a) => a.language))).toEqual(new Set(['en', 'zh']));
+    expect(new Set(res.body.articles.map((a) => a.language))).toEqual(new Set(['en', 'zh', 'de', 'fr', 'es']));
     expect(res.body.articles.every((a) => a.publishedVersionNo === 1)).toBe(true);
   });
 
@@ -264,6 +264,26 @@ describe('gap loop', () => {
     const trial = await api<{ gap?: unknown }>(server, 'POST', '/api/kb/search', { token: admin, body: { question: 'Ann Lee trying a question about pet insurance for llamas', record: false } });
     expect(trial.body.gap).toBeUndefined();
     expect(await storedText()).not.toMatch(/llama/i);
+  });
+
+  it('links an unanswered question to an article: it becomes a phrasing, a new version, and finds the article', async () => {
+    const question = 'does a notary stamp on my passport photocopy work for you';
+    const low = await api<{ gap?: { recorded: boolean; id?: string }; passages: Hit[] }>(server, 'POST', '/api/kb/search', { token: agent, body: { question, lang: 'en' } });
+    expect(low.body.gap).toMatchObject({ recorded: true });
+    const target = (await search('what documents do I need to open a current account'))[0]!;
+    expect(low.body.passages[0]?.articleId).not.toBe(target.articleId);
+    const refused = await api(server, 'POST', `/api/kb/unanswered/${low.body.gap!.id}/link`, { token: agent, body: { articleId: target.articleId } });
+    expect(refused.status).toBe(403);
+    const bad = await api<{ error: { issues: { path: string }[] } }>(server, 'POST', `/api/kb/unanswered/${low.body.gap!.id}/link`, { token: admin, body: { articleId: 'nope' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues.map((i) => i.path)).toContain('articleId');
+    const res = await api<{ version: { versionNo: number; phrasings: string[] } }>(server, 'POST', `/api/kb/unanswered/${low.body.gap!.id}/link`, {
+      token: admin, body: { articleId: target.articleId },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.version.phrasings).toContain(question);
+    expect((await unanswered()).some((u) => u.id === low.body.gap!.id)).toBe(false);
+    expect((await search(question))[0]?.articleId).toBe(target.articleId);
   });
 });
 

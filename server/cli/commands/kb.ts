@@ -74,7 +74,7 @@ export const kb: Group = {
                 `    article ${p.articleId} version ${p.versionId}\n    ${text.length > 240 ? `${text.slice(0, 240)}…` : text}\n`,
             );
           });
-          const answer = extractiveAnswer(passages, { lang: values.lang });
+          const answer = extractiveAnswer(passages, { lang: values.lang, question });
           process.stdout.write(answer.kind === 'answer' ? `answer: [1] (confidence ${answer.confidence.toFixed(2)})\n` : `answer: ${answer.text}\n`);
           return 0;
         });
