@@ -39,15 +39,17 @@ function builtFileReader(url: URL): () => BuiltFile | null {
 
 /**
  * The demo page loads /widget.js and talks to the API (HTTP and WebSocket) on this same origin; the
- * widget shows attachments through blob: URLs. Spelled out because not every browser counts
- * ws: under 'self'.
+ * widget shows attachments through blob: URLs. The socket's origin is spelled out because not every
+ * browser counts ws: under 'self'. It comes from PUBLIC_URL alone: a Host header is the client's to
+ * choose, and copied into the policy it could add sources of its own.
  */
-function demoCsp(host: string, secure: boolean): string {
-  const ws = `${secure ? 'wss' : 'ws'}://${host}`;
+export function demoCsp(publicUrl: string): string {
+  const url = new URL(publicUrl);
+  const ws = `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`;
   return `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ${ws}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
 }
 
-export function webAssetRoutes(_deps: AppDeps, opts: { widgetFile?: URL } = {}) {
+export function webAssetRoutes(deps: AppDeps, opts: { widgetFile?: URL } = {}) {
   const router = new Router<AppState>();
   const widget = builtFileReader(opts.widgetFile ?? WIDGET);
 
@@ -69,7 +71,7 @@ export function webAssetRoutes(_deps: AppDeps, opts: { widgetFile?: URL } = {}) 
 
   router.get('/demo', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
-    ctx.set('Content-Security-Policy', demoCsp(ctx.host, ctx.protocol === 'https'));
+    ctx.set('Content-Security-Policy', demoCsp(deps.config.publicUrl));
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = fs.createReadStream(DEMO);
   });
