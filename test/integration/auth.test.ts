@@ -171,6 +171,14 @@ describe('access tokens', () => {
     expect(res.body.error.id).toBe('token_invalid');
   });
 
+  it('refuses a token signed with the server key that carries no expiry', async () => {
+    const token = await accessClaims(agentId, sessionId).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().sign(server.deps.secrets.jwtKey);
+    expect(decodeJwt(token).exp).toBeUndefined();
+    const res = await me(token);
+    expect(res.status).toBe(401);
+    expect(res.body.error.id).toBe('token_invalid');
+  });
+
   it('refuses an alg:none token carrying valid claims', async () => {
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
