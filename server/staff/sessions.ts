@@ -64,7 +64,14 @@ async function issue(deps: AppDeps, tx: EntityManager, user: { id: string; role:
   };
 }
 
-export async function login(props: { deps: AppDeps; email: string; password: string; requestId: string }): Promise<IssuedSession> {
+/** `check`: how the password is compared (the sign-in route's bounded queue); bcrypt directly when absent. */
+export async function login(props: {
+  deps: AppDeps;
+  email: string;
+  password: string;
+  requestId: string;
+  check?: (password: string, hash: string | undefined) => Promise<boolean>;
+}): Promise<IssuedSession> {
   const { deps, requestId } = props;
   const { maxFailures, lockoutSeconds, bcryptCost } = deps.config.auth;
   const ds = deps.db.dataSource;
@@ -73,7 +80,7 @@ export async function login(props: { deps: AppDeps; email: string; password: str
     .createQueryBuilder('u')
     .where('lower(u.email) = lower(:email)', { email: props.email })
     .getOne();
-  const passwordOk = await verifyPassword(props.password, user?.passwordHash, bcryptCost);
+  const passwordOk = await (props.check ?? ((password, hash) => verifyPassword(password, hash, bcryptCost)))(props.password, user?.passwordHash);
 
   const outcome = await ds.transaction(async (tx) => {
     if (!user) {

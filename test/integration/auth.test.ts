@@ -21,7 +21,9 @@ let server: TestServer;
 let agentId: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Sign-in itself under concurrency (50 at once for one account): the throttle's limits and queue
+  // are set out of the way here; login-throttle.test.ts tests them.
+  server = await startTestServer({ LOGIN_IP_MAX_ATTEMPTS: '10000', LOGIN_ACCOUNT_MAX_ATTEMPTS: '10000', LOGIN_HASH_QUEUE: '1000' });
   agentId = await seedStaff(server, { email: 'agent@bank.example', password: PASSWORD, role: 'agent' });
 });
 afterAll(async () => {

@@ -7,5 +7,6 @@ import { AuditRetention1732700000000 } from './1732700000000-AuditRetention.ts';
 import { VisitorChat1732800000000 } from './1732800000000-VisitorChat.ts';
 import { AuditSealFunctions1732900000000 } from './1732900000000-AuditSealFunctions.ts';
 import { SharedBudgets1733000000000 } from './1733000000000-SharedBudgets.ts';
+import { RateLimits1733150000000 } from './1733150000000-RateLimits.ts';
 
-export const migrations = [Foundation1732300000000, PrivacyLifecycle1732400000000, KnowledgeBase1732500000000, ModelGateway1732600000000, AuditRetention1732700000000, VisitorChat1732800000000, AuditSealFunctions1732900000000, SharedBudgets1733000000000];
+export const migrations = [Foundation1732300000000, PrivacyLifecycle1732400000000, KnowledgeBase1732500000000, ModelGateway1732600000000, AuditRetention1732700000000, VisitorChat1732800000000, AuditSealFunctions1732900000000, SharedBudgets1733000000000, RateLimits1733150000000];
