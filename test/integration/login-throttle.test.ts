@@ -106,3 +106,17 @@ describe('the audit record', () => {
     for (const leak of ['127.0.', '@bank.example', 'nobody', 'flood']) expect(text).not.toContain(leak);
   });
 });
+
+describe('the counters', () => {
+  it('are in the rate_limits table on a PostgreSQL server (shared by every node), keyed by hashes, not addresses or names', async () => {
+    const rows = (await server.deps.db.dataSource.query(`SELECT key FROM rate_limits`)) as { key: string }[];
+    if (server.deps.db.kind === 'pglite') {
+      expect(rows).toEqual([]); // in the process: one process owns the embedded database
+      return;
+    }
+    expect(rows.filter((r) => r.key.startsWith('login_ip:')).length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.key.startsWith('login_account:')).length).toBeGreaterThan(0);
+    const text = JSON.stringify(rows);
+    for (const leak of ['127.0.', '@bank.example', 'nobody', 'flood']) expect(text).not.toContain(leak);
+  });
+});
