@@ -50,7 +50,7 @@ export const EnvSchema = z.object({
   LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86400).default(300),
   LOGIN_IP_MAX_ATTEMPTS: int(1, 1000000).default(30),
   LOGIN_ACCOUNT_MAX_ATTEMPTS: int(1, 1000000).default(10),
-  LOGIN_HASH_CONCURRENCY: int(1, 64).default(2),
+  LOGIN_HASH_CONCURRENCY: int(1, 64).default(1),
   LOGIN_HASH_QUEUE: int(0, 100000).default(8),
   API_KEY_REQUESTS_PER_MINUTE: int(0, 1000000).default(600),
   API_KEY_TOKENS_PER_MINUTE: int(0, 1000000000).default(200000),

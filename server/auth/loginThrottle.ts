@@ -76,6 +76,11 @@ export function loginThrottle(deps: AppDeps): LoginThrottle {
       if (address) refused('address', requestId);
       if (account) refused('account', requestId);
       if (address || account) throw tooManyAttempts(Math.max(address, account));
+      // A full queue refuses before the account is even looked up: a flood costs the database nothing more.
+      if (!queue.hasRoom(addressKey)) {
+        refused('queue', requestId);
+        throw tooManyAttempts(1);
+      }
       return {
         source: addressKey,
         async release(success) {

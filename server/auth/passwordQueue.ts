@@ -26,6 +26,8 @@ interface Waiting {
 export interface PasswordQueue {
   /** runs `work` when a place is free; rejects with PasswordQueueFull when none can be had */
   run<T>(source: string, work: () => Promise<T>): Promise<T>;
+  /** whether `run` for this source would get a place now (a cheap look before other work) */
+  hasRoom(source: string): boolean;
   stats(): { running: number; queued: number };
 }
 
@@ -57,14 +59,22 @@ export function passwordQueue(opts: { concurrency: number; maxQueued: number }):
     }
   }
 
-  /** frees a place for `source` when the queue is full; false when it cannot have one */
-  function makeRoom(source: string): boolean {
-    if (waiting.length < opts.maxQueued || (running < opts.concurrency && waiting.length === 0)) return true;
+  /** the source that would give up a place to `source` in a full queue: null when none would */
+  function evictable(source: string): string | null {
     const held = new Map<string, number>();
     for (const w of waiting) held.set(w.source, (held.get(w.source) ?? 0) + 1);
     let hog: string | undefined;
     for (const [s, n] of held) if (hog === undefined || n > held.get(hog)!) hog = s;
-    if (hog === undefined || hog === source || held.get(hog)! <= (held.get(source) ?? 0) + 1) return false;
+    if (hog === undefined || hog === source || held.get(hog)! <= (held.get(source) ?? 0) + 1) return null;
+    return hog;
+  }
+  const free = () => waiting.length < opts.maxQueued || (running < opts.concurrency && waiting.length === 0);
+
+  /** frees a place for `source` when the queue is full; false when it cannot have one */
+  function makeRoom(source: string): boolean {
+    if (free()) return true;
+    const hog = evictable(source);
+    if (hog === null) return false;
     const newest = waiting.findLastIndex((w) => w.source === hog);
     const [evicted] = waiting.splice(newest, 1);
     evicted!.refuse();
@@ -96,6 +106,7 @@ export function passwordQueue(opts: { concurrency: number; maxQueued: number }):
         pump();
       });
     },
+    hasRoom: (source) => free() || evictable(source) !== null,
     stats: () => ({ running, queued: waiting.length }),
   };
 }

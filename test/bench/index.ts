@@ -9,6 +9,7 @@ import type { Emit } from './emit.ts';
 import { benchPrivacy } from './privacy.ts';
 import { benchRedaction } from './redaction.ts';
 import { benchRehydrate } from './rehydrate.ts';
+import { benchSignin } from './signin.ts';
 import { benchStartup } from './startup.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   knowledge: () => benchKnowledge(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   gateway: () => benchGateway(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
   chat: () => benchChat(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
+  signin: () => benchSignin(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, root: process.env.BENCH_SIGNIN_ROOT }),
 };
 
 const only = process.argv.slice(2);
