@@ -26,7 +26,7 @@ export interface Admission {
 export interface LoginThrottle {
   /** counts the attempt; throws 429 too_many_attempts when the address or the account is over its limit */
   admit(props: { ip: string; email: string; requestId: string }): Promise<Admission>;
-  /** runs a password check in the bounded queue; throws 429 too_many_attempts when it is full */
+  /** runs the account lookup and password check in the bounded queue; throws 429 too_many_attempts when it is full */
   check<T>(admission: Admission, requestId: string, work: () => Promise<T>): Promise<T>;
   queue: PasswordQueue;
 }
@@ -76,7 +76,7 @@ export function loginThrottle(deps: AppDeps): LoginThrottle {
       if (address) refused('address', requestId);
       if (account) refused('account', requestId);
       if (address || account) throw tooManyAttempts(Math.max(address, account));
-      // A full queue refuses before the account is even looked up: a flood costs the database nothing more.
+      // A full queue refuses at once, before the request reads anything.
       if (!queue.hasRoom(addressKey)) {
         refused('queue', requestId);
         throw tooManyAttempts(1);

@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import { loginThrottle } from '../auth/loginThrottle.ts';
-import { verifyPassword } from '../auth/passwords.ts';
 import { ACCESS_COOKIE, REFRESH_COOKIE, assertSameOrigin, authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppContext, AppState } from '../http/context.ts';
@@ -33,8 +32,8 @@ export function authRoutes(deps: AppDeps) {
     const input = ctx.state.input as Login;
     const requestId = ctx.state.requestId;
     const admission = await throttle.admit({ ip: ctx.ip, email: input.email, requestId });
-    const check = (password: string, hash: string | undefined) => throttle.check(admission, requestId, () => verifyPassword(password, hash, deps.config.auth.bcryptCost));
-    const session = await login({ deps, email: input.email, password: input.password, requestId, check });
+    const gate = <T>(work: () => Promise<T>) => throttle.check(admission, requestId, work);
+    const session = await login({ deps, email: input.email, password: input.password, requestId, gate });
     await admission.release(true);
     if (input.mode === 'cookie') {
       setCookies(ctx, session);
