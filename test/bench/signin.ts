@@ -1,8 +1,8 @@
 // A real sign-in during a flood of bad ones (issue 24, item 1): the appliance as `npm start` runs it
 // (a child process, its own embedded database, or a fresh database on BENCH_DATABASE_URL), an admin
 // created through /api/setup, then 100 parallel sign-ins with unknown emails and, 50 ms into them,
-// the admin's correct sign-in. Two floods: from one source address, and from 100 addresses (each
-// request its own, so only the password-check queue stands in the way). Source addresses are real
+// the admin's correct sign-in. Floods from one source address (three, each from a new address),
+// then from 100 addresses (each request its own, so only the password-check queue stands in the way). Source addresses are real
 // loopback addresses (127.0.x.y). BENCH_SIGNIN_ROOT runs another checkout (an older commit, for the
 // before figure); its setup link may be on stdout instead of in data/setup-link.txt.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -98,9 +98,12 @@ export async function benchSignin(emit: Emit, opts: { postgresUrl?: string; root
       const aloneMs = alone.sort((a, b) => a - b)[1]!;
       const base = { bench: 'signin.flood', database: target, code: opts.root ? 'other checkout' : 'this checkout', flood: FLOOD, admin_alone_ms: aloneMs };
       // admin_delay_ms: what the flood added to the real sign-in (the target is about 1 s)
-      for (const [round, from, source] of [[1, 'one address', () => '127.0.9.1'], [2, `${FLOOD} addresses`, (i: number) => `127.0.10.${i + 1}`]] as const) {
-        const r = await floodRun(app, round, source);
-        emit({ ...base, flood_from: from, ...r, admin_delay_ms: r.admin_ms - aloneMs });
+      // Three floods from one address (a new address each time, so each meets fresh limits), then one from 100 addresses.
+      const rounds: [string, (i: number) => string][] = [1, 2, 3].map((n) => ['one address', () => `127.0.9.${n}`]);
+      rounds.push([`${FLOOD} addresses`, (i) => `127.0.10.${i + 1}`]);
+      for (const [round, [from, source]] of rounds.entries()) {
+        const r = await floodRun(app, round + 1, source);
+        emit({ ...base, flood_from: from, round: round + 1, ...r, admin_delay_ms: r.admin_ms - aloneMs });
       }
     } finally {
       if (app) {
