@@ -81,6 +81,10 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+  // With PORT=0 (a port the system picks) and no PUBLIC_URL, the default `http://localhost:0` names
+  // no server: the address actually bound stands in for it.
+  if (config.port === 0 && config.publicUrl === 'http://localhost:0') config.publicUrl = url;
   logger.info('server.listening', { port: address.port, database: db.kind, startupMs: Math.round(performance.now() - started) });
 
   let closing: Promise<void> | undefined;
@@ -101,5 +105,5 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       await db.close();
       logger.info('server.stopped');
     })());
-  return { url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`, deps, setupToken, close };
+  return { url, deps, setupToken, close };
 }

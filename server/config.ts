@@ -47,6 +47,14 @@ export const EnvSchema = z.object({
   LOGIN_MAX_FAILURES: int(3, 20).default(5),
   LOGIN_LOCKOUT_SECONDS: int(60, 86400).default(900),
   BCRYPT_COST: int(12, 15).default(12),
+  LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86400).default(300),
+  LOGIN_IP_MAX_ATTEMPTS: int(1, 1000000).default(30),
+  LOGIN_ACCOUNT_MAX_ATTEMPTS: int(1, 1000000).default(10),
+  LOGIN_HASH_CONCURRENCY: int(1, 64).default(1),
+  LOGIN_HASH_QUEUE: int(0, 100000).default(8),
+  API_KEY_REQUESTS_PER_MINUTE: int(0, 1000000).default(600),
+  API_KEY_TOKENS_PER_MINUTE: int(0, 1000000000).default(200000),
+  KB_IMPORT_INFLATE_MS: int(10, 600000).default(10000),
   BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
   WIDGET_ORIGINS: z
     .string()
@@ -125,7 +133,13 @@ export interface Config {
     bcryptCost: number;
     cookieSecure: boolean;
     setupTokenTtlSeconds: number;
+    /** sign-in attempts per source address and per account name in a window (a success is given back), and the password-check queue */
+    throttle: { windowSeconds: number; ipAttempts: number; accountAttempts: number; hashConcurrency: number; hashQueue: number };
   };
+  /** per API key on /v1, per minute; 0: no limit */
+  apiKeyLimits: { requestsPerMinute: number; tokensPerMinute: number };
+  /** total time one import request may spend inflating ZIP entries */
+  knowledge: { inflateMs: number };
   http: { bodyLimitBytes: number; widgetOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number; readyzTimeoutMs: number };
   audit: {
     sealIntervalMs: number;
@@ -204,7 +218,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bcryptCost: e.BCRYPT_COST,
       cookieSecure: e.COOKIE_SECURE ?? publicUrl.startsWith('https:'),
       setupTokenTtlSeconds: e.SETUP_TOKEN_TTL_SECONDS,
+      throttle: {
+        windowSeconds: e.LOGIN_THROTTLE_WINDOW_SECONDS,
+        ipAttempts: e.LOGIN_IP_MAX_ATTEMPTS,
+        accountAttempts: e.LOGIN_ACCOUNT_MAX_ATTEMPTS,
+        hashConcurrency: e.LOGIN_HASH_CONCURRENCY,
+        hashQueue: e.LOGIN_HASH_QUEUE,
+      },
     },
+    apiKeyLimits: { requestsPerMinute: e.API_KEY_REQUESTS_PER_MINUTE, tokensPerMinute: e.API_KEY_TOKENS_PER_MINUTE },
+    knowledge: { inflateMs: e.KB_IMPORT_INFLATE_MS },
     http: {
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       widgetOrigins: e.WIDGET_ORIGINS,

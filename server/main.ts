@@ -1,5 +1,6 @@
 // `npm start`: the appliance on its embedded defaults (or whatever the environment says).
 import { ConfigError, loadConfig } from './config.ts';
+import { announceStart } from './banner.ts';
 import { startServer } from './boot.ts';
 import { createLogger } from './logger.ts';
 import { ownerOnlyChmod, restrictUmask } from './fileModes.ts';
@@ -31,17 +32,10 @@ async function main(): Promise<void> {
     logger.error('server.start_failed', { error: err });
     process.exit(1);
   }
-  process.stdout.write(`\nPalisade is running at ${config.publicUrl} (database: ${running.deps.db.kind})\nChat with the demo bank's widget at ${config.publicUrl}/demo\n`);
-  if (running.setupToken) {
-    // Printed once, straight to the operator's terminal: it is a secret, so not through the logger.
-    // The embedded database opens in one process at a time, so there the CLI needs the server stopped.
-    const cli = 'npx palisade create-admin --email you@bank.example --name "Your Name"';
-    process.stdout.write(
-      `\nNo admin account exists yet. Create the first admin within ${Math.round(config.auth.setupTokenTtlSeconds / 3600)} h at:\n` +
-        `  ${config.publicUrl}/setup#token=${running.setupToken}\n` +
-        (running.deps.db.kind === 'pglite' ? `or stop the server (Ctrl-C) and run: ${cli}\n\n` : `or: ${cli}\n\n`),
-    );
-  }
+  announceStart(
+    { publicUrl: config.publicUrl, database: running.deps.db.kind, dataDir: config.dataDir, setupToken: running.setupToken, setupTokenTtlSeconds: config.auth.setupTokenTtlSeconds },
+    { logger, terminal: process.stderr },
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

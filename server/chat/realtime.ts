@@ -5,7 +5,8 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, databaseUnavailable, internalError } from '../http/errors.ts';
+import { AppError, databaseUnavailable, internalError, validationFailed } from '../http/errors.ts';
+import { badTextIn } from '../http/middleware/wellFormedText.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { conversationView, chatTransaction } from './env.ts';
 import type { ChatEvent, ConversationView } from './events.ts';
@@ -161,11 +162,13 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
       if (++framesInWindow > FRAMES_PER_WINDOW) return ws.close(4429, 'too many frames');
       let frame: { type?: unknown; token?: unknown; after?: unknown; clientId?: unknown; text?: unknown; attachmentIds?: unknown };
       try {
-        frame = isBinary ? {} : (JSON.parse(data.toString()) as typeof frame);
+        const parsed: unknown = isBinary ? {} : JSON.parse(data.toString());
+        frame = parsed && typeof parsed === 'object' ? (parsed as typeof frame) : {};
       } catch {
+        // Before hello, anything that is not a hello (a broken one included) ends the socket.
+        if (!joined) return ws.close(4401, 'hello first');
         return send(errorFrame(new AppError(400, 'malformed_json', 'A frame is not valid JSON.')));
       }
-      if (frame.type === 'ping') return send({ type: 'pong' });
       if (!joined) {
         if (frame.type !== 'hello') return ws.close(4401, 'hello first');
         clearTimeout(helloTimer);
@@ -173,6 +176,7 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
         joined = hello(Number.isSafeInteger(frame.after) && (frame.after as number) >= 0 ? (frame.after as number) : 0);
         return;
       }
+      if (frame.type === 'ping') return send({ type: 'pong' });
       if (!(await joined)) return;
       if (frame.type === 'send') return sendFrame(frame);
       send(errorFrame(new AppError(400, 'unknown_frame', 'Frames are hello, send and ping.')));
@@ -181,6 +185,8 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
     async function sendFrame(frame: { clientId?: unknown; text?: unknown; attachmentIds?: unknown }) {
       const clientId = typeof frame.clientId === 'string' ? frame.clientId : undefined;
       try {
+        const bad = badTextIn({ clientId, text: frame.text }, '(frame)');
+        if (bad) throw validationFailed([bad]);
         const parsed = SendMessage.safeParse({ clientId, text: frame.text, attachmentIds: frame.attachmentIds });
         if (!parsed.success) throw new AppError(400, 'validation_failed', 'The frame is not valid: clientId and text are needed.');
         // The token was verified at hello; its expiry is checked per message, and the send itself

@@ -31,7 +31,7 @@ export async function signVisitorToken(key: Uint8Array, claims: VisitorClaims, t
 /** Signature (HS256 only), expiry, issuer and audience; null for anything else. */
 export async function verifyVisitorToken(key: Uint8Array, token: string): Promise<VisitorClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'sub'] });
     const { sub, cid, site, exp } = payload;
     if (typeof sub !== 'string' || typeof cid !== 'string' || typeof site !== 'string' || typeof exp !== 'number') return null;
     return { subjectId: sub, conversationId: cid, site, expiresAt: exp * 1000 };

@@ -18,6 +18,7 @@ import { errorHandler } from './middleware/errorHandler.ts';
 import { jsonBody } from './middleware/jsonBody.ts';
 import { requestId } from './middleware/requestId.ts';
 import { securityHeaders } from './middleware/securityHeaders.ts';
+import { wellFormedQuery } from './middleware/wellFormedText.ts';
 
 export function createApp(deps: AppDeps, opts: { isDraining?: () => boolean } = {}): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: deps.config.http.trustProxy });
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps, opts: { isDraining?: () => boolean } = 
   app.use(errorHandler(deps.logger));
   app.use(securityHeaders({ hsts: deps.config.publicUrl.startsWith('https:') }));
   app.use(cors({ origins: [...deps.config.http.widgetOrigins, ...(deps.chat?.corsOrigins() ?? [])], pathPrefixes: ['/api/widget/'] }));
+  app.use(wellFormedQuery());
   // Attachments are raw bytes, read (and size-capped per site) by their route.
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));

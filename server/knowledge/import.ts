@@ -7,7 +7,7 @@ import { type ArticleDraft, type Audience, type Category, parseFile } from '../.
 import { appendAudit } from '../audit/append.ts';
 import { type Ctx, createArticle, latestVersion, updateArticle } from './articles.ts';
 import type { ImportSource } from './files.ts';
-import { isZipPath, readZip, ZipRefused } from './zip.ts';
+import { type InflateBudget, inflateBudget, isZipPath, readZip, ZIP_LIMITS, ZipRefused } from './zip.ts';
 
 export interface ImportDefaults {
   audience?: Audience;
@@ -83,12 +83,12 @@ async function storeDraft(ctx: Ctx, draft: ArticleDraft, defaults: ImportDefault
 
 type ImportItem = { label: string; path: string; bytes: Uint8Array } | { label: string; error: { id: string; message: string } };
 
-/** Files as given, archives opened: each item is a file to parse or an error to report. */
-function expandArchives(files: ImportSource[]): ImportItem[] {
+/** Files as given, archives opened (all of them within one inflate budget): each item is a file to parse or an error to report. */
+function expandArchives(files: ImportSource[], budget: InflateBudget): ImportItem[] {
   return files.flatMap((file): ImportItem[] => {
     if (!isZipPath(file.path)) return [{ label: file.path, path: file.path, bytes: file.bytes }];
     try {
-      return readZip(file.bytes).map((e) => (e.ok ? { label: `${file.path}:${e.path}`, path: e.path, bytes: e.bytes } : { label: `${file.path}:${e.path}`, error: e.error }));
+      return readZip(file.bytes, ZIP_LIMITS, budget).map((e) => (e.ok ? { label: `${file.path}:${e.path}`, path: e.path, bytes: e.bytes } : { label: `${file.path}:${e.path}`, error: e.error }));
     } catch (err) {
       if (err instanceof ZipRefused) return [{ label: file.path, error: { id: err.id, message: err.message } }];
       throw err;
@@ -96,10 +96,11 @@ function expandArchives(files: ImportSource[]): ImportItem[] {
   });
 }
 
-export async function importFiles(props: Ctx & { files: ImportSource[]; defaults?: ImportDefaults }): Promise<ImportReport> {
+/** `inflateMs`: the time this import may spend inflating archives (KB_IMPORT_INFLATE_MS); absent: no limit (the CLI's own files). */
+export async function importFiles(props: Ctx & { files: ImportSource[]; defaults?: ImportDefaults; inflateMs?: number }): Promise<ImportReport> {
   const outcomes: ImportOutcome[] = [];
   const seen = new Set<string>();
-  for (const item of expandArchives(props.files)) {
+  for (const item of expandArchives(props.files, inflateBudget(props.inflateMs ?? Infinity))) {
     if ('error' in item) {
       outcomes.push({ path: item.label, status: 'failed', error: item.error });
       continue;

@@ -42,6 +42,13 @@ describe('reading a zip', () => {
     expect(readZip(zip).map(text)).toEqual(['zip_entry_corrupt']);
   });
 
+  it('inflates no more once the inflate budget is spent: the rest are reported as not read', () => {
+    const zip = makeZip([1, 2, 3, 4].map((n) => ({ name: `f${n}.txt`, content: `file ${n} `.repeat(100) })));
+    let clock = 0;
+    const budget = { deadline: 2.5, now: () => ++clock }; // each entry "takes" one unit
+    expect(readZip(zip, ZIP_LIMITS, budget).map((e) => (e.ok ? 'ok' : e.error.id))).toEqual(['ok', 'ok', 'zip_inflate_time', 'zip_inflate_time']);
+  });
+
   it('stops counting toward the total limit at the entry that crosses it', () => {
     const limits = { ...ZIP_LIMITS, totalBytes: 2500 };
     const zip = makeZip([1, 2, 3].map((n) => ({ name: `f${n}.txt`, content: 'x'.repeat(1000) })));
@@ -52,6 +59,11 @@ describe('reading a zip', () => {
     ['not a zip at all', new TextEncoder().encode('# just markdown, named .zip'), 'zip_corrupt'],
     ['a truncated archive', makeZip([{ name: 'a.md', content: '# A' }]).subarray(0, 40), 'zip_corrupt'],
     ['too many entries', makeZip(Array.from({ length: 4 }, (_, i) => ({ name: `${i}.md`, content: '# x' }))), 'zip_too_many_entries'],
+    [
+      'entries sharing one compressed stream (overlapping-entry bomb)',
+      makeZip([{ name: 'a.md', content: `# A\n\n${'x'.repeat(5000)}` }, { name: 'b.md', content: '', sameDataAs: 0 }, { name: 'c.md', content: '', sameDataAs: 0 }]),
+      'zip_overlapping_entries',
+    ],
   ];
   it.each(refused)('refuses %s whole', (_name, bytes, id) => {
     let caught: unknown;

@@ -2,7 +2,9 @@
 // each is inflated with zlib and checked against its CRC. Nothing is written to disk, and the guards
 // against a hostile archive are data: an entry count, a total and a per-entry uncompressed size,
 // checked on the sizes the directory declares and enforced again while inflating (the declaration
-// may lie). A bad entry is reported on its own; the archive's other entries still import.
+// may lie). A bad entry is reported on its own; the archive's other entries still import. Entries
+// that share compressed data refuse the whole archive before anything is inflated, and inflating
+// stops (the rest reported as not read) once an import's time for it is spent.
 import zlib from 'node:zlib';
 import { MAX_FILE_BYTES } from '../../gateway/knowledge/index.ts';
 
@@ -16,6 +18,18 @@ export interface ZipLimits {
 }
 
 export const ZIP_LIMITS: ZipLimits = { entries: 2000, totalBytes: 64 * 1024 * 1024, entryBytes: MAX_FILE_BYTES };
+
+/**
+ * Time for inflating, shared by every archive of one import request (KB_IMPORT_INFLATE_MS): an
+ * entry that would start after `deadline` is reported as not read. One entry is never cut short;
+ * its size limit bounds its time.
+ */
+export interface InflateBudget {
+  deadline: number;
+  now: () => number;
+}
+
+export const inflateBudget = (ms: number, now: () => number = () => performance.now()): InflateBudget => ({ deadline: now() + ms, now });
 
 export type ZipEntry = { path: string; ok: true; bytes: Uint8Array } | { path: string; ok: false; error: { id: string; message: string } };
 
@@ -50,7 +64,37 @@ function findEnd(buf: Buffer): number {
   throw new ZipRefused('zip_corrupt', 'not a zip archive (no end of central directory)');
 }
 
-export function readZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): ZipEntry[] {
+interface Planned {
+  path: string;
+  method: number;
+  size: number;
+  crc: number;
+  /** where the entry's local header starts and its compressed data ends */
+  from: number;
+  to: number;
+  data: Buffer;
+}
+
+/** The local header's place and the data after it, or why it cannot be read. */
+function locate(buf: Buffer, e: { localOffset: number; compressed: number; limit: number }): { from: number; to: number; data: Buffer } | string {
+  if (e.localOffset + 30 > e.limit || buf.readUInt32LE(e.localOffset) !== LOCAL) return 'local header missing';
+  const start = e.localOffset + 30 + buf.readUInt16LE(e.localOffset + 26) + buf.readUInt16LE(e.localOffset + 28);
+  if (start + e.compressed > e.limit) return 'data runs past the central directory';
+  return { from: e.localOffset, to: start + e.compressed, data: buf.subarray(start, start + e.compressed) };
+}
+
+/**
+ * Several directory entries over one stretch of compressed data (an overlapping-entry bomb: a few
+ * kilobytes that inflate once per entry) refuse the archive before anything is inflated.
+ */
+function refuseOverlaps(planned: Planned[]): void {
+  const byStart = [...planned].sort((a, b) => a.from - b.from);
+  for (let i = 1; i < byStart.length; i++) {
+    if (byStart[i]!.from < byStart[i - 1]!.to) throw new ZipRefused('zip_overlapping_entries', `entries "${byStart[i - 1]!.path}" and "${byStart[i]!.path}" share compressed data`);
+  }
+}
+
+export function readZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS, budget: InflateBudget = inflateBudget(Infinity)): ZipEntry[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 22) throw new ZipRefused('zip_corrupt', 'not a zip archive (too short)');
   const end = findEnd(buf);
@@ -62,7 +106,9 @@ export function readZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): ZipE
   if (count > limits.entries) throw new ZipRefused('zip_too_many_entries', `more than ${limits.entries} entries`);
   if (dirOffset + dirSize > end) throw new ZipRefused('zip_corrupt', 'central directory out of bounds');
 
-  const out: ZipEntry[] = [];
+  // In directory order: an entry's report, or its place in `planned` (inflated after the overlap check).
+  const out: (ZipEntry | number)[] = [];
+  const planned: Planned[] = [];
   let declaredTotal = 0;
   let at = dirOffset;
   for (let n = 0; n < count; n++) {
@@ -109,21 +155,29 @@ export function readZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): ZipE
       fail('zip_too_large', `the archive's files add up to more than ${limits.totalBytes} bytes uncompressed`);
       continue;
     }
-    const entry = inflateEntry(buf, { localOffset, method, compressed, size, crc, limit: dirOffset });
-    if (entry.ok) out.push({ path, ok: true, bytes: entry.bytes });
-    else fail(entry.id, entry.message);
+    const place = locate(buf, { localOffset, compressed, limit: dirOffset });
+    if (typeof place === 'string') {
+      fail('zip_entry_corrupt', place);
+      continue;
+    }
+    out.push(planned.length);
+    planned.push({ path, method, size, crc, ...place });
   }
-  return out;
+  refuseOverlaps(planned);
+  return out.map((item) => {
+    if (typeof item !== 'number') return item;
+    const p = planned[item]!;
+    if (budget.now() > budget.deadline) return { path: p.path, ok: false, error: { id: 'zip_inflate_time', message: 'not read: the import used up its time for inflating archives (KB_IMPORT_INFLATE_MS)' } };
+    const entry = inflateEntry(p);
+    return entry.ok ? { path: p.path, ok: true, bytes: entry.bytes } : { path: p.path, ok: false, error: { id: entry.id, message: entry.message } };
+  });
 }
 
 type Inflated = { ok: true; bytes: Uint8Array } | { ok: false; id: string; message: string };
 
-function inflateEntry(buf: Buffer, e: { localOffset: number; method: number; compressed: number; size: number; crc: number; limit: number }): Inflated {
+function inflateEntry(e: Planned): Inflated {
   const bad = (message: string): Inflated => ({ ok: false, id: 'zip_entry_corrupt', message });
-  if (e.localOffset + 30 > e.limit || buf.readUInt32LE(e.localOffset) !== LOCAL) return bad('local header missing');
-  const start = e.localOffset + 30 + buf.readUInt16LE(e.localOffset + 26) + buf.readUInt16LE(e.localOffset + 28);
-  if (start + e.compressed > e.limit) return bad('data runs past the central directory');
-  const data = buf.subarray(start, start + e.compressed);
+  const data = e.data;
   let bytes: Buffer;
   if (e.method === 0) bytes = data;
   else {

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { loginThrottle } from '../auth/loginThrottle.ts';
 import { ACCESS_COOKIE, REFRESH_COOKIE, assertSameOrigin, authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppContext, AppState } from '../http/context.ts';
@@ -26,9 +27,14 @@ export function authRoutes(deps: AppDeps) {
     tokenType: 'Bearer',
   });
 
+  const throttle = loginThrottle(deps);
   router.post('/login', validate(Login), async (ctx) => {
     const input = ctx.state.input as Login;
-    const session = await login({ deps, email: input.email, password: input.password, requestId: ctx.state.requestId });
+    const requestId = ctx.state.requestId;
+    const admission = await throttle.admit({ ip: ctx.ip, email: input.email, requestId });
+    const gate = <T>(work: () => Promise<T>) => throttle.check(admission, requestId, work);
+    const session = await login({ deps, email: input.email, password: input.password, requestId, gate });
+    await admission.release(true);
     if (input.mode === 'cookie') {
       setCookies(ctx, session);
       ctx.body = { user: session.user, accessExpiresAt: session.accessExpiresAt.toISOString() };

@@ -102,7 +102,7 @@ export function kbRoutes(deps: AppDeps) {
   router.post('/import', auth, create, validate(ImportFiles), reindexed, tx, async (ctx) => {
     const input = ctx.state.input as ImportFiles;
     const files = input.files.map((f) => ({ path: f.name, bytes: f.contentBase64 !== undefined ? Buffer.from(f.contentBase64, 'base64') : new TextEncoder().encode(f.content ?? '') }));
-    const report = await importFiles({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, files, defaults: { audience: input.audience, language: input.language, category: input.category, publish: input.publish } });
+    const report = await importFiles({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, files, defaults: { audience: input.audience, language: input.language, category: input.category, publish: input.publish }, inflateMs: deps.config.knowledge.inflateMs });
     ctx.status = report.failed && !report.created && !report.updated && !report.unchanged ? 422 : 200;
     ctx.body = { report };
   });

@@ -10,6 +10,7 @@ import { AppError, internalError, unauthenticated } from '../http/errors.ts';
 import { eventStreamWriter } from '../http/eventStream.ts';
 import { validate } from '../http/middleware/validate.ts';
 import type { ApiKey } from '../models/apiKeys.ts';
+import { apiKeyLimits } from '../models/apiKeyLimits.ts';
 import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages, unsupportedParameter } from '../models/completions.ts';
 import type { ModelService } from '../models/service.ts';
 
@@ -54,7 +55,8 @@ const supportedOnly: Middleware<AppState> = async (ctx, next) => {
 export function openaiCompatRoutes(deps: AppDeps) {
   const router = new Router<AppState & { apiKey?: ApiKey }>({ prefix: '/v1' });
   const models = () => deps.models;
-  const auth = apiKeyAuth(models);
+  const limits = apiKeyLimits(deps);
+  const auth = limits.after(apiKeyAuth(models)); // per-key request and token limits, after the key is known
 
   /** `palisade` (the policy chooses) and every target the policy names that is configured here */
   const modelList = async () => [
@@ -93,7 +95,7 @@ export function openaiCompatRoutes(deps: AppDeps) {
     let committed: (() => void) | undefined;
     const decided = new Promise<void>((resolve) => (committed = resolve));
     let resumeWhenDrained: (resume: () => void) => void = (resume) => resume();
-    const sink: ChatSink = {
+    const sink: ChatSink = limits.metered(ctx, {
       event(e) {
         if (live) return live(e);
         if (e.type === 'route') ctx.set({ 'X-Palisade-Route': e.decision.action, 'X-Palisade-Policy': e.decision.policyHash });
@@ -103,7 +105,7 @@ export function openaiCompatRoutes(deps: AppDeps) {
         return true;
       },
       drain: (resume) => resumeWhenDrained(resume),
-    };
+    });
     const running = models()!.gateway.stream(
       {
         messages: toChatMessages(input),

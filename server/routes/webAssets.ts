@@ -18,11 +18,13 @@ const widgetNotBuilt = () => new AppError(503, 'widget_not_built', 'The widget i
 
 /**
  * The demo page loads /widget.js and talks to the API (HTTP and WebSocket) on this same origin; the
- * widget shows attachments through blob: URLs. Spelled out because not every browser counts
- * ws: under 'self'.
+ * widget shows attachments through blob: URLs. The socket's origin is spelled out because not every
+ * browser counts ws: under 'self'. It comes from PUBLIC_URL alone: a Host header is the client's to
+ * choose, and copied into the policy it could add sources of its own.
  */
-function demoCsp(host: string, secure: boolean): string {
-  const ws = `${secure ? 'wss' : 'ws'}://${host}`;
+export function demoCsp(publicUrl: string): string {
+  const url = new URL(publicUrl);
+  const ws = `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`;
   return `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ${ws}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
 }
 
@@ -45,7 +47,7 @@ export function webAssetRoutes(deps: AppDeps, opts: { widgetFile?: URL } = {}) {
 
   router.get('/demo', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
-    ctx.set('Content-Security-Policy', demoCsp(ctx.host, ctx.protocol === 'https'));
+    ctx.set('Content-Security-Policy', demoCsp(deps.config.publicUrl));
     if (voiceOffered()) ctx.set('Permissions-Policy', 'camera=(), microphone=(self), geolocation=(), payment=()');
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = fs.createReadStream(web('demo/index.html'));

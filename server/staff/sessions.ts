@@ -64,16 +64,26 @@ async function issue(deps: AppDeps, tx: EntityManager, user: { id: string; role:
   };
 }
 
-export async function login(props: { deps: AppDeps; email: string; password: string; requestId: string }): Promise<IssuedSession> {
+/** `gate`: where the account lookup and the password check run (the sign-in route's bounded queue); at once when absent. */
+export async function login(props: {
+  deps: AppDeps;
+  email: string;
+  password: string;
+  requestId: string;
+  gate?: <T>(work: () => Promise<T>) => Promise<T>;
+}): Promise<IssuedSession> {
   const { deps, requestId } = props;
   const { maxFailures, lockoutSeconds, bcryptCost } = deps.config.auth;
   const ds = deps.db.dataSource;
-  const user: StaffUser | null = await ds
-    .getRepository(StaffUserEntity)
-    .createQueryBuilder('u')
-    .where('lower(u.email) = lower(:email)', { email: props.email })
-    .getOne();
-  const passwordOk = await verifyPassword(props.password, user?.passwordHash, bcryptCost);
+  const gate = props.gate ?? (<T>(work: () => Promise<T>) => work());
+  const { user, passwordOk } = await gate(async () => {
+    const found: StaffUser | null = await ds
+      .getRepository(StaffUserEntity)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email: props.email })
+      .getOne();
+    return { user: found, passwordOk: await verifyPassword(props.password, found?.passwordHash, bcryptCost) };
+  });
 
   const outcome = await ds.transaction(async (tx) => {
     if (!user) {

@@ -10,6 +10,7 @@ import type { Emit } from './emit.ts';
 import { benchPrivacy } from './privacy.ts';
 import { benchRedaction } from './redaction.ts';
 import { benchRehydrate } from './rehydrate.ts';
+import { benchSignin } from './signin.ts';
 import { benchStartup } from './startup.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
   gateway: () => benchGateway(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
   'gateway-keepalive': () => benchKeepAlive(emit, quick),
   chat: () => benchChat(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
+  signin: () => benchSignin(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, root: process.env.BENCH_SIGNIN_ROOT }),
 };
 
 const only = process.argv.slice(2);

@@ -21,7 +21,9 @@ let server: TestServer;
 let agentId: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Sign-in itself under concurrency (50 at once for one account): the throttle's limits and queue
+  // are set out of the way here; login-throttle.test.ts tests them.
+  server = await startTestServer({ LOGIN_IP_MAX_ATTEMPTS: '10000', LOGIN_ACCOUNT_MAX_ATTEMPTS: '10000', LOGIN_HASH_QUEUE: '1000' });
   agentId = await seedStaff(server, { email: 'agent@bank.example', password: PASSWORD, role: 'agent' });
 });
 afterAll(async () => {
@@ -166,6 +168,14 @@ describe('access tokens', () => {
   it('refuses an expired token signed with the server key', async () => {
     const past = Math.floor(Date.now() / 1000) - 120;
     const token = await accessClaims(agentId, sessionId).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(past - 900).setExpirationTime(past).sign(server.deps.secrets.jwtKey);
+    const res = await me(token);
+    expect(res.status).toBe(401);
+    expect(res.body.error.id).toBe('token_invalid');
+  });
+
+  it('refuses a token signed with the server key that carries no expiry', async () => {
+    const token = await accessClaims(agentId, sessionId).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().sign(server.deps.secrets.jwtKey);
+    expect(decodeJwt(token).exp).toBeUndefined();
     const res = await me(token);
     expect(res.status).toBe(401);
     expect(res.body.error.id).toBe('token_invalid');

@@ -166,6 +166,30 @@ describe('security headers', () => {
   });
 });
 
+describe('Content-Security-Policy', () => {
+  it('is built from PUBLIC_URL, never from a Host header the client chose', async () => {
+    const hostile = "x; script-src 'unsafe-inline' *";
+    const pages = ['/demo', '/setup', '/healthz', '/api/auth/me'];
+    for (const page of pages) {
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const url = new URL(server.url);
+        const req = http.request({ host: url.hostname, port: url.port, method: 'GET', path: page, headers: { Host: hostile } }, resolve);
+        req.on('error', reject);
+        req.end();
+      });
+      res.resume();
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp, page).toMatch(/^default-src 'self'/);
+      expect(csp, page).not.toContain('unsafe-inline');
+      expect(csp, page).not.toContain(' *');
+      expect(csp, page).not.toMatch(/(^|[\s;])x;/);
+    }
+    const demo = await call('GET', '/demo');
+    const publicUrl = new URL(server.deps.config.publicUrl);
+    expect(demo.headers.get('content-security-policy')).toContain(`connect-src 'self' ws://${publicUrl.host};`);
+  });
+});
+
 describe('CORS', () => {
   const preflight = (p: string, origin: string) =>
     call('OPTIONS', p, { headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });

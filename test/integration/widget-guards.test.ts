@@ -97,6 +97,30 @@ describe('tokens', () => {
   });
 });
 
+describe('the socket', () => {
+  it('closes with 4401 when the first frame is anything but a hello, broken JSON and a ping included', async () => {
+    const v = await readyVisitor(server, { decisions: NONE_GRANTED });
+    for (const first of ['not json', '{"type":', 'null', '{"type":"ping"}', JSON.stringify({ type: 'send', clientId: randomUUID(), text: 'hi' })]) {
+      const socket = connectSocket(v, { hello: false });
+      socket.ws.once('open', () => socket.ws.send(first));
+      expect((await socket.closed).code, first).toBe(4401);
+      expect(socket.frames, first).toEqual([]);
+    }
+  });
+
+  it('answers a sent text holding a NUL or an unpaired surrogate with validation_failed and stays open', async () => {
+    const v = await readyVisitor(server, { decisions: NONE_GRANTED });
+    const socket = connectSocket(v);
+    await socket.ready;
+    for (const text of ['hello\u0000there', 'hello \ud800']) {
+      const answer = await socket.sendMessage(text);
+      expect(answer).toMatchObject({ type: 'error', error: { id: 'validation_failed' } });
+    }
+    expect(await socket.sendMessage('hello there')).toMatchObject({ type: 'ack' });
+    socket.close();
+  });
+});
+
 describe('origins', () => {
   it('allows the site origin (with CORS) and refuses others', async () => {
     const ok = await openVisitor(server, { origin: BANK });

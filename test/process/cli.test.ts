@@ -173,7 +173,7 @@ describe('palisade CLI', () => {
   it('refuses to open the embedded database while the server holds it', async () => {
     if (db.kind === 'postgres') return; // a server database is shared by design
     const server = startProcess(['server/main.ts'], { ...env, PORT: '0' });
-    await server.waitFor(/Palisade is running/);
+    await server.waitFor(/"server\.ready"/);
     const res = await runCli(['audit', 'verify'], env);
     expect(res.code).toBe(1);
     // It says whose the database is and what to do instead.

@@ -23,9 +23,10 @@ export interface OpenAiApiFixture {
   stop(): Promise<void>;
 }
 
-export async function startOpenAiApiFixture(): Promise<OpenAiApiFixture> {
+/** `env`: more settings for the appliance */
+export async function startOpenAiApiFixture(env: Record<string, string> = {}): Promise<OpenAiApiFixture> {
   const [gpu, cloud] = await Promise.all([startOllamaStandIn(), startOpenAIStandIn()]);
-  const server = await startTestServer({ OLLAMA_HOST: gpu.url, OPENAI_API_KEY: 'sk-standin', OPENAI_BASE_URL: `${cloud.url}/v1` });
+  const server = await startTestServer({ OLLAMA_HOST: gpu.url, OPENAI_API_KEY: 'sk-standin', OPENAI_BASE_URL: `${cloud.url}/v1`, ...env });
   const make = (name: string, allowCloud: boolean) =>
     server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name, allowCloud } }));
   const local = await make('internal-tool', false);

@@ -11,13 +11,24 @@ export interface ZipSpec {
   declaredSize?: number;
   encrypted?: boolean;
   symlink?: boolean;
+  /** no data of its own: the directory entry points at this earlier entry's local header and data (an overlapping-entry bomb) */
+  sameDataAs?: number;
 }
 
 export function makeZip(entries: ZipSpec[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
+  const written: Buffer[] = [];
   for (const e of entries) {
+    if (e.sameDataAs !== undefined) {
+      const central = Buffer.from(written[e.sameDataAs]!);
+      const name = Buffer.from(e.name);
+      central.writeUInt16LE(name.length, 28);
+      written.push(central);
+      centrals.push(central, name);
+      continue;
+    }
     const raw = typeof e.content === 'string' ? Buffer.from(e.content) : Buffer.from(e.content);
     const data = e.stored ? raw : zlib.deflateRawSync(raw);
     const name = Buffer.from(e.name);
@@ -48,6 +59,7 @@ export function makeZip(entries: ZipSpec[]): Buffer {
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, data);
     centrals.push(central, name);
+    written.push(central);
     offset += local.length + name.length + data.length;
   }
   const dir = Buffer.concat(centrals);

@@ -1,7 +1,8 @@
 import type { Middleware } from 'koa';
 import { malformedJson, payloadTooLarge, unsupportedMediaType } from '../errors.ts';
+import { assertWellFormed } from './wellFormedText.ts';
 
-/** Reads a JSON body into ctx.state.body: size-limited (413), JSON only (415), parsed or 400. */
+/** Reads a JSON body into ctx.state.body: size-limited (413), JSON only (415), parsed or 400, its text well formed or 400 (wellFormedText.ts). */
 export function jsonBody(opts: { limit: number }): Middleware {
   return async (ctx, next) => {
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) return next();
@@ -34,6 +35,7 @@ export function jsonBody(opts: { limit: number }): Middleware {
     } catch {
       throw malformedJson();
     }
+    assertWellFormed(ctx.state.body, '(body)');
     await next();
   };
 }
