@@ -8,6 +8,8 @@ import type { Logger } from './logger.ts';
 
 export const SETUP_LINK_FILE = 'setup-link.txt';
 const CREATE_ADMIN = 'npx palisade create-admin --email you@bank.example --name "Your Name"';
+/** The log scrubs anything shaped like an email address, so the logged hint names its arguments instead. */
+const CREATE_ADMIN_LOGGED = 'npx palisade create-admin --email ADDRESS --name NAME';
 
 export interface StartNotice {
   publicUrl: string;
@@ -37,6 +39,6 @@ export function announceStart(n: StartNotice, out: { logger: Logger; terminal: P
     fs.mkdirSync(n.dataDir, { recursive: true, mode: 0o700 });
     fs.rmSync(file, { force: true }); // a new file, so its mode is 0600 whatever an older one had
     fs.writeFileSync(file, `${link}\n`, { mode: 0o600, flag: 'wx' });
-    out.logger.warn('setup.pending', { linkFile: file, expiresInHours: hours, alternative: n.database === 'pglite' ? `stop the server, then run: ${CREATE_ADMIN}` : CREATE_ADMIN });
+    out.logger.warn('setup.pending', { linkFile: file, expiresInHours: hours, alternative: n.database === 'pglite' ? `stop the server, then run: ${CREATE_ADMIN_LOGGED}` : CREATE_ADMIN_LOGGED });
   }
 }

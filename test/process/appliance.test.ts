@@ -43,8 +43,8 @@ describe('first start on a fresh data directory', () => {
     if (db.kind === 'pglite') expect(fs.existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
     expect(p.stdout()).not.toMatch(/password/i);
     // The CLI way is offered as it works: on the embedded database, with the server stopped.
-    if (db.kind === 'pglite') expect(p.stdout()).toContain('"alternative":"stop the server, then run: npx palisade create-admin --email');
-    else expect(p.stdout()).toContain('"alternative":"npx palisade create-admin --email');
+    if (db.kind === 'pglite') expect(p.stdout()).toContain('"alternative":"stop the server, then run: npx palisade create-admin --email ADDRESS');
+    else expect(p.stdout()).toContain('"alternative":"npx palisade create-admin --email ADDRESS');
 
     const created = await api(base, 'POST', '/api/setup', { body: { token, email: 'first.admin@bank.example', displayName: 'First Admin', password: 'a long first password' } });
     expect(created.status).toBe(201);
