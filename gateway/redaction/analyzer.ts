@@ -15,6 +15,7 @@ export const DEFAULT_TIMEOUT_MS = 1_000;
 export const DEFAULT_MIN_SCORE = 0.5;
 const DEFAULT_BOOST = 0.35;
 const DEFAULT_WINDOW = { before: 48, after: 24 };
+const ANTI_CONTEXT_PENALTY = 0.3;
 
 export interface AnalyzerConfig {
   recognizers?: readonly Recognizer[];
@@ -139,7 +140,10 @@ function score(recognizer: Recognizer, candidate: Candidate, input: RecognizerIn
       end = start + verdict.keep;
     }
   }
-  if (recognizer.context && recognizer.context.length > 0) {
+  const window = recognizer.contextWindow ?? DEFAULT_WINDOW;
+  if (recognizer.antiContext && hasContextWord(input.text, start, end, recognizer.antiContext, window)) {
+    value -= ANTI_CONTEXT_PENALTY;
+  } else if (recognizer.context && recognizer.context.length > 0) {
     const near = hasContextWord(input.text, start, end, recognizer.context, recognizer.contextWindow ?? DEFAULT_WINDOW);
     if (!near && recognizer.contextRequired) return null;
     if (near) value = Math.min(1, value + (recognizer.contextBoost ?? DEFAULT_BOOST));
