@@ -3,6 +3,7 @@
 import { createAllowList } from './allow-list.ts';
 import { createDenyList } from './deny-list.ts';
 import { operators } from './operators/index.ts';
+import { findVaultValues } from './vault-recheck.ts';
 import { ruleFor, type RedactionPolicy } from './policy.ts';
 import { ENTITY_TYPES, LANGS, type Analyzer, type DetectedEntity, type EntityType, type Lang } from './types.ts';
 import type { Vault } from './vault.ts';
@@ -133,7 +134,8 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
     for (const e of analysis.entities) checkFinding(e, text.length);
 
     const kept = analysis.entities.filter((e) => e.score >= rules[e.type].threshold && !isAllowed(e.type, text.slice(e.start, e.end)));
-    const spans = mergeOverlaps([...kept, ...findDenied(text)]);
+    // Values this conversation already gave are redacted again wherever they recur, found or not.
+    const spans = mergeOverlaps([...kept, ...findDenied(text), ...findVaultValues(text, vault)]);
 
     // From here to the end nothing awaits: the vault sees this redaction's placeholders as one
     // atomic step. Numbering follows reading order; splicing runs from the end so earlier

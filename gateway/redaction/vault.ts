@@ -83,6 +83,11 @@ export class Vault {
     return this.#byPlaceholder.get(ref(type, index))?.value;
   }
 
+  /** every value this vault holds, with its type (for the re-check of later turns) */
+  *values(): Generator<{ type: EntityType; value: string }> {
+    for (const e of this.#byValue.values()) yield { type: e.type, value: e.value };
+  }
+
   get size(): number {
     return this.#byValue.size;
   }
