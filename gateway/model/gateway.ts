@@ -15,6 +15,7 @@ import { decideRoute, type ChainTarget, type RouteDecision } from '../routing/de
 import type { RoutingPolicy, Sensitivity } from '../routing/policy.ts';
 import { retryDelay } from '../routing/retry.ts';
 import type { RedactionEngine } from '../redaction/engine.ts';
+import type { OutputMasker } from '../redaction/output-mask.ts';
 import { createStreamRehydrator } from '../redaction/rehydrate.ts';
 import type { EntityType, Lang } from '../redaction/types.ts';
 import { Vault } from '../redaction/vault.ts';
@@ -91,6 +92,8 @@ export interface ModelRequestAudit {
   /** the last target's fit (see ContextFit) */
   context: ContextFit | null;
   outputEntities: number | null;
+  /** identifiers the model made up that were masked in what the caller saw (null: masking off) */
+  outputMasked?: number | null;
   /** hit: answered from the answer cache, no model called; off: not cacheable (personal data, …) */
   cache: 'hit' | 'miss' | 'off';
   /** a cloud target was skipped because this budget was spent */
@@ -119,6 +122,8 @@ export interface GatewayDeps {
   log?: LogSink;
   /** counts personal data the model produced on its own (raw output, placeholders excluded) */
   scanOutput?: (rawText: string, lang?: Lang) => Promise<number | null>;
+  /** a masker per answer: identifiers the model made up are masked before the caller sees them */
+  maskOutput?: () => OutputMasker;
   /** exact-match answers for requests with no personal data; the version names the knowledge base's state */
   answerCache?: AnswerCacheOptions & { knowledgeVersion: () => Promise<string> };
   /** where cloud budgets are counted (the server: its database, shared by every node); default: this process */
@@ -353,6 +358,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const attemptStart = clock.now();
       const rehydrator = createStreamRehydrator(vault);
       const scanner = deps.scanOutput ? scanAhead(deps.scanOutput, req.lang) : undefined;
+      const masker = deps.maskOutput?.();
       let raw = '';
       let delivered = false;
       // Called as each token arrives, in the provider's own callback: no async step per token.
@@ -362,14 +368,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
           delivered = delivered || text.length > 0;
           raw += text;
           scanner?.grow(raw);
-          const shown = rehydrator.push(text);
+          const shown = rehydrator.push(masker ? masker.push(text) : text);
           return shown ? out.event({ type: 'delta', text: shown }) : true;
         },
         ...(drain ? { drain } : {}),
       };
       try {
         const end = await runAttempt(client, request, policy.timeouts, signal, output);
-        const tail = rehydrator.end();
+        const tail = (masker ? rehydrator.push(masker.end()) : '') + rehydrator.end();
+        audit.outputMasked = masker ? masker.count() : null;
         if (tail) out.event({ type: 'delta', text: tail });
         cooldowns.succeeded(target.id);
         audit.tokensIn = end.usage.tokensIn;
@@ -384,7 +391,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         // Cached only when the answer is whole, clean (the scan found nothing) and holds no
         // value put back from the vault (no placeholder was rehydrated: shown equals what the model wrote).
         const { restored, unknown } = rehydrator.stats();
-        if (cacheKey && answers && end.finishReason === 'stop' && audit.outputEntities === 0 && restored + unknown === 0 && raw.length > 0) {
+        if (cacheKey && answers && end.finishReason === 'stop' && audit.outputEntities === 0 && !audit.outputMasked && restored + unknown === 0 && raw.length > 0) {
           answers.set(cacheKey, { text: raw, targetId: target.id, provider: target.provider, model: target.model });
         }
         out.event({ type: 'end', outcome: 'answered', usage: end.usage, finishReason: end.finishReason });

@@ -8,8 +8,8 @@ import { Vault } from './vault.ts';
 const hmacKey = new Uint8Array(32).fill(1);
 const policyOf = (overrides: Record<string, unknown> = {}): RedactionPolicy =>
   parseRedactionPolicy({ version: 1, default: { operator: 'placeholder', threshold: 0.5 }, ...overrides });
-const engineWith = (overrides: Record<string, unknown> = {}, analyzer: Analyzer = createRegexAnalyzer()): RedactionEngine =>
-  createRedactionEngine({ analyzer, policy: policyOf(overrides), hmacKey });
+const engineWith = (overrides: Record<string, unknown> = {}, analyzer: Analyzer = createRegexAnalyzer(), audience: 'model' | 'person' = 'model'): RedactionEngine =>
+  createRedactionEngine({ analyzer, policy: policyOf(overrides), hmacKey, audience });
 const fixed =
   (entities: DetectedEntity[]): Analyzer =>
   async () => ({ ok: true, lang: 'en', entities });
@@ -34,15 +34,23 @@ describe('redaction engine', () => {
     expect(result).toMatchObject({ ok: true, text: '<PERSON_1>, <PERSON_2> and <PERSON_3>' });
   });
 
-  it('applies the operator and threshold of each entity', async () => {
-    const engine = engineWith({
-      entities: { CREDIT_CARD: { operator: 'mask' }, EMAIL: { operator: 'hash' }, PHONE: { operator: 'drop' }, PERSON: { threshold: 0.9 } },
-    });
+  it('applies the operator and threshold of each entity (for a person: masks as the policy says)', async () => {
+    const engine = engineWith(
+      { entities: { CREDIT_CARD: { operator: 'mask' }, EMAIL: { operator: 'hash' }, PHONE: { operator: 'drop' }, PERSON: { threshold: 0.9 } } },
+      createRegexAnalyzer(),
+      'person',
+    );
     const result = await engine.redact({ text: 'Alice Smith: 4111 1111 1111 1111, a@b.example, 020 7946 0001', vault: new Vault() });
     expect(result).toMatchObject({ ok: true });
     if (!result.ok) throw new Error('unreachable');
     expect(result.text).toMatch(/^Alice Smith: 4111 11\*\* \*\*\*\* 1111, <EMAIL#[0-9a-f]{8}>, \[removed\]$/);
     expect(result.counts.PERSON).toBe(0);
+  });
+
+  it('gives a model placeholders, never a partial mask', async () => {
+    const engine = engineWith({ entities: { CREDIT_CARD: { operator: 'mask' }, US_SSN: { operator: 'mask' } } });
+    const result = await engine.redact({ text: 'card 4111 1111 1111 1111', vault: new Vault() });
+    expect(result).toMatchObject({ ok: true, text: 'card <CREDIT_CARD_1>' });
   });
 
   it('leaves allow-listed values (after normalisation) and always redacts deny-listed terms', async () => {

@@ -38,6 +38,12 @@ export interface RedactionEngineDeps {
   hmacKey: Uint8Array;
   /** budget for the analyzer; past it the redaction fails closed. */
   timeoutMs?: number;
+  /**
+   * Who reads the redacted text. `model` (the default): every `mask` rule becomes a placeholder, so
+   * no model ever sees part of a value (a card's BIN and last four, an id's last digits). `person`:
+   * masks as the policy says (an agent's or an operator's view).
+   */
+  audience?: 'model' | 'person';
 }
 
 export const MIN_HMAC_KEY_BYTES = 32;
@@ -119,7 +125,13 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const isAllowed = createAllowList(policy.allow);
   const findDenied = createDenyList(policy.deny);
-  const rules = Object.fromEntries(ENTITY_TYPES.map((t) => [t, ruleFor(policy, t)])) as Record<EntityType, ReturnType<typeof ruleFor>>;
+  const forModel = (deps.audience ?? 'model') === 'model';
+  const rules = Object.fromEntries(
+    ENTITY_TYPES.map((t) => {
+      const rule = ruleFor(policy, t);
+      return [t, forModel && rule.operator === 'mask' ? { ...rule, operator: 'placeholder' as const } : rule];
+    }),
+  ) as Record<EntityType, ReturnType<typeof ruleFor>>;
 
   async function run({ text, lang, vault }: RedactRequest): Promise<RedactOutcome> {
     if (typeof text !== 'string') throw new RedactionFailure('invalid_input', 'text must be a string');

@@ -10,6 +10,7 @@ import { ModelFileError } from '../../gateway/providers/llamacpp/provider.ts';
 import { providers } from '../../gateway/providers/index.ts';
 import { inProcessAnalyzers } from '../../gateway/redaction/analyzer-pool.ts';
 import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
+import { createOutputMaskers } from '../../gateway/redaction/output-mask.ts';
 import { createOutputScanner } from '../../gateway/redaction/output-scan.ts';
 import type { VaultStore } from '../../gateway/redaction/vault-store.ts';
 import type { AppDeps } from '../deps.ts';
@@ -43,6 +44,7 @@ export function auditDetails(e: ModelRequestAudit): Record<string, string | numb
     provider: e.provider, model: e.model?.replace(/[^A-Za-z0-9_.:@/-]/g, '_').slice(0, 128) || null, target: e.targetId, route: e.route,
     rule: e.ruleId === '-' ? null : e.ruleId, policyHash: e.policyHash, tokensIn: e.tokensIn, tokensOut: e.tokensOut,
     latencyMs: e.latencyMs, firstTokenMs: e.firstTokenMs, attempts: e.attempts, outcome: e.outcome, failure: e.failure ?? null, outputEntities: e.outputEntities,
+    outputMasked: e.outputMasked ?? null,
     cache: e.cache, budget: e.budget,
     // Fitted to the answering target's window: how much of the conversation it was sent (null: no window).
     contextTokens: e.context?.contextTokens ?? null, turnsDropped: e.context?.turnsDropped ?? null,
@@ -125,6 +127,7 @@ export function startModelService(deps: AppDeps): ModelService {
       if (scanned.size > SCAN_MEMO_ENTRIES) scanned.delete(scanned.keys().next().value as string);
       return result.total;
     },
+    ...(redactionPolicy.output.maskIdentifiers ? { maskOutput: createOutputMaskers({ policy: redactionPolicy }) } : {}),
     answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: knowledgeVersionReader(deps.db.dataSource) },
     budgets: databaseBudgets(deps.db.dataSource, () => deps.now().getTime()),
     audit: {
