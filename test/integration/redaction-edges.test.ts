@@ -69,11 +69,13 @@ describe('visitor chat, cloud allowed', () => {
 
   it('redacts a name of an earlier turn when it comes back without its cue', async () => {
     const v = await readyVisitor(server, { decisions: ALL_GRANTED });
-    await sendMessage(v, 'Hello, my name is Maria Schmidt and my card is blocked');
+    // The recognizers find this name after "my name is" only; the vault finds it again.
+    await sendMessage(v, 'Hello, my name is Tendai Mukoko and my card is blocked');
     await repliesSettled(server);
-    await sendMessage(v, 'again: maria schmidt, still blocked');
+    await sendMessage(v, 'again: tendai mukoko, still blocked');
     await repliesSettled(server);
-    expect(sentTexts(openai).join('\n')).not.toMatch(/maria|schmidt/i);
+    expect(sentTexts(openai).length).toBeGreaterThan(0);
+    expect(sentTexts(openai).join('\n')).not.toMatch(/tendai|mukoko/i);
   });
 
   it('masks identifiers the model made up before the visitor sees them', async () => {
@@ -120,13 +122,13 @@ describe('/v1 with a cloud-allowed key while the GPU pool fails', () => {
     await api.client(api.cloudKey).chat.completions.create({
       model: 'palisade',
       messages: [
-        { role: 'user', content: 'Hi, my name is Maria Schmidt.' },
+        { role: 'user', content: 'Hi, my name is Tendai Mukoko.' },
         { role: 'assistant', content: 'Hello! How can I help?' },
-        { role: 'user', content: 'again: Maria Schmidt, how do I reset my password?' },
+        { role: 'user', content: 'again: Tendai Mukoko, how do I reset my password?' },
       ],
     });
     expect(sentTexts(api.cloud).length).toBeGreaterThan(0);
-    expect(sentTexts(api.cloud).join('\n')).not.toMatch(/maria|schmidt/i);
+    expect(sentTexts(api.cloud).join('\n')).not.toMatch(/tendai|mukoko/i);
   });
 
   it.each([false, true])('stream %s: identifiers the model made up are masked for the caller and counted', async (stream) => {
