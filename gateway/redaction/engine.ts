@@ -3,6 +3,7 @@
 import { createAllowList } from './allow-list.ts';
 import { createDenyList } from './deny-list.ts';
 import { operators } from './operators/index.ts';
+import { placesAboutPeople } from './places.ts';
 import { findVaultValues } from './vault-recheck.ts';
 import { ruleFor, type RedactionPolicy } from './policy.ts';
 import { ENTITY_TYPES, LANGS, type Analyzer, type DetectedEntity, type EntityType, type Lang } from './types.ts';
@@ -145,7 +146,8 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
     }
     for (const e of analysis.entities) checkFinding(e, text.length);
 
-    const kept = analysis.entities.filter((e) => e.score >= rules[e.type].threshold && !isAllowed(e.type, text.slice(e.start, e.end)));
+    const passed = analysis.entities.filter((e) => e.score >= rules[e.type].threshold && !isAllowed(e.type, text.slice(e.start, e.end)));
+    const kept = policy.placesAndOrganisations === 'keep' ? placesAboutPeople(text, passed) : passed;
     // Values this conversation already gave are redacted again wherever they recur, found or not.
     const spans = mergeOverlaps([...kept, ...findDenied(text), ...findVaultValues(text, vault)]);
 

@@ -40,6 +40,9 @@ export const RedactionPolicy = z.strictObject({
   allow: z.array(AllowEntry).default([]),
   deny: z.array(DenyEntry).default([]),
   output: OutputRule.default({ maskIdentifiers: true }),
+  /** keep: a place or organisation name is redacted only as part of an address, beside a person's
+   *  name or after words that make it the visitor's own ("I live in"); redact: wherever found */
+  placesAndOrganisations: z.enum(['keep', 'redact']).default('keep'),
 });
 export type RedactionPolicy = z.infer<typeof RedactionPolicy>;
 export type EntityRule = z.infer<typeof EntityRule>;

@@ -8,7 +8,7 @@ import type { DetectedEntity, EntityType } from './types.ts';
 import type { Vault } from './vault.ts';
 
 const DIGIT_TYPES: ReadonlySet<EntityType> = new Set(['PHONE', 'CREDIT_CARD', 'US_SSN', 'DE_TAX_ID', 'NL_BSN', 'PL_PESEL', 'BANK_ACCOUNT']);
-const WORD_TYPES: ReadonlySet<EntityType> = new Set(['PERSON', 'LOCATION', 'ORGANIZATION', 'DATE_OF_BIRTH', 'ADDRESS' as EntityType]);
+const WORD_TYPES: ReadonlySet<EntityType> = new Set(['PERSON', 'LOCATION', 'ORGANIZATION', 'DATE_OF_BIRTH', 'ADDRESS']);
 const SEPARATOR = '[\\s./_()-]{0,3}';
 const MIN_CHARS = 2;
 const CACHE_LIMIT = 2_000;

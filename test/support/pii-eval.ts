@@ -71,6 +71,11 @@ export function recall(counts: Map<EntityType, Counts> | undefined, type: Entity
   return metrics(counts?.get(type) ?? { tp: 0, fp: 0, fn: 0 }).recall;
 }
 
+export function cleanUnchanged(e: Evaluation, corpus: string): number {
+  const c = e.clean.get(corpus);
+  return !c || c.messages === 0 ? 1 : c.unchanged / c.messages;
+}
+
 export function falsePositiveRate(e: Evaluation): number {
   return e.noPii.messages === 0 ? 0 : e.noPii.flagged / e.noPii.messages;
 }
@@ -94,6 +99,9 @@ export const MUST_NOT_MISS: readonly EntityType[] = [
 export const FLOORS: readonly Floor[] = [
   ...MUST_NOT_MISS.map((type): Floor => ({ name: `${type} recall (all languages)`, measure: (e) => recall(e.overall, type), min: 0.99 })),
   { name: 'PERSON recall (en)', measure: (e) => recall(e.byLang.get('en'), 'PERSON'), min: 0.9 },
+  { name: 'PERSON recall (zh)', measure: (e) => recall(e.byLang.get('zh'), 'PERSON'), min: 0.9 },
+  { name: 'ADDRESS recall (all languages)', measure: (e) => recall(e.overall, 'ADDRESS'), min: 0.8 },
+  { name: 'adversarial clean messages unchanged', measure: (e) => cleanUnchanged(e, 'adversarial'), min: 0.9 },
   { name: 'no-PII false-positive rate', measure: falsePositiveRate, max: 0.02 },
 ];
 
