@@ -3,6 +3,7 @@ import { createRedactionEngine, type RedactionEngine } from './engine.ts';
 import { parseRedactionPolicy, type RedactionPolicy } from './policy.ts';
 import { createRegexAnalyzer } from './testing/regex-analyzer.ts';
 import type { Analyzer, AnalyzeResult, DetectedEntity } from './types.ts';
+import { rehydrate } from './rehydrate.ts';
 import { Vault } from './vault.ts';
 
 const hmacKey = new Uint8Array(32).fill(1);
@@ -49,8 +50,12 @@ describe('redaction engine', () => {
 
   it('gives a model placeholders, never a partial mask', async () => {
     const engine = engineWith({ entities: { CREDIT_CARD: { operator: 'mask' }, US_SSN: { operator: 'mask' } } });
-    const result = await engine.redact({ text: 'card 4111 1111 1111 1111', vault: new Vault() });
+    const vault = new Vault();
+    const result = await engine.redact({ text: 'card 4111 1111 1111 1111', vault });
     expect(result).toMatchObject({ ok: true, text: 'card <CREDIT_CARD_1>' });
+    // The visitor sees the policy's mask where the model's reply names the card, never the number.
+    expect(rehydrate('blocked <CREDIT_CARD_1>.', vault)).toBe('blocked 4111 11** **** 1111.');
+    expect(Vault.fromJSON(vault.toJSON()).display('CREDIT_CARD', 1)).toBe('4111 11** **** 1111');
   });
 
   it('leaves allow-listed values (after normalisation) and always redacts deny-listed terms', async () => {

@@ -127,12 +127,14 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
   const isAllowed = createAllowList(policy.allow);
   const findDenied = createDenyList(policy.deny);
   const forModel = (deps.audience ?? 'model') === 'model';
-  const rules = Object.fromEntries(
-    ENTITY_TYPES.map((t) => {
-      const rule = ruleFor(policy, t);
-      return [t, forModel && rule.operator === 'mask' ? { ...rule, operator: 'placeholder' as const } : rule];
-    }),
-  ) as Record<EntityType, ReturnType<typeof ruleFor>>;
+  const rules = Object.fromEntries(ENTITY_TYPES.map((t) => [t, ruleFor(policy, t)])) as Record<EntityType, ReturnType<typeof ruleFor>>;
+  // For a model, a mask rule becomes a placeholder whose rehydration shows the mask: the model sees
+  // nothing of the value, the visitor (and the stored reply) the mask the policy asks for.
+  const apply = (type: EntityType, value: string, vault: Vault): string => {
+    const operator = rules[type].operator;
+    if (forModel && operator === 'mask') return vault.placeholderFor(type, value, operators.mask({ type, value, vault, hmacKey }));
+    return operators[operator]({ type, value, vault, hmacKey });
+  };
 
   async function run({ text, lang, vault }: RedactRequest): Promise<RedactOutcome> {
     if (typeof text !== 'string') throw new RedactionFailure('invalid_input', 'text must be a string');
@@ -155,9 +157,8 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
     // atomic step. Numbering follows reading order; splicing runs from the end so earlier
     // offsets stay valid.
     const replacements = spans.map((span) => {
-      const operator = operators[rules[span.type].operator];
       try {
-        return operator({ type: span.type, value: text.slice(span.start, span.end), vault, hmacKey });
+        return apply(span.type, text.slice(span.start, span.end), vault);
       } catch {
         throw new RedactionFailure('operator_failed', `${rules[span.type].operator} operator failed for ${span.type}`);
       }

@@ -28,7 +28,7 @@ const GROUP = `\\(?\\d{1,6}\\)?`;
 /** +country or 00country, then groups: 8–15 digits in all */
 const INTERNATIONAL = new RegExp(`(?<![A-Za-z\\d+])(?:\\+|00(?=[1-9]))\\d{1,3}(?:${SEP_OPT}${GROUP}){1,7}(?!\\d)`, 'gu');
 /** a national trunk 0 and 9–11 digits in groups (07700 900123, 06.48.22.17.93, 0688 872 49 99) */
-const TRUNK = new RegExp(`(?<![A-Za-z\\d+./-]|\\d )\\(?0\\d{1,4}\\)?(?:[ ./-]{1,2}\\d{2,5}){1,5}(?![\\d]|[./-]\\d)`, 'gu');
+const TRUNK = new RegExp(`(?<![A-Za-z\\d+./-]|\\d )\\(?0\\d{1,4}\\)?(?:[ ./-]{1,2}\\d{2,6}){1,5}(?![\\d]|[./-]\\d)`, 'gu');
 /** CN mobiles in any language: 11 digits from 13x–19x, any grouping, with or without +86/0086 */
 const CN_MOBILE = new RegExp(`(?<![\\d+])(?:(?:\\+|00)86${SEP_OPT})?1[3-9]\\d(?:${SEP_OPT}\\d){8}(?!\\d)`, 'g');
 /** North American 3-3-4: (646) 555-0143, 415.555.0187 */
@@ -90,27 +90,31 @@ function shaped(text: string, regex: RegExp, minDigits: number, maxDigits: numbe
 function findPhones({ text, lang }: RecognizerInput): Candidate[] {
   const found: Candidate[] = [];
   const own = COUNTRIES[lang];
-  const service: Candidate[] = [];
-  let foreignTries = 0;
   const others = ALL_COUNTRIES.filter((c) => !own.includes(c));
-  for (const stretch of stretches(text)) {
-    const hits = validated(text, stretch, own, false);
-    service.push(...hits.filter((h) => h.score <= 0.2));
-    // Not a number of this language's countries: a mobile of another one is still a phone. Tried
-    // for the first few stretches only, which bounds the cost on hostile input (100 KB of digits).
-    if (hits.length > 0 || foreignTries >= MAX_FOREIGN_TRIES) found.push(...hits);
-    else {
-      foreignTries++;
-      found.push(...validated(text, stretch, others, true).map((c) => ({ ...c, score: 0.6 })));
-    }
-  }
-  const shapes = [
+  const service: Candidate[] = [];
+  const strong = [
     ...shaped(text, INTERNATIONAL, 8, 15, 0.6),
     ...shaped(text, TRUNK, 10, 11, 0.5),
     ...shaped(text, CN_MOBILE, 11, 13, lang === 'zh' ? 0.85 : 0.6),
     ...shaped(text, NANP, 10, 11, 0.5),
-    ...shaped(text, DIGITS_AFTER_CUE, 7, 15, 0.25),
   ];
+  let foreignTries = 0;
+  for (const stretch of stretches(text)) {
+    const hits = validated(text, stretch, own, false);
+    service.push(...hits.filter((h) => h.score <= 0.2));
+    found.push(...hits);
+    // Not a number of this language's countries nor phone-shaped already: a mobile of another
+    // country is still a phone (612 48 93 07 in an English message). Tried for the first few such
+    // stretches only, which bounds the cost on hostile input (100 KB of digits).
+    const end = stretch.offset + stretch.text.length;
+    const covered = strong.some((c) => c.start < end && stretch.offset < c.end);
+    const digits = digitCount(stretch.text);
+    if (hits.length === 0 && !covered && digits >= 8 && digits <= 12 && foreignTries < MAX_FOREIGN_TRIES) {
+      foreignTries++;
+      found.push(...validated(text, stretch, others, true).map((c) => ({ ...c, score: 0.6 })));
+    }
+  }
+  const shapes = [...strong, ...shaped(text, DIGITS_AFTER_CUE, 7, 15, 0.25)];
   // A shape that libphonenumber reads as a service number (a hotline) is that, not a person's phone.
   found.push(...shapes.filter((c) => !service.some((s) => s.start < c.end && c.start < s.end)));
   return found;
