@@ -56,6 +56,9 @@ describe('redaction engine', () => {
     // The visitor sees the policy's mask where the model's reply names the card, never the number.
     expect(rehydrate('blocked <CREDIT_CARD_1>.', vault)).toBe('blocked 4111 11** **** 1111.');
     expect(Vault.fromJSON(vault.toJSON()).display('CREDIT_CARD', 1)).toBe('4111 11** **** 1111');
+    // The mask comes back in the history (the assistant's earlier turn): the model gets the placeholder.
+    const history = await engine.redact({ text: 'I have blocked the card 4111 11** **** 1111 for you.', vault });
+    expect(history).toMatchObject({ ok: true, text: 'I have blocked the card <CREDIT_CARD_1> for you.' });
   });
 
   it('leaves allow-listed values (after normalisation) and always redacts deny-listed terms', async () => {

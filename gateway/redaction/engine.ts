@@ -132,6 +132,9 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
   // nothing of the value, the visitor (and the stored reply) the mask the policy asks for.
   const apply = (type: EntityType, value: string, vault: Vault): string => {
     const operator = rules[type].operator;
+    // A mask the visitor was shown, back in the history: the same placeholder as the value it masks.
+    const shown = forModel ? vault.placeholderOfShown(type, value) : undefined;
+    if (shown !== undefined) return shown;
     if (forModel && operator === 'mask') return vault.placeholderFor(type, value, operators.mask({ type, value, vault, hmacKey }));
     return operators[operator]({ type, value, vault, hmacKey });
   };

@@ -50,17 +50,26 @@ function patternFor(type: EntityType, value: string): RegExp | null {
   return pattern;
 }
 
+/** The mask a visitor was shown (4111 11** **** 1111) comes back in the conversation's history:
+ *  it goes to the model as its placeholder too, never as a partial value. */
+function shownPattern(shown: string): RegExp | null {
+  const normal = normalizeForMatching(shown).text.trim();
+  return normal.length >= 4 ? new RegExp(escape(normal), 'g') : null;
+}
+
 /** every occurrence of a vault value in `text` (offsets into the original), score 1 */
 export function findVaultValues(text: string, vault: Vault): DetectedEntity[] {
   if (vault.size === 0 || text.length === 0) return [];
   const normalized = normalizeForMatching(text);
   const found: DetectedEntity[] = [];
   for (const entry of vault.values()) {
-    const pattern = patternFor(entry.type, entry.value);
-    if (!pattern) continue;
-    for (const m of normalized.text.matchAll(pattern)) {
-      const span = normalized.toOriginal(m.index, m.index + m[0].length);
-      found.push({ type: entry.type, start: span.start, end: span.end, score: 1, recognizer: 'vault' });
+    const patterns = [patternFor(entry.type, entry.value), entry.shown === undefined ? null : shownPattern(entry.shown)];
+    for (const pattern of patterns) {
+      if (!pattern) continue;
+      for (const m of normalized.text.matchAll(pattern)) {
+        const span = normalized.toOriginal(m.index, m.index + m[0].length);
+        found.push({ type: entry.type, start: span.start, end: span.end, score: 1, recognizer: 'vault' });
+      }
     }
   }
   return found;

@@ -89,6 +89,13 @@ export class Vault {
     return this.#byPlaceholder.get(ref(type, index))?.value;
   }
 
+  /** The placeholder whose shown form (a mask the visitor saw) is exactly `shown`, if any. */
+  placeholderOfShown(type: EntityType, shown: string): string | undefined {
+    const wanted = shown.normalize('NFKC').trim();
+    for (const e of this.#byValue.values()) if (e.type === type && e.shown !== undefined && e.shown.normalize('NFKC').trim() === wanted) return formatPlaceholder(type, e.index);
+    return undefined;
+  }
+
   /** What rehydration puts back for `<TYPE_N>`: the shown form (a mask) where one was given, else the value. */
   display(type: EntityType, index: number): string | undefined {
     const entry = this.#byPlaceholder.get(ref(type, index));
@@ -96,8 +103,8 @@ export class Vault {
   }
 
   /** every value this vault holds, with its type (for the re-check of later turns) */
-  *values(): Generator<{ type: EntityType; value: string }> {
-    for (const e of this.#byValue.values()) yield { type: e.type, value: e.value };
+  *values(): Generator<{ type: EntityType; value: string; shown?: string }> {
+    for (const e of this.#byValue.values()) yield e.shown === undefined ? { type: e.type, value: e.value } : { type: e.type, value: e.value, shown: e.shown };
   }
 
   get size(): number {
