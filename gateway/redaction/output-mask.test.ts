@@ -31,6 +31,11 @@ describe('output masker', () => {
     expect(stream(text, 2, { policy })).toEqual({ out: text, count: 0 });
   });
 
+  it('releases tokens whole when they cannot start an identifier', () => {
+    const masker = createOutputMaskers()();
+    expect(['w0 ', 'w1 ', 'w2 ', 'w3 '].map((t) => masker.push(t))).toEqual(['w0 ', 'w1 ', 'w2 ', 'w3 ']);
+  });
+
   it('holds back no more than a short tail', () => {
     const masker = createOutputMaskers()();
     expect(masker.push('The answer is ready. Your reference')).toBe('The answer is ready. Your ');

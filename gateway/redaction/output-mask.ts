@@ -17,9 +17,9 @@ import { Vault } from './vault.ts';
 export const MASKED_OUTPUT_TYPES: readonly EntityType[] = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'US_SSN', 'CN_RESIDENT_ID', 'IP_ADDRESS'];
 const STRUCTURED = [recognizers.email, recognizers.phone, recognizers.creditCard, recognizers.iban, recognizers.usSsn, recognizers.cnResidentId, recognizers.ipAddress];
 
-// Tails that may still become an identifier: digits with separators, an IBAN's start, a word that
-// may turn into an e-mail address. Held back, at most MAX_HELD characters.
-const OPEN_TAIL = /(?:[+(]?\p{N}[\p{N} ._/()-]*|[A-Za-z]{2}\p{N}{2}[A-Za-z0-9 ._-]*|[\p{L}\p{N}._%+-]+(?:@[\p{L}\p{N}.-]*)?)$/u;
+// Tails that may still become an identifier: digits with separators (not glued to a word: "w3 " is
+// no card's start), an IBAN's start, a word that may turn into an e-mail address. Held back, at most MAX_HELD characters.
+const OPEN_TAIL = /(?:(?<![\p{L}\p{N}])[+(]?\p{N}[\p{N} ._/()-]*|[A-Za-z]{2}\p{N}{2}[A-Za-z0-9 ._-]*|[\p{L}\p{N}._%+-]+(?:@[\p{L}\p{N}.-]*)?)$/u;
 const MAX_HELD = 64;
 /** characters of already released text kept as context for cue words ("card", "tel") */
 const CONTEXT = 48;
