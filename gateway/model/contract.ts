@@ -1,6 +1,7 @@
 // What the gateway promises its callers: the request, the events it hands back, the one
 // `model.request` audit record per call, and what it needs (GatewayDeps). The pipeline that keeps
 // these promises is in gateway.ts and pipeline/.
+import type { OutputMasker } from '../redaction/output-mask.ts';
 import type { AnswerCacheOptions } from './answerCache.ts';
 import type { FailureCause, FailureClass } from './errors.ts';
 import type { ChatMessage, ModelClient, ProviderName, Usage } from './types.ts';
@@ -92,6 +93,8 @@ export interface ModelRequestAudit {
   /** the last target's fit (see ContextFit) */
   context: ContextFit | null;
   outputEntities: number | null;
+  /** identifiers the model made up that were masked in what the caller saw (null: masking off) */
+  outputMasked?: number | null;
   /** hit: answered from the answer cache, no model called; off: not cacheable (personal data, …) */
   cache: 'hit' | 'miss' | 'off';
   /** a cloud target was skipped because this budget was spent */
@@ -124,6 +127,8 @@ export interface GatewayDeps {
   log?: LogSink;
   /** counts personal data the model produced on its own (raw output, placeholders excluded) */
   scanOutput?: (rawText: string, lang?: Lang) => Promise<number | null>;
+  /** a masker per answer: identifiers the model made up are masked before the caller sees them */
+  maskOutput?: () => OutputMasker;
   /** exact-match answers for requests with no personal data; the version names the knowledge base's state */
   answerCache?: AnswerCacheOptions & { knowledgeVersion: () => Promise<string> };
   /** where cloud budgets are counted (the server: its database, shared by every node); default: this process */

@@ -5,7 +5,7 @@ import { hasContextWord } from './context.ts';
 import { detectLanguage } from './lang.ts';
 import { normalizeForMatching } from './normalize.ts';
 import { defaultRecognizers } from './recognizers/index.ts';
-import type { Candidate, Recognizer, RecognizerInput } from './recognizers/recognizer.ts';
+import type { Candidate, Pattern, Recognizer, RecognizerInput } from './recognizers/recognizer.ts';
 import { ENTITY_TYPES, LANGS, type AnalyzeOptions, type AnalyzeResult, type DetectedEntity, type EntityType, type Lang } from './types.ts';
 
 /** Longest text analysed (JS string length). Chat messages are ≤ 4,000; longer input is refused. */
@@ -15,6 +15,7 @@ export const DEFAULT_TIMEOUT_MS = 1_000;
 export const DEFAULT_MIN_SCORE = 0.5;
 const DEFAULT_BOOST = 0.35;
 const DEFAULT_WINDOW = { before: 48, after: 24 };
+const ANTI_CONTEXT_PENALTY = 0.3;
 
 export interface AnalyzerConfig {
   recognizers?: readonly Recognizer[];
@@ -101,12 +102,7 @@ class Windows {
 async function runRecognizer(recognizer: Recognizer, input: RecognizerInput, windows: Windows, deadline: number): Promise<Finding[]> {
   const candidates: Candidate[] = [];
   for (const pattern of recognizer.patterns ?? []) {
-    for (const m of input.text.matchAll(pattern.regex)) {
-      // A named group `value` narrows the span (the name after "my name is").
-      const group = m.indices?.groups?.['value'];
-      const [start, end] = group ?? [m.index, m.index + m[0].length];
-      candidates.push({ start, end, score: pattern.score });
-    }
+    candidates.push(...patternCandidates(pattern, input.text));
     if (performance.now() > deadline) throw new Timeout();
   }
   if (recognizer.find) {
@@ -125,6 +121,44 @@ async function runRecognizer(recognizer: Recognizer, input: RecognizerInput, win
   return findings;
 }
 
+function patternCandidates(pattern: Pattern, text: string): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const m of text.matchAll(pattern.regex)) {
+    // A named group `value` narrows the span (the name after "my name is").
+    const group = m.indices?.groups?.['value'];
+    const [start, end] = group ?? [m.index, m.index + m[0].length];
+    candidates.push({ start, end, score: pattern.score });
+  }
+  return candidates;
+}
+
+/**
+ * Pattern and synchronous recognizers (the structured identifiers: no NLP, no time budget) over
+ * one text, at once: for the model-output masker, which runs between a token's arrival and its
+ * delivery and so cannot wait. Offsets are into `original`.
+ */
+export function detectSync(recognizers: readonly Recognizer[], original: string, lang: Lang, minScore: number): DetectedEntity[] {
+  const normalized = normalizeForMatching(original);
+  const input: RecognizerInput = { text: normalized.text, lang };
+  const findings: Finding[] = [];
+  for (const recognizer of recognizers) {
+    const candidates = (recognizer.patterns ?? []).flatMap((p) => patternCandidates(p, input.text));
+    if (recognizer.find) {
+      const found = recognizer.find(input);
+      if (found instanceof Promise) throw new Error(`recognizer ${recognizer.name} is asynchronous`);
+      candidates.push(...found);
+    }
+    for (const c of candidates) {
+      const scored = score(recognizer, c, input);
+      if (scored && scored.score >= minScore) findings.push(scored);
+    }
+  }
+  return resolveOverlaps(findings).map((f) => {
+    const span = normalized.toOriginal(f.start, f.end);
+    return { type: f.type, start: span.start, end: span.end, score: round(f.score), recognizer: f.recognizer };
+  });
+}
+
 /** the validator decides the base score, then a context word nearby raises it (or gates it) */
 function score(recognizer: Recognizer, candidate: Candidate, input: RecognizerInput): Finding | null {
   let { start, end, score: value } = candidate;
@@ -139,7 +173,10 @@ function score(recognizer: Recognizer, candidate: Candidate, input: RecognizerIn
       end = start + verdict.keep;
     }
   }
-  if (recognizer.context && recognizer.context.length > 0) {
+  const window = recognizer.contextWindow ?? DEFAULT_WINDOW;
+  if (recognizer.antiContext && hasContextWord(input.text, start, end, recognizer.antiContext, window)) {
+    value -= ANTI_CONTEXT_PENALTY;
+  } else if (recognizer.context && recognizer.context.length > 0) {
     const near = hasContextWord(input.text, start, end, recognizer.context, recognizer.contextWindow ?? DEFAULT_WINDOW);
     if (!near && recognizer.contextRequired) return null;
     if (near) value = Math.min(1, value + (recognizer.contextBoost ?? DEFAULT_BOOST));

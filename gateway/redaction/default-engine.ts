@@ -12,10 +12,12 @@ export interface DefaultRedactionEngineDeps {
   timeoutMs?: number;
   /** where the analyzer runs (a thread pool in the server); default: this thread */
   analyzers?: AnalyzerSource;
+  /** see RedactionEngineDeps.audience (default: model, placeholders instead of masks) */
+  audience?: 'model' | 'person';
 }
 
-export function createDefaultRedactionEngine({ policy, hmacKey, timeoutMs, analyzers = inProcessAnalyzers() }: DefaultRedactionEngineDeps): RedactionEngine {
+export function createDefaultRedactionEngine({ policy, hmacKey, timeoutMs, analyzers = inProcessAnalyzers(), audience = 'model' }: DefaultRedactionEngineDeps): RedactionEngine {
   const minScore = Math.min(...ENTITY_TYPES.map((type) => ruleFor(policy, type).threshold));
   const analyzer = analyzers.analyzer(timeoutMs === undefined ? { minScore } : { minScore, timeoutMs });
-  return createRedactionEngine(timeoutMs === undefined ? { analyzer, policy, hmacKey } : { analyzer, policy, hmacKey, timeoutMs });
+  return createRedactionEngine(timeoutMs === undefined ? { analyzer, policy, hmacKey, audience } : { analyzer, policy, hmacKey, timeoutMs, audience });
 }

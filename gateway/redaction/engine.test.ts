@@ -3,13 +3,14 @@ import { createRedactionEngine, type RedactionEngine } from './engine.ts';
 import { parseRedactionPolicy, type RedactionPolicy } from './policy.ts';
 import { createRegexAnalyzer } from './testing/regex-analyzer.ts';
 import type { Analyzer, AnalyzeResult, DetectedEntity } from './types.ts';
+import { rehydrate } from './rehydrate.ts';
 import { Vault } from './vault.ts';
 
 const hmacKey = new Uint8Array(32).fill(1);
 const policyOf = (overrides: Record<string, unknown> = {}): RedactionPolicy =>
   parseRedactionPolicy({ version: 1, default: { operator: 'placeholder', threshold: 0.5 }, ...overrides });
-const engineWith = (overrides: Record<string, unknown> = {}, analyzer: Analyzer = createRegexAnalyzer()): RedactionEngine =>
-  createRedactionEngine({ analyzer, policy: policyOf(overrides), hmacKey });
+const engineWith = (overrides: Record<string, unknown> = {}, analyzer: Analyzer = createRegexAnalyzer(), audience: 'model' | 'person' = 'model'): RedactionEngine =>
+  createRedactionEngine({ analyzer, policy: policyOf(overrides), hmacKey, audience });
 const fixed =
   (entities: DetectedEntity[]): Analyzer =>
   async () => ({ ok: true, lang: 'en', entities });
@@ -34,15 +35,30 @@ describe('redaction engine', () => {
     expect(result).toMatchObject({ ok: true, text: '<PERSON_1>, <PERSON_2> and <PERSON_3>' });
   });
 
-  it('applies the operator and threshold of each entity', async () => {
-    const engine = engineWith({
-      entities: { CREDIT_CARD: { operator: 'mask' }, EMAIL: { operator: 'hash' }, PHONE: { operator: 'drop' }, PERSON: { threshold: 0.9 } },
-    });
+  it('applies the operator and threshold of each entity (for a person: masks as the policy says)', async () => {
+    const engine = engineWith(
+      { entities: { CREDIT_CARD: { operator: 'mask' }, EMAIL: { operator: 'hash' }, PHONE: { operator: 'drop' }, PERSON: { threshold: 0.9 } } },
+      createRegexAnalyzer(),
+      'person',
+    );
     const result = await engine.redact({ text: 'Alice Smith: 4111 1111 1111 1111, a@b.example, 020 7946 0001', vault: new Vault() });
     expect(result).toMatchObject({ ok: true });
     if (!result.ok) throw new Error('unreachable');
     expect(result.text).toMatch(/^Alice Smith: 4111 11\*\* \*\*\*\* 1111, <EMAIL#[0-9a-f]{8}>, \[removed\]$/);
     expect(result.counts.PERSON).toBe(0);
+  });
+
+  it('gives a model placeholders, never a partial mask', async () => {
+    const engine = engineWith({ entities: { CREDIT_CARD: { operator: 'mask' }, US_SSN: { operator: 'mask' } } });
+    const vault = new Vault();
+    const result = await engine.redact({ text: 'card 4111 1111 1111 1111', vault });
+    expect(result).toMatchObject({ ok: true, text: 'card <CREDIT_CARD_1>' });
+    // The visitor sees the policy's mask where the model's reply names the card, never the number.
+    expect(rehydrate('blocked <CREDIT_CARD_1>.', vault)).toBe('blocked 4111 11** **** 1111.');
+    expect(Vault.fromJSON(vault.toJSON()).display('CREDIT_CARD', 1)).toBe('4111 11** **** 1111');
+    // The mask comes back in the history (the assistant's earlier turn): the model gets the placeholder.
+    const history = await engine.redact({ text: 'I have blocked the card 4111 11** **** 1111 for you.', vault });
+    expect(history).toMatchObject({ ok: true, text: 'I have blocked the card <CREDIT_CARD_1> for you.' });
   });
 
   it('leaves allow-listed values (after normalisation) and always redacts deny-listed terms', async () => {

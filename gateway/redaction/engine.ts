@@ -3,6 +3,8 @@
 import { createAllowList } from './allow-list.ts';
 import { createDenyList } from './deny-list.ts';
 import { operators } from './operators/index.ts';
+import { placesAboutPeople } from './places.ts';
+import { findVaultValues } from './vault-recheck.ts';
 import { ruleFor, type RedactionPolicy } from './policy.ts';
 import { ENTITY_TYPES, LANGS, type Analyzer, type DetectedEntity, type EntityType, type Lang } from './types.ts';
 import type { Vault } from './vault.ts';
@@ -37,6 +39,12 @@ export interface RedactionEngineDeps {
   hmacKey: Uint8Array;
   /** budget for the analyzer; past it the redaction fails closed. */
   timeoutMs?: number;
+  /**
+   * Who reads the redacted text. `model` (the default): every `mask` rule becomes a placeholder, so
+   * no model ever sees part of a value (a card's BIN and last four, an id's last digits). `person`:
+   * masks as the policy says (an agent's or an operator's view).
+   */
+  audience?: 'model' | 'person';
 }
 
 export const MIN_HMAC_KEY_BYTES = 32;
@@ -118,7 +126,18 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const isAllowed = createAllowList(policy.allow);
   const findDenied = createDenyList(policy.deny);
+  const forModel = (deps.audience ?? 'model') === 'model';
   const rules = Object.fromEntries(ENTITY_TYPES.map((t) => [t, ruleFor(policy, t)])) as Record<EntityType, ReturnType<typeof ruleFor>>;
+  // For a model, a mask rule becomes a placeholder whose rehydration shows the mask: the model sees
+  // nothing of the value, the visitor (and the stored reply) the mask the policy asks for.
+  const apply = (type: EntityType, value: string, vault: Vault): string => {
+    const operator = rules[type].operator;
+    // A mask the visitor was shown, back in the history: the same placeholder as the value it masks.
+    const shown = forModel ? vault.placeholderOfShown(type, value) : undefined;
+    if (shown !== undefined) return shown;
+    if (forModel && operator === 'mask') return vault.placeholderFor(type, value, operators.mask({ type, value, vault, hmacKey }));
+    return operators[operator]({ type, value, vault, hmacKey });
+  };
 
   async function run({ text, lang, vault }: RedactRequest): Promise<RedactOutcome> {
     if (typeof text !== 'string') throw new RedactionFailure('invalid_input', 'text must be a string');
@@ -132,16 +151,17 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
     }
     for (const e of analysis.entities) checkFinding(e, text.length);
 
-    const kept = analysis.entities.filter((e) => e.score >= rules[e.type].threshold && !isAllowed(e.type, text.slice(e.start, e.end)));
-    const spans = mergeOverlaps([...kept, ...findDenied(text)]);
+    const passed = analysis.entities.filter((e) => e.score >= rules[e.type].threshold && !isAllowed(e.type, text.slice(e.start, e.end)));
+    const kept = policy.placesAndOrganisations === 'keep' ? placesAboutPeople(text, passed) : passed;
+    // Values this conversation already gave are redacted again wherever they recur, found or not.
+    const spans = mergeOverlaps([...kept, ...findDenied(text), ...findVaultValues(text, vault)]);
 
     // From here to the end nothing awaits: the vault sees this redaction's placeholders as one
     // atomic step. Numbering follows reading order; splicing runs from the end so earlier
     // offsets stay valid.
     const replacements = spans.map((span) => {
-      const operator = operators[rules[span.type].operator];
       try {
-        return operator({ type: span.type, value: text.slice(span.start, span.end), vault, hmacKey });
+        return apply(span.type, text.slice(span.start, span.end), vault);
       } catch {
         throw new RedactionFailure('operator_failed', `${rules[span.type].operator} operator failed for ${span.type}`);
       }

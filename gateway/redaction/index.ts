@@ -5,6 +5,7 @@ export { runRedactCli, type RedactCliOptions } from './cli.ts';
 export { createDefaultRedactionEngine, type DefaultRedactionEngineDeps } from './default-engine.ts';
 export { createRedactionEngine, type RedactionEngine, type RedactOutcome, type RedactRequest } from './engine.ts';
 export { OPERATOR_NAMES, type OperatorName } from './operators/index.ts';
+export { createOutputMaskers, type OutputMasker } from './output-mask.ts';
 export { createOutputScanner, type OutputScan } from './output-scan.ts';
 export { loadRedactionPolicyFromYamlText, parseRedactionPolicy, RedactionPolicyError, withOperator, type RedactionPolicy } from './policy.ts';
 export { ENTITY_TYPES, LANGS, type EntityType, type Lang } from './types.ts';

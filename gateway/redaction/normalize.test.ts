@@ -48,3 +48,19 @@ describe('normalizeForMatching', () => {
     expect(normalizeForMatching('').text).toBe('');
   });
 });
+
+describe('normalizeForMatching: scripts, look-alikes and escapes', () => {
+  it.each([
+    ['Arabic-Indic digits', 'card ٤٥٣٩١٥٨٨١٣٩٩٨٦٩٥ ok', '4539158813998695', '٤٥٣٩١٥٨٨١٣٩٩٨٦٩٥'],
+    ['Devanagari digits', 'फ़ोन ९८७६५४३२१० है', '9876543210', '९८७६५४३२१०'],
+    ['Cyrillic o in an e-mail address', 'mail jоhn.keller@post.example now', 'john.keller@post.example', 'jоhn.keller@post.example'],
+    ['Greek omicron in a URL', 'see https://bаnk.example/x', 'https://bank.example/x', 'https://bаnk.example/x'],
+    ['percent-encoded at sign in a URL', 'https://x.example/reset?user=ines.lagarde%40mailbox.example&t=1', 'ines.lagarde@mailbox.example', 'ines.lagarde%40mailbox.example'],
+  ])('%s', (_, original, needle, expected) => {
+    expect(roundTrip(original, needle)).toBe(expected);
+  });
+
+  it('leaves Cyrillic words outside addresses alone', () => {
+    expect(normalizeForMatching('привет, как дела').text).toBe('привет, как дела');
+  });
+});

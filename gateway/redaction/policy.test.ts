@@ -16,7 +16,7 @@ describe('redaction policy', () => {
   });
 
   it('fills empty lists and overrides', () => {
-    expect(parseRedactionPolicy(minimal)).toEqual({ ...minimal, entities: {}, allow: [], deny: [] });
+    expect(parseRedactionPolicy(minimal)).toEqual({ ...minimal, entities: {}, allow: [], deny: [], output: { maskIdentifiers: true }, placesAndOrganisations: 'keep' });
   });
 
   it.each<[string, unknown, string]>([

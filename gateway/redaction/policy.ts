@@ -28,12 +28,21 @@ const DenyEntry = z.strictObject({
   note: z.string().optional(),
 });
 
+const OutputRule = z.strictObject({
+  /** mask cards, e-mail addresses, IBANs, phones, SSNs, CN ids and IPs the model wrote itself */
+  maskIdentifiers: z.boolean().default(true),
+});
+
 export const RedactionPolicy = z.strictObject({
   version: z.literal(1),
   default: EntityRule,
   entities: z.partialRecord(z.enum(ENTITY_TYPES), EntityOverride).default({}),
   allow: z.array(AllowEntry).default([]),
   deny: z.array(DenyEntry).default([]),
+  output: OutputRule.default({ maskIdentifiers: true }),
+  /** keep: a place or organisation name is redacted only as part of an address, beside a person's
+   *  name or after words that make it the visitor's own ("I live in"); redact: wherever found */
+  placesAndOrganisations: z.enum(['keep', 'redact']).default('keep'),
 });
 export type RedactionPolicy = z.infer<typeof RedactionPolicy>;
 export type EntityRule = z.infer<typeof EntityRule>;

@@ -38,7 +38,7 @@ function rehydrateCounting(text: string, vault: Vault, options: RehydrateOptions
       const index = Number(bIndex ?? rIndex);
       // The regex is case-insensitive for the bracketed form; a bare form counts only in upper case.
       if (!bracketed && (rType !== type || (offset === 0 && isWordChar(previous)))) return match;
-      const original = isEntityType(type) ? vault.lookup(type, index) : undefined;
+      const original = isEntityType(type) ? vault.display(type, index) : undefined;
       if (original !== undefined) {
         stats.restored += 1;
         return original;

@@ -21,6 +21,7 @@ export const ENTITY_TYPES = [
   'IP_ADDRESS',
   'DATE_OF_BIRTH',
   'PERSON',
+  'ADDRESS',
   'LOCATION',
   'ORGANIZATION',
 ] as const;

@@ -31,6 +31,7 @@ const canonicalisers = {
   IP_ADDRESS: caseFolded,
   DATE_OF_BIRTH: wordsFolded,
   PERSON: wordsFolded,
+  ADDRESS: wordsFolded,
   LOCATION: wordsFolded,
   ORGANIZATION: wordsFolded,
 } satisfies Record<EntityType, Canonicaliser>;

@@ -15,8 +15,10 @@ const VaultEntrySnapshot = z.strictObject({
   index: z.number().int().min(1).max(MAX_PLACEHOLDER_INDEX),
   /** canonical key (see value-key.ts), stored so a later change of canonicalisation keeps old keys. */
   key: z.string(),
-  /** the first surface form seen: what rehydration restores. */
+  /** the first surface form seen. */
   value: z.string(),
+  /** what rehydration shows instead of `value` (a card's PCI mask); absent: `value` */
+  shown: z.string().optional(),
 });
 export type VaultEntrySnapshot = z.infer<typeof VaultEntrySnapshot>;
 
@@ -43,6 +45,7 @@ interface VaultEntry {
   index: number;
   key: string;
   value: string;
+  shown?: string;
 }
 
 const slot = (type: EntityType, key: string): string => `${type}\u0000${key}`;
@@ -54,14 +57,17 @@ export class Vault {
   readonly #counters = new Map<EntityType, number>();
   #revision = 0;
 
-  /** The placeholder for this value, minted on first sight. Synchronous on purpose (see top). */
-  placeholderFor(type: EntityType, value: string): string {
+  /**
+   * The placeholder for this value, minted on first sight. Synchronous on purpose (see top).
+   * `shown`: what the visitor sees when the placeholder is put back (a masked card), not the value.
+   */
+  placeholderFor(type: EntityType, value: string, shown?: string): string {
     const key = canonicalValue(type, value);
     const known = this.#byValue.get(slot(type, key));
     if (known) return formatPlaceholder(type, known.index);
     const index = (this.#counters.get(type) ?? 0) + 1;
     if (index > MAX_PLACEHOLDER_INDEX) throw new VaultFullError(`vault holds the maximum number of ${type} values`);
-    this.#add({ type, index, key, value });
+    this.#add(shown === undefined ? { type, index, key, value } : { type, index, key, value, shown });
     this.#counters.set(type, index);
     this.#revision += 1;
     return formatPlaceholder(type, index);
@@ -83,6 +89,24 @@ export class Vault {
     return this.#byPlaceholder.get(ref(type, index))?.value;
   }
 
+  /** The placeholder whose shown form (a mask the visitor saw) is exactly `shown`, if any. */
+  placeholderOfShown(type: EntityType, shown: string): string | undefined {
+    const wanted = shown.normalize('NFKC').trim();
+    for (const e of this.#byValue.values()) if (e.type === type && e.shown !== undefined && e.shown.normalize('NFKC').trim() === wanted) return formatPlaceholder(type, e.index);
+    return undefined;
+  }
+
+  /** What rehydration puts back for `<TYPE_N>`: the shown form (a mask) where one was given, else the value. */
+  display(type: EntityType, index: number): string | undefined {
+    const entry = this.#byPlaceholder.get(ref(type, index));
+    return entry ? (entry.shown ?? entry.value) : undefined;
+  }
+
+  /** every value this vault holds, with its type (for the re-check of later turns) */
+  *values(): Generator<{ type: EntityType; value: string; shown?: string }> {
+    for (const e of this.#byValue.values()) yield e.shown === undefined ? { type: e.type, value: e.value } : { type: e.type, value: e.value, shown: e.shown };
+  }
+
   get size(): number {
     return this.#byValue.size;
   }
@@ -96,7 +120,7 @@ export class Vault {
       version: VAULT_FORMAT_VERSION,
       revision: this.#revision,
       counters: Object.fromEntries(this.#counters),
-      entries: [...this.#byValue.values()].map((e) => ({ type: e.type, index: e.index, key: e.key, value: e.value })),
+      entries: [...this.#byValue.values()].map((e) => (e.shown === undefined ? { type: e.type, index: e.index, key: e.key, value: e.value } : { type: e.type, index: e.index, key: e.key, value: e.value, shown: e.shown })),
     };
   }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway, type ModelRequestAudit, type ProviderName } from '../../gateway/index.ts';
 import { type ModelClient, ModelFileError, providers } from '../../gateway/providers/index.ts';
-import { createDefaultRedactionEngine, createOutputScanner, inProcessAnalyzers, type VaultStore } from '../../gateway/redaction/index.ts';
+import { createDefaultRedactionEngine, createOutputMaskers, createOutputScanner, inProcessAnalyzers, type VaultStore } from '../../gateway/redaction/index.ts';
 import type { AuditEventInput } from '../audit/event.ts';
 import type { AppDeps } from '../deps.ts';
 import { deriveKey } from '../keys.ts';
@@ -40,6 +40,7 @@ export function auditDetails(e: ModelRequestAudit): Record<string, string | numb
     provider: e.provider, model: e.model?.replace(/[^A-Za-z0-9_.:@/-]/g, '_').slice(0, 128) || null, target: e.targetId, route: e.route,
     rule: e.ruleId === '-' ? null : e.ruleId, policyHash: e.policyHash, tokensIn: e.tokensIn, tokensOut: e.tokensOut,
     latencyMs: e.latencyMs, firstTokenMs: e.firstTokenMs, attempts: e.attempts, outcome: e.outcome, failure: e.failure ?? null, outputEntities: e.outputEntities,
+    outputMasked: e.outputMasked ?? null,
     cache: e.cache, budget: e.budget,
     // The chain fell back: the target passed over, why (its failure class, or `cooldown`) and what lay under it.
     fallbackFrom: e.fallback?.from ?? null, fallbackFailure: e.fallback?.failure ?? null, cause: e.fallback?.cause ?? null,
@@ -131,6 +132,7 @@ export function startModelService(deps: AppDeps): ModelService {
       if (scanned.size > SCAN_MEMO_ENTRIES) scanned.delete(scanned.keys().next().value as string);
       return result.total;
     },
+    ...(redactionPolicy.output.maskIdentifiers ? { maskOutput: createOutputMaskers({ policy: redactionPolicy }) } : {}),
     answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: knowledgeVersionReader(deps.db.dataSource) },
     budgets: databaseBudgets(deps.db.dataSource, () => deps.now().getTime()),
     audit: {

@@ -20,7 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   audit: () => benchAudit(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   startup: () => benchStartup(emit, { runs: quick ? 1 : 3 }),
   rehydrate: () => benchRehydrate(emit),
-  redaction: () => benchRedaction(emit),
+  redaction: () => benchRedaction(emit, { presidioPath: process.env.PII_PRESIDIO_PATH, quick }),
   privacy: () => benchPrivacy(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   knowledge: () => benchKnowledge(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   gateway: () => benchGateway(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),

@@ -4,6 +4,7 @@
 import { createAnalyzer } from '../../gateway/redaction/analyzer.ts';
 import type { Lang } from '../../gateway/redaction/types.ts';
 import { CORPORA, loadCorpus } from '../support/pii-corpus.ts';
+import { benchRedactionPeers } from './redaction-peers.ts';
 
 const MESSAGES_PER_SHAPE = { 200: 600, 4000: 40 } as const;
 const ROUNDS = { 200: 5, 4000: 3 } as const;
@@ -25,7 +26,7 @@ function build(lines: readonly string[], length: number, count: number, start: n
   return out;
 }
 
-export async function benchRedaction(emit: (row: Record<string, unknown>) => void): Promise<void> {
+export async function benchRedaction(emit: (row: Record<string, unknown>) => void, options: { presidioPath?: string; quick?: boolean } = {}): Promise<void> {
   const analyze = createAnalyzer();
   const byLang = new Map<Lang, string[]>();
   for (const corpus of [...CORPORA, 'no-pii' as const]) {
@@ -75,4 +76,5 @@ export async function benchRedaction(emit: (row: Record<string, unknown>) => voi
       emit({ ...row(`${length}-char ${lang}`, lat, (lat.length / total) * 1000) });
     }
   }
+  await benchRedactionPeers(emit, options);
 }

@@ -26,21 +26,21 @@ rules:
   - { id: local-only, action: local, chain: [pool] }
 `;
 const PERSONAL = 'My card 4111 1111 1111 1111 was blocked, my name is Maria Gonzalez';
-/** The shipped redaction policy masks cards PCI-style (first 6, last 4; not reversible) and puts a
- *  reversible placeholder for the name: this mask is the only trace of the card a model may get. */
+/** The shipped redaction policy masks cards PCI-style (first 6, last 4) for people; a model gets
+ *  a placeholder only, which the visitor sees put back as this mask. */
 const CARD_MASK = '4111 11** **** 1111';
 const BLOCK_QUESTION = 'How do I block my card?';
 const BLOCK_ANSWER = 'Open the app, choose Cards, pick the card and press Block card. You can unblock it the same way at any time, and a blocked card cannot be used for payments.';
 const AGENT_REPLY = 'Hello, this is Anna from the card team';
 
-/** The answer to the card question, built from what the stand-in RECEIVED: the name's placeholder
- *  and the masked card's last four digits. The widget showing the name proves the server put it
- *  back from its vault (the model never had it). */
+/** The answer to the card question, built from what the stand-in RECEIVED: the name's and the
+ *  card's placeholders. The widget showing the name and the card's mask proves the server put them
+ *  back from its vault (the model never had either). */
 function placeholderReply(lastUserText: string): string[] {
   const person = /<PERSON_\d+>/.exec(lastUserText)?.[0];
-  const ending = /\*{4} (\d{4})/.exec(lastUserText)?.[1];
-  if (!person || !ending) return ['No placeholder or card mask received.'];
-  const answer = `Sorry ${person}, I have blocked the card ending ${ending} for you. A new card is on its way to your home address.`;
+  const card = /<CREDIT_CARD_\d+>/.exec(lastUserText)?.[0];
+  if (!person || !card) return ['No placeholder received.'];
+  const answer = `Sorry ${person}, I have blocked the card ${card} for you. A new card is on its way to your home address.`;
   // Pieces of 7 characters, as a model's tokens would: the placeholder arrives split in two.
   return answer.match(/[^]{1,7}/g)!;
 }
@@ -96,17 +96,17 @@ describe.runIf(browserAvailable)('privacy end to end: widget, local model stand-
   const committed = (page: Page) => page.locator('palisade-chat .msg.assistant:not(.streaming)');
   const streaming = (page: Page) => page.locator('palisade-chat .msg.streaming .text');
   const chatCalls = () => ollama.requests.filter((r) => r.path === '/api/chat');
-  /** Every body the stand-in recorded: no name, no card number in any spacing, and "4111" only
-   *  inside the mask; every chat call carries the placeholder and the mask instead. */
+  /** Every body the stand-in recorded: no name, no card number in any spacing, not even the mask's
+   *  digits; every chat call carries the placeholders instead. */
   const expectNothingPersonalSent = () => {
     for (const r of ollama.requests) {
       expect(r.body).not.toMatch(/Maria|Gonzalez/);
       expect(r.body).not.toMatch(/4111[\s-]*1111[\s-]*1111[\s-]*1111/);
-      expect(r.body.replaceAll(CARD_MASK, '')).not.toContain('4111');
+      expect(r.body).not.toContain('4111');
     }
     for (const r of chatCalls()) {
       expect(r.body).toMatch(/<PERSON_\d+>/);
-      expect(r.body).toContain(CARD_MASK);
+      expect(r.body).toMatch(/<CREDIT_CARD_\d+>/);
     }
   };
 
@@ -124,7 +124,7 @@ describe.runIf(browserAvailable)('privacy end to end: widget, local model stand-
 
     // 2. The answer streams in (the bubble's text grows), then is committed with the name put back.
     const first = committed(page).first();
-    await expect.poll(() => first.locator('.text').textContent(), WAIT).toBe('Sorry Maria Gonzalez, I have blocked the card ending 1111 for you. A new card is on its way to your home address.');
+    await expect.poll(() => first.locator('.text').textContent(), WAIT).toBe(`Sorry Maria Gonzalez, I have blocked the card ${CARD_MASK} for you. A new card is on its way to your home address.`);
     const finalText = (await first.locator('.text').textContent())!;
     const streamed = (await pageGlobal(page, '__streamed')) as string[];
     expect(streamed.length).toBeGreaterThanOrEqual(2);

@@ -10,8 +10,9 @@ export const LabelledMessage = z.object({
 });
 export type LabelledMessage = z.infer<typeof LabelledMessage>;
 
-/** hand-written (en, zh, eu) and generated (chat: test/fixtures/pii/generate.ts) labelled corpora */
-export const CORPORA = ['en', 'zh', 'eu', 'chat'] as const;
+/** hand-written (en, zh, eu), generated (chat: test/fixtures/pii/generate.ts) and adversarial
+ * (identifiers in odd shapes and scripts, names without cues, addresses, look-alike numbers) labelled corpora */
+export const CORPORA = ['en', 'zh', 'eu', 'chat', 'adversarial'] as const;
 export type CorpusName = (typeof CORPORA)[number] | 'no-pii';
 
 export function loadCorpus(name: CorpusName): LabelledMessage[] {

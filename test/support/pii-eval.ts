@@ -15,6 +15,10 @@ export interface Evaluation {
   byLang: Map<Lang, Map<EntityType, Counts>>;
   /** all languages pooled, per entity type */
   overall: Map<EntityType, Counts>;
+  /** per corpus file (en, zh, eu, chat, adversarial), per entity type */
+  byCorpus: Map<string, Map<EntityType, Counts>>;
+  /** messages with no labelled entity (per corpus) and how many of them the finder left alone */
+  clean: Map<string, { messages: number; unchanged: number }>;
   noPii: { messages: number; flagged: number; byLang: Map<Lang, { messages: number; flagged: number }> };
 }
 
@@ -38,11 +42,18 @@ function countsFor<K>(map: Map<K, Map<EntityType, Counts>>, key: K): Map<EntityT
 export async function evaluate(find: Finder): Promise<Evaluation> {
   const byLang = new Map<Lang, Map<EntityType, Counts>>();
   const overall = new Map<EntityType, Counts>();
+  const byCorpus = new Map<string, Map<EntityType, Counts>>();
+  const clean = new Map<string, { messages: number; unchanged: number }>();
   for (const corpus of CORPORA) {
     for (const message of loadCorpus(corpus)) {
       const found = await find(message.text, message.lang);
       score(message.entities, found, countsFor(byLang, message.lang));
       score(message.entities, found, overall);
+      score(message.entities, found, countsFor(byCorpus, corpus));
+      if (message.entities.length === 0) {
+        const c = clean.get(corpus) ?? { messages: 0, unchanged: 0 };
+        clean.set(corpus, { messages: c.messages + 1, unchanged: c.unchanged + (found.length === 0 ? 1 : 0) });
+      }
     }
   }
   const noPii: Evaluation['noPii'] = { messages: 0, flagged: 0, byLang: new Map() };
@@ -53,11 +64,16 @@ export async function evaluate(find: Finder): Promise<Evaluation> {
     noPii.messages++;
     noPii.flagged += flagged;
   }
-  return { byLang, overall, noPii };
+  return { byLang, overall, byCorpus, clean, noPii };
 }
 
 export function recall(counts: Map<EntityType, Counts> | undefined, type: EntityType): number {
   return metrics(counts?.get(type) ?? { tp: 0, fp: 0, fn: 0 }).recall;
+}
+
+export function cleanUnchanged(e: Evaluation, corpus: string): number {
+  const c = e.clean.get(corpus);
+  return !c || c.messages === 0 ? 1 : c.unchanged / c.messages;
 }
 
 export function falsePositiveRate(e: Evaluation): number {
@@ -83,6 +99,9 @@ export const MUST_NOT_MISS: readonly EntityType[] = [
 export const FLOORS: readonly Floor[] = [
   ...MUST_NOT_MISS.map((type): Floor => ({ name: `${type} recall (all languages)`, measure: (e) => recall(e.overall, type), min: 0.99 })),
   { name: 'PERSON recall (en)', measure: (e) => recall(e.byLang.get('en'), 'PERSON'), min: 0.9 },
+  { name: 'PERSON recall (zh)', measure: (e) => recall(e.byLang.get('zh'), 'PERSON'), min: 0.9 },
+  { name: 'ADDRESS recall (all languages)', measure: (e) => recall(e.overall, 'ADDRESS'), min: 0.8 },
+  { name: 'adversarial clean messages unchanged', measure: (e) => cleanUnchanged(e, 'adversarial'), min: 0.9 },
   { name: 'no-PII false-positive rate', measure: falsePositiveRate, max: 0.02 },
 ];
 
@@ -110,6 +129,10 @@ function table(title: string, counts: Map<EntityType, Counts>): string {
 export function report(e: Evaluation): string {
   const parts = [...e.byLang.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([lang, counts]) => table(`[${lang}]`, counts));
   parts.push(table('[all languages]', e.overall));
+  for (const [corpus, counts] of e.byCorpus) {
+    const c = e.clean.get(corpus);
+    parts.push(table(`[corpus ${corpus}]`, counts) + (c ? `\n  clean messages unchanged ${c.unchanged}/${c.messages}` : ''));
+  }
   const perLang = [...e.noPii.byLang.entries()].map(([lang, n]) => `${lang} ${n.flagged}/${n.messages}`).join(', ');
   parts.push(`[no-PII] flagged ${e.noPii.flagged}/${e.noPii.messages} = ${(falsePositiveRate(e) * 100).toFixed(1)}% (${perLang})`);
   const floors = checkFloors(e).map(({ floor, value, ok }) => {

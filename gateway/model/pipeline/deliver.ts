@@ -25,6 +25,8 @@ export function openDelivery(shared: Shared, run: Run, vault: Vault): Delivery {
   const attemptStart = clock.now();
   const rehydrator = createStreamRehydrator(vault);
   const scanner = deps.scanOutput ? scanAhead(deps.scanOutput, run.req.lang) : undefined;
+  // Identifiers the model made up are masked before the rehydrator, so a vault value stays whole.
+  const masker = deps.maskOutput?.();
   let raw = '';
   let delivered = false;
   const output: AttemptOutput = {
@@ -33,7 +35,7 @@ export function openDelivery(shared: Shared, run: Run, vault: Vault): Delivery {
       delivered = delivered || text.length > 0;
       raw += text;
       scanner?.grow(raw);
-      const shown = rehydrator.push(text);
+      const shown = rehydrator.push(masker ? masker.push(text) : text);
       return shown ? out.event({ type: 'delta', text: shown }) : true;
     },
     ...(out.drain ? { drain: (resume: () => void) => out.drain!(resume) } : {}),
@@ -42,7 +44,8 @@ export function openDelivery(shared: Shared, run: Run, vault: Vault): Delivery {
     output,
     delivered: () => delivered,
     flush() {
-      const tail = rehydrator.end();
+      const tail = (masker ? rehydrator.push(masker.end()) : '') + rehydrator.end();
+      record.outputMasked = masker ? masker.count() : null;
       if (tail) out.event({ type: 'delta', text: tail });
     },
     async finish(end, target, cacheKey) {
@@ -52,7 +55,7 @@ export function openDelivery(shared: Shared, run: Run, vault: Vault): Delivery {
       // Cached only when the answer is whole, clean (the scan found nothing) and holds no value
       // put back from the vault (no placeholder was rehydrated: shown equals what the model wrote).
       const { restored, unknown } = rehydrator.stats();
-      if (cacheKey && shared.answers && end.finishReason === 'stop' && record.outputEntities === 0 && restored + unknown === 0 && raw.length > 0) {
+      if (cacheKey && shared.answers && end.finishReason === 'stop' && record.outputEntities === 0 && !record.outputMasked && restored + unknown === 0 && raw.length > 0) {
         shared.answers.set(cacheKey, { text: raw, targetId: target.id, provider: target.provider, model: target.model });
       }
     },

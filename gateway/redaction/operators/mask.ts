@@ -82,6 +82,7 @@ const masks = {
   IP_ADDRESS: everything,
   DATE_OF_BIRTH: everything,
   PERSON: name,
+  ADDRESS: everything,
   LOCATION: name,
   ORGANIZATION: name,
 } satisfies Record<EntityType, (value: string) => string>;

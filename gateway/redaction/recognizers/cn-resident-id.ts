@@ -11,7 +11,7 @@ const PROVINCES = new Set([
 
 /** GB 11643: 6-digit region, 8-digit birth date, 3-digit sequence, ISO 7064 mod 11-2 check character */
 export function isCnResidentId(value: string): boolean {
-  const id = value.replace(/[\s-]/g, '').toUpperCase();
+  const id = value.replace(/[\s._/-]/g, '').toUpperCase();
   if (!/^\d{17}[\dX]$/.test(id) || !PROVINCES.has(Number(id.slice(0, 2)))) return false;
   if (!isPlausibleBirthDate(Number(id.slice(6, 10)), Number(id.slice(10, 12)), Number(id.slice(12, 14)))) return false;
   let sum = 0;
@@ -23,10 +23,10 @@ export const cnResidentId: Recognizer = {
   name: 'cn_resident_id',
   entity: 'CN_RESIDENT_ID',
   patterns: [
-    { name: 'plain', regex: /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g, score: 0.4 },
-    // 6-8-4 grouping people use when reading an ID aloud or typing it carefully.
-    { name: 'grouped', regex: /(?<![\dA-Za-z])\d{6}([ -])\d{8}\1\d{3}[\dXx](?![\dA-Za-z])/g, score: 0.4 },
+    // 18 characters in any grouping (6-8-4, 6-4-4-4) with any separator.
+    { name: 'shaped', regex: /(?<![\dA-Za-z])\d(?:[ ._\/-]{0,2}\d){16}[ ._\/-]{0,2}[\dXx](?![\dA-Za-z])/g, score: 0.4 },
   ],
   context: ['身份证', '身份证号', '证件号', 'id card', 'resident id', 'id number'],
-  validate: isCnResidentId,
+  // A failed check: an 18-character ID shape passes only after a word such as 身份证.
+  validate: (value) => (isCnResidentId(value) ? 1 : 0.15),
 };

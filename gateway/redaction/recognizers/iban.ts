@@ -45,7 +45,16 @@ export const iban: Recognizer = {
   patterns: [
     {
       name: 'grouped',
-      regex: /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]{4}){2,7}(?:[ -]?[A-Za-z0-9]{1,4})?(?![A-Za-z0-9])/gu,
+      // Any grouping and separator (DE89.3704…, de89 3704 …, NL 2-2-4 groups): the validator takes
+      // exactly the country's length from the run, so a word after it is left alone.
+      regex: /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ._\/-]{0,2}[A-Za-z0-9]){10,32}/gu,
+      score: 0.4,
+    },
+    // "NL 39 RABO …": a separator after the country too. A pattern of its own, so a false start
+    // ("de 669 euro") cannot swallow the IBAN after it.
+    {
+      name: 'spaced-country',
+      regex: /(?<![A-Za-z0-9])[A-Za-z]{2}[ ._-]{1,2}\d{2}(?:[ ._\/-]{0,2}[A-Za-z0-9]){10,32}/gu,
       score: 0.4,
     },
   ],

@@ -1,4 +1,5 @@
 // Every recognizer the analyzer runs by default, in one explicit map (no self-registration).
+import { address } from './address.ts';
 import { bankAccount } from './bank-account.ts';
 import { bic } from './bic.ts';
 import { cnResidentId } from './cn-resident-id.ts';
@@ -16,6 +17,7 @@ import { nlBsn } from './nl-bsn.ts';
 import { organizationEn } from './organization-en.ts';
 import { personEn } from './person-en.ts';
 import { personIntro } from './person-intro.ts';
+import { personNames } from './person-names.ts';
 import { personZh } from './person-zh.ts';
 import { passport } from './passport.ts';
 import { phone } from './phone.ts';
@@ -45,7 +47,9 @@ export const recognizers = {
   dateOfBirth,
   personEn,
   personIntro,
+  personNames,
   personZh,
+  address,
   locationEn,
   organizationEn,
 } satisfies Record<string, Recognizer>;

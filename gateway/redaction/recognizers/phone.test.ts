@@ -16,7 +16,18 @@ describe('phone', () => {
     { text: 'appelez-moi au 06 12 34 56 78', lang: 'fr', found: ['06 12 34 56 78'] },
     { text: '🙂 +33 6 12 34 56 78', found: ['+33 6 12 34 56 78'] },
     // Service numbers are the company's, not a person's.
+    // Phone-shaped, whatever libphonenumber says of the number and whatever the language.
+    { text: 'call me on +1-984-182-0190', lang: 'en', found: ['+1-984-182-0190'] },
+    { text: 'my mobile 07700 900123', lang: 'en', found: ['07700 900123'] },
+    { text: 'reach me at 0688 872 49 99', lang: 'en', found: ['0688 872 49 99'] },
+    { text: 'text +33 6 94 39 84 46 please', lang: 'en', found: ['+33 6 94 39 84 46'] },
+    { text: 'my number 138.0013.8000', lang: 'en', found: ['138.0013.8000'] },
+    { text: 'mi móvil es 612 48 93 07', lang: 'en', found: ['612 48 93 07'] },
+    { text: 'tel 2345-6789-01', lang: 'en', found: ['2345-6789-01'] },
     { text: 'our hotline is 1-800-275-2273', lang: 'en', found: [] },
+    { text: 'is 0800 123 4567 your free number?', lang: 'en', found: [] },
+    { text: 'SKU 00012345678905 out of stock', lang: 'en', found: [] },
+    { text: 'tracking 1Z 999 AA1 01 2345 6784', lang: 'en', found: [] },
     { text: '客服热线400-820-8888', lang: 'zh', found: [] },
     { text: 'order 12345678 costs 1234.56', lang: 'en', found: [] },
     { text: '1380013800 is ten digits', lang: 'zh', found: [] },

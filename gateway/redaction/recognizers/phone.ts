@@ -1,8 +1,10 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/max';
 import type { Lang } from '../types.ts';
+import { SEP_OPT } from './digit-shape.ts';
 import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
 
-// Which national formats to read numbers without a +country prefix in, per message language.
+// Which national formats to read numbers without a +country prefix in, per message language; a
+// number none of them reads is tried in every other country (a French mobile in an English message).
 const COUNTRIES: Readonly<Record<Lang, readonly CountryCode[]>> = {
   en: ['US', 'GB'],
   zh: ['CN'],
@@ -13,36 +15,55 @@ const COUNTRIES: Readonly<Record<Lang, readonly CountryCode[]>> = {
   nl: ['NL'],
   pl: ['PL'],
 };
+const ALL_COUNTRIES: readonly CountryCode[] = ['US', 'GB', 'CN', 'DE', 'AT', 'FR', 'ES', 'IT', 'NL', 'PL', 'CH', 'BE', 'IE'];
 // Service numbers belong to companies (the bank's own hotline), not to the people we protect.
 const SERVICE_TYPES = new Set(['TOLL_FREE', 'SHARED_COST', 'PREMIUM_RATE', 'UAN', 'VOICEMAIL']);
 // Types that belong to a person; a national-format fixed line (no +country) is too easily an order
 // number or a date (DE and FR numbering is permissive), so it needs a phone word nearby.
 const PERSONAL_TYPES = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER']);
-// CN mobiles in any language: 11 digits from 13x–19x, with or without +86/0086, grouped 3-4-4 or not.
-const CN_MOBILE = /(?<![\d+])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)/g;
+
+// Shapes that are phone numbers whether or not the number is a valid one (recall wins: a made-up
+// or mistyped number is still what the visitor typed as theirs).
+const GROUP = `\\(?\\d{1,6}\\)?`;
+/** +country or 00country, then groups: 8–15 digits in all */
+const INTERNATIONAL = new RegExp(`(?<![A-Za-z\\d+])(?:\\+|00(?=[1-9]))\\d{1,3}(?:${SEP_OPT}${GROUP}){1,7}(?!\\d)`, 'gu');
+/** a national trunk 0 and 9–11 digits in groups (07700 900123, 06.48.22.17.93, 0688 872 49 99) */
+const TRUNK = new RegExp(`(?<![A-Za-z\\d+./-]|\\d )\\(?0\\d{1,4}\\)?(?:[ ./-]{1,2}\\d{2,6}){1,5}(?![\\d]|[./-]\\d)`, 'gu');
+/** CN mobiles in any language: 11 digits from 13x–19x, any grouping, with or without +86/0086 */
+const CN_MOBILE = new RegExp(`(?<![\\d+])(?:(?:\\+|00)86${SEP_OPT})?1[3-9]\\d(?:${SEP_OPT}\\d){8}(?!\\d)`, 'g');
+/** North American 3-3-4: (646) 555-0143, 415.555.0187 */
+const NANP = /(?<![A-Za-z\d+.-])(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)|[2-9]\d{2})[ .-]{0,2}[2-9]\d{2}[ .-]\d{4}(?![\d]|[.-]\d)/gu;
+/** any 7–15 digits in groups: a phone only after a word such as "call me" or "tel" */
+const DIGITS_AFTER_CUE = new RegExp(`(?<![A-Za-z\\d+./-])\\d{2,6}(?:[ ./-]{1,2}\\d{2,6}){1,5}(?![\\d]|[./-]\\d)`, 'gu');
+
+const digitCount = (s: string): number => s.replace(/\D/g, '').length;
+// Free-phone and shared-cost prefixes (NANP 8xx, 0800/0808, CN 400/800): a company's line.
+const SERVICE_PREFIX = /^(?:1?8(?:00|33|44|55|66|77|88)\d{7}|0800\d+|0808\d+|0845\d+|0870\d+|[48]00\d{7})$/;
 
 // libphonenumber scans the whole text (~50 ms for 4,000 characters); it only gets the stretches that
 // could hold a number: 6+ digits with the separators phone numbers use, plus a little lead-in.
-const DIGIT_STRETCH = /(?:\+|00)?[(\d][\d\s().\/-]{4,30}\d/g;
+const DIGIT_STRETCH = /(?:\+|00)?[(\d][\d\s().\/_-]{4,30}\d/g;
 const LEAD_IN = 4;
+const MAX_FOREIGN_TRIES = 8;
 
 function* stretches(text: string): Generator<{ offset: number; text: string }> {
   for (const m of text.matchAll(DIGIT_STRETCH)) {
     if ((m[0].match(/\d/g)?.length ?? 0) < 6) continue;
     const offset = Math.max(0, m.index - LEAD_IN);
-    yield { offset, text: text.slice(offset, m.index + m[0].length) };
+    yield { offset, text: text.slice(offset, m.index + m[0].length).replace(/_/g, ' ') };
   }
 }
 
-function findPhones({ text, lang }: RecognizerInput): Candidate[] {
+function validated(text: string, stretch: { offset: number; text: string }, countries: readonly CountryCode[], mobilesOnly: boolean): Candidate[] {
   const found: Candidate[] = [];
-  for (const country of COUNTRIES[lang]) for (const stretch of stretches(text)) {
+  for (const country of countries) {
     for (const hit of findPhoneNumbersInText(stretch.text, { defaultCountry: country })) {
       const start = hit.startsAt + stretch.offset;
       const end = hit.endsAt + stretch.offset;
       // Digits glued to a code prefix (INV-2024-000123, ref/20240517) belong to that code.
       if (/[A-Za-z0-9][-/]$/.test(text.slice(Math.max(0, start - 2), start))) continue;
       const type = hit.number.getType() ?? 'UNKNOWN';
+      if (mobilesOnly && type !== 'MOBILE') continue;
       const value = text.slice(start, end);
       const international = /^(?:\+|00)/.test(value);
       // "0151/2345678" is how DE and AT write numbers (always after the trunk 0); "7139/938480" is a reference.
@@ -53,9 +74,49 @@ function findPhones({ text, lang }: RecognizerInput): Candidate[] {
       found.push({ start, end, score });
     }
   }
-  for (const m of text.matchAll(CN_MOBILE)) {
-    found.push({ start: m.index, end: m.index + m[0].length, score: lang === 'zh' ? 0.85 : 0.6 });
+  return found;
+}
+
+function shaped(text: string, regex: RegExp, minDigits: number, maxDigits: number, score: number): Candidate[] {
+  const found: Candidate[] = [];
+  for (const m of text.matchAll(regex)) {
+    const digits = m[0].replace(/\D/g, '');
+    if (digits.length < minDigits || digits.length > maxDigits || SERVICE_PREFIX.test(digits)) continue;
+    found.push({ start: m.index, end: m.index + m[0].length, score });
   }
+  return found;
+}
+
+function findPhones({ text, lang }: RecognizerInput): Candidate[] {
+  const found: Candidate[] = [];
+  const own = COUNTRIES[lang];
+  const others = ALL_COUNTRIES.filter((c) => !own.includes(c));
+  const service: Candidate[] = [];
+  const strong = [
+    ...shaped(text, INTERNATIONAL, 8, 15, 0.6),
+    ...shaped(text, TRUNK, 10, 11, 0.5),
+    ...shaped(text, CN_MOBILE, 11, 13, lang === 'zh' ? 0.85 : 0.6),
+    ...shaped(text, NANP, 10, 11, 0.5),
+  ];
+  let foreignTries = 0;
+  for (const stretch of stretches(text)) {
+    const hits = validated(text, stretch, own, false);
+    service.push(...hits.filter((h) => h.score <= 0.2));
+    found.push(...hits);
+    // Not a number of this language's countries nor phone-shaped already: a mobile of another
+    // country is still a phone (612 48 93 07 in an English message). Tried for the first few such
+    // stretches only, which bounds the cost on hostile input (100 KB of digits).
+    const end = stretch.offset + stretch.text.length;
+    const covered = strong.some((c) => c.start < end && stretch.offset < c.end);
+    const digits = digitCount(stretch.text);
+    if (hits.length === 0 && !covered && digits >= 8 && digits <= 12 && foreignTries < MAX_FOREIGN_TRIES) {
+      foreignTries++;
+      found.push(...validated(text, stretch, others, true).map((c) => ({ ...c, score: 0.6 })));
+    }
+  }
+  const shapes = [...strong, ...shaped(text, DIGITS_AFTER_CUE, 7, 15, 0.25)];
+  // A shape that libphonenumber reads as a service number (a hotline) is that, not a person's phone.
+  found.push(...shapes.filter((c) => !service.some((s) => s.start < c.end && c.start < s.end)));
   return found;
 }
 

@@ -38,6 +38,9 @@ export interface Recognizer {
   /** lower-case words/phrases; one near the match adds `contextBoost` (default 0.35) */
   context?: readonly string[];
   contextBoost?: number;
+  /** lower-case words that say the match is something else ("gift card code"): near one, no boost
+   *  applies and the score drops by `antiContextPenalty` (default 0.3) */
+  antiContext?: readonly string[];
   /** characters searched before/after the match for context words (default 48 / 24) */
   contextWindow?: { before: number; after: number };
   /** when true a match with no context word nearby is dropped (BIC, bank account, passport, DOB) */

@@ -8,6 +8,8 @@ describe('us ssn', () => {
     { text: 'my social security number is 536221234', found: ['536221234'] },
     { text: 'ssn ５３６－２２－１２３４', found: ['５３６－２２－１２３４'] },
     { text: 'it is 536-22-1234 ok', found: ['536-22-1234'] },
+    { text: 'SSN 536.22.1234 for the form', found: ['536.22.1234'] },
+    { text: 'my ssn is 536221234', found: ['536221234'] },
     { text: 'area 000: 000-12-3456', found: [] },
     { text: 'area 666: 666-12-3456', found: [] },
     { text: 'area 9xx: 912-12-3456', found: [] },

@@ -15,11 +15,11 @@ export const usSsn: Recognizer = {
   name: 'us_ssn',
   entity: 'US_SSN',
   patterns: [
-    { name: 'dashed', regex: /(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])/g, score: 0.6 },
+    { name: 'dashed', regex: /(?<![\d-])\d{3}([- ./])\d{2}\1\d{4}(?![\d-])/g, score: 0.6 },
     // Nine bare digits are as often an order number: they need a context word to pass.
     { name: 'plain', regex: /(?<!\d)\d{9}(?!\d)/g, score: 0.3 },
   ],
   context: ['ssn', 'social security', 'social security number', 'soc sec', 'ss#', 'ss #', 'taxpayer'],
   contextBoost: 0.35,
-  validate: (value) => isValidSsn(value) && (/[- ]/.test(value) ? 0.6 : 0.3),
+  validate: (value) => isValidSsn(value) && (/[- ./]/.test(value) ? 0.6 : 0.3),
 };

@@ -18,7 +18,9 @@ export const redact: Command = {
     let policy = loadRedactionPolicy(values.policy);
     if (values.operator) policy = withOperator(policy, values.operator as OperatorName);
     const { secrets } = loadSecrets(loadConfig());
-    const engine = createDefaultRedactionEngine({ policy, hmacKey: deriveKey(secrets.masterKey, 'redaction-hmac') });
+    // What a model would get, unless the operator asked for masks (a person's view).
+    const audience = values.operator === 'mask' ? 'person' : 'model';
+    const engine = createDefaultRedactionEngine({ policy, hmacKey: deriveKey(secrets.masterKey, 'redaction-hmac'), audience });
     const result = await runRedactCli({ input: process.stdin, output: process.stdout, engine });
     return result.errors > 0 ? 1 : 0;
   },

@@ -1,0 +1,21 @@
+import { describe } from 'vitest';
+import { address } from './address.ts';
+import { detects } from './table.ts';
+
+describe('address', () => {
+  detects(address, [
+    { text: 'I live at 221B Baker Street, London NW1 6XE since May', found: ['221B Baker Street, London NW1 6XE'] },
+    { text: 'to 1600 Pennsylvania Ave NW, Washington, DC 20500 please', found: ['1600 Pennsylvania Ave NW, Washington, DC 20500'] },
+    { text: 'Meine Adresse: Hauptstraße 5, 10115 Berlin', lang: 'de', found: ['Hauptstraße 5, 10115 Berlin'] },
+    { text: "j'habite au 12 rue de la Paix, 75002 Paris", lang: 'fr', found: ['12 rue de la Paix, 75002 Paris'] },
+    { text: 'vivo en Calle de Alcalá 45, 28014 Madrid', lang: 'es', found: ['Calle de Alcalá 45, 28014 Madrid'] },
+    { text: 'mijn adres is Keizersgracht 123, 1015 CJ Amsterdam', lang: 'nl', found: ['Keizersgracht 123, 1015 CJ Amsterdam'] },
+    { text: '我住在北京市海淀区中关村南大街5号，请寄过来', found: ['北京市海淀区中关村南大街5号'] },
+    { text: '地址：广东省深圳市南山区科技园路1号3栋201室', found: ['广东省深圳市南山区科技园路1号3栋201室'] },
+    { text: 'my postcode is SW1A 1AA', found: ['SW1A 1AA'] },
+    { text: '邮编100080', found: ['100080'] },
+    { text: 'the parcel is in Frankfurt since Monday', found: [] },
+    { text: 'reference SW1A 1AA in the letter', found: [] },
+    { text: 'I paid 100080 yuan', found: [] },
+  ]);
+});

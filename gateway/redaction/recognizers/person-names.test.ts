@@ -1,0 +1,18 @@
+import { describe } from 'vitest';
+import { personNames } from './person-names.ts';
+import { detects } from './table.ts';
+
+describe('person names without a cue', () => {
+  detects(personNames, [
+    { text: 'Mohammed Haddad here, my card is blocked', lang: 'en', found: ['Mohammed Haddad'] },
+    { text: 'Wanjiru Kimani will call the branch tomorrow', lang: 'en', found: ['Wanjiru Kimani'] },
+    { text: 'Linnea Brask here, can you help?', lang: 'en', found: ['Linnea Brask'] },
+    { text: 'Customer: Jorun Vasskog', lang: 'en', found: [] },
+    { text: 'Customer: Jorun Vasskog will visit', lang: 'en', found: ['Jorun Vasskog'] },
+    { text: 'OKONKWO, Chiamaka - account holder', lang: 'en', found: ['OKONKWO, Chiamaka'] },
+    { text: '请转给阿依古丽·买买提', lang: 'zh', found: ['阿依古丽·买买提'] },
+    { text: 'Customer Service will call you back', lang: 'en', found: [] },
+    { text: 'URGENT, Please help', lang: 'en', found: [] },
+    { text: 'The Bank of England sets the rate', lang: 'en', found: [] },
+  ]);
+});
