@@ -2,8 +2,8 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import type { Role } from '../db/entities.ts';
 import { appendAudit } from '../audit/append.ts';
-import type { AppState } from '../http/context.ts';
-import { AppError, forbidden, unauthenticated } from '../http/errors.ts';
+import type { AppState } from '../routes/context.ts';
+import { AppError, forbidden, unauthenticated } from '../errors.ts';
 import { type Action, type Resource, can } from './rules.ts';
 import { verifyAccessToken } from './tokens.ts';
 

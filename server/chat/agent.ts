@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
 import { AuditEventInput } from '../audit/event.ts';
-import { AppError, conflict, notFound } from '../http/errors.ts';
+import { AppError, conflict, notFound } from '../errors.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { aad, closeConversation, openOrFail } from '../privacy/conversations.ts';
 import { openText } from '../privacy/envelope.ts';

@@ -2,7 +2,7 @@
 // typed by their first bytes (the declared Content-Type must agree), stored encrypted and audited.
 // They are never sent to a model: the model sees only "[attachment: image/png]".
 import type http from 'node:http';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import type { AttachmentType, Site } from './sites.ts';
 
 export const attachmentTooLarge = (limit: number) => new AppError(413, 'attachment_too_large', `An attachment may have at most ${limit} bytes.`);

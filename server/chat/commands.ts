@@ -2,7 +2,7 @@
 // close, rate, export everything about themselves, have it erased. Each runs in one transaction and
 // publishes after commit.
 import { appendAudit } from '../audit/append.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { closeConversation } from '../privacy/conversations.ts';
 import { runErasureJob, startErasure } from '../privacy/erasure.ts';
 import { keyStoreOf } from '../privacy/deps.ts';

@@ -1,7 +1,7 @@
 // The visitor's consent decisions in force (the latest record per purpose; never recorded = not
 // granted) and recording a new set from the consent screen.
 import { z } from 'zod';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { listConsents, recordConsent } from '../privacy/consents.ts';
 import { PURPOSES, type ConsentTexts, type Purpose } from './consentText.ts';

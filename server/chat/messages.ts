@@ -1,7 +1,7 @@
 // Reading a conversation the way the widget needs it: rows in seq order (the resume cursor) with
 // their meta and attachments. Decrypting is an audited transcript read in the caller's transaction.
 import { appendAudit } from '../audit/append.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../errors.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { aad, openOrFail, storeMessage } from '../privacy/conversations.ts';
 import { openText } from '../privacy/envelope.ts';

@@ -5,7 +5,7 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, databaseUnavailable, internalError } from '../http/errors.ts';
+import { AppError, databaseUnavailable, internalError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { conversationView, chatTransaction } from './env.ts';
 import type { ChatEvent, ConversationView } from './events.ts';

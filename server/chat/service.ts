@@ -3,7 +3,7 @@
 // WebSocket both go through here, so a message takes the same way whichever door it came in by.
 import { z } from 'zod';
 import type { AppDeps } from '../deps.ts';
-import { AppError, tooManyRequests } from '../http/errors.ts';
+import { AppError, tooManyRequests } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
 import { POLICIES_DIR } from '../policies.ts';
 import { subjectErased } from '../privacy/errors.ts';

@@ -13,7 +13,7 @@ import { openText, sealText } from '../privacy/envelope.ts';
 import { subjectErased } from '../privacy/errors.ts';
 import { openSubjectKey } from '../privacy/subjectKeys.ts';
 import { preparedQuery } from '../db/prepared.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../errors.ts';
 import { PURPOSES, type Purpose } from './consentText.ts';
 import type { ConsentsInForce } from './consent.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';

@@ -2,7 +2,7 @@
 // anonymous visitor pseudonym) and a conversation on one site.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, badRequest } from '../http/errors.ts';
+import { AppError, badRequest } from '../errors.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { createConversation } from '../privacy/conversations.ts';
 import { createDataSubject, lookupDataSubject } from '../privacy/subjects.ts';

@@ -9,7 +9,7 @@ import { verifyChain } from '../audit/verify.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { type Database, migrate, openDatabase } from '../db/database.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { CreateStaffUser } from '../staff/schemas.ts';
 import { createStaffUser } from '../staff/users.ts';
 import { kbImport, kbSearch } from './kb.ts';

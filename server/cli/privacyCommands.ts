@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { migrate, openDatabase } from '../db/database.ts';
 import type { AppDeps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import type { PrivacyActor } from '../privacy/context.ts';
 import { resumeErasures, runErasureJob, startErasure } from '../privacy/erasure.ts';

@@ -12,7 +12,7 @@ import { setupRoutes } from '../routes/setup.ts';
 import { userRoutes } from '../routes/users.ts';
 import { webAssetRoutes } from '../routes/webAssets.ts';
 import { widgetRoutes } from '../routes/widget.ts';
-import type { AppState } from './context.ts';
+import type { AppState } from '../routes/context.ts';
 import { cors } from './middleware/cors.ts';
 import { errorHandler } from './middleware/errorHandler.ts';
 import { jsonBody } from './middleware/jsonBody.ts';

@@ -4,7 +4,7 @@
 import type { DataSource } from 'typeorm';
 import { DEFAULT_THRESHOLD } from '../../gateway/knowledge/answer.ts';
 import type { SearchResult } from '../../gateway/knowledge/types.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { recordFeedback, recordUnanswered } from './gaps.ts';
 import type { QuestionRedactor } from './redact-question.ts';
 

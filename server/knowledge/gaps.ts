@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { indexTerms } from '../../gateway/knowledge/text.ts';
 import { appendAudit } from '../audit/append.ts';
-import { notFound, unprocessable } from '../http/errors.ts';
+import { notFound, unprocessable } from '../errors.ts';
 import type { Actor } from './articles.ts';
 
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;

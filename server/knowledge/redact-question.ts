@@ -7,7 +7,7 @@ import type { RedactionEngine } from '../../gateway/redaction/engine.ts';
 import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
 import { Vault } from '../../gateway/redaction/vault.ts';
 import type { AppDeps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 

@@ -2,7 +2,7 @@
 // Every write and every read of the content is an audit event in the same transaction.
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/append.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../errors.ts';
 import type { PrivacyCtx } from './context.ts';
 import { CiphertextInvalid, open, openText, seal, sealText } from './envelope.ts';
 import { ciphertextInvalid } from './errors.ts';

@@ -3,7 +3,7 @@
 // of its own, the way authorize() records denials.
 import { appendAudit } from '../audit/append.ts';
 import type { AppDeps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import type { PrivacyActor, PrivacyCtx } from './context.ts';
 import { privacyCtx } from './deps.ts';
 

@@ -8,9 +8,9 @@ import { sealAudit } from '../audit/seal.ts';
 import { verifyChain } from '../audit/verify.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { transaction, txOf } from '../http/middleware/transaction.ts';
-import { validateQuery } from '../http/middleware/validate.ts';
+import type { AppState } from './context.ts';
+import { transaction, txOf } from './transaction.ts';
+import { validateQuery } from './validate.ts';
 
 const ExportQuery = AuditFilter.extend({ format: z.enum(EXPORT_FORMATS).default('jsonl') }).strict();
 type ExportQuery = z.infer<typeof ExportQuery>;

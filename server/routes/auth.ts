@@ -1,10 +1,10 @@
 import Router from '@koa/router';
 import { ACCESS_COOKIE, REFRESH_COOKIE, assertSameOrigin, authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { AppDeps } from '../deps.ts';
-import type { AppContext, AppState } from '../http/context.ts';
-import { unauthenticated } from '../http/errors.ts';
-import { transaction, txOf } from '../http/middleware/transaction.ts';
-import { validate } from '../http/middleware/validate.ts';
+import type { AppContext, AppState } from './context.ts';
+import { unauthenticated } from '../errors.ts';
+import { transaction, txOf } from './transaction.ts';
+import { validate } from './validate.ts';
 import { Login, Refresh } from '../staff/schemas.ts';
 import { type IssuedSession, login, logout, refresh } from '../staff/sessions.ts';
 import { presentUser } from '../staff/users.ts';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
+import type { AppState } from './context.ts';
 
 export function healthRoutes(deps: AppDeps, isDraining: () => boolean) {
   const router = new Router<AppState>();

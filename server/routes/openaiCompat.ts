@@ -5,12 +5,12 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { ProviderError, ProviderTimeout, RequestCancelled, type ChatEvent, type ChatSink } from '../../gateway/index.ts';
 import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { AppError, internalError, unauthenticated } from '../http/errors.ts';
-import { eventStreamWriter } from '../http/eventStream.ts';
-import { validate } from '../http/middleware/validate.ts';
+import type { AppState } from './context.ts';
+import { AppError, internalError, unauthenticated } from '../errors.ts';
+import { eventStreamWriter } from './eventStream.ts';
+import { validate } from './validate.ts';
 import type { ApiKey } from '../models/apiKeys.ts';
-import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages, unsupportedParameter } from '../models/completions.ts';
+import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages, unsupportedParameter } from './completions.ts';
 import type { ModelService } from '../models/service.ts';
 
 const modelsUnavailable = () => new AppError(503, 'models_unavailable', 'The model gateway is not running.');

@@ -2,10 +2,10 @@ import Router from '@koa/router';
 import { hashPassword } from '../auth/passwords.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { validationFailed } from '../http/errors.ts';
-import { transaction, txOf } from '../http/middleware/transaction.ts';
-import { validate } from '../http/middleware/validate.ts';
+import type { AppState } from './context.ts';
+import { validationFailed } from '../errors.ts';
+import { transaction, txOf } from './transaction.ts';
+import { validate } from './validate.ts';
 import { CreateStaffUser, StaffUserId, UpdateStaffUser } from '../staff/schemas.ts';
 import { createStaffUser, listStaffUsers, presentUser, updateStaffUser } from '../staff/users.ts';
 

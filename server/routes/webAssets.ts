@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import Router from '@koa/router';
 import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { AppError } from '../http/errors.ts';
+import type { AppState } from './context.ts';
+import { AppError } from '../errors.ts';
 
 const WIDGET = new URL('../../web/widget/dist/widget.js', import.meta.url);
 const DEMO = new URL('../../web/demo/index.html', import.meta.url);

@@ -18,9 +18,9 @@ import type { Site } from '../chat/sites.ts';
 import { bearerOf, signVisitorToken } from '../chat/tokens.ts';
 import { CreateSession, languageFor, openConversation, openSession, unknownSite, verifyIdentity } from '../chat/visitors.ts';
 import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { AppError, notFound, validationFailed } from '../http/errors.ts';
-import { validate, validateQuery } from '../http/middleware/validate.ts';
+import type { AppState } from './context.ts';
+import { AppError, notFound, validationFailed } from '../errors.ts';
+import { validate, validateQuery } from './validate.ts';
 import { readAttachment, storeAttachment } from '../privacy/conversations.ts';
 
 type WidgetState = AppState & { visitor?: Visitor };

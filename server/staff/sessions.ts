@@ -8,7 +8,7 @@ import { type AccessClaims, newRefreshToken, parseRefreshToken, sha256, signAcce
 import type { Role, StaffUser } from '../db/entities.ts';
 import { StaffUserEntity } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
-import { invalidCredentials, unauthenticated } from '../http/errors.ts';
+import { invalidCredentials, unauthenticated } from '../errors.ts';
 
 export interface IssuedSession {
   user: { id: string; email: string; displayName: string; role: Role };

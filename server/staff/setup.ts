@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import { sha256 } from '../auth/tokens.ts';
 import type { AppDeps } from '../deps.ts';
-import { AppError, conflict } from '../http/errors.ts';
+import { AppError, conflict } from '../errors.ts';
 import { createStaffUser } from './users.ts';
 
 async function hasActiveAdmin(tx: EntityManager): Promise<boolean> {

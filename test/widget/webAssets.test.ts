@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import Koa from 'koa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppDeps } from '../../server/deps.ts';
-import type { AppState } from '../../server/http/context.ts';
+import type { AppState } from '../../server/routes/context.ts';
 import { errorHandler } from '../../server/http/middleware/errorHandler.ts';
 import { createLogger } from '../../server/logger.ts';
 import { webAssetRoutes } from '../../server/routes/webAssets.ts';

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { malformedJson, payloadTooLarge, unsupportedMediaType } from '../errors.ts';
+import { malformedJson, payloadTooLarge, unsupportedMediaType } from '../../errors.ts';
 
 /** Reads a JSON body into ctx.state.body: size-limited (413), JSON only (415), parsed or 400. */
 export function jsonBody(opts: { limit: number }): Middleware {
