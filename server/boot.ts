@@ -1,27 +1,27 @@
-// Builds and starts the appliance: database, migrations, first-admin setup token, HTTP server,
-// graceful shutdown. main.ts and the tests both start it through here.
+// Builds and starts the appliance in three steps, each from the one before: infrastructure
+// (secrets, database, migrations, analyzers), then the services (models, then the chat that asks
+// them), then the HTTP app. Nothing is assigned later. main.ts and the tests both start it here.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Config } from './config.ts';
-import { migrate, openDatabase, type Database } from './db/database.ts';
-import type { AppDeps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import { applyHeapGrowth } from './heap.ts';
-import { loadSecrets } from './secrets.ts';
+import { openInfra, type Infra } from './infra.ts';
 import { issueSetupTokenIfNeeded } from './staff/setup.ts';
 import { startAuditSealer } from './audit/sealer.ts';
 import { seedDemoKnowledge } from './knowledge/seed.ts';
 import { startPrivacyJobs } from './privacy/jobs.ts';
-import { startModelService } from './models/service.ts';
+import { startModelService, type ModelService } from './models/service.ts';
 import { clientIp, widgetSockets } from './chat/realtime.ts';
-import { startChatService } from './chat/service.ts';
-import { createAnalyzerPool, type AnalyzerPool } from '../gateway/redaction/analyzer-pool.ts';
+import { startChatService, type ChatService } from './chat/service.ts';
 
 export interface RunningServer {
   url: string;
-  deps: AppDeps;
+  deps: Infra;
+  models: ModelService;
+  chat: ChatService;
   setupToken: string | null;
   /** Stops taking requests, lets in-flight ones finish (up to the shutdown timeout), closes the database. */
   close(): Promise<void>;
@@ -32,33 +32,18 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const { config, logger } = opts;
   const started = performance.now();
   applyHeapGrowth(config.heap.growthPercent);
-  const { secrets, generated } = loadSecrets(config);
-  if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
-  // The analyzer threads load their dictionaries while the database opens and migrates.
-  const analyzers: AnalyzerPool | undefined = config.redaction.threads > 0 ? createAnalyzerPool({ threads: config.redaction.threads, log: (event, fields) => logger.warn(event, fields) }) : undefined;
-  let db: Database | undefined;
-  try {
-    db = await openDatabase(config.database, { pglite: opts.pglite });
-    const ran = await migrate(db);
-    if (ran.length) logger.info('db.migrated', { migrations: ran.length });
-    if (opts.seedDemoKnowledge ?? true) await seedDemoKnowledge(db.dataSource, logger);
-    await analyzers?.ready();
-  } catch (error) {
-    await analyzers?.close();
-    await db?.close();
-    throw error;
-  }
-  const deps: AppDeps = { config, secrets, db, logger, now: opts.now ?? (() => new Date()), analyzers };
-  const setupToken = await issueSetupTokenIfNeeded(deps);
+  const seed = opts.seedDemoKnowledge ?? true;
+  const infra = await openInfra({ config, logger, pglite: opts.pglite, now: opts.now, prepare: seed ? async (i) => void (await seedDemoKnowledge(i.db.dataSource, logger)) : undefined });
+  const setupToken = await issueSetupTokenIfNeeded(infra);
 
-  const sealer = startAuditSealer(deps);
-  const privacyJobs = startPrivacyJobs(deps);
-  deps.models = startModelService(deps);
-  deps.chat = startChatService(deps);
+  const sealer = startAuditSealer(infra);
+  const privacyJobs = startPrivacyJobs(infra);
+  const models = startModelService(infra);
+  const chat = startChatService(infra, { gateway: models.gateway });
   let draining = false;
-  const app = createApp(deps, { isDraining: () => draining });
+  const app = createApp(infra, { models, chat }, { isDraining: () => draining });
   const server = http.createServer(app.callback());
-  const sockets = widgetSockets(deps.chat, { ipOf: (req) => clientIp(req, config.http.trustProxy) });
+  const sockets = widgetSockets(chat, { ipOf: (req) => clientIp(req, config.http.trustProxy) });
   server.on('upgrade', (req, socket, head) => {
     if (draining || !sockets.handleUpgrade(req, socket, head)) socket.destroy();
   });
@@ -70,7 +55,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  logger.info('server.listening', { port: address.port, database: db.kind, startupMs: Math.round(performance.now() - started) });
+  logger.info('server.listening', { port: address.port, database: infra.db.kind, startupMs: Math.round(performance.now() - started) });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -82,13 +67,12 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.http.shutdownTimeoutMs).unref());
       await Promise.race([drained, timeout]);
       server.closeAllConnections();
-      await deps.chat?.close();
+      await chat.close();
       await privacyJobs.stop();
-      await deps.models?.close();
-      await analyzers?.close();
+      await models.close();
       await sealer.stop(); // a last pass, so events of the final requests are chained before exit
-      await db.close();
+      await infra.close();
       logger.info('server.stopped');
     })());
-  return { url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`, deps, setupToken, close };
+  return { url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`, deps: infra, models, chat, setupToken, close };
 }

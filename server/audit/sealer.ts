@@ -1,8 +1,8 @@
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import { sealAudit } from './seal.ts';
 
 /** Seals new audit events every AUDIT_SEAL_INTERVAL_MS; one pass at a time, a last pass on stop. */
-export function startAuditSealer(deps: AppDeps): { stop(): Promise<void> } {
+export function startAuditSealer(deps: Infra): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const pass = () =>

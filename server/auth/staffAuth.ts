@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import type { Role } from '../db/entities.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { AppState } from '../routes/context.ts';
@@ -14,7 +14,7 @@ export const REFRESH_COOKIE = 'palisade_rt';
  * Cookie-authenticated writes must come from our own pages (SameSite=Strict is the first wall).
  * Koa 3's ctx.origin echoes the Origin header, so our own origin is built from protocol + host.
  */
-export function assertSameOrigin(ctx: { method: string; protocol: string; host: string; get(name: string): string }, deps: AppDeps): void {
+export function assertSameOrigin(ctx: { method: string; protocol: string; host: string; get(name: string): string }, deps: Infra): void {
   if (['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) return;
   const origin = ctx.get('Origin');
   if (origin && origin !== new URL(deps.config.publicUrl).origin && origin !== `${ctx.protocol}://${ctx.host}`) {
@@ -26,7 +26,7 @@ export function assertSameOrigin(ctx: { method: string; protocol: string; host: 
  * Checks the access token (Bearer header or the console's httpOnly cookie) AND the live session row,
  * so sign-out, disabling a user and role changes take effect on the very next request.
  */
-export function staffAuth(deps: AppDeps): Middleware<AppState> {
+export function staffAuth(deps: Infra): Middleware<AppState> {
   return async (ctx, next) => {
     const header = ctx.get('Authorization');
     const bearer = /^Bearer (.+)$/i.exec(header)?.[1]?.trim();
@@ -51,7 +51,7 @@ export function staffAuth(deps: AppDeps): Middleware<AppState> {
 }
 
 /** One-line authorization before the handler runs; a denial is itself on the audit record. */
-export function authorize(deps: AppDeps, action: Action, resource: Resource): Middleware<AppState> {
+export function authorize(deps: Infra, action: Action, resource: Resource): Middleware<AppState> {
   return async (ctx, next) => {
     const staff = ctx.state.staff;
     if (!staff) throw unauthenticated();

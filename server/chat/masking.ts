@@ -8,7 +8,7 @@ import type { RedactionEngine } from '../../gateway/redaction/engine.ts';
 import type { RedactionPolicy } from '../../gateway/redaction/policy.ts';
 import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
 import { Vault } from '../../gateway/redaction/vault.ts';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import { deriveKey } from '../keys.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 
@@ -53,9 +53,9 @@ export function placeholdersOnly(policy: RedactionPolicy): RedactionPolicy {
 
 // One engine per app, built on first use from the same policy file and key as the model gateway;
 // a policy that does not load hides every text rather than show any raw (and is tried again next read).
-const engines = new WeakMap<AppDeps, RedactionEngine>();
+const engines = new WeakMap<Infra, RedactionEngine>();
 
-export function transcriptMaskerFor(deps: AppDeps): TranscriptMasker {
+export function transcriptMaskerFor(deps: Infra): TranscriptMasker {
   let engine = engines.get(deps) ?? null;
   if (!engine) {
     try {

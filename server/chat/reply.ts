@@ -241,7 +241,7 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   env.hub.publish(conversationId, { type: 'typing', by: 'assistant' });
   try {
     const lang = asLang(conversation.language);
-    const events = env.deps.models!.gateway.chat({
+    const events = env.gateway.chat({
       // The system prompt is the site's name and public knowledge-base passages: no redaction needed.
       instructions: systemPrompt(site?.name ?? conversation.site, sources), messages: toModelMessages(messages),
       conversationId, noVaultYet: !prepared.hasVault, cloudAllowed: cloud, site: conversation.site, sensitivity: site?.sensitivity ?? 'normal',

@@ -2,7 +2,8 @@
 // start), the hub, the rate limits, the reply jobs, the visitor-token key. HTTP routes and the
 // WebSocket both go through here, so a message takes the same way whichever door it came in by.
 import { z } from 'zod';
-import type { AppDeps } from '../deps.ts';
+import type { Gateway } from '../../gateway/index.ts';
+import type { Infra } from '../infra.ts';
 import { AppError, tooManyRequests } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
 import { POLICIES_DIR } from '../policies.ts';
@@ -58,12 +59,12 @@ function returnedRows<T>(result: unknown): T[] {
   return result as T[];
 }
 
-export function startChatService(deps: AppDeps): ChatService {
+export function startChatService(deps: Infra, services: { gateway: Gateway }): ChatService {
   const dir = deps.config.models.policiesDir ?? POLICIES_DIR;
   const sites = loadSites(dir);
   const consent = loadConsentTexts(dir);
   const hub = createChatHub();
-  const env: ChatEnv = { deps, hub, sites, consent };
+  const env: ChatEnv = { deps, gateway: services.gateway, hub, sites, consent };
   const replies = createReplies(env);
   const limiter = createRateLimiter();
   const sweep = setInterval(() => limiter.sweep(), 60_000);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { migrate, openDatabase } from '../db/database.ts';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import { AppError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import type { PrivacyActor } from '../privacy/context.ts';
@@ -25,7 +25,7 @@ import type { Command } from './commands.ts';
 
 const CLI_ACTOR: PrivacyActor = { type: 'system', id: 'cli' };
 
-async function withDeps<T>(fn: (deps: AppDeps) => Promise<T>): Promise<T> {
+async function withDeps<T>(fn: (deps: Infra) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const { secrets } = loadSecrets(config);
   const db = await openDatabase(config.database);
@@ -51,7 +51,7 @@ async function guarded(fn: () => Promise<number>): Promise<number> {
     throw err;
   }
 }
-const tx = <T>(deps: AppDeps, action: string, fn: Parameters<typeof privacyTransaction<T>>[2]) => privacyTransaction(deps, { actor: CLI_ACTOR, action }, fn);
+const tx = <T>(deps: Infra, action: string, fn: Parameters<typeof privacyTransaction<T>>[2]) => privacyTransaction(deps, { actor: CLI_ACTOR, action }, fn);
 
 function readKeyFile(file: string): Uint8Array {
   const stat = fs.statSync(file);

@@ -6,7 +6,7 @@ import { createDefaultRedactionEngine } from '../../gateway/redaction/default-en
 import type { RedactionEngine } from '../../gateway/redaction/engine.ts';
 import { LANGS, type Lang } from '../../gateway/redaction/types.ts';
 import { Vault } from '../../gateway/redaction/vault.ts';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import { AppError } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
@@ -34,9 +34,9 @@ export function questionRedactor(engine: RedactionEngine): QuestionRedactor {
 }
 
 // One redactor per app, built on first use with the same policy file and key as the model gateway.
-const redactors = new WeakMap<AppDeps, QuestionRedactor>();
+const redactors = new WeakMap<Infra, QuestionRedactor>();
 
-export function questionRedactorFor(deps: AppDeps): QuestionRedactor {
+export function questionRedactorFor(deps: Infra): QuestionRedactor {
   let r = redactors.get(deps);
   if (!r) {
     let engine: RedactionEngine | undefined;

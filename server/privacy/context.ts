@@ -19,8 +19,6 @@ export interface PrivacyCtx {
   now: Date;
 }
 
-export const SUBJECT_ID = /^sub_[a-z0-9]{16,40}$/;
-
 /**
  * Rows changed by an UPDATE or DELETE run through TypeORM's query(): on Postgres it answers
  * [rows, rowCount] for those commands (and plain rows for INSERT … RETURNING).

@@ -7,7 +7,8 @@ import { AuditFilter, AuditPage, iterateAudit, queryAudit } from '../audit/query
 import { sealAudit } from '../audit/seal.ts';
 import { verifyChain } from '../audit/verify.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
+import type { ModelService } from '../models/service.ts';
 import type { AppState } from './context.ts';
 import { transaction, txOf } from './transaction.ts';
 import { validateQuery } from './validate.ts';
@@ -19,14 +20,14 @@ const countFilters = (q: object) => Object.values(q).filter((v) => v !== undefin
 
 const AUDIT_QUEUE_WAIT_MS = 2_000;
 
-export function auditRoutes(deps: AppDeps) {
+export function auditRoutes(deps: Infra, models: ModelService) {
   const router = new Router<AppState>({ prefix: '/api/audit' });
   const tx = transaction(deps.db.dataSource);
   const actorOf = (state: AppState) => ({ type: 'staff' as const, id: state.staff!.userId });
   // The gateway's model.request records are queued (server/models/auditBatch.ts): a reader waits for
   // what is queued, so a call whose answer has ended is found. A queue that does not settle in time
   // (its database is failing) does not hold the reader: it reads what is committed.
-  const queuedWritten = async () => void (await deps.models?.auditSettled(AUDIT_QUEUE_WAIT_MS));
+  const queuedWritten = async () => void (await models.auditSettled(AUDIT_QUEUE_WAIT_MS));
 
   router.get('/events', staffAuth(deps), authorize(deps, 'read', 'AuditLog'), validateQuery(AuditPage), async (_ctx, next) => (await queuedWritten(), next()), tx, async (ctx) => {
     const page = ctx.state.query as AuditPage;

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { ACCESS_COOKIE, REFRESH_COOKIE, assertSameOrigin, authorize, staffAuth } from '../auth/staffAuth.ts';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import type { AppContext, AppState } from './context.ts';
 import { unauthenticated } from '../errors.ts';
 import { transaction, txOf } from './transaction.ts';
@@ -9,7 +9,7 @@ import { Login, Refresh } from '../staff/schemas.ts';
 import { type IssuedSession, login, logout, refresh } from '../staff/sessions.ts';
 import { presentUser } from '../staff/users.ts';
 
-export function authRoutes(deps: AppDeps) {
+export function authRoutes(deps: Infra) {
   const router = new Router<AppState>({ prefix: '/api/auth' });
   const cookieOpts = (expires: Date, path: string) => ({ httpOnly: true, sameSite: 'strict' as const, secure: deps.config.auth.cookieSecure, path, expires, overwrite: true });
 

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { Audience } from '../../gateway/knowledge/types.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import type { AppContext, AppState } from './context.ts';
 import { validationFailed } from '../errors.ts';
 import { transaction, txOf } from './transaction.ts';
@@ -23,7 +23,7 @@ const idParam = (ctx: AppContext, name = 'id') => {
   return parsed.data;
 };
 
-export function kbRoutes(deps: AppDeps) {
+export function kbRoutes(deps: Infra) {
   const router = new Router<AppState>({ prefix: '/api/kb' });
   const tx = transaction(deps.db.dataSource);
   const auth = staffAuth(deps);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import Router from '@koa/router';
 import { hashPassword } from '../auth/passwords.ts';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import type { AppState } from './context.ts';
 import { validate } from './validate.ts';
 import { CompleteSetup } from '../staff/schemas.ts';
@@ -10,7 +10,7 @@ import { presentUser } from '../staff/users.ts';
 
 const page = (name: string) => new URL(`../../web/setup/${name}`, import.meta.url);
 
-export function setupRoutes(deps: AppDeps) {
+export function setupRoutes(deps: Infra) {
   const router = new Router<AppState>();
 
   router.get('/setup', (ctx) => {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import Router from '@koa/router';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import type { AppState } from './context.ts';
 import { AppError } from '../errors.ts';
 
@@ -47,7 +47,7 @@ function demoCsp(host: string, secure: boolean): string {
   return `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ${ws}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
 }
 
-export function webAssetRoutes(_deps: AppDeps, opts: { widgetFile?: URL } = {}) {
+export function webAssetRoutes(_deps: Infra, opts: { widgetFile?: URL } = {}) {
   const router = new Router<AppState>();
   const widget = builtFileReader(opts.widgetFile ?? WIDGET);
 

@@ -62,7 +62,7 @@ const queueIt = (id: string, reason: 'visitor_request' | 'no_ai_consent' = 'visi
 beforeAll(async () => {
   server = await startTestServer({ RETENTION_INTERVAL_SECONDS: '0' });
   // The visitor chat service's hub: what a widget connected to the conversation would hear.
-  hub = server.deps.chat!.hub;
+  hub = server.chat.hub;
   const staff = [['anna', 'agent', 'Anna'], ['ben', 'agent', 'Ben'], ['admin', 'admin', 'Admin'], ['auditor', 'auditor', 'Aud'], ['co', 'compliance_officer', 'Co']] as const;
   for (const [key, role, displayName] of staff) {
     const id = await seedStaff(server, { email: `${key}@bank.example`, password: PASSWORD, role, displayName });

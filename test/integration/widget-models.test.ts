@@ -153,7 +153,7 @@ describe('a model failure', () => {
   });
 
   it('while model.request records cannot be written: no model is asked, the visitor is handed to a person, and no record is lost', async () => {
-    const records = async () => (await server.deps.models!.auditSettled(15_000), auditEvents(server, `action = 'model.request'`));
+    const records = async () => (await server.models.auditSettled(15_000), auditEvents(server, `action = 'model.request'`));
     const before = (await records()).length;
     // The database refusing model.request inserts (SQLSTATE 57P03, as while it restarts); the chat's own records still go in.
     await withModelAuditTrigger(server, MODEL_AUDIT_REFUSED, async () => {

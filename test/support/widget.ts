@@ -216,6 +216,6 @@ export function policiesDir(replace: Record<string, string>): { dir: string; rem
 }
 
 /** Resolves once the server has no reply job running (the answer, notice or handoff is committed). */
-export async function repliesSettled(server: { deps: { chat?: { replies: { idle(): Promise<void> } } } }): Promise<void> {
-  await server.deps.chat?.replies.idle();
+export async function repliesSettled(server: { chat: { replies: { idle(): Promise<void> } } }): Promise<void> {
+  await server.chat.replies.idle();
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import Koa from 'koa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AppDeps } from '../../server/deps.ts';
+import type { Infra } from '../../server/infra.ts';
 import type { AppState } from '../../server/routes/context.ts';
 import { errorHandler } from '../../server/http/middleware/errorHandler.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -15,7 +15,7 @@ let close: () => void;
 beforeAll(async () => {
   const app = new Koa<AppState>();
   app.use(errorHandler(createLogger({ level: 'error', stream: new PassThrough() })));
-  const routes = webAssetRoutes({} as AppDeps, { widgetFile: new URL('file:///nonexistent/palisade/widget.js') });
+  const routes = webAssetRoutes({} as Infra, { widgetFile: new URL('file:///nonexistent/palisade/widget.js') });
   app.use(routes.routes());
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
