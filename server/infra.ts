@@ -39,7 +39,9 @@ export async function openInfra(opts: {
   if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
   // The analyzer threads load their dictionaries while the database opens and migrates.
   const analyzers: AnalyzerPool | undefined =
-    config.redaction.threads > 0 ? createAnalyzerPool({ threads: config.redaction.threads, log: (event, fields) => logger.warn(event, fields) }) : undefined;
+    config.redaction.threads > 0
+      ? createAnalyzerPool({ threads: config.redaction.threads, log: (event, fields) => logger.warn(event, fields) })
+      : undefined;
   let db: Database | undefined;
   try {
     db = await openDatabase(config.database, { pglite: opts.pglite });

@@ -13,7 +13,7 @@ import { subjectUnderHold } from '../privacy/legalHolds.ts';
 import { createRequest, getRequest, transitionRequest } from '../privacy/requests.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import { chatTransaction, conversationView, handOffIn, publishHandoff, publishMessages } from './env.ts';
-import type { ConversationView, MessageView } from './events.ts';
+import type { ConversationView, MessageView } from '../../protocol/widget.ts';
 import { loadConversation, readMessage, storeNotice } from './messages.ts';
 import { presentMessage } from './present.ts';
 import type { ChatService, Visitor } from './service.ts';

@@ -5,7 +5,7 @@ import type { Infra } from '../infra.ts';
 import type { PrivacyActor, PrivacyCtx } from '../privacy/context.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import type { ConsentTexts } from './consentText.ts';
-import type { ConversationView } from './events.ts';
+import type { ConversationView } from '../../protocol/widget.ts';
 import { type HandoffReason, handOff } from './handoff.ts';
 import type { ChatHub } from './hub.ts';
 import type { MessageRow } from './present.ts';

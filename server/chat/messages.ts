@@ -6,7 +6,7 @@ import type { PrivacyCtx } from '../privacy/context.ts';
 import { aad, openOrFail, storeMessage } from '../privacy/conversations.ts';
 import { openText } from '../privacy/envelope.ts';
 import { subjectKey } from '../privacy/subjectKeys.ts';
-import type { Notice } from './events.ts';
+import type { Notice } from '../../protocol/widget.ts';
 import { type ConversationRow, type MessageMeta, type MessageRow, NOTICE_TEXT } from './present.ts';
 
 const CONVERSATION_COLUMNS = `id, subject_id AS "subjectId", site, status, mode, language, rating, queue, last_seq AS "lastSeq", not_helpful AS "notHelpful"`;

@@ -1,6 +1,6 @@
 // Stored rows → what the widget sees (events.ts). System notices carry an English fallback text;
 // the widget translates the code.
-import type { ChatRole, ConversationView, MessageView, Notice } from './events.ts';
+import type { ChatRole, ConversationView, MessageView, Notice } from '../../protocol/widget.ts';
 
 export const NOTICE_TEXT: Record<Notice, string> = {
   model_failed: 'Our assistant could not answer just now. A person will reply here.',

@@ -1,8 +1,8 @@
 // The visitor chat, built once at boot: the sites and consent texts (a bad policy file stops the
 // start), the hub, the rate limits, the reply jobs, the visitor-token key. HTTP routes and the
 // WebSocket both go through here, so a message takes the same way whichever door it came in by.
-import { z } from 'zod';
 import type { Gateway } from '../../gateway/index.ts';
+import type { SendMessage } from '../../protocol/widgetSchemas.ts';
 import type { Infra } from '../infra.ts';
 import { AppError, tooManyRequests } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
@@ -11,7 +11,7 @@ import { subjectErased } from '../privacy/errors.ts';
 import { cloudAllowed, consentRequired } from './consent.ts';
 import { loadConsentTexts } from './consentText.ts';
 import { ASSISTANT, type ChatEnv, chatTransaction, publishMessages } from './env.ts';
-import type { MessageView } from './events.ts';
+import type { MessageView } from '../../protocol/widget.ts';
 import { createChatHub } from './hub.ts';
 import { createRateLimiter, perHour, perMinute, type RateLimiter } from './limits.ts';
 import { readMessage } from './messages.ts';
@@ -20,13 +20,6 @@ import { answeredByAi, createReplies, type Replies, type ReplySnapshot } from '.
 import { loadSites, type Site } from './sites.ts';
 import { invalidVisitorToken, type VisitorClaims, verifyVisitorToken } from './tokens.ts';
 import { flushTurnAudits, isClientIdConflict, lockTurn, readTurnTranscript, writeTurnMessage } from './turn.ts';
-
-export const SendMessage = z.strictObject({
-  clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { message: 'must be a UUID (or 8-64 letters, digits, _ and -)' }),
-  text: z.string().max(100_000).default(''),
-  attachmentIds: z.array(z.uuid()).max(10).optional(),
-});
-export type SendMessage = z.infer<typeof SendMessage>;
 
 export interface Visitor extends VisitorClaims {
   siteConfig: Site;

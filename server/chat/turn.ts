@@ -14,7 +14,7 @@ import { subjectErased } from '../privacy/errors.ts';
 import { openSubjectKey } from '../privacy/subjectKeys.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import { notFound } from '../errors.ts';
-import { PURPOSES, type Purpose } from './consentText.ts';
+import { PURPOSES, type Purpose } from '../../protocol/widget.ts';
 import type { ConsentsInForce } from './consent.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
 import { invalidVisitorToken } from './tokens.ts';

@@ -6,31 +6,27 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { closeByVisitor, eraseVisitor, exportVisitor, giveFeedback, rate, requestHandoff } from '../chat/commands.ts';
-import { ConsentDecisions, consentsInForce, recordDecisions } from '../chat/consent.ts';
+import { consentsInForce, recordDecisions } from '../chat/consent.ts';
 import { chatTransaction, conversationView, officeStatusOf } from '../chat/env.ts';
-import type { ChatEvent } from '../chat/events.ts';
+import type { ChatEvent } from '../../protocol/widget.ts';
+import { ConfigQuery, ConsentDecisions, CreateSession, Erasure, EventsQuery, Feedback, Rating, SendMessage } from '../../protocol/widgetSchemas.ts';
 import { checkUpload, readUpload } from '../chat/attachments.ts';
 import { loadConversation, readConversationMessages } from '../chat/messages.ts';
 import { presentMessage } from '../chat/present.ts';
 import { joinConversation } from '../chat/realtime.ts';
-import { type ChatService, originNotAllowed, SendMessage, type Visitor } from '../chat/service.ts';
+import { type ChatService, originNotAllowed, type Visitor } from '../chat/service.ts';
 import type { Site } from '../chat/sites.ts';
 import { bearerOf, signVisitorToken } from '../chat/tokens.ts';
-import { CreateSession, languageFor, openConversation, openSession, unknownSite, verifyIdentity } from '../chat/visitors.ts';
+import { languageFor, openConversation, openSession, unknownSite, verifyIdentity } from '../chat/visitors.ts';
 import type { Infra } from '../infra.ts';
 import type { AppState } from './context.ts';
-import { AppError, notFound, validationFailed } from '../errors.ts';
+import { notFound, validationFailed } from '../errors.ts';
 import { validate, validateQuery } from './validate.ts';
 import { readAttachment, storeAttachment } from '../privacy/conversations.ts';
 
 type WidgetState = AppState & { visitor?: Visitor };
 
 const SSE_HEARTBEAT_MS = 15_000;
-const ConfigQuery = z.object({ site: z.string().min(1).max(64), lang: z.string().min(2).max(35).optional() });
-const Feedback = z.strictObject({ helpful: z.boolean() });
-const Rating = z.strictObject({ score: z.number().int().min(1).max(5) });
-const Erasure = z.strictObject({ confirm: z.literal(true) });
-const EventsQuery = z.object({ after: z.string().regex(/^\d{1,15}$/).optional() });
 
 export function widgetRoutes(deps: Infra, chat: ChatService) {
   const router = new Router<WidgetState>({ prefix: '/api/widget' });
@@ -50,7 +46,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
   const tokenFor = (subjectId: string, conversationId: string, site: string) => signVisitorToken(chat.tokenKey, { subjectId, conversationId, site });
 
   router.get('/config', validateQuery(ConfigQuery), async (ctx) => {
-    const q = ctx.state.query as z.infer<typeof ConfigQuery>;
+    const q = ctx.state.query as ConfigQuery;
     const site = siteNamed(q.site);
     checkOrigin(ctx, site);
     const text = chat.consent.text(languageFor(site, q.lang));
@@ -157,7 +153,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
 
   router.post('/messages/:id/feedback', visitorAuth, validate(Feedback), async (ctx) => {
     if (!z.uuid().safeParse(ctx.params.id).success) throw notFound('message');
-    ctx.body = { message: await giveFeedback(chat, ctx.state.visitor!, ctx.params.id!, (ctx.state.input as z.infer<typeof Feedback>).helpful, ctx.state.requestId) };
+    ctx.body = { message: await giveFeedback(chat, ctx.state.visitor!, ctx.params.id!, (ctx.state.input as Feedback).helpful, ctx.state.requestId) };
   });
 
   router.post('/close', visitorAuth, async (ctx) => {
@@ -165,7 +161,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
   });
 
   router.post('/rating', visitorAuth, validate(Rating), async (ctx) => {
-    ctx.body = { conversation: await rate(chat, ctx.state.visitor!, (ctx.state.input as z.infer<typeof Rating>).score, ctx.state.requestId) };
+    ctx.body = { conversation: await rate(chat, ctx.state.visitor!, (ctx.state.input as Rating).score, ctx.state.requestId) };
   });
 
   router.get('/me/export', visitorAuth, async (ctx) => {
@@ -185,7 +181,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
   router.get('/events', visitorAuth, validateQuery(EventsQuery), async (ctx) => {
     const v = ctx.state.visitor!;
     const lastEventId = ctx.get('Last-Event-ID');
-    const after = Math.max(Number((ctx.state.query as z.infer<typeof EventsQuery>).after ?? 0), /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : 0);
+    const after = Math.max(Number((ctx.state.query as EventsQuery).after ?? 0), /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : 0);
     const stream = new PassThrough();
     const write = (e: ChatEvent) => stream.write(`${e.type === 'message' ? `id: ${e.message.seq}\n` : ''}data: ${JSON.stringify(e)}\n\n`);
     const joined = await joinConversation(chat, v, after, write, ctx.state.requestId);

@@ -3,7 +3,7 @@
 // closed; other roles are refused; every read and change is on the audit record; the widget hears
 // of every change through the hub.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatEvent, ConversationView, MessageView } from '../../server/chat/events.ts';
+import type { ChatEvent, ConversationView, MessageView } from '../../protocol/widget.ts';
 import { handOff } from '../../server/chat/handoff.ts';
 import type { ChatHub } from '../../server/chat/hub.ts';
 import { createConversation, storeAttachment, storeMessage } from '../../server/privacy/conversations.ts';

@@ -4,7 +4,7 @@
 // a model_failed notice and a handoff; a reconnect in the middle of an answer repeats nothing.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatEvent, MessageView } from '../../server/chat/events.ts';
+import type { ChatEvent, MessageView } from '../../protocol/widget.ts';
 import { auditEvents, MODEL_AUDIT_REFUSED, withModelAuditTrigger } from '../support/audit.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { StandIn } from '../support/standins/faults.ts';

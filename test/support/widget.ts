@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import type { ChatEvent, ConversationView, MessageView } from '../../server/chat/events.ts';
+import type { ChatEvent, ConversationView, MessageView } from '../../protocol/widget.ts';
 import { api, type ApiResponse } from './server.ts';
 
 export type Decisions = { ai_local: boolean; ai_cloud: boolean; transcript_keep: boolean; voice_input: boolean };
