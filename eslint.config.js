@@ -78,6 +78,8 @@ export default tseslint.config(
       ],
     },
   },
+  // no source file over 400 lines: split along a seam (gateway/model/gateway.ts is being carved into pipeline steps)
+  { files: ['**/*.ts', '**/*.tsx', '**/*.js'], ignores: ['gateway/model/gateway.ts'], rules: { 'max-lines': ['error', { max: 400 }] } },
   // server/ and gateway/ log through the logger (or a log sink), never the console
   { files: ['server/**', 'gateway/**'], ignores: TESTS, rules: { 'no-console': 'error' } },
 
