@@ -3,6 +3,7 @@
 // WebSocket both go through here, so a message takes the same way whichever door it came in by.
 import type { Gateway } from '../../gateway/index.ts';
 import type { SendMessage } from '../../protocol/widgetSchemas.ts';
+import { returnedRows } from '../db/results.ts';
 import type { Infra } from '../infra.ts';
 import { AppError, tooManyRequests } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
@@ -45,12 +46,6 @@ export const messageTooLong = (limit: number) => new AppError(413, 'message_too_
 export const conversationClosed = () => new AppError(409, 'conversation_closed', 'This conversation is closed; start a new one.');
 export const originNotAllowed = () => new AppError(403, 'origin_not_allowed', 'This page may not embed the chat of this site.');
 export const unknownAttachment = () => new AppError(400, 'unknown_attachment', 'An attachment id is not one uploaded in this conversation, or it is already sent.');
-
-/** Rows of an UPDATE … RETURNING: TypeORM answers [rows, count] for it on PostgreSQL. */
-function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
-}
 
 export function startChatService(deps: Infra, services: { gateway: Gateway }): ChatService {
   const dir = deps.config.models.policiesDir ?? POLICIES_DIR;

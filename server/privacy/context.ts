@@ -18,12 +18,3 @@ export interface PrivacyCtx {
   requestId?: string;
   now: Date;
 }
-
-/**
- * Rows changed by an UPDATE or DELETE run through TypeORM's query(): on Postgres it answers
- * [rows, rowCount] for those commands (and plain rows for INSERT … RETURNING).
- */
-export function changedRows(result: unknown): number {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[1];
-  return Array.isArray(result) ? result.length : 0;
-}
