@@ -6,6 +6,7 @@ import { listConsents, recordConsent } from '../privacy/consents.ts';
 import { PURPOSES, type Purpose } from '../../protocol/widget.ts';
 import type { ConsentDecisions } from '../../protocol/widgetSchemas.ts';
 import type { ConsentTexts } from './consentText.ts';
+import { setRetentionClass } from './store.ts';
 
 export type ConsentsInForce = Record<Purpose, boolean> & {
   /** the text version and language of the latest record, null when nothing was ever recorded */
@@ -47,7 +48,7 @@ export async function recordDecisions(
     await recordConsent(ctx, props.subjectId, { purpose, granted: input.decisions[purpose], textVersion: current.version, textHash: current.hash, language: current.language });
   }
   const retentionClass = input.decisions.transcript_keep ? 'transcript_kept' : 'standard';
-  await ctx.tx.query(`UPDATE conversations SET retention_class = $2, updated_at = $3 WHERE id = $1 AND retention_class <> $2`, [props.conversationId, retentionClass, ctx.now]);
+  await setRetentionClass(ctx.tx, props.conversationId, retentionClass, ctx.now);
   return { ...input.decisions, version: current.version, language: current.language };
 }
 

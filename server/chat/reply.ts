@@ -13,6 +13,7 @@ import { ASSISTANT, type ChatEnv, chatTransaction, type HandoffOutcome, handOffI
 import type { HandoffReason } from './handoff.ts';
 import { loadConversation, storeNotice } from './messages.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
+import { conversationProgress } from './store.ts';
 import { flushTurnAudits, lockTurn, readTurnTranscript, storeAnswer } from './turn.ts';
 
 /** Passages below this confidence are not shown as sources nor given to the model. */
@@ -148,8 +149,8 @@ export function continues(snapshot: ReplySnapshot, answer: MessageRow): ReplySna
 
 /** A carried snapshot is still the whole, current transcript: nothing newer stored, still the AI's to answer. */
 async function current(env: ChatEnv, snapshot: ReplySnapshot): Promise<boolean> {
-  const [row] = (await env.deps.db.dataSource.query(`SELECT status, mode, last_seq AS "lastSeq" FROM conversations WHERE id = $1`, [snapshot.conversation.id])) as (Pick<ConversationRow, 'status' | 'mode'> & { lastSeq: string })[];
-  return !!row && answeredByAi(row) && Number(row.lastSeq) === snapshot.conversation.lastSeq;
+  const row = await conversationProgress(env.deps.db.dataSource, snapshot.conversation.id);
+  return !!row && answeredByAi(row) && row.lastSeq === snapshot.conversation.lastSeq;
 }
 
 /** Open and not taken by a person: the AI answers it. */

@@ -3,7 +3,6 @@
 // WebSocket both go through here, so a message takes the same way whichever door it came in by.
 import type { Gateway } from '../../gateway/index.ts';
 import type { SendMessage } from '../../protocol/widgetSchemas.ts';
-import { returnedRows } from '../db/results.ts';
 import type { Infra } from '../infra.ts';
 import { AppError, tooManyRequests } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
@@ -19,6 +18,7 @@ import { readMessage } from './messages.ts';
 import { type MessageRow, presentMessage } from './present.ts';
 import { answeredByAi, createReplies, type Replies, type ReplySnapshot } from './reply.ts';
 import { loadSites, type Site } from './sites.ts';
+import { attachToMessage, visitorStanding } from './store.ts';
 import { invalidVisitorToken, type VisitorClaims, verifyVisitorToken } from './tokens.ts';
 import { flushTurnAudits, isClientIdConflict, lockTurn, readTurnTranscript, writeTurnMessage } from './turn.ts';
 
@@ -74,10 +74,7 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
       const claims = token ? await verifyVisitorToken(tokenKey, token) : null;
       const siteConfig = claims && sites.get(claims.site);
       if (!claims || !siteConfig) throw invalidVisitorToken();
-      const [row] = (await deps.db.dataSource.query(
-        `SELECT s.erased_at AS "erasedAt", c.subject_id AS "owner", c.site FROM data_subjects s LEFT JOIN conversations c ON c.id = $2 WHERE s.id = $1`,
-        [claims.subjectId, claims.conversationId],
-      )) as { erasedAt: Date | null; owner: string | null; site: string | null }[];
+      const row = await visitorStanding(deps.db.dataSource, claims.subjectId, claims.conversationId);
       if (!row) throw invalidVisitorToken();
       if (row.erasedAt) throw subjectErased();
       if (row.owner !== claims.subjectId || row.site !== claims.site) throw invalidVisitorToken();
@@ -120,12 +117,9 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
         const earlier = answerable ? await readTurnTranscript(ctx, turn, { purpose: 'ai_answer', actor: ASSISTANT }) : [];
         const message = await writeTurnMessage(ctx, turn, { role: 'visitor', text, clientId: input.clientId });
         if (attachmentIds.length) {
-          const rows = returnedRows<{ id: string; mime: string; size: number }>(await ctx.tx.query(
-            `UPDATE attachments SET message_id = $1 WHERE id = ANY($2::uuid[]) AND conversation_id = $3 AND message_id IS NULL RETURNING id, mime, size_bytes AS size`,
-            [message.id, attachmentIds, conversation.id],
-          ));
-          if (rows.length !== new Set(attachmentIds).size) throw unknownAttachment();
-          message.attachments = rows.map((r) => ({ id: r.id, mime: r.mime, size: Number(r.size) }));
+          const linked = await attachToMessage(ctx.tx, { messageId: message.id, conversationId: conversation.id, attachmentIds });
+          if (linked.length !== new Set(attachmentIds).size) throw unknownAttachment();
+          message.attachments = linked;
         }
         const snapshot = answerable ? { conversation, messages: [...earlier, message], cloud: cloudAllowed(consents!), key: turn.key, hasVault: turn.hasVault } : undefined;
         return { message, duplicate: false, ...(snapshot ? { snapshot } : {}) };

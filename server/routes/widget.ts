@@ -10,7 +10,7 @@ import { consentsInForce, recordDecisions } from '../chat/consent.ts';
 import { chatTransaction, conversationView, officeStatusOf } from '../chat/env.ts';
 import type { ChatEvent } from '../../protocol/widget.ts';
 import { ConfigQuery, ConsentDecisions, CreateSession, Erasure, EventsQuery, Feedback, Rating, SendMessage } from '../../protocol/widgetSchemas.ts';
-import { checkUpload, readUpload } from '../chat/attachments.ts';
+import { checkUpload, readUpload, readVisitorAttachment } from '../chat/attachments.ts';
 import { loadConversation, readConversationMessages } from '../chat/messages.ts';
 import { presentMessage } from '../chat/present.ts';
 import { joinConversation } from '../chat/realtime.ts';
@@ -22,7 +22,7 @@ import type { Infra } from '../infra.ts';
 import type { AppState } from './context.ts';
 import { notFound, validationFailed } from '../errors.ts';
 import { validate, validateQuery } from './validate.ts';
-import { readAttachment, storeAttachment } from '../privacy/conversations.ts';
+import { storeAttachment } from '../privacy/conversations.ts';
 
 type WidgetState = AppState & { visitor?: Visitor };
 
@@ -137,11 +137,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
   router.get('/attachments/:id', visitorAuth, async (ctx) => {
     const v = ctx.state.visitor!;
     if (!z.uuid().safeParse(ctx.params.id).success) throw validationFailed([{ path: 'id', message: 'is not a valid id' }]);
-    const file = await chatTransaction(chat, actor(v), 'attachment.read', async (p) => {
-      const [own] = (await p.tx.query(`SELECT 1 FROM attachments WHERE id = $1 AND subject_id = $2`, [ctx.params.id, v.subjectId])) as unknown[];
-      if (!own) throw notFound('attachment');
-      return readAttachment(p, ctx.params.id!);
-    }, ctx.state.requestId);
+    const file = await chatTransaction(chat, actor(v), 'attachment.read', (p) => readVisitorAttachment(p, ctx.params.id!, v.subjectId), ctx.state.requestId);
     ctx.set('Content-Type', file.mime);
     ctx.set('Content-Disposition', 'attachment');
     ctx.body = file.content;
