@@ -1,10 +1,10 @@
 import type { Middleware } from 'koa';
 import type { Infra } from '../infra.ts';
-import type { Role } from '../db/entities.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { AppState } from '../routes/context.ts';
 import { AppError, forbidden, unauthenticated } from '../errors.ts';
 import { type Action, type Resource, can } from './rules.ts';
+import { liveSessionRole } from '../staff/sessions.ts';
 import { verifyAccessToken } from './tokens.ts';
 
 export const ACCESS_COOKIE = 'palisade_at';
@@ -36,16 +36,9 @@ export function staffAuth(deps: Infra): Middleware<AppState> {
     if (!bearer) assertSameOrigin(ctx, deps);
     const claims = await verifyAccessToken(deps.secrets.jwtKey, token);
     if (!claims) throw unauthenticated('token_invalid', 'The access token is invalid or expired; sign in again or refresh.');
-    const rows = (await deps.db.dataSource.query(
-      `SELECT u.role, u.disabled_at AS "disabledAt", s.revoked_at AS "revokedAt", s.expires_at AS "expiresAt"
-         FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id WHERE s.id = $1 AND u.id = $2`,
-      [claims.sessionId, claims.userId],
-    )) as { role: Role; disabledAt: Date | null; revokedAt: Date | null; expiresAt: Date }[];
-    const live = rows[0];
-    if (!live || live.revokedAt || live.disabledAt || live.expiresAt <= deps.now()) {
-      throw unauthenticated('session_revoked', 'This session has ended; sign in again.');
-    }
-    ctx.state.staff = { userId: claims.userId, sessionId: claims.sessionId, role: live.role, via: bearer ? 'bearer' : 'cookie' };
+    const role = await liveSessionRole(deps.db.dataSource, claims, deps.now());
+    if (!role) throw unauthenticated('session_revoked', 'This session has ended; sign in again.');
+    ctx.state.staff = { userId: claims.userId, sessionId: claims.sessionId, role, via: bearer ? 'bearer' : 'cookie' };
     await next();
   };
 }

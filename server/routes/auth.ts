@@ -7,7 +7,7 @@ import { transaction, txOf } from './transaction.ts';
 import { validate } from './validate.ts';
 import { Login, Refresh } from '../staff/schemas.ts';
 import { type IssuedSession, login, logout, refresh } from '../staff/sessions.ts';
-import { presentUser } from '../staff/users.ts';
+import { getUser, presentUser } from '../staff/users.ts';
 
 export function authRoutes(deps: Infra) {
   const router = new Router<AppState>({ prefix: '/api/auth' });
@@ -61,10 +61,7 @@ export function authRoutes(deps: Infra) {
 
   router.get('/me', staffAuth(deps), authorize(deps, 'read', 'OwnAccount'), async (ctx) => {
     const staff = ctx.state.staff!;
-    const [row] = (await deps.db.dataSource.query(
-      `SELECT id, email, display_name AS "displayName", role, disabled_at AS "disabledAt", locked_until AS "lockedUntil", created_at AS "createdAt" FROM staff_users WHERE id = $1`,
-      [staff.userId],
-    )) as Parameters<typeof presentUser>[0][];
+    const row = await getUser(deps.db.dataSource, staff.userId);
     if (!row) throw unauthenticated('session_revoked', 'This session has ended; sign in again.');
     ctx.body = { user: presentUser(row) };
   });

@@ -9,6 +9,7 @@ import type { Role, StaffUser } from '../db/entities.ts';
 import { StaffUserEntity } from '../db/entities.ts';
 import type { Infra } from '../infra.ts';
 import { invalidCredentials, unauthenticated } from '../errors.ts';
+import { sessionStanding } from './store.ts';
 
 export interface IssuedSession {
   user: { id: string; email: string; displayName: string; role: Role };
@@ -147,4 +148,11 @@ export async function refresh(props: { deps: Infra; refreshToken: string; reques
 export async function logout(props: { tx: EntityManager; deps: Infra; userId: string; sessionId: string; requestId: string }): Promise<void> {
   await props.tx.query(`UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`, [props.sessionId, props.deps.now()]);
   await appendAudit(props.tx, { actor: { type: 'staff', id: props.userId }, action: 'auth.logout', resource: { type: 'StaffUser', id: props.userId }, requestId: props.requestId });
+}
+
+/** The role of a session that still stands (not revoked, not expired, its user not disabled); undefined otherwise. */
+export async function liveSessionRole(tx: Pick<EntityManager, 'query'>, claims: { sessionId: string; userId: string }, now: Date): Promise<Role | undefined> {
+  const live = await sessionStanding(tx, claims.sessionId, claims.userId);
+  if (!live || live.revokedAt || live.disabledAt || live.expiresAt <= now) return undefined;
+  return live.role;
 }
