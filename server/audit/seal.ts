@@ -48,7 +48,7 @@ export async function sealAudit(dataSource: DataSource, opts: { maxEvents?: numb
       // Another sealer linked some of these first: read again (or leave it to that one).
       conflicts += 1;
       if (opts.skipIfBusy) break;
-      if (conflicts > MAX_CONFLICTS) throw new Error(`audit sealing lost ${conflicts} races in a row`);
+      if (conflicts > MAX_CONFLICTS) throw new Error(`audit sealing lost ${conflicts} races in a row`, { cause: error });
       continue;
     }
     sealed += events.length;

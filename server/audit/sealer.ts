@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import { sealAudit } from './seal.ts';
 import { witnessKey } from './witness.ts';
@@ -7,7 +7,7 @@ import { witnessKey } from './witness.ts';
  * Seals new audit events every AUDIT_SEAL_INTERVAL_MS and writes signed checkpoints of the chain's
  * head outside the database (checkpointer.ts); one pass at a time, a last pass and checkpoint on stop.
  */
-export async function startAuditSealer(deps: AppDeps): Promise<{ stop(): Promise<void> }> {
+export async function startAuditSealer(deps: Infra): Promise<{ stop(): Promise<void> }> {
   const checkpoints = await startCheckpointer({
     db: deps.db.dataSource, config: deps.config, key: witnessKey(deps.secrets.auditCheckpointKey), node: deps.nodeId, logger: deps.logger, now: deps.now,
   });

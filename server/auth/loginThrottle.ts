@@ -5,8 +5,8 @@
 // checks themselves run in a bounded queue (passwordQueue.ts); a full queue is the same 429.
 // Refusals are on the audit record as counts only (`auth.throttled`), one event per second at most.
 import { appendAudit } from '../audit/append.ts';
-import type { AppDeps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import type { Infra } from '../infra.ts';
+import { AppError } from '../errors.ts';
 import { createLimiter, pseudonymKey } from '../http/rateLimits.ts';
 import { type PasswordQueue, PasswordQueueFull, passwordQueue } from './passwordQueue.ts';
 
@@ -31,7 +31,7 @@ export interface LoginThrottle {
   queue: PasswordQueue;
 }
 
-export function loginThrottle(deps: AppDeps): LoginThrottle {
+export function loginThrottle(deps: Infra): LoginThrottle {
   const t = deps.config.auth.throttle;
   const byAddress = createLimiter(deps.db, { name: 'login_ip', points: t.ipAttempts, windowSeconds: t.windowSeconds });
   const byAccount = createLimiter(deps.db, { name: 'login_account', points: t.accountAttempts, windowSeconds: t.windowSeconds });

@@ -8,12 +8,12 @@
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
 import { AuditEventInput } from '../audit/event.ts';
-import { AppError, conflict, notFound } from '../http/errors.ts';
+import { AppError, conflict, notFound } from '../errors.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { aad, closeConversation, openOrFail } from '../privacy/conversations.ts';
 import { openText } from '../privacy/envelope.ts';
 import { subjectKey } from '../privacy/subjectKeys.ts';
-import type { Notice } from './events.ts';
+import type { Notice } from '../../protocol/widget.ts';
 import { type MaskedText } from './masking.ts';
 import { readConversationMessages, storeAndRead } from './messages.ts';
 import { type ConversationRow, type MessageRow, NOTICE_TEXT } from './present.ts';

@@ -2,8 +2,11 @@
 // typed by their first bytes (the declared Content-Type must agree), stored encrypted and audited.
 // They are never sent to a model: the model sees only "[attachment: image/png]".
 import type http from 'node:http';
-import { AppError } from '../http/errors.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { PrivacyCtx } from '../privacy/context.ts';
+import { readAttachment } from '../privacy/conversations.ts';
 import type { AttachmentType, Site } from './sites.ts';
+import { attachmentOwnedBy } from './store.ts';
 
 export const attachmentTooLarge = (limit: number) => new AppError(413, 'attachment_too_large', `An attachment may have at most ${limit} bytes.`);
 export const attachmentType = (allowed: readonly string[]) =>
@@ -46,4 +49,10 @@ export function checkUpload(site: Site, declared: string | undefined, content: B
   const found = sniff(content);
   if (!found || found !== mime || !site.attachments.types.includes(found)) throw attachmentType(site.attachments.types);
   return found;
+}
+
+/** A visitor's own attachment, opened (an audited read); another subject's is not found. */
+export async function readVisitorAttachment(ctx: PrivacyCtx, attachmentId: string, subjectId: string): Promise<{ mime: string; content: Buffer }> {
+  if (!(await attachmentOwnedBy(ctx.tx, attachmentId, subjectId))) throw notFound('attachment');
+  return readAttachment(ctx, attachmentId);
 }

@@ -2,7 +2,7 @@
 // close, rate, export everything about themselves, have it erased. Each runs in one transaction and
 // publishes after commit.
 import { appendAudit } from '../audit/append.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { closeConversation } from '../privacy/conversations.ts';
 import { runErasureJob, startErasure } from '../privacy/erasure.ts';
 import { keyStoreOf } from '../privacy/deps.ts';
@@ -13,10 +13,11 @@ import { subjectUnderHold } from '../privacy/legalHolds.ts';
 import { createRequest, getRequest, transitionRequest } from '../privacy/requests.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import { chatTransaction, conversationView, handOffIn, publishHandoff, publishMessages } from './env.ts';
-import type { ConversationView, MessageView } from './events.ts';
+import type { ConversationView, MessageView } from '../../protocol/widget.ts';
 import { loadConversation, readMessage, storeNotice } from './messages.ts';
 import { presentMessage } from './present.ts';
 import type { ChatService, Visitor } from './service.ts';
+import { assistantMessage, countNotHelpful, hasAnswer, setFeedback, setModeClosed, setRating } from './store.ts';
 
 const actorOf = (v: Visitor) => ({ type: 'visitor' as const, id: v.subjectId });
 export const nothingToRate = () => new AppError(409, 'nothing_to_rate', 'A conversation can be rated once it has had an answer.');
@@ -35,15 +36,15 @@ export async function requestHandoff(service: ChatService, visitor: Visitor, req
 export async function giveFeedback(service: ChatService, visitor: Visitor, messageId: string, helpful: boolean, requestId?: string): Promise<MessageView> {
   const result = await chatTransaction(service, actorOf(visitor), 'message.feedback', async (ctx) => {
     const c = await loadConversation(ctx, visitor.conversationId, true);
-    const [row] = (await ctx.tx.query(`SELECT seq, meta->'feedback' AS before FROM messages WHERE id = $1 AND conversation_id = $2 AND role = 'assistant'`, [messageId, c.id])) as { seq: string; before: boolean | null }[];
+    const row = await assistantMessage(ctx.tx, messageId, c.id);
     if (!row) throw notFound('message');
-    await ctx.tx.query(`UPDATE messages SET meta = meta || jsonb_build_object('feedback', $2::boolean) WHERE id = $1`, [messageId, helpful]);
+    await setFeedback(ctx.tx, messageId, helpful);
     const counts = !helpful && row.before !== false;
-    if (counts) await ctx.tx.query(`UPDATE conversations SET not_helpful = not_helpful + 1, updated_at = $2 WHERE id = $1`, [c.id, ctx.now]);
+    if (counts) await countNotHelpful(ctx.tx, c.id, ctx.now);
     await appendAudit(ctx.tx, { actor: ctx.actor, action: 'message.feedback', subjectId: c.subjectId, resource: { type: 'Message', id: messageId }, requestId: ctx.requestId, details: { helpful } });
     const threshold = visitor.siteConfig.notHelpfulHandoff;
     const handoff = counts && c.notHelpful + 1 >= threshold && c.status === 'open' ? await handOffIn(service, ctx, await loadConversation(ctx, c.id), 'not_helpful') : null;
-    return { message: await readMessage(ctx, c, Number(row.seq)), handoff };
+    return { message: await readMessage(ctx, c, row.seq), handoff };
   }, requestId);
   if (result.handoff) publishHandoff(service, result.handoff);
   return presentMessage(result.message);
@@ -54,7 +55,7 @@ export async function closeByVisitor(service: ChatService, visitor: Visitor, req
     const c = await loadConversation(ctx, visitor.conversationId, true);
     if (c.status === 'closed') return { conversation: c, notice: null };
     await closeConversation(ctx, c.id);
-    await ctx.tx.query(`UPDATE conversations SET mode = 'closed' WHERE id = $1`, [c.id]);
+    await setModeClosed(ctx.tx, c.id);
     const { message } = await storeNotice(ctx, c, 'closed');
     return { conversation: await loadConversation(ctx, c.id), notice: message };
   }, requestId);
@@ -69,9 +70,8 @@ export async function closeByVisitor(service: ChatService, visitor: Visitor, req
 export async function rate(service: ChatService, visitor: Visitor, score: number, requestId?: string): Promise<ConversationView> {
   const c = await chatTransaction(service, actorOf(visitor), 'conversation.rate', async (ctx) => {
     const conversation = await loadConversation(ctx, visitor.conversationId, true);
-    const [answered] = (await ctx.tx.query(`SELECT 1 FROM messages WHERE conversation_id = $1 AND role IN ('assistant', 'agent') LIMIT 1`, [conversation.id])) as unknown[];
-    if (!answered) throw nothingToRate();
-    await ctx.tx.query(`UPDATE conversations SET rating = $2, rated_at = $3, updated_at = $3 WHERE id = $1`, [conversation.id, score, ctx.now]);
+    if (!(await hasAnswer(ctx.tx, conversation.id))) throw nothingToRate();
+    await setRating(ctx.tx, conversation.id, score, ctx.now);
     await appendAudit(ctx.tx, { actor: ctx.actor, action: 'conversation.rate', subjectId: conversation.subjectId, resource: { type: 'Conversation', id: conversation.id }, requestId: ctx.requestId, details: { score } });
     return loadConversation(ctx, conversation.id);
   }, requestId);

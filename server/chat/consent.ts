@@ -1,18 +1,12 @@
 // The visitor's consent decisions in force (the latest record per purpose; never recorded = not
 // granted) and recording a new set from the consent screen.
-import { z } from 'zod';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { listConsents, recordConsent } from '../privacy/consents.ts';
-import { PURPOSES, type ConsentTexts, type Purpose } from './consentText.ts';
-
-export const ConsentDecisions = z.strictObject({
-  version: z.string().min(1).max(64),
-  hash: z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be the SHA-256 (hex) the config answered' }),
-  language: z.string().min(2).max(35),
-  decisions: z.strictObject(Object.fromEntries(PURPOSES.map((p) => [p, z.boolean()])) as Record<Purpose, z.ZodBoolean>),
-});
-export type ConsentDecisions = z.infer<typeof ConsentDecisions>;
+import { PURPOSES, type Purpose } from '../../protocol/widget.ts';
+import type { ConsentDecisions } from '../../protocol/widgetSchemas.ts';
+import type { ConsentTexts } from './consentText.ts';
+import { setRetentionClass } from './store.ts';
 
 export type ConsentsInForce = Record<Purpose, boolean> & {
   /** the text version and language of the latest record, null when nothing was ever recorded */
@@ -54,7 +48,7 @@ export async function recordDecisions(
     await recordConsent(ctx, props.subjectId, { purpose, granted: input.decisions[purpose], textVersion: current.version, textHash: current.hash, language: current.language });
   }
   const retentionClass = input.decisions.transcript_keep ? 'transcript_kept' : 'standard';
-  await ctx.tx.query(`UPDATE conversations SET retention_class = $2, updated_at = $3 WHERE id = $1 AND retention_class <> $2`, [props.conversationId, retentionClass, ctx.now]);
+  await setRetentionClass(ctx.tx, props.conversationId, retentionClass, ctx.now);
   return { ...input.decisions, version: current.version, language: current.language };
 }
 

@@ -5,10 +5,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { PURPOSES, type Purpose } from '../../protocol/widget.ts';
 import { readPolicyFile } from '../policies.ts';
-
-export const PURPOSES = ['ai_local', 'ai_cloud', 'transcript_keep', 'voice_input'] as const;
-export type Purpose = (typeof PURPOSES)[number];
 
 const Texts = z.strictObject({
   title: z.string().min(1),

@@ -1,10 +1,11 @@
-// What the chat's parts share: the app's deps, the hub, the sites and the clock of office hours,
+// What the chat's parts share: the infrastructure, the model gateway, the hub, the sites and the clock of office hours,
 // plus the one way every part moves a conversation to the queue and tells the widget after commit.
-import type { AppDeps } from '../deps.ts';
+import type { Gateway } from '../../gateway/index.ts';
+import type { Infra } from '../infra.ts';
 import type { PrivacyActor, PrivacyCtx } from '../privacy/context.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import type { ConsentTexts } from './consentText.ts';
-import type { ConversationView } from './events.ts';
+import type { ConversationView } from '../../protocol/widget.ts';
 import { type HandoffReason, handOff } from './handoff.ts';
 import type { ChatHub } from './hub.ts';
 import type { MessageRow } from './present.ts';
@@ -13,7 +14,9 @@ import { officeStatus, type OfficeStatus } from './officeHours.ts';
 import type { Site } from './sites.ts';
 
 export interface ChatEnv {
-  deps: AppDeps;
+  deps: Infra;
+  /** the model gateway the replies ask */
+  gateway: Gateway;
   hub: ChatHub;
   sites: Map<string, Site>;
   consent: ConsentTexts;

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/append.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { loadConversation, storeAndRead } from './messages.ts';
 import { type ConversationRow, type MessageRow, NOTICE_TEXT } from './present.ts';
+import { markHandoff } from './store.ts';
 
 export type { ConversationRow } from './present.ts';
 /** The system message telling the visitor they are queued (or that nobody is in). */
@@ -30,11 +31,7 @@ export async function handOff(props: {
   const before = await loadConversation(ctx, conversationId, true);
   // Already waiting for (or with) a person, or finished: a second handoff changes nothing.
   if (before.status !== 'open') return { changed: false, conversation: before, notice: null };
-  await ctx.tx.query(
-    `UPDATE conversations SET status = 'handoff', mode = 'queued', queue = $2, handoff_reason = $3, handoff_at = $4, assigned_to = NULL,
-            language = COALESCE(language, $5), updated_at = $4 WHERE id = $1`,
-    [conversationId, queue, reason, ctx.now, language],
-  );
+  await markHandoff(ctx.tx, { conversationId, queue, reason, now: ctx.now, language });
   await appendAudit(ctx.tx, {
     actor: ctx.actor, action: 'conversation.handoff', subjectId: before.subjectId, resource: { type: 'Conversation', id: conversationId },
     requestId: ctx.requestId, details: { reason, queue },

@@ -2,7 +2,7 @@
 // answer still streaming (so a reconnecting widget gets the text so far, then the rest).
 // One process: with several app nodes this becomes Redis pub/sub or PostgreSQL LISTEN/NOTIFY
 // (docs/configuration.md, "Several nodes"); the interface stays.
-import type { ChatEvent } from './events.ts';
+import type { ChatEvent } from '../../protocol/widget.ts';
 
 export type Listener = (event: ChatEvent) => void;
 

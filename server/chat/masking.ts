@@ -4,7 +4,7 @@
 // turned back; seeing a value is a separate, audited reveal. Fails closed per message.
 import path from 'node:path';
 import { createDefaultRedactionEngine, type Lang, LANGS, type RedactionEngine, type RedactionPolicy, Vault } from '../../gateway/redaction/index.ts';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import { deriveKey } from '../keys.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 
@@ -49,9 +49,9 @@ export function placeholdersOnly(policy: RedactionPolicy): RedactionPolicy {
 
 // One engine per app, built on first use from the same policy file and key as the model gateway;
 // a policy that does not load hides every text rather than show any raw (and is tried again next read).
-const engines = new WeakMap<AppDeps, RedactionEngine>();
+const engines = new WeakMap<Infra, RedactionEngine>();
 
-export function transcriptMaskerFor(deps: AppDeps): TranscriptMasker {
+export function transcriptMaskerFor(deps: Infra): TranscriptMasker {
   let engine = engines.get(deps) ?? null;
   if (!engine) {
     try {

@@ -1,41 +1,33 @@
 // Reading a conversation the way the widget needs it: rows in seq order (the resume cursor) with
 // their meta and attachments. Decrypting is an audited transcript read in the caller's transaction.
 import { appendAudit } from '../audit/append.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../errors.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { aad, openOrFail, storeMessage } from '../privacy/conversations.ts';
 import { openText } from '../privacy/envelope.ts';
 import { subjectKey } from '../privacy/subjectKeys.ts';
-import type { Notice } from './events.ts';
+import type { Notice } from '../../protocol/widget.ts';
 import { type ConversationRow, type MessageMeta, type MessageRow, NOTICE_TEXT } from './present.ts';
-
-const CONVERSATION_COLUMNS = `id, subject_id AS "subjectId", site, status, mode, language, rating, queue, last_seq AS "lastSeq", not_helpful AS "notHelpful"`;
+import { findConversation, messagesAfter, sentAttachments } from './store.ts';
 
 export async function loadConversation(ctx: Pick<PrivacyCtx, 'tx'>, conversationId: string, lock = false): Promise<ConversationRow> {
-  const [row] = (await ctx.tx.query(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [conversationId])) as ConversationRow[];
+  const row = await findConversation(ctx.tx, conversationId, lock);
   if (!row) throw notFound('conversation');
-  return { ...row, lastSeq: Number(row.lastSeq), notHelpful: Number(row.notHelpful) };
+  return row;
 }
 
 /** Messages with seq > after (all by default), decrypted, oldest first; an audited read. */
 export async function readConversationMessages(ctx: PrivacyCtx, conversation: Pick<ConversationRow, 'id' | 'subjectId'>, opts: { after?: number; purpose?: string } = {}): Promise<MessageRow[]> {
   const after = opts.after ?? 0;
-  const rows = (await ctx.tx.query(
-    `SELECT id, seq, role, ciphertext, created_at AS "createdAt", client_id AS "clientId", meta FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq`,
-    [conversation.id, after],
-  )) as (Omit<MessageRow, 'text' | 'attachments'> & { ciphertext: Buffer })[];
+  const rows = await messagesAfter(ctx.tx, conversation.id, after);
   if (rows.length === 0) return [];
   const key = await subjectKey(ctx, conversation.subjectId);
-  const files = (await ctx.tx.query(
-    `SELECT id, mime, size_bytes AS size, message_id AS "messageId" FROM attachments WHERE conversation_id = $1 AND message_id IS NOT NULL ORDER BY created_at, id`,
-    [conversation.id],
-  )) as { id: string; mime: string; size: number; messageId: string }[];
+  const files = await sentAttachments(ctx.tx, conversation.id);
   const messages = rows.map(({ ciphertext, ...m }) => ({
     ...m,
-    seq: Number(m.seq),
     meta: (m.meta ?? {}) as MessageMeta,
     text: openOrFail(() => openText(key, ciphertext, aad.message(m.id))),
-    attachments: files.filter((f) => f.messageId === m.id).map((f) => ({ id: f.id, mime: f.mime, size: Number(f.size) })),
+    attachments: files.filter((f) => f.messageId === m.id).map((f) => ({ id: f.id, mime: f.mime, size: f.size })),
   }));
   await appendAudit(ctx.tx, {
     actor: ctx.actor, action: 'transcript.read', subjectId: conversation.subjectId, resource: { type: 'Conversation', id: conversation.id },

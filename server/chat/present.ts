@@ -1,6 +1,9 @@
-// Stored rows → what the widget sees (events.ts). System notices carry an English fallback text;
+// Stored rows → what the widget sees (protocol/widget.ts). System notices carry an English fallback text;
 // the widget translates the code.
-import type { ChatRole, ConversationView, MessageView, Notice } from './events.ts';
+import type { ConversationView, MessageView, Notice } from '../../protocol/widget.ts';
+import type { ConversationRow, MessageMeta, MessageRow } from './store.ts';
+
+export type { ConversationRow, MessageMeta, MessageRow } from './store.ts';
 
 export const NOTICE_TEXT: Record<Notice, string> = {
   model_failed: 'Our assistant could not answer just now. A person will reply here.',
@@ -12,49 +15,6 @@ export const NOTICE_TEXT: Record<Notice, string> = {
   closed: 'This conversation has been closed.',
   transferred: 'You have been transferred to a colleague.',
 };
-
-export interface MessageRow {
-  id: string;
-  seq: number;
-  role: ChatRole;
-  text: string;
-  createdAt: Date;
-  clientId: string | null;
-  meta: MessageMeta;
-  attachments: { id: string; mime: string; size: number }[];
-}
-
-/** Non-personal facts stored beside a message (messages.meta). */
-export interface MessageMeta {
-  sources?: { articleId: string; title: string }[];
-  route?: string;
-  provider?: string;
-  /** the routing target that answered (an AI answer) */
-  target?: string;
-  /** the answer came from a fallback: the target passed over, why, and what lay under it (ids, no text) */
-  fallback?: { from: string; failure: string; cause: string };
-  /** an AI answer: the seq of the newest visitor message its prompt held (later ones still wait) */
-  answers?: number;
-  notice?: Notice;
-  /** an AI answer that offers a person (its "I don't know"): the widget shows Yes / No */
-  offer?: 'handoff';
-  feedback?: boolean;
-  agentId?: string;
-  agentName?: string;
-}
-
-export interface ConversationRow {
-  id: string;
-  subjectId: string;
-  site: string;
-  status: ConversationView['status'];
-  mode: ConversationView['mode'];
-  language: string | null;
-  rating: number | null;
-  queue: string | null;
-  lastSeq: number;
-  notHelpful: number;
-}
 
 export function presentMessage(m: MessageRow): MessageView {
   return {

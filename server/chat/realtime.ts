@@ -5,14 +5,15 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, databaseUnavailable, internalError, validationFailed } from '../http/errors.ts';
-import { badTextIn } from '../http/middleware/wellFormedText.ts';
+import { AppError, databaseUnavailable, internalError, validationFailed } from '../errors.ts';
+import { badTextIn } from '../wellFormedText.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { conversationView, chatTransaction } from './env.ts';
-import type { ChatEvent, ConversationView } from './events.ts';
+import type { ChatEvent, ConversationView } from '../../protocol/widget.ts';
 import { loadConversation, readConversationMessages } from './messages.ts';
 import { presentMessage } from './present.ts';
-import { type ChatService, SendMessage, type Visitor } from './service.ts';
+import { SendMessage } from '../../protocol/widgetSchemas.ts';
+import type { ChatService, Visitor } from './service.ts';
 import { invalidVisitorToken } from './tokens.ts';
 
 export const WS_PATH = '/api/widget/ws';

@@ -13,6 +13,7 @@ import type { HandoffReason } from './handoff.ts';
 import { loadConversation, storeNotice } from './messages.ts';
 import { answerToOffer, noThanksReply } from './offer.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
+import { conversationProgress } from './store.ts';
 import { flushTurnAudits, lockTurn, readTurnTranscript, storeAnswer } from './turn.ts';
 
 /** Passages below this confidence are not shown as sources nor given to the model. */
@@ -148,8 +149,8 @@ export function continues(snapshot: ReplySnapshot, answer: MessageRow): ReplySna
 
 /** A carried snapshot is still the whole, current transcript: nothing newer stored, still the AI's to answer. */
 async function current(env: ChatEnv, snapshot: ReplySnapshot): Promise<boolean> {
-  const [row] = (await env.deps.db.dataSource.query(`SELECT status, mode, last_seq AS "lastSeq" FROM conversations WHERE id = $1`, [snapshot.conversation.id])) as (Pick<ConversationRow, 'status' | 'mode'> & { lastSeq: string })[];
-  return !!row && answeredByAi(row) && Number(row.lastSeq) === snapshot.conversation.lastSeq;
+  const row = await conversationProgress(env.deps.db.dataSource, snapshot.conversation.id);
+  return !!row && answeredByAi(row) && row.lastSeq === snapshot.conversation.lastSeq;
 }
 
 /** Open and not taken by a person: the AI answers it. */
@@ -246,7 +247,7 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   env.hub.publish(conversationId, { type: 'typing', by: 'assistant' });
   try {
     const lang = asLang(conversation.language);
-    const events = env.deps.models!.gateway.chat({
+    const events = env.gateway.chat({
       // The system prompt is the site's name and public knowledge-base passages: no redaction needed.
       instructions: systemPrompt(site?.name ?? conversation.site, sources, conversation.language), messages: toModelMessages(messages),
       conversationId, noVaultYet: !prepared.hasVault, cloudAllowed: cloud, site: conversation.site, sensitivity: site?.sensitivity ?? 'normal',

@@ -1,31 +1,26 @@
 // The visitor chat, built once at boot: the sites and consent texts (a bad policy file stops the
 // start), the hub, the rate limits, the reply jobs, the visitor-token key. HTTP routes and the
 // WebSocket both go through here, so a message takes the same way whichever door it came in by.
-import { z } from 'zod';
-import type { AppDeps } from '../deps.ts';
-import { AppError, tooManyRequests } from '../http/errors.ts';
+import type { Gateway } from '../../gateway/index.ts';
+import type { SendMessage } from '../../protocol/widgetSchemas.ts';
+import type { Infra } from '../infra.ts';
+import { AppError, tooManyRequests } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
 import { POLICIES_DIR } from '../policies.ts';
 import { subjectErased } from '../privacy/errors.ts';
 import { cloudAllowed, consentRequired } from './consent.ts';
 import { loadConsentTexts } from './consentText.ts';
 import { ASSISTANT, type ChatEnv, chatTransaction, publishMessages } from './env.ts';
-import type { MessageView } from './events.ts';
+import type { MessageView } from '../../protocol/widget.ts';
 import { createChatHub } from './hub.ts';
 import { createRateLimiter, perHour, perMinute, type RateLimiter } from './limits.ts';
 import { readMessage } from './messages.ts';
 import { type MessageRow, presentMessage } from './present.ts';
 import { answeredByAi, createReplies, type Replies, type ReplySnapshot } from './reply.ts';
 import { loadSites, type Site } from './sites.ts';
+import { attachToMessage, visitorStanding } from './store.ts';
 import { invalidVisitorToken, type VisitorClaims, verifyVisitorToken } from './tokens.ts';
 import { flushTurnAudits, isClientIdConflict, lockTurn, readTurnTranscript, writeTurnMessage } from './turn.ts';
-
-export const SendMessage = z.strictObject({
-  clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { message: 'must be a UUID (or 8-64 letters, digits, _ and -)' }),
-  text: z.string().max(100_000).default(''),
-  attachmentIds: z.array(z.uuid()).max(10).optional(),
-});
-export type SendMessage = z.infer<typeof SendMessage>;
 
 export interface Visitor extends VisitorClaims {
   siteConfig: Site;
@@ -52,18 +47,12 @@ export const conversationClosed = () => new AppError(409, 'conversation_closed',
 export const originNotAllowed = () => new AppError(403, 'origin_not_allowed', 'This page may not embed the chat of this site.');
 export const unknownAttachment = () => new AppError(400, 'unknown_attachment', 'An attachment id is not one uploaded in this conversation, or it is already sent.');
 
-/** Rows of an UPDATE … RETURNING: TypeORM answers [rows, count] for it on PostgreSQL. */
-function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
-}
-
-export function startChatService(deps: AppDeps): ChatService {
+export function startChatService(deps: Infra, services: { gateway: Gateway }): ChatService {
   const dir = deps.config.models.policiesDir ?? POLICIES_DIR;
   const sites = loadSites(dir);
   const consent = loadConsentTexts(dir);
   const hub = createChatHub();
-  const env: ChatEnv = { deps, hub, sites, consent };
+  const env: ChatEnv = { deps, gateway: services.gateway, hub, sites, consent };
   const replies = createReplies(env);
   const limiter = createRateLimiter();
   const sweep = setInterval(() => limiter.sweep(), 60_000);
@@ -85,10 +74,7 @@ export function startChatService(deps: AppDeps): ChatService {
       const claims = token ? await verifyVisitorToken(tokenKey, token) : null;
       const siteConfig = claims && sites.get(claims.site);
       if (!claims || !siteConfig) throw invalidVisitorToken();
-      const [row] = (await deps.db.dataSource.query(
-        `SELECT s.erased_at AS "erasedAt", c.subject_id AS "owner", c.site FROM data_subjects s LEFT JOIN conversations c ON c.id = $2 WHERE s.id = $1`,
-        [claims.subjectId, claims.conversationId],
-      )) as { erasedAt: Date | null; owner: string | null; site: string | null }[];
+      const row = await visitorStanding(deps.db.dataSource, claims.subjectId, claims.conversationId);
       if (!row) throw invalidVisitorToken();
       if (row.erasedAt) throw subjectErased();
       if (row.owner !== claims.subjectId || row.site !== claims.site) throw invalidVisitorToken();
@@ -131,12 +117,9 @@ export function startChatService(deps: AppDeps): ChatService {
         const earlier = answerable ? await readTurnTranscript(ctx, turn, { purpose: 'ai_answer', actor: ASSISTANT }) : [];
         const message = await writeTurnMessage(ctx, turn, { role: 'visitor', text, clientId: input.clientId });
         if (attachmentIds.length) {
-          const rows = returnedRows<{ id: string; mime: string; size: number }>(await ctx.tx.query(
-            `UPDATE attachments SET message_id = $1 WHERE id = ANY($2::uuid[]) AND conversation_id = $3 AND message_id IS NULL RETURNING id, mime, size_bytes AS size`,
-            [message.id, attachmentIds, conversation.id],
-          ));
-          if (rows.length !== new Set(attachmentIds).size) throw unknownAttachment();
-          message.attachments = rows.map((r) => ({ id: r.id, mime: r.mime, size: Number(r.size) }));
+          const linked = await attachToMessage(ctx.tx, { messageId: message.id, conversationId: conversation.id, attachmentIds });
+          if (linked.length !== new Set(attachmentIds).size) throw unknownAttachment();
+          message.attachments = linked;
         }
         const snapshot = answerable ? { conversation, messages: [...earlier, message], cloud: cloudAllowed(consents!), key: turn.key, hasVault: turn.hasVault } : undefined;
         return { message, duplicate: false, ...(snapshot ? { snapshot } : {}) };

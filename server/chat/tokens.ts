@@ -1,7 +1,7 @@
 // The visitor token: HS256 under a key derived for this use alone, bound to one data subject, one
 // conversation and one site. It carries no personal data (the subject id is a pseudonym).
 import { SignJWT, jwtVerify } from 'jose';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 
 const ISSUER = 'palisade';
 const AUDIENCE = 'palisade-widget';

@@ -13,10 +13,11 @@ import { openText, sealText } from '../privacy/envelope.ts';
 import { subjectErased } from '../privacy/errors.ts';
 import { openSubjectKey } from '../privacy/subjectKeys.ts';
 import { preparedQuery } from '../db/prepared.ts';
-import { notFound } from '../http/errors.ts';
-import { PURPOSES, type Purpose } from './consentText.ts';
+import { notFound } from '../errors.ts';
+import { PURPOSES, type Purpose } from '../../protocol/widget.ts';
 import type { ConsentsInForce } from './consent.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
+import { subjectErasedAt } from './store.ts';
 import { invalidVisitorToken } from './tokens.ts';
 
 export interface Turn {
@@ -95,7 +96,7 @@ export async function lockTurn(
   if (!row) {
     if (!opts.owner) throw notFound('conversation');
     // The token's conversation is gone: erased with its subject, or never theirs.
-    const [subject] = (await ctx.tx.query(`SELECT erased_at AS "erasedAt" FROM data_subjects WHERE id = $1`, [opts.owner.subjectId])) as { erasedAt: Date | null }[];
+    const subject = await subjectErasedAt(ctx.tx, opts.owner.subjectId);
     throw subject?.erasedAt ? subjectErased() : invalidVisitorToken();
   }
   if (row.erasedAt) throw subjectErased();

@@ -1,19 +1,13 @@
 // A visitor session: the data subject (the bank's customer when the page signed their id, else an
 // anonymous visitor pseudonym) and a conversation on one site.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
-import { AppError, badRequest } from '../http/errors.ts';
+import { AppError, badRequest } from '../errors.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { createConversation } from '../privacy/conversations.ts';
 import { createDataSubject, lookupDataSubject } from '../privacy/subjects.ts';
+import type { CreateSession } from '../../protocol/widgetSchemas.ts';
 import type { Site } from './sites.ts';
 
-export const CreateSession = z.strictObject({
-  site: z.string().min(1).max(64),
-  language: z.string().min(2).max(35).optional(),
-  identity: z.strictObject({ customerId: z.string().trim().min(1).max(128), signature: z.string().regex(/^[0-9a-fA-F]{64}$/, { message: 'must be a hex HMAC-SHA256' }) }).optional(),
-});
-export type CreateSession = z.infer<typeof CreateSession>;
 
 export const unknownSite = () => new AppError(404, 'unknown_site', 'No such site; check data-site on the script tag.');
 export const identityInvalid = () => new AppError(401, 'identity_invalid', 'The customer signature does not match the customer id.');

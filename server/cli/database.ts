@@ -2,7 +2,7 @@
 // import this file when they run, so `--help` never loads the database layer.
 import { loadConfig } from '../config.ts';
 import { type Database, migrate, openDatabase } from '../db/database.ts';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import { createLogger } from '../logger.ts';
 import { loadNodeId, loadSecrets } from '../secrets.ts';
 
@@ -18,7 +18,7 @@ export async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise
 }
 
 /** As withDatabase, with the settings, secrets, a warn-level logger on stderr and the clock. */
-export async function withDeps<T>(fn: (deps: AppDeps) => Promise<T>): Promise<T> {
+export async function withDeps<T>(fn: (deps: Infra) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const { secrets } = loadSecrets(config);
   const db = await openDatabase(config.database);

@@ -1,7 +1,7 @@
 // What the privacy commands (`dsr`, `retention`, `evidence`, `keys`) run on, in one module they load
 // when they run: the privacy services, the CLI's transaction and the way a refusal is printed.
-import { AppError } from '../http/errors.ts';
-import type { AppDeps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import type { Infra } from '../infra.ts';
 import type { PrivacyActor } from '../privacy/context.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import { fail } from './command.ts';
@@ -35,5 +35,5 @@ export async function guarded(fn: () => Promise<number>): Promise<number> {
 }
 
 /** One audited privacy transaction on behalf of the CLI. */
-export const tx = <T>(deps: AppDeps, action: string, fn: Parameters<typeof privacyTransaction<T>>[2]) =>
+export const tx = <T>(deps: Infra, action: string, fn: Parameters<typeof privacyTransaction<T>>[2]) =>
   privacyTransaction(deps, { actor: CLI_PRIVACY_ACTOR, action }, fn);

@@ -1,5 +1,7 @@
 import Koa from 'koa';
-import type { AppDeps } from '../deps.ts';
+import type { ChatService } from '../chat/service.ts';
+import type { Infra } from '../infra.ts';
+import type { ModelService } from '../models/service.ts';
 import { agentRoutes } from '../routes/agent.ts';
 import { auditRoutes } from '../routes/audit.ts';
 import { authRoutes } from '../routes/auth.ts';
@@ -12,26 +14,33 @@ import { setupRoutes } from '../routes/setup.ts';
 import { userRoutes } from '../routes/users.ts';
 import { webAssetRoutes } from '../routes/webAssets.ts';
 import { widgetRoutes } from '../routes/widget.ts';
-import type { AppState } from './context.ts';
+import type { AppState } from '../routes/context.ts';
 import { cors } from './middleware/cors.ts';
 import { errorHandler } from './middleware/errorHandler.ts';
 import { jsonBody } from './middleware/jsonBody.ts';
 import { requestId } from './middleware/requestId.ts';
 import { securityHeaders } from './middleware/securityHeaders.ts';
-import { wellFormedQuery } from './middleware/wellFormedText.ts';
+import { wellFormedQuery } from '../wellFormedText.ts';
 
-export function createApp(deps: AppDeps, opts: { isDraining?: () => boolean } = {}): Koa<AppState> {
+/** The services the routes call, built before the app. */
+export interface AppServices {
+  models: ModelService;
+  chat: ChatService;
+}
+
+export function createApp(deps: Infra, services: AppServices, opts: { isDraining?: () => boolean } = {}): Koa<AppState> {
+  const { models, chat } = services;
   const app = new Koa<AppState>({ proxy: deps.config.http.trustProxy });
   app.silent = true; // the error handler logs; Koa's default printer would print raw errors
   app.use(requestId());
   app.use(errorHandler(deps.logger));
   app.use(securityHeaders({ hsts: deps.config.publicUrl.startsWith('https:') }));
-  app.use(cors({ origins: [...deps.config.http.widgetOrigins, ...(deps.chat?.corsOrigins() ?? [])], pathPrefixes: ['/api/widget/'] }));
+  app.use(cors({ origins: [...deps.config.http.widgetOrigins, ...chat.corsOrigins()], pathPrefixes: ['/api/widget/'] }));
   app.use(wellFormedQuery());
   // Attachments are raw bytes, read (and size-capped per site) by their route.
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
-  const routers = [healthRoutes(deps, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps), agentRoutes(deps), webAssetRoutes(deps), widgetRoutes(deps)];
+  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), webAssetRoutes(deps, { chat }), widgetRoutes(deps, chat)];
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
-import { conflict, notFound } from '../http/errors.ts';
+import { conflict, notFound } from '../errors.ts';
 import { indexVersion, unindexArticle } from './passages.ts';
 import type { CreateArticle, UpdateArticle } from './schemas.ts';
 import { type ArticleRow, type VersionRow, ARTICLE_COLUMNS, VERSION_COLUMNS } from './views.ts';

@@ -3,7 +3,7 @@
 // fails, nothing at all is written (not even the feedback count) and the caller is told why.
 import type { DataSource } from 'typeorm';
 import { DEFAULT_THRESHOLD, type SearchResult } from '../../gateway/knowledge/index.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { recordFeedback, recordUnanswered } from './gaps.ts';
 import type { QuestionRedactor } from './redact-question.ts';
 

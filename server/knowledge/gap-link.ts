@@ -2,7 +2,7 @@
 // it was recorded) to the article that answers it. The question becomes one of the article's
 // alternative phrasings — a new version, published and re-indexed — and leaves the gap list.
 import type { EntityManager } from 'typeorm';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../errors.ts';
 import { type Actor, latestVersion, loadArticle, updateArticle } from './articles.ts';
 import { resolveUnanswered } from './gaps.ts';
 import type { VersionRow } from './views.ts';

@@ -5,7 +5,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { indexTerms } from '../../gateway/knowledge/index.ts';
 import { appendAudit } from '../audit/append.ts';
-import { notFound, unprocessable } from '../http/errors.ts';
+import { changedRows } from '../db/results.ts';
+import { notFound, unprocessable } from '../errors.ts';
 import type { Actor } from './articles.ts';
 
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
@@ -67,8 +68,8 @@ export async function listUnanswered(tx: EntityManager, opts: { includeResolved:
 }
 
 export async function resolveUnanswered(props: { tx: EntityManager; actor: Actor; requestId?: string; id: string }): Promise<void> {
-  const rows = (await props.tx.query(`UPDATE kb_unanswered SET resolved_at = now(), resolved_by = $2 WHERE id = $1 RETURNING id`, [props.id, props.actor.id])) as { id: string }[];
-  if (rows.length === 0) throw notFound('unanswered question');
+  const resolved = changedRows(await props.tx.query(`UPDATE kb_unanswered SET resolved_at = now(), resolved_by = $2 WHERE id = $1`, [props.id, props.actor.id]));
+  if (resolved === 0) throw notFound('unanswered question');
   await appendAudit(props.tx, { actor: props.actor, action: 'kb_unanswered.resolve', resource: { type: 'KnowledgeArticle' }, requestId: props.requestId, details: { unansweredId: props.id } });
 }
 

@@ -3,8 +3,8 @@
 // original. Fails closed: when redaction fails the caller gets an error and nothing is stored.
 import path from 'node:path';
 import { createDefaultRedactionEngine, type Lang, LANGS, type RedactionEngine, Vault } from '../../gateway/redaction/index.ts';
-import type { AppDeps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import type { Infra } from '../infra.ts';
+import { AppError } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 
@@ -31,9 +31,9 @@ export function questionRedactor(engine: RedactionEngine): QuestionRedactor {
 }
 
 // One redactor per app, built on first use with the same policy file and key as the model gateway.
-const redactors = new WeakMap<AppDeps, QuestionRedactor>();
+const redactors = new WeakMap<Infra, QuestionRedactor>();
 
-export function questionRedactorFor(deps: AppDeps): QuestionRedactor {
+export function questionRedactorFor(deps: Infra): QuestionRedactor {
   let r = redactors.get(deps);
   if (!r) {
     let engine: RedactionEngine | undefined;

@@ -6,9 +6,9 @@
 // window's tokens are spent is refused until the window ends.
 import type { Middleware } from 'koa';
 import type { ChatSink } from '../../gateway/index.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { AppError } from '../http/errors.ts';
+import type { Infra } from '../infra.ts';
+import type { AppState } from '../routes/context.ts';
+import { AppError } from '../errors.ts';
 import { createLimiter, type Limiter } from '../http/rateLimits.ts';
 import type { ApiKey } from './apiKeys.ts';
 
@@ -26,7 +26,7 @@ export interface ApiKeyLimits {
   metered(ctx: { state: KeyState }, sink: ChatSink): ChatSink;
 }
 
-export function apiKeyLimits(deps: AppDeps): ApiKeyLimits {
+export function apiKeyLimits(deps: Infra): ApiKeyLimits {
   const { requestsPerMinute, tokensPerMinute } = deps.config.apiKeyLimits;
   const requests: Limiter | null = requestsPerMinute > 0 ? createLimiter(deps.db, { name: 'api_key_requests', points: requestsPerMinute, windowSeconds: 60 }) : null;
   const tokens: Limiter | null = tokensPerMinute > 0 ? createLimiter(deps.db, { name: 'api_key_tokens', points: tokensPerMinute, windowSeconds: 60 }) : null;

@@ -5,6 +5,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
+import { returnedRows } from '../db/results.ts';
 import { refreshingValue } from './refreshing.ts';
 
 export const CreateApiKey = z.object({ name: z.string().trim().min(1).max(100), allowCloud: z.boolean().default(false) });
@@ -37,7 +38,7 @@ export async function createApiKey(props: { tx: EntityManager; actor: Actor; inp
 }
 
 export async function revokeApiKey(props: { tx: EntityManager; actor: Actor; id: string; requestId?: string }): Promise<ApiKey | undefined> {
-  const [row] = (await props.tx.query(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`, [props.id])) as ApiKey[];
+  const [row] = returnedRows<ApiKey>(await props.tx.query(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`, [props.id]));
   if (row) await appendAudit(props.tx, { actor: props.actor, action: 'api_key.revoked', resource: { type: 'ApiKey', id: props.id }, requestId: props.requestId });
   return row;
 }

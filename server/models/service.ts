@@ -8,7 +8,7 @@ import { createGateway, type Gateway, type ModelRequestAudit, type ProviderName 
 import { type ModelClient, ModelFileError, providers } from '../../gateway/providers/index.ts';
 import { createDefaultRedactionEngine, createOutputMaskers, createOutputScanner, inProcessAnalyzers, type VaultStore } from '../../gateway/redaction/index.ts';
 import type { AuditEventInput } from '../audit/event.ts';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import { deriveKey } from '../keys.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
 import { privacyCtx } from '../privacy/deps.ts';
@@ -76,7 +76,7 @@ export async function knowledgeVersion(dataSource: Pick<DataSource, 'query'>): P
  * short transaction of its own (the gateway calls them between model calls, never inside another
  * transaction), so placeholders keep their numbers across turns and restarts.
  */
-export function databaseVaults(deps: Pick<AppDeps, 'db' | 'config' | 'secrets' | 'now'>): VaultStore {
+export function databaseVaults(deps: Pick<Infra, 'db' | 'config' | 'secrets' | 'now'>): VaultStore {
   const run = <T>(fn: (store: DbVaultStore) => Promise<T>) =>
     deps.db.dataSource.transaction((tx) => fn(new DbVaultStore(privacyCtx(deps, tx, { type: 'system', id: 'gateway' }))));
   return {
@@ -90,7 +90,7 @@ export function databaseVaults(deps: Pick<AppDeps, 'db' | 'config' | 'secrets' |
   };
 }
 
-export function startModelService(deps: AppDeps): ModelService {
+export function startModelService(deps: Infra): ModelService {
   const { config, logger } = deps;
   const dir = config.models.policiesDir ?? POLICIES_DIR;
   const policy = watchRoutingPolicy(path.join(dir, 'routing.yaml'), logger);

@@ -18,14 +18,3 @@ export interface PrivacyCtx {
   requestId?: string;
   now: Date;
 }
-
-export const SUBJECT_ID = /^sub_[a-z0-9]{16,40}$/;
-
-/**
- * Rows changed by an UPDATE or DELETE run through TypeORM's query(): on Postgres it answers
- * [rows, rowCount] for those commands (and plain rows for INSERT … RETURNING).
- */
-export function changedRows(result: unknown): number {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[1];
-  return Array.isArray(result) ? result.length : 0;
-}

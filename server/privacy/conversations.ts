@@ -2,7 +2,8 @@
 // Every write and every read of the content is an audit event in the same transaction.
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/append.ts';
-import { notFound } from '../http/errors.ts';
+import { returnedRows } from '../db/results.ts';
+import { notFound } from '../errors.ts';
 import type { PrivacyCtx } from './context.ts';
 import { CiphertextInvalid, open, openText, seal, sealText } from './envelope.ts';
 import { ciphertextInvalid } from './errors.ts';
@@ -91,7 +92,7 @@ export async function storeMessage(
     const [known] = (await ctx.tx.query(`SELECT id, seq, created_at AS "createdAt" FROM messages WHERE conversation_id = $1 AND client_id = $2`, [c.id, input.clientId])) as { id: string; seq: string; createdAt: Date }[];
     if (known) return { id: known.id, seq: Number(known.seq), createdAt: known.createdAt, duplicate: true };
   }
-  const [[counter]] = (await ctx.tx.query(`UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING last_seq`, [c.id, ctx.now])) as [{ last_seq: string }[], number];
+  const [counter] = returnedRows<{ last_seq: string }>(await ctx.tx.query(`UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING last_seq`, [c.id, ctx.now]));
   const seq = Number(counter!.last_seq);
   const key = await subjectKey(ctx, c.subjectId);
   const id = input.id ?? randomUUID();

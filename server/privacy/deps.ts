@@ -1,9 +1,9 @@
-// Builds a PrivacyCtx from the app's deps: the key wrapper comes from the master key (a KMS
+// Builds a PrivacyCtx from the infrastructure: the key wrapper comes from the master key (a KMS
 // wrapper would be chosen here), the subject key store lives in <data dir>/keystore (a KMS store
-// would be chosen here too), the clock from deps.now.
+// would be chosen here too), the clock from infra.now.
 import path from 'node:path';
 import type { EntityManager } from 'typeorm';
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import type { PrivacyActor, PrivacyCtx } from './context.ts';
 import { type KeyWrapper, masterKeyWrapper } from './keyWrapper.ts';
 import { cachedKeyStore, fileKeyStore, type SubjectKeyStore } from './keyStore.ts';
@@ -14,21 +14,21 @@ const KEY_STORE_CACHE = { ttlMs: 5 * 60_000, maxEntries: 20_000 };
 const wrappers = new WeakMap<Uint8Array, KeyWrapper>();
 const keyStores = new Map<string, SubjectKeyStore>();
 
-export function keyWrapperOf(deps: Pick<AppDeps, 'secrets'>): KeyWrapper {
+export function keyWrapperOf(deps: Pick<Infra, 'secrets'>): KeyWrapper {
   let w = wrappers.get(deps.secrets.masterKey);
   if (!w) wrappers.set(deps.secrets.masterKey, (w = masterKeyWrapper(deps.secrets.masterKey)));
   return w;
 }
 
-export const keyStoreDir = (deps: Pick<AppDeps, 'config'>): string => path.join(deps.config.dataDir, 'keystore');
+export const keyStoreDir = (deps: Pick<Infra, 'config'>): string => path.join(deps.config.dataDir, 'keystore');
 
-export function keyStoreOf(deps: Pick<AppDeps, 'config'>): SubjectKeyStore {
+export function keyStoreOf(deps: Pick<Infra, 'config'>): SubjectKeyStore {
   const dir = keyStoreDir(deps);
   let store = keyStores.get(dir);
   if (!store) keyStores.set(dir, (store = cachedKeyStore(fileKeyStore(dir), KEY_STORE_CACHE)));
   return store;
 }
 
-export function privacyCtx(deps: Pick<AppDeps, 'config' | 'secrets' | 'now'>, tx: EntityManager, actor: PrivacyActor, requestId?: string): PrivacyCtx {
+export function privacyCtx(deps: Pick<Infra, 'config' | 'secrets' | 'now'>, tx: EntityManager, actor: PrivacyActor, requestId?: string): PrivacyCtx {
   return { tx, wrapper: keyWrapperOf(deps), keyStore: keyStoreOf(deps), actor, requestId, now: deps.now() };
 }

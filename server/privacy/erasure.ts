@@ -8,8 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
-import { notFound } from '../http/errors.ts';
-import { changedRows, type PrivacyActor, type PrivacyCtx } from './context.ts';
+import { notFound } from '../errors.ts';
+import { changedRows } from '../db/results.ts';
+import type { PrivacyActor, PrivacyCtx } from './context.ts';
 import { legalHoldActive } from './errors.ts';
 import type { SubjectKeyStore } from './keyStore.ts';
 import { subjectUnderHold } from './legalHolds.ts';

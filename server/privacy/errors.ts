@@ -1,5 +1,5 @@
-// Privacy errors: factories with a status and a stable id (see server/http/errors.ts).
-import { AppError } from '../http/errors.ts';
+// Privacy errors: factories with a status and a stable id (see server/errors.ts).
+import { AppError } from '../errors.ts';
 
 export const subjectNotFound = () => new AppError(404, 'subject_not_found', 'No such data subject.');
 export const subjectErased = () => new AppError(410, 'subject_erased', 'This data subject has been erased; nothing about them can be read.');

@@ -1,21 +1,21 @@
 // Background privacy work of a running node: finish erasures a crash left half-done, and run the
 // retention job every RETENTION_INTERVAL_SECONDS (0: never; `npx palisade retention run` instead).
-import type { AppDeps } from '../deps.ts';
+import type { Infra } from '../infra.ts';
 import { keyStoreOf } from './deps.ts';
 import { resumeErasures } from './erasure.ts';
 import { runRetention } from './retention.ts';
 import { loadRetentionPolicy, type RetentionPolicy } from './retentionPolicy.ts';
 
-const policies = new WeakMap<AppDeps['config'], RetentionPolicy>();
+const policies = new WeakMap<Infra['config'], RetentionPolicy>();
 
 /** The retention policy of this configuration, loaded (and validated) once. */
-export function retentionPolicyOf(deps: Pick<AppDeps, 'config'>): RetentionPolicy {
+export function retentionPolicyOf(deps: Pick<Infra, 'config'>): RetentionPolicy {
   let policy = policies.get(deps.config);
   if (!policy) policies.set(deps.config, (policy = loadRetentionPolicy(deps.config.privacy.retentionPolicyFile)));
   return policy;
 }
 
-export function startPrivacyJobs(deps: AppDeps): { stop(): Promise<void> } {
+export function startPrivacyJobs(deps: Infra): { stop(): Promise<void> } {
   const policy = retentionPolicyOf(deps);
   const runner = { dataSource: deps.db.dataSource, now: deps.now, logger: deps.logger, keyStore: keyStoreOf(deps) };
   let running: Promise<unknown> = resumeErasures(runner).then(

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DATA_KEY_BYTES } from './envelope.ts';
-import { SUBJECT_ID } from './context.ts';
+import { SUBJECT_ID } from './subjectId.ts';
 
 export interface SubjectKeyStore {
   /** makes and durably stores a new secret for the subject; refuses to replace one that exists. */

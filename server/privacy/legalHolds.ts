@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import type { PrivacyCtx } from './context.ts';
 import { makerChecker } from './errors.ts';
 import { findConversation } from './conversations.ts';

@@ -3,7 +3,7 @@
 // digest goes, the new one comes, and the request is done with a receipt naming only the kinds.
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import type { PrivacyCtx } from './context.ts';
 import { identifierNotFound } from './errors.ts';
 import { completeRequest, getRequest, type SubjectRequest, transitionRequest } from './requests.ts';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../errors.ts';
 import type { PrivacyCtx } from './context.ts';
 import { aad, openOrFail } from './conversations.ts';
 import { openText, sealText } from './envelope.ts';

@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import type { Logger } from '../logger.ts';
-import { changedRows, type PrivacyActor } from './context.ts';
+import { changedRows } from '../db/results.ts';
+import type { PrivacyActor } from './context.ts';
 import { holdCovers } from './legalHolds.ts';
 import type { DeletableCategory, RetentionPolicy } from './retentionPolicy.ts';
 

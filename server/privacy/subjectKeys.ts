@@ -2,7 +2,7 @@
 // data key has two layers: sealed under the subject's secret from the key store (outside the
 // database), then wrapped by the master key. Destroying the secret is crypto-shredding: every
 // envelope under that key, in the database or in any backup of it, becomes unreadable for good.
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import type { PrivacyCtx } from './context.ts';
 import { CiphertextInvalid, DATA_KEY_BYTES, newDataKey, open, seal } from './envelope.ts';
 import type { KeyWrapper } from './keyWrapper.ts';

@@ -5,7 +5,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
 import { deriveKey } from '../keys.ts';
-import { changedRows, type PrivacyCtx } from './context.ts';
+import { changedRows } from '../db/results.ts';
+import type { PrivacyCtx } from './context.ts';
 import { identifierTaken, subjectErased, subjectNotFound } from './errors.ts';
 import { createSubjectKey, systemKey } from './subjectKeys.ts';
 

@@ -2,15 +2,15 @@
 // maker-checker violation) rolls the command back, then goes on the audit record in a transaction
 // of its own, the way authorize() records denials.
 import { appendAudit } from '../audit/append.ts';
-import type { AppDeps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import type { Infra } from '../infra.ts';
+import { AppError } from '../errors.ts';
 import type { PrivacyActor, PrivacyCtx } from './context.ts';
 import { privacyCtx } from './deps.ts';
 
 const RECORDED_REFUSALS = new Set(['legal_hold', 'maker_checker']);
 
 export async function privacyTransaction<T>(
-  deps: Pick<AppDeps, 'db' | 'config' | 'secrets' | 'now'>,
+  deps: Pick<Infra, 'db' | 'config' | 'secrets' | 'now'>,
   opts: { actor: PrivacyActor; requestId?: string; action: string; subjectId?: string },
   fn: (ctx: PrivacyCtx) => Promise<T>,
 ): Promise<T> {

@@ -2,7 +2,8 @@
 // subject's key in conversation_vaults. Optimistic: a save names the revision it loaded.
 import { VaultConflict, type VaultSnapshot, type VaultStore } from '../../gateway/redaction/index.ts';
 import { appendAudit } from '../audit/append.ts';
-import { changedRows, type PrivacyCtx } from './context.ts';
+import { changedRows } from '../db/results.ts';
+import type { PrivacyCtx } from './context.ts';
 import { aad, findConversation, openOrFail } from './conversations.ts';
 import { openText, sealText } from './envelope.ts';
 import { subjectKey } from './subjectKeys.ts';

@@ -9,10 +9,11 @@ import { type Agent, type AgentChange, type AgentConversation, AgentReply, agent
 import { conversationView, publishMessages } from '../chat/env.ts';
 import { transcriptMaskerFor } from '../chat/masking.ts';
 import { answerSource, presentMessage } from '../chat/present.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppContext, AppState } from '../http/context.ts';
-import { AppError, validationFailed } from '../http/errors.ts';
-import { validate, validateQuery } from '../http/middleware/validate.ts';
+import type { ChatService } from '../chat/service.ts';
+import type { Infra } from '../infra.ts';
+import type { AppContext, AppState } from './context.ts';
+import { AppError, validationFailed } from '../errors.ts';
+import { validate, validateQuery } from './validate.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { readAttachment } from '../privacy/conversations.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
@@ -36,16 +37,14 @@ const uuidParam = (value: unknown, name: string): string => {
   return parsed.data;
 };
 
-/** After commit: the widget hears every stored message, then the new state. Tools without the chat service skip it. */
-function publishChange(deps: AppDeps, change: AgentChange, stateChanged: boolean): void {
-  const chat = deps.chat;
-  if (!chat) return;
+/** After commit: the widget hears every stored message, then the new state. */
+function publishChange(chat: ChatService, change: AgentChange, stateChanged: boolean): void {
   const c = change.conversation;
   publishMessages(chat, c.id, change.messages);
   if (stateChanged) chat.hub.publish(c.id, { type: 'state', conversation: conversationView(chat, c) });
 }
 
-export function agentRoutes(deps: AppDeps) {
+export function agentRoutes(deps: Infra, chat: ChatService) {
   const router = new Router<AppState>({ prefix: '/api/agent' });
   const masker = transcriptMaskerFor(deps);
   const read = [staffAuth(deps), authorize(deps, 'read', 'Conversation')];
@@ -77,7 +76,7 @@ export function agentRoutes(deps: AppDeps) {
   router.post('/conversations/:id/claim', ...update, async (ctx) => {
     const id = conversationId(ctx);
     const change = await asAgent(ctx, 'conversation.claim', (p, agent) => claim({ ctx: p, conversationId: id, agent }));
-    publishChange(deps, change, change.messages.length > 0);
+    publishChange(chat, change, change.messages.length > 0);
     ctx.body = { conversation: presentForAgent(change.conversation) };
   });
 
@@ -105,7 +104,7 @@ export function agentRoutes(deps: AppDeps) {
   router.post('/conversations/:id/messages', ...update, validate(AgentReply), async (ctx) => {
     const id = conversationId(ctx);
     const result = await asAgent(ctx, 'message.store', (p, agent) => reply({ ctx: p, conversationId: id, agent, input: ctx.state.input as AgentReply }));
-    publishChange(deps, result, false);
+    publishChange(chat, result, false);
     ctx.status = result.duplicate ? 200 : 201;
     ctx.body = { message: presentMessage(result.message), duplicate: result.duplicate };
   });
@@ -113,7 +112,7 @@ export function agentRoutes(deps: AppDeps) {
   router.post('/conversations/:id/transfer', ...update, validate(Transfer), async (ctx) => {
     const id = conversationId(ctx);
     const change = await asAgent(ctx, 'conversation.transfer', (p, agent) => transfer({ ctx: p, conversationId: id, agent, to: ctx.state.input as Transfer }));
-    publishChange(deps, change, true);
+    publishChange(chat, change, true);
     ctx.body = { conversation: presentForAgent(change.conversation) };
   });
 
@@ -121,7 +120,7 @@ export function agentRoutes(deps: AppDeps) {
     router.post(`/conversations/:id/${name}`, ...update, async (ctx) => {
       const id = conversationId(ctx);
       const change = await asAgent(ctx, `conversation.${name}`, (p, agent) => command({ ctx: p, conversationId: id, agent }));
-      publishChange(deps, change, true);
+      publishChange(chat, change, true);
       ctx.body = { conversation: presentForAgent(change.conversation) };
     });
   }

@@ -8,10 +8,11 @@ import { sealAudit } from '../audit/seal.ts';
 import { verifyChain } from '../audit/verify.ts';
 import { localWitness } from '../audit/witness.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { transaction, txOf } from '../http/middleware/transaction.ts';
-import { validateQuery } from '../http/middleware/validate.ts';
+import type { Infra } from '../infra.ts';
+import type { ModelService } from '../models/service.ts';
+import type { AppState } from './context.ts';
+import { transaction, txOf } from './transaction.ts';
+import { validateQuery } from './validate.ts';
 
 const ExportQuery = AuditFilter.extend({ format: z.enum(EXPORT_FORMATS).default('jsonl') }).strict();
 type ExportQuery = z.infer<typeof ExportQuery>;
@@ -20,7 +21,7 @@ const countFilters = (q: object) => Object.values(q).filter((v) => v !== undefin
 
 const AUDIT_QUEUE_WAIT_MS = 2_000;
 
-export function auditRoutes(deps: AppDeps) {
+export function auditRoutes(deps: Infra, models: ModelService) {
   const router = new Router<AppState>({ prefix: '/api/audit' });
   const tx = transaction(deps.db.dataSource);
   const actorOf = (state: AppState) => ({ type: 'staff' as const, id: state.staff!.userId });
@@ -28,7 +29,7 @@ export function auditRoutes(deps: AppDeps) {
   // what is queued, so a call whose answer has ended is found. A queue that does not settle in time
   // (its database is failing) does not hold the reader: it reads what is committed.
   const witness = localWitness(deps.config.dataDir, deps.secrets.auditCheckpointKey);
-  const queuedWritten = async () => void (await deps.models?.auditSettled(AUDIT_QUEUE_WAIT_MS));
+  const queuedWritten = async () => void (await models.auditSettled(AUDIT_QUEUE_WAIT_MS));
 
   router.get('/events', staffAuth(deps), authorize(deps, 'read', 'AuditLog'), validateQuery(AuditPage), async (_ctx, next) => (await queuedWritten(), next()), tx, async (ctx) => {
     const page = ctx.state.query as AuditPage;

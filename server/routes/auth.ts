@@ -1,16 +1,16 @@
 import Router from '@koa/router';
 import { loginThrottle } from '../auth/loginThrottle.ts';
 import { ACCESS_COOKIE, REFRESH_COOKIE, assertSameOrigin, authorize, staffAuth } from '../auth/staffAuth.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppContext, AppState } from '../http/context.ts';
-import { unauthenticated } from '../http/errors.ts';
-import { transaction, txOf } from '../http/middleware/transaction.ts';
-import { validate } from '../http/middleware/validate.ts';
+import type { Infra } from '../infra.ts';
+import type { AppContext, AppState } from './context.ts';
+import { unauthenticated } from '../errors.ts';
+import { transaction, txOf } from './transaction.ts';
+import { validate } from './validate.ts';
 import { Login, Refresh } from '../staff/schemas.ts';
 import { type IssuedSession, login, logout, refresh } from '../staff/sessions.ts';
-import { presentUser } from '../staff/users.ts';
+import { getUser, presentUser } from '../staff/users.ts';
 
-export function authRoutes(deps: AppDeps) {
+export function authRoutes(deps: Infra) {
   const router = new Router<AppState>({ prefix: '/api/auth' });
   const cookieOpts = (expires: Date, path: string) => ({ httpOnly: true, sameSite: 'strict' as const, secure: deps.config.auth.cookieSecure, path, expires, overwrite: true });
 
@@ -67,10 +67,7 @@ export function authRoutes(deps: AppDeps) {
 
   router.get('/me', staffAuth(deps), authorize(deps, 'read', 'OwnAccount'), async (ctx) => {
     const staff = ctx.state.staff!;
-    const [row] = (await deps.db.dataSource.query(
-      `SELECT id, email, display_name AS "displayName", role, disabled_at AS "disabledAt", locked_until AS "lockedUntil", created_at AS "createdAt" FROM staff_users WHERE id = $1`,
-      [staff.userId],
-    )) as Parameters<typeof presentUser>[0][];
+    const row = await getUser(deps.db.dataSource, staff.userId);
     if (!row) throw unauthenticated('session_revoked', 'This session has ended; sign in again.');
     ctx.body = { user: presentUser(row) };
   });

@@ -1,8 +1,9 @@
 import Router from '@koa/router';
-import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
+import type { Infra } from '../infra.ts';
+import type { ModelService } from '../models/service.ts';
+import type { AppState } from './context.ts';
 
-export function healthRoutes(deps: AppDeps, isDraining: () => boolean) {
+export function healthRoutes(deps: Infra, models: ModelService, isDraining: () => boolean) {
   const router = new Router<AppState>();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -23,13 +24,13 @@ export function healthRoutes(deps: AppDeps, isDraining: () => boolean) {
       ]);
       // The database answers, but model calls cannot be put on the record (server/models/auditBatch.ts):
       // this node refuses them, so a load balancer should send its traffic elsewhere.
-      if (deps.models && !deps.models.auditWritable()) {
+      if (!models.auditWritable()) {
         ctx.status = 503;
         ctx.body = { status: 'audit_unavailable', database: deps.db.kind };
         return;
       }
       // Requests whose chain fell back since start, by cause (connection_refused, http_503…): counts only.
-      ctx.body = { status: 'ready', database: deps.db.kind, fallbacks: deps.models?.gateway.fallbacks() ?? {} };
+      ctx.body = { status: 'ready', database: deps.db.kind, fallbacks: models.gateway.fallbacks() };
     } catch {
       ctx.status = 503;
       ctx.body = { status: 'unavailable', database: deps.db.kind };

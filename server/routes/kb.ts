@@ -2,11 +2,11 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { Audience } from '../../gateway/knowledge/index.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppContext, AppState } from '../http/context.ts';
-import { validationFailed } from '../http/errors.ts';
-import { transaction, txOf } from '../http/middleware/transaction.ts';
-import { validate, validateQuery } from '../http/middleware/validate.ts';
+import type { Infra } from '../infra.ts';
+import type { AppContext, AppState } from './context.ts';
+import { validationFailed } from '../errors.ts';
+import { transaction, txOf } from './transaction.ts';
+import { validate, validateQuery } from './validate.ts';
 import { createArticle, loadArticle, loadVersion, publishVersion, rollbackArticle, unpublishArticle, updateArticle } from '../knowledge/articles.ts';
 import { noteLowConfidence, submitFeedback } from '../knowledge/gap-intake.ts';
 import { linkUnanswered } from '../knowledge/gap-link.ts';
@@ -24,7 +24,7 @@ const idParam = (ctx: AppContext, name = 'id') => {
   return parsed.data;
 };
 
-export function kbRoutes(deps: AppDeps) {
+export function kbRoutes(deps: Infra) {
   const router = new Router<AppState>({ prefix: '/api/kb' });
   const tx = transaction(deps.db.dataSource);
   const auth = staffAuth(deps);

@@ -4,17 +4,16 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { type ChatEvent, type ChatSink, ProviderError, ProviderTimeout, RequestCancelled } from '../../gateway/index.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { AppError, internalError, unauthenticated } from '../http/errors.ts';
-import { eventStreamWriter } from '../http/eventStream.ts';
-import { validate } from '../http/middleware/validate.ts';
+import type { Infra } from '../infra.ts';
+import type { AppState } from './context.ts';
+import { AppError, internalError, unauthenticated } from '../errors.ts';
+import { eventStreamWriter } from './eventStream.ts';
+import { validate } from './validate.ts';
 import type { ApiKey } from '../models/apiKeys.ts';
 import { apiKeyLimits } from '../models/apiKeyLimits.ts';
-import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages, unsupportedParameter } from '../models/completions.ts';
+import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages, unsupportedParameter } from './completions.ts';
 import type { ModelService } from '../models/service.ts';
 
-const modelsUnavailable = () => new AppError(503, 'models_unavailable', 'The model gateway is not running.');
 const blocked = () => new AppError(403, 'blocked_by_policy', 'The routing policy does not allow a model to answer this request.');
 const handoff = (reason: string) => new AppError(422, 'human_handoff', `No model may answer this request (${reason}); it needs a human.`);
 const modelNotAllowed = (model: string) =>
@@ -33,10 +32,8 @@ const toAppError = (error: unknown): AppError => {
   throw error;
 };
 
-function apiKeyAuth(models: () => ModelService | undefined): Middleware<AppState & { apiKey?: ApiKey }> {
+function apiKeyAuth(service: ModelService): Middleware<AppState & { apiKey?: ApiKey }> {
   return async (ctx, next) => {
-    const service = models();
-    if (!service) throw modelsUnavailable();
     const header = ctx.get('Authorization');
     const key = header.startsWith('Bearer ') ? await service.apiKeys.verify(header.slice(7).trim()) : undefined;
     if (!key) throw unauthenticated('invalid_api_key', 'Send a valid API key as "Authorization: Bearer pal_…".');
@@ -52,9 +49,8 @@ const supportedOnly: Middleware<AppState> = async (ctx, next) => {
   await next();
 };
 
-export function openaiCompatRoutes(deps: AppDeps) {
+export function openaiCompatRoutes(deps: Infra, models: ModelService) {
   const router = new Router<AppState & { apiKey?: ApiKey }>({ prefix: '/v1' });
-  const models = () => deps.models;
   const limits = apiKeyLimits(deps);
   const auth = limits.after(apiKeyAuth(models)); // per-key request and token limits, after the key is known
 
@@ -62,7 +58,7 @@ export function openaiCompatRoutes(deps: AppDeps) {
   const modelList = async () => [
     { id: 'palisade', object: 'model', created: 0, owned_by: 'palisade' },
     // context_window (as vLLM's max_model_len): what a conversation is fitted to before this target sees it
-    ...(await models()!.gateway.models()).map((t) => ({ id: t.id, object: 'model', created: 0, owned_by: `palisade:${t.provider}`, ...(t.contextTokens ? { context_window: t.contextTokens } : {}) })),
+    ...(await models.gateway.models()).map((t) => ({ id: t.id, object: 'model', created: 0, owned_by: `palisade:${t.provider}`, ...(t.contextTokens ? { context_window: t.contextTokens } : {}) })),
   ];
 
   router.get('/models', auth, async (ctx) => {
@@ -86,7 +82,7 @@ export function openaiCompatRoutes(deps: AppDeps) {
     const maxTokens = input.max_completion_tokens ?? input.max_tokens ?? undefined;
     // A model named from /v1/models is that target only, where the policy's route allows it; any
     // other name (`palisade`, or a name a tool sends by default) lets the policy choose.
-    const target = Object.hasOwn(models()!.policy.current().targets, input.model) ? input.model : undefined;
+    const target = Object.hasOwn(models.policy.current().targets, input.model) ? input.model : undefined;
     // Events until the first text (or the end) decide the HTTP answer: a route that sends nothing
     // to a model, or a failure before any text, is still a proper HTTP error. After that each event
     // goes to `live` as the gateway pushes it (one per token, in the provider's own callback).
@@ -106,7 +102,7 @@ export function openaiCompatRoutes(deps: AppDeps) {
       },
       drain: (resume) => resumeWhenDrained(resume),
     });
-    const running = models()!.gateway.stream(
+    const running = models.gateway.stream(
       {
         messages: toChatMessages(input),
         cloudAllowed: key.allowCloud,

@@ -3,11 +3,11 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { validationFailed } from '../http/errors.ts';
-import { validate, validateQuery } from '../http/middleware/validate.ts';
-import { SUBJECT_ID } from '../privacy/context.ts';
+import type { Infra } from '../infra.ts';
+import type { AppState } from './context.ts';
+import { validationFailed } from '../errors.ts';
+import { validate, validateQuery } from './validate.ts';
+import { SUBJECT_ID } from '../privacy/subjectId.ts';
 import { keyStoreOf } from '../privacy/deps.ts';
 import { runErasureJob, startErasure } from '../privacy/erasure.ts';
 import { exportSubject } from '../privacy/export.ts';
@@ -28,7 +28,7 @@ const param = <T>(schema: z.ZodType<T>, value: unknown, name: string): T => {
 const subjectParam = (v: unknown) => param(z.string().regex(SUBJECT_ID), v, 'id');
 const requestParam = (v: unknown) => param(z.uuid(), v, 'id');
 
-export function privacyRoutes(deps: AppDeps) {
+export function privacyRoutes(deps: Infra) {
   const router = new Router<AppState>({ prefix: '/api/privacy' });
   const policy = retentionPolicyOf(deps);
   const opts = (state: AppState, action: string, subjectId?: string) => ({ actor: { type: 'staff' as const, id: state.staff!.userId }, requestId: state.requestId, action, subjectId });

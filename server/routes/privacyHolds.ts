@@ -2,10 +2,10 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { validationFailed } from '../http/errors.ts';
-import { validate, validateQuery } from '../http/middleware/validate.ts';
+import type { Infra } from '../infra.ts';
+import type { AppState } from './context.ts';
+import { validationFailed } from '../errors.ts';
+import { validate, validateQuery } from './validate.ts';
 import { retentionPolicyOf } from '../privacy/jobs.ts';
 import { approveHold, approveLift, type HoldStatus, listHolds, PlaceHold, rejectHold, requestHold, requestLift, StaffReason } from '../privacy/legalHolds.ts';
 import { listRetentionRuns, runRetention } from '../privacy/retention.ts';
@@ -22,7 +22,7 @@ const holdParam = (v: unknown): string => {
   return parsed.data;
 };
 
-export function privacyHoldRoutes(deps: AppDeps) {
+export function privacyHoldRoutes(deps: Infra) {
   const router = new Router<AppState>({ prefix: '/api/privacy' });
   const opts = (state: AppState, action: string) => ({ actor: { type: 'staff' as const, id: state.staff!.userId }, requestId: state.requestId, action });
 

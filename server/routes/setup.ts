@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import Router from '@koa/router';
 import { hashPassword } from '../auth/passwords.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { validate } from '../http/middleware/validate.ts';
+import type { Infra } from '../infra.ts';
+import type { AppState } from './context.ts';
+import { validate } from './validate.ts';
 import { CompleteSetup } from '../staff/schemas.ts';
 import { completeSetup, invalidSetupToken, setupTokenLooksValid } from '../staff/setup.ts';
 import { presentUser } from '../staff/users.ts';
@@ -11,7 +11,7 @@ import { consoleInstalled } from './webAssets.ts';
 
 const page = (name: string) => new URL(`../../web/setup/${name}`, import.meta.url);
 
-export function setupRoutes(deps: AppDeps) {
+export function setupRoutes(deps: Infra) {
   const router = new Router<AppState>();
 
   router.get('/setup', (ctx) => {

@@ -1,15 +1,15 @@
 import Router from '@koa/router';
 import { hashPassword } from '../auth/passwords.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { validationFailed } from '../http/errors.ts';
-import { transaction, txOf } from '../http/middleware/transaction.ts';
-import { validate } from '../http/middleware/validate.ts';
+import type { Infra } from '../infra.ts';
+import type { AppState } from './context.ts';
+import { validationFailed } from '../errors.ts';
+import { transaction, txOf } from './transaction.ts';
+import { validate } from './validate.ts';
 import { CreateStaffUser, StaffUserId, UpdateStaffUser } from '../staff/schemas.ts';
 import { createStaffUser, listStaffUsers, presentUser, updateStaffUser } from '../staff/users.ts';
 
-export function userRoutes(deps: AppDeps) {
+export function userRoutes(deps: Infra) {
   const router = new Router<AppState>({ prefix: '/api/users' });
   const tx = transaction(deps.db.dataSource);
   const actorOf = (state: AppState) => ({ type: 'staff' as const, id: state.staff!.userId });

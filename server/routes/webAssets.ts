@@ -2,9 +2,10 @@
 // embeds it (GET /demo) and the landing page (GET /): what a newcomer opens first.
 import fs from 'node:fs';
 import Router from '@koa/router';
-import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { AppError } from '../http/errors.ts';
+import type { Infra } from '../infra.ts';
+import type { AppState } from './context.ts';
+import type { ChatService } from '../chat/service.ts';
+import { AppError } from '../errors.ts';
 import { builtFileReader, sendBuilt } from './staticFiles.ts';
 
 const WIDGET = new URL('../../web/widget/dist/widget.js', import.meta.url);
@@ -31,11 +32,11 @@ export function demoCsp(publicUrl: string): string {
 /** The staff console's page, once a build of it is installed beside the widget. */
 export const consoleInstalled = () => fs.existsSync(web('console/index.html')) || fs.existsSync(web('console/dist/index.html'));
 
-export function webAssetRoutes(deps: AppDeps, opts: { widgetFile?: URL } = {}) {
+export function webAssetRoutes(deps: Infra, opts: { widgetFile?: URL; chat?: ChatService } = {}) {
   const router = new Router<AppState>();
   const widget = builtFileReader(opts.widgetFile ?? WIDGET);
   // The widget's voice input needs the page's permission for the microphone (the app denies it elsewhere).
-  const voiceOffered = () => deps.chat?.consent.text('en').purposes.some((p) => p.id === 'voice_input') ?? false;
+  const voiceOffered = () => opts.chat?.consent.text('en').purposes.some((p) => p.id === 'voice_input') ?? false;
 
   router.get('/widget.js', (ctx) => {
     const file = widget();

@@ -6,36 +6,30 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { closeByVisitor, eraseVisitor, exportVisitor, giveFeedback, rate, requestHandoff } from '../chat/commands.ts';
-import { ConsentDecisions, consentsInForce, recordDecisions } from '../chat/consent.ts';
+import { consentsInForce, recordDecisions } from '../chat/consent.ts';
 import { chatTransaction, conversationView, officeStatusOf } from '../chat/env.ts';
-import type { ChatEvent } from '../chat/events.ts';
-import { checkUpload, readUpload } from '../chat/attachments.ts';
+import type { ChatEvent } from '../../protocol/widget.ts';
+import { ConfigQuery, ConsentDecisions, CreateSession, Erasure, EventsQuery, Feedback, Rating, SendMessage } from '../../protocol/widgetSchemas.ts';
+import { checkUpload, readUpload, readVisitorAttachment } from '../chat/attachments.ts';
 import { loadConversation, readConversationMessages } from '../chat/messages.ts';
 import { presentMessage } from '../chat/present.ts';
 import { joinConversation } from '../chat/realtime.ts';
-import { type ChatService, originNotAllowed, SendMessage, type Visitor } from '../chat/service.ts';
+import { type ChatService, originNotAllowed, type Visitor } from '../chat/service.ts';
 import type { Site } from '../chat/sites.ts';
 import { bearerOf, signVisitorToken } from '../chat/tokens.ts';
-import { CreateSession, languageFor, openConversation, openSession, unknownSite, verifyIdentity } from '../chat/visitors.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppState } from '../http/context.ts';
-import { AppError, notFound, validationFailed } from '../http/errors.ts';
-import { validate, validateQuery } from '../http/middleware/validate.ts';
-import { readAttachment, storeAttachment } from '../privacy/conversations.ts';
+import { languageFor, openConversation, openSession, unknownSite, verifyIdentity } from '../chat/visitors.ts';
+import type { Infra } from '../infra.ts';
+import type { AppState } from './context.ts';
+import { notFound, validationFailed } from '../errors.ts';
+import { validate, validateQuery } from './validate.ts';
+import { storeAttachment } from '../privacy/conversations.ts';
 
 type WidgetState = AppState & { visitor?: Visitor };
 
 const SSE_HEARTBEAT_MS = 15_000;
-const ConfigQuery = z.object({ site: z.string().min(1).max(64), lang: z.string().min(2).max(35).optional() });
-const Feedback = z.strictObject({ helpful: z.boolean() });
-const Rating = z.strictObject({ score: z.number().int().min(1).max(5) });
-const Erasure = z.strictObject({ confirm: z.literal(true) });
-const EventsQuery = z.object({ after: z.string().regex(/^\d{1,15}$/).optional() });
-const chatUnavailable = () => new AppError(503, 'chat_unavailable', 'The visitor chat is not running.');
 
-export function widgetRoutes(deps: AppDeps) {
+export function widgetRoutes(deps: Infra, chat: ChatService) {
   const router = new Router<WidgetState>({ prefix: '/api/widget' });
-  const chat = (): ChatService => deps.chat ?? (() => { throw chatUnavailable(); })();
   const actor = (v: Visitor) => ({ type: 'visitor' as const, id: v.subjectId });
   const refused = new Map<string, number>();
   /**
@@ -45,7 +39,7 @@ export function widgetRoutes(deps: AppDeps) {
    */
   const checkOrigin = (ctx: Context, site: Site, opts: { readableRefusal?: boolean } = {}) => {
     const origin = ctx.get('Origin') || undefined;
-    if (chat().originAllowed(site, origin, ctx.host)) return;
+    if (chat.originAllowed(site, origin, ctx.host)) return;
     const key = `${site.id} ${origin?.slice(0, 200) ?? ''}`;
     if ((refused.get(key) ?? 0) < Date.now() - 600_000) {
       if (refused.size > 1000) refused.clear();
@@ -58,26 +52,26 @@ export function widgetRoutes(deps: AppDeps) {
     }
     throw originNotAllowed();
   };
-  const siteNamed = (id: string): Site => chat().sites.get(id) ?? (() => { throw unknownSite(); })();
+  const siteNamed = (id: string): Site => chat.sites.get(id) ?? (() => { throw unknownSite(); })();
 
   /** The token names the visitor, their site and conversation; the page's origin must be one the site allows. */
   const visitorAuth: Middleware<WidgetState> = async (ctx, next) => {
-    const visitor = await chat().authenticate(bearerOf(ctx.get('Authorization')));
+    const visitor = await chat.authenticate(bearerOf(ctx.get('Authorization')));
     checkOrigin(ctx, visitor.siteConfig);
     ctx.state.visitor = visitor;
     await next();
   };
-  const tokenFor = (subjectId: string, conversationId: string, site: string) => signVisitorToken(chat().tokenKey, { subjectId, conversationId, site });
+  const tokenFor = (subjectId: string, conversationId: string, site: string) => signVisitorToken(chat.tokenKey, { subjectId, conversationId, site });
 
   router.get('/config', validateQuery(ConfigQuery), async (ctx) => {
-    const q = ctx.state.query as z.infer<typeof ConfigQuery>;
+    const q = ctx.state.query as ConfigQuery;
     const site = siteNamed(q.site);
     checkOrigin(ctx, site, { readableRefusal: true });
-    const text = chat().consent.text(languageFor(site, q.lang));
+    const text = chat.consent.text(languageFor(site, q.lang));
     ctx.body = {
       site: { id: site.id, name: site.name, languages: site.languages, defaultLanguage: site.defaultLanguage, limits: { messageChars: site.limits.messageChars }, attachments: site.attachments },
       consent: { ...text, actions: { acceptAll: 'Accept all', save: 'Save my choices', personOnly: 'Only talk to a person' } },
-      officeHours: officeStatusOf(chat(), site.id),
+      officeHours: officeStatusOf(chat, site.id),
     };
   });
 
@@ -86,38 +80,38 @@ export function widgetRoutes(deps: AppDeps) {
     const site = siteNamed(input.site);
     checkOrigin(ctx, site);
     if (input.identity) verifyIdentity(site, input.identity);
-    chat().limitSession(site, ctx.ip);
+    chat.limitSession(site, ctx.ip);
     const language = languageFor(site, input.language);
-    const opened = await chatTransaction(chat(), { type: 'system', id: 'widget' }, 'session.create', async (p) => {
+    const opened = await chatTransaction(chat, { type: 'system', id: 'widget' }, 'session.create', async (p) => {
       const s = await openSession(p, { site, language, identity: input.identity });
       return { ...s, conversation: await loadConversation(p, s.conversationId) };
     }, ctx.state.requestId);
     ctx.status = 201;
-    ctx.body = { token: await tokenFor(opened.subjectId, opened.conversationId, site.id), conversation: conversationView(chat(), opened.conversation) };
+    ctx.body = { token: await tokenFor(opened.subjectId, opened.conversationId, site.id), conversation: conversationView(chat, opened.conversation) };
   });
 
   router.post('/conversations', visitorAuth, async (ctx) => {
     const v = ctx.state.visitor!;
-    chat().limitSession(v.siteConfig, ctx.ip);
-    const conversation = await chatTransaction(chat(), actor(v), 'conversation.create', async (p) => {
+    chat.limitSession(v.siteConfig, ctx.ip);
+    const conversation = await chatTransaction(chat, actor(v), 'conversation.create', async (p) => {
       const previous = await loadConversation(p, v.conversationId);
       const consents = await consentsInForce(p, v.subjectId);
       const id = await openConversation(p, { subjectId: v.subjectId, site: v.siteConfig, language: previous.language ?? v.siteConfig.defaultLanguage, transcriptKept: consents.transcript_keep });
       return loadConversation(p, id);
     }, ctx.state.requestId);
     ctx.status = 201;
-    ctx.body = { token: await tokenFor(v.subjectId, conversation.id, v.site), conversation: conversationView(chat(), conversation) };
+    ctx.body = { token: await tokenFor(v.subjectId, conversation.id, v.site), conversation: conversationView(chat, conversation) };
   });
 
   router.get('/conversation', visitorAuth, async (ctx) => {
     const v = ctx.state.visitor!;
-    const state = await chatTransaction(chat(), actor(v), 'transcript.read', async (p) => {
+    const state = await chatTransaction(chat, actor(v), 'transcript.read', async (p) => {
       const c = await loadConversation(p, v.conversationId);
       return { conversation: c, consents: await consentsInForce(p, v.subjectId), messages: await readConversationMessages(p, c, { purpose: 'visitor_view' }) };
     }, ctx.state.requestId);
-    const reply = chat().hub.inFlight(v.conversationId);
+    const reply = chat.hub.inFlight(v.conversationId);
     ctx.body = {
-      conversation: conversationView(chat(), state.conversation),
+      conversation: conversationView(chat, state.conversation),
       consents: state.consents,
       messages: state.messages.map(presentMessage),
       lastSeq: state.conversation.lastSeq,
@@ -127,14 +121,14 @@ export function widgetRoutes(deps: AppDeps) {
 
   router.get('/consents', visitorAuth, async (ctx) => {
     const v = ctx.state.visitor!;
-    ctx.body = { consents: await chatTransaction(chat(), actor(v), 'consent.read', (p) => consentsInForce(p, v.subjectId), ctx.state.requestId) };
+    ctx.body = { consents: await chatTransaction(chat, actor(v), 'consent.read', (p) => consentsInForce(p, v.subjectId), ctx.state.requestId) };
   });
 
   router.put('/consents', visitorAuth, validate(ConsentDecisions), async (ctx) => {
     const v = ctx.state.visitor!;
     const input = ctx.state.input as ConsentDecisions;
     ctx.body = {
-      consents: await chatTransaction(chat(), actor(v), 'consent.record', (p) => recordDecisions(p, { subjectId: v.subjectId, conversationId: v.conversationId, texts: chat().consent, input }), ctx.state.requestId),
+      consents: await chatTransaction(chat, actor(v), 'consent.record', (p) => recordDecisions(p, { subjectId: v.subjectId, conversationId: v.conversationId, texts: chat.consent, input }), ctx.state.requestId),
     };
   });
 
@@ -144,7 +138,7 @@ export function widgetRoutes(deps: AppDeps) {
     if (key && ctx.state.body && typeof ctx.state.body === 'object' && !('clientId' in ctx.state.body)) ctx.state.body = { ...ctx.state.body, clientId: key };
     await next();
   }, validate(SendMessage), async (ctx) => {
-    const result = await chat().send({ visitor: ctx.state.visitor!, input: ctx.state.input as SendMessage, ip: ctx.ip, requestId: ctx.state.requestId });
+    const result = await chat.send({ visitor: ctx.state.visitor!, input: ctx.state.input as SendMessage, ip: ctx.ip, requestId: ctx.state.requestId });
     ctx.status = result.duplicate ? 200 : 201;
     ctx.body = result;
   });
@@ -153,7 +147,7 @@ export function widgetRoutes(deps: AppDeps) {
     const v = ctx.state.visitor!;
     const content = await readUpload(ctx.req, v.siteConfig.attachments.maxBytes);
     const mime = checkUpload(v.siteConfig, ctx.get('Content-Type'), content);
-    const { id } = await chatTransaction(chat(), actor(v), 'attachment.store', (p) => storeAttachment(p, { conversationId: v.conversationId, mime, content }), ctx.state.requestId);
+    const { id } = await chatTransaction(chat, actor(v), 'attachment.store', (p) => storeAttachment(p, { conversationId: v.conversationId, mime, content }), ctx.state.requestId);
     ctx.status = 201;
     ctx.body = { attachment: { id, mime, size: content.length } };
   });
@@ -161,43 +155,39 @@ export function widgetRoutes(deps: AppDeps) {
   router.get('/attachments/:id', visitorAuth, async (ctx) => {
     const v = ctx.state.visitor!;
     if (!z.uuid().safeParse(ctx.params.id).success) throw validationFailed([{ path: 'id', message: 'is not a valid id' }]);
-    const file = await chatTransaction(chat(), actor(v), 'attachment.read', async (p) => {
-      const [own] = (await p.tx.query(`SELECT 1 FROM attachments WHERE id = $1 AND subject_id = $2`, [ctx.params.id, v.subjectId])) as unknown[];
-      if (!own) throw notFound('attachment');
-      return readAttachment(p, ctx.params.id!);
-    }, ctx.state.requestId);
+    const file = await chatTransaction(chat, actor(v), 'attachment.read', (p) => readVisitorAttachment(p, ctx.params.id!, v.subjectId), ctx.state.requestId);
     ctx.set('Content-Type', file.mime);
     ctx.set('Content-Disposition', 'attachment');
     ctx.body = file.content;
   });
 
   router.post('/handoff', visitorAuth, async (ctx) => {
-    ctx.body = { conversation: await requestHandoff(chat(), ctx.state.visitor!, ctx.state.requestId) };
+    ctx.body = { conversation: await requestHandoff(chat, ctx.state.visitor!, ctx.state.requestId) };
   });
 
   router.post('/messages/:id/feedback', visitorAuth, validate(Feedback), async (ctx) => {
     if (!z.uuid().safeParse(ctx.params.id).success) throw notFound('message');
-    ctx.body = { message: await giveFeedback(chat(), ctx.state.visitor!, ctx.params.id!, (ctx.state.input as z.infer<typeof Feedback>).helpful, ctx.state.requestId) };
+    ctx.body = { message: await giveFeedback(chat, ctx.state.visitor!, ctx.params.id!, (ctx.state.input as Feedback).helpful, ctx.state.requestId) };
   });
 
   router.post('/close', visitorAuth, async (ctx) => {
-    ctx.body = { conversation: await closeByVisitor(chat(), ctx.state.visitor!, ctx.state.requestId) };
+    ctx.body = { conversation: await closeByVisitor(chat, ctx.state.visitor!, ctx.state.requestId) };
   });
 
   router.post('/rating', visitorAuth, validate(Rating), async (ctx) => {
-    ctx.body = { conversation: await rate(chat(), ctx.state.visitor!, (ctx.state.input as z.infer<typeof Rating>).score, ctx.state.requestId) };
+    ctx.body = { conversation: await rate(chat, ctx.state.visitor!, (ctx.state.input as Rating).score, ctx.state.requestId) };
   });
 
   router.get('/me/export', visitorAuth, async (ctx) => {
     const v = ctx.state.visitor!;
-    const archive = await exportVisitor(chat(), v, ctx.state.requestId);
+    const archive = await exportVisitor(chat, v, ctx.state.requestId);
     ctx.set('Content-Disposition', `attachment; filename="palisade-export-${v.subjectId}.json"`);
     ctx.body = archive;
   });
 
   router.post('/me/erasure', visitorAuth, validate(Erasure), async (ctx) => {
     ctx.status = 202;
-    ctx.body = { request: await eraseVisitor(chat(), ctx.state.visitor!, ctx.state.requestId) };
+    ctx.body = { request: await eraseVisitor(chat, ctx.state.visitor!, ctx.state.requestId) };
   });
 
   // SSE fallback: the same events as the WebSocket; `id:` is the seq of message events, so the
@@ -205,10 +195,10 @@ export function widgetRoutes(deps: AppDeps) {
   router.get('/events', visitorAuth, validateQuery(EventsQuery), async (ctx) => {
     const v = ctx.state.visitor!;
     const lastEventId = ctx.get('Last-Event-ID');
-    const after = Math.max(Number((ctx.state.query as z.infer<typeof EventsQuery>).after ?? 0), /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : 0);
+    const after = Math.max(Number((ctx.state.query as EventsQuery).after ?? 0), /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : 0);
     const stream = new PassThrough();
     const write = (e: ChatEvent) => stream.write(`${e.type === 'message' ? `id: ${e.message.seq}\n` : ''}data: ${JSON.stringify(e)}\n\n`);
-    const joined = await joinConversation(chat(), v, after, write, ctx.state.requestId);
+    const joined = await joinConversation(chat, v, after, write, ctx.state.requestId);
     const heartbeat = setInterval(() => stream.write(': ping\n\n'), SSE_HEARTBEAT_MS);
     const end = () => {
       clearInterval(heartbeat);

@@ -7,8 +7,9 @@ import { verifyPassword } from '../auth/passwords.ts';
 import { type AccessClaims, newRefreshToken, parseRefreshToken, sha256, signAccessToken } from '../auth/tokens.ts';
 import type { Role, StaffUser } from '../db/entities.ts';
 import { StaffUserEntity } from '../db/entities.ts';
-import type { AppDeps } from '../deps.ts';
-import { invalidCredentials, unauthenticated } from '../http/errors.ts';
+import type { Infra } from '../infra.ts';
+import { invalidCredentials, unauthenticated } from '../errors.ts';
+import { sessionStanding } from './store.ts';
 
 export interface IssuedSession {
   user: { id: string; email: string; displayName: string; role: Role };
@@ -42,11 +43,11 @@ interface PendingSession extends Omit<IssuedSession, 'user' | 'accessToken'> {
 
 // Signed only after the commit: jose's HMAC runs on libuv's thread pool, which concurrent bcrypt
 // checks can keep busy for seconds, and no transaction may hold row locks and a connection meanwhile.
-async function signPending(deps: AppDeps, { claims, ...session }: PendingSession): Promise<Omit<IssuedSession, 'user'>> {
+async function signPending(deps: Infra, { claims, ...session }: PendingSession): Promise<Omit<IssuedSession, 'user'>> {
   return { ...session, accessToken: await signAccessToken(deps.secrets.jwtKey, claims, deps.config.auth.accessTtlSeconds) };
 }
 
-async function issue(deps: AppDeps, tx: EntityManager, user: { id: string; role: Role }): Promise<PendingSession> {
+async function issue(deps: Infra, tx: EntityManager, user: { id: string; role: Role }): Promise<PendingSession> {
   const now = deps.now();
   const sessionId = randomUUID();
   const refresh = newRefreshToken(sessionId);
@@ -66,7 +67,7 @@ async function issue(deps: AppDeps, tx: EntityManager, user: { id: string; role:
 
 /** `gate`: where the account lookup and the password check run (the sign-in route's bounded queue); at once when absent. */
 export async function login(props: {
-  deps: AppDeps;
+  deps: Infra;
   email: string;
   password: string;
   requestId: string;
@@ -120,7 +121,7 @@ export async function login(props: {
 }
 
 /** Rotates the refresh token; presenting an already-rotated one ends the session (token theft). */
-export async function refresh(props: { deps: AppDeps; refreshToken: string; requestId: string }): Promise<Omit<IssuedSession, 'user'>> {
+export async function refresh(props: { deps: Infra; refreshToken: string; requestId: string }): Promise<Omit<IssuedSession, 'user'>> {
   const { deps, requestId } = props;
   const parsed = parseRefreshToken(props.refreshToken);
   if (!parsed) throw unauthenticated('refresh_invalid', 'The refresh token is invalid; sign in again.');
@@ -154,7 +155,14 @@ export async function refresh(props: { deps: AppDeps; refreshToken: string; requ
   return signPending(deps, result);
 }
 
-export async function logout(props: { tx: EntityManager; deps: AppDeps; userId: string; sessionId: string; requestId: string }): Promise<void> {
+export async function logout(props: { tx: EntityManager; deps: Infra; userId: string; sessionId: string; requestId: string }): Promise<void> {
   await props.tx.query(`UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`, [props.sessionId, props.deps.now()]);
   await appendAudit(props.tx, { actor: { type: 'staff', id: props.userId }, action: 'auth.logout', resource: { type: 'StaffUser', id: props.userId }, requestId: props.requestId });
+}
+
+/** The role of a session that still stands (not revoked, not expired, its user not disabled); undefined otherwise. */
+export async function liveSessionRole(tx: Pick<EntityManager, 'query'>, claims: { sessionId: string; userId: string }, now: Date): Promise<Role | undefined> {
+  const live = await sessionStanding(tx, claims.sessionId, claims.userId);
+  if (!live || live.revokedAt || live.disabledAt || live.expiresAt <= now) return undefined;
+  return live.role;
 }

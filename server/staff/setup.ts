@@ -4,8 +4,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import { sha256 } from '../auth/tokens.ts';
-import type { AppDeps } from '../deps.ts';
-import { AppError, conflict } from '../http/errors.ts';
+import type { Infra } from '../infra.ts';
+import { AppError, conflict } from '../errors.ts';
 import { createStaffUser } from './users.ts';
 
 async function hasActiveAdmin(tx: EntityManager): Promise<boolean> {
@@ -14,7 +14,7 @@ async function hasActiveAdmin(tx: EntityManager): Promise<boolean> {
 }
 
 /** Returns a fresh setup token when the appliance has no active admin (old unused ones stop working). */
-export async function issueSetupTokenIfNeeded(deps: AppDeps): Promise<string | null> {
+export async function issueSetupTokenIfNeeded(deps: Infra): Promise<string | null> {
   return deps.db.dataSource.transaction(async (tx) => {
     await tx.query(`SELECT id FROM audit_chain_head WHERE id = 1 FOR UPDATE`); // one issuer at a time
     if (await hasActiveAdmin(tx)) return null;
@@ -31,7 +31,7 @@ export async function issueSetupTokenIfNeeded(deps: AppDeps): Promise<string | n
 }
 
 /** A cheap look before the slow password hash, so a stream of bogus tokens costs no bcrypt time. */
-export async function setupTokenLooksValid(deps: AppDeps, token: string): Promise<boolean> {
+export async function setupTokenLooksValid(deps: Infra, token: string): Promise<boolean> {
   const rows = (await deps.db.dataSource.query(`SELECT 1 FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`, [sha256(token), deps.now()])) as unknown[];
   return rows.length > 0;
 }
@@ -40,7 +40,7 @@ export const invalidSetupToken = () => new AppError(403, 'invalid_setup_token', 
 
 export async function completeSetup(props: {
   tx: EntityManager;
-  deps: AppDeps;
+  deps: Infra;
   token: string;
   requestId: string;
   admin: { email: string; displayName: string; passwordHash: string };

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import type { Role, StaffUser } from '../db/entities.ts';
-import { conflict, notFound } from '../http/errors.ts';
+import { conflict, notFound } from '../errors.ts';
+import { findUser, USER_COLUMNS, type UserRow } from './store.ts';
 
 export type Actor = { type: 'staff' | 'system'; id: string };
 
@@ -18,8 +19,6 @@ export function presentUser(u: Pick<StaffUser, 'id' | 'email' | 'displayName' | 
   };
 }
 
-const USER_COLUMNS = `id, email, display_name AS "displayName", role, disabled_at AS "disabledAt", locked_until AS "lockedUntil", created_at AS "createdAt"`;
-type UserRow = Pick<StaffUser, 'id' | 'email' | 'displayName' | 'role' | 'disabledAt' | 'createdAt' | 'lockedUntil'>;
 
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string } };
@@ -48,8 +47,7 @@ export async function createStaffUser(props: {
     throw err;
   }
   await appendAudit(tx, { actor: props.actor, action: 'staff.create', resource: { type: 'StaffUser', id }, requestId: props.requestId, details: { role: input.role } });
-  const [row] = (await tx.query(`SELECT ${USER_COLUMNS} FROM staff_users WHERE id = $1`, [id])) as UserRow[];
-  return row!;
+  return (await findUser(tx, id))!;
 }
 
 export async function listStaffUsers(props: { tx: EntityManager; actor: Actor; requestId?: string }): Promise<UserRow[]> {
@@ -94,6 +92,10 @@ export async function updateStaffUser(props: {
       await appendAudit(tx, { actor, action: 'staff.enable', resource, requestId });
     }
   }
-  const [row] = (await tx.query(`SELECT ${USER_COLUMNS} FROM staff_users WHERE id = $1`, [userId])) as UserRow[];
-  return row!;
+  return (await findUser(tx, userId))!;
+}
+
+/** A staff account as the console shows it; undefined when there is none. */
+export async function getUser(tx: Pick<EntityManager, 'query'>, userId: string): Promise<UserRow | undefined> {
+  return findUser(tx, userId);
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import type { ChatEvent } from '../../server/chat/events.ts';
+import type { ChatEvent } from '../../protocol/widget.ts';
 
 const [baseArg, visitorsArg, intervalArg, durationArg] = process.argv.slice(2);
 const base = baseArg ?? 'http://127.0.0.1:8080';

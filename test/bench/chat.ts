@@ -55,7 +55,7 @@ async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number
         const after = process.memoryUsage();
         const perConnection = (key: 'rss' | 'heapUsed' | 'external') => Math.round((after[key] - before[key]) / visitors / 102.4) / 10;
         emit({
-          bench: 'chat', case: 'connections', database, visitors, openConnections: server.deps.chat?.hub.connections() ?? null,
+          bench: 'chat', case: 'connections', database, visitors, openConnections: server.chat.hub.connections() ?? null,
           heapPerConnectionKiB: perConnection('heapUsed'), externalPerConnectionKiB: perConnection('external'), rssPerConnectionKiB: perConnection('rss'),
         });
         child.stdin.write('go\n');

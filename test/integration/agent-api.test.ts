@@ -3,7 +3,7 @@
 // closed; other roles are refused; every read and change is on the audit record; the widget hears
 // of every change through the hub.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatEvent, ConversationView, MessageView } from '../../server/chat/events.ts';
+import type { ChatEvent, ConversationView, MessageView } from '../../protocol/widget.ts';
 import { handOff } from '../../server/chat/handoff.ts';
 import type { ChatHub } from '../../server/chat/hub.ts';
 import { createConversation, storeAttachment, storeMessage } from '../../server/privacy/conversations.ts';
@@ -62,7 +62,7 @@ const queueIt = (id: string, reason: 'visitor_request' | 'no_ai_consent' = 'visi
 beforeAll(async () => {
   server = await startTestServer({ RETENTION_INTERVAL_SECONDS: '0' });
   // The visitor chat service's hub: what a widget connected to the conversation would hear.
-  hub = server.deps.chat!.hub;
+  hub = server.chat.hub;
   const staff = [['anna', 'agent', 'Anna'], ['ben', 'agent', 'Ben'], ['admin', 'admin', 'Admin'], ['auditor', 'auditor', 'Aud'], ['co', 'compliance_officer', 'Co']] as const;
   for (const [key, role, displayName] of staff) {
     const id = await seedStaff(server, { email: `${key}@bank.example`, password: PASSWORD, role, displayName });

@@ -3,6 +3,7 @@
 // half TTL, in the background, for a key in use.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_CACHE_TTL_MS, apiKeyVerifier, createApiKey, revokeApiKey } from '../../server/models/apiKeys.ts';
+import { auditCount } from '../support/audit.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -72,6 +73,17 @@ describe('apiKeyVerifier', () => {
     await revoke(other.apiKey.id);
     verifier.forget();
     expect(await verifier.verify(other.key)).toBeUndefined();
+  });
+
+  it('revoking gives back the revoked key, and nothing (no audit event) for an id that is no key', async () => {
+    const { apiKey } = await newKey();
+    const revoked = await revoke(apiKey.id);
+    expect(revoked).toMatchObject({ id: apiKey.id, name: 'tool' });
+    expect(revoked?.revokedAt).toBeInstanceOf(Date);
+    const audited = () => auditCount(server, `action = 'api_key.revoked'`);
+    const before = await audited();
+    expect(await revoke('00000000-0000-4000-8000-000000000000')).toBeUndefined();
+    expect(await audited()).toBe(before);
   });
 
   it('a malformed key is refused without a query', async () => {

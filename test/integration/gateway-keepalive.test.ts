@@ -74,7 +74,7 @@ async function v1Bursts(bursts: number, size: number, gapMs = 50) {
 }
 
 const modelRequests = async () => {
-  await server.deps.models!.auditSettled(5000);
+  await server.models.auditSettled(5000);
   return (await server.deps.db.dataSource.query(`SELECT outcome, details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as { outcome: string; details: Record<string, unknown> }[];
 };
 
@@ -130,7 +130,7 @@ describe('kept-alive connections a model server closes', () => {
       // a burst: one cause, counted once; then separate requests until the cooldown (3 failures)
       expect(await Promise.all(Array.from({ length: 10 }, ask))).toEqual(Array(10).fill('kb'));
       for (let i = 0; i < 3; i += 1) expect(await ask()).toBe('kb');
-      await gone.deps.models!.auditSettled(5000);
+      await gone.models.auditSettled(5000);
       const records = (await gone.deps.db.dataSource.query(`SELECT outcome, details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as { outcome: string; details: Record<string, unknown> }[];
       expect(records).toHaveLength(13);
       for (const r of records) expect(r.details).toMatchObject({ target: 'kb', outcome: 'answered', fallbackFrom: 'vllm', cause: 'connection_refused' });

@@ -285,5 +285,20 @@ describe('gap loop', () => {
     expect((await unanswered()).some((u) => u.id === low.body.gap!.id)).toBe(false);
     expect((await search(question))[0]?.articleId).toBe(target.articleId);
   });
+
+  it('resolves a gap once it is listed, answers 404 for one that does not exist, and audits only the real one', async () => {
+    const low = await api<{ gap?: { recorded: boolean; id?: string } }>(server, 'POST', '/api/kb/search', { token: agent, body: { question: 'can I insure a hot air balloon', lang: 'en' } });
+    const id = low.body.gap?.id;
+    expect(id).toBeTruthy();
+    const audited = () => auditCount(server, `action = 'kb_unanswered.resolve'`);
+    const before = await audited();
+    const missing = await api(server, 'POST', '/api/kb/unanswered/00000000-0000-4000-8000-000000000000/resolve', { token: admin });
+    expect(missing.status).toBe(404);
+    expect(await audited()).toBe(before);
+    const resolved = await api(server, 'POST', `/api/kb/unanswered/${id}/resolve`, { token: admin });
+    expect(resolved.status).toBe(204);
+    expect(await audited()).toBe(before + 1);
+    expect((await unanswered()).some((u) => u.id === id)).toBe(false);
+  });
 });
 

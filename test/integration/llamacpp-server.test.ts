@@ -31,7 +31,7 @@ async function withServer(env: Record<string, string>, fn: (server: TestServer, 
 }
 
 const lastModelRequest = async (server: TestServer) =>
-  (await server.deps.models!.auditSettled(5000), ((await server.deps.db.dataSource.query(`SELECT details FROM audit_events WHERE action = 'model.request' ORDER BY seq DESC LIMIT 1`)) as { details: Record<string, unknown> }[])[0]!.details);
+  (await server.models.auditSettled(5000), ((await server.deps.db.dataSource.query(`SELECT details FROM audit_events WHERE action = 'model.request' ORDER BY seq DESC LIMIT 1`)) as { details: Record<string, unknown> }[])[0]!.details);
 
 describe('the in-process model in the appliance', () => {
   it('is loaded at start, answers through /v1, and gets conversations fitted to LLAMA_CONTEXT_SIZE', async () => {

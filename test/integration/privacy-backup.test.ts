@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ciphertextProblem as problemOf } from '../support/ciphertext.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, type Database, openDatabase } from '../../server/db/database.ts';
-import { AppError } from '../../server/http/errors.ts';
+import { AppError } from '../../server/errors.ts';
 import { deriveKey } from '../../server/keys.ts';
 import type { PrivacyCtx } from '../../server/privacy/context.ts';
 import { aad, readAttachment, readMessages } from '../../server/privacy/conversations.ts';

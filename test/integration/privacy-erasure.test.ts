@@ -1,7 +1,7 @@
 // Erasure through the real server and database: crypto-shredding, no plaintext left anywhere,
 // resumable exactly once after a crash, blocked by a legal hold, and the audit chain still verifies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../server/http/errors.ts';
+import { AppError } from '../../server/errors.ts';
 import { readMessages } from '../../server/privacy/conversations.ts';
 import { keyStoreOf } from '../../server/privacy/deps.ts';
 import { type ErasureRunner, ERASURE_STEPS, resumeErasures, runErasureJob, startErasure } from '../../server/privacy/erasure.ts';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../server/http/errors.ts';
+import { AppError } from '../../server/errors.ts';
 import type { PrivacyCtx } from '../../server/privacy/context.ts';
 import { readMessages } from '../../server/privacy/conversations.ts';
 import { keyStoreDir, keyStoreOf } from '../../server/privacy/deps.ts';

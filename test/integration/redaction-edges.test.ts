@@ -4,7 +4,7 @@
 // /v1 with the official `openai` client and a cloud-allowed key while the GPU pool fails, streaming
 // and not: nothing personal in what any stand-in records, and nothing invented reaches the caller.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MessageView } from '../../server/chat/events.ts';
+import type { MessageView } from '../../protocol/widget.ts';
 import { startOpenAiApiFixture, type OpenAiApiFixture } from '../support/openaiApi.ts';
 import { adversarialMessages, compact, leakedValues, sentTexts } from '../support/pii-leaks.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';

@@ -3,7 +3,7 @@
 // (the extractive provider answers from the demo knowledge base). Retries never double a message.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatEvent, MessageView } from '../../server/chat/events.ts';
+import type { ChatEvent, MessageView } from '../../protocol/widget.ts';
 import { api, startTestServer, type TestServer } from '../support/server.ts';
 import { ALL_GRANTED, answerConsent, connectSocket, isMessage, openVisitor, readyVisitor, repliesSettled, sendMessage, visitorApi } from '../support/widget.ts';
 

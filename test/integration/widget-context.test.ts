@@ -61,7 +61,7 @@ describe('a long conversation in the chat', () => {
     const prompt = last.messages.reduce((n, m) => n + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
     expect(prompt).toBeLessThanOrEqual(WINDOW - 100);
 
-    expect(await server.deps.models!.auditSettled(5000)).toBe(true); // model.request records are queued (auditBatch.ts)
+    expect(await server.models.auditSettled(5000)).toBe(true); // model.request records are queued (auditBatch.ts)
     const [audit] = (await server.deps.db.dataSource.query(
       `SELECT details FROM audit_events WHERE action = 'model.request' ORDER BY seq DESC LIMIT 1`,
     )) as { details: Record<string, unknown> }[];

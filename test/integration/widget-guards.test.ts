@@ -5,7 +5,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, loadConsentTexts, parseConsentTexts } from '../../server/chat/consentText.ts';
-import type { MessageView } from '../../server/chat/events.ts';
+import type { MessageView } from '../../protocol/widget.ts';
 import { parseSites } from '../../server/chat/sites.ts';
 import { deriveKey } from '../../server/keys.ts';
 import { api, startTestServer, type TestServer } from '../support/server.ts';

@@ -4,7 +4,7 @@
 // a model_failed notice and a handoff; a reconnect in the middle of an answer repeats nothing.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatEvent, MessageView } from '../../server/chat/events.ts';
+import type { ChatEvent, MessageView } from '../../protocol/widget.ts';
 import { auditEvents, MODEL_AUDIT_REFUSED, withModelAuditTrigger } from '../support/audit.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { StandIn } from '../support/standins/faults.ts';
@@ -153,7 +153,7 @@ describe('a model failure', () => {
   });
 
   it('while model.request records cannot be written: no model is asked, the visitor is handed to a person, and no record is lost', async () => {
-    const records = async () => (await server.deps.models!.auditSettled(15_000), auditEvents(server, `action = 'model.request'`));
+    const records = async () => (await server.models.auditSettled(15_000), auditEvents(server, `action = 'model.request'`));
     const before = (await records()).length;
     // The database refusing model.request inserts (SQLSTATE 57P03, as while it restarts); the chat's own records still go in.
     await withModelAuditTrigger(server, MODEL_AUDIT_REFUSED, async () => {

@@ -36,7 +36,7 @@ export async function startOpenAiApiFixture(env: Record<string, string> = {}): P
     client: (apiKey) => new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 }),
     // model.request records are queued (server/models/auditBatch.ts): read once what is queued is written
     modelRequests: async () =>
-      (await server.deps.models!.auditSettled(5000), await server.deps.db.dataSource.query(`SELECT actor_type, actor_id, outcome, details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as Awaited<ReturnType<OpenAiApiFixture['modelRequests']>>,
+      (await server.models.auditSettled(5000), await server.deps.db.dataSource.query(`SELECT actor_type, actor_id, outcome, details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as Awaited<ReturnType<OpenAiApiFixture['modelRequests']>>,
     reset() {
       for (const s of [gpu, cloud]) {
         s.requests.length = 0;

@@ -90,7 +90,7 @@ export async function api<T = Record<string, unknown>>(
   }
   const res = await fetch(server.url + pathname, { method, headers, body, redirect: 'manual' });
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import type { ChatEvent, ConversationView, MessageView } from '../../server/chat/events.ts';
+import type { ChatEvent, ConversationView, MessageView } from '../../protocol/widget.ts';
 import { api, type ApiResponse } from './server.ts';
 
 export type Decisions = { ai_local: boolean; ai_cloud: boolean; transcript_keep: boolean; voice_input: boolean };
@@ -216,6 +216,6 @@ export function policiesDir(replace: Record<string, string>): { dir: string; rem
 }
 
 /** Resolves once the server has no reply job running (the answer, notice or handoff is committed). */
-export async function repliesSettled(server: { deps: { chat?: { replies: { idle(): Promise<void> } } } }): Promise<void> {
-  await server.deps.chat?.replies.idle();
+export async function repliesSettled(server: { chat: { replies: { idle(): Promise<void> } } }): Promise<void> {
+  await server.chat.replies.idle();
 }

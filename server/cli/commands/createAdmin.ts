@@ -11,7 +11,7 @@ export const createAdmin: Command = {
     const password = await readPassword('Password for the new admin: ');
     const [{ CreateStaffUser }, { createStaffUser }, { hashPassword }, { loadConfig }, { AppError }, { withDatabase }] = await Promise.all([
       import('../../staff/schemas.ts'), import('../../staff/users.ts'), import('../../auth/passwords.ts'), import('../../config.ts'),
-      import('../../http/errors.ts'), import('../database.ts'),
+      import('../../errors.ts'), import('../database.ts'),
     ]);
     const parsed = CreateStaffUser.safeParse({ email: values.email, displayName: values.name, role: 'admin', password });
     if (!parsed.success) return fail(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));

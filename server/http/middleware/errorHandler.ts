@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import type { Logger } from '../../logger.ts';
-import { AppError, databaseUnavailable, internalError, notFound } from '../errors.ts';
+import { AppError, databaseUnavailable, internalError, notFound } from '../../errors.ts';
 
 /** Mounted first: every failure becomes `{ error: { id, message, requestId } }` with a stable id. */
 export function errorHandler(logger: Logger): Middleware {

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import { malformedJson, payloadTooLarge, unsupportedMediaType } from '../errors.ts';
-import { assertWellFormed } from './wellFormedText.ts';
+import { malformedJson, payloadTooLarge, unsupportedMediaType } from '../../errors.ts';
+import { assertWellFormed } from '../../wellFormedText.ts';
 
 /** Reads a JSON body into ctx.state.body: size-limited (413), JSON only (415), parsed or 400, its text well formed or 400 (wellFormedText.ts). */
 export function jsonBody(opts: { limit: number }): Middleware {

@@ -3,7 +3,7 @@
 // escapes make them; they are not characters). Checked once at the edge, on every string of a JSON
 // body (keys included) and of the query string, so no route meets one.
 import type { Middleware } from 'koa';
-import { type Issue, validationFailed } from '../errors.ts';
+import { type Issue, validationFailed } from './errors.ts';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AppState } from '../context.ts';
+import type { AppState } from './context.ts';
 
 /**
  * Runs the rest of the stack in one database transaction. The response is only sent after the

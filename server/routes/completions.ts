@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ChatEvent, ChatMessage } from '../../gateway/index.ts';
-import type { EventFramer } from '../http/eventStream.ts';
+import type { EventFramer } from './eventStream.ts';
 
 const TextPart = z.object({ type: z.literal('text'), text: z.string() });
 export const ChatCompletionRequest = z.object({

@@ -1,0 +1,161 @@
+// ESLint: the recommended rules of ESLint and typescript-eslint, and the import direction of
+// docs/architecture.md as `no-restricted-imports` patterns (regular expressions over the import
+// specifier). Layers inside server/, top to bottom:
+//   main (main.ts, boot.ts) → http/ → routes/ (and the staff-auth middleware) → services
+//   (chat, privacy, knowledge, models, staff, audit, auth) → stores (<area>/store.ts) → db/
+// plus the base every layer may use: config, secrets, logger, keys, policies, heap, infra, errors.
+// server/ reaches gateway/ through its entry files only; gateway/ imports nothing from server/;
+// web/ imports protocol/ only; protocol/ imports neither. Tests may import anything.
+// Import circles are found by madge (test/support/circles.ts, `npm run lint:circles`).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const TESTS = ['**/*.test.ts', '**/*.testkit.ts', '**/*.fixture.ts', 'test/**'];
+const SERVICES = ['chat', 'privacy', 'knowledge', 'models', 'staff', 'audit', 'auth'];
+
+/** A restriction: an import specifier matching `regex` is refused with `message`. */
+const no = (regex, message) => ({ regex, message });
+
+const below = {
+  http: no('(^|/)http/', 'Only boot.ts imports server/http/: the layers below it never do.'),
+  main: no('(^|/)(boot|main)\\.ts$', 'Nothing imports the entry points (main.ts, boot.ts).'),
+  cli: no('(^|/)cli/', 'Only the CLI imports server/cli/.'),
+  routes: no('(^|/)routes/', 'Services do not import routes: routes call services.'),
+  stores: no('(^|/)store\\.ts$', 'Routes call services, not stores.'),
+};
+
+/** Server files that still import gateway internals: the list only shrinks (the gateway's area entries replace them). */
+const PENDING_GATEWAY_ENTRIES = [
+  'server/chat/masking.ts',
+  'server/chat/reply.ts',
+  'server/cli/commands.ts',
+  'server/cli/kb.ts',
+  'server/infra.ts',
+  'server/knowledge/files.ts',
+  'server/knowledge/gap-intake.ts',
+  'server/knowledge/gaps.ts',
+  'server/knowledge/import.ts',
+  'server/knowledge/passages.ts',
+  'server/knowledge/redact-question.ts',
+  'server/knowledge/schemas.ts',
+  'server/knowledge/source.ts',
+  'server/knowledge/views.ts',
+  'server/knowledge/zip.ts',
+  'server/models/budgets.ts',
+  'server/models/routingPolicy.ts',
+  'server/models/service.ts',
+  'server/policies.ts',
+  'server/privacy/vaultStore.ts',
+  'server/routes/kb.ts',
+];
+
+const restrict = (files, patterns, extra = {}) => ({
+  files,
+  ignores: TESTS,
+  rules: { 'no-restricted-imports': ['error', { patterns, ...extra }] },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '**/dist/**', 'data/**', '**/*.mjs', 'web/setup/**', 'web/demo/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      // `a(), b()` sequences, `ready && start()` and `a ? b() : c()` are statements here
+      '@typescript-eslint/no-unused-expressions': 'off',
+      // `\/` in a regular expression reads as the slash it matches
+      'no-useless-escape': 'off',
+      // `let { start, end } = …` where only one of them changes
+      'prefer-const': ['error', { destructuring: 'all' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
+    },
+  },
+  // no source file over 400 lines: split along a seam (gateway/model/gateway.ts is being carved into pipeline steps)
+  { files: ['**/*.ts', '**/*.tsx', '**/*.js'], ignores: ['gateway/model/gateway.ts'], rules: { 'max-lines': ['error', { max: 400 }] } },
+  // server/ and gateway/ log through the logger (or a log sink), never the console
+  { files: ['server/**', 'gateway/**'], ignores: TESTS, rules: { 'no-console': 'error' } },
+
+  // --- import direction (one no-restricted-imports setting per file: the last matching wins) ---
+  restrict(['server/**'], [below.http, below.main, below.cli]),
+  restrict(['server/routes/**', 'server/auth/staffAuth.ts'], [below.http, below.main, below.cli, below.stores]),
+  restrict(
+    SERVICES.map((area) => `server/${area}/**`),
+    [below.http, below.main, below.cli, below.routes],
+  ),
+  restrict(['server/auth/staffAuth.ts'], [below.http, below.main, below.cli, below.stores]),
+  restrict(
+    ['server/*/store.ts'],
+    [
+      below.http,
+      below.main,
+      below.cli,
+      below.routes,
+      no('^\\./(?!store\\.ts$)', 'A store imports no service of its area: services call stores.'),
+      no(
+        '^\\.\\./(?!db/|errors\\.ts$|infra\\.ts$|config\\.ts$|logger\\.ts$|[a-z]+/store\\.ts$|\\.\\./gateway/|\\.\\./protocol/)',
+        'A store imports db/, the base and other stores only.',
+      ),
+    ],
+  ),
+  restrict(
+    ['server/db/**'],
+    [
+      no(
+        '^\\.\\./(?!config\\.ts$|logger\\.ts$|errors\\.ts$)',
+        'db/ is the bottom layer: it imports only config, logger and errors.',
+      ),
+    ],
+  ),
+  restrict(['server/http/**', 'server/boot.ts', 'server/main.ts'], [below.cli]),
+  restrict(['server/cli/**'], [below.http, below.main]),
+  restrict(
+    ['gateway/**'],
+    [no('(^|/)(server|web|test)/', 'gateway/ is a library: it imports nothing from server/, web/ or test/.')],
+    {
+      paths: ['koa', '@koa/router', 'typeorm', 'winston'].map((name) => ({
+        name,
+        message: 'gateway/ takes what it needs as deps: no Koa, TypeORM or winston.',
+      })),
+    },
+  ),
+  restrict(
+    ['web/**'],
+    [
+      no(
+        '(^|/)(server|gateway|test)/',
+        'web/ talks to the server over HTTP and shares its wire types through protocol/ only.',
+      ),
+    ],
+  ),
+  restrict(
+    ['protocol/**'],
+    [no('(^|/)(server|gateway|web|test)/', 'protocol/ is shared by server/ and web/: it imports neither.')],
+  ),
+
+  // server/ reaches gateway/ through gateway/index.ts and gateway/<area>/index.ts only
+  {
+    files: ['server/**'],
+    ignores: [...TESTS, ...PENDING_GATEWAY_ENTRIES],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            no(
+              '(^|/)gateway/[^/]+/(?!index\\.ts$)',
+              "server/ imports the gateway's entry files only (gateway/index.ts, gateway/<area>/index.ts).",
+            ),
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,18 @@
+// What TypeORM's query() answers for a data-changing statement on PostgreSQL: [rows, rowCount] for
+// UPDATE and DELETE (with or without RETURNING), plain rows for SELECT and INSERT … RETURNING.
+// Every caller reads such results through these two, never by destructuring the answer itself.
+
+const isRowsAndCount = (result: unknown): result is [unknown[], number] =>
+  Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
+
+/** The rows an UPDATE/DELETE … RETURNING (or an INSERT … RETURNING) gave back. */
+export function returnedRows<T>(result: unknown): T[] {
+  if (isRowsAndCount(result)) return result[0] as T[];
+  return Array.isArray(result) ? (result as T[]) : [];
+}
+
+/** How many rows an UPDATE or DELETE changed. */
+export function changedRows(result: unknown): number {
+  if (isRowsAndCount(result)) return result[1];
+  return Array.isArray(result) ? result.length : 0;
+}
