@@ -24,30 +24,6 @@ const below = {
   stores: no('(^|/)store\\.ts$', 'Routes call services, not stores.'),
 };
 
-/** Server files that still import gateway internals: the list only shrinks (the gateway's area entries replace them). */
-const PENDING_GATEWAY_ENTRIES = [
-  'server/chat/masking.ts',
-  'server/chat/reply.ts',
-  'server/cli/commands.ts',
-  'server/cli/kb.ts',
-  'server/infra.ts',
-  'server/knowledge/files.ts',
-  'server/knowledge/gap-intake.ts',
-  'server/knowledge/gaps.ts',
-  'server/knowledge/import.ts',
-  'server/knowledge/passages.ts',
-  'server/knowledge/redact-question.ts',
-  'server/knowledge/schemas.ts',
-  'server/knowledge/source.ts',
-  'server/knowledge/views.ts',
-  'server/knowledge/zip.ts',
-  'server/models/budgets.ts',
-  'server/models/routingPolicy.ts',
-  'server/models/service.ts',
-  'server/policies.ts',
-  'server/privacy/vaultStore.ts',
-  'server/routes/kb.ts',
-];
 
 const restrict = (files, patterns, extra = {}) => ({
   files,
@@ -58,6 +34,8 @@ const restrict = (files, patterns, extra = {}) => ({
 export default tseslint.config(
   { ignores: ['node_modules/**', '**/dist/**', 'data/**', '**/*.mjs', 'web/setup/**', 'web/demo/**'] },
   js.configs.recommended,
+  // bin/ holds plain Node scripts
+  { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', performance: 'readonly', console: 'readonly', URL: 'readonly' } } },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -78,8 +56,8 @@ export default tseslint.config(
       ],
     },
   },
-  // no source file over 400 lines: split along a seam (gateway/model/gateway.ts is being carved into pipeline steps)
-  { files: ['**/*.ts', '**/*.tsx', '**/*.js'], ignores: ['gateway/model/gateway.ts'], rules: { 'max-lines': ['error', { max: 400 }] } },
+  // no source file over 400 lines: split along a seam
+  { files: ['**/*.ts', '**/*.tsx', '**/*.js'], rules: { 'max-lines': ['error', { max: 400 }] } },
   // server/ and gateway/ log through the logger (or a log sink), never the console
   { files: ['server/**', 'gateway/**'], ignores: TESTS, rules: { 'no-console': 'error' } },
 
@@ -98,7 +76,7 @@ export default tseslint.config(
       below.main,
       below.cli,
       below.routes,
-      no('^\\./(?!store\\.ts$)', 'A store imports no service of its area: services call stores.'),
+      no('^\\./(?!store\\.ts$|event\\.ts$)', 'A store imports no service of its area: services call stores (event.ts is the audit event\'s shape).'),
       no(
         '^\\.\\./(?!db/|errors\\.ts$|infra\\.ts$|config\\.ts$|logger\\.ts$|[a-z]+/store\\.ts$|\\.\\./gateway/|\\.\\./protocol/)',
         'A store imports db/, the base and other stores only.',
@@ -143,7 +121,7 @@ export default tseslint.config(
   // server/ reaches gateway/ through gateway/index.ts and gateway/<area>/index.ts only
   {
     files: ['server/**'],
-    ignores: [...TESTS, ...PENDING_GATEWAY_ENTRIES],
+    ignores: TESTS,
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

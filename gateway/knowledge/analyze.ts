@@ -6,10 +6,9 @@
 // of text.ts stands in.
 import { CHAT_STOP, foldAccents, tsConfigOf, baseLang } from './language.ts';
 import { hanTerms, isHan, normalize, prepare, type Prepared } from './text.ts';
-import type { ZhMode } from './types.ts';
+import type { Stemmer, ZhMode } from './types.ts';
 
-/** Distinct words → their lexemes (none for a stop word) under a text-search configuration. */
-export type Stemmer = (words: string[], config: string) => Promise<Map<string, string[]>>;
+export type { Stemmer };
 
 const RUNS = /\p{Script=Han}+|[\p{L}\p{N}]+/gu;
 

@@ -1,6 +1,5 @@
 // Shapes shared by the knowledge base's retrieval core and its callers (the server's store, the
 // gateway's providers). No database or HTTP types here: a PassageSource is whatever can find rows.
-import type { Stemmer } from './analyze.ts';
 import type { ConfidenceSignals } from './confidence.ts';
 
 export const AUDIENCES = ['public', 'internal'] as const;
@@ -81,3 +80,6 @@ export interface VectorSearch {
 /** What a support team files articles under. */
 export const CATEGORIES = ['product', 'faq', 'case', 'policy', 'technical', 'announcement'] as const;
 export type Category = (typeof CATEGORIES)[number];
+
+/** Distinct words → their lexemes (none for a stop word) under a text-search configuration. */
+export type Stemmer = (words: string[], config: string) => Promise<Map<string, string[]>>;

@@ -7,7 +7,7 @@
 import { appendAudit } from '../audit/append.ts';
 import type { Infra } from '../infra.ts';
 import { AppError } from '../errors.ts';
-import { createLimiter, pseudonymKey } from '../http/rateLimits.ts';
+import { createLimiter, pseudonymKey } from '../rateLimits.ts';
 import { type PasswordQueue, PasswordQueueFull, passwordQueue } from './passwordQueue.ts';
 
 export const tooManyAttempts = (retryAfterSeconds: number) =>

@@ -3,10 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { analyzeTexts, splitMarkdown, termsOf, type ZhMode } from '../../gateway/knowledge/index.ts';
-import { sqlStemmer } from './source.ts';
+import { INDEX_ZH_MODE, sqlStemmer } from './source.ts';
 
-/** Chinese in the index as character bigrams: measured better than segmentit on the eval set. */
-export const INDEX_ZH_MODE: ZhMode = 'bigram';
+export { INDEX_ZH_MODE };
 
 export interface IndexedVersion {
   articleId: string;

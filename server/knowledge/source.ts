@@ -1,10 +1,12 @@
 // The retriever's view of PostgreSQL: candidates by full-text match on the passages' index terms
 // (GIN index), and corpus statistics from ts_stat. Runs the same on PGlite and the server.
 import type { DataSource, EntityManager } from 'typeorm';
-import { type CandidatePassage, type CorpusStats, createRetriever, type PassageSource, type Retriever, type RetrieverOptions, type Stemmer, TS_CONFIG } from '../../gateway/knowledge/index.ts';
+import { type CandidatePassage, type CorpusStats, createRetriever, type PassageSource, type Retriever, type RetrieverOptions, type Stemmer, TS_CONFIG, type ZhMode } from '../../gateway/knowledge/index.ts';
 import { preparedQuery } from '../db/prepared.ts';
-import { INDEX_ZH_MODE } from './passages.ts';
 import { loadSynonyms } from './synonyms.ts';
+
+/** Chinese in the index as character bigrams: measured better than segmentit on the eval set. */
+export const INDEX_ZH_MODE: ZhMode = 'bigram';
 
 type Queryable = Pick<EntityManager | DataSource, 'query'>;
 

@@ -10,7 +10,7 @@ import { AppError, internalError, unauthenticated } from '../errors.ts';
 import { eventStreamWriter } from './eventStream.ts';
 import { validate } from './validate.ts';
 import type { ApiKey } from '../models/apiKeys.ts';
-import { apiKeyLimits } from '../models/apiKeyLimits.ts';
+import { apiKeyLimits } from './apiKeyLimits.ts';
 import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages, unsupportedParameter } from './completions.ts';
 import type { ModelService } from '../models/service.ts';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/axe.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { api } from '../support/server.ts';
-import { chatPanel, committedAnswer, expectVisible, screenshot, sendText, startBankSite, storedItem, useBankWidget, WAIT, waitForStream } from '../support/widgetPage.ts';
+import { chatPanel, expectVisible, screenshot, sendText, startBankSite, storedItem, useBankWidget, WAIT, waitForStream } from '../support/widgetPage.ts';
 
 const LOST = 'How do I report a lost card?';
 const FOLLOW_UP = 'How long does it take to get the new one?';

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-// Rate-limit counters shared by every node on a PostgreSQL server (server/http/rateLimits.ts, through
+// Rate-limit counters shared by every node on a PostgreSQL server (server/rateLimits.ts, through
 // rate-limiter-flexible's RateLimiterPostgres, whose layout this is): sign-in attempts per source
 // address and per account name, /v1 requests and tokens per API key. A key is a limiter's prefix and
 // a keyed hash (or an API key's id), never an address or an email; `expire` is the window's end in

@@ -3,7 +3,7 @@
 import { request } from './api.ts';
 import { h } from './dom.ts';
 import type { Attachment } from './types.ts';
-import type { Host } from './widget.ts';
+import type { Host } from './host.ts';
 
 export function formatBytes(n: number): string {
   return n >= 1048576 ? `${Math.round((n / 1048576) * 10) / 10} MB` : `${Math.ceil(n / 1024)} KB`;

@@ -7,7 +7,7 @@ import { renderMessage, renderOffer, renderPending, renderStreaming } from './me
 import type { PendingMessage } from './storage.ts';
 import { EventStream } from './stream.ts';
 import type { ChatEvent, ConversationState, ConversationView, MessageView } from './types.ts';
-import type { Host } from './widget.ts';
+import type { Host } from './host.ts';
 
 const TYPING_MS = 8000;
 

@@ -5,7 +5,7 @@ import { h, icon } from './dom.ts';
 import { openEmojiPicker } from './emoji.ts';
 import type { Attachment } from './types.ts';
 import { voiceButton } from './voice.ts';
-import type { Host } from './widget.ts';
+import type { Host } from './host.ts';
 
 export interface Composer {
   el: HTMLElement;

@@ -5,7 +5,7 @@
 import { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import { type ConsentsView, type Decisions, PURPOSES } from './types.ts';
-import type { Host } from './widget.ts';
+import type { Host } from './host.ts';
 
 export function renderConsent(host: Host, preset: ConsentsView | null, notice = ''): HTMLElement {
   const c = host.config.consent;

@@ -4,7 +4,7 @@ import { ApiError, request } from './api.ts';
 import { h } from './dom.ts';
 import { AUTONYMS, isLanguage, type StringKey } from './i18n.ts';
 import type { ConversationView } from './types.ts';
-import type { Host } from './widget.ts';
+import type { Host } from './host.ts';
 
 export function renderMenu(host: Host, close: () => void): Node[] {
   const t = host.t.bind(host);

@@ -5,7 +5,7 @@ import { h } from './dom.ts';
 import type { StringKey } from './i18n.ts';
 import { renderMarkdown } from './renderMarkdown.ts';
 import type { MessageView } from './types.ts';
-import type { Host } from './widget.ts';
+import type { Host } from './host.ts';
 
 export function renderText(text: string): HTMLElement {
   return h('div', { class: 'text', dir: 'auto' }, renderMarkdown(text));

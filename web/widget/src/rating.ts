@@ -2,7 +2,7 @@
 // way to start over.
 import { h } from './dom.ts';
 import type { ConversationView } from './types.ts';
-import type { Host } from './widget.ts';
+import type { Host } from './host.ts';
 
 export function renderRating(host: Host): HTMLElement {
   const t = host.t.bind(host);

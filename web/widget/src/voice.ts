@@ -2,7 +2,7 @@
 // (it may send the audio to the browser's vendor: hence the consent); where there is none, or it
 // fails (the microphone refused, no network), the visitor is told so instead of nothing happening.
 import { h, icon } from './dom.ts';
-import type { Host } from './widget.ts';
+import type { Host } from './host.ts';
 
 interface Recognition {
   lang: string;

@@ -4,8 +4,8 @@
 // email becomes a keyed hash first (pseudonymKey).
 import { createHmac } from 'node:crypto';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Database } from '../db/database.ts';
-import { deriveKey } from '../keys.ts';
+import type { Database } from './db/database.ts';
+import { deriveKey } from './keys.ts';
 
 export interface Limiter {
   /** counts `points`; the seconds until the window ends when that went over the limit, else 0 */

@@ -1,5 +1,5 @@
 // Per-API-key limits on /v1 (API_KEY_REQUESTS_PER_MINUTE, API_KEY_TOKENS_PER_MINUTE; 0: none), in
-// fixed one-minute windows shared by every node on a PostgreSQL server (http/rateLimits.ts).
+// fixed one-minute windows shared by every node on a PostgreSQL server (server/rateLimits.ts).
 // A request over either limit is 429 rate_limit_exceeded with Retry-After, in OpenAI's error shape
 // (the error handler adds type, code and param on /v1), so OpenAI's clients back off as they do
 // against OpenAI. Tokens are known only when an answer ends: they are counted then, and a key whose
@@ -7,10 +7,10 @@
 import type { Middleware } from 'koa';
 import type { ChatSink } from '../../gateway/index.ts';
 import type { Infra } from '../infra.ts';
-import type { AppState } from '../routes/context.ts';
+import type { AppState } from './context.ts';
 import { AppError } from '../errors.ts';
-import { createLimiter, type Limiter } from '../http/rateLimits.ts';
-import type { ApiKey } from './apiKeys.ts';
+import { createLimiter, type Limiter } from '../rateLimits.ts';
+import type { ApiKey } from '../models/apiKeys.ts';
 
 type KeyState = AppState & { apiKey?: ApiKey };
 
