@@ -75,7 +75,7 @@ async function v1Bursts(bursts: number, size: number, gapMs = 50) {
 
 const modelRequests = async () => {
   await server.models.auditSettled(5000);
-  return (await server.deps.db.dataSource.query(`SELECT outcome, details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as { outcome: string; details: Record<string, unknown> }[];
+  return (await server.deps.db.dataSource.query(`SELECT outcome, details FROM audit_events WHERE action = 'model.request' AND details->>'outcome' <> 'started' ORDER BY seq`)) as { outcome: string; details: Record<string, unknown> }[];
 };
 
 describe('kept-alive connections a model server closes', () => {
@@ -131,7 +131,7 @@ describe('kept-alive connections a model server closes', () => {
       expect(await Promise.all(Array.from({ length: 10 }, ask))).toEqual(Array(10).fill('kb'));
       for (let i = 0; i < 3; i += 1) expect(await ask()).toBe('kb');
       await gone.models.auditSettled(5000);
-      const records = (await gone.deps.db.dataSource.query(`SELECT outcome, details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as { outcome: string; details: Record<string, unknown> }[];
+      const records = (await gone.deps.db.dataSource.query(`SELECT outcome, details FROM audit_events WHERE action = 'model.request' AND details->>'outcome' <> 'started' ORDER BY seq`)) as { outcome: string; details: Record<string, unknown> }[];
       expect(records).toHaveLength(13);
       for (const r of records) expect(r.details).toMatchObject({ target: 'kb', outcome: 'answered', fallbackFrom: 'vllm', cause: 'connection_refused' });
       // the first request tried the target; the last ones did not: it was cooling down

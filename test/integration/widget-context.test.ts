@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { startOllamaStandIn, type OllamaStandIn } from '../support/standins/ollama.ts';
 import { LOCAL_ONLY, policiesDir, readyVisitor, repliesSettled, sendMessage } from '../support/widget.ts';
 
-const WINDOW = 700;
+const WINDOW = 900;
 const ROUTING = `version: 1
 targets:
   pool: { provider: ollama, model: llama-standin, location: local, contextTokens: ${WINDOW} }
@@ -65,9 +65,11 @@ describe('a long conversation in the chat', () => {
     const [audit] = (await server.deps.db.dataSource.query(
       `SELECT details FROM audit_events WHERE action = 'model.request' ORDER BY seq DESC LIMIT 1`,
     )) as { details: Record<string, unknown> }[];
-    // The knowledge-base passages come before old turns: here they fit whole, as in the first call.
-    expect(system!.content).toBe(calls[0]!.messages[0]!.content);
+    // The knowledge-base passages come before old turns: here they fit whole (each question has
+    // its own search, so which passages differs from the first call; the instructions do not).
+    const instructions = (content: string) => content.slice(0, content.indexOf('\n\n[1] '));
     expect(system!.content).toMatch(/\n\n\[1\] /);
+    expect(instructions(system!.content)).toBe(instructions(calls[0]!.messages[0]!.content));
     expect(audit!.details).toMatchObject({ target: 'pool', outcome: 'answered', contextTokens: WINDOW, turnsDropped: 10 - earlier.length, instructionsCut: false });
     expect(earlier.length).toBeGreaterThan(0);
   });

@@ -59,7 +59,7 @@ describe('the appliance from build/', () => {
   it('starts with its analyzer threads, serves /readyz and the demo page, stops on SIGTERM', async () => {
     const port = await freePort();
     const p = startProcess(['build/server/main.js'], { PALISADE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', PALISADE_REDACTION_THREADS: '1', ...db.env });
-    await p.waitFor(/Palisade is running/);
+    await p.waitFor(/"message":"server.ready"/);
     const base = { url: `http://127.0.0.1:${port}` };
     expect((await api(base, 'GET', '/readyz')).status).toBe(200);
     expect((await api(base, 'GET', '/demo')).status).toBe(200);

@@ -38,7 +38,7 @@ function count(dir: string): number {
 
 async function startAndStop(): Promise<Proc> {
   const p = startProcess(['server/main.ts'], { PALISADE_DATA_DIR: dataDir, PORT: String(await freePort()), ...db.env });
-  await p.waitFor(/Palisade is running/);
+  await p.waitFor(/"message":"server.ready"/);
   p.child.kill('SIGTERM');
   expect(await p.exited).toBe(0);
   return p;

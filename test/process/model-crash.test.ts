@@ -38,7 +38,7 @@ afterAll(async () => {
 async function start(): Promise<{ proc: Proc; url: string }> {
   const port = await freePort();
   const proc = startProcess(['server/main.ts'], { PALISADE_DATA_DIR: dataDir, PORT: String(port), OLLAMA_HOST: ollama.url, RETENTION_INTERVAL_SECONDS: '0', ...db.env });
-  await proc.waitFor(/Palisade is running/, 120_000);
+  await proc.waitFor(/"message":"server.ready"/, 120_000);
   return { proc, url: `http://127.0.0.1:${port}` };
 }
 
