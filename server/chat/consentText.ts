@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { PURPOSES, type Purpose } from '../../protocol/widget.ts';
+import { PURPOSES, type Purpose, type WidgetConfig } from '../../protocol/widget.ts';
 import { readPolicyFile } from '../policies.ts';
 
 const Texts = z.strictObject({
@@ -20,14 +20,8 @@ export const ConsentFileSchema = z.strictObject({
   texts: z.record(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/), Texts).refine((t) => 'en' in t, { message: 'an English (en) text is required' }),
 });
 
-export interface ConsentText {
-  version: string;
-  language: string;
-  hash: string;
-  title: string;
-  intro: string;
-  purposes: { id: Purpose; text: string }[];
-}
+/** One language's consent text, as the widget gets it (protocol/widget.ts). */
+export type ConsentText = WidgetConfig['consent'];
 
 export interface ConsentTexts {
   version: string;
