@@ -32,7 +32,7 @@ const restrict = (files, patterns, extra = {}) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '**/dist/**', 'data/**', '**/*.mjs', 'web/setup/**', 'web/demo/**'] },
+  { ignores: ['node_modules/**', '**/dist/**', 'build/**', '.cache/**', 'test-artifacts/**', 'data/**', '**/*.mjs', 'web/setup/**', 'web/demo/**'] },
   js.configs.recommended,
   // bin/ holds plain Node scripts
   { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', performance: 'readonly', console: 'readonly', URL: 'readonly' } } },
