@@ -1,7 +1,7 @@
 // `npm start`: the appliance on its embedded defaults (or whatever the environment says).
 import { ConfigError, loadConfig } from './config.ts';
 import { announceStart } from './banner.ts';
-import { startServer } from './boot.ts';
+import { type RunningServer, startServer } from './boot.ts';
 import { createLogger } from './logger.ts';
 import { ownerOnlyChmod, restrictUmask } from './fileModes.ts';
 
@@ -15,13 +15,32 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n(see the settings table in README.md)\n`);
+      process.stderr.write(`${err.message}\n(every setting: docs/configuration.md)\n`);
       process.exit(2);
     }
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
-  let running;
+  // Signals are handled from here on, so a stop asked for while the server starts waits for the
+  // start and then drains, instead of killing the process half-way.
+  let running: RunningServer | undefined;
+  let stopping = false;
+  const close = (server: RunningServer) =>
+    server
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error('server.stop_failed', { error: err });
+        process.exit(1);
+      });
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('server.stopping', { signal });
+    if (running) void close(running);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   try {
     running = await startServer({ config, logger });
   } catch (err) {
@@ -32,25 +51,14 @@ async function main(): Promise<void> {
     logger.error('server.start_failed', { error: err });
     process.exit(1);
   }
+  if (stopping) {
+    void close(running);
+    return;
+  }
   announceStart(
     { publicUrl: config.publicUrl, database: running.deps.db.kind, dataDir: config.dataDir, setupToken: running.setupToken, setupTokenTtlSeconds: config.auth.setupTokenTtlSeconds },
     { logger, terminal: process.stderr },
   );
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('server.stopping', { signal });
-    running
-      .close()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        logger.error('server.stop_failed', { error: err });
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 void main();

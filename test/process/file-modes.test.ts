@@ -40,7 +40,8 @@ async function startAndStop(): Promise<Proc> {
   const p = startProcess(['server/main.ts'], { PALISADE_DATA_DIR: dataDir, PORT: String(await freePort()), ...db.env });
   await p.waitFor(/"message":"server.ready"/);
   p.child.kill('SIGTERM');
-  expect(await p.exited).toBe(0);
+  const code = await p.exited;
+  expect(code, `signal ${p.child.signalCode}; stderr: ${p.stderr().slice(-2000)}; stdout: ${p.stdout().slice(-1500)}`).toBe(0);
   return p;
 }
 
