@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { DEFAULT_THRESHOLD } from '../../gateway/knowledge/answer.ts';
 import { createRetriever } from '../../gateway/knowledge/retriever.ts';
 import type { ZhMode } from '../../gateway/knowledge/types.ts';
-import { migrate, openDatabase } from '../../server/db/database.ts';
+import { type Database, migrate, openDatabase } from '../../server/db/database.ts';
 import { createLogger } from '../../server/logger.ts';
 import { reindexPassages } from '../../server/knowledge/passages.ts';
 import { seedDemoKnowledge } from '../../server/knowledge/seed.ts';
@@ -35,14 +35,24 @@ export interface KbEvalResult {
   items: { q: string; lang: string; expect: string | null; got: string[]; confidence: number }[];
 }
 
-export async function runKbEval(opts: { zhMode?: ZhMode; threshold?: number; questions?: KbQuestion[] } = {}): Promise<KbEvalResult> {
-  const zhMode = opts.zhMode ?? 'bigram';
-  const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+/** An in-memory database, migrated and seeded with the demo bank's articles; `use` runs on it, then it is closed. */
+export async function withDemoKnowledge<T>(use: (db: Database) => Promise<T>): Promise<T> {
   const pglite = new PGlite();
   const db = await openDatabase({ kind: 'pglite', dir: 'memory://' }, { pglite });
   try {
     await migrate(db);
     await seedDemoKnowledge(db.dataSource, createLogger({ level: 'error', stream: new PassThrough() }));
+    return await use(db);
+  } finally {
+    await db.close();
+    await pglite.close();
+  }
+}
+
+export async function runKbEval(opts: { zhMode?: ZhMode; threshold?: number; questions?: KbQuestion[] } = {}): Promise<KbEvalResult> {
+  const zhMode = opts.zhMode ?? 'bigram';
+  const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+  return withDemoKnowledge(async (db) => {
     if (zhMode !== 'bigram') await db.dataSource.transaction((tx) => reindexPassages(tx, zhMode));
     const slugs = new Map(((await db.dataSource.query(`SELECT id, slug FROM kb_articles`)) as { id: string; slug: string }[]).map((r) => [r.id, r.slug]));
     const retriever = createRetriever({ source: sqlPassageSource(db.dataSource), zhMode, memoEntries: 0 });
@@ -85,10 +95,7 @@ export async function runKbEval(opts: { zhMode?: ZhMode; threshold?: number; que
       misses,
       items,
     };
-  } finally {
-    await db.close();
-    await pglite.close();
-  }
+  });
 }
 
 export function formatKbEval(r: KbEvalResult): string {

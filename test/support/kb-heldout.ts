@@ -4,16 +4,12 @@
 // answer decision answers, citing the right topic first), wrong "I don't know" on answerable
 // questions, "I don't know" on unanswerable ones, and internal articles reaching a public search.
 // Also a precision/recall curve over the confidence threshold, from which the threshold is chosen.
-import { PGlite } from '@electric-sql/pglite';
-import { PassThrough } from 'node:stream';
 import { DEFAULT_THRESHOLD, extractiveAnswer } from '../../gateway/knowledge/answer.ts';
 import type { ConfidenceSignals } from '../../gateway/knowledge/confidence.ts';
 import type { PassageHit } from '../../gateway/knowledge/types.ts';
-import { migrate, openDatabase } from '../../server/db/database.ts';
-import { createLogger } from '../../server/logger.ts';
-import { seedDemoKnowledge } from '../../server/knowledge/seed.ts';
 import { createKnowledgeRetriever } from '../../server/knowledge/source.ts';
 import { HELD_OUT, type HeldOutQuestion } from '../fixtures/kb/held-out.ts';
+import { withDemoKnowledge } from './kb-eval.ts';
 import { topicOf } from './kb-topics.ts';
 
 export interface GroupScore {
@@ -44,11 +40,7 @@ export interface HeldOutResult {
 
 export async function runHeldOut(opts: { threshold?: number; questions?: HeldOutQuestion[] } = {}): Promise<HeldOutResult> {
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
-  const pglite = new PGlite();
-  const db = await openDatabase({ kind: 'pglite', dir: 'memory://' }, { pglite });
-  try {
-    await migrate(db);
-    await seedDemoKnowledge(db.dataSource, createLogger({ level: 'error', stream: new PassThrough() }));
+  return withDemoKnowledge(async (db) => {
     const articles = new Map(
       ((await db.dataSource.query(`SELECT id, slug, audience FROM kb_articles`)) as { id: string; slug: string; audience: string }[]).map((r) => [r.id, r]),
     );
@@ -70,10 +62,7 @@ export async function runHeldOut(opts: { threshold?: number; questions?: HeldOut
       });
     }
     return { threshold, items };
-  } finally {
-    await db.close();
-    await pglite.close();
-  }
+  });
 }
 
 export function score(items: HeldOutItem[]): GroupScore {
