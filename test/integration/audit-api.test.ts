@@ -3,8 +3,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditOutsideTransaction, appendAudit } from '../../server/audit/append.ts';
-import type { AuditEventInput } from '../../server/audit/event.ts';
+import { type AuditEventInput, hashEvent } from '../../server/audit/event.ts';
 import { sealAudit } from '../../server/audit/seal.ts';
+import { auditStore } from '../../server/audit/store.ts';
 import { verifyChain } from '../../server/audit/verify.ts';
 import { auditCount, auditEvents } from '../support/audit.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
@@ -288,6 +289,39 @@ describe('sealing', () => {
     const [head] = (await server.deps.db.dataSource.query(`SELECT seq::text AS seq FROM audit_chain_head`)) as { seq: string }[];
     expect(chain.at(-1)!.c).toBe(head!.seq);
     expect((await server.deps.db.dataSource.transaction((tx) => verifyChain(tx))).ok).toBe(true);
+  });
+
+  it('a second sealer holding a different set of events from the same head gets the conflict, not a duplicate position', async () => {
+    // Two sealers read one head; an event with a lower seq committed between their reads, so their
+    // sets differ. The later one must be refused as a conflict before it writes a chain position.
+    const db = server.deps.db.dataSource;
+    await sealAudit(db);
+    for (const id of ['gap-a', 'gap-b', 'gap-c']) await append({ actor: { type: 'system', id }, action: 'bench.append' });
+    const read = await auditStore.unsealed(db, 10);
+    expect(read).toHaveLength(3);
+    const head = { seq: read[0]!.headSeq, hash: read[0]!.headHash };
+    const link = (events: typeof read) => {
+      let chainSeq = BigInt(head.seq);
+      let prevHash = head.hash;
+      const out = { seqs: [] as string[], chainSeqs: [] as string[], prevHashes: [] as string[], hashes: [] as string[] };
+      for (const { headSeq: _s, headHash: _h, ...row } of events) {
+        chainSeq += 1n;
+        const hash = hashEvent({ ...row, chainSeq: chainSeq.toString(), prevHash });
+        out.seqs.push(row.seq);
+        out.chainSeqs.push(chainSeq.toString());
+        out.prevHashes.push(prevHash);
+        out.hashes.push(hash);
+        prevHash = hash;
+      }
+      return out;
+    };
+    // the first sealer saw only the first and third events
+    await auditStore.seal(db, head, link([read[0]!, read[2]!]));
+    await expect(auditStore.seal(db, head, link(read))).rejects.toMatchObject({ code: '40001', message: expect.stringMatching(/audit seal conflict/) });
+    expect(await unsealed()).toBe(1);
+    await sealAudit(db);
+    expect(await unsealed()).toBe(0);
+    expect((await db.transaction((tx) => verifyChain(tx))).ok).toBe(true);
   });
 
   it('a seal computed from a head that has moved since is refused whole (40001), and changes nothing', async () => {
