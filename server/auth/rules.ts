@@ -3,7 +3,7 @@
 import type { Role } from '../db/entities.ts';
 
 export type Action = 'read' | 'create' | 'update' | 'export' | 'verify' | 'approve' | 'run' | 'reveal';
-export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData';
+export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData' | 'ApiKey';
 
 const rules = new Set<string>();
 const allow = (role: Role, action: Action, resource: Resource) => rules.add(`${role}:${action}:${resource}`);
@@ -11,7 +11,10 @@ const allow = (role: Role, action: Action, resource: Resource) => rules.add(`${r
 allow('admin', 'read', 'StaffUser');
 allow('admin', 'create', 'StaffUser');
 allow('admin', 'update', 'StaffUser');
-allow('admin', 'verify', 'AuditLog'); // verifying reveals only whether the chain holds, no events
+allow('admin', 'verify', 'AuditLog');
+allow('admin', 'read', 'ApiKey'); // names, prefixes, dates: never a key (only its hash is stored)
+allow('admin', 'create', 'ApiKey');
+allow('admin', 'update', 'ApiKey'); // revoke // verifying reveals only whether the chain holds, no events
 allow('compliance_officer', 'read', 'AuditLog');
 allow('compliance_officer', 'export', 'AuditLog');
 allow('compliance_officer', 'verify', 'AuditLog');

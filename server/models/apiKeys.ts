@@ -19,12 +19,14 @@ export interface ApiKey {
   createdBy: string;
   createdAt: Date;
   revokedAt: Date | null;
+  lastUsedAt: Date | null;
 }
 
 type Actor = { type: 'staff' | 'system'; id: string };
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
-const COLUMNS = `id, name, prefix, allow_cloud AS "allowCloud", created_by AS "createdBy", created_at AS "createdAt", revoked_at AS "revokedAt"`;
+const COLUMNS = `id, name, prefix, allow_cloud AS "allowCloud", created_by AS "createdBy", created_at AS "createdAt", revoked_at AS "revokedAt",
+  last_used_at AS "lastUsedAt"`;
 
 export async function createApiKey(props: { tx: EntityManager; actor: Actor; input: CreateApiKey; requestId?: string }): Promise<{ key: string; apiKey: ApiKey }> {
   const key = `pal_${randomBytes(32).toString('base64url')}`;
@@ -68,7 +70,14 @@ export function apiKeyVerifier(dataSource: DataSource, opts: { ttlMs?: number; n
   const ttlMs = opts.ttlMs ?? API_KEY_CACHE_TTL_MS;
   const cache = new Map<string, () => Promise<ApiKey | undefined>>();
   const lookup = async (hash: string) => {
-    const [row] = (await dataSource.query(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash])) as ApiKey[];
+    // A lookup is also a use (the verifier looks again at most every ttlMs/2 under traffic): the
+    // key's last use moves forward, to the minute, in the same statement (written only when older).
+    const [row] = (await dataSource.query(
+      `WITH used AS (UPDATE api_keys SET last_used_at = now()
+                      WHERE key_hash = $1 AND revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+       SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [hash],
+    )) as ApiKey[];
     return row;
   };
   return {
