@@ -3,7 +3,7 @@
 import type { Role } from '../db/entities.ts';
 
 export type Action = 'read' | 'create' | 'update' | 'export' | 'verify' | 'approve' | 'run' | 'reveal';
-export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData' | 'ApiKey';
+export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData' | 'ApiKey' | 'CannedResponse';
 
 const rules = new Set<string>();
 const allow = (role: Role, action: Action, resource: Resource) => rules.add(`${role}:${action}:${resource}`);
@@ -51,5 +51,11 @@ allow('admin', 'update', 'Conversation');
 // Seeing a masked value in clear, for a stated reason, while serving the customer. Not admins (they run
 // the system, not conversations) nor compliance officers (their access is the audited subject export).
 allow('agent', 'reveal', 'PersonalData');
+
+// Canned responses: the bank's own wording, no personal data. Agents use them; admins keep them.
+allow('agent', 'read', 'CannedResponse');
+allow('admin', 'read', 'CannedResponse');
+allow('admin', 'create', 'CannedResponse');
+allow('admin', 'update', 'CannedResponse'); // edit, archive
 
 export const can = (role: Role, action: Action, resource: Resource): boolean => rules.has(`${role}:${action}:${resource}`);
