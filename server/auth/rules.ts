@@ -3,7 +3,7 @@
 import type { Role } from '../db/entities.ts';
 
 export type Action = 'read' | 'create' | 'update' | 'export' | 'verify' | 'approve' | 'run' | 'reveal';
-export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData' | 'ApiKey' | 'CannedResponse';
+export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData' | 'ApiKey' | 'CannedResponse' | 'Policy';
 
 const rules = new Set<string>();
 const allow = (role: Role, action: Action, resource: Resource) => rules.add(`${role}:${action}:${resource}`);
@@ -14,7 +14,9 @@ allow('admin', 'update', 'StaffUser');
 allow('admin', 'verify', 'AuditLog');
 allow('admin', 'read', 'ApiKey'); // names, prefixes, dates: never a key (only its hash is stored)
 allow('admin', 'create', 'ApiKey');
-allow('admin', 'update', 'ApiKey'); // revoke // verifying reveals only whether the chain holds, no events
+allow('admin', 'update', 'ApiKey'); // revoke
+// The policy files, read-only (they hold no personal data and no secrets).
+for (const role of ['admin', 'compliance_officer', 'auditor'] as const) allow(role, 'read', 'Policy'); // verifying reveals only whether the chain holds, no events
 allow('compliance_officer', 'read', 'AuditLog');
 allow('compliance_officer', 'export', 'AuditLog');
 allow('compliance_officer', 'verify', 'AuditLog');
