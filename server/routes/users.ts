@@ -6,7 +6,9 @@ import type { AppState } from './context.ts';
 import { validationFailed } from '../errors.ts';
 import { transaction, txOf } from './transaction.ts';
 import { validate } from './validate.ts';
-import { CreateStaffUser, StaffUserId, UpdateStaffUser } from '../staff/schemas.ts';
+import { randomBytes } from 'node:crypto';
+import { issuePasswordLink } from '../staff/passwordLinks.ts';
+import { CreateStaffUser, PasswordLinkRequest, StaffUserId, UpdateStaffUser } from '../staff/schemas.ts';
 import { createStaffUser, listStaffUsers, presentUser, updateStaffUser } from '../staff/users.ts';
 
 export function userRoutes(deps: Infra) {
@@ -19,14 +21,31 @@ export function userRoutes(deps: Infra) {
     ctx.body = { users: users.map(presentUser) };
   });
 
+  const linkProps = (ctx: { state: AppState }) => ({
+    actor: actorOf(ctx.state), requestId: ctx.state.requestId, now: deps.now(), ttlSeconds: deps.config.auth.setupTokenTtlSeconds, publicUrl: deps.config.publicUrl,
+  });
+
   router.post('/', staffAuth(deps), authorize(deps, 'create', 'StaffUser'), validate(CreateStaffUser), async (ctx) => {
     const input = ctx.state.input as CreateStaffUser;
-    const passwordHash = await hashPassword(input.password, deps.config.auth.bcryptCost);
-    const user = await deps.db.dataSource.transaction((t) =>
-      createStaffUser({ tx: t, actor: actorOf(ctx.state), requestId: ctx.state.requestId, input: { email: input.email, displayName: input.displayName, role: input.role, passwordHash } }),
-    );
+    // An invited account gets a password nobody knows until its link is used.
+    const passwordHash = await hashPassword(input.password ?? randomBytes(32).toString('base64url'), deps.config.auth.bcryptCost);
+    const { user, invitation } = await deps.db.dataSource.transaction(async (t) => {
+      const created = await createStaffUser({ tx: t, actor: actorOf(ctx.state), requestId: ctx.state.requestId, input: { email: input.email, displayName: input.displayName, role: input.role, passwordHash } });
+      const link = input.invite ? await issuePasswordLink({ tx: t, ...linkProps(ctx), userId: created.id, purpose: 'invite' }) : undefined;
+      return { user: created, invitation: link };
+    });
     ctx.status = 201;
-    ctx.body = { user: presentUser(user) };
+    if (invitation) ctx.set('Cache-Control', 'no-store');
+    ctx.body = { user: presentUser(user), ...(invitation ? { invitation: { link: invitation.link, expiresAt: invitation.expiresAt } } : {}) };
+  });
+
+  router.post('/:id/password-link', staffAuth(deps), authorize(deps, 'update', 'StaffUser'), validate(PasswordLinkRequest), tx, async (ctx) => {
+    const id = StaffUserId.safeParse(ctx.params.id);
+    if (!id.success) throw validationFailed([{ path: 'id', message: 'must be a user id (uuid)' }]);
+    const link = await issuePasswordLink({ tx: txOf(ctx), ...linkProps(ctx), userId: id.data, purpose: 'reset' });
+    ctx.status = 201;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { link: link.link, expiresAt: link.expiresAt };
   });
 
   router.patch('/:id', staffAuth(deps), authorize(deps, 'update', 'StaffUser'), validate(UpdateStaffUser), tx, async (ctx) => {

@@ -20,13 +20,21 @@ export type Login = z.infer<typeof Login>;
 export const Refresh = z.object({ refreshToken: z.string().min(1).max(200).optional() }).strict();
 export type Refresh = z.infer<typeof Refresh>;
 
-export const CreateStaffUser = z.object({ email, displayName, role: z.enum(ROLES), password }).strict();
+/** With a password, or `invite: true` for a one-time link with which the person sets their own. */
+export const CreateStaffUser = z
+  .object({ email, displayName, role: z.enum(ROLES), password: password.optional(), invite: z.literal(true).optional() })
+  .strict()
+  .refine((v) => (v.password === undefined) === (v.invite === true), { message: 'give a password or invite: true (not both)' });
 export type CreateStaffUser = z.infer<typeof CreateStaffUser>;
 
 export const UpdateStaffUser = z
-  .object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional() })
+  .object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), displayName: displayName.optional(), unlock: z.literal(true).optional() })
   .strict()
-  .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: 'give role and/or disabled' });
+  .refine((v) => v.role !== undefined || v.disabled !== undefined || v.displayName !== undefined || v.unlock !== undefined, { message: 'give role, disabled, displayName and/or unlock' });
+
+export const PasswordLinkRequest = z.object({ purpose: z.enum(['reset']).default('reset') }).strict();
+export const UsePasswordLink = z.object({ token: z.string().min(1).max(200), password }).strict();
+export type UsePasswordLink = z.infer<typeof UsePasswordLink>;
 export type UpdateStaffUser = z.infer<typeof UpdateStaffUser>;
 
 export const CompleteSetup = z.object({ token: z.string().min(1).max(200), email, displayName, password }).strict();

@@ -62,7 +62,7 @@ export async function updateStaffUser(props: {
   actor: Actor;
   requestId?: string;
   userId: string;
-  change: { role?: Role; disabled?: boolean };
+  change: { role?: Role; disabled?: boolean; displayName?: string; unlock?: true };
   now: Date;
 }): Promise<UserRow> {
   const { tx, userId, change, actor, requestId } = props;
@@ -91,6 +91,14 @@ export async function updateStaffUser(props: {
       await tx.query(`UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [userId]);
       await appendAudit(tx, { actor, action: 'staff.enable', resource, requestId });
     }
+  }
+  if (change.displayName !== undefined && change.displayName !== current.displayName) {
+    await tx.query(`UPDATE staff_users SET display_name = $2, updated_at = now() WHERE id = $1`, [userId, change.displayName]);
+    await appendAudit(tx, { actor, action: 'staff.rename', resource, requestId });
+  }
+  if (change.unlock && current.lockedUntil !== null) {
+    await tx.query(`UPDATE staff_users SET failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1`, [userId]);
+    await appendAudit(tx, { actor, action: 'staff.unlock', resource, requestId });
   }
   return (await findUser(tx, userId))!;
 }

@@ -15,7 +15,7 @@ export const createAdmin: Command = {
     ]);
     const parsed = CreateStaffUser.safeParse({ email: values.email, displayName: values.name, role: 'admin', password });
     if (!parsed.success) return fail(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
-    const passwordHash = await hashPassword(parsed.data.password, loadConfig().auth.bcryptCost);
+    const passwordHash = await hashPassword(password, loadConfig().auth.bcryptCost);
     try {
       const user = await withDatabase((db) =>
         db.dataSource.transaction((tx) =>
