@@ -60,7 +60,11 @@ export const openaiPool = {
         const chosen = await pool.acquire();
         if (chosen === undefined) throw new ProviderError('unavailable', 'no healthy host in the pool', undefined, undefined, 'no_healthy_host');
         host = chosen;
-        if (stopped) settle('ok');
+        if (stopped) {
+          // left while a host was being chosen: nothing is sent
+          settle('ok');
+          throw new ProviderError('unavailable', 'stopped before sending');
+        }
         return openCompletion(clients.get(chosen)!, request, signal);
       };
       const stream = new CompletionPush(open, request, {
