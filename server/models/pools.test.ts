@@ -1,12 +1,15 @@
 // The policy's pools as the server builds them: a misdeclared pool stops the start with the file
 // and the reason, a key file others can read is refused, a cloud pool alone gets the egress proxy,
-// and a reload that changes the pools is refused (the running ones stay).
+// a reload that changes the pools is refused (the running ones stay), and the evidence bundle
+// names where each pool's requests go.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
+import { modelsEvidence } from '../privacy/evidence.ts';
 import { PolicyFileError } from '../policies.ts';
 import { poolClients, poolsChanged } from './pools.ts';
 import { loadRoutingPolicyFile, watchRoutingPolicy, type RoutingPolicySource } from './routingPolicy.ts';
@@ -56,6 +59,17 @@ describe('pools at start', () => {
     expect(() => poolClients(loadRoutingPolicyFile(file), file, models, {})).toThrow(/pools\.openai\.apiKeyFile: .*readable by group\/others \(mode 644\)/);
     fs.rmSync(path.join(dir, 'openai.key'));
     expect(() => poolClients(loadRoutingPolicyFile(file), file, models, {})).toThrow(/pools\.openai\.apiKeyFile: cannot read/);
+  });
+});
+
+describe('pools in the evidence bundle', () => {
+  it('names each pool target\'s base URLs and locality, and the egress proxy\'s host (never its credentials) for the cloud', () => {
+    const { dir } = setup();
+    const config = loadConfig({ PALISADE_DATA_DIR: dir, PALISADE_POLICIES_DIR: dir, CLOUD_HTTPS_PROXY: 'http://egress:s3cret@proxy.bank.internal:3128' });
+    const targets = Object.fromEntries(modelsEvidence(config).targets.map((t) => [t.target, t]));
+    expect(targets.vllm).toMatchObject({ configured: true, location: 'local', destination: 'http://10.1.2.3:8000/v1 (pool gpu, local)' });
+    expect(targets.gpt).toMatchObject({ configured: true, location: 'cloud', destination: 'https://api.openai.com/v1 (pool openai, cloud) through the egress proxy proxy.bank.internal:3128' });
+    expect(JSON.stringify(modelsEvidence(config))).not.toContain('s3cret');
   });
 });
 
