@@ -1,6 +1,6 @@
 // Benchmark rows: what the egress proxy costs a cloud pool's streamed completion. The same pool
 // client against an OpenAI stand-in, direct and through a CONNECT proxy (both on loopback, in this
-// process), sequentially and 20 at a time, after a warm-up round. `connects` is how many tunnels
+// process), sequentially and 20 at a time, after warming up. `connects` is how many tunnels
 // the proxy opened during the measured round: kept alive, a tunnel serves many calls.
 import { openaiPool } from '../../gateway/providers/openai/pool.ts';
 import type { ModelEvent } from '../../gateway/providers/types.ts';
@@ -15,6 +15,11 @@ export async function benchProxy(emit: Emit, quick: boolean): Promise<void> {
   const [standIn, proxy] = await Promise.all([startOpenAIStandIn({ record: false }), startConnectProxy()]);
   const request = { model: 'gpt-standin', messages: [{ role: 'user' as const, content: 'What are the opening hours of the branches?' }] };
   const total = quick ? 100 : 1000;
+  // the process warmed up both ways first (compiled code): the first case measured paid for it
+  for (const proxied of [false, true]) {
+    const client = openaiPool.create({ locality: 'cloud', baseURLs: [`${standIn.url}/v1`], ...(proxied ? { proxy: { url: proxy.url } } : {}) });
+    for (let i = 0; i < (quick ? 50 : 300); i += 1) for await (const _ of client.stream(request, new AbortController().signal));
+  }
   try {
     for (const via of ['direct', 'proxy'] as const) {
       for (const concurrency of [1, 20]) {
