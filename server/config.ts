@@ -107,6 +107,12 @@ export const EnvSchema = z.object({
   PALISADE_HEAP_GROWTH_PERCENT: int(0, 1000).default(300),
   MODEL_CONNECTION_IDLE_MS: int(100, 600000).default(4000),
   MODEL_CONNECTIONS_PER_HOST: int(1, 10000).default(256),
+  // The bank's egress proxy for cloud model calls (HTTP CONNECT); local targets never use it.
+  CLOUD_HTTPS_PROXY: z.url({ protocol: /^http$/, message: 'must be an http:// URL of a CONNECT proxy such as http://proxy.bank.internal:3128' }).optional(),
+  CLOUD_NO_PROXY: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .optional(),
 });
 
 export interface Config {
@@ -158,6 +164,8 @@ export interface Config {
     llama?: { modelPath: string; threads: number; parallel: number; contextSize: number; gpuLayers: number; loadTimeoutMs: number };
     /** kept-alive connections to model servers (openai, ollama): idle ms before they are closed here, and how many per host */
     connections?: { idleMs: number; maxSockets: number };
+    /** the egress proxy cloud calls go through (never local ones), and the hosts that go direct */
+    cloudProxy?: { url: string; noProxy: string[] };
   };
 }
 
@@ -255,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ollamaHosts: e.OLLAMA_HOST ?? [],
       // Below common servers' idle close (vLLM and Node: 5 s), so a connection is never reused just as the server drops it.
       connections: { idleMs: e.MODEL_CONNECTION_IDLE_MS, maxSockets: e.MODEL_CONNECTIONS_PER_HOST },
+      cloudProxy: e.CLOUD_HTTPS_PROXY ? { url: e.CLOUD_HTTPS_PROXY, noProxy: e.CLOUD_NO_PROXY ?? [] } : undefined,
       llama: e.LLAMA_MODEL_PATH
         ? { modelPath: path.resolve(e.LLAMA_MODEL_PATH), threads: e.LLAMA_THREADS, parallel: e.LLAMA_PARALLEL, contextSize: e.LLAMA_CONTEXT_SIZE, gpuLayers: e.LLAMA_GPU_LAYERS, loadTimeoutMs: e.LLAMA_LOAD_TIMEOUT_SECONDS * 1000 }
         : undefined,

@@ -118,6 +118,8 @@ export type LogSink = (event: string, fields: Record<string, string | number | b
 
 export interface GatewayDeps {
   clients: Partial<Record<ProviderName, ModelClient>>;
+  /** the clients of the policy's OpenAI-compatible pools, by pool name (a target with `pool` uses its pool's, never `clients`) */
+  pools?: Partial<Record<string, ModelClient>>;
   /** read on every request, so a reloaded policy applies to the next one */
   policy: () => RoutingPolicy;
   redaction: RedactionEngine;

@@ -10,6 +10,7 @@ export type FailureClass = 'rate_limit' | 'timeout' | 'server_error' | 'bad_resp
 export type FailureCause =
   | 'connection_reset' | 'connection_refused' | 'host_unreachable' | 'connect_timeout' | 'stream_cut'
   | 'malformed_stream' | 'error_event' | 'first_token_timeout' | 'total_timeout' | 'no_healthy_host'
+  | 'proxy_refused' | 'proxy_unreachable'
   | `http_${number}` | 'unknown';
 
 export class ProviderError extends Error {
@@ -37,6 +38,8 @@ const NETWORK_CAUSES: Record<string, FailureCause> = {
   ENOTFOUND: 'host_unreachable', EAI_AGAIN: 'host_unreachable', EHOSTUNREACH: 'host_unreachable', ENETUNREACH: 'host_unreachable',
   ETIMEDOUT: 'connect_timeout', UND_ERR_CONNECT_TIMEOUT: 'connect_timeout',
   ERR_STREAM_PREMATURE_CLOSE: 'stream_cut',
+  // the egress proxy (providers/http/proxy.ts): before any reconnecting cause it wraps
+  EPROXY_REFUSED: 'proxy_refused', EPROXY_UNREACHABLE: 'proxy_unreachable',
 };
 
 /** The cause of a failed connection, read from the error's `code` or that of an error it wraps (fetch wraps them). */

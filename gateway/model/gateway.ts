@@ -6,7 +6,7 @@
 import type { ChatEvent, ChatRequest, ChatSink, Gateway, GatewayDeps } from './contract.ts';
 import { readAsGenerator } from './pushed.ts';
 import { cacheKeyFor, fromCache } from './pipeline/cache.ts';
-import { walkChain } from './pipeline/chain.ts';
+import { clientOf, walkChain } from './pipeline/chain.ts';
 import { windowOf } from './pipeline/fit.ts';
 import { closeRecord, recordEnding, recordThrown } from './pipeline/record.ts';
 import { keepPlaceholders, redact } from './pipeline/redact.ts';
@@ -63,15 +63,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
     async models() {
       const policy = deps.policy();
       return Object.entries(policy.targets)
-        .filter(([, t]) => deps.clients[t.provider]?.locations.includes(t.location))
+        .filter(([, t]) => clientOf(deps, t)?.locations.includes(t.location))
         .map(([id, t]) => {
-          const contextTokens = windowOf(t, deps.clients[t.provider]!.contextWindow?.());
+          const contextTokens = windowOf(t, clientOf(deps, t)!.contextWindow?.());
           return { id, provider: t.provider, location: t.location, ...(contextTokens !== undefined ? { contextTokens } : {}) };
         });
     },
     fallbacks: () => ({ ...shared.fallbacks }),
     async close() {
-      await Promise.all(Object.values(deps.clients).map((c) => c?.close?.()));
+      await Promise.all([...Object.values(deps.clients), ...Object.values(deps.pools ?? {})].map((c) => c?.close?.()));
     },
   };
 }

@@ -3,3 +3,4 @@
 export { hasBudgets, windowStart, type BudgetExceeded, type Budgets } from './budget.ts';
 export { decideRoute, type ChainTarget, type RouteDecision, type RouteFacts } from './decide.ts';
 export { parseRoutingPolicy, RoutingPolicyError, type CloudBudgets, type RoutingPolicy } from './policy.ts';
+export type { ModelPool } from './pools.ts';

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ENTITY_TYPES } from '../redaction/types.ts';
+import { ModelPool, poolMisdeclared } from './pools.ts';
 
 export const PROVIDER_NAMES = ['llamacpp', 'ollama', 'openai', 'extractive'] as const;
 export const ACTIONS = ['local', 'cloud', 'block', 'human'] as const;
@@ -21,6 +22,8 @@ export const RoutingTarget = z.strictObject({
   location: z.enum(['local', 'cloud']),
   /** the model's context in tokens: longer conversations keep the system prompt and newest turns */
   contextTokens: z.number().int().min(64).max(10_000_000).optional(),
+  /** an OpenAI-compatible pool declared under `pools` (provider openai); absent: the provider's own settings */
+  pool: id.optional(),
 });
 export type RoutingTarget = z.infer<typeof RoutingTarget>;
 
@@ -76,6 +79,8 @@ export type ContextPolicy = z.infer<typeof ContextPolicy>;
 export const RoutingPolicyFile = z
   .strictObject({
     version: z.literal(1),
+    /** OpenAI-compatible endpoints by name (see pools.ts); read at start: a change needs a restart */
+    pools: z.record(id, ModelPool).default({}),
     targets: z.record(id, RoutingTarget),
     retries: RetryPolicy.default(RetryPolicy.parse({})),
     cooldown: z.strictObject({ failures: z.number().int().min(1).max(100), seconds: z.number().int().min(1).max(3600) }).default({ failures: 3, seconds: 30 }),
@@ -85,6 +90,7 @@ export const RoutingPolicyFile = z
     rules: z.array(RoutingRule).min(1),
   })
   .superRefine((p, ctx) => {
+    checkPools(p.pools, p.targets, ctx);
     const seen = new Set<string>();
     p.rules.forEach((rule, i) => {
       if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
@@ -107,6 +113,29 @@ export const RoutingPolicyFile = z
     if (last && Object.keys(last.when).length > 0) ctx.addIssue({ code: 'custom', path: ['rules', p.rules.length - 1, 'when'], message: 'the last rule must match everything (no `when`)' });
   });
 export type RoutingPolicyFile = z.infer<typeof RoutingPolicyFile>;
+
+/** A pool's locality is the truth: a target says the same, and a pool cannot pass for local (see pools.ts). */
+function checkPools(pools: Record<string, ModelPool>, targets: Record<string, RoutingTarget>, ctx: z.RefinementCtx) {
+  const localities = new Map<string, string>();
+  for (const [name, pool] of Object.entries(pools)) {
+    const problem = poolMisdeclared(pool);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['pools', name, 'locality'], message: problem });
+    pool.baseURLs.forEach((url, i) => {
+      const other = localities.get(url);
+      if (other) ctx.addIssue({ code: 'custom', path: ['pools', name, 'baseURLs', i], message: `${url} is already in pool ${other}` });
+      localities.set(url, name);
+    });
+  }
+  for (const [id, target] of Object.entries(targets)) {
+    if (target.pool === undefined) continue;
+    const pool = pools[target.pool];
+    if (!pool) ctx.addIssue({ code: 'custom', path: ['targets', id, 'pool'], message: `unknown pool ${target.pool}` });
+    else if (target.provider !== 'openai') ctx.addIssue({ code: 'custom', path: ['targets', id, 'provider'], message: `a target of pool ${target.pool} has provider: openai` });
+    else if (pool.locality !== target.location) {
+      ctx.addIssue({ code: 'custom', path: ['targets', id, 'location'], message: `target ${id} says ${target.location} but pool ${target.pool} is declared ${pool.locality}` });
+    }
+  }
+}
 
 /** A validated policy plus the SHA-256 of the file's bytes: every decision names it. */
 export interface RoutingPolicy extends RoutingPolicyFile {

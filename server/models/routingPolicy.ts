@@ -16,7 +16,8 @@ export function loadRoutingPolicyFile(file: string): RoutingPolicy {
   return readPolicyFile(file, parseRoutingPolicy);
 }
 
-export function watchRoutingPolicy(file: string, logger: Logger, opts: { intervalMs?: number } = {}): RoutingPolicySource {
+/** `keeps`: why a new policy cannot replace the running one (its pools differ), or undefined */
+export function watchRoutingPolicy(file: string, logger: Logger, opts: { intervalMs?: number; keeps?: (running: RoutingPolicy, next: RoutingPolicy) => string | undefined } = {}): RoutingPolicySource {
   const stamp = () => {
     try {
       const st = fs.statSync(file);
@@ -32,6 +33,11 @@ export function watchRoutingPolicy(file: string, logger: Logger, opts: { interva
     seen = stamp();
     try {
       const next = loadRoutingPolicyFile(file);
+      const refused = opts.keeps?.(policy, next);
+      if (refused) {
+        logger.error('routing.policy_rejected', { problem: refused, keptHash: policy.hash });
+        return false;
+      }
       if (next.hash !== policy.hash) logger.info('routing.policy_reloaded', { hash: next.hash, rules: next.rules.length });
       policy = next;
       return true;

@@ -19,6 +19,7 @@ import { databaseBudgets } from './budgets.ts';
 import { auditBatcher } from './auditBatch.ts';
 import { callRecords } from './callRecords.ts';
 import { refreshingValue } from './refreshing.ts';
+import { poolClients, poolsChanged } from './pools.ts';
 import { watchRoutingPolicy, type RoutingPolicySource } from './routingPolicy.ts';
 
 /** Output scans remembered (hash of the output → count), oldest forgotten first. */
@@ -93,7 +94,8 @@ export function databaseVaults(deps: Pick<Infra, 'db' | 'config' | 'secrets' | '
 export function startModelService(deps: Infra): ModelService {
   const { config, logger } = deps;
   const dir = config.models.policiesDir ?? POLICIES_DIR;
-  const policy = watchRoutingPolicy(path.join(dir, 'routing.yaml'), logger);
+  const policyFile = path.join(dir, 'routing.yaml');
+  const policy = watchRoutingPolicy(policyFile, logger, { keeps: (running, next) => poolsChanged(running.pools, next.pools) });
   const redactionPolicy = loadRedactionPolicy(path.join(dir, 'redaction.yaml'));
   const m = config.models;
   const llama = m.llama ? providers.llamacpp.create(m.llama) : undefined;
@@ -103,10 +105,20 @@ export function startModelService(deps: Infra): ModelService {
   const clients: Partial<Record<ProviderName, ModelClient>> = {
     extractive: providers.extractive.create({ knowledge: knowledgeFor(deps.db.dataSource) }),
     ...(m.ollamaHosts.length ? { ollama: providers.ollama.create({ hosts: m.ollamaHosts, connections }) } : {}),
-    // A custom base URL may be the bank's own vLLM: the routing policy then says where it runs.
-    ...(m.openai ? { openai: providers.openai.create({ ...m.openai, connections, locations: m.openai.baseURL ? ['local', 'cloud'] : ['cloud'] }) } : {}),
+    // A custom base URL may be the bank's own vLLM: the routing policy then says where it runs (a
+    // pool in the policy says it for certain); OpenAI's own API is the cloud, behind the egress proxy.
+    ...(m.openai
+      ? { openai: providers.openai.create({ ...m.openai, connections: { ...connections, ...(!m.openai.baseURL && m.cloudProxy ? { proxy: m.cloudProxy } : {}) }, locations: m.openai.baseURL ? ['local', 'cloud'] : ['cloud'] }) }
+      : {}),
     ...(llama ? { llamacpp: llama } : {}),
   };
+  let pools: ReturnType<typeof poolClients>;
+  try {
+    pools = poolClients(policy.current(), policyFile, m, connections);
+  } catch (error) {
+    policy.stop();
+    throw error;
+  }
   const analyzers = deps.analyzers ?? inProcessAnalyzers();
   const scan = createOutputScanner({ analyzer: analyzers.analyzer(), policy: redactionPolicy });
   const scanned = new Map<string, number>();
@@ -117,6 +129,7 @@ export function startModelService(deps: Infra): ModelService {
   const calls = callRecords({ node: deps.nodeId, append: record });
   const gateway = createGateway({
     clients,
+    pools,
     policy: policy.current,
     redaction: createDefaultRedactionEngine({ policy: redactionPolicy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'), analyzers }),
     vaults: databaseVaults(deps),
@@ -149,7 +162,7 @@ export function startModelService(deps: Infra): ModelService {
       writable: () => audits.writable(),
     },
   });
-  logger.info('models.ready', { providers: Object.keys(clients).length, policyHash: policy.current().hash });
+  logger.info('models.ready', { providers: Object.keys(clients).length, pools: Object.keys(pools).length, policyHash: policy.current().hash });
   if (llama) {
     // Loaded now, in the background, not on the first visitor's message: that message does not wait
     // for it, its window is counted with the model's own tokenizer, and a bad file is in the log at

@@ -12,6 +12,7 @@ import { type VerifyResult, verifyChain, type Witness } from '../audit/verify.ts
 import { CHECKPOINT_FILE, SIGNATURE_RECIPE } from '../audit/witness.ts';
 import type { Config } from '../config.ts';
 import { loadRoutingPolicyFile } from '../models/routingPolicy.ts';
+import type { ModelPool } from '../../gateway/index.ts';
 import { POLICIES_DIR } from '../policies.ts';
 import type { PrivacyActor } from './context.ts';
 
@@ -66,9 +67,12 @@ function policyFiles(config: Config): PolicyFileEvidence[] {
   });
 }
 
-function destinationOf(provider: string, config: Config): { configured: boolean; destination: string } {
-  const { openai, ollamaHosts, llama } = config.models;
-  if (provider === 'openai') return { configured: Boolean(openai), destination: openai ? (openai.baseURL ?? 'https://api.openai.com/v1') : 'not configured (OPENAI_API_KEY unset)' };
+function destinationOf(provider: string, config: Config, pool?: { name: string } & ModelPool): { configured: boolean; destination: string } {
+  const { openai, ollamaHosts, llama, cloudProxy } = config.models;
+  // the proxy's host only: its URL may hold credentials
+  const proxied = (cloud: boolean) => (cloud && cloudProxy ? ` through the egress proxy ${new URL(cloudProxy.url).host}` : '');
+  if (pool) return { configured: true, destination: `${pool.baseURLs.join(', ')} (pool ${pool.name}, ${pool.locality})${proxied(pool.locality === 'cloud')}` };
+  if (provider === 'openai') return { configured: Boolean(openai), destination: openai ? `${openai.baseURL ?? 'https://api.openai.com/v1'}${proxied(!openai.baseURL)}` : 'not configured (OPENAI_API_KEY unset)' };
   if (provider === 'ollama') return { configured: ollamaHosts.length > 0, destination: ollamaHosts.length ? ollamaHosts.join(', ') : 'not configured (OLLAMA_HOST unset)' };
   if (provider === 'llamacpp') return { configured: Boolean(llama), destination: llama ? `in process: ${llama.modelPath}` : 'not configured (LLAMA_MODEL_PATH unset)' };
   return { configured: true, destination: 'in process (no model)' };
@@ -94,7 +98,7 @@ export function modelsEvidence(config: Config): ModelsEvidence {
     provider: t.provider,
     model: t.model,
     location: t.location,
-    ...destinationOf(t.provider, config),
+    ...destinationOf(t.provider, config, t.pool !== undefined && policy.pools[t.pool] ? { name: t.pool, ...policy.pools[t.pool]! } : undefined),
     usedByRules: policy.rules.filter((r) => r.chain.includes(target)).map((r) => r.id),
   }));
   return { routingPolicy: { file, sha256: policy.hash }, providers, targets, guarantees };

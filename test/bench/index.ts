@@ -5,6 +5,7 @@ import { benchAudit } from './audit.ts';
 import { benchChat } from './chat.ts';
 import { benchGateway } from './gateway.ts';
 import { benchKeepAlive } from './gateway-keepalive.ts';
+import { benchProxy } from './gateway-proxy.ts';
 import { benchKnowledge } from './knowledge.ts';
 import type { Emit } from './emit.ts';
 import { benchPrivacy } from './privacy.ts';
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
   knowledge: () => benchKnowledge(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   gateway: () => benchGateway(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
   'gateway-keepalive': () => benchKeepAlive(emit, quick),
+  'gateway-proxy': () => benchProxy(emit, quick),
   chat: () => benchChat(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
   signin: () => benchSignin(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, root: process.env.BENCH_SIGNIN_ROOT }),
 };

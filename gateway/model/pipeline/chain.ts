@@ -18,9 +18,14 @@ export interface Prepared {
   cacheKey: string | undefined;
 }
 
+/** The client a target is sent through: its pool's when it names one, else its provider's. */
+export function clientOf(deps: Pick<Shared['deps'], 'clients' | 'pools'>, target: Pick<ChainTarget, 'provider' | 'pool'>): ModelClient | undefined {
+  return target.pool !== undefined ? deps.pools?.[target.pool] : deps.clients[target.provider];
+}
+
 /** The target's client when it may be asked now, else undefined (and why, in the log and the record). */
 function usable(shared: Shared, run: Run, target: ChainTarget): ModelClient | undefined {
-  const client = shared.deps.clients[target.provider];
+  const client = clientOf(shared.deps, target);
   if (!client || !client.locations.includes(target.location)) {
     run.log('gateway.target_unavailable', { target: target.id, configured: Boolean(client) });
     return undefined;

@@ -12,6 +12,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { bypassesProxy, tunnelAgents, type EgressProxy } from './proxy.ts';
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -69,6 +70,8 @@ export interface ConnectionOptions {
   maxSockets?: number;
   /** a request was sent again on a new connection: its reused one was closed by the server */
   onResend?: () => void;
+  /** every connection through this egress proxy (CONNECT), except to its noProxy hosts: cloud clients only */
+  proxy?: EgressProxy;
 }
 
 export const DEFAULT_IDLE_MS = 4_000;
@@ -79,14 +82,21 @@ const STALE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 export function nodeFetch(opts: ConnectionOptions = {}): Fetch {
   const pool = { keepAlive: true, timeout: opts.idleMs ?? DEFAULT_IDLE_MS, maxSockets: opts.maxSockets ?? DEFAULT_MAX_SOCKETS, maxFreeSockets: opts.maxSockets ?? DEFAULT_MAX_SOCKETS, scheduling: 'lifo' as const };
-  const agents = { 'http:': new http.Agent(pool), 'https:': new https.Agent(pool) };
+  const direct = { 'http:': new http.Agent(pool), 'https:': new https.Agent(pool) };
+  const tunnelled = opts.proxy ? tunnelAgents(opts.proxy, pool) : undefined;
+  const noProxy = opts.proxy?.noProxy ?? [];
   return (input, init = {}) => {
     const body = init.body;
-    if (input instanceof Request || !(body == null || typeof body === 'string' || body instanceof Uint8Array)) return fetch(input, init);
-    const url = new URL(input);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return fetch(input, init);
+    const plain = !(input instanceof Request) && (body == null || typeof body === 'string' || body instanceof Uint8Array);
+    const url = new URL(input instanceof Request ? input.url : input);
+    if (!plain || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      // The global fetch knows no egress proxy: behind one, such a request is refused, never sent direct.
+      return tunnelled ? Promise.reject(new TypeError('only text bodies over http(s) go through the egress proxy')) : fetch(input, init);
+    }
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(abortError(signal));
+    const proxied = tunnelled !== undefined && !bypassesProxy(url, noProxy);
+    const agents = proxied ? tunnelled : direct;
     return new Promise<Response>((resolve, reject) => {
       const headers = Object.fromEntries(new Headers(init.headers));
       const method = init.method ?? 'GET';
@@ -96,7 +106,9 @@ export function nodeFetch(opts: ConnectionOptions = {}): Fetch {
       signal?.addEventListener('abort', onAbort, { once: true });
       /** `fresh`: on a connection of its own (agent: false), never one from the pool */
       const send = (fresh: boolean) => {
-        const options = { method, agent: fresh ? false : agents[url.protocol as 'http:'], headers };
+        // A fresh connection through the proxy is a tunnel of its own (an agent that keeps none).
+        const agent = !fresh ? agents[url.protocol as 'http:'] : proxied ? tunnelAgents(opts.proxy!, { keepAlive: false })[url.protocol as 'http:'] : false;
+        const options = { method, agent, headers };
         const req = url.protocol === 'https:' ? https.request(url, options) : http.request(url, options);
         inFlight = req;
         req.on('error', (error: NodeJS.ErrnoException) => {

@@ -6,7 +6,7 @@ import { classifyStatus, networkCause, parseRetryAfter, ProviderError } from '..
 import { estimateTokens } from '../../model/types.ts';
 import type { ModelClient, ModelEvent, Provider } from '../types.ts';
 import { nodeFetch, type ConnectionOptions } from '../http/fetch.ts';
-import { createHostPool, type HostPool } from './hosts.ts';
+import { createHostPool, type HostPool } from '../http/hosts.ts';
 
 export interface OllamaOptions {
   hosts: string[];

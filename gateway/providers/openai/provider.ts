@@ -17,7 +17,7 @@ export interface OpenAIOptions {
   baseURL?: string;
   /** where this endpoint may stand for: the cloud API is `cloud`; a vLLM on the bank's hosts may be `local` */
   locations: Location[];
-  /** the kept-alive connections to it (idle timeout, pool size) */
+  /** the kept-alive connections to it (idle timeout, pool size; the egress proxy for the cloud) */
   connections?: ConnectionOptions;
 }
 
@@ -156,26 +156,36 @@ export class CompletionEvents implements AsyncIterableIterator<ModelEvent> {
   }
 }
 
+/** An official client for one endpoint, its own retries off (the gateway's are the policy's). */
+export function endpointClient(apiKey: string, baseURL: string | undefined, fetch: ReturnType<typeof nodeFetch>): OpenAI {
+  return new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 600_000, fetch });
+}
+
+/**
+ * Sends a streamed completion and answers the response. The client turns an HTTP error status into
+ * its APIError; the body's events are read by SseParser (see sse.ts), as the client's Stream would.
+ */
+export function openCompletion(client: OpenAI, request: ModelRequest, signal: AbortSignal): Promise<Response> {
+  return client.chat.completions
+    .create(
+      {
+        model: request.model,
+        messages: request.messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      },
+      { signal },
+    )
+    .asResponse();
+}
+
 export const openai = {
   name: 'openai',
   create(options: OpenAIOptions): ModelClient {
-    const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: 600_000, fetch: nodeFetch(options.connections) });
-    // The client sends the request and turns an HTTP error status into its APIError; the body's
-    // events are read by SseParser (see sse.ts), as the client's Stream would.
-    const opener = (request: ModelRequest, signal: AbortSignal) => () =>
-      client.chat.completions
-        .create(
-          {
-            model: request.model,
-            messages: request.messages,
-            stream: true,
-            stream_options: { include_usage: true },
-            ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-          },
-          { signal },
-        )
-        .asResponse();
+    const client = endpointClient(options.apiKey, options.baseURL, nodeFetch(options.connections));
+    const opener = (request: ModelRequest, signal: AbortSignal) => () => openCompletion(client, request, signal);
     return {
       locations: options.locations,
       async models() {

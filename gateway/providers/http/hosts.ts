@@ -1,6 +1,6 @@
-// The bank's GPU hosts as a pool: each request goes to the healthy host with the fewest requests
-// outstanding (ties rotate). A host that fails a request or a health check is left out until a
-// later health check answers again.
+// A pool of model hosts (Ollama hosts, or an OpenAI-compatible pool's base URLs): each request goes
+// to the healthy host with the fewest requests outstanding (ties rotate). A host that fails a
+// request or a health check is left out until a later health check answers again.
 export interface HostPool {
   /** the host to use, counted as outstanding until release(); undefined when none is healthy
    *  (a probe already running is awaited first) */
