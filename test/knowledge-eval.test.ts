@@ -7,6 +7,7 @@ import { EVAL_LANGS, HELD_OUT, STYLES } from './fixtures/kb/held-out.ts';
 import { KB_QUESTIONS } from './fixtures/kb/questions.ts';
 import { formatKbEval, type KbEvalResult, runKbEval } from './support/kb-eval.ts';
 import { formatHeldOut, groupBy, type HeldOutResult, runHeldOut, score } from './support/kb-heldout.ts';
+import { copiedTestWording, demoPhrasings } from './support/kb-wording.ts';
 
 let result: KbEvalResult;
 let heldOut: HeldOutResult;
@@ -31,6 +32,11 @@ describe('the held-out question set', () => {
     expect(new Set(HELD_OUT.map((q) => q.q)).size).toBe(HELD_OUT.length);
   });
 
+  it('keeps the test split out of the content: no phrasing or synonym group repeats a test question', () => {
+    expect(demoPhrasings().length).toBeGreaterThan(100);
+    expect(copiedTestWording(HELD_OUT)).toEqual([]);
+  });
+
   it('never lets an internal article into a public search (prompt injections included)', () => {
     expect(score(heldOut.items).leaks).toBe(0);
   });
@@ -41,7 +47,7 @@ describe('the held-out question set', () => {
     const test = heldOut.items.filter((i) => i.question.split === 'test');
     const byLang = groupBy(test, (i) => i.question.lang);
     expect([...byLang.keys()].sort()).toEqual([...EVAL_LANGS].sort());
-    const floors: Record<string, number> = { en: 0.42, zh: 0.76, de: 0.6, fr: 0.74, es: 0.68 };
+    const floors: Record<string, number> = { en: 0.57, zh: 0.76, de: 0.8, fr: 0.78, es: 0.72 };
     for (const [lang, s] of byLang) expect(s.answeredRight, lang).toBeGreaterThanOrEqual(floors[lang]!);
     const all = score(test);
     expect(all.top3).toBeGreaterThanOrEqual(0.92);

@@ -7,6 +7,7 @@ export { IMPORT_EXTENSIONS, MAX_FILE_BYTES, parseFile, slugOf, type ArticleDraft
 export { createRetriever, type Retriever, type RetrieverOptions } from './retriever.ts';
 export { analyzeTexts, termsOf, type Stemmer } from './analyze.ts';
 export { TS_CONFIG } from './language.ts';
+export { PHRASING_SEPARATOR } from './score.ts';
 export { splitMarkdown, type Section } from './split.ts';
 export { indexTerms } from './text.ts';
 export {

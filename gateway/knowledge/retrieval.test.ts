@@ -128,4 +128,32 @@ describe('retriever memo', () => {
     await retriever.search(ask);
     expect(calls()).toBe(4);
   });
+
+  it('keeps serving expired statistics while fresh ones are read, then uses the fresh ones', async () => {
+    let reads = 0;
+    let release: () => void = () => undefined;
+    const df = (n: number) => new Map([['block', n], ['lost', n], ['card', n], ['app', n]]);
+    const row = { passageId: 'p1', articleId: 'a1', versionId: 'v1', title: 'Blocking a card', heading: null, text: 'Block it.', language: 'en', headTerms: 'block card', terms: 'block lost card app' };
+    const source = {
+      candidates: async () => [row],
+      stats: () => {
+        reads++;
+        if (reads === 1) return Promise.resolve({ passages: 1, avgTerms: 4, df: df(1) });
+        return new Promise((resolve) => (release = () => resolve({ passages: 1, avgTerms: 4, df: new Map([['block', 1], ['card', 1]]) })));
+      },
+    } as PassageSource;
+    let clock = 0;
+    const retriever = createRetriever({ source, now: () => clock, statsTtlMs: 1000, memoEntries: 0 });
+    const first = await retriever.search(ask);
+    clock += 1001;
+    // The refresh hangs: the search still answers, from the expired statistics.
+    const known = first.signals!.known;
+    expect((await retriever.search(ask)).signals?.known).toBe(known);
+    expect(reads).toBe(2);
+    await retriever.search(ask);
+    expect(reads).toBe(2); // one refresh at a time
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await retriever.search(ask)).signals?.known).toBeLessThan(known); // "lost" is no longer in the index
+  });
 });

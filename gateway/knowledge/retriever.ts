@@ -1,7 +1,8 @@
 // The knowledge base's search: question → weighted terms (typo-corrected against the index's
 // vocabulary) → full-text candidates from the store (for the question's rarer terms, see
-// candidates.ts) → BM25 + coverage scores over all its terms. Corpus statistics are cached and
-// refreshed after `invalidate()` (on every publish) or after `statsTtlMs`. Results are remembered
+// candidates.ts) → BM25 + coverage scores over all its terms. Corpus statistics are cached: read
+// afresh after `invalidate()` (on every publish), and after `statsTtlMs` refreshed in the background
+// while the old ones serve. Results are remembered
 // the same way (one search for the chat's sources and the extractive answer to the same question;
 // concurrent identical searches share one query), keyed by a hash of the request, never its text.
 import { createHash } from 'node:crypto';
@@ -63,13 +64,26 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     return found;
   };
 
+  // Expired statistics keep serving while fresh ones are read in the background (reading them
+  // scans every passage: no search should wait on that); a publish (invalidate) makes the next
+  // search wait for fresh ones, and a failed refresh leaves the old ones for the next try.
+  let refreshing: Promise<void> | undefined;
   const stats = (): Promise<CorpusStats> => {
-    if (!cached || now() - cached.at > ttl) {
+    if (!cached) {
       const entry = { stats: opts.source.stats(), at: now() };
       entry.stats.catch(() => {
         if (cached === entry) cached = undefined;
       });
       cached = entry;
+    } else if (now() - cached.at > ttl && !refreshing) {
+      const stale = cached;
+      const next = opts.source.stats();
+      refreshing = next.then(
+        () => {
+          if (cached === stale) cached = { stats: next, at: now() };
+        },
+        () => undefined,
+      ).finally(() => (refreshing = undefined));
     }
     return cached.stats;
   };
@@ -78,6 +92,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     zhMode,
     invalidate: () => {
       cached = undefined;
+      refreshing = undefined;
       memo.clear();
     },
     search(req: SearchRequest): Promise<SearchResult> {

@@ -50,12 +50,34 @@ export interface PassageScore {
 
 export const HEAD_WEIGHT = 0.6;
 
+/** Separates the title/heading terms from each alternative phrasing's terms in `headTerms`. */
+export const PHRASING_SEPARATOR = '|';
+
+/**
+ * Coverage by the title and heading, or by one alternative phrasing, whichever is highest: a
+ * question asked like one phrasing is covered by it; words spread over several phrasings are not.
+ */
+export function headCoverage(query: Query, headTerms: string): number {
+  const [head = '', ...phrasings] = headTerms.split(PHRASING_SEPARATOR);
+  const headSet = new Set(head.split(' '));
+  let best = coverage(query, (t) => headSet.has(t));
+  if (phrasings.length === 0) return best;
+  const asked = new Set(query.terms);
+  for (const group of phrasings) {
+    const terms = new Set(group.split(' ').filter(Boolean));
+    if (terms.size === 0) continue;
+    // A phrasing matches both ways: the question's words are in it, and its words in the question.
+    const back = [...terms].filter((t) => asked.has(t)).length / terms.size;
+    best = Math.max(best, coverage(query, (t) => terms.has(t)) * Math.sqrt(back));
+  }
+  return best;
+}
+
 export function scorePassage(query: Query, passage: { terms: string; headTerms: string }, stats: CorpusStats): PassageScore {
   const counts = countTerms(passage.terms);
-  const head = new Set(passage.headTerms.split(' '));
   const length = [...counts.values()].reduce((a, b) => a + b, 0);
   const body = coverage(query, (t) => counts.has(t));
-  const heading = coverage(query, (t) => head.has(t));
+  const heading = headCoverage(query, passage.headTerms);
   const knownWeight = query.units.reduce((a, u) => a + (u.known === false ? 0 : u.weight), 0) || 1;
   const score = bm25(query, counts, length, stats) / knownWeight + body + HEAD_WEIGHT * heading;
   return { score, body, heading };

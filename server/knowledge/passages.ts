@@ -2,7 +2,7 @@
 // its index terms. Only a published version has passages, so retrieval can never see a draft.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { analyzeTexts, splitMarkdown, termsOf, type ZhMode } from '../../gateway/knowledge/index.ts';
+import { analyzeTexts, PHRASING_SEPARATOR, splitMarkdown, termsOf, type ZhMode } from '../../gateway/knowledge/index.ts';
 import { INDEX_ZH_MODE, sqlStemmer } from './source.ts';
 
 export { INDEX_ZH_MODE };
@@ -59,13 +59,17 @@ export async function indexVersion(tx: Pick<EntityManager, 'query'>, v: IndexedV
   return rows.length;
 }
 
-/** Each alternative phrasing joins the passage it fits best, as if it were part of its heading. */
+/**
+ * Each alternative phrasing joins the passage it fits best: its terms join the passage's (so it is
+ * found and ranked), and it is kept apart in the head terms after a `|` (so the score reads how
+ * well the question matches one phrasing, not a bag of all of them).
+ */
 async function attachPhrasings(tx: Pick<EntityManager, 'query'>, rows: { headTerms: string; terms: string }[], phrasings: string[], language: string, mode: ZhMode) {
   for (const p of await analyzeTexts(sqlStemmer(tx), phrasings, language, mode)) {
     const terms = termsOf(p);
     const best = bestPassage(terms, rows);
     if (!best || terms.length === 0) continue;
-    best.headTerms = `${best.headTerms} ${terms.join(' ')}`.trim();
+    best.headTerms = `${best.headTerms} ${PHRASING_SEPARATOR} ${terms.join(' ')}`;
     best.terms = `${best.terms} ${terms.join(' ')}`.trim();
   }
 }

@@ -53,6 +53,10 @@ export type Rollback = z.infer<typeof Rollback>;
 
 export const Publish = z.object({ versionId: z.uuid() }).strict();
 
+/** One more way customers ask what an article answers (server/knowledge/questions.ts). */
+export const AddQuestion = z.object({ question: Phrasings.element }).strict();
+export type AddQuestion = z.infer<typeof AddQuestion>;
+
 /** An unanswered question linked to the article that answers it (it becomes a phrasing). */
 export const LinkUnanswered = z.object({ articleId: z.uuid() }).strict();
 export type LinkUnanswered = z.infer<typeof LinkUnanswered>;

@@ -12,12 +12,14 @@ import { noteLowConfidence, submitFeedback } from '../knowledge/gap-intake.ts';
 import { linkUnanswered } from '../knowledge/gap-link.ts';
 import { feedbackCounts, listUnanswered, resolveUnanswered } from '../knowledge/gaps.ts';
 import { importFiles } from '../knowledge/import.ts';
+import { addQuestion, listQuestions, removeQuestion } from '../knowledge/questions.ts';
 import { questionRedactorFor } from '../knowledge/redact-question.ts';
-import { ArticleQuery, CreateArticle, DiffQuery, Feedback, ImportFiles, LinkUnanswered, Publish, Rollback, SearchPreview, UpdateArticle } from '../knowledge/schemas.ts';
+import { AddQuestion, ArticleQuery, CreateArticle, DiffQuery, Feedback, ImportFiles, LinkUnanswered, Publish, Rollback, SearchPreview, UpdateArticle } from '../knowledge/schemas.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
 import { articleHistory, diffVersions, listArticles, presentArticle, presentVersion } from '../knowledge/views.ts';
 
 const Id = z.uuid();
+const QuestionId = z.string().regex(/^[0-9a-f]{16}$/);
 const idParam = (ctx: AppContext, name = 'id') => {
   const parsed = Id.safeParse(ctx.params[name]);
   if (!parsed.success) throw validationFailed([{ path: name, message: 'must be an id (uuid)' }]);
@@ -75,6 +77,25 @@ export function kbRoutes(deps: Infra) {
 
   router.get('/articles/:id/versions/:versionId', auth, read, tx, async (ctx) => {
     ctx.body = { version: presentVersion(await loadVersion(txOf(ctx), idParam(ctx), idParam(ctx, 'versionId'))) };
+  });
+
+  // Other ways of asking (alternative questions), one at a time; each change is a new version.
+  router.get('/articles/:id/questions', auth, read, tx, async (ctx) => {
+    ctx.body = await listQuestions(txOf(ctx), idParam(ctx));
+  });
+
+  router.post('/articles/:id/questions', auth, update, validate(AddQuestion), reindexed, tx, async (ctx) => {
+    const { question } = ctx.state.input as AddQuestion;
+    const added = await addQuestion({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), text: question });
+    ctx.status = 201;
+    ctx.body = { question: added.question, version: presentVersion(added.version) };
+  });
+
+  router.delete('/articles/:id/questions/:questionId', auth, update, reindexed, tx, async (ctx) => {
+    const questionId = QuestionId.safeParse(ctx.params.questionId);
+    if (!questionId.success) throw validationFailed([{ path: 'questionId', message: 'must be a question id (16 hex digits)' }]);
+    const version = await removeQuestion({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), questionId: questionId.data });
+    ctx.body = { version: presentVersion(version) };
   });
 
   router.get('/articles/:id/diff', auth, read, validateQuery(DiffQuery), tx, async (ctx) => {

@@ -8,13 +8,12 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { createRetriever } from '../../gateway/knowledge/retriever.ts';
 import type { Config } from '../../server/config.ts';
 import { migrate, openDatabase } from '../../server/db/database.ts';
 import { readImportPath } from '../../server/knowledge/files.ts';
 import { importFiles } from '../../server/knowledge/import.ts';
 import { DEMO_DIR } from '../../server/knowledge/seed.ts';
-import { sqlPassageSource } from '../../server/knowledge/source.ts';
+import { createKnowledgeRetriever } from '../../server/knowledge/source.ts';
 import { KB_QUESTIONS } from '../fixtures/kb/questions.ts';
 
 type Emit = (row: Record<string, unknown>) => void;
@@ -56,7 +55,7 @@ async function run(target: string, database: Config['database'], passages: numbe
     emit({ bench: 'kb.import', target, articles: files.length, passages, seconds: +s.toFixed(2), passages_per_s: Math.round(passages / s) });
     await db.dataSource.transaction((tx) => importFiles({ tx, actor: { type: 'system', id: 'bench' }, files: readImportPath(DEMO_DIR), defaults: { audience: 'public', publish: true } }));
 
-    const retriever = createRetriever({ source: sqlPassageSource(db.dataSource), memoEntries: 0 }); // every search measured, none remembered
+    const retriever = createKnowledgeRetriever(db.dataSource, { memoEntries: 0 }); // the product's retriever (synonyms); every search measured, none remembered
     const questions = KB_QUESTIONS.map((q) => q.q);
     const slugs = new Map(((await db.dataSource.query(`SELECT id, slug FROM kb_articles`)) as { id: string; slug: string }[]).map((r) => [r.id, r.slug]));
     const answerable = KB_QUESTIONS.filter((q) => q.expect !== null);
