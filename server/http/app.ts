@@ -12,6 +12,7 @@ import { openaiCompatRoutes } from '../routes/openaiCompat.ts';
 import { privacyRoutes } from '../routes/privacy.ts';
 import { privacyHoldRoutes } from '../routes/privacyHolds.ts';
 import { setupRoutes } from '../routes/setup.ts';
+import { ssoRoutes } from '../routes/sso.ts';
 import { userRoutes } from '../routes/users.ts';
 import { webAssetRoutes } from '../routes/webAssets.ts';
 import { widgetRoutes } from '../routes/widget.ts';
@@ -41,7 +42,7 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
   // Attachments are raw bytes, read (and size-capped per site) by their route.
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
-  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), mfaRoutes(deps), userRoutes(deps), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), webAssetRoutes(deps, { chat }), widgetRoutes(deps, chat)];
+  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), mfaRoutes(deps), ssoRoutes(deps), userRoutes(deps), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), webAssetRoutes(deps, { chat }), widgetRoutes(deps, chat)];
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }
