@@ -53,6 +53,7 @@ export function ssoRoutes(deps: Infra) {
     const requestId = ctx.state.requestId;
     const flow = await openFlow(deps, ctx.cookies.get(FLOW_COOKIE));
     // One use: the flow's cookie is gone whatever the outcome.
+    ctx.cookies.secure = deps.config.auth.cookieSecure;
     ctx.cookies.set(FLOW_COOKIE, null, flowCookie);
     ctx.set('Cache-Control', 'no-store');
     if (!flow) {
