@@ -36,11 +36,11 @@ export interface TestIdp {
 export const newSigningJwk = () => ({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' });
 
 /** Listens first (the issuer URL is needed to configure the relying party), provider attached by start(). */
-export async function listenIdp(opts: { jwk: ReturnType<typeof newSigningJwk>; idTokenTtlSeconds: number }): Promise<TestIdp> {
+export async function listenIdp(opts: { jwk: ReturnType<typeof newSigningJwk>; idTokenTtlSeconds: number; issuerHost?: string }): Promise<TestIdp> {
   let provider: Provider | undefined;
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `http://${opts.issuerHost ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   const idp: TestIdp = {
     issuer,
     users: new Map(),
@@ -67,6 +67,12 @@ export async function listenIdp(opts: { jwk: ReturnType<typeof newSigningJwk>; i
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     void (async () => {
       if (!provider) return void res.writeHead(503).end();
+      // The login page a browser sees; the test's HTTP client posts the same form directly.
+      const page = /^\/interaction\/([^/]+)$/.exec(req.url ?? '');
+      if (page && req.method === 'GET') {
+        const html = `<!doctype html><title>Test IdP</title><form method="post" action="/interaction/${page[1]}/login"><label>Name <input name="username"></label><label>Password <input name="password" type="password"></label><button>Sign in</button></form>`;
+        return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      }
       const login = /^\/interaction\/([^/]+)\/login$/.exec(req.url ?? '');
       if (login && req.method === 'POST') {
         let raw = '';
