@@ -61,4 +61,22 @@ describe('loadConfig', () => {
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).database.kind).toBe('pglite');
   });
+
+  it('requires a second factor of admins and compliance officers by default; none or a list of roles otherwise', () => {
+    expect(loadConfig({}).auth.mfa.requiredRoles).toEqual(['admin', 'compliance_officer']);
+    expect(loadConfig({ MFA_REQUIRED_ROLES: 'none' }).auth.mfa.requiredRoles).toEqual([]);
+    expect(loadConfig({ MFA_REQUIRED_ROLES: 'agent, admin' }).auth.mfa.requiredRoles).toEqual(['agent', 'admin']);
+    expect(problemsOf({ MFA_REQUIRED_ROLES: 'admin,root' })[0]?.variable).toBe('MFA_REQUIRED_ROLES');
+  });
+
+  it('turns single sign-on on with issuer, client id and secret file together, and passwords off only with it', () => {
+    expect(loadConfig({}).sso).toBeUndefined();
+    const sso = { SSO_ISSUER_URL: 'https://idp.bank.example/realms/staff', SSO_CLIENT_ID: 'palisade', SSO_CLIENT_SECRET_FILE: '/etc/palisade/sso' };
+    const c = loadConfig({ ...sso, PUBLIC_URL: 'https://palisade.bank.example' });
+    expect(c.sso).toMatchObject({ redirectUrl: 'https://palisade.bank.example/api/auth/sso/callback', scopes: 'openid email profile', accounts: 'link', clockToleranceSeconds: 60 });
+    expect(problemsOf({ SSO_ISSUER_URL: sso.SSO_ISSUER_URL }).map((p) => p.variable)).toEqual(['SSO_CLIENT_ID', 'SSO_CLIENT_SECRET_FILE']);
+    expect(problemsOf({ ...sso, SSO_SCOPES: 'email profile' })[0]?.variable).toBe('SSO_SCOPES');
+    expect(problemsOf({ AUTH_LOCAL_PASSWORDS: 'false' })[0]?.variable).toBe('AUTH_LOCAL_PASSWORDS');
+    expect(loadConfig({ ...sso, AUTH_LOCAL_PASSWORDS: 'false' }).auth.localPasswords).toBe(false);
+  });
 });

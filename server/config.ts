@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
+// The staff roles (as in db/entities.ts, which config.ts may not import).
+const ROLE_NAMES = ['admin', 'agent', 'compliance_officer', 'auditor'] as const;
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -113,6 +116,24 @@ export const EnvSchema = z.object({
     .string()
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .optional(),
+  AUTH_LOCAL_PASSWORDS: bool.default(true),
+  MFA_REQUIRED_ROLES: z
+    .string()
+    .default('admin,compliance_officer')
+    .transform((v) => (v.trim() === 'none' ? [] : v.split(',').map((s) => s.trim()).filter(Boolean)))
+    .pipe(z.array(z.enum(ROLE_NAMES, { message: `must be none or a comma-separated list of ${ROLE_NAMES.join(', ')}` }))),
+  MFA_CHALLENGE_TTL_SECONDS: int(30, 900).default(300),
+  SSO_ISSUER_URL: z.url({ message: 'must be the IdP issuer URL, e.g. https://keycloak.bank.internal/realms/staff' }).optional(),
+  SSO_CLIENT_ID: z.string().min(1).optional(),
+  SSO_CLIENT_SECRET_FILE: z.string().min(1).optional(),
+  SSO_SCOPES: z
+    .string()
+    .default('openid email profile')
+    .refine((v) => v.split(/\s+/).includes('openid'), { message: 'must include openid' }),
+  SSO_REDIRECT_URL: z.url({ message: 'must be an absolute URL ending in /api/auth/sso/callback' }).optional(),
+  SSO_POST_LOGOUT_REDIRECT_URL: z.url().optional(),
+  SSO_ACCOUNTS: z.enum(['link', 'create'], { message: 'must be link (existing accounts, by verified email) or create (also create on first sign-in)' }).default('link'),
+  SSO_CLOCK_TOLERANCE_SECONDS: int(0, 300).default(60),
 });
 
 export interface Config {
@@ -141,6 +162,22 @@ export interface Config {
     setupTokenTtlSeconds: number;
     /** sign-in attempts per source address and per account name in a window (a success is given back), and the password-check queue */
     throttle: { windowSeconds: number; ipAttempts: number; accountAttempts: number; hashConcurrency: number; hashQueue: number };
+    /** false: password sign-in is refused (single sign-on only) */
+    localPasswords: boolean;
+    /** roles that must pass a TOTP second factor after the password; the signed challenge between the two steps lives this long */
+    mfa: { requiredRoles: (typeof ROLE_NAMES)[number][]; challengeTtlSeconds: number };
+  };
+  /** OpenID Connect single sign-on; absent when SSO_ISSUER_URL is unset */
+  sso?: {
+    issuer: string;
+    clientId: string;
+    clientSecretFile: string;
+    scopes: string;
+    redirectUrl: string;
+    postLogoutRedirectUrl: string;
+    /** link: only existing accounts (matched by verified email); create: also create one on first sign-in */
+    accounts: 'link' | 'create';
+    clockToleranceSeconds: number;
   };
   /** per API key on /v1, per minute; 0: no limit */
   apiKeyLimits: { requestsPerMinute: number; tokensPerMinute: number };
@@ -199,6 +236,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: { variable: string; problem: string }[] = [];
   if (e.JWT_SECRET && e.JWT_SECRET_FILE) problems.push({ variable: 'JWT_SECRET', problem: 'set either JWT_SECRET or JWT_SECRET_FILE, not both' });
   if (e.MASTER_KEY && e.MASTER_KEY_FILE) problems.push({ variable: 'MASTER_KEY', problem: 'set either MASTER_KEY or MASTER_KEY_FILE, not both' });
+  const ssoSet = Boolean(e.SSO_ISSUER_URL || e.SSO_CLIENT_ID || e.SSO_CLIENT_SECRET_FILE);
+  if (ssoSet) {
+    for (const [variable, value] of [['SSO_ISSUER_URL', e.SSO_ISSUER_URL], ['SSO_CLIENT_ID', e.SSO_CLIENT_ID], ['SSO_CLIENT_SECRET_FILE', e.SSO_CLIENT_SECRET_FILE]] as const) {
+      if (!value) problems.push({ variable, problem: 'single sign-on needs SSO_ISSUER_URL, SSO_CLIENT_ID and SSO_CLIENT_SECRET_FILE together' });
+    }
+  }
+  if (!e.AUTH_LOCAL_PASSWORDS && !ssoSet) problems.push({ variable: 'AUTH_LOCAL_PASSWORDS', problem: 'may be false only with single sign-on configured (SSO_ISSUER_URL), or nobody could sign in' });
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.PALISADE_DATA_DIR);
@@ -233,7 +277,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         hashConcurrency: e.LOGIN_HASH_CONCURRENCY,
         hashQueue: e.LOGIN_HASH_QUEUE,
       },
+      localPasswords: e.AUTH_LOCAL_PASSWORDS,
+      mfa: { requiredRoles: e.MFA_REQUIRED_ROLES, challengeTtlSeconds: e.MFA_CHALLENGE_TTL_SECONDS },
     },
+    sso:
+      e.SSO_ISSUER_URL && e.SSO_CLIENT_ID && e.SSO_CLIENT_SECRET_FILE
+        ? {
+            issuer: e.SSO_ISSUER_URL,
+            clientId: e.SSO_CLIENT_ID,
+            clientSecretFile: path.resolve(e.SSO_CLIENT_SECRET_FILE),
+            scopes: e.SSO_SCOPES,
+            redirectUrl: e.SSO_REDIRECT_URL ?? `${publicUrl}/api/auth/sso/callback`,
+            postLogoutRedirectUrl: e.SSO_POST_LOGOUT_REDIRECT_URL ?? `${publicUrl}/`,
+            accounts: e.SSO_ACCOUNTS,
+            clockToleranceSeconds: e.SSO_CLOCK_TOLERANCE_SECONDS,
+          }
+        : undefined,
     apiKeyLimits: { requestsPerMinute: e.API_KEY_REQUESTS_PER_MINUTE, tokensPerMinute: e.API_KEY_TOKENS_PER_MINUTE },
     knowledge: { inflateMs: e.KB_IMPORT_INFLATE_MS },
     http: {

@@ -9,12 +9,14 @@ import { cannedRoutes } from '../routes/canned.ts';
 import { authRoutes } from '../routes/auth.ts';
 import { healthRoutes } from '../routes/health.ts';
 import { kbRoutes } from '../routes/kb.ts';
+import { mfaRoutes } from '../routes/mfa.ts';
 import { openaiCompatRoutes } from '../routes/openaiCompat.ts';
 import { passwordLinkRoutes } from '../routes/passwordLinks.ts';
 import { policyRoutes } from '../routes/policies.ts';
 import { privacyRoutes } from '../routes/privacy.ts';
 import { privacyHoldRoutes } from '../routes/privacyHolds.ts';
 import { setupRoutes } from '../routes/setup.ts';
+import { ssoRoutes } from '../routes/sso.ts';
 import { userRoutes } from '../routes/users.ts';
 import { webAssetRoutes } from '../routes/webAssets.ts';
 import { widgetRoutes } from '../routes/widget.ts';
@@ -44,7 +46,7 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
   // Attachments are raw bytes, read (and size-capped per site) by their route.
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
-  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), passwordLinkRoutes(deps), userRoutes(deps), apiKeyRoutes(deps, models), policyRoutes(deps, models), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), cannedRoutes(deps, chat), webAssetRoutes(deps, { chat }), widgetRoutes(deps, chat)];
+  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), mfaRoutes(deps), ssoRoutes(deps), passwordLinkRoutes(deps), userRoutes(deps), apiKeyRoutes(deps, models), policyRoutes(deps, models), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), cannedRoutes(deps, chat), webAssetRoutes(deps, { chat }), widgetRoutes(deps, chat)];
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

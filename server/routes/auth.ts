@@ -1,46 +1,32 @@
 import Router from '@koa/router';
 import { loginThrottle } from '../auth/loginThrottle.ts';
+import { issueChallenge, secondStepFor } from '../auth/mfa/service.ts';
 import { ACCESS_COOKIE, REFRESH_COOKIE, assertSameOrigin, authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { Infra } from '../infra.ts';
-import type { AppContext, AppState } from './context.ts';
-import { unauthenticated } from '../errors.ts';
+import type { AppState } from './context.ts';
+import { AppError, unauthenticated } from '../errors.ts';
+import { respondWithSession, setSessionCookies as setCookies, tokenBody } from './staffSession.ts';
 import { transaction, txOf } from './transaction.ts';
 import { validate } from './validate.ts';
 import { Login, Refresh } from '../staff/schemas.ts';
-import { type IssuedSession, login, logout, refresh } from '../staff/sessions.ts';
+import { login, logout, refresh } from '../staff/sessions.ts';
 import { getUser, presentUser } from '../staff/users.ts';
 
 export function authRoutes(deps: Infra) {
   const router = new Router<AppState>({ prefix: '/api/auth' });
-  const cookieOpts = (expires: Date, path: string) => ({ httpOnly: true, sameSite: 'strict' as const, secure: deps.config.auth.cookieSecure, path, expires, overwrite: true });
-
-  const setCookies = (ctx: AppContext, s: Omit<IssuedSession, 'user'>) => {
-    ctx.cookies.secure = deps.config.auth.cookieSecure; // behind a TLS proxy the socket itself is plain
-    ctx.cookies.set(ACCESS_COOKIE, s.accessToken, cookieOpts(s.accessExpiresAt, '/'));
-    ctx.cookies.set(REFRESH_COOKIE, s.refreshToken, cookieOpts(s.refreshExpiresAt, '/api/auth'));
-  };
-  const tokenBody = (s: Omit<IssuedSession, 'user'>) => ({
-    accessToken: s.accessToken,
-    accessExpiresAt: s.accessExpiresAt.toISOString(),
-    refreshToken: s.refreshToken,
-    refreshExpiresAt: s.refreshExpiresAt.toISOString(),
-    tokenType: 'Bearer',
-  });
-
   const throttle = loginThrottle(deps);
   router.post('/login', validate(Login), async (ctx) => {
+    if (!deps.config.auth.localPasswords) throw new AppError(403, 'password_login_disabled', 'Password sign-in is turned off; sign in through single sign-on.');
     const input = ctx.state.input as Login;
     const requestId = ctx.state.requestId;
     const admission = await throttle.admit({ ip: ctx.ip, email: input.email, requestId });
     const gate = <T>(work: () => Promise<T>) => throttle.check(admission, requestId, work);
-    const session = await login({ deps, email: input.email, password: input.password, requestId, gate });
+    const secondStep = secondStepFor(deps);
+    const result = await login({ deps, email: input.email, password: input.password, requestId, gate, secondStep });
     await admission.release(true);
-    if (input.mode === 'cookie') {
-      setCookies(ctx, session);
-      ctx.body = { user: session.user, accessExpiresAt: session.accessExpiresAt.toISOString() };
-    } else {
-      ctx.body = { user: session.user, ...tokenBody(session) };
-    }
+    // A right password for an account with a second factor (or one its role requires): a challenge, no session yet.
+    if ('held' in result) ctx.body = { mfa: await issueChallenge(deps, result.userId, result.held) };
+    else respondWithSession(ctx, deps, result, input.mode);
   });
 
   router.post('/refresh', validate(Refresh), async (ctx) => {
@@ -52,7 +38,7 @@ export function authRoutes(deps: Infra) {
     const session = await refresh({ deps, refreshToken: token, requestId: ctx.state.requestId });
     if (input.refreshToken) ctx.body = tokenBody(session);
     else {
-      setCookies(ctx, session);
+      setCookies(ctx, deps, session);
       ctx.body = { accessExpiresAt: session.accessExpiresAt.toISOString() };
     }
   });

@@ -27,7 +27,7 @@ interface LockedUser {
   disabledAt: Date | null;
 }
 
-async function lockUser(tx: EntityManager, id: string): Promise<LockedUser | undefined> {
+export async function lockUser(tx: EntityManager, id: string): Promise<LockedUser | undefined> {
   const rows = (await tx.query(
     `SELECT id, role, failed_logins AS "failedLogins", locked_until AS "lockedUntil", disabled_at AS "disabledAt"
        FROM staff_users WHERE id = $1 FOR UPDATE`,
@@ -37,17 +37,17 @@ async function lockUser(tx: EntityManager, id: string): Promise<LockedUser | und
 }
 
 /** A session stored in the transaction, its access token not signed yet. */
-interface PendingSession extends Omit<IssuedSession, 'user' | 'accessToken'> {
+export interface PendingSession extends Omit<IssuedSession, 'user' | 'accessToken'> {
   claims: AccessClaims;
 }
 
 // Signed only after the commit: jose's HMAC runs on libuv's thread pool, which concurrent bcrypt
 // checks can keep busy for seconds, and no transaction may hold row locks and a connection meanwhile.
-async function signPending(deps: Infra, { claims, ...session }: PendingSession): Promise<Omit<IssuedSession, 'user'>> {
+export async function signPending(deps: Infra, { claims, ...session }: PendingSession): Promise<Omit<IssuedSession, 'user'>> {
   return { ...session, accessToken: await signAccessToken(deps.secrets.jwtKey, claims, deps.config.auth.accessTtlSeconds) };
 }
 
-async function issue(deps: Infra, tx: EntityManager, user: { id: string; role: Role }): Promise<PendingSession> {
+export async function issue(deps: Infra, tx: EntityManager, user: { id: string; role: Role }): Promise<PendingSession> {
   const now = deps.now();
   const sessionId = randomUUID();
   const refresh = newRefreshToken(sessionId);
@@ -65,16 +65,41 @@ async function issue(deps: Infra, tx: EntityManager, user: { id: string; role: R
   };
 }
 
-/** `gate`: where the account lookup and the password check run (the sign-in route's bounded queue); at once when absent. */
+/** A right password whose session waits for a second factor (`verify`) or its enrolment (`enrol`). */
+export interface HeldSignIn {
+  held: 'verify' | 'enrol';
+  userId: string;
+}
+
+/** Counts a wrong password or second factor on the locked user row; locks the account at the limit. */
+export async function countFailure(tx: EntityManager, deps: Infra, locked: LockedUser, requestId: string, cause: string): Promise<void> {
+  const { maxFailures, lockoutSeconds } = deps.config.auth;
+  const actor = { type: 'staff' as const, id: locked.id };
+  const failures = locked.failedLogins + 1;
+  const lockNow = failures >= maxFailures;
+  await tx.query(`UPDATE staff_users SET failed_logins = $2, locked_until = $3 WHERE id = $1`, [
+    locked.id,
+    lockNow ? 0 : failures,
+    lockNow ? new Date(deps.now().getTime() + lockoutSeconds * 1000) : locked.lockedUntil,
+  ]);
+  await appendAudit(tx, { actor, action: 'auth.login', outcome: 'failure', requestId, details: { cause, failures } });
+  if (lockNow) await appendAudit(tx, { actor, action: 'auth.lockout', resource: { type: 'StaffUser', id: locked.id }, requestId, details: { seconds: lockoutSeconds } });
+}
+
+/**
+ * `gate`: where the account lookup and the password check run (the sign-in route's bounded queue); at once when absent.
+ * `secondStep`: asked, in the transaction, after a right password; a step it names holds the session back.
+ */
 export async function login(props: {
   deps: Infra;
   email: string;
   password: string;
   requestId: string;
   gate?: <T>(work: () => Promise<T>) => Promise<T>;
-}): Promise<IssuedSession> {
+  secondStep?: (tx: EntityManager, user: { id: string; role: Role }) => Promise<HeldSignIn['held'] | null>;
+}): Promise<IssuedSession | HeldSignIn> {
   const { deps, requestId } = props;
-  const { maxFailures, lockoutSeconds, bcryptCost } = deps.config.auth;
+  const { bcryptCost } = deps.config.auth;
   const ds = deps.db.dataSource;
   const gate = props.gate ?? (<T>(work: () => Promise<T>) => work());
   const { user, passwordOk } = await gate(async () => {
@@ -99,24 +124,22 @@ export async function login(props: {
       return null;
     }
     if (!passwordOk) {
-      const failures = locked.failedLogins + 1;
-      const lockNow = failures >= maxFailures;
-      await tx.query(`UPDATE staff_users SET failed_logins = $2, locked_until = $3 WHERE id = $1`, [
-        user.id,
-        lockNow ? 0 : failures,
-        lockNow ? new Date(now.getTime() + lockoutSeconds * 1000) : locked.lockedUntil,
-      ]);
-      await appendAudit(tx, { actor, action: 'auth.login', outcome: 'failure', requestId, details: { cause: 'wrong_password', failures } });
-      if (lockNow) await appendAudit(tx, { actor, action: 'auth.lockout', resource: { type: 'StaffUser', id: user.id }, requestId, details: { seconds: lockoutSeconds } });
+      await countFailure(tx, deps, locked, requestId, 'wrong_password');
       return null;
     }
     await tx.query(`UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
+    const held = props.secondStep ? await props.secondStep(tx, { id: user.id, role: locked.role }) : null;
+    if (held) {
+      await appendAudit(tx, { actor, action: 'auth.password_verified', resource: { type: 'StaffUser', id: user.id }, requestId, details: { next: `mfa_${held}` } });
+      return { held, session: undefined };
+    }
     const session = await issue(deps, tx, { id: user.id, role: locked.role });
     await appendAudit(tx, { actor, action: 'auth.login', resource: { type: 'StaffUser', id: user.id }, requestId });
     return { session, user: { id: user.id, email: user.email, displayName: user.displayName, role: locked.role } };
   });
   // Thrown after the commit, so failed attempts and lockouts stay counted.
   if (!outcome) throw invalidCredentials();
+  if (!outcome.session) return { held: outcome.held, userId: user!.id };
   return { ...(await signPending(deps, outcome.session)), user: outcome.user };
 }
 

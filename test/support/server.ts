@@ -34,7 +34,8 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const db = await createTestDatabase(opts.postgresUrl);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-test-'));
-  const config = loadConfig({ PALISADE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
+  // A second factor is required only where a test asks for it (MFA_REQUIRED_ROLES), so bearerLogin stays one step.
+  const config = loadConfig({ PALISADE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MFA_REQUIRED_ROLES: 'none', ...env });
   const own = opts.ownEmbeddedDatabase === true && db.kind === 'pglite';
   if (!own) config.database = db.database.kind === 'postgres' && opts.databaseUrl ? { ...db.database, url: opts.databaseUrl(db.database.url) } : db.database;
   const stream = new PassThrough();
