@@ -4,6 +4,7 @@ import type { Infra } from '../infra.ts';
 import type { ModelService } from '../models/service.ts';
 import { httpMetrics, type ServerMetrics } from '../metrics/index.ts';
 import { metricsRoutes } from '../routes/metrics.ts';
+import { openapiRoutes } from '../routes/openapi.ts';
 import { agentRoutes } from '../routes/agent.ts';
 import { auditRoutes } from '../routes/audit.ts';
 import { authRoutes } from '../routes/auth.ts';
@@ -45,6 +46,7 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
   const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), webAssetRoutes(deps, { chat }), widgetRoutes(deps, chat)];
   if (opts.metrics) routers.push(metricsRoutes(opts.metrics.metrics, opts.metrics.token));
+  routers.push(openapiRoutes(deps, () => routers));
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }
