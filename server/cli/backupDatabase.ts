@@ -71,7 +71,7 @@ export async function dumpDatabase(config: Config, file: string, before: Step): 
     try {
       await pglite.waitReady;
       await onPglite(config, pglite, before);
-      const dump = await pglite.dumpDataDir('none');
+      const dump = await pglite.dumpDataDir('gzip');
       fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
     } finally {
       await pglite.close();

@@ -1,5 +1,5 @@
-// `npx palisade backup DIR`: the database (PGlite's dump of its data directory, taken under its
-// lock; pg_dump on a server), the policy files and the audit checkpoints, with a manifest of
+// `npx palisade backup DIR`: the database (PGlite's gzipped dump of its data directory, taken under
+// its lock; pg_dump on a server), the policy files and the audit checkpoints, with a manifest of
 // SHA-256 hashes signed under a key derived from the master key. Never the master key, the key
 // store or the other secrets: erasure destroys a subject's key-store secret so that no backup opens
 // that subject again, which holds only while backups and keys are kept apart (docs/operations.md).
@@ -32,7 +32,7 @@ export const backup: Command = {
     const config = loadConfig();
     const { secrets } = loadSecrets(config);
     const kind = config.database.kind;
-    const database = kind === 'pglite' ? 'database.tar' : 'database.dump';
+    const database = kind === 'pglite' ? 'database.tar.gz' : 'database.dump';
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
       // The backup is on the record in the database it copies, chained before the copy is taken.
