@@ -18,6 +18,7 @@ import { startModelService, type ModelService } from './models/service.ts';
 import { recordInterruptedCalls } from './models/callRecords.ts';
 import { clientIp, widgetSockets } from './chat/realtime.ts';
 import { startChatService, type ChatService } from './chat/service.ts';
+import { serverMetrics, watchChat } from './metrics/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -41,17 +42,19 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const infra = await openInfra({ config, logger, pglite: opts.pglite, now: opts.now, prepare: seed ? async (i) => void (await seedDemoKnowledge(i.db.dataSource, logger)) : undefined });
   const setupToken = await issueSetupTokenIfNeeded(infra);
 
-  const sealer = await startAuditSealer(infra);
+  const metrics = serverMetrics(infra);
+  const sealer = await startAuditSealer(infra, { onPass: metrics.sealPass });
   const privacyJobs = startPrivacyJobs(infra);
-  const models = startModelService(infra);
+  const models = startModelService(infra, { observe: metrics.models });
   const chat = startChatService(infra, { gateway: models.gateway });
+  watchChat(metrics.metrics, chat.hub);
   // Calls this node was making when it stopped without a drain (a crash): on the record as
   // interrupted, and the visitors' messages they were answering are answered now.
   const interrupted = await recordInterruptedCalls(infra.db.dataSource, infra.nodeId);
   if (interrupted.calls) logger.warn('models.calls_interrupted', { calls: interrupted.calls, conversations: interrupted.conversations.length });
   for (const c of interrupted.conversations) chat.replies.schedule(c.conversationId, c.requestId ?? undefined);
   let draining = false;
-  const app = createApp(infra, { models, chat }, { isDraining: () => draining });
+  const app = createApp(infra, { models, chat }, { isDraining: () => draining, metrics });
   const server = http.createServer(app.callback());
   const sockets = widgetSockets(chat, { ipOf: (req) => clientIp(req, config.http.trustProxy) });
   server.on('upgrade', (req, socket, head) => {
@@ -62,6 +65,10 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
+  });
+  const metricsListener = await metrics.listen().catch(async (error: unknown) => {
+    server.close();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -81,6 +88,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.http.shutdownTimeoutMs).unref());
       await Promise.race([drained, timeout]);
       server.closeAllConnections();
+      await metricsListener?.close();
       await chat.close();
       await privacyJobs.stop();
       await models.close();

@@ -134,6 +134,12 @@ export const EnvSchema = z.object({
   SSO_POST_LOGOUT_REDIRECT_URL: z.url().optional(),
   SSO_ACCOUNTS: z.enum(['link', 'create'], { message: 'must be link (existing accounts, by verified email) or create (also create on first sign-in)' }).default('link'),
   SSO_CLOCK_TOLERANCE_SECONDS: int(0, 300).default(60),
+  METRICS_LISTEN: z
+    .string()
+    .regex(/^(?:(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):)?\d{1,5}$/, { message: 'must be PORT or HOST:PORT, such as 127.0.0.1:9464' })
+    .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, { message: 'the port must be at most 65535' })
+    .optional(),
+  METRICS_TOKEN_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -194,6 +200,8 @@ export interface Config {
   redaction: { threads: number };
   /** how far V8's old generation may grow past what the last full collection kept, in percent; 0: V8's own rule */
   heap: { growthPercent: number };
+  /** Prometheus metrics: their own listener (loopback unless a host is given) and/or a bearer token on the public port; neither: not served */
+  metrics: { listen?: { host: string; port: number }; tokenFile?: string };
   models: {
     policiesDir?: string;
     openai?: { apiKey: string; baseURL?: string };
@@ -217,6 +225,13 @@ function syslogTarget(url: string | undefined): { host: string; port: number } |
   if (!url) return undefined;
   const u = new URL(url);
   return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) };
+}
+
+/** PORT alone means loopback: metrics reach further only when the operator names the address. */
+function listenAddress(v: string | undefined): { host: string; port: number } | undefined {
+  if (!v) return undefined;
+  const at = v.lastIndexOf(':');
+  return at < 0 ? { host: '127.0.0.1', port: Number(v) } : { host: v.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(v.slice(at + 1)) };
 }
 
 /** Reads only the variables the schema knows; unset and empty-string values count as absent. */
@@ -315,6 +330,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // One thread leaves the event loop a core on a 2-core box; more only help with cores to spare.
     redaction: { threads: e.PALISADE_REDACTION_THREADS ?? Math.min(2, Math.max(1, os.availableParallelism() - 1)) },
     heap: { growthPercent: e.PALISADE_HEAP_GROWTH_PERCENT },
+    metrics: { listen: listenAddress(e.METRICS_LISTEN), tokenFile: e.METRICS_TOKEN_FILE ? path.resolve(e.METRICS_TOKEN_FILE) : undefined },
     models: {
       policiesDir: e.PALISADE_POLICIES_DIR ? path.resolve(e.PALISADE_POLICIES_DIR) : undefined,
       // A base URL alone (a vLLM without auth) still needs some key for the client.

@@ -5,6 +5,8 @@
 import type { ChatEvent } from '../../protocol/widget.ts';
 
 export type Listener = (event: ChatEvent) => void;
+/** sees every conversation's events (metrics): must not throw, and reads no text out */
+export type Tap = (conversationId: string, event: ChatEvent) => void;
 
 export interface InFlightReply {
   id: string;
@@ -21,11 +23,14 @@ export interface ChatHub {
   inFlight(conversationId: string): InFlightReply | undefined;
   /** open connections over all conversations */
   connections(): number;
+  /** returns the function that removes it */
+  tap(tap: Tap): () => void;
 }
 
 export function createChatHub(): ChatHub {
   const subs = new Map<string, Set<Listener>>();
   const replies = new Map<string, InFlightReply>();
+  const taps = new Set<Tap>();
   let total = 0;
   return {
     publish(conversationId, event) {
@@ -35,6 +40,13 @@ export function createChatHub(): ChatHub {
         if (r?.id === event.replyId) r.text += event.text;
       }
       if (event.type === 'reply_end') replies.delete(conversationId);
+      for (const t of taps) {
+        try {
+          t(conversationId, event);
+        } catch {
+          // an observer's failure never holds up the conversation
+        }
+      }
       const set = subs.get(conversationId);
       if (!set) return;
       for (const l of [...set]) {
@@ -60,5 +72,9 @@ export function createChatHub(): ChatHub {
     listeners: (conversationId) => subs.get(conversationId)?.size ?? 0,
     inFlight: (conversationId) => replies.get(conversationId),
     connections: () => total,
+    tap(t) {
+      taps.add(t);
+      return () => void taps.delete(t);
+    },
   };
 }

@@ -2,6 +2,9 @@ import Koa from 'koa';
 import type { ChatService } from '../chat/service.ts';
 import type { Infra } from '../infra.ts';
 import type { ModelService } from '../models/service.ts';
+import { httpMetrics, type ServerMetrics } from '../metrics/index.ts';
+import { metricsRoutes } from '../routes/metrics.ts';
+import { openapiRoutes } from '../routes/openapi.ts';
 import { agentRoutes } from '../routes/agent.ts';
 import { apiKeyRoutes } from '../routes/apiKeys.ts';
 import { auditRoutes } from '../routes/audit.ts';
@@ -34,11 +37,12 @@ export interface AppServices {
   chat: ChatService;
 }
 
-export function createApp(deps: Infra, services: AppServices, opts: { isDraining?: () => boolean } = {}): Koa<AppState> {
+export function createApp(deps: Infra, services: AppServices, opts: { isDraining?: () => boolean; metrics?: ServerMetrics } = {}): Koa<AppState> {
   const { models, chat } = services;
   const app = new Koa<AppState>({ proxy: deps.config.http.trustProxy });
   app.silent = true; // the error handler logs; Koa's default printer would print raw errors
   app.use(requestId());
+  if (opts.metrics) app.use(httpMetrics(opts.metrics.metrics));
   app.use(errorHandler(deps.logger));
   app.use(securityHeaders({ hsts: deps.config.publicUrl.startsWith('https:') }));
   app.use(cors({ origins: [...deps.config.http.widgetOrigins, ...chat.corsOrigins()], pathPrefixes: ['/api/widget/'] }));
@@ -47,6 +51,8 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
   const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), mfaRoutes(deps), ssoRoutes(deps), passwordLinkRoutes(deps), userRoutes(deps), apiKeyRoutes(deps, models), policyRoutes(deps, models), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), cannedRoutes(deps, chat), webAssetRoutes(deps, { chat }), widgetRoutes(deps, chat)];
+  if (opts.metrics) routers.push(metricsRoutes(opts.metrics.metrics, opts.metrics.token));
+  routers.push(openapiRoutes(deps, () => routers));
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -25,6 +25,13 @@ import { watchRoutingPolicy, type RoutingPolicySource } from './routingPolicy.ts
 /** Output scans remembered (hash of the output → count), oldest forgotten first. */
 const SCAN_MEMO_ENTRIES = 10_000;
 
+/** Told what the gateway reports, beside the audit sink and the log (the metrics watch here). */
+export interface ModelObserver {
+  modelRequest(e: ModelRequestAudit): void;
+  attemptStarted(e: ModelRequestAudit): void;
+  log(event: string, fields: Record<string, string | number | boolean | null>): void;
+}
+
 export interface ModelService {
   gateway: Gateway;
   policy: RoutingPolicySource;
@@ -91,7 +98,8 @@ export function databaseVaults(deps: Pick<Infra, 'db' | 'config' | 'secrets' | '
   };
 }
 
-export function startModelService(deps: Infra): ModelService {
+export function startModelService(deps: Infra, opts: { observe?: ModelObserver } = {}): ModelService {
+  const observe = opts.observe;
   const { config, logger } = deps;
   const dir = config.models.policiesDir ?? POLICIES_DIR;
   const policyFile = path.join(dir, 'routing.yaml');
@@ -133,7 +141,10 @@ export function startModelService(deps: Infra): ModelService {
     policy: policy.current,
     redaction: createDefaultRedactionEngine({ policy: redactionPolicy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'), analyzers }),
     vaults: databaseVaults(deps),
-    log: (event, fields) => logger.info(event, fields),
+    log: (event, fields) => {
+      observe?.log(event, fields);
+      logger.info(event, fields);
+    },
     scanOutput: async (text, lang) => {
       // Knowledge-base answers repeat: the same output is scanned once (the key is a hash, not the text).
       const key = createHash('sha256').update(`${lang ?? ''}\u0000${text}`).digest('base64');
@@ -149,16 +160,21 @@ export function startModelService(deps: Infra): ModelService {
     answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: knowledgeVersionReader(deps.db.dataSource) },
     budgets: databaseBudgets(deps.db.dataSource, () => deps.now().getTime()),
     audit: {
-      modelRequest: (e) =>
+      modelRequest: (e) => {
+        observe?.modelRequest(e);
         record({
           actor: e.request.caller ?? { type: 'system', id: 'gateway' },
           action: 'model.request',
           outcome: e.outcome === 'failed' ? 'failure' : 'success',
           requestId: e.request.requestId,
           details: { ...auditDetails(e), ...calls.ending(e) },
-        }),
+        });
+      },
       // On the record before the model is asked: a crash mid-call leaves a start with no end (callRecords.ts).
-      attemptStarted: (e) => calls.started(e, auditDetails(e)),
+      attemptStarted: (e) => {
+        observe?.attemptStarted(e);
+        calls.started(e, auditDetails(e));
+      },
       writable: () => audits.writable(),
     },
   });
