@@ -2,7 +2,8 @@
 // docs/architecture.md as `no-restricted-imports` patterns (regular expressions over the import
 // specifier). Layers inside server/, top to bottom:
 //   main (main.ts, boot.ts) → http/ → routes/ (and the staff-auth middleware) → services
-//   (chat, privacy, knowledge, models, staff, audit, auth) → stores (<area>/store.ts) → db/
+//   (chat, privacy, knowledge, models, staff, audit, auth) → stores (<area>/store.ts, or one file
+//   per topic in <area>/store/) → db/
 // plus the base every layer may use: config, secrets, logger, keys, policies, heap, infra, errors.
 // server/ reaches gateway/ through its entry files only; gateway/ imports nothing from server/;
 // web/ imports protocol/ only; protocol/ imports neither. Tests may import anything.
@@ -21,7 +22,7 @@ const below = {
   main: no('(^|/)(boot|main)\\.ts$', 'Nothing imports the entry points (main.ts, boot.ts).'),
   cli: no('(^|/)cli/', 'Only the CLI imports server/cli/.'),
   routes: no('(^|/)routes/', 'Services do not import routes: routes call services.'),
-  stores: no('(^|/)store\\.ts$', 'Routes call services, not stores.'),
+  stores: no('(^|/)store(\\.ts$|/)', 'Routes call services, not stores.'),
 };
 
 
@@ -78,8 +79,23 @@ export default tseslint.config(
       below.routes,
       no('^\\./(?!store\\.ts$|event\\.ts$)', 'A store imports no service of its area: services call stores (event.ts is the audit event\'s shape).'),
       no(
-        '^\\.\\./(?!db/|errors\\.ts$|infra\\.ts$|config\\.ts$|logger\\.ts$|[a-z]+/store\\.ts$|\\.\\./gateway/|\\.\\./protocol/)',
-        'A store imports db/, the base and other stores only.',
+        '^\\.\\./(?!db/|errors\\.ts$|infra\\.ts$|config\\.ts$|logger\\.ts$|[a-z]+/store\\.ts$|[a-z]+/store/|audit/event\\.ts$|\\.\\./gateway/|\\.\\./protocol/)',
+        'A store imports db/, the base, other stores and the audit event\'s shape only.',
+      ),
+    ],
+  ),
+  // an area's store as a folder (one file per topic): the same rule, one directory deeper
+  restrict(
+    ['server/*/store/**'],
+    [
+      below.http,
+      below.main,
+      below.cli,
+      below.routes,
+      no('^\\.\\./(?!\\.\\./)', 'A store imports no service of its area: services call stores.'),
+      no(
+        '^\\.\\./\\.\\./(?!db/|errors\\.ts$|infra\\.ts$|config\\.ts$|logger\\.ts$|[a-z]+/store\\.ts$|[a-z]+/store/|audit/event\\.ts$|\\.\\./gateway/|\\.\\./protocol/)',
+        'A store imports db/, the base, other stores and the audit event\'s shape only.',
       ),
     ],
   ),

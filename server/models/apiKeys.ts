@@ -5,48 +5,36 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
-import { returnedRows } from '../db/results.ts';
 import { refreshingValue } from './refreshing.ts';
+import { type ApiKey, apiKeyStore } from './store.ts';
 
 export const CreateApiKey = z.object({ name: z.string().trim().min(1).max(100), allowCloud: z.boolean().default(false) });
 export type CreateApiKey = z.infer<typeof CreateApiKey>;
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  allowCloud: boolean;
-  createdBy: string;
-  createdAt: Date;
-  revokedAt: Date | null;
-  lastUsedAt: Date | null;
-}
+export type { ApiKey };
 
 type Actor = { type: 'staff' | 'system'; id: string };
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
-const COLUMNS = `id, name, prefix, allow_cloud AS "allowCloud", created_by AS "createdBy", created_at AS "createdAt", revoked_at AS "revokedAt",
-  last_used_at AS "lastUsedAt"`;
 
 export async function createApiKey(props: { tx: EntityManager; actor: Actor; input: CreateApiKey; requestId?: string }): Promise<{ key: string; apiKey: ApiKey }> {
   const key = `pal_${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
-  const [apiKey] = (await props.tx.query(
-    `INSERT INTO api_keys (id, name, key_hash, prefix, allow_cloud, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-    [id, props.input.name, hashKey(key), key.slice(0, 12), props.input.allowCloud, `${props.actor.type}:${props.actor.id}`],
-  )) as ApiKey[];
+  const apiKey = await apiKeyStore.insert(props.tx, {
+    id, name: props.input.name, keyHash: hashKey(key), prefix: key.slice(0, 12), allowCloud: props.input.allowCloud, createdBy: `${props.actor.type}:${props.actor.id}`,
+  });
   await appendAudit(props.tx, { actor: props.actor, action: 'api_key.created', resource: { type: 'ApiKey', id }, requestId: props.requestId, details: { allowCloud: props.input.allowCloud } });
-  return { key, apiKey: apiKey! };
+  return { key, apiKey };
 }
 
 export async function revokeApiKey(props: { tx: EntityManager; actor: Actor; id: string; requestId?: string }): Promise<ApiKey | undefined> {
-  const [row] = returnedRows<ApiKey>(await props.tx.query(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`, [props.id]));
+  const row = await apiKeyStore.revoke(props.tx, props.id);
   if (row) await appendAudit(props.tx, { actor: props.actor, action: 'api_key.revoked', resource: { type: 'ApiKey', id: props.id }, requestId: props.requestId });
   return row;
 }
 
 export async function listApiKeys(tx: EntityManager): Promise<ApiKey[]> {
-  return (await tx.query(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id`)) as ApiKey[];
+  return apiKeyStore.list(tx);
 }
 
 export interface ApiKeyVerifier {
@@ -69,17 +57,7 @@ export const API_KEY_CACHE_TTL_MS = 5_000;
 export function apiKeyVerifier(dataSource: DataSource, opts: { ttlMs?: number; now?: () => number } = {}): ApiKeyVerifier {
   const ttlMs = opts.ttlMs ?? API_KEY_CACHE_TTL_MS;
   const cache = new Map<string, () => Promise<ApiKey | undefined>>();
-  const lookup = async (hash: string) => {
-    // A lookup is also a use (the verifier looks again at most every ttlMs/2 under traffic): the
-    // key's last use moves forward, to the minute, in the same statement (written only when older).
-    const [row] = (await dataSource.query(
-      `WITH used AS (UPDATE api_keys SET last_used_at = now()
-                      WHERE key_hash = $1 AND revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
-       SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
-      [hash],
-    )) as ApiKey[];
-    return row;
-  };
+  const lookup = (hash: string) => apiKeyStore.live(dataSource, hash);
   return {
     async verify(key) {
       if (!/^pal_[A-Za-z0-9_-]{43}$/.test(key)) return undefined;

@@ -13,6 +13,7 @@ import type { DataSource } from 'typeorm';
 import type { ModelRequestAudit } from '../../gateway/index.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { AuditEventInput } from '../audit/event.ts';
+import { unendedCallStarts } from './store.ts';
 
 type Details = Record<string, string | number | boolean | null>;
 
@@ -47,30 +48,13 @@ export function callRecords(opts: { node: string; append: (event: AuditEventInpu
   };
 }
 
-interface StartRow {
-  call: string;
-  actorType: AuditEventInput['actor']['type'];
-  actorId: string;
-  requestId: string | null;
-  details: Details;
-}
-
 /**
  * Records this node's calls that started and never ended as interrupted; returns how many, and the
  * conversations (with the request that asked) whose answer they were.
  */
 export async function recordInterruptedCalls(dataSource: DataSource, node: string): Promise<{ calls: number; conversations: { conversationId: string; requestId: string | null }[] }> {
   return dataSource.transaction(async (tx) => {
-    // The newest start of each call (a call that fell back to another target has one per target).
-    const starts = (await tx.query(
-      `SELECT DISTINCT ON (s.details->>'call') s.details->>'call' AS call, s.actor_type AS "actorType", s.actor_id AS "actorId", s.request_id AS "requestId", s.details
-         FROM audit_events s
-        WHERE s.action = 'model.request' AND s.details->>'outcome' = 'started' AND s.details->>'node' = $1
-          AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.action = 'model.request' AND e.details ? 'call'
-                             AND e.details->>'call' = s.details->>'call' AND e.details->>'outcome' <> 'started')
-        ORDER BY s.details->>'call', s.seq DESC`,
-      [node],
-    )) as StartRow[];
+    const starts = await unendedCallStarts(tx, node);
     if (starts.length === 0) return { calls: 0, conversations: [] };
     await appendAudit(
       tx,

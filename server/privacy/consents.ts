@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
 import type { PrivacyCtx } from './context.ts';
+import { type ConsentRecord, consentStore } from './store/consents.ts';
 import { liveSubject } from './subjects.ts';
 
 export const ConsentInput = z.object({
@@ -15,31 +16,20 @@ export const ConsentInput = z.object({
 });
 export type ConsentInput = z.infer<typeof ConsentInput>;
 
-export interface ConsentRecord extends ConsentInput {
-  id: string;
-  subjectId: string;
-  recordedAt: Date;
-}
+export type { ConsentRecord };
 
 export async function recordConsent(ctx: PrivacyCtx, subjectId: string, input: ConsentInput): Promise<ConsentRecord> {
   await liveSubject(ctx, subjectId);
   const c = ConsentInput.parse(input);
   const id = randomUUID();
-  await ctx.tx.query(
-    `INSERT INTO consent_records (id, subject_id, purpose, granted, text_version, text_hash, language, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [id, subjectId, c.purpose, c.granted, c.textVersion, c.textHash, c.language, ctx.now],
-  );
+  await consentStore.insert(ctx.tx, { ...c, id, subjectId, recordedAt: ctx.now });
   await appendAudit(ctx.tx, { actor: ctx.actor, action: c.granted ? 'consent.grant' : 'consent.withdraw', subjectId, resource: { type: 'ConsentRecord', id }, purpose: c.purpose, requestId: ctx.requestId, details: { textVersion: c.textVersion } });
   return { ...c, id, subjectId, recordedAt: ctx.now };
 }
 
 /** Every consent decision of the subject, oldest first (the latest per purpose is in force). */
 export async function listConsents(ctx: PrivacyCtx, subjectId: string): Promise<ConsentRecord[]> {
-  const rows = (await ctx.tx.query(
-    `SELECT id, subject_id AS "subjectId", purpose, granted, text_version AS "textVersion", text_hash AS "textHash", language, recorded_at AS "recordedAt"
-       FROM consent_records WHERE subject_id = $1 ORDER BY recorded_at, id`,
-    [subjectId],
-  )) as ConsentRecord[];
+  const rows = await consentStore.list(ctx.tx, subjectId);
   await appendAudit(ctx.tx, { actor: ctx.actor, action: 'consent.read', subjectId, resource: { type: 'DataSubject', id: subjectId }, requestId: ctx.requestId, details: { returned: rows.length } });
   return rows;
 }

@@ -9,11 +9,11 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import { notFound } from '../errors.ts';
-import { changedRows } from '../db/results.ts';
 import type { PrivacyActor, PrivacyCtx } from './context.ts';
 import { legalHoldActive } from './errors.ts';
 import type { SubjectKeyStore } from './keyStore.ts';
 import { subjectUnderHold } from './legalHolds.ts';
+import { type ErasureReceipt, erasureStore, type JobRow, type SubjectTable } from './store/erasure.ts';
 import { liveSubject } from './subjects.ts';
 
 interface Step {
@@ -21,7 +21,7 @@ interface Step {
   run(tx: EntityManager, subjectId: string, env: { now: Date; keyStore: SubjectKeyStore }): Promise<number>;
 }
 
-const del = (table: string): Step['run'] => async (tx, subjectId) => changedRows(await tx.query(`DELETE FROM ${table} WHERE subject_id = $1`, [subjectId]));
+const del = (table: SubjectTable): Step['run'] => (tx, subjectId) => erasureStore.deleteSubjectRows(tx, table, subjectId);
 
 export const ERASURE_STEPS: readonly Step[] = [
   // Outside the database, so not rolled back with the step: a crash before the commit re-runs it and finds nothing left (0).
@@ -33,20 +33,12 @@ export const ERASURE_STEPS: readonly Step[] = [
   { name: 'conversations', run: del('conversations') },
   { name: 'consents', run: del('consent_records') },
   // Requests stay as the record that the law was followed; only their (encrypted) free text goes.
-  { name: 'request_details', run: async (tx, s) => changedRows(await tx.query(`UPDATE dsr_requests SET details_ciphertext = NULL WHERE subject_id = $1 AND details_ciphertext IS NOT NULL`, [s])) },
+  { name: 'request_details', run: (tx, s) => erasureStore.clearRequestDetails(tx, s) },
   // Unlinks the pseudonym: audit rows keep `sub_…` and still verify, but nothing maps it to a person.
   { name: 'identifiers', run: del('subject_identifiers') },
 ];
 
-export interface ErasureReceipt {
-  jobId: string;
-  subjectId: string;
-  requestId: string | null;
-  startedAt: string;
-  completedAt: string;
-  erased: Record<string, number>;
-  keyDestroyed: boolean;
-}
+export type { ErasureReceipt };
 
 export interface ErasureRunner {
   dataSource: DataSource;
@@ -60,26 +52,13 @@ export interface ErasureRunner {
 export async function startErasure(ctx: PrivacyCtx, subjectId: string, dsrId?: string): Promise<string> {
   await liveSubject(ctx, subjectId);
   if (await subjectUnderHold(ctx, subjectId)) throw legalHoldActive();
-  const [running] = (await ctx.tx.query(`SELECT id FROM erasure_jobs WHERE subject_id = $1 AND status = 'running'`, [subjectId])) as { id: string }[];
-  if (running) return running.id;
+  const running = await erasureStore.runningJobOf(ctx.tx, subjectId);
+  if (running) return running;
   const id = randomUUID();
-  await ctx.tx.query(`INSERT INTO erasure_jobs (id, subject_id, dsr_id, status, actor, started_at) VALUES ($1, $2, $3, 'running', $4, $5)`, [id, subjectId, dsrId ?? null, `${ctx.actor.type}:${ctx.actor.id}`, ctx.now]);
+  await erasureStore.insertJob(ctx.tx, { id, subjectId, dsrId: dsrId ?? null, actor: `${ctx.actor.type}:${ctx.actor.id}`, now: ctx.now });
   await appendAudit(ctx.tx, { actor: ctx.actor, action: 'erasure.start', subjectId, resource: { type: 'ErasureJob', id }, requestId: ctx.requestId, details: { dsrId: dsrId ?? null, steps: ERASURE_STEPS.length } });
   return id;
 }
-
-interface JobRow {
-  id: string;
-  subjectId: string;
-  dsrId: string | null;
-  step: number;
-  status: 'running' | 'done';
-  counts: Record<string, number>;
-  actor: string;
-  startedAt: Date;
-  receipt: ErasureReceipt | null;
-}
-const JOB_COLUMNS = `id, subject_id AS "subjectId", dsr_id AS "dsrId", step, status, counts, actor, started_at AS "startedAt", receipt`;
 
 function actorOf(job: JobRow): PrivacyActor {
   const [type, ...rest] = job.actor.split(':');
@@ -90,7 +69,7 @@ function actorOf(job: JobRow): PrivacyActor {
 export async function runErasureJob(runner: ErasureRunner, jobId: string): Promise<ErasureReceipt> {
   for (;;) {
     const outcome = await runner.dataSource.transaction(async (tx): Promise<{ done: ErasureReceipt } | { step: string; index: number }> => {
-      const [job] = (await tx.query(`SELECT ${JOB_COLUMNS} FROM erasure_jobs WHERE id = $1 FOR UPDATE`, [jobId])) as JobRow[];
+      const job = await erasureStore.lockJob(tx, jobId);
       if (!job) throw notFound('erasure job');
       if (job.status === 'done') return { done: job.receipt! };
       const now = runner.now();
@@ -99,7 +78,7 @@ export async function runErasureJob(runner: ErasureRunner, jobId: string): Promi
       if (!step) return { done: await finish(tx, job, now, actor) };
       if (job.step === 0 && (await subjectUnderHold({ tx, now }, job.subjectId))) throw legalHoldActive();
       const rows = await step.run(tx, job.subjectId, { now, keyStore: runner.keyStore });
-      await tx.query(`UPDATE erasure_jobs SET step = step + 1, counts = counts || jsonb_build_object($2::text, $3::int) WHERE id = $1`, [jobId, step.name, rows]);
+      await erasureStore.advance(tx, jobId, step.name, rows);
       await appendAudit(tx, { actor, action: 'erasure.step', subjectId: job.subjectId, resource: { type: 'ErasureJob', id: jobId }, details: { step: step.name, index: job.step, rows } });
       return { step: step.name, index: job.step };
     });
@@ -118,13 +97,13 @@ async function finish(tx: EntityManager, job: JobRow, now: Date, actor: PrivacyA
     erased: job.counts,
     keyDestroyed: (job.counts.key_secret ?? 0) + (job.counts.subject_key ?? 0) > 0,
   };
-  await tx.query(`UPDATE data_subjects SET erased_at = COALESCE(erased_at, $2) WHERE id = $1`, [job.subjectId, now]);
-  await tx.query(`UPDATE erasure_jobs SET status = 'done', finished_at = $2, receipt = $3 WHERE id = $1`, [job.id, now, JSON.stringify(receipt)]);
+  await erasureStore.markSubjectErased(tx, job.subjectId, now);
+  await erasureStore.finishJob(tx, job.id, now, receipt);
   const details: Record<string, number | string | null> = { jobId: job.id, dsrId: job.dsrId };
   for (const [k, v] of Object.entries(job.counts)) details[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
   await appendAudit(tx, { actor, action: 'subject.erased', subjectId: job.subjectId, resource: { type: 'DataSubject', id: job.subjectId }, details });
   if (job.dsrId) {
-    await tx.query(`UPDATE dsr_requests SET state = 'done', completed_at = $2, updated_at = $2, receipt = $3 WHERE id = $1 AND state <> 'done'`, [job.dsrId, now, JSON.stringify(receipt)]);
+    await erasureStore.completeRequest(tx, job.dsrId, now, receipt);
     await appendAudit(tx, { actor, action: 'dsr.complete', subjectId: job.subjectId, resource: { type: 'SubjectRequest', id: job.dsrId }, details: { type: 'erasure' } });
   }
   return receipt;
@@ -132,13 +111,13 @@ async function finish(tx: EntityManager, job: JobRow, now: Date, actor: PrivacyA
 
 /** Finishes every erasure a crash left half-done. Returns how many it completed. */
 export async function resumeErasures(runner: ErasureRunner): Promise<number> {
-  const jobs = (await runner.dataSource.query(`SELECT id FROM erasure_jobs WHERE status = 'running' ORDER BY started_at`)) as { id: string }[];
-  for (const job of jobs) await runErasureJob(runner, job.id);
+  const jobs = await erasureStore.runningJobs(runner.dataSource);
+  for (const job of jobs) await runErasureJob(runner, job);
   return jobs.length;
 }
 
 export async function erasureReceipt(tx: EntityManager, jobId: string): Promise<ErasureReceipt | null> {
-  const [job] = (await tx.query(`SELECT receipt FROM erasure_jobs WHERE id = $1`, [jobId])) as { receipt: ErasureReceipt | null }[];
-  if (!job) throw notFound('erasure job');
-  return job.receipt;
+  const receipt = await erasureStore.receipt(tx, jobId);
+  if (receipt === undefined) throw notFound('erasure job');
+  return receipt;
 }

@@ -15,6 +15,8 @@ import { loadRoutingPolicyFile } from '../models/routingPolicy.ts';
 import type { ModelPool } from '../../gateway/index.ts';
 import { POLICIES_DIR } from '../policies.ts';
 import type { PrivacyActor } from './context.ts';
+import { requestStore } from './store/requests.ts';
+import { retentionStore } from './store/retention.ts';
 
 const RECENT_RUNS = 200;
 
@@ -152,15 +154,8 @@ export async function writeEvidence(deps: { dataSource: DataSource; config: Conf
   const models = modelsEvidence(deps.config);
   return deps.dataSource.transaction(async (tx) => {
     const chain = await verifyChain(tx, deps.witness);
-    const runs = (await tx.query(
-      `SELECT id, started_at AS "startedAt", finished_at AS "finishedAt", dry_run AS "dryRun", status, policy_hash AS "policyHash", counts, actor
-         FROM retention_runs ORDER BY started_at DESC LIMIT ${RECENT_RUNS}`,
-    )) as Record<string, unknown>[];
-    const requests = (await tx.query(
-      `SELECT id, subject_id AS "subjectId", type, state, channel, received_at AS "receivedAt", due_at AS "dueAt", completed_at AS "completedAt",
-              refused_reason AS "refusedReason", receipt, completed_at <= due_at AS "onTime"
-         FROM dsr_requests WHERE state IN ('done', 'refused') ORDER BY completed_at DESC NULLS LAST, id`,
-    )) as { type: string; state: string }[];
+    const runs = await retentionStore.recentRuns(tx, RECENT_RUNS);
+    const requests = await requestStore.closed(tx);
     const out: Record<string, unknown> = {
       'policies.json': policies,
       'retention-runs.json': runs,

@@ -3,10 +3,10 @@
 // naming them) and a human-readable summary. Queries are all keyed by this subject's id, so
 // nothing about anyone else can enter; the export is itself one audited access.
 import { appendAudit } from '../audit/append.ts';
-import { AUDIT_COLUMNS, type AuditEvent } from '../audit/event.ts';
 import type { PrivacyCtx } from './context.ts';
 import { aad, openOrFail } from './conversations.ts';
 import { open, openText } from './envelope.ts';
+import { subjectRecords } from './store/export.ts';
 import { subjectKey } from './subjectKeys.ts';
 import { liveSubject } from './subjects.ts';
 
@@ -33,26 +33,7 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
 export async function exportSubject(ctx: PrivacyCtx, subjectId: string): Promise<SubjectExport> {
   const subject = await liveSubject(ctx, subjectId);
   const key = await subjectKey(ctx, subjectId);
-  const q = <T>(sql: string) => ctx.tx.query(sql, [subjectId]) as Promise<T[]>;
-
-  const identifiers = await q<{ kind: string; createdAt: Date }>(`SELECT kind, created_at AS "createdAt" FROM subject_identifiers WHERE subject_id = $1 ORDER BY created_at, kind`);
-  const conversations = await q<{ id: string; site: string; status: string; retentionClass: string; language: string | null; createdAt: Date; closedAt: Date | null }>(
-    `SELECT id, site, status, retention_class AS "retentionClass", language, created_at AS "createdAt", closed_at AS "closedAt" FROM conversations WHERE subject_id = $1 ORDER BY created_at, id`,
-  );
-  const messages = await q<{ id: string; conversationId: string; role: string; ciphertext: Buffer; createdAt: Date }>(
-    `SELECT id, conversation_id AS "conversationId", role, ciphertext, created_at AS "createdAt" FROM messages WHERE subject_id = $1 ORDER BY created_at, id`,
-  );
-  const attachments = await q<{ id: string; conversationId: string; mime: string; sizeBytes: number; ciphertext: Buffer; createdAt: Date }>(
-    `SELECT id, conversation_id AS "conversationId", mime, size_bytes AS "sizeBytes", ciphertext, created_at AS "createdAt" FROM attachments WHERE subject_id = $1 ORDER BY created_at, id`,
-  );
-  const vaults = await q<{ conversationId: string; ciphertext: Buffer }>(`SELECT conversation_id AS "conversationId", ciphertext FROM conversation_vaults WHERE subject_id = $1`);
-  const consents = await q<SubjectExport['consents'][number] & { recordedAt: Date }>(
-    `SELECT purpose, granted, text_version AS "textVersion", text_hash AS "textHash", language, recorded_at AS "recordedAt" FROM consent_records WHERE subject_id = $1 ORDER BY recorded_at, id`,
-  );
-  const requests = await q<{ id: string; type: string; state: string; receivedAt: Date; dueAt: Date; completedAt: Date | null; details: Buffer | null }>(
-    `SELECT id, type, state, received_at AS "receivedAt", due_at AS "dueAt", completed_at AS "completedAt", details_ciphertext AS details FROM dsr_requests WHERE subject_id = $1 ORDER BY received_at, id`,
-  );
-  const events = await q<AuditEvent>(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE subject_id = $1 ORDER BY audit_events.seq`);
+  const { identifiers, conversations, messages, attachments, vaults, consents, requests, events } = await subjectRecords(ctx.tx, subjectId);
 
   const vaultOf = new Map(
     vaults.map((v) => {

@@ -11,12 +11,11 @@ import { openText, sealText } from './envelope.ts';
 import { invalidTransition } from './errors.ts';
 import { StaffReason } from './legalHolds.ts';
 import type { RetentionPolicy } from './retentionPolicy.ts';
+import { DSR_STATES, DSR_TYPES, type DsrState, requestStore, type SubjectRequest } from './store/requests.ts';
 import { subjectKey } from './subjectKeys.ts';
 import { liveSubject } from './subjects.ts';
 
-export const DSR_TYPES = ['access', 'erasure', 'rectification'] as const;
-export const DSR_STATES = ['received', 'identity_verified', 'in_progress', 'done', 'refused'] as const;
-export type DsrState = (typeof DSR_STATES)[number];
+export { DSR_STATES, DSR_TYPES, type DsrState, type SubjectRequest };
 
 export const CreateRequest = z.strictObject({
   subjectId: z.string().regex(/^sub_[a-z0-9]{16,40}$/, { message: 'must be a data subject id (sub_…)' }),
@@ -30,20 +29,6 @@ export type CreateRequest = z.input<typeof CreateRequest>;
 export const TransitionRequest = z.strictObject({ to: z.enum(DSR_STATES), reason: StaffReason.optional() });
 export type TransitionRequest = z.infer<typeof TransitionRequest>;
 
-export interface SubjectRequest {
-  id: string;
-  subjectId: string;
-  type: (typeof DSR_TYPES)[number];
-  state: DsrState;
-  channel: string;
-  createdBy: string;
-  receivedAt: Date;
-  dueAt: Date;
-  completedAt: Date | null;
-  refusedReason: string | null;
-  receipt: Record<string, unknown> | null;
-}
-
 const NEXT: Record<DsrState, DsrState[]> = {
   received: ['identity_verified', 'refused'],
   identity_verified: ['in_progress', 'refused'],
@@ -51,9 +36,6 @@ const NEXT: Record<DsrState, DsrState[]> = {
   done: [],
   refused: [],
 };
-
-const COLUMNS = `id, subject_id AS "subjectId", type, state, channel, created_by AS "createdBy", received_at AS "receivedAt", due_at AS "dueAt",
-  completed_at AS "completedAt", refused_reason AS "refusedReason", receipt`;
 
 const audit = (ctx: PrivacyCtx, r: Pick<SubjectRequest, 'id' | 'subjectId' | 'type'>, action: string, extra: Record<string, string | number | null> = {}, reason?: string) =>
   appendAudit(ctx.tx, { actor: ctx.actor, action, subjectId: r.subjectId, resource: { type: 'SubjectRequest', id: r.id }, reason, requestId: ctx.requestId, details: { type: r.type, ...extra } });
@@ -64,16 +46,13 @@ export async function createRequest(ctx: PrivacyCtx, policy: RetentionPolicy, in
   const id = randomUUID();
   const dueAt = new Date(ctx.now.getTime() + policy.requests.dueDays * 86_400_000);
   const details = r.details ? sealText(await subjectKey(ctx, r.subjectId), r.details, aad.dsrDetails(id)) : null;
-  await ctx.tx.query(
-    `INSERT INTO dsr_requests (id, subject_id, type, state, channel, created_by, received_at, due_at, updated_at, details_ciphertext) VALUES ($1, $2, $3, 'received', $4, $5, $6, $7, $6, $8)`,
-    [id, r.subjectId, r.type, r.channel, `${ctx.actor.type}:${ctx.actor.id}`, ctx.now, dueAt, details],
-  );
+  await requestStore.insert(ctx.tx, { id, subjectId: r.subjectId, type: r.type, channel: r.channel, createdBy: `${ctx.actor.type}:${ctx.actor.id}`, receivedAt: ctx.now, dueAt, details });
   await audit(ctx, { id, subjectId: r.subjectId, type: r.type }, 'dsr.create', { channel: r.channel, dueDays: policy.requests.dueDays });
   return getRequest(ctx, id);
 }
 
 export async function getRequest(ctx: Pick<PrivacyCtx, 'tx'>, id: string, lock = false): Promise<SubjectRequest> {
-  const [row] = (await ctx.tx.query(`SELECT ${COLUMNS} FROM dsr_requests WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])) as SubjectRequest[];
+  const row = await requestStore.find(ctx.tx, id, lock);
   if (!row) throw notFound('request');
   return row;
 }
@@ -81,10 +60,10 @@ export async function getRequest(ctx: Pick<PrivacyCtx, 'tx'>, id: string, lock =
 /** The subject's own words, decrypted (an audited read); null once they are erased. */
 export async function readRequestDetails(ctx: PrivacyCtx, id: string): Promise<string | null> {
   const r = await getRequest(ctx, id);
-  const [row] = (await ctx.tx.query(`SELECT details_ciphertext AS c FROM dsr_requests WHERE id = $1`, [id])) as { c: Buffer | null }[];
-  if (!row?.c) return null;
+  const sealed = await requestStore.details(ctx.tx, id);
+  if (!sealed) return null;
   const key = await subjectKey(ctx, r.subjectId);
-  const text = openOrFail(() => openText(key, row.c!, aad.dsrDetails(id)));
+  const text = openOrFail(() => openText(key, sealed, aad.dsrDetails(id)));
   await audit(ctx, r, 'dsr.read_details');
   return text;
 }
@@ -97,7 +76,7 @@ export async function transitionRequest(ctx: PrivacyCtx, id: string, input: Tran
   if (to === 'done' && r.type !== 'rectification') throw invalidTransition(r.state, to);
   if (to === 'refused' && !reason) throw invalidTransition(r.state, 'refused without a reason');
   const final = to === 'done' || to === 'refused';
-  await ctx.tx.query(`UPDATE dsr_requests SET state = $2, updated_at = $3, completed_at = $4, refused_reason = $5 WHERE id = $1`, [id, to, ctx.now, final ? ctx.now : null, to === 'refused' ? reason : null]);
+  await requestStore.setState(ctx.tx, id, { state: to, now: ctx.now, completedAt: final ? ctx.now : null, refusedReason: to === 'refused' ? (reason ?? null) : null });
   await audit(ctx, r, `dsr.${to}`, { from: r.state }, reason);
   return getRequest(ctx, id);
 }
@@ -106,7 +85,7 @@ export async function transitionRequest(ctx: PrivacyCtx, id: string, input: Tran
 export async function completeRequest(ctx: PrivacyCtx, id: string, receipt: Record<string, unknown>): Promise<SubjectRequest> {
   const r = await getRequest(ctx, id, true);
   if (r.state !== 'in_progress') throw invalidTransition(r.state, 'done');
-  await ctx.tx.query(`UPDATE dsr_requests SET state = 'done', updated_at = $2, completed_at = $2, receipt = $3 WHERE id = $1`, [id, ctx.now, JSON.stringify(receipt)]);
+  await requestStore.complete(ctx.tx, id, ctx.now, receipt);
   await audit(ctx, r, 'dsr.complete');
   return getRequest(ctx, id);
 }
@@ -121,13 +100,7 @@ export type ListRequests = z.infer<typeof ListRequests>;
 
 export async function listRequests(ctx: PrivacyCtx, policy: RetentionPolicy, filter: ListRequests): Promise<(SubjectRequest & { overdue: boolean })[]> {
   const horizon = filter.due === 'near' ? new Date(ctx.now.getTime() + policy.requests.nearDueDays * 86_400_000) : filter.due === 'overdue' ? ctx.now : null;
-  const rows = (await ctx.tx.query(
-    `SELECT ${COLUMNS} FROM dsr_requests
-      WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR subject_id = $2)
-        AND ($3::timestamptz IS NULL OR (state NOT IN ('done', 'refused') AND due_at <= $3))
-      ORDER BY due_at, id LIMIT 500`,
-    [filter.state ?? null, filter.subjectId ?? null, horizon],
-  )) as SubjectRequest[];
+  const rows = await requestStore.list(ctx.tx, { state: filter.state, subjectId: filter.subjectId, dueBy: horizon });
   await appendAudit(ctx.tx, { actor: ctx.actor, action: 'dsr.list', resource: { type: 'SubjectRequest' }, requestId: ctx.requestId, details: { returned: rows.length, due: filter.due ?? null } });
   return rows.map((r) => ({ ...r, overdue: r.state !== 'done' && r.state !== 'refused' && r.dueAt < ctx.now }));
 }

@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import type { PrivacyActor } from './context.ts';
 import type { KeyWrapper } from './keyWrapper.ts';
+import { wrappedKeyStore } from './store/keys.ts';
 import { keyContexts } from './subjectKeys.ts';
 
 export interface RotationReport {
@@ -22,10 +23,10 @@ const TABLES = [
 ] as const;
 
 async function rewrapBatch(tx: EntityManager, t: (typeof TABLES)[number], from: KeyWrapper, to: KeyWrapper, batch: number, now: Date): Promise<number> {
-  const rows = (await tx.query(`SELECT ${t.id} AS id, wrapped_key AS wrapped FROM ${t.table} WHERE master_key_id = $1 ORDER BY ${t.id} LIMIT ${batch} FOR UPDATE SKIP LOCKED`, [from.keyId])) as { id: string; wrapped: Buffer }[];
+  const rows = await wrappedKeyStore.wrappedBy(tx, t, from.keyId, batch);
   for (const row of rows) {
     const rewrapped = to.wrap(from.unwrap(row.wrapped, t.context(row.id)), t.context(row.id));
-    await tx.query(`UPDATE ${t.table} SET wrapped_key = $2, master_key_id = $3, rewrapped_at = $4 WHERE ${t.id} = $1`, [row.id, Buffer.from(rewrapped), to.keyId, now]);
+    await wrappedKeyStore.rewrap(tx, t, { id: row.id, wrapped: Buffer.from(rewrapped), masterKeyId: to.keyId, now });
   }
   return rows.length;
 }
@@ -51,8 +52,7 @@ export async function rotateMasterKey(
   }
   await runner.dataSource.transaction(async (tx) => {
     for (const t of TABLES) {
-      const [row] = (await tx.query(`SELECT count(*)::int AS n FROM ${t.table} WHERE master_key_id NOT IN ($1, $2)`, [from.keyId, to.keyId])) as { n: number }[];
-      report.unknown += row?.n ?? 0;
+      report.unknown += await wrappedKeyStore.wrappedByNeither(tx, t, from.keyId, to.keyId);
     }
     await appendAudit(tx, { actor: opts.actor, action: 'keys.rotate_master', resource: { type: 'MasterKey', id: to.keyId }, details: { fromKeyId: from.keyId, subjectKeys: report.subjectKeys, systemKeys: report.systemKeys, unknown: report.unknown } });
   });

@@ -7,6 +7,7 @@ import type { PrivacyCtx } from './context.ts';
 import { CiphertextInvalid, DATA_KEY_BYTES, newDataKey, open, seal } from './envelope.ts';
 import type { KeyWrapper } from './keyWrapper.ts';
 import { ciphertextInvalid, keyUnavailable, subjectErased, subjectKeyDestroyed } from './errors.ts';
+import { wrappedKeyStore } from './store/keys.ts';
 
 const subjectContext = (subjectId: string) => `subject:${subjectId}`;
 const systemContext = (purpose: string) => `system:${purpose}`;
@@ -32,9 +33,7 @@ export async function createSubjectKey(ctx: KeyCtx & Pick<PrivacyCtx, 'now'>, su
   const key = newDataKey();
   // The secret is written before the row: a rolled-back transaction leaves an unused file, never a row without its secret.
   const inner = seal(await ctx.keyStore.create(subjectId), key, storeContext(subjectId));
-  await ctx.tx.query(`INSERT INTO subject_keys (subject_id, wrapped_key, master_key_id, created_at) VALUES ($1, $2, $3, $4)`, [
-    subjectId, Buffer.from(ctx.wrapper.wrap(inner, subjectContext(subjectId))), ctx.wrapper.keyId, ctx.now,
-  ]);
+  await wrappedKeyStore.insertSubjectKey(ctx.tx, { subjectId, wrapped: Buffer.from(ctx.wrapper.wrap(inner, subjectContext(subjectId))), masterKeyId: ctx.wrapper.keyId, now: ctx.now });
   return key;
 }
 
@@ -43,8 +42,7 @@ export async function createSubjectKey(ctx: KeyCtx & Pick<PrivacyCtx, 'now'>, su
  * the row survives (a restored backup) but the key store no longer holds the subject's secret.
  */
 export async function subjectKey(ctx: KeyCtx, subjectId: string): Promise<Uint8Array> {
-  const [row] = (await ctx.tx.query(`SELECT wrapped_key AS wrapped, master_key_id AS "masterKeyId" FROM subject_keys WHERE subject_id = $1`, [subjectId])) as { wrapped: Buffer; masterKeyId: string }[];
-  return openSubjectKey(ctx, subjectId, row);
+  return openSubjectKey(ctx, subjectId, await wrappedKeyStore.subjectKey(ctx.tx, subjectId));
 }
 
 /** The data key from its subject_keys row, read by the caller (in a statement of its own making). */
@@ -60,14 +58,11 @@ export async function openSubjectKey(ctx: Pick<KeyCtx, 'wrapper' | 'keyStore'>, 
 
 /** A key of the appliance itself, created on first use (two nodes racing agree on one). */
 export async function systemKey(ctx: Pick<PrivacyCtx, 'tx' | 'wrapper' | 'now'>, purpose: string): Promise<Uint8Array> {
-  const select = async () =>
-    ((await ctx.tx.query(`SELECT wrapped_key AS wrapped, master_key_id AS "masterKeyId" FROM system_keys WHERE purpose = $1`, [purpose])) as { wrapped: Buffer; masterKeyId: string }[])[0];
+  const select = () => wrappedKeyStore.systemKey(ctx.tx, purpose);
   let row = await select();
   if (!row) {
     const key = newDataKey();
-    await ctx.tx.query(`INSERT INTO system_keys (purpose, wrapped_key, master_key_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (purpose) DO NOTHING`, [
-      purpose, Buffer.from(ctx.wrapper.wrap(key, systemContext(purpose))), ctx.wrapper.keyId, ctx.now,
-    ]);
+    await wrappedKeyStore.insertSystemKey(ctx.tx, { purpose, wrapped: Buffer.from(ctx.wrapper.wrap(key, systemContext(purpose))), masterKeyId: ctx.wrapper.keyId, now: ctx.now });
     row = await select();
     if (!row) throw new AppError(500, 'internal_error', 'Internal error.');
   }

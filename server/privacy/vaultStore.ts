@@ -2,10 +2,10 @@
 // subject's key in conversation_vaults. Optimistic: a save names the revision it loaded.
 import { VaultConflict, type VaultSnapshot, type VaultStore } from '../../gateway/redaction/index.ts';
 import { appendAudit } from '../audit/append.ts';
-import { changedRows } from '../db/results.ts';
 import type { PrivacyCtx } from './context.ts';
 import { aad, findConversation, openOrFail } from './conversations.ts';
 import { openText, sealText } from './envelope.ts';
+import { vaultStore } from './store/conversations.ts';
 import { subjectKey } from './subjectKeys.ts';
 
 export class DbVaultStore implements VaultStore {
@@ -13,7 +13,7 @@ export class DbVaultStore implements VaultStore {
 
   async load(conversationId: string): Promise<VaultSnapshot | undefined> {
     const { tx } = this.ctx;
-    const [row] = (await tx.query(`SELECT subject_id AS "subjectId", ciphertext FROM conversation_vaults WHERE conversation_id = $1`, [conversationId])) as { subjectId: string; ciphertext: Buffer }[];
+    const row = await vaultStore.find(tx, conversationId);
     if (!row) return undefined;
     const key = await subjectKey(this.ctx, row.subjectId);
     const snapshot = JSON.parse(openOrFail(() => openText(key, row.ciphertext, aad.vault(conversationId)))) as VaultSnapshot;
@@ -27,15 +27,9 @@ export class DbVaultStore implements VaultStore {
     const key = await subjectKey(this.ctx, c.subjectId);
     const ciphertext = sealText(key, JSON.stringify(snapshot), aad.vault(conversationId));
     const written = expectedRevision === 0
-      ? await tx.query(
-          `INSERT INTO conversation_vaults (conversation_id, subject_id, revision, ciphertext, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
-             ON CONFLICT (conversation_id) DO NOTHING RETURNING revision`,
-          [conversationId, c.subjectId, snapshot.revision, ciphertext, now],
-        )
-      : await tx.query(`UPDATE conversation_vaults SET revision = $2, ciphertext = $3, updated_at = $4 WHERE conversation_id = $1 AND revision = $5 RETURNING revision`, [
-          conversationId, snapshot.revision, ciphertext, now, expectedRevision,
-        ]);
-    if (changedRows(written) === 0) throw new VaultConflict(conversationId);
+      ? await vaultStore.insert(tx, { conversationId, subjectId: c.subjectId, revision: snapshot.revision, ciphertext, now })
+      : await vaultStore.update(tx, { conversationId, revision: snapshot.revision, ciphertext, now, expectedRevision });
+    if (!written) throw new VaultConflict(conversationId);
     await appendAudit(tx, { actor: this.ctx.actor, action: 'vault.write', subjectId: c.subjectId, resource: { type: 'Conversation', id: conversationId }, requestId: this.ctx.requestId, details: { entries: snapshot.entries.length, revision: snapshot.revision } });
   }
 }
