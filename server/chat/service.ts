@@ -10,7 +10,7 @@ import { POLICIES_DIR } from '../policies.ts';
 import { subjectErased } from '../privacy/errors.ts';
 import { cloudAllowed, consentRequired } from './consent.ts';
 import { loadConsentTexts } from './consentText.ts';
-import { ASSISTANT, type ChatEnv, chatTransaction, publishMessages } from './env.ts';
+import { ASSISTANT, type ChatEnv, chatTransaction, conversationView, publishMessages } from './env.ts';
 import type { MessageView } from '../../protocol/widget.ts';
 import { createChatHub } from './hub.ts';
 import { createRateLimiter, perHour, perMinute, type RateLimiter } from './limits.ts';
@@ -18,7 +18,7 @@ import { readMessage } from './messages.ts';
 import { type MessageRow, presentMessage } from './present.ts';
 import { answeredByAi, createReplies, type Replies, type ReplySnapshot } from './reply.ts';
 import { loadSites, type Site } from './sites.ts';
-import { attachToMessage, visitorStanding } from './store.ts';
+import { attachToMessage, findConversation, visitorStanding } from './store.ts';
 import { invalidVisitorToken, type VisitorClaims, verifyVisitorToken } from './tokens.ts';
 import { flushTurnAudits, isClientIdConflict, lockTurn, readTurnTranscript, writeTurnMessage } from './turn.ts';
 
@@ -51,7 +51,14 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
   const dir = deps.config.models.policiesDir ?? POLICIES_DIR;
   const sites = loadSites(dir);
   const consent = loadConsentTexts(dir);
-  const hub = createChatHub();
+  const hub = createChatHub({
+    bus: deps.cluster.bus,
+    readState: async (id) => {
+      const c = await findConversation(deps.db.dataSource, id);
+      return c ? { type: 'state', conversation: conversationView({ sites, deps }, c) } : null;
+    },
+    onError: (event, fields) => deps.logger.warn(event, fields),
+  });
   const env: ChatEnv = { deps, gateway: services.gateway, hub, sites, consent };
   const replies = createReplies(env);
   const limiter = createRateLimiter();
@@ -137,6 +144,7 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
 
     async close() {
       clearInterval(sweep);
+      hub.close();
       await replies.close();
     },
   };

@@ -198,7 +198,8 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
     const after = Math.max(Number((ctx.state.query as EventsQuery).after ?? 0), /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : 0);
     const stream = new PassThrough();
     const write = (e: ChatEvent) => stream.write(`${e.type === 'message' ? `id: ${e.message.seq}\n` : ''}data: ${JSON.stringify(e)}\n\n`);
-    const joined = await joinConversation(chat, v, after, write, ctx.state.requestId);
+    // A failed gap repair ends the stream: the widget reconnects after its gap-free cursor.
+    const joined = await joinConversation(chat, v, after, write, ctx.state.requestId, () => stream.end());
     const heartbeat = setInterval(() => stream.write(': ping\n\n'), SSE_HEARTBEAT_MS);
     const end = () => {
       clearInterval(heartbeat);
@@ -212,6 +213,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
     ctx.status = 200;
     stream.write(`retry: 2000\n\ndata: ${JSON.stringify({ type: 'ready', conversation: joined.conversation, lastSeq: joined.lastSeq })}\n\n`);
     for (const e of joined.first) write(e);
+    joined.live();
     ctx.body = stream;
   });
 
