@@ -80,7 +80,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
     const site = siteNamed(input.site);
     checkOrigin(ctx, site);
     if (input.identity) verifyIdentity(site, input.identity);
-    chat.limitSession(site, ctx.ip);
+    await chat.limitSession(site, ctx.ip);
     const language = languageFor(site, input.language);
     const opened = await chatTransaction(chat, { type: 'system', id: 'widget' }, 'session.create', async (p) => {
       const s = await openSession(p, { site, language, identity: input.identity });
@@ -92,7 +92,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
 
   router.post('/conversations', visitorAuth, async (ctx) => {
     const v = ctx.state.visitor!;
-    chat.limitSession(v.siteConfig, ctx.ip);
+    await chat.limitSession(v.siteConfig, ctx.ip);
     const conversation = await chatTransaction(chat, actor(v), 'conversation.create', async (p) => {
       const previous = await loadConversation(p, v.conversationId);
       const consents = await consentsInForce(p, v.subjectId);

@@ -11,5 +11,6 @@ import { KnowledgeLanguages1733050000000 } from './1733050000000-KnowledgeLangua
 import { ModelCallRecords1733150000000 } from './1733150000000-ModelCallRecords.ts';
 import { RateLimits1733160000000 } from './1733160000000-RateLimits.ts';
 import { AuditSealLock1733170000000 } from './1733170000000-AuditSealLock.ts';
+import { SetupTokenNode1733240000000 } from './1733240000000-SetupTokenNode.ts';
 
-export const migrations = [Foundation1732300000000, PrivacyLifecycle1732400000000, KnowledgeBase1732500000000, ModelGateway1732600000000, AuditRetention1732700000000, VisitorChat1732800000000, AuditSealFunctions1732900000000, SharedBudgets1733000000000, KnowledgeLanguages1733050000000, ModelCallRecords1733150000000, RateLimits1733160000000, AuditSealLock1733170000000];
+export const migrations = [Foundation1732300000000, PrivacyLifecycle1732400000000, KnowledgeBase1732500000000, ModelGateway1732600000000, AuditRetention1732700000000, VisitorChat1732800000000, AuditSealFunctions1732900000000, SharedBudgets1733000000000, KnowledgeLanguages1733050000000, ModelCallRecords1733150000000, RateLimits1733160000000, AuditSealLock1733170000000, SetupTokenNode1733240000000];
