@@ -28,7 +28,7 @@ export async function issueSetupTokenIfNeeded(deps: Infra): Promise<string | nul
       [now, deps.nodeId],
     )) as { nodeId: string }[];
     if (elsewhere) {
-      deps.logger.warn('setup.pending_on_node', { node: elsewhere.nodeId });
+      deps.logger.warn('setup.link_on_other_node', { node: elsewhere.nodeId });
       return null;
     }
     await tx.query(`UPDATE setup_tokens SET used_at = $1 WHERE used_at IS NULL`, [now]);
