@@ -4,59 +4,20 @@
 // Skipped only when no PostgreSQL server answers (CI has one).
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createNodes, type Node, type Nodes, postgresAnswers } from '../support/nodes.ts';
 import { api, bearerLogin } from '../support/server.ts';
-import { freePort, type Proc, startProcess } from '../support/spawn.ts';
 import { connectSocket, isMessage, openEventStream, readyVisitor, sendMessage, visitorApi } from '../support/widget.ts';
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = 'redis://127.0.0.1:6379';
-
-async function postgresAnswers(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 const available = await postgresAnswers();
-
-interface Node {
-  proc: Proc;
-  url: string;
-  dataDir: string;
-}
 
 describe.skipIf(!available).each([
   { carrier: 'postgres', extra: {} as Record<string, string> },
   { carrier: 'redis', extra: { REDIS_URL, REDIS_KEY_PREFIX: `palisade-test-${randomBytes(4).toString('hex')}:` } as Record<string, string> },
 ])('two nodes, events over $carrier', ({ carrier, extra }) => {
-  let db: TestDatabase;
-  let root: string;
-  const nodes: Node[] = [];
-  // The same secrets on every node, and one shared subject key store (a mounted directory in production).
-  const secrets = { MASTER_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(48).toString('base64') };
-
-  async function startNode(name: string): Promise<Node> {
-    const dataDir = path.join(root, name);
-    fs.mkdirSync(dataDir, { mode: 0o700 });
-    fs.symlinkSync(path.join(root, 'keystore'), path.join(dataDir, 'keystore'));
-    const port = await freePort();
-    const proc = startProcess(['server/main.ts'], {
-      ...db.env, ...secrets, ...extra, PALISADE_DATA_DIR: dataDir, PORT: String(port), PALISADE_NODE_ID: name, LOG_LEVEL: 'info', PALISADE_REDACTION_THREADS: '0',
-    });
-    await proc.waitFor(/"server\.ready"/, 120_000);
-    const node = { proc, url: `http://127.0.0.1:${port}`, dataDir };
-    nodes.push(node);
-    return node;
-  }
+  let cluster: Nodes;
 
   let a: Node;
   let b: Node;
@@ -65,13 +26,11 @@ describe.skipIf(!available).each([
   let nodeBLog: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(ADMIN_URL);
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-nodes-'));
-    fs.mkdirSync(path.join(root, 'keystore'), { mode: 0o700 });
-    a = await startNode('node-a');
+    cluster = await createNodes(extra);
+    a = await cluster.start('node-a');
     const link = fs.readFileSync(path.join(a.dataDir, 'setup-link.txt'), 'utf8');
     const token = /#token=([A-Za-z0-9_-]+)/.exec(link)![1]!;
-    b = await startNode('node-b');
+    b = await cluster.start('node-b');
     nodeBLog = b.proc.stdout();
     // A's link, used through B after B started.
     setupResult = await api(b, 'POST', '/api/setup', { body: { token, email: 'admin@bank.example', displayName: 'Admin', password: 'a long admin password' } });
@@ -81,14 +40,7 @@ describe.skipIf(!available).each([
     agentToken = (await bearerLogin(b, 'agent@bank.example', 'a long agent password')).accessToken;
   }, 300_000);
 
-  afterAll(async () => {
-    for (const n of nodes) {
-      n.proc.child.kill('SIGTERM');
-      await n.proc.exited;
-    }
-    await db?.drop();
-    if (root) fs.rmSync(root, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => cluster?.stop(), 60_000);
 
   it('keeps node A\'s setup link working after node B starts: B issues none of its own', () => {
     expect(setupResult.status).toBe(201);
