@@ -10,6 +10,7 @@ import { createDefaultRedactionEngine, createOutputMaskers, createOutputScanner,
 import type { AuditEventInput } from '../audit/event.ts';
 import type { Infra } from '../infra.ts';
 import { deriveKey } from '../keys.ts';
+import { redisAnswerStore } from '../cluster/answerStore.ts';
 import { onKnowledgeChange } from '../knowledge/changes.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
 import { privacyCtx } from '../privacy/deps.ts';
@@ -138,7 +139,12 @@ export function startModelService(deps: Infra): ModelService {
       return result.total;
     },
     ...(redactionPolicy.output.maskIdentifiers ? { maskOutput: createOutputMaskers({ policy: redactionPolicy }) } : {}),
-    answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: knowledgeVersionReader(deps.db.dataSource, 1_000, (l) => void onKnowledgeChange(deps, l)) },
+    answerCache: {
+      ttlMs: ANSWER_CACHE_TTL_MS,
+      knowledgeVersion: knowledgeVersionReader(deps.db.dataSource, 1_000, (l) => void onKnowledgeChange(deps, l)),
+      // With Redis one cache serves every node; otherwise each node keeps its own.
+      ...(deps.cluster.redis ? { shared: redisAnswerStore(deps.cluster.redis) } : {}),
+    },
     budgets: databaseBudgets(deps.db.dataSource, () => deps.now().getTime()),
     audit: {
       modelRequest: (e) =>
