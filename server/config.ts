@@ -40,6 +40,11 @@ export const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
     .optional(),
   DATABASE_POOL_SIZE: int(2, 200).default(10),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . : and -' }).default('palisade:'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   JWT_SECRET: z.string().optional(),
   JWT_SECRET_FILE: z.string().optional(),
@@ -149,6 +154,8 @@ export interface Config {
   dataDir: string;
   /** the embedded database runs on a thread of its own unless `thread` is false */
   database: { kind: 'pglite'; dir: string; thread?: boolean } | { kind: 'postgres'; url: string; poolSize: number };
+  /** several nodes: Redis for events, limits and the streaming answer (unset: PostgreSQL LISTEN/NOTIFY, or one process) */
+  redis?: { url: string; keyPrefix: string };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   secrets: {
     jwt: { value?: string; file?: string };
@@ -270,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dir: path.join(dataDir, 'pglite'), thread: e.PALISADE_PGLITE_THREAD },
+    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
     logLevel: e.LOG_LEVEL,
     secrets: {
       jwt: { value: e.JWT_SECRET, file: e.JWT_SECRET_FILE },

@@ -3,6 +3,7 @@
 // names no service, so every service can take it without a circle.
 import type { PGlite } from '@electric-sql/pglite';
 import { createAnalyzerPool, type AnalyzerPool, type AnalyzerSource } from '../gateway/redaction/index.ts';
+import { openCluster, type Cluster } from './cluster/index.ts';
 import type { Config } from './config.ts';
 import { migrate, openDatabase, type Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -16,6 +17,8 @@ export interface Infra {
   /** this node's name (PALISADE_NODE_ID, or generated into the data directory): in audit checkpoints and model-call records */
   nodeId: string;
   now: () => Date;
+  /** how this node reaches the others (the bus; Redis when configured): server/cluster */
+  cluster: Cluster;
   /** personal-data analyzers (threads, see PALISADE_REDACTION_THREADS); absent: on this thread */
   analyzers?: AnalyzerSource;
 }
@@ -45,23 +48,29 @@ export async function openInfra(opts: {
       ? createAnalyzerPool({ threads: config.redaction.threads, log: (event, fields) => logger.warn(event, fields) })
       : undefined;
   let db: Database | undefined;
+  let cluster: Cluster | undefined;
   try {
     db = await openDatabase(config.database, { pglite: opts.pglite });
     const ran = await migrate(db);
     if (ran.length) logger.info('db.migrated', { migrations: ran.length });
-    const infra: Infra = { config, secrets, db, logger, nodeId: loadNodeId(config), now: opts.now ?? (() => new Date()), analyzers };
+    const nodeId = loadNodeId(config);
+    cluster = await openCluster({ config, nodeId, logger });
+    const infra: Infra = { config, secrets, db, logger, nodeId, now: opts.now ?? (() => new Date()), cluster, analyzers };
     await opts.prepare?.(infra);
     await analyzers?.ready();
     const opened = db;
+    const joined = cluster;
     return {
       ...infra,
       async close() {
         await analyzers?.close();
+        await joined.close();
         await opened.close();
       },
     };
   } catch (error) {
     await analyzers?.close();
+    await cluster?.close();
     await db?.close();
     throw error;
   }

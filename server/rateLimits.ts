@@ -1,9 +1,11 @@
-// Fixed-window counters through rate-limiter-flexible: in the rate_limits table when the database
-// is a PostgreSQL server, so every node of an install counts against the same limit; in the process
-// on the embedded database (one process owns it). Keys are never personal data: an address or an
-// email becomes a keyed hash first (pseudonymKey).
+// Fixed-window counters through rate-limiter-flexible, so every node of an install counts against
+// the same limit: in Redis when REDIS_URL is set (under its key prefix), else in the rate_limits
+// table when the database is a PostgreSQL server; in the process on the embedded database (one
+// process owns it). Keys are never personal data: an address or an email becomes a keyed hash
+// first (pseudonymKey).
 import { createHmac } from 'node:crypto';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Cluster } from './cluster/index.ts';
 import type { Database } from './db/database.ts';
 import { deriveKey } from './keys.ts';
 
@@ -18,10 +20,18 @@ export interface Limiter {
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-export function createLimiter(db: Pick<Database, 'kind' | 'dataSource'>, opts: { name: string; points: number; windowSeconds: number }): Limiter {
+/** Where the counts live: the database, and Redis when the cluster has it. */
+export interface LimitStore {
+  db: Pick<Database, 'kind' | 'dataSource'>;
+  cluster?: Pick<Cluster, 'redis'>;
+}
+
+export function createLimiter({ db, cluster }: LimitStore, opts: { name: string; points: number; windowSeconds: number }): Limiter {
   const common = { keyPrefix: opts.name, points: opts.points, duration: opts.windowSeconds };
-  const limiter: RateLimiterAbstract =
-    db.kind === 'postgres'
+  const redis = cluster?.redis;
+  const limiter: RateLimiterAbstract = redis
+    ? new RateLimiterRedis({ ...common, keyPrefix: `${redis.keyPrefix}limit:${opts.name}`, storeClient: redis.client, rejectIfRedisNotReady: true })
+    : db.kind === 'postgres'
       ? new RateLimiterPostgres({
           ...common,
           // typeorm's pg pool; the table comes from a migration (RateLimits)

@@ -31,8 +31,22 @@ export interface AnswerKeyParts {
 }
 
 export interface AnswerCache {
-  get(key: string): CachedAnswer | undefined;
+  get(key: string): CachedAnswer | undefined | Promise<CachedAnswer | undefined>;
   set(key: string, answer: CachedAnswer): void;
+}
+
+/**
+ * A cache kept outside the process (the server's Redis, shared by every node): the gateway hands it
+ * only answers to requests with no personal data, under the same key. Its failures are misses.
+ */
+export interface SharedAnswerStore {
+  get(key: string): Promise<CachedAnswer | undefined>;
+  set(key: string, answer: CachedAnswer, ttlMs: number): void;
+}
+
+/** The shared store behind the AnswerCache contract. */
+export function sharedAnswerCache(store: SharedAnswerStore, ttlMs: number): AnswerCache {
+  return { get: (key) => store.get(key).catch(() => undefined), set: (key, answer) => store.set(key, answer, ttlMs) };
 }
 
 /** Case, Unicode form and runs of white space do not make a question different. */

@@ -2,7 +2,7 @@
 // `model.request` audit record per call, and what it needs (GatewayDeps). The pipeline that keeps
 // these promises is in gateway.ts and pipeline/.
 import type { OutputMasker } from '../redaction/output-mask.ts';
-import type { AnswerCacheOptions } from './answerCache.ts';
+import type { AnswerCacheOptions, SharedAnswerStore } from './answerCache.ts';
 import type { FailureCause, FailureClass } from './errors.ts';
 import type { ChatMessage, ModelClient, ProviderName, Usage } from './types.ts';
 import type { BudgetExceeded, Budgets } from '../routing/budget.ts';
@@ -132,7 +132,7 @@ export interface GatewayDeps {
   /** a masker per answer: identifiers the model made up are masked before the caller sees them */
   maskOutput?: () => OutputMasker;
   /** exact-match answers for requests with no personal data; the version names the knowledge base's state */
-  answerCache?: AnswerCacheOptions & { knowledgeVersion: () => Promise<string> };
+  answerCache?: AnswerCacheOptions & { knowledgeVersion: () => Promise<string>; shared?: SharedAnswerStore };
   /** where cloud budgets are counted (the server: its database, shared by every node); default: this process */
   budgets?: Budgets;
 }

@@ -33,7 +33,7 @@ async function answer(shared: Shared, run: Run): Promise<Ending> {
   const { instructions } = run.req;
   const withInstructions = instructions ? [{ role: 'system' as const, content: instructions }, ...redacted.messages] : redacted.messages;
   const cacheKey = await cacheKeyFor(shared, run, withInstructions, redacted.counts, decision);
-  const cached = fromCache(shared, run, cacheKey);
+  const cached = await fromCache(shared, run, cacheKey);
   if (cached) return cached;
   return walkChain(shared, run, decision, { messages: { redacted: redacted.messages, withInstructions }, vault: redacted.vault, cacheKey });
 }

@@ -6,3 +6,4 @@ export type {
 } from './contract.ts';
 export { ProviderError, ProviderTimeout, RequestCancelled, type FailureCause, type FailureClass } from './errors.ts';
 export { estimateTokens } from './types.ts';
+export type { CachedAnswer, SharedAnswerStore } from './answerCache.ts';

@@ -33,8 +33,8 @@ export interface LoginThrottle {
 
 export function loginThrottle(deps: Infra): LoginThrottle {
   const t = deps.config.auth.throttle;
-  const byAddress = createLimiter(deps.db, { name: 'login_ip', points: t.ipAttempts, windowSeconds: t.windowSeconds });
-  const byAccount = createLimiter(deps.db, { name: 'login_account', points: t.accountAttempts, windowSeconds: t.windowSeconds });
+  const byAddress = createLimiter(deps, { name: 'login_ip', points: t.ipAttempts, windowSeconds: t.windowSeconds });
+  const byAccount = createLimiter(deps, { name: 'login_account', points: t.accountAttempts, windowSeconds: t.windowSeconds });
   const keyOf = pseudonymKey(deps.secrets.masterKey);
   const queue = passwordQueue({ concurrency: t.hashConcurrency, maxQueued: t.hashQueue });
 

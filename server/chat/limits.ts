@@ -1,49 +1,34 @@
-// Abuse limits: in-memory token buckets keyed by visitor subject or client address. One process
-// holds them (with several app nodes each node limits on its own, which only loosens the limit).
-export interface Bucket {
-  tokens: number;
-  updated: number;
+// The visitor chat's abuse limits on the shared counters (server/rateLimits.ts): messages per
+// visitor and per address a minute, sessions per address an hour, each as the site's policy sets
+// it. With several nodes they count in Redis or PostgreSQL, so two nodes hold one limit, not two.
+// Addresses are keyed hashes; a visitor is its pseudonymous subject id.
+import { tooManyRequests } from '../errors.ts';
+import type { Infra } from '../infra.ts';
+import { createLimiter, type Limiter, pseudonymKey } from '../rateLimits.ts';
+import type { Site } from './sites.ts';
+
+export interface ChatLimits {
+  /** counts a message: 429 rate_limited over the visitor's or the address's limit */
+  message(site: Site, subjectId: string, ip: string): Promise<void>;
+  /** counts a new session from the address: 429 over the site's ipSessionsPerHour */
+  session(site: Site, ip: string): Promise<void>;
 }
 
-export interface RateLimit {
-  /** how many in the window */
-  limit: number;
-  windowMs: number;
-}
-
-export interface RateLimiter {
-  /** takes one token; 0 when allowed, else the seconds until one is free */
-  take(key: string, rate: RateLimit): number;
-  /** drops buckets that have refilled completely (they hold no information) */
-  sweep(): void;
-  size(): number;
-}
-
-export function createRateLimiter(now: () => number = Date.now): RateLimiter {
-  const buckets = new Map<string, Bucket & { fullAt: number }>();
+export function chatLimits(deps: Pick<Infra, 'db' | 'cluster' | 'secrets'>): ChatLimits {
+  const keyOf = pseudonymKey(deps.secrets.masterKey);
+  const limiters = new Map<string, Limiter>();
+  const take = async (name: string, points: number, windowSeconds: number, key: string) => {
+    const id = `${name}_${points}_${windowSeconds}`;
+    let limiter = limiters.get(id);
+    if (!limiter) limiters.set(id, (limiter = createLimiter(deps, { name: id, points, windowSeconds })));
+    const wait = await limiter.take(key);
+    if (wait > 0) throw tooManyRequests(wait);
+  };
   return {
-    take(key, { limit, windowMs }) {
-      const t = now();
-      const perMs = limit / windowMs;
-      const b = buckets.get(key) ?? { tokens: limit, updated: t, fullAt: t };
-      b.tokens = Math.min(limit, b.tokens + (t - b.updated) * perMs);
-      b.updated = t;
-      if (b.tokens < 1) {
-        buckets.set(key, b);
-        return Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
-      }
-      b.tokens -= 1;
-      b.fullAt = t + (limit - b.tokens) / perMs;
-      buckets.set(key, b);
-      return 0;
+    async message(site, subjectId, ip) {
+      await take('chat_visitor', site.limits.visitorMessagesPerMinute, 60, subjectId);
+      await take('chat_ip', site.limits.ipMessagesPerMinute, 60, keyOf('ip', `${site.id}\u0000${ip}`));
     },
-    sweep() {
-      const t = now();
-      for (const [k, b] of buckets) if (b.fullAt <= t) buckets.delete(k);
-    },
-    size: () => buckets.size,
+    session: (site, ip) => take('chat_session', site.limits.ipSessionsPerHour, 3600, keyOf('ip', `${site.id}\u0000${ip}`)),
   };
 }
-
-export const perMinute = (limit: number): RateLimit => ({ limit, windowMs: 60_000 });
-export const perHour = (limit: number): RateLimit => ({ limit, windowMs: 3_600_000 });

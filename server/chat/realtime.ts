@@ -15,6 +15,7 @@ import { presentMessage } from './present.ts';
 import { SendMessage } from '../../protocol/widgetSchemas.ts';
 import type { ChatService, Visitor } from './service.ts';
 import { invalidVisitorToken } from './tokens.ts';
+import { createRelay, type Relay, resumeGate } from './resume.ts';
 
 export const WS_PATH = '/api/widget/ws';
 const HELLO_TIMEOUT_MS = 10_000;
@@ -24,74 +25,53 @@ const MAX_FRAME_BYTES = 256 * 1024;
 const FRAMES_PER_WINDOW = 40;
 const FRAME_WINDOW_MS = 10_000;
 
-/** Drops messages at or below the last seq sent and reply pieces of an answer this client never saw start. */
-export function resumeGate(lastSeq: number, knownIds: Set<string>) {
-  let reply: string | null = null;
-  return {
-    get lastSeq() {
-      return lastSeq;
-    },
-    startReply(id: string) {
-      reply = id;
-    },
-    pass(e: ChatEvent): boolean {
-      switch (e.type) {
-        case 'message':
-          if (e.message.seq <= lastSeq) return false;
-          lastSeq = e.message.seq;
-          return true;
-        case 'reply_start':
-          if (knownIds.has(e.replyId) || reply === e.replyId) return false;
-          reply = e.replyId;
-          return true;
-        case 'delta':
-          return reply === e.replyId;
-        case 'reply_end':
-          if (reply !== e.replyId) return false;
-          reply = null;
-          return true;
-        default:
-          return true;
-      }
-    },
-  };
-}
+export { resumeGate } from './resume.ts';
 
 /**
  * Joins a conversation: returns the frames to send first (ready's contents, backlog, in-flight
  * reply, buffered events) and the unsubscribe function; `deliver` gets every later event.
  */
 export async function joinConversation(
-  service: ChatService, visitor: Visitor, after: number, deliver: (e: ChatEvent) => void, requestId?: string,
-): Promise<{ conversation: ConversationView; lastSeq: number; first: ChatEvent[]; unsubscribe: () => void }> {
-  let buffer: ChatEvent[] | null = [];
-  let gate: ReturnType<typeof resumeGate> | null = null;
-  const unsubscribe = service.hub.subscribe(visitor.conversationId, (e) => {
-    if (buffer) buffer.push(e);
-    else if (gate!.pass(e)) deliver(e);
-  });
+  service: ChatService, visitor: Visitor, after: number, deliver: (e: ChatEvent) => void, requestId?: string, broken: (error: unknown) => void = () => {},
+): Promise<{ conversation: ConversationView; lastSeq: number; first: ChatEvent[]; unsubscribe: () => void; live(): void }> {
+  let buffer: ({ type: 'committed'; seq: number } | ChatEvent)[] | null = [];
+  let relay: Relay | null = null;
+  const unsubscribe = service.hub.subscribe(
+    visitor.conversationId,
+    (e) => (buffer ? buffer.push(e) : relay!.push(e)),
+    (seq) => (buffer ? buffer.push({ type: 'committed', seq }) : relay!.push({ type: 'committed', seq })),
+  );
+  const actor = { type: 'visitor' as const, id: visitor.subjectId };
   try {
-    const { conversation, messages } = await chatTransaction(service, { type: 'visitor', id: visitor.subjectId }, 'chat.resume', async (ctx) => {
+    const { conversation, messages } = await chatTransaction(service, actor, 'chat.resume', async (ctx) => {
       const c = await loadConversation(ctx, visitor.conversationId);
       return { conversation: c, messages: await readConversationMessages(ctx, c, { after }) };
     }, requestId);
     // From here to the end all is synchronous: no event can slip between the snapshot and going live.
     const lastSeq = Math.max(after, conversation.lastSeq, ...messages.map((m) => m.seq));
     const first: ChatEvent[] = messages.map((m) => ({ type: 'message', message: presentMessage(m) }));
-    gate = resumeGate(lastSeq, new Set(messages.filter((m) => m.role === 'assistant').map((m) => m.id)));
+    const gate = resumeGate(lastSeq, new Set(messages.filter((m) => m.role === 'assistant').map((m) => m.id)));
     const streaming = service.hub.inFlight(visitor.conversationId);
     if (streaming) {
       first.push({ type: 'reply_start', replyId: streaming.id });
       if (streaming.text) first.push({ type: 'delta', replyId: streaming.id, text: streaming.text });
       gate.startReply(streaming.id);
     }
+    // Until the caller has sent `first`, what the relay lets through joins it.
+    relay = createRelay({
+      gate,
+      sink: (e) => first.push(e),
+      readAfter: (from) => chatTransaction(service, actor, 'chat.resume', (ctx) => readConversationMessages(ctx, conversation, { after: from }), requestId).then((rows) => rows.map(presentMessage)),
+      broken,
+    });
     for (const e of buffer) {
       // Pieces of the streaming answer published before the snapshot are in its text already.
       if ((e.type === 'reply_start' || e.type === 'delta') && e.replyId === streaming?.id) continue;
-      if (gate.pass(e)) first.push(e);
+      relay.push(e);
     }
     buffer = null;
-    return { conversation: conversationView(service, conversation), lastSeq, first, unsubscribe };
+    const r = relay;
+    return { conversation: conversationView(service, conversation), lastSeq, first, unsubscribe, live: () => void (r.sink = deliver) };
   } catch (error) {
     unsubscribe();
     throw error;
@@ -209,7 +189,7 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
           ws.close(4403, 'origin not allowed');
           return false;
         }
-        const join = await joinConversation(service, visitor, after, (e) => send(e));
+        const join = await joinConversation(service, visitor, after, (e) => send(e), undefined, () => ws.close(1011, 'resume'));
         if (ws.readyState !== ws.OPEN) {
           join.unsubscribe();
           return false;
@@ -217,6 +197,7 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
         unsubscribe = join.unsubscribe;
         send({ type: 'ready', conversation: join.conversation, lastSeq: join.lastSeq });
         for (const e of join.first) send(e);
+        join.live();
         return true;
       } catch (error) {
         if (error instanceof AppError && error.status < 500) ws.close(4401, error.id);

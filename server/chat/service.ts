@@ -1,24 +1,24 @@
 // The visitor chat, built once at boot: the sites and consent texts (a bad policy file stops the
-// start), the hub, the rate limits, the reply jobs, the visitor-token key. HTTP routes and the
+// start), the hub, the shared rate limits, the reply jobs, the visitor-token key. HTTP routes and the
 // WebSocket both go through here, so a message takes the same way whichever door it came in by.
 import type { Gateway } from '../../gateway/index.ts';
 import type { SendMessage } from '../../protocol/widgetSchemas.ts';
 import type { Infra } from '../infra.ts';
-import { AppError, tooManyRequests } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
 import { POLICIES_DIR } from '../policies.ts';
 import { subjectErased } from '../privacy/errors.ts';
 import { cloudAllowed, consentRequired } from './consent.ts';
 import { loadConsentTexts } from './consentText.ts';
-import { ASSISTANT, type ChatEnv, chatTransaction, publishMessages } from './env.ts';
+import { ASSISTANT, type ChatEnv, chatTransaction, conversationView, publishMessages } from './env.ts';
 import type { MessageView } from '../../protocol/widget.ts';
 import { createChatHub } from './hub.ts';
-import { createRateLimiter, perHour, perMinute, type RateLimiter } from './limits.ts';
+import { chatLimits, type ChatLimits } from './limits.ts';
 import { readMessage } from './messages.ts';
 import { type MessageRow, presentMessage } from './present.ts';
 import { answeredByAi, createReplies, type Replies, type ReplySnapshot } from './reply.ts';
 import { loadSites, type Site } from './sites.ts';
-import { attachToMessage, visitorStanding } from './store.ts';
+import { attachToMessage, findConversation, visitorStanding } from './store.ts';
 import { invalidVisitorToken, type VisitorClaims, verifyVisitorToken } from './tokens.ts';
 import { flushTurnAudits, isClientIdConflict, lockTurn, readTurnTranscript, writeTurnMessage } from './turn.ts';
 
@@ -28,7 +28,7 @@ export interface Visitor extends VisitorClaims {
 
 export interface ChatService extends ChatEnv {
   replies: Replies;
-  limiter: RateLimiter;
+  limits: ChatLimits;
   tokenKey: Uint8Array;
   /** token → visitor; 401 for a bad token, 410 once the subject is erased */
   authenticate(token: string | undefined): Promise<Visitor>;
@@ -37,7 +37,7 @@ export interface ChatService extends ChatEnv {
   /** every origin any site allows (for CORS) */
   corsOrigins(): string[];
   /** a session from this address: 429 over the site's ipSessionsPerHour */
-  limitSession(site: Site, ip: string): void;
+  limitSession(site: Site, ip: string): Promise<void>;
   send(props: { visitor: Visitor; input: SendMessage; ip: string; requestId?: string }): Promise<{ message: MessageView; duplicate: boolean }>;
   close(): Promise<void>;
 }
@@ -51,23 +51,24 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
   const dir = deps.config.models.policiesDir ?? POLICIES_DIR;
   const sites = loadSites(dir);
   const consent = loadConsentTexts(dir);
-  const hub = createChatHub();
+  const hub = createChatHub({
+    bus: deps.cluster.bus,
+    readState: async (id) => {
+      const c = await findConversation(deps.db.dataSource, id);
+      return c ? { type: 'state', conversation: conversationView({ sites, deps }, c) } : null;
+    },
+    onError: (event, fields) => deps.logger.warn(event, fields),
+  });
   const env: ChatEnv = { deps, gateway: services.gateway, hub, sites, consent };
   const replies = createReplies(env);
-  const limiter = createRateLimiter();
-  const sweep = setInterval(() => limiter.sweep(), 60_000);
-  sweep.unref();
+  const limits = chatLimits(deps);
   const tokenKey = deriveKey(deps.secrets.masterKey, 'visitor-token');
   const ownOrigin = new URL(deps.config.publicUrl).origin;
-  const limited = (key: string, rate: ReturnType<typeof perMinute>) => {
-    const wait = limiter.take(key, rate);
-    if (wait > 0) throw tooManyRequests(wait);
-  };
 
   const service: ChatService = {
     ...env,
     replies,
-    limiter,
+    limits,
     tokenKey,
 
     async authenticate(token) {
@@ -89,14 +90,11 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
 
     corsOrigins: () => [...new Set([...deps.config.http.widgetOrigins, ...[...sites.values()].flatMap((s) => s.origins)])],
 
-    limitSession(site, ip) {
-      limited(`session:${site.id}:${ip}`, perHour(site.limits.ipSessionsPerHour));
-    },
+    limitSession: (site, ip) => limits.session(site, ip),
 
     async send({ visitor, input, ip, requestId }) {
       const site = visitor.siteConfig;
-      limited(`visitor:${visitor.subjectId}`, perMinute(site.limits.visitorMessagesPerMinute));
-      limited(`ip:${site.id}:${ip}`, perMinute(site.limits.ipMessagesPerMinute));
+      await limits.message(site, visitor.subjectId, ip);
       const text = input.text.trim();
       if (text.length > site.limits.messageChars) throw messageTooLong(site.limits.messageChars);
       const attachmentIds = input.attachmentIds ?? [];
@@ -136,7 +134,7 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
     },
 
     async close() {
-      clearInterval(sweep);
+      hub.close();
       await replies.close();
     },
   };

@@ -66,6 +66,8 @@ export interface SetupToken {
   createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
+  /** the node that issued it (one link per cluster) */
+  nodeId: string | null;
 }
 
 export const SetupTokenEntity = new EntitySchema<SetupToken>({
@@ -77,6 +79,7 @@ export const SetupTokenEntity = new EntitySchema<SetupToken>({
     createdAt: { type: 'timestamptz', name: 'created_at' },
     expiresAt: { type: 'timestamptz', name: 'expires_at' },
     usedAt: { type: 'timestamptz', name: 'used_at', nullable: true },
+    nodeId: { type: 'varchar', length: 64, name: 'node_id', nullable: true },
   },
 });
 

@@ -10,6 +10,8 @@ import { createDefaultRedactionEngine, createOutputMaskers, createOutputScanner,
 import type { AuditEventInput } from '../audit/event.ts';
 import type { Infra } from '../infra.ts';
 import { deriveKey } from '../keys.ts';
+import { redisAnswerStore } from '../cluster/answerStore.ts';
+import { onKnowledgeChange } from '../knowledge/changes.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
 import { privacyCtx } from '../privacy/deps.ts';
 import { DbVaultStore } from '../privacy/vaultStore.ts';
@@ -67,8 +69,12 @@ const ANSWER_CACHE_TTL_MS = 10 * 60_000;
  * The knowledge base's version read at most once per `ttlMs` (two table scans per request were the
  * gateway's largest database cost): an edit reaches the answer cache's keys within that time.
  */
-export function knowledgeVersionReader(dataSource: Pick<DataSource, 'query'>, ttlMs = 1_000): () => Promise<string> {
-  return refreshingValue(() => knowledgeVersion(dataSource), { ttlMs, maxStaleMs: 10 * ttlMs });
+export function knowledgeVersionReader(dataSource: Pick<DataSource, 'query'>, ttlMs = 1_000, changed?: (listener: () => void) => void): () => Promise<string> {
+  const make = () => refreshingValue(() => knowledgeVersion(dataSource), { ttlMs, maxStaleMs: 10 * ttlMs });
+  let read = make();
+  // A change announced on any node (server/knowledge/changes.ts): the next request reads the version anew.
+  changed?.(() => void (read = make()));
+  return () => read();
 }
 
 /** The knowledge base's state as one string: every publish, edit or import moves it. */
@@ -157,7 +163,12 @@ export function startModelService(deps: Infra, opts: { observe?: ModelObserver }
       return result.total;
     },
     ...(redactionPolicy.output.maskIdentifiers ? { maskOutput: createOutputMaskers({ policy: redactionPolicy }) } : {}),
-    answerCache: { ttlMs: ANSWER_CACHE_TTL_MS, knowledgeVersion: knowledgeVersionReader(deps.db.dataSource) },
+    answerCache: {
+      ttlMs: ANSWER_CACHE_TTL_MS,
+      knowledgeVersion: knowledgeVersionReader(deps.db.dataSource, 1_000, (l) => void onKnowledgeChange(deps, l)),
+      // With Redis one cache serves every node; otherwise each node keeps its own.
+      ...(deps.cluster.redis ? { shared: redisAnswerStore(deps.cluster.redis) } : {}),
+    },
     budgets: databaseBudgets(deps.db.dataSource, () => deps.now().getTime()),
     audit: {
       modelRequest: (e) => {

@@ -28,8 +28,8 @@ export interface ApiKeyLimits {
 
 export function apiKeyLimits(deps: Infra): ApiKeyLimits {
   const { requestsPerMinute, tokensPerMinute } = deps.config.apiKeyLimits;
-  const requests: Limiter | null = requestsPerMinute > 0 ? createLimiter(deps.db, { name: 'api_key_requests', points: requestsPerMinute, windowSeconds: 60 }) : null;
-  const tokens: Limiter | null = tokensPerMinute > 0 ? createLimiter(deps.db, { name: 'api_key_tokens', points: tokensPerMinute, windowSeconds: 60 }) : null;
+  const requests: Limiter | null = requestsPerMinute > 0 ? createLimiter(deps, { name: 'api_key_requests', points: requestsPerMinute, windowSeconds: 60 }) : null;
+  const tokens: Limiter | null = tokensPerMinute > 0 ? createLimiter(deps, { name: 'api_key_tokens', points: tokensPerMinute, windowSeconds: 60 }) : null;
 
   /** token counts still being written, per key: a key's next request on this node waits for them */
   const charging = new Map<string, Promise<unknown>>();

@@ -8,6 +8,7 @@ import { validationFailed } from '../errors.ts';
 import { transaction, txOf } from './transaction.ts';
 import { validate, validateQuery } from './validate.ts';
 import { createArticle, loadArticle, loadVersion, publishVersion, rollbackArticle, unpublishArticle, updateArticle } from '../knowledge/articles.ts';
+import { announceKnowledgeChange } from '../knowledge/changes.ts';
 import { noteLowConfidence, submitFeedback } from '../knowledge/gap-intake.ts';
 import { linkUnanswered } from '../knowledge/gap-link.ts';
 import { feedbackCounts, listUnanswered, resolveUnanswered } from '../knowledge/gaps.ts';
@@ -35,10 +36,11 @@ export function kbRoutes(deps: Infra) {
   const update = authorize(deps, 'update', 'KnowledgeArticle');
   const actor = (ctx: AppContext) => ({ type: 'staff' as const, id: ctx.state.staff!.userId });
   const today = () => deps.now().toISOString().slice(0, 10);
-  // The index changed: drop cached corpus statistics once the transaction has committed.
+  // The index changed: once the transaction has committed, every node drops its cached corpus
+  // statistics and reads the knowledge-base version again (server/knowledge/changes.ts).
   const reindexed = async (_ctx: AppContext, next: () => Promise<void>) => {
     await next();
-    knowledgeFor(deps.db.dataSource).invalidate();
+    announceKnowledgeChange(deps);
   };
 
   router.get('/articles', auth, read, validateQuery(ArticleQuery), tx, async (ctx) => {

@@ -80,7 +80,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
     const site = siteNamed(input.site);
     checkOrigin(ctx, site);
     if (input.identity) verifyIdentity(site, input.identity);
-    chat.limitSession(site, ctx.ip);
+    await chat.limitSession(site, ctx.ip);
     const language = languageFor(site, input.language);
     const opened = await chatTransaction(chat, { type: 'system', id: 'widget' }, 'session.create', async (p) => {
       const s = await openSession(p, { site, language, identity: input.identity });
@@ -92,7 +92,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
 
   router.post('/conversations', visitorAuth, async (ctx) => {
     const v = ctx.state.visitor!;
-    chat.limitSession(v.siteConfig, ctx.ip);
+    await chat.limitSession(v.siteConfig, ctx.ip);
     const conversation = await chatTransaction(chat, actor(v), 'conversation.create', async (p) => {
       const previous = await loadConversation(p, v.conversationId);
       const consents = await consentsInForce(p, v.subjectId);
@@ -198,7 +198,8 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
     const after = Math.max(Number((ctx.state.query as EventsQuery).after ?? 0), /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : 0);
     const stream = new PassThrough();
     const write = (e: ChatEvent) => stream.write(`${e.type === 'message' ? `id: ${e.message.seq}\n` : ''}data: ${JSON.stringify(e)}\n\n`);
-    const joined = await joinConversation(chat, v, after, write, ctx.state.requestId);
+    // A failed gap repair ends the stream: the widget reconnects after its gap-free cursor.
+    const joined = await joinConversation(chat, v, after, write, ctx.state.requestId, () => stream.end());
     const heartbeat = setInterval(() => stream.write(': ping\n\n'), SSE_HEARTBEAT_MS);
     const end = () => {
       clearInterval(heartbeat);
@@ -212,6 +213,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
     ctx.status = 200;
     stream.write(`retry: 2000\n\ndata: ${JSON.stringify({ type: 'ready', conversation: joined.conversation, lastSeq: joined.lastSeq })}\n\n`);
     for (const e of joined.first) write(e);
+    joined.live();
     ctx.body = stream;
   });
 

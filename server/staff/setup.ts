@@ -13,17 +13,29 @@ async function hasActiveAdmin(tx: EntityManager): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Returns a fresh setup token when the appliance has no active admin (old unused ones stop working). */
+/**
+ * Returns a fresh setup token when the appliance has no active admin (old unused ones stop working).
+ * One per cluster: while another node's token is unused and unexpired, a starting node issues none
+ * (its link is that node's) and says so; restarting the node that issued it prints a new one.
+ */
 export async function issueSetupTokenIfNeeded(deps: Infra): Promise<string | null> {
   return deps.db.dataSource.transaction(async (tx) => {
     await tx.query(`SELECT id FROM audit_chain_head WHERE id = 1 FOR UPDATE`); // one issuer at a time
     if (await hasActiveAdmin(tx)) return null;
     const now = deps.now();
+    const [elsewhere] = (await tx.query(
+      `SELECT node_id AS "nodeId" FROM setup_tokens WHERE used_at IS NULL AND expires_at > $1 AND node_id IS NOT NULL AND node_id <> $2 ORDER BY created_at DESC LIMIT 1`,
+      [now, deps.nodeId],
+    )) as { nodeId: string }[];
+    if (elsewhere) {
+      deps.logger.warn('setup.link_on_other_node', { node: elsewhere.nodeId });
+      return null;
+    }
     await tx.query(`UPDATE setup_tokens SET used_at = $1 WHERE used_at IS NULL`, [now]);
     const token = randomBytes(24).toString('base64url');
     const id = randomUUID();
-    await tx.query(`INSERT INTO setup_tokens (id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)`, [
-      id, sha256(token), now, new Date(now.getTime() + deps.config.auth.setupTokenTtlSeconds * 1000),
+    await tx.query(`INSERT INTO setup_tokens (id, token_hash, created_at, expires_at, node_id) VALUES ($1, $2, $3, $4, $5)`, [
+      id, sha256(token), now, new Date(now.getTime() + deps.config.auth.setupTokenTtlSeconds * 1000), deps.nodeId,
     ]);
     await appendAudit(tx, { actor: { type: 'system', id: 'setup' }, action: 'setup.token_issued', resource: { type: 'SetupToken', id } });
     return token;

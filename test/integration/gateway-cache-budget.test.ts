@@ -1,8 +1,11 @@
 // The answer cache and the cloud budgets, through the real openai and ollama providers against
 // their loopback stand-ins, the real redaction engine and output scan, and a clock the test moves.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGateway, type ChatEvent, type ModelRequestAudit } from '../../gateway/index.ts';
+import { Redis } from 'ioredis';
+import { redisAnswerStore } from '../../server/cluster/answerStore.ts';
+import { createGateway, type ChatEvent, type ModelRequestAudit, type SharedAnswerStore } from '../../gateway/index.ts';
 import { createAnalyzer } from '../../gateway/redaction/analyzer.ts';
 import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
 import { createOutputScanner } from '../../gateway/redaction/output-scan.ts';
@@ -59,7 +62,7 @@ beforeEach(() => {
   kbVersion = 'kb-1';
 });
 
-function gateway() {
+function gateway(shared?: SharedAnswerStore) {
   return standInGateway({
     pool, cloud, policy: routing, redaction, audits, now: () => now,
     extra: {
@@ -67,7 +70,7 @@ function gateway() {
         const r = await scan(text, lang);
         return r.ok ? r.total : null;
       },
-      answerCache: { ttlMs: 60_000, knowledgeVersion: async () => kbVersion },
+      answerCache: { ttlMs: 60_000, knowledgeVersion: async () => kbVersion, ...(shared ? { shared } : {}) },
     },
   });
 }
@@ -90,6 +93,28 @@ describe('answer cache', () => {
     expect(again.audit).toMatchObject({ cache: 'hit', outcome: 'answered', targetId: 'pool', provider: 'ollama' });
     expect(again.text).toBe(first.text);
     expect(calls(pool)).toBe(1);
+  });
+
+  it('is one cache for every node when it is in Redis: a second node answers without a model call', async () => {
+    const client = new Redis('redis://127.0.0.1:6379');
+    const keyPrefix = `palisade-test-${randomBytes(4).toString('hex')}:`;
+    const shared = redisAnswerStore({ client, keyPrefix });
+    const node = () => gateway(shared);
+    try {
+      const first = await ask(node(), KB_QUESTION, { cloudAllowed: false });
+      expect(first.audit.cache).toBe('miss');
+      // Node A stores its answer as the answer ends; node B asks once it is there.
+      for (let i = 0; i < 100 && (await client.keys(`${keyPrefix}answer:*`)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const again = await ask(node(), KB_QUESTION, { cloudAllowed: false });
+      expect(again.audit).toMatchObject({ cache: 'hit', outcome: 'answered' });
+      expect(again.text).toBe(first.text);
+      expect(calls(pool)).toBe(1);
+      expect(await client.keys(`${keyPrefix}answer:*`)).toHaveLength(1);
+    } finally {
+      const keys = await client.keys(`${keyPrefix}*`);
+      if (keys.length) await client.del(...keys);
+      client.disconnect();
+    }
   });
 
   it('misses after the knowledge base changes, and after the TTL', async () => {

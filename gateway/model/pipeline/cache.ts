@@ -23,8 +23,8 @@ export async function cacheKeyFor(shared: Shared, run: Run, messages: ChatMessag
 }
 
 /** The cached answer, sent as a target's would be; undefined on a miss (or no key: `off`). */
-export function fromCache(shared: Shared, run: Run, key: string | undefined): Ending | undefined {
-  const cached = key ? shared.answers?.get(key) : undefined;
+export async function fromCache(shared: Shared, run: Run, key: string | undefined): Promise<Ending | undefined> {
+  const cached = key ? await shared.answers?.get(key) : undefined;
   if (key) run.record.cache = cached ? 'hit' : 'miss';
   if (!cached) return undefined;
   Object.assign(run.record, { provider: cached.provider, model: cached.model, targetId: cached.targetId, outputEntities: 0 });

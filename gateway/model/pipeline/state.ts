@@ -1,6 +1,6 @@
 // What the pipeline's steps share: the gateway's own state (one per gateway, shared by its
 // requests) and one request's (its caller, its sink, the policy it started under, its audit record).
-import { createAnswerCache, type AnswerCache } from '../answerCache.ts';
+import { createAnswerCache, sharedAnswerCache, type AnswerCache } from '../answerCache.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { ChatRequest, ChatSink, Fallback, GatewayDeps, LogSink, ModelRequestAudit } from '../contract.ts';
 import type { FailureCause } from '../errors.ts';
@@ -58,7 +58,9 @@ export function createShared(deps: GatewayDeps): Shared {
     deps,
     clock,
     log: deps.log ?? (() => undefined),
-    answers: deps.answerCache ? createAnswerCache({ ...deps.answerCache, now: clock.now }) : undefined,
+    answers: !deps.answerCache ? undefined
+      : deps.answerCache.shared ? sharedAnswerCache(deps.answerCache.shared, deps.answerCache.ttlMs)
+      : createAnswerCache({ ...deps.answerCache, now: clock.now }),
     memo: createRedactionMemo(),
     budgets: deps.budgets ?? createBudgets(clock.now),
     cooldowns: createCooldowns({ failures: () => deps.policy().cooldown.failures, seconds: () => deps.policy().cooldown.seconds, now: clock.now }),

@@ -81,10 +81,16 @@ export class ChatScreen {
     if (state.reply) this.setReply(state.reply.id, state.reply.text);
   }
 
+  /**
+   * The resume cursor: the end of the unbroken run of seqs held. A message held past a gap (an ack,
+   * or a message another node sent before this one arrived) does not move it, so a resume on any
+   * node sends the missing ones (and the widget drops those it holds).
+   */
   private lastSeq(): number {
-    let max = 0;
-    for (const seq of this.messages.keys()) max = Math.max(max, seq);
-    return max;
+    if (this.messages.size === 0) return 0;
+    let seq = Math.min(...this.messages.keys());
+    while (this.messages.has(seq + 1)) seq += 1;
+    return seq;
   }
 
   private get conversation(): ConversationView | null {
