@@ -12,6 +12,10 @@ describe('person names without a cue', () => {
     { text: 'OKONKWO, Chiamaka - account holder', lang: 'en', found: ['OKONKWO, Chiamaka'] },
     { text: '请转给阿依古丽·买买提', lang: 'zh', found: ['阿依古丽·买买提'] },
     { text: 'Customer Service will call you back', lang: 'en', found: [] },
+    { text: 'hey its kwame fraser here', lang: 'en', found: ['kwame fraser'] },
+    { text: 'ask john smith to call me', lang: 'en', found: ['john smith'] },
+    { text: 'i will may be late, grace period', lang: 'en', found: [] },
+    { text: 'Kind regards,\nConnor Nguyen Thanks for sorting that', lang: 'en', found: ['Connor Nguyen'] },
     { text: 'URGENT, Please help', lang: 'en', found: [] },
     { text: 'The Bank of England sets the rate', lang: 'en', found: [] },
   ]);
