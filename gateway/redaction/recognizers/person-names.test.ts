@@ -7,7 +7,10 @@ describe('person names without a cue', () => {
     { text: 'Mohammed Haddad here, my card is blocked', lang: 'en', found: ['Mohammed Haddad'] },
     { text: 'Wanjiru Kimani will call the branch tomorrow', lang: 'en', found: ['Wanjiru Kimani'] },
     { text: 'Linnea Brask here, can you help?', lang: 'en', found: ['Linnea Brask'] },
-    { text: 'Customer: Jorun Vasskog', lang: 'en', found: [] },
+    // Two capitalised words no dictionary knows: a name from outside the lists.
+    { text: 'Customer: Jorun Vasskog', lang: 'en', found: ['Jorun Vasskog'] },
+    { text: 'Microbilt Corporation announced a new product', lang: 'en', found: [] },
+    { text: "What's your last name? Arcuri", lang: 'en', found: ['Arcuri'] },
     { text: 'Customer: Jorun Vasskog will visit', lang: 'en', found: ['Jorun Vasskog'] },
     { text: 'OKONKWO, Chiamaka - account holder', lang: 'en', found: ['OKONKWO, Chiamaka'] },
     { text: '请转给阿依古丽·买买提', lang: 'zh', found: ['阿依古丽·买买提'] },

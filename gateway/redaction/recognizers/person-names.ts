@@ -20,7 +20,8 @@ const NOT_NAMES = new Set(
   ('the this that these those my our your his her their a an i we you he she it they hello hi hey dear thanks thank please ' +
     'customer service support bank card account credit debit online mobile app team branch manager user client caller agent ' +
     'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december ' +
-    'urgent asap atm pin iban bic swift sepa visa mastercard amex paypal apple google street road avenue lane new old north south east west').split(' '),
+    'urgent asap atm pin iban bic swift sepa visa mastercard amex paypal apple google street road avenue lane new old north south east west ' +
+    'corporation corp inc ltd llc gmbh plc ag sa group systems solutions partners technologies capital holdings labs ventures').split(' '),
 );
 
 let lists: { given: Set<string>; surnames: Set<string>; known: Set<string> } | undefined;
@@ -39,7 +40,13 @@ function names(): { given: Set<string>; surnames: Set<string>; known: Set<string
 }
 
 const CAP = "\\p{Lu}(?:['’]\\p{Lu}|c\\p{Lu}|ac\\p{Lu})?[\\p{Ll}'’]+(?:-\\p{Lu}[\\p{Ll}]+)?";
-const SEQUENCE = new RegExp(`(?<![\\p{L}])${CAP}(?: ${CAP}){1,2}(?![\\p{L}])`, 'gu');
+const SEQUENCE = new RegExp(`(?<![\\p{L}])${CAP}(?: (?:\\p{Lu}\\. )?${CAP}){1,2}(?![\\p{L}])`, 'gu');
+// A name after a question for it or a word that introduces one: "What's your last name? Arcuri",
+// "named him Frank", "Dear Warrane", "Directed By: …".
+const AFTER_CUE = new RegExp(
+  `(?:\\bname\\?|\\bnamed (?:him|her|them)|\\bcalled|\\bDear|\\b[Dd]irected [Bb]y:|\\b[Pp]roducer|\\b[Ss]ongwriter|\\b[Ss]inger|\\b[Aa]uthor)\\s+(?<value>${CAP}(?: (?:\\p{Lu}\\. )?${CAP}){0,2})(?![\\p{L}])`,
+  'gdu',
+);
 const BEFORE_POSITION = new RegExp(
   `(?:^|[.!?\\n]\\s*|(?:User|Customer|Client|Caller|From|Account holder|Name):\\s*)(?<value>${CAP} ${CAP})(?=\\s+(?:here|speaking|calling|will|wants|needs|has|asked|called|would like)\\b|\\s*[:,]?\\s*[-–—]\\s*account holder)`,
   'gdu',
@@ -87,12 +94,21 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
       const end = run.start + run.words.join(' ').length;
       if (given.has(words[0] ?? '')) found.push({ start: run.start, end, score: 0.7 });
       else if (surnames.has(words.at(-1) ?? '')) found.push({ start: run.start, end, score: 0.6 });
+      // Words no dictionary has, in a row ("Calquín Cazares", "Janka M. Szász"): a name from
+      // outside the lists more often than anything else.
+      else if (words.every((w) => /^\p{Ll}\.$/u.test(w) || given.has(w) || surnames.has(w) || !known.has(w.replace(/['’]s$/u, '')))) {
+        found.push({ start: run.start, end, score: 0.6 });
+      }
     }
     for (const m of text.matchAll(SINGLE)) {
       const word = m[0].toLowerCase();
       if (given.has(word) && !COMMON_WORDS.has(word) && !NOT_NAMES.has(word) && !surnames.has(word) && !/[@.]$/.test(text.slice(m.index - 1, m.index))) {
         found.push({ start: m.index, end: m.index + m[0].length, score: 0.65 });
       }
+    }
+    for (const m of text.matchAll(AFTER_CUE)) {
+      const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
+      if (!text.slice(start, end).split(' ').some((w) => NOT_NAMES.has(w.toLowerCase()) || known.has(w.toLowerCase()))) found.push({ start, end, score: 0.65 });
     }
     for (const m of text.matchAll(BEFORE_POSITION)) {
       const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
