@@ -67,6 +67,8 @@ const LOWER_AFTER_CUE = /(?<![\p{L}])(?:beneficiary|payee|recipient|my name is|n
 const SINGLE = /(?<![\p{L}'’-])\p{Lu}\p{Ll}+(?![\p{L}'’-]|\s\p{Lu})/gu;
 const LOWER_WORD = /(?<![\p{L}<_])\p{Ll}{2,}(?:-\p{Ll}{2,})?(?![\p{L}>_])/gu;
 
+const EMPLOYER = /\b(?:work(?:ing|ed)? (?:at|for)|employer|employed (?:by|at)|company)\s$/iu;
+
 /** capitalised runs split at words that are never names ("Connor Nguyen Thanks" → "Connor Nguyen") */
 function* nameRuns(text: string): Generator<{ start: number; words: string[] }> {
   for (const m of text.matchAll(SEQUENCE)) {
@@ -90,6 +92,8 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
   const { given, surnames, known } = names();
   if (lang === 'en') {
     for (const run of nameRuns(text)) {
+      // "I work at Goldman Sachs": an employer, whatever the lists say.
+      if (EMPLOYER.test(text.slice(Math.max(0, run.start - 24), run.start))) continue;
       const words = run.words.map((w) => w.toLowerCase());
       const end = run.start + run.words.join(' ').length;
       if (given.has(words[0] ?? '')) found.push({ start: run.start, end, score: 0.7 });
