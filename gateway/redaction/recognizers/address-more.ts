@@ -9,8 +9,10 @@
 import type { Candidate } from './recognizer.ts';
 
 const CAP = "\\p{Lu}[\\p{L}'’.-]*";
+// a word ending in a street suffix, checked by a lookbehind once the word is read (no backtracking
+// through every suffix at every letter)
 const SUFFIX_STREET =
-  `\\p{L}[\\p{L}'’.-]*(?:vej|gade|gatan|gata|vägen|veien|vegen|katu|tie|polku|kuja|straße|strasse|str\\.|gasse|weg|laan|straat|gracht|utca|útja|stræti|gata|stræde)`;
+  "\\p{L}[\\p{L}'’.-]*(?<=\\p{L}{2}(?:vej|gade|gatan|gata|vägen|veien|vegen|katu|tie|polku|kuja|straße|strasse|str\\.|gasse|weg|laan|straat|gracht|utca|útja|stræti|stræde))";
 const TYPE_FIRST = `(?:Rue de|Rue du|Rue des|Avenida|Via|Viale|Piazza|Corso|Largo|Rua|Avenida|Calle|Ulica|ul\\.|Rue|Strada|Plaza|Praça|Travessa|Aleja|al\\.)`;
 const TYPE_AFTER = '(?:tér|út|utca|u\\.|köz|körút|sor)';
 const NUMBER = '\\d{1,5}(?: ?[A-Za-z](?![\\p{L}]))?\\.?';
@@ -27,8 +29,9 @@ const NUMBER_WORDS_NUMBER = new RegExp(`(?<![\\p{L}\\d.,/:-])\\d{1,5} ${CAP}(?: 
 const UNIT_ALONE = new RegExp(`(?<![\\p{L}\\d])${UNIT}(?![\\p{L}\\d])`, 'giu');
 
 // After these the rest of the clause is where someone lives or wants post sent.
+// (one \b before the alternatives and no unicode flag: a position inside a word fails at once)
 const CUE =
-  /(?:\baddress(?:es)?\b(?: is| to| with| was)?:?|\blives? (?:at|on)|\bliving at|\bsent to|\bsend (?:it|them|this|a new one|the card|the statement) to|\bdeliver(?:ed)? to|\bship(?:ped)? to|\bmail(?:ed)? to|\bmove[ds]? to|\blocated at|\bUser:|\b(?:is|it's|are|was) (?:at|on|in)|\bcorner of|\breturn(?: it)? to|\bmeet(?: you)? at|\bdrops? you off at|\bstop at|\bAdresse ?:|\bdirección ?:|\badresse est|\bwohne in|\bj'habite (?:au|à)|\bvivo en)\s*/giu;
+  /\b(?:address(?:es)?\b(?: is| to| with| was)?:?|lives? (?:at|on)|living at|sent to|send (?:it|them|this|a new one|the card|the statement) to|deliver(?:ed)? to|ship(?:ped)? to|mail(?:ed)? to|move[ds]? to|located at|User:|(?:is|it's|are|was) (?:at|on|in)|corner of|return(?: it)? to|meet(?: you)? at|drops? you off at|stop at|Adresse ?:|dirección ?:|adresse est|wohne in|j'habite (?:au|à)|vivo en)\s*/gi;
 const CLAUSE_END = /[?!;]|\.(?:\s|$)|\n\n|\s(?:for|after|before|since|because|and I|but|please|thanks|thank you)\b/iu;
 const MAX_CUED = 120;
 // A number beside a capitalised word ("Pod Floriánem 1677", "12 Elm Road"), not "5pm" or "£20".
@@ -68,6 +71,8 @@ export function withBlock(text: string, c: Candidate): Candidate {
 
 export function moreAddresses(text: string): Candidate[] {
   const found: Candidate[] = [];
+  // Every shape here holds a number (a house number, a flat, a postcode).
+  if (!/\d/.test(text)) return found;
   for (const regex of STREETS) for (const m of text.matchAll(regex)) found.push({ start: m.index, end: m.index + m[0].length, score: 0.8 });
   // The weak shapes count only as the first line of a block or before a town ("…, Leeds").
   for (const regex of [NUMBER_WORDS_NUMBER, UNIT_ALONE]) {

@@ -24,6 +24,13 @@ describe('name windows (where compromise parses)', () => {
     ]);
   });
 
+  it('a name word after a place or a found name and a preposition is a place, unparsed', () => {
+    const text = 'I moved from Austin to Houston last month';
+    const scan = scanNames(text);
+    expect(scan.windows).toEqual([]);
+    expect(scan.places.map((p) => text.slice(p.start, p.end))).toEqual(['Austin', 'Houston']);
+  });
+
   it('a name already found is no reason to parse', () => {
     const text = 'my name is Ngozi Okafor and my card is blocked';
     const start = text.indexOf('Ngozi');

@@ -76,6 +76,15 @@ function kindOf(text: string, start: number, word: string): Kind {
   return /^[-/]?\d/.test(text.slice(start + word.length, start + word.length + 2)) ? null : 'name';
 }
 
+/** "from Austin to Houston", "Andrew Taylor from Houston": a name word after a place or a found
+ * name and a preposition is a place */
+function afterPlace(text: string, start: number, places: readonly KnownPlace[], covered: readonly { start: number; end: number }[]): boolean {
+  const m = /(?:^|\s)(?:from|to|in|at) $/u.exec(text.slice(Math.max(0, start - 6), start));
+  if (!m) return false;
+  const before = start - m[0].trimStart().length - 1;
+  return [...places, ...covered].some((p) => p.end === before);
+}
+
 const inside = (spans: readonly { start: number; end: number }[], start: number, end: number): boolean =>
   spans.some((s) => s.start <= start && end <= s.end);
 
@@ -107,8 +116,8 @@ export function scanNames(text: string, covered: readonly { start: number; end: 
       const category = kind === 'place' ? 'places' : 'organizations';
       if (last && last.category === category && text.slice(last.end, span.start) === ' ') last.end = span.end;
       else places.push({ category, ...span });
-    } else if (cue) {
-      places.push({ category: cue[1] === undefined ? 'places' : 'organizations', ...span });
+    } else if (cue || afterPlace(text, span.start, places, covered)) {
+      places.push({ category: cue?.[1] === undefined ? 'places' : 'organizations', ...span });
     } else if (places.at(-1)?.end === span.start - 1 && text[span.start - 1] === ' ' && !inside(covered, span.start, span.end)) {
       // the rest of a cued name: "I work at Goldman Sachs"
       (places.at(-1) ?? span).end = span.end;

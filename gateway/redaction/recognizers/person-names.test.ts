@@ -11,6 +11,8 @@ describe('person names without a cue', () => {
     { text: 'Customer: Jorun Vasskog', lang: 'en', found: ['Jorun Vasskog'] },
     { text: 'Microbilt Corporation announced a new product', lang: 'en', found: [] },
     { text: "What's your last name? Arcuri", lang: 'en', found: ['Arcuri'] },
+    { text: 'Could Hannah Harrison from your fraud team ring me', lang: 'en', found: ['Hannah Harrison'] },
+    { text: 'I work at Goldman Sachs and need a letter', lang: 'en', found: [] },
     { text: 'Customer: Jorun Vasskog will visit', lang: 'en', found: ['Jorun Vasskog'] },
     { text: 'OKONKWO, Chiamaka - account holder', lang: 'en', found: ['OKONKWO, Chiamaka'] },
     { text: '请转给阿依古丽·买买提', lang: 'zh', found: ['阿依古丽·买买提'] },

@@ -94,6 +94,12 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
     for (const run of nameRuns(text)) {
       // "I work at Goldman Sachs": an employer, whatever the lists say.
       if (EMPLOYER.test(text.slice(Math.max(0, run.start - 24), run.start))) continue;
+      // A sentence's first word is capitalised whatever it is ("Could Hannah Harrison ring me").
+      const lead = run.words.length > 2 && known.has((run.words[0] ?? '').toLowerCase()) && !given.has((run.words[0] ?? '').toLowerCase());
+      if (lead) {
+        run.start += (run.words[0] ?? '').length + 1;
+        run.words = run.words.slice(1);
+      }
       const words = run.words.map((w) => w.toLowerCase());
       const end = run.start + run.words.join(' ').length;
       if (given.has(words[0] ?? '')) found.push({ start: run.start, end, score: 0.7 });
@@ -154,10 +160,18 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
   return found;
 }
 
+// The English NLP recognizer asks for the same message's names (to skip parsing them): one run serves both.
+const memo = new WeakMap<RecognizerInput, Candidate[]>();
+function findNamesOnce(input: RecognizerInput): Candidate[] {
+  let found = memo.get(input);
+  if (!found) memo.set(input, (found = findNames(input)));
+  return found;
+}
+
 export const personNames: Recognizer = {
   name: 'person_names',
   entity: 'PERSON',
-  find: findNames,
+  find: findNamesOnce,
   warmUp: () => void names(),
   chunkSize: 4000,
 };
