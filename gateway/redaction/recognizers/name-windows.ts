@@ -76,17 +76,45 @@ function kindOf(text: string, start: number, word: string): Kind {
   return /^[-/]?\d/.test(text.slice(start + word.length, start + word.length + 2)) ? null : 'name';
 }
 
+/** the spans found without a parse, indexed so each word's question is answered at once (a
+ * hostile message of 30,000 capitalised words has 10,000 of them) */
+class Covered {
+  private readonly prefix: Uint32Array;
+  private readonly starts: Set<number>;
+  readonly ends: Set<number>;
+  constructor(length: number, spans: readonly { start: number; end: number }[]) {
+    const delta = new Int32Array(length + 2);
+    for (const s of spans) {
+      delta[Math.max(0, s.start)]! += 1;
+      delta[Math.min(length, s.end)]! -= 1;
+    }
+    this.prefix = new Uint32Array(length + 1);
+    let depth = 0;
+    for (let i = 0; i < length; i++) {
+      depth += delta[i]!;
+      this.prefix[i + 1] = this.prefix[i]! + (depth > 0 ? 1 : 0);
+    }
+    this.starts = new Set(spans.map((s) => s.start));
+    this.ends = new Set(spans.map((s) => s.end));
+  }
+  /** every character of [start, end) lies in a found span */
+  inside(start: number, end: number): boolean {
+    return this.prefix[end]! - this.prefix[start]! === end - start;
+  }
+  /** a found span starts within two characters after `end` ("Mr. Moore") */
+  startsAfter(end: number): boolean {
+    return this.starts.has(end) || this.starts.has(end + 1) || this.starts.has(end + 2);
+  }
+}
+
 /** "from Austin to Houston", "Andrew Taylor from Houston": a name word after a place or a found
  * name and a preposition is a place */
-function afterPlace(text: string, start: number, places: readonly KnownPlace[], covered: readonly { start: number; end: number }[]): boolean {
+function afterPlace(text: string, start: number, places: readonly KnownPlace[], covered: Covered): boolean {
   const m = /(?:^|\s)(?:from|to|in|at) $/u.exec(text.slice(Math.max(0, start - 6), start));
   if (!m) return false;
   const before = start - m[0].trimStart().length - 1;
-  return [...places, ...covered].some((p) => p.end === before);
+  return places.at(-1)?.end === before || covered.ends.has(before);
 }
-
-const inside = (spans: readonly { start: number; end: number }[], start: number, end: number): boolean =>
-  spans.some((s) => s.start <= start && end <= s.end);
 
 export interface KnownPlace {
   category: 'places' | 'organizations';
@@ -101,8 +129,8 @@ export function nameWindows(text: string, covered: readonly { start: number; end
 
 /** the windows to parse, and the places and organisations the lexicon names outright (a place
  * word, or a capitalised word right after "I work at" / "I live in"), which need no parse */
-export function scanNames(text: string, covered: readonly { start: number; end: number }[] = []): { windows: { start: number; end: number }[]; places: KnownPlace[] } {
-  const names: { start: number; end: number }[] = [...covered];
+export function scanNames(text: string, found: readonly { start: number; end: number }[] = []): { windows: { start: number; end: number }[]; places: KnownPlace[] } {
+  const covered = new Covered(text.length, found);
   const places: KnownPlace[] = [];
   const triggers: { start: number; end: number }[] = [];
   for (const m of text.matchAll(WORD)) {
@@ -110,7 +138,7 @@ export function scanNames(text: string, covered: readonly { start: number; end: 
     if (kind === null) continue;
     const span = { start: m.index, end: m.index + m[0].length };
     const before = text.slice(Math.max(0, span.start - 24), span.start);
-    const cue = kind === 'name' && !inside(covered, span.start, span.end) ? CUED_PLACE.exec(before) : null;
+    const cue = kind === 'name' && !covered.inside(span.start, span.end) ? CUED_PLACE.exec(before) : null;
     if (kind === 'place' || kind === 'organization') {
       const last = places.at(-1);
       const category = kind === 'place' ? 'places' : 'organizations';
@@ -118,14 +146,12 @@ export function scanNames(text: string, covered: readonly { start: number; end: 
       else places.push({ category, ...span });
     } else if (cue || afterPlace(text, span.start, places, covered)) {
       places.push({ category: cue?.[1] === undefined ? 'places' : 'organizations', ...span });
-    } else if (places.at(-1)?.end === span.start - 1 && text[span.start - 1] === ' ' && !inside(covered, span.start, span.end)) {
+    } else if (places.at(-1)?.end === span.start - 1 && text[span.start - 1] === ' ' && !covered.inside(span.start, span.end)) {
       // the rest of a cued name: "I work at Goldman Sachs"
       (places.at(-1) ?? span).end = span.end;
     } else {
-      names.push(span);
       // A title right before a name already found ("Mr. Moore") adds nothing to parse.
-      const titled = covered.some((c) => c.start >= span.end && c.start - span.end <= 2);
-      if (!inside(covered, span.start, span.end) && !titled) triggers.push(span);
+      if (!covered.inside(span.start, span.end) && !covered.startsAfter(span.end)) triggers.push(span);
     }
   }
   const windows: { start: number; end: number }[] = [];
