@@ -31,7 +31,7 @@ const UNIT_ALONE = new RegExp(`(?<![\\p{L}\\d])${UNIT}(?![\\p{L}\\d])`, 'giu');
 // After these the rest of the clause is where someone lives or wants post sent.
 // (one \b before the alternatives and no unicode flag: a position inside a word fails at once)
 const CUE =
-  /\b(?:address(?:es)?\b(?: is| to| with| was)?:?|lives? (?:at|on)|living at|sent to|send (?:it|them|this|a new one|the card|the statement) to|deliver(?:ed)? to|ship(?:ped)? to|mail(?:ed)? to|move[ds]? to|located at|User:|(?:is|it's|are|was) (?:at|on|in)|corner of|return(?: it)? to|meet(?: you)? at|drops? you off at|stop at|Adresse ?:|dirección ?:|adresse est|wohne in|j'habite (?:au|à)|vivo en)\s*/gi;
+  /\b(?:address(?:es)?\b(?: is| to| with| was)?:?|lives? (?:at|on)|living at|sent to|send (?:[a-z]+ ){1,3}to|deliver(?:ed)? to|ship(?:ped)? to|mail(?:ed)? to|move[ds]? to|located at|User:|(?:is|it's|are|was) (?:at|on|in)|corner of|return(?: it)? to|meet(?: you)? at|drops? you off at|stop at|Adresse ?:|dirección ?:|adresse est|wohne in|j'habite (?:au|à)|vivo en)\s*/gi;
 const CLAUSE_END = /[?!;]|\.(?:\s|$)|\n\n|\s(?:for|after|before|since|because|and I|but|please|thanks|thank you)\b/iu;
 const MAX_CUED = 120;
 // A number beside a capitalised word ("Pod Floriánem 1677", "12 Elm Road"), not "5pm" or "£20".
