@@ -11,6 +11,7 @@ import type { RoutingPolicy, Sensitivity } from '../routing/policy.ts';
 import type { RedactionEngine } from '../redaction/engine.ts';
 import type { EntityType, Lang } from '../redaction/types.ts';
 import type { VaultStore } from '../redaction/vault-store.ts';
+import type { Vault } from '../redaction/vault.ts';
 import type { Clock } from './clock.ts';
 
 export type { ProviderName };
@@ -129,8 +130,9 @@ export interface GatewayDeps {
   log?: LogSink;
   /** counts personal data the model produced on its own (raw output, placeholders excluded) */
   scanOutput?: (rawText: string, lang?: Lang) => Promise<number | null>;
-  /** a masker per answer: identifiers the model made up are masked before the caller sees them */
-  maskOutput?: () => OutputMasker;
+  /** a masker per answer: identifiers the model made up are masked before the caller sees them,
+   * and values of the conversation's vault the model writes out become their placeholders */
+  maskOutput?: (vault?: Vault) => OutputMasker;
   /** exact-match answers for requests with no personal data; the version names the knowledge base's state */
   answerCache?: AnswerCacheOptions & { knowledgeVersion: () => Promise<string>; shared?: SharedAnswerStore };
   /** where cloud budgets are counted (the server: its database, shared by every node); default: this process */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createOutputMaskers } from './output-mask.ts';
 import { parseRedactionPolicy } from './policy.ts';
+import { createStreamRehydrator } from './rehydrate.ts';
+import { Vault } from './vault.ts';
 
 /** streams `text` through a masker in chunks of `size` characters */
 function stream(text: string, size: number, options = {}): { out: string; count: number } {
@@ -40,5 +42,21 @@ describe('output masker', () => {
     const masker = createOutputMaskers()();
     expect(masker.push('The answer is ready. Your reference')).toBe('The answer is ready. Your ');
     expect(masker.push(' is below.')).toBe('reference is ');
+  });
+
+  it.each([1, 2, 5, 1000])('turns vault values the model writes out into their placeholders, in chunks of %i', (size) => {
+    const vault = new Vault();
+    const person = vault.placeholderFor('PERSON', 'Maria Schmidt');
+    const mail = vault.placeholderFor('EMAIL', 'maria.schmidt@example.net');
+    const text = 'Hello MARIA SCHMIDT, we wrote to maria.schmidt@example.net; Maria will hear from us. Mariana too.';
+    const masker = createOutputMaskers()(vault);
+    let raw = '';
+    for (let i = 0; i < text.length; i += size) raw += masker.push(text.slice(i, i + size));
+    raw += masker.end();
+    expect(raw).toBe(`Hello ${person}, we wrote to ${mail}; Maria will hear from us. Mariana too.`);
+    expect(masker.count()).toBe(2);
+    // the visitor still reads the values: the rehydrator puts the placeholders back
+    const rehydrator = createStreamRehydrator(vault);
+    expect(rehydrator.push(raw) + rehydrator.end()).toBe(`Hello Maria Schmidt, we wrote to maria.schmidt@example.net; Maria will hear from us. Mariana too.`);
   });
 });

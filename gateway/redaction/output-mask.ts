@@ -12,6 +12,7 @@ import { ruleFor, type RedactionPolicy } from './policy.ts';
 import { recognizers } from './recognizers/index.ts';
 import { ENTITY_TYPES, type EntityType } from './types.ts';
 import { Vault } from './vault.ts';
+import { findVaultOccurrences, vaultPrefixLength } from './vault-recheck.ts';
 
 /** what the masker looks for: identifiers a recognizer can tell by shape and checksum alone */
 export const MASKED_OUTPUT_TYPES: readonly EntityType[] = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'US_SSN', 'CN_RESIDENT_ID', 'IP_ADDRESS'];
@@ -38,14 +39,18 @@ export interface OutputMaskOptions {
   policy?: RedactionPolicy;
 }
 
-/** A factory of maskers (one per model answer), with the allow list and thresholds compiled once. */
-export function createOutputMaskers(options: OutputMaskOptions = {}): () => OutputMasker {
+/** A factory of maskers (one per model answer), with the allow list and thresholds compiled once.
+ * Given the conversation's vault, a value already in it that the model writes out (a name from an
+ * earlier turn, a card it reconstructed) becomes that value's placeholder, whatever the
+ * recognizers say: the visitor still sees it put back, while the raw answer (the transcript an
+ * agent reads, the answer cache, the output scan) never holds it. */
+export function createOutputMaskers(options: OutputMaskOptions = {}): (vault?: Vault) => OutputMasker {
   const isAllowed = createAllowList(options.policy?.allow ?? []);
   const thresholds = Object.fromEntries(ENTITY_TYPES.map((t) => [t, options.policy ? ruleFor(options.policy, t).threshold : 0.5])) as Record<EntityType, number>;
   const minScore = Math.min(...MASKED_OUTPUT_TYPES.map((t) => thresholds[t]));
   const hmacKey = new Uint8Array(32);
 
-  return () => {
+  return (vault) => {
     let held = '';
     let context = '';
     let masked = 0;
@@ -56,12 +61,21 @@ export function createOutputMaskers(options: OutputMaskOptions = {}): () => Outp
       const found = detectSync(STRUCTURED, whole, detectLanguage(whole), minScore).filter(
         (e) => e.end > context.length && e.score >= thresholds[e.type] && !isAllowed(e.type, whole.slice(e.start, e.end)),
       );
+      const known = vault ? findVaultOccurrences(whole, vault).filter((e) => e.start >= context.length) : [];
+      const spans: { start: number; end: number; replace: (value: string) => string }[] = known.map((e) => ({ start: e.start, end: e.end, replace: () => e.placeholder }));
+      for (const e of found) {
+        if (spans.some((k) => k.start < e.end && e.start < k.end)) continue;
+        spans.push({ start: e.start, end: e.end, replace: (value) => mask({ type: e.type, value, vault: new Vault(), hmacKey }) });
+      }
+      spans.sort((a, b) => a.start - b.start);
       let out = text;
-      for (const e of [...found].reverse()) {
+      let after = Infinity;
+      for (const e of [...spans].reverse()) {
+        if (e.end > after) continue;
         const start = Math.max(0, e.start - context.length);
         const end = e.end - context.length;
-        const value = out.slice(start, end);
-        out = out.slice(0, start) + mask({ type: e.type, value, vault: new Vault(), hmacKey }) + out.slice(end);
+        out = out.slice(0, start) + e.replace(out.slice(start, end)) + out.slice(end);
+        after = e.start;
         masked += 1;
       }
       context = whole.slice(-CONTEXT);
@@ -73,6 +87,7 @@ export function createOutputMaskers(options: OutputMaskOptions = {}): () => Outp
         const buffer = held + chunk;
         const tail = OPEN_TAIL.exec(buffer);
         let cut = tail ? tail.index : buffer.length;
+        if (vault) cut = Math.min(cut, buffer.length - vaultPrefixLength(buffer, vault, MAX_HELD));
         if (buffer.length - cut > MAX_HELD) cut = buffer.length - MAX_HELD;
         held = buffer.slice(cut);
         return release(buffer.slice(0, cut));

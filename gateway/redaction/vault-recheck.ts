@@ -57,20 +57,45 @@ function shownPattern(shown: string): RegExp | null {
   return normal.length >= 4 ? new RegExp(escape(normal), 'g') : null;
 }
 
-/** every occurrence of a vault value in `text` (offsets into the original), score 1 */
-export function findVaultValues(text: string, vault: Vault): DetectedEntity[] {
+/** every occurrence of a vault value in `text` (offsets into the original), with the entry's placeholder */
+export function findVaultOccurrences(text: string, vault: Vault): (DetectedEntity & { placeholder: string })[] {
   if (vault.size === 0 || text.length === 0) return [];
   const normalized = normalizeForMatching(text);
-  const found: DetectedEntity[] = [];
+  const found: (DetectedEntity & { placeholder: string })[] = [];
   for (const entry of vault.values()) {
+    const placeholder = vault.peek(entry.type, entry.value);
+    if (placeholder === undefined) continue;
     const patterns = [patternFor(entry.type, entry.value), entry.shown === undefined ? null : shownPattern(entry.shown)];
     for (const pattern of patterns) {
       if (!pattern) continue;
       for (const m of normalized.text.matchAll(pattern)) {
         const span = normalized.toOriginal(m.index, m.index + m[0].length);
-        found.push({ type: entry.type, start: span.start, end: span.end, score: 1, recognizer: 'vault' });
+        found.push({ type: entry.type, start: span.start, end: span.end, score: 1, recognizer: 'vault', placeholder });
       }
     }
   }
   return found;
+}
+
+/** every occurrence of a vault value in `text` (offsets into the original), score 1 */
+export function findVaultValues(text: string, vault: Vault): DetectedEntity[] {
+  return findVaultOccurrences(text, vault).map(({ placeholder: _, ...entity }) => entity);
+}
+
+/** how many characters at the end of `text` could be a vault value still streaming, or one whole
+ * ("Maria" of "Maria Schmidt"): a stream holds them back until the next chunk decides */
+export function vaultPrefixLength(text: string, vault: Vault, max: number): number {
+  if (vault.size === 0 || text.length === 0) return 0;
+  const tail = normalizeForMatching(text.slice(-max)).text.toLowerCase();
+  let longest = 0;
+  for (const entry of vault.values()) {
+    const value = normalizeForMatching(entry.value).text.toLowerCase().trim();
+    for (let k = Math.min(value.length, tail.length); k > longest; k--) {
+      if (tail.endsWith(value.slice(0, k)) && !/[\p{L}\p{N}]/u.test(tail.charAt(tail.length - k - 1))) {
+        longest = k;
+        break;
+      }
+    }
+  }
+  return longest;
 }

@@ -9,11 +9,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createDefaultRedactionEngine } from '../../gateway/redaction/default-engine.ts';
-import { foldDigits } from '../../gateway/redaction/normalize.ts';
 import { loadRedactionPolicyFromYamlText } from '../../gateway/redaction/policy.ts';
 import type { Lang } from '../../gateway/redaction/types.ts';
 import { Vault } from '../../gateway/redaction/vault.ts';
 import { CORPORA, loadCorpus } from '../support/pii-corpus.ts';
+import { leaked, loadPresidio } from '../support/pii-presidio.ts';
 import type { Emit } from './emit.ts';
 
 interface Gold {
@@ -27,28 +27,6 @@ interface Case {
 }
 type Redact = (text: string, lang: Lang) => Promise<string> | string;
 
-const PRESIDIO_TYPES: Readonly<Record<string, string>> = {
-  PERSON: 'PERSON', STREET_ADDRESS: 'ADDRESS', CREDIT_CARD: 'CREDIT_CARD', PHONE_NUMBER: 'PHONE',
-  EMAIL_ADDRESS: 'EMAIL', IBAN_CODE: 'IBAN', US_SSN: 'US_SSN', IP_ADDRESS: 'IP_ADDRESS',
-};
-const WORDS = /[\p{L}\p{N}]+/gu;
-
-const compact = (s: string): string => foldDigits(s.normalize('NFKC')).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-const words = (s: string): string[] => (foldDigits(s.normalize('NFKC')).toLowerCase().match(WORDS) ?? []).filter((w) => w.length >= 2);
-
-export function leaked(gold: Gold, output: string): boolean {
-  if (gold.type === 'PERSON' || gold.type === 'ADDRESS') {
-    const han = /\p{Script=Han}/u.test(gold.value);
-    if (han) return compact(output).includes(compact(gold.value));
-    const left = new Set(words(output));
-    const mine = words(gold.value);
-    const surviving = mine.filter((w) => left.has(w)).length;
-    return gold.type === 'PERSON' ? surviving > 0 : surviving > mine.length / 3;
-  }
-  const value = compact(gold.value);
-  return value.length > 0 && compact(output).includes(value);
-}
-
 function projectCases(corpus: (typeof CORPORA)[number] | 'no-pii'): Case[] {
   return loadCorpus(corpus).map((m) => ({
     text: m.text,
@@ -58,12 +36,8 @@ function projectCases(corpus: (typeof CORPORA)[number] | 'no-pii'): Case[] {
 }
 
 function presidioCases(path: string): Case[] {
-  const rows = JSON.parse(readFileSync(path, 'utf8')) as { full_text: string; spans: { entity_type: string; entity_value: string }[] }[];
-  return rows.map((r) => ({
-    text: r.full_text,
-    lang: 'en' as const,
-    gold: r.spans.flatMap((s) => (PRESIDIO_TYPES[s.entity_type] ? [{ type: PRESIDIO_TYPES[s.entity_type] ?? '', value: s.entity_value }] : [])),
-  }));
+  // Only the held-out half: the other half is the one recognisers are tuned on.
+  return loadPresidio(path).filter((m) => m.half === 'held-out').map((m) => ({ text: m.text, lang: 'en' as const, gold: m.gold.map((g) => ({ type: g.type, value: g.value })) }));
 }
 
 async function recall(redact: Redact, cases: readonly Case[]): Promise<{ perType: Record<string, string>; cleanUnchanged: string }> {
@@ -126,7 +100,7 @@ export async function benchRedactionPeers(emit: Emit, options: { presidioPath?: 
   emit({ bench: 'redaction.peers.throughput', shape: '200-char en', palisade_msgs_per_s: Math.round(ours), redact_pii_msgs_per_s: Math.round(theirs), ratio: Number((ours / theirs).toFixed(2)) });
 
   const sets: [string, Case[]][] = [...CORPORA.map((c): [string, Case[]] => [c, projectCases(c)]), ['no-pii', projectCases('no-pii')]];
-  if (options.presidioPath) sets.push(['presidio-synth', presidioCases(options.presidioPath)]);
+  if (options.presidioPath) sets.push(['presidio-synth held-out', presidioCases(options.presidioPath)]);
   for (const [corpus, cases] of sets) {
     for (const [tool, redact] of [['palisade', palisade], ['redact-pii', redactPii]] as const) {
       const r = await recall(redact, cases);

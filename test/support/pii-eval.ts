@@ -22,15 +22,21 @@ export interface Evaluation {
   noPii: { messages: number; flagged: number; byLang: Map<Lang, { messages: number; flagged: number }> };
 }
 
-/** what ships: the stock analyzer behind the engine with policies/redaction.yaml (thresholds, allow list) */
-export function shippedFinder(): Finder {
+/** what ships: the stock analyzer behind the engine with policies/redaction.yaml (thresholds, allow
+ * list); the redacted text and the spans it replaced */
+export function shippedRedactor(): (text: string, lang?: Lang) => Promise<{ text: string; entities: Span[] }> {
   const yaml = readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8');
   const engine = createDefaultRedactionEngine({ policy: loadRedactionPolicyFromYamlText(yaml), hmacKey: new Uint8Array(32).fill(7) });
   return async (text, lang) => {
-    const result = await engine.redact({ text, lang, vault: new Vault() });
+    const result = await engine.redact(lang === undefined ? { text, vault: new Vault() } : { text, lang, vault: new Vault() });
     if (!result.ok) throw new Error(`redaction failed on a corpus line: ${result.error.id}`);
-    return result.entities;
+    return result;
   };
+}
+
+export function shippedFinder(): Finder {
+  const redact = shippedRedactor();
+  return async (text, lang) => (await redact(text, lang)).entities;
 }
 
 function countsFor<K>(map: Map<K, Map<EntityType, Counts>>, key: K): Map<EntityType, Counts> {

@@ -25,8 +25,9 @@ export function openDelivery(shared: Shared, run: Run, vault: Vault): Delivery {
   const attemptStart = clock.now();
   const rehydrator = createStreamRehydrator(vault);
   const scanner = deps.scanOutput ? scanAhead(deps.scanOutput, run.req.lang) : undefined;
-  // Identifiers the model made up are masked before the rehydrator, so a vault value stays whole.
-  const masker = deps.maskOutput?.();
+  // Identifiers the model made up are masked before the rehydrator, so a vault value stays whole;
+  // a vault value the model writes out becomes its placeholder (the rehydrator puts it back).
+  const masker = deps.maskOutput?.(vault);
   let raw = '';
   let delivered = false;
   const output: AttemptOutput = {

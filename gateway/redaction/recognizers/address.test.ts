@@ -17,5 +17,14 @@ describe('address', () => {
     { text: 'the parcel is in Frankfurt since Monday', found: [] },
     { text: 'reference SW1A 1AA in the letter', found: [] },
     { text: 'I paid 100080 yuan', found: [] },
+    { text: 'ship it to Mellemvej 32, 2300 København please', found: ['Mellemvej 32, 2300 København'] },
+    { text: 'Via Franscini 71 is where I live', found: ['Via Franscini 71'] },
+    { text: 'Ügyfél címe: Erzsébet tér 19.', found: ['Erzsébet tér 19.'] },
+    { text: 'Jane Roe\n\n41086 Kiannonkatu 98\n Suite 464\n OULU\n Finland 80896', found: ['41086 Kiannonkatu 98\n Suite 464\n OULU\n Finland 80896'] },
+    { text: 'Hello I moved, my new address is Pod Floriánem 1677', found: ['Pod Floriánem 1677'] },
+    { text: 'During 1972, the company grew', found: [] },
+    { text: 'see page 12 Section 4 of the terms', found: [] },
+    { text: 'I will meet you at 5pm at the branch', found: [] },
+    { text: 'please send it to my email, thanks', found: [] },
   ]);
 });

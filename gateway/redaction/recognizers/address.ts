@@ -3,6 +3,7 @@
 // administrative suffixes (省/市/区/县) down to a road and house number (路/街 … 号); a postcode alone
 // only after a word that says it is one. A town or a street name alone identifies nobody: only the
 // whole shape is an address.
+import { moreAddresses, withBlock } from './address-more.ts';
 import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
 
 const UPPER = "[A-ZÀ-ÖØ-Þ]";
@@ -21,7 +22,7 @@ const PATTERNS: readonly RegExp[] = [
   // 221B Baker Street, London NW1 6XE · 1600 Pennsylvania Ave NW, Washington, DC 20500
   new RegExp(`(?<![\\p{L}\\d])\\d{1,5}[A-Za-z]?,? ${NAME} (?:${EN_TYPES})\\.?(?: (?:NW|NE|SW|SE|N|S|E|W))?${FLAT}?${TOWN_POSTCODE}(?![\\p{L}\\d])`, 'gu'),
   // Hauptstraße 5, 10115 Berlin · Keizersgracht 123, 1015 CJ Amsterdam · Am Markt 3
-  new RegExp(`(?<![\\p{L}\\d])(?:${UPPER}[\\p{Ll}-]*(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|kade|singel|dijk|steeg|markt)|(?:Am|An der|Im|Auf der) ${WORD}) \\d{1,4}(?: ?[a-z])?\\b${EU_TOWN}`, 'gu'),
+  new RegExp(`(?<![\\p{L}\\d])(?:${UPPER}[\\p{Ll}-]{2,}(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|kade|singel|dijk|steeg|markt)|(?:Am|An der|Im|Auf der) ${WORD}) \\d{1,4}(?: ?[a-z])?\\b${EU_TOWN}`, 'gu'),
   // 12 rue de la Paix, 75002 Paris · 3 bis avenue Victor Hugo
   new RegExp(`(?<![\\p{L}\\d])\\d{1,4}(?: (?:bis|ter))?,? (?:rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours) (?:(?:de la|de l'|du|des|de|d'|la|le|l')\\s?)?${NAME}${EU_TOWN}`, 'gu'),
   // Calle de Alcalá 45, 28014 Madrid · Avenida Diagonal, nº 640
@@ -58,7 +59,8 @@ function findAddresses({ text }: RecognizerInput): Candidate[] {
     const start = m.index + m[0].length - value.length;
     found.push({ start, end: start + value.length, score: 0.7 });
   }
-  return found;
+  found.push(...moreAddresses(text));
+  return found.map((c) => (c.score >= 0.75 ? withBlock(text, c) : c));
 }
 
 export const address: Recognizer = {

@@ -11,5 +11,12 @@ describe('email', () => {
     { text: '😀😀 a@b.io', found: ['a@b.io'] },
     { text: 'not an address: user@localhost or @handle or foo@bar', found: [] },
     { text: 'version 1.2@3.4', found: [] },
+    { text: 'it is john dot smith at gmail dot com ok', found: ['john dot smith at gmail dot com'] },
+    { text: 'write to jane [at] example [dot] org', found: ['jane [at] example [dot] org'] },
+    { text: 'j.doe (at) example.de please', found: ['j.doe (at) example.de'] },
+    { text: 'hans punkt meier at web punkt de', found: ['hans punkt meier at web punkt de'] },
+    { text: 'JANE DOT DOE AT EXAMPLE DOT COM', found: ['JANE DOT DOE AT EXAMPLE DOT COM'] },
+    { text: 'I will be at home at 5 and meet you at the station', found: [] },
+    { text: 'we met at the office dot matrix printer', found: [] },
   ]);
 });

@@ -6,8 +6,9 @@ import { detects } from './table.ts';
 
 describe('person (en, compromise)', () => {
   detects(personEn, [
-    { text: 'Hi, this is Sarah Connor speaking', lang: 'en', found: ['Sarah Connor'] },
-    { text: 'please ask John Smith to call back', lang: 'en', found: ['John Smith'] },
+    // Names the cue and list recognizers find are not parsed again (the analyzer test covers them).
+    { text: 'Hi, this is Sarah Connor speaking', lang: 'en', found: [] },
+    { text: 'I spoke to Grace at the branch', lang: 'en', found: ['Grace'] },
     { text: "Peter's card was blocked", lang: 'en', found: ['Peter'] },
     { text: 'I want to check my balance please', lang: 'en', found: [] },
     { text: 'i lost my card pls block it asap ty', lang: 'en', found: [] },

@@ -1,6 +1,8 @@
 import nlp from 'compromise';
 import { z } from 'zod';
-import { nameWindows, warmUpNameWindows } from './name-windows.ts';
+import { scanNames, warmUpNameWindows } from './name-windows.ts';
+import { personIntro } from './person-intro.ts';
+import { personNames } from './person-names.ts';
 import type { Candidate, RecognizerInput } from './recognizer.ts';
 
 export interface EnglishEntities {
@@ -44,13 +46,31 @@ export function englishEntities(input: RecognizerInput): EnglishEntities {
   const cached = parsed.get(input);
   if (cached) return cached;
   const result: EnglishEntities = { people: [], places: [], organizations: [] };
-  for (const window of nameWindows(input.text)) {
+  const scan = scanNames(input.text, foundWithoutNlp(input));
+  for (const place of scan.places) {
+    const span = trimSpan(input.text, place.start, place.end, SCORES[place.category]);
+    if (span && !(place.category === 'organizations' && NOT_ORGANIZATIONS.has(input.text.slice(span.start, span.end).toUpperCase()))) result[place.category].push(span);
+  }
+  for (const window of scan.windows) {
     const text = input.text.slice(window.start, window.end);
     const matches = Terms.parse(nlp(text).match('(#Person|#Place|#Organization)+').json({ offset: true, terms: { offset: true } }));
     for (const match of matches) collect(input.text, window.start, match.terms, result);
   }
   parsed.set(input, result);
   return result;
+}
+
+/** names the cue- and list-based recognizers find: no reason to parse them again */
+function foundWithoutNlp(input: RecognizerInput): Candidate[] {
+  const found = personNames.find?.(input);
+  const spans: Candidate[] = Array.isArray(found) ? [...found] : [];
+  for (const pattern of personIntro.patterns ?? []) {
+    for (const m of input.text.matchAll(pattern.regex)) {
+      const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
+      spans.push({ start, end, score: pattern.score });
+    }
+  }
+  return spans;
 }
 
 function collect(text: string, offset: number, terms: z.infer<typeof Terms>[number]['terms'], result: EnglishEntities): void {

@@ -20,11 +20,12 @@ const NOT_NAMES = new Set(
   ('the this that these those my our your his her their a an i we you he she it they hello hi hey dear thanks thank please ' +
     'customer service support bank card account credit debit online mobile app team branch manager user client caller agent ' +
     'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december ' +
-    'urgent asap atm pin iban bic swift sepa visa mastercard amex paypal apple google street road avenue lane new old north south east west').split(' '),
+    'urgent asap atm pin iban bic swift sepa visa mastercard amex paypal apple google street road avenue lane new old north south east west ' +
+    'corporation corp inc ltd llc gmbh plc ag sa group systems solutions partners technologies capital holdings labs ventures').split(' '),
 );
 
-let lists: { given: Set<string>; surnames: Set<string> } | undefined;
-function names(): { given: Set<string>; surnames: Set<string> } {
+let lists: { given: Set<string>; surnames: Set<string>; known: Set<string> } | undefined;
+function names(): { given: Set<string>; surnames: Set<string>; known: Set<string> } {
   if (lists) return lists;
   const lexicon = (nlp.model() as { one: { lexicon: Record<string, string | string[]> } }).one.lexicon;
   const given = new Set(EXTRA_GIVEN);
@@ -34,12 +35,18 @@ function names(): { given: Set<string>; surnames: Set<string> } {
     if (/FirstName|MaleName|FemaleName/.test(tag) && !NOT_NAMES.has(word)) given.add(word);
     if (/LastName/.test(tag) && !NOT_NAMES.has(word)) surnames.add(word);
   }
-  lists = { given, surnames };
+  lists = { given, surnames, known: new Set(Object.keys(lexicon)) };
   return lists;
 }
 
-const CAP = "\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}[\\p{Ll}]+)?";
-const SEQUENCE = new RegExp(`(?<![\\p{L}])${CAP}(?: ${CAP}){1,2}(?![\\p{L}])`, 'gu');
+const CAP = "\\p{Lu}(?:['’]\\p{Lu}|c\\p{Lu}|ac\\p{Lu})?[\\p{Ll}'’]+(?:-\\p{Lu}[\\p{Ll}]+)?";
+const SEQUENCE = new RegExp(`(?<![\\p{L}])${CAP}(?: (?:\\p{Lu}\\. )?${CAP}){1,2}(?![\\p{L}])`, 'gu');
+// A name after a question for it or a word that introduces one: "What's your last name? Arcuri",
+// "named him Frank", "Dear Warrane", "Directed By: …".
+const AFTER_CUE = new RegExp(
+  `(?:\\bname\\?|\\bnamed (?:him|her|them)|\\bcalled|\\bDear|\\b[Dd]irected [Bb]y:|\\b[Pp]roducer|\\b[Ss]ongwriter|\\b[Ss]inger|\\b[Aa]uthor)\\s+(?<value>${CAP}(?: (?:\\p{Lu}\\. )?${CAP}){0,2})(?![\\p{L}])`,
+  'gdu',
+);
 const BEFORE_POSITION = new RegExp(
   `(?:^|[.!?\\n]\\s*|(?:User|Customer|Client|Caller|From|Account holder|Name):\\s*)(?<value>${CAP} ${CAP})(?=\\s+(?:here|speaking|calling|will|wants|needs|has|asked|called|would like)\\b|\\s*[:,]?\\s*[-–—]\\s*account holder)`,
   'gdu',
@@ -47,21 +54,99 @@ const BEFORE_POSITION = new RegExp(
 const SURNAME_FIRST = /(?<![\p{L}])(?<value>\p{Lu}{2,}(?:[-' ]\p{Lu}{2,})?, \p{Lu}\p{Ll}+)(?![\p{L}])/gdu;
 const MIDDLE_DOT = /\p{Script=Han}{2,4}[·•・]\p{Script=Han}{2,6}/gu;
 
+// Lower-case words that are given names or surnames in the lists and ordinary English words too.
+const COMMON_WORDS = new Set(
+  ('will may june mark bill rose grant young page king long rich hope joy faith grace summer autumn dawn art chase chance ' +
+    'sky rock stone wood hill bush brown green white black gray grey fox wolf bird ford love lane bell ray guy max ' +
+    'sue pat bob jack frank earl dean sterling august april can don drew sunny penny an so do us jean lee').split(' '),
+);
+// Lower-case names after a title or a payee/introduction cue: "mr garcia", "beneficiary olivia mensah".
+const LOWER_AFTER_TITLE = /(?<![\p{L}])(?:mr|mrs|ms|miss|dr)\.? (?<value>\p{Ll}{2,}(?:-\p{Ll}{2,})?)(?![\p{L}])/gdu;
+const LOWER_AFTER_CUE = /(?<![\p{L}])(?:beneficiary|payee|recipient|my name is|name is|this is|i am|i'm|its|it's|name:|to)\s+(?<value>\p{Ll}{2,} \p{Ll}{2,})(?![\p{L}])/gdu;
+// One capitalised listed given name ("ask Fatima", "my son George"), not an ordinary word too.
+const SINGLE = /(?<![\p{L}'’-])\p{Lu}\p{Ll}+(?![\p{L}'’-]|\s\p{Lu})/gu;
+const LOWER_WORD = /(?<![\p{L}<_])\p{Ll}{2,}(?:-\p{Ll}{2,})?(?![\p{L}>_])/gu;
+
+const EMPLOYER = /\b(?:work(?:ing|ed)? (?:at|for)|employer|employed (?:by|at)|company)\s$/iu;
+
+/** capitalised runs split at words that are never names ("Connor Nguyen Thanks" → "Connor Nguyen") */
+function* nameRuns(text: string): Generator<{ start: number; words: string[] }> {
+  for (const m of text.matchAll(SEQUENCE)) {
+    let start = m.index;
+    let run: string[] = [];
+    let runStart = start;
+    for (const word of m[0].split(' ')) {
+      if (NOT_NAMES.has(word.toLowerCase())) {
+        if (run.length >= 2) yield { start: runStart, words: run };
+        run = [];
+        runStart = start + word.length + 1;
+      } else run.push(word);
+      start += word.length + 1;
+    }
+    if (run.length >= 2) yield { start: runStart, words: run };
+  }
+}
+
 function findNames({ text, lang }: RecognizerInput): Candidate[] {
   const found: Candidate[] = [];
-  const { given, surnames } = names();
+  const { given, surnames, known } = names();
   if (lang === 'en') {
-    for (const m of text.matchAll(SEQUENCE)) {
-      const words = m[0].split(' ').map((w) => w.toLowerCase());
-      if (words.some((w) => NOT_NAMES.has(w))) continue;
-      const first = words[0] ?? '';
-      const last = words.at(-1) ?? '';
-      if (given.has(first)) found.push({ start: m.index, end: m.index + m[0].length, score: 0.7 });
-      else if (surnames.has(last)) found.push({ start: m.index, end: m.index + m[0].length, score: 0.6 });
+    for (const run of nameRuns(text)) {
+      // "I work at Goldman Sachs": an employer, whatever the lists say.
+      if (EMPLOYER.test(text.slice(Math.max(0, run.start - 24), run.start))) continue;
+      // A sentence's first word is capitalised whatever it is ("Could Hannah Harrison ring me").
+      const lead = run.words.length > 2 && known.has((run.words[0] ?? '').toLowerCase()) && !given.has((run.words[0] ?? '').toLowerCase());
+      if (lead) {
+        run.start += (run.words[0] ?? '').length + 1;
+        run.words = run.words.slice(1);
+      }
+      const words = run.words.map((w) => w.toLowerCase());
+      const end = run.start + run.words.join(' ').length;
+      if (given.has(words[0] ?? '')) found.push({ start: run.start, end, score: 0.7 });
+      else if (surnames.has(words.at(-1) ?? '')) found.push({ start: run.start, end, score: 0.6 });
+      // Words no dictionary has, in a row ("Calquín Cazares", "Janka M. Szász"): a name from
+      // outside the lists more often than anything else.
+      else if (words.every((w) => /^\p{Ll}\.$/u.test(w) || given.has(w) || surnames.has(w) || !known.has(w.replace(/['’]s$/u, '')))) {
+        found.push({ start: run.start, end, score: 0.6 });
+      }
+    }
+    for (const m of text.matchAll(SINGLE)) {
+      const word = m[0].toLowerCase();
+      if (given.has(word) && !COMMON_WORDS.has(word) && !NOT_NAMES.has(word) && !surnames.has(word) && !/[@.]$/.test(text.slice(m.index - 1, m.index))) {
+        found.push({ start: m.index, end: m.index + m[0].length, score: 0.65 });
+      }
+    }
+    for (const m of text.matchAll(AFTER_CUE)) {
+      const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
+      if (!text.slice(start, end).split(' ').some((w) => NOT_NAMES.has(w.toLowerCase()) || known.has(w.toLowerCase()))) found.push({ start, end, score: 0.65 });
     }
     for (const m of text.matchAll(BEFORE_POSITION)) {
       const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
       if (!text.slice(start, end).split(' ').some((w) => NOT_NAMES.has(w.toLowerCase()))) found.push({ start, end, score: 0.7 });
+    }
+    // "kwame fraser": a listed given name then a listed surname, both in lower case.
+    let previous: RegExpMatchArray | undefined;
+    for (const m of text.matchAll(LOWER_WORD)) {
+      const first = previous?.[0] ?? '';
+      const adjacent = previous !== undefined && (previous.index ?? 0) + first.length + 1 === m.index;
+      const last = m[0];
+      if (adjacent && given.has(first) && (surnames.has(last) || given.has(last) || COMMON_WORDS.has(last)) && !COMMON_WORDS.has(first) && !NOT_NAMES.has(last)) {
+        found.push({ start: previous?.index ?? 0, end: m.index + m[0].length, score: 0.6 });
+      }
+      previous = m;
+    }
+    for (const m of text.matchAll(LOWER_AFTER_TITLE)) {
+      const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
+      const word = text.slice(start, end);
+      if (!NOT_NAMES.has(word) && (given.has(word) || surnames.has(word) || !known.has(word))) found.push({ start, end, score: 0.7 });
+    }
+    // After a cue, a listed given name and the word after it unless that is an ordinary word.
+    for (const m of text.matchAll(LOWER_AFTER_CUE)) {
+      const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
+      const [first = '', last = ''] = text.slice(start, end).split(' ');
+      if (!given.has(first) || COMMON_WORDS.has(first)) continue;
+      const lastIsName = given.has(last) || surnames.has(last) || COMMON_WORDS.has(last) || !known.has(last);
+      found.push({ start, end: lastIsName && !NOT_NAMES.has(last) ? end : start + first.length, score: 0.65 });
     }
   }
   if (lang !== 'zh') {
@@ -75,10 +160,18 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
   return found;
 }
 
+// The English NLP recognizer asks for the same message's names (to skip parsing them): one run serves both.
+const memo = new WeakMap<RecognizerInput, Candidate[]>();
+function findNamesOnce(input: RecognizerInput): Candidate[] {
+  let found = memo.get(input);
+  if (!found) memo.set(input, (found = findNames(input)));
+  return found;
+}
+
 export const personNames: Recognizer = {
   name: 'person_names',
   entity: 'PERSON',
-  find: findNames,
+  find: findNamesOnce,
   warmUp: () => void names(),
   chunkSize: 4000,
 };

@@ -11,6 +11,10 @@ describe('person (zh)', () => {
     { text: '😀我叫刘洋', found: ['刘洋'] },
     { text: '我的银行卡丢了，请帮我挂失', found: [] },
     { text: '一张信用卡的年费是多少', found: [] },
+    { text: '帮我查一下马艳的那笔转账', found: ['马艳'] },
+    { text: '上周周芳给我打过电话', found: ['周芳'] },
+    { text: '这张卡的额度是多少', found: [] },
+    { text: '马上给我回电话', found: [] },
   ]);
   it('finds nothing in text without Han characters', () => {
     expect(zhPersons('John Smith')).toEqual([]);

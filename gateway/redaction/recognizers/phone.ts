@@ -1,4 +1,4 @@
-import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 import type { Lang } from '../types.ts';
 import { SEP_OPT } from './digit-shape.ts';
 import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
@@ -45,21 +45,45 @@ const SERVICE_PREFIX = /^(?:1?8(?:00|33|44|55|66|77|88)\d{7}|0800\d+|0808\d+|084
 const DIGIT_STRETCH = /(?:\+|00)?[(\d][\d\s().\/_-]{4,30}\d/g;
 const LEAD_IN = 4;
 const MAX_FOREIGN_TRIES = 8;
+const MAX_PHONE_DIGITS = 15;
+const SCAN_MIN_DIGITS = 11;
+/** a date (09/20/2004, 12.05.2024, 2024-05-12) is no phone number */
+const DATE_SHAPE = /^(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})$/;
 
-function* stretches(text: string): Generator<{ offset: number; text: string }> {
+function* stretches(text: string): Generator<{ offset: number; text: string; whole: { start: number; end: number }; digits: number }> {
   for (const m of text.matchAll(DIGIT_STRETCH)) {
-    if ((m[0].match(/\d/g)?.length ?? 0) < 6) continue;
+    const digits = m[0].match(/\d/g)?.length ?? 0;
+    // More than 15 digits is no one phone number (E.164): a card, an account or two numbers in a
+    // row, which the shapes and those recognizers find.
+    if (digits < 6 || digits > MAX_PHONE_DIGITS || DATE_SHAPE.test(m[0])) continue;
     const offset = Math.max(0, m.index - LEAD_IN);
-    yield { offset, text: text.slice(offset, m.index + m[0].length).replace(/_/g, ' ') };
+    yield { offset, text: text.slice(offset, m.index + m[0].length).replace(/_/g, ' '), whole: { start: m.index, end: m.index + m[0].length }, digits };
   }
 }
 
-function validated(text: string, stretch: { offset: number; text: string }, countries: readonly CountryCode[], mobilesOnly: boolean): Candidate[] {
+/** the numbers libphonenumber reads in a stretch: the whole stretch parsed as one number first (a
+ * third of the cost of scanning it), the scan only when that fails and the stretch is long enough
+ * to hold a number beside other digits */
+function readNumbers(text: string, stretch: { offset: number; text: string; whole: { start: number; end: number }; digits: number }, country: CountryCode): { start: number; end: number; number: PhoneNumber }[] {
+  // A stretch glued to letters (ref7342594599) is a code: only the scan, which rejects those, reads it.
+  const glued = /[\p{L}]/u.test(text[stretch.whole.start - 1] ?? '');
+  const whole = glued ? undefined : parsePhoneNumberFromString(text.slice(stretch.whole.start, stretch.whole.end).replace(/_/g, ' '), country);
+  if (whole?.isValid()) return [{ ...stretch.whole, number: whole }];
+  if (stretch.digits < SCAN_MIN_DIGITS) return [];
+  return findPhoneNumbersInText(stretch.text, { defaultCountry: country }).map((hit) => ({ start: hit.startsAt + stretch.offset, end: hit.endsAt + stretch.offset, number: hit.number }));
+}
+
+function validated(text: string, stretch: { offset: number; text: string; whole: { start: number; end: number }; digits: number }, countries: readonly CountryCode[], mobilesOnly: boolean): Candidate[] {
   const found: Candidate[] = [];
-  for (const country of countries) {
-    for (const hit of findPhoneNumbersInText(stretch.text, { defaultCountry: country })) {
-      const start = hit.startsAt + stretch.offset;
-      const end = hit.endsAt + stretch.offset;
+  // With a +country or 00 prefix the default country plays no part: one reading is enough.
+  const prefixed = /^(?:\+|00)/.test(text.slice(stretch.whole.start, stretch.whole.end));
+  for (const country of prefixed ? countries.slice(0, 1) : countries) {
+    const hits = readNumbers(text, stretch, country);
+    // A number valid as a whole in one of them is that country's: national numbering plans do not
+    // overlap (a US number starts 2–9, a GB one 0), so the next country would read nothing new.
+    const whole = hits.length === 1 && hits[0]?.start === stretch.whole.start && hits[0].end === stretch.whole.end;
+    for (const hit of hits) {
+      const { start, end } = hit;
       // Digits glued to a code prefix (INV-2024-000123, ref/20240517) belong to that code.
       if (/[A-Za-z0-9][-/]$/.test(text.slice(Math.max(0, start - 2), start))) continue;
       const type = hit.number.getType() ?? 'UNKNOWN';
@@ -73,6 +97,7 @@ function validated(text: string, stretch: { offset: number; text: string }, coun
       const score = SERVICE_TYPES.has(type) ? 0.2 : type === 'MOBILE' ? 0.85 : international || PERSONAL_TYPES.has(type) ? 0.7 : 0.4;
       found.push({ start, end, score });
     }
+    if (whole && !mobilesOnly) break;
   }
   return found;
 }

@@ -8,6 +8,9 @@ const COMPOUND = ['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '�
 const BEFORE = ['我叫', '我是', '本人', '姓名', '名字是', '名字叫', '叫做', '联系人', '收款人', '付款人', '户名', '户主', '持卡人', '开户人', '代办人', '代理人', '经办人', '客户', '转给', '转账给', '汇给', '签名'];
 // Words right after a name: forms of address and job titles.
 const AFTER = ['先生', '女士', '小姐', '经理', '老师', '医生', '律师', '主任', '阿姨', '同学', '总监', '教授'];
+// What follows a name in a sentence about that person: "马艳的那笔转账", "周芳给我打过电话".
+const POSITION_AFTER = ['的账户', '的账号', '的卡', '的那笔', '的转账', '的电话', '的手机', '的银行', '的钱', '给我', '打过', '打来', '说过', '转来', '汇来'];
+const INSTITUTION_END = new Set('行司局院店部厅所处社会馆'.split(''));
 // Characters that end a given name: particles, pronouns, verbs that commonly follow one.
 const NOT_GIVEN = new Set('的了是在我你他她们和与及或也都就要想来去说请吗呢吧啊，。、！？：；先女小经老医律主阿同总教'.split(''));
 const NOT_GIVEN_FIRST = new Set([...NOT_GIVEN].filter((c) => c !== '小'));
@@ -34,7 +37,8 @@ export function surnameAt(text: string, at: number): number {
   return SURNAMES.includes(text[at] ?? '\u0000') ? 1 : 0;
 }
 
-/** surname + 1–2 given-name characters, reported only with a trigger phrase before or a title after */
+/** surname + 1–2 given-name characters, reported only with a trigger phrase before, a title after
+ * or, for a full name, a phrase after that only follows a person */
 export function surnamePersons(text: string): Candidate[] {
   const found: Candidate[] = [];
   for (let at = 0; at < text.length; at++) {
@@ -42,7 +46,8 @@ export function surnamePersons(text: string): Candidate[] {
     if (surname === 0) continue;
     const before = text.slice(Math.max(0, at - 4), at).replace(/[\s:：]+$/u, '');
     const triggered = BEFORE.some((w) => before.endsWith(w));
-    if (isUnlikelyName(text, at) && !triggered) continue;
+    const everyday = NOT_NAMES.some((w) => text.startsWith(w, at));
+    if (everyday && !triggered) continue;
     let end = at + surname;
     for (let k = 0; k < 2; k++) {
       const ch = text[end] ?? '';
@@ -51,10 +56,21 @@ export function surnamePersons(text: string): Candidate[] {
       end++;
     }
     const titled = AFTER.some((w) => text.startsWith(w, end));
-    if (!triggered && !titled) continue;
+    // A full name (a given name after the surname) in a position only a person takes; the given
+    // name may be one character shorter than read ("周芳给我": 给 starts what follows).
+    const placed = (e: number): boolean => e > at + surname && POSITION_AFTER.some((w) => text.startsWith(w, e));
+    // "查一下马艳" is a name after a verb; "上周", "这张" are words.
+    const measure = isUnlikelyName(text, at) && text.slice(at - 2, at) !== '一下';
+    const positioned = !triggered && !titled && !measure && (placed(end) || placed(end - 1));
+    if (positioned && !placed(end)) end -= 1;
+    // 工商银行的电话: an institution, not a person
+    if (positioned && INSTITUTION_END.has(text[end - 1] ?? '')) continue;
+    if (!triggered && !titled && !positioned) continue;
+    // after 这/那/一/每… a surname character is a measure word or part of a word (这张卡, 每周)
+    if (!triggered && !positioned && isUnlikelyName(text, at)) continue;
     // A bare surname counts only before a title (王先生); after a trigger it needs a given name.
     if (end === at + surname && !titled) continue;
-    found.push({ start: at, end, score: triggered && titled ? 0.9 : 0.75 });
+    found.push({ start: at, end, score: triggered && titled ? 0.9 : triggered || titled ? 0.75 : 0.65 });
     at = end - 1;
   }
   return found;
