@@ -5,6 +5,7 @@ import type { ModelService } from '../models/service.ts';
 import { agentRoutes } from '../routes/agent.ts';
 import { auditRoutes } from '../routes/audit.ts';
 import { authRoutes } from '../routes/auth.ts';
+import { consoleRoutes, publishPrivacyChanges } from '../routes/console.ts';
 import { healthRoutes } from '../routes/health.ts';
 import { kbRoutes } from '../routes/kb.ts';
 import { openaiCompatRoutes } from '../routes/openaiCompat.ts';
@@ -40,7 +41,8 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
   // Attachments are raw bytes, read (and size-capped per site) by their route.
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
-  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), webAssetRoutes(deps, { chat }), widgetRoutes(deps, chat)];
+  app.use(publishPrivacyChanges(deps));
+  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), webAssetRoutes(deps, { chat }), consoleRoutes(deps), widgetRoutes(deps, chat)];
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }
