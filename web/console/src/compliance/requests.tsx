@@ -213,7 +213,7 @@ function RequestPanel({ request: r, changed }: { request: SubjectRequest; change
             {Object.entries(receipt).map(([k, v]) => (
               <div key={k}>
                 <dt>{k}</dt>
-                <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+                <dd>{typeof v === 'object' ? JSON.stringify(v) : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? formatDateTime(v) : String(v)}</dd>
               </div>
             ))}
           </dl>
