@@ -4,6 +4,7 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../server/audit/append.ts';
+import { readZip } from '../../server/knowledge/zip.ts';
 import { subscribeStaffEvents, type StaffChange } from '../../server/staff/live.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -73,6 +74,22 @@ describe('staff console API', () => {
     expect(res.body.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(res.body.text.length).toBeGreaterThan(0);
     expect((await api(server, 'GET', '/api/staff/retention-policy', { token: agent })).status).toBe(403);
+  });
+
+  it('sends the evidence bundle as a zip of what `palisade evidence` writes, on the record; an agent is refused', async () => {
+    const res = await fetch(`${server.url}/api/staff/evidence`, { headers: { Authorization: `Bearer ${officer}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/zip');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="palisade-evidence-.*\.zip"$/);
+    const entries = readZip(new Uint8Array(await res.arrayBuffer()));
+    const names = entries.map((e) => e.path).sort();
+    expect(names).toEqual(expect.arrayContaining(['README.txt', 'audit-chain.json', 'models.json', 'policies.json', 'requests.json', 'retention-runs.json']));
+    const chain = entries.find((e) => e.path === 'audit-chain.json')!;
+    expect(chain.ok).toBe(true);
+    expect(JSON.parse(Buffer.from((chain as { bytes: Uint8Array }).bytes).toString('utf8')).ok).toBe(true);
+    const recorded = (await server.deps.db.dataSource.query(`SELECT actor_type AS "actorType" FROM audit_events WHERE action = 'evidence.export'`)) as { actorType: string }[];
+    expect(recorded).toEqual([{ actorType: 'staff' }]);
+    expect((await api(server, 'GET', '/api/staff/evidence', { token: agent })).status).toBe(403);
   });
 
   it('publishes a hold or request change once it succeeded, and each socket gets only what its role may read', async () => {
