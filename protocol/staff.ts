@@ -115,11 +115,13 @@ export type RetentionRun = z.infer<typeof RetentionRun>;
 export const RetentionRuns = z.object({ runs: z.array(RetentionRun) });
 export const RetentionPolicyAnswer = z.object({ hash: z.string(), text: z.string() });
 
-/** "Where data went": model calls per day, target and route (local or cloud); counts only, never text. */
+/** "Where data went": model calls per day, target and route, with where the target runs; counts only, never text. */
 export const EgressRow = z.object({
   day: z.string(),
   target: z.string(),
   route: z.string(),
+  /** where the target runs, from the routing policy in force (a cloud target may answer on a local rule's fallback) */
+  location: z.enum(['local', 'cloud', 'unknown']),
   requests: z.number(),
   tokensIn: z.number(),
   tokensOut: z.number(),

@@ -43,7 +43,7 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
   app.use(publishPrivacyChanges(deps));
-  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), webAssetRoutes(deps, { chat }), consoleRoutes(deps), consoleEvidenceRoutes(deps), widgetRoutes(deps, chat)];
+  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), userRoutes(deps), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), webAssetRoutes(deps, { chat }), consoleRoutes(deps, { locationOf: (t) => models.policy.current().targets[t]?.location ?? null }), consoleEvidenceRoutes(deps), widgetRoutes(deps, chat)];
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -34,7 +34,8 @@ export function publishPrivacyChanges(deps: Infra): Middleware<AppState> {
   };
 }
 
-export function consoleRoutes(deps: Infra, opts: { dist?: URL } = {}) {
+/** `locationOf`: where a routing target runs (the routing policy in force); null for one it no longer names. */
+export function consoleRoutes(deps: Infra, opts: { dist?: URL; locationOf?: (target: string) => 'local' | 'cloud' | null } = {}) {
   const router = new Router<AppState>();
   const dist = opts.dist ?? DIST;
   const readers = new Map<string, () => BuiltFile | null>();
@@ -66,9 +67,9 @@ export function consoleRoutes(deps: Infra, opts: { dist?: URL } = {}) {
   const tx = transaction(deps.db.dataSource);
   router.get('/api/staff/egress', staffAuth(deps), authorize(deps, 'read', 'AuditLog'), validateQuery(EgressQuery), tx, async (ctx) => {
     const q = ctx.state.query as EgressQuery;
-    const rows = await egressByDay(txOf(ctx), q);
-    await appendAudit(txOf(ctx), { actor: { type: 'staff', id: ctx.state.staff!.userId }, action: 'egress.read', resource: { type: 'AuditLog' }, requestId: ctx.state.requestId, details: { returned: rows.length } });
-    ctx.body = { rows };
+    const located = (await egressByDay(txOf(ctx), q)).map((r) => ({ ...r, location: opts.locationOf?.(r.target) ?? 'unknown' }));
+    await appendAudit(txOf(ctx), { actor: { type: 'staff', id: ctx.state.staff!.userId }, action: 'egress.read', resource: { type: 'AuditLog' }, requestId: ctx.state.requestId, details: { returned: located.length } });
+    ctx.body = { rows: located };
   });
 
   router.get('/api/staff/retention-policy', staffAuth(deps), authorize(deps, 'read', 'RetentionRun'), (ctx) => {

@@ -83,6 +83,22 @@ describe.runIf(browserAvailable)('staff console shell (Chromium)', () => {
     await context.close();
   });
 
+  it('an expired access cookie is refreshed once, the refresh token rotating, and the screen loads', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await consoleSignIn(page, server.url, 'officer@bank.example');
+    const refreshBefore = (await context.cookies()).find((c) => c.name === 'palisade_rt')!.value;
+    await context.clearCookies({ name: 'palisade_at' }); // as the browser drops it at its expiry
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/auth/refresh'));
+    await page.getByRole('navigation', { name: 'Workspaces' }).getByRole('link', { name: 'Compliance' }).click();
+    expect((await refreshed).status()).toBe(200);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor({ timeout: 20_000 });
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'palisade_at')).toBeDefined();
+    expect(cookies.find((c) => c.name === 'palisade_rt')!.value).not.toBe(refreshBefore);
+    await context.close();
+  });
+
   it('a session revoked elsewhere returns the console to the sign-in form, saying so', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

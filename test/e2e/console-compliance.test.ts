@@ -3,8 +3,10 @@
 // lookup, verify identity, erase with the typed pseudonym and see the receipt; place a hold that a
 // second officer (a second browser context) sees arrive live and approves, then lift it the same
 // way; switch to Chinese (remembered); axe-core on every screen in light and dark; screenshots.
+import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readZip } from '../../server/knowledge/zip.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { axeBothThemes, consoleSignIn, ensureConsoleBuilt, STAFF_PASSWORD } from '../support/consolePage.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
@@ -115,6 +117,27 @@ describe.runIf(browserAvailable)('compliance workspace (Chromium)', () => {
     expect(state).toEqual([{ state: 'done', erased: expect.any(Date) }]);
   });
 
+  it('carries out a rectification: the identifier on record becomes the corrected one; a wrong one shows the server\'s error', async () => {
+    await subject('old.address@example.com');
+    const page = officer.pages()[0]!;
+    await page.getByLabel('Identifier').fill('old.address@example.com');
+    await page.getByLabel('Type', { exact: true }).selectOption('rectification');
+    await page.getByRole('button', { name: 'Look up and create request' }).click();
+    const panel = page.getByRole('region', { name: /Rectification/ });
+    await panel.waitFor(WAIT);
+    await page.getByRole('button', { name: 'Mark identity verified' }).click();
+    await page.getByLabel('Identifier on record').fill('someone.else@example.com');
+    await page.getByLabel('Corrected identifier').fill('new.address@example.com');
+    await page.getByRole('button', { name: 'Rectify', exact: true }).click();
+    await panel.getByRole('alert').filter({ hasText: 'identifier_not_found' }).waitFor(WAIT);
+    await page.getByLabel('Identifier on record').fill('old.address@example.com');
+    await page.getByRole('button', { name: 'Rectify', exact: true }).click();
+    await page.getByRole('heading', { name: 'Receipt' }).waitFor(WAIT);
+    await axeBothThemes(page, 'requests-rectified');
+    const found = await api<{ subject: { id: string } | null }>(server, 'POST', '/api/privacy/subjects/lookup', { token, body: { kind: 'email', value: 'new.address@example.com' } });
+    expect(found.body.subject).not.toBeNull();
+  });
+
   it('places a hold that a second officer sees arrive live and approves; lifting takes both officers too', async () => {
     const subjectId = await subject('held@example.com');
     const mine = officer.pages()[0]!;
@@ -160,6 +183,10 @@ describe.runIf(browserAvailable)('compliance workspace (Chromium)', () => {
     await axeBothThemes(page, 'egress');
     await open(page, 'Overview');
     await axeBothThemes(page, 'overview-officer');
+    const [bundle] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Generate and download' }).click()]);
+    expect(bundle.suggestedFilename()).toMatch(/^palisade-evidence-.*\.zip$/);
+    const zip = fs.readFileSync((await bundle.path())!);
+    expect(readZip(new Uint8Array(zip)).map((e) => e.path)).toContain('audit-chain.json');
 
     await page.getByLabel('Language').selectOption('zh');
     await page.getByRole('heading', { level: 1, name: '概览' }).waitFor(WAIT);

@@ -40,10 +40,12 @@ describe('staff console API', () => {
 
   it('sums model calls per day, target and route, counting ends only; refuses a bad zone and an agent', async () => {
     const calls: Record<string, string | number>[] = [
-      { target: 'llama-local', route: 'local', outcome: 'answered', tokensIn: 100, tokensOut: 20, entities_EMAIL: 2, entities_PERSON: 1 },
-      { target: 'llama-local', route: 'local', outcome: 'answered', tokensIn: 50, tokensOut: 10 },
-      { target: 'openai-cloud', route: 'cloud', outcome: 'answered', tokensIn: 30, tokensOut: 5, entities_PHONE: 1 },
-      { target: 'openai-cloud', route: 'cloud', outcome: 'started', tokensIn: 30, tokensOut: 0 }, // the start of the same call
+      { target: 'on-prem-llama', route: 'local', outcome: 'answered', tokensIn: 100, tokensOut: 20, entities_EMAIL: 2, entities_PERSON: 1 },
+      { target: 'on-prem-llama', route: 'local', outcome: 'answered', tokensIn: 50, tokensOut: 10 },
+      // A local rule's cloud fallback: the route says local, the target (policies/routing.yaml) runs in the cloud.
+      { target: 'gpt', route: 'local', outcome: 'answered', tokensIn: 30, tokensOut: 5, entities_PHONE: 1 },
+      { target: 'gpt', route: 'local', outcome: 'started', tokensIn: 30, tokensOut: 0 }, // the start of the same call
+      { target: 'retired-box', route: 'local', outcome: 'answered', tokensIn: 1, tokensOut: 1 },
     ];
     await server.deps.db.dataSource.transaction(async (tx) => {
       for (const details of calls) await appendAudit(tx, { actor: { type: 'system', id: 'gateway' }, action: 'model.request', details });
@@ -55,8 +57,9 @@ describe('staff console API', () => {
     const res = await api<{ rows: Record<string, unknown>[] }>(server, 'GET', `/api/staff/egress?from=${from}&to=${to}&timeZone=UTC`, { token: officer });
     expect(res.status).toBe(200);
     expect(res.body.rows).toEqual([
-      { day, target: 'llama-local', route: 'local', requests: 2, tokensIn: 150, tokensOut: 30, entities: 3, failed: 0 },
-      { day, target: 'openai-cloud', route: 'cloud', requests: 1, tokensIn: 30, tokensOut: 5, entities: 1, failed: 0 },
+      { day, target: 'gpt', route: 'local', location: 'cloud', requests: 1, tokensIn: 30, tokensOut: 5, entities: 1, failed: 0 },
+      { day, target: 'on-prem-llama', route: 'local', location: 'local', requests: 2, tokensIn: 150, tokensOut: 30, entities: 3, failed: 0 },
+      { day, target: 'retired-box', route: 'local', location: 'unknown', requests: 1, tokensIn: 1, tokensOut: 1, entities: 0, failed: 0 },
     ]);
     const read = (await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'egress.read'`)) as { n: number }[];
     expect(read[0]!.n).toBe(1);

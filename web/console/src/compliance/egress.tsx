@@ -3,10 +3,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { EgressAnswer, type EgressRow } from '../../../../protocol/staff.ts';
 import { call, withQuery } from '../api.ts';
-import { formatNumber, t, timeZone } from '../i18n.ts';
+import { formatNumber, t, timeZone, type Key } from '../i18n.ts';
 import { ErrorNote, Field, useAction } from '../ui.tsx';
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+/** The user's own calendar day, as a date input holds it. */
+const day = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 
 export function EgressScreen() {
   const [from, setFrom] = useState(day(new Date(Date.now() - 6 * 86_400_000)));
@@ -20,7 +21,7 @@ export function EgressScreen() {
       setRows((await call(EgressAnswer, 'GET', withQuery('/api/staff/egress', { from: start, to: end, timeZone }))).rows);
     });
   useEffect(() => void load(), []);
-  const cloud = rows?.filter((r) => r.route === 'cloud').reduce((n, r) => n + r.requests, 0) ?? 0;
+  const cloud = rows?.filter((r) => r.location === 'cloud').reduce((n, r) => n + r.requests, 0) ?? 0;
   const max = Math.max(1, ...(rows ?? []).map((r) => r.requests));
   return (
     <>
@@ -46,15 +47,15 @@ export function EgressScreen() {
       <ErrorNote error={error} />
       {rows && (
         <>
-          <p class={cloud ? 'notice' : 'ok'} role="status">
-            {cloud ? t('egress.cloudCalls', { n: formatNumber(cloud) }) : t('egress.noCloud')}
+          <p class={rows.length === 0 ? 'muted' : cloud ? 'notice' : 'ok'} role="status">
+            {rows.length === 0 ? t('egress.none') : cloud ? t('egress.cloudCalls', { n: formatNumber(cloud) }) : t('egress.noCloud')}
           </p>
           {rows.length > 0 && (
             <svg class="chart" role="img" aria-label={t('egress.chart')} viewBox={`0 0 600 ${rows.length * 22 + 4}`}>
               {rows.map((r, i) => (
                 <g key={`${r.day}${r.target}${r.route}`} transform={`translate(0 ${i * 22 + 2})`}>
                   <text x="0" y="14" class="chart-label">{`${r.day} ${r.target}`}</text>
-                  <rect x="220" y="2" height="16" width={Math.max(2, (r.requests / max) * 360)} class={`bar bar-${r.route}`} />
+                  <rect x="220" y="2" height="16" width={Math.max(2, (r.requests / max) * 360)} class={`bar bar-${r.location}`} />
                   <text x={226 + (r.requests / max) * 360} y="14" class="chart-label">
                     {formatNumber(r.requests)}
                   </text>
@@ -69,6 +70,7 @@ export function EgressScreen() {
                 <tr>
                   <th scope="col">{t('egress.col.day')}</th>
                   <th scope="col">{t('egress.col.target')}</th>
+                  <th scope="col">{t('egress.col.location')}</th>
                   <th scope="col">{t('egress.col.route')}</th>
                   <th scope="col">{t('egress.col.requests')}</th>
                   <th scope="col">{t('egress.col.tokens')}</th>
@@ -83,7 +85,8 @@ export function EgressScreen() {
                     <td>
                       <code>{r.target}</code>
                     </td>
-                    <td class={r.route === 'cloud' ? 'overdue' : ''}>{r.route}</td>
+                    <td class={r.location === 'cloud' ? 'overdue' : ''}>{t(`egress.location.${r.location}` as Key)}</td>
+                    <td>{r.route}</td>
                     <td>{formatNumber(r.requests)}</td>
                     <td>
                       {formatNumber(r.tokensIn)} / {formatNumber(r.tokensOut)}
@@ -94,7 +97,6 @@ export function EgressScreen() {
                 ))}
               </tbody>
             </table>
-            {rows.length === 0 && <p class="muted">{t('egress.none')}</p>}
           </div>
           <p class="muted">{t('egress.drill')}</p>
         </>

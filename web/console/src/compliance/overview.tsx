@@ -49,6 +49,15 @@ export function Overview() {
         {n.pendingHolds !== undefined && tile(t('overview.pendingHolds'), formatNumber(n.pendingHolds))}
         {n.lastRun !== undefined && tile(t('overview.lastRun'), n.lastRun ? formatDateTime(n.lastRun) : t('overview.never'))}
       </ul>
+      {can('export:AuditLog') && (
+        <section class="card" aria-labelledby="evidence-title">
+          <h2 id="evidence-title">{t('overview.evidence')}</h2>
+          <p class="muted">{t('overview.evidenceHint')}</p>
+          <a class="button primary" href="/api/staff/evidence" download>
+            {t('overview.evidenceDownload')}
+          </a>
+        </section>
+      )}
     </>
   );
 }

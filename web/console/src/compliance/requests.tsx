@@ -7,6 +7,7 @@ import { ApiError, call } from '../api.ts';
 import { formatDate, formatDateTime, t, type Key } from '../i18n.ts';
 import { subscribe } from '../live.ts';
 import { download, ErrorNote, Field, useAction } from '../ui.tsx';
+import { RectifyForm } from './rectify.tsx';
 
 const OPEN = new Set(['received', 'identity_verified', 'in_progress']);
 const NEAR_MS = 7 * 86_400_000;
@@ -153,9 +154,9 @@ function RequestPanel({ request: r, changed }: { request: SubjectRequest; change
               {t('dsr.verifyIdentity')}
             </button>
           )}
-          {r.state !== 'received' && r.type !== 'erasure' && (
+          {r.state !== 'received' && r.type === 'access' && (
             <button type="button" class="primary" disabled={busy} onClick={execute}>
-              {t(r.type === 'access' ? 'dsr.executeAccess' : 'dsr.complete')}
+              {t('dsr.executeAccess')}
             </button>
           )}
           {r.state !== 'received' && r.type === 'erasure' && !confirming && (
@@ -165,6 +166,7 @@ function RequestPanel({ request: r, changed }: { request: SubjectRequest; change
           )}
         </div>
       )}
+      {open && r.state !== 'received' && r.type === 'rectification' && <RectifyForm request={r} done={(done) => (setReceipt(done.receipt), changed())} />}
       {confirming && (
         <form
           class="confirm"
