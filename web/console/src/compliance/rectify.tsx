@@ -19,15 +19,7 @@ export function RectifyForm({ request, done }: { request: SubjectRequest; done: 
   return (
     <form class="inline-form" onSubmit={submit} aria-labelledby="rectify-title">
       <h3 id="rectify-title">{t('dsr.rectifyTitle')}</h3>
-      <Field label={t('dsr.identifierKind')} id="rectify-kind">
-        <select id="rectify-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
-          {IDENTIFIER_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {t(`dsr.kind.${k}` as Key)}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <KindField id="rectify-kind" kind={kind} setKind={setKind} />
       <Field label={t('dsr.rectifyFrom')} id="rectify-from">
         <input id="rectify-from" required value={from} onInput={(e) => setFrom(e.currentTarget.value)} autocomplete="off" />
       </Field>
@@ -41,5 +33,20 @@ export function RectifyForm({ request, done }: { request: SubjectRequest; done: 
       </div>
       <ErrorNote error={error} />
     </form>
+  );
+}
+
+/** Which kind of identifier (email, phone, customer id, visitor id) a lookup uses. */
+export function KindField({ id, kind, setKind }: { id: string; kind: string; setKind: (k: string) => void }) {
+  return (
+    <Field label={t('dsr.identifierKind')} id={id}>
+      <select id={id} value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+        {IDENTIFIER_KINDS.map((k) => (
+          <option key={k} value={k}>
+            {t(`dsr.kind.${k}` as Key)}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }

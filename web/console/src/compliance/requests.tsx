@@ -2,12 +2,12 @@
 // subject lookup (by keyed digest on the server, audited), transitions, execution (access → the
 // archive downloads; erasure → typed confirmation, then the receipt). Changes arrive live.
 import { useEffect, useState } from 'preact/hooks';
-import { DSR_TYPES, ExecuteAnswer, IDENTIFIER_KINDS, RequestAnswer, RequestList, type SubjectRequest, SubjectAnswer } from '../../../../protocol/staff.ts';
+import { DSR_TYPES, ExecuteAnswer, RequestAnswer, RequestList, type SubjectRequest, SubjectAnswer } from '../../../../protocol/staff.ts';
 import { ApiError, call } from '../api.ts';
 import { formatDate, formatDateTime, t, type Key } from '../i18n.ts';
 import { subscribe } from '../live.ts';
 import { download, ErrorNote, Field, useAction } from '../ui.tsx';
-import { RectifyForm } from './rectify.tsx';
+import { KindField, RectifyForm } from './rectify.tsx';
 
 const OPEN = new Set(['received', 'identity_verified', 'in_progress']);
 const NEAR_MS = 7 * 86_400_000;
@@ -94,15 +94,7 @@ function CreateRequest({ onCreated }: { onCreated: (r: SubjectRequest) => void }
   return (
     <form class="card inline-form" onSubmit={submit} aria-labelledby="dsr-new-title">
       <h2 id="dsr-new-title">{t('dsr.newTitle')}</h2>
-      <Field label={t('dsr.identifierKind')} id="dsr-kind">
-        <select id="dsr-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
-          {IDENTIFIER_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {t(`dsr.kind.${k}` as Key)}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <KindField id="dsr-kind" kind={kind} setKind={setKind} />
       <Field label={t('dsr.identifier')} id="dsr-value">
         <input id="dsr-value" required value={value} onInput={(e) => setValue(e.currentTarget.value)} autocomplete="off" />
       </Field>
