@@ -113,7 +113,8 @@ export const RetentionRun = z.object({
 });
 export type RetentionRun = z.infer<typeof RetentionRun>;
 export const RetentionRuns = z.object({ runs: z.array(RetentionRun) });
-export const RetentionPolicyAnswer = z.object({ hash: z.string(), text: z.string() });
+/** `hash`: of the policy in force (read at start); `changedOnDisk`: the file now holds other text, in force after a restart. */
+export const RetentionPolicyAnswer = z.object({ hash: z.string(), text: z.string(), changedOnDisk: z.boolean() });
 
 /** "Where data went": model calls per day, target and route, with where the target runs; counts only, never text. */
 export const EgressRow = z.object({

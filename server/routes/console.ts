@@ -3,6 +3,7 @@
 // routes in the browser). Beside it the few endpoints only the console needs: the egress ledger
 // ("where data went") and the retention policy in force; and the step that tells the staff
 // realtime channel when a data-subject request or a legal hold changed.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
@@ -74,7 +75,9 @@ export function consoleRoutes(deps: Infra, opts: { dist?: URL; locationOf?: (tar
 
   router.get('/api/staff/retention-policy', staffAuth(deps), authorize(deps, 'read', 'RetentionRun'), (ctx) => {
     const policy = retentionPolicyOf(deps);
-    ctx.body = { hash: policy.hash, text: fs.readFileSync(policy.file, 'utf8') };
+    const text = fs.readFileSync(policy.file, 'utf8');
+    // The policy in force is the one read at start: a file edited since is said to differ, not passed off as it.
+    ctx.body = { hash: policy.hash, text, changedOnDisk: createHash('sha256').update(text).digest('hex') !== policy.hash };
   });
 
   return router;

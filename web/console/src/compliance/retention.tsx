@@ -11,7 +11,7 @@ import { ErrorNote, useAction } from '../ui.tsx';
 const RunAnswer = z.object({ report: z.object({ dryRun: z.boolean(), status: z.string(), counts: z.record(z.string(), z.number()) }) });
 
 export function RetentionScreen() {
-  const [policy, setPolicy] = useState<{ hash: string; text: string } | null>(null);
+  const [policy, setPolicy] = useState<{ hash: string; text: string; changedOnDisk: boolean } | null>(null);
   const [runs, setRuns] = useState<RetentionRun[]>([]);
   const [confirm, setConfirm] = useState(false);
   const load = useAction();
@@ -83,6 +83,11 @@ export function RetentionScreen() {
           <p>
             {t('retention.hash')} <code class="wrap">{policy.hash}</code>
           </p>
+          {policy.changedOnDisk && (
+            <p class="notice" role="status">
+              {t('retention.changedOnDisk')}
+            </p>
+          )}
           <pre tabIndex={0} aria-label={t('retention.policy')}>
             {policy.text}
           </pre>
