@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { loginThrottle } from '../auth/loginThrottle.ts';
 import { issueChallenge, secondStepFor } from '../auth/mfa/service.ts';
+import { capabilitiesOf } from '../auth/rules.ts';
 import { ACCESS_COOKIE, REFRESH_COOKIE, assertSameOrigin, authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { Infra } from '../infra.ts';
 import type { AppState } from './context.ts';
@@ -55,7 +56,7 @@ export function authRoutes(deps: Infra) {
     const staff = ctx.state.staff!;
     const row = await getUser(deps.db.dataSource, staff.userId);
     if (!row) throw unauthenticated('session_revoked', 'This session has ended; sign in again.');
-    ctx.body = { user: presentUser(row) };
+    ctx.body = { user: presentUser(row), capabilities: capabilitiesOf(row.role) };
   });
 
   return router;
