@@ -24,6 +24,12 @@ export const Me = z.object({ user: StaffUser, capabilities: z.array(Capability) 
 export type Me = z.infer<typeof Me>;
 
 export const LoginAnswer = z.object({ user: StaffUser.pick({ id: true, email: true, displayName: true, role: true }), accessExpiresAt: z.string() });
+/** A right password for an account with a second factor (or a role that requires one): the next step. */
+export const SecondStep = z.object({ mfa: z.object({ step: z.enum(['verify', 'enrol']), challenge: z.string(), expiresAt: z.string() }) });
+export type SecondStep = z.infer<typeof SecondStep>;
+export const MfaEnrolment = z.object({ secret: z.string(), otpauthUrl: z.string(), qrCode: z.string().startsWith('data:image/'), recoveryCodes: z.array(z.string()) });
+export type MfaEnrolment = z.infer<typeof MfaEnrolment>;
+export const PasswordSet = z.object({ user: z.object({ id: z.string() }) });
 export const RefreshAnswer = z.object({ accessExpiresAt: z.string() });
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);

@@ -3,7 +3,7 @@
 // the httpOnly cookie pair: an expired access token is refreshed once (the refresh token rotates);
 // a refresh that fails ends the session in the console too.
 import type { z } from 'zod';
-import { ErrorBody, LoginAnswer, Me, RefreshAnswer } from '../../../protocol/staff.ts';
+import { ErrorBody, LoginAnswer, Me, MfaEnrolment, PasswordSet, RefreshAnswer, SecondStep } from '../../../protocol/staff.ts';
 import { sessionEnded } from './session.ts';
 
 export class ApiError extends Error {
@@ -69,12 +69,32 @@ export async function call<S extends z.ZodType>(schema: S, method: string, path:
   return parsed.data;
 }
 
-export const signIn = async (email: string, password: string) => {
-  const res = await send('POST', '/api/auth/login', { email, password });
+/** Posts without the session's refresh-and-retry (sign-in steps), checking the answer against `schema`. */
+async function post<S extends z.ZodType>(schema: S, path: string, body: unknown): Promise<z.infer<S>> {
+  const res = await send('POST', path, body);
   if (!res.ok) throw await failure(res);
-  if (!LoginAnswer.safeParse(await res.json()).success) throw new ApiError(0, 'unexpected_answer', "The server's answer to the sign-in does not match the console's schema.");
+  const parsed = schema.safeParse(await res.json());
+  if (!parsed.success) throw new ApiError(0, 'unexpected_answer', `The server's answer to POST ${path} does not match the console's schema.`);
+  return parsed.data;
+}
+
+/** The password step: the signed-in user, or the second step the account needs. */
+export const signIn = async (email: string, password: string): Promise<Me | SecondStep> => {
+  const answer = await post(LoginAnswer.or(SecondStep), '/api/auth/login', { email, password });
+  return 'mfa' in answer ? answer : call(Me, 'GET', '/api/auth/me');
+};
+/** The second step with a 6-digit code or a recovery code: then the signed-in user. */
+export const verifySecondFactor = async (challenge: string, proof: { code: string } | { recoveryCode: string }) => {
+  await post(LoginAnswer, '/api/auth/mfa/verify', { challenge, ...proof });
   return call(Me, 'GET', '/api/auth/me');
 };
+export const beginEnrolment = (challenge: string) => post(MfaEnrolment, '/api/auth/mfa/enrol', { challenge });
+export const confirmEnrolment = async (challenge: string, code: string) => {
+  await post(LoginAnswer, '/api/auth/mfa/confirm', { challenge, code });
+  return call(Me, 'GET', '/api/auth/me');
+};
+/** Sets the password with a one-time link's token (an invitation or a reset). */
+export const setPasswordWithLink = (token: string, password: string) => post(PasswordSet, '/api/auth/password', { token, password });
 export const fetchMe = () => call(Me, 'GET', '/api/auth/me');
 export const signOut = async () => {
   const res = await send('POST', '/api/auth/logout', {});

@@ -8,6 +8,7 @@ import { startLive, stopLive } from './live.ts';
 import { Link, navigate, path } from './router.tsx';
 import { can, me } from './session.ts';
 import { Preferences } from './preferences.tsx';
+import { PasswordLink } from './passwordLink.tsx';
 import { SignIn } from './signin.tsx';
 import { Lazy } from './ui.tsx';
 import './theme.ts';
@@ -31,6 +32,8 @@ export function App() {
       .finally(() => setChecking(false));
   }, []);
   useSignalEffect(() => (me.value ? startLive() : stopLive()));
+  // the one-time password link works without (and whatever) a session
+  if (path.value === '/password') return <PasswordLink />;
   if (checking) return <p class="boot">{t('common.loading')}</p>;
   return me.value ? <Shell /> : <SignIn />;
 }
