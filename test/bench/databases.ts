@@ -9,14 +9,16 @@ import type { Config } from '../../server/config.ts';
 export type BenchTarget = 'pglite' | 'postgres';
 
 export async function onBenchDatabases(
-  opts: { postgresUrl?: string; poolSize: number; onSkip: () => void },
+  opts: { postgresUrl?: string; poolSize: number; onSkip: () => void; skipEmbedded?: boolean },
   run: (target: BenchTarget, database: Config['database']) => Promise<void>,
 ): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-bench-'));
-  try {
-    await run('pglite', { kind: 'pglite', dir: path.join(dir, 'pglite') });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+  if (!opts.skipEmbedded) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-bench-'));
+    try {
+      await run('pglite', { kind: 'pglite', dir: path.join(dir, 'pglite') });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
   if (!opts.postgresUrl) return opts.onSkip();
   const name = `palisade_bench_${process.pid}_${Date.now()}`;

@@ -2,6 +2,7 @@
 // BENCH_DATABASE_URL adds the PostgreSQL server runs; BENCH_QUICK=1 makes a short smoke run.
 import os from 'node:os';
 import { benchAudit } from './audit.ts';
+import { benchAuditSearch } from './audit-search.ts';
 import { benchChat } from './chat.ts';
 import { benchGateway } from './gateway.ts';
 import { benchKeepAlive } from './gateway-keepalive.ts';
@@ -19,6 +20,8 @@ const emit: Emit = (row) => process.stdout.write(JSON.stringify({ ...row, node: 
 
 const benches: Record<string, () => Promise<void>> = {
   audit: () => benchAudit(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
+  'audit-search': () =>
+    benchAuditSearch(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick, events: process.env.AUDIT_SEARCH_EVENTS ? Number(process.env.AUDIT_SEARCH_EVENTS) : undefined, pgliteToo: process.env.AUDIT_SEARCH_PGLITE === '1' }),
   startup: () => benchStartup(emit, { runs: quick ? 1 : 3 }),
   rehydrate: () => benchRehydrate(emit),
   redaction: () => benchRedaction(emit, { presidioPath: process.env.PII_PRESIDIO_PATH, quick }),
