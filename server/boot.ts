@@ -18,6 +18,7 @@ import { startModelService, type ModelService } from './models/service.ts';
 import { recordInterruptedCalls } from './models/callRecords.ts';
 import { clientIp, widgetSockets } from './chat/realtime.ts';
 import { startChatService, type ChatService } from './chat/service.ts';
+import { staffLiveSockets } from './staff/live.ts';
 
 export interface RunningServer {
   url: string;
@@ -54,8 +55,9 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const app = createApp(infra, { models, chat }, { isDraining: () => draining });
   const server = http.createServer(app.callback());
   const sockets = widgetSockets(chat, { ipOf: (req) => clientIp(req, config.http.trustProxy) });
+  const staffSockets = staffLiveSockets(infra);
   server.on('upgrade', (req, socket, head) => {
-    if (draining || !sockets.handleUpgrade(req, socket, head)) socket.destroy();
+    if (draining || !(sockets.handleUpgrade(req, socket, head) || staffSockets.handleUpgrade(req, socket, head))) socket.destroy();
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
@@ -78,6 +80,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       sockets.close();
+      staffSockets.close();
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.http.shutdownTimeoutMs).unref());
       await Promise.race([drained, timeout]);
       server.closeAllConnections();

@@ -61,3 +61,6 @@ allow('admin', 'create', 'CannedResponse');
 allow('admin', 'update', 'CannedResponse'); // edit, archive
 
 export const can = (role: Role, action: Action, resource: Resource): boolean => rules.has(`${role}:${action}:${resource}`);
+
+/** What a role may do, as `action:Resource` (GET /api/auth/me): the console shows what these allow. */
+export const capabilitiesOf = (role: Role): string[] => [...rules].filter((r) => r.startsWith(`${role}:`)).map((r) => r.slice(role.length + 1)).sort();

@@ -7,6 +7,8 @@ import { apiKeyRoutes } from '../routes/apiKeys.ts';
 import { auditRoutes } from '../routes/audit.ts';
 import { cannedRoutes } from '../routes/canned.ts';
 import { authRoutes } from '../routes/auth.ts';
+import { consoleRoutes, publishPrivacyChanges } from '../routes/console.ts';
+import { consoleEvidenceRoutes } from '../routes/consoleEvidence.ts';
 import { healthRoutes } from '../routes/health.ts';
 import { kbRoutes } from '../routes/kb.ts';
 import { openaiCompatRoutes } from '../routes/openaiCompat.ts';
@@ -44,7 +46,8 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
   // Attachments are raw bytes, read (and size-capped per site) by their route.
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
-  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), passwordLinkRoutes(deps), userRoutes(deps), apiKeyRoutes(deps, models), policyRoutes(deps, models), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), cannedRoutes(deps, chat), webAssetRoutes(deps, { chat }), widgetRoutes(deps, chat)];
+  app.use(publishPrivacyChanges(deps));
+  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), passwordLinkRoutes(deps), userRoutes(deps), apiKeyRoutes(deps, models), policyRoutes(deps, models), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), cannedRoutes(deps, chat), webAssetRoutes(deps, { chat }), consoleRoutes(deps), consoleEvidenceRoutes(deps), widgetRoutes(deps, chat)];
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

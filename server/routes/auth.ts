@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { loginThrottle } from '../auth/loginThrottle.ts';
+import { capabilitiesOf } from '../auth/rules.ts';
 import { ACCESS_COOKIE, REFRESH_COOKIE, assertSameOrigin, authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { Infra } from '../infra.ts';
 import type { AppContext, AppState } from './context.ts';
@@ -69,7 +70,7 @@ export function authRoutes(deps: Infra) {
     const staff = ctx.state.staff!;
     const row = await getUser(deps.db.dataSource, staff.userId);
     if (!row) throw unauthenticated('session_revoked', 'This session has ended; sign in again.');
-    ctx.body = { user: presentUser(row) };
+    ctx.body = { user: presentUser(row), capabilities: capabilitiesOf(row.role) };
   });
 
   return router;

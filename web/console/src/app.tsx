@@ -1,0 +1,108 @@
+// The shell: checks the session, then shows the navigation the user's capabilities allow (the
+// server's rules, from /api/auth/me), the workspace for the path, language, theme and sign-out.
+import { useSignalEffect } from '@preact/signals';
+import { useEffect, useState } from 'preact/hooks';
+import { fetchMe, signOut } from './api.ts';
+import { t, type Key } from './i18n.ts';
+import { startLive, stopLive } from './live.ts';
+import { Link, navigate, path } from './router.tsx';
+import { can, me } from './session.ts';
+import { Preferences } from './preferences.tsx';
+import { SignIn } from './signin.tsx';
+import { Lazy } from './ui.tsx';
+import './theme.ts';
+
+const loadCompliance = () => import('./compliance/index.tsx');
+
+interface Workspace {
+  path: string;
+  label: Key;
+  allowed: () => boolean;
+}
+/** Workspaces in the order of the navigation; each shows only when the user's capabilities allow it. */
+const WORKSPACES: Workspace[] = [{ path: '/compliance', label: 'nav.compliance', allowed: () => can('read:AuditLog') || can('read:SubjectRequest') || can('read:LegalHold') }];
+
+export function App() {
+  const [checking, setChecking] = useState(true);
+  useEffect(() => {
+    fetchMe()
+      .then((m) => (me.value = m))
+      .catch(() => undefined)
+      .finally(() => setChecking(false));
+  }, []);
+  useSignalEffect(() => (me.value ? startLive() : stopLive()));
+  if (checking) return <p class="boot">{t('common.loading')}</p>;
+  return me.value ? <Shell /> : <SignIn />;
+}
+
+function Shell() {
+  const user = me.value!.user;
+  const workspaces = WORKSPACES.filter((w) => w.allowed());
+  const current = workspaces.find((w) => path.value === w.path || path.value.startsWith(w.path + '/'));
+  const [signingOut, setSigningOut] = useState(false);
+  const leave = async () => {
+    setSigningOut(true);
+    try {
+      await signOut();
+    } finally {
+      me.value = null;
+      navigate('/');
+    }
+  };
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('shell.skip')}
+      </a>
+      <header class="top">
+        <Link to="/" class="brand">
+          Palisade
+        </Link>
+        <nav aria-label={t('nav.label')}>
+          <ul>
+            {workspaces.map((w) => (
+              <li key={w.path}>
+                <Link to={w.path} current={current === w}>
+                  {t(w.label)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <Preferences />
+        <div class="who">
+          <span>
+            {user.displayName} · {t(`role.${user.role}` as Key)}
+          </span>
+          <button type="button" onClick={leave} disabled={signingOut}>
+            {t('shell.signout')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {current ? <Lazy load={loadCompliance} /> : <Home workspaces={workspaces} />}
+      </main>
+    </>
+  );
+}
+
+function Home({ workspaces }: { workspaces: Workspace[] }) {
+  const user = me.value!.user;
+  return (
+    <section aria-labelledby="home-title">
+      <h1 id="home-title">{t('home.title', { name: user.displayName })}</h1>
+      <p>{t('home.role', { role: t(`role.${user.role}` as Key) })}</p>
+      {workspaces.length ? (
+        <ul class="tiles">
+          {workspaces.map((w) => (
+            <li key={w.path}>
+              <Link to={w.path}>{t(w.label)}</Link>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="notice">{t('home.none')}</p>
+      )}
+    </section>
+  );
+}
