@@ -7,9 +7,11 @@
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../protocol/widget.ts';
+import { storeMessage } from '../../server/privacy/conversations.ts';
 import { auditEvents } from '../support/audit.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { axeBothThemes, consoleSignIn, ensureConsoleBuilt, STAFF_PASSWORD } from '../support/consolePage.ts';
+import { inTx } from '../support/privacy.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
 import { readyVisitor, sendMessage, type Visitor, visitorApi } from '../support/widget.ts';
 import { screenshot } from '../support/widgetPage.ts';
@@ -26,8 +28,9 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
   let benToken: string;
 
   const visitorMessages = async (v: Visitor) => (await visitorApi<{ messages: MessageView[] }>(v, 'GET', '/conversation')).body.messages;
-  const handedOff = async () => {
+  const handedOff = async (before?: (v: Visitor) => Promise<void>) => {
     const v = await readyVisitor(server);
+    await before?.(v);
     expect((await visitorApi(v, 'POST', '/handoff')).status).toBe(200);
     return v;
   };
@@ -60,7 +63,12 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
 
   it('shows a handoff live, claims it, reveals the masked card with a reason, replies with Enter and a canned response, and closes', async () => {
     await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
-    const visitor = await handedOff();
+    // An earlier AI answer with its source, stored as the reply job stores one (this server runs no model).
+    const visitor = await handedOff((v) =>
+      inTx(server, async (ctx) => {
+        await storeMessage(ctx, { conversationId: v.conversation.id, role: 'assistant', text: 'Cards can be unblocked in the app.', meta: { sources: [{ articleId: 'kb-cards', title: 'Unblocking a card' }], target: 'local-small' } });
+      }),
+    );
     expect((await sendMessage(visitor, `My card ${CARD} was blocked`)).status).toBe(201);
 
     // Live: the entry arrives without a reload, and its waiting time counts up.
@@ -81,6 +89,9 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     await cardMessage.waitFor(WAIT);
     expect(await cardMessage.locator('.chip').first().textContent()).toContain('<CREDIT_CARD_1>');
     expect(await transcript.textContent()).not.toContain('4111');
+    const answer = transcript.locator('li[data-role="assistant"]');
+    expect(await answer.textContent()).toContain('Sources: Unblocking a card');
+    expect(await answer.textContent()).toContain('Answered by local-small');
 
     // Reveal: a reason is required; the value shows with the time left, and the reveal is on the audit record.
     await cardMessage.getByRole('button', { name: /^Reveal the personal data/ }).click();
@@ -151,5 +162,24 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     await expect.poll(() => entry.textContent(), WAIT).toContain('With another agent');
     expect(await entry.getByRole('button', { name: /^Claim/ }).count()).toBe(0);
     await axeBothThemes(page, 'agent-lost-claim');
+  });
+
+  it('works in Chinese from the keyboard: Enter on Claim opens the conversation with focus on its heading', async () => {
+    const visitor = await handedOff();
+    await page.getByLabel('Language').selectOption('zh');
+    await page.getByRole('heading', { level: 1, name: '等待人工服务' }).waitFor(WAIT);
+    const entry = page.locator(`li[data-conversation="${visitor.conversation.id}"]`);
+    await entry.waitFor(WAIT);
+    expect(await entry.textContent()).toContain('要求人工服务');
+    const claim = entry.getByRole('button', { name: /^接入 retail 上等待了/ });
+    await claim.focus();
+    await page.keyboard.press('Enter');
+    const pane = page.getByRole('region', { name: /retail 上的会话/ });
+    await pane.waitFor(WAIT);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id), WAIT).toBe('conversation-title');
+    await pane.getByLabel('回复访客').waitFor(WAIT);
+    await axeBothThemes(page, 'agent-conversation-zh');
+    await page.getByLabel('语言').selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Waiting for a person' }).waitFor(WAIT);
   });
 });
