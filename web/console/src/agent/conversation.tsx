@@ -98,6 +98,10 @@ export function MaskedText({ text }: { text: string }) {
   return <>{parts}</>;
 }
 
+/** A system notice in the agent's language (the stored text is the visitor's English fallback). */
+const NOTICES = ['model_failed', 'handoff', 'queued', 'outside_hours', 'agent_joined', 'released', 'closed', 'transferred'];
+const noticeText = (m: TranscriptMessage) => (NOTICES.includes(m.notice!) ? t(`agent.notice.${m.notice}` as Key, { name: m.agent?.name ?? t('agent.role.agent') }) : m.text);
+
 const hasMask = (text: string) => new RegExp(MASK_TOKEN.source).test(text);
 
 function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; conversationId: string; canReveal: boolean }) {
@@ -113,13 +117,13 @@ function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; c
     return () => clearInterval(tick);
   }, [clear]);
   const who = m.role === 'agent' ? (m.agent?.name ?? t('agent.role.agent')) : t(`agent.role.${m.role}` as Key);
-  const left = clear ? Math.max(0, Math.ceil((clear.until - now) / 1000)) : 0;
+  const left = clear ? Math.max(0, Math.ceil((clear.until - Math.max(now, Date.now())) / 1000)) : 0;
   return (
     <li class={`msg msg-${m.role}`} data-role={m.role} data-message={m.id}>
       <div class="msg-head">
         <strong>{who}</strong> <span class="muted">{formatDateTime(m.createdAt)}</span>
       </div>
-      <p class="msg-text">{clear ? <span class="revealed">{clear.text}</span> : <MaskedText text={m.text} />}</p>
+      <p class="msg-text">{clear ? <span class="revealed">{clear.text}</span> : m.role === 'system' && m.notice ? noticeText(m) : <MaskedText text={m.text} />}</p>
       {m.attachments.length > 0 && <p class="muted">{t('agent.attachments', { n: m.attachments.length })}</p>}
       {m.role === 'assistant' && (m.sources.length > 0 || m.answeredBy?.target) && (
         <div class="msg-sources">
