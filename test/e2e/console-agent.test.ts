@@ -63,6 +63,19 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
 
   it('shows a handoff live, claims it, reveals the masked card with a reason, replies with Enter and a canned response, and closes', async () => {
     await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
+    // Opt-in alerts: the desktop notification is recorded on its way to the browser's own.
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    await page.evaluate(() => {
+      type Ctor = new (title: string, options?: { body?: string }) => object;
+      const g = globalThis as unknown as { Notification: Ctor; notified: string[] };
+      const Real = g.Notification;
+      g.notified = [];
+      g.Notification = new Proxy(Real, {
+        construct: (target, args: [string, { body?: string }?]) => (g.notified.push(`${args[0]}|${args[1]?.body}`), Reflect.construct(target, args) as object),
+        get: (target, prop) => Reflect.get(target, prop) as unknown,
+      });
+    });
+    await page.getByLabel('Tone and desktop notification for new conversations').check();
     // An earlier AI answer with its source, stored as the reply job stores one (this server runs no model).
     const visitor = await handedOff((v) =>
       inTx(server, async (ctx) => {
@@ -77,6 +90,7 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(await entry.textContent()).toContain('retail');
     expect(await entry.textContent()).toContain('Asked for a person');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { notified: string[] }).notified), WAIT).toEqual(['A visitor is waiting for a person|retail · en · Asked for a person']);
     const firstWait = await entry.getByTestId('waiting').textContent();
     await expect.poll(() => entry.getByTestId('waiting').textContent(), WAIT).not.toBe(firstWait);
     await axeBothThemes(page, 'agent-queue');

@@ -9,7 +9,8 @@ import { subscribe } from '../live.ts';
 import { navigate } from '../router.tsx';
 import { me } from '../session.ts';
 import { ErrorNote, Field, useAction } from '../ui.tsx';
-import { claimConversation, lostClaim, reasonLabel } from './queue.tsx';
+import { reasonLabel } from './labels.ts';
+import { claimConversation, lostClaim } from './queue.tsx';
 import { ReplyBox } from './reply.tsx';
 
 export function ConversationPane({ id }: { id: string }) {

@@ -2,27 +2,19 @@
 // staff channel says the queue changed; the waiting time counts up each second. Claim is one click:
 // when two agents click, the server picks one and the other is told.
 import { signal } from '@preact/signals';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type AgentConversation, ConversationAnswer, QueueAnswer } from '../../../../protocol/agent.ts';
 import { ApiError, call } from '../api.ts';
-import { t, type Key } from '../i18n.ts';
+import { t } from '../i18n.ts';
 import { subscribe } from '../live.ts';
 import { navigate } from '../router.tsx';
 import { me } from '../session.ts';
 import { ErrorNote, useAction } from '../ui.tsx';
+import { reasonLabel, waited } from './labels.ts';
+import { AlertsToggle, alertNew } from './notify.tsx';
 
 /** Shown where the claim was attempted when another agent won it. */
 export const lostClaim = signal<string | null>(null);
-
-export function waited(since: string | null, now: number): string {
-  if (!since) return '—';
-  const s = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
-  if (s < 60) return t('agent.wait.seconds', { s });
-  if (s < 3600) return t('agent.wait.minutes', { m: Math.floor(s / 60), s: s % 60 });
-  return t('agent.wait.hours', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
-}
-
-export const reasonLabel = (reason: string | null) => (reason ? t(`agent.reason.${reason}` as Key) : '—');
 
 /** Claims the conversation; true when it is this agent's now. Another agent's win is told, not thrown. */
 export async function claimConversation(id: string): Promise<boolean> {
@@ -52,13 +44,21 @@ export function QueuePane({ open }: { open: string | null }) {
   const [rows, setRows] = useState<AgentConversation[]>([]);
   const list = useAction();
   const now = useNow();
-  const reload = () => list.run(async () => setRows((await call(QueueAnswer, 'GET', '/api/agent/queue')).conversations));
+  const known = useRef<Set<string> | null>(null);
+  const reload = () =>
+    list.run(async () => {
+      const rows = (await call(QueueAnswer, 'GET', '/api/agent/queue')).conversations;
+      if (known.current) alertNew(rows.filter((c) => c.assignedTo === null && !known.current!.has(c.id)));
+      known.current = new Set(rows.map((c) => c.id));
+      setRows(rows);
+    });
   useEffect(() => {
     void reload();
     return subscribe('queue', () => void reload());
   }, []);
   return (
     <>
+      <AlertsToggle />
       <ErrorNote error={list.error} />
       {rows.length === 0 && !list.busy && <p class="muted">{t('agent.queueEmpty')}</p>}
       <ul class="queue-list" aria-live="polite" aria-relevant="additions">
