@@ -3,7 +3,8 @@
 // arrive in the queue without a reload, claims it, sees the card as a masked chip, reveals it with a
 // reason (the pii.reveal audit row checked), sees the visitor's next message arrive live, replies
 // with Enter (the visitor has it), inserts a canned response with `/`, and closes. A second agent's
-// claim that wins first is told to the loser. axe-core in light and dark; screenshots.
+// claim that wins first is told to the loser. In Chinese from the keyboard; transfer to the queue;
+// release to the AI and the next message gets an AI answer. axe-core in light and dark; screenshots.
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../protocol/widget.ts';
@@ -13,7 +14,7 @@ import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { axeBothThemes, consoleSignIn, ensureConsoleBuilt, STAFF_PASSWORD } from '../support/consolePage.ts';
 import { inTx } from '../support/privacy.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
-import { readyVisitor, sendMessage, type Visitor, visitorApi } from '../support/widget.ts';
+import { readyVisitor, repliesSettled, sendMessage, type Visitor, visitorApi } from '../support/widget.ts';
 import { screenshot } from '../support/widgetPage.ts';
 
 const WAIT = { timeout: 20_000 };
@@ -110,6 +111,10 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     // Reveal: a reason is required; the value shows with the time left, and the reveal is on the audit record.
     await cardMessage.getByRole('button', { name: /^Reveal the personal data/ }).click();
     const form = cardMessage.getByRole('form', { name: 'Reveal personal data' });
+    // Without a reason the form is not sent: nothing is revealed, nothing audited.
+    await form.getByRole('button', { name: 'Reveal for a limited time' }).click();
+    expect(await form.getByLabel('Reason').evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
+    expect(await auditEvents(server, `action = 'pii.reveal'`)).toEqual([]);
     await form.getByLabel('Reason').selectOption('verify_identity');
     await form.getByLabel('Note (optional, no personal data)').fill('caller on the phone');
     await axeBothThemes(page, 'agent-reveal-form');
@@ -178,7 +183,7 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     await axeBothThemes(page, 'agent-lost-claim');
   });
 
-  it('works in Chinese from the keyboard: Enter on Claim opens the conversation with focus on its heading', async () => {
+  it('works in Chinese from the keyboard; transfers back to the queue, and a release lets the AI answer again', async () => {
     const visitor = await handedOff();
     await page.getByLabel('Language').selectOption('zh');
     await page.getByRole('heading', { level: 1, name: '等待人工服务' }).waitFor(WAIT);
@@ -195,5 +200,18 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     await axeBothThemes(page, 'agent-conversation-zh');
     await page.getByLabel('语言').selectOption('en');
     await page.getByRole('heading', { level: 1, name: 'Waiting for a person' }).waitFor(WAIT);
+
+    // Transfer back to the queue: waiting again, for any agent.
+    await page.getByRole('region', { name: /Conversation on retail/ }).getByRole('button', { name: 'Transfer to the queue' }).click();
+    await expect.poll(() => entry.textContent(), WAIT).toContain('Waiting');
+    expect((await visitorApi<{ conversation: { mode: string } }>(visitor, 'GET', '/conversation')).body.conversation.mode).toBe('queued');
+
+    // Claim again and release to the AI: the visitor's next message is answered by the assistant.
+    await entry.getByRole('button', { name: /^Claim the conversation on retail/ }).click();
+    await page.getByRole('region', { name: /Conversation on retail/ }).getByRole('button', { name: 'Release to the AI' }).click();
+    await entry.waitFor({ state: 'detached', ...WAIT });
+    expect((await sendMessage(visitor, 'How do I order a new card?')).status).toBe(201);
+    await repliesSettled(server);
+    expect((await visitorMessages(visitor)).at(-1)!.role).toBe('assistant');
   });
 });
