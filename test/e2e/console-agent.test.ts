@@ -203,7 +203,8 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
 
     // Transfer back to the queue: waiting again, for any agent.
     await page.getByRole('region', { name: /Conversation on retail/ }).getByRole('button', { name: 'Transfer to the queue' }).click();
-    await expect.poll(() => entry.textContent(), WAIT).toContain('Waiting');
+    await entry.getByRole('button', { name: /^Claim the conversation on retail/ }).waitFor(WAIT);
+    expect(await entry.locator('.queue-state').textContent()).toBe('Waiting');
     expect((await visitorApi<{ conversation: { mode: string } }>(visitor, 'GET', '/conversation')).body.conversation.mode).toBe('queued');
 
     // Claim again and release to the AI: the visitor's next message is answered by the assistant.
