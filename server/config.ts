@@ -96,6 +96,8 @@ export const EnvSchema = z.object({
   PALISADE_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . and -' }).optional(),
   RETENTION_INTERVAL_SECONDS: int(0, 604800).default(3600),
   RETENTION_POLICY_FILE: z.string().min(1).optional(),
+  // how long a revealed personal value stays visible in the agent's console before it is masked again
+  AGENT_REVEAL_SECONDS: int(10, 3600).default(300),
   PALISADE_POLICIES_DIR: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url({ message: 'must be an absolute URL such as http://vllm.bank.internal:8000/v1' }).optional(),
@@ -202,7 +204,7 @@ export interface Config {
     /** a signed checkpoint of the chain's head every `everyEvents` sealed events or `intervalSeconds` (0: by count only) */
     checkpoint: { everyEvents: number; intervalSeconds: number; mirrorFile?: string; syslog?: { host: string; port: number } };
   };
-  privacy: { retentionIntervalSeconds: number; retentionPolicyFile?: string };
+  privacy: { /** seconds a revealed value stays visible in the agent console */ revealSeconds: number; retentionIntervalSeconds: number; retentionPolicyFile?: string };
   /** worker threads that run personal-data analysis; 0: on the event loop */
   redaction: { threads: number };
   /** how far V8's old generation may grow past what the last full collection kept, in percent; 0: V8's own rule */
@@ -334,7 +336,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         syslog: syslogTarget(e.AUDIT_CHECKPOINT_SYSLOG),
       },
     },
-    privacy: { retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS, retentionPolicyFile: e.RETENTION_POLICY_FILE ? path.resolve(e.RETENTION_POLICY_FILE) : undefined },
+    privacy: { revealSeconds: e.AGENT_REVEAL_SECONDS, retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS, retentionPolicyFile: e.RETENTION_POLICY_FILE ? path.resolve(e.RETENTION_POLICY_FILE) : undefined },
     // One thread leaves the event loop a core on a 2-core box; more only help with cores to spare.
     redaction: { threads: e.PALISADE_REDACTION_THREADS ?? Math.min(2, Math.max(1, os.availableParallelism() - 1)) },
     heap: { growthPercent: e.PALISADE_HEAP_GROWTH_PERCENT },

@@ -13,6 +13,7 @@ import type { PrivacyCtx } from '../privacy/context.ts';
 import { aad, closeConversation, openOrFail } from '../privacy/conversations.ts';
 import { openText } from '../privacy/envelope.ts';
 import { subjectKey } from '../privacy/subjectKeys.ts';
+import { REVEAL_REASONS } from '../../protocol/agent.ts';
 import type { Notice } from '../../protocol/widget.ts';
 import { type MaskedText } from './masking.ts';
 import { readConversationMessages, storeAndRead } from './messages.ts';
@@ -45,7 +46,7 @@ export const QueueFilter = z.strictObject({
 });
 export type QueueFilter = z.infer<typeof QueueFilter>;
 
-export const REVEAL_REASONS = ['verify_identity', 'customer_request', 'fraud_investigation', 'legal_obligation'] as const;
+export { REVEAL_REASONS };
 export const RevealRequest = z.strictObject({
   reason: z.enum(REVEAL_REASONS),
   // The note goes on the audit record, so it is held to the audit's no-personal-data rule here (a 400, not a 500).

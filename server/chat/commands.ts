@@ -12,6 +12,7 @@ import { retentionPolicyOf } from '../privacy/jobs.ts';
 import { subjectUnderHold } from '../privacy/legalHolds.ts';
 import { createRequest, getRequest, transitionRequest } from '../privacy/requests.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
+import { publishStaffEvent } from '../staff/live.ts';
 import { chatTransaction, conversationView, handOffIn, publishHandoff, publishMessages } from './env.ts';
 import type { ConversationView, MessageView } from '../../protocol/widget.ts';
 import { loadConversation, readMessage, storeNotice } from './messages.ts';
@@ -53,16 +54,17 @@ export async function giveFeedback(service: ChatService, visitor: Visitor, messa
 export async function closeByVisitor(service: ChatService, visitor: Visitor, requestId?: string): Promise<ConversationView> {
   const result = await chatTransaction(service, actorOf(visitor), 'conversation.close', async (ctx) => {
     const c = await loadConversation(ctx, visitor.conversationId, true);
-    if (c.status === 'closed') return { conversation: c, notice: null };
+    if (c.status === 'closed') return { conversation: c, notice: null, wasQueued: false };
     await closeConversation(ctx, c.id);
     await setModeClosed(ctx.tx, c.id);
     const { message } = await storeNotice(ctx, c, 'closed');
-    return { conversation: await loadConversation(ctx, c.id), notice: message };
+    return { conversation: await loadConversation(ctx, c.id), notice: message, wasQueued: c.status === 'handoff' };
   }, requestId);
   if (result.notice) {
     publishMessages(service, visitor.conversationId, [result.notice]);
     service.hub.publish(visitor.conversationId, { type: 'state', conversation: conversationView(service, result.conversation) });
   }
+  if (result.wasQueued) publishStaffEvent(service.deps, { type: 'queue.changed', id: visitor.conversationId });
   return conversationView(service, result.conversation);
 }
 

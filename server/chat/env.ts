@@ -2,6 +2,7 @@
 // plus the one way every part moves a conversation to the queue and tells the widget after commit.
 import type { Gateway } from '../../gateway/index.ts';
 import type { Infra } from '../infra.ts';
+import { publishStaffEvent } from '../staff/live.ts';
 import type { PrivacyActor, PrivacyCtx } from '../privacy/context.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import type { ConsentTexts } from './consentText.ts';
@@ -51,7 +52,9 @@ export async function handOffIn(env: Pick<ChatEnv, 'sites' | 'deps'>, ctx: Priva
 /** After commit: the notice(s), then the new state. */
 export function publishHandoff(env: Pick<ChatEnv, 'hub' | 'sites' | 'deps'>, outcome: HandoffOutcome): void {
   publishMessages(env, outcome.conversation.id, outcome.messages);
-  if (outcome.changed) env.hub.publish(outcome.conversation.id, { type: 'state', conversation: conversationView(env, outcome.conversation) });
+  if (!outcome.changed) return;
+  env.hub.publish(outcome.conversation.id, { type: 'state', conversation: conversationView(env, outcome.conversation) });
+  publishStaffEvent(env.deps, { type: 'queue.changed', id: outcome.conversation.id });
 }
 
 /** A privacy transaction acting as the chat system itself (the reply job, the gateway's bookkeeping). */

@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
 import { POLICIES_DIR } from '../policies.ts';
 import { subjectErased } from '../privacy/errors.ts';
+import { publishStaffEvent } from '../staff/live.ts';
 import { cloudAllowed, consentRequired } from './consent.ts';
 import { loadConsentTexts } from './consentText.ts';
 import { ASSISTANT, type ChatEnv, chatTransaction, conversationView, publishMessages } from './env.ts';
@@ -100,7 +101,7 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
       const attachmentIds = input.attachmentIds ?? [];
       if (!text && attachmentIds.length === 0) throw new AppError(400, 'validation_failed', 'The request is not valid: see issues.', [{ path: 'text', message: 'write something or attach a file' }]);
       const actor = { type: 'visitor' as const, id: visitor.subjectId };
-      const attempt = () => chatTransaction(service, actor, 'message.send', async (ctx): Promise<{ message: MessageRow; duplicate: boolean; snapshot?: ReplySnapshot }> => {
+      const attempt = () => chatTransaction(service, actor, 'message.send', async (ctx): Promise<{ message: MessageRow; duplicate: boolean; snapshot?: ReplySnapshot; withPeople?: boolean }> => {
         const turn = await lockTurn(ctx, visitor.conversationId, { consents: true, clientId: input.clientId, owner: visitor, transcript: true });
         const { conversation, consents } = turn;
         if (conversation.status === 'closed') throw conversationClosed();
@@ -120,7 +121,7 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
           message.attachments = linked;
         }
         const snapshot = answerable ? { conversation, messages: [...earlier, message], cloud: cloudAllowed(consents!), key: turn.key, hasVault: turn.hasVault } : undefined;
-        return { message, duplicate: false, ...(snapshot ? { snapshot } : {}) };
+        return { message, duplicate: false, withPeople: conversation.status === 'handoff', ...(snapshot ? { snapshot } : {}) };
       }, requestId);
       const stored = await attempt().catch((error: unknown) => {
         if (isClientIdConflict(error)) return attempt();
@@ -128,6 +129,8 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
       });
       if (!stored.duplicate) {
         publishMessages(service, visitor.conversationId, [stored.message]);
+        // A conversation waiting for (or with) a person: the agents' consoles read it again.
+        if (stored.withPeople) publishStaffEvent(deps, { type: 'conversation.changed', id: visitor.conversationId });
         replies.schedule(visitor.conversationId, requestId, stored.snapshot);
       }
       return { message: presentMessage(stored.message), duplicate: stored.duplicate };

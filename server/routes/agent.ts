@@ -17,6 +17,7 @@ import { validate, validateQuery } from './validate.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { readAttachment } from '../privacy/conversations.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
+import { publishStaffEvent } from '../staff/live.ts';
 
 /** What the console sees of a conversation: codes and ids, never text. */
 export const presentForAgent = (c: AgentConversation) => ({
@@ -37,11 +38,13 @@ const uuidParam = (value: unknown, name: string): string => {
   return parsed.data;
 };
 
-/** After commit: the widget hears every stored message, then the new state. */
-function publishChange(chat: ChatService, change: AgentChange, stateChanged: boolean): void {
+/** After commit: the widget hears every stored message, then the new state; the agents' consoles hear which conversation changed. */
+function publishChange(chat: ChatService, change: AgentChange, stateChanged: boolean, queueChanged = true): void {
   const c = change.conversation;
   publishMessages(chat, c.id, change.messages);
   if (stateChanged) chat.hub.publish(c.id, { type: 'state', conversation: conversationView(chat, c) });
+  if (queueChanged) publishStaffEvent(chat.deps, { type: 'queue.changed', id: c.id });
+  if (change.messages.length) publishStaffEvent(chat.deps, { type: 'conversation.changed', id: c.id });
 }
 
 export function agentRoutes(deps: Infra, chat: ChatService) {
@@ -96,15 +99,16 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
   router.post('/conversations/:id/messages/:messageId/reveal', staffAuth(deps), authorize(deps, 'reveal', 'PersonalData'), validate(RevealRequest), async (ctx) => {
     const id = conversationId(ctx);
     const messageId = uuidParam(ctx.params.messageId, 'messageId');
-    ctx.body = await asAgent(ctx, 'pii.reveal', (p, agent) =>
+    const { text } = await asAgent(ctx, 'pii.reveal', (p, agent) =>
       reveal({ ctx: p, conversationId: id, messageId, agent, request: ctx.state.input as RevealRequest, mask: async (text, lang) => (await masker([text], lang))[0]! }),
     );
+    ctx.body = { text, visibleSeconds: deps.config.privacy.revealSeconds };
   });
 
   router.post('/conversations/:id/messages', ...update, validate(AgentReply), async (ctx) => {
     const id = conversationId(ctx);
     const result = await asAgent(ctx, 'message.store', (p, agent) => reply({ ctx: p, conversationId: id, agent, input: ctx.state.input as AgentReply }));
-    publishChange(chat, result, false);
+    publishChange(chat, result, false, false);
     ctx.status = result.duplicate ? 200 : 201;
     ctx.body = { message: presentMessage(result.message), duplicate: result.duplicate };
   });

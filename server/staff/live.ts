@@ -26,7 +26,8 @@ type Listener = (event: StaffChange) => void;
 
 /** Which topics a role may receive: the same rules that guard the records' read endpoints. */
 export function topicsFor(role: Role): LiveTopic[] {
-  const readable: Record<LiveTopic, boolean> = { dsr: can(role, 'read', 'SubjectRequest'), hold: can(role, 'read', 'LegalHold') };
+  const conversations = can(role, 'read', 'Conversation');
+  const readable: Record<LiveTopic, boolean> = { dsr: can(role, 'read', 'SubjectRequest'), hold: can(role, 'read', 'LegalHold'), queue: conversations, conversation: conversations };
   return LIVE_TOPICS.filter((t) => readable[t]);
 }
 

@@ -1,5 +1,5 @@
 // The staff console's shell in real Chromium: sign-in with the cookie session, navigation from the
-// capabilities the server computes, sign-out; an agent gets no compliance navigation, downloads no
+// capabilities the server computes, sign-out; an agent gets only the Conversations navigation, downloads no
 // compliance code, and the server refuses the compliance API; the staff channel refuses foreign
 // origins and missing sessions. axe-core on the sign-in page and home in light and dark.
 import type { Browser } from 'playwright-core';
@@ -50,7 +50,7 @@ describe.runIf(browserAvailable)('staff console shell (Chromium)', () => {
     await axeBothThemes(page, 'signin');
     await consoleSignIn(page, server.url, 'agent@bank.example');
     await page.getByRole('heading', { name: 'Welcome, Ada Agent' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Workspaces' }).getByRole('link').count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Workspaces' }).getByRole('link').allTextContents()).toEqual(['Conversations']);
     expect(await page.getByRole('link', { name: 'Compliance' }).count()).toBe(0);
     await page.goto(`${server.url}/console/compliance/audit`);
     await page.getByRole('heading', { name: 'Welcome, Ada Agent' }).waitFor();
@@ -70,10 +70,14 @@ describe.runIf(browserAvailable)('staff console shell (Chromium)', () => {
   it('a compliance officer gets the compliance navigation; sign-out ends the session in the server too', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
+    const scripts: string[] = [];
+    page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
     await consoleSignIn(page, server.url, 'officer@bank.example');
     await page.getByRole('navigation', { name: 'Workspaces' }).getByRole('link', { name: 'Compliance' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/console/compliance');
+    expect(await page.getByRole('link', { name: 'Conversations' }).count()).toBe(0);
+    expect(scripts.filter((s) => s.includes('/agent-'))).toEqual([]);
     await axeBothThemes(page, 'overview');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();

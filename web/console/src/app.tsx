@@ -14,14 +14,19 @@ import { Lazy } from './ui.tsx';
 import './theme.ts';
 
 const loadCompliance = () => import('./compliance/index.tsx');
+const loadAgent = () => import('./agent/index.tsx');
 
 interface Workspace {
   path: string;
   label: Key;
   allowed: () => boolean;
+  load?: () => Promise<{ default: preact.ComponentType }>;
 }
 /** Workspaces in the order of the navigation; each shows only when the user's capabilities allow it. */
-const WORKSPACES: Workspace[] = [{ path: '/compliance', label: 'nav.compliance', allowed: () => can('read:AuditLog') || can('read:SubjectRequest') || can('read:LegalHold') }];
+const WORKSPACES: Workspace[] = [
+  { path: '/compliance', label: 'nav.compliance', allowed: () => can('read:AuditLog') || can('read:SubjectRequest') || can('read:LegalHold') },
+  { path: '/agent', label: 'agent.nav', allowed: () => can('update:Conversation'), load: loadAgent },
+];
 
 export function App() {
   const [checking, setChecking] = useState(true);
@@ -83,7 +88,7 @@ function Shell() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        {current ? <Lazy load={loadCompliance} /> : <Home workspaces={workspaces} />}
+        {current ? <Lazy key={current.path} load={current.load ?? loadCompliance} /> : <Home workspaces={workspaces} />}
       </main>
     </>
   );

@@ -1,0 +1,50 @@
+// The agent workspace's wire types: what /api/agent/… and /api/canned answer (server/routes/agent.ts,
+// server/routes/canned.ts; docs/widget-protocol.md, "Agent API"). The console checks every answer
+// against these schemas. Queue entries carry ids and codes, never text; transcripts come masked.
+import { z } from 'zod';
+
+export const REVEAL_REASONS = ['verify_identity', 'customer_request', 'fraud_investigation', 'legal_obligation'] as const;
+export type RevealReason = (typeof REVEAL_REASONS)[number];
+
+export const AgentConversation = z.object({
+  id: z.string(),
+  site: z.string(),
+  language: z.string().nullable(),
+  status: z.enum(['open', 'handoff', 'closed']),
+  mode: z.enum(['ai', 'queued', 'agent', 'closed']),
+  queue: z.string().nullable(),
+  reason: z.string().nullable(),
+  waitingSince: z.string().nullable(),
+  assignedTo: z.string().nullable(),
+});
+export type AgentConversation = z.infer<typeof AgentConversation>;
+export const QueueAnswer = z.object({ conversations: z.array(AgentConversation) });
+export const ConversationAnswer = z.object({ conversation: AgentConversation });
+
+export const TranscriptMessage = z.object({
+  id: z.string(),
+  seq: z.number(),
+  role: z.enum(['visitor', 'assistant', 'agent', 'system']),
+  text: z.string(),
+  createdAt: z.string(),
+  clientId: z.string().nullable(),
+  sources: z.array(z.object({ articleId: z.string(), title: z.string() })),
+  notice: z.string().nullable(),
+  agent: z.object({ name: z.string() }).nullable(),
+  attachments: z.array(z.object({ id: z.string(), mime: z.string(), size: z.number() })),
+  /** for the AI's answers: the routing target that wrote it, and whether it was the fallback */
+  answeredBy: z.object({ target: z.string().nullable(), provider: z.string().nullable(), fallback: z.unknown().nullable() }).nullable(),
+});
+export type TranscriptMessage = z.infer<typeof TranscriptMessage>;
+export const TranscriptAnswer = z.object({ conversation: AgentConversation, messages: z.array(TranscriptMessage) });
+
+/** the message in clear, and how long the console shows it before masking it again (AGENT_REVEAL_SECONDS) */
+export const RevealAnswer = z.object({ text: z.string(), visibleSeconds: z.number().int().positive() });
+export const ReplyAnswer = z.object({ message: TranscriptMessage.omit({ answeredBy: true }), duplicate: z.boolean() });
+
+export const CannedResponse = z.object({ id: z.string(), site: z.string(), language: z.string(), shortcut: z.string(), title: z.string(), body: z.string(), text: z.string().optional() });
+export type CannedResponse = z.infer<typeof CannedResponse>;
+export const CannedList = z.object({ responses: z.array(CannedResponse) });
+
+/** `<CREDIT_CARD_1>`: a masked personal value in a transcript, split out so the console shows it as a labelled chip. */
+export const MASK_TOKEN = /<([A-Z][A-Z_]*?)_(\d+)>/g;
