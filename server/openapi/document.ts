@@ -69,7 +69,7 @@ function jsonSchema(schema: z.ZodType): JsonSchema {
 }
 
 /** `/api/x/:id` → `/api/x/{id}`; a trailing slash dropped. */
-export const templateOf = (path: string): string => (path.length > 1 ? path.replace(/\/$/, '') : path).replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+export const templateOf = (path: string): string => (path.length > 1 ? path.replace(/\/$/, '') : path).replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\{\*([A-Za-z0-9_]+)\}|\*([A-Za-z0-9_]+)/g, (_, a: string | undefined, b: string | undefined) => `{${a ?? b}}`);
 
 const operationIdOf = (method: string, template: string) =>
   `${method.toLowerCase()}${template.replace(/[{}]/g, '').split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') || 'Root'}`;

@@ -36,7 +36,7 @@ function mountedRoutes(): { method: string; path: string; params: string[] }[] {
   );
 }
 
-const asTemplate = (p: string) => (p.length > 1 ? p.replace(/\/$/, '') : p).replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+const asTemplate = (p: string) => (p.length > 1 ? p.replace(/\/$/, '') : p).replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\{\*([A-Za-z0-9_]+)\}|\*([A-Za-z0-9_]+)/g, (_, a: string | undefined, b: string | undefined) => `{${a ?? b}}`);
 
 /** What makes an OpenAPI 3.1 document hold together, as a list of problems. */
 function problems(d: OpenApiDocument): string[] {
