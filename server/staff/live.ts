@@ -4,9 +4,12 @@
 // changed (an id), never its contents: the console reads it again through the audited API.
 // The socket is authenticated by the console's access cookie and its Origin must be the appliance's
 // own; the session row is checked again every SESSION_RECHECK_MS, so sign-out closes it.
-// In process: on several nodes sharing a database, a console sees the changes made through its node.
+// Events cross nodes over the cluster bus (server/cluster: PostgreSQL LISTEN/NOTIFY or Redis), so a
+// console on one node sees the changes made through another.
 import type http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { topic } from '../cluster/index.ts';
 import type { Infra } from '../infra.ts';
 import { can } from '../auth/rules.ts';
 import { verifyAccessToken } from '../auth/tokens.ts';
@@ -31,22 +34,34 @@ export function topicsFor(role: Role): LiveTopic[] {
   return LIVE_TOPICS.filter((t) => readable[t]);
 }
 
+/** What crosses to other nodes: the change's type and the record's id, as the sockets send it. */
+const StaffChangeSchema = z.object({ type: z.enum(['dsr.changed', 'hold.changed', 'queue.changed', 'conversation.changed']), id: z.string().max(200) });
+const staffTopic = topic('staff', StaffChangeSchema);
+
 interface Hub {
   listeners: Set<Listener>;
 }
 const hubs = new WeakMap<Infra, Hub>();
 const hubOf = (infra: Infra): Hub => {
   let hub = hubs.get(infra);
-  if (!hub) hubs.set(infra, (hub = { listeners: new Set() }));
+  if (!hub) {
+    const created: Hub = { listeners: new Set() };
+    hubs.set(infra, (hub = created));
+    // every change, this node's (delivered inside publish) and other nodes', reaches this node's sockets
+    infra.cluster.bus.subscribe(staffTopic, (event) => {
+      for (const listen of created.listeners) listen(event);
+    });
+  }
   return hub;
 };
 
-/** Tells every console subscribed to the event's topic that a record changed. */
+/** Tells every console subscribed to the event's topic, on every node, that a record changed. */
 export function publishStaffEvent(infra: Infra, event: StaffChange): void {
-  for (const listen of hubOf(infra).listeners) listen(event);
+  hubOf(infra);
+  infra.cluster.bus.publish(staffTopic, event);
 }
 
-/** Subscribes in process (the sockets, and tests); returns the unsubscribe function. */
+/** Subscribes on this node (the sockets, and tests); returns the unsubscribe function. */
 export function subscribeStaffEvents(infra: Infra, listen: Listener): () => void {
   const hub = hubOf(infra);
   hub.listeners.add(listen);
