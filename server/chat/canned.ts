@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
+import { isUniqueViolation } from '../db/results.ts';
 import { conflict, notFound, validationFailed } from '../errors.ts';
 import { findUser } from '../staff/store.ts';
 import { type CannedRow, cannedStore } from './cannedStore.ts';
@@ -55,7 +56,6 @@ function checkSite(sites: Map<string, Site>, input: CannedInput): void {
   if (!site.languages.includes(input.language)) throw validationFailed([{ path: 'language', message: `is not a language of site ${input.site} (${site.languages.join(', ')})` }]);
 }
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505' || (error as { driverError?: { code?: string } }).driverError?.code === '23505';
 const shortcutTaken = () => conflict('shortcut_taken', 'Another canned response of this site and language has this shortcut.');
 
 const audit = (p: Props, action: string, row: CannedRow) =>

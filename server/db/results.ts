@@ -16,3 +16,9 @@ export function changedRows(result: unknown): number {
   if (isRowsAndCount(result)) return result[1];
   return Array.isArray(result) ? result.length : 0;
 }
+
+/** Whether a statement failed on a unique constraint (23505), as the driver or TypeORM reports it. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return e.code === '23505' || e.driverError?.code === '23505';
+}

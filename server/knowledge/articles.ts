@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
+import { isUniqueViolation } from '../db/results.ts';
 import { conflict, notFound } from '../errors.ts';
 import { indexVersion, unindexArticle } from './passages.ts';
 import type { CreateArticle, UpdateArticle } from './schemas.ts';
@@ -27,11 +28,6 @@ export async function loadVersion(tx: EntityManager, articleId: string, versionI
   const [row] = (await tx.query(`SELECT ${VERSION_COLUMNS} FROM kb_article_versions v WHERE v.id = $1 AND v.article_id = $2`, [versionId, articleId])) as VersionRow[];
   if (!row) throw notFound('article version');
   return row;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  return e.code === '23505' || e.driverError?.code === '23505';
 }
 
 async function addVersion(ctx: Ctx, article: ArticleRow, v: { title: string; bodyMd: string; phrasings: string[]; reason: string | null; restoredFrom?: string }): Promise<VersionRow> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import type { Role, StaffUser } from '../db/entities.ts';
+import { isUniqueViolation } from '../db/results.ts';
 import { conflict, notFound } from '../errors.ts';
 import { findUser, USER_COLUMNS, type UserRow } from './store.ts';
 
@@ -17,12 +18,6 @@ export function presentUser(u: Pick<StaffUser, 'id' | 'email' | 'displayName' | 
     locked: u.lockedUntil !== null && u.lockedUntil > new Date(),
     createdAt: u.createdAt.toISOString(),
   };
-}
-
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  return e.code === '23505' || e.driverError?.code === '23505';
 }
 
 /** Creates a staff account; the password arrives already hashed (hashing is slow: do it before the transaction). */
