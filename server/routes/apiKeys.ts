@@ -6,12 +6,10 @@ import { authorize, staffAuth } from '../auth/staffAuth.ts';
 import { notFound, validationFailed } from '../errors.ts';
 import type { Infra } from '../infra.ts';
 import type { ModelService } from '../models/service.ts';
-import { type ApiKey, CreateApiKey, createApiKey, listApiKeys, revokeApiKey } from '../models/apiKeys.ts';
+import { CreateApiKey, createApiKey, listApiKeys, revokeApiKey } from '../models/apiKeys.ts';
 import type { AppState } from './context.ts';
 import { transaction, txOf } from './transaction.ts';
 import { validate } from './validate.ts';
-
-const present = (k: ApiKey) => ({ id: k.id, name: k.name, prefix: k.prefix, allowCloud: k.allowCloud, createdBy: k.createdBy, createdAt: k.createdAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt });
 
 export function apiKeyRoutes(deps: Infra, models: Pick<ModelService, 'apiKeys'>) {
   const router = new Router<AppState>({ prefix: '/api/keys' });
@@ -19,14 +17,14 @@ export function apiKeyRoutes(deps: Infra, models: Pick<ModelService, 'apiKeys'>)
   const actorOf = (state: AppState) => ({ type: 'staff' as const, id: state.staff!.userId });
 
   router.get('/', staffAuth(deps), authorize(deps, 'read', 'ApiKey'), tx, async (ctx) => {
-    ctx.body = { keys: (await listApiKeys(txOf(ctx))).map(present) };
+    ctx.body = { keys: await listApiKeys(txOf(ctx)) };
   });
 
   router.post('/', staffAuth(deps), authorize(deps, 'create', 'ApiKey'), validate(CreateApiKey.strict()), tx, async (ctx) => {
     const { key, apiKey } = await createApiKey({ tx: txOf(ctx), actor: actorOf(ctx.state), input: ctx.state.input as CreateApiKey, requestId: ctx.state.requestId });
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { key, apiKey: present(apiKey) };
+    ctx.body = { key, apiKey };
   });
 
   router.post('/:id/revoke', staffAuth(deps), authorize(deps, 'update', 'ApiKey'), tx, async (ctx) => {
@@ -36,7 +34,7 @@ export function apiKeyRoutes(deps: Infra, models: Pick<ModelService, 'apiKeys'>)
     if (!row) throw notFound('API key');
     // this node forgets at once; other nodes within the verifier's cache time
     models.apiKeys.forget();
-    ctx.body = { apiKey: present(row) };
+    ctx.body = { apiKey: row };
   });
 
   return router;
