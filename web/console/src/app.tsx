@@ -15,6 +15,8 @@ import './theme.ts';
 
 const loadCompliance = () => import('./compliance/index.tsx');
 const loadAgent = () => import('./agent/index.tsx');
+const loadAdmin = () => import('./admin/index.tsx');
+const loadSupervisor = () => import('./supervisor/index.tsx');
 
 interface Workspace {
   path: string;
@@ -26,6 +28,8 @@ interface Workspace {
 const WORKSPACES: Workspace[] = [
   { path: '/compliance', label: 'nav.compliance', allowed: () => can('read:AuditLog') || can('read:SubjectRequest') || can('read:LegalHold') },
   { path: '/agent', label: 'agent.nav', allowed: () => can('update:Conversation'), load: loadAgent },
+  { path: '/supervisor', label: 'nav.supervisor', allowed: () => can('read:TeamStats'), load: loadSupervisor },
+  { path: '/admin', label: 'nav.admin', allowed: () => can('read:StaffUser') || can('update:KnowledgeArticle') || can('read:ApiKey'), load: loadAdmin },
 ];
 
 export function App() {

@@ -1,9 +1,22 @@
 // Staff strings: one file per language (web/console/i18n/<lang>.json, the same keys), chosen by the
 // user and remembered in this browser; dates in the browser's time zone, in the chosen language.
 import { computed, effect, signal } from '@preact/signals';
-import en from '../i18n/en.json';
-import zh from '../i18n/zh.json';
+import baseEn from '../i18n/en.json';
+import baseZh from '../i18n/zh.json';
+import adminKbEn from '../i18n/admin-kb.en.json';
+import adminKbZh from '../i18n/admin-kb.zh.json';
+import adminPeopleEn from '../i18n/admin-people.en.json';
+import adminPeopleZh from '../i18n/admin-people.zh.json';
+import adminSystemEn from '../i18n/admin-system.en.json';
+import adminSystemZh from '../i18n/admin-system.zh.json';
+import agentMoreEn from '../i18n/agent-more.en.json';
+import agentMoreZh from '../i18n/agent-more.zh.json';
+import supervisorEn from '../i18n/supervisor.en.json';
+import supervisorZh from '../i18n/supervisor.zh.json';
 
+// One file pair per area (<area>.en.json beside <area>.zh.json, the same keys); en.json/zh.json hold the shell's.
+const en = { ...baseEn, ...adminPeopleEn, ...adminKbEn, ...adminSystemEn, ...agentMoreEn, ...supervisorEn };
+const zh = { ...baseZh, ...adminPeopleZh, ...adminKbZh, ...adminSystemZh, ...agentMoreZh, ...supervisorZh };
 export type Key = keyof typeof en;
 export const LANGUAGES = { en: { name: 'English', tag: 'en' }, zh: { name: '简体中文', tag: 'zh-CN' } } as const;
 export type Lang = keyof typeof LANGUAGES;

@@ -1,0 +1,4 @@
+// placeholder: the supervisor board is being built
+export default function Supervisor() {
+  return <p class="muted">—</p>;
+}
