@@ -22,3 +22,19 @@ export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string } };
   return e.code === '23505' || e.driverError?.code === '23505';
 }
+
+/**
+ * Runs `work` inside a savepoint: when it throws, only its own statements are undone and the
+ * enclosing transaction stays usable (PostgreSQL aborts the whole transaction on an error otherwise).
+ */
+export async function withSavepoint<T>(tx: { query(sql: string): Promise<unknown> }, name: string, work: () => Promise<T>): Promise<T> {
+  await tx.query(`SAVEPOINT ${name}`);
+  try {
+    const result = await work();
+    await tx.query(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  } catch (err) {
+    await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    throw err;
+  }
+}

@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
-import { isUniqueViolation } from '../db/results.ts';
 import { conflict, notFound } from '../errors.ts';
 import { indexVersion, unindexArticle } from './passages.ts';
 import type { CreateArticle, UpdateArticle } from './schemas.ts';
-import { type ArticleRow, type VersionRow, ARTICLE_COLUMNS, VERSION_COLUMNS } from './views.ts';
+import * as store from './store/articles.ts';
+import type { ArticleRow, VersionRow } from './store/articles.ts';
 
 export type Actor = { type: 'staff' | 'system'; id: string };
 export interface Ctx {
@@ -19,13 +19,13 @@ export interface Ctx {
 const RESOURCE = 'KnowledgeArticle';
 
 export async function loadArticle(tx: EntityManager, articleId: string, lock = false): Promise<ArticleRow> {
-  const [row] = (await tx.query(`SELECT ${ARTICLE_COLUMNS} FROM kb_articles a WHERE a.id = $1${lock ? ' FOR UPDATE' : ''}`, [articleId])) as ArticleRow[];
+  const row = await store.selectArticle(tx, articleId, lock);
   if (!row) throw notFound('article');
   return row;
 }
 
 export async function loadVersion(tx: EntityManager, articleId: string, versionId: string): Promise<VersionRow> {
-  const [row] = (await tx.query(`SELECT ${VERSION_COLUMNS} FROM kb_article_versions v WHERE v.id = $1 AND v.article_id = $2`, [versionId, articleId])) as VersionRow[];
+  const row = await store.selectVersion(tx, articleId, versionId);
   if (!row) throw notFound('article version');
   return row;
 }
@@ -33,16 +33,12 @@ export async function loadVersion(tx: EntityManager, articleId: string, versionI
 async function addVersion(ctx: Ctx, article: ArticleRow, v: { title: string; bodyMd: string; phrasings: string[]; reason: string | null; restoredFrom?: string }): Promise<VersionRow> {
   const id = randomUUID();
   const versionNo = article.latestVersionNo + 1;
-  await ctx.tx.query(
-    `INSERT INTO kb_article_versions (id, article_id, version_no, title, body_md, phrasings, reason, author_type, author_id, restored_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [id, article.id, versionNo, v.title, v.bodyMd, v.phrasings, v.reason, ctx.actor.type, ctx.actor.id, v.restoredFrom ?? null],
-  );
-  await ctx.tx.query(`UPDATE kb_articles SET latest_version_no = $2, title = $3, updated_at = now() WHERE id = $1`, [article.id, versionNo, v.title]);
+  await store.insertVersion(ctx.tx, { id, articleId: article.id, versionNo, ...v, author: ctx.actor, restoredFrom: v.restoredFrom ?? null });
   return loadVersion(ctx.tx, article.id, id);
 }
 
 async function publish(ctx: Ctx, article: ArticleRow, version: VersionRow): Promise<number> {
-  await ctx.tx.query(`UPDATE kb_articles SET published_version_id = $2, updated_at = now() WHERE id = $1`, [article.id, version.id]);
+  await store.setPublishedVersion(ctx.tx, article.id, version.id);
   return indexVersion(ctx.tx, { ...article, articleId: article.id, versionId: version.id, title: version.title, bodyMd: version.bodyMd, phrasings: version.phrasings });
 }
 
@@ -50,18 +46,8 @@ export async function createArticle(props: Ctx & { input: CreateArticle }): Prom
   const { tx, input } = props;
   const id = randomUUID();
   const slug = input.slug ?? `article-${id.slice(0, 8)}`;
-  try {
-    await tx.query('SAVEPOINT kb_create_article');
-    await tx.query(
-      `INSERT INTO kb_articles (id, slug, category, audience, language, tags, owner, review_by, title) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [id, slug, input.category, input.audience, input.language, input.tags, input.owner, input.reviewBy, input.title],
-    );
-    await tx.query('RELEASE SAVEPOINT kb_create_article');
-  } catch (err) {
-    await tx.query('ROLLBACK TO SAVEPOINT kb_create_article');
-    if (isUniqueViolation(err)) throw conflict('slug_taken', 'An article with this slug already exists.');
-    throw err;
-  }
+  const inserted = await store.insertArticle(tx, { id, slug, category: input.category, audience: input.audience, language: input.language, tags: input.tags, owner: input.owner, reviewBy: input.reviewBy, title: input.title });
+  if (!inserted) throw conflict('slug_taken', 'An article with this slug already exists.');
   const created = await loadArticle(tx, id, true);
   const version = await addVersion(props, created, { title: input.title, bodyMd: input.bodyMd, phrasings: input.phrasings ?? [], reason: input.reason ?? 'created' });
   const passages = input.publish ? await publish(props, created, version) : 0;
@@ -76,9 +62,9 @@ export async function updateArticle(props: Ctx & { articleId: string; input: Upd
   const { tx, input } = props;
   const article = await loadArticle(tx, props.articleId, true);
   if (article.archivedAt) throw conflict('article_archived', 'This article is archived.');
-  const meta = { category: input.category, audience: input.audience, language: input.language, tags: input.tags, owner: input.owner, review_by: input.reviewBy };
-  const changed = Object.entries(meta).filter(([, v]) => v !== undefined);
-  for (const [column, value] of changed) await tx.query(`UPDATE kb_articles SET ${column} = $2, updated_at = now() WHERE id = $1`, [article.id, value]);
+  const meta: store.ArticleMetadata = { category: input.category, audience: input.audience, language: input.language, tags: input.tags, owner: input.owner, review_by: input.reviewBy };
+  const changed = (Object.entries(meta) as [keyof store.ArticleMetadata, unknown][]).filter(([, v]) => v !== undefined);
+  await store.updateMetadata(tx, article.id, changed);
   const current = article.latestVersionNo ? await latestVersion(tx, article.id) : null;
   const title = input.title ?? current?.title ?? article.title;
   const bodyMd = input.bodyMd ?? current?.bodyMd ?? '';
@@ -97,10 +83,7 @@ export async function updateArticle(props: Ctx & { articleId: string; input: Upd
   return { article: await loadArticle(tx, article.id), version };
 }
 
-export async function latestVersion(tx: EntityManager, articleId: string): Promise<VersionRow | null> {
-  const [row] = (await tx.query(`SELECT ${VERSION_COLUMNS} FROM kb_article_versions v WHERE v.article_id = $1 ORDER BY v.version_no DESC LIMIT 1`, [articleId])) as VersionRow[];
-  return row ?? null;
-}
+export const latestVersion = (tx: EntityManager, articleId: string): Promise<VersionRow | null> => store.selectLatestVersion(tx, articleId);
 
 export async function publishVersion(props: Ctx & { articleId: string; versionId: string }): Promise<ArticleRow> {
   const article = await loadArticle(props.tx, props.articleId, true);
@@ -118,10 +101,7 @@ export async function publishVersion(props: Ctx & { articleId: string; versionId
 export async function unpublishArticle(props: Ctx & { articleId: string; archive: boolean }): Promise<ArticleRow> {
   const article = await loadArticle(props.tx, props.articleId, true);
   await unindexArticle(props.tx, article.id);
-  await props.tx.query(
-    `UPDATE kb_articles SET published_version_id = NULL, archived_at = CASE WHEN $2 THEN coalesce(archived_at, now()) ELSE archived_at END, updated_at = now() WHERE id = $1`,
-    [article.id, props.archive],
-  );
+  await store.clearPublished(props.tx, article.id, props.archive);
   await appendAudit(props.tx, {
     actor: props.actor, action: props.archive ? 'kb_article.archive' : 'kb_article.unpublish', resource: { type: RESOURCE, id: article.id }, requestId: props.requestId,
     details: { previousVersionId: article.publishedVersionId },

@@ -5,14 +5,15 @@ import type { EntityManager } from 'typeorm';
 import { notFound } from '../errors.ts';
 import { type Actor, latestVersion, loadArticle, updateArticle } from './articles.ts';
 import { resolveUnanswered } from './gaps.ts';
+import { lockUnansweredSample } from './store/gaps.ts';
 import type { VersionRow } from './views.ts';
 
 export async function linkUnanswered(props: { tx: EntityManager; actor: Actor; requestId?: string; id: string; articleId: string }): Promise<VersionRow | null> {
-  const [row] = (await props.tx.query(`SELECT sample_text AS "sampleText" FROM kb_unanswered WHERE id = $1 FOR UPDATE`, [props.id])) as { sampleText: string }[];
-  if (!row) throw notFound('unanswered question');
+  const sample = await lockUnansweredSample(props.tx, props.id);
+  if (sample === null) throw notFound('unanswered question');
   await loadArticle(props.tx, props.articleId);
   const current = await latestVersion(props.tx, props.articleId);
-  const phrasing = row.sampleText.trim().slice(0, 300);
+  const phrasing = sample.trim().slice(0, 300);
   const phrasings = current?.phrasings.includes(phrasing) ? current.phrasings : [...(current?.phrasings ?? []), phrasing].slice(-50);
   const { version } = await updateArticle({
     tx: props.tx, actor: props.actor, requestId: props.requestId, articleId: props.articleId,

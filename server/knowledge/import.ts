@@ -5,8 +5,10 @@
 // the archive); a damaged or refused entry is one failed line of the report.
 import { type ArticleDraft, type Audience, type Category, parseFile } from '../../gateway/knowledge/index.ts';
 import { appendAudit } from '../audit/append.ts';
+import { withSavepoint } from '../db/results.ts';
 import { type Ctx, createArticle, latestVersion, updateArticle } from './articles.ts';
 import type { ImportSource } from './files.ts';
+import { selectArticleBySlug } from './store/articles.ts';
 import { type InflateBudget, inflateBudget, isZipPath, readZip, ZIP_LIMITS, ZipRefused } from './zip.ts';
 
 export interface ImportDefaults {
@@ -38,11 +40,7 @@ export function guessLanguage(text: string): string {
 
 async function storeDraft(ctx: Ctx, draft: ArticleDraft, defaults: ImportDefaults, file: string): Promise<ImportOutcome> {
   const m = draft.meta;
-  const [existing] = (await ctx.tx.query(`SELECT id, archived_at AS "archivedAt", published_version_id AS "publishedVersionId" FROM kb_articles WHERE slug = $1`, [draft.slug])) as {
-    id: string;
-    archivedAt: Date | null;
-    publishedVersionId: string | null;
-  }[];
+  const existing = await selectArticleBySlug(ctx.tx, draft.slug);
   const publish = defaults.publish ?? true;
   if (!existing) {
     const { article, version } = await createArticle({
@@ -116,12 +114,9 @@ export async function importFiles(props: Ctx & { files: ImportSource[]; defaults
       continue;
     }
     seen.add(parsed.draft.slug);
-    await props.tx.query('SAVEPOINT kb_import_file');
     try {
-      outcomes.push(await storeDraft(props, parsed.draft, props.defaults ?? {}, file.path));
-      await props.tx.query('RELEASE SAVEPOINT kb_import_file');
+      outcomes.push(await withSavepoint(props.tx, 'kb_import_file', () => storeDraft(props, parsed.draft, props.defaults ?? {}, file.path)));
     } catch (err) {
-      await props.tx.query('ROLLBACK TO SAVEPOINT kb_import_file');
       const e = err as { id?: unknown; message?: unknown };
       if (typeof e.id !== 'string') throw err; // not an AppError: a real fault, the whole import fails
       outcomes.push({ path: file.path, status: 'failed', error: { id: e.id, message: String(e.message) } });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { analyzeTexts, PHRASING_SEPARATOR, splitMarkdown, termsOf, type ZhMode } from '../../gateway/knowledge/index.ts';
 import { INDEX_ZH_MODE, sqlStemmer } from './source.ts';
+import { deleteArticlePassages, insertFaq, insertPassages, selectPassagesForIndex, updatePassageTerms } from './store/passages.ts';
 
 export { INDEX_ZH_MODE };
 
@@ -34,26 +35,10 @@ export async function indexVersion(tx: Pick<EntityManager, 'query'>, v: IndexedV
     terms: termsOf(analysed[sections.length + ordinal]!).join(' '),
   }));
   await attachPhrasings(tx, rows, v.phrasings ?? [], v.language, INDEX_ZH_MODE);
-  for (let i = 0; i < rows.length; i += 200) {
-    const chunk = rows.slice(i, i + 200);
-    const values: unknown[] = [];
-    const tuples = chunk.map((r) => {
-      const cols = [r.id, v.articleId, v.versionId, r.ordinal, v.audience, v.language, v.title, r.heading, r.body, r.headTerms, r.terms];
-      const base = values.length;
-      values.push(...cols);
-      return `(${cols.map((_, k) => `$${base + k + 1}`).join(', ')})`;
-    });
-    await tx.query(
-      `INSERT INTO kb_passages (id, article_id, version_id, ordinal, audience, language, title, heading, body, head_terms, terms) VALUES ${tuples.join(', ')}`,
-      values,
-    );
-  }
+  await insertPassages(tx, rows.map((r) => ({ ...r, articleId: v.articleId, versionId: v.versionId, audience: v.audience, language: v.language, title: v.title })));
   if (v.category === 'faq') {
     for (const r of rows) {
-      if (!r.heading) continue;
-      await tx.query(`INSERT INTO kb_faq (id, article_id, version_id, passage_id, question, answer) VALUES ($1, $2, $3, $4, $5, $6)`, [
-        randomUUID(), v.articleId, v.versionId, r.id, r.heading, r.body,
-      ]);
+      if (r.heading) await insertFaq(tx, { id: randomUUID(), articleId: v.articleId, versionId: v.versionId, passageId: r.id, question: r.heading, answer: r.body });
     }
   }
   return rows.length;
@@ -86,16 +71,12 @@ function bestPassage<T extends { terms: string }>(terms: string[], rows: T[]): T
 }
 
 export async function unindexArticle(tx: Pick<EntityManager, 'query'>, articleId: string): Promise<void> {
-  await tx.query(`DELETE FROM kb_faq WHERE article_id = $1`, [articleId]);
-  await tx.query(`DELETE FROM kb_passages WHERE article_id = $1`, [articleId]);
+  await deleteArticlePassages(tx, articleId);
 }
 
 /** Recomputes every passage's index terms (after a change of tokenizer or Chinese mode). */
 export async function reindexPassages(tx: Pick<EntityManager, 'query'>, mode: ZhMode = INDEX_ZH_MODE): Promise<number> {
-  const rows = (await tx.query(
-    `SELECT p.id, p.article_id AS "articleId", p.language, p.title, p.heading, p.body, v.phrasings
-       FROM kb_passages p JOIN kb_article_versions v ON v.id = p.version_id ORDER BY p.article_id, p.ordinal`,
-  )) as { id: string; articleId: string; language: string; title: string; heading: string | null; body: string; phrasings: string[] | string }[];
+  const rows = await selectPassagesForIndex(tx);
   const byArticle = new Map<string, { id: string; headTerms: string; terms: string }[]>();
   for (const r of rows) {
     const head = [r.title, r.heading ?? ''].join('\n');
@@ -108,7 +89,7 @@ export async function reindexPassages(tx: Pick<EntityManager, 'query'>, mode: Zh
     const first = rows.find((r) => r.articleId === articleId)!;
     const phrasings = Array.isArray(first.phrasings) ? first.phrasings : [];
     await attachPhrasings(tx, list, phrasings, first.language, mode);
-    for (const p of list) await tx.query(`UPDATE kb_passages SET head_terms = $2, terms = $3 WHERE id = $1`, [p.id, p.headTerms, p.terms]);
+    for (const p of list) await updatePassageTerms(tx, p.id, p.headTerms, p.terms);
   }
   return rows.length;
 }

@@ -6,12 +6,12 @@ import type { Logger } from '../logger.ts';
 import { readImportPath } from './files.ts';
 import { importFiles } from './import.ts';
 import { knowledgeFor } from './source.ts';
+import { countArticles } from './store/articles.ts';
 
 export const DEMO_DIR = path.resolve(import.meta.dirname, 'demo');
 
 export async function seedDemoKnowledge(dataSource: DataSource, logger: Logger): Promise<number> {
-  const [{ n } = { n: 0 }] = (await dataSource.query(`SELECT count(*)::int AS n FROM kb_articles`)) as { n: number }[];
-  if (n > 0) return 0;
+  if ((await countArticles(dataSource)) > 0) return 0;
   const files = readImportPath(DEMO_DIR);
   const report = await dataSource.transaction((tx) =>
     importFiles({ tx, actor: { type: 'system', id: 'demo-seed' }, files, defaults: { audience: 'public', publish: true } }),

@@ -13,7 +13,9 @@ import { deriveKey } from '../keys.ts';
 import { redisAnswerStore } from '../cluster/answerStore.ts';
 import { onKnowledgeChange } from '../knowledge/changes.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
+import { selectKnowledgeVersion } from '../knowledge/store/passages.ts';
 import { privacyCtx } from '../privacy/deps.ts';
+import { vaultStore } from '../privacy/store/conversations.ts';
 import { DbVaultStore } from '../privacy/vaultStore.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 import { apiKeyVerifier, type ApiKeyVerifier } from './apiKeys.ts';
@@ -78,12 +80,7 @@ export function knowledgeVersionReader(dataSource: Pick<DataSource, 'query'>, tt
 }
 
 /** The knowledge base's state as one string: every publish, edit or import moves it. */
-export async function knowledgeVersion(dataSource: Pick<DataSource, 'query'>): Promise<string> {
-  const [row] = (await dataSource.query(
-    `SELECT (SELECT coalesce(max(updated_at)::text, '-') || '/' || count(*) FROM kb_articles) || '/' || (SELECT count(*) FROM kb_passages) AS v`,
-  )) as { v: string }[];
-  return row?.v ?? '-';
-}
+export const knowledgeVersion = (dataSource: Pick<DataSource, 'query'>): Promise<string> => selectKnowledgeVersion(dataSource);
 
 /**
  * Conversation vaults in the database, encrypted under the subject's key: each load and save is a
@@ -97,8 +94,7 @@ export function databaseVaults(deps: Pick<Infra, 'db' | 'config' | 'secrets' | '
     // Most conversations never get a vault (nothing personal was said): one plain query says so
     // without a transaction; reading one is audited, so that happens inside one.
     load: async (conversationId) => {
-      const [row] = (await deps.db.dataSource.query(`SELECT 1 AS found FROM conversation_vaults WHERE conversation_id = $1`, [conversationId])) as unknown[];
-      return row ? run((store) => store.load(conversationId)) : undefined;
+      return (await vaultStore.exists(deps.db.dataSource, conversationId)) ? run((store) => store.load(conversationId)) : undefined;
     },
     save: (conversationId, snapshot, expectedRevision) => run((store) => store.save(conversationId, snapshot, expectedRevision)),
   };

@@ -86,6 +86,11 @@ export const conversationStore = {
 };
 
 export const vaultStore = {
+  /** Whether the conversation has a vault at all: no ciphertext read, so nothing to audit. */
+  async exists(tx: Queryable, conversationId: string): Promise<boolean> {
+    const [row] = (await tx.query(`SELECT 1 AS found FROM conversation_vaults WHERE conversation_id = $1`, [conversationId])) as unknown[];
+    return row !== undefined;
+  },
   async find(tx: Queryable, conversationId: string): Promise<{ subjectId: string; ciphertext: Buffer } | undefined> {
     const [row] = (await tx.query(`SELECT subject_id AS "subjectId", ciphertext FROM conversation_vaults WHERE conversation_id = $1`, [conversationId])) as { subjectId: string; ciphertext: Buffer }[];
     return row;
