@@ -98,16 +98,16 @@ export function ListTable(props: { caption: string; columns: string[]; empty: st
 /** An irreversible step asked once more, in place: the consequence, the step and a way back. */
 export function Confirm(props: { label: string; text: string; action: string; busy: boolean; confirm: () => void; cancel: () => void }) {
   return (
-    <span class="confirm" role="group" aria-label={props.label}>
-      {props.text}{' '}
-      <span class="actions">
+    <div class="confirm" role="group" aria-label={props.label}>
+      <p>{props.text}</p>
+      <div class="actions">
         <button type="button" class="danger" disabled={props.busy} onClick={props.confirm}>
           {props.action}
         </button>
         <button type="button" onClick={props.cancel}>
           {t('common.cancel')}
         </button>
-      </span>
-    </span>
+      </div>
+    </div>
   );
 }
