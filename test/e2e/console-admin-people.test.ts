@@ -137,6 +137,7 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     expect(audited.map((e) => e.action)).toEqual(expect.arrayContaining(['staff.unlock', 'staff.role_change', 'staff.disable', 'staff.enable', 'staff.rename']));
 
     await page.getByRole('button', { name: 'Close' }).click();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Manage Nora Newland');
     const mine = await manage('ada@bank.example', 'Ada Admin');
     await mine.getByLabel('Role').selectOption('agent');
     await mine.getByRole('button', { name: 'Change role' }).click();
@@ -155,12 +156,15 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.locator('#key-name-error').filter({ hasText: 'validation_failed' }).waitFor(WAIT);
 
+    // from the keyboard: Enter submits, the key has focus, Tab reaches its copy button
     await page.getByLabel('Name', { exact: true }).fill('crm-summary');
-    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByLabel('Name', { exact: true }).press('Enter');
     const shown = page.getByRole('region', { name: 'API key crm-summary' });
     await shown.waitFor(WAIT);
     expect(await shown.textContent()).toContain('shown only this once');
-    await shown.getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), WAIT).toBe('new-key');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await shown.getByText('Copied to the clipboard.').waitFor(WAIT);
     const key = await clipboard();
     expect(key).toMatch(/^pal_[A-Za-z0-9_-]{43}$/);

@@ -1,6 +1,6 @@
 // Creates a canned response or edits the chosen one. The body may hold the fill-ins {agent_name} and
 // {visitor_language}; a button inserts each at the cursor, and the server refuses any other.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { CannedAnswer, type CannedResponse, type CannedSite } from '../../../../protocol/adminPeople.ts';
 import { call } from '../api.ts';
 import { t } from '../i18n.ts';
@@ -28,6 +28,9 @@ export function CannedForm(props: { sites: CannedSite[]; editing: CannedResponse
   const [title, setTitle] = useState(editing?.title ?? '');
   const [body, setBody] = useState(editing?.body ?? '');
   const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Edit moves the keyboard to the form at the top of the screen
+  useEffect(() => void (editing && heading.current?.focus()), []);
   const { busy, error, run } = useAction();
   const languages = sites.find((s) => s.id === site)?.languages ?? [];
 
@@ -50,7 +53,7 @@ export function CannedForm(props: { sites: CannedSite[]; editing: CannedResponse
   const field = (path: string) => invalidAt(error, path, `canned-${path}`);
   return (
     <form class="card people-form" onSubmit={submit} aria-labelledby="canned-form-title" noValidate>
-      <h2 id="canned-form-title">{editing ? t('canned.editTitle', { shortcut: editing.shortcut }) : t('canned.newTitle')}</h2>
+      <h2 id="canned-form-title" tabIndex={-1} ref={heading}>{editing ? t('canned.editTitle', { shortcut: editing.shortcut }) : t('canned.newTitle')}</h2>
       <Field label={t('canned.site')} id="canned-site">
         <select
           id="canned-site"

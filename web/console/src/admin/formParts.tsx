@@ -1,7 +1,7 @@
 // Pieces the admin's people screens share: the server's error for one field shown under it, and a
 // secret (an API key, a password link) shown once with a copy button.
 import type { ComponentChildren } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { t } from '../i18n.ts';
 import { ErrorNote } from '../ui.tsx';
@@ -37,6 +37,8 @@ export function FormError({ error, paths }: { error: unknown; paths: string[] })
 export function OneTimeSecret(props: { id: string; title: string; label: string; value: string; warning: string; onDone: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  // the secret gets focus when it appears: the next Tab is its copy button
+  useEffect(() => input.current?.focus(), []);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(props.value);

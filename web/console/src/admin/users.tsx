@@ -17,6 +17,11 @@ export function UsersScreen() {
   const reload = () => list.run(async () => setUsers((await call(UserList, 'GET', '/api/users')).users));
   useEffect(() => void reload(), []);
   const current = users.find((u) => u.id === selected) ?? null;
+  // closing the panel returns the keyboard to the row's Manage button
+  const closePanel = (email: string) => {
+    setSelected(null);
+    document.querySelector<HTMLButtonElement>(`tr[data-user="${CSS.escape(email)}"] button`)?.focus();
+  };
   return (
     <>
       <CreateUser created={reload} />
@@ -44,7 +49,7 @@ export function UsersScreen() {
           </tr>
         ))}
       </ListTable>
-      {current && <ManageUser key={current.id} user={current} changed={reload} close={() => setSelected(null)} />}
+      {current && <ManageUser key={current.id} user={current} changed={reload} close={() => closePanel(current.email)} />}
     </>
   );
 }
