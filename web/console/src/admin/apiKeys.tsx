@@ -39,7 +39,7 @@ export function ApiKeysScreen() {
 const limitsText = (l: ApiKeyLimits) => {
   const part = (n: number, key: 'keys.limit.requests' | 'keys.limit.tokens') => (n > 0 ? t(key, { n: formatNumber(n) }) : null);
   const parts = [part(l.requestsPerMinute, 'keys.limit.requests'), part(l.tokensPerMinute, 'keys.limit.tokens')].filter(Boolean);
-  return parts.length ? t('keys.limits', { limits: parts.join(', ') }) : t('keys.noLimits');
+  return parts.length ? t('keys.limits', { limits: parts.join(t('keys.limitJoin')) }) : t('keys.noLimits');
 };
 
 function KeyRow({ apiKey: k, changed }: { apiKey: ApiKey; changed: () => void }) {
