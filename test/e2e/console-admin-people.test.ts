@@ -32,7 +32,9 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     await row(email).getByRole('button', { name: `Manage ${name}` }).click();
     return page.locator(`section[data-manage="${email}"]`);
   };
-  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  // page scripts as text: this file is type-checked without the DOM's types
+  const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
+  const focused = (attribute: string) => page.evaluate<string | null>(`document.activeElement?.getAttribute('${attribute}') ?? null`);
 
   beforeAll(async () => {
     ensureConsoleBuilt();
@@ -137,7 +139,7 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     expect(audited.map((e) => e.action)).toEqual(expect.arrayContaining(['staff.unlock', 'staff.role_change', 'staff.disable', 'staff.enable', 'staff.rename']));
 
     await page.getByRole('button', { name: 'Close' }).click();
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Manage Nora Newland');
+    expect(await focused('aria-label')).toBe('Manage Nora Newland');
     const mine = await manage('ada@bank.example', 'Ada Admin');
     await mine.getByLabel('Role').selectOption('agent');
     await mine.getByRole('button', { name: 'Change role' }).click();
@@ -162,7 +164,7 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     const shown = page.getByRole('region', { name: 'API key crm-summary' });
     await shown.waitFor(WAIT);
     expect(await shown.textContent()).toContain('shown only this once');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id), WAIT).toBe('new-key');
+    await expect.poll(() => focused('id'), WAIT).toBe('new-key');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await shown.getByText('Copied to the clipboard.').waitFor(WAIT);
