@@ -17,7 +17,8 @@ export function apiKeyRoutes(deps: Infra, models: Pick<ModelService, 'apiKeys'>)
   const actorOf = (state: AppState) => ({ type: 'staff' as const, id: state.staff!.userId });
 
   router.get('/', staffAuth(deps), authorize(deps, 'read', 'ApiKey'), tx, async (ctx) => {
-    ctx.body = { keys: await listApiKeys(txOf(ctx)) };
+    // the per-key limits on /v1 are the same for every key (0: none)
+    ctx.body = { keys: await listApiKeys(txOf(ctx)), limits: deps.config.apiKeyLimits };
   });
 
   router.post('/', staffAuth(deps), authorize(deps, 'create', 'ApiKey'), validate(CreateApiKey.strict()), tx, async (ctx) => {

@@ -26,6 +26,11 @@ export function cannedRoutes(deps: Infra, chat: { sites: Map<string, Site> }) {
     ctx.body = { responses: await listCanned(props(ctx), ctx.state.query as CannedQuery) };
   });
 
+  // the sites and languages a response may be for (policies/sites.yaml), for the admin's form
+  router.get('/sites', staffAuth(deps), authorize(deps, 'read', 'CannedResponse'), async (ctx) => {
+    ctx.body = { sites: [...chat.sites.values()].map((s) => ({ id: s.id, name: s.name, languages: s.languages, defaultLanguage: s.defaultLanguage })) };
+  });
+
   router.post('/', staffAuth(deps), authorize(deps, 'create', 'CannedResponse'), validate(CannedInput), tx, async (ctx) => {
     ctx.status = 201;
     ctx.body = { response: await createCanned(props(ctx), ctx.state.input as CannedInput) };

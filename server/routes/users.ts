@@ -18,7 +18,7 @@ export function userRoutes(deps: Infra) {
 
   router.get('/', staffAuth(deps), authorize(deps, 'read', 'StaffUser'), tx, async (ctx) => {
     const users = await listStaffUsers({ tx: txOf(ctx), actor: actorOf(ctx.state), requestId: ctx.state.requestId });
-    ctx.body = { users: users.map(presentUser) };
+    ctx.body = { users: users.map((u) => ({ ...presentUser(u), mfa: u.mfa, lastSignInAt: u.lastSignInAt?.toISOString() ?? null })) };
   });
 
   const linkProps = (ctx: { state: AppState }) => ({

@@ -45,8 +45,16 @@ export async function createStaffUser(props: {
   return (await findUser(tx, id))!;
 }
 
-export async function listStaffUsers(props: { tx: EntityManager; actor: Actor; requestId?: string }): Promise<UserRow[]> {
-  const rows = (await props.tx.query(`SELECT ${USER_COLUMNS} FROM staff_users ORDER BY created_at, id`)) as UserRow[];
+/** A listed account with its second factor (confirmed) and its newest session's start, its last sign-in. */
+export type ListedUser = UserRow & { mfa: boolean; lastSignInAt: Date | null };
+
+export async function listStaffUsers(props: { tx: EntityManager; actor: Actor; requestId?: string }): Promise<ListedUser[]> {
+  const rows = (await props.tx.query(
+    `SELECT ${USER_COLUMNS},
+            EXISTS (SELECT 1 FROM staff_mfa m WHERE m.user_id = staff_users.id AND m.confirmed_at IS NOT NULL) AS mfa,
+            (SELECT max(s.created_at) FROM staff_sessions s WHERE s.user_id = staff_users.id) AS "lastSignInAt"
+       FROM staff_users ORDER BY created_at, id`,
+  )) as ListedUser[];
   await appendAudit(props.tx, { actor: props.actor, action: 'staff.list', resource: { type: 'StaffUser' }, requestId: props.requestId, details: { returned: rows.length } });
   return rows;
 }
