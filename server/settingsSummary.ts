@@ -3,7 +3,7 @@
 // secret files' contents, database or Redis URLs (they may hold a password). URLs that are shown
 // lose any user:password part first.
 import path from 'node:path';
-import { withoutCredentials } from '../gateway/providers/http/hosts.ts';
+import { withoutCredentials } from '../gateway/index.ts';
 import type { Setting } from '../protocol/system.ts';
 import type { Config } from './config.ts';
 

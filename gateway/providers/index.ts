@@ -11,6 +11,7 @@ import type { Provider } from './types.ts';
 export const providers = { llamacpp, ollama, openai, openaiPool, extractive } satisfies Record<string, Provider<never>>;
 
 export type { ConnectionOptions } from './http/fetch.ts';
+export { withoutCredentials } from './http/hosts.ts';
 export type { EgressProxy } from './http/proxy.ts';
 export { ModelFileError } from './llamacpp/provider.ts';
 export type {

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { axeBothThemes, consoleSignIn, ensureConsoleBuilt, STAFF_PASSWORD } from '../support/consolePage.ts';
+import { createApiKey } from '../../server/models/apiKeys.ts';
 import { seedStaff, startTestServer, type TestServer } from '../support/server.ts';
 import { policiesDir } from '../support/widget.ts';
 import { screenshot } from '../support/widgetPage.ts';
@@ -72,7 +73,11 @@ describe.runIf(browserAvailable)('admin system screens (Chromium)', () => {
     expect(fs.readFileSync(path.join(policies.dir, 'routing.yaml'), 'utf8')).toBe(shipped);
   });
 
-  it('lists the model targets with their state', async () => {
+  it('lists the model targets with their state, and the last hour of the one that answered', async () => {
+    // One question through the OpenAI-compatible API: no local model is configured, the knowledge base answers.
+    const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name: 'e2e', allowCloud: false } }));
+    const asked = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'palisade', messages: [{ role: 'user', content: 'When are the branches open?' }] }) });
+    expect(asked.status).toBe(200);
     await open(page, 'Administration', 'Model targets');
     const rows = page.getByRole('table', { name: 'Routing targets' }).locator('tbody tr');
     await rows.first().waitFor(WAIT);
@@ -82,6 +87,9 @@ describe.runIf(browserAvailable)('admin system screens (Chromium)', () => {
     // no Ollama host and no model file here; OpenAI's key is set; the knowledge base always answers
     expect(states).toEqual({ 'gpu-pool': 'not_configured', 'on-prem-llama': 'not_configured', gpt: 'ready', kb: 'ready' });
     expect(await rows.filter({ hasText: 'gpu-pool' }).textContent()).toContain('Not configured');
+    const kb = rows.filter({ has: page.getByRole('rowheader', { name: 'kb', exact: true }) });
+    expect(await kb.locator('td').nth(3).textContent()).toBe('1');
+    expect(await kb.locator('td').nth(4).textContent()).toMatch(/^[\d,]+ ms$/);
     await page.getByText(/^Requests, latency and errors are for the last hour on this node/).waitFor(WAIT);
     await axeBothThemes(page, 'admin-models');
   });
