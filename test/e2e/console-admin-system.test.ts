@@ -71,6 +71,12 @@ describe.runIf(browserAvailable)('admin system screens (Chromium)', () => {
     await expect.poll(() => result.textContent(), WAIT).toMatch(/^Valid: the appliance would take this draft of routing\.yaml/);
     expect(server.models.policy.current().hash).toBe(hash);
     expect(fs.readFileSync(path.join(policies.dir, 'routing.yaml'), 'utf8')).toBe(shipped);
+
+    const retention = page.getByRole('region', { name: 'retention.yaml' });
+    await retention.getByText('Show the file').click();
+    await retention.getByRole('row', { name: /SHA-256 in force/ }).scrollIntoViewIfNeeded();
+    expect(await retention.getByRole('row', { name: /SHA-256 in force/ }).textContent()).toMatch(/[0-9a-f]{64}/);
+    await screenshot(page, 'console-admin-policies-files-light');
   });
 
   it('lists the model targets with their state, and the last hour of the one that answered', async () => {
