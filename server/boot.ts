@@ -55,7 +55,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   if (interrupted.calls) logger.warn('models.calls_interrupted', { calls: interrupted.calls, conversations: interrupted.conversations.length });
   for (const c of interrupted.conversations) chat.replies.schedule(c.conversationId, c.requestId ?? undefined);
   let draining = false;
-  const app = createApp(infra, { models, chat }, { isDraining: () => draining, metrics });
+  const app = createApp(infra, { models, chat }, { isDraining: () => draining, metrics, privacyJobs });
   const server = http.createServer(app.callback());
   const sockets = widgetSockets(chat, { ipOf: (req) => clientIp(req, config.http.trustProxy) });
   const staffSockets = staffLiveSockets(infra);

@@ -6,10 +6,31 @@ import { loadRedactionPolicyFromYamlText, type RedactionPolicy } from '../gatewa
 
 export const POLICIES_DIR = path.resolve(import.meta.dirname, '../policies');
 
+/** One problem of a policy file, by its path in the file (`targets.local.contextTokens`). */
+export interface PolicyIssue {
+  path: string;
+  message: string;
+}
+
 export class PolicyFileError extends Error {
-  constructor(file: string, problem: string) {
+  constructor(
+    file: string,
+    problem: string,
+    readonly issues: PolicyIssue[] = [],
+  ) {
     super(`policy file ${file}: ${problem}`);
     this.name = 'PolicyFileError';
+  }
+}
+
+/** A file's schema refused it: every problem by its path, and one message naming them all. */
+export class PolicyInvalid extends Error {
+  override name = 'PolicyInvalid';
+  readonly issues: PolicyIssue[];
+  constructor(issues: readonly { path: readonly PropertyKey[]; message: string }[]) {
+    const found = issues.map((i) => ({ path: i.path.map(String).join('.') || '(file)', message: i.message }));
+    super(found.map((i) => `${i.path}: ${i.message}`).join('; '));
+    this.issues = found;
   }
 }
 

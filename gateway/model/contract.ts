@@ -4,7 +4,7 @@
 import type { OutputMasker } from '../redaction/output-mask.ts';
 import type { AnswerCacheOptions, SharedAnswerStore } from './answerCache.ts';
 import type { FailureCause, FailureClass } from './errors.ts';
-import type { ChatMessage, ModelClient, ProviderName, Usage } from './types.ts';
+import type { ChatMessage, ClientStatus, ModelClient, ProviderName, Usage } from './types.ts';
 import type { BudgetExceeded, Budgets } from '../routing/budget.ts';
 import type { RouteDecision } from '../routing/decide.ts';
 import type { RoutingPolicy, Sensitivity } from '../routing/policy.ts';
@@ -150,6 +150,22 @@ export interface ChatSink {
   drain?(resume: () => void): void;
 }
 
+/** A routing target as this gateway sees it now: its client, its rest after failures, its load or hosts. */
+export interface TargetHealth {
+  id: string;
+  provider: ProviderName;
+  model: string;
+  location: 'local' | 'cloud';
+  pool: string | null;
+  /** a client for it exists here and may stand for its location */
+  configured: boolean;
+  /** resting after failures (routing/cooldown.ts): passed over until its probe succeeds */
+  cooling: boolean;
+  cause: FailureCause | null;
+  load: NonNullable<ClientStatus['load']> | null;
+  hosts: NonNullable<ClientStatus['hosts']> | null;
+}
+
 export interface Gateway {
   /** the request's events as an async generator; leaving it early cancels the request */
   chat(request: ChatRequest): AsyncGenerator<ChatEvent>;
@@ -160,6 +176,8 @@ export interface Gateway {
   stream(request: ChatRequest, sink: ChatSink): Promise<void>;
   /** the targets that can answer here; contextTokens: the window requests are fitted to (absent: none) */
   models(): Promise<{ id: string; provider: ProviderName; location: string; contextTokens?: number }[]>;
+  /** every target of the policy in force, with what this gateway knows of its health */
+  targets(): TargetHealth[];
   /** requests that fell back since start, by the failure's cause */
   fallbacks(): Partial<Record<FailureCause, number>>;
   close(): Promise<void>;

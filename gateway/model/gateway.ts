@@ -69,6 +69,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
           return { id, provider: t.provider, location: t.location, ...(contextTokens !== undefined ? { contextTokens } : {}) };
         });
     },
+    targets: () =>
+      Object.entries(deps.policy().targets).map(([id, t]) => {
+        const client = clientOf(deps, t);
+        const status = client?.status?.() ?? {};
+        return {
+          id, provider: t.provider, model: t.model, location: t.location, pool: t.pool ?? null,
+          configured: Boolean(client?.locations.includes(t.location)),
+          cooling: shared.cooldowns.isCooling(id), cause: shared.cooldowns.isCooling(id) ? (shared.cooldowns.cause(id) ?? null) : null,
+          load: status.load ?? null, hosts: status.hosts ?? null,
+        };
+      }),
     fallbacks: () => ({ ...shared.fallbacks }),
     async close() {
       await Promise.all([...Object.values(deps.clients), ...Object.values(deps.pools ?? {})].map((c) => c?.close?.()));

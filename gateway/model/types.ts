@@ -1,7 +1,7 @@
 // The uniform shapes every provider speaks (the contract lives in providers/types.ts, re-exported
 // here for the pipeline's files) and the token estimate the pipeline fits conversations with.
 export type {
-  ChatMessage, Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, ProviderName, PushedStream, Role, Usage,
+  ChatMessage, ClientStatus, Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, ProviderName, PushedStream, Role, Usage,
 } from '../providers/types.ts';
 
 /**

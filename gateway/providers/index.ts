@@ -11,8 +11,9 @@ import type { Provider } from './types.ts';
 export const providers = { llamacpp, ollama, openai, openaiPool, extractive } satisfies Record<string, Provider<never>>;
 
 export type { ConnectionOptions } from './http/fetch.ts';
+export { withoutCredentials } from './http/hosts.ts';
 export type { EgressProxy } from './http/proxy.ts';
 export { ModelFileError } from './llamacpp/provider.ts';
 export type {
-  ChatMessage, Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, ProviderName, PushedStream, Role, Usage,
+  ChatMessage, ClientStatus, Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, ProviderName, PushedStream, Role, Usage,
 } from './types.ts';

@@ -53,6 +53,12 @@ export interface PushedStream {
   stop(): void;
 }
 
+/** What a client knows of its own health: the in-process model's load, the hosts behind a pool. */
+export interface ClientStatus {
+  load?: 'idle' | 'loading' | 'loaded' | 'failed';
+  hosts?: { url: string; healthy: boolean; outstanding: number }[];
+}
+
 /** A configured provider instance: what the gateway calls. */
 export interface ModelClient {
   /** the locations this client may stand for (openai with a vLLM base URL may be local) */
@@ -75,6 +81,8 @@ export interface ModelClient {
    * undefined: the policy's window alone.
    */
   contextWindow?(): { tokens: number; count?: (text: string) => number } | undefined;
+  /** its load state or its hosts' health, for the admin's model targets screen; absent: nothing to say */
+  status?(): ClientStatus;
 }
 
 /**

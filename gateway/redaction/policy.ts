@@ -51,7 +51,7 @@ export class RedactionPolicyError extends Error {
   override readonly name = 'RedactionPolicyError';
   constructor(
     readonly path: string,
-    detail: string,
+    readonly detail: string,
   ) {
     super(`redaction policy: ${path}: ${detail}`);
   }

@@ -144,6 +144,13 @@ export interface RoutingPolicy extends RoutingPolicyFile {
 
 export class RoutingPolicyError extends Error {
   override name = 'RoutingPolicyError';
+  constructor(
+    message: string,
+    /** every problem by its path in the file (`targets.local.window`): a draft check shows them all */
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
 }
 
 export function parseRoutingPolicy(yamlText: string): RoutingPolicy {
@@ -151,12 +158,13 @@ export function parseRoutingPolicy(yamlText: string): RoutingPolicy {
   try {
     raw = parseYaml(yamlText);
   } catch (error) {
-    throw new RoutingPolicyError(`not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : 'parse error'}`);
+    const problem = `not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : 'parse error'}`;
+    throw new RoutingPolicyError(problem, [{ path: '(yaml)', message: problem }]);
   }
   const parsed = RoutingPolicyFile.safeParse(raw);
   if (!parsed.success) {
-    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new RoutingPolicyError(first.join('; '));
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+    throw new RoutingPolicyError(issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; '), issues);
   }
   return { ...parsed.data, hash: createHash('sha256').update(yamlText).digest('hex') };
 }

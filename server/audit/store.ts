@@ -109,6 +109,15 @@ export const auditStore = {
     return row;
   },
 
+  /** The newest `audit verify` (console or CLI): when, its outcome and how many events it checked. */
+  async lastVerify(db: Queryable): Promise<{ at: Date; outcome: string; checked: string | null } | undefined> {
+    const [row] = await rows<{ at: Date; outcome: string; checked: string | null }>(
+      db,
+      `SELECT occurred_at AS at, outcome, details ->> 'checked' AS checked FROM audit_events WHERE action = 'audit.verify' ORDER BY seq DESC LIMIT 1`,
+    );
+    return row;
+  },
+
   async unsealedCount(db: Queryable): Promise<number> {
     const [row] = await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM audit_events WHERE chain_seq IS NULL`);
     return row?.n ?? 0;

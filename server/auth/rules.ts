@@ -3,7 +3,7 @@
 import type { Role } from '../db/entities.ts';
 
 export type Action = 'read' | 'create' | 'update' | 'export' | 'verify' | 'approve' | 'run' | 'reveal';
-export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData' | 'ApiKey' | 'CannedResponse' | 'Policy';
+export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData' | 'ApiKey' | 'CannedResponse' | 'Policy' | 'ModelTarget' | 'System';
 
 const rules = new Set<string>();
 const allow = (role: Role, action: Action, resource: Resource) => rules.add(`${role}:${action}:${resource}`);
@@ -17,6 +17,9 @@ allow('admin', 'create', 'ApiKey');
 allow('admin', 'update', 'ApiKey'); // revoke
 // The policy files, read-only (they hold no personal data and no secrets).
 for (const role of ['admin', 'compliance_officer', 'auditor'] as const) allow(role, 'read', 'Policy'); // verifying reveals only whether the chain holds, no events
+allow('admin', 'verify', 'Policy'); // check a draft against the start's parser: nothing in force changes
+allow('admin', 'read', 'ModelTarget'); // targets, their health and this node's last hour: ids and counts
+allow('admin', 'read', 'System'); // version, database, audit head, settings from an allow-list (never a secret)
 allow('compliance_officer', 'read', 'AuditLog');
 allow('compliance_officer', 'export', 'AuditLog');
 allow('compliance_officer', 'verify', 'AuditLog');

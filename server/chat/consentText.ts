@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { PURPOSES, type Purpose, type WidgetConfig } from '../../protocol/widget.ts';
-import { readPolicyFile } from '../policies.ts';
+import { PolicyInvalid, readPolicyFile } from '../policies.ts';
 
 const Texts = z.strictObject({
   title: z.string().min(1),
@@ -41,7 +41,7 @@ export function canonicalJson(value: unknown): string {
 
 export function parseConsentTexts(text: string): ConsentTexts {
   const parsed = ConsentFileSchema.safeParse(parseYaml(text));
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new PolicyInvalid(parsed.error.issues);
   const { version, texts } = parsed.data;
   const byLanguage = new Map<string, ConsentText>();
   for (const [language, t] of Object.entries(texts)) {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { readPolicyFile } from '../policies.ts';
+import { PolicyInvalid, readPolicyFile } from '../policies.ts';
 import { OfficeHoursSchema } from './officeHours.ts';
 
 const LANGUAGE = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'must be a language tag like en or zh-Hant' });
@@ -58,7 +58,7 @@ export interface Site extends SiteConfig {
 
 export function parseSites(text: string, env: NodeJS.ProcessEnv = process.env): Map<string, Site> {
   const parsed = SitesFileSchema.safeParse(parseYaml(text));
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new PolicyInvalid(parsed.error.issues);
   const sites = new Map<string, Site>();
   for (const [id, site] of Object.entries(parsed.data.sites)) {
     const secret = site.identitySecretEnv ? env[site.identitySecretEnv] : undefined;

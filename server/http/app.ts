@@ -18,6 +18,8 @@ import { mfaRoutes } from '../routes/mfa.ts';
 import { openaiCompatRoutes } from '../routes/openaiCompat.ts';
 import { passwordLinkRoutes } from '../routes/passwordLinks.ts';
 import { policyRoutes } from '../routes/policies.ts';
+import type { PrivacyJobs } from '../privacy/jobs.ts';
+import { systemRoutes } from '../routes/system.ts';
 import { privacyRoutes } from '../routes/privacy.ts';
 import { privacyHoldRoutes } from '../routes/privacyHolds.ts';
 import { setupRoutes } from '../routes/setup.ts';
@@ -39,7 +41,7 @@ export interface AppServices {
   chat: ChatService;
 }
 
-export function createApp(deps: Infra, services: AppServices, opts: { isDraining?: () => boolean; metrics?: ServerMetrics } = {}): Koa<AppState> {
+export function createApp(deps: Infra, services: AppServices, opts: { isDraining?: () => boolean; metrics?: ServerMetrics; privacyJobs?: Pick<PrivacyJobs, 'nextRunAt'> } = {}): Koa<AppState> {
   const { models, chat } = services;
   const app = new Koa<AppState>({ proxy: deps.config.http.trustProxy });
   app.silent = true; // the error handler logs; Koa's default printer would print raw errors
@@ -53,7 +55,7 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
   app.use(publishPrivacyChanges(deps));
-  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), mfaRoutes(deps), ssoRoutes(deps), passwordLinkRoutes(deps), userRoutes(deps), apiKeyRoutes(deps, models), policyRoutes(deps, models), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), cannedRoutes(deps, chat), webAssetRoutes(deps, { chat }), consoleRoutes(deps, { locationOf: (t) => models.policy.current().targets[t]?.location ?? null }), consoleEvidenceRoutes(deps), widgetRoutes(deps, chat)];
+  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), mfaRoutes(deps), ssoRoutes(deps), passwordLinkRoutes(deps), userRoutes(deps), apiKeyRoutes(deps, models), policyRoutes(deps, models), systemRoutes(deps, models, { nextRetentionRun: () => opts.privacyJobs?.nextRunAt() ?? null }), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), cannedRoutes(deps, chat), webAssetRoutes(deps, { chat }), consoleRoutes(deps, { locationOf: (t) => models.policy.current().targets[t]?.location ?? null }), consoleEvidenceRoutes(deps), widgetRoutes(deps, chat)];
   if (opts.metrics) routers.push(metricsRoutes(opts.metrics.metrics, opts.metrics.token));
   routers.push(openapiRoutes(deps, () => routers));
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());

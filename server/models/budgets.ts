@@ -77,3 +77,27 @@ export function databaseBudgets(db: Queryable, now: () => number = Date.now, opt
     },
   };
 }
+
+export interface BudgetUseRow {
+  key: string;
+  kind: 'requests' | 'tokens';
+  used: number;
+  limit: number;
+  windowSeconds: number;
+  windowStart: string;
+}
+
+/** Budgets with something counted in their current window, most used first (at most `max` rows). */
+export async function budgetsInUse(db: Queryable, limits: CloudBudgets, nowMs: number, max = 100): Promise<BudgetUseRow[]> {
+  const kinds = ([['requests', limits.cloudRequests], ['tokens', limits.cloudTokens]] as const).filter((k): k is ['requests' | 'tokens', NonNullable<typeof k[1]>] => k[1] !== undefined);
+  const out: BudgetUseRow[] = [];
+  for (const [kind, limit] of kinds) {
+    const start = iso(windowStart(nowMs, limit.windowSeconds));
+    const rows = (await db.query(
+      `SELECT budget_key AS key, used::text AS used FROM model_budget_usage WHERE kind = $1 AND window_start = $2::timestamptz ORDER BY used DESC, budget_key LIMIT $3`,
+      [kind, start, max],
+    )) as { key: string; used: string }[];
+    for (const r of rows) out.push({ key: r.key, kind, used: Number(r.used), limit: limit.limit, windowSeconds: limit.windowSeconds, windowStart: start });
+  }
+  return out;
+}

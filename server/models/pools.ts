@@ -8,18 +8,31 @@ import type { Config } from '../config.ts';
 import { PolicyFileError } from '../policies.ts';
 
 function readKeyFile(policyFile: string, pool: string, file: string): string {
+  const bad = (problem: string) => new PolicyFileError(policyFile, `pools.${pool}.apiKeyFile: ${problem}`, [{ path: `pools.${pool}.apiKeyFile`, message: problem }]);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch {
-    throw new PolicyFileError(policyFile, `pools.${pool}.apiKeyFile: cannot read ${file}`);
+    throw bad(`cannot read ${file}`);
   }
-  if ((stat.mode & 0o077) !== 0) {
-    throw new PolicyFileError(policyFile, `pools.${pool}.apiKeyFile: ${file} is readable by group/others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`);
-  }
+  if ((stat.mode & 0o077) !== 0) throw bad(`${file} is readable by group/others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`);
   const key = fs.readFileSync(file, 'utf8').trim();
-  if (!key || /\s/.test(key)) throw new PolicyFileError(policyFile, `pools.${pool}.apiKeyFile: ${file} must hold one key on one line`);
+  if (!key || /\s/.test(key)) throw bad(`${file} must hold one key on one line`);
   return key;
+}
+
+/** The start's check of the pools' key files, without building a client: the first problem, or undefined. */
+export function poolKeyProblem(policy: RoutingPolicy, policyFile: string): PolicyFileError | undefined {
+  for (const [name, pool] of Object.entries(policy.pools)) {
+    if (!pool.apiKeyFile) continue;
+    try {
+      readKeyFile(policyFile, name, pool.apiKeyFile);
+    } catch (error) {
+      if (error instanceof PolicyFileError) return error;
+      throw error;
+    }
+  }
+  return undefined;
 }
 
 /** One client per pool, by name. Throws PolicyFileError (start stops) on a key file that cannot be used. */

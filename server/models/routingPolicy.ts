@@ -7,6 +7,8 @@ import { readPolicyFile } from '../policies.ts';
 
 export interface RoutingPolicySource {
   current(): RoutingPolicy;
+  /** when the policy in force was taken (at start, or the reload that changed it) */
+  loadedAt(): Date;
   /** re-read the file now; returns whether the new policy was taken */
   reload(): boolean;
   stop(): void;
@@ -29,6 +31,7 @@ export function watchRoutingPolicy(file: string, logger: Logger, opts: { interva
   // The stamp is taken before reading, so an edit landing mid-read is seen on the next poll.
   let seen = stamp();
   let policy = loadRoutingPolicyFile(file);
+  let loadedAt = new Date();
   const reload = () => {
     seen = stamp();
     try {
@@ -38,7 +41,10 @@ export function watchRoutingPolicy(file: string, logger: Logger, opts: { interva
         logger.error('routing.policy_rejected', { problem: refused, keptHash: policy.hash });
         return false;
       }
-      if (next.hash !== policy.hash) logger.info('routing.policy_reloaded', { hash: next.hash, rules: next.rules.length });
+      if (next.hash !== policy.hash) {
+        logger.info('routing.policy_reloaded', { hash: next.hash, rules: next.rules.length });
+        loadedAt = new Date();
+      }
       policy = next;
       return true;
     } catch (error) {
@@ -55,6 +61,7 @@ export function watchRoutingPolicy(file: string, logger: Logger, opts: { interva
   process.on('SIGHUP', onHup);
   return {
     current: () => policy,
+    loadedAt: () => loadedAt,
     reload,
     stop() {
       clearInterval(timer);

@@ -22,6 +22,7 @@ import { apiKeyVerifier, type ApiKeyVerifier } from './apiKeys.ts';
 import { databaseBudgets } from './budgets.ts';
 import { auditBatcher } from './auditBatch.ts';
 import { callRecords } from './callRecords.ts';
+import { lastHour, type LastHour } from './lastHour.ts';
 import { refreshingValue } from './refreshing.ts';
 import { poolClients, poolsChanged } from './pools.ts';
 import { watchRoutingPolicy, type RoutingPolicySource } from './routingPolicy.ts';
@@ -39,6 +40,8 @@ export interface ModelObserver {
 export interface ModelService {
   gateway: Gateway;
   policy: RoutingPolicySource;
+  /** each target's requests, latency and failures on this node in the last hour (the admin's screen) */
+  lastHour: LastHour;
   apiKeys: ApiKeyVerifier;
   /** resolves true once every model.request record queued so far is committed (false at the timeout): readers of the audit log wait for it */
   auditSettled(timeoutMs: number): Promise<boolean>;
@@ -101,7 +104,13 @@ export function databaseVaults(deps: Pick<Infra, 'db' | 'config' | 'secrets' | '
 }
 
 export function startModelService(deps: Infra, opts: { observe?: ModelObserver } = {}): ModelService {
-  const observe = opts.observe;
+  const recent = lastHour(() => deps.now().getTime());
+  const observers = [recent, ...(opts.observe ? [opts.observe] : [])];
+  const observe: ModelObserver = {
+    modelRequest: (e) => observers.forEach((o) => o.modelRequest(e)),
+    attemptStarted: (e) => observers.forEach((o) => o.attemptStarted(e)),
+    log: (event, fields) => observers.forEach((o) => o.log(event, fields)),
+  };
   const { config, logger } = deps;
   const dir = config.models.policiesDir ?? POLICIES_DIR;
   const policyFile = path.join(dir, 'routing.yaml');
@@ -144,7 +153,7 @@ export function startModelService(deps: Infra, opts: { observe?: ModelObserver }
     redaction: createDefaultRedactionEngine({ policy: redactionPolicy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'), analyzers }),
     vaults: databaseVaults(deps),
     log: (event, fields) => {
-      observe?.log(event, fields);
+      observe.log(event, fields);
       logger.info(event, fields);
     },
     scanOutput: async (text, lang) => {
@@ -168,7 +177,7 @@ export function startModelService(deps: Infra, opts: { observe?: ModelObserver }
     budgets: databaseBudgets(deps.db.dataSource, () => deps.now().getTime()),
     audit: {
       modelRequest: (e) => {
-        observe?.modelRequest(e);
+        observe.modelRequest(e);
         record({
           actor: e.request.caller ?? { type: 'system', id: 'gateway' },
           action: 'model.request',
@@ -179,7 +188,7 @@ export function startModelService(deps: Infra, opts: { observe?: ModelObserver }
       },
       // On the record before the model is asked: a crash mid-call leaves a start with no end (callRecords.ts).
       attemptStarted: (e) => {
-        observe?.attemptStarted(e);
+        observe.attemptStarted(e);
         calls.started(e, auditDetails(e));
       },
       writable: () => audits.writable(),
@@ -201,6 +210,7 @@ export function startModelService(deps: Infra, opts: { observe?: ModelObserver }
   return {
     gateway,
     policy,
+    lastHour: recent,
     apiKeys: apiKeyVerifier(deps.db.dataSource),
     auditSettled: (timeoutMs) => audits.settled(timeoutMs),
     auditWritable: () => audits.writable(),

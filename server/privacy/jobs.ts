@@ -15,7 +15,13 @@ export function retentionPolicyOf(deps: Pick<Infra, 'config'>): RetentionPolicy 
   return policy;
 }
 
-export function startPrivacyJobs(deps: Infra): { stop(): Promise<void> } {
+export interface PrivacyJobs {
+  /** this node's next retention run (null: the timer is off) */
+  nextRunAt(): Date | null;
+  stop(): Promise<void>;
+}
+
+export function startPrivacyJobs(deps: Infra): PrivacyJobs {
   const policy = retentionPolicyOf(deps);
   const runner = { dataSource: deps.db.dataSource, now: deps.now, logger: deps.logger, keyStore: keyStoreOf(deps) };
   let running: Promise<unknown> = resumeErasures(runner).then(
@@ -24,6 +30,7 @@ export function startPrivacyJobs(deps: Infra): { stop(): Promise<void> } {
   );
   let stopped = false;
   const everyMs = deps.config.privacy.retentionIntervalSeconds * 1000;
+  const startedAt = Date.now();
   const timer = everyMs > 0
     ? setInterval(() => {
         if (stopped) return;
@@ -32,6 +39,7 @@ export function startPrivacyJobs(deps: Infra): { stop(): Promise<void> } {
     : undefined;
   timer?.unref();
   return {
+    nextRunAt: () => (timer ? new Date(startedAt + (Math.floor((Date.now() - startedAt) / everyMs) + 1) * everyMs) : null),
     stop: async () => {
       stopped = true;
       if (timer) clearInterval(timer);

@@ -46,14 +46,18 @@ export function parseRetentionPolicy(text: string, file: string): RetentionPolic
   try {
     raw = YAML.parse(text);
   } catch (err) {
-    throw new PolicyFileError(file, `not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    const problem = `not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    throw new PolicyFileError(file, problem, [{ path: '(yaml)', message: problem }]);
   }
   const parsed = RetentionPolicyFile.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new PolicyFileError(file, `at ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+    throw new PolicyFileError(file, `at ${issues[0]!.path}: ${issues[0]!.message}`, issues);
   }
-  if (parsed.data.requests.nearDueDays >= parsed.data.requests.dueDays) throw new PolicyFileError(file, 'at requests.nearDueDays: must be less than requests.dueDays');
+  if (parsed.data.requests.nearDueDays >= parsed.data.requests.dueDays) {
+    const issue = { path: 'requests.nearDueDays', message: 'must be less than requests.dueDays' };
+    throw new PolicyFileError(file, `at ${issue.path}: ${issue.message}`, [issue]);
+  }
   return { ...parsed.data, hash: createHash('sha256').update(text).digest('hex'), file };
 }
 

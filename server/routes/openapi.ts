@@ -10,7 +10,7 @@ import { renderApiPage } from '../openapi/page.ts';
 import type { AppState } from './context.ts';
 
 /** package.json's version, from the source tree or the build folder beside it. */
-function packageVersion(): string {
+export function packageVersion(): string {
   for (let dir = import.meta.dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const pkg = path.join(dir, 'package.json');
     if (fs.existsSync(pkg)) return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version?: string }).version ?? '0.0.0';

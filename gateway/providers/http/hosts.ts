@@ -8,9 +8,23 @@ export interface HostPool {
   release(host: string, outcome: 'ok' | 'failed'): void;
   outstanding(host: string): number;
   healthy(): string[];
+  /** every host with its health and load, credentials in a URL left out (the admin's screen shows these) */
+  status(): { url: string; healthy: boolean; outstanding: number }[];
   /** probe every host once now */
   check(): Promise<void>;
   stop(): void;
+}
+
+/** `http://user:secret@gpu1:8000/v1` → `http://gpu1:8000/v1` */
+export function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(not a URL)';
+  }
 }
 
 export function createHostPool(hosts: string[], probe: (host: string) => Promise<boolean>, intervalMs: number): HostPool {
@@ -62,6 +76,7 @@ export function createHostPool(hosts: string[], probe: (host: string) => Promise
     },
     outstanding: (host) => state.get(host)?.outstanding ?? 0,
     healthy: () => hosts.filter((h) => state.get(h)!.healthy),
+    status: () => hosts.map((h) => ({ url: withoutCredentials(h), healthy: state.get(h)!.healthy, outstanding: state.get(h)!.outstanding })),
     check,
     stop: () => clearInterval(timer),
   };

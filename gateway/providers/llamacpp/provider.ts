@@ -163,8 +163,15 @@ export const llamacpp = {
     let loading: ReturnType<typeof abandonable> | undefined;
     let loadedModel: Promise<Loaded> | undefined;
     let model: LlamaModel | undefined;
+    let state: 'idle' | 'loading' | 'loaded' | 'failed' = 'idle';
     const loaded = () =>
-      (loadedModel ??= (loading = abandonable(load(options), options.loadTimeoutMs ?? 300_000)).promise.then((l) => ((model = l.model), l)));
+      (loadedModel ??= ((state = 'loading'), (loading = abandonable(load(options), options.loadTimeoutMs ?? 300_000))).promise.then(
+        (l) => ((model = l.model), (state = 'loaded'), l),
+        (error: unknown) => {
+          state = 'failed';
+          throw error;
+        },
+      ));
     const contextSize = options.contextSize ?? 2048;
     return {
       locations: ['local'],
@@ -172,6 +179,7 @@ export const llamacpp = {
       // loaded (before that the gateway estimates, high).
       contextWindow: () => ({ tokens: contextSize, ...(model ? { count: (text: string) => model!.tokenize(text).length } : {}) }),
       ready: async () => void (await loaded()),
+      status: () => ({ load: state }),
       slots: async () => (await loaded()).slots,
       async models() {
         return ['default'];

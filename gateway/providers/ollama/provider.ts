@@ -46,6 +46,7 @@ export const ollama = {
     return {
       pool,
       locations: ['local'],
+      status: () => ({ hosts: pool.status() }),
       async models() {
         const host = pool.healthy()[0];
         if (!host) return [];

@@ -100,6 +100,7 @@ export const openaiPool = {
       },
       stream: (request, signal) => iterableFrom((sink) => push(request, signal, sink)),
       push,
+      status: () => ({ hosts: pool.status() }),
       async close() {
         pool.stop();
       },

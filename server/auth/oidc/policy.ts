@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ROLES, type Role } from '../../db/entities.ts';
-import { POLICIES_DIR, readPolicyFile } from '../../policies.ts';
+import { POLICIES_DIR, PolicyInvalid, readPolicyFile } from '../../policies.ts';
 
 export const SsoPolicy = z
   .object({
@@ -16,7 +16,7 @@ export type SsoPolicy = z.infer<typeof SsoPolicy>;
 
 export function parseSsoPolicy(text: string): SsoPolicy {
   const parsed = SsoPolicy.safeParse(parseYaml(text));
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new PolicyInvalid(parsed.error.issues);
   return parsed.data;
 }
 

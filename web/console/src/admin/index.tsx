@@ -27,8 +27,8 @@ const SCREENS: Screen[] = [
   { path: '/canned', label: 'admin.canned', allowed: () => can('update:CannedResponse'), View: CannedScreen },
   { path: '/keys', label: 'admin.keys', allowed: () => can('read:ApiKey'), View: ApiKeysScreen },
   { path: '/policies', label: 'admin.policies', allowed: () => can('read:Policy'), View: PoliciesScreen },
-  { path: '/models', label: 'admin.models', allowed: () => can('read:ApiKey'), View: ModelsScreen },
-  { path: '/system', label: 'admin.system', allowed: () => can('read:StaffUser'), View: SystemScreen },
+  { path: '/models', label: 'admin.models', allowed: () => can('read:ModelTarget'), View: ModelsScreen },
+  { path: '/system', label: 'admin.system', allowed: () => can('read:System'), View: SystemScreen },
 ];
 
 /** Whether the signed-in user sees the admin workspace at all. */
