@@ -11,12 +11,14 @@ import adminSystemEn from '../i18n/admin-system.en.json';
 import adminSystemZh from '../i18n/admin-system.zh.json';
 import agentMoreEn from '../i18n/agent-more.en.json';
 import agentMoreZh from '../i18n/agent-more.zh.json';
+import agentShiftEn from '../i18n/agent-shift.en.json';
+import agentShiftZh from '../i18n/agent-shift.zh.json';
 import supervisorEn from '../i18n/supervisor.en.json';
 import supervisorZh from '../i18n/supervisor.zh.json';
 
 // One file pair per area (<area>.en.json beside <area>.zh.json, the same keys); en.json/zh.json hold the shell's.
-const en = { ...baseEn, ...adminPeopleEn, ...adminKbEn, ...adminSystemEn, ...agentMoreEn, ...supervisorEn };
-const zh = { ...baseZh, ...adminPeopleZh, ...adminKbZh, ...adminSystemZh, ...agentMoreZh, ...supervisorZh };
+const en = { ...baseEn, ...adminPeopleEn, ...adminKbEn, ...adminSystemEn, ...agentMoreEn, ...agentShiftEn, ...supervisorEn };
+const zh = { ...baseZh, ...adminPeopleZh, ...adminKbZh, ...adminSystemZh, ...agentMoreZh, ...agentShiftZh, ...supervisorZh };
 export type Key = keyof typeof en;
 export const LANGUAGES = { en: { name: 'English', tag: 'en' }, zh: { name: '简体中文', tag: 'zh-CN' } } as const;
 export type Lang = keyof typeof LANGUAGES;
