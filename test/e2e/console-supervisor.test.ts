@@ -69,7 +69,7 @@ describe.runIf(browserAvailable)('supervisor workspace (Chromium)', () => {
 
     await page.getByText('Ratings as a table').click();
     const ratings = page.getByRole('table', { name: 'Ratings' });
-    expect(await ratings.getByRole('row').allTextContents()).toEqual(['ItemRatings', '1 stars0', '2 stars0', '3 stars0', '4 stars1', '5 stars1']);
+    expect(await ratings.getByRole('row').allTextContents()).toEqual(['ItemRatings', 'Score 10', 'Score 20', 'Score 30', 'Score 41', 'Score 51']);
     // the period's figures are as shown when read (one handoff); the CSV is read again (two)
     await page.getByText('Why conversations went to a person as a table').click();
     await page.getByRole('table', { name: 'Why conversations went to a person' }).getByRole('row', { name: 'Asked for a person 1' }).waitFor(WAIT);

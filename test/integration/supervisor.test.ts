@@ -247,3 +247,21 @@ describe('the board', () => {
     for (const b of bodies) for (const word of ['zorblax', 'blorf', 'Hallo', 'Hello', 'subject']) expect(b.text).not.toContain(word);
   });
 });
+
+// After the board's figures: this conversation would change them.
+describe('the staff channel', () => {
+  it('tells a supervisor of queue changes, and of nothing else', async () => {
+    const ws = new WebSocket(server.url.replace('http', 'ws') + '/api/staff/live', { headers: { Origin: server.url, Cookie: `palisade_at=${tokens.sue}` } });
+    const frames: unknown[] = [];
+    ws.on('message', (d) => frames.push(JSON.parse(String(d))));
+    await new Promise((resolve, reject) => (ws.once('message', resolve), ws.once('error', reject)));
+    expect(frames[0]).toEqual({ type: 'ready', topics: ['queue'] });
+    const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
+    await expectOk(visitorApi(v, 'POST', '/handoff', { body: {} }));
+    await expectOk(sendMessage(v, 'Anyone there?'), 201); // a conversation.changed the supervisor does not get
+    await expectOk(visitorApi(v, 'POST', '/close'));
+    for (let i = 0; i < 100 && frames.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    ws.close();
+    expect(frames.slice(1)).toEqual([{ type: 'queue.changed', id: v.conversation.id }, { type: 'queue.changed', id: v.conversation.id }]);
+  });
+});
