@@ -46,19 +46,23 @@ export async function activeChats(tx: Queryable, now: Date): Promise<{ ai: numbe
 
 // Per conversation closed in the period: when it first went to the queue (its first queued or
 // outside-hours notice), when a person took it (the first agent_joined notice, else their first
-// message), when a person first wrote.
+// message), when a person first wrote. One pass over each conversation's notices and agent messages.
 const CLOSED_IN_PERIOD = `
   WITH closed AS (
     SELECT c.id, c.closed_at,
-           (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'system' AND m.meta->>'notice' IN ('queued', 'outside_hours')) AS queued_at,
-           (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'system' AND m.meta->>'notice' = 'agent_joined') AS joined_at,
-           (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'agent') AS answered_at
-      FROM conversations c WHERE c.status = 'closed' AND c.closed_at >= $1 AND c.closed_at < $2)`;
+           min(m.created_at) FILTER (WHERE m.role = 'system' AND m.meta->>'notice' IN ('queued', 'outside_hours')) AS queued_at,
+           min(m.created_at) FILTER (WHERE m.role = 'system' AND m.meta->>'notice' = 'agent_joined') AS joined_at,
+           min(m.created_at) FILTER (WHERE m.role = 'agent') AS answered_at
+      FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id AND m.role IN ('system', 'agent')
+     WHERE c.status = 'closed' AND c.closed_at >= $1 AND c.closed_at < $2
+     GROUP BY c.id, c.closed_at),
+  timed AS (
+    SELECT extract(epoch FROM answered_at - queued_at) AS first_response, extract(epoch FROM closed_at - coalesce(joined_at, answered_at)) AS handle
+      FROM closed WHERE answered_at IS NOT NULL)`;
 
 interface ClosedRow {
   closed: number;
   aiResolved: number;
-  humans: number;
   frP50: number | null;
   frP90: number | null;
   frCount: number;
@@ -69,20 +73,14 @@ interface ClosedRow {
 
 async function closedFigures(tx: Queryable, from: Date, to: Date): Promise<ClosedRow> {
   const [row] = (await tx.query(
-    `${CLOSED_IN_PERIOD},
-     timed AS (
-       SELECT closed.*, extract(epoch FROM answered_at - queued_at) AS first_response,
-              extract(epoch FROM closed_at - coalesce(joined_at, answered_at)) AS handle
-         FROM closed WHERE answered_at IS NOT NULL)
-     SELECT (SELECT count(*) FROM closed)::int AS closed,
-            (SELECT count(*) FROM closed WHERE queued_at IS NULL AND answered_at IS NULL)::int AS "aiResolved",
-            (SELECT count(*) FROM timed)::int AS humans,
-            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response) FROM timed WHERE first_response IS NOT NULL) AS "frP50",
-            (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY first_response) FROM timed WHERE first_response IS NOT NULL) AS "frP90",
-            (SELECT count(first_response) FROM timed)::int AS "frCount",
-            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY handle) FROM timed) AS "htP50",
-            (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY handle) FROM timed) AS "htP90",
-            (SELECT count(handle) FROM timed)::int AS "htCount"`,
+    `${CLOSED_IN_PERIOD}
+     SELECT k.*, t.* FROM
+       (SELECT count(*)::int AS closed, (count(*) FILTER (WHERE queued_at IS NULL AND answered_at IS NULL))::int AS "aiResolved" FROM closed) k,
+       (SELECT count(first_response)::int AS "frCount",
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response) AS "frP50", percentile_cont(0.9) WITHIN GROUP (ORDER BY first_response) AS "frP90",
+               count(handle)::int AS "htCount",
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY handle) AS "htP50", percentile_cont(0.9) WITHIN GROUP (ORDER BY handle) AS "htP90"
+          FROM timed) t`,
     [from, to],
   )) as ClosedRow[];
   return row!;
