@@ -14,7 +14,7 @@ import { topic } from '../cluster/index.ts';
 import type { Infra } from '../infra.ts';
 import { can } from '../auth/rules.ts';
 import { verifyAccessToken } from '../auth/tokens.ts';
-import { channelClosed, channelOpened, channelSeen } from './presence.ts';
+import { channelClosed, channelOpened, channelSeen, nodeRestarted } from './presence.ts';
 import { liveSessionRole } from './sessions.ts';
 import type { Role } from '../db/entities.ts';
 import { LIVE_TOPICS, type LiveEvent, type LiveTopic, TOPIC_OF } from '../../protocol/staff.ts';
@@ -95,6 +95,8 @@ export interface StaffSockets {
 export function staffLiveSockets(infra: Infra): StaffSockets {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const log = infra.logger;
+  // what this node held before it stopped is gone; a channel opened since is recorded after that
+  const restarted = nodeRestarted(infra.db.dataSource, infra.nodeId).catch(() => log.warn('staff.presence_failed', { nodeId: infra.nodeId }));
 
   function serve(ws: WebSocket, role: Role, claims: { userId: string; sessionId: string }) {
     const topics = new Set(topicsFor(role));
@@ -103,7 +105,10 @@ export function staffLiveSockets(infra: Infra): StaffSockets {
     // presence is best effort: the channel works without it, the board then shows the person offline
     const channelId = randomUUID();
     const presence = (work: () => Promise<void>) => work().catch(() => log.warn('staff.presence_failed', { userId: claims.userId }));
-    const opened = presence(() => channelOpened(infra.db.dataSource, { channelId, userId: claims.userId, nodeId: infra.nodeId, now: infra.now() }));
+    const opened = presence(async () => {
+      await restarted;
+      await channelOpened(infra.db.dataSource, { channelId, userId: claims.userId, nodeId: infra.nodeId, now: infra.now() });
+    });
     const recheck = setInterval(async () => {
       try {
         if (!(await liveSessionRole(infra.db.dataSource, claims, infra.now()))) ws.close(4401, 'session_revoked');

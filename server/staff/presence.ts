@@ -20,6 +20,11 @@ export async function channelClosed(tx: Queryable, channelId: string): Promise<v
   await tx.query(`DELETE FROM staff_presence WHERE channel_id = $1`, [channelId]);
 }
 
+/** At start: the channels this node held before it stopped are gone. */
+export async function nodeRestarted(tx: Queryable, nodeId: string): Promise<void> {
+  await tx.query(`DELETE FROM staff_presence WHERE node_id = $1`, [nodeId.slice(0, 64)]);
+}
+
 /** The SQL condition "staff member `column` has a channel open", for the board's queries ($n: the cutoff). */
 export const onlineCondition = (column: string, cutoffParam: string) =>
   `EXISTS (SELECT 1 FROM staff_presence p WHERE p.user_id = ${column} AND p.seen_at >= ${cutoffParam})`;

@@ -264,4 +264,11 @@ describe('the staff channel', () => {
     ws.close();
     expect(frames.slice(1)).toEqual([{ type: 'queue.changed', id: v.conversation.id }, { type: 'queue.changed', id: v.conversation.id }]);
   });
+
+  it('shows an agent offline once their console closes', async () => {
+    presence!.close();
+    const online = async () => (LiveBoard.parse((await api(server, 'GET', '/api/supervisor/live', { token: tokens.sue })).body).agents.find((a) => a.id === ids.anna)!.online);
+    for (let i = 0; i < 100 && (await online()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await online()).toBe(false);
+  });
 });
