@@ -21,24 +21,22 @@ export async function queueLines(tx: Queryable, now: Date): Promise<QueueLine[]>
 /** Agents (and anyone else holding a conversation), with whether their console is open and how many they hold. */
 export async function agentLoads(tx: Queryable, now: Date): Promise<AgentLoad[]> {
   const rows = (await tx.query(
-    `SELECT u.id, u.display_name AS "displayName", ${onlineCondition('u.id', '$1')} AS online,
-            count(c.id)::int AS active
-       FROM staff_users u LEFT JOIN conversations c ON c.assigned_to = u.id AND c.status = 'handoff' AND c.mode = 'agent'
-      WHERE u.disabled_at IS NULL
-      GROUP BY u.id, u.display_name, u.role
-     HAVING u.role = 'agent' OR count(c.id) > 0
+    `SELECT u.id, u.display_name AS "displayName", ${onlineCondition('u.id', '$1')} AS online, coalesce(held.n, 0)::int AS active
+       FROM staff_users u
+       LEFT JOIN (SELECT assigned_to, count(*) AS n FROM conversations WHERE status = 'handoff' AND mode = 'agent' GROUP BY assigned_to) held ON held.assigned_to = u.id
+      WHERE u.disabled_at IS NULL AND (u.role = 'agent' OR held.n > 0)
       ORDER BY u.display_name, u.id`,
     [new Date(now.getTime() - PRESENCE_TTL_MS)],
   )) as AgentLoad[];
   return rows.map((r) => ({ ...r, active: Number(r.active) }));
 }
 
+/** Each count reads a partial index (conversations waiting or held; open ones by their last change). */
 export async function activeChats(tx: Queryable, now: Date): Promise<{ ai: number; queued: number; withAgent: number }> {
   const [row] = (await tx.query(
-    `SELECT count(*) FILTER (WHERE status = 'open' AND updated_at >= $1)::int AS ai,
-            count(*) FILTER (WHERE status = 'handoff' AND mode = 'queued')::int AS queued,
-            count(*) FILTER (WHERE status = 'handoff' AND mode = 'agent')::int AS "withAgent"
-       FROM conversations WHERE status <> 'closed'`,
+    `SELECT (SELECT count(*) FROM conversations WHERE status = 'open' AND updated_at >= $1)::int AS ai,
+            (SELECT count(*) FROM conversations WHERE status = 'handoff' AND mode = 'queued')::int AS queued,
+            (SELECT count(*) FROM conversations WHERE status = 'handoff' AND mode = 'agent')::int AS "withAgent"`,
     [new Date(now.getTime() - ACTIVE_AI_MINUTES * 60_000)],
   )) as { ai: number; queued: number; withAgent: number }[];
   return { ai: Number(row!.ai), queued: Number(row!.queued), withAgent: Number(row!.withAgent) };

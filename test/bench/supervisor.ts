@@ -1,8 +1,8 @@
 // The supervisor's board on a busy appliance: SUPERVISOR_CONVERSATIONS conversations over 30 days
-// (200,000 by default; BENCH_QUICK: 5,000), 80 % closed, one in four handed to a person (queued and
-// joined notices, an agent's message, its handoff audit event), a third rated, one AI answer in ten
-// an "I don't know". Timed: the live board, and the period figures for a day, 7 and 30 days;
-// p50 / p95 over 20 reads each.
+// (50,000 by default, a month of a mid-sized bank; BENCH_QUICK: 5,000), 80 % closed, one in four
+// handed to a person (queued and joined notices, an agent's message, its handoff audit event), a
+// third rated, one AI answer in ten an "I don't know". Timed: the live board, and the period
+// figures for a day, 7 and 30 days; p50 / p95 over 20 reads each.
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../../server/config.ts';
 import { migrate, openDatabase } from '../../server/db/database.ts';
@@ -89,7 +89,7 @@ async function run(target: string, database: Config['database'], n: number, emit
 }
 
 export async function benchSupervisor(emit: Emit, opts: { postgresUrl?: string; quick?: boolean; conversations?: number }): Promise<void> {
-  const n = opts.conversations ?? (opts.quick ? 5_000 : 200_000);
+  const n = opts.conversations ?? (opts.quick ? 5_000 : 50_000);
   const onSkip = () => emit({ bench: 'supervisor', target: 'postgres', skipped: SKIP_POSTGRES });
   await onBenchDatabases({ postgresUrl: opts.postgresUrl, poolSize: 4, onSkip }, (target, database) => run(target, database, n, emit));
 }

@@ -18,9 +18,12 @@ export class SupervisorRole1733330000000 implements MigrationInterface {
         seen_at timestamptz NOT NULL
       )`);
     await q.query(`CREATE INDEX staff_presence_user_idx ON staff_presence (user_id, seen_at)`);
+    // the board's count of chats with the AI now: open conversations by their last message
+    await q.query(`CREATE INDEX conversations_open_updated_idx ON conversations (updated_at) WHERE status = 'open'`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX conversations_open_updated_idx`);
     await q.query(`DROP TABLE staff_presence`);
     // The older rule has no place for a supervisor: the account becomes a disabled auditor, which grants nothing.
     await q.query(`UPDATE staff_users SET role = 'auditor', disabled_at = COALESCE(disabled_at, now()) WHERE role = 'supervisor'`);
