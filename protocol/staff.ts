@@ -3,7 +3,7 @@
 // against these schemas (web/console/src/api.ts); the server names their types.
 import { z } from 'zod';
 
-export const ROLES = ['admin', 'agent', 'compliance_officer', 'auditor'] as const;
+export const ROLES = ['admin', 'agent', 'compliance_officer', 'auditor', 'supervisor'] as const;
 export type StaffRole = (typeof ROLES)[number];
 
 /** `action:Resource`, as server/auth/rules.ts lists them for the role: the console shows what these allow. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 // The staff roles (as in db/entities.ts, which config.ts may not import).
-const ROLE_NAMES = ['admin', 'agent', 'compliance_officer', 'auditor'] as const;
+const ROLE_NAMES = ['admin', 'agent', 'compliance_officer', 'auditor', 'supervisor'] as const;
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })

@@ -3,7 +3,7 @@
 import type { Role } from '../db/entities.ts';
 
 export type Action = 'read' | 'create' | 'update' | 'export' | 'verify' | 'approve' | 'run' | 'reveal';
-export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData' | 'ApiKey' | 'CannedResponse' | 'Policy' | 'ModelTarget' | 'System';
+export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData' | 'ApiKey' | 'CannedResponse' | 'Policy' | 'ModelTarget' | 'System' | 'TeamStats';
 
 const rules = new Set<string>();
 const allow = (role: Role, action: Action, resource: Resource) => rules.add(`${role}:${action}:${resource}`);
@@ -26,7 +26,7 @@ allow('compliance_officer', 'verify', 'AuditLog');
 allow('auditor', 'read', 'AuditLog');
 allow('auditor', 'export', 'AuditLog');
 allow('auditor', 'verify', 'AuditLog');
-for (const role of ['admin', 'agent', 'compliance_officer', 'auditor'] as const) allow(role, 'read', 'OwnAccount');
+for (const role of ['admin', 'agent', 'compliance_officer', 'auditor', 'supervisor'] as const) allow(role, 'read', 'OwnAccount');
 allow('compliance_officer', 'create', 'DataSubject');
 allow('compliance_officer', 'read', 'DataSubject'); // lookup by identifier
 allow('compliance_officer', 'export', 'DataSubject');
@@ -62,6 +62,11 @@ allow('agent', 'read', 'CannedResponse');
 allow('admin', 'read', 'CannedResponse');
 allow('admin', 'create', 'CannedResponse');
 allow('admin', 'update', 'CannedResponse'); // edit, archive
+
+// The supervisor's board: queue lengths, agents' load and period figures, counted from codes and
+// timestamps. No transcript, no visitor, no reveal: supervisors get no Conversation or PersonalData rule.
+allow('supervisor', 'read', 'TeamStats');
+allow('admin', 'read', 'TeamStats');
 
 export const can = (role: Role, action: Action, resource: Resource): boolean => rules.has(`${role}:${action}:${resource}`);
 

@@ -1,5 +1,6 @@
 // Moving a conversation from the AI to the people's queue. Runs inside the caller's transaction; the
 // caller publishes the `state` and `message` events after commit (a rolled-back handoff tells nobody).
+import { HANDOFF_REASONS } from '../../protocol/supervisor.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { loadConversation, storeAndRead } from './messages.ts';
@@ -10,7 +11,7 @@ export type { ConversationRow } from './present.ts';
 /** The system message telling the visitor they are queued (or that nobody is in). */
 export type StoredNotice = MessageRow;
 
-export const HANDOFF_REASONS = ['visitor_request', 'no_ai_consent', 'model_failed', 'policy', 'not_helpful'] as const;
+export { HANDOFF_REASONS };
 export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
 /** English fallback; the widget shows its own translation of the notice code. */

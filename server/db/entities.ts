@@ -1,7 +1,7 @@
 // Table shapes as TypeORM EntitySchemas (no decorators: the code runs through a TS loader).
 import { EntitySchema } from 'typeorm';
 
-export const ROLES = ['admin', 'agent', 'compliance_officer', 'auditor'] as const;
+export const ROLES = ['admin', 'agent', 'compliance_officer', 'auditor', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface StaffUser {

@@ -24,6 +24,7 @@ import { privacyRoutes } from '../routes/privacy.ts';
 import { privacyHoldRoutes } from '../routes/privacyHolds.ts';
 import { setupRoutes } from '../routes/setup.ts';
 import { ssoRoutes } from '../routes/sso.ts';
+import { supervisorRoutes } from '../routes/supervisor.ts';
 import { userRoutes } from '../routes/users.ts';
 import { webAssetRoutes } from '../routes/webAssets.ts';
 import { widgetRoutes } from '../routes/widget.ts';
@@ -55,7 +56,31 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
   app.use(publishPrivacyChanges(deps));
-  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), mfaRoutes(deps), ssoRoutes(deps), passwordLinkRoutes(deps), userRoutes(deps), apiKeyRoutes(deps, models), policyRoutes(deps, models), systemRoutes(deps, models, { nextRetentionRun: () => opts.privacyJobs?.nextRunAt() ?? null }), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), cannedRoutes(deps, chat), webAssetRoutes(deps, { chat }), consoleRoutes(deps, { locationOf: (t) => models.policy.current().targets[t]?.location ?? null }), consoleEvidenceRoutes(deps), widgetRoutes(deps, chat)];
+  // one router per line: each area adds its own
+  const routers = [
+    healthRoutes(deps, models, opts.isDraining ?? (() => false)),
+    setupRoutes(deps),
+    authRoutes(deps),
+    mfaRoutes(deps),
+    ssoRoutes(deps),
+    passwordLinkRoutes(deps),
+    userRoutes(deps),
+    apiKeyRoutes(deps, models),
+    policyRoutes(deps, models),
+    systemRoutes(deps, models, { nextRetentionRun: () => opts.privacyJobs?.nextRunAt() ?? null }),
+    auditRoutes(deps, models),
+    privacyRoutes(deps),
+    privacyHoldRoutes(deps),
+    kbRoutes(deps),
+    openaiCompatRoutes(deps, models),
+    agentRoutes(deps, chat),
+    cannedRoutes(deps, chat),
+    webAssetRoutes(deps, { chat }),
+    consoleRoutes(deps, { locationOf: (t) => models.policy.current().targets[t]?.location ?? null }),
+    consoleEvidenceRoutes(deps),
+    supervisorRoutes(deps),
+    widgetRoutes(deps, chat),
+  ];
   if (opts.metrics) routers.push(metricsRoutes(opts.metrics.metrics, opts.metrics.token));
   routers.push(openapiRoutes(deps, () => routers));
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());

@@ -41,6 +41,7 @@ export const AREAS: Area[] = [
   { prefix: '/api/privacy/retention', tag: 'holds', security: 'staff' },
   { prefix: '/api/kb', tag: 'kb', security: 'staff' },
   { prefix: '/api/agent', tag: 'agent', security: 'staff' },
+  { prefix: '/api/supervisor', tag: 'supervisor', security: 'staff' },
   { prefix: '/api/widget', tag: 'widget', security: 'visitor', open: ['/api/widget/config', '/api/widget/sessions'] },
   { prefix: '/v1', tag: 'v1', security: 'apiKey' },
 ];
@@ -59,6 +60,7 @@ export const TAGS: Record<string, string> = {
   holds: 'Legal holds (maker-checker) and retention runs',
   kb: 'Knowledge base: articles, versions, import, search, gaps',
   agent: 'Agents: the queue, handed-off conversations and canned responses',
+  supervisor: 'The supervisor\'s board: queue, agents\' load, period figures and their CSV (counts and codes, no text)',
   widget: 'The visitor widget (docs/widget-protocol.md); the WebSocket /api/widget/ws is an HTTP upgrade outside this document',
   v1: 'OpenAI-compatible chat completions through the privacy gateway',
 };

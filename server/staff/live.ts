@@ -6,6 +6,7 @@
 // own; the session row is checked again every SESSION_RECHECK_MS, so sign-out closes it.
 // Events cross nodes over the cluster bus (server/cluster: PostgreSQL LISTEN/NOTIFY or Redis), so a
 // console on one node sees the changes made through another.
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import { topic } from '../cluster/index.ts';
 import type { Infra } from '../infra.ts';
 import { can } from '../auth/rules.ts';
 import { verifyAccessToken } from '../auth/tokens.ts';
+import { channelClosed, channelOpened, channelSeen, nodeRestarted } from './presence.ts';
 import { liveSessionRole } from './sessions.ts';
 import type { Role } from '../db/entities.ts';
 import { LIVE_TOPICS, type LiveEvent, type LiveTopic, TOPIC_OF } from '../../protocol/staff.ts';
@@ -30,7 +32,9 @@ type Listener = (event: StaffChange) => void;
 /** Which topics a role may receive: the same rules that guard the records' read endpoints. */
 export function topicsFor(role: Role): LiveTopic[] {
   const conversations = can(role, 'read', 'Conversation');
-  const readable: Record<LiveTopic, boolean> = { dsr: can(role, 'read', 'SubjectRequest'), hold: can(role, 'read', 'LegalHold'), queue: conversations, conversation: conversations };
+  // the supervisor's board counts the queue again when it changes (a queue frame names an id, nothing else)
+  const queue = conversations || can(role, 'read', 'TeamStats');
+  const readable: Record<LiveTopic, boolean> = { dsr: can(role, 'read', 'SubjectRequest'), hold: can(role, 'read', 'LegalHold'), queue, conversation: conversations };
   return LIVE_TOPICS.filter((t) => readable[t]);
 }
 
@@ -91,14 +95,24 @@ export interface StaffSockets {
 export function staffLiveSockets(infra: Infra): StaffSockets {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const log = infra.logger;
+  // what this node held before it stopped is gone; a channel opened since is recorded after that
+  const restarted = nodeRestarted(infra.db.dataSource, infra.nodeId).catch(() => log.warn('staff.presence_failed', { nodeId: infra.nodeId }));
 
   function serve(ws: WebSocket, role: Role, claims: { userId: string; sessionId: string }) {
     const topics = new Set(topicsFor(role));
     const send = (frame: LiveEvent) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(frame));
     const unsubscribe = subscribeStaffEvents(infra, (e) => topics.has(TOPIC_OF[e.type]) && send(e));
+    // presence is best effort: the channel works without it, the board then shows the person offline
+    const channelId = randomUUID();
+    const presence = (work: () => Promise<void>) => work().catch(() => log.warn('staff.presence_failed', { userId: claims.userId }));
+    const opened = presence(async () => {
+      await restarted;
+      await channelOpened(infra.db.dataSource, { channelId, userId: claims.userId, nodeId: infra.nodeId, now: infra.now() });
+    });
     const recheck = setInterval(async () => {
       try {
         if (!(await liveSessionRole(infra.db.dataSource, claims, infra.now()))) ws.close(4401, 'session_revoked');
+        else void presence(() => channelSeen(infra.db.dataSource, channelId, infra.now()));
       } catch {
         ws.close(1011, 'session check failed'); // fail closed: the console reconnects and is checked again
       }
@@ -115,6 +129,7 @@ export function staffLiveSockets(infra: Infra): StaffSockets {
     ws.on('close', () => {
       clearInterval(recheck);
       unsubscribe();
+      void opened.then(() => presence(() => channelClosed(infra.db.dataSource, channelId)));
     });
     ws.on('error', () => ws.terminate());
     send({ type: 'ready', topics: [...topics] });

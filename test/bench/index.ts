@@ -14,6 +14,7 @@ import { benchRedaction } from './redaction.ts';
 import { benchRehydrate } from './rehydrate.ts';
 import { benchSignin } from './signin.ts';
 import { benchStartup } from './startup.ts';
+import { benchSupervisor } from './supervisor.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const emit: Emit = (row) => process.stdout.write(JSON.stringify({ ...row, node: process.version, cpus: os.availableParallelism() }) + '\n');
@@ -31,6 +32,7 @@ const benches: Record<string, () => Promise<void>> = {
   'gateway-keepalive': () => benchKeepAlive(emit, quick),
   'gateway-proxy': () => benchProxy(emit, quick),
   chat: () => benchChat(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
+  supervisor: () => benchSupervisor(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick, conversations: process.env.SUPERVISOR_CONVERSATIONS ? Number(process.env.SUPERVISOR_CONVERSATIONS) : undefined }),
   signin: () => benchSignin(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, root: process.env.BENCH_SIGNIN_ROOT }),
 };
 
