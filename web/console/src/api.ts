@@ -37,7 +37,7 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
 
 async function failure(res: Response): Promise<ApiError> {
   const parsed = ErrorBody.safeParse(await res.json().catch(() => null));
-  if (parsed.success) return new ApiError(res.status, parsed.data.error.id, parsed.data.error.message, parsed.data.error.requestId, parsed.data.error.details);
+  if (parsed.success) return new ApiError(res.status, parsed.data.error.id, parsed.data.error.message, parsed.data.error.requestId, parsed.data.error.details ?? parsed.data.error.issues);
   return new ApiError(res.status, 'http_' + res.status, res.statusText || 'Request failed');
 }
 

@@ -1,0 +1,21 @@
+// The live preview: the article's Markdown through the widget's own parser and renderer, so the
+// admin sees what a visitor's widget shows (and, like there, markup in the text stays text).
+import { useEffect, useRef } from 'preact/hooks';
+import { renderMarkdown } from '../../../../widget/src/renderMarkdown.ts';
+import { t } from '../../i18n.ts';
+
+export function MarkdownPreview({ source, title, lang }: { source: string; title: string; lang: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    box.current?.replaceChildren(renderMarkdown(source));
+  }, [source]);
+  return (
+    <section aria-labelledby="kb-preview-title">
+      <h3 id="kb-preview-title">{t('kb.editor.preview')}</h3>
+      <div class="kb-preview" data-testid="kb-preview" lang={lang || undefined}>
+        <h4>{title}</h4>
+        <div ref={box} />
+      </div>
+    </section>
+  );
+}
