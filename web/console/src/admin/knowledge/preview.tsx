@@ -4,6 +4,9 @@ import { useEffect, useRef } from 'preact/hooks';
 import { renderMarkdown } from '../../../../widget/src/renderMarkdown.ts';
 import { t } from '../../i18n.ts';
 
+// Only a well-formed code reaches the lang attribute (the field may hold a typo the server refuses).
+const LANG_CODE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
+
 export function MarkdownPreview({ source, title, lang }: { source: string; title: string; lang: string }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -12,7 +15,7 @@ export function MarkdownPreview({ source, title, lang }: { source: string; title
   return (
     <section aria-labelledby="kb-preview-title">
       <h3 id="kb-preview-title">{t('kb.editor.preview')}</h3>
-      <div class="kb-preview" data-testid="kb-preview" lang={lang || undefined}>
+      <div class="kb-preview" data-testid="kb-preview" lang={LANG_CODE.test(lang) ? lang : undefined}>
         <h4>{title}</h4>
         <div ref={box} />
       </div>
