@@ -1,30 +1,7 @@
-// Two versions side by side: removed lines on the left, added lines on the right, unchanged lines
-// on both, a run of removals paired row by row with the additions that replace it.
+// Two versions side by side (rows from sideBySide.ts), the changed lines marked for screen readers too.
 import type { KbDiff, KbDiffLine } from '../../../../../protocol/knowledge.ts';
 import { t } from '../../i18n.ts';
-
-type Row = { left: KbDiffLine | null; right: KbDiffLine | null };
-
-export function sideBySide(lines: KbDiffLine[]): Row[] {
-  const rows: Row[] = [];
-  let dels: KbDiffLine[] = [];
-  let adds: KbDiffLine[] = [];
-  const flush = () => {
-    for (let i = 0; i < Math.max(dels.length, adds.length); i++) rows.push({ left: dels[i] ?? null, right: adds[i] ?? null });
-    dels = [];
-    adds = [];
-  };
-  for (const line of lines) {
-    if (line.op === 'del') dels.push(line);
-    else if (line.op === 'add') adds.push(line);
-    else {
-      flush();
-      rows.push({ left: line, right: line });
-    }
-  }
-  flush();
-  return rows;
-}
+import { sideBySide } from './sideBySide.ts';
 
 function Cell({ line }: { line: KbDiffLine | null }) {
   if (!line) return <td />;

@@ -8,6 +8,7 @@ import { Link } from '../../router.tsx';
 import { ErrorNote, Field, useAction } from '../../ui.tsx';
 import { kb } from './api.ts';
 import { FieldIssue, invalidProps, LanguageOptions } from './fields.tsx';
+import { Markdown } from './preview.tsx';
 
 const KB = '/admin/knowledge';
 const percent = (n: number) => `${formatNumber(Math.round(n * 100))} %`;
@@ -64,9 +65,7 @@ function TryResult({ result }: { result: KbSearchAnswer }) {
     <section aria-labelledby="kb-try-answer-title">
       <h3 id="kb-try-answer-title">{answer.kind === 'answer' ? t('kb.try.answer') : t('kb.try.unknown')}</h3>
       <p data-testid="kb-try-confidence">{t('kb.try.confidence', { value: percent(answer.confidence) })}</p>
-      <div class={answer.kind === 'answer' ? 'kb-answer' : 'kb-answer unknown'} data-testid="kb-try-answer">
-        {answer.text}
-      </div>
+      <Markdown source={answer.text} class={answer.kind === 'answer' ? 'kb-answer' : 'kb-answer unknown'} testId="kb-try-answer" />
       {answer.citations.length > 0 && (
         <p>
           {t('kb.try.from')}{' '}
