@@ -13,6 +13,11 @@ import { screenshot } from '../support/widgetPage.ts';
 import { makeZip } from '../support/zip.ts';
 
 const WAIT = { timeout: 20_000 };
+// Page-side names used inside page.evaluate (the test's own tsconfig has no DOM library).
+declare const window: { __kbInjected?: number };
+declare class DataTransfer {
+  items: { add(file: File): void };
+}
 const QUESTION = 'Wie kann ich mein Schließfach kündigen?';
 const BODY_V1 = [
   'Sie können Ihr Schließfach in jeder Filiale kündigen. Bringen Sie beide Schlüssel und Ihren Ausweis mit.',
@@ -90,7 +95,7 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
     expect(await preview.locator('strong').textContent()).toBe('Kündigungsfrist');
     expect(await preview.locator('script').count()).toBe(0);
     expect(await preview.textContent()).toContain('<script>window.__kbInjected = 1</script>');
-    expect(await page.evaluate(() => (window as unknown as { __kbInjected?: number }).__kbInjected)).toBeUndefined();
+    expect(await page.evaluate(() => window.__kbInjected)).toBeUndefined();
     await screenshot(page, 'console-kb-editor-preview-light');
 
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
@@ -212,7 +217,39 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
     await page.getByRole('list', { name: 'Other ways of asking' }).getByText(question).waitFor(WAIT);
   });
 
+  it('writes a new article for an unanswered question (the editor starts from it) and dismisses another', async () => {
+    const gapOf = async (question: string) => {
+      const res = await api<{ gap?: { recorded: boolean; id?: string } }>(server, 'POST', '/api/kb/search', { token: agentToken, body: { question, lang: 'de' } });
+      expect(res.body.gap).toMatchObject({ recorded: true });
+      return res.body.gap!.id!;
+    };
+    const written = 'Kann ich Goldmünzen im Tresor lagern lassen?';
+    const dismissed = 'Verkaufen Sie auch Briefmarken?';
+    const [writeId, dismissId] = [await gapOf(written), await gapOf(dismissed)];
+    await page.goto(`${server.url}/console/admin/knowledge/gaps`);
+    await page.getByRole('button', { name: `Dismiss “${dismissed}”` }).click();
+    await page.locator(`tbody tr[data-gap="${dismissId}"]`).waitFor({ state: 'detached', ...WAIT });
+
+    await page.getByRole('button', { name: `Write an article for “${written}”` }).click();
+    await page.getByRole('heading', { name: 'New article' }).waitFor(WAIT);
+    expect(await page.getByLabel('Title').inputValue()).toBe(written);
+    await page.getByLabel('Title').fill('Goldmünzen im Tresor');
+    await page.getByLabel('Article language').fill('de');
+    await page.getByLabel('Text (Markdown)').fill('Goldmünzen lagern Sie sicher in einem Schließfach Ihrer Filiale.');
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit: Goldmünzen im Tresor' }).waitFor(WAIT);
+    await page.getByRole('list', { name: 'Other ways of asking' }).getByText(written).waitFor(WAIT);
+    const open = (await api<{ unanswered: { id: string }[] }>(server, 'GET', '/api/kb/unanswered', { token: (await bearerLogin(server, 'ada@bank.example', STAFF_PASSWORD)).accessToken })).body.unanswered;
+    expect(open.map((u) => u.id)).not.toContain(writeId);
+    expect(open.map((u) => u.id)).not.toContain(dismissId);
+    await ask(page, written);
+    await page.getByRole('heading', { name: 'The answer' }).waitFor(WAIT);
+    expect(await page.getByTestId('kb-try-answer').textContent()).toContain('Goldmünzen lagern Sie sicher');
+  });
+
   it('shows the screens in Chinese', async () => {
+    await page.goto(`${server.url}/console/admin/knowledge/${articleId}`);
+    await page.getByRole('heading', { name: 'Other ways of asking' }).waitFor(WAIT);
     const uiLanguage = page.locator('.prefs select').first();
     await uiLanguage.selectOption('zh');
     await page.getByRole('heading', { level: 1, name: '知识库' }).waitFor(WAIT);
