@@ -113,4 +113,7 @@ export const KbUnanswered = z.object({
 export type KbUnanswered = z.infer<typeof KbUnanswered>;
 export const KbUnansweredList = z.object({ unanswered: z.array(KbUnanswered) });
 
-export const KbFeedbackList = z.object({ feedback: z.array(z.object({ articleId: z.string(), title: z.string(), helpful: z.number(), unhelpful: z.number() })) });
+/** Thumbs up and down per article, the most often unhelpful first. */
+export const KbFeedback = z.object({ articleId: z.string(), title: z.string(), helpful: z.number(), unhelpful: z.number() });
+export type KbFeedback = z.infer<typeof KbFeedback>;
+export const KbFeedbackList = z.object({ feedback: z.array(KbFeedback) });

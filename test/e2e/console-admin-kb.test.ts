@@ -217,7 +217,7 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
     await page.getByRole('list', { name: 'Other ways of asking' }).getByText(question).waitFor(WAIT);
   });
 
-  it('writes a new article for an unanswered question (the editor starts from it) and dismisses another', async () => {
+  it('shows answers marked unhelpful, writes a new article for an unanswered question (the editor starts from it) and dismisses another', async () => {
     const gapOf = async (question: string) => {
       const res = await api<{ gap?: { recorded: boolean; id?: string } }>(server, 'POST', '/api/kb/search', { token: agentToken, body: { question, lang: 'de' } });
       expect(res.body.gap).toMatchObject({ recorded: true });
@@ -226,7 +226,14 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
     const written = 'Kann ich Goldmünzen im Tresor lagern lassen?';
     const dismissed = 'Verkaufen Sie auch Briefmarken?';
     const [writeId, dismissId] = [await gapOf(written), await gapOf(dismissed)];
+    const [row] = (await server.deps.db.dataSource.query(`SELECT published_version_id AS v FROM kb_articles WHERE id = $1`, [articleId])) as { v: string }[];
+    const versionId = row!.v;
+    const thumbsDown = await api(server, 'POST', '/api/kb/feedback', { token: agentToken, body: { articleId, versionId, helpful: false } });
+    expect(thumbsDown.status).toBe(201);
     await page.goto(`${server.url}/console/admin/knowledge/gaps`);
+    const unhelpful = page.getByRole('region', { name: 'Answers marked unhelpful' });
+    await unhelpful.getByText('1 unhelpful, 0 helpful').waitFor(WAIT);
+    expect(await unhelpful.locator('li').allTextContents()).toEqual(['Schließfach kündigen — 1 unhelpful, 0 helpful']);
     await page.getByRole('button', { name: `Dismiss “${dismissed}”` }).click();
     await page.locator(`tbody tr[data-gap="${dismissId}"]`).waitFor({ state: 'detached', ...WAIT });
 

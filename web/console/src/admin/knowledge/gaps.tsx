@@ -1,9 +1,9 @@
 // The unanswered-question loop: questions the knowledge base could not answer with confidence, or
 // whose answer a visitor marked unhelpful, grouped and redacted by the server. Each can become
 // another way of asking an existing article, the start of a new article, or be dismissed. Below:
-// the articles past their review date, with their owners.
+// the articles visitors found unhelpful most often, and those past their review date, with owners.
 import { useEffect, useState } from 'preact/hooks';
-import type { KbArticle, KbUnanswered } from '../../../../../protocol/knowledge.ts';
+import type { KbArticle, KbFeedback, KbUnanswered } from '../../../../../protocol/knowledge.ts';
 import { formatDate, formatDateTime, t } from '../../i18n.ts';
 import { Link, navigate } from '../../router.tsx';
 import { ErrorNote, Field, useAction } from '../../ui.tsx';
@@ -15,12 +15,14 @@ const KB = '/admin/knowledge';
 export function GapsView() {
   const [gaps, setGaps] = useState<KbUnanswered[] | null>(null);
   const [articles, setArticles] = useState<KbArticle[]>([]);
+  const [feedback, setFeedback] = useState<KbFeedback[]>([]);
   const load = useAction();
   const reload = () =>
     load.run(async () => {
-      const [u, a] = await Promise.all([kb.unanswered(), kb.articles({})]);
+      const [u, a, f] = await Promise.all([kb.unanswered(), kb.articles({}), kb.feedback()]);
       setGaps(u.unanswered);
       setArticles(a.articles);
+      setFeedback(f.feedback.filter((r) => r.unhelpful > 0));
     });
   useEffect(() => void reload(), []);
   return (
@@ -47,6 +49,7 @@ export function GapsView() {
         </table>
         {gaps?.length === 0 && <p class="muted">{t('kb.gaps.none')}</p>}
       </div>
+      <Unhelpful feedback={feedback} />
       <ReviewDue articles={articles} />
     </>
   );
@@ -116,6 +119,25 @@ function ReviewDue({ articles }: { articles: KbArticle[] }) {
           {due.map((a) => (
             <li key={a.id}>
               <Link to={`${KB}/${a.id}`}>{a.title}</Link> — {t('kb.due.owner', { owner: a.owner ?? t('kb.due.noOwner') })}, {t('kb.due.since', { date: formatDate(a.reviewBy) })}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function Unhelpful({ feedback }: { feedback: KbFeedback[] }) {
+  return (
+    <section aria-labelledby="kb-unhelpful-title">
+      <h2 id="kb-unhelpful-title">{t('kb.feedback.title')}</h2>
+      {feedback.length === 0 ? (
+        <p class="muted">{t('kb.feedback.none')}</p>
+      ) : (
+        <ul>
+          {feedback.map((f) => (
+            <li key={f.articleId}>
+              <Link to={`${KB}/${f.articleId}`}>{f.title}</Link> — {t('kb.feedback.counts', { unhelpful: f.unhelpful, helpful: f.helpful })}
             </li>
           ))}
         </ul>

@@ -24,7 +24,8 @@ const SECTIONS: { to: string; label: Key }[] = [
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function View({ sub }: { sub: string }) {
-  if (sub === '/new') return <ArticleEditor key="new" />;
+  // a new article started from an unanswered question is another editor than a blank one
+  if (sub === '/new') return <ArticleEditor key={`new${location.search}`} />;
   if (sub === '/import') return <ImportView />;
   if (sub === '/try') return <TryQuestion />;
   if (sub === '/gaps') return <GapsView />;
