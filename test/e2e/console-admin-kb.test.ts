@@ -249,6 +249,13 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
     const open = (await api<{ unanswered: { id: string }[] }>(server, 'GET', '/api/kb/unanswered', { token: (await bearerLogin(server, 'ada@bank.example', STAFF_PASSWORD)).accessToken })).body.unanswered;
     expect(open.map((u) => u.id)).not.toContain(writeId);
     expect(open.map((u) => u.id)).not.toContain(dismissId);
+    // A draft waits beside the published text: visitors keep getting the published one.
+    await page.getByLabel('Text (Markdown)').fill('Goldmünzen nehmen wir nicht mehr zur Verwahrung an.');
+    await page.getByLabel('Reason for the change').fill('Entwurf: Verwahrung endet');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByText('Saved as a draft (version 2); the published version is unchanged.').waitFor(WAIT);
+    await page.getByText('draft: version 2').waitFor(WAIT);
+    expect(await page.getByText('Published: version 1').count()).toBe(1);
     await ask(page, written);
     await page.getByRole('heading', { name: 'The answer' }).waitFor(WAIT);
     expect(await page.getByTestId('kb-try-answer').textContent()).toContain('Goldmünzen lagern Sie sicher');
