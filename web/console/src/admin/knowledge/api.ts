@@ -1,7 +1,7 @@
 // The knowledge-base API as the editor screens call it, each answer checked against protocol/knowledge.ts.
 import { z } from 'zod';
 import {
-  KbArticleAnswer, KbArticleList, KbArticleSaved, KbDiffAnswer, KbFeedbackList, KbImportAnswer, KbQuestionList, KbSearchAnswer, KbUnansweredList, KbVersionAnswer,
+  type KbArticle, KbArticleAnswer, KbArticleList, KbArticleSaved, KbDiffAnswer, KbFeedbackList, KbImportAnswer, KbQuestionList, KbSearchAnswer, KbUnansweredList, KbVersionAnswer,
   KbVersionChange, KbVersionList,
 } from '../../../../../protocol/knowledge.ts';
 import { StaffUser } from '../../../../../protocol/staff.ts';
@@ -20,16 +20,7 @@ export interface ArticleFilter {
 }
 
 /** What the editor sends: the article's text and its metadata. */
-export interface ArticleInput {
-  title: string;
-  bodyMd: string;
-  category: string;
-  audience: string;
-  language: string;
-  tags: string[];
-  owner: string | null;
-  reviewBy: string | null;
-}
+export type ArticleInput = Pick<KbArticle, 'title' | 'category' | 'audience' | 'language' | 'tags' | 'owner' | 'reviewBy'> & { bodyMd: string };
 
 export const kb = {
   articles: (f: ArticleFilter) => call(KbArticleList, 'GET', withQuery(`${A}/articles`, { ...f, limit: 500 })),

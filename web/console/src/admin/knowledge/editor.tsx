@@ -18,8 +18,8 @@ const KB = '/admin/knowledge';
 interface Form {
   title: string;
   bodyMd: string;
-  category: string;
-  audience: string;
+  category: KbArticle['category'];
+  audience: KbArticle['audience'];
   language: string;
   tags: string;
   owner: string;
@@ -57,6 +57,7 @@ export function ArticleEditor({ articleId }: { articleId?: string }) {
   };
   useEffect(() => void load.run(() => refresh(true)), [articleId]);
 
+  // the selects offer only the values their type allows
   const field = (key: keyof Form) => (e: { currentTarget: { value: string } }) => setForm({ ...form, [key]: e.currentTarget.value });
 
   const submit = (publish: boolean) =>
