@@ -192,6 +192,11 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
 
     await page.getByLabel('Or choose files').setInputFiles({ name: 'kontoauszug.md', mimeType: 'text/markdown', buffer: Buffer.from('# Kontoauszug drucken\n\nKontoauszüge drucken Sie am Automaten.\n') });
     await expect.poll(() => summary.textContent(), WAIT).toBe('1 created, 0 updated, 0 unchanged, 0 failed');
+    // Nothing imported at all (the server answers 422): still the report, not a bare status.
+    await page.getByLabel('Or choose files').setInputFiles({ name: 'scan.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a', 'hex') });
+    await expect.poll(() => summary.textContent(), WAIT).toBe('0 created, 0 updated, 0 unchanged, 1 failed');
+    expect(await page.locator('tbody tr[data-file="scan.png"] td').nth(2).textContent()).toMatch(/^unsupported_type: /);
+    expect(await page.getByRole('alert').count()).toBe(0);
   });
 
   it('links an unanswered question to the article, after which the same question is answered', async () => {

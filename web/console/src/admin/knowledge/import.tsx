@@ -1,7 +1,8 @@
 // Import: files or a zip dropped on the page (or chosen with the file input, for the keyboard),
 // sent as one batch; the server answers a report line per file, a bad file failing on its own.
 import { useState } from 'preact/hooks';
-import type { KbImportReport } from '../../../../../protocol/knowledge.ts';
+import { KbImportAnswer, type KbImportReport } from '../../../../../protocol/knowledge.ts';
+import { ApiError } from '../../api.ts';
 import { t, type Key } from '../../i18n.ts';
 import { Link } from '../../router.tsx';
 import { ErrorNote, Field, useAction } from '../../ui.tsx';
@@ -31,7 +32,14 @@ export function ImportView() {
       setReport(null);
       const body = await Promise.all(files.map(async (f) => ({ name: f.name, contentBase64: await base64Of(f) })));
       const chosen = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v));
-      setReport((await kb.importFiles({ files: body, publish, ...chosen })).report);
+      try {
+        setReport((await kb.importFiles({ files: body, publish, ...chosen })).report);
+      } catch (e) {
+        // Every file failed (422): the answer is still the report, line by line.
+        const failed = e instanceof ApiError && e.status === 422 ? KbImportAnswer.safeParse(e.details) : null;
+        if (!failed?.success) throw e;
+        setReport(failed.data.report);
+      }
     });
   const set = (key: keyof typeof defaults) => (e: { currentTarget: { value: string } }) => setDefaults({ ...defaults, [key]: e.currentTarget.value });
 
