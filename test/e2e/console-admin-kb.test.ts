@@ -84,6 +84,7 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
   it('writes an article in German: a wrong language code is refused beside the field, the preview keeps a script as text, then publishes', async () => {
     await section(page, 'New article');
     await page.getByLabel('Title').fill('Schließfach kündigen');
+    await page.getByLabel('Slug (optional)').fill('de/schliessfach-kuendigen');
     await page.getByLabel('Article language').fill('Deutsch');
     await page.getByLabel('Owner').fill('Filialservice');
     await page.getByLabel('Tags').fill('schließfach, kündigung');
@@ -111,8 +112,8 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
     await page.getByRole('heading', { name: 'Edit: Schließfach kündigen' }).waitFor(WAIT);
     articleId = page.url().split('/').pop()!;
     await page.getByText('Published: version 1').waitFor(WAIT);
-    const [row] = (await server.deps.db.dataSource.query(`SELECT language, owner, tags FROM kb_articles WHERE id = $1`, [articleId])) as { language: string; owner: string; tags: string[] }[];
-    expect(row).toEqual({ language: 'de', owner: 'Filialservice', tags: ['schließfach', 'kündigung'] });
+    const [row] = (await server.deps.db.dataSource.query(`SELECT slug, language, owner, tags FROM kb_articles WHERE id = $1`, [articleId])) as { slug: string; language: string; owner: string; tags: string[] }[];
+    expect(row).toEqual({ slug: 'de/schliessfach-kuendigen', language: 'de', owner: 'Filialservice', tags: ['schließfach', 'kündigung'] });
     await axeBothThemes(page, 'kb-editor');
   });
 

@@ -43,6 +43,7 @@ export function ArticleEditor({ articleId }: { articleId?: string }) {
   const [article, setArticle] = useState<KbArticle | null>(null);
   const [latest, setLatest] = useState<KbVersion | null>(null);
   const [reason, setReason] = useState('');
+  const [slug, setSlug] = useState('');
   const [saved, setSaved] = useState('');
   const load = useAction();
   const save = useAction();
@@ -64,7 +65,7 @@ export function ArticleEditor({ articleId }: { articleId?: string }) {
     save.run(async () => {
       setSaved('');
       if (!articleId) {
-        const created = await kb.create({ ...inputOf(form), ...(gapQuestion ? { phrasings: [gapQuestion] } : {}), publish });
+        const created = await kb.create({ ...inputOf(form), ...(slug.trim() ? { slug: slug.trim() } : {}), ...(gapQuestion ? { phrasings: [gapQuestion] } : {}), publish });
         const gap = fromGap.get('gap');
         if (gap) await kb.resolve(gap);
         navigate(`${KB}/${created.article.id}`);
@@ -104,6 +105,12 @@ export function ArticleEditor({ articleId }: { articleId?: string }) {
           <FieldIssue error={save.error} path="title" id="kb-title" />
         </Field>
         <div class="kb-meta">
+          {!articleId && (
+            <Field label={t('kb.field.slug')} id="kb-slug" hint={t('kb.field.slugHint')}>
+              <input id="kb-slug" value={slug} onInput={(e) => setSlug(e.currentTarget.value)} {...invalidProps(save.error, 'slug', 'kb-slug')} />
+              <FieldIssue error={save.error} path="slug" id="kb-slug" />
+            </Field>
+          )}
           <Field label={t('kb.field.category')} id="kb-category">
             <select id="kb-category" value={form.category} onChange={field('category')}>
               <CategoryOptions />

@@ -92,7 +92,7 @@ export function ArticleList() {
                   {formatDate(a.reviewBy)}
                   {a.reviewDue && <span class="badge">{t('kb.list.due')}</span>}
                 </td>
-                <td>
+                <td class="nowrap">
                   <Link to={`${KB}/${a.id}/history`}>
                     <span aria-hidden="true">{t('kb.history.link')}</span>
                     <span class="sr-only">{t('kb.history.linkOf', { title: a.title })}</span>
