@@ -118,7 +118,7 @@ function ReviewDue({ articles }: { articles: KbArticle[] }) {
         <ul>
           {due.map((a) => (
             <li key={a.id}>
-              <Link to={`${KB}/${a.id}`}>{a.title}</Link> — {t('kb.due.owner', { owner: a.owner ?? t('kb.due.noOwner') })}, {t('kb.due.since', { date: formatDate(a.reviewBy) })}
+              <Link to={`${KB}/${a.id}`}>{a.title}</Link> — {t('kb.due.line', { owner: a.owner ?? t('kb.due.noOwner'), date: formatDate(a.reviewBy) })}
             </li>
           ))}
         </ul>
