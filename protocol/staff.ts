@@ -138,8 +138,10 @@ export const EgressRow = z.object({
 export type EgressRow = z.infer<typeof EgressRow>;
 export const EgressAnswer = z.object({ rows: z.array(EgressRow) });
 
-/** `issues`: a validation failure's `{path, message}` list (the console shows each next to its field) */
-export const ErrorBody = z.object({ error: z.object({ id: z.string(), message: z.string(), requestId: z.string().optional(), details: z.unknown().optional(), issues: z.unknown().optional() }) });
+/** `issues`: which fields a 400 validation_failed names (path, message), shown next to those fields. */
+export const ErrorBody = z.object({
+  error: z.object({ id: z.string(), message: z.string(), requestId: z.string().optional(), details: z.unknown().optional(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }),
+});
 
 /** Topics a console subscribes to on the staff channel; a subscriber sees only what its role may read. */
 export const LIVE_TOPICS = ['dsr', 'hold', 'queue', 'conversation'] as const;

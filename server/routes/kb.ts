@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { Audience } from '../../gateway/knowledge/index.ts';
+import { type Audience, extractiveAnswer } from '../../gateway/knowledge/index.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { Infra } from '../infra.ts';
 import type { AppContext, AppState } from './context.ts';
@@ -141,7 +141,9 @@ export function kbRoutes(deps: Infra) {
       ? await noteLowConfidence({ dataSource: deps.db.dataSource, redact: questionRedactorFor(deps), question: input.question, language: input.lang, result })
       : undefined;
     if (gap && !gap.recorded) deps.logger.warn('kb.gap_not_recorded', { reason: gap.error.id, requestId: ctx.state.requestId });
-    ctx.body = gap ? { ...result, gap } : result;
+    // The answer the extractive provider would give: the quoted passage, or "I don't know".
+    const answer = extractiveAnswer(result.passages, { lang: input.lang, question: input.question });
+    ctx.body = gap ? { ...result, answer, gap } : { ...result, answer };
   });
 
   // Feedback on an answer, from agents now and the widget later; part of reading the knowledge

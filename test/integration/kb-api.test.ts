@@ -53,6 +53,19 @@ describe('demo content and search preview', () => {
     expect(zh!.title).toContain('银行卡丢失');
   });
 
+  it('answers the preview as the extractive provider would: the best passage quoted, or "I don\'t know" in the question\'s language', async () => {
+    type Preview = { passages: Hit[]; answer: { kind: string; text: string; confidence: number; citations: { articleId: string }[] } };
+    const sure = (await api<Preview>(server, 'POST', '/api/kb/search', { token: admin, body: { question: 'I lost my card, what should I do?', record: false } })).body;
+    // The best passage first; a second article that also answers with confidence is quoted after it.
+    expect(sure.answer).toMatchObject({ kind: 'answer', confidence: sure.passages[0]!.confidence });
+    expect(sure.answer.text.startsWith(sure.passages[0]!.text)).toBe(true);
+    expect(sure.answer.citations[0]?.articleId).toBe(sure.passages[0]!.articleId);
+    const unsure = (await api<Preview>(server, 'POST', '/api/kb/search', { token: admin, body: { question: 'Versichern Sie auch Heißluftballons?', lang: 'de', record: false } })).body;
+    expect(unsure.answer.kind).toBe('unknown');
+    expect(unsure.answer.text).toMatch(/^Darauf habe ich/);
+    expect(unsure.answer.citations).toEqual([]);
+  });
+
   it('keeps internal articles from the public audience but shows them to staff previews', async () => {
     const q = 'goodwill refund of a fee reason code';
     expect((await search(q, 'public')).some((h) => h.title.includes('agents only'))).toBe(false);

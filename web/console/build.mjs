@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildLock, compressBeside, inputsHash, kb, ROOT, run, STAMP, timer } from '../buildKit.mjs';
 
-const INPUTS = ['web/console/src', 'web/console/i18n', 'web/console/index.html', 'web/console/vite.config.ts', 'web/console/tsconfig.json', 'web/console/build.mjs', 'web/buildKit.mjs', 'protocol', 'package-lock.json'];
+const INPUTS = ['web/console/src', 'web/widget/src/markdown.ts', 'web/widget/src/renderMarkdown.ts', 'web/console/i18n', 'web/console/index.html', 'web/console/vite.config.ts', 'web/console/tsconfig.json', 'web/console/build.mjs', 'web/buildKit.mjs', 'protocol', 'package-lock.json'];
 const out = path.join(ROOT, 'web/console/dist');
 const force = process.argv.includes('--force');
 const seconds = timer();

@@ -36,9 +36,11 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
 }
 
 async function failure(res: Response): Promise<ApiError> {
-  const parsed = ErrorBody.safeParse(await res.json().catch(() => null));
+  const body: unknown = await res.json().catch(() => null);
+  const parsed = ErrorBody.safeParse(body);
   if (parsed.success) return new ApiError(res.status, parsed.data.error.id, parsed.data.error.message, parsed.data.error.requestId, parsed.data.error.details ?? parsed.data.error.issues);
-  return new ApiError(res.status, 'http_' + res.status, res.statusText || 'Request failed');
+  // Some refusals answer a document, not an error (an import where every file failed: its report).
+  return new ApiError(res.status, 'http_' + res.status, res.statusText || 'Request failed', undefined, body ?? undefined);
 }
 
 let refreshing: Promise<boolean> | null = null;
