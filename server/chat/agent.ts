@@ -80,6 +80,9 @@ async function load(ctx: Pick<PrivacyCtx, 'tx'>, conversationId: string, lock = 
   return { ...row, lastSeq: Number(row.lastSeq), notHelpful: Number(row.notHelpful) };
 }
 
+/** The conversation's row (ids and codes, no text): for checks outside a privacy transaction. */
+export { load as loadForAgent };
+
 const unclaimedInQueue = (c: AgentConversation) => c.status === 'handoff' && c.mode === 'queued' && c.assignedTo === null;
 
 /** Read, re-route or close: the assigned agent, or anyone while it waits unclaimed. */
@@ -88,7 +91,7 @@ export function assertMayView(c: AgentConversation, agentId: string): void {
 }
 
 /** Reveal, reply, release: only the agent holding it, while the conversation is live. */
-function assertHolds(c: AgentConversation, agentId: string): void {
+export function assertHolds(c: AgentConversation, agentId: string): void {
   if (c.status === 'closed') throw conversationClosed();
   if (c.mode !== 'agent' || c.assignedTo !== agentId) throw notAssigned();
 }

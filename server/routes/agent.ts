@@ -18,6 +18,7 @@ import type { PrivacyCtx } from '../privacy/context.ts';
 import { readAttachment } from '../privacy/conversations.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import { publishStaffEvent } from '../staff/live.ts';
+import { agentTypingSignal } from '../chat/typing.ts';
 
 /** What the console sees of a conversation: codes and ids, never text. */
 export const presentForAgent = (c: AgentConversation) => ({
@@ -111,6 +112,13 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
     publishChange(chat, result, false, false);
     ctx.status = result.duplicate ? 200 : 201;
     ctx.body = { message: presentMessage(result.message), duplicate: result.duplicate };
+  });
+
+  // Not stored and no text: the widget shows "the agent is typing" for a few seconds.
+  const typing = agentTypingSignal(chat);
+  router.post('/conversations/:id/typing', ...update, async (ctx) => {
+    await typing(conversationId(ctx), ctx.state.staff!.userId);
+    ctx.status = 204;
   });
 
   router.post('/conversations/:id/transfer', ...update, validate(Transfer), async (ctx) => {

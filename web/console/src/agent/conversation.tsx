@@ -12,6 +12,7 @@ import { ErrorNote, Field, useAction } from '../ui.tsx';
 import { reasonLabel } from './labels.ts';
 import { claimConversation, lostClaim } from './queue.tsx';
 import { ReplyBox } from './reply.tsx';
+import { useVisitorTyping } from './typing.ts';
 
 export function ConversationPane({ id }: { id: string }) {
   const [conversation, setConversation] = useState<AgentConversation | null>(null);
@@ -31,6 +32,7 @@ export function ConversationPane({ id }: { id: string }) {
     const offConversation = subscribe('conversation', mine);
     return () => (offQueue(), offConversation());
   }, [id]);
+  const visitorTyping = useVisitorTyping(id, messages.length);
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => end.current?.scrollIntoView({ block: 'nearest' }), [messages.length]);
 
@@ -52,6 +54,9 @@ export function ConversationPane({ id }: { id: string }) {
         ))}
         <li ref={end} class="transcript-end" aria-hidden="true" />
       </ol>
+      <p class="typing-note" role="status">
+        {visitorTyping ? t('agent2.visitorTyping') : ''}
+      </p>
       {held && <ReplyBox conversation={conversation} sent={reload} />}
       {held && <Actions conversation={conversation} />}
     </section>

@@ -7,6 +7,7 @@ import { type AgentConversation, CannedList, type CannedResponse, ReplyAnswer } 
 import { call, withQuery } from '../api.ts';
 import { t } from '../i18n.ts';
 import { ErrorNote, useAction } from '../ui.tsx';
+import { useAgentTypingSignal } from './typing.ts';
 
 const newId = () => crypto.randomUUID();
 /** The `/query` being typed at the caret, if any. */
@@ -24,6 +25,7 @@ export function ReplyBox({ conversation, sent }: { conversation: AgentConversati
   const box = useRef<HTMLTextAreaElement>(null);
   const send = useAction();
   const search = useAction();
+  const typed = useAgentTypingSignal(conversation.id);
 
   useEffect(() => {
     if (!slash) return setOptions([]);
@@ -104,6 +106,7 @@ export function ReplyBox({ conversation, sent }: { conversation: AgentConversati
           const el = e.currentTarget;
           setText(el.value);
           setSlash(slashAt(el.value, el.selectionStart));
+          if (el.value.trim()) typed();
         }}
         onKeyDown={onKeyDown}
       />
