@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
 import { type Agent, type AgentChange, type AgentConversation, AgentReply, agentOf, assertMayView, attachmentConversation, claim, close, listQueue, QueueFilter, readTranscript, release, reply, reveal, RevealRequest, Transfer, transfer } from '../chat/agent.ts';
-import { conversationView, publishMessages } from '../chat/env.ts';
+import { conversationView, officeStatusOf, publishMessages } from '../chat/env.ts';
 import { transcriptMaskerFor } from '../chat/masking.ts';
 import { answerSource, presentMessage } from '../chat/present.ts';
 import type { ChatService } from '../chat/service.ts';
@@ -19,6 +19,12 @@ import { readAttachment } from '../privacy/conversations.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import { publishStaffEvent } from '../staff/live.ts';
 import { agentTypingSignal } from '../chat/typing.ts';
+import { latestQuestion, readContext } from '../chat/agentContext.ts';
+import { questionRedactorFor } from '../knowledge/redact-question.ts';
+import { knowledgeFor } from '../knowledge/source.ts';
+
+/** How many passages the console offers for the visitor's latest question. */
+const SUGGESTIONS = 3;
 
 /** What the console sees of a conversation: codes and ids, never text. */
 export const presentForAgent = (c: AgentConversation) => ({
@@ -112,6 +118,33 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
     publishChange(chat, result, false, false);
     ctx.status = result.duplicate ? 200 : 201;
     ctx.body = { message: presentMessage(result.message), duplicate: result.duplicate };
+  });
+
+  router.get('/conversations/:id/context', ...read, async (ctx) => {
+    const id = conversationId(ctx);
+    const context = await asAgent(ctx, 'conversation.context_read', (p, agent) =>
+      readContext({ ctx: p, conversationId: id, agent, officeHours: (site) => officeStatusOf(chat, site), siteName: (site) => chat.sites.get(site)?.name ?? site }),
+    );
+    ctx.body = { context };
+  });
+
+  // The question is redacted before it is searched or answered: the console sees placeholders, as in the transcript.
+  router.get('/conversations/:id/suggestions', staffAuth(deps), authorize(deps, 'read', 'Conversation'), authorize(deps, 'read', 'KnowledgeArticle'), async (ctx) => {
+    const id = conversationId(ctx);
+    const latest = await asAgent(ctx, 'knowledge.suggest', (p, agent) => latestQuestion({ ctx: p, conversationId: id, agent }));
+    if (!latest) {
+      ctx.body = { question: null, suggestions: [] };
+      return;
+    }
+    const question = await questionRedactorFor(deps)(latest.text, latest.language ?? undefined);
+    const found = await knowledgeFor(deps.db.dataSource).search({ question, ...(latest.language ? { lang: latest.language } : {}), audience: ['public', 'internal'], limit: SUGGESTIONS });
+    ctx.body = {
+      question,
+      suggestions: found.passages.map((p) => ({
+        articleId: p.articleId, title: p.title, heading: p.heading, text: p.text, confidence: p.confidence,
+        citation: p.heading && p.heading !== p.title ? `${p.title} › ${p.heading}` : p.title,
+      })),
+    };
   });
 
   // Not stored and no text: the widget shows "the agent is typing" for a few seconds.

@@ -2,7 +2,15 @@
 // the staff channel says it changed; the AI's answers with their sources; reveal with a reason for a
 // limited time; the reply box; release to the AI, transfer to a queue, close.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type AgentConversation, ConversationAnswer, MASK_TOKEN, REVEAL_REASONS, RevealAnswer, TranscriptAnswer, type TranscriptMessage } from '../../../../protocol/agent.ts';
+import {
+  type AgentConversation,
+  ConversationAnswer,
+  MASK_TOKEN,
+  REVEAL_REASONS,
+  RevealAnswer,
+  TranscriptAnswer,
+  type TranscriptMessage,
+} from '../../../../protocol/agent.ts';
 import { call } from '../api.ts';
 import { formatDateTime, t, type Key } from '../i18n.ts';
 import { subscribe } from '../live.ts';
@@ -13,6 +21,7 @@ import { reasonLabel } from './labels.ts';
 import { claimConversation, lostClaim } from './queue.tsx';
 import { ReplyBox } from './reply.tsx';
 import { useVisitorTyping } from './typing.ts';
+import { ContextPanel, SuggestionsPanel } from './context.tsx';
 
 export function ConversationPane({ id }: { id: string }) {
   const [conversation, setConversation] = useState<AgentConversation | null>(null);
@@ -33,37 +42,60 @@ export function ConversationPane({ id }: { id: string }) {
     return () => (offQueue(), offConversation());
   }, [id]);
   const visitorTyping = useVisitorTyping(id, messages.length);
+  const [insertion, setInsertion] = useState<{ text: string; n: number } | null>(null);
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => end.current?.scrollIntoView({ block: 'nearest' }), [messages.length]);
 
   if (!conversation) return <ErrorNote error={load.error} />;
   const held = conversation.mode === 'agent' && conversation.assignedTo === me.value?.user.id;
+  const latestVisitor = messages.findLast((m) => m.role === 'visitor')?.id ?? null;
   return (
-    <section class="conversation" aria-labelledby="conversation-title">
-      <h2 id="conversation-title" tabIndex={-1} ref={heading}>
-        {t('agent.conversation', { site: conversation.site, language: conversation.language ?? '—' })}
-      </h2>
-      <p class="muted">
-        {t('agent.col.reason')}: {reasonLabel(conversation.reason)} · <code>{conversation.id}</code>
-      </p>
-      <ErrorNote error={load.error} />
-      <Status conversation={conversation} held={held} changed={reload} />
-      <ol class="transcript" aria-label={t('agent.transcript')}>
-        {messages.map((m) => (
-          <MessageItem key={m.id} m={m} conversationId={id} canReveal={held} />
-        ))}
-        <li ref={end} class="transcript-end" aria-hidden="true" />
-      </ol>
-      <p class="typing-note" role="status">
-        {visitorTyping ? t('agent2.visitorTyping') : ''}
-      </p>
-      {held && <ReplyBox conversation={conversation} sent={reload} />}
-      {held && <Actions conversation={conversation} />}
-    </section>
+    <div class="conversation-grid">
+      <section class="conversation" aria-labelledby="conversation-title">
+        <h2 id="conversation-title" tabIndex={-1} ref={heading}>
+          {t('agent.conversation', { site: conversation.site, language: conversation.language ?? '—' })}
+        </h2>
+        <p class="muted">
+          {t('agent.col.reason')}: {reasonLabel(conversation.reason)} · <code>{conversation.id}</code>
+        </p>
+        <ErrorNote error={load.error} />
+        <Status conversation={conversation} held={held} changed={reload} />
+        <ol class="transcript" aria-label={t('agent.transcript')}>
+          {messages.map((m) => (
+            <MessageItem key={m.id} m={m} conversationId={id} canReveal={held} />
+          ))}
+          <li ref={end} class="transcript-end" aria-hidden="true" />
+        </ol>
+        <p class="typing-note" role="status">
+          {visitorTyping ? t('agent2.visitorTyping') : ''}
+        </p>
+        {held && <ReplyBox conversation={conversation} sent={reload} insertion={insertion} />}
+        {held && <Actions conversation={conversation} />}
+      </section>
+      {conversation.status === 'handoff' && (
+        <div class="conversation-side">
+          <ContextPanel conversationId={id} status={conversation.mode} />
+          <SuggestionsPanel
+            conversationId={id}
+            latest={latestVisitor}
+            canInsert={held}
+            insert={(text) => setInsertion((p) => ({ text, n: (p?.n ?? 0) + 1 }))}
+          />
+        </div>
+      )}
+    </div>
   );
 }
 
-function Status({ conversation: c, held, changed }: { conversation: AgentConversation; held: boolean; changed: () => void }) {
+function Status({
+  conversation: c,
+  held,
+  changed,
+}: {
+  conversation: AgentConversation;
+  held: boolean;
+  changed: () => void;
+}) {
   const { busy, error, run } = useAction();
   if (c.status === 'closed') return <p class="notice">{t('agent.ended.closed')}</p>;
   if (c.status === 'open') return <p class="notice">{t('agent.ended.open')}</p>;
@@ -77,7 +109,12 @@ function Status({ conversation: c, held, changed }: { conversation: AgentConvers
   return (
     <div class="toolbar">
       <p class="notice">{t('agent.notHeld')}</p>
-      <button type="button" class="primary" disabled={busy} onClick={() => run(async () => (await claimConversation(c.id), changed()))}>
+      <button
+        type="button"
+        class="primary"
+        disabled={busy}
+        onClick={() => run(async () => (await claimConversation(c.id), changed()))}
+      >
         {t('agent.claim')}
       </button>
       <ErrorNote error={error} />
@@ -105,12 +142,32 @@ export function MaskedText({ text }: { text: string }) {
 }
 
 /** A system notice in the agent's language (the stored text is the visitor's English fallback). */
-const NOTICES = ['model_failed', 'handoff', 'queued', 'outside_hours', 'agent_joined', 'released', 'closed', 'transferred'];
-const noticeText = (m: TranscriptMessage) => (NOTICES.includes(m.notice!) ? t(`agent.notice.${m.notice}` as Key, { name: m.agent?.name ?? t('agent.role.agent') }) : m.text);
+const NOTICES = [
+  'model_failed',
+  'handoff',
+  'queued',
+  'outside_hours',
+  'agent_joined',
+  'released',
+  'closed',
+  'transferred',
+];
+const noticeText = (m: TranscriptMessage) =>
+  NOTICES.includes(m.notice!)
+    ? t(`agent.notice.${m.notice}` as Key, { name: m.agent?.name ?? t('agent.role.agent') })
+    : m.text;
 
 const hasMask = (text: string) => new RegExp(MASK_TOKEN.source).test(text);
 
-function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; conversationId: string; canReveal: boolean }) {
+function MessageItem({
+  m,
+  conversationId,
+  canReveal,
+}: {
+  m: TranscriptMessage;
+  conversationId: string;
+  canReveal: boolean;
+}) {
   const [clear, setClear] = useState<{ text: string; until: number } | null>(null);
   const [asking, setAsking] = useState(false);
   const [now, setNow] = useState(Date.now());
@@ -129,7 +186,15 @@ function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; c
       <div class="msg-head">
         <strong>{who}</strong> <span class="muted">{formatDateTime(m.createdAt)}</span>
       </div>
-      <p class="msg-text">{clear ? <span class="revealed">{clear.text}</span> : m.role === 'system' && m.notice ? noticeText(m) : <MaskedText text={m.text} />}</p>
+      <p class="msg-text">
+        {clear ? (
+          <span class="revealed">{clear.text}</span>
+        ) : m.role === 'system' && m.notice ? (
+          noticeText(m)
+        ) : (
+          <MaskedText text={m.text} />
+        )}
+      </p>
       {m.attachments.length > 0 && <p class="muted">{t('agent.attachments', { n: m.attachments.length })}</p>}
       {m.role === 'assistant' && (m.sources.length > 0 || m.answeredBy?.target) && (
         <div class="msg-sources">
@@ -155,7 +220,12 @@ function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; c
         </p>
       )}
       {canReveal && !clear && m.role === 'visitor' && hasMask(m.text) && !asking && (
-        <button type="button" class="small" onClick={() => setAsking(true)} aria-label={t('agent.revealOf', { time: formatDateTime(m.createdAt) })}>
+        <button
+          type="button"
+          class="small"
+          onClick={() => setAsking(true)}
+          aria-label={t('agent.revealOf', { time: formatDateTime(m.createdAt) })}
+        >
           {t('agent.reveal')}
         </button>
       )}
@@ -173,7 +243,15 @@ function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; c
   );
 }
 
-function RevealForm({ conversationId, messageId, done }: { conversationId: string; messageId: string; done: (text: string | null, seconds: number) => void }) {
+function RevealForm({
+  conversationId,
+  messageId,
+  done,
+}: {
+  conversationId: string;
+  messageId: string;
+  done: (text: string | null, seconds: number) => void;
+}) {
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
   const { busy, error, run } = useAction();
@@ -184,14 +262,30 @@ function RevealForm({ conversationId, messageId, done }: { conversationId: strin
     e.preventDefault();
     void run(async () => {
       const body = { reason, ...(note.trim() ? { note: note.trim() } : {}) };
-      const answer = await call(RevealAnswer, 'POST', `/api/agent/conversations/${conversationId}/messages/${messageId}/reveal`, body);
+      const answer = await call(
+        RevealAnswer,
+        'POST',
+        `/api/agent/conversations/${conversationId}/messages/${messageId}/reveal`,
+        body,
+      );
       done(answer.text, answer.visibleSeconds);
     });
   };
   return (
-    <form class="reveal-form" onSubmit={submit} aria-label={t('agent.revealTitle')} onKeyDown={(e) => e.key === 'Escape' && done(null, 0)}>
+    <form
+      class="reveal-form"
+      onSubmit={submit}
+      aria-label={t('agent.revealTitle')}
+      onKeyDown={(e) => e.key === 'Escape' && done(null, 0)}
+    >
       <Field label={t('agent.revealReason')} id={`${base}-reason`}>
-        <select id={`${base}-reason`} ref={first} required value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
+        <select
+          id={`${base}-reason`}
+          ref={first}
+          required
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+        >
           <option value="">{t('agent.revealChoose')}</option>
           {REVEAL_REASONS.map((r) => (
             <option key={r} value={r}>
@@ -243,7 +337,13 @@ function Actions({ conversation: c }: { conversation: AgentConversation }) {
         }}
       >
         <Field label={t('agent.transferQueue')} id="transfer-queue">
-          <input id="transfer-queue" value={queue} pattern="[a-z0-9_\-]{1,64}" required onInput={(e) => setQueue(e.currentTarget.value)} />
+          <input
+            id="transfer-queue"
+            value={queue}
+            pattern="[a-z0-9_\-]{1,64}"
+            required
+            onInput={(e) => setQueue(e.currentTarget.value)}
+          />
         </Field>
         <button type="submit" disabled={busy}>
           {t('agent.transfer')}
