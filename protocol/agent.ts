@@ -73,3 +73,14 @@ export const Suggestion = z.object({
 });
 export type Suggestion = z.infer<typeof Suggestion>;
 export const SuggestionsAnswer = z.object({ question: z.string().nullable(), suggestions: z.array(Suggestion) });
+
+export const PRESENCE = ['available', 'away'] as const;
+export type Presence = (typeof PRESENCE)[number];
+/** Someone a conversation may be transferred to; `active`: the conversations they hold now. */
+export const AgentOnDuty = z.object({ id: z.string(), name: z.string(), presence: z.enum(PRESENCE), active: z.number().int().nonnegative() });
+export type AgentOnDuty = z.infer<typeof AgentOnDuty>;
+export const AgentsAnswer = z.object({ agents: z.array(AgentOnDuty) });
+export const PresenceAnswer = z.object({ presence: z.enum(PRESENCE) });
+export const SitesAnswer = z.object({ sites: z.array(z.object({ id: z.string(), name: z.string(), languages: z.array(z.string()) })) });
+/** The signed-in agent's own conversations, each with the visitor messages they have not read. */
+export const MineAnswer = z.object({ conversations: z.array(AgentConversation.extend({ unread: z.number().int().nonnegative() })) });

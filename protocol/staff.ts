@@ -141,7 +141,7 @@ export const EgressAnswer = z.object({ rows: z.array(EgressRow) });
 export const ErrorBody = z.object({ error: z.object({ id: z.string(), message: z.string(), requestId: z.string().optional(), details: z.unknown().optional() }) });
 
 /** Topics a console subscribes to on the staff channel; a subscriber sees only what its role may read. */
-export const LIVE_TOPICS = ['dsr', 'hold', 'queue', 'conversation', 'typing'] as const;
+export const LIVE_TOPICS = ['dsr', 'hold', 'queue', 'conversation', 'typing', 'agents'] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
 /** Server → console frames on /api/staff/live. A change names the record; the console reads it again. */
@@ -154,6 +154,8 @@ export const LiveEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation.changed'), id: z.string() }),
   // the visitor of a conversation waiting for (or with) a person is typing: throttled, never stored, no text
   z.object({ type: z.literal('conversation.typing'), id: z.string() }),
+  // an agent's presence changed (the id is the staff member's)
+  z.object({ type: z.literal('agent.changed'), id: z.string() }),
   z.object({ type: z.literal('pong') }),
 ]);
 export type LiveEvent = z.infer<typeof LiveEvent>;
@@ -164,4 +166,5 @@ export const TOPIC_OF: Record<Exclude<LiveEvent['type'], 'ready' | 'pong'>, Live
   'queue.changed': 'queue',
   'conversation.changed': 'conversation',
   'conversation.typing': 'typing',
+  'agent.changed': 'agents',
 };

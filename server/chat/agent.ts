@@ -71,8 +71,13 @@ export const notQueued = () => conflict('not_queued', 'This conversation is not 
 export const conversationClosed = () => conflict('conversation_closed', 'This conversation is closed.');
 export const unknownAgent = () => new AppError(404, 'unknown_agent', 'No active agent with that id.');
 
-const COLUMNS = `id, subject_id AS "subjectId", site, status, mode, language, rating, queue, last_seq AS "lastSeq", not_helpful AS "notHelpful",
-  assigned_to AS "assignedTo", handoff_reason AS "handoffReason", handoff_at AS "handoffAt"`;
+/** The columns of an AgentConversation, of the table named `alias` when given. */
+export const agentColumns = (alias = '') => {
+  const a = alias ? `${alias}.` : '';
+  return `${a}id, ${a}subject_id AS "subjectId", ${a}site, ${a}status, ${a}mode, ${a}language, ${a}rating, ${a}queue, ${a}last_seq AS "lastSeq", ${a}not_helpful AS "notHelpful",
+  ${a}assigned_to AS "assignedTo", ${a}handoff_reason AS "handoffReason", ${a}handoff_at AS "handoffAt"`;
+};
+const COLUMNS = agentColumns();
 
 async function load(ctx: Pick<PrivacyCtx, 'tx'>, conversationId: string, lock = false): Promise<AgentConversation> {
   const [row] = (await ctx.tx.query(`SELECT ${COLUMNS} FROM conversations WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [conversationId])) as AgentConversation[];

@@ -22,6 +22,7 @@ import { agentTypingSignal } from '../chat/typing.ts';
 import { latestQuestion, readContext } from '../chat/agentContext.ts';
 import { questionRedactorFor } from '../knowledge/redact-question.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
+import { listAgents, markRead, ownConversations, SetPresence, setPresence } from '../chat/workload.ts';
 
 /** How many passages the console offers for the visitor's latest question. */
 const SUGGESTIONS = 3;
@@ -83,6 +84,28 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
     ctx.body = { conversations: rows.map(presentForAgent) };
   });
 
+  /** The conversations the signed-in agent holds, each with its unread visitor messages. */
+  router.get('/mine', ...read, async (ctx) => {
+    const rows = await asAgent(ctx, 'queue.read', (p, agent) => ownConversations(p, agent.id));
+    ctx.body = { conversations: rows.map((c) => ({ ...presentForAgent(c), unread: c.unread })) };
+  });
+
+  /** Who a conversation may be transferred to, with presence and load; staff names only. */
+  router.get('/agents', ...read, async (ctx) => {
+    ctx.body = { agents: await listAgents({ tx: deps.db.dataSource.manager }) };
+  });
+
+  router.put('/presence', ...update, validate(SetPresence), async (ctx) => {
+    const status = await asAgent(ctx, 'agent.presence', (p, agent) => setPresence(p, agent.id, (ctx.state.input as SetPresence).status));
+    publishStaffEvent(deps, { type: 'agent.changed', id: ctx.state.staff!.userId });
+    ctx.body = { presence: status };
+  });
+
+  /** The sites and their languages, for the queue's filters. */
+  router.get('/sites', ...read, (ctx) => {
+    ctx.body = { sites: [...chat.sites.values()].map((s) => ({ id: s.id, name: s.name, languages: s.languages })) };
+  });
+
   router.post('/conversations/:id/claim', ...update, async (ctx) => {
     const id = conversationId(ctx);
     const change = await asAgent(ctx, 'conversation.claim', (p, agent) => claim({ ctx: p, conversationId: id, agent }));
@@ -92,7 +115,12 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
 
   router.get('/conversations/:id/transcript', ...read, async (ctx) => {
     const id = conversationId(ctx);
-    const { conversation, messages } = await asAgent(ctx, 'transcript.read', (p, agent) => readTranscript({ ctx: p, conversationId: id, agent }));
+    const { conversation, messages } = await asAgent(ctx, 'transcript.read', async (p, agent) => {
+      const read = await readTranscript({ ctx: p, conversationId: id, agent });
+      // What the holder has seen is no longer unread in the list of their conversations.
+      if (read.conversation.assignedTo === agent.id) await markRead(p, agent.id, id, read.conversation.lastSeq);
+      return read;
+    });
     // Masked after commit: redaction needs no database, and the raw texts never leave this function.
     const people = messages.filter((m) => m.role !== 'system');
     const masked = await masker(people.map((m) => m.text), conversation.language);

@@ -30,12 +30,12 @@ type Listener = (event: StaffChange) => void;
 /** Which topics a role may receive: the same rules that guard the records' read endpoints. */
 export function topicsFor(role: Role): LiveTopic[] {
   const conversations = can(role, 'read', 'Conversation');
-  const readable: Record<LiveTopic, boolean> = { dsr: can(role, 'read', 'SubjectRequest'), hold: can(role, 'read', 'LegalHold'), queue: conversations, conversation: conversations, typing: conversations };
+  const readable: Record<LiveTopic, boolean> = { dsr: can(role, 'read', 'SubjectRequest'), hold: can(role, 'read', 'LegalHold'), queue: conversations, conversation: conversations, typing: conversations, agents: conversations };
   return LIVE_TOPICS.filter((t) => readable[t]);
 }
 
 /** What crosses to other nodes: the change's type and the record's id, as the sockets send it. */
-const StaffChangeSchema = z.object({ type: z.enum(['dsr.changed', 'hold.changed', 'queue.changed', 'conversation.changed', 'conversation.typing']), id: z.string().max(200) });
+const StaffChangeSchema = z.object({ type: z.enum(['dsr.changed', 'hold.changed', 'queue.changed', 'conversation.changed', 'conversation.typing', 'agent.changed']), id: z.string().max(200) });
 const staffTopic = topic('staff', StaffChangeSchema);
 
 interface Hub {
