@@ -1,27 +1,20 @@
 // One conversation: the masked transcript (personal values as labelled chips), read again whenever
 // the staff channel says it changed; the AI's answers with their sources; reveal with a reason for a
-// limited time; the reply box; release to the AI, transfer to a queue, close.
+// limited time; the reply box and its actions (actions.tsx); beside it the context panel and
+// knowledge suggestions (context.tsx).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import {
-  type AgentConversation,
-  ConversationAnswer,
-  MASK_TOKEN,
-  REVEAL_REASONS,
-  RevealAnswer,
-  TranscriptAnswer,
-  type TranscriptMessage,
-} from '../../../../protocol/agent.ts';
+import { type AgentConversation, MASK_TOKEN, REVEAL_REASONS, RevealAnswer, TranscriptAnswer, type TranscriptMessage } from '../../../../protocol/agent.ts';
 import { call } from '../api.ts';
 import { formatDateTime, t, type Key } from '../i18n.ts';
 import { subscribe } from '../live.ts';
-import { navigate } from '../router.tsx';
 import { me } from '../session.ts';
 import { ErrorNote, Field, useAction } from '../ui.tsx';
 import { reasonLabel } from './labels.ts';
 import { claimConversation, lostClaim } from './queue.tsx';
 import { ReplyBox } from './reply.tsx';
-import { useVisitorTyping } from './typing.ts';
 import { ContextPanel, SuggestionsPanel } from './context.tsx';
+import { Actions } from './actions.tsx';
+import { useVisitorTyping } from './typing.ts';
 
 export function ConversationPane({ id }: { id: string }) {
   const [conversation, setConversation] = useState<AgentConversation | null>(null);
@@ -41,8 +34,8 @@ export function ConversationPane({ id }: { id: string }) {
     const offConversation = subscribe('conversation', mine);
     return () => (offQueue(), offConversation());
   }, [id]);
-  const visitorTyping = useVisitorTyping(id, messages.length);
   const [insertion, setInsertion] = useState<{ text: string; n: number } | null>(null);
+  const visitorTyping = useVisitorTyping(id, messages.length);
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => end.current?.scrollIntoView({ block: 'nearest' }), [messages.length]);
 
@@ -75,27 +68,14 @@ export function ConversationPane({ id }: { id: string }) {
       {conversation.status === 'handoff' && (
         <div class="conversation-side">
           <ContextPanel conversationId={id} status={conversation.mode} />
-          <SuggestionsPanel
-            conversationId={id}
-            latest={latestVisitor}
-            canInsert={held}
-            insert={(text) => setInsertion((p) => ({ text, n: (p?.n ?? 0) + 1 }))}
-          />
+          <SuggestionsPanel conversationId={id} latest={latestVisitor} canInsert={held} insert={(text) => setInsertion((p) => ({ text, n: (p?.n ?? 0) + 1 }))} />
         </div>
       )}
     </div>
   );
 }
 
-function Status({
-  conversation: c,
-  held,
-  changed,
-}: {
-  conversation: AgentConversation;
-  held: boolean;
-  changed: () => void;
-}) {
+function Status({ conversation: c, held, changed }: { conversation: AgentConversation; held: boolean; changed: () => void }) {
   const { busy, error, run } = useAction();
   if (c.status === 'closed') return <p class="notice">{t('agent.ended.closed')}</p>;
   if (c.status === 'open') return <p class="notice">{t('agent.ended.open')}</p>;
@@ -109,12 +89,7 @@ function Status({
   return (
     <div class="toolbar">
       <p class="notice">{t('agent.notHeld')}</p>
-      <button
-        type="button"
-        class="primary"
-        disabled={busy}
-        onClick={() => run(async () => (await claimConversation(c.id), changed()))}
-      >
+      <button type="button" class="primary" disabled={busy} onClick={() => run(async () => (await claimConversation(c.id), changed()))}>
         {t('agent.claim')}
       </button>
       <ErrorNote error={error} />
@@ -142,32 +117,12 @@ export function MaskedText({ text }: { text: string }) {
 }
 
 /** A system notice in the agent's language (the stored text is the visitor's English fallback). */
-const NOTICES = [
-  'model_failed',
-  'handoff',
-  'queued',
-  'outside_hours',
-  'agent_joined',
-  'released',
-  'closed',
-  'transferred',
-];
-const noticeText = (m: TranscriptMessage) =>
-  NOTICES.includes(m.notice!)
-    ? t(`agent.notice.${m.notice}` as Key, { name: m.agent?.name ?? t('agent.role.agent') })
-    : m.text;
+const NOTICES = ['model_failed', 'handoff', 'queued', 'outside_hours', 'agent_joined', 'released', 'closed', 'transferred'];
+const noticeText = (m: TranscriptMessage) => (NOTICES.includes(m.notice!) ? t(`agent.notice.${m.notice}` as Key, { name: m.agent?.name ?? t('agent.role.agent') }) : m.text);
 
 const hasMask = (text: string) => new RegExp(MASK_TOKEN.source).test(text);
 
-function MessageItem({
-  m,
-  conversationId,
-  canReveal,
-}: {
-  m: TranscriptMessage;
-  conversationId: string;
-  canReveal: boolean;
-}) {
+function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; conversationId: string; canReveal: boolean }) {
   const [clear, setClear] = useState<{ text: string; until: number } | null>(null);
   const [asking, setAsking] = useState(false);
   const [now, setNow] = useState(Date.now());
@@ -186,15 +141,7 @@ function MessageItem({
       <div class="msg-head">
         <strong>{who}</strong> <span class="muted">{formatDateTime(m.createdAt)}</span>
       </div>
-      <p class="msg-text">
-        {clear ? (
-          <span class="revealed">{clear.text}</span>
-        ) : m.role === 'system' && m.notice ? (
-          noticeText(m)
-        ) : (
-          <MaskedText text={m.text} />
-        )}
-      </p>
+      <p class="msg-text">{clear ? <span class="revealed">{clear.text}</span> : m.role === 'system' && m.notice ? noticeText(m) : <MaskedText text={m.text} />}</p>
       {m.attachments.length > 0 && <p class="muted">{t('agent.attachments', { n: m.attachments.length })}</p>}
       {m.role === 'assistant' && (m.sources.length > 0 || m.answeredBy?.target) && (
         <div class="msg-sources">
@@ -220,12 +167,7 @@ function MessageItem({
         </p>
       )}
       {canReveal && !clear && m.role === 'visitor' && hasMask(m.text) && !asking && (
-        <button
-          type="button"
-          class="small"
-          onClick={() => setAsking(true)}
-          aria-label={t('agent.revealOf', { time: formatDateTime(m.createdAt) })}
-        >
+        <button type="button" class="small" onClick={() => setAsking(true)} aria-label={t('agent.revealOf', { time: formatDateTime(m.createdAt) })}>
           {t('agent.reveal')}
         </button>
       )}
@@ -243,15 +185,7 @@ function MessageItem({
   );
 }
 
-function RevealForm({
-  conversationId,
-  messageId,
-  done,
-}: {
-  conversationId: string;
-  messageId: string;
-  done: (text: string | null, seconds: number) => void;
-}) {
+function RevealForm({ conversationId, messageId, done }: { conversationId: string; messageId: string; done: (text: string | null, seconds: number) => void }) {
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
   const { busy, error, run } = useAction();
@@ -262,30 +196,14 @@ function RevealForm({
     e.preventDefault();
     void run(async () => {
       const body = { reason, ...(note.trim() ? { note: note.trim() } : {}) };
-      const answer = await call(
-        RevealAnswer,
-        'POST',
-        `/api/agent/conversations/${conversationId}/messages/${messageId}/reveal`,
-        body,
-      );
+      const answer = await call(RevealAnswer, 'POST', `/api/agent/conversations/${conversationId}/messages/${messageId}/reveal`, body);
       done(answer.text, answer.visibleSeconds);
     });
   };
   return (
-    <form
-      class="reveal-form"
-      onSubmit={submit}
-      aria-label={t('agent.revealTitle')}
-      onKeyDown={(e) => e.key === 'Escape' && done(null, 0)}
-    >
+    <form class="reveal-form" onSubmit={submit} aria-label={t('agent.revealTitle')} onKeyDown={(e) => e.key === 'Escape' && done(null, 0)}>
       <Field label={t('agent.revealReason')} id={`${base}-reason`}>
-        <select
-          id={`${base}-reason`}
-          ref={first}
-          required
-          value={reason}
-          onChange={(e) => setReason(e.currentTarget.value)}
-        >
+        <select id={`${base}-reason`} ref={first} required value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
           <option value="">{t('agent.revealChoose')}</option>
           {REVEAL_REASONS.map((r) => (
             <option key={r} value={r}>
@@ -308,48 +226,5 @@ function RevealForm({
       <small class="muted">{t('agent.revealAudited')}</small>
       <ErrorNote error={error} />
     </form>
-  );
-}
-
-function Actions({ conversation: c }: { conversation: AgentConversation }) {
-  const { busy, error, run } = useAction();
-  const [queue, setQueue] = useState(c.queue ?? '');
-  const act = (name: 'release' | 'close' | 'transfer', body: object = {}) =>
-    run(async () => {
-      await call(ConversationAnswer, 'POST', `/api/agent/conversations/${c.id}/${name}`, body);
-      navigate('/agent');
-    });
-  return (
-    <div class="conversation-actions">
-      <div class="actions">
-        <button type="button" disabled={busy} onClick={() => act('release')}>
-          {t('agent.release')}
-        </button>
-        <button type="button" class="danger" disabled={busy} onClick={() => act('close')}>
-          {t('agent.close')}
-        </button>
-      </div>
-      <form
-        class="actions"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act('transfer', { queue });
-        }}
-      >
-        <Field label={t('agent.transferQueue')} id="transfer-queue">
-          <input
-            id="transfer-queue"
-            value={queue}
-            pattern="[a-z0-9_\-]{1,64}"
-            required
-            onInput={(e) => setQueue(e.currentTarget.value)}
-          />
-        </Field>
-        <button type="submit" disabled={busy}>
-          {t('agent.transfer')}
-        </button>
-      </form>
-      <ErrorNote error={error} />
-    </div>
   );
 }
