@@ -14,6 +14,7 @@ import { claimConversation, lostClaim } from './queue.tsx';
 import { ReplyBox } from './reply.tsx';
 import { ContextPanel, SuggestionsPanel } from './context.tsx';
 import { Actions } from './actions.tsx';
+import { transcriptRead } from './workload.tsx';
 import { useVisitorTyping } from './typing.ts';
 
 export function ConversationPane({ id }: { id: string }) {
@@ -26,6 +27,7 @@ export function ConversationPane({ id }: { id: string }) {
       const answer = await call(TranscriptAnswer, 'GET', `/api/agent/conversations/${id}/transcript`);
       setConversation(answer.conversation);
       setMessages(answer.messages);
+      transcriptRead.value++;
     });
   useEffect(() => {
     void reload().then(() => heading.current?.focus());

@@ -1,6 +1,7 @@
 // The agent's own side of the workspace: presence (available / away, kept on the server so others
 // see it when they transfer) and the conversations the agent holds, each with its unread visitor
 // messages, read again whenever the staff channel says a conversation or the queue changed.
+import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { type AgentConversation, MineAnswer, PRESENCE, type Presence, PresenceAnswer } from '../../../../protocol/agent.ts';
 import { call } from '../api.ts';
@@ -11,6 +12,9 @@ import { me } from '../session.ts';
 import { ErrorNote, useAction } from '../ui.tsx';
 import { useAgents } from './actions.tsx';
 import { reasonLabel } from './labels.ts';
+
+/** Bumped each time the open conversation's transcript was read (which marks it read on the server). */
+export const transcriptRead = signal(0);
 
 export function PresenceControl() {
   const mine = useAgents().find((a) => a.id === me.value?.user.id);
@@ -43,8 +47,9 @@ export function MyConversations({ open }: { open: string | null }) {
     const offConversation = subscribe('conversation', () => void reload());
     return () => (offQueue(), offConversation());
   }, []);
-  // Opening a conversation reads its transcript, which marks it read: the count follows.
-  useEffect(() => void reload(), [open]);
+  // Reading a transcript marks it read: the counts follow.
+  const reads = transcriptRead.value;
+  useEffect(() => void reload(), [open, reads]);
   return (
     <section class="mine" aria-labelledby="mine-title">
       <h2 id="mine-title">{t('agent2.mine', { n: rows.length })}</h2>
