@@ -63,7 +63,13 @@ export function ContextPanel({ conversationId, status }: { conversationId: strin
   );
 }
 
-/** The text a suggestion puts into the reply: the passage, then where it comes from. */
+/** The passage as the agent reads it: the widget renders its Markdown emphasis, the preview drops the marks. */
+const preview = (text: string) => {
+  const plain = text.replace(/(\*\*|__)(.+?)\1/g, '$2');
+  return plain.length > 280 ? `${plain.slice(0, 280)}…` : plain;
+};
+
+/** The text a suggestion puts into the reply: the passage (Markdown kept: the widget renders it), then where it comes from. */
 export const withCitation = (s: Suggestion) => `${s.text.trim()}\n(${s.citation})`;
 
 export function SuggestionsPanel({ conversationId, latest, canInsert, insert }: { conversationId: string; latest: string | null; canInsert: boolean; insert: (text: string) => void }) {
@@ -88,7 +94,7 @@ export function SuggestionsPanel({ conversationId, latest, canInsert, insert }: 
             <p class="suggest-title">
               <strong>{s.citation}</strong> <span class="muted">{t('agent2.suggest.confidence', { pct: Math.round(s.confidence * 100) })}</span>
             </p>
-            <p class="suggest-text">{s.text.length > 280 ? `${s.text.slice(0, 280)}…` : s.text}</p>
+            <p class="suggest-text">{preview(s.text)}</p>
             {canInsert && (
               <button type="button" class="small" onClick={() => insert(withCitation(s))} aria-label={t('agent2.suggest.insertOf', { title: s.citation })}>
                 {t('agent2.suggest.insert')}
