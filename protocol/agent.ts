@@ -48,3 +48,39 @@ export const CannedList = z.object({ responses: z.array(CannedResponse) });
 
 /** `<CREDIT_CARD_1>`: a masked personal value in a transcript, split out so the console shows it as a labelled chip. */
 export const MASK_TOKEN = /<([A-Z][A-Z_]*?)_(\d+)>/g;
+
+/** Beside the conversation: codes and counts, no personal data (GET /api/agent/conversations/:id/context). */
+export const ConversationContext = z.object({
+  site: z.string(),
+  siteName: z.string(),
+  language: z.string().nullable(),
+  consents: z.object({ ai_local: z.boolean(), ai_cloud: z.boolean(), transcript_keep: z.boolean(), voice_input: z.boolean() }),
+  identity: z.enum(['verified', 'anonymous']),
+  earlierConversations: z.number().int().nonnegative(),
+  officeHours: z.object({ open: z.boolean(), nextOpen: z.string().nullable() }),
+});
+export type ConversationContext = z.infer<typeof ConversationContext>;
+export const ContextAnswer = z.object({ context: ConversationContext });
+
+/** Passages for the visitor's latest question, asked redacted; `citation` goes into the reply with the text. */
+export const Suggestion = z.object({
+  articleId: z.string(),
+  title: z.string(),
+  heading: z.string().nullable(),
+  text: z.string(),
+  confidence: z.number().min(0).max(1),
+  citation: z.string(),
+});
+export type Suggestion = z.infer<typeof Suggestion>;
+export const SuggestionsAnswer = z.object({ question: z.string().nullable(), suggestions: z.array(Suggestion) });
+
+export const PRESENCE = ['available', 'away'] as const;
+export type Presence = (typeof PRESENCE)[number];
+/** Someone a conversation may be transferred to; `active`: the conversations they hold now. */
+export const AgentOnDuty = z.object({ id: z.string(), name: z.string(), presence: z.enum(PRESENCE), active: z.number().int().nonnegative() });
+export type AgentOnDuty = z.infer<typeof AgentOnDuty>;
+export const AgentsAnswer = z.object({ agents: z.array(AgentOnDuty) });
+export const PresenceAnswer = z.object({ presence: z.enum(PRESENCE) });
+export const SitesAnswer = z.object({ sites: z.array(z.object({ id: z.string(), name: z.string(), languages: z.array(z.string()) })) });
+/** The signed-in agent's own conversations, each with the visitor messages they have not read. */
+export const MineAnswer = z.object({ conversations: z.array(AgentConversation.extend({ unread: z.number().int().nonnegative() })) });

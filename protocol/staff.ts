@@ -144,7 +144,7 @@ export const ErrorBody = z.object({
 });
 
 /** Topics a console subscribes to on the staff channel; a subscriber sees only what its role may read. */
-export const LIVE_TOPICS = ['dsr', 'hold', 'queue', 'conversation'] as const;
+export const LIVE_TOPICS = ['dsr', 'hold', 'queue', 'conversation', 'typing', 'agents'] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
 /** Server → console frames on /api/staff/live. A change names the record; the console reads it again. */
@@ -155,6 +155,10 @@ export const LiveEvent = z.discriminatedUnion('type', [
   // the agent's workspace: a conversation entered or left the people's queue, or got a new message
   z.object({ type: z.literal('queue.changed'), id: z.string() }),
   z.object({ type: z.literal('conversation.changed'), id: z.string() }),
+  // the visitor of a conversation waiting for (or with) a person is typing: throttled, never stored, no text
+  z.object({ type: z.literal('conversation.typing'), id: z.string() }),
+  // an agent's presence changed (the id is the staff member's)
+  z.object({ type: z.literal('agent.changed'), id: z.string() }),
   z.object({ type: z.literal('pong') }),
 ]);
 export type LiveEvent = z.infer<typeof LiveEvent>;
@@ -164,4 +168,6 @@ export const TOPIC_OF: Record<Exclude<LiveEvent['type'], 'ready' | 'pong'>, Live
   'hold.changed': 'hold',
   'queue.changed': 'queue',
   'conversation.changed': 'conversation',
+  'conversation.typing': 'typing',
+  'agent.changed': 'agents',
 };

@@ -71,14 +71,22 @@ export const notQueued = () => conflict('not_queued', 'This conversation is not 
 export const conversationClosed = () => conflict('conversation_closed', 'This conversation is closed.');
 export const unknownAgent = () => new AppError(404, 'unknown_agent', 'No active agent with that id.');
 
-const COLUMNS = `id, subject_id AS "subjectId", site, status, mode, language, rating, queue, last_seq AS "lastSeq", not_helpful AS "notHelpful",
-  assigned_to AS "assignedTo", handoff_reason AS "handoffReason", handoff_at AS "handoffAt"`;
+/** The columns of an AgentConversation, of the table named `alias` when given. */
+export const agentColumns = (alias = '') => {
+  const a = alias ? `${alias}.` : '';
+  return `${a}id, ${a}subject_id AS "subjectId", ${a}site, ${a}status, ${a}mode, ${a}language, ${a}rating, ${a}queue, ${a}last_seq AS "lastSeq", ${a}not_helpful AS "notHelpful",
+  ${a}assigned_to AS "assignedTo", ${a}handoff_reason AS "handoffReason", ${a}handoff_at AS "handoffAt"`;
+};
+const COLUMNS = agentColumns();
 
 async function load(ctx: Pick<PrivacyCtx, 'tx'>, conversationId: string, lock = false): Promise<AgentConversation> {
   const [row] = (await ctx.tx.query(`SELECT ${COLUMNS} FROM conversations WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [conversationId])) as AgentConversation[];
   if (!row) throw notFound('conversation');
   return { ...row, lastSeq: Number(row.lastSeq), notHelpful: Number(row.notHelpful) };
 }
+
+/** The conversation's row (ids and codes, no text): for checks outside a privacy transaction. */
+export { load as loadForAgent };
 
 const unclaimedInQueue = (c: AgentConversation) => c.status === 'handoff' && c.mode === 'queued' && c.assignedTo === null;
 
@@ -88,7 +96,7 @@ export function assertMayView(c: AgentConversation, agentId: string): void {
 }
 
 /** Reveal, reply, release: only the agent holding it, while the conversation is live. */
-function assertHolds(c: AgentConversation, agentId: string): void {
+export function assertHolds(c: AgentConversation, agentId: string): void {
   if (c.status === 'closed') throw conversationClosed();
   if (c.mode !== 'agent' || c.assignedTo !== agentId) throw notAssigned();
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
 import { type Agent, type AgentChange, type AgentConversation, AgentReply, agentOf, assertMayView, attachmentConversation, claim, close, listQueue, QueueFilter, readTranscript, release, reply, reveal, RevealRequest, Transfer, transfer } from '../chat/agent.ts';
-import { conversationView, publishMessages } from '../chat/env.ts';
+import { conversationView, officeStatusOf, publishMessages } from '../chat/env.ts';
 import { transcriptMaskerFor } from '../chat/masking.ts';
 import { answerSource, presentMessage } from '../chat/present.ts';
 import type { ChatService } from '../chat/service.ts';
@@ -18,6 +18,14 @@ import type { PrivacyCtx } from '../privacy/context.ts';
 import { readAttachment } from '../privacy/conversations.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import { publishStaffEvent } from '../staff/live.ts';
+import { agentTypingSignal } from '../chat/typing.ts';
+import { latestQuestion, readContext } from '../chat/agentContext.ts';
+import { questionRedactorFor } from '../knowledge/redact-question.ts';
+import { knowledgeFor } from '../knowledge/source.ts';
+import { listAgents, markRead, ownConversations, SetPresence, setPresence } from '../chat/workload.ts';
+
+/** How many passages the console offers for the visitor's latest question. */
+const SUGGESTIONS = 3;
 
 /** What the console sees of a conversation: codes and ids, never text. */
 export const presentForAgent = (c: AgentConversation) => ({
@@ -76,6 +84,28 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
     ctx.body = { conversations: rows.map(presentForAgent) };
   });
 
+  /** The conversations the signed-in agent holds, each with its unread visitor messages. */
+  router.get('/mine', ...read, async (ctx) => {
+    const rows = await asAgent(ctx, 'queue.read', (p, agent) => ownConversations(p, agent.id));
+    ctx.body = { conversations: rows.map((c) => ({ ...presentForAgent(c), unread: c.unread })) };
+  });
+
+  /** Who a conversation may be transferred to, with presence and load; staff names only. */
+  router.get('/agents', ...read, async (ctx) => {
+    ctx.body = { agents: await listAgents({ tx: deps.db.dataSource.manager }) };
+  });
+
+  router.put('/presence', ...update, validate(SetPresence), async (ctx) => {
+    const status = await asAgent(ctx, 'agent.presence', (p, agent) => setPresence(p, agent.id, (ctx.state.input as SetPresence).status));
+    publishStaffEvent(deps, { type: 'agent.changed', id: ctx.state.staff!.userId });
+    ctx.body = { presence: status };
+  });
+
+  /** The sites and their languages, for the queue's filters. */
+  router.get('/sites', ...read, (ctx) => {
+    ctx.body = { sites: [...chat.sites.values()].map((s) => ({ id: s.id, name: s.name, languages: s.languages })) };
+  });
+
   router.post('/conversations/:id/claim', ...update, async (ctx) => {
     const id = conversationId(ctx);
     const change = await asAgent(ctx, 'conversation.claim', (p, agent) => claim({ ctx: p, conversationId: id, agent }));
@@ -85,7 +115,12 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
 
   router.get('/conversations/:id/transcript', ...read, async (ctx) => {
     const id = conversationId(ctx);
-    const { conversation, messages } = await asAgent(ctx, 'transcript.read', (p, agent) => readTranscript({ ctx: p, conversationId: id, agent }));
+    const { conversation, messages } = await asAgent(ctx, 'transcript.read', async (p, agent) => {
+      const read = await readTranscript({ ctx: p, conversationId: id, agent });
+      // What the holder has seen is no longer unread in the list of their conversations.
+      if (read.conversation.assignedTo === agent.id) await markRead(p, agent.id, id, read.conversation.lastSeq);
+      return read;
+    });
     // Masked after commit: redaction needs no database, and the raw texts never leave this function.
     const people = messages.filter((m) => m.role !== 'system');
     const masked = await masker(people.map((m) => m.text), conversation.language);
@@ -111,6 +146,40 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
     publishChange(chat, result, false, false);
     ctx.status = result.duplicate ? 200 : 201;
     ctx.body = { message: presentMessage(result.message), duplicate: result.duplicate };
+  });
+
+  router.get('/conversations/:id/context', ...read, async (ctx) => {
+    const id = conversationId(ctx);
+    const context = await asAgent(ctx, 'conversation.context_read', (p, agent) =>
+      readContext({ ctx: p, conversationId: id, agent, officeHours: (site) => officeStatusOf(chat, site), siteName: (site) => chat.sites.get(site)?.name ?? site }),
+    );
+    ctx.body = { context };
+  });
+
+  // The question is redacted before it is searched or answered: the console sees placeholders, as in the transcript.
+  router.get('/conversations/:id/suggestions', staffAuth(deps), authorize(deps, 'read', 'Conversation'), authorize(deps, 'read', 'KnowledgeArticle'), async (ctx) => {
+    const id = conversationId(ctx);
+    const latest = await asAgent(ctx, 'knowledge.suggest', (p, agent) => latestQuestion({ ctx: p, conversationId: id, agent }));
+    if (!latest) {
+      ctx.body = { question: null, suggestions: [] };
+      return;
+    }
+    const question = await questionRedactorFor(deps)(latest.text, latest.language ?? undefined);
+    const found = await knowledgeFor(deps.db.dataSource).search({ question, ...(latest.language ? { lang: latest.language } : {}), audience: ['public', 'internal'], limit: SUGGESTIONS });
+    ctx.body = {
+      question,
+      suggestions: found.passages.map((p) => ({
+        articleId: p.articleId, title: p.title, heading: p.heading, text: p.text, confidence: p.confidence,
+        citation: p.heading && p.heading !== p.title ? `${p.title} › ${p.heading}` : p.title,
+      })),
+    };
+  });
+
+  // Not stored and no text: the widget shows "the agent is typing" for a few seconds.
+  const typing = agentTypingSignal(chat);
+  router.post('/conversations/:id/typing', ...update, async (ctx) => {
+    await typing(conversationId(ctx), ctx.state.staff!.userId);
+    ctx.status = 204;
   });
 
   router.post('/conversations/:id/transfer', ...update, validate(Transfer), async (ctx) => {

@@ -23,6 +23,7 @@ import type { AppState } from './context.ts';
 import { notFound, validationFailed } from '../errors.ts';
 import { validate, validateQuery } from './validate.ts';
 import { storeAttachment } from '../privacy/conversations.ts';
+import { visitorTypingSignal } from '../chat/typing.ts';
 
 type WidgetState = AppState & { visitor?: Visitor };
 
@@ -163,6 +164,13 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
 
   router.post('/handoff', visitorAuth, async (ctx) => {
     ctx.body = { conversation: await requestHandoff(chat, ctx.state.visitor!, ctx.state.requestId) };
+  });
+
+  // Not stored and no text: the agent's console shows "the visitor is typing" for a few seconds.
+  const typing = visitorTypingSignal(deps);
+  router.post('/typing', visitorAuth, async (ctx) => {
+    await typing(ctx.state.visitor!);
+    ctx.status = 204;
   });
 
   router.post('/messages/:id/feedback', visitorAuth, validate(Feedback), async (ctx) => {

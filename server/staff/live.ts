@@ -34,12 +34,12 @@ export function topicsFor(role: Role): LiveTopic[] {
   const conversations = can(role, 'read', 'Conversation');
   // the supervisor's board counts the queue again when it changes (a queue frame names an id, nothing else)
   const queue = conversations || can(role, 'read', 'TeamStats');
-  const readable: Record<LiveTopic, boolean> = { dsr: can(role, 'read', 'SubjectRequest'), hold: can(role, 'read', 'LegalHold'), queue, conversation: conversations };
+  const readable: Record<LiveTopic, boolean> = { dsr: can(role, 'read', 'SubjectRequest'), hold: can(role, 'read', 'LegalHold'), queue, conversation: conversations, typing: conversations, agents: conversations };
   return LIVE_TOPICS.filter((t) => readable[t]);
 }
 
 /** What crosses to other nodes: the change's type and the record's id, as the sockets send it. */
-const StaffChangeSchema = z.object({ type: z.enum(['dsr.changed', 'hold.changed', 'queue.changed', 'conversation.changed']), id: z.string().max(200) });
+const StaffChangeSchema = z.object({ type: z.enum(['dsr.changed', 'hold.changed', 'queue.changed', 'conversation.changed', 'conversation.typing', 'agent.changed']), id: z.string().max(200) });
 const staffTopic = topic('staff', StaffChangeSchema);
 
 interface Hub {

@@ -17,7 +17,7 @@ import { databaseFields, passThrough, type Emit } from './emit.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** The shipped policies, with the per-address limits lifted: every bench visitor comes from 127.0.0.1. */
-function benchPolicies() {
+export function benchPolicies() {
   const sites = fs.readFileSync(path.join(ROOT, 'policies', 'sites.yaml'), 'utf8')
     .replace(/ipMessagesPerMinute: \d+/, 'ipMessagesPerMinute: 1000000')
     .replace(/ipSessionsPerHour: \d+/, 'ipSessionsPerHour: 1000000');
@@ -72,7 +72,7 @@ async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number
 }
 
 /** The PostgreSQL server pass uses the test support's fresh-database-per-server path. */
-async function onServer<T>(url: string, fn: () => Promise<T>): Promise<T> {
+export async function onServer<T>(url: string, fn: () => Promise<T>): Promise<T> {
   const previous = process.env.TEST_DATABASE_URL;
   process.env.TEST_DATABASE_URL = url;
   try {

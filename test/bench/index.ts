@@ -4,6 +4,7 @@ import os from 'node:os';
 import { benchAudit } from './audit.ts';
 import { benchAuditSearch } from './audit-search.ts';
 import { benchChat } from './chat.ts';
+import { benchConsole } from './console.ts';
 import { benchGateway } from './gateway.ts';
 import { benchKeepAlive } from './gateway-keepalive.ts';
 import { benchProxy } from './gateway-proxy.ts';
@@ -33,6 +34,7 @@ const benches: Record<string, () => Promise<void>> = {
   'gateway-proxy': () => benchProxy(emit, quick),
   chat: () => benchChat(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
   supervisor: () => benchSupervisor(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick, conversations: process.env.SUPERVISOR_CONVERSATIONS ? Number(process.env.SUPERVISOR_CONVERSATIONS) : undefined }),
+  console: () => benchConsole(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
   signin: () => benchSignin(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, root: process.env.BENCH_SIGNIN_ROOT }),
 };
 

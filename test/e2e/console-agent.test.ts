@@ -185,7 +185,7 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
 
   it('works in Chinese from the keyboard; transfers back to the queue, and a release lets the AI answer again', async () => {
     const visitor = await handedOff();
-    await page.getByLabel('Language').selectOption('zh');
+    await page.getByRole('combobox', { name: /^Language/ }).selectOption('zh');
     await page.getByRole('heading', { level: 1, name: '等待人工服务' }).waitFor(WAIT);
     const entry = page.locator(`li[data-conversation="${visitor.conversation.id}"]`);
     await entry.waitFor(WAIT);
@@ -198,7 +198,7 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id), WAIT).toBe('conversation-title');
     await pane.getByLabel('回复访客').waitFor(WAIT);
     await axeBothThemes(page, 'agent-conversation-zh');
-    await page.getByLabel('语言').selectOption('en');
+    await page.getByRole('combobox', { name: /^语言/ }).selectOption('en');
     await page.getByRole('heading', { level: 1, name: 'Waiting for a person' }).waitFor(WAIT);
 
     // Transfer back to the queue: waiting again, for any agent.

@@ -113,7 +113,7 @@ describe('staff console API', () => {
     const mine = await open(checker);
     const agents = await open(agent);
     expect(mine.frames[0]).toEqual({ type: 'ready', topics: ['dsr', 'hold'] });
-    expect(agents.frames[0]).toEqual({ type: 'ready', topics: ['queue', 'conversation'] });
+    expect(agents.frames[0]).toEqual({ type: 'ready', topics: ['queue', 'conversation', 'typing', 'agents'] });
 
     const subject = await api<{ subject: { id: string } }>(server, 'POST', '/api/privacy/subjects', { token: officer, body: { identifiers: [] } });
     const refused = await api(server, 'POST', '/api/privacy/holds', { token: officer, body: { scope: 'subject', subjectId: subject.body.subject.id, caseId: 'bad case id!', reason: 'Litigation' } });

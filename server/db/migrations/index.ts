@@ -18,6 +18,7 @@ import { CannedResponses1733270100000 } from './1733270100000-CannedResponses.ts
 import { PasswordLinks1733270200000 } from './1733270200000-PasswordLinks.ts';
 import { AuditSearchIndexes1733270300000 } from './1733270300000-AuditSearchIndexes.ts';
 import { SupervisorRole1733330000000 } from './1733330000000-SupervisorRole.ts';
+import { AgentWorkload1733340000001 } from './1733340000001-AgentWorkload.ts';
 
 export const migrations = [
   Foundation1732300000000,
@@ -39,4 +40,5 @@ export const migrations = [
   PasswordLinks1733270200000,
   AuditSearchIndexes1733270300000,
   SupervisorRole1733330000000,
+  AgentWorkload1733340000001,
 ];

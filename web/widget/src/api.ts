@@ -55,7 +55,7 @@ export async function request(base: string, method: string, path: string, opts: 
 
 export async function requestJson<T>(base: string, method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const res = await request(base, method, path, opts);
-  return (await res.json()) as T;
+  return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
 /** Worth trying again with the same request: the network, the server's own trouble, a rate limit. */

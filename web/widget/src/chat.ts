@@ -10,6 +10,8 @@ import type { ChatEvent, ConversationState, ConversationView, MessageView } from
 import type { Host } from './host.ts';
 
 const TYPING_MS = 8000;
+/** At most one "visitor is typing" signal per this many ms; the agent's console shows it for a few seconds. */
+const TYPING_SIGNAL_MS = 3000;
 
 export class ChatScreen {
   readonly el = h('div', { class: 'panel-inner' });
@@ -20,6 +22,7 @@ export class ChatScreen {
   private sending = false;
   private wake: (() => void) | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private typingSentAt = 0;
   private log!: HTMLElement;
   private banner!: HTMLElement;
   private typing!: HTMLElement;
@@ -108,7 +111,7 @@ export class ChatScreen {
     this.log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': this.host.t('chat.log'), tabindex: '0' });
     this.banner = h('div', { class: 'banner', role: 'status' });
     this.typing = h('div', { class: 'typing', 'aria-hidden': 'true' });
-    this.composer = renderComposer(this.host, (text, attachmentIds) => this.send(text, attachmentIds));
+    this.composer = renderComposer(this.host, (text, attachmentIds) => this.send(text, attachmentIds), () => this.typed());
     this.composer.textarea.value = draft;
     this.composer.update();
     const person = h('button', { type: 'button', class: 'person', on: { click: () => void this.handoff() } }, this.host.t('chat.person'));
@@ -259,6 +262,16 @@ export class ChatScreen {
 
   private showError(text: string): void {
     this.composer?.setError(text);
+  }
+
+  /** Tells a person waiting or answering that the visitor is typing (no text); the AI is not told. */
+  private typed(): void {
+    const mode = this.conversation?.mode;
+    if ((mode !== 'queued' && mode !== 'agent') || Date.now() - this.typingSentAt < TYPING_SIGNAL_MS) return;
+    this.typingSentAt = Date.now();
+    this.host.call('POST', '/api/widget/typing').catch(() => {
+      /* a lost signal only means the indicator does not show */
+    });
   }
 
   private send(text: string, attachmentIds: string[]): boolean {

@@ -14,7 +14,7 @@ export interface Composer {
   setError(text: string): void;
 }
 
-export function renderComposer(host: Host, send: (text: string, attachmentIds: string[]) => boolean): Composer {
+export function renderComposer(host: Host, send: (text: string, attachmentIds: string[]) => boolean, typed: () => void = () => {}): Composer {
   const limit = host.config.site.limits.messageChars;
   const staged: { attachment: Attachment; name: string }[] = [];
   const counter = h('span', { class: 'counter', id: 'palisade-counter' });
@@ -45,6 +45,7 @@ export function renderComposer(host: Host, send: (text: string, attachmentIds: s
   };
   textarea.addEventListener('input', () => {
     update();
+    if (textarea.value.trim()) typed();
     if (textarea.value.length <= limit) error.textContent = '';
   });
   textarea.addEventListener('keydown', (e) => {

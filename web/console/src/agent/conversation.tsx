@@ -1,17 +1,21 @@
 // One conversation: the masked transcript (personal values as labelled chips), read again whenever
 // the staff channel says it changed; the AI's answers with their sources; reveal with a reason for a
-// limited time; the reply box; release to the AI, transfer to a queue, close.
+// limited time; the reply box and its actions (actions.tsx); beside it the context panel and
+// knowledge suggestions (context.tsx).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type AgentConversation, ConversationAnswer, MASK_TOKEN, REVEAL_REASONS, RevealAnswer, TranscriptAnswer, type TranscriptMessage } from '../../../../protocol/agent.ts';
+import { type AgentConversation, MASK_TOKEN, REVEAL_REASONS, RevealAnswer, TranscriptAnswer, type TranscriptMessage } from '../../../../protocol/agent.ts';
 import { call } from '../api.ts';
 import { formatDateTime, t, type Key } from '../i18n.ts';
 import { subscribe } from '../live.ts';
-import { navigate } from '../router.tsx';
 import { me } from '../session.ts';
 import { ErrorNote, Field, useAction } from '../ui.tsx';
 import { reasonLabel } from './labels.ts';
 import { claimConversation, lostClaim } from './queue.tsx';
 import { ReplyBox } from './reply.tsx';
+import { ContextPanel, SuggestionsPanel } from './context.tsx';
+import { Actions } from './actions.tsx';
+import { transcriptRead } from './workload.tsx';
+import { useVisitorTyping } from './typing.ts';
 
 export function ConversationPane({ id }: { id: string }) {
   const [conversation, setConversation] = useState<AgentConversation | null>(null);
@@ -23,6 +27,7 @@ export function ConversationPane({ id }: { id: string }) {
       const answer = await call(TranscriptAnswer, 'GET', `/api/agent/conversations/${id}/transcript`);
       setConversation(answer.conversation);
       setMessages(answer.messages);
+      transcriptRead.value++;
     });
   useEffect(() => {
     void reload().then(() => heading.current?.focus());
@@ -31,30 +36,44 @@ export function ConversationPane({ id }: { id: string }) {
     const offConversation = subscribe('conversation', mine);
     return () => (offQueue(), offConversation());
   }, [id]);
+  const [insertion, setInsertion] = useState<{ text: string; n: number } | null>(null);
+  const visitorTyping = useVisitorTyping(id, messages.length);
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => end.current?.scrollIntoView({ block: 'nearest' }), [messages.length]);
 
   if (!conversation) return <ErrorNote error={load.error} />;
   const held = conversation.mode === 'agent' && conversation.assignedTo === me.value?.user.id;
+  const latestVisitor = messages.findLast((m) => m.role === 'visitor')?.id ?? null;
   return (
-    <section class="conversation" aria-labelledby="conversation-title">
-      <h2 id="conversation-title" tabIndex={-1} ref={heading}>
-        {t('agent.conversation', { site: conversation.site, language: conversation.language ?? '—' })}
-      </h2>
-      <p class="muted">
-        {t('agent.col.reason')}: {reasonLabel(conversation.reason)} · <code>{conversation.id}</code>
-      </p>
-      <ErrorNote error={load.error} />
-      <Status conversation={conversation} held={held} changed={reload} />
-      <ol class="transcript" aria-label={t('agent.transcript')}>
-        {messages.map((m) => (
-          <MessageItem key={m.id} m={m} conversationId={id} canReveal={held} />
-        ))}
-        <li ref={end} class="transcript-end" aria-hidden="true" />
-      </ol>
-      {held && <ReplyBox conversation={conversation} sent={reload} />}
-      {held && <Actions conversation={conversation} />}
-    </section>
+    <div class="conversation-grid">
+      <section class="conversation" aria-labelledby="conversation-title">
+        <h2 id="conversation-title" tabIndex={-1} ref={heading}>
+          {t('agent.conversation', { site: conversation.site, language: conversation.language ?? '—' })}
+        </h2>
+        <p class="muted">
+          {t('agent.col.reason')}: {reasonLabel(conversation.reason)} · <code>{conversation.id}</code>
+        </p>
+        <ErrorNote error={load.error} />
+        <Status conversation={conversation} held={held} changed={reload} />
+        <ol class="transcript" aria-label={t('agent.transcript')}>
+          {messages.map((m) => (
+            <MessageItem key={m.id} m={m} conversationId={id} canReveal={held} />
+          ))}
+          <li ref={end} class="transcript-end" aria-hidden="true" />
+        </ol>
+        <p class="typing-note" role="status">
+          {visitorTyping ? t('agent2.visitorTyping') : ''}
+        </p>
+        {held && <ReplyBox conversation={conversation} sent={reload} insertion={insertion} />}
+        {held && <Actions conversation={conversation} />}
+      </section>
+      {conversation.status === 'handoff' && (
+        <div class="conversation-side">
+          <ContextPanel conversationId={id} status={conversation.mode} />
+          <SuggestionsPanel conversationId={id} latest={latestVisitor} canInsert={held} insert={(text) => setInsertion((p) => ({ text, n: (p?.n ?? 0) + 1 }))} />
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -209,42 +228,5 @@ function RevealForm({ conversationId, messageId, done }: { conversationId: strin
       <small class="muted">{t('agent.revealAudited')}</small>
       <ErrorNote error={error} />
     </form>
-  );
-}
-
-function Actions({ conversation: c }: { conversation: AgentConversation }) {
-  const { busy, error, run } = useAction();
-  const [queue, setQueue] = useState(c.queue ?? '');
-  const act = (name: 'release' | 'close' | 'transfer', body: object = {}) =>
-    run(async () => {
-      await call(ConversationAnswer, 'POST', `/api/agent/conversations/${c.id}/${name}`, body);
-      navigate('/agent');
-    });
-  return (
-    <div class="conversation-actions">
-      <div class="actions">
-        <button type="button" disabled={busy} onClick={() => act('release')}>
-          {t('agent.release')}
-        </button>
-        <button type="button" class="danger" disabled={busy} onClick={() => act('close')}>
-          {t('agent.close')}
-        </button>
-      </div>
-      <form
-        class="actions"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act('transfer', { queue });
-        }}
-      >
-        <Field label={t('agent.transferQueue')} id="transfer-queue">
-          <input id="transfer-queue" value={queue} pattern="[a-z0-9_\-]{1,64}" required onInput={(e) => setQueue(e.currentTarget.value)} />
-        </Field>
-        <button type="submit" disabled={busy}>
-          {t('agent.transfer')}
-        </button>
-      </form>
-      <ErrorNote error={error} />
-    </div>
   );
 }

@@ -5,6 +5,7 @@ import { t } from '../i18n.ts';
 import { path } from '../router.tsx';
 import { ConversationPane } from './conversation.tsx';
 import { QueuePane } from './queue.tsx';
+import { MyConversations, PresenceControl } from './workload.tsx';
 import './agent.css';
 
 export default function AgentWorkspace() {
@@ -19,6 +20,9 @@ export default function AgentWorkspace() {
         <h1 id="queue-title" tabIndex={-1} ref={heading}>
           {t('agent.queue')}
         </h1>
+        <PresenceControl />
+        <MyConversations open={open} />
+        <h2 class="queue-subtitle">{t('agent2.queueList')}</h2>
         <QueuePane open={open} />
       </section>
       <div class="agent-main">{open ? <ConversationPane key={open} id={open} /> : <p class="muted">{t('agent.select')}</p>}</div>

@@ -4,7 +4,7 @@
 import { signal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type AgentConversation, ConversationAnswer, QueueAnswer } from '../../../../protocol/agent.ts';
-import { ApiError, call } from '../api.ts';
+import { ApiError, call, withQuery } from '../api.ts';
 import { t } from '../i18n.ts';
 import { subscribe } from '../live.ts';
 import { navigate } from '../router.tsx';
@@ -12,6 +12,7 @@ import { me } from '../session.ts';
 import { ErrorNote, useAction } from '../ui.tsx';
 import { reasonLabel, waited } from './labels.ts';
 import { AlertsToggle, alertNew } from './notify.tsx';
+import { QueueFilters, useQueueFilter } from './filters.tsx';
 
 /** Shown where the claim was attempted when another agent won it. */
 export const lostClaim = signal<string | null>(null);
@@ -45,9 +46,10 @@ export function QueuePane({ open }: { open: string | null }) {
   const list = useAction();
   const now = useNow();
   const known = useRef<Set<string> | null>(null);
+  const [filter, setFilter] = useQueueFilter();
   const reload = () =>
     list.run(async () => {
-      const rows = (await call(QueueAnswer, 'GET', '/api/agent/queue')).conversations;
+      const rows = (await call(QueueAnswer, 'GET', withQuery('/api/agent/queue', { ...filter }))).conversations;
       if (known.current) alertNew(rows.filter((c) => c.assignedTo === null && !known.current!.has(c.id)));
       known.current = new Set(rows.map((c) => c.id));
       setRows(rows);
@@ -55,10 +57,11 @@ export function QueuePane({ open }: { open: string | null }) {
   useEffect(() => {
     void reload();
     return subscribe('queue', () => void reload());
-  }, []);
+  }, [filter.site, filter.language]);
   return (
     <>
       <AlertsToggle />
+      <QueueFilters filter={filter} change={setFilter} />
       <ErrorNote error={list.error} />
       {rows.length === 0 && !list.busy && <p class="muted">{t('agent.queueEmpty')}</p>}
       <ul class="queue-list" aria-live="polite" aria-relevant="additions">

@@ -7,6 +7,7 @@ import { type AgentConversation, CannedList, type CannedResponse, ReplyAnswer } 
 import { call, withQuery } from '../api.ts';
 import { t } from '../i18n.ts';
 import { ErrorNote, useAction } from '../ui.tsx';
+import { useAgentTypingSignal } from './typing.ts';
 
 const newId = () => crypto.randomUUID();
 /** The `/query` being typed at the caret, if any. */
@@ -15,7 +16,8 @@ const slashAt = (text: string, caret: number): { start: number; query: string } 
   return m ? { start: caret - m[2]!.length - 1, query: m[2]! } : null;
 };
 
-export function ReplyBox({ conversation, sent }: { conversation: AgentConversation; sent: () => void }) {
+/** `insertion`: text to add to the draft (a knowledge suggestion); a new `n` adds it again. */
+export function ReplyBox({ conversation, sent, insertion }: { conversation: AgentConversation; sent: () => void; insertion?: { text: string; n: number } | null }) {
   const [text, setText] = useState('');
   const [clientId, setClientId] = useState(newId);
   const [slash, setSlash] = useState<{ start: number; query: string } | null>(null);
@@ -24,6 +26,7 @@ export function ReplyBox({ conversation, sent }: { conversation: AgentConversati
   const box = useRef<HTMLTextAreaElement>(null);
   const send = useAction();
   const search = useAction();
+  const typed = useAgentTypingSignal(conversation.id);
 
   useEffect(() => {
     if (!slash) return setOptions([]);
@@ -39,6 +42,12 @@ export function ReplyBox({ conversation, sent }: { conversation: AgentConversati
     );
     return () => ((live = false), clearTimeout(timer));
   }, [slash?.query, slash !== null]);
+
+  useEffect(() => {
+    if (!insertion) return;
+    setText((draft) => (draft.trim() ? `${draft.trimEnd()}\n${insertion.text}` : insertion.text));
+    box.current?.focus();
+  }, [insertion?.n]);
 
   const insert = (c: CannedResponse) => {
     if (!slash) return;
@@ -104,6 +113,7 @@ export function ReplyBox({ conversation, sent }: { conversation: AgentConversati
           const el = e.currentTarget;
           setText(el.value);
           setSlash(slashAt(el.value, el.selectionStart));
+          if (el.value.trim()) typed();
         }}
         onKeyDown={onKeyDown}
       />
