@@ -51,3 +51,5 @@ export const COMMON_WORDS = new Set(
     'sky rock stone wood hill bush brown green white black gray grey fox wolf bird ford love lane bell ray guy max ' +
     'sue pat bob jack frank earl dean sterling august april can don drew sunny penny an so do us jean lee').split(' '),
 );
+// Chat shorthand no lexicon has, which a lower-case name pair would otherwise take in ("maria pls").
+export const SHORTHAND = new Set(['pls', 'plz', 'thx', 'ty', 'tx', 'asap', 'btw', 'fyi', 'imo', 'lol', 'brb', 'idk', 'ok', 'okay', 'hmm', 'yeah', 'yep', 'nope']);

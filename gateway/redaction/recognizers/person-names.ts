@@ -5,7 +5,7 @@
 // surname; a position only a name takes (before "here", "speaking", "will call"); and the
 // "SURNAME, Given" order of forms and bank records. Names joined by a middle dot (·) are
 // transliterated foreign names in Chinese text.
-import { COMMON_WORDS, names, NOT_NAMES } from './name-lists.ts';
+import { COMMON_WORDS, names, NOT_NAMES, SHORTHAND } from './name-lists.ts';
 import { namesByPosition } from './person-positions.ts';
 import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
 
@@ -29,6 +29,7 @@ const LOWER_AFTER_TITLE = /(?<![\p{L}])(?:mr|mrs|ms|miss|dr)\.? (?<value>\p{Ll}{
 const LOWER_AFTER_CUE = /(?<![\p{L}])(?:beneficiary|payee|recipient|my name is|name is|this is|i am|i'm|its|it's|name:|to)\s+(?<value>\p{Ll}{2,} \p{Ll}{2,})(?![\p{L}])/gdu;
 // One capitalised listed given name ("ask Fatima", "my son George"), not an ordinary word too.
 const SINGLE = /(?<![\p{L}'’-])\p{Lu}\p{Ll}+(?![\p{L}'’-]|\s\p{Lu})/gu;
+const INITIAL_GAP = /^ \p{Ll}\.? $/u;
 const LOWER_WORD = /(?<![\p{L}<_])\p{Ll}{2,}(?:-\p{Ll}{2,})?(?![\p{L}>_])/gu;
 
 const EMPLOYER = /\b(?:work(?:ing|ed)? (?:at|for)|employer|employed (?:by|at)|company)\s$/iu;
@@ -95,14 +96,20 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
       const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
       if (!text.slice(start, end).split(' ').some((w) => NOT_NAMES.has(w.toLowerCase()))) found.push({ start, end, score: 0.7 });
     }
-    // "kwame fraser": a listed given name then a listed surname, both in lower case.
+    // Lower case, a listed given name then: a listed name ("kwame fraser"), a word no dictionary
+    // has ("eva kleist"), or a middle initial and a surname ("benjamin a seiler").
     let previous: RegExpMatchArray | undefined;
     for (const m of text.matchAll(LOWER_WORD)) {
       const first = previous?.[0] ?? '';
-      const adjacent = previous !== undefined && (previous.index ?? 0) + first.length + 1 === m.index;
+      const from = (previous?.index ?? 0) + first.length;
+      const gap = previous === undefined ? '' : text.slice(from, m.index);
       const last = m[0];
-      if (adjacent && given.has(first) && (surnames.has(last) || given.has(last) || COMMON_WORDS.has(last)) && !COMMON_WORDS.has(first) && !NOT_NAMES.has(last)) {
-        found.push({ start: previous?.index ?? 0, end: m.index + m[0].length, score: 0.6 });
+      if (previous !== undefined && given.has(first) && !COMMON_WORDS.has(first) && !NOT_NAMES.has(last)) {
+        const listed = surnames.has(last) || given.has(last) || COMMON_WORDS.has(last);
+        const unknown = !known.has(last) && last.length >= 3 && !SHORTHAND.has(last);
+        if ((gap.length === 1 && (listed || unknown)) || (INITIAL_GAP.test(gap) && (surnames.has(last) || unknown))) {
+          found.push({ start: previous.index ?? 0, end: m.index + m[0].length, score: 0.6 });
+        }
       }
       previous = m;
     }

@@ -1,13 +1,11 @@
 // One-word names and names the capitalised-sequence rule cannot see, found by where they stand:
-// - a list of names ("our founders: Monjeau, Graves and Reed", "Usamov and Bowers were"): every item
+// - a list of names ("our founders: Monjeau, Graves and Reed", "Marrero and Murphy were"): every item
 //   a listed name or a word no dictionary knows, at least one of them listed;
 // - a place only a person takes: a greeting ("Hi Christin,"), speech ("said Maslin", "says Gerste."),
 //   kin ("my kid Tadzio"), a question put to someone ("Warrane, can I …"), a speaker's turn
-//   ("Vinka: What a wife"), the verbs a person does ("Zak shouted", "Rintanen began writing");
-// - lower-case names with a middle initial ("benjamin a seiler") or a surname no list has
-//   ("eva kleist").
+//   ("Vinka: What a wife"), the verbs a person does ("Zak shouted", "Rintanen began writing").
 // A word the lexicon knows as anything but a name ("Personal", "Note", "London") is no name here.
-import { COMMON_WORDS, names, NOT_NAMES } from './name-lists.ts';
+import { names, NOT_NAMES } from './name-lists.ts';
 import type { Candidate } from './recognizer.ts';
 
 const WORD = "\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}?[\\p{Ll}]+)?";
@@ -23,12 +21,6 @@ const POSITIONS: readonly RegExp[] = [
   new RegExp(`(?:^|[.!?]\\s+|\\band )(?<value>${WORD}) (?=(?:shouted|said|says|asked|replied|began|spent|lives|lived|wrote|called|will be)\\b)`, 'gmdu'),
   new RegExp(`\\b(?:name is|starring|featuring|calls me|kid named|remove) (?<value>${WORD})(?![\\p{L}]| ${WORD})`, 'gdu'),
 ];
-const LOWER_INITIAL = /(?<![\p{L}.'’-])(\p{Ll}{2,}) (\p{Ll})\.? (\p{Ll}{2,})(?![\p{L}])/gu;
-// (the second word in a lookahead: "the eva kleist" is read from every word on)
-const LOWER_PAIR = /(?<![\p{L}'’<_-])(\p{Ll}{2,})(?= (\p{Ll}{3,})(?:['’]s)?(?![\p{L}>_]))/gu;
-// chat shorthand no lexicon has, which a lower-case name pair would otherwise take in
-const SHORTHAND = new Set(['pls', 'plz', 'thx', 'ty', 'tx', 'asap', 'btw', 'fyi', 'imo', 'lol', 'brb', 'idk', 'ok', 'okay', 'hmm', 'yeah', 'yep', 'nope']);
-
 const bare = (word: string): string => word.toLowerCase().replace(/['’]s$/u, '');
 
 export function namesByPosition(text: string): Candidate[] {
@@ -37,7 +29,8 @@ export function namesByPosition(text: string): Candidate[] {
   // listed, or unknown to the lexicon; never a word that is only something else
   const nameLike = (w: string): boolean => !NOT_NAMES.has(bare(w)) && (listed(w) || !known.has(bare(w)));
   const found: Candidate[] = [];
-  for (const m of text.matchAll(LIST)) {
+  // (every list has an "and": the regex is not run over text without one)
+  for (const m of text.includes(' and ') ? text.matchAll(LIST) : []) {
     const items = [m[1] ?? '', ...(m[2] ?? '').split(', ').filter((w) => w !== ''), m[3] ?? ''];
     // Two items are names when both look like one and one is listed; in a longer list a capitalised ordinary word
     // ("Graves", "Reed") is a surname as long as one item is a name and none is a place or a company.
@@ -55,17 +48,6 @@ export function namesByPosition(text: string): Candidate[] {
       const [start, end] = m.indices?.groups?.['value'] ?? [0, 0];
       const word = text.slice(start, end);
       if (end > start && nameLike(word)) found.push({ start, end: end - (/['’]s$/u.test(word) ? 2 : 0), score: 0.65 });
-    }
-  }
-  for (const m of text.matchAll(LOWER_INITIAL)) {
-    const [, first = '', , last = ''] = m;
-    if (given.has(first) && !COMMON_WORDS.has(first) && (surnames.has(last) || !known.has(last))) found.push({ start: m.index, end: m.index + m[0].length, score: 0.6 });
-  }
-  for (const m of text.matchAll(LOWER_PAIR)) {
-    const [, first = '', last = ''] = m;
-    // a listed given name and a word no dictionary has ("eva kleist"); listed pairs are person-names.ts'
-    if (given.has(first) && !COMMON_WORDS.has(first) && !known.has(last) && !SHORTHAND.has(last)) {
-      found.push({ start: m.index, end: m.index + first.length + 1 + last.length, score: 0.6 });
     }
   }
   return found;
