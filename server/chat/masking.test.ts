@@ -21,9 +21,9 @@ describe('transcriptMasker', () => {
 
   it("masks a value of the conversation's stored vault wherever it recurs, though no recognizer finds it", async () => {
     const stored = new Vault();
-    stored.placeholderFor('PERSON', 'Tendai Mukoko');
+    stored.placeholderFor('PERSON', 'Zorvath Quellen');
     stored.placeholderFor('CREDIT_CARD', '4111 1111 1111 1111');
-    const texts = ['again: tendai mukoko, still blocked', 'card 5555 5555 5555 4444, not 4111-1111-1111-1111'];
+    const texts = ['again: zorvath quellen, still blocked', 'card 5555 5555 5555 4444, not 4111-1111-1111-1111'];
     const bare = await transcriptMasker(engine)(texts, 'en');
     expect(bare[0]?.text).toBe(texts[0]);
     const masked = await transcriptMasker(engine)(texts, 'en', stored.toJSON());

@@ -1,6 +1,6 @@
 // The agent's transcript view searches the conversation's stored vault: a value the gateway masked
 // for the model in an earlier turn stays masked wherever it recurs, even where the recognizers miss
-// it this time ("again: tendai mukoko" has no cue). The vault read is on the audit record.
+// it this time ("again: zorvath quellen" has no cue). The vault read is on the audit record.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withConversationVault } from '../../gateway/redaction/vault-store.ts';
 import type { MessageView } from '../../protocol/widget.ts';
@@ -13,7 +13,7 @@ import { inTx } from '../support/privacy.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
 
 const PASSWORD = 'correct horse battery staple';
-const TEXTS = ['again: tendai mukoko, the card 4111-1111-1111-1111 is still blocked', 'Tendai Mukoko here, any news?'];
+const TEXTS = ['again: zorvath quellen, the card 4111-1111-1111-1111 is still blocked', 'Zorvath Quellen here, any news?'];
 
 let server: TestServer;
 let token = '';
@@ -48,15 +48,15 @@ describe('agent transcript and the conversation vault', () => {
     const res = await call('GET', `/conversations/${id}/transcript`);
     expect(res.status).toBe(200);
     // The card is found by shape; the lower-case name with no cue is not (so the next test can fail).
-    expect(res.body.messages[0]?.text).toBe('again: tendai mukoko, the card <CREDIT_CARD_1> is still blocked');
+    expect(res.body.messages[0]?.text).toBe('again: zorvath quellen, the card <CREDIT_CARD_1> is still blocked');
   });
 
   it('masks every recurrence of a vaulted value, and audits the vault read', async () => {
-    const id = await seed([['PERSON', 'Tendai Mukoko'], ['CREDIT_CARD', '4111 1111 1111 1111']]);
+    const id = await seed([['PERSON', 'Zorvath Quellen'], ['CREDIT_CARD', '4111 1111 1111 1111']]);
     const before = await auditCount(server, `action = 'vault.read' AND resource_id = $1 AND actor_type = 'staff'`, [id]);
     const res = await call('GET', `/conversations/${id}/transcript`);
     expect(res.status).toBe(200);
-    expect(res.text).not.toMatch(/tendai|mukoko|4111/i);
+    expect(res.text).not.toMatch(/zorvath|quellen|4111/i);
     const visitor = res.body.messages.filter((m) => m.role === 'visitor').map((m) => m.text);
     expect(visitor).toEqual(['again: <PERSON_1>, the card <CREDIT_CARD_1> is still blocked', '<PERSON_1> here, any news?']);
     expect(await auditCount(server, `action = 'vault.read' AND resource_id = $1 AND actor_type = 'staff'`, [id])).toBe(before + 1);

@@ -32,8 +32,9 @@ const UNIT_ALONE = new RegExp(`(?<![\\p{L}\\d])${UNIT}(?![\\p{L}\\d])`, 'giu');
 // (one \b before the alternatives and no unicode flag: a position inside a word fails at once)
 const CUE =
   /\b(?:address(?:es)?\b(?: is| to| with| was|:)|lives? (?:at|on)|living at|sent to|send (?:[a-z]+ ){1,3}to|deliver(?:ed)? to|ship(?:ped)? to|mail(?:ed)? to|move[ds]? to|located at|User:|(?:is|it's|are|was) (?:at|on|in)|corner of|return(?: it)? to|meet(?: you)? at|drops? you off at|stop at|Adresse ?:|dirección ?:|adresse est|wohne in|j'habite (?:au|à)|vivo en)\s*/gi;
-// (a dot after a street abbreviation, "ul. Cicha 86", "Koepenicker Str. 74", ends nothing)
-const CLAUSE_END = /[?!;]|(?<!\b(?:ul|al|St|Str|Ave|Av|Avda|Apt|Rd|Dr|Blvd|Ste|No|u|nº))\.(?:\s|$)|\n\n|,\s+and\b|\s(?:for|after|before|since|because|and I|but|please|thanks|thank you)\b/iu;
+// (a dot after a street abbreviation, "ul. Cicha 86", "Koepenicker Str. 74", ends nothing; a
+// labelled line, "Mobile: …", is the next field)
+const CLAUSE_END = /[?!;]|(?<!\b(?:ul|al|St|Str|Ave|Av|Avda|Apt|Rd|Dr|Blvd|Ste|No|u|nº))\.(?:\s|$)|\n\n|\n(?=[^\n:]{1,20}:)|,\s+and\b|\s(?:for|after|before|since|because|and I|but|please|thanks|thank you)\b/iu;
 const MAX_CUED = 120;
 // A number beside a capitalised word ("Pod Floriánem 1677", "12 Elm Road"), not "5pm" or "£20".
 const HOUSE_NUMBER = /(?<![\p{L}\d£$€])\d{1,5}[A-Za-z]?,? \p{Lu}|\p{Lu}[\p{L}.]* \d{1,5}(?![\d\p{L}])/u;

@@ -33,5 +33,6 @@ describe('address', () => {
     { text: 'Billing address: Tomas Grell\n    4417 Vestergade 12\n    Aarhus', found: ['4417 Vestergade 12\n    Aarhus'] },
     { text: 'I live at 7 Copper Creek, Boise', found: ['7 Copper Creek, Boise'] },
     { text: 'the 5 Day Pass costs more', found: [] },
+    { text: 'the corner of 5 Elm Street and Oak Lane\nMobile: 07700 900462', found: ['5 Elm Street and Oak Lane'] },
   ]);
 });
