@@ -16,6 +16,9 @@ export const DEFAULT_MIN_SCORE = 0.5;
 const DEFAULT_BOOST = 0.35;
 const DEFAULT_WINDOW = { before: 48, after: 24 };
 const ANTI_CONTEXT_PENALTY = 0.3;
+const ADDRESS_OVER_NAMES = 0.75;
+const NAME_TYPES: ReadonlySet<EntityType> = new Set(['PERSON', 'LOCATION', 'ORGANIZATION']);
+const UNION_TYPES: ReadonlySet<EntityType> = new Set([...NAME_TYPES, 'ADDRESS']);
 
 export interface AnalyzerConfig {
   recognizers?: readonly Recognizer[];
@@ -185,9 +188,40 @@ function score(recognizer: Recognizer, candidate: Candidate, input: RecognizerIn
   return { start, end, score: value, type: recognizer.entity, recognizer: recognizer.name };
 }
 
+/** Names and addresses of one type that overlap are one finding over their union, at the best
+ * score: "Abby" (compromise) and "Abby M. Laidlaw" (the name lists) are one name, not its first
+ * word. (Structured identifiers keep the best single reading: two phones side by side stay two.) */
+function unionSameType(findings: Finding[]): Finding[] {
+  const merged: Finding[] = [];
+  const byType = new Map<EntityType, Finding[]>();
+  for (const f of findings) {
+    const group = UNION_TYPES.has(f.type) ? byType.get(f.type) : undefined;
+    if (group) group.push(f);
+    else if (UNION_TYPES.has(f.type)) byType.set(f.type, [f]);
+    else merged.push(f);
+  }
+  for (const group of byType.values()) {
+    group.sort((a, b) => a.start - b.start || b.end - a.end);
+    let last: Finding | undefined;
+    for (const f of group) {
+      if (last && f.start < last.end) {
+        if (f.score > last.score) last.recognizer = f.recognizer;
+        last.end = Math.max(last.end, f.end);
+        last.score = Math.max(last.score, f.score);
+      } else merged.push((last = { ...f }));
+    }
+  }
+  return merged;
+}
+
 /** greedy: highest score, then longest span, then earliest; ties broken by entity and recognizer name
  * so the same text always gives the same answer */
-function resolveOverlaps(findings: Finding[]): Finding[] {
+function resolveOverlaps(all: Finding[]): Finding[] {
+  const merged = unionSameType(all);
+  // A name inside a street address is the street's ("2456 Rue de Virton 38", "USNS Møller"):
+  // the address names the span, whatever compromise scored the name.
+  const addresses = merged.filter((f) => f.type === 'ADDRESS' && f.score >= ADDRESS_OVER_NAMES);
+  const findings = addresses.length === 0 ? merged : merged.filter((f) => !NAME_TYPES.has(f.type) || !addresses.some((a) => a.start <= f.start && f.end <= a.end));
   const order = [...findings].sort(
     (a, b) =>
       b.score - a.score ||

@@ -98,6 +98,20 @@ describe('redaction engine', () => {
   });
 });
 
+describe('redaction engine with the values a conversation gave before', () => {
+  it('finds a known value no recognizer reports, numbers it in the request vault and leaves `known` as it was', async () => {
+    const known = new Vault();
+    known.placeholderFor('PERSON', 'Maria Schmidt');
+    known.placeholderFor('PERSON', 'Tendai Mukoko');
+    const vault = new Vault();
+    const result = await engineWith({}, fixed([])).redact({ text: 'again: tendai mukoko, still blocked', vault, known });
+    expect(result).toMatchObject({ ok: true, text: 'again: <PERSON_1>, still blocked', entities: [{ type: 'PERSON', start: 7, end: 20 }] });
+    expect(vault.size).toBe(1);
+    expect(known.size).toBe(2);
+    expect(known.revision).toBe(2);
+  });
+});
+
 describe('redaction engine fails closed', () => {
   const secret = 'Alice Smith 4111 1111 1111 1111';
   const failure = (recognizer: string, reason: 'threw' | 'timeout' | 'input_too_long'): AnalyzeResult => ({ ok: false, error: { recognizer, reason, message: 'boom' } });

@@ -27,6 +27,9 @@ export interface RedactRequest {
   text: string;
   lang?: Lang;
   vault: Vault;
+  /** values the conversation gave before (its stored vault), read only: found again whatever the
+   *  recognizers say, and numbered in `vault` like any finding */
+  known?: Vault;
 }
 
 export interface RedactionEngine {
@@ -139,7 +142,7 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
     return operators[operator]({ type, value, vault, hmacKey });
   };
 
-  async function run({ text, lang, vault }: RedactRequest): Promise<RedactOutcome> {
+  async function run({ text, lang, vault, known }: RedactRequest): Promise<RedactOutcome> {
     if (typeof text !== 'string') throw new RedactionFailure('invalid_input', 'text must be a string');
     if (lang !== undefined && !LANG_SET.has(lang)) throw new RedactionFailure('invalid_input', 'unsupported language');
     const analysis = await analyzeWithin(analyzer, text, lang, timeoutMs);
@@ -154,7 +157,7 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
     const passed = analysis.entities.filter((e) => e.score >= rules[e.type].threshold && !isAllowed(e.type, text.slice(e.start, e.end)));
     const kept = policy.placesAndOrganisations === 'keep' ? placesAboutPeople(text, passed) : passed;
     // Values this conversation already gave are redacted again wherever they recur, found or not.
-    const spans = mergeOverlaps([...kept, ...findDenied(text), ...findVaultValues(text, vault)]);
+    const spans = mergeOverlaps([...kept, ...findDenied(text), ...findVaultValues(text, vault), ...(known ? findVaultValues(text, known) : [])]);
 
     // From here to the end nothing awaits: the vault sees this redaction's placeholders as one
     // atomic step. Numbering follows reading order; splicing runs from the end so earlier

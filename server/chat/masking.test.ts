@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDefaultRedactionEngine, type RedactionEngine } from '../../gateway/redaction/index.ts';
+import { createDefaultRedactionEngine, type RedactionEngine, Vault, type VaultSnapshot } from '../../gateway/redaction/index.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 import { placeholdersOnly, REDACTION_FAILED_TEXT, transcriptMasker } from './masking.ts';
 
@@ -17,6 +17,27 @@ describe('transcriptMasker', () => {
     const mask = transcriptMasker(engine);
     await mask(['card 5555 5555 5555 4444']);
     expect((await mask(['card 4111 1111 1111 1111']))[0]?.text).toBe('card <CREDIT_CARD_1>');
+  });
+
+  it("masks a value of the conversation's stored vault wherever it recurs, though no recognizer finds it", async () => {
+    const stored = new Vault();
+    stored.placeholderFor('PERSON', 'Zorvath Quellen');
+    stored.placeholderFor('CREDIT_CARD', '4111 1111 1111 1111');
+    const texts = ['again: zorvath quellen, still blocked', 'card 5555 5555 5555 4444, not 4111-1111-1111-1111'];
+    const bare = await transcriptMasker(engine)(texts, 'en');
+    expect(bare[0]?.text).toBe(texts[0]);
+    const masked = await transcriptMasker(engine)(texts, 'en', stored.toJSON());
+    // Numbered in this transcript's reading order, not the stored vault's.
+    expect(masked.map((m) => m.text)).toEqual(['again: <PERSON_1>, still blocked', 'card <CREDIT_CARD_1>, not <CREDIT_CARD_2>']);
+    expect(masked[0]?.entities).toBe(1);
+  });
+
+  it('hides every text when the stored vault does not read', async () => {
+    const broken = { version: 1, revision: 0, counters: {}, entries: [{ type: 'PERSON', index: 3, key: 'x', value: 'x' }] } as VaultSnapshot;
+    expect(await transcriptMasker(engine)(['hello', 'again'], 'en', broken)).toEqual([
+      { text: REDACTION_FAILED_TEXT, entities: null },
+      { text: REDACTION_FAILED_TEXT, entities: null },
+    ]);
   });
 
   it('fails closed: a failed or throwing redaction hides the text, a missing engine hides all', async () => {

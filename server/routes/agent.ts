@@ -16,6 +16,7 @@ import { AppError, validationFailed } from '../errors.ts';
 import { validate, validateQuery } from './validate.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { readAttachment } from '../privacy/conversations.ts';
+import { DbVaultStore } from '../privacy/vaultStore.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import { publishStaffEvent } from '../staff/live.ts';
 import { agentTypingSignal } from '../chat/typing.ts';
@@ -115,15 +116,16 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
 
   router.get('/conversations/:id/transcript', ...read, async (ctx) => {
     const id = conversationId(ctx);
-    const { conversation, messages } = await asAgent(ctx, 'transcript.read', async (p, agent) => {
+    const { conversation, messages, vault } = await asAgent(ctx, 'transcript.read', async (p, agent) => {
       const read = await readTranscript({ ctx: p, conversationId: id, agent });
       // What the holder has seen is no longer unread in the list of their conversations.
       if (read.conversation.assignedTo === agent.id) await markRead(p, agent.id, id, read.conversation.lastSeq);
-      return read;
+      // The values the gateway masked for the model (an audited vault read), looked for in every message.
+      return { ...read, vault: await new DbVaultStore(p).load(id) };
     });
     // Masked after commit: redaction needs no database, and the raw texts never leave this function.
     const people = messages.filter((m) => m.role !== 'system');
-    const masked = await masker(people.map((m) => m.text), conversation.language);
+    const masked = await masker(people.map((m) => m.text), conversation.language, vault);
     const maskedById = new Map(people.map((m, i) => [m.id, masked[i]!.text]));
     ctx.body = {
       conversation: presentForAgent(conversation),

@@ -31,8 +31,10 @@ const UNIT_ALONE = new RegExp(`(?<![\\p{L}\\d])${UNIT}(?![\\p{L}\\d])`, 'giu');
 // After these the rest of the clause is where someone lives or wants post sent.
 // (one \b before the alternatives and no unicode flag: a position inside a word fails at once)
 const CUE =
-  /\b(?:address(?:es)?\b(?: is| to| with| was)?:?|lives? (?:at|on)|living at|sent to|send (?:[a-z]+ ){1,3}to|deliver(?:ed)? to|ship(?:ped)? to|mail(?:ed)? to|move[ds]? to|located at|User:|(?:is|it's|are|was) (?:at|on|in)|corner of|return(?: it)? to|meet(?: you)? at|drops? you off at|stop at|Adresse ?:|dirección ?:|adresse est|wohne in|j'habite (?:au|à)|vivo en)\s*/gi;
-const CLAUSE_END = /[?!;]|\.(?:\s|$)|\n\n|\s(?:for|after|before|since|because|and I|but|please|thanks|thank you)\b/iu;
+  /\b(?:address(?:es)?\b(?: is| to| with| was|:)|lives? (?:at|on)|living at|sent to|send (?:[a-z]+ ){1,3}to|deliver(?:ed)? to|ship(?:ped)? to|mail(?:ed)? to|move[ds]? to|located at|User:|(?:is|it's|are|was) (?:at|on|in)|corner of|return(?: it)? to|meet(?: you)? at|drops? you off at|stop at|Adresse ?:|dirección ?:|adresse est|wohne in|j'habite (?:au|à)|vivo en)\s*/gi;
+// (a dot after a street abbreviation, "ul. Cicha 86", "Koepenicker Str. 74", ends nothing; a
+// labelled line, "Mobile: …", is the next field)
+const CLAUSE_END = /[?!;]|(?<!\b(?:ul|al|St|Str|Ave|Av|Avda|Apt|Rd|Dr|Blvd|Ste|No|u|nº))\.(?:\s|$)|\n\n|\n(?=[^\n:]{1,20}:)|,\s+and\b|\s(?:for|after|before|since|because|and I|but|please|thanks|thank you)\b/iu;
 const MAX_CUED = 120;
 // A number beside a capitalised word ("Pod Floriánem 1677", "12 Elm Road"), not "5pm" or "£20".
 const HOUSE_NUMBER = /(?<![\p{L}\d£$€])\d{1,5}[A-Za-z]?,? \p{Lu}|\p{Lu}[\p{L}.]* \d{1,5}(?![\d\p{L}])/u;
@@ -47,10 +49,16 @@ function cued(text: string): Candidate[] {
     const start = m.index + m[0].length;
     const rest = text.slice(start, start + MAX_CUED);
     const end = CLAUSE_END.exec(rest)?.index ?? rest.length;
-    const value = rest.slice(0, end).replace(/[\s,]+$/u, '');
+    let value = rest.slice(0, end).replace(/[\s,]+$/u, '');
+    // "Billing address: Sara Schwarz\n 28245 Puruntie 82": the name line above the address is a person's.
+    let skipped = 0;
+    for (let line = /^[^\d\n]*\n\s*/u.exec(value); line && /\d/.test(value.slice(line[0].length)); line = /^[^\d\n]*\n\s*/u.exec(value)) {
+      skipped += line[0].length;
+      value = value.slice(line[0].length);
+    }
     // A house number or a postcode makes it an address ("sent to my email" has neither).
     if (!HOUSE_NUMBER.test(value) || /@/.test(value)) continue;
-    found.push({ start, end: start + value.length, score: 0.75 });
+    found.push({ start: start + skipped, end: start + skipped + value.length, score: 0.75 });
   }
   return found;
 }

@@ -26,5 +26,13 @@ describe('address', () => {
     { text: 'see page 12 Section 4 of the terms', found: [] },
     { text: 'I will meet you at 5pm at the branch', found: [] },
     { text: 'please send it to my email, thanks', found: [] },
+    { text: 'Our ship is USNS Halvorsen\nFPO AE 20417', found: ['USNS Halvorsen\nFPO AE 20417'] },
+    { text: 'post to PSC 4410, Box 2207\nAPO AP 61358 please', found: ['PSC 4410, Box 2207\nAPO AP 61358'] },
+    { text: 'my mail goes to P.O. Box 3318', found: ['P.O. Box 3318'] },
+    { text: 'stop at the corner of ul. Lipowa 14 and Brook Lane?', found: ['the corner of ul. Lipowa 14 and Brook Lane'] },
+    { text: 'Billing address: Tomas Grell\n    4417 Vestergade 12\n    Aarhus', found: ['4417 Vestergade 12\n    Aarhus'] },
+    { text: 'I live at 7 Copper Creek, Boise', found: ['7 Copper Creek, Boise'] },
+    { text: 'the 5 Day Pass costs more', found: [] },
+    { text: 'the corner of 5 Elm Street and Oak Lane\nMobile: 07700 900462', found: ['5 Elm Street and Oak Lane'] },
   ]);
 });

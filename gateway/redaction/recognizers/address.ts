@@ -13,7 +13,10 @@ const UK_POSTCODE = '[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}';
 const US_ZIP = '(?:[A-Z]{2} )?\\d{5}(?:-\\d{4})?';
 const FLAT = `(?:,? (?:Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Flat|Floor|#) ?[\\dA-Z]{1,5})`;
 const TOWN_POSTCODE = `(?:,? ${NAME})?(?:,? (?:${UK_POSTCODE}|${US_ZIP}))?`;
-const EN_TYPES = 'Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Court|Ct|Place|Pl|Way|Boulevard|Blvd|Terrace|Gardens|Crescent|Square|Sq|Hill|Parkway|Pkwy|Circle|Row|Mews|Walk|Highway|Hwy|Grove|Park';
+const EN_TYPES =
+  'Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Court|Ct|Place|Pl|Way|Boulevard|Blvd|Terrace|Gardens|Crescent|Square|Sq|Hill|Parkway|Pkwy|Circle|Row|Mews|Walk|Highway|Hwy|Grove|Park|' +
+  // the rest of the USPS street suffixes a house number is written before (not Key, Pass, Light: ordinary words after a number)
+  'Alley|Bridge|Brook|Bypass|Canyon|Causeway|Centre|Cliffs?|Corners?|Cove|Creek|Crossing|Crossroad|Curve|Dale|Estates?|Expressway|Extension|Falls|Ferry|Fields?|Flats?|Forges?|Forks?|Freeway|Gateway|Glen|Green|Harbou?r|Haven|Heights|Hollow|Island|Junction|Knolls?|Lakes?|Landing|Loop|Manor|Meadows?|Mills?|Motorway|Orchard|Oval|Pike|Pines?|Plains?|Plaza|Points?|Port|Prairie|Ranch|Rapids?|Ridge|River|Route|Shores?|Springs?|Stravenue|Stream|Summit|Trace|Trail|Turnpike|Valley|Viaduct|View|Villa?ge|Vista|Wells';
 
 // Continental postcode + town after a street: "10115 Berlin", "75002 Paris", "1012 AB Amsterdam".
 const EU_TOWN = `(?:,? (?:D-|F-|E-)?(?:\\d{5}|\\d{4} ?[A-Z]{2}) ${NAME})?`;
@@ -24,10 +27,14 @@ const PATTERNS: readonly RegExp[] = [
   // Hauptstraße 5, 10115 Berlin · Keizersgracht 123, 1015 CJ Amsterdam · Am Markt 3
   new RegExp(`(?<![\\p{L}\\d])(?:${UPPER}[\\p{Ll}-]{2,}(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|kade|singel|dijk|steeg|markt)|(?:Am|An der|Im|Auf der) ${WORD}) \\d{1,4}(?: ?[a-z])?\\b${EU_TOWN}`, 'gu'),
   // 12 rue de la Paix, 75002 Paris · 3 bis avenue Victor Hugo
-  new RegExp(`(?<![\\p{L}\\d])\\d{1,4}(?: (?:bis|ter))?,? (?:rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours) (?:(?:de la|de l'|du|des|de|d'|la|le|l')\\s?)?${NAME}${EU_TOWN}`, 'gu'),
+  new RegExp(`(?<![\\p{L}\\d])\\d{1,4}(?: (?:bis|ter))?,? (?:[Rr]ue|[Aa]venue|[Aa]v\\.|[Bb]oulevard|bd|[Pp]lace|[Cc]hemin|[Aa]llée|[Ii]mpasse|[Qq]uai|[Rr]oute|[Cc]ours) (?:(?:de la|de l'|du|des|de|d'|la|le|l')\\s?)?${NAME}${EU_TOWN}`, 'gu'),
   // Calle de Alcalá 45, 28014 Madrid · Avenida Diagonal, nº 640
   new RegExp(`(?<![\\p{L}\\d])(?:Calle|C/|Avenida|Avda\\.|Av\\.|Plaza|Pza\\.|Paseo|Camino|Carrera|Ronda|Travesía) (?:(?:de la|de los|de las|del|de)\\s)?${NAME},? (?:n[º°o]\\.? ?)?\\d{1,4}${EU_TOWN}`, 'gu'),
 ];
+
+// US forces' and ships' post (USNS Bergman / FPO AP 93757, PSC 0272, Box 1651 / APO AA 94530) and post boxes.
+const MILITARY = /(?<![\p{L}\d])(?:(?:USNS|USNV|USS|USCGC) \p{Lu}[\p{L}'’-]+|(?:PSC|Unit|CMR) \d{1,5},? Box \d{1,5})\s*\n?\s*(?:APO|FPO|DPO) (?:AA|AE|AP) \d{5}(?![\p{L}\d])/giu;
+const PO_BOX = /(?<![\p{L}\d])(?:P\.? ?O\.? Box|Post(?:fach| Box)|Apartado(?: de correos)?|Boîte postale|Casella postale|Postbus) \d{1,6}(?![\p{L}\d])/giu;
 
 const HAN = '\\p{Script=Han}';
 // 北京市海淀区中关村南大街5号 · 广东省深圳市南山区科技园路1号3栋201室 · 上海市浦东新区
@@ -47,7 +54,7 @@ const POSTCODE_AFTER_CUE = new RegExp(
 
 function findAddresses({ text }: RecognizerInput): Candidate[] {
   const found: Candidate[] = [];
-  for (const pattern of PATTERNS) for (const m of text.matchAll(pattern)) found.push({ start: m.index, end: m.index + m[0].length, score: 0.85 });
+  for (const pattern of [...PATTERNS, MILITARY, PO_BOX]) for (const m of text.matchAll(pattern)) found.push({ start: m.index, end: m.index + m[0].length, score: 0.85 });
   for (const regex of [ZH_ADDRESS, ZH_CITY_DISTRICT]) {
     for (const m of text.matchAll(regex)) {
       const lead = ZH_LEAD_IN.exec(m[0])?.[0].length ?? 0;

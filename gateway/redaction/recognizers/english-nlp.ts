@@ -89,7 +89,8 @@ function collect(text: string, offset: number, terms: z.infer<typeof Terms>[numb
     const category = categoryOf(term.tags);
     const start = term.offset.start + offset;
     const end = start + term.offset.length;
-    if (run !== null && category === run.category) run.end = end;
+    // A comma or a line break ends a run: "Amy, Nathaniel, Donald" are three people.
+    if (run !== null && category === run.category && !/[,;\n]/.test(text.slice(run.end, start))) run.end = end;
     else {
       flush();
       if (category) run = { category, start, end };

@@ -5,42 +5,12 @@
 // surname; a position only a name takes (before "here", "speaking", "will call"); and the
 // "SURNAME, Given" order of forms and bank records. Names joined by a middle dot (·) are
 // transliterated foreign names in Chinese text.
-import nlp from 'compromise';
+import { COMMON_WORDS, names, NOT_NAMES, SHORTHAND } from './name-lists.ts';
+import { namesByPosition } from './person-positions.ts';
 import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
 
-// Common given names of South Asia, Africa, East Asia (romanised) and the Nordics that the lexicon lacks.
-const EXTRA_GIVEN = (
-  'priya pooja anjali deepa divya kavya lakshmi meera nisha rani sunita aarti rahul rohan vikram arjun sanjay suresh ramesh rajesh amit anil vijay ' +
-  'kwame kofi kojo ama abena akosua yaw chidi chinedu chioma ngozi emeka obinna adaeze achieng akinyi wanjiru njeri otieno kamau mwangi tendai ' +
-  'tatenda farai chipo thabo sipho lindiwe zanele nomvula bongani hyun jiwoo minjun seojun jisoo haruto yuki hiroshi takeshi akira kenji sakura ' +
-  'xiaoming xiaoli jing ying lei hao oona sigrid astrid ingrid solveig freya eero aino tuomas jukka'
-).split(' ');
-// Capitalised words that start sentences or name things, never people.
-const NOT_NAMES = new Set(
-  ('the this that these those my our your his her their a an i we you he she it they hello hi hey dear thanks thank please ' +
-    'customer service support bank card account credit debit online mobile app team branch manager user client caller agent ' +
-    'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december ' +
-    'urgent asap atm pin iban bic swift sepa visa mastercard amex paypal apple google street road avenue lane new old north south east west ' +
-    'corporation corp inc ltd llc gmbh plc ag sa group systems solutions partners technologies capital holdings labs ventures').split(' '),
-);
-
-let lists: { given: Set<string>; surnames: Set<string>; known: Set<string> } | undefined;
-function names(): { given: Set<string>; surnames: Set<string>; known: Set<string> } {
-  if (lists) return lists;
-  const lexicon = (nlp.model() as { one: { lexicon: Record<string, string | string[]> } }).one.lexicon;
-  const given = new Set(EXTRA_GIVEN);
-  const surnames = new Set<string>();
-  for (const [word, tags] of Object.entries(lexicon)) {
-    const tag = String(tags);
-    if (/FirstName|MaleName|FemaleName/.test(tag) && !NOT_NAMES.has(word)) given.add(word);
-    if (/LastName/.test(tag) && !NOT_NAMES.has(word)) surnames.add(word);
-  }
-  lists = { given, surnames, known: new Set(Object.keys(lexicon)) };
-  return lists;
-}
-
 const CAP = "\\p{Lu}(?:['’]\\p{Lu}|c\\p{Lu}|ac\\p{Lu})?[\\p{Ll}'’]+(?:-\\p{Lu}[\\p{Ll}]+)?";
-const SEQUENCE = new RegExp(`(?<![\\p{L}])${CAP}(?: (?:\\p{Lu}\\. )?${CAP}){1,2}(?![\\p{L}])`, 'gu');
+const SEQUENCE = new RegExp(`(?<![\\p{L}])${CAP}(?: (?:\\p{Lu}\\.? )?${CAP}){1,2}(?![\\p{L}])`, 'gu');
 // A name after a question for it or a word that introduces one: "What's your last name? Arcuri",
 // "named him Frank", "Dear Warrane", "Directed By: …".
 const AFTER_CUE = new RegExp(
@@ -54,17 +24,12 @@ const BEFORE_POSITION = new RegExp(
 const SURNAME_FIRST = /(?<![\p{L}])(?<value>\p{Lu}{2,}(?:[-' ]\p{Lu}{2,})?, \p{Lu}\p{Ll}+)(?![\p{L}])/gdu;
 const MIDDLE_DOT = /\p{Script=Han}{2,4}[·•・]\p{Script=Han}{2,6}/gu;
 
-// Lower-case words that are given names or surnames in the lists and ordinary English words too.
-const COMMON_WORDS = new Set(
-  ('will may june mark bill rose grant young page king long rich hope joy faith grace summer autumn dawn art chase chance ' +
-    'sky rock stone wood hill bush brown green white black gray grey fox wolf bird ford love lane bell ray guy max ' +
-    'sue pat bob jack frank earl dean sterling august april can don drew sunny penny an so do us jean lee').split(' '),
-);
 // Lower-case names after a title or a payee/introduction cue: "mr garcia", "beneficiary olivia mensah".
 const LOWER_AFTER_TITLE = /(?<![\p{L}])(?:mr|mrs|ms|miss|dr)\.? (?<value>\p{Ll}{2,}(?:-\p{Ll}{2,})?)(?![\p{L}])/gdu;
 const LOWER_AFTER_CUE = /(?<![\p{L}])(?:beneficiary|payee|recipient|my name is|name is|this is|i am|i'm|its|it's|name:|to)\s+(?<value>\p{Ll}{2,} \p{Ll}{2,})(?![\p{L}])/gdu;
 // One capitalised listed given name ("ask Fatima", "my son George"), not an ordinary word too.
 const SINGLE = /(?<![\p{L}'’-])\p{Lu}\p{Ll}+(?![\p{L}'’-]|\s\p{Lu})/gu;
+const INITIAL_GAP = /^ \p{Ll}\.? $/u;
 const LOWER_WORD = /(?<![\p{L}<_])\p{Ll}{2,}(?:-\p{Ll}{2,})?(?![\p{L}>_])/gu;
 
 const EMPLOYER = /\b(?:work(?:ing|ed)? (?:at|for)|employer|employed (?:by|at)|company)\s$/iu;
@@ -77,6 +42,12 @@ function* nameRuns(text: string): Generator<{ start: number; words: string[] }> 
     let runStart = start;
     for (const word of m[0].split(' ')) {
       if (NOT_NAMES.has(word.toLowerCase())) {
+        if (run.length >= 2) yield { start: runStart, words: run };
+        run = [];
+        runStart = start + word.length + 1;
+      } else if (/['’]s$/u.test(word)) {
+        // A possessive ends the name: "Edi Živković's Cautionary Tales".
+        run.push(word.slice(0, -2));
         if (run.length >= 2) yield { start: runStart, words: run };
         run = [];
         runStart = start + word.length + 1;
@@ -106,10 +77,11 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
       else if (surnames.has(words.at(-1) ?? '')) found.push({ start: run.start, end, score: 0.6 });
       // Words no dictionary has, in a row ("Calquín Cazares", "Janka M. Szász"): a name from
       // outside the lists more often than anything else.
-      else if (words.every((w) => /^\p{Ll}\.$/u.test(w) || given.has(w) || surnames.has(w) || !known.has(w.replace(/['’]s$/u, '')))) {
+      else if (words.every((w) => /^\p{Ll}\.?$/u.test(w) || given.has(w) || surnames.has(w) || !known.has(w.replace(/['’]s$/u, '')))) {
         found.push({ start: run.start, end, score: 0.6 });
       }
     }
+    found.push(...namesByPosition(text));
     for (const m of text.matchAll(SINGLE)) {
       const word = m[0].toLowerCase();
       if (given.has(word) && !COMMON_WORDS.has(word) && !NOT_NAMES.has(word) && !surnames.has(word) && !/[@.]$/.test(text.slice(m.index - 1, m.index))) {
@@ -124,14 +96,20 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
       const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
       if (!text.slice(start, end).split(' ').some((w) => NOT_NAMES.has(w.toLowerCase()))) found.push({ start, end, score: 0.7 });
     }
-    // "kwame fraser": a listed given name then a listed surname, both in lower case.
+    // Lower case, a listed given name then: a listed name ("kwame fraser"), a word no dictionary
+    // has ("eva kleist"), or a middle initial and a surname ("benjamin a seiler").
     let previous: RegExpMatchArray | undefined;
     for (const m of text.matchAll(LOWER_WORD)) {
       const first = previous?.[0] ?? '';
-      const adjacent = previous !== undefined && (previous.index ?? 0) + first.length + 1 === m.index;
+      const from = (previous?.index ?? 0) + first.length;
+      const gap = previous === undefined ? '' : text.slice(from, m.index);
       const last = m[0];
-      if (adjacent && given.has(first) && (surnames.has(last) || given.has(last) || COMMON_WORDS.has(last)) && !COMMON_WORDS.has(first) && !NOT_NAMES.has(last)) {
-        found.push({ start: previous?.index ?? 0, end: m.index + m[0].length, score: 0.6 });
+      if (previous !== undefined && given.has(first) && !COMMON_WORDS.has(first) && !NOT_NAMES.has(last)) {
+        const listed = surnames.has(last) || given.has(last) || COMMON_WORDS.has(last);
+        const unknown = !known.has(last) && last.length >= 3 && !SHORTHAND.has(last);
+        if ((gap.length === 1 && (listed || unknown)) || (INITIAL_GAP.test(gap) && (surnames.has(last) || unknown))) {
+          found.push({ start: previous.index ?? 0, end: m.index + m[0].length, score: 0.6 });
+        }
       }
       previous = m;
     }

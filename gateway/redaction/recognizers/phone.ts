@@ -1,4 +1,4 @@
-import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, Metadata, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 import type { Lang } from '../types.ts';
 import { SEP_OPT } from './digit-shape.ts';
 import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
@@ -50,12 +50,18 @@ const SCAN_MIN_DIGITS = 11;
 /** a date (09/20/2004, 12.05.2024, 2024-05-12) is no phone number */
 const DATE_SHAPE = /^(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})$/;
 
+/** four dotted numbers of at most 255 (84.160.58.102) are an IP address, which its recognizer finds */
+function isIpv4(stretch: string): boolean {
+  const parts = stretch.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
 function* stretches(text: string): Generator<{ offset: number; text: string; whole: { start: number; end: number }; digits: number }> {
   for (const m of text.matchAll(DIGIT_STRETCH)) {
     const digits = m[0].match(/\d/g)?.length ?? 0;
     // More than 15 digits is no one phone number (E.164): a card, an account or two numbers in a
     // row, which the shapes and those recognizers find.
-    if (digits < 6 || digits > MAX_PHONE_DIGITS || DATE_SHAPE.test(m[0])) continue;
+    if (digits < 6 || digits > MAX_PHONE_DIGITS || DATE_SHAPE.test(m[0]) || isIpv4(m[0])) continue;
     const offset = Math.max(0, m.index - LEAD_IN);
     yield { offset, text: text.slice(offset, m.index + m[0].length).replace(/_/g, ' '), whole: { start: m.index, end: m.index + m[0].length }, digits };
   }
@@ -67,17 +73,48 @@ function* stretches(text: string): Generator<{ offset: number; text: string; who
 function readNumbers(text: string, stretch: { offset: number; text: string; whole: { start: number; end: number }; digits: number }, country: CountryCode): { start: number; end: number; number: PhoneNumber }[] {
   // A stretch glued to letters (ref7342594599) is a code: only the scan, which rejects those, reads it.
   const glued = /[\p{L}]/u.test(text[stretch.whole.start - 1] ?? '');
-  const whole = glued ? undefined : parsePhoneNumberFromString(text.slice(stretch.whole.start, stretch.whole.end).replace(/_/g, ' '), country);
+  const prefixed = /^(?:\+|00)/.test(text.slice(stretch.whole.start, stretch.whole.end));
+  const possible = prefixed || nationalDigits(country, false).has(stretch.digits);
+  const whole = glued || !possible ? undefined : parsePhoneNumberFromString(text.slice(stretch.whole.start, stretch.whole.end).replace(/_/g, ' '), country);
   if (whole?.isValid()) return [{ ...stretch.whole, number: whole }];
   if (stretch.digits < SCAN_MIN_DIGITS) return [];
   return findPhoneNumbersInText(stretch.text, { defaultCountry: country }).map((hit) => ({ start: hit.startsAt + stretch.offset, end: hit.endsAt + stretch.offset, number: hit.number }));
+}
+
+// How many digits a number of each country has written nationally (with or without its trunk
+// prefix, or a carrier code where the country dials one), from libphonenumber's own metadata: a
+// stretch of another length is no valid number of that country as a whole, so it is not asked.
+interface NumberingPlanLengths {
+  possibleLengths(): number[];
+  type(type: 'MOBILE'): { possibleLengths(): number[] } | undefined;
+  nationalPrefix(): string | undefined;
+  nationalPrefixForParsing(): string | undefined;
+}
+const planLengths = new Map<string, ReadonlySet<number>>();
+function nationalDigits(country: CountryCode, mobile: boolean): ReadonlySet<number> {
+  const key = `${country}${mobile ? ' mobile' : ''}`;
+  let lengths = planLengths.get(key);
+  if (!lengths) {
+    const metadata = new Metadata();
+    metadata.selectNumberingPlan(country);
+    // (methods libphonenumber-js has but its typings leave out)
+    const plan = metadata.numberingPlan as unknown as NumberingPlanLengths | undefined;
+    const national = (mobile ? plan?.type('MOBILE')?.possibleLengths() : undefined) ?? plan?.possibleLengths() ?? [];
+    const prefix = plan?.nationalPrefix() ?? '';
+    const carrierCodes = (plan?.nationalPrefixForParsing() ?? prefix) !== prefix;
+    const extra = carrierCodes ? [0, 1, 2, 3, 4, 5] : [0, prefix.length];
+    planLengths.set(key, (lengths = new Set(national.flatMap((n) => extra.map((k) => n + k)))));
+  }
+  return lengths;
 }
 
 function validated(text: string, stretch: { offset: number; text: string; whole: { start: number; end: number }; digits: number }, countries: readonly CountryCode[], mobilesOnly: boolean): Candidate[] {
   const found: Candidate[] = [];
   // With a +country or 00 prefix the default country plays no part: one reading is enough.
   const prefixed = /^(?:\+|00)/.test(text.slice(stretch.whole.start, stretch.whole.end));
+  const wholeOnly = mobilesOnly && !prefixed && stretch.digits < SCAN_MIN_DIGITS;
   for (const country of prefixed ? countries.slice(0, 1) : countries) {
+    if (wholeOnly && !nationalDigits(country, true).has(stretch.digits)) continue;
     const hits = readNumbers(text, stretch, country);
     // A number valid as a whole in one of them is that country's: national numbering plans do not
     // overlap (a US number starts 2–9, a GB one 0), so the next country would read nothing new.
@@ -97,7 +134,8 @@ function validated(text: string, stretch: { offset: number; text: string; whole:
       const score = SERVICE_TYPES.has(type) ? 0.2 : type === 'MOBILE' ? 0.85 : international || PERSONAL_TYPES.has(type) ? 0.7 : 0.4;
       found.push({ start, end, score });
     }
-    if (whole && !mobilesOnly) break;
+    // (Another country's mobile reading of the same whole stretch would add the same span again.)
+    if (whole && (!mobilesOnly || found.length > 0)) break;
   }
   return found;
 }
