@@ -6,6 +6,7 @@ import { httpMetrics, type ServerMetrics } from '../metrics/index.ts';
 import { metricsRoutes } from '../routes/metrics.ts';
 import { openapiRoutes } from '../routes/openapi.ts';
 import { agentRoutes } from '../routes/agent.ts';
+import { agentShiftRoutes } from '../routes/agentShift.ts';
 import { apiKeyRoutes } from '../routes/apiKeys.ts';
 import { auditRoutes } from '../routes/audit.ts';
 import { cannedRoutes } from '../routes/canned.ts';
@@ -55,7 +56,7 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });
   app.use((ctx, next) => (ctx.path === '/api/widget/attachments' ? next() : json(ctx, next)));
   app.use(publishPrivacyChanges(deps));
-  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), mfaRoutes(deps), ssoRoutes(deps), passwordLinkRoutes(deps), userRoutes(deps), apiKeyRoutes(deps, models), policyRoutes(deps, models), systemRoutes(deps, models, { nextRetentionRun: () => opts.privacyJobs?.nextRunAt() ?? null }), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), cannedRoutes(deps, chat), webAssetRoutes(deps, { chat }), consoleRoutes(deps, { locationOf: (t) => models.policy.current().targets[t]?.location ?? null }), consoleEvidenceRoutes(deps), widgetRoutes(deps, chat)];
+  const routers = [healthRoutes(deps, models, opts.isDraining ?? (() => false)), setupRoutes(deps), authRoutes(deps), mfaRoutes(deps), ssoRoutes(deps), passwordLinkRoutes(deps), userRoutes(deps), apiKeyRoutes(deps, models), policyRoutes(deps, models), systemRoutes(deps, models, { nextRetentionRun: () => opts.privacyJobs?.nextRunAt() ?? null }), auditRoutes(deps, models), privacyRoutes(deps), privacyHoldRoutes(deps), kbRoutes(deps), openaiCompatRoutes(deps, models), agentRoutes(deps, chat), agentShiftRoutes(deps, chat), cannedRoutes(deps, chat), webAssetRoutes(deps, { chat }), consoleRoutes(deps, { locationOf: (t) => models.policy.current().targets[t]?.location ?? null }), consoleEvidenceRoutes(deps), widgetRoutes(deps, chat)];
   if (opts.metrics) routers.push(metricsRoutes(opts.metrics.metrics, opts.metrics.token));
   routers.push(openapiRoutes(deps, () => routers));
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
