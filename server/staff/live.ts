@@ -13,6 +13,7 @@ import { topic } from '../cluster/index.ts';
 import type { Infra } from '../infra.ts';
 import { can } from '../auth/rules.ts';
 import { verifyAccessToken } from '../auth/tokens.ts';
+import { markOnline } from './online.ts';
 import { liveSessionRole } from './sessions.ts';
 import type { Role } from '../db/entities.ts';
 import { LIVE_TOPICS, type LiveEvent, type LiveTopic, TOPIC_OF } from '../../protocol/staff.ts';
@@ -96,6 +97,7 @@ export function staffLiveSockets(infra: Infra): StaffSockets {
     const topics = new Set(topicsFor(role));
     const send = (frame: LiveEvent) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(frame));
     const unsubscribe = subscribeStaffEvents(infra, (e) => topics.has(TOPIC_OF[e.type]) && send(e));
+    const offline = markOnline(infra, claims.userId);
     const recheck = setInterval(async () => {
       try {
         if (!(await liveSessionRole(infra.db.dataSource, claims, infra.now()))) ws.close(4401, 'session_revoked');
@@ -115,6 +117,7 @@ export function staffLiveSockets(infra: Infra): StaffSockets {
     ws.on('close', () => {
       clearInterval(recheck);
       unsubscribe();
+      offline();
     });
     ws.on('error', () => ws.terminate());
     send({ type: 'ready', topics: [...topics] });
