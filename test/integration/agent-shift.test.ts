@@ -16,6 +16,7 @@ const PASSWORD = 'correct horse battery staple';
 const CARD = '4111 1111 1111 1111';
 const CLOSED = new Date('2026-12-07T20:00:00Z'); // a Monday evening: retail (09:00-17:00 UTC) is closed
 const OPEN = new Date('2026-12-08T10:00:00Z');
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 interface Row { id: string; site: string; language: string | null; mode: string; assignedTo: string | null; waitingSince: string | null }
 type Body = { conversations: Row[]; conversation: Row; messages: MessageView[]; error: { id: string } };
@@ -27,12 +28,19 @@ const tokens = { anna: '', ben: '', auditor: '' };
 const ids = { anna: '', ben: '' };
 const agent = (method: string, path: string, token: string, body?: unknown) => api<Body>(server, method, `/api/agent${path}`, { token, ...(body === undefined ? {} : { body }) });
 
-async function askForPerson(site: string, text?: string): Promise<Visitor> {
+async function askForPerson(site: string, text?: string, attachment?: Buffer): Promise<Visitor> {
   const v = await readyVisitor(server, { site, decisions: NONE_GRANTED });
-  if (text) expect((await sendMessage(v, text)).status).toBe(201);
+  const attachmentIds = attachment ? [await upload(v, attachment)] : undefined;
+  if (text) expect((await sendMessage(v, text, attachmentIds ? { attachmentIds } : {})).status).toBe(201);
   expect((await visitorApi(v, 'POST', '/handoff')).status).toBe(200);
   await repliesSettled(server);
   return v;
+}
+
+async function upload(v: Visitor, body: Buffer): Promise<string> {
+  const res = await fetch(`${server.url}/api/widget/attachments`, { method: 'POST', headers: { Authorization: `Bearer ${v.token}`, 'Content-Type': 'image/png' }, body });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { attachment: { id: string } }).attachment.id;
 }
 
 const stateOf = async (v: Visitor) => (await visitorApi<{ conversation: ConversationView; messages: MessageView[] }>(v, 'GET', '/conversation')).body;
@@ -70,7 +78,7 @@ describe('follow-ups left outside office hours', () => {
   it('lists a handoff made while the site was closed, with no message text, and audits the read', async () => {
     // An agent online does not matter outside office hours: the conversation waits.
     const ws = await goOnline(tokens.anna);
-    visitor = await askForPerson('retail', `My card ${CARD} is blocked`);
+    visitor = await askForPerson('retail', `My card ${CARD} is blocked`, PNG);
     ws.close();
     const state = await stateOf(visitor);
     expect(state.conversation).toMatchObject({ status: 'handoff', mode: 'queued' });
@@ -122,6 +130,17 @@ describe('follow-ups left outside office hours', () => {
     expect(transcript.text).not.toContain(CARD);
     expect(transcript.body.messages.find((m) => m.role === 'visitor')?.text).toContain('<CREDIT_CARD_1>');
     expect((await agent('GET', `/conversations/${visitor.conversation.id}/transcript`, tokens[other])).status).toBe(403);
+
+    // The visitor's picture, viewed from the transcript: the bytes, and an audit row for the read.
+    const [attachment] = transcript.body.messages.find((m) => m.role === 'visitor')!.attachments;
+    const view = await fetch(`${server.url}/api/agent/attachments/${attachment!.id}`, { headers: { Authorization: `Bearer ${tokens[winner]}` } });
+    expect([view.status, view.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(Buffer.from(await view.arrayBuffer())).toEqual(PNG);
+    const reads = await auditEvents(server, `action = 'attachment.read' AND resource_id = $1`, [attachment!.id]);
+    expect(reads.map((e) => [e.actorType, e.actorId, e.details])).toEqual([['staff', ids[winner], { bytes: PNG.length }]]);
+    const refused = await fetch(`${server.url}/api/agent/attachments/${attachment!.id}`, { headers: { Authorization: `Bearer ${tokens[other]}` } });
+    expect(refused.status).toBe(403);
+    expect(await auditCount(server, `action = 'attachment.read' AND resource_id = $1`, [attachment!.id])).toBe(1);
     const sent = await agent('POST', `/conversations/${visitor.conversation.id}/messages`, tokens[winner], { clientId: crypto.randomUUID(), text: 'Your card is unblocked.' });
     expect(sent.status).toBe(201);
     const back = await stateOf(visitor);

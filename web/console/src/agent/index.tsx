@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n.ts';
 import { path } from '../router.tsx';
 import { ConversationPane } from './conversation.tsx';
+import { FollowUps } from './followUps.tsx';
 import { QueuePane } from './queue.tsx';
 import './agent.css';
 
@@ -20,6 +21,7 @@ export default function AgentWorkspace() {
           {t('agent.queue')}
         </h1>
         <QueuePane open={open} />
+        <FollowUps />
       </section>
       <div class="agent-main">{open ? <ConversationPane key={open} id={open} /> : <p class="muted">{t('agent.select')}</p>}</div>
     </div>
