@@ -129,9 +129,10 @@ describe.runIf(browserAvailable)('agent shift: follow-ups, attachments, rating (
       await route.continue();
     });
     await entry.getByRole('button', { name: /^接手来自 retail 的跟进/ }).click();
-    await entry.getByRole('alert').filter({ hasText: '另一位坐席已先接手此跟进。' }).waitFor(WAIT);
+    await agentPage.getByRole('region', { name: '待跟进' }).getByRole('alert').filter({ hasText: '另一位坐席已先接手此跟进。' }).waitFor(WAIT);
+    await expect.poll(() => entry.count(), WAIT).toBe(0);
+    await axeBothThemes(agentPage, 'agent-follow-up-lost-zh');
     await agentPage.unroute('**/take');
-    await screenshot(agentPage, 'console-agent-follow-up-lost-zh');
     await agentPage.getByLabel('语言').selectOption('en');
   });
 });

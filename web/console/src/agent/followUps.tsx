@@ -11,6 +11,8 @@ import { ErrorNote, useAction } from '../ui.tsx';
 
 export function FollowUps() {
   const [rows, setRows] = useState<AgentConversation[]>([]);
+  // Said on the list, not the entry: the entry leaves the list as soon as the other agent's take lands.
+  const [lost, setLost] = useState(false);
   const list = useAction();
   const reload = () => list.run(async () => setRows((await call(QueueAnswer, 'GET', '/api/agent/follow-ups')).conversations));
   useEffect(() => {
@@ -22,28 +24,33 @@ export function FollowUps() {
       <h2 id="follow-ups-title">{t('shift.followUps')}</h2>
       <p class="muted">{t('shift.followUpsHint')}</p>
       <ErrorNote error={list.error} />
+      {lost && (
+        <p class="error" role="alert">
+          {t('shift.takenByOther')}
+        </p>
+      )}
       {rows.length === 0 && !list.busy && <p class="muted">{t('shift.followUpsEmpty')}</p>}
       <ul class="queue-list">
         {rows.map((c) => (
-          <FollowUpEntry key={c.id} c={c} changed={reload} />
+          <FollowUpEntry key={c.id} c={c} changed={reload} lost={setLost} />
         ))}
       </ul>
     </section>
   );
 }
 
-function FollowUpEntry({ c, changed }: { c: AgentConversation; changed: () => void }) {
+function FollowUpEntry({ c, changed, lost }: { c: AgentConversation; changed: () => void; lost: (lost: boolean) => void }) {
   const { busy, error, run } = useAction();
-  const [lost, setLost] = useState(false);
   const since = formatDateTime(c.waitingSince);
   const take = () =>
     run(async () => {
       try {
         await call(ConversationAnswer, 'POST', `/api/agent/follow-ups/${c.id}/take`, {});
+        lost(false);
         navigate(`/agent/c/${c.id}`);
       } catch (e) {
         if (!(e instanceof ApiError && e.id === 'already_claimed')) throw e;
-        setLost(true);
+        lost(true);
       }
       changed();
     });
@@ -68,11 +75,6 @@ function FollowUpEntry({ c, changed }: { c: AgentConversation; changed: () => vo
           {t('shift.take')}
         </button>
       </div>
-      {lost && (
-        <p class="error" role="alert">
-          {t('shift.takenByOther')}
-        </p>
-      )}
       <ErrorNote error={error} />
     </li>
   );
