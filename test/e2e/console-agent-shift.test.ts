@@ -3,6 +3,7 @@
 // Follow-ups without a reload (no text in the list), takes it, sees the card masked and the picture
 // inline (its view on the audit record), replies with Enter; the visitor has the reply, and when the
 // agent closes, the widget asks for stars and the rating is stored. Chinese; axe-core; screenshots.
+import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +16,29 @@ import { NONE_GRANTED, policiesDir, readyVisitor, visitorApi } from '../support/
 import { chatPanel, expectVisible, screenshot, storedItem, useBankWidget, waitForStream, WAIT } from '../support/widgetPage.ts';
 
 const CARD = '4111 1111 1111 1111';
-// A 1×1 PNG: the server checks magic bytes, so the picture must be a real one.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = solidPng(96, 64, [30, 110, 200]);
 // Open only on the day three days from now (UTC): whenever the test runs, the team is away.
 const OPEN_DAY = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][(new Date().getUTCDay() + 3) % 7]!;
 const policies = policiesDir({ 'sites.yaml': stringify(shiftSites({ maxConcurrent: 2, weekly: { [OPEN_DAY]: '09:00-17:00' } })) });
+
+/** A real PNG of one colour (the server checks magic bytes; the console shows it inline). */
+function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
 
 describe.runIf(browserAvailable)('agent shift: follow-ups, attachments, rating (Chromium)', () => {
   const fixture = useBankWidget({}, () => ({ PALISADE_POLICIES_DIR: policies.dir }));
@@ -83,7 +102,7 @@ describe.runIf(browserAvailable)('agent shift: follow-ups, attachments, rating (
     expect(await transcript.textContent()).not.toContain('4111');
     const image = message.getByRole('img', { name: `Image from the visitor: attachment 1, PNG, ${PNG.length} bytes`, exact: true });
     await image.waitFor(WAIT);
-    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), WAIT).toBe(1);
+    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), WAIT).toBe(96);
     const reads = await auditEvents(server, `action = 'attachment.read' AND resource_id = $1`, [attachmentId]);
     expect(reads.map((e) => [e.actorType, e.actorId])).toContainEqual(['staff', annaId]);
     const [claimed] = await auditEvents(server, `action = 'conversation.claim' AND resource_id = $1`, [conversationId]);
