@@ -7,7 +7,9 @@ import type { PrivacyActor, PrivacyCtx } from '../privacy/context.ts';
 import { privacyTransaction } from '../privacy/transaction.ts';
 import type { ConsentTexts } from './consentText.ts';
 import type { ConversationView } from '../../protocol/widget.ts';
+import { autoAssign } from './assign.ts';
 import { type HandoffReason, handOff } from './handoff.ts';
+import { onlineStaff } from '../staff/online.ts';
 import type { ChatHub } from './hub.ts';
 import type { MessageRow } from './present.ts';
 import { type ConversationRow, presentConversation, presentMessage } from './present.ts';
@@ -46,7 +48,10 @@ export async function handOffIn(env: Pick<ChatEnv, 'sites' | 'deps'>, ctx: Priva
   const site = env.sites.get(conversation.site);
   const hours = officeStatusOf(env, conversation.site);
   const r = await handOff({ ctx, conversationId: conversation.id, reason, queue: conversation.queue ?? site?.queue ?? conversation.site, language: conversation.language, openNow: hours.open, nextOpen: hours.nextOpen });
-  return { changed: r.changed, conversation: r.conversation, messages: r.notice ? [r.notice] : [] };
+  // Outside office hours nobody is expected: the conversation waits as a follow-up.
+  const joined = r.changed && hours.open ? await autoAssign({ ctx, conversation: r.conversation, site, online: onlineStaff(env.deps) }) : null;
+  if (!joined) return { changed: r.changed, conversation: r.conversation, messages: r.notice ? [r.notice] : [] };
+  return { changed: true, conversation: { ...r.conversation, mode: 'agent' }, messages: r.notice ? [r.notice, joined] : [joined] };
 }
 
 /** After commit: the notice(s), then the new state. */

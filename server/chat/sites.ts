@@ -20,6 +20,13 @@ const ORIGIN = z.string().refine((v) => {
 export const ATTACHMENT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'application/pdf'] as const;
 export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
 
+/** A handoff goes straight to the least-loaded available agent below maxConcurrent; off: agents claim. */
+export const AutoAssignSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** conversations an agent holds at once (all sites together) before auto-assignment passes them by */
+  maxConcurrent: z.number().int().min(1).max(50).default(3),
+});
+
 export const SiteSchema = z
   .strictObject({
     name: z.string().min(1).max(100),
@@ -41,6 +48,7 @@ export const SiteSchema = z
     }),
     notHelpfulHandoff: z.number().int().min(1).default(2),
     sensitivity: z.enum(['normal', 'high']).default('normal'),
+    autoAssign: AutoAssignSchema.default({ enabled: false, maxConcurrent: 3 }),
   })
   .refine((s) => s.languages.includes(s.defaultLanguage), { message: 'defaultLanguage must be one of languages', path: ['defaultLanguage'] });
 export type SiteConfig = z.infer<typeof SiteSchema>;

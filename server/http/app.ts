@@ -6,6 +6,7 @@ import { httpMetrics, type ServerMetrics } from '../metrics/index.ts';
 import { metricsRoutes } from '../routes/metrics.ts';
 import { openapiRoutes } from '../routes/openapi.ts';
 import { agentRoutes } from '../routes/agent.ts';
+import { agentShiftRoutes } from '../routes/agentShift.ts';
 import { apiKeyRoutes } from '../routes/apiKeys.ts';
 import { auditRoutes } from '../routes/audit.ts';
 import { cannedRoutes } from '../routes/canned.ts';
@@ -74,6 +75,7 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
     kbRoutes(deps),
     openaiCompatRoutes(deps, models),
     agentRoutes(deps, chat),
+    agentShiftRoutes(deps, chat),
     cannedRoutes(deps, chat),
     webAssetRoutes(deps, { chat }),
     consoleRoutes(deps, { locationOf: (t) => models.policy.current().targets[t]?.location ?? null }),

@@ -59,7 +59,7 @@ export const TAGS: Record<string, string> = {
   privacy: 'Data subjects and data-subject requests',
   holds: 'Legal holds (maker-checker) and retention runs',
   kb: 'Knowledge base: articles, versions, import, search, gaps',
-  agent: 'Agents: the queue, handed-off conversations and canned responses',
+  agent: 'Agents: the queue, follow-ups left outside office hours, handed-off conversations and canned responses',
   supervisor: 'The supervisor\'s board: queue, agents\' load, period figures and their CSV (counts and codes, no text)',
   widget: 'The visitor widget (docs/widget-protocol.md); the WebSocket /api/widget/ws is an HTTP upgrade outside this document',
   v1: 'OpenAI-compatible chat completions through the privacy gateway',

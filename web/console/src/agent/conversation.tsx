@@ -9,6 +9,7 @@ import { formatDateTime, t, type Key } from '../i18n.ts';
 import { subscribe } from '../live.ts';
 import { me } from '../session.ts';
 import { ErrorNote, Field, useAction } from '../ui.tsx';
+import { Attachments } from './attachments.tsx';
 import { reasonLabel } from './labels.ts';
 import { claimConversation, lostClaim } from './queue.tsx';
 import { ReplyBox } from './reply.tsx';
@@ -144,7 +145,7 @@ function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; c
         <strong>{who}</strong> <span class="muted">{formatDateTime(m.createdAt)}</span>
       </div>
       <p class="msg-text">{clear ? <span class="revealed">{clear.text}</span> : m.role === 'system' && m.notice ? noticeText(m) : <MaskedText text={m.text} />}</p>
-      {m.attachments.length > 0 && <p class="muted">{t('agent.attachments', { n: m.attachments.length })}</p>}
+      <Attachments items={m.attachments} />
       {m.role === 'assistant' && (m.sources.length > 0 || m.answeredBy?.target) && (
         <div class="msg-sources">
           {m.sources.length > 0 && (

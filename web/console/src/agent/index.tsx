@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n.ts';
 import { path } from '../router.tsx';
 import { ConversationPane } from './conversation.tsx';
+import { FollowUps } from './followUps.tsx';
 import { QueuePane } from './queue.tsx';
 import { MyConversations, PresenceControl } from './workload.tsx';
 import './agent.css';
@@ -24,6 +25,7 @@ export default function AgentWorkspace() {
         <MyConversations open={open} />
         <h2 class="queue-subtitle">{t('agent2.queueList')}</h2>
         <QueuePane open={open} />
+        <FollowUps />
       </section>
       <div class="agent-main">{open ? <ConversationPane key={open} id={open} /> : <p class="muted">{t('agent.select')}</p>}</div>
     </div>

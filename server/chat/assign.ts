@@ -1,0 +1,51 @@
+// Auto-assignment (policies/sites.yaml `autoAssign`): a fresh handoff goes to an available agent with
+// spare capacity, the least loaded first; with none, it stays in the queue to be claimed. Available
+// means signed in on the staff live channel (server/staff/online.ts). Runs in the handoff's
+// transaction: a rolled-back handoff assigns nobody.
+import { appendAudit } from '../audit/append.ts';
+import type { PrivacyCtx } from '../privacy/context.ts';
+import type { Agent } from './agent.ts';
+import { storeAndRead } from './messages.ts';
+import { type ConversationRow, type MessageRow, NOTICE_TEXT } from './present.ts';
+import type { Site } from './sites.ts';
+
+export interface AgentLoad extends Agent {
+  /** conversations the agent holds now, all sites together */
+  load: number;
+}
+
+/**
+ * The agents that may take one more conversation, in the order to try them.
+ * Guarantees: nobody at or over `maxConcurrent` is listed; fewer held comes first, ties by id so the
+ * order is the same on every run.
+ */
+export function assignOrder(agents: AgentLoad[], maxConcurrent: number): AgentLoad[] {
+  return agents.filter((a) => a.load < maxConcurrent).sort((a, b) => a.load - b.load || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+const LOAD = `(SELECT count(*) FROM conversations c WHERE c.assigned_to = s.id AND c.status = 'handoff' AND c.mode = 'agent')`;
+
+/** Assigns the queued conversation when the site asks for it and someone has room; answers the agent_joined notice, or null. */
+export async function autoAssign(props: { ctx: PrivacyCtx; conversation: ConversationRow; site: Site | undefined; online: string[] }): Promise<MessageRow | null> {
+  const { ctx, conversation, site, online } = props;
+  if (!site?.autoAssign.enabled || online.length === 0) return null;
+  const { maxConcurrent } = site.autoAssign;
+  const loads = (await ctx.tx.query(
+    `SELECT s.id, s.display_name AS name, ${LOAD} AS load FROM staff_users s WHERE s.id = ANY($1::uuid[]) AND s.role = 'agent' AND s.disabled_at IS NULL`,
+    [online],
+  )) as AgentLoad[];
+  for (const candidate of assignOrder(loads.map((a) => ({ ...a, load: Number(a.load) })), maxConcurrent)) {
+    // The agent's row lock makes two handoffs choosing the same agent count one after the other.
+    await ctx.tx.query(`SELECT id FROM staff_users WHERE id = $1 FOR UPDATE`, [candidate.id]);
+    const [now] = (await ctx.tx.query(`SELECT ${LOAD} AS load FROM staff_users s WHERE s.id = $1`, [candidate.id])) as { load: string }[];
+    if (!now || Number(now.load) >= maxConcurrent) continue;
+    await ctx.tx.query(`UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3 WHERE id = $1 AND assigned_to IS NULL`, [conversation.id, candidate.id, ctx.now]);
+    await appendAudit(ctx.tx, {
+      actor: ctx.actor, action: 'conversation.assign', subjectId: conversation.subjectId, resource: { type: 'Conversation', id: conversation.id }, purpose: 'customer_support',
+      requestId: ctx.requestId, details: { toAgent: candidate.id, queue: conversation.queue, load: Number(now.load) },
+    });
+    const { message } = await storeAndRead(ctx, conversation, { role: 'system', text: NOTICE_TEXT.agent_joined, meta: { notice: 'agent_joined', agentId: candidate.id, agentName: candidate.name } });
+    return message;
+  }
+  return null;
+}
