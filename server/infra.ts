@@ -45,7 +45,7 @@ export async function openInfra(opts: {
   if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
   // The HSM is checked before anything opens: a wrong PIN or a missing token stops the start here.
   const keys = keyWrapperOf({ config, secrets });
-  if (config.keys.kind === 'pkcs11') logger.info('keys.pkcs11_ready', { token: config.keys.tokenLabel, keyLabel: config.keys.keyLabel, keyId: keys.keyId });
+  if (config.keys.kind === 'pkcs11') logger.info('keys.pkcs11_ready', { tokenLabel: config.keys.tokenLabel, keyLabel: config.keys.keyLabel, keyId: keys.keyId });
   // The analyzer threads load their dictionaries while the database opens and migrates.
   const analyzers: AnalyzerPool | undefined =
     config.redaction.threads > 0
