@@ -11,11 +11,12 @@ import { keyStoreOf, keyWrapperOf } from '../../server/privacy/deps.ts';
 import { runErasureJob, startErasure } from '../../server/privacy/erasure.ts';
 import { pkcs11KeyStore, subjectObjectLabel } from '../../server/privacy/pkcs11/keyStore.ts';
 import { openToken, type Token } from '../../server/privacy/pkcs11/token.ts';
-import { createMasterKey } from '../../server/privacy/pkcs11/wrapper.ts';
+import { createMasterKey, pkcs11KeyWrapper } from '../../server/privacy/pkcs11/wrapper.ts';
+import { rotateMasterKey } from '../../server/privacy/rotation.ts';
 import { openSubjectKey } from '../../server/privacy/subjectKeys.ts';
 import { lookupDataSubject } from '../../server/privacy/subjects.ts';
 import { wrappedKeyStore } from '../../server/privacy/store/keys.ts';
-import { inTx, seedSubject } from '../support/privacy.ts';
+import { inTx, seedSubject, SYSTEM } from '../support/privacy.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { softHsm, softHsmAvailable, SOFTHSM_MODULE, type SoftHsm, TOKEN_PIN } from '../support/softhsm.ts';
 
@@ -75,5 +76,18 @@ describe.skipIf(!softHsmAvailable)('keys in an HSM (KEY_STORE=pkcs11)', () => {
     expect(objectsOf(other.subjectId)).toHaveLength(1);
     expect((await inTx(server, (ctx) => readMessages(ctx, other.conversationIds[0]!)))[0]!.text).toContain(other.secrets[0]);
     expect((await inTx(server, (ctx) => lookupDataSubject(ctx, { kind: 'email', value: other.secrets[1]! })))?.id).toBe(other.subjectId);
+  });
+
+  it('rotates to another key in the token: rows re-wrapped, only the new key opens them', async () => {
+    const maria = await seedSubject(server, 'HSM3');
+    createMasterKey(token, 'palisade-master-2');
+    const from = keyWrapperOf(server.deps);
+    const to = pkcs11KeyWrapper(token, 'palisade-master-2');
+    const report = await rotateMasterKey({ dataSource: server.deps.db.dataSource, now: () => new Date() }, from, to, { actor: SYSTEM });
+    expect(report.unknown).toBe(0);
+    expect(report.subjectKeys).toBeGreaterThan(0);
+    const read = (wrapper: typeof to) => server.deps.db.dataSource.transaction((tx) => readMessages({ tx, wrapper, keyStore: keyStoreOf(server.deps), actor: SYSTEM, now: new Date() }, maria.conversationIds[0]!));
+    expect((await read(to))[0]!.text).toContain(maria.secrets[0]);
+    expect(await errorId(read(from))).toBe('key_unavailable');
   });
 });
