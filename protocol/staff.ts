@@ -31,6 +31,15 @@ export const MfaEnrolment = z.object({ secret: z.string(), otpauthUrl: z.string(
 export type MfaEnrolment = z.infer<typeof MfaEnrolment>;
 export const PasswordSet = z.object({ user: z.object({ id: z.string() }) });
 export const RefreshAnswer = z.object({ accessExpiresAt: z.string() });
+/** Bearer mode (`mode: "bearer"` on sign-in, or a refresh token in the body): the tokens themselves. */
+export const BearerTokens = z.object({ accessToken: z.string(), accessExpiresAt: z.string(), refreshToken: z.string(), refreshExpiresAt: z.string(), tokenType: z.literal('Bearer') });
+export const LoginResult = z.union([LoginAnswer.extend(BearerTokens.shape), LoginAnswer, SecondStep]);
+export const RefreshResult = z.union([BearerTokens, RefreshAnswer]);
+
+export const UserList = z.object({ users: z.array(StaffUser) });
+export const UserAnswer = z.object({ user: StaffUser });
+export const PasswordLink = z.object({ link: z.string(), expiresAt: z.string() });
+export const UserCreated = UserAnswer.extend({ invitation: PasswordLink.optional() });
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export const AuditEvent = z.object({

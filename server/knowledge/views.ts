@@ -2,6 +2,7 @@
 // API shows of them.
 import type { EntityManager } from 'typeorm';
 import { type DiffLine, lineDiff } from '../../gateway/knowledge/index.ts';
+import type { Article, ArticleVersion } from '../../protocol/kb.ts';
 import type { ArticleQuery } from './schemas.ts';
 
 export interface ArticleRow {
@@ -45,7 +46,7 @@ export const ARTICLE_COLUMNS = `a.id, a.slug, a.category, a.audience, a.language
 export const VERSION_COLUMNS = `v.id, v.article_id AS "articleId", v.version_no AS "versionNo", v.title, v.body_md AS "bodyMd", v.phrasings, v.reason,
   v.author_type AS "authorType", v.author_id AS "authorId", v.restored_from AS "restoredFrom", v.created_at AS "createdAt"`;
 
-export function presentArticle(a: ArticleRow, today: string) {
+export function presentArticle(a: ArticleRow, today: string): Article {
   return {
     id: a.id,
     slug: a.slug,
@@ -66,7 +67,7 @@ export function presentArticle(a: ArticleRow, today: string) {
   };
 }
 
-export function presentVersion(v: VersionRow, withBody = true) {
+export function presentVersion(v: VersionRow, withBody = true): ArticleVersion {
   return {
     id: v.id,
     versionNo: v.versionNo,
