@@ -57,6 +57,9 @@ export const AuditEvent = z.object({
   outcome: z.string(),
   requestId: z.string().nullable(),
   details: z.record(z.string(), scalar),
+  /** the chain: position and the previous event's hash, null until the event is sealed */
+  chainSeq: z.string().nullable().optional(),
+  prevHash: z.string().nullable().optional(),
   hash: z.string().nullable().optional(),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
@@ -68,6 +71,10 @@ export const VerifyAnswer = z.object({
   unsealed: z.number(),
   headSeq: z.string(),
   firstBroken: z.object({ seq: z.string().nullable(), chainSeq: z.string(), id: z.string().nullable(), problem: z.string() }).optional(),
+  /** the retention checkpoint the walk started at; null: at genesis */
+  checkpoint: z.object({ chainSeq: z.string(), hash: z.string(), createdAt: z.string(), eventsRemoved: z.string() }).nullable().optional(),
+  /** the newest signed checkpoint the chain was held to; null: none could be read */
+  witnessed: z.object({ node: z.string(), chainSeq: z.string(), hash: z.string(), at: z.string(), keyId: z.string() }).nullable().optional(),
 });
 export type VerifyAnswer = z.infer<typeof VerifyAnswer>;
 
