@@ -44,8 +44,9 @@ export async function openInfra(opts: {
   const { secrets, generated } = loadSecrets(config);
   if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
   // The HSM is checked before anything opens: a wrong PIN or a missing token stops the start here.
-  const keys = keyWrapperOf({ config, secrets });
-  if (config.keys.kind === 'pkcs11') logger.info('keys.pkcs11_ready', { tokenLabel: config.keys.tokenLabel, keyLabel: config.keys.keyLabel, keyId: keys.keyId });
+  keyWrapperOf({ config, secrets });
+  // Not the key id: its hex may hold a run of digits, which the logger takes for personal data.
+  if (config.keys.kind === 'pkcs11') logger.info('keys.pkcs11_ready', { tokenLabel: config.keys.tokenLabel, keyLabel: config.keys.keyLabel });
   // The analyzer threads load their dictionaries while the database opens and migrates.
   const analyzers: AnalyzerPool | undefined =
     config.redaction.threads > 0
