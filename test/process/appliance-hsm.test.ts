@@ -48,9 +48,9 @@ describe.skipIf(!softHsmAvailable)('the appliance on an HSM', () => {
 
     const port = await freePort();
     const p = startProcess(['server/main.ts'], env({ PORT: String(port) }));
-    const [line] = await p.waitFor(/\{[^\n]*"keys\.pkcs11_ready"[^\n]*\}/);
+    const [line] = await p.waitFor(/\{[^\n]*"keys\.pkcs11_ready"[^\n]*\}/, 180_000);
     expect(JSON.parse(line)).toMatchObject({ tokenLabel: 'bank-hsm', keyLabel: 'palisade-master' });
-    await p.waitFor(/"server\.ready"/);
+    await p.waitFor(/"server\.ready"/, 180_000);
     expect((await api({ url: `http://127.0.0.1:${port}` }, 'GET', '/readyz')).status).toBe(200);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
