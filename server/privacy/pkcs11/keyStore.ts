@@ -4,7 +4,8 @@
 // does: erasure destroys the object (C_DestroyObject) and no copy of the database opens the
 // subject again. Objects rather than secrets wrapped under the master key and kept elsewhere: a
 // wrapped copy would sit in files and their backups, and deleting one copy shreds nothing.
-import pkcs11js from 'pkcs11js';
+import type { Template } from 'pkcs11js';
+import { p11 } from './lib.ts';
 import { DATA_KEY_BYTES } from '../envelope.ts';
 import type { SubjectKeyStore } from '../keyStore.ts';
 import { SUBJECT_ID } from '../subjectId.ts';
@@ -17,16 +18,16 @@ export function subjectObjectLabel(subjectId: string): string {
   return `palisade:${subjectId}`;
 }
 
-const query = (subjectId: string): pkcs11js.Template => [
-  { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
-  { type: pkcs11js.CKA_LABEL, value: subjectObjectLabel(subjectId) },
+const query = (subjectId: string): Template => [
+  { type: p11().CKA_CLASS, value: p11().CKO_SECRET_KEY },
+  { type: p11().CKA_LABEL, value: subjectObjectLabel(subjectId) },
 ];
 
 export function pkcs11KeyStore(token: Token): SubjectKeyStore {
   const derive = (key: Buffer, subjectId: string) =>
     new Uint8Array(
       token.use((p, s) => {
-        p.C_SignInit(s, { mechanism: pkcs11js.CKM_SHA256_HMAC }, key);
+        p.C_SignInit(s, { mechanism: p11().CKM_SHA256_HMAC }, key);
         return p.C_Sign(s, Buffer.from(`palisade-subject-secret:${subjectId}`, 'utf8'), Buffer.alloc(DATA_KEY_BYTES));
       }),
     );
@@ -34,15 +35,15 @@ export function pkcs11KeyStore(token: Token): SubjectKeyStore {
     async create(subjectId) {
       if (token.find(query(subjectId)).length) throw new Error(`the token already holds a secret for ${subjectId}`);
       const key = token.use((p, s) =>
-        p.C_GenerateKey(s, { mechanism: pkcs11js.CKM_GENERIC_SECRET_KEY_GEN }, [
+        p.C_GenerateKey(s, { mechanism: p11().CKM_GENERIC_SECRET_KEY_GEN }, [
           ...query(subjectId),
-          { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_GENERIC_SECRET },
-          { type: pkcs11js.CKA_VALUE_LEN, value: DATA_KEY_BYTES },
-          { type: pkcs11js.CKA_TOKEN, value: true },
-          { type: pkcs11js.CKA_PRIVATE, value: true },
-          { type: pkcs11js.CKA_SENSITIVE, value: true },
-          { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-          { type: pkcs11js.CKA_SIGN, value: true },
+          { type: p11().CKA_KEY_TYPE, value: p11().CKK_GENERIC_SECRET },
+          { type: p11().CKA_VALUE_LEN, value: DATA_KEY_BYTES },
+          { type: p11().CKA_TOKEN, value: true },
+          { type: p11().CKA_PRIVATE, value: true },
+          { type: p11().CKA_SENSITIVE, value: true },
+          { type: p11().CKA_EXTRACTABLE, value: false },
+          { type: p11().CKA_SIGN, value: true },
         ]),
       );
       // Two creates racing for one subject would leave two objects and an ambiguous secret: a create

@@ -1,7 +1,8 @@
 // One logged-in session on a PKCS#11 token (an HSM partition, or SoftHSM2 in tests). pkcs11js calls
 // are synchronous, so one session serves the whole process: no two operations ever interleave on
 // it. A session the device dropped (HSM restart, failover) is opened and logged in again once.
-import pkcs11js from 'pkcs11js';
+import type { PKCS11, Template } from 'pkcs11js';
+import { p11 } from './lib.ts';
 
 export interface TokenSettings {
   /** path of the vendor's PKCS#11 library (.so) */
@@ -15,9 +16,9 @@ export interface Token {
   /** counts logins: object handles found before a re-login may no longer be valid */
   readonly epoch: number;
   /** runs fn on the logged-in session; reopens it once when the device lost it */
-  use<T>(fn: (p: pkcs11js.PKCS11, session: Buffer) => T): T;
+  use<T>(fn: (p: PKCS11, session: Buffer) => T): T;
   /** token objects whose attributes match `template` */
-  find(template: pkcs11js.Template): Buffer[];
+  find(template: Template): Buffer[];
   close(): void;
 }
 
@@ -27,12 +28,13 @@ export class TokenUnavailable extends Error {
 }
 
 // Cryptoki is initialised once per library per process; tokens share it.
-const modules = new Map<string, pkcs11js.PKCS11>();
+const modules = new Map<string, PKCS11>();
 
-function moduleOf(file: string): pkcs11js.PKCS11 {
+function moduleOf(file: string): PKCS11 {
   let p = modules.get(file);
   if (p) return p;
-  p = new pkcs11js.PKCS11();
+  const { PKCS11: Library } = p11();
+  p = new Library();
   try {
     p.load(file);
   } catch (err) {
@@ -41,18 +43,21 @@ function moduleOf(file: string): pkcs11js.PKCS11 {
   try {
     p.C_Initialize();
   } catch (err) {
-    if (codeOf(err) !== pkcs11js.CKR_CRYPTOKI_ALREADY_INITIALIZED) throw new TokenUnavailable(`${file}: C_Initialize failed: ${(err as Error).message}`);
+    if (codeOf(err) !== p11().CKR_CRYPTOKI_ALREADY_INITIALIZED) throw new TokenUnavailable(`${file}: C_Initialize failed: ${(err as Error).message}`);
   }
   modules.set(file, p);
   return p;
 }
 
-export const codeOf = (err: unknown): number | undefined => (err instanceof pkcs11js.Pkcs11Error ? err.code : undefined);
+export const codeOf = (err: unknown): number | undefined => (err instanceof p11().Pkcs11Error ? err.code : undefined);
 
 /** Results that mean the session is gone, not that the operation was refused. */
-const LOST = new Set([pkcs11js.CKR_SESSION_HANDLE_INVALID, pkcs11js.CKR_SESSION_CLOSED, pkcs11js.CKR_USER_NOT_LOGGED_IN, pkcs11js.CKR_DEVICE_REMOVED, pkcs11js.CKR_TOKEN_NOT_PRESENT]);
+const lost = (code: number) => {
+  const l = p11();
+  return [l.CKR_SESSION_HANDLE_INVALID, l.CKR_SESSION_CLOSED, l.CKR_USER_NOT_LOGGED_IN, l.CKR_DEVICE_REMOVED, l.CKR_TOKEN_NOT_PRESENT].includes(code);
+};
 
-function slotOf(p: pkcs11js.PKCS11, label: string): Buffer {
+function slotOf(p: PKCS11, label: string): Buffer {
   const labels: string[] = [];
   for (const slot of p.C_GetSlotList(true)) {
     const found = p.C_GetTokenInfo(slot).label.trim();
@@ -62,16 +67,16 @@ function slotOf(p: pkcs11js.PKCS11, label: string): Buffer {
   throw new TokenUnavailable(`no token labelled "${label}" (tokens present: ${labels.length ? labels.sort().map((l) => `"${l}"`).join(', ') : 'none'})`);
 }
 
-function login(p: pkcs11js.PKCS11, settings: TokenSettings): Buffer {
-  const session = p.C_OpenSession(slotOf(p, settings.tokenLabel), pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+function login(p: PKCS11, settings: TokenSettings): Buffer {
+  const session = p.C_OpenSession(slotOf(p, settings.tokenLabel), p11().CKF_SERIAL_SESSION | p11().CKF_RW_SESSION);
   try {
-    p.C_Login(session, pkcs11js.CKU_USER, settings.pin);
+    p.C_Login(session, p11().CKU_USER, settings.pin);
   } catch (err) {
     const code = codeOf(err);
-    if (code === pkcs11js.CKR_USER_ALREADY_LOGGED_IN) return session; // the login is per application, not per session
+    if (code === p11().CKR_USER_ALREADY_LOGGED_IN) return session; // the login is per application, not per session
     p.C_CloseSession(session);
-    if (code === pkcs11js.CKR_PIN_INCORRECT) throw new TokenUnavailable(`token "${settings.tokenLabel}" refused the PIN (wrong PIN)`);
-    if (code === pkcs11js.CKR_PIN_LOCKED) throw new TokenUnavailable(`token "${settings.tokenLabel}": the user PIN is locked; the token's security officer must unlock it`);
+    if (code === p11().CKR_PIN_INCORRECT) throw new TokenUnavailable(`token "${settings.tokenLabel}" refused the PIN (wrong PIN)`);
+    if (code === p11().CKR_PIN_LOCKED) throw new TokenUnavailable(`token "${settings.tokenLabel}": the user PIN is locked; the token's security officer must unlock it`);
     throw new TokenUnavailable(`token "${settings.tokenLabel}": login failed: ${(err as Error).message}`);
   }
   return session;
@@ -85,13 +90,13 @@ export function openToken(settings: TokenSettings): Token {
     epoch += 1;
     return (session = login(p, settings));
   };
-  const use = <T>(fn: (p: pkcs11js.PKCS11, session: Buffer) => T): T => {
+  const use = <T>(fn: (p: PKCS11, session: Buffer) => T): T => {
     const current = session ?? relogin();
     try {
       return fn(p, current);
     } catch (err) {
       const code = codeOf(err);
-      if (code === undefined || !LOST.has(code)) throw err;
+      if (code === undefined || !lost(code)) throw err;
       return fn(p, relogin());
     }
   };

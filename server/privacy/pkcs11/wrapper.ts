@@ -4,7 +4,8 @@
 // a wrapped key to its row; CKM_AES_KEY_WRAP_PAD would need the data key as a token object and
 // binds nothing. The output is the envelope format of envelope.ts: [1][IV][tag][ciphertext].
 import { createHash, randomBytes } from 'node:crypto';
-import pkcs11js from 'pkcs11js';
+import type { AesGCM, Mechanism, Template } from 'pkcs11js';
+import { p11 } from './lib.ts';
 import { CiphertextInvalid, ENVELOPE_VERSION } from '../envelope.ts';
 import type { KeyWrapper } from '../keyWrapper.ts';
 import { codeOf, type Token, TokenUnavailable } from './token.ts';
@@ -13,35 +14,35 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
 
-const gcm = (iv: Buffer, context: string): pkcs11js.Mechanism => ({
-  mechanism: pkcs11js.CKM_AES_GCM,
-  parameter: { type: pkcs11js.CK_PARAMS_AES_GCM, iv, aad: Buffer.from(`wrap:${context}`, 'utf8'), ivBits: IV_BYTES * 8, tagBits: TAG_BYTES * 8 } as pkcs11js.AesGCM,
+const gcm = (iv: Buffer, context: string): Mechanism => ({
+  mechanism: p11().CKM_AES_GCM,
+  parameter: { type: p11().CK_PARAMS_AES_GCM, iv, aad: Buffer.from(`wrap:${context}`, 'utf8'), ivBits: IV_BYTES * 8, tagBits: TAG_BYTES * 8 } as AesGCM,
 });
 
 /** The attributes of the master key as `keys create-hsm-key` makes it, and as an HSM team should. */
-export const masterKeyTemplate = (label: string): pkcs11js.Template => [
-  { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
-  { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
-  { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
-  { type: pkcs11js.CKA_LABEL, value: label },
-  { type: pkcs11js.CKA_TOKEN, value: true },
-  { type: pkcs11js.CKA_PRIVATE, value: true },
-  { type: pkcs11js.CKA_SENSITIVE, value: true },
-  { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-  { type: pkcs11js.CKA_ENCRYPT, value: true },
-  { type: pkcs11js.CKA_DECRYPT, value: true },
+export const masterKeyTemplate = (label: string): Template => [
+  { type: p11().CKA_CLASS, value: p11().CKO_SECRET_KEY },
+  { type: p11().CKA_KEY_TYPE, value: p11().CKK_AES },
+  { type: p11().CKA_VALUE_LEN, value: 32 },
+  { type: p11().CKA_LABEL, value: label },
+  { type: p11().CKA_TOKEN, value: true },
+  { type: p11().CKA_PRIVATE, value: true },
+  { type: p11().CKA_SENSITIVE, value: true },
+  { type: p11().CKA_EXTRACTABLE, value: false },
+  { type: p11().CKA_ENCRYPT, value: true },
+  { type: p11().CKA_DECRYPT, value: true },
 ];
 
-const masterQuery = (label: string): pkcs11js.Template => [
-  { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
-  { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
-  { type: pkcs11js.CKA_LABEL, value: label },
+const masterQuery = (label: string): Template => [
+  { type: p11().CKA_CLASS, value: p11().CKO_SECRET_KEY },
+  { type: p11().CKA_KEY_TYPE, value: p11().CKK_AES },
+  { type: p11().CKA_LABEL, value: label },
 ];
 
 /** Generates the master key inside the token; refuses when one with the label exists. */
 export function createMasterKey(token: Token, label: string): void {
   if (token.find(masterQuery(label)).length) throw new TokenUnavailable(`token "${token.label}" already holds a key labelled "${label}"`);
-  token.use((p, s) => p.C_GenerateKey(s, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, masterKeyTemplate(label)));
+  token.use((p, s) => p.C_GenerateKey(s, { mechanism: p11().CKM_AES_KEY_GEN }, masterKeyTemplate(label)));
 }
 
 /**
@@ -55,11 +56,11 @@ function fingerprint(token: Token, key: Buffer, label: string): string {
       try {
         return p.C_GetAttributeValue(s, key, [{ type }])[0]?.value as Buffer | undefined;
       } catch (err) {
-        if (codeOf(err) === pkcs11js.CKR_ATTRIBUTE_TYPE_INVALID) return undefined;
+        if (codeOf(err) === p11().CKR_ATTRIBUTE_TYPE_INVALID) return undefined;
         throw err;
       }
     });
-  const check = attribute(pkcs11js.CKA_CHECK_VALUE) ?? attribute(pkcs11js.CKA_ID) ?? Buffer.alloc(0);
+  const check = attribute(p11().CKA_CHECK_VALUE) ?? attribute(p11().CKA_ID) ?? Buffer.alloc(0);
   return `hsm_${createHash('sha256').update(`pkcs11:${label}:`).update(check).digest('hex').slice(0, 16)}`;
 }
 
@@ -75,7 +76,7 @@ export function pkcs11KeyWrapper(token: Token, label: string): KeyWrapper {
   // Handles die with the login they were found under: found again after the token logged in anew.
   const keyOf = () => (found.epoch === token.epoch ? found.key : (found = { epoch: token.epoch, key: findKey() }).key);
   const key = found.key;
-  const [extractable, sensitive] = token.use((p, s) => p.C_GetAttributeValue(s, key, [{ type: pkcs11js.CKA_EXTRACTABLE }, { type: pkcs11js.CKA_SENSITIVE }]));
+  const [extractable, sensitive] = token.use((p, s) => p.C_GetAttributeValue(s, key, [{ type: p11().CKA_EXTRACTABLE }, { type: p11().CKA_SENSITIVE }]));
   // A master key that can leave the token is no better than a file; refuse it rather than trust it.
   if (extractable?.value?.[0] !== 0 || sensitive?.value?.[0] !== 1) throw new TokenUnavailable(`the key "${label}" on token "${token.label}" must be sensitive and not extractable`);
 
@@ -105,7 +106,7 @@ export function pkcs11KeyWrapper(token: Token, label: string): KeyWrapper {
       } catch (err) {
         // A failed tag check: CKR_ENCRYPTED_DATA_INVALID by the standard, CKR_GENERAL_ERROR from SoftHSM2.
         const code = codeOf(err);
-        if (code === pkcs11js.CKR_ENCRYPTED_DATA_INVALID || code === pkcs11js.CKR_ENCRYPTED_DATA_LEN_RANGE || code === pkcs11js.CKR_GENERAL_ERROR) throw new CiphertextInvalid('authentication_failed');
+        if (code === p11().CKR_ENCRYPTED_DATA_INVALID || code === p11().CKR_ENCRYPTED_DATA_LEN_RANGE || code === p11().CKR_GENERAL_ERROR) throw new CiphertextInvalid('authentication_failed');
         throw err;
       }
     },
