@@ -5,7 +5,7 @@
 // subject again. Objects rather than secrets wrapped under the master key and kept elsewhere: a
 // wrapped copy would sit in files and their backups, and deleting one copy shreds nothing.
 import type { Template } from 'pkcs11js';
-import { p11 } from './lib.ts';
+import { keptInside, p11 } from './lib.ts';
 import { DATA_KEY_BYTES } from '../envelope.ts';
 import type { SubjectKeyStore } from '../keyStore.ts';
 import { SUBJECT_ID } from '../subjectId.ts';
@@ -39,10 +39,7 @@ export function pkcs11KeyStore(token: Token): SubjectKeyStore {
           ...query(subjectId),
           { type: p11().CKA_KEY_TYPE, value: p11().CKK_GENERIC_SECRET },
           { type: p11().CKA_VALUE_LEN, value: DATA_KEY_BYTES },
-          { type: p11().CKA_TOKEN, value: true },
-          { type: p11().CKA_PRIVATE, value: true },
-          { type: p11().CKA_SENSITIVE, value: true },
-          { type: p11().CKA_EXTRACTABLE, value: false },
+          ...keptInside(),
           { type: p11().CKA_SIGN, value: true },
         ]),
       );

@@ -5,7 +5,7 @@
 // binds nothing. The output is the envelope format of envelope.ts: [1][IV][tag][ciphertext].
 import { createHash, randomBytes } from 'node:crypto';
 import type { AesGCM, Mechanism, Template } from 'pkcs11js';
-import { p11 } from './lib.ts';
+import { keptInside, p11 } from './lib.ts';
 import { CiphertextInvalid, ENVELOPE_VERSION } from '../envelope.ts';
 import type { KeyWrapper } from '../keyWrapper.ts';
 import { codeOf, type Token, TokenUnavailable } from './token.ts';
@@ -25,10 +25,7 @@ export const masterKeyTemplate = (label: string): Template => [
   { type: p11().CKA_KEY_TYPE, value: p11().CKK_AES },
   { type: p11().CKA_VALUE_LEN, value: 32 },
   { type: p11().CKA_LABEL, value: label },
-  { type: p11().CKA_TOKEN, value: true },
-  { type: p11().CKA_PRIVATE, value: true },
-  { type: p11().CKA_SENSITIVE, value: true },
-  { type: p11().CKA_EXTRACTABLE, value: false },
+  ...keptInside(),
   { type: p11().CKA_ENCRYPT, value: true },
   { type: p11().CKA_DECRYPT, value: true },
 ];
