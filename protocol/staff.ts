@@ -31,6 +31,15 @@ export const MfaEnrolment = z.object({ secret: z.string(), otpauthUrl: z.string(
 export type MfaEnrolment = z.infer<typeof MfaEnrolment>;
 export const PasswordSet = z.object({ user: z.object({ id: z.string() }) });
 export const RefreshAnswer = z.object({ accessExpiresAt: z.string() });
+/** Bearer mode (`mode: "bearer"` on sign-in, or a refresh token in the body): the tokens themselves. */
+export const BearerTokens = z.object({ accessToken: z.string(), accessExpiresAt: z.string(), refreshToken: z.string(), refreshExpiresAt: z.string(), tokenType: z.literal('Bearer') });
+export const LoginResult = z.union([LoginAnswer.extend(BearerTokens.shape), LoginAnswer, SecondStep]);
+export const RefreshResult = z.union([BearerTokens, RefreshAnswer]);
+
+export const UserList = z.object({ users: z.array(StaffUser) });
+export const UserAnswer = z.object({ user: StaffUser });
+export const PasswordLink = z.object({ link: z.string(), expiresAt: z.string() });
+export const UserCreated = UserAnswer.extend({ invitation: PasswordLink.optional() });
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export const AuditEvent = z.object({
@@ -48,6 +57,9 @@ export const AuditEvent = z.object({
   outcome: z.string(),
   requestId: z.string().nullable(),
   details: z.record(z.string(), scalar),
+  /** the chain: position and the previous event's hash, null until the event is sealed */
+  chainSeq: z.string().nullable().optional(),
+  prevHash: z.string().nullable().optional(),
   hash: z.string().nullable().optional(),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
@@ -59,6 +71,10 @@ export const VerifyAnswer = z.object({
   unsealed: z.number(),
   headSeq: z.string(),
   firstBroken: z.object({ seq: z.string().nullable(), chainSeq: z.string(), id: z.string().nullable(), problem: z.string() }).optional(),
+  /** the retention checkpoint the walk started at; null: at genesis */
+  checkpoint: z.object({ chainSeq: z.string(), hash: z.string(), createdAt: z.string(), eventsRemoved: z.string() }).nullable().optional(),
+  /** the newest signed checkpoint the chain was held to; null: none could be read */
+  witnessed: z.object({ node: z.string(), chainSeq: z.string(), hash: z.string(), at: z.string(), keyId: z.string() }).nullable().optional(),
 });
 export type VerifyAnswer = z.infer<typeof VerifyAnswer>;
 

@@ -83,6 +83,8 @@ export interface WidgetConfig {
     title: string;
     intro: string;
     purposes: { id: Purpose; text: string }[];
+    /** the consent buttons' labels, in English: the widget's own strings take precedence */
+    actions: { acceptAll: string; save: string; personOnly: string };
   };
   officeHours: OfficeHoursView;
 }

@@ -50,6 +50,11 @@ export const EnvSchema = z.object({
   JWT_SECRET_FILE: z.string().optional(),
   MASTER_KEY: z.string().optional(),
   MASTER_KEY_FILE: z.string().optional(),
+  KEY_STORE: z.enum(['file', 'pkcs11']).default('file'),
+  PKCS11_MODULE: z.string().min(1).optional(),
+  PKCS11_TOKEN_LABEL: z.string().min(1).max(32).optional(),
+  PKCS11_PIN_FILE: z.string().min(1).optional(),
+  PKCS11_KEY_LABEL: z.string().min(1).max(64).default('palisade-master'),
   ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(900),
   REFRESH_TOKEN_TTL_SECONDS: int(300, 604800).default(28800),
   LOGIN_MAX_FAILURES: int(3, 20).default(5),
@@ -165,6 +170,8 @@ export interface Config {
     /** the Ed25519 key that signs audit checkpoints (generated into the data directory when unset) */
     auditCheckpoint: { file?: string };
   };
+  /** where the data-key wrapping key and the subjects' secrets live: files in the data directory, or a PKCS#11 token (an HSM) */
+  keys: { kind: 'file' } | { kind: 'pkcs11'; module: string; tokenLabel: string; pinFile: string; keyLabel: string };
   /** this node's name in audit checkpoints and model-call records; unset: generated once into the data directory */
   nodeId?: string;
   auth: {
@@ -267,6 +274,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   if (!e.AUTH_LOCAL_PASSWORDS && !ssoSet) problems.push({ variable: 'AUTH_LOCAL_PASSWORDS', problem: 'may be false only with single sign-on configured (SSO_ISSUER_URL), or nobody could sign in' });
+  if (e.KEY_STORE === 'pkcs11') {
+    for (const [variable, value] of [['PKCS11_MODULE', e.PKCS11_MODULE], ['PKCS11_TOKEN_LABEL', e.PKCS11_TOKEN_LABEL], ['PKCS11_PIN_FILE', e.PKCS11_PIN_FILE]] as const) {
+      if (!value) problems.push({ variable, problem: 'KEY_STORE=pkcs11 needs PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN_FILE' });
+    }
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.PALISADE_DATA_DIR);
@@ -286,6 +298,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       master: { value: e.MASTER_KEY, file: e.MASTER_KEY_FILE },
       auditCheckpoint: { file: e.AUDIT_CHECKPOINT_KEY_FILE },
     },
+    keys:
+      e.KEY_STORE === 'pkcs11' && e.PKCS11_MODULE && e.PKCS11_TOKEN_LABEL && e.PKCS11_PIN_FILE
+        ? { kind: 'pkcs11', module: path.resolve(e.PKCS11_MODULE), tokenLabel: e.PKCS11_TOKEN_LABEL, pinFile: path.resolve(e.PKCS11_PIN_FILE), keyLabel: e.PKCS11_KEY_LABEL }
+        : { kind: 'file' },
     nodeId: e.PALISADE_NODE_ID,
     auth: {
       accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,

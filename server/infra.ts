@@ -7,6 +7,7 @@ import { openCluster, type Cluster } from './cluster/index.ts';
 import type { Config } from './config.ts';
 import { migrate, openDatabase, type Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
+import { keyWrapperOf } from './privacy/deps.ts';
 import { loadNodeId, loadSecrets, type Secrets } from './secrets.ts';
 
 export interface Infra {
@@ -42,6 +43,10 @@ export async function openInfra(opts: {
   const { config, logger } = opts;
   const { secrets, generated } = loadSecrets(config);
   if (generated.length) logger.info('secrets.generated', { secrets: generated, dir: 'data/secrets' });
+  // The HSM is checked before anything opens: a wrong PIN or a missing token stops the start here.
+  keyWrapperOf({ config, secrets });
+  // Not the key id: its hex may hold a run of digits, which the logger takes for personal data.
+  if (config.keys.kind === 'pkcs11') logger.info('keys.pkcs11_ready', { tokenLabel: config.keys.tokenLabel, keyLabel: config.keys.keyLabel });
   // The analyzer threads load their dictionaries while the database opens and migrates.
   const analyzers: AnalyzerPool | undefined =
     config.redaction.threads > 0

@@ -28,7 +28,8 @@ function decode(variable: string, text: string, exactBytes?: number): Uint8Array
   return new Uint8Array(bytes);
 }
 
-function readSecretFile(variable: string, file: string, exactBytes?: number): Uint8Array {
+/** A secret file's text, trimmed; refused when missing, empty, or open to group/others. */
+export function readPrivateFile(variable: string, file: string): string {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -39,7 +40,13 @@ function readSecretFile(variable: string, file: string, exactBytes?: number): Ui
   if ((stat.mode & 0o077) !== 0) {
     throw new ConfigError([{ variable, problem: `${file} is readable by group/others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it` }]);
   }
-  return decode(variable, fs.readFileSync(file, 'utf8'), exactBytes);
+  const text = fs.readFileSync(file, 'utf8').trim();
+  if (!text) throw new ConfigError([{ variable, problem: `${file} is empty` }]);
+  return text;
+}
+
+function readSecretFile(variable: string, file: string, exactBytes?: number): Uint8Array {
+  return decode(variable, readPrivateFile(variable, file), exactBytes);
 }
 
 function resolveSecret(

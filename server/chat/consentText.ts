@@ -21,7 +21,7 @@ export const ConsentFileSchema = z.strictObject({
 });
 
 /** One language's consent text, as the widget gets it (protocol/widget.ts). */
-export type ConsentText = WidgetConfig['consent'];
+export type ConsentText = Omit<WidgetConfig['consent'], 'actions'>;
 
 export interface ConsentTexts {
   version: string;

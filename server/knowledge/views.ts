@@ -2,12 +2,13 @@
 // API shows of them.
 import type { EntityManager } from 'typeorm';
 import { type DiffLine, lineDiff } from '../../gateway/knowledge/index.ts';
+import type { Article, ArticleVersion } from '../../protocol/kb.ts';
 import type { ArticleQuery } from './schemas.ts';
 import { type ArticleRow, selectArticles, selectHistory, type VersionRow } from './store/articles.ts';
 
 export type { ArticleRow, VersionRow } from './store/articles.ts';
 
-export function presentArticle(a: ArticleRow, today: string) {
+export function presentArticle(a: ArticleRow, today: string): Article {
   return {
     id: a.id,
     slug: a.slug,
@@ -28,7 +29,7 @@ export function presentArticle(a: ArticleRow, today: string) {
   };
 }
 
-export function presentVersion(v: VersionRow, withBody = true) {
+export function presentVersion(v: VersionRow, withBody = true): ArticleVersion {
   return {
     id: v.id,
     versionNo: v.versionNo,

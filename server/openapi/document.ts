@@ -1,12 +1,14 @@
 // The OpenAPI 3.1 document, generated from the app's routers: every route they hold (path
 // template, methods, path parameters) and, where a route validates its input, the zod schema it
-// validates with (routes/validate.ts marks those middlewares), as JSON Schema 2020-12 (z.toJSONSchema).
+// validates with (routes/validate.ts marks those middlewares), as JSON Schema 2020-12 (z.toJSONSchema),
+// and what it answers (responses.ts: protocol/'s schemas by route and status).
 // Who may call a route comes from areas.ts. Nothing here is written twice by hand, so a new route
 // or a changed schema is in the document the next time it is built.
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { validatesOf } from '../routes/validate.ts';
 import { areaOf, securityOf, TAGS, type Security } from './areas.ts';
+import { RESPONSE_SCHEMAS, RESPONSES } from './responses.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -43,29 +45,21 @@ const RAW_BODIES: Record<string, Record<string, { schema: JsonSchema }>> = {
   'POST /api/widget/attachments': { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream', description: "the file's bytes; Content-Type names its type (the site's allowed types)" } } },
 };
 
-const ErrorBody: JsonSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['id', 'message', 'requestId'],
-      properties: {
-        id: { type: 'string', description: 'stable error id (docs/http-api.md)' },
-        message: { type: 'string' },
-        requestId: { type: 'string' },
-        issues: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
-        type: { type: 'string', description: '/v1 only: OpenAI-compatible' },
-        code: { type: 'string', description: '/v1 only: the stable id' },
-        param: { type: ['string', 'null'], description: '/v1 only' },
-      },
-    },
-  },
-};
-
-function jsonSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+/** A request is described as it may be sent (io: input), an answer as the server sends it (output: no extra properties). */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
+}
+
+const json = (name: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } });
+
+function responsesOf(method: string, template: string): Record<string, unknown> {
+  const described = RESPONSES[`${method} ${template}`];
+  const error = { $ref: `#/components/responses/${areaOf(template).tag === 'v1' ? 'V1Error' : 'Error'}` };
+  if (!described) return { '2XX': { description: 'Success' }, default: error };
+  const out: Record<string, unknown> = {};
+  for (const [status, name] of Object.entries(described)) out[status] = name ? { description: name, content: json(name) } : { description: 'No content' };
+  return { ...out, default: error };
 }
 
 /** `/api/x/:id` → `/api/x/{id}`; a trailing slash dropped. */
@@ -80,7 +74,7 @@ function operation(method: string, template: string, stack: unknown[], paramName
     tags: [areaOf(template).tag],
     summary: `${method} ${template}`,
     security: SECURITY[securityOf(template)],
-    responses: { '2XX': { description: 'Success' }, default: { $ref: '#/components/responses/Error' } },
+    responses: responsesOf(method, template),
   };
   const parameters: NonNullable<OpenApiOperation['parameters']> = paramNames.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
   for (const mw of stack) {
@@ -123,8 +117,11 @@ export function buildOpenApi(routers: Router[], opts: { version: string; serverU
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: {
-      schemas: { Error: ErrorBody },
-      responses: { Error: { description: 'An error with a stable id', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+      schemas: Object.fromEntries(Object.entries(RESPONSE_SCHEMAS).map(([name, schema]) => [name, jsonSchema(schema, 'output')])),
+      responses: {
+        Error: { description: 'An error with a stable id', content: json('Error') },
+        V1Error: { description: "An error with a stable id (code) and OpenAI's type for its status", content: json('V1Error') },
+      },
       securitySchemes: {
         staffBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'accessToken from POST /api/auth/login with mode "bearer"' },
         staffCookie: { type: 'apiKey', in: 'cookie', name: 'palisade_at', description: 'set by POST /api/auth/login in cookie mode (writes need a same-origin Origin)' },

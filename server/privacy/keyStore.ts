@@ -3,8 +3,8 @@
 // backup of it) plus the master key is not enough to open it. Erasure destroys the secret; from then
 // on no copy of the database, however old, opens that subject's data.
 //
-// The file store below keeps `<dir>/<sub_…>.key` (mode 0600, directory 0700). A KMS or HSM
-// implements the same three calls (one key per subject, scheduled for deletion at erasure).
+// The file store below keeps `<dir>/<sub_…>.key` (mode 0600, directory 0700); an HSM implements the
+// same three calls with one object per subject, destroyed at erasure (./pkcs11/keyStore.ts).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
-// Data keys are wrapped by a master key behind this interface: a file/env master key today; a
-// KMS or HSM implements the same two calls later. keyId names the wrapping key, so rows record
+// Data keys are wrapped by a master key behind this interface: a file/env master key here, a key
+// inside an HSM in ./pkcs11/wrapper.ts. keyId names the wrapping key, so rows record
 // which master key wraps them and a rotation can resume where it stopped.
 import { createHash } from 'node:crypto';
 import { deriveKey } from '../keys.ts';

@@ -10,6 +10,7 @@ import { AppError, internalError, unauthenticated } from '../errors.ts';
 import { eventStreamWriter } from './eventStream.ts';
 import { validate } from './validate.ts';
 import type { ApiKey } from '../models/apiKeys.ts';
+import { openAiErrorType } from '../openaiErrorType.ts';
 import { apiKeyLimits } from './apiKeyLimits.ts';
 import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages, unsupportedParameter } from './completions.ts';
 import type { ModelService } from '../models/service.ts';
@@ -140,7 +141,7 @@ export function openaiCompatRoutes(deps: Infra, models: ModelService) {
       ctx.respond = false; // written here, to its end (see eventStream.ts)
       const frames = completionFrames(ids, input.stream_options?.include_usage === true, (error) => {
         const e = error instanceof RequestCancelled ? new AppError(499, 'cancelled', 'cancelled') : error instanceof ProviderError ? toAppError(error) : internalError();
-        return { error: { message: e.message, type: e.id, code: e.id } };
+        return { error: { message: e.message, type: openAiErrorType(e.status), code: e.id } };
       });
       const writer = eventStreamWriter(ctx.res, head, frames);
       resumeWhenDrained = writer.drain;

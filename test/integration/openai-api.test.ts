@@ -168,10 +168,10 @@ describe('POST /v1/chat/completions with the openai client', () => {
   });
 
   it("gives OpenAI's error fields (code, type, param) with the stable id, which the client reads", async () => {
-    await expect(client('pal_wrong').models.list()).rejects.toMatchObject({ status: 401, code: 'invalid_api_key', type: 'invalid_api_key' });
+    await expect(client('pal_wrong').models.list()).rejects.toMatchObject({ status: 401, code: 'invalid_api_key', type: 'invalid_request_error' });
     const error = await client(localKey).chat.completions.create({ model: 'palisade', messages: [] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(error).toMatchObject({ code: 'validation_failed', param: 'messages' });
+    expect(error).toMatchObject({ code: 'validation_failed', type: 'invalid_request_error', param: 'messages' });
   });
 
   it('refuses by name a parameter it cannot honour (n, tools, response_format, stop…) and sends nothing to a model', async () => {

@@ -26,7 +26,7 @@ it('refuses a key its fourth request in a minute with 429 rate_limit_exceeded an
   const error = await refusal(client.models.list());
   expect(error.status).toBe(429);
   expect(error.code).toBe('rate_limit_exceeded');
-  expect(error.type).toBe('rate_limit_exceeded');
+  expect(error.type).toBe('rate_limit_error');
   expect(error.message).toContain('3 requests per minute');
   const retry = Number(error.headers?.get('retry-after'));
   expect(retry).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import type { Logger } from '../../logger.ts';
+import { openAiErrorType } from '../../openaiErrorType.ts';
 import { AppError, databaseUnavailable, internalError, notFound } from '../../errors.ts';
 
 /** Mounted first: every failure becomes `{ error: { id, message, requestId } }` with a stable id. */
@@ -30,8 +31,8 @@ export function errorHandler(logger: Logger): Middleware {
           ...(appError.issues ? { issues: appError.issues } : {}),
           requestId: ctx.state.requestId as string,
           // OpenAI's error fields too on its API, where callers use OpenAI's clients (they read
-          // `code`, `type` and `param`): the same stable id.
-          ...(ctx.path.startsWith('/v1/') ? { type: appError.id, code: appError.id, param: appError.issues?.[0]?.path ?? null } : {}),
+          // `code`, `type` and `param`): OpenAI's type for the status, the stable id as the code.
+          ...(ctx.path.startsWith('/v1/') ? { type: openAiErrorType(appError.status), code: appError.id, param: appError.issues?.[0]?.path ?? null } : {}),
         },
       };
     } finally {
