@@ -36,7 +36,6 @@ export const BearerTokens = z.object({ accessToken: z.string(), accessExpiresAt:
 export const LoginResult = z.union([LoginAnswer.extend(BearerTokens.shape), LoginAnswer, SecondStep]);
 export const RefreshResult = z.union([BearerTokens, RefreshAnswer]);
 
-export const UserList = z.object({ users: z.array(StaffUser) });
 export const UserAnswer = z.object({ user: StaffUser });
 export const PasswordLink = z.object({ link: z.string(), expiresAt: z.string() });
 export const UserCreated = UserAnswer.extend({ invitation: PasswordLink.optional() });

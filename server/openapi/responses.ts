@@ -3,6 +3,7 @@
 // answers against it. `null`: no body (204). A route not listed is documented as "2XX" only.
 import type { z } from 'zod';
 import * as agent from '../../protocol/agent.ts';
+import * as people from '../../protocol/adminPeople.ts';
 import * as kb from '../../protocol/kb.ts';
 import * as staff from '../../protocol/staff.ts';
 import * as v1 from '../../protocol/v1.ts';
@@ -16,7 +17,10 @@ export const RESPONSE_SCHEMAS = {
   Me: staff.Me,
   MfaEnrolment: staff.MfaEnrolment,
   PasswordSet: staff.PasswordSet,
-  UserList: staff.UserList,
+  UserList: people.UserList,
+  ApiKeyList: people.ApiKeyList,
+  ApiKeyCreated: people.CreatedApiKey,
+  ApiKeyRevoked: people.RevokedApiKey,
   UserAnswer: staff.UserAnswer,
   UserCreated: staff.UserCreated,
   PasswordLink: staff.PasswordLink,
@@ -73,6 +77,9 @@ export const RESPONSES: Record<string, Record<number, ResponseName | null>> = {
   'POST /api/users': { 201: 'UserCreated' },
   'PATCH /api/users/{id}': { 200: 'UserAnswer' },
   'POST /api/users/{id}/password-link': { 201: 'PasswordLink' },
+  'GET /api/keys': { 200: 'ApiKeyList' },
+  'POST /api/keys': { 201: 'ApiKeyCreated' },
+  'POST /api/keys/{id}/revoke': { 200: 'ApiKeyRevoked' },
   'GET /api/audit/events': { 200: 'AuditPage' },
   'GET /api/audit/verify': { 200: 'AuditVerify' },
   'POST /api/privacy/subjects/lookup': { 200: 'SubjectAnswer' },
