@@ -36,6 +36,9 @@ export class ChatScreen {
       after: () => this.lastSeq(),
       onEvent: (e) => this.onEvent(e),
       onReady: (c) => {
+        // An answer cut off with the connection (its node may be gone) is never committed: the node
+        // now serving resends one still streaming right after ready, and a regenerated one comes anew.
+        this.dropReply();
         if (c) this.setConversation(c);
         this.nudge(); // back online: send what waits now
       },
@@ -145,10 +148,7 @@ export class ChatScreen {
       case 'reply_end':
         // A dropped answer (a person took over, or the model failed midway) is never committed:
         // its text must not linger. Otherwise the committed message replaces the bubble next.
-        if (e.dropped && this.reply?.id === e.replyId) {
-          this.reply = null;
-          this.log.querySelector(`[data-reply-id="${CSS.escape(e.replyId)}"]`)?.remove();
-        }
+        if (e.dropped && this.reply?.id === e.replyId) this.dropReply();
         return;
       case 'typing':
         return this.setTyping(e.by);
@@ -195,6 +195,12 @@ export class ChatScreen {
   }
 
   private readonly declined = new Set<string>();
+
+  private dropReply(): void {
+    if (!this.reply) return;
+    this.log.querySelector(`[data-reply-id="${CSS.escape(this.reply.id)}"]`)?.remove();
+    this.reply = null;
+  }
 
   private setReply(id: string, text: string): void {
     if (this.messages.size && [...this.messages.values()].some((m) => m.id === id)) return; // already committed
