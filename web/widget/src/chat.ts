@@ -167,10 +167,10 @@ export class ChatScreen {
     if (m.role === 'visitor' && m.clientId) this.dropPending(m.clientId);
     if (m.role !== 'visitor') this.setTyping(null);
     const el = this.renderOne(m);
-    if (this.reply?.id === m.id) {
-      this.reply = null;
-      this.log.querySelector(`[data-reply-id="${CSS.escape(m.id)}"]`)?.remove();
-    }
+    // One answer streams at a time: the newest committed one ends whatever bubble streams (its own,
+    // or one cut off with a node that died and was answered again under another id).
+    const newest = m.seq >= Math.max(...this.messages.keys());
+    if ((m.role === 'assistant' && newest) || this.reply?.id === m.id) this.dropReply();
     const later = [...this.log.querySelectorAll<HTMLElement>('[data-seq]')].find((n) => Number(n.dataset.seq) > m.seq);
     const firstLive = this.log.querySelector('[data-reply-id], [data-client-id]');
     this.log.insertBefore(el, later ?? firstLive);
@@ -204,6 +204,7 @@ export class ChatScreen {
 
   private setReply(id: string, text: string): void {
     if (this.messages.size && [...this.messages.values()].some((m) => m.id === id)) return; // already committed
+    if (this.reply && this.reply.id !== id) this.dropReply(); // one answer streams at a time
     this.reply = { id, text };
     const el = renderStreaming(this.host, this.reply);
     const old = this.log.querySelector(`[data-reply-id="${CSS.escape(id)}"]`);
