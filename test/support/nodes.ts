@@ -33,7 +33,10 @@ export interface Node {
 export interface Nodes {
   db: TestDatabase;
   nodes: Node[];
-  start(name: string): Promise<Node>;
+  /** `ownKeyStore`: a key store directory of the node's own instead of the shared one (a misconfiguration) */
+  start(name: string, opts?: { ownKeyStore?: boolean }): Promise<Node>;
+  /** the shared key store directory every node's `keystore` links to */
+  keyStore: string;
   /** stops every node still running, drops the database, removes the directories */
   stop(): Promise<void>;
 }
@@ -47,10 +50,11 @@ export async function createNodes(extra: Record<string, string> = {}): Promise<N
   return {
     db,
     nodes,
-    async start(name) {
+    keyStore: path.join(root, 'keystore'),
+    async start(name, opts = {}) {
       const dataDir = path.join(root, name);
       fs.mkdirSync(dataDir, { mode: 0o700 });
-      fs.symlinkSync(path.join(root, 'keystore'), path.join(dataDir, 'keystore'));
+      if (!opts.ownKeyStore) fs.symlinkSync(path.join(root, 'keystore'), path.join(dataDir, 'keystore'));
       const port = await freePort();
       // The admin signs in with a password alone here (the second factor has tests of its own).
       const proc = startProcess(['server/main.ts'], {
