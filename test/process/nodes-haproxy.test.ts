@@ -64,11 +64,13 @@ describe.skipIf(!available)('two nodes behind HAProxy', () => {
     for (let i = 0; i < 3; i++) {
       const text = `while reconnecting ${i} ${randomUUID()}`;
       const body = { clientId: randomUUID(), text };
-      let res = await api(lb, 'POST', `${conv}/messages`, { token: agentToken, body });
-      // A request HAProxy sent to the dead node before its check failed: the agent's console retries with the same clientId.
+      // A request HAProxy sent to the dead node before its check failed (a 5xx, or the connection
+      // closed): the agent's console retries with the same clientId.
+      const post = () => api(lb, 'POST', `${conv}/messages`, { token: agentToken, body }).catch(() => ({ status: 599 }));
+      let res = await post();
       for (let tries = 0; res.status >= 500 && tries < 20; tries++) {
         await new Promise((r) => setTimeout(r, 300));
-        res = await api(lb, 'POST', `${conv}/messages`, { token: agentToken, body });
+        res = await post();
       }
       expect([200, 201]).toContain(res.status);
       during.push(text);
