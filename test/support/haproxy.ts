@@ -22,8 +22,11 @@ export interface Balancer {
   stop(): void;
 }
 
-/** Starts HAProxy before `nodes` and resolves once /readyz through it has answered from each. */
-export async function startHaproxy(nodes: Node[]): Promise<Balancer> {
+/**
+ * Starts HAProxy before `nodes` and resolves once /readyz through it has answered from each.
+ * `checks: 'ops'` keeps ops/haproxy.cfg's health checks (a loaded benchmark must not flap nodes).
+ */
+export async function startHaproxy(nodes: Node[], opts: { checks?: 'quick' | 'ops' } = {}): Promise<Balancer> {
   if (!haproxyPath) throw new Error('haproxy is not installed');
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-haproxy-'));
@@ -31,7 +34,7 @@ export async function startHaproxy(nodes: Node[]): Promise<Balancer> {
   const cfg = fs.readFileSync(path.resolve(import.meta.dirname, '../../ops/haproxy.cfg'), 'utf8')
     .replace(/^\s*log .*$/gm, '')
     .replace('bind :8080', `bind 127.0.0.1:${port}`)
-    .replace('inter 2s fall 2 rise 2', 'inter 500ms fall 3 rise 1')
+    .replace('inter 2s fall 2 rise 2', opts.checks === 'ops' ? 'inter 2s fall 2 rise 2' : 'inter 500ms fall 3 rise 1')
     .replace(/^\s*server node-a .*\n/m, '')
     .replace(/^\s*server node-b .*$/m, `${servers}\n    http-response set-header X-Node %s`)
     .replace('maxconn 20000', 'maxconn 2000');

@@ -41,8 +41,9 @@ export interface Nodes {
   stop(): Promise<void>;
 }
 
-export async function createNodes(extra: Record<string, string> = {}): Promise<Nodes> {
-  const db = await createTestDatabase(ADMIN_URL);
+/** `adminUrl`: the PostgreSQL server to make the fresh database on (a benchmark's own). */
+export async function createNodes(extra: Record<string, string> = {}, adminUrl = ADMIN_URL): Promise<Nodes> {
+  const db = await createTestDatabase(adminUrl);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-nodes-'));
   fs.mkdirSync(path.join(root, 'keystore'), { mode: 0o700 });
   const secrets = { MASTER_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(48).toString('base64') };
