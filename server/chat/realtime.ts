@@ -16,7 +16,7 @@ import { SendMessage } from '../../protocol/widgetSchemas.ts';
 import type { ChatService, Visitor } from './service.ts';
 import { invalidVisitorToken } from './tokens.ts';
 import { createRelay, type Relay, resumeGate } from './resume.ts';
-import { sharedReply } from './streaming.ts';
+import { sharedReply, streamingNow } from './streaming.ts';
 
 export const WS_PATH = '/api/widget/ws';
 const HELLO_TIMEOUT_MS = 10_000;
@@ -52,8 +52,7 @@ export async function joinConversation(
     const lastSeq = Math.max(after, conversation.lastSeq, ...messages.map((m) => m.seq));
     const first: ChatEvent[] = messages.map((m) => ({ type: 'message', message: presentMessage(m) }));
     const gate = resumeGate(lastSeq, new Set(messages.filter((m) => m.role === 'assistant').map((m) => m.id)));
-    // Streaming here, else on another node (its text so far from Redis), unless committed meanwhile.
-    const streaming = service.hub.inFlight(visitor.conversationId) ?? (elsewhere && !messages.some((m) => m.id === elsewhere.id) ? elsewhere : undefined);
+    const streaming = streamingNow(service.hub, visitor.conversationId, elsewhere, messages);
     if (streaming) {
       first.push({ type: 'reply_start', replyId: streaming.id });
       if (streaming.text) first.push({ type: 'delta', replyId: streaming.id, text: streaming.text });

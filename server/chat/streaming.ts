@@ -30,6 +30,11 @@ export function shareReply(env: Pick<ChatEnv, 'deps'>, conversationId: string, r
   };
 }
 
+/** The answer streaming now: on this node, else on another (`elsewhere`), unless among the `committed` messages. */
+export function streamingNow(hub: ChatEnv['hub'], conversationId: string, elsewhere: InFlightReply | undefined, committed: { id: string }[]): InFlightReply | undefined {
+  return hub.inFlight(conversationId) ?? (elsewhere && !committed.some((m) => m.id === elsewhere.id) ? elsewhere : undefined);
+}
+
 /** The answer streaming on another node, opened (undefined: none, no Redis, or pieces that do not open). */
 export async function sharedReply(env: Pick<ChatEnv, 'deps' | 'hub'>, ctx: PrivacyCtx, conversation: Pick<ConversationRow, 'id' | 'subjectId'>): Promise<InFlightReply | undefined> {
   const store = env.deps.cluster.streaming;

@@ -22,7 +22,7 @@ import type { Infra } from '../infra.ts';
 import type { AppState } from './context.ts';
 import { notFound, validationFailed } from '../errors.ts';
 import { validate, validateQuery } from './validate.ts';
-import { sharedReply } from '../chat/streaming.ts';
+import { sharedReply, streamingNow } from '../chat/streaming.ts';
 import { storeAttachment } from '../privacy/conversations.ts';
 
 type WidgetState = AppState & { visitor?: Visitor };
@@ -110,8 +110,7 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
       const c = await loadConversation(p, v.conversationId);
       return { conversation: c, consents: await consentsInForce(p, v.subjectId), messages: await readConversationMessages(p, c, { purpose: 'visitor_view' }), elsewhere: await sharedReply(chat, p, c) };
     }, ctx.state.requestId);
-    const { elsewhere } = state;
-    const reply = chat.hub.inFlight(v.conversationId) ?? (elsewhere && !state.messages.some((m) => m.id === elsewhere.id) ? elsewhere : undefined);
+    const reply = streamingNow(chat.hub, v.conversationId, state.elsewhere, state.messages);
     ctx.body = {
       conversation: conversationView(chat, state.conversation),
       consents: state.consents,
