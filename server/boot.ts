@@ -15,7 +15,8 @@ import { startAuditSealer } from './audit/sealer.ts';
 import { seedDemoKnowledge } from './knowledge/seed.ts';
 import { startPrivacyJobs } from './privacy/jobs.ts';
 import { startModelService, type ModelService } from './models/service.ts';
-import { recordInterruptedCalls } from './models/callRecords.ts';
+import { joinCluster } from './cluster/presence.ts';
+import { answerInterrupted, startTakeover } from './chat/takeover.ts';
 import { clientIp, widgetSockets } from './chat/realtime.ts';
 import { startChatService, type ChatService } from './chat/service.ts';
 import { serverMetrics, watchChat } from './metrics/index.ts';
@@ -49,11 +50,14 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const models = startModelService(infra, { observe: metrics.models });
   const chat = startChatService(infra, { gateway: models.gateway });
   watchChat(metrics.metrics, chat.hub);
+  // On a PostgreSQL server this node's presence is a lock the others watch: once its lock is
+  // held, no other node is taking over after it, and its own leftover calls are its to answer.
+  const presence = config.database.kind === 'postgres' ? await joinCluster({ url: config.database.url, nodeId: infra.nodeId, logger }) : null;
   // Calls this node was making when it stopped without a drain (a crash): on the record as
   // interrupted, and the visitors' messages they were answering are answered now.
-  const interrupted = await recordInterruptedCalls(infra.db.dataSource, infra.nodeId);
-  if (interrupted.calls) logger.warn('models.calls_interrupted', { calls: interrupted.calls, conversations: interrupted.conversations.length });
-  for (const c of interrupted.conversations) chat.replies.schedule(c.conversationId, c.requestId ?? undefined);
+  await answerInterrupted(infra, chat.replies, infra.nodeId, true);
+  // The same for the calls of nodes that die while this one runs.
+  const takeover = presence && startTakeover(infra, presence, chat.replies);
   let draining = false;
   const app = createApp(infra, { models, chat }, { isDraining: () => draining, metrics, privacyJobs });
   const server = http.createServer(app.callback());
@@ -92,7 +96,9 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       await Promise.race([drained, timeout]);
       server.closeAllConnections();
       await metricsListener?.close();
+      await takeover?.stop();
       await chat.close();
+      await presence?.close();
       await privacyJobs.stop();
       await models.close();
       await sealer.stop(); // a last pass, so events of the final requests are chained before exit

@@ -3,7 +3,8 @@
 // Local listeners get every event as published, synchronously. Other nodes get, over the cluster bus
 // (server/cluster), ids only: "message seq N is committed" (their connections read the rows after
 // their cursor: realtime.ts), "the state changed" (the receiving node reads the conversation),
-// typing and the erasure notice. An answer's pieces stay on the node that generates it.
+// typing, the erasure notice and the id of an answer dropped midway. An answer's pieces stay on the
+// node that generates it (with Redis, its text so far is kept for visitors joining elsewhere: streaming.ts).
 import { z } from 'zod';
 import type { Bus } from '../cluster/index.ts';
 import { topic } from '../cluster/index.ts';
@@ -38,8 +39,10 @@ export interface ChatHub {
 /** What crosses to other nodes: ids and codes, never text. */
 const ChatRelay = z.object({
   c: z.uuid(),
-  k: z.enum(['message', 'state', 'typing', 'erased']),
+  k: z.enum(['message', 'state', 'typing', 'erased', 'dropped']),
   seq: z.number().int().positive().optional(),
+  /** the reply id of a dropped answer (its text so far may have reached visitors on other nodes: chat/streaming.ts) */
+  r: z.uuid().optional(),
   by: z.enum(['assistant', 'agent']).optional(),
 });
 type Relayed = z.infer<typeof ChatRelay>;
@@ -57,8 +60,10 @@ function relayOf(conversationId: string, event: ChatEvent): Relayed | null {
       return { c: conversationId, k: 'typing', by: event.by };
     case 'error':
       return event.error.id === 'subject_erased' ? { c: conversationId, k: 'erased' } : null;
+    case 'reply_end':
+      return event.dropped ? { c: conversationId, k: 'dropped', r: event.replyId } : null;
     default:
-      return null; // reply_start, delta, reply_end: the visitor's connection is on this node
+      return null; // reply_start, delta: the visitor's connection is on this node
   }
 }
 
@@ -93,6 +98,7 @@ export function createChatHub(opts: HubOptions = {}): ChatHub {
     if (r.k === 'message' && r.seq) deliver(r.c, { type: 'committed', seq: r.seq });
     else if (r.k === 'typing' && r.by) deliver(r.c, { type: 'typing', by: r.by });
     else if (r.k === 'erased') deliver(r.c, ERASED);
+    else if (r.k === 'dropped' && r.r) deliver(r.c, { type: 'reply_end', replyId: r.r, dropped: true });
     else if (r.k === 'state' && opts.readState) {
       opts.readState(r.c).then(
         (e) => e && deliver(r.c, e),

@@ -16,6 +16,7 @@ import { SendMessage } from '../../protocol/widgetSchemas.ts';
 import type { ChatService, Visitor } from './service.ts';
 import { invalidVisitorToken } from './tokens.ts';
 import { createRelay, type Relay, resumeGate } from './resume.ts';
+import { sharedReply, streamingNow } from './streaming.ts';
 
 export const WS_PATH = '/api/widget/ws';
 const HELLO_TIMEOUT_MS = 10_000;
@@ -43,15 +44,15 @@ export async function joinConversation(
   );
   const actor = { type: 'visitor' as const, id: visitor.subjectId };
   try {
-    const { conversation, messages } = await chatTransaction(service, actor, 'chat.resume', async (ctx) => {
+    const { conversation, messages, elsewhere } = await chatTransaction(service, actor, 'chat.resume', async (ctx) => {
       const c = await loadConversation(ctx, visitor.conversationId);
-      return { conversation: c, messages: await readConversationMessages(ctx, c, { after }) };
+      return { conversation: c, messages: await readConversationMessages(ctx, c, { after }), elsewhere: await sharedReply(service, ctx, c) };
     }, requestId);
     // From here to the end all is synchronous: no event can slip between the snapshot and going live.
     const lastSeq = Math.max(after, conversation.lastSeq, ...messages.map((m) => m.seq));
     const first: ChatEvent[] = messages.map((m) => ({ type: 'message', message: presentMessage(m) }));
     const gate = resumeGate(lastSeq, new Set(messages.filter((m) => m.role === 'assistant').map((m) => m.id)));
-    const streaming = service.hub.inFlight(visitor.conversationId);
+    const streaming = streamingNow(service.hub, visitor.conversationId, elsewhere, messages);
     if (streaming) {
       first.push({ type: 'reply_start', replyId: streaming.id });
       if (streaming.text) first.push({ type: 'delta', replyId: streaming.id, text: streaming.text });

@@ -14,6 +14,7 @@ import { loadConversation, storeNotice } from './messages.ts';
 import { answerToOffer, noThanksReply } from './offer.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
 import { conversationProgress } from './store.ts';
+import { shareReply } from './streaming.ts';
 import { flushTurnAudits, lockTurn, readTurnTranscript, storeAnswer } from './turn.ts';
 
 /** Passages below this confidence are not shown as sources nor given to the model. */
@@ -240,6 +241,7 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   job.controller = controller;
   const watch = watchListeners(env, conversationId, controller);
   const replyId = randomUUID();
+  const shared = shareReply(env, conversationId, replyId, prepared.key);
   let started = false;
   let text = '';
   const meta: MessageMeta = { sources: sources.map(({ articleId, title }) => ({ articleId, title })), answers: lastVisitor.seq };
@@ -261,6 +263,7 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
         started = true;
         text += e.text;
         env.hub.publish(conversationId, { type: 'delta', replyId, text: e.text });
+        shared.piece(e.text);
       }
       if (e.type === 'end') {
         // No model could be asked (or none may be while the audit record cannot be written): the AI failed, a person answers.
@@ -276,6 +279,7 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   } finally {
     clearInterval(watch);
     job.controller = undefined;
+    shared.end(); // the answer is committed or dropped next: either reaches other nodes' visitors
   }
 
   if (outcome.kind === 'answered' && text) {

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import { type Bus, processBus } from './bus.ts';
 import { postgresBus } from './pgBus.ts';
 import { redisBus } from './redisBus.ts';
+import { redisStreamingAnswers, type StreamingAnswers } from './streamingAnswers.ts';
 
 export type { Bus, BusHandler, BusMeta, Topic } from './bus.ts';
 export { MAX_PAYLOAD_BYTES, topic } from './bus.ts';
@@ -16,6 +17,8 @@ export interface Cluster {
   bus: Bus;
   /** the shared Redis connection (REDIS_URL), with every key under `keyPrefix` */
   redis?: { client: Redis; keyPrefix: string };
+  /** answers streaming now, for a visitor who joins another node mid-answer (Redis only) */
+  streaming?: StreamingAnswers;
   close(): Promise<void>;
 }
 
@@ -35,9 +38,11 @@ export async function openCluster(opts: { config: Pick<Config, 'database' | 'red
       client.disconnect();
       throw error;
     }
+    const redis = { client, keyPrefix: config.redis.keyPrefix };
     return {
       bus,
-      redis: { client, keyPrefix: config.redis.keyPrefix },
+      redis,
+      streaming: redisStreamingAnswers(redis),
       async close() {
         await bus.close();
         await client.quit().catch(() => client.disconnect());

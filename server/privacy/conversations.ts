@@ -24,6 +24,8 @@ export interface StoredMessage {
 
 export const aad = {
   message: (id: string) => `message:${id}`,
+  /** a piece of an answer still streaming (chat/streaming.ts) */
+  reply: (id: string) => `reply:${id}`,
   attachment: (id: string) => `attachment:${id}`,
   vault: (conversationId: string) => `vault:${conversationId}`,
   dsrDetails: (id: string) => `dsr:${id}`,

@@ -22,6 +22,7 @@ import type { Infra } from '../infra.ts';
 import type { AppState } from './context.ts';
 import { notFound, validationFailed } from '../errors.ts';
 import { validate, validateQuery } from './validate.ts';
+import { sharedReply, streamingNow } from '../chat/streaming.ts';
 import { storeAttachment } from '../privacy/conversations.ts';
 import { visitorTypingSignal } from '../chat/typing.ts';
 
@@ -108,9 +109,9 @@ export function widgetRoutes(deps: Infra, chat: ChatService) {
     const v = ctx.state.visitor!;
     const state = await chatTransaction(chat, actor(v), 'transcript.read', async (p) => {
       const c = await loadConversation(p, v.conversationId);
-      return { conversation: c, consents: await consentsInForce(p, v.subjectId), messages: await readConversationMessages(p, c, { purpose: 'visitor_view' }) };
+      return { conversation: c, consents: await consentsInForce(p, v.subjectId), messages: await readConversationMessages(p, c, { purpose: 'visitor_view' }), elsewhere: await sharedReply(chat, p, c) };
     }, ctx.state.requestId);
-    const reply = chat.hub.inFlight(v.conversationId);
+    const reply = streamingNow(chat.hub, v.conversationId, state.elsewhere, state.messages);
     ctx.body = {
       conversation: conversationView(chat, state.conversation),
       consents: state.consents,

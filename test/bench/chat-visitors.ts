@@ -68,6 +68,9 @@ const ackMs: number[] = [];
 const firstTokenMs: number[] = [];
 let errors = 0;
 let retries = 0;
+/** sockets the server (or a balancer) closed during the run: this generator does not reconnect, so their later sends count as lost */
+let socketsClosed = 0;
+let finishing = false;
 const RETRYABLE = new Set(['database_unavailable', 'internal_error', 'rate_limited']);
 const errorIds = new Map<string, number>();
 
@@ -76,6 +79,7 @@ function connect(v: Visitor): Promise<void> {
     const ws = new WebSocket(base.replace(/^http/, 'ws') + '/api/widget/ws', { perMessageDeflate: false });
     v.ws = ws;
     ws.once('error', reject);
+    ws.on('close', () => void (finishing || socketsClosed++));
     ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', token: v.token, after: 0 })));
     ws.on('message', (data) => {
       const e = JSON.parse(String(data)) as Frame;
@@ -161,6 +165,7 @@ const sendSeconds = (performance.now() - started) / 1000;
 const drainUntil = performance.now() + 60_000;
 while (performance.now() < drainUntil && visitors.some((v) => v.pending.length || v.answering.length)) await new Promise((r) => setTimeout(r, 250));
 
+finishing = true;
 let lost = 0;
 let duplicated = 0;
 let unanswered = 0;
@@ -183,6 +188,6 @@ out({
   phase: 'result', visitors: visitors.length, intervalMs: INTERVAL_MS, durationS: Math.round(sendSeconds), messages: sends,
   messagesPerSec: Math.round((sends / sendSeconds) * 10) / 10,
   ackP50Ms: pct(ackMs, 50), ackP99Ms: pct(ackMs, 99), firstTokenP50Ms: pct(firstTokenMs, 50), firstTokenP99Ms: pct(firstTokenMs, 99),
-  answered: firstTokenMs.length, awaitingAnswerAfter60sDrain: unanswered, lost, duplicated, eventDuplicates, errors, retries, errorIds: Object.fromEntries(errorIds),
+  answered: firstTokenMs.length, awaitingAnswerAfter60sDrain: unanswered, lost, duplicated, eventDuplicates, errors, retries, errorIds: Object.fromEntries(errorIds), socketsClosed,
 });
 process.exit(0);

@@ -11,6 +11,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { startTestServer } from '../support/server.ts';
 import { policiesDir } from '../support/widget.ts';
+import { benchChatCluster } from './chat-cluster.ts';
 import { SKIP_POSTGRES } from './databases.ts';
 import { databaseFields, passThrough, type Emit } from './emit.ts';
 
@@ -86,12 +87,15 @@ export async function onServer<T>(url: string, fn: () => Promise<T>): Promise<T>
 export async function benchChat(emit: Emit, opts: { quick?: boolean; postgresUrl?: string }): Promise<void> {
   // 1,000 visitors each writing every 5 s is the load the chat is sized for; every 20 s shows the same
   // connections at a quarter of the message rate.
-  // BENCH_CHAT_CASES="visitors:intervalMs:durationMs,…" and BENCH_CHAT_DATABASES="postgres" narrow a run by hand.
+  // BENCH_CHAT_CASES="visitors:intervalMs:durationMs,…" and BENCH_CHAT_DATABASES="postgres" (or
+  // "cluster": two nodes behind HAProxy against one, on the PostgreSQL server) narrow a run by hand.
   const cases: [number, number, number][] = process.env.BENCH_CHAT_CASES
     ? process.env.BENCH_CHAT_CASES.split(',').map((c) => c.split(':').map(Number) as [number, number, number])
     : opts.quick ? [[100, 3000, 10_000]] : [[1000, 20_000, 60_000], [1000, 5000, 60_000]];
-  const databases = (process.env.BENCH_CHAT_DATABASES ?? 'pglite,postgres').split(',');
+  const databases = (process.env.BENCH_CHAT_DATABASES ?? 'pglite,postgres,cluster').split(',');
   if (databases.includes('pglite')) for (const [visitors, interval, duration] of cases) await run(emit, 'pglite', visitors, interval, duration);
+  // The cluster is sized by the 1,000 visitors writing every 5 s (the last case).
+  if (databases.includes('cluster')) await benchChatCluster(emit, { postgresUrl: opts.postgresUrl, cases: process.env.BENCH_CHAT_CASES || opts.quick ? cases : cases.slice(-1) });
   if (!databases.includes('postgres')) return;
   if (!opts.postgresUrl) return emit({ bench: 'chat', case: 'postgres', skipped: SKIP_POSTGRES });
   for (const [visitors, interval, duration] of cases) await onServer(opts.postgresUrl, () => run(emit, 'postgres', visitors, interval, duration));

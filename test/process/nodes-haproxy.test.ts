@@ -3,40 +3,21 @@
 // the visitor's WebSocket is killed (SIGKILL); the widget's way back (reconnect through HAProxy,
 // resume after the unbroken run of seqs it holds) loses nothing and repeats nothing.
 // Skipped when no PostgreSQL server answers or HAProxy is not installed (CI installs it).
-import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../protocol/widget.ts';
 import { createNodes, type Nodes, postgresAnswers } from '../support/nodes.ts';
+import { type Balancer, haproxyPath, startHaproxy } from '../support/haproxy.ts';
 import { api, bearerLogin } from '../support/server.ts';
-import { freePort } from '../support/spawn.ts';
-import { connectSocket, isMessage, openEventStream, readyVisitor, visitorApi, type WidgetSocket } from '../support/widget.ts';
+import { connectSocket, isMessage, openEventStream, readyVisitor, resumeCursor, visitorApi, type WidgetSocket } from '../support/widget.ts';
 
-const haproxy = (() => {
-  try {
-    return execFileSync('sh', ['-c', 'command -v haproxy'], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-})();
-const available = Boolean(haproxy) && (await postgresAnswers());
-
-/** The widget's resume cursor: the end of the unbroken run of seqs held (web/widget/src/chat.ts). */
-function cursor(held: Map<number, MessageView>): number {
-  if (held.size === 0) return 0;
-  let seq = Math.min(...held.keys());
-  while (held.has(seq + 1)) seq += 1;
-  return seq;
-}
+const available = Boolean(haproxyPath) && (await postgresAnswers());
 
 describe.skipIf(!available)('two nodes behind HAProxy', () => {
   let cluster: Nodes;
-  let lb: { url: string };
-  let dir: string;
-  let proxy: ReturnType<typeof spawn>;
+  let lb: Balancer;
   let agentToken: string;
 
   beforeAll(async () => {
@@ -44,27 +25,7 @@ describe.skipIf(!available)('two nodes behind HAProxy', () => {
     const a = await cluster.start('node-a');
     const token = /#token=([A-Za-z0-9_-]+)/.exec(fs.readFileSync(path.join(a.dataDir, 'setup-link.txt'), 'utf8'))![1]!;
     const b = await cluster.start('node-b');
-    const port = await freePort();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-haproxy-'));
-    // ops/haproxy.cfg with the test's ports, quicker health checks, and the serving node named in a header.
-    const cfg = fs.readFileSync(path.resolve(import.meta.dirname, '../../ops/haproxy.cfg'), 'utf8')
-      .replace(/^\s*log .*$/gm, '')
-      .replace('bind :8080', `bind 127.0.0.1:${port}`)
-      .replace('inter 2s fall 2 rise 2', 'inter 300ms fall 1 rise 1')
-      .replace(/^\s*server node-a .*$/m, `    server node-a 127.0.0.1:${a.port} check`)
-      .replace(/^\s*server node-b .*$/m, `    server node-b 127.0.0.1:${b.port} check\n    http-response set-header X-Node %s`)
-      .replace('maxconn 20000', 'maxconn 2000');
-    fs.writeFileSync(path.join(dir, 'haproxy.cfg'), cfg);
-    proxy = spawn(haproxy!, ['-db', '-f', path.join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
-    lb = { url: `http://127.0.0.1:${port}` };
-    // Both nodes up behind it: round-robin answers from each.
-    const seen = new Set<string>();
-    for (let i = 0; i < 100 && seen.size < 2; i++) {
-      const r = await fetch(`${lb.url}/readyz`).catch(() => null);
-      if (r?.status === 200) seen.add(r.headers.get('x-node') ?? '');
-      else await new Promise((res) => setTimeout(res, 200));
-    }
-    expect([...seen].sort()).toEqual(['node-a', 'node-b']);
+    lb = await startHaproxy([a, b]);
     expect((await api(lb, 'POST', '/api/setup', { body: { token, email: 'admin@bank.example', displayName: 'Admin', password: 'a long admin password' } })).status).toBe(201);
     const admin = await bearerLogin(lb, 'admin@bank.example', 'a long admin password');
     expect((await api(lb, 'POST', '/api/users', { token: admin.accessToken, body: { email: 'agent@bank.example', displayName: 'Agent', password: 'a long agent password', role: 'agent' } })).status).toBe(201);
@@ -72,9 +33,8 @@ describe.skipIf(!available)('two nodes behind HAProxy', () => {
   }, 300_000);
 
   afterAll(async () => {
-    proxy?.kill('SIGTERM');
+    lb?.stop();
     await cluster?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('carries WebSocket and SSE; a node killed under the visitor loses nothing across the reconnect', async () => {
@@ -104,18 +64,20 @@ describe.skipIf(!available)('two nodes behind HAProxy', () => {
     for (let i = 0; i < 3; i++) {
       const text = `while reconnecting ${i} ${randomUUID()}`;
       const body = { clientId: randomUUID(), text };
-      let res = await api(lb, 'POST', `${conv}/messages`, { token: agentToken, body });
-      // A request HAProxy sent to the dead node before its check failed: the agent's console retries with the same clientId.
+      // A request HAProxy sent to the dead node before its check failed (a 5xx, or the connection
+      // closed): the agent's console retries with the same clientId.
+      const post = () => api(lb, 'POST', `${conv}/messages`, { token: agentToken, body }).catch(() => ({ status: 599 }));
+      let res = await post();
       for (let tries = 0; res.status >= 500 && tries < 20; tries++) {
         await new Promise((r) => setTimeout(r, 300));
-        res = await api(lb, 'POST', `${conv}/messages`, { token: agentToken, body });
+        res = await post();
       }
       expect([200, 201]).toContain(res.status);
       during.push(text);
     }
 
     // The widget reconnects through HAProxy after its cursor and gets exactly what it lacks.
-    const second = connectSocket(v, { after: cursor(held) });
+    const second = connectSocket(v, { after: resumeCursor(held) });
     await second.ready;
     for (const text of during) await second.waitFor(isMessage((m) => m.text === text), 15_000);
     const resent = second.messages().map((m) => m.seq);

@@ -1,13 +1,16 @@
 // Two real appliance processes on one fresh PostgreSQL database, as an operator runs several nodes:
 // a visitor on node A, the agent on node B. Once with the nodes finding each other through the
-// database (LISTEN/NOTIFY), once through Redis (REDIS_URL, a key prefix of the test's own).
+// database (LISTEN/NOTIFY), once through Redis (REDIS_URL, a key prefix of the test's own). A slow
+// Ollama stand-in streams the answers.
 // Skipped only when no PostgreSQL server answers (CI has one).
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatEvent } from '../../protocol/widget.ts';
 import { createNodes, type Node, type Nodes, postgresAnswers } from '../support/nodes.ts';
 import { api, bearerLogin } from '../support/server.ts';
+import { type OllamaStandIn, startOllamaStandIn } from '../support/standins/ollama.ts';
 import { connectSocket, isMessage, openEventStream, readyVisitor, sendMessage, visitorApi } from '../support/widget.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -24,9 +27,11 @@ describe.skipIf(!available).each([
   let agentToken: string;
   let setupResult: { status: number };
   let nodeBLog: string;
+  let ollama: OllamaStandIn;
 
   beforeAll(async () => {
-    cluster = await createNodes(extra);
+    ollama = await startOllamaStandIn();
+    cluster = await createNodes({ ...extra, OLLAMA_HOST: ollama.url });
     a = await cluster.start('node-a');
     const link = fs.readFileSync(path.join(a.dataDir, 'setup-link.txt'), 'utf8');
     const token = /#token=([A-Za-z0-9_-]+)/.exec(link)![1]!;
@@ -40,7 +45,10 @@ describe.skipIf(!available).each([
     agentToken = (await bearerLogin(b, 'agent@bank.example', 'a long agent password')).accessToken;
   }, 300_000);
 
-  afterAll(() => cluster?.stop(), 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    await ollama?.close();
+  }, 60_000);
 
   it('keeps node A\'s setup link working after node B starts: B issues none of its own', () => {
     expect(setupResult.status).toBe(201);
@@ -83,6 +91,60 @@ describe.skipIf(!available).each([
     }
     socket.close();
     sse.close();
+  }, 60_000);
+
+  it(`gives a visitor who joins node B mid-answer on A ${carrier === 'redis' ? 'the text so far, from Redis' : 'the answer once committed'}`, async () => {
+    const parts = Array.from({ length: 20 }, (_, i) => `part${i} `);
+    ollama.reply = () => parts;
+    ollama.chunkDelayMs = 150;
+    const v = await readyVisitor(a);
+    const onA = connectSocket(v);
+    await onA.ready;
+    expect(await onA.sendMessage('When is the branch open on Saturdays?')).toMatchObject({ type: 'ack' });
+    const started = await onA.waitFor<Extract<ChatEvent, { type: 'reply_start' }>>((e) => e.type === 'reply_start', 30_000);
+    await onA.waitFor(() => onA.events.filter((e) => e.type === 'delta').length >= 4, 30_000);
+    const onB = connectSocket({ ...v, server: b });
+    await onB.ready;
+    const answer = await onB.waitFor<Extract<ChatEvent, { type: 'message' }>>(isMessage((m) => m.role === 'assistant'), 30_000);
+    expect(answer.message).toMatchObject({ id: started.replyId, text: parts.join('') });
+    const streamed = onB.events.filter((e) => e.type === 'reply_start' || e.type === 'delta');
+    if (carrier === 'postgres') expect(streamed).toEqual([]);
+    else {
+      // reply_start, then one delta with everything A had streamed when B was joined; nothing after.
+      expect(streamed).toHaveLength(2);
+      expect(streamed[0]).toEqual({ type: 'reply_start', replyId: started.replyId });
+      const soFar = streamed[1] as Extract<ChatEvent, { type: 'delta' }>;
+      expect(soFar.replyId).toBe(started.replyId);
+      expect(soFar.text.startsWith(parts.slice(0, 4).join(''))).toBe(true);
+      expect(parts.join('').startsWith(soFar.text)).toBe(true);
+      expect(onB.events.indexOf(streamed[0]!)).toBeLessThan(onB.events.indexOf(answer));
+    }
+    onA.close();
+    onB.close();
+  }, 60_000);
+
+  it.runIf(carrier === 'redis')('keeps an answer\'s pieces in Redis sealed, and only while it streams', async () => {
+    const { Redis } = await import('ioredis');
+    const r = new Redis(REDIS_URL);
+    try {
+      ollama.reply = () => Array.from({ length: 20 }, (_, i) => `sealed${i} `);
+      ollama.chunkDelayMs = 100;
+      const v = await readyVisitor(a);
+      const onA = connectSocket(v);
+      await onA.ready;
+      await onA.sendMessage('When is the branch open on Sundays?');
+      const started = await onA.waitFor<Extract<ChatEvent, { type: 'reply_start' }>>((e) => e.type === 'reply_start', 30_000);
+      await onA.waitFor(() => onA.events.filter((e) => e.type === 'delta').length >= 3, 30_000);
+      const key = `${extra.REDIS_KEY_PREFIX}streaming-pieces:${started.replyId}`;
+      const pieces = await r.lrange(key, 0, -1);
+      expect(pieces.length).toBeGreaterThanOrEqual(3);
+      for (const p of pieces) expect(Buffer.from(p, 'base64').toString('latin1')).not.toContain('sealed');
+      await onA.waitFor(isMessage((m) => m.id === started.replyId), 30_000);
+      expect(await r.exists(key, `${extra.REDIS_KEY_PREFIX}streaming:${v.conversation.id}`)).toBe(0);
+      onA.close();
+    } finally {
+      r.disconnect();
+    }
   }, 60_000);
 
   it('holds a visitor to 20 messages a minute across both nodes, not 20 on each', async () => {

@@ -33,13 +33,17 @@ export interface Node {
 export interface Nodes {
   db: TestDatabase;
   nodes: Node[];
-  start(name: string): Promise<Node>;
+  /** `ownKeyStore`: a key store directory of the node's own instead of the shared one (a misconfiguration) */
+  start(name: string, opts?: { ownKeyStore?: boolean }): Promise<Node>;
+  /** the shared key store directory every node's `keystore` links to */
+  keyStore: string;
   /** stops every node still running, drops the database, removes the directories */
   stop(): Promise<void>;
 }
 
-export async function createNodes(extra: Record<string, string> = {}): Promise<Nodes> {
-  const db = await createTestDatabase(ADMIN_URL);
+/** `adminUrl`: the PostgreSQL server to make the fresh database on (a benchmark's own). */
+export async function createNodes(extra: Record<string, string> = {}, adminUrl = ADMIN_URL): Promise<Nodes> {
+  const db = await createTestDatabase(adminUrl);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-nodes-'));
   fs.mkdirSync(path.join(root, 'keystore'), { mode: 0o700 });
   const secrets = { MASTER_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(48).toString('base64') };
@@ -47,10 +51,11 @@ export async function createNodes(extra: Record<string, string> = {}): Promise<N
   return {
     db,
     nodes,
-    async start(name) {
+    keyStore: path.join(root, 'keystore'),
+    async start(name, opts = {}) {
       const dataDir = path.join(root, name);
       fs.mkdirSync(dataDir, { mode: 0o700 });
-      fs.symlinkSync(path.join(root, 'keystore'), path.join(dataDir, 'keystore'));
+      if (!opts.ownKeyStore) fs.symlinkSync(path.join(root, 'keystore'), path.join(dataDir, 'keystore'));
       const port = await freePort();
       // The admin signs in with a password alone here (the second factor has tests of its own).
       const proc = startProcess(['server/main.ts'], {

@@ -117,6 +117,14 @@ export interface WidgetSocket extends EventLog {
   close(): void;
 }
 
+/** The widget's resume cursor: the end of the unbroken run of seqs held (web/widget/src/chat.ts). */
+export function resumeCursor(held: Map<number, MessageView>): number {
+  if (held.size === 0) return 0;
+  let seq = Math.min(...held.keys());
+  while (held.has(seq + 1)) seq += 1;
+  return seq;
+}
+
 /** Opens /api/widget/ws and says hello with the token (never in the URL). */
 export function connectSocket(v: Pick<Visitor, 'server' | 'token' | 'origin'>, opts: { after?: number; hello?: boolean } = {}): WidgetSocket {
   const ws = new WebSocket(`${v.server.url.replace(/^http/, 'ws')}/api/widget/ws`, { headers: headersOf(v) });

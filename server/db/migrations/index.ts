@@ -19,6 +19,7 @@ import { PasswordLinks1733270200000 } from './1733270200000-PasswordLinks.ts';
 import { AuditSearchIndexes1733270300000 } from './1733270300000-AuditSearchIndexes.ts';
 import { SupervisorRole1733330000000 } from './1733330000000-SupervisorRole.ts';
 import { AgentWorkload1733340000001 } from './1733340000001-AgentWorkload.ts';
+import { ClusterNodes1733350000001 } from './1733350000001-ClusterNodes.ts';
 
 export const migrations = [
   Foundation1732300000000,
@@ -41,4 +42,5 @@ export const migrations = [
   AuditSearchIndexes1733270300000,
   SupervisorRole1733330000000,
   AgentWorkload1733340000001,
+  ClusterNodes1733350000001,
 ];

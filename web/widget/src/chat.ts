@@ -39,6 +39,9 @@ export class ChatScreen {
       after: () => this.lastSeq(),
       onEvent: (e) => this.onEvent(e),
       onReady: (c) => {
+        // An answer cut off with the connection (its node may be gone) is never committed: the node
+        // now serving resends one still streaming right after ready, and a regenerated one comes anew.
+        this.dropReply();
         if (c) this.setConversation(c);
         this.nudge(); // back online: send what waits now
       },
@@ -148,10 +151,7 @@ export class ChatScreen {
       case 'reply_end':
         // A dropped answer (a person took over, or the model failed midway) is never committed:
         // its text must not linger. Otherwise the committed message replaces the bubble next.
-        if (e.dropped && this.reply?.id === e.replyId) {
-          this.reply = null;
-          this.log.querySelector(`[data-reply-id="${CSS.escape(e.replyId)}"]`)?.remove();
-        }
+        if (e.dropped && this.reply?.id === e.replyId) this.dropReply();
         return;
       case 'typing':
         return this.setTyping(e.by);
@@ -170,10 +170,10 @@ export class ChatScreen {
     if (m.role === 'visitor' && m.clientId) this.dropPending(m.clientId);
     if (m.role !== 'visitor') this.setTyping(null);
     const el = this.renderOne(m);
-    if (this.reply?.id === m.id) {
-      this.reply = null;
-      this.log.querySelector(`[data-reply-id="${CSS.escape(m.id)}"]`)?.remove();
-    }
+    // One answer streams at a time: the newest committed one ends whatever bubble streams (its own,
+    // or one cut off with a node that died and was answered again under another id).
+    const newest = m.seq >= Math.max(...this.messages.keys());
+    if ((m.role === 'assistant' && newest) || this.reply?.id === m.id) this.dropReply();
     const later = [...this.log.querySelectorAll<HTMLElement>('[data-seq]')].find((n) => Number(n.dataset.seq) > m.seq);
     const firstLive = this.log.querySelector('[data-reply-id], [data-client-id]');
     this.log.insertBefore(el, later ?? firstLive);
@@ -199,8 +199,15 @@ export class ChatScreen {
 
   private readonly declined = new Set<string>();
 
+  private dropReply(): void {
+    if (!this.reply) return;
+    this.log.querySelector(`[data-reply-id="${CSS.escape(this.reply.id)}"]`)?.remove();
+    this.reply = null;
+  }
+
   private setReply(id: string, text: string): void {
     if (this.messages.size && [...this.messages.values()].some((m) => m.id === id)) return; // already committed
+    if (this.reply && this.reply.id !== id) this.dropReply(); // one answer streams at a time
     this.reply = { id, text };
     const el = renderStreaming(this.host, this.reply);
     const old = this.log.querySelector(`[data-reply-id="${CSS.escape(id)}"]`);
