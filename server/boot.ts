@@ -19,6 +19,7 @@ import { recordInterruptedCalls } from './models/callRecords.ts';
 import { clientIp, widgetSockets } from './chat/realtime.ts';
 import { startChatService, type ChatService } from './chat/service.ts';
 import { serverMetrics, watchChat } from './metrics/index.ts';
+import { startSemanticRetrieval, type SemanticRetrieval } from './knowledge/semantic.ts';
 import { staffLiveSockets } from './staff/live.ts';
 
 export interface RunningServer {
@@ -27,6 +28,8 @@ export interface RunningServer {
   models: ModelService;
   chat: ChatService;
   setupToken: string | null;
+  /** semantic retrieval, when an embedding target is set (KB_EMBEDDING) */
+  semantic?: SemanticRetrieval;
   /** Stops taking requests, lets in-flight ones finish (up to the shutdown timeout), closes the database. */
   close(): Promise<void>;
 }
@@ -47,6 +50,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const sealer = await startAuditSealer(infra, { onPass: metrics.sealPass });
   const privacyJobs = startPrivacyJobs(infra);
   const models = startModelService(infra, { observe: metrics.models });
+  const semantic = startSemanticRetrieval(infra);
   const chat = startChatService(infra, { gateway: models.gateway });
   watchChat(metrics.metrics, chat.hub);
   // Calls this node was making when it stopped without a drain (a crash): on the record as
@@ -95,9 +99,10 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       await chat.close();
       await privacyJobs.stop();
       await models.close();
+      await semantic?.close();
       await sealer.stop(); // a last pass, so events of the final requests are chained before exit
       await infra.close();
       logger.info('server.stopped');
     })());
-  return { url, deps: infra, models, chat, setupToken, close };
+  return { url, deps: infra, models, chat, setupToken, semantic, close };
 }

@@ -14,5 +14,5 @@ export type { ConnectionOptions } from './http/fetch.ts';
 export type { EgressProxy } from './http/proxy.ts';
 export { ModelFileError } from './llamacpp/provider.ts';
 export type {
-  ChatMessage, Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, ProviderName, PushedStream, Role, Usage,
+  ChatMessage, EmbedRequest, Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, ProviderName, PushedStream, Role, Usage,
 } from './types.ts';

@@ -17,5 +17,6 @@ import { ApiKeyLastUsed1733270000000 } from './1733270000000-ApiKeyLastUsed.ts';
 import { CannedResponses1733270100000 } from './1733270100000-CannedResponses.ts';
 import { PasswordLinks1733270200000 } from './1733270200000-PasswordLinks.ts';
 import { AuditSearchIndexes1733270300000 } from './1733270300000-AuditSearchIndexes.ts';
+import { KnowledgeVectors1733380000000 } from './1733380000000-KnowledgeVectors.ts';
 
-export const migrations = [Foundation1732300000000, PrivacyLifecycle1732400000000, KnowledgeBase1732500000000, ModelGateway1732600000000, AuditRetention1732700000000, VisitorChat1732800000000, AuditSealFunctions1732900000000, SharedBudgets1733000000000, KnowledgeLanguages1733050000000, ModelCallRecords1733150000000, RateLimits1733160000000, AuditSealLock1733170000000, StaffMfaSso1733220000000, SetupTokenNode1733240000000, ApiKeyLastUsed1733270000000, CannedResponses1733270100000, PasswordLinks1733270200000, AuditSearchIndexes1733270300000];
+export const migrations = [Foundation1732300000000, PrivacyLifecycle1732400000000, KnowledgeBase1732500000000, ModelGateway1732600000000, AuditRetention1732700000000, VisitorChat1732800000000, AuditSealFunctions1732900000000, SharedBudgets1733000000000, KnowledgeLanguages1733050000000, ModelCallRecords1733150000000, RateLimits1733160000000, AuditSealLock1733170000000, StaffMfaSso1733220000000, SetupTokenNode1733240000000, ApiKeyLastUsed1733270000000, CannedResponses1733270100000, PasswordLinks1733270200000, AuditSearchIndexes1733270300000, KnowledgeVectors1733380000000];
