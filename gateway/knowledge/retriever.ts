@@ -11,8 +11,9 @@ import { createHash } from 'node:crypto';
 import { candidateTerms, POSTING_BUDGET } from './candidates.ts';
 import { analyzeText, analyzeTexts } from './analyze.ts';
 import { questionLanguage } from './language.ts';
-import { BUILTIN_SYNONYMS, buildQuery, synonymMap, type SynonymMap } from './query.ts';
+import { BUILTIN_SYNONYMS, buildQuery, type Query, synonymMap, type SynonymMap } from './query.ts';
 import { reciprocalRankFusion } from './fusion.ts';
+import { topicPair } from './topics.ts';
 import { calibratedConfidence, type ConfidenceSignals } from './confidence.ts';
 import { hanShare, knownShare, knownWeightShare, scorePassage } from './score.ts';
 import type { Audience, CandidatePassage, CorpusStats, KnowledgeSearch, PassageHit, PassageSource, SearchRequest, SearchResult, VectorSearch, ZhMode } from './types.ts';
@@ -171,6 +172,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       const order = new Map(reciprocalRankFusion([lexicalOrder, vector.map((v) => v.passageId)]).map((id, i) => [id, i]));
       hits.sort((a, b) => (order.get(a.passageId) ?? order.size) - (order.get(b.passageId) ?? order.size));
     }
+    answerTwoTopics(query, hits, rows, signalsOf);
     const top = hits[0] ? signalsOf.get(hits[0].passageId) : undefined;
     return { passages: hits.slice(0, Math.max(1, req.limit)), terms: query.terms, ...(top ? { signals: top } : {}) };
   }
@@ -185,4 +187,19 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       return [];
     });
   }
+
+}
+
+/**
+ * A question two articles answer together (topics.ts): the second's best passage moves up to
+ * second place and both carry the pair's confidence, so the answer quotes each with its citation.
+ */
+function answerTwoTopics(query: Query, hits: PassageHit[], rows: CandidatePassage[], signalsOf: Map<string, ConfidenceSignals>): void {
+  const termsOf = new Map(rows.map((r) => [r.passageId, r.terms]));
+  const pair = topicPair(query, hits.map((h) => ({ passageId: h.passageId, articleId: h.articleId, terms: termsOf.get(h.passageId) ?? '', score: h.score, signals: signalsOf.get(h.passageId)! })));
+  if (!pair) return;
+  const at = hits.findIndex((h) => h.passageId === pair.second);
+  const [second] = hits.splice(at, 1);
+  hits.splice(1, 0, second!);
+  for (const h of hits.slice(0, 2)) h.confidence = +Math.max(h.confidence, pair.confidence).toFixed(4);
 }
