@@ -192,7 +192,9 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
 
 /**
  * A question two articles answer together (topics.ts): the second's best passage moves up to
- * second place and both carry the pair's confidence, so the answer quotes each with its citation.
+ * second place with the first's confidence, so an answer quotes each with its citation. The
+ * first's own confidence still decides whether there is an answer: a pair of half-fits never
+ * turns an "I don't know" into an answer (measured: it did, on unanswerable questions).
  */
 function answerTwoTopics(query: Query, hits: PassageHit[], rows: CandidatePassage[], signalsOf: Map<string, ConfidenceSignals>): void {
   const termsOf = new Map(rows.map((r) => [r.passageId, r.terms]));
@@ -201,5 +203,5 @@ function answerTwoTopics(query: Query, hits: PassageHit[], rows: CandidatePassag
   const at = hits.findIndex((h) => h.passageId === pair.second);
   const [second] = hits.splice(at, 1);
   hits.splice(1, 0, second!);
-  for (const h of hits.slice(0, 2)) h.confidence = +Math.max(h.confidence, pair.confidence).toFixed(4);
+  second!.confidence = Math.max(second!.confidence, hits[0]!.confidence);
 }

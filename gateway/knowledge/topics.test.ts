@@ -1,8 +1,10 @@
 // A question spanning two topics, over an in-memory source: the two articles that answer it
-// together come first, both confident, and the extractive answer quotes each with its citation;
+// together come first, the second as confident as the first, and an answer quotes each with its
+// citation; the first's confidence is its own;
 // a question one article answers alone keeps a single-article answer.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLD, extractiveAnswer } from './answer.ts';
+import { calibratedConfidence } from './confidence.ts';
 import { createRetriever } from './retriever.ts';
 import type { CandidatePassage, PassageSource } from './types.ts';
 
@@ -30,15 +32,23 @@ const source: PassageSource = {
 const search = (question: string) => createRetriever({ source, memoEntries: 0 }).search({ question, lang: 'en', audience: 'public', limit: 3 });
 
 describe('questions that span two topics', () => {
-  it('returns both articles, confident, and quotes each with its citation', async () => {
+  it('returns both articles first, the second as confident as the first, and quotes each with its citation', async () => {
     const { passages } = await search('lost card, cancel standing order');
     expect(passages.slice(0, 2).map((p) => p.articleId).sort()).toEqual(['lost', 'standing']);
-    expect(passages.slice(0, 2).every((p) => p.confidence >= DEFAULT_THRESHOLD)).toBe(true);
-    const answer = extractiveAnswer(passages, { lang: 'en' });
+    expect(passages[1]!.confidence).toBe(passages[0]!.confidence);
+    // answered at a threshold the first article meets: both quoted
+    const answer = extractiveAnswer(passages, { lang: 'en', threshold: passages[0]!.confidence });
     expect(answer.kind).toBe('answer');
     expect(answer.citations.map((c) => c.articleId).sort()).toEqual(['lost', 'standing']);
-    expect(answer.text).toContain('[1]');
-    expect(answer.text).toContain('[2]');
+    expect(answer.text).toContain(`${passages[0]!.text} [1]`);
+    expect(answer.text).toContain(`${passages[1]!.text} [2]`);
+  });
+
+  it('never makes the first article more confident than it is alone (no "I don\'t know" turns into an answer)', async () => {
+    const { passages, signals } = await search('lost card, cancel standing order');
+    expect(signals).toBeDefined();
+    expect(passages[0]!.confidence).toBeCloseTo(calibratedConfidence(signals!), 4);
+    expect(extractiveAnswer(passages, { lang: 'en' }).kind).toBe(passages[0]!.confidence >= DEFAULT_THRESHOLD ? 'answer' : 'unknown');
   });
 
   it('keeps one article when it answers the question alone', async () => {

@@ -2,9 +2,8 @@
 // covers it, two together do. Decided from the two best articles' best passages. Guarantees: a
 // pair is found only when the second article is close in score to the first (CLOSE), each covers
 // a part of the question the other does not (MIN_GAIN of its known weight), and together they cover
-// most of it (MIN_UNION); its confidence is the calibrated model's on the pair's combined
-// coverage, never higher than either article's evidence allows (each keeps its own heading match
-// and its own lead over the third article).
+// most of it (MIN_UNION), and the calibrated model rates the pair's combined coverage (with the
+// weaker heading match and the second's lead over the third article) above the first alone.
 import { calibratedConfidence, type ConfidenceSignals } from './confidence.ts';
 import type { Query } from './query.ts';
 import { countTerms, coverage } from './score.ts';
