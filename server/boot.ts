@@ -20,6 +20,7 @@ import { answerInterrupted, startTakeover } from './chat/takeover.ts';
 import { clientIp, widgetSockets } from './chat/realtime.ts';
 import { startChatService, type ChatService } from './chat/service.ts';
 import { serverMetrics, watchChat } from './metrics/index.ts';
+import { startSemanticRetrieval, type SemanticRetrieval } from './knowledge/semantic.ts';
 import { staffLiveSockets } from './staff/live.ts';
 
 export interface RunningServer {
@@ -28,6 +29,8 @@ export interface RunningServer {
   models: ModelService;
   chat: ChatService;
   setupToken: string | null;
+  /** semantic retrieval, when an embedding target is set (KB_EMBEDDING) */
+  semantic?: SemanticRetrieval;
   /** Stops taking requests, lets in-flight ones finish (up to the shutdown timeout), closes the database. */
   close(): Promise<void>;
 }
@@ -48,6 +51,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const sealer = await startAuditSealer(infra, { onPass: metrics.sealPass });
   const privacyJobs = startPrivacyJobs(infra);
   const models = startModelService(infra, { observe: metrics.models });
+  const semantic = startSemanticRetrieval(infra);
   const chat = startChatService(infra, { gateway: models.gateway });
   watchChat(metrics.metrics, chat.hub);
   // On a PostgreSQL server this node's presence is a lock the others watch: once its lock is
@@ -101,9 +105,10 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
       await presence?.close();
       await privacyJobs.stop();
       await models.close();
+      await semantic?.close();
       await sealer.stop(); // a last pass, so events of the final requests are chained before exit
       await infra.close();
       logger.info('server.stopped');
     })());
-  return { url, deps: infra, models, chat, setupToken, close };
+  return { url, deps: infra, models, chat, setupToken, semantic, close };
 }

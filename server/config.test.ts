@@ -80,3 +80,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...sso, AUTH_LOCAL_PASSWORDS: 'false' }).auth.localPasswords).toBe(false);
   });
 });
+
+describe('the knowledge base embedding target (KB_EMBEDDING)', () => {
+  it.each([
+    { env: {}, target: undefined },
+    { env: { KB_EMBEDDING: 'openai', KB_EMBEDDING_MODEL: 'bge-m3', KB_EMBEDDING_URL: 'http://embed.bank.internal:8000/v1', KB_EMBEDDING_LOCATION: 'local' },
+      target: { kind: 'openai', baseURL: 'http://embed.bank.internal:8000/v1', apiKey: 'none', model: 'bge-m3', location: 'local' } },
+    { env: { KB_EMBEDDING: 'openai', KB_EMBEDDING_MODEL: 'bge-m3', KB_EMBEDDING_URL: 'http://embed.bank.internal:8000/v1' },
+      target: { kind: 'openai', baseURL: 'http://embed.bank.internal:8000/v1', apiKey: 'none', model: 'bge-m3', location: 'cloud' } },
+    { env: { KB_EMBEDDING: 'openai', KB_EMBEDDING_MODEL: 'text-embedding-3-small', OPENAI_API_KEY: 'sk-test', KB_EMBEDDING_LOCATION: 'local' },
+      target: { kind: 'openai', apiKey: 'sk-test', model: 'text-embedding-3-small', location: 'cloud' } },
+    { env: { KB_EMBEDDING: 'llamacpp', KB_EMBEDDING_GGUF: '/models/e5.gguf' }, target: { kind: 'llamacpp', modelPath: '/models/e5.gguf', threads: 1 } },
+  ])('$env.KB_EMBEDDING $env.KB_EMBEDDING_LOCATION → $target.location', ({ env, target }) => {
+    expect(loadConfig(env).knowledge.embedding).toEqual(target);
+  });
+
+  it('refuses a target without its model', () => {
+    expect(problemsOf({ KB_EMBEDDING: 'openai' }).map((p) => p.variable)).toEqual(['KB_EMBEDDING_MODEL']);
+    expect(problemsOf({ KB_EMBEDDING: 'llamacpp' }).map((p) => p.variable)).toEqual(['KB_EMBEDDING_GGUF']);
+    expect(problemsOf({ KB_EMBEDDING: 'sometimes' }).map((p) => p.variable)).toEqual(['KB_EMBEDDING']);
+  });
+});

@@ -68,6 +68,12 @@ export const EnvSchema = z.object({
   API_KEY_REQUESTS_PER_MINUTE: int(0, 1000000).default(600),
   API_KEY_TOKENS_PER_MINUTE: int(0, 1000000000).default(200000),
   KB_IMPORT_INFLATE_MS: int(10, 600000).default(10000),
+  // Semantic retrieval: which embedding target the knowledge base uses (off: lexical only).
+  KB_EMBEDDING: z.enum(['off', 'openai', 'llamacpp']).default('off'),
+  KB_EMBEDDING_URL: z.url({ message: 'must be an absolute URL such as http://embed.bank.internal:8000/v1' }).optional(),
+  KB_EMBEDDING_MODEL: z.string().min(1).optional(),
+  KB_EMBEDDING_LOCATION: z.enum(['local', 'cloud']).default('cloud'),
+  KB_EMBEDDING_GGUF: z.string().min(1).optional(),
   BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
   WIDGET_ORIGINS: z
     .string()
@@ -204,7 +210,7 @@ export interface Config {
   /** per API key on /v1, per minute; 0: no limit */
   apiKeyLimits: { requestsPerMinute: number; tokensPerMinute: number };
   /** total time one import request may spend inflating ZIP entries */
-  knowledge: { inflateMs: number };
+  knowledge: { inflateMs: number; embedding?: EmbeddingTarget };
   http: { bodyLimitBytes: number; widgetOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number; readyzTimeoutMs: number };
   audit: {
     sealIntervalMs: number;
@@ -228,6 +234,19 @@ export interface Config {
     /** the egress proxy cloud calls go through (never local ones), and the hosts that go direct */
     cloudProxy?: { url: string; noProxy: string[] };
   };
+}
+
+/** Where passages and questions are embedded; a cloud target is sent redacted questions only. */
+export type EmbeddingTarget =
+  | { kind: 'openai'; baseURL?: string; apiKey: string; model: string; location: 'local' | 'cloud' }
+  | { kind: 'llamacpp'; modelPath: string; threads: number };
+
+function embeddingTarget(e: z.infer<typeof EnvSchema>): EmbeddingTarget | undefined {
+  if (e.KB_EMBEDDING === 'llamacpp') return { kind: 'llamacpp', modelPath: path.resolve(e.KB_EMBEDDING_GGUF!), threads: e.LLAMA_THREADS };
+  if (e.KB_EMBEDDING !== 'openai') return undefined;
+  const baseURL = e.KB_EMBEDDING_URL ?? e.OPENAI_BASE_URL;
+  // OpenAI's own API is the cloud whatever the setting says.
+  return { kind: 'openai', ...(baseURL ? { baseURL } : {}), apiKey: e.OPENAI_API_KEY ?? 'none', model: e.KB_EMBEDDING_MODEL!, location: baseURL ? e.KB_EMBEDDING_LOCATION : 'cloud' };
 }
 
 export class ConfigError extends Error {
@@ -279,6 +298,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (!value) problems.push({ variable, problem: 'KEY_STORE=pkcs11 needs PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN_FILE' });
     }
   }
+  if (e.KB_EMBEDDING === 'openai' && !e.KB_EMBEDDING_MODEL) problems.push({ variable: 'KB_EMBEDDING_MODEL', problem: 'KB_EMBEDDING=openai needs the embedding model\'s name' });
+  if (e.KB_EMBEDDING === 'llamacpp' && !e.KB_EMBEDDING_GGUF) problems.push({ variable: 'KB_EMBEDDING_GGUF', problem: 'KB_EMBEDDING=llamacpp needs the path of an embedding GGUF' });
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.PALISADE_DATA_DIR);
@@ -335,7 +356,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     apiKeyLimits: { requestsPerMinute: e.API_KEY_REQUESTS_PER_MINUTE, tokensPerMinute: e.API_KEY_TOKENS_PER_MINUTE },
-    knowledge: { inflateMs: e.KB_IMPORT_INFLATE_MS },
+    knowledge: { inflateMs: e.KB_IMPORT_INFLATE_MS, embedding: embeddingTarget(e) },
     http: {
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       widgetOrigins: e.WIDGET_ORIGINS,

@@ -5,14 +5,18 @@
 // while the old ones serve. Results are remembered
 // the same way (one search for the chat's sources and the extractive answer to the same question;
 // concurrent identical searches share one query), keyed by a hash of the request, never its text.
+// With a vector search configured the question's nearest passages are fetched alongside and the two
+// lists fused by rank (fusion.ts); confidence stays the calibrated lexical model's either way.
 import { createHash } from 'node:crypto';
 import { candidateTerms, POSTING_BUDGET } from './candidates.ts';
 import { analyzeText, analyzeTexts } from './analyze.ts';
 import { questionLanguage } from './language.ts';
-import { BUILTIN_SYNONYMS, buildQuery, synonymMap, type SynonymMap } from './query.ts';
+import { BUILTIN_SYNONYMS, buildQuery, type Query, synonymMap, type SynonymMap } from './query.ts';
+import { reciprocalRankFusion } from './fusion.ts';
+import { topicPair } from './topics.ts';
 import { calibratedConfidence, type ConfidenceSignals } from './confidence.ts';
 import { hanShare, knownShare, knownWeightShare, scorePassage } from './score.ts';
-import type { Audience, CorpusStats, KnowledgeSearch, PassageHit, PassageSource, SearchRequest, SearchResult, ZhMode } from './types.ts';
+import type { Audience, CandidatePassage, CorpusStats, KnowledgeSearch, PassageHit, PassageSource, SearchRequest, SearchResult, VectorSearch, ZhMode } from './types.ts';
 
 export interface RetrieverOptions {
   source: PassageSource;
@@ -27,6 +31,10 @@ export interface RetrieverOptions {
   memoEntries?: number;
   /** per language, groups of words that mean the same (policies/kb-synonyms.yaml) */
   synonyms?: Record<string, string[][]>;
+  /** the vector search in force (read per search: it is configured after the retriever exists) */
+  vectors?: () => VectorSearch | undefined;
+  /** a failed vector search (the search goes on lexical only); gets the error, never the question */
+  onVectorError?: (error: unknown) => void;
 }
 
 export interface Retriever extends KnowledgeSearch {
@@ -36,6 +44,8 @@ export interface Retriever extends KnowledgeSearch {
 }
 
 const LANG_BONUS = 0.05;
+/** nearest passages the vector search contributes to the fusion */
+const VECTOR_NEIGHBOURS = 20;
 
 export function createRetriever(opts: RetrieverOptions): Retriever {
   const zhMode = opts.zhMode ?? 'bigram';
@@ -94,6 +104,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       cached = undefined;
       refreshing = undefined;
       memo.clear();
+      opts.vectors?.()?.invalidate?.();
     },
     search(req: SearchRequest): Promise<SearchResult> {
       if (memoEntries === 0) return search(req);
@@ -111,16 +122,28 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     },
   };
 
+  /** The vector list, or none: a failing vector search leaves the search lexical. */
+  function nearest(question: string, lang: string, audiences: Audience[]): Promise<{ passageId: string; similarity: number }[]> {
+    const vectors = opts.vectors?.();
+    if (!vectors) return Promise.resolve([]);
+    return vectors.nearest({ question, lang, audiences, limit: VECTOR_NEIGHBOURS }).catch((error: unknown) => {
+      opts.onVectorError?.(error);
+      return [];
+    });
+  }
+
   async function search(req: SearchRequest): Promise<SearchResult> {
     const audiences: Audience[] = Array.isArray(req.audience) ? req.audience : [req.audience];
     const lang = questionLanguage(req.question, req.lang);
+    const near = nearest(req.question, lang, audiences);
     const [corpus, prepared, synonyms] = await Promise.all([stats(), analyzeText(opts.source.stem, req.question, lang, zhMode), synonymsFor(lang)]);
     const query = buildQuery(prepared, corpus, zhMode, synonyms);
-    if (query.terms.length === 0 || corpus.passages === 0) return { passages: [], terms: query.terms };
-    const terms = candidateTerms(query.terms, corpus, opts.postingBudget ?? POSTING_BUDGET);
-    if (terms.length === 0) return { passages: [], terms: query.terms };
+    const terms = query.terms.length > 0 && corpus.passages > 0 ? candidateTerms(query.terms, corpus, opts.postingBudget ?? POSTING_BUDGET) : [];
     const rankTerms = query.terms.filter((t) => corpus.df.has(t));
-    const rows = await opts.source.candidates({ terms, rankTerms, audiences, limit: opts.candidates ?? 80 });
+    const lexical = terms.length ? await opts.source.candidates({ terms, rankTerms, audiences, limit: opts.candidates ?? 80 }) : [];
+    const vector = await near;
+    const rows = [...lexical, ...(await vectorOnlyRows(lexical, vector, audiences))];
+    if (rows.length === 0) return { passages: [], terms: query.terms };
     const known = knownShare(query);
     const knownWeight = knownWeightShare(query, corpus);
     const han = hanShare(query);
@@ -142,7 +165,43 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       return { ...rest, score: +score.toFixed(4), confidence: +calibratedConfidence(signals).toFixed(4) };
     });
     hits.sort((a, b) => b.score - a.score || b.confidence - a.confidence || a.passageId.localeCompare(b.passageId));
+    if (vector.length) {
+      // Only the lexical candidates hold a lexical rank (the vector list's other rows score 0 there).
+      const found = new Set(lexical.map((r) => r.passageId));
+      const lexicalOrder = hits.filter((h) => found.has(h.passageId)).map((h) => h.passageId);
+      const order = new Map(reciprocalRankFusion([lexicalOrder, vector.map((v) => v.passageId)]).map((id, i) => [id, i]));
+      hits.sort((a, b) => (order.get(a.passageId) ?? order.size) - (order.get(b.passageId) ?? order.size));
+    }
+    answerTwoTopics(query, hits, rows, signalsOf);
     const top = hits[0] ? signalsOf.get(hits[0].passageId) : undefined;
     return { passages: hits.slice(0, Math.max(1, req.limit)), terms: query.terms, ...(top ? { signals: top } : {}) };
   }
+
+  /** Rows of the vector list's passages the lexical candidates lack (their lexical scores are computed like the others'). */
+  async function vectorOnlyRows(lexical: CandidatePassage[], vector: { passageId: string }[], audiences: Audience[]): Promise<CandidatePassage[]> {
+    const have = new Set(lexical.map((r) => r.passageId));
+    const ids = vector.map((v) => v.passageId).filter((id) => !have.has(id));
+    if (ids.length === 0 || !opts.source.byIds) return [];
+    return opts.source.byIds({ ids, audiences }).catch((error: unknown) => {
+      opts.onVectorError?.(error);
+      return [];
+    });
+  }
+
+}
+
+/**
+ * A question two articles answer together (topics.ts): the second's best passage moves up to
+ * second place with the first's confidence, so an answer quotes each with its citation. The
+ * first's own confidence still decides whether there is an answer: a pair of half-fits never
+ * turns an "I don't know" into an answer (measured: it did, on unanswerable questions).
+ */
+function answerTwoTopics(query: Query, hits: PassageHit[], rows: CandidatePassage[], signalsOf: Map<string, ConfidenceSignals>): void {
+  const termsOf = new Map(rows.map((r) => [r.passageId, r.terms]));
+  const pair = topicPair(query, hits.map((h) => ({ passageId: h.passageId, articleId: h.articleId, terms: termsOf.get(h.passageId) ?? '', score: h.score, signals: signalsOf.get(h.passageId)! })));
+  if (!pair) return;
+  const at = hits.findIndex((h) => h.passageId === pair.second);
+  const [second] = hits.splice(at, 1);
+  hits.splice(1, 0, second!);
+  second!.confidence = Math.max(second!.confidence, hits[0]!.confidence);
 }

@@ -65,16 +65,21 @@ export interface PassageSource {
   /** passages holding any of `terms`, the best `limit` by how many of `rankTerms` (default: `terms`) they hold */
   candidates(q: { terms: string[]; rankTerms?: string[]; audiences: Audience[]; limit: number }): Promise<CandidatePassage[]>;
   stats(): Promise<CorpusStats>;
+  /** the passages with these ids and one of the audiences (the vector list's rows the lexical one lacks) */
+  byIds?(q: { ids: string[]; audiences: Audience[] }): Promise<CandidatePassage[]>;
   /** the database's Snowball stemmers (see analyze.ts); without it, the light English stemmer */
   stem?: Stemmer;
 }
 
 /**
- * Reserved for dense retrieval (an embedding model + a vector index, e.g. pgvector on the server).
- * Not wired yet: the retriever is lexical only, which is also the fallback when no model is set.
+ * Dense retrieval: the question embedded by a model, its nearest passages by cosine similarity
+ * (server/knowledge/vectors.ts). The retriever fuses them with the lexical list; without one, or
+ * when it fails, retrieval is lexical only.
  */
 export interface VectorSearch {
-  nearest(q: { question: string; audiences: Audience[]; limit: number }): Promise<{ passageId: string; similarity: number }[]>;
+  nearest(q: { question: string; lang?: string; audiences: Audience[]; limit: number }): Promise<{ passageId: string; similarity: number }[]>;
+  /** the knowledge base changed: vectors read before are stale */
+  invalidate?(): void;
 }
 
 /** What a support team files articles under. */

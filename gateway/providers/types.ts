@@ -26,6 +26,12 @@ export interface ModelRequest {
   contextTokens?: number;
 }
 
+export interface EmbedRequest {
+  /** the embedding model's name (an in-process model has one and ignores it) */
+  model: string;
+  texts: string[];
+}
+
 export interface Usage {
   tokensIn: number;
   tokensOut: number;
@@ -70,6 +76,11 @@ export interface ModelClient {
    * gateway's hot path); absent: the gateway reads `stream()` (see attempt.ts).
    */
   push?(request: ModelRequest, signal: AbortSignal, sink: ModelEventSink): PushedStream;
+  /**
+   * One embedding per text, in order (absent: the client cannot embed). Only for knowledge-base
+   * retrieval; the caller sends a cloud target redacted text alone (server/knowledge/vectors.ts).
+   */
+  embed?(request: EmbedRequest, signal?: AbortSignal): Promise<number[][]>;
   /** model names this client can serve, for GET /v1/models */
   models(): Promise<string[]>;
   /** release resources (loaded models, sockets) */

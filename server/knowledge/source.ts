@@ -1,7 +1,7 @@
 // The retriever's view of PostgreSQL: candidates by full-text match on the passages' index terms
 // (GIN index), and corpus statistics from ts_stat. Runs the same on PGlite and the server.
 import type { DataSource, EntityManager } from 'typeorm';
-import { type CandidatePassage, type CorpusStats, createRetriever, type PassageSource, type Retriever, type RetrieverOptions, type Stemmer, TS_CONFIG, type ZhMode } from '../../gateway/knowledge/index.ts';
+import { type CandidatePassage, type CorpusStats, createRetriever, type PassageSource, type Retriever, type RetrieverOptions, type Stemmer, TS_CONFIG, type VectorSearch, type ZhMode } from '../../gateway/knowledge/index.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import { loadSynonyms } from './synonyms.ts';
 
@@ -49,6 +49,15 @@ export function sqlPassageSource(db: Queryable): PassageSource {
         [toTsquery(terms), audiences, limit, toTsquery(rankTerms?.length ? rankTerms : terms)],
       )) as CandidatePassage[];
     },
+    async byIds({ ids, audiences }) {
+      return (await preparedQuery(
+        db,
+        `SELECT p.id AS "passageId", p.article_id AS "articleId", p.version_id AS "versionId", p.title, p.heading, p.body AS text, p.language,
+                p.head_terms AS "headTerms", p.terms
+           FROM kb_passages p WHERE p.id = ANY($1::uuid[]) AND p.audience = ANY($2::text[])`,
+        [ids, audiences],
+      )) as CandidatePassage[];
+    },
     async stats(): Promise<CorpusStats> {
       const [totals] = (await db.query(
         `SELECT count(*)::int AS passages, coalesce(avg(cardinality(string_to_array(terms, ' '))), 0)::float8 AS "avgTerms" FROM kb_passages`,
@@ -67,11 +76,22 @@ export function createKnowledgeRetriever(db: Queryable, opts: Partial<RetrieverO
 // One retriever per database, so its cached statistics are shared by every request.
 const retrievers = new WeakMap<object, Retriever>();
 
+// The vector search of each database, set when an embedding target is configured (vectors.ts).
+const vectorSearches = new WeakMap<object, { search: VectorSearch; onError: (error: unknown) => void }>();
+
+/** Makes `knowledgeFor(dataSource)` hybrid: its searches fuse `search`'s nearest passages in. */
+export function useVectorSearch(dataSource: DataSource, search: VectorSearch, onError: (error: unknown) => void): void {
+  vectorSearches.set(dataSource, { search, onError });
+}
+
 /** The retriever over this database's own connection pool (never call it inside an open PGlite transaction). */
 export function knowledgeFor(dataSource: DataSource): Retriever {
   let r = retrievers.get(dataSource);
   if (!r) {
-    r = createKnowledgeRetriever(dataSource);
+    r = createKnowledgeRetriever(dataSource, {
+      vectors: () => vectorSearches.get(dataSource)?.search,
+      onVectorError: (error) => vectorSearches.get(dataSource)?.onError(error),
+    });
     retrievers.set(dataSource, r);
   }
   return r;

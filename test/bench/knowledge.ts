@@ -3,7 +3,8 @@
 // The corpus is synthetic text drawn from the demo articles' own words (English and Chinese),
 // so term statistics look like a real bank's; the questions are the eval set's. The demo articles
 // are imported too, and the eval questions' top-1/top-3 over the whole corpus say whether a speed-up
-// cost answers at this size (the eval test sees only the demo's few hundred passages).
+// cost answers at this size (the eval test sees only the demo's few hundred passages). The hybrid
+// path's added cost is measured with a loopback embeddings stand-in (kb.search.hybrid).
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -14,6 +15,10 @@ import { readImportPath } from '../../server/knowledge/files.ts';
 import { importFiles } from '../../server/knowledge/import.ts';
 import { DEMO_DIR } from '../../server/knowledge/seed.ts';
 import { createKnowledgeRetriever } from '../../server/knowledge/source.ts';
+import { embedPassages, vectorIndex } from '../../server/knowledge/vectors.ts';
+import { providers } from '../../gateway/providers/index.ts';
+import type { Retriever } from '../../gateway/knowledge/index.ts';
+import { startEmbeddingsStandIn } from '../support/standins/embeddings.ts';
 import { KB_QUESTIONS } from '../fixtures/kb/questions.ts';
 
 type Emit = (row: Record<string, unknown>) => void;
@@ -67,25 +72,46 @@ async function run(target: string, database: Config['database'], passages: numbe
       if (articles[0] === q.expect) top1++;
       if (articles.slice(0, 3).includes(q.expect ?? undefined)) top3++;
     }
-    for (const q of questions.slice(0, 10)) await retriever.search({ question: q, audience: 'public', limit: 5 }); // warm caches
-    const rounds = quick ? 1 : 5;
-    const latencies: number[] = [];
-    const t1 = performance.now();
-    for (let r = 0; r < rounds; r++) {
-      for (const q of questions) {
-        const t = performance.now();
-        await retriever.search({ question: q, audience: 'public', limit: 5 });
-        latencies.push(performance.now() - t);
-      }
-    }
-    const total = (performance.now() - t1) / 1000;
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) => +latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2);
-    emit({ bench: 'kb.search', target, passages, queries: latencies.length, concurrency: 1, p50_ms: pct(0.5), p99_ms: pct(0.99), queries_per_s: Math.round(latencies.length / total),
+    const lexical = await latency(retriever, questions, quick ? 1 : 5);
+    emit({ bench: 'kb.search', target, passages, queries: lexical.queries, concurrency: 1, p50_ms: lexical.p50, p99_ms: lexical.p99, queries_per_s: lexical.qps,
       top1: +(top1 / answerable.length).toFixed(3), top3: +(top3 / answerable.length).toFixed(3) });
+
+    // The hybrid path with the loopback embeddings stand-in (a round trip per question, then an
+    // exact cosine scan of every vector): its cost over the lexical path, not its quality.
+    const standIn = await startEmbeddingsStandIn();
+    try {
+      const embedder = { client: providers.openai.create({ apiKey: 'none', baseURL: `${standIn.url}/v1`, locations: ['local'] }), model: 'embed-standin', location: 'local' as const };
+      const t2 = performance.now();
+      const embedded = await embedPassages(db.dataSource, embedder);
+      emit({ bench: 'kb.embed', target, passages: embedded, seconds: +((performance.now() - t2) / 1000).toFixed(2), embedder: 'loopback stand-in' });
+      const index = vectorIndex(db.dataSource, embedder);
+      const hybrid = await latency(createKnowledgeRetriever(db.dataSource, { memoEntries: 0, vectors: () => index }), questions, quick ? 1 : 5);
+      emit({ bench: 'kb.search.hybrid', target, passages, queries: hybrid.queries, p50_ms: hybrid.p50, p99_ms: hybrid.p99, added_p50_ms: +(hybrid.p50 - lexical.p50).toFixed(2),
+        added_p99_ms: +(hybrid.p99 - lexical.p99).toFixed(2), queries_per_s: hybrid.qps, embedder: 'loopback stand-in' });
+    } finally {
+      await standIn.close();
+    }
   } finally {
     await db.close();
   }
+}
+
+/** Search latency over the questions, `rounds` times each, after a warm-up. */
+async function latency(retriever: Retriever, questions: string[], rounds: number) {
+  for (const q of questions.slice(0, 10)) await retriever.search({ question: q, audience: 'public', limit: 5 }); // warm caches
+  const latencies: number[] = [];
+  const t1 = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const q of questions) {
+      const t = performance.now();
+      await retriever.search({ question: q, audience: 'public', limit: 5 });
+      latencies.push(performance.now() - t);
+    }
+  }
+  const total = (performance.now() - t1) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => +latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2);
+  return { queries: latencies.length, p50: pct(0.5), p99: pct(0.99), qps: Math.round(latencies.length / total) };
 }
 
 export async function benchKnowledge(emit: Emit, opts: { postgresUrl?: string; quick?: boolean }): Promise<void> {

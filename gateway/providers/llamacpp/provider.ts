@@ -1,7 +1,7 @@
 // llama.cpp in-process through node-llama-cpp: the model is loaded once and shared; a context
 // holds `parallel` sequences, and requests beyond them wait in a queue. Threads default to 1:
 // llama.cpp's default (all cores) oversubscribes a small shared machine and runs far slower.
-import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
 import { ProviderError } from '../../model/errors.ts';
 import type { ChatMessage, ModelClient, ModelEvent, Provider } from '../types.ts';
 import { createSlots, type Slots } from './slots.ts';
@@ -173,6 +173,9 @@ export const llamacpp = {
         },
       ));
     const contextSize = options.contextSize ?? 2048;
+    // The embedding context is made on first use, and texts are embedded one at a time on it.
+    let embedding: Promise<LlamaEmbeddingContext> | undefined;
+    let embedTurn: Promise<unknown> = Promise.resolve();
     return {
       locations: ['local'],
       // Each sequence has the whole context size. Counted with the model's own tokenizer once it is
@@ -221,7 +224,34 @@ export const llamacpp = {
           l.slots.release(sequence);
         }
       },
+      async embed(request, signal) {
+        let context: LlamaEmbeddingContext;
+        try {
+          embedding ??= loaded().then((l) => l.model.createEmbeddingContext({ contextSize, threads: options.threads ?? 1 }));
+          context = await embedding;
+        } catch {
+          embedding = undefined;
+          throw new ProviderError('unavailable', 'the GGUF model could not be loaded for embedding');
+        }
+        const run = embedTurn.then(async () => {
+          const out: number[][] = [];
+          for (const text of request.texts) {
+            if (signal?.aborted) throw new ProviderError('unavailable', 'aborted');
+            out.push([...(await context.getEmbeddingFor(text)).vector]);
+          }
+          return out;
+        });
+        embedTurn = run.catch(() => undefined);
+        try {
+          return await run;
+        } catch (error) {
+          throw error instanceof ProviderError ? error : new ProviderError('unavailable', error instanceof Error ? error.name : 'embedding failed');
+        }
+      },
       async close() {
+        const e = await embedding?.catch(() => undefined);
+        embedding = undefined;
+        await e?.dispose();
         if (!loading) return;
         // A load still under way is not waited for: it is disposed of when it finishes.
         loading.abandon(new ProviderError('unavailable', 'the provider was closed'));

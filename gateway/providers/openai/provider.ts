@@ -6,7 +6,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { classifyStatus, networkCause, parseRetryAfter, ProviderError } from '../../model/errors.ts';
 import { iterableFrom } from '../../model/pushed.ts';
 import { estimateTokens } from '../../model/types.ts';
-import type { Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, PushedStream } from '../types.ts';
+import type { EmbedRequest, Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, PushedStream } from '../types.ts';
 import { Readable } from 'node:stream';
 import { nodeBody, nodeFetch, type ConnectionOptions } from '../http/fetch.ts';
 import { SseParser } from './sse.ts';
@@ -181,6 +181,21 @@ export function openCompletion(client: OpenAI, request: ModelRequest, signal: Ab
     .asResponse();
 }
 
+/** `/v1/embeddings` (vLLM, Ollama's OpenAI endpoint, llama.cpp server): one float vector per text, in the texts' order. */
+export async function createEmbeddings(client: OpenAI, request: EmbedRequest, signal?: AbortSignal): Promise<number[][]> {
+  let page;
+  try {
+    page = await client.embeddings.create({ model: request.model, input: request.texts, encoding_format: 'float' }, signal ? { signal } : {});
+  } catch (error) {
+    throw toProviderError(error);
+  }
+  const vectors = [...page.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+  if (vectors.length !== request.texts.length || vectors.some((v) => !Array.isArray(v) || v.length === 0 || v.length !== vectors[0]!.length)) {
+    throw new ProviderError('bad_response', 'embeddings do not match the texts');
+  }
+  return vectors;
+}
+
 export const openai = {
   name: 'openai',
   create(options: OpenAIOptions): ModelClient {
@@ -202,6 +217,7 @@ export const openai = {
       push(request, signal, sink) {
         return new CompletionPush(opener(request, signal), request, sink);
       },
+      embed: (request, signal) => createEmbeddings(client, request, signal),
     };
   },
 } satisfies Provider<OpenAIOptions>;

@@ -20,6 +20,7 @@ import { AuditSearchIndexes1733270300000 } from './1733270300000-AuditSearchInde
 import { SupervisorRole1733330000000 } from './1733330000000-SupervisorRole.ts';
 import { AgentWorkload1733340000001 } from './1733340000001-AgentWorkload.ts';
 import { ClusterNodes1733350000001 } from './1733350000001-ClusterNodes.ts';
+import { KnowledgeVectors1733380000000 } from './1733380000000-KnowledgeVectors.ts';
 
 export const migrations = [
   Foundation1732300000000,
@@ -43,4 +44,5 @@ export const migrations = [
   SupervisorRole1733330000000,
   AgentWorkload1733340000001,
   ClusterNodes1733350000001,
+  KnowledgeVectors1733380000000,
 ];

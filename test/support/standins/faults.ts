@@ -1,5 +1,6 @@
 // What a stand-in can be told to do to the next request(s): the faults real model servers show.
 import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ConnectionBehaviour } from './connections.ts';
 
 export type Fault =
@@ -76,4 +77,14 @@ export async function writeParts(
     res.write(frames.part(parts[i]!));
   }
   return true;
+}
+
+/** Listens on a loopback port the system picks; answers its URL and how to close it (cutting open connections). */
+export async function listenOnLoopback(server: http.Server): Promise<{ url: string; close: () => Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const close = () => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close };
 }

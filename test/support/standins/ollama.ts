@@ -2,9 +2,8 @@
 // does (message deltas, then a `done: true` line with counts), GET /api/version for health
 // checks, GET /api/tags. Records every request; faults come from `faults`.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connectionBehaviour, governConnections } from './connections.ts';
-import { defaultReply, pause, readBody, type StandIn, writeParts } from './faults.ts';
+import { defaultReply, listenOnLoopback, pause, readBody, type StandIn, writeParts } from './faults.ts';
 
 export interface OllamaStandIn extends StandIn {
   /** false: /api/version answers 503 (the host is unhealthy) */
@@ -41,11 +40,6 @@ export async function startOllamaStandIn(): Promise<OllamaStandIn> {
     res.end();
   });
   const live = governConnections(server, standIn.connections);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  standIn.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  Object.assign(standIn, await listenOnLoopback(server));
   return standIn;
 }

@@ -2,9 +2,8 @@
 // sends them (`data: {chat.completion.chunk}` … usage chunk … `data: [DONE]`), non-stream JSON,
 // and GET /v1/models. Records every request; faults come from `faults`.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connectionBehaviour, governConnections } from './connections.ts';
-import { defaultReply, pause, readBody, type StandIn, writeParts } from './faults.ts';
+import { defaultReply, listenOnLoopback, pause, readBody, type StandIn, writeParts } from './faults.ts';
 
 interface ChatBody {
   model?: string;
@@ -58,11 +57,6 @@ export async function startOpenAIStandIn(opts: { record?: boolean } = {}): Promi
     res.end('data: [DONE]\n\n');
   });
   const live = governConnections(server, standIn.connections);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  standIn.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  Object.assign(standIn, await listenOnLoopback(server));
   return standIn;
 }
