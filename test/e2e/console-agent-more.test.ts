@@ -108,8 +108,8 @@ describe.runIf(browserAvailable)('agent workspace: typing, context, suggestions,
     expect(citation).toContain('Lost or stolen card');
     await axeBothThemes(anna, 'agent-more-suggestions');
     await first.getByRole('button', { name: /^Insert into reply: .+/ }).click();
+    await expect.poll(() => reply.inputValue(), WAIT).toMatch(/block/i);
     const inserted = await reply.inputValue();
-    expect(inserted).toMatch(/block/i);
     expect(inserted.endsWith(`(${citation})`)).toBe(true);
     expect(await auditEvents(server, `action = 'knowledge.suggest' AND actor_id = $1 AND details->>'conversationId' = $2`, [annaId, conversationId])).not.toEqual([]);
     await reply.press('Enter');
