@@ -134,7 +134,7 @@ describe.runIf(browserAvailable)('agent shift: follow-ups, attachments, rating (
   it('lists follow-ups in Chinese and tells the agent who takes second', async () => {
     const v = await readyVisitor(fixture.server(), { decisions: NONE_GRANTED });
     expect((await visitorApi(v, 'POST', '/handoff')).status).toBe(200);
-    await agentPage.getByLabel('Language').selectOption('zh');
+    await agentPage.getByLabel(/^Language/).selectOption('zh');
     await agentPage.getByRole('heading', { level: 2, name: '待跟进' }).waitFor(WAIT);
     const entry = agentPage.locator(`li[data-follow-up="${v.conversation.id}"]`);
     await entry.waitFor(WAIT);
@@ -152,6 +152,6 @@ describe.runIf(browserAvailable)('agent shift: follow-ups, attachments, rating (
     await expect.poll(() => entry.count(), WAIT).toBe(0);
     await axeBothThemes(agentPage, 'agent-follow-up-lost-zh');
     await agentPage.unroute('**/take');
-    await agentPage.getByLabel('语言').selectOption('en');
+    await agentPage.getByLabel(/^语言/).selectOption('en');
   });
 });
