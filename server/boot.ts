@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import type { Database } from './db/database.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
@@ -36,7 +37,7 @@ export interface RunningServer {
 }
 
 /** seedDemoKnowledge (default true): import the demo bank's articles when the knowledge base is empty. */
-export async function startServer(opts: { config: Config; logger: Logger; pglite?: PGlite; now?: () => Date; seedDemoKnowledge?: boolean }): Promise<RunningServer> {
+export async function startServer(opts: { config: Config; logger: Logger; pglite?: PGlite; database?: Database; now?: () => Date; seedDemoKnowledge?: boolean }): Promise<RunningServer> {
   const { config, logger } = opts;
   const started = performance.now();
   applyHeapGrowth(config.heap.growthPercent);
@@ -44,7 +45,7 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const narrowed = restrictTree(config.dataDir);
   if (narrowed) logger.warn('data.modes_restricted', { entries: narrowed });
   const seed = opts.seedDemoKnowledge ?? true;
-  const infra = await openInfra({ config, logger, pglite: opts.pglite, now: opts.now, prepare: seed ? async (i) => void (await seedDemoKnowledge(i.db.dataSource, logger)) : undefined });
+  const infra = await openInfra({ config, logger, pglite: opts.pglite, database: opts.database, now: opts.now, prepare: seed ? async (i) => void (await seedDemoKnowledge(i.db.dataSource, logger)) : undefined });
   const setupToken = await issueSetupTokenIfNeeded(infra);
 
   const metrics = serverMetrics(infra);

@@ -37,6 +37,8 @@ export async function openInfra(opts: {
   config: Config;
   logger: Logger;
   pglite?: PGlite;
+  /** a database another in-process server opened and closes (tests: a second node on one PGlite session) */
+  database?: Database;
   now?: () => Date;
   prepare?: (infra: Infra) => Promise<void>;
 }): Promise<OpenInfra> {
@@ -55,7 +57,7 @@ export async function openInfra(opts: {
   let db: Database | undefined;
   let cluster: Cluster | undefined;
   try {
-    db = await openDatabase(config.database, { pglite: opts.pglite });
+    db = opts.database ?? (await openDatabase(config.database, { pglite: opts.pglite }));
     const ran = await migrate(db);
     if (ran.length) logger.info('db.migrated', { migrations: ran.length });
     const nodeId = loadNodeId(config);
@@ -70,13 +72,13 @@ export async function openInfra(opts: {
       async close() {
         await analyzers?.close();
         await joined.close();
-        await opened.close();
+        if (!opts.database) await opened.close();
       },
     };
   } catch (error) {
     await analyzers?.close();
     await cluster?.close();
-    await db?.close();
+    if (!opts.database) await db?.close();
     throw error;
   }
 }

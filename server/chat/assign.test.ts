@@ -13,7 +13,7 @@ describe('assignOrder', () => {
     { name: 'ties by id', agents: [agent('c', 1), agent('a', 1), agent('b', 1)], max: 3, order: ['a', 'b', 'c'] },
     { name: 'nobody at capacity', agents: [agent('a', 3), agent('b', 2)], max: 3, order: ['b'] },
     { name: 'nobody over capacity', agents: [agent('a', 5)], max: 3, order: [] },
-    { name: 'no agents online', agents: [], max: 3, order: [] },
+    { name: 'no agent available', agents: [], max: 3, order: [] },
   ])('$name', ({ agents, max, order }) => {
     expect(assignOrder(agents, max).map((a) => a.id)).toEqual(order);
   });

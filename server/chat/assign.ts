@@ -1,9 +1,11 @@
 // Auto-assignment (policies/sites.yaml `autoAssign`): a fresh handoff goes to an available agent with
 // spare capacity, the least loaded first; with none, it stays in the queue to be claimed. Available
-// means signed in on the staff live channel (server/staff/online.ts). Runs in the handoff's
-// transaction: a rolled-back handoff assigns nobody.
+// means both: the console is open on any node (staff_presence, fresh within PRESENCE_TTL_MS) and the
+// agent has set 'available' (agent_presence; no row is 'away', as the console shows it). Runs in the
+// handoff's transaction: a rolled-back handoff assigns nobody.
 import { appendAudit } from '../audit/append.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
+import { onlineCondition, PRESENCE_TTL_MS } from '../staff/presence.ts';
 import type { Agent } from './agent.ts';
 import { storeAndRead } from './messages.ts';
 import { type ConversationRow, type MessageRow, NOTICE_TEXT } from './present.ts';
@@ -26,13 +28,15 @@ export function assignOrder(agents: AgentLoad[], maxConcurrent: number): AgentLo
 const LOAD = `(SELECT count(*) FROM conversations c WHERE c.assigned_to = s.id AND c.status = 'handoff' AND c.mode = 'agent')`;
 
 /** Assigns the queued conversation when the site asks for it and someone has room; answers the agent_joined notice, or null. */
-export async function autoAssign(props: { ctx: PrivacyCtx; conversation: ConversationRow; site: Site | undefined; online: string[] }): Promise<MessageRow | null> {
-  const { ctx, conversation, site, online } = props;
-  if (!site?.autoAssign.enabled || online.length === 0) return null;
+export async function autoAssign(props: { ctx: PrivacyCtx; conversation: ConversationRow; site: Site | undefined }): Promise<MessageRow | null> {
+  const { ctx, conversation, site } = props;
+  if (!site?.autoAssign.enabled) return null;
   const { maxConcurrent } = site.autoAssign;
   const loads = (await ctx.tx.query(
-    `SELECT s.id, s.display_name AS name, ${LOAD} AS load FROM staff_users s WHERE s.id = ANY($1::uuid[]) AND s.role = 'agent' AND s.disabled_at IS NULL`,
-    [online],
+    `SELECT s.id, s.display_name AS name, ${LOAD} AS load
+       FROM staff_users s JOIN agent_presence ap ON ap.staff_id = s.id AND ap.status = 'available'
+      WHERE s.role = 'agent' AND s.disabled_at IS NULL AND ${onlineCondition('s.id', '$1')}`,
+    [new Date(ctx.now.getTime() - PRESENCE_TTL_MS)],
   )) as AgentLoad[];
   for (const candidate of assignOrder(loads.map((a) => ({ ...a, load: Number(a.load) })), maxConcurrent)) {
     // The agent's row lock makes two handoffs choosing the same agent count one after the other.

@@ -9,7 +9,6 @@ import type { ConsentTexts } from './consentText.ts';
 import type { ConversationView } from '../../protocol/widget.ts';
 import { autoAssign } from './assign.ts';
 import { type HandoffReason, handOff } from './handoff.ts';
-import { onlineStaff } from '../staff/online.ts';
 import type { ChatHub } from './hub.ts';
 import type { MessageRow } from './present.ts';
 import { type ConversationRow, presentConversation, presentMessage } from './present.ts';
@@ -49,7 +48,7 @@ export async function handOffIn(env: Pick<ChatEnv, 'sites' | 'deps'>, ctx: Priva
   const hours = officeStatusOf(env, conversation.site);
   const r = await handOff({ ctx, conversationId: conversation.id, reason, queue: conversation.queue ?? site?.queue ?? conversation.site, language: conversation.language, openNow: hours.open, nextOpen: hours.nextOpen });
   // Outside office hours nobody is expected: the conversation waits as a follow-up.
-  const joined = r.changed && hours.open ? await autoAssign({ ctx, conversation: r.conversation, site, online: onlineStaff(env.deps) }) : null;
+  const joined = r.changed && hours.open ? await autoAssign({ ctx, conversation: r.conversation, site }) : null;
   if (!joined) return { changed: r.changed, conversation: r.conversation, messages: r.notice ? [r.notice] : [] };
   return { changed: true, conversation: { ...r.conversation, mode: 'agent' }, messages: r.notice ? [r.notice, joined] : [joined] };
 }

@@ -15,7 +15,6 @@ import type { Infra } from '../infra.ts';
 import { can } from '../auth/rules.ts';
 import { verifyAccessToken } from '../auth/tokens.ts';
 import { channelClosed, channelOpened, channelSeen, nodeRestarted } from './presence.ts';
-import { markOnline } from './online.ts';
 import { liveSessionRole } from './sessions.ts';
 import type { Role } from '../db/entities.ts';
 import { LIVE_TOPICS, type LiveEvent, type LiveTopic, TOPIC_OF } from '../../protocol/staff.ts';
@@ -110,7 +109,6 @@ export function staffLiveSockets(infra: Infra): StaffSockets {
       await restarted;
       await channelOpened(infra.db.dataSource, { channelId, userId: claims.userId, nodeId: infra.nodeId, now: infra.now() });
     });
-    const offline = markOnline(infra, claims.userId);
     const recheck = setInterval(async () => {
       try {
         if (!(await liveSessionRole(infra.db.dataSource, claims, infra.now()))) ws.close(4401, 'session_revoked');
@@ -132,7 +130,6 @@ export function staffLiveSockets(infra: Infra): StaffSockets {
       clearInterval(recheck);
       unsubscribe();
       void opened.then(() => presence(() => channelClosed(infra.db.dataSource, channelId)));
-      offline();
     });
     ws.on('error', () => ws.terminate());
     send({ type: 'ready', topics: [...topics] });

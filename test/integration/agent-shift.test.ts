@@ -1,12 +1,13 @@
 // The agent's shift through the real server: a visitor who asks for a person while the site is closed
 // waits as a follow-up (no text in the list); two agents take it at once and one wins; the winner reads
 // it masked and replies, and the visitor finds the reply on coming back. Sites that ask for it assign a
-// fresh handoff to the least-loaded agent signed in on the live channel, never past maxConcurrent.
+// fresh handoff to the least-loaded available agent with the console open on any node (a second app on
+// the same database stands for the other node), never past maxConcurrent.
+import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ConversationView, MessageView } from '../../protocol/widget.ts';
-import { onlineStaff } from '../../server/staff/online.ts';
 import { auditCount, auditEvents } from '../support/audit.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
 import { NONE_GRANTED, policiesDir, readyVisitor, repliesSettled, sendMessage, type Visitor, visitorApi } from '../support/widget.ts';
@@ -22,10 +23,11 @@ interface Row { id: string; site: string; language: string | null; mode: string;
 type Body = { conversations: Row[]; conversation: Row; messages: MessageView[]; error: { id: string } };
 
 let server: TestServer;
+let other: TestServer; // a second node of the same install
 let clock = CLOSED;
 const policies = policiesDir({ 'sites.yaml': stringify(shiftSites({ maxConcurrent: 1 })) });
-const tokens = { anna: '', ben: '', auditor: '' };
-const ids = { anna: '', ben: '' };
+const tokens = { anna: '', ben: '', cara: '', auditor: '' };
+const ids = { anna: '', ben: '', cara: '' };
 const agent = (method: string, path: string, token: string, body?: unknown) => api<Body>(server, method, `/api/agent${path}`, { token, ...(body === undefined ? {} : { body }) });
 
 async function askForPerson(site: string, text?: string, attachment?: Buffer): Promise<Visitor> {
@@ -45,17 +47,36 @@ async function upload(v: Visitor, body: Buffer): Promise<string> {
 
 const stateOf = async (v: Visitor) => (await visitorApi<{ conversation: ConversationView; messages: MessageView[] }>(v, 'GET', '/conversation')).body;
 
-function goOnline(token: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(server.url.replace('http', 'ws') + '/api/staff/live', { headers: { Origin: server.url, Cookie: `palisade_at=${token}` } });
-    ws.once('message', () => resolve(ws));
-    ws.on('error', reject);
+const channels = async (userId: string) =>
+  Number(((await server.deps.db.dataSource.query(`SELECT count(*) AS n FROM staff_presence WHERE user_id = $1`, [userId])) as { n: string }[])[0]!.n);
+
+/** Opens the console's live channel on `node` and waits for its presence row (written after the channel opens); `status` as the agent sets it. */
+async function goOnline(key: 'anna' | 'ben' | 'cara', opts: { node?: TestServer; status?: 'available' | 'away' } = {}): Promise<WebSocket> {
+  const node = opts.node ?? server;
+  if (opts.status) expect((await agent('PUT', '/presence', tokens[key], { status: opts.status })).status).toBe(200);
+  const before = await channels(ids[key]);
+  const ws = await new Promise<WebSocket>((resolve, reject) => {
+    const socket = new WebSocket(node.url.replace('http', 'ws') + '/api/staff/live', { headers: { Origin: node.url, Cookie: `palisade_at=${tokens[key]}` } });
+    socket.once('message', () => resolve(socket));
+    socket.on('error', reject);
   });
+  await expect.poll(() => channels(ids[key]), { timeout: 20_000 }).toBe(before + 1);
+  return ws;
+}
+
+/** Closes the channel and waits until its presence row is gone. */
+async function goOffline(key: 'anna' | 'ben' | 'cara', ws: WebSocket): Promise<void> {
+  const before = await channels(ids[key]);
+  ws.close();
+  await expect.poll(() => channels(ids[key]), { timeout: 20_000 }).toBe(before - 1);
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ PALISADE_POLICIES_DIR: policies.dir, RETENTION_INTERVAL_SECONDS: '0' }, { now: () => clock });
-  for (const [key, role, name] of [['anna', 'agent', 'Anna'], ['ben', 'agent', 'Ben'], ['auditor', 'auditor', 'Aud']] as const) {
+  // the nodes of one install share their secrets: a console signed in on one is let in on the other
+  const env = { PALISADE_POLICIES_DIR: policies.dir, RETENTION_INTERVAL_SECONDS: '0', JWT_SECRET: randomBytes(48).toString('base64'), MASTER_KEY: randomBytes(32).toString('base64') };
+  server = await startTestServer({ ...env, PALISADE_NODE_ID: 'node-a' }, { now: () => clock });
+  other = await startTestServer({ ...env, PALISADE_NODE_ID: 'node-b' }, { now: () => clock, nodeOf: server });
+  for (const [key, role, name] of [['anna', 'agent', 'Anna'], ['ben', 'agent', 'Ben'], ['cara', 'agent', 'Cara'], ['auditor', 'auditor', 'Aud']] as const) {
     const id = await seedStaff(server, { email: `${key}@bank.example`, password: PASSWORD, role, displayName: name });
     if (key !== 'auditor') ids[key] = id;
   }
@@ -64,9 +85,10 @@ beforeAll(async () => {
 
 /** Fresh tokens at the clock's time (a jump of hours outlives the ones before). */
 async function signIn() {
-  for (const key of ['anna', 'ben', 'auditor'] as const) tokens[key] = (await bearerLogin(server, `${key}@bank.example`, PASSWORD)).accessToken;
+  for (const key of ['anna', 'ben', 'cara', 'auditor'] as const) tokens[key] = (await bearerLogin(server, `${key}@bank.example`, PASSWORD)).accessToken;
 }
 afterAll(async () => {
+  await other?.stop();
   await server?.stop();
   policies.remove();
 });
@@ -77,9 +99,9 @@ describe('follow-ups left outside office hours', () => {
 
   it('lists a handoff made while the site was closed, with no message text, and audits the read', async () => {
     // An agent online does not matter outside office hours: the conversation waits.
-    const ws = await goOnline(tokens.anna);
+    const ws = await goOnline('anna', { status: 'available' });
     visitor = await askForPerson('retail', `My card ${CARD} is blocked`, PNG);
-    ws.close();
+    await goOffline('anna', ws);
     const state = await stateOf(visitor);
     expect(state.conversation).toMatchObject({ status: 'handoff', mode: 'queued' });
     expect(state.messages.at(-1)?.notice).toBe('outside_hours');
@@ -155,11 +177,11 @@ describe('auto-assignment', () => {
   const assigned = async (v: Visitor) => (await stateOf(v)).conversation.mode;
   const holderOf = async (v: Visitor) => (await auditEvents(server, `action = 'conversation.assign' AND resource_id = $1`, [v.conversation.id]))[0]?.details.toAgent ?? null;
 
-  it('spreads fresh handoffs over the agents online, never past maxConcurrent, and leaves the rest queued', async () => {
+  it('spreads fresh handoffs over the available agents, never past maxConcurrent, and leaves the rest queued', async () => {
     clock = OPEN;
     await signIn();
-    const anna = await goOnline(tokens.anna);
-    const ben = await goOnline(tokens.ben);
+    const anna = await goOnline('anna', { status: 'available' });
+    const ben = await goOnline('ben', { status: 'available' });
     const visitors = await Promise.all([askForPerson('retail'), askForPerson('retail'), askForPerson('retail')]);
     const holders = await Promise.all(visitors.map(holderOf));
     expect(holders.filter(Boolean).sort()).toEqual([ids.anna, ids.ben].sort());
@@ -170,8 +192,7 @@ describe('auto-assignment', () => {
     expect(await auditCount(server, `action = 'conversation.assign'`)).toBe(2);
 
     // Ben signs off: his room does not count; Anna's freed seat takes the next one.
-    ben.close();
-    await expect.poll(() => onlineStaff(server.deps).includes(ids.ben), { timeout: 10_000 }).toBe(false);
+    await goOffline('ben', ben);
     for (const v of visitors.filter((_, i) => holders[i])) {
       const holder = holders[visitors.indexOf(v)] === ids.anna ? tokens.anna : tokens.ben;
       expect((await agent('POST', `/conversations/${v.conversation.id}/close`, holder)).status).toBe(200);
@@ -180,13 +201,33 @@ describe('auto-assignment', () => {
     expect(await holderOf(next)).toBe(ids.anna);
     const full = await askForPerson('retail');
     expect([await assigned(full), await holderOf(full)]).toEqual(['queued', null]);
-    anna.close();
+    expect((await agent('POST', `/conversations/${next.conversation.id}/close`, tokens.anna)).status).toBe(200);
+    await goOffline('anna', anna);
+  });
+
+  it('assigns an agent whose console is open on another node, and skips agents away or who never set a status', async () => {
+    const ben = await goOnline('ben', { node: other, status: 'available' });
+    const anna = await goOnline('anna', { status: 'away' });
+    const cara = await goOnline('cara'); // console open, status never set: away
+    const first = await askForPerson('retail'); // taken by this node (server), Ben is on the other
+    expect(await holderOf(first)).toBe(ids.ben);
+    // Ben is full (maxConcurrent 1); Anna and Cara have room but are not available.
+    const second = await askForPerson('retail');
+    expect([await assigned(second), await holderOf(second)]).toEqual(['queued', null]);
+    // Anna turning available is what makes the difference.
+    expect((await agent('PUT', '/presence', tokens.anna, { status: 'available' })).status).toBe(200);
+    const third = await askForPerson('retail');
+    expect(await holderOf(third)).toBe(ids.anna);
+    for (const [v, key] of [[first, 'ben'], [third, 'anna']] as const) {
+      expect((await agent('POST', `/conversations/${v.conversation.id}/close`, tokens[key])).status).toBe(200);
+    }
+    await Promise.all([goOffline('ben', ben), goOffline('anna', anna), goOffline('cara', cara)]);
   });
 
   it('is off unless the site asks for it', async () => {
-    const ben = await goOnline(tokens.ben);
+    const ben = await goOnline('ben', { status: 'available' });
     const v = await askForPerson('branch');
     expect([await assigned(v), await holderOf(v)]).toEqual(['queued', null]);
-    ben.close();
+    await goOffline('ben', ben);
   });
 });

@@ -30,9 +30,12 @@ export async function startTestServer(
     ownEmbeddedDatabase?: boolean;
     /** a fresh database on this PostgreSQL server (absent: as TEST_DATABASE_URL says) */
     postgresUrl?: string;
+    /** a second node of that server's install: the same database (PostgreSQL: a pool of its own; PGlite, one
+     * session: that server's connection, so transactions queue rather than interleave); that server drops it */
+    nodeOf?: TestServer;
   } = {},
 ): Promise<TestServer> {
-  const db = await createTestDatabase(opts.postgresUrl);
+  const db = opts.nodeOf?.db ?? (await createTestDatabase(opts.postgresUrl));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-test-'));
   // A second factor is required only where a test asks for it (MFA_REQUIRED_ROLES), so bearerLogin stays one step.
   const config = loadConfig({ PALISADE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MFA_REQUIRED_ROLES: 'none', ...env });
@@ -44,7 +47,8 @@ export async function startTestServer(
     captured += chunk.toString('utf8');
   });
   const logger = createLogger({ level: config.logLevel, stream });
-  const running = await startServer({ config, logger, pglite: own ? undefined : db.pglite, now: opts.now, seedDemoKnowledge: opts.seedDemoKnowledge ?? false });
+  const shared = opts.nodeOf && db.kind === 'pglite' ? opts.nodeOf.deps.db : undefined;
+  const running = await startServer({ config, logger, pglite: own ? undefined : db.pglite, database: shared, now: opts.now, seedDemoKnowledge: opts.seedDemoKnowledge ?? false });
   return {
     ...running,
     db,
@@ -53,7 +57,7 @@ export async function startTestServer(
     logs: () => captured.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
     stop: async () => {
       await running.close();
-      await db.drop();
+      if (!opts.nodeOf) await db.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,8 +1,9 @@
 // The live queue: conversations waiting for (or with) a person, oldest first, read again whenever the
-// staff channel says the queue changed; the waiting time counts up each second. Claim is one click:
+// staff channel says the queue changed (one read at a time, coalesce.ts); the waiting time counts up
+// each second. Claim is one click:
 // when two agents click, the server picks one and the other is told.
 import { signal } from '@preact/signals';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type AgentConversation, ConversationAnswer, QueueAnswer } from '../../../../protocol/agent.ts';
 import { ApiError, call, withQuery } from '../api.ts';
 import { t } from '../i18n.ts';
@@ -10,6 +11,7 @@ import { subscribe } from '../live.ts';
 import { navigate } from '../router.tsx';
 import { me } from '../session.ts';
 import { ErrorNote, useAction } from '../ui.tsx';
+import { coalesced } from './coalesce.ts';
 import { reasonLabel, waited } from './labels.ts';
 import { AlertsToggle, alertNew } from './notify.tsx';
 import { QueueFilters, useQueueFilter } from './filters.tsx';
@@ -47,13 +49,17 @@ export function QueuePane({ open }: { open: string | null }) {
   const now = useNow();
   const known = useRef<Set<string> | null>(null);
   const [filter, setFilter] = useQueueFilter();
-  const reload = () =>
+  const read = () =>
     list.run(async () => {
       const rows = (await call(QueueAnswer, 'GET', withQuery('/api/agent/queue', { ...filter }))).conversations;
       if (known.current) alertNew(rows.filter((c) => c.assignedTo === null && !known.current!.has(c.id)));
       known.current = new Set(rows.map((c) => c.id));
       setRows(rows);
     });
+  // the latest filter's read, behind one coalescer for the pane's life
+  const latest = useRef(read);
+  latest.current = read;
+  const reload = useMemo(() => coalesced(() => latest.current()), []);
   useEffect(() => {
     void reload();
     return subscribe('queue', () => void reload());
