@@ -1,7 +1,7 @@
 // The answer still streaming, in Redis (REDIS_URL): its reply id under the conversation, its pieces
 // in a list under the reply id, both expiring STREAMING_TTL_MS after the last piece. Pieces come
 // sealed (chat/streaming.ts): Redis holds bytes it cannot read. A Redis failure is a miss, never an error.
-import type { Cluster } from './index.ts';
+import type { Redis } from 'ioredis';
 
 /** An answer whose node stopped writing (killed) is gone from Redis after this long. */
 export const STREAMING_TTL_MS = 60_000;
@@ -17,7 +17,7 @@ export interface StreamingAnswers {
 // Deletes the conversation's pointer only while it still names this reply (a newer one may have started).
 const END_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end return redis.call('DEL', KEYS[2])`;
 
-export function redisStreamingAnswers(redis: NonNullable<Cluster['redis']>): StreamingAnswers {
+export function redisStreamingAnswers(redis: { client: Redis; keyPrefix: string }): StreamingAnswers {
   const { client, keyPrefix } = redis;
   const pointer = (conversationId: string) => `${keyPrefix}streaming:${conversationId}`;
   const pieces = (replyId: string) => `${keyPrefix}streaming-pieces:${replyId}`;

@@ -2,7 +2,7 @@
 // counters run from the start and nothing stores per-request timings, so the admin's screen reads
 // this. One bucket per minute, dropped after an hour; a bucket's latencies are a bounded sample
 // (reservoir), so memory stays fixed however busy the node is. Ids and numbers only.
-import type { ModelObserver } from './service.ts';
+import type { ModelObserver } from './observer.ts';
 
 const MINUTE_MS = 60_000;
 export const LAST_HOUR_SECONDS = 3_600;

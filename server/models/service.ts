@@ -21,6 +21,7 @@ import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
 import { apiKeyVerifier, type ApiKeyVerifier } from './apiKeys.ts';
 import { databaseBudgets } from './budgets.ts';
 import { auditBatcher } from './auditBatch.ts';
+import type { ModelObserver } from './observer.ts';
 import { callRecords } from './callRecords.ts';
 import { lastHour, type LastHour } from './lastHour.ts';
 import { refreshingValue } from './refreshing.ts';
@@ -30,12 +31,7 @@ import { watchRoutingPolicy, type RoutingPolicySource } from './routingPolicy.ts
 /** Output scans remembered (hash of the output → count), oldest forgotten first. */
 const SCAN_MEMO_ENTRIES = 10_000;
 
-/** Told what the gateway reports, beside the audit sink and the log (the metrics watch here). */
-export interface ModelObserver {
-  modelRequest(e: ModelRequestAudit): void;
-  attemptStarted(e: ModelRequestAudit): void;
-  log(event: string, fields: Record<string, string | number | boolean | null>): void;
-}
+export type { ModelObserver } from './observer.ts';
 
 export interface ModelService {
   gateway: Gateway;

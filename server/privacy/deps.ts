@@ -3,7 +3,8 @@
 // (KEY_STORE=pkcs11, ./pkcs11/); the clock from infra.now.
 import path from 'node:path';
 import type { EntityManager } from 'typeorm';
-import type { Infra } from '../infra.ts';
+import type { Config } from '../config.ts';
+import type { Secrets } from '../secrets.ts';
 import type { PrivacyActor, PrivacyCtx } from './context.ts';
 import { type KeyWrapper, masterKeyWrapper } from './keyWrapper.ts';
 import { cachedKeyStore, fileKeyStore, type SubjectKeyStore } from './keyStore.ts';
@@ -14,6 +15,9 @@ const KEY_STORE_CACHE = { ttlMs: 5 * 60_000, maxEntries: 20_000 };
 
 const wrappers = new WeakMap<Uint8Array, KeyWrapper>();
 const keyStores = new Map<string, SubjectKeyStore>();
+
+/** What these read of the infrastructure (server/infra.ts, which calls keyWrapperOf at start). */
+type Infra = { config: Config; secrets: Secrets; now: () => Date };
 
 export function keyWrapperOf(deps: Pick<Infra, 'secrets' | 'config'>): KeyWrapper {
   if (deps.config.keys.kind === 'pkcs11') return pkcs11Keys(deps.config.keys).wrapper;
