@@ -86,7 +86,7 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     expect((await sendMessage(visitor, `My card ${CARD} was blocked`)).status).toBe(201);
 
     // Live: the entry arrives without a reload, and its waiting time counts up.
-    const entry = page.locator(`li[data-conversation="${visitor.conversation.id}"]`);
+    const entry = page.locator(`li.queue-entry[data-conversation="${visitor.conversation.id}"]`);
     await entry.waitFor(WAIT);
     expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(await entry.textContent()).toContain('retail');
@@ -167,7 +167,7 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
 
   it('tells the agent who clicked second that another agent claimed the conversation', async () => {
     const visitor = await handedOff();
-    const entry = page.locator(`li[data-conversation="${visitor.conversation.id}"]`);
+    const entry = page.locator(`li.queue-entry[data-conversation="${visitor.conversation.id}"]`);
     await entry.waitFor(WAIT);
     // Anna's click reaches the server only after Ben's claim won: the server decides, the console tells her.
     await page.route('**/claim', async (route: Route) => {
@@ -187,9 +187,9 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     const visitor = await handedOff();
     await page.getByRole('combobox', { name: /^Language/ }).selectOption('zh');
     await page.getByRole('heading', { level: 1, name: '等待人工服务' }).waitFor(WAIT);
-    const entry = page.locator(`li[data-conversation="${visitor.conversation.id}"]`);
+    const entry = page.locator(`li.queue-entry[data-conversation="${visitor.conversation.id}"]`);
     await entry.waitFor(WAIT);
-    expect(await entry.textContent()).toContain('要求人工服务');
+    await expect.poll(() => entry.textContent(), WAIT).toContain('要求人工服务');
     const claim = entry.getByRole('button', { name: /^接入 retail 上等待了/ });
     await claim.focus();
     await page.keyboard.press('Enter');
@@ -204,7 +204,7 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     // Transfer back to the queue: waiting again, for any agent.
     await page.getByRole('region', { name: /Conversation on retail/ }).getByRole('button', { name: 'Transfer to the queue' }).click();
     await entry.getByRole('button', { name: /^Claim the conversation on retail/ }).waitFor(WAIT);
-    expect(await entry.locator('.queue-state').textContent()).toBe('Waiting');
+    await expect.poll(() => entry.locator('.queue-state').textContent(), WAIT).toBe('Waiting');
     expect((await visitorApi<{ conversation: { mode: string } }>(visitor, 'GET', '/conversation')).body.conversation.mode).toBe('queued');
 
     // Claim again and release to the AI: the visitor's next message is answered by the assistant.
