@@ -2,163 +2,10 @@
 // process with a message naming the variable, never a silent default.
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { EnvSchema, type StaffRoleName } from './configSchema.js';
 
-// The staff roles (as in db/entities.ts, which config.ts may not import).
-const ROLE_NAMES = ['admin', 'agent', 'compliance_officer', 'auditor', 'supervisor'] as const;
-
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, { message: `must be an integer between ${min} and ${max}` })
-    .transform(Number)
-    .pipe(z.number().int().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
-
-const origin = z.string().refine(
-  (v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === v;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be a list of origins like https://www.bank.example (scheme://host[:port], no path)' },
-);
-
-export const EnvSchema = z.object({
-  PORT: int(0, 65535).default(8080),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://palisade.bank.internal' }).optional(),
-  PALISADE_DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
-    .optional(),
-  DATABASE_POOL_SIZE: int(2, 200).default(10),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
-    .optional(),
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . : and -' }).default('palisade:'),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
-  JWT_SECRET: z.string().optional(),
-  JWT_SECRET_FILE: z.string().optional(),
-  MASTER_KEY: z.string().optional(),
-  MASTER_KEY_FILE: z.string().optional(),
-  KEY_STORE: z.enum(['file', 'pkcs11']).default('file'),
-  PKCS11_MODULE: z.string().min(1).optional(),
-  PKCS11_TOKEN_LABEL: z.string().min(1).max(32).optional(),
-  PKCS11_PIN_FILE: z.string().min(1).optional(),
-  PKCS11_KEY_LABEL: z.string().min(1).max(64).default('palisade-master'),
-  ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: int(300, 604800).default(28800),
-  LOGIN_MAX_FAILURES: int(3, 20).default(5),
-  LOGIN_LOCKOUT_SECONDS: int(60, 86400).default(900),
-  BCRYPT_COST: int(12, 15).default(12),
-  LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86400).default(300),
-  LOGIN_IP_MAX_ATTEMPTS: int(1, 1000000).default(30),
-  LOGIN_ACCOUNT_MAX_ATTEMPTS: int(1, 1000000).default(10),
-  LOGIN_HASH_CONCURRENCY: int(1, 64).default(1),
-  LOGIN_HASH_QUEUE: int(0, 100000).default(8),
-  API_KEY_REQUESTS_PER_MINUTE: int(0, 1000000).default(600),
-  API_KEY_TOKENS_PER_MINUTE: int(0, 1000000000).default(200000),
-  KB_IMPORT_INFLATE_MS: int(10, 600000).default(10000),
-  // Semantic retrieval: which embedding target the knowledge base uses (off: lexical only).
-  KB_EMBEDDING: z.enum(['off', 'openai', 'llamacpp']).default('off'),
-  KB_EMBEDDING_URL: z.url({ message: 'must be an absolute URL such as http://embed.bank.internal:8000/v1' }).optional(),
-  KB_EMBEDDING_MODEL: z.string().min(1).optional(),
-  KB_EMBEDDING_LOCATION: z.enum(['local', 'cloud']).default('cloud'),
-  KB_EMBEDDING_GGUF: z.string().min(1).optional(),
-  BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
-  WIDGET_ORIGINS: z
-    .string()
-    .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(origin)),
-  COOKIE_SECURE: bool.optional(),
-  TRUST_PROXY: bool.default(false),
-  SHUTDOWN_TIMEOUT_MS: int(0, 120000).default(10000),
-  SETUP_TOKEN_TTL_SECONDS: int(300, 604800).default(86400),
-  READYZ_TIMEOUT_MS: int(100, 30000).default(2000),
-  AUDIT_SEAL_INTERVAL_MS: int(20, 60000).default(200),
-  AUDIT_CHECKPOINT_EVERY_EVENTS: int(1, 100_000_000).default(1000),
-  AUDIT_CHECKPOINT_INTERVAL_SECONDS: int(0, 86400).default(60),
-  AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
-  AUDIT_CHECKPOINT_MIRROR_FILE: z.string().min(1).optional(),
-  AUDIT_CHECKPOINT_SYSLOG: z
-    .string()
-    .refine(
-      (v) => {
-        try {
-          const u = new URL(v);
-          return u.protocol === 'udp:' && u.hostname !== '' && Number(u.port) > 0 && u.pathname === '';
-        } catch {
-          return false;
-        }
-      },
-      { message: 'must be udp://host:port (a syslog server taking RFC 5424 over UDP)' },
-    )
-    .optional(),
-  PALISADE_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . and -' }).optional(),
-  RETENTION_INTERVAL_SECONDS: int(0, 604800).default(3600),
-  RETENTION_POLICY_FILE: z.string().min(1).optional(),
-  // how long a revealed personal value stays visible in the agent's console before it is masked again
-  AGENT_REVEAL_SECONDS: int(10, 3600).default(300),
-  PALISADE_POLICIES_DIR: z.string().min(1).optional(),
-  OPENAI_API_KEY: z.string().min(1).optional(),
-  OPENAI_BASE_URL: z.url({ message: 'must be an absolute URL such as http://vllm.bank.internal:8000/v1' }).optional(),
-  OLLAMA_HOST: z
-    .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean).map((h) => (/^https?:\/\//.test(h) ? h : `http://${h}`)))
-    .pipe(z.array(z.url({ message: 'must be a comma-separated list of hosts like http://gpu1:11434' })))
-    .optional(),
-  LLAMA_MODEL_PATH: z.string().min(1).optional(),
-  LLAMA_THREADS: int(1, 256).default(1),
-  LLAMA_PARALLEL: int(1, 64).default(2),
-  LLAMA_CONTEXT_SIZE: int(128, 1048576).default(2048),
-  LLAMA_GPU_LAYERS: int(0, 1000).default(0),
-  LLAMA_LOAD_TIMEOUT_SECONDS: int(1, 86400).default(300),
-  PALISADE_REDACTION_THREADS: int(0, 64).optional(),
-  PALISADE_PGLITE_THREAD: bool.default(true),
-  PALISADE_HEAP_GROWTH_PERCENT: int(0, 1000).default(300),
-  MODEL_CONNECTION_IDLE_MS: int(100, 600000).default(4000),
-  MODEL_CONNECTIONS_PER_HOST: int(1, 10000).default(256),
-  // The bank's egress proxy for cloud model calls (HTTP CONNECT); local targets never use it.
-  CLOUD_HTTPS_PROXY: z.url({ protocol: /^http$/, message: 'must be an http:// URL of a CONNECT proxy such as http://proxy.bank.internal:3128' }).optional(),
-  CLOUD_NO_PROXY: z
-    .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .optional(),
-  AUTH_LOCAL_PASSWORDS: bool.default(true),
-  MFA_REQUIRED_ROLES: z
-    .string()
-    .default('admin,compliance_officer')
-    .transform((v) => (v.trim() === 'none' ? [] : v.split(',').map((s) => s.trim()).filter(Boolean)))
-    .pipe(z.array(z.enum(ROLE_NAMES, { message: `must be none or a comma-separated list of ${ROLE_NAMES.join(', ')}` }))),
-  MFA_CHALLENGE_TTL_SECONDS: int(30, 900).default(300),
-  SSO_ISSUER_URL: z.url({ message: 'must be the IdP issuer URL, e.g. https://keycloak.bank.internal/realms/staff' }).optional(),
-  SSO_CLIENT_ID: z.string().min(1).optional(),
-  SSO_CLIENT_SECRET_FILE: z.string().min(1).optional(),
-  SSO_SCOPES: z
-    .string()
-    .default('openid email profile')
-    .refine((v) => v.split(/\s+/).includes('openid'), { message: 'must include openid' }),
-  SSO_REDIRECT_URL: z.url({ message: 'must be an absolute URL ending in /api/auth/sso/callback' }).optional(),
-  SSO_POST_LOGOUT_REDIRECT_URL: z.url().optional(),
-  SSO_ACCOUNTS: z.enum(['link', 'create'], { message: 'must be link (existing accounts, by verified email) or create (also create on first sign-in)' }).default('link'),
-  SSO_CLOCK_TOLERANCE_SECONDS: int(0, 300).default(60),
-  METRICS_LISTEN: z
-    .string()
-    .regex(/^(?:(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):)?\d{1,5}$/, { message: 'must be PORT or HOST:PORT, such as 127.0.0.1:9464' })
-    .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, { message: 'the port must be at most 65535' })
-    .optional(),
-  METRICS_TOKEN_FILE: z.string().min(1).optional(),
-});
+export { EnvSchema };
 
 export interface Config {
   port: number;
@@ -189,11 +36,17 @@ export interface Config {
     cookieSecure: boolean;
     setupTokenTtlSeconds: number;
     /** sign-in attempts per source address and per account name in a window (a success is given back), and the password-check queue */
-    throttle: { windowSeconds: number; ipAttempts: number; accountAttempts: number; hashConcurrency: number; hashQueue: number };
+    throttle: {
+      windowSeconds: number;
+      ipAttempts: number;
+      accountAttempts: number;
+      hashConcurrency: number;
+      hashQueue: number;
+    };
     /** false: password sign-in is refused (single sign-on only) */
     localPasswords: boolean;
     /** roles that must pass a TOTP second factor after the password; the signed challenge between the two steps lives this long */
-    mfa: { requiredRoles: (typeof ROLE_NAMES)[number][]; challengeTtlSeconds: number };
+    mfa: { requiredRoles: StaffRoleName[]; challengeTtlSeconds: number };
   };
   /** OpenID Connect single sign-on; absent when SSO_ISSUER_URL is unset */
   sso?: {
@@ -211,13 +64,28 @@ export interface Config {
   apiKeyLimits: { requestsPerMinute: number; tokensPerMinute: number };
   /** total time one import request may spend inflating ZIP entries */
   knowledge: { inflateMs: number; embedding?: EmbeddingTarget };
-  http: { bodyLimitBytes: number; widgetOrigins: string[]; trustProxy: boolean; shutdownTimeoutMs: number; readyzTimeoutMs: number };
+  http: {
+    bodyLimitBytes: number;
+    widgetOrigins: string[];
+    trustProxy: boolean;
+    shutdownTimeoutMs: number;
+    readyzTimeoutMs: number;
+  };
   audit: {
     sealIntervalMs: number;
     /** a signed checkpoint of the chain's head every `everyEvents` sealed events or `intervalSeconds` (0: by count only) */
-    checkpoint: { everyEvents: number; intervalSeconds: number; mirrorFile?: string; syslog?: { host: string; port: number } };
+    checkpoint: {
+      everyEvents: number;
+      intervalSeconds: number;
+      mirrorFile?: string;
+      syslog?: { host: string; port: number };
+    };
   };
-  privacy: { /** seconds a revealed value stays visible in the agent console */ revealSeconds: number; retentionIntervalSeconds: number; retentionPolicyFile?: string };
+  privacy: {
+    /** seconds a revealed value stays visible in the agent console */ revealSeconds: number;
+    retentionIntervalSeconds: number;
+    retentionPolicyFile?: string;
+  };
   /** worker threads that run personal-data analysis; 0: on the event loop */
   redaction: { threads: number };
   /** how far V8's old generation may grow past what the last full collection kept, in percent; 0: V8's own rule */
@@ -228,7 +96,14 @@ export interface Config {
     policiesDir?: string;
     openai?: { apiKey: string; baseURL?: string };
     ollamaHosts: string[];
-    llama?: { modelPath: string; threads: number; parallel: number; contextSize: number; gpuLayers: number; loadTimeoutMs: number };
+    llama?: {
+      modelPath: string;
+      threads: number;
+      parallel: number;
+      contextSize: number;
+      gpuLayers: number;
+      loadTimeoutMs: number;
+    };
     /** kept-alive connections to model servers (openai, ollama): idle ms before they are closed here, and how many per host */
     connections?: { idleMs: number; maxSockets: number };
     /** the egress proxy cloud calls go through (never local ones), and the hosts that go direct */
@@ -242,11 +117,18 @@ export type EmbeddingTarget =
   | { kind: 'llamacpp'; modelPath: string; threads: number };
 
 function embeddingTarget(e: z.infer<typeof EnvSchema>): EmbeddingTarget | undefined {
-  if (e.KB_EMBEDDING === 'llamacpp') return { kind: 'llamacpp', modelPath: path.resolve(e.KB_EMBEDDING_GGUF!), threads: e.LLAMA_THREADS };
+  if (e.KB_EMBEDDING === 'llamacpp')
+    return { kind: 'llamacpp', modelPath: path.resolve(e.KB_EMBEDDING_GGUF!), threads: e.LLAMA_THREADS };
   if (e.KB_EMBEDDING !== 'openai') return undefined;
   const baseURL = e.KB_EMBEDDING_URL ?? e.OPENAI_BASE_URL;
   // OpenAI's own API is the cloud whatever the setting says.
-  return { kind: 'openai', ...(baseURL ? { baseURL } : {}), apiKey: e.OPENAI_API_KEY ?? 'none', model: e.KB_EMBEDDING_MODEL!, location: baseURL ? e.KB_EMBEDDING_LOCATION : 'cloud' };
+  return {
+    kind: 'openai',
+    ...(baseURL ? { baseURL } : {}),
+    apiKey: e.OPENAI_API_KEY ?? 'none',
+    model: e.KB_EMBEDDING_MODEL!,
+    location: baseURL ? e.KB_EMBEDDING_LOCATION : 'cloud',
+  };
 }
 
 export class ConfigError extends Error {
@@ -266,7 +148,9 @@ function syslogTarget(url: string | undefined): { host: string; port: number } |
 function listenAddress(v: string | undefined): { host: string; port: number } | undefined {
   if (!v) return undefined;
   const at = v.lastIndexOf(':');
-  return at < 0 ? { host: '127.0.0.1', port: Number(v) } : { host: v.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(v.slice(at + 1)) };
+  return at < 0
+    ? { host: '127.0.0.1', port: Number(v) }
+    : { host: v.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(v.slice(at + 1)) };
 }
 
 /** Reads only the variables the schema knows; unset and empty-string values count as absent. */
@@ -284,22 +168,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const problems: { variable: string; problem: string }[] = [];
-  if (e.JWT_SECRET && e.JWT_SECRET_FILE) problems.push({ variable: 'JWT_SECRET', problem: 'set either JWT_SECRET or JWT_SECRET_FILE, not both' });
-  if (e.MASTER_KEY && e.MASTER_KEY_FILE) problems.push({ variable: 'MASTER_KEY', problem: 'set either MASTER_KEY or MASTER_KEY_FILE, not both' });
+  if (e.JWT_SECRET && e.JWT_SECRET_FILE)
+    problems.push({ variable: 'JWT_SECRET', problem: 'set either JWT_SECRET or JWT_SECRET_FILE, not both' });
+  if (e.MASTER_KEY && e.MASTER_KEY_FILE)
+    problems.push({ variable: 'MASTER_KEY', problem: 'set either MASTER_KEY or MASTER_KEY_FILE, not both' });
   const ssoSet = Boolean(e.SSO_ISSUER_URL || e.SSO_CLIENT_ID || e.SSO_CLIENT_SECRET_FILE);
   if (ssoSet) {
-    for (const [variable, value] of [['SSO_ISSUER_URL', e.SSO_ISSUER_URL], ['SSO_CLIENT_ID', e.SSO_CLIENT_ID], ['SSO_CLIENT_SECRET_FILE', e.SSO_CLIENT_SECRET_FILE]] as const) {
-      if (!value) problems.push({ variable, problem: 'single sign-on needs SSO_ISSUER_URL, SSO_CLIENT_ID and SSO_CLIENT_SECRET_FILE together' });
+    for (const [variable, value] of [
+      ['SSO_ISSUER_URL', e.SSO_ISSUER_URL],
+      ['SSO_CLIENT_ID', e.SSO_CLIENT_ID],
+      ['SSO_CLIENT_SECRET_FILE', e.SSO_CLIENT_SECRET_FILE],
+    ] as const) {
+      if (!value)
+        problems.push({
+          variable,
+          problem: 'single sign-on needs SSO_ISSUER_URL, SSO_CLIENT_ID and SSO_CLIENT_SECRET_FILE together',
+        });
     }
   }
-  if (!e.AUTH_LOCAL_PASSWORDS && !ssoSet) problems.push({ variable: 'AUTH_LOCAL_PASSWORDS', problem: 'may be false only with single sign-on configured (SSO_ISSUER_URL), or nobody could sign in' });
+  if (!e.AUTH_LOCAL_PASSWORDS && !ssoSet)
+    problems.push({
+      variable: 'AUTH_LOCAL_PASSWORDS',
+      problem: 'may be false only with single sign-on configured (SSO_ISSUER_URL), or nobody could sign in',
+    });
   if (e.KEY_STORE === 'pkcs11') {
-    for (const [variable, value] of [['PKCS11_MODULE', e.PKCS11_MODULE], ['PKCS11_TOKEN_LABEL', e.PKCS11_TOKEN_LABEL], ['PKCS11_PIN_FILE', e.PKCS11_PIN_FILE]] as const) {
-      if (!value) problems.push({ variable, problem: 'KEY_STORE=pkcs11 needs PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN_FILE' });
+    for (const [variable, value] of [
+      ['PKCS11_MODULE', e.PKCS11_MODULE],
+      ['PKCS11_TOKEN_LABEL', e.PKCS11_TOKEN_LABEL],
+      ['PKCS11_PIN_FILE', e.PKCS11_PIN_FILE],
+    ] as const) {
+      if (!value)
+        problems.push({
+          variable,
+          problem: 'KEY_STORE=pkcs11 needs PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN_FILE',
+        });
     }
   }
-  if (e.KB_EMBEDDING === 'openai' && !e.KB_EMBEDDING_MODEL) problems.push({ variable: 'KB_EMBEDDING_MODEL', problem: 'KB_EMBEDDING=openai needs the embedding model\'s name' });
-  if (e.KB_EMBEDDING === 'llamacpp' && !e.KB_EMBEDDING_GGUF) problems.push({ variable: 'KB_EMBEDDING_GGUF', problem: 'KB_EMBEDDING=llamacpp needs the path of an embedding GGUF' });
+  if (e.KB_EMBEDDING === 'openai' && !e.KB_EMBEDDING_MODEL)
+    problems.push({ variable: 'KB_EMBEDDING_MODEL', problem: "KB_EMBEDDING=openai needs the embedding model's name" });
+  if (e.KB_EMBEDDING === 'llamacpp' && !e.KB_EMBEDDING_GGUF)
+    problems.push({
+      variable: 'KB_EMBEDDING_GGUF',
+      problem: 'KB_EMBEDDING=llamacpp needs the path of an embedding GGUF',
+    });
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.PALISADE_DATA_DIR);
@@ -321,7 +232,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     keys:
       e.KEY_STORE === 'pkcs11' && e.PKCS11_MODULE && e.PKCS11_TOKEN_LABEL && e.PKCS11_PIN_FILE
-        ? { kind: 'pkcs11', module: path.resolve(e.PKCS11_MODULE), tokenLabel: e.PKCS11_TOKEN_LABEL, pinFile: path.resolve(e.PKCS11_PIN_FILE), keyLabel: e.PKCS11_KEY_LABEL }
+        ? {
+            kind: 'pkcs11',
+            module: path.resolve(e.PKCS11_MODULE),
+            tokenLabel: e.PKCS11_TOKEN_LABEL,
+            pinFile: path.resolve(e.PKCS11_PIN_FILE),
+            keyLabel: e.PKCS11_KEY_LABEL,
+          }
         : { kind: 'file' },
     nodeId: e.PALISADE_NODE_ID,
     auth: {
@@ -373,21 +290,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         syslog: syslogTarget(e.AUDIT_CHECKPOINT_SYSLOG),
       },
     },
-    privacy: { revealSeconds: e.AGENT_REVEAL_SECONDS, retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS, retentionPolicyFile: e.RETENTION_POLICY_FILE ? path.resolve(e.RETENTION_POLICY_FILE) : undefined },
+    privacy: {
+      revealSeconds: e.AGENT_REVEAL_SECONDS,
+      retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,
+      retentionPolicyFile: e.RETENTION_POLICY_FILE ? path.resolve(e.RETENTION_POLICY_FILE) : undefined,
+    },
     // One thread leaves the event loop a core on a 2-core box; more only help with cores to spare.
     redaction: { threads: e.PALISADE_REDACTION_THREADS ?? Math.min(2, Math.max(1, os.availableParallelism() - 1)) },
     heap: { growthPercent: e.PALISADE_HEAP_GROWTH_PERCENT },
-    metrics: { listen: listenAddress(e.METRICS_LISTEN), tokenFile: e.METRICS_TOKEN_FILE ? path.resolve(e.METRICS_TOKEN_FILE) : undefined },
+    metrics: {
+      listen: listenAddress(e.METRICS_LISTEN),
+      tokenFile: e.METRICS_TOKEN_FILE ? path.resolve(e.METRICS_TOKEN_FILE) : undefined,
+    },
     models: {
       policiesDir: e.PALISADE_POLICIES_DIR ? path.resolve(e.PALISADE_POLICIES_DIR) : undefined,
       // A base URL alone (a vLLM without auth) still needs some key for the client.
-      openai: e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? { apiKey: e.OPENAI_API_KEY ?? 'none', baseURL: e.OPENAI_BASE_URL } : undefined,
+      openai:
+        e.OPENAI_API_KEY || e.OPENAI_BASE_URL
+          ? { apiKey: e.OPENAI_API_KEY ?? 'none', baseURL: e.OPENAI_BASE_URL }
+          : undefined,
       ollamaHosts: e.OLLAMA_HOST ?? [],
       // Below common servers' idle close (vLLM and Node: 5 s), so a connection is never reused just as the server drops it.
       connections: { idleMs: e.MODEL_CONNECTION_IDLE_MS, maxSockets: e.MODEL_CONNECTIONS_PER_HOST },
       cloudProxy: e.CLOUD_HTTPS_PROXY ? { url: e.CLOUD_HTTPS_PROXY, noProxy: e.CLOUD_NO_PROXY ?? [] } : undefined,
       llama: e.LLAMA_MODEL_PATH
-        ? { modelPath: path.resolve(e.LLAMA_MODEL_PATH), threads: e.LLAMA_THREADS, parallel: e.LLAMA_PARALLEL, contextSize: e.LLAMA_CONTEXT_SIZE, gpuLayers: e.LLAMA_GPU_LAYERS, loadTimeoutMs: e.LLAMA_LOAD_TIMEOUT_SECONDS * 1000 }
+        ? {
+            modelPath: path.resolve(e.LLAMA_MODEL_PATH),
+            threads: e.LLAMA_THREADS,
+            parallel: e.LLAMA_PARALLEL,
+            contextSize: e.LLAMA_CONTEXT_SIZE,
+            gpuLayers: e.LLAMA_GPU_LAYERS,
+            loadTimeoutMs: e.LLAMA_LOAD_TIMEOUT_SECONDS * 1000,
+          }
         : undefined,
     },
   };

@@ -3,12 +3,20 @@
 // knowledge base is searched or the gateway runs: PGlite has one connection, and the gateway opens
 // its own short ones for the conversation's vault.
 import { randomUUID } from 'node:crypto';
-import { type ChatMessage, ProviderError, RequestCancelled, DEFAULT_THRESHOLD, isUnknownText, searchFollowUp, unknownText } from '../../gateway/index.ts';
-import { type Lang, LANGS, VaultConflict } from '../../gateway/redaction/index.ts';
+import { ProviderError, RequestCancelled, isUnknownText } from '../../gateway/index.ts';
+import { VaultConflict } from '../../gateway/redaction/index.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
-import { knowledgeFor } from '../knowledge/source.ts';
 import { cloudAllowed } from './consent.ts';
-import { ASSISTANT, type ChatEnv, chatTransaction, type HandoffOutcome, handOffIn, publishHandoff, publishMessages } from './env.ts';
+import { asLang, findSources, systemPrompt, toModelMessages } from './prompt.ts';
+import {
+  ASSISTANT,
+  type ChatEnv,
+  chatTransaction,
+  type HandoffOutcome,
+  handOffIn,
+  publishHandoff,
+  publishMessages,
+} from './env.ts';
 import type { HandoffReason } from './handoff.ts';
 import { loadConversation, storeNotice } from './messages.ts';
 import { answerToOffer, noThanksReply } from './offer.ts';
@@ -17,9 +25,6 @@ import { conversationProgress } from './store.ts';
 import { shareReply } from './streaming.ts';
 import { flushTurnAudits, lockTurn, readTurnTranscript, storeAnswer } from './turn.ts';
 
-/** Passages below this confidence are not shown as sources nor given to the model. */
-export const SOURCE_CONFIDENCE = 0.35;
-const MAX_SOURCES = 3;
 /** A reply nobody is listening to is stopped after this long (the visitor's message stays queued for the next run). */
 export const UNWATCHED_ABORT_MS = 30_000;
 /** Runs again after a database-unavailable failure, backing off 0.5, 1, 2, 4, 8 s. */
@@ -65,7 +70,8 @@ export function createReplies(env: ChatEnv): Replies {
     const existing = jobs.get(conversationId);
     if (existing) {
       existing.again = true;
-      if (snapshot && snapshot.conversation.lastSeq > (existing.snapshot?.conversation.lastSeq ?? 0)) existing.snapshot = snapshot;
+      if (snapshot && snapshot.conversation.lastSeq > (existing.snapshot?.conversation.lastSeq ?? 0))
+        existing.snapshot = snapshot;
       return;
     }
     const job: Job = { again: true, done: Promise.resolve(), ...(snapshot ? { snapshot } : {}) };
@@ -88,8 +94,14 @@ export function createReplies(env: ChatEnv): Replies {
           // answers only visitor messages newer than every answer).
           job.snapshot = undefined; // the next run reads afresh
           // A vault saved meanwhile by another writer: the next run starts from the stored one.
-          const busy = (isDatabaseUnavailable(error) || error instanceof VaultConflict) && busyRetries < REPLY_BUSY_RETRIES;
-          log.error('chat.reply_failed', { conversationId, ...(requestId ? { requestId } : {}), error: error instanceof Error ? error.name : 'unknown', retry: busy });
+          const busy =
+            (isDatabaseUnavailable(error) || error instanceof VaultConflict) && busyRetries < REPLY_BUSY_RETRIES;
+          log.error('chat.reply_failed', {
+            conversationId,
+            ...(requestId ? { requestId } : {}),
+            error: error instanceof Error ? error.name : 'unknown',
+            retry: busy,
+          });
           if (busy) {
             await new Promise((r) => setTimeout(r, 500 * 2 ** busyRetries++));
             job.again = true;
@@ -114,26 +126,36 @@ export function createReplies(env: ChatEnv): Replies {
   };
 }
 
-type Prepared =
-  | { kind: 'skip' }
-  | { kind: 'handoff'; outcome: HandoffOutcome }
-  | ({ kind: 'answer' } & ReplySnapshot);
+type Prepared = { kind: 'skip' } | { kind: 'handoff'; outcome: HandoffOutcome } | ({ kind: 'answer' } & ReplySnapshot);
 
 async function prepare(env: ChatEnv, conversationId: string, requestId?: string): Promise<Prepared> {
-  return chatTransaction(env, ASSISTANT, 'chat.reply', async (ctx): Promise<Prepared> => {
-    // Nothing is read for a conversation the AI no longer answers (a person's, or closed).
-    if (!answeredByAi((await lockTurn(ctx, conversationId)).conversation)) return { kind: 'skip' };
-    const turn = await lockTurn(ctx, conversationId, { consents: true, transcript: true });
-    const { conversation, consents } = turn;
-    if (!consents!.ai_local) {
+  return chatTransaction(
+    env,
+    ASSISTANT,
+    'chat.reply',
+    async (ctx): Promise<Prepared> => {
+      // Nothing is read for a conversation the AI no longer answers (a person's, or closed).
+      if (!answeredByAi((await lockTurn(ctx, conversationId)).conversation)) return { kind: 'skip' };
+      const turn = await lockTurn(ctx, conversationId, { consents: true, transcript: true });
+      const { conversation, consents } = turn;
+      if (!consents!.ai_local) {
+        await flushTurnAudits(ctx, turn);
+        return { kind: 'handoff', outcome: await handOffIn(env, ctx, conversation, 'no_ai_consent') };
+      }
+      const messages = await readTurnTranscript(ctx, turn, { purpose: 'ai_answer', actor: ctx.actor });
       await flushTurnAudits(ctx, turn);
-      return { kind: 'handoff', outcome: await handOffIn(env, ctx, conversation, 'no_ai_consent') };
-    }
-    const messages = await readTurnTranscript(ctx, turn, { purpose: 'ai_answer', actor: ctx.actor });
-    await flushTurnAudits(ctx, turn);
-    if (!awaitsAnswer(messages)) return { kind: 'skip' };
-    return { kind: 'answer', conversation, messages, cloud: cloudAllowed(consents!), key: turn.key, hasVault: turn.hasVault };
-  }, requestId);
+      if (!awaitsAnswer(messages)) return { kind: 'skip' };
+      return {
+        kind: 'answer',
+        conversation,
+        messages,
+        cloud: cloudAllowed(consents!),
+        key: turn.key,
+        hasVault: turn.hasVault,
+      };
+    },
+    requestId,
+  );
 }
 
 /**
@@ -145,7 +167,13 @@ export function continues(snapshot: ReplySnapshot, answer: MessageRow): ReplySna
   // The run may have made the conversation's vault: the next one loads it whatever the snapshot said.
   if (snapshot.messages.some((m) => m.id === answer.id)) return { ...snapshot, carried: true, hasVault: true };
   if (answer.seq !== snapshot.conversation.lastSeq + 1) return undefined;
-  return { ...snapshot, carried: true, hasVault: true, conversation: { ...snapshot.conversation, lastSeq: answer.seq }, messages: [...snapshot.messages, answer] };
+  return {
+    ...snapshot,
+    carried: true,
+    hasVault: true,
+    conversation: { ...snapshot.conversation, lastSeq: answer.seq },
+    messages: [...snapshot.messages, answer],
+  };
 }
 
 /** A carried snapshot is still the whole, current transcript: nothing newer stored, still the AI's to answer. */
@@ -155,7 +183,8 @@ async function current(env: ChatEnv, snapshot: ReplySnapshot): Promise<boolean> 
 }
 
 /** Open and not taken by a person: the AI answers it. */
-export const answeredByAi = (c: Pick<ConversationRow, 'status' | 'mode'>): boolean => c.status === 'open' && c.mode === 'ai';
+export const answeredByAi = (c: Pick<ConversationRow, 'status' | 'mode'>): boolean =>
+  c.status === 'open' && c.mode === 'ai';
 
 /**
  * Whether a visitor message is newer than every answer. An AI answer covers the visitor messages its
@@ -173,54 +202,14 @@ export function awaitsAnswer(messages: MessageRow[]): boolean {
   return lastVisitor > answered;
 }
 
-export interface Source {
-  articleId: string;
-  title: string;
-  text: string;
-}
-
-/** The sources for the newest question, read as a follow-up of `previous` when it is short (the extractive provider searches the same way). */
-export async function findSources(env: Pick<ChatEnv, 'deps'>, question: string, lang: string | null, previous?: string): Promise<Source[]> {
-  try {
-    const knowledge = knowledgeFor(env.deps.db.dataSource);
-    const found = await searchFollowUp(knowledge, { question, ...(previous ? { previous } : {}), ...(lang ? { lang } : {}), audience: 'public', limit: MAX_SOURCES, threshold: DEFAULT_THRESHOLD });
-    const seen = new Set<string>();
-    const sources: Source[] = [];
-    for (const p of found.passages) {
-      if (p.confidence < SOURCE_CONFIDENCE || seen.has(p.articleId) || sources.length >= MAX_SOURCES) continue;
-      seen.add(p.articleId);
-      sources.push({ articleId: p.articleId, title: p.title, text: p.text });
-    }
-    return sources;
-  } catch {
-    return []; // no sources is a worse answer, not a failure
-  }
-}
-
-/** Public knowledge-base text only: no personal data goes into the system prompt. */
-export function systemPrompt(siteName: string, sources: Source[], lang?: string | null): string {
-  const head = `You are the customer-service assistant of ${siteName}. Answer briefly and only from the knowledge-base passages below. If they do not answer the question, reply exactly: "${unknownText(lang ?? undefined)}" Never ask for passwords, PINs or full card numbers.`;
-  if (sources.length === 0) return `${head}\n\nNo passage matches this question.`;
-  return `${head}\n\n${sources.map((s, i) => `[${i + 1}] ${s.title}\n${s.text}`).join('\n\n')}`;
-}
-
-/** The transcript as the model sees it: notices left out, attachments only named. */
-export function toModelMessages(messages: MessageRow[]): ChatMessage[] {
-  return messages.flatMap((m): ChatMessage[] => {
-    if (m.role === 'system') return [];
-    const files = m.attachments.map((a) => `[attachment: ${a.mime}]`).join(' ');
-    const content = [m.text, files].filter(Boolean).join(' ');
-    return [{ role: m.role === 'visitor' ? 'user' : 'assistant', content }];
-  });
-}
-
-const asLang = (language: string | null): Lang | undefined => {
-  const base = language?.split('-')[0];
-  return (LANGS as readonly string[]).includes(base ?? '') ? (base as Lang) : undefined;
-};
-
 /** Answers the conversation; returns the stored answer (null when none was stored). */
-async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?: string, snapshot?: ReplySnapshot): Promise<MessageRow | null> {
+async function answer(
+  env: ChatEnv,
+  conversationId: string,
+  job: Job,
+  requestId?: string,
+  snapshot?: ReplySnapshot,
+): Promise<MessageRow | null> {
   const usable = snapshot && (!snapshot.carried || (await current(env, snapshot)));
   const prepared: Prepared = usable ? { kind: 'answer', ...snapshot } : await prepare(env, conversationId, requestId);
   if (prepared.kind === 'skip') return null;
@@ -244,16 +233,29 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   const shared = shareReply(env, conversationId, replyId, prepared.key);
   let started = false;
   let text = '';
-  const meta: MessageMeta = { sources: sources.map(({ articleId, title }) => ({ articleId, title })), answers: lastVisitor.seq };
-  let outcome: { kind: 'answered' } | { kind: 'handoff'; reason: HandoffReason } | { kind: 'cancelled' } = { kind: 'cancelled' };
+  const meta: MessageMeta = {
+    sources: sources.map(({ articleId, title }) => ({ articleId, title })),
+    answers: lastVisitor.seq,
+  };
+  let outcome: { kind: 'answered' } | { kind: 'handoff'; reason: HandoffReason } | { kind: 'cancelled' } = {
+    kind: 'cancelled',
+  };
   env.hub.publish(conversationId, { type: 'typing', by: 'assistant' });
   try {
     const lang = asLang(conversation.language);
     const events = env.gateway.chat({
       // The system prompt is the site's name and public knowledge-base passages: no redaction needed.
-      instructions: systemPrompt(site?.name ?? conversation.site, sources, conversation.language), messages: toModelMessages(messages),
-      conversationId, noVaultYet: !prepared.hasVault, cloudAllowed: cloud, site: conversation.site, sensitivity: site?.sensitivity ?? 'normal',
-      ...(lang ? { lang } : {}), signal: controller.signal, requestId, caller: { type: 'visitor', id: conversation.subjectId },
+      instructions: systemPrompt(site?.name ?? conversation.site, sources, conversation.language),
+      messages: toModelMessages(messages),
+      conversationId,
+      noVaultYet: !prepared.hasVault,
+      cloudAllowed: cloud,
+      site: conversation.site,
+      sensitivity: site?.sensitivity ?? 'normal',
+      ...(lang ? { lang } : {}),
+      signal: controller.signal,
+      requestId,
+      caller: { type: 'visitor', id: conversation.subjectId },
     });
     for await (const e of events) {
       if (e.type === 'route') meta.route = e.decision.action;
@@ -267,15 +269,24 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
       }
       if (e.type === 'end') {
         // No model could be asked (or none may be while the audit record cannot be written): the AI failed, a person answers.
-        const failed = e.reason?.startsWith('all_targets_failed') || e.reason === 'no_target_available' || e.reason === 'audit_unavailable';
-        outcome = e.outcome === 'answered' ? { kind: 'answered' } : { kind: 'handoff', reason: failed ? 'model_failed' : 'policy' };
+        const failed =
+          e.reason?.startsWith('all_targets_failed') ||
+          e.reason === 'no_target_available' ||
+          e.reason === 'audit_unavailable';
+        outcome =
+          e.outcome === 'answered'
+            ? { kind: 'answered' }
+            : { kind: 'handoff', reason: failed ? 'model_failed' : 'policy' };
         // Agents see in the transcript that this answer is the fallback's, and why.
         if (e.fallback) meta.fallback = { from: e.fallback.from, failure: e.fallback.failure, cause: e.fallback.cause };
       }
     }
   } catch (error) {
     if (!(error instanceof RequestCancelled) && !(error instanceof ProviderError)) throw error;
-    outcome = error instanceof RequestCancelled || controller.signal.aborted ? { kind: 'cancelled' } : { kind: 'handoff', reason: 'model_failed' };
+    outcome =
+      error instanceof RequestCancelled || controller.signal.aborted
+        ? { kind: 'cancelled' }
+        : { kind: 'handoff', reason: 'model_failed' };
   } finally {
     clearInterval(watch);
     job.controller = undefined;
@@ -289,8 +300,20 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
     else if (meta.provider === 'extractive') meta.sources = meta.sources?.slice(0, 1);
     // A person may have taken the conversation while the answer streamed: then the AI's answer is
     // dropped (the widget removes its bubble at reply_end), never stored after the handoff.
-    const stored = await storeAnswer(env.deps.db.dataSource, { conversationId, key: prepared.key, id: replyId, text, meta, now: env.deps.now(), actor: ASSISTANT, requestId });
-    env.hub.publish(conversationId, stored ? { type: 'reply_end', replyId } : { type: 'reply_end', replyId, dropped: true });
+    const stored = await storeAnswer(env.deps.db.dataSource, {
+      conversationId,
+      key: prepared.key,
+      id: replyId,
+      text,
+      meta,
+      now: env.deps.now(),
+      actor: ASSISTANT,
+      requestId,
+    });
+    env.hub.publish(
+      conversationId,
+      stored ? { type: 'reply_end', replyId } : { type: 'reply_end', replyId, dropped: true },
+    );
     if (stored) publishMessages(env, conversationId, [stored]);
     return stored;
   }
@@ -298,38 +321,71 @@ async function answer(env: ChatEnv, conversationId: string, job: Job, requestId?
   // Nobody was listening (or the server is stopping): the visitor's message stays and is answered next time.
   if (outcome.kind === 'cancelled') return null;
   const reason = outcome.kind === 'handoff' ? outcome.reason : 'model_failed';
-  const result = await chatTransaction(env, ASSISTANT, 'chat.handoff', async (ctx) => {
-    const current = await loadConversation(ctx, conversationId, true);
-    const notice = await storeNotice(ctx, current, reason === 'model_failed' ? 'model_failed' : 'handoff');
-    const handed = await handOffIn(env, ctx, current, reason);
-    return { ...handed, messages: [notice.message, ...handed.messages] };
-  }, requestId);
+  const result = await chatTransaction(
+    env,
+    ASSISTANT,
+    'chat.handoff',
+    async (ctx) => {
+      const current = await loadConversation(ctx, conversationId, true);
+      const notice = await storeNotice(ctx, current, reason === 'model_failed' ? 'model_failed' : 'handoff');
+      const handed = await handOffIn(env, ctx, current, reason);
+      return { ...handed, messages: [notice.message, ...handed.messages] };
+    },
+    requestId,
+  );
   publishHandoff(env, result);
   return null;
 }
 
 /** The visitor's yes or no to the offer of a person: a handoff, or a short acknowledgement (no model asked). */
-async function answerOffer(env: ChatEnv, prepared: ReplySnapshot, answer: 'yes' | 'no', requestId?: string): Promise<MessageRow | null> {
+async function answerOffer(
+  env: ChatEnv,
+  prepared: ReplySnapshot,
+  answer: 'yes' | 'no',
+  requestId?: string,
+): Promise<MessageRow | null> {
   const { conversation } = prepared;
   if (answer === 'yes') {
-    const outcome = await chatTransaction(env, ASSISTANT, 'chat.handoff', async (ctx) => handOffIn(env, ctx, await loadConversation(ctx, conversation.id, true), 'visitor_request'), requestId);
+    const outcome = await chatTransaction(
+      env,
+      ASSISTANT,
+      'chat.handoff',
+      async (ctx) => handOffIn(env, ctx, await loadConversation(ctx, conversation.id, true), 'visitor_request'),
+      requestId,
+    );
     publishHandoff(env, outcome);
     return null;
   }
   const lastVisitor = prepared.messages.filter((m) => m.role === 'visitor').at(-1)!;
   const meta: MessageMeta = { sources: [], answers: lastVisitor.seq };
-  const stored = await storeAnswer(env.deps.db.dataSource, { conversationId: conversation.id, key: prepared.key, id: randomUUID(), text: noThanksReply(conversation.language), meta, now: env.deps.now(), actor: ASSISTANT, requestId });
+  const stored = await storeAnswer(env.deps.db.dataSource, {
+    conversationId: conversation.id,
+    key: prepared.key,
+    id: randomUUID(),
+    text: noThanksReply(conversation.language),
+    meta,
+    now: env.deps.now(),
+    actor: ASSISTANT,
+    requestId,
+  });
   if (stored) publishMessages(env, conversation.id, [stored]);
   return stored;
 }
 
 /** Aborts generation once the conversation has had no listener for UNWATCHED_ABORT_MS. */
-function watchListeners(env: Pick<ChatEnv, 'hub'>, conversationId: string, controller: AbortController): ReturnType<typeof setInterval> {
+function watchListeners(
+  env: Pick<ChatEnv, 'hub'>,
+  conversationId: string,
+  controller: AbortController,
+): ReturnType<typeof setInterval> {
   let lastWatched = Date.now();
-  const timer = setInterval(() => {
-    if (env.hub.listeners(conversationId) > 0) lastWatched = Date.now();
-    else if (Date.now() - lastWatched >= UNWATCHED_ABORT_MS) controller.abort();
-  }, Math.min(5_000, UNWATCHED_ABORT_MS));
+  const timer = setInterval(
+    () => {
+      if (env.hub.listeners(conversationId) > 0) lastWatched = Date.now();
+      else if (Date.now() - lastWatched >= UNWATCHED_ABORT_MS) controller.abort();
+    },
+    Math.min(5_000, UNWATCHED_ABORT_MS),
+  );
   timer.unref();
   return timer;
 }

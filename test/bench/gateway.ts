@@ -18,25 +18,18 @@
 // per request, the number of full (mark-compact) collections and the longest pause of any kind;
 // gatewayHeapPeakMb: the most its heap held (sampled every 100 ms), what the heap growth costs.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import readline from 'node:readline';
 import v8 from 'node:v8';
-import { MESSAGE_OVERHEAD_TOKENS } from '../../gateway/model/context.ts';
-import { estimateTokens } from '../../gateway/model/types.ts';
-import { providers } from '../../gateway/providers/index.ts';
-import { toChatHistory } from '../../gateway/providers/llamacpp/provider.ts';
 import { createApiKey } from '../../server/models/apiKeys.ts';
-import { CORPORA, loadCorpus } from '../support/pii-corpus.ts';
 import { startTestServer } from '../support/server.ts';
 import { policiesDir } from '../support/widget.ts';
 import { databaseFields, passThrough, type Emit } from './emit.ts';
 import { startBareProxy } from './gateway-floor.ts';
+import { llamaTokens, tokenEstimate } from './tokens.ts';
 import { QUESTION } from './gateway-load.ts';
 
-const STORIES = path.resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf');
-const LLAMA2_TOKENIZER = path.resolve(import.meta.dirname, '../../../shared/models/llama-2-tiny-random.gguf');
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
@@ -53,7 +46,10 @@ interface LoadResult {
 
 /** A bench child process speaking JSON lines: one line in, one line out. */
 export function child(script: string) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, script)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, script)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   const read = async <T>(): Promise<T> => {
     const step = await lines.next();
@@ -74,7 +70,8 @@ function gcDuring() {
     for (const e of list.getEntries()) {
       seen.totalMs += e.duration;
       seen.longestMs = Math.max(seen.longestMs, e.duration);
-      if ((e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) seen.major += 1;
+      if ((e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR)
+        seen.major += 1;
     }
   });
   observer.observe({ entryTypes: ['gc'] });
@@ -103,16 +100,26 @@ async function overhead(emit: Emit, quick: boolean, postgresUrl: string | undefi
   const loader = child('gateway-load.ts');
   const { url } = await standIn.read<{ url: string }>();
   const policies = policiesDir({
-    'routing.yaml': 'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm] }\n',
+    'routing.yaml':
+      'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm] }\n',
   });
   const floor = await startBareProxy(`${url}/v1`);
   // The appliance on its embedded database, then (BENCH_DATABASE_URL) on a fresh database on that
   // PostgreSQL server, as a bank's production install runs: the same cases, stand-in and loader.
-  const databases: { database: 'pglite' | 'postgres'; postgresUrl?: string }[] = [{ database: 'pglite' }, ...(postgresUrl ? [{ database: 'postgres' as const, postgresUrl }] : [])];
+  const databases: { database: 'pglite' | 'postgres'; postgresUrl?: string }[] = [
+    { database: 'pglite' },
+    ...(postgresUrl ? [{ database: 'postgres' as const, postgresUrl }] : []),
+  ];
   try {
     for (const { database, postgresUrl: serverUrl } of databases) {
       const server = await startTestServer(
-        { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...passThrough('PALISADE_REDACTION_THREADS', 'PALISADE_PGLITE_THREAD', 'PALISADE_HEAP_GROWTH_PERCENT') },
+        {
+          OPENAI_API_KEY: 'sk-bench',
+          OPENAI_BASE_URL: `${url}/v1`,
+          PALISADE_POLICIES_DIR: policies.dir,
+          LOG_LEVEL: 'error',
+          ...passThrough('PALISADE_REDACTION_THREADS', 'PALISADE_PGLITE_THREAD', 'PALISADE_HEAP_GROWTH_PERCENT'),
+        },
         serverUrl ? { postgresUrl: serverUrl } : { ownEmbeddedDatabase: true },
       );
       try {
@@ -131,14 +138,32 @@ async function overhead(emit: Emit, quick: boolean, postgresUrl: string | undefi
 type Child = ReturnType<typeof child>;
 
 async function overheadCases(
-  emit: Emit, quick: boolean,
-  { url, server, floor, loader, standIn, database }: { url: string; server: Awaited<ReturnType<typeof startTestServer>>; floor: { url: string }; loader: Child; standIn: Child; database: string },
+  emit: Emit,
+  quick: boolean,
+  {
+    url,
+    server,
+    floor,
+    loader,
+    standIn,
+    database,
+  }: {
+    url: string;
+    server: Awaited<ReturnType<typeof startTestServer>>;
+    floor: { url: string };
+    loader: Child;
+    standIn: Child;
+    database: string;
+  },
 ) {
-  const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }));
+  const { key } = await server.deps.db.dataSource.transaction((tx) =>
+    createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }),
+  );
   const direct = { baseURL: `${url}/v1`, apiKey: 'sk-bench' };
   const viaGateway = { baseURL: `${server.url}/v1`, apiKey: key };
   const viaFloor = { baseURL: floor.url, apiKey: 'sk-bench' };
-  const load = (target: typeof direct, concurrency: number, total: number, rampMs = 0) => loader.ask<LoadResult>({ ...target, concurrency, total, rampMs });
+  const load = (target: typeof direct, concurrency: number, total: number, rampMs = 0) =>
+    loader.ask<LoadResult>({ ...target, concurrency, total, rampMs });
   await load(direct, 10, 200);
   await load(viaGateway, 10, 200); // warm-up: analyzer dictionaries, JIT, connections
   // One stream shows the gateway's own cost; at 50 and 200 unpaced streams the added latency is
@@ -158,12 +183,37 @@ async function overheadCases(
   // every second (a 1-million-row count, as a compliance report or export would be): with
   // PGlite on the event loop every stream waits for it; on its thread (PALISADE_PGLITE_THREAD)
   // none does.
-  const cases: { pacing: string; chunkDelayMs: number; answerTokens?: number; rampMs?: number; concurrency: number[]; perStream: number; report?: boolean; optIn?: boolean }[] = [
+  const cases: {
+    pacing: string;
+    chunkDelayMs: number;
+    answerTokens?: number;
+    rampMs?: number;
+    concurrency: number[];
+    perStream: number;
+    report?: boolean;
+    optIn?: boolean;
+  }[] = [
     { pacing: 'unpaced', chunkDelayMs: 0, concurrency: [1, 50, 200], perStream: 8 },
     { pacing: 'paced', chunkDelayMs: 20, rampMs: 300, concurrency: [50, 200], perStream: 4 },
     { pacing: 'model', chunkDelayMs: 25, answerTokens: 64, rampMs: 1600, concurrency: [1, 50, 200], perStream: 3 },
-    { pacing: 'model+report', chunkDelayMs: 25, answerTokens: 64, rampMs: 1600, concurrency: [200], perStream: 3, report: true },
-    { pacing: 'model-long', chunkDelayMs: 25, answerTokens: 64, rampMs: 1600, concurrency: [200], perStream: 20, optIn: true },
+    {
+      pacing: 'model+report',
+      chunkDelayMs: 25,
+      answerTokens: 64,
+      rampMs: 1600,
+      concurrency: [200],
+      perStream: 3,
+      report: true,
+    },
+    {
+      pacing: 'model-long',
+      chunkDelayMs: 25,
+      answerTokens: 64,
+      rampMs: 1600,
+      concurrency: [200],
+      perStream: 20,
+      optIn: true,
+    },
   ];
   const only = process.env.BENCH_GATEWAY_CASES?.split(',').map((c) => c.split(':'));
   for (const { pacing, chunkDelayMs, answerTokens, rampMs, concurrency: levels, perStream, report, optIn } of cases) {
@@ -179,7 +229,10 @@ async function overheadCases(
       delay.enable();
       const gc = gcDuring();
       let heapPeak = 0;
-      const heapSampler = setInterval(() => (heapPeak = Math.max(heapPeak, v8.getHeapStatistics().used_heap_size)), 100);
+      const heapSampler = setInterval(
+        () => (heapPeak = Math.max(heapPeak, v8.getHeapStatistics().used_heap_size)),
+        100,
+      );
       const reports = report ? reportEverySecond(server.deps.db.dataSource) : undefined;
       const g = await load(viaGateway, concurrency, total, rampMs);
       const reportStatements = await reports?.stop();
@@ -193,124 +246,55 @@ async function overheadCases(
       const f = await load(viaFloor, concurrency, total, rampMs);
       const floorLoop = performance.eventLoopUtilization(floorElu);
       emit({
-        bench: 'gateway', case: 'overhead', ...databaseFields(database, server.deps.config), pacing, chunkDelayMs, rampMs: rampMs ?? 0, concurrency, requests: total,
+        bench: 'gateway',
+        case: 'overhead',
+        ...databaseFields(database, server.deps.config),
+        pacing,
+        chunkDelayMs,
+        rampMs: rampMs ?? 0,
+        concurrency,
+        requests: total,
         chunksPerAnswer: answerTokens ?? Math.ceil(`You said: ${QUESTION}`.length / 5),
-        directP50Ms: r2(d.p50), directP99Ms: r2(d.p99), directRps: r2(d.rps),
-        gatewayP50Ms: r2(g.p50), gatewayP99Ms: r2(g.p99), gatewayRps: r2(g.rps), gatewayCpuMsPerRequest: r2((user + system) / 1000 / total), gatewayEventLoopBusy: r2(loop.utilization), gatewayEventLoopMsPerRequest: r2(loop.active / total),
-        gatewayLoopDelayP99Ms: r2(delay.percentile(99) / 1e6), gatewayLoopDelayMaxMs: r2(delay.max / 1e6),
-        gatewayGcMsPerRequest: r2(gcs.totalMs / total), gatewayGcMajor: gcs.major, gatewayGcLongestMs: r2(gcs.longestMs), gatewayHeapPeakMb: Math.round(heapPeak / 2 ** 20),
-        addedP50Ms: r2(g.p50 - d.p50), addedP99Ms: r2(g.p99 - d.p99),
-        addedFirstTokenP50Ms: r2(g.ttftP50 - d.ttftP50), addedFirstTokenP99Ms: r2(g.ttftP99 - d.ttftP99),
-        floorAddedP50Ms: r2(f.p50 - d.p50), floorAddedP99Ms: r2(f.p99 - d.p99),
-        floorAddedFirstTokenP50Ms: r2(f.ttftP50 - d.ttftP50), floorAddedFirstTokenP99Ms: r2(f.ttftP99 - d.ttftP99), floorEventLoopMsPerRequest: r2(floorLoop.active / total),
+        directP50Ms: r2(d.p50),
+        directP99Ms: r2(d.p99),
+        directRps: r2(d.rps),
+        gatewayP50Ms: r2(g.p50),
+        gatewayP99Ms: r2(g.p99),
+        gatewayRps: r2(g.rps),
+        gatewayCpuMsPerRequest: r2((user + system) / 1000 / total),
+        gatewayEventLoopBusy: r2(loop.utilization),
+        gatewayEventLoopMsPerRequest: r2(loop.active / total),
+        gatewayLoopDelayP99Ms: r2(delay.percentile(99) / 1e6),
+        gatewayLoopDelayMaxMs: r2(delay.max / 1e6),
+        gatewayGcMsPerRequest: r2(gcs.totalMs / total),
+        gatewayGcMajor: gcs.major,
+        gatewayGcLongestMs: r2(gcs.longestMs),
+        gatewayHeapPeakMb: Math.round(heapPeak / 2 ** 20),
+        addedP50Ms: r2(g.p50 - d.p50),
+        addedP99Ms: r2(g.p99 - d.p99),
+        addedFirstTokenP50Ms: r2(g.ttftP50 - d.ttftP50),
+        addedFirstTokenP99Ms: r2(g.ttftP99 - d.ttftP99),
+        floorAddedP50Ms: r2(f.p50 - d.p50),
+        floorAddedP99Ms: r2(f.p99 - d.p99),
+        floorAddedFirstTokenP50Ms: r2(f.ttftP50 - d.ttftP50),
+        floorAddedFirstTokenP99Ms: r2(f.ttftP99 - d.ttftP99),
+        floorEventLoopMsPerRequest: r2(floorLoop.active / total),
         ...(reports ? { reportStatements } : {}),
-        directFailed: d.failed, gatewayFailed: g.failed, floorFailed: f.failed, ...(d.failed + g.failed + f.failed ? { failures: { direct: d.failures, gateway: g.failures, floor: f.failures } } : {}),
+        directFailed: d.failed,
+        gatewayFailed: g.failed,
+        floorFailed: f.failed,
+        ...(d.failed + g.failed + f.failed
+          ? { failures: { direct: d.failures, gateway: g.failures, floor: f.failures } }
+          : {}),
       });
     }
   }
 }
 
-export async function llamaTokens(emit: Emit, quick: boolean) {
-  if (!fs.existsSync(STORIES)) {
-    emit({ bench: 'gateway', case: 'llamacpp', skipped: `${STORIES} not present` });
-    return;
-  }
-  const maxTokens = quick ? 64 : 256;
-  const rounds = quick ? 3 : 12;
-  const messages = [{ role: 'user' as const, content: 'Once upon a time' }];
-  const { getLlama, LlamaChat, LlamaLogLevel } = await import('node-llama-cpp');
-  const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
-  const model = await llama.loadModel({ modelPath: STORIES });
-  const context = await model.createContext({ contextSize: 2048, sequences: 1, threads: 1, batchSize: 512 });
-  const sequence = context.getSequence();
-  const client = providers.llamacpp.create({ modelPath: STORIES, threads: 1, parallel: 1, contextSize: 2048 });
-  await client.ready();
-
-  /** tokens/s of one direct generation; the clock stops when generateResponse resolves */
-  const direct = async () => {
-    const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false });
-    let n = 0;
-    let text = ''; // streamed text, as a caller that shows the answer receives it (the provider does too)
-    const t = performance.now();
-    await chat.generateResponse(toChatHistory(messages), { maxTokens, temperature: 0, onTextChunk: (chunk) => void (text += chunk), onToken: (tokens) => void (n += tokens.length) });
-    const rate = n / ((performance.now() - t) / 1000);
-    chat.dispose({ disposeSequence: false });
-    await sequence.clearHistory();
-    return text ? rate : 0;
-  };
-  /** tokens/s through the provider; the clock stops at its final event (cleanup comes after, as above) */
-  const viaProvider = async () => {
-    const t = performance.now();
-    let rate = 0;
-    for await (const e of client.stream({ model: 'default', messages, maxTokens, temperature: 0 }, new AbortController().signal)) {
-      if (e.type === 'end') rate = e.usage.tokensOut / ((performance.now() - t) / 1000);
-    }
-    return rate;
-  };
-  // Interleaved, alternating which goes first, and compared by medians: this machine's speed drifts
-  // between runs by more than the difference measured.
-  const d: number[] = [];
-  const p: number[] = [];
-  const ratios: number[] = [];
-  for (let i = 0; i <= rounds; i += 1) {
-    let pr: number;
-    let dr: number;
-    if (i % 2) (pr = await viaProvider()), (dr = await direct());
-    else (dr = await direct()), (pr = await viaProvider());
-    if (i === 0) continue; // warm-up
-    p.push(pr);
-    d.push(dr);
-    ratios.push(pr / dr);
-  }
-  await client.close?.();
-  await context.dispose();
-  await model.dispose();
-  await llama.dispose();
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-  emit({
-    bench: 'gateway', case: 'llamacpp', model: 'stories260K.gguf', threads: 1, maxTokens, rounds,
-    directTokensPerSec: r2(median(d)), providerTokensPerSec: r2(median(p)), ratio: r2(median(ratios)),
-    ratioMin: r2(Math.min(...ratios)), ratioMax: r2(Math.max(...ratios)),
-  });
-}
-
-/**
- * The gateway's token estimate (what it fits conversations to a window with, where it has no
- * tokenizer) against Llama-2's real tokenizer, on the suite's labelled messages per language: the
- * estimate over the real count (min, median, max), how many messages it counts low, and how many
- * even with the per-message overhead the fit adds.
- */
-export async function tokenEstimate(emit: Emit) {
-  if (!fs.existsSync(LLAMA2_TOKENIZER)) {
-    emit({ bench: 'gateway', case: 'tokens', skipped: `${LLAMA2_TOKENIZER} not present` });
-    return;
-  }
-  const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
-  const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
-  const model = await llama.loadModel({ modelPath: LLAMA2_TOKENIZER });
-  const byLang = new Map<string, { estimate: number; real: number; chars: number }[]>();
-  for (const corpus of [...CORPORA, 'no-pii'] as const) {
-    for (const m of loadCorpus(corpus)) {
-      const rows = byLang.get(m.lang) ?? [];
-      rows.push({ estimate: estimateTokens(m.text), real: model.tokenize(m.text).length, chars: m.text.length });
-      byLang.set(m.lang, rows);
-    }
-  }
-  for (const [lang, rows] of byLang) {
-    const ratios = rows.map((r) => r.estimate / r.real).sort((x, y) => x - y);
-    emit({
-      bench: 'gateway', case: 'tokens', tokenizer: 'llama-2', lang, messages: rows.length,
-      realCharsPerToken: r2(rows.reduce((n, r) => n + r.chars, 0) / rows.reduce((n, r) => n + r.real, 0)),
-      ratioMin: r2(ratios[0]!), ratioP50: r2(ratios[Math.floor(ratios.length / 2)]!), ratioMax: r2(ratios.at(-1)!),
-      countedLow: rows.filter((r) => r.estimate < r.real).length,
-      countedLowWithOverhead: rows.filter((r) => r.estimate + MESSAGE_OVERHEAD_TOKENS < r.real).length,
-    });
-  }
-  await model.dispose();
-  await llama.dispose();
-}
-
-export async function benchGateway(emit: (row: Record<string, unknown>) => void, opts: { quick?: boolean; postgresUrl?: string }): Promise<void> {
+export async function benchGateway(
+  emit: (row: Record<string, unknown>) => void,
+  opts: { quick?: boolean; postgresUrl?: string },
+): Promise<void> {
   await overhead(emit, opts.quick ?? false, opts.postgresUrl);
   if (process.env.BENCH_GATEWAY_OVERHEAD_ONLY !== '1') {
     await llamaTokens(emit, opts.quick ?? false);

@@ -1,15 +1,16 @@
 // The chat screen: the log (committed messages by seq, the answer streaming in, messages still
 // sending), live events, and the outbox that re-sends with the same clientId until acknowledged.
-import { ApiError, isRetryable } from './api.ts';
+import { ApiError } from './api.ts';
 import { renderComposer, type Composer } from './composer.ts';
 import { h } from './dom.ts';
 import { renderMessage, renderOffer, renderPending, renderStreaming } from './messageView.ts';
 import type { PendingMessage } from './storage.ts';
+import { OutboxSender } from './outbox.ts';
+import { bannerText, newConversationButton, TypingLine } from './status.ts';
 import { EventStream } from './stream.ts';
 import type { ChatEvent, ConversationState, ConversationView, MessageView } from './types.ts';
 import type { Host } from './host.ts';
 
-const TYPING_MS = 8000;
 /** At most one "visitor is typing" signal per this many ms; the agent's console shows it for a few seconds. */
 const TYPING_SIGNAL_MS = 3000;
 
@@ -19,13 +20,10 @@ export class ChatScreen {
   private readonly failures = new Map<string, string>();
   private reply: { id: string; text: string } | null = null;
   private readonly stream: EventStream;
-  private sending = false;
-  private wake: (() => void) | null = null;
-  private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private typingSentAt = 0;
   private log!: HTMLElement;
   private banner!: HTMLElement;
-  private typing!: HTMLElement;
+  private typing!: TypingLine;
   private composer: Composer | null = null;
   private stopped = false;
 
@@ -111,19 +109,34 @@ export class ChatScreen {
   /** Builds the whole screen from state: first render and after a language change. */
   rebuild(): void {
     const draft = this.composer?.textarea.value ?? '';
-    this.log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': this.host.t('chat.log'), tabindex: '0' });
+    this.log = h('div', {
+      class: 'log',
+      role: 'log',
+      'aria-live': 'polite',
+      'aria-label': this.host.t('chat.log'),
+      tabindex: '0',
+    });
     this.banner = h('div', { class: 'banner', role: 'status' });
-    this.typing = h('div', { class: 'typing', 'aria-hidden': 'true' });
-    this.composer = renderComposer(this.host, (text, attachmentIds) => this.send(text, attachmentIds), () => this.typed());
+    this.typing = new TypingLine(this.host);
+    this.composer = renderComposer(
+      this.host,
+      (text, attachmentIds) => this.send(text, attachmentIds),
+      () => this.typed(),
+    );
     this.composer.textarea.value = draft;
     this.composer.update();
-    const person = h('button', { type: 'button', class: 'person', on: { click: () => void this.handoff() } }, this.host.t('chat.person'));
-    this.el.replaceChildren(this.banner, this.log, this.typing, person, this.composer.el);
+    const person = h(
+      'button',
+      { type: 'button', class: 'person', on: { click: () => void this.handoff() } },
+      this.host.t('chat.person'),
+    );
+    this.el.replaceChildren(this.banner, this.log, this.typing.el, person, this.composer.el);
     const sorted = [...this.messages.values()].sort((a, b) => a.seq - b.seq);
     for (const m of sorted) this.log.append(this.renderOne(m));
     if (this.reply) this.log.append(renderStreaming(this.host, this.reply));
     for (const p of this.outbox()) this.log.append(renderPending(this.host, p, null));
-    for (const [clientId, why] of this.failures) this.log.append(renderPending(this.host, { clientId, text: this.failedText.get(clientId) ?? '' }, why));
+    for (const [clientId, why] of this.failures)
+      this.log.append(renderPending(this.host, { clientId, text: this.failedText.get(clientId) ?? '' }, why));
     this.refreshState();
     this.showOffer();
     this.scroll();
@@ -158,7 +171,8 @@ export class ChatScreen {
       case 'state':
         return this.setConversation(e.conversation);
       case 'error':
-        if (e.clientId) this.failPending(e.clientId, this.host.errorText(new ApiError(400, e.error.id, e.error.message, null)));
+        if (e.clientId)
+          this.failPending(e.clientId, this.host.errorText(new ApiError(400, e.error.id, e.error.message, null)));
         else this.showError(this.host.errorText(new ApiError(400, e.error.id, e.error.message, null)));
     }
   }
@@ -185,7 +199,8 @@ export class ChatScreen {
   private showOffer(): void {
     this.log.querySelector('.offer')?.remove();
     const newest = [...this.messages.values()].sort((a, b) => b.seq - a.seq)[0];
-    if (!newest || newest.offer !== 'handoff' || this.conversation?.mode !== 'ai' || this.declined.has(newest.id)) return;
+    if (!newest || newest.offer !== 'handoff' || this.conversation?.mode !== 'ai' || this.declined.has(newest.id))
+      return;
     const el = this.log.querySelector<HTMLElement>(`[data-seq="${newest.seq}"]`);
     const offer = renderOffer(this.host, (yes) => {
       this.log.querySelector('.offer')?.remove();
@@ -217,11 +232,7 @@ export class ChatScreen {
   }
 
   private setTyping(by: 'assistant' | 'agent' | null): void {
-    clearTimeout(this.typingTimer);
-    const text = by ? this.host.t(by === 'agent' ? 'chat.typing.agent' : 'chat.typing.assistant') : '';
-    if (this.typing.textContent !== text && text) this.host.announce(text);
-    this.typing.textContent = text;
-    if (by) this.typingTimer = setTimeout(() => this.setTyping(null), TYPING_MS);
+    this.typing.set(by);
   }
 
   private setConversation(c: ConversationView): void {
@@ -240,23 +251,13 @@ export class ChatScreen {
   private refreshState(): void {
     const c = this.conversation;
     if (!c || !this.composer) return;
-    const t = this.host.t.bind(this.host);
-    let text = '';
-    if (c.status === 'closed') text = t('chat.closed');
-    else if (c.mode === 'queued' && !c.officeHours.open) {
-      const next = c.officeHours.nextOpen ? new Date(c.officeHours.nextOpen) : null;
-      text = next ? t('chat.offline', { time: new Intl.DateTimeFormat(this.host.language, { dateStyle: 'medium', timeStyle: 'short' }).format(next) }) : t('chat.offlineSoon');
-    } else if (c.mode === 'queued') text = t('chat.queued');
-    else if (c.mode === 'agent') text = t('chat.withAgent');
-    this.setBanner(text);
+    this.setBanner(bannerText(this.host, c));
     const closed = c.status === 'closed';
     this.composer.el.hidden = closed;
     // Waiting for or talking with a person already: the button would only repeat the request.
     this.el.querySelector<HTMLButtonElement>('.person')!.hidden = closed || c.mode !== 'ai';
     this.el.querySelector('.restart')?.remove();
-    if (closed) {
-      this.el.append(h('div', { class: 'pad restart' }, h('button', { type: 'button', class: 'primary', on: { click: () => void this.restart() } }, t('chat.newConversation'))));
-    }
+    if (closed) this.el.append(newConversationButton(this.host, 'pad restart', () => void this.restart()));
   }
 
   private async restart(): Promise<void> {
@@ -310,64 +311,54 @@ export class ChatScreen {
     this.host.storage.outbox = this.host.storage.outbox.filter((x) => x.clientId !== clientId);
     this.failures.set(clientId, why);
     this.failedText.set(clientId, text);
-    this.log.querySelector(`[data-client-id="${CSS.escape(clientId)}"]`)?.replaceWith(renderPending(this.host, { clientId, text }, why));
+    this.log
+      .querySelector(`[data-client-id="${CSS.escape(clientId)}"]`)
+      ?.replaceWith(renderPending(this.host, { clientId, text }, why));
     this.showError(why);
   }
 
   private nudge(): void {
-    this.wake?.();
+    this.outbox_.nudge();
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+  private flush(): Promise<void> {
+    return this.outbox_.flush();
   }
 
   /** Sends the outbox in order, one at a time; a network failure retries the same clientId. */
-  private async flush(): Promise<void> {
-    if (this.sending) return;
-    this.sending = true;
-    let attempt = 0;
-    try {
-      for (;;) {
-        if (this.stopped) return;
-        const next = this.outbox()[0];
-        if (!next) return;
-        try {
-          const body = { clientId: next.clientId, text: next.text, ...(next.attachmentIds.length ? { attachmentIds: next.attachmentIds } : {}) };
-          const res = await this.host.call<{ message: MessageView }>('POST', '/api/widget/messages', body);
-          attempt = 0;
-          this.composer?.setError('');
-          this.dropPending(next.clientId);
-          this.addMessage(res.message);
-        } catch (err) {
-          if (isRetryable(err)) {
-            this.showError(this.host.errorText(err));
-            const wait = err instanceof ApiError && err.retryAfter ? err.retryAfter * 1000 : Math.min(15_000, 1000 * 2 ** attempt);
-            attempt += 1;
-            await this.sleep(wait);
-          } else if (err instanceof ApiError && [401, 410].includes(err.status)) {
-            return this.fatal(err);
-          } else {
-            this.failPending(next.clientId, this.host.errorText(err));
-            if (err instanceof ApiError && err.id === 'conversation_closed' && this.conversation) this.setConversation({ ...this.conversation, status: 'closed', mode: 'closed' });
-          }
-        }
+  private readonly outbox_ = new OutboxSender({
+    next: () => this.outbox()[0],
+    stopped: () => this.stopped,
+    deliver: async (next) => {
+      const body = {
+        clientId: next.clientId,
+        text: next.text,
+        ...(next.attachmentIds.length ? { attachmentIds: next.attachmentIds } : {}),
+      };
+      const res = await this.host.call<{ message: MessageView }>('POST', '/api/widget/messages', body);
+      this.composer?.setError('');
+      this.dropPending(next.clientId);
+      this.addMessage(res.message);
+    },
+    retrying: (err) => this.showError(this.host.errorText(err)),
+    failed: (next, err) => {
+      if (err instanceof ApiError && [401, 410].includes(err.status)) {
+        this.fatal(err);
+        return 'stop';
       }
-    } finally {
-      this.sending = false;
-    }
-  }
+      this.failPending(next.clientId, this.host.errorText(err));
+      if (err instanceof ApiError && err.id === 'conversation_closed' && this.conversation)
+        this.setConversation({ ...this.conversation, status: 'closed', mode: 'closed' });
+    },
+  });
 
   private async feedback(m: MessageView, helpful: boolean): Promise<void> {
     try {
-      const res = await this.host.call<{ message: MessageView }>('POST', `/api/widget/messages/${encodeURIComponent(m.id)}/feedback`, { helpful });
+      const res = await this.host.call<{ message: MessageView }>(
+        'POST',
+        `/api/widget/messages/${encodeURIComponent(m.id)}/feedback`,
+        { helpful },
+      );
       const updated = { ...m, ...res.message };
       this.messages.set(m.seq, updated);
       const old = this.log.querySelector(`[data-seq="${m.seq}"]`);
@@ -392,7 +383,9 @@ export class ChatScreen {
   private fatal(err: ApiError): void {
     this.stop();
     this.host.forgetSession();
-    this.el.replaceChildren(h('div', { class: 'pad' }, h('p', { class: 'error', role: 'alert' }, this.host.errorText(err))));
-    this.el.append(h('div', { class: 'pad' }, h('button', { type: 'button', class: 'primary', on: { click: () => this.host.showConsent(null) } }, this.host.t('chat.newConversation'))));
+    this.el.replaceChildren(
+      h('div', { class: 'pad' }, h('p', { class: 'error', role: 'alert' }, this.host.errorText(err))),
+    );
+    this.el.append(newConversationButton(this.host, 'pad', () => this.host.showConsent(null)));
   }
 }

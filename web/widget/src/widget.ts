@@ -1,8 +1,8 @@
 // <palisade-chat>: the launcher, the panel (a non-modal dialog) and the screen inside it
 // (consent → chat → rating). Holds the visitor's session; the screens get it through `Host`.
 import { ApiError, requestJson } from './api.ts';
-import { formatBytes } from './attachments.ts';
 import { ChatScreen } from './chat.ts';
+import { errorText, renderErased } from './errorText.ts';
 import { renderConsent } from './consent.ts';
 import { chatIcon, h } from './dom.ts';
 import { type Language, languageOf, type StringKey, translate } from './i18n.ts';
@@ -62,16 +62,44 @@ export class PalisadeChat extends HTMLElement implements Host {
     this.language = chosen ?? 'en';
     const shadow = this.attachShadow({ mode: 'open' });
     adoptStyles(shadow);
-    this.launcher = h('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'palisade-panel', on: { click: () => this.toggle() } }, chatIcon());
+    this.launcher = h(
+      'button',
+      {
+        class: 'launcher',
+        type: 'button',
+        'aria-expanded': 'false',
+        'aria-controls': 'palisade-panel',
+        on: { click: () => this.toggle() },
+      },
+      chatIcon(),
+    );
     this.heading = h('h2', { id: 'palisade-title' });
-    this.menuButton = h('button', { class: 'icon', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'palisade-menu', on: { click: () => this.toggleMenu() } }, '☰');
+    this.menuButton = h(
+      'button',
+      {
+        class: 'icon',
+        type: 'button',
+        'aria-expanded': 'false',
+        'aria-controls': 'palisade-menu',
+        on: { click: () => this.toggleMenu() },
+      },
+      '☰',
+    );
     this.closeButton = h('button', { class: 'icon', type: 'button', on: { click: () => this.close() } }, '✕');
     this.menu = h('div', { class: 'menu', id: 'palisade-menu', hidden: true });
     this.body = h('div', { class: 'body' });
     this.status = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
     this.panel = h(
       'section',
-      { class: 'panel', id: 'palisade-panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'palisade-title', hidden: true, on: { keydown: (e) => this.onKey(e as KeyboardEvent) } },
+      {
+        class: 'panel',
+        id: 'palisade-panel',
+        role: 'dialog',
+        'aria-modal': 'false',
+        'aria-labelledby': 'palisade-title',
+        hidden: true,
+        on: { keydown: (e) => this.onKey(e as KeyboardEvent) },
+      },
       h('header', {}, this.heading, this.menuButton, this.closeButton),
       h('div', { class: 'panel-inner' }, this.menu, this.body),
       this.status,
@@ -97,25 +125,15 @@ export class PalisadeChat extends HTMLElement implements Host {
   }
 
   errorText(err: unknown): string {
-    if (err instanceof ApiError) {
-      const key = `error.${err.id}` as StringKey;
-      if (err.id === 'rate_limited') return this.t('error.rate_limited', { seconds: err.retryAfter ?? 30 });
-      if (err.id === 'message_too_long') return this.t('error.message_too_long', { max: this.config?.site.limits.messageChars ?? '' });
-      if (err.id === 'unknown_site') return this.t('error.origin_not_allowed');
-      if (err.id === 'origin_not_allowed' && !this.config) return this.t('error.site_not_set_up', { origin: location.origin });
-      // The server's refusals of a file carry no numbers: the site's own limits fill them in.
-      const files = this.config?.site.attachments;
-      if (err.id === 'attachment_type' && files) return this.t('error.attachment_type', { types: files.types.map((t) => t.split('/')[1]!.toUpperCase()).join(', ') });
-      if (err.id === 'attachment_too_large' && files) return this.t('error.attachment_too_large', { size: formatBytes(files.maxBytes) });
-      return this.t(key) !== key ? this.t(key) : err.status < 500 && err.message ? err.message : this.t('error.generic');
-    }
-    return this.t('error.network');
+    return errorText(this.language, this.config, err);
   }
 
   private relabel(): void {
     this.launcher.setAttribute('aria-label', this.t('launcher.open'));
     // Before the site's name is known (or when the server refused this page), the launcher's words.
-    this.heading.textContent = this.config?.site.name ? this.t('panel.title', { site: this.config.site.name }) : this.t('launcher.open');
+    this.heading.textContent = this.config?.site.name
+      ? this.t('panel.title', { site: this.config.site.name })
+      : this.t('launcher.open');
     this.menuButton.setAttribute('aria-label', this.t(this.menu.hidden ? 'menu.open' : 'menu.close'));
     this.closeButton.setAttribute('aria-label', this.t('panel.close'));
     this.root.lang = this.language;
@@ -214,14 +232,17 @@ export class PalisadeChat extends HTMLElement implements Host {
       }
       if (state) {
         this.conversation = state.conversation;
-        this.consents = state.consents ?? (await this.call<{ consents: ConsentsView }>('GET', '/api/widget/consents')).consents;
+        this.consents =
+          state.consents ?? (await this.call<{ consents: ConsentsView }>('GET', '/api/widget/consents')).consents;
       }
       if (state && this.consents?.version) this.showChat(state);
       else this.showConsent(null);
     } catch (err) {
       this.booted = false; // opening again retries
       if (err instanceof ApiError && err.id === 'origin_not_allowed') {
-        console.error(`Palisade widget: ${location.origin} may not embed the chat of site "${this.options.site}". Add it to the site's origins in policies/sites.yaml (or to WIDGET_ORIGINS) on the appliance.`);
+        console.error(
+          `Palisade widget: ${location.origin} may not embed the chat of site "${this.options.site}". Add it to the site's origins in policies/sites.yaml (or to WIDGET_ORIGINS) on the appliance.`,
+        );
       }
       this.setScreen('error', h('p', { class: 'pad error', role: 'alert' }, this.errorText(err)));
     }
@@ -237,7 +258,9 @@ export class PalisadeChat extends HTMLElement implements Host {
   }
 
   private focusScreen(): void {
-    const target = this.body.querySelector<HTMLElement>('[data-autofocus]') ?? this.body.querySelector<HTMLElement>('input, textarea, button, select');
+    const target =
+      this.body.querySelector<HTMLElement>('[data-autofocus]') ??
+      this.body.querySelector<HTMLElement>('input, textarea, button, select');
     (target ?? this.closeButton).focus();
   }
 
@@ -278,15 +301,7 @@ export class PalisadeChat extends HTMLElement implements Host {
     this.closeMenu(false);
     this.setScreen(
       'erased',
-      h(
-        'div',
-        { class: 'pad erased' },
-        h('h3', { tabindex: '-1', 'data-autofocus': true }, this.t('erased.title')),
-        h('p', {}, this.t('erased.what')),
-        h('p', {}, this.t('erased.request', { id: '' }), h('code', {}, request.id)),
-        h('p', { class: 'muted' }, this.t('erased.keep')),
-        h('button', { type: 'button', class: 'primary', on: { click: () => this.showConsent(null) } }, this.t('chat.newConversation')),
-      ),
+      renderErased(this.language, request.id, () => this.showConsent(null)),
     );
     this.announce(`${this.t('erased.title')}. ${this.t('erased.request', { id: request.id })}`);
     if (!this.panel.hidden) this.focusScreen();
@@ -295,27 +310,44 @@ export class PalisadeChat extends HTMLElement implements Host {
   async saveConsents(decisions: Decisions, handoff: boolean): Promise<void> {
     if (!this.token) {
       const identity = this.options.identity ?? undefined;
-      const session = await requestJson<{ token: string; conversation: ConversationView }>(this.base, 'POST', '/api/widget/sessions', {
-        body: { site: this.options.site, language: this.language, identity },
-      });
+      const session = await requestJson<{ token: string; conversation: ConversationView }>(
+        this.base,
+        'POST',
+        '/api/widget/sessions',
+        {
+          body: { site: this.options.site, language: this.language, identity },
+        },
+      );
       this.storage.token = session.token;
       this.conversation = session.conversation;
     }
     const c = this.config.consent;
     try {
-      const saved = await this.call<{ consents: ConsentsView }>('PUT', '/api/widget/consents', { version: c.version, hash: c.hash, language: c.language, decisions });
+      const saved = await this.call<{ consents: ConsentsView }>('PUT', '/api/widget/consents', {
+        version: c.version,
+        hash: c.hash,
+        language: c.language,
+        decisions,
+      });
       this.consents = saved.consents;
     } catch (err) {
       if (err instanceof ApiError && err.id === 'consent_text_outdated') await this.reloadConfig();
       throw err;
     }
-    if (handoff) this.conversation = (await this.call<{ conversation: ConversationView }>('POST', '/api/widget/handoff', {})).conversation;
+    if (handoff)
+      this.conversation = (
+        await this.call<{ conversation: ConversationView }>('POST', '/api/widget/handoff', {})
+      ).conversation;
     if (this.chat) this.chat.rebuild();
     else this.showChat();
   }
 
   async newConversation(): Promise<void> {
-    const next = await this.call<{ token: string; conversation: ConversationView }>('POST', '/api/widget/conversations', {});
+    const next = await this.call<{ token: string; conversation: ConversationView }>(
+      'POST',
+      '/api/widget/conversations',
+      {},
+    );
     this.storage.token = next.token;
     this.conversation = next.conversation;
     this.chat?.stop();
