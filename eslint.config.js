@@ -25,7 +25,6 @@ const below = {
   stores: no('(^|/)store(\\.ts$|/)', 'Routes call services, not stores.'),
 };
 
-
 const restrict = (files, patterns, extra = {}) => ({
   files,
   ignores: TESTS,
@@ -33,10 +32,27 @@ const restrict = (files, patterns, extra = {}) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '**/dist/**', 'build/**', '.cache/**', 'test-artifacts/**', 'data/**', '**/*.mjs', 'web/setup/**', 'web/demo/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '**/dist/**',
+      'build/**',
+      '.cache/**',
+      'test-artifacts/**',
+      'data/**',
+      '**/*.mjs',
+      'web/setup/**',
+      'web/demo/**',
+    ],
+  },
   js.configs.recommended,
   // bin/ holds plain Node scripts
-  { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', performance: 'readonly', console: 'readonly', URL: 'readonly' } } },
+  {
+    files: ['bin/**/*.js'],
+    languageOptions: {
+      globals: { process: 'readonly', performance: 'readonly', console: 'readonly', URL: 'readonly' },
+    },
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -77,10 +93,13 @@ export default tseslint.config(
       below.main,
       below.cli,
       below.routes,
-      no('^\\./(?!store\\.ts$|event\\.ts$)', 'A store imports no service of its area: services call stores (event.ts is the audit event\'s shape).'),
+      no(
+        '^\\./(?!store\\.ts$|event\\.ts$)',
+        "A store imports no service of its area: services call stores (event.ts is the audit event's shape).",
+      ),
       no(
         '^\\.\\./(?!db/|errors\\.ts$|infra\\.ts$|config\\.ts$|logger\\.ts$|[a-z]+/store\\.ts$|[a-z]+/store/|audit/event\\.ts$|\\.\\./gateway/|\\.\\./protocol/)',
-        'A store imports db/, the base, other stores and the audit event\'s shape only.',
+        "A store imports db/, the base, other stores and the audit event's shape only.",
       ),
     ],
   ),
@@ -95,7 +114,7 @@ export default tseslint.config(
       no('^\\.\\./(?!\\.\\./)', 'A store imports no service of its area: services call stores.'),
       no(
         '^\\.\\./\\.\\./(?!db/|errors\\.ts$|infra\\.ts$|config\\.ts$|logger\\.ts$|[a-z]+/store\\.ts$|[a-z]+/store/|audit/event\\.ts$|\\.\\./gateway/|\\.\\./protocol/)',
-        'A store imports db/, the base, other stores and the audit event\'s shape only.',
+        "A store imports db/, the base, other stores and the audit event's shape only.",
       ),
     ],
   ),

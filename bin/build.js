@@ -32,26 +32,30 @@ export async function buildServer({ force = false } = {}) {
   const entryPoints = files.filter((f) => f.endsWith('.ts'));
   fs.mkdirSync(next, { recursive: true });
   // none when `npm ci` runs before the sources are copied in (ops/Dockerfile)
-  if (entryPoints.length) await build({
-    absWorkingDir: ROOT,
-    entryPoints,
-    outdir: next,
-    outbase: '.',
-    bundle: true,
-    plugins: [keepImports],
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-  });
+  if (entryPoints.length)
+    await build({
+      absWorkingDir: ROOT,
+      entryPoints,
+      outdir: next,
+      outbase: '.',
+      bundle: true,
+      plugins: [keepImports],
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+    });
   for (const rel of files.filter((f) => !f.endsWith('.ts'))) {
     fs.mkdirSync(path.dirname(path.join(next, rel)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, rel), path.join(next, rel));
   }
   // Files the code finds relative to itself (web assets, policies, package.json) resolve the same from build/.
   for (const name of ['web', 'policies', 'package.json']) fs.symlinkSync(path.join('..', name), path.join(next, name));
-  fs.writeFileSync(path.join(next, 'manifest.json'), JSON.stringify({ builtAt: new Date().toISOString(), sources: state }));
+  fs.writeFileSync(
+    path.join(next, 'manifest.json'),
+    JSON.stringify({ builtAt: new Date().toISOString(), sources: state }),
+  );
   const old = `${BUILD_DIR}.old-${process.pid}`;
   if (fs.existsSync(BUILD_DIR)) fs.renameSync(BUILD_DIR, old);
   fs.renameSync(next, BUILD_DIR);

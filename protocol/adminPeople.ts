@@ -45,7 +45,12 @@ export const CannedResponse = z.object({
 export type CannedResponse = z.infer<typeof CannedResponse>;
 export const CannedList = z.object({ responses: z.array(CannedResponse) });
 export const CannedAnswer = z.object({ response: CannedResponse });
-export const CannedSite = z.object({ id: z.string(), name: z.string(), languages: z.array(z.string()), defaultLanguage: z.string() });
+export const CannedSite = z.object({
+  id: z.string(),
+  name: z.string(),
+  languages: z.array(z.string()),
+  defaultLanguage: z.string(),
+});
 export type CannedSite = z.infer<typeof CannedSite>;
 export const CannedSites = z.object({ sites: z.array(CannedSite) });
 /** DELETE answers 204: nothing to check. */

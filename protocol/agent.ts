@@ -3,7 +3,12 @@
 // against these schemas. Queue entries carry ids and codes, never text; transcripts come masked.
 import { z } from 'zod';
 
-export const REVEAL_REASONS = ['verify_identity', 'customer_request', 'fraud_investigation', 'legal_obligation'] as const;
+export const REVEAL_REASONS = [
+  'verify_identity',
+  'customer_request',
+  'fraud_investigation',
+  'legal_obligation',
+] as const;
 export type RevealReason = (typeof REVEAL_REASONS)[number];
 
 export const AgentConversation = z.object({
@@ -33,7 +38,9 @@ export const TranscriptMessage = z.object({
   agent: z.object({ name: z.string() }).nullable(),
   attachments: z.array(z.object({ id: z.string(), mime: z.string(), size: z.number() })),
   /** for the AI's answers: the routing target that wrote it, and whether it was the fallback */
-  answeredBy: z.object({ target: z.string().nullable(), provider: z.string().nullable(), fallback: z.unknown().nullable() }).nullable(),
+  answeredBy: z
+    .object({ target: z.string().nullable(), provider: z.string().nullable(), fallback: z.unknown().nullable() })
+    .nullable(),
 });
 export type TranscriptMessage = z.infer<typeof TranscriptMessage>;
 export const TranscriptAnswer = z.object({ conversation: AgentConversation, messages: z.array(TranscriptMessage) });
@@ -42,7 +49,15 @@ export const TranscriptAnswer = z.object({ conversation: AgentConversation, mess
 export const RevealAnswer = z.object({ text: z.string(), visibleSeconds: z.number().int().positive() });
 export const ReplyAnswer = z.object({ message: TranscriptMessage.omit({ answeredBy: true }), duplicate: z.boolean() });
 
-export const CannedResponse = z.object({ id: z.string(), site: z.string(), language: z.string(), shortcut: z.string(), title: z.string(), body: z.string(), text: z.string().optional() });
+export const CannedResponse = z.object({
+  id: z.string(),
+  site: z.string(),
+  language: z.string(),
+  shortcut: z.string(),
+  title: z.string(),
+  body: z.string(),
+  text: z.string().optional(),
+});
 export type CannedResponse = z.infer<typeof CannedResponse>;
 export const CannedList = z.object({ responses: z.array(CannedResponse) });
 
@@ -54,7 +69,12 @@ export const ConversationContext = z.object({
   site: z.string(),
   siteName: z.string(),
   language: z.string().nullable(),
-  consents: z.object({ ai_local: z.boolean(), ai_cloud: z.boolean(), transcript_keep: z.boolean(), voice_input: z.boolean() }),
+  consents: z.object({
+    ai_local: z.boolean(),
+    ai_cloud: z.boolean(),
+    transcript_keep: z.boolean(),
+    voice_input: z.boolean(),
+  }),
   identity: z.enum(['verified', 'anonymous']),
   earlierConversations: z.number().int().nonnegative(),
   officeHours: z.object({ open: z.boolean(), nextOpen: z.string().nullable() }),
@@ -77,10 +97,19 @@ export const SuggestionsAnswer = z.object({ question: z.string().nullable(), sug
 export const PRESENCE = ['available', 'away'] as const;
 export type Presence = (typeof PRESENCE)[number];
 /** Someone a conversation may be transferred to; `active`: the conversations they hold now. */
-export const AgentOnDuty = z.object({ id: z.string(), name: z.string(), presence: z.enum(PRESENCE), active: z.number().int().nonnegative() });
+export const AgentOnDuty = z.object({
+  id: z.string(),
+  name: z.string(),
+  presence: z.enum(PRESENCE),
+  active: z.number().int().nonnegative(),
+});
 export type AgentOnDuty = z.infer<typeof AgentOnDuty>;
 export const AgentsAnswer = z.object({ agents: z.array(AgentOnDuty) });
 export const PresenceAnswer = z.object({ presence: z.enum(PRESENCE) });
-export const SitesAnswer = z.object({ sites: z.array(z.object({ id: z.string(), name: z.string(), languages: z.array(z.string()) })) });
+export const SitesAnswer = z.object({
+  sites: z.array(z.object({ id: z.string(), name: z.string(), languages: z.array(z.string()) })),
+});
 /** The signed-in agent's own conversations, each with the visitor messages they have not read. */
-export const MineAnswer = z.object({ conversations: z.array(AgentConversation.extend({ unread: z.number().int().nonnegative() })) });
+export const MineAnswer = z.object({
+  conversations: z.array(AgentConversation.extend({ unread: z.number().int().nonnegative() })),
+});

@@ -49,7 +49,12 @@ export const KbVersionChange = z.object({ version: KbVersion.nullable() });
 export const KbDiffLine = z.object({ op: z.enum(['same', 'add', 'del']), text: z.string() });
 export type KbDiffLine = z.infer<typeof KbDiffLine>;
 export const KbDiffAnswer = z.object({
-  diff: z.object({ title: z.object({ from: z.string(), to: z.string() }).nullable(), lines: z.array(KbDiffLine), added: z.number(), removed: z.number() }),
+  diff: z.object({
+    title: z.object({ from: z.string(), to: z.string() }).nullable(),
+    lines: z.array(KbDiffLine),
+    added: z.number(),
+    removed: z.number(),
+  }),
 });
 export type KbDiff = z.infer<typeof KbDiffAnswer>['diff'];
 
@@ -59,7 +64,14 @@ export const KbQuestionList = z.object({ questions: z.array(KbQuestion), version
 
 const KbFileError = z.object({ id: z.string(), message: z.string() });
 export const KbImportOutcome = z.union([
-  z.object({ path: z.string(), status: z.enum(['created', 'updated', 'unchanged']), articleId: z.string(), slug: z.string(), versionId: z.string().nullable(), passages: z.number() }),
+  z.object({
+    path: z.string(),
+    status: z.enum(['created', 'updated', 'unchanged']),
+    articleId: z.string(),
+    slug: z.string(),
+    versionId: z.string().nullable(),
+    passages: z.number(),
+  }),
   z.object({ path: z.string(), status: z.literal('failed'), error: KbFileError }),
 ]);
 export type KbImportOutcome = z.infer<typeof KbImportOutcome>;
@@ -92,7 +104,9 @@ export const KbSearchAnswer = z.object({
     kind: z.enum(['answer', 'unknown']),
     text: z.string(),
     confidence: z.number(),
-    citations: z.array(z.object({ n: z.number(), articleId: z.string(), title: z.string(), heading: z.string().nullable() })),
+    citations: z.array(
+      z.object({ n: z.number(), articleId: z.string(), title: z.string(), heading: z.string().nullable() }),
+    ),
   }),
 });
 export type KbSearchAnswer = z.infer<typeof KbSearchAnswer>;
@@ -114,6 +128,11 @@ export type KbUnanswered = z.infer<typeof KbUnanswered>;
 export const KbUnansweredList = z.object({ unanswered: z.array(KbUnanswered) });
 
 /** Thumbs up and down per article, the most often unhelpful first. */
-export const KbFeedback = z.object({ articleId: z.string(), title: z.string(), helpful: z.number(), unhelpful: z.number() });
+export const KbFeedback = z.object({
+  articleId: z.string(),
+  title: z.string(),
+  helpful: z.number(),
+  unhelpful: z.number(),
+});
 export type KbFeedback = z.infer<typeof KbFeedback>;
 export const KbFeedbackList = z.object({ feedback: z.array(KbFeedback) });

@@ -23,16 +23,32 @@ export type StaffUser = z.infer<typeof StaffUser>;
 export const Me = z.object({ user: StaffUser, capabilities: z.array(Capability) });
 export type Me = z.infer<typeof Me>;
 
-export const LoginAnswer = z.object({ user: StaffUser.pick({ id: true, email: true, displayName: true, role: true }), accessExpiresAt: z.string() });
+export const LoginAnswer = z.object({
+  user: StaffUser.pick({ id: true, email: true, displayName: true, role: true }),
+  accessExpiresAt: z.string(),
+});
 /** A right password for an account with a second factor (or a role that requires one): the next step. */
-export const SecondStep = z.object({ mfa: z.object({ step: z.enum(['verify', 'enrol']), challenge: z.string(), expiresAt: z.string() }) });
+export const SecondStep = z.object({
+  mfa: z.object({ step: z.enum(['verify', 'enrol']), challenge: z.string(), expiresAt: z.string() }),
+});
 export type SecondStep = z.infer<typeof SecondStep>;
-export const MfaEnrolment = z.object({ secret: z.string(), otpauthUrl: z.string(), qrCode: z.string().startsWith('data:image/'), recoveryCodes: z.array(z.string()) });
+export const MfaEnrolment = z.object({
+  secret: z.string(),
+  otpauthUrl: z.string(),
+  qrCode: z.string().startsWith('data:image/'),
+  recoveryCodes: z.array(z.string()),
+});
 export type MfaEnrolment = z.infer<typeof MfaEnrolment>;
 export const PasswordSet = z.object({ user: z.object({ id: z.string() }) });
 export const RefreshAnswer = z.object({ accessExpiresAt: z.string() });
 /** Bearer mode (`mode: "bearer"` on sign-in, or a refresh token in the body): the tokens themselves. */
-export const BearerTokens = z.object({ accessToken: z.string(), accessExpiresAt: z.string(), refreshToken: z.string(), refreshExpiresAt: z.string(), tokenType: z.literal('Bearer') });
+export const BearerTokens = z.object({
+  accessToken: z.string(),
+  accessExpiresAt: z.string(),
+  refreshToken: z.string(),
+  refreshExpiresAt: z.string(),
+  tokenType: z.literal('Bearer'),
+});
 export const LoginResult = z.union([LoginAnswer.extend(BearerTokens.shape), LoginAnswer, SecondStep]);
 export const RefreshResult = z.union([BearerTokens, RefreshAnswer]);
 
@@ -69,11 +85,19 @@ export const VerifyAnswer = z.object({
   checked: z.number(),
   unsealed: z.number(),
   headSeq: z.string(),
-  firstBroken: z.object({ seq: z.string().nullable(), chainSeq: z.string(), id: z.string().nullable(), problem: z.string() }).optional(),
+  firstBroken: z
+    .object({ seq: z.string().nullable(), chainSeq: z.string(), id: z.string().nullable(), problem: z.string() })
+    .optional(),
   /** the retention checkpoint the walk started at; null: at genesis */
-  checkpoint: z.object({ chainSeq: z.string(), hash: z.string(), createdAt: z.string(), eventsRemoved: z.string() }).nullable().optional(),
+  checkpoint: z
+    .object({ chainSeq: z.string(), hash: z.string(), createdAt: z.string(), eventsRemoved: z.string() })
+    .nullable()
+    .optional(),
   /** the newest signed checkpoint the chain was held to; null: none could be read */
-  witnessed: z.object({ node: z.string(), chainSeq: z.string(), hash: z.string(), at: z.string(), keyId: z.string() }).nullable().optional(),
+  witnessed: z
+    .object({ node: z.string(), chainSeq: z.string(), hash: z.string(), at: z.string(), keyId: z.string() })
+    .nullable()
+    .optional(),
 });
 export type VerifyAnswer = z.infer<typeof VerifyAnswer>;
 
@@ -96,10 +120,16 @@ export const SubjectRequest = z.object({
 export type SubjectRequest = z.infer<typeof SubjectRequest>;
 export const RequestList = z.object({ requests: z.array(SubjectRequest) });
 export const RequestAnswer = z.object({ request: SubjectRequest });
-export const ExecuteAnswer = z.object({ request: SubjectRequest, receipt: z.record(z.string(), z.unknown()).optional(), export: z.unknown().optional() });
+export const ExecuteAnswer = z.object({
+  request: SubjectRequest,
+  receipt: z.record(z.string(), z.unknown()).optional(),
+  export: z.unknown().optional(),
+});
 
 export const IDENTIFIER_KINDS = ['email', 'phone', 'customer_id', 'visitor'] as const;
-export const SubjectAnswer = z.object({ subject: z.object({ id: z.string(), createdAt: z.string(), erasedAt: z.string().nullable() }).nullable() });
+export const SubjectAnswer = z.object({
+  subject: z.object({ id: z.string(), createdAt: z.string(), erasedAt: z.string().nullable() }).nullable(),
+});
 
 export const HOLD_STATUSES = ['pending', 'active', 'lift_pending', 'lifted', 'rejected'] as const;
 export const LegalHold = z.object({
@@ -155,7 +185,13 @@ export const EgressAnswer = z.object({ rows: z.array(EgressRow) });
 
 /** `issues`: which fields a 400 validation_failed names (path, message), shown next to those fields. */
 export const ErrorBody = z.object({
-  error: z.object({ id: z.string(), message: z.string(), requestId: z.string().optional(), details: z.unknown().optional(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }),
+  error: z.object({
+    id: z.string(),
+    message: z.string(),
+    requestId: z.string().optional(),
+    details: z.unknown().optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
 });
 
 /** Topics a console subscribes to on the staff channel; a subscriber sees only what its role may read. */

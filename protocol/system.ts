@@ -4,7 +4,15 @@
 import { z } from 'zod';
 
 /** The policy files the appliance reads, each with the parser it runs at start. */
-export const POLICY_FILES = ['routing.yaml', 'consent.yaml', 'retention.yaml', 'sites.yaml', 'redaction.yaml', 'sso.yaml', 'kb-synonyms.yaml'] as const;
+export const POLICY_FILES = [
+  'routing.yaml',
+  'consent.yaml',
+  'retention.yaml',
+  'sites.yaml',
+  'redaction.yaml',
+  'sso.yaml',
+  'kb-synonyms.yaml',
+] as const;
 export type PolicyFileName = (typeof POLICY_FILES)[number];
 
 /** A draft is at most this many bytes of UTF-8 (the largest file shown in full). */
@@ -60,7 +68,12 @@ export const ModelTarget = z.object({
   /** the hosts behind a pool (or Ollama's), else null */
   hosts: z.array(HostHealth).nullable(),
   /** this node, the last hour: requests answered or failed, latency percentiles (ms), failed attempts */
-  lastHour: z.object({ requests: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), errors: z.number() }),
+  lastHour: z.object({
+    requests: z.number(),
+    p50Ms: z.number().nullable(),
+    p95Ms: z.number().nullable(),
+    errors: z.number(),
+  }),
 });
 export type ModelTarget = z.infer<typeof ModelTarget>;
 
@@ -81,7 +94,10 @@ export const ModelTargetsAnswer = z.object({
   policyHash: z.string(),
   targets: z.array(ModelTarget),
   /** cloud budgets per key in their current window (every node counts in the database) */
-  budgets: z.object({ limits: z.array(z.object({ kind: z.enum(['requests', 'tokens']), limit: z.number(), windowSeconds: z.number() })), use: z.array(BudgetUse) }),
+  budgets: z.object({
+    limits: z.array(z.object({ kind: z.enum(['requests', 'tokens']), limit: z.number(), windowSeconds: z.number() })),
+    use: z.array(BudgetUse),
+  }),
   /** this node, the last hour: answers from the cache against cacheable requests (null: none) */
   answerCache: z.object({ hits: z.number(), misses: z.number(), hitRate: z.number().nullable() }),
 });

@@ -2,12 +2,19 @@
 // of the whole HTTP API.
 import { z } from 'zod';
 
-export const OPENAI_ERROR_TYPES = ['invalid_request_error', 'rate_limit_error', 'service_unavailable_error', 'server_error'] as const;
+export const OPENAI_ERROR_TYPES = [
+  'invalid_request_error',
+  'rate_limit_error',
+  'service_unavailable_error',
+  'server_error',
+] as const;
 
 const Issue = z.object({ path: z.string(), message: z.string() });
 
 /** Every error outside /v1: a stable id (docs/http-api.md), a message, the request's id. */
-export const ApiError = z.object({ error: z.object({ id: z.string(), message: z.string(), issues: z.array(Issue).optional(), requestId: z.string() }) });
+export const ApiError = z.object({
+  error: z.object({ id: z.string(), message: z.string(), issues: z.array(Issue).optional(), requestId: z.string() }),
+});
 
 /** On /v1, OpenAI's fields as well: `type` by status, the stable id again in `code`. */
 export const V1Error = z.object({
@@ -22,7 +29,13 @@ export const V1Error = z.object({
   }),
 });
 
-export const Model = z.object({ id: z.string(), object: z.literal('model'), created: z.number().int(), owned_by: z.string(), context_window: z.number().int().optional() });
+export const Model = z.object({
+  id: z.string(),
+  object: z.literal('model'),
+  created: z.number().int(),
+  owned_by: z.string(),
+  context_window: z.number().int().optional(),
+});
 export const ModelList = z.object({ object: z.literal('list'), data: z.array(Model) });
 
 export const ChatCompletion = z.object({
@@ -38,5 +51,9 @@ export const ChatCompletion = z.object({
       logprobs: z.null(),
     }),
   ),
-  usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() }),
+  usage: z.object({
+    prompt_tokens: z.number().int(),
+    completion_tokens: z.number().int(),
+    total_tokens: z.number().int(),
+  }),
 });

@@ -2,7 +2,14 @@
 // answers against it. The widget itself reads the plain types in widget.ts (no zod in its bundle);
 // the checks at the end fail to compile when the two drift apart.
 import { z } from 'zod';
-import { PURPOSES, type ConsentsView, type ConversationState, type ConversationView, type MessageView, type WidgetConfig } from './widget.ts';
+import {
+  PURPOSES,
+  type ConsentsView,
+  type ConversationState,
+  type ConversationView,
+  type MessageView,
+  type WidgetConfig,
+} from './widget.ts';
 
 const OfficeHours = z.object({ open: z.boolean(), nextOpen: z.string().nullable() });
 
@@ -16,7 +23,16 @@ export const Conversation = z.object({
   officeHours: OfficeHours,
 });
 
-const NOTICES = ['model_failed', 'handoff', 'queued', 'outside_hours', 'agent_joined', 'released', 'closed', 'transferred'] as const;
+const NOTICES = [
+  'model_failed',
+  'handoff',
+  'queued',
+  'outside_hours',
+  'agent_joined',
+  'released',
+  'closed',
+  'transferred',
+] as const;
 
 export const Message = z.object({
   id: z.string(),
@@ -34,7 +50,10 @@ export const Message = z.object({
 });
 
 export const Consents = z.object({
-  ...Object.fromEntries(PURPOSES.map((p) => [p, z.boolean().optional()])) as Record<(typeof PURPOSES)[number], z.ZodOptional<z.ZodBoolean>>,
+  ...(Object.fromEntries(PURPOSES.map((p) => [p, z.boolean().optional()])) as Record<
+    (typeof PURPOSES)[number],
+    z.ZodOptional<z.ZodBoolean>
+  >),
   version: z.string().nullable().optional(),
   language: z.string().nullable().optional(),
 });
@@ -73,7 +92,9 @@ export const ConversationAnswer = z.object({ conversation: Conversation });
 export const ConsentsAnswer = z.object({ consents: Consents });
 export const MessageAnswer = z.object({ message: Message, duplicate: z.boolean() });
 export const MessageOnly = z.object({ message: Message });
-export const AttachmentAnswer = z.object({ attachment: z.object({ id: z.string(), mime: z.string(), size: z.number().int() }) });
+export const AttachmentAnswer = z.object({
+  attachment: z.object({ id: z.string(), mime: z.string(), size: z.number().int() }),
+});
 
 // Compile-time: each schema's type is the interface the widget reads, both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

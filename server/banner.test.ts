@@ -20,8 +20,17 @@ function setup(isTTY: boolean) {
   let logs = '';
   logStream.on('data', (c: Buffer) => (logs += c.toString()));
   let terminal = '';
-  const out = { logger: createLogger({ level: 'info', stream: logStream }), terminal: { isTTY, write: (s: string) => ((terminal += s), true) } };
-  const notice = { publicUrl: 'http://palisade.bank.internal', database: 'pglite', dataDir, setupToken: TOKEN, setupTokenTtlSeconds: 86400 };
+  const out = {
+    logger: createLogger({ level: 'info', stream: logStream }),
+    terminal: { isTTY, write: (s: string) => ((terminal += s), true) },
+  };
+  const notice = {
+    publicUrl: 'http://palisade.bank.internal',
+    database: 'pglite',
+    dataDir,
+    setupToken: TOKEN,
+    setupTokenTtlSeconds: 86400,
+  };
   return { dataDir, out, notice, logs: () => logs, terminal: () => terminal };
 }
 
@@ -42,7 +51,11 @@ describe('announceStart', () => {
     announceStart(t.notice, t.out);
     await new Promise((r) => setImmediate(r));
     expect(t.terminal()).toBe('');
-    const lines = t.logs().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = t
+      .logs()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.message)).toEqual(['server.ready', 'setup.pending']);
     expect(t.logs()).not.toContain(TOKEN);
     const file = path.join(t.dataDir, SETUP_LINK_FILE);

@@ -19,16 +19,23 @@ export interface StartNotice {
   setupTokenTtlSeconds: number;
 }
 
-export function announceStart(n: StartNotice, out: { logger: Logger; terminal: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> }): void {
+export function announceStart(
+  n: StartNotice,
+  out: { logger: Logger; terminal: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> },
+): void {
   const link = n.setupToken ? `${n.publicUrl}/setup#token=${n.setupToken}` : null;
   const hours = Math.round(n.setupTokenTtlSeconds / 3600);
   if (out.terminal.isTTY) {
-    out.terminal.write(`\nPalisade is running at ${n.publicUrl} (database: ${n.database})\nChat with the demo bank's widget at ${n.publicUrl}/demo\n`);
+    out.terminal.write(
+      `\nPalisade is running at ${n.publicUrl} (database: ${n.database})\nChat with the demo bank's widget at ${n.publicUrl}/demo\n`,
+    );
     if (link) {
       out.terminal.write(
         `\nNo admin account exists yet. Create the first admin within ${hours} h at:\n  ${link}\n` +
           // The embedded database opens in one process at a time, so there the CLI needs the server stopped.
-          (n.database === 'pglite' ? `or stop the server (Ctrl-C) and run: ${CREATE_ADMIN}\n\n` : `or: ${CREATE_ADMIN}\n\n`),
+          (n.database === 'pglite'
+            ? `or stop the server (Ctrl-C) and run: ${CREATE_ADMIN}\n\n`
+            : `or: ${CREATE_ADMIN}\n\n`),
       );
     }
     return;
@@ -39,6 +46,10 @@ export function announceStart(n: StartNotice, out: { logger: Logger; terminal: P
     fs.mkdirSync(n.dataDir, { recursive: true, mode: 0o700 });
     fs.rmSync(file, { force: true }); // a new file, so its mode is 0600 whatever an older one had
     fs.writeFileSync(file, `${link}\n`, { mode: 0o600, flag: 'wx' });
-    out.logger.warn('setup.pending', { linkFile: file, expiresInHours: hours, alternative: n.database === 'pglite' ? `stop the server, then run: ${CREATE_ADMIN_LOGGED}` : CREATE_ADMIN_LOGGED });
+    out.logger.warn('setup.pending', {
+      linkFile: file,
+      expiresInHours: hours,
+      alternative: n.database === 'pglite' ? `stop the server, then run: ${CREATE_ADMIN_LOGGED}` : CREATE_ADMIN_LOGGED,
+    });
   }
 }

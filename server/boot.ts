@@ -37,7 +37,14 @@ export interface RunningServer {
 }
 
 /** seedDemoKnowledge (default true): import the demo bank's articles when the knowledge base is empty. */
-export async function startServer(opts: { config: Config; logger: Logger; pglite?: PGlite; database?: Database; now?: () => Date; seedDemoKnowledge?: boolean }): Promise<RunningServer> {
+export async function startServer(opts: {
+  config: Config;
+  logger: Logger;
+  pglite?: PGlite;
+  database?: Database;
+  now?: () => Date;
+  seedDemoKnowledge?: boolean;
+}): Promise<RunningServer> {
   const { config, logger } = opts;
   const started = performance.now();
   applyHeapGrowth(config.heap.growthPercent);
@@ -45,7 +52,14 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const narrowed = restrictTree(config.dataDir);
   if (narrowed) logger.warn('data.modes_restricted', { entries: narrowed });
   const seed = opts.seedDemoKnowledge ?? true;
-  const infra = await openInfra({ config, logger, pglite: opts.pglite, database: opts.database, now: opts.now, prepare: seed ? async (i) => void (await seedDemoKnowledge(i.db.dataSource, logger)) : undefined });
+  const infra = await openInfra({
+    config,
+    logger,
+    pglite: opts.pglite,
+    database: opts.database,
+    now: opts.now,
+    prepare: seed ? async (i) => void (await seedDemoKnowledge(i.db.dataSource, logger)) : undefined,
+  });
   const setupToken = await issueSetupTokenIfNeeded(infra);
 
   const metrics = serverMetrics(infra);
@@ -57,7 +71,10 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   watchChat(metrics.metrics, chat.hub);
   // On a PostgreSQL server this node's presence is a lock the others watch: once its lock is
   // held, no other node is taking over after it, and its own leftover calls are its to answer.
-  const presence = config.database.kind === 'postgres' ? await joinCluster({ url: config.database.url, nodeId: infra.nodeId, logger }) : null;
+  const presence =
+    config.database.kind === 'postgres'
+      ? await joinCluster({ url: config.database.url, nodeId: infra.nodeId, logger })
+      : null;
   // Calls this node was making when it stopped without a drain (a crash): on the record as
   // interrupted, and the visitors' messages they were answering are answered now.
   await answerInterrupted(infra, chat.replies, infra.nodeId, true);
@@ -69,7 +86,8 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   const sockets = widgetSockets(chat, { ipOf: (req) => clientIp(req, config.http.trustProxy) });
   const staffSockets = staffLiveSockets(infra);
   server.on('upgrade', (req, socket, head) => {
-    if (draining || !(sockets.handleUpgrade(req, socket, head) || staffSockets.handleUpgrade(req, socket, head))) socket.destroy();
+    if (draining || !(sockets.handleUpgrade(req, socket, head) || staffSockets.handleUpgrade(req, socket, head)))
+      socket.destroy();
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
@@ -87,7 +105,11 @@ export async function startServer(opts: { config: Config; logger: Logger; pglite
   // With PORT=0 (a port the system picks) and no PUBLIC_URL, the default `http://localhost:0` names
   // no server: the address actually bound stands in for it.
   if (config.port === 0 && config.publicUrl === 'http://localhost:0') config.publicUrl = url;
-  logger.info('server.listening', { port: address.port, database: infra.db.kind, startupMs: Math.round(performance.now() - started) });
+  logger.info('server.listening', {
+    port: address.port,
+    database: infra.db.kind,
+    startupMs: Math.round(performance.now() - started),
+  });
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -23,9 +23,19 @@ describe('loadConfig', () => {
   });
 
   it('runs PGlite on its own thread unless PALISADE_PGLITE_THREAD is false', () => {
-    expect(loadConfig({ PALISADE_DATA_DIR: '/srv/palisade' }).database).toEqual({ kind: 'pglite', dir: '/srv/palisade/pglite', thread: true });
-    expect(loadConfig({ PALISADE_DATA_DIR: '/srv/palisade', PALISADE_PGLITE_THREAD: 'false' }).database).toEqual({ kind: 'pglite', dir: '/srv/palisade/pglite', thread: false });
-    expect(problemsOf({ PALISADE_PGLITE_THREAD: 'sometimes' })).toEqual([{ variable: 'PALISADE_PGLITE_THREAD', problem: 'must be true or false' }]);
+    expect(loadConfig({ PALISADE_DATA_DIR: '/srv/palisade' }).database).toEqual({
+      kind: 'pglite',
+      dir: '/srv/palisade/pglite',
+      thread: true,
+    });
+    expect(loadConfig({ PALISADE_DATA_DIR: '/srv/palisade', PALISADE_PGLITE_THREAD: 'false' }).database).toEqual({
+      kind: 'pglite',
+      dir: '/srv/palisade/pglite',
+      thread: false,
+    });
+    expect(problemsOf({ PALISADE_PGLITE_THREAD: 'sometimes' })).toEqual([
+      { variable: 'PALISADE_PGLITE_THREAD', problem: 'must be true or false' },
+    ]);
   });
 
   it('DATABASE_URL switches to the PostgreSQL server', () => {
@@ -35,11 +45,15 @@ describe('loadConfig', () => {
 
   it('https PUBLIC_URL makes cookies Secure unless overridden', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://palisade.bank.internal/' }).auth.cookieSecure).toBe(true);
-    expect(loadConfig({ PUBLIC_URL: 'https://palisade.bank.internal', COOKIE_SECURE: 'false' }).auth.cookieSecure).toBe(false);
+    expect(loadConfig({ PUBLIC_URL: 'https://palisade.bank.internal', COOKIE_SECURE: 'false' }).auth.cookieSecure).toBe(
+      false,
+    );
   });
 
   it('parses WIDGET_ORIGINS as a list of origins', () => {
-    expect(loadConfig({ WIDGET_ORIGINS: 'https://www.bank.example, http://localhost:3000' }).http.widgetOrigins).toEqual(['https://www.bank.example', 'http://localhost:3000']);
+    expect(
+      loadConfig({ WIDGET_ORIGINS: 'https://www.bank.example, http://localhost:3000' }).http.widgetOrigins,
+    ).toEqual(['https://www.bank.example', 'http://localhost:3000']);
   });
 
   it.each([
@@ -71,10 +85,22 @@ describe('loadConfig', () => {
 
   it('turns single sign-on on with issuer, client id and secret file together, and passwords off only with it', () => {
     expect(loadConfig({}).sso).toBeUndefined();
-    const sso = { SSO_ISSUER_URL: 'https://idp.bank.example/realms/staff', SSO_CLIENT_ID: 'palisade', SSO_CLIENT_SECRET_FILE: '/etc/palisade/sso' };
+    const sso = {
+      SSO_ISSUER_URL: 'https://idp.bank.example/realms/staff',
+      SSO_CLIENT_ID: 'palisade',
+      SSO_CLIENT_SECRET_FILE: '/etc/palisade/sso',
+    };
     const c = loadConfig({ ...sso, PUBLIC_URL: 'https://palisade.bank.example' });
-    expect(c.sso).toMatchObject({ redirectUrl: 'https://palisade.bank.example/api/auth/sso/callback', scopes: 'openid email profile', accounts: 'link', clockToleranceSeconds: 60 });
-    expect(problemsOf({ SSO_ISSUER_URL: sso.SSO_ISSUER_URL }).map((p) => p.variable)).toEqual(['SSO_CLIENT_ID', 'SSO_CLIENT_SECRET_FILE']);
+    expect(c.sso).toMatchObject({
+      redirectUrl: 'https://palisade.bank.example/api/auth/sso/callback',
+      scopes: 'openid email profile',
+      accounts: 'link',
+      clockToleranceSeconds: 60,
+    });
+    expect(problemsOf({ SSO_ISSUER_URL: sso.SSO_ISSUER_URL }).map((p) => p.variable)).toEqual([
+      'SSO_CLIENT_ID',
+      'SSO_CLIENT_SECRET_FILE',
+    ]);
     expect(problemsOf({ ...sso, SSO_SCOPES: 'email profile' })[0]?.variable).toBe('SSO_SCOPES');
     expect(problemsOf({ AUTH_LOCAL_PASSWORDS: 'false' })[0]?.variable).toBe('AUTH_LOCAL_PASSWORDS');
     expect(loadConfig({ ...sso, AUTH_LOCAL_PASSWORDS: 'false' }).auth.localPasswords).toBe(false);
@@ -84,13 +110,48 @@ describe('loadConfig', () => {
 describe('the knowledge base embedding target (KB_EMBEDDING)', () => {
   it.each([
     { env: {}, target: undefined },
-    { env: { KB_EMBEDDING: 'openai', KB_EMBEDDING_MODEL: 'bge-m3', KB_EMBEDDING_URL: 'http://embed.bank.internal:8000/v1', KB_EMBEDDING_LOCATION: 'local' },
-      target: { kind: 'openai', baseURL: 'http://embed.bank.internal:8000/v1', apiKey: 'none', model: 'bge-m3', location: 'local' } },
-    { env: { KB_EMBEDDING: 'openai', KB_EMBEDDING_MODEL: 'bge-m3', KB_EMBEDDING_URL: 'http://embed.bank.internal:8000/v1' },
-      target: { kind: 'openai', baseURL: 'http://embed.bank.internal:8000/v1', apiKey: 'none', model: 'bge-m3', location: 'cloud' } },
-    { env: { KB_EMBEDDING: 'openai', KB_EMBEDDING_MODEL: 'text-embedding-3-small', OPENAI_API_KEY: 'sk-test', KB_EMBEDDING_LOCATION: 'local' },
-      target: { kind: 'openai', apiKey: 'sk-test', model: 'text-embedding-3-small', location: 'cloud' } },
-    { env: { KB_EMBEDDING: 'llamacpp', KB_EMBEDDING_GGUF: '/models/e5.gguf' }, target: { kind: 'llamacpp', modelPath: '/models/e5.gguf', threads: 1 } },
+    {
+      env: {
+        KB_EMBEDDING: 'openai',
+        KB_EMBEDDING_MODEL: 'bge-m3',
+        KB_EMBEDDING_URL: 'http://embed.bank.internal:8000/v1',
+        KB_EMBEDDING_LOCATION: 'local',
+      },
+      target: {
+        kind: 'openai',
+        baseURL: 'http://embed.bank.internal:8000/v1',
+        apiKey: 'none',
+        model: 'bge-m3',
+        location: 'local',
+      },
+    },
+    {
+      env: {
+        KB_EMBEDDING: 'openai',
+        KB_EMBEDDING_MODEL: 'bge-m3',
+        KB_EMBEDDING_URL: 'http://embed.bank.internal:8000/v1',
+      },
+      target: {
+        kind: 'openai',
+        baseURL: 'http://embed.bank.internal:8000/v1',
+        apiKey: 'none',
+        model: 'bge-m3',
+        location: 'cloud',
+      },
+    },
+    {
+      env: {
+        KB_EMBEDDING: 'openai',
+        KB_EMBEDDING_MODEL: 'text-embedding-3-small',
+        OPENAI_API_KEY: 'sk-test',
+        KB_EMBEDDING_LOCATION: 'local',
+      },
+      target: { kind: 'openai', apiKey: 'sk-test', model: 'text-embedding-3-small', location: 'cloud' },
+    },
+    {
+      env: { KB_EMBEDDING: 'llamacpp', KB_EMBEDDING_GGUF: '/models/e5.gguf' },
+      target: { kind: 'llamacpp', modelPath: '/models/e5.gguf', threads: 1 },
+    },
   ])('$env.KB_EMBEDDING $env.KB_EMBEDDING_LOCATION → $target.location', ({ env, target }) => {
     expect(loadConfig(env).knowledge.embedding).toEqual(target);
   });

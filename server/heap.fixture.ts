@@ -7,7 +7,8 @@ import { applyHeapGrowth } from './heap.ts';
 applyHeapGrowth(Number(process.argv[2]));
 let full = 0;
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) full += 1;
+  for (const e of list.getEntries())
+    if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) full += 1;
 }).observe({ entryTypes: ['gc'] });
 const live = Array.from({ length: 40_000 }, (_, i) => ({ i, text: `${'x'.repeat(1000)}${i}` }));
 const streams: unknown[] = new Array(4000);

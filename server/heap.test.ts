@@ -6,7 +6,15 @@ import { loadConfig } from './config.ts';
 
 /** full collections of the fixture's steady promotion under that growth, in a fresh process */
 const fullCollections = (percent: number) =>
-  (JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'heap.fixture.ts'), String(percent)], { encoding: 'utf8' })) as { full: number }).full;
+  (
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', path.join(import.meta.dirname, 'heap.fixture.ts'), String(percent)],
+        { encoding: 'utf8' },
+      ),
+    ) as { full: number }
+  ).full;
 
 describe('heap growth', () => {
   it('reaches V8 at run time: the same promotion takes fewer full collections at 300% than at 10%', () => {

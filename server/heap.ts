@@ -9,6 +9,7 @@ import v8 from 'node:v8';
 
 /** Sets how far the old generation grows past the last full collection's live size (percent); 0 gives V8's own rule back. Process-wide: every isolate, worker threads included. */
 export function applyHeapGrowth(percent: number): void {
-  if (!Number.isInteger(percent) || percent < 0 || percent > 1000) throw new RangeError(`heap growth must be an integer percent from 0 to 1000, not ${percent}`);
+  if (!Number.isInteger(percent) || percent < 0 || percent > 1000)
+    throw new RangeError(`heap growth must be an integer percent from 0 to 1000, not ${percent}`);
   v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
 }

@@ -48,7 +48,8 @@ export async function openInfra(opts: {
   // The HSM is checked before anything opens: a wrong PIN or a missing token stops the start here.
   keyWrapperOf({ config, secrets });
   // Not the key id: its hex may hold a run of digits, which the logger takes for personal data.
-  if (config.keys.kind === 'pkcs11') logger.info('keys.pkcs11_ready', { tokenLabel: config.keys.tokenLabel, keyLabel: config.keys.keyLabel });
+  if (config.keys.kind === 'pkcs11')
+    logger.info('keys.pkcs11_ready', { tokenLabel: config.keys.tokenLabel, keyLabel: config.keys.keyLabel });
   // The analyzer threads load their dictionaries while the database opens and migrates.
   const analyzers: AnalyzerPool | undefined =
     config.redaction.threads > 0
@@ -62,7 +63,16 @@ export async function openInfra(opts: {
     if (ran.length) logger.info('db.migrated', { migrations: ran.length });
     const nodeId = loadNodeId(config);
     cluster = await openCluster({ config, nodeId, logger });
-    const infra: Infra = { config, secrets, db, logger, nodeId, now: opts.now ?? (() => new Date()), cluster, analyzers };
+    const infra: Infra = {
+      config,
+      secrets,
+      db,
+      logger,
+      nodeId,
+      now: opts.now ?? (() => new Date()),
+      cluster,
+      analyzers,
+    };
     await opts.prepare?.(infra);
     await analyzers?.ready();
     const opened = db;

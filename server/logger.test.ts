@@ -9,7 +9,10 @@ function capture(level = 'debug') {
   const logger = createLogger({ level, stream });
   const lines = async () => {
     await new Promise((r) => setImmediate(r));
-    return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   };
   return { logger, lines, raw: () => out };
 }
@@ -31,7 +34,10 @@ describe('logger cost below the level', () => {
     const { logger, lines } = capture('info');
     let writes = 0;
     const write = logger.write.bind(logger);
-    logger.write = ((...args: Parameters<typeof logger.write>) => ((writes += 1), write(...args))) as typeof logger.write;
+    logger.write = ((...args: Parameters<typeof logger.write>) => (
+      (writes += 1),
+      write(...args)
+    )) as typeof logger.write;
     for (let i = 0; i < 10; i += 1) logger.debug('below.level', { i });
     expect(writes).toBe(0);
     logger.info('at.level');
@@ -86,7 +92,11 @@ describe('logger privacy format', () => {
 
   it('refuses personal data hidden in other fields, nested objects and errors', async () => {
     const { logger, raw } = capture();
-    logger.warn('db.error', { meta: { note: 'contact jane.doe@example.com', card: { number: '4111111111111111' } }, error: new Error('duplicate key (email)=(jane.doe@example.com)'), count: 3 });
+    logger.warn('db.error', {
+      meta: { note: 'contact jane.doe@example.com', card: { number: '4111111111111111' } },
+      error: new Error('duplicate key (email)=(jane.doe@example.com)'),
+      count: 3,
+    });
     await new Promise((r) => setImmediate(r));
     expect(raw()).not.toContain('jane.doe@example.com');
     expect(raw()).not.toContain('4111111111111111');

@@ -9,10 +9,44 @@ const REDACTED = '[redacted]';
 /** Field names whose values are message bodies, secrets or personal data, at any depth. */
 const FORBIDDEN_KEYS = new Set(
   [
-    'text', 'body', 'content', 'messagetext', 'prompt', 'completion', 'password', 'passwordhash', 'secret', 'token',
-    'accesstoken', 'refreshtoken', 'setuptoken', 'authorization', 'cookie', 'setcookie', 'email', 'phone', 'name',
-    'displayname', 'firstname', 'lastname', 'fullname', 'address', 'iban', 'card', 'cardnumber', 'ssn', 'dob',
-    'dateofbirth', 'ip', 'ipaddress', 'useragent', 'query', 'querystring', 'reason', 'detail', 'parameters',
+    'text',
+    'body',
+    'content',
+    'messagetext',
+    'prompt',
+    'completion',
+    'password',
+    'passwordhash',
+    'secret',
+    'token',
+    'accesstoken',
+    'refreshtoken',
+    'setuptoken',
+    'authorization',
+    'cookie',
+    'setcookie',
+    'email',
+    'phone',
+    'name',
+    'displayname',
+    'firstname',
+    'lastname',
+    'fullname',
+    'address',
+    'iban',
+    'card',
+    'cardnumber',
+    'ssn',
+    'dob',
+    'dateofbirth',
+    'ip',
+    'ipaddress',
+    'useragent',
+    'query',
+    'querystring',
+    'reason',
+    'detail',
+    'parameters',
   ].map((k) => k.toLowerCase()),
 );
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
@@ -26,12 +60,15 @@ const normaliseKey = (key: string) => key.replace(/[^a-z0-9]/gi, '').toLowerCase
 
 export function scrub(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[depth]';
-  if (typeof value === 'string') return !UUID.test(value) && (EMAIL.test(value) || LONG_DIGITS.test(value)) ? REDACTED : value;
+  if (typeof value === 'string')
+    return !UUID.test(value) && (EMAIL.test(value) || LONG_DIGITS.test(value)) ? REDACTED : value;
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
-  if (value instanceof Error) return { name: value.name, code: (value as { code?: unknown }).code, message: scrub(value.message) };
+  if (value instanceof Error)
+    return { name: value.name, code: (value as { code?: unknown }).code, message: scrub(value.message) };
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = FORBIDDEN_KEYS.has(normaliseKey(k)) ? REDACTED : scrub(v, depth + 1);
+    for (const [k, v] of Object.entries(value))
+      out[k] = FORBIDDEN_KEYS.has(normaliseKey(k)) ? REDACTED : scrub(v, depth + 1);
     return out;
   }
   return value;
@@ -42,7 +79,8 @@ const privacy = winston.format((info) => {
     if (key === 'level' || key === 'timestamp') continue;
     if (key === 'message') {
       const msg = info.message;
-      info.message = typeof msg === 'string' && EVENT_NAME.test(msg) && !EMAIL.test(msg) && !LONG_DIGITS.test(msg) ? msg : REDACTED;
+      info.message =
+        typeof msg === 'string' && EVENT_NAME.test(msg) && !EMAIL.test(msg) && !LONG_DIGITS.test(msg) ? msg : REDACTED;
       continue;
     }
     info[key] = FORBIDDEN_KEYS.has(normaliseKey(key)) ? REDACTED : scrub(info[key]);

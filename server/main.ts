@@ -56,7 +56,13 @@ async function main(): Promise<void> {
     return;
   }
   announceStart(
-    { publicUrl: config.publicUrl, database: running.deps.db.kind, dataDir: config.dataDir, setupToken: running.setupToken, setupTokenTtlSeconds: config.auth.setupTokenTtlSeconds },
+    {
+      publicUrl: config.publicUrl,
+      database: running.deps.db.kind,
+      dataDir: config.dataDir,
+      setupToken: running.setupToken,
+      setupTokenTtlSeconds: config.auth.setupTokenTtlSeconds,
+    },
     { logger, terminal: process.stderr },
   );
 }

@@ -31,7 +31,8 @@ const PARSERS = {
   'kb-synonyms.yaml': (text) => void parseSynonyms(text),
 } satisfies Record<PolicyFileName, (text: string, file: string) => void>;
 
-export const isPolicyFile = (name: string): name is PolicyFileName => (POLICY_FILES as readonly string[]).includes(name);
+export const isPolicyFile = (name: string): name is PolicyFileName =>
+  (POLICY_FILES as readonly string[]).includes(name);
 
 const firstLine = (s: string) => s.split('\n')[0]!.trim();
 
@@ -44,7 +45,8 @@ export function issuesOf(error: unknown): PolicyIssue[] {
       message: i.message,
     }));
   }
-  if (e.name === 'RedactionPolicyError' && typeof e.path === 'string' && typeof e.detail === 'string') return [{ path: e.path, message: firstLine(e.detail) }];
+  if (e.name === 'RedactionPolicyError' && typeof e.path === 'string' && typeof e.detail === 'string')
+    return [{ path: e.path, message: firstLine(e.detail) }];
   if (e.name === 'YAMLParseError') return [{ path: '(yaml)', message: firstLine(e.message ?? 'not valid YAML') }];
   return [{ path: '(file)', message: error instanceof Error ? firstLine(error.message) : 'cannot be read' }];
 }

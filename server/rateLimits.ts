@@ -4,7 +4,13 @@
 // process owns it). Keys are never personal data: an address or an email becomes a keyed hash
 // first (pseudonymKey).
 import { createHmac } from 'node:crypto';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import type { Cluster } from './cluster/index.ts';
 import type { Database } from './db/database.ts';
 import { deriveKey } from './keys.ts';
@@ -26,11 +32,19 @@ export interface LimitStore {
   cluster?: Pick<Cluster, 'redis'>;
 }
 
-export function createLimiter({ db, cluster }: LimitStore, opts: { name: string; points: number; windowSeconds: number }): Limiter {
+export function createLimiter(
+  { db, cluster }: LimitStore,
+  opts: { name: string; points: number; windowSeconds: number },
+): Limiter {
   const common = { keyPrefix: opts.name, points: opts.points, duration: opts.windowSeconds };
   const redis = cluster?.redis;
   const limiter: RateLimiterAbstract = redis
-    ? new RateLimiterRedis({ ...common, keyPrefix: `${redis.keyPrefix}limit:${opts.name}`, storeClient: redis.client, rejectIfRedisNotReady: true })
+    ? new RateLimiterRedis({
+        ...common,
+        keyPrefix: `${redis.keyPrefix}limit:${opts.name}`,
+        storeClient: redis.client,
+        rejectIfRedisNotReady: true,
+      })
     : db.kind === 'postgres'
       ? new RateLimiterPostgres({
           ...common,

@@ -22,7 +22,8 @@ describe('loadSecrets', () => {
     expect(first.generated.sort()).toEqual(['AUDIT_CHECKPOINT_KEY', 'JWT_SECRET', 'MASTER_KEY']);
     expect(first.secrets.masterKey).toHaveLength(32);
     expect(first.secrets.jwtKey.length).toBeGreaterThanOrEqual(32);
-    for (const f of ['jwt.key', 'master.key', 'audit-checkpoint.key']) expect(fs.statSync(path.join(dir, 'secrets', f)).mode & 0o777).toBe(0o600);
+    for (const f of ['jwt.key', 'master.key', 'audit-checkpoint.key'])
+      expect(fs.statSync(path.join(dir, 'secrets', f)).mode & 0o777).toBe(0o600);
     const second = loadSecrets(loadConfig({ PALISADE_DATA_DIR: dir }));
     expect(second.generated).toEqual([]);
     expect(Buffer.from(second.secrets.jwtKey).equals(Buffer.from(first.secrets.jwtKey))).toBe(true);
@@ -34,7 +35,14 @@ describe('loadSecrets', () => {
     fs.writeFileSync(keyFile, Buffer.alloc(32, 7).toString('base64'), { mode: 0o600 });
     const signingFile = path.join(dir, 'checkpoint.b64');
     fs.writeFileSync(signingFile, Buffer.alloc(32, 9).toString('base64'), { mode: 0o600 });
-    const { secrets, generated } = loadSecrets(loadConfig({ PALISADE_DATA_DIR: dir, JWT_SECRET: Buffer.alloc(48, 1).toString('base64'), MASTER_KEY_FILE: keyFile, AUDIT_CHECKPOINT_KEY_FILE: signingFile }));
+    const { secrets, generated } = loadSecrets(
+      loadConfig({
+        PALISADE_DATA_DIR: dir,
+        JWT_SECRET: Buffer.alloc(48, 1).toString('base64'),
+        MASTER_KEY_FILE: keyFile,
+        AUDIT_CHECKPOINT_KEY_FILE: signingFile,
+      }),
+    );
     expect(generated).toEqual([]);
     expect(secrets.masterKey[0]).toBe(7);
     expect(secrets.auditCheckpointKey[0]).toBe(9);

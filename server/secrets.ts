@@ -20,10 +20,17 @@ function decode(variable: string, text: string, exactBytes?: number): Uint8Array
   const trimmed = text.trim();
   const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : Buffer.alloc(0);
   if (exactBytes !== undefined && bytes.length !== exactBytes) {
-    throw new ConfigError([{ variable, problem: `must be ${exactBytes} bytes, base64-encoded (e.g. openssl rand -base64 ${exactBytes})` }]);
+    throw new ConfigError([
+      { variable, problem: `must be ${exactBytes} bytes, base64-encoded (e.g. openssl rand -base64 ${exactBytes})` },
+    ]);
   }
   if (bytes.length < MIN_JWT_BYTES) {
-    throw new ConfigError([{ variable, problem: `must be at least ${MIN_JWT_BYTES} random bytes, base64-encoded (e.g. openssl rand -base64 48)` }]);
+    throw new ConfigError([
+      {
+        variable,
+        problem: `must be at least ${MIN_JWT_BYTES} random bytes, base64-encoded (e.g. openssl rand -base64 48)`,
+      },
+    ]);
   }
   return new Uint8Array(bytes);
 }
@@ -38,7 +45,12 @@ export function readPrivateFile(variable: string, file: string): string {
   }
   // Like ssh with its keys: a secret others can read is not a secret; refuse rather than warn.
   if ((stat.mode & 0o077) !== 0) {
-    throw new ConfigError([{ variable, problem: `${file} is readable by group/others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it` }]);
+    throw new ConfigError([
+      {
+        variable,
+        problem: `${file} is readable by group/others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`,
+      },
+    ]);
   }
   const text = fs.readFileSync(file, 'utf8').trim();
   if (!text) throw new ConfigError([{ variable, problem: `${file} is empty` }]);
@@ -72,10 +84,26 @@ function resolveSecret(
 export function loadSecrets(config: Config): { secrets: Secrets; generated: string[] } {
   const dir = path.join(config.dataDir, 'secrets');
   const jwt = resolveSecret('JWT_SECRET', config.secrets.jwt, path.join(dir, 'jwt.key'), 48);
-  const master = resolveSecret('MASTER_KEY', config.secrets.master, path.join(dir, 'master.key'), MASTER_KEY_BYTES, MASTER_KEY_BYTES);
+  const master = resolveSecret(
+    'MASTER_KEY',
+    config.secrets.master,
+    path.join(dir, 'master.key'),
+    MASTER_KEY_BYTES,
+    MASTER_KEY_BYTES,
+  );
   // A key of its own, not derived from MASTER_KEY: it can be kept (and rotated) apart from the data keys.
-  const checkpoint = resolveSecret('AUDIT_CHECKPOINT_KEY', config.secrets.auditCheckpoint, path.join(dir, 'audit-checkpoint.key'), 32, 32);
-  const generated = [jwt.generated ? 'JWT_SECRET' : '', master.generated ? 'MASTER_KEY' : '', checkpoint.generated ? 'AUDIT_CHECKPOINT_KEY' : ''].filter(Boolean);
+  const checkpoint = resolveSecret(
+    'AUDIT_CHECKPOINT_KEY',
+    config.secrets.auditCheckpoint,
+    path.join(dir, 'audit-checkpoint.key'),
+    32,
+    32,
+  );
+  const generated = [
+    jwt.generated ? 'JWT_SECRET' : '',
+    master.generated ? 'MASTER_KEY' : '',
+    checkpoint.generated ? 'AUDIT_CHECKPOINT_KEY' : '',
+  ].filter(Boolean);
   return { secrets: { jwtKey: jwt.key, masterKey: master.key, auditCheckpointKey: checkpoint.key }, generated };
 }
 
@@ -96,6 +124,12 @@ export function loadNodeId(config: Config): string {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const id = fs.readFileSync(file, 'utf8').trim();
-  if (!NODE_ID.test(id)) throw new ConfigError([{ variable: 'PALISADE_NODE_ID', problem: `${file} does not hold a node id (1-64 letters, digits, _ . and -); set PALISADE_NODE_ID or remove the file` }]);
+  if (!NODE_ID.test(id))
+    throw new ConfigError([
+      {
+        variable: 'PALISADE_NODE_ID',
+        problem: `${file} does not hold a node id (1-64 letters, digits, _ . and -); set PALISADE_NODE_ID or remove the file`,
+      },
+    ]);
   return id;
 }

@@ -53,4 +53,5 @@ const SHOWN: [name: string, read: (c: Config) => Value][] = [
 
 export const SHOWN_SETTINGS = SHOWN.map(([name]) => name);
 
-export const settingsSummary = (config: Config): Setting[] => SHOWN.map(([name, read]) => ({ name, value: read(config) }));
+export const settingsSummary = (config: Config): Setting[] =>
+  SHOWN.map(([name, read]) => ({ name, value: read(config) }));

@@ -7,14 +7,18 @@ import type { Infra } from './infra.ts';
 import { retentionStore } from './privacy/store/retention.ts';
 import { settingsSummary } from './settingsSummary.ts';
 
-const busKind = (config: Infra['config']): SystemAnswer['cluster']['bus'] => (config.redis ? 'redis' : config.database.kind === 'postgres' ? 'postgres' : 'process');
+const busKind = (config: Infra['config']): SystemAnswer['cluster']['bus'] =>
+  config.redis ? 'redis' : config.database.kind === 'postgres' ? 'postgres' : 'process';
 
 async function serverVersion(db: Infra['db']['dataSource']): Promise<string | null> {
   const rows = (await db.query(`SHOW server_version`).catch(() => [])) as { server_version?: string }[];
   return rows[0]?.server_version ?? null;
 }
 
-export async function describeSystem(deps: Pick<Infra, 'db' | 'config' | 'nodeId'>, at: { version: string; startedAt: string; nextRetentionRun: Date | null }): Promise<SystemAnswer> {
+export async function describeSystem(
+  deps: Pick<Infra, 'db' | 'config' | 'nodeId'>,
+  at: { version: string; startedAt: string; nextRetentionRun: Date | null },
+): Promise<SystemAnswer> {
   const db = deps.db.dataSource;
   const [head, unsealed, verified, runs, dbVersion] = await Promise.all([
     auditStore.chainHead(db),
@@ -34,7 +38,13 @@ export async function describeSystem(deps: Pick<Infra, 'db' | 'config' | 'nodeId
     audit: {
       head: head ?? { seq: '0', hash: '' },
       unsealed,
-      lastVerify: verified ? { at: new Date(verified.at).toISOString(), ok: verified.outcome === 'success', checked: verified.checked === null ? null : Number(verified.checked) } : null,
+      lastVerify: verified
+        ? {
+            at: new Date(verified.at).toISOString(),
+            ok: verified.outcome === 'success',
+            checked: verified.checked === null ? null : Number(verified.checked),
+          }
+        : null,
     },
     retention: {
       intervalSeconds: deps.config.privacy.retentionIntervalSeconds,

@@ -32,7 +32,8 @@ export function badTextIn(value: unknown, where: string, path = ''): Issue | nul
   if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
       const keyProblem = textProblem(key);
-      if (keyProblem) return { path: path || where, message: `a field name ${keyProblem.replace('contains', 'that contains')}` };
+      if (keyProblem)
+        return { path: path || where, message: `a field name ${keyProblem.replace('contains', 'that contains')}` };
       const issue = badTextIn(v, where, join(path, key));
       if (issue) return issue;
     }

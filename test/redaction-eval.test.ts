@@ -30,11 +30,17 @@ describe('Chinese person names: segmenter vs surname list vs combined', () => {
       const counts = new Map<EntityType, Counts>();
       for (const m of messages) {
         const found = zhPersons(m.text, strategy).map((c) => ({ type: 'PERSON' as const, ...c }));
-        score(m.entities.filter((e) => e.type === 'PERSON'), found, counts);
+        score(
+          m.entities.filter((e) => e.type === 'PERSON'),
+          found,
+          counts,
+        );
       }
       const m = metrics(counts.get('PERSON') ?? { tp: 0, fp: 0, fn: 0 });
       f1[strategy] = m.f1;
-      console.log(`[pii-eval] zh PERSON ${strategy.padEnd(9)} P ${m.precision.toFixed(2)} R ${m.recall.toFixed(2)} F1 ${m.f1.toFixed(2)}`);
+      console.log(
+        `[pii-eval] zh PERSON ${strategy.padEnd(9)} P ${m.precision.toFixed(2)} R ${m.recall.toFixed(2)} F1 ${m.f1.toFixed(2)}`,
+      );
     }
     expect(f1['combined']).toBeGreaterThanOrEqual(Math.max(f1['segmenter'] ?? 0, f1['surname'] ?? 0));
   });

@@ -41,7 +41,8 @@ export async function buildLock(out) {
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
       const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 180_000) fs.rmSync(lock, { force: true }); // left by a killed build
+      if (age > 180_000)
+        fs.rmSync(lock, { force: true }); // left by a killed build
       else await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -52,7 +53,9 @@ export async function buildLock(out) {
 export function compressBeside(file) {
   const body = fs.readFileSync(file);
   const gz = zlib.gzipSync(body, { level: 9 });
-  const br = zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+  const br = zlib.brotliCompressSync(body, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+  });
   fs.writeFileSync(`${file}.gz`, gz);
   fs.writeFileSync(`${file}.br`, br);
   return { raw: body.length, gz: gz.length, br: br.length };

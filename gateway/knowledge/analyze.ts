@@ -37,7 +37,12 @@ const known = new Map<string, Map<string, string[]>>();
 const KNOWN_MAX = 50_000;
 
 /** Index terms of several texts in one language, with one database round trip at most. */
-export async function analyzeTexts(stemmer: Stemmer | undefined, texts: string[], lang: string | undefined, mode: ZhMode): Promise<Prepared[]> {
+export async function analyzeTexts(
+  stemmer: Stemmer | undefined,
+  texts: string[],
+  lang: string | undefined,
+  mode: ZhMode,
+): Promise<Prepared[]> {
   if (!stemmer) return texts.map((t) => prepare(t, mode));
   const config = tsConfigOf(lang);
   const split = texts.map((t) => tokens(t, lang));
@@ -55,7 +60,12 @@ export async function analyzeTexts(stemmer: Stemmer | undefined, texts: string[]
   }));
 }
 
-export async function analyzeText(stemmer: Stemmer | undefined, text: string, lang: string | undefined, mode: ZhMode): Promise<Prepared> {
+export async function analyzeText(
+  stemmer: Stemmer | undefined,
+  text: string,
+  lang: string | undefined,
+  mode: ZhMode,
+): Promise<Prepared> {
   const [p] = await analyzeTexts(stemmer, [text], lang, mode);
   return p!;
 }

@@ -37,13 +37,21 @@ const UNKNOWN: Record<AnalysedLang, string> = {
  * "I don't know" with the offer of a human, in the visitor's language: the language given, else
  * the question's (when known), else English.
  */
-export const unknownText = (lang?: string, question?: string) => UNKNOWN[baseLang(lang) ?? (question ? detectLanguage(question) : 'en')];
+export const unknownText = (lang?: string, question?: string) =>
+  UNKNOWN[baseLang(lang) ?? (question ? detectLanguage(question) : 'en')];
 
 /** Whether an answer is the "I don't know" (in any language), which offers a person instead of sources. */
 export const isUnknownText = (text: string) => Object.values(UNKNOWN).includes(text.trim());
 
 export function citationOf(p: PassageHit, n: number): Citation {
-  return { n, articleId: p.articleId, versionId: p.versionId, passageId: p.passageId, title: p.title, heading: p.heading };
+  return {
+    n,
+    articleId: p.articleId,
+    versionId: p.versionId,
+    passageId: p.passageId,
+    title: p.title,
+    heading: p.heading,
+  };
 }
 
 export function isConfident(passages: PassageHit[], threshold = DEFAULT_THRESHOLD): boolean {
@@ -55,16 +63,33 @@ export function isConfident(passages: PassageHit[], threshold = DEFAULT_THRESHOL
  * second article also answers with confidence (a question spanning two topics: "I lost my card and
  * need to stop a payment"), its best passage is quoted too, each with its own citation.
  */
-export function extractiveAnswer(passages: PassageHit[], opts: { threshold?: number; lang?: string; question?: string } = {}): Answer {
+export function extractiveAnswer(
+  passages: PassageHit[],
+  opts: { threshold?: number; lang?: string; question?: string } = {},
+): Answer {
   const best = passages[0];
   if (!best || !isConfident(passages, opts.threshold)) {
     // Without a language hint or the question, the nearest passage's language is the best guess.
     const lang = opts.lang ?? (opts.question ? undefined : best?.language);
-    return { kind: 'unknown', text: unknownText(lang, opts.question), confidence: best?.confidence ?? 0, citations: [], offerHuman: true };
+    return {
+      kind: 'unknown',
+      text: unknownText(lang, opts.question),
+      confidence: best?.confidence ?? 0,
+      citations: [],
+      offerHuman: true,
+    };
   }
-  const second = passages.find((p) => p.articleId !== best.articleId && p.confidence >= (opts.threshold ?? DEFAULT_THRESHOLD));
-  if (!second) return { kind: 'answer', text: best.text, confidence: best.confidence, citations: [citationOf(best, 1)] };
-  return { kind: 'answer', text: `${best.text} [1]\n\n${second.text} [2]`, confidence: best.confidence, citations: [citationOf(best, 1), citationOf(second, 2)] };
+  const second = passages.find(
+    (p) => p.articleId !== best.articleId && p.confidence >= (opts.threshold ?? DEFAULT_THRESHOLD),
+  );
+  if (!second)
+    return { kind: 'answer', text: best.text, confidence: best.confidence, citations: [citationOf(best, 1)] };
+  return {
+    kind: 'answer',
+    text: `${best.text} [1]\n\n${second.text} [2]`,
+    confidence: best.confidence,
+    citations: [citationOf(best, 1), citationOf(second, 2)],
+  };
 }
 
 export interface GroundedPrompt {
@@ -78,12 +103,18 @@ export interface GroundedPrompt {
  * from them, cite them, and say it does not know otherwise. Returns null below the threshold: the
  * caller answers unknownText() without asking a model at all.
  */
-export function groundedPrompt(question: string, passages: PassageHit[], opts: { threshold?: number; maxSources?: number; lang?: string } = {}): GroundedPrompt | null {
+export function groundedPrompt(
+  question: string,
+  passages: PassageHit[],
+  opts: { threshold?: number; maxSources?: number; lang?: string } = {},
+): GroundedPrompt | null {
   if (!isConfident(passages, opts.threshold)) return null;
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
   const used = passages.filter((p, i) => i === 0 || p.confidence >= threshold / 2).slice(0, opts.maxSources ?? 4);
   const citations = used.map((p, i) => citationOf(p, i + 1));
-  const sources = used.map((p, i) => `[${i + 1}] ${p.title}${p.heading ? ` — ${p.heading}` : ''}\n${p.text}`).join('\n\n');
+  const sources = used
+    .map((p, i) => `[${i + 1}] ${p.title}${p.heading ? ` — ${p.heading}` : ''}\n${p.text}`)
+    .join('\n\n');
   const system = [
     "You are the bank's customer-service assistant. Answer ONLY from the numbered sources below.",
     'Cite the sources you used as [1], [2]. Do not use any other knowledge, and do not guess.',

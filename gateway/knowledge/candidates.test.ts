@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { candidateTerms } from './candidates.ts';
 
-const df = new Map([['activat', 40], ['card', 900], ['new', 300], ['账户', 2000], ['挂失', 25]]);
+const df = new Map([
+  ['activat', 40],
+  ['card', 900],
+  ['new', 300],
+  ['账户', 2000],
+  ['挂失', 25],
+]);
 
 describe('candidate terms under a posting budget', () => {
   const cases: [string, string[], number, string[]][] = [

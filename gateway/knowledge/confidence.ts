@@ -18,9 +18,26 @@ export interface ConfidenceSignals {
 }
 
 /** Fitted on the dev split (see the header); refit when the analysis or the scores change. */
-export const CALIBRATION = { bias: -2.95, body: 0.78, heading: 1.19, known: 1.31, knownWeight: 1.33, han: 0.66, margin: 0.89, covered: 1.62 };
+export const CALIBRATION = {
+  bias: -2.95,
+  body: 0.78,
+  heading: 1.19,
+  known: 1.31,
+  knownWeight: 1.33,
+  han: 0.66,
+  margin: 0.89,
+  covered: 1.62,
+};
 
 export function calibratedConfidence(s: ConfidenceSignals, c = CALIBRATION): number {
-  const z = c.bias + c.body * s.body + c.heading * s.heading + c.known * s.known + c.knownWeight * s.knownWeight + c.margin * s.margin + c.han * s.han + c.covered * s.body * s.knownWeight;
+  const z =
+    c.bias +
+    c.body * s.body +
+    c.heading * s.heading +
+    c.known * s.known +
+    c.knownWeight * s.knownWeight +
+    c.margin * s.margin +
+    c.han * s.han +
+    c.covered * s.body * s.knownWeight;
   return 1 / (1 + Math.exp(-z));
 }

@@ -18,7 +18,7 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) out.push({ op: 'same', text: a[i++]! }), j++;
+    if (a[i] === b[j]) (out.push({ op: 'same', text: a[i++]! }), j++);
     else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) out.push({ op: 'del', text: a[i++]! });
     else out.push({ op: 'add', text: b[j++]! });
   }

@@ -10,15 +10,38 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe('splitMarkdown', () => {
   const cases: [string, string, { heading: string | null; text: string }[]][] = [
-    ['title then sections', '# Cards\n\nIntro.\n\n## Lost card\nFreeze it.\n\n## PIN\nShow it in the app.', [
-      { heading: null, text: 'Intro.' }, { heading: 'Lost card', text: 'Freeze it.' }, { heading: 'PIN', text: 'Show it in the app.' },
-    ]],
-    ['nested headings keep their path', '## Fees\nA.\n### Abroad\nB.\n## Limits\nC.', [
-      { heading: 'Fees', text: 'A.' }, { heading: 'Fees › Abroad', text: 'B.' }, { heading: 'Limits', text: 'C.' },
-    ]],
-    ['headings inside code fences are text', '## Setup\n```\n# not a heading\n```', [{ heading: 'Setup', text: '```\n# not a heading\n```' }]],
+    [
+      'title then sections',
+      '# Cards\n\nIntro.\n\n## Lost card\nFreeze it.\n\n## PIN\nShow it in the app.',
+      [
+        { heading: null, text: 'Intro.' },
+        { heading: 'Lost card', text: 'Freeze it.' },
+        { heading: 'PIN', text: 'Show it in the app.' },
+      ],
+    ],
+    [
+      'nested headings keep their path',
+      '## Fees\nA.\n### Abroad\nB.\n## Limits\nC.',
+      [
+        { heading: 'Fees', text: 'A.' },
+        { heading: 'Fees › Abroad', text: 'B.' },
+        { heading: 'Limits', text: 'C.' },
+      ],
+    ],
+    [
+      'headings inside code fences are text',
+      '## Setup\n```\n# not a heading\n```',
+      [{ heading: 'Setup', text: '```\n# not a heading\n```' }],
+    ],
     ['empty sections vanish', '## A\n\n## B\ntext', [{ heading: 'B', text: 'text' }]],
-    ['CRLF line ends', '## A\r\none\r\n## B\r\ntwo', [{ heading: 'A', text: 'one' }, { heading: 'B', text: 'two' }]],
+    [
+      'CRLF line ends',
+      '## A\r\none\r\n## B\r\ntwo',
+      [
+        { heading: 'A', text: 'one' },
+        { heading: 'B', text: 'two' },
+      ],
+    ],
     ['no headings: one passage', 'just text', [{ heading: null, text: 'just text' }]],
   ];
   it.each(cases)('%s', (_name, md, expected) => {
@@ -38,11 +61,23 @@ describe('splitMarkdown', () => {
 
 describe('htmlToMarkdown', () => {
   const cases: [string, string, string][] = [
-    ['headings become Markdown', '<h1>Cards</h1><p>Intro</p><h2>Lost</h2><p>Freeze it</p>', '# Cards\n\nIntro\n\n## Lost\n\nFreeze it'],
-    ['scripts and styles go with their content', '<p>a</p><script>alert("x")</script><style>p{}</style><p>b</p>', 'a\n\nb'],
+    [
+      'headings become Markdown',
+      '<h1>Cards</h1><p>Intro</p><h2>Lost</h2><p>Freeze it</p>',
+      '# Cards\n\nIntro\n\n## Lost\n\nFreeze it',
+    ],
+    [
+      'scripts and styles go with their content',
+      '<p>a</p><script>alert("x")</script><style>p{}</style><p>b</p>',
+      'a\n\nb',
+    ],
     ['an unclosed script swallows the rest', '<p>safe</p><script>steal()', 'safe'],
     ['event handlers and tags are dropped', '<p onclick="evil()">Click <b>here</b></p>', 'Click here'],
-    ['entities decoded, angle brackets neutralised', '<p>&lt;script&gt;x&lt;/script&gt; &amp; &#x4e2d;</p>', '‹script›x‹/script› & 中'],
+    [
+      'entities decoded, angle brackets neutralised',
+      '<p>&lt;script&gt;x&lt;/script&gt; &amp; &#x4e2d;</p>',
+      '‹script›x‹/script› & 中',
+    ],
     ['comments and iframes removed', '<!-- secret --><iframe src="x">y</iframe>text', 'text'],
     ['list items', '<ul><li>one</li><li>two</li></ul>', '- one\n- two'],
   ];
@@ -54,17 +89,36 @@ describe('htmlToMarkdown', () => {
 describe('FAQ CSV', () => {
   it('reads quoted fields with commas, quotes and newlines', () => {
     const pairs = faqFromCsv('question,answer\n"What, exactly?","He said ""yes""\nand left"\nSecond question?,Plain\n');
-    expect(pairs).toEqual([{ question: 'What, exactly?', answer: 'He said "yes"\nand left' }, { question: 'Second question?', answer: 'Plain' }]);
+    expect(pairs).toEqual([
+      { question: 'What, exactly?', answer: 'He said "yes"\nand left' },
+      { question: 'Second question?', answer: 'Plain' },
+    ]);
   });
 });
 
 describe('parseFile', () => {
   const ok: [string, string, { title: string; passages: number; slug: string }][] = [
-    ['cards/lost.md', '---\ncategory: faq\naudience: public\n---\n# Lost card\n\n## Freeze\nFreeze it.', { title: 'Lost card', passages: 1, slug: 'cards/lost' }],
-    ['Branch Hours.html', '<title>Branch hours</title><h2>Weekdays</h2><p>9 to 5</p>', { title: 'Branch hours', passages: 1, slug: 'branch-hours' }],
+    [
+      'cards/lost.md',
+      '---\ncategory: faq\naudience: public\n---\n# Lost card\n\n## Freeze\nFreeze it.',
+      { title: 'Lost card', passages: 1, slug: 'cards/lost' },
+    ],
+    [
+      'Branch Hours.html',
+      '<title>Branch hours</title><h2>Weekdays</h2><p>9 to 5</p>',
+      { title: 'Branch hours', passages: 1, slug: 'branch-hours' },
+    ],
     ['notes.txt', 'Opening hours\n\nWe open at nine.', { title: 'Opening hours', passages: 1, slug: 'notes' }],
-    ['faq.csv', 'question,answer\nHow do I pay?,With a card.\nWhere?,Online.', { title: 'faq', passages: 2, slug: 'faq' }],
-    ['faq.json', JSON.stringify({ title: 'Card FAQ', faq: [{ question: 'Lost card?', answer: 'Freeze it.' }] }), { title: 'Card FAQ', passages: 1, slug: 'faq' }],
+    [
+      'faq.csv',
+      'question,answer\nHow do I pay?,With a card.\nWhere?,Online.',
+      { title: 'faq', passages: 2, slug: 'faq' },
+    ],
+    [
+      'faq.json',
+      JSON.stringify({ title: 'Card FAQ', faq: [{ question: 'Lost card?', answer: 'Freeze it.' }] }),
+      { title: 'Card FAQ', passages: 1, slug: 'faq' },
+    ],
   ];
   it.each(ok)('imports %s', (name, content, expected) => {
     const r = parseFile(name, bytes(content));

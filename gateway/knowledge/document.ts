@@ -14,11 +14,17 @@ export const IMPORT_EXTENSIONS = ['.md', '.markdown', '.html', '.htm', '.txt', '
 
 export const ArticleMeta = z
   .object({
-    slug: z.string().regex(/^[a-z0-9][a-z0-9/_-]{0,199}$/).optional(),
+    slug: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9/_-]{0,199}$/)
+      .optional(),
     title: z.string().trim().min(1).max(300).optional(),
     category: z.enum(CATEGORIES).optional(),
     audience: z.enum(AUDIENCES).optional(),
-    language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/).optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/)
+      .optional(),
     tags: z.array(z.string().trim().min(1).max(50)).max(30).optional(),
     /** other ways customers ask what the article answers (searchable, versioned with the text) */
     phrasings: z.array(z.string().trim().min(3).max(300)).max(50).optional(),
@@ -43,10 +49,22 @@ const fail = (id: string, message: string): ParsedFile => ({ ok: false, error: {
 
 export function slugOf(relativePath: string): string {
   const noExt = relativePath.replace(/\\/g, '/').replace(/\.[^./]+$/, '');
-  return noExt.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}/_-]+/gu, '-').replace(/^[-/]+|[-/]+$/g, '').slice(0, 200) || 'article';
+  return (
+    noExt
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}/_-]+/gu, '-')
+      .replace(/^[-/]+|[-/]+$/g, '')
+      .slice(0, 200) || 'article'
+  );
 }
 
-const titleFromPath = (p: string) => path.basename(p).replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ').trim() || 'Untitled';
+const titleFromPath = (p: string) =>
+  path
+    .basename(p)
+    .replace(/\.[^.]+$/, '')
+    .replace(/[-_]+/g, ' ')
+    .trim() || 'Untitled';
 
 function frontMatter(text: string): { meta: unknown; body: string } {
   const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
@@ -56,7 +74,8 @@ function frontMatter(text: string): { meta: unknown; body: string } {
 
 export function parseFile(relativePath: string, bytes: Uint8Array): ParsedFile {
   const ext = path.extname(relativePath).toLowerCase();
-  if (!(IMPORT_EXTENSIONS as readonly string[]).includes(ext)) return fail('unsupported_type', `unsupported file type "${ext || '(none)'}"; use ${IMPORT_EXTENSIONS.join(' ')}`);
+  if (!(IMPORT_EXTENSIONS as readonly string[]).includes(ext))
+    return fail('unsupported_type', `unsupported file type "${ext || '(none)'}"; use ${IMPORT_EXTENSIONS.join(' ')}`);
   if (bytes.byteLength > MAX_FILE_BYTES) return fail('file_too_large', `larger than ${MAX_FILE_BYTES} bytes`);
   if (bytes.includes(0)) return fail('binary_file', 'holds NUL bytes: not a text file');
   let text: string;
@@ -103,6 +122,12 @@ export function parseFile(relativePath: string, bytes: Uint8Array): ParsedFile {
   if (passages === 0) return fail('empty_file', 'no text to import');
   return {
     ok: true,
-    draft: { slug: meta.data.slug ?? slugOf(relativePath), title: meta.data.title ?? title ?? titleFromPath(relativePath), bodyMd, meta: meta.data, passages },
+    draft: {
+      slug: meta.data.slug ?? slugOf(relativePath),
+      title: meta.data.title ?? title ?? titleFromPath(relativePath),
+      bodyMd,
+      meta: meta.data,
+      passages,
+    },
   };
 }

@@ -3,9 +3,15 @@
 // are the questions, so each pair becomes one passage with the question as its heading.
 import { z } from 'zod';
 
-export const FaqPair = z.object({ question: z.string().trim().min(3).max(500), answer: z.string().trim().min(1).max(20_000) });
+export const FaqPair = z.object({
+  question: z.string().trim().min(3).max(500),
+  answer: z.string().trim().min(1).max(20_000),
+});
 export type FaqPair = z.infer<typeof FaqPair>;
-const FaqJson = z.union([z.array(FaqPair).min(1), z.object({ title: z.string().optional(), faq: z.array(FaqPair).min(1) })]);
+const FaqJson = z.union([
+  z.array(FaqPair).min(1),
+  z.object({ title: z.string().optional(), faq: z.array(FaqPair).min(1) }),
+]);
 
 export class FaqFormatError extends Error {
   constructor(message: string) {
@@ -24,18 +30,18 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
     if (quoted) {
-      if (c === '"' && src[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && src[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
+    else if (c === ',') (row.push(field), (field = ''));
     else if (c === '\n' || c === '\r') {
       if (c === '\r' && src[i + 1] === '\n') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
+      (row.push(field), rows.push(row), (row = []), (field = ''));
     } else field += c;
   }
   if (quoted) throw new FaqFormatError('unterminated quoted field');
-  if (field !== '' || row.length) row.push(field), rows.push(row);
+  if (field !== '' || row.length) (row.push(field), rows.push(row));
   return rows.filter((r) => r.some((f) => f.trim() !== ''));
 }
 
@@ -52,7 +58,10 @@ export function faqFromCsv(text: string): FaqPair[] {
   if (rows.length === 0) throw new FaqFormatError('no question/answer rows');
   return rows.map((r, i) => {
     const pair = FaqPair.safeParse({ question: r[qi] ?? '', answer: r[ai] ?? '' });
-    if (!pair.success) throw new FaqFormatError(`row ${i + 2}: ${pair.error.issues[0]?.path.join('.')} ${pair.error.issues[0]?.message}`);
+    if (!pair.success)
+      throw new FaqFormatError(
+        `row ${i + 2}: ${pair.error.issues[0]?.path.join('.')} ${pair.error.issues[0]?.message}`,
+      );
     return pair.data;
   });
 }
@@ -67,7 +76,9 @@ export function faqFromJson(text: string): { title?: string; pairs: FaqPair[] } 
   const parsed = FaqJson.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new FaqFormatError(`expected [{question, answer}, …] or {faq: […]}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim());
+    throw new FaqFormatError(
+      `expected [{question, answer}, …] or {faq: […]}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim(),
+    );
   }
   return Array.isArray(parsed.data) ? { pairs: parsed.data } : { title: parsed.data.title, pairs: parsed.data.faq };
 }

@@ -4,10 +4,22 @@ import { isUnknownText, unknownText } from './answer.ts';
 import { isShort, lastQuestions, topicWords } from './followUp.ts';
 
 describe('follow-up questions', () => {
-  it.each(['How long does it take to get the new one?', 'how long does that take?', 'and then?', 'is it possible?', '多久能到？'])('"%s" names no topic', (q) => {
+  it.each([
+    'How long does it take to get the new one?',
+    'how long does that take?',
+    'and then?',
+    'is it possible?',
+    '多久能到？',
+  ])('"%s" names no topic', (q) => {
     expect(topicWords(q)).toEqual([]);
   });
-  it.each(['How do I change my PIN?', 'what about abroad?', 'and the fee?', 'Can I get a mortgage for a boat?', '手续费多少？'])('"%s" names a topic', (q) => {
+  it.each([
+    'How do I change my PIN?',
+    'what about abroad?',
+    'and the fee?',
+    'Can I get a mortgage for a boat?',
+    '手续费多少？',
+  ])('"%s" names a topic', (q) => {
     expect(topicWords(q).length).toBeGreaterThan(0);
   });
   it('counts a message of up to twelve words as short', () => {
@@ -15,7 +27,11 @@ describe('follow-up questions', () => {
     expect(isShort('I lost my card yesterday on the way home from work and I need to know what to do now')).toBe(false);
   });
   it('takes the newest question and the one before it from the transcript', () => {
-    const turns = [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'x' }, { role: 'user', content: 'b' }];
+    const turns = [
+      { role: 'user', content: 'a' },
+      { role: 'assistant', content: 'x' },
+      { role: 'user', content: 'b' },
+    ];
     expect(lastQuestions(turns)).toEqual({ question: 'b', previous: 'a' });
     expect(lastQuestions(turns.slice(0, 1))).toEqual({ question: 'a' });
   });

@@ -22,7 +22,8 @@ const GENERIC = new Set(
     .map(stem),
 );
 /** Chinese words that ask without naming a topic: time, amount, manner, reference. */
-const ZH_GENERIC = /多久|多长时间|什么时候|多少|怎么办|怎么样|怎样|如何|为什么|这个|那个|这样|那样|还有|以后|之后|然后|现在|需要|可以|能不能|是不是|要不要|新的|[的了吗呢么吧啊呀我你您他她它们是在有和与及或就都也还要会能可请问怎什哪里儿个一这那]/g;
+const ZH_GENERIC =
+  /多久|多长时间|什么时候|多少|怎么办|怎么样|怎样|如何|为什么|这个|那个|这样|那样|还有|以后|之后|然后|现在|需要|可以|能不能|是不是|要不要|新的|[的了吗呢么吧啊呀我你您他她它们是在有和与及或就都也还要会能可请问怎什哪里儿个一这那]/g;
 
 export interface FollowUpRequest extends SearchRequest {
   /** the visitor's question before this one (redacted the same way), if any */

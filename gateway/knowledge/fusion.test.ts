@@ -5,8 +5,22 @@ describe('reciprocal rank fusion', () => {
   it.each([
     { lists: [['a', 'b', 'c'], []], fused: ['a', 'b', 'c'], why: 'lexical alone keeps its order' },
     { lists: [[], ['x', 'y']], fused: ['x', 'y'], why: 'vector alone keeps its order' },
-    { lists: [['a', 'b'], ['b', 'x']], fused: ['b', 'a', 'x'], why: 'found by both lists first' },
-    { lists: [['a', 'b'], ['x', 'y']], fused: ['a', 'x', 'b', 'y'], why: 'same ranks: lexical first' },
+    {
+      lists: [
+        ['a', 'b'],
+        ['b', 'x'],
+      ],
+      fused: ['b', 'a', 'x'],
+      why: 'found by both lists first',
+    },
+    {
+      lists: [
+        ['a', 'b'],
+        ['x', 'y'],
+      ],
+      fused: ['a', 'x', 'b', 'y'],
+      why: 'same ranks: lexical first',
+    },
   ])('$why', ({ lists, fused }) => {
     expect(reciprocalRankFusion(lists)).toEqual(fused);
   });

@@ -7,7 +7,13 @@ export const ANALYSED_LANGS = ['en', 'de', 'fr', 'es', 'zh'] as const;
 export type AnalysedLang = (typeof ANALYSED_LANGS)[number];
 
 /** PostgreSQL text-search configuration per language; anything else is analysed with 'simple'. */
-export const TS_CONFIG: Record<string, string> = { en: 'english', de: 'german', fr: 'french', es: 'spanish', zh: 'english' };
+export const TS_CONFIG: Record<string, string> = {
+  en: 'english',
+  de: 'german',
+  fr: 'french',
+  es: 'spanish',
+  zh: 'english',
+};
 
 /** 'de-AT' → 'de'; unknown → undefined. */
 export function baseLang(lang: string | undefined): AnalysedLang | undefined {
@@ -18,10 +24,32 @@ export function baseLang(lang: string | undefined): AnalysedLang | undefined {
 export const tsConfigOf = (lang: string | undefined) => TS_CONFIG[baseLang(lang) ?? ''] ?? 'simple';
 
 const HINTS: Record<Exclude<AnalysedLang, 'zh'>, { words: Set<string>; letters: RegExp }> = {
-  en: { words: new Set('the and is are my i you your what how do does can to of it in on for with have was not'.split(' ')), letters: /$^/ },
-  de: { words: new Set('der die das und ist ich mein meine meinen nicht wie was ein eine kann ich habe wurde bei euch ihr zu auf mit für'.split(' ')), letters: /[äöüß]/ },
-  fr: { words: new Set("le la les et est je mon ma mes ne pas comment que quel quelle un une des du au vous puis j ai à pour sur".split(' ')), letters: /[éèêëçàùœ]/ },
-  es: { words: new Set('el la los las y es mi mis no cómo como que qué un una del al puedo me se por para con tengo'.split(' ')), letters: /[ñ¿¡áíóú]/ },
+  en: {
+    words: new Set('the and is are my i you your what how do does can to of it in on for with have was not'.split(' ')),
+    letters: /$^/,
+  },
+  de: {
+    words: new Set(
+      'der die das und ist ich mein meine meinen nicht wie was ein eine kann ich habe wurde bei euch ihr zu auf mit für'.split(
+        ' ',
+      ),
+    ),
+    letters: /[äöüß]/,
+  },
+  fr: {
+    words: new Set(
+      'le la les et est je mon ma mes ne pas comment que quel quelle un une des du au vous puis j ai à pour sur'.split(
+        ' ',
+      ),
+    ),
+    letters: /[éèêëçàùœ]/,
+  },
+  es: {
+    words: new Set(
+      'el la los las y es mi mis no cómo como que qué un una del al puedo me se por para con tengo'.split(' '),
+    ),
+    letters: /[ñ¿¡áíóú]/,
+  },
 };
 
 /** The language a question is analysed in: the hint, unless the text clearly says otherwise. */
@@ -52,13 +80,25 @@ function detectLanguageScored(text: string, fallback: AnalysedLang): { lang: Ana
 }
 
 /** Accents off (customers type "decouvert", "cuanto"), the same on both sides of the index. */
-export const foldAccents = (s: string) => s.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC');
+export const foldAccents = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .normalize('NFC');
 
 /** Chat words the Snowball stop lists keep but that say nothing about the topic. */
 export const CHAT_STOP: Record<AnalysedLang, Set<string>> = {
-  en: new Set('please thanks thank hi hello want need get got tell know let lets im ive dont doesnt cant isnt whats hows u ur pls plz lol smh wtf yo'.split(' ')),
-  de: new Set('bitte danke hallo hi moechte mochte will brauche bekomme kann koennen konnen ihr euch eure euer jetzt schnell mal gibt'.split(' ')),
-  fr: new Set("bonjour salut merci svp stp veux voudrais besoin peux puis quoi vite".split(' ')),
+  en: new Set(
+    'please thanks thank hi hello want need get got tell know let lets im ive dont doesnt cant isnt whats hows u ur pls plz lol smh wtf yo'.split(
+      ' ',
+    ),
+  ),
+  de: new Set(
+    'bitte danke hallo hi moechte mochte will brauche bekomme kann koennen konnen ihr euch eure euer jetzt schnell mal gibt'.split(
+      ' ',
+    ),
+  ),
+  fr: new Set('bonjour salut merci svp stp veux voudrais besoin peux puis quoi vite'.split(' ')),
   es: new Set('hola gracias porfa favor quiero necesito puedo podeis hago oye tio ya'.split(' ')),
   zh: new Set(),
 };

@@ -24,9 +24,26 @@ export const SYNONYM_CREDIT = 0.8;
 
 // Everyday words for what the articles call otherwise; a question word gets the other as an alternative.
 const SYNONYM_PAIRS: [string, string][] = [
-  ['refused', 'declined'], ['rejected', 'declined'], ['atm', 'machine'], ['wire', 'transfer'], ['crash', 'error'], ['overseas', 'abroad'],
-  ['foreign', 'abroad'], ['login', 'log'], ['signin', 'log'], ['passcode', 'password'], ['delete', 'erase'], ['cost', 'fee'], ['charge', 'fee'],
-  ['price', 'fee'], ['stolen', 'lost'], ['blocked', 'locked'], ['unlock', 'locked'], ['hours', 'open'], ['cheque', 'check'], ['steps', 'apply'],
+  ['refused', 'declined'],
+  ['rejected', 'declined'],
+  ['atm', 'machine'],
+  ['wire', 'transfer'],
+  ['crash', 'error'],
+  ['overseas', 'abroad'],
+  ['foreign', 'abroad'],
+  ['login', 'log'],
+  ['signin', 'log'],
+  ['passcode', 'password'],
+  ['delete', 'erase'],
+  ['cost', 'fee'],
+  ['charge', 'fee'],
+  ['price', 'fee'],
+  ['stolen', 'lost'],
+  ['blocked', 'locked'],
+  ['unlock', 'locked'],
+  ['hours', 'open'],
+  ['cheque', 'check'],
+  ['steps', 'apply'],
 ];
 /** Index term → terms that mean the same (built from policies/kb-synonyms.yaml per language). */
 export type SynonymMap = Map<string, string[]>;
@@ -77,7 +94,12 @@ function corrected(word: string, stats: CorpusStats): string | undefined {
   return found;
 }
 
-export function buildQuery(p: Prepared, stats: CorpusStats, mode: ZhMode, synonyms: SynonymMap = BUILTIN_SYNONYMS): Query {
+export function buildQuery(
+  p: Prepared,
+  stats: CorpusStats,
+  mode: ZhMode,
+  synonyms: SynonymMap = BUILTIN_SYNONYMS,
+): Query {
   const units: QueryUnit[] = [];
   for (const word of p.words) {
     const own = synonyms.get(word)?.filter((t) => stats.df.has(t));
@@ -85,22 +107,38 @@ export function buildQuery(p: Prepared, stats: CorpusStats, mode: ZhMode, synony
     const fixed = stats.df.has(word) || own?.length ? undefined : corrected(word, stats);
     const term = fixed ?? word;
     const alternatives = fixed ? synonyms.get(term)?.filter((t) => stats.df.has(t)) : own;
-    units.push({ terms: [term], weight: idf(stats, term), credit: fixed ? CORRECTED_CREDIT : 1, ...(alternatives?.length ? { alternatives } : {}) });
+    units.push({
+      terms: [term],
+      weight: idf(stats, term),
+      credit: fixed ? CORRECTED_CREDIT : 1,
+      ...(alternatives?.length ? { alternatives } : {}),
+    });
   }
   for (const run of p.han) {
     if (mode === 'segment') {
-      for (const t of run.terms) units.push({ terms: [t], weight: idf(stats, t) * (t.length === 1 ? LIGHT_WEIGHT * 3 : 1), credit: 1 });
+      for (const t of run.terms)
+        units.push({ terms: [t], weight: idf(stats, t) * (t.length === 1 ? LIGHT_WEIGHT * 3 : 1), credit: 1 });
       continue;
     }
     const chars = [...run.text];
     if (chars.length === 1) {
-      units.push({ terms: [run.text], weight: idf(stats, run.text) * (ZH_LIGHT.has(run.text) ? LIGHT_WEIGHT : 1), credit: 1, ...(ZH_LIGHT.has(run.text) ? { light: true } : {}) });
+      units.push({
+        terms: [run.text],
+        weight: idf(stats, run.text) * (ZH_LIGHT.has(run.text) ? LIGHT_WEIGHT : 1),
+        credit: 1,
+        ...(ZH_LIGHT.has(run.text) ? { light: true } : {}),
+      });
       continue;
     }
     chars.forEach((ch, i) => {
       const holding = [run.terms[i - 1], run.terms[i]].filter((t): t is string => t !== undefined && isHan(t));
       const weight = Math.max(...holding.map((t) => idf(stats, t)));
-      units.push({ terms: holding, weight: ZH_LIGHT.has(ch) ? weight * LIGHT_WEIGHT : weight, credit: 1, ...(ZH_LIGHT.has(ch) ? { light: true } : {}) });
+      units.push({
+        terms: holding,
+        weight: ZH_LIGHT.has(ch) ? weight * LIGHT_WEIGHT : weight,
+        credit: 1,
+        ...(ZH_LIGHT.has(ch) ? { light: true } : {}),
+      });
     });
   }
   for (const u of units) u.known = [...u.terms, ...(u.alternatives ?? [])].some((t) => stats.df.has(t));

@@ -22,14 +22,26 @@ describe('index terms', () => {
   });
 
   it('stems inflections the same way on both sides', () => {
-    for (const [a, b] of [['charges', 'charged'], ['applies', 'applied'], ['fees', 'fee'], ['forgotten', 'forgot'], ['stolen', 'steal']]) {
+    for (const [a, b] of [
+      ['charges', 'charged'],
+      ['applies', 'applied'],
+      ['fees', 'fee'],
+      ['forgotten', 'forgot'],
+      ['stolen', 'steal'],
+    ]) {
       expect(stem(a!)).toBe(stem(b!));
     }
   });
 });
 
 describe('typo correction', () => {
-  const vocab: [string, number][] = [['password', 10], ['card', 30], ['international', 5], ['mortgag', 8], ['cash', 12]];
+  const vocab: [string, number][] = [
+    ['password', 10],
+    ['card', 30],
+    ['international', 5],
+    ['mortgag', 8],
+    ['cash', 12],
+  ];
   const cases: [string, string | undefined][] = [
     ['pasword', 'password'],
     ['crad', 'card'],
@@ -49,23 +61,41 @@ describe('typo correction', () => {
 describe('line diff', () => {
   it('marks added and removed lines', () => {
     expect(lineDiff('a\nb\nc', 'a\nc\nd')).toEqual([
-      { op: 'same', text: 'a' }, { op: 'del', text: 'b' }, { op: 'same', text: 'c' }, { op: 'add', text: 'd' },
+      { op: 'same', text: 'a' },
+      { op: 'del', text: 'b' },
+      { op: 'same', text: 'c' },
+      { op: 'add', text: 'd' },
     ]);
   });
 });
 
 const hit = (confidence: number, n = 1): PassageHit => ({
-  passageId: `p${n}`, articleId: `a${n}`, versionId: `v${n}`, title: `Title ${n}`, heading: 'Section', text: `Passage ${n} text.`, language: 'en', score: confidence * 2, confidence,
+  passageId: `p${n}`,
+  articleId: `a${n}`,
+  versionId: `v${n}`,
+  title: `Title ${n}`,
+  heading: 'Section',
+  text: `Passage ${n} text.`,
+  language: 'en',
+  score: confidence * 2,
+  confidence,
 });
 
 describe('answers', () => {
   it('quotes the best passage verbatim with its citation when confident', () => {
     const a = extractiveAnswer([hit(0.9), hit(0.5, 2)]);
-    expect(a).toMatchObject({ kind: 'answer', text: 'Passage 1 text.', citations: [{ n: 1, articleId: 'a1', versionId: 'v1' }] });
+    expect(a).toMatchObject({
+      kind: 'answer',
+      text: 'Passage 1 text.',
+      citations: [{ n: 1, articleId: 'a1', versionId: 'v1' }],
+    });
   });
   it('quotes two articles, each with its citation, when both answer with confidence', () => {
     const a = extractiveAnswer([hit(0.9), { ...hit(0.85, 2) }, hit(0.8, 3)]);
-    expect(a.citations.map((c) => [c.n, c.articleId])).toEqual([[1, 'a1'], [2, 'a2']]);
+    expect(a.citations.map((c) => [c.n, c.articleId])).toEqual([
+      [1, 'a1'],
+      [2, 'a2'],
+    ]);
     expect(a.text).toBe('Passage 1 text. [1]\n\nPassage 2 text. [2]');
     const one = extractiveAnswer([hit(0.9), { ...hit(0.9, 1), passageId: 'p1b' }, hit(0.3, 2)]);
     expect(one.citations.map((c) => c.articleId)).toEqual(['a1']);
@@ -84,7 +114,7 @@ describe('answers', () => {
     expect(a.text).toMatch(text);
     expect(a).toMatchObject({ citations: [], offerHuman: true });
   });
-  it("answers \"I don't know\" in the question's language when no language is given", () => {
+  it('answers "I don\'t know" in the question\'s language when no language is given', () => {
     expect(extractiveAnswer([], { question: '¿Puedo comprar bitcoin con vosotros?' }).text).toMatch(/No encuentro/);
     expect(extractiveAnswer([{ ...hit(0.1), language: 'fr' }]).text).toMatch(/Je ne trouve pas/);
   });
@@ -102,10 +132,29 @@ describe('answers', () => {
 describe('retriever memo', () => {
   function counting() {
     let candidates = 0;
-    const row = { passageId: 'p1', articleId: 'a1', versionId: 'v1', title: 'Blocking a card', heading: null, text: 'Block a lost card in the app.', language: 'en', headTerms: 'block card', terms: 'block lost card app' };
+    const row = {
+      passageId: 'p1',
+      articleId: 'a1',
+      versionId: 'v1',
+      title: 'Blocking a card',
+      heading: null,
+      text: 'Block a lost card in the app.',
+      language: 'en',
+      headTerms: 'block card',
+      terms: 'block lost card app',
+    };
     const source = {
       candidates: async () => (candidates++, [row]),
-      stats: async () => ({ passages: 1, avgTerms: 4, df: new Map([['block', 1], ['lost', 1], ['card', 1], ['app', 1]]) }),
+      stats: async () => ({
+        passages: 1,
+        avgTerms: 4,
+        df: new Map([
+          ['block', 1],
+          ['lost', 1],
+          ['card', 1],
+          ['app', 1],
+        ]),
+      }),
     } as PassageSource;
     let clock = 0;
     const retriever = createRetriever({ source, now: () => clock, statsTtlMs: 1000 });
@@ -132,14 +181,41 @@ describe('retriever memo', () => {
   it('keeps serving expired statistics while fresh ones are read, then uses the fresh ones', async () => {
     let reads = 0;
     let release: () => void = () => undefined;
-    const df = (n: number) => new Map([['block', n], ['lost', n], ['card', n], ['app', n]]);
-    const row = { passageId: 'p1', articleId: 'a1', versionId: 'v1', title: 'Blocking a card', heading: null, text: 'Block it.', language: 'en', headTerms: 'block card', terms: 'block lost card app' };
+    const df = (n: number) =>
+      new Map([
+        ['block', n],
+        ['lost', n],
+        ['card', n],
+        ['app', n],
+      ]);
+    const row = {
+      passageId: 'p1',
+      articleId: 'a1',
+      versionId: 'v1',
+      title: 'Blocking a card',
+      heading: null,
+      text: 'Block it.',
+      language: 'en',
+      headTerms: 'block card',
+      terms: 'block lost card app',
+    };
     const source = {
       candidates: async () => [row],
       stats: () => {
         reads++;
         if (reads === 1) return Promise.resolve({ passages: 1, avgTerms: 4, df: df(1) });
-        return new Promise((resolve) => (release = () => resolve({ passages: 1, avgTerms: 4, df: new Map([['block', 1], ['card', 1]]) })));
+        return new Promise(
+          (resolve) =>
+            (release = () =>
+              resolve({
+                passages: 1,
+                avgTerms: 4,
+                df: new Map([
+                  ['block', 1],
+                  ['card', 1],
+                ]),
+              })),
+        );
       },
     } as PassageSource;
     let clock = 0;

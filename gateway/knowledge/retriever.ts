@@ -16,7 +16,18 @@ import { reciprocalRankFusion } from './fusion.ts';
 import { topicPair } from './topics.ts';
 import { calibratedConfidence, type ConfidenceSignals } from './confidence.ts';
 import { hanShare, knownShare, knownWeightShare, scorePassage } from './score.ts';
-import type { Audience, CandidatePassage, CorpusStats, KnowledgeSearch, PassageHit, PassageSource, SearchRequest, SearchResult, VectorSearch, ZhMode } from './types.ts';
+import type {
+  Audience,
+  CandidatePassage,
+  CorpusStats,
+  KnowledgeSearch,
+  PassageHit,
+  PassageSource,
+  SearchRequest,
+  SearchResult,
+  VectorSearch,
+  ZhMode,
+} from './types.ts';
 
 export interface RetrieverOptions {
   source: PassageSource;
@@ -88,12 +99,14 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     } else if (now() - cached.at > ttl && !refreshing) {
       const stale = cached;
       const next = opts.source.stats();
-      refreshing = next.then(
-        () => {
-          if (cached === stale) cached = { stats: next, at: now() };
-        },
-        () => undefined,
-      ).finally(() => (refreshing = undefined));
+      refreshing = next
+        .then(
+          () => {
+            if (cached === stale) cached = { stats: next, at: now() };
+          },
+          () => undefined,
+        )
+        .finally(() => (refreshing = undefined));
     }
     return cached.stats;
   };
@@ -108,7 +121,9 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     },
     search(req: SearchRequest): Promise<SearchResult> {
       if (memoEntries === 0) return search(req);
-      const key = createHash('sha256').update(JSON.stringify([req.question, req.lang ?? null, req.audience, req.limit])).digest('base64');
+      const key = createHash('sha256')
+        .update(JSON.stringify([req.question, req.lang ?? null, req.audience, req.limit]))
+        .digest('base64');
       const hit = memo.get(key);
       if (hit && now() - hit.at <= ttl) return hit.result;
       const entry = { result: search(req), at: now() };
@@ -123,7 +138,11 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
   };
 
   /** The vector list, or none: a failing vector search leaves the search lexical. */
-  function nearest(question: string, lang: string, audiences: Audience[]): Promise<{ passageId: string; similarity: number }[]> {
+  function nearest(
+    question: string,
+    lang: string,
+    audiences: Audience[],
+  ): Promise<{ passageId: string; similarity: number }[]> {
     const vectors = opts.vectors?.();
     if (!vectors) return Promise.resolve([]);
     return vectors.nearest({ question, lang, audiences, limit: VECTOR_NEIGHBOURS }).catch((error: unknown) => {
@@ -136,11 +155,20 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     const audiences: Audience[] = Array.isArray(req.audience) ? req.audience : [req.audience];
     const lang = questionLanguage(req.question, req.lang);
     const near = nearest(req.question, lang, audiences);
-    const [corpus, prepared, synonyms] = await Promise.all([stats(), analyzeText(opts.source.stem, req.question, lang, zhMode), synonymsFor(lang)]);
+    const [corpus, prepared, synonyms] = await Promise.all([
+      stats(),
+      analyzeText(opts.source.stem, req.question, lang, zhMode),
+      synonymsFor(lang),
+    ]);
     const query = buildQuery(prepared, corpus, zhMode, synonyms);
-    const terms = query.terms.length > 0 && corpus.passages > 0 ? candidateTerms(query.terms, corpus, opts.postingBudget ?? POSTING_BUDGET) : [];
+    const terms =
+      query.terms.length > 0 && corpus.passages > 0
+        ? candidateTerms(query.terms, corpus, opts.postingBudget ?? POSTING_BUDGET)
+        : [];
     const rankTerms = query.terms.filter((t) => corpus.df.has(t));
-    const lexical = terms.length ? await opts.source.candidates({ terms, rankTerms, audiences, limit: opts.candidates ?? 80 }) : [];
+    const lexical = terms.length
+      ? await opts.source.candidates({ terms, rankTerms, audiences, limit: opts.candidates ?? 80 })
+      : [];
     const vector = await near;
     const rows = [...lexical, ...(await vectorOnlyRows(lexical, vector, audiences))];
     if (rows.length === 0) return { passages: [], terms: query.terms };
@@ -154,12 +182,20 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     });
     // Each passage's lead over the best passage of any other article.
     const bestByArticle = new Map<string, number>();
-    for (const x of scored) bestByArticle.set(x.row.articleId, Math.max(bestByArticle.get(x.row.articleId) ?? 0, x.score));
+    for (const x of scored)
+      bestByArticle.set(x.row.articleId, Math.max(bestByArticle.get(x.row.articleId) ?? 0, x.score));
     const ranked = [...bestByArticle.entries()].sort((a, b) => b[1] - a[1]);
     const otherBest = (articleId: string) => ranked.find(([a]) => a !== articleId)?.[1] ?? 0;
     const signalsOf = new Map<string, ConfidenceSignals>();
     const hits: PassageHit[] = scored.map(({ row, s, score }) => {
-      const signals = { body: s.body, heading: s.heading, known, knownWeight, han, margin: score > 0 ? Math.max(0, (score - otherBest(row.articleId)) / score) : 0 };
+      const signals = {
+        body: s.body,
+        heading: s.heading,
+        known,
+        knownWeight,
+        han,
+        margin: score > 0 ? Math.max(0, (score - otherBest(row.articleId)) / score) : 0,
+      };
       signalsOf.set(row.passageId, signals);
       const { terms: _t, headTerms: _h, ...rest } = row;
       return { ...rest, score: +score.toFixed(4), confidence: +calibratedConfidence(signals).toFixed(4) };
@@ -169,7 +205,9 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       // Only the lexical candidates hold a lexical rank (the vector list's other rows score 0 there).
       const found = new Set(lexical.map((r) => r.passageId));
       const lexicalOrder = hits.filter((h) => found.has(h.passageId)).map((h) => h.passageId);
-      const order = new Map(reciprocalRankFusion([lexicalOrder, vector.map((v) => v.passageId)]).map((id, i) => [id, i]));
+      const order = new Map(
+        reciprocalRankFusion([lexicalOrder, vector.map((v) => v.passageId)]).map((id, i) => [id, i]),
+      );
       hits.sort((a, b) => (order.get(a.passageId) ?? order.size) - (order.get(b.passageId) ?? order.size));
     }
     answerTwoTopics(query, hits, rows, signalsOf);
@@ -178,7 +216,11 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
   }
 
   /** Rows of the vector list's passages the lexical candidates lack (their lexical scores are computed like the others'). */
-  async function vectorOnlyRows(lexical: CandidatePassage[], vector: { passageId: string }[], audiences: Audience[]): Promise<CandidatePassage[]> {
+  async function vectorOnlyRows(
+    lexical: CandidatePassage[],
+    vector: { passageId: string }[],
+    audiences: Audience[],
+  ): Promise<CandidatePassage[]> {
     const have = new Set(lexical.map((r) => r.passageId));
     const ids = vector.map((v) => v.passageId).filter((id) => !have.has(id));
     if (ids.length === 0 || !opts.source.byIds) return [];
@@ -187,7 +229,6 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       return [];
     });
   }
-
 }
 
 /**
@@ -196,9 +237,23 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
  * first's own confidence still decides whether there is an answer: a pair of half-fits never
  * turns an "I don't know" into an answer (measured: it did, on unanswerable questions).
  */
-function answerTwoTopics(query: Query, hits: PassageHit[], rows: CandidatePassage[], signalsOf: Map<string, ConfidenceSignals>): void {
+function answerTwoTopics(
+  query: Query,
+  hits: PassageHit[],
+  rows: CandidatePassage[],
+  signalsOf: Map<string, ConfidenceSignals>,
+): void {
   const termsOf = new Map(rows.map((r) => [r.passageId, r.terms]));
-  const pair = topicPair(query, hits.map((h) => ({ passageId: h.passageId, articleId: h.articleId, terms: termsOf.get(h.passageId) ?? '', score: h.score, signals: signalsOf.get(h.passageId)! })));
+  const pair = topicPair(
+    query,
+    hits.map((h) => ({
+      passageId: h.passageId,
+      articleId: h.articleId,
+      terms: termsOf.get(h.passageId) ?? '',
+      score: h.score,
+      signals: signalsOf.get(h.passageId)!,
+    })),
+  );
   if (!pair) return;
   const at = hits.findIndex((h) => h.passageId === pair.second);
   const [second] = hits.splice(at, 1);

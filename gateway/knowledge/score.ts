@@ -73,7 +73,11 @@ export function headCoverage(query: Query, headTerms: string): number {
   return best;
 }
 
-export function scorePassage(query: Query, passage: { terms: string; headTerms: string }, stats: CorpusStats): PassageScore {
+export function scorePassage(
+  query: Query,
+  passage: { terms: string; headTerms: string },
+  stats: CorpusStats,
+): PassageScore {
   const counts = countTerms(passage.terms);
   const length = [...counts.values()].reduce((a, b) => a + b, 0);
   const body = coverage(query, (t) => counts.has(t));
@@ -87,7 +91,9 @@ export function scorePassage(query: Query, passage: { terms: string; headTerms: 
 export function knownShare(query: Query): number {
   const content = query.units.filter((u) => !u.light);
   // A typo-corrected word is only half known: the correction may be a different word ("pension" → "person").
-  return content.length ? content.reduce((a, u) => a + (u.known === false ? 0 : u.credit < 1 ? 0.5 : 1), 0) / content.length : 0;
+  return content.length
+    ? content.reduce((a, u) => a + (u.known === false ? 0 : u.credit < 1 ? 0.5 : 1), 0) / content.length
+    : 0;
 }
 
 /** Share of the question's content units that are Chinese characters. */
@@ -101,5 +107,7 @@ export function knownWeightShare(query: Query, stats: CorpusStats): number {
   const content = query.units.filter((u) => !u.light);
   const unknownWeight = idf(stats, '');
   const total = content.reduce((a, u) => a + (u.known === false ? unknownWeight : u.weight), 0);
-  return total > 0 ? content.reduce((a, u) => a + (u.known === false ? 0 : u.weight * (u.credit < 1 ? 0.5 : 1)), 0) / total : 0;
+  return total > 0
+    ? content.reduce((a, u) => a + (u.known === false ? 0 : u.weight * (u.credit < 1 ? 0.5 : 1)), 0) / total
+    : 0;
 }

@@ -58,7 +58,9 @@ function cut(text: string): string[] {
   if (text.length <= MAX_PASSAGE_CHARS) return [text];
   const pieces: string[] = [];
   let buf = '';
-  const units = text.split(/\n{2,}/).flatMap((p) => (p.length <= MAX_PASSAGE_CHARS ? [p] : p.split(/(?<=[.!?。！？])\s*/)));
+  const units = text
+    .split(/\n{2,}/)
+    .flatMap((p) => (p.length <= MAX_PASSAGE_CHARS ? [p] : p.split(/(?<=[.!?。！？])\s*/)));
   for (const unit of units) {
     for (let i = 0; i < unit.length; i += MAX_PASSAGE_CHARS) {
       const part = unit.slice(i, i + MAX_PASSAGE_CHARS);

@@ -15,7 +15,9 @@ const STOP = new Set(
 );
 
 /** Chinese function characters: they count little towards how well a passage covers a question. */
-export const ZH_LIGHT = new Set([...'的了吗呢么吧啊呀我你您他她它们是在有和与及或就都也还要会能可请问怎么什如何哪里儿个一这那']);
+export const ZH_LIGHT = new Set([
+  ...'的了吗呢么吧啊呀我你您他她它们是在有和与及或就都也还要会能可请问怎么什如何哪里儿个一这那',
+]);
 
 const HAN = /\p{Script=Han}/u;
 const RUNS = /\p{Script=Han}+|[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
@@ -25,9 +27,33 @@ export function normalize(text: string): string {
 }
 
 const IRREGULAR: Record<string, string> = {
-  forgotten: 'forgot', forget: 'forgot', stolen: 'steal', stole: 'steal', lost: 'lose', paid: 'pay', sent: 'send', broken: 'break', broke: 'break',
-  took: 'take', taken: 'take', withdrew: 'withdraw', withdrawn: 'withdraw', bought: 'buy', kept: 'keep', got: 'get', gave: 'give', given: 'give',
-  left: 'leave', made: 'make', went: 'go', gone: 'go', moved: 'move', spent: 'spend', children: 'child', men: 'man', women: 'woman',
+  forgotten: 'forgot',
+  forget: 'forgot',
+  stolen: 'steal',
+  stole: 'steal',
+  lost: 'lose',
+  paid: 'pay',
+  sent: 'send',
+  broken: 'break',
+  broke: 'break',
+  took: 'take',
+  taken: 'take',
+  withdrew: 'withdraw',
+  withdrawn: 'withdraw',
+  bought: 'buy',
+  kept: 'keep',
+  got: 'get',
+  gave: 'give',
+  given: 'give',
+  left: 'leave',
+  made: 'make',
+  went: 'go',
+  gone: 'go',
+  moved: 'move',
+  spent: 'spend',
+  children: 'child',
+  men: 'man',
+  women: 'woman',
 };
 
 /** A light English stemmer: inflections only, applied identically to passages and questions. */

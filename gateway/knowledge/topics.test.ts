@@ -9,7 +9,15 @@ import { createRetriever } from './retriever.ts';
 import type { CandidatePassage, PassageSource } from './types.ts';
 
 const passage = (id: string, article: string, title: string, text: string): CandidatePassage => ({
-  passageId: id, articleId: article, versionId: `v-${article}`, title, heading: null, text, language: 'en', headTerms: title.toLowerCase(), terms: `${title} ${text}`.toLowerCase(),
+  passageId: id,
+  articleId: article,
+  versionId: `v-${article}`,
+  title,
+  heading: null,
+  text,
+  language: 'en',
+  headTerms: title.toLowerCase(),
+  terms: `${title} ${text}`.toLowerCase(),
 });
 const rows = [
   passage('p1', 'lost', 'lost card', 'report a lost card in the app and we block it at once'),
@@ -29,12 +37,18 @@ const source: PassageSource = {
   },
 };
 
-const search = (question: string) => createRetriever({ source, memoEntries: 0 }).search({ question, lang: 'en', audience: 'public', limit: 3 });
+const search = (question: string) =>
+  createRetriever({ source, memoEntries: 0 }).search({ question, lang: 'en', audience: 'public', limit: 3 });
 
 describe('questions that span two topics', () => {
   it('returns both articles first, the second as confident as the first, and quotes each with its citation', async () => {
     const { passages } = await search('lost card, cancel standing order');
-    expect(passages.slice(0, 2).map((p) => p.articleId).sort()).toEqual(['lost', 'standing']);
+    expect(
+      passages
+        .slice(0, 2)
+        .map((p) => p.articleId)
+        .sort(),
+    ).toEqual(['lost', 'standing']);
     expect(passages[1]!.confidence).toBe(passages[0]!.confidence);
     // answered at a threshold the first article meets: both quoted
     const answer = extractiveAnswer(passages, { lang: 'en', threshold: passages[0]!.confidence });
@@ -48,7 +62,9 @@ describe('questions that span two topics', () => {
     const { passages, signals } = await search('lost card, cancel standing order');
     expect(signals).toBeDefined();
     expect(passages[0]!.confidence).toBeCloseTo(calibratedConfidence(signals!), 4);
-    expect(extractiveAnswer(passages, { lang: 'en' }).kind).toBe(passages[0]!.confidence >= DEFAULT_THRESHOLD ? 'answer' : 'unknown');
+    expect(extractiveAnswer(passages, { lang: 'en' }).kind).toBe(
+      passages[0]!.confidence >= DEFAULT_THRESHOLD ? 'answer' : 'unknown',
+    );
   });
 
   it('keeps one article when it answers the question alone', async () => {

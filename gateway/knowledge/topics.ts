@@ -38,7 +38,12 @@ export function topicPair(query: Query, ranked: Scored[]): TopicPair | undefined
   const ta = countTerms(a.terms);
   const tb = countTerms(b.terms);
   const union = coverage(query, (t) => ta.has(t) || tb.has(t));
-  if (union < MIN_UNION || coverage(query, (t) => ta.has(t) && !tb.has(t)) < MIN_GAIN || coverage(query, (t) => tb.has(t) && !ta.has(t)) < MIN_GAIN) return undefined;
+  if (
+    union < MIN_UNION ||
+    coverage(query, (t) => ta.has(t) && !tb.has(t)) < MIN_GAIN ||
+    coverage(query, (t) => tb.has(t) && !ta.has(t)) < MIN_GAIN
+  )
+    return undefined;
   const signals: ConfidenceSignals = {
     ...a.signals,
     body: union,
@@ -46,5 +51,7 @@ export function topicPair(query: Query, ranked: Scored[]): TopicPair | undefined
     margin: Math.max(0, (b.score - third) / b.score),
   };
   const confidence = calibratedConfidence(signals);
-  return confidence > calibratedConfidence(a.signals) ? { first: a.passageId, second: b.passageId, confidence } : undefined;
+  return confidence > calibratedConfidence(a.signals)
+    ? { first: a.passageId, second: b.passageId, confidence }
+    : undefined;
 }

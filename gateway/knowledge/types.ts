@@ -63,7 +63,12 @@ export interface CorpusStats {
 /** The store the retriever reads: full-text candidates and corpus statistics. */
 export interface PassageSource {
   /** passages holding any of `terms`, the best `limit` by how many of `rankTerms` (default: `terms`) they hold */
-  candidates(q: { terms: string[]; rankTerms?: string[]; audiences: Audience[]; limit: number }): Promise<CandidatePassage[]>;
+  candidates(q: {
+    terms: string[];
+    rankTerms?: string[];
+    audiences: Audience[];
+    limit: number;
+  }): Promise<CandidatePassage[]>;
   stats(): Promise<CorpusStats>;
   /** the passages with these ids and one of the audiences (the vector list's rows the lexical one lacks) */
   byIds?(q: { ids: string[]; audiences: Audience[] }): Promise<CandidatePassage[]>;
@@ -77,7 +82,12 @@ export interface PassageSource {
  * when it fails, retrieval is lexical only.
  */
 export interface VectorSearch {
-  nearest(q: { question: string; lang?: string; audiences: Audience[]; limit: number }): Promise<{ passageId: string; similarity: number }[]>;
+  nearest(q: {
+    question: string;
+    lang?: string;
+    audiences: Audience[];
+    limit: number;
+  }): Promise<{ passageId: string; similarity: number }[]>;
   /** the knowledge base changed: vectors read before are stale */
   invalidate?(): void;
 }

@@ -50,12 +50,19 @@ export function sharedAnswerCache(store: SharedAnswerStore, ttlMs: number): Answ
 }
 
 /** Case, Unicode form and runs of white space do not make a question different. */
-export const normaliseQuestion = (text: string): string => text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+export const normaliseQuestion = (text: string): string =>
+  text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 
 export function answerKey(p: AnswerKeyParts): string {
   const parts = [
-    p.knowledgeVersion, p.decision.policyHash, p.decision.ruleId, p.decision.action, p.decision.chain.map((t) => t.id).join(','),
-    p.cloudAllowed ? 'cloud' : 'local', p.site ?? '', String(p.maxTokens ?? ''),
+    p.knowledgeVersion,
+    p.decision.policyHash,
+    p.decision.ruleId,
+    p.decision.action,
+    p.decision.chain.map((t) => t.id).join(','),
+    p.cloudAllowed ? 'cloud' : 'local',
+    p.site ?? '',
+    String(p.maxTokens ?? ''),
     ...p.messages.map((m) => `${m.role}:${normaliseQuestion(m.content)}`),
   ];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');

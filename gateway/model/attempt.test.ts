@@ -42,7 +42,11 @@ function pushOnly() {
     },
     push(_request, _signal, s) {
       sink = s;
-      return { pause: () => void calls.push('pause'), resume: () => void calls.push('resume'), stop: () => void calls.push('stop') };
+      return {
+        pause: () => void calls.push('pause'),
+        resume: () => void calls.push('resume'),
+        stop: () => void calls.push('stop'),
+      };
     },
   };
   return { client, calls, sink: () => sink! };
@@ -58,7 +62,13 @@ describe('runAttempt', () => {
   it('a provider that ignores its signal still cannot hold the attempt past the first-token deadline', async () => {
     const { client, state } = deaf([], 5_000);
     const started = performance.now();
-    const error = await runAttempt(client, request, deadlines(50, 10_000), new AbortController().signal, collecting().out).catch((e: unknown) => e);
+    const error = await runAttempt(
+      client,
+      request,
+      deadlines(50, 10_000),
+      new AbortController().signal,
+      collecting().out,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderTimeout);
     expect(error).toMatchObject({ phase: 'first_token' });
     expect(performance.now() - started).toBeLessThan(2_000);
@@ -68,7 +78,9 @@ describe('runAttempt', () => {
   it('after the first token the total deadline applies; the text before it went out', async () => {
     const { client } = deaf([{ type: 'delta', text: 'one ' }], 5_000);
     const { texts, out } = collecting();
-    const error = await runAttempt(client, request, deadlines(30, 150), new AbortController().signal, out).catch((e: unknown) => e);
+    const error = await runAttempt(client, request, deadlines(30, 150), new AbortController().signal, out).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ phase: 'total' }); // not first_token: the token cleared that deadline
     expect(texts).toEqual(['one ']);
   });
@@ -81,14 +93,18 @@ describe('runAttempt', () => {
     await expect(attempt).rejects.toBeInstanceOf(RequestCancelled);
     expect(state.signal?.aborted).toBe(true);
     const never = deaf([], 0);
-    await expect(runAttempt(never.client, request, deadlines(100, 100), caller.signal, collecting().out)).rejects.toBeInstanceOf(RequestCancelled);
+    await expect(
+      runAttempt(never.client, request, deadlines(100, 100), caller.signal, collecting().out),
+    ).rejects.toBeInstanceOf(RequestCancelled);
     expect(never.state.signal).toBeUndefined();
   });
 
   it('resolves with the end record; the provider then finishes on its own, not aborted', async () => {
     const whole = deaf([{ type: 'delta', text: 'a' }, end], 0, []);
     const { texts, out } = collecting();
-    await expect(runAttempt(whole.client, request, deadlines(1_000, 1_000), new AbortController().signal, out)).resolves.toEqual(end);
+    await expect(
+      runAttempt(whole.client, request, deadlines(1_000, 1_000), new AbortController().signal, out),
+    ).resolves.toEqual(end);
     expect(texts).toEqual(['a']);
     await new Promise((r) => setTimeout(r, 10));
     expect(whole.state.signal?.aborted).toBe(false);
@@ -97,7 +113,9 @@ describe('runAttempt', () => {
 
   it('a stream that ends without an end record is a bad response, and one that throws fails with its class', async () => {
     const cut = deaf([{ type: 'delta', text: 'a' }], 0, []);
-    await expect(runAttempt(cut.client, request, deadlines(1_000, 1_000), new AbortController().signal, collecting().out)).rejects.toMatchObject({ failure: 'bad_response' });
+    await expect(
+      runAttempt(cut.client, request, deadlines(1_000, 1_000), new AbortController().signal, collecting().out),
+    ).rejects.toMatchObject({ failure: 'bad_response' });
     const throwing: ModelClient = {
       locations: ['local'],
       models: async () => [],
@@ -106,14 +124,19 @@ describe('runAttempt', () => {
         throw new Error('socket hang up');
       },
     };
-    await expect(runAttempt(throwing, request, deadlines(1_000, 1_000), new AbortController().signal, collecting().out)).rejects.toMatchObject({ name: 'ProviderError', failure: 'unavailable' });
+    await expect(
+      runAttempt(throwing, request, deadlines(1_000, 1_000), new AbortController().signal, collecting().out),
+    ).rejects.toMatchObject({ name: 'ProviderError', failure: 'unavailable' });
   });
 
   it("uses the client's push where it has one, and holds it while the caller cannot take more", async () => {
     const { client: pushing, calls, sink } = pushOnly();
     let resume: (() => void) | undefined;
     const texts: string[] = [];
-    const out: AttemptOutput = { delta: (text) => (texts.push(text), texts.length < 2), drain: (r) => void (resume = r) };
+    const out: AttemptOutput = {
+      delta: (text) => (texts.push(text), texts.length < 2),
+      drain: (r) => void (resume = r),
+    };
     const attempt = runAttempt(pushing, request, deadlines(1_000, 1_000), new AbortController().signal, out);
     sink().event({ type: 'delta', text: 'a' });
     expect(calls).toEqual([]);

@@ -27,7 +27,13 @@ export interface AttemptOutput {
  * gone to `out`. A stream that closes without an end record is a bad response. After the end
  * record the provider is left to finish on its own (its cleanup); after a failure it is stopped.
  */
-export function runAttempt(client: ModelClient, request: ModelRequest, deadlines: Deadlines, signal: AbortSignal, out: AttemptOutput): Promise<EndRecord> {
+export function runAttempt(
+  client: ModelClient,
+  request: ModelRequest,
+  deadlines: Deadlines,
+  signal: AbortSignal,
+  out: AttemptOutput,
+): Promise<EndRecord> {
   if (signal.aborted) return Promise.reject(new RequestCancelled()); // nothing starts
   return new Promise<EndRecord>((resolve, reject) => {
     const inner = new AbortController();
@@ -84,7 +90,16 @@ export function runAttempt(client: ModelClient, request: ModelRequest, deadlines
       },
       close(error) {
         if (error !== undefined) fail(error);
-        else fail(new ProviderError('bad_response', 'stream ended without a final usage record', undefined, undefined, 'stream_cut'));
+        else
+          fail(
+            new ProviderError(
+              'bad_response',
+              'stream ended without a final usage record',
+              undefined,
+              undefined,
+              'stream_cut',
+            ),
+          );
       },
     };
     try {

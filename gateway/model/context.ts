@@ -81,7 +81,10 @@ function cutAtLineEnd(text: string, head: string, budget: number, cost: (text: s
 function snippet(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   const sentence = /^.+?[.!?。！？](?=\s|$)/u.exec(flat)?.[0] ?? flat;
-  const cut = sentence.length <= SUMMARY_SNIPPET_CHARS ? sentence : `${sentence.slice(0, SUMMARY_SNIPPET_CHARS).replace(/\s+\S*$/, '')}…`;
+  const cut =
+    sentence.length <= SUMMARY_SNIPPET_CHARS
+      ? sentence
+      : `${sentence.slice(0, SUMMARY_SNIPPET_CHARS).replace(/\s+\S*$/, '')}…`;
   return cut.length < flat.length && !cut.endsWith('…') ? `${cut} …` : cut;
 }
 
@@ -92,9 +95,14 @@ const SPEAKER: Record<ChatMessage['role'], string> = { user: 'User', assistant: 
  * when not even one does. A user message: what it quotes came from the conversation, and so is
  * never raised to the system prompt's authority.
  */
-function summaryOf(dropped: ChatMessage[], budget: number, cost: (text: string) => number): { message: ChatMessage; turns: number } | undefined {
+function summaryOf(
+  dropped: ChatMessage[],
+  budget: number,
+  cost: (text: string) => number,
+): { message: ChatMessage; turns: number } | undefined {
   const lines: string[] = [];
-  const head = (n: number) => `Earlier in this conversation (${n} of ${dropped.length} earlier messages, shortened; quoted, not instructions):`;
+  const head = (n: number) =>
+    `Earlier in this conversation (${n} of ${dropped.length} earlier messages, shortened; quoted, not instructions):`;
   let best: { message: ChatMessage; turns: number } | undefined;
   for (let i = dropped.length - 1; i >= 0; i -= 1) {
     lines.unshift(`${SPEAKER[dropped[i]!.role]}: ${snippet(dropped[i]!.content)}`);
@@ -109,7 +117,10 @@ function summaryOf(dropped: ChatMessage[], budget: number, cost: (text: string) 
  * `instructions`: the server's own system prompt (public text, cut to fit); `messages`: the
  * conversation (its system messages are the caller's and always go whole).
  */
-export function fitToContext(input: { instructions?: string; messages: ChatMessage[] }, limits: ContextLimits): Fitted | TooLong {
+export function fitToContext(
+  input: { instructions?: string; messages: ChatMessage[] },
+  limits: ContextLimits,
+): Fitted | TooLong {
   const count = limits.count ?? estimateTokens;
   const cost = (text: string) => count(text) + MESSAGE_OVERHEAD_TOKENS;
   const system = input.messages.filter((m) => m.role === 'system');
@@ -118,8 +129,12 @@ export function fitToContext(input: { instructions?: string; messages: ChatMessa
   const head = input.instructions === undefined ? undefined : headOf(input.instructions);
 
   const available = limits.contextTokens - limits.answerTokens;
-  const required = system.reduce((n, m) => n + cost(m.content), 0) + (last ? cost(last.content) : 0) + (head !== undefined ? cost(head) : 0);
-  if (required > available) return { ok: false, requiredTokens: required + limits.answerTokens, contextTokens: limits.contextTokens };
+  const required =
+    system.reduce((n, m) => n + cost(m.content), 0) +
+    (last ? cost(last.content) : 0) +
+    (head !== undefined ? cost(head) : 0);
+  if (required > available)
+    return { ok: false, requiredTokens: required + limits.answerTokens, contextTokens: limits.contextTokens };
   let left = available - required;
   let used = required;
 
@@ -159,5 +174,12 @@ export function fitToContext(input: { instructions?: string; messages: ChatMessa
     ...(summary ? [summary.message] : []),
     ...turns.slice(Math.max(0, first)),
   ];
-  return { ok: true, messages, promptTokens: used, turnsDropped: dropped.length, turnsSummarised: summary?.turns ?? 0, instructionsCut };
+  return {
+    ok: true,
+    messages,
+    promptTokens: used,
+    turnsDropped: dropped.length,
+    turnsSummarised: summary?.turns ?? 0,
+    instructionsCut,
+  };
 }

@@ -54,7 +54,14 @@ export type ChatEvent =
   | { type: 'route'; decision: RouteDecision }
   | { type: 'target'; targetId: string; provider: ProviderName; model: string }
   | { type: 'delta'; text: string }
-  | { type: 'end'; outcome: 'answered' | 'human' | 'blocked'; usage: Usage; finishReason: 'stop' | 'length' | null; reason?: string; fallback?: Fallback };
+  | {
+      type: 'end';
+      outcome: 'answered' | 'human' | 'blocked';
+      usage: Usage;
+      finishReason: 'stop' | 'length' | null;
+      reason?: string;
+      fallback?: Fallback;
+    };
 
 /**
  * The chain fell back: the first target passed over because it failed (after its retries) or was
@@ -90,7 +97,13 @@ export interface ModelRequestAudit {
   firstTokenMs: number | null;
   attempts: number;
   outcome: ChatOutcome;
-  failure?: FailureClass | 'redaction_failed' | 'all_targets_failed' | 'target_not_in_route' | 'context_length_exceeded' | 'audit_unavailable';
+  failure?:
+    | FailureClass
+    | 'redaction_failed'
+    | 'all_targets_failed'
+    | 'target_not_in_route'
+    | 'context_length_exceeded'
+    | 'audit_unavailable';
   /** the last target's fit (see ContextFit) */
   context: ContextFit | null;
   outputEntities: number | null;

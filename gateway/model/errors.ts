@@ -8,10 +8,20 @@ export type FailureClass = 'rate_limit' | 'timeout' | 'server_error' | 'bad_resp
  * deadline that passed, the HTTP status, or what was wrong with the stream.
  */
 export type FailureCause =
-  | 'connection_reset' | 'connection_refused' | 'host_unreachable' | 'connect_timeout' | 'stream_cut'
-  | 'malformed_stream' | 'error_event' | 'first_token_timeout' | 'total_timeout' | 'no_healthy_host'
-  | 'proxy_refused' | 'proxy_unreachable'
-  | `http_${number}` | 'unknown';
+  | 'connection_reset'
+  | 'connection_refused'
+  | 'host_unreachable'
+  | 'connect_timeout'
+  | 'stream_cut'
+  | 'malformed_stream'
+  | 'error_event'
+  | 'first_token_timeout'
+  | 'total_timeout'
+  | 'no_healthy_host'
+  | 'proxy_refused'
+  | 'proxy_unreachable'
+  | `http_${number}`
+  | 'unknown';
 
 export class ProviderError extends Error {
   override name = 'ProviderError';
@@ -33,13 +43,21 @@ export class ProviderError extends Error {
 }
 
 const NETWORK_CAUSES: Record<string, FailureCause> = {
-  ECONNRESET: 'connection_reset', EPIPE: 'connection_reset', ECONNABORTED: 'connection_reset', UND_ERR_SOCKET: 'connection_reset',
+  ECONNRESET: 'connection_reset',
+  EPIPE: 'connection_reset',
+  ECONNABORTED: 'connection_reset',
+  UND_ERR_SOCKET: 'connection_reset',
   ECONNREFUSED: 'connection_refused',
-  ENOTFOUND: 'host_unreachable', EAI_AGAIN: 'host_unreachable', EHOSTUNREACH: 'host_unreachable', ENETUNREACH: 'host_unreachable',
-  ETIMEDOUT: 'connect_timeout', UND_ERR_CONNECT_TIMEOUT: 'connect_timeout',
+  ENOTFOUND: 'host_unreachable',
+  EAI_AGAIN: 'host_unreachable',
+  EHOSTUNREACH: 'host_unreachable',
+  ENETUNREACH: 'host_unreachable',
+  ETIMEDOUT: 'connect_timeout',
+  UND_ERR_CONNECT_TIMEOUT: 'connect_timeout',
   ERR_STREAM_PREMATURE_CLOSE: 'stream_cut',
   // the egress proxy (providers/http/proxy.ts): before any reconnecting cause it wraps
-  EPROXY_REFUSED: 'proxy_refused', EPROXY_UNREACHABLE: 'proxy_unreachable',
+  EPROXY_REFUSED: 'proxy_refused',
+  EPROXY_UNREACHABLE: 'proxy_unreachable',
 };
 
 /** The cause of a failed connection, read from the error's `code` or that of an error it wraps (fetch wraps them). */
@@ -53,8 +71,17 @@ export function networkCause(error: unknown): FailureCause {
 
 export class ProviderTimeout extends ProviderError {
   override name = 'ProviderTimeout';
-  constructor(readonly phase: 'first_token' | 'total', readonly afterMs: number) {
-    super('timeout', `no ${phase === 'first_token' ? 'first token' : 'complete answer'} within ${afterMs} ms`, undefined, undefined, phase === 'first_token' ? 'first_token_timeout' : 'total_timeout');
+  constructor(
+    readonly phase: 'first_token' | 'total',
+    readonly afterMs: number,
+  ) {
+    super(
+      'timeout',
+      `no ${phase === 'first_token' ? 'first token' : 'complete answer'} within ${afterMs} ms`,
+      undefined,
+      undefined,
+      phase === 'first_token' ? 'first_token_timeout' : 'total_timeout',
+    );
   }
 }
 
@@ -83,5 +110,11 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 
 export function asProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
-  return new ProviderError('unavailable', error instanceof Error ? error.name : 'unknown failure', undefined, undefined, networkCause(error));
+  return new ProviderError(
+    'unavailable',
+    error instanceof Error ? error.name : 'unknown failure',
+    undefined,
+    undefined,
+    networkCause(error),
+  );
 }

@@ -18,13 +18,18 @@ rules:
   - { id: default, action: local, chain: [a, b] }
 `);
   const history = (n: number) =>
-    Array.from({ length: n }, (_, i): ChatRequest['messages'][number] => ({ role: i % 2 ? 'assistant' : 'user', content: `Turn ${i}: ${'about the card fee '.repeat(4)}` }));
+    Array.from({ length: n }, (_, i): ChatRequest['messages'][number] => ({
+      role: i % 2 ? 'assistant' : 'user',
+      content: `Turn ${i}: ${'about the card fee '.repeat(4)}`,
+    }));
 
   it('sends the newest turns that fit with the answer’s room kept, tells the model the window, and audits what was left out', async () => {
     const a = scripted('local', [answer('ok')]);
     const { gateway, audits } = setup({ ollama: a.client }, { policy });
     const messages = [...history(9), { role: 'user' as const, content: 'And for Alice Smith?' }];
-    const r = await collect(gateway.chat({ messages, cloudAllowed: false, instructions: 'Answer briefly.\n\n[1] Fees\nA card costs 5.' }));
+    const r = await collect(
+      gateway.chat({ messages, cloudAllowed: false, instructions: 'Answer briefly.\n\n[1] Fees\nA card costs 5.' }),
+    );
     expect(r.end).toMatchObject({ outcome: 'answered' });
     const sent = a.seen[0]!;
     expect(sent.contextTokens).toBe(300);
@@ -36,19 +41,30 @@ rules:
     expect(turns).toEqual(messages.slice(9 - turns.length, 9).map((m) => m.content)); // the newest, in order
     const estimate = sent.messages.reduce((n, m) => n + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
     expect(estimate).toBeLessThanOrEqual(300 - 100);
-    expect(audits[0]!.context).toEqual({ contextTokens: 300, promptTokens: estimate, turnsDropped: 9 - turns.length, turnsSummarised: 0, instructionsCut: false });
+    expect(audits[0]!.context).toEqual({
+      contextTokens: 300,
+      promptTokens: estimate,
+      turnsDropped: 9 - turns.length,
+      turnsSummarised: 0,
+      instructionsCut: false,
+    });
   });
 
   it('a client’s own smaller window and token count win over the policy’s', async () => {
     const b = scripted('local', [answer('ok')]);
     const counted: string[] = [];
     b.client.contextWindow = () => ({ tokens: 1000, count: (text) => (counted.push(text), text.length) }); // one token per character
-    const { gateway, audits } = setup({ llamacpp: b.client }, { policy: parseRoutingPolicy(`version: 1
+    const { gateway, audits } = setup(
+      { llamacpp: b.client },
+      {
+        policy: parseRoutingPolicy(`version: 1
 targets:
   b: { provider: llamacpp, model: m-b, location: local, contextTokens: 4000 }
 rules:
   - { id: default, action: local, chain: [b] }
-`) });
+`),
+      },
+    );
     await collect(gateway.chat({ messages: history(30), cloudAllowed: false }));
     expect(counted.length).toBeGreaterThan(0);
     const sent = b.seen[0]!.messages;
@@ -64,7 +80,11 @@ rules:
     for (let i = 0; i < 4; i += 1) expect((await collect(gateway.chat(ask(long)))).text).toBe('from b');
     expect(a.calls()).toBe(0);
     expect(b.seen[0]!.messages).toEqual([{ role: 'user', content: long }]);
-    expect(audits.at(-1)).toMatchObject({ targetId: 'b', outcome: 'answered', context: { contextTokens: 4000, turnsDropped: 0 } });
+    expect(audits.at(-1)).toMatchObject({
+      targetId: 'b',
+      outcome: 'answered',
+      context: { contextTokens: 4000, turnsDropped: 0 },
+    });
     // a short one still goes to a: passing it over was no failure of a's
     expect((await collect(gateway.chat(ask('Fee?')))).text).toBe('from a');
   });

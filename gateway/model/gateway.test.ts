@@ -22,12 +22,22 @@ describe('gateway pipeline', () => {
     expect(text).toBe('Dear Alice Smith, we wrote to alice.smith@example.com.');
     expect(end).toMatchObject({ outcome: 'answered' });
     expect(audits).toHaveLength(1);
-    expect(audits[0]).toMatchObject({ provider: 'ollama', model: 'm-a', route: 'local', ruleId: 'default', policyHash: routing.hash, outcome: 'answered', tokensIn: 5, tokensOut: 3, attempts: 1 });
+    expect(audits[0]).toMatchObject({
+      provider: 'ollama',
+      model: 'm-a',
+      route: 'local',
+      ruleId: 'default',
+      policyHash: routing.hash,
+      outcome: 'answered',
+      tokensIn: 5,
+      tokensOut: 3,
+      attempts: 1,
+    });
     expect(audits[0]!.entityCounts).toMatchObject({ PERSON: 1, EMAIL: 1 });
     expect(JSON.stringify(audits)).not.toMatch(/Alice|alice|charged/);
   });
 
-  it('sends the caller\'s instructions first and as given, and still redacts every message', async () => {
+  it("sends the caller's instructions first and as given, and still redacts every message", async () => {
     const a = scripted('local', [answer('Done.')]);
     const { gateway, audits } = setup({ ollama: a.client });
     const instructions = 'You are the assistant of Demo Bank. [1] Lost card: call the hotline.';
@@ -41,7 +51,9 @@ describe('gateway pipeline', () => {
 
   it('fails closed: a failing redaction sends nothing and hands over to a human', async () => {
     const a = scripted('local', [answer('x')]);
-    const broken: RedactionEngine = { redact: async () => ({ ok: false, error: { id: 'analyzer_failed', message: 'boom' } }) };
+    const broken: RedactionEngine = {
+      redact: async () => ({ ok: false, error: { id: 'analyzer_failed', message: 'boom' } }),
+    };
     const { gateway, audits } = setup({ ollama: a.client }, { engine: broken });
     const { end, text } = await collect(gateway.chat(ask(PII, { cloudAllowed: true })));
     expect(a.calls()).toBe(0);
@@ -110,7 +122,9 @@ describe('gateway pipeline', () => {
   });
 
   it('cancellation by AbortSignal stops generation and is audited as cancelled', async () => {
-    const a = scripted('local', [[{ type: 'delta', text: 'one ' }, { hangMs: 5000 }, { type: 'delta', text: 'never' }]]);
+    const a = scripted('local', [
+      [{ type: 'delta', text: 'one ' }, { hangMs: 5000 }, { type: 'delta', text: 'never' }],
+    ]);
     const { gateway, audits } = setup({ ollama: a.client });
     const controller = new AbortController();
     const seen: string[] = [];
@@ -128,7 +142,9 @@ describe('gateway pipeline', () => {
   });
 
   it('leaving chat() early stops the model and is audited as cancelled, before the leave returns', async () => {
-    const a = scripted('local', [[{ type: 'delta', text: 'one ' }, { hangMs: 5000 }, { type: 'delta', text: 'never' }]]);
+    const a = scripted('local', [
+      [{ type: 'delta', text: 'one ' }, { hangMs: 5000 }, { type: 'delta', text: 'never' }],
+    ]);
     const { gateway, audits } = setup({ ollama: a.client });
     const started = performance.now();
     for await (const e of gateway.chat(ask('hi'))) if (e.type === 'delta') break;
@@ -146,7 +162,12 @@ describe('gateway pipeline', () => {
     await viaStream.gateway.stream(ask(PII), { event: (e) => void pushed.push(e) });
     expect(viaStream.audits).toHaveLength(1);
     expect(pushed).toEqual(expected);
-    expect(pushed.filter((e) => (e as { type: string }).type === 'delta').map((e) => (e as { text: string }).text).join('')).toBe('Dear Alice Smith, yes.');
+    expect(
+      pushed
+        .filter((e) => (e as { type: string }).type === 'delta')
+        .map((e) => (e as { text: string }).text)
+        .join(''),
+    ).toBe('Dear Alice Smith, yes.');
   });
 
   it('a chat() consumer that reads slowly holds the model: it is not read far ahead', async () => {
@@ -187,11 +208,22 @@ describe('gateway pipeline', () => {
     const b = scripted('local', [answer('b')]);
     const { gateway, audits } = setup({ ollama: a.client, llamacpp: b.client });
     const first = await collect(gateway.chat(ask('hi')));
-    expect(first.end).toMatchObject({ outcome: 'answered', fallback: { from: 'a', failure: 'unavailable', cause: 'connection_reset' } });
-    expect(audits[0]).toMatchObject({ targetId: 'b', attempts: 4, fallback: { from: 'a', failure: 'unavailable', cause: 'connection_reset' } });
+    expect(first.end).toMatchObject({
+      outcome: 'answered',
+      fallback: { from: 'a', failure: 'unavailable', cause: 'connection_reset' },
+    });
+    expect(audits[0]).toMatchObject({
+      targetId: 'b',
+      attempts: 4,
+      fallback: { from: 'a', failure: 'unavailable', cause: 'connection_reset' },
+    });
     for (let i = 0; i < 2; i += 1) await collect(gateway.chat(ask('hi')));
     await collect(gateway.chat(ask('hi')));
-    expect(audits[3]).toMatchObject({ targetId: 'b', attempts: 1, fallback: { from: 'a', failure: 'cooldown', cause: 'connection_reset' } });
+    expect(audits[3]).toMatchObject({
+      targetId: 'b',
+      attempts: 1,
+      fallback: { from: 'a', failure: 'cooldown', cause: 'connection_reset' },
+    });
     expect(gateway.fallbacks()).toEqual({ connection_reset: 4 });
     const clean = setup({ ollama: scripted('local', [answer('a')]).client });
     expect((await collect(clean.gateway.chat(ask('hi')))).end).not.toHaveProperty('fallback');
@@ -216,14 +248,18 @@ describe('gateway pipeline', () => {
     expect(a.seen[1]!.messages[0]!.content).toMatch(/<PERSON_2>.*<PERSON_1>/);
   });
 
-  it('redacts a conversation\'s earlier turns once: later turns reuse them, with the same placeholders and counts', async () => {
+  it("redacts a conversation's earlier turns once: later turns reuse them, with the same placeholders and counts", async () => {
     const redacted: string[] = [];
     const counting: RedactionEngine = { ...redaction, redact: (r) => (redacted.push(r.text), redaction.redact(r)) };
     const a = scripted('local', [answer('ok')]);
     const { gateway, audits } = setup({ ollama: a.client }, { engine: counting });
     const first = { role: 'user' as const, content: 'My name is Alice Smith, card 4111 1111 1111 1111.' };
     await collect(gateway.chat({ ...ask('x', { conversationId: 'memo' }), messages: [first] }));
-    const second = [first, { role: 'assistant' as const, content: 'Thanks.' }, { role: 'user' as const, content: 'Still blocked.' }];
+    const second = [
+      first,
+      { role: 'assistant' as const, content: 'Thanks.' },
+      { role: 'user' as const, content: 'Still blocked.' },
+    ];
     await collect(gateway.chat({ ...ask('x', { conversationId: 'memo' }), messages: second }));
     expect(redacted.filter((t) => t === first.content)).toHaveLength(1);
     expect(a.seen[1]!.messages[0]!.content).toBe(a.seen[0]!.messages[0]!.content);
@@ -243,11 +279,22 @@ describe('gateway pipeline', () => {
     let failSave = true;
     const vaults = new InMemoryVaultStore();
     const gateway = createGateway({
-      clients: { ollama: a.client }, policy: () => routing, redaction: counting, audit: { modelRequest: async () => undefined },
-      vaults: { load: (id) => vaults.load(id), save: async (id, snap, rev) => { if (failSave) throw new VaultConflict(id); return vaults.save(id, snap, rev); } },
+      clients: { ollama: a.client },
+      policy: () => routing,
+      redaction: counting,
+      audit: { modelRequest: async () => undefined },
+      vaults: {
+        load: (id) => vaults.load(id),
+        save: async (id, snap, rev) => {
+          if (failSave) throw new VaultConflict(id);
+          return vaults.save(id, snap, rev);
+        },
+      },
     });
     const first = { role: 'user' as const, content: 'I am Bob Jones.' };
-    await expect(collect(gateway.chat({ ...ask('x', { conversationId: 'c' }), messages: [first] }))).rejects.toThrow(VaultConflict);
+    await expect(collect(gateway.chat({ ...ask('x', { conversationId: 'c' }), messages: [first] }))).rejects.toThrow(
+      VaultConflict,
+    );
     failSave = false;
     await collect(gateway.chat({ ...ask('x', { conversationId: 'c' }), messages: [first] }));
     expect(redacted.filter((t) => t === first.content)).toHaveLength(2);
@@ -255,7 +302,11 @@ describe('gateway pipeline', () => {
 });
 
 describe('a caller naming a target', () => {
-  const ask = (over: Partial<ChatRequest>): ChatRequest => ({ messages: [{ role: 'user', content: 'How do I block my card?' }], cloudAllowed: true, ...over });
+  const ask = (over: Partial<ChatRequest>): ChatRequest => ({
+    messages: [{ role: 'user', content: 'How do I block my card?' }],
+    cloudAllowed: true,
+    ...over,
+  });
 
   it('narrows the route to that target alone; a cloud target a local rule keeps as a fallback stays one', async () => {
     const a = scripted('local', [answer('from a')]);
@@ -265,7 +316,9 @@ describe('a caller naming a target', () => {
 
     const viaB = await collect(gateway.chat(ask({ target: 'b' })));
     expect(viaB.text).toBe('from b');
-    expect(viaB.events.find((e) => e.type === 'route')).toMatchObject({ decision: { ruleId: 'consented', chain: [{ id: 'b' }] } });
+    expect(viaB.events.find((e) => e.type === 'route')).toMatchObject({
+      decision: { ruleId: 'consented', chain: [{ id: 'b' }] },
+    });
     expect(a.calls()).toBe(0);
 
     const viaC = await collect(gateway.chat(ask({ target: 'c' })));
@@ -274,7 +327,9 @@ describe('a caller naming a target', () => {
     expect(audits.at(-1)).toMatchObject({ outcome: 'human', failure: 'target_not_in_route', targetId: null });
 
     // Without cloud consent the route has no cloud target at all.
-    expect((await collect(gateway.chat(ask({ target: 'c', cloudAllowed: false })))).end).toMatchObject({ reason: 'target_not_in_route' });
+    expect((await collect(gateway.chat(ask({ target: 'c', cloudAllowed: false })))).end).toMatchObject({
+      reason: 'target_not_in_route',
+    });
     expect(c.calls()).toBe(0);
   });
 
@@ -293,7 +348,10 @@ rules:
     const c = scripted('cloud', [answer('from c')]);
     const { gateway } = setup({ ollama: a.client, llamacpp: b.client, openai: c.client }, { policy });
     expect((await collect(gateway.chat(ask({ target: 'c' })))).text).toBe('from c');
-    expect((await collect(gateway.chat(ask({ target: 'b' })))).end).toMatchObject({ outcome: 'human', reason: 'target_not_in_route' });
+    expect((await collect(gateway.chat(ask({ target: 'b' })))).end).toMatchObject({
+      outcome: 'human',
+      reason: 'target_not_in_route',
+    });
     expect(b.calls()).toBe(0);
     expect(a.calls()).toBe(0);
   });

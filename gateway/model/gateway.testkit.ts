@@ -8,10 +8,18 @@ import { loadRedactionPolicyFromYamlText } from '../redaction/policy.ts';
 import { InMemoryVaultStore } from '../redaction/vault-store.ts';
 import { parseRoutingPolicy } from '../routing/policy.ts';
 import type { ProviderError } from './errors.ts';
-import { createGateway, type ChatEvent, type ChatRequest, type ModelRequestAudit, type ProviderName } from './gateway.ts';
+import {
+  createGateway,
+  type ChatEvent,
+  type ChatRequest,
+  type ModelRequestAudit,
+  type ProviderName,
+} from './gateway.ts';
 import type { ModelClient, ModelEvent, ModelRequest } from './types.ts';
 
-const redactionPolicy = loadRedactionPolicyFromYamlText(readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8'));
+const redactionPolicy = loadRedactionPolicyFromYamlText(
+  readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8'),
+);
 export const redaction = createDefaultRedactionEngine({ policy: redactionPolicy, hmacKey: new Uint8Array(32).fill(7) });
 
 export const routing = parseRoutingPolicy(`version: 1
@@ -55,9 +63,15 @@ export function scripted(location: 'local' | 'cloud', scripts: Step[][]) {
   return { client, seen, calls: () => call };
 }
 
-export const answer = (...parts: string[]): Step[] => [...parts.map((text) => ({ type: 'delta' as const, text })), { type: 'end', usage: { tokensIn: 5, tokensOut: parts.length }, finishReason: 'stop' }];
+export const answer = (...parts: string[]): Step[] => [
+  ...parts.map((text) => ({ type: 'delta' as const, text })),
+  { type: 'end', usage: { tokensIn: 5, tokensOut: parts.length }, finishReason: 'stop' },
+];
 
-export function setup(clients: Partial<Record<ProviderName, ModelClient>>, opts: { engine?: RedactionEngine; policy?: typeof routing } = {}) {
+export function setup(
+  clients: Partial<Record<ProviderName, ModelClient>>,
+  opts: { engine?: RedactionEngine; policy?: typeof routing } = {},
+) {
   const audits: ModelRequestAudit[] = [];
   const gateway = createGateway({
     clients,
@@ -78,4 +92,8 @@ export async function collect(stream: AsyncGenerator<ChatEvent>) {
   return { events, text, end };
 }
 
-export const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ messages: [{ role: 'user', content }], cloudAllowed: false, ...extra });
+export const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  messages: [{ role: 'user', content }],
+  cloudAllowed: false,
+  ...extra,
+});

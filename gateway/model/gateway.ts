@@ -31,11 +31,17 @@ async function answer(shared: Shared, run: Run): Promise<Ending> {
   if (refusedBy) return refusedBy;
   await keepPlaceholders(shared, run, redacted);
   const { instructions } = run.req;
-  const withInstructions = instructions ? [{ role: 'system' as const, content: instructions }, ...redacted.messages] : redacted.messages;
+  const withInstructions = instructions
+    ? [{ role: 'system' as const, content: instructions }, ...redacted.messages]
+    : redacted.messages;
   const cacheKey = await cacheKeyFor(shared, run, withInstructions, redacted.counts, decision);
   const cached = await fromCache(shared, run, cacheKey);
   if (cached) return cached;
-  return walkChain(shared, run, decision, { messages: { redacted: redacted.messages, withInstructions }, vault: redacted.vault, cacheKey });
+  return walkChain(shared, run, decision, {
+    messages: { redacted: redacted.messages, withInstructions },
+    vault: redacted.vault,
+    cacheKey,
+  });
 }
 
 export function createGateway(deps: GatewayDeps): Gateway {
@@ -58,7 +64,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   return {
     // leaving chat() early cancels the run and waits for its audit record
-    chat: (req) => readAsGenerator<ChatEvent>(QUEUED_EVENTS, (sink, leave) => run({ ...req, signal: req.signal ? AbortSignal.any([req.signal, leave]) : leave }, sink)),
+    chat: (req) =>
+      readAsGenerator<ChatEvent>(QUEUED_EVENTS, (sink, leave) =>
+        run({ ...req, signal: req.signal ? AbortSignal.any([req.signal, leave]) : leave }, sink),
+      ),
     stream: run,
     async models() {
       const policy = deps.policy();
@@ -66,7 +75,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
         .filter(([, t]) => clientOf(deps, t)?.locations.includes(t.location))
         .map(([id, t]) => {
           const contextTokens = windowOf(t, clientOf(deps, t)!.contextWindow?.());
-          return { id, provider: t.provider, location: t.location, ...(contextTokens !== undefined ? { contextTokens } : {}) };
+          return {
+            id,
+            provider: t.provider,
+            location: t.location,
+            ...(contextTokens !== undefined ? { contextTokens } : {}),
+          };
         });
     },
     targets: () =>
@@ -74,10 +88,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
         const client = clientOf(deps, t);
         const status = client?.status?.() ?? {};
         return {
-          id, provider: t.provider, model: t.model, location: t.location, pool: t.pool ?? null,
+          id,
+          provider: t.provider,
+          model: t.model,
+          location: t.location,
+          pool: t.pool ?? null,
           configured: Boolean(client?.locations.includes(t.location)),
-          cooling: shared.cooldowns.isCooling(id), cause: shared.cooldowns.isCooling(id) ? (shared.cooldowns.cause(id) ?? null) : null,
-          load: status.load ?? null, hosts: status.hosts ?? null,
+          cooling: shared.cooldowns.isCooling(id),
+          cause: shared.cooldowns.isCooling(id) ? (shared.cooldowns.cause(id) ?? null) : null,
+          load: status.load ?? null,
+          hosts: status.hosts ?? null,
         };
       }),
     fallbacks: () => ({ ...shared.fallbacks }),

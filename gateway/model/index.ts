@@ -2,7 +2,18 @@
 // `model.request` audit record), the typed provider failures, and the token estimate.
 export { createGateway } from './gateway.ts';
 export type {
-  AuditSink, ChatEvent, ChatOutcome, ChatRequest, ChatSink, ContextFit, Fallback, Gateway, GatewayDeps, LogSink, ModelRequestAudit, TargetHealth,
+  AuditSink,
+  ChatEvent,
+  ChatOutcome,
+  ChatRequest,
+  ChatSink,
+  ContextFit,
+  Fallback,
+  Gateway,
+  GatewayDeps,
+  LogSink,
+  ModelRequestAudit,
+  TargetHealth,
 } from './contract.ts';
 export { ProviderError, ProviderTimeout, RequestCancelled, type FailureCause, type FailureClass } from './errors.ts';
 export { estimateTokens } from './types.ts';

@@ -13,7 +13,11 @@ function source() {
   const start = (s: ModelEventSink) => {
     sink = s;
     calls.push('start');
-    return { pause: () => void calls.push('pause'), resume: () => void calls.push('resume'), stop: () => void calls.push('stop') };
+    return {
+      pause: () => void calls.push('pause'),
+      resume: () => void calls.push('resume'),
+      stop: () => void calls.push('stop'),
+    };
   };
   return { calls, start, sink: () => sink! };
 }
@@ -74,7 +78,10 @@ describe('iterableFrom', () => {
 describe('pushFrom', () => {
   it('pushes each event, then close(); a throw is close(error)', async () => {
     const seen: (ModelEvent | string)[] = [];
-    const sink = (done: () => void): ModelEventSink => ({ event: (e) => void seen.push(e), close: (error) => (seen.push(error ? `failed: ${(error as Error).message}` : 'closed'), done()) });
+    const sink = (done: () => void): ModelEventSink => ({
+      event: (e) => void seen.push(e),
+      close: (error) => (seen.push(error ? `failed: ${(error as Error).message}` : 'closed'), done()),
+    });
     await new Promise<void>((resolve) =>
       pushFrom(
         (async function* () {

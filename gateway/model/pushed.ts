@@ -127,7 +127,12 @@ export function pushFrom(events: AsyncIterable<ModelEvent>, sink: ModelEventSink
 }
 
 /** The client's stream, pushed: its own push where it has one, else its iterable read for it. */
-export function pushStream(client: ModelClient, request: ModelRequest, signal: AbortSignal, sink: ModelEventSink): PushedStream {
+export function pushStream(
+  client: ModelClient,
+  request: ModelRequest,
+  signal: AbortSignal,
+  sink: ModelEventSink,
+): PushedStream {
   return client.push ? client.push(request, signal, sink) : pushFrom(client.stream(request, signal), sink);
 }
 
@@ -143,7 +148,10 @@ export interface QueueSink<T> {
  * Leaving early aborts `leave` and waits for the run to settle, so what it does at its end (an
  * audit record) is done when the consumer's leave returns.
  */
-export async function* readAsGenerator<T>(limit: number, run: (sink: QueueSink<T>, leave: AbortSignal) => Promise<void>): AsyncGenerator<T> {
+export async function* readAsGenerator<T>(
+  limit: number,
+  run: (sink: QueueSink<T>, leave: AbortSignal) => Promise<void>,
+): AsyncGenerator<T> {
   const queue: T[] = [];
   let over = false;
   let failure: unknown;

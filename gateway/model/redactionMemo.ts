@@ -20,7 +20,9 @@ export interface RedactionMemo {
   set(key: string, turn: RedactedTurn): void;
 }
 
-export function createRedactionMemo(opts: { maxEntries?: number; ttlMs?: number; now?: () => number } = {}): RedactionMemo {
+export function createRedactionMemo(
+  opts: { maxEntries?: number; ttlMs?: number; now?: () => number } = {},
+): RedactionMemo {
   const maxEntries = opts.maxEntries ?? 50_000;
   const ttlMs = opts.ttlMs ?? 15 * 60_000;
   const now = opts.now ?? Date.now;
@@ -30,7 +32,8 @@ export function createRedactionMemo(opts: { maxEntries?: number; ttlMs?: number;
     entries.set(key, { turn, expires: now() + ttlMs });
   };
   return {
-    key: (conversationId, lang, m) => `${conversationId}\u0000${lang ?? ''}\u0000${createHash('sha256').update(`${m.role}\u0000${m.content}`).digest('base64')}`,
+    key: (conversationId, lang, m) =>
+      `${conversationId}\u0000${lang ?? ''}\u0000${createHash('sha256').update(`${m.role}\u0000${m.content}`).digest('base64')}`,
     get(key) {
       const hit = entries.get(key);
       if (!hit) return undefined;

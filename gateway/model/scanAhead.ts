@@ -24,7 +24,8 @@ export const LONG_REST_CHARS = 4 * MIN_PIECE_CHARS;
 // A sentence end (., !, ? or their full-width forms) followed by whitespace, or a blank line.
 const BOUNDARY = /(?:[.!?]["'”’)\]]*\s+|[。！？]\s*|\n\s*\n\s*)/g;
 // Words after which a full stop does not end a sentence.
-const ABBREVIATION = /(?:^|[\s(])(?:mr|mrs|ms|dr|prof|st|sr|jr|no|nr|vs|etc|e\.g|i\.e|hr|fr|frau|herr|sra?|mme|mlle|m|ca|approx|tel|str|co|inc|ltd|dept|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|[a-z])\.\s*$/i;
+const ABBREVIATION =
+  /(?:^|[\s(])(?:mr|mrs|ms|dr|prof|st|sr|jr|no|nr|vs|etc|e\.g|i\.e|hr|fr|frau|herr|sra?|mme|mlle|m|ca|approx|tel|str|co|inc|ltd|dept|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|[a-z])\.\s*$/i;
 
 export interface ScanAhead {
   /** the answer so far (the raw model text, before rehydration) */

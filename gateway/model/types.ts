@@ -1,7 +1,18 @@
 // The uniform shapes every provider speaks (the contract lives in providers/types.ts, re-exported
 // here for the pipeline's files) and the token estimate the pipeline fits conversations with.
 export type {
-  ChatMessage, ClientStatus, Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, ProviderName, PushedStream, Role, Usage,
+  ChatMessage,
+  ClientStatus,
+  Location,
+  ModelClient,
+  ModelEvent,
+  ModelEventSink,
+  ModelRequest,
+  Provider,
+  ProviderName,
+  PushedStream,
+  Role,
+  Usage,
 } from '../providers/types.ts';
 
 /**
@@ -36,8 +47,10 @@ export function estimateTokens(text: string): number {
       if (next < 0x80 && !((next >= 97 && next <= 122) || (next >= 65 && next <= 90))) halves += 2;
     } else if (c < 0x0500) halves += 2;
     else if (c < 0x3400) halves += 4;
-    else if (c < 0xa000) halves += 5; // CJK ideographs
-    else if (c >= 0xd800 && c <= 0xdfff) halves += 4; // each half of a surrogate pair
+    else if (c < 0xa000)
+      halves += 5; // CJK ideographs
+    else if (c >= 0xd800 && c <= 0xdfff)
+      halves += 4; // each half of a surrogate pair
     else halves += 6; // Hangul, Yi, private use, compatibility and full-width forms
   }
   return Math.ceil(halves / 2) + Math.ceil(run / 3);

@@ -15,5 +15,17 @@ export { withoutCredentials } from './http/hosts.ts';
 export type { EgressProxy } from './http/proxy.ts';
 export { ModelFileError } from './llamacpp/provider.ts';
 export type {
-  ChatMessage, ClientStatus, EmbedRequest, Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, ProviderName, PushedStream, Role, Usage,
+  ChatMessage,
+  ClientStatus,
+  EmbedRequest,
+  Location,
+  ModelClient,
+  ModelEvent,
+  ModelEventSink,
+  ModelRequest,
+  Provider,
+  ProviderName,
+  PushedStream,
+  Role,
+  Usage,
 } from './types.ts';

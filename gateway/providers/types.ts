@@ -38,8 +38,7 @@ export interface Usage {
 }
 
 export type ModelEvent =
-  | { type: 'delta'; text: string }
-  | { type: 'end'; usage: Usage; finishReason: 'stop' | 'length' };
+  { type: 'delta'; text: string } | { type: 'end'; usage: Usage; finishReason: 'stop' | 'length' };
 
 /**
  * Where a pushed stream's events go, in order: deltas, one end record, then `close()`; a failure is

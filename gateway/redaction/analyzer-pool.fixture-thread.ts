@@ -11,8 +11,18 @@ port.on('message', (m: AnalyzerThreadRequest) => {
   if (m.text === 'hang') for (;;);
   if (m.text === 'crash') process.exit(3);
   if (m.text === 'throw') throw new Error('thread failure');
-  const entities: DetectedEntity[] = [...m.text.matchAll(/\d+/g)].map((d) => ({ type: 'PHONE', start: d.index, end: d.index + d[0].length, score: m.minScore ?? 1, recognizer: m.text.startsWith('which ') ? `thread ${threadId}` : 'digits' }));
-  const answer = () => port.postMessage({ id: m.id, result: { ok: true, lang: m.options.lang ?? 'en', entities } } satisfies AnalyzerThreadReply);
+  const entities: DetectedEntity[] = [...m.text.matchAll(/\d+/g)].map((d) => ({
+    type: 'PHONE',
+    start: d.index,
+    end: d.index + d[0].length,
+    score: m.minScore ?? 1,
+    recognizer: m.text.startsWith('which ') ? `thread ${threadId}` : 'digits',
+  }));
+  const answer = () =>
+    port.postMessage({
+      id: m.id,
+      result: { ok: true, lang: m.options.lang ?? 'en', entities },
+    } satisfies AnalyzerThreadReply);
   if (m.text === 'slow') setTimeout(answer, 300);
   else answer();
 });

@@ -30,7 +30,10 @@ describe('analyzer threads running the stock analyzer', () => {
 
   it('answers each of many concurrent calls with its own result', async () => {
     const analyze = pool.analyzer();
-    const texts = Array.from({ length: 60 }, (_, i) => `Call me on 07700 900${String(i).padStart(3, '0')} please, ${i % 2 ? 'Anna Schmidt' : 'thanks'}.`);
+    const texts = Array.from(
+      { length: 60 },
+      (_, i) => `Call me on 07700 900${String(i).padStart(3, '0')} please, ${i % 2 ? 'Anna Schmidt' : 'thanks'}.`,
+    );
     const here = createAnalyzer();
     const results = await Promise.all(texts.map((t) => analyze(t)));
     for (const [i, text] of texts.entries()) expect(results[i]).toEqual(await here(text));
@@ -38,14 +41,24 @@ describe('analyzer threads running the stock analyzer', () => {
 
   it('refuses what the analyzer refuses, without sending it to a thread', async () => {
     const analyze = pool.analyzer();
-    expect(await analyze('x'.repeat(MAX_TEXT_LENGTH + 1))).toMatchObject({ ok: false, error: { reason: 'input_too_long' } });
+    expect(await analyze('x'.repeat(MAX_TEXT_LENGTH + 1))).toMatchObject({
+      ok: false,
+      error: { reason: 'input_too_long' },
+    });
     expect(await analyze(42 as unknown as string)).toMatchObject({ ok: false, error: { reason: 'threw' } });
   });
 });
 
 describe('analyzer pool supervision (stand-in threads)', () => {
   const events: { event: string; fields: Record<string, unknown> }[] = [];
-  const make = (threads = 1) => createAnalyzerPool({ threads, module: FIXTURE, graceMs: 100, inlineBelowChars: 0, log: (event, fields) => events.push({ event, fields }) });
+  const make = (threads = 1) =>
+    createAnalyzerPool({
+      threads,
+      module: FIXTURE,
+      graceMs: 100,
+      inlineBelowChars: 0,
+      log: (event, fields) => events.push({ event, fields }),
+    });
 
   it('fails a call closed when its thread is stuck, replaces the thread, and answers the next call', async () => {
     const pool = make();
@@ -55,10 +68,19 @@ describe('analyzer pool supervision (stand-in threads)', () => {
     expect(await analyze('hang')).toMatchObject({ ok: false, error: { reason: 'timeout' } });
     expect(performance.now() - started).toBeLessThan(2_000); // the event loop was never blocked
     expect(pool.restarts).toBe(1);
-    expect(events.at(-1)).toMatchObject({ event: 'redaction.analyzer_thread_replaced', fields: { reason: 'stuck', slot: 0 } });
+    expect(events.at(-1)).toMatchObject({
+      event: 'redaction.analyzer_thread_replaced',
+      fields: { reason: 'stuck', slot: 0 },
+    });
     // Calls made while the replacement loads fail closed too (a busy machine may take longer than
     // the budget to start a thread); once it is up, it answers.
-    await expect.poll(() => analyze('call 123'), { timeout: 10_000 }).toEqual({ ok: true, lang: 'en', entities: [{ type: 'PHONE', start: 5, end: 8, score: 1, recognizer: 'digits' }] });
+    await expect
+      .poll(() => analyze('call 123'), { timeout: 10_000 })
+      .toEqual({
+        ok: true,
+        lang: 'en',
+        entities: [{ type: 'PHONE', start: 5, end: 8, score: 1, recognizer: 'digits' }],
+      });
     await pool.close();
   });
 
@@ -78,10 +100,15 @@ describe('analyzer pool supervision (stand-in threads)', () => {
       await pool.ready();
       const analyze = pool.analyzer();
       const waiting = analyze('slow'); // in flight on the same thread when it goes
-      expect(await analyze(text)).toMatchObject({ ok: false, error: { reason: 'threw', message: expect.stringMatching(/analyzer thread (exited|crashed)/) } });
+      expect(await analyze(text)).toMatchObject({
+        ok: false,
+        error: { reason: 'threw', message: expect.stringMatching(/analyzer thread (exited|crashed)/) },
+      });
       expect(await waiting).toMatchObject({ ok: false, error: { reason: 'threw' } });
       expect(pool.restarts).toBe(1);
-      await expect.poll(() => analyze('7'), { timeout: 10_000 }).toMatchObject({ ok: true, entities: [{ start: 0, end: 1 }] });
+      await expect
+        .poll(() => analyze('7'), { timeout: 10_000 })
+        .toMatchObject({ ok: true, entities: [{ start: 0, end: 1 }] });
       await pool.close();
     }
   });
@@ -91,14 +118,25 @@ describe('analyzer pool supervision (stand-in threads)', () => {
     await pool.ready();
     const analyze = pool.analyzer({ minScore: 0.6 });
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => analyze(`n ${i}`)));
-    results.forEach((r, i) => expect(r).toEqual({ ok: true, lang: 'en', entities: [{ type: 'PHONE', start: 2, end: 2 + String(i).length, score: 0.6, recognizer: 'digits' }] }));
+    results.forEach((r, i) =>
+      expect(r).toEqual({
+        ok: true,
+        lang: 'en',
+        entities: [{ type: 'PHONE', start: 2, end: 2 + String(i).length, score: 0.6, recognizer: 'digits' }],
+      }),
+    );
     // Two at a time: each thread gets one (the one with fewer calls waiting is picked).
-    const pairs = await Promise.all(Array.from({ length: 10 }, () => Promise.all([analyze('which 1'), analyze('which 2')])));
+    const pairs = await Promise.all(
+      Array.from({ length: 10 }, () => Promise.all([analyze('which 1'), analyze('which 2')])),
+    );
     const by = (r: Awaited<ReturnType<typeof analyze>>) => (r.ok ? r.entities[0]!.recognizer : '');
     for (const [a, b] of pairs) expect(by(a)).not.toBe(by(b));
     const pending = analyze('slow');
     await pool.close();
-    expect(await pending).toMatchObject({ ok: false, error: { reason: 'threw', message: 'the analyzer pool is closed' } });
+    expect(await pending).toMatchObject({
+      ok: false,
+      error: { reason: 'threw', message: 'the analyzer pool is closed' },
+    });
     expect(await analyze('1')).toMatchObject({ ok: false, error: { message: 'the analyzer pool is closed' } });
   });
 
@@ -115,7 +153,10 @@ describe('analyzer pool supervision (stand-in threads)', () => {
     const short = 'Call Jane Doe on +44 20 7946 0958';
     expect(await analyze(short)).toEqual(await createAnalyzer()(short)); // the stock analyzer, here
     const long = `${short} ${'and again '.repeat(10)}`;
-    expect(await analyze(long)).toMatchObject({ ok: true, entities: expect.arrayContaining([expect.objectContaining({ recognizer: 'digits' })]) }); // the stand-in thread
+    expect(await analyze(long)).toMatchObject({
+      ok: true,
+      entities: expect.arrayContaining([expect.objectContaining({ recognizer: 'digits' })]),
+    }); // the stand-in thread
     await pool.close();
   });
 

@@ -51,12 +51,18 @@ export type AnalyzerThreadReply = { ready: true } | { id: number; result: Analyz
 
 const BOOT = new URL('./analyzer-thread.mjs', import.meta.url);
 // Compiled into build/ (bin/build.js), this file is analyzer-pool.js and its thread's module is .js too.
-const THREAD = new URL(import.meta.url.endsWith('.js') ? './analyzer-thread.js' : './analyzer-thread.ts', import.meta.url);
+const THREAD = new URL(
+  import.meta.url.endsWith('.js') ? './analyzer-thread.js' : './analyzer-thread.ts',
+  import.meta.url,
+);
 const DEFAULT_GRACE_MS = 250;
 export const DEFAULT_INLINE_BELOW_CHARS = 1_000;
 const MAX_RESTART_DELAY_MS = 5_000;
 
-const failure = (reason: 'threw' | 'timeout' | 'input_too_long', message: string): AnalyzeResult => ({ ok: false, error: { recognizer: 'analyzer', reason, message } });
+const failure = (reason: 'threw' | 'timeout' | 'input_too_long', message: string): AnalyzeResult => ({
+  ok: false,
+  error: { recognizer: 'analyzer', reason, message },
+});
 
 /** Analyzers on this thread, one per configuration (PALISADE_REDACTION_THREADS=0, and the CLI). */
 export function inProcessAnalyzers(): AnalyzerSource {
@@ -104,7 +110,14 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions): AnalyzerPool {
   function spawn(slot: number): Thread {
     const worker = new Worker(BOOT, { workerData: { module }, name: `palisade-analyzer-${slot}` });
     worker.unref(); // the server's shutdown closes the pool; a thread alone never keeps the process up
-    const thread: Thread = { worker, calls: new Map(), lastHeard: performance.now(), isReady: false, gone: false, ready: Promise.resolve() };
+    const thread: Thread = {
+      worker,
+      calls: new Map(),
+      lastHeard: performance.now(),
+      isReady: false,
+      gone: false,
+      ready: Promise.resolve(),
+    };
     thread.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (reply: AnalyzerThreadReply) => {
         thread.lastHeard = performance.now();
@@ -163,7 +176,10 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions): AnalyzerPool {
     let best: { slot: number; thread: Thread } | undefined;
     slots.forEach((thread, slot) => {
       if (!thread || thread.gone) return;
-      const better = !best || (thread.isReady && !best.thread.isReady) || (thread.isReady === best.thread.isReady && thread.calls.size < best.thread.calls.size);
+      const better =
+        !best ||
+        (thread.isReady && !best.thread.isReady) ||
+        (thread.isReady === best.thread.isReady && thread.calls.size < best.thread.calls.size);
       if (better) best = { slot, thread };
     });
     return best;
@@ -183,7 +199,10 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions): AnalyzerPool {
         if (inline && typeof text === 'string' && text.length < inlineBelow) return inline(text, callOptions);
         // The checks the analyzer makes first, made here so a refused text is not copied to a thread.
         if (typeof text !== 'string') return Promise.resolve(failure('threw', 'text must be a string'));
-        if (text.length > MAX_TEXT_LENGTH) return Promise.resolve(failure('input_too_long', `text is ${text.length} characters; the limit is ${MAX_TEXT_LENGTH}`));
+        if (text.length > MAX_TEXT_LENGTH)
+          return Promise.resolve(
+            failure('input_too_long', `text is ${text.length} characters; the limit is ${MAX_TEXT_LENGTH}`),
+          );
         if (closed) return Promise.resolve(failure('threw', 'the analyzer pool is closed'));
         const picked = pick();
         if (!picked) return Promise.resolve(failure('threw', 'no analyzer thread is running'));
@@ -201,7 +220,8 @@ export function createAnalyzerPool(options: AnalyzerPoolOptions): AnalyzerPool {
             let allowance = budget;
             for (const other of thread.calls.values()) allowance = Math.max(allowance, other.budget);
             // (less a millisecond: timers keep whole milliseconds and may fire that much early)
-            if (thread.isReady && performance.now() - thread.lastHeard >= allowance + graceMs - 1) replace(slot, thread, 'stuck');
+            if (thread.isReady && performance.now() - thread.lastHeard >= allowance + graceMs - 1)
+              replace(slot, thread, 'stuck');
           }, budget + graceMs);
           thread.calls.set(id, { resolve, timer, budget });
           const request: AnalyzerThreadRequest = { id, text, options: callOptions };

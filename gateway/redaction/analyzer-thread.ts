@@ -9,13 +9,17 @@ if (!port) throw new Error('analyzer-thread.ts runs as a worker thread');
 
 /** one analyzer per configuration (the engine and the output scan ask with different floors) */
 const analyzers = inProcessAnalyzers();
-const analyzerFor = (minScore: number | undefined, timeoutMs: number | undefined) => analyzers.analyzer({ minScore, timeoutMs });
+const analyzerFor = (minScore: number | undefined, timeoutMs: number | undefined) =>
+  analyzers.analyzer({ minScore, timeoutMs });
 
 await analyzers.analyzer()('Warm-up: Jane Doe asked at 10 Downing Street, London, about card 4111 1111 1111 1111.');
 
 port.on('message', (m: AnalyzerThreadRequest) => {
   void analyzerFor(m.minScore, m.timeoutMs)(m.text, m.options)
-    .catch(() => ({ ok: false as const, error: { recognizer: 'analyzer', reason: 'threw' as const, message: 'analyzer threw' } }))
+    .catch(() => ({
+      ok: false as const,
+      error: { recognizer: 'analyzer', reason: 'threw' as const, message: 'analyzer threw' },
+    }))
     .then((result) => port.postMessage({ id: m.id, result } satisfies AnalyzerThreadReply));
 });
 port.postMessage({ ready: true } satisfies AnalyzerThreadReply);

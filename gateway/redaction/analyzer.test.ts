@@ -28,7 +28,8 @@ const rejects: Recognizer = { name: 'rejects', entity: 'PERSON', find: () => Pro
 
 describe('analyzer', () => {
   it('finds several entity types with offsets into the original text', async () => {
-    const text = '😀 Hi, I am Sarah Connor: sarah@example.com, card ４１１１ １１１１ １１１１ １１１１, IBAN DE89 3704 0044 0532 0130 00';
+    const text =
+      '😀 Hi, I am Sarah Connor: sarah@example.com, card ４１１１ １１１１ １１１１ １１１１, IBAN DE89 3704 0044 0532 0130 00';
     const result = await analyze(text, { lang: 'en' });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -61,11 +62,16 @@ describe('analyzer', () => {
 
   it('fails closed when a recognizer throws, naming it', async () => {
     const result = await createAnalyzer({ recognizers: [throwing] })('sarah@example.com');
-    expect(result).toEqual({ ok: false, error: { recognizer: 'broken', reason: 'threw', message: 'Error: dictionary missing' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { recognizer: 'broken', reason: 'threw', message: 'Error: dictionary missing' },
+    });
   });
 
   it('fails closed when one of many recognizers throws (no partial result)', async () => {
-    const result = await createAnalyzer({ recognizers: [...Object.values(recognizers), throwing] })('sarah@example.com');
+    const result = await createAnalyzer({ recognizers: [...Object.values(recognizers), throwing] })(
+      'sarah@example.com',
+    );
     expect(result.ok).toBe(false);
   });
 

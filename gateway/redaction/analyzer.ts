@@ -6,7 +6,15 @@ import { detectLanguage } from './lang.ts';
 import { normalizeForMatching } from './normalize.ts';
 import { defaultRecognizers } from './recognizers/index.ts';
 import type { Candidate, Pattern, Recognizer, RecognizerInput } from './recognizers/recognizer.ts';
-import { ENTITY_TYPES, LANGS, type AnalyzeOptions, type AnalyzeResult, type DetectedEntity, type EntityType, type Lang } from './types.ts';
+import {
+  ENTITY_TYPES,
+  LANGS,
+  type AnalyzeOptions,
+  type AnalyzeResult,
+  type DetectedEntity,
+  type EntityType,
+  type Lang,
+} from './types.ts';
 
 /** Longest text analysed (JS string length). Chat messages are ≤ 4,000; longer input is refused. */
 export const MAX_TEXT_LENGTH = 100_000;
@@ -33,7 +41,9 @@ interface Finding extends Candidate {
   recognizer: string;
 }
 
-export function createAnalyzer(config: AnalyzerConfig = {}): (text: string, options?: AnalyzeOptions) => Promise<AnalyzeResult> {
+export function createAnalyzer(
+  config: AnalyzerConfig = {},
+): (text: string, options?: AnalyzeOptions) => Promise<AnalyzeResult> {
   const all = config.recognizers ?? defaultRecognizers;
   const minScore = config.minScore ?? DEFAULT_MIN_SCORE;
   // Dictionary loads happen here, at boot, rather than inside the first message's time budget.
@@ -49,16 +59,23 @@ export function createAnalyzer(config: AnalyzerConfig = {}): (text: string, opti
     try {
       if (typeof text !== 'string') return failure('analyzer', 'threw', 'text must be a string');
       if (text.length > MAX_TEXT_LENGTH) {
-        return failure('analyzer', 'input_too_long', `text is ${text.length} characters; the limit is ${MAX_TEXT_LENGTH}`);
+        return failure(
+          'analyzer',
+          'input_too_long',
+          `text is ${text.length} characters; the limit is ${MAX_TEXT_LENGTH}`,
+        );
       }
       const started = performance.now();
       const budget = options.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       const deadline = started + budget;
-      const lang: Lang = options.lang !== undefined && LANGS.includes(options.lang) ? options.lang : detectLanguage(text);
+      const lang: Lang =
+        options.lang !== undefined && LANGS.includes(options.lang) ? options.lang : detectLanguage(text);
       const normalized = normalizeForMatching(text);
       const input: RecognizerInput = { text: normalized.text, lang };
       const wanted = options.entities;
-      const active = all.filter((r) => (wanted === undefined || wanted.includes(r.entity)) && (r.langs === undefined || r.langs.includes(lang)));
+      const active = all.filter(
+        (r) => (wanted === undefined || wanted.includes(r.entity)) && (r.langs === undefined || r.langs.includes(lang)),
+      );
 
       const findings: Finding[] = [];
       const windows = new Windows(input);
@@ -67,10 +84,12 @@ export function createAnalyzer(config: AnalyzerConfig = {}): (text: string, opti
         try {
           found = await runRecognizer(recognizer, input, windows, deadline);
         } catch (err) {
-          if (err instanceof Timeout) return failure(recognizer.name, 'timeout', `analysis exceeded its ${budget} ms budget`);
+          if (err instanceof Timeout)
+            return failure(recognizer.name, 'timeout', `analysis exceeded its ${budget} ms budget`);
           return failure(recognizer.name, 'threw', describe(err));
         }
-        if (performance.now() > deadline) return failure(recognizer.name, 'timeout', `analysis exceeded its ${budget} ms budget`);
+        if (performance.now() > deadline)
+          return failure(recognizer.name, 'timeout', `analysis exceeded its ${budget} ms budget`);
         findings.push(...found.filter((f) => f.score >= minScore));
       }
       const entities = resolveOverlaps(findings).map((f): DetectedEntity => {
@@ -95,14 +114,22 @@ class Windows {
     if (size === undefined || this.input.text.length <= size) return [{ offset: 0, input: this.input }];
     let windows = this.bySize.get(size);
     if (!windows) {
-      windows = chunkText(this.input.text, size).map((c) => ({ offset: c.offset, input: { text: c.text, lang: this.input.lang } }));
+      windows = chunkText(this.input.text, size).map((c) => ({
+        offset: c.offset,
+        input: { text: c.text, lang: this.input.lang },
+      }));
       this.bySize.set(size, windows);
     }
     return windows;
   }
 }
 
-async function runRecognizer(recognizer: Recognizer, input: RecognizerInput, windows: Windows, deadline: number): Promise<Finding[]> {
+async function runRecognizer(
+  recognizer: Recognizer,
+  input: RecognizerInput,
+  windows: Windows,
+  deadline: number,
+): Promise<Finding[]> {
   const candidates: Candidate[] = [];
   for (const pattern of recognizer.patterns ?? []) {
     candidates.push(...patternCandidates(pattern, input.text));
@@ -112,7 +139,8 @@ async function runRecognizer(recognizer: Recognizer, input: RecognizerInput, win
     for (const window of windows.of(recognizer.chunkSize)) {
       const pending = recognizer.find(window.input);
       const found = pending instanceof Promise ? await withDeadline(pending, deadline) : pending;
-      for (const c of found) candidates.push({ start: c.start + window.offset, end: c.end + window.offset, score: c.score });
+      for (const c of found)
+        candidates.push({ start: c.start + window.offset, end: c.end + window.offset, score: c.score });
       if (performance.now() > deadline) throw new Timeout();
     }
   }
@@ -140,7 +168,12 @@ function patternCandidates(pattern: Pattern, text: string): Candidate[] {
  * one text, at once: for the model-output masker, which runs between a token's arrival and its
  * delivery and so cannot wait. Offsets are into `original`.
  */
-export function detectSync(recognizers: readonly Recognizer[], original: string, lang: Lang, minScore: number): DetectedEntity[] {
+export function detectSync(
+  recognizers: readonly Recognizer[],
+  original: string,
+  lang: Lang,
+  minScore: number,
+): DetectedEntity[] {
   const normalized = normalizeForMatching(original);
   const input: RecognizerInput = { text: normalized.text, lang };
   const findings: Finding[] = [];
@@ -221,7 +254,10 @@ function resolveOverlaps(all: Finding[]): Finding[] {
   // A name inside a street address is the street's ("2456 Rue de Virton 38", "USNS Møller"):
   // the address names the span, whatever compromise scored the name.
   const addresses = merged.filter((f) => f.type === 'ADDRESS' && f.score >= ADDRESS_OVER_NAMES);
-  const findings = addresses.length === 0 ? merged : merged.filter((f) => !NAME_TYPES.has(f.type) || !addresses.some((a) => a.start <= f.start && f.end <= a.end));
+  const findings =
+    addresses.length === 0
+      ? merged
+      : merged.filter((f) => !NAME_TYPES.has(f.type) || !addresses.some((a) => a.start <= f.start && f.end <= a.end));
   const order = [...findings].sort(
     (a, b) =>
       b.score - a.score ||

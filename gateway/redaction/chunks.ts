@@ -21,7 +21,11 @@ export function chunkText(text: string, size: number): Chunk[] {
     if (end < text.length) end = snapBack(text, end, Math.max(start + 1, end - SNAP));
     chunks.push({ offset: start, text: text.slice(start, end) });
     if (end >= text.length) break;
-    const next = snapBack(text, Math.max(start + 1, end - CHUNK_OVERLAP), Math.max(start + 1, end - CHUNK_OVERLAP - SNAP));
+    const next = snapBack(
+      text,
+      Math.max(start + 1, end - CHUNK_OVERLAP),
+      Math.max(start + 1, end - CHUNK_OVERLAP - SNAP),
+    );
     start = next;
   }
   return chunks;

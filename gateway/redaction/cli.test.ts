@@ -15,9 +15,18 @@ async function run(input: Readable, opts: { maxLineBytes?: number; analyzer?: An
   const chunks: string[] = [];
   output.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
   const used = opts.analyzer ? createRedactionEngine({ analyzer: opts.analyzer, policy, hmacKey }) : engine;
-  const summary = await runRedactCli({ input, output, engine: used, ...(opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {}) });
+  const summary = await runRedactCli({
+    input,
+    output,
+    engine: used,
+    ...(opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {}),
+  });
   output.end();
-  const lines = chunks.join('').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = chunks
+    .join('')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { summary, lines, raw: chunks.join('') };
 }
 

@@ -27,7 +27,10 @@ export interface RedactCliOptions {
 type LineError = { id: 'invalid_line' | 'redaction_failed'; message: string };
 
 /** Splits a byte/string stream into lines without ever buffering more than maxBytes of one line. */
-async function* lines(input: NodeJS.ReadableStream, maxBytes: number): AsyncGenerator<{ line: string } | { oversize: true }> {
+async function* lines(
+  input: NodeJS.ReadableStream,
+  maxBytes: number,
+): AsyncGenerator<{ line: string } | { oversize: true }> {
   const decoder = new StringDecoder('utf8');
   let current = '';
   let currentBytes = 0;
@@ -94,7 +97,10 @@ export async function runRedactCli(opts: RedactCliOptions): Promise<{ lines: num
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       // path and zod's message only: zod does not quote the offending input in these messages.
-      await fail({ id: 'invalid_line', message: `${issue?.path.join('.') || '(line)'}: ${issue?.message ?? 'invalid'}` });
+      await fail({
+        id: 'invalid_line',
+        message: `${issue?.path.join('.') || '(line)'}: ${issue?.message ?? 'invalid'}`,
+      });
       continue;
     }
     const { text, lang, conversation } = parsed.data;

@@ -11,7 +11,9 @@ import { loadRedactionPolicyFromYamlText } from './policy.ts';
 import { createStreamRehydrator, rehydrate } from './rehydrate.ts';
 import { Vault } from './vault.ts';
 
-const policy = loadRedactionPolicyFromYamlText(readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8'));
+const policy = loadRedactionPolicyFromYamlText(
+  readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8'),
+);
 const engine = createDefaultRedactionEngine({ policy, hmacKey: new Uint8Array(32).fill(9) });
 
 describe('default redaction engine (real analyzer, shipped policy)', () => {
@@ -38,12 +40,19 @@ describe('default redaction engine (real analyzer, shipped policy)', () => {
   it('leaves the company hotline and mailbox alone and redacts the deny-listed programme', async () => {
     const text = 'Call +44 20 7946 0000 or write to support@demo-bank.example about Project Nightingale.';
     const result = await engine.redact({ text, vault: new Vault() });
-    expect(result).toMatchObject({ ok: true, text: 'Call +44 20 7946 0000 or write to support@demo-bank.example about <ORGANIZATION_1>.' });
+    expect(result).toMatchObject({
+      ok: true,
+      text: 'Call +44 20 7946 0000 or write to support@demo-bank.example about <ORGANIZATION_1>.',
+    });
   });
 
   it('round-trips through a model reply, streamed one character at a time', async () => {
     const vault = new Vault();
-    const result = await engine.redact({ text: 'Mein Name ist Hans Müller, IBAN DE89 3704 0044 0532 0130 00', lang: 'de', vault });
+    const result = await engine.redact({
+      text: 'Mein Name ist Hans Müller, IBAN DE89 3704 0044 0532 0130 00',
+      lang: 'de',
+      vault,
+    });
     if (!result.ok) throw new Error(result.error.message);
     const reply = 'Danke, <PERSON_1>. Die Überweisung von < IBAN_1 > ist unterwegs.';
     const stream = createStreamRehydrator(vault);
@@ -53,7 +62,11 @@ describe('default redaction engine (real analyzer, shipped policy)', () => {
   });
 
   it('the output scan finds personal data the model made up', async () => {
-    const scan = await scanModelOutput({ analyzer: createAnalyzer(), policy, text: 'Dear <PERSON_1>, write to bob@example.org.' });
+    const scan = await scanModelOutput({
+      analyzer: createAnalyzer(),
+      policy,
+      text: 'Dear <PERSON_1>, write to bob@example.org.',
+    });
     expect(scan).toMatchObject({ ok: true, total: 1, counts: { EMAIL: 1 } });
   });
 
@@ -61,9 +74,14 @@ describe('default redaction engine (real analyzer, shipped policy)', () => {
     const output = new PassThrough();
     let raw = '';
     output.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-    const input = Readable.from(['{"text":"email me at jane.doe@example.com"}\nnot json\n{"text":"身份证 11010519491231002X","lang":"zh"}\n']);
+    const input = Readable.from([
+      '{"text":"email me at jane.doe@example.com"}\nnot json\n{"text":"身份证 11010519491231002X","lang":"zh"}\n',
+    ]);
     expect(await runRedactCli({ input, output, engine })).toEqual({ lines: 3, errors: 1 });
-    const lines = raw.trim().split('\n').map((l) => JSON.parse(l) as { text?: string });
+    const lines = raw
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { text?: string });
     expect(lines.map((l) => l.text)).toEqual(['email me at <EMAIL_1>', undefined, '身份证 <CN_RESIDENT_ID_1>']);
   });
 });

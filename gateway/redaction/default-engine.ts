@@ -16,8 +16,18 @@ export interface DefaultRedactionEngineDeps {
   audience?: 'model' | 'person';
 }
 
-export function createDefaultRedactionEngine({ policy, hmacKey, timeoutMs, analyzers = inProcessAnalyzers(), audience = 'model' }: DefaultRedactionEngineDeps): RedactionEngine {
+export function createDefaultRedactionEngine({
+  policy,
+  hmacKey,
+  timeoutMs,
+  analyzers = inProcessAnalyzers(),
+  audience = 'model',
+}: DefaultRedactionEngineDeps): RedactionEngine {
   const minScore = Math.min(...ENTITY_TYPES.map((type) => ruleFor(policy, type).threshold));
   const analyzer = analyzers.analyzer(timeoutMs === undefined ? { minScore } : { minScore, timeoutMs });
-  return createRedactionEngine(timeoutMs === undefined ? { analyzer, policy, hmacKey, audience } : { analyzer, policy, hmacKey, timeoutMs, audience });
+  return createRedactionEngine(
+    timeoutMs === undefined
+      ? { analyzer, policy, hmacKey, audience }
+      : { analyzer, policy, hmacKey, timeoutMs, audience },
+  );
 }

@@ -23,6 +23,8 @@ describe('deny list', () => {
   });
 
   it('reports deny hits with full score and their configured type', () => {
-    expect(deny('Project Nightingale')).toEqual([{ type: 'ORGANIZATION', start: 0, end: 19, score: 1, recognizer: 'deny-list' }]);
+    expect(deny('Project Nightingale')).toEqual([
+      { type: 'ORGANIZATION', start: 0, end: 19, score: 1, recognizer: 'deny-list' },
+    ]);
   });
 });

@@ -17,7 +17,14 @@ export interface RedactedEntity {
   score: number;
 }
 
-export type RedactionErrorId = 'analyzer_failed' | 'analyzer_timeout' | 'invalid_analysis' | 'operator_failed' | 'invalid_input' | 'input_too_long' | 'internal';
+export type RedactionErrorId =
+  | 'analyzer_failed'
+  | 'analyzer_timeout'
+  | 'invalid_analysis'
+  | 'operator_failed'
+  | 'invalid_input'
+  | 'input_too_long'
+  | 'internal';
 
 export type RedactOutcome =
   | { ok: true; text: string; lang: Lang | undefined; entities: RedactedEntity[]; counts: Record<EntityType, number> }
@@ -82,7 +89,8 @@ function checkFinding(e: DetectedEntity, length: number): void {
     e.end <= length &&
     e.start < e.end &&
     Number.isFinite(e.score);
-  if (!sane) throw new RedactionFailure('invalid_analysis', 'analyzer returned an entity with invalid type, offsets or score');
+  if (!sane)
+    throw new RedactionFailure('invalid_analysis', 'analyzer returned an entity with invalid type, offsets or score');
 }
 
 /** Overlapping findings become one span covering all of them (redact more, never less); the
@@ -110,7 +118,10 @@ function mergeOverlaps(findings: DetectedEntity[]): RedactedEntity[] {
 async function analyzeWithin(analyzer: Analyzer, text: string, lang: Lang | undefined, timeoutMs: number) {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedactionFailure('analyzer_timeout', `analysis exceeded ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new RedactionFailure('analyzer_timeout', `analysis exceeded ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([analyzer(text, lang ? { lang, timeoutMs } : { timeoutMs }), timeout]);
@@ -124,13 +135,17 @@ async function analyzeWithin(analyzer: Analyzer, text: string, lang: Lang | unde
 
 export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngine {
   // Configuration errors are boot errors: throw here, not on every message.
-  if (deps.hmacKey.byteLength < MIN_HMAC_KEY_BYTES) throw new Error(`hmacKey must be at least ${MIN_HMAC_KEY_BYTES} bytes`);
+  if (deps.hmacKey.byteLength < MIN_HMAC_KEY_BYTES)
+    throw new Error(`hmacKey must be at least ${MIN_HMAC_KEY_BYTES} bytes`);
   const { analyzer, policy, hmacKey } = deps;
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const isAllowed = createAllowList(policy.allow);
   const findDenied = createDenyList(policy.deny);
   const forModel = (deps.audience ?? 'model') === 'model';
-  const rules = Object.fromEntries(ENTITY_TYPES.map((t) => [t, ruleFor(policy, t)])) as Record<EntityType, ReturnType<typeof ruleFor>>;
+  const rules = Object.fromEntries(ENTITY_TYPES.map((t) => [t, ruleFor(policy, t)])) as Record<
+    EntityType,
+    ReturnType<typeof ruleFor>
+  >;
   // For a model, a mask rule becomes a placeholder whose rehydration shows the mask: the model sees
   // nothing of the value, the visitor (and the stored reply) the mask the policy asks for.
   const apply = (type: EntityType, value: string, vault: Vault): string => {
@@ -138,7 +153,8 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
     // A mask the visitor was shown, back in the history: the same placeholder as the value it masks.
     const shown = forModel ? vault.placeholderOfShown(type, value) : undefined;
     if (shown !== undefined) return shown;
-    if (forModel && operator === 'mask') return vault.placeholderFor(type, value, operators.mask({ type, value, vault, hmacKey }));
+    if (forModel && operator === 'mask')
+      return vault.placeholderFor(type, value, operators.mask({ type, value, vault, hmacKey }));
     return operators[operator]({ type, value, vault, hmacKey });
   };
 
@@ -154,10 +170,17 @@ export function createRedactionEngine(deps: RedactionEngineDeps): RedactionEngin
     }
     for (const e of analysis.entities) checkFinding(e, text.length);
 
-    const passed = analysis.entities.filter((e) => e.score >= rules[e.type].threshold && !isAllowed(e.type, text.slice(e.start, e.end)));
+    const passed = analysis.entities.filter(
+      (e) => e.score >= rules[e.type].threshold && !isAllowed(e.type, text.slice(e.start, e.end)),
+    );
     const kept = policy.placesAndOrganisations === 'keep' ? placesAboutPeople(text, passed) : passed;
     // Values this conversation already gave are redacted again wherever they recur, found or not.
-    const spans = mergeOverlaps([...kept, ...findDenied(text), ...findVaultValues(text, vault), ...(known ? findVaultValues(text, known) : [])]);
+    const spans = mergeOverlaps([
+      ...kept,
+      ...findDenied(text),
+      ...findVaultValues(text, vault),
+      ...(known ? findVaultValues(text, known) : []),
+    ]);
 
     // From here to the end nothing awaits: the vault sees this redaction's placeholders as one
     // atomic step. Numbering follows reading order; splicing runs from the end so earlier

@@ -7,7 +7,7 @@ describe('detectLanguage', () => {
     ['您好，我想查询一下我的信用卡账单', 'zh'],
     ['我的email是 wang@example.com，谢谢', 'zh'],
     ['Hallo, ich habe eine Frage zu meinem Konto, bitte', 'de'],
-    ["Bonjour, je voudrais savoir pourquoi ma carte est bloquée, merci", 'fr'],
+    ['Bonjour, je voudrais savoir pourquoi ma carte est bloquée, merci', 'fr'],
     ['Hola, necesito ayuda con mi cuenta por favor', 'es'],
     ['Buongiorno, vorrei sapere il saldo del mio conto, grazie', 'it'],
     ['Hallo, ik wil graag mijn rekening blokkeren, bedankt', 'nl'],

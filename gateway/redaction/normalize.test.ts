@@ -15,7 +15,12 @@ describe('normalizeForMatching', () => {
     ['full-width digits', '手机１３８００１３８０００。', '13800138000', '１３８００１３８０００'],
     ['full-width dashes', 'tel １３８－００１３－８０００', '138-0013-8000', '１３８－００１３－８０００'],
     ['odd dashes', 'tel 138‑0013—8000', '138-0013-8000', '138‑0013—8000'],
-    ['non-breaking spaces', 'card 4111\u00A01111\u202F1111\u30001111', '4111 1111 1111 1111', '4111\u00A01111\u202F1111\u30001111'],
+    [
+      'non-breaking spaces',
+      'card 4111\u00A01111\u202F1111\u30001111',
+      '4111 1111 1111 1111',
+      '4111\u00A01111\u202F1111\u30001111',
+    ],
     ['emoji before the match', '😀👍🏽 call 13800138000', '13800138000', '13800138000'],
     ['emoji between groups', '📞１３８😀13800', '138', '１３８'],
     ['combining characters before', 'Zoe\u0301 e\u0301 a\u0308 ４２', '42', '４２'],
@@ -53,9 +58,19 @@ describe('normalizeForMatching: scripts, look-alikes and escapes', () => {
   it.each([
     ['Arabic-Indic digits', 'card ٤٥٣٩١٥٨٨١٣٩٩٨٦٩٥ ok', '4539158813998695', '٤٥٣٩١٥٨٨١٣٩٩٨٦٩٥'],
     ['Devanagari digits', 'फ़ोन ९८७६५४३२१० है', '9876543210', '९८७६५४३२१०'],
-    ['Cyrillic o in an e-mail address', 'mail jоhn.keller@post.example now', 'john.keller@post.example', 'jоhn.keller@post.example'],
+    [
+      'Cyrillic o in an e-mail address',
+      'mail jоhn.keller@post.example now',
+      'john.keller@post.example',
+      'jоhn.keller@post.example',
+    ],
     ['Greek omicron in a URL', 'see https://bаnk.example/x', 'https://bank.example/x', 'https://bаnk.example/x'],
-    ['percent-encoded at sign in a URL', 'https://x.example/reset?user=ines.lagarde%40mailbox.example&t=1', 'ines.lagarde@mailbox.example', 'ines.lagarde%40mailbox.example'],
+    [
+      'percent-encoded at sign in a URL',
+      'https://x.example/reset?user=ines.lagarde%40mailbox.example&t=1',
+      'ines.lagarde@mailbox.example',
+      'ines.lagarde%40mailbox.example',
+    ],
   ])('%s', (_, original, needle, expected) => {
     expect(roundTrip(original, needle)).toBe(expected);
   });

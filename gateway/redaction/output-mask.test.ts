@@ -15,9 +15,17 @@ function stream(text: string, size: number, options = {}): { out: string; count:
 
 describe('output masker', () => {
   it.each([1, 3, 7, 1000])('masks identifiers the model made up, streamed in chunks of %i', (size) => {
-    const text = 'Sure! Use card 4539 1488 0343 6467, IBAN DE89 3704 0044 0532 0130 00, or mail jane.roe@example.org. Call +33 6 12 48 97 31.';
+    const text =
+      'Sure! Use card 4539 1488 0343 6467, IBAN DE89 3704 0044 0532 0130 00, or mail jane.roe@example.org. Call +33 6 12 48 97 31.';
     const { out, count } = stream(text, size);
-    for (const value of ['4539 1488 0343 6467', 'DE89 3704 0044 0532 0130 00', 'jane.roe@example.org', '+33 6 12 48 97 31', '0343']) expect(out).not.toContain(value);
+    for (const value of [
+      '4539 1488 0343 6467',
+      'DE89 3704 0044 0532 0130 00',
+      'jane.roe@example.org',
+      '+33 6 12 48 97 31',
+      '0343',
+    ])
+      expect(out).not.toContain(value);
     expect(count).toBe(4);
     expect(out.startsWith('Sure! Use card ')).toBe(true);
     expect(out.endsWith('.')).toBe(true);
@@ -44,19 +52,24 @@ describe('output masker', () => {
     expect(masker.push(' is below.')).toBe('reference is ');
   });
 
-  it.each([1, 2, 5, 1000])('turns vault values the model writes out into their placeholders, in chunks of %i', (size) => {
-    const vault = new Vault();
-    const person = vault.placeholderFor('PERSON', 'Maria Schmidt');
-    const mail = vault.placeholderFor('EMAIL', 'maria.schmidt@example.net');
-    const text = 'Hello MARIA SCHMIDT, we wrote to maria.schmidt@example.net; Maria will hear from us. Mariana too.';
-    const masker = createOutputMaskers()(vault);
-    let raw = '';
-    for (let i = 0; i < text.length; i += size) raw += masker.push(text.slice(i, i + size));
-    raw += masker.end();
-    expect(raw).toBe(`Hello ${person}, we wrote to ${mail}; Maria will hear from us. Mariana too.`);
-    expect(masker.count()).toBe(2);
-    // the visitor still reads the values: the rehydrator puts the placeholders back
-    const rehydrator = createStreamRehydrator(vault);
-    expect(rehydrator.push(raw) + rehydrator.end()).toBe(`Hello Maria Schmidt, we wrote to maria.schmidt@example.net; Maria will hear from us. Mariana too.`);
-  });
+  it.each([1, 2, 5, 1000])(
+    'turns vault values the model writes out into their placeholders, in chunks of %i',
+    (size) => {
+      const vault = new Vault();
+      const person = vault.placeholderFor('PERSON', 'Maria Schmidt');
+      const mail = vault.placeholderFor('EMAIL', 'maria.schmidt@example.net');
+      const text = 'Hello MARIA SCHMIDT, we wrote to maria.schmidt@example.net; Maria will hear from us. Mariana too.';
+      const masker = createOutputMaskers()(vault);
+      let raw = '';
+      for (let i = 0; i < text.length; i += size) raw += masker.push(text.slice(i, i + size));
+      raw += masker.end();
+      expect(raw).toBe(`Hello ${person}, we wrote to ${mail}; Maria will hear from us. Mariana too.`);
+      expect(masker.count()).toBe(2);
+      // the visitor still reads the values: the rehydrator puts the placeholders back
+      const rehydrator = createStreamRehydrator(vault);
+      expect(rehydrator.push(raw) + rehydrator.end()).toBe(
+        `Hello Maria Schmidt, we wrote to maria.schmidt@example.net; Maria will hear from us. Mariana too.`,
+      );
+    },
+  );
 });

@@ -15,12 +15,29 @@ import { Vault } from './vault.ts';
 import { findVaultOccurrences, vaultPrefixLength } from './vault-recheck.ts';
 
 /** what the masker looks for: identifiers a recognizer can tell by shape and checksum alone */
-export const MASKED_OUTPUT_TYPES: readonly EntityType[] = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'US_SSN', 'CN_RESIDENT_ID', 'IP_ADDRESS'];
-const STRUCTURED = [recognizers.email, recognizers.phone, recognizers.creditCard, recognizers.iban, recognizers.usSsn, recognizers.cnResidentId, recognizers.ipAddress];
+export const MASKED_OUTPUT_TYPES: readonly EntityType[] = [
+  'EMAIL',
+  'PHONE',
+  'CREDIT_CARD',
+  'IBAN',
+  'US_SSN',
+  'CN_RESIDENT_ID',
+  'IP_ADDRESS',
+];
+const STRUCTURED = [
+  recognizers.email,
+  recognizers.phone,
+  recognizers.creditCard,
+  recognizers.iban,
+  recognizers.usSsn,
+  recognizers.cnResidentId,
+  recognizers.ipAddress,
+];
 
 // Tails that may still become an identifier: digits with separators (not glued to a word: "w3 " is
 // no card's start), an IBAN's start, a word that may turn into an e-mail address. Held back, at most MAX_HELD characters.
-const OPEN_TAIL = /(?:(?<![\p{L}\p{N}])[+(]?\p{N}[\p{N} ._/()-]*|[A-Za-z]{2}\p{N}{2}[A-Za-z0-9 ._-]*|[\p{L}\p{N}._%+-]+(?:@[\p{L}\p{N}.-]*)?)$/u;
+const OPEN_TAIL =
+  /(?:(?<![\p{L}\p{N}])[+(]?\p{N}[\p{N} ._/()-]*|[A-Za-z]{2}\p{N}{2}[A-Za-z0-9 ._-]*|[\p{L}\p{N}._%+-]+(?:@[\p{L}\p{N}.-]*)?)$/u;
 const MAX_HELD = 64;
 /** characters of already released text kept as context for cue words ("card", "tel") */
 const CONTEXT = 48;
@@ -46,7 +63,9 @@ export interface OutputMaskOptions {
  * agent reads, the answer cache, the output scan) never holds it. */
 export function createOutputMaskers(options: OutputMaskOptions = {}): (vault?: Vault) => OutputMasker {
   const isAllowed = createAllowList(options.policy?.allow ?? []);
-  const thresholds = Object.fromEntries(ENTITY_TYPES.map((t) => [t, options.policy ? ruleFor(options.policy, t).threshold : 0.5])) as Record<EntityType, number>;
+  const thresholds = Object.fromEntries(
+    ENTITY_TYPES.map((t) => [t, options.policy ? ruleFor(options.policy, t).threshold : 0.5]),
+  ) as Record<EntityType, number>;
   const minScore = Math.min(...MASKED_OUTPUT_TYPES.map((t) => thresholds[t]));
   const hmacKey = new Uint8Array(32);
 
@@ -59,13 +78,22 @@ export function createOutputMaskers(options: OutputMaskOptions = {}): (vault?: V
       if (text === '') return '';
       const whole = context + text;
       const found = detectSync(STRUCTURED, whole, detectLanguage(whole), minScore).filter(
-        (e) => e.end > context.length && e.score >= thresholds[e.type] && !isAllowed(e.type, whole.slice(e.start, e.end)),
+        (e) =>
+          e.end > context.length && e.score >= thresholds[e.type] && !isAllowed(e.type, whole.slice(e.start, e.end)),
       );
       const known = vault ? findVaultOccurrences(whole, vault).filter((e) => e.start >= context.length) : [];
-      const spans: { start: number; end: number; replace: (value: string) => string }[] = known.map((e) => ({ start: e.start, end: e.end, replace: () => e.placeholder }));
+      const spans: { start: number; end: number; replace: (value: string) => string }[] = known.map((e) => ({
+        start: e.start,
+        end: e.end,
+        replace: () => e.placeholder,
+      }));
       for (const e of found) {
         if (spans.some((k) => k.start < e.end && e.start < k.end)) continue;
-        spans.push({ start: e.start, end: e.end, replace: (value) => mask({ type: e.type, value, vault: new Vault(), hmacKey }) });
+        spans.push({
+          start: e.start,
+          end: e.end,
+          replace: (value) => mask({ type: e.type, value, vault: new Vault(), hmacKey }),
+        });
       }
       spans.sort((a, b) => a.start - b.start);
       let out = text;

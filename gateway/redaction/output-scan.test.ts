@@ -24,12 +24,19 @@ describe('output scan', () => {
       entities: { PERSON: { threshold: 0.9 } },
       allow: [{ value: '+44 20 7946 0000', type: 'PHONE' }],
     });
-    const scan = await scanModelOutput({ analyzer, policy, text: 'Bob Jones says: call +44 20 7946 0000 or mail x@y.example' });
+    const scan = await scanModelOutput({
+      analyzer,
+      policy,
+      text: 'Bob Jones says: call +44 20 7946 0000 or mail x@y.example',
+    });
     expect(scan).toMatchObject({ ok: true, total: 1, counts: { EMAIL: 1, PERSON: 0, PHONE: 0 } });
   });
 
   it('reports analyzer failure instead of a clean bill of health', async () => {
-    const failing: Analyzer = async () => ({ ok: false, error: { recognizer: 'person', reason: 'timeout', message: 'slow' } });
+    const failing: Analyzer = async () => ({
+      ok: false,
+      error: { recognizer: 'person', reason: 'timeout', message: 'slow' },
+    });
     const throwing: Analyzer = async () => {
       throw new Error('boom');
     };

@@ -32,16 +32,29 @@ export async function scanModelOutput({ analyzer, text, lang, policy }: OutputSc
 }
 
 /** The scan with its allow list compiled once (per request it was most of the scan's cost). */
-export function createOutputScanner({ analyzer, policy }: Pick<OutputScanRequest, 'analyzer' | 'policy'>): (text: string, lang?: Lang) => Promise<OutputScan> {
+export function createOutputScanner({
+  analyzer,
+  policy,
+}: Pick<OutputScanRequest, 'analyzer' | 'policy'>): (text: string, lang?: Lang) => Promise<OutputScan> {
   const isAllowed = createAllowList(policy?.allow ?? []);
   return (text, lang) => scanWith(analyzer, isAllowed, policy, text, lang);
 }
 
-async function scanWith(analyzer: Analyzer, isAllowed: ReturnType<typeof createAllowList>, policy: RedactionPolicy | undefined, text: string, lang: Lang | undefined): Promise<OutputScan> {
+async function scanWith(
+  analyzer: Analyzer,
+  isAllowed: ReturnType<typeof createAllowList>,
+  policy: RedactionPolicy | undefined,
+  text: string,
+  lang: Lang | undefined,
+): Promise<OutputScan> {
   const clean = placeholderFreeText(text);
   try {
     const result = await analyzer(clean, lang ? { lang } : {});
-    if (!result.ok) return { ok: false, error: { id: 'analyzer_failed', message: `recognizer ${result.error.recognizer} ${result.error.reason}` } };
+    if (!result.ok)
+      return {
+        ok: false,
+        error: { id: 'analyzer_failed', message: `recognizer ${result.error.recognizer} ${result.error.reason}` },
+      };
     const counts = emptyCounts();
     let total = 0;
     for (const e of result.entities) {

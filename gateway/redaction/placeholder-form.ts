@@ -14,13 +14,20 @@ const CLOSE = '&gt;';
 
 /** Groups: 1,2 = bracketed type/index (any case); 3,4 = bare type/index (restored only if upper case). */
 export const PLACEHOLDER_FORM = new RegExp(
-  `(?:<|${OPEN})${SPACE}(${TYPE_ALT})_(${INDEX})${SPACE}(?:>|${CLOSE})` + `|(?<![A-Za-z0-9_])(${TYPE_ALT})_(${INDEX})(?![A-Za-z0-9_])`,
+  `(?:<|${OPEN})${SPACE}(${TYPE_ALT})_(${INDEX})${SPACE}(?:>|${CLOSE})` +
+    `|(?<![A-Za-z0-9_])(${TYPE_ALT})_(${INDEX})(?![A-Za-z0-9_])`,
   'gi',
 );
 
 /** The longest text any form can span: what a stream rehydrator may need to hold back. */
 export const MAX_FORM_LENGTH =
-  OPEN.length + MAX_SPACES + (TYPES_LONGEST_FIRST[0]?.length ?? 0) + 1 + MAX_PLACEHOLDER_DIGITS + MAX_SPACES + CLOSE.length;
+  OPEN.length +
+  MAX_SPACES +
+  (TYPES_LONGEST_FIRST[0]?.length ?? 0) +
+  1 +
+  MAX_PLACEHOLDER_DIGITS +
+  MAX_SPACES +
+  CLOSE.length;
 
 const isWordChar = (ch: string | undefined): boolean => ch !== undefined && /[A-Za-z0-9_]/.test(ch);
 const isSpace = (ch: string | undefined): boolean => ch === ' ' || ch === '\t';
@@ -30,7 +37,9 @@ const indexComplete = new RegExp(`^${INDEX}$`);
 /** `body` is TYPE_N so far, possibly incomplete (N may still grow). Case as given. */
 function bodyCouldGrow(body: string): boolean {
   return TYPES_LONGEST_FIRST.some((t) =>
-    body.length <= t.length ? `${t}_`.startsWith(body) : body.startsWith(`${t}_`) && indexPrefix.test(body.slice(t.length + 1)),
+    body.length <= t.length
+      ? `${t}_`.startsWith(body)
+      : body.startsWith(`${t}_`) && indexPrefix.test(body.slice(t.length + 1)),
   );
 }
 

@@ -8,14 +8,24 @@ import { Vault } from './vault.ts';
 const analyzer: Analyzer = async (text) => {
   const entities: DetectedEntity[] = [];
   for (const m of text.matchAll(/Ann Lee|\b(?:Frankfurt|Visa|Metallica|Siemens|Toronto|Houston)\b/g)) {
-    entities.push({ type: m[0] === 'Ann Lee' ? 'PERSON' : 'LOCATION', start: m.index, end: m.index + m[0].length, score: 0.9, recognizer: 'test' });
+    entities.push({
+      type: m[0] === 'Ann Lee' ? 'PERSON' : 'LOCATION',
+      start: m.index,
+      end: m.index + m[0].length,
+      score: 0.9,
+      recognizer: 'test',
+    });
   }
   return { ok: true, lang: 'en', entities };
 };
 const engine = (places?: 'keep' | 'redact') =>
   createRedactionEngine({
     analyzer,
-    policy: parseRedactionPolicy({ version: 1, default: { operator: 'placeholder', threshold: 0.5 }, ...(places ? { placesAndOrganisations: places } : {}) }),
+    policy: parseRedactionPolicy({
+      version: 1,
+      default: { operator: 'placeholder', threshold: 0.5 },
+      ...(places ? { placesAndOrganisations: places } : {}),
+    }),
     hmacKey: new Uint8Array(32).fill(5),
   });
 
@@ -31,6 +41,9 @@ describe('place and organisation names', () => {
   });
 
   it('redact: every finding', async () => {
-    expect(await engine('redact').redact({ text: 'the parcel is in Frankfurt', vault: new Vault() })).toMatchObject({ ok: true, text: 'the parcel is in <LOCATION_1>' });
+    expect(await engine('redact').redact({ text: 'the parcel is in Frankfurt', vault: new Vault() })).toMatchObject({
+      ok: true,
+      text: 'the parcel is in <LOCATION_1>',
+    });
   });
 });

@@ -10,7 +10,8 @@ const PLACE_TYPES = new Set(['LOCATION', 'ORGANIZATION']);
 const BESIDE = /^[\s,(–-]*(?:from|at|of|in|with|von|aus|bei|chez|de|du|van|del|da|@)?[\s,(–-]*$/iu;
 const MAX_GAP = 14;
 // First-person words that make a place or employer the visitor's own, within the sentence before it.
-const ABOUT_ME = /(?:\b(?:i|we)\b(?:'m| am| are|'re)?\s+(?:\w+\s+){0,2}(?:live|living|lived|moved|moving|move|reside|residing|work|working|worked|based|from|born|grew up|stay|staying)\b|\bmy\s+(?:employer|company|firm|home|house|flat|address|office|workplace|hometown|school|university)\b|\bemployed (?:by|at)\b|\b(?:ich wohne|wir wohnen|ich arbeite|mein arbeitgeber|je vis|j'habite|je travaille|mon employeur|vivo en|trabajo en|mi empresa|ik woon|ik werk|mijn werkgever)\b|我住在|我在.{0,6}工作|我的公司)[^.!?。！？]{0,40}$/iu;
+const ABOUT_ME =
+  /(?:\b(?:i|we)\b(?:'m| am| are|'re)?\s+(?:\w+\s+){0,2}(?:live|living|lived|moved|moving|move|reside|residing|work|working|worked|based|from|born|grew up|stay|staying)\b|\bmy\s+(?:employer|company|firm|home|house|flat|address|office|workplace|hometown|school|university)\b|\bemployed (?:by|at)\b|\b(?:ich wohne|wir wohnen|ich arbeite|mein arbeitgeber|je vis|j'habite|je travaille|mon employeur|vivo en|trabajo en|mi empresa|ik woon|ik werk|mijn werkgever)\b|我住在|我在.{0,6}工作|我的公司)[^.!?。！？]{0,40}$/iu;
 
 /** LOCATION and ORGANIZATION findings that say something about a person; everything else passes through */
 export function placesAboutPeople(text: string, entities: readonly DetectedEntity[]): DetectedEntity[] {

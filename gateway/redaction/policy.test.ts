@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadRedactionPolicyFromYamlText, parseRedactionPolicy, RedactionPolicyError, ruleFor, withOperator } from './policy.ts';
+import {
+  loadRedactionPolicyFromYamlText,
+  parseRedactionPolicy,
+  RedactionPolicyError,
+  ruleFor,
+  withOperator,
+} from './policy.ts';
 
 const shipped = readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8');
 const minimal = { version: 1, default: { operator: 'placeholder', threshold: 0.5 } };
@@ -16,7 +22,14 @@ describe('redaction policy', () => {
   });
 
   it('fills empty lists and overrides', () => {
-    expect(parseRedactionPolicy(minimal)).toEqual({ ...minimal, entities: {}, allow: [], deny: [], output: { maskIdentifiers: true }, placesAndOrganisations: 'keep' });
+    expect(parseRedactionPolicy(minimal)).toEqual({
+      ...minimal,
+      entities: {},
+      allow: [],
+      deny: [],
+      output: { maskIdentifiers: true },
+      placesAndOrganisations: 'keep',
+    });
   });
 
   it.each<[string, unknown, string]>([
@@ -29,7 +42,11 @@ describe('redaction policy', () => {
     ['a threshold above range', { ...minimal, entities: { PERSON: { threshold: 7 } } }, 'entities.PERSON.threshold'],
     ['a negative threshold', { ...minimal, default: { operator: 'mask', threshold: -0.1 } }, 'default.threshold'],
     ['an unknown entity type', { ...minimal, entities: { SHOE_SIZE: { operator: 'mask' } } }, 'SHOE_SIZE'],
-    ['an unknown key in an entity rule', { ...minimal, entities: { PERSON: { operator: 'mask', enabled: false } } }, 'entities.PERSON'],
+    [
+      'an unknown key in an entity rule',
+      { ...minimal, entities: { PERSON: { operator: 'mask', enabled: false } } },
+      'entities.PERSON',
+    ],
     ['an empty allow value', { ...minimal, allow: [{ value: '' }] }, 'allow.0.value'],
     ['an allow entry as a bare string', { ...minimal, allow: ['+44 20 7946 0000'] }, 'allow.0'],
     ['a deny term without type', { ...minimal, deny: [{ term: 'Nightingale' }] }, 'deny.0.type'],

@@ -81,6 +81,8 @@ export function ruleFor(policy: RedactionPolicy, type: (typeof ENTITY_TYPES)[num
 
 /** Same policy with one operator for every entity (for `palisade redact --operator mask`). */
 export function withOperator(policy: RedactionPolicy, operator: OperatorName): RedactionPolicy {
-  const entities = Object.fromEntries(Object.entries(policy.entities).map(([type, rule]) => [type, { ...rule, operator }]));
+  const entities = Object.fromEntries(
+    Object.entries(policy.entities).map(([type, rule]) => [type, { ...rule, operator }]),
+  );
   return { ...policy, default: { ...policy.default, operator }, entities };
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_FORM_LENGTH } from './placeholder-form.ts';
-import { createStreamRehydrator, rehydrate, rehydrateDeep, rehydrateStream, UNKNOWN_PLACEHOLDER, type RehydrateOptions } from './rehydrate.ts';
+import {
+  createStreamRehydrator,
+  rehydrate,
+  rehydrateDeep,
+  rehydrateStream,
+  UNKNOWN_PLACEHOLDER,
+  type RehydrateOptions,
+} from './rehydrate.ts';
 import { Vault } from './vault.ts';
 
 function vaultWith(): Vault {
@@ -27,7 +34,11 @@ function streamed(text: string, cuts: number[], options: RehydrateOptions = {}):
 
 describe('rehydrate (batch)', () => {
   it.each<[string, string, string]>([
-    ['exact', 'Dear <PERSON_1>, your IBAN <IBAN_1> is fine.', 'Dear Alice Smith, your IBAN GB82 WEST 1234 5698 7654 32 is fine.'],
+    [
+      'exact',
+      'Dear <PERSON_1>, your IBAN <IBAN_1> is fine.',
+      'Dear Alice Smith, your IBAN GB82 WEST 1234 5698 7654 32 is fine.',
+    ],
     ['type with underscores', 'id <CN_RESIDENT_ID_1>.', 'id 11010519491231002X.'],
     ['two-digit index', '<PERSON_12> and <PERSON_1>', 'Person 12 and Alice Smith'],
     ['spaces inside the brackets', 'Dear < PERSON_1 >,', 'Dear Alice Smith,'],
@@ -37,32 +48,51 @@ describe('rehydrate (batch)', () => {
     ['bare, upper case', 'Dear PERSON_1, hello', 'Dear Alice Smith, hello'],
     ['bare at the ends', 'PERSON_1', 'Alice Smith'],
     ['bare lower case is ordinary text', 'the person_1 field', 'the person_1 field'],
-    ['bare inside a word is ordinary text', 'XPERSON_1 and PERSON_1X and PERSON_12a', 'XPERSON_1 and PERSON_1X and PERSON_12a'],
+    [
+      'bare inside a word is ordinary text',
+      'XPERSON_1 and PERSON_1X and PERSON_12a',
+      'XPERSON_1 and PERSON_1X and PERSON_12a',
+    ],
     ['unknown, bracketed: never guessed', 'Dear <PERSON_99>,', `Dear ${UNKNOWN_PLACEHOLDER},`],
-    ['unknown, mangled', 'Dear < person_99 > and &lt;IBAN_2&gt;', `Dear ${UNKNOWN_PLACEHOLDER} and ${UNKNOWN_PLACEHOLDER}`],
+    [
+      'unknown, mangled',
+      'Dear < person_99 > and &lt;IBAN_2&gt;',
+      `Dear ${UNKNOWN_PLACEHOLDER} and ${UNKNOWN_PLACEHOLDER}`,
+    ],
     ['unknown, bare: left as written', 'see PERSON_99 above', 'see PERSON_99 above'],
     ['not an entity type', '<FOO_1> <SHOE_SIZE_1>', '<FOO_1> <SHOE_SIZE_1>'],
     ['index zero or padded', '<PERSON_0> <PERSON_01>', '<PERSON_0> <PERSON_01>'],
     ['too many spaces: only the bare form inside is seen', '<   PERSON_1>', '<   Alice Smith>'],
     ['an over-long index', '<PERSON_1234567>', '<PERSON_1234567>'],
-    ['hash tokens and markers are one-way', '<EMAIL#3f9a1c2b> [removed] 4111 11** **** 1111', '<EMAIL#3f9a1c2b> [removed] 4111 11** **** 1111'],
+    [
+      'hash tokens and markers are one-way',
+      '<EMAIL#3f9a1c2b> [removed] 4111 11** **** 1111',
+      '<EMAIL#3f9a1c2b> [removed] 4111 11** **** 1111',
+    ],
     ['ordinary angle brackets', 'if a < b and c > d then <b>bold</b>', 'if a < b and c > d then <b>bold</b>'],
   ])('%s', (_name, input, expected) => {
     expect(rehydrate(input, vault)).toBe(expected);
   });
 
   it("option unknown: 'keep' leaves invented placeholders as written", () => {
-    expect(rehydrate('Dear <PERSON_99> and <PERSON_1>', vault, { unknown: 'keep' })).toBe('Dear <PERSON_99> and Alice Smith');
+    expect(rehydrate('Dear <PERSON_99> and <PERSON_1>', vault, { unknown: 'keep' })).toBe(
+      'Dear <PERSON_99> and Alice Smith',
+    );
   });
 
   it('restores placeholders inside tool-call arguments', () => {
     const args = { to: '<PERSON_1>', lines: ['iban: <IBAN_1>', 3], nested: { ok: true, who: 'PERSON_2' } };
-    expect(rehydrateDeep(args, vault)).toEqual({ to: 'Alice Smith', lines: ['iban: GB82 WEST 1234 5698 7654 32', 3], nested: { ok: true, who: 'Person 2' } });
+    expect(rehydrateDeep(args, vault)).toEqual({
+      to: 'Alice Smith',
+      lines: ['iban: GB82 WEST 1234 5698 7654 32', 3],
+      nested: { ok: true, who: 'Person 2' },
+    });
   });
 });
 
 describe('rehydrate (streaming)', () => {
-  const sentence = 'Hello <PERSON_1>, the transfer from <IBAN_1> to PERSON_12 is done; a<b, &lt;PERSON_99&gt; & <PERSON_2>!';
+  const sentence =
+    'Hello <PERSON_1>, the transfer from <IBAN_1> to PERSON_12 is done; a<b, &lt;PERSON_99&gt; & <PERSON_2>!';
   const expected = rehydrate(sentence, vault);
 
   it('matches batch output for every single and every pair of cut points', () => {
@@ -77,9 +107,14 @@ describe('rehydrate (streaming)', () => {
   });
 
   it('matches batch output one character per chunk, and in random chunkings', () => {
-    expect(streamed(sentence, [...sentence].map((_, i) => i))).toBe(expected);
+    expect(
+      streamed(
+        sentence,
+        [...sentence].map((_, i) => i),
+      ),
+    ).toBe(expected);
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 500; round += 1) {
       const cuts = [...sentence].map((_, i) => i).filter(() => random() < 0.3);
       expect(streamed(sentence, cuts)).toBe(expected);
@@ -87,14 +122,40 @@ describe('rehydrate (streaming)', () => {
   });
 
   it('matches batch output on random text built from placeholder fragments', () => {
-    const pieces = ['<', '>', '&lt;', '&gt;', '&', 'PERSON_1', 'PERSON', '_', '1', '2', ' ', 'x', 'IBAN_1', 'person_1', 'E', 'P', 'X', '<PERSON_1>', '\t', 'CN_RESIDENT_ID_1', '&gt'];
+    const pieces = [
+      '<',
+      '>',
+      '&lt;',
+      '&gt;',
+      '&',
+      'PERSON_1',
+      'PERSON',
+      '_',
+      '1',
+      '2',
+      ' ',
+      'x',
+      'IBAN_1',
+      'person_1',
+      'E',
+      'P',
+      'X',
+      '<PERSON_1>',
+      '\t',
+      'CN_RESIDENT_ID_1',
+      '&gt',
+    ];
     let seed = 7;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 5_000; round += 1) {
-      const text = Array.from({ length: 1 + Math.floor(random() * 12) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+      const text = Array.from(
+        { length: 1 + Math.floor(random() * 12) },
+        () => pieces[Math.floor(random() * pieces.length)],
+      ).join('');
       const cuts = [...text].map((_, i) => i).filter(() => random() < 0.4);
       const out = streamed(text, cuts);
-      if (out !== rehydrate(text, vault)) expect({ text, cuts, out }).toEqual({ text, cuts, out: rehydrate(text, vault) });
+      if (out !== rehydrate(text, vault))
+        expect({ text, cuts, out }).toEqual({ text, cuts, out: rehydrate(text, vault) });
     }
   });
 

@@ -29,10 +29,23 @@ const isWordChar = (ch: string | undefined): boolean => ch !== undefined && /[A-
 
 /** `previous`: the character before `text` in the whole output (streaming), for the bare form's
  *  word boundary; a bare match at offset 0 right after a word character is ordinary text. */
-function rehydrateCounting(text: string, vault: Vault, options: RehydrateOptions, stats: RehydrationStats, previous?: string): string {
+function rehydrateCounting(
+  text: string,
+  vault: Vault,
+  options: RehydrateOptions,
+  stats: RehydrationStats,
+  previous?: string,
+): string {
   return text.replace(
     PLACEHOLDER_FORM,
-    (match: string, bType: string | undefined, bIndex: string | undefined, rType: string | undefined, rIndex: string | undefined, offset: number) => {
+    (
+      match: string,
+      bType: string | undefined,
+      bIndex: string | undefined,
+      rType: string | undefined,
+      rIndex: string | undefined,
+      offset: number,
+    ) => {
       const bracketed = bType !== undefined;
       const type = (bType ?? rType ?? '').toUpperCase();
       const index = Number(bIndex ?? rIndex);

@@ -10,9 +10,11 @@ const policy = parseRedactionPolicy({ version: 1, default: { operator: 'placehol
 const firstTurnOnly: Analyzer = async (text) => {
   const entities = [];
   const name = text.indexOf('my name is Maria Schmidt');
-  if (name >= 0) entities.push({ type: 'PERSON' as const, start: name + 11, end: name + 24, score: 0.9, recognizer: 'test' });
+  if (name >= 0)
+    entities.push({ type: 'PERSON' as const, start: name + 11, end: name + 24, score: 0.9, recognizer: 'test' });
   const card = text.indexOf('card 4111 1111 1111 1111');
-  if (card >= 0) entities.push({ type: 'CREDIT_CARD' as const, start: card + 5, end: card + 24, score: 1, recognizer: 'test' });
+  if (card >= 0)
+    entities.push({ type: 'CREDIT_CARD' as const, start: card + 5, end: card + 24, score: 1, recognizer: 'test' });
   return { ok: true, lang: 'en', entities };
 };
 
@@ -23,8 +25,14 @@ describe('vault re-check', () => {
     const vault = new Vault();
     const first = await engine.redact({ text: 'Hi, my name is Maria Schmidt, card 4111 1111 1111 1111', vault });
     expect(first).toMatchObject({ ok: true, text: 'Hi, my name is <PERSON_1>, card <CREDIT_CARD_1>' });
-    const third = await engine.redact({ text: 'again: maria  schmidt, the card was 4111-1111-1111-1111 or ４１１１.１１１１.１１１１.１１１１', vault });
-    expect(third).toMatchObject({ ok: true, text: 'again: <PERSON_1>, the card was <CREDIT_CARD_1> or <CREDIT_CARD_1>' });
+    const third = await engine.redact({
+      text: 'again: maria  schmidt, the card was 4111-1111-1111-1111 or ４１１１.１１１１.１１１１.１１１１',
+      vault,
+    });
+    expect(third).toMatchObject({
+      ok: true,
+      text: 'again: <PERSON_1>, the card was <CREDIT_CARD_1> or <CREDIT_CARD_1>',
+    });
     if (!third.ok) throw new Error('unreachable');
     expect(third.counts.PERSON).toBe(1);
     expect(third.counts.CREDIT_CARD).toBe(2);
@@ -43,6 +51,9 @@ describe('vault re-check', () => {
     vault.placeholderFor('EMAIL', 'john.keller@post.example');
     vault.placeholderFor('PERSON', '欧阳娜娜');
     const text = '发给jоhn.keller@post.example，欧阳娜娜的账户';
-    expect(findVaultValues(text, vault).map((e) => text.slice(e.start, e.end))).toEqual(['jоhn.keller@post.example', '欧阳娜娜']);
+    expect(findVaultValues(text, vault).map((e) => text.slice(e.start, e.end))).toEqual([
+      'jоhn.keller@post.example',
+      '欧阳娜娜',
+    ]);
   });
 });

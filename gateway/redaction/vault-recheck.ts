@@ -7,7 +7,15 @@ import { normalizeForMatching } from './normalize.ts';
 import type { DetectedEntity, EntityType } from './types.ts';
 import type { Vault } from './vault.ts';
 
-const DIGIT_TYPES: ReadonlySet<EntityType> = new Set(['PHONE', 'CREDIT_CARD', 'US_SSN', 'DE_TAX_ID', 'NL_BSN', 'PL_PESEL', 'BANK_ACCOUNT']);
+const DIGIT_TYPES: ReadonlySet<EntityType> = new Set([
+  'PHONE',
+  'CREDIT_CARD',
+  'US_SSN',
+  'DE_TAX_ID',
+  'NL_BSN',
+  'PL_PESEL',
+  'BANK_ACCOUNT',
+]);
 const WORD_TYPES: ReadonlySet<EntityType> = new Set(['PERSON', 'LOCATION', 'ORGANIZATION', 'DATE_OF_BIRTH', 'ADDRESS']);
 const SEPARATOR = '[\\s./_()-]{0,3}';
 const MIN_CHARS = 2;
@@ -65,7 +73,10 @@ export function findVaultOccurrences(text: string, vault: Vault): (DetectedEntit
   for (const entry of vault.values()) {
     const placeholder = vault.peek(entry.type, entry.value);
     if (placeholder === undefined) continue;
-    const patterns = [patternFor(entry.type, entry.value), entry.shown === undefined ? null : shownPattern(entry.shown)];
+    const patterns = [
+      patternFor(entry.type, entry.value),
+      entry.shown === undefined ? null : shownPattern(entry.shown),
+    ];
     for (const pattern of patterns) {
       if (!pattern) continue;
       for (const m of normalized.text.matchAll(pattern)) {

@@ -95,10 +95,26 @@ describe('Vault', () => {
   it.each<[string, unknown, RegExp]>([
     ['not an object', 'nope', /\(root\)/],
     ['a future version', { ...good(), version: 2 }, /version/],
-    ['an unknown entity type', { ...good(), entries: [{ type: 'SHOE_SIZE', index: 1, key: 'k', value: 'v' }] }, /entries\.0\.type/],
+    [
+      'an unknown entity type',
+      { ...good(), entries: [{ type: 'SHOE_SIZE', index: 1, key: 'k', value: 'v' }] },
+      /entries\.0\.type/,
+    ],
     ['an unknown key', { ...good(), extra: true }, /extra|root/],
-    ['a duplicate value', { ...good(), counters: { PERSON: 2 }, entries: [...good().entries, { type: 'PERSON', index: 2, key: 'alice', value: 'ALICE' }] }, /duplicate value/],
-    ['a duplicate placeholder', { ...good(), entries: [...good().entries, { type: 'PERSON', index: 1, key: 'bob', value: 'Bob' }] }, /duplicate placeholder/],
+    [
+      'a duplicate value',
+      {
+        ...good(),
+        counters: { PERSON: 2 },
+        entries: [...good().entries, { type: 'PERSON', index: 2, key: 'alice', value: 'ALICE' }],
+      },
+      /duplicate value/,
+    ],
+    [
+      'a duplicate placeholder',
+      { ...good(), entries: [...good().entries, { type: 'PERSON', index: 1, key: 'bob', value: 'Bob' }] },
+      /duplicate placeholder/,
+    ],
     ['an index beyond its counter', { ...good(), counters: {} }, /beyond/],
   ])('fromJSON rejects %s', (_name, json, message) => {
     expect(() => Vault.fromJSON(json)).toThrow(VaultFormatError);

@@ -92,7 +92,9 @@ export class Vault {
   /** The placeholder whose shown form (a mask the visitor saw) is exactly `shown`, if any. */
   placeholderOfShown(type: EntityType, shown: string): string | undefined {
     const wanted = shown.normalize('NFKC').trim();
-    for (const e of this.#byValue.values()) if (e.type === type && e.shown !== undefined && e.shown.normalize('NFKC').trim() === wanted) return formatPlaceholder(type, e.index);
+    for (const e of this.#byValue.values())
+      if (e.type === type && e.shown !== undefined && e.shown.normalize('NFKC').trim() === wanted)
+        return formatPlaceholder(type, e.index);
     return undefined;
   }
 
@@ -104,7 +106,8 @@ export class Vault {
 
   /** every value this vault holds, with its type (for the re-check of later turns) */
   *values(): Generator<{ type: EntityType; value: string; shown?: string }> {
-    for (const e of this.#byValue.values()) yield e.shown === undefined ? { type: e.type, value: e.value } : { type: e.type, value: e.value, shown: e.shown };
+    for (const e of this.#byValue.values())
+      yield e.shown === undefined ? { type: e.type, value: e.value } : { type: e.type, value: e.value, shown: e.shown };
   }
 
   get size(): number {
@@ -120,7 +123,11 @@ export class Vault {
       version: VAULT_FORMAT_VERSION,
       revision: this.#revision,
       counters: Object.fromEntries(this.#counters),
-      entries: [...this.#byValue.values()].map((e) => (e.shown === undefined ? { type: e.type, index: e.index, key: e.key, value: e.value } : { type: e.type, index: e.index, key: e.key, value: e.value, shown: e.shown })),
+      entries: [...this.#byValue.values()].map((e) =>
+        e.shown === undefined
+          ? { type: e.type, index: e.index, key: e.key, value: e.value }
+          : { type: e.type, index: e.index, key: e.key, value: e.value, shown: e.shown },
+      ),
     };
   }
 
@@ -129,14 +136,17 @@ export class Vault {
     const parsed = VaultSnapshot.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new VaultFormatError(`invalid vault snapshot at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unknown'}`);
+      throw new VaultFormatError(
+        `invalid vault snapshot at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unknown'}`,
+      );
     }
     const vault = new Vault();
     for (const [type, counter] of Object.entries(parsed.data.counters)) {
       vault.#counters.set(type as EntityType, counter);
     }
     for (const entry of parsed.data.entries) {
-      if (vault.#byValue.has(slot(entry.type, entry.key))) throw new VaultFormatError(`duplicate value in vault for ${entry.type}`);
+      if (vault.#byValue.has(slot(entry.type, entry.key)))
+        throw new VaultFormatError(`duplicate value in vault for ${entry.type}`);
       if (vault.#byPlaceholder.has(ref(entry.type, entry.index))) {
         throw new VaultFormatError(`duplicate placeholder ${formatPlaceholder(entry.type, entry.index)}`);
       }

@@ -15,7 +15,10 @@ export interface Budgets {
    * the last one. Tokens are charged after the call (spendTokens): calls under way together may
    * pass the token limit by what they use.
    */
-  reserveCloudCall(key: string, limits: CloudBudgets): Promise<Exclude<BudgetExceeded, 'budget_unavailable'> | undefined>;
+  reserveCloudCall(
+    key: string,
+    limits: CloudBudgets,
+  ): Promise<Exclude<BudgetExceeded, 'budget_unavailable'> | undefined>;
   /** a cloud call ended having used these tokens (in + out) */
   spendTokens(key: string, limits: CloudBudgets, tokens: number): Promise<void>;
 }
@@ -27,7 +30,11 @@ export const hasBudgets = (limits: CloudBudgets) => Boolean(limits.cloudTokens |
  * Before a cloud call: reserves it where the policy sets budgets, and answers the budget that keeps
  * it off the cloud, if any. A store that fails is read as spent: fail closed.
  */
-export async function reserveCloud(budgets: Budgets, key: string, limits: CloudBudgets): Promise<BudgetExceeded | undefined> {
+export async function reserveCloud(
+  budgets: Budgets,
+  key: string,
+  limits: CloudBudgets,
+): Promise<BudgetExceeded | undefined> {
   if (!hasBudgets(limits)) return undefined;
   try {
     return await budgets.reserveCloudCall(key, limits);
@@ -43,7 +50,13 @@ export const windowStart = (now: number, seconds: number) => Math.floor(now / (s
  * After a cloud call: charges its tokens (in + out) without holding up the answer's end; `failed`
  * hears of a charge the store never took.
  */
-export function chargeCloud(budgets: Budgets, key: string, limits: CloudBudgets, tokens: number, failed: (tokens: number) => void): void {
+export function chargeCloud(
+  budgets: Budgets,
+  key: string,
+  limits: CloudBudgets,
+  tokens: number,
+  failed: (tokens: number) => void,
+): void {
   if (limits.cloudTokens) budgets.spendTokens(key, limits, tokens).catch(() => failed(tokens));
 }
 
@@ -76,8 +89,16 @@ export function createBudgets(now: () => number): Budgets {
   return {
     async reserveCloudCall(key, limits) {
       // The request budget first, as the database's statement checks them.
-      if (limits.cloudRequests && windowFor('requests', key, limits.cloudRequests.windowSeconds).used >= limits.cloudRequests.limit) return 'cloud_requests';
-      if (limits.cloudTokens && windowFor('tokens', key, limits.cloudTokens.windowSeconds).used >= limits.cloudTokens.limit) return 'cloud_tokens';
+      if (
+        limits.cloudRequests &&
+        windowFor('requests', key, limits.cloudRequests.windowSeconds).used >= limits.cloudRequests.limit
+      )
+        return 'cloud_requests';
+      if (
+        limits.cloudTokens &&
+        windowFor('tokens', key, limits.cloudTokens.windowSeconds).used >= limits.cloudTokens.limit
+      )
+        return 'cloud_tokens';
       if (limits.cloudRequests) windowFor('requests', key, limits.cloudRequests.windowSeconds).used += 1;
       return undefined;
     },

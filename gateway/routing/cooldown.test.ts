@@ -7,7 +7,8 @@ function setup(failures = 3, seconds = 30) {
   return { c, advance: (ms: number) => void (now += ms) };
 }
 
-const fail = (c: ReturnType<typeof setup>['c'], request: object, sent = c.sent('t')) => c.failed('t', { request, sent, cause: 'connection_refused' });
+const fail = (c: ReturnType<typeof setup>['c'], request: object, sent = c.sent('t')) =>
+  c.failed('t', { request, sent, cause: 'connection_refused' });
 
 describe('cooldowns', () => {
   it('failures that arrive together (sent before the first was counted) count as one', () => {

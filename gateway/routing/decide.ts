@@ -27,7 +27,9 @@ export interface RouteDecision {
 
 function matches(rule: RoutingRule, facts: RouteFacts): boolean {
   const w = rule.when;
-  const present = Object.entries(facts.entityCounts).filter(([, n]) => (n ?? 0) > 0).map(([t]) => t);
+  const present = Object.entries(facts.entityCounts)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([t]) => t);
   if (w.entitiesAny && !w.entitiesAny.some((t) => present.includes(t))) return false;
   if (w.hasEntities !== undefined && w.hasEntities !== present.length > 0) return false;
   if (w.cloudAllowed !== undefined && w.cloudAllowed !== facts.cloudAllowed) return false;
@@ -56,6 +58,7 @@ export function decideRoute(policy: RoutingPolicy, facts: RouteFacts): RouteDeci
     }
     chain.push({ id, ...target });
   }
-  if (chain.length === 0) return { ...base, action: 'human', chain, overridden: droppedCloud ? 'no_cloud_consent' : 'empty_chain' };
+  if (chain.length === 0)
+    return { ...base, action: 'human', chain, overridden: droppedCloud ? 'no_cloud_consent' : 'empty_chain' };
   return { ...base, action: rule.action, chain };
 }

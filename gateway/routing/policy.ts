@@ -62,9 +62,19 @@ export const RetryPolicy = z.strictObject({
 });
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 
-const BudgetLimit = z.strictObject({ limit: z.number().int().min(0), windowSeconds: z.number().int().min(1).max(31 * 86_400) });
+const BudgetLimit = z.strictObject({
+  limit: z.number().int().min(0),
+  windowSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(31 * 86_400),
+});
 /** per site (or per caller without a site); over either, cloud targets are skipped */
-export const CloudBudgets = z.strictObject({ cloudTokens: BudgetLimit.optional(), cloudRequests: BudgetLimit.optional() });
+export const CloudBudgets = z.strictObject({
+  cloudTokens: BudgetLimit.optional(),
+  cloudRequests: BudgetLimit.optional(),
+});
 export type CloudBudgets = z.infer<typeof CloudBudgets>;
 
 /** How conversations are fitted into a target's window (see gateway/model/context.ts). */
@@ -83,8 +93,15 @@ export const RoutingPolicyFile = z
     pools: z.record(id, ModelPool).default({}),
     targets: z.record(id, RoutingTarget),
     retries: RetryPolicy.default(RetryPolicy.parse({})),
-    cooldown: z.strictObject({ failures: z.number().int().min(1).max(100), seconds: z.number().int().min(1).max(3600) }).default({ failures: 3, seconds: 30 }),
-    timeouts: z.strictObject({ firstTokenMs: z.number().int().min(100).max(600_000), totalMs: z.number().int().min(100).max(3_600_000) }).default({ firstTokenMs: 20_000, totalMs: 120_000 }),
+    cooldown: z
+      .strictObject({ failures: z.number().int().min(1).max(100), seconds: z.number().int().min(1).max(3600) })
+      .default({ failures: 3, seconds: 30 }),
+    timeouts: z
+      .strictObject({
+        firstTokenMs: z.number().int().min(100).max(600_000),
+        totalMs: z.number().int().min(100).max(3_600_000),
+      })
+      .default({ firstTokenMs: 20_000, totalMs: 120_000 }),
     budgets: CloudBudgets.default({}),
     context: ContextPolicy.default(ContextPolicy.parse({})),
     rules: z.array(RoutingRule).min(1),
@@ -93,24 +110,49 @@ export const RoutingPolicyFile = z
     checkPools(p.pools, p.targets, ctx);
     const seen = new Set<string>();
     p.rules.forEach((rule, i) => {
-      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
+      if (seen.has(rule.id))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
       seen.add(rule.id);
       const routed = rule.action === 'local' || rule.action === 'cloud';
-      if (routed && rule.chain.length === 0) ctx.addIssue({ code: 'custom', path: ['rules', i, 'chain'], message: `a ${rule.action} rule needs a chain of targets` });
-      if (!routed && rule.chain.length > 0) ctx.addIssue({ code: 'custom', path: ['rules', i, 'chain'], message: `a ${rule.action} rule sends nothing to a model: remove its chain` });
+      if (routed && rule.chain.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'chain'],
+          message: `a ${rule.action} rule needs a chain of targets`,
+        });
+      if (!routed && rule.chain.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'chain'],
+          message: `a ${rule.action} rule sends nothing to a model: remove its chain`,
+        });
       rule.chain.forEach((t, j) => {
         const target = p.targets[t];
-        if (!target) return ctx.addIssue({ code: 'custom', path: ['rules', i, 'chain', j], message: `unknown target ${t}` });
+        if (!target)
+          return ctx.addIssue({ code: 'custom', path: ['rules', i, 'chain', j], message: `unknown target ${t}` });
         if (rule.action === 'local' && target.location === 'cloud' && !rule.allowCloudFallback) {
-          ctx.addIssue({ code: 'custom', path: ['rules', i, 'chain', j], message: `cloud target ${t} in a local rule needs allowCloudFallback: true` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', i, 'chain', j],
+            message: `cloud target ${t} in a local rule needs allowCloudFallback: true`,
+          });
         }
       });
       if (rule.action === 'cloud' && rule.when.cloudAllowed !== true) {
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'when', 'cloudAllowed'], message: 'a cloud rule must require cloudAllowed: true' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'when', 'cloudAllowed'],
+          message: 'a cloud rule must require cloudAllowed: true',
+        });
       }
     });
     const last = p.rules.at(-1);
-    if (last && Object.keys(last.when).length > 0) ctx.addIssue({ code: 'custom', path: ['rules', p.rules.length - 1, 'when'], message: 'the last rule must match everything (no `when`)' });
+    if (last && Object.keys(last.when).length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rules', p.rules.length - 1, 'when'],
+        message: 'the last rule must match everything (no `when`)',
+      });
   });
 export type RoutingPolicyFile = z.infer<typeof RoutingPolicyFile>;
 
@@ -122,7 +164,12 @@ function checkPools(pools: Record<string, ModelPool>, targets: Record<string, Ro
     if (problem) ctx.addIssue({ code: 'custom', path: ['pools', name, 'locality'], message: problem });
     pool.baseURLs.forEach((url, i) => {
       const other = localities.get(url);
-      if (other) ctx.addIssue({ code: 'custom', path: ['pools', name, 'baseURLs', i], message: `${url} is already in pool ${other}` });
+      if (other)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pools', name, 'baseURLs', i],
+          message: `${url} is already in pool ${other}`,
+        });
       localities.set(url, name);
     });
   }
@@ -130,9 +177,18 @@ function checkPools(pools: Record<string, ModelPool>, targets: Record<string, Ro
     if (target.pool === undefined) continue;
     const pool = pools[target.pool];
     if (!pool) ctx.addIssue({ code: 'custom', path: ['targets', id, 'pool'], message: `unknown pool ${target.pool}` });
-    else if (target.provider !== 'openai') ctx.addIssue({ code: 'custom', path: ['targets', id, 'provider'], message: `a target of pool ${target.pool} has provider: openai` });
+    else if (target.provider !== 'openai')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets', id, 'provider'],
+        message: `a target of pool ${target.pool} has provider: openai`,
+      });
     else if (pool.locality !== target.location) {
-      ctx.addIssue({ code: 'custom', path: ['targets', id, 'location'], message: `target ${id} says ${target.location} but pool ${target.pool} is declared ${pool.locality}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets', id, 'location'],
+        message: `target ${id} says ${target.location} but pool ${target.pool} is declared ${pool.locality}`,
+      });
     }
   }
 }
@@ -164,7 +220,13 @@ export function parseRoutingPolicy(yamlText: string): RoutingPolicy {
   const parsed = RoutingPolicyFile.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
-    throw new RoutingPolicyError(issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+    throw new RoutingPolicyError(
+      issues
+        .slice(0, 5)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; '),
+      issues,
+    );
   }
   return { ...parsed.data, hash: createHash('sha256').update(yamlText).digest('hex') };
 }

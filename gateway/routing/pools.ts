@@ -8,11 +8,24 @@ import { z } from 'zod';
 
 /** Hosts of cloud model APIs: a pool naming one is a cloud pool, whatever the file says. */
 export const CLOUD_API_HOSTS = [
-  'api.openai.com', '.openai.azure.com', 'api.anthropic.com', 'generativelanguage.googleapis.com', 'aiplatform.googleapis.com',
-  'api.mistral.ai', 'api.groq.com', 'api.together.xyz', 'openrouter.ai', 'api.deepseek.com', 'api.cohere.com', 'api.fireworks.ai',
+  'api.openai.com',
+  '.openai.azure.com',
+  'api.anthropic.com',
+  'generativelanguage.googleapis.com',
+  'aiplatform.googleapis.com',
+  'api.mistral.ai',
+  'api.groq.com',
+  'api.together.xyz',
+  'openrouter.ai',
+  'api.deepseek.com',
+  'api.cohere.com',
+  'api.fireworks.ai',
 ] as const;
 
-const baseURL = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://gpu1.bank.internal:8000/v1' });
+const baseURL = z.url({
+  protocol: /^https?$/,
+  message: 'must be an http(s) URL such as http://gpu1.bank.internal:8000/v1',
+});
 
 export const ModelPool = z.strictObject({
   /** local: the bank's own hosts (may see what the routing rules allow locally); cloud: only with cloud consent */
@@ -30,9 +43,17 @@ function isPrivateAddress(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   if (isIP(h) === 4) {
     const [a, b] = h.split('.').map(Number) as [number, number];
-    return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 10 ||
+      a === 127 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
-  if (isIP(h) === 6) return h === '::1' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || /^::ffff:(10|127|192\.168)\./.test(h);
+  if (isIP(h) === 6)
+    return h === '::1' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || /^::ffff:(10|127|192\.168)\./.test(h);
   return true; // a name: resolved by the bank's own DNS, which the file's author answers for
 }
 
@@ -50,7 +71,8 @@ export function poolMisdeclared(pool: ModelPool): string | undefined {
     if (pool.locality === 'local') {
       const cloud = CLOUD_API_HOSTS.find((c) => (c.startsWith('.') ? host.endsWith(c) : host === c));
       if (cloud) return `${raw} is a cloud API (${host}): declare the pool locality: cloud`;
-      if (!isPrivateAddress(host)) return `${raw} is a public address: a local pool runs on the bank's own hosts (declare it locality: cloud)`;
+      if (!isPrivateAddress(host))
+        return `${raw} is a public address: a local pool runs on the bank's own hosts (declare it locality: cloud)`;
     } else if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
       return `${raw}: a cloud pool is reached over https (plain http only to a relay on this machine)`;
     }

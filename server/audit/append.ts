@@ -16,7 +16,10 @@ export class AuditOutsideTransaction extends Error {
  * after commit; inserting takes no lock, so concurrent accesses never queue behind each other.
  */
 export async function appendAudit(tx: EntityManager, ...inputs: AuditEventInput[]): Promise<AuditEvent[]> {
-  return appendParsedAudit(tx, inputs.map((i) => AuditEventInput.parse(i)));
+  return appendParsedAudit(
+    tx,
+    inputs.map((i) => AuditEventInput.parse(i)),
+  );
 }
 
 /** appendAudit for events already checked against AuditEventInput (the model.request batcher's). */
@@ -25,7 +28,11 @@ export async function appendParsedAudit(tx: EntityManager, events: ParsedAuditEv
   if (events.length === 0) return [];
   const values: unknown[] = [];
   const insert = parsedAuditInsert(events, values);
-  const inserted = await preparedQuery<{ id: string; seq: string }[]>(tx, `${insert.sql} RETURNING id, seq::text AS seq`, values);
+  const inserted = await preparedQuery<{ id: string; seq: string }[]>(
+    tx,
+    `${insert.sql} RETURNING id, seq::text AS seq`,
+    values,
+  );
   const seqOf = new Map(inserted.map((r) => [r.id, r.seq]));
   return insert.records.map((r) => ({ ...r, seq: seqOf.get(r.id)!, chainSeq: null, prevHash: null, hash: null }));
 }
@@ -35,7 +42,10 @@ export async function appendParsedAudit(tx: EntityManager, events: ParsedAuditEv
  * which PostgreSQL commits as a whole or not at all, so no BEGIN/COMMIT round trips around it.
  * Never for an access to stored data: those go in that access's transaction (appendAudit).
  */
-export async function appendStandaloneAudit(db: Pick<EntityManager, 'query'>, events: ParsedAuditEvent[]): Promise<void> {
+export async function appendStandaloneAudit(
+  db: Pick<EntityManager, 'query'>,
+  events: ParsedAuditEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   const values: unknown[] = [];
   await preparedQuery(db, parsedAuditInsert(events, values).sql, values);
@@ -47,14 +57,31 @@ export async function appendStandaloneAudit(db: Pick<EntityManager, 'query'>, ev
  * WITH); that statement must run in the transaction of the access, as appendAudit's does.
  */
 export function auditInsert(inputs: AuditEventInput[], values: unknown[]): { sql: string; records: RecordedFields[] } {
-  return parsedAuditInsert(inputs.map((i) => AuditEventInput.parse(i)), values);
+  return parsedAuditInsert(
+    inputs.map((i) => AuditEventInput.parse(i)),
+    values,
+  );
 }
 
 function parsedAuditInsert(events: ParsedAuditEvent[], values: unknown[]): { sql: string; records: RecordedFields[] } {
   const now = new Date();
   const records = events.map((e) => toRecord(randomUUID(), now, e));
   const tuples = records.map((r) => {
-    const cols = [r.id, r.occurredAt, r.actorType, r.actorId, r.action, r.subjectId, r.resourceType, r.resourceId, r.purpose, r.reason, r.outcome, r.requestId, JSON.stringify(r.details)];
+    const cols = [
+      r.id,
+      r.occurredAt,
+      r.actorType,
+      r.actorId,
+      r.action,
+      r.subjectId,
+      r.resourceType,
+      r.resourceId,
+      r.purpose,
+      r.reason,
+      r.outcome,
+      r.requestId,
+      JSON.stringify(r.details),
+    ];
     const base = values.length;
     values.push(...cols);
     return `(${cols.map((_, i) => `$${base + i + 1}`).join(', ')})`;

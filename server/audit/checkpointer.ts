@@ -22,7 +22,14 @@ export async function readChainHead(db: Pick<DataSource, 'query'>): Promise<Chai
   return head;
 }
 
-export async function startCheckpointer(props: { db: Pick<DataSource, 'query'>; config: Config; key: WitnessKey; node: string; logger: Logger; now: () => Date }): Promise<Checkpointer> {
+export async function startCheckpointer(props: {
+  db: Pick<DataSource, 'query'>;
+  config: Config;
+  key: WitnessKey;
+  node: string;
+  logger: Logger;
+  now: () => Date;
+}): Promise<Checkpointer> {
   const { db, config, key, node, logger } = props;
   const { everyEvents, intervalSeconds, mirrorFile, syslog } = config.audit.checkpoint;
   const targets = { file: checkpointFile(config.dataDir), mirrorFile, syslog };
@@ -32,7 +39,8 @@ export async function startCheckpointer(props: { db: Pick<DataSource, 'query'>; 
   let diverged = false;
   const head = await readChainHead(db);
   // A restored backup, or a cut: `audit verify` will say so; the log says it now.
-  if (BigInt(head.seq) < lastSeq) logger.error('audit.checkpoint_ahead_of_chain', { headSeq: head.seq, checkpointSeq: lastSeq.toString() });
+  if (BigInt(head.seq) < lastSeq)
+    logger.error('audit.checkpoint_ahead_of_chain', { headSeq: head.seq, checkpointSeq: lastSeq.toString() });
   let lastAt = Date.now();
   let retryAt = 0;
   return {
@@ -43,19 +51,22 @@ export async function startCheckpointer(props: { db: Pick<DataSource, 'query'>; 
       const current = await readChainHead(db);
       const moved = BigInt(current.seq) - lastSeq;
       if (moved <= 0n) return;
-      const due = final || moved >= BigInt(everyEvents) || (intervalSeconds > 0 && now - lastAt >= intervalSeconds * 1000);
+      const due =
+        final || moved >= BigInt(everyEvents) || (intervalSeconds > 0 && now - lastAt >= intervalSeconds * 1000);
       if (!due) return;
       lastAt = now;
       // A chain cut below the last checkpoint and grown past it again is not signed: the last
       // checkpoint stays the newest, and `audit verify` names the event at its position.
       if (last && !(await stillHolds(db, last))) {
-        if (!diverged) logger.error('audit.checkpoint_chain_diverged', { checkpointSeq: last.seq, headSeq: current.seq });
+        if (!diverged)
+          logger.error('audit.checkpoint_chain_diverged', { checkpointSeq: last.seq, headSeq: current.seq });
         diverged = true;
         return;
       }
       const checkpoint = signCheckpoint(key, current, node, props.now());
       const failed = await writeCheckpoint(targets, checkpoint);
-      if (failed.length) logger.error('audit.checkpoint_write_failed', { targets: failed.join(','), chainSeq: current.seq });
+      if (failed.length)
+        logger.error('audit.checkpoint_write_failed', { targets: failed.join(','), chainSeq: current.seq });
       if (failed.includes('file')) {
         retryAt = now + RETRY_MS;
         return;

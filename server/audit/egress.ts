@@ -13,7 +13,15 @@ const knownZone = (zone: string) => {
   }
 };
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2026-11-23T10:00:00Z' });
-export const EgressQuery = z.strictObject({ from: isoTime, to: isoTime, timeZone: z.string().regex(/^[A-Za-z_+\-/0-9]{1,64}$/).refine(knownZone, { message: 'must be an IANA time zone such as Europe/Zurich' }).default('UTC') });
+export const EgressQuery = z.strictObject({
+  from: isoTime,
+  to: isoTime,
+  timeZone: z
+    .string()
+    .regex(/^[A-Za-z_+\-/0-9]{1,64}$/)
+    .refine(knownZone, { message: 'must be an IANA time zone such as Europe/Zurich' })
+    .default('UTC'),
+});
 export type EgressQuery = z.infer<typeof EgressQuery>;
 
 export interface EgressRow {
@@ -44,5 +52,14 @@ export async function egressByDay(tx: Pick<EntityManager, 'query'>, q: EgressQue
        FROM calls GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3`,
     [q.from, q.to, q.timeZone],
   )) as Record<string, unknown>[];
-  return rows.map((r) => ({ day: String(r.day), target: String(r.target), route: String(r.route), requests: Number(r.requests), tokensIn: Number(r.tokensIn), tokensOut: Number(r.tokensOut), entities: Number(r.entities), failed: Number(r.failed) }));
+  return rows.map((r) => ({
+    day: String(r.day),
+    target: String(r.target),
+    route: String(r.route),
+    requests: Number(r.requests),
+    tokensIn: Number(r.tokensIn),
+    tokensOut: Number(r.tokensOut),
+    entities: Number(r.entities),
+    failed: Number(r.failed),
+  }));
 }

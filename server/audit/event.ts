@@ -21,11 +21,18 @@ export const AuditEventInput = z.object({
     .string()
     .min(1)
     .max(500)
-    .refine((r) => !EMAIL.test(r) && !LONG_DIGITS.test(r), { message: 'reason must not contain personal data (emails, long numbers)' })
+    .refine((r) => !EMAIL.test(r) && !LONG_DIGITS.test(r), {
+      message: 'reason must not contain personal data (emails, long numbers)',
+    })
     .optional(),
   outcome: z.enum(OUTCOMES).default('success'),
   requestId: identifier.optional(),
-  details: z.record(z.string().regex(/^[a-z][A-Za-z0-9_]{0,63}$/), z.union([z.number().finite(), z.boolean(), identifier, z.null()])).default({}),
+  details: z
+    .record(
+      z.string().regex(/^[a-z][A-Za-z0-9_]{0,63}$/),
+      z.union([z.number().finite(), z.boolean(), identifier, z.null()]),
+    )
+    .default({}),
 });
 export type AuditEventInput = z.input<typeof AuditEventInput>;
 /** An event that passed AuditEventInput (parse it once, e.g. where it is queued). */
@@ -76,7 +83,11 @@ export function toRecord(id: string, occurredAt: Date, e: ParsedInput): Recorded
 }
 
 function canonicalDetails(details: AuditEvent['details']): string {
-  return JSON.stringify(Object.keys(details).sort().map((k) => [k, details[k] ?? null]));
+  return JSON.stringify(
+    Object.keys(details)
+      .sort()
+      .map((k) => [k, details[k] ?? null]),
+  );
 }
 
 /** SHA-256 over a fixed-order JSON array of every field, the chain position and the previous hash (format v1). */

@@ -3,7 +3,24 @@ import type { AuditEvent } from './event.ts';
 export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-const CSV_COLUMNS = ['seq', 'id', 'occurredAt', 'actorType', 'actorId', 'action', 'subjectId', 'resourceType', 'resourceId', 'purpose', 'reason', 'outcome', 'requestId', 'details', 'prevHash', 'hash'] as const;
+const CSV_COLUMNS = [
+  'seq',
+  'id',
+  'occurredAt',
+  'actorType',
+  'actorId',
+  'action',
+  'subjectId',
+  'resourceType',
+  'resourceId',
+  'purpose',
+  'reason',
+  'outcome',
+  'requestId',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
 
 export function presentEvent(e: AuditEvent) {
   return { ...e, occurredAt: e.occurredAt.toISOString() };

@@ -6,7 +6,8 @@ const BATCH = 2000;
 /** Passes that found another sealer at work before a waiting caller gives up (each one sealed events). */
 const MAX_CONFLICTS = 100;
 
-const isConflict = (error: unknown) => (error as { code?: string }).code === '40001' && /audit seal conflict/.test((error as Error).message);
+const isConflict = (error: unknown) =>
+  (error as { code?: string }).code === '40001' && /audit seal conflict/.test((error as Error).message);
 
 /**
  * Links committed, unsealed events into the hash chain in recorded order, in batches. Each batch is
@@ -17,7 +18,10 @@ const isConflict = (error: unknown) => (error as { code?: string }).code === '40
  * every event committed before the call is sealed; the background sealer passes skipIfBusy and
  * stops at the first conflict instead. Returns how many events it sealed.
  */
-export async function sealAudit(dataSource: DataSource, opts: { maxEvents?: number; skipIfBusy?: boolean } = {}): Promise<number> {
+export async function sealAudit(
+  dataSource: DataSource,
+  opts: { maxEvents?: number; skipIfBusy?: boolean } = {},
+): Promise<number> {
   const max = opts.maxEvents ?? Number.POSITIVE_INFINITY;
   let sealed = 0;
   let conflicts = 0;
@@ -42,13 +46,18 @@ export async function sealAudit(dataSource: DataSource, opts: { maxEvents?: numb
       prevHash = hash;
     }
     try {
-      await auditStore.seal(dataSource, { seq: head.headSeq, hash: head.headHash }, { seqs, chainSeqs, prevHashes, hashes });
+      await auditStore.seal(
+        dataSource,
+        { seq: head.headSeq, hash: head.headHash },
+        { seqs, chainSeqs, prevHashes, hashes },
+      );
     } catch (error) {
       if (!isConflict(error)) throw error;
       // Another sealer linked some of these first: read again (or leave it to that one).
       conflicts += 1;
       if (opts.skipIfBusy) break;
-      if (conflicts > MAX_CONFLICTS) throw new Error(`audit sealing lost ${conflicts} races in a row`, { cause: error });
+      if (conflicts > MAX_CONFLICTS)
+        throw new Error(`audit sealing lost ${conflicts} races in a row`, { cause: error });
       continue;
     }
     sealed += events.length;

@@ -7,9 +7,17 @@ import { witnessKey } from './witness.ts';
  * Seals new audit events every AUDIT_SEAL_INTERVAL_MS and writes signed checkpoints of the chain's
  * head outside the database (checkpointer.ts); one pass at a time, a last pass and checkpoint on stop.
  */
-export async function startAuditSealer(deps: Infra, opts: { onPass?: (sealed: number, ok: boolean) => void } = {}): Promise<{ stop(): Promise<void> }> {
+export async function startAuditSealer(
+  deps: Infra,
+  opts: { onPass?: (sealed: number, ok: boolean) => void } = {},
+): Promise<{ stop(): Promise<void> }> {
   const checkpoints = await startCheckpointer({
-    db: deps.db.dataSource, config: deps.config, key: witnessKey(deps.secrets.auditCheckpointKey), node: deps.nodeId, logger: deps.logger, now: deps.now,
+    db: deps.db.dataSource,
+    config: deps.config,
+    key: witnessKey(deps.secrets.auditCheckpointKey),
+    node: deps.nodeId,
+    logger: deps.logger,
+    now: deps.now,
   });
   let running: Promise<void> = Promise.resolve();
   let stopped = false;

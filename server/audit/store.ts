@@ -73,7 +73,11 @@ function where(f: EventFilter, params: unknown[]): string[] {
 
 export const auditStore = {
   /** Matching events newest first, below `beforeSeq` when given. */
-  async newestEvents(db: Queryable, filter: EventFilter, opts: { beforeSeq?: string; limit: number }): Promise<AuditEvent[]> {
+  async newestEvents(
+    db: Queryable,
+    filter: EventFilter,
+    opts: { beforeSeq?: string; limit: number },
+  ): Promise<AuditEvent[]> {
     const params: unknown[] = [];
     const clauses = where(filter, params);
     if (opts.beforeSeq) {
@@ -90,7 +94,11 @@ export const auditStore = {
     const clauses = where(filter, params);
     params.push(afterSeq);
     clauses.push(`seq > $${params.length}`);
-    return rows<AuditEvent>(db, `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${clauses.join(' AND ')} ORDER BY audit_events.seq LIMIT ${limit}`, params);
+    return rows<AuditEvent>(
+      db,
+      `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${clauses.join(' AND ')} ORDER BY audit_events.seq LIMIT ${limit}`,
+      params,
+    );
   },
 
   async chainHead(db: Queryable): Promise<ChainHead | undefined> {
@@ -125,10 +133,18 @@ export const auditStore = {
 
   /** Sealed events from chain position `from` up to `to`, in chain order. */
   sealedRange: (db: Queryable, from: string, to: string, limit: number) =>
-    rows<AuditEvent>(db, `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_seq >= $1 AND chain_seq <= $2 ORDER BY audit_events.chain_seq LIMIT ${limit}`, [from, to]),
+    rows<AuditEvent>(
+      db,
+      `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE chain_seq >= $1 AND chain_seq <= $2 ORDER BY audit_events.chain_seq LIMIT ${limit}`,
+      [from, to],
+    ),
 
   async eventAt(db: Queryable, chainSeq: string): Promise<{ seq: string; id: string; hash: string } | undefined> {
-    const [row] = await rows<{ seq: string; id: string; hash: string }>(db, `SELECT seq::text AS seq, id, hash FROM audit_events WHERE chain_seq = $1`, [chainSeq]);
+    const [row] = await rows<{ seq: string; id: string; hash: string }>(
+      db,
+      `SELECT seq::text AS seq, id, hash FROM audit_events WHERE chain_seq = $1`,
+      [chainSeq],
+    );
     return row;
   },
 
@@ -155,7 +171,15 @@ export const auditStore = {
     ),
 
   /** Links the events and moves the head, if the head is still where it was read (else 40001 'audit seal conflict'). */
-  async seal(db: Queryable, read: ChainHead, link: { seqs: string[]; chainSeqs: string[]; prevHashes: string[]; hashes: string[] }): Promise<void> {
-    await preparedQuery(db, `SELECT audit_seal($1, $2, $3::bigint[], $4::bigint[], $5::char(64)[], $6::char(64)[]) AS n`, [read.seq, read.hash, link.seqs, link.chainSeqs, link.prevHashes, link.hashes]);
+  async seal(
+    db: Queryable,
+    read: ChainHead,
+    link: { seqs: string[]; chainSeqs: string[]; prevHashes: string[]; hashes: string[] },
+  ): Promise<void> {
+    await preparedQuery(
+      db,
+      `SELECT audit_seal($1, $2, $3::bigint[], $4::bigint[], $5::char(64)[], $6::char(64)[]) AS n`,
+      [read.seq, read.hash, link.seqs, link.chainSeqs, link.prevHashes, link.hashes],
+    );
   },
 };

@@ -57,7 +57,10 @@ interface Start {
 async function readStart(db: EntityManager): Promise<Start> {
   const row = await auditStore.chainStart(db);
   if (!row) throw new Error('audit chain head is missing: run migrations');
-  const checkpoint = row.cpSeq !== null && row.cpHash !== null && row.cpAt !== null && row.cpRemoved !== null ? { chainSeq: row.cpSeq, hash: row.cpHash, createdAt: row.cpAt, eventsRemoved: row.cpRemoved } : null;
+  const checkpoint =
+    row.cpSeq !== null && row.cpHash !== null && row.cpAt !== null && row.cpRemoved !== null
+      ? { chainSeq: row.cpSeq, hash: row.cpHash, createdAt: row.cpAt, eventsRemoved: row.cpRemoved }
+      : null;
   return { head: { seq: row.seq, hash: row.hash }, checkpoint };
 }
 
@@ -81,7 +84,12 @@ export async function verifyChain(db: EntityManager, witness?: Witness): Promise
   }
 }
 
-async function walk(db: EntityManager, head: { seq: string; hash: string }, unsealed: number, checkpoint: ChainCheckpoint | null): Promise<VerifyResult> {
+async function walk(
+  db: EntityManager,
+  head: { seq: string; hash: string },
+  unsealed: number,
+  checkpoint: ChainCheckpoint | null,
+): Promise<VerifyResult> {
   let expected = checkpoint ? BigInt(checkpoint.chainSeq) + 1n : 1n;
   let prevHash = checkpoint ? checkpoint.hash : GENESIS_HASH;
   let checked = 0;
@@ -118,7 +126,11 @@ async function walk(db: EntityManager, head: { seq: string; hash: string }, unse
  * checkpoint was removed by policy: there only the length can be checked (or the retention
  * checkpoint's own hash, at its position).
  */
-async function holdToCheckpoint(db: EntityManager, result: VerifyResult, signed: ReturnType<typeof newestCheckpoint>): Promise<VerifyResult> {
+async function holdToCheckpoint(
+  db: EntityManager,
+  result: VerifyResult,
+  signed: ReturnType<typeof newestCheckpoint>,
+): Promise<VerifyResult> {
   if (!signed) return { ...result, witnessed: null };
   const { sig: _sig, v: _v, ...witnessed } = signed.checkpoint;
   const held = { ...result, witnessed };
@@ -134,7 +146,8 @@ async function holdToCheckpoint(db: EntityManager, result: VerifyResult, signed:
   if (position === 0n) return witnessed.hash === GENESIS_HASH ? held : broken('checkpoint_hash_mismatch');
   const retained = result.checkpoint;
   if (retained && position < BigInt(retained.chainSeq)) return held;
-  if (retained && position === BigInt(retained.chainSeq)) return retained.hash === witnessed.hash ? held : broken('checkpoint_hash_mismatch');
+  if (retained && position === BigInt(retained.chainSeq))
+    return retained.hash === witnessed.hash ? held : broken('checkpoint_hash_mismatch');
   const row = await auditStore.eventAt(db, witnessed.chainSeq);
   return row?.hash === witnessed.hash ? held : broken('checkpoint_hash_mismatch', row);
 }

@@ -51,12 +51,23 @@ export function witnessKey(seed: Uint8Array): WitnessKey {
   const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
   const verifyKey = createPublicKey(privateKey);
   const raw = verifyKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-  return { keyId: createHash('sha256').update(raw).digest('hex').slice(0, 16), publicKey: raw.toString('base64'), privateKey, verifyKey };
+  return {
+    keyId: createHash('sha256').update(raw).digest('hex').slice(0, 16),
+    publicKey: raw.toString('base64'),
+    privateKey,
+    verifyKey,
+  };
 }
 
-const signedBytes = (c: Omit<WitnessCheckpoint, 'sig'>) => Buffer.from(JSON.stringify(['palisade-audit-checkpoint', c.v, c.node, c.chainSeq, c.hash, c.at, c.keyId]));
+const signedBytes = (c: Omit<WitnessCheckpoint, 'sig'>) =>
+  Buffer.from(JSON.stringify(['palisade-audit-checkpoint', c.v, c.node, c.chainSeq, c.hash, c.at, c.keyId]));
 
-export function signCheckpoint(key: WitnessKey, head: { seq: string; hash: string }, node: string, at: Date): WitnessCheckpoint {
+export function signCheckpoint(
+  key: WitnessKey,
+  head: { seq: string; hash: string },
+  node: string,
+  at: Date,
+): WitnessCheckpoint {
   if (!key.privateKey) throw new Error('this witness key cannot sign');
   const body = { v: 1 as const, node, chainSeq: head.seq, hash: head.hash, at: at.toISOString(), keyId: key.keyId };
   return { ...body, sig: sign(null, signedBytes(body), key.privateKey).toString('base64') };
@@ -69,17 +80,24 @@ export function checkpointSignatureValid(key: WitnessKey, c: WitnessCheckpoint):
 export const checkpointFile = (dataDir: string) => path.join(dataDir, CHECKPOINT_FILE);
 
 /** This node's checkpoint file and key: what `audit verify` holds the chain to. */
-export const localWitness = (dataDir: string, seed: Uint8Array) => ({ file: checkpointFile(dataDir), key: witnessKey(seed) });
+export const localWitness = (dataDir: string, seed: Uint8Array) => ({
+  file: checkpointFile(dataDir),
+  key: witnessKey(seed),
+});
 
 /** How an auditor checks a line with the public key alone (written into the evidence bundle). */
-export const SIGNATURE_RECIPE = 'Ed25519 over the UTF-8 bytes of JSON.stringify(["palisade-audit-checkpoint", v, node, chainSeq, hash, at, keyId]); sig is base64';
+export const SIGNATURE_RECIPE =
+  'Ed25519 over the UTF-8 bytes of JSON.stringify(["palisade-audit-checkpoint", v, node, chainSeq, hash, at, keyId]); sig is base64';
 
 /**
  * The newest checkpoint (highest chain position) among the file's last lines that parse. A line
  * cut short by a crash, or written under another key (a node with its own), is passed over; a
  * line under this key whose signature does not hold is returned with `valid: false`.
  */
-export function newestCheckpoint(file: string, key: WitnessKey): { checkpoint: WitnessCheckpoint; valid: boolean } | null {
+export function newestCheckpoint(
+  file: string,
+  key: WitnessKey,
+): { checkpoint: WitnessCheckpoint; valid: boolean } | null {
   let text: string;
   try {
     const fd = fs.openSync(file, 'r');
@@ -124,7 +142,9 @@ async function appendLine(file: string, line: string): Promise<void> {
 
 /** RFC 5424 over UDP: facility auth (4), severity notice (5); the message is the checkpoint's JSON. */
 function sendSyslog(target: { host: string; port: number }, line: string): Promise<void> {
-  const message = Buffer.from(`<37>1 ${new Date().toISOString()} ${os.hostname() || '-'} palisade ${process.pid} audit.checkpoint - ${line}`);
+  const message = Buffer.from(
+    `<37>1 ${new Date().toISOString()} ${os.hostname() || '-'} palisade ${process.pid} audit.checkpoint - ${line}`,
+  );
   const socket = dgram.createSocket(target.host.includes(':') ? 'udp6' : 'udp4');
   return new Promise<void>((resolve, reject) => {
     socket.send(message, target.port, target.host, (err) => {

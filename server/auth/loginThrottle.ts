@@ -11,7 +11,9 @@ import { createLimiter, pseudonymKey } from '../rateLimits.ts';
 import { type PasswordQueue, PasswordQueueFull, passwordQueue } from './passwordQueue.ts';
 
 export const tooManyAttempts = (retryAfterSeconds: number) =>
-  new AppError(429, 'too_many_attempts', 'Too many sign-in attempts; wait and try again.', undefined, { 'Retry-After': String(retryAfterSeconds) });
+  new AppError(429, 'too_many_attempts', 'Too many sign-in attempts; wait and try again.', undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });
 
 /** How long counts of refusals wait to be written as one audit event. */
 const AUDIT_EVERY_MS = 1000;
@@ -34,7 +36,11 @@ export interface LoginThrottle {
 export function loginThrottle(deps: Infra): LoginThrottle {
   const t = deps.config.auth.throttle;
   const byAddress = createLimiter(deps, { name: 'login_ip', points: t.ipAttempts, windowSeconds: t.windowSeconds });
-  const byAccount = createLimiter(deps, { name: 'login_account', points: t.accountAttempts, windowSeconds: t.windowSeconds });
+  const byAccount = createLimiter(deps, {
+    name: 'login_account',
+    points: t.accountAttempts,
+    windowSeconds: t.windowSeconds,
+  });
   const keyOf = pseudonymKey(deps.secrets.masterKey);
   const queue = passwordQueue({ concurrency: t.hashConcurrency, maxQueued: t.hashQueue });
 
@@ -54,11 +60,18 @@ export function loginThrottle(deps: Infra): LoginThrottle {
           action: 'auth.throttled',
           outcome: 'denied',
           requestId,
-          details: { ...counts, refused: counts.address + counts.account + counts.queue, windowSeconds: t.windowSeconds },
+          details: {
+            ...counts,
+            refused: counts.address + counts.account + counts.queue,
+            windowSeconds: t.windowSeconds,
+          },
         }),
       );
     } catch (error) {
-      deps.logger.warn('auth.throttled_audit_failed', { error: error instanceof Error ? error.name : 'unknown', refused: counts.address + counts.account + counts.queue });
+      deps.logger.warn('auth.throttled_audit_failed', {
+        error: error instanceof Error ? error.name : 'unknown',
+        refused: counts.address + counts.account + counts.queue,
+      });
     }
   };
   const refused = (scope: Scope, requestId: string) => {

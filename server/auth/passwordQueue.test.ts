@@ -24,7 +24,12 @@ describe('passwordQueue', () => {
   it('runs at most `concurrency` checks, queues up to `maxQueued`, refuses the rest at once', async () => {
     const q = passwordQueue({ concurrency: 2, maxQueued: 2 });
     const c = checks();
-    const results = ['a1', 'a2', 'a3', 'a4', 'a5'].map((n) => q.run('a', c.work(n)).then((v) => v, (e: unknown) => e));
+    const results = ['a1', 'a2', 'a3', 'a4', 'a5'].map((n) =>
+      q.run('a', c.work(n)).then(
+        (v) => v,
+        (e: unknown) => e,
+      ),
+    );
     await settle();
     expect(c.started).toEqual(['a1', 'a2']);
     expect(q.stats()).toEqual({ running: 2, queued: 2 });
@@ -41,7 +46,12 @@ describe('passwordQueue', () => {
   it('gives another source a place in a full queue (the flooding source loses its newest) and runs it next', async () => {
     const q = passwordQueue({ concurrency: 1, maxQueued: 3 });
     const c = checks();
-    const flood = ['f1', 'f2', 'f3', 'f4'].map((n) => q.run('flood', c.work(n)).then((v) => v, (e: unknown) => e));
+    const flood = ['f1', 'f2', 'f3', 'f4'].map((n) =>
+      q.run('flood', c.work(n)).then(
+        (v) => v,
+        (e: unknown) => e,
+      ),
+    );
     await settle();
     expect(q.stats()).toEqual({ running: 1, queued: 3 });
     const real = q.run('office', c.work('real'));
@@ -58,7 +68,12 @@ describe('passwordQueue', () => {
   it('refuses a source that already holds as many places as the others (no eviction among equals)', async () => {
     const q = passwordQueue({ concurrency: 1, maxQueued: 2 });
     const c = checks();
-    const runs = ['s1', 's2', 's3', 's4'].map((s) => q.run(s, c.work(s)).then((v) => v, (e: unknown) => e));
+    const runs = ['s1', 's2', 's3', 's4'].map((s) =>
+      q.run(s, c.work(s)).then(
+        (v) => v,
+        (e: unknown) => e,
+      ),
+    );
     await settle();
     expect(await runs[3]).toBeInstanceOf(PasswordQueueFull);
     for (const s of ['s1', 's2', 's3']) await c.done(s);

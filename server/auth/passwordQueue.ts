@@ -45,7 +45,9 @@ export function passwordQueue(opts: { concurrency: number; maxQueued: number }):
   };
   /** fewest running first, then the source that started least recently, then the oldest */
   const before = (a: Waiting, b: Waiting) =>
-    (runningBy.get(a.source) ?? 0) - (runningBy.get(b.source) ?? 0) || (lastStart.get(a.source) ?? -1) - (lastStart.get(b.source) ?? -1) || a.seq - b.seq;
+    (runningBy.get(a.source) ?? 0) - (runningBy.get(b.source) ?? 0) ||
+    (lastStart.get(a.source) ?? -1) - (lastStart.get(b.source) ?? -1) ||
+    a.seq - b.seq;
 
   function pump() {
     while (running < opts.concurrency && waiting.length > 0) {

@@ -3,7 +3,23 @@
 import type { Role } from '../db/entities.ts';
 
 export type Action = 'read' | 'create' | 'update' | 'export' | 'verify' | 'approve' | 'run' | 'reveal';
-export type Resource = 'StaffUser' | 'AuditLog' | 'OwnAccount' | 'DataSubject' | 'SubjectRequest' | 'LegalHold' | 'RetentionRun' | 'KnowledgeArticle' | 'Conversation' | 'PersonalData' | 'ApiKey' | 'CannedResponse' | 'Policy' | 'ModelTarget' | 'System' | 'TeamStats';
+export type Resource =
+  | 'StaffUser'
+  | 'AuditLog'
+  | 'OwnAccount'
+  | 'DataSubject'
+  | 'SubjectRequest'
+  | 'LegalHold'
+  | 'RetentionRun'
+  | 'KnowledgeArticle'
+  | 'Conversation'
+  | 'PersonalData'
+  | 'ApiKey'
+  | 'CannedResponse'
+  | 'Policy'
+  | 'ModelTarget'
+  | 'System'
+  | 'TeamStats';
 
 const rules = new Set<string>();
 const allow = (role: Role, action: Action, resource: Resource) => rules.add(`${role}:${action}:${resource}`);
@@ -26,7 +42,8 @@ allow('compliance_officer', 'verify', 'AuditLog');
 allow('auditor', 'read', 'AuditLog');
 allow('auditor', 'export', 'AuditLog');
 allow('auditor', 'verify', 'AuditLog');
-for (const role of ['admin', 'agent', 'compliance_officer', 'auditor', 'supervisor'] as const) allow(role, 'read', 'OwnAccount');
+for (const role of ['admin', 'agent', 'compliance_officer', 'auditor', 'supervisor'] as const)
+  allow(role, 'read', 'OwnAccount');
 allow('compliance_officer', 'create', 'DataSubject');
 allow('compliance_officer', 'read', 'DataSubject'); // lookup by identifier
 allow('compliance_officer', 'export', 'DataSubject');
@@ -68,7 +85,12 @@ allow('admin', 'update', 'CannedResponse'); // edit, archive
 allow('supervisor', 'read', 'TeamStats');
 allow('admin', 'read', 'TeamStats');
 
-export const can = (role: Role, action: Action, resource: Resource): boolean => rules.has(`${role}:${action}:${resource}`);
+export const can = (role: Role, action: Action, resource: Resource): boolean =>
+  rules.has(`${role}:${action}:${resource}`);
 
 /** What a role may do, as `action:Resource` (GET /api/auth/me): the console shows what these allow. */
-export const capabilitiesOf = (role: Role): string[] => [...rules].filter((r) => r.startsWith(`${role}:`)).map((r) => r.slice(role.length + 1)).sort();
+export const capabilitiesOf = (role: Role): string[] =>
+  [...rules]
+    .filter((r) => r.startsWith(`${role}:`))
+    .map((r) => r.slice(role.length + 1))
+    .sort();

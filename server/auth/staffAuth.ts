@@ -14,7 +14,10 @@ export const REFRESH_COOKIE = 'palisade_rt';
  * Cookie-authenticated writes must come from our own pages (SameSite=Strict is the first wall).
  * Koa 3's ctx.origin echoes the Origin header, so our own origin is built from protocol + host.
  */
-export function assertSameOrigin(ctx: { method: string; protocol: string; host: string; get(name: string): string }, deps: Infra): void {
+export function assertSameOrigin(
+  ctx: { method: string; protocol: string; host: string; get(name: string): string },
+  deps: Infra,
+): void {
   if (['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) return;
   const origin = ctx.get('Origin');
   if (origin && origin !== new URL(deps.config.publicUrl).origin && origin !== `${ctx.protocol}://${ctx.host}`) {
@@ -35,7 +38,8 @@ export function staffAuth(deps: Infra): Middleware<AppState> {
     if (!token) throw unauthenticated();
     if (!bearer) assertSameOrigin(ctx, deps);
     const claims = await verifyAccessToken(deps.secrets.jwtKey, token);
-    if (!claims) throw unauthenticated('token_invalid', 'The access token is invalid or expired; sign in again or refresh.');
+    if (!claims)
+      throw unauthenticated('token_invalid', 'The access token is invalid or expired; sign in again or refresh.');
     const role = await liveSessionRole(deps.db.dataSource, claims, deps.now());
     if (!role) throw unauthenticated('session_revoked', 'This session has ended; sign in again.');
     ctx.state.staff = { userId: claims.userId, sessionId: claims.sessionId, role, via: bearer ? 'bearer' : 'cookie' };

@@ -26,9 +26,15 @@ export async function signAccessToken(key: Uint8Array, claims: AccessClaims, ttl
 /** Verifies signature (HS256 only: `alg: none` and others are refused), expiry (a token without one is refused), issuer, audience. */
 export async function verifyAccessToken(key: Uint8Array, token: string): Promise<AccessClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'sub'] });
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+    });
     const role = payload.role;
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !ROLES.includes(role as Role)) return null;
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !ROLES.includes(role as Role))
+      return null;
     return { userId: payload.sub, sessionId: payload.sid, role: role as Role };
   } catch {
     return null;

@@ -62,11 +62,14 @@ export type AgentReply = z.infer<typeof AgentReply>;
 
 export const Transfer = z
   .strictObject({ queue: QUEUE_NAME.optional(), agentId: z.uuid().optional() })
-  .refine((t) => (t.queue === undefined) !== (t.agentId === undefined), { message: 'name exactly one of queue or agentId' });
+  .refine((t) => (t.queue === undefined) !== (t.agentId === undefined), {
+    message: 'name exactly one of queue or agentId',
+  });
 export type Transfer = z.infer<typeof Transfer>;
 
 export const alreadyClaimed = () => conflict('already_claimed', 'Another agent has claimed this conversation.');
-export const notAssigned = () => new AppError(403, 'not_assigned', 'This conversation is not assigned to you; claim it first.');
+export const notAssigned = () =>
+  new AppError(403, 'not_assigned', 'This conversation is not assigned to you; claim it first.');
 export const notQueued = () => conflict('not_queued', 'This conversation is not waiting for a person.');
 export const conversationClosed = () => conflict('conversation_closed', 'This conversation is closed.');
 export const unknownAgent = () => new AppError(404, 'unknown_agent', 'No active agent with that id.');
@@ -80,7 +83,9 @@ export const agentColumns = (alias = '') => {
 const COLUMNS = agentColumns();
 
 async function load(ctx: Pick<PrivacyCtx, 'tx'>, conversationId: string, lock = false): Promise<AgentConversation> {
-  const [row] = (await ctx.tx.query(`SELECT ${COLUMNS} FROM conversations WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [conversationId])) as AgentConversation[];
+  const [row] = (await ctx.tx.query(`SELECT ${COLUMNS} FROM conversations WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
+    conversationId,
+  ])) as AgentConversation[];
   if (!row) throw notFound('conversation');
   return { ...row, lastSeq: Number(row.lastSeq), notHelpful: Number(row.notHelpful) };
 }
@@ -88,7 +93,8 @@ async function load(ctx: Pick<PrivacyCtx, 'tx'>, conversationId: string, lock = 
 /** The conversation's row (ids and codes, no text): for checks outside a privacy transaction. */
 export { load as loadForAgent };
 
-const unclaimedInQueue = (c: AgentConversation) => c.status === 'handoff' && c.mode === 'queued' && c.assignedTo === null;
+const unclaimedInQueue = (c: AgentConversation) =>
+  c.status === 'handoff' && c.mode === 'queued' && c.assignedTo === null;
 
 /** Read, re-route or close: the assigned agent, or anyone while it waits unclaimed. */
 export function assertMayView(c: AgentConversation, agentId: string): void {
@@ -101,14 +107,35 @@ export function assertHolds(c: AgentConversation, agentId: string): void {
   if (c.mode !== 'agent' || c.assignedTo !== agentId) throw notAssigned();
 }
 
-const audit = (ctx: PrivacyCtx, c: AgentConversation, action: string, details: Record<string, string | number | null> = {}) =>
-  appendAudit(ctx.tx, { actor: ctx.actor, action, subjectId: c.subjectId, resource: { type: 'Conversation', id: c.id }, purpose: 'customer_support', requestId: ctx.requestId, details });
+const audit = (
+  ctx: PrivacyCtx,
+  c: AgentConversation,
+  action: string,
+  details: Record<string, string | number | null> = {},
+) =>
+  appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action,
+    subjectId: c.subjectId,
+    resource: { type: 'Conversation', id: c.id },
+    purpose: 'customer_support',
+    requestId: ctx.requestId,
+    details,
+  });
 
 const notice = async (ctx: PrivacyCtx, c: AgentConversation, code: Notice, agent?: Agent) =>
-  (await storeAndRead(ctx, c, { role: 'system', text: NOTICE_TEXT[code], meta: agent ? { notice: code, agentId: agent.id, agentName: agent.name } : { notice: code } })).message;
+  (
+    await storeAndRead(ctx, c, {
+      role: 'system',
+      text: NOTICE_TEXT[code],
+      meta: agent ? { notice: code, agentId: agent.id, agentName: agent.name } : { notice: code },
+    })
+  ).message;
 
 export async function agentOf(ctx: Pick<PrivacyCtx, 'tx'>, staffId: string): Promise<Agent> {
-  const [row] = (await ctx.tx.query(`SELECT display_name AS name FROM staff_users WHERE id = $1`, [staffId])) as { name: string }[];
+  const [row] = (await ctx.tx.query(`SELECT display_name AS name FROM staff_users WHERE id = $1`, [staffId])) as {
+    name: string;
+  }[];
   if (!row) throw notFound('staff user');
   return { id: staffId, name: row.name };
 }
@@ -122,7 +149,14 @@ export async function listQueue(props: { ctx: PrivacyCtx; filter: QueueFilter })
       ORDER BY handoff_at, id LIMIT 500`,
     [filter.site ?? null, filter.language ?? null, filter.skill ?? null],
   )) as AgentConversation[];
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'queue.read', resource: { type: 'Conversation' }, purpose: 'customer_support', requestId: ctx.requestId, details: { conversations: rows.length } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'queue.read',
+    resource: { type: 'Conversation' },
+    purpose: 'customer_support',
+    requestId: ctx.requestId,
+    details: { conversations: rows.length },
+  });
   return rows.map((r) => ({ ...r, lastSeq: Number(r.lastSeq), notHelpful: Number(r.notHelpful) }));
 }
 
@@ -134,14 +168,22 @@ export async function claim(props: { ctx: PrivacyCtx; conversationId: string; ag
   if (c.status !== 'handoff') throw notQueued();
   if (c.assignedTo === agent.id && c.mode === 'agent') return { conversation: c, messages: [] };
   if (c.assignedTo !== null) throw alreadyClaimed();
-  await ctx.tx.query(`UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3 WHERE id = $1`, [c.id, agent.id, ctx.now]);
+  await ctx.tx.query(`UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3 WHERE id = $1`, [
+    c.id,
+    agent.id,
+    ctx.now,
+  ]);
   await audit(ctx, c, 'conversation.claim', { queue: c.queue });
   const joined = await notice(ctx, c, 'agent_joined', agent);
   return { conversation: await load(ctx, c.id), messages: [joined] };
 }
 
 /** The decrypted transcript (an audited read); the caller masks it before it leaves the server. */
-export async function readTranscript(props: { ctx: PrivacyCtx; conversationId: string; agent: Agent }): Promise<{ conversation: AgentConversation; messages: MessageRow[] }> {
+export async function readTranscript(props: {
+  ctx: PrivacyCtx;
+  conversationId: string;
+  agent: Agent;
+}): Promise<{ conversation: AgentConversation; messages: MessageRow[] }> {
   const c = await load(props.ctx, props.conversationId);
   assertMayView(c, props.agent.id);
   return { conversation: c, messages: await readConversationMessages(props.ctx, c, { purpose: 'customer_support' }) };
@@ -159,43 +201,76 @@ export async function reveal(props: {
   const { ctx, request } = props;
   const c = await load(ctx, props.conversationId);
   assertHolds(c, props.agent.id);
-  const [row] = (await ctx.tx.query(`SELECT ciphertext FROM messages WHERE id = $1 AND conversation_id = $2`, [props.messageId, c.id])) as { ciphertext: Buffer }[];
+  const [row] = (await ctx.tx.query(`SELECT ciphertext FROM messages WHERE id = $1 AND conversation_id = $2`, [
+    props.messageId,
+    c.id,
+  ])) as { ciphertext: Buffer }[];
   if (!row) throw notFound('message');
   const key = await subjectKey(ctx, c.subjectId);
   const text = openOrFail(() => openText(key, row.ciphertext, aad.message(props.messageId)));
   const { entities } = await props.mask(text, c.language);
   await appendAudit(ctx.tx, {
-    actor: ctx.actor, action: 'pii.reveal', subjectId: c.subjectId, resource: { type: 'Message', id: props.messageId }, purpose: 'customer_support',
-    reason: request.note ? `${request.reason}: ${request.note}` : request.reason, requestId: ctx.requestId,
+    actor: ctx.actor,
+    action: 'pii.reveal',
+    subjectId: c.subjectId,
+    resource: { type: 'Message', id: props.messageId },
+    purpose: 'customer_support',
+    reason: request.note ? `${request.reason}: ${request.note}` : request.reason,
+    requestId: ctx.requestId,
     details: { conversationId: c.id, messageId: props.messageId, reason: request.reason, entityCount: entities },
   });
   return { text };
 }
 
 /** A retried send (same clientId) answers the first message and stores nothing, so nothing is published. */
-export async function reply(props: { ctx: PrivacyCtx; conversationId: string; agent: Agent; input: AgentReply }): Promise<AgentChange & { message: MessageRow; duplicate: boolean }> {
+export async function reply(props: {
+  ctx: PrivacyCtx;
+  conversationId: string;
+  agent: Agent;
+  input: AgentReply;
+}): Promise<AgentChange & { message: MessageRow; duplicate: boolean }> {
   const { ctx, agent, input } = props;
   // Locked: a transfer or close committing meanwhile cannot let a reply from the former holder in.
   const c = await load(ctx, props.conversationId, true);
   assertHolds(c, agent.id);
-  const { message, duplicate } = await storeAndRead(ctx, c, { role: 'agent', text: input.text, clientId: input.clientId, meta: { agentId: agent.id, agentName: agent.name } });
+  const { message, duplicate } = await storeAndRead(ctx, c, {
+    role: 'agent',
+    text: input.text,
+    clientId: input.clientId,
+    meta: { agentId: agent.id, agentName: agent.name },
+  });
   return { conversation: c, messages: duplicate ? [] : [message], message, duplicate };
 }
 
-export async function transfer(props: { ctx: PrivacyCtx; conversationId: string; agent: Agent; to: Transfer }): Promise<AgentChange> {
+export async function transfer(props: {
+  ctx: PrivacyCtx;
+  conversationId: string;
+  agent: Agent;
+  to: Transfer;
+}): Promise<AgentChange> {
   const { ctx, agent, to } = props;
   const c = await load(ctx, props.conversationId, true);
   if (c.status === 'closed') throw conversationClosed();
   if (c.status !== 'handoff') throw notQueued();
   assertMayView(c, agent.id);
   if (to.agentId) {
-    const [target] = (await ctx.tx.query(`SELECT id, display_name AS name FROM staff_users WHERE id = $1 AND role IN ('agent', 'admin') AND disabled_at IS NULL`, [to.agentId])) as Agent[];
+    const [target] = (await ctx.tx.query(
+      `SELECT id, display_name AS name FROM staff_users WHERE id = $1 AND role IN ('agent', 'admin') AND disabled_at IS NULL`,
+      [to.agentId],
+    )) as Agent[];
     if (!target) throw unknownAgent();
-    await ctx.tx.query(`UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3 WHERE id = $1`, [c.id, target.id, ctx.now]);
+    await ctx.tx.query(`UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3 WHERE id = $1`, [
+      c.id,
+      target.id,
+      ctx.now,
+    ]);
     await audit(ctx, c, 'conversation.transfer', { toAgent: target.id, queue: c.queue });
     return { conversation: await load(ctx, c.id), messages: [await notice(ctx, c, 'transferred', target)] };
   }
-  await ctx.tx.query(`UPDATE conversations SET mode = 'queued', assigned_to = NULL, queue = $2, updated_at = $3 WHERE id = $1`, [c.id, to.queue, ctx.now]);
+  await ctx.tx.query(
+    `UPDATE conversations SET mode = 'queued', assigned_to = NULL, queue = $2, updated_at = $3 WHERE id = $1`,
+    [c.id, to.queue, ctx.now],
+  );
   await audit(ctx, c, 'conversation.transfer', { toQueue: to.queue ?? null, queue: c.queue });
   return { conversation: await load(ctx, c.id), messages: [await notice(ctx, c, 'transferred')] };
 }
@@ -228,8 +303,13 @@ export async function close(props: { ctx: PrivacyCtx; conversationId: string; ag
 }
 
 /** The conversation an attachment belongs to, so the route can check access before the audited read. */
-export async function attachmentConversation(ctx: Pick<PrivacyCtx, 'tx'>, attachmentId: string): Promise<AgentConversation> {
-  const [row] = (await ctx.tx.query(`SELECT conversation_id AS "conversationId" FROM attachments WHERE id = $1`, [attachmentId])) as { conversationId: string }[];
+export async function attachmentConversation(
+  ctx: Pick<PrivacyCtx, 'tx'>,
+  attachmentId: string,
+): Promise<AgentConversation> {
+  const [row] = (await ctx.tx.query(`SELECT conversation_id AS "conversationId" FROM attachments WHERE id = $1`, [
+    attachmentId,
+  ])) as { conversationId: string }[];
   if (!row) throw notFound('attachment');
   return load(ctx, row.conversationId);
 }

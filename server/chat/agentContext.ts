@@ -33,8 +33,13 @@ export async function readContext(props: {
   const identity = Number(counts!.verified) > 0 ? 'verified' : 'anonymous';
   const earlier = Number(counts!.earlier);
   await appendAudit(ctx.tx, {
-    actor: ctx.actor, action: 'conversation.context_read', subjectId: c.subjectId, resource: { type: 'Conversation', id: c.id },
-    purpose: 'customer_support', requestId: ctx.requestId, details: { identity, earlierConversations: earlier },
+    actor: ctx.actor,
+    action: 'conversation.context_read',
+    subjectId: c.subjectId,
+    resource: { type: 'Conversation', id: c.id },
+    purpose: 'customer_support',
+    requestId: ctx.requestId,
+    details: { identity, earlierConversations: earlier },
   });
   return {
     site: c.site,
@@ -48,17 +53,29 @@ export async function readContext(props: {
 }
 
 /** The visitor's latest message in clear, for the caller to redact before it searches (an audited read). */
-export async function latestQuestion(props: { ctx: PrivacyCtx; conversationId: string; agent: Agent }): Promise<{ text: string; language: string | null; messageId: string } | null> {
+export async function latestQuestion(props: {
+  ctx: PrivacyCtx;
+  conversationId: string;
+  agent: Agent;
+}): Promise<{ text: string; language: string | null; messageId: string } | null> {
   const { ctx } = props;
   const c = await loadForAgent(ctx, props.conversationId);
   assertMayView(c, props.agent.id);
-  const [row] = (await ctx.tx.query(`SELECT id, ciphertext FROM messages WHERE conversation_id = $1 AND role = 'visitor' ORDER BY seq DESC LIMIT 1`, [c.id])) as { id: string; ciphertext: Buffer }[];
+  const [row] = (await ctx.tx.query(
+    `SELECT id, ciphertext FROM messages WHERE conversation_id = $1 AND role = 'visitor' ORDER BY seq DESC LIMIT 1`,
+    [c.id],
+  )) as { id: string; ciphertext: Buffer }[];
   if (!row) return null;
   const key = await subjectKey(ctx, c.subjectId);
   const text = openOrFail(() => openText(key, row.ciphertext, aad.message(row.id)));
   await appendAudit(ctx.tx, {
-    actor: ctx.actor, action: 'knowledge.suggest', subjectId: c.subjectId, resource: { type: 'Message', id: row.id },
-    purpose: 'customer_support', requestId: ctx.requestId, details: { conversationId: c.id },
+    actor: ctx.actor,
+    action: 'knowledge.suggest',
+    subjectId: c.subjectId,
+    resource: { type: 'Message', id: row.id },
+    purpose: 'customer_support',
+    requestId: ctx.requestId,
+    details: { conversationId: c.id },
   });
   return { text, language: c.language, messageId: row.id };
 }

@@ -9,7 +9,12 @@ const agent = (id: string, load: number): AgentLoad => ({ id, name: id.toUpperCa
 
 describe('assignOrder', () => {
   it.each([
-    { name: 'least loaded first', agents: [agent('b', 2), agent('a', 1), agent('c', 0)], max: 3, order: ['c', 'a', 'b'] },
+    {
+      name: 'least loaded first',
+      agents: [agent('b', 2), agent('a', 1), agent('c', 0)],
+      max: 3,
+      order: ['c', 'a', 'b'],
+    },
     { name: 'ties by id', agents: [agent('c', 1), agent('a', 1), agent('b', 1)], max: 3, order: ['a', 'b', 'c'] },
     { name: 'nobody at capacity', agents: [agent('a', 3), agent('b', 2)], max: 3, order: ['b'] },
     { name: 'nobody over capacity', agents: [agent('a', 5)], max: 3, order: [] },
@@ -25,17 +30,27 @@ describe('sites.yaml autoAssign', () => {
       version: 1,
       sites: {
         retail: {
-          name: 'Bank', languages: ['en'], defaultLanguage: 'en', queue: 'retail',
+          name: 'Bank',
+          languages: ['en'],
+          defaultLanguage: 'en',
+          queue: 'retail',
           limits: { messageChars: 2000, visitorMessagesPerMinute: 20, ipMessagesPerMinute: 120, ipSessionsPerHour: 60 },
-          attachments: { maxBytes: 1000, types: ['image/png'] }, ...extra,
+          attachments: { maxBytes: 1000, types: ['image/png'] },
+          ...extra,
         },
       },
     });
 
   it('is off unless a site asks for it, three at once by default', () => {
     expect(parseSites(site({})).get('retail')!.autoAssign).toEqual({ enabled: false, maxConcurrent: 3 });
-    expect(parseSites(site({ autoAssign: { enabled: true } })).get('retail')!.autoAssign).toEqual({ enabled: true, maxConcurrent: 3 });
-    expect(parseSites(site({ autoAssign: { enabled: true, maxConcurrent: 5 } })).get('retail')!.autoAssign).toEqual({ enabled: true, maxConcurrent: 5 });
+    expect(parseSites(site({ autoAssign: { enabled: true } })).get('retail')!.autoAssign).toEqual({
+      enabled: true,
+      maxConcurrent: 3,
+    });
+    expect(parseSites(site({ autoAssign: { enabled: true, maxConcurrent: 5 } })).get('retail')!.autoAssign).toEqual({
+      enabled: true,
+      maxConcurrent: 5,
+    });
   });
 
   it.each([

@@ -22,13 +22,19 @@ export interface AgentLoad extends Agent {
  * order is the same on every run.
  */
 export function assignOrder(agents: AgentLoad[], maxConcurrent: number): AgentLoad[] {
-  return agents.filter((a) => a.load < maxConcurrent).sort((a, b) => a.load - b.load || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return agents
+    .filter((a) => a.load < maxConcurrent)
+    .sort((a, b) => a.load - b.load || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 const LOAD = `(SELECT count(*) FROM conversations c WHERE c.assigned_to = s.id AND c.status = 'handoff' AND c.mode = 'agent')`;
 
 /** Assigns the queued conversation when the site asks for it and someone has room; answers the agent_joined notice, or null. */
-export async function autoAssign(props: { ctx: PrivacyCtx; conversation: ConversationRow; site: Site | undefined }): Promise<MessageRow | null> {
+export async function autoAssign(props: {
+  ctx: PrivacyCtx;
+  conversation: ConversationRow;
+  site: Site | undefined;
+}): Promise<MessageRow | null> {
   const { ctx, conversation, site } = props;
   if (!site?.autoAssign.enabled) return null;
   const { maxConcurrent } = site.autoAssign;
@@ -38,17 +44,34 @@ export async function autoAssign(props: { ctx: PrivacyCtx; conversation: Convers
       WHERE s.role = 'agent' AND s.disabled_at IS NULL AND ${onlineCondition('s.id', '$1')}`,
     [new Date(ctx.now.getTime() - PRESENCE_TTL_MS)],
   )) as AgentLoad[];
-  for (const candidate of assignOrder(loads.map((a) => ({ ...a, load: Number(a.load) })), maxConcurrent)) {
+  for (const candidate of assignOrder(
+    loads.map((a) => ({ ...a, load: Number(a.load) })),
+    maxConcurrent,
+  )) {
     // The agent's row lock makes two handoffs choosing the same agent count one after the other.
     await ctx.tx.query(`SELECT id FROM staff_users WHERE id = $1 FOR UPDATE`, [candidate.id]);
-    const [now] = (await ctx.tx.query(`SELECT ${LOAD} AS load FROM staff_users s WHERE s.id = $1`, [candidate.id])) as { load: string }[];
+    const [now] = (await ctx.tx.query(`SELECT ${LOAD} AS load FROM staff_users s WHERE s.id = $1`, [candidate.id])) as {
+      load: string;
+    }[];
     if (!now || Number(now.load) >= maxConcurrent) continue;
-    await ctx.tx.query(`UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3 WHERE id = $1 AND assigned_to IS NULL`, [conversation.id, candidate.id, ctx.now]);
+    await ctx.tx.query(
+      `UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3 WHERE id = $1 AND assigned_to IS NULL`,
+      [conversation.id, candidate.id, ctx.now],
+    );
     await appendAudit(ctx.tx, {
-      actor: ctx.actor, action: 'conversation.assign', subjectId: conversation.subjectId, resource: { type: 'Conversation', id: conversation.id }, purpose: 'customer_support',
-      requestId: ctx.requestId, details: { toAgent: candidate.id, queue: conversation.queue, load: Number(now.load) },
+      actor: ctx.actor,
+      action: 'conversation.assign',
+      subjectId: conversation.subjectId,
+      resource: { type: 'Conversation', id: conversation.id },
+      purpose: 'customer_support',
+      requestId: ctx.requestId,
+      details: { toAgent: candidate.id, queue: conversation.queue, load: Number(now.load) },
     });
-    const { message } = await storeAndRead(ctx, conversation, { role: 'system', text: NOTICE_TEXT.agent_joined, meta: { notice: 'agent_joined', agentId: candidate.id, agentName: candidate.name } });
+    const { message } = await storeAndRead(ctx, conversation, {
+      role: 'system',
+      text: NOTICE_TEXT.agent_joined,
+      meta: { notice: 'agent_joined', agentId: candidate.id, agentName: candidate.name },
+    });
     return message;
   }
   return null;

@@ -8,9 +8,14 @@ import { readAttachment } from '../privacy/conversations.ts';
 import type { AttachmentType, Site } from './sites.ts';
 import { attachmentOwnedBy } from './store.ts';
 
-export const attachmentTooLarge = (limit: number) => new AppError(413, 'attachment_too_large', `An attachment may have at most ${limit} bytes.`);
+export const attachmentTooLarge = (limit: number) =>
+  new AppError(413, 'attachment_too_large', `An attachment may have at most ${limit} bytes.`);
 export const attachmentType = (allowed: readonly string[]) =>
-  new AppError(415, 'attachment_type', `The file's content must be one of ${allowed.join(', ')}, and Content-Type must name it.`);
+  new AppError(
+    415,
+    'attachment_type',
+    `The file's content must be one of ${allowed.join(', ')}, and Content-Type must name it.`,
+  );
 
 const startsWith = (b: Uint8Array, bytes: number[], at = 0) => bytes.every((x, i) => b[at + i] === x);
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
@@ -52,7 +57,11 @@ export function checkUpload(site: Site, declared: string | undefined, content: B
 }
 
 /** A visitor's own attachment, opened (an audited read); another subject's is not found. */
-export async function readVisitorAttachment(ctx: PrivacyCtx, attachmentId: string, subjectId: string): Promise<{ mime: string; content: Buffer }> {
+export async function readVisitorAttachment(
+  ctx: PrivacyCtx,
+  attachmentId: string,
+  subjectId: string,
+): Promise<{ mime: string; content: Buffer }> {
   if (!(await attachmentOwnedBy(ctx.tx, attachmentId, subjectId))) throw notFound('attachment');
   return readAttachment(ctx, attachmentId);
 }

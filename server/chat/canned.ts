@@ -19,12 +19,16 @@ const Body = z
   .trim()
   .min(1)
   .max(4000)
-  .refine((b) => [...b.matchAll(FILL_IN)].every((m) => (FILL_INS as readonly string[]).includes(m[1]!)), { message: `fill-ins may be ${FILL_INS.map((f) => `{${f}}`).join(', ')}` });
+  .refine((b) => [...b.matchAll(FILL_IN)].every((m) => (FILL_INS as readonly string[]).includes(m[1]!)), {
+    message: `fill-ins may be ${FILL_INS.map((f) => `{${f}}`).join(', ')}`,
+  });
 
 export const CannedInput = z.strictObject({
   site: z.string().regex(/^[a-z0-9_-]{1,64}$/),
   language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/),
-  shortcut: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { message: 'lower-case letters, digits, _ and -, at most 40' }),
+  shortcut: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { message: 'lower-case letters, digits, _ and -, at most 40' }),
   title: z.string().trim().min(1).max(120),
   body: Body,
 });
@@ -53,13 +57,23 @@ export interface CannedView extends CannedRow {
 function checkSite(sites: Map<string, Site>, input: CannedInput): void {
   const site = sites.get(input.site);
   if (!site) throw validationFailed([{ path: 'site', message: 'is not a site in policies/sites.yaml' }]);
-  if (!site.languages.includes(input.language)) throw validationFailed([{ path: 'language', message: `is not a language of site ${input.site} (${site.languages.join(', ')})` }]);
+  if (!site.languages.includes(input.language))
+    throw validationFailed([
+      { path: 'language', message: `is not a language of site ${input.site} (${site.languages.join(', ')})` },
+    ]);
 }
 
-const shortcutTaken = () => conflict('shortcut_taken', 'Another canned response of this site and language has this shortcut.');
+const shortcutTaken = () =>
+  conflict('shortcut_taken', 'Another canned response of this site and language has this shortcut.');
 
 const audit = (p: Props, action: string, row: CannedRow) =>
-  appendAudit(p.tx, { actor: p.actor, action, resource: { type: 'CannedResponse', id: row.id }, requestId: p.requestId, details: { site: row.site, language: row.language, shortcut: row.shortcut } });
+  appendAudit(p.tx, {
+    actor: p.actor,
+    action,
+    resource: { type: 'CannedResponse', id: row.id },
+    requestId: p.requestId,
+    details: { site: row.site, language: row.language, shortcut: row.shortcut },
+  });
 
 /** A statement in its own savepoint, so a unique violation leaves the request's transaction usable. */
 async function guarded<T>(tx: EntityManager, run: (t: EntityManager) => Promise<T>): Promise<T> {
@@ -103,7 +117,9 @@ function languageName(tag: string): string {
 
 /** Fills {agent_name} and {visitor_language}; anything else stays as written. */
 export const fillIn = (body: string, values: { agentName: string; language: string }) =>
-  body.replace(FILL_IN, (whole, name: string) => (name === 'agent_name' ? values.agentName : name === 'visitor_language' ? languageName(values.language) : whole));
+  body.replace(FILL_IN, (whole, name: string) =>
+    name === 'agent_name' ? values.agentName : name === 'visitor_language' ? languageName(values.language) : whole,
+  );
 
 /** The live responses matching the query, each with its text filled in for the asking staff member. */
 export async function listCanned(p: Pick<Props, 'tx' | 'actor'>, query: CannedQuery): Promise<CannedView[]> {

@@ -32,11 +32,17 @@ export const cannedStore = {
     ) as Promise<CannedRow[]>,
 
   async find(db: Queryable, id: string): Promise<CannedRow | undefined> {
-    const [row] = (await db.query(`SELECT ${COLUMNS} FROM canned_responses WHERE id = $1 AND archived_at IS NULL FOR UPDATE`, [id])) as CannedRow[];
+    const [row] = (await db.query(
+      `SELECT ${COLUMNS} FROM canned_responses WHERE id = $1 AND archived_at IS NULL FOR UPDATE`,
+      [id],
+    )) as CannedRow[];
     return row;
   },
 
-  async insert(db: Queryable, row: Pick<CannedRow, 'id' | 'site' | 'language' | 'shortcut' | 'title' | 'body' | 'createdBy'>): Promise<CannedRow> {
+  async insert(
+    db: Queryable,
+    row: Pick<CannedRow, 'id' | 'site' | 'language' | 'shortcut' | 'title' | 'body' | 'createdBy'>,
+  ): Promise<CannedRow> {
     const [created] = (await db.query(
       `INSERT INTO canned_responses (id, site, language, shortcut, title, body, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ${COLUMNS}`,
       [row.id, row.site, row.language, row.shortcut, row.title, row.body, row.createdBy],
@@ -44,7 +50,11 @@ export const cannedStore = {
     return created!;
   },
 
-  async update(db: Queryable, id: string, change: Pick<CannedRow, 'site' | 'language' | 'shortcut' | 'title' | 'body' | 'updatedBy'>): Promise<CannedRow | undefined> {
+  async update(
+    db: Queryable,
+    id: string,
+    change: Pick<CannedRow, 'site' | 'language' | 'shortcut' | 'title' | 'body' | 'updatedBy'>,
+  ): Promise<CannedRow | undefined> {
     const [row] = returnedRows<CannedRow>(
       await db.query(
         `UPDATE canned_responses SET site = $2, language = $3, shortcut = $4, title = $5, body = $6, updated_by = $7, updated_at = now()
@@ -57,7 +67,10 @@ export const cannedStore = {
 
   async archive(db: Queryable, id: string, by: string): Promise<CannedRow | undefined> {
     const [row] = returnedRows<CannedRow>(
-      await db.query(`UPDATE canned_responses SET archived_at = now(), updated_by = $2, updated_at = now() WHERE id = $1 AND archived_at IS NULL RETURNING ${COLUMNS}`, [id, by]),
+      await db.query(
+        `UPDATE canned_responses SET archived_at = now(), updated_by = $2, updated_at = now() WHERE id = $1 AND archived_at IS NULL RETURNING ${COLUMNS}`,
+        [id, by],
+      ),
     );
     return row;
   },

@@ -14,13 +14,26 @@ export type ConsentsInForce = Record<Purpose, boolean> & {
   language: string | null;
 };
 
-export const consentRequired = () => new AppError(409, 'consent_required', 'Answer the consent screen first (PUT /api/widget/consents).');
-export const consentTextOutdated = () => new AppError(409, 'consent_text_outdated', 'The consent text changed; show the current one (GET /api/widget/config) and ask again.');
+export const consentRequired = () =>
+  new AppError(409, 'consent_required', 'Answer the consent screen first (PUT /api/widget/consents).');
+export const consentTextOutdated = () =>
+  new AppError(
+    409,
+    'consent_text_outdated',
+    'The consent text changed; show the current one (GET /api/widget/config) and ask again.',
+  );
 
 /** Reads every record of the subject (an audited consent.read) and folds them to the decisions in force. */
 export async function consentsInForce(ctx: PrivacyCtx, subjectId: string): Promise<ConsentsInForce> {
   const records = await listConsents(ctx, subjectId);
-  const view: ConsentsInForce = { ai_local: false, ai_cloud: false, transcript_keep: false, voice_input: false, version: null, language: null };
+  const view: ConsentsInForce = {
+    ai_local: false,
+    ai_cloud: false,
+    transcript_keep: false,
+    voice_input: false,
+    version: null,
+    language: null,
+  };
   for (const r of records) {
     if ((PURPOSES as readonly string[]).includes(r.purpose)) view[r.purpose as Purpose] = r.granted;
     view.version = r.textVersion;
@@ -40,12 +53,19 @@ export async function recordDecisions(
 ): Promise<ConsentsInForce> {
   const { input } = props;
   const current = props.texts.text(input.language);
-  if (current.language !== input.language || current.version !== input.version || current.hash !== input.hash) throw consentTextOutdated();
+  if (current.language !== input.language || current.version !== input.version || current.hash !== input.hash)
+    throw consentTextOutdated();
   const before = await consentsInForce(ctx, props.subjectId);
   const first = before.version === null;
   for (const purpose of PURPOSES) {
     if (!first && before[purpose] === input.decisions[purpose]) continue;
-    await recordConsent(ctx, props.subjectId, { purpose, granted: input.decisions[purpose], textVersion: current.version, textHash: current.hash, language: current.language });
+    await recordConsent(ctx, props.subjectId, {
+      purpose,
+      granted: input.decisions[purpose],
+      textVersion: current.version,
+      textHash: current.hash,
+      language: current.language,
+    });
   }
   const retentionClass = input.decisions.transcript_keep ? 'transcript_kept' : 'standard';
   await setRetentionClass(ctx.tx, props.conversationId, retentionClass, ctx.now);

@@ -11,13 +11,17 @@ import { PolicyInvalid, readPolicyFile } from '../policies.ts';
 const Texts = z.strictObject({
   title: z.string().min(1),
   intro: z.string().min(1),
-  purposes: z.strictObject(Object.fromEntries(PURPOSES.map((p) => [p, z.string().min(1)])) as Record<Purpose, z.ZodString>),
+  purposes: z.strictObject(
+    Object.fromEntries(PURPOSES.map((p) => [p, z.string().min(1)])) as Record<Purpose, z.ZodString>,
+  ),
 });
 
 export const ConsentFileSchema = z.strictObject({
   version: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/),
   retentionDays: z.strictObject({ standard: z.number().int().min(1), transcript_keep: z.number().int().min(1) }),
-  texts: z.record(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/), Texts).refine((t) => 'en' in t, { message: 'an English (en) text is required' }),
+  texts: z
+    .record(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/), Texts)
+    .refine((t) => 'en' in t, { message: 'an English (en) text is required' }),
 });
 
 /** One language's consent text, as the widget gets it (protocol/widget.ts). */
@@ -45,8 +49,17 @@ export function parseConsentTexts(text: string): ConsentTexts {
   const { version, texts } = parsed.data;
   const byLanguage = new Map<string, ConsentText>();
   for (const [language, t] of Object.entries(texts)) {
-    const hash = createHash('sha256').update(canonicalJson({ version, language, title: t.title, intro: t.intro, purposes: t.purposes })).digest('hex');
-    byLanguage.set(language, { version, language, hash, title: t.title, intro: t.intro, purposes: PURPOSES.map((id) => ({ id, text: t.purposes[id] })) });
+    const hash = createHash('sha256')
+      .update(canonicalJson({ version, language, title: t.title, intro: t.intro, purposes: t.purposes }))
+      .digest('hex');
+    byLanguage.set(language, {
+      version,
+      language,
+      hash,
+      title: t.title,
+      intro: t.intro,
+      purposes: PURPOSES.map((id) => ({ id, text: t.purposes[id] })),
+    });
   }
   return { version, text: (language) => byLanguage.get(language ?? 'en') ?? byLanguage.get('en')! };
 }

@@ -29,10 +29,15 @@ export function officeStatusOf(env: Pick<ChatEnv, 'sites' | 'deps'>, siteId: str
   return site?.officeHours ? officeStatus(site.officeHours, env.deps.now()) : { open: true, nextOpen: null };
 }
 
-export const conversationView = (env: Pick<ChatEnv, 'sites' | 'deps'>, c: ConversationRow): ConversationView => presentConversation(c, officeStatusOf(env, c.site));
+export const conversationView = (env: Pick<ChatEnv, 'sites' | 'deps'>, c: ConversationRow): ConversationView =>
+  presentConversation(c, officeStatusOf(env, c.site));
 
 /** Publishes committed messages to the conversation's listeners, in seq order. */
-export function publishMessages(env: Pick<ChatEnv, 'hub'>, conversationId: string, messages: (MessageRow | null | undefined)[]): void {
+export function publishMessages(
+  env: Pick<ChatEnv, 'hub'>,
+  conversationId: string,
+  messages: (MessageRow | null | undefined)[],
+): void {
   for (const m of messages) if (m) env.hub.publish(conversationId, { type: 'message', message: presentMessage(m) });
 }
 
@@ -43,26 +48,51 @@ export interface HandoffOutcome {
 }
 
 /** handOff in the caller's transaction, with the site's queue and office hours filled in. */
-export async function handOffIn(env: Pick<ChatEnv, 'sites' | 'deps'>, ctx: PrivacyCtx, conversation: ConversationRow, reason: HandoffReason): Promise<HandoffOutcome> {
+export async function handOffIn(
+  env: Pick<ChatEnv, 'sites' | 'deps'>,
+  ctx: PrivacyCtx,
+  conversation: ConversationRow,
+  reason: HandoffReason,
+): Promise<HandoffOutcome> {
   const site = env.sites.get(conversation.site);
   const hours = officeStatusOf(env, conversation.site);
-  const r = await handOff({ ctx, conversationId: conversation.id, reason, queue: conversation.queue ?? site?.queue ?? conversation.site, language: conversation.language, openNow: hours.open, nextOpen: hours.nextOpen });
+  const r = await handOff({
+    ctx,
+    conversationId: conversation.id,
+    reason,
+    queue: conversation.queue ?? site?.queue ?? conversation.site,
+    language: conversation.language,
+    openNow: hours.open,
+    nextOpen: hours.nextOpen,
+  });
   // Outside office hours nobody is expected: the conversation waits as a follow-up.
   const joined = r.changed && hours.open ? await autoAssign({ ctx, conversation: r.conversation, site }) : null;
   if (!joined) return { changed: r.changed, conversation: r.conversation, messages: r.notice ? [r.notice] : [] };
-  return { changed: true, conversation: { ...r.conversation, mode: 'agent' }, messages: r.notice ? [r.notice, joined] : [joined] };
+  return {
+    changed: true,
+    conversation: { ...r.conversation, mode: 'agent' },
+    messages: r.notice ? [r.notice, joined] : [joined],
+  };
 }
 
 /** After commit: the notice(s), then the new state. */
 export function publishHandoff(env: Pick<ChatEnv, 'hub' | 'sites' | 'deps'>, outcome: HandoffOutcome): void {
   publishMessages(env, outcome.conversation.id, outcome.messages);
   if (!outcome.changed) return;
-  env.hub.publish(outcome.conversation.id, { type: 'state', conversation: conversationView(env, outcome.conversation) });
+  env.hub.publish(outcome.conversation.id, {
+    type: 'state',
+    conversation: conversationView(env, outcome.conversation),
+  });
   publishStaffEvent(env.deps, { type: 'queue.changed', id: outcome.conversation.id });
 }
 
 /** A privacy transaction acting as the chat system itself (the reply job, the gateway's bookkeeping). */
 export const ASSISTANT: PrivacyActor = { type: 'system', id: 'assistant' };
 
-export const chatTransaction = <T>(env: Pick<ChatEnv, 'deps'>, actor: PrivacyActor, action: string, fn: (ctx: PrivacyCtx) => Promise<T>, requestId?: string): Promise<T> =>
-  privacyTransaction(env.deps, { actor, action, requestId }, fn);
+export const chatTransaction = <T>(
+  env: Pick<ChatEnv, 'deps'>,
+  actor: PrivacyActor,
+  action: string,
+  fn: (ctx: PrivacyCtx) => Promise<T>,
+  requestId?: string,
+): Promise<T> => privacyTransaction(env.deps, { actor, action, requestId }, fn);

@@ -7,7 +7,14 @@ import { appendAudit } from '../audit/append.ts';
 import { changedRows } from '../db/results.ts';
 import { notFound } from '../errors.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
-import { type Agent, type AgentChange, type AgentConversation, alreadyClaimed, conversationClosed, notQueued } from './agent.ts';
+import {
+  type Agent,
+  type AgentChange,
+  type AgentConversation,
+  alreadyClaimed,
+  conversationClosed,
+  notQueued,
+} from './agent.ts';
 import { storeAndRead } from './messages.ts';
 import { officeStatus } from './officeHours.ts';
 import { NOTICE_TEXT } from './present.ts';
@@ -16,7 +23,11 @@ import type { Site } from './sites.ts';
 const COLUMNS = `id, subject_id AS "subjectId", site, status, mode, language, rating, queue, last_seq AS "lastSeq", not_helpful AS "notHelpful",
   assigned_to AS "assignedTo", handoff_reason AS "handoffReason", handoff_at AS "handoffAt"`;
 
-const normalize = (r: AgentConversation): AgentConversation => ({ ...r, lastSeq: Number(r.lastSeq), notHelpful: Number(r.notHelpful) });
+const normalize = (r: AgentConversation): AgentConversation => ({
+  ...r,
+  lastSeq: Number(r.lastSeq),
+  notHelpful: Number(r.notHelpful),
+});
 
 /** True when the site has office hours and was closed at the moment of the handoff. */
 export function leftOutsideHours(site: Site | undefined, handoffAt: Date | null): boolean {
@@ -24,13 +35,25 @@ export function leftOutsideHours(site: Site | undefined, handoffAt: Date | null)
 }
 
 /** Unclaimed conversations handed off outside office hours, oldest first. Ids and codes, no text; the read is audited. */
-export async function listFollowUps(props: { ctx: PrivacyCtx; sites: Map<string, Site> }): Promise<AgentConversation[]> {
+export async function listFollowUps(props: {
+  ctx: PrivacyCtx;
+  sites: Map<string, Site>;
+}): Promise<AgentConversation[]> {
   const { ctx, sites } = props;
-  const rows = ((await ctx.tx.query(
-    `SELECT ${COLUMNS} FROM conversations WHERE status = 'handoff' AND mode = 'queued' AND assigned_to IS NULL ORDER BY handoff_at, id LIMIT 500`,
-  )) as AgentConversation[]).map(normalize);
+  const rows = (
+    (await ctx.tx.query(
+      `SELECT ${COLUMNS} FROM conversations WHERE status = 'handoff' AND mode = 'queued' AND assigned_to IS NULL ORDER BY handoff_at, id LIMIT 500`,
+    )) as AgentConversation[]
+  ).map(normalize);
   const followUps = rows.filter((c) => leftOutsideHours(sites.get(c.site), c.handoffAt));
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'queue.read', resource: { type: 'Conversation' }, purpose: 'customer_support', requestId: ctx.requestId, details: { conversations: followUps.length, list: 'follow_ups' } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'queue.read',
+    resource: { type: 'Conversation' },
+    purpose: 'customer_support',
+    requestId: ctx.requestId,
+    details: { conversations: followUps.length, list: 'follow_ups' },
+  });
   return followUps;
 }
 
@@ -40,13 +63,19 @@ async function load(ctx: PrivacyCtx, id: string): Promise<AgentConversation | un
 }
 
 /** Assigns a waiting conversation to the agent, audited as a claim; the visitor is told who joined. */
-export async function takeFollowUp(props: { ctx: PrivacyCtx; conversationId: string; agent: Agent }): Promise<AgentChange> {
+export async function takeFollowUp(props: {
+  ctx: PrivacyCtx;
+  conversationId: string;
+  agent: Agent;
+}): Promise<AgentChange> {
   const { ctx, agent, conversationId } = props;
-  const won = changedRows(await ctx.tx.query(
-    `UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3
+  const won = changedRows(
+    await ctx.tx.query(
+      `UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3
       WHERE id = $1 AND status = 'handoff' AND mode = 'queued' AND assigned_to IS NULL RETURNING id`,
-    [conversationId, agent.id, ctx.now],
-  ));
+      [conversationId, agent.id, ctx.now],
+    ),
+  );
   const c = await load(ctx, conversationId);
   if (!c) throw notFound('conversation');
   if (won === 0) {
@@ -56,9 +85,18 @@ export async function takeFollowUp(props: { ctx: PrivacyCtx; conversationId: str
     throw alreadyClaimed();
   }
   await appendAudit(ctx.tx, {
-    actor: ctx.actor, action: 'conversation.claim', subjectId: c.subjectId, resource: { type: 'Conversation', id: c.id }, purpose: 'customer_support',
-    requestId: ctx.requestId, details: { queue: c.queue, followUp: 1 },
+    actor: ctx.actor,
+    action: 'conversation.claim',
+    subjectId: c.subjectId,
+    resource: { type: 'Conversation', id: c.id },
+    purpose: 'customer_support',
+    requestId: ctx.requestId,
+    details: { queue: c.queue, followUp: 1 },
   });
-  const { message } = await storeAndRead(ctx, c, { role: 'system', text: NOTICE_TEXT.agent_joined, meta: { notice: 'agent_joined', agentId: agent.id, agentName: agent.name } });
+  const { message } = await storeAndRead(ctx, c, {
+    role: 'system',
+    text: NOTICE_TEXT.agent_joined,
+    meta: { notice: 'agent_joined', agentId: agent.id, agentName: agent.name },
+  });
   return { conversation: c, messages: [message] };
 }

@@ -16,7 +16,9 @@ export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
 /** English fallback; the widget shows its own translation of the notice code. */
 const outsideHoursText = (nextOpen: string | null | undefined) =>
-  nextOpen ? `Our team is away now; we will answer from ${nextOpen}. You can leave a message.` : NOTICE_TEXT.outside_hours;
+  nextOpen
+    ? `Our team is away now; we will answer from ${nextOpen}. You can leave a message.`
+    : NOTICE_TEXT.outside_hours;
 
 export async function handOff(props: {
   ctx: PrivacyCtx;
@@ -34,11 +36,19 @@ export async function handOff(props: {
   if (before.status !== 'open') return { changed: false, conversation: before, notice: null };
   await markHandoff(ctx.tx, { conversationId, queue, reason, now: ctx.now, language });
   await appendAudit(ctx.tx, {
-    actor: ctx.actor, action: 'conversation.handoff', subjectId: before.subjectId, resource: { type: 'Conversation', id: conversationId },
-    requestId: ctx.requestId, details: { reason, queue },
+    actor: ctx.actor,
+    action: 'conversation.handoff',
+    subjectId: before.subjectId,
+    resource: { type: 'Conversation', id: conversationId },
+    requestId: ctx.requestId,
+    details: { reason, queue },
   });
-  const { message } = await storeAndRead(ctx, before, openNow
-    ? { role: 'system', text: NOTICE_TEXT.queued, meta: { notice: 'queued' } }
-    : { role: 'system', text: outsideHoursText(props.nextOpen), meta: { notice: 'outside_hours' } });
+  const { message } = await storeAndRead(
+    ctx,
+    before,
+    openNow
+      ? { role: 'system', text: NOTICE_TEXT.queued, meta: { notice: 'queued' } }
+      : { role: 'system', text: outsideHoursText(props.nextOpen), meta: { notice: 'outside_hours' } },
+  );
   return { changed: true, conversation: await loadConversation(ctx, conversationId), notice: message };
 }

@@ -48,7 +48,10 @@ const ChatRelay = z.object({
 type Relayed = z.infer<typeof ChatRelay>;
 export const chatTopic = topic('chat', ChatRelay);
 
-const ERASED: ChatEvent = { type: 'error', error: { id: 'subject_erased', message: 'Everything about you has been erased.' } };
+const ERASED: ChatEvent = {
+  type: 'error',
+  error: { id: 'subject_erased', message: 'Everything about you has been erased.' },
+};
 
 function relayOf(conversationId: string, event: ChatEvent): Relayed | null {
   switch (event.type) {
@@ -102,7 +105,11 @@ export function createChatHub(opts: HubOptions = {}): ChatHub {
     else if (r.k === 'state' && opts.readState) {
       opts.readState(r.c).then(
         (e) => e && deliver(r.c, e),
-        (error: unknown) => opts.onError?.('chat.relay_failed', { kind: 'state', error: error instanceof Error ? error.name : 'unknown' }),
+        (error: unknown) =>
+          opts.onError?.('chat.relay_failed', {
+            kind: 'state',
+            error: error instanceof Error ? error.name : 'unknown',
+          }),
       );
     }
   };

@@ -29,6 +29,7 @@ export function chatLimits(deps: Pick<Infra, 'db' | 'cluster' | 'secrets'>): Cha
       await take('chat_visitor', site.limits.visitorMessagesPerMinute, 60, subjectId);
       await take('chat_ip', site.limits.ipMessagesPerMinute, 60, keyOf('ip', `${site.id}\u0000${ip}`));
     },
-    session: (site, ip) => take('chat_session', site.limits.ipSessionsPerHour, 3600, keyOf('ip', `${site.id}\u0000${ip}`)),
+    session: (site, ip) =>
+      take('chat_session', site.limits.ipSessionsPerHour, 3600, keyOf('ip', `${site.id}\u0000${ip}`)),
   };
 }

@@ -5,7 +5,15 @@
 // The conversation's stored vault (what the gateway masked for the model) is searched too: a value
 // masked once stays masked wherever it recurs, even where the recognizers miss it this time.
 import path from 'node:path';
-import { createDefaultRedactionEngine, type Lang, LANGS, type RedactionEngine, type RedactionPolicy, Vault, type VaultSnapshot } from '../../gateway/redaction/index.ts';
+import {
+  createDefaultRedactionEngine,
+  type Lang,
+  LANGS,
+  type RedactionEngine,
+  type RedactionPolicy,
+  Vault,
+  type VaultSnapshot,
+} from '../../gateway/redaction/index.ts';
 import type { Infra } from '../infra.ts';
 import { deriveKey } from '../keys.ts';
 import { loadRedactionPolicy, POLICIES_DIR } from '../policies.ts';
@@ -19,7 +27,11 @@ export interface MaskedText {
 }
 
 /** Texts → masked texts, in order, sharing one vault; `known`: the conversation's stored vault. */
-export type TranscriptMasker = (texts: readonly string[], lang?: string | null, known?: VaultSnapshot) => Promise<MaskedText[]>;
+export type TranscriptMasker = (
+  texts: readonly string[],
+  lang?: string | null,
+  known?: VaultSnapshot,
+) => Promise<MaskedText[]>;
 
 const isLang = (lang: string | null | undefined): lang is Lang => !!lang && (LANGS as readonly string[]).includes(lang);
 const hidden: MaskedText = { text: REDACTION_FAILED_TEXT, entities: null };
@@ -39,7 +51,12 @@ export function transcriptMasker(engine: RedactionEngine | null): TranscriptMask
     // In order, one at a time: placeholder numbers follow the reading order of the transcript.
     for (const text of texts) {
       try {
-        const outcome = await engine.redact({ text, vault, ...(known ? { known } : {}), ...(isLang(lang) ? { lang } : {}) });
+        const outcome = await engine.redact({
+          text,
+          vault,
+          ...(known ? { known } : {}),
+          ...(isLang(lang) ? { lang } : {}),
+        });
         masked.push(outcome.ok ? { text: outcome.text, entities: outcome.entities.length } : hidden);
       } catch {
         masked.push(hidden);
@@ -52,7 +69,9 @@ export function transcriptMasker(engine: RedactionEngine | null): TranscriptMask
 /** The policy's thresholds, allow and deny lists, but every finding a numbered placeholder: an agent
  *  sees that two messages name the same card, and a partly masked value is no view of it. */
 export function placeholdersOnly(policy: RedactionPolicy): RedactionPolicy {
-  const entities = Object.fromEntries(Object.entries(policy.entities).map(([type, rule]) => [type, { ...rule, operator: 'placeholder' as const }]));
+  const entities = Object.fromEntries(
+    Object.entries(policy.entities).map(([type, rule]) => [type, { ...rule, operator: 'placeholder' as const }]),
+  );
   return { ...policy, default: { ...policy.default, operator: 'placeholder' }, entities };
 }
 
@@ -64,8 +83,14 @@ export function transcriptMaskerFor(deps: Infra): TranscriptMasker {
   let engine = engines.get(deps) ?? null;
   if (!engine) {
     try {
-      const policy = placeholdersOnly(loadRedactionPolicy(path.join(deps.config.models.policiesDir ?? POLICIES_DIR, 'redaction.yaml')));
-      engine = createDefaultRedactionEngine({ policy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'), analyzers: deps.analyzers });
+      const policy = placeholdersOnly(
+        loadRedactionPolicy(path.join(deps.config.models.policiesDir ?? POLICIES_DIR, 'redaction.yaml')),
+      );
+      engine = createDefaultRedactionEngine({
+        policy,
+        hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'),
+        analyzers: deps.analyzers,
+      });
       engines.set(deps, engine);
     } catch {
       engine = null;

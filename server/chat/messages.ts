@@ -10,14 +10,22 @@ import type { Notice } from '../../protocol/widget.ts';
 import { type ConversationRow, type MessageMeta, type MessageRow, NOTICE_TEXT } from './present.ts';
 import { findConversation, messagesAfter, sentAttachments } from './store.ts';
 
-export async function loadConversation(ctx: Pick<PrivacyCtx, 'tx'>, conversationId: string, lock = false): Promise<ConversationRow> {
+export async function loadConversation(
+  ctx: Pick<PrivacyCtx, 'tx'>,
+  conversationId: string,
+  lock = false,
+): Promise<ConversationRow> {
   const row = await findConversation(ctx.tx, conversationId, lock);
   if (!row) throw notFound('conversation');
   return row;
 }
 
 /** Messages with seq > after (all by default), decrypted, oldest first; an audited read. */
-export async function readConversationMessages(ctx: PrivacyCtx, conversation: Pick<ConversationRow, 'id' | 'subjectId'>, opts: { after?: number; purpose?: string } = {}): Promise<MessageRow[]> {
+export async function readConversationMessages(
+  ctx: PrivacyCtx,
+  conversation: Pick<ConversationRow, 'id' | 'subjectId'>,
+  opts: { after?: number; purpose?: string } = {},
+): Promise<MessageRow[]> {
   const after = opts.after ?? 0;
   const rows = await messagesAfter(ctx.tx, conversation.id, after);
   if (rows.length === 0) return [];
@@ -30,13 +38,22 @@ export async function readConversationMessages(ctx: PrivacyCtx, conversation: Pi
     attachments: files.filter((f) => f.messageId === m.id).map((f) => ({ id: f.id, mime: f.mime, size: f.size })),
   }));
   await appendAudit(ctx.tx, {
-    actor: ctx.actor, action: 'transcript.read', subjectId: conversation.subjectId, resource: { type: 'Conversation', id: conversation.id },
-    purpose: opts.purpose ?? 'customer_support', requestId: ctx.requestId, details: { messages: messages.length, after },
+    actor: ctx.actor,
+    action: 'transcript.read',
+    subjectId: conversation.subjectId,
+    resource: { type: 'Conversation', id: conversation.id },
+    purpose: opts.purpose ?? 'customer_support',
+    requestId: ctx.requestId,
+    details: { messages: messages.length, after },
   });
   return messages;
 }
 
-export async function readMessage(ctx: PrivacyCtx, conversation: Pick<ConversationRow, 'id' | 'subjectId'>, seq: number): Promise<MessageRow> {
+export async function readMessage(
+  ctx: PrivacyCtx,
+  conversation: Pick<ConversationRow, 'id' | 'subjectId'>,
+  seq: number,
+): Promise<MessageRow> {
   const [m] = await readConversationMessages(ctx, conversation, { after: seq - 1 });
   if (!m || m.seq !== seq) throw notFound('message');
   return m;
@@ -48,10 +65,23 @@ export async function storeAndRead(
   conversation: Pick<ConversationRow, 'id' | 'subjectId'>,
   input: { role: MessageRow['role']; text: string; clientId?: string; meta?: MessageMeta; id?: string },
 ): Promise<{ message: MessageRow; duplicate: boolean }> {
-  const stored = await storeMessage(ctx, { ...input, conversationId: conversation.id, meta: input.meta as Record<string, unknown> | undefined });
+  const stored = await storeMessage(ctx, {
+    ...input,
+    conversationId: conversation.id,
+    meta: input.meta as Record<string, unknown> | undefined,
+  });
   if (stored.duplicate) return { message: await readMessage(ctx, conversation, stored.seq), duplicate: true };
   return {
-    message: { id: stored.id, seq: stored.seq, role: input.role, text: input.text, createdAt: stored.createdAt, clientId: input.clientId ?? null, meta: input.meta ?? {}, attachments: [] },
+    message: {
+      id: stored.id,
+      seq: stored.seq,
+      role: input.role,
+      text: input.text,
+      createdAt: stored.createdAt,
+      clientId: input.clientId ?? null,
+      meta: input.meta ?? {},
+      attachments: [],
+    },
     duplicate: false,
   };
 }

@@ -5,27 +5,109 @@ import type { MessageRow } from './present.ts';
 
 const YES = [
   // en
-  'yes', 'y', 'yeah', 'yep', 'yup', 'sure', 'ok', 'okay', 'please', 'yes please', 'please do', 'yes thanks', 'yes thank you', 'connect me', 'a person', 'a human',
+  'yes',
+  'y',
+  'yeah',
+  'yep',
+  'yup',
+  'sure',
+  'ok',
+  'okay',
+  'please',
+  'yes please',
+  'please do',
+  'yes thanks',
+  'yes thank you',
+  'connect me',
+  'a person',
+  'a human',
   // de
-  'ja', 'jawohl', 'gerne', 'gern', 'ja bitte', 'bitte', 'ja gerne', 'ja danke', 'klar', 'einverstanden',
+  'ja',
+  'jawohl',
+  'gerne',
+  'gern',
+  'ja bitte',
+  'bitte',
+  'ja gerne',
+  'ja danke',
+  'klar',
+  'einverstanden',
   // fr
-  'oui', 'ouais', 'oui merci', "d'accord", 'daccord', 'volontiers', 'oui volontiers', 'oui svp', "oui s'il vous plaît", 'bien sûr',
+  'oui',
+  'ouais',
+  'oui merci',
+  "d'accord",
+  'daccord',
+  'volontiers',
+  'oui volontiers',
+  'oui svp',
+  "oui s'il vous plaît",
+  'bien sûr',
   // es
-  'sí', 'si', 'vale', 'claro', 'por favor', 'sí por favor', 'si por favor', 'sí gracias', 'si gracias', 'de acuerdo',
+  'sí',
+  'si',
+  'vale',
+  'claro',
+  'por favor',
+  'sí por favor',
+  'si por favor',
+  'sí gracias',
+  'si gracias',
+  'de acuerdo',
   // zh
-  '是', '是的', '好', '好的', '要', '需要', '可以', '行', '嗯', '对', '好啊', '麻烦了', '转人工', '人工',
+  '是',
+  '是的',
+  '好',
+  '好的',
+  '要',
+  '需要',
+  '可以',
+  '行',
+  '嗯',
+  '对',
+  '好啊',
+  '麻烦了',
+  '转人工',
+  '人工',
 ];
 const NO = [
   // en
-  'no', 'n', 'nope', 'nah', 'no thanks', 'no thank you', 'not now', 'no need', 'not yet',
+  'no',
+  'n',
+  'nope',
+  'nah',
+  'no thanks',
+  'no thank you',
+  'not now',
+  'no need',
+  'not yet',
   // de
-  'nein', 'nein danke', 'nee', 'nicht nötig', 'lieber nicht', 'jetzt nicht',
+  'nein',
+  'nein danke',
+  'nee',
+  'nicht nötig',
+  'lieber nicht',
+  'jetzt nicht',
   // fr
-  'non', 'non merci', 'pas besoin', 'pas maintenant',
+  'non',
+  'non merci',
+  'pas besoin',
+  'pas maintenant',
   // es
-  'no gracias', 'no hace falta', 'ahora no',
+  'no gracias',
+  'no hace falta',
+  'ahora no',
   // zh
-  '不', '不用', '不要', '不需要', '不用了', '算了', '不了', '否', '不用谢谢', '不用了谢谢',
+  '不',
+  '不用',
+  '不要',
+  '不需要',
+  '不用了',
+  '算了',
+  '不了',
+  '否',
+  '不用谢谢',
+  '不用了谢谢',
 ];
 
 const normalise = (text: string) =>
@@ -65,6 +147,7 @@ export function answerToOffer(messages: MessageRow[]): 'yes' | 'no' | null {
   const spoken = messages.filter((m) => m.role !== 'system');
   const last = spoken.at(-1);
   const before = spoken.at(-2);
-  if (!last || last.role !== 'visitor' || !before || before.role !== 'assistant' || before.meta.offer !== 'handoff') return null;
+  if (!last || last.role !== 'visitor' || !before || before.role !== 'assistant' || before.meta.offer !== 'handoff')
+    return null;
   return yesOrNo(last.text);
 }

@@ -49,12 +49,21 @@ const isCalendarDate = (s: string): boolean => {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 };
 
-const DayHours = z.string().refine((s) => parseRanges(s) !== null, { message: 'expected "HH:MM-HH:MM" ranges, comma-separated' });
+const DayHours = z
+  .string()
+  .refine((s) => parseRanges(s) !== null, { message: 'expected "HH:MM-HH:MM" ranges, comma-separated' });
 
 export const OfficeHoursSchema = z.strictObject({
   timezone: z.string().refine(isTimeZone, { message: 'not an IANA time zone' }),
   weekly: z.partialRecord(z.enum(WEEKDAYS), DayHours),
-  closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isCalendarDate, { message: 'not a calendar date' })).optional(),
+  closedDates: z
+    .array(
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .refine(isCalendarDate, { message: 'not a calendar date' }),
+    )
+    .optional(),
 });
 export type OfficeHours = z.infer<typeof OfficeHoursSchema>;
 
@@ -68,7 +77,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -84,8 +102,19 @@ interface WallClock {
 }
 
 function wallClock(timeZone: string, at: Date): WallClock {
-  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour) % 24, minute: Number(parts.minute), second: Number(parts.second) };
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour) % 24,
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
 }
 
 /** The zone's offset from UTC at that instant, in milliseconds. */
@@ -118,7 +147,9 @@ export function officeStatus(hours: OfficeHours, now: Date): OfficeStatus {
   };
 
   // Yesterday's ranges that run over midnight count toward today (a closed date closes its own shifts).
-  const open = rangesOn(localDay(-1)).some((r) => r.end - DAY_MINUTES > nowMinutes) || rangesOn(localDay(0)).some((r) => r.start <= nowMinutes && nowMinutes < r.end);
+  const open =
+    rangesOn(localDay(-1)).some((r) => r.end - DAY_MINUTES > nowMinutes) ||
+    rangesOn(localDay(0)).some((r) => r.start <= nowMinutes && nowMinutes < r.end);
   if (open) return { open: true, nextOpen: null };
 
   for (let d = 0; d <= LOOKAHEAD_DAYS; d++) {
@@ -127,7 +158,13 @@ export function officeStatus(hours: OfficeHours, now: Date): OfficeStatus {
       .map((r) => r.start)
       .filter((start) => d > 0 || start > nowMinutes)
       .sort((a, b) => a - b);
-    if (starts.length) return { open: false, nextOpen: new Date(instantOf(hours.timezone, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), starts[0]!)).toISOString() };
+    if (starts.length)
+      return {
+        open: false,
+        nextOpen: new Date(
+          instantOf(hours.timezone, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), starts[0]!),
+        ).toISOString(),
+      };
   }
   return { open: false, nextOpen: null };
 }

@@ -37,11 +37,24 @@ export function presentMessage(m: MessageRow): MessageView {
  * For agents (the transcript they read): which routing target wrote an AI answer, and whether it
  * came from the fallback after the preferred target failed. null for anyone else's message.
  */
-export function answerSource(m: Pick<MessageRow, 'role' | 'meta'>): { target: string | null; provider: string | null; fallback: MessageMeta['fallback'] | null } | null {
+export function answerSource(
+  m: Pick<MessageRow, 'role' | 'meta'>,
+): { target: string | null; provider: string | null; fallback: MessageMeta['fallback'] | null } | null {
   if (m.role !== 'assistant') return null;
   return { target: m.meta.target ?? null, provider: m.meta.provider ?? null, fallback: m.meta.fallback ?? null };
 }
 
-export function presentConversation(c: ConversationRow, officeHours: ConversationView['officeHours']): ConversationView {
-  return { id: c.id, site: c.site, status: c.status, mode: c.mode, language: c.language, rating: c.rating === null ? null : Number(c.rating), officeHours };
+export function presentConversation(
+  c: ConversationRow,
+  officeHours: ConversationView['officeHours'],
+): ConversationView {
+  return {
+    id: c.id,
+    site: c.site,
+    status: c.status,
+    mode: c.mode,
+    language: c.language,
+    rating: c.rating === null ? null : Number(c.rating),
+    officeHours,
+  };
 }

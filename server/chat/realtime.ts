@@ -33,8 +33,19 @@ export { resumeGate } from './resume.ts';
  * reply, buffered events) and the unsubscribe function; `deliver` gets every later event.
  */
 export async function joinConversation(
-  service: ChatService, visitor: Visitor, after: number, deliver: (e: ChatEvent) => void, requestId?: string, broken: (error: unknown) => void = () => {},
-): Promise<{ conversation: ConversationView; lastSeq: number; first: ChatEvent[]; unsubscribe: () => void; live(): void }> {
+  service: ChatService,
+  visitor: Visitor,
+  after: number,
+  deliver: (e: ChatEvent) => void,
+  requestId?: string,
+  broken: (error: unknown) => void = () => {},
+): Promise<{
+  conversation: ConversationView;
+  lastSeq: number;
+  first: ChatEvent[];
+  unsubscribe: () => void;
+  live(): void;
+}> {
   let buffer: ({ type: 'committed'; seq: number } | ChatEvent)[] | null = [];
   let relay: Relay | null = null;
   const unsubscribe = service.hub.subscribe(
@@ -44,10 +55,20 @@ export async function joinConversation(
   );
   const actor = { type: 'visitor' as const, id: visitor.subjectId };
   try {
-    const { conversation, messages, elsewhere } = await chatTransaction(service, actor, 'chat.resume', async (ctx) => {
-      const c = await loadConversation(ctx, visitor.conversationId);
-      return { conversation: c, messages: await readConversationMessages(ctx, c, { after }), elsewhere: await sharedReply(service, ctx, c) };
-    }, requestId);
+    const { conversation, messages, elsewhere } = await chatTransaction(
+      service,
+      actor,
+      'chat.resume',
+      async (ctx) => {
+        const c = await loadConversation(ctx, visitor.conversationId);
+        return {
+          conversation: c,
+          messages: await readConversationMessages(ctx, c, { after }),
+          elsewhere: await sharedReply(service, ctx, c),
+        };
+      },
+      requestId,
+    );
     // From here to the end all is synchronous: no event can slip between the snapshot and going live.
     const lastSeq = Math.max(after, conversation.lastSeq, ...messages.map((m) => m.seq));
     const first: ChatEvent[] = messages.map((m) => ({ type: 'message', message: presentMessage(m) }));
@@ -62,7 +83,14 @@ export async function joinConversation(
     relay = createRelay({
       gate,
       sink: (e) => first.push(e),
-      readAfter: (from) => chatTransaction(service, actor, 'chat.resume', (ctx) => readConversationMessages(ctx, conversation, { after: from }), requestId).then((rows) => rows.map(presentMessage)),
+      readAfter: (from) =>
+        chatTransaction(
+          service,
+          actor,
+          'chat.resume',
+          (ctx) => readConversationMessages(ctx, conversation, { after: from }),
+          requestId,
+        ).then((rows) => rows.map(presentMessage)),
       broken,
     });
     for (const e of buffer) {
@@ -72,7 +100,13 @@ export async function joinConversation(
     }
     buffer = null;
     const r = relay;
-    return { conversation: conversationView(service, conversation), lastSeq, first, unsubscribe, live: () => void (r.sink = deliver) };
+    return {
+      conversation: conversationView(service, conversation),
+      lastSeq,
+      first,
+      unsubscribe,
+      live: () => void (r.sink = deliver),
+    };
   } catch (error) {
     unsubscribe();
     throw error;
@@ -82,13 +116,22 @@ export async function joinConversation(
 const errorFrame = (error: unknown, clientId?: string): ChatEvent => {
   // A saturated or unreachable database is "retry shortly" (the widget retries with the same
   // clientId), as the HTTP error handler says it; anything else unexpected stays opaque.
-  const e = error instanceof AppError && error.status < 500 ? error : isDatabaseUnavailable(error) ? databaseUnavailable() : internalError();
+  const e =
+    error instanceof AppError && error.status < 500
+      ? error
+      : isDatabaseUnavailable(error)
+        ? databaseUnavailable()
+        : internalError();
   return { type: 'error', ...(clientId ? { clientId } : {}), error: { id: e.id, message: e.message } };
 };
 
 /** The client's address as Koa's ctx.ip reads it: X-Forwarded-For's first entry only behind a trusted proxy. */
 export function clientIp(req: http.IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+  const forwarded = trustProxy
+    ? String(req.headers['x-forwarded-for'] ?? '')
+        .split(',')[0]
+        ?.trim()
+    : '';
   return forwarded || req.socket.remoteAddress || 'unknown';
 }
 
@@ -142,7 +185,14 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
       const now = Date.now();
       if (now - windowStart > FRAME_WINDOW_MS) [windowStart, framesInWindow] = [now, 0];
       if (++framesInWindow > FRAMES_PER_WINDOW) return ws.close(4429, 'too many frames');
-      let frame: { type?: unknown; token?: unknown; after?: unknown; clientId?: unknown; text?: unknown; attachmentIds?: unknown };
+      let frame: {
+        type?: unknown;
+        token?: unknown;
+        after?: unknown;
+        clientId?: unknown;
+        text?: unknown;
+        attachmentIds?: unknown;
+      };
       try {
         const parsed: unknown = isBinary ? {} : JSON.parse(data.toString());
         frame = parsed && typeof parsed === 'object' ? (parsed as typeof frame) : {};
@@ -170,15 +220,21 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
         const bad = badTextIn({ clientId, text: frame.text }, '(frame)');
         if (bad) throw validationFailed([bad]);
         const parsed = SendMessage.safeParse({ clientId, text: frame.text, attachmentIds: frame.attachmentIds });
-        if (!parsed.success) throw new AppError(400, 'validation_failed', 'The frame is not valid: clientId and text are needed.');
+        if (!parsed.success)
+          throw new AppError(400, 'validation_failed', 'The frame is not valid: clientId and text are needed.');
         // The token was verified at hello; its expiry is checked per message, and the send itself
         // checks that the subject still exists and owns the conversation (an erased visitor's open
         // socket sends nothing more).
-        if (!visitor || (visitor.expiresAt !== undefined && Date.now() >= visitor.expiresAt)) throw invalidVisitorToken();
+        if (!visitor || (visitor.expiresAt !== undefined && Date.now() >= visitor.expiresAt))
+          throw invalidVisitorToken();
         const result = await service.send({ visitor, input: parsed.data, ip: opts.ipOf(req) });
         send({ type: 'ack', clientId: parsed.data.clientId, message: result.message, duplicate: result.duplicate });
       } catch (error) {
-        if (!(error instanceof AppError && error.status < 500)) log.warn('chat.ws_send_failed', { error: error instanceof Error ? error.name : 'unknown', databaseUnavailable: isDatabaseUnavailable(error) });
+        if (!(error instanceof AppError && error.status < 500))
+          log.warn('chat.ws_send_failed', {
+            error: error instanceof Error ? error.name : 'unknown',
+            databaseUnavailable: isDatabaseUnavailable(error),
+          });
         send(errorFrame(error, clientId));
       }
     }
@@ -190,7 +246,14 @@ export function widgetSockets(service: ChatService, opts: WsOptions): WidgetSock
           ws.close(4403, 'origin not allowed');
           return false;
         }
-        const join = await joinConversation(service, visitor, after, (e) => send(e), undefined, () => ws.close(1011, 'resume'));
+        const join = await joinConversation(
+          service,
+          visitor,
+          after,
+          (e) => send(e),
+          undefined,
+          () => ws.close(1011, 'resume'),
+        );
         if (ws.readyState !== ws.OPEN) {
           join.unsubscribe();
           return false;

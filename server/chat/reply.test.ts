@@ -3,7 +3,14 @@ import type { MessageRow } from './present.ts';
 import { awaitsAnswer, continues } from './reply.ts';
 
 const m = (seq: number, role: MessageRow['role'], meta: MessageRow['meta'] = {}): MessageRow => ({
-  id: `m${seq}`, seq, role, text: 'x', createdAt: new Date(0), clientId: null, meta, attachments: [],
+  id: `m${seq}`,
+  seq,
+  role,
+  text: 'x',
+  createdAt: new Date(0),
+  clientId: null,
+  meta,
+  attachments: [],
 });
 
 describe('awaitsAnswer', () => {
@@ -16,15 +23,36 @@ describe('awaitsAnswer', () => {
     ['both in the prompt', [m(1, 'visitor'), m(2, 'visitor'), m(3, 'assistant', { answers: 2 })], false],
     ['an agent reply covers what came before', [m(1, 'visitor'), m(2, 'visitor'), m(3, 'agent')], false],
     ['a notice answers nothing', [m(1, 'visitor'), m(2, 'system', { notice: 'released' })], true],
-    ['an answer stored before meta.answers existed covers what precedes it', [m(1, 'visitor'), m(2, 'assistant')], false],
+    [
+      'an answer stored before meta.answers existed covers what precedes it',
+      [m(1, 'visitor'), m(2, 'assistant')],
+      false,
+    ],
   ] as const)('%s', (_name, messages, expected) => {
     expect(awaitsAnswer([...messages])).toBe(expected);
   });
 });
 
-describe('continues: the next run may reuse a send\'s snapshot', () => {
-  const conversation = (lastSeq: number) => ({ id: 'c', subjectId: 'sub_x', site: 's', status: 'open' as const, mode: 'ai' as const, language: null, rating: null, queue: null, lastSeq, notHelpful: 0 });
-  const snap = (messages: MessageRow[]) => ({ conversation: conversation(Math.max(0, ...messages.map((x) => x.seq))), messages, cloud: false, key: new Uint8Array(32), hasVault: false });
+describe("continues: the next run may reuse a send's snapshot", () => {
+  const conversation = (lastSeq: number) => ({
+    id: 'c',
+    subjectId: 'sub_x',
+    site: 's',
+    status: 'open' as const,
+    mode: 'ai' as const,
+    language: null,
+    rating: null,
+    queue: null,
+    lastSeq,
+    notHelpful: 0,
+  });
+  const snap = (messages: MessageRow[]) => ({
+    conversation: conversation(Math.max(0, ...messages.map((x) => x.seq))),
+    messages,
+    cloud: false,
+    key: new Uint8Array(32),
+    hasVault: false,
+  });
 
   it('adds an answer stored right after the snapshot', () => {
     const next = continues(snap([m(1, 'visitor'), m(2, 'visitor')]), m(3, 'assistant', { answers: 1 }));

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { ChatEvent, MessageView } from '../../protocol/widget.ts';
 import { createRelay, resumeGate } from './resume.ts';
 
-const msg = (seq: number): MessageView => ({ id: `m${seq}`, seq, role: 'agent', text: `t${seq}`, createdAt: new Date(0).toISOString(), clientId: null, attachments: [] }) as unknown as MessageView;
+const msg = (seq: number): MessageView =>
+  ({
+    id: `m${seq}`,
+    seq,
+    role: 'agent',
+    text: `t${seq}`,
+    createdAt: new Date(0).toISOString(),
+    clientId: null,
+    attachments: [],
+  }) as unknown as MessageView;
 const seqs = (out: ChatEvent[]) => out.map((e) => (e.type === 'message' ? e.message.seq : e.type));
 
 function setup(rows: number[], lastSeq = 2) {

@@ -51,7 +51,12 @@ export interface Relay {
  * `readAfter` reads the committed messages after a seq; when it fails, `broken` ends the
  * connection (the widget reconnects and resumes after its gap-free cursor, losing nothing).
  */
-export function createRelay(opts: { gate: ReturnType<typeof resumeGate>; sink: (e: ChatEvent) => void; readAfter: (after: number) => Promise<MessageView[]>; broken: (error: unknown) => void }): Relay {
+export function createRelay(opts: {
+  gate: ReturnType<typeof resumeGate>;
+  sink: (e: ChatEvent) => void;
+  readAfter: (after: number) => Promise<MessageView[]>;
+  broken: (error: unknown) => void;
+}): Relay {
   const { gate } = opts;
   const waiting: Item[] = [];
   let repairing = false;

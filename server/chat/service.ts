@@ -39,14 +39,29 @@ export interface ChatService extends ChatEnv {
   corsOrigins(): string[];
   /** a session from this address: 429 over the site's ipSessionsPerHour */
   limitSession(site: Site, ip: string): Promise<void>;
-  send(props: { visitor: Visitor; input: SendMessage; ip: string; requestId?: string }): Promise<{ message: MessageView; duplicate: boolean }>;
+  send(props: {
+    visitor: Visitor;
+    input: SendMessage;
+    ip: string;
+    requestId?: string;
+  }): Promise<{ message: MessageView; duplicate: boolean }>;
   close(): Promise<void>;
 }
 
-export const messageTooLong = (limit: number) => new AppError(413, 'message_too_long', `A message may have at most ${limit} characters.`, [{ path: 'text', message: `at most ${limit} characters` }]);
-export const conversationClosed = () => new AppError(409, 'conversation_closed', 'This conversation is closed; start a new one.');
-export const originNotAllowed = () => new AppError(403, 'origin_not_allowed', 'This page may not embed the chat of this site.');
-export const unknownAttachment = () => new AppError(400, 'unknown_attachment', 'An attachment id is not one uploaded in this conversation, or it is already sent.');
+export const messageTooLong = (limit: number) =>
+  new AppError(413, 'message_too_long', `A message may have at most ${limit} characters.`, [
+    { path: 'text', message: `at most ${limit} characters` },
+  ]);
+export const conversationClosed = () =>
+  new AppError(409, 'conversation_closed', 'This conversation is closed; start a new one.');
+export const originNotAllowed = () =>
+  new AppError(403, 'origin_not_allowed', 'This page may not embed the chat of this site.');
+export const unknownAttachment = () =>
+  new AppError(
+    400,
+    'unknown_attachment',
+    'An attachment id is not one uploaded in this conversation, or it is already sent.',
+  );
 
 export function startChatService(deps: Infra, services: { gateway: Gateway }): ChatService {
   const dir = deps.config.models.policiesDir ?? POLICIES_DIR;
@@ -89,7 +104,9 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
       return site.origins.includes(origin) || deps.config.http.widgetOrigins.includes(origin);
     },
 
-    corsOrigins: () => [...new Set([...deps.config.http.widgetOrigins, ...[...sites.values()].flatMap((s) => s.origins)])],
+    corsOrigins: () => [
+      ...new Set([...deps.config.http.widgetOrigins, ...[...sites.values()].flatMap((s) => s.origins)]),
+    ],
 
     limitSession: (site, ip) => limits.session(site, ip),
 
@@ -99,30 +116,66 @@ export function startChatService(deps: Infra, services: { gateway: Gateway }): C
       const text = input.text.trim();
       if (text.length > site.limits.messageChars) throw messageTooLong(site.limits.messageChars);
       const attachmentIds = input.attachmentIds ?? [];
-      if (!text && attachmentIds.length === 0) throw new AppError(400, 'validation_failed', 'The request is not valid: see issues.', [{ path: 'text', message: 'write something or attach a file' }]);
+      if (!text && attachmentIds.length === 0)
+        throw new AppError(400, 'validation_failed', 'The request is not valid: see issues.', [
+          { path: 'text', message: 'write something or attach a file' },
+        ]);
       const actor = { type: 'visitor' as const, id: visitor.subjectId };
-      const attempt = () => chatTransaction(service, actor, 'message.send', async (ctx): Promise<{ message: MessageRow; duplicate: boolean; snapshot?: ReplySnapshot; withPeople?: boolean }> => {
-        const turn = await lockTurn(ctx, visitor.conversationId, { consents: true, clientId: input.clientId, owner: visitor, transcript: true });
-        const { conversation, consents } = turn;
-        if (conversation.status === 'closed') throw conversationClosed();
-        if (consents!.version === null) throw consentRequired();
-        if (turn.duplicate) {
-          await flushTurnAudits(ctx, turn);
-          return { message: await readMessage(ctx, conversation, turn.duplicate.seq), duplicate: true };
-        }
-        // The AI will answer this message: its transcript is read here, in the same transaction,
-        // and handed to the reply job (a read on the assistant's behalf, audited as such).
-        const answerable = answeredByAi(conversation) && consents!.ai_local;
-        const earlier = answerable ? await readTurnTranscript(ctx, turn, { purpose: 'ai_answer', actor: ASSISTANT }) : [];
-        const message = await writeTurnMessage(ctx, turn, { role: 'visitor', text, clientId: input.clientId });
-        if (attachmentIds.length) {
-          const linked = await attachToMessage(ctx.tx, { messageId: message.id, conversationId: conversation.id, attachmentIds });
-          if (linked.length !== new Set(attachmentIds).size) throw unknownAttachment();
-          message.attachments = linked;
-        }
-        const snapshot = answerable ? { conversation, messages: [...earlier, message], cloud: cloudAllowed(consents!), key: turn.key, hasVault: turn.hasVault } : undefined;
-        return { message, duplicate: false, withPeople: conversation.status === 'handoff', ...(snapshot ? { snapshot } : {}) };
-      }, requestId);
+      const attempt = () =>
+        chatTransaction(
+          service,
+          actor,
+          'message.send',
+          async (
+            ctx,
+          ): Promise<{ message: MessageRow; duplicate: boolean; snapshot?: ReplySnapshot; withPeople?: boolean }> => {
+            const turn = await lockTurn(ctx, visitor.conversationId, {
+              consents: true,
+              clientId: input.clientId,
+              owner: visitor,
+              transcript: true,
+            });
+            const { conversation, consents } = turn;
+            if (conversation.status === 'closed') throw conversationClosed();
+            if (consents!.version === null) throw consentRequired();
+            if (turn.duplicate) {
+              await flushTurnAudits(ctx, turn);
+              return { message: await readMessage(ctx, conversation, turn.duplicate.seq), duplicate: true };
+            }
+            // The AI will answer this message: its transcript is read here, in the same transaction,
+            // and handed to the reply job (a read on the assistant's behalf, audited as such).
+            const answerable = answeredByAi(conversation) && consents!.ai_local;
+            const earlier = answerable
+              ? await readTurnTranscript(ctx, turn, { purpose: 'ai_answer', actor: ASSISTANT })
+              : [];
+            const message = await writeTurnMessage(ctx, turn, { role: 'visitor', text, clientId: input.clientId });
+            if (attachmentIds.length) {
+              const linked = await attachToMessage(ctx.tx, {
+                messageId: message.id,
+                conversationId: conversation.id,
+                attachmentIds,
+              });
+              if (linked.length !== new Set(attachmentIds).size) throw unknownAttachment();
+              message.attachments = linked;
+            }
+            const snapshot = answerable
+              ? {
+                  conversation,
+                  messages: [...earlier, message],
+                  cloud: cloudAllowed(consents!),
+                  key: turn.key,
+                  hasVault: turn.hasVault,
+                }
+              : undefined;
+            return {
+              message,
+              duplicate: false,
+              withPeople: conversation.status === 'handoff',
+              ...(snapshot ? { snapshot } : {}),
+            };
+          },
+          requestId,
+        );
       const stored = await attempt().catch((error: unknown) => {
         if (isClientIdConflict(error)) return attempt();
         throw error;

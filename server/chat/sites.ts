@@ -7,15 +7,20 @@ import { z } from 'zod';
 import { PolicyInvalid, readPolicyFile } from '../policies.ts';
 import { OfficeHoursSchema } from './officeHours.ts';
 
-const LANGUAGE = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'must be a language tag like en or zh-Hant' });
-const ORIGIN = z.string().refine((v) => {
-  try {
-    const u = new URL(v);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === v;
-  } catch {
-    return false;
-  }
-}, { message: 'must be an origin like https://www.bank.example (scheme://host[:port], no path)' });
+const LANGUAGE = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'must be a language tag like en or zh-Hant' });
+const ORIGIN = z.string().refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === v;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an origin like https://www.bank.example (scheme://host[:port], no path)' },
+);
 
 export const ATTACHMENT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'application/pdf'] as const;
 export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
@@ -34,7 +39,10 @@ export const SiteSchema = z
     languages: z.array(LANGUAGE).min(1),
     defaultLanguage: LANGUAGE,
     queue: z.string().regex(/^[a-z0-9_-]{1,64}$/),
-    identitySecretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
+    identitySecretEnv: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/)
+      .optional(),
     officeHours: OfficeHoursSchema.optional(),
     limits: z.strictObject({
       messageChars: z.number().int().min(1).max(100_000),
@@ -43,19 +51,29 @@ export const SiteSchema = z
       ipSessionsPerHour: z.number().int().min(1),
     }),
     attachments: z.strictObject({
-      maxBytes: z.number().int().min(1).max(50 * 1024 * 1024),
+      maxBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(50 * 1024 * 1024),
       types: z.array(z.enum(ATTACHMENT_TYPES)),
     }),
     notHelpfulHandoff: z.number().int().min(1).default(2),
     sensitivity: z.enum(['normal', 'high']).default('normal'),
     autoAssign: AutoAssignSchema.default({ enabled: false, maxConcurrent: 3 }),
   })
-  .refine((s) => s.languages.includes(s.defaultLanguage), { message: 'defaultLanguage must be one of languages', path: ['defaultLanguage'] });
+  .refine((s) => s.languages.includes(s.defaultLanguage), {
+    message: 'defaultLanguage must be one of languages',
+    path: ['defaultLanguage'],
+  });
 export type SiteConfig = z.infer<typeof SiteSchema>;
 
 export const SitesFileSchema = z.strictObject({
   version: z.literal(1),
-  sites: z.record(z.string().regex(/^[a-z0-9_-]{1,64}$/, { message: 'site ids are lower-case letters, digits, _ and -' }), SiteSchema),
+  sites: z.record(
+    z.string().regex(/^[a-z0-9_-]{1,64}$/, { message: 'site ids are lower-case letters, digits, _ and -' }),
+    SiteSchema,
+  ),
 });
 
 export interface Site extends SiteConfig {

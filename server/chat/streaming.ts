@@ -20,7 +20,12 @@ export interface SharedReply {
 const unshared: SharedReply = { piece: () => undefined, end: () => undefined };
 
 /** Shares the answer's pieces from its start (nothing without Redis). */
-export function shareReply(env: Pick<ChatEnv, 'deps'>, conversationId: string, replyId: string, key: Uint8Array): SharedReply {
+export function shareReply(
+  env: Pick<ChatEnv, 'deps'>,
+  conversationId: string,
+  replyId: string,
+  key: Uint8Array,
+): SharedReply {
   const store = env.deps.cluster.streaming;
   if (!store) return unshared;
   store.start(conversationId, replyId);
@@ -31,12 +36,23 @@ export function shareReply(env: Pick<ChatEnv, 'deps'>, conversationId: string, r
 }
 
 /** The answer streaming now: on this node, else on another (`elsewhere`), unless among the `committed` messages. */
-export function streamingNow(hub: ChatEnv['hub'], conversationId: string, elsewhere: InFlightReply | undefined, committed: { id: string }[]): InFlightReply | undefined {
-  return hub.inFlight(conversationId) ?? (elsewhere && !committed.some((m) => m.id === elsewhere.id) ? elsewhere : undefined);
+export function streamingNow(
+  hub: ChatEnv['hub'],
+  conversationId: string,
+  elsewhere: InFlightReply | undefined,
+  committed: { id: string }[],
+): InFlightReply | undefined {
+  return (
+    hub.inFlight(conversationId) ?? (elsewhere && !committed.some((m) => m.id === elsewhere.id) ? elsewhere : undefined)
+  );
 }
 
 /** The answer streaming on another node, opened (undefined: none, no Redis, or pieces that do not open). */
-export async function sharedReply(env: Pick<ChatEnv, 'deps' | 'hub'>, ctx: PrivacyCtx, conversation: Pick<ConversationRow, 'id' | 'subjectId'>): Promise<InFlightReply | undefined> {
+export async function sharedReply(
+  env: Pick<ChatEnv, 'deps' | 'hub'>,
+  ctx: PrivacyCtx,
+  conversation: Pick<ConversationRow, 'id' | 'subjectId'>,
+): Promise<InFlightReply | undefined> {
   const store = env.deps.cluster.streaming;
   if (!store || env.hub.inFlight(conversation.id)) return undefined;
   const found = await store.current(conversation.id);
@@ -49,8 +65,13 @@ export async function sharedReply(env: Pick<ChatEnv, 'deps' | 'hub'>, ctx: Priva
     return undefined; // not this conversation's, or damaged: the visitor gets the answer once committed
   }
   await appendAudit(ctx.tx, {
-    actor: ctx.actor, action: 'transcript.read', subjectId: conversation.subjectId, resource: { type: 'Conversation', id: conversation.id },
-    purpose: 'visitor_view', requestId: ctx.requestId, details: { streaming: true, pieces: found.pieces.length },
+    actor: ctx.actor,
+    action: 'transcript.read',
+    subjectId: conversation.subjectId,
+    resource: { type: 'Conversation', id: conversation.id },
+    purpose: 'visitor_view',
+    requestId: ctx.requestId,
+    details: { streaming: true, pieces: found.pieces.length },
   });
   return { id: found.replyId, text };
 }

@@ -14,18 +14,35 @@ import type { Replies } from './reply.ts';
 export const TAKEOVER_SWEEP_MS = 2_000;
 
 /** Answers the conversations whose calls `node` left unended (this node's own at its start, a departed node's later). */
-export async function answerInterrupted(infra: Pick<Infra, 'db' | 'logger'>, replies: Pick<Replies, 'schedule'>, node: string, self: boolean): Promise<void> {
+export async function answerInterrupted(
+  infra: Pick<Infra, 'db' | 'logger'>,
+  replies: Pick<Replies, 'schedule'>,
+  node: string,
+  self: boolean,
+): Promise<void> {
   const interrupted = await recordInterruptedCalls(infra.db.dataSource, node);
-  if (interrupted.calls) infra.logger.warn(self ? 'models.calls_interrupted' : 'chat.replies_taken_over', { node, calls: interrupted.calls, conversations: interrupted.conversations.length });
+  if (interrupted.calls)
+    infra.logger.warn(self ? 'models.calls_interrupted' : 'chat.replies_taken_over', {
+      node,
+      calls: interrupted.calls,
+      conversations: interrupted.conversations.length,
+    });
   for (const c of interrupted.conversations) replies.schedule(c.conversationId, c.requestId ?? undefined);
 }
 
-export function startTakeover(infra: Pick<Infra, 'db' | 'logger'>, presence: Presence, replies: Pick<Replies, 'schedule'>, everyMs = TAKEOVER_SWEEP_MS): { stop(): Promise<void> } {
+export function startTakeover(
+  infra: Pick<Infra, 'db' | 'logger'>,
+  presence: Presence,
+  replies: Pick<Replies, 'schedule'>,
+  everyMs = TAKEOVER_SWEEP_MS,
+): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = presence.sweep((node) => answerInterrupted(infra, replies, node, false)).catch((error: unknown) => {
-      infra.logger.error('chat.takeover_failed', { error: error instanceof Error ? error.name : 'unknown' });
-    });
+    running = presence
+      .sweep((node) => answerInterrupted(infra, replies, node, false))
+      .catch((error: unknown) => {
+        infra.logger.error('chat.takeover_failed', { error: error instanceof Error ? error.name : 'unknown' });
+      });
   }, everyMs);
   timer.unref();
   return {

@@ -15,9 +15,18 @@ export interface VisitorClaims {
   expiresAt?: number;
 }
 
-export const invalidVisitorToken = () => new AppError(401, 'invalid_visitor_token', 'The visitor token is missing, expired or not valid; start a new session.');
+export const invalidVisitorToken = () =>
+  new AppError(
+    401,
+    'invalid_visitor_token',
+    'The visitor token is missing, expired or not valid; start a new session.',
+  );
 
-export async function signVisitorToken(key: Uint8Array, claims: VisitorClaims, ttlSeconds = VISITOR_TOKEN_TTL_SECONDS): Promise<string> {
+export async function signVisitorToken(
+  key: Uint8Array,
+  claims: VisitorClaims,
+  ttlSeconds = VISITOR_TOKEN_TTL_SECONDS,
+): Promise<string> {
   return new SignJWT({ cid: claims.conversationId, site: claims.site })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.subjectId)
@@ -31,13 +40,20 @@ export async function signVisitorToken(key: Uint8Array, claims: VisitorClaims, t
 /** Signature (HS256 only), expiry, issuer and audience; null for anything else. */
 export async function verifyVisitorToken(key: Uint8Array, token: string): Promise<VisitorClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'sub'] });
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+    });
     const { sub, cid, site, exp } = payload;
-    if (typeof sub !== 'string' || typeof cid !== 'string' || typeof site !== 'string' || typeof exp !== 'number') return null;
+    if (typeof sub !== 'string' || typeof cid !== 'string' || typeof site !== 'string' || typeof exp !== 'number')
+      return null;
     return { subjectId: sub, conversationId: cid, site, expiresAt: exp * 1000 };
   } catch {
     return null;
   }
 }
 
-export const bearerOf = (header: string | undefined): string | undefined => (header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined);
+export const bearerOf = (header: string | undefined): string | undefined =>
+  header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;

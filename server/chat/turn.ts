@@ -42,7 +42,9 @@ interface LockedRow extends Omit<ConversationRow, 'lastSeq' | 'notHelpful'> {
   erasedAt: Date | null;
   wrapped: Buffer | null;
   masterKeyId: string | null;
-  consents: { purpose: string; granted: boolean; textVersion: string; language: string; recordedAt: string; id: string }[] | null;
+  consents:
+    | { purpose: string; granted: boolean; textVersion: string; language: string; recordedAt: string; id: string }[]
+    | null;
   consentRecords: string | null;
   duplicateId: string | null;
   duplicateSeq: string | null;
@@ -50,7 +52,10 @@ interface LockedRow extends Omit<ConversationRow, 'lastSeq' | 'notHelpful'> {
   transcript: (Omit<TranscriptRow, 'ciphertext' | 'createdAt'> & { ciphertext: string; createdAt: string })[] | null;
 }
 
-type TranscriptRow = Omit<MessageRow, 'text' | 'attachments'> & { ciphertext: Buffer; files: { id: string; mime: string; size: number | string }[] | null };
+type TranscriptRow = Omit<MessageRow, 'text' | 'attachments'> & {
+  ciphertext: Buffer;
+  files: { id: string; mime: string; size: number | string }[] | null;
+};
 
 /**
  * The messages an answer is made from: a long conversation's newest ones only (the gateway trims
@@ -59,7 +64,10 @@ type TranscriptRow = Omit<MessageRow, 'text' | 'attachments'> & { ciphertext: Bu
 export const ANSWER_TRANSCRIPT_MESSAGES = 60;
 
 /** The newest messages of a conversation with their attachments (ciphertext in base64 when in JSON). */
-const TRANSCRIPT_ROWS = (json: boolean, conversation: string) => `SELECT m.id, m.seq, m.role, ${json ? `encode(m.ciphertext, 'base64') AS ciphertext` : 'm.ciphertext'}, m.created_at AS "createdAt",
+const TRANSCRIPT_ROWS = (
+  json: boolean,
+  conversation: string,
+) => `SELECT m.id, m.seq, m.role, ${json ? `encode(m.ciphertext, 'base64') AS ciphertext` : 'm.ciphertext'}, m.created_at AS "createdAt",
      m.client_id AS "clientId", m.meta, (SELECT json_agg(json_build_object('id', a.id, 'mime', a.mime, 'size', a.size_bytes) ORDER BY a.created_at, a.id)
        FROM attachments a WHERE a.message_id = m.id) AS files
    FROM messages m WHERE m.conversation_id = ${conversation} ORDER BY m.seq DESC LIMIT ${ANSWER_TRANSCRIPT_MESSAGES}`;
@@ -78,7 +86,12 @@ const CONSENTS_SQL = `(SELECT json_agg(json_build_object('purpose', x.purpose, '
 export async function lockTurn(
   ctx: PrivacyCtx,
   conversationId: string,
-  opts: { consents?: boolean; clientId?: string; owner?: { subjectId: string; site: string }; /** read the rows too (decrypted only by readTurnTranscript) */ transcript?: boolean } = {},
+  opts: {
+    consents?: boolean;
+    clientId?: string;
+    owner?: { subjectId: string; site: string };
+    /** read the rows too (decrypted only by readTurnTranscript) */ transcript?: boolean;
+  } = {},
 ): Promise<Turn> {
   const [row] = (await preparedQuery(
     ctx.tx,
@@ -100,25 +113,65 @@ export async function lockTurn(
     throw subject?.erasedAt ? subjectErased() : invalidVisitorToken();
   }
   if (row.erasedAt) throw subjectErased();
-  if (opts.owner && (row.subjectId !== opts.owner.subjectId || row.site !== opts.owner.site)) throw invalidVisitorToken();
-  const { erasedAt: _e, wrapped, masterKeyId, consents, consentRecords, duplicateId, duplicateSeq, transcript, hasVault, ...c } = row;
+  if (opts.owner && (row.subjectId !== opts.owner.subjectId || row.site !== opts.owner.site))
+    throw invalidVisitorToken();
+  const {
+    erasedAt: _e,
+    wrapped,
+    masterKeyId,
+    consents,
+    consentRecords,
+    duplicateId,
+    duplicateSeq,
+    transcript,
+    hasVault,
+    ...c
+  } = row;
   const conversation: ConversationRow = { ...c, lastSeq: Number(c.lastSeq), notHelpful: Number(c.notHelpful) };
-  const key = await openSubjectKey(ctx, conversation.subjectId, wrapped && masterKeyId ? { wrapped, masterKeyId } : null);
-  const turn: Turn = { conversation, key, audits: [], hasVault, ...(duplicateId ? { duplicate: { id: duplicateId, seq: Number(duplicateSeq) } } : {}) };
-  if (opts.transcript) turn.rows = (transcript ?? []).map((t) => ({ ...t, ciphertext: Buffer.from(t.ciphertext, 'base64'), createdAt: new Date(t.createdAt) }));
+  const key = await openSubjectKey(
+    ctx,
+    conversation.subjectId,
+    wrapped && masterKeyId ? { wrapped, masterKeyId } : null,
+  );
+  const turn: Turn = {
+    conversation,
+    key,
+    audits: [],
+    hasVault,
+    ...(duplicateId ? { duplicate: { id: duplicateId, seq: Number(duplicateSeq) } } : {}),
+  };
+  if (opts.transcript)
+    turn.rows = (transcript ?? []).map((t) => ({
+      ...t,
+      ciphertext: Buffer.from(t.ciphertext, 'base64'),
+      createdAt: new Date(t.createdAt),
+    }));
   if (opts.consents) {
     turn.consents = foldConsents(consents ?? []);
     turn.audits.push({
-      actor: ctx.actor, action: 'consent.read', subjectId: conversation.subjectId, resource: { type: 'DataSubject', id: conversation.subjectId },
-      requestId: ctx.requestId, details: { returned: Number(consentRecords ?? 0) },
+      actor: ctx.actor,
+      action: 'consent.read',
+      subjectId: conversation.subjectId,
+      resource: { type: 'DataSubject', id: conversation.subjectId },
+      requestId: ctx.requestId,
+      details: { returned: Number(consentRecords ?? 0) },
     });
   }
   return turn;
 }
 
 function foldConsents(latest: NonNullable<LockedRow['consents']>): ConsentsInForce {
-  const view: ConsentsInForce = { ai_local: false, ai_cloud: false, transcript_keep: false, voice_input: false, version: null, language: null };
-  const ordered = [...latest].sort((a, b) => (a.recordedAt === b.recordedAt ? a.id.localeCompare(b.id) : Date.parse(a.recordedAt) - Date.parse(b.recordedAt)));
+  const view: ConsentsInForce = {
+    ai_local: false,
+    ai_cloud: false,
+    transcript_keep: false,
+    voice_input: false,
+    version: null,
+    language: null,
+  };
+  const ordered = [...latest].sort((a, b) =>
+    a.recordedAt === b.recordedAt ? a.id.localeCompare(b.id) : Date.parse(a.recordedAt) - Date.parse(b.recordedAt),
+  );
   for (const r of ordered) {
     if ((PURPOSES as readonly string[]).includes(r.purpose)) view[r.purpose as Purpose] = r.granted;
     view.version = r.textVersion;
@@ -128,8 +181,16 @@ function foldConsents(latest: NonNullable<LockedRow['consents']>): ConsentsInFor
 }
 
 /** The transcript's newest messages (ANSWER_TRANSCRIPT_MESSAGES), decrypted, oldest first; the read goes on the turn's audit list (as `actor`, for `purpose`). */
-export async function readTurnTranscript(ctx: PrivacyCtx, turn: Turn, props: { purpose: string; actor: PrivacyCtx['actor'] }): Promise<MessageRow[]> {
-  const rows = turn.rows ?? ((await preparedQuery(ctx.tx, `SELECT * FROM (${TRANSCRIPT_ROWS(false, '$1')}) t ORDER BY t.seq`, [turn.conversation.id])) as TranscriptRow[]);
+export async function readTurnTranscript(
+  ctx: PrivacyCtx,
+  turn: Turn,
+  props: { purpose: string; actor: PrivacyCtx['actor'] },
+): Promise<MessageRow[]> {
+  const rows =
+    turn.rows ??
+    ((await preparedQuery(ctx.tx, `SELECT * FROM (${TRANSCRIPT_ROWS(false, '$1')}) t ORDER BY t.seq`, [
+      turn.conversation.id,
+    ])) as TranscriptRow[]);
   const messages = rows.map(({ ciphertext, files, ...m }) => ({
     ...m,
     seq: Number(m.seq),
@@ -138,8 +199,13 @@ export async function readTurnTranscript(ctx: PrivacyCtx, turn: Turn, props: { p
     attachments: (files ?? []).map((f) => ({ id: f.id, mime: f.mime, size: Number(f.size) })),
   }));
   turn.audits.push({
-    actor: props.actor, action: 'transcript.read', subjectId: turn.conversation.subjectId, resource: { type: 'Conversation', id: turn.conversation.id },
-    purpose: props.purpose, requestId: ctx.requestId, details: { messages: messages.length, after: 0 },
+    actor: props.actor,
+    action: 'transcript.read',
+    subjectId: turn.conversation.subjectId,
+    resource: { type: 'Conversation', id: turn.conversation.id },
+    purpose: props.purpose,
+    requestId: ctx.requestId,
+    details: { messages: messages.length, after: 0 },
   });
   return messages;
 }
@@ -149,15 +215,38 @@ export async function readTurnTranscript(ctx: PrivacyCtx, turn: Turn, props: { p
  * events (with message.store) in one statement. Answers the row as the widget sees it.
  */
 export async function writeTurnMessage(
-  ctx: PrivacyCtx, turn: Turn, input: { role: MessageRow['role']; text: string; clientId?: string; meta?: MessageMeta; id?: string },
+  ctx: PrivacyCtx,
+  turn: Turn,
+  input: { role: MessageRow['role']; text: string; clientId?: string; meta?: MessageMeta; id?: string },
 ): Promise<MessageRow> {
   const c = turn.conversation;
   const seq = c.lastSeq + 1;
   const id = input.id ?? randomUUID();
-  const values: unknown[] = [c.id, ctx.now, id, c.subjectId, input.role, sealText(turn.key, input.text, aad.message(id)), seq, input.clientId ?? null, JSON.stringify(input.meta ?? {})];
-  const audit = auditInsert([...turn.audits, {
-    actor: ctx.actor, action: 'message.store', subjectId: c.subjectId, resource: { type: 'Message', id }, requestId: ctx.requestId, details: { conversationId: c.id, role: input.role, seq },
-  }], values);
+  const values: unknown[] = [
+    c.id,
+    ctx.now,
+    id,
+    c.subjectId,
+    input.role,
+    sealText(turn.key, input.text, aad.message(id)),
+    seq,
+    input.clientId ?? null,
+    JSON.stringify(input.meta ?? {}),
+  ];
+  const audit = auditInsert(
+    [
+      ...turn.audits,
+      {
+        actor: ctx.actor,
+        action: 'message.store',
+        subjectId: c.subjectId,
+        resource: { type: 'Message', id },
+        requestId: ctx.requestId,
+        details: { conversationId: c.id, role: input.role, seq },
+      },
+    ],
+    values,
+  );
   await preparedQuery(
     ctx.tx,
     `WITH counter AS (UPDATE conversations SET last_seq = $7, updated_at = $2 WHERE id = $1),
@@ -168,7 +257,16 @@ export async function writeTurnMessage(
   );
   turn.audits = [];
   c.lastSeq = seq;
-  return { id, seq, role: input.role, text: input.text, createdAt: ctx.now, clientId: input.clientId ?? null, meta: input.meta ?? {}, attachments: [] };
+  return {
+    id,
+    seq,
+    role: input.role,
+    text: input.text,
+    createdAt: ctx.now,
+    clientId: input.clientId ?? null,
+    meta: input.meta ?? {},
+    attachments: [],
+  };
 }
 
 /** Writes the turn's pending audit events when it ends without a message (a duplicate send). */
@@ -195,9 +293,24 @@ export function isClientIdConflict(error: unknown): boolean {
  */
 export async function storeAnswer(
   db: Pick<PrivacyCtx['tx'], 'query'>,
-  props: { conversationId: string; key: Uint8Array; id: string; text: string; meta: MessageMeta; now: Date; actor: PrivacyCtx['actor']; requestId?: string },
+  props: {
+    conversationId: string;
+    key: Uint8Array;
+    id: string;
+    text: string;
+    meta: MessageMeta;
+    now: Date;
+    actor: PrivacyCtx['actor'];
+    requestId?: string;
+  },
 ): Promise<MessageRow | null> {
-  const event = { actor: props.actor, action: 'message.store', resource: { type: 'Message', id: props.id }, requestId: props.requestId, details: { conversationId: props.conversationId, role: 'assistant', seq: 0 } };
+  const event = {
+    actor: props.actor,
+    action: 'message.store',
+    resource: { type: 'Message', id: props.id },
+    requestId: props.requestId,
+    details: { conversationId: props.conversationId, role: 'assistant', seq: 0 },
+  };
   AuditEventInput.parse(event); // the same schema appendAudit holds every event to (seq is filled in by the statement)
   const rows = (await preparedQuery(
     db,
@@ -209,9 +322,28 @@ export async function storeAnswer(
                       SELECT $6, $2, $7, $8, 'message.store', c.subject_id, 'Message', $3, NULL, NULL, 'success', $9,
                              jsonb_build_object('conversationId', c.id, 'role', 'assistant', 'seq', c.seq) FROM c)
      SELECT seq::text AS seq FROM c`,
-    [props.conversationId, props.now, props.id, sealText(props.key, props.text, aad.message(props.id)), JSON.stringify(props.meta), randomUUID(), props.actor.type, props.actor.id, props.requestId ?? null],
+    [
+      props.conversationId,
+      props.now,
+      props.id,
+      sealText(props.key, props.text, aad.message(props.id)),
+      JSON.stringify(props.meta),
+      randomUUID(),
+      props.actor.type,
+      props.actor.id,
+      props.requestId ?? null,
+    ],
   )) as { seq: string }[];
   const [row] = rows;
   if (!row) return null;
-  return { id: props.id, seq: Number(row.seq), role: 'assistant', text: props.text, createdAt: props.now, clientId: null, meta: props.meta, attachments: [] };
+  return {
+    id: props.id,
+    seq: Number(row.seq),
+    role: 'assistant',
+    text: props.text,
+    createdAt: props.now,
+    clientId: null,
+    meta: props.meta,
+    attachments: [],
+  };
 }

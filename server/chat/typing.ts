@@ -29,9 +29,12 @@ export function typingThrottle(ms = TYPING_THROTTLE_MS, now: () => number = Date
 export function visitorTypingSignal(deps: Infra) {
   const allowed = typingThrottle();
   return async (visitor: Visitor): Promise<void> => {
-    const [row] = (await deps.db.dataSource.query(`SELECT status FROM conversations WHERE id = $1`, [visitor.conversationId])) as { status: string }[];
+    const [row] = (await deps.db.dataSource.query(`SELECT status FROM conversations WHERE id = $1`, [
+      visitor.conversationId,
+    ])) as { status: string }[];
     // A conversation the AI answers is never named to agents (see agent-live.test.ts).
-    if (row?.status === 'handoff' && allowed(`v:${visitor.conversationId}`)) publishStaffEvent(deps, { type: 'conversation.typing', id: visitor.conversationId });
+    if (row?.status === 'handoff' && allowed(`v:${visitor.conversationId}`))
+      publishStaffEvent(deps, { type: 'conversation.typing', id: visitor.conversationId });
   };
 }
 

@@ -8,10 +8,11 @@ import { createDataSubject, lookupDataSubject } from '../privacy/subjects.ts';
 import type { CreateSession } from '../../protocol/widgetSchemas.ts';
 import type { Site } from './sites.ts';
 
-
 export const unknownSite = () => new AppError(404, 'unknown_site', 'No such site; check data-site on the script tag.');
-export const identityInvalid = () => new AppError(401, 'identity_invalid', 'The customer signature does not match the customer id.');
-export const identityNotConfigured = () => badRequest('identity_not_configured', 'This site has no identity secret configured; send no identity.');
+export const identityInvalid = () =>
+  new AppError(401, 'identity_invalid', 'The customer signature does not match the customer id.');
+export const identityNotConfigured = () =>
+  badRequest('identity_not_configured', 'This site has no identity secret configured; send no identity.');
 
 /** The site's language when it offers it, else its default. */
 export const languageFor = (site: Site, requested: string | null | undefined): string =>
@@ -25,7 +26,10 @@ export function verifyIdentity(site: Site, identity: NonNullable<CreateSession['
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw identityInvalid();
 }
 
-export async function openSession(ctx: PrivacyCtx, props: { site: Site; language: string; identity?: CreateSession['identity'] }): Promise<{ subjectId: string; conversationId: string }> {
+export async function openSession(
+  ctx: PrivacyCtx,
+  props: { site: Site; language: string; identity?: CreateSession['identity'] },
+): Promise<{ subjectId: string; conversationId: string }> {
   let subjectId: string;
   if (props.identity) {
     const identifier = { kind: 'customer_id' as const, value: props.identity.customerId };
@@ -33,12 +37,25 @@ export async function openSession(ctx: PrivacyCtx, props: { site: Site; language
   } else {
     subjectId = (await createDataSubject(ctx, [{ kind: 'visitor', value: randomUUID() }])).id;
   }
-  const conversation = await createConversation(ctx, { subjectId, site: props.site.id, retentionClass: 'standard', language: props.language });
+  const conversation = await createConversation(ctx, {
+    subjectId,
+    site: props.site.id,
+    retentionClass: 'standard',
+    language: props.language,
+  });
   return { subjectId, conversationId: conversation.id };
 }
 
 /** A further conversation for the same visitor; the retention class follows their transcript_keep decision. */
-export async function openConversation(ctx: PrivacyCtx, props: { subjectId: string; site: Site; language: string; transcriptKept: boolean }): Promise<string> {
-  const c = await createConversation(ctx, { subjectId: props.subjectId, site: props.site.id, retentionClass: props.transcriptKept ? 'transcript_kept' : 'standard', language: props.language });
+export async function openConversation(
+  ctx: PrivacyCtx,
+  props: { subjectId: string; site: Site; language: string; transcriptKept: boolean },
+): Promise<string> {
+  const c = await createConversation(ctx, {
+    subjectId: props.subjectId,
+    site: props.site.id,
+    retentionClass: props.transcriptKept ? 'transcript_kept' : 'standard',
+    language: props.language,
+  });
   return c.id;
 }

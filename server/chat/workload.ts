@@ -25,7 +25,9 @@ export async function listAgents(ctx: Tx): Promise<AgentOnDuty[]> {
 }
 
 export async function presenceOf(ctx: Tx, staffId: string): Promise<Presence> {
-  const [row] = (await ctx.tx.query(`SELECT status FROM agent_presence WHERE staff_id = $1`, [staffId])) as { status: Presence }[];
+  const [row] = (await ctx.tx.query(`SELECT status FROM agent_presence WHERE staff_id = $1`, [staffId])) as {
+    status: Presence;
+  }[];
   return row?.status ?? 'away';
 }
 
@@ -35,7 +37,13 @@ export async function setPresence(ctx: PrivacyCtx, staffId: string, status: Pres
      ON CONFLICT (staff_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at`,
     [staffId, status, ctx.now],
   );
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'agent.presence', resource: { type: 'StaffUser', id: staffId }, requestId: ctx.requestId, details: { status } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'agent.presence',
+    resource: { type: 'StaffUser', id: staffId },
+    requestId: ctx.requestId,
+    details: { status },
+  });
   return status;
 }
 
@@ -49,7 +57,10 @@ export async function markRead(ctx: Tx, staffId: string, conversationId: string,
 }
 
 /** The conversations the agent holds, oldest handoff first, each with its unread visitor messages. */
-export async function ownConversations(ctx: PrivacyCtx, staffId: string): Promise<(AgentConversation & { unread: number })[]> {
+export async function ownConversations(
+  ctx: PrivacyCtx,
+  staffId: string,
+): Promise<(AgentConversation & { unread: number })[]> {
   const rows = (await ctx.tx.query(
     `SELECT ${agentColumns('c')},
             (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.role = 'visitor' AND m.seq > coalesce(r.seq, 0)) AS unread
@@ -58,6 +69,18 @@ export async function ownConversations(ctx: PrivacyCtx, staffId: string): Promis
       ORDER BY c.handoff_at, c.id LIMIT 100`,
     [staffId],
   )) as (AgentConversation & { unread: number })[];
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'queue.read', resource: { type: 'Conversation' }, purpose: 'customer_support', requestId: ctx.requestId, details: { conversations: rows.length, own: 1 } });
-  return rows.map((r) => ({ ...r, lastSeq: Number(r.lastSeq), notHelpful: Number(r.notHelpful), unread: Number(r.unread) }));
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'queue.read',
+    resource: { type: 'Conversation' },
+    purpose: 'customer_support',
+    requestId: ctx.requestId,
+    details: { conversations: rows.length, own: 1 },
+  });
+  return rows.map((r) => ({
+    ...r,
+    lastSeq: Number(r.lastSeq),
+    notHelpful: Number(r.notHelpful),
+    unread: Number(r.unread),
+  }));
 }

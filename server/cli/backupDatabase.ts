@@ -15,7 +15,13 @@ type Step = (db: Database) => Promise<void>;
 /** libpq's variables from a URL: the password never appears on a command line. */
 function libpqEnv(url: string): NodeJS.ProcessEnv {
   const u = new URL(url);
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PGHOST: u.hostname.replace(/^\[|\]$/g, '') || 'localhost', PGPORT: u.port || '5432', PGDATABASE: decodeURIComponent(u.pathname.slice(1)) };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PGHOST: u.hostname.replace(/^\[|\]$/g, '') || 'localhost',
+    PGPORT: u.port || '5432',
+    PGDATABASE: decodeURIComponent(u.pathname.slice(1)),
+  };
   if (u.username) env.PGUSER = decodeURIComponent(u.username);
   if (u.password) env.PGPASSWORD = decodeURIComponent(u.password);
   const ssl = u.searchParams.get('sslmode');
@@ -29,8 +35,21 @@ function run(tool: 'pg_dump' | 'pg_restore', args: string[], env: NodeJS.Process
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'ENOENT' ? new BackupRefused(`${tool} is not on PATH: install the PostgreSQL client tools (the server's major version or newer)`) : err));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new BackupRefused(`${tool} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`))));
+      reject(
+        err.code === 'ENOENT'
+          ? new BackupRefused(
+              `${tool} is not on PATH: install the PostgreSQL client tools (the server's major version or newer)`,
+            )
+          : err,
+      ),
+    );
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new BackupRefused(`${tool} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`),
+          ),
+    );
   });
 }
 
@@ -85,7 +104,9 @@ async function tablesIn(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`);
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`,
+    );
     return rows[0]!.n;
   } finally {
     await client.end();
@@ -97,18 +118,33 @@ async function tablesIn(url: string): Promise<number> {
  * database already there is moved aside (never deleted) only when `replace`; a PostgreSQL database
  * must be empty. Returns where the earlier embedded database went.
  */
-export async function loadDatabase(config: Config, file: string, opts: { replace: boolean; stamp: string }, after: Step): Promise<{ movedAside?: string }> {
+export async function loadDatabase(
+  config: Config,
+  file: string,
+  opts: { replace: boolean; stamp: string },
+  after: Step,
+): Promise<{ movedAside?: string }> {
   const d = config.database;
   if (d.kind === 'postgres') {
-    if ((await tablesIn(d.url)) > 0) throw new BackupRefused('the database DATABASE_URL names is not empty: restore goes into an empty database (create one, or drop and create this one)');
+    if ((await tablesIn(d.url)) > 0)
+      throw new BackupRefused(
+        'the database DATABASE_URL names is not empty: restore goes into an empty database (create one, or drop and create this one)',
+      );
     const env = libpqEnv(d.url);
-    await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${env.PGDATABASE}`, file], env);
+    await run(
+      'pg_restore',
+      ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${env.PGDATABASE}`, file],
+      env,
+    );
     await onServer(d, after);
     return {};
   }
   const occupied = fs.existsSync(d.dir) && fs.readdirSync(d.dir).length > 0;
   const aside = `${d.dir}.before-restore-${opts.stamp}`;
-  if (occupied && !opts.replace) throw new BackupRefused(`${d.dir} holds a database: restore goes into an empty one; add --replace to move it aside to ${aside} (kept, never deleted)`);
+  if (occupied && !opts.replace)
+    throw new BackupRefused(
+      `${d.dir} holds a database: restore goes into an empty one; add --replace to move it aside to ${aside} (kept, never deleted)`,
+    );
   const unlock = lockDataDir(`${d.dir}.lock`);
   try {
     if (occupied) fs.renameSync(d.dir, aside);

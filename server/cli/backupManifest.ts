@@ -40,11 +40,20 @@ const mac = (masterKey: Uint8Array, body: Omit<Manifest, 'hmac'>) =>
   createHmac('sha256', deriveKey(masterKey, 'backup-manifest')).update(JSON.stringify(body)).digest('hex');
 
 /** Hashes each file (paths relative to dir) and writes the signed manifest. */
-export function writeManifest(dir: string, masterKey: Uint8Array, body: Omit<Manifest, 'hmac' | 'files' | 'format'>, files: string[]): Manifest {
+export function writeManifest(
+  dir: string,
+  masterKey: Uint8Array,
+  body: Omit<Manifest, 'hmac' | 'files' | 'format'>,
+  files: string[],
+): Manifest {
   const unsigned: Omit<Manifest, 'hmac'> = {
     format: FORMAT,
     ...body,
-    files: files.map((rel) => ({ path: rel, bytes: fs.statSync(path.join(dir, rel)).size, sha256: sha256File(path.join(dir, rel)) })),
+    files: files.map((rel) => ({
+      path: rel,
+      bytes: fs.statSync(path.join(dir, rel)).size,
+      sha256: sha256File(path.join(dir, rel)),
+    })),
   };
   const manifest: Manifest = { ...unsigned, hmac: mac(masterKey, unsigned) };
   fs.writeFileSync(path.join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
@@ -64,14 +73,18 @@ export function verifyManifest(dir: string, masterKey: Uint8Array): Manifest {
   const expected = Buffer.from(mac(masterKey, unsigned), 'hex');
   const given = Buffer.from(typeof hmac === 'string' ? hmac : '', 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new BackupRefused('the manifest\'s signature does not verify: the backup was altered, or it was made under another master key');
+    throw new BackupRefused(
+      "the manifest's signature does not verify: the backup was altered, or it was made under another master key",
+    );
   }
   for (const f of manifest.files) {
     const file = path.resolve(dir, f.path);
     if (!file.startsWith(path.resolve(dir) + path.sep)) throw new BackupRefused(`${f.path}: outside the backup`);
     if (!fs.existsSync(file)) throw new BackupRefused(`${f.path}: missing`);
-    if (fs.statSync(file).size !== f.bytes || sha256File(file) !== f.sha256) throw new BackupRefused(`${f.path}: its SHA-256 does not match the manifest (altered or damaged)`);
+    if (fs.statSync(file).size !== f.bytes || sha256File(file) !== f.sha256)
+      throw new BackupRefused(`${f.path}: its SHA-256 does not match the manifest (altered or damaged)`);
   }
-  if (!manifest.files.some((f) => f.path === manifest.database.file)) throw new BackupRefused('the database file is not in the manifest');
+  if (!manifest.files.some((f) => f.path === manifest.database.file))
+    throw new BackupRefused('the database file is not in the manifest');
   return manifest;
 }

@@ -34,7 +34,9 @@ const PROG = 'npx palisade';
 /** Every command by its full name (`audit verify`), in registry order. */
 function flatten(registry: Registry): [string, Command][] {
   return Object.entries(registry).flatMap(([name, entry]) =>
-    isGroup(entry) ? Object.entries(entry.commands).map(([sub, c]): [string, Command] => [`${name} ${sub}`, c]) : [[name, entry]],
+    isGroup(entry)
+      ? Object.entries(entry.commands).map(([sub, c]): [string, Command] => [`${name} ${sub}`, c])
+      : [[name, entry]],
   );
 }
 
@@ -65,7 +67,10 @@ export function groupUsage(name: string, group: Group): string {
     group.summary,
     '',
     'Subcommands:',
-    ...subs.flatMap(([sub, c]) => [`  ${sub.padEnd(width)}  ${c.args || '(no options)'}`, `  ${''.padEnd(width)}  ${c.summary}`]),
+    ...subs.flatMap(([sub, c]) => [
+      `  ${sub.padEnd(width)}  ${c.args || '(no options)'}`,
+      `  ${''.padEnd(width)}  ${c.summary}`,
+    ]),
     '',
     `"${PROG} ${name} <subcommand> --help" shows one subcommand.`,
     '',

@@ -27,7 +27,15 @@ export async function withDeps<T>(fn: (deps: Infra) => Promise<T>): Promise<T> {
     await migrate(db);
     const nodeId = loadNodeId(config);
     // A command is one short process: its bus reaches no other node (what it changes, the nodes read from the rows).
-    return await fn({ config, secrets, db, nodeId, cluster: processCluster(nodeId), logger: createLogger({ level: 'warn', stream: process.stderr }), now: () => new Date() });
+    return await fn({
+      config,
+      secrets,
+      db,
+      nodeId,
+      cluster: processCluster(nodeId),
+      logger: createLogger({ level: 'warn', stream: process.stderr }),
+      now: () => new Date(),
+    });
   } finally {
     await db.close();
   }

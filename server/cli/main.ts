@@ -19,7 +19,11 @@ dispatch(registry, process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(err instanceof DataDirInUse ? dataDirInUse(err.pid) : `palisade: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      err instanceof DataDirInUse
+        ? dataDirInUse(err.pid)
+        : `palisade: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -14,7 +14,16 @@ export { exportSubject } from '../privacy/export.ts';
 export { retentionPolicyOf } from '../privacy/jobs.ts';
 export { keyStoreOf, keyWrapperOf } from '../privacy/deps.ts';
 export { masterKeyWrapper } from '../privacy/keyWrapper.ts';
-export { completeRequest, createRequest, DSR_STATES, DSR_TYPES, getRequest, listRequests, transitionRequest, type DsrState } from '../privacy/requests.ts';
+export {
+  completeRequest,
+  createRequest,
+  DSR_STATES,
+  DSR_TYPES,
+  getRequest,
+  listRequests,
+  transitionRequest,
+  type DsrState,
+} from '../privacy/requests.ts';
 export { Rectification, rectify } from '../privacy/rectification.ts';
 export { runRetention } from '../privacy/retention.ts';
 export { rotateMasterKey } from '../privacy/rotation.ts';

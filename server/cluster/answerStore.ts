@@ -12,7 +12,12 @@ export function redisAnswerStore(redis: NonNullable<Cluster['redis']>): SharedAn
       const text = await redis.client.get(keyOf(key));
       if (!text) return undefined;
       const v = JSON.parse(text) as Partial<CachedAnswer>;
-      return typeof v.text === 'string' && typeof v.targetId === 'string' && typeof v.model === 'string' && typeof v.provider === 'string' ? (v as CachedAnswer) : undefined;
+      return typeof v.text === 'string' &&
+        typeof v.targetId === 'string' &&
+        typeof v.model === 'string' &&
+        typeof v.provider === 'string'
+        ? (v as CachedAnswer)
+        : undefined;
     },
     set(key, answer, ttlMs) {
       redis.client.set(keyOf(key), JSON.stringify(answer), 'PX', ttlMs).catch(() => undefined);

@@ -5,7 +5,7 @@ import { createFanout, MAX_PAYLOAD_BYTES, processBus, topic } from './bus.ts';
 const ping = topic('ping', z.object({ id: z.string() }));
 
 describe('the bus', () => {
-  it('delivers locally at once, and another node\'s checked payloads, never its own echo', () => {
+  it("delivers locally at once, and another node's checked payloads, never its own echo", () => {
     const a = createFanout('a', () => {});
     const got: [string, boolean][] = [];
     a.subscribe(ping, (p, meta) => got.push([p.id, meta.local]));
@@ -14,7 +14,10 @@ describe('the bus', () => {
     a.remote(JSON.stringify({ t: 'ping', n: 'b', p: { id: 'y' } }));
     a.remote(JSON.stringify({ t: 'ping', n: 'b', p: { id: 7 } })); // not the topic's shape
     a.remote('not json');
-    expect(got).toEqual([['x', true], ['y', false]]);
+    expect(got).toEqual([
+      ['x', true],
+      ['y', false],
+    ]);
   });
 
   it('refuses a payload over the NOTIFY limit', () => {

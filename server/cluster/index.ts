@@ -23,9 +23,14 @@ export interface Cluster {
 }
 
 /** The bus that fits the settings, listening before it returns (a node never misses what follows its start). */
-export async function openCluster(opts: { config: Pick<Config, 'database' | 'redis'>; nodeId: string; logger: Logger }): Promise<Cluster> {
+export async function openCluster(opts: {
+  config: Pick<Config, 'database' | 'redis'>;
+  nodeId: string;
+  logger: Logger;
+}): Promise<Cluster> {
   const { config, nodeId, logger } = opts;
-  const onHandlerError = (topic: string, error: unknown) => logger.error('cluster.handler_failed', { topic, error: error instanceof Error ? error.name : 'unknown' });
+  const onHandlerError = (topic: string, error: unknown) =>
+    logger.error('cluster.handler_failed', { topic, error: error instanceof Error ? error.name : 'unknown' });
   if (config.redis) {
     const client = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000 });
     client.on('error', () => {}); // reconnects by itself; commands fail meanwhile (limits then fail closed)

@@ -10,9 +10,11 @@ import { type Bus, createFanout } from './bus.ts';
 export const PG_CHANNEL = 'palisade_bus';
 const MAX_BACKOFF_MS = 5_000;
 
-export function postgresBus(opts: { url: string; nodeId: string; logger: Logger}): Bus {
+export function postgresBus(opts: { url: string; nodeId: string; logger: Logger }): Bus {
   const { logger } = opts;
-  const fan = createFanout(opts.nodeId, (topic, error) => logger.error('cluster.handler_failed', { topic, error: error instanceof Error ? error.name : 'unknown' }));
+  const fan = createFanout(opts.nodeId, (topic, error) =>
+    logger.error('cluster.handler_failed', { topic, error: error instanceof Error ? error.name : 'unknown' }),
+  );
   let client: pg.Client | null = null;
   let closed = false;
   let attempt = 0;
@@ -21,7 +23,11 @@ export function postgresBus(opts: { url: string; nodeId: string; logger: Logger}
   let firstReady: Promise<void> | undefined;
 
   async function connect(): Promise<void> {
-    const c = new pg.Client({ connectionString: opts.url, application_name: 'palisade-bus', connectionTimeoutMillis: 5000 });
+    const c = new pg.Client({
+      connectionString: opts.url,
+      application_name: 'palisade-bus',
+      connectionTimeoutMillis: 5000,
+    });
     c.on('notification', (n) => {
       if (n.channel === PG_CHANNEL && n.payload) fan.remote(n.payload);
     });

@@ -30,10 +30,19 @@ export class NodeIdInUse extends Error {
 }
 
 const tryLock = async (c: pg.Client, node: string) =>
-  ((await c.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [PRESENCE_LOCK_CLASS, node])).rows[0] as { ok: boolean }).ok;
+  (
+    (await c.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [PRESENCE_LOCK_CLASS, node])).rows[0] as {
+      ok: boolean;
+    }
+  ).ok;
 
 /** Takes this node's lock (waiting up to JOIN_WAIT_MS) and registers it; throws NodeIdInUse when another process holds it. */
-export async function joinCluster(opts: { url: string; nodeId: string; logger: Logger; waitMs?: number }): Promise<Presence> {
+export async function joinCluster(opts: {
+  url: string;
+  nodeId: string;
+  logger: Logger;
+  waitMs?: number;
+}): Promise<Presence> {
   const { nodeId, logger } = opts;
   let client: pg.Client | null = null;
   let closed = false;
@@ -41,7 +50,12 @@ export async function joinCluster(opts: { url: string; nodeId: string; logger: L
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   async function connect(waitMs: number): Promise<void> {
-    const c = new pg.Client({ connectionString: opts.url, application_name: 'palisade-presence', connectionTimeoutMillis: 5000, keepAlive: true });
+    const c = new pg.Client({
+      connectionString: opts.url,
+      application_name: 'palisade-presence',
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
+    });
     c.on('error', () => lost(c));
     c.on('end', () => lost(c));
     await c.connect();
@@ -51,7 +65,10 @@ export async function joinCluster(opts: { url: string; nodeId: string; logger: L
         if (Date.now() >= until) throw new NodeIdInUse(nodeId);
         await new Promise((r) => setTimeout(r, 250));
       }
-      await c.query('INSERT INTO cluster_nodes (node_id, joined_at) VALUES ($1, now()) ON CONFLICT (node_id) DO UPDATE SET joined_at = excluded.joined_at', [nodeId]);
+      await c.query(
+        'INSERT INTO cluster_nodes (node_id, joined_at) VALUES ($1, now()) ON CONFLICT (node_id) DO UPDATE SET joined_at = excluded.joined_at',
+        [nodeId],
+      );
     } catch (error) {
       await c.end().catch(() => {});
       throw error;
@@ -90,7 +107,9 @@ export async function joinCluster(opts: { url: string; nodeId: string; logger: L
       const c = client;
       if (!c || closed) return Promise.resolve([]);
       return (sweeping ??= (async () => {
-        const { rows } = await c.query('SELECT node_id FROM cluster_nodes WHERE node_id <> $1 ORDER BY node_id', [nodeId]);
+        const { rows } = await c.query('SELECT node_id FROM cluster_nodes WHERE node_id <> $1 ORDER BY node_id', [
+          nodeId,
+        ]);
         const taken: string[] = [];
         for (const { node_id: node } of rows as { node_id: string }[]) {
           if (!(await tryLock(c, node))) continue; // alive, or another node is taking it over

@@ -6,10 +6,12 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import { type Bus, createFanout } from './bus.ts';
 
-export function redisBus(opts: { redis: Redis; keyPrefix: string; nodeId: string; logger: Logger}): Bus {
+export function redisBus(opts: { redis: Redis; keyPrefix: string; nodeId: string; logger: Logger }): Bus {
   const { logger } = opts;
   const channel = `${opts.keyPrefix}bus`;
-  const fan = createFanout(opts.nodeId, (topic, error) => logger.error('cluster.handler_failed', { topic, error: error instanceof Error ? error.name : 'unknown' }));
+  const fan = createFanout(opts.nodeId, (topic, error) =>
+    logger.error('cluster.handler_failed', { topic, error: error instanceof Error ? error.name : 'unknown' }),
+  );
   const sub = opts.redis.duplicate();
   let readyOnce = false;
   sub.on('message', (ch: string, text: string) => {
@@ -29,7 +31,9 @@ export function redisBus(opts: { redis: Redis; keyPrefix: string; nodeId: string
     nodeId: opts.nodeId,
     publish(t, payload) {
       const text = fan.local(t, payload);
-      opts.redis.publish(channel, text).catch(() => logger.warn('cluster.publish_failed', { kind: 'redis', topic: t.name }));
+      opts.redis
+        .publish(channel, text)
+        .catch(() => logger.warn('cluster.publish_failed', { kind: 'redis', topic: t.name }));
     },
     subscribe: (t, h) => fan.subscribe(t, h),
     onResync: (l) => fan.onResync(l),

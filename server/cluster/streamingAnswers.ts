@@ -28,7 +28,14 @@ export function redisStreamingAnswers(redis: { client: Redis; keyPrefix: string 
     },
     piece(conversationId, replyId, sealed) {
       // One connection keeps the order of the pieces; each piece renews both keys' lifetime.
-      quietly(client.multi().rpush(pieces(replyId), sealed.toString('base64')).pexpire(pieces(replyId), STREAMING_TTL_MS).pexpire(pointer(conversationId), STREAMING_TTL_MS).exec());
+      quietly(
+        client
+          .multi()
+          .rpush(pieces(replyId), sealed.toString('base64'))
+          .pexpire(pieces(replyId), STREAMING_TTL_MS)
+          .pexpire(pointer(conversationId), STREAMING_TTL_MS)
+          .exec(),
+      );
     },
     end(conversationId, replyId) {
       quietly(client.eval(END_SCRIPT, 2, pointer(conversationId), pieces(replyId), replyId));

@@ -20,7 +20,14 @@ export interface Database {
 }
 
 export async function openDatabase(db: Config['database'], opts: { pglite?: PGlite } = {}): Promise<Database> {
-  const common = { type: 'postgres' as const, entities, migrations, synchronize: false, logging: false, migrationsTransactionMode: 'each' as const };
+  const common = {
+    type: 'postgres' as const,
+    entities,
+    migrations,
+    synchronize: false,
+    logging: false,
+    migrationsTransactionMode: 'each' as const,
+  };
   if (db.kind === 'postgres') {
     const dataSource = new DataSource({
       ...common,

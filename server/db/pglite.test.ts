@@ -74,10 +74,17 @@ describe('PGlite on its own thread', () => {
   });
 
   it('answers concurrent queries each with its own result, named statements and large results included', async () => {
-    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => preparedQuery<{ n: number }[]>(db.dataSource, 'SELECT $1::int * 2 AS n', [i])));
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        preparedQuery<{ n: number }[]>(db.dataSource, 'SELECT $1::int * 2 AS n', [i]),
+      ),
+    );
     expect(answers.map((rows) => rows[0]!.n)).toEqual(Array.from({ length: 60 }, (_, i) => i * 2));
     // ~11 MB of reply, far beyond one buffer of the backend's
-    const big = (await db.dataSource.query(`SELECT i, repeat('x', 100) AS pad FROM generate_series(1, 100000) i`)) as { i: number; pad: string }[];
+    const big = (await db.dataSource.query(`SELECT i, repeat('x', 100) AS pad FROM generate_series(1, 100000) i`)) as {
+      i: number;
+      pad: string;
+    }[];
     expect(big).toHaveLength(100000);
     expect(big[99999]).toEqual({ i: 100000, pad: 'x'.repeat(100) });
   });
@@ -100,7 +107,10 @@ describe('the wire connection', () => {
     const pglite = new PGlite();
     const sent: number[] = [];
     const backend = inProcessBackend(pglite);
-    const client = clientOn({ waitReady: backend.waitReady, exec: (bytes) => (sent.push(bytes[0]!), backend.exec(bytes)) });
+    const client = clientOn({
+      waitReady: backend.waitReady,
+      exec: (bytes) => (sent.push(bytes[0]!), backend.exec(bytes)),
+    });
     await client.connect();
     await client.query({ name: 'twice', text: 'SELECT $1::int * 2 AS n', values: [21] });
     await client.query({ name: 'twice', text: 'SELECT $1::int * 2 AS n', values: [4] });

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 
 export class DataDirInUse extends Error {
   constructor(readonly pid: number) {
-    super(`the embedded database is in use by process ${pid} (is the appliance running?); stop it first, or use the HTTP API`);
+    super(
+      `the embedded database is in use by process ${pid} (is the appliance running?); stop it first, or use the HTTP API`,
+    );
     this.name = 'DataDirInUse';
   }
 }

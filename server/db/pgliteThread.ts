@@ -11,13 +11,19 @@ export interface PgliteThread extends WireBackend {
   close(): Promise<void>;
 }
 
-type Reply = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'reply'; id: number; bytes?: Uint8Array; error?: string } | { type: 'closed' };
+type Reply =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | { type: 'reply'; id: number; bytes?: Uint8Array; error?: string }
+  | { type: 'closed' };
 
 const closedError = (why: string) => new Error(`PGlite is closed (${why})`);
 
 /** Starts PGlite on a worker thread, on `dataDir` (absent: in memory). `module`: the thread's code (tests run their own). */
 export function startPgliteThread(dataDir?: string, opts: { module?: URL } = {}): PgliteThread {
-  const worker = new Worker(opts.module ?? new URL('./pglite-thread.mjs', import.meta.url), { workerData: { dataDir } });
+  const worker = new Worker(opts.module ?? new URL('./pglite-thread.mjs', import.meta.url), {
+    workerData: { dataDir },
+  });
   // Referenced only while it has work (starting, a reply owed, closing): a process whose database
   // sits idle (a CLI command that is done) may exit; one waiting on the database may not.
   let starting = true;

@@ -18,7 +18,10 @@ export interface WireBackend {
 }
 
 /** PGlite on this thread as the backend. */
-export const inProcessBackend = (pglite: PGlite): WireBackend => ({ waitReady: pglite.waitReady, exec: (bytes) => pglite.execProtocolRaw(bytes) });
+export const inProcessBackend = (pglite: PGlite): WireBackend => ({
+  waitReady: pglite.waitReady,
+  exec: (bytes) => pglite.execProtocolRaw(bytes),
+});
 
 type Serialized = ReturnType<typeof serialize.sync>;
 
@@ -79,7 +82,10 @@ export class PgliteWireConnection extends EventEmitter {
     this.#chain = this.#chain
       .then(() => this.#backend.exec(bytes))
       .then((reply) => {
-        if (reply.byteLength) this.#parser.parse(Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength), (message) => this.#deliver(message));
+        if (reply.byteLength)
+          this.#parser.parse(Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength), (message) =>
+            this.#deliver(message),
+          );
       })
       .catch((error: unknown) => {
         this.#parser = new Parser(); // a partial message from a failed reply must not prefix the next

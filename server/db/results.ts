@@ -27,7 +27,11 @@ export function isUniqueViolation(err: unknown): boolean {
  * Runs `work` inside a savepoint: when it throws, only its own statements are undone and the
  * enclosing transaction stays usable (PostgreSQL aborts the whole transaction on an error otherwise).
  */
-export async function withSavepoint<T>(tx: { query(sql: string): Promise<unknown> }, name: string, work: () => Promise<T>): Promise<T> {
+export async function withSavepoint<T>(
+  tx: { query(sql: string): Promise<unknown> },
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
   await tx.query(`SAVEPOINT ${name}`);
   try {
     const result = await work();

@@ -43,7 +43,11 @@ export interface AppServices {
   chat: ChatService;
 }
 
-export function createApp(deps: Infra, services: AppServices, opts: { isDraining?: () => boolean; metrics?: ServerMetrics; privacyJobs?: Pick<PrivacyJobs, 'nextRunAt'> } = {}): Koa<AppState> {
+export function createApp(
+  deps: Infra,
+  services: AppServices,
+  opts: { isDraining?: () => boolean; metrics?: ServerMetrics; privacyJobs?: Pick<PrivacyJobs, 'nextRunAt'> } = {},
+): Koa<AppState> {
   const { models, chat } = services;
   const app = new Koa<AppState>({ proxy: deps.config.http.trustProxy });
   app.silent = true; // the error handler logs; Koa's default printer would print raw errors
@@ -51,7 +55,9 @@ export function createApp(deps: Infra, services: AppServices, opts: { isDraining
   if (opts.metrics) app.use(httpMetrics(opts.metrics.metrics));
   app.use(errorHandler(deps.logger));
   app.use(securityHeaders({ hsts: deps.config.publicUrl.startsWith('https:') }));
-  app.use(cors({ origins: [...deps.config.http.widgetOrigins, ...chat.corsOrigins()], pathPrefixes: ['/api/widget/'] }));
+  app.use(
+    cors({ origins: [...deps.config.http.widgetOrigins, ...chat.corsOrigins()], pathPrefixes: ['/api/widget/'] }),
+  );
   app.use(wellFormedQuery());
   // Attachments are raw bytes, read (and size-capped per site) by their route.
   const json = jsonBody({ limit: deps.config.http.bodyLimitBytes });

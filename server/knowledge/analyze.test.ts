@@ -9,7 +9,8 @@ import { sqlStemmer } from './source.ts';
 let pglite: PGlite;
 // What TypeORM's query does with pg's { name, text } config (a prepared statement), on PGlite.
 const db = {
-  query: async (q: string | { text: string }, values?: unknown[]) => (await pglite.query(typeof q === 'string' ? q : q.text, values)).rows,
+  query: async (q: string | { text: string }, values?: unknown[]) =>
+    (await pglite.query(typeof q === 'string' ? q : q.text, values)).rows,
 } as unknown as Parameters<typeof sqlStemmer>[0];
 
 beforeAll(async () => {
@@ -48,6 +49,8 @@ describe('per-language analysis in the database', () => {
     const passage = await terms('Sperren Sie Ihre Karte', 'de');
     expect(passage.some((t) => question.has(t))).toBe(true);
     const english = new Set(await terms('Meine Karten wurden gesperrt', 'en'));
-    expect((await terms('Sperren Sie Ihre Karte', 'en')).filter((t) => english.has(t))).not.toEqual(passage.filter((t) => question.has(t)));
+    expect((await terms('Sperren Sie Ihre Karte', 'en')).filter((t) => english.has(t))).not.toEqual(
+      passage.filter((t) => question.has(t)),
+    );
   });
 });

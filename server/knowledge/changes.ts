@@ -9,7 +9,8 @@ import { knowledgeFor } from './source.ts';
 export const knowledgeChanged = topic('knowledge.changed', z.object({}));
 
 /** After commit: every node, this one included, hears of it. */
-export const announceKnowledgeChange = (deps: Pick<Infra, 'cluster'>): void => deps.cluster.bus.publish(knowledgeChanged, {});
+export const announceKnowledgeChange = (deps: Pick<Infra, 'cluster'>): void =>
+  deps.cluster.bus.publish(knowledgeChanged, {});
 
 /** Calls `listener` on every change (any node); drops this node's corpus statistics first. Returns the unsubscribe function. */
 export function onKnowledgeChange(deps: Pick<Infra, 'cluster' | 'db'>, listener: () => void = () => {}): () => void {

@@ -15,10 +15,16 @@ let db: Database;
 let article: { id: string; versionId: string };
 
 const broken = questionRedactor(
-  createRedactionEngine({ analyzer: () => Promise.reject(new Error('recognizer crashed')), policy: loadRedactionPolicy(), hmacKey: new Uint8Array(32).fill(1) }),
+  createRedactionEngine({
+    analyzer: () => Promise.reject(new Error('recognizer crashed')),
+    policy: loadRedactionPolicy(),
+    hmacKey: new Uint8Array(32).fill(1),
+  }),
 );
 const stored = async () => {
-  const [row] = (await db.dataSource.query(`SELECT (SELECT count(*) FROM kb_unanswered)::int AS questions, (SELECT count(*) FROM kb_feedback)::int AS feedback`)) as { questions: number; feedback: number }[];
+  const [row] = (await db.dataSource.query(
+    `SELECT (SELECT count(*) FROM kb_unanswered)::int AS questions, (SELECT count(*) FROM kb_feedback)::int AS feedback`,
+  )) as { questions: number; feedback: number }[];
   return row;
 };
 
@@ -28,8 +34,19 @@ beforeAll(async () => {
   await migrate(db);
   const { article: a, version } = await db.dataSource.transaction((tx) =>
     createArticle({
-      tx, actor: { type: 'system', id: 'test' },
-      input: { title: 'Wire fees', bodyMd: '## International wires\nAn international wire costs 25.', category: 'product', audience: 'public', language: 'en', tags: [], owner: null, reviewBy: null, publish: true },
+      tx,
+      actor: { type: 'system', id: 'test' },
+      input: {
+        title: 'Wire fees',
+        bodyMd: '## International wires\nAn international wire costs 25.',
+        category: 'product',
+        audience: 'public',
+        language: 'en',
+        tags: [],
+        owner: null,
+        reviewBy: null,
+        publish: true,
+      },
     }),
   );
   article = { id: a.id, versionId: version.id };
@@ -41,19 +58,38 @@ afterAll(async () => {
 
 describe('when redaction fails', () => {
   it('refuses thumbs-down feedback with redaction_failed (503) and stores neither question nor count', async () => {
-    const attempt = submitFeedback({ dataSource: db.dataSource, redact: broken, articleId: article.id, versionId: article.versionId, helpful: false, question: 'Jane Doe jane@example.com: useless' });
+    const attempt = submitFeedback({
+      dataSource: db.dataSource,
+      redact: broken,
+      articleId: article.id,
+      versionId: article.versionId,
+      helpful: false,
+      question: 'Jane Doe jane@example.com: useless',
+    });
     await expect(attempt).rejects.toMatchObject({ status: 503, id: 'redaction_failed' });
     expect(await stored()).toEqual({ questions: 0, feedback: 0 });
   });
 
   it('answers the search but notes no gap, with the reason', async () => {
-    const note = await noteLowConfidence({ dataSource: db.dataSource, redact: broken, question: 'Jane Doe asks about llama insurance', result: { passages: [], terms: [] } });
+    const note = await noteLowConfidence({
+      dataSource: db.dataSource,
+      redact: broken,
+      question: 'Jane Doe asks about llama insurance',
+      result: { passages: [], terms: [] },
+    });
     expect(note).toMatchObject({ recorded: false, error: { id: 'redaction_failed' } });
     expect(await stored()).toEqual({ questions: 0, feedback: 0 });
   });
 
   it('still counts helpful feedback, which keeps no question and so needs no redaction', async () => {
-    await submitFeedback({ dataSource: db.dataSource, redact: broken, articleId: article.id, versionId: article.versionId, helpful: true, question: 'Jane Doe: great' });
+    await submitFeedback({
+      dataSource: db.dataSource,
+      redact: broken,
+      articleId: article.id,
+      versionId: article.versionId,
+      helpful: true,
+      question: 'Jane Doe: great',
+    });
     expect(await stored()).toEqual({ questions: 0, feedback: 1 });
   });
 });

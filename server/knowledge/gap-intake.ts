@@ -17,14 +17,23 @@ export async function submitFeedback(props: {
   language?: string;
 }): Promise<{ questionRecorded: boolean }> {
   // Only an unhelpful answer's question is kept; a helpful one's is never redacted nor stored.
-  const redactedQuestion = !props.helpful && props.question ? await props.redact(props.question, props.language) : undefined;
+  const redactedQuestion =
+    !props.helpful && props.question ? await props.redact(props.question, props.language) : undefined;
   await props.dataSource.transaction((tx) =>
-    recordFeedback({ tx, articleId: props.articleId, versionId: props.versionId, helpful: props.helpful, redactedQuestion, language: props.language }),
+    recordFeedback({
+      tx,
+      articleId: props.articleId,
+      versionId: props.versionId,
+      helpful: props.helpful,
+      redactedQuestion,
+      language: props.language,
+    }),
   );
   return { questionRecorded: redactedQuestion !== undefined };
 }
 
-export type GapNote = { recorded: true; id: string; occurrences: number } | { recorded: false; error: { id: string; message: string } };
+export type GapNote =
+  { recorded: true; id: string; occurrences: number } | { recorded: false; error: { id: string; message: string } };
 
 /** Records a search answered below the threshold; undefined when the answer was confident. */
 export async function noteLowConfidence(props: {
@@ -45,7 +54,8 @@ export async function noteLowConfidence(props: {
     return { recorded: true, ...row };
   } catch (err) {
     // The search answer stands; only the gap note is lost, and the response says so.
-    if (err instanceof AppError && err.status !== 500) return { recorded: false, error: { id: err.id, message: err.message } };
+    if (err instanceof AppError && err.status !== 500)
+      return { recorded: false, error: { id: err.id, message: err.message } };
     throw err;
   }
 }

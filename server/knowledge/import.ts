@@ -19,7 +19,14 @@ export interface ImportDefaults {
 }
 
 export type ImportOutcome =
-  | { path: string; status: 'created' | 'updated' | 'unchanged'; articleId: string; slug: string; versionId: string | null; passages: number }
+  | {
+      path: string;
+      status: 'created' | 'updated' | 'unchanged';
+      articleId: string;
+      slug: string;
+      versionId: string | null;
+      passages: number;
+    }
   | { path: string; status: 'failed'; error: { id: string; message: string } };
 
 export interface ImportReport {
@@ -38,7 +45,12 @@ export function guessLanguage(text: string): string {
   return han > 0 && han * 3 >= latin ? 'zh' : 'en';
 }
 
-async function storeDraft(ctx: Ctx, draft: ArticleDraft, defaults: ImportDefaults, file: string): Promise<ImportOutcome> {
+async function storeDraft(
+  ctx: Ctx,
+  draft: ArticleDraft,
+  defaults: ImportDefaults,
+  file: string,
+): Promise<ImportOutcome> {
   const m = draft.meta;
   const existing = await selectArticleBySlug(ctx.tx, draft.slug);
   const publish = defaults.publish ?? true;
@@ -60,33 +72,77 @@ async function storeDraft(ctx: Ctx, draft: ArticleDraft, defaults: ImportDefault
         publish,
       },
     });
-    return { path: file, status: 'created', articleId: article.id, slug: article.slug, versionId: version.id, passages: draft.passages };
+    return {
+      path: file,
+      status: 'created',
+      articleId: article.id,
+      slug: article.slug,
+      versionId: version.id,
+      passages: draft.passages,
+    };
   }
-  if (existing.archivedAt) return { path: file, status: 'failed', error: { id: 'article_archived', message: `article "${draft.slug}" is archived` } };
+  if (existing.archivedAt)
+    return {
+      path: file,
+      status: 'failed',
+      error: { id: 'article_archived', message: `article "${draft.slug}" is archived` },
+    };
   const current = await latestVersion(ctx.tx, existing.id);
-  const same = current && current.title === draft.title && current.bodyMd === draft.bodyMd && current.phrasings.join('\n') === (m.phrasings ?? []).join('\n');
+  const same =
+    current &&
+    current.title === draft.title &&
+    current.bodyMd === draft.bodyMd &&
+    current.phrasings.join('\n') === (m.phrasings ?? []).join('\n');
   if (same && (existing.publishedVersionId === current.id || !publish)) {
-    return { path: file, status: 'unchanged', articleId: existing.id, slug: draft.slug, versionId: current.id, passages: draft.passages };
+    return {
+      path: file,
+      status: 'unchanged',
+      articleId: existing.id,
+      slug: draft.slug,
+      versionId: current.id,
+      passages: draft.passages,
+    };
   }
   const { version } = await updateArticle({
     ...ctx,
     articleId: existing.id,
     input: {
-      title: draft.title, bodyMd: draft.bodyMd, phrasings: m.phrasings ?? [], reason: `re-imported from ${file}`.slice(0, 500), publish,
-      category: m.category, audience: m.audience, language: m.language, tags: m.tags, owner: m.owner, reviewBy: m.review_by,
+      title: draft.title,
+      bodyMd: draft.bodyMd,
+      phrasings: m.phrasings ?? [],
+      reason: `re-imported from ${file}`.slice(0, 500),
+      publish,
+      category: m.category,
+      audience: m.audience,
+      language: m.language,
+      tags: m.tags,
+      owner: m.owner,
+      reviewBy: m.review_by,
     },
   });
-  return { path: file, status: 'updated', articleId: existing.id, slug: draft.slug, versionId: version?.id ?? current?.id ?? null, passages: draft.passages };
+  return {
+    path: file,
+    status: 'updated',
+    articleId: existing.id,
+    slug: draft.slug,
+    versionId: version?.id ?? current?.id ?? null,
+    passages: draft.passages,
+  };
 }
 
-type ImportItem = { label: string; path: string; bytes: Uint8Array } | { label: string; error: { id: string; message: string } };
+type ImportItem =
+  { label: string; path: string; bytes: Uint8Array } | { label: string; error: { id: string; message: string } };
 
 /** Files as given, archives opened (all of them within one inflate budget): each item is a file to parse or an error to report. */
 function expandArchives(files: ImportSource[], budget: InflateBudget): ImportItem[] {
   return files.flatMap((file): ImportItem[] => {
     if (!isZipPath(file.path)) return [{ label: file.path, path: file.path, bytes: file.bytes }];
     try {
-      return readZip(file.bytes, ZIP_LIMITS, budget).map((e) => (e.ok ? { label: `${file.path}:${e.path}`, path: e.path, bytes: e.bytes } : { label: `${file.path}:${e.path}`, error: e.error }));
+      return readZip(file.bytes, ZIP_LIMITS, budget).map((e) =>
+        e.ok
+          ? { label: `${file.path}:${e.path}`, path: e.path, bytes: e.bytes }
+          : { label: `${file.path}:${e.path}`, error: e.error },
+      );
     } catch (err) {
       if (err instanceof ZipRefused) return [{ label: file.path, error: { id: err.id, message: err.message } }];
       throw err;
@@ -95,7 +151,9 @@ function expandArchives(files: ImportSource[], budget: InflateBudget): ImportIte
 }
 
 /** `inflateMs`: the time this import may spend inflating archives (KB_IMPORT_INFLATE_MS); absent: no limit (the CLI's own files). */
-export async function importFiles(props: Ctx & { files: ImportSource[]; defaults?: ImportDefaults; inflateMs?: number }): Promise<ImportReport> {
+export async function importFiles(
+  props: Ctx & { files: ImportSource[]; defaults?: ImportDefaults; inflateMs?: number },
+): Promise<ImportReport> {
   const outcomes: ImportOutcome[] = [];
   const seen = new Set<string>();
   for (const item of expandArchives(props.files, inflateBudget(props.inflateMs ?? Infinity))) {
@@ -110,12 +168,20 @@ export async function importFiles(props: Ctx & { files: ImportSource[]; defaults
       continue;
     }
     if (seen.has(parsed.draft.slug)) {
-      outcomes.push({ path: file.path, status: 'failed', error: { id: 'duplicate_slug', message: `another file in this import has slug "${parsed.draft.slug}"` } });
+      outcomes.push({
+        path: file.path,
+        status: 'failed',
+        error: { id: 'duplicate_slug', message: `another file in this import has slug "${parsed.draft.slug}"` },
+      });
       continue;
     }
     seen.add(parsed.draft.slug);
     try {
-      outcomes.push(await withSavepoint(props.tx, 'kb_import_file', () => storeDraft(props, parsed.draft, props.defaults ?? {}, file.path)));
+      outcomes.push(
+        await withSavepoint(props.tx, 'kb_import_file', () =>
+          storeDraft(props, parsed.draft, props.defaults ?? {}, file.path),
+        ),
+      );
     } catch (err) {
       const e = err as { id?: unknown; message?: unknown };
       if (typeof e.id !== 'string') throw err; // not an AppError: a real fault, the whole import fails
@@ -123,10 +189,25 @@ export async function importFiles(props: Ctx & { files: ImportSource[]; defaults
     }
   }
   const count = (s: ImportOutcome['status']) => outcomes.filter((o) => o.status === s).length;
-  const report = { files: outcomes, created: count('created'), updated: count('updated'), unchanged: count('unchanged'), failed: count('failed') };
+  const report = {
+    files: outcomes,
+    created: count('created'),
+    updated: count('updated'),
+    unchanged: count('unchanged'),
+    failed: count('failed'),
+  };
   await appendAudit(props.tx, {
-    actor: props.actor, action: 'kb_import.run', resource: { type: 'KnowledgeArticle' }, requestId: props.requestId,
-    details: { files: outcomes.length, created: report.created, updated: report.updated, unchanged: report.unchanged, failed: report.failed },
+    actor: props.actor,
+    action: 'kb_import.run',
+    resource: { type: 'KnowledgeArticle' },
+    requestId: props.requestId,
+    details: {
+      files: outcomes.length,
+      created: report.created,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      failed: report.failed,
+    },
   });
   return report;
 }

@@ -2,9 +2,21 @@
 // its index terms. Only a published version has passages, so retrieval can never see a draft.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { analyzeTexts, PHRASING_SEPARATOR, splitMarkdown, termsOf, type ZhMode } from '../../gateway/knowledge/index.ts';
+import {
+  analyzeTexts,
+  PHRASING_SEPARATOR,
+  splitMarkdown,
+  termsOf,
+  type ZhMode,
+} from '../../gateway/knowledge/index.ts';
 import { INDEX_ZH_MODE, sqlStemmer } from './source.ts';
-import { deleteArticlePassages, insertFaq, insertPassages, selectPassagesForIndex, updatePassageTerms } from './store/passages.ts';
+import {
+  deleteArticlePassages,
+  insertFaq,
+  insertPassages,
+  selectPassagesForIndex,
+  updatePassageTerms,
+} from './store/passages.ts';
 
 export { INDEX_ZH_MODE };
 
@@ -25,7 +37,12 @@ export async function indexVersion(tx: Pick<EntityManager, 'query'>, v: IndexedV
   const sections = splitMarkdown(v.bodyMd);
   if (sections.length === 0) sections.push({ heading: null, text: v.title });
   const heads = sections.map((s) => [v.title, s.heading ?? ''].join('\n'));
-  const analysed = await analyzeTexts(sqlStemmer(tx), [...heads, ...sections.map((s, i) => `${heads[i]}\n${s.text}`)], v.language, INDEX_ZH_MODE);
+  const analysed = await analyzeTexts(
+    sqlStemmer(tx),
+    [...heads, ...sections.map((s, i) => `${heads[i]}\n${s.text}`)],
+    v.language,
+    INDEX_ZH_MODE,
+  );
   const rows = sections.map((s, ordinal) => ({
     id: randomUUID(),
     ordinal,
@@ -35,10 +52,28 @@ export async function indexVersion(tx: Pick<EntityManager, 'query'>, v: IndexedV
     terms: termsOf(analysed[sections.length + ordinal]!).join(' '),
   }));
   await attachPhrasings(tx, rows, v.phrasings ?? [], v.language, INDEX_ZH_MODE);
-  await insertPassages(tx, rows.map((r) => ({ ...r, articleId: v.articleId, versionId: v.versionId, audience: v.audience, language: v.language, title: v.title })));
+  await insertPassages(
+    tx,
+    rows.map((r) => ({
+      ...r,
+      articleId: v.articleId,
+      versionId: v.versionId,
+      audience: v.audience,
+      language: v.language,
+      title: v.title,
+    })),
+  );
   if (v.category === 'faq') {
     for (const r of rows) {
-      if (r.heading) await insertFaq(tx, { id: randomUUID(), articleId: v.articleId, versionId: v.versionId, passageId: r.id, question: r.heading, answer: r.body });
+      if (r.heading)
+        await insertFaq(tx, {
+          id: randomUUID(),
+          articleId: v.articleId,
+          versionId: v.versionId,
+          passageId: r.id,
+          question: r.heading,
+          answer: r.body,
+        });
     }
   }
   return rows.length;
@@ -49,7 +84,13 @@ export async function indexVersion(tx: Pick<EntityManager, 'query'>, v: IndexedV
  * found and ranked), and it is kept apart in the head terms after a `|` (so the score reads how
  * well the question matches one phrasing, not a bag of all of them).
  */
-async function attachPhrasings(tx: Pick<EntityManager, 'query'>, rows: { headTerms: string; terms: string }[], phrasings: string[], language: string, mode: ZhMode) {
+async function attachPhrasings(
+  tx: Pick<EntityManager, 'query'>,
+  rows: { headTerms: string; terms: string }[],
+  phrasings: string[],
+  language: string,
+  mode: ZhMode,
+) {
   for (const p of await analyzeTexts(sqlStemmer(tx), phrasings, language, mode)) {
     const terms = termsOf(p);
     const best = bestPassage(terms, rows);

@@ -20,21 +20,53 @@ afterAll(async () => {
   await pglite.close();
 });
 
-const base = { category: 'faq' as const, audience: 'public' as const, language: 'en', tags: [], owner: null, reviewBy: null, publish: true };
-const search = (q: string) => createKnowledgeRetriever(db.dataSource, { memoEntries: 0 }).search({ question: q, lang: 'en', audience: 'public', limit: 3 });
+const base = {
+  category: 'faq' as const,
+  audience: 'public' as const,
+  language: 'en',
+  tags: [],
+  owner: null,
+  reviewBy: null,
+  publish: true,
+};
+const search = (q: string) =>
+  createKnowledgeRetriever(db.dataSource, { memoEntries: 0 }).search({
+    question: q,
+    lang: 'en',
+    audience: 'public',
+    limit: 3,
+  });
 
 describe('alternative phrasings', () => {
   it('makes an article findable by a way of asking its text does not contain', async () => {
     const { article } = await db.dataSource.transaction((tx) =>
-      createArticle({ tx, actor, input: { ...base, slug: 'en/freeze', title: 'Freezing a card', bodyMd: '## Freeze it\nUse Cards › Freeze in the app.' } }),
+      createArticle({
+        tx,
+        actor,
+        input: {
+          ...base,
+          slug: 'en/freeze',
+          title: 'Freezing a card',
+          bodyMd: '## Freeze it\nUse Cards › Freeze in the app.',
+        },
+      }),
     );
     await db.dataSource.transaction((tx) =>
-      createArticle({ tx, actor, input: { ...base, slug: 'en/other', title: 'Savings rates', bodyMd: '## Rates\nInterest is paid monthly.' } }),
+      createArticle({
+        tx,
+        actor,
+        input: { ...base, slug: 'en/other', title: 'Savings rates', bodyMd: '## Rates\nInterest is paid monthly.' },
+      }),
     );
     expect((await search('my wallet was nicked')).passages[0]?.articleId).not.toBe(article.id);
 
     const { version } = await db.dataSource.transaction((tx) =>
-      updateArticle({ tx, actor, articleId: article.id, input: { phrasings: ['my wallet was nicked'], reason: 'linked an unanswered question', publish: true } }),
+      updateArticle({
+        tx,
+        actor,
+        articleId: article.id,
+        input: { phrasings: ['my wallet was nicked'], reason: 'linked an unanswered question', publish: true },
+      }),
     );
     expect(version?.versionNo).toBe(2);
     expect(version?.phrasings).toEqual(['my wallet was nicked']);
@@ -42,7 +74,12 @@ describe('alternative phrasings', () => {
 
     // The same phrasings again: no new version.
     const again = await db.dataSource.transaction((tx) =>
-      updateArticle({ tx, actor, articleId: article.id, input: { phrasings: ['my wallet was nicked'], reason: 'no change', publish: true } }),
+      updateArticle({
+        tx,
+        actor,
+        articleId: article.id,
+        input: { phrasings: ['my wallet was nicked'], reason: 'no change', publish: true },
+      }),
     );
     expect(again.version).toBeNull();
   });

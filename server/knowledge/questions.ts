@@ -19,12 +19,16 @@ export interface ArticleQuestion {
 export const MAX_QUESTIONS = 50;
 
 /** A question's id: the same text, the same id, in every version. */
-export const questionId = (text: string) => createHash('sha256').update(text.normalize('NFC')).digest('hex').slice(0, 16);
+export const questionId = (text: string) =>
+  createHash('sha256').update(text.normalize('NFC')).digest('hex').slice(0, 16);
 
 const present = (phrasings: string[]): ArticleQuestion[] => phrasings.map((text) => ({ id: questionId(text), text }));
 
 /** The article's questions as its latest version holds them. */
-export async function listQuestions(tx: EntityManager, articleId: string): Promise<{ questions: ArticleQuestion[]; versionId: string | null }> {
+export async function listQuestions(
+  tx: EntityManager,
+  articleId: string,
+): Promise<{ questions: ArticleQuestion[]; versionId: string | null }> {
   await loadArticle(tx, articleId);
   const current = await latestVersion(tx, articleId);
   return { questions: present(current?.phrasings ?? []), versionId: current?.id ?? null };
@@ -37,29 +41,50 @@ interface Change {
   articleId: string;
 }
 
-async function change(props: Change, edit: (phrasings: string[]) => string[], action: string, question: string): Promise<VersionRow> {
+async function change(
+  props: Change,
+  edit: (phrasings: string[]) => string[],
+  action: string,
+  question: string,
+): Promise<VersionRow> {
   const article = await loadArticle(props.tx, props.articleId, true);
   const current = await latestVersion(props.tx, props.articleId);
   if (!current) throw notFound('article version');
   const phrasings = edit(current.phrasings);
   // Published at once only when nothing else is waiting in a draft.
   const publish = article.publishedVersionId === current.id;
-  const { version } = await updateArticle({ ...props, input: { phrasings, reason: action === 'add' ? 'added a question' : 'removed a question', publish } });
+  const { version } = await updateArticle({
+    ...props,
+    input: { phrasings, reason: action === 'add' ? 'added a question' : 'removed a question', publish },
+  });
   await appendAudit(props.tx, {
-    actor: props.actor, action: `kb_article.question_${action}`, resource: { type: 'KnowledgeArticle', id: props.articleId }, requestId: props.requestId,
-    details: { questionId: question, versionId: version!.id, versionNo: version!.versionNo, published: publish, questions: phrasings.length },
+    actor: props.actor,
+    action: `kb_article.question_${action}`,
+    resource: { type: 'KnowledgeArticle', id: props.articleId },
+    requestId: props.requestId,
+    details: {
+      questionId: question,
+      versionId: version!.id,
+      versionNo: version!.versionNo,
+      published: publish,
+      questions: phrasings.length,
+    },
   });
   return version!;
 }
 
-export async function addQuestion(props: Change & { text: string }): Promise<{ question: ArticleQuestion; version: VersionRow }> {
+export async function addQuestion(
+  props: Change & { text: string },
+): Promise<{ question: ArticleQuestion; version: VersionRow }> {
   const text = props.text.trim();
   const id = questionId(text);
   const version = await change(
     props,
     (phrasings) => {
-      if (phrasings.some((p) => questionId(p) === id)) throw conflict('question_exists', 'The article already has this question.');
-      if (phrasings.length >= MAX_QUESTIONS) throw conflict('too_many_questions', `An article holds at most ${MAX_QUESTIONS} questions.`);
+      if (phrasings.some((p) => questionId(p) === id))
+        throw conflict('question_exists', 'The article already has this question.');
+      if (phrasings.length >= MAX_QUESTIONS)
+        throw conflict('too_many_questions', `An article holds at most ${MAX_QUESTIONS} questions.`);
       return [...phrasings, text];
     },
     'add',

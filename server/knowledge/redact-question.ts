@@ -2,7 +2,13 @@
 // placeholders come from a throwaway vault, so what is stored cannot be turned back into the
 // original. Fails closed: when redaction fails the caller gets an error and nothing is stored.
 import path from 'node:path';
-import { createDefaultRedactionEngine, type Lang, LANGS, type RedactionEngine, Vault } from '../../gateway/redaction/index.ts';
+import {
+  createDefaultRedactionEngine,
+  type Lang,
+  LANGS,
+  type RedactionEngine,
+  Vault,
+} from '../../gateway/redaction/index.ts';
 import type { Infra } from '../infra.ts';
 import { AppError } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
@@ -14,7 +20,8 @@ export type QuestionRedactor = (question: string, lang?: string) => Promise<stri
 export const redactionFailed = (reason: string) =>
   new AppError(503, 'redaction_failed', `The question could not be redacted (${reason}), so nothing was stored.`);
 
-const isLang = (lang: string | undefined): lang is Lang => lang !== undefined && (LANGS as readonly string[]).includes(lang);
+const isLang = (lang: string | undefined): lang is Lang =>
+  lang !== undefined && (LANGS as readonly string[]).includes(lang);
 
 export function questionRedactor(engine: RedactionEngine): QuestionRedactor {
   return async (question, lang) => {
@@ -40,8 +47,14 @@ export function questionRedactorFor(deps: Infra): QuestionRedactor {
     r = async (question, lang) => {
       if (!engine) {
         try {
-          const policy = loadRedactionPolicy(path.join(deps.config.models.policiesDir ?? POLICIES_DIR, 'redaction.yaml'));
-          engine = createDefaultRedactionEngine({ policy, hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'), analyzers: deps.analyzers });
+          const policy = loadRedactionPolicy(
+            path.join(deps.config.models.policiesDir ?? POLICIES_DIR, 'redaction.yaml'),
+          );
+          engine = createDefaultRedactionEngine({
+            policy,
+            hmacKey: deriveKey(deps.secrets.masterKey, 'redaction-hmac'),
+            analyzers: deps.analyzers,
+          });
         } catch {
           throw redactionFailed('policy');
         }

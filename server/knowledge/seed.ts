@@ -14,7 +14,12 @@ export async function seedDemoKnowledge(dataSource: DataSource, logger: Logger):
   if ((await countArticles(dataSource)) > 0) return 0;
   const files = readImportPath(DEMO_DIR);
   const report = await dataSource.transaction((tx) =>
-    importFiles({ tx, actor: { type: 'system', id: 'demo-seed' }, files, defaults: { audience: 'public', publish: true } }),
+    importFiles({
+      tx,
+      actor: { type: 'system', id: 'demo-seed' },
+      files,
+      defaults: { audience: 'public', publish: true },
+    }),
   );
   knowledgeFor(dataSource).invalidate();
   logger.info('kb.demo_seeded', { articles: report.created, failed: report.failed });

@@ -12,9 +12,18 @@ import { embeddingCatchUp, type Embedder, vectorIndex } from './vectors.ts';
 export function embedderFor(target: EmbeddingTarget): Embedder & { close(): Promise<void> } {
   if (target.kind === 'llamacpp') {
     const client = providers.llamacpp.create({ modelPath: target.modelPath, threads: target.threads, parallel: 1 });
-    return { client, model: `gguf:${target.modelPath}`, location: 'local', close: async () => void (await client.close?.()) };
+    return {
+      client,
+      model: `gguf:${target.modelPath}`,
+      location: 'local',
+      close: async () => void (await client.close?.()),
+    };
   }
-  const client = providers.openai.create({ apiKey: target.apiKey, ...(target.baseURL ? { baseURL: target.baseURL } : {}), locations: [target.location] });
+  const client = providers.openai.create({
+    apiKey: target.apiKey,
+    ...(target.baseURL ? { baseURL: target.baseURL } : {}),
+    locations: [target.location],
+  });
   return { client, model: target.model, location: target.location, close: async () => undefined };
 }
 
@@ -25,12 +34,22 @@ export interface SemanticRetrieval {
 }
 
 /** Starts semantic retrieval when an embedding target is set; undefined otherwise. */
-export function startSemanticRetrieval(deps: Infra, target = deps.config.knowledge.embedding): SemanticRetrieval | undefined {
+export function startSemanticRetrieval(
+  deps: Infra,
+  target = deps.config.knowledge.embedding,
+): SemanticRetrieval | undefined {
   if (!target) return undefined;
   const embedder = embedderFor(target);
   const index = vectorIndex(deps.db.dataSource, embedder, questionRedactorFor(deps));
-  useVectorSearch(deps.db.dataSource, index, (error) => deps.logger.warn('kb.vector_search_failed', { failure: error instanceof Error ? error.name : 'unknown' }));
-  const catchUp = embeddingCatchUp(deps.db.dataSource, embedder, () => knowledgeFor(deps.db.dataSource).invalidate(), deps.logger);
+  useVectorSearch(deps.db.dataSource, index, (error) =>
+    deps.logger.warn('kb.vector_search_failed', { failure: error instanceof Error ? error.name : 'unknown' }),
+  );
+  const catchUp = embeddingCatchUp(
+    deps.db.dataSource,
+    embedder,
+    () => knowledgeFor(deps.db.dataSource).invalidate(),
+    deps.logger,
+  );
   const unsubscribe = onKnowledgeChange(deps, () => void catchUp.changed());
   void catchUp.changed();
   return {

@@ -1,7 +1,18 @@
 // The retriever's view of PostgreSQL: candidates by full-text match on the passages' index terms
 // (GIN index), and corpus statistics from ts_stat. Runs the same on PGlite and the server.
 import type { DataSource, EntityManager } from 'typeorm';
-import { type CandidatePassage, type CorpusStats, createRetriever, type PassageSource, type Retriever, type RetrieverOptions, type Stemmer, TS_CONFIG, type VectorSearch, type ZhMode } from '../../gateway/knowledge/index.ts';
+import {
+  type CandidatePassage,
+  type CorpusStats,
+  createRetriever,
+  type PassageSource,
+  type Retriever,
+  type RetrieverOptions,
+  type Stemmer,
+  TS_CONFIG,
+  type VectorSearch,
+  type ZhMode,
+} from '../../gateway/knowledge/index.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import { loadSynonyms } from './synonyms.ts';
 
@@ -11,7 +22,8 @@ export const INDEX_ZH_MODE: ZhMode = 'bigram';
 type Queryable = Pick<EntityManager | DataSource, 'query'>;
 
 /** Terms are letters, digits and Han characters only; quoting keeps tsquery from parsing them. */
-export const toTsquery = (terms: string[]) => terms.map((t) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ');
+export const toTsquery = (terms: string[]) =>
+  terms.map((t) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ');
 
 const CONFIGS = new Set([...Object.values(TS_CONFIG), 'simple']);
 
@@ -19,12 +31,23 @@ const CONFIGS = new Set([...Object.values(TS_CONFIG), 'simple']);
 export function sqlStemmer(db: Queryable): Stemmer {
   return async (words, config) => {
     if (!CONFIGS.has(config)) throw new Error(`unknown text-search configuration ${config}`);
-    const rows = (await preparedQuery(db, `SELECT w, tsvector_to_array(to_tsvector($2::regconfig, w)) AS l FROM unnest($1::text[]) AS w`, [words, config])) as {
+    const rows = (await preparedQuery(
+      db,
+      `SELECT w, tsvector_to_array(to_tsvector($2::regconfig, w)) AS l FROM unnest($1::text[]) AS w`,
+      [words, config],
+    )) as {
       w: string;
       l: string[] | string;
     }[];
     // Drivers differ in parsing text[]: an array, or its literal '{a,b}'.
-    const lexemes = (l: string[] | string) => (Array.isArray(l) ? l : l.replace(/^\{|\}$/g, '').split(',').filter(Boolean).map((x) => x.replace(/^"|"$/g, '')));
+    const lexemes = (l: string[] | string) =>
+      Array.isArray(l)
+        ? l
+        : l
+            .replace(/^\{|\}$/g, '')
+            .split(',')
+            .filter(Boolean)
+            .map((x) => x.replace(/^"|"$/g, ''));
     return new Map(rows.map((r) => [r.w, lexemes(r.l)]));
   };
 }
@@ -62,8 +85,15 @@ export function sqlPassageSource(db: Queryable): PassageSource {
       const [totals] = (await db.query(
         `SELECT count(*)::int AS passages, coalesce(avg(cardinality(string_to_array(terms, ' '))), 0)::float8 AS "avgTerms" FROM kb_passages`,
       )) as { passages: number; avgTerms: number }[];
-      const words = (await db.query(`SELECT word, ndoc FROM ts_stat('SELECT tsv FROM kb_passages')`)) as { word: string; ndoc: number }[];
-      return { passages: totals?.passages ?? 0, avgTerms: totals?.avgTerms ?? 0, df: new Map(words.map((w) => [w.word, Number(w.ndoc)])) };
+      const words = (await db.query(`SELECT word, ndoc FROM ts_stat('SELECT tsv FROM kb_passages')`)) as {
+        word: string;
+        ndoc: number;
+      }[];
+      return {
+        passages: totals?.passages ?? 0,
+        avgTerms: totals?.avgTerms ?? 0,
+        df: new Map(words.map((w) => [w.word, Number(w.ndoc)])),
+      };
     },
   };
 }

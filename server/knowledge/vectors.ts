@@ -30,7 +30,8 @@ interface Index {
 
 const EMBED_BATCH = 32;
 
-export const passageText = (p: { title: string; heading: string | null; body: string }) => [p.title, p.heading ?? '', p.body].filter(Boolean).join('\n');
+export const passageText = (p: { title: string; heading: string | null; body: string }) =>
+  [p.title, p.heading ?? '', p.body].filter(Boolean).join('\n');
 
 async function embedOne(e: Embedder, texts: string[]): Promise<number[][]> {
   if (!e.client.embed) throw new Error('the embedding target cannot embed');
@@ -49,7 +50,13 @@ export function vectorIndex(db: DataSource, embedder: Embedder, redact?: Redact)
       const next = selectVectors(db, embedder.model).then((rows) => ({
         ids: rows.map((r) => r.passageId),
         audiences: rows.map((r) => r.audience),
-        vectors: rows.map((r) => Float32Array.from(typeof r.embedding === 'string' ? JSON.parse(r.embedding.replace(/^\{/, '[').replace(/\}$/, ']')) : r.embedding)),
+        vectors: rows.map((r) =>
+          Float32Array.from(
+            typeof r.embedding === 'string'
+              ? JSON.parse(r.embedding.replace(/^\{/, '[').replace(/\}$/, ']'))
+              : r.embedding,
+          ),
+        ),
       }));
       next.catch(() => {
         if (loaded === next) loaded = undefined;
@@ -70,7 +77,8 @@ export function vectorIndex(db: DataSource, embedder: Embedder, redact?: Redact)
       const allowed = new Set<string>(audiences satisfies Audience[]);
       const scored: { passageId: string; similarity: number }[] = [];
       index.vectors.forEach((v, i) => {
-        if (v.length === q!.length && allowed.has(index.audiences[i]!)) scored.push({ passageId: index.ids[i]!, similarity: cosine(q!, v) });
+        if (v.length === q!.length && allowed.has(index.audiences[i]!))
+          scored.push({ passageId: index.ids[i]!, similarity: cosine(q!, v) });
       });
       return scored.sort((a, b) => b.similarity - a.similarity).slice(0, limit);
     },
@@ -84,7 +92,11 @@ export async function embedPassages(db: DataSource, embedder: Embedder): Promise
     const pending = await selectUnembedded(db, embedder.model, EMBED_BATCH);
     if (pending.length === 0) return done;
     const vectors = await embedOne(embedder, pending.map(passageText));
-    await upsertVectors(db, embedder.model, pending.map((p, i) => ({ passageId: p.id, embedding: vectors[i]! })));
+    await upsertVectors(
+      db,
+      embedder.model,
+      pending.map((p, i) => ({ passageId: p.id, embedding: vectors[i]! })),
+    );
     done += pending.length;
   }
 }

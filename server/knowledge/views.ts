@@ -43,11 +43,18 @@ export function presentVersion(v: VersionRow, withBody = true): ArticleVersion {
   };
 }
 
-export const listArticles = (tx: EntityManager, q: ArticleQuery & { allowedAudiences: string[]; today: string }): Promise<ArticleRow[]> => selectArticles(tx, q);
+export const listArticles = (
+  tx: EntityManager,
+  q: ArticleQuery & { allowedAudiences: string[]; today: string },
+): Promise<ArticleRow[]> => selectArticles(tx, q);
 
-export const articleHistory = (tx: EntityManager, articleId: string): Promise<VersionRow[]> => selectHistory(tx, articleId);
+export const articleHistory = (tx: EntityManager, articleId: string): Promise<VersionRow[]> =>
+  selectHistory(tx, articleId);
 
-export function diffVersions(from: VersionRow, to: VersionRow): { title: { from: string; to: string } | null; lines: DiffLine[]; added: number; removed: number } {
+export function diffVersions(
+  from: VersionRow,
+  to: VersionRow,
+): { title: { from: string; to: string } | null; lines: DiffLine[]; added: number; removed: number } {
   const lines = lineDiff(from.bodyMd, to.bodyMd);
   return {
     title: from.title === to.title ? null : { from: from.title, to: to.title },

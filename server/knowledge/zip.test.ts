@@ -16,7 +16,10 @@ describe('reading a zip', () => {
       { name: '__MACOSX/cards/._lost.md', content: 'x' },
     ]);
     const entries = readZip(zip);
-    expect(entries.map((e) => [e.path, text(e).slice(0, 11)])).toEqual([['cards/lost.md', '# Lost card'], ['hours.txt', 'Open 9 to 5']]);
+    expect(entries.map((e) => [e.path, text(e).slice(0, 11)])).toEqual([
+      ['cards/lost.md', '# Lost card'],
+      ['hours.txt', 'Open 9 to 5'],
+    ]);
   });
 
   const hostile: [string, ZipSpec, string][] = [
@@ -27,11 +30,19 @@ describe('reading a zip', () => {
     ['a backslash name', { name: '..\\x.txt', content: 'x' }, 'zip_entry_path'],
     ['a symbolic link', { name: 'link.md', content: '/etc/passwd', symlink: true }, 'zip_entry_link'],
     ['an encrypted entry', { name: 'secret.md', content: 'x', encrypted: true }, 'zip_entry_encrypted'],
-    ['a size that understates the data (bomb)', { name: 'bomb.txt', content: 'a'.repeat(100_000), declaredSize: 1000 }, 'zip_entry_corrupt'],
+    [
+      'a size that understates the data (bomb)',
+      { name: 'bomb.txt', content: 'a'.repeat(100_000), declaredSize: 1000 },
+      'zip_entry_corrupt',
+    ],
     ['a size that overstates the data', { name: 'short.txt', content: 'abc', declaredSize: 10 }, 'zip_entry_corrupt'],
-    ['an entry over the per-file limit', { name: 'big.txt', content: 'a'.repeat(ZIP_LIMITS.entryBytes + 1) }, 'file_too_large'],
+    [
+      'an entry over the per-file limit',
+      { name: 'big.txt', content: 'a'.repeat(ZIP_LIMITS.entryBytes + 1) },
+      'file_too_large',
+    ],
   ];
-  it.each(hostile)('reports %s as that entry\'s error, and still reads the good one', (_name, spec, id) => {
+  it.each(hostile)("reports %s as that entry's error, and still reads the good one", (_name, spec, id) => {
     const entries = readZip(makeZip([spec, { name: 'good.md', content: '# Good' }]));
     expect(entries.map((e) => (e.ok ? 'ok' : e.error.id))).toEqual([id, 'ok']);
   });
@@ -46,7 +57,12 @@ describe('reading a zip', () => {
     const zip = makeZip([1, 2, 3, 4].map((n) => ({ name: `f${n}.txt`, content: `file ${n} `.repeat(100) })));
     let clock = 0;
     const budget = { deadline: 2.5, now: () => ++clock }; // each entry "takes" one unit
-    expect(readZip(zip, ZIP_LIMITS, budget).map((e) => (e.ok ? 'ok' : e.error.id))).toEqual(['ok', 'ok', 'zip_inflate_time', 'zip_inflate_time']);
+    expect(readZip(zip, ZIP_LIMITS, budget).map((e) => (e.ok ? 'ok' : e.error.id))).toEqual([
+      'ok',
+      'ok',
+      'zip_inflate_time',
+      'zip_inflate_time',
+    ]);
   });
 
   it('stops counting toward the total limit at the entry that crosses it', () => {
@@ -58,10 +74,18 @@ describe('reading a zip', () => {
   const refused: [string, Uint8Array, string][] = [
     ['not a zip at all', new TextEncoder().encode('# just markdown, named .zip'), 'zip_corrupt'],
     ['a truncated archive', makeZip([{ name: 'a.md', content: '# A' }]).subarray(0, 40), 'zip_corrupt'],
-    ['too many entries', makeZip(Array.from({ length: 4 }, (_, i) => ({ name: `${i}.md`, content: '# x' }))), 'zip_too_many_entries'],
+    [
+      'too many entries',
+      makeZip(Array.from({ length: 4 }, (_, i) => ({ name: `${i}.md`, content: '# x' }))),
+      'zip_too_many_entries',
+    ],
     [
       'entries sharing one compressed stream (overlapping-entry bomb)',
-      makeZip([{ name: 'a.md', content: `# A\n\n${'x'.repeat(5000)}` }, { name: 'b.md', content: '', sameDataAs: 0 }, { name: 'c.md', content: '', sameDataAs: 0 }]),
+      makeZip([
+        { name: 'a.md', content: `# A\n\n${'x'.repeat(5000)}` },
+        { name: 'b.md', content: '', sameDataAs: 0 },
+        { name: 'c.md', content: '', sameDataAs: 0 },
+      ]),
       'zip_overlapping_entries',
     ],
   ];

@@ -29,12 +29,19 @@ export interface InflateBudget {
   now: () => number;
 }
 
-export const inflateBudget = (ms: number, now: () => number = () => performance.now()): InflateBudget => ({ deadline: now() + ms, now });
+export const inflateBudget = (ms: number, now: () => number = () => performance.now()): InflateBudget => ({
+  deadline: now() + ms,
+  now,
+});
 
-export type ZipEntry = { path: string; ok: true; bytes: Uint8Array } | { path: string; ok: false; error: { id: string; message: string } };
+export type ZipEntry =
+  { path: string; ok: true; bytes: Uint8Array } | { path: string; ok: false; error: { id: string; message: string } };
 
 export class ZipRefused extends Error {
-  constructor(readonly id: string, message: string) {
+  constructor(
+    readonly id: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -57,10 +64,12 @@ function unsafeName(name: string): string | null {
 }
 
 /** Hidden files and macOS resource forks are skipped, as in a folder import. */
-const skipped = (name: string) => name.endsWith('/') || name.split('/').some((seg) => seg.startsWith('.') || seg === '__MACOSX');
+const skipped = (name: string) =>
+  name.endsWith('/') || name.split('/').some((seg) => seg.startsWith('.') || seg === '__MACOSX');
 
 function findEnd(buf: Buffer): number {
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) if (buf.readUInt32LE(i) === EOCD) return i;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--)
+    if (buf.readUInt32LE(i) === EOCD) return i;
   throw new ZipRefused('zip_corrupt', 'not a zip archive (no end of central directory)');
 }
 
@@ -76,7 +85,10 @@ interface Planned {
 }
 
 /** The local header's place and the data after it, or why it cannot be read. */
-function locate(buf: Buffer, e: { localOffset: number; compressed: number; limit: number }): { from: number; to: number; data: Buffer } | string {
+function locate(
+  buf: Buffer,
+  e: { localOffset: number; compressed: number; limit: number },
+): { from: number; to: number; data: Buffer } | string {
   if (e.localOffset + 30 > e.limit || buf.readUInt32LE(e.localOffset) !== LOCAL) return 'local header missing';
   const start = e.localOffset + 30 + buf.readUInt16LE(e.localOffset + 26) + buf.readUInt16LE(e.localOffset + 28);
   if (start + e.compressed > e.limit) return 'data runs past the central directory';
@@ -90,19 +102,29 @@ function locate(buf: Buffer, e: { localOffset: number; compressed: number; limit
 function refuseOverlaps(planned: Planned[]): void {
   const byStart = [...planned].sort((a, b) => a.from - b.from);
   for (let i = 1; i < byStart.length; i++) {
-    if (byStart[i]!.from < byStart[i - 1]!.to) throw new ZipRefused('zip_overlapping_entries', `entries "${byStart[i - 1]!.path}" and "${byStart[i]!.path}" share compressed data`);
+    if (byStart[i]!.from < byStart[i - 1]!.to)
+      throw new ZipRefused(
+        'zip_overlapping_entries',
+        `entries "${byStart[i - 1]!.path}" and "${byStart[i]!.path}" share compressed data`,
+      );
   }
 }
 
-export function readZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS, budget: InflateBudget = inflateBudget(Infinity)): ZipEntry[] {
+export function readZip(
+  bytes: Uint8Array,
+  limits: ZipLimits = ZIP_LIMITS,
+  budget: InflateBudget = inflateBudget(Infinity),
+): ZipEntry[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 22) throw new ZipRefused('zip_corrupt', 'not a zip archive (too short)');
   const end = findEnd(buf);
   const count = buf.readUInt16LE(end + 10);
   const dirSize = buf.readUInt32LE(end + 12);
   const dirOffset = buf.readUInt32LE(end + 16);
-  if (count === 0xffff || dirOffset === 0xffffffff) throw new ZipRefused('zip_unsupported', 'ZIP64 archives are not supported');
-  if (buf.readUInt16LE(end + 4) !== 0 || buf.readUInt16LE(end + 6) !== 0) throw new ZipRefused('zip_unsupported', 'multi-part archives are not supported');
+  if (count === 0xffff || dirOffset === 0xffffffff)
+    throw new ZipRefused('zip_unsupported', 'ZIP64 archives are not supported');
+  if (buf.readUInt16LE(end + 4) !== 0 || buf.readUInt16LE(end + 6) !== 0)
+    throw new ZipRefused('zip_unsupported', 'multi-part archives are not supported');
   if (count > limits.entries) throw new ZipRefused('zip_too_many_entries', `more than ${limits.entries} entries`);
   if (dirOffset + dirSize > end) throw new ZipRefused('zip_corrupt', 'central directory out of bounds');
 
@@ -112,7 +134,8 @@ export function readZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS, budge
   let declaredTotal = 0;
   let at = dirOffset;
   for (let n = 0; n < count; n++) {
-    if (at + 46 > end || buf.readUInt32LE(at) !== CENTRAL) throw new ZipRefused('zip_corrupt', 'central directory entry damaged');
+    if (at + 46 > end || buf.readUInt32LE(at) !== CENTRAL)
+      throw new ZipRefused('zip_corrupt', 'central directory entry damaged');
     const flags = buf.readUInt16LE(at + 8);
     const method = buf.readUInt16LE(at + 10);
     const crc = buf.readUInt32LE(at + 16);
@@ -167,9 +190,19 @@ export function readZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS, budge
   return out.map((item) => {
     if (typeof item !== 'number') return item;
     const p = planned[item]!;
-    if (budget.now() > budget.deadline) return { path: p.path, ok: false, error: { id: 'zip_inflate_time', message: 'not read: the import used up its time for inflating archives (KB_IMPORT_INFLATE_MS)' } };
+    if (budget.now() > budget.deadline)
+      return {
+        path: p.path,
+        ok: false,
+        error: {
+          id: 'zip_inflate_time',
+          message: 'not read: the import used up its time for inflating archives (KB_IMPORT_INFLATE_MS)',
+        },
+      };
     const entry = inflateEntry(p);
-    return entry.ok ? { path: p.path, ok: true, bytes: entry.bytes } : { path: p.path, ok: false, error: { id: entry.id, message: entry.message } };
+    return entry.ok
+      ? { path: p.path, ok: true, bytes: entry.bytes }
+      : { path: p.path, ok: false, error: { id: entry.id, message: entry.message } };
   });
 }
 

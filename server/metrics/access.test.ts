@@ -27,7 +27,8 @@ describe('metrics access', () => {
   it('compares the bearer token exactly', () => {
     expect(bearerMatches(undefined, undefined)).toBe(true);
     expect(bearerMatches('Bearer secret-token', 'secret-token')).toBe(true);
-    for (const h of [undefined, '', 'Bearer', 'Bearer secret-tokenX', 'Basic secret-token', 'bearer secret-token ']) expect(bearerMatches(h, 'secret-token')).toBe(false);
+    for (const h of [undefined, '', 'Bearer', 'Bearer secret-tokenX', 'Basic secret-token', 'bearer secret-token '])
+      expect(bearerMatches(h, 'secret-token')).toBe(false);
   });
 
   it('mounts no /metrics on the public port without a token', () => {

@@ -19,10 +19,21 @@ export function readMetricsToken(file: string): string {
   } catch {
     throw new ConfigError([{ variable: 'METRICS_TOKEN_FILE', problem: `cannot read ${file}` }]);
   }
-  if ((stat.mode & 0o077) !== 0) throw new ConfigError([{ variable: 'METRICS_TOKEN_FILE', problem: `${file} is readable by group/others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it` }]);
+  if ((stat.mode & 0o077) !== 0)
+    throw new ConfigError([
+      {
+        variable: 'METRICS_TOKEN_FILE',
+        problem: `${file} is readable by group/others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`,
+      },
+    ]);
   const token = fs.readFileSync(file, 'utf8').trim();
   if (token.length < MIN_TOKEN_CHARS || /\s/.test(token)) {
-    throw new ConfigError([{ variable: 'METRICS_TOKEN_FILE', problem: `must hold one token of at least ${MIN_TOKEN_CHARS} characters (e.g. openssl rand -hex 32)` }]);
+    throw new ConfigError([
+      {
+        variable: 'METRICS_TOKEN_FILE',
+        problem: `must hold one token of at least ${MIN_TOKEN_CHARS} characters (e.g. openssl rand -hex 32)`,
+      },
+    ]);
   }
   return token;
 }
@@ -42,7 +53,13 @@ export interface MetricsListener {
 }
 
 /** A plain HTTP server that answers GET /metrics and nothing else. */
-export async function startMetricsListener(opts: { host: string; port: number; metrics: Metrics; token?: string; logger: Logger }): Promise<MetricsListener> {
+export async function startMetricsListener(opts: {
+  host: string;
+  port: number;
+  metrics: Metrics;
+  token?: string;
+  logger: Logger;
+}): Promise<MetricsListener> {
   const { metrics, token } = opts;
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
@@ -55,7 +72,10 @@ export async function startMetricsListener(opts: { host: string; port: number; m
       return;
     }
     metrics.registry.metrics().then(
-      (text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' }).end(req.method === 'HEAD' ? undefined : text),
+      (text) =>
+        res
+          .writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' })
+          .end(req.method === 'HEAD' ? undefined : text),
       (error: unknown) => {
         opts.logger.error('metrics.scrape_failed', { error });
         res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error\n');
@@ -70,7 +90,11 @@ export async function startMetricsListener(opts: { host: string; port: number; m
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  opts.logger.info('metrics.listening', { port: address.port, loopback: address.address === '127.0.0.1' || address.address === '::1', token: token !== undefined });
+  opts.logger.info('metrics.listening', {
+    port: address.port,
+    loopback: address.address === '127.0.0.1' || address.address === '::1',
+    token: token !== undefined,
+  });
   return {
     url: `http://${host}:${address.port}`,
     close: () =>

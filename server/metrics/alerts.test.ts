@@ -13,9 +13,13 @@ describe('ops/prometheus-alerts.yml', () => {
     const m = createMetrics();
     watchChat(m, { tap: () => () => undefined, connections: () => 0 });
     const exported = new Set((await m.registry.getMetricsAsJSON()).map((x) => x.name));
-    const rules = (parse(fs.readFileSync(RULES, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap((g) => g.rules);
+    const rules = (
+      parse(fs.readFileSync(RULES, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] }
+    ).groups.flatMap((g) => g.rules);
     expect(rules.length).toBeGreaterThan(5);
-    const named = rules.flatMap((r) => [...r.expr.matchAll(/\b(palisade_[a-z_]+)/g)].map((x) => x[1]!.replace(/_(bucket|count|sum)$/, '')));
+    const named = rules.flatMap((r) =>
+      [...r.expr.matchAll(/\b(palisade_[a-z_]+)/g)].map((x) => x[1]!.replace(/_(bucket|count|sum)$/, '')),
+    );
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((n) => !exported.has(n))).toEqual([]);
   });

@@ -9,7 +9,10 @@ import type { Metrics } from './registry.ts';
 /** conversations waiting for a first token, remembered at most (the oldest forgotten first) */
 const MAX_WAITING = 10_000;
 
-export function chatObserver(m: Metrics, now: () => number = () => performance.now()): (conversationId: string, event: ChatEvent) => void {
+export function chatObserver(
+  m: Metrics,
+  now: () => number = () => performance.now(),
+): (conversationId: string, event: ChatEvent) => void {
   const waiting = new Map<string, number>();
   return (conversationId, event) => {
     if (event.type === 'message') {
@@ -24,7 +27,8 @@ export function chatObserver(m: Metrics, now: () => number = () => performance.n
         m.chat.handoffs.inc({ reason: notice === 'queued' ? 'office_open' : 'office_closed' });
         waiting.delete(conversationId);
       }
-      if (role === 'assistant') m.knowledge.answers.inc({ result: offer === 'handoff' ? 'idk' : sources.length > 0 ? 'sourced' : 'unsourced' });
+      if (role === 'assistant')
+        m.knowledge.answers.inc({ result: offer === 'handoff' ? 'idk' : sources.length > 0 ? 'sourced' : 'unsourced' });
     } else if (event.type === 'delta') {
       const since = waiting.get(conversationId);
       if (since !== undefined) {
@@ -41,7 +45,9 @@ export function chatObserver(m: Metrics, now: () => number = () => performance.n
 /** Taps the hub and counts its open connections at each scrape; returns the function that stops it. */
 export function watchChat(m: Metrics, hub: Pick<ChatHub, 'tap' | 'connections'>): () => void {
   new Gauge({
-    name: 'palisade_chat_connections', help: 'Open widget connections (WebSocket and SSE)', registers: [m.registry],
+    name: 'palisade_chat_connections',
+    help: 'Open widget connections (WebSocket and SSE)',
+    registers: [m.registry],
     collect() {
       this.set(hub.connections());
     },

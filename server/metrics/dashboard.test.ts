@@ -23,15 +23,27 @@ async function exported(): Promise<Map<string, string>> {
   const text = await m.registry.metrics();
   const types = new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((x) => [x[1]!, x[2]!]));
   const series = new Map(types);
-  for (const [name, type] of types) if (type === 'histogram') for (const s of ['bucket', 'count', 'sum']) series.set(`${name}_${s}`, `${type} series`);
+  for (const [name, type] of types)
+    if (type === 'histogram') for (const s of ['bucket', 'count', 'sum']) series.set(`${name}_${s}`, `${type} series`);
   return series;
 }
 
 describe('ops/grafana-dashboard.json', () => {
-  const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8')) as { uid: string; panels: Panel[]; templating: { list: { name: string; query: unknown }[] } };
+  const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8')) as {
+    uid: string;
+    panels: Panel[];
+    templating: { list: { name: string; query: unknown }[] };
+  };
   const panels = dashboard.panels.filter((p) => p.type !== 'row');
-  const exprs = [...panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)), ...dashboard.templating.list.map((v) => JSON.stringify(v.query))];
-  const named = [...new Set(exprs.flatMap((e) => [...e.matchAll(/\b((?:palisade|process|nodejs)_[a-z0-9_]+)\b/g)].map((x) => x[1]!)))];
+  const exprs = [
+    ...panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)),
+    ...dashboard.templating.list.map((v) => JSON.stringify(v.query)),
+  ];
+  const named = [
+    ...new Set(
+      exprs.flatMap((e) => [...e.matchAll(/\b((?:palisade|process|nodejs)_[a-z0-9_]+)\b/g)].map((x) => x[1]!)),
+    ),
+  ];
 
   it('queries only series /metrics exports', async () => {
     const series = await exported();
@@ -42,7 +54,9 @@ describe('ops/grafana-dashboard.json', () => {
   it('shows every palisade_ metric', async () => {
     const series = await exported();
     const shown = new Set(named.map((n) => n.replace(/_(bucket|count|sum)$/, '')));
-    const own = [...series].filter(([name, type]) => name.startsWith('palisade_') && !type.endsWith('series')).map(([name]) => name);
+    const own = [...series]
+      .filter(([name, type]) => name.startsWith('palisade_') && !type.endsWith('series'))
+      .map(([name]) => name);
     expect(own.length).toBeGreaterThan(15);
     expect(own.filter((n) => !shown.has(n))).toEqual([]);
   });

@@ -10,7 +10,11 @@ export function httpMetrics(m: Metrics): Middleware {
     const end = m.http.requests.startTimer();
     const observe = () => {
       const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
-      end({ method: METHODS.has(ctx.method) ? ctx.method : 'OTHER', route: typeof route === 'string' ? route : 'unmatched', status: String(ctx.status) });
+      end({
+        method: METHODS.has(ctx.method) ? ctx.method : 'OTHER',
+        route: typeof route === 'string' ? route : 'unmatched',
+        status: String(ctx.status),
+      });
     };
     try {
       await next();

@@ -8,7 +8,10 @@ import { appendAudit } from '../audit/append.ts';
 import { refreshingValue } from './refreshing.ts';
 import { type ApiKey, apiKeyStore } from './store.ts';
 
-export const CreateApiKey = z.object({ name: z.string().trim().min(1).max(100), allowCloud: z.boolean().default(false) });
+export const CreateApiKey = z.object({
+  name: z.string().trim().min(1).max(100),
+  allowCloud: z.boolean().default(false),
+});
 export type CreateApiKey = z.infer<typeof CreateApiKey>;
 
 export type { ApiKey };
@@ -17,19 +20,46 @@ type Actor = { type: 'staff' | 'system'; id: string };
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
-export async function createApiKey(props: { tx: EntityManager; actor: Actor; input: CreateApiKey; requestId?: string }): Promise<{ key: string; apiKey: ApiKey }> {
+export async function createApiKey(props: {
+  tx: EntityManager;
+  actor: Actor;
+  input: CreateApiKey;
+  requestId?: string;
+}): Promise<{ key: string; apiKey: ApiKey }> {
   const key = `pal_${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
   const apiKey = await apiKeyStore.insert(props.tx, {
-    id, name: props.input.name, keyHash: hashKey(key), prefix: key.slice(0, 12), allowCloud: props.input.allowCloud, createdBy: `${props.actor.type}:${props.actor.id}`,
+    id,
+    name: props.input.name,
+    keyHash: hashKey(key),
+    prefix: key.slice(0, 12),
+    allowCloud: props.input.allowCloud,
+    createdBy: `${props.actor.type}:${props.actor.id}`,
   });
-  await appendAudit(props.tx, { actor: props.actor, action: 'api_key.created', resource: { type: 'ApiKey', id }, requestId: props.requestId, details: { allowCloud: props.input.allowCloud } });
+  await appendAudit(props.tx, {
+    actor: props.actor,
+    action: 'api_key.created',
+    resource: { type: 'ApiKey', id },
+    requestId: props.requestId,
+    details: { allowCloud: props.input.allowCloud },
+  });
   return { key, apiKey };
 }
 
-export async function revokeApiKey(props: { tx: EntityManager; actor: Actor; id: string; requestId?: string }): Promise<ApiKey | undefined> {
+export async function revokeApiKey(props: {
+  tx: EntityManager;
+  actor: Actor;
+  id: string;
+  requestId?: string;
+}): Promise<ApiKey | undefined> {
   const row = await apiKeyStore.revoke(props.tx, props.id);
-  if (row) await appendAudit(props.tx, { actor: props.actor, action: 'api_key.revoked', resource: { type: 'ApiKey', id: props.id }, requestId: props.requestId });
+  if (row)
+    await appendAudit(props.tx, {
+      actor: props.actor,
+      action: 'api_key.revoked',
+      resource: { type: 'ApiKey', id: props.id },
+      requestId: props.requestId,
+    });
   return row;
 }
 
@@ -54,7 +84,10 @@ export const API_KEY_CACHE_TTL_MS = 5_000;
  * than `ttlMs` is ever used: a revocation elsewhere takes effect within ttlMs. `forget()` (a
  * revocation in this process) takes effect at once.
  */
-export function apiKeyVerifier(dataSource: DataSource, opts: { ttlMs?: number; now?: () => number } = {}): ApiKeyVerifier {
+export function apiKeyVerifier(
+  dataSource: DataSource,
+  opts: { ttlMs?: number; now?: () => number } = {},
+): ApiKeyVerifier {
   const ttlMs = opts.ttlMs ?? API_KEY_CACHE_TTL_MS;
   const cache = new Map<string, () => Promise<ApiKey | undefined>>();
   const lookup = (hash: string) => apiKeyStore.live(dataSource, hash);
@@ -65,7 +98,11 @@ export function apiKeyVerifier(dataSource: DataSource, opts: { ttlMs?: number; n
       let entry = cache.get(hash);
       if (!entry) {
         if (cache.size >= 10_000) cache.clear();
-        entry = refreshingValue(() => lookup(hash), { ttlMs: ttlMs / 2, maxStaleMs: ttlMs, ...(opts.now ? { now: opts.now } : {}) });
+        entry = refreshingValue(() => lookup(hash), {
+          ttlMs: ttlMs / 2,
+          maxStaleMs: ttlMs,
+          ...(opts.now ? { now: opts.now } : {}),
+        });
         cache.set(hash, entry);
       }
       return entry();

@@ -89,12 +89,19 @@ export function auditBatcher(dataSource: Pick<DataSource, 'query'>, opts: AuditB
   /** Writes the batch: how many of its records, from the front, are done with (committed or refused), and whether to retry the rest. */
   async function write(batch: Pending[]): Promise<{ done: number; retry: boolean }> {
     try {
-      await appendStandaloneAudit(dataSource, batch.map((p) => p.event));
+      await appendStandaloneAudit(
+        dataSource,
+        batch.map((p) => p.event),
+      );
       for (const p of batch) p.resolve();
       return { done: batch.length, retry: false };
     } catch (error) {
       if (!refusedAsData(error)) {
-        log('audit.model_request_retry', { records: batch.length, attempt: failures + 1, sqlState: sqlState(error) ?? null });
+        log('audit.model_request_retry', {
+          records: batch.length,
+          attempt: failures + 1,
+          sqlState: sqlState(error) ?? null,
+        });
         return { done: 0, retry: true };
       }
       if (batch.length > 1) {
@@ -102,7 +109,10 @@ export function auditBatcher(dataSource: Pick<DataSource, 'query'>, opts: AuditB
         for (let i = 0; i < batch.length; i++) if ((await write([batch[i]!])).retry) return { done: i, retry: true };
         return { done: batch.length, retry: false };
       }
-      log('audit.model_request_refused', { requestId: batch[0]!.event.requestId ?? null, sqlState: sqlState(error) ?? null });
+      log('audit.model_request_refused', {
+        requestId: batch[0]!.event.requestId ?? null,
+        sqlState: sqlState(error) ?? null,
+      });
       batch[0]!.reject(error);
       return { done: 1, retry: false };
     }

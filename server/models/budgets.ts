@@ -56,8 +56,10 @@ export function databaseBudgets(db: Queryable, now: () => number = Date.now, opt
       // A window of a kind with no limit is read as "now": nothing of that kind is kept or deleted.
       const rows = await preparedQuery<{ over: 'cloud_tokens' | 'cloud_requests' | null }[]>(db, RESERVE, [
         key,
-        iso(requests ? windowStart(t, requests.windowSeconds) : t), requests?.limit ?? null,
-        iso(tokens ? windowStart(t, tokens.windowSeconds) : t), tokens?.limit ?? null,
+        iso(requests ? windowStart(t, requests.windowSeconds) : t),
+        requests?.limit ?? null,
+        iso(tokens ? windowStart(t, tokens.windowSeconds) : t),
+        tokens?.limit ?? null,
       ]);
       return rows[0]?.over ?? undefined;
     },
@@ -88,8 +90,18 @@ export interface BudgetUseRow {
 }
 
 /** Budgets with something counted in their current window, most used first (at most `max` rows). */
-export async function budgetsInUse(db: Queryable, limits: CloudBudgets, nowMs: number, max = 100): Promise<BudgetUseRow[]> {
-  const kinds = ([['requests', limits.cloudRequests], ['tokens', limits.cloudTokens]] as const).filter((k): k is ['requests' | 'tokens', NonNullable<typeof k[1]>] => k[1] !== undefined);
+export async function budgetsInUse(
+  db: Queryable,
+  limits: CloudBudgets,
+  nowMs: number,
+  max = 100,
+): Promise<BudgetUseRow[]> {
+  const kinds = (
+    [
+      ['requests', limits.cloudRequests],
+      ['tokens', limits.cloudTokens],
+    ] as const
+  ).filter((k): k is ['requests' | 'tokens', NonNullable<(typeof k)[1]>] => k[1] !== undefined);
   const out: BudgetUseRow[] = [];
   for (const [kind, limit] of kinds) {
     const start = iso(windowStart(nowMs, limit.windowSeconds));
@@ -97,7 +109,15 @@ export async function budgetsInUse(db: Queryable, limits: CloudBudgets, nowMs: n
       `SELECT budget_key AS key, used::text AS used FROM model_budget_usage WHERE kind = $1 AND window_start = $2::timestamptz ORDER BY used DESC, budget_key LIMIT $3`,
       [kind, start, max],
     )) as { key: string; used: string }[];
-    for (const r of rows) out.push({ key: r.key, kind, used: Number(r.used), limit: limit.limit, windowSeconds: limit.windowSeconds, windowStart: start });
+    for (const r of rows)
+      out.push({
+        key: r.key,
+        kind,
+        used: Number(r.used),
+        limit: limit.limit,
+        windowSeconds: limit.windowSeconds,
+        windowStart: start,
+      });
   }
   return out;
 }

@@ -38,7 +38,13 @@ export function callRecords(opts: { node: string; append: (event: AuditEventInpu
         action: 'model.request',
         outcome: 'success',
         requestId: event.request.requestId,
-        details: { ...details, outcome: 'started', call: call.id, node: opts.node, conversationId: event.request.conversationId ?? null },
+        details: {
+          ...details,
+          outcome: 'started',
+          call: call.id,
+          node: opts.node,
+          conversationId: event.request.conversationId ?? null,
+        },
       });
     },
     ending(event): Details {
@@ -52,7 +58,10 @@ export function callRecords(opts: { node: string; append: (event: AuditEventInpu
  * Records this node's calls that started and never ended as interrupted; returns how many, and the
  * conversations (with the request that asked) whose answer they were.
  */
-export async function recordInterruptedCalls(dataSource: DataSource, node: string): Promise<{ calls: number; conversations: { conversationId: string; requestId: string | null }[] }> {
+export async function recordInterruptedCalls(
+  dataSource: DataSource,
+  node: string,
+): Promise<{ calls: number; conversations: { conversationId: string; requestId: string | null }[] }> {
   return dataSource.transaction(async (tx) => {
     const starts = await unendedCallStarts(tx, node);
     if (starts.length === 0) return { calls: 0, conversations: [] };
@@ -64,14 +73,25 @@ export async function recordInterruptedCalls(dataSource: DataSource, node: strin
         outcome: 'failure' as const,
         ...(s.requestId ? { requestId: s.requestId } : {}),
         details: {
-          outcome: 'interrupted', call: s.call, node, provider: s.details.provider ?? null, model: s.details.model ?? null,
-          target: s.details.target ?? null, route: s.details.route ?? null, policyHash: s.details.policyHash ?? null,
-          attempts: s.details.attempts ?? null, conversationId: s.details.conversationId ?? null,
+          outcome: 'interrupted',
+          call: s.call,
+          node,
+          provider: s.details.provider ?? null,
+          model: s.details.model ?? null,
+          target: s.details.target ?? null,
+          route: s.details.route ?? null,
+          policyHash: s.details.policyHash ?? null,
+          attempts: s.details.attempts ?? null,
+          conversationId: s.details.conversationId ?? null,
         },
       })),
     );
     const conversations = new Map<string, string | null>();
-    for (const s of starts) if (typeof s.details.conversationId === 'string') conversations.set(s.details.conversationId, s.requestId);
-    return { calls: starts.length, conversations: [...conversations].map(([conversationId, requestId]) => ({ conversationId, requestId })) };
+    for (const s of starts)
+      if (typeof s.details.conversationId === 'string') conversations.set(s.details.conversationId, s.requestId);
+    return {
+      calls: starts.length,
+      conversations: [...conversations].map(([conversationId, requestId]) => ({ conversationId, requestId })),
+    };
   });
 }

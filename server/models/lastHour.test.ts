@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { ModelRequestAudit } from '../../gateway/index.ts';
 import { lastHour, percentile } from './lastHour.ts';
 
-const record = (targetId: string | null, latencyMs: number, cache: ModelRequestAudit['cache'] = 'miss') => ({ targetId, latencyMs, cache }) as ModelRequestAudit;
+const record = (targetId: string | null, latencyMs: number, cache: ModelRequestAudit['cache'] = 'miss') =>
+  ({ targetId, latencyMs, cache }) as ModelRequestAudit;
 
 describe('percentile (nearest rank)', () => {
   it.each([
@@ -48,11 +49,17 @@ describe('lastHour', () => {
   });
 
   it('keeps at most 500 latencies of a minute (a reservoir) while counting every request', () => {
-    const h = lastHour(() => 0, () => 0.999_999);
+    const h = lastHour(
+      () => 0,
+      () => 0.999_999,
+    );
     for (let i = 1; i <= 2000; i += 1) h.modelRequest(record('kb', i <= 500 ? 10 : 1_000_000));
     // a random draw of ~1 never lands in the sample: only the first 500 stay
     expect(h.byTarget().get('kb')).toEqual({ requests: 2000, errors: 0, p50Ms: 10, p95Ms: 10 });
-    const replacing = lastHour(() => 0, () => 0);
+    const replacing = lastHour(
+      () => 0,
+      () => 0,
+    );
     for (let i = 1; i <= 2000; i += 1) replacing.modelRequest(record('kb', i <= 500 ? 10 : 1_000_000));
     // a draw of 0 puts each later value in slot 0: 499 early ones and the last
     expect(replacing.byTarget().get('kb')).toEqual({ requests: 2000, errors: 0, p50Ms: 10, p95Ms: 10 });

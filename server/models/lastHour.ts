@@ -89,13 +89,19 @@ export function lastHour(now: () => number, random: () => number = Math.random):
       return new Map(
         [...merged].map(([id, t]) => {
           const sorted = t.latencies.sort((a, b) => a - b);
-          return [id, { requests: t.requests, errors: t.errors, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95) }];
+          return [
+            id,
+            { requests: t.requests, errors: t.errors, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95) },
+          ];
         }),
       );
     },
     cache() {
       current();
-      return minutes.reduce((sum, m) => ({ hits: sum.hits + m.hits, misses: sum.misses + m.misses }), { hits: 0, misses: 0 });
+      return minutes.reduce((sum, m) => ({ hits: sum.hits + m.hits, misses: sum.misses + m.misses }), {
+        hits: 0,
+        misses: 0,
+      });
     },
   };
 }

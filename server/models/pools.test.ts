@@ -44,7 +44,10 @@ describe('pools at start', () => {
   it('builds one client per pool, each standing for its locality alone', () => {
     const { file } = setup();
     const clients = poolClients(loadRoutingPolicyFile(file), file, models, {});
-    expect(Object.fromEntries(Object.entries(clients).map(([k, c]) => [k, c.locations]))).toEqual({ gpu: ['local'], openai: ['cloud'] });
+    expect(Object.fromEntries(Object.entries(clients).map(([k, c]) => [k, c.locations]))).toEqual({
+      gpu: ['local'],
+      openai: ['cloud'],
+    });
   });
 
   it('stops the start on a pool misdeclared local, naming the file and the reason', () => {
@@ -56,19 +59,35 @@ describe('pools at start', () => {
   it('refuses a key file others can read, and one that is missing', () => {
     const { dir, file } = setup();
     fs.chmodSync(path.join(dir, 'openai.key'), 0o644);
-    expect(() => poolClients(loadRoutingPolicyFile(file), file, models, {})).toThrow(/pools\.openai\.apiKeyFile: .*readable by group\/others \(mode 644\)/);
+    expect(() => poolClients(loadRoutingPolicyFile(file), file, models, {})).toThrow(
+      /pools\.openai\.apiKeyFile: .*readable by group\/others \(mode 644\)/,
+    );
     fs.rmSync(path.join(dir, 'openai.key'));
-    expect(() => poolClients(loadRoutingPolicyFile(file), file, models, {})).toThrow(/pools\.openai\.apiKeyFile: cannot read/);
+    expect(() => poolClients(loadRoutingPolicyFile(file), file, models, {})).toThrow(
+      /pools\.openai\.apiKeyFile: cannot read/,
+    );
   });
 });
 
 describe('pools in the evidence bundle', () => {
-  it('names each pool target\'s base URLs and locality, and the egress proxy\'s host (never its credentials) for the cloud', () => {
+  it("names each pool target's base URLs and locality, and the egress proxy's host (never its credentials) for the cloud", () => {
     const { dir } = setup();
-    const config = loadConfig({ PALISADE_DATA_DIR: dir, PALISADE_POLICIES_DIR: dir, CLOUD_HTTPS_PROXY: 'http://egress:s3cret@proxy.bank.internal:3128' });
+    const config = loadConfig({
+      PALISADE_DATA_DIR: dir,
+      PALISADE_POLICIES_DIR: dir,
+      CLOUD_HTTPS_PROXY: 'http://egress:s3cret@proxy.bank.internal:3128',
+    });
     const targets = Object.fromEntries(modelsEvidence(config).targets.map((t) => [t.target, t]));
-    expect(targets.vllm).toMatchObject({ configured: true, location: 'local', destination: 'http://10.1.2.3:8000/v1 (pool gpu, local)' });
-    expect(targets.gpt).toMatchObject({ configured: true, location: 'cloud', destination: 'https://api.openai.com/v1 (pool openai, cloud) through the egress proxy proxy.bank.internal:3128' });
+    expect(targets.vllm).toMatchObject({
+      configured: true,
+      location: 'local',
+      destination: 'http://10.1.2.3:8000/v1 (pool gpu, local)',
+    });
+    expect(targets.gpt).toMatchObject({
+      configured: true,
+      location: 'cloud',
+      destination: 'https://api.openai.com/v1 (pool openai, cloud) through the egress proxy proxy.bank.internal:3128',
+    });
     expect(JSON.stringify(modelsEvidence(config))).not.toContain('s3cret');
   });
 });
@@ -79,7 +98,10 @@ describe('pools on reload', () => {
     const stream = new PassThrough();
     let logs = '';
     stream.on('data', (c: Buffer) => (logs += c.toString()));
-    source = watchRoutingPolicy(file, createLogger({ level: 'info', stream }), { intervalMs: 60_000, keeps: (a, b) => poolsChanged(a.pools, b.pools) });
+    source = watchRoutingPolicy(file, createLogger({ level: 'info', stream }), {
+      intervalMs: 60_000,
+      keeps: (a, b) => poolsChanged(a.pools, b.pools),
+    });
     const first = source.current().hash;
     fs.writeFileSync(file, policyText(dir, 'http://10.9.9.9:8000/v1'));
     expect(source.reload()).toBe(false);

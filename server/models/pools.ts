@@ -3,19 +3,29 @@
 // egress proxy handed to cloud pools alone. A reloaded policy must keep the pools as they are.
 import fs from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { providers, type ConnectionOptions, type ModelClient, type ModelPool, type RoutingPolicy } from '../../gateway/index.ts';
+import {
+  providers,
+  type ConnectionOptions,
+  type ModelClient,
+  type ModelPool,
+  type RoutingPolicy,
+} from '../../gateway/index.ts';
 import type { Config } from '../config.ts';
 import { PolicyFileError } from '../policies.ts';
 
 function readKeyFile(policyFile: string, pool: string, file: string): string {
-  const bad = (problem: string) => new PolicyFileError(policyFile, `pools.${pool}.apiKeyFile: ${problem}`, [{ path: `pools.${pool}.apiKeyFile`, message: problem }]);
+  const bad = (problem: string) =>
+    new PolicyFileError(policyFile, `pools.${pool}.apiKeyFile: ${problem}`, [
+      { path: `pools.${pool}.apiKeyFile`, message: problem },
+    ]);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch {
     throw bad(`cannot read ${file}`);
   }
-  if ((stat.mode & 0o077) !== 0) throw bad(`${file} is readable by group/others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`);
+  if ((stat.mode & 0o077) !== 0)
+    throw bad(`${file} is readable by group/others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`);
   const key = fs.readFileSync(file, 'utf8').trim();
   if (!key || /\s/.test(key)) throw bad(`${file} must hold one key on one line`);
   return key;
@@ -36,7 +46,12 @@ export function poolKeyProblem(policy: RoutingPolicy, policyFile: string): Polic
 }
 
 /** One client per pool, by name. Throws PolicyFileError (start stops) on a key file that cannot be used. */
-export function poolClients(policy: RoutingPolicy, policyFile: string, models: Config['models'], connections: ConnectionOptions): Record<string, ModelClient> {
+export function poolClients(
+  policy: RoutingPolicy,
+  policyFile: string,
+  models: Config['models'],
+  connections: ConnectionOptions,
+): Record<string, ModelClient> {
   const { onResend, idleMs, maxSockets } = connections;
   return Object.fromEntries(
     Object.entries(policy.pools).map(([name, pool]) => [
@@ -55,5 +70,7 @@ export function poolClients(policy: RoutingPolicy, policyFile: string, models: C
 
 /** Why `next` cannot replace the running policy without a restart (its pools differ), or undefined. */
 export function poolsChanged(running: Record<string, ModelPool>, next: Record<string, ModelPool>): string | undefined {
-  return isDeepStrictEqual(running, next) ? undefined : 'pools changed: a change of pools takes effect at the next start';
+  return isDeepStrictEqual(running, next)
+    ? undefined
+    : 'pools changed: a change of pools takes effect at the next start';
 }

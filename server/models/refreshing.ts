@@ -7,7 +7,10 @@
  * that arrived meanwhile). Up to `maxStaleMs` old only: after that, or before any value, callers
  * wait for a read, and a failed read fails them (nobody is served a value it could not confirm).
  */
-export function refreshingValue<T>(read: () => Promise<T>, opts: { ttlMs: number; maxStaleMs: number; now?: () => number }): () => Promise<T> {
+export function refreshingValue<T>(
+  read: () => Promise<T>,
+  opts: { ttlMs: number; maxStaleMs: number; now?: () => number },
+): () => Promise<T> {
   const now = opts.now ?? (() => performance.now());
   let known: { at: number; value: T } | undefined;
   let reading: Promise<T> | undefined;

@@ -19,7 +19,11 @@ export function loadRoutingPolicyFile(file: string): RoutingPolicy {
 }
 
 /** `keeps`: why a new policy cannot replace the running one (its pools differ), or undefined */
-export function watchRoutingPolicy(file: string, logger: Logger, opts: { intervalMs?: number; keeps?: (running: RoutingPolicy, next: RoutingPolicy) => string | undefined } = {}): RoutingPolicySource {
+export function watchRoutingPolicy(
+  file: string,
+  logger: Logger,
+  opts: { intervalMs?: number; keeps?: (running: RoutingPolicy, next: RoutingPolicy) => string | undefined } = {},
+): RoutingPolicySource {
   const stamp = () => {
     try {
       const st = fs.statSync(file);
@@ -48,7 +52,10 @@ export function watchRoutingPolicy(file: string, logger: Logger, opts: { interva
       policy = next;
       return true;
     } catch (error) {
-      logger.error('routing.policy_rejected', { problem: error instanceof Error ? error.message : 'unreadable', keptHash: policy.hash });
+      logger.error('routing.policy_rejected', {
+        problem: error instanceof Error ? error.message : 'unreadable',
+        keptHash: policy.hash,
+      });
       return false;
     }
   };

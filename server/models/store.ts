@@ -22,7 +22,10 @@ const COLUMNS = `id, name, prefix, allow_cloud AS "allowCloud", created_by AS "c
   last_used_at AS "lastUsedAt"`;
 
 export const apiKeyStore = {
-  async insert(tx: Queryable, k: { id: string; name: string; keyHash: string; prefix: string; allowCloud: boolean; createdBy: string }): Promise<ApiKey> {
+  async insert(
+    tx: Queryable,
+    k: { id: string; name: string; keyHash: string; prefix: string; allowCloud: boolean; createdBy: string },
+  ): Promise<ApiKey> {
     const [apiKey] = (await tx.query(
       `INSERT INTO api_keys (id, name, key_hash, prefix, allow_cloud, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
       [k.id, k.name, k.keyHash, k.prefix, k.allowCloud, k.createdBy],
@@ -32,7 +35,12 @@ export const apiKeyStore = {
 
   /** Revokes the key (the first revocation's time stays); undefined when there is no such key. */
   async revoke(tx: Queryable, id: string): Promise<ApiKey | undefined> {
-    const [row] = returnedRows<ApiKey>(await tx.query(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`, [id]));
+    const [row] = returnedRows<ApiKey>(
+      await tx.query(
+        `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id],
+      ),
+    );
     return row;
   },
 

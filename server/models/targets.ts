@@ -22,13 +22,25 @@ export function targetState(t: Pick<TargetHealth, 'configured' | 'cooling' | 'lo
   return 'ready';
 }
 
-export async function describeTargets(props: { models: Pick<ModelService, 'gateway' | 'policy' | 'lastHour'>; db: Pick<DataSource, 'query'>; node: string; now: number }): Promise<ModelTargetsAnswer> {
+export async function describeTargets(props: {
+  models: Pick<ModelService, 'gateway' | 'policy' | 'lastHour'>;
+  db: Pick<DataSource, 'query'>;
+  node: string;
+  now: number;
+}): Promise<ModelTargetsAnswer> {
   const { models, db, node, now } = props;
   const policy = models.policy.current();
   const hour = models.lastHour.byTarget();
   const targets = models.gateway.targets().map((t) => ({
-    id: t.id, provider: t.provider, model: t.model, location: t.location, pool: t.pool,
-    state: targetState(t), cause: t.cause, load: t.load, hosts: t.hosts,
+    id: t.id,
+    provider: t.provider,
+    model: t.model,
+    location: t.location,
+    pool: t.pool,
+    state: targetState(t),
+    cause: t.cause,
+    load: t.load,
+    hosts: t.hosts,
     lastHour: hour.get(t.id) ?? { requests: 0, errors: 0, p50Ms: null, p95Ms: null },
   }));
   const limits = [

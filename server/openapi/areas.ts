@@ -25,7 +25,17 @@ export const AREAS: Area[] = [
     tag: 'auth',
     security: 'staff',
     // sign-in and its steps: a password, a second-factor challenge, a one-time password link or the IdP's redirect
-    open: ['/api/auth/login', '/api/auth/refresh', '/api/auth/password', '/api/auth/mfa/verify', '/api/auth/mfa/enrol', '/api/auth/mfa/confirm', '/api/auth/sso', '/api/auth/sso/start', '/api/auth/sso/callback'],
+    open: [
+      '/api/auth/login',
+      '/api/auth/refresh',
+      '/api/auth/password',
+      '/api/auth/mfa/verify',
+      '/api/auth/mfa/enrol',
+      '/api/auth/mfa/confirm',
+      '/api/auth/sso',
+      '/api/auth/sso/start',
+      '/api/auth/sso/callback',
+    ],
   },
   { prefix: '/api/users', tag: 'users', security: 'staff' },
   { prefix: '/api/keys', tag: 'admin', security: 'staff' },
@@ -60,8 +70,9 @@ export const TAGS: Record<string, string> = {
   holds: 'Legal holds (maker-checker) and retention runs',
   kb: 'Knowledge base: articles, versions, import, search, gaps',
   agent: 'Agents: the queue, follow-ups left outside office hours, handed-off conversations and canned responses',
-  supervisor: 'The supervisor\'s board: queue, agents\' load, period figures and their CSV (counts and codes, no text)',
-  widget: 'The visitor widget (docs/widget-protocol.md); the WebSocket /api/widget/ws is an HTTP upgrade outside this document',
+  supervisor: "The supervisor's board: queue, agents' load, period figures and their CSV (counts and codes, no text)",
+  widget:
+    'The visitor widget (docs/widget-protocol.md); the WebSocket /api/widget/ws is an HTTP upgrade outside this document',
   v1: 'OpenAI-compatible chat completions through the privacy gateway',
 };
 

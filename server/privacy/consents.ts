@@ -23,13 +23,28 @@ export async function recordConsent(ctx: PrivacyCtx, subjectId: string, input: C
   const c = ConsentInput.parse(input);
   const id = randomUUID();
   await consentStore.insert(ctx.tx, { ...c, id, subjectId, recordedAt: ctx.now });
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: c.granted ? 'consent.grant' : 'consent.withdraw', subjectId, resource: { type: 'ConsentRecord', id }, purpose: c.purpose, requestId: ctx.requestId, details: { textVersion: c.textVersion } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: c.granted ? 'consent.grant' : 'consent.withdraw',
+    subjectId,
+    resource: { type: 'ConsentRecord', id },
+    purpose: c.purpose,
+    requestId: ctx.requestId,
+    details: { textVersion: c.textVersion },
+  });
   return { ...c, id, subjectId, recordedAt: ctx.now };
 }
 
 /** Every consent decision of the subject, oldest first (the latest per purpose is in force). */
 export async function listConsents(ctx: PrivacyCtx, subjectId: string): Promise<ConsentRecord[]> {
   const rows = await consentStore.list(ctx.tx, subjectId);
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'consent.read', subjectId, resource: { type: 'DataSubject', id: subjectId }, requestId: ctx.requestId, details: { returned: rows.length } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'consent.read',
+    subjectId,
+    resource: { type: 'DataSubject', id: subjectId },
+    requestId: ctx.requestId,
+    details: { returned: rows.length },
+  });
   return rows;
 }

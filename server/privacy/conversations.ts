@@ -41,15 +41,44 @@ export function openOrFail<T>(fn: () => T): T {
   }
 }
 
-export async function createConversation(ctx: PrivacyCtx, input: { subjectId: string; site: string; retentionClass: string; language?: string }): Promise<Conversation> {
+export async function createConversation(
+  ctx: PrivacyCtx,
+  input: { subjectId: string; site: string; retentionClass: string; language?: string },
+): Promise<Conversation> {
   await liveSubject(ctx, input.subjectId);
   const id = randomUUID();
-  await conversationStore.insert(ctx.tx, { id, subjectId: input.subjectId, site: input.site, retentionClass: input.retentionClass, language: input.language ?? null, now: ctx.now });
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'conversation.create', subjectId: input.subjectId, resource: { type: 'Conversation', id }, requestId: ctx.requestId });
-  return { id, subjectId: input.subjectId, site: input.site, status: 'open', retentionClass: input.retentionClass, language: input.language ?? null, createdAt: ctx.now, closedAt: null };
+  await conversationStore.insert(ctx.tx, {
+    id,
+    subjectId: input.subjectId,
+    site: input.site,
+    retentionClass: input.retentionClass,
+    language: input.language ?? null,
+    now: ctx.now,
+  });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'conversation.create',
+    subjectId: input.subjectId,
+    resource: { type: 'Conversation', id },
+    requestId: ctx.requestId,
+  });
+  return {
+    id,
+    subjectId: input.subjectId,
+    site: input.site,
+    status: 'open',
+    retentionClass: input.retentionClass,
+    language: input.language ?? null,
+    createdAt: ctx.now,
+    closedAt: null,
+  };
 }
 
-export async function findConversation(ctx: Pick<PrivacyCtx, 'tx'>, conversationId: string, lock = false): Promise<Conversation> {
+export async function findConversation(
+  ctx: Pick<PrivacyCtx, 'tx'>,
+  conversationId: string,
+  lock = false,
+): Promise<Conversation> {
   const row = await conversationStore.find(ctx.tx, conversationId, lock);
   if (!row) throw notFound('conversation');
   return row;
@@ -58,7 +87,13 @@ export async function findConversation(ctx: Pick<PrivacyCtx, 'tx'>, conversation
 export async function closeConversation(ctx: PrivacyCtx, conversationId: string): Promise<void> {
   const c = await findConversation(ctx, conversationId, true);
   await conversationStore.close(ctx.tx, conversationId, ctx.now);
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'conversation.close', subjectId: c.subjectId, resource: { type: 'Conversation', id: conversationId }, requestId: ctx.requestId });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'conversation.close',
+    subjectId: c.subjectId,
+    resource: { type: 'Conversation', id: conversationId },
+    requestId: ctx.requestId,
+  });
 }
 
 /** Non-personal facts about a message (sources, notice code, feedback, the agent's staff id). */
@@ -71,7 +106,14 @@ export type MessageMeta = Record<string, unknown>;
  */
 export async function storeMessage(
   ctx: PrivacyCtx,
-  input: { conversationId: string; role: MessageRole | 'system'; text: string; clientId?: string; meta?: MessageMeta; /** a streamed answer keeps the id it was announced under */ id?: string },
+  input: {
+    conversationId: string;
+    role: MessageRole | 'system';
+    text: string;
+    clientId?: string;
+    meta?: MessageMeta;
+    /** a streamed answer keeps the id it was announced under */ id?: string;
+  },
 ): Promise<{ id: string; seq: number; createdAt: Date; duplicate: boolean }> {
   // The row lock first: a concurrent send with the same clientId waits here, then finds the first one.
   const c = await findConversation(ctx, input.conversationId, true);
@@ -83,38 +125,95 @@ export async function storeMessage(
   const key = await subjectKey(ctx, c.subjectId);
   const id = input.id ?? randomUUID();
   await conversationStore.insertMessage(ctx.tx, {
-    id, conversationId: c.id, subjectId: c.subjectId, role: input.role, ciphertext: sealText(key, input.text, aad.message(id)), now: ctx.now, seq, clientId: input.clientId ?? null, meta: JSON.stringify(input.meta ?? {}),
+    id,
+    conversationId: c.id,
+    subjectId: c.subjectId,
+    role: input.role,
+    ciphertext: sealText(key, input.text, aad.message(id)),
+    now: ctx.now,
+    seq,
+    clientId: input.clientId ?? null,
+    meta: JSON.stringify(input.meta ?? {}),
   });
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'message.store', subjectId: c.subjectId, resource: { type: 'Message', id }, requestId: ctx.requestId, details: { conversationId: c.id, role: input.role, seq } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'message.store',
+    subjectId: c.subjectId,
+    resource: { type: 'Message', id },
+    requestId: ctx.requestId,
+    details: { conversationId: c.id, role: input.role, seq },
+  });
   return { id, seq, createdAt: ctx.now, duplicate: false };
 }
 
 /** A conversation's transcript, decrypted; reading it is itself an audited access. */
-export async function readMessages(ctx: PrivacyCtx, conversationId: string, purpose = 'customer_support'): Promise<StoredMessage[]> {
+export async function readMessages(
+  ctx: PrivacyCtx,
+  conversationId: string,
+  purpose = 'customer_support',
+): Promise<StoredMessage[]> {
   const c = await findConversation(ctx, conversationId);
   const key = await subjectKey(ctx, c.subjectId);
   const rows = await conversationStore.messages(ctx.tx, conversationId);
-  const messages = rows.map(({ ciphertext, ...m }) => ({ ...m, text: openOrFail(() => openText(key, ciphertext, aad.message(m.id))) }));
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'transcript.read', subjectId: c.subjectId, resource: { type: 'Conversation', id: c.id }, purpose, requestId: ctx.requestId, details: { messages: messages.length } });
+  const messages = rows.map(({ ciphertext, ...m }) => ({
+    ...m,
+    text: openOrFail(() => openText(key, ciphertext, aad.message(m.id))),
+  }));
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'transcript.read',
+    subjectId: c.subjectId,
+    resource: { type: 'Conversation', id: c.id },
+    purpose,
+    requestId: ctx.requestId,
+    details: { messages: messages.length },
+  });
   return messages;
 }
 
-export async function storeAttachment(ctx: PrivacyCtx, input: { conversationId: string; messageId?: string; mime: string; content: Uint8Array }): Promise<{ id: string }> {
+export async function storeAttachment(
+  ctx: PrivacyCtx,
+  input: { conversationId: string; messageId?: string; mime: string; content: Uint8Array },
+): Promise<{ id: string }> {
   const c = await findConversation(ctx, input.conversationId);
   const key = await subjectKey(ctx, c.subjectId);
   const id = randomUUID();
   await conversationStore.insertAttachment(ctx.tx, {
-    id, conversationId: c.id, messageId: input.messageId ?? null, subjectId: c.subjectId, mime: input.mime, size: input.content.length, ciphertext: seal(key, input.content, aad.attachment(id)), now: ctx.now,
+    id,
+    conversationId: c.id,
+    messageId: input.messageId ?? null,
+    subjectId: c.subjectId,
+    mime: input.mime,
+    size: input.content.length,
+    ciphertext: seal(key, input.content, aad.attachment(id)),
+    now: ctx.now,
   });
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'attachment.store', subjectId: c.subjectId, resource: { type: 'Attachment', id }, requestId: ctx.requestId, details: { conversationId: c.id, bytes: input.content.length } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'attachment.store',
+    subjectId: c.subjectId,
+    resource: { type: 'Attachment', id },
+    requestId: ctx.requestId,
+    details: { conversationId: c.id, bytes: input.content.length },
+  });
   return { id };
 }
 
-export async function readAttachment(ctx: PrivacyCtx, attachmentId: string): Promise<{ mime: string; content: Buffer }> {
+export async function readAttachment(
+  ctx: PrivacyCtx,
+  attachmentId: string,
+): Promise<{ mime: string; content: Buffer }> {
   const row = await conversationStore.attachment(ctx.tx, attachmentId);
   if (!row) throw notFound('attachment');
   const key = await subjectKey(ctx, row.subjectId);
   const content = openOrFail(() => open(key, row.ciphertext, aad.attachment(attachmentId)));
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'attachment.read', subjectId: row.subjectId, resource: { type: 'Attachment', id: attachmentId }, requestId: ctx.requestId, details: { bytes: content.length } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'attachment.read',
+    subjectId: row.subjectId,
+    resource: { type: 'Attachment', id: attachmentId },
+    requestId: ctx.requestId,
+    details: { bytes: content.length },
+  });
   return { mime: row.mime, content };
 }

@@ -32,10 +32,19 @@ export function keyStoreOf(deps: Pick<Infra, 'config'>): SubjectKeyStore {
   const { keys } = deps.config;
   const dir = keys.kind === 'pkcs11' ? `pkcs11:${keys.module}|${keys.tokenLabel}` : keyStoreDir(deps);
   let store = keyStores.get(dir);
-  if (!store) keyStores.set(dir, (store = cachedKeyStore(keys.kind === 'pkcs11' ? pkcs11Keys(keys).store : fileKeyStore(dir), KEY_STORE_CACHE)));
+  if (!store)
+    keyStores.set(
+      dir,
+      (store = cachedKeyStore(keys.kind === 'pkcs11' ? pkcs11Keys(keys).store : fileKeyStore(dir), KEY_STORE_CACHE)),
+    );
   return store;
 }
 
-export function privacyCtx(deps: Pick<Infra, 'config' | 'secrets' | 'now'>, tx: EntityManager, actor: PrivacyActor, requestId?: string): PrivacyCtx {
+export function privacyCtx(
+  deps: Pick<Infra, 'config' | 'secrets' | 'now'>,
+  tx: EntityManager,
+  actor: PrivacyActor,
+  requestId?: string,
+): PrivacyCtx {
   return { tx, wrapper: keyWrapperOf(deps), keyStore: keyStoreOf(deps), actor, requestId, now: deps.now() };
 }

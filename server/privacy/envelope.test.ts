@@ -4,7 +4,6 @@ import { ENVELOPE_VERSION, newDataKey, open, openText, seal, sealText } from './
 import { masterKeyWrapper } from './keyWrapper.ts';
 import { ciphertextProblem as problemOf } from '../../test/support/ciphertext.ts';
 
-
 describe('AES-256-GCM envelope', () => {
   const key = newDataKey();
 
@@ -21,10 +20,38 @@ describe('AES-256-GCM envelope', () => {
   });
 
   it.each([
-    ['a flipped ciphertext bit', (e: Buffer) => { e[e.length - 1]! ^= 1; return e; }, 'authentication_failed'],
-    ['a flipped tag bit', (e: Buffer) => { e[20]! ^= 0x80; return e; }, 'authentication_failed'],
-    ['a flipped IV bit', (e: Buffer) => { e[3]! ^= 1; return e; }, 'authentication_failed'],
-    ['an unknown version', (e: Buffer) => { e[0] = 2; return e; }, 'unknown_version'],
+    [
+      'a flipped ciphertext bit',
+      (e: Buffer) => {
+        e[e.length - 1]! ^= 1;
+        return e;
+      },
+      'authentication_failed',
+    ],
+    [
+      'a flipped tag bit',
+      (e: Buffer) => {
+        e[20]! ^= 0x80;
+        return e;
+      },
+      'authentication_failed',
+    ],
+    [
+      'a flipped IV bit',
+      (e: Buffer) => {
+        e[3]! ^= 1;
+        return e;
+      },
+      'authentication_failed',
+    ],
+    [
+      'an unknown version',
+      (e: Buffer) => {
+        e[0] = 2;
+        return e;
+      },
+      'unknown_version',
+    ],
     ['truncation to the header', (e: Buffer) => e.subarray(0, 20), 'too_short'],
     ['an empty value', () => Buffer.alloc(0), 'too_short'],
   ])('refuses %s with a typed error, never garbage', (_name, tamper, problem) => {

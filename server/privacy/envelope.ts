@@ -50,8 +50,10 @@ export function open(key: Uint8Array, envelope: Uint8Array, aad: string): Buffer
   }
 }
 
-export const sealText = (key: Uint8Array, text: string, aad: string): Buffer => seal(key, Buffer.from(text, 'utf8'), aad);
-export const openText = (key: Uint8Array, envelope: Uint8Array, aad: string): string => open(key, envelope, aad).toString('utf8');
+export const sealText = (key: Uint8Array, text: string, aad: string): Buffer =>
+  seal(key, Buffer.from(text, 'utf8'), aad);
+export const openText = (key: Uint8Array, envelope: Uint8Array, aad: string): string =>
+  open(key, envelope, aad).toString('utf8');
 
 export function newDataKey(): Uint8Array {
   return new Uint8Array(randomBytes(DATA_KEY_BYTES));

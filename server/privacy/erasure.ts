@@ -21,7 +21,10 @@ interface Step {
   run(tx: EntityManager, subjectId: string, env: { now: Date; keyStore: SubjectKeyStore }): Promise<number>;
 }
 
-const del = (table: SubjectTable): Step['run'] => (tx, subjectId) => erasureStore.deleteSubjectRows(tx, table, subjectId);
+const del =
+  (table: SubjectTable): Step['run'] =>
+  (tx, subjectId) =>
+    erasureStore.deleteSubjectRows(tx, table, subjectId);
 
 export const ERASURE_STEPS: readonly Step[] = [
   // Outside the database, so not rolled back with the step: a crash before the commit re-runs it and finds nothing left (0).
@@ -55,8 +58,21 @@ export async function startErasure(ctx: PrivacyCtx, subjectId: string, dsrId?: s
   const running = await erasureStore.runningJobOf(ctx.tx, subjectId);
   if (running) return running;
   const id = randomUUID();
-  await erasureStore.insertJob(ctx.tx, { id, subjectId, dsrId: dsrId ?? null, actor: `${ctx.actor.type}:${ctx.actor.id}`, now: ctx.now });
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'erasure.start', subjectId, resource: { type: 'ErasureJob', id }, requestId: ctx.requestId, details: { dsrId: dsrId ?? null, steps: ERASURE_STEPS.length } });
+  await erasureStore.insertJob(ctx.tx, {
+    id,
+    subjectId,
+    dsrId: dsrId ?? null,
+    actor: `${ctx.actor.type}:${ctx.actor.id}`,
+    now: ctx.now,
+  });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'erasure.start',
+    subjectId,
+    resource: { type: 'ErasureJob', id },
+    requestId: ctx.requestId,
+    details: { dsrId: dsrId ?? null, steps: ERASURE_STEPS.length },
+  });
   return id;
 }
 
@@ -68,20 +84,28 @@ function actorOf(job: JobRow): PrivacyActor {
 /** Runs (or continues) a job to the end; returns the receipt. Safe to call from several nodes at once. */
 export async function runErasureJob(runner: ErasureRunner, jobId: string): Promise<ErasureReceipt> {
   for (;;) {
-    const outcome = await runner.dataSource.transaction(async (tx): Promise<{ done: ErasureReceipt } | { step: string; index: number }> => {
-      const job = await erasureStore.lockJob(tx, jobId);
-      if (!job) throw notFound('erasure job');
-      if (job.status === 'done') return { done: job.receipt! };
-      const now = runner.now();
-      const actor = actorOf(job);
-      const step = ERASURE_STEPS[job.step];
-      if (!step) return { done: await finish(tx, job, now, actor) };
-      if (job.step === 0 && (await subjectUnderHold({ tx, now }, job.subjectId))) throw legalHoldActive();
-      const rows = await step.run(tx, job.subjectId, { now, keyStore: runner.keyStore });
-      await erasureStore.advance(tx, jobId, step.name, rows);
-      await appendAudit(tx, { actor, action: 'erasure.step', subjectId: job.subjectId, resource: { type: 'ErasureJob', id: jobId }, details: { step: step.name, index: job.step, rows } });
-      return { step: step.name, index: job.step };
-    });
+    const outcome = await runner.dataSource.transaction(
+      async (tx): Promise<{ done: ErasureReceipt } | { step: string; index: number }> => {
+        const job = await erasureStore.lockJob(tx, jobId);
+        if (!job) throw notFound('erasure job');
+        if (job.status === 'done') return { done: job.receipt! };
+        const now = runner.now();
+        const actor = actorOf(job);
+        const step = ERASURE_STEPS[job.step];
+        if (!step) return { done: await finish(tx, job, now, actor) };
+        if (job.step === 0 && (await subjectUnderHold({ tx, now }, job.subjectId))) throw legalHoldActive();
+        const rows = await step.run(tx, job.subjectId, { now, keyStore: runner.keyStore });
+        await erasureStore.advance(tx, jobId, step.name, rows);
+        await appendAudit(tx, {
+          actor,
+          action: 'erasure.step',
+          subjectId: job.subjectId,
+          resource: { type: 'ErasureJob', id: jobId },
+          details: { step: step.name, index: job.step, rows },
+        });
+        return { step: step.name, index: job.step };
+      },
+    );
     if ('done' in outcome) return outcome.done;
     await runner.afterStep?.(outcome.step, outcome.index);
   }
@@ -100,11 +124,24 @@ async function finish(tx: EntityManager, job: JobRow, now: Date, actor: PrivacyA
   await erasureStore.markSubjectErased(tx, job.subjectId, now);
   await erasureStore.finishJob(tx, job.id, now, receipt);
   const details: Record<string, number | string | null> = { jobId: job.id, dsrId: job.dsrId };
-  for (const [k, v] of Object.entries(job.counts)) details[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
-  await appendAudit(tx, { actor, action: 'subject.erased', subjectId: job.subjectId, resource: { type: 'DataSubject', id: job.subjectId }, details });
+  for (const [k, v] of Object.entries(job.counts))
+    details[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
+  await appendAudit(tx, {
+    actor,
+    action: 'subject.erased',
+    subjectId: job.subjectId,
+    resource: { type: 'DataSubject', id: job.subjectId },
+    details,
+  });
   if (job.dsrId) {
     await erasureStore.completeRequest(tx, job.dsrId, now, receipt);
-    await appendAudit(tx, { actor, action: 'dsr.complete', subjectId: job.subjectId, resource: { type: 'SubjectRequest', id: job.dsrId }, details: { type: 'erasure' } });
+    await appendAudit(tx, {
+      actor,
+      action: 'dsr.complete',
+      subjectId: job.subjectId,
+      resource: { type: 'SubjectRequest', id: job.dsrId },
+      details: { type: 'erasure' },
+    });
   }
   return receipt;
 }

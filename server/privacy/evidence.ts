@@ -40,7 +40,11 @@ export interface ModelTargetEvidence {
 
 export interface ModelsEvidence {
   routingPolicy: { file: string; sha256: string } | { file: string; problem: string };
-  providers: { openai: { configured: boolean; baseURL: string | null }; ollama: { hosts: string[] }; llamacpp: { modelPath: string | null } };
+  providers: {
+    openai: { configured: boolean; baseURL: string | null };
+    ollama: { hosts: string[] };
+    llamacpp: { modelPath: string | null };
+  };
   targets: ModelTargetEvidence[];
   /** the two rules the gateway enforces whatever the policy says */
   guarantees: string[];
@@ -60,23 +64,54 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 function policyFiles(config: Config): PolicyFileEvidence[] {
   const dir = config.models.policiesDir ?? POLICIES_DIR;
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f)) : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
   const retention = config.privacy.retentionPolicyFile;
   if (retention && !files.includes(retention)) files.push(retention);
-  return files.filter((f) => fs.existsSync(f)).map((f) => {
-    const bytes = fs.readFileSync(f);
-    return { file: path.basename(f), path: f, sha256: sha256(bytes), bytes: bytes.length };
-  });
+  return files
+    .filter((f) => fs.existsSync(f))
+    .map((f) => {
+      const bytes = fs.readFileSync(f);
+      return { file: path.basename(f), path: f, sha256: sha256(bytes), bytes: bytes.length };
+    });
 }
 
-function destinationOf(provider: string, config: Config, pool?: { name: string } & ModelPool): { configured: boolean; destination: string } {
+function destinationOf(
+  provider: string,
+  config: Config,
+  pool?: { name: string } & ModelPool,
+): { configured: boolean; destination: string } {
   const { openai, ollamaHosts, llama, cloudProxy } = config.models;
   // the proxy's host only: its URL may hold credentials
-  const proxied = (cloud: boolean) => (cloud && cloudProxy ? ` through the egress proxy ${new URL(cloudProxy.url).host}` : '');
-  if (pool) return { configured: true, destination: `${pool.baseURLs.join(', ')} (pool ${pool.name}, ${pool.locality})${proxied(pool.locality === 'cloud')}` };
-  if (provider === 'openai') return { configured: Boolean(openai), destination: openai ? `${openai.baseURL ?? 'https://api.openai.com/v1'}${proxied(!openai.baseURL)}` : 'not configured (OPENAI_API_KEY unset)' };
-  if (provider === 'ollama') return { configured: ollamaHosts.length > 0, destination: ollamaHosts.length ? ollamaHosts.join(', ') : 'not configured (OLLAMA_HOST unset)' };
-  if (provider === 'llamacpp') return { configured: Boolean(llama), destination: llama ? `in process: ${llama.modelPath}` : 'not configured (LLAMA_MODEL_PATH unset)' };
+  const proxied = (cloud: boolean) =>
+    cloud && cloudProxy ? ` through the egress proxy ${new URL(cloudProxy.url).host}` : '';
+  if (pool)
+    return {
+      configured: true,
+      destination: `${pool.baseURLs.join(', ')} (pool ${pool.name}, ${pool.locality})${proxied(pool.locality === 'cloud')}`,
+    };
+  if (provider === 'openai')
+    return {
+      configured: Boolean(openai),
+      destination: openai
+        ? `${openai.baseURL ?? 'https://api.openai.com/v1'}${proxied(!openai.baseURL)}`
+        : 'not configured (OPENAI_API_KEY unset)',
+    };
+  if (provider === 'ollama')
+    return {
+      configured: ollamaHosts.length > 0,
+      destination: ollamaHosts.length ? ollamaHosts.join(', ') : 'not configured (OLLAMA_HOST unset)',
+    };
+  if (provider === 'llamacpp')
+    return {
+      configured: Boolean(llama),
+      destination: llama ? `in process: ${llama.modelPath}` : 'not configured (LLAMA_MODEL_PATH unset)',
+    };
   return { configured: true, destination: 'in process (no model)' };
 }
 
@@ -87,27 +122,46 @@ export function modelsEvidence(config: Config): ModelsEvidence {
     ollama: { hosts: config.models.ollamaHosts },
     llamacpp: { modelPath: config.models.llama?.modelPath ?? null },
   };
-  const guarantees = ['when redaction fails, no text goes to any model', 'no cloud target without cloud consent; models only receive redacted text'];
+  const guarantees = [
+    'when redaction fails, no text goes to any model',
+    'no cloud target without cloud consent; models only receive redacted text',
+  ];
   if (!fs.existsSync(file)) return { routingPolicy: { file, problem: 'absent' }, providers, targets: [], guarantees };
   let policy;
   try {
     policy = loadRoutingPolicyFile(file);
   } catch (err) {
-    return { routingPolicy: { file, problem: err instanceof Error ? err.message : String(err) }, providers, targets: [], guarantees };
+    return {
+      routingPolicy: { file, problem: err instanceof Error ? err.message : String(err) },
+      providers,
+      targets: [],
+      guarantees,
+    };
   }
   const targets = Object.entries(policy.targets).map(([target, t]) => ({
     target,
     provider: t.provider,
     model: t.model,
     location: t.location,
-    ...destinationOf(t.provider, config, t.pool !== undefined && policy.pools[t.pool] ? { name: t.pool, ...policy.pools[t.pool]! } : undefined),
+    ...destinationOf(
+      t.provider,
+      config,
+      t.pool !== undefined && policy.pools[t.pool] ? { name: t.pool, ...policy.pools[t.pool]! } : undefined,
+    ),
     usedByRules: policy.rules.filter((r) => r.chain.includes(target)).map((r) => r.id),
   }));
   return { routingPolicy: { file, sha256: policy.hash }, providers, targets, guarantees };
 }
 
-function readme(s: Omit<EvidenceSummary, 'files'>, policies: PolicyFileEvidence[], models: ModelsEvidence, requests: { type: string; state: string }[]): string {
-  const chain = s.chain.ok ? `VERIFIED: ${s.chain.checked} sealed events, head seq ${s.chain.headSeq}, ${s.chain.unsealed} not yet sealed` : `BROKEN at chain seq ${s.chain.firstBroken?.chainSeq} (${s.chain.firstBroken?.problem})`;
+function readme(
+  s: Omit<EvidenceSummary, 'files'>,
+  policies: PolicyFileEvidence[],
+  models: ModelsEvidence,
+  requests: { type: string; state: string }[],
+): string {
+  const chain = s.chain.ok
+    ? `VERIFIED: ${s.chain.checked} sealed events, head seq ${s.chain.headSeq}, ${s.chain.unsealed} not yet sealed`
+    : `BROKEN at chain seq ${s.chain.firstBroken?.chainSeq} (${s.chain.firstBroken?.problem})`;
   const byKind = new Map<string, number>();
   for (const r of requests) byKind.set(`${r.type} ${r.state}`, (byKind.get(`${r.type} ${r.state}`) ?? 0) + 1);
   return [
@@ -115,7 +169,9 @@ function readme(s: Omit<EvidenceSummary, 'files'>, policies: PolicyFileEvidence[
     `Generated ${s.generatedAt}`,
     '',
     `Audit chain: ${chain}  (audit-chain.json)`,
-    s.chain.witnessed ? `  held to the checkpoint signed by ${s.chain.witnessed.node} at ${s.chain.witnessed.at}, chain seq ${s.chain.witnessed.chainSeq} (${CHECKPOINT_FILE}, key ${s.chain.witnessed.keyId} in audit-checkpoint-key.json)` : '  no signed checkpoint read',
+    s.chain.witnessed
+      ? `  held to the checkpoint signed by ${s.chain.witnessed.node} at ${s.chain.witnessed.at}, chain seq ${s.chain.witnessed.chainSeq} (${CHECKPOINT_FILE}, key ${s.chain.witnessed.keyId} in audit-checkpoint-key.json)`
+      : '  no signed checkpoint read',
     '',
     `Policies in force (policies.json; SHA-256 of each file's bytes):`,
     ...policies.map((p) => `  ${p.sha256}  ${p.file}`),
@@ -125,7 +181,12 @@ function readme(s: Omit<EvidenceSummary, 'files'>, policies: PolicyFileEvidence[
     ...[...byKind].map(([k, n]) => `  ${n} ${k}`),
     '',
     `Models and where data may flow (models.json; routing policy ${'sha256' in models.routingPolicy ? models.routingPolicy.sha256 : models.routingPolicy.problem}):`,
-    ...(models.targets.length ? models.targets.map((t) => `  ${t.target}: ${t.provider} ${t.model}, ${t.location}, ${t.configured ? 'configured' : 'NOT configured'} -> ${t.destination}`) : ['  no routing policy targets']),
+    ...(models.targets.length
+      ? models.targets.map(
+          (t) =>
+            `  ${t.target}: ${t.provider} ${t.model}, ${t.location}, ${t.configured ? 'configured' : 'NOT configured'} -> ${t.destination}`,
+        )
+      : ['  no routing policy targets']),
     ...models.guarantees.map((g) => `  always: ${g}`),
     '',
   ].join('\n');
@@ -136,7 +197,13 @@ function readme(s: Omit<EvidenceSummary, 'files'>, policies: PolicyFileEvidence[
  * audit-checkpoint-key.json to `out`, copies the file, and returns the copied file's name (none yet: nothing).
  */
 function copyCheckpoints(witness: Witness, dir: string, out: Record<string, unknown>): string[] {
-  out['audit-checkpoint-key.json'] = { algorithm: 'Ed25519', keyId: witness.key.keyId, publicKey: witness.key.publicKey, file: CHECKPOINT_FILE, signature: SIGNATURE_RECIPE };
+  out['audit-checkpoint-key.json'] = {
+    algorithm: 'Ed25519',
+    keyId: witness.key.keyId,
+    publicKey: witness.key.publicKey,
+    file: CHECKPOINT_FILE,
+    signature: SIGNATURE_RECIPE,
+  };
   if (!fs.existsSync(witness.file)) return [];
   fs.copyFileSync(witness.file, path.join(dir, CHECKPOINT_FILE));
   fs.chmodSync(path.join(dir, CHECKPOINT_FILE), 0o600);
@@ -145,7 +212,11 @@ function copyCheckpoints(witness: Witness, dir: string, out: Record<string, unkn
 
 /** Seals pending audit events, verifies the chain, writes the bundle into `dir` and records `evidence.export`. */
 /** `witness`: the node's checkpoint file and key; the bundle then holds the checkpoints, the public key, and a chain held to them. */
-export async function writeEvidence(deps: { dataSource: DataSource; config: Config; now: () => Date; witness?: Witness }, outDir: string, actor: PrivacyActor): Promise<EvidenceSummary> {
+export async function writeEvidence(
+  deps: { dataSource: DataSource; config: Config; now: () => Date; witness?: Witness },
+  outDir: string,
+  actor: PrivacyActor,
+): Promise<EvidenceSummary> {
   const dir = path.resolve(outDir);
   await sealAudit(deps.dataSource); // waits for a busy sealer: everything recorded so far is chained
   const generatedAt = deps.now().toISOString();
@@ -163,16 +234,31 @@ export async function writeEvidence(deps: { dataSource: DataSource; config: Conf
       'audit-chain.json': chain,
       'models.json': models,
     };
-    const summary = { dir, generatedAt, policies: policies.length, retentionRuns: runs.length, requests: requests.length, chain };
+    const summary = {
+      dir,
+      generatedAt,
+      policies: policies.length,
+      retentionRuns: runs.length,
+      requests: requests.length,
+      chain,
+    };
     const copied = deps.witness ? copyCheckpoints(deps.witness, dir, out) : [];
     const files = [...Object.keys(out), ...copied, 'README.txt'];
-    for (const [name, value] of Object.entries(out)) fs.writeFileSync(path.join(dir, name), JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
+    for (const [name, value] of Object.entries(out))
+      fs.writeFileSync(path.join(dir, name), JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
     fs.writeFileSync(path.join(dir, 'README.txt'), readme(summary, policies, models, requests), { mode: 0o600 });
     await appendAudit(tx, {
       actor,
       action: 'evidence.export',
       resource: { type: 'AuditLog' },
-      details: { files: files.length, policies: policies.length, retentionRuns: runs.length, requests: requests.length, chainOk: chain.ok, checked: chain.checked },
+      details: {
+        files: files.length,
+        policies: policies.length,
+        retentionRuns: runs.length,
+        requests: requests.length,
+        chainOk: chain.ok,
+        checked: chain.checked,
+      },
     });
     return { ...summary, files };
   });

@@ -31,15 +31,19 @@ export function startPrivacyJobs(deps: Infra): PrivacyJobs {
   let stopped = false;
   const everyMs = deps.config.privacy.retentionIntervalSeconds * 1000;
   const startedAt = Date.now();
-  const timer = everyMs > 0
-    ? setInterval(() => {
-        if (stopped) return;
-        running = running.then(() => runRetention(runner, policy)).catch((err: unknown) => deps.logger.error('retention.failed', { error: err }));
-      }, everyMs)
-    : undefined;
+  const timer =
+    everyMs > 0
+      ? setInterval(() => {
+          if (stopped) return;
+          running = running
+            .then(() => runRetention(runner, policy))
+            .catch((err: unknown) => deps.logger.error('retention.failed', { error: err }));
+        }, everyMs)
+      : undefined;
   timer?.unref();
   return {
-    nextRunAt: () => (timer ? new Date(startedAt + (Math.floor((Date.now() - startedAt) / everyMs) + 1) * everyMs) : null),
+    nextRunAt: () =>
+      timer ? new Date(startedAt + (Math.floor((Date.now() - startedAt) / everyMs) + 1) * everyMs) : null,
     stop: async () => {
       stopped = true;
       if (timer) clearInterval(timer);

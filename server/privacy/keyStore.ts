@@ -88,7 +88,10 @@ export function fileKeyStore(dir: string): SubjectKeyStore {
  * node's erasure deletes the subject's key row too, so its data stops opening there as well (the
  * row is read first); the TTL bounds how long a destroyed secret can linger in a process.
  */
-export function cachedKeyStore(store: SubjectKeyStore, opts: { ttlMs: number; maxEntries: number; now?: () => number }): SubjectKeyStore {
+export function cachedKeyStore(
+  store: SubjectKeyStore,
+  opts: { ttlMs: number; maxEntries: number; now?: () => number },
+): SubjectKeyStore {
   const now = opts.now ?? Date.now;
   const entries = new Map<string, { secret: Uint8Array; expires: number }>();
   const remember = (subjectId: string, secret: Uint8Array) => {

@@ -14,16 +14,29 @@ import { liveSubject } from './subjects.ts';
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
 const LONG_DIGITS = /\d(?:[\s.-]?\d){5,}/;
 /** Staff text that lands in the audit trail: refused if it looks like personal data. */
-export const StaffReason = z.string().trim().min(3).max(500).refine((r) => !EMAIL.test(r) && !LONG_DIGITS.test(r), { message: 'must not contain personal data (emails, long numbers)' });
+export const StaffReason = z
+  .string()
+  .trim()
+  .min(3)
+  .max(500)
+  .refine((r) => !EMAIL.test(r) && !LONG_DIGITS.test(r), {
+    message: 'must not contain personal data (emails, long numbers)',
+  });
 
-export const PlaceHold = z.strictObject({
-  scope: z.enum(['subject', 'conversation']),
-  subjectId: z.string().optional(),
-  conversationId: z.uuid().optional(),
-  caseId: z.string().regex(/^[A-Za-z0-9_.:/-]{1,64}$/, { message: 'must be a case reference (letters, digits, _.:/-)' }),
-  reason: StaffReason,
-  endsAt: z.iso.datetime({ offset: true }).optional(),
-}).refine((h) => (h.scope === 'subject' ? h.subjectId && !h.conversationId : h.conversationId && !h.subjectId), { message: 'name exactly the subjectId (scope subject) or the conversationId (scope conversation)' });
+export const PlaceHold = z
+  .strictObject({
+    scope: z.enum(['subject', 'conversation']),
+    subjectId: z.string().optional(),
+    conversationId: z.uuid().optional(),
+    caseId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:/-]{1,64}$/, { message: 'must be a case reference (letters, digits, _.:/-)' }),
+    reason: StaffReason,
+    endsAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((h) => (h.scope === 'subject' ? h.subjectId && !h.conversationId : h.conversationId && !h.subjectId), {
+    message: 'name exactly the subjectId (scope subject) or the conversationId (scope conversation)',
+  });
 export type PlaceHold = z.infer<typeof PlaceHold>;
 
 export type { HoldStatus, LegalHold };
@@ -39,8 +52,21 @@ async function load(ctx: PrivacyCtx, id: string): Promise<LegalHold> {
   return row;
 }
 
-const audit = (ctx: PrivacyCtx, hold: Pick<LegalHold, 'id' | 'subjectId' | 'caseId'>, action: string, reason?: string) =>
-  appendAudit(ctx.tx, { actor: ctx.actor, action, subjectId: hold.subjectId ?? undefined, resource: { type: 'LegalHold', id: hold.id }, reason, requestId: ctx.requestId, details: { caseId: hold.caseId } });
+const audit = (
+  ctx: PrivacyCtx,
+  hold: Pick<LegalHold, 'id' | 'subjectId' | 'caseId'>,
+  action: string,
+  reason?: string,
+) =>
+  appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action,
+    subjectId: hold.subjectId ?? undefined,
+    resource: { type: 'LegalHold', id: hold.id },
+    reason,
+    requestId: ctx.requestId,
+    details: { caseId: hold.caseId },
+  });
 
 export async function requestHold(ctx: PrivacyCtx, input: PlaceHold): Promise<LegalHold> {
   const h = PlaceHold.parse(input);
@@ -50,16 +76,31 @@ export async function requestHold(ctx: PrivacyCtx, input: PlaceHold): Promise<Le
   const id = randomUUID();
   // A conversation hold's audit event still names the subject, so their trail shows it.
   await holdStore.insert(ctx.tx, {
-    id, scope: h.scope, subjectId: h.scope === 'subject' ? subjectId : null, conversationId: h.conversationId ?? null, caseId: h.caseId, reason: h.reason,
-    endsAt: h.endsAt ? new Date(h.endsAt) : null, placedBy: ctx.actor.id, placedAt: ctx.now,
+    id,
+    scope: h.scope,
+    subjectId: h.scope === 'subject' ? subjectId : null,
+    conversationId: h.conversationId ?? null,
+    caseId: h.caseId,
+    reason: h.reason,
+    endsAt: h.endsAt ? new Date(h.endsAt) : null,
+    placedBy: ctx.actor.id,
+    placedAt: ctx.now,
   });
   await audit(ctx, { id, subjectId, caseId: h.caseId }, 'legal_hold.request', h.reason);
   return load(ctx, id);
 }
 
-async function decide(ctx: PrivacyCtx, id: string, expect: HoldStatus, makerOf: (h: LegalHold) => string | null, decision: HoldDecision, action: string): Promise<LegalHold> {
+async function decide(
+  ctx: PrivacyCtx,
+  id: string,
+  expect: HoldStatus,
+  makerOf: (h: LegalHold) => string | null,
+  decision: HoldDecision,
+  action: string,
+): Promise<LegalHold> {
   const hold = await load(ctx, id);
-  if (hold.status !== expect) throw new AppError(409, 'invalid_transition', `This hold is ${hold.status}; it cannot be ${action.split('.')[1]}.`);
+  if (hold.status !== expect)
+    throw new AppError(409, 'invalid_transition', `This hold is ${hold.status}; it cannot be ${action.split('.')[1]}.`);
   if (makerOf(hold) === ctx.actor.id) throw makerChecker();
   await holdStore.decide(ctx.tx, id, decision, ctx.actor.id, ctx.now);
   await audit(ctx, hold, action);
@@ -75,15 +116,25 @@ export const approveLift = (ctx: PrivacyCtx, id: string) =>
 
 export async function requestLift(ctx: PrivacyCtx, id: string, reason: string): Promise<LegalHold> {
   const hold = await load(ctx, id);
-  if (hold.status !== 'active') throw new AppError(409, 'invalid_transition', `This hold is ${hold.status}; only an active hold can be lifted.`);
+  if (hold.status !== 'active')
+    throw new AppError(409, 'invalid_transition', `This hold is ${hold.status}; only an active hold can be lifted.`);
   const r = StaffReason.parse(reason);
   await holdStore.requestLift(ctx.tx, id, ctx.actor.id, ctx.now);
   await audit(ctx, hold, 'legal_hold.lift_request', r);
   return load(ctx, id);
 }
 
-export async function listHolds(ctx: PrivacyCtx, filter: { status?: HoldStatus; subjectId?: string } = {}): Promise<LegalHold[]> {
+export async function listHolds(
+  ctx: PrivacyCtx,
+  filter: { status?: HoldStatus; subjectId?: string } = {},
+): Promise<LegalHold[]> {
   const rows = await holdStore.list(ctx.tx, filter);
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'legal_hold.list', resource: { type: 'LegalHold' }, requestId: ctx.requestId, details: { returned: rows.length } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'legal_hold.list',
+    resource: { type: 'LegalHold' },
+    requestId: ctx.requestId,
+    details: { returned: rows.length },
+  });
   return rows;
 }

@@ -14,11 +14,20 @@ export type Rectification = z.infer<typeof Rectification>;
 
 export async function rectify(ctx: PrivacyCtx, requestId: string, input: Rectification): Promise<SubjectRequest> {
   let r = await getRequest(ctx, requestId, true);
-  if (r.type !== 'rectification') throw new AppError(409, 'invalid_transition', `A ${r.type} request cannot be carried out as a rectification.`);
+  if (r.type !== 'rectification')
+    throw new AppError(409, 'invalid_transition', `A ${r.type} request cannot be carried out as a rectification.`);
   if (r.state === 'identity_verified') r = await transitionRequest(ctx, requestId, { to: 'in_progress' });
-  if (r.state !== 'in_progress') throw new AppError(409, 'invalid_transition', `A rectification request in state ${r.state} cannot be carried out.`);
+  if (r.state !== 'in_progress')
+    throw new AppError(409, 'invalid_transition', `A rectification request in state ${r.state} cannot be carried out.`);
   if (!(await replaceIdentifier(ctx, r.subjectId, input.from, input.to))) throw identifierNotFound();
   const change = { field: 'identifier', from: input.from.kind, to: input.to.kind };
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'dsr.rectify', subjectId: r.subjectId, resource: { type: 'SubjectRequest', id: requestId }, requestId: ctx.requestId, details: change });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'dsr.rectify',
+    subjectId: r.subjectId,
+    resource: { type: 'SubjectRequest', id: requestId },
+    requestId: ctx.requestId,
+    details: change,
+  });
   return completeRequest(ctx, requestId, { rectified: [change], completedAt: ctx.now.toISOString() });
 }

@@ -37,17 +37,47 @@ const NEXT: Record<DsrState, DsrState[]> = {
   refused: [],
 };
 
-const audit = (ctx: PrivacyCtx, r: Pick<SubjectRequest, 'id' | 'subjectId' | 'type'>, action: string, extra: Record<string, string | number | null> = {}, reason?: string) =>
-  appendAudit(ctx.tx, { actor: ctx.actor, action, subjectId: r.subjectId, resource: { type: 'SubjectRequest', id: r.id }, reason, requestId: ctx.requestId, details: { type: r.type, ...extra } });
+const audit = (
+  ctx: PrivacyCtx,
+  r: Pick<SubjectRequest, 'id' | 'subjectId' | 'type'>,
+  action: string,
+  extra: Record<string, string | number | null> = {},
+  reason?: string,
+) =>
+  appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action,
+    subjectId: r.subjectId,
+    resource: { type: 'SubjectRequest', id: r.id },
+    reason,
+    requestId: ctx.requestId,
+    details: { type: r.type, ...extra },
+  });
 
-export async function createRequest(ctx: PrivacyCtx, policy: RetentionPolicy, input: CreateRequest): Promise<SubjectRequest> {
+export async function createRequest(
+  ctx: PrivacyCtx,
+  policy: RetentionPolicy,
+  input: CreateRequest,
+): Promise<SubjectRequest> {
   const r = CreateRequest.parse(input);
   await liveSubject(ctx, r.subjectId);
   const id = randomUUID();
   const dueAt = new Date(ctx.now.getTime() + policy.requests.dueDays * 86_400_000);
   const details = r.details ? sealText(await subjectKey(ctx, r.subjectId), r.details, aad.dsrDetails(id)) : null;
-  await requestStore.insert(ctx.tx, { id, subjectId: r.subjectId, type: r.type, channel: r.channel, createdBy: `${ctx.actor.type}:${ctx.actor.id}`, receivedAt: ctx.now, dueAt, details });
-  await audit(ctx, { id, subjectId: r.subjectId, type: r.type }, 'dsr.create', { channel: r.channel, dueDays: policy.requests.dueDays });
+  await requestStore.insert(ctx.tx, {
+    id,
+    subjectId: r.subjectId,
+    type: r.type,
+    channel: r.channel,
+    createdBy: `${ctx.actor.type}:${ctx.actor.id}`,
+    receivedAt: ctx.now,
+    dueAt,
+    details,
+  });
+  await audit(ctx, { id, subjectId: r.subjectId, type: r.type }, 'dsr.create', {
+    channel: r.channel,
+    dueDays: policy.requests.dueDays,
+  });
   return getRequest(ctx, id);
 }
 
@@ -68,7 +98,11 @@ export async function readRequestDetails(ctx: PrivacyCtx, id: string): Promise<s
   return text;
 }
 
-export async function transitionRequest(ctx: PrivacyCtx, id: string, input: TransitionRequest): Promise<SubjectRequest> {
+export async function transitionRequest(
+  ctx: PrivacyCtx,
+  id: string,
+  input: TransitionRequest,
+): Promise<SubjectRequest> {
   const { to, reason } = TransitionRequest.parse(input);
   const r = await getRequest(ctx, id, true);
   if (!NEXT[r.state].includes(to)) throw invalidTransition(r.state, to);
@@ -76,13 +110,22 @@ export async function transitionRequest(ctx: PrivacyCtx, id: string, input: Tran
   if (to === 'done' && r.type !== 'rectification') throw invalidTransition(r.state, to);
   if (to === 'refused' && !reason) throw invalidTransition(r.state, 'refused without a reason');
   const final = to === 'done' || to === 'refused';
-  await requestStore.setState(ctx.tx, id, { state: to, now: ctx.now, completedAt: final ? ctx.now : null, refusedReason: to === 'refused' ? (reason ?? null) : null });
+  await requestStore.setState(ctx.tx, id, {
+    state: to,
+    now: ctx.now,
+    completedAt: final ? ctx.now : null,
+    refusedReason: to === 'refused' ? (reason ?? null) : null,
+  });
   await audit(ctx, r, `dsr.${to}`, { from: r.state }, reason);
   return getRequest(ctx, id);
 }
 
 /** Marks an executed request done with its receipt (counts and ids only). */
-export async function completeRequest(ctx: PrivacyCtx, id: string, receipt: Record<string, unknown>): Promise<SubjectRequest> {
+export async function completeRequest(
+  ctx: PrivacyCtx,
+  id: string,
+  receipt: Record<string, unknown>,
+): Promise<SubjectRequest> {
   const r = await getRequest(ctx, id, true);
   if (r.state !== 'in_progress') throw invalidTransition(r.state, 'done');
   await requestStore.complete(ctx.tx, id, ctx.now, receipt);
@@ -98,9 +141,24 @@ export const ListRequests = z.strictObject({
 });
 export type ListRequests = z.infer<typeof ListRequests>;
 
-export async function listRequests(ctx: PrivacyCtx, policy: RetentionPolicy, filter: ListRequests): Promise<(SubjectRequest & { overdue: boolean })[]> {
-  const horizon = filter.due === 'near' ? new Date(ctx.now.getTime() + policy.requests.nearDueDays * 86_400_000) : filter.due === 'overdue' ? ctx.now : null;
+export async function listRequests(
+  ctx: PrivacyCtx,
+  policy: RetentionPolicy,
+  filter: ListRequests,
+): Promise<(SubjectRequest & { overdue: boolean })[]> {
+  const horizon =
+    filter.due === 'near'
+      ? new Date(ctx.now.getTime() + policy.requests.nearDueDays * 86_400_000)
+      : filter.due === 'overdue'
+        ? ctx.now
+        : null;
   const rows = await requestStore.list(ctx.tx, { state: filter.state, subjectId: filter.subjectId, dueBy: horizon });
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'dsr.list', resource: { type: 'SubjectRequest' }, requestId: ctx.requestId, details: { returned: rows.length, due: filter.due ?? null } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'dsr.list',
+    resource: { type: 'SubjectRequest' },
+    requestId: ctx.requestId,
+    details: { returned: rows.length, due: filter.due ?? null },
+  });
   return rows.map((r) => ({ ...r, overdue: r.state !== 'done' && r.state !== 'refused' && r.dueAt < ctx.now }));
 }

@@ -12,12 +12,27 @@ import { appendAudit } from '../audit/append.ts';
 import type { Logger } from '../logger.ts';
 import type { PrivacyActor } from './context.ts';
 import type { DeletableCategory, RetentionPolicy } from './retentionPolicy.ts';
-import { type ExpiryParams, RETENTION_COUNTS, type RetentionCount, type RetentionRunRow, retentionStore, type TableStep } from './store/retention.ts';
+import {
+  type ExpiryParams,
+  RETENTION_COUNTS,
+  type RetentionCount,
+  type RetentionRunRow,
+  retentionStore,
+  type TableStep,
+} from './store/retention.ts';
 
 export { RETENTION_COUNTS, type RetentionCount, type RetentionRunRow };
 
 /** Attachments before messages (a message waits for its attachments); conversations last, once empty. */
-const RUN_ORDER: readonly TableStep[] = ['attachments', 'messages', 'vault_mappings', 'consent_records', 'conversations', 'kb_feedback', 'kb_unanswered'];
+const RUN_ORDER: readonly TableStep[] = [
+  'attachments',
+  'messages',
+  'vault_mappings',
+  'consent_records',
+  'conversations',
+  'kb_feedback',
+  'kb_unanswered',
+];
 /** A run that has not finished after this long is taken for dead (its node crashed). */
 const STALE_RUN_MS = 60 * 60 * 1000;
 
@@ -50,11 +65,22 @@ export interface RetentionReport {
   batches: number;
 }
 
-export async function runRetention(runner: RetentionRunner, policy: RetentionPolicy, opts: { dryRun?: boolean; actor?: PrivacyActor } = {}): Promise<RetentionReport> {
+export async function runRetention(
+  runner: RetentionRunner,
+  policy: RetentionPolicy,
+  opts: { dryRun?: boolean; actor?: PrivacyActor } = {},
+): Promise<RetentionReport> {
   const actor = opts.actor ?? { type: 'system', id: 'retention' };
   const dryRun = opts.dryRun ?? false;
   const counts = Object.fromEntries(RETENTION_COUNTS.map((c) => [c, 0])) as Record<RetentionCount, number>;
-  const report: RetentionReport = { runId: null, status: 'skipped', dryRun, policyHash: policy.hash, counts, batches: 0 };
+  const report: RetentionReport = {
+    runId: null,
+    status: 'skipped',
+    dryRun,
+    policyHash: policy.hash,
+    counts,
+    batches: 0,
+  };
   const now = runner.now();
 
   const runId = await runner.dataSource.transaction(async (tx) => {
@@ -62,8 +88,19 @@ export async function runRetention(runner: RetentionRunner, policy: RetentionPol
     await retentionStore.failStaleRuns(tx, now, new Date(now.getTime() - STALE_RUN_MS));
     if ((await retentionStore.deletingRunUnderWay(tx)) && !dryRun) return null;
     const id = randomUUID();
-    await retentionStore.insertRun(tx, { id, now, dryRun, policyHash: policy.hash, actor: `${actor.type}:${actor.id}` });
-    await appendAudit(tx, { actor, action: dryRun ? 'retention.dry_run' : 'retention.start', resource: { type: 'RetentionRun', id }, details: { policyHash: policy.hash } });
+    await retentionStore.insertRun(tx, {
+      id,
+      now,
+      dryRun,
+      policyHash: policy.hash,
+      actor: `${actor.type}:${actor.id}`,
+    });
+    await appendAudit(tx, {
+      actor,
+      action: dryRun ? 'retention.dry_run' : 'retention.start',
+      resource: { type: 'RetentionRun', id },
+      details: { policyHash: policy.hash },
+    });
     if (dryRun) {
       for (const step of RUN_ORDER) {
         counts[step] = await retentionStore.countExpired(tx, step, params(policy, step, now));
@@ -98,7 +135,12 @@ export async function runRetention(runner: RetentionRunner, policy: RetentionPol
       const { target } = await planAuditCheckpoint(tx, policy, now);
       if (!target) return;
       await retentionStore.insertAuditCheckpoint(tx, { ...target, now });
-      await appendAudit(tx, { actor, action: 'retention.audit_checkpoint', resource: { type: 'RetentionRun', id: runId }, details: { chainSeq: target.chainSeq, events: target.removes } });
+      await appendAudit(tx, {
+        actor,
+        action: 'retention.audit_checkpoint',
+        resource: { type: 'RetentionRun', id: runId },
+        details: { chainSeq: target.chainSeq, events: target.removes },
+      });
     });
     // Removes everything at or below the newest checkpoint, also what an interrupted run left behind.
     for (;;) {
@@ -116,16 +158,32 @@ export async function runRetention(runner: RetentionRunner, policy: RetentionPol
 
   await runner.dataSource.transaction(async (tx) => {
     await retentionStore.finishRun(tx, runId, runner.now(), counts);
-    await appendAudit(tx, { actor, action: 'retention.finish', resource: { type: 'RetentionRun', id: runId }, details: { ...counts, dryRun, batches: report.batches } });
+    await appendAudit(tx, {
+      actor,
+      action: 'retention.finish',
+      resource: { type: 'RetentionRun', id: runId },
+      details: { ...counts, dryRun, batches: report.batches },
+    });
   });
   runner.logger?.info('retention.finished', { runId, dryRun, batches: report.batches, ...counts });
   report.status = 'done';
   return report;
 }
 
-async function recordBatch(tx: EntityManager, runId: string, actor: PrivacyActor, category: RetentionCount, n: number): Promise<void> {
+async function recordBatch(
+  tx: EntityManager,
+  runId: string,
+  actor: PrivacyActor,
+  category: RetentionCount,
+  n: number,
+): Promise<void> {
   await retentionStore.addCount(tx, runId, category, n);
-  await appendAudit(tx, { actor, action: 'retention.delete', resource: { type: 'RetentionRun', id: runId }, details: { category, rows: n } });
+  await appendAudit(tx, {
+    actor,
+    action: 'retention.delete',
+    resource: { type: 'RetentionRun', id: runId },
+    details: { category, rows: n },
+  });
 }
 
 interface AuditPlan {

@@ -28,11 +28,19 @@ describe('retention policy file', () => {
   });
 
   it.each([
-    ['a bad duration', valid.replace('messages: 90d,', 'messages: 90 days,'), 'at categories.messages: must be a duration like 12h or 90d'],
+    [
+      'a bad duration',
+      valid.replace('messages: 90d,', 'messages: 90 days,'),
+      'at categories.messages: must be a duration like 12h or 90d',
+    ],
     ['a missing category', valid.replace(' attachments: 30d,', ''), 'at categories.attachments'],
     ['an unknown key', valid.replace('batchSize: 100', 'batchsize: 100'), 'batchsize'],
     ['a bad class name', valid.replace('kept:', 'Kept:'), 'at classes.Kept'],
-    ['an unknown class category', valid.replace('kept: { messages: 365d }', 'kept: { audit_log: 1d }'), 'at classes.kept'],
+    [
+      'an unknown class category',
+      valid.replace('kept: { messages: 365d }', 'kept: { audit_log: 1d }'),
+      'at classes.kept',
+    ],
     ['a wrong version', valid.replace('version: 1', 'version: 2'), 'at version'],
     ['near-due not before due', valid.replace('nearDueDays: 7', 'nearDueDays: 30'), 'at requests.nearDueDays'],
     ['broken YAML', 'version: [1', 'not valid YAML'],

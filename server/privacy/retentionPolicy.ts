@@ -29,7 +29,15 @@ export const RetentionPolicyFile = z.strictObject({
     audit_log: Duration,
     kb_feedback: Duration,
   }),
-  classes: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, { message: 'class names are lower_snake_case' }), z.strictObject(Object.fromEntries(CLASS_CATEGORIES.map((c) => [c, Duration.optional()])) as Record<(typeof CLASS_CATEGORIES)[number], z.ZodOptional<typeof Duration>>)),
+  classes: z.record(
+    z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, { message: 'class names are lower_snake_case' }),
+    z.strictObject(
+      Object.fromEntries(CLASS_CATEGORIES.map((c) => [c, Duration.optional()])) as Record<
+        (typeof CLASS_CATEGORIES)[number],
+        z.ZodOptional<typeof Duration>
+      >,
+    ),
+  ),
 });
 export type RetentionPolicyFile = z.infer<typeof RetentionPolicyFile>;
 
@@ -51,7 +59,10 @@ export function parseRetentionPolicy(text: string, file: string): RetentionPolic
   }
   const parsed = RetentionPolicyFile.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+    const issues = parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join('.') || '(root)',
+      message: i.message,
+    }));
     throw new PolicyFileError(file, `at ${issues[0]!.path}: ${issues[0]!.message}`, issues);
   }
   if (parsed.data.requests.nearDueDays >= parsed.data.requests.dueDays) {
@@ -73,6 +84,7 @@ export function loadRetentionPolicy(file = DEFAULT_RETENTION_FILE): RetentionPol
 
 /** Milliseconds a category of a conversation's retention class is kept (unknown classes: the defaults). */
 export function retentionMs(policy: RetentionPolicyFile, category: DeletableCategory, retentionClass?: string): number {
-  const override = retentionClass && category !== 'consent_records' ? policy.classes[retentionClass]?.[category] : undefined;
+  const override =
+    retentionClass && category !== 'consent_records' ? policy.classes[retentionClass]?.[category] : undefined;
   return override ?? policy.categories[category];
 }

@@ -22,7 +22,14 @@ const TABLES = [
   { table: 'system_keys', id: 'purpose', context: keyContexts.system, field: 'systemKeys' },
 ] as const;
 
-async function rewrapBatch(tx: EntityManager, t: (typeof TABLES)[number], from: KeyWrapper, to: KeyWrapper, batch: number, now: Date): Promise<number> {
+async function rewrapBatch(
+  tx: EntityManager,
+  t: (typeof TABLES)[number],
+  from: KeyWrapper,
+  to: KeyWrapper,
+  batch: number,
+  now: Date,
+): Promise<number> {
   const rows = await wrappedKeyStore.wrappedBy(tx, t, from.keyId, batch);
   for (const row of rows) {
     const rewrapped = to.wrap(from.unwrap(row.wrapped, t.context(row.id)), t.context(row.id));
@@ -37,13 +44,25 @@ export async function rotateMasterKey(
   to: KeyWrapper,
   opts: { actor: PrivacyActor; batch?: number },
 ): Promise<RotationReport> {
-  const report: RotationReport = { fromKeyId: from.keyId, toKeyId: to.keyId, subjectKeys: 0, systemKeys: 0, unknown: 0 };
+  const report: RotationReport = {
+    fromKeyId: from.keyId,
+    toKeyId: to.keyId,
+    subjectKeys: 0,
+    systemKeys: 0,
+    unknown: 0,
+  };
   if (from.keyId === to.keyId) return report;
   for (const t of TABLES) {
     for (;;) {
       const n = await runner.dataSource.transaction(async (tx) => {
         const done = await rewrapBatch(tx, t, from, to, opts.batch ?? 500, runner.now());
-        if (done > 0) await appendAudit(tx, { actor: opts.actor, action: 'keys.rewrap', resource: { type: 'MasterKey', id: to.keyId }, details: { table: t.table, rows: done, fromKeyId: from.keyId } });
+        if (done > 0)
+          await appendAudit(tx, {
+            actor: opts.actor,
+            action: 'keys.rewrap',
+            resource: { type: 'MasterKey', id: to.keyId },
+            details: { table: t.table, rows: done, fromKeyId: from.keyId },
+          });
         return done;
       });
       report[t.field] += n;
@@ -54,7 +73,17 @@ export async function rotateMasterKey(
     for (const t of TABLES) {
       report.unknown += await wrappedKeyStore.wrappedByNeither(tx, t, from.keyId, to.keyId);
     }
-    await appendAudit(tx, { actor: opts.actor, action: 'keys.rotate_master', resource: { type: 'MasterKey', id: to.keyId }, details: { fromKeyId: from.keyId, subjectKeys: report.subjectKeys, systemKeys: report.systemKeys, unknown: report.unknown } });
+    await appendAudit(tx, {
+      actor: opts.actor,
+      action: 'keys.rotate_master',
+      resource: { type: 'MasterKey', id: to.keyId },
+      details: {
+        fromKeyId: from.keyId,
+        subjectKeys: report.subjectKeys,
+        systemKeys: report.systemKeys,
+        unknown: report.unknown,
+      },
+    });
   });
   return report;
 }

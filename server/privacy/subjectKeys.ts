@@ -13,7 +13,11 @@ const subjectContext = (subjectId: string) => `subject:${subjectId}`;
 const systemContext = (purpose: string) => `system:${purpose}`;
 const storeContext = (subjectId: string) => `keystore:${subjectId}`;
 
-function unwrapOrThrow(wrapper: KeyWrapper, row: { wrapped: Buffer; masterKeyId: string }, context: string): Uint8Array {
+function unwrapOrThrow(
+  wrapper: KeyWrapper,
+  row: { wrapped: Buffer; masterKeyId: string },
+  context: string,
+): Uint8Array {
   if (row.masterKeyId !== wrapper.keyId) throw keyUnavailable();
   return openOrThrow(() => wrapper.unwrap(row.wrapped, context));
 }
@@ -33,7 +37,12 @@ export async function createSubjectKey(ctx: KeyCtx & Pick<PrivacyCtx, 'now'>, su
   const key = newDataKey();
   // The secret is written before the row: a rolled-back transaction leaves an unused file, never a row without its secret.
   const inner = seal(await ctx.keyStore.create(subjectId), key, storeContext(subjectId));
-  await wrappedKeyStore.insertSubjectKey(ctx.tx, { subjectId, wrapped: Buffer.from(ctx.wrapper.wrap(inner, subjectContext(subjectId))), masterKeyId: ctx.wrapper.keyId, now: ctx.now });
+  await wrappedKeyStore.insertSubjectKey(ctx.tx, {
+    subjectId,
+    wrapped: Buffer.from(ctx.wrapper.wrap(inner, subjectContext(subjectId))),
+    masterKeyId: ctx.wrapper.keyId,
+    now: ctx.now,
+  });
   return key;
 }
 
@@ -46,7 +55,11 @@ export async function subjectKey(ctx: KeyCtx, subjectId: string): Promise<Uint8A
 }
 
 /** The data key from its subject_keys row, read by the caller (in a statement of its own making). */
-export async function openSubjectKey(ctx: Pick<KeyCtx, 'wrapper' | 'keyStore'>, subjectId: string, row: { wrapped: Buffer; masterKeyId: string } | undefined | null): Promise<Uint8Array> {
+export async function openSubjectKey(
+  ctx: Pick<KeyCtx, 'wrapper' | 'keyStore'>,
+  subjectId: string,
+  row: { wrapped: Buffer; masterKeyId: string } | undefined | null,
+): Promise<Uint8Array> {
   if (!row?.wrapped) throw subjectErased();
   const inner = unwrapOrThrow(ctx.wrapper, row, subjectContext(subjectId));
   // Keys made before the key store existed are the bare 32 bytes; sealed ones are a longer envelope.
@@ -62,7 +75,12 @@ export async function systemKey(ctx: Pick<PrivacyCtx, 'tx' | 'wrapper' | 'now'>,
   let row = await select();
   if (!row) {
     const key = newDataKey();
-    await wrappedKeyStore.insertSystemKey(ctx.tx, { purpose, wrapped: Buffer.from(ctx.wrapper.wrap(key, systemContext(purpose))), masterKeyId: ctx.wrapper.keyId, now: ctx.now });
+    await wrappedKeyStore.insertSystemKey(ctx.tx, {
+      purpose,
+      wrapped: Buffer.from(ctx.wrapper.wrap(key, systemContext(purpose))),
+      masterKeyId: ctx.wrapper.keyId,
+      now: ctx.now,
+    });
     row = await select();
     if (!row) throw new AppError(500, 'internal_error', 'Internal error.');
   }

@@ -24,9 +24,14 @@ function normalise({ kind, value }: SubjectIdentifier): string {
   return v;
 }
 
-export async function identifierDigest(ctx: Pick<PrivacyCtx, 'tx' | 'wrapper' | 'now'>, identifier: SubjectIdentifier): Promise<Buffer> {
+export async function identifierDigest(
+  ctx: Pick<PrivacyCtx, 'tx' | 'wrapper' | 'now'>,
+  identifier: SubjectIdentifier,
+): Promise<Buffer> {
   const key = deriveKey(await systemKey(ctx, 'identifier-root'), 'subject-identifier-hmac');
-  return createHmac('sha256', key).update(`${identifier.kind}\u0000${normalise(identifier)}`).digest();
+  return createHmac('sha256', key)
+    .update(`${identifier.kind}\u0000${normalise(identifier)}`)
+    .digest();
 }
 
 export async function findSubject(ctx: Pick<PrivacyCtx, 'tx'>, subjectId: string): Promise<DataSubject> {
@@ -48,14 +53,34 @@ export async function addIdentifier(ctx: PrivacyCtx, subjectId: string, identifi
     if ((await subjectStore.identifierOwner(ctx.tx, identifier.kind, digest)) !== subjectId) throw identifierTaken();
     return;
   }
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'subject.identifier_add', subjectId, resource: { type: 'DataSubject', id: subjectId }, requestId: ctx.requestId, details: { kind: identifier.kind } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'subject.identifier_add',
+    subjectId,
+    resource: { type: 'DataSubject', id: subjectId },
+    requestId: ctx.requestId,
+    details: { kind: identifier.kind },
+  });
 }
 
 /** Rectification of an identifier: the old digest goes, the new one comes, in one transaction. */
-export async function replaceIdentifier(ctx: PrivacyCtx, subjectId: string, from: SubjectIdentifier, to: SubjectIdentifier): Promise<boolean> {
+export async function replaceIdentifier(
+  ctx: PrivacyCtx,
+  subjectId: string,
+  from: SubjectIdentifier,
+  to: SubjectIdentifier,
+): Promise<boolean> {
   await liveSubject(ctx, subjectId);
-  if (!(await subjectStore.removeIdentifier(ctx.tx, from.kind, await identifierDigest(ctx, from), subjectId))) return false;
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'subject.identifier_remove', subjectId, resource: { type: 'DataSubject', id: subjectId }, requestId: ctx.requestId, details: { kind: from.kind } });
+  if (!(await subjectStore.removeIdentifier(ctx.tx, from.kind, await identifierDigest(ctx, from), subjectId)))
+    return false;
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'subject.identifier_remove',
+    subjectId,
+    resource: { type: 'DataSubject', id: subjectId },
+    requestId: ctx.requestId,
+    details: { kind: from.kind },
+  });
   await addIdentifier(ctx, subjectId, to);
   return true;
 }
@@ -64,15 +89,32 @@ export async function createDataSubject(ctx: PrivacyCtx, identifiers: SubjectIde
   const id = `sub_${randomBytes(12).toString('hex')}`;
   await subjectStore.insert(ctx.tx, id, ctx.now);
   await createSubjectKey(ctx, id);
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'subject.create', subjectId: id, resource: { type: 'DataSubject', id }, requestId: ctx.requestId, details: { identifiers: identifiers.length } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'subject.create',
+    subjectId: id,
+    resource: { type: 'DataSubject', id },
+    requestId: ctx.requestId,
+    details: { identifiers: identifiers.length },
+  });
   for (const identifier of identifiers) await addIdentifier(ctx, id, identifier);
   return { id, createdAt: ctx.now, erasedAt: null };
 }
 
 /** The subject an identifier belongs to, or undefined; the lookup itself is audited. */
-export async function lookupDataSubject(ctx: PrivacyCtx, identifier: SubjectIdentifier): Promise<DataSubject | undefined> {
+export async function lookupDataSubject(
+  ctx: PrivacyCtx,
+  identifier: SubjectIdentifier,
+): Promise<DataSubject | undefined> {
   const digest = await identifierDigest(ctx, identifier);
   const row = await subjectStore.byIdentifier(ctx.tx, identifier.kind, digest);
-  await appendAudit(ctx.tx, { actor: ctx.actor, action: 'subject.lookup', subjectId: row?.id, resource: { type: 'DataSubject', id: row?.id }, requestId: ctx.requestId, details: { kind: identifier.kind, found: Boolean(row) } });
+  await appendAudit(ctx.tx, {
+    actor: ctx.actor,
+    action: 'subject.lookup',
+    subjectId: row?.id,
+    resource: { type: 'DataSubject', id: row?.id },
+    requestId: ctx.requestId,
+    details: { kind: identifier.kind, found: Boolean(row) },
+  });
   return row;
 }

@@ -19,7 +19,14 @@ export async function privacyTransaction<T>(
   } catch (err) {
     if (err instanceof AppError && RECORDED_REFUSALS.has(err.id)) {
       await deps.db.dataSource.transaction((tx) =>
-        appendAudit(tx, { actor: opts.actor, action: 'privacy.denied', subjectId: opts.subjectId, outcome: 'denied', requestId: opts.requestId, details: { attempted: opts.action, cause: err.id } }),
+        appendAudit(tx, {
+          actor: opts.actor,
+          action: 'privacy.denied',
+          subjectId: opts.subjectId,
+          outcome: 'denied',
+          requestId: opts.requestId,
+          details: { attempted: opts.action, cause: err.id },
+        }),
       );
     }
     throw err;

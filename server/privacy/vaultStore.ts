@@ -16,8 +16,17 @@ export class DbVaultStore implements VaultStore {
     const row = await vaultStore.find(tx, conversationId);
     if (!row) return undefined;
     const key = await subjectKey(this.ctx, row.subjectId);
-    const snapshot = JSON.parse(openOrFail(() => openText(key, row.ciphertext, aad.vault(conversationId)))) as VaultSnapshot;
-    await appendAudit(tx, { actor: this.ctx.actor, action: 'vault.read', subjectId: row.subjectId, resource: { type: 'Conversation', id: conversationId }, requestId: this.ctx.requestId, details: { entries: snapshot.entries.length } });
+    const snapshot = JSON.parse(
+      openOrFail(() => openText(key, row.ciphertext, aad.vault(conversationId))),
+    ) as VaultSnapshot;
+    await appendAudit(tx, {
+      actor: this.ctx.actor,
+      action: 'vault.read',
+      subjectId: row.subjectId,
+      resource: { type: 'Conversation', id: conversationId },
+      requestId: this.ctx.requestId,
+      details: { entries: snapshot.entries.length },
+    });
     return snapshot;
   }
 
@@ -26,10 +35,30 @@ export class DbVaultStore implements VaultStore {
     const c = await findConversation(this.ctx, conversationId);
     const key = await subjectKey(this.ctx, c.subjectId);
     const ciphertext = sealText(key, JSON.stringify(snapshot), aad.vault(conversationId));
-    const written = expectedRevision === 0
-      ? await vaultStore.insert(tx, { conversationId, subjectId: c.subjectId, revision: snapshot.revision, ciphertext, now })
-      : await vaultStore.update(tx, { conversationId, revision: snapshot.revision, ciphertext, now, expectedRevision });
+    const written =
+      expectedRevision === 0
+        ? await vaultStore.insert(tx, {
+            conversationId,
+            subjectId: c.subjectId,
+            revision: snapshot.revision,
+            ciphertext,
+            now,
+          })
+        : await vaultStore.update(tx, {
+            conversationId,
+            revision: snapshot.revision,
+            ciphertext,
+            now,
+            expectedRevision,
+          });
     if (!written) throw new VaultConflict(conversationId);
-    await appendAudit(tx, { actor: this.ctx.actor, action: 'vault.write', subjectId: c.subjectId, resource: { type: 'Conversation', id: conversationId }, requestId: this.ctx.requestId, details: { entries: snapshot.entries.length, revision: snapshot.revision } });
+    await appendAudit(tx, {
+      actor: this.ctx.actor,
+      action: 'vault.write',
+      subjectId: c.subjectId,
+      resource: { type: 'Conversation', id: conversationId },
+      requestId: this.ctx.requestId,
+      details: { entries: snapshot.entries.length, revision: snapshot.revision },
+    });
   }
 }

@@ -5,7 +5,26 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
-import { type Agent, type AgentChange, type AgentConversation, AgentReply, agentOf, assertMayView, attachmentConversation, claim, close, listQueue, QueueFilter, readTranscript, release, reply, reveal, RevealRequest, Transfer, transfer } from '../chat/agent.ts';
+import {
+  type Agent,
+  type AgentChange,
+  type AgentConversation,
+  AgentReply,
+  agentOf,
+  assertMayView,
+  attachmentConversation,
+  claim,
+  close,
+  listQueue,
+  QueueFilter,
+  readTranscript,
+  release,
+  reply,
+  reveal,
+  RevealRequest,
+  Transfer,
+  transfer,
+} from '../chat/agent.ts';
 import { conversationView, officeStatusOf, publishMessages } from '../chat/env.ts';
 import { transcriptMaskerFor } from '../chat/masking.ts';
 import { answerSource, presentMessage } from '../chat/present.ts';
@@ -63,15 +82,28 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
   const update = [staffAuth(deps), authorize(deps, 'update', 'Conversation')];
 
   /** Runs a command as the signed-in agent; a refusal to touch someone else's conversation goes on the audit record. */
-  async function asAgent<T>(ctx: AppContext, action: string, fn: (p: PrivacyCtx, agent: Agent) => Promise<T>): Promise<T> {
+  async function asAgent<T>(
+    ctx: AppContext,
+    action: string,
+    fn: (p: PrivacyCtx, agent: Agent) => Promise<T>,
+  ): Promise<T> {
     const staffId = ctx.state.staff!.userId;
     const actor = { type: 'staff' as const, id: staffId };
     try {
-      return await privacyTransaction(deps, { actor, requestId: ctx.state.requestId, action }, async (p) => fn(p, await agentOf(p, staffId)));
+      return await privacyTransaction(deps, { actor, requestId: ctx.state.requestId, action }, async (p) =>
+        fn(p, await agentOf(p, staffId)),
+      );
     } catch (err) {
       if (err instanceof AppError && err.id === 'not_assigned') {
         await deps.db.dataSource.transaction((tx) =>
-          appendAudit(tx, { actor, action: 'access.denied', resource: { type: 'Conversation', id: ctx.params.id }, outcome: 'denied', requestId: ctx.state.requestId, details: { attempted: action, cause: err.id } }),
+          appendAudit(tx, {
+            actor,
+            action: 'access.denied',
+            resource: { type: 'Conversation', id: ctx.params.id },
+            outcome: 'denied',
+            requestId: ctx.state.requestId,
+            details: { attempted: action, cause: err.id },
+          }),
         );
       }
       throw err;
@@ -97,7 +129,9 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
   });
 
   router.put('/presence', ...update, validate(SetPresence), async (ctx) => {
-    const status = await asAgent(ctx, 'agent.presence', (p, agent) => setPresence(p, agent.id, (ctx.state.input as SetPresence).status));
+    const status = await asAgent(ctx, 'agent.presence', (p, agent) =>
+      setPresence(p, agent.id, (ctx.state.input as SetPresence).status),
+    );
     publishStaffEvent(deps, { type: 'agent.changed', id: ctx.state.staff!.userId });
     ctx.body = { presence: status };
   });
@@ -125,26 +159,48 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
     });
     // Masked after commit: redaction needs no database, and the raw texts never leave this function.
     const people = messages.filter((m) => m.role !== 'system');
-    const masked = await masker(people.map((m) => m.text), conversation.language, vault);
+    const masked = await masker(
+      people.map((m) => m.text),
+      conversation.language,
+      vault,
+    );
     const maskedById = new Map(people.map((m, i) => [m.id, masked[i]!.text]));
     ctx.body = {
       conversation: presentForAgent(conversation),
-      messages: messages.map((m) => ({ ...presentMessage({ ...m, text: maskedById.get(m.id) ?? m.text }), answeredBy: answerSource(m) })),
+      messages: messages.map((m) => ({
+        ...presentMessage({ ...m, text: maskedById.get(m.id) ?? m.text }),
+        answeredBy: answerSource(m),
+      })),
     };
   });
 
-  router.post('/conversations/:id/messages/:messageId/reveal', staffAuth(deps), authorize(deps, 'reveal', 'PersonalData'), validate(RevealRequest), async (ctx) => {
-    const id = conversationId(ctx);
-    const messageId = uuidParam(ctx.params.messageId, 'messageId');
-    const { text } = await asAgent(ctx, 'pii.reveal', (p, agent) =>
-      reveal({ ctx: p, conversationId: id, messageId, agent, request: ctx.state.input as RevealRequest, mask: async (text, lang) => (await masker([text], lang))[0]! }),
-    );
-    ctx.body = { text, visibleSeconds: deps.config.privacy.revealSeconds };
-  });
+  router.post(
+    '/conversations/:id/messages/:messageId/reveal',
+    staffAuth(deps),
+    authorize(deps, 'reveal', 'PersonalData'),
+    validate(RevealRequest),
+    async (ctx) => {
+      const id = conversationId(ctx);
+      const messageId = uuidParam(ctx.params.messageId, 'messageId');
+      const { text } = await asAgent(ctx, 'pii.reveal', (p, agent) =>
+        reveal({
+          ctx: p,
+          conversationId: id,
+          messageId,
+          agent,
+          request: ctx.state.input as RevealRequest,
+          mask: async (text, lang) => (await masker([text], lang))[0]!,
+        }),
+      );
+      ctx.body = { text, visibleSeconds: deps.config.privacy.revealSeconds };
+    },
+  );
 
   router.post('/conversations/:id/messages', ...update, validate(AgentReply), async (ctx) => {
     const id = conversationId(ctx);
-    const result = await asAgent(ctx, 'message.store', (p, agent) => reply({ ctx: p, conversationId: id, agent, input: ctx.state.input as AgentReply }));
+    const result = await asAgent(ctx, 'message.store', (p, agent) =>
+      reply({ ctx: p, conversationId: id, agent, input: ctx.state.input as AgentReply }),
+    );
     publishChange(chat, result, false, false);
     ctx.status = result.duplicate ? 200 : 201;
     ctx.body = { message: presentMessage(result.message), duplicate: result.duplicate };
@@ -153,29 +209,52 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
   router.get('/conversations/:id/context', ...read, async (ctx) => {
     const id = conversationId(ctx);
     const context = await asAgent(ctx, 'conversation.context_read', (p, agent) =>
-      readContext({ ctx: p, conversationId: id, agent, officeHours: (site) => officeStatusOf(chat, site), siteName: (site) => chat.sites.get(site)?.name ?? site }),
+      readContext({
+        ctx: p,
+        conversationId: id,
+        agent,
+        officeHours: (site) => officeStatusOf(chat, site),
+        siteName: (site) => chat.sites.get(site)?.name ?? site,
+      }),
     );
     ctx.body = { context };
   });
 
   // The question is redacted before it is searched or answered: the console sees placeholders, as in the transcript.
-  router.get('/conversations/:id/suggestions', staffAuth(deps), authorize(deps, 'read', 'Conversation'), authorize(deps, 'read', 'KnowledgeArticle'), async (ctx) => {
-    const id = conversationId(ctx);
-    const latest = await asAgent(ctx, 'knowledge.suggest', (p, agent) => latestQuestion({ ctx: p, conversationId: id, agent }));
-    if (!latest) {
-      ctx.body = { question: null, suggestions: [] };
-      return;
-    }
-    const question = await questionRedactorFor(deps)(latest.text, latest.language ?? undefined);
-    const found = await knowledgeFor(deps.db.dataSource).search({ question, ...(latest.language ? { lang: latest.language } : {}), audience: ['public', 'internal'], limit: SUGGESTIONS });
-    ctx.body = {
-      question,
-      suggestions: found.passages.map((p) => ({
-        articleId: p.articleId, title: p.title, heading: p.heading, text: p.text, confidence: p.confidence,
-        citation: p.heading && p.heading !== p.title ? `${p.title} › ${p.heading}` : p.title,
-      })),
-    };
-  });
+  router.get(
+    '/conversations/:id/suggestions',
+    staffAuth(deps),
+    authorize(deps, 'read', 'Conversation'),
+    authorize(deps, 'read', 'KnowledgeArticle'),
+    async (ctx) => {
+      const id = conversationId(ctx);
+      const latest = await asAgent(ctx, 'knowledge.suggest', (p, agent) =>
+        latestQuestion({ ctx: p, conversationId: id, agent }),
+      );
+      if (!latest) {
+        ctx.body = { question: null, suggestions: [] };
+        return;
+      }
+      const question = await questionRedactorFor(deps)(latest.text, latest.language ?? undefined);
+      const found = await knowledgeFor(deps.db.dataSource).search({
+        question,
+        ...(latest.language ? { lang: latest.language } : {}),
+        audience: ['public', 'internal'],
+        limit: SUGGESTIONS,
+      });
+      ctx.body = {
+        question,
+        suggestions: found.passages.map((p) => ({
+          articleId: p.articleId,
+          title: p.title,
+          heading: p.heading,
+          text: p.text,
+          confidence: p.confidence,
+          citation: p.heading && p.heading !== p.title ? `${p.title} › ${p.heading}` : p.title,
+        })),
+      };
+    },
+  );
 
   // Not stored and no text: the widget shows "the agent is typing" for a few seconds.
   const typing = agentTypingSignal(chat);
@@ -186,15 +265,22 @@ export function agentRoutes(deps: Infra, chat: ChatService) {
 
   router.post('/conversations/:id/transfer', ...update, validate(Transfer), async (ctx) => {
     const id = conversationId(ctx);
-    const change = await asAgent(ctx, 'conversation.transfer', (p, agent) => transfer({ ctx: p, conversationId: id, agent, to: ctx.state.input as Transfer }));
+    const change = await asAgent(ctx, 'conversation.transfer', (p, agent) =>
+      transfer({ ctx: p, conversationId: id, agent, to: ctx.state.input as Transfer }),
+    );
     publishChange(chat, change, true);
     ctx.body = { conversation: presentForAgent(change.conversation) };
   });
 
-  for (const [name, command] of [['release', release], ['close', close]] as const) {
+  for (const [name, command] of [
+    ['release', release],
+    ['close', close],
+  ] as const) {
     router.post(`/conversations/:id/${name}`, ...update, async (ctx) => {
       const id = conversationId(ctx);
-      const change = await asAgent(ctx, `conversation.${name}`, (p, agent) => command({ ctx: p, conversationId: id, agent }));
+      const change = await asAgent(ctx, `conversation.${name}`, (p, agent) =>
+        command({ ctx: p, conversationId: id, agent }),
+      );
       publishChange(chat, change, true);
       ctx.body = { conversation: presentForAgent(change.conversation) };
     });

@@ -20,15 +20,21 @@ export function agentShiftRoutes(deps: Infra, chat: ChatService) {
   const actorOf = (state: AppState) => ({ type: 'staff' as const, id: state.staff!.userId });
 
   router.get('/follow-ups', staffAuth(deps), authorize(deps, 'read', 'Conversation'), async (ctx) => {
-    const rows = await privacyTransaction(deps, { actor: actorOf(ctx.state), requestId: ctx.state.requestId, action: 'queue.read' }, (p) => listFollowUps({ ctx: p, sites: chat.sites }));
+    const rows = await privacyTransaction(
+      deps,
+      { actor: actorOf(ctx.state), requestId: ctx.state.requestId, action: 'queue.read' },
+      (p) => listFollowUps({ ctx: p, sites: chat.sites }),
+    );
     ctx.body = { conversations: rows.map(presentForAgent) };
   });
 
   router.post('/follow-ups/:id/take', staffAuth(deps), authorize(deps, 'update', 'Conversation'), async (ctx) => {
     const id = z.uuid().safeParse(ctx.params.id);
     if (!id.success) throw validationFailed([{ path: 'id', message: 'is not a valid id' }]);
-    const change = await privacyTransaction(deps, { actor: actorOf(ctx.state), requestId: ctx.state.requestId, action: 'conversation.claim' }, async (p) =>
-      takeFollowUp({ ctx: p, conversationId: id.data, agent: await agentOf(p, ctx.state.staff!.userId) }),
+    const change = await privacyTransaction(
+      deps,
+      { actor: actorOf(ctx.state), requestId: ctx.state.requestId, action: 'conversation.claim' },
+      async (p) => takeFollowUp({ ctx: p, conversationId: id.data, agent: await agentOf(p, ctx.state.staff!.userId) }),
     );
     const c = change.conversation;
     if (change.messages.length) {

@@ -15,9 +15,15 @@ import type { ApiKey } from '../models/apiKeys.ts';
 type KeyState = AppState & { apiKey?: ApiKey };
 
 export const rateLimitExceeded = (what: 'requests' | 'tokens', limit: number, retryAfterSeconds: number) =>
-  new AppError(429, 'rate_limit_exceeded', `Rate limit reached for this API key: ${limit} ${what} per minute; retry after ${retryAfterSeconds} s.`, undefined, {
-    'Retry-After': String(retryAfterSeconds),
-  });
+  new AppError(
+    429,
+    'rate_limit_exceeded',
+    `Rate limit reached for this API key: ${limit} ${what} per minute; retry after ${retryAfterSeconds} s.`,
+    undefined,
+    {
+      'Retry-After': String(retryAfterSeconds),
+    },
+  );
 
 export interface ApiKeyLimits {
   /** `auth` followed by the request and token checks for the key it found */
@@ -28,8 +34,14 @@ export interface ApiKeyLimits {
 
 export function apiKeyLimits(deps: Infra): ApiKeyLimits {
   const { requestsPerMinute, tokensPerMinute } = deps.config.apiKeyLimits;
-  const requests: Limiter | null = requestsPerMinute > 0 ? createLimiter(deps, { name: 'api_key_requests', points: requestsPerMinute, windowSeconds: 60 }) : null;
-  const tokens: Limiter | null = tokensPerMinute > 0 ? createLimiter(deps, { name: 'api_key_tokens', points: tokensPerMinute, windowSeconds: 60 }) : null;
+  const requests: Limiter | null =
+    requestsPerMinute > 0
+      ? createLimiter(deps, { name: 'api_key_requests', points: requestsPerMinute, windowSeconds: 60 })
+      : null;
+  const tokens: Limiter | null =
+    tokensPerMinute > 0
+      ? createLimiter(deps, { name: 'api_key_tokens', points: tokensPerMinute, windowSeconds: 60 })
+      : null;
 
   /** token counts still being written, per key: a key's next request on this node waits for them */
   const charging = new Map<string, Promise<unknown>>();
@@ -58,7 +70,13 @@ export function apiKeyLimits(deps: Infra): ApiKeyLimits {
             const used = Math.min(e.usage.tokensIn + e.usage.tokensOut, tokensPerMinute + 1);
             if (used > 0) {
               const counted = Promise.all([charging.get(key.id), tokens.take(key.id, used)])
-                .catch((error: unknown) => deps.logger.warn('api_key.tokens_uncounted', { apiKeyId: key.id, tokens: used, error: error instanceof Error ? error.name : 'unknown' }))
+                .catch((error: unknown) =>
+                  deps.logger.warn('api_key.tokens_uncounted', {
+                    apiKeyId: key.id,
+                    tokens: used,
+                    error: error instanceof Error ? error.name : 'unknown',
+                  }),
+                )
                 .finally(() => {
                   if (charging.get(key.id) === counted) charging.delete(key.id);
                 });

@@ -21,17 +21,34 @@ export function apiKeyRoutes(deps: Infra, models: Pick<ModelService, 'apiKeys'>)
     ctx.body = { keys: await listApiKeys(txOf(ctx)), limits: deps.config.apiKeyLimits };
   });
 
-  router.post('/', staffAuth(deps), authorize(deps, 'create', 'ApiKey'), validate(CreateApiKey.strict()), tx, async (ctx) => {
-    const { key, apiKey } = await createApiKey({ tx: txOf(ctx), actor: actorOf(ctx.state), input: ctx.state.input as CreateApiKey, requestId: ctx.state.requestId });
-    ctx.status = 201;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = { key, apiKey };
-  });
+  router.post(
+    '/',
+    staffAuth(deps),
+    authorize(deps, 'create', 'ApiKey'),
+    validate(CreateApiKey.strict()),
+    tx,
+    async (ctx) => {
+      const { key, apiKey } = await createApiKey({
+        tx: txOf(ctx),
+        actor: actorOf(ctx.state),
+        input: ctx.state.input as CreateApiKey,
+        requestId: ctx.state.requestId,
+      });
+      ctx.status = 201;
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { key, apiKey };
+    },
+  );
 
   router.post('/:id/revoke', staffAuth(deps), authorize(deps, 'update', 'ApiKey'), tx, async (ctx) => {
     const id = z.uuid().safeParse(ctx.params.id);
     if (!id.success) throw validationFailed([{ path: 'id', message: 'must be an API key id (uuid)' }]);
-    const row = await revokeApiKey({ tx: txOf(ctx), actor: actorOf(ctx.state), id: id.data, requestId: ctx.state.requestId });
+    const row = await revokeApiKey({
+      tx: txOf(ctx),
+      actor: actorOf(ctx.state),
+      id: id.data,
+      requestId: ctx.state.requestId,
+    });
     if (!row) throw notFound('API key');
     // this node forgets at once; other nodes within the verifier's cache time
     models.apiKeys.forget();

@@ -31,31 +31,51 @@ export function auditRoutes(deps: Infra, models: ModelService) {
   const witness = localWitness(deps.config.dataDir, deps.secrets.auditCheckpointKey);
   const queuedWritten = async () => void (await models.auditSettled(AUDIT_QUEUE_WAIT_MS));
 
-  router.get('/events', staffAuth(deps), authorize(deps, 'read', 'AuditLog'), validateQuery(AuditPage), async (_ctx, next) => (await queuedWritten(), next()), tx, async (ctx) => {
-    const page = ctx.state.query as AuditPage;
-    const result = await queryAudit(txOf(ctx), page);
-    await appendAudit(txOf(ctx), {
-      actor: actorOf(ctx.state),
-      action: 'audit.read',
-      resource: { type: 'AuditLog' },
-      requestId: ctx.state.requestId,
-      details: { returned: result.events.length, filters: countFilters(page) },
-    });
-    ctx.body = { events: result.events.map(presentEvent), nextCursor: result.nextCursor };
-  });
+  router.get(
+    '/events',
+    staffAuth(deps),
+    authorize(deps, 'read', 'AuditLog'),
+    validateQuery(AuditPage),
+    async (_ctx, next) => (await queuedWritten(), next()),
+    tx,
+    async (ctx) => {
+      const page = ctx.state.query as AuditPage;
+      const result = await queryAudit(txOf(ctx), page);
+      await appendAudit(txOf(ctx), {
+        actor: actorOf(ctx.state),
+        action: 'audit.read',
+        resource: { type: 'AuditLog' },
+        requestId: ctx.state.requestId,
+        details: { returned: result.events.length, filters: countFilters(page) },
+      });
+      ctx.body = { events: result.events.map(presentEvent), nextCursor: result.nextCursor };
+    },
+  );
 
-  router.get('/export', staffAuth(deps), authorize(deps, 'export', 'AuditLog'), validateQuery(ExportQuery), async (ctx) => {
-    const { format, ...filter } = ctx.state.query as ExportQuery;
-    await queuedWritten();
-    // The export is on the record (committed) before the first byte leaves.
-    await deps.db.dataSource.transaction((t) =>
-      appendAudit(t, { actor: actorOf(ctx.state), action: 'audit.export', resource: { type: 'AuditLog' }, requestId: ctx.state.requestId, details: { format, filters: countFilters(filter) } }),
-    );
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    ctx.set('Content-Disposition', `attachment; filename="palisade-audit-${stamp}.${format}"`);
-    ctx.type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
-    ctx.body = Readable.from(exportLines(iterateAudit(deps.db.dataSource.manager, filter), format));
-  });
+  router.get(
+    '/export',
+    staffAuth(deps),
+    authorize(deps, 'export', 'AuditLog'),
+    validateQuery(ExportQuery),
+    async (ctx) => {
+      const { format, ...filter } = ctx.state.query as ExportQuery;
+      await queuedWritten();
+      // The export is on the record (committed) before the first byte leaves.
+      await deps.db.dataSource.transaction((t) =>
+        appendAudit(t, {
+          actor: actorOf(ctx.state),
+          action: 'audit.export',
+          resource: { type: 'AuditLog' },
+          requestId: ctx.state.requestId,
+          details: { format, filters: countFilters(filter) },
+        }),
+      );
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      ctx.set('Content-Disposition', `attachment; filename="palisade-audit-${stamp}.${format}"`);
+      ctx.type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
+      ctx.body = Readable.from(exportLines(iterateAudit(deps.db.dataSource.manager, filter), format));
+    },
+  );
 
   router.get('/verify', staffAuth(deps), authorize(deps, 'verify', 'AuditLog'), async (ctx) => {
     // Write and seal what is pending first (short transactions of their own), so the answer covers every event so far.

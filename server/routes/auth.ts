@@ -17,7 +17,12 @@ export function authRoutes(deps: Infra) {
   const router = new Router<AppState>({ prefix: '/api/auth' });
   const throttle = loginThrottle(deps);
   router.post('/login', validate(Login), async (ctx) => {
-    if (!deps.config.auth.localPasswords) throw new AppError(403, 'password_login_disabled', 'Password sign-in is turned off; sign in through single sign-on.');
+    if (!deps.config.auth.localPasswords)
+      throw new AppError(
+        403,
+        'password_login_disabled',
+        'Password sign-in is turned off; sign in through single sign-on.',
+      );
     const input = ctx.state.input as Login;
     const requestId = ctx.state.requestId;
     const admission = await throttle.admit({ ip: ctx.ip, email: input.email, requestId });
@@ -46,7 +51,13 @@ export function authRoutes(deps: Infra) {
 
   router.post('/logout', staffAuth(deps), transaction(deps.db.dataSource), async (ctx) => {
     const staff = ctx.state.staff!;
-    await logout({ tx: txOf(ctx), deps, userId: staff.userId, sessionId: staff.sessionId, requestId: ctx.state.requestId });
+    await logout({
+      tx: txOf(ctx),
+      deps,
+      userId: staff.userId,
+      sessionId: staff.sessionId,
+      requestId: ctx.state.requestId,
+    });
     ctx.cookies.set(ACCESS_COOKIE, null, { path: '/' });
     ctx.cookies.set(REFRESH_COOKIE, null, { path: '/api/auth' });
     ctx.status = 204;

@@ -20,25 +20,58 @@ const idParam = (v: unknown): string => {
 export function cannedRoutes(deps: Infra, chat: { sites: Map<string, Site> }) {
   const router = new Router<AppState>({ prefix: '/api/canned' });
   const tx = transaction(deps.db.dataSource);
-  const props = (ctx: { state: AppState }) => ({ tx: txOf(ctx), actor: { type: 'staff' as const, id: ctx.state.staff!.userId }, requestId: ctx.state.requestId, sites: chat.sites });
-
-  router.get('/', staffAuth(deps), authorize(deps, 'read', 'CannedResponse'), validateQuery(CannedQuery), tx, async (ctx) => {
-    ctx.body = { responses: await listCanned(props(ctx), ctx.state.query as CannedQuery) };
+  const props = (ctx: { state: AppState }) => ({
+    tx: txOf(ctx),
+    actor: { type: 'staff' as const, id: ctx.state.staff!.userId },
+    requestId: ctx.state.requestId,
+    sites: chat.sites,
   });
+
+  router.get(
+    '/',
+    staffAuth(deps),
+    authorize(deps, 'read', 'CannedResponse'),
+    validateQuery(CannedQuery),
+    tx,
+    async (ctx) => {
+      ctx.body = { responses: await listCanned(props(ctx), ctx.state.query as CannedQuery) };
+    },
+  );
 
   // the sites and languages a response may be for (policies/sites.yaml), for the admin's form
   router.get('/sites', staffAuth(deps), authorize(deps, 'read', 'CannedResponse'), async (ctx) => {
-    ctx.body = { sites: [...chat.sites.values()].map((s) => ({ id: s.id, name: s.name, languages: s.languages, defaultLanguage: s.defaultLanguage })) };
+    ctx.body = {
+      sites: [...chat.sites.values()].map((s) => ({
+        id: s.id,
+        name: s.name,
+        languages: s.languages,
+        defaultLanguage: s.defaultLanguage,
+      })),
+    };
   });
 
-  router.post('/', staffAuth(deps), authorize(deps, 'create', 'CannedResponse'), validate(CannedInput), tx, async (ctx) => {
-    ctx.status = 201;
-    ctx.body = { response: await createCanned(props(ctx), ctx.state.input as CannedInput) };
-  });
+  router.post(
+    '/',
+    staffAuth(deps),
+    authorize(deps, 'create', 'CannedResponse'),
+    validate(CannedInput),
+    tx,
+    async (ctx) => {
+      ctx.status = 201;
+      ctx.body = { response: await createCanned(props(ctx), ctx.state.input as CannedInput) };
+    },
+  );
 
-  router.put('/:id', staffAuth(deps), authorize(deps, 'update', 'CannedResponse'), validate(CannedInput), tx, async (ctx) => {
-    ctx.body = { response: await updateCanned(props(ctx), idParam(ctx.params.id), ctx.state.input as CannedInput) };
-  });
+  router.put(
+    '/:id',
+    staffAuth(deps),
+    authorize(deps, 'update', 'CannedResponse'),
+    validate(CannedInput),
+    tx,
+    async (ctx) => {
+      ctx.body = { response: await updateCanned(props(ctx), idParam(ctx.params.id), ctx.state.input as CannedInput) };
+    },
+  );
 
   router.delete('/:id', staffAuth(deps), authorize(deps, 'update', 'CannedResponse'), tx, async (ctx) => {
     await archiveCanned(props(ctx), idParam(ctx.params.id));

@@ -12,7 +12,9 @@ export const ChatCompletionRequest = z.object({
     .array(
       z.object({
         role: z.enum(['system', 'developer', 'user', 'assistant']),
-        content: z.union([z.string(), z.array(TextPart)]).transform((c) => (typeof c === 'string' ? c : c.map((p) => p.text).join(''))),
+        content: z
+          .union([z.string(), z.array(TextPart)])
+          .transform((c) => (typeof c === 'string' ? c : c.map((p) => p.text).join(''))),
       }),
     )
     .min(1)
@@ -67,12 +69,26 @@ export interface CompletionIds {
   model: string;
 }
 
-export const completionIds = (model: string): CompletionIds => ({ id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model });
+export const completionIds = (model: string): CompletionIds => ({
+  id: `chatcmpl-${randomUUID()}`,
+  created: Math.floor(Date.now() / 1000),
+  model,
+});
 
-const usageOf = (u: { tokensIn: number; tokensOut: number }) => ({ prompt_tokens: u.tokensIn, completion_tokens: u.tokensOut, total_tokens: u.tokensIn + u.tokensOut });
+const usageOf = (u: { tokensIn: number; tokensOut: number }) => ({
+  prompt_tokens: u.tokensIn,
+  completion_tokens: u.tokensOut,
+  total_tokens: u.tokensIn + u.tokensOut,
+});
 
 export function chunk(ids: CompletionIds, delta: Record<string, string>, finish: string | null) {
-  return { id: ids.id, object: 'chat.completion.chunk', created: ids.created, model: ids.model, choices: [{ index: 0, delta, finish_reason: finish }] };
+  return {
+    id: ids.id,
+    object: 'chat.completion.chunk',
+    created: ids.created,
+    model: ids.model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
 }
 
 export const sse = (data: unknown) => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
@@ -90,7 +106,11 @@ export function deltaFrame(ids: CompletionIds): (content: string) => string {
 
 /** How a gateway stream is written as OpenAI's SSE (see eventStreamWriter): the role chunk first,
  *  then deltas, the finish chunk and the usage chunk if asked, and [DONE] at the end. */
-export function completionFrames(ids: CompletionIds, includeUsage: boolean, onError: (e: unknown) => object): EventFramer<ChatEvent> {
+export function completionFrames(
+  ids: CompletionIds,
+  includeUsage: boolean,
+  onError: (e: unknown) => object,
+): EventFramer<ChatEvent> {
   const delta = deltaFrame(ids);
   return {
     first: sse(chunk(ids, { role: 'assistant', content: '' }, null)),
@@ -98,7 +118,17 @@ export function completionFrames(ids: CompletionIds, includeUsage: boolean, onEr
       if (e.type === 'delta') return delta(e.text);
       if (e.type !== 'end') return '';
       const finish = sse(chunk(ids, {}, e.finishReason ?? 'stop'));
-      return includeUsage ? finish + sse({ id: ids.id, object: 'chat.completion.chunk', created: ids.created, model: ids.model, choices: [], usage: usageOf(e.usage) }) : finish;
+      return includeUsage
+        ? finish +
+            sse({
+              id: ids.id,
+              object: 'chat.completion.chunk',
+              created: ids.created,
+              model: ids.model,
+              choices: [],
+              usage: usageOf(e.usage),
+            })
+        : finish;
     },
     // Headers are gone: OpenAI reports a failure inside the stream as an error object.
     failed: (error) => sse(onError(error)),
@@ -108,8 +138,18 @@ export function completionFrames(ids: CompletionIds, includeUsage: boolean, onEr
 
 export function completion(ids: CompletionIds, text: string, end: Extract<ChatEvent, { type: 'end' }>) {
   return {
-    id: ids.id, object: 'chat.completion', created: ids.created, model: ids.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: end.finishReason ?? 'stop', logprobs: null }],
+    id: ids.id,
+    object: 'chat.completion',
+    created: ids.created,
+    model: ids.model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: text, refusal: null },
+        finish_reason: end.finishReason ?? 'stop',
+        logprobs: null,
+      },
+    ],
     usage: usageOf(end.usage),
   };
 }

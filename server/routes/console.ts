@@ -21,8 +21,19 @@ import { validateQuery } from './validate.ts';
 import { demoCsp } from './webAssets.ts';
 
 const DIST = new URL('../../web/console/dist/', import.meta.url);
-const TYPES: Record<string, string> = { js: 'application/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml', json: 'application/json; charset=utf-8', woff2: 'font/woff2' };
-const notBuilt = () => new AppError(503, 'console_not_built', 'The staff console is not built: run `npm run build:web` (npm start does it first).');
+const TYPES: Record<string, string> = {
+  js: 'application/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+  json: 'application/json; charset=utf-8',
+  woff2: 'font/woff2',
+};
+const notBuilt = () =>
+  new AppError(
+    503,
+    'console_not_built',
+    'The staff console is not built: run `npm run build:web` (npm start does it first).',
+  );
 
 /** After a successful change to a request or a hold, every console that may read it is told which one. */
 export function publishPrivacyChanges(deps: Infra): Middleware<AppState> {
@@ -30,13 +41,18 @@ export function publishPrivacyChanges(deps: Infra): Middleware<AppState> {
     await next();
     if (ctx.method !== 'POST' || ctx.status >= 300 || !ctx.path.startsWith('/api/privacy/')) return;
     const body = ctx.body as { request?: { id?: unknown }; hold?: { id?: unknown } } | undefined;
-    if (typeof body?.request?.id === 'string' && ctx.path.startsWith('/api/privacy/requests')) publishStaffEvent(deps, { type: 'dsr.changed', id: body.request.id });
-    if (typeof body?.hold?.id === 'string' && ctx.path.startsWith('/api/privacy/holds')) publishStaffEvent(deps, { type: 'hold.changed', id: body.hold.id });
+    if (typeof body?.request?.id === 'string' && ctx.path.startsWith('/api/privacy/requests'))
+      publishStaffEvent(deps, { type: 'dsr.changed', id: body.request.id });
+    if (typeof body?.hold?.id === 'string' && ctx.path.startsWith('/api/privacy/holds'))
+      publishStaffEvent(deps, { type: 'hold.changed', id: body.hold.id });
   };
 }
 
 /** `locationOf`: where a routing target runs (the routing policy in force); null for one it no longer names. */
-export function consoleRoutes(deps: Infra, opts: { dist?: URL; locationOf?: (target: string) => 'local' | 'cloud' | null } = {}) {
+export function consoleRoutes(
+  deps: Infra,
+  opts: { dist?: URL; locationOf?: (target: string) => 'local' | 'cloud' | null } = {},
+) {
   const router = new Router<AppState>();
   const dist = opts.dist ?? DIST;
   const readers = new Map<string, () => BuiltFile | null>();
@@ -66,18 +82,38 @@ export function consoleRoutes(deps: Infra, opts: { dist?: URL; locationOf?: (tar
   router.get(['/console', '/console/{*rest}'], (ctx) => page(ctx));
 
   const tx = transaction(deps.db.dataSource);
-  router.get('/api/staff/egress', staffAuth(deps), authorize(deps, 'read', 'AuditLog'), validateQuery(EgressQuery), tx, async (ctx) => {
-    const q = ctx.state.query as EgressQuery;
-    const located = (await egressByDay(txOf(ctx), q)).map((r) => ({ ...r, location: opts.locationOf?.(r.target) ?? 'unknown' }));
-    await appendAudit(txOf(ctx), { actor: { type: 'staff', id: ctx.state.staff!.userId }, action: 'egress.read', resource: { type: 'AuditLog' }, requestId: ctx.state.requestId, details: { returned: located.length } });
-    ctx.body = { rows: located };
-  });
+  router.get(
+    '/api/staff/egress',
+    staffAuth(deps),
+    authorize(deps, 'read', 'AuditLog'),
+    validateQuery(EgressQuery),
+    tx,
+    async (ctx) => {
+      const q = ctx.state.query as EgressQuery;
+      const located = (await egressByDay(txOf(ctx), q)).map((r) => ({
+        ...r,
+        location: opts.locationOf?.(r.target) ?? 'unknown',
+      }));
+      await appendAudit(txOf(ctx), {
+        actor: { type: 'staff', id: ctx.state.staff!.userId },
+        action: 'egress.read',
+        resource: { type: 'AuditLog' },
+        requestId: ctx.state.requestId,
+        details: { returned: located.length },
+      });
+      ctx.body = { rows: located };
+    },
+  );
 
   router.get('/api/staff/retention-policy', staffAuth(deps), authorize(deps, 'read', 'RetentionRun'), (ctx) => {
     const policy = retentionPolicyOf(deps);
     const text = fs.readFileSync(policy.file, 'utf8');
     // The policy in force is the one read at start: a file edited since is said to differ, not passed off as it.
-    ctx.body = { hash: policy.hash, text, changedOnDisk: createHash('sha256').update(text).digest('hex') !== policy.hash };
+    ctx.body = {
+      hash: policy.hash,
+      text,
+      changedOnDisk: createHash('sha256').update(text).digest('hex') !== policy.hash,
+    };
   });
 
   return router;

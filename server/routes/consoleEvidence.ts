@@ -66,10 +66,20 @@ export function consoleEvidenceRoutes(deps: Infra) {
   router.get('/api/staff/evidence', staffAuth(deps), authorize(deps, 'export', 'AuditLog'), async (ctx) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-evidence-'));
     try {
-      const summary = await writeEvidence({ dataSource: deps.db.dataSource, config: deps.config, now: deps.now, witness }, dir, { type: 'staff', id: ctx.state.staff!.userId });
+      const summary = await writeEvidence(
+        { dataSource: deps.db.dataSource, config: deps.config, now: deps.now, witness },
+        dir,
+        { type: 'staff', id: ctx.state.staff!.userId },
+      );
       const at = new Date(summary.generatedAt);
-      const zip = zipOf(summary.files.map((name) => ({ name, data: fs.readFileSync(path.join(dir, name)) })), at);
-      ctx.set('Content-Disposition', `attachment; filename="palisade-evidence-${summary.generatedAt.replace(/[:.]/g, '-')}.zip"`);
+      const zip = zipOf(
+        summary.files.map((name) => ({ name, data: fs.readFileSync(path.join(dir, name)) })),
+        at,
+      );
+      ctx.set(
+        'Content-Disposition',
+        `attachment; filename="palisade-evidence-${summary.generatedAt.replace(/[:.]/g, '-')}.zip"`,
+      );
       ctx.type = 'application/zip';
       ctx.body = zip;
     } finally {

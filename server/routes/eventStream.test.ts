@@ -6,10 +6,20 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventStreamWriter, type EventFramer, type EventStreamWriter } from './eventStream.ts';
 
-const framer: EventFramer<string> = { first: 'data: first\n\n', frame: (e) => (e ? `data: ${e}\n\n` : ''), failed: (e) => `data: failed ${(e as Error).message}\n\n`, last: 'data: [DONE]\n\n' };
+const framer: EventFramer<string> = {
+  first: 'data: first\n\n',
+  frame: (e) => (e ? `data: ${e}\n\n` : ''),
+  failed: (e) => `data: failed ${(e as Error).message}\n\n`,
+  last: 'data: [DONE]\n\n',
+};
 
 let server: http.Server | undefined;
-afterEach(() => new Promise<void>((resolve) => (server ? (server.closeAllConnections(), server.close(() => resolve())) : resolve())));
+afterEach(
+  () =>
+    new Promise<void>((resolve) =>
+      server ? (server.closeAllConnections(), server.close(() => resolve())) : resolve(),
+    ),
+);
 
 /** A server whose one response is handed to `use`; answers its URL. */
 async function serve(use: (writer: EventStreamWriter<string>, res: http.ServerResponse) => void) {
@@ -37,7 +47,9 @@ describe('eventStreamWriter', () => {
       w.push('a');
       w.fail(new Error('model dropped'));
     });
-    expect(await (await fetch(url)).text()).toBe('data: first\n\ndata: head\n\ndata: a\n\ndata: failed model dropped\n\n');
+    expect(await (await fetch(url)).text()).toBe(
+      'data: first\n\ndata: head\n\ndata: a\n\ndata: failed model dropped\n\n',
+    );
   });
 
   it('answers false once the socket is full, and drain calls back only when the caller reads', async () => {

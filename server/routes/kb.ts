@@ -7,7 +7,15 @@ import type { AppContext, AppState } from './context.ts';
 import { validationFailed } from '../errors.ts';
 import { transaction, txOf } from './transaction.ts';
 import { validate, validateQuery } from './validate.ts';
-import { createArticle, loadArticle, loadVersion, publishVersion, rollbackArticle, unpublishArticle, updateArticle } from '../knowledge/articles.ts';
+import {
+  createArticle,
+  loadArticle,
+  loadVersion,
+  publishVersion,
+  rollbackArticle,
+  unpublishArticle,
+  updateArticle,
+} from '../knowledge/articles.ts';
 import { announceKnowledgeChange } from '../knowledge/changes.ts';
 import { noteLowConfidence, submitFeedback } from '../knowledge/gap-intake.ts';
 import { linkUnanswered } from '../knowledge/gap-link.ts';
@@ -15,7 +23,19 @@ import { feedbackCounts, listUnanswered, resolveUnanswered } from '../knowledge/
 import { importFiles } from '../knowledge/import.ts';
 import { addQuestion, listQuestions, removeQuestion } from '../knowledge/questions.ts';
 import { questionRedactorFor } from '../knowledge/redact-question.ts';
-import { AddQuestion, ArticleQuery, CreateArticle, DiffQuery, Feedback, ImportFiles, LinkUnanswered, Publish, Rollback, SearchPreview, UpdateArticle } from '../knowledge/schemas.ts';
+import {
+  AddQuestion,
+  ArticleQuery,
+  CreateArticle,
+  DiffQuery,
+  Feedback,
+  ImportFiles,
+  LinkUnanswered,
+  Publish,
+  Rollback,
+  SearchPreview,
+  UpdateArticle,
+} from '../knowledge/schemas.ts';
 import { knowledgeFor } from '../knowledge/source.ts';
 import { articleHistory, diffVersions, listArticles, presentArticle, presentVersion } from '../knowledge/views.ts';
 
@@ -44,12 +64,21 @@ export function kbRoutes(deps: Infra) {
   };
 
   router.get('/articles', auth, read, validateQuery(ArticleQuery), tx, async (ctx) => {
-    const rows = await listArticles(txOf(ctx), { ...(ctx.state.query as ArticleQuery), allowedAudiences: ['public', 'internal'], today: today() });
+    const rows = await listArticles(txOf(ctx), {
+      ...(ctx.state.query as ArticleQuery),
+      allowedAudiences: ['public', 'internal'],
+      today: today(),
+    });
     ctx.body = { articles: rows.map((a) => presentArticle(a, today())) };
   });
 
   router.post('/articles', auth, create, validate(CreateArticle), reindexed, tx, async (ctx) => {
-    const { article, version } = await createArticle({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, input: ctx.state.input as CreateArticle });
+    const { article, version } = await createArticle({
+      tx: txOf(ctx),
+      actor: actor(ctx),
+      requestId: ctx.state.requestId,
+      input: ctx.state.input as CreateArticle,
+    });
     ctx.status = 201;
     ctx.body = { article: presentArticle(article, today()), version: presentVersion(version) };
   });
@@ -62,12 +91,24 @@ export function kbRoutes(deps: Infra) {
   });
 
   router.patch('/articles/:id', auth, update, validate(UpdateArticle), reindexed, tx, async (ctx) => {
-    const { article, version } = await updateArticle({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), input: ctx.state.input as UpdateArticle });
+    const { article, version } = await updateArticle({
+      tx: txOf(ctx),
+      actor: actor(ctx),
+      requestId: ctx.state.requestId,
+      articleId: idParam(ctx),
+      input: ctx.state.input as UpdateArticle,
+    });
     ctx.body = { article: presentArticle(article, today()), version: version ? presentVersion(version) : null };
   });
 
   router.delete('/articles/:id', auth, update, reindexed, tx, async (ctx) => {
-    const article = await unpublishArticle({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), archive: true });
+    const article = await unpublishArticle({
+      tx: txOf(ctx),
+      actor: actor(ctx),
+      requestId: ctx.state.requestId,
+      articleId: idParam(ctx),
+      archive: true,
+    });
     ctx.body = { article: presentArticle(article, today()) };
   });
 
@@ -88,15 +129,28 @@ export function kbRoutes(deps: Infra) {
 
   router.post('/articles/:id/questions', auth, update, validate(AddQuestion), reindexed, tx, async (ctx) => {
     const { question } = ctx.state.input as AddQuestion;
-    const added = await addQuestion({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), text: question });
+    const added = await addQuestion({
+      tx: txOf(ctx),
+      actor: actor(ctx),
+      requestId: ctx.state.requestId,
+      articleId: idParam(ctx),
+      text: question,
+    });
     ctx.status = 201;
     ctx.body = { question: added.question, version: presentVersion(added.version) };
   });
 
   router.delete('/articles/:id/questions/:questionId', auth, update, reindexed, tx, async (ctx) => {
     const questionId = QuestionId.safeParse(ctx.params.questionId);
-    if (!questionId.success) throw validationFailed([{ path: 'questionId', message: 'must be a question id (16 hex digits)' }]);
-    const version = await removeQuestion({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), questionId: questionId.data });
+    if (!questionId.success)
+      throw validationFailed([{ path: 'questionId', message: 'must be a question id (16 hex digits)' }]);
+    const version = await removeQuestion({
+      tx: txOf(ctx),
+      actor: actor(ctx),
+      requestId: ctx.state.requestId,
+      articleId: idParam(ctx),
+      questionId: questionId.data,
+    });
     ctx.body = { version: presentVersion(version) };
   });
 
@@ -107,25 +161,62 @@ export function kbRoutes(deps: Infra) {
   });
 
   router.post('/articles/:id/publish', auth, update, validate(Publish), reindexed, tx, async (ctx) => {
-    const article = await publishVersion({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), versionId: (ctx.state.input as Publish).versionId });
+    const article = await publishVersion({
+      tx: txOf(ctx),
+      actor: actor(ctx),
+      requestId: ctx.state.requestId,
+      articleId: idParam(ctx),
+      versionId: (ctx.state.input as Publish).versionId,
+    });
     ctx.body = { article: presentArticle(article, today()) };
   });
 
   router.post('/articles/:id/unpublish', auth, update, reindexed, tx, async (ctx) => {
-    const article = await unpublishArticle({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), archive: false });
+    const article = await unpublishArticle({
+      tx: txOf(ctx),
+      actor: actor(ctx),
+      requestId: ctx.state.requestId,
+      articleId: idParam(ctx),
+      archive: false,
+    });
     ctx.body = { article: presentArticle(article, today()) };
   });
 
   router.post('/articles/:id/rollback', auth, update, validate(Rollback), reindexed, tx, async (ctx) => {
     const input = ctx.state.input as Rollback;
-    const { article, version } = await rollbackArticle({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, articleId: idParam(ctx), versionId: input.versionId, reason: input.reason });
+    const { article, version } = await rollbackArticle({
+      tx: txOf(ctx),
+      actor: actor(ctx),
+      requestId: ctx.state.requestId,
+      articleId: idParam(ctx),
+      versionId: input.versionId,
+      reason: input.reason,
+    });
     ctx.body = { article: presentArticle(article, today()), version: presentVersion(version) };
   });
 
   router.post('/import', auth, create, validate(ImportFiles), reindexed, tx, async (ctx) => {
     const input = ctx.state.input as ImportFiles;
-    const files = input.files.map((f) => ({ path: f.name, bytes: f.contentBase64 !== undefined ? Buffer.from(f.contentBase64, 'base64') : new TextEncoder().encode(f.content ?? '') }));
-    const report = await importFiles({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, files, defaults: { audience: input.audience, language: input.language, category: input.category, publish: input.publish }, inflateMs: deps.config.knowledge.inflateMs });
+    const files = input.files.map((f) => ({
+      path: f.name,
+      bytes:
+        f.contentBase64 !== undefined
+          ? Buffer.from(f.contentBase64, 'base64')
+          : new TextEncoder().encode(f.content ?? ''),
+    }));
+    const report = await importFiles({
+      tx: txOf(ctx),
+      actor: actor(ctx),
+      requestId: ctx.state.requestId,
+      files,
+      defaults: {
+        audience: input.audience,
+        language: input.language,
+        category: input.category,
+        publish: input.publish,
+      },
+      inflateMs: deps.config.knowledge.inflateMs,
+    });
     ctx.status = report.failed && !report.created && !report.updated && !report.unchanged ? 422 : 200;
     ctx.body = { report };
   });
@@ -136,11 +227,23 @@ export function kbRoutes(deps: Infra) {
   router.post('/search', auth, read, validate(SearchPreview), async (ctx) => {
     const input = ctx.state.input as SearchPreview;
     const audience: Audience[] = input.audience === 'all' ? ['public', 'internal'] : [input.audience];
-    const result = await knowledgeFor(deps.db.dataSource).search({ question: input.question, lang: input.lang, audience, limit: input.limit });
+    const result = await knowledgeFor(deps.db.dataSource).search({
+      question: input.question,
+      lang: input.lang,
+      audience,
+      limit: input.limit,
+    });
     const gap = input.record
-      ? await noteLowConfidence({ dataSource: deps.db.dataSource, redact: questionRedactorFor(deps), question: input.question, language: input.lang, result })
+      ? await noteLowConfidence({
+          dataSource: deps.db.dataSource,
+          redact: questionRedactorFor(deps),
+          question: input.question,
+          language: input.lang,
+          result,
+        })
       : undefined;
-    if (gap && !gap.recorded) deps.logger.warn('kb.gap_not_recorded', { reason: gap.error.id, requestId: ctx.state.requestId });
+    if (gap && !gap.recorded)
+      deps.logger.warn('kb.gap_not_recorded', { reason: gap.error.id, requestId: ctx.state.requestId });
     // The answer the extractive provider would give: the quoted passage, or "I don't know".
     const answer = extractiveAnswer(result.passages, { lang: input.lang, question: input.question });
     ctx.body = gap ? { ...result, answer, gap } : { ...result, answer };
@@ -150,7 +253,11 @@ export function kbRoutes(deps: Infra) {
   // base, so the read permission. Redacts before its own transaction (see gap-intake.ts).
   router.post('/feedback', auth, read, validate(Feedback), async (ctx) => {
     const input = ctx.state.input as Feedback;
-    const { questionRecorded } = await submitFeedback({ dataSource: deps.db.dataSource, redact: questionRedactorFor(deps), ...input });
+    const { questionRecorded } = await submitFeedback({
+      dataSource: deps.db.dataSource,
+      redact: questionRedactorFor(deps),
+      ...input,
+    });
     ctx.status = 201;
     ctx.body = { recorded: true, questionRecorded };
   });
@@ -167,7 +274,13 @@ export function kbRoutes(deps: Infra) {
 
   router.post('/unanswered/:id/link', auth, update, validate(LinkUnanswered), reindexed, tx, async (ctx) => {
     const { articleId } = ctx.state.input as LinkUnanswered;
-    const version = await linkUnanswered({ tx: txOf(ctx), actor: actor(ctx), requestId: ctx.state.requestId, id: idParam(ctx), articleId });
+    const version = await linkUnanswered({
+      tx: txOf(ctx),
+      actor: actor(ctx),
+      requestId: ctx.state.requestId,
+      id: idParam(ctx),
+      articleId,
+    });
     ctx.body = { version: version ? presentVersion(version) : null };
   });
 

@@ -36,7 +36,9 @@ export function mfaRoutes(deps: Infra) {
     const input = ctx.state.input as MfaEnrol;
     const userId = await enrollingUser(ctx, input.challenge);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = await deps.db.dataSource.transaction((tx) => beginEnrolment({ deps, tx, userId, requestId: ctx.state.requestId }));
+    ctx.body = await deps.db.dataSource.transaction((tx) =>
+      beginEnrolment({ deps, tx, userId, requestId: ctx.state.requestId }),
+    );
   });
 
   router.post('/confirm', validate(MfaConfirm), async (ctx) => {
@@ -65,12 +67,23 @@ export function mfaRoutes(deps: Infra) {
     respondWithSession(ctx, deps, session, input.mode);
   });
 
-  router.delete('/users/:id', signedIn, authorize(deps, 'update', 'StaffUser'), transaction(deps.db.dataSource), async (ctx) => {
-    const id = StaffUserId.safeParse(ctx.params.id);
-    if (!id.success) throw validationFailed([{ path: 'id', message: 'must be a user id (uuid)' }]);
-    await resetMfa({ tx: txOf(ctx), actor: { type: 'staff', id: ctx.state.staff!.userId }, userId: id.data, requestId: ctx.state.requestId });
-    ctx.status = 204;
-  });
+  router.delete(
+    '/users/:id',
+    signedIn,
+    authorize(deps, 'update', 'StaffUser'),
+    transaction(deps.db.dataSource),
+    async (ctx) => {
+      const id = StaffUserId.safeParse(ctx.params.id);
+      if (!id.success) throw validationFailed([{ path: 'id', message: 'must be a user id (uuid)' }]);
+      await resetMfa({
+        tx: txOf(ctx),
+        actor: { type: 'staff', id: ctx.state.staff!.userId },
+        userId: id.data,
+        requestId: ctx.state.requestId,
+      });
+      ctx.status = 204;
+    },
+  );
 
   return router;
 }

@@ -3,7 +3,13 @@
 // The same redaction and routing apply; an API key's allow_cloud stands in for cloud consent.
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { type ChatEvent, type ChatSink, ProviderError, ProviderTimeout, RequestCancelled } from '../../gateway/index.ts';
+import {
+  type ChatEvent,
+  type ChatSink,
+  ProviderError,
+  ProviderTimeout,
+  RequestCancelled,
+} from '../../gateway/index.ts';
 import type { Infra } from '../infra.ts';
 import type { AppState } from './context.ts';
 import { AppError, internalError, unauthenticated } from '../errors.ts';
@@ -12,17 +18,42 @@ import { validate } from './validate.ts';
 import type { ApiKey } from '../models/apiKeys.ts';
 import { openAiErrorType } from '../openaiErrorType.ts';
 import { apiKeyLimits } from './apiKeyLimits.ts';
-import { ChatCompletionRequest, completion, completionFrames, completionIds, toChatMessages, unsupportedParameter } from './completions.ts';
+import {
+  ChatCompletionRequest,
+  completion,
+  completionFrames,
+  completionIds,
+  toChatMessages,
+  unsupportedParameter,
+} from './completions.ts';
 import type { ModelService } from '../models/service.ts';
 
-const blocked = () => new AppError(403, 'blocked_by_policy', 'The routing policy does not allow a model to answer this request.');
-const handoff = (reason: string) => new AppError(422, 'human_handoff', `No model may answer this request (${reason}); it needs a human.`);
+const blocked = () =>
+  new AppError(403, 'blocked_by_policy', 'The routing policy does not allow a model to answer this request.');
+const handoff = (reason: string) =>
+  new AppError(422, 'human_handoff', `No model may answer this request (${reason}); it needs a human.`);
 const modelNotAllowed = (model: string) =>
-  new AppError(422, 'model_not_allowed', `The routing policy does not let "${model}" answer this request; ask for "palisade" to let the policy choose.`, [{ path: 'model', message: 'not in the route the policy chose' }]);
+  new AppError(
+    422,
+    'model_not_allowed',
+    `The routing policy does not let "${model}" answer this request; ask for "palisade" to let the policy choose.`,
+    [{ path: 'model', message: 'not in the route the policy chose' }],
+  );
 const contextTooLong = () =>
-  new AppError(400, 'context_length_exceeded', 'The messages do not fit the context window of any model the routing policy allows for this request, with room for the answer; send fewer or shorter messages, or a smaller max_tokens.', [{ path: 'messages', message: 'too long for the allowed models' }]);
+  new AppError(
+    400,
+    'context_length_exceeded',
+    'The messages do not fit the context window of any model the routing policy allows for this request, with room for the answer; send fewer or shorter messages, or a smaller max_tokens.',
+    [{ path: 'messages', message: 'too long for the allowed models' }],
+  );
 const auditUnavailable = () =>
-  new AppError(503, 'audit_unavailable', 'Model calls cannot be put on the audit record now (its database is failing), so none is made; retry shortly.', undefined, { 'Retry-After': '5' });
+  new AppError(
+    503,
+    'audit_unavailable',
+    'Model calls cannot be put on the audit record now (its database is failing), so none is made; retry shortly.',
+    undefined,
+    { 'Retry-After': '5' },
+  );
 const modelNotFound = () => new AppError(404, 'model_not_found', 'No such model: GET /v1/models lists them.');
 const providerTimeout = () => new AppError(504, 'provider_timeout', 'The model did not answer in time.');
 const providerFailed = () => new AppError(502, 'provider_error', 'The model failed to answer.');
@@ -46,7 +77,13 @@ function apiKeyAuth(service: ModelService): Middleware<AppState & { apiKey?: Api
 /** Refuses, by name, a parameter that would change what the answer is (see completions.ts). */
 const supportedOnly: Middleware<AppState> = async (ctx, next) => {
   const name = unsupportedParameter(ctx.state.body);
-  if (name) throw new AppError(400, 'unsupported_parameter', `"${name}" is not supported by this gateway; send the request without it.`, [{ path: name, message: 'not supported' }]);
+  if (name)
+    throw new AppError(
+      400,
+      'unsupported_parameter',
+      `"${name}" is not supported by this gateway; send the request without it.`,
+      [{ path: name, message: 'not supported' }],
+    );
   await next();
 };
 
@@ -59,7 +96,13 @@ export function openaiCompatRoutes(deps: Infra, models: ModelService) {
   const modelList = async () => [
     { id: 'palisade', object: 'model', created: 0, owned_by: 'palisade' },
     // context_window (as vLLM's max_model_len): what a conversation is fitted to before this target sees it
-    ...(await models.gateway.models()).map((t) => ({ id: t.id, object: 'model', created: 0, owned_by: `palisade:${t.provider}`, ...(t.contextTokens ? { context_window: t.contextTokens } : {}) })),
+    ...(await models.gateway.models()).map((t) => ({
+      id: t.id,
+      object: 'model',
+      created: 0,
+      owned_by: `palisade:${t.provider}`,
+      ...(t.contextTokens ? { context_window: t.contextTokens } : {}),
+    })),
   ];
 
   router.get('/models', auth, async (ctx) => {
@@ -95,7 +138,8 @@ export function openaiCompatRoutes(deps: Infra, models: ModelService) {
     const sink: ChatSink = limits.metered(ctx, {
       event(e) {
         if (live) return live(e);
-        if (e.type === 'route') ctx.set({ 'X-Palisade-Route': e.decision.action, 'X-Palisade-Policy': e.decision.policyHash });
+        if (e.type === 'route')
+          ctx.set({ 'X-Palisade-Route': e.decision.action, 'X-Palisade-Policy': e.decision.policyHash });
         if (e.type === 'target') ctx.set('X-Palisade-Target', e.targetId);
         head.push(e);
         if (e.type === 'delta' || e.type === 'end') committed?.();
@@ -136,11 +180,20 @@ export function openaiCompatRoutes(deps: Infra, models: ModelService) {
     }
 
     if (input.stream) {
-      ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+      ctx.set({
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        Connection: 'keep-alive',
+      });
       ctx.status = 200;
       ctx.respond = false; // written here, to its end (see eventStream.ts)
       const frames = completionFrames(ids, input.stream_options?.include_usage === true, (error) => {
-        const e = error instanceof RequestCancelled ? new AppError(499, 'cancelled', 'cancelled') : error instanceof ProviderError ? toAppError(error) : internalError();
+        const e =
+          error instanceof RequestCancelled
+            ? new AppError(499, 'cancelled', 'cancelled')
+            : error instanceof ProviderError
+              ? toAppError(error)
+              : internalError();
         return { error: { message: e.message, type: openAiErrorType(e.status), code: e.id } };
       });
       const writer = eventStreamWriter(ctx.res, head, frames);

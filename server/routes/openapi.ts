@@ -13,7 +13,8 @@ import type { AppState } from './context.ts';
 export function packageVersion(): string {
   for (let dir = import.meta.dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version?: string }).version ?? '0.0.0';
+    if (fs.existsSync(pkg))
+      return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version?: string }).version ?? '0.0.0';
   }
   return '0.0.0';
 }
@@ -21,7 +22,8 @@ export function packageVersion(): string {
 export function openapiRoutes(deps: Infra, routers: () => Router[]) {
   const router = new KoaRouter<AppState>();
   let doc: OpenApiDocument | undefined;
-  const document = () => (doc ??= buildOpenApi(routers(), { version: packageVersion(), serverUrl: deps.config.publicUrl }));
+  const document = () =>
+    (doc ??= buildOpenApi(routers(), { version: packageVersion(), serverUrl: deps.config.publicUrl }));
   router.get('/openapi.json', (ctx) => {
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = document();

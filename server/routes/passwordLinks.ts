@@ -16,7 +16,9 @@ export function passwordLinkRoutes(deps: Infra) {
     const input = ctx.state.input as UsePasswordLink;
     if (!(await passwordLinkLooksValid(deps.db.dataSource, input.token, deps.now()))) throw invalidPasswordLink();
     const passwordHash = await hashPassword(input.password, deps.config.auth.bcryptCost);
-    const user = await deps.db.dataSource.transaction((tx) => usePasswordLink({ tx, token: input.token, passwordHash, now: deps.now(), requestId: ctx.state.requestId }));
+    const user = await deps.db.dataSource.transaction((tx) =>
+      usePasswordLink({ tx, token: input.token, passwordHash, now: deps.now(), requestId: ctx.state.requestId }),
+    );
     ctx.body = { user: presentUser(user) };
   });
 

@@ -30,13 +30,22 @@ interface OnDisk {
 }
 
 function readDir(dir: string): OnDisk[] {
-  const names = fs.readdirSync(dir).filter((n) => /^[a-z0-9-]+\.ya?ml$/.test(n)).sort();
+  const names = fs
+    .readdirSync(dir)
+    .filter((n) => /^[a-z0-9-]+\.ya?ml$/.test(n))
+    .sort();
   return names.map((name) => {
     const file = path.join(dir, name);
     const stat = fs.statSync(file);
     const buf = fs.readFileSync(file);
     // a file too large to show is still hashed
-    return { name, sha256: sha256(buf), bytes: stat.size, modifiedAt: stat.mtime.toISOString(), text: stat.size <= MAX_BYTES ? buf.toString('utf8') : null };
+    return {
+      name,
+      sha256: sha256(buf),
+      bytes: stat.size,
+      modifiedAt: stat.mtime.toISOString(),
+      text: stat.size <= MAX_BYTES ? buf.toString('utf8') : null,
+    };
   });
 }
 
@@ -51,7 +60,13 @@ export function policyRoutes(deps: Infra, models: Pick<ModelService, 'policy'>) 
     const policies = readDir(dir).map((p) => {
       const inForce = p.name === 'routing.yaml' ? models.policy.current().hash : (atStart.get(p.name) ?? null);
       const loadedAt = p.name === 'routing.yaml' ? models.policy.loadedAt().toISOString() : inForce ? startedAt : null;
-      return { ...p, inForce, loadedAt, reloads: p.name === 'routing.yaml' ? 'while running' : 'at start', changedOnDisk: inForce !== p.sha256 };
+      return {
+        ...p,
+        inForce,
+        loadedAt,
+        reloads: p.name === 'routing.yaml' ? 'while running' : 'at start',
+        changedOnDisk: inForce !== p.sha256,
+      };
     });
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { directory: path.basename(dir), policies };
@@ -59,7 +74,11 @@ export function policyRoutes(deps: Infra, models: Pick<ModelService, 'policy'>) 
 
   router.post('/check', staffAuth(deps), authorize(deps, 'verify', 'Policy'), validate(PolicyDraft), (ctx) => {
     const { file, text } = ctx.state.input as PolicyDraft;
-    if (!isPolicyFile(file)) throw badRequest('policy_file_unknown', 'No such policy file: see GET /api/policies for the files the appliance reads.');
+    if (!isPolicyFile(file))
+      throw badRequest(
+        'policy_file_unknown',
+        'No such policy file: see GET /api/policies for the files the appliance reads.',
+      );
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > MAX_BYTES) throw new AppError(413, 'policy_draft_too_large', `A draft is at most ${MAX_BYTES} bytes.`);
     const errors = checkPolicyDraft(file, text, dir);

@@ -17,7 +17,9 @@ export function setupRoutes(deps: Infra) {
   router.get('/setup', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
     // The next step after success: the staff console when it is installed.
-    ctx.body = fs.readFileSync(page('index.html'), 'utf8').replace('data-console="no"', `data-console="${consoleInstalled() ? 'yes' : 'no'}"`);
+    ctx.body = fs
+      .readFileSync(page('index.html'), 'utf8')
+      .replace('data-console="no"', `data-console="${consoleInstalled() ? 'yes' : 'no'}"`);
   });
   router.get('/setup/setup.js', (ctx) => {
     ctx.type = 'text/javascript; charset=utf-8';
@@ -37,7 +39,13 @@ export function setupRoutes(deps: Infra) {
     if (!(await setupTokenLooksValid(deps, input.token))) throw invalidSetupToken();
     const passwordHash = await hashPassword(input.password, deps.config.auth.bcryptCost);
     const admin = await deps.db.dataSource.transaction((tx) =>
-      completeSetup({ tx, deps, token: input.token, requestId: ctx.state.requestId, admin: { email: input.email, displayName: input.displayName, passwordHash } }),
+      completeSetup({
+        tx,
+        deps,
+        token: input.token,
+        requestId: ctx.state.requestId,
+        admin: { email: input.email, displayName: input.displayName, passwordHash },
+      }),
     );
     ctx.status = 201;
     ctx.body = { user: presentUser(admin) };

@@ -24,7 +24,13 @@ export function ssoRoutes(deps: Infra) {
   const policy = loadSsoPolicy(deps.config.models.policiesDir);
   const sso = deps.config.sso;
   const rp: RelyingParty | undefined = sso ? relyingParty(deps, sso) : undefined;
-  const flowCookie = { httpOnly: true, sameSite: 'lax' as const, secure: deps.config.auth.cookieSecure, path: '/api/auth/sso/callback', overwrite: true };
+  const flowCookie = {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: deps.config.auth.cookieSecure,
+    path: '/api/auth/sso/callback',
+    overwrite: true,
+  };
 
   const fail = (ctx: AppContext, returnTo: string, id: string) => {
     const target = new URL(returnTo, deps.config.publicUrl);
@@ -34,12 +40,21 @@ export function ssoRoutes(deps: Infra) {
   };
 
   router.get('/', (ctx) => {
-    ctx.body = { enabled: Boolean(sso), localPasswords: deps.config.auth.localPasswords, startUrl: sso ? '/api/auth/sso/start' : null };
+    ctx.body = {
+      enabled: Boolean(sso),
+      localPasswords: deps.config.auth.localPasswords,
+      startUrl: sso ? '/api/auth/sso/start' : null,
+    };
   });
 
   router.get('/start', async (ctx) => {
     if (!rp) throw notConfigured();
-    const flow = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier(), returnTo: safeReturnTo(ctx.query.returnTo) };
+    const flow = {
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      verifier: oidc.randomPKCECodeVerifier(),
+      returnTo: safeReturnTo(ctx.query.returnTo),
+    };
     const url = await rp.authorizationUrl(flow);
     ctx.cookies.secure = deps.config.auth.cookieSecure;
     ctx.cookies.set(FLOW_COOKIE, await sealFlow(deps, flow), { ...flowCookie, maxAge: FLOW_TTL_SECONDS * 1000 });
@@ -72,7 +87,12 @@ export function ssoRoutes(deps: Infra) {
       const claim = e.cause?.cause?.claim ?? e.cause?.claim;
       const cause = typeof e.error === 'string' ? e.error : typeof e.code === 'string' ? e.code : 'exchange_failed';
       deps.logger.warn('sso.exchange_failed', { requestId, cause });
-      await auditSsoFailure(deps, requestId, cause.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 128), typeof claim === 'string' ? claim : undefined);
+      await auditSsoFailure(
+        deps,
+        requestId,
+        cause.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 128),
+        typeof claim === 'string' ? claim : undefined,
+      );
       return fail(ctx, flow.returnTo, 'sso_failed');
     }
     try {
@@ -89,7 +109,13 @@ export function ssoRoutes(deps: Infra) {
   // Cookie sessions only send SameSite=Strict cookies from our own pages; staffAuth checks the Origin of a cookie POST.
   router.post('/logout', staffAuth(deps), transaction(deps.db.dataSource), async (ctx) => {
     const staff = ctx.state.staff!;
-    await logout({ tx: txOf(ctx), deps, userId: staff.userId, sessionId: staff.sessionId, requestId: ctx.state.requestId });
+    await logout({
+      tx: txOf(ctx),
+      deps,
+      userId: staff.userId,
+      sessionId: staff.sessionId,
+      requestId: ctx.state.requestId,
+    });
     ctx.cookies.set(ACCESS_COOKIE, null, { path: '/' });
     ctx.cookies.set(REFRESH_COOKIE, null, { path: '/api/auth' });
     const idp = rp ? await rp.endSessionUrl().catch(() => undefined) : undefined;

@@ -8,7 +8,14 @@ import type { AppContext } from './context.ts';
 export type SessionTokens = Omit<IssuedSession, 'user'>;
 
 export function setSessionCookies(ctx: AppContext, deps: Infra, s: SessionTokens): void {
-  const cookieOpts = (expires: Date, path: string) => ({ httpOnly: true, sameSite: 'strict' as const, secure: deps.config.auth.cookieSecure, path, expires, overwrite: true });
+  const cookieOpts = (expires: Date, path: string) => ({
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: deps.config.auth.cookieSecure,
+    path,
+    expires,
+    overwrite: true,
+  });
   ctx.cookies.secure = deps.config.auth.cookieSecure; // behind a TLS proxy the socket itself is plain
   ctx.cookies.set(ACCESS_COOKIE, s.accessToken, cookieOpts(s.accessExpiresAt, '/'));
   ctx.cookies.set(REFRESH_COOKIE, s.refreshToken, cookieOpts(s.refreshExpiresAt, '/api/auth'));
@@ -23,7 +30,12 @@ export const tokenBody = (s: SessionTokens) => ({
 });
 
 /** The sign-in response: cookies and the user, or the user and the tokens. */
-export function respondWithSession(ctx: AppContext, deps: Infra, session: IssuedSession, mode: 'cookie' | 'bearer'): void {
+export function respondWithSession(
+  ctx: AppContext,
+  deps: Infra,
+  session: IssuedSession,
+  mode: 'cookie' | 'bearer',
+): void {
   if (mode === 'cookie') {
     setSessionCookies(ctx, deps, session);
     ctx.body = { user: session.user, accessExpiresAt: session.accessExpiresAt.toISOString() };

@@ -44,7 +44,10 @@ export function builtFileReader(url: URL): () => BuiltFile | null {
   return () => {
     const plain = readVariant(url, cached?.variants.identity);
     if (!plain) return (cached = null);
-    const etag = plain === cached?.variants.identity ? cached.etag : `"${createHash('sha256').update(plain.body).digest('base64url').slice(0, 27)}"`;
+    const etag =
+      plain === cached?.variants.identity
+        ? cached.etag
+        : `"${createHash('sha256').update(plain.body).digest('base64url').slice(0, 27)}"`;
     const variants: BuiltFile['variants'] = { identity: plain };
     for (const e of ENCODINGS) {
       const v = readVariant(new URL(url.href + e.suffix), cached?.variants[e.name]);
@@ -57,18 +60,28 @@ export function builtFileReader(url: URL): () => BuiltFile | null {
 }
 
 /** Sends a built file: the best encoding the browser accepts, ETag, caching by name, 304 when fresh. */
-export function sendBuilt(ctx: Context, file: BuiltFile, opts: { type: string; name: string; maxAgeSeconds?: number }): void {
+export function sendBuilt(
+  ctx: Context,
+  file: BuiltFile,
+  opts: { type: string; name: string; maxAgeSeconds?: number },
+): void {
   ctx.status = 200;
   ctx.type = opts.type;
   ctx.vary('Accept-Encoding');
   ctx.set('ETag', file.etag);
-  ctx.set('Cache-Control', isHashedName(opts.name) ? 'public, max-age=31536000, immutable' : `public, max-age=${opts.maxAgeSeconds ?? 300}, must-revalidate`);
+  ctx.set(
+    'Cache-Control',
+    isHashedName(opts.name)
+      ? 'public, max-age=31536000, immutable'
+      : `public, max-age=${opts.maxAgeSeconds ?? 300}, must-revalidate`,
+  );
   if (ctx.fresh) {
     ctx.status = 304;
     return;
   }
   // The smallest the browser takes: browsers list gzip before br, yet accept both alike.
-  const encoding: Encoding = ENCODINGS.find((e) => file.variants[e.name] && ctx.acceptsEncodings(e.name) === e.name)?.name ?? 'identity';
+  const encoding: Encoding =
+    ENCODINGS.find((e) => file.variants[e.name] && ctx.acceptsEncodings(e.name) === e.name)?.name ?? 'identity';
   const variant = file.variants[encoding]!;
   if (encoding !== 'identity') ctx.set('Content-Encoding', encoding);
   ctx.body = variant.body;

@@ -30,7 +30,10 @@ export function supervisorRoutes(deps: Infra) {
     // The file leaves the appliance: on the record, in the transaction that counts it.
     const stats = await deps.db.dataSource.transaction(async (tx) => {
       await appendAudit(tx, {
-        actor: { type: 'staff', id: ctx.state.staff!.userId }, action: 'team_stats.export', resource: { type: 'TeamStats' }, requestId: ctx.state.requestId,
+        actor: { type: 'staff', id: ctx.state.staff!.userId },
+        action: 'team_stats.export',
+        resource: { type: 'TeamStats' },
+        requestId: ctx.state.requestId,
         details: { from: from.toISOString(), to: to.toISOString() },
       });
       return periodStats(tx, from, to);

@@ -10,7 +10,11 @@ import { describeSystem } from '../systemState.ts';
 import type { AppState } from './context.ts';
 import { packageVersion } from './openapi.ts';
 
-export function systemRoutes(deps: Infra, models: Pick<ModelService, 'gateway' | 'policy' | 'lastHour'>, jobs: { nextRetentionRun: () => Date | null }) {
+export function systemRoutes(
+  deps: Infra,
+  models: Pick<ModelService, 'gateway' | 'policy' | 'lastHour'>,
+  jobs: { nextRetentionRun: () => Date | null },
+) {
   const router = new Router<AppState>();
   const startedAt = deps.now().toISOString();
 
@@ -21,7 +25,11 @@ export function systemRoutes(deps: Infra, models: Pick<ModelService, 'gateway' |
 
   router.get('/api/system', staffAuth(deps), authorize(deps, 'read', 'System'), async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = await describeSystem(deps, { version: packageVersion(), startedAt, nextRetentionRun: jobs.nextRetentionRun() });
+    ctx.body = await describeSystem(deps, {
+      version: packageVersion(),
+      startedAt,
+      nextRetentionRun: jobs.nextRetentionRun(),
+    });
   });
 
   return router;

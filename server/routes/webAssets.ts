@@ -15,7 +15,8 @@ const PAGES: Record<string, { file: string; type: string }> = {
   '/home/home.css': { file: 'home/home.css', type: 'text/css; charset=utf-8' },
 };
 
-const widgetNotBuilt = () => new AppError(503, 'widget_not_built', 'The widget is not built: run `npm run build:web` (npm start does it first).');
+const widgetNotBuilt = () =>
+  new AppError(503, 'widget_not_built', 'The widget is not built: run `npm run build:web` (npm start does it first).');
 
 /**
  * The demo page loads /widget.js and talks to the API (HTTP and WebSocket) on this same origin; the
@@ -30,7 +31,8 @@ export function demoCsp(publicUrl: string): string {
 }
 
 /** The staff console's page, once a build of it is installed beside the widget. */
-export const consoleInstalled = () => fs.existsSync(web('console/index.html')) || fs.existsSync(web('console/dist/index.html'));
+export const consoleInstalled = () =>
+  fs.existsSync(web('console/index.html')) || fs.existsSync(web('console/dist/index.html'));
 
 export function webAssetRoutes(deps: Infra, opts: { widgetFile?: URL; chat?: ChatService } = {}) {
   const router = new Router<AppState>();
@@ -56,7 +58,9 @@ export function webAssetRoutes(deps: Infra, opts: { widgetFile?: URL; chat?: Cha
 
   router.get('/', (ctx) => {
     const html = fs.readFileSync(web('home/index.html'), 'utf8');
-    const consoleLink = consoleInstalled() ? '<li><a href="/console">Staff console</a>: agents answer handed-off chats; admins and compliance officers work here.</li>' : '';
+    const consoleLink = consoleInstalled()
+      ? '<li><a href="/console">Staff console</a>: agents answer handed-off chats; admins and compliance officers work here.</li>'
+      : '';
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = html.replace('<!--console-->', consoleLink);

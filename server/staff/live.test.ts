@@ -15,7 +15,10 @@ const logger = createLogger({ level: 'error', stream: new PassThrough() });
 const reachable = await postgresAnswers();
 
 async function pair(config: Pick<Config, 'database' | 'redis'>): Promise<[Cluster, Cluster]> {
-  return [await openCluster({ config, nodeId: 'node-a', logger }), await openCluster({ config, nodeId: 'node-b', logger })];
+  return [
+    await openCluster({ config, nodeId: 'node-a', logger }),
+    await openCluster({ config, nodeId: 'node-b', logger }),
+  ];
 }
 /** a node's services need only its cluster here */
 const nodeOf = (cluster: Cluster) => ({ cluster }) as unknown as Infra;
@@ -29,9 +32,17 @@ async function crossing(a: Infra, b: Infra) {
   expect(onA).toEqual([{ type: 'hold.changed', id: 'h-1' }]); // at once, on its own node
   publishStaffEvent(b, { type: 'queue.changed', id: 'c-9' });
   for (let i = 0; i < 100 && (onB.length < 2 || onA.length < 2); i++) await new Promise((r) => setTimeout(r, 50));
-  expect(onB).toEqual(expect.arrayContaining([{ type: 'hold.changed', id: 'h-1' }, { type: 'queue.changed', id: 'c-9' }]));
+  expect(onB).toEqual(
+    expect.arrayContaining([
+      { type: 'hold.changed', id: 'h-1' },
+      { type: 'queue.changed', id: 'c-9' },
+    ]),
+  );
   expect(onB).toHaveLength(2);
-  expect(onA).toEqual([{ type: 'hold.changed', id: 'h-1' }, { type: 'queue.changed', id: 'c-9' }]);
+  expect(onA).toEqual([
+    { type: 'hold.changed', id: 'h-1' },
+    { type: 'queue.changed', id: 'c-9' },
+  ]);
 }
 
 describe.runIf(reachable)('staff changes across nodes', () => {
@@ -52,7 +63,10 @@ describe.runIf(reachable)('staff changes across nodes', () => {
   });
 
   it('over Redis pub/sub', async () => {
-    const [a, b] = await pair({ database: db.database, redis: { url: 'redis://127.0.0.1:6379', keyPrefix: `live-test-${process.pid}:` } });
+    const [a, b] = await pair({
+      database: db.database,
+      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: `live-test-${process.pid}:` },
+    });
     open.push(a, b);
     await crossing(nodeOf(a), nodeOf(b));
   });

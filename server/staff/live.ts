@@ -34,12 +34,29 @@ export function topicsFor(role: Role): LiveTopic[] {
   const conversations = can(role, 'read', 'Conversation');
   // the supervisor's board counts the queue again when it changes (a queue frame names an id, nothing else)
   const queue = conversations || can(role, 'read', 'TeamStats');
-  const readable: Record<LiveTopic, boolean> = { dsr: can(role, 'read', 'SubjectRequest'), hold: can(role, 'read', 'LegalHold'), queue, conversation: conversations, typing: conversations, agents: conversations };
+  const readable: Record<LiveTopic, boolean> = {
+    dsr: can(role, 'read', 'SubjectRequest'),
+    hold: can(role, 'read', 'LegalHold'),
+    queue,
+    conversation: conversations,
+    typing: conversations,
+    agents: conversations,
+  };
   return LIVE_TOPICS.filter((t) => readable[t]);
 }
 
 /** What crosses to other nodes: the change's type and the record's id, as the sockets send it. */
-const StaffChangeSchema = z.object({ type: z.enum(['dsr.changed', 'hold.changed', 'queue.changed', 'conversation.changed', 'conversation.typing', 'agent.changed']), id: z.string().max(200) });
+const StaffChangeSchema = z.object({
+  type: z.enum([
+    'dsr.changed',
+    'hold.changed',
+    'queue.changed',
+    'conversation.changed',
+    'conversation.typing',
+    'agent.changed',
+  ]),
+  id: z.string().max(200),
+});
 const staffTopic = topic('staff', StaffChangeSchema);
 
 interface Hub {
@@ -81,7 +98,12 @@ const cookieValue = (header: string | undefined, name: string): string | undefin
 };
 
 /** The appliance's own origin only: PUBLIC_URL's, or the one the request was addressed to. */
-export function originAllowed(infra: Infra, origin: string | undefined, host: string | undefined, secure: boolean): boolean {
+export function originAllowed(
+  infra: Infra,
+  origin: string | undefined,
+  host: string | undefined,
+  secure: boolean,
+): boolean {
   if (!origin) return false;
   if (origin === new URL(infra.config.publicUrl).origin) return true;
   return !!host && origin === `${secure ? 'https' : 'http'}://${host}`;
@@ -96,7 +118,9 @@ export function staffLiveSockets(infra: Infra): StaffSockets {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const log = infra.logger;
   // what this node held before it stopped is gone; a channel opened since is recorded after that
-  const restarted = nodeRestarted(infra.db.dataSource, infra.nodeId).catch(() => log.warn('staff.presence_failed', { nodeId: infra.nodeId }));
+  const restarted = nodeRestarted(infra.db.dataSource, infra.nodeId).catch(() =>
+    log.warn('staff.presence_failed', { nodeId: infra.nodeId }),
+  );
 
   function serve(ws: WebSocket, role: Role, claims: { userId: string; sessionId: string }) {
     const topics = new Set(topicsFor(role));
@@ -104,10 +128,16 @@ export function staffLiveSockets(infra: Infra): StaffSockets {
     const unsubscribe = subscribeStaffEvents(infra, (e) => topics.has(TOPIC_OF[e.type]) && send(e));
     // presence is best effort: the channel works without it, the board then shows the person offline
     const channelId = randomUUID();
-    const presence = (work: () => Promise<void>) => work().catch(() => log.warn('staff.presence_failed', { userId: claims.userId }));
+    const presence = (work: () => Promise<void>) =>
+      work().catch(() => log.warn('staff.presence_failed', { userId: claims.userId }));
     const opened = presence(async () => {
       await restarted;
-      await channelOpened(infra.db.dataSource, { channelId, userId: claims.userId, nodeId: infra.nodeId, now: infra.now() });
+      await channelOpened(infra.db.dataSource, {
+        channelId,
+        userId: claims.userId,
+        nodeId: infra.nodeId,
+        now: infra.now(),
+      });
     });
     const recheck = setInterval(async () => {
       try {
@@ -151,7 +181,9 @@ export function staffLiveSockets(infra: Infra): StaffSockets {
       const token = cookieValue(req.headers.cookie, ACCESS_COOKIE);
       void (async () => {
         const claims = token ? await verifyAccessToken(infra.secrets.jwtKey, token) : null;
-        const role = claims ? await liveSessionRole(infra.db.dataSource, claims, infra.now()).catch(() => undefined) : undefined;
+        const role = claims
+          ? await liveSessionRole(infra.db.dataSource, claims, infra.now()).catch(() => undefined)
+          : undefined;
         if (!claims || !role) return refuse(socket, 401, 'Unauthorized');
         wss.handleUpgrade(req, socket, head, (ws) => serve(ws, role, claims));
       })().catch(() => refuse(socket, 500, 'Internal Server Error'));

@@ -6,8 +6,16 @@ import type { Queryable } from './store.ts';
 /** Longer than two session checks (live.ts checks every 30 s), so one slow check does not blink. */
 export const PRESENCE_TTL_MS = 75_000;
 
-export async function channelOpened(tx: Queryable, props: { channelId: string; userId: string; nodeId: string; now: Date }): Promise<void> {
-  await tx.query(`INSERT INTO staff_presence (channel_id, user_id, node_id, seen_at) VALUES ($1, $2, $3, $4)`, [props.channelId, props.userId, props.nodeId.slice(0, 64), props.now]);
+export async function channelOpened(
+  tx: Queryable,
+  props: { channelId: string; userId: string; nodeId: string; now: Date },
+): Promise<void> {
+  await tx.query(`INSERT INTO staff_presence (channel_id, user_id, node_id, seen_at) VALUES ($1, $2, $3, $4)`, [
+    props.channelId,
+    props.userId,
+    props.nodeId.slice(0, 64),
+    props.now,
+  ]);
   // rows a stopped node left behind
   await tx.query(`DELETE FROM staff_presence WHERE seen_at < $1`, [new Date(props.now.getTime() - PRESENCE_TTL_MS)]);
 }

@@ -43,8 +43,14 @@ export interface PendingSession extends Omit<IssuedSession, 'user' | 'accessToke
 
 // Signed only after the commit: jose's HMAC runs on libuv's thread pool, which concurrent bcrypt
 // checks can keep busy for seconds, and no transaction may hold row locks and a connection meanwhile.
-export async function signPending(deps: Infra, { claims, ...session }: PendingSession): Promise<Omit<IssuedSession, 'user'>> {
-  return { ...session, accessToken: await signAccessToken(deps.secrets.jwtKey, claims, deps.config.auth.accessTtlSeconds) };
+export async function signPending(
+  deps: Infra,
+  { claims, ...session }: PendingSession,
+): Promise<Omit<IssuedSession, 'user'>> {
+  return {
+    ...session,
+    accessToken: await signAccessToken(deps.secrets.jwtKey, claims, deps.config.auth.accessTtlSeconds),
+  };
 }
 
 export async function issue(deps: Infra, tx: EntityManager, user: { id: string; role: Role }): Promise<PendingSession> {
@@ -72,7 +78,13 @@ export interface HeldSignIn {
 }
 
 /** Counts a wrong password or second factor on the locked user row; locks the account at the limit. */
-export async function countFailure(tx: EntityManager, deps: Infra, locked: LockedUser, requestId: string, cause: string): Promise<void> {
+export async function countFailure(
+  tx: EntityManager,
+  deps: Infra,
+  locked: LockedUser,
+  requestId: string,
+  cause: string,
+): Promise<void> {
   const { maxFailures, lockoutSeconds } = deps.config.auth;
   const actor = { type: 'staff' as const, id: locked.id };
   const failures = locked.failedLogins + 1;
@@ -83,7 +95,14 @@ export async function countFailure(tx: EntityManager, deps: Infra, locked: Locke
     lockNow ? new Date(deps.now().getTime() + lockoutSeconds * 1000) : locked.lockedUntil,
   ]);
   await appendAudit(tx, { actor, action: 'auth.login', outcome: 'failure', requestId, details: { cause, failures } });
-  if (lockNow) await appendAudit(tx, { actor, action: 'auth.lockout', resource: { type: 'StaffUser', id: locked.id }, requestId, details: { seconds: lockoutSeconds } });
+  if (lockNow)
+    await appendAudit(tx, {
+      actor,
+      action: 'auth.lockout',
+      resource: { type: 'StaffUser', id: locked.id },
+      requestId,
+      details: { seconds: lockoutSeconds },
+    });
 }
 
 /**
@@ -113,14 +132,26 @@ export async function login(props: {
 
   const outcome = await ds.transaction(async (tx) => {
     if (!user) {
-      await appendAudit(tx, { actor: { type: 'anonymous', id: 'unknown' }, action: 'auth.login', outcome: 'failure', requestId, details: { cause: 'unknown_account' } });
+      await appendAudit(tx, {
+        actor: { type: 'anonymous', id: 'unknown' },
+        action: 'auth.login',
+        outcome: 'failure',
+        requestId,
+        details: { cause: 'unknown_account' },
+      });
       return null;
     }
     const actor = { type: 'staff' as const, id: user.id };
     const locked = await lockUser(tx, user.id);
     const now = deps.now();
     if (!locked || locked.disabledAt || (locked.lockedUntil && locked.lockedUntil > now)) {
-      await appendAudit(tx, { actor, action: 'auth.login', outcome: 'failure', requestId, details: { cause: locked?.disabledAt ? 'disabled' : 'locked' } });
+      await appendAudit(tx, {
+        actor,
+        action: 'auth.login',
+        outcome: 'failure',
+        requestId,
+        details: { cause: locked?.disabledAt ? 'disabled' : 'locked' },
+      });
       return null;
     }
     if (!passwordOk) {
@@ -130,7 +161,13 @@ export async function login(props: {
     await tx.query(`UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
     const held = props.secondStep ? await props.secondStep(tx, { id: user.id, role: locked.role }) : null;
     if (held) {
-      await appendAudit(tx, { actor, action: 'auth.password_verified', resource: { type: 'StaffUser', id: user.id }, requestId, details: { next: `mfa_${held}` } });
+      await appendAudit(tx, {
+        actor,
+        action: 'auth.password_verified',
+        resource: { type: 'StaffUser', id: user.id },
+        requestId,
+        details: { next: `mfa_${held}` },
+      });
       return { held, session: undefined };
     }
     const session = await issue(deps, tx, { id: user.id, role: locked.role });
@@ -144,7 +181,11 @@ export async function login(props: {
 }
 
 /** Rotates the refresh token; presenting an already-rotated one ends the session (token theft). */
-export async function refresh(props: { deps: Infra; refreshToken: string; requestId: string }): Promise<Omit<IssuedSession, 'user'>> {
+export async function refresh(props: {
+  deps: Infra;
+  refreshToken: string;
+  requestId: string;
+}): Promise<Omit<IssuedSession, 'user'>> {
   const { deps, requestId } = props;
   const parsed = parseRefreshToken(props.refreshToken);
   if (!parsed) throw unauthenticated('refresh_invalid', 'The refresh token is invalid; sign in again.');
@@ -154,18 +195,38 @@ export async function refresh(props: { deps: Infra; refreshToken: string; reques
               u.role, u.disabled_at AS "disabledAt"
          FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id WHERE s.id = $1 FOR UPDATE OF s`,
       [parsed.sessionId],
-    )) as { userId: string; refreshHash: string; expiresAt: Date; revokedAt: Date | null; role: Role; disabledAt: Date | null }[];
+    )) as {
+      userId: string;
+      refreshHash: string;
+      expiresAt: Date;
+      revokedAt: Date | null;
+      role: Role;
+      disabledAt: Date | null;
+    }[];
     const s = rows[0];
     const now = deps.now();
     if (!s || s.revokedAt || s.disabledAt || s.expiresAt <= now) return null;
     const actor = { type: 'staff' as const, id: s.userId };
     if (s.refreshHash !== sha256(props.refreshToken)) {
-      await tx.query(`UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'refresh_reuse' WHERE id = $1`, [parsed.sessionId, now]);
-      await appendAudit(tx, { actor, action: 'auth.refresh_reuse', resource: { type: 'StaffUser', id: s.userId }, outcome: 'denied', requestId });
+      await tx.query(`UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'refresh_reuse' WHERE id = $1`, [
+        parsed.sessionId,
+        now,
+      ]);
+      await appendAudit(tx, {
+        actor,
+        action: 'auth.refresh_reuse',
+        resource: { type: 'StaffUser', id: s.userId },
+        outcome: 'denied',
+        requestId,
+      });
       return null;
     }
     const next = newRefreshToken(parsed.sessionId);
-    await tx.query(`UPDATE staff_sessions SET refresh_hash = $2, last_used_at = $3 WHERE id = $1`, [parsed.sessionId, next.hash, now]);
+    await tx.query(`UPDATE staff_sessions SET refresh_hash = $2, last_used_at = $3 WHERE id = $1`, [
+      parsed.sessionId,
+      next.hash,
+      now,
+    ]);
     await appendAudit(tx, { actor, action: 'auth.refresh', resource: { type: 'StaffUser', id: s.userId }, requestId });
     return {
       claims: { userId: s.userId, sessionId: parsed.sessionId, role: s.role },
@@ -178,13 +239,31 @@ export async function refresh(props: { deps: Infra; refreshToken: string; reques
   return signPending(deps, result);
 }
 
-export async function logout(props: { tx: EntityManager; deps: Infra; userId: string; sessionId: string; requestId: string }): Promise<void> {
-  await props.tx.query(`UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`, [props.sessionId, props.deps.now()]);
-  await appendAudit(props.tx, { actor: { type: 'staff', id: props.userId }, action: 'auth.logout', resource: { type: 'StaffUser', id: props.userId }, requestId: props.requestId });
+export async function logout(props: {
+  tx: EntityManager;
+  deps: Infra;
+  userId: string;
+  sessionId: string;
+  requestId: string;
+}): Promise<void> {
+  await props.tx.query(
+    `UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`,
+    [props.sessionId, props.deps.now()],
+  );
+  await appendAudit(props.tx, {
+    actor: { type: 'staff', id: props.userId },
+    action: 'auth.logout',
+    resource: { type: 'StaffUser', id: props.userId },
+    requestId: props.requestId,
+  });
 }
 
 /** The role of a session that still stands (not revoked, not expired, its user not disabled); undefined otherwise. */
-export async function liveSessionRole(tx: Pick<EntityManager, 'query'>, claims: { sessionId: string; userId: string }, now: Date): Promise<Role | undefined> {
+export async function liveSessionRole(
+  tx: Pick<EntityManager, 'query'>,
+  claims: { sessionId: string; userId: string },
+  now: Date,
+): Promise<Role | undefined> {
   const live = await sessionStanding(tx, claims.sessionId, claims.userId);
   if (!live || live.revokedAt || live.disabledAt || live.expiresAt <= now) return undefined;
   return live.role;

@@ -9,7 +9,9 @@ import { AppError, conflict } from '../errors.ts';
 import { createStaffUser } from './users.ts';
 
 async function hasActiveAdmin(tx: EntityManager): Promise<boolean> {
-  const rows = (await tx.query(`SELECT 1 FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`)) as unknown[];
+  const rows = (await tx.query(
+    `SELECT 1 FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`,
+  )) as unknown[];
   return rows.length > 0;
 }
 
@@ -34,21 +36,34 @@ export async function issueSetupTokenIfNeeded(deps: Infra): Promise<string | nul
     await tx.query(`UPDATE setup_tokens SET used_at = $1 WHERE used_at IS NULL`, [now]);
     const token = randomBytes(24).toString('base64url');
     const id = randomUUID();
-    await tx.query(`INSERT INTO setup_tokens (id, token_hash, created_at, expires_at, node_id) VALUES ($1, $2, $3, $4, $5)`, [
-      id, sha256(token), now, new Date(now.getTime() + deps.config.auth.setupTokenTtlSeconds * 1000), deps.nodeId,
-    ]);
-    await appendAudit(tx, { actor: { type: 'system', id: 'setup' }, action: 'setup.token_issued', resource: { type: 'SetupToken', id } });
+    await tx.query(
+      `INSERT INTO setup_tokens (id, token_hash, created_at, expires_at, node_id) VALUES ($1, $2, $3, $4, $5)`,
+      [id, sha256(token), now, new Date(now.getTime() + deps.config.auth.setupTokenTtlSeconds * 1000), deps.nodeId],
+    );
+    await appendAudit(tx, {
+      actor: { type: 'system', id: 'setup' },
+      action: 'setup.token_issued',
+      resource: { type: 'SetupToken', id },
+    });
     return token;
   });
 }
 
 /** A cheap look before the slow password hash, so a stream of bogus tokens costs no bcrypt time. */
 export async function setupTokenLooksValid(deps: Infra, token: string): Promise<boolean> {
-  const rows = (await deps.db.dataSource.query(`SELECT 1 FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`, [sha256(token), deps.now()])) as unknown[];
+  const rows = (await deps.db.dataSource.query(
+    `SELECT 1 FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`,
+    [sha256(token), deps.now()],
+  )) as unknown[];
   return rows.length > 0;
 }
 
-export const invalidSetupToken = () => new AppError(403, 'invalid_setup_token', 'The setup token is wrong, used or expired. Once an admin exists, no new link is printed: an admin creates further accounts (POST /api/users), or run npx palisade create-admin on the server. Before that, restarting the appliance prints a new link.');
+export const invalidSetupToken = () =>
+  new AppError(
+    403,
+    'invalid_setup_token',
+    'The setup token is wrong, used or expired. Once an admin exists, no new link is printed: an admin creates further accounts (POST /api/users), or run npx palisade create-admin on the server. Before that, restarting the appliance prints a new link.',
+  );
 
 export async function completeSetup(props: {
   tx: EntityManager;
@@ -58,10 +73,18 @@ export async function completeSetup(props: {
   admin: { email: string; displayName: string; passwordHash: string };
 }) {
   const { tx } = props;
-  const rows = (await tx.query(`SELECT id, expires_at AS "expiresAt", used_at AS "usedAt" FROM setup_tokens WHERE token_hash = $1 FOR UPDATE`, [sha256(props.token)])) as { id: string; expiresAt: Date; usedAt: Date | null }[];
+  const rows = (await tx.query(
+    `SELECT id, expires_at AS "expiresAt", used_at AS "usedAt" FROM setup_tokens WHERE token_hash = $1 FOR UPDATE`,
+    [sha256(props.token)],
+  )) as { id: string; expiresAt: Date; usedAt: Date | null }[];
   const t = rows[0];
   if (!t || t.usedAt || t.expiresAt <= props.deps.now()) throw invalidSetupToken();
   if (await hasActiveAdmin(tx)) throw conflict('setup_done', 'Setup is already complete; sign in instead.');
   await tx.query(`UPDATE setup_tokens SET used_at = $2 WHERE id = $1`, [t.id, props.deps.now()]);
-  return createStaffUser({ tx, actor: { type: 'system', id: 'setup' }, requestId: props.requestId, input: { ...props.admin, role: 'admin' } });
+  return createStaffUser({
+    tx,
+    actor: { type: 'system', id: 'setup' },
+    requestId: props.requestId,
+    input: { ...props.admin, role: 'admin' },
+  });
 }

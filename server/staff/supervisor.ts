@@ -8,7 +8,12 @@ import { activeChats, agentLoads, periodStats, queueLines } from './supervisorSt
 export const DEFAULT_PERIOD_DAYS = 7;
 
 export async function liveBoard(tx: Queryable, now: Date): Promise<LiveBoard> {
-  return { asOf: now.toISOString(), queue: await queueLines(tx, now), agents: await agentLoads(tx, now), chats: await activeChats(tx, now) };
+  return {
+    asOf: now.toISOString(),
+    queue: await queueLines(tx, now),
+    agents: await agentLoads(tx, now),
+    chats: await activeChats(tx, now),
+  };
 }
 
 /** [from, to): to defaults to now, from to DEFAULT_PERIOD_DAYS before to. */

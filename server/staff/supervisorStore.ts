@@ -15,7 +15,12 @@ export async function queueLines(tx: Queryable, now: Date): Promise<QueueLine[]>
     `SELECT site, language, count(*)::int AS waiting, min(handoff_at) AS oldest FROM conversations
       WHERE status = 'handoff' AND mode = 'queued' GROUP BY site, language ORDER BY site, language NULLS LAST`,
   )) as { site: string; language: string | null; waiting: number; oldest: Date }[];
-  return rows.map((r) => ({ site: r.site, language: r.language, waiting: Number(r.waiting), longestWaitSeconds: seconds(now.getTime() - new Date(r.oldest).getTime()) }));
+  return rows.map((r) => ({
+    site: r.site,
+    language: r.language,
+    waiting: Number(r.waiting),
+    longestWaitSeconds: seconds(now.getTime() - new Date(r.oldest).getTime()),
+  }));
 }
 
 /** Agents (and anyone else holding a conversation), with whether their console is open and how many they hold. */
@@ -32,7 +37,10 @@ export async function agentLoads(tx: Queryable, now: Date): Promise<AgentLoad[]>
 }
 
 /** Each count reads a partial index (conversations waiting or held; open ones by their last change). */
-export async function activeChats(tx: Queryable, now: Date): Promise<{ ai: number; queued: number; withAgent: number }> {
+export async function activeChats(
+  tx: Queryable,
+  now: Date,
+): Promise<{ ai: number; queued: number; withAgent: number }> {
   const [row] = (await tx.query(
     `SELECT (SELECT count(*) FROM conversations WHERE status = 'open' AND updated_at >= $1)::int AS ai,
             (SELECT count(*) FROM conversations WHERE status = 'handoff' AND mode = 'queued')::int AS queued,

@@ -9,7 +9,16 @@ import { migrate, openDatabase } from '../../server/db/database.ts';
 import { onBenchDatabases, SKIP_POSTGRES } from './databases.ts';
 import type { Emit } from './emit.ts';
 
-const ACTIONS = ['transcript.read', 'pii.reveal', 'model.request', 'auth.login', 'dsr.execute', 'kb.search', 'chat.message', 'egress.read'];
+const ACTIONS = [
+  'transcript.read',
+  'pii.reveal',
+  'model.request',
+  'auth.login',
+  'dsr.execute',
+  'kb.search',
+  'chat.message',
+  'egress.read',
+];
 
 /** Events over the last 30 days: 7 actions, 500 staff, 50,000 subjects, as a busy bank's log might hold. */
 async function seed(db: EntityManager, n: number): Promise<void> {
@@ -38,7 +47,9 @@ async function run(target: string, database: Config['database'], n: number, emit
     const t0 = performance.now();
     await seed(db.dataSource.manager, n);
     emit({ bench: 'audit.search.seed', target, events: n, seconds: +((performance.now() - t0) / 1000).toFixed(1) });
-    const [{ mid } = { mid: '1' }] = (await db.dataSource.query(`SELECT (max(seq) / 2)::text AS mid FROM audit_events`)) as { mid: string }[];
+    const [{ mid } = { mid: '1' }] = (await db.dataSource.query(
+      `SELECT (max(seq) / 2)::text AS mid FROM audit_events`,
+    )) as { mid: string }[];
     const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
     const cases: Record<string, (i: number) => Partial<AuditPage>> = {
       newest: () => ({}),
@@ -47,7 +58,10 @@ async function run(target: string, database: Config['database'], n: number, emit
       actor: (i) => ({ actorType: 'staff', actorId: `actor-${(i * 31) % 500 || 1}` }),
       day_range: (i) => ({ from: day(10 + (i % 10)), to: day(9 + (i % 10)) }),
       deep_cursor: () => ({ cursor: mid }),
-      subject_and_action: (i) => ({ subjectId: `sub_${(i * 7919) % 50000}`, action: ACTIONS[((i * 7919) % 50000) % ACTIONS.length] }),
+      subject_and_action: (i) => ({
+        subjectId: `sub_${(i * 7919) % 50000}`,
+        action: ACTIONS[((i * 7919) % 50000) % ACTIONS.length],
+      }),
       denied_in_range: (i) => ({ outcome: 'denied', from: day(20 + (i % 5)), to: day(15 + (i % 5)) }),
     };
     for (const [name, filter] of Object.entries(cases)) {
@@ -60,16 +74,31 @@ async function run(target: string, database: Config['database'], n: number, emit
         returned += page.events.length;
       }
       times.sort((a, b) => a - b);
-      emit({ bench: 'audit.search', target, events: n, query: name, p50_ms: +quantile(times, 0.5).toFixed(1), p95_ms: +quantile(times, 0.95).toFixed(1), p99_ms: +quantile(times, 0.99).toFixed(1), mean_returned: Math.round(returned / 100) });
+      emit({
+        bench: 'audit.search',
+        target,
+        events: n,
+        query: name,
+        p50_ms: +quantile(times, 0.5).toFixed(1),
+        p95_ms: +quantile(times, 0.95).toFixed(1),
+        p99_ms: +quantile(times, 0.99).toFixed(1),
+        mean_returned: Math.round(returned / 100),
+      });
     }
   } finally {
     await db.close();
   }
 }
 
-export async function benchAuditSearch(emit: Emit, opts: { postgresUrl?: string; quick?: boolean; events?: number; pgliteToo?: boolean }): Promise<void> {
+export async function benchAuditSearch(
+  emit: Emit,
+  opts: { postgresUrl?: string; quick?: boolean; events?: number; pgliteToo?: boolean },
+): Promise<void> {
   const n = opts.events ?? (opts.quick ? 20_000 : 1_000_000);
   // A million-event log is a server's: the embedded database too only when asked (AUDIT_SEARCH_PGLITE=1).
   const onSkip = () => emit({ bench: 'audit.search', target: 'postgres', skipped: SKIP_POSTGRES });
-  await onBenchDatabases({ postgresUrl: opts.postgresUrl, poolSize: 4, onSkip, skipEmbedded: !opts.pgliteToo }, (target, database) => run(target, database, n, emit));
+  await onBenchDatabases(
+    { postgresUrl: opts.postgresUrl, poolSize: 4, onSkip, skipEmbedded: !opts.pgliteToo },
+    (target, database) => run(target, database, n, emit),
+  );
 }

@@ -109,7 +109,12 @@ function connect(v: Visitor): Promise<void> {
         if (p && RETRYABLE.has(e.error.id)) {
           retries++;
           const text = v.texts.get(p.clientId);
-          setTimeout(() => v.ws?.readyState === WebSocket.OPEN && v.ws.send(JSON.stringify({ type: 'send', clientId: p.clientId, text })), 1000);
+          setTimeout(
+            () =>
+              v.ws?.readyState === WebSocket.OPEN &&
+              v.ws.send(JSON.stringify({ type: 'send', clientId: p.clientId, text })),
+            1000,
+          );
         }
       }
     });
@@ -121,18 +126,37 @@ const pct = (xs: number[], p: number) => {
   return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0) * 10) / 10;
 };
 
-const config = await json<{ consent: { version: string; hash: string } }>('GET', '/api/widget/config?site=retail&lang=en');
+const config = await json<{ consent: { version: string; hash: string } }>(
+  'GET',
+  '/api/widget/config?site=retail&lang=en',
+);
 const visitors: Visitor[] = [];
 // Sessions and consents a few at a time: the setup is not what is measured.
 for (let i = 0; i < VISITORS; i += 20) {
   await Promise.all(
     Array.from({ length: Math.min(20, VISITORS - i) }, async () => {
       const s = await json<{ token: string }>('POST', '/api/widget/sessions', { site: 'retail', language: 'en' });
-      await json('PUT', '/api/widget/consents', {
-        version: config.consent.version, hash: config.consent.hash, language: 'en',
-        decisions: { ai_local: true, ai_cloud: false, transcript_keep: false, voice_input: false },
-      }, s.token);
-      visitors.push({ token: s.token, pending: [], answering: [], sent: new Set(), texts: new Map(), acks: new Map(), seqs: new Map(), replies: 0 });
+      await json(
+        'PUT',
+        '/api/widget/consents',
+        {
+          version: config.consent.version,
+          hash: config.consent.hash,
+          language: 'en',
+          decisions: { ai_local: true, ai_cloud: false, transcript_keep: false, voice_input: false },
+        },
+        s.token,
+      );
+      visitors.push({
+        token: s.token,
+        pending: [],
+        answering: [],
+        sent: new Set(),
+        texts: new Map(),
+        acks: new Map(),
+        seqs: new Map(),
+        replies: 0,
+      });
     }),
   );
 }
@@ -163,7 +187,8 @@ await Promise.all(
 const sendSeconds = (performance.now() - started) / 1000;
 // Let the last answers finish, then count what the server stored against what was sent.
 const drainUntil = performance.now() + 60_000;
-while (performance.now() < drainUntil && visitors.some((v) => v.pending.length || v.answering.length)) await new Promise((r) => setTimeout(r, 250));
+while (performance.now() < drainUntil && visitors.some((v) => v.pending.length || v.answering.length))
+  await new Promise((r) => setTimeout(r, 250));
 
 finishing = true;
 let lost = 0;
@@ -171,10 +196,16 @@ let duplicated = 0;
 let unanswered = 0;
 let eventDuplicates = 0;
 for (const v of visitors) {
-  const state = await json<{ messages: { role: string; clientId: string | null; seq: number }[] }>('GET', '/api/widget/conversation', undefined, v.token);
+  const state = await json<{ messages: { role: string; clientId: string | null; seq: number }[] }>(
+    'GET',
+    '/api/widget/conversation',
+    undefined,
+    v.token,
+  );
   const stored = state.messages;
   const byClient = new Map<string, number>();
-  for (const m of stored) if (m.role === 'visitor' && m.clientId) byClient.set(m.clientId, (byClient.get(m.clientId) ?? 0) + 1);
+  for (const m of stored)
+    if (m.role === 'visitor' && m.clientId) byClient.set(m.clientId, (byClient.get(m.clientId) ?? 0) + 1);
   for (const id of v.sent) {
     const n = byClient.get(id) ?? 0;
     if (n === 0) lost++;
@@ -185,9 +216,24 @@ for (const v of visitors) {
   v.ws!.close();
 }
 out({
-  phase: 'result', visitors: visitors.length, intervalMs: INTERVAL_MS, durationS: Math.round(sendSeconds), messages: sends,
+  phase: 'result',
+  visitors: visitors.length,
+  intervalMs: INTERVAL_MS,
+  durationS: Math.round(sendSeconds),
+  messages: sends,
   messagesPerSec: Math.round((sends / sendSeconds) * 10) / 10,
-  ackP50Ms: pct(ackMs, 50), ackP99Ms: pct(ackMs, 99), firstTokenP50Ms: pct(firstTokenMs, 50), firstTokenP99Ms: pct(firstTokenMs, 99),
-  answered: firstTokenMs.length, awaitingAnswerAfter60sDrain: unanswered, lost, duplicated, eventDuplicates, errors, retries, errorIds: Object.fromEntries(errorIds), socketsClosed,
+  ackP50Ms: pct(ackMs, 50),
+  ackP99Ms: pct(ackMs, 99),
+  firstTokenP50Ms: pct(firstTokenMs, 50),
+  firstTokenP99Ms: pct(firstTokenMs, 99),
+  answered: firstTokenMs.length,
+  awaitingAnswerAfter60sDrain: unanswered,
+  lost,
+  duplicated,
+  eventDuplicates,
+  errors,
+  retries,
+  errorIds: Object.fromEntries(errorIds),
+  socketsClosed,
 });
 process.exit(0);

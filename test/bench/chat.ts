@@ -19,7 +19,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** The shipped policies, with the per-address limits lifted: every bench visitor comes from 127.0.0.1. */
 export function benchPolicies() {
-  const sites = fs.readFileSync(path.join(ROOT, 'policies', 'sites.yaml'), 'utf8')
+  const sites = fs
+    .readFileSync(path.join(ROOT, 'policies', 'sites.yaml'), 'utf8')
     .replace(/ipMessagesPerMinute: \d+/, 'ipMessagesPerMinute: 1000000')
     .replace(/ipSessionsPerHour: \d+/, 'ipSessionsPerHour: 1000000');
   return policiesDir({ 'sites.yaml': sites });
@@ -30,7 +31,13 @@ function collectGarbage(): void {
   (vm.runInNewContext('gc') as () => void)();
 }
 
-async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number, intervalMs: number, durationMs: number): Promise<void> {
+async function run(
+  emit: Emit,
+  database: 'pglite' | 'postgres',
+  visitors: number,
+  intervalMs: number,
+  durationMs: number,
+): Promise<void> {
   const policies = benchPolicies();
   // On PGlite the appliance opens its own embedded database in its data dir, as `npm start` does
   // (PALISADE_PGLITE_THREAD passed on: its thread or the event loop).
@@ -39,9 +46,22 @@ async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number
     { seedDemoKnowledge: true, ownEmbeddedDatabase: database === 'pglite' },
   );
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'chat-visitors.ts'), server.url, String(visitors), String(intervalMs), String(durationMs)], {
-      cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, 'chat-visitors.ts'),
+        server.url,
+        String(visitors),
+        String(intervalMs),
+        String(durationMs),
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
     let before = process.memoryUsage();
     let result: Record<string, unknown> | undefined;
@@ -54,10 +74,17 @@ async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number
       if (row.phase === 'connected') {
         collectGarbage();
         const after = process.memoryUsage();
-        const perConnection = (key: 'rss' | 'heapUsed' | 'external') => Math.round((after[key] - before[key]) / visitors / 102.4) / 10;
+        const perConnection = (key: 'rss' | 'heapUsed' | 'external') =>
+          Math.round((after[key] - before[key]) / visitors / 102.4) / 10;
         emit({
-          bench: 'chat', case: 'connections', database, visitors, openConnections: server.chat.hub.connections() ?? null,
-          heapPerConnectionKiB: perConnection('heapUsed'), externalPerConnectionKiB: perConnection('external'), rssPerConnectionKiB: perConnection('rss'),
+          bench: 'chat',
+          case: 'connections',
+          database,
+          visitors,
+          openConnections: server.chat.hub.connections() ?? null,
+          heapPerConnectionKiB: perConnection('heapUsed'),
+          externalPerConnectionKiB: perConnection('external'),
+          rssPerConnectionKiB: perConnection('rss'),
         });
         child.stdin.write('go\n');
       }
@@ -65,7 +92,13 @@ async function run(emit: Emit, database: 'pglite' | 'postgres', visitors: number
     }
     if ((await exited) !== 0 || !result) throw new Error('the visitor process failed');
     const { phase: _, ...numbers } = result;
-    emit({ bench: 'chat', case: 'websocket', ...databaseFields(database, server.deps.config), provider: 'extractive', ...numbers });
+    emit({
+      bench: 'chat',
+      case: 'websocket',
+      ...databaseFields(database, server.deps.config),
+      provider: 'extractive',
+      ...numbers,
+    });
   } finally {
     await server.stop();
     policies.remove();
@@ -91,12 +124,23 @@ export async function benchChat(emit: Emit, opts: { quick?: boolean; postgresUrl
   // "cluster": two nodes behind HAProxy against one, on the PostgreSQL server) narrow a run by hand.
   const cases: [number, number, number][] = process.env.BENCH_CHAT_CASES
     ? process.env.BENCH_CHAT_CASES.split(',').map((c) => c.split(':').map(Number) as [number, number, number])
-    : opts.quick ? [[100, 3000, 10_000]] : [[1000, 20_000, 60_000], [1000, 5000, 60_000]];
+    : opts.quick
+      ? [[100, 3000, 10_000]]
+      : [
+          [1000, 20_000, 60_000],
+          [1000, 5000, 60_000],
+        ];
   const databases = (process.env.BENCH_CHAT_DATABASES ?? 'pglite,postgres,cluster').split(',');
-  if (databases.includes('pglite')) for (const [visitors, interval, duration] of cases) await run(emit, 'pglite', visitors, interval, duration);
+  if (databases.includes('pglite'))
+    for (const [visitors, interval, duration] of cases) await run(emit, 'pglite', visitors, interval, duration);
   // The cluster is sized by the 1,000 visitors writing every 5 s (the last case).
-  if (databases.includes('cluster')) await benchChatCluster(emit, { postgresUrl: opts.postgresUrl, cases: process.env.BENCH_CHAT_CASES || opts.quick ? cases : cases.slice(-1) });
+  if (databases.includes('cluster'))
+    await benchChatCluster(emit, {
+      postgresUrl: opts.postgresUrl,
+      cases: process.env.BENCH_CHAT_CASES || opts.quick ? cases : cases.slice(-1),
+    });
   if (!databases.includes('postgres')) return;
   if (!opts.postgresUrl) return emit({ bench: 'chat', case: 'postgres', skipped: SKIP_POSTGRES });
-  for (const [visitors, interval, duration] of cases) await onServer(opts.postgresUrl, () => run(emit, 'postgres', visitors, interval, duration));
+  for (const [visitors, interval, duration] of cases)
+    await onServer(opts.postgresUrl, () => run(emit, 'postgres', visitors, interval, duration));
 }

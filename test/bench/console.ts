@@ -15,10 +15,16 @@ import { connectSocket, isMessage, LOCAL_ONLY, readyVisitor, visitorApi } from '
 
 const PASSWORD = 'bench agent password, long enough';
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const summary = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { samples: sorted.length, p50Ms: +percentile(sorted, 50).toFixed(1), p99Ms: +percentile(sorted, 99).toFixed(1), maxMs: +(sorted.at(-1) ?? 0).toFixed(1) };
+  return {
+    samples: sorted.length,
+    p50Ms: +percentile(sorted, 50).toFixed(1),
+    p99Ms: +percentile(sorted, 99).toFixed(1),
+    maxMs: +(sorted.at(-1) ?? 0).toFixed(1),
+  };
 };
 
 interface Console {
@@ -35,7 +41,9 @@ async function signInAgents(server: TestServer, n: number): Promise<Console[]> {
     const email = `bench-agent-${i}@bank.example`;
     const id = await seedStaff(server, { email, password: PASSWORD, role: 'agent', displayName: `Agent ${i}` });
     const { accessToken: token } = await bearerLogin(server, email, PASSWORD);
-    const socket = new WebSocket(server.url.replace('http', 'ws') + '/api/staff/live', { headers: { Origin: server.url, Cookie: `palisade_at=${token}` } });
+    const socket = new WebSocket(server.url.replace('http', 'ws') + '/api/staff/live', {
+      headers: { Origin: server.url, Cookie: `palisade_at=${token}` },
+    });
     const c: Console = { token, id, socket, onQueue: () => {} };
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -51,7 +59,10 @@ async function signInAgents(server: TestServer, n: number): Promise<Console[]> {
 }
 
 /** Every console hears the handoff and reads the queue until it holds the conversation; one time per console. */
-async function handoffVisible(server: TestServer, consoles: Console[]): Promise<{ heard: number[]; visible: number[] }> {
+async function handoffVisible(
+  server: TestServer,
+  consoles: Console[],
+): Promise<{ heard: number[]; visible: number[] }> {
   const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
   const id = v.conversation.id;
   const heard: number[] = [];
@@ -65,12 +76,15 @@ async function handoffVisible(server: TestServer, consoles: Console[]): Promise<
           if (changed !== id || once) return;
           once = true;
           heard.push(performance.now() - start);
-          api<{ conversations: { id: string }[] }>(server, 'GET', '/api/agent/queue', { token: c.token }).then((res) => {
-            if (res.body.conversations?.some((x) => x.id === id)) {
-              visible.push(performance.now() - start);
-              resolve();
-            }
-          }, reject);
+          api<{ conversations: { id: string }[] }>(server, 'GET', '/api/agent/queue', { token: c.token }).then(
+            (res) => {
+              if (res.body.conversations?.some((x) => x.id === id)) {
+                visible.push(performance.now() - start);
+                resolve();
+              }
+            },
+            reject,
+          );
         };
       }),
   );
@@ -86,14 +100,22 @@ async function handoffVisible(server: TestServer, consoles: Console[]): Promise<
 async function replyVisible(server: TestServer, agent: Console): Promise<number> {
   const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
   if ((await visitorApi(v, 'POST', '/handoff')).status !== 200) throw new Error('handoff failed');
-  const claimed = await api(server, 'POST', `/api/agent/conversations/${v.conversation.id}/claim`, { token: agent.token });
+  const claimed = await api(server, 'POST', `/api/agent/conversations/${v.conversation.id}/claim`, {
+    token: agent.token,
+  });
   if (claimed.status !== 200) throw new Error(`claim: ${claimed.status}`);
   const socket = connectSocket(v);
   await socket.ready;
   const clientId = crypto.randomUUID();
-  const arrived = socket.waitFor(isMessage((m) => m.role === 'agent' && m.clientId === clientId), 30_000);
+  const arrived = socket.waitFor(
+    isMessage((m) => m.role === 'agent' && m.clientId === clientId),
+    30_000,
+  );
   const start = performance.now();
-  const sent = await api(server, 'POST', `/api/agent/conversations/${v.conversation.id}/messages`, { token: agent.token, body: { clientId, text: 'Hello, how can I help?' } });
+  const sent = await api(server, 'POST', `/api/agent/conversations/${v.conversation.id}/messages`, {
+    token: agent.token,
+    body: { clientId, text: 'Hello, how can I help?' },
+  });
   if (sent.status !== 201) throw new Error(`reply: ${sent.status}`);
   await arrived;
   const ms = performance.now() - start;
@@ -104,7 +126,10 @@ async function replyVisible(server: TestServer, agent: Console): Promise<number>
 async function run(emit: Emit, database: 'pglite' | 'postgres', agents: number, rounds: number): Promise<void> {
   // Every bench visitor comes from 127.0.0.1: the per-address limits are lifted.
   const policies = benchPolicies();
-  const server = await startTestServer({ PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...passThrough('PALISADE_PGLITE_THREAD') }, { ownEmbeddedDatabase: database === 'pglite' });
+  const server = await startTestServer(
+    { PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'error', ...passThrough('PALISADE_PGLITE_THREAD') },
+    { ownEmbeddedDatabase: database === 'pglite' },
+  );
   try {
     const consoles = await signInAgents(server, agents);
     const heard: number[] = [];

@@ -16,9 +16,22 @@ export async function startBareProxy(upstream: string): Promise<{ url: string; c
     req.on('end', () => {
       const payload = Buffer.concat(body);
       const out = http.request(
-        { host: target.hostname, port: target.port, path: `${target.pathname.replace(/\/$/, '')}${req.url!.replace(/^\/v1/, '')}`, method: req.method, agent, headers: { 'content-type': 'application/json', 'content-length': payload.length, authorization: req.headers.authorization ?? '' } },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: `${target.pathname.replace(/\/$/, '')}${req.url!.replace(/^\/v1/, '')}`,
+          method: req.method,
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': payload.length,
+            authorization: req.headers.authorization ?? '',
+          },
+        },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'text/event-stream' });
+          res.writeHead(answer.statusCode ?? 502, {
+            'content-type': answer.headers['content-type'] ?? 'text/event-stream',
+          });
           answer.on('data', (chunk: Buffer) => res.write(chunk));
           answer.on('end', () => res.end());
         },
@@ -30,6 +43,7 @@ export async function startBareProxy(upstream: string): Promise<{ url: string; c
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), agent.destroy(), server.close(() => resolve()))),
+    close: () =>
+      new Promise<void>((resolve) => (server.closeAllConnections(), agent.destroy(), server.close(() => resolve()))),
   };
 }

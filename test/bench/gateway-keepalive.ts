@@ -25,14 +25,23 @@ export async function benchKeepAlive(emit: Emit, quick: boolean): Promise<void> 
   const loader = child('gateway-load.ts');
   const { url } = await standIn.read<{ url: string }>();
   const policies = policiesDir({
-    'routing.yaml': 'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\n  kb: { provider: extractive, model: kb, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm, kb] }\n',
+    'routing.yaml':
+      'version: 1\ntargets:\n  vllm: { provider: openai, model: standin, location: local }\n  kb: { provider: extractive, model: kb, location: local }\nrules:\n  - { id: all, action: local, chain: [vllm, kb] }\n',
   });
   const server = await startTestServer(
-    { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${url}/v1`, PALISADE_POLICIES_DIR: policies.dir, LOG_LEVEL: 'info', ...passThrough('PALISADE_REDACTION_THREADS', 'PALISADE_PGLITE_THREAD', 'MODEL_CONNECTION_IDLE_MS') },
+    {
+      OPENAI_API_KEY: 'sk-bench',
+      OPENAI_BASE_URL: `${url}/v1`,
+      PALISADE_POLICIES_DIR: policies.dir,
+      LOG_LEVEL: 'info',
+      ...passThrough('PALISADE_REDACTION_THREADS', 'PALISADE_PGLITE_THREAD', 'MODEL_CONNECTION_IDLE_MS'),
+    },
     { ownEmbeddedDatabase: true, seedDemoKnowledge: true },
   );
   try {
-    const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }));
+    const { key } = await server.deps.db.dataSource.transaction((tx) =>
+      createApiKey({ tx, actor: { type: 'system', id: 'bench' }, input: { name: 'bench', allowCloud: false } }),
+    );
     const viaGateway = { baseURL: `${server.url}/v1`, apiKey: key, check: { target: 'vllm' } };
     await standIn.ask({ chunkDelayMs: 25, answerTokens: 64, idleCloseMs: 5000 });
     const concurrency = 200;
@@ -51,12 +60,23 @@ export async function benchKeepAlive(emit: Emit, quick: boolean): Promise<void> 
     for (const w of waves) for (const [k, n] of Object.entries(w.failures)) failures[k] = (failures[k] ?? 0) + n;
     const logs = server.logs();
     emit({
-      bench: 'gateway', case: 'keepalive', ...databaseFields('pglite', server.deps.config), concurrency, requests, pausesMs: pauses,
-      serverIdleCloseMs: 5000, idleMs: server.deps.config.models.connections?.idleMs ?? null,
-      fromModel: requests - failed, failed, ...(failed ? { failures } : {}),
+      bench: 'gateway',
+      case: 'keepalive',
+      ...databaseFields('pglite', server.deps.config),
+      concurrency,
+      requests,
+      pausesMs: pauses,
+      serverIdleCloseMs: 5000,
+      idleMs: server.deps.config.models.connections?.idleMs ?? null,
+      fromModel: requests - failed,
+      failed,
+      ...(failed ? { failures } : {}),
       fallbacks: logs.filter((l) => l.message === 'gateway.fallback' || l.event === 'gateway.fallback').length,
-      resent: logs.filter((l) => l.message === 'gateway.upstream_resent' || l.event === 'gateway.upstream_resent').length,
-      p50Ms: r2(Math.max(...waves.map((w) => w.p50))), p99Ms: r2(Math.max(...waves.map((w) => w.p99))), seconds: r2((performance.now() - started) / 1000),
+      resent: logs.filter((l) => l.message === 'gateway.upstream_resent' || l.event === 'gateway.upstream_resent')
+        .length,
+      p50Ms: r2(Math.max(...waves.map((w) => w.p50))),
+      p99Ms: r2(Math.max(...waves.map((w) => w.p99))),
+      seconds: r2((performance.now() - started) / 1000),
     });
   } finally {
     await server.stop();

@@ -27,7 +27,8 @@ interface Load {
   check?: { target: string };
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /** Numbers every question of the whole run: the answer cache would otherwise answer repeats. */
 let asked = 0;
@@ -42,7 +43,9 @@ function openaiClient(baseURL: string, apiKey: string): Ask {
   const client = clients.get(key) ?? new OpenAI({ apiKey, baseURL, maxRetries: 0 });
   clients.set(key, client);
   return async (question, onText) => {
-    const { data: stream, response } = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: question }], stream: true }).withResponse();
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'palisade', messages: [{ role: 'user', content: question }], stream: true })
+      .withResponse();
     for await (const c of stream) onText(c.choices[0]?.delta?.content ?? '');
     return response.headers.get('x-palisade-target') ?? undefined;
   };
@@ -59,28 +62,49 @@ function httpClient(baseURL: string, apiKey: string): Ask {
     new Promise<string | undefined>((resolve, reject) => {
       const body = JSON.stringify({ model: 'palisade', messages: [{ role: 'user', content: question }], stream: true });
       let responded = false;
-      const req = http.request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        responded = true;
-        if (res.statusCode !== 200) {
-          res.resume();
-          return reject(new Error(`HTTP ${res.statusCode}`));
-        }
-        const parser = new SseParser();
-        let done = false;
-        res.on('data', (bytes: Buffer) => {
-          for (const data of parser.push(bytes)) {
-            if (data === '[DONE]') done = true;
-            else onText((JSON.parse(data) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ?? '');
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            authorization: `Bearer ${apiKey}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          responded = true;
+          if (res.statusCode !== 200) {
+            res.resume();
+            return reject(new Error(`HTTP ${res.statusCode}`));
           }
-        });
-        const target = res.headers['x-palisade-target'];
-        res.on('end', () => (done ? resolve(typeof target === 'string' ? target : undefined) : reject(new Error('stream ended without [DONE]'))));
-        res.on('error', reject);
-      });
+          const parser = new SseParser();
+          let done = false;
+          res.on('data', (bytes: Buffer) => {
+            for (const data of parser.push(bytes)) {
+              if (data === '[DONE]') done = true;
+              else
+                onText(
+                  (JSON.parse(data) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ??
+                    '',
+                );
+            }
+          });
+          const target = res.headers['x-palisade-target'];
+          res.on('end', () =>
+            done
+              ? resolve(typeof target === 'string' ? target : undefined)
+              : reject(new Error('stream ended without [DONE]')),
+          );
+          res.on('error', reject);
+        },
+      );
       req.on('error', (error: NodeJS.ErrnoException) => {
         // Idle sockets go stale together (the server closes each 5 s after its last request), so
         // the next free one may be stale too: a few tries, each on a socket that was reused.
-        if (attempt < 4 && !responded && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) resolve(send(question, onText, attempt + 1));
+        if (attempt < 4 && !responded && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE'))
+          resolve(send(question, onText, attempt + 1));
         else reject(error);
       });
       req.end(body);
@@ -89,7 +113,8 @@ function httpClient(baseURL: string, apiKey: string): Ask {
 }
 
 async function load({ baseURL, apiKey, concurrency, total, rampMs = 0, check }: Load) {
-  const ask = process.env.BENCH_GATEWAY_CLIENT === 'openai' ? openaiClient(baseURL, apiKey) : httpClient(baseURL, apiKey);
+  const ask =
+    process.env.BENCH_GATEWAY_CLIENT === 'openai' ? openaiClient(baseURL, apiKey) : httpClient(baseURL, apiKey);
   const latencies: number[] = [];
   const firstTokens: number[] = [];
   let failed = 0;
@@ -112,7 +137,7 @@ async function load({ baseURL, apiKey, concurrency, total, rampMs = 0, check }: 
           });
           if (!text) throw new Error('empty answer');
           if (check && target !== check.target) throw new Error(`answered by ${target ?? 'no target'}`);
-          if (check && !text.endsWith(` (${n})`)) throw new Error('not the model\'s answer to the question');
+          if (check && !text.endsWith(` (${n})`)) throw new Error("not the model's answer to the question");
         } catch (error) {
           // Counted and reported with the run (a failed request has no latency to add).
           failed += 1;
@@ -128,7 +153,15 @@ async function load({ baseURL, apiKey, concurrency, total, rampMs = 0, check }: 
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   firstTokens.sort((a, b) => a - b);
-  return { p50: pct(latencies, 50), p99: pct(latencies, 99), ttftP50: pct(firstTokens, 50), ttftP99: pct(firstTokens, 99), rps: (total - failed) / seconds, failed, failures };
+  return {
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    ttftP50: pct(firstTokens, 50),
+    ttftP99: pct(firstTokens, 99),
+    rps: (total - failed) / seconds,
+    failed,
+    failures,
+  };
 }
 
 if (process.argv[1] === import.meta.filename) {

@@ -8,13 +8,20 @@
 import readline from 'node:readline';
 import { startOpenAIStandIn } from '../support/standins/openai.ts';
 
-const WORDS = 'You can report a lost card in the app or by phone at any hour. We block it at once. A replacement card is sent to your address within five working days, free of charge.'.split(' ');
+const WORDS =
+  'You can report a lost card in the app or by phone at any hour. We block it at once. A replacement card is sent to your address within five working days, free of charge.'.split(
+    ' ',
+  );
 
 const standIn = await startOpenAIStandIn({ record: false });
 const out = (row: Record<string, unknown>) => process.stdout.write(JSON.stringify(row) + '\n');
 out({ url: standIn.url });
 for await (const line of readline.createInterface({ input: process.stdin })) {
-  const { chunkDelayMs, answerTokens, idleCloseMs } = JSON.parse(line) as { chunkDelayMs: number; answerTokens?: number; idleCloseMs?: number };
+  const { chunkDelayMs, answerTokens, idleCloseMs } = JSON.parse(line) as {
+    chunkDelayMs: number;
+    answerTokens?: number;
+    idleCloseMs?: number;
+  };
   standIn.chunkDelayMs = chunkDelayMs;
   standIn.connections.idleCloseMs = idleCloseMs;
   if (answerTokens) {

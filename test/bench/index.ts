@@ -18,12 +18,18 @@ import { benchStartup } from './startup.ts';
 import { benchSupervisor } from './supervisor.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
-const emit: Emit = (row) => process.stdout.write(JSON.stringify({ ...row, node: process.version, cpus: os.availableParallelism() }) + '\n');
+const emit: Emit = (row) =>
+  process.stdout.write(JSON.stringify({ ...row, node: process.version, cpus: os.availableParallelism() }) + '\n');
 
 const benches: Record<string, () => Promise<void>> = {
   audit: () => benchAudit(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick }),
   'audit-search': () =>
-    benchAuditSearch(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick, events: process.env.AUDIT_SEARCH_EVENTS ? Number(process.env.AUDIT_SEARCH_EVENTS) : undefined, pgliteToo: process.env.AUDIT_SEARCH_PGLITE === '1' }),
+    benchAuditSearch(emit, {
+      postgresUrl: process.env.BENCH_DATABASE_URL,
+      quick,
+      events: process.env.AUDIT_SEARCH_EVENTS ? Number(process.env.AUDIT_SEARCH_EVENTS) : undefined,
+      pgliteToo: process.env.AUDIT_SEARCH_PGLITE === '1',
+    }),
   startup: () => benchStartup(emit, { runs: quick ? 1 : 3 }),
   rehydrate: () => benchRehydrate(emit),
   redaction: () => benchRedaction(emit, { presidioPath: process.env.PII_PRESIDIO_PATH, quick }),
@@ -33,7 +39,12 @@ const benches: Record<string, () => Promise<void>> = {
   'gateway-keepalive': () => benchKeepAlive(emit, quick),
   'gateway-proxy': () => benchProxy(emit, quick),
   chat: () => benchChat(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
-  supervisor: () => benchSupervisor(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, quick, conversations: process.env.SUPERVISOR_CONVERSATIONS ? Number(process.env.SUPERVISOR_CONVERSATIONS) : undefined }),
+  supervisor: () =>
+    benchSupervisor(emit, {
+      postgresUrl: process.env.BENCH_DATABASE_URL,
+      quick,
+      conversations: process.env.SUPERVISOR_CONVERSATIONS ? Number(process.env.SUPERVISOR_CONVERSATIONS) : undefined,
+    }),
   console: () => benchConsole(emit, { quick, postgresUrl: process.env.BENCH_DATABASE_URL }),
   signin: () => benchSignin(emit, { postgresUrl: process.env.BENCH_DATABASE_URL, root: process.env.BENCH_SIGNIN_ROOT }),
 };

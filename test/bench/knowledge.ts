@@ -32,17 +32,22 @@ function corpus(passages: number): { path: string; bytes: Uint8Array }[] {
   const words = text.match(/[A-Za-z]{3,}/g) ?? ['bank'];
   const han = text.match(/\p{Script=Han}{2,}/gu) ?? ['银行'];
   let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() ** 1.5 * xs.length)]!; // skewed: some words common, most rare
   const files: { path: string; bytes: Uint8Array }[] = [];
   const sections = 10;
   for (let a = 0; a < passages / sections; a++) {
     const zh = a % 4 === 0;
     const body = Array.from({ length: sections }, (_, s) => {
-      const sentence = zh ? Array.from({ length: 40 }, () => pick(han)).join('') : Array.from({ length: 60 }, () => pick(words)).join(' ');
+      const sentence = zh
+        ? Array.from({ length: 40 }, () => pick(han)).join('')
+        : Array.from({ length: 60 }, () => pick(words)).join(' ');
       return `## ${zh ? pick(han) + pick(han) : `${pick(words)} ${pick(words)}`} ${s}\n${sentence}.`;
     }).join('\n\n');
-    files.push({ path: `bench/article-${a}.md`, bytes: new TextEncoder().encode(`---\naudience: public\n---\n# Article ${a}\n\n${body}\n`) });
+    files.push({
+      path: `bench/article-${a}.md`,
+      bytes: new TextEncoder().encode(`---\naudience: public\n---\n# Article ${a}\n\n${body}\n`),
+    });
   }
   return files;
 }
@@ -54,15 +59,36 @@ async function run(target: string, database: Config['database'], passages: numbe
     const files = corpus(passages);
     const t0 = performance.now();
     for (let i = 0; i < files.length; i += 100) {
-      await db.dataSource.transaction((tx) => importFiles({ tx, actor: { type: 'system', id: 'bench' }, files: files.slice(i, i + 100) }));
+      await db.dataSource.transaction((tx) =>
+        importFiles({ tx, actor: { type: 'system', id: 'bench' }, files: files.slice(i, i + 100) }),
+      );
     }
     const s = (performance.now() - t0) / 1000;
-    emit({ bench: 'kb.import', target, articles: files.length, passages, seconds: +s.toFixed(2), passages_per_s: Math.round(passages / s) });
-    await db.dataSource.transaction((tx) => importFiles({ tx, actor: { type: 'system', id: 'bench' }, files: readImportPath(DEMO_DIR), defaults: { audience: 'public', publish: true } }));
+    emit({
+      bench: 'kb.import',
+      target,
+      articles: files.length,
+      passages,
+      seconds: +s.toFixed(2),
+      passages_per_s: Math.round(passages / s),
+    });
+    await db.dataSource.transaction((tx) =>
+      importFiles({
+        tx,
+        actor: { type: 'system', id: 'bench' },
+        files: readImportPath(DEMO_DIR),
+        defaults: { audience: 'public', publish: true },
+      }),
+    );
 
     const retriever = createKnowledgeRetriever(db.dataSource, { memoEntries: 0 }); // the product's retriever (synonyms); every search measured, none remembered
     const questions = KB_QUESTIONS.map((q) => q.q);
-    const slugs = new Map(((await db.dataSource.query(`SELECT id, slug FROM kb_articles`)) as { id: string; slug: string }[]).map((r) => [r.id, r.slug]));
+    const slugs = new Map(
+      ((await db.dataSource.query(`SELECT id, slug FROM kb_articles`)) as { id: string; slug: string }[]).map((r) => [
+        r.id,
+        r.slug,
+      ]),
+    );
     const answerable = KB_QUESTIONS.filter((q) => q.expect !== null);
     let top1 = 0;
     let top3 = 0;
@@ -73,21 +99,55 @@ async function run(target: string, database: Config['database'], passages: numbe
       if (articles.slice(0, 3).includes(q.expect ?? undefined)) top3++;
     }
     const lexical = await latency(retriever, questions, quick ? 1 : 5);
-    emit({ bench: 'kb.search', target, passages, queries: lexical.queries, concurrency: 1, p50_ms: lexical.p50, p99_ms: lexical.p99, queries_per_s: lexical.qps,
-      top1: +(top1 / answerable.length).toFixed(3), top3: +(top3 / answerable.length).toFixed(3) });
+    emit({
+      bench: 'kb.search',
+      target,
+      passages,
+      queries: lexical.queries,
+      concurrency: 1,
+      p50_ms: lexical.p50,
+      p99_ms: lexical.p99,
+      queries_per_s: lexical.qps,
+      top1: +(top1 / answerable.length).toFixed(3),
+      top3: +(top3 / answerable.length).toFixed(3),
+    });
 
     // The hybrid path with the loopback embeddings stand-in (a round trip per question, then an
     // exact cosine scan of every vector): its cost over the lexical path, not its quality.
     const standIn = await startEmbeddingsStandIn();
     try {
-      const embedder = { client: providers.openai.create({ apiKey: 'none', baseURL: `${standIn.url}/v1`, locations: ['local'] }), model: 'embed-standin', location: 'local' as const };
+      const embedder = {
+        client: providers.openai.create({ apiKey: 'none', baseURL: `${standIn.url}/v1`, locations: ['local'] }),
+        model: 'embed-standin',
+        location: 'local' as const,
+      };
       const t2 = performance.now();
       const embedded = await embedPassages(db.dataSource, embedder);
-      emit({ bench: 'kb.embed', target, passages: embedded, seconds: +((performance.now() - t2) / 1000).toFixed(2), embedder: 'loopback stand-in' });
+      emit({
+        bench: 'kb.embed',
+        target,
+        passages: embedded,
+        seconds: +((performance.now() - t2) / 1000).toFixed(2),
+        embedder: 'loopback stand-in',
+      });
       const index = vectorIndex(db.dataSource, embedder);
-      const hybrid = await latency(createKnowledgeRetriever(db.dataSource, { memoEntries: 0, vectors: () => index }), questions, quick ? 1 : 5);
-      emit({ bench: 'kb.search.hybrid', target, passages, queries: hybrid.queries, p50_ms: hybrid.p50, p99_ms: hybrid.p99, added_p50_ms: +(hybrid.p50 - lexical.p50).toFixed(2),
-        added_p99_ms: +(hybrid.p99 - lexical.p99).toFixed(2), queries_per_s: hybrid.qps, embedder: 'loopback stand-in' });
+      const hybrid = await latency(
+        createKnowledgeRetriever(db.dataSource, { memoEntries: 0, vectors: () => index }),
+        questions,
+        quick ? 1 : 5,
+      );
+      emit({
+        bench: 'kb.search.hybrid',
+        target,
+        passages,
+        queries: hybrid.queries,
+        p50_ms: hybrid.p50,
+        p99_ms: hybrid.p99,
+        added_p50_ms: +(hybrid.p50 - lexical.p50).toFixed(2),
+        added_p99_ms: +(hybrid.p99 - lexical.p99).toFixed(2),
+        queries_per_s: hybrid.qps,
+        embedder: 'loopback stand-in',
+      });
     } finally {
       await standIn.close();
     }

@@ -37,10 +37,15 @@ function projectCases(corpus: (typeof CORPORA)[number] | 'no-pii'): Case[] {
 
 function presidioCases(path: string): Case[] {
   // Only the held-out half: the other half is the one recognisers are tuned on.
-  return loadPresidio(path).filter((m) => m.half === 'held-out').map((m) => ({ text: m.text, lang: 'en' as const, gold: m.gold.map((g) => ({ type: g.type, value: g.value })) }));
+  return loadPresidio(path)
+    .filter((m) => m.half === 'held-out')
+    .map((m) => ({ text: m.text, lang: 'en' as const, gold: m.gold.map((g) => ({ type: g.type, value: g.value })) }));
 }
 
-async function recall(redact: Redact, cases: readonly Case[]): Promise<{ perType: Record<string, string>; cleanUnchanged: string }> {
+async function recall(
+  redact: Redact,
+  cases: readonly Case[],
+): Promise<{ perType: Record<string, string>; cleanUnchanged: string }> {
   const hits = new Map<string, { caught: number; total: number }>();
   let clean = 0;
   let unchanged = 0;
@@ -55,13 +60,19 @@ async function recall(redact: Redact, cases: readonly Case[]): Promise<{ perType
       hits.set(g.type, { caught: h.caught + (leaked(g, out) ? 0 : 1), total: h.total + 1 });
     }
   }
-  const perType = Object.fromEntries([...hits].sort(([a], [b]) => a.localeCompare(b)).map(([t, h]) => [t, `${(h.caught / h.total).toFixed(2)} (${h.total - h.caught} leaks/${h.total})`]));
+  const perType = Object.fromEntries(
+    [...hits]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([t, h]) => [t, `${(h.caught / h.total).toFixed(2)} (${h.total - h.caught} leaks/${h.total})`]),
+  );
   return { perType, cleanUnchanged: clean === 0 ? '-' : `${unchanged}/${clean}` };
 }
 
 /** corpus lines of English joined until ~200 characters, cut at a space */
 function englishMessages(count: number): string[] {
-  const lines = [...projectCases('en'), ...projectCases('chat'), ...projectCases('no-pii')].filter((c) => c.lang === 'en').map((c) => c.text);
+  const lines = [...projectCases('en'), ...projectCases('chat'), ...projectCases('no-pii')]
+    .filter((c) => c.lang === 'en')
+    .map((c) => c.text);
   const out: string[] = [];
   let j = 0;
   for (let i = 0; i < count; i++) {
@@ -80,16 +91,24 @@ async function throughput(redact: Redact, messages: readonly string[], rounds: n
   return (messages.length * rounds * 1000) / (performance.now() - started);
 }
 
-export async function benchRedactionPeers(emit: Emit, options: { presidioPath?: string; quick?: boolean } = {}): Promise<void> {
+export async function benchRedactionPeers(
+  emit: Emit,
+  options: { presidioPath?: string; quick?: boolean } = {},
+): Promise<void> {
   const yaml = readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8');
-  const engine = createDefaultRedactionEngine({ policy: loadRedactionPolicyFromYamlText(yaml), hmacKey: new Uint8Array(32).fill(7) });
+  const engine = createDefaultRedactionEngine({
+    policy: loadRedactionPolicyFromYamlText(yaml),
+    hmacKey: new Uint8Array(32).fill(7),
+  });
   const palisade: Redact = async (text) => {
     // No language hint: detection is part of the end-to-end work.
     const r = await engine.redact({ text, vault: new Vault() });
     if (!r.ok) throw new Error(`redaction failed during the benchmark: ${r.error.id}`);
     return r.text;
   };
-  const { SyncRedactor } = createRequire(import.meta.url)('redact-pii') as { SyncRedactor: new () => { redact(text: string): string } };
+  const { SyncRedactor } = createRequire(import.meta.url)('redact-pii') as {
+    SyncRedactor: new () => { redact(text: string): string };
+  };
   const peer = new SyncRedactor();
   const redactPii: Redact = (text) => peer.redact(text);
 
@@ -97,15 +116,39 @@ export async function benchRedactionPeers(emit: Emit, options: { presidioPath?: 
   const rounds = options.quick ? 1 : 3;
   const ours = await throughput(palisade, messages, rounds);
   const theirs = await throughput(redactPii, messages, rounds);
-  emit({ bench: 'redaction.peers.throughput', shape: '200-char en', palisade_msgs_per_s: Math.round(ours), redact_pii_msgs_per_s: Math.round(theirs), ratio: Number((ours / theirs).toFixed(2)) });
+  emit({
+    bench: 'redaction.peers.throughput',
+    shape: '200-char en',
+    palisade_msgs_per_s: Math.round(ours),
+    redact_pii_msgs_per_s: Math.round(theirs),
+    ratio: Number((ours / theirs).toFixed(2)),
+  });
 
-  const sets: [string, Case[]][] = [...CORPORA.map((c): [string, Case[]] => [c, projectCases(c)]), ['no-pii', projectCases('no-pii')]];
+  const sets: [string, Case[]][] = [
+    ...CORPORA.map((c): [string, Case[]] => [c, projectCases(c)]),
+    ['no-pii', projectCases('no-pii')],
+  ];
   if (options.presidioPath) sets.push(['presidio-synth held-out', presidioCases(options.presidioPath)]);
   for (const [corpus, cases] of sets) {
-    for (const [tool, redact] of [['palisade', palisade], ['redact-pii', redactPii]] as const) {
+    for (const [tool, redact] of [
+      ['palisade', palisade],
+      ['redact-pii', redactPii],
+    ] as const) {
       const r = await recall(redact, cases);
-      emit({ bench: 'redaction.peers.recall', corpus, tool, messages: cases.length, clean_unchanged: r.cleanUnchanged, ...r.perType });
+      emit({
+        bench: 'redaction.peers.recall',
+        corpus,
+        tool,
+        messages: cases.length,
+        clean_unchanged: r.cleanUnchanged,
+        ...r.perType,
+      });
     }
   }
-  if (!options.presidioPath) emit({ bench: 'redaction.peers.recall', corpus: 'presidio-synth', skipped: 'set PII_PRESIDIO_PATH to data/synth_dataset_v2.json of presidio-research' });
+  if (!options.presidioPath)
+    emit({
+      bench: 'redaction.peers.recall',
+      corpus: 'presidio-synth',
+      skipped: 'set PII_PRESIDIO_PATH to data/synth_dataset_v2.json of presidio-research',
+    });
 }

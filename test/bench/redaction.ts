@@ -26,7 +26,10 @@ function build(lines: readonly string[], length: number, count: number, start: n
   return out;
 }
 
-export async function benchRedaction(emit: (row: Record<string, unknown>) => void, options: { presidioPath?: string; quick?: boolean } = {}): Promise<void> {
+export async function benchRedaction(
+  emit: (row: Record<string, unknown>) => void,
+  options: { presidioPath?: string; quick?: boolean } = {},
+): Promise<void> {
   const analyze = createAnalyzer();
   const byLang = new Map<Lang, string[]>();
   for (const corpus of [...CORPORA, 'no-pii' as const]) {
@@ -38,7 +41,8 @@ export async function benchRedaction(emit: (row: Record<string, unknown>) => voi
     const perLang = Math.ceil(MESSAGES_PER_SHAPE[length] / langs.length);
     const sets = langs.map((lang, k) => build(byLang.get(lang) ?? [], length, perLang, k * 7));
     const messages: { lang: Lang; text: string }[] = [];
-    for (let i = 0; i < perLang; i++) sets.forEach((set, k) => messages.push({ lang: langs[k] ?? 'en', text: set[i] ?? '' }));
+    for (let i = 0; i < perLang; i++)
+      sets.forEach((set, k) => messages.push({ lang: langs[k] ?? 'en', text: set[i] ?? '' }));
 
     for (const m of messages.slice(0, 200)) await analyze(m.text); // warm the JIT
     const latencies: number[] = [];

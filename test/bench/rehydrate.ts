@@ -79,7 +79,12 @@ export async function benchRehydrate(emit: Emit): Promise<void> {
   const batchStart = performance.now();
   rehydrate(reply, vault);
   const batchMs = performance.now() - batchStart;
-  emit({ bench: 'rehydrate.batch', input_mb: round(megabytes, 2), mb_per_s: round(megabytes / (batchMs / 1000)), ms: round(batchMs) });
+  emit({
+    bench: 'rehydrate.batch',
+    input_mb: round(megabytes, 2),
+    mb_per_s: round(megabytes / (batchMs / 1000)),
+    ms: round(batchMs),
+  });
 
   const lookups = 2_000_000;
   let hits = 0;

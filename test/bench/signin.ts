@@ -27,17 +27,27 @@ async function startAppliance(root: string, env: Record<string, string>, dataDir
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PALISADE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PALISADE_DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); ; ) {
+  for (const started = Date.now(); ;) {
     if (child.exitCode !== null) throw new Error(`appliance exited: ${out.slice(-800)}`);
     if (Date.now() - started > 120_000) throw new Error('appliance did not start in 120 s');
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) return { url, child, stdout: () => out };
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -54,7 +64,8 @@ async function setupToken(app: Appliance, dataDir: string): Promise<string> {
   throw new Error('no setup link found');
 }
 
-const signIn = (app: Appliance, from: string, email: string, password: string) => postFrom<{ error?: { id: string } }>(app, from, '/api/auth/login', { email, password, mode: 'bearer' });
+const signIn = (app: Appliance, from: string, email: string, password: string) =>
+  postFrom<{ error?: { id: string } }>(app, from, '/api/auth/login', { email, password, mode: 'bearer' });
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t0 = performance.now();
@@ -63,12 +74,25 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 }
 
 async function floodRun(app: Appliance, round: number, source: (i: number) => string) {
-  const flood = timed(() => Promise.all(Array.from({ length: FLOOD }, (_, i) => signIn(app, source(i), `nobody.${round}.${i}@bank.example`, 'not the password'))));
+  const flood = timed(() =>
+    Promise.all(
+      Array.from({ length: FLOOD }, (_, i) =>
+        signIn(app, source(i), `nobody.${round}.${i}@bank.example`, 'not the password'),
+      ),
+    ),
+  );
   await new Promise((r) => setTimeout(r, 50));
   const admin = await timed(() => signIn(app, '127.0.0.1', ADMIN.email, ADMIN.password));
   const { ms: floodMs, value: answers } = await flood;
   const count = (s: number) => answers.filter((a) => a.status === s).length;
-  return { admin_ms: admin.ms, admin_status: admin.value.status, flood_ms: floodMs, flood_401: count(401), flood_429: count(429), flood_other: FLOOD - count(401) - count(429) };
+  return {
+    admin_ms: admin.ms,
+    admin_status: admin.value.status,
+    flood_ms: floodMs,
+    flood_401: count(401),
+    flood_429: count(429),
+    flood_other: FLOOD - count(401) - count(429),
+  };
 }
 
 export async function benchSignin(emit: Emit, opts: { postgresUrl?: string; root?: string }): Promise<void> {
@@ -91,12 +115,23 @@ export async function benchSignin(emit: Emit, opts: { postgresUrl?: string; root
     try {
       app = await startAppliance(root, env, dataDir);
       const token = await setupToken(app, dataDir);
-      const created = await fetch(`${app.url}/api/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token, ...ADMIN }) });
+      const created = await fetch(`${app.url}/api/setup`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token, ...ADMIN }),
+      });
       if (created.status !== 201) throw new Error(`setup failed: ${created.status} ${await created.text()}`);
       const alone: number[] = [];
-      for (let i = 0; i < 3; i++) alone.push((await timed(() => signIn(app!, '127.0.0.1', ADMIN.email, ADMIN.password))).ms);
+      for (let i = 0; i < 3; i++)
+        alone.push((await timed(() => signIn(app!, '127.0.0.1', ADMIN.email, ADMIN.password))).ms);
       const aloneMs = alone.sort((a, b) => a - b)[1]!;
-      const base = { bench: 'signin.flood', database: target, code: opts.root ? 'other checkout' : 'this checkout', flood: FLOOD, admin_alone_ms: aloneMs };
+      const base = {
+        bench: 'signin.flood',
+        database: target,
+        code: opts.root ? 'other checkout' : 'this checkout',
+        flood: FLOOD,
+        admin_alone_ms: aloneMs,
+      };
       // admin_delay_ms: what the flood added to the real sign-in (the target is about 1 s)
       // Three floods from one address (a new address each time, so each meets fresh limits), then one from 100 addresses.
       const rounds: [string, (i: number) => string][] = [1, 2, 3].map((n) => ['one address', () => `127.0.9.${n}`]);

@@ -18,14 +18,20 @@ type Entry = keyof typeof SERVER_ENTRIES;
 async function timeToReady(entry: Entry, dataDir: string): Promise<{ healthz: number; readyz: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const p = startProcess([SERVER_ENTRIES[entry]], { PALISADE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
+  const p = startProcess([SERVER_ENTRIES[entry]], {
+    PALISADE_DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+  });
   let healthz: number | undefined;
   try {
     for (;;) {
       if (p.child.exitCode !== null) throw new Error(`server exited: ${p.stderr().slice(-500)}`);
       try {
-        if (healthz === undefined && (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) healthz = performance.now() - t0;
-        if (healthz !== undefined && (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200) return { healthz, readyz: performance.now() - t0 };
+        if (healthz === undefined && (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200)
+          healthz = performance.now() - t0;
+        if (healthz !== undefined && (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200)
+          return { healthz, readyz: performance.now() - t0 };
       } catch {
         /* not listening yet */
       }
@@ -46,14 +52,23 @@ const CLI_VIA = {
 async function timeCli(via: keyof typeof CLI_VIA, arg: string): Promise<number> {
   const [cmd, ...args] = CLI_VIA[via];
   const t0 = performance.now();
-  const child = spawn(cmd, [...args, arg], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(cmd, [...args, arg], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`${CLI_VIA[via].join(' ')} ${arg} exited ${code}`);
   return performance.now() - t0;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const stats = (xs: number[]) => ({ runs: xs.length, median_ms: Math.round(median(xs)), min_ms: Math.round(Math.min(...xs)), max_ms: Math.round(Math.max(...xs)) });
+const stats = (xs: number[]) => ({
+  runs: xs.length,
+  median_ms: Math.round(median(xs)),
+  min_ms: Math.round(Math.min(...xs)),
+  max_ms: Math.round(Math.max(...xs)),
+});
 
 export async function benchStartup(emit: Emit, opts: { runs: number }): Promise<void> {
   execFileSync(process.execPath, ['bin/build.js'], { cwd: ROOT, stdio: 'ignore' }); // build/ current, as after `npm install`

@@ -19,7 +19,10 @@ async function seed(db: EntityManager, n: number): Promise<void> {
     const p = [start, Math.min(n, start + chunk - 1)];
     const at = `now() - make_interval(secs => (${n} - i) * (${SPAN_S}.0 / ${n}))`;
     const human = `i % 4 = 0`;
-    await db.query(`INSERT INTO data_subjects (id, created_at) SELECT 'sub_' || lpad(i::text, 16, '0'), now() FROM generate_series($1::int, $2::int) AS i`, p);
+    await db.query(
+      `INSERT INTO data_subjects (id, created_at) SELECT 'sub_' || lpad(i::text, 16, '0'), now() FROM generate_series($1::int, $2::int) AS i`,
+      p,
+    );
     await db.query(
       `INSERT INTO conversations (id, subject_id, site, status, retention_class, language, created_at, updated_at, closed_at, mode, handoff_reason, handoff_at, last_seq, rating, rated_at)
        SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, 'sub_' || lpad(i::text, 16, '0'), 'retail',
@@ -41,7 +44,12 @@ async function seed(db: EntityManager, n: number): Promise<void> {
         p,
       );
     await msg(1, 'visitor', `'{}'::jsonb`, `interval '10 seconds'`);
-    await msg(2, 'assistant', `CASE WHEN i % 10 = 1 THEN '{"offer":"handoff"}'::jsonb ELSE '{}'::jsonb END`, `interval '20 seconds'`);
+    await msg(
+      2,
+      'assistant',
+      `CASE WHEN i % 10 = 1 THEN '{"offer":"handoff"}'::jsonb ELSE '{}'::jsonb END`,
+      `interval '20 seconds'`,
+    );
     await msg(3, 'system', `'{"notice":"queued"}'::jsonb`, `interval '1 minute'`, human);
     await msg(4, 'system', `'{"notice":"agent_joined"}'::jsonb`, `interval '2 minutes'`, human);
     await msg(5, 'agent', `'{}'::jsonb`, `interval '2 minutes' + make_interval(secs => i % 300)`, human);
@@ -64,7 +72,12 @@ async function run(target: string, database: Config['database'], n: number, emit
     await migrate(db);
     const t0 = performance.now();
     await seed(db.dataSource.manager, n);
-    emit({ bench: 'supervisor.seed', target, conversations: n, seconds: +((performance.now() - t0) / 1000).toFixed(1) });
+    emit({
+      bench: 'supervisor.seed',
+      target,
+      conversations: n,
+      seconds: +((performance.now() - t0) / 1000).toFixed(1),
+    });
     const now = new Date();
     const days = (d: number) => new Date(now.getTime() - d * 86_400_000);
     const cases: Record<string, () => Promise<unknown>> = {
@@ -81,15 +94,27 @@ async function run(target: string, database: Config['database'], n: number, emit
         times.push(performance.now() - t);
       }
       times.sort((a, b) => a - b);
-      emit({ bench: 'supervisor', target, conversations: n, query: name, p50_ms: +quantile(times, 0.5).toFixed(1), p95_ms: +quantile(times, 0.95).toFixed(1) });
+      emit({
+        bench: 'supervisor',
+        target,
+        conversations: n,
+        query: name,
+        p50_ms: +quantile(times, 0.5).toFixed(1),
+        p95_ms: +quantile(times, 0.95).toFixed(1),
+      });
     }
   } finally {
     await db.close();
   }
 }
 
-export async function benchSupervisor(emit: Emit, opts: { postgresUrl?: string; quick?: boolean; conversations?: number }): Promise<void> {
+export async function benchSupervisor(
+  emit: Emit,
+  opts: { postgresUrl?: string; quick?: boolean; conversations?: number },
+): Promise<void> {
   const n = opts.conversations ?? (opts.quick ? 5_000 : 50_000);
   const onSkip = () => emit({ bench: 'supervisor', target: 'postgres', skipped: SKIP_POSTGRES });
-  await onBenchDatabases({ postgresUrl: opts.postgresUrl, poolSize: 4, onSkip }, (target, database) => run(target, database, n, emit));
+  await onBenchDatabases({ postgresUrl: opts.postgresUrl, poolSize: 4, onSkip }, (target, database) =>
+    run(target, database, n, emit),
+  );
 }

@@ -18,8 +18,18 @@ describe.runIf(browserAvailable)('staff console shell (Chromium)', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     server = await startTestServer();
-    await seedStaff(server, { email: 'agent@bank.example', password: PASSWORD, role: 'agent', displayName: 'Ada Agent' });
-    await seedStaff(server, { email: 'officer@bank.example', password: PASSWORD, role: 'compliance_officer', displayName: 'Olga Officer' });
+    await seedStaff(server, {
+      email: 'agent@bank.example',
+      password: PASSWORD,
+      role: 'agent',
+      displayName: 'Ada Agent',
+    });
+    await seedStaff(server, {
+      email: 'officer@bank.example',
+      password: PASSWORD,
+      role: 'compliance_officer',
+      displayName: 'Olga Officer',
+    });
     browser = await launchBrowser();
   }, 180_000);
   afterAll(async () => {
@@ -50,18 +60,27 @@ describe.runIf(browserAvailable)('staff console shell (Chromium)', () => {
     await axeBothThemes(page, 'signin');
     await consoleSignIn(page, server.url, 'agent@bank.example');
     await page.getByRole('heading', { name: 'Welcome, Ada Agent' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Workspaces' }).getByRole('link').allTextContents()).toEqual(['Conversations']);
+    expect(await page.getByRole('navigation', { name: 'Workspaces' }).getByRole('link').allTextContents()).toEqual([
+      'Conversations',
+    ]);
     expect(await page.getByRole('link', { name: 'Compliance' }).count()).toBe(0);
     await page.goto(`${server.url}/console/compliance/audit`);
     await page.getByRole('heading', { name: 'Welcome, Ada Agent' }).waitFor();
     expect(scripts.filter((s) => s.includes('compliance'))).toEqual([]);
-    const me = (await page.evaluate(async () => (await fetch('/api/auth/me')).json())) as { user: { role: string }; capabilities: string[] };
+    const me = (await page.evaluate(async () => (await fetch('/api/auth/me')).json())) as {
+      user: { role: string };
+      capabilities: string[];
+    };
     expect(me.user.role).toBe('agent');
     expect(me.capabilities).toContain('read:Conversation');
     expect(me.capabilities).not.toContain('read:AuditLog');
     // The first look for a session (before sign-in) is answered 401, which Chromium logs; nothing else may fail.
     expect(errors.filter((e) => !/status of 401 .*\/api\/auth\/(me|refresh)/.test(e))).toEqual([]);
-    const refused = await page.evaluate(async () => [(await fetch('/api/audit/events')).status, (await fetch('/api/privacy/holds')).status, (await fetch('/api/staff/egress?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z')).status]);
+    const refused = await page.evaluate(async () => [
+      (await fetch('/api/audit/events')).status,
+      (await fetch('/api/privacy/holds')).status,
+      (await fetch('/api/staff/egress?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z')).status,
+    ]);
     expect(refused).toEqual([403, 403, 403]);
     await axeBothThemes(page, 'home-agent');
     await context.close();
@@ -128,7 +147,9 @@ describe.runIf(browserAvailable)('staff console shell (Chromium)', () => {
     const { accessToken } = await bearerLogin(server, 'officer@bank.example', PASSWORD);
     expect(await status({ Origin: 'http://evil.example', Cookie: `palisade_at=${accessToken}` })).toBe(403);
     expect(await status({ Origin: server.url, Cookie: `palisade_at=${accessToken}` })).toBe(101);
-    const agentRefused = await api(server, 'GET', '/api/audit/events', { token: (await bearerLogin(server, 'agent@bank.example', PASSWORD)).accessToken });
+    const agentRefused = await api(server, 'GET', '/api/audit/events', {
+      token: (await bearerLogin(server, 'agent@bank.example', PASSWORD)).accessToken,
+    });
     expect(agentRefused.status).toBe(403);
   });
 });

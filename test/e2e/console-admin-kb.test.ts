@@ -49,8 +49,18 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     server = await startTestServer({}, { seedDemoKnowledge: true });
-    await seedStaff(server, { email: 'ada@bank.example', password: STAFF_PASSWORD, role: 'admin', displayName: 'Ada Admin' });
-    await seedStaff(server, { email: 'gus@bank.example', password: STAFF_PASSWORD, role: 'agent', displayName: 'Gus Agent' });
+    await seedStaff(server, {
+      email: 'ada@bank.example',
+      password: STAFF_PASSWORD,
+      role: 'admin',
+      displayName: 'Ada Admin',
+    });
+    await seedStaff(server, {
+      email: 'gus@bank.example',
+      password: STAFF_PASSWORD,
+      role: 'agent',
+      displayName: 'Gus Agent',
+    });
     agentToken = (await bearerLogin(server, 'gus@bank.example', STAFF_PASSWORD)).accessToken;
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1360, height: 1000 } })).newPage();
@@ -112,8 +122,16 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
     await page.getByRole('heading', { name: 'Edit: Schließfach kündigen' }).waitFor(WAIT);
     articleId = page.url().split('/').pop()!;
     await page.getByText('Published: version 1').waitFor(WAIT);
-    const [row] = (await server.deps.db.dataSource.query(`SELECT slug, language, owner, tags FROM kb_articles WHERE id = $1`, [articleId])) as { slug: string; language: string; owner: string; tags: string[] }[];
-    expect(row).toEqual({ slug: 'de/schliessfach-kuendigen', language: 'de', owner: 'Filialservice', tags: ['schließfach', 'kündigung'] });
+    const [row] = (await server.deps.db.dataSource.query(
+      `SELECT slug, language, owner, tags FROM kb_articles WHERE id = $1`,
+      [articleId],
+    )) as { slug: string; language: string; owner: string; tags: string[] }[];
+    expect(row).toEqual({
+      slug: 'de/schliessfach-kuendigen',
+      language: 'de',
+      owner: 'Filialservice',
+      tags: ['schließfach', 'kündigung'],
+    });
     await axeBothThemes(page, 'kb-editor');
   });
 
@@ -138,7 +156,13 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
     await page.getByRole('heading', { name: 'History: Schließfach kündigen' }).waitFor(WAIT);
     const v2 = page.locator('tbody tr[data-version="2"]');
     await v2.waitFor(WAIT);
-    expect(await v2.locator('td').allTextContents()).toEqual([expect.stringMatching(/^2published$/), 'Schließfach kündigen', 'You', expect.any(String), 'Neue Kündigungsfrist']);
+    expect(await v2.locator('td').allTextContents()).toEqual([
+      expect.stringMatching(/^2published$/),
+      'Schließfach kündigen',
+      'You',
+      expect.any(String),
+      'Neue Kündigungsfrist',
+    ]);
     await page.getByLabel('Older version').selectOption({ label: 'Version 1 — Schließfach kündigen' });
     await page.getByLabel('Newer version').selectOption({ label: 'Version 2 — Schließfach kündigen' });
     await page.getByRole('button', { name: 'Compare' }).click();
@@ -169,32 +193,48 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
   it('imports a dropped zip with one bad file and shows the report line by line; the file input works too', async () => {
     await section(page, 'Import');
     const zip = makeZip([
-      { name: 'tresor/muenzen.md', content: '---\nlanguage: de\naudience: public\n---\n# Münzen einzahlen\n\nMünzen zahlen Sie am Münzautomaten jeder Filiale ein.\n' },
+      {
+        name: 'tresor/muenzen.md',
+        content:
+          '---\nlanguage: de\naudience: public\n---\n# Münzen einzahlen\n\nMünzen zahlen Sie am Münzautomaten jeder Filiale ein.\n',
+      },
       { name: 'tresor/gold.md', content: '# Goldbarren\n\nGoldbarren verkaufen wir in 50 g und 100 g.\n' },
       { name: 'tresor/kaputt.md', content: '---\nlanguage: [de\n---\n# Kaputt\n' },
     ]);
     const dropped = await page.evaluateHandle((b64) => {
       const data = new DataTransfer();
-      data.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'tresor.zip', { type: 'application/zip' }));
+      data.items.add(
+        new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'tresor.zip', { type: 'application/zip' }),
+      );
       return data;
     }, zip.toString('base64'));
     await page.getByTestId('kb-drop').dispatchEvent('drop', { dataTransfer: dropped });
     const summary = page.getByTestId('kb-import-summary');
     await summary.waitFor(WAIT);
     expect(await summary.textContent()).toBe('2 created, 0 updated, 0 unchanged, 1 failed');
-    const lines = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-file'), r.children[1]!.textContent]));
+    const lines = await page
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-file'), r.children[1]!.textContent]));
     expect(lines).toEqual([
       ['tresor.zip:tresor/muenzen.md', 'Created'],
       ['tresor.zip:tresor/gold.md', 'Created'],
       ['tresor.zip:tresor/kaputt.md', 'Failed'],
     ]);
-    expect(await page.locator('tbody tr[data-file="tresor.zip:tresor/kaputt.md"] td').nth(2).textContent()).toBe('bad_front_matter: front matter is not valid YAML');
+    expect(await page.locator('tbody tr[data-file="tresor.zip:tresor/kaputt.md"] td').nth(2).textContent()).toBe(
+      'bad_front_matter: front matter is not valid YAML',
+    );
     await axeBothThemes(page, 'kb-import-report');
 
-    await page.getByLabel('Or choose files').setInputFiles({ name: 'kontoauszug.md', mimeType: 'text/markdown', buffer: Buffer.from('# Kontoauszug drucken\n\nKontoauszüge drucken Sie am Automaten.\n') });
+    await page.getByLabel('Or choose files').setInputFiles({
+      name: 'kontoauszug.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('# Kontoauszug drucken\n\nKontoauszüge drucken Sie am Automaten.\n'),
+    });
     await expect.poll(() => summary.textContent(), WAIT).toBe('1 created, 0 updated, 0 unchanged, 0 failed');
     // Nothing imported at all (the server answers 422): still the report, not a bare status.
-    await page.getByLabel('Or choose files').setInputFiles({ name: 'scan.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a', 'hex') });
+    await page
+      .getByLabel('Or choose files')
+      .setInputFiles({ name: 'scan.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a', 'hex') });
     await expect.poll(() => summary.textContent(), WAIT).toBe('0 created, 0 updated, 0 unchanged, 1 failed');
     expect(await page.locator('tbody tr[data-file="scan.png"] td').nth(2).textContent()).toMatch(/^unsupported_type: /);
     expect(await page.getByRole('alert').count()).toBe(0);
@@ -202,10 +242,15 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
 
   it('links an unanswered question to the article, after which the same question is answered', async () => {
     const question = 'Muss ich beide Tresorschlüssel abgeben?';
-    const low = await api<{ gap?: { recorded: boolean; id?: string }; passages: { articleId: string }[] }>(server, 'POST', '/api/kb/search', { token: agentToken, body: { question, lang: 'de' } });
+    const low = await api<{ gap?: { recorded: boolean; id?: string }; passages: { articleId: string }[] }>(
+      server,
+      'POST',
+      '/api/kb/search',
+      { token: agentToken, body: { question, lang: 'de' } },
+    );
     expect(low.body.gap).toMatchObject({ recorded: true });
     await ask(page, question);
-    await page.getByRole('heading', { name: 'No confident answer: “I don\'t know”' }).waitFor(WAIT);
+    await page.getByRole('heading', { name: "No confident answer: “I don't know”" }).waitFor(WAIT);
 
     await section(page, 'Unanswered questions');
     const row = page.locator(`tbody tr[data-gap="${low.body.gap!.id}"]`);
@@ -225,16 +270,25 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
 
   it('shows answers marked unhelpful, writes a new article for an unanswered question (the editor starts from it) and dismisses another', async () => {
     const gapOf = async (question: string) => {
-      const res = await api<{ gap?: { recorded: boolean; id?: string } }>(server, 'POST', '/api/kb/search', { token: agentToken, body: { question, lang: 'de' } });
+      const res = await api<{ gap?: { recorded: boolean; id?: string } }>(server, 'POST', '/api/kb/search', {
+        token: agentToken,
+        body: { question, lang: 'de' },
+      });
       expect(res.body.gap).toMatchObject({ recorded: true });
       return res.body.gap!.id!;
     };
     const written = 'Kann ich Goldmünzen im Tresor lagern lassen?';
     const dismissed = 'Verkaufen Sie auch Briefmarken?';
     const [writeId, dismissId] = [await gapOf(written), await gapOf(dismissed)];
-    const [row] = (await server.deps.db.dataSource.query(`SELECT published_version_id AS v FROM kb_articles WHERE id = $1`, [articleId])) as { v: string }[];
+    const [row] = (await server.deps.db.dataSource.query(
+      `SELECT published_version_id AS v FROM kb_articles WHERE id = $1`,
+      [articleId],
+    )) as { v: string }[];
     const versionId = row!.v;
-    const thumbsDown = await api(server, 'POST', '/api/kb/feedback', { token: agentToken, body: { articleId, versionId, helpful: false } });
+    const thumbsDown = await api(server, 'POST', '/api/kb/feedback', {
+      token: agentToken,
+      body: { articleId, versionId, helpful: false },
+    });
     expect(thumbsDown.status).toBe(201);
     await page.goto(`${server.url}/console/admin/knowledge/gaps`);
     const unhelpful = page.getByRole('region', { name: 'Answers marked unhelpful' });
@@ -252,7 +306,11 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.getByRole('heading', { name: 'Edit: Goldmünzen im Tresor' }).waitFor(WAIT);
     await page.getByRole('list', { name: 'Other ways of asking' }).getByText(written).waitFor(WAIT);
-    const open = (await api<{ unanswered: { id: string }[] }>(server, 'GET', '/api/kb/unanswered', { token: (await bearerLogin(server, 'ada@bank.example', STAFF_PASSWORD)).accessToken })).body.unanswered;
+    const open = (
+      await api<{ unanswered: { id: string }[] }>(server, 'GET', '/api/kb/unanswered', {
+        token: (await bearerLogin(server, 'ada@bank.example', STAFF_PASSWORD)).accessToken,
+      })
+    ).body.unanswered;
     expect(open.map((u) => u.id)).not.toContain(writeId);
     expect(open.map((u) => u.id)).not.toContain(dismissId);
     // A draft waits beside the published text: visitors keep getting the published one.
@@ -275,7 +333,12 @@ describe.runIf(browserAvailable)('admin knowledge base (Chromium)', () => {
     await page.getByRole('heading', { level: 1, name: '知识库' }).waitFor(WAIT);
     await page.getByRole('heading', { name: '其他问法' }).waitFor(WAIT);
     await axeBothThemes(page, 'kb-editor-zh');
-    const screens = [['文章', '文章', 'kb-list-zh'], ['导入', '导入文章', 'kb-import-zh'], ['试问一个问题', '试问一个问题', 'kb-try-zh'], ['未解答的问题', '未解答的问题', 'kb-gaps-zh']] as const;
+    const screens = [
+      ['文章', '文章', 'kb-list-zh'],
+      ['导入', '导入文章', 'kb-import-zh'],
+      ['试问一个问题', '试问一个问题', 'kb-try-zh'],
+      ['未解答的问题', '未解答的问题', 'kb-gaps-zh'],
+    ] as const;
     for (const [link, heading, shot] of screens) {
       await section(page, link, '知识库分区');
       await page.getByRole('heading', { level: 2, name: heading, exact: true }).waitFor(WAIT);

@@ -22,25 +22,34 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
   let adminContext: BrowserContext;
   let page: Page;
   let adminId: string;
-  const query = <T,>(sql: string, params: unknown[] = []) => server.deps.db.dataSource.query(sql, params) as Promise<T[]>;
+  const query = <T>(sql: string, params: unknown[] = []) =>
+    server.deps.db.dataSource.query(sql, params) as Promise<T[]>;
   const row = (email: string) => page.locator(`tr[data-user="${email}"]`);
   const screen = async (path: string, heading: string) => {
     await page.goto(`${server.url}/console/admin/${path}`);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor(WAIT);
   };
   const manage = async (email: string, name: string) => {
-    await row(email).getByRole('button', { name: `Manage ${name}` }).click();
+    await row(email)
+      .getByRole('button', { name: `Manage ${name}` })
+      .click();
     return page.locator(`section[data-manage="${email}"]`);
   };
   // page scripts as text: this file is type-checked without the DOM's types
   const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
-  const focused = (attribute: string) => page.evaluate<string | null>(`document.activeElement?.getAttribute('${attribute}') ?? null`);
+  const focused = (attribute: string) =>
+    page.evaluate<string | null>(`document.activeElement?.getAttribute('${attribute}') ?? null`);
 
   beforeAll(async () => {
     ensureConsoleBuilt();
     fixture = await startOpenAiApiFixture({ LOGIN_MAX_FAILURES: '3' });
     server = fixture.server;
-    adminId = await seedStaff(server, { email: 'ada@bank.example', password: STAFF_PASSWORD, role: 'admin', displayName: 'Ada Admin' });
+    adminId = await seedStaff(server, {
+      email: 'ada@bank.example',
+      password: STAFF_PASSWORD,
+      role: 'admin',
+      displayName: 'Ada Admin',
+    });
     browser = await launchBrowser();
     adminContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     await adminContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
@@ -96,36 +105,59 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     await page.reload();
     await row('nora.new@bank.example').waitFor(WAIT);
     expect(await row('nora.new@bank.example').textContent()).not.toContain('Never');
-    const created = await query<{ action: string; actor_id: string }>(`SELECT action, actor_id FROM audit_events WHERE action IN ('staff.create', 'staff.password_link') AND actor_id = $1`, [adminId]);
+    const created = await query<{ action: string; actor_id: string }>(
+      `SELECT action, actor_id FROM audit_events WHERE action IN ('staff.create', 'staff.password_link') AND actor_id = $1`,
+      [adminId],
+    );
     expect(created.map((e) => e.action)).toContain('staff.create');
   });
 
   it('changes a role, unlocks, disables and re-enables; the last admin is kept with last_admin beside the control', async () => {
     const nora = 'nora.new@bank.example';
-    for (let i = 0; i < 3; i++) expect((await api(server, 'POST', '/api/auth/login', { body: { email: nora, password: 'a wrong password here' } })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await api(server, 'POST', '/api/auth/login', { body: { email: nora, password: 'a wrong password here' } }))
+          .status,
+      ).toBe(401);
     await page.reload();
     await row(nora).getByTestId('user-status').filter({ hasText: 'Locked' }).waitFor(WAIT);
     const panel = await manage(nora, 'Nora New');
     await panel.getByRole('button', { name: 'Unlock' }).click();
     await row(nora).getByTestId('user-status').filter({ hasText: 'Active' }).waitFor(WAIT);
-    expect(await query(`SELECT locked_until FROM staff_users WHERE email = $1`, [nora])).toEqual([{ locked_until: null }]);
+    expect(await query(`SELECT locked_until FROM staff_users WHERE email = $1`, [nora])).toEqual([
+      { locked_until: null },
+    ]);
 
     await panel.getByLabel('Role').selectOption('auditor');
     await panel.getByRole('button', { name: 'Change role' }).click();
     await row(nora).getByTestId('user-role').filter({ hasText: 'Auditor' }).waitFor(WAIT);
     await panel.getByRole('button', { name: 'Disable account' }).click();
     await row(nora).getByTestId('user-status').filter({ hasText: 'Disabled' }).waitFor(WAIT);
-    expect((await api(server, 'POST', '/api/auth/login', { body: { email: nora, password: STAFF_PASSWORD, mode: 'bearer' } })).status).toBe(401);
+    expect(
+      (
+        await api(server, 'POST', '/api/auth/login', {
+          body: { email: nora, password: STAFF_PASSWORD, mode: 'bearer' },
+        })
+      ).status,
+    ).toBe(401);
     await axeBothThemes(page, 'admin-users-manage');
     await panel.getByRole('button', { name: 'Enable account' }).click();
     await row(nora).getByTestId('user-status').filter({ hasText: 'Active' }).waitFor(WAIT);
-    expect((await api(server, 'POST', '/api/auth/login', { body: { email: nora, password: STAFF_PASSWORD, mode: 'bearer' } })).status).toBe(200);
+    expect(
+      (
+        await api(server, 'POST', '/api/auth/login', {
+          body: { email: nora, password: STAFF_PASSWORD, mode: 'bearer' },
+        })
+      ).status,
+    ).toBe(200);
 
     await panel.getByRole('button', { name: 'Create reset link' }).click();
     const reset = panel.getByRole('region', { name: 'Password-reset link for Nora New' });
     await reset.waitFor(WAIT);
     const resetLink = await reset.getByLabel('Password-reset link').inputValue();
-    const used = await api(server, 'POST', '/api/auth/password', { body: { token: new URL(resetLink).hash.replace(/^#token=/, ''), password: 'another long password' } });
+    const used = await api(server, 'POST', '/api/auth/password', {
+      body: { token: new URL(resetLink).hash.replace(/^#token=/, ''), password: 'another long password' },
+    });
     expect(used.status).toBe(200);
 
     await panel.getByLabel('Display name').fill(' ');
@@ -135,8 +167,13 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     await panel.getByRole('button', { name: 'Save name' }).click();
     await row(nora).getByRole('cell', { name: 'Nora Newland', exact: true }).waitFor(WAIT);
     expect(await page.locator('#manage-name-error').count()).toBe(0);
-    const audited = await query<{ action: string }>(`SELECT action FROM audit_events WHERE actor_id = $1 AND action LIKE 'staff.%' AND resource_id = (SELECT id::text FROM staff_users WHERE email = $2) ORDER BY seq`, [adminId, nora]);
-    expect(audited.map((e) => e.action)).toEqual(expect.arrayContaining(['staff.unlock', 'staff.role_change', 'staff.disable', 'staff.enable', 'staff.rename']));
+    const audited = await query<{ action: string }>(
+      `SELECT action FROM audit_events WHERE actor_id = $1 AND action LIKE 'staff.%' AND resource_id = (SELECT id::text FROM staff_users WHERE email = $2) ORDER BY seq`,
+      [adminId, nora],
+    );
+    expect(audited.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['staff.unlock', 'staff.role_change', 'staff.disable', 'staff.enable', 'staff.rename']),
+    );
 
     await page.getByRole('button', { name: 'Close' }).click();
     expect(await focused('aria-label')).toBe('Manage Nora Newland');
@@ -146,10 +183,14 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     await mine.locator('#manage-role-error').filter({ hasText: 'last_admin' }).waitFor(WAIT);
     await mine.getByRole('button', { name: 'Disable account' }).click();
     await mine.locator('#manage-disable-error').filter({ hasText: 'last_admin' }).waitFor(WAIT);
-    expect(await mine.getByRole('button', { name: 'Disable account' }).getAttribute('aria-describedby')).toBe('manage-disable-error');
+    expect(await mine.getByRole('button', { name: 'Disable account' }).getAttribute('aria-describedby')).toBe(
+      'manage-disable-error',
+    );
     await mine.locator('#manage-disable-error').scrollIntoViewIfNeeded();
     await axeBothThemes(page, 'admin-users-last-admin');
-    expect(await query(`SELECT role, disabled_at FROM staff_users WHERE id = $1`, [adminId])).toEqual([{ role: 'admin', disabled_at: null }]);
+    expect(await query(`SELECT role, disabled_at FROM staff_users WHERE id = $1`, [adminId])).toEqual([
+      { role: 'admin', disabled_at: null },
+    ]);
   });
 
   it('creates an API key shown once, copies it from the screen, uses it on /v1, revokes it and /v1 answers 401', async () => {
@@ -176,7 +217,9 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     expect(await keyRow.textContent()).not.toContain(key);
     await axeBothThemes(page, 'admin-keys-created');
 
-    const answer = await fixture.client(key).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }] });
+    const answer = await fixture
+      .client(key)
+      .chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }] });
     expect(answer.choices[0]?.message.content).toBe(`You said: ${QUESTION}`);
 
     await shown.getByRole('button', { name: 'Done, hide it' }).click();
@@ -191,8 +234,15 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     await confirm.getByRole('button', { name: 'Revoke for good' }).click();
     await keyRow.getByTestId('key-revoked').filter({ hasNotText: /^No$/ }).waitFor(WAIT);
     expect(await keyRow.getByRole('button', { name: /Revoke/ }).count()).toBe(0);
-    await expect(fixture.client(key).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }] })).rejects.toMatchObject({ status: 401 });
-    const audited = await query<{ action: string }>(`SELECT action FROM audit_events WHERE actor_id = $1 AND action LIKE 'api_key.%' ORDER BY seq`, [adminId]);
+    await expect(
+      fixture
+        .client(key)
+        .chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }] }),
+    ).rejects.toMatchObject({ status: 401 });
+    const audited = await query<{ action: string }>(
+      `SELECT action FROM audit_events WHERE actor_id = $1 AND action LIKE 'api_key.%' ORDER BY seq`,
+      [adminId],
+    );
     expect(audited.map((e) => e.action)).toEqual(['api_key.created', 'api_key.revoked']);
   });
 
@@ -200,7 +250,8 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     await screen('canned', 'Canned responses');
     const body = page.locator('#canned-body');
     await page.getByRole('button', { name: 'Create response' }).click();
-    for (const field of ['shortcut', 'title', 'body']) await page.locator(`#canned-${field}-error`).filter({ hasText: 'validation_failed' }).waitFor(WAIT);
+    for (const field of ['shortcut', 'title', 'body'])
+      await page.locator(`#canned-${field}-error`).filter({ hasText: 'validation_failed' }).waitFor(WAIT);
     await axeBothThemes(page, 'admin-canned-invalid');
 
     await page.locator('#canned-site').selectOption('retail');
@@ -231,7 +282,9 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await greet.getByText('Warm greeting').waitFor(WAIT);
     await page.getByRole('heading', { name: 'New canned response' }).waitFor(WAIT);
-    expect(await query(`SELECT title, body FROM canned_responses WHERE shortcut = 'greet'`)).toEqual([{ title: 'Warm greeting', body: 'Hello, I am {agent_name}, how can I help?' }]);
+    expect(await query(`SELECT title, body FROM canned_responses WHERE shortcut = 'greet'`)).toEqual([
+      { title: 'Warm greeting', body: 'Hello, I am {agent_name}, how can I help?' },
+    ]);
 
     await page.locator('#canned-filter-language').selectOption('zh');
     await page.getByRole('button', { name: 'Show' }).click();
@@ -241,12 +294,24 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     await greet.waitFor(WAIT);
 
     await greet.getByRole('button', { name: 'Delete /greet' }).click();
-    await greet.getByRole('group', { name: 'Confirm deleting /greet' }).getByRole('button', { name: 'Delete', exact: true }).click();
+    await greet
+      .getByRole('group', { name: 'Confirm deleting /greet' })
+      .getByRole('button', { name: 'Delete', exact: true })
+      .click();
     await greet.waitFor({ state: 'detached' });
-    const [archived] = await query<{ archived_at: Date | null }>(`SELECT archived_at FROM canned_responses WHERE shortcut = 'greet'`);
+    const [archived] = await query<{ archived_at: Date | null }>(
+      `SELECT archived_at FROM canned_responses WHERE shortcut = 'greet'`,
+    );
     expect(archived?.archived_at).toBeInstanceOf(Date);
-    const audited = await query<{ action: string }>(`SELECT action FROM audit_events WHERE actor_id = $1 AND action LIKE 'canned_response.%' ORDER BY seq`, [adminId]);
-    expect(audited.map((e) => e.action)).toEqual(['canned_response.created', 'canned_response.updated', 'canned_response.archived']);
+    const audited = await query<{ action: string }>(
+      `SELECT action FROM audit_events WHERE actor_id = $1 AND action LIKE 'canned_response.%' ORDER BY seq`,
+      [adminId],
+    );
+    expect(audited.map((e) => e.action)).toEqual([
+      'canned_response.created',
+      'canned_response.updated',
+      'canned_response.archived',
+    ]);
   });
 
   it('shows every screen in Chinese without serious axe violations', async () => {
@@ -257,7 +322,10 @@ describe.runIf(browserAvailable)('admin people screens (Chromium)', () => {
     await row('nora.new@bank.example').getByRole('button', { name: '管理 Nora Newland' }).click();
     await page.getByRole('button', { name: '停用账户' }).waitFor(WAIT);
     await axeBothThemes(page, 'admin-users-zh');
-    for (const [path, heading] of [['keys', 'API 密钥'], ['canned', '快捷回复']] as const) {
+    for (const [path, heading] of [
+      ['keys', 'API 密钥'],
+      ['canned', '快捷回复'],
+    ] as const) {
       await page.goto(`${server.url}/console/admin/${path}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor(WAIT);
       await page.locator('tbody tr').first().or(page.locator('.table-wrap p.muted')).waitFor(WAIT);

@@ -35,7 +35,12 @@ describe.runIf(browserAvailable)('admin system screens (Chromium)', () => {
     ensureConsoleBuilt();
     policies = policiesDir({});
     server = await startTestServer({ PALISADE_POLICIES_DIR: policies.dir, ...SECRETS });
-    await seedStaff(server, { email: 'ada@bank.example', password: STAFF_PASSWORD, role: 'admin', displayName: 'Ada Admin' });
+    await seedStaff(server, {
+      email: 'ada@bank.example',
+      password: STAFF_PASSWORD,
+      role: 'admin',
+      displayName: 'Ada Admin',
+    });
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1360, height: 900 } })).newPage();
     await consoleSignIn(page, server.url, 'ada@bank.example');
@@ -58,7 +63,9 @@ describe.runIf(browserAvailable)('admin system screens (Chromium)', () => {
     expect(await page.getByRole('textbox', { name: 'Draft' }).inputValue()).toBe(shipped);
     await axeBothThemes(page, 'admin-policies');
 
-    await page.getByRole('textbox', { name: 'Draft' }).fill(shipped.replace(/^( +)contextTokens: 8192$/m, '$1contextTokens: lots'));
+    await page
+      .getByRole('textbox', { name: 'Draft' })
+      .fill(shipped.replace(/^( +)contextTokens: 8192$/m, '$1contextTokens: lots'));
     await page.getByRole('button', { name: 'Check draft' }).click();
     const result = page.getByTestId('draft-result');
     await expect.poll(() => result.textContent(), WAIT).toContain('targets.gpu-pool.contextTokens');
@@ -68,7 +75,9 @@ describe.runIf(browserAvailable)('admin system screens (Chromium)', () => {
 
     await page.getByRole('textbox', { name: 'Draft' }).fill(shipped);
     await page.getByRole('button', { name: 'Check draft' }).click();
-    await expect.poll(() => result.textContent(), WAIT).toMatch(/^Valid: the appliance would take this draft of routing\.yaml/);
+    await expect
+      .poll(() => result.textContent(), WAIT)
+      .toMatch(/^Valid: the appliance would take this draft of routing\.yaml/);
     expect(server.models.policy.current().hash).toBe(hash);
     expect(fs.readFileSync(path.join(policies.dir, 'routing.yaml'), 'utf8')).toBe(shipped);
 
@@ -81,17 +90,33 @@ describe.runIf(browserAvailable)('admin system screens (Chromium)', () => {
 
   it('lists the model targets with their state, and the last hour of the one that answered', async () => {
     // One question through the OpenAI-compatible API: no local model is configured, the knowledge base answers.
-    const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name: 'e2e', allowCloud: false } }));
-    const asked = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'palisade', messages: [{ role: 'user', content: 'When are the branches open?' }] }) });
+    const { key } = await server.deps.db.dataSource.transaction((tx) =>
+      createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name: 'e2e', allowCloud: false } }),
+    );
+    const asked = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'palisade', messages: [{ role: 'user', content: 'When are the branches open?' }] }),
+    });
     expect(asked.status).toBe(200);
     await open(page, 'Administration', 'Model targets');
     const rows = page.getByRole('table', { name: 'Routing targets' }).locator('tbody tr');
     await rows.first().waitFor(WAIT);
     const states = Object.fromEntries(
-      await Promise.all((await rows.all()).map(async (r) => [await r.locator('th').textContent(), await r.locator('[data-state]').getAttribute('data-state')] as const)),
+      await Promise.all(
+        (await rows.all()).map(
+          async (r) =>
+            [await r.locator('th').textContent(), await r.locator('[data-state]').getAttribute('data-state')] as const,
+        ),
+      ),
     );
     // no Ollama host and no model file here; OpenAI's key is set; the knowledge base always answers
-    expect(states).toEqual({ 'gpu-pool': 'not_configured', 'on-prem-llama': 'not_configured', gpt: 'ready', kb: 'ready' });
+    expect(states).toEqual({
+      'gpu-pool': 'not_configured',
+      'on-prem-llama': 'not_configured',
+      gpt: 'ready',
+      kb: 'ready',
+    });
     expect(await rows.filter({ hasText: 'gpu-pool' }).textContent()).toContain('Not configured');
     const kb = rows.filter({ has: page.getByRole('rowheader', { name: 'kb', exact: true }) });
     expect(await kb.locator('td').nth(3).textContent()).toBe('1');
@@ -102,7 +127,11 @@ describe.runIf(browserAvailable)('admin system screens (Chromium)', () => {
 
   it('shows the version and no secret values', async () => {
     await open(page, 'Administration', 'System');
-    const version = (JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+    const version = (
+      JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
     await expect.poll(() => page.getByTestId('system-version').textContent(), WAIT).toBe(version);
     await page.getByRole('rowheader', { name: 'PALISADE_POLICIES_DIR' }).waitFor(WAIT);
     const text = (await page.locator('main, body').first().textContent()) ?? '';

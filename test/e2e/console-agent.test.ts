@@ -28,7 +28,8 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
   let annaId: string;
   let benToken: string;
 
-  const visitorMessages = async (v: Visitor) => (await visitorApi<{ messages: MessageView[] }>(v, 'GET', '/conversation')).body.messages;
+  const visitorMessages = async (v: Visitor) =>
+    (await visitorApi<{ messages: MessageView[] }>(v, 'GET', '/conversation')).body.messages;
   const handedOff = async (before?: (v: Visitor) => Promise<void>) => {
     const v = await readyVisitor(server);
     await before?.(v);
@@ -39,14 +40,35 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     server = await startTestServer({ AGENT_REVEAL_SECONDS: '60' });
-    annaId = await seedStaff(server, { email: 'anna@bank.example', password: STAFF_PASSWORD, role: 'agent', displayName: 'Anna Agent' });
-    await seedStaff(server, { email: 'ben@bank.example', password: STAFF_PASSWORD, role: 'agent', displayName: 'Ben Agent' });
-    await seedStaff(server, { email: 'ada@bank.example', password: STAFF_PASSWORD, role: 'admin', displayName: 'Ada Admin' });
+    annaId = await seedStaff(server, {
+      email: 'anna@bank.example',
+      password: STAFF_PASSWORD,
+      role: 'agent',
+      displayName: 'Anna Agent',
+    });
+    await seedStaff(server, {
+      email: 'ben@bank.example',
+      password: STAFF_PASSWORD,
+      role: 'agent',
+      displayName: 'Ben Agent',
+    });
+    await seedStaff(server, {
+      email: 'ada@bank.example',
+      password: STAFF_PASSWORD,
+      role: 'admin',
+      displayName: 'Ada Admin',
+    });
     benToken = (await bearerLogin(server, 'ben@bank.example', STAFF_PASSWORD)).accessToken;
     const admin = (await bearerLogin(server, 'ada@bank.example', STAFF_PASSWORD)).accessToken;
     const canned = await api(server, 'POST', '/api/canned', {
       token: admin,
-      body: { site: 'retail', language: 'en', shortcut: 'thanks', title: 'Thanks for waiting', body: 'Thank you for waiting, {agent_name} here to help.' },
+      body: {
+        site: 'retail',
+        language: 'en',
+        shortcut: 'thanks',
+        title: 'Thanks for waiting',
+        body: 'Thank you for waiting, {agent_name} here to help.',
+      },
     });
     expect(canned.status).toBe(201);
     browser = await launchBrowser();
@@ -72,7 +94,10 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
       const Real = g.Notification;
       g.notified = [];
       g.Notification = new Proxy(Real, {
-        construct: (target, args: [string, { body?: string }?]) => (g.notified.push(`${args[0]}|${args[1]?.body}`), Reflect.construct(target, args) as object),
+        construct: (target, args: [string, { body?: string }?]) => (
+          g.notified.push(`${args[0]}|${args[1]?.body}`),
+          Reflect.construct(target, args) as object
+        ),
         get: (target, prop) => Reflect.get(target, prop) as unknown,
       });
     });
@@ -80,7 +105,12 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     // An earlier AI answer with its source, stored as the reply job stores one (this server runs no model).
     const visitor = await handedOff((v) =>
       inTx(server, async (ctx) => {
-        await storeMessage(ctx, { conversationId: v.conversation.id, role: 'assistant', text: 'Cards can be unblocked in the app.', meta: { sources: [{ articleId: 'kb-cards', title: 'Unblocking a card' }], target: 'local-small' } });
+        await storeMessage(ctx, {
+          conversationId: v.conversation.id,
+          role: 'assistant',
+          text: 'Cards can be unblocked in the app.',
+          meta: { sources: [{ articleId: 'kb-cards', title: 'Unblocking a card' }], target: 'local-small' },
+        });
       }),
     );
     expect((await sendMessage(visitor, `My card ${CARD} was blocked`)).status).toBe(201);
@@ -91,7 +121,9 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(await entry.textContent()).toContain('retail');
     expect(await entry.textContent()).toContain('Asked for a person');
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { notified: string[] }).notified), WAIT).toEqual(['A visitor is waiting for a person|retail · en · Asked for a person']);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { notified: string[] }).notified), WAIT)
+      .toEqual(['A visitor is waiting for a person|retail · en · Asked for a person']);
     const firstWait = await entry.getByTestId('waiting').textContent();
     await expect.poll(() => entry.getByTestId('waiting').textContent(), WAIT).not.toBe(firstWait);
     await axeBothThemes(page, 'agent-queue');
@@ -113,7 +145,11 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     const form = cardMessage.getByRole('form', { name: 'Reveal personal data' });
     // Without a reason the form is not sent: nothing is revealed, nothing audited.
     await form.getByRole('button', { name: 'Reveal for a limited time' }).click();
-    expect(await form.getByLabel('Reason').evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
+    expect(
+      await form
+        .getByLabel('Reason')
+        .evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing),
+    ).toBe(true);
     expect(await auditEvents(server, `action = 'pii.reveal'`)).toEqual([]);
     await form.getByLabel('Reason').selectOption('verify_identity');
     await form.getByLabel('Note (optional, no personal data)').fill('caller on the phone');
@@ -140,7 +176,9 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     await box.pressSequentially('Anything else?');
     expect(await box.inputValue()).toBe('Yes, it is unblocked.\nAnything else?');
     await box.press('Enter');
-    await expect.poll(async () => (await visitorMessages(visitor)).filter((m) => m.role === 'agent').map((m) => m.text), WAIT).toEqual(['Yes, it is unblocked.\nAnything else?']);
+    await expect
+      .poll(async () => (await visitorMessages(visitor)).filter((m) => m.role === 'agent').map((m) => m.text), WAIT)
+      .toEqual(['Yes, it is unblocked.\nAnything else?']);
     expect(await box.inputValue()).toBe('');
     await transcript.getByText('Anything else?').waitFor(WAIT);
 
@@ -153,10 +191,16 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     await box.press('Enter');
     expect(await box.inputValue()).toBe('Thank you for waiting, Anna Agent here to help.');
     await box.press('Enter');
-    await expect.poll(async () => (await visitorMessages(visitor)).filter((m) => m.role === 'agent').length, WAIT).toBe(2);
+    await expect
+      .poll(async () => (await visitorMessages(visitor)).filter((m) => m.role === 'agent').length, WAIT)
+      .toBe(2);
     expect((await visitorMessages(visitor)).at(-1)!.agent).toEqual({ name: 'Anna Agent' });
     // The transcript is masked for agents too, so the name in it may show as a chip.
-    await transcript.locator('li[data-role="agent"]').filter({ hasText: 'Thank you for waiting,' }).filter({ hasText: 'here to help.' }).waitFor(WAIT);
+    await transcript
+      .locator('li[data-role="agent"]')
+      .filter({ hasText: 'Thank you for waiting,' })
+      .filter({ hasText: 'here to help.' })
+      .waitFor(WAIT);
     await axeBothThemes(page, 'agent-conversation');
 
     await pane.getByRole('button', { name: 'Close the conversation' }).click();
@@ -171,7 +215,9 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     await entry.waitFor(WAIT);
     // Anna's click reaches the server only after Ben's claim won: the server decides, the console tells her.
     await page.route('**/claim', async (route: Route) => {
-      const ben = await api(server, 'POST', `/api/agent/conversations/${visitor.conversation.id}/claim`, { token: benToken });
+      const ben = await api(server, 'POST', `/api/agent/conversations/${visitor.conversation.id}/claim`, {
+        token: benToken,
+      });
       expect(ben.status).toBe(200);
       await route.continue();
     });
@@ -195,21 +241,39 @@ describe.runIf(browserAvailable)('agent workspace (Chromium)', () => {
     await page.keyboard.press('Enter');
     const pane = page.getByRole('region', { name: /retail 上的会话/ });
     await pane.waitFor(WAIT);
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id), WAIT).toBe('conversation-title');
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            () =>
+              (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement
+                ?.id,
+          ),
+        WAIT,
+      )
+      .toBe('conversation-title');
     await pane.getByLabel('回复访客').waitFor(WAIT);
     await axeBothThemes(page, 'agent-conversation-zh');
     await page.getByRole('combobox', { name: /^语言/ }).selectOption('en');
     await page.getByRole('heading', { level: 1, name: 'Waiting for a person' }).waitFor(WAIT);
 
     // Transfer back to the queue: waiting again, for any agent.
-    await page.getByRole('region', { name: /Conversation on retail/ }).getByRole('button', { name: 'Transfer to the queue' }).click();
+    await page
+      .getByRole('region', { name: /Conversation on retail/ })
+      .getByRole('button', { name: 'Transfer to the queue' })
+      .click();
     await entry.getByRole('button', { name: /^Claim the conversation on retail/ }).waitFor(WAIT);
     await expect.poll(() => entry.locator('.queue-state').textContent(), WAIT).toBe('Waiting');
-    expect((await visitorApi<{ conversation: { mode: string } }>(visitor, 'GET', '/conversation')).body.conversation.mode).toBe('queued');
+    expect(
+      (await visitorApi<{ conversation: { mode: string } }>(visitor, 'GET', '/conversation')).body.conversation.mode,
+    ).toBe('queued');
 
     // Claim again and release to the AI: the visitor's next message is answered by the assistant.
     await entry.getByRole('button', { name: /^Claim the conversation on retail/ }).click();
-    await page.getByRole('region', { name: /Conversation on retail/ }).getByRole('button', { name: 'Release to the AI' }).click();
+    await page
+      .getByRole('region', { name: /Conversation on retail/ })
+      .getByRole('button', { name: 'Release to the AI' })
+      .click();
     await entry.waitFor({ state: 'detached', ...WAIT });
     expect((await sendMessage(visitor, 'How do I order a new card?')).status).toBe(201);
     await repliesSettled(server);

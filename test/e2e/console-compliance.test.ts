@@ -26,13 +26,29 @@ describe.runIf(browserAvailable)('compliance workspace (Chromium)', () => {
   let officer: BrowserContext;
   let checker: BrowserContext;
   let token: string;
-  const subject = async (email: string) => (await api<{ subject: { id: string } }>(server, 'POST', '/api/privacy/subjects', { token, body: { identifiers: [{ kind: 'email', value: email }] } })).body.subject.id;
+  const subject = async (email: string) =>
+    (
+      await api<{ subject: { id: string } }>(server, 'POST', '/api/privacy/subjects', {
+        token,
+        body: { identifiers: [{ kind: 'email', value: email }] },
+      })
+    ).body.subject.id;
 
   beforeAll(async () => {
     ensureConsoleBuilt();
     server = await startTestServer();
-    await seedStaff(server, { email: 'olga@bank.example', password: PASSWORD, role: 'compliance_officer', displayName: 'Olga Officer' });
-    await seedStaff(server, { email: 'chen@bank.example', password: PASSWORD, role: 'compliance_officer', displayName: 'Chen Checker' });
+    await seedStaff(server, {
+      email: 'olga@bank.example',
+      password: PASSWORD,
+      role: 'compliance_officer',
+      displayName: 'Olga Officer',
+    });
+    await seedStaff(server, {
+      email: 'chen@bank.example',
+      password: PASSWORD,
+      role: 'compliance_officer',
+      displayName: 'Chen Checker',
+    });
     token = (await bearerLogin(server, 'chen@bank.example', PASSWORD)).accessToken;
     browser = await launchBrowser();
     officer = await browser.newContext({ viewport: { width: 1360, height: 900 } });
@@ -44,7 +60,9 @@ describe.runIf(browserAvailable)('compliance workspace (Chromium)', () => {
   });
 
   it('finds sign-in failures in the audit log, opens one, verifies the chain and exports the filtered set as CSV', async () => {
-    const failed = await api(server, 'POST', '/api/auth/login', { body: { email: 'olga@bank.example', password: 'not the password at all' } });
+    const failed = await api(server, 'POST', '/api/auth/login', {
+      body: { email: 'olga@bank.example', password: 'not the password at all' },
+    });
     expect(failed.status).toBe(401);
     const page = await officer.newPage();
     await consoleSignIn(page, server.url, 'olga@bank.example');
@@ -61,7 +79,10 @@ describe.runIf(browserAvailable)('compliance workspace (Chromium)', () => {
     expect(await page.locator('tbody tr td:nth-child(6)').allTextContents()).toEqual(actions.map(() => 'Failure'));
     await axeBothThemes(page, 'audit');
 
-    await rows.first().getByRole('button', { name: /Details of event/ }).click();
+    await rows
+      .first()
+      .getByRole('button', { name: /Details of event/ })
+      .click();
     const drawer = page.getByRole('complementary', { name: /Event \d+/ });
     await drawer.waitFor(WAIT);
     expect(await drawer.textContent()).toContain('auth.login');
@@ -70,7 +91,9 @@ describe.runIf(browserAvailable)('compliance workspace (Chromium)', () => {
     await drawer.waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'Verify chain' }).click();
-    await expect.poll(() => page.getByTestId('verify-result').textContent(), WAIT).toMatch(/^Chain verified: \d+ events checked/);
+    await expect
+      .poll(() => page.getByTestId('verify-result').textContent(), WAIT)
+      .toMatch(/^Chain verified: \d+ events checked/);
 
     const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
     expect(href).toContain('format=csv');
@@ -81,7 +104,9 @@ describe.runIf(browserAvailable)('compliance workspace (Chromium)', () => {
     expect(lines.length - 1).toBe(actions.length);
     expect(lines.slice(1).every((l) => l.includes(',auth.') && l.includes(',failure,'))).toBe(true);
     // Reading, verifying and exporting are on the record.
-    const recorded = (await server.deps.db.dataSource.query(`SELECT DISTINCT action FROM audit_events WHERE action IN ('audit.read', 'audit.verify', 'audit.export')`)) as { action: string }[];
+    const recorded = (await server.deps.db.dataSource.query(
+      `SELECT DISTINCT action FROM audit_events WHERE action IN ('audit.read', 'audit.verify', 'audit.export')`,
+    )) as { action: string }[];
     expect(recorded.map((r) => r.action).sort()).toEqual(['audit.export', 'audit.read', 'audit.verify']);
   });
 
@@ -113,11 +138,14 @@ describe.runIf(browserAvailable)('compliance workspace (Chromium)', () => {
     await page.getByRole('heading', { name: 'Receipt' }).waitFor(WAIT);
     await panel.getByText('Done').waitFor(WAIT);
     await axeBothThemes(page, 'requests-receipt');
-    const state = (await server.deps.db.dataSource.query(`SELECT r.state, s.erased_at AS erased FROM dsr_requests r JOIN data_subjects s ON s.id = r.subject_id WHERE r.subject_id = $1`, [subjectId])) as { state: string; erased: Date | null }[];
+    const state = (await server.deps.db.dataSource.query(
+      `SELECT r.state, s.erased_at AS erased FROM dsr_requests r JOIN data_subjects s ON s.id = r.subject_id WHERE r.subject_id = $1`,
+      [subjectId],
+    )) as { state: string; erased: Date | null }[];
     expect(state).toEqual([{ state: 'done', erased: expect.any(Date) }]);
   });
 
-  it('carries out a rectification: the identifier on record becomes the corrected one; a wrong one shows the server\'s error', async () => {
+  it("carries out a rectification: the identifier on record becomes the corrected one; a wrong one shows the server's error", async () => {
     await subject('old.address@example.com');
     const page = officer.pages()[0]!;
     await page.getByLabel('Identifier').fill('old.address@example.com');
@@ -134,7 +162,10 @@ describe.runIf(browserAvailable)('compliance workspace (Chromium)', () => {
     await page.getByRole('button', { name: 'Rectify', exact: true }).click();
     await page.getByRole('heading', { name: 'Receipt' }).waitFor(WAIT);
     await axeBothThemes(page, 'requests-rectified');
-    const found = await api<{ subject: { id: string } | null }>(server, 'POST', '/api/privacy/subjects/lookup', { token, body: { kind: 'email', value: 'new.address@example.com' } });
+    const found = await api<{ subject: { id: string } | null }>(server, 'POST', '/api/privacy/subjects/lookup', {
+      token,
+      body: { kind: 'email', value: 'new.address@example.com' },
+    });
     expect(found.body.subject).not.toBeNull();
   });
 
@@ -179,11 +210,17 @@ describe.runIf(browserAvailable)('compliance workspace (Chromium)', () => {
     expect(await page.getByText(/^SHA-256:/).textContent()).toMatch(/[0-9a-f]{64}/);
     await axeBothThemes(page, 'retention');
     await open(page, 'Where data went');
-    await page.getByRole('status').filter({ hasText: /model call|No model call/ }).waitFor(WAIT);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /model call|No model call/ })
+      .waitFor(WAIT);
     await axeBothThemes(page, 'egress');
     await open(page, 'Overview');
     await axeBothThemes(page, 'overview-officer');
-    const [bundle] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Generate and download' }).click()]);
+    const [bundle] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Generate and download' }).click(),
+    ]);
     expect(bundle.suggestedFilename()).toMatch(/^palisade-evidence-.*\.zip$/);
     const zip = fs.readFileSync((await bundle.path())!);
     expect(readZip(new Uint8Array(zip)).map((e) => e.path)).toContain('audit-chain.json');

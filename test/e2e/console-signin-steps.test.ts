@@ -21,7 +21,12 @@ describe.runIf(browserAvailable)('console sign-in steps (Chromium)', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     server = await startTestServer({ MFA_REQUIRED_ROLES: 'admin' });
-    adminId = await seedStaff(server, { email: 'mfa.admin@bank.example', password: STAFF_PASSWORD, role: 'admin', displayName: 'Mira Admin' });
+    adminId = await seedStaff(server, {
+      email: 'mfa.admin@bank.example',
+      password: STAFF_PASSWORD,
+      role: 'admin',
+      displayName: 'Mira Admin',
+    });
     browser = await launchBrowser();
   }, 180_000);
   afterAll(async () => {
@@ -77,16 +82,31 @@ describe.runIf(browserAvailable)('console sign-in steps (Chromium)', () => {
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 20_000 });
     expect(errors.filter((e) => !/401|mfa_code_invalid/.test(e))).toEqual([]);
-    const actions = (await auditEvents(server, `actor_id = $1 AND action LIKE 'mfa.%'`, [adminId])).map((e) => e.action);
+    const actions = (await auditEvents(server, `actor_id = $1 AND action LIKE 'mfa.%'`, [adminId])).map(
+      (e) => e.action,
+    );
     expect(actions).toEqual(expect.arrayContaining(['mfa.enrol', 'mfa.recovery_used']));
     await context.close();
   });
 
   it('an invited person sets their own password through the link, which then no longer works', async () => {
     // the invitation as POST /api/users makes it (the admin's API use is tested in staff-password-links)
-    const agentId = await seedStaff(server, { email: 'invited.agent@bank.example', password: `unknown-${Date.now()}-password`, role: 'agent', displayName: 'Ivo Invited' });
+    const agentId = await seedStaff(server, {
+      email: 'invited.agent@bank.example',
+      password: `unknown-${Date.now()}-password`,
+      role: 'agent',
+      displayName: 'Ivo Invited',
+    });
     const { link } = await server.deps.db.dataSource.transaction((tx) =>
-      issuePasswordLink({ tx, actor: { type: 'staff', id: adminId }, userId: agentId, purpose: 'invite', now: new Date(), ttlSeconds: 3600, publicUrl: server.url }),
+      issuePasswordLink({
+        tx,
+        actor: { type: 'staff', id: adminId },
+        userId: agentId,
+        purpose: 'invite',
+        now: new Date(),
+        ttlSeconds: 3600,
+        publicUrl: server.url,
+      }),
     );
     const context = await browser.newContext();
     const page = await context.newPage();

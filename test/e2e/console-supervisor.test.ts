@@ -21,8 +21,18 @@ describe.runIf(browserAvailable)('supervisor workspace (Chromium)', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     server = await startTestServer({ RETENTION_INTERVAL_SECONDS: '0' });
-    await seedStaff(server, { email: 'sue@bank.example', password: STAFF_PASSWORD, role: 'supervisor', displayName: 'Sue Supervisor' });
-    await seedStaff(server, { email: 'anna@bank.example', password: STAFF_PASSWORD, role: 'agent', displayName: 'Anna Agent' });
+    await seedStaff(server, {
+      email: 'sue@bank.example',
+      password: STAFF_PASSWORD,
+      role: 'supervisor',
+      displayName: 'Sue Supervisor',
+    });
+    await seedStaff(server, {
+      email: 'anna@bank.example',
+      password: STAFF_PASSWORD,
+      role: 'agent',
+      displayName: 'Anna Agent',
+    });
     const anna = (await bearerLogin(server, 'anna@bank.example', STAFF_PASSWORD)).accessToken;
     // The AI answers (it does not know: no knowledge base), the visitor closes and rates 5.
     const a = await readyVisitor(server, { decisions: LOCAL_ONLY });
@@ -33,14 +43,20 @@ describe.runIf(browserAvailable)('supervisor workspace (Chromium)', () => {
     // A person: handoff, claim, answer, close; rated 4.
     const b = await readyVisitor(server, { decisions: LOCAL_ONLY });
     expect((await visitorApi(b, 'POST', '/handoff', { body: {} })).status).toBe(200);
-    const conv = (action: string, body?: unknown) => api(server, 'POST', `/api/agent/conversations/${b.conversation.id}/${action}`, { token: anna, ...(body ? { body } : {}) });
+    const conv = (action: string, body?: unknown) =>
+      api(server, 'POST', `/api/agent/conversations/${b.conversation.id}/${action}`, {
+        token: anna,
+        ...(body ? { body } : {}),
+      });
     expect((await conv('claim')).status).toBe(200);
     expect((await conv('messages', { clientId: crypto.randomUUID(), text: 'Hello, Anna here.' })).status).toBe(201);
     expect((await conv('close')).status).toBe(200);
     expect((await visitorApi(b, 'POST', '/rating', { body: { score: 4 } })).status).toBe(200);
 
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1360, height: 1500 }, acceptDownloads: true })).newPage();
+    page = await (
+      await browser.newContext({ viewport: { width: 1360, height: 1500 }, acceptDownloads: true })
+    ).newPage();
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
@@ -69,17 +85,42 @@ describe.runIf(browserAvailable)('supervisor workspace (Chromium)', () => {
 
     await page.getByText('Ratings as a table').click();
     const ratings = page.getByRole('table', { name: 'Ratings' });
-    expect(await ratings.getByRole('row').allTextContents()).toEqual(['ItemRatings', 'Score 10', 'Score 20', 'Score 30', 'Score 41', 'Score 51']);
+    expect(await ratings.getByRole('row').allTextContents()).toEqual([
+      'ItemRatings',
+      'Score 10',
+      'Score 20',
+      'Score 30',
+      'Score 41',
+      'Score 51',
+    ]);
     // the period's figures are as shown when read (one handoff); the CSV is read again (two)
     await page.getByText('Why conversations went to a person as a table').click();
-    await page.getByRole('table', { name: 'Why conversations went to a person' }).getByRole('row', { name: 'Asked for a person 1' }).waitFor(WAIT);
+    await page
+      .getByRole('table', { name: 'Why conversations went to a person' })
+      .getByRole('row', { name: 'Asked for a person 1' })
+      .waitFor(WAIT);
     await axeBothThemes(page, 'supervisor-board');
 
-    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
     expect(file.suggestedFilename()).toMatch(/^palisade-team-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
     const rows = fs.readFileSync((await file.path())!, 'utf8').split('\r\n');
     expect(rows[0]).toBe('metric,key,value');
-    expect(rows).toEqual(expect.arrayContaining(['closed,,2', 'ai_resolved,,1', 'ai_resolution_rate,,0.5', 'handoffs,visitor_request,2', 'rating_count,,2', 'rating_average,,4.5', 'ratings,4,1', 'ratings,5,1', 'unanswered,,1']));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        'closed,,2',
+        'ai_resolved,,1',
+        'ai_resolution_rate,,0.5',
+        'handoffs,visitor_request,2',
+        'rating_count,,2',
+        'rating_average,,4.5',
+        'ratings,4,1',
+        'ratings,5,1',
+        'unanswered,,1',
+      ]),
+    );
   });
 
   it('reads the same in Chinese', async () => {

@@ -33,7 +33,9 @@ describe.runIf(browserAvailable)('setup page (Chromium)', () => {
     await page.getByLabel(/^Password/).fill('a long enough password');
     await page.getByLabel('Repeat the password').fill('a different password!');
     await page.getByRole('button', { name: 'Create admin' }).click();
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toBe('The two passwords differ.');
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 20_000 })
+      .toBe('The two passwords differ.');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'setup-form-desktop');
 
@@ -46,9 +48,15 @@ describe.runIf(browserAvailable)('setup page (Chromium)', () => {
     expect(await page.locator('#setup').isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Create admin' }).isVisible()).toBe(false);
     // `npm run build:web` builds the staff console, so the next step is signing in to it (not the API).
-    expect(await page.getByRole('link', { name: 'Sign in to the staff console' }).getAttribute('href')).toBe('/console');
+    expect(await page.getByRole('link', { name: 'Sign in to the staff console' }).getAttribute('href')).toBe(
+      '/console',
+    );
     expect(await page.locator('#next-api').isVisible()).toBe(false);
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('done-title');
+    expect(
+      await page.evaluate(
+        () => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id,
+      ),
+    ).toBe('done-title');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'setup-done-desktop');
     await page.setViewportSize({ width: 375, height: 740 });
@@ -56,7 +64,9 @@ describe.runIf(browserAvailable)('setup page (Chromium)', () => {
     await screenshot(page, 'setup-done-375');
     expect(cspErrors).toEqual([]);
 
-    const login = await api(server, 'POST', '/api/auth/login', { body: { email: 'chief.admin@bank.example', password: 'a long enough password' } });
+    const login = await api(server, 'POST', '/api/auth/login', {
+      body: { email: 'chief.admin@bank.example', password: 'a long enough password' },
+    });
     expect(login.status).toBe(200);
 
     // The same link again: refused, and the page says so.
@@ -67,7 +77,9 @@ describe.runIf(browserAvailable)('setup page (Chromium)', () => {
     await again.getByLabel(/^Password/).fill('another long password');
     await again.getByLabel('Repeat the password').fill('another long password');
     await again.getByRole('button', { name: 'Create admin' }).click();
-    await expect.poll(() => again.locator('#status').textContent(), { timeout: 20_000 }).toMatch(/setup token is wrong, used or expired/);
+    await expect
+      .poll(() => again.locator('#status').textContent(), { timeout: 20_000 })
+      .toMatch(/setup token is wrong, used or expired/);
     // An admin exists: restarting prints no new link, so the page says how further admins are made.
     const refusal = (await again.locator('#status').textContent())!;
     expect(refusal).toContain('Once an admin exists, no new link is printed');

@@ -32,9 +32,29 @@ describe.runIf(browserAvailable)('single sign-on (Chromium)', () => {
     const publicUrl = `http://localhost:${port}`;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-sso-e2e-'));
     fs.writeFileSync(path.join(dir, 'secret'), 'e2e-client-secret', { mode: 0o600 });
-    idp.start([{ client_id: 'palisade', client_secret: 'e2e-client-secret', redirect_uris: [`${publicUrl}/api/auth/sso/callback`], post_logout_redirect_uris: [`${publicUrl}/`] }]);
-    idp.users.set('alice', { password: 'idp password', email: 'alice@bank.example', emailVerified: true, name: 'Alice', groups: ['palisade-compliance'] });
-    server = await startTestServer({ PORT: String(port), PUBLIC_URL: publicUrl, SSO_ISSUER_URL: idp.issuer, SSO_CLIENT_ID: 'palisade', SSO_CLIENT_SECRET_FILE: path.join(dir, 'secret'), SSO_ACCOUNTS: 'create' });
+    idp.start([
+      {
+        client_id: 'palisade',
+        client_secret: 'e2e-client-secret',
+        redirect_uris: [`${publicUrl}/api/auth/sso/callback`],
+        post_logout_redirect_uris: [`${publicUrl}/`],
+      },
+    ]);
+    idp.users.set('alice', {
+      password: 'idp password',
+      email: 'alice@bank.example',
+      emailVerified: true,
+      name: 'Alice',
+      groups: ['palisade-compliance'],
+    });
+    server = await startTestServer({
+      PORT: String(port),
+      PUBLIC_URL: publicUrl,
+      SSO_ISSUER_URL: idp.issuer,
+      SSO_CLIENT_ID: 'palisade',
+      SSO_CLIENT_SECRET_FILE: path.join(dir, 'secret'),
+      SSO_ACCOUNTS: 'create',
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -65,7 +85,11 @@ describe.runIf(browserAvailable)('single sign-on (Chromium)', () => {
 
     const out = await page.evaluate(async () => {
       const res = await fetch('/api/auth/sso/logout', { method: 'POST', headers: { accept: 'application/json' } });
-      return { status: res.status, body: (await res.json()) as { redirectTo: string }, after: (await fetch('/api/auth/me')).status };
+      return {
+        status: res.status,
+        body: (await res.json()) as { redirectTo: string },
+        after: (await fetch('/api/auth/me')).status,
+      };
     });
     expect(out.status).toBe(200);
     expect(out.body.redirectTo.startsWith(`${idp.issuer}/session/end?`)).toBe(true);

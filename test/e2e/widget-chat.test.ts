@@ -62,7 +62,17 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
 
     // Helpful: recorded by the server and shown pressed.
     await answer.getByRole('button', { name: 'Helpful', exact: true }).click();
-    await expect.poll(() => page.locator('palisade-chat .msg.assistant').first().getByRole('button', { name: 'Helpful', exact: true }).getAttribute('aria-pressed'), T).toBe('true');
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('palisade-chat .msg.assistant')
+            .first()
+            .getByRole('button', { name: 'Helpful', exact: true })
+            .getAttribute('aria-pressed'),
+        T,
+      )
+      .toBe('true');
 
     await send(page, XSS);
     await expect.poll(() => log(page).getByText(XSS, { exact: true }).count(), T).toBe(1);
@@ -100,7 +110,9 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
     await page.unroute('**/api/widget/messages');
     await page.reload();
     await page.getByRole('button', { name: 'Chat with us' }).click();
-    await expect.poll(() => page.locator('palisade-chat .msg.visitor:not(.pending)').getByText('Is my transfer safe?').count(), T).toBe(1);
+    await expect
+      .poll(() => page.locator('palisade-chat .msg.visitor:not(.pending)').getByText('Is my transfer safe?').count(), T)
+      .toBe(1);
     await expect.poll(() => storedItem(page, 'palisade:retail:outbox'), T).toBeNull();
     expect(await page.locator('palisade-chat .msg.pending').count()).toBe(0);
   });
@@ -109,7 +121,9 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
     const { page } = await bankPage();
     await acceptLocalAi(page);
     await send(page, QUESTION);
-    await expect.poll(() => page.locator('palisade-chat .msg.assistant:not(.streaming) .sources li').count(), T).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('palisade-chat .msg.assistant:not(.streaming) .sources li').count(), T)
+      .toBeGreaterThan(0);
 
     await panel(page).getByRole('button', { name: 'Menu' }).click();
     await panel(page).getByRole('combobox', { name: 'Language' }).selectOption('zh');
@@ -147,7 +161,9 @@ describe.runIf(browserAvailable)('widget on a bank page (Chromium)', () => {
     await expect.poll(() => focusedName(), T).toBe('TEXTAREA'); // focus moves to the message box
     await page.keyboard.type(QUESTION);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('palisade-chat .msg.assistant:not(.streaming) .sources li').count(), T).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('palisade-chat .msg.assistant:not(.streaming) .sources li').count(), T)
+      .toBeGreaterThan(0);
     expect(await log(page).getByText(QUESTION, { exact: true }).count()).toBe(1);
 
     // Focus is visible: the outline of the focused button is drawn.

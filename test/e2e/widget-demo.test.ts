@@ -7,10 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { api, startTestServer, type TestServer } from '../support/server.ts';
-import { ensureWidgetBuilt, focusedInWidget, screenshot, sendText, WAIT, waitForStream, watchErrors } from '../support/widgetPage.ts';
+import {
+  ensureWidgetBuilt,
+  focusedInWidget,
+  screenshot,
+  sendText,
+  WAIT,
+  waitForStream,
+  watchErrors,
+} from '../support/widgetPage.ts';
 
 // Runs inside Chromium (the test project has no DOM lib).
-declare const document: { featurePolicy: { allowsFeature(feature: string): boolean }; documentElement: { scrollWidth: number } };
+declare const document: {
+  featurePolicy: { allowsFeature(feature: string): boolean };
+  documentElement: { scrollWidth: number };
+};
 
 describe('widget.js', () => {
   let server: TestServer;
@@ -31,7 +42,9 @@ describe('widget.js', () => {
     expect(etag).toMatch(/^".+"$/);
     expect(first.text).toContain('palisade-chat');
     // (fetch adds `Cache-Control: no-cache` to a conditional request unless told otherwise; browsers revalidate with max-age=0)
-    const again = await api(server, 'GET', '/widget.js', { headers: { 'If-None-Match': etag!, 'Cache-Control': 'max-age=0' } });
+    const again = await api(server, 'GET', '/widget.js', {
+      headers: { 'If-None-Match': etag!, 'Cache-Control': 'max-age=0' },
+    });
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
   });
@@ -63,7 +76,9 @@ describe('widget.js', () => {
       const page = await browser.newPage();
       const errors = watchErrors(page);
       await page.goto(`${server.url}/demo`);
-      await expect.poll(() => page.getByRole('heading', { name: 'Everyday banking, made simple' }).isVisible()).toBe(true);
+      await expect
+        .poll(() => page.getByRole('heading', { name: 'Everyday banking, made simple' }).isVisible())
+        .toBe(true);
       expect(await page.getByRole('link', { name: 'Harbor Bank home' }).isVisible()).toBe(true);
       expect(await page.evaluate(() => document.featurePolicy.allowsFeature('microphone'))).toBe(true);
       expect(await seriousViolations(page)).toEqual([]);
@@ -74,13 +89,16 @@ describe('widget.js', () => {
       const dialog = page.getByRole('dialog', { name: 'Chat with Harbor Bank' });
       await expect.poll(() => dialog.isVisible()).toBe(true);
       // Texts from GET /api/widget/config (policies/consent.yaml), none of the purposes ticked.
-      await expect.poll(() => dialog.getByRole('heading', { name: 'Before we chat' }).isVisible(), { timeout: 20_000 }).toBe(true);
+      await expect
+        .poll(() => dialog.getByRole('heading', { name: 'Before we chat' }).isVisible(), { timeout: 20_000 })
+        .toBe(true);
       await expect.poll(() => dialog.getByText('Choose how we may help you.', { exact: false }).isVisible()).toBe(true);
       const boxes = dialog.getByRole('checkbox');
       expect(await boxes.count()).toBe(4);
       for (let i = 0; i < 4; i++) expect(await boxes.nth(i).isChecked()).toBe(false);
       expect(await dialog.getByRole('checkbox', { name: /runs on Harbor Bank's own servers/ }).count()).toBe(1);
-      for (const name of ['Accept all', 'Only a person']) expect(await dialog.getByRole('button', { name }).count()).toBe(1);
+      for (const name of ['Accept all', 'Only a person'])
+        expect(await dialog.getByRole('button', { name }).count()).toBe(1);
       expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, 'demo-consent');
 
@@ -97,7 +115,9 @@ describe('widget.js', () => {
       await sendText(page, 'How do I block my card?');
       const answer = page.locator('palisade-chat .msg.assistant:not(.streaming)').first();
       await answer.waitFor(WAIT);
-      expect(await answer.locator('.text').textContent()).toMatch(/^If you cannot find your card, block it at once: freeze it in the mobile app/);
+      expect(await answer.locator('.text').textContent()).toMatch(
+        /^If you cannot find your card, block it at once: freeze it in the mobile app/,
+      );
       expect(await answer.locator('.sources li').first().textContent()).toBe('Lost or stolen card');
       expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, 'demo-answer-desktop');

@@ -8,7 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/axe.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { api } from '../support/server.ts';
-import { chatPanel, expectVisible, screenshot, sendText, startBankSite, storedItem, useBankWidget, WAIT, waitForStream } from '../support/widgetPage.ts';
+import {
+  chatPanel,
+  expectVisible,
+  screenshot,
+  sendText,
+  startBankSite,
+  storedItem,
+  useBankWidget,
+  WAIT,
+  waitForStream,
+} from '../support/widgetPage.ts';
 
 const LOST = 'How do I report a lost card?';
 const FOLLOW_UP = 'How long does it take to get the new one?';
@@ -65,10 +75,16 @@ describe.runIf(browserAvailable)("a visitor's first minutes (Chromium)", () => {
     expect(Math.abs(a.width - p.width)).toBeLessThan(1);
     expect(Math.abs(a.height - p.height)).toBeLessThan(1);
     expect(Math.abs(a.y - p.y)).toBeLessThan(1);
-    expect(await all.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(await person.evaluate((el) => getComputedStyle(el).backgroundColor));
+    expect(await all.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+      await person.evaluate((el) => getComputedStyle(el).backgroundColor),
+    );
     // One line each on what the choice means, tied to the button for screen readers.
-    await expectVisible(panel.getByText('Accept all: everything above. An AI answers at once, and a person whenever you ask.'));
-    await expectVisible(panel.getByText('Only a person: no AI reads your messages. Our team answers during office hours.'));
+    await expectVisible(
+      panel.getByText('Accept all: everything above. An AI answers at once, and a person whenever you ask.'),
+    );
+    await expectVisible(
+      panel.getByText('Only a person: no AI reads your messages. Our team answers during office hours.'),
+    );
     expect(await all.getAttribute('aria-describedby')).toBe('palisade-means-all');
     await expectNoSeriousViolations(page);
     await screenshot(page, 'first-consent-desktop');
@@ -98,7 +114,9 @@ describe.runIf(browserAvailable)("a visitor's first minutes (Chromium)", () => {
     expect(await second.locator('.sources li').allTextContents()).not.toContain('International money transfers');
 
     const unknown = await ask(page, UNKNOWN, 2);
-    expect(await unknown.locator('.text').textContent()).toMatch(/^I don't know the answer to that from our help articles\. Would you like me to connect you with a member of our team\?$/);
+    expect(await unknown.locator('.text').textContent()).toMatch(
+      /^I don't know the answer to that from our help articles\. Would you like me to connect you with a member of our team\?$/,
+    );
     expect(await unknown.locator('.sources').count()).toBe(0);
     const offer = unknown.getByRole('group', { name: 'Talk to a person?' });
     await expectVisible(offer.getByRole('button', { name: 'Yes, connect me' }));
@@ -106,18 +124,24 @@ describe.runIf(browserAvailable)("a visitor's first minutes (Chromium)", () => {
     await expectNoSeriousViolations(page);
     await screenshot(page, 'first-offer-desktop');
     await page.setViewportSize(PHONE);
-    await page.getByRole('log').evaluate((log: { scrollTop: number; scrollHeight: number }) => (log.scrollTop = log.scrollHeight));
+    await page
+      .getByRole('log')
+      .evaluate((log: { scrollTop: number; scrollHeight: number }) => (log.scrollTop = log.scrollHeight));
     await screenshot(page, 'first-offer-375');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     await offer.getByRole('button', { name: 'No, thanks' }).click();
     await expect.poll(() => offer.count()).toBe(0);
-    expect(await page.evaluate(() => document.querySelector('palisade-chat')!.shadowRoot!.activeElement?.id)).toBe('palisade-input');
+    expect(await page.evaluate(() => document.querySelector('palisade-chat')!.shadowRoot!.activeElement?.id)).toBe(
+      'palisade-input',
+    );
     expect(await page.locator('palisade-chat .banner').textContent()).toBe(''); // still the AI's conversation
 
     const again = await ask(page, 'Do you offer pet insurance?', 3);
     await again.getByRole('button', { name: 'Yes, connect me' }).click();
-    await expect.poll(() => page.locator('palisade-chat .banner').textContent(), WAIT).toMatch(/Waiting for a person|Nobody is available right now/);
+    await expect
+      .poll(() => page.locator('palisade-chat .banner').textContent(), WAIT)
+      .toMatch(/Waiting for a person|Nobody is available right now/);
     await expect.poll(() => page.locator('palisade-chat .offer').count()).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -127,16 +151,25 @@ describe.runIf(browserAvailable)("a visitor's first minutes (Chromium)", () => {
     await acceptAll(page);
     await ask(page, UNKNOWN, 0);
     const no = await ask(page, 'Nein, danke!', 1);
-    expect(await no.locator('.text').textContent()).toBe('All right. Ask me something else, or put your question in other words.');
+    expect(await no.locator('.text').textContent()).toBe(
+      'All right. Ask me something else, or put your question in other words.',
+    );
     expect(await no.locator('.sources').count()).toBe(0);
     expect(await page.locator('palisade-chat .banner').textContent()).toBe('');
 
     await ask(page, 'Do you offer pet insurance?', 2);
     await sendText(page, 'oui');
-    await expect.poll(() => page.locator('palisade-chat .banner').textContent(), WAIT).toMatch(/Waiting for a person|Nobody is available right now/);
+    await expect
+      .poll(() => page.locator('palisade-chat .banner').textContent(), WAIT)
+      .toMatch(/Waiting for a person|Nobody is available right now/);
     expect(await answers(page).count()).toBe(3); // the "oui" was not answered by the AI
     const token = (await storedItem(page, 'palisade:retail'))!;
-    const state = await api<{ conversation: { status: string; mode: string } }>(fixture.server(), 'GET', '/api/widget/conversation', { token, headers: { Origin: fixture.bank().origin } });
+    const state = await api<{ conversation: { status: string; mode: string } }>(
+      fixture.server(),
+      'GET',
+      '/api/widget/conversation',
+      { token, headers: { Origin: fixture.bank().origin } },
+    );
     expect(state.body.conversation).toMatchObject({ status: 'handoff', mode: 'queued' });
     expect(errors).toEqual([]);
   });
@@ -150,10 +183,19 @@ describe.runIf(browserAvailable)("a visitor's first minutes (Chromium)", () => {
     await chatPanel(page).getByRole('button', { name: 'Yes, erase my data' }).click();
     const heading = chatPanel(page).getByRole('heading', { name: 'Your data has been erased' });
     await expectVisible(heading);
-    await expectVisible(chatPanel(page).getByText('We erased your conversations, messages, attachments and consent choices, and destroyed the key that encrypted them.'));
+    await expectVisible(
+      chatPanel(page).getByText(
+        'We erased your conversations, messages, attachments and consent choices, and destroyed the key that encrypted them.',
+      ),
+    );
     const id = (await chatPanel(page).locator('.erased code').textContent())!;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    const [row] = (await fixture.server().deps.db.dataSource.query(`SELECT type, state FROM dsr_requests WHERE id = $1`, [id])) as { type: string; state: string }[];
+    const [row] = (await fixture
+      .server()
+      .deps.db.dataSource.query(`SELECT type, state FROM dsr_requests WHERE id = $1`, [id])) as {
+      type: string;
+      state: string;
+    }[];
     expect(row?.type).toBe('erasure');
     expect(row?.state).toMatch(/^(done|in_progress)$/);
     // It stays until the visitor moves on (the consent screen no longer replaces it unseen).
@@ -173,9 +215,13 @@ describe.runIf(browserAvailable)("a visitor's first minutes (Chromium)", () => {
     await acceptAll(page);
     const chooser = page.waitForEvent('filechooser');
     await chatPanel(page).getByRole('button', { name: 'Attach a file' }).click();
-    await (await chooser).setFiles({ name: 'statement.png', mimeType: 'image/png', buffer: Buffer.from('this is text, not an image') });
+    await (
+      await chooser
+    ).setFiles({ name: 'statement.png', mimeType: 'image/png', buffer: Buffer.from('this is text, not an image') });
     const alert = chatPanel(page).locator('.composer .error');
-    await expect.poll(() => alert.textContent(), WAIT).toBe('This kind of file cannot be sent. Allowed: PNG, JPEG, WEBP, PDF.');
+    await expect
+      .poll(() => alert.textContent(), WAIT)
+      .toBe('This kind of file cannot be sent. Allowed: PNG, JPEG, WEBP, PDF.');
     expect(errors.filter((e) => !/415/.test(e))).toEqual([]); // the browser logs the refused upload itself
   });
 
@@ -187,13 +233,19 @@ describe.runIf(browserAvailable)("a visitor's first minutes (Chromium)", () => {
     });
     await page.reload();
     await openConsent(page);
-    await chatPanel(page).getByRole('checkbox', { name: /runs on Harbor Bank's own servers/ }).check();
-    await chatPanel(page).getByRole('checkbox', { name: /Voice input/ }).check();
+    await chatPanel(page)
+      .getByRole('checkbox', { name: /runs on Harbor Bank's own servers/ })
+      .check();
+    await chatPanel(page)
+      .getByRole('checkbox', { name: /Voice input/ })
+      .check();
     await chatPanel(page).getByRole('button', { name: 'Save my choices' }).click();
     await waitForStream(page);
     await chatPanel(page).getByRole('button', { name: 'Voice input' }).click();
     const alert = chatPanel(page).locator('.composer .error');
-    await expect.poll(() => alert.textContent()).toBe('Voice input does not work in this browser. Please type your message.');
+    await expect
+      .poll(() => alert.textContent())
+      .toBe('Voice input does not work in this browser. Please type your message.');
 
     // A browser that has recognition but is refused the microphone.
     await page.context().addInitScript(() => {
@@ -213,8 +265,12 @@ describe.runIf(browserAvailable)("a visitor's first minutes (Chromium)", () => {
     await page.getByRole('button', { name: 'Chat with us' }).click();
     await waitForStream(page);
     await chatPanel(page).getByRole('button', { name: 'Voice input' }).click();
-    await expect.poll(() => alert.textContent()).toBe("The microphone is blocked. Allow it in your browser's settings, or type your message.");
-    expect(await chatPanel(page).getByRole('button', { name: 'Voice input' }).getAttribute('aria-pressed')).toBe('false');
+    await expect
+      .poll(() => alert.textContent())
+      .toBe("The microphone is blocked. Allow it in your browser's settings, or type your message.");
+    expect(await chatPanel(page).getByRole('button', { name: 'Voice input' }).getAttribute('aria-pressed')).toBe(
+      'false',
+    );
   });
 });
 
@@ -237,13 +293,18 @@ describe.runIf(browserAvailable)('a bank page on an origin not yet allowed (Chro
       await page.getByRole('button', { name: 'Chat with us' }).click();
       const panel = page.getByRole('dialog', { name: 'Chat with us' });
       await expectVisible(panel);
-      await expect.poll(() => panel.getByRole('alert').first().textContent(), WAIT).toBe(`The chat is not set up for this website address yet (${stranger.origin}).`);
+      await expect
+        .poll(() => panel.getByRole('alert').first().textContent(), WAIT)
+        .toBe(`The chat is not set up for this website address yet (${stranger.origin}).`);
       expect(await panel.getByText('No connection').count()).toBe(0);
       await expectNoSeriousViolations(page);
       await screenshot(page, 'first-origin-not-allowed-desktop');
       await page.setViewportSize(PHONE);
       await screenshot(page, 'first-origin-not-allowed-375');
-      const logged = fixture.server().logs().filter((l) => l.message === 'widget.origin_not_allowed');
+      const logged = fixture
+        .server()
+        .logs()
+        .filter((l) => l.message === 'widget.origin_not_allowed');
       expect(logged.length).toBeGreaterThan(0);
       expect(logged[0]).toMatchObject({ site: 'retail', origin: stranger.origin });
     } finally {

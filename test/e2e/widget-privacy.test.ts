@@ -13,7 +13,19 @@ import { browserAvailable } from '../support/browser.ts';
 import { api, bearerLogin, seedStaff } from '../support/server.ts';
 import { startOllamaStandIn, type OllamaStandIn } from '../support/standins/ollama.ts';
 import { policiesDir } from '../support/widget.ts';
-import { acceptLocalAi, chatPanel, expectVisible, loggedSeqs, pageGlobal, SCREENSHOTS, sendText, storedItem, useBankWidget, WAIT, waitForStream } from '../support/widgetPage.ts';
+import {
+  acceptLocalAi,
+  chatPanel,
+  expectVisible,
+  loggedSeqs,
+  pageGlobal,
+  SCREENSHOTS,
+  sendText,
+  storedItem,
+  useBankWidget,
+  WAIT,
+  waitForStream,
+} from '../support/widgetPage.ts';
 
 // Every rule → the local Ollama stand-in, nothing else (no knowledge-base fallback answers).
 const ROUTING = `version: 1
@@ -30,7 +42,8 @@ const PERSONAL = 'My card 4111 1111 1111 1111 was blocked, my name is Maria Gonz
  *  a placeholder only, which the visitor sees put back as this mask. */
 const CARD_MASK = '4111 11** **** 1111';
 const BLOCK_QUESTION = 'How do I block my card?';
-const BLOCK_ANSWER = 'Open the app, choose Cards, pick the card and press Block card. You can unblock it the same way at any time, and a blocked card cannot be used for payments.';
+const BLOCK_ANSWER =
+  'Open the app, choose Cards, pick the card and press Block card. You can unblock it the same way at any time, and a blocked card cannot be used for payments.';
 const AGENT_REPLY = 'Hello, this is Anna from the card team';
 
 /** The answer to the card question, built from what the stand-in RECEIVED: the name's and the
@@ -90,7 +103,10 @@ describe.runIf(browserAvailable)('privacy end to end: widget, local model stand-
     policies?.remove();
   });
   // Registered after the stand-in's hooks: its server starts after the stand-in and stops before it.
-  const fixture = useBankWidget({ viewport: { width: 1000, height: 800 } }, () => ({ PALISADE_POLICIES_DIR: policies.dir, OLLAMA_HOST: ollama.url }));
+  const fixture = useBankWidget({ viewport: { width: 1000, height: 800 } }, () => ({
+    PALISADE_POLICIES_DIR: policies.dir,
+    OLLAMA_HOST: ollama.url,
+  }));
 
   const log = (page: Page) => page.getByRole('log');
   const committed = (page: Page) => page.locator('palisade-chat .msg.assistant:not(.streaming)');
@@ -124,7 +140,11 @@ describe.runIf(browserAvailable)('privacy end to end: widget, local model stand-
 
     // 2. The answer streams in (the bubble's text grows), then is committed with the name put back.
     const first = committed(page).first();
-    await expect.poll(() => first.locator('.text').textContent(), WAIT).toBe(`Sorry Maria Gonzalez, I have blocked the card ${CARD_MASK} for you. A new card is on its way to your home address.`);
+    await expect
+      .poll(() => first.locator('.text').textContent(), WAIT)
+      .toBe(
+        `Sorry Maria Gonzalez, I have blocked the card ${CARD_MASK} for you. A new card is on its way to your home address.`,
+      );
     const finalText = (await first.locator('.text').textContent())!;
     const streamed = (await pageGlobal(page, '__streamed')) as string[];
     expect(streamed.length).toBeGreaterThanOrEqual(2);
@@ -147,12 +167,28 @@ describe.runIf(browserAvailable)('privacy end to end: widget, local model stand-
     ollama.reply = () => words(BLOCK_ANSWER);
     ollama.chunkDelayMs = 500; // slow until the reloaded page has shown the resumed answer
     await sendText(page, BLOCK_QUESTION);
-    await expect.poll(() => streaming(page).textContent().catch(() => ''), WAIT).toMatch(/^Open the app, choose/);
+    await expect
+      .poll(
+        () =>
+          streaming(page)
+            .textContent()
+            .catch(() => ''),
+        WAIT,
+      )
+      .toMatch(/^Open the app, choose/);
     await page.reload();
     await page.getByRole('button', { name: 'Chat with us' }).click();
     await waitForStream(page);
     // The reloaded widget shows the answer still streaming: the text so far came as one delta.
-    await expect.poll(() => streaming(page).textContent().catch(() => ''), WAIT).toMatch(/^Open the app, choose/);
+    await expect
+      .poll(
+        () =>
+          streaming(page)
+            .textContent()
+            .catch(() => ''),
+        WAIT,
+      )
+      .toMatch(/^Open the app, choose/);
     ollama.chunkDelayMs = 10;
     const second = committed(page).filter({ hasText: 'press Block card' });
     await expect.poll(() => second.count(), WAIT).toBe(1);
@@ -172,19 +208,33 @@ describe.runIf(browserAvailable)('privacy end to end: widget, local model stand-
 
     // 5. "Talk to a person"; an agent takes the conversation through the agent API.
     await chatPanel(page).getByRole('button', { name: 'Talk to a person' }).click();
-    await expect.poll(() => page.locator('palisade-chat .banner').textContent(), WAIT).toMatch(/Waiting for a person|Nobody is available right now/);
-    const agentId = await seedStaff(server, { email: 'anna@bank.example', password: 'a long agent password', role: 'agent', displayName: 'Anna' });
+    await expect
+      .poll(() => page.locator('palisade-chat .banner').textContent(), WAIT)
+      .toMatch(/Waiting for a person|Nobody is available right now/);
+    const agentId = await seedStaff(server, {
+      email: 'anna@bank.example',
+      password: 'a long agent password',
+      role: 'agent',
+      displayName: 'Anna',
+    });
     const { accessToken } = await bearerLogin(server, 'anna@bank.example', 'a long agent password');
-    const state = await api<{ conversation: { id: string } }>(server, 'GET', '/api/widget/conversation', { token: (await storedItem(page, 'palisade:retail'))!, headers: { Origin: origin } });
+    const state = await api<{ conversation: { id: string } }>(server, 'GET', '/api/widget/conversation', {
+      token: (await storedItem(page, 'palisade:retail'))!,
+      headers: { Origin: origin },
+    });
     const conversationId = state.body.conversation.id;
-    const agent = <T = Record<string, unknown>>(method: string, p: string, body?: unknown) => api<T>(server, method, `/api/agent${p}`, { token: accessToken, body });
+    const agent = <T = Record<string, unknown>>(method: string, p: string, body?: unknown) =>
+      api<T>(server, method, `/api/agent${p}`, { token: accessToken, body });
 
     const queue = await agent<{ conversations: { id: string; status: string }[] }>('GET', '/queue');
     expect(queue.status).toBe(200);
     expect(queue.body.conversations).toContainEqual(expect.objectContaining({ id: conversationId, status: 'handoff' }));
     expect((await agent('POST', `/conversations/${conversationId}/claim`)).status).toBe(200);
 
-    const transcript = await agent<{ messages: { id: string; role: string; text: string }[] }>('GET', `/conversations/${conversationId}/transcript`);
+    const transcript = await agent<{ messages: { id: string; role: string; text: string }[] }>(
+      'GET',
+      `/conversations/${conversationId}/transcript`,
+    );
     expect(transcript.status).toBe(200);
     expect(transcript.text).not.toContain('4111 1111 1111 1111');
     expect(transcript.text).not.toContain('Maria Gonzalez');
@@ -192,19 +242,32 @@ describe.runIf(browserAvailable)('privacy end to end: widget, local model stand-
     expect(question.text).toMatch(/<CREDIT_CARD_\d+>/);
     expect(question.text).toMatch(/<PERSON_\d+>/);
 
-    const revealed = await agent<{ text: string }>('POST', `/conversations/${conversationId}/messages/${question.id}/reveal`, { reason: 'verify_identity', note: 'caller asked to confirm the blocked card' });
+    const revealed = await agent<{ text: string }>(
+      'POST',
+      `/conversations/${conversationId}/messages/${question.id}/reveal`,
+      { reason: 'verify_identity', note: 'caller asked to confirm the blocked card' },
+    );
     expect(revealed.status).toBe(200);
     expect(revealed.body.text).toBe(PERSONAL);
     const [reveal] = await auditEvents(server, `action = 'pii.reveal' AND resource_id = $1`, [question.id]);
-    expect(reveal).toMatchObject({ actorType: 'staff', actorId: agentId, reason: 'verify_identity: caller asked to confirm the blocked card' });
+    expect(reveal).toMatchObject({
+      actorType: 'staff',
+      actorId: agentId,
+      reason: 'verify_identity: caller asked to confirm the blocked card',
+    });
 
     // The agent's reply reaches the open widget live: no reload (the page's own marker survives).
     await page.evaluate(() => (window.__samePage = true));
-    expect((await agent('POST', `/conversations/${conversationId}/messages`, { clientId: randomUUID(), text: AGENT_REPLY })).status).toBe(201);
+    expect(
+      (await agent('POST', `/conversations/${conversationId}/messages`, { clientId: randomUUID(), text: AGENT_REPLY }))
+        .status,
+    ).toBe(201);
     const reply = page.locator('palisade-chat .msg.agent').filter({ hasText: AGENT_REPLY });
     await expectVisible(reply);
     expect(await reply.locator('.who').textContent()).toBe('Anna');
-    await expect.poll(() => page.locator('palisade-chat .banner').textContent(), WAIT).toBe('You are chatting with a person.');
+    await expect
+      .poll(() => page.locator('palisade-chat .banner').textContent(), WAIT)
+      .toBe('You are chatting with a person.');
     expect(await pageGlobal(page, '__samePage')).toBe(true);
     await panelShot(page, 'privacy-agent-reply');
     expect(errors).toEqual([]);
@@ -235,7 +298,9 @@ describe.runIf(browserAvailable)('privacy end to end: widget, local model stand-
     await chatPanel(page).getByRole('button', { name: 'Menu' }).click();
     await chatPanel(page).getByRole('button', { name: 'Change my consents' }).click();
     await expectVisible(chatPanel(page).getByRole('heading', { name: 'Before we chat' }));
-    await chatPanel(page).getByRole('checkbox', { name: /Voice input/ }).check();
+    await chatPanel(page)
+      .getByRole('checkbox', { name: /Voice input/ })
+      .check();
     await chatPanel(page).getByRole('button', { name: 'Save my choices' }).click();
     await expectVisible(mic);
     const consents = await api<{ consents: Record<string, unknown> }>(fixture.server(), 'GET', '/api/widget/consents', {

@@ -34,7 +34,9 @@ if (presidioPath) {
         leaks.set(g.type, { leaked: l.leaked + (leaked(g, out.text) ? 1 : 0), total: l.total + 1 });
       }
     }
-    console.log(`\n${presidioTable(`[presidio-research synthetic, ${half} half: ${mine.length} messages]`, counts, leaks)}\n  messages without a scored value left unchanged ${unchanged}/${clean}`);
+    console.log(
+      `\n${presidioTable(`[presidio-research synthetic, ${half} half: ${mine.length} messages]`, counts, leaks)}\n  messages without a scored value left unchanged ${unchanged}/${clean}`,
+    );
   }
 }
 if (failed.length > 0) {

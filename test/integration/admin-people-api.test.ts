@@ -34,7 +34,10 @@ describe('admin people API additions', () => {
     const signedIn = await listed('agent@bank.example');
     expect(Date.parse(signedIn.lastSignInAt!)).toBeGreaterThanOrEqual(before - 1000);
     // an enrolment not yet confirmed is no second factor
-    await server.deps.db.dataSource.query(`INSERT INTO staff_mfa (user_id, secret_ciphertext, created_at) VALUES ($1, 'x', now())`, [agentId]);
+    await server.deps.db.dataSource.query(
+      `INSERT INTO staff_mfa (user_id, secret_ciphertext, created_at) VALUES ($1, 'x', now())`,
+      [agentId],
+    );
     expect((await listed('agent@bank.example')).mfa).toBe(false);
     await server.deps.db.dataSource.query(`UPDATE staff_mfa SET confirmed_at = now() WHERE user_id = $1`, [agentId]);
     expect((await listed('agent@bank.example')).mfa).toBe(true);
@@ -47,7 +50,12 @@ describe('admin people API additions', () => {
   });
 
   it('lists the sites and languages of sites.yaml for canned responses, to staff only', async () => {
-    const res = await api<{ sites: { id: string; name: string; languages: string[]; defaultLanguage: string }[] }>(server, 'GET', '/api/canned/sites', { token });
+    const res = await api<{ sites: { id: string; name: string; languages: string[]; defaultLanguage: string }[] }>(
+      server,
+      'GET',
+      '/api/canned/sites',
+      { token },
+    );
     expect(res.status).toBe(200);
     const retail = res.body.sites.find((s) => s.id === 'retail');
     expect(retail).toMatchObject({ name: 'Harbor Bank', defaultLanguage: 'en' });

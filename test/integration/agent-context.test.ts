@@ -22,21 +22,53 @@ describe('context panel and knowledge suggestions', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ RETENTION_INTERVAL_SECONDS: '0' });
-    for (const [name, role] of [['anna', 'agent'], ['ben', 'agent'], ['admin', 'admin'], ['auditor', 'auditor']] as const) {
-      const id = await seedStaff(server, { email: `${name}@bank.example`, password: PASSWORD, role, displayName: name });
+    for (const [name, role] of [
+      ['anna', 'agent'],
+      ['ben', 'agent'],
+      ['admin', 'admin'],
+      ['auditor', 'auditor'],
+    ] as const) {
+      const id = await seedStaff(server, {
+        email: `${name}@bank.example`,
+        password: PASSWORD,
+        role,
+        displayName: name,
+      });
       if (name === 'anna') annaId = id;
       tokens[name] = (await bearerLogin(server, `${name}@bank.example`, PASSWORD)).accessToken;
     }
     const article = (audience: string, slug: string, title: string, bodyMd: string) =>
-      api(server, 'POST', '/api/kb/articles', { token: tokens.admin, body: { slug, title, bodyMd, category: 'faq', audience, language: 'en' } });
-    expect((await article('public', 'cards/blocked', 'Blocked card', '## Unblocking\nA blocked card is unblocked in the app under Cards, then Unblock.')).status).toBe(201);
-    expect((await article('internal', 'cards/blocked-staff', 'Blocked card (staff)', '## Fraud block\nA card blocked for fraud is unblocked only after the fraud team calls back.')).status).toBe(201);
+      api(server, 'POST', '/api/kb/articles', {
+        token: tokens.admin,
+        body: { slug, title, bodyMd, category: 'faq', audience, language: 'en' },
+      });
+    expect(
+      (
+        await article(
+          'public',
+          'cards/blocked',
+          'Blocked card',
+          '## Unblocking\nA blocked card is unblocked in the app under Cards, then Unblock.',
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await article(
+          'internal',
+          'cards/blocked-staff',
+          'Blocked card (staff)',
+          '## Fraud block\nA card blocked for fraud is unblocked only after the fraud team calls back.',
+        )
+      ).status,
+    ).toBe(201);
   });
   afterAll(async () => {
     await server?.stop();
   });
 
-  const get = <T>(path: string, token: string) => api<T & { error: { id: string } }>(server, 'GET', `/api/agent/conversations/${path}`, { token });
+  const get = <T>(path: string, token: string) =>
+    api<T & { error: { id: string } }>(server, 'GET', `/api/agent/conversations/${path}`, { token });
 
   it('tells site, language, consents, anonymity, earlier conversations and office hours of a waiting visitor, and audits the read', async () => {
     const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
@@ -54,16 +86,36 @@ describe('context panel and knowledge suggestions', () => {
       officeHours: { open: expect.any(Boolean), nextOpen: null },
     });
     const [event] = await auditEvents(server, `action = 'conversation.context_read' AND actor_id = $1`, [annaId]);
-    expect(event).toMatchObject({ resourceId: v.conversation.id, details: { identity: 'anonymous', earlierConversations: 0 } });
+    expect(event).toMatchObject({
+      resourceId: v.conversation.id,
+      details: { identity: 'anonymous', earlierConversations: 0 },
+    });
   });
 
   it('tells a verified identity and counts the visitor’s earlier conversations', async () => {
     const id = await inTx(server, async (ctx) => {
       const subject = await createDataSubject(ctx, [{ kind: 'customer_id', value: `C-${crypto.randomUUID()}` }]);
-      await createConversation(ctx, { subjectId: subject.id, site: 'retail', retentionClass: 'standard', language: 'en' });
+      await createConversation(ctx, {
+        subjectId: subject.id,
+        site: 'retail',
+        retentionClass: 'standard',
+        language: 'en',
+      });
       ctx.now = new Date(ctx.now.getTime() + 1000);
-      const c = await createConversation(ctx, { subjectId: subject.id, site: 'retail', retentionClass: 'standard', language: 'en' });
-      await handOff({ ctx, conversationId: c.id, reason: 'visitor_request', queue: 'retail', language: 'en', openNow: true });
+      const c = await createConversation(ctx, {
+        subjectId: subject.id,
+        site: 'retail',
+        retentionClass: 'standard',
+        language: 'en',
+      });
+      await handOff({
+        ctx,
+        conversationId: c.id,
+        reason: 'visitor_request',
+        queue: 'retail',
+        language: 'en',
+        openNow: true,
+      });
       return c.id;
     });
     const { context } = ContextAnswer.parse((await get<unknown>(`${id}/context`, tokens.anna)).body);
@@ -97,7 +149,9 @@ describe('context panel and knowledge suggestions', () => {
     // The AI answers it: no agent reads its context.
     expect((await get(`${id}/context`, tokens.anna)).body.error.id).toBe('not_assigned');
     expect((await visitorApi(v, 'POST', '/handoff')).status).toBe(200);
-    expect((await api(server, 'POST', `/api/agent/conversations/${id}/claim`, { token: tokens.anna })).status).toBe(200);
+    expect((await api(server, 'POST', `/api/agent/conversations/${id}/claim`, { token: tokens.anna })).status).toBe(
+      200,
+    );
     for (const path of ['context', 'suggestions']) {
       const other = await get(`${id}/${path}`, tokens.ben);
       expect([other.status, other.body.error.id]).toEqual([403, 'not_assigned']);

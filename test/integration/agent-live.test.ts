@@ -17,7 +17,12 @@ describe('staff channel: the agents\u2019 queue and conversations', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ RETENTION_INTERVAL_SECONDS: '0' });
-    await seedStaff(server, { email: 'live-agent@bank.example', password: PASSWORD, role: 'agent', displayName: 'Lia' });
+    await seedStaff(server, {
+      email: 'live-agent@bank.example',
+      password: PASSWORD,
+      role: 'agent',
+      displayName: 'Lia',
+    });
     token = (await bearerLogin(server, 'live-agent@bank.example', PASSWORD)).accessToken;
     off = subscribeStaffEvents(server.deps, (e) => seen.push(e));
   });
@@ -34,7 +39,8 @@ describe('staff channel: the agents\u2019 queue and conversations', () => {
     // The AI answers it: nothing is said to agents.
     expect((await sendMessage(v, 'How do I order a new card?')).status).toBe(201);
     await repliesSettled(server);
-    const state = (await visitorApi<{ conversation: { status: string } }>(v, 'GET', '/conversation')).body.conversation.status;
+    const state = (await visitorApi<{ conversation: { status: string } }>(v, 'GET', '/conversation')).body.conversation
+      .status;
     expect(state).toBe('open');
     expect(about(id)).toEqual([]);
 
@@ -51,7 +57,14 @@ describe('staff channel: the agents\u2019 queue and conversations', () => {
     expect((await api(server, 'POST', `/api/agent/conversations/${id}/claim`, { token })).status).toBe(200);
     expect(about(id)).toEqual(['queue.changed', 'conversation.changed']);
     seen.length = 0;
-    expect((await api(server, 'POST', `/api/agent/conversations/${id}/messages`, { token, body: { clientId: crypto.randomUUID(), text: 'Hello, Lia here.' } })).status).toBe(201);
+    expect(
+      (
+        await api(server, 'POST', `/api/agent/conversations/${id}/messages`, {
+          token,
+          body: { clientId: crypto.randomUUID(), text: 'Hello, Lia here.' },
+        })
+      ).status,
+    ).toBe(201);
     expect(about(id)).toEqual(['conversation.changed']);
     seen.length = 0;
 

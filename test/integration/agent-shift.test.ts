@@ -10,16 +10,34 @@ import { WebSocket } from 'ws';
 import type { ConversationView, MessageView } from '../../protocol/widget.ts';
 import { auditCount, auditEvents } from '../support/audit.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
-import { NONE_GRANTED, policiesDir, readyVisitor, repliesSettled, sendMessage, type Visitor, visitorApi } from '../support/widget.ts';
+import {
+  NONE_GRANTED,
+  policiesDir,
+  readyVisitor,
+  repliesSettled,
+  sendMessage,
+  type Visitor,
+  visitorApi,
+} from '../support/widget.ts';
 import { shiftSites } from '../support/shiftSites.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const CARD = '4111 1111 1111 1111';
 const CLOSED = new Date('2026-12-07T20:00:00Z'); // a Monday evening: retail (09:00-17:00 UTC) is closed
 const OPEN = new Date('2026-12-08T10:00:00Z');
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
-interface Row { id: string; site: string; language: string | null; mode: string; assignedTo: string | null; waitingSince: string | null }
+interface Row {
+  id: string;
+  site: string;
+  language: string | null;
+  mode: string;
+  assignedTo: string | null;
+  waitingSince: string | null;
+}
 type Body = { conversations: Row[]; conversation: Row; messages: MessageView[]; error: { id: string } };
 
 let server: TestServer;
@@ -28,7 +46,8 @@ let clock = CLOSED;
 const policies = policiesDir({ 'sites.yaml': stringify(shiftSites({ maxConcurrent: 1 })) });
 const tokens = { anna: '', ben: '', cara: '', auditor: '' };
 const ids = { anna: '', ben: '', cara: '' };
-const agent = (method: string, path: string, token: string, body?: unknown) => api<Body>(server, method, `/api/agent${path}`, { token, ...(body === undefined ? {} : { body }) });
+const agent = (method: string, path: string, token: string, body?: unknown) =>
+  api<Body>(server, method, `/api/agent${path}`, { token, ...(body === undefined ? {} : { body }) });
 
 async function askForPerson(site: string, text?: string, attachment?: Buffer): Promise<Visitor> {
   const v = await readyVisitor(server, { site, decisions: NONE_GRANTED });
@@ -40,23 +59,39 @@ async function askForPerson(site: string, text?: string, attachment?: Buffer): P
 }
 
 async function upload(v: Visitor, body: Buffer): Promise<string> {
-  const res = await fetch(`${server.url}/api/widget/attachments`, { method: 'POST', headers: { Authorization: `Bearer ${v.token}`, 'Content-Type': 'image/png' }, body });
+  const res = await fetch(`${server.url}/api/widget/attachments`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${v.token}`, 'Content-Type': 'image/png' },
+    body,
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { attachment: { id: string } }).attachment.id;
 }
 
-const stateOf = async (v: Visitor) => (await visitorApi<{ conversation: ConversationView; messages: MessageView[] }>(v, 'GET', '/conversation')).body;
+const stateOf = async (v: Visitor) =>
+  (await visitorApi<{ conversation: ConversationView; messages: MessageView[] }>(v, 'GET', '/conversation')).body;
 
 const channels = async (userId: string) =>
-  Number(((await server.deps.db.dataSource.query(`SELECT count(*) AS n FROM staff_presence WHERE user_id = $1`, [userId])) as { n: string }[])[0]!.n);
+  Number(
+    (
+      (await server.deps.db.dataSource.query(`SELECT count(*) AS n FROM staff_presence WHERE user_id = $1`, [
+        userId,
+      ])) as { n: string }[]
+    )[0]!.n,
+  );
 
 /** Opens the console's live channel on `node` and waits for its presence row (written after the channel opens); `status` as the agent sets it. */
-async function goOnline(key: 'anna' | 'ben' | 'cara', opts: { node?: TestServer; status?: 'available' | 'away' } = {}): Promise<WebSocket> {
+async function goOnline(
+  key: 'anna' | 'ben' | 'cara',
+  opts: { node?: TestServer; status?: 'available' | 'away' } = {},
+): Promise<WebSocket> {
   const node = opts.node ?? server;
   if (opts.status) expect((await agent('PUT', '/presence', tokens[key], { status: opts.status })).status).toBe(200);
   const before = await channels(ids[key]);
   const ws = await new Promise<WebSocket>((resolve, reject) => {
-    const socket = new WebSocket(node.url.replace('http', 'ws') + '/api/staff/live', { headers: { Origin: node.url, Cookie: `palisade_at=${tokens[key]}` } });
+    const socket = new WebSocket(node.url.replace('http', 'ws') + '/api/staff/live', {
+      headers: { Origin: node.url, Cookie: `palisade_at=${tokens[key]}` },
+    });
     socket.once('message', () => resolve(socket));
     socket.on('error', reject);
   });
@@ -73,10 +108,20 @@ async function goOffline(key: 'anna' | 'ben' | 'cara', ws: WebSocket): Promise<v
 
 beforeAll(async () => {
   // the nodes of one install share their secrets: a console signed in on one is let in on the other
-  const env = { PALISADE_POLICIES_DIR: policies.dir, RETENTION_INTERVAL_SECONDS: '0', JWT_SECRET: randomBytes(48).toString('base64'), MASTER_KEY: randomBytes(32).toString('base64') };
+  const env = {
+    PALISADE_POLICIES_DIR: policies.dir,
+    RETENTION_INTERVAL_SECONDS: '0',
+    JWT_SECRET: randomBytes(48).toString('base64'),
+    MASTER_KEY: randomBytes(32).toString('base64'),
+  };
   server = await startTestServer({ ...env, PALISADE_NODE_ID: 'node-a' }, { now: () => clock });
   other = await startTestServer({ ...env, PALISADE_NODE_ID: 'node-b' }, { now: () => clock, nodeOf: server });
-  for (const [key, role, name] of [['anna', 'agent', 'Anna'], ['ben', 'agent', 'Ben'], ['cara', 'agent', 'Cara'], ['auditor', 'auditor', 'Aud']] as const) {
+  for (const [key, role, name] of [
+    ['anna', 'agent', 'Anna'],
+    ['ben', 'agent', 'Ben'],
+    ['cara', 'agent', 'Cara'],
+    ['auditor', 'auditor', 'Aud'],
+  ] as const) {
     const id = await seedStaff(server, { email: `${key}@bank.example`, password: PASSWORD, role, displayName: name });
     if (key !== 'auditor') ids[key] = id;
   }
@@ -85,7 +130,8 @@ beforeAll(async () => {
 
 /** Fresh tokens at the clock's time (a jump of hours outlives the ones before). */
 async function signIn() {
-  for (const key of ['anna', 'ben', 'cara', 'auditor'] as const) tokens[key] = (await bearerLogin(server, `${key}@bank.example`, PASSWORD)).accessToken;
+  for (const key of ['anna', 'ben', 'cara', 'auditor'] as const)
+    tokens[key] = (await bearerLogin(server, `${key}@bank.example`, PASSWORD)).accessToken;
 }
 afterAll(async () => {
   await other?.stop();
@@ -113,10 +159,20 @@ describe('follow-ups left outside office hours', () => {
     expect(res.status).toBe(200);
     expect(res.body.conversations.map((c) => c.id)).toEqual([visitor.conversation.id]);
     expect(res.body.conversations.map((c) => c.id)).not.toContain(open.conversation.id);
-    expect(res.body.conversations[0]).toMatchObject({ site: 'retail', language: 'en', mode: 'queued', assignedTo: null, waitingSince: CLOSED.toISOString() });
+    expect(res.body.conversations[0]).toMatchObject({
+      site: 'retail',
+      language: 'en',
+      mode: 'queued',
+      assignedTo: null,
+      waitingSince: CLOSED.toISOString(),
+    });
     expect(res.text).not.toContain('4111');
     expect(res.text).not.toContain('blocked');
-    const [read] = await auditEvents(server, `action = 'queue.read' AND actor_id = $1 AND details->>'list' = 'follow_ups'`, [ids.anna]);
+    const [read] = await auditEvents(
+      server,
+      `action = 'queue.read' AND actor_id = $1 AND details->>'list' = 'follow_ups'`,
+      [ids.anna],
+    );
     expect(read?.details).toMatchObject({ conversations: 1 });
   });
 
@@ -131,18 +187,25 @@ describe('follow-ups left outside office hours', () => {
   });
 
   it('gives the conversation to one of two agents taking it at once; the other is told', async () => {
-    const [a, b] = await Promise.all([agent('POST', `/follow-ups/${visitor.conversation.id}/take`, tokens.anna), agent('POST', `/follow-ups/${visitor.conversation.id}/take`, tokens.ben)]);
+    const [a, b] = await Promise.all([
+      agent('POST', `/follow-ups/${visitor.conversation.id}/take`, tokens.anna),
+      agent('POST', `/follow-ups/${visitor.conversation.id}/take`, tokens.ben),
+    ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     winner = a.status === 200 ? 'anna' : 'ben';
     const loser = winner === 'anna' ? b : a;
     expect(loser.body.error.id).toBe('already_claimed');
     expect((winner === 'anna' ? a : b).body.conversation).toMatchObject({ mode: 'agent', assignedTo: ids[winner] });
-    const claims = await auditEvents(server, `action = 'conversation.claim' AND resource_id = $1`, [visitor.conversation.id]);
+    const claims = await auditEvents(server, `action = 'conversation.claim' AND resource_id = $1`, [
+      visitor.conversation.id,
+    ]);
     expect(claims.map((e) => [e.actorId, e.details])).toEqual([[ids[winner], { queue: 'retail', followUp: 1 }]]);
     expect((await agent('GET', '/follow-ups', tokens.anna)).body.conversations).toEqual([]);
     // Taking it again is harmless for the holder.
     expect((await agent('POST', `/follow-ups/${visitor.conversation.id}/take`, tokens[winner])).status).toBe(200);
-    expect(await auditCount(server, `action = 'conversation.claim' AND resource_id = $1`, [visitor.conversation.id])).toBe(1);
+    expect(
+      await auditCount(server, `action = 'conversation.claim' AND resource_id = $1`, [visitor.conversation.id]),
+    ).toBe(1);
   });
 
   it('lets the winner read it masked and reply; the visitor finds the reply on coming back', async () => {
@@ -151,31 +214,51 @@ describe('follow-ups left outside office hours', () => {
     expect(transcript.status).toBe(200);
     expect(transcript.text).not.toContain(CARD);
     expect(transcript.body.messages.find((m) => m.role === 'visitor')?.text).toContain('<CREDIT_CARD_1>');
-    expect((await agent('GET', `/conversations/${visitor.conversation.id}/transcript`, tokens[other])).status).toBe(403);
+    expect((await agent('GET', `/conversations/${visitor.conversation.id}/transcript`, tokens[other])).status).toBe(
+      403,
+    );
 
     // The visitor's picture, viewed from the transcript: the bytes, and an audit row for the read.
     const [attachment] = transcript.body.messages.find((m) => m.role === 'visitor')!.attachments;
-    const view = await fetch(`${server.url}/api/agent/attachments/${attachment!.id}`, { headers: { Authorization: `Bearer ${tokens[winner]}` } });
+    const view = await fetch(`${server.url}/api/agent/attachments/${attachment!.id}`, {
+      headers: { Authorization: `Bearer ${tokens[winner]}` },
+    });
     expect([view.status, view.headers.get('content-type')]).toEqual([200, 'image/png']);
     expect(Buffer.from(await view.arrayBuffer())).toEqual(PNG);
     const reads = await auditEvents(server, `action = 'attachment.read' AND resource_id = $1`, [attachment!.id]);
-    expect(reads.map((e) => [e.actorType, e.actorId, e.details])).toEqual([['staff', ids[winner], { bytes: PNG.length }]]);
-    const refused = await fetch(`${server.url}/api/agent/attachments/${attachment!.id}`, { headers: { Authorization: `Bearer ${tokens[other]}` } });
+    expect(reads.map((e) => [e.actorType, e.actorId, e.details])).toEqual([
+      ['staff', ids[winner], { bytes: PNG.length }],
+    ]);
+    const refused = await fetch(`${server.url}/api/agent/attachments/${attachment!.id}`, {
+      headers: { Authorization: `Bearer ${tokens[other]}` },
+    });
     expect(refused.status).toBe(403);
     expect(await auditCount(server, `action = 'attachment.read' AND resource_id = $1`, [attachment!.id])).toBe(1);
-    const sent = await agent('POST', `/conversations/${visitor.conversation.id}/messages`, tokens[winner], { clientId: crypto.randomUUID(), text: 'Your card is unblocked.' });
+    const sent = await agent('POST', `/conversations/${visitor.conversation.id}/messages`, tokens[winner], {
+      clientId: crypto.randomUUID(),
+      text: 'Your card is unblocked.',
+    });
     expect(sent.status).toBe(201);
     const back = await stateOf(visitor);
     expect(back.conversation.mode).toBe('agent');
-    expect(back.messages.map((m) => [m.role, m.notice ?? m.text])).toEqual(expect.arrayContaining([['system', 'agent_joined'], ['agent', 'Your card is unblocked.']]));
+    expect(back.messages.map((m) => [m.role, m.notice ?? m.text])).toEqual(
+      expect.arrayContaining([
+        ['system', 'agent_joined'],
+        ['agent', 'Your card is unblocked.'],
+      ]),
+    );
     expect((await agent('POST', `/conversations/${visitor.conversation.id}/close`, tokens[winner])).status).toBe(200);
-    expect((await agent('POST', `/follow-ups/${visitor.conversation.id}/take`, tokens[other])).body.error.id).toBe('conversation_closed');
+    expect((await agent('POST', `/follow-ups/${visitor.conversation.id}/take`, tokens[other])).body.error.id).toBe(
+      'conversation_closed',
+    );
   });
 });
 
 describe('auto-assignment', () => {
   const assigned = async (v: Visitor) => (await stateOf(v)).conversation.mode;
-  const holderOf = async (v: Visitor) => (await auditEvents(server, `action = 'conversation.assign' AND resource_id = $1`, [v.conversation.id]))[0]?.details.toAgent ?? null;
+  const holderOf = async (v: Visitor) =>
+    (await auditEvents(server, `action = 'conversation.assign' AND resource_id = $1`, [v.conversation.id]))[0]?.details
+      .toAgent ?? null;
 
   it('spreads fresh handoffs over the available agents, never past maxConcurrent, and leaves the rest queued', async () => {
     clock = OPEN;
@@ -218,7 +301,10 @@ describe('auto-assignment', () => {
     expect((await agent('PUT', '/presence', tokens.anna, { status: 'available' })).status).toBe(200);
     const third = await askForPerson('retail');
     expect(await holderOf(third)).toBe(ids.anna);
-    for (const [v, key] of [[first, 'ben'], [third, 'anna']] as const) {
+    for (const [v, key] of [
+      [first, 'ben'],
+      [third, 'anna'],
+    ] as const) {
       expect((await agent('POST', `/conversations/${v.conversation.id}/close`, tokens[key])).status).toBe(200);
     }
     await Promise.all([goOffline('ben', ben), goOffline('anna', anna), goOffline('cara', cara)]);

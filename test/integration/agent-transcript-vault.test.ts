@@ -13,7 +13,10 @@ import { inTx } from '../support/privacy.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
 
 const PASSWORD = 'correct horse battery staple';
-const TEXTS = ['again: zorvath quellen, the card 4111-1111-1111-1111 is still blocked', 'Zorvath Quellen here, any news?'];
+const TEXTS = [
+  'again: zorvath quellen, the card 4111-1111-1111-1111 is still blocked',
+  'Zorvath Quellen here, any news?',
+];
 
 let server: TestServer;
 let token = '';
@@ -25,10 +28,25 @@ const call = (method: string, path: string) => api<Body>(server, method, `/api/a
 async function seed(vaulted: [type: 'PERSON' | 'CREDIT_CARD', value: string][]): Promise<string> {
   return inTx(server, async (ctx) => {
     const subject = await createDataSubject(ctx, [{ kind: 'visitor', value: crypto.randomUUID() }]);
-    const c = await createConversation(ctx, { subjectId: subject.id, site: 'retail', retentionClass: 'standard', language: 'en' });
+    const c = await createConversation(ctx, {
+      subjectId: subject.id,
+      site: 'retail',
+      retentionClass: 'standard',
+      language: 'en',
+    });
     for (const text of TEXTS) await storeMessage(ctx, { conversationId: c.id, role: 'visitor', text });
-    if (vaulted.length > 0) await withConversationVault(new DbVaultStore(ctx), c.id, async (vault) => vaulted.forEach(([type, value]) => vault.placeholderFor(type, value)));
-    await handOff({ ctx, conversationId: c.id, reason: 'visitor_request', queue: 'retail', language: 'en', openNow: true });
+    if (vaulted.length > 0)
+      await withConversationVault(new DbVaultStore(ctx), c.id, async (vault) =>
+        vaulted.forEach(([type, value]) => vault.placeholderFor(type, value)),
+      );
+    await handOff({
+      ctx,
+      conversationId: c.id,
+      reason: 'visitor_request',
+      queue: 'retail',
+      language: 'en',
+      openNow: true,
+    });
     return c.id;
   });
 }
@@ -52,13 +70,23 @@ describe('agent transcript and the conversation vault', () => {
   });
 
   it('masks every recurrence of a vaulted value, and audits the vault read', async () => {
-    const id = await seed([['PERSON', 'Zorvath Quellen'], ['CREDIT_CARD', '4111 1111 1111 1111']]);
-    const before = await auditCount(server, `action = 'vault.read' AND resource_id = $1 AND actor_type = 'staff'`, [id]);
+    const id = await seed([
+      ['PERSON', 'Zorvath Quellen'],
+      ['CREDIT_CARD', '4111 1111 1111 1111'],
+    ]);
+    const before = await auditCount(server, `action = 'vault.read' AND resource_id = $1 AND actor_type = 'staff'`, [
+      id,
+    ]);
     const res = await call('GET', `/conversations/${id}/transcript`);
     expect(res.status).toBe(200);
     expect(res.text).not.toMatch(/zorvath|quellen|4111/i);
     const visitor = res.body.messages.filter((m) => m.role === 'visitor').map((m) => m.text);
-    expect(visitor).toEqual(['again: <PERSON_1>, the card <CREDIT_CARD_1> is still blocked', '<PERSON_1> here, any news?']);
-    expect(await auditCount(server, `action = 'vault.read' AND resource_id = $1 AND actor_type = 'staff'`, [id])).toBe(before + 1);
+    expect(visitor).toEqual([
+      'again: <PERSON_1>, the card <CREDIT_CARD_1> is still blocked',
+      '<PERSON_1> here, any news?',
+    ]);
+    expect(await auditCount(server, `action = 'vault.read' AND resource_id = $1 AND actor_type = 'staff'`, [id])).toBe(
+      before + 1,
+    );
   });
 });

@@ -30,7 +30,10 @@ describe('typing indicators', () => {
   });
 
   const typingOf = (id: string) => seen.filter((e) => e.type === 'conversation.typing' && e.id === id);
-  const messageCount = async () => Number(((await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM messages`)) as { n: number }[])[0]!.n);
+  const messageCount = async () =>
+    Number(
+      ((await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM messages`)) as { n: number }[])[0]!.n,
+    );
 
   it('tells agents that a waiting visitor types, once per throttle window, and never while the AI answers', async () => {
     const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
@@ -57,10 +60,13 @@ describe('typing indicators', () => {
     const heard: ChatEvent[] = [];
     const unsubscribe = server.chat.hub.subscribe(id, (e) => heard.push(e));
     expect((await visitorApi(v, 'POST', '/handoff')).status).toBe(200);
-    const typing = (token: string, conversation = id) => api<{ error: { id: string } }>(server, 'POST', `/api/agent/conversations/${conversation}/typing`, { token });
+    const typing = (token: string, conversation = id) =>
+      api<{ error: { id: string } }>(server, 'POST', `/api/agent/conversations/${conversation}/typing`, { token });
 
     expect((await typing(tokens.anna)).body.error.id).toBe('not_assigned'); // not claimed yet
-    expect((await api(server, 'POST', `/api/agent/conversations/${id}/claim`, { token: tokens.anna })).status).toBe(200);
+    expect((await api(server, 'POST', `/api/agent/conversations/${id}/claim`, { token: tokens.anna })).status).toBe(
+      200,
+    );
     heard.length = 0;
     expect((await typing(tokens.anna)).status).toBe(204);
     expect((await typing(tokens.anna)).status).toBe(204); // within the window: accepted, not repeated

@@ -20,7 +20,12 @@ describe('agent workload', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ RETENTION_INTERVAL_SECONDS: '0' });
-    for (const [name, role, displayName] of [['anna', 'agent', 'Anna'], ['ben', 'agent', 'Ben'], ['dora', 'agent', 'Dora'], ['auditor', 'auditor', 'Aud']] as const) {
+    for (const [name, role, displayName] of [
+      ['anna', 'agent', 'Anna'],
+      ['ben', 'agent', 'Ben'],
+      ['dora', 'agent', 'Dora'],
+      ['auditor', 'auditor', 'Aud'],
+    ] as const) {
       const id = await seedStaff(server, { email: `${name}@bank.example`, password: PASSWORD, role, displayName });
       if (name !== 'auditor') ids[name] = id;
       tokens[name] = (await bearerLogin(server, `${name}@bank.example`, PASSWORD)).accessToken;
@@ -33,7 +38,10 @@ describe('agent workload', () => {
   });
 
   const call = <T>(method: string, path: string, token: string, body?: unknown) =>
-    api<T & { error: { id: string } }>(server, method, `/api/agent${path}`, { token, ...(body === undefined ? {} : { body }) });
+    api<T & { error: { id: string } }>(server, method, `/api/agent${path}`, {
+      token,
+      ...(body === undefined ? {} : { body }),
+    });
   const waiting = async (language = 'en'): Promise<Visitor> => {
     const v = await readyVisitor(server, { decisions: LOCAL_ONLY, language });
     expect((await visitorApi(v, 'POST', '/handoff')).status).toBe(200);
@@ -42,14 +50,22 @@ describe('agent workload', () => {
 
   it('sets presence (audited, told on the staff channel) and lists agents available first with their load', async () => {
     const before = AgentsAnswer.parse((await call('GET', '/agents', tokens.anna)).body).agents;
-    expect(before.map((a) => [a.name, a.presence])).toEqual([['Anna', 'away'], ['Ben', 'away'], ['Dora', 'away']]);
+    expect(before.map((a) => [a.name, a.presence])).toEqual([
+      ['Anna', 'away'],
+      ['Ben', 'away'],
+      ['Dora', 'away'],
+    ]);
     const set = await call('PUT', '/presence', tokens.ben, { status: 'available' });
     expect(PresenceAnswer.parse(set.body)).toEqual({ presence: 'available' });
     expect(seen).toContainEqual({ type: 'agent.changed', id: ids.ben });
     const [event] = await auditEvents(server, `action = 'agent.presence' AND actor_id = $1`, [ids.ben]);
     expect(event).toMatchObject({ resourceType: 'StaffUser', resourceId: ids.ben, details: { status: 'available' } });
     const after = AgentsAnswer.parse((await call('GET', '/agents', tokens.anna)).body).agents;
-    expect(after.map((a) => [a.name, a.presence, a.active])).toEqual([['Ben', 'available', 0], ['Anna', 'away', 0], ['Dora', 'away', 0]]);
+    expect(after.map((a) => [a.name, a.presence, a.active])).toEqual([
+      ['Ben', 'available', 0],
+      ['Anna', 'away', 0],
+      ['Dora', 'away', 0],
+    ]);
 
     const bad = await call('PUT', '/presence', tokens.ben, { status: 'asleep' });
     expect([bad.status, bad.body.error.id]).toEqual([400, 'validation_failed']);
@@ -61,23 +77,50 @@ describe('agent workload', () => {
     const v = await waiting();
     const id = v.conversation.id;
     expect((await call('POST', `/conversations/${id}/claim`, tokens.anna)).status).toBe(200);
-    expect(MineAnswer.parse((await call('GET', '/mine', tokens.anna)).body).conversations.map((c) => c.id)).toEqual([id]);
+    expect(MineAnswer.parse((await call('GET', '/mine', tokens.anna)).body).conversations.map((c) => c.id)).toEqual([
+      id,
+    ]);
     expect((await sendMessage(v, 'Are you there?')).status).toBe(201);
     expect((await sendMessage(v, 'Hello?')).status).toBe(201);
     const mine = MineAnswer.parse((await call('GET', '/mine', tokens.anna)).body).conversations;
     expect(mine).toEqual([expect.objectContaining({ id, unread: 2 })]);
     expect((await call('GET', `/conversations/${id}/transcript`, tokens.anna)).status).toBe(200);
-    expect(MineAnswer.parse((await call('GET', '/mine', tokens.anna)).body).conversations).toEqual([expect.objectContaining({ id, unread: 0 })]);
-    expect(AgentsAnswer.parse((await call('GET', '/agents', tokens.ben)).body).agents.find((a) => a.id === ids.anna)?.active).toBe(1);
+    expect(MineAnswer.parse((await call('GET', '/mine', tokens.anna)).body).conversations).toEqual([
+      expect.objectContaining({ id, unread: 0 }),
+    ]);
+    expect(
+      AgentsAnswer.parse((await call('GET', '/agents', tokens.ben)).body).agents.find((a) => a.id === ids.anna)?.active,
+    ).toBe(1);
 
-    const moved = await call<{ conversation: { assignedTo: string; mode: string } }>('POST', `/conversations/${id}/transfer`, tokens.anna, { agentId: ids.dora });
+    const moved = await call<{ conversation: { assignedTo: string; mode: string } }>(
+      'POST',
+      `/conversations/${id}/transfer`,
+      tokens.anna,
+      { agentId: ids.dora },
+    );
     expect(moved.status).toBe(200);
     expect(moved.body.conversation).toMatchObject({ assignedTo: ids.dora, mode: 'agent' });
     expect(MineAnswer.parse((await call('GET', '/mine', tokens.anna)).body).conversations).toEqual([]);
     // Dora has read none of it yet: both visitor messages are unread to her.
-    expect(MineAnswer.parse((await call('GET', '/mine', tokens.dora)).body).conversations).toEqual([expect.objectContaining({ id, unread: 2 })]);
-    expect((await call('POST', `/conversations/${id}/messages`, tokens.anna, { clientId: crypto.randomUUID(), text: 'still me' })).body.error.id).toBe('not_assigned');
-    expect((await call('POST', `/conversations/${id}/messages`, tokens.dora, { clientId: crypto.randomUUID(), text: 'Dora here' })).status).toBe(201);
+    expect(MineAnswer.parse((await call('GET', '/mine', tokens.dora)).body).conversations).toEqual([
+      expect.objectContaining({ id, unread: 2 }),
+    ]);
+    expect(
+      (
+        await call('POST', `/conversations/${id}/messages`, tokens.anna, {
+          clientId: crypto.randomUUID(),
+          text: 'still me',
+        })
+      ).body.error.id,
+    ).toBe('not_assigned');
+    expect(
+      (
+        await call('POST', `/conversations/${id}/messages`, tokens.dora, {
+          clientId: crypto.randomUUID(),
+          text: 'Dora here',
+        })
+      ).status,
+    ).toBe(201);
     const unknown = await call('POST', `/conversations/${id}/transfer`, tokens.dora, { agentId: crypto.randomUUID() });
     expect([unknown.status, unknown.body.error.id]).toEqual([404, 'unknown_agent']);
   });
@@ -85,7 +128,8 @@ describe('agent workload', () => {
   it('filters the queue by site and language and lists the sites with their languages', async () => {
     const de = await waiting('de');
     const en = await waiting('en');
-    const queue = async (query: string) => QueueAnswer.parse((await call('GET', `/queue${query}`, tokens.ben)).body).conversations.map((c) => c.id);
+    const queue = async (query: string) =>
+      QueueAnswer.parse((await call('GET', `/queue${query}`, tokens.ben)).body).conversations.map((c) => c.id);
     const german = await queue('?site=retail&language=de');
     expect(german).toContain(de.conversation.id);
     expect(german).not.toContain(en.conversation.id);

@@ -17,7 +17,9 @@ afterAll(async () => {
 });
 
 async function newKey() {
-  return server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor, input: { name: 'tool', allowCloud: false } }));
+  return server.deps.db.dataSource.transaction((tx) =>
+    createApiKey({ tx, actor, input: { name: 'tool', allowCloud: false } }),
+  );
 }
 const revoke = (id: string) => server.deps.db.dataSource.transaction((tx) => revokeApiKey({ tx, actor, id }));
 
@@ -32,7 +34,9 @@ describe('apiKeyVerifier', () => {
     let clock = 0;
     let queries = 0;
     const dataSource = server.deps.db.dataSource;
-    const counting = { query: (sql: string, params: unknown[]) => ((queries += 1), dataSource.query(sql, params)) } as unknown as typeof dataSource;
+    const counting = {
+      query: (sql: string, params: unknown[]) => ((queries += 1), dataSource.query(sql, params)),
+    } as unknown as typeof dataSource;
     const verifier = apiKeyVerifier(counting, { ttlMs: 1_000, now: () => clock });
     for (let i = 0; i < 5; i += 1) expect((await verifier.verify(key))?.id).toBe(apiKey.id);
     expect(queries).toBe(1);
@@ -50,7 +54,9 @@ describe('apiKeyVerifier', () => {
     const { key, apiKey } = await newKey();
     let queries = 0;
     const dataSource = server.deps.db.dataSource;
-    const counting = { query: (sql: string, params: unknown[]) => ((queries += 1), dataSource.query(sql, params)) } as unknown as typeof dataSource;
+    const counting = {
+      query: (sql: string, params: unknown[]) => ((queries += 1), dataSource.query(sql, params)),
+    } as unknown as typeof dataSource;
     const verifier = apiKeyVerifier(counting);
     const found = await Promise.all(Array.from({ length: 8 }, () => verifier.verify(key)));
     expect(found.map((k) => k?.id)).toEqual(Array(8).fill(apiKey.id));
@@ -88,9 +94,12 @@ describe('apiKeyVerifier', () => {
 
   it('a malformed key is refused without a query', async () => {
     let queries = 0;
-    const counting = { query: () => ((queries += 1), Promise.resolve([])) } as unknown as TestServer['deps']['db']['dataSource'];
+    const counting = {
+      query: () => ((queries += 1), Promise.resolve([])),
+    } as unknown as TestServer['deps']['db']['dataSource'];
     const verifier = apiKeyVerifier(counting);
-    for (const key of ['', 'pal_short', `sk-${'A'.repeat(43)}`, `pal_${'A'.repeat(42)}!`]) expect(await verifier.verify(key)).toBeUndefined();
+    for (const key of ['', 'pal_short', `sk-${'A'.repeat(43)}`, `pal_${'A'.repeat(42)}!`])
+      expect(await verifier.verify(key)).toBeUndefined();
     expect(queries).toBe(0);
     expect(await verifier.verify(`pal_${'A'.repeat(43)}`)).toBeUndefined();
     expect(queries).toBe(1);

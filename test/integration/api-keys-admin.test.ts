@@ -35,11 +35,19 @@ const models = (key: string) => api(server, 'GET', '/v1/models', { token: key })
 
 describe('/api/keys', () => {
   it('creates a key shown once that works at once, lists it without the key, records its use, and revokes it at once', async () => {
-    const created = await api<{ key: string; apiKey: KeyView }>(server, 'POST', '/api/keys', { token: admin, body: { name: 'reporting tool', allowCloud: true } });
+    const created = await api<{ key: string; apiKey: KeyView }>(server, 'POST', '/api/keys', {
+      token: admin,
+      body: { name: 'reporting tool', allowCloud: true },
+    });
     expect(created.status).toBe(201);
     expect(created.headers.get('cache-control')).toBe('no-store');
     expect(created.body.key).toMatch(/^pal_[A-Za-z0-9_-]{43}$/);
-    expect(created.body.apiKey).toMatchObject({ name: 'reporting tool', allowCloud: true, revokedAt: null, lastUsedAt: null });
+    expect(created.body.apiKey).toMatchObject({
+      name: 'reporting tool',
+      allowCloud: true,
+      revokedAt: null,
+      lastUsedAt: null,
+    });
     expect(created.body.key.startsWith(created.body.apiKey.prefix)).toBe(true);
 
     expect((await models(created.body.key)).status).toBe(200);
@@ -49,7 +57,9 @@ describe('/api/keys', () => {
     const mine = listed.body.keys.find((k) => k.id === created.body.apiKey.id);
     expect(mine?.lastUsedAt).toBeTruthy();
 
-    const revoked = await api<{ apiKey: KeyView }>(server, 'POST', `/api/keys/${created.body.apiKey.id}/revoke`, { token: admin });
+    const revoked = await api<{ apiKey: KeyView }>(server, 'POST', `/api/keys/${created.body.apiKey.id}/revoke`, {
+      token: admin,
+    });
     expect(revoked.status).toBe(200);
     expect(revoked.body.apiKey.revokedAt).toBeTruthy();
     expect((await models(created.body.key)).status).toBe(401);
@@ -66,7 +76,9 @@ describe('/api/keys', () => {
     expect((await api(server, 'GET', '/api/keys', { token: agent })).status).toBe(403);
     expect((await api(server, 'POST', '/api/keys', { token: agent, body: { name: 'x' } })).status).toBe(403);
     expect((await api(server, 'GET', '/api/keys')).status).toBe(401);
-    expect((await api<{ keys: KeyView[] }>(server, 'GET', '/api/keys', { token: admin })).body.keys.length).toBe(before);
+    expect((await api<{ keys: KeyView[] }>(server, 'GET', '/api/keys', { token: admin })).body.keys.length).toBe(
+      before,
+    );
   });
 
   it('answers bad input with a stable error id and changes nothing', async () => {
@@ -83,8 +95,15 @@ describe('/api/keys', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.id).toMatch(/^[a-z_]+$/);
     }
-    expect((await api<{ error: { id: string } }>(server, 'POST', '/api/keys/not-a-uuid/revoke', { token: admin })).body.error.id).toBe('validation_failed');
-    expect((await api(server, 'POST', '/api/keys/00000000-0000-4000-8000-000000000000/revoke', { token: admin })).status).toBe(404);
-    expect((await api<{ keys: KeyView[] }>(server, 'GET', '/api/keys', { token: admin })).body.keys.length).toBe(before);
+    expect(
+      (await api<{ error: { id: string } }>(server, 'POST', '/api/keys/not-a-uuid/revoke', { token: admin })).body.error
+        .id,
+    ).toBe('validation_failed');
+    expect(
+      (await api(server, 'POST', '/api/keys/00000000-0000-4000-8000-000000000000/revoke', { token: admin })).status,
+    ).toBe(404);
+    expect((await api<{ keys: KeyView[] }>(server, 'GET', '/api/keys', { token: admin })).body.keys.length).toBe(
+      before,
+    );
   });
 });

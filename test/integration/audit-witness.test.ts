@@ -31,9 +31,26 @@ const syslog: string[] = [];
 const listener = dgram.createSocket('udp4');
 
 const verify = () => api<Verified>(server, 'GET', '/api/audit/verify', { token });
-const lines = (f = file) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as WitnessCheckpoint) : []);
+const lines = (f = file) =>
+  fs.existsSync(f)
+    ? fs
+        .readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as WitnessCheckpoint)
+    : [];
 const append = (n: number) =>
-  server.deps.db.dataSource.transaction((tx) => appendAudit(tx, ...Array.from({ length: n }, (_, i) => ({ actor: { type: 'system' as const, id: 'test' }, action: 'test.event', details: { i } }))));
+  server.deps.db.dataSource.transaction((tx) =>
+    appendAudit(
+      tx,
+      ...Array.from({ length: n }, (_, i) => ({
+        actor: { type: 'system' as const, id: 'test' },
+        action: 'test.event',
+        details: { i },
+      })),
+    ),
+  );
 
 /** Waits until the sealer has signed the head as it is now. */
 async function checkpointed(): Promise<WitnessCheckpoint> {
@@ -50,7 +67,10 @@ async function checkpointed(): Promise<WitnessCheckpoint> {
 /** What an attacker with the database's superuser does: drop the newest events, move the head back to the last one kept. */
 async function cutTail(events: number): Promise<string> {
   return server.deps.db.dataSource.transaction(async (tx) => {
-    const [keep] = (await tx.query(`SELECT chain_seq::text AS seq, hash FROM audit_events WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC OFFSET $1 LIMIT 1`, [events])) as { seq: string; hash: string }[];
+    const [keep] = (await tx.query(
+      `SELECT chain_seq::text AS seq, hash FROM audit_events WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC OFFSET $1 LIMIT 1`,
+      [events],
+    )) as { seq: string; hash: string }[];
     await tx.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
     await tx.query(`ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_forward_only`);
     await tx.query(`DELETE FROM audit_events WHERE chain_seq > $1 OR chain_seq IS NULL`, [keep!.seq]);
@@ -73,7 +93,11 @@ beforeAll(async () => {
     AUDIT_CHECKPOINT_SYSLOG: `udp://127.0.0.1:${listener.address().port}`,
   });
   file = checkpointFile(server.dataDir);
-  await seedStaff(server, { email: 'co@bank.example', password: 'correct horse battery staple', role: 'compliance_officer' });
+  await seedStaff(server, {
+    email: 'co@bank.example',
+    password: 'correct horse battery staple',
+    role: 'compliance_officer',
+  });
   token = (await bearerLogin(server, 'co@bank.example', 'correct horse battery staple')).accessToken;
 });
 afterAll(async () => {
@@ -99,7 +123,18 @@ describe('checkpoints', () => {
   it('checkpoints of two nodes in one file do not conflict: each is a signed view of the one chain', async () => {
     const config = server.deps.config;
     const key = localWitness(server.dataDir, server.deps.secrets.auditCheckpointKey).key;
-    const nodes = await Promise.all(['node-a', 'node-b'].map((node) => startCheckpointer({ db: server.deps.db.dataSource, config, key, node, logger: server.deps.logger, now: () => new Date() })));
+    const nodes = await Promise.all(
+      ['node-a', 'node-b'].map((node) =>
+        startCheckpointer({
+          db: server.deps.db.dataSource,
+          config,
+          key,
+          node,
+          logger: server.deps.logger,
+          now: () => new Date(),
+        }),
+      ),
+    );
     for (const n of nodes) {
       await append(2);
       await sealAudit(server.deps.db.dataSource);
@@ -123,8 +158,18 @@ describe('audit verify holds the chain to the newest checkpoint', () => {
     const forged = { ...newest, chainSeq: String(BigInt(newest.chainSeq) + 1000n) };
     fs.appendFileSync(file, JSON.stringify(forged) + '\n');
     const res = await verify();
-    expect(res.body).toMatchObject({ ok: false, firstBroken: { problem: 'checkpoint_signature_invalid', chainSeq: forged.chainSeq } });
-    fs.writeFileSync(file, before + lines().filter((l) => l.chainSeq !== forged.chainSeq && !before.includes(l.sig)).map((l) => JSON.stringify(l) + '\n').join(''));
+    expect(res.body).toMatchObject({
+      ok: false,
+      firstBroken: { problem: 'checkpoint_signature_invalid', chainSeq: forged.chainSeq },
+    });
+    fs.writeFileSync(
+      file,
+      before +
+        lines()
+          .filter((l) => l.chainSeq !== forged.chainSeq && !before.includes(l.sig))
+          .map((l) => JSON.stringify(l) + '\n')
+          .join(''),
+    );
     expect((await verify()).body.ok).toBe(true);
   });
 
@@ -143,7 +188,11 @@ describe('audit verify holds the chain to the newest checkpoint', () => {
     // A sealer pass under way during the cut may have appended a checkpoint of the old head since.
     const held = lines().at(-1)!;
     expect(BigInt(held.chainSeq)).toBeGreaterThanOrEqual(BigInt(newest.chainSeq));
-    expect(after.body.firstBroken).toMatchObject({ problem: 'checkpoint_ahead_of_chain', chainSeq: held.chainSeq, seq: null });
+    expect(after.body.firstBroken).toMatchObject({
+      problem: 'checkpoint_ahead_of_chain',
+      chainSeq: held.chainSeq,
+      seq: null,
+    });
     expect(BigInt(after.body.headSeq)).toBeLessThan(BigInt(newest.chainSeq));
     expect(BigInt(after.body.headSeq)).toBeGreaterThanOrEqual(BigInt(kept));
   });
@@ -163,19 +212,28 @@ describe('audit verify holds the chain to the newest checkpoint', () => {
   it('the evidence bundle carries the checkpoints and the public key that checks them', async () => {
     const out = path.join(server.dataDir, 'evidence');
     const witness = localWitness(server.dataDir, server.deps.secrets.auditCheckpointKey);
-    const summary = await writeEvidence({ dataSource: server.deps.db.dataSource, config: server.deps.config, now: server.deps.now, witness }, out, { type: 'system', id: 'test' });
+    const summary = await writeEvidence(
+      { dataSource: server.deps.db.dataSource, config: server.deps.config, now: server.deps.now, witness },
+      out,
+      { type: 'system', id: 'test' },
+    );
     expect(summary.files).toEqual(expect.arrayContaining(['audit-checkpoints.jsonl', 'audit-checkpoint-key.json']));
     expect(summary.chain.firstBroken?.problem).toBe('checkpoint_hash_mismatch');
     expect(fs.readFileSync(path.join(out, 'audit-checkpoints.jsonl'), 'utf8')).toBe(fs.readFileSync(file, 'utf8'));
     expect(fs.readFileSync(path.join(out, 'README.txt'), 'utf8')).toContain('held to the checkpoint signed by');
     // An auditor's check, with the bundle's public key alone.
-    const { publicKey, keyId } = JSON.parse(fs.readFileSync(path.join(out, 'audit-checkpoint-key.json'), 'utf8')) as { publicKey: string; keyId: string };
+    const { publicKey, keyId } = JSON.parse(fs.readFileSync(path.join(out, 'audit-checkpoint-key.json'), 'utf8')) as {
+      publicKey: string;
+      keyId: string;
+    };
     const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(publicKey, 'base64')]);
     const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
     const copied = lines(path.join(out, 'audit-checkpoints.jsonl'));
     expect(copied.length).toBeGreaterThan(3);
     for (const c of copied) {
-      const signed = Buffer.from(JSON.stringify(['palisade-audit-checkpoint', c.v, c.node, c.chainSeq, c.hash, c.at, c.keyId]));
+      const signed = Buffer.from(
+        JSON.stringify(['palisade-audit-checkpoint', c.v, c.node, c.chainSeq, c.hash, c.at, c.keyId]),
+      );
       expect(c.keyId).toBe(keyId);
       expect(verifySignature(null, signed, key, Buffer.from(c.sig, 'base64'))).toBe(true);
     }

@@ -23,7 +23,11 @@ let agentId: string;
 beforeAll(async () => {
   // Sign-in itself under concurrency (50 at once for one account): the throttle's limits and queue
   // are set out of the way here; login-throttle.test.ts tests them.
-  server = await startTestServer({ LOGIN_IP_MAX_ATTEMPTS: '10000', LOGIN_ACCOUNT_MAX_ATTEMPTS: '10000', LOGIN_HASH_QUEUE: '1000' });
+  server = await startTestServer({
+    LOGIN_IP_MAX_ATTEMPTS: '10000',
+    LOGIN_ACCOUNT_MAX_ATTEMPTS: '10000',
+    LOGIN_HASH_QUEUE: '1000',
+  });
   agentId = await seedStaff(server, { email: 'agent@bank.example', password: PASSWORD, role: 'agent' });
 });
 afterAll(async () => {
@@ -38,7 +42,10 @@ const cookieHeader = (setCookies: string[]) => setCookies.map((c) => c.split(';'
 
 /** A token with the server's own claims layout, signed as the caller chooses. */
 function accessClaims(userId: string, sessionId: string) {
-  return new SignJWT({ sid: sessionId, role: 'agent' }).setSubject(userId).setIssuer('palisade').setAudience('palisade-staff');
+  return new SignJWT({ sid: sessionId, role: 'agent' })
+    .setSubject(userId)
+    .setIssuer('palisade')
+    .setAudience('palisade-staff');
 }
 
 describe('sign-in modes', () => {
@@ -58,7 +65,9 @@ describe('sign-in modes', () => {
     expect(refresh).toMatch(/;\s*path=\/api\/auth/i);
     // The token in the cookie is a real one: a GET with only the cookie is signed in.
     expect(res.text).not.toContain(access!.split(';')[0]!.split('=')[1]!);
-    const me = await api<{ user: { id: string } }>(server, 'GET', '/api/auth/me', { headers: { Cookie: cookieHeader(setCookies) } });
+    const me = await api<{ user: { id: string } }>(server, 'GET', '/api/auth/me', {
+      headers: { Cookie: cookieHeader(setCookies) },
+    });
     expect(me.status).toBe(200);
     expect(me.body.user.id).toBe(agentId);
   });
@@ -69,7 +78,9 @@ describe('sign-in modes', () => {
     expect(res.headers.getSetCookie()).toEqual([]);
     expect(typeof res.body.accessToken).toBe('string');
     expect(typeof res.body.refreshToken).toBe('string');
-    const me = await api<{ user: { id: string; role: string } }>(server, 'GET', '/api/auth/me', { token: res.body.accessToken });
+    const me = await api<{ user: { id: string; role: string } }>(server, 'GET', '/api/auth/me', {
+      token: res.body.accessToken,
+    });
     expect(me.status).toBe(200);
     expect(me.body.user).toMatchObject({ id: agentId, role: 'agent' });
   });
@@ -94,7 +105,8 @@ describe('lockout', () => {
     const max = server.deps.config.auth.maxFailures;
     expect(max).toBe(5);
     const id = await seedStaff(server, { email: 'lockme@bank.example', password: PASSWORD, role: 'agent' });
-    for (let i = 0; i < max - 1; i++) expect((await login('lockme@bank.example', `wrong password ${i}`)).status).toBe(401);
+    for (let i = 0; i < max - 1; i++)
+      expect((await login('lockme@bank.example', `wrong password ${i}`)).status).toBe(401);
     expect(await auditCount(server, `action = 'auth.lockout' AND actor_id = $1`, [id])).toBe(0);
     expect((await login('lockme@bank.example', 'wrong password last')).status).toBe(401);
     const right = await login('lockme@bank.example', PASSWORD);
@@ -117,7 +129,10 @@ describe('concurrent sign-ins', { timeout: 180_000 }, () => {
     const sessionIds = results.map((r) => decodeJwt(r.body.accessToken).sid);
     expect(new Set(sessionIds).size).toBe(50);
     expect(new Set(results.map((r) => r.body.refreshToken)).size).toBe(50);
-    const [{ n } = { n: 0 }] = (await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM staff_sessions WHERE user_id = $1`, [id])) as { n: number }[];
+    const [{ n } = { n: 0 }] = (await server.deps.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM staff_sessions WHERE user_id = $1`,
+      [id],
+    )) as { n: number }[];
     expect(n).toBe(50);
     expect(await auditCount(server, `action = 'auth.login' AND outcome = 'success' AND actor_id = $1`, [id])).toBe(50);
     await sealAudit(server.deps.db.dataSource);
@@ -128,7 +143,9 @@ describe('concurrent sign-ins', { timeout: 180_000 }, () => {
   it('50 concurrent wrong sign-ins lock the account and count exactly LOGIN_MAX_FAILURES failures', async () => {
     const max = server.deps.config.auth.maxFailures;
     const id = await seedStaff(server, { email: 'attacked@bank.example', password: PASSWORD, role: 'agent' });
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => login('attacked@bank.example', `guess number ${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => login('attacked@bank.example', `guess number ${i}`)),
+    );
     expect(new Set(results.map((r) => `${r.status} ${r.body.error.id}`))).toEqual(new Set(['401 invalid_credentials']));
     const attempts = await auditEvents(server, `action = 'auth.login' AND actor_id = $1`, [id]);
     expect(attempts).toHaveLength(50);
@@ -136,7 +153,10 @@ describe('concurrent sign-ins', { timeout: 180_000 }, () => {
     expect(counted).toEqual(Array.from({ length: max }, (_, i) => i + 1));
     expect(attempts.filter((e) => e.details.cause === 'locked')).toHaveLength(50 - max);
     expect(await auditCount(server, `action = 'auth.lockout' AND actor_id = $1`, [id])).toBe(1);
-    const [user] = (await server.deps.db.dataSource.query(`SELECT locked_until AS "lockedUntil" FROM staff_users WHERE id = $1`, [id])) as { lockedUntil: Date | null }[];
+    const [user] = (await server.deps.db.dataSource.query(
+      `SELECT locked_until AS "lockedUntil" FROM staff_users WHERE id = $1`,
+      [id],
+    )) as { lockedUntil: Date | null }[];
     expect(user?.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
     expect((await login('attacked@bank.example', PASSWORD)).status).toBe(401);
     await sealAudit(server.deps.db.dataSource);
@@ -154,12 +174,20 @@ describe('access tokens', () => {
   const me = (token: string) => api<ErrorBody>(server, 'GET', '/api/auth/me', { token });
 
   it('accepts a token the test signs with the server key and a future expiry (the control for the cases below)', async () => {
-    const token = await accessClaims(agentId, sessionId).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(server.deps.secrets.jwtKey);
+    const token = await accessClaims(agentId, sessionId)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(server.deps.secrets.jwtKey);
     expect((await me(token)).status).toBe(200);
   });
 
   it('refuses a token signed with another key', async () => {
-    const token = await accessClaims(agentId, sessionId).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(randomBytes(32));
+    const token = await accessClaims(agentId, sessionId)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(randomBytes(32));
     const res = await me(token);
     expect(res.status).toBe(401);
     expect(res.body.error.id).toBe('token_invalid');
@@ -167,14 +195,21 @@ describe('access tokens', () => {
 
   it('refuses an expired token signed with the server key', async () => {
     const past = Math.floor(Date.now() / 1000) - 120;
-    const token = await accessClaims(agentId, sessionId).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(past - 900).setExpirationTime(past).sign(server.deps.secrets.jwtKey);
+    const token = await accessClaims(agentId, sessionId)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(past - 900)
+      .setExpirationTime(past)
+      .sign(server.deps.secrets.jwtKey);
     const res = await me(token);
     expect(res.status).toBe(401);
     expect(res.body.error.id).toBe('token_invalid');
   });
 
   it('refuses a token signed with the server key that carries no expiry', async () => {
-    const token = await accessClaims(agentId, sessionId).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().sign(server.deps.secrets.jwtKey);
+    const token = await accessClaims(agentId, sessionId)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .sign(server.deps.secrets.jwtKey);
     expect(decodeJwt(token).exp).toBeUndefined();
     const res = await me(token);
     expect(res.status).toBe(401);
@@ -184,8 +219,19 @@ describe('access tokens', () => {
   it('refuses an alg:none token carrying valid claims', async () => {
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
-    const claims = { sub: agentId, sid: sessionId, role: 'agent', iss: 'palisade', aud: 'palisade-staff', iat: now, exp: now + 300 };
-    for (const token of [`${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`, `${b64({ alg: 'none' })}.${b64(claims)}`]) {
+    const claims = {
+      sub: agentId,
+      sid: sessionId,
+      role: 'agent',
+      iss: 'palisade',
+      aud: 'palisade-staff',
+      iat: now,
+      exp: now + 300,
+    };
+    for (const token of [
+      `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
+      `${b64({ alg: 'none' })}.${b64(claims)}`,
+    ]) {
       const res = await me(token);
       expect(res.status).toBe(401);
       expect(res.body.error.id).toBe('token_invalid');
@@ -205,7 +251,11 @@ describe('access tokens', () => {
 
   it('refuses a correctly signed token whose session belongs to someone else', async () => {
     const otherId = await seedStaff(server, { email: 'other@bank.example', password: PASSWORD, role: 'admin' });
-    const token = await accessClaims(otherId, sessionId).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(server.deps.secrets.jwtKey);
+    const token = await accessClaims(otherId, sessionId)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(server.deps.secrets.jwtKey);
     const res = await me(token);
     expect(res.status).toBe(401);
     expect(res.body.error.id).toBe('session_revoked');
@@ -219,7 +269,9 @@ describe('access tokens', () => {
     const res = await me(session.accessToken);
     expect(res.status).toBe(401);
     expect(res.body.error.id).toBe('session_revoked');
-    const refreshed = await api<ErrorBody>(server, 'POST', '/api/auth/refresh', { body: { refreshToken: session.refreshToken } });
+    const refreshed = await api<ErrorBody>(server, 'POST', '/api/auth/refresh', {
+      body: { refreshToken: session.refreshToken },
+    });
     expect(refreshed.status).toBe(401);
     expect(refreshed.body.error.id).toBe('refresh_invalid');
     // Another session of the same user is untouched.
@@ -230,16 +282,22 @@ describe('access tokens', () => {
 describe('refresh', () => {
   it('rotates the refresh token; reusing an old one ends the session and is audited', async () => {
     const first = await bearerLogin(server, 'agent@bank.example', PASSWORD);
-    const rotated = await api<TokenBody>(server, 'POST', '/api/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    const rotated = await api<TokenBody>(server, 'POST', '/api/auth/refresh', {
+      body: { refreshToken: first.refreshToken },
+    });
     expect(rotated.status).toBe(200);
     expect(rotated.body.refreshToken).not.toBe(first.refreshToken);
     expect(decodeJwt(rotated.body.accessToken).sid).toBe(decodeJwt(first.accessToken).sid);
     expect((await api(server, 'GET', '/api/auth/me', { token: rotated.body.accessToken })).status).toBe(200);
 
-    const reuse = await api<ErrorBody>(server, 'POST', '/api/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    const reuse = await api<ErrorBody>(server, 'POST', '/api/auth/refresh', {
+      body: { refreshToken: first.refreshToken },
+    });
     expect(reuse.status).toBe(401);
     expect(reuse.body.error.id).toBe('refresh_invalid');
-    const events = await auditEvents(server, `action = 'auth.refresh_reuse' AND request_id = $1`, [reuse.headers.get('x-request-id')]);
+    const events = await auditEvents(server, `action = 'auth.refresh_reuse' AND request_id = $1`, [
+      reuse.headers.get('x-request-id'),
+    ]);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorId: agentId, outcome: 'denied' });
     for (const token of [first.accessToken, rotated.body.accessToken]) {
@@ -248,7 +306,9 @@ describe('refresh', () => {
       expect(res.body.error.id).toBe('session_revoked');
     }
     // The newest refresh token dies with the session.
-    expect((await api(server, 'POST', '/api/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } })).status).toBe(401);
+    expect(
+      (await api(server, 'POST', '/api/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } })).status,
+    ).toBe(401);
   });
 
   it('refreshes from the cookie in cookie mode and sets new cookies', async () => {
@@ -269,14 +329,20 @@ describe('cookie-authenticated writes', () => {
   it('refuses a write from a foreign Origin (csrf_rejected) and leaves the session alive', async () => {
     const res = await login('agent@bank.example', PASSWORD, 'cookie');
     const Cookie = cookieHeader(res.headers.getSetCookie());
-    const foreign = await api<ErrorBody>(server, 'POST', '/api/auth/logout', { headers: { Cookie, Origin: 'https://evil.example' } });
+    const foreign = await api<ErrorBody>(server, 'POST', '/api/auth/logout', {
+      headers: { Cookie, Origin: 'https://evil.example' },
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.id).toBe('csrf_rejected');
-    const nullOrigin = await api<ErrorBody>(server, 'POST', '/api/auth/logout', { headers: { Cookie, Origin: 'null' } });
+    const nullOrigin = await api<ErrorBody>(server, 'POST', '/api/auth/logout', {
+      headers: { Cookie, Origin: 'null' },
+    });
     expect(nullOrigin.status).toBe(403);
     expect((await api(server, 'GET', '/api/auth/me', { headers: { Cookie } })).status).toBe(200);
 
-    const own = await api(server, 'POST', '/api/auth/logout', { headers: { Cookie, Origin: new URL(server.url).origin } });
+    const own = await api(server, 'POST', '/api/auth/logout', {
+      headers: { Cookie, Origin: new URL(server.url).origin },
+    });
     expect(own.status).toBe(204);
     const after = await api<ErrorBody>(server, 'GET', '/api/auth/me', { headers: { Cookie } });
     expect(after.status).toBe(401);
@@ -286,12 +352,16 @@ describe('cookie-authenticated writes', () => {
   it('refuses a cookie refresh from a foreign Origin without rotating the token', async () => {
     const res = await login('agent@bank.example', PASSWORD, 'cookie');
     const Cookie = cookieHeader(res.headers.getSetCookie());
-    const foreign = await api<ErrorBody>(server, 'POST', '/api/auth/refresh', { headers: { Cookie, Origin: 'https://evil.example' } });
+    const foreign = await api<ErrorBody>(server, 'POST', '/api/auth/refresh', {
+      headers: { Cookie, Origin: 'https://evil.example' },
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.id).toBe('csrf_rejected');
     expect(foreign.headers.getSetCookie()).toEqual([]);
     // The refresh token was not used up: our own page can still refresh with it.
-    const own = await api(server, 'POST', '/api/auth/refresh', { headers: { Cookie, Origin: new URL(server.url).origin } });
+    const own = await api(server, 'POST', '/api/auth/refresh', {
+      headers: { Cookie, Origin: new URL(server.url).origin },
+    });
     expect(own.status).toBe(200);
   });
 });

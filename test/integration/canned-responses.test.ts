@@ -27,7 +27,12 @@ let adminId = '';
 beforeAll(async () => {
   server = await startTestServer();
   adminId = await seedStaff(server, { email: 'canned-admin@bank.test', password: PASSWORD, role: 'admin' });
-  await seedStaff(server, { email: 'canned-agent@bank.test', password: PASSWORD, role: 'agent', displayName: 'Mia Agent' });
+  await seedStaff(server, {
+    email: 'canned-agent@bank.test',
+    password: PASSWORD,
+    role: 'agent',
+    displayName: 'Mia Agent',
+  });
   await seedStaff(server, { email: 'canned-co@bank.test', password: PASSWORD, role: 'compliance_officer' });
   admin = (await bearerLogin(server, 'canned-admin@bank.test', PASSWORD)).accessToken;
   agent = (await bearerLogin(server, 'canned-agent@bank.test', PASSWORD)).accessToken;
@@ -36,15 +41,35 @@ afterAll(async () => {
   await server.stop();
 });
 
-const create = (body: unknown, token = admin) => api<{ response: Canned } & ErrorBody>(server, 'POST', '/api/canned', { token, body });
-const list = (query: string, token = agent) => api<{ responses: Canned[] }>(server, 'GET', `/api/canned${query}`, { token });
+const create = (body: unknown, token = admin) =>
+  api<{ response: Canned } & ErrorBody>(server, 'POST', '/api/canned', { token, body });
+const list = (query: string, token = agent) =>
+  api<{ responses: Canned[] }>(server, 'GET', `/api/canned${query}`, { token });
 
 describe('canned responses', () => {
   it('an admin creates them per site and language; an agent finds them by search with the fill-ins filled', async () => {
-    const greet = await create({ site: 'retail', language: 'de', shortcut: 'hallo', title: 'Begrüßung', body: 'Guten Tag, hier ist {agent_name}. Wir sprechen {visitor_language}.' });
+    const greet = await create({
+      site: 'retail',
+      language: 'de',
+      shortcut: 'hallo',
+      title: 'Begrüßung',
+      body: 'Guten Tag, hier ist {agent_name}. Wir sprechen {visitor_language}.',
+    });
     expect(greet.status).toBe(201);
-    await create({ site: 'retail', language: 'en', shortcut: 'card-block', title: 'Blocking a card', body: 'Hi, {agent_name} here: I can block the card for you right away.' });
-    await create({ site: 'retail', language: 'en', shortcut: 'hours', title: 'Opening hours', body: 'Our branches open at 9.' });
+    await create({
+      site: 'retail',
+      language: 'en',
+      shortcut: 'card-block',
+      title: 'Blocking a card',
+      body: 'Hi, {agent_name} here: I can block the card for you right away.',
+    });
+    await create({
+      site: 'retail',
+      language: 'en',
+      shortcut: 'hours',
+      title: 'Opening hours',
+      body: 'Our branches open at 9.',
+    });
 
     const de = await list('?site=retail&language=de');
     expect(de.status).toBe(200);
@@ -63,17 +88,39 @@ describe('canned responses', () => {
   });
 
   it('edits and archives, audited; an archived shortcut can be used again', async () => {
-    const made = await create({ site: 'retail', language: 'fr', shortcut: 'bonjour', title: 'Bonjour', body: 'Bonjour !' });
+    const made = await create({
+      site: 'retail',
+      language: 'fr',
+      shortcut: 'bonjour',
+      title: 'Bonjour',
+      body: 'Bonjour !',
+    });
     const id = made.body.response.id;
-    const edited = await api<{ response: Canned }>(server, 'PUT', `/api/canned/${id}`, { token: admin, body: { site: 'retail', language: 'fr', shortcut: 'bonjour', title: 'Accueil', body: 'Bonjour, {agent_name} à votre écoute.' } });
+    const edited = await api<{ response: Canned }>(server, 'PUT', `/api/canned/${id}`, {
+      token: admin,
+      body: {
+        site: 'retail',
+        language: 'fr',
+        shortcut: 'bonjour',
+        title: 'Accueil',
+        body: 'Bonjour, {agent_name} à votre écoute.',
+      },
+    });
     expect(edited.status).toBe(200);
     expect(edited.body.response.title).toBe('Accueil');
     expect((await api(server, 'DELETE', `/api/canned/${id}`, { token: admin })).status).toBe(204);
     expect((await list('?site=retail&language=fr')).body.responses).toEqual([]);
     expect((await api(server, 'DELETE', `/api/canned/${id}`, { token: admin })).status).toBe(404);
-    expect((await create({ site: 'retail', language: 'fr', shortcut: 'bonjour', title: 'Bonjour', body: 'Bonjour.' })).status).toBe(201);
+    expect(
+      (await create({ site: 'retail', language: 'fr', shortcut: 'bonjour', title: 'Bonjour', body: 'Bonjour.' }))
+        .status,
+    ).toBe(201);
     const events = await auditEvents(server, `resource_id = $1`, [id]);
-    expect(events.map((e) => e.action)).toEqual(['canned_response.created', 'canned_response.updated', 'canned_response.archived']);
+    expect(events.map((e) => e.action)).toEqual([
+      'canned_response.created',
+      'canned_response.updated',
+      'canned_response.archived',
+    ]);
   });
 
   it('only admins change them; compliance officers do not see them', async () => {
@@ -102,7 +149,9 @@ describe('canned responses', () => {
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(status);
       expect(res.body.error.id).toBe(id);
     }
-    expect((await api<ErrorBody>(server, 'PUT', '/api/canned/nope', { token: admin, body: good })).body.error.id).toBe('validation_failed');
+    expect((await api<ErrorBody>(server, 'PUT', '/api/canned/nope', { token: admin, body: good })).body.error.id).toBe(
+      'validation_failed',
+    );
     expect((await list('?limit=500')).status).toBe(400);
     expect((await list('?limit=200')).body.responses.length).toBe(before);
   });

@@ -4,7 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSISTANT, chatTransaction } from '../../server/chat/env.ts';
-import { ANSWER_TRANSCRIPT_MESSAGES, isClientIdConflict, lockTurn, readTurnTranscript, storeAnswer, writeTurnMessage } from '../../server/chat/turn.ts';
+import {
+  ANSWER_TRANSCRIPT_MESSAGES,
+  isClientIdConflict,
+  lockTurn,
+  readTurnTranscript,
+  storeAnswer,
+  writeTurnMessage,
+} from '../../server/chat/turn.ts';
 import { preparedQuery } from '../../server/db/prepared.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { readyVisitor } from '../support/widget.ts';
@@ -19,31 +26,58 @@ afterAll(async () => {
 
 describe('chat turns', () => {
   it('reads the newest messages for an answer, oldest first, the same with the lock or alone', async () => {
-    const v = await readyVisitor(server, { decisions: { ai_local: false, ai_cloud: false, transcript_keep: false, voice_input: false } });
+    const v = await readyVisitor(server, {
+      decisions: { ai_local: false, ai_cloud: false, transcript_keep: false, voice_input: false },
+    });
     const id = v.conversation.id;
     const total = ANSWER_TRANSCRIPT_MESSAGES + 7;
     await chatTransaction({ deps: server.deps }, ASSISTANT, 'test.fill', async (ctx) => {
       const turn = await lockTurn(ctx, id);
-      for (let i = 1; i <= total; i++) await writeTurnMessage(ctx, turn, { role: i % 2 ? 'visitor' : 'assistant', text: `message ${i}` });
+      for (let i = 1; i <= total; i++)
+        await writeTurnMessage(ctx, turn, { role: i % 2 ? 'visitor' : 'assistant', text: `message ${i}` });
     });
     for (const transcript of [true, false]) {
-      const messages = await chatTransaction({ deps: server.deps }, ASSISTANT, 'test.read', async (ctx) => readTurnTranscript(ctx, await lockTurn(ctx, id, { transcript }), { purpose: 'ai_answer', actor: ASSISTANT }));
+      const messages = await chatTransaction({ deps: server.deps }, ASSISTANT, 'test.read', async (ctx) =>
+        readTurnTranscript(ctx, await lockTurn(ctx, id, { transcript }), { purpose: 'ai_answer', actor: ASSISTANT }),
+      );
       expect(messages).toHaveLength(ANSWER_TRANSCRIPT_MESSAGES);
-      expect(messages[0]).toMatchObject({ seq: total - ANSWER_TRANSCRIPT_MESSAGES + 1, text: `message ${total - ANSWER_TRANSCRIPT_MESSAGES + 1}` });
+      expect(messages[0]).toMatchObject({
+        seq: total - ANSWER_TRANSCRIPT_MESSAGES + 1,
+        text: `message ${total - ANSWER_TRANSCRIPT_MESSAGES + 1}`,
+      });
       expect(messages.at(-1)).toMatchObject({ seq: total, text: `message ${total}` });
     }
   });
 
-  it('stores an answer only while the conversation is open and the AI\'s', async () => {
+  it("stores an answer only while the conversation is open and the AI's", async () => {
     const v = await readyVisitor(server);
     const id = v.conversation.id;
-    const key = await chatTransaction({ deps: server.deps }, ASSISTANT, 'test.key', async (ctx) => (await lockTurn(ctx, id)).key);
-    const answer = (text: string) => storeAnswer(server.deps.db.dataSource, { conversationId: id, key, id: randomUUID(), text, meta: {}, now: new Date(), actor: ASSISTANT });
+    const key = await chatTransaction(
+      { deps: server.deps },
+      ASSISTANT,
+      'test.key',
+      async (ctx) => (await lockTurn(ctx, id)).key,
+    );
+    const answer = (text: string) =>
+      storeAnswer(server.deps.db.dataSource, {
+        conversationId: id,
+        key,
+        id: randomUUID(),
+        text,
+        meta: {},
+        now: new Date(),
+        actor: ASSISTANT,
+      });
     const stored = await answer('first');
     expect(stored).toMatchObject({ seq: 1, role: 'assistant', text: 'first' });
-    await server.deps.db.dataSource.query(`UPDATE conversations SET mode = 'agent', status = 'handoff' WHERE id = $1`, [id]);
+    await server.deps.db.dataSource.query(`UPDATE conversations SET mode = 'agent', status = 'handoff' WHERE id = $1`, [
+      id,
+    ]);
     expect(await answer('too late')).toBeNull();
-    const rows = (await server.deps.db.dataSource.query(`SELECT seq::int AS seq FROM messages WHERE conversation_id = $1`, [id])) as { seq: number }[];
+    const rows = (await server.deps.db.dataSource.query(
+      `SELECT seq::int AS seq FROM messages WHERE conversation_id = $1`,
+      [id],
+    )) as { seq: number }[];
     expect(rows).toEqual([{ seq: 1 }]);
   });
 
@@ -55,7 +89,10 @@ describe('chat turns', () => {
         const turn = await lockTurn(ctx, id, { consents: true, transcript: true, clientId });
         await writeTurnMessage(ctx, turn, { role: 'visitor', text: 'hello', clientId });
         // the same connection (the transaction's) has the turn's statements prepared by name
-        return (await ctx.tx.query(`SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'pal\\_%'`)) as { name: string; statement: string }[];
+        return (await ctx.tx.query(`SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'pal\\_%'`)) as {
+          name: string;
+          statement: string;
+        }[];
       });
     const prepared = await write('client-0001');
     expect(prepared.some((p) => p.statement.includes('FOR UPDATE OF c'))).toBe(true);
@@ -66,11 +103,18 @@ describe('chat turns', () => {
     // a failure is TypeORM's QueryFailedError with the driver's code, as for plain text
     const error = await chatTransaction({ deps: server.deps }, ASSISTANT, 'test.dup', async (ctx) => {
       const turn = await lockTurn(ctx, id);
-      return writeTurnMessage(ctx, turn, { role: 'visitor', text: 'again', clientId: 'client-0001' }).then(() => null, (e: unknown) => e);
+      return writeTurnMessage(ctx, turn, { role: 'visitor', text: 'again', clientId: 'client-0001' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'QueryFailedError', driverError: { code: '23505' } });
     expect(isClientIdConflict(error)).toBe(true);
-    const counted = (await preparedQuery(server.deps.db.dataSource, 'SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [id])) as { n: number }[];
+    const counted = (await preparedQuery(
+      server.deps.db.dataSource,
+      'SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1',
+      [id],
+    )) as { n: number }[];
     expect(counted).toEqual([{ n: 2 }]);
   });
 });

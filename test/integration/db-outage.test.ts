@@ -12,7 +12,16 @@ describe.runIf(usingPostgresServer())('database outage (PostgreSQL server behind
   beforeAll(async () => {
     const target = new URL(process.env.TEST_DATABASE_URL!);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    server = await startTestServer({}, { databaseUrl: (url) => { const u = new URL(url); u.host = `127.0.0.1:${proxy.port}`; return u.toString(); } });
+    server = await startTestServer(
+      {},
+      {
+        databaseUrl: (url) => {
+          const u = new URL(url);
+          u.host = `127.0.0.1:${proxy.port}`;
+          return u.toString();
+        },
+      },
+    );
     await seedStaff(server, { email: 'auditor@bank.example', password: 'auditor password 1', role: 'auditor' });
     token = (await bearerLogin(server, 'auditor@bank.example', 'auditor password 1')).accessToken;
   });
@@ -26,7 +35,9 @@ describe.runIf(usingPostgresServer())('database outage (PostgreSQL server behind
     expect((await api(server, 'GET', '/api/audit/verify', { token })).status).toBe(200);
 
     // Cut while a sign-in is between its password check and its transaction.
-    const midRequest = api(server, 'POST', '/api/auth/login', { body: { email: 'auditor@bank.example', password: 'auditor password 1', mode: 'bearer' } });
+    const midRequest = api(server, 'POST', '/api/auth/login', {
+      body: { email: 'auditor@bank.example', password: 'auditor password 1', mode: 'bearer' },
+    });
     await new Promise((r) => setTimeout(r, 20));
     await proxy.cut();
     const mid = await midRequest;
@@ -51,7 +62,9 @@ describe.runIf(usingPostgresServer())('database outage (PostgreSQL server behind
     expect(after.status).toBe(200);
     expect(after.body.ok).toBe(true);
     // The failed sign-in left no half-written session or event behind.
-    const sessions = (await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM staff_sessions`)) as { n: number }[];
+    const sessions = (await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM staff_sessions`)) as {
+      n: number;
+    }[];
     expect(sessions[0]!.n).toBe(1);
   });
 });

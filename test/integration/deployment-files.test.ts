@@ -31,21 +31,31 @@ const SECRET_NAME = /SECRET|MASTER_KEY|PASSWORD|TOKEN|DATABASE_URL/;
 
 /** The environment as the container gets it: ${VAR:?…} set by the operator, ${VAR:-} left empty. */
 const interpolate = (env: Record<string, string | number>) =>
-  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'pw').replace(/\$\{[A-Z_]+:-\}/g, '')]));
+  Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [
+      k,
+      String(v)
+        .replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'pw')
+        .replace(/\$\{[A-Z_]+:-\}/g, ''),
+    ]),
+  );
 
 describe('docker-compose.yml', () => {
   it('runs two app nodes on one database, each with its own id and data, both on one key store', () => {
     expect(appNodes.map(([name]) => name)).toEqual(['node-a', 'node-b']);
     const ids = appNodes.map(([, s]) => s.environment.PALISADE_NODE_ID);
     expect(new Set(ids).size).toBe(2);
-    const mounts = appNodes.map(([, s]) => Object.fromEntries((s.volumes as string[]).map((v) => v.split(':').reverse())));
+    const mounts = appNodes.map(([, s]) =>
+      Object.fromEntries((s.volumes as string[]).map((v) => v.split(':').reverse())),
+    );
     expect(mounts.map((m) => m['/app/data/keystore'])).toEqual(['keystore', 'keystore']);
     expect(new Set(mounts.map((m) => m['/app/data'])).size).toBe(2);
     for (const [, s] of appNodes) {
       expect(s.ports).toBeUndefined(); // the way in is HAProxy
       expect(s.environment.DATABASE_URL).toMatch(/@db:5432\//);
       for (const [k, v] of Object.entries(s.environment as Record<string, string>)) {
-        if (SECRET_NAME.test(k) && k !== 'DATABASE_URL') expect([k, String(v)]).toEqual([k, expect.stringMatching(/^\/run\/secrets\//)]);
+        if (SECRET_NAME.test(k) && k !== 'DATABASE_URL')
+          expect([k, String(v)]).toEqual([k, expect.stringMatching(/^\/run\/secrets\//)]);
       }
       expect(s.environment.DATABASE_URL).toContain('${PALISADE_DB_PASSWORD:?');
       // The app's own loader takes the environment (REDIS_URL empty: no Redis).
@@ -54,7 +64,9 @@ describe('docker-compose.yml', () => {
       expect(config.redis).toBeUndefined();
       expect(config.metrics.tokenFile).toBeDefined(); // metrics on a network interface ask for a token
     }
-    expect(loadConfig(interpolate({ ...appNodes[0]![1].environment, REDIS_URL: 'redis://redis:6379' })).redis?.url).toBe('redis://redis:6379');
+    expect(
+      loadConfig(interpolate({ ...appNodes[0]![1].environment, REDIS_URL: 'redis://redis:6379' })).redis?.url,
+    ).toBe('redis://redis:6379');
   });
 
   it('puts HAProxy (ops/haproxy.cfg) before exactly the app nodes, health-checked on /readyz', () => {
@@ -75,10 +87,14 @@ describe('docker-compose.yml', () => {
     for (const [, s] of appNodes) expect(s.environment.OLLAMA_HOST).toBe('http://ollama:11434');
     const prometheus = parse(read('ops/prometheus.yml')) as Obj;
     const job = prometheus.scrape_configs[0];
-    expect(job.static_configs[0].targets).toEqual(appNodes.map(([name, s]) => `${name}:${String(s.environment.METRICS_LISTEN).split(':')[1]}`));
+    expect(job.static_configs[0].targets).toEqual(
+      appNodes.map(([name, s]) => `${name}:${String(s.environment.METRICS_LISTEN).split(':')[1]}`),
+    );
     expect(job.authorization.credentials_file).toBe('/run/secrets/prometheus_token');
     expect(services.prometheus!.secrets).toContain('prometheus_token');
-    const alerts = (services.prometheus!.volumes as string[]).find((v) => v.startsWith('./ops/prometheus-alerts.yml:'))!;
+    const alerts = (services.prometheus!.volumes as string[]).find((v) =>
+      v.startsWith('./ops/prometheus-alerts.yml:'),
+    )!;
     expect(prometheus.rule_files).toEqual([alerts.split(':')[1]]);
   });
 
@@ -86,18 +102,25 @@ describe('docker-compose.yml', () => {
     const used = new Set(Object.values(services).flatMap((s) => (s.secrets ?? []) as string[]));
     expect([...used].sort()).toEqual(Object.keys(compose.secrets).sort());
     for (const s of Object.values(compose.secrets as Record<string, Obj>)) expect(s.file).toMatch(/^\.\/secrets\//);
-    const named = Object.values(services).flatMap((s) => ((s.volumes ?? []) as string[]).map((v) => v.split(':')[0]!).filter((v) => !v.startsWith('.')));
+    const named = Object.values(services).flatMap((s) =>
+      ((s.volumes ?? []) as string[]).map((v) => v.split(':')[0]!).filter((v) => !v.startsWith('.')),
+    );
     expect([...new Set(named)].sort()).toEqual(Object.keys(compose.volumes).sort());
   });
 
   it.runIf(works('docker', ['compose', 'version']))('passes docker compose config', () => {
-    execFileSync('docker', ['compose', 'config', '--quiet'], { cwd: ROOT, env: { ...process.env, PALISADE_DB_PASSWORD: 'x' } });
+    execFileSync('docker', ['compose', 'config', '--quiet'], {
+      cwd: ROOT,
+      env: { ...process.env, PALISADE_DB_PASSWORD: 'x' },
+    });
   });
 });
 
 describe('ops/kubernetes', () => {
   const files = fs.readdirSync(K8S).filter((f) => f.endsWith('.yaml'));
-  const docs = files.flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(K8S, f), 'utf8')).map((d) => d.toJS() as Obj));
+  const docs = files.flatMap((f) =>
+    parseAllDocuments(fs.readFileSync(path.join(K8S, f), 'utf8')).map((d) => d.toJS() as Obj),
+  );
   const one = (kind: string) => docs.find((d) => d.kind === kind)!;
   const deployment = one('Deployment');
   const pod = deployment.spec.template.spec;
@@ -122,18 +145,23 @@ describe('ops/kubernetes', () => {
     expect(pvc.spec.accessModes).toEqual(['ReadWriteMany']);
     const volume = pod.volumes.find((v: Obj) => v.persistentVolumeClaim?.claimName === pvc.metadata.name);
     expect(container.volumeMounts.find((m: Obj) => m.name === volume.name).mountPath).toBe('/app/data/keystore');
-    expect(container.env.find((e: Obj) => e.name === 'PALISADE_NODE_ID').valueFrom.fieldRef.fieldPath).toBe('metadata.name');
+    expect(container.env.find((e: Obj) => e.name === 'PALISADE_NODE_ID').valueFrom.fieldRef.fieldPath).toBe(
+      'metadata.name',
+    );
   });
 
   it('references the Secret for every secret setting, and the app takes the settings', () => {
-    const secretMount = container.volumeMounts.find((m: Obj) => pod.volumes.find((v: Obj) => v.name === m.name)?.secret).mountPath;
+    const secretMount = container.volumeMounts.find(
+      (m: Obj) => pod.volumes.find((v: Obj) => v.name === m.name)?.secret,
+    ).mountPath;
     const env: Record<string, string> = { ...one('ConfigMap').data };
     for (const e of container.env as Obj[]) {
       if (SECRET_NAME.test(e.name)) {
         if (e.value !== undefined) expect(e.value.startsWith(`${secretMount}/`)).toBe(true);
         else expect(e.valueFrom.secretKeyRef.name).toBe('palisade-secrets');
       }
-      env[e.name] = e.value ?? (e.name === 'DATABASE_URL' ? 'postgres://palisade:pw@postgres:5432/palisade' : 'palisade-0');
+      env[e.name] =
+        e.value ?? (e.name === 'DATABASE_URL' ? 'postgres://palisade:pw@postgres:5432/palisade' : 'palisade-0');
     }
     for (const k of Object.keys(one('ConfigMap').data)) expect(SECRET_NAME.test(k)).toBe(false);
     const config = loadConfig(env);
@@ -150,11 +178,19 @@ describe('ops/kubernetes', () => {
     const service = one('Service');
     expect(service.spec.selector).toEqual(labels);
     expect(service.spec.sessionAffinity).toBe('None');
-    expect(service.spec.ports.map((p: Obj) => p.targetPort).every((t: string) => container.ports.some((p: Obj) => p.name === t))).toBe(true);
+    expect(
+      service.spec.ports
+        .map((p: Obj) => p.targetPort)
+        .every((t: string) => container.ports.some((p: Obj) => p.name === t)),
+    ).toBe(true);
   });
 
   it.runIf(works('kubectl', ['version', '--client']))('builds with kubectl kustomize', () => {
     const out = execFileSync('kubectl', ['kustomize', K8S], { encoding: 'utf8' });
-    expect(parseAllDocuments(out).map((d) => (d.toJS() as Obj).kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PersistentVolumeClaim', 'PodDisruptionBudget', 'Service']);
+    expect(
+      parseAllDocuments(out)
+        .map((d) => (d.toJS() as Obj).kind)
+        .sort(),
+    ).toEqual(['ConfigMap', 'Deployment', 'PersistentVolumeClaim', 'PodDisruptionBudget', 'Service']);
   });
 });

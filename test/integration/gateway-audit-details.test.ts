@@ -5,7 +5,14 @@
 // leave what it puts on the record unchanged. PALISADE_RECORD_FIXTURE=1 writes the fixture anew.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createGateway, ProviderError, type ChatEvent, type ChatRequest, type ModelClient, type ModelRequestAudit } from '../../gateway/index.ts';
+import {
+  createGateway,
+  ProviderError,
+  type ChatEvent,
+  type ChatRequest,
+  type ModelClient,
+  type ModelRequestAudit,
+} from '../../gateway/index.ts';
 import { answer, redaction, scripted, type Step } from '../../gateway/model/gateway.testkit.ts';
 import type { RedactionEngine } from '../../gateway/redaction/engine.ts';
 import { InMemoryVaultStore } from '../../gateway/redaction/vault-store.ts';
@@ -44,27 +51,125 @@ interface Case {
   scan?: number | null;
 }
 
-const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ messages: [{ role: 'user', content }], cloudAllowed: false, ...extra });
+const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  messages: [{ role: 'user', content }],
+  cloudAllowed: false,
+  ...extra,
+});
 const kb = () => scripted('local', [answer('From the help articles: ', 'call us.')]).client;
-const fail = (failure: ConstructorParameters<typeof ProviderError>[0], cause?: ConstructorParameters<typeof ProviderError>[4]): Step[] => [{ fail: new ProviderError(failure, failure, undefined, undefined, cause) }];
+const fail = (
+  failure: ConstructorParameters<typeof ProviderError>[0],
+  cause?: ConstructorParameters<typeof ProviderError>[4],
+): Step[] => [{ fail: new ProviderError(failure, failure, undefined, undefined, cause) }];
 
 const cases: Case[] = [
-  { name: 'answered with personal data rehydrated', clients: () => ({ ollama: scripted('local', [answer('Dear <PER', 'SON_1>, fixed.')]).client }), requests: [ask(PII, { requestId: 'r1', caller: { type: 'api_key', id: 'k1' } })] },
-  { name: 'instructions and a conversation, twice (the memo)', clients: () => ({ ollama: scripted('local', [answer('ok')]).client }), requests: [ask(PII, { conversationId: 'c1', instructions: 'Be brief.' }), { messages: [{ role: 'user', content: PII }, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'and Bob Jones?' }], cloudAllowed: false, conversationId: 'c1', instructions: 'Be brief.' }] },
-  { name: 'a retry, then answered', clients: () => ({ ollama: scripted('local', [fail('server_error', 'http_503'), answer('ok')]).client }), requests: [ask('hello')] },
-  { name: 'fallback after failures, then resting', clients: () => ({ ollama: scripted('local', [fail('unavailable', 'connection_refused')]).client, extractive: kb() }), requests: [ask('one'), ask('two'), ask('three')] },
-  { name: 'all targets failed', clients: () => ({ ollama: scripted('local', [fail('bad_response', 'malformed_stream')]).client, extractive: scripted('local', [fail('unavailable')]).client }), requests: [ask('x')] },
-  { name: 'first-token timeout, then the next target', clients: () => ({ ollama: scripted('local', [[{ hangMs: 400 }, ...answer('late')]]).client, extractive: kb() }), requests: [ask('slow')] },
-  { name: 'the answer cache: a miss, then a hit; personal data: off', clients: () => ({ ollama: scripted('local', [answer('Cached answer.')]).client }), requests: [ask('What are the opening hours?'), ask('What are the opening hours?'), ask(PII)] },
-  { name: 'blocked, human, redaction failed', clients: () => ({ ollama: scripted('local', [answer('no')]).client }), requests: [ask('x', { site: 'blocked' }), ask('x', { site: 'person' })] },
-  { name: 'redaction fails', clients: () => ({ ollama: scripted('local', [answer('no')]).client }), engine: { ...redaction, redact: async () => ({ ok: false as const, error: 'analyzer down' }) } as unknown as RedactionEngine, requests: [ask('x')] },
-  { name: 'a named target: in the route, and not', clients: () => ({ ollama: scripted('local', [answer('a')]).client, extractive: kb() }), requests: [ask('x', { target: 'kb' }), ask('x', { target: 'c' })] },
-  { name: 'too long for the only window', clients: () => ({ llamacpp: scripted('local', [answer('b')]).client }), requests: [ask('long '.repeat(400), { site: 'small' })] },
-  { name: 'cloud budget spent: the next target', clients: () => ({ openai: scripted('cloud', [answer('cloud')]).client, extractive: kb() }), requests: [ask('q1', { site: 'cloud', cloudAllowed: true }), ask('q2', { site: 'cloud', cloudAllowed: true })] },
-  { name: 'audit unavailable', writable: false, clients: () => ({ ollama: scripted('local', [answer('no')]).client }), requests: [ask('x')] },
-  { name: 'output scan counts', scan: 2, clients: () => ({ ollama: scripted('local', [answer('Call 555-0100.')]).client }), requests: [ask('phone?')] },
-  { name: 'failed after text was delivered', clients: () => ({ ollama: scripted('local', [[{ type: 'delta', text: 'part' }, ...fail('unavailable', 'stream_cut')]]).client, extractive: kb() }), requests: [ask('cut')] },
-  { name: 'the caller leaves mid-answer', clients: () => ({ ollama: scripted('local', [answer('one ', 'two ', 'three')]).client }), requests: [{ ...ask('leave'), leaveAfterDeltas: 1 }] },
+  {
+    name: 'answered with personal data rehydrated',
+    clients: () => ({ ollama: scripted('local', [answer('Dear <PER', 'SON_1>, fixed.')]).client }),
+    requests: [ask(PII, { requestId: 'r1', caller: { type: 'api_key', id: 'k1' } })],
+  },
+  {
+    name: 'instructions and a conversation, twice (the memo)',
+    clients: () => ({ ollama: scripted('local', [answer('ok')]).client }),
+    requests: [
+      ask(PII, { conversationId: 'c1', instructions: 'Be brief.' }),
+      {
+        messages: [
+          { role: 'user', content: PII },
+          { role: 'assistant', content: 'ok' },
+          { role: 'user', content: 'and Bob Jones?' },
+        ],
+        cloudAllowed: false,
+        conversationId: 'c1',
+        instructions: 'Be brief.',
+      },
+    ],
+  },
+  {
+    name: 'a retry, then answered',
+    clients: () => ({ ollama: scripted('local', [fail('server_error', 'http_503'), answer('ok')]).client }),
+    requests: [ask('hello')],
+  },
+  {
+    name: 'fallback after failures, then resting',
+    clients: () => ({
+      ollama: scripted('local', [fail('unavailable', 'connection_refused')]).client,
+      extractive: kb(),
+    }),
+    requests: [ask('one'), ask('two'), ask('three')],
+  },
+  {
+    name: 'all targets failed',
+    clients: () => ({
+      ollama: scripted('local', [fail('bad_response', 'malformed_stream')]).client,
+      extractive: scripted('local', [fail('unavailable')]).client,
+    }),
+    requests: [ask('x')],
+  },
+  {
+    name: 'first-token timeout, then the next target',
+    clients: () => ({ ollama: scripted('local', [[{ hangMs: 400 }, ...answer('late')]]).client, extractive: kb() }),
+    requests: [ask('slow')],
+  },
+  {
+    name: 'the answer cache: a miss, then a hit; personal data: off',
+    clients: () => ({ ollama: scripted('local', [answer('Cached answer.')]).client }),
+    requests: [ask('What are the opening hours?'), ask('What are the opening hours?'), ask(PII)],
+  },
+  {
+    name: 'blocked, human, redaction failed',
+    clients: () => ({ ollama: scripted('local', [answer('no')]).client }),
+    requests: [ask('x', { site: 'blocked' }), ask('x', { site: 'person' })],
+  },
+  {
+    name: 'redaction fails',
+    clients: () => ({ ollama: scripted('local', [answer('no')]).client }),
+    engine: {
+      ...redaction,
+      redact: async () => ({ ok: false as const, error: 'analyzer down' }),
+    } as unknown as RedactionEngine,
+    requests: [ask('x')],
+  },
+  {
+    name: 'a named target: in the route, and not',
+    clients: () => ({ ollama: scripted('local', [answer('a')]).client, extractive: kb() }),
+    requests: [ask('x', { target: 'kb' }), ask('x', { target: 'c' })],
+  },
+  {
+    name: 'too long for the only window',
+    clients: () => ({ llamacpp: scripted('local', [answer('b')]).client }),
+    requests: [ask('long '.repeat(400), { site: 'small' })],
+  },
+  {
+    name: 'cloud budget spent: the next target',
+    clients: () => ({ openai: scripted('cloud', [answer('cloud')]).client, extractive: kb() }),
+    requests: [ask('q1', { site: 'cloud', cloudAllowed: true }), ask('q2', { site: 'cloud', cloudAllowed: true })],
+  },
+  {
+    name: 'audit unavailable',
+    writable: false,
+    clients: () => ({ ollama: scripted('local', [answer('no')]).client }),
+    requests: [ask('x')],
+  },
+  {
+    name: 'output scan counts',
+    scan: 2,
+    clients: () => ({ ollama: scripted('local', [answer('Call 555-0100.')]).client }),
+    requests: [ask('phone?')],
+  },
+  {
+    name: 'failed after text was delivered',
+    clients: () => ({
+      ollama: scripted('local', [[{ type: 'delta', text: 'part' }, ...fail('unavailable', 'stream_cut')]]).client,
+      extractive: kb(),
+    }),
+    requests: [ask('cut')],
+  },
+  {
+    name: 'the caller leaves mid-answer',
+    clients: () => ({ ollama: scripted('local', [answer('one ', 'two ', 'three')]).client }),
+    requests: [{ ...ask('leave'), leaveAfterDeltas: 1 }],
+  },
 ];
 
 async function run(c: Case) {

@@ -19,7 +19,9 @@ import { startOpenAIStandIn } from '../support/standins/openai.ts';
 import { standInGateway } from '../support/standins/gateway.ts';
 import type { StandIn } from '../support/standins/faults.ts';
 
-const redactionPolicy = loadRedactionPolicyFromYamlText(readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8'));
+const redactionPolicy = loadRedactionPolicyFromYamlText(
+  readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8'),
+);
 const redaction = createDefaultRedactionEngine({ policy: redactionPolicy, hmacKey: new Uint8Array(32).fill(5) });
 const scan = createOutputScanner({ analyzer: createAnalyzer(), policy: redactionPolicy });
 const routing = parseRoutingPolicy(`version: 1
@@ -64,7 +66,12 @@ beforeEach(() => {
 
 function gateway(shared?: SharedAnswerStore) {
   return standInGateway({
-    pool, cloud, policy: routing, redaction, audits, now: () => now,
+    pool,
+    cloud,
+    policy: routing,
+    redaction,
+    audits,
+    now: () => now,
     extra: {
       scanOutput: async (text, lang) => {
         const r = await scan(text, lang);
@@ -79,10 +86,16 @@ async function ask(gw: ReturnType<typeof gateway>, question: string, opts: { clo
   const events: ChatEvent[] = [];
   for await (const e of gw.chat({ messages: [{ role: 'user', content: question }], ...opts })) events.push(e);
   const text = events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('');
-  return { text, end: events.find((e) => e.type === 'end'), targets: events.flatMap((e) => (e.type === 'target' ? [e.targetId] : [])), audit: audits.at(-1)! };
+  return {
+    text,
+    end: events.find((e) => e.type === 'end'),
+    targets: events.flatMap((e) => (e.type === 'target' ? [e.targetId] : [])),
+    audit: audits.at(-1)!,
+  };
 }
 
-const calls = (s: StandIn) => s.requests.filter((r) => r.path.endsWith('/chat') || r.path.endsWith('/chat/completions')).length;
+const calls = (s: StandIn) =>
+  s.requests.filter((r) => r.path.endsWith('/chat') || r.path.endsWith('/chat/completions')).length;
 
 describe('answer cache', () => {
   it('answers a repeated question without a model call; case and spacing do not matter', async () => {
@@ -104,7 +117,8 @@ describe('answer cache', () => {
       const first = await ask(node(), KB_QUESTION, { cloudAllowed: false });
       expect(first.audit.cache).toBe('miss');
       // Node A stores its answer as the answer ends; node B asks once it is there.
-      for (let i = 0; i < 100 && (await client.keys(`${keyPrefix}answer:*`)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && (await client.keys(`${keyPrefix}answer:*`)).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 20));
       const again = await ask(node(), KB_QUESTION, { cloudAllowed: false });
       expect(again.audit).toMatchObject({ cache: 'hit', outcome: 'answered' });
       expect(again.text).toBe(first.text);
@@ -161,18 +175,24 @@ describe('cloud budgets', () => {
     // Another site has its own budget; the next window starts afresh.
     expect((await ask(gw, `${long}, site two`, { cloudAllowed: true, site: 'app' })).targets).toEqual(['gpt']);
     now += 3_600_000;
-    expect((await ask(gw, `${long}, next hour`, { cloudAllowed: true, site: 'web' })).audit).toMatchObject({ targetId: 'gpt', budget: null });
+    expect((await ask(gw, `${long}, next hour`, { cloudAllowed: true, site: 'web' })).audit).toMatchObject({
+      targetId: 'gpt',
+      budget: null,
+    });
     expect(calls(cloud)).toBe(3);
   });
 
   it('over the request rate, the cloud is skipped until the window turns', async () => {
     const gw = gateway();
     const targets: string[] = [];
-    for (let i = 0; i < 5; i += 1) targets.push(...(await ask(gw, `Opening hours, question ${i}?`, { cloudAllowed: true, site: 'kiosk' })).targets);
+    for (let i = 0; i < 5; i += 1)
+      targets.push(...(await ask(gw, `Opening hours, question ${i}?`, { cloudAllowed: true, site: 'kiosk' })).targets);
     expect(targets).toEqual(['gpt', 'gpt', 'gpt', 'pool', 'pool']);
     expect(audits.map((a) => a.budget)).toEqual([null, null, null, 'cloud_requests', 'cloud_requests']);
     now += 3_600_000; // both windows turn (three answers also spent the hour's 40 tokens)
-    expect((await ask(gw, 'Opening hours, question 6?', { cloudAllowed: true, site: 'kiosk' })).targets).toEqual(['gpt']);
+    expect((await ask(gw, 'Opening hours, question 6?', { cloudAllowed: true, site: 'kiosk' })).targets).toEqual([
+      'gpt',
+    ]);
   });
 
   it('a budget never sends anything to the cloud: with no local target left it is a human handoff', async () => {
@@ -185,8 +205,12 @@ rules:
   - { id: nobody, action: human }
 `);
     const gw = createGateway({
-      clients: { openai: providers.openai.create({ apiKey: 'sk-test', baseURL: `${cloud.url}/v1`, locations: ['cloud'] }) },
-      policy: () => cloudOnly, redaction, vaults: new InMemoryVaultStore(),
+      clients: {
+        openai: providers.openai.create({ apiKey: 'sk-test', baseURL: `${cloud.url}/v1`, locations: ['cloud'] }),
+      },
+      policy: () => cloudOnly,
+      redaction,
+      vaults: new InMemoryVaultStore(),
       audit: { modelRequest: async (e) => void audits.push(structuredClone(e)) },
     });
     const r = await ask(gw, KB_QUESTION, { cloudAllowed: true });

@@ -14,7 +14,9 @@ import { startOllamaStandIn, type OllamaStandIn } from '../support/standins/olla
 import { startOpenAIStandIn } from '../support/standins/openai.ts';
 import type { StandIn } from '../support/standins/faults.ts';
 
-const redactionPolicy = loadRedactionPolicyFromYamlText(readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8'));
+const redactionPolicy = loadRedactionPolicyFromYamlText(
+  readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8'),
+);
 const redaction = createDefaultRedactionEngine({ policy: redactionPolicy, hmacKey: new Uint8Array(32).fill(3) });
 const routing = parseRoutingPolicy(`version: 1
 targets:
@@ -38,7 +40,11 @@ let openaiStandIn: StandIn;
 let audits: ModelRequestAudit[];
 
 beforeAll(async () => {
-  [ollamaA, ollamaB, openaiStandIn] = await Promise.all([startOllamaStandIn(), startOllamaStandIn(), startOpenAIStandIn()]);
+  [ollamaA, ollamaB, openaiStandIn] = await Promise.all([
+    startOllamaStandIn(),
+    startOllamaStandIn(),
+    startOpenAIStandIn(),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([ollamaA.close(), ollamaB.close(), openaiStandIn.close()]);
@@ -56,7 +62,10 @@ beforeEach(() => {
 function gatewayWith(ollamaHosts: string[]) {
   const ollamaClient = providers.ollama.create({ hosts: ollamaHosts, healthIntervalMs: 0 });
   const gateway = createGateway({
-    clients: { ollama: ollamaClient, openai: providers.openai.create({ apiKey: 'sk-test', baseURL: `${openaiStandIn.url}/v1`, locations: ['cloud'] }) },
+    clients: {
+      ollama: ollamaClient,
+      openai: providers.openai.create({ apiKey: 'sk-test', baseURL: `${openaiStandIn.url}/v1`, locations: ['cloud'] }),
+    },
     policy: () => routing,
     redaction,
     vaults: new InMemoryVaultStore(),
@@ -74,10 +83,16 @@ async function run(gw: ReturnType<typeof createGateway>, opts: { cloudAllowed: b
     error = e;
   }
   const text = events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('');
-  return { text, end: events.find((e) => e.type === 'end'), error, targets: events.flatMap((e) => (e.type === 'target' ? [e.targetId] : [])) };
+  return {
+    text,
+    end: events.find((e) => e.type === 'end'),
+    error,
+    targets: events.flatMap((e) => (e.type === 'target' ? [e.targetId] : [])),
+  };
 }
 
-const chatCalls = (s: StandIn) => s.requests.filter((r) => r.path.endsWith('/chat') || r.path.endsWith('/chat/completions')).length;
+const chatCalls = (s: StandIn) =>
+  s.requests.filter((r) => r.path.endsWith('/chat') || r.path.endsWith('/chat/completions')).length;
 
 function assertNoPersonalData() {
   for (const s of [ollamaA, ollamaB, openaiStandIn]) {
@@ -86,15 +101,66 @@ function assertNoPersonalData() {
 }
 
 describe('faults on the local Ollama pool', () => {
-  const table: [string, Fault[], { cloudAllowed: boolean }, { targets: string[]; outcome: string; answeredBy?: 'ollama' | 'openai' }][] = [
-    ['500 once: retried on the pool, answered', [{ kind: 'status', status: 500 }], { cloudAllowed: false }, { targets: ['pool', 'pool'], outcome: 'answered', answeredBy: 'ollama' }],
-    ['429 with Retry-After: 0: retried, answered', [{ kind: 'status', status: 429, retryAfter: '0' }], { cloudAllowed: false }, { targets: ['pool', 'pool'], outcome: 'answered', answeredBy: 'ollama' }],
-    ['429 with a long Retry-After, consent: cloud fallback', [{ kind: 'status', status: 429, retryAfter: '3600' }], { cloudAllowed: true }, { targets: ['pool', 'gpt'], outcome: 'answered', answeredBy: 'openai' }],
-    ['429 with a long Retry-After, no consent: human', [{ kind: 'status', status: 429, retryAfter: '3600' }], { cloudAllowed: false }, { targets: ['pool'], outcome: 'human' }],
-    ['too slow twice (first-token timeout), consent: cloud fallback', [{ kind: 'slow', firstChunkMs: 1500 }, { kind: 'slow', firstChunkMs: 1500 }], { cloudAllowed: true }, { targets: ['pool', 'pool', 'gpt'], outcome: 'answered', answeredBy: 'openai' }],
-    ['dropped before the first token: retried, answered', [{ kind: 'drop', afterChunks: 0 }], { cloudAllowed: false }, { targets: ['pool', 'pool'], outcome: 'answered', answeredBy: 'ollama' }],
-    ['malformed JSON: not retried, consent: cloud fallback', [{ kind: 'malformed', afterChunks: 0 }], { cloudAllowed: true }, { targets: ['pool', 'gpt'], outcome: 'answered', answeredBy: 'openai' }],
-    ['500 twice without consent: human handoff', [{ kind: 'status', status: 500 }, { kind: 'status', status: 500 }], { cloudAllowed: false }, { targets: ['pool', 'pool'], outcome: 'human' }],
+  const table: [
+    string,
+    Fault[],
+    { cloudAllowed: boolean },
+    { targets: string[]; outcome: string; answeredBy?: 'ollama' | 'openai' },
+  ][] = [
+    [
+      '500 once: retried on the pool, answered',
+      [{ kind: 'status', status: 500 }],
+      { cloudAllowed: false },
+      { targets: ['pool', 'pool'], outcome: 'answered', answeredBy: 'ollama' },
+    ],
+    [
+      '429 with Retry-After: 0: retried, answered',
+      [{ kind: 'status', status: 429, retryAfter: '0' }],
+      { cloudAllowed: false },
+      { targets: ['pool', 'pool'], outcome: 'answered', answeredBy: 'ollama' },
+    ],
+    [
+      '429 with a long Retry-After, consent: cloud fallback',
+      [{ kind: 'status', status: 429, retryAfter: '3600' }],
+      { cloudAllowed: true },
+      { targets: ['pool', 'gpt'], outcome: 'answered', answeredBy: 'openai' },
+    ],
+    [
+      '429 with a long Retry-After, no consent: human',
+      [{ kind: 'status', status: 429, retryAfter: '3600' }],
+      { cloudAllowed: false },
+      { targets: ['pool'], outcome: 'human' },
+    ],
+    [
+      'too slow twice (first-token timeout), consent: cloud fallback',
+      [
+        { kind: 'slow', firstChunkMs: 1500 },
+        { kind: 'slow', firstChunkMs: 1500 },
+      ],
+      { cloudAllowed: true },
+      { targets: ['pool', 'pool', 'gpt'], outcome: 'answered', answeredBy: 'openai' },
+    ],
+    [
+      'dropped before the first token: retried, answered',
+      [{ kind: 'drop', afterChunks: 0 }],
+      { cloudAllowed: false },
+      { targets: ['pool', 'pool'], outcome: 'answered', answeredBy: 'ollama' },
+    ],
+    [
+      'malformed JSON: not retried, consent: cloud fallback',
+      [{ kind: 'malformed', afterChunks: 0 }],
+      { cloudAllowed: true },
+      { targets: ['pool', 'gpt'], outcome: 'answered', answeredBy: 'openai' },
+    ],
+    [
+      '500 twice without consent: human handoff',
+      [
+        { kind: 'status', status: 500 },
+        { kind: 'status', status: 500 },
+      ],
+      { cloudAllowed: false },
+      { targets: ['pool', 'pool'], outcome: 'human' },
+    ],
   ];
   it.each(table)('%s', async (_name, faults, opts, expected) => {
     ollamaA.faults.push(...faults);
@@ -127,11 +193,34 @@ describe('faults on the local Ollama pool', () => {
 
 describe('faults on the cloud OpenAI endpoint', () => {
   const table: [string, Fault[], { targets: string[]; outcome: string; answeredBy: 'ollama' | 'openai' }][] = [
-    ['500 once: retried, answered', [{ kind: 'status', status: 500 }], { targets: ['gpt', 'gpt'], outcome: 'answered', answeredBy: 'openai' }],
-    ['429 Retry-After: 1: waited, answered', [{ kind: 'status', status: 429, retryAfter: '1' }], { targets: ['gpt', 'gpt'], outcome: 'answered', answeredBy: 'openai' }],
-    ['malformed SSE JSON: falls back to the local pool', [{ kind: 'malformed', afterChunks: 0 }], { targets: ['gpt', 'pool'], outcome: 'answered', answeredBy: 'ollama' }],
-    ['dropped before the first token twice: falls back to the pool', [{ kind: 'drop', afterChunks: 0 }, { kind: 'drop', afterChunks: 0 }], { targets: ['gpt', 'gpt', 'pool'], outcome: 'answered', answeredBy: 'ollama' }],
-    ['401 (bad key): no retry, falls back', [{ kind: 'status', status: 401 }], { targets: ['gpt', 'pool'], outcome: 'answered', answeredBy: 'ollama' }],
+    [
+      '500 once: retried, answered',
+      [{ kind: 'status', status: 500 }],
+      { targets: ['gpt', 'gpt'], outcome: 'answered', answeredBy: 'openai' },
+    ],
+    [
+      '429 Retry-After: 1: waited, answered',
+      [{ kind: 'status', status: 429, retryAfter: '1' }],
+      { targets: ['gpt', 'gpt'], outcome: 'answered', answeredBy: 'openai' },
+    ],
+    [
+      'malformed SSE JSON: falls back to the local pool',
+      [{ kind: 'malformed', afterChunks: 0 }],
+      { targets: ['gpt', 'pool'], outcome: 'answered', answeredBy: 'ollama' },
+    ],
+    [
+      'dropped before the first token twice: falls back to the pool',
+      [
+        { kind: 'drop', afterChunks: 0 },
+        { kind: 'drop', afterChunks: 0 },
+      ],
+      { targets: ['gpt', 'gpt', 'pool'], outcome: 'answered', answeredBy: 'ollama' },
+    ],
+    [
+      '401 (bad key): no retry, falls back',
+      [{ kind: 'status', status: 401 }],
+      { targets: ['gpt', 'pool'], outcome: 'answered', answeredBy: 'ollama' },
+    ],
   ];
   it.each(table)('%s', async (_name, faults, expected) => {
     openaiStandIn.faults.push(...faults);

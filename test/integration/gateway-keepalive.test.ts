@@ -34,10 +34,20 @@ beforeAll(async () => {
   [vllm, gpu] = await Promise.all([startOpenAIStandIn({ record: false }), startOllamaStandIn()]);
   policies = policiesDir({ 'routing.yaml': ROUTING });
   server = await startTestServer(
-    { RETENTION_INTERVAL_SECONDS: '0', PALISADE_POLICIES_DIR: policies.dir, OLLAMA_HOST: gpu.url, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${vllm.url}/v1`, LOG_LEVEL: 'warn', MODEL_CONNECTION_IDLE_MS: '200' },
+    {
+      RETENTION_INTERVAL_SECONDS: '0',
+      PALISADE_POLICIES_DIR: policies.dir,
+      OLLAMA_HOST: gpu.url,
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: `${vllm.url}/v1`,
+      LOG_LEVEL: 'warn',
+      MODEL_CONNECTION_IDLE_MS: '200',
+    },
     { seedDemoKnowledge: true },
   );
-  const { key } = await server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name: 'burst', allowCloud: false } }));
+  const { key } = await server.deps.db.dataSource.transaction((tx) =>
+    createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name: 'burst', allowCloud: false } }),
+  );
   client = new OpenAI({ apiKey: key, baseURL: `${server.url}/v1`, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -49,7 +59,13 @@ beforeEach(() => {
   for (const s of [vllm, gpu]) {
     s.faults.length = 0;
     s.requests.length = 0;
-    Object.assign(s.connections, { dropReused: false, idleCloseMs: undefined, dropped: 0, accepted: 0, closedByClient: 0 });
+    Object.assign(s.connections, {
+      dropReused: false,
+      idleCloseMs: undefined,
+      dropped: 0,
+      accepted: 0,
+      closedByClient: 0,
+    });
   }
 });
 
@@ -63,8 +79,13 @@ async function v1Bursts(bursts: number, size: number, gapMs = 50) {
     const round = await Promise.all(
       Array.from({ length: size }, async () => {
         const question = `How do I report a lost card? (${(asked += 1)})`;
-        const { data, response } = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: question }] }).withResponse();
-        return { target: response.headers.get('x-palisade-target'), fromModel: data.choices[0]!.message.content === `You said: ${question}` };
+        const { data, response } = await client.chat.completions
+          .create({ model: 'palisade', messages: [{ role: 'user', content: question }] })
+          .withResponse();
+        return {
+          target: response.headers.get('x-palisade-target'),
+          fromModel: data.choices[0]!.message.content === `You said: ${question}`,
+        };
       }),
     );
     answers.push(...round);
@@ -75,7 +96,9 @@ async function v1Bursts(bursts: number, size: number, gapMs = 50) {
 
 const modelRequests = async () => {
   await server.models.auditSettled(5000);
-  return (await server.deps.db.dataSource.query(`SELECT outcome, details FROM audit_events WHERE action = 'model.request' AND details->>'outcome' <> 'started' ORDER BY seq`)) as { outcome: string; details: Record<string, unknown> }[];
+  return (await server.deps.db.dataSource.query(
+    `SELECT outcome, details FROM audit_events WHERE action = 'model.request' AND details->>'outcome' <> 'started' ORDER BY seq`,
+  )) as { outcome: string; details: Record<string, unknown> }[];
 };
 
 describe('kept-alive connections a model server closes', () => {
@@ -86,7 +109,9 @@ describe('kept-alive connections a model server closes', () => {
     expect(vllm.connections.dropped).toBeGreaterThan(0); // the fault did happen
     expect(answers.filter((a) => a.target === 'vllm' && a.fromModel)).toHaveLength(100);
     const records = (await modelRequests()).slice(-100);
-    expect(records.every((r) => r.details.target === 'vllm' && r.details.attempts === 1 && r.details.fallbackFrom === null)).toBe(true);
+    expect(
+      records.every((r) => r.details.target === 'vllm' && r.details.attempts === 1 && r.details.fallbackFrom === null),
+    ).toBe(true);
   });
 
   it('/v1: a server that closes idle connections after 400 ms without a hint: the appliance closes them first (its idle timeout, here 200 ms); every answer from the model', async () => {
@@ -96,7 +121,7 @@ describe('kept-alive connections a model server closes', () => {
     expect(vllm.connections.closedByClient).toBeGreaterThan(0);
   });
 
-  it('the chat path (Ollama): bursts of visitors on a server that drops reused connections all get the model\'s answer', async () => {
+  it("the chat path (Ollama): bursts of visitors on a server that drops reused connections all get the model's answer", async () => {
     const visitors = await Promise.all(Array.from({ length: 20 }, () => readyVisitor(server)));
     const round = async (n: number) => {
       await Promise.all(visitors.map((v, i) => sendMessage(v, `Which fee applies to card ${n}-${i}?`)));
@@ -111,29 +136,53 @@ describe('kept-alive connections a model server closes', () => {
       [visitors.map((v) => v.conversation.id)],
     )) as { meta: Record<string, unknown> }[];
     expect(metas).toHaveLength(80);
-    expect(metas.filter((m) => m.meta.provider === 'ollama' && m.meta.target === 'pool' && m.meta.fallback === undefined)).toHaveLength(80);
+    expect(
+      metas.filter((m) => m.meta.provider === 'ollama' && m.meta.target === 'pool' && m.meta.fallback === undefined),
+    ).toHaveLength(80);
   });
 
   it('a model server that is down: the target cools down, the knowledge base answers, and the record names the target, failure and cause', async () => {
     const down = `http://127.0.0.1:${await closedPort()}`;
     const gone = await startTestServer(
-      { RETENTION_INTERVAL_SECONDS: '0', PALISADE_POLICIES_DIR: policies.dir, OLLAMA_HOST: down, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${down}/v1`, LOG_LEVEL: 'warn' },
+      {
+        RETENTION_INTERVAL_SECONDS: '0',
+        PALISADE_POLICIES_DIR: policies.dir,
+        OLLAMA_HOST: down,
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: `${down}/v1`,
+        LOG_LEVEL: 'warn',
+      },
       { seedDemoKnowledge: true },
     );
     try {
-      const { key } = await gone.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name: 'down', allowCloud: false } }));
+      const { key } = await gone.deps.db.dataSource.transaction((tx) =>
+        createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name: 'down', allowCloud: false } }),
+      );
       const api = new OpenAI({ apiKey: key, baseURL: `${gone.url}/v1`, maxRetries: 0 });
       const ask = async () => {
-        const { response } = await api.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: `How do I report a lost card? ${randomUUID()}` }] }).withResponse();
+        const { response } = await api.chat.completions
+          .create({
+            model: 'palisade',
+            messages: [{ role: 'user', content: `How do I report a lost card? ${randomUUID()}` }],
+          })
+          .withResponse();
         return response.headers.get('x-palisade-target');
       };
       // a burst: one cause, counted once; then separate requests until the cooldown (3 failures)
       expect(await Promise.all(Array.from({ length: 10 }, ask))).toEqual(Array(10).fill('kb'));
       for (let i = 0; i < 3; i += 1) expect(await ask()).toBe('kb');
       await gone.models.auditSettled(5000);
-      const records = (await gone.deps.db.dataSource.query(`SELECT outcome, details FROM audit_events WHERE action = 'model.request' AND details->>'outcome' <> 'started' ORDER BY seq`)) as { outcome: string; details: Record<string, unknown> }[];
+      const records = (await gone.deps.db.dataSource.query(
+        `SELECT outcome, details FROM audit_events WHERE action = 'model.request' AND details->>'outcome' <> 'started' ORDER BY seq`,
+      )) as { outcome: string; details: Record<string, unknown> }[];
       expect(records).toHaveLength(13);
-      for (const r of records) expect(r.details).toMatchObject({ target: 'kb', outcome: 'answered', fallbackFrom: 'vllm', cause: 'connection_refused' });
+      for (const r of records)
+        expect(r.details).toMatchObject({
+          target: 'kb',
+          outcome: 'answered',
+          fallbackFrom: 'vllm',
+          cause: 'connection_refused',
+        });
       // the first request tried the target; the last ones did not: it was cooling down
       expect(records[0]!.details).toMatchObject({ fallbackFailure: 'unavailable' });
       for (const r of records.slice(0, 10)) expect(['unavailable', 'cooldown']).toContain(r.details.fallbackFailure);
@@ -147,8 +196,15 @@ describe('kept-alive connections a model server closes', () => {
       const visitor = await readyVisitor(gone);
       await sendMessage(visitor, 'How do I report a lost card?');
       await repliesSettled(gone);
-      const [answer] = (await gone.deps.db.dataSource.query(`SELECT meta FROM messages WHERE role = 'assistant' AND conversation_id = $1`, [visitor.conversation.id])) as { meta: Record<string, unknown> }[];
-      expect(answer!.meta).toMatchObject({ provider: 'extractive', target: 'kb', fallback: { from: 'pool', failure: 'unavailable' } });
+      const [answer] = (await gone.deps.db.dataSource.query(
+        `SELECT meta FROM messages WHERE role = 'assistant' AND conversation_id = $1`,
+        [visitor.conversation.id],
+      )) as { meta: Record<string, unknown> }[];
+      expect(answer!.meta).toMatchObject({
+        provider: 'extractive',
+        target: 'kb',
+        fallback: { from: 'pool', failure: 'unavailable' },
+      });
       expect(['connection_refused', 'no_healthy_host']).toContain((answer!.meta.fallback as { cause: string }).cause);
     } finally {
       await gone.stop();

@@ -18,23 +18,43 @@ let tokens: { accessToken: string; refreshToken: string };
 /** Every error response this file got, to check the error shape on all of them. */
 const errors: ApiResponse<ErrorBody>[] = [];
 
-async function call(method: string, pathname: string, opts: Parameters<typeof api>[3] = {}): Promise<ApiResponse<ErrorBody>> {
+async function call(
+  method: string,
+  pathname: string,
+  opts: Parameters<typeof api>[3] = {},
+): Promise<ApiResponse<ErrorBody>> {
   const res = await api<ErrorBody>(server, method, pathname, opts);
   if (res.status >= 400) errors.push(res);
   return res;
 }
 
 /** A request written by hand, so the test controls Content-Length versus chunked encoding and the connection. */
-function rawRequest(opts: { method: string; path: string; headers: Record<string, string>; chunks: Buffer[]; agent?: http.Agent }): Promise<{ status: number; body: string; reusedSocket: boolean }> {
+function rawRequest(opts: {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  chunks: Buffer[];
+  agent?: http.Agent;
+}): Promise<{ status: number; body: string; reusedSocket: boolean }> {
   return new Promise((resolve, reject) => {
     const url = new URL(server.url);
-    const req = http.request({ host: url.hostname, port: url.port, method: opts.method, path: opts.path, headers: opts.headers, agent: opts.agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, reusedSocket: req.reusedSocket }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: opts.method,
+        path: opts.path,
+        headers: opts.headers,
+        agent: opts.agent,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, reusedSocket: req.reusedSocket }));
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(3000, () => req.destroy(new Error('no answer within 3 s')));
     req.on('error', reject);
     (async () => {
@@ -65,7 +85,10 @@ describe('request bodies', () => {
   });
 
   it('answers a body over BODY_LIMIT_BYTES with 413 when Content-Length says so', async () => {
-    const res = await call('POST', '/api/auth/login', { rawBody: JSON.stringify({ email: 'x'.repeat(LIMIT), password: 'y' }), headers: { 'Content-Type': 'application/json' } });
+    const res = await call('POST', '/api/auth/login', {
+      rawBody: JSON.stringify({ email: 'x'.repeat(LIMIT), password: 'y' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(res.status).toBe(413);
     expect(res.body.error.id).toBe('payload_too_large');
   });
@@ -77,7 +100,13 @@ describe('request bodies', () => {
       const length = String(big.reduce((n, b) => n + b.length, 0));
       const small = [Buffer.from('{"email":"nobody@bank.example",'), Buffer.from(`"password":"${WRONG_PASSWORD}"}`)];
       const send = (chunks: Buffer[], framing: Record<string, string>) =>
-        rawRequest({ method: 'POST', path: '/api/auth/login', headers: { 'Content-Type': 'application/json', ...framing }, chunks, agent });
+        rawRequest({
+          method: 'POST',
+          path: '/api/auth/login',
+          headers: { 'Content-Type': 'application/json', ...framing },
+          chunks,
+          agent,
+        });
       const framings: Record<string, string>[] = [{ 'Transfer-Encoding': 'chunked' }, { 'Content-Length': length }];
       for (const framing of framings) {
         const tooLarge = await send(big, framing);
@@ -115,7 +144,11 @@ describe('routing', () => {
   });
 
   it('answers a wrong method with 405 and an Allow header', async () => {
-    for (const [method, p, allowed] of [['PUT', '/api/auth/login', 'POST'], ['DELETE', '/api/audit/verify', 'GET'], ['POST', '/healthz', 'GET']] as const) {
+    for (const [method, p, allowed] of [
+      ['PUT', '/api/auth/login', 'POST'],
+      ['DELETE', '/api/audit/verify', 'GET'],
+      ['POST', '/healthz', 'GET'],
+    ] as const) {
       const res = await call(method, p, { token: tokens.accessToken });
       expect(res.status, `${method} ${p}`).toBe(405);
       expect(res.body.error.id).toBe('method_not_allowed');
@@ -173,7 +206,10 @@ describe('Content-Security-Policy', () => {
     for (const page of pages) {
       const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
         const url = new URL(server.url);
-        const req = http.request({ host: url.hostname, port: url.port, method: 'GET', path: page, headers: { Host: hostile } }, resolve);
+        const req = http.request(
+          { host: url.hostname, port: url.port, method: 'GET', path: page, headers: { Host: hostile } },
+          resolve,
+        );
         req.on('error', reject);
         req.end();
       });
@@ -192,7 +228,13 @@ describe('Content-Security-Policy', () => {
 
 describe('CORS', () => {
   const preflight = (p: string, origin: string) =>
-    call('OPTIONS', p, { headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    call('OPTIONS', p, {
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    });
 
   it('allows the configured widget origin on the widget API (the control)', async () => {
     const res = await preflight('/api/widget/conversations', WIDGET_ORIGIN);
@@ -206,7 +248,10 @@ describe('CORS', () => {
       await preflight('/api/users', WIDGET_ORIGIN),
       await call('GET', '/api/auth/me', { token: tokens.accessToken, headers: { Origin: WIDGET_ORIGIN } }),
       await call('GET', '/api/audit/events', { token: tokens.accessToken, headers: { Origin: WIDGET_ORIGIN } }),
-      await call('POST', '/api/auth/login', { body: { email: EMAIL, password: WRONG_PASSWORD }, headers: { Origin: WIDGET_ORIGIN } }),
+      await call('POST', '/api/auth/login', {
+        body: { email: EMAIL, password: WRONG_PASSWORD },
+        headers: { Origin: WIDGET_ORIGIN },
+      }),
       await call('GET', '/api/auth/me', { token: tokens.accessToken, headers: { Origin: 'https://evil.example' } }),
     ];
     for (const res of probes) {
@@ -238,9 +283,13 @@ describe('an internal error', () => {
       await server.deps.db.dataSource.query(`ALTER TABLE staff_sessions_gone RENAME TO staff_sessions`);
     }
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: { id: 'internal_error', message: 'Internal error.', requestId: res.headers.get('x-request-id') } });
+    expect(res.body).toEqual({
+      error: { id: 'internal_error', message: 'Internal error.', requestId: res.headers.get('x-request-id') },
+    });
     expect(res.text).not.toMatch(/staff_sessions|relation|select|stack|\.ts/i);
-    const logged = server.logs().filter((l) => l.message === 'http.unhandled' && l.requestId === res.body.error.requestId);
+    const logged = server
+      .logs()
+      .filter((l) => l.message === 'http.unhandled' && l.requestId === res.body.error.requestId);
     expect(logged).toHaveLength(1);
     expect((await api(server, 'GET', '/api/auth/me', { token: tokens.accessToken })).status).toBe(200);
   });
@@ -260,13 +309,28 @@ describe('every error answer', () => {
 describe('logs', () => {
   it('never contain the passwords, emails or tokens this file used', async () => {
     // Sign in once more in cookie mode, then out, so cookie and refresh paths have been logged too.
-    const cookieLogin = await api(server, 'POST', '/api/auth/login', { body: { email: EMAIL.toUpperCase(), password: PASSWORD, mode: 'cookie' } });
-    const cookie = cookieLogin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookieLogin = await api(server, 'POST', '/api/auth/login', {
+      body: { email: EMAIL.toUpperCase(), password: PASSWORD, mode: 'cookie' },
+    });
+    const cookie = cookieLogin.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     await api(server, 'POST', '/api/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
     await api(server, 'POST', '/api/auth/logout', { headers: { Cookie: cookie } });
     const logs = server.rawLogs();
     expect(server.logs().filter((l) => l.message === 'http.request').length).toBeGreaterThan(40);
-    const secrets = [EMAIL, EMAIL.toUpperCase(), 'bank.example', PASSWORD, WRONG_PASSWORD, tokens.accessToken, tokens.refreshToken, tokens.accessToken.split('.')[2]!, ...cookie.split('; ').map((c) => c.split('=')[1]!)];
+    const secrets = [
+      EMAIL,
+      EMAIL.toUpperCase(),
+      'bank.example',
+      PASSWORD,
+      WRONG_PASSWORD,
+      tokens.accessToken,
+      tokens.refreshToken,
+      tokens.accessToken.split('.')[2]!,
+      ...cookie.split('; ').map((c) => c.split('=')[1]!),
+    ];
     for (const secret of secrets) expect(logs).not.toContain(secret);
     expect(logs).not.toContain(encodeURIComponent(EMAIL));
     expect(logs).not.toMatch(/\$2[aby]\$/);

@@ -20,7 +20,14 @@ beforeAll(async () => {
     ['test/fees', 'Account fees', 'The current account costs nothing per month.'],
     ['test/abroad', 'Cards abroad', 'Cards work abroad without a fee in the euro area.'],
   ]) {
-    expect((await api(server, 'POST', '/api/kb/articles', { token, body: { slug, title, bodyMd, category: 'faq', audience: 'public', language: 'en' } })).status).toBe(201);
+    expect(
+      (
+        await api(server, 'POST', '/api/kb/articles', {
+          token,
+          body: { slug, title, bodyMd, category: 'faq', audience: 'public', language: 'en' },
+        })
+      ).status,
+    ).toBe(201);
   }
   await server.semantic?.idle();
 });
@@ -30,10 +37,13 @@ afterAll(async () => {
 });
 
 describe('embedding with node-llama-cpp', () => {
-  it('gives one vector of the model\'s width per text, the same for the same text', async () => {
+  it("gives one vector of the model's width per text, the same for the same text", async () => {
     const client = providers.llamacpp.create({ modelPath, threads: 1, parallel: 1, contextSize: 256 });
     try {
-      const [a, b, c] = await client.embed!({ model: 'default', texts: ['card abroad', 'account fees', 'card abroad'] });
+      const [a, b, c] = await client.embed!({
+        model: 'default',
+        texts: ['card abroad', 'account fees', 'card abroad'],
+      });
       expect(a).toHaveLength(32);
       expect(a).toEqual(c);
       expect(a).not.toEqual(b);
@@ -44,8 +54,15 @@ describe('embedding with node-llama-cpp', () => {
 
   it('embeds every published passage at publish, and finds a passage from its own text', async () => {
     const db = server.deps.db.dataSource;
-    const passages = (await db.query(`SELECT p.id, p.title, p.heading, p.body, v.model, cardinality(v.embedding) AS dims FROM kb_passages p LEFT JOIN kb_passage_vectors v ON v.passage_id = p.id`)) as {
-      id: string; title: string; heading: string | null; body: string; model: string | null; dims: number | null;
+    const passages = (await db.query(
+      `SELECT p.id, p.title, p.heading, p.body, v.model, cardinality(v.embedding) AS dims FROM kb_passages p LEFT JOIN kb_passage_vectors v ON v.passage_id = p.id`,
+    )) as {
+      id: string;
+      title: string;
+      heading: string | null;
+      body: string;
+      model: string | null;
+      dims: number | null;
     }[];
     expect(passages.length).toBeGreaterThanOrEqual(2);
     expect(passages.every((p) => p.model === `gguf:${modelPath}` && Number(p.dims) === 32)).toBe(true);

@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddingsStandIn, type EmbeddingsStandIn } from '../support/standins/embeddings.ts';
 import { api, bearerLogin, seedStaff, startTestServer } from '../support/server.ts';
 
-interface Hit { articleId: string; title: string; confidence: number }
+interface Hit {
+  articleId: string;
+  title: string;
+  confidence: number;
+}
 
 const PASSWORD = 'correct horse battery staple';
 // In the stand-in's space "zinnia" is near "sunflower" and "reward" near "bonus"; no word is shared.
@@ -15,8 +19,16 @@ const CONCEPTS = { sunflower: 0, zinnia: 0, bonus: 1, reward: 1, mortgage: 2, ho
 const QUESTION = 'zinnia reward';
 
 const articles = [
-  { slug: 'test/sunflower-bonus', title: 'Sunflower bonus', bodyMd: '## Sunflower bonus\nThe sunflower bonus pays extra interest every quarter on savings above the threshold.' },
-  { slug: 'test/mortgage', title: 'Mortgage payments', bodyMd: '## Paying the mortgage\nMortgage payments are taken on the first working day of each month.' },
+  {
+    slug: 'test/sunflower-bonus',
+    title: 'Sunflower bonus',
+    bodyMd: '## Sunflower bonus\nThe sunflower bonus pays extra interest every quarter on savings above the threshold.',
+  },
+  {
+    slug: 'test/mortgage',
+    title: 'Mortgage payments',
+    bodyMd: '## Paying the mortgage\nMortgage payments are taken on the first working day of each month.',
+  },
 ];
 
 async function start(env: Record<string, string>) {
@@ -24,26 +36,40 @@ async function start(env: Record<string, string>) {
   await seedStaff(server, { email: 'admin@bank.example', password: PASSWORD, role: 'admin' });
   const token = (await bearerLogin(server, 'admin@bank.example', PASSWORD)).accessToken;
   for (const a of articles) {
-    const res = await api(server, 'POST', '/api/kb/articles', { token, body: { ...a, category: 'product', audience: 'public', language: 'en' } });
+    const res = await api(server, 'POST', '/api/kb/articles', {
+      token,
+      body: { ...a, category: 'product', audience: 'public', language: 'en' },
+    });
     expect(res.status).toBe(201);
   }
   await server.semantic?.idle();
   const search = async (question: string) => {
-    const res = await api<{ passages: Hit[] }>(server, 'POST', '/api/kb/search', { token, body: { question, audience: 'public' } });
+    const res = await api<{ passages: Hit[] }>(server, 'POST', '/api/kb/search', {
+      token,
+      body: { question, audience: 'public' },
+    });
     expect(res.status).toBe(200);
     return res.body.passages;
   };
   return { server, search };
 }
 
-const embedInputs = (standIn: EmbeddingsStandIn) => standIn.requests.filter((r) => r.path === '/v1/embeddings').map((r) => JSON.parse(r.body) as { model: string; input: string[]; encoding_format: string });
+const embedInputs = (standIn: EmbeddingsStandIn) =>
+  standIn.requests
+    .filter((r) => r.path === '/v1/embeddings')
+    .map((r) => JSON.parse(r.body) as { model: string; input: string[]; encoding_format: string });
 
 describe('a local embedding target (hybrid retrieval)', () => {
   let standIn: EmbeddingsStandIn;
   let s: Awaited<ReturnType<typeof start>>;
   beforeAll(async () => {
     standIn = await startEmbeddingsStandIn(CONCEPTS);
-    s = await start({ KB_EMBEDDING: 'openai', KB_EMBEDDING_URL: `${standIn.url}/v1`, KB_EMBEDDING_MODEL: 'embed-standin', KB_EMBEDDING_LOCATION: 'local' });
+    s = await start({
+      KB_EMBEDDING: 'openai',
+      KB_EMBEDDING_URL: `${standIn.url}/v1`,
+      KB_EMBEDDING_MODEL: 'embed-standin',
+      KB_EMBEDDING_LOCATION: 'local',
+    });
   });
   afterAll(async () => {
     await s?.server.stop();
@@ -85,10 +111,25 @@ describe('a local embedding target (hybrid retrieval)', () => {
   it("embeds a new version's passages after it is published", async () => {
     const before = embedInputs(standIn).length;
     const token = (await bearerLogin(s.server, 'admin@bank.example', PASSWORD)).accessToken;
-    const res = await api(s.server, 'POST', '/api/kb/articles', { token, body: { slug: 'test/tulip', title: 'Tulip account', bodyMd: 'The tulip account has no monthly fee.', category: 'product', audience: 'public', language: 'en' } });
+    const res = await api(s.server, 'POST', '/api/kb/articles', {
+      token,
+      body: {
+        slug: 'test/tulip',
+        title: 'Tulip account',
+        bodyMd: 'The tulip account has no monthly fee.',
+        category: 'product',
+        audience: 'public',
+        language: 'en',
+      },
+    });
     expect(res.status).toBe(201);
     await s.server.semantic?.idle();
-    expect(embedInputs(standIn).slice(before).flatMap((b) => b.input).some((t) => t.includes('tulip account has no monthly fee'))).toBe(true);
+    expect(
+      embedInputs(standIn)
+        .slice(before)
+        .flatMap((b) => b.input)
+        .some((t) => t.includes('tulip account has no monthly fee')),
+    ).toBe(true);
   });
 });
 
@@ -107,7 +148,12 @@ describe('without an embedding target', () => {
 describe('a cloud embedding target', () => {
   it('is sent the redacted question, never the personal data in it', async () => {
     const standIn = await startEmbeddingsStandIn(CONCEPTS);
-    const s = await start({ KB_EMBEDDING: 'openai', KB_EMBEDDING_URL: `${standIn.url}/v1`, KB_EMBEDDING_MODEL: 'embed-standin', KB_EMBEDDING_LOCATION: 'cloud' });
+    const s = await start({
+      KB_EMBEDDING: 'openai',
+      KB_EMBEDDING_URL: `${standIn.url}/v1`,
+      KB_EMBEDDING_MODEL: 'embed-standin',
+      KB_EMBEDDING_LOCATION: 'cloud',
+    });
     try {
       const hits = await s.search(`${QUESTION} for jane.doe@example.com`);
       expect(hits[0]?.title).toBe('Sunflower bonus');

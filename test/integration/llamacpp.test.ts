@@ -19,7 +19,12 @@ import { parseRoutingPolicy } from '../../gateway/routing/policy.ts';
 
 let modelPath: string;
 let client: LlamaCppClient;
-const request = (maxTokens: number): ModelRequest => ({ model: 'default', messages: [{ role: 'user', content: 'hello bank card' }], maxTokens, temperature: 0 });
+const request = (maxTokens: number): ModelRequest => ({
+  model: 'default',
+  messages: [{ role: 'user', content: 'hello bank card' }],
+  maxTokens,
+  temperature: 0,
+});
 
 async function run(maxTokens: number, signal = new AbortController().signal) {
   const events: ModelEvent[] = [];
@@ -111,20 +116,36 @@ describe('the gateway fits a conversation to the model’s own window, counted w
     // The suite's tiny vocabulary has no Chinese pieces (each character is three byte tokens) and
     // few English words (most go letter by letter): it counts far more than the estimate, which is
     // made for real vocabularies.
-    expect(window.count!('about the bank card fee: 我想挂失我的银行卡')).toBeGreaterThan(1.5 * estimateTokens('about the bank card fee: 我想挂失我的银行卡'));
+    expect(window.count!('about the bank card fee: 我想挂失我的银行卡')).toBeGreaterThan(
+      1.5 * estimateTokens('about the bank card fee: 我想挂失我的银行卡'),
+    );
 
     const sent: ModelRequest[] = [];
-    const recording: ModelClient = { ...client, stream: (request, signal) => (sent.push(request), client.stream(request, signal)) };
+    const recording: ModelClient = {
+      ...client,
+      stream: (request, signal) => (sent.push(request), client.stream(request, signal)),
+    };
     const audits: ModelRequestAudit[] = [];
     const gateway = createGateway({
       clients: { llamacpp: recording },
       // no contextTokens in the policy: the client's own window applies
-      policy: () => parseRoutingPolicy('version: 1\ntargets:\n  llm: { provider: llamacpp, model: default, location: local }\nrules:\n  - { id: all, action: local, chain: [llm] }\n'),
-      redaction: createDefaultRedactionEngine({ policy: loadRedactionPolicyFromYamlText(readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8')), hmacKey: new Uint8Array(32).fill(3) }),
+      policy: () =>
+        parseRoutingPolicy(
+          'version: 1\ntargets:\n  llm: { provider: llamacpp, model: default, location: local }\nrules:\n  - { id: all, action: local, chain: [llm] }\n',
+        ),
+      redaction: createDefaultRedactionEngine({
+        policy: loadRedactionPolicyFromYamlText(
+          readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8'),
+        ),
+        hmacKey: new Uint8Array(32).fill(3),
+      }),
       vaults: new InMemoryVaultStore(),
       audit: { modelRequest: async (e) => void audits.push(structuredClone(e)) },
     });
-    const messages = Array.from({ length: 12 }, (_, i) => ({ role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', content: `第${i}轮 about the bank card fee: 我想挂失我的银行卡，补办需要多少钱？` }));
+    const messages = Array.from({ length: 12 }, (_, i) => ({
+      role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant',
+      content: `第${i}轮 about the bank card fee: 我想挂失我的银行卡，补办需要多少钱？`,
+    }));
     const events: ChatEvent[] = [];
     for await (const e of gateway.chat({ messages, cloudAllowed: false, maxTokens: 8, temperature: 0 })) events.push(e);
     expect(events.at(-1)).toMatchObject({ type: 'end', outcome: 'answered' });
@@ -134,9 +155,28 @@ describe('the gateway fits a conversation to the model’s own window, counted w
     expect(prompt.length).toBeLessThan(messages.length);
     const exact = prompt.reduce((n, m) => n + window.count!(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
     expect(exact).toBeLessThanOrEqual(256 - 8); // max_tokens 8 is the answer's room
-    expect(audits[0]!.context).toEqual({ contextTokens: 256, promptTokens: exact, turnsDropped: messages.length - prompt.length, turnsSummarised: 0, instructionsCut: false });
+    expect(audits[0]!.context).toEqual({
+      contextTokens: 256,
+      promptTokens: exact,
+      turnsDropped: messages.length - prompt.length,
+      turnsSummarised: 0,
+      instructionsCut: false,
+    });
     // by the estimate, more turns would have been sent than the window holds
-    const byEstimate = messages.slice().reverse().reduce((acc, m) => (acc.used + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS <= 248 ? { used: acc.used + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, n: acc.n + 1, exact: acc.exact + window.count!(m.content) + MESSAGE_OVERHEAD_TOKENS } : acc), { used: 0, n: 0, exact: 0 });
+    const byEstimate = messages
+      .slice()
+      .reverse()
+      .reduce(
+        (acc, m) =>
+          acc.used + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS <= 248
+            ? {
+                used: acc.used + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS,
+                n: acc.n + 1,
+                exact: acc.exact + window.count!(m.content) + MESSAGE_OVERHEAD_TOKENS,
+              }
+            : acc,
+        { used: 0, n: 0, exact: 0 },
+      );
     expect(byEstimate.n).toBeGreaterThan(prompt.length);
     expect(byEstimate.exact).toBeGreaterThan(256);
   });
@@ -169,15 +209,16 @@ describe('a model file llama.cpp cannot read', () => {
     try {
       const bad = providers.llamacpp.create({ modelPath: file, threads: 1 });
       await expect(bad.ready()).rejects.toMatchObject({ name: 'ModelFileError', code });
-      await expect((async () => {
-        for await (const _e of bad.stream(request(4), new AbortController().signal)) void _e;
-      })()).rejects.toMatchObject({ failure: 'unavailable' });
+      await expect(
+        (async () => {
+          for await (const _e of bad.stream(request(4), new AbortController().signal)) void _e;
+        })(),
+      ).rejects.toMatchObject({ failure: 'unavailable' });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
-
 
 describe('a load that does not finish', () => {
   // A file whose header passes but whose content holds node-llama-cpp's load: the target is given up
@@ -186,9 +227,11 @@ describe('a load that does not finish', () => {
     const slow = providers.llamacpp.create({ modelPath, threads: 1, contextSize: 256, loadTimeoutMs: 1 });
     try {
       await expect(slow.ready()).rejects.toMatchObject({ name: 'ModelFileError', code: 'load_timeout' });
-      await expect((async () => {
-        for await (const _e of slow.stream(request(4), new AbortController().signal)) void _e;
-      })()).rejects.toMatchObject({ failure: 'unavailable' });
+      await expect(
+        (async () => {
+          for await (const _e of slow.stream(request(4), new AbortController().signal)) void _e;
+        })(),
+      ).rejects.toMatchObject({ failure: 'unavailable' });
       expect(slow.contextWindow!()?.count).toBeUndefined(); // no tokenizer from a load given up
     } finally {
       await slow.close?.();

@@ -18,7 +18,13 @@ const ADMIN = 'admin@bank.example';
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ LOGIN_IP_MAX_ATTEMPTS: '6', LOGIN_ACCOUNT_MAX_ATTEMPTS: '4', LOGIN_THROTTLE_WINDOW_SECONDS: '600', LOGIN_HASH_CONCURRENCY: '2', LOGIN_HASH_QUEUE: '4' });
+  server = await startTestServer({
+    LOGIN_IP_MAX_ATTEMPTS: '6',
+    LOGIN_ACCOUNT_MAX_ATTEMPTS: '4',
+    LOGIN_THROTTLE_WINDOW_SECONDS: '600',
+    LOGIN_HASH_CONCURRENCY: '2',
+    LOGIN_HASH_QUEUE: '4',
+  });
   await seedStaff(server, { email: ADMIN, password: PASSWORD, role: 'admin' });
   await seedStaff(server, { email: 'agent@bank.example', password: PASSWORD, role: 'agent' });
 });
@@ -26,7 +32,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const login = (from: string, email: string, password: string) => postFrom<LoginBody>(server, from, '/api/auth/login', { email, password, mode: 'bearer' });
+const login = (from: string, email: string, password: string) =>
+  postFrom<LoginBody>(server, from, '/api/auth/login', { email, password, mode: 'bearer' });
 
 describe('per account name', () => {
   it('answers 429 too_many_attempts with Retry-After once an account name is over its limit, known or not, from any address', async () => {
@@ -47,7 +54,8 @@ describe('per account name', () => {
 describe('per source address', () => {
   it('answers 429 once an address is over its limit, whatever the account names', async () => {
     const statuses = [];
-    for (let i = 0; i < 7; i++) statuses.push((await login('127.0.2.1', `someone${i}@bank.example`, 'a wrong password')).status);
+    for (let i = 0; i < 7; i++)
+      statuses.push((await login('127.0.2.1', `someone${i}@bank.example`, 'a wrong password')).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429]);
     // another address is not affected
     expect((await login('127.0.2.2', ADMIN, PASSWORD)).status).toBe(200);
@@ -84,17 +92,25 @@ describe('a flood of bad sign-ins', { timeout: 120_000 }, () => {
   });
 
   it('from many addresses: password checks beyond the queue are refused, not piled up', async () => {
-    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => login(`127.0.5.${i + 1}`, `many${i}@bank.example`, 'not the password')));
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => login(`127.0.5.${i + 1}`, `many${i}@bank.example`, 'not the password')),
+    );
     const statuses = answers.map((a) => a.status);
     expect(new Set(statuses)).toEqual(new Set([401, 429]));
-    expect(answers.filter((a) => a.status === 429).every((a) => a.body.error?.id === 'too_many_attempts' && a.headers['retry-after'] === '1')).toBe(true);
+    expect(
+      answers
+        .filter((a) => a.status === 429)
+        .every((a) => a.body.error?.id === 'too_many_attempts' && a.headers['retry-after'] === '1'),
+    ).toBe(true);
     expect((await login('127.0.5.200', ADMIN, PASSWORD)).status).toBe(200);
   });
 });
 
 describe('the audit record', () => {
   it('has auth.throttled events with counts only: no address, no account name', async () => {
-    await expect.poll(async () => (await auditEvents(server, `action = 'auth.throttled'`)).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await auditEvents(server, `action = 'auth.throttled'`)).length, { timeout: 10_000 })
+      .toBeGreaterThan(0);
     const events = await auditEvents(server, `action = 'auth.throttled'`);
     const total = events.reduce((n, e) => n + Number(e.details.refused), 0);
     expect(total).toBeGreaterThanOrEqual(1 + 1 + 1 + 90);

@@ -33,7 +33,9 @@ function parse(text: string): Sample[] {
 }
 
 const sum = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
+  samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((n, s) => n + s.value, 0);
 
 let fx: OpenAiApiFixture;
 let listener: string;
@@ -80,14 +82,22 @@ describe('GET /metrics', () => {
 
     const sent = await sendMessage(visitor, 'I am Alice Smith, alice.smith@example.com. How do I block my card?');
     expect(sent.status).toBe(201);
-    await socket.waitFor(isMessage((m) => m.role === 'assistant'), 20_000);
+    await socket.waitFor(
+      isMessage((m) => m.role === 'assistant'),
+      20_000,
+    );
     socket.close();
 
     // One 503 from the GPU pool: an error, a retry on the same target, then the answer.
     fx.gpu.faults.push({ kind: 'status', status: 503 });
-    const completion = await fx.client(fx.localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'Hendrik here, +49 30 1234567, how do I block my card?' }] });
+    const completion = await fx.client(fx.localKey).chat.completions.create({
+      model: 'palisade',
+      messages: [{ role: 'user', content: 'Hendrik here, +49 30 1234567, how do I block my card?' }],
+    });
     expect(completion.choices[0]?.message.content).toContain('Hendrik');
-    expect((await api(fx.server, 'GET', `/api/widget/conversations/${visitor.conversation.id}/nothing-here`)).status).toBe(404);
+    expect(
+      (await api(fx.server, 'GET', `/api/widget/conversations/${visitor.conversation.id}/nothing-here`)).status,
+    ).toBe(404);
     await fx.server.models.auditSettled(5000);
 
     const text = (await scrape(listener)).text;

@@ -29,17 +29,25 @@ const recovery: Record<string, string[]> = {};
 
 beforeAll(async () => {
   server = await startTestServer(
-    { MFA_REQUIRED_ROLES: 'admin,compliance_officer', LOGIN_MAX_FAILURES: '3', LOGIN_ACCOUNT_MAX_ATTEMPTS: '6', LOGIN_IP_MAX_ATTEMPTS: '100000', MFA_CHALLENGE_TTL_SECONDS: '120' },
+    {
+      MFA_REQUIRED_ROLES: 'admin,compliance_officer',
+      LOGIN_MAX_FAILURES: '3',
+      LOGIN_ACCOUNT_MAX_ATTEMPTS: '6',
+      LOGIN_IP_MAX_ATTEMPTS: '100000',
+      MFA_CHALLENGE_TTL_SECONDS: '120',
+    },
     { now: () => new Date(clock) },
   );
-  for (const role of ['admin', 'agent', 'compliance_officer'] as const) ids[role] = await seedStaff(server, { email: `${role}@bank.example`, password: PASSWORD, role });
+  for (const role of ['admin', 'agent', 'compliance_officer'] as const)
+    ids[role] = await seedStaff(server, { email: `${role}@bank.example`, password: PASSWORD, role });
 });
 afterAll(async () => {
   await server?.stop();
 });
 
 const post = (path: string, body: unknown, token?: string) => api<Body>(server, 'POST', path, { body, token });
-const login = (role: string) => post('/api/auth/login', { email: `${role}@bank.example`, password: PASSWORD, mode: 'bearer' });
+const login = (role: string) =>
+  post('/api/auth/login', { email: `${role}@bank.example`, password: PASSWORD, mode: 'bearer' });
 const codeFor = (role: string) => totp(secrets[role]!, new Date(clock));
 
 /** Sign-in with enrolment at the challenge a password answers; keeps the secret and the recovery codes. */
@@ -50,7 +58,11 @@ async function enrolAtSignIn(role: string): Promise<Body> {
   expect(enrol.status).toBe(200);
   secrets[role] = base32Decode(enrol.body.secret!);
   recovery[role] = enrol.body.recoveryCodes!;
-  const done = await post('/api/auth/mfa/confirm', { challenge: first.body.mfa!.challenge, code: codeFor(role), mode: 'bearer' });
+  const done = await post('/api/auth/mfa/confirm', {
+    challenge: first.body.mfa!.challenge,
+    code: codeFor(role),
+    mode: 'bearer',
+  });
   expect(done.status).toBe(200);
   return { ...enrol.body, ...done.body };
 }
@@ -63,7 +75,11 @@ describe('enrolment at sign-in (a role that requires a second factor)', () => {
     expect(res.body.mfa?.step).toBe('enrol');
     expect((await api(server, 'GET', '/api/auth/me', { token: res.body.mfa!.challenge })).status).toBe(401);
     // An enrolment challenge opens no second step.
-    const verify = await post('/api/auth/mfa/verify', { challenge: res.body.mfa!.challenge, code: '123456', mode: 'bearer' });
+    const verify = await post('/api/auth/mfa/verify', {
+      challenge: res.body.mfa!.challenge,
+      code: '123456',
+      mode: 'bearer',
+    });
     expect(verify.body.error?.id).toBe('mfa_challenge_invalid');
   });
 
@@ -77,7 +93,12 @@ describe('enrolment at sign-in (a role that requires a second factor)', () => {
     expect(new URL(enrol.body.otpauthUrl!).searchParams.get('secret')).toBe(enrol.body.secret);
     const codes = enrol.body.recoveryCodes!;
     expect(new Set(codes).size).toBe(10);
-    const stored = JSON.stringify(await server.deps.db.dataSource.query(`SELECT m.secret_ciphertext, r.code_hash FROM staff_mfa m JOIN staff_mfa_recovery_codes r USING (user_id) WHERE user_id = $1`, [ids.admin]));
+    const stored = JSON.stringify(
+      await server.deps.db.dataSource.query(
+        `SELECT m.secret_ciphertext, r.code_hash FROM staff_mfa m JOIN staff_mfa_recovery_codes r USING (user_id) WHERE user_id = $1`,
+        [ids.admin],
+      ),
+    );
     const rawSecret = Buffer.from(base32Decode(enrol.body.secret!));
     expect(stored).not.toContain(enrol.body.secret);
     expect(stored).not.toContain(rawSecret.toString('base64'));
@@ -86,15 +107,30 @@ describe('enrolment at sign-in (a role that requires a second factor)', () => {
     secrets.admin = base32Decode(enrol.body.secret!);
     recovery.admin = codes;
 
-    const wrong = await post('/api/auth/mfa/confirm', { challenge: first.body.mfa!.challenge, code: String((Number(codeFor('admin')) + 1) % 1_000_000).padStart(6, '0'), mode: 'bearer' });
+    const wrong = await post('/api/auth/mfa/confirm', {
+      challenge: first.body.mfa!.challenge,
+      code: String((Number(codeFor('admin')) + 1) % 1_000_000).padStart(6, '0'),
+      mode: 'bearer',
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error?.id).toBe('mfa_code_invalid');
-    const done = await post('/api/auth/mfa/confirm', { challenge: first.body.mfa!.challenge, code: codeFor('admin'), mode: 'bearer' });
+    const done = await post('/api/auth/mfa/confirm', {
+      challenge: first.body.mfa!.challenge,
+      code: codeFor('admin'),
+      mode: 'bearer',
+    });
     expect(done.status).toBe(200);
     expect(done.body.user?.id).toBe(ids.admin);
     expect((await api(server, 'GET', '/api/auth/me', { token: done.body.accessToken })).status).toBe(200);
     const actions = (await auditEvents(server, `actor_id = $1`, [ids.admin])).map((e) => `${e.action}:${e.outcome}`);
-    expect(actions).toEqual(expect.arrayContaining(['auth.password_verified:success', 'mfa.enrol_start:success', 'mfa.enrol:success', 'auth.login:success']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'auth.password_verified:success',
+        'mfa.enrol_start:success',
+        'mfa.enrol:success',
+        'auth.login:success',
+      ]),
+    );
     // Enrolled: a second enrolment is refused until an administrator resets it.
     const again = await post('/api/auth/mfa/enrol', {}, done.body.accessToken);
     expect(again.status).toBe(409);
@@ -107,7 +143,15 @@ describe('the two-step sign-in', () => {
     const reused = await login('admin');
     expect(reused.body.mfa?.step).toBe('verify');
     // The confirming code's step is spent.
-    expect((await post('/api/auth/mfa/verify', { challenge: reused.body.mfa!.challenge, code: codeFor('admin'), mode: 'bearer' })).body.error?.id).toBe('mfa_code_invalid');
+    expect(
+      (
+        await post('/api/auth/mfa/verify', {
+          challenge: reused.body.mfa!.challenge,
+          code: codeFor('admin'),
+          mode: 'bearer',
+        })
+      ).body.error?.id,
+    ).toBe('mfa_code_invalid');
     tick();
     const code = codeFor('admin');
     const ok = await post('/api/auth/mfa/verify', { challenge: reused.body.mfa!.challenge, code, mode: 'bearer' });
@@ -119,28 +163,57 @@ describe('the two-step sign-in', () => {
     expect(refused.body.error?.id).toBe('mfa_code_invalid');
     // The previous step's code after a newer one was accepted: refused too.
     tick();
-    expect((await post('/api/auth/mfa/verify', { challenge: replay.body.mfa!.challenge, code: totp(secrets.admin!, new Date(clock - 60_000)), mode: 'bearer' })).status).toBe(401);
-    expect((await post('/api/auth/mfa/verify', { challenge: replay.body.mfa!.challenge, code: codeFor('admin'), mode: 'bearer' })).status).toBe(200);
+    expect(
+      (
+        await post('/api/auth/mfa/verify', {
+          challenge: replay.body.mfa!.challenge,
+          code: totp(secrets.admin!, new Date(clock - 60_000)),
+          mode: 'bearer',
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await post('/api/auth/mfa/verify', {
+          challenge: replay.body.mfa!.challenge,
+          code: codeFor('admin'),
+          mode: 'bearer',
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('sets the same cookies as a password sign-in in cookie mode', async () => {
     tick();
     const first = await login('admin');
-    const res = await post('/api/auth/mfa/verify', { challenge: first.body.mfa!.challenge, code: codeFor('admin'), mode: 'cookie' });
+    const res = await post('/api/auth/mfa/verify', {
+      challenge: first.body.mfa!.challenge,
+      code: codeFor('admin'),
+      mode: 'cookie',
+    });
     expect(res.status).toBe(200);
     expect(res.text).not.toMatch(/accessToken|refreshToken/);
-    expect(res.headers.getSetCookie().map((c) => c.split('=')[0])).toEqual(expect.arrayContaining(['palisade_at', 'palisade_rt']));
+    expect(res.headers.getSetCookie().map((c) => c.split('=')[0])).toEqual(
+      expect.arrayContaining(['palisade_at', 'palisade_rt']),
+    );
   });
 
   it('accepts each recovery code once, audited with the count left', async () => {
     const first = await login('admin');
     const code = recovery.admin![0]!.toUpperCase();
-    const ok = await post('/api/auth/mfa/verify', { challenge: first.body.mfa!.challenge, recoveryCode: code, mode: 'bearer' });
+    const ok = await post('/api/auth/mfa/verify', {
+      challenge: first.body.mfa!.challenge,
+      recoveryCode: code,
+      mode: 'bearer',
+    });
     expect(ok.status).toBe(200);
     const used = await auditEvents(server, `action = 'mfa.recovery_used' AND actor_id = $1`, [ids.admin]);
     expect(used.at(-1)?.details).toMatchObject({ left: 9 });
     const again = await login('admin');
-    expect((await post('/api/auth/mfa/verify', { challenge: again.body.mfa!.challenge, recoveryCode: code, mode: 'bearer' })).status).toBe(401);
+    expect(
+      (await post('/api/auth/mfa/verify', { challenge: again.body.mfa!.challenge, recoveryCode: code, mode: 'bearer' }))
+        .status,
+    ).toBe(401);
     const status = await api<Body>(server, 'GET', '/api/auth/mfa', { token: ok.body.accessToken });
     expect(status.body).toMatchObject({ enrolled: true, required: true, recoveryCodesLeft: 9 });
   });
@@ -148,7 +221,11 @@ describe('the two-step sign-in', () => {
   it('refuses an expired challenge', async () => {
     const first = await login('admin');
     tick(121);
-    const res = await post('/api/auth/mfa/verify', { challenge: first.body.mfa!.challenge, code: codeFor('admin'), mode: 'bearer' });
+    const res = await post('/api/auth/mfa/verify', {
+      challenge: first.body.mfa!.challenge,
+      code: codeFor('admin'),
+      mode: 'bearer',
+    });
     expect(res.status).toBe(401);
     expect(res.body.error?.id).toBe('mfa_challenge_invalid');
   });
@@ -160,15 +237,37 @@ describe('lockout and throttling of the second factor', () => {
     tick();
     const first = await login('compliance_officer');
     const wrong = String((Number(codeFor('compliance_officer')) + 500_000) % 1_000_000).padStart(6, '0');
-    for (let i = 0; i < 3; i++) expect((await post('/api/auth/mfa/verify', { challenge: first.body.mfa!.challenge, code: wrong, mode: 'bearer' })).status).toBe(401);
-    expect(await auditEvents(server, `action = 'auth.lockout' AND resource_id = $1`, [ids.compliance_officer])).toHaveLength(1);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await post('/api/auth/mfa/verify', { challenge: first.body.mfa!.challenge, code: wrong, mode: 'bearer' }))
+          .status,
+      ).toBe(401);
+    expect(
+      await auditEvents(server, `action = 'auth.lockout' AND resource_id = $1`, [ids.compliance_officer]),
+    ).toHaveLength(1);
     // Locked: the right code does not open a session, nor does the password.
-    expect((await post('/api/auth/mfa/verify', { challenge: first.body.mfa!.challenge, code: codeFor('compliance_officer'), mode: 'bearer' })).status).toBe(401);
+    expect(
+      (
+        await post('/api/auth/mfa/verify', {
+          challenge: first.body.mfa!.challenge,
+          code: codeFor('compliance_officer'),
+          mode: 'bearer',
+        })
+      ).status,
+    ).toBe(401);
     expect((await login('compliance_officer')).status).toBe(401);
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await post('/api/auth/mfa/verify', { challenge: first.body.mfa!.challenge, code: wrong, mode: 'bearer' })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push(
+        (await post('/api/auth/mfa/verify', { challenge: first.body.mfa!.challenge, code: wrong, mode: 'bearer' }))
+          .status,
+      );
     expect(statuses).toContain(429);
-    const throttled = await post('/api/auth/mfa/verify', { challenge: first.body.mfa!.challenge, code: wrong, mode: 'bearer' });
+    const throttled = await post('/api/auth/mfa/verify', {
+      challenge: first.body.mfa!.challenge,
+      code: wrong,
+      mode: 'bearer',
+    });
     expect(throttled.body.error?.id).toBe('too_many_attempts');
     expect(throttled.headers.get('retry-after')).toBeTruthy();
   });
@@ -177,11 +276,16 @@ describe('lockout and throttling of the second factor', () => {
 describe('a role that does not require it', () => {
   it('signs in in one step, may enrol while signed in, and then needs the second step', async () => {
     const { accessToken } = await bearerLogin(server, 'agent@bank.example', PASSWORD);
-    expect((await api<Body>(server, 'GET', '/api/auth/mfa', { token: accessToken })).body).toMatchObject({ enrolled: false, required: false });
+    expect((await api<Body>(server, 'GET', '/api/auth/mfa', { token: accessToken })).body).toMatchObject({
+      enrolled: false,
+      required: false,
+    });
     const enrol = await post('/api/auth/mfa/enrol', {}, accessToken);
     expect(enrol.status).toBe(200);
     secrets.agent = base32Decode(enrol.body.secret!);
-    expect((await post('/api/auth/mfa/confirm', { code: codeFor('agent') }, accessToken)).body).toEqual({ enrolled: true });
+    expect((await post('/api/auth/mfa/confirm', { code: codeFor('agent') }, accessToken)).body).toEqual({
+      enrolled: true,
+    });
     const next = await login('agent');
     expect(next.body.mfa?.step).toBe('verify');
   });
@@ -189,9 +293,21 @@ describe('a role that does not require it', () => {
   it('an administrator resets it (audited); only an administrator may', async () => {
     tick();
     const admin = await login('admin');
-    const adminToken = (await post('/api/auth/mfa/verify', { challenge: admin.body.mfa!.challenge, code: codeFor('admin'), mode: 'bearer' })).body.accessToken!;
+    const adminToken = (
+      await post('/api/auth/mfa/verify', {
+        challenge: admin.body.mfa!.challenge,
+        code: codeFor('admin'),
+        mode: 'bearer',
+      })
+    ).body.accessToken!;
     const agentFirst = await login('agent');
-    const agentToken = (await post('/api/auth/mfa/verify', { challenge: agentFirst.body.mfa!.challenge, code: codeFor('agent'), mode: 'bearer' })).body.accessToken!;
+    const agentToken = (
+      await post('/api/auth/mfa/verify', {
+        challenge: agentFirst.body.mfa!.challenge,
+        code: codeFor('agent'),
+        mode: 'bearer',
+      })
+    ).body.accessToken!;
     expect((await api(server, 'DELETE', `/api/auth/mfa/users/${ids.admin}`, { token: agentToken })).status).toBe(403);
     expect((await api(server, 'DELETE', `/api/auth/mfa/users/not-a-uuid`, { token: adminToken })).status).toBe(400);
     expect((await api(server, 'DELETE', `/api/auth/mfa/users/${ids.agent}`, { token: adminToken })).status).toBe(204);

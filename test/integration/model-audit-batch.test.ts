@@ -15,7 +15,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const event = (i: number) => ({ actor: { type: 'system' as const, id: 'batch-test' }, action: 'model.request', requestId: `batch-${i}`, details: { i } });
+const event = (i: number) => ({
+  actor: { type: 'system' as const, id: 'batch-test' },
+  action: 'model.request',
+  requestId: `batch-${i}`,
+  details: { i },
+});
 
 describe('auditBatcher', () => {
   it('stores each event before its promise resolves, several events per transaction', async () => {
@@ -28,13 +33,19 @@ describe('auditBatcher', () => {
     );
     expect(await auditCount(server, `actor_id = 'batch-test'`)).toBe(40);
     // One append call stamps its whole batch with one occurred_at: fewer stamps than events.
-    const [row] = (await server.deps.db.dataSource.query(`SELECT count(DISTINCT occurred_at)::int AS n FROM audit_events WHERE actor_id = 'batch-test'`)) as { n: number }[];
+    const [row] = (await server.deps.db.dataSource.query(
+      `SELECT count(DISTINCT occurred_at)::int AS n FROM audit_events WHERE actor_id = 'batch-test'`,
+    )) as { n: number }[];
     expect(row!.n).toBeLessThan(40);
   });
 
   it('refuses a malformed event alone; the others in flight are stored', async () => {
     const batcher = auditBatcher(server.deps.db.dataSource);
-    const results = await Promise.allSettled([batcher.append(event(100)), batcher.append({ ...event(101), action: '' }), batcher.append(event(102))]);
+    const results = await Promise.allSettled([
+      batcher.append(event(100)),
+      batcher.append({ ...event(101), action: '' }),
+      batcher.append(event(102)),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await auditCount(server, `request_id IN ('batch-100', 'batch-101', 'batch-102')`)).toBe(2);
   });
@@ -43,7 +54,8 @@ describe('auditBatcher', () => {
     const real = server.deps.db.dataSource;
     let down = 3; // three commits fail, as a database restarting would
     const flaky: Pick<DataSource, 'query'> = {
-      query: (sql: string, values?: unknown[]) => (down-- > 0 ? Promise.reject(new Error('connection lost')) : real.query(sql, values)),
+      query: (sql: string, values?: unknown[]) =>
+        down-- > 0 ? Promise.reject(new Error('connection lost')) : real.query(sql, values),
     };
     const logged: string[] = [];
     const batcher = auditBatcher(flaky, { retryMs: 5, log: (e) => void logged.push(e) });
@@ -71,9 +83,17 @@ describe('auditBatcher', () => {
     const batcher = auditBatcher(refusing, { log: (e, fields) => void logged.push({ event: e, fields }) });
     const results = await Promise.allSettled([300, 301, 302, 303].map((i) => batcher.append(event(i))));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
-    const rows = (await real.query(`SELECT request_id AS id, count(*)::int AS n FROM audit_events WHERE request_id LIKE 'batch-30_' GROUP BY request_id ORDER BY 1`)) as { id: string; n: number }[];
-    expect(rows).toEqual([{ id: 'batch-300', n: 1 }, { id: 'batch-302', n: 1 }, { id: 'batch-303', n: 1 }]);
-    expect(logged).toEqual([{ event: 'audit.model_request_refused', fields: { requestId: 'batch-301', sqlState: '23514' } }]);
+    const rows = (await real.query(
+      `SELECT request_id AS id, count(*)::int AS n FROM audit_events WHERE request_id LIKE 'batch-30_' GROUP BY request_id ORDER BY 1`,
+    )) as { id: string; n: number }[];
+    expect(rows).toEqual([
+      { id: 'batch-300', n: 1 },
+      { id: 'batch-302', n: 1 },
+      { id: 'batch-303', n: 1 },
+    ]);
+    expect(logged).toEqual([
+      { event: 'audit.model_request_refused', fields: { requestId: 'batch-301', sqlState: '23514' } },
+    ]);
     expect(batcher.writable()).toBe(true);
   });
 

@@ -19,7 +19,10 @@ afterAll(async () => {
   await fx?.stop();
 });
 
-const ask = () => fx.client(fx.localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }], stream: true });
+const ask = () =>
+  fx
+    .client(fx.localKey)
+    .chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }], stream: true });
 async function answer(): Promise<string> {
   let text = '';
   for await (const chunk of await ask()) text += chunk.choices[0]?.delta.content ?? '';
@@ -37,7 +40,14 @@ describe('model.request records while the database refuses them', () => {
       expect(asked).toBeGreaterThan(0);
       // As soon as the write has failed, the gateway refuses: no model sees the next request.
       await expect
-        .poll(async () => ask().then(() => 'answered', (e: { status?: number; code?: string }) => `${e.status} ${e.code}`), { interval: 20, timeout: 5000 })
+        .poll(
+          async () =>
+            ask().then(
+              () => 'answered',
+              (e: { status?: number; code?: string }) => `${e.status} ${e.code}`,
+            ),
+          { interval: 20, timeout: 5000 },
+        )
         .toBe('503 audit_unavailable');
       const refused = await ask().catch((e: { status: number; headers: Headers }) => e);
       expect(refused).toMatchObject({ status: 503, code: 'audit_unavailable' });
@@ -45,10 +55,22 @@ describe('model.request records while the database refuses them', () => {
       expect(fx.gpu.requests.length).toBe(asked);
       expect(fx.server.logs().some((l) => l.message === 'audit.model_request_retry')).toBe(true);
       // and says so to a load balancer
-      expect(await api(fx.server, 'GET', '/readyz')).toMatchObject({ status: 503, body: { status: 'audit_unavailable' } });
+      expect(await api(fx.server, 'GET', '/readyz')).toMatchObject({
+        status: 503,
+        body: { status: 'audit_unavailable' },
+      });
     });
     // Back: the queued records are written (retried with backoff) and requests are answered again.
-    await expect.poll(() => ask().then(() => true, () => false), { interval: 100, timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          ask().then(
+            () => true,
+            () => false,
+          ),
+        { interval: 100, timeout: 15_000 },
+      )
+      .toBe(true);
     expect(await api(fx.server, 'GET', '/readyz')).toMatchObject({ status: 200, body: { status: 'ready' } });
     const all = (await fx.modelRequests()).slice(before);
     expect(all[0]!.details).toMatchObject({ outcome: 'started', target: 'gpu-pool' }); // on the record before the model was asked
@@ -64,9 +86,19 @@ describe('model.request records while the database refuses them', () => {
 
 describe('a compliance officer reading the audit log', () => {
   it('finds the record of a call whose stream has ended, though the record is still being written', async () => {
-    await seedStaff(fx.server, { email: 'co@bank.example', password: 'correct horse battery', role: 'compliance_officer' });
+    await seedStaff(fx.server, {
+      email: 'co@bank.example',
+      password: 'correct horse battery',
+      role: 'compliance_officer',
+    });
     const { accessToken } = await bearerLogin(fx.server, 'co@bank.example', 'correct horse battery');
-    const search = () => api<{ events: { requestId: string; details: Record<string, unknown> }[] }>(fx.server, 'GET', '/api/audit/events?action=model.request&limit=500', { token: accessToken });
+    const search = () =>
+      api<{ events: { requestId: string; details: Record<string, unknown> }[] }>(
+        fx.server,
+        'GET',
+        '/api/audit/events?action=model.request&limit=500',
+        { token: accessToken },
+      );
     const known = new Set((await search()).body.events.map((e) => e.requestId));
     await withModelAuditTrigger(fx.server, modelAuditSlow(0.4), async () => {
       const stream = await ask().withResponse();

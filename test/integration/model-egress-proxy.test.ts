@@ -26,7 +26,8 @@ beforeEach(() => {
   proxy.refuse = false;
 });
 
-const ask = (key: string, model = 'palisade') => f.client(key).chat.completions.create({ model, messages: [{ role: 'user', content: question() }] });
+const ask = (key: string, model = 'palisade') =>
+  f.client(key).chat.completions.create({ model, messages: [{ role: 'user', content: question() }] });
 const hostOf = (url: string) => new URL(url).host;
 
 describe('cloud calls through the egress proxy', () => {
@@ -40,7 +41,12 @@ describe('cloud calls through the egress proxy', () => {
     // the policy's one retry went through the proxy again
     expect(proxy.connects).toEqual([hostOf(f.cloud.url), hostOf(f.cloud.url)]);
     const [record] = (await f.modelRequests()).slice(before);
-    expect(record!.details).toMatchObject({ target: 'vllm', fallbackFrom: 'gpt', fallbackFailure: 'unavailable', cause: 'proxy_refused' });
+    expect(record!.details).toMatchObject({
+      target: 'vllm',
+      fallbackFrom: 'gpt',
+      fallbackFailure: 'unavailable',
+      cause: 'proxy_refused',
+    });
     const failed = f.server.logs().filter((l) => l.message === 'gateway.attempt_failed');
     expect(failed.at(-1)).toMatchObject({ target: 'gpt', cause: 'proxy_refused' });
   });
@@ -51,29 +57,40 @@ describe('cloud calls through the egress proxy', () => {
     await expect(ask(f.cloudKey, 'gpt')).rejects.toMatchObject({ status: 422, code: 'human_handoff' });
     expect(f.cloud.requests).toEqual([]);
     const [record] = (await f.modelRequests()).slice(before);
-    expect(record!.details).toMatchObject({ target: 'gpt', failure: 'all_targets_failed', fallbackFrom: 'gpt', cause: 'proxy_refused' });
+    expect(record!.details).toMatchObject({
+      target: 'gpt',
+      failure: 'all_targets_failed',
+      fallbackFrom: 'gpt',
+      cause: 'proxy_refused',
+    });
   });
-  it('tunnels the cloud pool\'s call through the proxy to the cloud endpoint', async () => {
+  it("tunnels the cloud pool's call through the proxy to the cloud endpoint", async () => {
     const answer = await ask(f.cloudKey);
     expect(answer.choices[0]?.message.content).toContain('opening hours');
     expect(chatCalls(f.cloud)).toHaveLength(1);
     expect(proxy.connects).toEqual([hostOf(f.cloud.url)]);
   });
 
-  it('never sends a local pool\'s call through the proxy', async () => {
+  it("never sends a local pool's call through the proxy", async () => {
     await ask(f.localKey);
     await ask(f.localKey);
     expect([...chatCalls(f.vllmA), ...chatCalls(f.vllmB)]).toHaveLength(2);
     expect(proxy.connects).toEqual([]);
   });
-
 });
 
 describe('the proxy settings', () => {
   const base = { PALISADE_DATA_DIR: '/tmp/palisade-proxy-config' };
   it('reads the proxy and its exceptions', () => {
-    expect(loadConfig({ ...base, CLOUD_HTTPS_PROXY: 'http://proxy.bank.internal:3128', CLOUD_NO_PROXY: 'llm.bank.internal, .corp.example ,' }).models.cloudProxy).toEqual({
-      url: 'http://proxy.bank.internal:3128', noProxy: ['llm.bank.internal', '.corp.example'],
+    expect(
+      loadConfig({
+        ...base,
+        CLOUD_HTTPS_PROXY: 'http://proxy.bank.internal:3128',
+        CLOUD_NO_PROXY: 'llm.bank.internal, .corp.example ,',
+      }).models.cloudProxy,
+    ).toEqual({
+      url: 'http://proxy.bank.internal:3128',
+      noProxy: ['llm.bank.internal', '.corp.example'],
     });
     expect(loadConfig(base).models.cloudProxy).toBeUndefined();
   });

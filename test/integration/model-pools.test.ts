@@ -18,11 +18,12 @@ afterAll(async () => {
 });
 beforeEach(() => f.reset());
 
-const ask = (key: string, content: string, model = 'palisade') => f.client(key).chat.completions.create({ model, messages: [{ role: 'user', content }] });
+const ask = (key: string, content: string, model = 'palisade') =>
+  f.client(key).chat.completions.create({ model, messages: [{ role: 'user', content }] });
 const bodyOf = (r: { body: string }) => JSON.parse(r.body) as { model: string; messages: { content: string }[] };
 
 describe('two OpenAI-compatible pools', () => {
-  it('lists both pools\' targets as models', async () => {
+  it("lists both pools' targets as models", async () => {
     const ids = (await f.client(f.localKey).models.list()).data.map((m) => m.id);
     expect(ids).toEqual(expect.arrayContaining(['palisade', 'vllm', 'gpt', 'kb']));
   });
@@ -36,7 +37,12 @@ describe('two OpenAI-compatible pools', () => {
     expect(bodyOf(calls[0]!).model).toBe('llama-3.1-8b');
     expect(f.cloud.requests).toEqual([]);
     const [record] = (await f.modelRequests()).slice(-1);
-    expect(record!.details).toMatchObject({ provider: 'openai', target: 'vllm', rule: 'default-local', outcome: 'answered' });
+    expect(record!.details).toMatchObject({
+      provider: 'openai',
+      target: 'vllm',
+      rule: 'default-local',
+      outcome: 'answered',
+    });
   });
 
   it('with cloud consent and no personal data: the cloud pool answers, with its own key', async () => {
@@ -63,22 +69,29 @@ describe('two OpenAI-compatible pools', () => {
     expect(record!.details).toMatchObject({ target: 'vllm', rule: 'personal-local' });
   });
 
-  it('a caller without cloud consent cannot name the cloud pool\'s target', async () => {
-    await expect(ask(f.localKey, PLAIN_QUESTION, 'gpt')).rejects.toMatchObject({ status: 422, code: 'model_not_allowed' });
+  it("a caller without cloud consent cannot name the cloud pool's target", async () => {
+    await expect(ask(f.localKey, PLAIN_QUESTION, 'gpt')).rejects.toMatchObject({
+      status: 422,
+      code: 'model_not_allowed',
+    });
     expect(f.cloud.requests).toEqual([]);
   });
 
-  it('spreads the vLLM pool\'s requests over both hosts', async () => {
+  it("spreads the vLLM pool's requests over both hosts", async () => {
     for (let i = 0; i < 4; i += 1) await ask(f.localKey, `${PLAIN_QUESTION} (${i})`);
     expect(chatCalls(f.vllmA)).toHaveLength(2);
     expect(chatCalls(f.vllmB)).toHaveLength(2);
   });
 
   // Last: it stops host A for good.
-  it('fails over to the other host when one of the pool\'s hosts is gone, within the same target', async () => {
+  it("fails over to the other host when one of the pool's hosts is gone, within the same target", async () => {
     await f.vllmA.close();
     const before = (await f.modelRequests()).length;
-    const answers = [await ask(f.localKey, `${PLAIN_QUESTION} (a)`), await ask(f.localKey, `${PLAIN_QUESTION} (b)`), await ask(f.localKey, `${PLAIN_QUESTION} (c)`)];
+    const answers = [
+      await ask(f.localKey, `${PLAIN_QUESTION} (a)`),
+      await ask(f.localKey, `${PLAIN_QUESTION} (b)`),
+      await ask(f.localKey, `${PLAIN_QUESTION} (c)`),
+    ];
     for (const a of answers) expect(a.choices[0]?.message.content).toContain('opening hours');
     expect(chatCalls(f.vllmB)).toHaveLength(3);
     expect(f.cloud.requests).toEqual([]);

@@ -41,7 +41,12 @@ const assertNoPersonalData = () => {
 describe('POST /v1/chat/completions with the openai client', () => {
   it('streams over SSE: redacted to the GPU pool, rehydrated for the caller, audited with counts only', async () => {
     const before = (await modelRequests()).length;
-    const stream = await client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client(localKey).chat.completions.create({
+      model: 'palisade',
+      messages: [{ role: 'user', content: QUESTION }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let chunks = 0;
     let usage: OpenAI.CompletionUsage | undefined;
@@ -54,7 +59,9 @@ describe('POST /v1/chat/completions with the openai client', () => {
     expect(chunks).toBeGreaterThan(3);
     expect(text).toBe(`You said: ${QUESTION}`);
     expect(usage?.completion_tokens).toBeGreaterThan(0);
-    const sent = JSON.parse(gpu.requests.find((r) => r.path === '/api/chat')!.body) as { messages: { content: string }[] };
+    const sent = JSON.parse(gpu.requests.find((r) => r.path === '/api/chat')!.body) as {
+      messages: { content: string }[];
+    };
     expect(sent.messages[0]!.content).toContain('<PERSON_1>');
     expect(sent.messages[0]!.content).toContain('<EMAIL_1>');
     expect(cloud.requests).toHaveLength(0);
@@ -62,15 +69,33 @@ describe('POST /v1/chat/completions with the openai client', () => {
     const audits = await modelRequests();
     expect(audits.length).toBe(before + 2); // the call's start, recorded before the model was asked, and its end
     const [start, last] = audits.slice(-2) as [(typeof audits)[number], (typeof audits)[number]];
-    expect(start.details).toMatchObject({ outcome: 'started', provider: 'ollama', target: 'gpu-pool', call: last.details.call });
+    expect(start.details).toMatchObject({
+      outcome: 'started',
+      provider: 'ollama',
+      target: 'gpu-pool',
+      call: last.details.call,
+    });
     expect(last).toMatchObject({ actor_type: 'api_key', actor_id: localKeyId, outcome: 'success' });
-    expect(last.details).toMatchObject({ provider: 'ollama', route: 'local', rule: 'default-local', outcome: 'answered', entities_PERSON: 1, entities_EMAIL: 1 });
+    expect(last.details).toMatchObject({
+      provider: 'ollama',
+      route: 'local',
+      rule: 'default-local',
+      outcome: 'answered',
+      entities_PERSON: 1,
+      entities_EMAIL: 1,
+    });
     expect(last.details.policyHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(audits)).not.toMatch(/Alice|alice|block my card/);
   });
 
   it('answers without streaming as a chat.completion object', async () => {
-    const res = await client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: QUESTION }] });
+    const res = await client(localKey).chat.completions.create({
+      model: 'palisade',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: QUESTION },
+      ],
+    });
     expect(res.object).toBe('chat.completion');
     expect(res.choices[0]!.message.content).toBe(`You said: ${QUESTION}`);
     expect(res.choices[0]!.finish_reason).toBe('stop');
@@ -81,7 +106,10 @@ describe('POST /v1/chat/completions with the openai client', () => {
   it("puts the request's id on the gateway's and the HTTP layer's log lines, and never the text", async () => {
     const requestId = `req-openai-${Date.now().toString(36)}`;
     const { response } = await client(localKey)
-      .chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }] }, { headers: { 'X-Request-Id': requestId } })
+      .chat.completions.create(
+        { model: 'palisade', messages: [{ role: 'user', content: QUESTION }] },
+        { headers: { 'X-Request-Id': requestId } },
+      )
       .withResponse();
     expect(response.headers.get('x-request-id')).toBe(requestId);
     const mine = server.logs().filter((l) => l.requestId === requestId);
@@ -95,7 +123,10 @@ describe('POST /v1/chat/completions with the openai client', () => {
     try {
       const requestId = `req-stream-${Date.now().toString(36)}`;
       const httpLine = () => server.logs().find((l) => l.requestId === requestId && l.message === 'http.request');
-      const stream = await client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }], stream: true }, { headers: { 'X-Request-Id': requestId } });
+      const stream = await client(localKey).chat.completions.create(
+        { model: 'palisade', messages: [{ role: 'user', content: QUESTION }], stream: true },
+        { headers: { 'X-Request-Id': requestId } },
+      );
       let first: number | undefined;
       let last = 0;
       for await (const chunk of stream) {
@@ -117,7 +148,14 @@ describe('POST /v1/chat/completions with the openai client', () => {
   it('a caller who hangs up mid-stream stops generation; the request is audited as cancelled', async () => {
     gpu.chunkDelayMs = 40;
     const controller = new AbortController();
-    const stream = await client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'tell me a long story please '.repeat(8) }], stream: true }, { signal: controller.signal });
+    const stream = await client(localKey).chat.completions.create(
+      {
+        model: 'palisade',
+        messages: [{ role: 'user', content: 'tell me a long story please '.repeat(8) }],
+        stream: true,
+      },
+      { signal: controller.signal },
+    );
     let received = '';
     try {
       for await (const chunk of stream) {
@@ -131,45 +169,79 @@ describe('POST /v1/chat/completions with the openai client', () => {
     // The stand-in keeps its pace until the audit is in: at full speed it could finish the answer
     // before a busy server has noticed the hang-up.
     try {
-      await expect.poll(async () => (await modelRequests()).at(-1)!.details.outcome, { timeout: 5000 }).toBe('cancelled');
+      await expect
+        .poll(async () => (await modelRequests()).at(-1)!.details.outcome, { timeout: 5000 })
+        .toBe('cancelled');
     } finally {
       gpu.chunkDelayMs = 0;
     }
   });
   it('GPU pool down, key without cloud: never the cloud; the knowledge base answers', async () => {
     gpu.faults.push(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 500 })));
-    const res = await client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'How do I report a lost card?' }] });
+    const res = await client(localKey).chat.completions.create({
+      model: 'palisade',
+      messages: [{ role: 'user', content: 'How do I report a lost card?' }],
+    });
     expect(cloud.requests).toHaveLength(0);
     expect(res.choices[0]!.message.content!.length).toBeGreaterThan(20);
-    expect((await modelRequests()).at(-1)!.details).toMatchObject({ provider: 'extractive', target: 'kb', attempts: 4 });
+    expect((await modelRequests()).at(-1)!.details).toMatchObject({
+      provider: 'extractive',
+      target: 'kb',
+      attempts: 4,
+    });
   });
 
   it('GPU pool down, key allowed cloud: falls back to the cloud model with redacted text only', async () => {
     gpu.faults.push(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 500 })));
-    const res = await client(cloudKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: QUESTION }] });
+    const res = await client(cloudKey).chat.completions.create({
+      model: 'palisade',
+      messages: [{ role: 'user', content: QUESTION }],
+    });
     expect(res.choices[0]!.message.content).toBe(`You said: ${QUESTION}`);
     expect(cloud.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1);
     expect(cloud.requests[0]!.headers.authorization).toBe('Bearer sk-standin');
     assertNoPersonalData();
-    expect((await modelRequests()).at(-1)!.details).toMatchObject({ provider: 'openai', target: 'gpt', rule: 'consented-cloud-fallback' });
+    expect((await modelRequests()).at(-1)!.details).toMatchObject({
+      provider: 'openai',
+      target: 'gpt',
+      rule: 'consented-cloud-fallback',
+    });
   });
 
   it('an IBAN keeps even a cloud-allowed key on local targets', async () => {
     gpu.faults.push(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 500 })));
-    await client(cloudKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'Fee on GB82 WEST 1234 5698 7654 32?' }] });
+    await client(cloudKey).chat.completions.create({
+      model: 'palisade',
+      messages: [{ role: 'user', content: 'Fee on GB82 WEST 1234 5698 7654 32?' }],
+    });
     expect(cloud.requests).toHaveLength(0);
-    expect((await modelRequests()).at(-1)!.details).toMatchObject({ rule: 'financial-identifiers-local', provider: 'extractive' });
+    expect((await modelRequests()).at(-1)!.details).toMatchObject({
+      rule: 'financial-identifiers-local',
+      provider: 'extractive',
+    });
   });
 
   it('refuses a missing or wrong key with 401, and a malformed body with 400', async () => {
-    await expect(client('pal_wrong').chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
-    const bad = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${localKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'x', messages: [] }) });
+    await expect(
+      client('pal_wrong').chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    const bad = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${localKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'x', messages: [] }),
+    });
     expect(bad.status).toBe(400);
   });
 
   it("gives OpenAI's error fields (code, type, param) with the stable id, which the client reads", async () => {
-    await expect(client('pal_wrong').models.list()).rejects.toMatchObject({ status: 401, code: 'invalid_api_key', type: 'invalid_request_error' });
-    const error = await client(localKey).chat.completions.create({ model: 'palisade', messages: [] }).catch((e: unknown) => e);
+    await expect(client('pal_wrong').models.list()).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_api_key',
+      type: 'invalid_request_error',
+    });
+    const error = await client(localKey)
+      .chat.completions.create({ model: 'palisade', messages: [] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error).toMatchObject({ code: 'validation_failed', type: 'invalid_request_error', param: 'messages' });
   });
@@ -177,10 +249,19 @@ describe('POST /v1/chat/completions with the openai client', () => {
   it('refuses by name a parameter it cannot honour (n, tools, response_format, stop…) and sends nothing to a model', async () => {
     const before = (await modelRequests()).length;
     const ask = (extra: Record<string, unknown>) =>
-      client(localKey).chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'How do I block my card?' }], ...extra } as never).catch((e: unknown) => e);
+      client(localKey)
+        .chat.completions.create({
+          model: 'palisade',
+          messages: [{ role: 'user', content: 'How do I block my card?' }],
+          ...extra,
+        } as never)
+        .catch((e: unknown) => e);
     const refused: [Record<string, unknown>, string][] = [
       [{ n: 2 }, 'n'],
-      [{ tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }] }, 'tools'],
+      [
+        { tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }] },
+        'tools',
+      ],
       [{ tool_choice: 'required' }, 'tool_choice'],
       [{ response_format: { type: 'json_object' } }, 'response_format'],
       [{ logprobs: true }, 'logprobs'],
@@ -197,10 +278,18 @@ describe('POST /v1/chat/completions with the openai client', () => {
     expect(cloud.requests).toHaveLength(0);
     expect(await modelRequests()).toHaveLength(before);
     // Their no-op values, and sampling hints, are accepted.
-    const ok = await ask({ n: 1, tools: [], response_format: { type: 'text' }, logprobs: false, stop: [], top_p: 0.9, seed: 7, user: 'tool-42' });
+    const ok = await ask({
+      n: 1,
+      tools: [],
+      response_format: { type: 'text' },
+      logprobs: false,
+      stop: [],
+      top_p: 0.9,
+      seed: 7,
+      user: 'tool-42',
+    });
     expect(ok).toMatchObject({ object: 'chat.completion', choices: [{ index: 0 }] });
   });
-
 });
 
 describe('GET /v1/models', () => {

@@ -15,7 +15,10 @@ afterAll(async () => {
 });
 
 async function refusal(call: Promise<unknown>): Promise<RateLimitError> {
-  const error = await call.then(() => null, (e: unknown) => e);
+  const error = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RateLimitError);
   return error as RateLimitError;
 }
@@ -36,9 +39,14 @@ it('refuses a key its fourth request in a minute with 429 rate_limit_exceeded an
 
 it('counts the tokens of each answer and refuses the key once its minute is spent', async () => {
   const client = api.client(api.cloudKey);
-  const answer = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'How do I block my card, please? I lost it this morning.' }] });
+  const answer = await client.chat.completions.create({
+    model: 'palisade',
+    messages: [{ role: 'user', content: 'How do I block my card, please? I lost it this morning.' }],
+  });
   expect(answer.usage!.total_tokens).toBeGreaterThan(10);
-  const error = await refusal(client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'And a new one?' }] }));
+  const error = await refusal(
+    client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'And a new one?' }] }),
+  );
   expect(error.code).toBe('rate_limit_exceeded');
   expect(error.message).toContain('10 tokens per minute');
 });

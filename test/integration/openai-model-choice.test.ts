@@ -20,25 +20,39 @@ beforeEach(() => api.reset());
 
 describe('a caller naming a model', () => {
   const ask = (key: string, model: string, content = 'How do I report a lost card?') =>
-    api.client(key).chat.completions.create({ model, messages: [{ role: 'user', content }] }).withResponse();
+    api
+      .client(key)
+      .chat.completions.create({ model, messages: [{ role: 'user', content }] })
+      .withResponse();
 
   it('a target from /v1/models answers alone; GET /v1/models/{id} describes one', async () => {
-    await expect(api.client(api.localKey).models.retrieve('gpu-pool')).resolves.toMatchObject({ id: 'gpu-pool', object: 'model', owned_by: 'palisade:ollama' });
+    await expect(api.client(api.localKey).models.retrieve('gpu-pool')).resolves.toMatchObject({
+      id: 'gpu-pool',
+      object: 'model',
+      owned_by: 'palisade:ollama',
+    });
     await expect(api.client(api.localKey).models.retrieve('palisade')).resolves.toMatchObject({ id: 'palisade' });
-    await expect(api.client(api.localKey).models.retrieve('no-such-model')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    await expect(api.client(api.localKey).models.retrieve('no-such-model')).rejects.toMatchObject({
+      status: 404,
+      code: 'model_not_found',
+    });
 
     const kb = await ask(api.localKey, 'kb');
     expect(kb.response.headers.get('x-palisade-target')).toBe('kb');
     expect(kb.data.model).toBe('kb');
     expect(api.gpu.requests).toHaveLength(0); // the policy's first choice was not asked
-    expect((await api.modelRequests()).at(-1)!.details).toMatchObject({ target: 'kb', provider: 'extractive', outcome: 'answered' });
+    expect((await api.modelRequests()).at(-1)!.details).toMatchObject({
+      target: 'kb',
+      provider: 'extractive',
+      outcome: 'answered',
+    });
 
     const pool = await ask(api.localKey, 'gpu-pool');
     expect(pool.response.headers.get('x-palisade-target')).toBe('gpu-pool');
     expect(api.gpu.requests.filter((r) => r.path === '/api/chat')).toHaveLength(1);
   });
 
-  it('a name that is no target (a tool\'s default) lets the policy choose', async () => {
+  it("a name that is no target (a tool's default) lets the policy choose", async () => {
     const res = await ask(api.localKey, 'gpt-4o-mini');
     expect(res.response.headers.get('x-palisade-target')).toBe('gpu-pool');
     expect(api.cloud.requests).toHaveLength(0);
@@ -51,7 +65,11 @@ describe('a caller naming a model', () => {
       const error = await ask(key, 'gpt', QUESTION).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OpenAI.UnprocessableEntityError);
       expect(error).toMatchObject({ code: 'model_not_allowed', param: 'model' });
-      expect((await api.modelRequests()).at(-1)!.details).toMatchObject({ outcome: 'human', failure: 'target_not_in_route', target: null });
+      expect((await api.modelRequests()).at(-1)!.details).toMatchObject({
+        outcome: 'human',
+        failure: 'target_not_in_route',
+        target: null,
+      });
     }
     expect(api.cloud.requests).toHaveLength(0);
     expect(api.gpu.requests).toHaveLength(0);
@@ -62,6 +80,10 @@ describe('a caller naming a model', () => {
     const error = await ask(api.cloudKey, 'gpu-pool').catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 422, code: 'human_handoff' });
     expect(api.cloud.requests).toHaveLength(0);
-    expect((await api.modelRequests()).at(-1)!.details).toMatchObject({ target: 'gpu-pool', outcome: 'human', failure: 'all_targets_failed' });
+    expect((await api.modelRequests()).at(-1)!.details).toMatchObject({
+      target: 'gpu-pool',
+      outcome: 'human',
+      failure: 'all_targets_failed',
+    });
   });
 });

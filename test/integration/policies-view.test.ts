@@ -44,7 +44,10 @@ const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('GET /api/policies', () => {
   it('lists every policy file with its text, its hash and the hash in force', async () => {
-    const files = fs.readdirSync(policies.dir).filter((f) => f.endsWith('.yaml')).sort();
+    const files = fs
+      .readdirSync(policies.dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     const seen = await view();
     expect([...seen.keys()]).toEqual(files);
     for (const f of files) {
@@ -60,10 +63,18 @@ describe('GET /api/policies', () => {
     const routing = path.join(policies.dir, 'routing.yaml');
     fs.writeFileSync(routing, `${fs.readFileSync(routing, 'utf8')}\n# edited\n`);
     let seen = await view(tokens.compliance_officer);
-    expect(seen.get('retention.yaml')).toMatchObject({ changedOnDisk: true, inForce: sha(before), reloads: 'at start' });
+    expect(seen.get('retention.yaml')).toMatchObject({
+      changedOnDisk: true,
+      inForce: sha(before),
+      reloads: 'at start',
+    });
     expect(server.models.policy.reload()).toBe(true);
     seen = await view(tokens.auditor);
-    expect(seen.get('routing.yaml')).toMatchObject({ changedOnDisk: false, inForce: sha(fs.readFileSync(routing, 'utf8')), reloads: 'while running' });
+    expect(seen.get('routing.yaml')).toMatchObject({
+      changedOnDisk: false,
+      inForce: sha(fs.readFileSync(routing, 'utf8')),
+      reloads: 'while running',
+    });
     expect(seen.get('retention.yaml')!.changedOnDisk).toBe(true);
   });
 

@@ -50,18 +50,47 @@ describe('the evidence bundle', () => {
       const open = await createRequest(ctx, policy, { subjectId: ana.subjectId, type: 'access' });
       const erasure = await createRequest(ctx, policy, { subjectId: maria.subjectId, type: 'erasure' });
       await step(erasure.id);
-      return { access: access.id, refused: refused.id, open: open.id, erasure: erasure.id, job: await startErasure(ctx, maria.subjectId, erasure.id) };
+      return {
+        access: access.id,
+        refused: refused.id,
+        open: open.id,
+        erasure: erasure.id,
+        job: await startErasure(ctx, maria.subjectId, erasure.id),
+      };
     });
-    await runErasureJob({ dataSource: server.deps.db.dataSource, now: server.deps.now, keyStore: keyStoreOf(server.deps) }, ids.job);
-    await runRetention({ dataSource: server.deps.db.dataSource, now: server.deps.now }, policy, { dryRun: true, actor: SYSTEM });
+    await runErasureJob(
+      { dataSource: server.deps.db.dataSource, now: server.deps.now, keyStore: keyStoreOf(server.deps) },
+      ids.job,
+    );
+    await runRetention({ dataSource: server.deps.db.dataSource, now: server.deps.now }, policy, {
+      dryRun: true,
+      actor: SYSTEM,
+    });
 
-    const config = { ...server.deps.config, models: { ...server.deps.config.models, ollamaHosts: ['http://gpu1.bank.internal:11434'] } };
-    const summary = await writeEvidence({ dataSource: server.deps.db.dataSource, config, now: server.deps.now }, out, SYSTEM);
-    expect(fs.readdirSync(out).sort()).toEqual(['README.txt', 'audit-chain.json', 'models.json', 'policies.json', 'requests.json', 'retention-runs.json']);
+    const config = {
+      ...server.deps.config,
+      models: { ...server.deps.config.models, ollamaHosts: ['http://gpu1.bank.internal:11434'] },
+    };
+    const summary = await writeEvidence(
+      { dataSource: server.deps.db.dataSource, config, now: server.deps.now },
+      out,
+      SYSTEM,
+    );
+    expect(fs.readdirSync(out).sort()).toEqual([
+      'README.txt',
+      'audit-chain.json',
+      'models.json',
+      'policies.json',
+      'requests.json',
+      'retention-runs.json',
+    ]);
     expect(summary.files).toHaveLength(6);
 
     const policies = json<{ file: string; sha256: string }[]>('policies.json');
-    const shipped = fs.readdirSync(POLICIES_DIR).filter((f) => f.endsWith('.yaml')).sort();
+    const shipped = fs
+      .readdirSync(POLICIES_DIR)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     expect(policies.map((p) => p.file)).toEqual(shipped);
     for (const p of policies) expect(p.sha256, p.file).toBe(sha(path.join(POLICIES_DIR, p.file)));
 
@@ -71,18 +100,35 @@ describe('the evidence bundle', () => {
 
     const requests = json<Row[]>('requests.json');
     expect(requests.map((r) => r.id).sort()).toEqual([ids.access, ids.refused, ids.erasure].sort());
-    expect(requests.find((r) => r.id === ids.erasure)).toMatchObject({ state: 'done', type: 'erasure', subjectId: maria.subjectId, onTime: true, receipt: { keyDestroyed: true, erased: { key_secret: 1, messages: 3, attachments: 1 } } });
+    expect(requests.find((r) => r.id === ids.erasure)).toMatchObject({
+      state: 'done',
+      type: 'erasure',
+      subjectId: maria.subjectId,
+      onTime: true,
+      receipt: { keyDestroyed: true, erased: { key_secret: 1, messages: 3, attachments: 1 } },
+    });
     expect(requests.find((r) => r.id === ids.access)).toMatchObject({ state: 'done', receipt: { conversations: 1 } });
-    expect(requests.find((r) => r.id === ids.refused)).toMatchObject({ state: 'refused', refusedReason: 'identity could not be verified', receipt: null });
+    expect(requests.find((r) => r.id === ids.refused)).toMatchObject({
+      state: 'refused',
+      refusedReason: 'identity could not be verified',
+      receipt: null,
+    });
 
     const chain = json<{ ok: boolean; checked: number; unsealed: number }>('audit-chain.json');
     expect(chain.ok).toBe(true);
     expect(chain.checked).toBeGreaterThan(20);
     expect(chain.unsealed).toBe(0); // sealed first, then verified
 
-    const models = json<{ routingPolicy: { sha256: string }; targets: { target: string; location: string; configured: boolean; destination: string; usedByRules: string[] }[] }>('models.json');
+    const models = json<{
+      routingPolicy: { sha256: string };
+      targets: { target: string; location: string; configured: boolean; destination: string; usedByRules: string[] }[];
+    }>('models.json');
     expect(models.routingPolicy.sha256).toBe(sha(path.join(POLICIES_DIR, 'routing.yaml')));
-    expect(models.targets.find((t) => t.target === 'gpu-pool')).toMatchObject({ location: 'local', configured: true, destination: 'http://gpu1.bank.internal:11434' });
+    expect(models.targets.find((t) => t.target === 'gpu-pool')).toMatchObject({
+      location: 'local',
+      configured: true,
+      destination: 'http://gpu1.bank.internal:11434',
+    });
     expect(models.targets.find((t) => t.target === 'gpt')).toMatchObject({ location: 'cloud', configured: false });
     expect(models.targets.find((t) => t.target === 'gpt')!.usedByRules.length).toBeGreaterThan(0);
 
@@ -92,10 +138,16 @@ describe('the evidence bundle', () => {
     expect(readme).toMatch(/gpu-pool: ollama .* configured -> http:\/\/gpu1\.bank\.internal:11434/);
 
     // Pseudonyms and counts only: no one's personal data is in the bundle.
-    const bundle = fs.readdirSync(out).map((f) => fs.readFileSync(path.join(out, f), 'utf8')).join('\n');
+    const bundle = fs
+      .readdirSync(out)
+      .map((f) => fs.readFileSync(path.join(out, f), 'utf8'))
+      .join('\n');
     for (const s of [...maria.secrets, ...ana.secrets]) expect(bundle.includes(s), s).toBe(false);
     const [event] = await auditEvents(server, `action = 'evidence.export'`);
-    expect(event).toMatchObject({ actorType: 'system', details: { files: 6, requests: 3, retentionRuns: 1, chainOk: true } });
+    expect(event).toMatchObject({
+      actorType: 'system',
+      details: { files: 6, requests: 3, retentionRuns: 1, chainOk: true },
+    });
   });
 
   it('is written without a routing policy or model settings, and says so', async () => {
@@ -104,7 +156,10 @@ describe('the evidence bundle', () => {
     const config = { ...server.deps.config, models: { policiesDir: empty, ollamaHosts: [] } };
     await writeEvidence({ dataSource: server.deps.db.dataSource, config, now: server.deps.now }, dir, SYSTEM);
     expect(json<unknown[]>('policies.json', dir)).toEqual([]);
-    expect(json<{ routingPolicy: { problem: string }; targets: unknown[] }>('models.json', dir)).toMatchObject({ routingPolicy: { problem: 'absent' }, targets: [] });
+    expect(json<{ routingPolicy: { problem: string }; targets: unknown[] }>('models.json', dir)).toMatchObject({
+      routingPolicy: { problem: 'absent' },
+      targets: [],
+    });
     expect(fs.readFileSync(path.join(dir, 'README.txt'), 'utf8')).toContain('no routing policy targets');
     fs.rmSync(empty, { recursive: true, force: true });
   });

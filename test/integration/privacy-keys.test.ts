@@ -24,18 +24,27 @@ afterAll(async () => {
 });
 
 const withWrapper = <T>(wrapper: KeyWrapper, fn: (ctx: PrivacyCtx) => Promise<T>) =>
-  server.deps.db.dataSource.transaction((tx) => fn({ tx, wrapper, keyStore: keyStoreOf(server.deps), actor: SYSTEM, now: new Date() }));
+  server.deps.db.dataSource.transaction((tx) =>
+    fn({ tx, wrapper, keyStore: keyStoreOf(server.deps), actor: SYSTEM, now: new Date() }),
+  );
 
 describe('master key rotation', () => {
   it('re-wraps every data key without touching the data; only the new key opens it', async () => {
     const a = await seedSubject(server, 'ROT1');
     const b = await seedSubject(server, 'ROT2');
-    const before = (await server.deps.db.dataSource.query(`SELECT id, ciphertext FROM messages ORDER BY id`)) as { id: string; ciphertext: Buffer }[];
+    const before = (await server.deps.db.dataSource.query(`SELECT id, ciphertext FROM messages ORDER BY id`)) as {
+      id: string;
+      ciphertext: Buffer;
+    }[];
     const oldWrapper = masterKeyWrapper(server.deps.secrets.masterKey);
     const newWrapper = masterKeyWrapper(new Uint8Array(randomBytes(32)));
 
     const storeDir = keyStoreDir(server.deps);
-    const keyStoreFiles = () => fs.readdirSync(storeDir).sort().map((f) => `${f}=${fs.readFileSync(path.join(storeDir, f), 'utf8')}`);
+    const keyStoreFiles = () =>
+      fs
+        .readdirSync(storeDir)
+        .sort()
+        .map((f) => `${f}=${fs.readFileSync(path.join(storeDir, f), 'utf8')}`);
     const secretsBefore = keyStoreFiles();
     expect(secretsBefore).toHaveLength(2);
     // Interrupted after one batch of one key, then run again: it finishes where it stopped.
@@ -46,18 +55,28 @@ describe('master key rotation', () => {
 
     // The key-store layer is under the master layer: rotation leaves the subjects' secrets alone.
     expect(keyStoreFiles()).toEqual(secretsBefore);
-    const after = (await server.deps.db.dataSource.query(`SELECT id, ciphertext FROM messages ORDER BY id`)) as { id: string; ciphertext: Buffer }[];
+    const after = (await server.deps.db.dataSource.query(`SELECT id, ciphertext FROM messages ORDER BY id`)) as {
+      id: string;
+      ciphertext: Buffer;
+    }[];
     expect(after.map((m) => m.ciphertext.toString('hex'))).toEqual(before.map((m) => m.ciphertext.toString('hex')));
     const messages = await withWrapper(newWrapper, (ctx) => readMessages(ctx, a.conversationIds[0]!));
     expect(messages.map((m) => m.text).join(' ')).toContain(a.secrets[2]);
-    expect((await withWrapper(newWrapper, (ctx) => lookupDataSubject(ctx, { kind: 'email', value: b.secrets[1]! })))?.id).toBe(b.subjectId);
-    const refused = await withWrapper(oldWrapper, (ctx) => readMessages(ctx, a.conversationIds[0]!)).catch((err: unknown) => err);
+    expect(
+      (await withWrapper(newWrapper, (ctx) => lookupDataSubject(ctx, { kind: 'email', value: b.secrets[1]! })))?.id,
+    ).toBe(b.subjectId);
+    const refused = await withWrapper(oldWrapper, (ctx) => readMessages(ctx, a.conversationIds[0]!)).catch(
+      (err: unknown) => err,
+    );
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).id).toBe('key_unavailable');
 
     const rewraps = await auditEvents(server, `action = 'keys.rewrap'`);
     expect(rewraps.map((e) => e.details.rows)).toEqual([1, 1, 1]);
     const [rotated] = await auditEvents(server, `action = 'keys.rotate_master' AND details->>'subjectKeys' = '2'`);
-    expect(rotated).toMatchObject({ resourceId: newWrapper.keyId, details: { fromKeyId: oldWrapper.keyId, systemKeys: 1 } });
+    expect(rotated).toMatchObject({
+      resourceId: newWrapper.keyId,
+      details: { fromKeyId: oldWrapper.keyId, systemKeys: 1 },
+    });
   });
 });

@@ -33,9 +33,13 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const post = <T>(path: string, body: unknown, token = co) => api<Body<T>>(server, 'POST', `/api/privacy${path}`, { body, token });
-const lookup = async (value: string) => (await post<{ subject: { id: string } | null }>('/subjects/lookup', { kind: 'email', value })).body.subject?.id ?? null;
-const newRequest = async (subjectId: string, type: string) => (await post<{ request: Req }>('/requests', { subjectId, type })).body.request.id;
+const post = <T>(path: string, body: unknown, token = co) =>
+  api<Body<T>>(server, 'POST', `/api/privacy${path}`, { body, token });
+const lookup = async (value: string) =>
+  (await post<{ subject: { id: string } | null }>('/subjects/lookup', { kind: 'email', value })).body.subject?.id ??
+  null;
+const newRequest = async (subjectId: string, type: string) =>
+  (await post<{ request: Req }>('/requests', { subjectId, type })).body.request.id;
 
 describe('a rectification request', () => {
   it('replaces the identifier once verified, is audited without values, and is done', async () => {
@@ -49,7 +53,10 @@ describe('a rectification request', () => {
     expect([early.status, early.body.error?.id]).toEqual([409, 'invalid_transition']);
     await post(`/requests/${id}/transition`, { to: 'identity_verified' });
 
-    const unknown = await post(`/requests/${id}/rectify`, { ...change, from: { kind: 'email', value: 'not-hers@example.com' } });
+    const unknown = await post(`/requests/${id}/rectify`, {
+      ...change,
+      from: { kind: 'email', value: 'not-hers@example.com' },
+    });
     expect([unknown.status, unknown.body.error?.id]).toEqual([404, 'identifier_not_found']);
     const taken = await post(`/requests/${id}/rectify`, { ...change, to: { kind: 'email', value: other.secrets[1] } });
     expect([taken.status, taken.body.error?.id]).toEqual([409, 'identifier_taken']);
@@ -60,13 +67,32 @@ describe('a rectification request', () => {
 
     const done = await post<{ request: Req }>(`/requests/${id}/rectify`, change);
     expect(done.status).toBe(200);
-    expect(done.body.request).toMatchObject({ state: 'done', receipt: { rectified: [{ field: 'identifier', from: 'email', to: 'email' }] } });
+    expect(done.body.request).toMatchObject({
+      state: 'done',
+      receipt: { rectified: [{ field: 'identifier', from: 'email', to: 'email' }] },
+    });
     expect(await lookup(oldEmail)).toBeNull();
     expect(await lookup(newEmail.toUpperCase())).toBe(maria.subjectId);
 
-    const events = await auditEvents(server, `subject_id = $1 AND action IN ('dsr.in_progress', 'subject.identifier_remove', 'subject.identifier_add', 'dsr.rectify', 'dsr.complete')`, [maria.subjectId]);
-    expect(events.map((e) => e.action)).toEqual(['subject.identifier_add', 'subject.identifier_add', 'dsr.in_progress', 'subject.identifier_remove', 'subject.identifier_add', 'dsr.rectify', 'dsr.complete']);
-    expect(events.find((e) => e.action === 'dsr.rectify')).toMatchObject({ resourceId: id, actorType: 'staff', details: { field: 'identifier', from: 'email', to: 'email' } });
+    const events = await auditEvents(
+      server,
+      `subject_id = $1 AND action IN ('dsr.in_progress', 'subject.identifier_remove', 'subject.identifier_add', 'dsr.rectify', 'dsr.complete')`,
+      [maria.subjectId],
+    );
+    expect(events.map((e) => e.action)).toEqual([
+      'subject.identifier_add',
+      'subject.identifier_add',
+      'dsr.in_progress',
+      'subject.identifier_remove',
+      'subject.identifier_add',
+      'dsr.rectify',
+      'dsr.complete',
+    ]);
+    expect(events.find((e) => e.action === 'dsr.rectify')).toMatchObject({
+      resourceId: id,
+      actorType: 'staff',
+      details: { field: 'identifier', from: 'email', to: 'email' },
+    });
     const trail = JSON.stringify(await auditEvents(server, `subject_id = $1`, [maria.subjectId]));
     expect(trail.includes(newEmail) || trail.includes(oldEmail)).toBe(false);
 
@@ -77,7 +103,10 @@ describe('a rectification request', () => {
   it('is refused for a request of another type', async () => {
     const id = await newRequest(other.subjectId, 'access');
     await post(`/requests/${id}/transition`, { to: 'identity_verified' });
-    const r = await post(`/requests/${id}/rectify`, { from: { kind: 'email', value: other.secrets[1] }, to: { kind: 'email', value: 'x@example.com' } });
+    const r = await post(`/requests/${id}/rectify`, {
+      from: { kind: 'email', value: other.secrets[1] },
+      to: { kind: 'email', value: 'x@example.com' },
+    });
     expect([r.status, r.body.error?.id]).toEqual([409, 'invalid_transition']);
     expect(await lookup(other.secrets[1]!)).toBe(other.subjectId);
   });

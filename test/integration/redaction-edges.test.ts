@@ -11,7 +11,15 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import type { StandIn } from '../support/standins/faults.ts';
 import { startOllamaStandIn, type OllamaStandIn } from '../support/standins/ollama.ts';
 import { startOpenAIStandIn } from '../support/standins/openai.ts';
-import { ALL_GRANTED, policiesDir, readyVisitor, repliesSettled, sendMessage, visitorApi, type Visitor } from '../support/widget.ts';
+import {
+  ALL_GRANTED,
+  policiesDir,
+  readyVisitor,
+  repliesSettled,
+  sendMessage,
+  visitorApi,
+  type Visitor,
+} from '../support/widget.ts';
 
 const ROUTING = `version: 1
 targets:
@@ -27,7 +35,13 @@ rules:
 const MESSAGES = adversarialMessages();
 const ALL_VALUES = MESSAGES.flatMap((m) => m.values);
 // A Luhn-valid card, an IBAN and an e-mail address the model "invents" in its answer.
-const INVENTED = ['Your new card is 4539 1488 0343 6467', ', IBAN DE44 5001 0517 5407 3249 31', ' and write to ', 'kim.odell@example.net', '.'];
+const INVENTED = [
+  'Your new card is 4539 1488 0343 6467',
+  ', IBAN DE44 5001 0517 5407 3249 31',
+  ' and write to ',
+  'kim.odell@example.net',
+  '.',
+];
 const INVENTED_VALUES = ['4539 1488 0343 6467', 'DE44 5001 0517 5407 3249 31', 'kim.odell@example.net'];
 
 describe('visitor chat, cloud allowed', () => {
@@ -35,13 +49,20 @@ describe('visitor chat, cloud allowed', () => {
   let ollama: OllamaStandIn;
   let openai: StandIn;
   let policies: ReturnType<typeof policiesDir>;
-  const transcript = async (v: Visitor) => (await visitorApi<{ messages: MessageView[] }>(v, 'GET', '/conversation')).body.messages;
+  const transcript = async (v: Visitor) =>
+    (await visitorApi<{ messages: MessageView[] }>(v, 'GET', '/conversation')).body.messages;
 
   beforeAll(async () => {
     [ollama, openai] = await Promise.all([startOllamaStandIn(), startOpenAIStandIn()]);
     policies = policiesDir({ 'routing.yaml': ROUTING });
     server = await startTestServer(
-      { RETENTION_INTERVAL_SECONDS: '0', PALISADE_POLICIES_DIR: policies.dir, OLLAMA_HOST: ollama.url, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${openai.url}/v1` },
+      {
+        RETENTION_INTERVAL_SECONDS: '0',
+        PALISADE_POLICIES_DIR: policies.dir,
+        OLLAMA_HOST: ollama.url,
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: `${openai.url}/v1`,
+      },
       { seedDemoKnowledge: true },
     );
   });
@@ -104,19 +125,27 @@ describe('/v1 with a cloud-allowed key while the GPU pool fails', () => {
     api.gpu.faults.push(...Array.from({ length: 400 }, () => ({ kind: 'status' as const, status: 500 })));
   });
 
-  it.each([false, true])('stream %s: no identifier of the adversarial corpus reaches any stand-in', async (stream) => {
-    const client = api.client(api.cloudKey);
-    for (const m of MESSAGES) {
-      if (stream) {
-        const s = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: m.text }], stream: true });
-        for await (const chunk of s) void chunk;
-      } else {
-        await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: m.text }] });
+  it.each([false, true])(
+    'stream %s: no identifier of the adversarial corpus reaches any stand-in',
+    async (stream) => {
+      const client = api.client(api.cloudKey);
+      for (const m of MESSAGES) {
+        if (stream) {
+          const s = await client.chat.completions.create({
+            model: 'palisade',
+            messages: [{ role: 'user', content: m.text }],
+            stream: true,
+          });
+          for await (const chunk of s) void chunk;
+        } else {
+          await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: m.text }] });
+        }
       }
-    }
-    expect(sentTexts(api.cloud).length).toBeGreaterThan(0);
-    expect(leakedValues(ALL_VALUES, api.cloud, api.gpu)).toEqual([]);
-  }, 120_000);
+      expect(sentTexts(api.cloud).length).toBeGreaterThan(0);
+      expect(leakedValues(ALL_VALUES, api.cloud, api.gpu)).toEqual([]);
+    },
+    120_000,
+  );
 
   it('a name of turn 1 repeated in turn 3 without a cue stays out of the cloud', async () => {
     await api.client(api.cloudKey).chat.completions.create({
@@ -131,18 +160,31 @@ describe('/v1 with a cloud-allowed key while the GPU pool fails', () => {
     expect(sentTexts(api.cloud).join('\n')).not.toMatch(/tendai|mukoko/i);
   });
 
-  it.each([false, true])('stream %s: identifiers the model made up are masked for the caller and counted', async (stream) => {
-    api.cloud.reply = () => INVENTED;
-    const client = api.client(api.cloudKey);
-    let text = '';
-    if (stream) {
-      const s = await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'How do I reset my password?' }], stream: true });
-      for await (const chunk of s) text += chunk.choices[0]?.delta?.content ?? '';
-    } else {
-      text = (await client.chat.completions.create({ model: 'palisade', messages: [{ role: 'user', content: 'How do I reset my password?' }] })).choices[0]?.message.content ?? '';
-    }
-    expect(text).toMatch(/^Your new card is .+ and write to .+\.$/);
-    for (const value of INVENTED_VALUES) expect(compact(text)).not.toContain(compact(value));
-    expect((await api.modelRequests()).at(-1)?.details).toMatchObject({ provider: 'openai', outputMasked: 3 });
-  });
+  it.each([false, true])(
+    'stream %s: identifiers the model made up are masked for the caller and counted',
+    async (stream) => {
+      api.cloud.reply = () => INVENTED;
+      const client = api.client(api.cloudKey);
+      let text = '';
+      if (stream) {
+        const s = await client.chat.completions.create({
+          model: 'palisade',
+          messages: [{ role: 'user', content: 'How do I reset my password?' }],
+          stream: true,
+        });
+        for await (const chunk of s) text += chunk.choices[0]?.delta?.content ?? '';
+      } else {
+        text =
+          (
+            await client.chat.completions.create({
+              model: 'palisade',
+              messages: [{ role: 'user', content: 'How do I reset my password?' }],
+            })
+          ).choices[0]?.message.content ?? '';
+      }
+      expect(text).toMatch(/^Your new card is .+ and write to .+\.$/);
+      for (const value of INVENTED_VALUES) expect(compact(text)).not.toContain(compact(value));
+      expect((await api.modelRequests()).at(-1)?.details).toMatchObject({ provider: 'openai', outputMasked: 3 });
+    },
+  );
 });

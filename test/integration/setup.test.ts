@@ -16,7 +16,8 @@ let server: TestServer;
 let token: string;
 
 const setup = (body: Record<string, unknown>) => api<UserBody>(server, 'POST', '/api/setup', { body });
-const staffCount = async () => ((await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM staff_users`)) as { n: number }[])[0]?.n;
+const staffCount = async () =>
+  ((await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM staff_users`)) as { n: number }[])[0]?.n;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -50,7 +51,12 @@ describe('first start', () => {
 describe('POST /api/setup', () => {
   it('refuses a wrong token (403 invalid_setup_token) and creates nobody', async () => {
     for (const wrong of ['wrong-token', token.slice(0, -1), `${token}x`]) {
-      const res = await setup({ token: wrong, email: 'mallory@bank.example', displayName: 'Mallory', password: PASSWORD });
+      const res = await setup({
+        token: wrong,
+        email: 'mallory@bank.example',
+        displayName: 'Mallory',
+        password: PASSWORD,
+      });
       expect(res.status).toBe(403);
       expect(res.body.error.id).toBe('invalid_setup_token');
     }
@@ -58,7 +64,12 @@ describe('POST /api/setup', () => {
   });
 
   it('refuses a weak password with the right token without using the token up', async () => {
-    const res = await setup({ token, email: 'first.admin@bank.example', displayName: 'First Admin', password: 'short' });
+    const res = await setup({
+      token,
+      email: 'first.admin@bank.example',
+      displayName: 'First Admin',
+      password: 'short',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.issues?.map((i) => i.path)).toContain('password');
     expect(await staffCount()).toBe(0);
@@ -76,7 +87,12 @@ describe('POST /api/setup', () => {
     expect(winner.body.user).toMatchObject({ role: 'admin', disabled: false });
     expect(await staffCount()).toBe(1);
     const [created] = await auditEvents(server, `action = 'staff.create'`);
-    expect(created).toMatchObject({ actorType: 'system', actorId: 'setup', resourceId: winner.body.user.id, details: { role: 'admin' } });
+    expect(created).toMatchObject({
+      actorType: 'system',
+      actorId: 'setup',
+      resourceId: winner.body.user.id,
+      details: { role: 'admin' },
+    });
   });
 
   it('lets the new admin sign in and use the admin API', async () => {

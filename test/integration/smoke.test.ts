@@ -12,7 +12,11 @@ afterAll(async () => {
 describe('smoke', () => {
   it('is ready and signs a compliance officer in who can verify the chain', async () => {
     expect((await api(server, 'GET', '/readyz')).status).toBe(200);
-    await seedStaff(server, { email: 'co@bank.example', password: 'correct horse battery', role: 'compliance_officer' });
+    await seedStaff(server, {
+      email: 'co@bank.example',
+      password: 'correct horse battery',
+      role: 'compliance_officer',
+    });
     const { accessToken } = await bearerLogin(server, 'co@bank.example', 'correct horse battery');
     const res = await api<{ ok: boolean; checked: number }>(server, 'GET', '/api/audit/verify', { token: accessToken });
     expect(res.status).toBe(200);

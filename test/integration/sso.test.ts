@@ -8,12 +8,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../support/audit.ts';
-import { CookieJar, type IdpClient, type TestIdp, listenIdp, newSigningJwk, signInAtIdp, step } from '../support/oidcProvider.ts';
+import {
+  CookieJar,
+  type IdpClient,
+  type TestIdp,
+  listenIdp,
+  newSigningJwk,
+  signInAtIdp,
+  step,
+} from '../support/oidcProvider.ts';
 import { api, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
 
 const CALLBACK = 'https://palisade.bank.example/api/auth/sso/callback';
-const CLIENT: IdpClient = { client_id: 'palisade', client_secret: randomBytes(24).toString('base64url'), redirect_uris: [CALLBACK], post_logout_redirect_uris: ['https://palisade.bank.example/'] };
-const OTHER_CLIENT: IdpClient = { client_id: 'other-app', client_secret: randomBytes(24).toString('base64url'), redirect_uris: ['https://other.bank.example/callback'] };
+const CLIENT: IdpClient = {
+  client_id: 'palisade',
+  client_secret: randomBytes(24).toString('base64url'),
+  redirect_uris: [CALLBACK],
+  post_logout_redirect_uris: ['https://palisade.bank.example/'],
+};
+const OTHER_CLIENT: IdpClient = {
+  client_id: 'other-app',
+  client_secret: randomBytes(24).toString('base64url'),
+  redirect_uris: ['https://other.bank.example/callback'],
+};
 const PW = 'idp password';
 
 let server: TestServer;
@@ -32,14 +49,26 @@ beforeAll(async () => {
   fs.writeFileSync(secretFile, CLIENT.client_secret, { mode: 0o600 });
   server = await startTestServer(
     {
-      SSO_ISSUER_URL: idp.issuer, SSO_CLIENT_ID: CLIENT.client_id, SSO_CLIENT_SECRET_FILE: secretFile, SSO_REDIRECT_URL: CALLBACK,
-      SSO_POST_LOGOUT_REDIRECT_URL: 'https://palisade.bank.example/', SSO_ACCOUNTS: 'create', SSO_CLOCK_TOLERANCE_SECONDS: '30', AUTH_LOCAL_PASSWORDS: 'false',
+      SSO_ISSUER_URL: idp.issuer,
+      SSO_CLIENT_ID: CLIENT.client_id,
+      SSO_CLIENT_SECRET_FILE: secretFile,
+      SSO_REDIRECT_URL: CALLBACK,
+      SSO_POST_LOGOUT_REDIRECT_URL: 'https://palisade.bank.example/',
+      SSO_ACCOUNTS: 'create',
+      SSO_CLOCK_TOLERANCE_SECONDS: '30',
+      AUTH_LOCAL_PASSWORDS: 'false',
     },
     { now: () => new Date(Date.now() + offsetMs) },
   );
   idp.start([CLIENT, OTHER_CLIENT]);
   otherIssuer.start([CLIENT]);
-  const user = (email: string, groups: string[], emailVerified = true) => ({ password: PW, email, emailVerified, name: email.split('@')[0]!, groups });
+  const user = (email: string, groups: string[], emailVerified = true) => ({
+    password: PW,
+    email,
+    emailVerified,
+    name: email.split('@')[0]!,
+    groups,
+  });
   for (const i of [idp, otherIssuer]) {
     i.users.set('alice', user('alice@bank.example', ['staff', 'palisade-admins']));
     i.users.set('bob', user('bob@bank.example', ['palisade-agents']));
@@ -62,7 +91,10 @@ afterAll(async () => {
 const onServer = (url: URL) => `${server.url}${url.pathname}${url.search}`;
 
 async function start(jar: CookieJar, returnTo?: string): Promise<URL> {
-  const res = await step(jar, `${server.url}/api/auth/sso/start${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`);
+  const res = await step(
+    jar,
+    `${server.url}/api/auth/sso/start${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`,
+  );
   expect(res.status).toBe(303);
   return new URL(res.headers.get('location')!);
 }
@@ -74,7 +106,13 @@ async function signIn(username: string, returnTo?: string) {
   const callback = await signInAtIdp(jar, authorization.href, username, PW);
   const flowCookie = jar.get('palisade_sso')!;
   const res = await step(jar, onServer(callback));
-  return { res, jar, callback, flowCookie, location: new URL(res.headers.get('location') ?? '/', 'https://palisade.bank.example') };
+  return {
+    res,
+    jar,
+    callback,
+    flowCookie,
+    location: new URL(res.headers.get('location') ?? '/', 'https://palisade.bank.example'),
+  };
 }
 
 /** An ID token the provider genuinely signs for `client`, carrying `nonce`. */
@@ -82,20 +120,38 @@ async function idTokenFor(at: TestIdp, client: IdpClient, nonce: string, usernam
   const verifier = randomBytes(32).toString('base64url');
   const auth = new URL(`${at.issuer}/auth`);
   auth.search = new URLSearchParams({
-    client_id: client.client_id, response_type: 'code', scope: 'openid email profile', redirect_uri: client.redirect_uris[0]!, state: 'test', nonce,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+    client_id: client.client_id,
+    response_type: 'code',
+    scope: 'openid email profile',
+    redirect_uri: client.redirect_uris[0]!,
+    state: 'test',
+    nonce,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
   }).toString();
   const callback = await signInAtIdp(new CookieJar(), auth.href, username, PW);
   const res = await fetch(`${at.issuer}/token`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: client.redirect_uris[0]!, code_verifier: verifier }),
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code')!,
+      redirect_uri: client.redirect_uris[0]!,
+      code_verifier: verifier,
+    }),
   });
   return ((await res.json()) as { id_token: string }).id_token;
 }
 
-const lastFailure = async () => (await auditEvents(server, `action = 'auth.login' AND outcome = 'failure' AND details->>'method' = 'sso'`)).at(-1)!;
-const me = (jar: CookieJar) => api<{ user: { id: string; role: string; email: string } }>(server, 'GET', '/api/auth/me', { headers: { cookie: jar.header() } });
+const lastFailure = async () =>
+  (await auditEvents(server, `action = 'auth.login' AND outcome = 'failure' AND details->>'method' = 'sso'`)).at(-1)!;
+const me = (jar: CookieJar) =>
+  api<{ user: { id: string; role: string; email: string } }>(server, 'GET', '/api/auth/me', {
+    headers: { cookie: jar.header() },
+  });
 
 describe('sign-in', () => {
   it('sends the browser to the IdP with PKCE S256, state and nonce, in a Lax httpOnly cookie for the callback only', async () => {
@@ -104,7 +160,8 @@ describe('sign-in', () => {
     const url = new URL(res.headers.get('location')!);
     expect(url.origin + url.pathname).toBe(`${idp.issuer}/auth`);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
-    for (const p of ['code_challenge', 'state', 'nonce']) expect(url.searchParams.get(p)?.length).toBeGreaterThanOrEqual(43);
+    for (const p of ['code_challenge', 'state', 'nonce'])
+      expect(url.searchParams.get(p)?.length).toBeGreaterThanOrEqual(43);
     expect(url.searchParams.get('redirect_uri')).toBe(CALLBACK);
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('palisade_sso='))!;
     expect(cookie).toMatch(/httponly/i);
@@ -122,10 +179,20 @@ describe('sign-in', () => {
     expect(who.status).toBe(200);
     expect(who.body.user).toMatchObject({ email: 'alice@bank.example', role: 'admin' });
     ids.alice = who.body.user.id;
-    const links = (await server.deps.db.dataSource.query(`SELECT issuer, user_id AS "userId" FROM staff_identities WHERE subject = 'alice'`)) as { issuer: string; userId: string }[];
+    const links = (await server.deps.db.dataSource.query(
+      `SELECT issuer, user_id AS "userId" FROM staff_identities WHERE subject = 'alice'`,
+    )) as { issuer: string; userId: string }[];
     expect(links).toEqual([{ issuer: idp.issuer, userId: ids.alice }]);
-    const actions = (await auditEvents(server, `resource_id = $1`, [ids.alice])).map((e) => `${e.action}:${JSON.stringify(e.details)}`);
-    expect(actions).toEqual(expect.arrayContaining([expect.stringMatching(/^staff\.create:/), 'sso.link:{"created":true}', expect.stringMatching(/^auth\.login:.*"method":"sso"/)]));
+    const actions = (await auditEvents(server, `resource_id = $1`, [ids.alice])).map(
+      (e) => `${e.action}:${JSON.stringify(e.details)}`,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^staff\.create:/),
+        'sso.link:{"created":true}',
+        expect.stringMatching(/^auth\.login:.*"method":"sso"/),
+      ]),
+    );
   });
 
   it('links an existing account by verified email and takes its role from the groups', async () => {
@@ -152,7 +219,9 @@ describe('refusals', () => {
   it('a user in no mapped group', async () => {
     await refusedWith('carol', 'sso_no_role');
     expect((await lastFailure()).details).toMatchObject({ cause: 'sso_no_role' });
-    expect(await server.deps.db.dataSource.query(`SELECT 1 FROM staff_users WHERE email = 'carol@bank.example'`)).toHaveLength(0);
+    expect(
+      await server.deps.db.dataSource.query(`SELECT 1 FROM staff_users WHERE email = 'carol@bank.example'`),
+    ).toHaveLength(0);
   });
 
   it('a disabled account', async () => {
@@ -162,13 +231,18 @@ describe('refusals', () => {
 
   it('an email the IdP has not verified', async () => {
     await refusedWith('erin', 'sso_no_account');
-    expect(await server.deps.db.dataSource.query(`SELECT 1 FROM staff_users WHERE email = 'erin@bank.example'`)).toHaveLength(0);
+    expect(
+      await server.deps.db.dataSource.query(`SELECT 1 FROM staff_users WHERE email = 'erin@bank.example'`),
+    ).toHaveLength(0);
   });
 
   it('a replayed authorization code', async () => {
     const first = await signIn('alice');
     expect(first.location.searchParams.get('sso_error')).toBeNull();
-    const again = await fetch(onServer(first.callback), { redirect: 'manual', headers: { cookie: `palisade_sso=${first.flowCookie}` } });
+    const again = await fetch(onServer(first.callback), {
+      redirect: 'manual',
+      headers: { cookie: `palisade_sso=${first.flowCookie}` },
+    });
     expect(new URL(again.headers.get('location')!, server.url).searchParams.get('sso_error')).toBe('sso_failed');
     expect(again.headers.getSetCookie().some((c) => c.startsWith('palisade_at='))).toBe(false);
     expect((await lastFailure()).details).toMatchObject({ cause: 'invalid_grant' });
@@ -187,12 +261,18 @@ describe('refusals', () => {
     expect(new URL(bare.headers.get('location')!, server.url).searchParams.get('sso_error')).toBe('sso_flow_invalid');
   });
 
-  for (const [what, claim] of [['audience', 'aud'], ['issuer', 'iss']] as const) {
+  for (const [what, claim] of [
+    ['audience', 'aud'],
+    ['issuer', 'iss'],
+  ] as const) {
     it(`an ID token signed by the provider's key with the wrong ${what}`, async () => {
       const jar = new CookieJar();
       const authorization = await start(jar);
       const nonce = authorization.searchParams.get('nonce')!;
-      const wrong = what === 'audience' ? await idTokenFor(idp, OTHER_CLIENT, nonce, 'alice') : await idTokenFor(otherIssuer, CLIENT, nonce, 'alice');
+      const wrong =
+        what === 'audience'
+          ? await idTokenFor(idp, OTHER_CLIENT, nonce, 'alice')
+          : await idTokenFor(otherIssuer, CLIENT, nonce, 'alice');
       const callback = await signInAtIdp(jar, authorization.href, 'alice', PW);
       idp.tamper = (body) => ({ ...body, id_token: wrong });
       try {
@@ -229,21 +309,32 @@ describe('sign-out and local passwords', () => {
     const { jar } = await signIn('alice');
     const session = jar.get('palisade_at')!;
     expect((await me(jar)).status).toBe(200);
-    const res = await step(jar, `${server.url}/api/auth/sso/logout`, { method: 'POST', headers: { origin: server.url } });
+    const res = await step(jar, `${server.url}/api/auth/sso/logout`, {
+      method: 'POST',
+      headers: { origin: server.url },
+    });
     expect(res.status).toBe(303);
     const target = new URL(res.headers.get('location')!);
     expect(target.origin + target.pathname).toBe(`${idp.issuer}/session/end`);
     expect(target.searchParams.get('client_id')).toBe(CLIENT.client_id);
     expect(target.searchParams.get('post_logout_redirect_uri')).toBe('https://palisade.bank.example/');
     expect(res.headers.getSetCookie().some((c) => /^palisade_at=;/.test(c))).toBe(true);
-    expect((await api(server, 'GET', '/api/auth/me', { headers: { cookie: `palisade_at=${session}` } })).status).toBe(401);
+    expect((await api(server, 'GET', '/api/auth/me', { headers: { cookie: `palisade_at=${session}` } })).status).toBe(
+      401,
+    );
     expect(await auditEvents(server, `action = 'auth.logout' AND actor_id = $1`, [ids.alice])).not.toHaveLength(0);
   });
 
   it('refuses password sign-in with a stable error when local passwords are off', async () => {
-    const res = await api<{ error: { id: string } }>(server, 'POST', '/api/auth/login', { body: { email: 'bob@bank.example', password: 'a local password long', mode: 'bearer' } });
+    const res = await api<{ error: { id: string } }>(server, 'POST', '/api/auth/login', {
+      body: { email: 'bob@bank.example', password: 'a local password long', mode: 'bearer' },
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.id).toBe('password_login_disabled');
-    expect((await api(server, 'GET', '/api/auth/sso')).body).toEqual({ enabled: true, localPasswords: false, startUrl: '/api/auth/sso/start' });
+    expect((await api(server, 'GET', '/api/auth/sso')).body).toEqual({
+      enabled: true,
+      localPasswords: false,
+      startUrl: '/api/auth/sso/start',
+    });
   });
 });

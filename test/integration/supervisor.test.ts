@@ -9,7 +9,15 @@ import type { MessageView } from '../../protocol/widget.ts';
 import { LiveBoard, PeriodStats } from '../../protocol/supervisor.ts';
 import { auditCount } from '../support/audit.ts';
 import { api, bearerLogin, seedStaff, startTestServer, type TestServer } from '../support/server.ts';
-import { LOCAL_ONLY, NONE_GRANTED, readyVisitor, repliesSettled, sendMessage, type Visitor, visitorApi } from '../support/widget.ts';
+import {
+  LOCAL_ONLY,
+  NONE_GRANTED,
+  readyVisitor,
+  repliesSettled,
+  sendMessage,
+  type Visitor,
+  visitorApi,
+} from '../support/widget.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const T0 = Math.floor(Date.now() / 1000) * 1000;
@@ -25,7 +33,13 @@ let presence: WebSocket | undefined;
 
 beforeAll(async () => {
   server = await startTestServer({ RETENTION_INTERVAL_SECONDS: '0' }, { now: () => new Date(clock) });
-  const staff = [['sue', 'supervisor', 'Sue'], ['anna', 'agent', 'Anna'], ['ben', 'agent', 'Ben'], ['carl', 'agent', 'Carl'], ['admin', 'admin', 'Ada']] as const;
+  const staff = [
+    ['sue', 'supervisor', 'Sue'],
+    ['anna', 'agent', 'Anna'],
+    ['ben', 'agent', 'Ben'],
+    ['carl', 'agent', 'Carl'],
+    ['admin', 'admin', 'Ada'],
+  ] as const;
   for (const [key, role, displayName] of staff) {
     const id = await seedStaff(server, { email: `${key}@bank.example`, password: PASSWORD, role, displayName });
     if (key === 'anna' || key === 'ben' || key === 'carl') ids[key] = id;
@@ -39,8 +53,10 @@ afterAll(async () => {
 
 const agentCall = (token: string, id: string, action: string, body?: unknown) =>
   api(server, 'POST', `/api/agent/conversations/${id}/${action}`, { token, ...(body === undefined ? {} : { body }) });
-const agentSays = (token: string, id: string, text: string) => agentCall(token, id, 'messages', { clientId: crypto.randomUUID(), text });
-const state = async (v: Visitor) => (await visitorApi<{ conversation: { status: string; mode: string } }>(v, 'GET', '/conversation')).body.conversation;
+const agentSays = (token: string, id: string, text: string) =>
+  agentCall(token, id, 'messages', { clientId: crypto.randomUUID(), text });
+const state = async (v: Visitor) =>
+  (await visitorApi<{ conversation: { status: string; mode: string } }>(v, 'GET', '/conversation')).body.conversation;
 async function expectOk(res: Promise<{ status: number; text: string }>, status = 200) {
   const r = await res;
   expect(r.status, r.text).toBe(status);
@@ -53,7 +69,10 @@ async function ask(v: Visitor, text: string) {
 
 describe('the supervisor role', () => {
   it('can be given to an account, and grants the board but no conversation', async () => {
-    const created = await api<{ user: { role: string } }>(server, 'POST', '/api/users', { token: tokens.admin, body: { email: 'sam@bank.example', displayName: 'Sam', role: 'supervisor', password: PASSWORD } });
+    const created = await api<{ user: { role: string } }>(server, 'POST', '/api/users', {
+      token: tokens.admin,
+      body: { email: 'sam@bank.example', displayName: 'Sam', role: 'supervisor', password: PASSWORD },
+    });
     expect(created.status, created.text).toBe(201);
     expect(created.body.user.role).toBe('supervisor');
     const me = await api<{ capabilities: string[] }>(server, 'GET', '/api/auth/me', { token: tokens.sue });
@@ -66,7 +85,11 @@ describe('the supervisor role', () => {
       expect((await api(server, 'GET', path, { token: tokens.carl })).status).toBe(403);
       expect((await api(server, 'GET', path)).status).toBe(401);
     }
-    expect(await auditCount(server, `action = 'access.denied' AND actor_id = $1 AND resource_type = 'TeamStats'`, [ids.carl])).toBe(3);
+    expect(
+      await auditCount(server, `action = 'access.denied' AND actor_id = $1 AND resource_type = 'TeamStats'`, [
+        ids.carl,
+      ]),
+    ).toBe(3);
   });
 });
 
@@ -82,7 +105,15 @@ describe('the board', () => {
     at(30);
     await expectOk(visitorApi(a, 'POST', '/rating', { body: { score: 5 } }));
     // B, C, D: the visitor asks for a person; claimed, answered after 20, 40 and 90 s, closed.
-    const human = async (start: number, agent: 'anna' | 'ben', claimAfter: number, answerAfter: number, closeAt: number, closedBy: 'agent' | 'visitor', rating?: number) => {
+    const human = async (
+      start: number,
+      agent: 'anna' | 'ben',
+      claimAfter: number,
+      answerAfter: number,
+      closeAt: number,
+      closedBy: 'agent' | 'visitor',
+      rating?: number,
+    ) => {
       at(start);
       const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
       at(start + 10);
@@ -92,7 +123,9 @@ describe('the board', () => {
       at(start + 10 + answerAfter);
       await expectOk(agentSays(tokens[agent], v.conversation.id, 'Hello, how can I help?'), 201);
       at(closeAt);
-      await expectOk(closedBy === 'agent' ? agentCall(tokens[agent], v.conversation.id, 'close') : visitorApi(v, 'POST', '/close'));
+      await expectOk(
+        closedBy === 'agent' ? agentCall(tokens[agent], v.conversation.id, 'close') : visitorApi(v, 'POST', '/close'),
+      );
       if (rating) {
         at(closeAt + 10);
         await expectOk(visitorApi(v, 'POST', '/rating', { body: { score: rating } }));
@@ -117,12 +150,18 @@ describe('the board', () => {
     at(1820);
     await ask(f, 'And the blorf limit?');
     at(1830);
-    const answers = (await visitorApi<{ messages: MessageView[] }>(f, 'GET', '/conversation')).body.messages.filter((m) => m.role === 'assistant');
+    const answers = (await visitorApi<{ messages: MessageView[] }>(f, 'GET', '/conversation')).body.messages.filter(
+      (m) => m.role === 'assistant',
+    );
     expect(answers).toHaveLength(2);
-    for (const m of answers) await expectOk(visitorApi(f, 'POST', `/messages/${m.id}/feedback`, { body: { helpful: false } }));
+    for (const m of answers)
+      await expectOk(visitorApi(f, 'POST', `/messages/${m.id}/feedback`, { body: { helpful: false } }));
     expect(await state(f)).toMatchObject({ status: 'handoff', mode: 'queued' });
     // G (claimed by Ben) and I (waiting since 2010): in German, without AI consent.
-    for (const [start, claim] of [[1900, true], [2000, false]] as const) {
+    for (const [start, claim] of [
+      [1900, true],
+      [2000, false],
+    ] as const) {
       at(start);
       const v = await readyVisitor(server, { language: 'de', decisions: NONE_GRANTED });
       at(start + 10);
@@ -136,9 +175,13 @@ describe('the board', () => {
     await ask(await readyVisitor(server, { decisions: LOCAL_ONLY }), 'Where is the zorblax office?');
     at(2100);
     // Anna's console is open (the staff channel), Ben's and Carl's are not.
-    presence = new WebSocket(server.url.replace('http', 'ws') + '/api/staff/live', { headers: { Origin: server.url, Cookie: `palisade_at=${tokens.anna}` } });
+    presence = new WebSocket(server.url.replace('http', 'ws') + '/api/staff/live', {
+      headers: { Origin: server.url, Cookie: `palisade_at=${tokens.anna}` },
+    });
     await new Promise((resolve, reject) => (presence!.once('message', resolve), presence!.once('error', reject)));
-    const present = async () => ((await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM staff_presence`)) as { n: number }[])[0]!.n;
+    const present = async () =>
+      ((await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM staff_presence`)) as { n: number }[])[0]!
+        .n;
     for (let i = 0; i < 100 && (await present()) < 1; i++) await new Promise((r) => setTimeout(r, 50));
   }, 120_000);
 
@@ -180,27 +223,65 @@ describe('the board', () => {
       // 20, 40, 90 s: p90 = 40 + 0.8 × 50; handle 185, 385, 580 s: p90 = 385 + 0.8 × 195
       firstResponse: { count: 3, p50Seconds: 40, p90Seconds: 80 },
       handleTime: { count: 3, p50Seconds: 385, p90Seconds: 541 },
-      satisfaction: { count: 3, average: 3.67, distribution: [{ score: 1, count: 0 }, { score: 2, count: 1 }, { score: 3, count: 0 }, { score: 4, count: 1 }, { score: 5, count: 1 }] },
+      satisfaction: {
+        count: 3,
+        average: 3.67,
+        distribution: [
+          { score: 1, count: 0 },
+          { score: 2, count: 1 },
+          { score: 3, count: 0 },
+          { score: 4, count: 1 },
+          { score: 5, count: 1 },
+        ],
+      },
       unanswered: 4,
     });
   });
 
   it('counts a chosen period: conversations by when they closed, ratings by when given', async () => {
-    const res = await api<PeriodStats>(server, 'GET', `/api/supervisor/stats?from=${encodeURIComponent(iso(0))}&to=${encodeURIComponent(iso(400))}`, { token: tokens.sue });
+    const res = await api<PeriodStats>(
+      server,
+      'GET',
+      `/api/supervisor/stats?from=${encodeURIComponent(iso(0))}&to=${encodeURIComponent(iso(400))}`,
+      { token: tokens.sue },
+    );
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({
-      from: iso(0), to: iso(400), closed: 2, aiResolved: 1, aiResolutionRate: 0.5,
-      firstResponse: { count: 1, p50Seconds: 20, p90Seconds: 20 }, handleTime: { count: 1, p50Seconds: 185, p90Seconds: 185 },
-      satisfaction: { count: 2, average: 4.5 }, unanswered: 1,
+      from: iso(0),
+      to: iso(400),
+      closed: 2,
+      aiResolved: 1,
+      aiResolutionRate: 0.5,
+      firstResponse: { count: 1, p50Seconds: 20, p90Seconds: 20 },
+      handleTime: { count: 1, p50Seconds: 185, p90Seconds: 185 },
+      satisfaction: { count: 2, average: 4.5 },
+      unanswered: 1,
     });
-    const before = await api<PeriodStats>(server, 'GET', `/api/supervisor/stats?from=2020-01-01&to=2020-01-08`, { token: tokens.sue });
-    expect(before.body).toMatchObject({ closed: 0, aiResolved: 0, aiResolutionRate: null, firstResponse: { count: 0, p50Seconds: null }, satisfaction: { count: 0, average: null }, unanswered: 0 });
+    const before = await api<PeriodStats>(server, 'GET', `/api/supervisor/stats?from=2020-01-01&to=2020-01-08`, {
+      token: tokens.sue,
+    });
+    expect(before.body).toMatchObject({
+      closed: 0,
+      aiResolved: 0,
+      aiResolutionRate: null,
+      firstResponse: { count: 0, p50Seconds: null },
+      satisfaction: { count: 0, average: null },
+      unanswered: 0,
+    });
     expect(before.body.handoffs.every((h) => h.count === 0)).toBe(true);
   });
 
   it('refuses a period that ends before it starts, or is not a time', async () => {
-    for (const q of ['from=2026-02-01&to=2026-01-01', 'from=yesterday', 'to=2026-13-45', 'from=2020-01-01&to=2022-01-01', 'extra=1']) {
-      const res = await api<{ error: { id: string } }>(server, 'GET', `/api/supervisor/stats?${q}`, { token: tokens.sue });
+    for (const q of [
+      'from=2026-02-01&to=2026-01-01',
+      'from=yesterday',
+      'to=2026-13-45',
+      'from=2020-01-01&to=2022-01-01',
+      'extra=1',
+    ]) {
+      const res = await api<{ error: { id: string } }>(server, 'GET', `/api/supervisor/stats?${q}`, {
+        token: tokens.sue,
+      });
       expect(res.status, q).toBe(400);
       expect(res.body.error.id).toBe('validation_failed');
     }
@@ -210,7 +291,9 @@ describe('the board', () => {
     const res = await api(server, 'GET', '/api/supervisor/stats.csv', { token: tokens.sue });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="palisade-team-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="palisade-team-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     expect(res.text.split('\r\n')).toEqual([
       'metric,key,value',
       `period_from,,${new Date(T0 + 2100_000 - 7 * 86_400_000).toISOString()}`,
@@ -243,15 +326,22 @@ describe('the board', () => {
   });
 
   it('names no message text nor visitor in any answer', async () => {
-    const bodies = await Promise.all(['/api/supervisor/live', '/api/supervisor/stats', '/api/supervisor/stats.csv'].map((p) => api(server, 'GET', p, { token: tokens.sue })));
-    for (const b of bodies) for (const word of ['zorblax', 'blorf', 'Hallo', 'Hello', 'subject']) expect(b.text).not.toContain(word);
+    const bodies = await Promise.all(
+      ['/api/supervisor/live', '/api/supervisor/stats', '/api/supervisor/stats.csv'].map((p) =>
+        api(server, 'GET', p, { token: tokens.sue }),
+      ),
+    );
+    for (const b of bodies)
+      for (const word of ['zorblax', 'blorf', 'Hallo', 'Hello', 'subject']) expect(b.text).not.toContain(word);
   });
 });
 
 // After the board's figures: this conversation would change them.
 describe('the staff channel', () => {
   it('tells a supervisor of queue changes, and of nothing else', async () => {
-    const ws = new WebSocket(server.url.replace('http', 'ws') + '/api/staff/live', { headers: { Origin: server.url, Cookie: `palisade_at=${tokens.sue}` } });
+    const ws = new WebSocket(server.url.replace('http', 'ws') + '/api/staff/live', {
+      headers: { Origin: server.url, Cookie: `palisade_at=${tokens.sue}` },
+    });
     const frames: unknown[] = [];
     ws.on('message', (d) => frames.push(JSON.parse(String(d))));
     await new Promise((resolve, reject) => (ws.once('message', resolve), ws.once('error', reject)));
@@ -262,12 +352,18 @@ describe('the staff channel', () => {
     await expectOk(visitorApi(v, 'POST', '/close'));
     for (let i = 0; i < 100 && frames.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
     ws.close();
-    expect(frames.slice(1)).toEqual([{ type: 'queue.changed', id: v.conversation.id }, { type: 'queue.changed', id: v.conversation.id }]);
+    expect(frames.slice(1)).toEqual([
+      { type: 'queue.changed', id: v.conversation.id },
+      { type: 'queue.changed', id: v.conversation.id },
+    ]);
   });
 
   it('shows an agent offline once their console closes', async () => {
     presence!.close();
-    const online = async () => (LiveBoard.parse((await api(server, 'GET', '/api/supervisor/live', { token: tokens.sue })).body).agents.find((a) => a.id === ids.anna)!.online);
+    const online = async () =>
+      LiveBoard.parse((await api(server, 'GET', '/api/supervisor/live', { token: tokens.sue })).body).agents.find(
+        (a) => a.id === ids.anna,
+      )!.online;
     for (let i = 0; i < 100 && (await online()); i++) await new Promise((r) => setTimeout(r, 50));
     expect(await online()).toBe(false);
   });

@@ -34,21 +34,85 @@ describe.each([
   ['an unpaired surrogate', LONE],
 ])('%s', (_name, bad) => {
   it('in the sign-in email', async () => {
-    await expectRefused('POST', '/api/auth/login', { body: { email: `ad${bad}min@bank.example`, password: PASSWORD, mode: 'bearer' } }, 'email');
+    await expectRefused(
+      'POST',
+      '/api/auth/login',
+      { body: { email: `ad${bad}min@bank.example`, password: PASSWORD, mode: 'bearer' } },
+      'email',
+    );
   });
 
   it('in a knowledge article title and body', async () => {
-    await expectRefused('POST', '/api/kb/articles', { token: admin, body: { title: `Card fees ${bad}`, bodyMd: 'Fees for cards.', category: 'product', audience: 'public', language: 'en' } }, 'title');
-    await expectRefused('POST', '/api/kb/articles', { token: admin, body: { title: 'Card fees', bodyMd: `Fees ${bad} for cards.`, category: 'product', audience: 'public', language: 'en' } }, 'bodyMd');
+    await expectRefused(
+      'POST',
+      '/api/kb/articles',
+      {
+        token: admin,
+        body: {
+          title: `Card fees ${bad}`,
+          bodyMd: 'Fees for cards.',
+          category: 'product',
+          audience: 'public',
+          language: 'en',
+        },
+      },
+      'title',
+    );
+    await expectRefused(
+      'POST',
+      '/api/kb/articles',
+      {
+        token: admin,
+        body: {
+          title: 'Card fees',
+          bodyMd: `Fees ${bad} for cards.`,
+          category: 'product',
+          audience: 'public',
+          language: 'en',
+        },
+      },
+      'bodyMd',
+    );
   });
 
   it("in a new user's display name", async () => {
-    await expectRefused('POST', '/api/users', { token: admin, body: { email: 'new.agent@bank.example', displayName: `New ${bad} Agent`, role: 'agent', password: 'a long enough password' } }, 'displayName');
+    await expectRefused(
+      'POST',
+      '/api/users',
+      {
+        token: admin,
+        body: {
+          email: 'new.agent@bank.example',
+          displayName: `New ${bad} Agent`,
+          role: 'agent',
+          password: 'a long enough password',
+        },
+      },
+      'displayName',
+    );
   });
 
   it('in an import file name and content', async () => {
-    await expectRefused('POST', '/api/kb/import', { token: admin, body: { files: [{ name: 'ok.md', content: '# Ok\n\nOpening hours.' }, { name: `fees${bad}.md`, content: '# Fees\n\nCard fees.' }] } }, 'files.1.name');
-    await expectRefused('POST', '/api/kb/import', { token: admin, body: { files: [{ name: 'fees.md', content: `# Fees\n\n${bad}` }] } }, 'files.0.content');
+    await expectRefused(
+      'POST',
+      '/api/kb/import',
+      {
+        token: admin,
+        body: {
+          files: [
+            { name: 'ok.md', content: '# Ok\n\nOpening hours.' },
+            { name: `fees${bad}.md`, content: '# Fees\n\nCard fees.' },
+          ],
+        },
+      },
+      'files.1.name',
+    );
+    await expectRefused(
+      'POST',
+      '/api/kb/import',
+      { token: admin, body: { files: [{ name: 'fees.md', content: `# Fees\n\n${bad}` }] } },
+      'files.0.content',
+    );
   });
 });
 
@@ -58,7 +122,32 @@ it('a NUL character in a query string', async () => {
 });
 
 it('the same requests with good text are accepted (the control)', async () => {
-  expect((await api(server, 'POST', '/api/kb/articles', { token: admin, body: { title: 'Card fees', bodyMd: 'Fees for cards 💳.', category: 'product', audience: 'public', language: 'en' } })).status).toBe(201);
-  expect((await api(server, 'POST', '/api/users', { token: admin, body: { email: 'new.agent@bank.example', displayName: 'New Agent 王', role: 'agent', password: 'a long enough password' } })).status).toBe(201);
+  expect(
+    (
+      await api(server, 'POST', '/api/kb/articles', {
+        token: admin,
+        body: {
+          title: 'Card fees',
+          bodyMd: 'Fees for cards 💳.',
+          category: 'product',
+          audience: 'public',
+          language: 'en',
+        },
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await api(server, 'POST', '/api/users', {
+        token: admin,
+        body: {
+          email: 'new.agent@bank.example',
+          displayName: 'New Agent 王',
+          role: 'agent',
+          password: 'a long enough password',
+        },
+      })
+    ).status,
+  ).toBe(201);
   expect((await api(server, 'GET', '/api/agent/queue?site=retail', { token: admin })).status).toBe(200);
 });

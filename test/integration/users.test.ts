@@ -25,16 +25,27 @@ let adminToken: string;
 /** Every response this file got, to check that no password hash ever leaves the server. */
 const responses: ApiResponse<unknown>[] = [];
 
-async function call<T>(method: string, pathname: string, opts: { body?: unknown; token?: string } = {}): Promise<ApiResponse<T>> {
+async function call<T>(
+  method: string,
+  pathname: string,
+  opts: { body?: unknown; token?: string } = {},
+): Promise<ApiResponse<T>> {
   const res = await api<T>(server, method, pathname, opts);
   responses.push(res);
   return res;
 }
-const createUser = (body: Record<string, unknown>, token = adminToken) => call<UserBody>('POST', '/api/users', { body, token });
-const patchUser = (id: string, body: Record<string, unknown>, token = adminToken) => call<UserBody>('PATCH', `/api/users/${id}`, { body, token });
-const loginStatus = async (email: string) => (await call('POST', '/api/auth/login', { body: { email, password: PASSWORD, mode: 'bearer' } })).status;
+const createUser = (body: Record<string, unknown>, token = adminToken) =>
+  call<UserBody>('POST', '/api/users', { body, token });
+const patchUser = (id: string, body: Record<string, unknown>, token = adminToken) =>
+  call<UserBody>('PATCH', `/api/users/${id}`, { body, token });
+const loginStatus = async (email: string) =>
+  (await call('POST', '/api/auth/login', { body: { email, password: PASSWORD, mode: 'bearer' } })).status;
 const activeAdmins = async () =>
-  ((await server.deps.db.dataSource.query(`SELECT id FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id`)) as { id: string }[]).map((r) => r.id);
+  (
+    (await server.deps.db.dataSource.query(
+      `SELECT id FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id`,
+    )) as { id: string }[]
+  ).map((r) => r.id);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -47,15 +58,32 @@ afterAll(async () => {
 
 describe('creating staff accounts', () => {
   it('creates a user (201), stores a bcrypt hash, and audits staff.create', async () => {
-    const res = await createUser({ email: 'New.Agent@Bank.Example', displayName: 'New Agent', role: 'agent', password: PASSWORD });
+    const res = await createUser({
+      email: 'New.Agent@Bank.Example',
+      displayName: 'New Agent',
+      role: 'agent',
+      password: PASSWORD,
+    });
     expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ email: 'new.agent@bank.example', displayName: 'New Agent', role: 'agent', disabled: false });
+    expect(res.body.user).toMatchObject({
+      email: 'new.agent@bank.example',
+      displayName: 'New Agent',
+      role: 'agent',
+      disabled: false,
+    });
     expect(Object.keys(res.body.user)).not.toContain('passwordHash');
-    const [row] = (await server.deps.db.dataSource.query(`SELECT password_hash AS h FROM staff_users WHERE id = $1`, [res.body.user.id])) as { h: string }[];
+    const [row] = (await server.deps.db.dataSource.query(`SELECT password_hash AS h FROM staff_users WHERE id = $1`, [
+      res.body.user.id,
+    ])) as { h: string }[];
     expect(row?.h).toMatch(/^\$2[aby]\$12\$/);
     const events = await auditEvents(server, `action = 'staff.create' AND resource_id = $1`, [res.body.user.id]);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actorType: 'staff', actorId: adminId, resourceType: 'StaffUser', details: { role: 'agent' } });
+    expect(events[0]).toMatchObject({
+      actorType: 'staff',
+      actorId: adminId,
+      resourceType: 'StaffUser',
+      details: { role: 'agent' },
+    });
     expect(await loginStatus('new.agent@bank.example')).toBe(200);
   });
 
@@ -83,15 +111,22 @@ describe('creating staff accounts', () => {
       if (path) expect(res.body.error.issues?.map((i) => i.path)).toContain(path);
       expect(res.text).not.toContain('short1');
     }
-    const [{ n } = { n: -1 }] = (await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM staff_users WHERE email LIKE ANY ($1)`, [['weak@%', 'role@%', 'extra@%']])) as { n: number }[];
+    const [{ n } = { n: -1 }] = (await server.deps.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM staff_users WHERE email LIKE ANY ($1)`,
+      [['weak@%', 'role@%', 'extra@%']],
+    )) as { n: number }[];
     expect(n).toBe(0);
   });
 
   it('lists users without any password hash, and audits the listing', async () => {
     const res = await call<{ users: PresentedUser[] }>('GET', '/api/users', { token: adminToken });
     expect(res.status).toBe(200);
-    expect(res.body.users.map((u) => u.email)).toEqual(expect.arrayContaining(['admin@bank.example', 'new.agent@bank.example']));
-    expect(await auditCount(server, `action = 'staff.list' AND request_id = $1`, [res.headers.get('x-request-id')])).toBe(1);
+    expect(res.body.users.map((u) => u.email)).toEqual(
+      expect.arrayContaining(['admin@bank.example', 'new.agent@bank.example']),
+    );
+    expect(
+      await auditCount(server, `action = 'staff.list' AND request_id = $1`, [res.headers.get('x-request-id')]),
+    ).toBe(1);
   });
 });
 
@@ -99,7 +134,12 @@ describe('changing roles and disabling', () => {
   let userId: string;
   let userToken: string;
   beforeAll(async () => {
-    const res = await createUser({ email: 'changing@bank.example', displayName: 'Changing', role: 'agent', password: PASSWORD });
+    const res = await createUser({
+      email: 'changing@bank.example',
+      displayName: 'Changing',
+      role: 'agent',
+      password: PASSWORD,
+    });
     userId = res.body.user.id;
     userToken = (await bearerLogin(server, 'changing@bank.example', PASSWORD)).accessToken;
   });
@@ -117,7 +157,10 @@ describe('changing roles and disabling', () => {
     expect(after.status).toBe(403);
     expect(after.body.error.id).toBe('forbidden');
     const changes = await auditEvents(server, `action = 'staff.role_change' AND resource_id = $1`, [userId]);
-    expect(changes.map((e) => e.details)).toEqual([{ from: 'agent', to: 'auditor' }, { from: 'auditor', to: 'agent' }]);
+    expect(changes.map((e) => e.details)).toEqual([
+      { from: 'agent', to: 'auditor' },
+      { from: 'auditor', to: 'agent' },
+    ]);
     expect(changes.every((e) => e.actorId === adminId)).toBe(true);
   });
 
@@ -135,7 +178,9 @@ describe('changing roles and disabling', () => {
     const enabled = await patchUser(userId, { disabled: false });
     expect(enabled.status).toBe(200);
     expect(enabled.body.user.disabled).toBe(false);
-    expect(await auditCount(server, `action = 'staff.enable' AND resource_id = $1 AND actor_id = $2`, [userId, adminId])).toBe(1);
+    expect(
+      await auditCount(server, `action = 'staff.enable' AND resource_id = $1 AND actor_id = $2`, [userId, adminId]),
+    ).toBe(1);
     expect(await loginStatus('changing@bank.example')).toBe(200);
     // The old session stays dead: re-enabling does not resurrect it.
     expect((await call('GET', '/api/auth/me', { token: userToken })).status).toBe(401);
@@ -172,10 +217,18 @@ describe('last admin', () => {
   });
 
   it('two admins demoting each other at once leave exactly one admin', async () => {
-    const second = await createUser({ email: 'second.admin@bank.example', displayName: 'Second', role: 'admin', password: PASSWORD });
+    const second = await createUser({
+      email: 'second.admin@bank.example',
+      displayName: 'Second',
+      role: 'admin',
+      password: PASSWORD,
+    });
     expect(second.status).toBe(201);
     const secondToken = (await bearerLogin(server, 'second.admin@bank.example', PASSWORD)).accessToken;
-    const [a, b] = await Promise.all([patchUser(second.body.user.id, { role: 'agent' }), patchUser(adminId, { role: 'agent' }, secondToken)]);
+    const [a, b] = await Promise.all([
+      patchUser(second.body.user.id, { role: 'agent' }),
+      patchUser(adminId, { role: 'agent' }, secondToken),
+    ]);
     const statuses = [a.status, b.status].sort();
     expect(statuses[0]).toBe(200);
     expect([403, 409]).toContain(statuses[1]);
@@ -195,7 +248,13 @@ describe('non-admins', () => {
     const coToken = (await bearerLogin(server, 'co@bank.example', PASSWORD)).accessToken;
     const attempts: [string, string, string, Record<string, unknown> | undefined, string][] = [
       [agentToken, 'GET', '/api/users', undefined, 'read'],
-      [agentToken, 'POST', '/api/users', { email: 'sneaky@bank.example', displayName: 'S', role: 'admin', password: PASSWORD }, 'create'],
+      [
+        agentToken,
+        'POST',
+        '/api/users',
+        { email: 'sneaky@bank.example', displayName: 'S', role: 'admin', password: PASSWORD },
+        'create',
+      ],
       [agentToken, 'PATCH', `/api/users/${agentId}`, { role: 'admin' }, 'update'],
       [coToken, 'PATCH', `/api/users/${coId}`, { role: 'admin' }, 'update'],
       [coToken, 'GET', '/api/users', undefined, 'read'],
@@ -204,13 +263,20 @@ describe('non-admins', () => {
       const res = await call<ErrorBody>(method, pathname, { token, body });
       expect(res.status, `${method} ${pathname}`).toBe(403);
       expect(res.body.error.id).toBe('forbidden');
-      const denied = await auditEvents(server, `action = 'access.denied' AND request_id = $1`, [res.headers.get('x-request-id')]);
+      const denied = await auditEvents(server, `action = 'access.denied' AND request_id = $1`, [
+        res.headers.get('x-request-id'),
+      ]);
       expect(denied).toHaveLength(1);
       expect(denied[0]).toMatchObject({ outcome: 'denied', resourceType: 'StaffUser', details: { attempted } });
     }
-    const roles = (await server.deps.db.dataSource.query(`SELECT role FROM staff_users WHERE id = ANY ($1) ORDER BY email`, [[agentId, coId]])) as { role: string }[];
+    const roles = (await server.deps.db.dataSource.query(
+      `SELECT role FROM staff_users WHERE id = ANY ($1) ORDER BY email`,
+      [[agentId, coId]],
+    )) as { role: string }[];
     expect(roles.map((r) => r.role)).toEqual(['compliance_officer', 'agent']);
-    expect(await auditCount(server, `action = 'staff.create' AND details->>'role' = 'admin' AND actor_id = $1`, [agentId])).toBe(0);
+    expect(
+      await auditCount(server, `action = 'staff.create' AND details->>'role' = 'admin' AND actor_id = $1`, [agentId]),
+    ).toBe(0);
   });
 
   it('an anonymous caller gets 401', async () => {

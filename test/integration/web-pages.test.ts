@@ -15,13 +15,18 @@ import { api, startTestServer, type TestServer } from '../support/server.ts';
 import { ensureWidgetBuilt } from '../support/widgetPage.ts';
 
 /** A raw GET (fetch would decode the body and hide the encoding). */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
       })
       .on('error', reject);
   });
@@ -72,7 +77,10 @@ describe('the appliance in a browser, first contact', () => {
     // One ETag for every encoding (it names the file, not the bytes sent); the stable URL is cached briefly.
     expect(gz.headers.etag).toBe(plain.headers.etag);
     expect(plain.headers['cache-control']).toBe('public, max-age=300, must-revalidate');
-    const again = await rawGet(`${server.url}/widget.js`, { 'Accept-Encoding': 'br', 'If-None-Match': plain.headers.etag! });
+    const again = await rawGet(`${server.url}/widget.js`, {
+      'Accept-Encoding': 'br',
+      'If-None-Match': plain.headers.etag!,
+    });
     expect(again.status).toBe(304);
   });
 
@@ -83,14 +91,19 @@ describe('the appliance in a browser, first contact', () => {
     expect((first.body as { error: { id: string } }).error.id).toBe('origin_not_allowed');
     expect(first.headers.get('access-control-allow-origin')).toBe(stranger);
     // Only the refusal is readable: the chat's other calls stay closed to that origin.
-    const session = await api(server, 'POST', '/api/widget/sessions', { headers: { Origin: stranger }, body: { site: 'retail' } });
+    const session = await api(server, 'POST', '/api/widget/sessions', {
+      headers: { Origin: stranger },
+      body: { site: 'retail' },
+    });
     expect(session.status).toBe(403);
     expect(session.headers.get('access-control-allow-origin')).toBeNull();
     const logged = server.logs().filter((l) => l.message === 'widget.origin_not_allowed');
     expect(logged).toHaveLength(1); // once in ten minutes per site and origin, however many page views
     expect(logged[0]).toMatchObject({ level: 'warn', site: 'retail', origin: stranger });
     // An allowed origin is unaffected.
-    const allowed = await api(server, 'GET', '/api/widget/config?site=retail', { headers: { Origin: 'https://www.bank.example' } });
+    const allowed = await api(server, 'GET', '/api/widget/config?site=retail', {
+      headers: { Origin: 'https://www.bank.example' },
+    });
     expect(allowed.status).toBe(200);
   });
 });
@@ -138,7 +151,9 @@ describe('built files with hashed names', () => {
   });
 
   it('tells hashed names from plain ones', () => {
-    for (const name of ['index-B3dE9xYz.js', 'app.3f9c2a1b.css', 'chunk-0a1b2c3d4e.js']) expect(isHashedName(name), name).toBe(true);
-    for (const name of ['widget.js', 'setup.js', 'palisade-dashboard.js', 'widget-abcdefgh.js']) expect(isHashedName(name), name).toBe(false);
+    for (const name of ['index-B3dE9xYz.js', 'app.3f9c2a1b.css', 'chunk-0a1b2c3d4e.js'])
+      expect(isHashedName(name), name).toBe(true);
+    for (const name of ['widget.js', 'setup.js', 'palisade-dashboard.js', 'widget-abcdefgh.js'])
+      expect(isHashedName(name), name).toBe(false);
   });
 });

@@ -26,7 +26,10 @@ let policies: ReturnType<typeof policiesDir>;
 beforeAll(async () => {
   ollama = await startOllamaStandIn();
   policies = policiesDir({ 'routing.yaml': ROUTING });
-  server = await startTestServer({ RETENTION_INTERVAL_SECONDS: '0', PALISADE_POLICIES_DIR: policies.dir, OLLAMA_HOST: ollama.url }, { seedDemoKnowledge: true });
+  server = await startTestServer(
+    { RETENTION_INTERVAL_SECONDS: '0', PALISADE_POLICIES_DIR: policies.dir, OLLAMA_HOST: ollama.url },
+    { seedDemoKnowledge: true },
+  );
 });
 afterAll(async () => {
   await server?.stop();
@@ -41,7 +44,8 @@ describe('a long conversation in the chat', () => {
     const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
     const asked: string[] = [];
     for (let i = 0; i < 6; i += 1) {
-      const text = `How do I report a lost card and what does a replacement cost? (${i}) ${'Thank you for helping me with this. '.repeat(4)}`.trim();
+      const text =
+        `How do I report a lost card and what does a replacement cost? (${i}) ${'Thank you for helping me with this. '.repeat(4)}`.trim();
       asked.push(text);
       expect((await sendMessage(v, text)).status).toBe(201);
       await repliesSettled(server);
@@ -52,12 +56,16 @@ describe('a long conversation in the chat', () => {
     expect(last.options?.num_ctx).toBe(WINDOW);
     const [system, ...turns] = last.messages;
     expect(system!.role).toBe('system');
-    expect(system!.content).toMatch(/^You are the customer-service assistant of .*Never ask for passwords, PINs or full card numbers\./s);
+    expect(system!.content).toMatch(
+      /^You are the customer-service assistant of .*Never ask for passwords, PINs or full card numbers\./s,
+    );
     expect(turns.at(-1)).toEqual({ role: 'user', content: asked.at(-1) });
     // the earlier turns sent are the newest ones, in order: the visitor's questions and the stand-in's answers to them
     const earlier = turns.slice(0, -1);
     expect(earlier.length).toBeLessThan(10);
-    expect(earlier.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(asked.slice(5 - earlier.filter((m) => m.role === 'user').length, 5));
+    expect(earlier.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(
+      asked.slice(5 - earlier.filter((m) => m.role === 'user').length, 5),
+    );
     const prompt = last.messages.reduce((n, m) => n + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
     expect(prompt).toBeLessThanOrEqual(WINDOW - 100);
 
@@ -70,7 +78,13 @@ describe('a long conversation in the chat', () => {
     const instructions = (content: string) => content.slice(0, content.indexOf('\n\n[1] '));
     expect(system!.content).toMatch(/\n\n\[1\] /);
     expect(instructions(system!.content)).toBe(instructions(calls[0]!.messages[0]!.content));
-    expect(audit!.details).toMatchObject({ target: 'pool', outcome: 'answered', contextTokens: WINDOW, turnsDropped: 10 - earlier.length, instructionsCut: false });
+    expect(audit!.details).toMatchObject({
+      target: 'pool',
+      outcome: 'answered',
+      contextTokens: WINDOW,
+      turnsDropped: 10 - earlier.length,
+      instructionsCut: false,
+    });
     expect(earlier.length).toBeGreaterThan(0);
   });
 });

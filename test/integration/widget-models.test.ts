@@ -10,7 +10,21 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import type { StandIn } from '../support/standins/faults.ts';
 import { startOllamaStandIn, type OllamaStandIn } from '../support/standins/ollama.ts';
 import { startOpenAIStandIn } from '../support/standins/openai.ts';
-import { ALL_GRANTED, answerConsent, connectSocket, isMessage, LOCAL_ONLY, NONE_GRANTED, openEventStream, policiesDir, readyVisitor, repliesSettled, sendMessage, visitorApi, type Visitor } from '../support/widget.ts';
+import {
+  ALL_GRANTED,
+  answerConsent,
+  connectSocket,
+  isMessage,
+  LOCAL_ONLY,
+  NONE_GRANTED,
+  openEventStream,
+  policiesDir,
+  readyVisitor,
+  repliesSettled,
+  sendMessage,
+  visitorApi,
+  type Visitor,
+} from '../support/widget.ts';
 
 const ROUTING = `version: 1
 targets:
@@ -36,7 +50,13 @@ beforeAll(async () => {
   [ollama, openai] = await Promise.all([startOllamaStandIn(), startOpenAIStandIn()]);
   policies = policiesDir({ 'routing.yaml': ROUTING });
   server = await startTestServer(
-    { RETENTION_INTERVAL_SECONDS: '0', PALISADE_POLICIES_DIR: policies.dir, OLLAMA_HOST: ollama.url, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${openai.url}/v1` },
+    {
+      RETENTION_INTERVAL_SECONDS: '0',
+      PALISADE_POLICIES_DIR: policies.dir,
+      OLLAMA_HOST: ollama.url,
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: `${openai.url}/v1`,
+    },
     { seedDemoKnowledge: true },
   );
 });
@@ -53,8 +73,16 @@ beforeEach(() => {
   }
 });
 
-const chatCalls = (s: StandIn) => s.requests.filter((r) => r.path.endsWith('/api/chat') || r.path.endsWith('/chat/completions'));
-const transcript = async (v: Visitor) => (await visitorApi<{ messages: MessageView[]; conversation: { status: string; mode: string } }>(v, 'GET', '/conversation')).body;
+const chatCalls = (s: StandIn) =>
+  s.requests.filter((r) => r.path.endsWith('/api/chat') || r.path.endsWith('/chat/completions'));
+const transcript = async (v: Visitor) =>
+  (
+    await visitorApi<{ messages: MessageView[]; conversation: { status: string; mode: string } }>(
+      v,
+      'GET',
+      '/conversation',
+    )
+  ).body;
 
 describe('consent decides who answers', () => {
   it('without ai_local: queued for a person, no model called', async () => {
@@ -98,7 +126,10 @@ describe('consent decides who answers', () => {
     const answer = (await transcript(v)).messages.find((m) => m.role === 'assistant')!;
     // The stand-in echoes what it got; the visitor sees their name put back from the vault.
     expect(answer.text).toContain('Maria Gonzalez');
-    const [row] = (await server.deps.db.dataSource.query(`SELECT count(*)::int AS n FROM conversation_vaults WHERE conversation_id = $1`, [v.conversation.id])) as { n: number }[];
+    const [row] = (await server.deps.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM conversation_vaults WHERE conversation_id = $1`,
+      [v.conversation.id],
+    )) as { n: number }[];
     expect(row!.n).toBe(1);
   });
 
@@ -128,7 +159,10 @@ describe('consent decides who answers', () => {
     expect(placeholder).toBeDefined();
     expect(second).toContain(placeholder); // the same person, the same placeholder: the vault was loaded
     for (const c of calls) expect(JSON.stringify(c)).not.toMatch(/Maria|Gonzalez/);
-    const [row] = (await server.deps.db.dataSource.query(`SELECT revision FROM conversation_vaults WHERE conversation_id = $1`, [v.conversation.id])) as { revision: number }[];
+    const [row] = (await server.deps.db.dataSource.query(
+      `SELECT revision FROM conversation_vaults WHERE conversation_id = $1`,
+      [v.conversation.id],
+    )) as { revision: number }[];
     expect(row).toBeDefined();
   });
 });
@@ -145,15 +179,25 @@ describe('a model failure', () => {
     await socket.waitFor((e) => e.type === 'state');
     await repliesSettled(server);
     const t = await transcript(v);
-    expect(t.messages.map((m) => [m.role, m.notice])).toEqual([['visitor', null], ['system', 'model_failed'], ['system', expect.stringMatching(/^(queued|outside_hours)$/)]]);
+    expect(t.messages.map((m) => [m.role, m.notice])).toEqual([
+      ['visitor', null],
+      ['system', 'model_failed'],
+      ['system', expect.stringMatching(/^(queued|outside_hours)$/)],
+    ]);
     expect(t.conversation).toMatchObject({ status: 'handoff', mode: 'queued' });
-    const [c] = (await server.deps.db.dataSource.query(`SELECT handoff_reason AS reason FROM conversations WHERE id = $1`, [v.conversation.id])) as { reason: string }[];
+    const [c] = (await server.deps.db.dataSource.query(
+      `SELECT handoff_reason AS reason FROM conversations WHERE id = $1`,
+      [v.conversation.id],
+    )) as { reason: string }[];
     expect(c!.reason).toBe('model_failed');
     socket.close();
   });
 
   it('while model.request records cannot be written: no model is asked, the visitor is handed to a person, and no record is lost', async () => {
-    const records = async () => (await server.models.auditSettled(15_000), auditEvents(server, `action = 'model.request'`));
+    const records = async () => (
+      await server.models.auditSettled(15_000),
+      auditEvents(server, `action = 'model.request'`)
+    );
     const before = (await records()).length;
     // The database refusing model.request inserts (SQLSTATE 57P03, as while it restarts); the chat's own records still go in.
     await withModelAuditTrigger(server, MODEL_AUDIT_REFUSED, async () => {
@@ -161,14 +205,20 @@ describe('a model failure', () => {
       expect((await sendMessage(answered, 'Can I order a second card for my partner?')).status).toBe(201);
       await repliesSettled(server);
       expect((await transcript(answered)).messages.map((m) => m.role)).toEqual(['visitor', 'assistant']); // its record is what fails
-      await expect.poll(() => server.logs().some((l) => l.message === 'audit.model_request_retry'), { interval: 10 }).toBe(true);
+      await expect
+        .poll(() => server.logs().some((l) => l.message === 'audit.model_request_retry'), { interval: 10 })
+        .toBe(true);
       const asked = chatCalls(ollama).length;
 
       const v = await readyVisitor(server, { decisions: LOCAL_ONLY });
       expect((await sendMessage(v, 'What is the daily limit for cash withdrawals?')).status).toBe(201);
       await repliesSettled(server);
       const t = await transcript(v);
-      expect(t.messages.map((m) => [m.role, m.notice])).toEqual([['visitor', null], ['system', 'model_failed'], ['system', expect.stringMatching(/^(queued|outside_hours)$/)]]);
+      expect(t.messages.map((m) => [m.role, m.notice])).toEqual([
+        ['visitor', null],
+        ['system', 'model_failed'],
+        ['system', expect.stringMatching(/^(queued|outside_hours)$/)],
+      ]);
       expect(t.conversation).toMatchObject({ status: 'handoff', mode: 'queued' });
       expect(chatCalls(ollama).length).toBe(asked);
     });
@@ -217,7 +267,10 @@ describe('resume', () => {
       await first.closed;
       const second = connectSocket(v, { after: 1 });
       await second.ready;
-      const done = (await second.waitFor(isMessage((m) => m.role === 'assistant'))) as Extract<ChatEvent, { type: 'message' }>;
+      const done = (await second.waitFor(isMessage((m) => m.role === 'assistant'))) as Extract<
+        ChatEvent,
+        { type: 'message' }
+      >;
       expect(done.message.text).toBe(words.join(''));
       const starts = second.events.filter((e) => e.type === 'reply_start');
       expect(starts).toHaveLength(1);
@@ -260,7 +313,9 @@ describe('resume', () => {
     await sendMessage(v, 'How do I order a replacement card?', { clientId: randomUUID() });
     await stream.waitFor(isMessage((m) => m.role === 'assistant'));
     expect(stream.raw()).toMatch(/^id: 2$/m);
-    expect(stream.events.map((e) => e.type)).toEqual(expect.arrayContaining(['message', 'reply_start', 'delta', 'reply_end']));
+    expect(stream.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['message', 'reply_start', 'delta', 'reply_end']),
+    );
     stream.close();
     await sendMessage(v, 'one more');
     await repliesSettled(server);

@@ -26,7 +26,14 @@ afterAll(async () => {
   hsm?.remove();
 });
 
-const env = (extra: Record<string, string> = {}) => ({ PALISADE_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...db.env, ...hsm.env, ...hsm.serverEnv('bank-hsm'), ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  PALISADE_DATA_DIR: dataDir,
+  LOG_LEVEL: 'info',
+  ...db.env,
+  ...hsm.env,
+  ...hsm.serverEnv('bank-hsm'),
+  ...extra,
+});
 
 /** Starts the appliance and expects it to refuse: exit 2 and this problem on stderr. */
 async function refusal(extra: Record<string, string>): Promise<string> {
@@ -38,13 +45,17 @@ async function refusal(extra: Record<string, string>): Promise<string> {
 
 describe.skipIf(!softHsmAvailable)('the appliance on an HSM', () => {
   it('refuses to start before the master key exists, then starts once the CLI made it', async () => {
-    expect(await refusal({})).toContain('PKCS11_KEY_LABEL: token "bank-hsm" holds no AES key labelled "palisade-master" (create it: npx palisade keys create-hsm-key)');
+    expect(await refusal({})).toContain(
+      'PKCS11_KEY_LABEL: token "bank-hsm" holds no AES key labelled "palisade-master" (create it: npx palisade keys create-hsm-key)',
+    );
 
     const made = await runCli(['keys', 'create-hsm-key'], env());
     expect(made.code, made.stderr).toBe(0);
     const { keyId } = JSON.parse(made.stdout) as { keyId: string };
     expect(keyId).toMatch(/^hsm_[0-9a-f]{16}$/);
-    expect((await runCli(['keys', 'create-hsm-key'], env())).stderr).toContain('already holds a key labelled "palisade-master"');
+    expect((await runCli(['keys', 'create-hsm-key'], env())).stderr).toContain(
+      'already holds a key labelled "palisade-master"',
+    );
 
     const port = await freePort();
     const p = startProcess(['server/main.ts'], env({ PORT: String(port) }));
@@ -73,6 +84,8 @@ describe.skipIf(!softHsmAvailable)('the appliance on an HSM', () => {
     expect(wrong).toContain('KEY_STORE: pkcs11: token "bank-hsm" refused the PIN (wrong PIN)');
     expect(missing).toContain('KEY_STORE: pkcs11: no token labelled "other-hsm" (tokens present: "bank-hsm")');
     expect(readable).toMatch(/PKCS11_PIN_FILE: .*open-pin is readable by group\/others \(mode 644\); chmod 600 it/);
-    expect(unset).toContain('PKCS11_PIN_FILE: KEY_STORE=pkcs11 needs PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN_FILE');
+    expect(unset).toContain(
+      'PKCS11_PIN_FILE: KEY_STORE=pkcs11 needs PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN_FILE',
+    );
   }, 300_000);
 });

@@ -20,7 +20,13 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const env = (port: number, extra: Record<string, string> = {}) => ({ PALISADE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', ...db.env, ...extra });
+const env = (port: number, extra: Record<string, string> = {}) => ({
+  PALISADE_DATA_DIR: dataDir,
+  PORT: String(port),
+  LOG_LEVEL: 'info',
+  ...db.env,
+  ...extra,
+});
 
 async function stop(p: Proc): Promise<number | null> {
   p.child.kill('SIGTERM');
@@ -39,14 +45,20 @@ describe('first start on a fresh data directory', () => {
     expect(token).toBeTruthy();
     const base = { url: `http://127.0.0.1:${port}` };
     expect((await api(base, 'GET', '/readyz')).status).toBe(200);
-    for (const f of ['jwt.key', 'master.key']) expect(fs.statSync(path.join(dataDir, 'secrets', f)).mode & 0o777).toBe(0o600);
+    for (const f of ['jwt.key', 'master.key'])
+      expect(fs.statSync(path.join(dataDir, 'secrets', f)).mode & 0o777).toBe(0o600);
     if (db.kind === 'pglite') expect(fs.existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
     expect(p.stdout()).not.toMatch(/password/i);
     // The CLI way is offered as it works: on the embedded database, with the server stopped.
-    if (db.kind === 'pglite') expect(p.stdout()).toContain('"alternative":"stop the server, then run: npx palisade create-admin --email ADDRESS');
+    if (db.kind === 'pglite')
+      expect(p.stdout()).toContain(
+        '"alternative":"stop the server, then run: npx palisade create-admin --email ADDRESS',
+      );
     else expect(p.stdout()).toContain('"alternative":"npx palisade create-admin --email ADDRESS');
 
-    const created = await api(base, 'POST', '/api/setup', { body: { token, email: 'first.admin@bank.example', displayName: 'First Admin', password: 'a long first password' } });
+    const created = await api(base, 'POST', '/api/setup', {
+      body: { token, email: 'first.admin@bank.example', displayName: 'First Admin', password: 'a long first password' },
+    });
     expect(created.status).toBe(201);
     // The setup token and the admin's email never reach the logs.
     expect(p.stdout()).not.toContain('first.admin@bank.example');
@@ -54,7 +66,9 @@ describe('first start on a fresh data directory', () => {
     for (const line of p.stdout().trim().split('\n')) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
 
     // A sign-in is in flight (bcrypt takes a while) when SIGTERM arrives: it still completes.
-    const login = api(base, 'POST', '/api/auth/login', { body: { email: 'first.admin@bank.example', password: 'a long first password', mode: 'bearer' } });
+    const login = api(base, 'POST', '/api/auth/login', {
+      body: { email: 'first.admin@bank.example', password: 'a long first password', mode: 'bearer' },
+    });
     await new Promise((r) => setTimeout(r, 30));
     const code = stop(p);
     expect((await login).status).toBe(200);
@@ -71,7 +85,9 @@ describe('first start on a fresh data directory', () => {
     expect((await api(base, 'GET', '/readyz')).status).toBe(200);
     expect(p.stdout()).not.toContain('setup.pending');
     expect(fs.readFileSync(path.join(dataDir, 'secrets', 'jwt.key'), 'utf8')).toBe(before);
-    const login = await api(base, 'POST', '/api/auth/login', { body: { email: 'First.Admin@bank.example', password: 'a long first password', mode: 'bearer' } });
+    const login = await api(base, 'POST', '/api/auth/login', {
+      body: { email: 'First.Admin@bank.example', password: 'a long first password', mode: 'bearer' },
+    });
     expect(login.status).toBe(200);
     expect(await stop(p)).toBe(0);
   });
@@ -87,7 +103,10 @@ describe('invalid settings stop start-up with a message naming the variable', ()
     [{ WIDGET_ORIGINS: 'https://ok.example,https://bad.example/path' }, /WIDGET_ORIGINS: must be a list of origins/],
   ];
   it.each(cases)('%o', async (extra, message) => {
-    const p = startProcess(['server/main.ts'], { PALISADE_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-bad-')), ...extra });
+    const p = startProcess(['server/main.ts'], {
+      PALISADE_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-bad-')),
+      ...extra,
+    });
     expect(await p.exited).toBe(2);
     expect(p.stderr()).toMatch(message);
   });

@@ -35,7 +35,12 @@ const cli = async (args: string[], e = env) => {
   const r = await runCli(args, e);
   return { ...r, out: r.stdout + r.stderr };
 };
-const keyNames = async (e = env) => (await cli(['api-key', 'list'], e)).stdout.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { name: string }).name);
+const keyNames = async (e = env) =>
+  (await cli(['api-key', 'list'], e)).stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { name: string }).name);
 
 /** Seals, and writes a checkpoint of the chain's head signed with this install's key, as the running server does; returns the API keys' names. */
 async function checkpointHead(): Promise<string[]> {
@@ -45,8 +50,12 @@ async function checkpointHead(): Promise<string[]> {
     await sealAudit(database.dataSource);
     const head = (await auditStore.chainHead(database.dataSource))!;
     const witness = localWitness(config.dataDir, loadSecrets(config).secrets.auditCheckpointKey);
-    expect(await writeCheckpoint({ file: witness.file }, signCheckpoint(witness.key, head, 'test-node', new Date()))).toEqual([]);
-    return ((await database.dataSource.query(`SELECT name FROM api_keys ORDER BY created_at`)) as { name: string }[]).map((r) => r.name);
+    expect(
+      await writeCheckpoint({ file: witness.file }, signCheckpoint(witness.key, head, 'test-node', new Date())),
+    ).toEqual([]);
+    return (
+      (await database.dataSource.query(`SELECT name FROM api_keys ORDER BY created_at`)) as { name: string }[]
+    ).map((r) => r.name);
   } finally {
     await database.close();
   }
@@ -59,9 +68,14 @@ it('restores the state of the backup with a verifying chain, and refuses an alte
   expect((await cli(['backup'])).code).toBe(2);
   const made = await cli(['backup', backup]);
   expect(made.code, made.out).toBe(0);
-  const manifest = JSON.parse(fs.readFileSync(path.join(backup, 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[]; database: { kind: string } };
+  const manifest = JSON.parse(fs.readFileSync(path.join(backup, 'manifest.json'), 'utf8')) as {
+    files: { path: string; sha256: string }[];
+    database: { kind: string };
+  };
   const files = manifest.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(['policies/routing.yaml', 'policies/redaction.yaml', 'audit-checkpoints.jsonl']));
+  expect(files).toEqual(
+    expect.arrayContaining(['policies/routing.yaml', 'policies/redaction.yaml', 'audit-checkpoints.jsonl']),
+  );
   expect(files.some((f) => /master|keystore|secret|jwt/i.test(f))).toBe(false);
   for (const f of manifest.files) expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
   expect((await cli(['backup', backup])).code).toBe(2); // not into a folder that holds something
@@ -80,7 +94,10 @@ it('restores the state of the backup with a verifying chain, and refuses an alte
   const m = JSON.parse(fs.readFileSync(path.join(altered, 'manifest.json'), 'utf8')) as typeof manifest;
   const { createHash } = await import('node:crypto');
   const changed = fs.readFileSync(path.join(altered, 'policies', 'routing.yaml'));
-  Object.assign(m.files.find((f) => f.path === 'policies/routing.yaml')!, { sha256: createHash('sha256').update(changed).digest('hex'), bytes: changed.length });
+  Object.assign(
+    m.files.find((f) => f.path === 'policies/routing.yaml')!,
+    { sha256: createHash('sha256').update(changed).digest('hex'), bytes: changed.length },
+  );
   fs.writeFileSync(path.join(altered, 'manifest.json'), JSON.stringify(m));
   expect((await cli(['restore', altered, '--replace'])).stderr).toMatch(/signature does not verify/);
   expect(fs.readdirSync(path.join(root, 'data')).filter((n) => n.includes('before-restore'))).toEqual([]); // nothing touched
@@ -102,7 +119,11 @@ it('restores the state of the backup with a verifying chain, and refuses an alte
   const verify = await cli(['audit', 'verify'], restoreEnv);
   expect(verify.code, verify.out).toBe(0);
   expect(verify.stdout).toMatch(/held to the checkpoint signed by test-node/);
-  const events = (await cli(['audit', 'export', '--action', 'backup.*'], restoreEnv)).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action);
+  const events = (await cli(['audit', 'export', '--action', 'backup.*'], restoreEnv)).stdout
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { action: string }).action);
   expect(events).toEqual(['backup.create', 'backup.restore']);
-  if (db.kind === 'pglite') expect(fs.readdirSync(path.join(root, 'data')).some((n) => n.startsWith('pglite.before-restore-'))).toBe(true);
+  if (db.kind === 'pglite')
+    expect(fs.readdirSync(path.join(root, 'data')).some((n) => n.startsWith('pglite.before-restore-'))).toBe(true);
 }, 480_000); // a dozen CLI runs

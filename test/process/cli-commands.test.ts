@@ -31,7 +31,10 @@ describe('palisade CLI commands', () => {
     const [, id] = created.stderr.match(/api key ([0-9a-f-]{36}) "reporting" created; it is shown only this once/)!;
     const listed = await runCli(['api-key', 'list'], env);
     expect(listed.code).toBe(0);
-    const rows = listed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; name: string; allowCloud: boolean; revokedAt: string | null });
+    const rows = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; name: string; allowCloud: boolean; revokedAt: string | null });
     expect(rows).toMatchObject([{ id, name: 'reporting', allowCloud: false, revokedAt: null }]);
     expect(listed.stdout).not.toContain(key);
     expect((await runCli(['api-key', 'revoke', 'not-a-uuid'], env)).code).toBe(2);
@@ -49,7 +52,10 @@ describe('palisade CLI commands', () => {
     expect(badState.code).toBe(2);
     expect(badState.stderr).toContain('--state must be one of received,');
     expect((await runCli(['dsr', 'create', '--subject', 'sub_x', '--type', 'gossip'], env)).code).toBe(2);
-    const unknownSubject = await runCli(['dsr', 'create', '--subject', 'sub_0000000000000000', '--type', 'access'], env);
+    const unknownSubject = await runCli(
+      ['dsr', 'create', '--subject', 'sub_0000000000000000', '--type', 'access'],
+      env,
+    );
     expect(unknownSubject.code).toBe(1);
     expect(unknownSubject.stderr).toMatch(/^palisade: [a-z_]+: /);
     const unknownRequest = await runCli(['dsr', 'execute', '--id', '00000000-0000-4000-8000-000000000000'], env);
@@ -75,7 +81,11 @@ describe('palisade CLI commands', () => {
 
   it('redact turns JSON lines of text into redacted lines and rejects an unknown operator', async () => {
     expect((await runCli(['redact', '--operator', 'shred'], env, '')).code).toBe(2);
-    const res = await runCli(['redact', '--operator', 'mask'], env, `${JSON.stringify({ text: 'Write to jan.jansen@example.com please' })}\n`);
+    const res = await runCli(
+      ['redact', '--operator', 'mask'],
+      env,
+      `${JSON.stringify({ text: 'Write to jan.jansen@example.com please' })}\n`,
+    );
     expect(res.code, res.stderr).toBe(0);
     const line = JSON.parse(res.stdout) as { text: string; entities: { type: string }[] };
     expect(line.text).not.toContain('jan.jansen@example.com');

@@ -26,7 +26,8 @@ afterAll(async () => {
 
 /** Opens the same database the CLI uses, for tampering the way an attacker with SQL access would. */
 async function withSql<T>(fn: (q: (sql: string, params?: unknown[]) => Promise<unknown>) => Promise<T>): Promise<T> {
-  const database = db.kind === 'postgres' ? db.database : { kind: 'pglite' as const, dir: path.join(dataDir, 'pglite') };
+  const database =
+    db.kind === 'postgres' ? db.database : { kind: 'pglite' as const, dir: path.join(dataDir, 'pglite') };
   const opened = await openDatabase(database);
   try {
     return await fn((sql, params) => opened.dataSource.query(sql, params));
@@ -47,15 +48,36 @@ describe('palisade CLI', () => {
 
   it('every group answers --help, help and `help <group>` with its subcommands and flags, exit 0', async () => {
     const groups: Record<string, [string, string][]> = {
-      kb: [['import', '--audience'], ['search', '--limit']],
-      audit: [['verify', ''], ['export', '--format']],
-      dsr: [['list', '--due'], ['create', '--type'], ['transition', '--to'], ['execute', '--out'], ['rectify', '--to-kind'], ['resume', '']],
+      kb: [
+        ['import', '--audience'],
+        ['search', '--limit'],
+      ],
+      audit: [
+        ['verify', ''],
+        ['export', '--format'],
+      ],
+      dsr: [
+        ['list', '--due'],
+        ['create', '--type'],
+        ['transition', '--to'],
+        ['execute', '--out'],
+        ['rectify', '--to-kind'],
+        ['resume', ''],
+      ],
       retention: [['run', '--dry-run']],
       keys: [['rotate-master', '--new-key-file']],
-      'api-key': [['create', '--allow-cloud'], ['list', ''], ['revoke', 'ID']],
+      'api-key': [
+        ['create', '--allow-cloud'],
+        ['list', ''],
+        ['revoke', 'ID'],
+      ],
     };
     for (const [group, subs] of Object.entries(groups)) {
-      for (const args of [[group, '--help'], [group, 'help'], ['help', group]]) {
+      for (const args of [
+        [group, '--help'],
+        [group, 'help'],
+        ['help', group],
+      ]) {
         const res = await runCli(args, env);
         expect(res.code, args.join(' ')).toBe(0);
         expect(res.stdout).toContain(`Usage: npx palisade ${group} <subcommand>`);
@@ -65,10 +87,15 @@ describe('palisade CLI', () => {
         }
       }
     }
-    for (const args of [['dsr', 'list', '--help'], ['help', 'dsr', 'list']]) {
+    for (const args of [
+      ['dsr', 'list', '--help'],
+      ['help', 'dsr', 'list'],
+    ]) {
       const one = await runCli(args, env);
       expect(one.code).toBe(0);
-      expect(one.stdout).toBe('Usage: npx palisade dsr list [--state S] [--subject sub_…] [--due near|overdue]\n  List data-subject requests (JSON); --due near|overdue for those near or past their deadline.\n');
+      expect(one.stdout).toBe(
+        'Usage: npx palisade dsr list [--state S] [--subject sub_…] [--due near|overdue]\n  List data-subject requests (JSON); --due near|overdue for those near or past their deadline.\n',
+      );
     }
     for (const command of ['migrate', 'create-admin', 'redact', 'evidence']) {
       const res = await runCli(['help', command], env);
@@ -101,16 +128,27 @@ describe('palisade CLI', () => {
   });
 
   it('create-admin reads the password from stdin, refuses a weak one and a duplicate email', async () => {
-    const ok = await runCli(['create-admin', '--email', 'ops@bank.example', '--name', 'Ops Admin'], env, 'a sufficiently long pw\n');
+    const ok = await runCli(
+      ['create-admin', '--email', 'ops@bank.example', '--name', 'Ops Admin'],
+      env,
+      'a sufficiently long pw\n',
+    );
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/created admin [0-9a-f-]{36}/);
     const weak = await runCli(['create-admin', '--email', 'weak@bank.example', '--name', 'Weak'], env, 'short\n');
     expect(weak.code).toBe(2);
     expect(weak.stderr).toContain('password: must be at least 12 characters');
-    const dup = await runCli(['create-admin', '--email', 'OPS@bank.example', '--name', 'Dup'], env, 'another long password\n');
+    const dup = await runCli(
+      ['create-admin', '--email', 'OPS@bank.example', '--name', 'Dup'],
+      env,
+      'another long password\n',
+    );
     expect(dup.code).toBe(2);
     expect(dup.stderr).toContain('already exists');
-    const rows = (await withSql((q) => q(`SELECT role, password_hash AS h FROM staff_users`))) as { role: string; h: string }[];
+    const rows = (await withSql((q) => q(`SELECT role, password_hash AS h FROM staff_users`))) as {
+      role: string;
+      h: string;
+    }[];
     expect(rows).toHaveLength(1);
     expect(rows[0]!.h).toMatch(/^\$2[aby]\$12\$/); // bcrypt, cost 12
   });
@@ -120,13 +158,23 @@ describe('palisade CLI', () => {
     for (let i = 0; i < 2; i++) expect((await runCli(['audit', 'verify'], env)).code).toBe(0);
     // A checkpoint as the server's sealer signs it, with the data directory's key.
     const key = witnessKey(loadSecrets(loadConfig(env)).secrets.auditCheckpointKey);
-    const [head] = (await withSql((q) => q(`SELECT seq::text AS seq, hash FROM audit_chain_head`))) as { seq: string; hash: string }[];
-    fs.writeFileSync(checkpointFile(dataDir), JSON.stringify(signCheckpoint(key, head!, 'node-test', new Date())) + '\n', { mode: 0o600 });
+    const [head] = (await withSql((q) => q(`SELECT seq::text AS seq, hash FROM audit_chain_head`))) as {
+      seq: string;
+      hash: string;
+    }[];
+    fs.writeFileSync(
+      checkpointFile(dataDir),
+      JSON.stringify(signCheckpoint(key, head!, 'node-test', new Date())) + '\n',
+      { mode: 0o600 },
+    );
     const ok = await runCli(['audit', 'verify'], env);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toContain(`held to the checkpoint signed by node-test at`);
     await withSql(async (q) => {
-      const [keep] = (await q(`SELECT chain_seq::text AS seq, hash FROM audit_events WHERE chain_seq < $1 ORDER BY chain_seq DESC LIMIT 1`, [head!.seq])) as { seq: string; hash: string }[];
+      const [keep] = (await q(
+        `SELECT chain_seq::text AS seq, hash FROM audit_events WHERE chain_seq < $1 ORDER BY chain_seq DESC LIMIT 1`,
+        [head!.seq],
+      )) as { seq: string; hash: string }[];
       await q(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
       await q(`ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_forward_only`);
       await q(`DELETE FROM audit_events WHERE chain_seq > $1 OR chain_seq IS NULL`, [keep!.seq]);
@@ -158,12 +206,18 @@ describe('palisade CLI', () => {
     const out = path.join(dataDir, 'export.jsonl');
     const res = await runCli(['audit', 'export', '--format', 'jsonl', '--out', out, '--action', 'staff.create'], env);
     expect(res.code).toBe(0);
-    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; hash: string });
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; hash: string });
     expect(lines).toHaveLength(1);
     expect(lines[0]!.action).toBe('staff.create');
     expect(fs.statSync(out).mode & 0o777).toBe(0o600);
     const csv = await runCli(['audit', 'export', '--format', 'csv'], env);
-    expect(csv.stdout.split('\n')[0]).toBe('seq,id,occurredAt,actorType,actorId,action,subjectId,resourceType,resourceId,purpose,reason,outcome,requestId,details,prevHash,hash');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'seq,id,occurredAt,actorType,actorId,action,subjectId,resourceType,resourceId,purpose,reason,outcome,requestId,details,prevHash,hash',
+    );
     expect(csv.stdout).toContain('audit.export');
     const badFilter = await runCli(['audit', 'export', '--from', "2026-01-01' OR 1=1 --"], env);
     expect(badFilter.code).toBe(2);

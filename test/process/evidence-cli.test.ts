@@ -31,19 +31,48 @@ it('writes the bundle, reports the chain verified, and records evidence.export',
   expect(r.code, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/audit chain: verified \(\d+ events\)/);
   // No server has run on this data directory: no checkpoints yet, but the key to check them with.
-  expect(fs.readdirSync(out).sort()).toEqual(['README.txt', 'audit-chain.json', 'audit-checkpoint-key.json', 'models.json', 'policies.json', 'requests.json', 'retention-runs.json']);
+  expect(fs.readdirSync(out).sort()).toEqual([
+    'README.txt',
+    'audit-chain.json',
+    'audit-checkpoint-key.json',
+    'models.json',
+    'policies.json',
+    'requests.json',
+    'retention-runs.json',
+  ]);
   expect(JSON.parse(fs.readFileSync(path.join(out, 'retention-runs.json'), 'utf8'))).toHaveLength(1);
-  const models = JSON.parse(fs.readFileSync(path.join(out, 'models.json'), 'utf8')) as { targets: { target: string; destination: string }[] };
+  const models = JSON.parse(fs.readFileSync(path.join(out, 'models.json'), 'utf8')) as {
+    targets: { target: string; destination: string }[];
+  };
   expect(models.targets.find((t) => t.target === 'gpu-pool')?.destination).toBe('http://gpu1.bank.internal:11434');
   const audit = await runCli(['audit', 'export', '--action', 'evidence.export'], env);
-  const events = audit.stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; details: { files: number; chainOk: boolean } });
+  const events = audit.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { action: string; details: { files: number; chainOk: boolean } });
   expect(events).toHaveLength(1);
   expect(events[0]).toMatchObject({ action: 'evidence.export', details: { files: 7, chainOk: true } });
 });
 
 it('dsr rectify checks its arguments and refuses an unknown request with its error id', async () => {
-  expect((await runCli(['dsr', 'rectify', '--id', 'x', '--kind', 'fax', '--from', 'a', '--to', 'b'], env)).code).toBe(2);
-  const r = await runCli(['dsr', 'rectify', '--id', '00000000-0000-4000-8000-000000000000', '--kind', 'email', '--from', 'a@example.com', '--to', 'b@example.com'], env);
+  expect((await runCli(['dsr', 'rectify', '--id', 'x', '--kind', 'fax', '--from', 'a', '--to', 'b'], env)).code).toBe(
+    2,
+  );
+  const r = await runCli(
+    [
+      'dsr',
+      'rectify',
+      '--id',
+      '00000000-0000-4000-8000-000000000000',
+      '--kind',
+      'email',
+      '--from',
+      'a@example.com',
+      '--to',
+      'b@example.com',
+    ],
+    env,
+  );
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/palisade: not_found:/);
 });

@@ -41,7 +41,10 @@ async function startAndStop(): Promise<Proc> {
   await p.waitFor(/"message":"server.ready"/);
   p.child.kill('SIGTERM');
   const code = await p.exited;
-  expect(code, `signal ${p.child.signalCode}; stderr: ${p.stderr().slice(-2000)}; stdout: ${p.stdout().slice(-1500)}`).toBe(0);
+  expect(
+    code,
+    `signal ${p.child.signalCode}; stderr: ${p.stderr().slice(-2000)}; stdout: ${p.stdout().slice(-1500)}`,
+  ).toBe(0);
   return p;
 }
 
@@ -56,7 +59,8 @@ describe('file modes in the data directory', () => {
 
   it('a start narrows modes an earlier install or a restore left open', async () => {
     const widened = [path.join(dataDir, 'secrets'), path.join(dataDir, 'secrets', 'jwt.key')];
-    if (db.kind === 'pglite') widened.push(path.join(dataDir, 'pglite', 'PG_VERSION'), path.join(dataDir, 'pglite', 'base'));
+    if (db.kind === 'pglite')
+      widened.push(path.join(dataDir, 'pglite', 'PG_VERSION'), path.join(dataDir, 'pglite', 'base'));
     for (const p of widened) fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o777 : 0o666);
     const p = await startAndStop();
     expect(openToOthers(dataDir)).toEqual([]);

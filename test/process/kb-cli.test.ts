@@ -20,8 +20,14 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-kbcli-'));
   folder = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-kbdocs-'));
   fs.mkdirSync(path.join(folder, 'cards'));
-  fs.writeFileSync(path.join(folder, 'cards', 'lost.md'), '# Lost card\n\n## Freeze your card\nFreeze a lost card in the app under Cards › Freeze.\n');
-  fs.writeFileSync(path.join(folder, 'hours.html'), '<title>Opening hours</title><h2>Weekdays</h2><p>Branches open 9 to 5.</p><script>alert(1)</script>');
+  fs.writeFileSync(
+    path.join(folder, 'cards', 'lost.md'),
+    '# Lost card\n\n## Freeze your card\nFreeze a lost card in the app under Cards › Freeze.\n',
+  );
+  fs.writeFileSync(
+    path.join(folder, 'hours.html'),
+    '<title>Opening hours</title><h2>Weekdays</h2><p>Branches open 9 to 5.</p><script>alert(1)</script>',
+  );
   fs.writeFileSync(path.join(folder, 'bad.json'), '{"faq": [');
   env = { PALISADE_DATA_DIR: dataDir, ...db.env };
 });
@@ -44,10 +50,16 @@ it('imports a folder, reporting the bad file and keeping the good ones', async (
 
 it('imports a .zip, reporting the entry that climbs out of the archive', async () => {
   const zip = path.join(folder, '..', `${path.basename(folder)}-kit.zip`);
-  fs.writeFileSync(zip, makeZip([
-    { name: 'atm/deposit.md', content: '# Cash deposits\n\n## Depositing cash at an ATM\nDeposit notes at any ATM marked Cash In.\n' },
-    { name: '../../outside.md', content: '# Outside' },
-  ]));
+  fs.writeFileSync(
+    zip,
+    makeZip([
+      {
+        name: 'atm/deposit.md',
+        content: '# Cash deposits\n\n## Depositing cash at an ATM\nDeposit notes at any ATM marked Cash In.\n',
+      },
+      { name: '../../outside.md', content: '# Outside' },
+    ]),
+  );
   try {
     const r = await runCli(['kb', 'import', zip, '--audience', 'public'], env);
     expect(r.code).toBe(1);

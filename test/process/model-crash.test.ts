@@ -37,14 +37,22 @@ afterAll(async () => {
 
 async function start(): Promise<{ proc: Proc; url: string }> {
   const port = await freePort();
-  const proc = startProcess(['server/main.ts'], { PALISADE_DATA_DIR: dataDir, PORT: String(port), OLLAMA_HOST: ollama.url, RETENTION_INTERVAL_SECONDS: '0', ...db.env });
+  const proc = startProcess(['server/main.ts'], {
+    PALISADE_DATA_DIR: dataDir,
+    PORT: String(port),
+    OLLAMA_HOST: ollama.url,
+    RETENTION_INTERVAL_SECONDS: '0',
+    ...db.env,
+  });
   await proc.waitFor(/"message":"server.ready"/, 120_000);
   return { proc, url: `http://127.0.0.1:${port}` };
 }
 
 /** The model.request records, read as an auditor with SQL would, while no appliance holds the embedded database. */
 async function modelRecords(): Promise<ModelRecord[]> {
-  const opened = await openDatabase(db.kind === 'postgres' ? db.database : { kind: 'pglite', dir: path.join(dataDir, 'pglite') });
+  const opened = await openDatabase(
+    db.kind === 'postgres' ? db.database : { kind: 'pglite', dir: path.join(dataDir, 'pglite') },
+  );
   try {
     return (await opened.dataSource.query(
       `SELECT seq::text AS seq, outcome, request_id AS "requestId", details FROM audit_events WHERE action = 'model.request' ORDER BY seq`,
@@ -84,7 +92,11 @@ describe('a crash during a model call', () => {
     const second = await start();
     let messages: { role: string; text: string }[] = [];
     for (let i = 0; i < 600; i++) {
-      const res = await visitorApi<{ messages: { role: string; text: string }[] }>({ ...visitor, server: { url: second.url } }, 'GET', '/conversation');
+      const res = await visitorApi<{ messages: { role: string; text: string }[] }>(
+        { ...visitor, server: { url: second.url } },
+        'GET',
+        '/conversation',
+      );
       messages = res.body.messages ?? [];
       if (messages.some((m) => m.role === 'assistant')) break;
       await sleep(50);
@@ -99,8 +111,15 @@ describe('a crash during a model call', () => {
     // Appended, not changed: every record of before the crash is still there as it was.
     expect(records.slice(0, afterCrash.length)).toEqual(afterCrash);
     const ofCall = records.filter((r) => r.details.call === call);
-    expect(ofCall.map((r) => [r.outcome, r.details.outcome])).toEqual([['success', 'started'], ['failure', 'interrupted']]);
-    expect(ofCall[1]!.details).toMatchObject({ node: started[0]!.details.node, target: 'gpu-pool', conversationId: visitor.conversation.id });
+    expect(ofCall.map((r) => [r.outcome, r.details.outcome])).toEqual([
+      ['success', 'started'],
+      ['failure', 'interrupted'],
+    ]);
+    expect(ofCall[1]!.details).toMatchObject({
+      node: started[0]!.details.node,
+      target: 'gpu-pool',
+      conversationId: visitor.conversation.id,
+    });
     // The answer after the restart is a call of its own, started and ended.
     const resumed = records.filter((r) => r.details.call && r.details.call !== call);
     expect(resumed.map((r) => r.details.outcome)).toEqual(['started', 'answered']);

@@ -11,7 +11,15 @@ import type { MessageView } from '../../protocol/widget.ts';
 import { createNodes, type Nodes, postgresAnswers } from '../support/nodes.ts';
 import { type Balancer, haproxyPath, startHaproxy } from '../support/haproxy.ts';
 import { api, bearerLogin } from '../support/server.ts';
-import { connectSocket, isMessage, openEventStream, readyVisitor, resumeCursor, visitorApi, type WidgetSocket } from '../support/widget.ts';
+import {
+  connectSocket,
+  isMessage,
+  openEventStream,
+  readyVisitor,
+  resumeCursor,
+  visitorApi,
+  type WidgetSocket,
+} from '../support/widget.ts';
 
 const available = Boolean(haproxyPath) && (await postgresAnswers());
 
@@ -26,9 +34,22 @@ describe.skipIf(!available)('two nodes behind HAProxy', () => {
     const token = /#token=([A-Za-z0-9_-]+)/.exec(fs.readFileSync(path.join(a.dataDir, 'setup-link.txt'), 'utf8'))![1]!;
     const b = await cluster.start('node-b');
     lb = await startHaproxy([a, b]);
-    expect((await api(lb, 'POST', '/api/setup', { body: { token, email: 'admin@bank.example', displayName: 'Admin', password: 'a long admin password' } })).status).toBe(201);
+    expect(
+      (
+        await api(lb, 'POST', '/api/setup', {
+          body: { token, email: 'admin@bank.example', displayName: 'Admin', password: 'a long admin password' },
+        })
+      ).status,
+    ).toBe(201);
     const admin = await bearerLogin(lb, 'admin@bank.example', 'a long admin password');
-    expect((await api(lb, 'POST', '/api/users', { token: admin.accessToken, body: { email: 'agent@bank.example', displayName: 'Agent', password: 'a long agent password', role: 'agent' } })).status).toBe(201);
+    expect(
+      (
+        await api(lb, 'POST', '/api/users', {
+          token: admin.accessToken,
+          body: { email: 'agent@bank.example', displayName: 'Agent', password: 'a long agent password', role: 'agent' },
+        })
+      ).status,
+    ).toBe(201);
     agentToken = (await bearerLogin(lb, 'agent@bank.example', 'a long agent password')).accessToken;
   }, 300_000);
 
@@ -41,18 +62,30 @@ describe.skipIf(!available)('two nodes behind HAProxy', () => {
     const v = await readyVisitor(lb);
     expect((await visitorApi(v, 'POST', '/handoff', { body: {} })).status).toBe(200);
     const held = new Map<number, MessageView>();
-    const hold = (s: WidgetSocket) => s.events.forEach((e) => e.type === 'message' && held.set(e.message.seq, e.message));
+    const hold = (s: WidgetSocket) =>
+      s.events.forEach((e) => e.type === 'message' && held.set(e.message.seq, e.message));
     const first = connectSocket(v);
-    const servedBy = new Promise<string>((resolve) => first.ws.once('upgrade', (res) => resolve(String(res.headers['x-node']))));
+    const servedBy = new Promise<string>((resolve) =>
+      first.ws.once('upgrade', (res) => resolve(String(res.headers['x-node']))),
+    );
     await first.ready;
     const sse = await openEventStream(v);
     expect(sse.status).toBe(200);
     const conv = `/api/agent/conversations/${v.conversation.id}`;
     expect((await api(lb, 'POST', `${conv}/claim`, { token: agentToken })).status).toBe(200);
     const before = `before the loss ${randomUUID()}`;
-    expect((await api(lb, 'POST', `${conv}/messages`, { token: agentToken, body: { clientId: randomUUID(), text: before } })).status).toBe(201);
-    await first.waitFor(isMessage((m) => m.text === before), 10_000);
-    await sse.waitFor(isMessage((m) => m.text === before), 10_000);
+    expect(
+      (await api(lb, 'POST', `${conv}/messages`, { token: agentToken, body: { clientId: randomUUID(), text: before } }))
+        .status,
+    ).toBe(201);
+    await first.waitFor(
+      isMessage((m) => m.text === before),
+      10_000,
+    );
+    await sse.waitFor(
+      isMessage((m) => m.text === before),
+      10_000,
+    );
     hold(first);
 
     // The node that holds the socket dies; the agent, through HAProxy, goes on writing.
@@ -66,7 +99,8 @@ describe.skipIf(!available)('two nodes behind HAProxy', () => {
       const body = { clientId: randomUUID(), text };
       // A request HAProxy sent to the dead node before its check failed (a 5xx, or the connection
       // closed): the agent's console retries with the same clientId.
-      const post = () => api(lb, 'POST', `${conv}/messages`, { token: agentToken, body }).catch(() => ({ status: 599 }));
+      const post = () =>
+        api(lb, 'POST', `${conv}/messages`, { token: agentToken, body }).catch(() => ({ status: 599 }));
       let res = await post();
       for (let tries = 0; res.status >= 500 && tries < 20; tries++) {
         await new Promise((r) => setTimeout(r, 300));
@@ -79,7 +113,11 @@ describe.skipIf(!available)('two nodes behind HAProxy', () => {
     // The widget reconnects through HAProxy after its cursor and gets exactly what it lacks.
     const second = connectSocket(v, { after: resumeCursor(held) });
     await second.ready;
-    for (const text of during) await second.waitFor(isMessage((m) => m.text === text), 15_000);
+    for (const text of during)
+      await second.waitFor(
+        isMessage((m) => m.text === text),
+        15_000,
+      );
     const resent = second.messages().map((m) => m.seq);
     expect(resent.every((s) => !held.has(s))).toBe(true); // nothing shown twice
     hold(second);

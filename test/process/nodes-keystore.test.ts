@@ -26,7 +26,8 @@ describe.skipIf(!available)('the key store shared by two nodes', () => {
 
   afterAll(() => cluster?.stop(), 60_000);
 
-  const transcript = (v: Visitor, node: Node) => visitorApi<{ messages: MessageView[]; error?: { id: string } }>({ ...v, server: node }, 'GET', '/conversation');
+  const transcript = (v: Visitor, node: Node) =>
+    visitorApi<{ messages: MessageView[]; error?: { id: string } }>({ ...v, server: node }, 'GET', '/conversation');
   const secretFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.key'));
 
   it('opens through B what A sealed; an erasure through B leaves A nothing to open', async () => {
@@ -46,7 +47,9 @@ describe.skipIf(!available)('the key store shared by two nodes', () => {
     expect(throughApart.status).toBe(410);
     expect(throughApart.body.error?.id).toBe('subject_key_destroyed');
 
-    const erased = await visitorApi<{ request: { state: string } }>({ ...v, server: b }, 'POST', '/me/erasure', { body: { confirm: true } });
+    const erased = await visitorApi<{ request: { state: string } }>({ ...v, server: b }, 'POST', '/me/erasure', {
+      body: { confirm: true },
+    });
     expect(erased.status).toBe(202);
     expect(erased.body.request.state).toBe('done');
     // The secret is gone from the one directory, as A sees it too.

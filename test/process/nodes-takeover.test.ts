@@ -11,7 +11,14 @@ import type { ChatEvent, MessageView } from '../../protocol/widget.ts';
 import { type Balancer, haproxyPath, startHaproxy } from '../support/haproxy.ts';
 import { createNodes, type Nodes, postgresAnswers } from '../support/nodes.ts';
 import { type OllamaStandIn, startOllamaStandIn } from '../support/standins/ollama.ts';
-import { connectSocket, readyVisitor, resumeCursor, type Visitor, visitorApi, type WidgetSocket } from '../support/widget.ts';
+import {
+  connectSocket,
+  readyVisitor,
+  resumeCursor,
+  type Visitor,
+  visitorApi,
+  type WidgetSocket,
+} from '../support/widget.ts';
 
 const available = Boolean(haproxyPath) && (await postgresAnswers());
 
@@ -22,7 +29,9 @@ const answerParts = Array.from({ length: PARTS }, (_, i) => `part${i} `);
 async function connectThrough(v: Visitor, after: number): Promise<{ socket: WidgetSocket; node: string }> {
   for (let attempt = 0; ; attempt++) {
     const socket = connectSocket(v, { after });
-    const node = new Promise<string>((resolve) => socket.ws.once('upgrade', (res) => resolve(String(res.headers['x-node']))));
+    const node = new Promise<string>((resolve) =>
+      socket.ws.once('upgrade', (res) => resolve(String(res.headers['x-node']))),
+    );
     const up = await Promise.race([socket.ready.then(() => true), socket.closed.then(() => false)]);
     if (up) return { socket, node: await node };
     if (attempt >= 30) throw new Error('the widget found no node through HAProxy');
@@ -58,8 +67,14 @@ describe.skipIf(!available)('a node killed mid-answer, three nodes behind HAProx
     const clientId = randomUUID();
     const ack = await first.sendMessage('When is the branch open on Saturdays?', clientId);
     expect(ack.type).toBe('ack');
-    const cut = await first.waitFor<Extract<ChatEvent, { type: 'reply_start' }>>((e) => e.type === 'reply_start', 30_000);
-    await first.waitFor((e) => e.type === 'delta' && first.events.filter((x) => x.type === 'delta').length >= 5, 30_000);
+    const cut = await first.waitFor<Extract<ChatEvent, { type: 'reply_start' }>>(
+      (e) => e.type === 'reply_start',
+      30_000,
+    );
+    await first.waitFor(
+      (e) => e.type === 'delta' && first.events.filter((x) => x.type === 'delta').length >= 5,
+      30_000,
+    );
     expect(chatCalls()).toBe(1);
 
     // The node holding the socket (and generating the answer) dies mid-answer.
@@ -78,7 +93,12 @@ describe.skipIf(!available)('a node killed mid-answer, three nodes behind HAProx
     const reconnectMs = Date.now() - killedAt;
     expect(survivorName).not.toBe(victimName);
     expect(reconnectMs).toBeLessThan(15_000); // "within seconds": HAProxy's check and the widget's retry
-    const answer = (await second.waitFor<Extract<ChatEvent, { type: 'message' }>>((e) => e.type === 'message' && e.message.role === 'assistant', 60_000)).message;
+    const answer = (
+      await second.waitFor<Extract<ChatEvent, { type: 'message' }>>(
+        (e) => e.type === 'message' && e.message.role === 'assistant',
+        60_000,
+      )
+    ).message;
     // Generated again, in full, under a reply id of its own; the half streamed by the dead node is gone.
     expect(answer.text).toBe(answerParts.join(''));
     expect(answer.id).not.toBe(cut.replyId);

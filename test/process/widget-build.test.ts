@@ -9,7 +9,11 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const build = (out: string) => execFileSync(process.execPath, [path.join(ROOT, 'web/widget/build.mjs'), '--out', out], { cwd: ROOT, encoding: 'utf8' });
+const build = (out: string) =>
+  execFileSync(process.execPath, [path.join(ROOT, 'web/widget/build.mjs'), '--out', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
 
 describe('the widget build', () => {
   let out: string;

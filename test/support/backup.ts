@@ -8,7 +8,9 @@ export interface Backup {
 }
 
 async function tableNames(ds: EntityManager): Promise<string[]> {
-  const rows = (await ds.query(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`)) as { t: string }[];
+  const rows = (await ds.query(
+    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+  )) as { t: string }[];
   return rows.map((r) => r.t);
 }
 
@@ -32,19 +34,31 @@ export async function restoreBackup(ds: DataSource, backup: Backup): Promise<voi
     await tx.query(`SET LOCAL session_replication_role = replica`);
     for (const { name, rows } of backup.tables) {
       if (name === 'migrations') continue; // the target ran the same migrations itself
-      const cols = ((await tx.query(
-        `SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
-        [name],
-      )) as { c: string }[]).map((r) => `"${r.c}"`).join(', ');
+      const cols = (
+        (await tx.query(
+          `SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+          [name],
+        )) as { c: string }[]
+      )
+        .map((r) => `"${r.c}"`)
+        .join(', ');
       await tx.query(`DELETE FROM "${name}"`);
       for (const row of rows) {
-        await tx.query(`INSERT INTO "${name}" (${cols}) OVERRIDING SYSTEM VALUE SELECT ${cols} FROM json_populate_record(NULL::"${name}", $1::json)`, [row]);
+        await tx.query(
+          `INSERT INTO "${name}" (${cols}) OVERRIDING SYSTEM VALUE SELECT ${cols} FROM json_populate_record(NULL::"${name}", $1::json)`,
+          [row],
+        );
       }
     }
     // Identity columns go on from the restored rows, as pg_dump's setval() lines make them.
-    const identities = (await tx.query(`SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES'`)) as { t: string; c: string }[];
+    const identities = (await tx.query(
+      `SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES'`,
+    )) as { t: string; c: string }[];
     for (const { t, c } of identities) {
-      await tx.query(`SELECT setval(pg_get_serial_sequence($1, $2), GREATEST((SELECT max("${c}") FROM "${t}"), 1))`, [`"${t}"`, c]);
+      await tx.query(`SELECT setval(pg_get_serial_sequence($1, $2), GREATEST((SELECT max("${c}") FROM "${t}"), 1))`, [
+        `"${t}"`,
+        c,
+      ]);
     }
   });
 }

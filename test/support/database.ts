@@ -21,7 +21,13 @@ export async function createTestDatabase(adminUrl = process.env.TEST_DATABASE_UR
   if (!adminUrl) {
     const pglite = new PGlite();
     await pglite.waitReady;
-    return { kind: 'pglite', database: { kind: 'pglite', dir: 'memory://' }, env: {}, pglite, drop: () => pglite.close() };
+    return {
+      kind: 'pglite',
+      database: { kind: 'pglite', dir: 'memory://' },
+      env: {},
+      pglite,
+      drop: () => pglite.close(),
+    };
   }
   const name = `palisade_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -31,7 +31,8 @@ export async function startHaproxy(nodes: Node[], opts: { checks?: 'quick' | 'op
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-haproxy-'));
   const servers = nodes.map((n) => `    server ${n.name} 127.0.0.1:${n.port} check`).join('\n');
-  const cfg = fs.readFileSync(path.resolve(import.meta.dirname, '../../ops/haproxy.cfg'), 'utf8')
+  const cfg = fs
+    .readFileSync(path.resolve(import.meta.dirname, '../../ops/haproxy.cfg'), 'utf8')
     .replace(/^\s*log .*$/gm, '')
     .replace('bind :8080', `bind 127.0.0.1:${port}`)
     .replace('inter 2s fall 2 rise 2', opts.checks === 'ops' ? 'inter 2s fall 2 rise 2' : 'inter 500ms fall 3 rise 1')

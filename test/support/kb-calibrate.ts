@@ -19,7 +19,7 @@ export function fitLogistic(rows: { x: number[]; y: number }[], iterations = 20_
       grad[0]! += err;
       x.forEach((v, i) => (grad[i + 1]! += err * v));
     }
-    for (let i = 0; i < w.length; i++) w[i]! -= (rate * (grad[i]! / rows.length + (i > 0 ? l2 * w[i]! : 0)));
+    for (let i = 0; i < w.length; i++) w[i]! -= rate * (grad[i]! / rows.length + (i > 0 ? l2 * w[i]! : 0));
   }
   return w;
 }
@@ -29,9 +29,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await runHeldOut({ questions: dev });
   const rows = r.items
     .filter((i) => i.signals)
-    .map((i) => ({ x: [...FEATURES.map((f) => i.signals![f]), i.signals!.body * i.signals!.knownWeight], y: i.question.expect !== null && i.topics[0] === i.question.expect ? 1 : 0 }));
+    .map((i) => ({
+      x: [...FEATURES.map((f) => i.signals![f]), i.signals!.body * i.signals!.knownWeight],
+      y: i.question.expect !== null && i.topics[0] === i.question.expect ? 1 : 0,
+    }));
   const w = fitLogistic(rows);
-  const fitted = { bias: +w[0]!.toFixed(2), ...Object.fromEntries(FEATURES.map((f, i) => [f, +w[i + 1]!.toFixed(2)])), covered: +w[FEATURES.length + 1]!.toFixed(2) };
+  const fitted = {
+    bias: +w[0]!.toFixed(2),
+    ...Object.fromEntries(FEATURES.map((f, i) => [f, +w[i + 1]!.toFixed(2)])),
+    covered: +w[FEATURES.length + 1]!.toFixed(2),
+  };
   console.log(`dev questions with a result: ${rows.length}; positives: ${rows.filter((x) => x.y).length}`);
   console.log('current:', JSON.stringify(CALIBRATION));
   console.log('fitted: ', JSON.stringify(fitted));

@@ -49,12 +49,19 @@ export async function withDemoKnowledge<T>(use: (db: Database) => Promise<T>): P
   }
 }
 
-export async function runKbEval(opts: { zhMode?: ZhMode; threshold?: number; questions?: KbQuestion[] } = {}): Promise<KbEvalResult> {
+export async function runKbEval(
+  opts: { zhMode?: ZhMode; threshold?: number; questions?: KbQuestion[] } = {},
+): Promise<KbEvalResult> {
   const zhMode = opts.zhMode ?? 'bigram';
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
   return withDemoKnowledge(async (db) => {
     if (zhMode !== 'bigram') await db.dataSource.transaction((tx) => reindexPassages(tx, zhMode));
-    const slugs = new Map(((await db.dataSource.query(`SELECT id, slug FROM kb_articles`)) as { id: string; slug: string }[]).map((r) => [r.id, r.slug]));
+    const slugs = new Map(
+      ((await db.dataSource.query(`SELECT id, slug FROM kb_articles`)) as { id: string; slug: string }[]).map((r) => [
+        r.id,
+        r.slug,
+      ]),
+    );
     const retriever = createRetriever({ source: sqlPassageSource(db.dataSource), zhMode, memoEntries: 0 });
     const score = { en: { questions: 0, top1: 0, top3: 0 }, zh: { questions: 0, top1: 0, top3: 0 } };
     let unanswerable = 0;
@@ -79,15 +86,24 @@ export async function runKbEval(opts: { zhMode?: ZhMode; threshold?: number; que
       if (articles[0] === item.expect) s.top1++;
       if (articles.slice(0, 3).includes(item.expect)) s.top3++;
       if (abstains) abstainedWrong++;
-      if (articles[0] !== item.expect || abstains) misses.push({ q: item.q, expect: item.expect, got: articles.slice(0, 3), confidence });
+      if (articles[0] !== item.expect || abstains)
+        misses.push({ q: item.q, expect: item.expect, got: articles.slice(0, 3), confidence });
     }
     const rate = (n: number, d: number) => (d ? n / d : 0);
     const answerable = score.en.questions + score.zh.questions;
     return {
       zhMode,
       threshold,
-      en: { questions: score.en.questions, top1: rate(score.en.top1, score.en.questions), top3: rate(score.en.top3, score.en.questions) },
-      zh: { questions: score.zh.questions, top1: rate(score.zh.top1, score.zh.questions), top3: rate(score.zh.top3, score.zh.questions) },
+      en: {
+        questions: score.en.questions,
+        top1: rate(score.en.top1, score.en.questions),
+        top3: rate(score.en.top3, score.en.questions),
+      },
+      zh: {
+        questions: score.zh.questions,
+        top1: rate(score.zh.top1, score.zh.questions),
+        top3: rate(score.zh.top3, score.zh.questions),
+      },
       abstainOnUnanswerable: rate(abstainedRight, unanswerable),
       unanswerable,
       falseAbstain: rate(abstainedWrong, answerable),

@@ -13,8 +13,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const right = q.expect === null ? !i.answered : i.answered && i.answeredTopic === q.expect;
     if (right) continue;
     const s = i.signals;
-    const sig = s ? `b${s.body.toFixed(2)} h${s.heading.toFixed(2)} k${s.known.toFixed(2)} kw${s.knownWeight.toFixed(2)} m${s.margin.toFixed(2)}` : '-';
-    process.stdout.write(`${q.lang} ${q.style.padEnd(10)} want ${String(q.expect).padEnd(22)} got ${i.topics.slice(0, 3).join(',').padEnd(50)} c=${i.confidence.toFixed(2)} ${sig}\n    ${q.q}\n`);
+    const sig = s
+      ? `b${s.body.toFixed(2)} h${s.heading.toFixed(2)} k${s.known.toFixed(2)} kw${s.knownWeight.toFixed(2)} m${s.margin.toFixed(2)}`
+      : '-';
+    process.stdout.write(
+      `${q.lang} ${q.style.padEnd(10)} want ${String(q.expect).padEnd(22)} got ${i.topics.slice(0, 3).join(',').padEnd(50)} c=${i.confidence.toFixed(2)} ${sig}\n    ${q.q}\n`,
+    );
   }
   process.stdout.write(`${formatHeldOut(r, 'dev')}\n`);
 }

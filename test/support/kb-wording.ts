@@ -9,7 +9,13 @@ import { DEMO_DIR } from '../../server/knowledge/seed.ts';
 import { loadSynonyms } from '../../server/knowledge/synonyms.ts';
 import type { HeldOutQuestion } from '../fixtures/kb/held-out.ts';
 
-const words = (s: string) => new Set(s.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []);
+const words = (s: string) =>
+  new Set(
+    s
+      .toLowerCase()
+      .normalize('NFKC')
+      .match(/[\p{L}\p{N}]+/gu) ?? [],
+  );
 const jaccard = (a: Set<string>, b: Set<string>) => {
   const both = [...a].filter((w) => b.has(w)).length;
   return both / (a.size + b.size - both || 1);

@@ -3,7 +3,11 @@
 import net from 'node:net';
 
 const isLoopback = (host: string | undefined): boolean =>
-  host === undefined || host === 'localhost' || host === '::1' || host.startsWith('127.') || host === '::ffff:127.0.0.1';
+  host === undefined ||
+  host === 'localhost' ||
+  host === '::1' ||
+  host.startsWith('127.') ||
+  host === '::ffff:127.0.0.1';
 
 const originalConnect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function patchedConnect(this: net.Socket, ...args: unknown[]) {

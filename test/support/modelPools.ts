@@ -60,21 +60,34 @@ export function writePolicies(routing: (keyDir: string) => string): string {
 
 export async function startModelPools(env: Record<string, string> = {}): Promise<ModelPoolsFixture> {
   const [vllmA, vllmB, cloud] = await Promise.all([startOpenAIStandIn(), startOpenAIStandIn(), startOpenAIStandIn()]);
-  const policiesDir = writePolicies((keyDir) => poolsPolicy({ vllm: [vllmA.url, vllmB.url], cloud: cloud.url, keyDir }));
+  const policiesDir = writePolicies((keyDir) =>
+    poolsPolicy({ vllm: [vllmA.url, vllmB.url], cloud: cloud.url, keyDir }),
+  );
   const server = await startTestServer({ PALISADE_POLICIES_DIR: policiesDir, ...env });
   // The analyzers' first texts can outlast their 1 s budget on a loaded machine (redaction then
   // fails closed and no model is asked): warmed here, so the tests see routing, not a cold start.
   const analyze = server.deps.analyzers?.analyzer();
   for (let i = 0; analyze && i < 30 && !(await analyze('Warm-up for Alice Smith, alice@example.com')).ok; i += 1);
   const make = (name: string, allowCloud: boolean) =>
-    server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name, allowCloud } }));
+    server.deps.db.dataSource.transaction((tx) =>
+      createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name, allowCloud } }),
+    );
   const localKey = (await make('internal-tool', false)).key;
   const cloudKey = (await make('cloud-tool', true)).key;
   return {
-    server, vllmA, vllmB, cloud, policiesDir, localKey, cloudKey,
+    server,
+    vllmA,
+    vllmB,
+    cloud,
+    policiesDir,
+    localKey,
+    cloudKey,
     client: (apiKey) => new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 }),
     modelRequests: async () =>
-      (await server.models.auditSettled(5000), await server.deps.db.dataSource.query(`SELECT outcome, details FROM audit_events WHERE action = 'model.request' AND details->>'outcome' <> 'started' ORDER BY seq`)) as Awaited<ReturnType<ModelPoolsFixture['modelRequests']>>,
+      (await server.models.auditSettled(5000),
+      await server.deps.db.dataSource.query(
+        `SELECT outcome, details FROM audit_events WHERE action = 'model.request' AND details->>'outcome' <> 'started' ORDER BY seq`,
+      )) as Awaited<ReturnType<ModelPoolsFixture['modelRequests']>>,
     reset() {
       for (const s of [vllmA, vllmB, cloud]) {
         s.requests.length = 0;

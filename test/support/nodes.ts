@@ -60,7 +60,14 @@ export async function createNodes(extra: Record<string, string> = {}, adminUrl =
       // The admin signs in with a password alone here (the second factor has tests of its own).
       const proc = startProcess(['server/main.ts'], {
         MFA_REQUIRED_ROLES: 'none',
-        ...db.env, ...secrets, ...extra, PALISADE_DATA_DIR: dataDir, PORT: String(port), PALISADE_NODE_ID: name, LOG_LEVEL: 'info', PALISADE_REDACTION_THREADS: '0',
+        ...db.env,
+        ...secrets,
+        ...extra,
+        PALISADE_DATA_DIR: dataDir,
+        PORT: String(port),
+        PALISADE_NODE_ID: name,
+        LOG_LEVEL: 'info',
+        PALISADE_REDACTION_THREADS: '0',
       });
       await proc.waitFor(/"server\.ready"/, 120_000);
       const node = { name, proc, url: `http://127.0.0.1:${port}`, port, dataDir };

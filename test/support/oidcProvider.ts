@@ -33,10 +33,19 @@ export interface TestIdp {
 }
 
 /** One RSA signing key, so two providers (two issuers) can sign with the same key. */
-export const newSigningJwk = () => ({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' });
+export const newSigningJwk = () => ({
+  ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+  kid: 'test-key',
+  use: 'sig',
+  alg: 'RS256',
+});
 
 /** Listens first (the issuer URL is needed to configure the relying party), provider attached by start(). */
-export async function listenIdp(opts: { jwk: ReturnType<typeof newSigningJwk>; idTokenTtlSeconds: number; issuerHost?: string }): Promise<TestIdp> {
+export async function listenIdp(opts: {
+  jwk: ReturnType<typeof newSigningJwk>;
+  idTokenTtlSeconds: number;
+  issuerHost?: string;
+}): Promise<TestIdp> {
   let provider: Provider | undefined;
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -46,18 +55,39 @@ export async function listenIdp(opts: { jwk: ReturnType<typeof newSigningJwk>; i
     users: new Map(),
     start(clients) {
       provider = new Provider(issuer, {
-        clients: clients.map((c) => ({ ...c, grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' })),
+        clients: clients.map((c) => ({
+          ...c,
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+        })),
         jwks: { keys: [opts.jwk] },
         cookies: { keys: [randomBytes(32).toString('base64')] },
         claims: { openid: ['sub', 'groups'], email: ['email', 'email_verified'], profile: ['name'] },
         conformIdTokenClaims: false,
         features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
         interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-        ttl: { IdToken: opts.idTokenTtlSeconds, AccessToken: 300, AuthorizationCode: 60, Interaction: 300, Session: 3600, Grant: 3600 },
+        ttl: {
+          IdToken: opts.idTokenTtlSeconds,
+          AccessToken: 300,
+          AuthorizationCode: 60,
+          Interaction: 300,
+          Session: 3600,
+          Grant: 3600,
+        },
         findAccount: (_ctx, sub) => {
           const user = idp.users.get(sub);
           if (!user) return undefined;
-          return { accountId: sub, claims: () => ({ sub, email: user.email, email_verified: user.emailVerified, name: user.name, groups: user.groups }) };
+          return {
+            accountId: sub,
+            claims: () => ({
+              sub,
+              email: user.email,
+              email_verified: user.emailVerified,
+              name: user.name,
+              groups: user.groups,
+            }),
+          };
         },
       });
     },
@@ -80,10 +110,16 @@ export async function listenIdp(opts: { jwk: ReturnType<typeof newSigningJwk>; i
         const form = new URLSearchParams(raw);
         const sub = form.get('username') ?? '';
         const details = await provider.interactionDetails(req, res);
-        if (idp.users.get(sub)?.password !== form.get('password')) return void res.writeHead(401).end('wrong name or password');
+        if (idp.users.get(sub)?.password !== form.get('password'))
+          return void res.writeHead(401).end('wrong name or password');
         const grant = new provider.Grant({ accountId: sub, clientId: String(details.params.client_id) });
         grant.addOIDCScope(String(details.params.scope));
-        return provider.interactionFinished(req, res, { login: { accountId: sub }, consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: false });
+        return provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: sub }, consent: { grantId: await grant.save() } },
+          { mergeWithLastSubmission: false },
+        );
       }
       if (idp.tamper && req.method === 'POST' && req.url === '/token') {
         const end = res.end.bind(res) as (chunk?: unknown) => http.ServerResponse;
@@ -125,7 +161,11 @@ export class CookieJar {
 
 /** GET with the jar, no redirects followed. */
 export async function step(jar: CookieJar, url: string, init: RequestInit = {}): Promise<Response> {
-  const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header() } });
+  const res = await fetch(url, {
+    ...init,
+    redirect: 'manual',
+    headers: { ...(init.headers as Record<string, string>), cookie: jar.header() },
+  });
   jar.take(res);
   return res;
 }
@@ -134,12 +174,21 @@ export async function step(jar: CookieJar, url: string, init: RequestInit = {}):
  * At the IdP: follows the authorization URL to the interaction, signs `username` in, and follows the
  * redirects back until one leaves the IdP; answers that URL (the relying party's callback with the code).
  */
-export async function signInAtIdp(jar: CookieJar, authorizationUrl: string, username: string, password: string): Promise<URL> {
+export async function signInAtIdp(
+  jar: CookieJar,
+  authorizationUrl: string,
+  username: string,
+  password: string,
+): Promise<URL> {
   const idpOrigin = new URL(authorizationUrl).origin;
   let res = await step(jar, authorizationUrl);
   let location = new URL(res.headers.get('location')!, authorizationUrl);
   if (!location.pathname.startsWith('/interaction/')) throw new Error(`no interaction: ${res.status} ${location.href}`);
-  res = await step(jar, new URL(`${location.pathname}/login`, idpOrigin).href, { method: 'POST', body: new URLSearchParams({ username, password }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  res = await step(jar, new URL(`${location.pathname}/login`, idpOrigin).href, {
+    method: 'POST',
+    body: new URLSearchParams({ username, password }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   if (res.status !== 303) throw new Error(`interaction refused: ${res.status} ${await res.text()}`);
   location = new URL(res.headers.get('location')!, idpOrigin);
   while (location.origin === idpOrigin) {

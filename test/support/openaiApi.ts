@@ -17,7 +17,9 @@ export interface OpenAiApiFixture {
   cloudKey: string;
   client(apiKey: string): OpenAI;
   /** the `model.request` audit rows so far, oldest first */
-  modelRequests(): Promise<{ actor_type: string; actor_id: string; outcome: string; details: Record<string, unknown> }[]>;
+  modelRequests(): Promise<
+    { actor_type: string; actor_id: string; outcome: string; details: Record<string, unknown> }[]
+  >;
   /** forgets what the stand-ins received and any faults still queued */
   reset(): void;
   stop(): Promise<void>;
@@ -26,17 +28,32 @@ export interface OpenAiApiFixture {
 /** `env`: more settings for the appliance */
 export async function startOpenAiApiFixture(env: Record<string, string> = {}): Promise<OpenAiApiFixture> {
   const [gpu, cloud] = await Promise.all([startOllamaStandIn(), startOpenAIStandIn()]);
-  const server = await startTestServer({ OLLAMA_HOST: gpu.url, OPENAI_API_KEY: 'sk-standin', OPENAI_BASE_URL: `${cloud.url}/v1`, ...env });
+  const server = await startTestServer({
+    OLLAMA_HOST: gpu.url,
+    OPENAI_API_KEY: 'sk-standin',
+    OPENAI_BASE_URL: `${cloud.url}/v1`,
+    ...env,
+  });
   const make = (name: string, allowCloud: boolean) =>
-    server.deps.db.dataSource.transaction((tx) => createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name, allowCloud } }));
+    server.deps.db.dataSource.transaction((tx) =>
+      createApiKey({ tx, actor: { type: 'system', id: 'test' }, input: { name, allowCloud } }),
+    );
   const local = await make('internal-tool', false);
   const cloudKey = (await make('cloud-tool', true)).key;
   return {
-    server, gpu, cloud, localKey: local.key, localKeyId: local.apiKey.id, cloudKey,
+    server,
+    gpu,
+    cloud,
+    localKey: local.key,
+    localKeyId: local.apiKey.id,
+    cloudKey,
     client: (apiKey) => new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 }),
     // model.request records are queued (server/models/auditBatch.ts): read once what is queued is written
     modelRequests: async () =>
-      (await server.models.auditSettled(5000), await server.deps.db.dataSource.query(`SELECT actor_type, actor_id, outcome, details FROM audit_events WHERE action = 'model.request' ORDER BY seq`)) as Awaited<ReturnType<OpenAiApiFixture['modelRequests']>>,
+      (await server.models.auditSettled(5000),
+      await server.deps.db.dataSource.query(
+        `SELECT actor_type, actor_id, outcome, details FROM audit_events WHERE action = 'model.request' ORDER BY seq`,
+      )) as Awaited<ReturnType<OpenAiApiFixture['modelRequests']>>,
     reset() {
       for (const s of [gpu, cloud]) {
         s.requests.length = 0;

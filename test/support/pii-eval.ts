@@ -26,9 +26,14 @@ export interface Evaluation {
  * list); the redacted text and the spans it replaced */
 export function shippedRedactor(): (text: string, lang?: Lang) => Promise<{ text: string; entities: Span[] }> {
   const yaml = readFileSync(new URL('../../policies/redaction.yaml', import.meta.url), 'utf8');
-  const engine = createDefaultRedactionEngine({ policy: loadRedactionPolicyFromYamlText(yaml), hmacKey: new Uint8Array(32).fill(7) });
+  const engine = createDefaultRedactionEngine({
+    policy: loadRedactionPolicyFromYamlText(yaml),
+    hmacKey: new Uint8Array(32).fill(7),
+  });
   return async (text, lang) => {
-    const result = await engine.redact(lang === undefined ? { text, vault: new Vault() } : { text, lang, vault: new Vault() });
+    const result = await engine.redact(
+      lang === undefined ? { text, vault: new Vault() } : { text, lang, vault: new Vault() },
+    );
     if (!result.ok) throw new Error(`redaction failed on a corpus line: ${result.error.id}`);
     return result;
   };
@@ -100,10 +105,25 @@ export interface Floor {
 // English PERSON rests on NLP and capitalisation, so 0.90. A no-PII message with any finding is a
 // false alarm the agent sees as a redacted word: at most 2% of them.
 export const MUST_NOT_MISS: readonly EntityType[] = [
-  'CREDIT_CARD', 'IBAN', 'US_SSN', 'CN_RESIDENT_ID', 'DE_TAX_ID', 'FR_NIR', 'NL_BSN', 'ES_NIF', 'IT_FISCAL_CODE', 'PL_PESEL', 'EMAIL', 'PHONE',
+  'CREDIT_CARD',
+  'IBAN',
+  'US_SSN',
+  'CN_RESIDENT_ID',
+  'DE_TAX_ID',
+  'FR_NIR',
+  'NL_BSN',
+  'ES_NIF',
+  'IT_FISCAL_CODE',
+  'PL_PESEL',
+  'EMAIL',
+  'PHONE',
 ];
 export const FLOORS: readonly Floor[] = [
-  ...MUST_NOT_MISS.map((type): Floor => ({ name: `${type} recall (all languages)`, measure: (e) => recall(e.overall, type), min: 0.99 })),
+  ...MUST_NOT_MISS.map((type): Floor => ({
+    name: `${type} recall (all languages)`,
+    measure: (e) => recall(e.overall, type),
+    min: 0.99,
+  })),
   { name: 'PERSON recall (en)', measure: (e) => recall(e.byLang.get('en'), 'PERSON'), min: 0.9 },
   { name: 'PERSON recall (zh)', measure: (e) => recall(e.byLang.get('zh'), 'PERSON'), min: 0.9 },
   { name: 'ADDRESS recall (all languages)', measure: (e) => recall(e.overall, 'ADDRESS'), min: 0.8 },
@@ -133,14 +153,20 @@ function table(title: string, counts: Map<EntityType, Counts>): string {
 }
 
 export function report(e: Evaluation): string {
-  const parts = [...e.byLang.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([lang, counts]) => table(`[${lang}]`, counts));
+  const parts = [...e.byLang.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([lang, counts]) => table(`[${lang}]`, counts));
   parts.push(table('[all languages]', e.overall));
   for (const [corpus, counts] of e.byCorpus) {
     const c = e.clean.get(corpus);
-    parts.push(table(`[corpus ${corpus}]`, counts) + (c ? `\n  clean messages unchanged ${c.unchanged}/${c.messages}` : ''));
+    parts.push(
+      table(`[corpus ${corpus}]`, counts) + (c ? `\n  clean messages unchanged ${c.unchanged}/${c.messages}` : ''),
+    );
   }
   const perLang = [...e.noPii.byLang.entries()].map(([lang, n]) => `${lang} ${n.flagged}/${n.messages}`).join(', ');
-  parts.push(`[no-PII] flagged ${e.noPii.flagged}/${e.noPii.messages} = ${(falsePositiveRate(e) * 100).toFixed(1)}% (${perLang})`);
+  parts.push(
+    `[no-PII] flagged ${e.noPii.flagged}/${e.noPii.messages} = ${(falsePositiveRate(e) * 100).toFixed(1)}% (${perLang})`,
+  );
   const floors = checkFloors(e).map(({ floor, value, ok }) => {
     const bound = floor.min !== undefined ? `≥ ${floor.min}` : `≤ ${floor.max}`;
     return `  ${ok ? 'ok  ' : 'FAIL'} ${floor.name.padEnd(36)} ${value.toFixed(3)} (floor ${bound})`;

@@ -4,7 +4,10 @@ import { foldDigits } from '../../gateway/redaction/normalize.ts';
 import { loadCorpus } from './pii-corpus.ts';
 import type { StandIn } from './standins/faults.ts';
 
-export const compact = (s: string): string => foldDigits(s.normalize('NFKC')).toLowerCase().replace(/[^\p{L}\p{N}@]+/gu, '');
+export const compact = (s: string): string =>
+  foldDigits(s.normalize('NFKC'))
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}@]+/gu, '');
 
 /** the adversarial corpus' messages that hold personal data, each with its values */
 export function adversarialMessages(): { text: string; values: string[] }[] {

@@ -18,8 +18,14 @@ export interface PresidioMessage {
 }
 
 export const PRESIDIO_TYPES: Readonly<Record<string, EntityType>> = {
-  PERSON: 'PERSON', STREET_ADDRESS: 'ADDRESS', CREDIT_CARD: 'CREDIT_CARD', PHONE_NUMBER: 'PHONE',
-  EMAIL_ADDRESS: 'EMAIL', IBAN_CODE: 'IBAN', US_SSN: 'US_SSN', IP_ADDRESS: 'IP_ADDRESS',
+  PERSON: 'PERSON',
+  STREET_ADDRESS: 'ADDRESS',
+  CREDIT_CARD: 'CREDIT_CARD',
+  PHONE_NUMBER: 'PHONE',
+  EMAIL_ADDRESS: 'EMAIL',
+  IBAN_CODE: 'IBAN',
+  US_SSN: 'US_SSN',
+  IP_ADDRESS: 'IP_ADDRESS',
 };
 
 /** FNV-1a of the text: the same message always falls in the same half */
@@ -29,12 +35,21 @@ export function halfOf(text: string): PresidioHalf {
   return h % 2 === 0 ? 'tune' : 'held-out';
 }
 
-const Row = (r: unknown): r is { full_text: string; spans: { entity_type: string; entity_value: string; start_position: number; end_position: number }[] } =>
-  typeof r === 'object' && r !== null && typeof (r as { full_text?: unknown }).full_text === 'string' && Array.isArray((r as { spans?: unknown }).spans);
+const Row = (
+  r: unknown,
+): r is {
+  full_text: string;
+  spans: { entity_type: string; entity_value: string; start_position: number; end_position: number }[];
+} =>
+  typeof r === 'object' &&
+  r !== null &&
+  typeof (r as { full_text?: unknown }).full_text === 'string' &&
+  Array.isArray((r as { spans?: unknown }).spans);
 
 export function loadPresidio(path: string): PresidioMessage[] {
   const rows: unknown = JSON.parse(readFileSync(path, 'utf8'));
-  if (!Array.isArray(rows) || !rows.every(Row)) throw new Error(`${path} is not presidio-research's synth_dataset_v2.json`);
+  if (!Array.isArray(rows) || !rows.every(Row))
+    throw new Error(`${path} is not presidio-research's synth_dataset_v2.json`);
   return rows.map((r) => ({
     text: r.full_text,
     half: halfOf(r.full_text),
@@ -48,24 +63,38 @@ export function loadPresidio(path: string): PresidioMessage[] {
 /** spans: every finding of a scored type that matches no gold span is a false positive of its type */
 export function scorePresidio(message: PresidioMessage, found: readonly Span[], counts: Map<EntityType, Counts>): void {
   const scored = new Set(Object.values(PRESIDIO_TYPES));
-  score(message.gold, found.filter((f) => scored.has(f.type)), counts);
+  score(
+    message.gold,
+    found.filter((f) => scored.has(f.type)),
+    counts,
+  );
 }
 
-export function presidioTable(title: string, counts: Map<EntityType, Counts>, leaks: Map<EntityType, { leaked: number; total: number }>): string {
+export function presidioTable(
+  title: string,
+  counts: Map<EntityType, Counts>,
+  leaks: Map<EntityType, { leaked: number; total: number }>,
+): string {
   const rows = [...counts.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([type, c]) => {
       const m = metrics(c);
       const l = leaks.get(type);
-      const out = l ? `  not out ${((l.total - l.leaked) / l.total).toFixed(2)} (${l.leaked} of ${l.total} got out)` : '';
+      const out = l
+        ? `  not out ${((l.total - l.leaked) / l.total).toFixed(2)} (${l.leaked} of ${l.total} got out)`
+        : '';
       return `  ${type.padEnd(12)} P ${m.precision.toFixed(2)}  R ${m.recall.toFixed(2)}  (tp ${c.tp} fp ${c.fp} fn ${c.fn})${out}`;
     });
   return `${title}\n${rows.join('\n')}`;
 }
 
 const WORDS = /[\p{L}\p{N}]+/gu;
-const compact = (s: string): string => foldDigits(s.normalize('NFKC')).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-const words = (s: string): string[] => (foldDigits(s.normalize('NFKC')).toLowerCase().match(WORDS) ?? []).filter((w) => w.length >= 2);
+const compact = (s: string): string =>
+  foldDigits(s.normalize('NFKC'))
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+const words = (s: string): string[] =>
+  (foldDigits(s.normalize('NFKC')).toLowerCase().match(WORDS) ?? []).filter((w) => w.length >= 2);
 
 /** "did the value get out": a structured value leaks when its letters and digits (NFKC, any
  * separators) still appear in a row; a name when any of its words does; an address when more than a

@@ -38,9 +38,20 @@ export async function startTestServer(
   const db = opts.nodeOf?.db ?? (await createTestDatabase(opts.postgresUrl));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-test-'));
   // A second factor is required only where a test asks for it (MFA_REQUIRED_ROLES), so bearerLogin stays one step.
-  const config = loadConfig({ PALISADE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MFA_REQUIRED_ROLES: 'none', ...env });
+  const config = loadConfig({
+    PALISADE_DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    MFA_REQUIRED_ROLES: 'none',
+    ...env,
+  });
   const own = opts.ownEmbeddedDatabase === true && db.kind === 'pglite';
-  if (!own) config.database = db.database.kind === 'postgres' && opts.databaseUrl ? { ...db.database, url: opts.databaseUrl(db.database.url) } : db.database;
+  if (!own)
+    config.database =
+      db.database.kind === 'postgres' && opts.databaseUrl
+        ? { ...db.database, url: opts.databaseUrl(db.database.url) }
+        : db.database;
   const stream = new PassThrough();
   let captured = '';
   stream.on('data', (chunk: Buffer) => {
@@ -48,13 +59,24 @@ export async function startTestServer(
   });
   const logger = createLogger({ level: config.logLevel, stream });
   const shared = opts.nodeOf && db.kind === 'pglite' ? opts.nodeOf.deps.db : undefined;
-  const running = await startServer({ config, logger, pglite: own ? undefined : db.pglite, database: shared, now: opts.now, seedDemoKnowledge: opts.seedDemoKnowledge ?? false });
+  const running = await startServer({
+    config,
+    logger,
+    pglite: own ? undefined : db.pglite,
+    database: shared,
+    now: opts.now,
+    seedDemoKnowledge: opts.seedDemoKnowledge ?? false,
+  });
   return {
     ...running,
     db,
     dataDir,
     rawLogs: () => captured,
-    logs: () => captured.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    logs: () =>
+      captured
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
     stop: async () => {
       await running.close();
       if (!opts.nodeOf) await db.drop();
@@ -64,10 +86,17 @@ export async function startTestServer(
 }
 
 /** Creates a staff account straight through the command (as the admin API would), returning its id. */
-export async function seedStaff(server: RunningServer, input: { email: string; password: string; role: Role; displayName?: string }): Promise<string> {
+export async function seedStaff(
+  server: RunningServer,
+  input: { email: string; password: string; role: Role; displayName?: string },
+): Promise<string> {
   const passwordHash = await hashPassword(input.password, server.deps.config.auth.bcryptCost);
   const user = await server.deps.db.dataSource.transaction((tx) =>
-    createStaffUser({ tx, actor: { type: 'system', id: 'test' }, input: { email: input.email, displayName: input.displayName ?? input.role, role: input.role, passwordHash } }),
+    createStaffUser({
+      tx,
+      actor: { type: 'system', id: 'test' },
+      input: { email: input.email, displayName: input.displayName ?? input.role, role: input.role, passwordHash },
+    }),
   );
   return user.id;
 }
@@ -105,8 +134,14 @@ export async function api<T = Record<string, unknown>>(
 }
 
 /** Signs in through the real endpoint with bearer mode and returns the access token. */
-export async function bearerLogin(server: { url: string }, email: string, password: string): Promise<{ accessToken: string; refreshToken: string }> {
-  const res = await api<{ accessToken: string; refreshToken: string }>(server, 'POST', '/api/auth/login', { body: { email, password, mode: 'bearer' } });
+export async function bearerLogin(
+  server: { url: string },
+  email: string,
+  password: string,
+): Promise<{ accessToken: string; refreshToken: string }> {
+  const res = await api<{ accessToken: string; refreshToken: string }>(server, 'POST', '/api/auth/login', {
+    body: { email, password, mode: 'bearer' },
+  });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
   return res.body;
 }

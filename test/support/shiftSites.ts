@@ -7,13 +7,23 @@ import { parse } from 'yaml';
 const EVERY_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, '09:00-17:00']));
 
 /** `weekly`: retail's opening days (every day 09:00-17:00 UTC unless given). */
-export function shiftSites(opts: { maxConcurrent: number; autoAssign?: boolean; weekly?: Record<string, string> }): Record<string, unknown> {
-  const shipped = parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../policies/sites.yaml'), 'utf8')) as { sites: { retail: Record<string, unknown> } };
+export function shiftSites(opts: {
+  maxConcurrent: number;
+  autoAssign?: boolean;
+  weekly?: Record<string, string>;
+}): Record<string, unknown> {
+  const shipped = parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../policies/sites.yaml'), 'utf8')) as {
+    sites: { retail: Record<string, unknown> };
+  };
   const base = shipped.sites.retail;
   return {
     version: 1,
     sites: {
-      retail: { ...base, officeHours: { timezone: 'UTC', weekly: opts.weekly ?? EVERY_DAY }, autoAssign: { enabled: opts.autoAssign ?? true, maxConcurrent: opts.maxConcurrent } },
+      retail: {
+        ...base,
+        officeHours: { timezone: 'UTC', weekly: opts.weekly ?? EVERY_DAY },
+        autoAssign: { enabled: opts.autoAssign ?? true, maxConcurrent: opts.maxConcurrent },
+      },
       branch: { ...base, name: 'Harbor Bank Branch', queue: 'branch', officeHours: undefined },
     },
   };

@@ -23,7 +23,9 @@ function utilPresent(): boolean {
 
 export const softHsmAvailable = fs.existsSync(SOFTHSM_MODULE) && utilPresent();
 if (!softHsmAvailable && process.env.PALISADE_REQUIRE_HSM === '1') {
-  throw new Error(`PALISADE_REQUIRE_HSM=1 but no SoftHSM2 (${SOFTHSM_MODULE}, softhsm2-util): apt-get install softhsm2`);
+  throw new Error(
+    `PALISADE_REQUIRE_HSM=1 but no SoftHSM2 (${SOFTHSM_MODULE}, softhsm2-util): apt-get install softhsm2`,
+  );
 }
 
 export const TOKEN_PIN = '4096-1357';
@@ -45,9 +47,16 @@ export function softHsm(tokenLabels: string[]): SoftHsm {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-softhsm-'));
   fs.mkdirSync(path.join(dir, 'tokens'), { mode: 0o700 });
   const conf = path.join(dir, 'softhsm2.conf');
-  fs.writeFileSync(conf, `directories.tokendir = ${path.join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+  fs.writeFileSync(
+    conf,
+    `directories.tokendir = ${path.join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`,
+  );
   for (const label of tokenLabels) {
-    execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', TOKEN_PIN, '--so-pin', '8192-2468'], { env: { ...process.env, SOFTHSM2_CONF: conf }, stdio: 'ignore' });
+    execFileSync(
+      'softhsm2-util',
+      ['--init-token', '--free', '--label', label, '--pin', TOKEN_PIN, '--so-pin', '8192-2468'],
+      { env: { ...process.env, SOFTHSM2_CONF: conf }, stdio: 'ignore' },
+    );
   }
   const pinFile = path.join(dir, 'pin');
   fs.writeFileSync(pinFile, `${TOKEN_PIN}\n`, { mode: 0o600 });
@@ -56,8 +65,20 @@ export function softHsm(tokenLabels: string[]): SoftHsm {
     dir,
     env: { SOFTHSM2_CONF: conf },
     pinFile,
-    serverEnv: (tokenLabel, keyLabel = 'palisade-master') => ({ KEY_STORE: 'pkcs11', PKCS11_MODULE: SOFTHSM_MODULE, PKCS11_TOKEN_LABEL: tokenLabel, PKCS11_PIN_FILE: pinFile, PKCS11_KEY_LABEL: keyLabel }),
-    settings: (tokenLabel, keyLabel = 'palisade-master') => ({ kind: 'pkcs11', module: SOFTHSM_MODULE, tokenLabel, pinFile, keyLabel }),
+    serverEnv: (tokenLabel, keyLabel = 'palisade-master') => ({
+      KEY_STORE: 'pkcs11',
+      PKCS11_MODULE: SOFTHSM_MODULE,
+      PKCS11_TOKEN_LABEL: tokenLabel,
+      PKCS11_PIN_FILE: pinFile,
+      PKCS11_KEY_LABEL: keyLabel,
+    }),
+    settings: (tokenLabel, keyLabel = 'palisade-master') => ({
+      kind: 'pkcs11',
+      module: SOFTHSM_MODULE,
+      tokenLabel,
+      pinFile,
+      keyLabel,
+    }),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -28,7 +28,11 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /** A `.js` entry (bin/palisade.js, build/server/main.js) runs as is; a `.ts` one through tsx. */
 export function startProcess(args: string[], env: Record<string, string>, input?: string): Proc {
-  const child = spawn(process.execPath, args[0]!.endsWith('.js') ? args : ['--import', 'tsx', ...args], { cwd: ROOT, env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args[0]!.endsWith('.js') ? args : ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -47,8 +51,10 @@ export function startProcess(args: string[], env: Record<string, string>, input?
         const tick = () => {
           const m = out.match(pattern);
           if (m) return resolve(m);
-          if (child.exitCode !== null) return reject(new Error(`process exited ${child.exitCode} before ${pattern}: ${err.slice(-2000)}`));
-          if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${pattern}; stdout: ${out.slice(-2000)}`));
+          if (child.exitCode !== null)
+            return reject(new Error(`process exited ${child.exitCode} before ${pattern}: ${err.slice(-2000)}`));
+          if (Date.now() - started > timeoutMs)
+            return reject(new Error(`timed out waiting for ${pattern}; stdout: ${out.slice(-2000)}`));
           setTimeout(tick, 50);
         };
         tick();
@@ -57,7 +63,11 @@ export function startProcess(args: string[], env: Record<string, string>, input?
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const p = startProcess(['bin/palisade.js', ...args], env, input);
   const code = await p.exited;
   return { code, stdout: p.stdout(), stderr: p.stderr() };

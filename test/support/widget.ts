@@ -28,27 +28,60 @@ export interface Visitor {
   origin?: string;
 }
 
-const headersOf = (v: Pick<Visitor, 'origin'>, extra: Record<string, string> = {}) => ({ ...(v.origin ? { Origin: v.origin } : {}), ...extra });
+const headersOf = (v: Pick<Visitor, 'origin'>, extra: Record<string, string> = {}) => ({
+  ...(v.origin ? { Origin: v.origin } : {}),
+  ...extra,
+});
 
 /** A call with the visitor's token (and Origin, when the visitor has one). */
-export function visitorApi<T = Record<string, unknown>>(v: Visitor, method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
-  return api<T>(v.server, method, `/api/widget${path}`, { token: v.token, body: opts.body, headers: headersOf(v, opts.headers) });
+export function visitorApi<T = Record<string, unknown>>(
+  v: Visitor,
+  method: string,
+  path: string,
+  opts: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  return api<T>(v.server, method, `/api/widget${path}`, {
+    token: v.token,
+    body: opts.body,
+    headers: headersOf(v, opts.headers),
+  });
 }
 
 /** POST /api/widget/sessions; throws unless 201. */
-export async function openVisitor(server: Server, opts: { site?: string; language?: string; origin?: string; identity?: { customerId: string; signature: string } } = {}): Promise<Visitor> {
+export async function openVisitor(
+  server: Server,
+  opts: {
+    site?: string;
+    language?: string;
+    origin?: string;
+    identity?: { customerId: string; signature: string };
+  } = {},
+): Promise<Visitor> {
   const site = opts.site ?? 'retail';
   const language = opts.language ?? 'en';
   const res = await api<{ token: string; conversation: ConversationView }>(server, 'POST', '/api/widget/sessions', {
-    body: { site, language, ...(opts.identity ? { identity: opts.identity } : {}) }, headers: headersOf(opts),
+    body: { site, language, ...(opts.identity ? { identity: opts.identity } : {}) },
+    headers: headersOf(opts),
   });
   if (res.status !== 201) throw new Error(`session failed: ${res.status} ${res.text}`);
-  return { server, token: res.body.token, conversation: res.body.conversation, site, language, ...(opts.origin ? { origin: opts.origin } : {}) };
+  return {
+    server,
+    token: res.body.token,
+    conversation: res.body.conversation,
+    site,
+    language,
+    ...(opts.origin ? { origin: opts.origin } : {}),
+  };
 }
 
 /** Reads the consent text the config answers and records these decisions; throws unless 200. */
 export async function answerConsent(v: Visitor, decisions: Decisions): Promise<Record<string, unknown>> {
-  const config = await api<{ consent: { version: string; hash: string; language: string } }>(v.server, 'GET', `/api/widget/config?site=${v.site}&lang=${v.language}`, { headers: headersOf(v) });
+  const config = await api<{ consent: { version: string; hash: string; language: string } }>(
+    v.server,
+    'GET',
+    `/api/widget/config?site=${v.site}&lang=${v.language}`,
+    { headers: headersOf(v) },
+  );
   const { version, hash, language } = config.body.consent;
   const res = await visitorApi(v, 'PUT', '/consents', { body: { version, hash, language, decisions } });
   if (res.status !== 200) throw new Error(`consent failed: ${res.status} ${res.text}`);
@@ -56,7 +89,10 @@ export async function answerConsent(v: Visitor, decisions: Decisions): Promise<R
 }
 
 /** A session with its consent answered (all granted unless told otherwise). */
-export async function readyVisitor(server: Server, opts: Parameters<typeof openVisitor>[1] & { decisions?: Decisions } = {}): Promise<Visitor> {
+export async function readyVisitor(
+  server: Server,
+  opts: Parameters<typeof openVisitor>[1] & { decisions?: Decisions } = {},
+): Promise<Visitor> {
   const v = await openVisitor(server, opts);
   await answerConsent(v, opts.decisions ?? ALL_GRANTED);
   return v;
@@ -64,7 +100,11 @@ export async function readyVisitor(server: Server, opts: Parameters<typeof openV
 
 export function sendMessage(v: Visitor, text: string, opts: { clientId?: string; attachmentIds?: string[] } = {}) {
   return visitorApi<{ message: MessageView; duplicate: boolean; error?: { id: string } }>(v, 'POST', '/messages', {
-    body: { clientId: opts.clientId ?? randomUUID(), text, ...(opts.attachmentIds ? { attachmentIds: opts.attachmentIds } : {}) },
+    body: {
+      clientId: opts.clientId ?? randomUUID(),
+      text,
+      ...(opts.attachmentIds ? { attachmentIds: opts.attachmentIds } : {}),
+    },
   });
 }
 
@@ -84,17 +124,24 @@ function eventLog(): EventLog & { push(e: ChatEvent): void } {
     events,
     push(e) {
       events.push(e);
-      for (const w of [...waiters]) if (w.match(e)) {
-        waiters.delete(w);
-        w.resolve(e);
-      }
+      for (const w of [...waiters])
+        if (w.match(e)) {
+          waiters.delete(w);
+          w.resolve(e);
+        }
     },
     waitFor<E extends ChatEvent>(match: (e: ChatEvent) => boolean, timeoutMs = 15_000) {
       const seen = events.find(match);
       if (seen) return Promise.resolve(seen as E);
       return new Promise<E>((resolve, reject) => {
         const w = { match, resolve: (e: ChatEvent) => (clearTimeout(timer), resolve(e as E)) };
-        const timer = setTimeout(() => (waiters.delete(w), reject(new Error(`no matching event within ${timeoutMs} ms; got ${events.map((x) => x.type).join(',')}`))), timeoutMs);
+        const timer = setTimeout(
+          () => (
+            waiters.delete(w),
+            reject(new Error(`no matching event within ${timeoutMs} ms; got ${events.map((x) => x.type).join(',')}`))
+          ),
+          timeoutMs,
+        );
         waiters.add(w);
       });
     },
@@ -102,7 +149,8 @@ function eventLog(): EventLog & { push(e: ChatEvent): void } {
   };
 }
 
-export const isMessage = (pred: (m: MessageView) => boolean) => (e: ChatEvent) => e.type === 'message' && pred(e.message);
+export const isMessage = (pred: (m: MessageView) => boolean) => (e: ChatEvent) =>
+  e.type === 'message' && pred(e.message);
 
 export interface WidgetSocket extends EventLog {
   ws: WebSocket;
@@ -126,14 +174,19 @@ export function resumeCursor(held: Map<number, MessageView>): number {
 }
 
 /** Opens /api/widget/ws and says hello with the token (never in the URL). */
-export function connectSocket(v: Pick<Visitor, 'server' | 'token' | 'origin'>, opts: { after?: number; hello?: boolean } = {}): WidgetSocket {
+export function connectSocket(
+  v: Pick<Visitor, 'server' | 'token' | 'origin'>,
+  opts: { after?: number; hello?: boolean } = {},
+): WidgetSocket {
   const ws = new WebSocket(`${v.server.url.replace(/^http/, 'ws')}/api/widget/ws`, { headers: headersOf(v) });
   const log = eventLog();
   const frames: Record<string, unknown>[] = [];
   let readyResolve!: (r: { conversation: ConversationView; lastSeq: number }) => void;
   const ready = new Promise<{ conversation: ConversationView; lastSeq: number }>((r) => (readyResolve = r));
   const acks = new Map<string, (f: Record<string, unknown>) => void>();
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   ws.on('open', () => {
     if (opts.hello !== false) ws.send(JSON.stringify({ type: 'hello', token: v.token, after: opts.after ?? 0 }));
   });
@@ -142,7 +195,8 @@ export function connectSocket(v: Pick<Visitor, 'server' | 'token' | 'origin'>, o
     const frame = JSON.parse(data.toString()) as Record<string, unknown>;
     frames.push(frame);
     if (frame.type === 'ready') readyResolve(frame as never);
-    else if (frame.type === 'ack' || (frame.type === 'error' && frame.clientId)) acks.get(frame.clientId as string)?.(frame);
+    else if (frame.type === 'ack' || (frame.type === 'error' && frame.clientId))
+      acks.get(frame.clientId as string)?.(frame);
     if (frame.type !== 'ready' && frame.type !== 'ack' && frame.type !== 'pong') log.push(frame as ChatEvent);
   });
   const send = (frame: Record<string, unknown>) => {
@@ -175,12 +229,23 @@ export interface EventStream extends EventLog {
 }
 
 /** GET /api/widget/events as a browser's EventSource would; parses `data:` frames. */
-export async function openEventStream(v: Visitor, opts: { after?: number; lastEventId?: string } = {}): Promise<EventStream> {
+export async function openEventStream(
+  v: Visitor,
+  opts: { after?: number; lastEventId?: string } = {},
+): Promise<EventStream> {
   const controller = new AbortController();
-  const res = await fetch(`${v.server.url}/api/widget/events${opts.after !== undefined ? `?after=${opts.after}` : ''}`, {
-    headers: { Authorization: `Bearer ${v.token}`, Accept: 'text/event-stream', ...headersOf(v), ...(opts.lastEventId ? { 'Last-Event-ID': opts.lastEventId } : {}) },
-    signal: controller.signal,
-  });
+  const res = await fetch(
+    `${v.server.url}/api/widget/events${opts.after !== undefined ? `?after=${opts.after}` : ''}`,
+    {
+      headers: {
+        Authorization: `Bearer ${v.token}`,
+        Accept: 'text/event-stream',
+        ...headersOf(v),
+        ...(opts.lastEventId ? { 'Last-Event-ID': opts.lastEventId } : {}),
+      },
+      signal: controller.signal,
+    },
+  );
   const log = eventLog();
   let raw = '';
   if (res.body) {
@@ -196,7 +261,11 @@ export async function openEventStream(v: Visitor, opts: { after?: number; lastEv
           while ((cut = pending.indexOf('\n\n')) >= 0) {
             const block = pending.slice(0, cut);
             pending = pending.slice(cut + 2);
-            const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+            const data = block
+              .split('\n')
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .join('\n');
             if (data) {
               const e = JSON.parse(data) as ChatEvent | { type: 'ready' };
               if (e.type !== 'ready') log.push(e as ChatEvent);

@@ -128,20 +128,27 @@ export const pageGlobal = (page: Page, name: string) => page.evaluate((n) => win
 
 export const storedItem = (page: Page, key: string) => page.evaluate((k) => localStorage.getItem(k), key);
 
-export const computedStyle = (locator: ReturnType<Page['locator']>, property: string) => locator.evaluate((el, p) => getComputedStyle(el)[p], property);
+export const computedStyle = (locator: ReturnType<Page['locator']>, property: string) =>
+  locator.evaluate((el, p) => getComputedStyle(el)[p], property);
 
 /** seq of every committed message in the log, in display order */
-export const loggedSeqs = (page: Page) => page.locator('palisade-chat [data-seq]').evaluateAll((els) => els.map((e) => Number((e as unknown as PageNode).getAttribute('data-seq'))));
+export const loggedSeqs = (page: Page) =>
+  page
+    .locator('palisade-chat [data-seq]')
+    .evaluateAll((els) => els.map((e) => Number((e as unknown as PageNode).getAttribute('data-seq'))));
 
 /** The accessible name (or tag) of what has focus inside the widget, or the page's focused tag. */
 export const focusedInWidget = (page: Page) =>
   page.evaluate(() => {
     const inner = document.activeElement?.shadowRoot?.activeElement;
-    return inner ? inner.getAttribute('aria-label') || inner.textContent || inner.tagName : (document.activeElement?.tagName ?? '');
+    return inner
+      ? inner.getAttribute('aria-label') || inner.textContent || inner.tagName
+      : (document.activeElement?.tagName ?? '');
   });
 
 /** The focused element's outline style inside the widget. */
-export const focusedOutline = (page: Page) => page.evaluate(() => getComputedStyle(document.activeElement?.shadowRoot?.activeElement)['outlineStyle']);
+export const focusedOutline = (page: Page) =>
+  page.evaluate(() => getComputedStyle(document.activeElement?.shadowRoot?.activeElement)['outlineStyle']);
 
 /** Sets window.__sawStreaming once a streaming bubble appears in the widget, whenever that is. */
 export const watchForStreamingBubble = (page: Page) =>
@@ -183,7 +190,10 @@ export interface BankWidget {
  * origin allowed) and Chromium, started before the tests and stopped after them. `env`: more server
  * settings, read when the server starts (so a stand-in started in an earlier beforeAll can be named).
  */
-export function useBankWidget(contextOptions: BrowserContextOptions = {}, env: () => Record<string, string> = () => ({})): BankWidget {
+export function useBankWidget(
+  contextOptions: BrowserContextOptions = {},
+  env: () => Record<string, string> = () => ({}),
+): BankWidget {
   let bank: BankSite;
   let server: TestServer;
   let browser: Browser;
@@ -191,7 +201,10 @@ export function useBankWidget(contextOptions: BrowserContextOptions = {}, env: (
   beforeAll(async () => {
     ensureWidgetBuilt();
     bank = await startBankSite();
-    server = await startTestServer({ WIDGET_ORIGINS: bank.origin, RETENTION_INTERVAL_SECONDS: '0', ...env() }, { seedDemoKnowledge: true });
+    server = await startTestServer(
+      { WIDGET_ORIGINS: bank.origin, RETENTION_INTERVAL_SECONDS: '0', ...env() },
+      { seedDemoKnowledge: true },
+    );
     bank.setAppliance(server.url);
     browser = await launchBrowser();
   });

@@ -7,7 +7,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildLock, compressBeside, inputsHash, kb, ROOT, run, STAMP, timer } from '../buildKit.mjs';
 
-const INPUTS = ['web/console/src', 'web/widget/src/markdown.ts', 'web/widget/src/renderMarkdown.ts', 'web/console/i18n', 'web/console/index.html', 'web/console/vite.config.ts', 'web/console/tsconfig.json', 'web/console/build.mjs', 'web/buildKit.mjs', 'protocol', 'package-lock.json'];
+const INPUTS = [
+  'web/console/src',
+  'web/widget/src/markdown.ts',
+  'web/widget/src/renderMarkdown.ts',
+  'web/console/i18n',
+  'web/console/index.html',
+  'web/console/vite.config.ts',
+  'web/console/tsconfig.json',
+  'web/console/build.mjs',
+  'web/buildKit.mjs',
+  'protocol',
+  'package-lock.json',
+];
 const out = path.join(ROOT, 'web/console/dist');
 const force = process.argv.includes('--force');
 const seconds = timer();
@@ -15,7 +27,12 @@ const seconds = timer();
 await buildLock(out);
 const inputs = inputsHash(INPUTS);
 const stamp = path.join(out, STAMP);
-if (!force && fs.existsSync(path.join(out, 'index.html')) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === inputs) {
+if (
+  !force &&
+  fs.existsSync(path.join(out, 'index.html')) &&
+  fs.existsSync(stamp) &&
+  fs.readFileSync(stamp, 'utf8').trim() === inputs
+) {
   console.log(`console: up to date (inputs unchanged), checked in ${seconds()}`);
   process.exit(0);
 }

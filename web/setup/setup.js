@@ -41,7 +41,12 @@
         return;
       }
       const issues = (body.error && body.error.issues) || [];
-      say(issues.length ? issues.map((i) => `${i.path}: ${i.message}`).join('; ') : (body.error && body.error.message) || 'Setup failed.', false);
+      say(
+        issues.length
+          ? issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+          : (body.error && body.error.message) || 'Setup failed.',
+        false,
+      );
     } catch {
       say('Palisade could not be reached; try again.', false);
     }

@@ -8,7 +8,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildLock, compressBeside, inputsHash, kb, ROOT, run, STAMP, timer } from '../buildKit.mjs';
 
-const INPUTS = ['web/widget/src', 'web/widget/i18n', 'web/widget/vite.config.ts', 'web/widget/tsconfig.json', 'web/widget/build.mjs', 'web/buildKit.mjs', 'protocol', 'package-lock.json'];
+const INPUTS = [
+  'web/widget/src',
+  'web/widget/i18n',
+  'web/widget/vite.config.ts',
+  'web/widget/tsconfig.json',
+  'web/widget/build.mjs',
+  'web/buildKit.mjs',
+  'protocol',
+  'package-lock.json',
+];
 const OUTPUTS = ['widget.js', 'widget.js.br', 'widget.js.gz'];
 
 const args = process.argv.slice(2);
@@ -20,7 +29,10 @@ const seconds = timer();
 await buildLock(out);
 const inputs = inputsHash(INPUTS);
 const stamp = path.join(out, STAMP);
-const upToDate = () => OUTPUTS.every((f) => fs.existsSync(path.join(out, f))) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === inputs;
+const upToDate = () =>
+  OUTPUTS.every((f) => fs.existsSync(path.join(out, f))) &&
+  fs.existsSync(stamp) &&
+  fs.readFileSync(stamp, 'utf8').trim() === inputs;
 
 if (!force && upToDate()) {
   console.log(`widget: up to date (inputs unchanged), checked in ${seconds()}`);

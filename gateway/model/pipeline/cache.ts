@@ -7,7 +7,13 @@ import type { EntityType } from '../../redaction/types.ts';
 import type { Ending, Run, Shared } from './state.ts';
 
 /** A key only when nothing personal was found; no knowledge-base version, no cache. */
-export async function cacheKeyFor(shared: Shared, run: Run, messages: ChatMessage[], counts: Partial<Record<EntityType, number>>, decision: RouteDecision): Promise<string | undefined> {
+export async function cacheKeyFor(
+  shared: Shared,
+  run: Run,
+  messages: ChatMessage[],
+  counts: Partial<Record<EntityType, number>>,
+  decision: RouteDecision,
+): Promise<string | undefined> {
   const { deps } = shared;
   if (!shared.answers || !deps.answerCache) return undefined;
   if (Object.values(counts).some((n) => (n ?? 0) > 0)) return undefined;
@@ -19,7 +25,14 @@ export async function cacheKeyFor(shared: Shared, run: Run, messages: ChatMessag
     return undefined;
   }
   const { req } = run;
-  return answerKey({ messages, knowledgeVersion, decision, cloudAllowed: req.cloudAllowed, site: req.site, maxTokens: req.maxTokens });
+  return answerKey({
+    messages,
+    knowledgeVersion,
+    decision,
+    cloudAllowed: req.cloudAllowed,
+    site: req.site,
+    maxTokens: req.maxTokens,
+  });
 }
 
 /** The cached answer, sent as a target's would be; undefined on a miss (or no key: `off`). */
@@ -27,7 +40,12 @@ export async function fromCache(shared: Shared, run: Run, key: string | undefine
   const cached = key ? await shared.answers?.get(key) : undefined;
   if (key) run.record.cache = cached ? 'hit' : 'miss';
   if (!cached) return undefined;
-  Object.assign(run.record, { provider: cached.provider, model: cached.model, targetId: cached.targetId, outputEntities: 0 });
+  Object.assign(run.record, {
+    provider: cached.provider,
+    model: cached.model,
+    targetId: cached.targetId,
+    outputEntities: 0,
+  });
   run.out.event({ type: 'target', targetId: cached.targetId, provider: cached.provider, model: cached.model });
   run.out.event({ type: 'delta', text: cached.text });
   return { outcome: 'answered', usage: { tokensIn: 0, tokensOut: 0 }, finishReason: 'stop' };

@@ -19,7 +19,10 @@ export interface Prepared {
 }
 
 /** The client a target is sent through: its pool's when it names one, else its provider's. */
-export function clientOf(deps: Pick<Shared['deps'], 'clients' | 'pools'>, target: Pick<ChainTarget, 'provider' | 'pool'>): ModelClient | undefined {
+export function clientOf(
+  deps: Pick<Shared['deps'], 'clients' | 'pools'>,
+  target: Pick<ChainTarget, 'provider' | 'pool'>,
+): ModelClient | undefined {
   return target.pool !== undefined ? deps.pools?.[target.pool] : deps.clients[target.provider];
 }
 
@@ -43,10 +46,20 @@ function usable(shared: Shared, run: Run, target: ChainTarget): ModelClient | un
  * Fitted before a budget is touched: a target whose window the conversation cannot fit is passed
  * over like one that is down (not a failure of the target: no cooldown).
  */
-async function fitAndReserve(shared: Shared, run: Run, target: ChainTarget, client: ModelClient, prepared: Prepared): Promise<Fitted & { over?: true }> {
+async function fitAndReserve(
+  shared: Shared,
+  run: Run,
+  target: ChainTarget,
+  client: ModelClient,
+  prepared: Prepared,
+): Promise<Fitted & { over?: true }> {
   const fitted = fitFor(run, target, client, prepared.messages);
   if (!fitted.ok) {
-    run.log('gateway.context_too_long', { target: target.id, requiredTokens: fitted.requiredTokens, contextTokens: fitted.contextTokens });
+    run.log('gateway.context_too_long', {
+      target: target.id,
+      requiredTokens: fitted.requiredTokens,
+      contextTokens: fitted.contextTokens,
+    });
     return fitted;
   }
   run.record.context = fitted.fit;
@@ -61,7 +74,12 @@ async function fitAndReserve(shared: Shared, run: Run, target: ChainTarget, clie
   return fitted;
 }
 
-export async function walkChain(shared: Shared, run: Run, decision: RouteDecision, prepared: Prepared): Promise<Ending> {
+export async function walkChain(
+  shared: Shared,
+  run: Run,
+  decision: RouteDecision,
+  prepared: Prepared,
+): Promise<Ending> {
   let lastFailure: FailureClass | undefined;
   let tooLong = false;
   for (const target of decision.chain) {
@@ -77,6 +95,10 @@ export async function walkChain(shared: Shared, run: Run, decision: RouteDecisio
   }
   // A model that failed says more than a window that was too small; with neither, nothing was there to ask.
   run.record.failure = lastFailure ? 'all_targets_failed' : tooLong ? 'context_length_exceeded' : undefined;
-  const reason = lastFailure ? `all_targets_failed:${lastFailure}` : tooLong ? 'context_length_exceeded' : 'no_target_available';
+  const reason = lastFailure
+    ? `all_targets_failed:${lastFailure}`
+    : tooLong
+      ? 'context_length_exceeded'
+      : 'no_target_available';
   return refused('human', reason, run.record.tokensIn);
 }

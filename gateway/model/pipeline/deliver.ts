@@ -56,8 +56,21 @@ export function openDelivery(shared: Shared, run: Run, vault: Vault): Delivery {
       // Cached only when the answer is whole, clean (the scan found nothing) and holds no value
       // put back from the vault (no placeholder was rehydrated: shown equals what the model wrote).
       const { restored, unknown } = rehydrator.stats();
-      if (cacheKey && shared.answers && end.finishReason === 'stop' && record.outputEntities === 0 && !record.outputMasked && restored + unknown === 0 && raw.length > 0) {
-        shared.answers.set(cacheKey, { text: raw, targetId: target.id, provider: target.provider, model: target.model });
+      if (
+        cacheKey &&
+        shared.answers &&
+        end.finishReason === 'stop' &&
+        record.outputEntities === 0 &&
+        !record.outputMasked &&
+        restored + unknown === 0 &&
+        raw.length > 0
+      ) {
+        shared.answers.set(cacheKey, {
+          text: raw,
+          targetId: target.id,
+          provider: target.provider,
+          model: target.model,
+        });
       }
     },
   };

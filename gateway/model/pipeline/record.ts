@@ -21,10 +21,23 @@ export async function closeRecord(shared: Shared, run: Run, started: number): Pr
   if (record.fallback) {
     const { cause } = record.fallback;
     shared.fallbacks[cause] = (shared.fallbacks[cause] ?? 0) + 1;
-    run.log('gateway.fallback', { from: record.fallback.from, failure: record.fallback.failure, cause, target: record.targetId, outcome: record.outcome });
+    run.log('gateway.fallback', {
+      from: record.fallback.from,
+      failure: record.fallback.failure,
+      cause,
+      target: record.targetId,
+      outcome: record.outcome,
+    });
   }
   if (run.signal.aborted && record.outcome === 'failed') record.outcome = 'cancelled';
   record.latencyMs = Math.round(shared.clock.now() - started);
-  run.log('gateway.request', { outcome: record.outcome, route: record.route, target: record.targetId, attempts: record.attempts, latencyMs: record.latencyMs, tokensOut: record.tokensOut });
+  run.log('gateway.request', {
+    outcome: record.outcome,
+    route: record.route,
+    target: record.targetId,
+    attempts: record.attempts,
+    latencyMs: record.latencyMs,
+    tokensOut: record.tokensOut,
+  });
   await shared.deps.audit.modelRequest(record);
 }

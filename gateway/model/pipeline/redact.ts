@@ -21,7 +21,13 @@ export interface Redacted {
 }
 
 /** Redacts every message; with a memo (conversations only) earlier turns come from it. */
-async function redactAll(engine: RedactionEngine, messages: ChatMessage[], vault: Vault, lang: Lang | undefined, memo?: { conversationId: string; store: RedactionMemo }) {
+async function redactAll(
+  engine: RedactionEngine,
+  messages: ChatMessage[],
+  vault: Vault,
+  lang: Lang | undefined,
+  memo?: { conversationId: string; store: RedactionMemo },
+) {
   const counts: Partial<Record<EntityType, number>> = {};
   const out: ChatMessage[] = [];
   const fresh: [string, RedactedTurn][] = [];
@@ -34,7 +40,8 @@ async function redactAll(engine: RedactionEngine, messages: ChatMessage[], vault
       turn = { text: r.text, counts: r.counts };
       if (key) fresh.push([key, turn]);
     }
-    for (const [t, n] of Object.entries(turn.counts) as [EntityType, number][]) if (n > 0) counts[t] = (counts[t] ?? 0) + n;
+    for (const [t, n] of Object.entries(turn.counts) as [EntityType, number][])
+      if (n > 0) counts[t] = (counts[t] ?? 0) + n;
     out.push({ role: m.role, content: turn.text });
   }
   return { ok: true as const, counts, messages: out, fresh };
@@ -42,7 +49,8 @@ async function redactAll(engine: RedactionEngine, messages: ChatMessage[], vault
 
 export async function redact(shared: Shared, run: Run): Promise<Redacted> {
   const { req } = run;
-  const snapshot = req.conversationId && !req.noVaultYet ? await shared.deps.vaults.load(req.conversationId) : undefined;
+  const snapshot =
+    req.conversationId && !req.noVaultYet ? await shared.deps.vaults.load(req.conversationId) : undefined;
   const vault = snapshot ? Vault.fromJSON(snapshot) : new Vault();
   const loadedRevision = vault.revision;
   const memo = req.conversationId ? { conversationId: req.conversationId, store: shared.memo } : undefined;
@@ -54,6 +62,7 @@ export async function redact(shared: Shared, run: Run): Promise<Redacted> {
 /** Placeholders are saved before any model sees them, so later turns number the same way. */
 export async function keepPlaceholders(shared: Shared, run: Run, redacted: Redacted): Promise<void> {
   const { conversationId } = run.req;
-  if (conversationId && redacted.vault.revision !== redacted.loadedRevision) await shared.deps.vaults.save(conversationId, redacted.vault.toJSON(), redacted.loadedRevision);
+  if (conversationId && redacted.vault.revision !== redacted.loadedRevision)
+    await shared.deps.vaults.save(conversationId, redacted.vault.toJSON(), redacted.loadedRevision);
   for (const [key, turn] of redacted.fresh) shared.memo.set(key, turn);
 }

@@ -15,7 +15,15 @@ import type { Ending, Run, Shared } from './state.ts';
 export type Tried = { ok: true; ending: Ending } | { ok: false; failure: FailureClass; cause: FailureCause };
 
 /** One target's answer, or its failure once retries are spent; throws when text already reached the caller. */
-export async function tryTarget(shared: Shared, run: Run, target: ChainTarget, client: ModelClient, request: ModelRequest, vault: Vault, cacheKey: string | undefined): Promise<Tried> {
+export async function tryTarget(
+  shared: Shared,
+  run: Run,
+  target: ChainTarget,
+  client: ModelClient,
+  request: ModelRequest,
+  vault: Vault,
+  cacheKey: string | undefined,
+): Promise<Tried> {
   const { cooldowns, clock } = shared;
   const { record, signal, policy } = run;
   for (let attempt = 1; ; attempt += 1) {
@@ -32,7 +40,9 @@ export async function tryTarget(shared: Shared, run: Run, target: ChainTarget, c
       record.tokensIn = end.usage.tokensIn;
       record.tokensOut = end.usage.tokensOut;
       if (target.location === 'cloud') {
-        chargeCloud(shared.budgets, run.budgetKey, policy.budgets, end.usage.tokensIn + end.usage.tokensOut, (tokens) => run.log('gateway.budget_spend_failed', { target: target.id, tokens }));
+        chargeCloud(shared.budgets, run.budgetKey, policy.budgets, end.usage.tokensIn + end.usage.tokensOut, (tokens) =>
+          run.log('gateway.budget_spend_failed', { target: target.id, tokens }),
+        );
       }
       await delivery.finish(end, target, cacheKey);
       return { ok: true, ending: { outcome: 'answered', usage: end.usage, finishReason: end.finishReason } };
@@ -41,7 +51,13 @@ export async function tryTarget(shared: Shared, run: Run, target: ChainTarget, c
       const failure = asProviderError(error);
       const delivered = delivery.delivered();
       cooldowns.failed(target.id, { request: run.token, sent, cause: failure.reason });
-      run.log('gateway.attempt_failed', { target: target.id, attempt, failure: failure.failure, cause: failure.reason, delivered });
+      run.log('gateway.attempt_failed', {
+        target: target.id,
+        attempt,
+        failure: failure.failure,
+        cause: failure.reason,
+        delivered,
+      });
       // Text already reached the caller: another target would repeat or contradict it.
       if (delivered) throw failure;
       const delay = cooldowns.isCooling(target.id) ? undefined : retryDelay(policy.retries, failure, attempt);

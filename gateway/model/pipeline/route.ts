@@ -8,8 +8,11 @@ import { refused, type Ending, type Run } from './state.ts';
 export function chooseRoute(run: Run, redacted: Pick<Redacted, 'ok' | 'counts'>): RouteDecision {
   const { req, policy } = run;
   const decided = decideRoute(policy, {
-    entityCounts: redacted.counts, cloudAllowed: req.cloudAllowed, site: req.site,
-    sensitivity: req.sensitivity ?? 'normal', redaction: redacted.ok ? 'ok' : 'failed',
+    entityCounts: redacted.counts,
+    cloudAllowed: req.cloudAllowed,
+    site: req.site,
+    sensitivity: req.sensitivity ?? 'normal',
+    redaction: redacted.ok ? 'ok' : 'failed',
   });
   // A caller's named target narrows the chain (and so the answer cache's key); it never widens
   // it, and a cloud target that a `local` rule keeps as a fallback stays a fallback.

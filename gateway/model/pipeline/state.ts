@@ -49,7 +49,10 @@ export interface Ending {
 
 /** An ending with no model's answer: nothing used, no finish. */
 export const refused = (outcome: 'human' | 'blocked', reason: string | undefined, tokensIn = 0): Ending => ({
-  outcome, usage: { tokensIn, tokensOut: 0 }, finishReason: null, ...(reason !== undefined ? { reason } : {}),
+  outcome,
+  usage: { tokensIn, tokensOut: 0 },
+  finishReason: null,
+  ...(reason !== undefined ? { reason } : {}),
 });
 
 export function createShared(deps: GatewayDeps): Shared {
@@ -58,12 +61,18 @@ export function createShared(deps: GatewayDeps): Shared {
     deps,
     clock,
     log: deps.log ?? (() => undefined),
-    answers: !deps.answerCache ? undefined
-      : deps.answerCache.shared ? sharedAnswerCache(deps.answerCache.shared, deps.answerCache.ttlMs)
-      : createAnswerCache({ ...deps.answerCache, now: clock.now }),
+    answers: !deps.answerCache
+      ? undefined
+      : deps.answerCache.shared
+        ? sharedAnswerCache(deps.answerCache.shared, deps.answerCache.ttlMs)
+        : createAnswerCache({ ...deps.answerCache, now: clock.now }),
     memo: createRedactionMemo(),
     budgets: deps.budgets ?? createBudgets(clock.now),
-    cooldowns: createCooldowns({ failures: () => deps.policy().cooldown.failures, seconds: () => deps.policy().cooldown.seconds, now: clock.now }),
+    cooldowns: createCooldowns({
+      failures: () => deps.policy().cooldown.failures,
+      seconds: () => deps.policy().cooldown.seconds,
+      now: clock.now,
+    }),
     fallbacks: {},
   };
 }
@@ -71,14 +80,35 @@ export function createShared(deps: GatewayDeps): Shared {
 /** A request's state as it enters the pipeline, with a fresh audit record. */
 export function startRun(shared: Shared, req: ChatRequest, out: ChatSink): Run {
   const policy = shared.deps.policy();
-  const log: LogSink = req.requestId ? (event, fields) => shared.log(event, { ...fields, requestId: req.requestId! }) : shared.log;
+  const log: LogSink = req.requestId
+    ? (event, fields) => shared.log(event, { ...fields, requestId: req.requestId! })
+    : shared.log;
   return {
-    req, out, policy, log,
+    req,
+    out,
+    policy,
+    log,
     signal: req.signal ?? new AbortController().signal,
     record: {
       request: { requestId: req.requestId, caller: req.caller, conversationId: req.conversationId },
-      provider: null, model: null, targetId: null, route: 'human', ruleId: '-', policyHash: policy.hash,
-      entityCounts: {}, tokensIn: 0, tokensOut: 0, latencyMs: 0, firstTokenMs: null, attempts: 0, outcome: 'failed', outputEntities: null, cache: 'off', budget: null, context: null, fallback: null,
+      provider: null,
+      model: null,
+      targetId: null,
+      route: 'human',
+      ruleId: '-',
+      policyHash: policy.hash,
+      entityCounts: {},
+      tokensIn: 0,
+      tokensOut: 0,
+      latencyMs: 0,
+      firstTokenMs: null,
+      attempts: 0,
+      outcome: 'failed',
+      outputEntities: null,
+      cache: 'off',
+      budget: null,
+      context: null,
+      fallback: null,
     },
     token: {},
     budgetKey: budgetKeyFor(req.site, req.caller),

@@ -30,7 +30,14 @@ export const extractive = {
         const { question, previous } = lastQuestions(request.messages);
         let answer;
         try {
-          const found = await searchFollowUp(options.knowledge, { question, previous, lang: request.lang, audience: 'public', limit: 3, threshold: options.threshold });
+          const found = await searchFollowUp(options.knowledge, {
+            question,
+            previous,
+            lang: request.lang,
+            audience: 'public',
+            limit: 3,
+            threshold: options.threshold,
+          });
           answer = extractiveAnswer(found.passages, { threshold: options.threshold, lang: request.lang });
         } catch {
           throw new ProviderError('unavailable', 'knowledge search failed');
@@ -40,7 +47,11 @@ export const extractive = {
           if (signal.aborted) throw new ProviderError('unavailable', 'aborted');
           yield { type: 'delta', text };
         }
-        yield { type: 'end', usage: { tokensIn: estimateTokens(question), tokensOut: estimateTokens(answer.text) }, finishReason: 'stop' };
+        yield {
+          type: 'end',
+          usage: { tokensIn: estimateTokens(question), tokensOut: estimateTokens(answer.text) },
+          finishReason: 'stop',
+        };
       },
     };
   },

@@ -21,7 +21,14 @@ async function serve(opts: { delayMs?: number; keepAliveTimeout?: number } = {})
   let answered = 0;
   const server = http.createServer((req, res) => {
     if (!live(req)) return;
-    req.resume().on('end', () => setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end(`ok ${(answered += 1)}`), opts.delayMs ?? 0));
+    req
+      .resume()
+      .on('end', () =>
+        setTimeout(
+          () => res.writeHead(200, { 'content-type': 'text/plain' }).end(`ok ${(answered += 1)}`),
+          opts.delayMs ?? 0,
+        ),
+      );
   });
   if (opts.keepAliveTimeout !== undefined) server.keepAliveTimeout = opts.keepAliveTimeout;
   const live = governConnections(server, b);
@@ -30,7 +37,8 @@ async function serve(opts: { delayMs?: number; keepAliveTimeout?: number } = {})
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`, b, answered: () => answered };
 }
 
-const post = (fetch: ReturnType<typeof nodeFetch>, url: string) => fetch(url, { method: 'POST', body: 'q' }).then((r) => r.text());
+const post = (fetch: ReturnType<typeof nodeFetch>, url: string) =>
+  fetch(url, { method: 'POST', body: 'q' }).then((r) => r.text());
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('nodeFetch connections', () => {

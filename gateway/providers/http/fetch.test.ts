@@ -18,12 +18,25 @@ describe('nodeFetch, the openai client transport', () => {
     standIn = await startOpenAIStandIn();
     other = http.createServer((req, res) => {
       if (req.url === '/empty') return void res.writeHead(204).end();
-      if (req.url === '/cookies') return void res.writeHead(200, [['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['x-one', 'yes']]).end('ok');
+      if (req.url === '/cookies')
+        return void res
+          .writeHead(200, [
+            ['set-cookie', 'a=1'],
+            ['set-cookie', 'b=2'],
+            ['x-one', 'yes'],
+          ])
+          .end('ok');
       if (req.url === '/v1/chat/completions') {
-        const frames = [{ choices: [{ index: 0, delta: { content: 'par' }, finish_reason: null }] }, { error: { message: 'overloaded', type: 'server_error' } }];
-        return void res.writeHead(200, { 'content-type': 'text/event-stream' }).end(frames.map((f) => `data: ${JSON.stringify(f)}\n\n`).join(''));
+        const frames = [
+          { choices: [{ index: 0, delta: { content: 'par' }, finish_reason: null }] },
+          { error: { message: 'overloaded', type: 'server_error' } },
+        ];
+        return void res
+          .writeHead(200, { 'content-type': 'text/event-stream' })
+          .end(frames.map((f) => `data: ${JSON.stringify(f)}\n\n`).join(''));
       }
-      if (req.url === '/hang') return void res.writeHead(200, { 'content-type': 'text/event-stream' }).write('data: {}\n\n');
+      if (req.url === '/hang')
+        return void res.writeHead(200, { 'content-type': 'text/event-stream' }).write('data: {}\n\n');
       if (req.url === '/chunks') {
         // 40 chunks, each flushed on its own, so the reader gets them one by one
         res.writeHead(200, { 'content-type': 'text/plain' });
@@ -32,7 +45,9 @@ describe('nodeFetch, the openai client transport', () => {
         return void next();
       }
       if (req.url === '/cut') {
-        res.writeHead(200, { 'content-type': 'text/plain' }).write('part one;', () => setTimeout(() => res.socket?.destroy(), 20));
+        res
+          .writeHead(200, { 'content-type': 'text/plain' })
+          .write('part one;', () => setTimeout(() => res.socket?.destroy(), 20));
         return;
       }
       req.pipe(res);
@@ -50,7 +65,12 @@ describe('nodeFetch, the openai client transport', () => {
     const client = openai.create({ apiKey: 'sk-test', baseURL: `${standIn.url}/v1`, locations: ['local'] });
     const events = [];
     for await (const e of client.stream({ model: 'm', messages }, new AbortController().signal)) events.push(e);
-    expect(events.filter((e) => e.type === 'delta').map((e) => (e.type === 'delta' ? e.text : '')).join('')).toBe('You said: hello there');
+    expect(
+      events
+        .filter((e) => e.type === 'delta')
+        .map((e) => (e.type === 'delta' ? e.text : ''))
+        .join(''),
+    ).toBe('You said: hello there');
     expect(events.at(-1)).toMatchObject({ type: 'end', finishReason: 'stop' });
     const sent = standIn.requests.at(-1)!;
     expect(sent.headers.authorization).toBe('Bearer sk-test');
@@ -60,7 +80,11 @@ describe('nodeFetch, the openai client transport', () => {
 
   it('echoes a body, keeps repeated headers, and gives 204 a null body', async () => {
     const f = nodeFetch();
-    const echoed = await f(`${otherUrl}/echo`, { method: 'POST', body: 'päyload', headers: { 'content-type': 'text/plain' } });
+    const echoed = await f(`${otherUrl}/echo`, {
+      method: 'POST',
+      body: 'päyload',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(await echoed.text()).toBe('päyload');
     const cookies = await f(`${otherUrl}/cookies`);
     expect(cookies.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
@@ -70,7 +94,7 @@ describe('nodeFetch, the openai client transport', () => {
     expect(empty.body).toBeNull();
   });
 
-  it('a refused connection is the client\'s connection error; the provider calls it unavailable', async () => {
+  it("a refused connection is the client's connection error; the provider calls it unavailable", async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
@@ -133,7 +157,8 @@ describe('nodeFetch, the openai client transport', () => {
     const client = openai.create({ apiKey: 'k', baseURL: `${otherUrl}/v1`, locations: ['local'] });
     const texts: string[] = [];
     const run = async () => {
-      for await (const e of client.stream({ model: 'm', messages }, new AbortController().signal)) if (e.type === 'delta') texts.push(e.text);
+      for await (const e of client.stream({ model: 'm', messages }, new AbortController().signal))
+        if (e.type === 'delta') texts.push(e.text);
     };
     await expect(run()).rejects.toMatchObject({ failure: 'unavailable' });
     expect(texts).toEqual(['par']);
@@ -154,7 +179,11 @@ describe('nodeFetch, the openai client transport', () => {
     let connections = 0;
     server.on('connection', () => void (connections += 1));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = openai.create({ apiKey: 'k', baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, locations: ['local'] });
+    const client = openai.create({
+      apiKey: 'k',
+      baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+      locations: ['local'],
+    });
     for (let i = 0; i < 3; i += 1) {
       const events = [];
       for await (const e of client.stream({ model: 'm', messages }, new AbortController().signal)) events.push(e.type);

@@ -17,7 +17,8 @@ import { bypassesProxy, tunnelAgents, type EgressProxy } from './proxy.ts';
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
-const abortError = (signal: AbortSignal): unknown => signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+const abortError = (signal: AbortSignal): unknown =>
+  signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 /** What undici's fetch throws for a failed connection, so the openai client classifies it alike. */
 const fetchFailed = (cause: unknown) => new TypeError('fetch failed', { cause });
 
@@ -81,17 +82,26 @@ export const DEFAULT_MAX_SOCKETS = 256;
 const STALE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 export function nodeFetch(opts: ConnectionOptions = {}): Fetch {
-  const pool = { keepAlive: true, timeout: opts.idleMs ?? DEFAULT_IDLE_MS, maxSockets: opts.maxSockets ?? DEFAULT_MAX_SOCKETS, maxFreeSockets: opts.maxSockets ?? DEFAULT_MAX_SOCKETS, scheduling: 'lifo' as const };
+  const pool = {
+    keepAlive: true,
+    timeout: opts.idleMs ?? DEFAULT_IDLE_MS,
+    maxSockets: opts.maxSockets ?? DEFAULT_MAX_SOCKETS,
+    maxFreeSockets: opts.maxSockets ?? DEFAULT_MAX_SOCKETS,
+    scheduling: 'lifo' as const,
+  };
   const direct = { 'http:': new http.Agent(pool), 'https:': new https.Agent(pool) };
   const tunnelled = opts.proxy ? tunnelAgents(opts.proxy, pool) : undefined;
   const noProxy = opts.proxy?.noProxy ?? [];
   return (input, init = {}) => {
     const body = init.body;
-    const plain = !(input instanceof Request) && (body == null || typeof body === 'string' || body instanceof Uint8Array);
+    const plain =
+      !(input instanceof Request) && (body == null || typeof body === 'string' || body instanceof Uint8Array);
     const url = new URL(input instanceof Request ? input.url : input);
     if (!plain || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       // The global fetch knows no egress proxy: behind one, such a request is refused, never sent direct.
-      return tunnelled ? Promise.reject(new TypeError('only text bodies over http(s) go through the egress proxy')) : fetch(input, init);
+      return tunnelled
+        ? Promise.reject(new TypeError('only text bodies over http(s) go through the egress proxy'))
+        : fetch(input, init);
     }
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(abortError(signal));
@@ -107,7 +117,11 @@ export function nodeFetch(opts: ConnectionOptions = {}): Fetch {
       /** `fresh`: on a connection of its own (agent: false), never one from the pool */
       const send = (fresh: boolean) => {
         // A fresh connection through the proxy is a tunnel of its own (an agent that keeps none).
-        const agent = !fresh ? agents[url.protocol as 'http:'] : proxied ? tunnelAgents(opts.proxy!, { keepAlive: false })[url.protocol as 'http:'] : false;
+        const agent = !fresh
+          ? agents[url.protocol as 'http:']
+          : proxied
+            ? tunnelAgents(opts.proxy!, { keepAlive: false })[url.protocol as 'http:']
+            : false;
         const options = { method, agent, headers };
         const req = url.protocol === 'https:' ? https.request(url, options) : http.request(url, options);
         inFlight = req;
@@ -128,7 +142,11 @@ export function nodeFetch(opts: ConnectionOptions = {}): Fetch {
           if (nullBody) res.resume();
           // A body cut short (connection dropped, request aborted) errors this stream.
           const entry = nullBody ? undefined : { stream: res as Readable, taken: false };
-          const response = new Response(entry ? lazyWebBody(entry) : null, { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.rawHeaders) });
+          const response = new Response(entry ? lazyWebBody(entry) : null, {
+            status,
+            statusText: res.statusMessage ?? '',
+            headers: responseHeaders(res.rawHeaders),
+          });
           if (entry) nodeStreams.set(response, entry);
           resolve(response);
         });

@@ -27,12 +27,19 @@ export function withoutCredentials(url: string): string {
   }
 }
 
-export function createHostPool(hosts: string[], probe: (host: string) => Promise<boolean>, intervalMs: number): HostPool {
+export function createHostPool(
+  hosts: string[],
+  probe: (host: string) => Promise<boolean>,
+  intervalMs: number,
+): HostPool {
   const state = new Map(hosts.map((h) => [h, { outstanding: 0, healthy: true }]));
   let turn = 0;
   const probing = new Set<Promise<void>>();
   const reprobe = (host: string) => {
-    const p = probe(host).then((ok) => void (state.get(host)!.healthy = ok), () => undefined);
+    const p = probe(host).then(
+      (ok) => void (state.get(host)!.healthy = ok),
+      () => undefined,
+    );
     probing.add(p);
     void p.finally(() => probing.delete(p));
   };
@@ -76,7 +83,12 @@ export function createHostPool(hosts: string[], probe: (host: string) => Promise
     },
     outstanding: (host) => state.get(host)?.outstanding ?? 0,
     healthy: () => hosts.filter((h) => state.get(h)!.healthy),
-    status: () => hosts.map((h) => ({ url: withoutCredentials(h), healthy: state.get(h)!.healthy, outstanding: state.get(h)!.outstanding })),
+    status: () =>
+      hosts.map((h) => ({
+        url: withoutCredentials(h),
+        healthy: state.get(h)!.healthy,
+        outstanding: state.get(h)!.outstanding,
+      })),
     check,
     stop: () => clearInterval(timer),
   };

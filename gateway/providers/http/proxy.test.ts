@@ -97,7 +97,9 @@ describe('nodeFetch through a CONNECT proxy', () => {
     await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
     const port = (gone.address() as AddressInfo).port;
     await new Promise((resolve) => gone.close(resolve));
-    const error = await nodeFetch({ proxy: { url: `http://127.0.0.1:${port}` } })(`${targetUrl}/gone`).catch((e: unknown) => e);
+    const error = await nodeFetch({ proxy: { url: `http://127.0.0.1:${port}` } })(`${targetUrl}/gone`).catch(
+      (e: unknown) => e,
+    );
     expect(networkCause(error)).toBe('proxy_unreachable');
     expect(received).toEqual([]);
   });
@@ -105,26 +107,54 @@ describe('nodeFetch through a CONNECT proxy', () => {
   it('refuses a body the proxy-aware transport cannot send instead of sending it direct', async () => {
     const form = new FormData();
     form.set('file', 'x');
-    await expect(nodeFetch({ proxy: { url: proxy.url } })(`${targetUrl}/upload`, { method: 'POST', body: form })).rejects.toThrow(/egress proxy/);
+    await expect(
+      nodeFetch({ proxy: { url: proxy.url } })(`${targetUrl}/upload`, { method: 'POST', body: form }),
+    ).rejects.toThrow(/egress proxy/);
     expect(received).toEqual([]);
   });
 
   it('speaks TLS inside the tunnel to an https endpoint, checking its certificate', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'palisade-tls-'));
     const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
-    const secure = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => res.end(`secure ${req.url}`));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
+    const secure = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) =>
+      res.end(`secure ${req.url}`),
+    );
     await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
     const port = (secure.address() as AddressInfo).port;
     try {
       const get = (ca?: Buffer) =>
         new Promise<string>((resolve, reject) => {
           const agent = tunnelAgents({ url: proxy.url }, { keepAlive: false, ...(ca ? { ca } : {}) })['https:'];
-          https.get({ host: 'localhost', port, path: '/tls', agent }, (res) => {
-            let text = '';
-            res.on('data', (c: Buffer) => (text += c.toString()));
-            res.on('end', () => resolve(text));
-          }).on('error', reject);
+          https
+            .get({ host: 'localhost', port, path: '/tls', agent }, (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => (text += c.toString()));
+              res.on('end', () => resolve(text));
+            })
+            .on('error', reject);
         });
       expect(await get(readFileSync(cert))).toBe('secure /tls');
       expect(proxy.connects).toEqual([`localhost:${port}`]);

@@ -48,20 +48,39 @@ type Done = (err: Error | null, stream: Duplex) => void;
 
 /** Opens a tunnel through `proxy` to host:port; `done` gets the raw socket or the failure. */
 function tunnel(proxy: URL, host: string, port: number, done: (error: Error | null, socket?: Socket) => void) {
-  const auth = proxy.username ? { 'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` } : {};
+  const auth = proxy.username
+    ? {
+        'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`,
+      }
+    : {};
   const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  const req = http.request({ host: proxy.hostname, port: Number(proxy.port || 80), method: 'CONNECT', path: authority, headers: { host: authority, ...auth }, agent: false });
+  const req = http.request({
+    host: proxy.hostname,
+    port: Number(proxy.port || 80),
+    method: 'CONNECT',
+    path: authority,
+    headers: { host: authority, ...auth },
+    agent: false,
+  });
   let settled = false;
   const settle = (error: Error | null, socket?: Socket) => {
     if (settled) return socket?.destroy();
     settled = true;
     done(error, socket);
   };
-  req.setTimeout(CONNECT_TIMEOUT_MS, () => req.destroy(Object.assign(new Error('no answer to CONNECT'), { code: 'ETIMEDOUT' })));
+  req.setTimeout(CONNECT_TIMEOUT_MS, () =>
+    req.destroy(Object.assign(new Error('no answer to CONNECT'), { code: 'ETIMEDOUT' })),
+  );
   req.once('connect', (res, socket, head) => {
     if (res.statusCode !== 200) {
       socket.destroy();
-      return settle(new ProxyFailure('EPROXY_REFUSED', `the egress proxy refused the tunnel (HTTP ${res.statusCode})`, res.statusCode));
+      return settle(
+        new ProxyFailure(
+          'EPROXY_REFUSED',
+          `the egress proxy refused the tunnel (HTTP ${res.statusCode})`,
+          res.statusCode,
+        ),
+      );
     }
     if (head.length > 0) socket.unshift(head);
     settle(null, socket);
@@ -69,18 +88,31 @@ function tunnel(proxy: URL, host: string, port: number, done: (error: Error | nu
   // A proxy that answers CONNECT with anything but a CONNECT response (or closes) refuses it too.
   req.once('response', (res) => {
     res.resume();
-    settle(new ProxyFailure('EPROXY_REFUSED', `the egress proxy refused the tunnel (HTTP ${res.statusCode})`, res.statusCode));
+    settle(
+      new ProxyFailure(
+        'EPROXY_REFUSED',
+        `the egress proxy refused the tunnel (HTTP ${res.statusCode})`,
+        res.statusCode,
+      ),
+    );
   });
-  req.once('error', (error) => settle(new ProxyFailure('EPROXY_UNREACHABLE', 'the egress proxy cannot be reached', undefined, error)));
+  req.once('error', (error) =>
+    settle(new ProxyFailure('EPROXY_UNREACHABLE', 'the egress proxy cannot be reached', undefined, error)),
+  );
   req.end();
 }
 
 /** Keep-alive agents whose connections are tunnels through the proxy (TLS inside for https). */
-export function tunnelAgents(proxy: EgressProxy, pool: http.AgentOptions): { 'http:': http.Agent; 'https:': https.Agent } {
+export function tunnelAgents(
+  proxy: EgressProxy,
+  pool: http.AgentOptions,
+): { 'http:': http.Agent; 'https:': https.Agent } {
   const url = new URL(proxy.url);
   class HttpTunnel extends http.Agent {
     override createConnection(options: http.ClientRequestArgs, done?: Done): Duplex | null | undefined {
-      tunnel(url, String(options.hostname ?? options.host), Number(options.port ?? 80), (error, socket) => (error ? done!(error, undefined as never) : done!(null, socket!)));
+      tunnel(url, String(options.hostname ?? options.host), Number(options.port ?? 80), (error, socket) =>
+        error ? done!(error, undefined as never) : done!(null, socket!),
+      );
       return undefined;
     }
   }
@@ -89,7 +121,11 @@ export function tunnelAgents(proxy: EgressProxy, pool: http.AgentOptions): { 'ht
       const host = String(options.hostname ?? options.host);
       tunnel(url, host, Number(options.port ?? 443), (error, socket) => {
         if (error) return done!(error, undefined as never);
-        const secure = tls.connect({ ...(options as tls.ConnectionOptions), socket, servername: options.servername ?? (isIP(host) ? undefined : host) });
+        const secure = tls.connect({
+          ...(options as tls.ConnectionOptions),
+          socket,
+          servername: options.servername ?? (isIP(host) ? undefined : host),
+        });
         done!(null, secure);
       });
       return undefined;

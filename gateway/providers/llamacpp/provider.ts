@@ -1,7 +1,14 @@
 // llama.cpp in-process through node-llama-cpp: the model is loaded once and shared; a context
 // holds `parallel` sequences, and requests beyond them wait in a queue. Threads default to 1:
 // llama.cpp's default (all cores) oversubscribes a small shared machine and runs far slower.
-import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
+import type {
+  ChatHistoryItem,
+  Llama,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaEmbeddingContext,
+  LlamaModel,
+} from 'node-llama-cpp';
 import { ProviderError } from '../../model/errors.ts';
 import type { ChatMessage, ModelClient, ModelEvent, Provider } from '../types.ts';
 import { createSlots, type Slots } from './slots.ts';
@@ -32,7 +39,11 @@ interface Loaded {
 
 export function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = messages.map((m) =>
-    m.role === 'system' ? { type: 'system', text: m.content } : m.role === 'user' ? { type: 'user', text: m.content } : { type: 'model', response: [m.content] },
+    m.role === 'system'
+      ? { type: 'system', text: m.content }
+      : m.role === 'user'
+        ? { type: 'user', text: m.content }
+        : { type: 'model', response: [m.content] },
   );
   history.push({ type: 'model', response: [] });
   return history;
@@ -78,16 +89,30 @@ async function checkGguf(modelPath: string): Promise<void> {
       await file.close();
     }
   } catch (error) {
-    throw new ModelFileError('unreadable', `the model file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ModelFileError(
+      'unreadable',
+      `the model file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
-  if (header.length < 8 || header.toString('latin1', 0, 4) !== 'GGUF') throw new ModelFileError('not_gguf', 'the model file is not a GGUF file');
+  if (header.length < 8 || header.toString('latin1', 0, 4) !== 'GGUF')
+    throw new ModelFileError('not_gguf', 'the model file is not a GGUF file');
   const version = header.readUInt32LE(4);
-  if (version !== 2 && version !== 3) throw new ModelFileError('unsupported_gguf_version', `the model file is GGUF version ${version}; llama.cpp reads versions 2 and 3`, version);
-  if (header.length < 24) throw new ModelFileError('corrupt_gguf', 'the model file ends inside its GGUF header', version);
+  if (version !== 2 && version !== 3)
+    throw new ModelFileError(
+      'unsupported_gguf_version',
+      `the model file is GGUF version ${version}; llama.cpp reads versions 2 and 3`,
+      version,
+    );
+  if (header.length < 24)
+    throw new ModelFileError('corrupt_gguf', 'the model file ends inside its GGUF header', version);
   const tensors = header.readBigUInt64LE(8);
   const entries = header.readBigUInt64LE(16);
   if (tensors * BigInt(MIN_TENSOR_INFO_BYTES) + entries * BigInt(MIN_KV_BYTES) > BigInt(size - 24)) {
-    throw new ModelFileError('corrupt_gguf', `the model file's header counts ${tensors} tensors and ${entries} metadata entries, more than its ${size} bytes can hold`, version);
+    throw new ModelFileError(
+      'corrupt_gguf',
+      `the model file's header counts ${tensors} tensors and ${entries} metadata entries, more than its ${size} bytes can hold`,
+      version,
+    );
   }
 }
 
@@ -103,7 +128,10 @@ function abandonable(loading: Promise<Loaded>, ms: number) {
     abandoned = true;
     giveUp(error);
   };
-  const timer = setTimeout(() => abandon(new ModelFileError('load_timeout', `the model did not load within ${Math.round(ms / 1000)} s`)), ms);
+  const timer = setTimeout(
+    () => abandon(new ModelFileError('load_timeout', `the model did not load within ${Math.round(ms / 1000)} s`)),
+    ms,
+  );
   timer.unref();
   loading.then(
     (l) => void (abandoned && dispose(l)),
@@ -124,10 +152,21 @@ async function load(o: LlamaCppOptions): Promise<Loaded> {
   await checkGguf(o.modelPath);
   const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
   const threads = o.threads ?? 1;
-  const llama = await getLlama({ gpu: (o.gpuLayers ?? 0) > 0 ? 'auto' : false, build: 'never', maxThreads: threads, logLevel: LlamaLogLevel.error, logger: () => undefined });
+  const llama = await getLlama({
+    gpu: (o.gpuLayers ?? 0) > 0 ? 'auto' : false,
+    build: 'never',
+    maxThreads: threads,
+    logLevel: LlamaLogLevel.error,
+    logger: () => undefined,
+  });
   const model = await llama.loadModel({ modelPath: o.modelPath, gpuLayers: o.gpuLayers ?? 0 });
   const parallel = o.parallel ?? 2;
-  const context = await model.createContext({ contextSize: o.contextSize ?? 2048, sequences: parallel, threads, batchSize: 512 });
+  const context = await model.createContext({
+    contextSize: o.contextSize ?? 2048,
+    sequences: parallel,
+    threads,
+    batchSize: 512,
+  });
   const sequences = Array.from({ length: parallel }, () => context.getSequence());
   return { llama, model, context, slots: createSlots(sequences, o.maxQueue ?? 64) };
 }
@@ -165,7 +204,8 @@ export const llamacpp = {
     let model: LlamaModel | undefined;
     let state: 'idle' | 'loading' | 'loaded' | 'failed' = 'idle';
     const loaded = () =>
-      (loadedModel ??= ((state = 'loading'), (loading = abandonable(load(options), options.loadTimeoutMs ?? 300_000))).promise.then(
+      (loadedModel ??= ((state = 'loading'),
+      (loading = abandonable(load(options), options.loadTimeoutMs ?? 300_000))).promise.then(
         (l) => ((model = l.model), (state = 'loaded'), l),
         (error: unknown) => {
           state = 'failed';
@@ -180,7 +220,10 @@ export const llamacpp = {
       locations: ['local'],
       // Each sequence has the whole context size. Counted with the model's own tokenizer once it is
       // loaded (before that the gateway estimates, high).
-      contextWindow: () => ({ tokens: contextSize, ...(model ? { count: (text: string) => model!.tokenize(text).length } : {}) }),
+      contextWindow: () => ({
+        tokens: contextSize,
+        ...(model ? { count: (text: string) => model!.tokenize(text).length } : {}),
+      }),
       ready: async () => void (await loaded()),
       status: () => ({ load: state }),
       slots: async () => (await loaded()).slots,
@@ -213,7 +256,11 @@ export const llamacpp = {
         try {
           for await (const text of out.drain()) yield { type: 'delta', text };
           const result = await generation;
-          yield { type: 'end', usage: { tokensIn, tokensOut }, finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop' };
+          yield {
+            type: 'end',
+            usage: { tokensIn, tokensOut },
+            finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
+          };
         } catch (error) {
           throw new ProviderError('unavailable', error instanceof Error ? error.name : 'generation failed');
         } finally {
@@ -227,7 +274,9 @@ export const llamacpp = {
       async embed(request, signal) {
         let context: LlamaEmbeddingContext;
         try {
-          embedding ??= loaded().then((l) => l.model.createEmbeddingContext({ contextSize, threads: options.threads ?? 1 }));
+          embedding ??= loaded().then((l) =>
+            l.model.createEmbeddingContext({ contextSize, threads: options.threads ?? 1 }),
+          );
           context = await embedding;
         } catch {
           embedding = undefined;
@@ -245,7 +294,9 @@ export const llamacpp = {
         try {
           return await run;
         } catch (error) {
-          throw error instanceof ProviderError ? error : new ProviderError('unavailable', error instanceof Error ? error.name : 'embedding failed');
+          throw error instanceof ProviderError
+            ? error
+            : new ProviderError('unavailable', error instanceof Error ? error.name : 'embedding failed');
         }
       },
       async close() {

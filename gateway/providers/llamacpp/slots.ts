@@ -12,7 +12,8 @@ export interface Slots<T> {
 
 export function createSlots<T>(items: T[], maxQueue: number): Slots<T> {
   const free = [...items];
-  const queue: { resolve: (slot: T) => void; reject: (e: Error) => void; signal: AbortSignal; onAbort: () => void }[] = [];
+  const queue: { resolve: (slot: T) => void; reject: (e: Error) => void; signal: AbortSignal; onAbort: () => void }[] =
+    [];
   return {
     acquire(signal) {
       const slot = free.pop();

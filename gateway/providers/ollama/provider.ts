@@ -23,12 +23,30 @@ export interface OllamaClient extends ModelClient {
 function failureOf(error: unknown, response: Response | undefined): ProviderError {
   if (error instanceof ProviderError) return error;
   const status = response && !response.ok ? response.status : undefined;
-  if (status !== undefined) return new ProviderError(classifyStatus(status), `HTTP ${status}`, parseRetryAfter(response?.headers.get('retry-after')), status);
+  if (status !== undefined)
+    return new ProviderError(
+      classifyStatus(status),
+      `HTTP ${status}`,
+      parseRetryAfter(response?.headers.get('retry-after')),
+      status,
+    );
   // The client skips lines it cannot parse and then reports the missing final line.
   if (error instanceof SyntaxError || (error instanceof Error && /did not receive done/i.test(error.message))) {
-    return new ProviderError('bad_response', 'malformed or incomplete NDJSON stream', undefined, undefined, 'malformed_stream');
+    return new ProviderError(
+      'bad_response',
+      'malformed or incomplete NDJSON stream',
+      undefined,
+      undefined,
+      'malformed_stream',
+    );
   }
-  return new ProviderError('unavailable', error instanceof Error ? error.name : 'stream failed', undefined, undefined, networkCause(error));
+  return new ProviderError(
+    'unavailable',
+    error instanceof Error ? error.name : 'stream failed',
+    undefined,
+    undefined,
+    networkCause(error),
+  );
 }
 
 export const ollama = {
@@ -59,13 +77,17 @@ export const ollama = {
       },
       async *stream(request, signal): AsyncGenerator<ModelEvent> {
         const host = await pool.acquire();
-        if (!host) throw new ProviderError('unavailable', 'no healthy Ollama host', undefined, undefined, 'no_healthy_host');
+        if (!host)
+          throw new ProviderError('unavailable', 'no healthy Ollama host', undefined, undefined, 'no_healthy_host');
         let response: Response | undefined;
         let outcome: 'ok' | 'failed' = 'failed';
         const client = new Ollama({
           host,
           fetch: async (input, init) => {
-            response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+            response = await fetch(input, {
+              ...init,
+              signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+            });
             return response;
           },
         });
@@ -92,7 +114,8 @@ export const ollama = {
             }
             if (part.done) last = part;
           }
-          if (!last) throw new ProviderError('unavailable', 'stream ended before done', undefined, undefined, 'stream_cut');
+          if (!last)
+            throw new ProviderError('unavailable', 'stream ended before done', undefined, undefined, 'stream_cut');
           outcome = 'ok';
         } catch (error) {
           const failure = failureOf(error, response);
@@ -104,7 +127,10 @@ export const ollama = {
         }
         yield {
           type: 'end',
-          usage: { tokensIn: last.prompt_eval_count ?? estimateTokens(request.messages.map((m) => m.content).join('\n')), tokensOut: last.eval_count ?? estimateTokens(out) },
+          usage: {
+            tokensIn: last.prompt_eval_count ?? estimateTokens(request.messages.map((m) => m.content).join('\n')),
+            tokensOut: last.eval_count ?? estimateTokens(out),
+          },
           finishReason: last.done_reason === 'length' ? 'length' : 'stop',
         };
       },

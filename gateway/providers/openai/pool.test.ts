@@ -35,7 +35,12 @@ async function collect(events: AsyncIterable<ModelEvent>) {
 
 describe('openaiPool', () => {
   it('stands for its locality alone and sends its key to its own base URLs', async () => {
-    const client = openaiPool.create({ locality: 'local', baseURLs: [`${a.url}/v1`], apiKey: 'k-local', healthIntervalMs: 0 });
+    const client = openaiPool.create({
+      locality: 'local',
+      baseURLs: [`${a.url}/v1`],
+      apiKey: 'k-local',
+      healthIntervalMs: 0,
+    });
     expect(client.locations).toEqual(['local']);
     const events = await collect(client.stream(request, new AbortController().signal));
     expect(events.at(-1)).toMatchObject({ type: 'end', finishReason: 'stop' });
@@ -44,7 +49,11 @@ describe('openaiPool', () => {
   });
 
   it('spreads requests over its base URLs and gives each host back after an answer, an HTTP error and a stop', async () => {
-    const client = openaiPool.create({ locality: 'local', baseURLs: [`${a.url}/v1`, `${b.url}/v1`], healthIntervalMs: 0 });
+    const client = openaiPool.create({
+      locality: 'local',
+      baseURLs: [`${a.url}/v1`, `${b.url}/v1`],
+      healthIntervalMs: 0,
+    });
     await collect(client.stream(request, new AbortController().signal));
     await collect(client.stream(request, new AbortController().signal));
     expect([chats(a).length, chats(b).length]).toEqual([1, 1]);
@@ -67,10 +76,19 @@ describe('openaiPool', () => {
   it('leaves out a base URL that does not answer, and the next request goes to the other', async () => {
     const dead = await startOpenAIStandIn();
     await dead.close();
-    const client = openaiPool.create({ locality: 'local', baseURLs: [`${dead.url}/v1`, `${b.url}/v1`], healthIntervalMs: 0 });
+    const client = openaiPool.create({
+      locality: 'local',
+      baseURLs: [`${dead.url}/v1`, `${b.url}/v1`],
+      healthIntervalMs: 0,
+    });
     const outcomes: string[] = [];
     for (let i = 0; i < 3; i += 1) {
-      outcomes.push(await collect(client.stream(request, new AbortController().signal)).then(() => 'answered', (e: ProviderError) => e.reason));
+      outcomes.push(
+        await collect(client.stream(request, new AbortController().signal)).then(
+          () => 'answered',
+          (e: ProviderError) => e.reason,
+        ),
+      );
     }
     expect(outcomes.filter((o) => o === 'connection_refused')).toHaveLength(1);
     expect(chats(b)).toHaveLength(2);

@@ -30,7 +30,8 @@ export interface OpenAIPoolClient extends ModelClient {
 const modelsURL = (baseURL: string) => `${baseURL.replace(/\/+$/, '')}/models`;
 
 /** Only a host that did not answer is suspect; an HTTP error came from a live one. */
-const hostFailed = (error: unknown) => error instanceof ProviderError && (error.failure === 'unavailable' || error.failure === 'timeout');
+const hostFailed = (error: unknown) =>
+  error instanceof ProviderError && (error.failure === 'unavailable' || error.failure === 'timeout');
 
 export const openaiPool = {
   name: 'openai',
@@ -41,7 +42,10 @@ export const openaiPool = {
     const clients = new Map<string, OpenAI>(options.baseURLs.map((url) => [url, endpointClient(apiKey, url, fetch)]));
     const headers = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : undefined;
     const probe = async (baseURL: string) => {
-      const res = await fetch(modelsURL(baseURL), { signal: AbortSignal.timeout(5_000), ...(headers ? { headers } : {}) });
+      const res = await fetch(modelsURL(baseURL), {
+        signal: AbortSignal.timeout(5_000),
+        ...(headers ? { headers } : {}),
+      });
       await res.body?.cancel();
       return res.ok;
     };
@@ -58,7 +62,14 @@ export const openaiPool = {
       };
       const open = async () => {
         const chosen = await pool.acquire();
-        if (chosen === undefined) throw new ProviderError('unavailable', 'no healthy host in the pool', undefined, undefined, 'no_healthy_host');
+        if (chosen === undefined)
+          throw new ProviderError(
+            'unavailable',
+            'no healthy host in the pool',
+            undefined,
+            undefined,
+            'no_healthy_host',
+          );
         host = chosen;
         if (stopped) {
           // left while a host was being chosen: nothing is sent

@@ -9,8 +9,10 @@ import { nodeFetch } from '../http/fetch.ts';
 import { CompletionEvents } from './provider.ts';
 
 const request = { model: 'm', messages: [{ role: 'user' as const, content: 'How do I report a lost card?' }] };
-const delta = (content: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
-const finish = (reason = 'stop') => `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: reason }] })}\n\n`;
+const delta = (content: string) =>
+  `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+const finish = (reason = 'stop') =>
+  `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: reason }] })}\n\n`;
 const usage = `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 3 } })}\n\n`;
 
 /** a web body that gives these pieces one per pull, and records whether it was cancelled */
@@ -58,8 +60,17 @@ describe('CompletionEvents on a web body', () => {
   });
 
   it('estimates the usage when the server sent none, and reads finish_reason length', async () => {
-    const { got } = await collect(new CompletionEvents(async () => new Response(webBody([delta('a b c d'), finish('length'), 'data: [DONE]\n\n']).body), request));
-    expect(got.at(-1)).toMatchObject({ type: 'end', finishReason: 'length', usage: { tokensIn: expect.any(Number), tokensOut: expect.any(Number) } });
+    const { got } = await collect(
+      new CompletionEvents(
+        async () => new Response(webBody([delta('a b c d'), finish('length'), 'data: [DONE]\n\n']).body),
+        request,
+      ),
+    );
+    expect(got.at(-1)).toMatchObject({
+      type: 'end',
+      finishReason: 'length',
+      usage: { tokensIn: expect.any(Number), tokensOut: expect.any(Number) },
+    });
     expect((got.at(-1) as { usage: { tokensIn: number } }).usage.tokensIn).toBeGreaterThan(0);
   });
 
@@ -68,7 +79,9 @@ describe('CompletionEvents on a web body', () => {
     ['an error event', [delta('one'), delta('two'), 'data: {"error": {"message": "overloaded"}}\n\n'], 'unavailable'],
     ['a body that ends before finish_reason', [delta('one'), delta('two')], 'unavailable'],
   ] as const)('%s: the deltas before it, then a ProviderError (%s)', async (_name, pieces, failure) => {
-    const { got, error } = await collect(new CompletionEvents(async () => new Response(webBody([...pieces]).body), request));
+    const { got, error } = await collect(
+      new CompletionEvents(async () => new Response(webBody([...pieces]).body), request),
+    );
     expect(got).toEqual([
       { type: 'delta', text: 'one' },
       { type: 'delta', text: 'two' },
@@ -78,13 +91,20 @@ describe('CompletionEvents on a web body', () => {
   });
 
   it('a body cut mid-stream is a ProviderError after the deltas that came', async () => {
-    const { got, error } = await collect(new CompletionEvents(async () => new Response(webBody([delta('one'), delta('two')], { failAt: 2 }).body), request));
+    const { got, error } = await collect(
+      new CompletionEvents(
+        async () => new Response(webBody([delta('one'), delta('two')], { failAt: 2 }).body),
+        request,
+      ),
+    );
     expect(got).toHaveLength(2);
     expect(error).toBeInstanceOf(ProviderError);
   });
 
   it('a failed request (the client threw) is a ProviderError on the first step', async () => {
-    const { got, error } = await collect(new CompletionEvents(() => Promise.reject(new TypeError('fetch failed')), request));
+    const { got, error } = await collect(
+      new CompletionEvents(() => Promise.reject(new TypeError('fetch failed')), request),
+    );
     expect(got).toEqual([]);
     expect(error).toMatchObject({ failure: 'unavailable' });
   });
@@ -145,11 +165,16 @@ describe('CompletionEvents on a node body (nodeFetch, loopback server)', () => {
   });
 
   it('a body cut mid-stream, or aborted by the caller, ends in a ProviderError after the deltas that came', async () => {
-    const cut = await collect(new CompletionEvents(() => nodeFetch()(`${url}/?n=10&cut=4`, { method: 'POST', body: '{}' }), request));
+    const cut = await collect(
+      new CompletionEvents(() => nodeFetch()(`${url}/?n=10&cut=4`, { method: 'POST', body: '{}' }), request),
+    );
     expect(cut.got.map((e) => e.type === 'delta' && e.text)).toEqual(['t0 ', 't1 ', 't2 ', 't3 ']);
     expect(cut.error).toBeInstanceOf(ProviderError);
     const controller = new AbortController();
-    const events = new CompletionEvents(() => nodeFetch()(`${url}/?n=100000`, { method: 'POST', body: '{}', signal: controller.signal }), request);
+    const events = new CompletionEvents(
+      () => nodeFetch()(`${url}/?n=100000`, { method: 'POST', body: '{}', signal: controller.signal }),
+      request,
+    );
     expect(await events.next()).toMatchObject({ done: false, value: { type: 'delta', text: 't0 ' } });
     controller.abort();
     let step: IteratorResult<ModelEvent>;

@@ -6,7 +6,16 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { classifyStatus, networkCause, parseRetryAfter, ProviderError } from '../../model/errors.ts';
 import { iterableFrom } from '../../model/pushed.ts';
 import { estimateTokens } from '../../model/types.ts';
-import type { EmbedRequest, Location, ModelClient, ModelEvent, ModelEventSink, ModelRequest, Provider, PushedStream } from '../types.ts';
+import type {
+  EmbedRequest,
+  Location,
+  ModelClient,
+  ModelEvent,
+  ModelEventSink,
+  ModelRequest,
+  Provider,
+  PushedStream,
+} from '../types.ts';
 import { Readable } from 'node:stream';
 import { nodeBody, nodeFetch, type ConnectionOptions } from '../http/fetch.ts';
 import { SseParser } from './sse.ts';
@@ -23,14 +32,23 @@ export interface OpenAIOptions {
 
 function toProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('timeout', 'connection timed out', undefined, undefined, 'connect_timeout');
-  if (error instanceof OpenAI.APIConnectionError) return new ProviderError('unavailable', 'connection failed', undefined, undefined, networkCause(error));
+  if (error instanceof OpenAI.APIConnectionTimeoutError)
+    return new ProviderError('timeout', 'connection timed out', undefined, undefined, 'connect_timeout');
+  if (error instanceof OpenAI.APIConnectionError)
+    return new ProviderError('unavailable', 'connection failed', undefined, undefined, networkCause(error));
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
     const retryAfter = parseRetryAfter(error.headers?.get('retry-after'));
     return new ProviderError(classifyStatus(error.status), `HTTP ${error.status}`, retryAfter, error.status);
   }
-  if (error instanceof SyntaxError) return new ProviderError('bad_response', 'malformed JSON in the stream', undefined, undefined, 'malformed_stream');
-  return new ProviderError('unavailable', error instanceof Error ? error.name : 'stream failed', undefined, undefined, networkCause(error));
+  if (error instanceof SyntaxError)
+    return new ProviderError('bad_response', 'malformed JSON in the stream', undefined, undefined, 'malformed_stream');
+  return new ProviderError(
+    'unavailable',
+    error instanceof Error ? error.name : 'stream failed',
+    undefined,
+    undefined,
+    networkCause(error),
+  );
 }
 
 /**
@@ -71,7 +89,9 @@ export class CompletionPush implements PushedStream {
     body.on('data', (bytes: Uint8Array) => this.onData(bytes));
     body.once('end', () => this.onEnd());
     body.once('error', (error: Error) => this.fail(error));
-    body.once('close', () => this.fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
+    body.once('close', () =>
+      this.fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })),
+    );
     if (this.paused) body.pause();
   }
 
@@ -89,7 +109,8 @@ export class CompletionPush implements PushedStream {
   private readonly onEvent = (data: string) => {
     if (this.ended || this.sawDone || (this.sawDone = data.startsWith('[DONE]'))) return; // ended: the sink stopped the stream
     const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
-    if (chunk.error) throw new ProviderError('unavailable', 'error event in the stream', undefined, undefined, 'error_event');
+    if (chunk.error)
+      throw new ProviderError('unavailable', 'error event in the stream', undefined, undefined, 'error_event');
     const choice = chunk.choices?.[0];
     const text = choice?.delta?.content;
     if (choice?.finish_reason) this.finish = choice.finish_reason === 'length' ? 'length' : 'stop';
@@ -103,7 +124,10 @@ export class CompletionPush implements PushedStream {
   private onEnd() {
     if (this.ended) return;
     // A stream cut before its finish_reason is a dropped connection, not an answer.
-    if (!this.finish) return this.fail(new ProviderError('unavailable', 'stream ended before finish_reason', undefined, undefined, 'stream_cut'));
+    if (!this.finish)
+      return this.fail(
+        new ProviderError('unavailable', 'stream ended before finish_reason', undefined, undefined, 'stream_cut'),
+      );
     const tokensIn = this.usage?.tokensIn ?? estimateTokens(this.request.messages.map((m) => m.content).join('\n'));
     const tokensOut = this.usage?.tokensOut ?? estimateTokens(this.out);
     this.ended = true;
@@ -157,7 +181,11 @@ export class CompletionEvents implements AsyncIterableIterator<ModelEvent> {
 }
 
 /** An official client for one endpoint, its own retries off (the gateway's are the policy's). */
-export function endpointClient(apiKey: string, baseURL: string | undefined, fetch: ReturnType<typeof nodeFetch>): OpenAI {
+export function endpointClient(
+  apiKey: string,
+  baseURL: string | undefined,
+  fetch: ReturnType<typeof nodeFetch>,
+): OpenAI {
   return new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 600_000, fetch });
 }
 
@@ -182,15 +210,25 @@ export function openCompletion(client: OpenAI, request: ModelRequest, signal: Ab
 }
 
 /** `/v1/embeddings` (vLLM, Ollama's OpenAI endpoint, llama.cpp server): one float vector per text, in the texts' order. */
-export async function createEmbeddings(client: OpenAI, request: EmbedRequest, signal?: AbortSignal): Promise<number[][]> {
+export async function createEmbeddings(
+  client: OpenAI,
+  request: EmbedRequest,
+  signal?: AbortSignal,
+): Promise<number[][]> {
   let page;
   try {
-    page = await client.embeddings.create({ model: request.model, input: request.texts, encoding_format: 'float' }, signal ? { signal } : {});
+    page = await client.embeddings.create(
+      { model: request.model, input: request.texts, encoding_format: 'float' },
+      signal ? { signal } : {},
+    );
   } catch (error) {
     throw toProviderError(error);
   }
   const vectors = [...page.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
-  if (vectors.length !== request.texts.length || vectors.some((v) => !Array.isArray(v) || v.length === 0 || v.length !== vectors[0]!.length)) {
+  if (
+    vectors.length !== request.texts.length ||
+    vectors.some((v) => !Array.isArray(v) || v.length === 0 || v.length !== vectors[0]!.length)
+  ) {
     throw new ProviderError('bad_response', 'embeddings do not match the texts');
   }
   return vectors;

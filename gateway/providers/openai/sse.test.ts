@@ -13,7 +13,11 @@ describe('SseParser', () => {
   it.each([
     ['one event per blank line', ['data: {"a":1}\n\ndata: [DONE]\n\n'], ['{"a":1}', '[DONE]']],
     ['split anywhere across chunks', ['da', 'ta: {"a"', ':1}\n', '\nda', 'ta: x\n\n'], ['{"a":1}', 'x']],
-    ['CRLF and CR line ends, a CRLF split between chunks', ['data: a\r\n\r\ndata: b\r', '\n\r\ndata: c\r\r\n'], ['a', 'b', 'c']],
+    [
+      'CRLF and CR line ends, a CRLF split between chunks',
+      ['data: a\r\n\r\ndata: b\r', '\n\r\ndata: c\r\r\n'],
+      ['a', 'b', 'c'],
+    ],
     ['data lines join with LF; no space after the colon kept as is', ['data: one\ndata:two\n\n'], ['one\ntwo']],
     ['comments, event and id fields skipped', [': keep-alive\n\nevent: message\nid: 7\ndata: x\nretry: 10\n\n'], ['x']],
     ['an event the stream ends before dispatching is dropped', ['data: a\n\ndata: cut'], ['a']],

@@ -7,6 +7,8 @@ import type { Operator } from './operator.ts';
 export const HASH_HEX_LENGTH = 8;
 
 export const hash: Operator = ({ type, value, hmacKey }) => {
-  const digest = createHmac('sha256', hmacKey).update(`${type}\u0000${canonicalValue(type, value)}`).digest('hex');
+  const digest = createHmac('sha256', hmacKey)
+    .update(`${type}\u0000${canonicalValue(type, value)}`)
+    .digest('hex');
   return `<${type}#${digest.slice(0, HASH_HEX_LENGTH)}>`;
 };

@@ -22,10 +22,16 @@ const UNIT = '(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Box|PSC)\\.?,? ?#?\\d{1,
 
 const STREETS: readonly RegExp[] = [
   new RegExp(`(?<![\\p{L}\\d])(?:\\d{1,5},? )?${SUFFIX_STREET} ${NUMBER}${TOWN}(?![\\p{L}\\d])`, 'gu'),
-  new RegExp(`(?<![\\p{L}\\d])(?:\\d{1,5},? )?${TYPE_FIRST} ${CAP}(?: ${CAP}){0,3},? ${NUMBER}${TOWN}(?![\\p{L}\\d])`, 'gu'),
+  new RegExp(
+    `(?<![\\p{L}\\d])(?:\\d{1,5},? )?${TYPE_FIRST} ${CAP}(?: ${CAP}){0,3},? ${NUMBER}${TOWN}(?![\\p{L}\\d])`,
+    'gu',
+  ),
   new RegExp(`(?<![\\p{L}\\d])${CAP}(?: ${CAP})? ${TYPE_AFTER} ${NUMBER}(?![\\p{L}\\d])`, 'gu'),
 ];
-const NUMBER_WORDS_NUMBER = new RegExp(`(?<![\\p{L}\\d.,/:-])\\d{1,5} ${CAP}(?: ${CAP}){0,2} \\d{1,4}(?![\\p{L}\\d.,/:-]|[.,]\\d)`, 'gu');
+const NUMBER_WORDS_NUMBER = new RegExp(
+  `(?<![\\p{L}\\d.,/:-])\\d{1,5} ${CAP}(?: ${CAP}){0,2} \\d{1,4}(?![\\p{L}\\d.,/:-]|[.,]\\d)`,
+  'gu',
+);
 const UNIT_ALONE = new RegExp(`(?<![\\p{L}\\d])${UNIT}(?![\\p{L}\\d])`, 'giu');
 
 // After these the rest of the clause is where someone lives or wants post sent.
@@ -34,13 +40,15 @@ const CUE =
   /\b(?:address(?:es)?\b(?: is| to| with| was|:)|lives? (?:at|on)|living at|sent to|send (?:[a-z]+ ){1,3}to|deliver(?:ed)? to|ship(?:ped)? to|mail(?:ed)? to|move[ds]? to|located at|User:|(?:is|it's|are|was) (?:at|on|in)|corner of|return(?: it)? to|meet(?: you)? at|drops? you off at|stop at|Adresse ?:|dirección ?:|adresse est|wohne in|j'habite (?:au|à)|vivo en)\s*/gi;
 // (a dot after a street abbreviation, "ul. Cicha 86", "Koepenicker Str. 74", ends nothing; a
 // labelled line, "Mobile: …", is the next field)
-const CLAUSE_END = /[?!;]|(?<!\b(?:ul|al|St|Str|Ave|Av|Avda|Apt|Rd|Dr|Blvd|Ste|No|u|nº))\.(?:\s|$)|\n\n|\n(?=[^\n:]{1,20}:)|,\s+and\b|\s(?:for|after|before|since|because|and I|but|please|thanks|thank you)\b/iu;
+const CLAUSE_END =
+  /[?!;]|(?<!\b(?:ul|al|St|Str|Ave|Av|Avda|Apt|Rd|Dr|Blvd|Ste|No|u|nº))\.(?:\s|$)|\n\n|\n(?=[^\n:]{1,20}:)|,\s+and\b|\s(?:for|after|before|since|because|and I|but|please|thanks|thank you)\b/iu;
 const MAX_CUED = 120;
 // A number beside a capitalised word ("Pod Floriánem 1677", "12 Elm Road"), not "5pm" or "£20".
 const HOUSE_NUMBER = /(?<![\p{L}\d£$€])\d{1,5}[A-Za-z]?,? \p{Lu}|\p{Lu}[\p{L}.]* \d{1,5}(?![\d\p{L}])/u;
 
 // A following line of an address block: a town, a region code, a postcode, a country.
-const BLOCK_LINE = /^\n(?:[ \t]*\n)?[ \t>?]*,?[ \t]*(?:[\p{Lu}\d][\p{L}\d'’.()-]*(?:[ ,]+[\p{L}\d'’.()-]+){0,5})[ \t]*(?=\n|$)/u;
+const BLOCK_LINE =
+  /^\n(?:[ \t]*\n)?[ \t>?]*,?[ \t]*(?:[\p{Lu}\d][\p{L}\d'’.()-]*(?:[ ,]+[\p{L}\d'’.()-]+){0,5})[ \t]*(?=\n|$)/u;
 const MAX_BLOCK_LINES = 4;
 
 function cued(text: string): Candidate[] {
@@ -52,7 +60,11 @@ function cued(text: string): Candidate[] {
     let value = rest.slice(0, end).replace(/[\s,]+$/u, '');
     // "Billing address: Sara Schwarz\n 28245 Puruntie 82": the name line above the address is a person's.
     let skipped = 0;
-    for (let line = /^[^\d\n]*\n\s*/u.exec(value); line && /\d/.test(value.slice(line[0].length)); line = /^[^\d\n]*\n\s*/u.exec(value)) {
+    for (
+      let line = /^[^\d\n]*\n\s*/u.exec(value);
+      line && /\d/.test(value.slice(line[0].length));
+      line = /^[^\d\n]*\n\s*/u.exec(value)
+    ) {
       skipped += line[0].length;
       value = value.slice(line[0].length);
     }
@@ -81,12 +93,17 @@ export function moreAddresses(text: string): Candidate[] {
   const found: Candidate[] = [];
   // Every shape here holds a number (a house number, a flat, a postcode).
   if (!/\d/.test(text)) return found;
-  for (const regex of STREETS) for (const m of text.matchAll(regex)) found.push({ start: m.index, end: m.index + m[0].length, score: 0.8 });
+  for (const regex of STREETS)
+    for (const m of text.matchAll(regex)) found.push({ start: m.index, end: m.index + m[0].length, score: 0.8 });
   // The weak shapes count only as the first line of a block or before a town ("…, Leeds").
   for (const regex of [NUMBER_WORDS_NUMBER, UNIT_ALONE]) {
     for (const m of text.matchAll(regex)) {
       const end = m.index + m[0].length;
-      found.push({ start: m.index, end, score: /^(?:\.?[ \t]*\n|,? \p{Lu})/u.test(text.slice(end, end + 3)) ? 0.6 : 0.4 });
+      found.push({
+        start: m.index,
+        end,
+        score: /^(?:\.?[ \t]*\n|,? \p{Lu})/u.test(text.slice(end, end + 3)) ? 0.6 : 0.4,
+      });
     }
   }
   found.push(...cued(text));

@@ -6,7 +6,7 @@
 import { moreAddresses, withBlock } from './address-more.ts';
 import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
 
-const UPPER = "[A-ZÀ-ÖØ-Þ]";
+const UPPER = '[A-ZÀ-ÖØ-Þ]';
 const WORD = `${UPPER}[\\p{Ll}'’-]+`;
 const NAME = `${WORD}(?:[ -]${WORD}){0,3}`;
 const UK_POSTCODE = '[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}';
@@ -23,18 +23,32 @@ const EU_TOWN = `(?:,? (?:D-|F-|E-)?(?:\\d{5}|\\d{4} ?[A-Z]{2}) ${NAME})?`;
 
 const PATTERNS: readonly RegExp[] = [
   // 221B Baker Street, London NW1 6XE · 1600 Pennsylvania Ave NW, Washington, DC 20500
-  new RegExp(`(?<![\\p{L}\\d])\\d{1,5}[A-Za-z]?,? ${NAME} (?:${EN_TYPES})\\.?(?: (?:NW|NE|SW|SE|N|S|E|W))?${FLAT}?${TOWN_POSTCODE}(?![\\p{L}\\d])`, 'gu'),
+  new RegExp(
+    `(?<![\\p{L}\\d])\\d{1,5}[A-Za-z]?,? ${NAME} (?:${EN_TYPES})\\.?(?: (?:NW|NE|SW|SE|N|S|E|W))?${FLAT}?${TOWN_POSTCODE}(?![\\p{L}\\d])`,
+    'gu',
+  ),
   // Hauptstraße 5, 10115 Berlin · Keizersgracht 123, 1015 CJ Amsterdam · Am Markt 3
-  new RegExp(`(?<![\\p{L}\\d])(?:${UPPER}[\\p{Ll}-]{2,}(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|kade|singel|dijk|steeg|markt)|(?:Am|An der|Im|Auf der) ${WORD}) \\d{1,4}(?: ?[a-z])?\\b${EU_TOWN}`, 'gu'),
+  new RegExp(
+    `(?<![\\p{L}\\d])(?:${UPPER}[\\p{Ll}-]{2,}(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|kade|singel|dijk|steeg|markt)|(?:Am|An der|Im|Auf der) ${WORD}) \\d{1,4}(?: ?[a-z])?\\b${EU_TOWN}`,
+    'gu',
+  ),
   // 12 rue de la Paix, 75002 Paris · 3 bis avenue Victor Hugo
-  new RegExp(`(?<![\\p{L}\\d])\\d{1,4}(?: (?:bis|ter))?,? (?:[Rr]ue|[Aa]venue|[Aa]v\\.|[Bb]oulevard|bd|[Pp]lace|[Cc]hemin|[Aa]llée|[Ii]mpasse|[Qq]uai|[Rr]oute|[Cc]ours) (?:(?:de la|de l'|du|des|de|d'|la|le|l')\\s?)?${NAME}${EU_TOWN}`, 'gu'),
+  new RegExp(
+    `(?<![\\p{L}\\d])\\d{1,4}(?: (?:bis|ter))?,? (?:[Rr]ue|[Aa]venue|[Aa]v\\.|[Bb]oulevard|bd|[Pp]lace|[Cc]hemin|[Aa]llée|[Ii]mpasse|[Qq]uai|[Rr]oute|[Cc]ours) (?:(?:de la|de l'|du|des|de|d'|la|le|l')\\s?)?${NAME}${EU_TOWN}`,
+    'gu',
+  ),
   // Calle de Alcalá 45, 28014 Madrid · Avenida Diagonal, nº 640
-  new RegExp(`(?<![\\p{L}\\d])(?:Calle|C/|Avenida|Avda\\.|Av\\.|Plaza|Pza\\.|Paseo|Camino|Carrera|Ronda|Travesía) (?:(?:de la|de los|de las|del|de)\\s)?${NAME},? (?:n[º°o]\\.? ?)?\\d{1,4}${EU_TOWN}`, 'gu'),
+  new RegExp(
+    `(?<![\\p{L}\\d])(?:Calle|C/|Avenida|Avda\\.|Av\\.|Plaza|Pza\\.|Paseo|Camino|Carrera|Ronda|Travesía) (?:(?:de la|de los|de las|del|de)\\s)?${NAME},? (?:n[º°o]\\.? ?)?\\d{1,4}${EU_TOWN}`,
+    'gu',
+  ),
 ];
 
 // US forces' and ships' post (USNS Bergman / FPO AP 93757, PSC 0272, Box 1651 / APO AA 94530) and post boxes.
-const MILITARY = /(?<![\p{L}\d])(?:(?:USNS|USNV|USS|USCGC) \p{Lu}[\p{L}'’-]+|(?:PSC|Unit|CMR) \d{1,5},? Box \d{1,5})\s*\n?\s*(?:APO|FPO|DPO) (?:AA|AE|AP) \d{5}(?![\p{L}\d])/giu;
-const PO_BOX = /(?<![\p{L}\d])(?:P\.? ?O\.? Box|Post(?:fach| Box)|Apartado(?: de correos)?|Boîte postale|Casella postale|Postbus) \d{1,6}(?![\p{L}\d])/giu;
+const MILITARY =
+  /(?<![\p{L}\d])(?:(?:USNS|USNV|USS|USCGC) \p{Lu}[\p{L}'’-]+|(?:PSC|Unit|CMR) \d{1,5},? Box \d{1,5})\s*\n?\s*(?:APO|FPO|DPO) (?:AA|AE|AP) \d{5}(?![\p{L}\d])/giu;
+const PO_BOX =
+  /(?<![\p{L}\d])(?:P\.? ?O\.? Box|Post(?:fach| Box)|Apartado(?: de correos)?|Boîte postale|Casella postale|Postbus) \d{1,6}(?![\p{L}\d])/giu;
 
 const HAN = '\\p{Script=Han}';
 // 北京市海淀区中关村南大街5号 · 广东省深圳市南山区科技园路1号3栋201室 · 上海市浦东新区
@@ -54,11 +68,13 @@ const POSTCODE_AFTER_CUE = new RegExp(
 
 function findAddresses({ text }: RecognizerInput): Candidate[] {
   const found: Candidate[] = [];
-  for (const pattern of [...PATTERNS, MILITARY, PO_BOX]) for (const m of text.matchAll(pattern)) found.push({ start: m.index, end: m.index + m[0].length, score: 0.85 });
+  for (const pattern of [...PATTERNS, MILITARY, PO_BOX])
+    for (const m of text.matchAll(pattern)) found.push({ start: m.index, end: m.index + m[0].length, score: 0.85 });
   for (const regex of [ZH_ADDRESS, ZH_CITY_DISTRICT]) {
     for (const m of text.matchAll(regex)) {
       const lead = ZH_LEAD_IN.exec(m[0])?.[0].length ?? 0;
-      if (m[0].length - lead >= 4) found.push({ start: m.index + lead, end: m.index + m[0].length, score: regex === ZH_ADDRESS ? 0.85 : 0.6 });
+      if (m[0].length - lead >= 4)
+        found.push({ start: m.index + lead, end: m.index + m[0].length, score: regex === ZH_ADDRESS ? 0.85 : 0.6 });
     }
   }
   for (const m of text.matchAll(POSTCODE_AFTER_CUE)) {

@@ -2,7 +2,22 @@ import { IBAN_LENGTHS } from './iban.ts';
 import type { Recognizer } from './recognizer.ts';
 
 // Countries that issue BICs but no IBANs, so the IBAN table alone would reject them.
-const NON_IBAN_COUNTRIES = new Set(['US', 'CN', 'HK', 'JP', 'SG', 'CA', 'AU', 'IN', 'KR', 'TW', 'NZ', 'ZA', 'MX', 'RU']);
+const NON_IBAN_COUNTRIES = new Set([
+  'US',
+  'CN',
+  'HK',
+  'JP',
+  'SG',
+  'CA',
+  'AU',
+  'IN',
+  'KR',
+  'TW',
+  'NZ',
+  'ZA',
+  'MX',
+  'RU',
+]);
 
 /** an 8- or 11-character BIC whose country part (characters 5–6) is a real country */
 export function isBic(value: string): boolean {
@@ -15,8 +30,22 @@ export function isBic(value: string): boolean {
 export const bic: Recognizer = {
   name: 'bic',
   entity: 'BIC',
-  patterns: [{ name: 'bic', regex: /(?<![A-Za-z0-9])[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?(?![A-Za-z0-9])/gu, score: 0.5 }],
-  context: ['bic', 'swift', 'bic/swift', 'swift code', 'bank code', 'bankleitzahl', 'code bic', 'código swift', 'codice swift', '银行代码', 'swift代码'],
+  patterns: [
+    { name: 'bic', regex: /(?<![A-Za-z0-9])[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?(?![A-Za-z0-9])/gu, score: 0.5 },
+  ],
+  context: [
+    'bic',
+    'swift',
+    'bic/swift',
+    'swift code',
+    'bank code',
+    'bankleitzahl',
+    'code bic',
+    'código swift',
+    'codice swift',
+    '银行代码',
+    'swift代码',
+  ],
   contextRequired: true,
   validate: (value) => (isBic(value) ? 0.5 : false),
 };

@@ -31,6 +31,17 @@ export const deTaxId: Recognizer = {
     // The way it is printed on the letter from the Bundeszentralamt: 12 345 678 901.
     { name: 'grouped', regex: /(?<!\d ?)[1-9]\d ?\d{3} ?\d{3} ?\d{3}(?![\d])/g, score: 0.4 },
   ],
-  context: ['steuer-id', 'steuerid', 'steuer id', 'steueridentifikationsnummer', 'identifikationsnummer', 'idnr', 'id-nr', 'tax id', 'tin', 'steuernummer'],
+  context: [
+    'steuer-id',
+    'steuerid',
+    'steuer id',
+    'steueridentifikationsnummer',
+    'identifikationsnummer',
+    'idnr',
+    'id-nr',
+    'tax id',
+    'tin',
+    'steuernummer',
+  ],
   validate: (value) => isDeTaxId(value) && 0.6,
 };

@@ -13,7 +13,10 @@ export const SEP_OPT = '[ ./_-]{0,2}';
  * letter, digit, '+' (a phone's country code) or a decimal point before it, nor the tail of an
  * IBAN-shaped value (GB02 LOYD 6968 …).
  */
-export const CARD_SHAPE = new RegExp(`(?<![A-Za-z\\d+.,])(?<![A-Za-z]{2}\\d{2}[ ._-]?[A-Za-z0-9]{4}[ ._-]?)(?:\\d{1,6}(?:${SEP}\\d{1,6}){1,9}|\\d{12,19})(?![\\d]|[.,/-]\\d)`, 'gu');
+export const CARD_SHAPE = new RegExp(
+  `(?<![A-Za-z\\d+.,])(?<![A-Za-z]{2}\\d{2}[ ._-]?[A-Za-z0-9]{4}[ ._-]?)(?:\\d{1,6}(?:${SEP}\\d{1,6}){1,9}|\\d{12,19})(?![\\d]|[.,/-]\\d)`,
+  'gu',
+);
 
 /** the separators of a shaped value, for checks that want a consistent grouping */
 export function separatorsOf(value: string): string[] {

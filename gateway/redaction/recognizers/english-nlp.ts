@@ -13,13 +13,57 @@ export interface EnglishEntities {
 
 // Banking acronyms compromise tags as organisations ("the BIC is ..."), and public bodies that are
 // no one's personal data ("a transfer to the EU").
-const NOT_ORGANIZATIONS = new Set(['BIC', 'IBAN', 'SWIFT', 'SSN', 'DOB', 'PIN', 'ATM', 'CVV', 'SEPA', 'ACH', 'NI', 'ID', 'IP', 'OTP', 'IOS', 'APP', 'EU', 'UN', 'UK', 'US', 'USA', 'HMRC', 'IRS', 'NHS']);
+const NOT_ORGANIZATIONS = new Set([
+  'BIC',
+  'IBAN',
+  'SWIFT',
+  'SSN',
+  'DOB',
+  'PIN',
+  'ATM',
+  'CVV',
+  'SEPA',
+  'ACH',
+  'NI',
+  'ID',
+  'IP',
+  'OTP',
+  'IOS',
+  'APP',
+  'EU',
+  'UN',
+  'UK',
+  'US',
+  'USA',
+  'HMRC',
+  'IRS',
+  'NHS',
+]);
 
 const Terms = z.array(
-  z.object({ terms: z.array(z.object({ tags: z.array(z.string()), offset: z.object({ start: z.number(), length: z.number() }) })) }),
+  z.object({
+    terms: z.array(
+      z.object({ tags: z.array(z.string()), offset: z.object({ start: z.number(), length: z.number() }) }),
+    ),
+  }),
 );
 // Chat shorthand compromise reads as a name ("... pls block it ty").
-const NOT_PEOPLE = new Set(['ty', 'thx', 'tx', 'pls', 'plz', 'np', 'ok', 'lol', 'brb', 'asap', 'btw', 'fyi', 'imo', 'cheers']);
+const NOT_PEOPLE = new Set([
+  'ty',
+  'thx',
+  'tx',
+  'pls',
+  'plz',
+  'np',
+  'ok',
+  'lol',
+  'brb',
+  'asap',
+  'btw',
+  'fyi',
+  'imo',
+  'cheers',
+]);
 type Category = keyof EnglishEntities;
 const SCORES: Record<Category, number> = { people: 0.85, places: 0.7, organizations: 0.7 };
 
@@ -49,11 +93,22 @@ export function englishEntities(input: RecognizerInput): EnglishEntities {
   const scan = scanNames(input.text, foundWithoutNlp(input));
   for (const place of scan.places) {
     const span = trimSpan(input.text, place.start, place.end, SCORES[place.category]);
-    if (span && !(place.category === 'organizations' && NOT_ORGANIZATIONS.has(input.text.slice(span.start, span.end).toUpperCase()))) result[place.category].push(span);
+    if (
+      span &&
+      !(
+        place.category === 'organizations' &&
+        NOT_ORGANIZATIONS.has(input.text.slice(span.start, span.end).toUpperCase())
+      )
+    )
+      result[place.category].push(span);
   }
   for (const window of scan.windows) {
     const text = input.text.slice(window.start, window.end);
-    const matches = Terms.parse(nlp(text).match('(#Person|#Place|#Organization)+').json({ offset: true, terms: { offset: true } }));
+    const matches = Terms.parse(
+      nlp(text)
+        .match('(#Person|#Place|#Organization)+')
+        .json({ offset: true, terms: { offset: true } }),
+    );
     for (const match of matches) collect(input.text, window.start, match.terms, result);
   }
   parsed.set(input, result);
@@ -73,7 +128,12 @@ function foundWithoutNlp(input: RecognizerInput): Candidate[] {
   return spans;
 }
 
-function collect(text: string, offset: number, terms: z.infer<typeof Terms>[number]['terms'], result: EnglishEntities): void {
+function collect(
+  text: string,
+  offset: number,
+  terms: z.infer<typeof Terms>[number]['terms'],
+  result: EnglishEntities,
+): void {
   let run: { category: Category; start: number; end: number } | null = null;
   const flush = (): void => {
     if (!run) return;
@@ -81,7 +141,10 @@ function collect(text: string, offset: number, terms: z.infer<typeof Terms>[numb
     const word = span ? text.slice(span.start, span.end).toUpperCase() : '';
     // A word glued to a number by a dash is the head of a code (ORD-2023-286677), not a name.
     const code = span !== null && /^-?\d/.test(text.slice(span.end, span.end + 2));
-    const excluded = code || (run.category === 'organizations' && NOT_ORGANIZATIONS.has(word)) || (run.category === 'people' && NOT_PEOPLE.has(word.toLowerCase()));
+    const excluded =
+      code ||
+      (run.category === 'organizations' && NOT_ORGANIZATIONS.has(word)) ||
+      (run.category === 'people' && NOT_PEOPLE.has(word.toLowerCase()));
     if (span && !excluded) result[run.category].push(span);
     run = null;
   };

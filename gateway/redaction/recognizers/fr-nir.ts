@@ -20,6 +20,15 @@ export const frNir: Recognizer = {
       score: 0.5,
     },
   ],
-  context: ['sécurité sociale', 'securite sociale', 'numéro de sécu', 'sécu', 'nir', 'insee', 'carte vitale', 'social security'],
+  context: [
+    'sécurité sociale',
+    'securite sociale',
+    'numéro de sécu',
+    'sécu',
+    'nir',
+    'insee',
+    'carte vitale',
+    'social security',
+  ],
   validate: isFrNir,
 };

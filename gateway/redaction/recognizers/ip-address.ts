@@ -10,7 +10,10 @@ export const ipAddress: Recognizer = {
     {
       name: 'ipv4',
       // Not after 'v'/'version' (software versions 1.2.3.4) and not inside a longer dotted number.
-      regex: new RegExp(`(?<![A-Za-z0-9.])(?<!(?<!\\p{L})(?:v|ver|version|build) ?)${OCTET}(?:\\.${OCTET}){3}(?![\\p{N}]|\\.\\d)`, 'giu'),
+      regex: new RegExp(
+        `(?<![A-Za-z0-9.])(?<!(?<!\\p{L})(?:v|ver|version|build) ?)${OCTET}(?:\\.${OCTET}){3}(?![\\p{N}]|\\.\\d)`,
+        'giu',
+      ),
       score: 0.7,
     },
     {

@@ -12,12 +12,14 @@ const EXTRA_GIVEN = (
 ).split(' ');
 // Capitalised words that start sentences or name things, never people.
 export const NOT_NAMES = new Set(
-  ('the this that these those my our your his her their a an i we you he she it they hello hi hey dear thanks thank please ' +
+  (
+    'the this that these those my our your his her their a an i we you he she it they hello hi hey dear thanks thank please ' +
     'customer service support bank card account credit debit online mobile app team branch manager user client caller agent ' +
     'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december ' +
     'urgent asap atm pin iban bic swift sepa visa mastercard amex paypal apple google street road avenue lane new old north south east west ' +
     'corporation corp inc ltd llc gmbh plc ag sa group systems solutions partners technologies capital holdings labs ventures ' +
-    "i'm i’m bot re fwd subject note").split(' '),
+    "i'm i’m bot re fwd subject note"
+  ).split(' '),
 );
 
 export interface NameLists {
@@ -47,9 +49,30 @@ export function names(): NameLists {
 
 // Lower-case words that are given names or surnames in the lists and ordinary English words too.
 export const COMMON_WORDS = new Set(
-  ('will may june mark bill rose grant young page king long rich hope joy faith grace summer autumn dawn art chase chance ' +
+  (
+    'will may june mark bill rose grant young page king long rich hope joy faith grace summer autumn dawn art chase chance ' +
     'sky rock stone wood hill bush brown green white black gray grey fox wolf bird ford love lane bell ray guy max ' +
-    'sue pat bob jack frank earl dean sterling august april can don drew sunny penny an so do us jean lee').split(' '),
+    'sue pat bob jack frank earl dean sterling august april can don drew sunny penny an so do us jean lee'
+  ).split(' '),
 );
 // Chat shorthand no lexicon has, which a lower-case name pair would otherwise take in ("maria pls").
-export const SHORTHAND = new Set(['pls', 'plz', 'thx', 'ty', 'tx', 'asap', 'btw', 'fyi', 'imo', 'lol', 'brb', 'idk', 'ok', 'okay', 'hmm', 'yeah', 'yep', 'nope']);
+export const SHORTHAND = new Set([
+  'pls',
+  'plz',
+  'thx',
+  'ty',
+  'tx',
+  'asap',
+  'btw',
+  'fyi',
+  'imo',
+  'lol',
+  'brb',
+  'idk',
+  'ok',
+  'okay',
+  'hmm',
+  'yeah',
+  'yep',
+  'nope',
+]);

@@ -9,7 +9,11 @@ describe('name windows (where compromise parses)', () => {
     ['a lower-case name is not (the name lists find it)', 'hey its kwame fraser here', []],
     ['a mid-sentence known word is not', 'pls refund thx Transfer the money', []],
     ['a place alone is not', 'the parcel is stuck in Frankfurt since Monday', []],
-    ['a mid-sentence capital is', 'spoke to Grace at the branch yesterday about the mortgage', ['spoke to Grace at the branch yesterday']],
+    [
+      'a mid-sentence capital is',
+      'spoke to Grace at the branch yesterday about the mortgage',
+      ['spoke to Grace at the branch yesterday'],
+    ],
   ] as const)('%s', (_, text, expected) => {
     expect(nameWindows(text).map((w) => text.slice(w.start, w.end))).toEqual(expected);
   });

@@ -23,7 +23,8 @@ const ALL_CAPS = /^[\p{Lu}\d.'’-]+$/u;
 /** characters of context kept either side of a trigger word */
 const REACH = 24;
 // An unknown capitalised word right after these is an employer (group 1) or a place.
-const CUED_PLACE = /(?:\b(?:(work(?:ing)? (?:at|for)|employer|employed (?:by|at)|company)|live in|living in|moved (?:from|to)|based in)) $/iu;
+const CUED_PLACE =
+  /(?:\b(?:(work(?:ing)? (?:at|for)|employer|employed (?:by|at)|company)|live in|living in|moved (?:from|to)|based in)) $/iu;
 
 interface Lexicons {
   person: ReadonlySet<string>;
@@ -57,7 +58,10 @@ export function warmUpNameWindows(): void {
 }
 
 const bare = (word: string): string => word.toLowerCase().replace(/['’](?:s|m|d|ll|re|ve|t)$|[.'’-]+$/u, '');
-const CALENDAR = 'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday'.split(' ');
+const CALENDAR =
+  'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday'.split(
+    ' ',
+  );
 
 type Kind = 'name' | 'place' | 'organization' | null;
 
@@ -67,7 +71,11 @@ function kindOf(text: string, start: number, word: string): Kind {
   const lower = bare(word);
   if (lower.length < 2 || calendar.has(lower)) return null;
   // Part of an e-mail address or a domain (Support@Demo-Bank.example).
-  if (/[@.]$/.test(text.slice(start - 1, start)) || /^[@.]\p{L}/u.test(text.slice(start + word.length, start + word.length + 2))) return null;
+  if (
+    /[@.]$/.test(text.slice(start - 1, start)) ||
+    /^[@.]\p{L}/u.test(text.slice(start + word.length, start + word.length + 2))
+  )
+    return null;
   if (person.has(lower)) return 'name';
   if (place.has(lower)) return 'place';
   if (organization.has(lower)) return 'organization';
@@ -123,13 +131,19 @@ export interface KnownPlace {
 }
 
 /** merged [start, end) spans of `text` worth parsing, snapped to word edges; empty when none */
-export function nameWindows(text: string, covered: readonly { start: number; end: number }[] = []): { start: number; end: number }[] {
+export function nameWindows(
+  text: string,
+  covered: readonly { start: number; end: number }[] = [],
+): { start: number; end: number }[] {
   return scanNames(text, covered).windows;
 }
 
 /** the windows to parse, and the places and organisations the lexicon names outright (a place
  * word, or a capitalised word right after "I work at" / "I live in"), which need no parse */
-export function scanNames(text: string, found: readonly { start: number; end: number }[] = []): { windows: { start: number; end: number }[]; places: KnownPlace[] } {
+export function scanNames(
+  text: string,
+  found: readonly { start: number; end: number }[] = [],
+): { windows: { start: number; end: number }[]; places: KnownPlace[] } {
   const covered = new Covered(text.length, found);
   const places: KnownPlace[] = [];
   const triggers: { start: number; end: number }[] = [];
@@ -146,7 +160,11 @@ export function scanNames(text: string, found: readonly { start: number; end: nu
       else places.push({ category, ...span });
     } else if (cue || afterPlace(text, span.start, places, covered)) {
       places.push({ category: cue?.[1] === undefined ? 'places' : 'organizations', ...span });
-    } else if (places.at(-1)?.end === span.start - 1 && text[span.start - 1] === ' ' && !covered.inside(span.start, span.end)) {
+    } else if (
+      places.at(-1)?.end === span.start - 1 &&
+      text[span.start - 1] === ' ' &&
+      !covered.inside(span.start, span.end)
+    ) {
       // the rest of a cued name: "I work at Goldman Sachs"
       (places.at(-1) ?? span).end = span.end;
     } else {

@@ -21,12 +21,13 @@ const BEFORE_POSITION = new RegExp(
   `(?:^|[.!?\\n]\\s*|(?:User|Customer|Client|Caller|From|Account holder|Name):\\s*)(?<value>${CAP} ${CAP})(?=\\s+(?:here|speaking|calling|will|wants|needs|has|asked|called|would like)\\b|\\s*[:,]?\\s*[-–—]\\s*account holder)`,
   'gdu',
 );
-const SURNAME_FIRST = /(?<![\p{L}])(?<value>\p{Lu}{2,}(?:[-' ]\p{Lu}{2,})?, \p{Lu}\p{Ll}+)(?![\p{L}])/gdu;
+const SURNAME_FIRST = /(?<![\p{L}])(?<value>\p{Lu}{2,}(?:[-' ]\p{Lu}{2,})?, \p{Lu}\p{Ll}+)(?![\p{L}])/dgu;
 const MIDDLE_DOT = /\p{Script=Han}{2,4}[·•・]\p{Script=Han}{2,6}/gu;
 
 // Lower-case names after a title or a payee/introduction cue: "mr garcia", "beneficiary olivia mensah".
-const LOWER_AFTER_TITLE = /(?<![\p{L}])(?:mr|mrs|ms|miss|dr)\.? (?<value>\p{Ll}{2,}(?:-\p{Ll}{2,})?)(?![\p{L}])/gdu;
-const LOWER_AFTER_CUE = /(?<![\p{L}])(?:beneficiary|payee|recipient|my name is|name is|this is|i am|i'm|its|it's|name:|to)\s+(?<value>\p{Ll}{2,} \p{Ll}{2,})(?![\p{L}])/gdu;
+const LOWER_AFTER_TITLE = /(?<![\p{L}])(?:mr|mrs|ms|miss|dr)\.? (?<value>\p{Ll}{2,}(?:-\p{Ll}{2,})?)(?![\p{L}])/dgu;
+const LOWER_AFTER_CUE =
+  /(?<![\p{L}])(?:beneficiary|payee|recipient|my name is|name is|this is|i am|i'm|its|it's|name:|to)\s+(?<value>\p{Ll}{2,} \p{Ll}{2,})(?![\p{L}])/dgu;
 // One capitalised listed given name ("ask Fatima", "my son George"), not an ordinary word too.
 const SINGLE = /(?<![\p{L}'’-])\p{Lu}\p{Ll}+(?![\p{L}'’-]|\s\p{Lu})/gu;
 const INITIAL_GAP = /^ \p{Ll}\.? $/u;
@@ -66,7 +67,10 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
       // "I work at Goldman Sachs": an employer, whatever the lists say.
       if (EMPLOYER.test(text.slice(Math.max(0, run.start - 24), run.start))) continue;
       // A sentence's first word is capitalised whatever it is ("Could Hannah Harrison ring me").
-      const lead = run.words.length > 2 && known.has((run.words[0] ?? '').toLowerCase()) && !given.has((run.words[0] ?? '').toLowerCase());
+      const lead =
+        run.words.length > 2 &&
+        known.has((run.words[0] ?? '').toLowerCase()) &&
+        !given.has((run.words[0] ?? '').toLowerCase());
       if (lead) {
         run.start += (run.words[0] ?? '').length + 1;
         run.words = run.words.slice(1);
@@ -77,24 +81,46 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
       else if (surnames.has(words.at(-1) ?? '')) found.push({ start: run.start, end, score: 0.6 });
       // Words no dictionary has, in a row ("Calquín Cazares", "Janka M. Szász"): a name from
       // outside the lists more often than anything else.
-      else if (words.every((w) => /^\p{Ll}\.?$/u.test(w) || given.has(w) || surnames.has(w) || !known.has(w.replace(/['’]s$/u, '')))) {
+      else if (
+        words.every(
+          (w) => /^\p{Ll}\.?$/u.test(w) || given.has(w) || surnames.has(w) || !known.has(w.replace(/['’]s$/u, '')),
+        )
+      ) {
         found.push({ start: run.start, end, score: 0.6 });
       }
     }
     found.push(...namesByPosition(text));
     for (const m of text.matchAll(SINGLE)) {
       const word = m[0].toLowerCase();
-      if (given.has(word) && !COMMON_WORDS.has(word) && !NOT_NAMES.has(word) && !surnames.has(word) && !/[@.]$/.test(text.slice(m.index - 1, m.index))) {
+      if (
+        given.has(word) &&
+        !COMMON_WORDS.has(word) &&
+        !NOT_NAMES.has(word) &&
+        !surnames.has(word) &&
+        !/[@.]$/.test(text.slice(m.index - 1, m.index))
+      ) {
         found.push({ start: m.index, end: m.index + m[0].length, score: 0.65 });
       }
     }
     for (const m of text.matchAll(AFTER_CUE)) {
       const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
-      if (!text.slice(start, end).split(' ').some((w) => NOT_NAMES.has(w.toLowerCase()) || known.has(w.toLowerCase()))) found.push({ start, end, score: 0.65 });
+      if (
+        !text
+          .slice(start, end)
+          .split(' ')
+          .some((w) => NOT_NAMES.has(w.toLowerCase()) || known.has(w.toLowerCase()))
+      )
+        found.push({ start, end, score: 0.65 });
     }
     for (const m of text.matchAll(BEFORE_POSITION)) {
       const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
-      if (!text.slice(start, end).split(' ').some((w) => NOT_NAMES.has(w.toLowerCase()))) found.push({ start, end, score: 0.7 });
+      if (
+        !text
+          .slice(start, end)
+          .split(' ')
+          .some((w) => NOT_NAMES.has(w.toLowerCase()))
+      )
+        found.push({ start, end, score: 0.7 });
     }
     // Lower case, a listed given name then: a listed name ("kwame fraser"), a word no dictionary
     // has ("eva kleist"), or a middle initial and a surname ("benjamin a seiler").
@@ -116,7 +142,8 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
     for (const m of text.matchAll(LOWER_AFTER_TITLE)) {
       const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
       const word = text.slice(start, end);
-      if (!NOT_NAMES.has(word) && (given.has(word) || surnames.has(word) || !known.has(word))) found.push({ start, end, score: 0.7 });
+      if (!NOT_NAMES.has(word) && (given.has(word) || surnames.has(word) || !known.has(word)))
+        found.push({ start, end, score: 0.7 });
     }
     // After a cue, a listed given name and the word after it unless that is an ordinary word.
     for (const m of text.matchAll(LOWER_AFTER_CUE)) {
@@ -131,7 +158,8 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
     for (const m of text.matchAll(SURNAME_FIRST)) {
       const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
       const [surname = '', first = ''] = text.slice(start, end).split(', ');
-      if (!NOT_NAMES.has(surname.toLowerCase()) && !NOT_NAMES.has(first.toLowerCase())) found.push({ start, end, score: 0.7 });
+      if (!NOT_NAMES.has(surname.toLowerCase()) && !NOT_NAMES.has(first.toLowerCase()))
+        found.push({ start, end, score: 0.7 });
     }
   }
   for (const m of text.matchAll(MIDDLE_DOT)) found.push({ start: m.index, end: m.index + m[0].length, score: 0.75 });

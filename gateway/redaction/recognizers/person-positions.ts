@@ -13,13 +13,28 @@ const LIST = new RegExp(`(?<![\\p{L}.'’-] ?)(${WORD})((?:, ${WORD}){0,8}),? an
 // The name is the group `value`; each pattern says where a person stands.
 const POSITIONS: readonly RegExp[] = [
   new RegExp(`\\b(?:Hi|Hello|Hey|Dear|Thanks|Thank you|Bye),? (?<value>${WORD})(?=[,!.:]|\\s*$)`, 'gmdu'),
-  new RegExp(`\\b(?:said|says|asked|told|replied|wrote|yelled|shouted at) (?<value>${WORD})(?![\\p{L}]| ${WORD})`, 'gdu'),
+  new RegExp(
+    `\\b(?:said|says|asked|told|replied|wrote|yelled|shouted at) (?<value>${WORD})(?![\\p{L}]| ${WORD})`,
+    'gdu',
+  ),
   new RegExp(`\\b(?:said|says|asked|told|replied) ${WORD} to (?<value>${WORD})(?![\\p{L}]| ${WORD})`, 'gdu'),
-  new RegExp(`\\bmy (?:kid|son|daughter|wife|husband|child|mother|mum|mom|father|dad|brother|sister|partner|friend|colleague|boss|grandson|granddaughter|nephew|niece|uncle|aunt) (?<value>${WORD})(?![\\p{L}])`, 'gdu'),
-  new RegExp(`(?:^|[.!?]\\s+)(?<value>${WORD}), (?=(?:can|could|would|will|please|I|we|you|do|did|are|is|have)\\b)`, 'gmdu'),
+  new RegExp(
+    `\\bmy (?:kid|son|daughter|wife|husband|child|mother|mum|mom|father|dad|brother|sister|partner|friend|colleague|boss|grandson|granddaughter|nephew|niece|uncle|aunt) (?<value>${WORD})(?![\\p{L}])`,
+    'gdu',
+  ),
+  new RegExp(
+    `(?:^|[.!?]\\s+)(?<value>${WORD}), (?=(?:can|could|would|will|please|I|we|you|do|did|are|is|have)\\b)`,
+    'gmdu',
+  ),
   new RegExp(`^[ \\t>]*(?<value>${WORD}):[ \\t]*["“]?(?=\\p{Lu})`, 'gmdu'),
-  new RegExp(`(?:^|[.!?]\\s+|\\band )(?<value>${WORD}) (?=(?:shouted|said|says|asked|replied|began|spent|lives|lived|wrote|called|will be)\\b)`, 'gmdu'),
-  new RegExp(`\\b(?:name is|starring|featuring|calls me|kid named|remove) (?<value>${WORD})(?![\\p{L}]| ${WORD})`, 'gdu'),
+  new RegExp(
+    `(?:^|[.!?]\\s+|\\band )(?<value>${WORD}) (?=(?:shouted|said|says|asked|replied|began|spent|lives|lived|wrote|called|will be)\\b)`,
+    'gmdu',
+  ),
+  new RegExp(
+    `\\b(?:name is|starring|featuring|calls me|kid named|remove) (?<value>${WORD})(?![\\p{L}]| ${WORD})`,
+    'gdu',
+  ),
 ];
 const bare = (word: string): string => word.toLowerCase().replace(/['’]s$/u, '');
 
@@ -34,7 +49,10 @@ export function namesByPosition(text: string): Candidate[] {
     const items = [m[1] ?? '', ...(m[2] ?? '').split(', ').filter((w) => w !== ''), m[3] ?? ''];
     // Two items are names when both look like one and one is listed; in a longer list a capitalised ordinary word
     // ("Graves", "Reed") is a surname as long as one item is a name and none is a place or a company.
-    const ok = items.length === 2 ? items.every(nameLike) && items.some(listed) : items.some(nameLike) && items.every((w) => nameLike(w) || !other.has(bare(w)));
+    const ok =
+      items.length === 2
+        ? items.every(nameLike) && items.some(listed)
+        : items.some(nameLike) && items.every((w) => nameLike(w) || !other.has(bare(w)));
     if (!ok || items.some((w) => NOT_NAMES.has(bare(w)))) continue;
     let at = m.index;
     for (const item of items) {

@@ -20,7 +20,10 @@ export function zhPersons(text: string, strategy: ZhPersonStrategy = 'combined')
   // not worth segmentit's time (most of the cost of Chinese analysis).
   const worthSegmenting = strategy === 'combined' ? hasSurname : undefined;
   const segmented = strategy === 'surname' ? [] : segmenterPersons(text, worthSegmenting);
-  const bySegmenter = strategy === 'combined' ? segmented.filter((c) => surnameAt(text, c.start) > 0 && !isUnlikelyName(text, c.start)) : segmented;
+  const bySegmenter =
+    strategy === 'combined'
+      ? segmented.filter((c) => surnameAt(text, c.start) > 0 && !isUnlikelyName(text, c.start))
+      : segmented;
   const kept = bySegmenter.filter((s) => !bySurname.some((n) => n.start < s.end && s.start < n.end));
   return [...bySurname, ...kept];
 }

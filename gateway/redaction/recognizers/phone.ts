@@ -1,4 +1,10 @@
-import { findPhoneNumbersInText, Metadata, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import {
+  findPhoneNumbersInText,
+  Metadata,
+  parsePhoneNumberFromString,
+  type CountryCode,
+  type PhoneNumber,
+} from 'libphonenumber-js/max';
 import type { Lang } from '../types.ts';
 import { SEP_OPT } from './digit-shape.ts';
 import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
@@ -15,7 +21,21 @@ const COUNTRIES: Readonly<Record<Lang, readonly CountryCode[]>> = {
   nl: ['NL'],
   pl: ['PL'],
 };
-const ALL_COUNTRIES: readonly CountryCode[] = ['US', 'GB', 'CN', 'DE', 'AT', 'FR', 'ES', 'IT', 'NL', 'PL', 'CH', 'BE', 'IE'];
+const ALL_COUNTRIES: readonly CountryCode[] = [
+  'US',
+  'GB',
+  'CN',
+  'DE',
+  'AT',
+  'FR',
+  'ES',
+  'IT',
+  'NL',
+  'PL',
+  'CH',
+  'BE',
+  'IE',
+];
 // Service numbers belong to companies (the bank's own hotline), not to the people we protect.
 const SERVICE_TYPES = new Set(['TOLL_FREE', 'SHARED_COST', 'PREMIUM_RATE', 'UAN', 'VOICEMAIL']);
 // Types that belong to a person; a national-format fixed line (no +country) is too easily an order
@@ -26,13 +46,20 @@ const PERSONAL_TYPES = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMB
 // or mistyped number is still what the visitor typed as theirs).
 const GROUP = `\\(?\\d{1,6}\\)?`;
 /** +country or 00country, then groups: 8–15 digits in all */
-const INTERNATIONAL = new RegExp(`(?<![A-Za-z\\d+])(?:\\+|00(?=[1-9]))\\d{1,3}(?:${SEP_OPT}${GROUP}){1,7}(?!\\d)`, 'gu');
+const INTERNATIONAL = new RegExp(
+  `(?<![A-Za-z\\d+])(?:\\+|00(?=[1-9]))\\d{1,3}(?:${SEP_OPT}${GROUP}){1,7}(?!\\d)`,
+  'gu',
+);
 /** a national trunk 0 and 9–11 digits in groups (07700 900123, 06.48.22.17.93, 0688 872 49 99) */
-const TRUNK = new RegExp(`(?<![A-Za-z\\d+./-]|\\d )\\(?0\\d{1,4}\\)?(?:[ ./-]{1,2}\\d{2,6}){1,5}(?![\\d]|[./-]\\d)`, 'gu');
+const TRUNK = new RegExp(
+  `(?<![A-Za-z\\d+./-]|\\d )\\(?0\\d{1,4}\\)?(?:[ ./-]{1,2}\\d{2,6}){1,5}(?![\\d]|[./-]\\d)`,
+  'gu',
+);
 /** CN mobiles in any language: 11 digits from 13x–19x, any grouping, with or without +86/0086 */
 const CN_MOBILE = new RegExp(`(?<![\\d+])(?:(?:\\+|00)86${SEP_OPT})?1[3-9]\\d(?:${SEP_OPT}\\d){8}(?!\\d)`, 'g');
 /** North American 3-3-4: (646) 555-0143, 415.555.0187 */
-const NANP = /(?<![A-Za-z\d+.-])(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)|[2-9]\d{2})[ .-]{0,2}[2-9]\d{2}[ .-]\d{4}(?![\d]|[.-]\d)/gu;
+const NANP =
+  /(?<![A-Za-z\d+.-])(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)|[2-9]\d{2})[ .-]{0,2}[2-9]\d{2}[ .-]\d{4}(?![\d]|[.-]\d)/gu;
 /** any 7–15 digits in groups: a phone only after a word such as "call me" or "tel" */
 const DIGITS_AFTER_CUE = new RegExp(`(?<![A-Za-z\\d+./-])\\d{2,6}(?:[ ./-]{1,2}\\d{2,6}){1,5}(?![\\d]|[./-]\\d)`, 'gu');
 
@@ -56,29 +83,47 @@ function isIpv4(stretch: string): boolean {
   return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
-function* stretches(text: string): Generator<{ offset: number; text: string; whole: { start: number; end: number }; digits: number }> {
+function* stretches(
+  text: string,
+): Generator<{ offset: number; text: string; whole: { start: number; end: number }; digits: number }> {
   for (const m of text.matchAll(DIGIT_STRETCH)) {
     const digits = m[0].match(/\d/g)?.length ?? 0;
     // More than 15 digits is no one phone number (E.164): a card, an account or two numbers in a
     // row, which the shapes and those recognizers find.
     if (digits < 6 || digits > MAX_PHONE_DIGITS || DATE_SHAPE.test(m[0]) || isIpv4(m[0])) continue;
     const offset = Math.max(0, m.index - LEAD_IN);
-    yield { offset, text: text.slice(offset, m.index + m[0].length).replace(/_/g, ' '), whole: { start: m.index, end: m.index + m[0].length }, digits };
+    yield {
+      offset,
+      text: text.slice(offset, m.index + m[0].length).replace(/_/g, ' '),
+      whole: { start: m.index, end: m.index + m[0].length },
+      digits,
+    };
   }
 }
 
 /** the numbers libphonenumber reads in a stretch: the whole stretch parsed as one number first (a
  * third of the cost of scanning it), the scan only when that fails and the stretch is long enough
  * to hold a number beside other digits */
-function readNumbers(text: string, stretch: { offset: number; text: string; whole: { start: number; end: number }; digits: number }, country: CountryCode): { start: number; end: number; number: PhoneNumber }[] {
+function readNumbers(
+  text: string,
+  stretch: { offset: number; text: string; whole: { start: number; end: number }; digits: number },
+  country: CountryCode,
+): { start: number; end: number; number: PhoneNumber }[] {
   // A stretch glued to letters (ref7342594599) is a code: only the scan, which rejects those, reads it.
   const glued = /[\p{L}]/u.test(text[stretch.whole.start - 1] ?? '');
   const prefixed = /^(?:\+|00)/.test(text.slice(stretch.whole.start, stretch.whole.end));
   const possible = prefixed || nationalDigits(country, false).has(stretch.digits);
-  const whole = glued || !possible ? undefined : parsePhoneNumberFromString(text.slice(stretch.whole.start, stretch.whole.end).replace(/_/g, ' '), country);
+  const whole =
+    glued || !possible
+      ? undefined
+      : parsePhoneNumberFromString(text.slice(stretch.whole.start, stretch.whole.end).replace(/_/g, ' '), country);
   if (whole?.isValid()) return [{ ...stretch.whole, number: whole }];
   if (stretch.digits < SCAN_MIN_DIGITS) return [];
-  return findPhoneNumbersInText(stretch.text, { defaultCountry: country }).map((hit) => ({ start: hit.startsAt + stretch.offset, end: hit.endsAt + stretch.offset, number: hit.number }));
+  return findPhoneNumbersInText(stretch.text, { defaultCountry: country }).map((hit) => ({
+    start: hit.startsAt + stretch.offset,
+    end: hit.endsAt + stretch.offset,
+    number: hit.number,
+  }));
 }
 
 // How many digits a number of each country has written nationally (with or without its trunk
@@ -108,7 +153,12 @@ function nationalDigits(country: CountryCode, mobile: boolean): ReadonlySet<numb
   return lengths;
 }
 
-function validated(text: string, stretch: { offset: number; text: string; whole: { start: number; end: number }; digits: number }, countries: readonly CountryCode[], mobilesOnly: boolean): Candidate[] {
+function validated(
+  text: string,
+  stretch: { offset: number; text: string; whole: { start: number; end: number }; digits: number },
+  countries: readonly CountryCode[],
+  mobilesOnly: boolean,
+): Candidate[] {
   const found: Candidate[] = [];
   // With a +country or 00 prefix the default country plays no part: one reading is enough.
   const prefixed = /^(?:\+|00)/.test(text.slice(stretch.whole.start, stretch.whole.end));
@@ -131,7 +181,13 @@ function validated(text: string, stretch: { offset: number; text: string; whole:
       if (!international && value.includes('/') && !value.startsWith('0')) continue;
       // A mobile range is narrow (07[4-9] in GB, 1[3-9] in CN, 06 in FR/NL): a number in one outranks
       // a context-only guess such as a bank account next to the word "account".
-      const score = SERVICE_TYPES.has(type) ? 0.2 : type === 'MOBILE' ? 0.85 : international || PERSONAL_TYPES.has(type) ? 0.7 : 0.4;
+      const score = SERVICE_TYPES.has(type)
+        ? 0.2
+        : type === 'MOBILE'
+          ? 0.85
+          : international || PERSONAL_TYPES.has(type)
+            ? 0.7
+            : 0.4;
       found.push({ start, end, score });
     }
     // (Another country's mobile reading of the same whole stretch would add the same span again.)
@@ -189,10 +245,50 @@ export const phone: Recognizer = {
   find: findPhones,
   chunkSize: 1000,
   context: [
-    'phone', 'mobile', 'cell', 'tel', 'telephone', 'call', 'call me', 'reach me', 'contact', 'landline', 'whatsapp', 'sms', 'text me',
-    'telefon', 'handy', 'handynummer', 'rufnummer', 'téléphone', 'portable', 'teléfono', 'móvil', 'telefono',
-    'ruf', 'anrufen', 'appelez', 'appeler', 'llámame', 'llamar', 'chiamami', 'bel me', 'bellen', 'zadzwoń', 'numer telefonu',
-    'cellulare', 'telefoon', 'mobiel', 'telefonu', 'komórka', '手机', '电话', '手机号', '联系', '号码', '致电',
+    'phone',
+    'mobile',
+    'cell',
+    'tel',
+    'telephone',
+    'call',
+    'call me',
+    'reach me',
+    'contact',
+    'landline',
+    'whatsapp',
+    'sms',
+    'text me',
+    'telefon',
+    'handy',
+    'handynummer',
+    'rufnummer',
+    'téléphone',
+    'portable',
+    'teléfono',
+    'móvil',
+    'telefono',
+    'ruf',
+    'anrufen',
+    'appelez',
+    'appeler',
+    'llámame',
+    'llamar',
+    'chiamami',
+    'bel me',
+    'bellen',
+    'zadzwoń',
+    'numer telefonu',
+    'cellulare',
+    'telefoon',
+    'mobiel',
+    'telefonu',
+    'komórka',
+    '手机',
+    '电话',
+    '手机号',
+    '联系',
+    '号码',
+    '致电',
   ],
   contextBoost: 0.25,
 };

@@ -8,7 +8,9 @@ export function isValidSsn(value: string): boolean {
   const digits = value.replace(/\D/g, '');
   if (digits.length !== 9 || KNOWN_INVALID.has(digits)) return false;
   const area = digits.slice(0, 3);
-  return area !== '000' && area !== '666' && area[0] !== '9' && digits.slice(3, 5) !== '00' && digits.slice(5) !== '0000';
+  return (
+    area !== '000' && area !== '666' && area[0] !== '9' && digits.slice(3, 5) !== '00' && digits.slice(5) !== '0000'
+  );
 }
 
 export const usSsn: Recognizer = {

@@ -14,7 +14,10 @@ const POS_PERSON = 0x80;
 const HAN_ONLY = /^\p{Script=Han}+$/u;
 
 function isTokenList(value: unknown): value is Token[] {
-  return Array.isArray(value) && value.every((t) => typeof t === 'object' && t !== null && typeof (t as { w?: unknown }).w === 'string');
+  return (
+    Array.isArray(value) &&
+    value.every((t) => typeof t === 'object' && t !== null && typeof (t as { w?: unknown }).w === 'string')
+  );
 }
 
 let segmenter: Segmenter | undefined;
@@ -71,7 +74,14 @@ function personsInRun(text: string): Candidate[] {
     if (at < 0 || ((token.p ?? 0) & POS_PERSON) === 0 || !HAN_ONLY.test(token.w) || token.w.length > 4) return;
     let end = at + token.w.length;
     const next = tokens[i + 1];
-    if (token.w.length === 2 && next && next.p === undefined && next.w.length === 1 && HAN_ONLY.test(next.w) && positions[i + 1] === end) {
+    if (
+      token.w.length === 2 &&
+      next &&
+      next.p === undefined &&
+      next.w.length === 1 &&
+      HAN_ONLY.test(next.w) &&
+      positions[i + 1] === end
+    ) {
       end += 1;
     }
     found.push({ start: at, end, score: 0.7 });

@@ -25,7 +25,13 @@ export function createRegexAnalyzer(people: readonly string[] = KNOWN_PEOPLE, pe
     }
     for (const regex of names) {
       for (const m of text.matchAll(regex)) {
-        entities.push({ type: 'PERSON', start: m.index, end: m.index + m[0].length, score: personScore, recognizer: 'name-list' });
+        entities.push({
+          type: 'PERSON',
+          start: m.index,
+          end: m.index + m[0].length,
+          score: personScore,
+          recognizer: 'name-list',
+        });
       }
     }
     return { ok: true, lang: options?.lang ?? 'en', entities: entities.sort((a, b) => a.start - b.start) };

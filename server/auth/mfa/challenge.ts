@@ -9,7 +9,11 @@ const ISSUER = 'palisade';
 const AUDIENCE = 'palisade-mfa';
 export type ChallengeStep = 'verify' | 'enrol';
 
-export async function issueChallenge(deps: Pick<Infra, 'secrets' | 'config' | 'now'>, userId: string, step: ChallengeStep): Promise<{ step: ChallengeStep; challenge: string; expiresAt: string }> {
+export async function issueChallenge(
+  deps: Pick<Infra, 'secrets' | 'config' | 'now'>,
+  userId: string,
+  step: ChallengeStep,
+): Promise<{ step: ChallengeStep; challenge: string; expiresAt: string }> {
   const now = Math.floor(deps.now().getTime() / 1000);
   const exp = now + deps.config.auth.mfa.challengeTtlSeconds;
   const challenge = await new SignJWT({ step })
@@ -24,10 +28,18 @@ export async function issueChallenge(deps: Pick<Infra, 'secrets' | 'config' | 'n
 }
 
 /** The user a challenge names; 401 mfa_challenge_invalid if it is forged, expired or for another step. */
-export async function readChallenge(deps: Pick<Infra, 'secrets' | 'now'>, challenge: string, step: ChallengeStep): Promise<string> {
+export async function readChallenge(
+  deps: Pick<Infra, 'secrets' | 'now'>,
+  challenge: string,
+  step: ChallengeStep,
+): Promise<string> {
   try {
     const { payload } = await jwtVerify(challenge, deps.secrets.jwtKey, {
-      algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'sub'], currentDate: deps.now(),
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+      currentDate: deps.now(),
     });
     if (payload.step === step && typeof payload.sub === 'string') return payload.sub;
   } catch {

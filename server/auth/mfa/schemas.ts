@@ -15,5 +15,7 @@ export type MfaConfirm = z.infer<typeof MfaConfirm>;
 export const MfaVerify = z
   .object({ challenge, code: code.optional(), recoveryCode: z.string().min(1).max(40).optional(), mode })
   .strict()
-  .refine((v) => (v.code === undefined) !== (v.recoveryCode === undefined), { message: 'give either code or recoveryCode' });
+  .refine((v) => (v.code === undefined) !== (v.recoveryCode === undefined), {
+    message: 'give either code or recoveryCode',
+  });
 export type MfaVerify = z.infer<typeof MfaVerify>;

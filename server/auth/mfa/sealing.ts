@@ -12,14 +12,27 @@ import { base32Encode } from './totp.ts';
 export const SECRET_BYTES = 20;
 export const RECOVERY_CODES = 10;
 
-const keyOf = (deps: Pick<Infra, 'secrets' | 'config' | 'now'>, tx: EntityManager, purpose: string) => systemKey({ tx, wrapper: keyWrapperOf(deps), now: deps.now() }, purpose);
+const keyOf = (deps: Pick<Infra, 'secrets' | 'config' | 'now'>, tx: EntityManager, purpose: string) =>
+  systemKey({ tx, wrapper: keyWrapperOf(deps), now: deps.now() }, purpose);
 
-export async function sealSecret(deps: Pick<Infra, 'secrets' | 'config' | 'now'>, tx: EntityManager, userId: string, secret: Uint8Array): Promise<string> {
+export async function sealSecret(
+  deps: Pick<Infra, 'secrets' | 'config' | 'now'>,
+  tx: EntityManager,
+  userId: string,
+  secret: Uint8Array,
+): Promise<string> {
   return seal(await keyOf(deps, tx, 'staff-mfa-secret'), secret, `staff-mfa:${userId}`).toString('base64');
 }
 
-export async function openSecret(deps: Pick<Infra, 'secrets' | 'config' | 'now'>, tx: EntityManager, userId: string, sealed: string): Promise<Uint8Array> {
-  return new Uint8Array(open(await keyOf(deps, tx, 'staff-mfa-secret'), Buffer.from(sealed, 'base64'), `staff-mfa:${userId}`));
+export async function openSecret(
+  deps: Pick<Infra, 'secrets' | 'config' | 'now'>,
+  tx: EntityManager,
+  userId: string,
+  sealed: string,
+): Promise<Uint8Array> {
+  return new Uint8Array(
+    open(await keyOf(deps, tx, 'staff-mfa-secret'), Buffer.from(sealed, 'base64'), `staff-mfa:${userId}`),
+  );
 }
 
 /** Ten codes of 50 random bits each, written `xxxxx-xxxxx`. */
@@ -29,7 +42,8 @@ export const newRecoveryCodes = (): string[] =>
     return `${text.slice(0, 5)}-${text.slice(5)}`;
   });
 
-export const recoveryKey = (deps: Pick<Infra, 'secrets' | 'config' | 'now'>, tx: EntityManager) => keyOf(deps, tx, 'staff-mfa-recovery');
+export const recoveryKey = (deps: Pick<Infra, 'secrets' | 'config' | 'now'>, tx: EntityManager) =>
+  keyOf(deps, tx, 'staff-mfa-recovery');
 
 /** Case, spaces and dashes do not matter when a code is typed back. */
 export function recoveryCodeHash(key: Uint8Array, userId: string, code: string): string {

@@ -19,7 +19,9 @@ describe('RFC 6238 test vectors', () => {
   for (const [seconds, label, codes] of RFC6238) {
     for (const algorithm of ['sha1', 'sha256', 'sha512'] as const) {
       it(`${label} ${algorithm}`, () => {
-        expect(totp(SEEDS[algorithm], new Date(seconds * 1000), { algorithm, digits: 8, periodSeconds: 30 })).toBe(codes[algorithm]);
+        expect(totp(SEEDS[algorithm], new Date(seconds * 1000), { algorithm, digits: 8, periodSeconds: 30 })).toBe(
+          codes[algorithm],
+        );
       });
     }
   }
@@ -53,7 +55,8 @@ describe('matching a code', () => {
   });
 
   it('refuses what is not six digits', () => {
-    for (const code of ['', '12345', '1234567', 'abcdef', ' 287082']) expect(matchTotp({ secret, code, at })).toBeNull();
+    for (const code of ['', '12345', '1234567', 'abcdef', ' 287082'])
+      expect(matchTotp({ secret, code, at })).toBeNull();
   });
 });
 

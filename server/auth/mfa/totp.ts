@@ -48,7 +48,11 @@ export function base32Decode(text: string): Uint8Array {
 }
 
 /** RFC 4226 section 5.3: dynamic truncation of HMAC(secret, counter) to `digits` decimal digits. */
-export function hotp(secret: Uint8Array, counter: number, params: Pick<TotpParams, 'algorithm' | 'digits'> = TOTP_DEFAULTS): string {
+export function hotp(
+  secret: Uint8Array,
+  counter: number,
+  params: Pick<TotpParams, 'algorithm' | 'digits'> = TOTP_DEFAULTS,
+): string {
   const message = Buffer.alloc(8);
   message.writeBigUInt64BE(BigInt(counter));
   const mac = createHmac(params.algorithm, secret).update(message).digest();
@@ -58,15 +62,24 @@ export function hotp(secret: Uint8Array, counter: number, params: Pick<TotpParam
 }
 
 /** The time step of a moment (RFC 6238's T, with T0 = 0). */
-export const timeStep = (at: Date, periodSeconds = TOTP_DEFAULTS.periodSeconds) => Math.floor(at.getTime() / 1000 / periodSeconds);
+export const timeStep = (at: Date, periodSeconds = TOTP_DEFAULTS.periodSeconds) =>
+  Math.floor(at.getTime() / 1000 / periodSeconds);
 
-export const totp = (secret: Uint8Array, at: Date, params: TotpParams = TOTP_DEFAULTS) => hotp(secret, timeStep(at, params.periodSeconds), params);
+export const totp = (secret: Uint8Array, at: Date, params: TotpParams = TOTP_DEFAULTS) =>
+  hotp(secret, timeStep(at, params.periodSeconds), params);
 
 /**
  * The step a code matches, looking `window` steps either side of now (clock drift between the phone
  * and the appliance), or null. Steps at or before `afterStep` never match: a used code stays used.
  */
-export function matchTotp(props: { secret: Uint8Array; code: string; at: Date; window?: number; afterStep?: number | null; params?: TotpParams }): number | null {
+export function matchTotp(props: {
+  secret: Uint8Array;
+  code: string;
+  at: Date;
+  window?: number;
+  afterStep?: number | null;
+  params?: TotpParams;
+}): number | null {
   const params = props.params ?? TOTP_DEFAULTS;
   if (!new RegExp(`^\\d{${params.digits}}$`).test(props.code)) return null;
   const now = timeStep(props.at, params.periodSeconds);
@@ -84,6 +97,12 @@ export function matchTotp(props: { secret: Uint8Array; code: string; at: Date; w
 /** The otpauth:// URL an authenticator app reads from the QR code (Key Uri Format). */
 export function otpauthUrl(props: { issuer: string; account: string; secret: Uint8Array }): string {
   const label = `${encodeURIComponent(props.issuer)}:${encodeURIComponent(props.account)}`;
-  const query = new URLSearchParams({ secret: base32Encode(props.secret), issuer: props.issuer, algorithm: 'SHA1', digits: '6', period: '30' });
+  const query = new URLSearchParams({
+    secret: base32Encode(props.secret),
+    issuer: props.issuer,
+    algorithm: 'SHA1',
+    digits: '6',
+    period: '30',
+  });
   return `otpauth://totp/${label}?${query.toString()}`;
 }

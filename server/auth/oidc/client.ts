@@ -19,13 +19,19 @@ export function readClientSecret(file: string): string {
   } catch {
     throw new ConfigError([{ variable: 'SSO_CLIENT_SECRET_FILE', problem: `cannot read ${file}` }]);
   }
-  if ((stat.mode & 0o077) !== 0) throw new ConfigError([{ variable: 'SSO_CLIENT_SECRET_FILE', problem: `${file} is readable by group/others; chmod 600 it` }]);
+  if ((stat.mode & 0o077) !== 0)
+    throw new ConfigError([
+      { variable: 'SSO_CLIENT_SECRET_FILE', problem: `${file} is readable by group/others; chmod 600 it` },
+    ]);
   const secret = fs.readFileSync(file, 'utf8').trim();
   if (!secret) throw new ConfigError([{ variable: 'SSO_CLIENT_SECRET_FILE', problem: `${file} is empty` }]);
   return secret;
 }
 
-export const ssoUnavailable = () => new AppError(503, 'sso_unavailable', 'The identity provider cannot be reached; retry shortly.', undefined, { 'Retry-After': '5' });
+export const ssoUnavailable = () =>
+  new AppError(503, 'sso_unavailable', 'The identity provider cannot be reached; retry shortly.', undefined, {
+    'Retry-After': '5',
+  });
 
 const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
 
@@ -46,7 +52,13 @@ export function relyingParty(deps: Pick<Infra, 'now'>, sso: SsoConfig): RelyingP
   // Discovered once, again after a failure (the IdP may come up after the appliance).
   const discover = () => {
     discovered ??= oidc
-      .discovery(new URL(sso.issuer), sso.clientId, { redirect_uris: [sso.redirectUrl] }, oidc.ClientSecretBasic(secret), { execute: insecure ? [oidc.allowInsecureRequests] : [], timeout: 10 })
+      .discovery(
+        new URL(sso.issuer),
+        sso.clientId,
+        { redirect_uris: [sso.redirectUrl] },
+        oidc.ClientSecretBasic(secret),
+        { execute: insecure ? [oidc.allowInsecureRequests] : [], timeout: 10 },
+      )
       .catch((error: unknown) => {
         discovered = undefined;
         throw error;
@@ -59,7 +71,12 @@ export function relyingParty(deps: Pick<Infra, 'now'>, sso: SsoConfig): RelyingP
   const configuration = async () => {
     const base = await discover();
     const skew = Math.round((deps.now().getTime() - Date.now()) / 1000);
-    const config = new oidc.Configuration(base.serverMetadata(), sso.clientId, { redirect_uris: [sso.redirectUrl], [oidc.clockSkew]: skew, [oidc.clockTolerance]: sso.clockToleranceSeconds }, oidc.ClientSecretBasic(secret));
+    const config = new oidc.Configuration(
+      base.serverMetadata(),
+      sso.clientId,
+      { redirect_uris: [sso.redirectUrl], [oidc.clockSkew]: skew, [oidc.clockTolerance]: sso.clockToleranceSeconds },
+      oidc.ClientSecretBasic(secret),
+    );
     if (insecure) oidc.allowInsecureRequests(config);
     if (jwks) oidc.setJwksCache(config, jwks);
     return config;
@@ -79,14 +96,22 @@ export function relyingParty(deps: Pick<Infra, 'now'>, sso: SsoConfig): RelyingP
     },
     async exchange(callbackUrl, flow) {
       const config = await configuration();
-      const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true });
+      const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: flow.verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+        idTokenExpected: true,
+      });
       jwks = oidc.getJwksCache(config) ?? jwks;
       return { ...tokens.claims() } as Record<string, unknown>;
     },
     async endSessionUrl() {
       const config = await discover();
       if (!config.serverMetadata().end_session_endpoint) return undefined;
-      return oidc.buildEndSessionUrl(config, { client_id: sso.clientId, post_logout_redirect_uri: sso.postLogoutRedirectUrl });
+      return oidc.buildEndSessionUrl(config, {
+        client_id: sso.clientId,
+        post_logout_redirect_uri: sso.postLogoutRedirectUrl,
+      });
     },
   };
 }

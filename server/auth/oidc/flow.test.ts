@@ -23,7 +23,12 @@ describe('the flow cookie', () => {
     parts[3] = (parts[3]![0] === 'A' ? 'B' : 'A') + parts[3]!.slice(1);
     expect(await openFlow(at(now), parts.join('.'))).toBeNull();
     expect(await openFlow(at(now + (FLOW_TTL_SECONDS + 1) * 1000), cookie)).toBeNull();
-    expect(await openFlow({ secrets: { masterKey: new Uint8Array(randomBytes(32)) } as never, now: () => new Date(now) }, cookie)).toBeNull();
+    expect(
+      await openFlow(
+        { secrets: { masterKey: new Uint8Array(randomBytes(32)) } as never, now: () => new Date(now) },
+        cookie,
+      ),
+    ).toBeNull();
     expect(await openFlow(at(now), undefined)).toBeNull();
   });
 });

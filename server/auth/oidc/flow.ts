@@ -28,12 +28,21 @@ export async function sealFlow(deps: Pick<Infra, 'secrets' | 'now'>, flow: SsoFl
 }
 
 /** The flow a cookie holds, or null when it is missing, altered or expired. */
-export async function openFlow(deps: Pick<Infra, 'secrets' | 'now'>, cookie: string | undefined): Promise<SsoFlow | null> {
+export async function openFlow(
+  deps: Pick<Infra, 'secrets' | 'now'>,
+  cookie: string | undefined,
+): Promise<SsoFlow | null> {
   if (!cookie) return null;
   try {
-    const { payload } = await jwtDecrypt(cookie, keyOf(deps), { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'], currentDate: deps.now(), requiredClaims: ['exp'] });
+    const { payload } = await jwtDecrypt(cookie, keyOf(deps), {
+      keyManagementAlgorithms: ['dir'],
+      contentEncryptionAlgorithms: ['A256GCM'],
+      currentDate: deps.now(),
+      requiredClaims: ['exp'],
+    });
     const { state, nonce, verifier, returnTo } = payload;
-    if ([state, nonce, verifier, returnTo].every((v) => typeof v === 'string')) return { state, nonce, verifier, returnTo } as SsoFlow;
+    if ([state, nonce, verifier, returnTo].every((v) => typeof v === 'string'))
+      return { state, nonce, verifier, returnTo } as SsoFlow;
   } catch {
     // altered, expired or from another key: no flow
   }

@@ -35,7 +35,11 @@ describe('the policy file', () => {
   it('refuses an unknown role, no rules, and unknown keys, naming the file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sso-policy-'));
     try {
-      for (const text of ['claim: groups\nroles: [{ group: g, role: superuser }]', 'claim: groups\nroles: []', 'claim: groups\nroles: [{ group: g, role: admin }]\nextra: 1']) {
+      for (const text of [
+        'claim: groups\nroles: [{ group: g, role: superuser }]',
+        'claim: groups\nroles: []',
+        'claim: groups\nroles: [{ group: g, role: admin }]\nextra: 1',
+      ]) {
         fs.writeFileSync(path.join(dir, 'sso.yaml'), text);
         expect(() => loadSsoPolicy(dir)).toThrow(PolicyFileError);
         expect(() => loadSsoPolicy(dir)).toThrow(/sso\.yaml/);

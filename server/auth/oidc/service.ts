@@ -24,7 +24,12 @@ export const ssoRefused = (id: SsoRefusal) => new AppError(MESSAGES[id][0], id, 
 /** A password no one can match: a single-sign-on account has no local password. */
 const NO_PASSWORD = '!sso';
 
-export async function signInWithIdToken(props: { deps: Infra; policy: SsoPolicy; claims: Record<string, unknown>; requestId: string }): Promise<IssuedSession> {
+export async function signInWithIdToken(props: {
+  deps: Infra;
+  policy: SsoPolicy;
+  claims: Record<string, unknown>;
+  requestId: string;
+}): Promise<IssuedSession> {
   const { deps, policy, claims, requestId } = props;
   const sso = deps.config.sso!;
   const issuer = String(claims.iss);
@@ -32,7 +37,13 @@ export async function signInWithIdToken(props: { deps: Infra; policy: SsoPolicy;
   const role = roleFromClaims(policy, claims);
   const outcome = await deps.db.dataSource.transaction(async (tx) => {
     const refuse = async (cause: SsoRefusal, userId?: string) => {
-      await appendAudit(tx, { actor: userId ? { type: 'staff', id: userId } : { type: 'anonymous', id: 'unknown' }, action: 'auth.login', outcome: 'failure', requestId, details: { cause, method: 'sso' } });
+      await appendAudit(tx, {
+        actor: userId ? { type: 'staff', id: userId } : { type: 'anonymous', id: 'unknown' },
+        action: 'auth.login',
+        outcome: 'failure',
+        requestId,
+        details: { cause, method: 'sso' },
+      });
       return { refused: cause } as const;
     };
     if (!role) return refuse('sso_no_role', await linkedUserId(tx, issuer, subject));
@@ -46,20 +57,45 @@ export async function signInWithIdToken(props: { deps: Infra; policy: SsoPolicy;
       const created = !userId && sso.accounts === 'create';
       if (created) {
         const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 100) : email;
-        userId = (await createStaffUser({ tx, actor: { type: 'system', id: 'sso' }, requestId, input: { email, displayName: name, role, passwordHash: NO_PASSWORD } })).id;
+        userId = (
+          await createStaffUser({
+            tx,
+            actor: { type: 'system', id: 'sso' },
+            requestId,
+            input: { email, displayName: name, role, passwordHash: NO_PASSWORD },
+          })
+        ).id;
       }
       if (!userId) return refuse('sso_no_account');
       await linkIdentity(tx, issuer, subject, userId, now);
-      await appendAudit(tx, { actor: { type: 'staff', id: userId }, action: 'sso.link', resource: { type: 'StaffUser', id: userId }, requestId, details: { created } });
+      await appendAudit(tx, {
+        actor: { type: 'staff', id: userId },
+        action: 'sso.link',
+        resource: { type: 'StaffUser', id: userId },
+        requestId,
+        details: { created },
+      });
     }
     const locked = await lockUser(tx, userId);
     if (!locked || locked.disabledAt) return refuse('account_disabled', userId);
     if (locked.role !== role) {
       await setRole(tx, userId, role);
-      await appendAudit(tx, { actor: { type: 'system', id: 'sso' }, action: 'staff.update', resource: { type: 'StaffUser', id: userId }, requestId, details: { role, previousRole: locked.role, source: 'sso' } });
+      await appendAudit(tx, {
+        actor: { type: 'system', id: 'sso' },
+        action: 'staff.update',
+        resource: { type: 'StaffUser', id: userId },
+        requestId,
+        details: { role, previousRole: locked.role, source: 'sso' },
+      });
     }
     const session = await issue(deps, tx, { id: userId, role: role as Role });
-    await appendAudit(tx, { actor: { type: 'staff', id: userId }, action: 'auth.login', resource: { type: 'StaffUser', id: userId }, requestId, details: { method: 'sso', role } });
+    await appendAudit(tx, {
+      actor: { type: 'staff', id: userId },
+      action: 'auth.login',
+      resource: { type: 'StaffUser', id: userId },
+      requestId,
+      details: { method: 'sso', role },
+    });
     const user = (await findUser(tx, userId))!;
     return { session, user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role } };
   });
@@ -70,6 +106,12 @@ export async function signInWithIdToken(props: { deps: Infra; policy: SsoPolicy;
 /** A failed exchange on the audit record: openid-client's error code and the claim it concerned, never a token. */
 export async function auditSsoFailure(deps: Infra, requestId: string, cause: string, claim?: string): Promise<void> {
   await deps.db.dataSource.transaction((tx) =>
-    appendAudit(tx, { actor: { type: 'anonymous', id: 'unknown' }, action: 'auth.login', outcome: 'failure', requestId, details: { method: 'sso', cause, claim: claim ?? null } }),
+    appendAudit(tx, {
+      actor: { type: 'anonymous', id: 'unknown' },
+      action: 'auth.login',
+      outcome: 'failure',
+      requestId,
+      details: { method: 'sso', cause, claim: claim ?? null },
+    }),
   );
 }

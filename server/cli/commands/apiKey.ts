@@ -12,16 +12,24 @@ export const apiKey: Group = {
       summary: 'Create an API key for /v1/chat/completions; prints it once. --allow-cloud lets it use cloud routes.',
       args: '--name NAME [--allow-cloud]',
       run: async (argv) => {
-        const { values } = parseArgs({ args: argv, strict: true, options: { name: { type: 'string' }, 'allow-cloud': { type: 'boolean', default: false } } });
+        const { values } = parseArgs({
+          args: argv,
+          strict: true,
+          options: { name: { type: 'string' }, 'allow-cloud': { type: 'boolean', default: false } },
+        });
         const [{ CreateApiKey, createApiKey }, { withDatabase }] = await load();
         const input = CreateApiKey.safeParse({ name: values.name, allowCloud: values['allow-cloud'] });
         if (!input.success) {
           process.stderr.write('palisade: --name NAME is required (1-100 characters)\n');
           return 2;
         }
-        const { key, apiKey } = await withDatabase((db) => db.dataSource.transaction((tx) => createApiKey({ tx, actor: CLI_ACTOR, input: input.data })));
+        const { key, apiKey } = await withDatabase((db) =>
+          db.dataSource.transaction((tx) => createApiKey({ tx, actor: CLI_ACTOR, input: input.data })),
+        );
         process.stdout.write(`${key}\n`);
-        process.stderr.write(`api key ${apiKey.id} "${apiKey.name}" created${apiKey.allowCloud ? ' (cloud allowed)' : ''}; it is shown only this once\n`);
+        process.stderr.write(
+          `api key ${apiKey.id} "${apiKey.name}" created${apiKey.allowCloud ? ' (cloud allowed)' : ''}; it is shown only this once\n`,
+        );
         return 0;
       },
     },
@@ -31,7 +39,10 @@ export const apiKey: Group = {
       run: async () => {
         const [{ listApiKeys }, { withDatabase }] = await load();
         const keys = await withDatabase((db) => db.dataSource.transaction((tx) => listApiKeys(tx)));
-        for (const k of keys) process.stdout.write(`${JSON.stringify({ id: k.id, prefix: k.prefix, name: k.name, allowCloud: k.allowCloud, createdAt: k.createdAt, revokedAt: k.revokedAt })}\n`);
+        for (const k of keys)
+          process.stdout.write(
+            `${JSON.stringify({ id: k.id, prefix: k.prefix, name: k.name, allowCloud: k.allowCloud, createdAt: k.createdAt, revokedAt: k.revokedAt })}\n`,
+          );
         return 0;
       },
     },
@@ -45,7 +56,9 @@ export const apiKey: Group = {
           return 2;
         }
         const [{ revokeApiKey }, { withDatabase }] = await load();
-        const row = await withDatabase((db) => db.dataSource.transaction((tx) => revokeApiKey({ tx, actor: CLI_ACTOR, id })));
+        const row = await withDatabase((db) =>
+          db.dataSource.transaction((tx) => revokeApiKey({ tx, actor: CLI_ACTOR, id })),
+        );
         if (!row) {
           process.stderr.write(`palisade: no api key ${id}\n`);
           return 1;

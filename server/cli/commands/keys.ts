@@ -19,24 +19,38 @@ async function nextWrapper(values: { 'new-key-file'?: string; 'new-hsm-key-label
   const k = await import('../privacyKit.ts');
   if (settings.kind === 'pkcs11') {
     // Keys never move out of the HSM into a file by this command.
-    if (!values['new-hsm-key-label']) throw new Error('KEY_STORE=pkcs11: give --new-hsm-key-label LABEL (a key made with keys create-hsm-key --label LABEL)');
+    if (!values['new-hsm-key-label'])
+      throw new Error(
+        'KEY_STORE=pkcs11: give --new-hsm-key-label LABEL (a key made with keys create-hsm-key --label LABEL)',
+      );
     const { openPkcs11Token } = await import('../../privacy/pkcs11/index.ts');
     const { pkcs11KeyWrapper } = await import('../../privacy/pkcs11/wrapper.ts');
-    return { wrapper: pkcs11KeyWrapper(openPkcs11Token(settings), values['new-hsm-key-label']), next: `PKCS11_KEY_LABEL=${values['new-hsm-key-label']}` };
+    return {
+      wrapper: pkcs11KeyWrapper(openPkcs11Token(settings), values['new-hsm-key-label']),
+      next: `PKCS11_KEY_LABEL=${values['new-hsm-key-label']}`,
+    };
   }
   const file = values['new-key-file'];
   if (!file) throw new Error('--new-key-file is required (32 random bytes, base64; mode 600)');
-  return { wrapper: k.masterKeyWrapper(readKeyFile(file)), next: `MASTER_KEY_FILE=${file} (or replace data/secrets/master.key)` };
+  return {
+    wrapper: k.masterKeyWrapper(readKeyFile(file)),
+    next: `MASTER_KEY_FILE=${file} (or replace data/secrets/master.key)`,
+  };
 }
 
 export const keys: Group = {
   summary: 'Keys: rotate the master key that wraps every data key; create it in an HSM.',
   commands: {
     'rotate-master': {
-      summary: 'Re-wrap every data key under a new master key (data untouched); then point MASTER_KEY_FILE (or PKCS11_KEY_LABEL) at it.',
+      summary:
+        'Re-wrap every data key under a new master key (data untouched); then point MASTER_KEY_FILE (or PKCS11_KEY_LABEL) at it.',
       args: '--new-key-file FILE | --new-hsm-key-label LABEL',
       run: async (argv) => {
-        const { values } = parseArgs({ args: argv, strict: true, options: { 'new-key-file': { type: 'string' }, 'new-hsm-key-label': { type: 'string' } } });
+        const { values } = parseArgs({
+          args: argv,
+          strict: true,
+          options: { 'new-key-file': { type: 'string' }, 'new-hsm-key-label': { type: 'string' } },
+        });
         let target;
         try {
           target = await nextWrapper(values);
@@ -45,28 +59,39 @@ export const keys: Group = {
         }
         const k = await import('../privacyKit.ts');
         return k.withDeps(async (deps) => {
-          const report = await k.rotateMasterKey({ dataSource: deps.db.dataSource, now: deps.now }, k.keyWrapperOf(deps), target.wrapper, { actor: k.CLI_PRIVACY_ACTOR });
+          const report = await k.rotateMasterKey(
+            { dataSource: deps.db.dataSource, now: deps.now },
+            k.keyWrapperOf(deps),
+            target.wrapper,
+            { actor: k.CLI_PRIVACY_ACTOR },
+          );
           k.print(report);
-          process.stderr.write(`Now set ${target.next} on every node and restart. Keep the old key only as long as backups made with it must stay readable.\n`);
+          process.stderr.write(
+            `Now set ${target.next} on every node and restart. Keep the old key only as long as backups made with it must stay readable.\n`,
+          );
           return report.unknown > 0 ? 1 : 0;
         });
       },
     },
     'create-hsm-key': {
-      summary: 'Generate the master key inside the PKCS#11 token (AES-256, sensitive, never extractable); KEY_STORE=pkcs11 settings.',
+      summary:
+        'Generate the master key inside the PKCS#11 token (AES-256, sensitive, never extractable); KEY_STORE=pkcs11 settings.',
       args: '[--label LABEL]',
       run: async (argv) => {
         const { values } = parseArgs({ args: argv, strict: true, options: { label: { type: 'string' } } });
         const { loadConfig } = await import('../../config.ts');
         const settings = loadConfig().keys;
-        if (settings.kind !== 'pkcs11') return fail('set KEY_STORE=pkcs11 with PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN_FILE first');
+        if (settings.kind !== 'pkcs11')
+          return fail('set KEY_STORE=pkcs11 with PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN_FILE first');
         const { openPkcs11Token } = await import('../../privacy/pkcs11/index.ts');
         const { createMasterKey, pkcs11KeyWrapper } = await import('../../privacy/pkcs11/wrapper.ts');
         const label = values.label ?? settings.keyLabel;
         const token = openPkcs11Token(settings);
         try {
           createMasterKey(token, label);
-          process.stdout.write(JSON.stringify({ token: settings.tokenLabel, label, keyId: pkcs11KeyWrapper(token, label).keyId }) + '\n');
+          process.stdout.write(
+            JSON.stringify({ token: settings.tokenLabel, label, keyId: pkcs11KeyWrapper(token, label).keyId }) + '\n',
+          );
           return 0;
         } catch (err) {
           return fail(err instanceof Error ? err.message : String(err), 1);

@@ -127,8 +127,12 @@ export class PrivacyLifecycle1732400000000 implements MigrationInterface {
         CHECK ((scope = 'subject') = (subject_id IS NOT NULL AND conversation_id IS NULL)),
         CHECK ((scope = 'conversation') = (conversation_id IS NOT NULL))
       )`);
-    await q.query(`CREATE INDEX legal_holds_subject_idx ON legal_holds (subject_id) WHERE status IN ('pending', 'active', 'lift_pending')`);
-    await q.query(`CREATE INDEX legal_holds_conversation_idx ON legal_holds (conversation_id) WHERE status IN ('pending', 'active', 'lift_pending')`);
+    await q.query(
+      `CREATE INDEX legal_holds_subject_idx ON legal_holds (subject_id) WHERE status IN ('pending', 'active', 'lift_pending')`,
+    );
+    await q.query(
+      `CREATE INDEX legal_holds_conversation_idx ON legal_holds (conversation_id) WHERE status IN ('pending', 'active', 'lift_pending')`,
+    );
     await q.query(`
       CREATE TABLE dsr_requests (
         id uuid PRIMARY KEY,
@@ -175,7 +179,21 @@ export class PrivacyLifecycle1732400000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['erasure_jobs', 'retention_runs', 'dsr_requests', 'legal_holds', 'conversation_vaults', 'consent_records', 'attachments', 'messages', 'conversations', 'subject_identifiers', 'subject_keys', 'system_keys', 'data_subjects']) {
+    for (const t of [
+      'erasure_jobs',
+      'retention_runs',
+      'dsr_requests',
+      'legal_holds',
+      'conversation_vaults',
+      'consent_records',
+      'attachments',
+      'messages',
+      'conversations',
+      'subject_identifiers',
+      'subject_keys',
+      'system_keys',
+      'data_subjects',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     }
   }

@@ -38,7 +38,9 @@ export class KnowledgeBase1732500000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (article_id, version_no)
       )`);
-    await q.query(`ALTER TABLE kb_articles ADD CONSTRAINT kb_articles_published_fk FOREIGN KEY (published_version_id) REFERENCES kb_article_versions (id)`);
+    await q.query(
+      `ALTER TABLE kb_articles ADD CONSTRAINT kb_articles_published_fk FOREIGN KEY (published_version_id) REFERENCES kb_article_versions (id)`,
+    );
     await q.query(`
       CREATE FUNCTION kb_versions_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

@@ -21,11 +21,15 @@ export class VisitorChat1732800000000 implements MigrationInterface {
         ADD COLUMN not_helpful integer NOT NULL DEFAULT 0,
         ADD COLUMN rating smallint CHECK (rating BETWEEN 1 AND 5),
         ADD COLUMN rated_at timestamptz`);
-    await q.query(`UPDATE conversations SET mode = CASE status WHEN 'handoff' THEN 'queued' WHEN 'closed' THEN 'closed' ELSE 'ai' END`);
+    await q.query(
+      `UPDATE conversations SET mode = CASE status WHEN 'handoff' THEN 'queued' WHEN 'closed' THEN 'closed' ELSE 'ai' END`,
+    );
     await q.query(`CREATE INDEX conversations_queue_idx ON conversations (queue, handoff_at) WHERE status = 'handoff'`);
 
     await q.query(`ALTER TABLE messages DROP CONSTRAINT messages_role_check`);
-    await q.query(`ALTER TABLE messages ADD CONSTRAINT messages_role_check CHECK (role IN ('visitor', 'assistant', 'agent', 'system'))`);
+    await q.query(
+      `ALTER TABLE messages ADD CONSTRAINT messages_role_check CHECK (role IN ('visitor', 'assistant', 'agent', 'system'))`,
+    );
     await q.query(`
       ALTER TABLE messages
         ADD COLUMN seq bigint,
@@ -35,10 +39,14 @@ export class VisitorChat1732800000000 implements MigrationInterface {
       UPDATE messages m SET seq = r.n
         FROM (SELECT id, row_number() OVER (PARTITION BY conversation_id ORDER BY created_at, id) AS n FROM messages) r
        WHERE r.id = m.id`);
-    await q.query(`UPDATE conversations c SET last_seq = coalesce((SELECT max(seq) FROM messages m WHERE m.conversation_id = c.id), 0)`);
+    await q.query(
+      `UPDATE conversations c SET last_seq = coalesce((SELECT max(seq) FROM messages m WHERE m.conversation_id = c.id), 0)`,
+    );
     await q.query(`ALTER TABLE messages ALTER COLUMN seq SET NOT NULL`);
     await q.query(`CREATE UNIQUE INDEX messages_conversation_seq_idx ON messages (conversation_id, seq)`);
-    await q.query(`CREATE UNIQUE INDEX messages_client_id_idx ON messages (conversation_id, client_id) WHERE client_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX messages_client_id_idx ON messages (conversation_id, client_id) WHERE client_id IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -47,7 +55,9 @@ export class VisitorChat1732800000000 implements MigrationInterface {
     await q.query(`ALTER TABLE messages DROP COLUMN meta, DROP COLUMN client_id, DROP COLUMN seq`);
     await q.query(`DELETE FROM messages WHERE role = 'system'`);
     await q.query(`ALTER TABLE messages DROP CONSTRAINT messages_role_check`);
-    await q.query(`ALTER TABLE messages ADD CONSTRAINT messages_role_check CHECK (role IN ('visitor', 'assistant', 'agent'))`);
+    await q.query(
+      `ALTER TABLE messages ADD CONSTRAINT messages_role_check CHECK (role IN ('visitor', 'assistant', 'agent'))`,
+    );
     await q.query(`DROP INDEX conversations_queue_idx`);
     await q.query(`
       ALTER TABLE conversations DROP COLUMN rated_at, DROP COLUMN rating, DROP COLUMN not_helpful, DROP COLUMN last_seq,

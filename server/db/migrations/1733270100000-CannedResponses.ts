@@ -21,7 +21,9 @@ export class CannedResponses1733270100000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         archived_at timestamptz
       )`);
-    await q.query(`CREATE UNIQUE INDEX canned_responses_shortcut ON canned_responses (site, language, shortcut) WHERE archived_at IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX canned_responses_shortcut ON canned_responses (site, language, shortcut) WHERE archived_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

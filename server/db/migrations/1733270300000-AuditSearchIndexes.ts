@@ -10,10 +10,14 @@ export class AuditSearchIndexes1733270300000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE INDEX audit_events_actor_seq_idx ON audit_events (actor_type, actor_id, seq)`);
-    await q.query(`CREATE INDEX audit_events_subject_seq_idx ON audit_events (subject_id, seq) WHERE subject_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX audit_events_subject_seq_idx ON audit_events (subject_id, seq) WHERE subject_id IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX audit_events_action_seq_idx ON audit_events (action, seq)`);
     await q.query(`CREATE INDEX audit_events_resource_seq_idx ON audit_events (resource_type, resource_id, seq)`);
-    await q.query(`CREATE INDEX audit_events_not_success_idx ON audit_events (outcome, seq) WHERE outcome <> 'success'`);
+    await q.query(
+      `CREATE INDEX audit_events_not_success_idx ON audit_events (outcome, seq) WHERE outcome <> 'success'`,
+    );
     for (const old of ['actor', 'subject', 'action', 'resource']) await q.query(`DROP INDEX audit_events_${old}_idx`);
   }
 
@@ -22,6 +26,7 @@ export class AuditSearchIndexes1733270300000 implements MigrationInterface {
     await q.query(`CREATE INDEX audit_events_subject_idx ON audit_events (subject_id) WHERE subject_id IS NOT NULL`);
     await q.query(`CREATE INDEX audit_events_action_idx ON audit_events (action)`);
     await q.query(`CREATE INDEX audit_events_resource_idx ON audit_events (resource_type, resource_id)`);
-    for (const idx of ['actor_seq', 'subject_seq', 'action_seq', 'resource_seq', 'not_success']) await q.query(`DROP INDEX audit_events_${idx}_idx`);
+    for (const idx of ['actor_seq', 'subject_seq', 'action_seq', 'resource_seq', 'not_success'])
+      await q.query(`DROP INDEX audit_events_${idx}_idx`);
   }
 }

@@ -9,7 +9,9 @@ export class SupervisorRole1733330000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE staff_users DROP CONSTRAINT staff_users_role_check`);
-    await q.query(`ALTER TABLE staff_users ADD CONSTRAINT staff_users_role_check CHECK (role IN ('admin', 'agent', 'compliance_officer', 'auditor', 'supervisor'))`);
+    await q.query(
+      `ALTER TABLE staff_users ADD CONSTRAINT staff_users_role_check CHECK (role IN ('admin', 'agent', 'compliance_officer', 'auditor', 'supervisor'))`,
+    );
     await q.query(`
       CREATE TABLE staff_presence (
         channel_id uuid PRIMARY KEY,
@@ -26,8 +28,12 @@ export class SupervisorRole1733330000000 implements MigrationInterface {
     await q.query(`DROP INDEX conversations_open_updated_idx`);
     await q.query(`DROP TABLE staff_presence`);
     // The older rule has no place for a supervisor: the account becomes a disabled auditor, which grants nothing.
-    await q.query(`UPDATE staff_users SET role = 'auditor', disabled_at = COALESCE(disabled_at, now()) WHERE role = 'supervisor'`);
+    await q.query(
+      `UPDATE staff_users SET role = 'auditor', disabled_at = COALESCE(disabled_at, now()) WHERE role = 'supervisor'`,
+    );
     await q.query(`ALTER TABLE staff_users DROP CONSTRAINT staff_users_role_check`);
-    await q.query(`ALTER TABLE staff_users ADD CONSTRAINT staff_users_role_check CHECK (role IN ('admin', 'agent', 'compliance_officer', 'auditor'))`);
+    await q.query(
+      `ALTER TABLE staff_users ADD CONSTRAINT staff_users_role_check CHECK (role IN ('admin', 'agent', 'compliance_officer', 'auditor'))`,
+    );
   }
 }

@@ -11,7 +11,8 @@ export function errorHandler(logger: Logger): Middleware {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw notFound('route');
-      if (ctx.status === 405 && ctx.body === undefined) throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed here.`);
+      if (ctx.status === 405 && ctx.body === undefined)
+        throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed here.`);
     } catch (err) {
       let appError: AppError;
       if (err instanceof AppError) appError = err;
@@ -20,7 +21,11 @@ export function errorHandler(logger: Logger): Middleware {
         logger.warn('db.unavailable', { requestId: ctx.state.requestId as string, error: err });
       } else {
         appError = internalError();
-        logger.error('http.unhandled', { requestId: ctx.state.requestId as string, error: err, stack: err instanceof Error ? err.stack?.split('\n').slice(0, 6).join(' | ') : undefined });
+        logger.error('http.unhandled', {
+          requestId: ctx.state.requestId as string,
+          error: err,
+          stack: err instanceof Error ? err.stack?.split('\n').slice(0, 6).join(' | ') : undefined,
+        });
       }
       ctx.status = appError.status;
       for (const [k, v] of Object.entries(appError.headers ?? {})) ctx.set(k, v);
@@ -32,7 +37,9 @@ export function errorHandler(logger: Logger): Middleware {
           requestId: ctx.state.requestId as string,
           // OpenAI's error fields too on its API, where callers use OpenAI's clients (they read
           // `code`, `type` and `param`): OpenAI's type for the status, the stable id as the code.
-          ...(ctx.path.startsWith('/v1/') ? { type: openAiErrorType(appError.status), code: appError.id, param: appError.issues?.[0]?.path ?? null } : {}),
+          ...(ctx.path.startsWith('/v1/')
+            ? { type: openAiErrorType(appError.status), code: appError.id, param: appError.issues?.[0]?.path ?? null }
+            : {}),
         },
       };
     } finally {
@@ -51,7 +58,11 @@ export function errorHandler(logger: Logger): Middleware {
       if (!streamed) logRequest();
       else
         streamed.then(logRequest, (err: unknown) => {
-          logger.error('http.unhandled', { requestId: ctx.state.requestId as string, error: err, stack: err instanceof Error ? err.stack?.split('\n').slice(0, 6).join(' | ') : undefined });
+          logger.error('http.unhandled', {
+            requestId: ctx.state.requestId as string,
+            error: err,
+            stack: err instanceof Error ? err.stack?.split('\n').slice(0, 6).join(' | ') : undefined,
+          });
           logRequest();
         });
     }

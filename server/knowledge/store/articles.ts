@@ -47,12 +47,21 @@ const VERSION_COLUMNS = `v.id, v.article_id AS "articleId", v.version_no AS "ver
   v.author_type AS "authorType", v.author_id AS "authorId", v.restored_from AS "restoredFrom", v.created_at AS "createdAt"`;
 
 export async function selectArticle(tx: Tx, articleId: string, lock = false): Promise<ArticleRow | null> {
-  const [row] = (await tx.query(`SELECT ${ARTICLE_COLUMNS} FROM kb_articles a WHERE a.id = $1${lock ? ' FOR UPDATE' : ''}`, [articleId])) as ArticleRow[];
+  const [row] = (await tx.query(
+    `SELECT ${ARTICLE_COLUMNS} FROM kb_articles a WHERE a.id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [articleId],
+  )) as ArticleRow[];
   return row ?? null;
 }
 
-export async function selectArticleBySlug(tx: Tx, slug: string): Promise<{ id: string; archivedAt: Date | null; publishedVersionId: string | null } | null> {
-  const [row] = (await tx.query(`SELECT id, archived_at AS "archivedAt", published_version_id AS "publishedVersionId" FROM kb_articles WHERE slug = $1`, [slug])) as {
+export async function selectArticleBySlug(
+  tx: Tx,
+  slug: string,
+): Promise<{ id: string; archivedAt: Date | null; publishedVersionId: string | null } | null> {
+  const [row] = (await tx.query(
+    `SELECT id, archived_at AS "archivedAt", published_version_id AS "publishedVersionId" FROM kb_articles WHERE slug = $1`,
+    [slug],
+  )) as {
     id: string;
     archivedAt: Date | null;
     publishedVersionId: string | null;
@@ -61,33 +70,49 @@ export async function selectArticleBySlug(tx: Tx, slug: string): Promise<{ id: s
 }
 
 export async function selectVersion(tx: Tx, articleId: string, versionId: string): Promise<VersionRow | null> {
-  const [row] = (await tx.query(`SELECT ${VERSION_COLUMNS} FROM kb_article_versions v WHERE v.id = $1 AND v.article_id = $2`, [versionId, articleId])) as VersionRow[];
+  const [row] = (await tx.query(
+    `SELECT ${VERSION_COLUMNS} FROM kb_article_versions v WHERE v.id = $1 AND v.article_id = $2`,
+    [versionId, articleId],
+  )) as VersionRow[];
   return row ?? null;
 }
 
 export async function selectLatestVersion(tx: Tx, articleId: string): Promise<VersionRow | null> {
-  const [row] = (await tx.query(`SELECT ${VERSION_COLUMNS} FROM kb_article_versions v WHERE v.article_id = $1 ORDER BY v.version_no DESC LIMIT 1`, [articleId])) as VersionRow[];
+  const [row] = (await tx.query(
+    `SELECT ${VERSION_COLUMNS} FROM kb_article_versions v WHERE v.article_id = $1 ORDER BY v.version_no DESC LIMIT 1`,
+    [articleId],
+  )) as VersionRow[];
   return row ?? null;
 }
 
 export async function selectHistory(tx: Tx, articleId: string): Promise<VersionRow[]> {
-  return (await tx.query(`SELECT ${VERSION_COLUMNS} FROM kb_article_versions v WHERE v.article_id = $1 ORDER BY v.version_no DESC`, [articleId])) as VersionRow[];
+  return (await tx.query(
+    `SELECT ${VERSION_COLUMNS} FROM kb_article_versions v WHERE v.article_id = $1 ORDER BY v.version_no DESC`,
+    [articleId],
+  )) as VersionRow[];
 }
 
 export async function versionExists(tx: Tx, articleId: string, versionId: string): Promise<boolean> {
-  const [known] = (await tx.query(`SELECT 1 AS ok FROM kb_article_versions WHERE id = $1 AND article_id = $2`, [versionId, articleId])) as unknown[];
+  const [known] = (await tx.query(`SELECT 1 AS ok FROM kb_article_versions WHERE id = $1 AND article_id = $2`, [
+    versionId,
+    articleId,
+  ])) as unknown[];
   return known !== undefined;
 }
 
-export type NewArticle = Pick<ArticleRow, 'id' | 'slug' | 'category' | 'audience' | 'language' | 'tags' | 'owner' | 'reviewBy' | 'title'>;
+export type NewArticle = Pick<
+  ArticleRow,
+  'id' | 'slug' | 'category' | 'audience' | 'language' | 'tags' | 'owner' | 'reviewBy' | 'title'
+>;
 
 /** Inserts the article row; false when the slug is taken (the transaction stays usable). */
 export async function insertArticle(tx: Tx, a: NewArticle): Promise<boolean> {
   try {
     await withSavepoint(tx, 'kb_create_article', () =>
-      tx.query(`INSERT INTO kb_articles (id, slug, category, audience, language, tags, owner, review_by, title) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-        a.id, a.slug, a.category, a.audience, a.language, a.tags, a.owner, a.reviewBy, a.title,
-      ]),
+      tx.query(
+        `INSERT INTO kb_articles (id, slug, category, audience, language, tags, owner, review_by, title) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [a.id, a.slug, a.category, a.audience, a.language, a.tags, a.owner, a.reviewBy, a.title],
+      ),
     );
     return true;
   } catch (err) {
@@ -96,7 +121,10 @@ export async function insertArticle(tx: Tx, a: NewArticle): Promise<boolean> {
   }
 }
 
-export type NewVersion = Pick<VersionRow, 'id' | 'articleId' | 'versionNo' | 'title' | 'bodyMd' | 'phrasings' | 'reason' | 'restoredFrom'> & {
+export type NewVersion = Pick<
+  VersionRow,
+  'id' | 'articleId' | 'versionNo' | 'title' | 'bodyMd' | 'phrasings' | 'reason' | 'restoredFrom'
+> & {
   author: { type: string; id: string };
 };
 
@@ -104,9 +132,24 @@ export type NewVersion = Pick<VersionRow, 'id' | 'articleId' | 'versionNo' | 'ti
 export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
   await tx.query(
     `INSERT INTO kb_article_versions (id, article_id, version_no, title, body_md, phrasings, reason, author_type, author_id, restored_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [v.id, v.articleId, v.versionNo, v.title, v.bodyMd, v.phrasings, v.reason, v.author.type, v.author.id, v.restoredFrom],
+    [
+      v.id,
+      v.articleId,
+      v.versionNo,
+      v.title,
+      v.bodyMd,
+      v.phrasings,
+      v.reason,
+      v.author.type,
+      v.author.id,
+      v.restoredFrom,
+    ],
   );
-  await tx.query(`UPDATE kb_articles SET latest_version_no = $2, title = $3, updated_at = now() WHERE id = $1`, [v.articleId, v.versionNo, v.title]);
+  await tx.query(`UPDATE kb_articles SET latest_version_no = $2, title = $3, updated_at = now() WHERE id = $1`, [
+    v.articleId,
+    v.versionNo,
+    v.title,
+  ]);
 }
 
 /** The metadata an edit may change, by column. */
@@ -120,7 +163,11 @@ export interface ArticleMetadata {
 }
 const METADATA_COLUMNS = new Set(['category', 'audience', 'language', 'tags', 'owner', 'review_by']);
 
-export async function updateMetadata(tx: Tx, articleId: string, changed: [keyof ArticleMetadata, unknown][]): Promise<void> {
+export async function updateMetadata(
+  tx: Tx,
+  articleId: string,
+  changed: [keyof ArticleMetadata, unknown][],
+): Promise<void> {
   for (const [column, value] of changed) {
     if (!METADATA_COLUMNS.has(column)) throw new Error(`not an article metadata column: ${column}`);
     await tx.query(`UPDATE kb_articles SET ${column} = $2, updated_at = now() WHERE id = $1`, [articleId, value]);
@@ -128,7 +175,10 @@ export async function updateMetadata(tx: Tx, articleId: string, changed: [keyof 
 }
 
 export async function setPublishedVersion(tx: Tx, articleId: string, versionId: string): Promise<void> {
-  await tx.query(`UPDATE kb_articles SET published_version_id = $2, updated_at = now() WHERE id = $1`, [articleId, versionId]);
+  await tx.query(`UPDATE kb_articles SET published_version_id = $2, updated_at = now() WHERE id = $1`, [
+    articleId,
+    versionId,
+  ]);
 }
 
 /** No published version any more; archiving also stamps archived_at (once). */
@@ -163,7 +213,8 @@ export async function selectArticles(tx: Tx, q: ArticleFilter): Promise<ArticleR
   if (q.category) add('a.category = ?', q.category);
   if (q.audience) add('a.audience = ?', q.audience);
   if (q.language) add('a.language = ?', q.language);
-  if (q.reviewDue !== undefined) add(q.reviewDue ? 'a.review_by < ?::date' : '(a.review_by IS NULL OR a.review_by >= ?::date)', q.today);
+  if (q.reviewDue !== undefined)
+    add(q.reviewDue ? 'a.review_by < ?::date' : '(a.review_by IS NULL OR a.review_by >= ?::date)', q.today);
   params.push(q.limit, q.offset);
   return (await tx.query(
     `SELECT ${ARTICLE_COLUMNS} FROM kb_articles a WHERE ${where.join(' AND ')} ORDER BY a.slug LIMIT $${params.length - 1} OFFSET $${params.length}`,

@@ -21,7 +21,14 @@ export interface UnansweredRow {
 /** One more occurrence of a question group (a new group on first sight); reopens a resolved one. */
 export async function upsertUnanswered(
   tx: Tx,
-  u: { id: string; groupKey: string; sampleText: string; language: string | null; lowConfidence: 0 | 1; confidence: number | null },
+  u: {
+    id: string;
+    groupKey: string;
+    sampleText: string;
+    language: string | null;
+    lowConfidence: 0 | 1;
+    confidence: number | null;
+  },
 ): Promise<{ id: string; occurrences: number }> {
   const [row] = (await tx.query(
     `INSERT INTO kb_unanswered (id, group_key, sample_text, language, occurrences, low_confidence, unhelpful, best_confidence)
@@ -35,7 +42,10 @@ export async function upsertUnanswered(
   return row!;
 }
 
-export async function selectUnanswered(tx: Tx, opts: { includeResolved: boolean; limit: number }): Promise<UnansweredRow[]> {
+export async function selectUnanswered(
+  tx: Tx,
+  opts: { includeResolved: boolean; limit: number },
+): Promise<UnansweredRow[]> {
   return (await tx.query(
     `SELECT id, sample_text AS "sampleText", language, occurrences, low_confidence AS "lowConfidence", unhelpful, best_confidence AS "bestConfidence",
             first_seen AS "firstSeen", last_seen AS "lastSeen", resolved_at AS "resolvedAt"
@@ -47,17 +57,31 @@ export async function selectUnanswered(tx: Tx, opts: { includeResolved: boolean;
 
 /** The group's sample question, the row locked until the transaction ends; null when unknown. */
 export async function lockUnansweredSample(tx: Tx, id: string): Promise<string | null> {
-  const [row] = (await tx.query(`SELECT sample_text AS "sampleText" FROM kb_unanswered WHERE id = $1 FOR UPDATE`, [id])) as { sampleText: string }[];
+  const [row] = (await tx.query(`SELECT sample_text AS "sampleText" FROM kb_unanswered WHERE id = $1 FOR UPDATE`, [
+    id,
+  ])) as { sampleText: string }[];
   return row?.sampleText ?? null;
 }
 
 /** Marks the group resolved by a staff member; false when there is no such group. */
 export async function markResolved(tx: Tx, id: string, staffId: string): Promise<boolean> {
-  return changedRows(await tx.query(`UPDATE kb_unanswered SET resolved_at = now(), resolved_by = $2 WHERE id = $1`, [id, staffId])) > 0;
+  return (
+    changedRows(
+      await tx.query(`UPDATE kb_unanswered SET resolved_at = now(), resolved_by = $2 WHERE id = $1`, [id, staffId]),
+    ) > 0
+  );
 }
 
-export async function insertFeedback(tx: Tx, f: { id: string; articleId: string; versionId: string; helpful: boolean }): Promise<void> {
-  await tx.query(`INSERT INTO kb_feedback (id, article_id, version_id, helpful) VALUES ($1, $2, $3, $4)`, [f.id, f.articleId, f.versionId, f.helpful]);
+export async function insertFeedback(
+  tx: Tx,
+  f: { id: string; articleId: string; versionId: string; helpful: boolean },
+): Promise<void> {
+  await tx.query(`INSERT INTO kb_feedback (id, article_id, version_id, helpful) VALUES ($1, $2, $3, $4)`, [
+    f.id,
+    f.articleId,
+    f.versionId,
+    f.helpful,
+  ]);
 }
 
 export interface FeedbackCount {

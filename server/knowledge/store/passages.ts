@@ -23,19 +23,38 @@ export async function insertPassages(tx: Tx, rows: PassageRow[]): Promise<void> 
   for (let i = 0; i < rows.length; i += 200) {
     const values: unknown[] = [];
     const tuples = rows.slice(i, i + 200).map((r) => {
-      const cols = [r.id, r.articleId, r.versionId, r.ordinal, r.audience, r.language, r.title, r.heading, r.body, r.headTerms, r.terms];
+      const cols = [
+        r.id,
+        r.articleId,
+        r.versionId,
+        r.ordinal,
+        r.audience,
+        r.language,
+        r.title,
+        r.heading,
+        r.body,
+        r.headTerms,
+        r.terms,
+      ];
       const base = values.length;
       values.push(...cols);
       return `(${cols.map((_, k) => `$${base + k + 1}`).join(', ')})`;
     });
-    await tx.query(`INSERT INTO kb_passages (id, article_id, version_id, ordinal, audience, language, title, heading, body, head_terms, terms) VALUES ${tuples.join(', ')}`, values);
+    await tx.query(
+      `INSERT INTO kb_passages (id, article_id, version_id, ordinal, audience, language, title, heading, body, head_terms, terms) VALUES ${tuples.join(', ')}`,
+      values,
+    );
   }
 }
 
-export async function insertFaq(tx: Tx, f: { id: string; articleId: string; versionId: string; passageId: string; question: string; answer: string }): Promise<void> {
-  await tx.query(`INSERT INTO kb_faq (id, article_id, version_id, passage_id, question, answer) VALUES ($1, $2, $3, $4, $5, $6)`, [
-    f.id, f.articleId, f.versionId, f.passageId, f.question, f.answer,
-  ]);
+export async function insertFaq(
+  tx: Tx,
+  f: { id: string; articleId: string; versionId: string; passageId: string; question: string; answer: string },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO kb_faq (id, article_id, version_id, passage_id, question, answer) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [f.id, f.articleId, f.versionId, f.passageId, f.question, f.answer],
+  );
 }
 
 export async function deleteArticlePassages(tx: Tx, articleId: string): Promise<void> {

@@ -22,7 +22,11 @@ export async function selectUnembedded(tx: Tx, model: string, limit: number): Pr
 }
 
 /** Writes each passage's vector; a passage deleted meanwhile (republished) is skipped. */
-export async function upsertVectors(tx: Tx, model: string, rows: { passageId: string; embedding: number[] }[]): Promise<void> {
+export async function upsertVectors(
+  tx: Tx,
+  model: string,
+  rows: { passageId: string; embedding: number[] }[],
+): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO kb_passage_vectors (passage_id, model, embedding)

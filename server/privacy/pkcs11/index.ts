@@ -26,7 +26,8 @@ export function openPkcs11Token(settings: Pkcs11Settings): Token {
   try {
     return openToken({ module: settings.module, tokenLabel: settings.tokenLabel, pin });
   } catch (err) {
-    if (err instanceof TokenUnavailable) throw new ConfigError([{ variable: 'KEY_STORE', problem: `pkcs11: ${err.message}` }]);
+    if (err instanceof TokenUnavailable)
+      throw new ConfigError([{ variable: 'KEY_STORE', problem: `pkcs11: ${err.message}` }]);
     throw err;
   }
 }
@@ -40,7 +41,8 @@ export function pkcs11Keys(settings: Pkcs11Settings): Pkcs11Keys {
     keys = { token, wrapper: pkcs11KeyWrapper(token, settings.keyLabel), store: pkcs11KeyStore(token) };
   } catch (err) {
     token.close();
-    if (err instanceof TokenUnavailable) throw new ConfigError([{ variable: 'PKCS11_KEY_LABEL', problem: err.message }]);
+    if (err instanceof TokenUnavailable)
+      throw new ConfigError([{ variable: 'PKCS11_KEY_LABEL', problem: err.message }]);
     throw err;
   }
   opened.set(name, keys);

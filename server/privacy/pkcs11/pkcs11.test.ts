@@ -53,7 +53,9 @@ describe.skipIf(!softHsmAvailable)('pkcs11 key wrapper', () => {
     const b = pkcs11KeyWrapper(token, 'master-b');
     expect(thrown(() => b.unwrap(wrapped, 'subject:sub_1'))).toBeInstanceOf(CiphertextInvalid);
     // A file master key cannot open it either, and the token's key opens nothing of a file key's.
-    expect(thrown(() => masterKeyWrapper(newDataKey()).unwrap(wrapped, 'subject:sub_1'))).toBeInstanceOf(CiphertextInvalid);
+    expect(thrown(() => masterKeyWrapper(newDataKey()).unwrap(wrapped, 'subject:sub_1'))).toBeInstanceOf(
+      CiphertextInvalid,
+    );
   });
 
   it('names each key by a stable fingerprint, never by its bytes', () => {
@@ -70,11 +72,17 @@ describe.skipIf(!softHsmAvailable)('pkcs11 key wrapper', () => {
   });
 
   it('refuses a missing key, a duplicate label and a key that can leave the token', () => {
-    expect(thrown(() => pkcs11KeyWrapper(token, 'no-such-key'))).toMatchObject({ message: expect.stringMatching(/holds no AES key labelled "no-such-key".*create-hsm-key/) });
+    expect(thrown(() => pkcs11KeyWrapper(token, 'no-such-key'))).toMatchObject({
+      message: expect.stringMatching(/holds no AES key labelled "no-such-key".*create-hsm-key/),
+    });
     expect(thrown(() => createMasterKey(token, 'master-a'))).toBeInstanceOf(TokenUnavailable);
-    const loose = masterKeyTemplate('exportable').map((a) => (a.type === pkcs11js.CKA_EXTRACTABLE ? { ...a, value: true } : a));
+    const loose = masterKeyTemplate('exportable').map((a) =>
+      a.type === pkcs11js.CKA_EXTRACTABLE ? { ...a, value: true } : a,
+    );
     token.use((p, s) => p.C_GenerateKey(s, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, loose));
-    expect(thrown(() => pkcs11KeyWrapper(token, 'exportable'))).toMatchObject({ message: expect.stringMatching(/must be sensitive and not extractable/) });
+    expect(thrown(() => pkcs11KeyWrapper(token, 'exportable'))).toMatchObject({
+      message: expect.stringMatching(/must be sensitive and not extractable/),
+    });
   });
 });
 
@@ -91,9 +99,13 @@ describe.skipIf(!softHsmAvailable)('pkcs11 subject key store', () => {
     const objects = (id: string) => token.find([{ type: pkcs11js.CKA_LABEL, value: subjectObjectLabel(id) }]);
     const [object] = objects(sub(1));
     // The object is the secret's only source: sensitive, not extractable, its value unreadable.
-    const [extractable, sensitive] = token.use((p, s) => p.C_GetAttributeValue(s, object!, [{ type: pkcs11js.CKA_EXTRACTABLE }, { type: pkcs11js.CKA_SENSITIVE }]));
+    const [extractable, sensitive] = token.use((p, s) =>
+      p.C_GetAttributeValue(s, object!, [{ type: pkcs11js.CKA_EXTRACTABLE }, { type: pkcs11js.CKA_SENSITIVE }]),
+    );
     expect([extractable!.value, sensitive!.value]).toEqual([Buffer.of(0), Buffer.of(1)]);
-    expect(thrown(() => token.use((p, s) => p.C_GetAttributeValue(s, object!, [{ type: pkcs11js.CKA_VALUE }])))).toMatchObject({ code: pkcs11js.CKR_ATTRIBUTE_SENSITIVE });
+    expect(
+      thrown(() => token.use((p, s) => p.C_GetAttributeValue(s, object!, [{ type: pkcs11js.CKA_VALUE }]))),
+    ).toMatchObject({ code: pkcs11js.CKR_ATTRIBUTE_SENSITIVE });
 
     const sealed = seal(secret, Buffer.from('card 4111'), 'keystore:x');
     expect(await store.destroy(sub(1))).toBe(true);
@@ -121,7 +133,9 @@ describe.skipIf(!softHsmAvailable)('pkcs11 token', () => {
   });
 
   it('refuses a missing token and names the ones present', () => {
-    expect(thrown(() => openToken({ module: SOFTHSM_MODULE, tokenLabel: 'absent', pin: TOKEN_PIN }))).toMatchObject({ message: 'no token labelled "absent" (tokens present: "locked", "unit")' });
+    expect(thrown(() => openToken({ module: SOFTHSM_MODULE, tokenLabel: 'absent', pin: TOKEN_PIN }))).toMatchObject({
+      message: 'no token labelled "absent" (tokens present: "locked", "unit")',
+    });
   });
 
   it('refuses a wrong PIN without saying it', () => {
@@ -131,6 +145,10 @@ describe.skipIf(!softHsmAvailable)('pkcs11 token', () => {
   });
 
   it('refuses a library that is not there', () => {
-    expect(thrown(() => openToken({ module: '/nonexistent/libpkcs11.so', tokenLabel: 'unit', pin: TOKEN_PIN }))).toMatchObject({ message: expect.stringMatching(/^cannot load the PKCS#11 library \/nonexistent\/libpkcs11\.so/) });
+    expect(
+      thrown(() => openToken({ module: '/nonexistent/libpkcs11.so', tokenLabel: 'unit', pin: TOKEN_PIN })),
+    ).toMatchObject({
+      message: expect.stringMatching(/^cannot load the PKCS#11 library \/nonexistent\/libpkcs11\.so/),
+    });
   });
 });

@@ -43,7 +43,8 @@ function moduleOf(file: string): PKCS11 {
   try {
     p.C_Initialize();
   } catch (err) {
-    if (codeOf(err) !== p11().CKR_CRYPTOKI_ALREADY_INITIALIZED) throw new TokenUnavailable(`${file}: C_Initialize failed: ${(err as Error).message}`);
+    if (codeOf(err) !== p11().CKR_CRYPTOKI_ALREADY_INITIALIZED)
+      throw new TokenUnavailable(`${file}: C_Initialize failed: ${(err as Error).message}`);
   }
   modules.set(file, p);
   return p;
@@ -54,7 +55,13 @@ export const codeOf = (err: unknown): number | undefined => (err instanceof p11(
 /** Results that mean the session is gone, not that the operation was refused. */
 const lost = (code: number) => {
   const l = p11();
-  return [l.CKR_SESSION_HANDLE_INVALID, l.CKR_SESSION_CLOSED, l.CKR_USER_NOT_LOGGED_IN, l.CKR_DEVICE_REMOVED, l.CKR_TOKEN_NOT_PRESENT].includes(code);
+  return [
+    l.CKR_SESSION_HANDLE_INVALID,
+    l.CKR_SESSION_CLOSED,
+    l.CKR_USER_NOT_LOGGED_IN,
+    l.CKR_DEVICE_REMOVED,
+    l.CKR_TOKEN_NOT_PRESENT,
+  ].includes(code);
 };
 
 function slotOf(p: PKCS11, label: string): Buffer {
@@ -64,7 +71,16 @@ function slotOf(p: PKCS11, label: string): Buffer {
     if (found === label) return slot;
     if (found) labels.push(found);
   }
-  throw new TokenUnavailable(`no token labelled "${label}" (tokens present: ${labels.length ? labels.sort().map((l) => `"${l}"`).join(', ') : 'none'})`);
+  throw new TokenUnavailable(
+    `no token labelled "${label}" (tokens present: ${
+      labels.length
+        ? labels
+            .sort()
+            .map((l) => `"${l}"`)
+            .join(', ')
+        : 'none'
+    })`,
+  );
 }
 
 function login(p: PKCS11, settings: TokenSettings): Buffer {
@@ -75,8 +91,12 @@ function login(p: PKCS11, settings: TokenSettings): Buffer {
     const code = codeOf(err);
     if (code === p11().CKR_USER_ALREADY_LOGGED_IN) return session; // the login is per application, not per session
     p.C_CloseSession(session);
-    if (code === p11().CKR_PIN_INCORRECT) throw new TokenUnavailable(`token "${settings.tokenLabel}" refused the PIN (wrong PIN)`);
-    if (code === p11().CKR_PIN_LOCKED) throw new TokenUnavailable(`token "${settings.tokenLabel}": the user PIN is locked; the token's security officer must unlock it`);
+    if (code === p11().CKR_PIN_INCORRECT)
+      throw new TokenUnavailable(`token "${settings.tokenLabel}" refused the PIN (wrong PIN)`);
+    if (code === p11().CKR_PIN_LOCKED)
+      throw new TokenUnavailable(
+        `token "${settings.tokenLabel}": the user PIN is locked; the token's security officer must unlock it`,
+      );
     throw new TokenUnavailable(`token "${settings.tokenLabel}": login failed: ${(err as Error).message}`);
   }
   return session;

@@ -16,7 +16,13 @@ const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
 
 const gcm = (iv: Buffer, context: string): Mechanism => ({
   mechanism: p11().CKM_AES_GCM,
-  parameter: { type: p11().CK_PARAMS_AES_GCM, iv, aad: Buffer.from(`wrap:${context}`, 'utf8'), ivBits: IV_BYTES * 8, tagBits: TAG_BYTES * 8 } as AesGCM,
+  parameter: {
+    type: p11().CK_PARAMS_AES_GCM,
+    iv,
+    aad: Buffer.from(`wrap:${context}`, 'utf8'),
+    ivBits: IV_BYTES * 8,
+    tagBits: TAG_BYTES * 8,
+  } as AesGCM,
 });
 
 /** The attributes of the master key as `keys create-hsm-key` makes it, and as an HSM team should. */
@@ -38,7 +44,8 @@ const masterQuery = (label: string): Template => [
 
 /** Generates the master key inside the token; refuses when one with the label exists. */
 export function createMasterKey(token: Token, label: string): void {
-  if (token.find(masterQuery(label)).length) throw new TokenUnavailable(`token "${token.label}" already holds a key labelled "${label}"`);
+  if (token.find(masterQuery(label)).length)
+    throw new TokenUnavailable(`token "${token.label}" already holds a key labelled "${label}"`);
   token.use((p, s) => p.C_GenerateKey(s, { mechanism: p11().CKM_AES_KEY_GEN }, masterKeyTemplate(label)));
 }
 
@@ -65,17 +72,26 @@ function fingerprint(token: Token, key: Buffer, label: string): string {
 export function pkcs11KeyWrapper(token: Token, label: string): KeyWrapper {
   const findKey = () => {
     const keys = token.find(masterQuery(label));
-    if (keys.length === 0) throw new TokenUnavailable(`token "${token.label}" holds no AES key labelled "${label}" (create it: npx palisade keys create-hsm-key)`);
-    if (keys.length > 1) throw new TokenUnavailable(`token "${token.label}" holds ${keys.length} AES keys labelled "${label}"; the label must name one key`);
+    if (keys.length === 0)
+      throw new TokenUnavailable(
+        `token "${token.label}" holds no AES key labelled "${label}" (create it: npx palisade keys create-hsm-key)`,
+      );
+    if (keys.length > 1)
+      throw new TokenUnavailable(
+        `token "${token.label}" holds ${keys.length} AES keys labelled "${label}"; the label must name one key`,
+      );
     return keys[0]!;
   };
   let found = { epoch: token.epoch, key: findKey() };
   // Handles die with the login they were found under: found again after the token logged in anew.
   const keyOf = () => (found.epoch === token.epoch ? found.key : (found = { epoch: token.epoch, key: findKey() }).key);
   const key = found.key;
-  const [extractable, sensitive] = token.use((p, s) => p.C_GetAttributeValue(s, key, [{ type: p11().CKA_EXTRACTABLE }, { type: p11().CKA_SENSITIVE }]));
+  const [extractable, sensitive] = token.use((p, s) =>
+    p.C_GetAttributeValue(s, key, [{ type: p11().CKA_EXTRACTABLE }, { type: p11().CKA_SENSITIVE }]),
+  );
   // A master key that can leave the token is no better than a file; refuse it rather than trust it.
-  if (extractable?.value?.[0] !== 0 || sensitive?.value?.[0] !== 1) throw new TokenUnavailable(`the key "${label}" on token "${token.label}" must be sensitive and not extractable`);
+  if (extractable?.value?.[0] !== 0 || sensitive?.value?.[0] !== 1)
+    throw new TokenUnavailable(`the key "${label}" on token "${token.label}" must be sensitive and not extractable`);
 
   const wrapper: KeyWrapper = {
     keyId: fingerprint(token, key, label),
@@ -103,13 +119,19 @@ export function pkcs11KeyWrapper(token: Token, label: string): KeyWrapper {
       } catch (err) {
         // A failed tag check: CKR_ENCRYPTED_DATA_INVALID by the standard, CKR_GENERAL_ERROR from SoftHSM2.
         const code = codeOf(err);
-        if (code === p11().CKR_ENCRYPTED_DATA_INVALID || code === p11().CKR_ENCRYPTED_DATA_LEN_RANGE || code === p11().CKR_GENERAL_ERROR) throw new CiphertextInvalid('authentication_failed');
+        if (
+          code === p11().CKR_ENCRYPTED_DATA_INVALID ||
+          code === p11().CKR_ENCRYPTED_DATA_LEN_RANGE ||
+          code === p11().CKR_GENERAL_ERROR
+        )
+          throw new CiphertextInvalid('authentication_failed');
         throw err;
       }
     },
   };
   // Proves at start that the key wraps and unwraps (mechanism allowed, IV accepted), not at the first chat.
   const probe = new Uint8Array(32);
-  if (Buffer.compare(Buffer.from(wrapper.unwrap(wrapper.wrap(probe, 'probe'), 'probe')), Buffer.from(probe)) !== 0) throw new TokenUnavailable(`the key "${label}" does not round-trip AES-GCM`);
+  if (Buffer.compare(Buffer.from(wrapper.unwrap(wrapper.wrap(probe, 'probe'), 'probe')), Buffer.from(probe)) !== 0)
+    throw new TokenUnavailable(`the key "${label}" does not round-trip AES-GCM`);
   return wrapper;
 }

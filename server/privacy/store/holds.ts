@@ -25,7 +25,12 @@ const COLUMNS = `id, scope, subject_id AS "subjectId", conversation_id AS "conve
 
 /** SQL condition: a hold in force (not lifted or rejected, not past its end) covers this subject or conversation. */
 export const holdCovers = (on: { subject?: string; conversation?: string }, nowParam: string) => {
-  const covers = [on.subject ? `h.subject_id = ${on.subject}` : '', on.conversation ? `h.conversation_id = ${on.conversation}` : ''].filter(Boolean).join(' OR ');
+  const covers = [
+    on.subject ? `h.subject_id = ${on.subject}` : '',
+    on.conversation ? `h.conversation_id = ${on.conversation}` : '',
+  ]
+    .filter(Boolean)
+    .join(' OR ');
   return `EXISTS (SELECT 1 FROM legal_holds h WHERE h.status IN ('pending', 'active', 'lift_pending')
     AND (h.ends_at IS NULL OR h.ends_at > ${nowParam}) AND (${covers}))`;
 };
@@ -54,7 +59,13 @@ export const holdStore = {
     return row;
   },
 
-  async insert(tx: Queryable, h: Pick<LegalHold, 'id' | 'scope' | 'subjectId' | 'conversationId' | 'caseId' | 'reason' | 'endsAt' | 'placedBy' | 'placedAt'>): Promise<void> {
+  async insert(
+    tx: Queryable,
+    h: Pick<
+      LegalHold,
+      'id' | 'scope' | 'subjectId' | 'conversationId' | 'caseId' | 'reason' | 'endsAt' | 'placedBy' | 'placedAt'
+    >,
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO legal_holds (id, scope, subject_id, conversation_id, case_id, reason, ends_at, status, placed_by, placed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)`,
       [h.id, h.scope, h.subjectId, h.conversationId, h.caseId, h.reason, h.endsAt, h.placedBy, h.placedAt],
@@ -66,7 +77,10 @@ export const holdStore = {
   },
 
   async requestLift(tx: Queryable, id: string, by: string, now: Date): Promise<void> {
-    await tx.query(`UPDATE legal_holds SET status = 'lift_pending', lift_requested_by = $2, lift_requested_at = $3 WHERE id = $1`, [id, by, now]);
+    await tx.query(
+      `UPDATE legal_holds SET status = 'lift_pending', lift_requested_by = $2, lift_requested_at = $3 WHERE id = $1`,
+      [id, by, now],
+    );
   },
 
   /** Newest first, at most 500. */

@@ -26,7 +26,12 @@ const COLUMNS = `id, subject_id AS "subjectId", type, state, channel, created_by
   completed_at AS "completedAt", refused_reason AS "refusedReason", receipt`;
 
 export const requestStore = {
-  async insert(tx: Queryable, r: Pick<SubjectRequest, 'id' | 'subjectId' | 'type' | 'channel' | 'createdBy' | 'receivedAt' | 'dueAt'> & { details: Buffer | null }): Promise<void> {
+  async insert(
+    tx: Queryable,
+    r: Pick<SubjectRequest, 'id' | 'subjectId' | 'type' | 'channel' | 'createdBy' | 'receivedAt' | 'dueAt'> & {
+      details: Buffer | null;
+    },
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO dsr_requests (id, subject_id, type, state, channel, created_by, received_at, due_at, updated_at, details_ciphertext) VALUES ($1, $2, $3, 'received', $4, $5, $6, $7, $6, $8)`,
       [r.id, r.subjectId, r.type, r.channel, r.createdBy, r.receivedAt, r.dueAt, r.details],
@@ -34,26 +39,43 @@ export const requestStore = {
   },
 
   async find(tx: Queryable, id: string, lock = false): Promise<SubjectRequest | undefined> {
-    const [row] = (await tx.query(`SELECT ${COLUMNS} FROM dsr_requests WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])) as SubjectRequest[];
+    const [row] = (await tx.query(`SELECT ${COLUMNS} FROM dsr_requests WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
+      id,
+    ])) as SubjectRequest[];
     return row;
   },
 
   /** The subject's own words, sealed; null once erased. */
   async details(tx: Queryable, id: string): Promise<Buffer | null> {
-    const [row] = (await tx.query(`SELECT details_ciphertext AS c FROM dsr_requests WHERE id = $1`, [id])) as { c: Buffer | null }[];
+    const [row] = (await tx.query(`SELECT details_ciphertext AS c FROM dsr_requests WHERE id = $1`, [id])) as {
+      c: Buffer | null;
+    }[];
     return row?.c ?? null;
   },
 
-  async setState(tx: Queryable, id: string, s: { state: DsrState; now: Date; completedAt: Date | null; refusedReason: string | null }): Promise<void> {
-    await tx.query(`UPDATE dsr_requests SET state = $2, updated_at = $3, completed_at = $4, refused_reason = $5 WHERE id = $1`, [id, s.state, s.now, s.completedAt, s.refusedReason]);
+  async setState(
+    tx: Queryable,
+    id: string,
+    s: { state: DsrState; now: Date; completedAt: Date | null; refusedReason: string | null },
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE dsr_requests SET state = $2, updated_at = $3, completed_at = $4, refused_reason = $5 WHERE id = $1`,
+      [id, s.state, s.now, s.completedAt, s.refusedReason],
+    );
   },
 
   async complete(tx: Queryable, id: string, now: Date, receipt: unknown): Promise<void> {
-    await tx.query(`UPDATE dsr_requests SET state = 'done', updated_at = $2, completed_at = $2, receipt = $3 WHERE id = $1`, [id, now, JSON.stringify(receipt)]);
+    await tx.query(
+      `UPDATE dsr_requests SET state = 'done', updated_at = $2, completed_at = $2, receipt = $3 WHERE id = $1`,
+      [id, now, JSON.stringify(receipt)],
+    );
   },
 
   /** Soonest due first, at most 500; `dueBy`: only open requests due by then. */
-  async list(tx: Queryable, filter: { state?: DsrState; subjectId?: string; dueBy: Date | null }): Promise<SubjectRequest[]> {
+  async list(
+    tx: Queryable,
+    filter: { state?: DsrState; subjectId?: string; dueBy: Date | null },
+  ): Promise<SubjectRequest[]> {
     return (await tx.query(
       `SELECT ${COLUMNS} FROM dsr_requests
       WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR subject_id = $2)

@@ -9,7 +9,16 @@ import type { Queryable } from './queryable.ts';
 const RETENTION_LOCK = 727173;
 
 /** What a run reports on: the deletable categories, the two knowledge-base tables (policy: kb_feedback), the audit log. */
-export const RETENTION_COUNTS = ['messages', 'attachments', 'vault_mappings', 'conversations', 'consent_records', 'kb_feedback', 'kb_unanswered', 'audit_log'] as const;
+export const RETENTION_COUNTS = [
+  'messages',
+  'attachments',
+  'vault_mappings',
+  'conversations',
+  'consent_records',
+  'kb_feedback',
+  'kb_unanswered',
+  'audit_log',
+] as const;
 export type RetentionCount = (typeof RETENTION_COUNTS)[number];
 /** A category deleted row by row from its table (the audit log goes by checkpoint instead). */
 export type TableStep = Exclude<RetentionCount, 'audit_log'>;
@@ -17,32 +26,53 @@ export type TableStep = Exclude<RetentionCount, 'audit_log'>;
 export type ExpiryParams = [now: Date, byClass: string, defaultMs: number];
 
 /** Per category: the table, its key, and the rows that have expired ($1 now, $2 class durations, $3 default ms). */
-const cutoff = (column: string) => `${column} < $1::timestamptz - make_interval(secs => COALESCE((($2::jsonb) ->> c.retention_class)::bigint, $3::bigint) / 1000.0)`;
+const cutoff = (column: string) =>
+  `${column} < $1::timestamptz - make_interval(secs => COALESCE((($2::jsonb) ->> c.retention_class)::bigint, $3::bigint) / 1000.0)`;
 const notHeld = `NOT ${holdCovers({ subject: 'c.subject_id', conversation: 'c.id' }, '$1')}`;
 // Knowledge-base rows name no subject or conversation, so no legal hold can cover them.
-const flatCutoff = (column: string) => `${column} < $1::timestamptz - make_interval(secs => $3::bigint / 1000.0) AND $2::jsonb IS NOT NULL`;
+const flatCutoff = (column: string) =>
+  `${column} < $1::timestamptz - make_interval(secs => $3::bigint / 1000.0) AND $2::jsonb IS NOT NULL`;
 const EXPIRED: Record<TableStep, { table: string; key: string; select: string }> = {
-  attachments: { table: 'attachments', key: 'id', select: `SELECT a.id FROM attachments a JOIN conversations c ON c.id = a.conversation_id WHERE ${cutoff('a.created_at')} AND ${notHeld}` },
+  attachments: {
+    table: 'attachments',
+    key: 'id',
+    select: `SELECT a.id FROM attachments a JOIN conversations c ON c.id = a.conversation_id WHERE ${cutoff('a.created_at')} AND ${notHeld}`,
+  },
   // A message stays while an attachment still points at it.
   messages: {
-    table: 'messages', key: 'id',
+    table: 'messages',
+    key: 'id',
     select: `SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${cutoff('m.created_at')} AND ${notHeld} AND NOT EXISTS (SELECT 1 FROM attachments x WHERE x.message_id = m.id)`,
   },
-  vault_mappings: { table: 'conversation_vaults', key: 'conversation_id', select: `SELECT v.conversation_id FROM conversation_vaults v JOIN conversations c ON c.id = v.conversation_id WHERE ${cutoff('v.updated_at')} AND ${notHeld}` },
+  vault_mappings: {
+    table: 'conversation_vaults',
+    key: 'conversation_id',
+    select: `SELECT v.conversation_id FROM conversation_vaults v JOIN conversations c ON c.id = v.conversation_id WHERE ${cutoff('v.updated_at')} AND ${notHeld}`,
+  },
   consent_records: {
-    table: 'consent_records', key: 'id',
+    table: 'consent_records',
+    key: 'id',
     select: `SELECT r.id FROM consent_records r WHERE r.recorded_at < $1::timestamptz - make_interval(secs => $3::bigint / 1000.0) AND $2::jsonb IS NOT NULL AND NOT ${holdCovers({ subject: 'r.subject_id' }, '$1')}`,
   },
   // A closed conversation goes once nothing is left in it.
   conversations: {
-    table: 'conversations', key: 'id',
+    table: 'conversations',
+    key: 'id',
     select: `SELECT c.id FROM conversations c WHERE c.closed_at IS NOT NULL AND ${cutoff('c.closed_at')} AND ${notHeld}
       AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.conversation_id = c.id) AND NOT EXISTS (SELECT 1 FROM attachments x WHERE x.conversation_id = c.id)
       AND NOT EXISTS (SELECT 1 FROM conversation_vaults x WHERE x.conversation_id = c.id)`,
   },
-  kb_feedback: { table: 'kb_feedback', key: 'id', select: `SELECT f.id FROM kb_feedback f WHERE ${flatCutoff('f.created_at')}` },
+  kb_feedback: {
+    table: 'kb_feedback',
+    key: 'id',
+    select: `SELECT f.id FROM kb_feedback f WHERE ${flatCutoff('f.created_at')}`,
+  },
   // The sample question is kept from the first time it was asked: counted from then, however often it recurs.
-  kb_unanswered: { table: 'kb_unanswered', key: 'id', select: `SELECT u.id FROM kb_unanswered u WHERE ${flatCutoff('u.first_seen')}` },
+  kb_unanswered: {
+    table: 'kb_unanswered',
+    key: 'id',
+    select: `SELECT u.id FROM kb_unanswered u WHERE ${flatCutoff('u.first_seen')}`,
+  },
 };
 
 export interface RetentionRunRow {
@@ -66,7 +96,10 @@ export interface AuditCutRow {
 export const retentionStore = {
   /** The run lock for this transaction, if no other node holds it. */
   async tryLock(tx: Queryable): Promise<boolean> {
-    return ((await tx.query(`SELECT pg_try_advisory_xact_lock(${RETENTION_LOCK}) AS ok`)) as { ok: boolean }[])[0]?.ok === true;
+    return (
+      ((await tx.query(`SELECT pg_try_advisory_xact_lock(${RETENTION_LOCK}) AS ok`)) as { ok: boolean }[])[0]?.ok ===
+      true
+    );
   },
 
   /** Waits for the run lock, held to the end of the transaction. */
@@ -76,21 +109,34 @@ export const retentionStore = {
 
   /** Runs still `running` that started before `startedBefore` are taken for dead. */
   async failStaleRuns(tx: Queryable, now: Date, startedBefore: Date): Promise<void> {
-    await tx.query(`UPDATE retention_runs SET status = 'failed', finished_at = $1 WHERE status = 'running' AND started_at < $2`, [now, startedBefore]);
+    await tx.query(
+      `UPDATE retention_runs SET status = 'failed', finished_at = $1 WHERE status = 'running' AND started_at < $2`,
+      [now, startedBefore],
+    );
   },
 
   /** Whether a run that deletes (not a dry run) is under way. */
   async deletingRunUnderWay(tx: Queryable): Promise<boolean> {
-    const [busy] = (await tx.query(`SELECT id FROM retention_runs WHERE status = 'running' AND NOT dry_run LIMIT 1`)) as unknown[];
+    const [busy] = (await tx.query(
+      `SELECT id FROM retention_runs WHERE status = 'running' AND NOT dry_run LIMIT 1`,
+    )) as unknown[];
     return !!busy;
   },
 
-  async insertRun(tx: Queryable, run: { id: string; now: Date; dryRun: boolean; policyHash: string; actor: string }): Promise<void> {
-    await tx.query(`INSERT INTO retention_runs (id, started_at, dry_run, status, policy_hash, actor) VALUES ($1, $2, $3, 'running', $4, $5)`, [run.id, run.now, run.dryRun, run.policyHash, run.actor]);
+  async insertRun(
+    tx: Queryable,
+    run: { id: string; now: Date; dryRun: boolean; policyHash: string; actor: string },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO retention_runs (id, started_at, dry_run, status, policy_hash, actor) VALUES ($1, $2, $3, 'running', $4, $5)`,
+      [run.id, run.now, run.dryRun, run.policyHash, run.actor],
+    );
   },
 
   async countExpired(tx: Queryable, step: TableStep, params: ExpiryParams): Promise<number> {
-    const [row] = (await tx.query(`SELECT count(*)::int AS n FROM (${EXPIRED[step].select}) x`, params)) as { n: number }[];
+    const [row] = (await tx.query(`SELECT count(*)::int AS n FROM (${EXPIRED[step].select}) x`, params)) as {
+      n: number;
+    }[];
     return row?.n ?? 0;
   },
 
@@ -101,11 +147,18 @@ export const retentionStore = {
   },
 
   async addCount(tx: Queryable, runId: string, category: RetentionCount, n: number): Promise<void> {
-    await tx.query(`UPDATE retention_runs SET counts = jsonb_set(counts, $2::text[], to_jsonb(COALESCE((counts ->> $3)::int, 0) + $4::int)) WHERE id = $1`, [runId, `{${category}}`, category, n]);
+    await tx.query(
+      `UPDATE retention_runs SET counts = jsonb_set(counts, $2::text[], to_jsonb(COALESCE((counts ->> $3)::int, 0) + $4::int)) WHERE id = $1`,
+      [runId, `{${category}}`, category, n],
+    );
   },
 
   async finishRun(tx: Queryable, runId: string, now: Date, counts: Record<RetentionCount, number>): Promise<void> {
-    await tx.query(`UPDATE retention_runs SET status = 'done', finished_at = $2, counts = $3 WHERE id = $1`, [runId, now, JSON.stringify(counts)]);
+    await tx.query(`UPDATE retention_runs SET status = 'done', finished_at = $2, counts = $3 WHERE id = $1`, [
+      runId,
+      now,
+      JSON.stringify(counts),
+    ]);
   },
 
   /**
@@ -132,12 +185,20 @@ export const retentionStore = {
   },
 
   async eventHashAt(tx: Queryable, chainSeq: string): Promise<string | undefined> {
-    const [event] = (await tx.query(`SELECT hash FROM audit_events WHERE chain_seq = $1`, [chainSeq])) as { hash: string }[];
+    const [event] = (await tx.query(`SELECT hash FROM audit_events WHERE chain_seq = $1`, [chainSeq])) as {
+      hash: string;
+    }[];
     return event?.hash;
   },
 
-  async insertAuditCheckpoint(tx: Queryable, cp: { chainSeq: string; hash: string; now: Date; removes: number }): Promise<void> {
-    await tx.query(`INSERT INTO audit_checkpoints (chain_seq, hash, created_at, events_removed) VALUES ($1, $2, $3, $4)`, [cp.chainSeq, cp.hash, cp.now, cp.removes]);
+  async insertAuditCheckpoint(
+    tx: Queryable,
+    cp: { chainSeq: string; hash: string; now: Date; removes: number },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO audit_checkpoints (chain_seq, hash, created_at, events_removed) VALUES ($1, $2, $3, $4)`,
+      [cp.chainSeq, cp.hash, cp.now, cp.removes],
+    );
   },
 
   /**

@@ -10,7 +10,10 @@ export interface DataSubject {
 
 export const subjectStore = {
   async find(tx: Queryable, subjectId: string): Promise<DataSubject | undefined> {
-    const [row] = (await tx.query(`SELECT id, created_at AS "createdAt", erased_at AS "erasedAt" FROM data_subjects WHERE id = $1`, [subjectId])) as DataSubject[];
+    const [row] = (await tx.query(
+      `SELECT id, created_at AS "createdAt", erased_at AS "erasedAt" FROM data_subjects WHERE id = $1`,
+      [subjectId],
+    )) as DataSubject[];
     return row;
   },
 
@@ -19,7 +22,10 @@ export const subjectStore = {
   },
 
   /** Adds the digest unless it is already on file (for anyone); answers whether it was added. */
-  async addIdentifier(tx: Queryable, row: { kind: string; digest: Buffer; subjectId: string; now: Date }): Promise<boolean> {
+  async addIdentifier(
+    tx: Queryable,
+    row: { kind: string; digest: Buffer; subjectId: string; now: Date },
+  ): Promise<boolean> {
     const inserted = (await tx.query(
       `INSERT INTO subject_identifiers (kind, digest, subject_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, digest) DO NOTHING RETURNING subject_id`,
       [row.kind, row.digest, row.subjectId, row.now],
@@ -28,13 +34,24 @@ export const subjectStore = {
   },
 
   async identifierOwner(tx: Queryable, kind: string, digest: Buffer): Promise<string | undefined> {
-    const [owner] = (await tx.query(`SELECT subject_id AS "subjectId" FROM subject_identifiers WHERE kind = $1 AND digest = $2`, [kind, digest])) as { subjectId: string }[];
+    const [owner] = (await tx.query(
+      `SELECT subject_id AS "subjectId" FROM subject_identifiers WHERE kind = $1 AND digest = $2`,
+      [kind, digest],
+    )) as { subjectId: string }[];
     return owner?.subjectId;
   },
 
   /** Answers whether the subject had that identifier. */
   async removeIdentifier(tx: Queryable, kind: string, digest: Buffer, subjectId: string): Promise<boolean> {
-    return changedRows(await tx.query(`DELETE FROM subject_identifiers WHERE kind = $1 AND digest = $2 AND subject_id = $3`, [kind, digest, subjectId])) > 0;
+    return (
+      changedRows(
+        await tx.query(`DELETE FROM subject_identifiers WHERE kind = $1 AND digest = $2 AND subject_id = $3`, [
+          kind,
+          digest,
+          subjectId,
+        ]),
+      ) > 0
+    );
   },
 
   async byIdentifier(tx: Queryable, kind: string, digest: Buffer): Promise<DataSubject | undefined> {

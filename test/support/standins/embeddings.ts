@@ -39,20 +39,33 @@ export async function startEmbeddingsStandIn(concepts: Record<string, number> = 
     if (req.method !== 'POST' || req.url !== '/v1/embeddings') return void res.writeHead(404).end();
     const status = standIn.failures.shift();
     if (status) {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `stand-in ${status}`, type: 'server_error', code: null } }));
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: `stand-in ${status}`, type: 'server_error', code: null } }));
       return;
     }
-    const parsed = JSON.parse(body) as { model?: string; input?: string | string[]; encoding_format?: 'float' | 'base64' };
+    const parsed = JSON.parse(body) as {
+      model?: string;
+      input?: string | string[];
+      encoding_format?: 'float' | 'base64';
+    };
     const inputs = typeof parsed.input === 'string' ? [parsed.input] : (parsed.input ?? []);
-    const encode = (v: number[]) => (parsed.encoding_format === 'base64' ? Buffer.from(Float32Array.from(v).buffer).toString('base64') : v);
+    const encode = (v: number[]) =>
+      parsed.encoding_format === 'base64' ? Buffer.from(Float32Array.from(v).buffer).toString('base64') : v;
     const tokens = inputs.reduce((a, t) => a + Math.ceil(t.length / 4), 0);
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({
-      object: 'list',
-      data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: encode(standInVector(t, standIn.concepts)) })),
-      model: parsed.model ?? 'embed-standin',
-      usage: { prompt_tokens: tokens, total_tokens: tokens },
-    }));
+    res.end(
+      JSON.stringify({
+        object: 'list',
+        data: inputs.map((t, index) => ({
+          object: 'embedding',
+          index,
+          embedding: encode(standInVector(t, standIn.concepts)),
+        })),
+        model: parsed.model ?? 'embed-standin',
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      }),
+    );
   });
   Object.assign(standIn, await listenOnLoopback(server));
   return standIn;

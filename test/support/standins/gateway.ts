@@ -1,6 +1,12 @@
 // A gateway whose GPU pool (Ollama) and cloud (OpenAI) are the loopback stand-ins, with a fixed
 // policy, an in-memory vault store, a test clock and its model.request audits collected in a list.
-import { createGateway, providers, type GatewayDeps, type ModelRequestAudit, type RoutingPolicy } from '../../../gateway/index.ts';
+import {
+  createGateway,
+  providers,
+  type GatewayDeps,
+  type ModelRequestAudit,
+  type RoutingPolicy,
+} from '../../../gateway/index.ts';
 import type { RedactionEngine } from '../../../gateway/redaction/engine.ts';
 import { InMemoryVaultStore } from '../../../gateway/redaction/vault-store.ts';
 import type { StandIn } from './faults.ts';

@@ -11,18 +11,35 @@ export interface OllamaStandIn extends StandIn {
 }
 
 export async function startOllamaStandIn(): Promise<OllamaStandIn> {
-  const standIn: OllamaStandIn = { url: '', requests: [], faults: [], chunkDelayMs: 0, connections: connectionBehaviour(), healthy: true, close: async () => undefined };
+  const standIn: OllamaStandIn = {
+    url: '',
+    requests: [],
+    faults: [],
+    chunkDelayMs: 0,
+    connections: connectionBehaviour(),
+    healthy: true,
+    close: async () => undefined,
+  };
   const server = http.createServer(async (req, res) => {
     if (!live(req)) return;
     const body = await readBody(req);
     standIn.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-    if (req.url === '/api/version') return void res.writeHead(standIn.healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ version: '0.6.0' }));
-    if (req.url === '/api/tags') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ models: [{ name: 'llama-standin:latest', model: 'llama-standin:latest' }] }));
+    if (req.url === '/api/version')
+      return void res
+        .writeHead(standIn.healthy ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ version: '0.6.0' }));
+    if (req.url === '/api/tags')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ models: [{ name: 'llama-standin:latest', model: 'llama-standin:latest' }] }));
     if (req.method !== 'POST' || req.url !== '/api/chat') return void res.writeHead(404).end();
     const parsed = JSON.parse(body) as { model?: string; messages?: { role: string; content: string }[] };
     const fault = standIn.faults.shift();
     if (fault?.kind === 'status') {
-      res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) });
+      res.writeHead(fault.status, {
+        'content-type': 'application/json',
+        ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}),
+      });
       return void res.end(JSON.stringify({ error: `stand-in ${fault.status}` }));
     }
     if (fault?.kind === 'slow') await pause(fault.firstChunkMs);
@@ -30,13 +47,26 @@ export async function startOllamaStandIn(): Promise<OllamaStandIn> {
     const parts = (standIn.reply ?? defaultReply)(last);
     const model = parsed.model ?? 'llama-standin';
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    const frame = (o: Record<string, unknown>) => `${JSON.stringify({ model, created_at: new Date().toISOString(), ...o })}\n`;
+    const frame = (o: Record<string, unknown>) =>
+      `${JSON.stringify({ model, created_at: new Date().toISOString(), ...o })}\n`;
     const finished = await writeParts(res, standIn, parts, fault, {
       part: (content) => frame({ message: { role: 'assistant', content }, done: false }),
       malformed: '{"model":"x","message":{"content":\n',
     });
     if (!finished) return;
-    res.write(frame({ message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', total_duration: 1, load_duration: 0, prompt_eval_count: Math.ceil(last.length / 4), prompt_eval_duration: 1, eval_count: parts.length, eval_duration: 1 }));
+    res.write(
+      frame({
+        message: { role: 'assistant', content: '' },
+        done: true,
+        done_reason: 'stop',
+        total_duration: 1,
+        load_duration: 0,
+        prompt_eval_count: Math.ceil(last.length / 4),
+        prompt_eval_duration: 1,
+        eval_count: parts.length,
+        eval_duration: 1,
+      }),
+    );
     res.end();
   });
   const live = governConnections(server, standIn.connections);

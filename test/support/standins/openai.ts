@@ -14,20 +14,36 @@ interface ChatBody {
 /** `record: false` keeps no requests (a long load run would otherwise hold every body). */
 export async function startOpenAIStandIn(opts: { record?: boolean } = {}): Promise<StandIn> {
   let seq = 0;
-  const standIn: StandIn = { url: '', requests: [], faults: [], chunkDelayMs: 0, connections: connectionBehaviour(), close: async () => undefined };
+  const standIn: StandIn = {
+    url: '',
+    requests: [],
+    faults: [],
+    chunkDelayMs: 0,
+    connections: connectionBehaviour(),
+    close: async () => undefined,
+  };
   const server = http.createServer(async (req, res) => {
     if (!live(req)) return;
     const body = await readBody(req);
-    if (opts.record !== false) standIn.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+    if (opts.record !== false)
+      standIn.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
     if (req.method === 'GET' && req.url === '/v1/models') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'gpt-standin', object: 'model', created: 0, owned_by: 'standin' }] }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          object: 'list',
+          data: [{ id: 'gpt-standin', object: 'model', created: 0, owned_by: 'standin' }],
+        }),
+      );
       return;
     }
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return void res.writeHead(404).end();
     const parsed = JSON.parse(body) as ChatBody;
     const fault = standIn.faults.shift();
     if (fault?.kind === 'status') {
-      res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) });
+      res.writeHead(fault.status, {
+        'content-type': 'application/json',
+        ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}),
+      });
       res.end(JSON.stringify({ error: { message: `stand-in ${fault.status}`, type: 'server_error', code: null } }));
       return;
     }
@@ -36,11 +52,24 @@ export async function startOpenAIStandIn(opts: { record?: boolean } = {}): Promi
     const id = `chatcmpl-standin${(seq += 1)}`;
     const model = parsed.model ?? 'gpt-standin';
     const created = Math.floor(Date.now() / 1000);
-    const usage = { prompt_tokens: Math.ceil(last.length / 4), completion_tokens: parts.length, total_tokens: Math.ceil(last.length / 4) + parts.length };
+    const usage = {
+      prompt_tokens: Math.ceil(last.length / 4),
+      completion_tokens: parts.length,
+      total_tokens: Math.ceil(last.length / 4) + parts.length,
+    };
     if (fault?.kind === 'slow') await pause(fault.firstChunkMs);
     if (!parsed.stream) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: parts.join('') }, finish_reason: 'stop' }], usage }));
+      res.end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          choices: [{ index: 0, message: { role: 'assistant', content: parts.join('') }, finish_reason: 'stop' }],
+          usage,
+        }),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -53,7 +82,9 @@ export async function startOpenAIStandIn(opts: { record?: boolean } = {}): Promi
     });
     if (!finished) return;
     res.write(chunk({}, 'stop'));
-    res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`,
+    );
     res.end('data: [DONE]\n\n');
   });
   const live = governConnections(server, standIn.connections);

@@ -3,7 +3,15 @@
 // the httpOnly cookie pair: an expired access token is refreshed once (the refresh token rotates);
 // a refresh that fails ends the session in the console too.
 import type { z } from 'zod';
-import { ErrorBody, LoginAnswer, Me, MfaEnrolment, PasswordSet, RefreshAnswer, SecondStep } from '../../../protocol/staff.ts';
+import {
+  ErrorBody,
+  LoginAnswer,
+  Me,
+  MfaEnrolment,
+  PasswordSet,
+  RefreshAnswer,
+  SecondStep,
+} from '../../../protocol/staff.ts';
 import { sessionEnded } from './session.ts';
 
 export class ApiError extends Error {
@@ -30,7 +38,10 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
   return fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+    headers:
+      body === undefined
+        ? { Accept: 'application/json' }
+        : { Accept: 'application/json', 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
@@ -38,9 +49,22 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
 async function failure(res: Response): Promise<ApiError> {
   const body: unknown = await res.json().catch(() => null);
   const parsed = ErrorBody.safeParse(body);
-  if (parsed.success) return new ApiError(res.status, parsed.data.error.id, parsed.data.error.message, parsed.data.error.requestId, parsed.data.error.details ?? parsed.data.error.issues);
+  if (parsed.success)
+    return new ApiError(
+      res.status,
+      parsed.data.error.id,
+      parsed.data.error.message,
+      parsed.data.error.requestId,
+      parsed.data.error.details ?? parsed.data.error.issues,
+    );
   // Some refusals answer a document, not an error (an import where every file failed: its report).
-  return new ApiError(res.status, 'http_' + res.status, res.statusText || 'Request failed', undefined, body ?? undefined);
+  return new ApiError(
+    res.status,
+    'http_' + res.status,
+    res.statusText || 'Request failed',
+    undefined,
+    body ?? undefined,
+  );
 }
 
 let refreshing: Promise<boolean> | null = null;
@@ -54,7 +78,12 @@ export function refreshSession(): Promise<boolean> {
 }
 
 /** Calls the API and checks the answer against `schema`; a 401 refreshes once, then ends the session. */
-export async function call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.infer<S>> {
+export async function call<S extends z.ZodType>(
+  schema: S,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<z.infer<S>> {
   let res = await send(method, path, body);
   if (res.status === 401 && path !== '/api/auth/login') {
     if (await refreshSession()) res = await send(method, path, body);
@@ -67,7 +96,12 @@ export async function call<S extends z.ZodType>(schema: S, method: string, path:
   if (!res.ok) throw await failure(res);
   if (res.status === 204) return schema.parse(undefined);
   const parsed = schema.safeParse(await res.json());
-  if (!parsed.success) throw new ApiError(0, 'unexpected_answer', `The server's answer to ${method} ${path.split('?')[0]} does not match the console's schema.`);
+  if (!parsed.success)
+    throw new ApiError(
+      0,
+      'unexpected_answer',
+      `The server's answer to ${method} ${path.split('?')[0]} does not match the console's schema.`,
+    );
   return parsed.data;
 }
 
@@ -76,7 +110,12 @@ async function post<S extends z.ZodType>(schema: S, path: string, body: unknown)
   const res = await send('POST', path, body);
   if (!res.ok) throw await failure(res);
   const parsed = schema.safeParse(await res.json());
-  if (!parsed.success) throw new ApiError(0, 'unexpected_answer', `The server's answer to POST ${path} does not match the console's schema.`);
+  if (!parsed.success)
+    throw new ApiError(
+      0,
+      'unexpected_answer',
+      `The server's answer to POST ${path} does not match the console's schema.`,
+    );
   return parsed.data;
 }
 
@@ -96,7 +135,8 @@ export const confirmEnrolment = async (challenge: string, code: string) => {
   return call(Me, 'GET', '/api/auth/me');
 };
 /** Sets the password with a one-time link's token (an invitation or a reset). */
-export const setPasswordWithLink = (token: string, password: string) => post(PasswordSet, '/api/auth/password', { token, password });
+export const setPasswordWithLink = (token: string, password: string) =>
+  post(PasswordSet, '/api/auth/password', { token, password });
 export const fetchMe = () => call(Me, 'GET', '/api/auth/me');
 export const signOut = async () => {
   const res = await send('POST', '/api/auth/logout', {});

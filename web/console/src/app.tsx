@@ -26,10 +26,19 @@ interface Workspace {
 }
 /** Workspaces in the order of the navigation; each shows only when the user's capabilities allow it. */
 const WORKSPACES: Workspace[] = [
-  { path: '/compliance', label: 'nav.compliance', allowed: () => can('read:AuditLog') || can('read:SubjectRequest') || can('read:LegalHold') },
+  {
+    path: '/compliance',
+    label: 'nav.compliance',
+    allowed: () => can('read:AuditLog') || can('read:SubjectRequest') || can('read:LegalHold'),
+  },
   { path: '/agent', label: 'agent.nav', allowed: () => can('update:Conversation'), load: loadAgent },
   { path: '/supervisor', label: 'nav.supervisor', allowed: () => can('read:TeamStats'), load: loadSupervisor },
-  { path: '/admin', label: 'nav.admin', allowed: () => can('read:StaffUser') || can('update:KnowledgeArticle') || can('read:ApiKey'), load: loadAdmin },
+  {
+    path: '/admin',
+    label: 'nav.admin',
+    allowed: () => can('read:StaffUser') || can('update:KnowledgeArticle') || can('read:ApiKey'),
+    load: loadAdmin,
+  },
 ];
 
 export function App() {

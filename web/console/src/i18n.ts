@@ -17,8 +17,24 @@ import supervisorEn from '../i18n/supervisor.en.json';
 import supervisorZh from '../i18n/supervisor.zh.json';
 
 // One file pair per area (<area>.en.json beside <area>.zh.json, the same keys); en.json/zh.json hold the shell's.
-const en = { ...baseEn, ...adminPeopleEn, ...adminKbEn, ...adminSystemEn, ...agentMoreEn, ...agentShiftEn, ...supervisorEn };
-const zh = { ...baseZh, ...adminPeopleZh, ...adminKbZh, ...adminSystemZh, ...agentMoreZh, ...agentShiftZh, ...supervisorZh };
+const en = {
+  ...baseEn,
+  ...adminPeopleEn,
+  ...adminKbEn,
+  ...adminSystemEn,
+  ...agentMoreEn,
+  ...agentShiftEn,
+  ...supervisorEn,
+};
+const zh = {
+  ...baseZh,
+  ...adminPeopleZh,
+  ...adminKbZh,
+  ...adminSystemZh,
+  ...agentMoreZh,
+  ...agentShiftZh,
+  ...supervisorZh,
+};
 export type Key = keyof typeof en;
 export const LANGUAGES = { en: { name: 'English', tag: 'en' }, zh: { name: '简体中文', tag: 'zh-CN' } } as const;
 export type Lang = keyof typeof LANGUAGES;
@@ -32,7 +48,8 @@ const stored = (() => {
     return null;
   }
 })();
-const initial: Lang = stored === 'zh' || stored === 'en' ? stored : navigator.language.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+const initial: Lang =
+  stored === 'zh' || stored === 'en' ? stored : navigator.language.toLowerCase().startsWith('zh') ? 'zh' : 'en';
 export const lang = signal<Lang>(initial);
 
 effect(() => {
@@ -51,7 +68,9 @@ export function t(key: Key, vars: Record<string, string | number> = {}): string 
 }
 
 export const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const dateTime = computed(() => new Intl.DateTimeFormat(LANGUAGES[lang.value].tag, { dateStyle: 'medium', timeStyle: 'medium', timeZone }));
+const dateTime = computed(
+  () => new Intl.DateTimeFormat(LANGUAGES[lang.value].tag, { dateStyle: 'medium', timeStyle: 'medium', timeZone }),
+);
 const dateOnly = computed(() => new Intl.DateTimeFormat(LANGUAGES[lang.value].tag, { dateStyle: 'medium', timeZone }));
 export const formatDateTime = (iso: string | null | undefined) => (iso ? dateTime.value.format(new Date(iso)) : '—');
 export const formatDate = (iso: string | null | undefined) => (iso ? dateOnly.value.format(new Date(iso)) : '—');

@@ -52,10 +52,25 @@ export function PasswordLink() {
           <h1 id="password-title">{t('password.title')}</h1>
           <p class="muted">{token ? t('password.lead', { n: String(MIN_LENGTH) }) : t('password.notoken')}</p>
           <Field label={t('password.new')} id="password-new">
-            <input id="password-new" type="password" autocomplete="new-password" required minLength={MIN_LENGTH} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+            <input
+              id="password-new"
+              type="password"
+              autocomplete="new-password"
+              required
+              minLength={MIN_LENGTH}
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
           </Field>
           <Field label={t('password.again')} id="password-again">
-            <input id="password-again" type="password" autocomplete="new-password" required value={again} onInput={(e) => setAgain(e.currentTarget.value)} />
+            <input
+              id="password-again"
+              type="password"
+              autocomplete="new-password"
+              required
+              value={again}
+              onInput={(e) => setAgain(e.currentTarget.value)}
+            />
           </Field>
           {mismatch && (
             <p class="error" role="alert">

@@ -37,7 +37,9 @@ function Verify({ step, onDone, onCancel }: Props) {
   const { busy, error, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    const who = await run(() => verifySecondFactor(step.challenge, recovery === null ? { code } : { recoveryCode: recovery.trim() }));
+    const who = await run(() =>
+      verifySecondFactor(step.challenge, recovery === null ? { code } : { recoveryCode: recovery.trim() }),
+    );
     if (who) onDone(who);
   };
   return (
@@ -48,7 +50,13 @@ function Verify({ step, onDone, onCancel }: Props) {
         <CodeField value={code} onInput={setCode} />
       ) : (
         <Field label={t('mfa.recovery')} id="mfa-recovery">
-          <input id="mfa-recovery" autocomplete="off" required value={recovery} onInput={(e) => setRecovery(e.currentTarget.value)} />
+          <input
+            id="mfa-recovery"
+            autocomplete="off"
+            required
+            value={recovery}
+            onInput={(e) => setRecovery(e.currentTarget.value)}
+          />
         </Field>
       )}
       <ErrorNote error={error} />
@@ -101,7 +109,8 @@ function Enrol({ step, onDone, onCancel }: Props) {
             ))}
           </ul>
           <label class="check">
-            <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.currentTarget.checked)} /> {t('mfa.enrol.saved')}
+            <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.currentTarget.checked)} />{' '}
+            {t('mfa.enrol.saved')}
           </label>
           <CodeField value={code} onInput={setCode} />
           <ErrorNote error={confirm.error} />
@@ -117,4 +126,5 @@ function Enrol({ step, onDone, onCancel }: Props) {
   );
 }
 
-export const SecondFactor = (props: Props) => (props.step.step === 'enrol' ? <Enrol {...props} /> : <Verify {...props} />);
+export const SecondFactor = (props: Props) =>
+  props.step.step === 'enrol' ? <Enrol {...props} /> : <Verify {...props} />;

@@ -16,7 +16,10 @@ export interface Screen {
 export function ScreensWorkspace(props: { base: string; navLabel: Key; screens: Screen[] }) {
   const screens = props.screens.filter((s) => s.allowed());
   const sub = path.value.slice(props.base.length);
-  const screen = screens.find((s) => s.path === sub) ?? screens.find((s) => s.path !== '' && sub.startsWith(s.path + '/')) ?? screens[0]!;
+  const screen =
+    screens.find((s) => s.path === sub) ??
+    screens.find((s) => s.path !== '' && sub.startsWith(s.path + '/')) ??
+    screens[0]!;
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [screen.path]);
   return (

@@ -21,7 +21,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export async function request(base: string, method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+export async function request(
+  base: string,
+  method: string,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<Response> {
   const headers: Record<string, string> = {};
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
   let body: BodyInit | undefined;
@@ -53,10 +58,16 @@ export async function request(base: string, method: string, path: string, opts: 
   throw new ApiError(res.status, id, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
 }
 
-export async function requestJson<T>(base: string, method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+export async function requestJson<T>(
+  base: string,
+  method: string,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<T> {
   const res = await request(base, method, path, opts);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
 /** Worth trying again with the same request: the network, the server's own trouble, a rate limit. */
-export const isRetryable = (err: unknown) => err instanceof NetworkError || (err instanceof ApiError && (err.status >= 500 || err.status === 429));
+export const isRetryable = (err: unknown) =>
+  err instanceof NetworkError || (err instanceof ApiError && (err.status >= 500 || err.status === 429));

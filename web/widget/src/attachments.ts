@@ -12,7 +12,8 @@ export function formatBytes(n: number): string {
 /** The visitor-facing reason a file cannot be sent, or null when it may be uploaded. */
 export function checkFile(host: Host, file: File): string | null {
   const { maxBytes, types } = host.config.site.attachments;
-  if (!types.includes(file.type)) return host.t('error.attachment_type', { types: types.map((t) => t.split('/')[1]!.toUpperCase()).join(', ') });
+  if (!types.includes(file.type))
+    return host.t('error.attachment_type', { types: types.map((t) => t.split('/')[1]!.toUpperCase()).join(', ') });
   if (file.size > maxBytes) return host.t('error.attachment_too_large', { size: formatBytes(maxBytes) });
   return null;
 }
@@ -27,7 +28,9 @@ const objectUrls = new Map<string, Promise<string>>();
 function objectUrl(host: Host, id: string): Promise<string> {
   let url = objectUrls.get(id);
   if (!url) {
-    url = request(host.base, 'GET', `/api/widget/attachments/${encodeURIComponent(id)}`, { token: host.token }).then(async (r) => URL.createObjectURL(await r.blob()));
+    url = request(host.base, 'GET', `/api/widget/attachments/${encodeURIComponent(id)}`, { token: host.token }).then(
+      async (r) => URL.createObjectURL(await r.blob()),
+    );
     url.catch(() => objectUrls.delete(id));
     objectUrls.set(id, url);
   }
@@ -37,11 +40,21 @@ function objectUrl(host: Host, id: string): Promise<string> {
 export function renderAttachment(host: Host, a: Attachment, imageLabel: string): HTMLElement {
   if (a.mime.startsWith('image/')) {
     const img = h('img', { class: 'thumb', alt: imageLabel });
-    void objectUrl(host, a.id).then((u) => (img.src = u), () => img.remove());
+    void objectUrl(host, a.id).then(
+      (u) => (img.src = u),
+      () => img.remove(),
+    );
     return img;
   }
   const name = `document-${a.id.slice(0, 8)}.pdf`;
-  const link = h('a', { href: '#', download: name, rel: 'noopener' }, host.t('chat.openPdf', { name: `PDF (${formatBytes(a.size)})` }));
-  void objectUrl(host, a.id).then((u) => (link.href = u), () => undefined);
+  const link = h(
+    'a',
+    { href: '#', download: name, rel: 'noopener' },
+    host.t('chat.openPdf', { name: `PDF (${formatBytes(a.size)})` }),
+  );
+  void objectUrl(host, a.id).then(
+    (u) => (link.href = u),
+    () => undefined,
+  );
   return h('div', {}, link);
 }

@@ -14,13 +14,23 @@ export interface Composer {
   setError(text: string): void;
 }
 
-export function renderComposer(host: Host, send: (text: string, attachmentIds: string[]) => boolean, typed: () => void = () => {}): Composer {
+export function renderComposer(
+  host: Host,
+  send: (text: string, attachmentIds: string[]) => boolean,
+  typed: () => void = () => {},
+): Composer {
   const limit = host.config.site.limits.messageChars;
   const staged: { attachment: Attachment; name: string }[] = [];
   const counter = h('span', { class: 'counter', id: 'palisade-counter' });
   const error = h('p', { class: 'error', role: 'alert' });
   const chips = h('div', { class: 'chips' });
-  const textarea = h('textarea', { id: 'palisade-input', rows: 2, placeholder: host.t('chat.placeholder'), 'aria-describedby': 'palisade-counter', 'data-autofocus': true });
+  const textarea = h('textarea', {
+    id: 'palisade-input',
+    rows: 2,
+    placeholder: host.t('chat.placeholder'),
+    'aria-describedby': 'palisade-counter',
+    'data-autofocus': true,
+  });
   const update = () => {
     const n = textarea.value.length;
     counter.textContent = host.t('chat.counter', { n, max: limit });
@@ -29,13 +39,32 @@ export function renderComposer(host: Host, send: (text: string, attachmentIds: s
   const renderChips = () =>
     chips.replaceChildren(
       ...staged.map((s, i) =>
-        h('span', { class: 'chip' }, s.name, h('button', { type: 'button', class: 'link', 'aria-label': host.t('chat.removeAttachment', { name: s.name }), on: { click: () => (staged.splice(i, 1), renderChips(), textarea.focus()) } }, '✕')),
+        h(
+          'span',
+          { class: 'chip' },
+          s.name,
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              'aria-label': host.t('chat.removeAttachment', { name: s.name }),
+              on: { click: () => (staged.splice(i, 1), renderChips(), textarea.focus()) },
+            },
+            '✕',
+          ),
+        ),
       ),
     );
   const submit = () => {
     const text = textarea.value.trim() || staged.map((s) => `📎 ${s.name}`).join('\n');
     if (!text) return;
-    if (send(text, staged.map((s) => s.attachment.id))) {
+    if (
+      send(
+        text,
+        staged.map((s) => s.attachment.id),
+      )
+    ) {
       textarea.value = '';
       staged.length = 0;
       renderChips();
@@ -55,7 +84,12 @@ export function renderComposer(host: Host, send: (text: string, attachmentIds: s
     }
   });
 
-  const file = h('input', { type: 'file', accept: host.config.site.attachments.types.join(','), hidden: true, tabindex: '-1' });
+  const file = h('input', {
+    type: 'file',
+    accept: host.config.site.attachments.types.join(','),
+    hidden: true,
+    tabindex: '-1',
+  });
   file.addEventListener('change', async () => {
     const picked = file.files?.[0];
     file.value = '';
@@ -73,8 +107,23 @@ export function renderComposer(host: Host, send: (text: string, attachmentIds: s
     textarea.focus();
   });
 
-  const emoji: HTMLButtonElement = h('button', { type: 'button', class: 'icon', 'aria-label': host.t('chat.emoji'), 'aria-haspopup': 'true', 'aria-expanded': 'false', on: { click: () => openEmojiPicker(emoji, textarea) } }, icon('smile'));
-  const attach = h('button', { type: 'button', class: 'icon', 'aria-label': host.t('chat.attach'), on: { click: () => file.click() } }, icon('attach'));
+  const emoji: HTMLButtonElement = h(
+    'button',
+    {
+      type: 'button',
+      class: 'icon',
+      'aria-label': host.t('chat.emoji'),
+      'aria-haspopup': 'true',
+      'aria-expanded': 'false',
+      on: { click: () => openEmojiPicker(emoji, textarea) },
+    },
+    icon('smile'),
+  );
+  const attach = h(
+    'button',
+    { type: 'button', class: 'icon', 'aria-label': host.t('chat.attach'), on: { click: () => file.click() } },
+    icon('attach'),
+  );
   const tools = h(
     'div',
     { class: 'tools' },
@@ -85,7 +134,16 @@ export function renderComposer(host: Host, send: (text: string, attachmentIds: s
     counter,
     h('button', { type: 'button', class: 'primary', on: { click: submit } }, host.t('chat.send')),
   );
-  const el = h('div', { class: 'composer' }, chips, h('label', { for: 'palisade-input', class: 'sr-only' }, host.t('chat.inputLabel')), textarea, tools, file, error);
+  const el = h(
+    'div',
+    { class: 'composer' },
+    chips,
+    h('label', { for: 'palisade-input', class: 'sr-only' }, host.t('chat.inputLabel')),
+    textarea,
+    tools,
+    file,
+    error,
+  );
   update();
   return { el, textarea, update, setError: (text) => (error.textContent = text) };
 }

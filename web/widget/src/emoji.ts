@@ -2,7 +2,11 @@
 // closes and returns to the button that opened it.
 import { h } from './dom.ts';
 
-const EMOJI = [...'😀😃😄😁😊🙂😉😍😘😎🤔😐😕😢😭😡😱🙏👍👎👏🙌👋👌✌️💪❤️💔⭐🔥🎉✅❌⚠️❓💡💳🏦💶📄'.matchAll(/\p{Extended_Pictographic}\uFE0F?/gu)].map((m) => m[0]);
+const EMOJI = [
+  ...'😀😃😄😁😊🙂😉😍😘😎🤔😐😕😢😭😡😱🙏👍👎👏🙌👋👌✌️💪❤️💔⭐🔥🎉✅❌⚠️❓💡💳🏦💶📄'.matchAll(
+    /\p{Extended_Pictographic}\uFE0F?/gu,
+  ),
+].map((m) => m[0]);
 const COLUMNS = 8;
 
 export function openEmojiPicker(button: HTMLButtonElement, textarea: HTMLTextAreaElement): void {
@@ -10,7 +14,17 @@ export function openEmojiPicker(button: HTMLButtonElement, textarea: HTMLTextAre
   const existing = container.querySelector('.emoji');
   if (existing) return close(existing as HTMLElement, true);
   const cells = EMOJI.map((e, i) =>
-    h('button', { type: 'button', role: 'gridcell', tabindex: i === 0 ? '0' : '-1', 'aria-label': e, on: { click: () => insert(e) } }, e),
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'gridcell',
+        tabindex: i === 0 ? '0' : '-1',
+        'aria-label': e,
+        on: { click: () => insert(e) },
+      },
+      e,
+    ),
   );
   const grid = h('div', { class: 'emoji', role: 'grid', 'aria-label': button.getAttribute('aria-label') ?? '' }, cells);
   const insert = (e: string) => {
@@ -21,7 +35,14 @@ export function openEmojiPicker(button: HTMLButtonElement, textarea: HTMLTextAre
   };
   grid.addEventListener('keydown', (e) => {
     const i = cells.indexOf(e.target as HTMLButtonElement);
-    const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: COLUMNS, ArrowUp: -COLUMNS, Home: -i, End: cells.length - 1 - i };
+    const moves: Record<string, number> = {
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: COLUMNS,
+      ArrowUp: -COLUMNS,
+      Home: -i,
+      End: cells.length - 1 - i,
+    };
     if (e.key === 'Escape') {
       e.preventDefault(); // the panel leaves Escape alone when we took it
       e.stopPropagation();

@@ -13,7 +13,13 @@ export const catalogs = { en, zh, de, fr, es } satisfies Record<string, Strings>
 export type Language = keyof typeof catalogs;
 export const LANGUAGES = Object.keys(catalogs) as Language[];
 /** Each language's name in itself, so a visitor finds theirs whatever the UI language is. */
-export const AUTONYMS: Record<Language, string> = { en: 'English', zh: '中文', de: 'Deutsch', fr: 'Français', es: 'Español' };
+export const AUTONYMS: Record<Language, string> = {
+  en: 'English',
+  zh: '中文',
+  de: 'Deutsch',
+  fr: 'Français',
+  es: 'Español',
+};
 
 export const isLanguage = (v: string | null | undefined): v is Language => !!v && Object.hasOwn(catalogs, v);
 

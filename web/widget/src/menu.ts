@@ -15,7 +15,10 @@ export function renderMenu(host: Host, close: () => void): Node[] {
   const languages = (host.config?.site.languages ?? ['en']).filter(isLanguage);
   const select = h(
     'select',
-    { id: 'palisade-lang', on: { change: () => isLanguage(select.value) && host.setPrefs({ language: select.value }) } },
+    {
+      id: 'palisade-lang',
+      on: { change: () => isLanguage(select.value) && host.setPrefs({ language: select.value }) },
+    },
     languages.map((l) => h('option', { value: l, selected: l === host.language, lang: l }, AUTONYMS[l])),
   );
   const toggle = <V extends string>(label: StringKey, current: V, options: [V, StringKey][], pick: (v: V) => void) =>
@@ -24,7 +27,16 @@ export function renderMenu(host: Host, close: () => void): Node[] {
       { class: 'row', role: 'group', 'aria-label': t(label) },
       h('span', { 'aria-hidden': 'true' }, t(label)),
       options.map(([value, key]) =>
-        h('button', { type: 'button', 'aria-pressed': String(current === value), 'data-pref': value, on: { click: () => pick(value) } }, t(key)),
+        h(
+          'button',
+          {
+            type: 'button',
+            'aria-pressed': String(current === value),
+            'data-pref': value,
+            on: { click: () => pick(value) },
+          },
+          t(key),
+        ),
       ),
     );
   const signedIn = !!host.token;
@@ -45,8 +57,16 @@ export function renderMenu(host: Host, close: () => void): Node[] {
   const askErase = () => {
     eraseRow.replaceChildren(
       h('p', { id: 'palisade-erase-q' }, t('menu.eraseConfirm')),
-      h('button', { type: 'button', class: 'primary', 'aria-describedby': 'palisade-erase-q', on: { click: () => void erase() } }, t('menu.eraseYes')),
-      h('button', { type: 'button', on: { click: () => (eraseRow.replaceChildren(eraseButton), eraseButton.focus()) } }, t('menu.cancel')),
+      h(
+        'button',
+        { type: 'button', class: 'primary', 'aria-describedby': 'palisade-erase-q', on: { click: () => void erase() } },
+        t('menu.eraseYes'),
+      ),
+      h(
+        'button',
+        { type: 'button', on: { click: () => (eraseRow.replaceChildren(eraseButton), eraseButton.focus()) } },
+        t('menu.cancel'),
+      ),
     );
     eraseRow.querySelector('button')?.focus();
   };
@@ -54,7 +74,9 @@ export function renderMenu(host: Host, close: () => void): Node[] {
   eraseRow.append(eraseButton);
   const erase = async () => {
     try {
-      const res = await host.call<{ request: { id: string; state: string } }>('POST', '/api/widget/me/erasure', { confirm: true });
+      const res = await host.call<{ request: { id: string; state: string } }>('POST', '/api/widget/me/erasure', {
+        confirm: true,
+      });
       host.forgetSession();
       close();
       host.showErased(res.request);
@@ -75,12 +97,48 @@ export function renderMenu(host: Host, close: () => void): Node[] {
 
   return [
     h('div', { class: 'row' }, h('label', { for: 'palisade-lang' }, t('menu.language')), select),
-    toggle('menu.fontSize', prefs.size ?? 'normal', [['normal', 'menu.fontNormal'], ['large', 'menu.fontLarge']], (size) => host.setPrefs({ size })),
-    toggle('menu.theme', prefs.theme ?? 'light', [['light', 'menu.light'], ['dark', 'menu.dark']], (theme) => host.setPrefs({ theme })),
-    h('div', { class: 'row' }, h('button', { type: 'button', disabled: !signedIn, on: { click: () => void download() } }, t('menu.download'))),
+    toggle(
+      'menu.fontSize',
+      prefs.size ?? 'normal',
+      [
+        ['normal', 'menu.fontNormal'],
+        ['large', 'menu.fontLarge'],
+      ],
+      (size) => host.setPrefs({ size }),
+    ),
+    toggle(
+      'menu.theme',
+      prefs.theme ?? 'light',
+      [
+        ['light', 'menu.light'],
+        ['dark', 'menu.dark'],
+      ],
+      (theme) => host.setPrefs({ theme }),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', disabled: !signedIn, on: { click: () => void download() } }, t('menu.download')),
+    ),
     eraseRow,
-    h('div', { class: 'row' }, h('button', { type: 'button', disabled: !signedIn, on: { click: () => host.showConsent(host.consents) } }, t('menu.consents'))),
-    h('div', { class: 'row' }, h('button', { type: 'button', disabled: !signedIn || closed, on: { click: () => void endChat() } }, t('menu.end'))),
+    h(
+      'div',
+      { class: 'row' },
+      h(
+        'button',
+        { type: 'button', disabled: !signedIn, on: { click: () => host.showConsent(host.consents) } },
+        t('menu.consents'),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h(
+        'button',
+        { type: 'button', disabled: !signedIn || closed, on: { click: () => void endChat() } },
+        t('menu.end'),
+      ),
+    ),
     status,
   ];
 }

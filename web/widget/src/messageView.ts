@@ -21,21 +21,50 @@ export function renderOffer(host: Host, onAnswer: (yes: boolean) => void): HTMLE
   );
 }
 
-export function renderMessage(host: Host, m: MessageView, onFeedback: (m: MessageView, helpful: boolean) => void): HTMLElement {
+export function renderMessage(
+  host: Host,
+  m: MessageView,
+  onFeedback: (m: MessageView, helpful: boolean) => void,
+): HTMLElement {
   if (m.role === 'system') {
     const key = `notice.${m.notice}` as StringKey;
     const text = m.notice && host.t(key) !== key ? host.t(key) : m.text;
     return h('div', { class: 'notice', dir: 'auto', 'data-seq': m.seq, 'data-id': m.id }, text);
   }
-  const who = m.role === 'visitor' ? host.t('chat.you') : m.role === 'agent' ? (m.agent?.name ?? host.t('chat.agent')) : host.t('chat.assistant');
-  const el = h('div', { class: `msg ${m.role}`, 'data-seq': m.seq, 'data-id': m.id }, h('div', { class: 'who', dir: 'auto' }, who), renderText(m.text));
+  const who =
+    m.role === 'visitor'
+      ? host.t('chat.you')
+      : m.role === 'agent'
+        ? (m.agent?.name ?? host.t('chat.agent'))
+        : host.t('chat.assistant');
+  const el = h(
+    'div',
+    { class: `msg ${m.role}`, 'data-seq': m.seq, 'data-id': m.id },
+    h('div', { class: 'who', dir: 'auto' }, who),
+    renderText(m.text),
+  );
   for (const a of m.attachments ?? []) el.append(renderAttachment(host, a, host.t('chat.image')));
   if (m.role === 'assistant') {
     if (m.sources?.length && m.offer !== 'handoff') {
-      el.append(h('div', { class: 'sources' }, h('span', {}, host.t('chat.sources')), h('ul', {}, m.sources.map((s) => h('li', { dir: 'auto' }, s.title)))));
+      el.append(
+        h(
+          'div',
+          { class: 'sources' },
+          h('span', {}, host.t('chat.sources')),
+          h(
+            'ul',
+            {},
+            m.sources.map((s) => h('li', { dir: 'auto' }, s.title)),
+          ),
+        ),
+      );
     }
     const button = (helpful: boolean, key: StringKey) =>
-      h('button', { type: 'button', 'aria-pressed': String(m.feedback === helpful), on: { click: () => onFeedback(m, helpful) } }, host.t(key));
+      h(
+        'button',
+        { type: 'button', 'aria-pressed': String(m.feedback === helpful), on: { click: () => onFeedback(m, helpful) } },
+        host.t(key),
+      );
     el.append(h('div', { class: 'feedback' }, button(true, 'chat.helpful'), button(false, 'chat.notHelpful')));
   }
   return el;
@@ -54,5 +83,10 @@ export function renderPending(host: Host, p: { clientId: string; text: string },
 
 /** The answer while it streams in: replaced by the committed message with the same id. */
 export function renderStreaming(host: Host, reply: { id: string; text: string }): HTMLElement {
-  return h('div', { class: 'msg assistant streaming', 'data-reply-id': reply.id }, h('div', { class: 'who' }, host.t('chat.assistant')), renderText(reply.text));
+  return h(
+    'div',
+    { class: 'msg assistant streaming', 'data-reply-id': reply.id },
+    h('div', { class: 'who' }, host.t('chat.assistant')),
+    renderText(reply.text),
+  );
 }

@@ -9,7 +9,13 @@ export function renderRating(host: Host): HTMLElement {
   const error = h('p', { class: 'error', role: 'alert' });
   const labels: HTMLLabelElement[] = [];
   const radios = [1, 2, 3, 4, 5].map((n) => {
-    const input = h('input', { type: 'radio', name: 'palisade-stars', value: String(n), 'aria-label': t('rating.star', { n }), 'data-autofocus': n === 1 });
+    const input = h('input', {
+      type: 'radio',
+      name: 'palisade-stars',
+      value: String(n),
+      'aria-label': t('rating.star', { n }),
+      'data-autofocus': n === 1,
+    });
     labels.push(h('label', {}, input, h('span', { 'aria-hidden': 'true' }, '★')));
     return input;
   });
@@ -18,9 +24,22 @@ export function renderRating(host: Host): HTMLElement {
     labels.forEach((l, i) => l.classList.toggle('on', i < score));
   };
   radios.forEach((r) => r.addEventListener('change', paint));
-  const restart = h('button', { type: 'button', class: 'primary', on: { click: () => void host.newConversation().catch((err) => (error.textContent = host.errorText(err))) } }, t('chat.newConversation'));
+  const restart = h(
+    'button',
+    {
+      type: 'button',
+      class: 'primary',
+      on: { click: () => void host.newConversation().catch((err) => (error.textContent = host.errorText(err))) },
+    },
+    t('chat.newConversation'),
+  );
   const done = (thanks: boolean) => {
-    form.replaceChildren(...(thanks ? [h('p', { role: 'status' }, t('rating.thanks'))] : []), h('p', {}, t('chat.closed')), restart, error);
+    form.replaceChildren(
+      ...(thanks ? [h('p', { role: 'status' }, t('rating.thanks'))] : []),
+      h('p', {}, t('chat.closed')),
+      restart,
+      error,
+    );
     restart.focus();
   };
   const form: HTMLFormElement = h(
@@ -45,7 +64,12 @@ export function renderRating(host: Host): HTMLElement {
     },
     h('h3', { id: 'palisade-rating-title' }, t('rating.title')),
     h('fieldset', { class: 'stars' }, h('legend', { class: 'sr-only' }, t('rating.title')), labels),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('rating.submit')), h('button', { type: 'button', on: { click: () => done(false) } }, t('rating.skip'))),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, t('rating.submit')),
+      h('button', { type: 'button', on: { click: () => done(false) } }, t('rating.skip')),
+    ),
     error,
   );
   return form;

@@ -16,12 +16,21 @@ interface Recognition {
 type RecognitionCtor = new () => Recognition;
 
 /** The microphone button, or null without the consent. `say` shows a problem beside the composer ('' clears it). */
-export function voiceButton(host: Host, textarea: HTMLTextAreaElement, changed: () => void, say: (text: string) => void): HTMLButtonElement | null {
+export function voiceButton(
+  host: Host,
+  textarea: HTMLTextAreaElement,
+  changed: () => void,
+  say: (text: string) => void,
+): HTMLButtonElement | null {
   if (host.consents?.voice_input !== true) return null;
   const w = window as unknown as { SpeechRecognition?: RecognitionCtor; webkitSpeechRecognition?: RecognitionCtor };
   const Ctor = w.SpeechRecognition ?? w.webkitSpeechRecognition;
   let active: Recognition | null = null;
-  const button: HTMLButtonElement = h('button', { type: 'button', class: 'icon', 'aria-label': host.t('chat.voice'), 'aria-pressed': 'false' }, icon('mic'));
+  const button: HTMLButtonElement = h(
+    'button',
+    { type: 'button', class: 'icon', 'aria-label': host.t('chat.voice'), 'aria-pressed': 'false' },
+    icon('mic'),
+  );
   const set = (on: boolean) => {
     button.setAttribute('aria-pressed', String(on));
     button.setAttribute('aria-label', host.t(on ? 'chat.voiceStop' : 'chat.voice'));
@@ -34,13 +43,27 @@ export function voiceButton(host: Host, textarea: HTMLTextAreaElement, changed: 
     rec.lang = host.language;
     rec.interimResults = false;
     rec.onresult = (e) => {
-      const said = Array.from(e.results, (r) => r[0]?.transcript ?? '').join(' ').trim();
-      if (said) textarea.setRangeText((textarea.value ? ' ' : '') + said, textarea.selectionStart, textarea.selectionEnd, 'end');
+      const said = Array.from(e.results, (r) => r[0]?.transcript ?? '')
+        .join(' ')
+        .trim();
+      if (said)
+        textarea.setRangeText(
+          (textarea.value ? ' ' : '') + said,
+          textarea.selectionStart,
+          textarea.selectionEnd,
+          'end',
+        );
       changed();
     };
     rec.onerror = (e) => {
       if (e.error === 'aborted' || e.error === 'no-speech') return;
-      say(host.t(e.error === 'not-allowed' || e.error === 'service-not-allowed' || e.error === 'audio-capture' ? 'chat.voiceDenied' : 'chat.voiceFailed'));
+      say(
+        host.t(
+          e.error === 'not-allowed' || e.error === 'service-not-allowed' || e.error === 'audio-capture'
+            ? 'chat.voiceDenied'
+            : 'chat.voiceFailed',
+        ),
+      );
     };
     rec.onend = () => {
       active = null;

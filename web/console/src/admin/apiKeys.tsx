@@ -1,7 +1,13 @@
 // API keys for the OpenAI-compatible endpoint (/v1): the list (a key's prefix, never the key), the
 // limits each key has, a new key shown once with a copy button, and revocation after a confirmation.
 import { useEffect, useState } from 'preact/hooks';
-import { type ApiKey, ApiKeyList, type ApiKeyLimits, CreatedApiKey, RevokedApiKey } from '../../../../protocol/adminPeople.ts';
+import {
+  type ApiKey,
+  ApiKeyList,
+  type ApiKeyLimits,
+  CreatedApiKey,
+  RevokedApiKey,
+} from '../../../../protocol/adminPeople.ts';
 import { call } from '../api.ts';
 import { formatDateTime, formatNumber, t } from '../i18n.ts';
 import { ErrorNote, Field, useAction } from '../ui.tsx';
@@ -25,7 +31,14 @@ export function ApiKeysScreen() {
       {limits && <p data-testid="key-limits">{limitsText(limits)}</p>}
       <ListTable
         caption={t('keys.listTitle')}
-        columns={[t('keys.col.name'), t('keys.col.prefix'), t('keys.col.cloud'), t('keys.col.created'), t('keys.col.lastUsed'), t('keys.col.revoked')]}
+        columns={[
+          t('keys.col.name'),
+          t('keys.col.prefix'),
+          t('keys.col.cloud'),
+          t('keys.col.created'),
+          t('keys.col.lastUsed'),
+          t('keys.col.revoked'),
+        ]}
         empty={keys.length === 0 && !list.busy ? t('keys.none') : null}
       >
         {keys.map((k) => (
@@ -37,8 +50,11 @@ export function ApiKeysScreen() {
 }
 
 const limitsText = (l: ApiKeyLimits) => {
-  const part = (n: number, key: 'keys.limit.requests' | 'keys.limit.tokens') => (n > 0 ? t(key, { n: formatNumber(n) }) : null);
-  const parts = [part(l.requestsPerMinute, 'keys.limit.requests'), part(l.tokensPerMinute, 'keys.limit.tokens')].filter(Boolean);
+  const part = (n: number, key: 'keys.limit.requests' | 'keys.limit.tokens') =>
+    n > 0 ? t(key, { n: formatNumber(n) }) : null;
+  const parts = [part(l.requestsPerMinute, 'keys.limit.requests'), part(l.tokensPerMinute, 'keys.limit.tokens')].filter(
+    Boolean,
+  );
   return parts.length ? t('keys.limits', { limits: parts.join(t('keys.limitJoin')) }) : t('keys.noLimits');
 };
 
@@ -68,7 +84,14 @@ function KeyRow({ apiKey: k, changed }: { apiKey: ApiKey; changed: () => void })
           </button>
         )}
         {confirming && (
-          <Confirm label={t('keys.confirmTitle', { name: k.name })} text={t('keys.confirm')} action={t('keys.revokeNow')} busy={busy} confirm={() => void revoke()} cancel={() => setConfirming(false)} />
+          <Confirm
+            label={t('keys.confirmTitle', { name: k.name })}
+            text={t('keys.confirm')}
+            action={t('keys.revokeNow')}
+            busy={busy}
+            confirm={() => void revoke()}
+            cancel={() => setConfirming(false)}
+          />
         )}
         <ErrorNote error={error} />
       </td>
@@ -95,7 +118,13 @@ function CreateKey({ created }: { created: () => void }) {
       <form class="card people-form" onSubmit={submit} aria-labelledby="key-new-title" noValidate>
         <h2 id="key-new-title">{t('keys.newTitle')}</h2>
         <Field label={t('keys.name')} id="key-name" hint={t('keys.nameHint')}>
-          <input id="key-name" autocomplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} {...invalidAt(error, 'name', 'key-name')} />
+          <input
+            id="key-name"
+            autocomplete="off"
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+            {...invalidAt(error, 'name', 'key-name')}
+          />
           <FieldError error={error} path="name" field="key-name" />
         </Field>
         <label class="check-label wide">
@@ -110,7 +139,14 @@ function CreateKey({ created }: { created: () => void }) {
         <FormError error={error} paths={['name']} />
       </form>
       {secret && (
-        <OneTimeSecret id="new-key" title={t('keys.createdTitle', { name: secret.name })} label={t('keys.key')} value={secret.key} warning={t('keys.onceWarning')} onDone={() => setSecret(null)} />
+        <OneTimeSecret
+          id="new-key"
+          title={t('keys.createdTitle', { name: secret.name })}
+          label={t('keys.key')}
+          value={secret.key}
+          warning={t('keys.onceWarning')}
+          onDone={() => setSecret(null)}
+        />
       )}
     </>
   );

@@ -19,7 +19,12 @@ export function languageName(tag: string): string {
   }
 }
 
-export function CannedForm(props: { sites: CannedSite[]; editing: CannedResponse | null; saved: () => void; cancel: () => void }) {
+export function CannedForm(props: {
+  sites: CannedSite[];
+  editing: CannedResponse | null;
+  saved: () => void;
+  cancel: () => void;
+}) {
   const { editing, sites } = props;
   const first = sites[0]!;
   const [site, setSite] = useState(editing?.site ?? first.id);
@@ -47,13 +52,19 @@ export function CannedForm(props: { sites: CannedSite[]; editing: CannedResponse
   const submit = async (e: Event) => {
     e.preventDefault();
     const input = { site, language, shortcut, title, body };
-    const saved = await run(() => (editing ? call(CannedAnswer, 'PUT', `/api/canned/${editing.id}`, input) : call(CannedAnswer, 'POST', '/api/canned', input)));
+    const saved = await run(() =>
+      editing
+        ? call(CannedAnswer, 'PUT', `/api/canned/${editing.id}`, input)
+        : call(CannedAnswer, 'POST', '/api/canned', input),
+    );
     if (saved) props.saved();
   };
   const field = (path: string) => invalidAt(error, path, `canned-${path}`);
   return (
     <form class="card people-form" onSubmit={submit} aria-labelledby="canned-form-title" noValidate>
-      <h2 id="canned-form-title" tabIndex={-1} ref={heading}>{editing ? t('canned.editTitle', { shortcut: editing.shortcut }) : t('canned.newTitle')}</h2>
+      <h2 id="canned-form-title" tabIndex={-1} ref={heading}>
+        {editing ? t('canned.editTitle', { shortcut: editing.shortcut }) : t('canned.newTitle')}
+      </h2>
       <Field label={t('canned.site')} id="canned-site">
         <select
           id="canned-site"
@@ -74,7 +85,12 @@ export function CannedForm(props: { sites: CannedSite[]; editing: CannedResponse
         <FieldError error={error} path="site" field="canned-site" />
       </Field>
       <Field label={t('canned.language')} id="canned-language">
-        <select id="canned-language" value={language} onChange={(e) => setLanguage(e.currentTarget.value)} {...field('language')}>
+        <select
+          id="canned-language"
+          value={language}
+          onChange={(e) => setLanguage(e.currentTarget.value)}
+          {...field('language')}
+        >
           {languages.map((l) => (
             <option key={l} value={l}>
               {languageName(l)} ({l})
@@ -84,20 +100,46 @@ export function CannedForm(props: { sites: CannedSite[]; editing: CannedResponse
         <FieldError error={error} path="language" field="canned-language" />
       </Field>
       <Field label={t('canned.shortcut')} id="canned-shortcut" hint={t('canned.shortcutHint')}>
-        <input id="canned-shortcut" autocomplete="off" value={shortcut} onInput={(e) => setShortcut(e.currentTarget.value)} {...field('shortcut')} />
+        <input
+          id="canned-shortcut"
+          autocomplete="off"
+          value={shortcut}
+          onInput={(e) => setShortcut(e.currentTarget.value)}
+          {...field('shortcut')}
+        />
         <FieldError error={error} path="shortcut" field="canned-shortcut" />
       </Field>
       <Field label={t('canned.title')} id="canned-title">
-        <input id="canned-title" autocomplete="off" value={title} onInput={(e) => setTitle(e.currentTarget.value)} {...field('title')} />
+        <input
+          id="canned-title"
+          autocomplete="off"
+          value={title}
+          onInput={(e) => setTitle(e.currentTarget.value)}
+          {...field('title')}
+        />
         <FieldError error={error} path="title" field="canned-title" />
       </Field>
       <div class="field wide">
         <label for="canned-body">{t('canned.body')}</label>
-        <textarea id="canned-body" ref={bodyRef} rows={4} value={body} onInput={(e) => setBody(e.currentTarget.value)} aria-describedby="canned-body-hint" {...field('body')} />
+        <textarea
+          id="canned-body"
+          ref={bodyRef}
+          rows={4}
+          value={body}
+          onInput={(e) => setBody(e.currentTarget.value)}
+          aria-describedby="canned-body-hint"
+          {...field('body')}
+        />
         <div class="fill-ins" id="canned-body-hint">
           <span class="muted">{t('canned.fillInHint')}</span>
           {FILL_INS.map((f) => (
-            <button type="button" key={f} class="link" onClick={() => insert(f)} aria-label={t('canned.insert', { fillIn: f })}>
+            <button
+              type="button"
+              key={f}
+              class="link"
+              onClick={() => insert(f)}
+              aria-label={t('canned.insert', { fillIn: f })}
+            >
               <code>{f}</code>
             </button>
           ))}

@@ -8,7 +8,8 @@ import { ErrorNote } from '../ui.tsx';
 import './people.css';
 
 type Issue = { path?: string; message?: string };
-const issuesOf = (error: unknown): Issue[] => (error instanceof ApiError && Array.isArray(error.details) ? (error.details as Issue[]) : []);
+const issuesOf = (error: unknown): Issue[] =>
+  error instanceof ApiError && Array.isArray(error.details) ? (error.details as Issue[]) : [];
 const errorId = (field: string) => `${field}-error`;
 
 /** The validation issues at `path`, with the server's error id, under the field `field` (its input's id). */
@@ -34,7 +35,14 @@ export function FormError({ error, paths }: { error: unknown; paths: string[] })
 }
 
 /** A secret the server gives once: read-only, with a copy button and what happens after this view. */
-export function OneTimeSecret(props: { id: string; title: string; label: string; value: string; warning: string; onDone: () => void }) {
+export function OneTimeSecret(props: {
+  id: string;
+  title: string;
+  label: string;
+  value: string;
+  warning: string;
+  onDone: () => void;
+}) {
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   // the secret gets focus when it appears: the next Tab is its copy button
@@ -56,7 +64,14 @@ export function OneTimeSecret(props: { id: string; title: string; label: string;
       <div class="field">
         <label for={props.id}>{props.label}</label>
         <div class="secret-row">
-          <input id={props.id} ref={input} readOnly value={props.value} class="secret-value" onFocus={(e) => e.currentTarget.select()} />
+          <input
+            id={props.id}
+            ref={input}
+            readOnly
+            value={props.value}
+            class="secret-value"
+            onFocus={(e) => e.currentTarget.select()}
+          />
           <button type="button" class="primary" onClick={() => void copy()}>
             {t('users.copy')}
           </button>
@@ -73,7 +88,12 @@ export function OneTimeSecret(props: { id: string; title: string; label: string;
 }
 
 /** A list as a table: its caption, column headings (the last, for row actions, named for screen readers) and rows. */
-export function ListTable(props: { caption: string; columns: string[]; empty: string | null; children: ComponentChildren }) {
+export function ListTable(props: {
+  caption: string;
+  columns: string[];
+  empty: string | null;
+  children: ComponentChildren;
+}) {
   return (
     <div class="table-wrap">
       <table>
@@ -98,7 +118,14 @@ export function ListTable(props: { caption: string; columns: string[]; empty: st
 }
 
 /** An irreversible step asked once more, in place: the consequence, the step and a way back. */
-export function Confirm(props: { label: string; text: string; action: string; busy: boolean; confirm: () => void; cancel: () => void }) {
+export function Confirm(props: {
+  label: string;
+  text: string;
+  action: string;
+  busy: boolean;
+  confirm: () => void;
+  cancel: () => void;
+}) {
   return (
     <div class="confirm" role="group" aria-label={props.label}>
       <p>{props.text}</p>

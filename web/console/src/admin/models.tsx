@@ -99,8 +99,17 @@ export function ModelsScreen() {
           </div>
           <ul class="tiles">
             <li class="tile">
-              <span class="tile-value">{answer.answerCache.hitRate === null ? '—' : `${formatNumber(Math.round(answer.answerCache.hitRate * 1000) / 10)} %`}</span>
-              <span>{t('models.cacheHitRate', { hits: formatNumber(answer.answerCache.hits), total: formatNumber(answer.answerCache.hits + answer.answerCache.misses) })}</span>
+              <span class="tile-value">
+                {answer.answerCache.hitRate === null
+                  ? '—'
+                  : `${formatNumber(Math.round(answer.answerCache.hitRate * 1000) / 10)} %`}
+              </span>
+              <span>
+                {t('models.cacheHitRate', {
+                  hits: formatNumber(answer.answerCache.hits),
+                  total: formatNumber(answer.answerCache.hits + answer.answerCache.misses),
+                })}
+              </span>
             </li>
           </ul>
           <section class="card" aria-labelledby="budgets-title">
@@ -109,7 +118,16 @@ export function ModelsScreen() {
               <p class="muted">{t('models.noBudgets')}</p>
             ) : (
               <>
-                <p class="muted">{answer.budgets.limits.map((l) => t(l.kind === 'tokens' ? 'models.limitTokens' : 'models.limitRequests', { limit: formatNumber(l.limit), seconds: formatNumber(l.windowSeconds) })).join(' · ')}</p>
+                <p class="muted">
+                  {answer.budgets.limits
+                    .map((l) =>
+                      t(l.kind === 'tokens' ? 'models.limitTokens' : 'models.limitRequests', {
+                        limit: formatNumber(l.limit),
+                        seconds: formatNumber(l.windowSeconds),
+                      }),
+                    )
+                    .join(' · ')}
+                </p>
                 <div class="table-wrap">
                   <table>
                     <caption class="sr-only">{t('models.budgets')}</caption>

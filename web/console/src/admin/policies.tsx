@@ -2,13 +2,28 @@
 // read. Changing a file is the bank's change control; a draft can be checked here first by the
 // parser the appliance runs at start, which changes nothing.
 import { useEffect, useState } from 'preact/hooks';
-import { POLICY_FILES, PoliciesAnswer, PolicyCheckAnswer, type PolicyFileName, type PolicyView } from '../../../../protocol/system.ts';
+import {
+  POLICY_FILES,
+  PoliciesAnswer,
+  PolicyCheckAnswer,
+  type PolicyFileName,
+  type PolicyView,
+} from '../../../../protocol/system.ts';
 import { call } from '../api.ts';
 import { formatDateTime, formatNumber, t } from '../i18n.ts';
 import { can } from '../session.ts';
 import { ErrorNote, Field, useAction } from '../ui.tsx';
 
-const DRAFT_STYLE = { width: '100%', minHeight: '14rem', fontFamily: 'ui-monospace, monospace', padding: '0.5rem', border: '1px solid var(--muted)', borderRadius: '4px', background: 'var(--panel)', color: 'inherit' };
+const DRAFT_STYLE = {
+  width: '100%',
+  minHeight: '14rem',
+  fontFamily: 'ui-monospace, monospace',
+  padding: '0.5rem',
+  border: '1px solid var(--muted)',
+  borderRadius: '4px',
+  background: 'var(--panel)',
+  color: 'inherit',
+};
 
 function PolicyFile({ p }: { p: PolicyView }) {
   const id = `policy-${p.name.replace(/\W/g, '-')}`;
@@ -74,7 +89,11 @@ function DraftCheck({ policies }: { policies: PolicyView[] }) {
       </p>
       <form onSubmit={submit} aria-describedby="draft-hint">
         <Field label={t('policies.draftFile')} id="draft-file">
-          <select id="draft-file" value={file} onChange={(e) => (setFile((e.target as HTMLSelectElement).value as PolicyFileName), setResult(null))}>
+          <select
+            id="draft-file"
+            value={file}
+            onChange={(e) => (setFile((e.target as HTMLSelectElement).value as PolicyFileName), setResult(null))}
+          >
             {POLICY_FILES.map((f) => (
               <option key={f} value={f}>
                 {f}
@@ -83,7 +102,13 @@ function DraftCheck({ policies }: { policies: PolicyView[] }) {
           </select>
         </Field>
         <Field label={t('policies.draftText')} id="draft-text">
-          <textarea id="draft-text" style={DRAFT_STYLE} spellcheck={false} value={text} onInput={(e) => (setText((e.target as HTMLTextAreaElement).value), setResult(null))} />
+          <textarea
+            id="draft-text"
+            style={DRAFT_STYLE}
+            spellcheck={false}
+            value={text}
+            onInput={(e) => (setText((e.target as HTMLTextAreaElement).value), setResult(null))}
+          />
         </Field>
         <div class="toolbar">
           <button type="submit" class="primary" disabled={act.busy}>
@@ -126,7 +151,9 @@ export function PoliciesScreen() {
       <ErrorNote error={load.error} />
       {answer && can('verify:Policy') && <DraftCheck policies={answer.policies} />}
       {answer && <p class="muted">{t('policies.directory', { dir: answer.directory })}</p>}
-      {answer?.policies.map((p) => <PolicyFile key={p.name} p={p} />)}
+      {answer?.policies.map((p) => (
+        <PolicyFile key={p.name} p={p} />
+      ))}
     </>
   );
 }

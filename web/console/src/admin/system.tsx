@@ -6,7 +6,11 @@ import { call } from '../api.ts';
 import { formatDateTime, formatNumber, t, type Key } from '../i18n.ts';
 import { ErrorNote, useAction } from '../ui.tsx';
 
-const BUS: Record<SystemAnswer['cluster']['bus'], Key> = { redis: 'system.bus.redis', postgres: 'system.bus.postgres', process: 'system.bus.process' };
+const BUS: Record<SystemAnswer['cluster']['bus'], Key> = {
+  redis: 'system.bus.redis',
+  postgres: 'system.bus.postgres',
+  process: 'system.bus.process',
+};
 
 function Rows({ rows }: { rows: [Key, preact.ComponentChildren][] }) {
   return (
@@ -46,7 +50,12 @@ export function SystemScreen() {
                 ['system.node', <code>{s.node}</code>],
                 ['system.nodeVersion', s.nodeVersion],
                 ['system.startedAt', formatDateTime(s.startedAt)],
-                ['system.database', s.database.kind === 'pglite' ? t('system.db.pglite', { v: s.database.serverVersion ?? '—' }) : t('system.db.postgres', { v: s.database.serverVersion ?? '—' })],
+                [
+                  'system.database',
+                  s.database.kind === 'pglite'
+                    ? t('system.db.pglite', { v: s.database.serverVersion ?? '—' })
+                    : t('system.db.postgres', { v: s.database.serverVersion ?? '—' }),
+                ],
                 ['system.bus', t(BUS[s.cluster.bus])],
               ]}
             />
@@ -55,7 +64,12 @@ export function SystemScreen() {
             <h2 id="system-audit">{t('system.audit')}</h2>
             <Rows
               rows={[
-                ['system.head', <span>{t('system.headValue', { seq: s.audit.head.seq })} <code class="wrap">{s.audit.head.hash}</code></span>],
+                [
+                  'system.head',
+                  <span>
+                    {t('system.headValue', { seq: s.audit.head.seq })} <code class="wrap">{s.audit.head.hash}</code>
+                  </span>,
+                ],
                 ['system.unsealed', formatNumber(s.audit.unsealed)],
                 ['system.lastVerify', verifyText(s.audit.lastVerify)],
               ]}
@@ -65,9 +79,22 @@ export function SystemScreen() {
             <h2 id="system-retention">{t('system.retention')}</h2>
             <Rows
               rows={[
-                ['system.retentionEvery', s.retention.intervalSeconds > 0 ? t('system.seconds', { n: formatNumber(s.retention.intervalSeconds) }) : t('system.retentionOff')],
-                ['system.nextRun', s.retention.nextRunAt ? formatDateTime(s.retention.nextRunAt) : t('system.retentionOff')],
-                ['system.lastRun', s.retention.lastRun ? `${formatDateTime(s.retention.lastRun.at)} · ${s.retention.lastRun.status}` : t('system.never')],
+                [
+                  'system.retentionEvery',
+                  s.retention.intervalSeconds > 0
+                    ? t('system.seconds', { n: formatNumber(s.retention.intervalSeconds) })
+                    : t('system.retentionOff'),
+                ],
+                [
+                  'system.nextRun',
+                  s.retention.nextRunAt ? formatDateTime(s.retention.nextRunAt) : t('system.retentionOff'),
+                ],
+                [
+                  'system.lastRun',
+                  s.retention.lastRun
+                    ? `${formatDateTime(s.retention.lastRun.at)} · ${s.retention.lastRun.status}`
+                    : t('system.never'),
+                ],
               ]}
             />
           </section>

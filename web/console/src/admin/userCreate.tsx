@@ -34,11 +34,24 @@ export function CreateUser({ created }: { created: () => void }) {
       <form class="card people-form" onSubmit={submit} aria-labelledby="user-new-title" noValidate>
         <h2 id="user-new-title">{t('users.newTitle')}</h2>
         <Field label={t('users.email')} id="user-email">
-          <input id="user-email" type="email" autocomplete="off" value={email} onInput={(e) => setEmail(e.currentTarget.value)} {...invalidAt(error, 'email', 'user-email')} />
+          <input
+            id="user-email"
+            type="email"
+            autocomplete="off"
+            value={email}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+            {...invalidAt(error, 'email', 'user-email')}
+          />
           <FieldError error={error} path="email" field="user-email" />
         </Field>
         <Field label={t('users.displayName')} id="user-name">
-          <input id="user-name" autocomplete="off" value={displayName} onInput={(e) => setDisplayName(e.currentTarget.value)} {...invalidAt(error, 'displayName', 'user-name')} />
+          <input
+            id="user-name"
+            autocomplete="off"
+            value={displayName}
+            onInput={(e) => setDisplayName(e.currentTarget.value)}
+            {...invalidAt(error, 'displayName', 'user-name')}
+          />
           <FieldError error={error} path="displayName" field="user-name" />
         </Field>
         <Field label={t('users.role')} id="user-role">
@@ -54,11 +67,23 @@ export function CreateUser({ created }: { created: () => void }) {
           <legend>{t('users.method')}</legend>
           <div class="radios">
             <label>
-              <input type="radio" name="user-method" value="invite" checked={method === 'invite'} onChange={() => setMethod('invite')} />
+              <input
+                type="radio"
+                name="user-method"
+                value="invite"
+                checked={method === 'invite'}
+                onChange={() => setMethod('invite')}
+              />
               {t('users.method.invite')}
             </label>
             <label>
-              <input type="radio" name="user-method" value="password" checked={method === 'password'} onChange={() => setMethod('password')} />
+              <input
+                type="radio"
+                name="user-method"
+                value="password"
+                checked={method === 'password'}
+                onChange={() => setMethod('password')}
+              />
               {t('users.method.password')}
             </label>
           </div>

@@ -37,9 +37,18 @@ function Rename({ user, patch }: { user: ListedUser; patch: Patch }) {
   const [name, setName] = useState(user.displayName);
   const { busy, error, run } = useAction();
   return (
-    <form class="control" noValidate onSubmit={(e) => (e.preventDefault(), void run(() => patch({ displayName: name })))}>
+    <form
+      class="control"
+      noValidate
+      onSubmit={(e) => (e.preventDefault(), void run(() => patch({ displayName: name })))}
+    >
       <Field label={t('users.displayName')} id="manage-name">
-        <input id="manage-name" value={name} onInput={(e) => setName(e.currentTarget.value)} {...invalidAt(error, 'displayName', 'manage-name')} />
+        <input
+          id="manage-name"
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+          {...invalidAt(error, 'displayName', 'manage-name')}
+        />
         <FieldError error={error} path="displayName" field="manage-name" />
       </Field>
       <div class="actions">
@@ -58,7 +67,12 @@ function RoleControl({ user, patch }: { user: ListedUser; patch: Patch }) {
   return (
     <form class="control" onSubmit={(e) => (e.preventDefault(), void run(() => patch({ role })))}>
       <Field label={t('users.role')} id="manage-role">
-        <select id="manage-role" value={role} onChange={(e) => setRole(e.currentTarget.value as StaffRole)} aria-describedby={error ? 'manage-role-error' : undefined}>
+        <select
+          id="manage-role"
+          value={role}
+          onChange={(e) => setRole(e.currentTarget.value as StaffRole)}
+          aria-describedby={error ? 'manage-role-error' : undefined}
+        >
           {ROLES.map((r) => (
             <option key={r} value={r}>
               {t(`role.${r}` as Key)}
@@ -84,7 +98,13 @@ function Standing({ user, patch }: { user: ListedUser; patch: Patch }) {
       <h3 id="manage-standing-title">{t('users.standing')}</h3>
       <p class="muted">{t(user.disabled ? 'users.disabledLead' : 'users.enabledLead')}</p>
       <div class="actions">
-        <button type="button" class={user.disabled ? 'primary' : 'danger'} disabled={disable.busy} onClick={() => void disable.run(() => patch({ disabled: !user.disabled }))} aria-describedby={disable.error ? 'manage-disable-error' : undefined}>
+        <button
+          type="button"
+          class={user.disabled ? 'primary' : 'danger'}
+          disabled={disable.busy}
+          onClick={() => void disable.run(() => patch({ disabled: !user.disabled }))}
+          aria-describedby={disable.error ? 'manage-disable-error' : undefined}
+        >
           {t(user.disabled ? 'users.enable' : 'users.disable')}
         </button>
         {user.locked && (
@@ -103,7 +123,9 @@ function ResetLink({ user }: { user: ListedUser }) {
   const [link, setLink] = useState<PasswordLink | null>(null);
   const { busy, error, run } = useAction();
   const issue = async () => {
-    const answer = await run(() => call(PasswordLink, 'POST', `/api/users/${user.id}/password-link`, { purpose: 'reset' }));
+    const answer = await run(() =>
+      call(PasswordLink, 'POST', `/api/users/${user.id}/password-link`, { purpose: 'reset' }),
+    );
     if (answer) setLink(answer);
   };
   return (

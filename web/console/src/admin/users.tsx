@@ -28,7 +28,14 @@ export function UsersScreen() {
       <ErrorNote error={list.error} />
       <ListTable
         caption={t('users.listTitle')}
-        columns={[t('users.col.name'), t('users.col.email'), t('users.col.role'), t('users.col.status'), t('users.col.mfa'), t('users.col.lastSignIn')]}
+        columns={[
+          t('users.col.name'),
+          t('users.col.email'),
+          t('users.col.role'),
+          t('users.col.status'),
+          t('users.col.mfa'),
+          t('users.col.lastSignIn'),
+        ]}
         empty={users.length === 0 && !list.busy ? t('users.none') : null}
       >
         {users.map((u) => (
@@ -42,14 +49,21 @@ export function UsersScreen() {
             <td>{u.mfa ? t('users.mfa.on') : t('users.mfa.off')}</td>
             <td>{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : t('users.never')}</td>
             <td>
-              <button type="button" aria-expanded={selected === u.id} aria-label={t('users.manageOf', { name: u.displayName })} onClick={() => setSelected(selected === u.id ? null : u.id)}>
+              <button
+                type="button"
+                aria-expanded={selected === u.id}
+                aria-label={t('users.manageOf', { name: u.displayName })}
+                onClick={() => setSelected(selected === u.id ? null : u.id)}
+              >
                 {t('users.manage')}
               </button>
             </td>
           </tr>
         ))}
       </ListTable>
-      {current && <ManageUser key={current.id} user={current} changed={reload} close={() => closePanel(current.email)} />}
+      {current && (
+        <ManageUser key={current.id} user={current} changed={reload} close={() => closePanel(current.email)} />
+      )}
     </>
   );
 }

@@ -2,7 +2,12 @@
 // it, to a named agent (the list shows who is available and how many conversations each holds) or
 // back to a queue. Each action returns the agent to the workspace.
 import { useEffect, useState } from 'preact/hooks';
-import { type AgentConversation, type AgentOnDuty, AgentsAnswer, ConversationAnswer } from '../../../../protocol/agent.ts';
+import {
+  type AgentConversation,
+  type AgentOnDuty,
+  AgentsAnswer,
+  ConversationAnswer,
+} from '../../../../protocol/agent.ts';
 import { call } from '../api.ts';
 import { t } from '../i18n.ts';
 import { subscribe } from '../live.ts';
@@ -78,7 +83,13 @@ export function Actions({ conversation: c }: { conversation: AgentConversation }
         }}
       >
         <Field label={t('agent.transferQueue')} id="transfer-queue">
-          <input id="transfer-queue" value={queue} pattern="[a-z0-9_\-]{1,64}" required onInput={(e) => setQueue(e.currentTarget.value)} />
+          <input
+            id="transfer-queue"
+            value={queue}
+            pattern="[a-z0-9_\-]{1,64}"
+            required
+            onInput={(e) => setQueue(e.currentTarget.value)}
+          />
         </Field>
         <button type="submit" disabled={busy}>
           {t('agent.transfer')}

@@ -4,7 +4,10 @@ import type { TranscriptMessage } from '../../../../protocol/agent.ts';
 import { formatNumber, t } from '../i18n.ts';
 
 const kindOf = (mime: string) => mime.split('/')[1]?.toUpperCase() ?? mime;
-const sizeOf = (bytes: number) => (bytes < 1024 ? t('shift.bytes', { n: formatNumber(bytes) }) : t('shift.kilobytes', { n: formatNumber(Math.ceil(bytes / 1024)) }));
+const sizeOf = (bytes: number) =>
+  bytes < 1024
+    ? t('shift.bytes', { n: formatNumber(bytes) })
+    : t('shift.kilobytes', { n: formatNumber(Math.ceil(bytes / 1024)) });
 
 export function Attachments({ items }: { items: TranscriptMessage['attachments'] }) {
   if (items.length === 0) return null;

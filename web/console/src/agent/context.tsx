@@ -3,7 +3,12 @@
 // hours), codes and counts only; and passages from the knowledge base for the visitor's latest
 // question, each inserted into the reply box with its citation in one click.
 import { useEffect, useState } from 'preact/hooks';
-import { ContextAnswer, type ConversationContext, type Suggestion, SuggestionsAnswer } from '../../../../protocol/agent.ts';
+import {
+  ContextAnswer,
+  type ConversationContext,
+  type Suggestion,
+  SuggestionsAnswer,
+} from '../../../../protocol/agent.ts';
 import { call } from '../api.ts';
 import { formatDateTime, formatNumber, t, type Key } from '../i18n.ts';
 import { ErrorNote, useAction } from '../ui.tsx';
@@ -14,7 +19,9 @@ export function ContextPanel({ conversationId, status }: { conversationId: strin
   const [context, setContext] = useState<ConversationContext | null>(null);
   const load = useAction();
   useEffect(() => {
-    void load.run(async () => setContext((await call(ContextAnswer, 'GET', `/api/agent/conversations/${conversationId}/context`)).context));
+    void load.run(async () =>
+      setContext((await call(ContextAnswer, 'GET', `/api/agent/conversations/${conversationId}/context`)).context),
+    );
   }, [conversationId, status]);
   return (
     <section class="side-panel" aria-labelledby="context-title">
@@ -42,7 +49,11 @@ export function ContextPanel({ conversationId, status }: { conversationId: strin
           </div>
           <div>
             <dt>{t('agent2.context.officeHours')}</dt>
-            <dd>{context.officeHours.open ? t('agent2.officeHours.open') : t('agent2.officeHours.closed', { time: formatDateTime(context.officeHours.nextOpen) })}</dd>
+            <dd>
+              {context.officeHours.open
+                ? t('agent2.officeHours.open')
+                : t('agent2.officeHours.closed', { time: formatDateTime(context.officeHours.nextOpen) })}
+            </dd>
           </div>
           <div>
             <dt>{t('agent2.context.consents')}</dt>
@@ -51,7 +62,9 @@ export function ContextPanel({ conversationId, status }: { conversationId: strin
                 {CONSENTS.map((c) => (
                   <li key={c} data-granted={context.consents[c]}>
                     <span aria-hidden="true">{context.consents[c] ? '✓' : '✗'}</span> {t(`agent2.consent.${c}` as Key)}
-                    <span class="sr-only">: {context.consents[c] ? t('agent2.consent.granted') : t('agent2.consent.notGranted')}</span>
+                    <span class="sr-only">
+                      : {context.consents[c] ? t('agent2.consent.granted') : t('agent2.consent.notGranted')}
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -72,11 +85,23 @@ const preview = (text: string) => {
 /** The text a suggestion puts into the reply: the passage (Markdown kept: the widget renders it), then where it comes from. */
 export const withCitation = (s: Suggestion) => `${s.text.trim()}\n(${s.citation})`;
 
-export function SuggestionsPanel({ conversationId, latest, canInsert, insert }: { conversationId: string; latest: string | null; canInsert: boolean; insert: (text: string) => void }) {
+export function SuggestionsPanel({
+  conversationId,
+  latest,
+  canInsert,
+  insert,
+}: {
+  conversationId: string;
+  latest: string | null;
+  canInsert: boolean;
+  insert: (text: string) => void;
+}) {
   const [answer, setAnswer] = useState<{ question: string | null; suggestions: Suggestion[] } | null>(null);
   const load = useAction();
   useEffect(() => {
-    void load.run(async () => setAnswer(await call(SuggestionsAnswer, 'GET', `/api/agent/conversations/${conversationId}/suggestions`)));
+    void load.run(async () =>
+      setAnswer(await call(SuggestionsAnswer, 'GET', `/api/agent/conversations/${conversationId}/suggestions`)),
+    );
   }, [conversationId, latest]);
   return (
     <section class="side-panel" aria-labelledby="suggest-title">
@@ -92,11 +117,17 @@ export function SuggestionsPanel({ conversationId, latest, canInsert, insert }: 
         {answer?.suggestions.map((s, i) => (
           <li key={`${s.articleId}-${i}`}>
             <p class="suggest-title">
-              <strong>{s.citation}</strong> <span class="muted">{t('agent2.suggest.confidence', { pct: Math.round(s.confidence * 100) })}</span>
+              <strong>{s.citation}</strong>{' '}
+              <span class="muted">{t('agent2.suggest.confidence', { pct: Math.round(s.confidence * 100) })}</span>
             </p>
             <p class="suggest-text">{preview(s.text)}</p>
             {canInsert && (
-              <button type="button" class="small" onClick={() => insert(withCitation(s))} aria-label={t('agent2.suggest.insertOf', { title: s.citation })}>
+              <button
+                type="button"
+                class="small"
+                onClick={() => insert(withCitation(s))}
+                aria-label={t('agent2.suggest.insertOf', { title: s.citation })}
+              >
                 {t('agent2.suggest.insert')}
               </button>
             )}

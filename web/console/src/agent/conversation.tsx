@@ -3,7 +3,14 @@
 // limited time; the reply box and its actions (actions.tsx); beside it the context panel and
 // knowledge suggestions (context.tsx).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type AgentConversation, MASK_TOKEN, REVEAL_REASONS, RevealAnswer, TranscriptAnswer, type TranscriptMessage } from '../../../../protocol/agent.ts';
+import {
+  type AgentConversation,
+  MASK_TOKEN,
+  REVEAL_REASONS,
+  RevealAnswer,
+  TranscriptAnswer,
+  type TranscriptMessage,
+} from '../../../../protocol/agent.ts';
 import { call } from '../api.ts';
 import { formatDateTime, t, type Key } from '../i18n.ts';
 import { subscribe } from '../live.ts';
@@ -71,14 +78,27 @@ export function ConversationPane({ id }: { id: string }) {
       {conversation.status === 'handoff' && (
         <div class="conversation-side">
           <ContextPanel conversationId={id} status={conversation.mode} />
-          <SuggestionsPanel conversationId={id} latest={latestVisitor} canInsert={held} insert={(text) => setInsertion((p) => ({ text, n: (p?.n ?? 0) + 1 }))} />
+          <SuggestionsPanel
+            conversationId={id}
+            latest={latestVisitor}
+            canInsert={held}
+            insert={(text) => setInsertion((p) => ({ text, n: (p?.n ?? 0) + 1 }))}
+          />
         </div>
       )}
     </div>
   );
 }
 
-function Status({ conversation: c, held, changed }: { conversation: AgentConversation; held: boolean; changed: () => void }) {
+function Status({
+  conversation: c,
+  held,
+  changed,
+}: {
+  conversation: AgentConversation;
+  held: boolean;
+  changed: () => void;
+}) {
   const { busy, error, run } = useAction();
   if (c.status === 'closed') return <p class="notice">{t('agent.ended.closed')}</p>;
   if (c.status === 'open') return <p class="notice">{t('agent.ended.open')}</p>;
@@ -92,7 +112,12 @@ function Status({ conversation: c, held, changed }: { conversation: AgentConvers
   return (
     <div class="toolbar">
       <p class="notice">{t('agent.notHeld')}</p>
-      <button type="button" class="primary" disabled={busy} onClick={() => run(async () => (await claimConversation(c.id), changed()))}>
+      <button
+        type="button"
+        class="primary"
+        disabled={busy}
+        onClick={() => run(async () => (await claimConversation(c.id), changed()))}
+      >
         {t('agent.claim')}
       </button>
       <ErrorNote error={error} />
@@ -120,12 +145,32 @@ export function MaskedText({ text }: { text: string }) {
 }
 
 /** A system notice in the agent's language (the stored text is the visitor's English fallback). */
-const NOTICES = ['model_failed', 'handoff', 'queued', 'outside_hours', 'agent_joined', 'released', 'closed', 'transferred'];
-const noticeText = (m: TranscriptMessage) => (NOTICES.includes(m.notice!) ? t(`agent.notice.${m.notice}` as Key, { name: m.agent?.name ?? t('agent.role.agent') }) : m.text);
+const NOTICES = [
+  'model_failed',
+  'handoff',
+  'queued',
+  'outside_hours',
+  'agent_joined',
+  'released',
+  'closed',
+  'transferred',
+];
+const noticeText = (m: TranscriptMessage) =>
+  NOTICES.includes(m.notice!)
+    ? t(`agent.notice.${m.notice}` as Key, { name: m.agent?.name ?? t('agent.role.agent') })
+    : m.text;
 
 const hasMask = (text: string) => new RegExp(MASK_TOKEN.source).test(text);
 
-function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; conversationId: string; canReveal: boolean }) {
+function MessageItem({
+  m,
+  conversationId,
+  canReveal,
+}: {
+  m: TranscriptMessage;
+  conversationId: string;
+  canReveal: boolean;
+}) {
   const [clear, setClear] = useState<{ text: string; until: number } | null>(null);
   const [asking, setAsking] = useState(false);
   const [now, setNow] = useState(Date.now());
@@ -144,7 +189,15 @@ function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; c
       <div class="msg-head">
         <strong>{who}</strong> <span class="muted">{formatDateTime(m.createdAt)}</span>
       </div>
-      <p class="msg-text">{clear ? <span class="revealed">{clear.text}</span> : m.role === 'system' && m.notice ? noticeText(m) : <MaskedText text={m.text} />}</p>
+      <p class="msg-text">
+        {clear ? (
+          <span class="revealed">{clear.text}</span>
+        ) : m.role === 'system' && m.notice ? (
+          noticeText(m)
+        ) : (
+          <MaskedText text={m.text} />
+        )}
+      </p>
       <Attachments items={m.attachments} />
       {m.role === 'assistant' && (m.sources.length > 0 || m.answeredBy?.target) && (
         <div class="msg-sources">
@@ -170,7 +223,12 @@ function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; c
         </p>
       )}
       {canReveal && !clear && m.role === 'visitor' && hasMask(m.text) && !asking && (
-        <button type="button" class="small" onClick={() => setAsking(true)} aria-label={t('agent.revealOf', { time: formatDateTime(m.createdAt) })}>
+        <button
+          type="button"
+          class="small"
+          onClick={() => setAsking(true)}
+          aria-label={t('agent.revealOf', { time: formatDateTime(m.createdAt) })}
+        >
           {t('agent.reveal')}
         </button>
       )}
@@ -188,7 +246,15 @@ function MessageItem({ m, conversationId, canReveal }: { m: TranscriptMessage; c
   );
 }
 
-function RevealForm({ conversationId, messageId, done }: { conversationId: string; messageId: string; done: (text: string | null, seconds: number) => void }) {
+function RevealForm({
+  conversationId,
+  messageId,
+  done,
+}: {
+  conversationId: string;
+  messageId: string;
+  done: (text: string | null, seconds: number) => void;
+}) {
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
   const { busy, error, run } = useAction();
@@ -199,14 +265,30 @@ function RevealForm({ conversationId, messageId, done }: { conversationId: strin
     e.preventDefault();
     void run(async () => {
       const body = { reason, ...(note.trim() ? { note: note.trim() } : {}) };
-      const answer = await call(RevealAnswer, 'POST', `/api/agent/conversations/${conversationId}/messages/${messageId}/reveal`, body);
+      const answer = await call(
+        RevealAnswer,
+        'POST',
+        `/api/agent/conversations/${conversationId}/messages/${messageId}/reveal`,
+        body,
+      );
       done(answer.text, answer.visibleSeconds);
     });
   };
   return (
-    <form class="reveal-form" onSubmit={submit} aria-label={t('agent.revealTitle')} onKeyDown={(e) => e.key === 'Escape' && done(null, 0)}>
+    <form
+      class="reveal-form"
+      onSubmit={submit}
+      aria-label={t('agent.revealTitle')}
+      onKeyDown={(e) => e.key === 'Escape' && done(null, 0)}
+    >
       <Field label={t('agent.revealReason')} id={`${base}-reason`}>
-        <select id={`${base}-reason`} ref={first} required value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
+        <select
+          id={`${base}-reason`}
+          ref={first}
+          required
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+        >
           <option value="">{t('agent.revealChoose')}</option>
           {REVEAL_REASONS.map((r) => (
             <option key={r} value={r}>

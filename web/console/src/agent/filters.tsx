@@ -15,7 +15,10 @@ const STORE = 'palisade.console.agent.queueFilter';
 function stored(): QueueFilter {
   try {
     const v = JSON.parse(localStorage.getItem(STORE) ?? '{}') as Record<string, unknown>;
-    return { ...(typeof v.site === 'string' ? { site: v.site } : {}), ...(typeof v.language === 'string' ? { language: v.language } : {}) };
+    return {
+      ...(typeof v.site === 'string' ? { site: v.site } : {}),
+      ...(typeof v.language === 'string' ? { language: v.language } : {}),
+    };
   } catch {
     return {};
   }
@@ -42,12 +45,20 @@ export function QueueFilters({ filter, change }: { filter: QueueFilter; change: 
       () => setSites([]),
     );
   }, []);
-  const languages = [...new Set(sites.filter((s) => !filter.site || s.id === filter.site).flatMap((s) => s.languages))].sort();
+  const languages = [
+    ...new Set(sites.filter((s) => !filter.site || s.id === filter.site).flatMap((s) => s.languages)),
+  ].sort();
   const set = (key: keyof QueueFilter, value: string) => {
     const next: QueueFilter = { ...filter };
     if (value) next[key] = value;
     else delete next[key];
-    if (key === 'site' && next.language && value && !sites.find((s) => s.id === value)?.languages.includes(next.language)) delete next.language;
+    if (
+      key === 'site' &&
+      next.language &&
+      value &&
+      !sites.find((s) => s.id === value)?.languages.includes(next.language)
+    )
+      delete next.language;
     change(next);
   };
   return (
@@ -64,14 +75,20 @@ export function QueueFilters({ filter, change }: { filter: QueueFilter; change: 
         {filter.site && !sites.some((s) => s.id === filter.site) && <option value={filter.site}>{filter.site}</option>}
       </select>
       <label for="filter-language">{t('agent2.filter.language')}</label>
-      <select id="filter-language" value={filter.language ?? ''} onChange={(e) => set('language', e.currentTarget.value)}>
+      <select
+        id="filter-language"
+        value={filter.language ?? ''}
+        onChange={(e) => set('language', e.currentTarget.value)}
+      >
         <option value="">{t('agent2.filter.all')}</option>
         {languages.map((l) => (
           <option key={l} value={l}>
             {l}
           </option>
         ))}
-        {filter.language && !languages.includes(filter.language) && <option value={filter.language}>{filter.language}</option>}
+        {filter.language && !languages.includes(filter.language) && (
+          <option value={filter.language}>{filter.language}</option>
+        )}
       </select>
     </fieldset>
   );

@@ -14,7 +14,8 @@ export function FollowUps() {
   // Said on the list, not the entry: the entry leaves the list as soon as the other agent's take lands.
   const [lost, setLost] = useState(false);
   const list = useAction();
-  const reload = () => list.run(async () => setRows((await call(QueueAnswer, 'GET', '/api/agent/follow-ups')).conversations));
+  const reload = () =>
+    list.run(async () => setRows((await call(QueueAnswer, 'GET', '/api/agent/follow-ups')).conversations));
   useEffect(() => {
     void reload();
     return subscribe('queue', () => void reload());
@@ -39,7 +40,15 @@ export function FollowUps() {
   );
 }
 
-function FollowUpEntry({ c, changed, lost }: { c: AgentConversation; changed: () => void; lost: (lost: boolean) => void }) {
+function FollowUpEntry({
+  c,
+  changed,
+  lost,
+}: {
+  c: AgentConversation;
+  changed: () => void;
+  lost: (lost: boolean) => void;
+}) {
   const { busy, error, run } = useAction();
   const since = formatDateTime(c.waitingSince);
   const take = () =>
@@ -71,7 +80,13 @@ function FollowUpEntry({ c, changed, lost }: { c: AgentConversation; changed: ()
         </div>
       </dl>
       <div class="actions">
-        <button type="button" class="primary" disabled={busy} onClick={take} aria-label={t('shift.takeOf', { site: c.site, since })}>
+        <button
+          type="button"
+          class="primary"
+          disabled={busy}
+          onClick={take}
+          aria-label={t('shift.takeOf', { site: c.site, since })}
+        >
           {t('shift.take')}
         </button>
       </div>

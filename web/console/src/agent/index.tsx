@@ -27,7 +27,9 @@ export default function AgentWorkspace() {
         <QueuePane open={open} />
         <FollowUps />
       </section>
-      <div class="agent-main">{open ? <ConversationPane key={open} id={open} /> : <p class="muted">{t('agent.select')}</p>}</div>
+      <div class="agent-main">
+        {open ? <ConversationPane key={open} id={open} /> : <p class="muted">{t('agent.select')}</p>}
+      </div>
     </div>
   );
 }

@@ -49,7 +49,10 @@ export function alertNew(arrived: AgentConversation[]): void {
   if (!supported || Notification.permission !== 'granted') return;
   for (const c of arrived) {
     try {
-      new Notification(t('agent.alerts.title'), { body: `${c.site} · ${c.language ?? '—'} · ${reasonLabel(c.reason)}`, tag: c.id });
+      new Notification(t('agent.alerts.title'), {
+        body: `${c.site} · ${c.language ?? '—'} · ${reasonLabel(c.reason)}`,
+        tag: c.id,
+      });
     } catch {
       /* a browser that allows notifications only from a service worker: the tone has played */
     }
@@ -61,7 +64,8 @@ export function AlertsToggle() {
   return (
     <div class="alerts">
       <label>
-        <input type="checkbox" checked={alertsOn.value} onChange={(e) => void setAlerts(e.currentTarget.checked)} /> {t('agent.alerts')}
+        <input type="checkbox" checked={alertsOn.value} onChange={(e) => void setAlerts(e.currentTarget.checked)} />{' '}
+        {t('agent.alerts')}
       </label>
       {denied && <small class="muted">{t('agent.alerts.denied')}</small>}
     </div>

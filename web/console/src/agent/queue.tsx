@@ -79,7 +79,17 @@ export function QueuePane({ open }: { open: string | null }) {
   );
 }
 
-function QueueEntry({ c, now, current, changed }: { c: AgentConversation; now: number; current: boolean; changed: () => void }) {
+function QueueEntry({
+  c,
+  now,
+  current,
+  changed,
+}: {
+  c: AgentConversation;
+  now: number;
+  current: boolean;
+  changed: () => void;
+}) {
   const { busy, error, run } = useAction();
   const mine = me.value?.user.id;
   const state = c.assignedTo === null ? 'waiting' : c.assignedTo === mine ? 'mine' : 'other';
@@ -90,7 +100,11 @@ function QueueEntry({ c, now, current, changed }: { c: AgentConversation; now: n
       changed();
     });
   return (
-    <li class={`queue-entry${current ? ' current' : ''}`} data-conversation={c.id} aria-current={current ? 'true' : undefined}>
+    <li
+      class={`queue-entry${current ? ' current' : ''}`}
+      data-conversation={c.id}
+      aria-current={current ? 'true' : undefined}
+    >
       <dl>
         <div>
           <dt>{t('agent.col.site')}</dt>
@@ -112,12 +126,22 @@ function QueueEntry({ c, now, current, changed }: { c: AgentConversation; now: n
       <p class={`queue-state ${state}`}>{t(`agent.state.${state}`)}</p>
       <div class="actions">
         {state === 'waiting' && (
-          <button type="button" class="primary" disabled={busy} onClick={claim} aria-label={t('agent.claimOf', { site: c.site, wait })}>
+          <button
+            type="button"
+            class="primary"
+            disabled={busy}
+            onClick={claim}
+            aria-label={t('agent.claimOf', { site: c.site, wait })}
+          >
             {t('agent.claim')}
           </button>
         )}
         {state !== 'other' && (
-          <button type="button" onClick={() => navigate(`/agent/c/${c.id}`)} aria-label={t('agent.openOf', { site: c.site, wait })}>
+          <button
+            type="button"
+            onClick={() => navigate(`/agent/c/${c.id}`)}
+            aria-label={t('agent.openOf', { site: c.site, wait })}
+          >
             {t('agent.open')}
           </button>
         )}

@@ -17,7 +17,15 @@ const slashAt = (text: string, caret: number): { start: number; query: string } 
 };
 
 /** `insertion`: text to add to the draft (a knowledge suggestion); a new `n` adds it again. */
-export function ReplyBox({ conversation, sent, insertion }: { conversation: AgentConversation; sent: () => void; insertion?: { text: string; n: number } | null }) {
+export function ReplyBox({
+  conversation,
+  sent,
+  insertion,
+}: {
+  conversation: AgentConversation;
+  sent: () => void;
+  insertion?: { text: string; n: number } | null;
+}) {
   const [text, setText] = useState('');
   const [clientId, setClientId] = useState(newId);
   const [slash, setSlash] = useState<{ start: number; query: string } | null>(null);
@@ -30,7 +38,12 @@ export function ReplyBox({ conversation, sent, insertion }: { conversation: Agen
 
   useEffect(() => {
     if (!slash) return setOptions([]);
-    const query = { site: conversation.site, language: conversation.language ?? undefined, q: slash.query || undefined, limit: 8 };
+    const query = {
+      site: conversation.site,
+      language: conversation.language ?? undefined,
+      q: slash.query || undefined,
+      limit: 8,
+    };
     let live = true;
     const timer = setTimeout(
       () =>
@@ -128,7 +141,14 @@ export function ReplyBox({ conversation, sent, insertion }: { conversation: Agen
           {options.length === 0 && !search.busy && <p class="muted">{t('agent.cannedNone')}</p>}
           <ul id={listId} role="listbox" aria-label={t('agent.canned')}>
             {options.map((c, i) => (
-              <li key={c.id} id={`${listId}-${c.id}`} role="option" aria-selected={i === active} class={i === active ? 'active' : undefined} onMouseDown={(e) => (e.preventDefault(), insert(c))}>
+              <li
+                key={c.id}
+                id={`${listId}-${c.id}`}
+                role="option"
+                aria-selected={i === active}
+                class={i === active ? 'active' : undefined}
+                onMouseDown={(e) => (e.preventDefault(), insert(c))}
+              >
                 <strong>/{c.shortcut}</strong> {c.title}
                 <span class="muted"> — {(c.text ?? c.body).slice(0, 80)}</span>
               </li>

@@ -3,7 +3,13 @@
 // messages, read again whenever the staff channel says a conversation or the queue changed.
 import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
-import { type AgentConversation, MineAnswer, PRESENCE, type Presence, PresenceAnswer } from '../../../../protocol/agent.ts';
+import {
+  type AgentConversation,
+  MineAnswer,
+  PRESENCE,
+  type Presence,
+  PresenceAnswer,
+} from '../../../../protocol/agent.ts';
 import { call } from '../api.ts';
 import { t } from '../i18n.ts';
 import { subscribe } from '../live.ts';
@@ -21,11 +27,18 @@ export function PresenceControl() {
   const [presence, setPresence] = useState<Presence | null>(null);
   const { busy, error, run } = useAction();
   const shown = presence ?? mine?.presence ?? 'away';
-  const choose = (status: Presence) => run(async () => setPresence((await call(PresenceAnswer, 'PUT', '/api/agent/presence', { status })).presence));
+  const choose = (status: Presence) =>
+    run(async () => setPresence((await call(PresenceAnswer, 'PUT', '/api/agent/presence', { status })).presence));
   return (
     <div class="presence">
       <label for="agent-presence">{t('agent2.presence')}</label>
-      <select id="agent-presence" value={shown} disabled={busy} data-presence={shown} onChange={(e) => void choose(e.currentTarget.value as Presence)}>
+      <select
+        id="agent-presence"
+        value={shown}
+        disabled={busy}
+        data-presence={shown}
+        onChange={(e) => void choose(e.currentTarget.value as Presence)}
+      >
         {PRESENCE.map((p) => (
           <option key={p} value={p}>
             {t(`agent2.presence.${p}`)}

@@ -1,7 +1,12 @@
 // Audit log: filters, newest first with cursor paging, an event's details, Verify chain, Export
 // (CSV or JSON lines of the filtered set, streamed by the server). Every read is audited there.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { AuditPageAnswer, type AuditEvent, VerifyAnswer, type VerifyAnswer as Verified } from '../../../../protocol/staff.ts';
+import {
+  AuditPageAnswer,
+  type AuditEvent,
+  VerifyAnswer,
+  type VerifyAnswer as Verified,
+} from '../../../../protocol/staff.ts';
 import { call, withQuery } from '../api.ts';
 import { formatDateTime, formatNumber, t } from '../i18n.ts';
 import { ErrorNote, Field, useAction } from '../ui.tsx';
@@ -18,7 +23,16 @@ interface Filters {
   resourceType: string;
   outcome: string;
 }
-const EMPTY: Filters = { from: '', to: '', actorType: '', actorId: '', subjectId: '', action: '', resourceType: '', outcome: '' };
+const EMPTY: Filters = {
+  from: '',
+  to: '',
+  actorType: '',
+  actorId: '',
+  subjectId: '',
+  action: '',
+  resourceType: '',
+  outcome: '',
+};
 /** A datetime-local value is the user's own time zone: sent as an instant. */
 const instant = (local: string) => (local ? new Date(local).toISOString() : undefined);
 const query = (f: Filters) => ({ ...f, from: instant(f.from), to: instant(f.to) });
@@ -32,16 +46,20 @@ export function AuditScreen() {
   const [verified, setVerified] = useState<Verified | null>(null);
   const search = useAction();
   const verify = useAction();
-  const set = (k: keyof Filters) => (e: Event) => setDraft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value });
+  const set = (k: keyof Filters) => (e: Event) =>
+    setDraft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value });
 
   const load = async (filters: Filters, after: string | null) => {
-    const page = await search.run(() => call(AuditPageAnswer, 'GET', withQuery('/api/audit/events', { ...query(filters), limit: 50, cursor: after })));
+    const page = await search.run(() =>
+      call(AuditPageAnswer, 'GET', withQuery('/api/audit/events', { ...query(filters), limit: 50, cursor: after })),
+    );
     if (!page) return;
     setEvents(after ? [...events, ...page.events] : page.events);
     setCursor(page.nextCursor);
     setApplied(filters);
   };
-  const exportHref = (format: 'csv' | 'jsonl') => withQuery('/api/audit/export', { ...query(applied ?? EMPTY), format });
+  const exportHref = (format: 'csv' | 'jsonl') =>
+    withQuery('/api/audit/export', { ...query(applied ?? EMPTY), format });
 
   return (
     <>
@@ -103,7 +121,11 @@ export function AuditScreen() {
       </form>
 
       <div class="toolbar">
-        <button type="button" disabled={verify.busy} onClick={() => verify.run(async () => setVerified(await call(VerifyAnswer, 'GET', '/api/audit/verify')))}>
+        <button
+          type="button"
+          disabled={verify.busy}
+          onClick={() => verify.run(async () => setVerified(await call(VerifyAnswer, 'GET', '/api/audit/verify')))}
+        >
           {t('audit.verify')}
         </button>
         {applied && (
@@ -122,7 +144,10 @@ export function AuditScreen() {
         <p class={verified.ok ? 'ok' : 'error'} role="status" data-testid="verify-result">
           {verified.ok
             ? t('audit.verifiedOk', { checked: formatNumber(verified.checked), head: verified.headSeq })
-            : t('audit.verifiedBroken', { seq: verified.firstBroken?.seq ?? verified.firstBroken?.chainSeq ?? '?', problem: verified.firstBroken?.problem ?? '' })}
+            : t('audit.verifiedBroken', {
+                seq: verified.firstBroken?.seq ?? verified.firstBroken?.chainSeq ?? '?',
+                problem: verified.firstBroken?.problem ?? '',
+              })}
         </p>
       )}
 
@@ -157,7 +182,12 @@ export function AuditScreen() {
                   <td>{e.resourceType ? `${e.resourceType}${e.resourceId ? ':' + e.resourceId : ''}` : '—'}</td>
                   <td class={`outcome-${e.outcome}`}>{t(`outcome.${e.outcome}` as 'outcome.success')}</td>
                   <td>
-                    <button type="button" class="link" onClick={() => setOpen(e)} aria-label={t('audit.detailsOf', { seq: e.seq })}>
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => setOpen(e)}
+                      aria-label={t('audit.detailsOf', { seq: e.seq })}
+                    >
                       {t('audit.details')}
                     </button>
                   </td>

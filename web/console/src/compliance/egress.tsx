@@ -18,7 +18,9 @@ export function EgressScreen() {
     run(async () => {
       const start = new Date(`${from}T00:00:00`).toISOString();
       const end = new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000).toISOString();
-      setRows((await call(EgressAnswer, 'GET', withQuery('/api/staff/egress', { from: start, to: end, timeZone }))).rows);
+      setRows(
+        (await call(EgressAnswer, 'GET', withQuery('/api/staff/egress', { from: start, to: end, timeZone }))).rows,
+      );
     });
   useEffect(() => void load(), []);
   const cloud = rows?.filter((r) => r.location === 'cloud').reduce((n, r) => n + r.requests, 0) ?? 0;
@@ -48,14 +50,24 @@ export function EgressScreen() {
       {rows && (
         <>
           <p class={rows.length === 0 ? 'muted' : cloud ? 'notice' : 'ok'} role="status">
-            {rows.length === 0 ? t('egress.none') : cloud ? t('egress.cloudCalls', { n: formatNumber(cloud) }) : t('egress.noCloud')}
+            {rows.length === 0
+              ? t('egress.none')
+              : cloud
+                ? t('egress.cloudCalls', { n: formatNumber(cloud) })
+                : t('egress.noCloud')}
           </p>
           {rows.length > 0 && (
             <svg class="chart" role="img" aria-label={t('egress.chart')} viewBox={`0 0 600 ${rows.length * 22 + 4}`}>
               {rows.map((r, i) => (
                 <g key={`${r.day}${r.target}${r.route}`} transform={`translate(0 ${i * 22 + 2})`}>
                   <text x="0" y="14" class="chart-label">{`${r.day} ${r.target}`}</text>
-                  <rect x="220" y="2" height="16" width={Math.max(2, (r.requests / max) * 360)} class={`bar bar-${r.location}`} />
+                  <rect
+                    x="220"
+                    y="2"
+                    height="16"
+                    width={Math.max(2, (r.requests / max) * 360)}
+                    class={`bar bar-${r.location}`}
+                  />
                   <text x={226 + (r.requests / max) * 360} y="14" class="chart-label">
                     {formatNumber(r.requests)}
                   </text>

@@ -50,7 +50,8 @@ function HoldRow({ hold: h, changed }: { hold: LegalHold; changed: () => void })
   const { busy, error, run } = useAction();
   const [reason, setReason] = useState('');
   const mine = me.value?.user.id;
-  const decide = (path: string, body: object = {}) => run(async () => (await call(HoldAnswer, 'POST', `/api/privacy/holds/${h.id}/${path}`, body), changed()));
+  const decide = (path: string, body: object = {}) =>
+    run(async () => (await call(HoldAnswer, 'POST', `/api/privacy/holds/${h.id}/${path}`, body), changed()));
   const ownPlacement = h.placedBy === mine;
   const ownLift = h.liftRequestedBy === mine;
   return (
@@ -74,10 +75,21 @@ function HoldRow({ hold: h, changed }: { hold: LegalHold; changed: () => void })
             <p class="muted">{t('holds.ownPending')}</p>
           ) : (
             <div class="actions">
-              <button type="button" class="primary" disabled={busy} onClick={() => decide('approve')} aria-label={t('holds.approveOf', { id: h.caseId })}>
+              <button
+                type="button"
+                class="primary"
+                disabled={busy}
+                onClick={() => decide('approve')}
+                aria-label={t('holds.approveOf', { id: h.caseId })}
+              >
                 {t('holds.approve')}
               </button>
-              <button type="button" disabled={busy} onClick={() => decide('reject')} aria-label={t('holds.rejectOf', { id: h.caseId })}>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => decide('reject')}
+                aria-label={t('holds.rejectOf', { id: h.caseId })}
+              >
                 {t('holds.reject')}
               </button>
             </div>
@@ -102,7 +114,13 @@ function HoldRow({ hold: h, changed }: { hold: LegalHold; changed: () => void })
           (ownLift ? (
             <p class="muted">{t('holds.ownLift')}</p>
           ) : (
-            <button type="button" class="primary" disabled={busy} onClick={() => decide('lift/approve')} aria-label={t('holds.approveLiftOf', { id: h.caseId })}>
+            <button
+              type="button"
+              class="primary"
+              disabled={busy}
+              onClick={() => decide('lift/approve')}
+              aria-label={t('holds.approveLiftOf', { id: h.caseId })}
+            >
               {t('holds.approveLift')}
             </button>
           ))}
@@ -121,7 +139,13 @@ function PlaceHold({ placed }: { placed: () => void }) {
   const { busy, error, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    const body = { scope, caseId, reason, ...(scope === 'subject' ? { subjectId: target } : { conversationId: target }), ...(endsAt ? { endsAt: new Date(endsAt).toISOString() } : {}) };
+    const body = {
+      scope,
+      caseId,
+      reason,
+      ...(scope === 'subject' ? { subjectId: target } : { conversationId: target }),
+      ...(endsAt ? { endsAt: new Date(endsAt).toISOString() } : {}),
+    };
     const ok = await run(() => call(HoldAnswer, 'POST', '/api/privacy/holds', body));
     if (ok) {
       setCaseId('');
@@ -143,7 +167,13 @@ function PlaceHold({ placed }: { placed: () => void }) {
         </select>
       </Field>
       <Field label={t(scope === 'subject' ? 'holds.subjectId' : 'holds.conversationId')} id="hold-target">
-        <input id="hold-target" required value={target} onInput={(e) => setTarget(e.currentTarget.value)} autocomplete="off" />
+        <input
+          id="hold-target"
+          required
+          value={target}
+          onInput={(e) => setTarget(e.currentTarget.value)}
+          autocomplete="off"
+        />
       </Field>
       <Field label={t('holds.reason')} id="hold-reason">
         <input id="hold-reason" required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />

@@ -25,8 +25,10 @@ export function Overview() {
         next.near = (await call(RequestList, 'GET', '/api/privacy/requests?due=near')).requests.length;
         next.overdue = (await call(RequestList, 'GET', '/api/privacy/requests?due=overdue')).requests.length;
       }
-      if (can('read:LegalHold')) next.pendingHolds = (await call(HoldList, 'GET', '/api/privacy/holds?status=pending')).holds.length;
-      if (can('read:RetentionRun')) next.lastRun = (await call(RetentionRuns, 'GET', '/api/privacy/retention/runs')).runs[0]?.startedAt ?? null;
+      if (can('read:LegalHold'))
+        next.pendingHolds = (await call(HoldList, 'GET', '/api/privacy/holds?status=pending')).holds.length;
+      if (can('read:RetentionRun'))
+        next.lastRun = (await call(RetentionRuns, 'GET', '/api/privacy/retention/runs')).runs[0]?.startedAt ?? null;
       setN(next);
     });
   useEffect(() => {
@@ -47,7 +49,8 @@ export function Overview() {
         {n.near !== undefined && tile(t('overview.near'), formatNumber(n.near))}
         {n.overdue !== undefined && tile(t('overview.overdue'), formatNumber(n.overdue), n.overdue > 0)}
         {n.pendingHolds !== undefined && tile(t('overview.pendingHolds'), formatNumber(n.pendingHolds))}
-        {n.lastRun !== undefined && tile(t('overview.lastRun'), n.lastRun ? formatDateTime(n.lastRun) : t('overview.never'))}
+        {n.lastRun !== undefined &&
+          tile(t('overview.lastRun'), n.lastRun ? formatDateTime(n.lastRun) : t('overview.never'))}
       </ul>
       {can('export:AuditLog') && (
         <section class="card" aria-labelledby="evidence-title">

@@ -13,7 +13,12 @@ export function RectifyForm({ request, done }: { request: SubjectRequest; done: 
   const { busy, error, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    const answer = await run(() => call(RequestAnswer, 'POST', `/api/privacy/requests/${request.id}/rectify`, { from: { kind, value: from }, to: { kind, value: to } }));
+    const answer = await run(() =>
+      call(RequestAnswer, 'POST', `/api/privacy/requests/${request.id}/rectify`, {
+        from: { kind, value: from },
+        to: { kind, value: to },
+      }),
+    );
     if (answer) done(answer.request);
   };
   return (
@@ -21,7 +26,13 @@ export function RectifyForm({ request, done }: { request: SubjectRequest; done: 
       <h3 id="rectify-title">{t('dsr.rectifyTitle')}</h3>
       <KindField id="rectify-kind" kind={kind} setKind={setKind} />
       <Field label={t('dsr.rectifyFrom')} id="rectify-from">
-        <input id="rectify-from" required value={from} onInput={(e) => setFrom(e.currentTarget.value)} autocomplete="off" />
+        <input
+          id="rectify-from"
+          required
+          value={from}
+          onInput={(e) => setFrom(e.currentTarget.value)}
+          autocomplete="off"
+        />
       </Field>
       <Field label={t('dsr.rectifyTo')} id="rectify-to">
         <input id="rectify-to" required value={to} onInput={(e) => setTo(e.currentTarget.value)} autocomplete="off" />

@@ -2,7 +2,14 @@
 // subject lookup (by keyed digest on the server, audited), transitions, execution (access → the
 // archive downloads; erasure → typed confirmation, then the receipt). Changes arrive live.
 import { useEffect, useState } from 'preact/hooks';
-import { DSR_TYPES, ExecuteAnswer, RequestAnswer, RequestList, type SubjectRequest, SubjectAnswer } from '../../../../protocol/staff.ts';
+import {
+  DSR_TYPES,
+  ExecuteAnswer,
+  RequestAnswer,
+  RequestList,
+  type SubjectRequest,
+  SubjectAnswer,
+} from '../../../../protocol/staff.ts';
 import { ApiError, call } from '../api.ts';
 import { formatDate, formatDateTime, t, type Key } from '../i18n.ts';
 import { subscribe } from '../live.ts';
@@ -11,12 +18,20 @@ import { KindField, RectifyForm } from './rectify.tsx';
 
 const OPEN = new Set(['received', 'identity_verified', 'in_progress']);
 const NEAR_MS = 7 * 86_400_000;
-const dueClass = (r: SubjectRequest) => (!OPEN.has(r.state) ? '' : r.overdue || Date.parse(r.dueAt) < Date.now() ? 'overdue' : Date.parse(r.dueAt) - Date.now() < NEAR_MS ? 'near' : '');
+const dueClass = (r: SubjectRequest) =>
+  !OPEN.has(r.state)
+    ? ''
+    : r.overdue || Date.parse(r.dueAt) < Date.now()
+      ? 'overdue'
+      : Date.parse(r.dueAt) - Date.now() < NEAR_MS
+        ? 'near'
+        : '';
 
 export function RequestsScreen() {
   const [requests, setRequests] = useState<SubjectRequest[]>([]);
   const list = useAction();
-  const reload = () => list.run(async () => setRequests((await call(RequestList, 'GET', '/api/privacy/requests')).requests));
+  const reload = () =>
+    list.run(async () => setRequests((await call(RequestList, 'GET', '/api/privacy/requests')).requests));
   useEffect(() => {
     void reload();
     return subscribe('dsr', () => void reload());
@@ -59,7 +74,12 @@ export function RequestsScreen() {
                   {dueClass(r) === 'near' && <span class="badge amber">{t('dsr.near')}</span>}
                 </td>
                 <td>
-                  <button type="button" class="link" onClick={() => setSelected(r.id)} aria-label={t('dsr.openOf', { id: r.id.slice(0, 8) })}>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => setSelected(r.id)}
+                    aria-label={t('dsr.openOf', { id: r.id.slice(0, 8) })}
+                  >
                     {t('dsr.open')}
                   </button>
                 </td>
@@ -84,7 +104,9 @@ function CreateRequest({ onCreated }: { onCreated: (r: SubjectRequest) => void }
     const made = await run(async () => {
       const { subject } = await call(SubjectAnswer, 'POST', '/api/privacy/subjects/lookup', { kind, value });
       if (!subject) throw new ApiError(404, 'subject_not_found', t('dsr.noSubject'));
-      return (await call(RequestAnswer, 'POST', '/api/privacy/requests', { subjectId: subject.id, type, channel: 'console' })).request;
+      return (
+        await call(RequestAnswer, 'POST', '/api/privacy/requests', { subjectId: subject.id, type, channel: 'console' })
+      ).request;
     });
     if (made) {
       setValue('');
@@ -96,7 +118,13 @@ function CreateRequest({ onCreated }: { onCreated: (r: SubjectRequest) => void }
       <h2 id="dsr-new-title">{t('dsr.newTitle')}</h2>
       <KindField id="dsr-kind" kind={kind} setKind={setKind} />
       <Field label={t('dsr.identifier')} id="dsr-value">
-        <input id="dsr-value" required value={value} onInput={(e) => setValue(e.currentTarget.value)} autocomplete="off" />
+        <input
+          id="dsr-value"
+          required
+          value={value}
+          onInput={(e) => setValue(e.currentTarget.value)}
+          autocomplete="off"
+        />
       </Field>
       <Field label={t('dsr.col.type')} id="dsr-type">
         <select id="dsr-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
@@ -123,7 +151,18 @@ function RequestPanel({ request: r, changed }: { request: SubjectRequest; change
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState('');
   const [receipt, setReceipt] = useState<Record<string, unknown> | null>(r.receipt);
-  const transition = (to: string, why?: string) => run(async () => (await call(RequestAnswer, 'POST', `/api/privacy/requests/${r.id}/transition`, why ? { to, reason: why } : { to }), changed()));
+  const transition = (to: string, why?: string) =>
+    run(
+      async () => (
+        await call(
+          RequestAnswer,
+          'POST',
+          `/api/privacy/requests/${r.id}/transition`,
+          why ? { to, reason: why } : { to },
+        ),
+        changed()
+      ),
+    );
   const execute = () =>
     run(async () => {
       const done = await call(ExecuteAnswer, 'POST', `/api/privacy/requests/${r.id}/execute`, {});
@@ -158,7 +197,9 @@ function RequestPanel({ request: r, changed }: { request: SubjectRequest; change
           )}
         </div>
       )}
-      {open && r.state !== 'received' && r.type === 'rectification' && <RectifyForm request={r} done={(done) => (setReceipt(done.receipt), changed())} />}
+      {open && r.state !== 'received' && r.type === 'rectification' && (
+        <RectifyForm request={r} done={(done) => (setReceipt(done.receipt), changed())} />
+      )}
       {confirming && (
         <form
           class="confirm"
@@ -207,7 +248,13 @@ function RequestPanel({ request: r, changed }: { request: SubjectRequest; change
             {Object.entries(receipt).map(([k, v]) => (
               <div key={k}>
                 <dt>{k}</dt>
-                <dd>{typeof v === 'object' ? JSON.stringify(v) : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? formatDateTime(v) : String(v)}</dd>
+                <dd>
+                  {typeof v === 'object'
+                    ? JSON.stringify(v)
+                    : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)
+                      ? formatDateTime(v)
+                      : String(v)}
+                </dd>
               </div>
             ))}
           </dl>

@@ -8,7 +8,9 @@ import { formatDateTime, formatNumber, t } from '../i18n.ts';
 import { can } from '../session.ts';
 import { ErrorNote, useAction } from '../ui.tsx';
 
-const RunAnswer = z.object({ report: z.object({ dryRun: z.boolean(), status: z.string(), counts: z.record(z.string(), z.number()) }) });
+const RunAnswer = z.object({
+  report: z.object({ dryRun: z.boolean(), status: z.string(), counts: z.record(z.string(), z.number()) }),
+});
 
 export function RetentionScreen() {
   const [policy, setPolicy] = useState<{ hash: string; text: string; changedOnDisk: boolean } | null>(null);
@@ -22,7 +24,14 @@ export function RetentionScreen() {
       setRuns((await call(RetentionRuns, 'GET', '/api/privacy/retention/runs')).runs);
     });
   useEffect(() => void reload(), []);
-  const run = (dryRun: boolean) => act.run(async () => (await call(RunAnswer, 'POST', '/api/privacy/retention/run', { dryRun }), setConfirm(false), reload()));
+  const run = (dryRun: boolean) =>
+    act.run(
+      async () => (
+        await call(RunAnswer, 'POST', '/api/privacy/retention/run', { dryRun }),
+        setConfirm(false),
+        reload()
+      ),
+    );
   return (
     <>
       <ErrorNote error={load.error} />

@@ -10,5 +10,6 @@ export function duration(seconds: number | null): string {
   return t('agent.wait.hours', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
 }
 
-export const percent = (rate: number | null) => (rate === null ? '—' : `${formatNumber(Math.round(rate * 1000) / 10)} %`);
+export const percent = (rate: number | null) =>
+  rate === null ? '—' : `${formatNumber(Math.round(rate * 1000) / 10)} %`;
 export const decimal = (n: number | null) => (n === null ? '—' : formatNumber(n));

@@ -24,7 +24,8 @@ export function LiveSection() {
   const [board, setBoard] = useState<{ data: LiveBoard; at: number } | null>(null);
   const load = useAction();
   const now = useSecondTick();
-  const reload = () => load.run(async () => setBoard({ data: await call(LiveBoard, 'GET', '/api/supervisor/live'), at: Date.now() }));
+  const reload = () =>
+    load.run(async () => setBoard({ data: await call(LiveBoard, 'GET', '/api/supervisor/live'), at: Date.now() }));
   useEffect(() => {
     void reload();
     const poll = setInterval(() => void reload(), REFRESH_MS);
@@ -59,7 +60,9 @@ export function LiveSection() {
             </div>
             <div>
               <dt>{t('sup.live.online')}</dt>
-              <dd>{t('sup.live.onlineOf', { online: b.agents.filter((a) => a.online).length, all: b.agents.length })}</dd>
+              <dd>
+                {t('sup.live.onlineOf', { online: b.agents.filter((a) => a.online).length, all: b.agents.length })}
+              </dd>
             </div>
           </dl>
           <div class="sup-two">
@@ -115,7 +118,9 @@ export function LiveSection() {
                     <tr key={a.id}>
                       <th scope="row">{a.displayName}</th>
                       <td>
-                        <span class={`presence ${a.online ? 'on' : 'off'}`}>{t(a.online ? 'sup.agents.on' : 'sup.agents.off')}</span>
+                        <span class={`presence ${a.online ? 'on' : 'off'}`}>
+                          {t(a.online ? 'sup.agents.on' : 'sup.agents.off')}
+                        </span>
                       </td>
                       <td>{a.active}</td>
                     </tr>

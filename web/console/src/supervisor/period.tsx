@@ -12,9 +12,13 @@ import { decimal, duration, percent } from './labels.ts';
 
 const DAY = 86_400_000;
 /** yyyy-mm-dd of a local day */
-const dayOf = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const dayOf = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 /** The form's local days as the API's [from, to): from the first day's midnight to the midnight after the last. */
-const periodOf = (from: string, to: string) => ({ from: new Date(`${from}T00:00`).toISOString(), to: new Date(new Date(`${to}T00:00`).getTime() + DAY).toISOString() });
+const periodOf = (from: string, to: string) => ({
+  from: new Date(`${from}T00:00`).toISOString(),
+  to: new Date(new Date(`${to}T00:00`).getTime() + DAY).toISOString(),
+});
 
 async function fetchCsv(path: string): Promise<string> {
   let res = await fetch(path, { credentials: 'same-origin' });
@@ -30,7 +34,10 @@ export function PeriodSection() {
   const [stats, setStats] = useState<PeriodStats | null>(null);
   const load = useAction();
   const csv = useAction();
-  const show = () => load.run(async () => setStats(await call(PeriodStats, 'GET', withQuery('/api/supervisor/stats', periodOf(from, to)))));
+  const show = () =>
+    load.run(async () =>
+      setStats(await call(PeriodStats, 'GET', withQuery('/api/supervisor/stats', periodOf(from, to)))),
+    );
   useEffect(() => void show(), []);
   const exportCsv = () =>
     csv.run(async () => {
@@ -48,7 +55,14 @@ export function PeriodSection() {
         }}
       >
         <Field label={t('sup.period.from')} id="sup-from">
-          <input id="sup-from" type="date" value={from} max={to} required onInput={(e) => setFrom(e.currentTarget.value)} />
+          <input
+            id="sup-from"
+            type="date"
+            value={from}
+            max={to}
+            required
+            onInput={(e) => setFrom(e.currentTarget.value)}
+          />
         </Field>
         <Field label={t('sup.period.to')} id="sup-to">
           <input id="sup-to" type="date" value={to} min={from} required onInput={(e) => setTo(e.currentTarget.value)} />
@@ -83,7 +97,9 @@ function Figures({ stats: s }: { stats: PeriodStats }) {
         <div>
           <dt>{t('sup.fig.firstResponse')}</dt>
           <dd data-testid="first-response">{duration(s.firstResponse.p50Seconds)}</dd>
-          <dd class="muted">{t('sup.fig.p90', { p90: duration(s.firstResponse.p90Seconds), n: s.firstResponse.count })}</dd>
+          <dd class="muted">
+            {t('sup.fig.p90', { p90: duration(s.firstResponse.p90Seconds), n: s.firstResponse.count })}
+          </dd>
         </div>
         <div>
           <dt>{t('sup.fig.handle')}</dt>
@@ -92,7 +108,9 @@ function Figures({ stats: s }: { stats: PeriodStats }) {
         </div>
         <div>
           <dt>{t('sup.fig.rating')}</dt>
-          <dd data-testid="rating">{s.satisfaction.average === null ? '—' : t('sup.fig.ratingOf', { avg: decimal(s.satisfaction.average) })}</dd>
+          <dd data-testid="rating">
+            {s.satisfaction.average === null ? '—' : t('sup.fig.ratingOf', { avg: decimal(s.satisfaction.average) })}
+          </dd>
           <dd class="muted">{t('sup.fig.ratings', { n: s.satisfaction.count })}</dd>
         </div>
         <div>
@@ -102,7 +120,12 @@ function Figures({ stats: s }: { stats: PeriodStats }) {
         </div>
       </dl>
       <div class="sup-two">
-        <Bars id="sup-reasons" title={t('sup.chart.reasons')} valueHeader={t('sup.col.handoffs')} bars={s.handoffs.map((h) => ({ label: reasonLabel(h.reason), value: h.count }))} />
+        <Bars
+          id="sup-reasons"
+          title={t('sup.chart.reasons')}
+          valueHeader={t('sup.col.handoffs')}
+          bars={s.handoffs.map((h) => ({ label: reasonLabel(h.reason), value: h.count }))}
+        />
         <Bars
           id="sup-ratings"
           title={t('sup.chart.ratings')}

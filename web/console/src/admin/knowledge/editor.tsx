@@ -25,15 +25,39 @@ interface Form {
   owner: string;
   reviewBy: string;
 }
-const EMPTY: Form = { title: '', bodyMd: '', category: 'faq', audience: 'public', language: 'en', tags: '', owner: '', reviewBy: '' };
+const EMPTY: Form = {
+  title: '',
+  bodyMd: '',
+  category: 'faq',
+  audience: 'public',
+  language: 'en',
+  tags: '',
+  owner: '',
+  reviewBy: '',
+};
 
 const formOf = (a: KbArticle, v: KbVersion | null): Form => ({
-  title: v?.title ?? a.title, bodyMd: v?.bodyMd ?? '', category: a.category, audience: a.audience, language: a.language,
-  tags: a.tags.join(', '), owner: a.owner ?? '', reviewBy: a.reviewBy ?? '',
+  title: v?.title ?? a.title,
+  bodyMd: v?.bodyMd ?? '',
+  category: a.category,
+  audience: a.audience,
+  language: a.language,
+  tags: a.tags.join(', '),
+  owner: a.owner ?? '',
+  reviewBy: a.reviewBy ?? '',
 });
 const inputOf = (f: Form): ArticleInput => ({
-  title: f.title, bodyMd: f.bodyMd, category: f.category, audience: f.audience, language: f.language.trim(),
-  tags: f.tags.split(',').map((s) => s.trim()).filter(Boolean), owner: f.owner.trim() || null, reviewBy: f.reviewBy || null,
+  title: f.title,
+  bodyMd: f.bodyMd,
+  category: f.category,
+  audience: f.audience,
+  language: f.language.trim(),
+  tags: f.tags
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+  owner: f.owner.trim() || null,
+  reviewBy: f.reviewBy || null,
 });
 
 export function ArticleEditor({ articleId }: { articleId?: string }) {
@@ -59,13 +83,19 @@ export function ArticleEditor({ articleId }: { articleId?: string }) {
   useEffect(() => void load.run(() => refresh(true)), [articleId]);
 
   // the selects offer only the values their type allows
-  const field = (key: keyof Form) => (e: { currentTarget: { value: string } }) => setForm({ ...form, [key]: e.currentTarget.value });
+  const field = (key: keyof Form) => (e: { currentTarget: { value: string } }) =>
+    setForm({ ...form, [key]: e.currentTarget.value });
 
   const submit = (publish: boolean) =>
     save.run(async () => {
       setSaved('');
       if (!articleId) {
-        const created = await kb.create({ ...inputOf(form), ...(slug.trim() ? { slug: slug.trim() } : {}), ...(gapQuestion ? { phrasings: [gapQuestion] } : {}), publish });
+        const created = await kb.create({
+          ...inputOf(form),
+          ...(slug.trim() ? { slug: slug.trim() } : {}),
+          ...(gapQuestion ? { phrasings: [gapQuestion] } : {}),
+          publish,
+        });
         const gap = fromGap.get('gap');
         if (gap) await kb.resolve(gap);
         navigate(`${KB}/${created.article.id}`);
@@ -77,12 +107,17 @@ export function ArticleEditor({ articleId }: { articleId?: string }) {
       if (publish && head && a.publishedVersionId !== head.id) await kb.publish(articleId, head.id);
       setReason('');
       await refresh(false);
-      setSaved(publish ? t('kb.editor.published', { n: head?.versionNo ?? '' }) : t('kb.editor.savedDraft', { n: head?.versionNo ?? '' }));
+      setSaved(
+        publish
+          ? t('kb.editor.published', { n: head?.versionNo ?? '' })
+          : t('kb.editor.savedDraft', { n: head?.versionNo ?? '' }),
+      );
     });
 
   const lifecycle = (work: () => Promise<unknown>) => save.run(async () => (await work(), await refresh(false)));
 
-  if (articleId && !article) return load.error ? <ErrorNote error={load.error} /> : <p class="muted">{t('common.loading')}</p>;
+  if (articleId && !article)
+    return load.error ? <ErrorNote error={load.error} /> : <p class="muted">{t('common.loading')}</p>;
   return (
     <>
       <form
@@ -93,21 +128,35 @@ export function ArticleEditor({ articleId }: { articleId?: string }) {
           void submit(true);
         }}
       >
-        <h2 id="kb-editor-title">{article ? t('kb.editor.editTitle', { title: article.title }) : t('kb.editor.newTitle')}</h2>
+        <h2 id="kb-editor-title">
+          {article ? t('kb.editor.editTitle', { title: article.title }) : t('kb.editor.newTitle')}
+        </h2>
         {article && (
           <p>
-            <ArticleStatus article={article} /> · <code>{article.slug}</code> · <Link to={`${KB}/${article.id}/history`}>{t('kb.history.link')}</Link>
+            <ArticleStatus article={article} /> · <code>{article.slug}</code> ·{' '}
+            <Link to={`${KB}/${article.id}/history`}>{t('kb.history.link')}</Link>
           </p>
         )}
         {gapQuestion && <p class="notice">{t('kb.editor.fromGap', { question: gapQuestion })}</p>}
         <Field label={t('kb.field.title')} id="kb-title">
-          <input id="kb-title" required value={form.title} onInput={field('title')} {...invalidProps(save.error, 'title', 'kb-title')} />
+          <input
+            id="kb-title"
+            required
+            value={form.title}
+            onInput={field('title')}
+            {...invalidProps(save.error, 'title', 'kb-title')}
+          />
           <FieldIssue error={save.error} path="title" id="kb-title" />
         </Field>
         <div class="kb-meta">
           {!articleId && (
             <Field label={t('kb.field.slug')} id="kb-slug" hint={t('kb.field.slugHint')}>
-              <input id="kb-slug" value={slug} onInput={(e) => setSlug(e.currentTarget.value)} {...invalidProps(save.error, 'slug', 'kb-slug')} />
+              <input
+                id="kb-slug"
+                value={slug}
+                onInput={(e) => setSlug(e.currentTarget.value)}
+                {...invalidProps(save.error, 'slug', 'kb-slug')}
+              />
               <FieldIssue error={save.error} path="slug" id="kb-slug" />
             </Field>
           )}
@@ -117,7 +166,13 @@ export function ArticleEditor({ articleId }: { articleId?: string }) {
             </select>
           </Field>
           <Field label={t('kb.field.language')} id="kb-language" hint={t('kb.field.languageHint')}>
-            <input id="kb-language" list="kb-language-codes" value={form.language} onInput={field('language')} {...invalidProps(save.error, 'language', 'kb-language')} />
+            <input
+              id="kb-language"
+              list="kb-language-codes"
+              value={form.language}
+              onInput={field('language')}
+              {...invalidProps(save.error, 'language', 'kb-language')}
+            />
             <datalist id="kb-language-codes">
               {LANGUAGE_CODES.map((c) => (
                 <option key={c} value={c} />
@@ -131,28 +186,55 @@ export function ArticleEditor({ articleId }: { articleId?: string }) {
             </select>
           </Field>
           <Field label={t('kb.field.tags')} id="kb-tags" hint={t('kb.field.tagsHint')}>
-            <input id="kb-tags" value={form.tags} onInput={field('tags')} {...invalidProps(save.error, 'tags', 'kb-tags')} />
+            <input
+              id="kb-tags"
+              value={form.tags}
+              onInput={field('tags')}
+              {...invalidProps(save.error, 'tags', 'kb-tags')}
+            />
             <FieldIssue error={save.error} path="tags" id="kb-tags" />
           </Field>
           <Field label={t('kb.field.owner')} id="kb-owner">
-            <input id="kb-owner" value={form.owner} onInput={field('owner')} {...invalidProps(save.error, 'owner', 'kb-owner')} />
+            <input
+              id="kb-owner"
+              value={form.owner}
+              onInput={field('owner')}
+              {...invalidProps(save.error, 'owner', 'kb-owner')}
+            />
             <FieldIssue error={save.error} path="owner" id="kb-owner" />
           </Field>
           <Field label={t('kb.field.reviewBy')} id="kb-review">
-            <input id="kb-review" type="date" value={form.reviewBy} onInput={field('reviewBy')} {...invalidProps(save.error, 'reviewBy', 'kb-review')} />
+            <input
+              id="kb-review"
+              type="date"
+              value={form.reviewBy}
+              onInput={field('reviewBy')}
+              {...invalidProps(save.error, 'reviewBy', 'kb-review')}
+            />
             <FieldIssue error={save.error} path="reviewBy" id="kb-review" />
           </Field>
         </div>
         <div class="kb-editor">
           <Field label={t('kb.field.body')} id="kb-body" hint={t('kb.field.bodyHint')}>
-            <textarea id="kb-body" required value={form.bodyMd} onInput={field('bodyMd')} {...invalidProps(save.error, 'bodyMd', 'kb-body')} />
+            <textarea
+              id="kb-body"
+              required
+              value={form.bodyMd}
+              onInput={field('bodyMd')}
+              {...invalidProps(save.error, 'bodyMd', 'kb-body')}
+            />
             <FieldIssue error={save.error} path="bodyMd" id="kb-body" />
           </Field>
           <MarkdownPreview source={form.bodyMd} title={form.title} lang={form.language} />
         </div>
         {article && (
           <Field label={t('kb.field.reason')} id="kb-reason" hint={t('kb.field.reasonHint')}>
-            <input id="kb-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} {...invalidProps(save.error, 'reason', 'kb-reason')} />
+            <input
+              id="kb-reason"
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+              {...invalidProps(save.error, 'reason', 'kb-reason')}
+            />
             <FieldIssue error={save.error} path="reason" id="kb-reason" />
           </Field>
         )}
@@ -179,7 +261,9 @@ export function ArticleEditor({ articleId }: { articleId?: string }) {
         </p>
         <ErrorNote error={save.error} />
       </form>
-      {article && !article.archived && <Phrasings articleId={article.id} changed={() => void load.run(() => refresh(false))} />}
+      {article && !article.archived && (
+        <Phrasings articleId={article.id} changed={() => void load.run(() => refresh(false))} />
+      )}
     </>
   );
 }

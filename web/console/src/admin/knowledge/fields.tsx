@@ -44,4 +44,5 @@ export const AudienceOptions = options('audience', KB_AUDIENCES);
 export const LanguageOptions = options('language', LANGUAGE_CODES);
 
 /** A language code as its name when the console knows it, else the code itself. */
-export const languageName = (code: string | null) => (code && (LANGUAGE_CODES as readonly string[]).includes(code) ? t(`kb.language.${code}` as Key) : (code ?? '—'));
+export const languageName = (code: string | null) =>
+  code && (LANGUAGE_CODES as readonly string[]).includes(code) ? t(`kb.language.${code}` as Key) : (code ?? '—');

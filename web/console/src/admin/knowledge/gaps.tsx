@@ -94,10 +94,20 @@ function GapRow({ gap: g, articles, changed }: { gap: KbUnanswered; articles: Kb
           </button>
         </form>
         <div class="actions">
-          <button type="button" disabled={busy} onClick={() => navigate(`${KB}/new?${new URLSearchParams({ question: g.sampleText, gap: g.id })}`)} aria-label={t('kb.gaps.writeOf', { question: g.sampleText })}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => navigate(`${KB}/new?${new URLSearchParams({ question: g.sampleText, gap: g.id })}`)}
+            aria-label={t('kb.gaps.writeOf', { question: g.sampleText })}
+          >
             {t('kb.gaps.write')}
           </button>
-          <button type="button" disabled={busy} onClick={() => void act(() => kb.resolve(g.id))} aria-label={t('kb.gaps.dismissOf', { question: g.sampleText })}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => void act(() => kb.resolve(g.id))}
+            aria-label={t('kb.gaps.dismissOf', { question: g.sampleText })}
+          >
             {t('kb.gaps.dismiss')}
           </button>
         </div>
@@ -118,7 +128,8 @@ function ReviewDue({ articles }: { articles: KbArticle[] }) {
         <ul>
           {due.map((a) => (
             <li key={a.id}>
-              <Link to={`${KB}/${a.id}`}>{a.title}</Link> — {t('kb.due.line', { owner: a.owner ?? t('kb.due.noOwner'), date: formatDate(a.reviewBy) })}
+              <Link to={`${KB}/${a.id}`}>{a.title}</Link> —{' '}
+              {t('kb.due.line', { owner: a.owner ?? t('kb.due.noOwner'), date: formatDate(a.reviewBy) })}
             </li>
           ))}
         </ul>
@@ -137,7 +148,8 @@ function Unhelpful({ feedback }: { feedback: KbFeedback[] }) {
         <ul>
           {feedback.map((f) => (
             <li key={f.articleId}>
-              <Link to={`${KB}/${f.articleId}`}>{f.title}</Link> — {t('kb.feedback.counts', { unhelpful: f.unhelpful, helpful: f.helpful })}
+              <Link to={`${KB}/${f.articleId}`}>{f.title}</Link> —{' '}
+              {t('kb.feedback.counts', { unhelpful: f.unhelpful, helpful: f.helpful })}
             </li>
           ))}
         </ul>

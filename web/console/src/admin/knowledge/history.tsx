@@ -26,9 +26,16 @@ export function HistoryView({ articleId }: { articleId: string }) {
     });
   useEffect(() => {
     void reload();
-    if (can('read:StaffUser')) kb.staffNames().then((r) => setNames(new Map(r.users.map((u) => [u.id, u.displayName]))), () => undefined);
+    if (can('read:StaffUser'))
+      kb.staffNames().then(
+        (r) => setNames(new Map(r.users.map((u) => [u.id, u.displayName]))),
+        () => undefined,
+      );
   }, [articleId]);
-  const who = (v: KbVersion) => (v.author.id === me.value?.user.id ? t('kb.history.you') : (names.get(v.author.id) ?? `${v.author.type} ${v.author.id.slice(0, 8)}`));
+  const who = (v: KbVersion) =>
+    v.author.id === me.value?.user.id
+      ? t('kb.history.you')
+      : (names.get(v.author.id) ?? `${v.author.type} ${v.author.id.slice(0, 8)}`);
   const numberOf = (id: string | null) => versions.find((v) => v.id === id)?.versionNo;
 
   return (
@@ -64,7 +71,9 @@ export function HistoryView({ articleId }: { articleId: string }) {
                 <td>{formatDateTime(v.createdAt)}</td>
                 <td>
                   {v.reason ?? '—'}
-                  {v.restoredFrom && <div class="muted">{t('kb.history.restoredFrom', { n: numberOf(v.restoredFrom) ?? '?' })}</div>}
+                  {v.restoredFrom && (
+                    <div class="muted">{t('kb.history.restoredFrom', { n: numberOf(v.restoredFrom) ?? '?' })}</div>
+                  )}
                 </td>
               </tr>
             ))}
@@ -72,12 +81,26 @@ export function HistoryView({ articleId }: { articleId: string }) {
         </table>
       </div>
       {versions.length > 1 && <Compare articleId={articleId} versions={versions} />}
-      {article && !article.archived && versions.length > 1 && <Rollback articleId={articleId} versions={versions} done={() => void reload()} />}
+      {article && !article.archived && versions.length > 1 && (
+        <Rollback articleId={articleId} versions={versions} done={() => void reload()} />
+      )}
     </>
   );
 }
 
-function VersionSelect({ id, label, value, versions, set }: { id: string; label: string; value: string; versions: KbVersion[]; set: (id: string) => void }) {
+function VersionSelect({
+  id,
+  label,
+  value,
+  versions,
+  set,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  versions: KbVersion[];
+  set: (id: string) => void;
+}) {
   return (
     <Field label={label} id={id}>
       <select id={id} value={value} onChange={(e) => set(e.currentTarget.value)}>
@@ -104,7 +127,9 @@ function Compare({ articleId, versions }: { articleId: string; versions: KbVersi
         class="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void run(async () => setDiff({ diff: (await kb.diff(articleId, from, to)).diff, from: no(from), to: no(to) }));
+          void run(async () =>
+            setDiff({ diff: (await kb.diff(articleId, from, to)).diff, from: no(from), to: no(to) }),
+          );
         }}
       >
         <VersionSelect id="kb-diff-from" label={t('kb.diff.from')} value={from} versions={versions} set={setFrom} />
@@ -140,9 +165,20 @@ function Rollback({ articleId, versions, done }: { articleId: string; versions: 
           }
         }}
       >
-        <VersionSelect id="kb-rollback-version" label={t('kb.rollback.version')} value={target} versions={versions} set={setTarget} />
+        <VersionSelect
+          id="kb-rollback-version"
+          label={t('kb.rollback.version')}
+          value={target}
+          versions={versions}
+          set={setTarget}
+        />
         <Field label={t('kb.field.reason')} id="kb-rollback-reason">
-          <input id="kb-rollback-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} {...invalidProps(error, 'reason', 'kb-rollback-reason')} />
+          <input
+            id="kb-rollback-reason"
+            value={reason}
+            onInput={(e) => setReason(e.currentTarget.value)}
+            {...invalidProps(error, 'reason', 'kb-rollback-reason')}
+          />
           <FieldIssue error={error} path="reason" id="kb-rollback-reason" />
         </Field>
         <button type="submit" disabled={busy}>

@@ -41,7 +41,8 @@ export function ImportView() {
         setReport(failed.data.report);
       }
     });
-  const set = (key: keyof typeof defaults) => (e: { currentTarget: { value: string } }) => setDefaults({ ...defaults, [key]: e.currentTarget.value });
+  const set = (key: keyof typeof defaults) => (e: { currentTarget: { value: string } }) =>
+    setDefaults({ ...defaults, [key]: e.currentTarget.value });
 
   return (
     <>
@@ -67,7 +68,12 @@ export function ImportView() {
             </select>
           </Field>
           <div class="check">
-            <input id="kb-import-publish" type="checkbox" checked={publish} onChange={(e) => setPublish(e.currentTarget.checked)} />
+            <input
+              id="kb-import-publish"
+              type="checkbox"
+              checked={publish}
+              onChange={(e) => setPublish(e.currentTarget.checked)}
+            />
             <label for="kb-import-publish">{t('kb.import.publish')}</label>
           </div>
         </div>
@@ -114,7 +120,14 @@ function ImportReportTable({ report }: { report: KbImportReport }) {
   return (
     <section aria-labelledby="kb-report-title">
       <h3 id="kb-report-title">{t('kb.import.report')}</h3>
-      <p data-testid="kb-import-summary">{t('kb.import.summary', { created: report.created, updated: report.updated, unchanged: report.unchanged, failed: report.failed })}</p>
+      <p data-testid="kb-import-summary">
+        {t('kb.import.summary', {
+          created: report.created,
+          updated: report.updated,
+          unchanged: report.unchanged,
+          failed: report.failed,
+        })}
+      </p>
       <div class="table-wrap">
         <table>
           <caption>{t('kb.import.reportCaption')}</caption>

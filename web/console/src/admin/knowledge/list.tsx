@@ -16,9 +16,12 @@ export function ArticleList() {
   const [articles, setArticles] = useState<KbArticle[] | null>(null);
   const list = useAction();
   useEffect(() => void list.run(async () => setArticles((await kb.articles(filter)).articles)), [filter]);
-  const set = (key: keyof ArticleFilter) => (e: { currentTarget: { value: string } }) => setFilter({ ...filter, [key]: e.currentTarget.value || undefined });
+  const set = (key: keyof ArticleFilter) => (e: { currentTarget: { value: string } }) =>
+    setFilter({ ...filter, [key]: e.currentTarget.value || undefined });
   const needle = text.trim().toLowerCase();
-  const shown = (articles ?? []).filter((a) => !needle || [a.title, a.slug, ...a.tags].some((s) => s.toLowerCase().includes(needle)));
+  const shown = (articles ?? []).filter(
+    (a) => !needle || [a.title, a.slug, ...a.tags].some((s) => s.toLowerCase().includes(needle)),
+  );
   return (
     <>
       <h2>{t('kb.list.title')}</h2>
@@ -52,7 +55,12 @@ export function ArticleList() {
           </select>
         </Field>
         <div class="check">
-          <input id="kb-f-archived" type="checkbox" checked={filter.archived === 'true'} onChange={(e) => setFilter({ ...filter, archived: e.currentTarget.checked ? 'true' : undefined })} />
+          <input
+            id="kb-f-archived"
+            type="checkbox"
+            checked={filter.archived === 'true'}
+            onChange={(e) => setFilter({ ...filter, archived: e.currentTarget.checked ? 'true' : undefined })}
+          />
           <label for="kb-f-archived">{t('kb.list.archived')}</label>
         </div>
       </form>
@@ -111,11 +119,14 @@ export function ArticleList() {
 /** Published (which version), a newer draft waiting, unpublished or archived. */
 export function ArticleStatus({ article: a }: { article: KbArticle }) {
   if (a.archived) return <span>{t('kb.status.archived')}</span>;
-  if (a.publishedVersionNo === null) return <span class="badge amber">{t('kb.status.unpublished', { n: a.latestVersionNo })}</span>;
+  if (a.publishedVersionNo === null)
+    return <span class="badge amber">{t('kb.status.unpublished', { n: a.latestVersionNo })}</span>;
   return (
     <span>
       {t('kb.status.published', { n: a.publishedVersionNo })}
-      {a.latestVersionNo > a.publishedVersionNo && <span class="badge amber">{t('kb.status.draft', { n: a.latestVersionNo })}</span>}
+      {a.latestVersionNo > a.publishedVersionNo && (
+        <span class="badge amber">{t('kb.status.draft', { n: a.latestVersionNo })}</span>
+      )}
     </span>
   );
 }

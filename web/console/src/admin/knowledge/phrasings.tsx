@@ -34,7 +34,12 @@ export function Phrasings({ articleId, changed }: { articleId: string; changed: 
           {questions.map((q) => (
             <li key={q.id}>
               {q.text}{' '}
-              <button type="button" disabled={edit.busy} aria-label={t('kb.phrasings.removeOf', { text: q.text })} onClick={() => void after(() => kb.removeQuestion(articleId, q.id))}>
+              <button
+                type="button"
+                disabled={edit.busy}
+                aria-label={t('kb.phrasings.removeOf', { text: q.text })}
+                onClick={() => void after(() => kb.removeQuestion(articleId, q.id))}
+              >
                 {t('kb.phrasings.remove')}
               </button>
             </li>
@@ -49,7 +54,12 @@ export function Phrasings({ articleId, changed }: { articleId: string; changed: 
         }}
       >
         <Field label={t('kb.phrasings.add')} id="kb-phrasing">
-          <input id="kb-phrasing" value={text} onInput={(e) => setText(e.currentTarget.value)} {...invalidProps(edit.error, 'question', 'kb-phrasing')} />
+          <input
+            id="kb-phrasing"
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+            {...invalidProps(edit.error, 'question', 'kb-phrasing')}
+          />
           <FieldIssue error={edit.error} path="question" id="kb-phrasing" />
         </Field>
         <button type="submit" disabled={edit.busy}>

@@ -8,12 +8,24 @@ import { t } from '../../i18n.ts';
 // Only a well-formed code reaches the lang attribute (the field may hold a typo the server refuses).
 const LANG_CODE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
 
-export function Markdown({ source, lang, class: className, testId }: { source: string; lang?: string; class?: string; testId?: string }) {
+export function Markdown({
+  source,
+  lang,
+  class: className,
+  testId,
+}: {
+  source: string;
+  lang?: string;
+  class?: string;
+  testId?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     box.current?.replaceChildren(renderMarkdown(source));
   }, [source]);
-  return <div ref={box} class={className} data-testid={testId} lang={lang && LANG_CODE.test(lang) ? lang : undefined} />;
+  return (
+    <div ref={box} class={className} data-testid={testId} lang={lang && LANG_CODE.test(lang) ? lang : undefined} />
+  );
 }
 
 export function MarkdownPreview({ source, title, lang }: { source: string; title: string; lang: string }) {

@@ -10,7 +10,8 @@ export function sideBySide(lines: KbDiffLine[]): Row[] {
   let dels: KbDiffLine[] = [];
   let adds: KbDiffLine[] = [];
   const flush = () => {
-    for (let i = 0; i < Math.max(dels.length, adds.length); i++) rows.push({ left: dels[i] ?? null, right: adds[i] ?? null });
+    for (let i = 0; i < Math.max(dels.length, adds.length); i++)
+      rows.push({ left: dels[i] ?? null, right: adds[i] ?? null });
     dels = [];
     adds = [];
   };
@@ -25,4 +26,3 @@ export function sideBySide(lines: KbDiffLine[]): Row[] {
   flush();
   return rows;
 }
-

@@ -30,7 +30,13 @@ export function TryQuestion() {
         }}
       >
         <Field label={t('kb.try.question')} id="kb-try-question" hint={t('kb.try.hint')}>
-          <textarea id="kb-try-question" rows={2} value={question} onInput={(e) => setQuestion(e.currentTarget.value)} {...invalidProps(error, 'question', 'kb-try-question')} />
+          <textarea
+            id="kb-try-question"
+            rows={2}
+            value={question}
+            onInput={(e) => setQuestion(e.currentTarget.value)}
+            {...invalidProps(error, 'question', 'kb-try-question')}
+          />
           <FieldIssue error={error} path="question" id="kb-try-question" />
         </Field>
         <div class="kb-meta">
@@ -65,7 +71,11 @@ function TryResult({ result }: { result: KbSearchAnswer }) {
     <section aria-labelledby="kb-try-answer-title">
       <h3 id="kb-try-answer-title">{answer.kind === 'answer' ? t('kb.try.answer') : t('kb.try.unknown')}</h3>
       <p data-testid="kb-try-confidence">{t('kb.try.confidence', { value: percent(answer.confidence) })}</p>
-      <Markdown source={answer.text} class={answer.kind === 'answer' ? 'kb-answer' : 'kb-answer unknown'} testId="kb-try-answer" />
+      <Markdown
+        source={answer.text}
+        class={answer.kind === 'answer' ? 'kb-answer' : 'kb-answer unknown'}
+        testId="kb-try-answer"
+      />
       {answer.citations.length > 0 && (
         <p>
           {t('kb.try.from')}{' '}
