@@ -42,6 +42,8 @@ export type KbVersion = z.infer<typeof KbVersion>;
 export const KbArticleList = z.object({ articles: z.array(KbArticle) });
 export const KbArticleAnswer = z.object({ article: KbArticle });
 export const KbArticleSaved = z.object({ article: KbArticle, version: KbVersion.nullable() });
+/** GET /api/kb/articles/:id: the article and its published version, if any. */
+export const KbArticleWithPublished = z.object({ article: KbArticle, published: KbVersion.nullable() });
 export const KbVersionList = z.object({ versions: z.array(KbVersion) });
 export const KbVersionAnswer = z.object({ version: KbVersion });
 export const KbVersionChange = z.object({ version: KbVersion.nullable() });

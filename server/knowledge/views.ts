@@ -2,7 +2,7 @@
 // API shows of them.
 import type { EntityManager } from 'typeorm';
 import { type DiffLine, lineDiff } from '../../gateway/knowledge/index.ts';
-import type { Article, ArticleVersion } from '../../protocol/kb.ts';
+import type { KbArticle as Article, KbVersion as ArticleVersion } from '../../protocol/knowledge.ts';
 import type { ArticleQuery } from './schemas.ts';
 import { type ArticleRow, selectArticles, selectHistory, type VersionRow } from './store/articles.ts';
 

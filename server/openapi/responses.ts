@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import * as agent from '../../protocol/agent.ts';
 import * as people from '../../protocol/adminPeople.ts';
-import * as kb from '../../protocol/kb.ts';
+import * as kb from '../../protocol/knowledge.ts';
 import * as staff from '../../protocol/staff.ts';
 import * as v1 from '../../protocol/v1.ts';
 import * as widget from '../../protocol/widgetAnswers.ts';
@@ -35,12 +35,12 @@ export const RESPONSE_SCHEMAS = {
   RetentionRuns: staff.RetentionRuns,
   RetentionPolicy: staff.RetentionPolicyAnswer,
   Egress: staff.EgressAnswer,
-  ArticleList: kb.ArticleList,
-  ArticleAnswer: kb.ArticleAnswer,
-  ArticleWithVersion: kb.ArticleWithVersion,
-  ArticleWithPublished: kb.ArticleWithPublished,
-  VersionList: kb.VersionList,
-  VersionAnswer: kb.VersionAnswer,
+  ArticleList: kb.KbArticleList,
+  ArticleAnswer: kb.KbArticleAnswer,
+  ArticleWithVersion: kb.KbArticleSaved,
+  ArticleWithPublished: kb.KbArticleWithPublished,
+  VersionList: kb.KbVersionList,
+  VersionAnswer: kb.KbVersionAnswer,
   Queue: agent.QueueAnswer,
   AgentConversation: agent.ConversationAnswer,
   Transcript: agent.TranscriptAnswer,

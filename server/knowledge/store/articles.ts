@@ -1,6 +1,7 @@
 // Articles and their immutable versions: the rows, and every statement that reads or writes
 // kb_articles and kb_article_versions. Services decide; this file only speaks SQL.
 import type { EntityManager } from 'typeorm';
+import type { KB_AUDIENCES, KB_CATEGORIES } from '../../../protocol/knowledge.ts';
 import { isUniqueViolation, withSavepoint } from '../../db/results.ts';
 
 type Tx = Pick<EntityManager, 'query'>;
@@ -8,8 +9,9 @@ type Tx = Pick<EntityManager, 'query'>;
 export interface ArticleRow {
   id: string;
   slug: string;
-  category: string;
-  audience: string;
+  /** the table's CHECK constraints hold these to the protocol's lists */
+  category: (typeof KB_CATEGORIES)[number];
+  audience: (typeof KB_AUDIENCES)[number];
   language: string;
   tags: string[];
   owner: string | null;
