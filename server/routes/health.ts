@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { pingDatabase } from '../db/unavailable.ts';
 import type { Infra } from '../infra.ts';
 import type { ModelService } from '../models/service.ts';
 import type { AppState } from './context.ts';
@@ -14,14 +15,8 @@ export function healthRoutes(deps: Infra, models: ModelService, isDraining: () =
       ctx.body = { status: 'draining' };
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        deps.db.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('readyz timeout')), deps.config.http.readyzTimeoutMs);
-        }),
-      ]);
+      await pingDatabase(deps.db.dataSource, deps.config.http.readyzTimeoutMs);
       // The database answers, but model calls cannot be put on the record (server/models/auditBatch.ts):
       // this node refuses them, so a load balancer should send its traffic elsewhere.
       if (!models.auditWritable()) {
@@ -34,8 +29,6 @@ export function healthRoutes(deps: Infra, models: ModelService, isDraining: () =
     } catch {
       ctx.status = 503;
       ctx.body = { status: 'unavailable', database: deps.db.kind };
-    } finally {
-      clearTimeout(timer);
     }
   });
   return router;
