@@ -3,17 +3,13 @@
 // settings only: no personal data and never a secret.
 import type { SystemAnswer } from '../protocol/system.ts';
 import { auditStore } from './audit/store.ts';
+import { serverVersion } from './db/database.ts';
 import type { Infra } from './infra.ts';
 import { retentionStore } from './privacy/store/retention.ts';
 import { settingsSummary } from './settingsSummary.ts';
 
 const busKind = (config: Infra['config']): SystemAnswer['cluster']['bus'] =>
   config.redis ? 'redis' : config.database.kind === 'postgres' ? 'postgres' : 'process';
-
-async function serverVersion(db: Infra['db']['dataSource']): Promise<string | null> {
-  const rows = (await db.query(`SHOW server_version`).catch(() => [])) as { server_version?: string }[];
-  return rows[0]?.server_version ?? null;
-}
 
 export async function describeSystem(
   deps: Pick<Infra, 'db' | 'config' | 'nodeId'>,

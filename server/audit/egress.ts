@@ -3,6 +3,7 @@
 // and identifiers only: a model call's record never holds text.
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
+import { auditStore } from './store.ts';
 
 const knownZone = (zone: string) => {
   try {
@@ -37,21 +38,7 @@ export interface EgressRow {
 
 /** Per day (in `timeZone`), target and route, newest day first. */
 export async function egressByDay(tx: Pick<EntityManager, 'query'>, q: EgressQuery): Promise<EgressRow[]> {
-  const rows = (await tx.query(
-    `WITH calls AS (
-       SELECT occurred_at, outcome, details FROM audit_events
-        WHERE action = 'model.request' AND occurred_at >= $1 AND occurred_at < $2
-          AND coalesce(details->>'outcome', '') <> 'started')
-     SELECT to_char(occurred_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day,
-            coalesce(details->>'target', '-') AS target, coalesce(details->>'route', '-') AS route,
-            count(*)::int AS requests,
-            coalesce(sum((details->>'tokensIn')::numeric), 0)::bigint AS "tokensIn",
-            coalesce(sum((details->>'tokensOut')::numeric), 0)::bigint AS "tokensOut",
-            coalesce(sum((SELECT sum(value::numeric) FROM jsonb_each_text(details) WHERE key LIKE 'entities\\_%' AND value ~ '^[0-9]+$')), 0)::bigint AS entities,
-            count(*) FILTER (WHERE outcome <> 'success')::int AS failed
-       FROM calls GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3`,
-    [q.from, q.to, q.timeZone],
-  )) as Record<string, unknown>[];
+  const rows = await auditStore.egressByDay(tx, q);
   return rows.map((r) => ({
     day: String(r.day),
     target: String(r.target),

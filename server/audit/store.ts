@@ -1,5 +1,5 @@
 // The audit area's SQL and the shapes of its rows. The services (query.ts, seal.ts, verify.ts,
-// checkpointer.ts) call these; nothing else in the area writes SQL against audit_events,
+// checkpointer.ts, egress.ts) call these; nothing else in the area writes SQL against audit_events,
 // audit_chain_head or audit_checkpoints, except the INSERT that append.ts builds for callers that
 // make it part of their own statement.
 import type { DataSource, EntityManager } from 'typeorm';
@@ -69,6 +69,18 @@ function where(f: EventFilter, params: unknown[]): string[] {
   if (f.resourceId) add('resource_id = ?', f.resourceId);
   if (f.outcome) add('outcome = ?', f.outcome);
   return clauses;
+}
+
+/** One day, target and route of model calls (int counts as numbers, bigint sums as text). */
+export interface EgressSumRow {
+  day: string;
+  target: string;
+  route: string;
+  requests: number;
+  tokensIn: string;
+  tokensOut: string;
+  entities: string;
+  failed: number;
 }
 
 export const auditStore = {
@@ -182,4 +194,23 @@ export const auditStore = {
       [read.seq, read.hash, link.seqs, link.chainSeqs, link.prevHashes, link.hashes],
     );
   },
+
+  /** The ends of model calls in [from, to) summed per day (in `timeZone`), target and route, newest day first. */
+  egressByDay: (db: Queryable, range: { from: string; to: string; timeZone: string }) =>
+    rows<EgressSumRow>(
+      db,
+      `WITH calls AS (
+         SELECT occurred_at, outcome, details FROM audit_events
+          WHERE action = 'model.request' AND occurred_at >= $1 AND occurred_at < $2
+            AND coalesce(details->>'outcome', '') <> 'started')
+       SELECT to_char(occurred_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day,
+              coalesce(details->>'target', '-') AS target, coalesce(details->>'route', '-') AS route,
+              count(*)::int AS requests,
+              coalesce(sum((details->>'tokensIn')::numeric), 0)::bigint AS "tokensIn",
+              coalesce(sum((details->>'tokensOut')::numeric), 0)::bigint AS "tokensOut",
+              coalesce(sum((SELECT sum(value::numeric) FROM jsonb_each_text(details) WHERE key LIKE 'entities\\_%' AND value ~ '^[0-9]+$')), 0)::bigint AS entities,
+              count(*) FILTER (WHERE outcome <> 'success')::int AS failed
+         FROM calls GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3`,
+      [range.from, range.to, range.timeZone],
+    ),
 };

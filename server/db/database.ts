@@ -105,3 +105,9 @@ export async function migrate(db: Database): Promise<string[]> {
     await runner.release();
   }
 }
+
+/** The database server's version (SHOW server_version); null when it does not answer one. */
+export async function serverVersion(db: Pick<DataSource, 'query'>): Promise<string | null> {
+  const rows = (await db.query(`SHOW server_version`).catch(() => [])) as { server_version?: string }[];
+  return rows[0]?.server_version ?? null;
+}

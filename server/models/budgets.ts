@@ -11,6 +11,7 @@
 import type { DataSource } from 'typeorm';
 import { type Budgets, type CloudBudgets, hasBudgets, windowStart } from '../../gateway/routing/index.ts';
 import { preparedQuery } from '../db/prepared.ts';
+import { budgetUsage } from './store.ts';
 
 type Queryable = Pick<DataSource, 'query'>;
 
@@ -105,11 +106,7 @@ export async function budgetsInUse(
   const out: BudgetUseRow[] = [];
   for (const [kind, limit] of kinds) {
     const start = iso(windowStart(nowMs, limit.windowSeconds));
-    const rows = (await db.query(
-      `SELECT budget_key AS key, used::text AS used FROM model_budget_usage WHERE kind = $1 AND window_start = $2::timestamptz ORDER BY used DESC, budget_key LIMIT $3`,
-      [kind, start, max],
-    )) as { key: string; used: string }[];
-    for (const r of rows)
+    for (const r of await budgetUsage(db, kind, start, max))
       out.push({
         key: r.key,
         kind,

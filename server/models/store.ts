@@ -1,5 +1,6 @@
-// The SQL of the API keys and of the model calls a node left without an end, with the row types.
-// Callers hold the transaction and write the audit events.
+// The SQL of the API keys, of the model calls a node left without an end and of the cloud budgets'
+// counts as the admin reads them, with the row types. Callers hold the transaction and write the
+// audit events.
 import type { EntityManager } from 'typeorm';
 import type { AuditEventInput } from '../audit/event.ts';
 import { returnedRows } from '../db/results.ts';
@@ -82,4 +83,23 @@ export async function unendedCallStarts(tx: Queryable, node: string): Promise<St
         ORDER BY s.details->>'call', s.seq DESC`,
     [node],
   )) as StartRow[];
+}
+
+/** A budget key's count in one window (bigint, as text). */
+export interface BudgetUsageRow {
+  key: string;
+  used: string;
+}
+
+/** The keys counted for `kind` in the window that starts at `windowStart`, most used first (at most `max`). */
+export async function budgetUsage(
+  db: Queryable,
+  kind: 'requests' | 'tokens',
+  windowStart: string,
+  max: number,
+): Promise<BudgetUsageRow[]> {
+  return (await db.query(
+    `SELECT budget_key AS key, used::text AS used FROM model_budget_usage WHERE kind = $1 AND window_start = $2::timestamptz ORDER BY used DESC, budget_key LIMIT $3`,
+    [kind, windowStart, max],
+  )) as BudgetUsageRow[];
 }

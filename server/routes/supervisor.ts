@@ -5,8 +5,7 @@ import { PeriodQuery } from '../../protocol/supervisor.ts';
 import { appendAudit } from '../audit/append.ts';
 import { authorize, staffAuth } from '../auth/staffAuth.ts';
 import type { Infra } from '../infra.ts';
-import { liveBoard, resolvePeriod, statsCsv, statsFor } from '../staff/supervisor.ts';
-import { periodStats } from '../staff/supervisorStore.ts';
+import { liveBoard, periodStats, resolvePeriod, statsCsv, statsFor } from '../staff/supervisor.ts';
 import type { AppState } from './context.ts';
 import { validateQuery } from './validate.ts';
 

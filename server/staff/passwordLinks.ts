@@ -7,12 +7,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/append.ts';
 import { sha256 } from '../auth/tokens.ts';
-import { changedRows } from '../db/results.ts';
 import { AppError, notFound } from '../errors.ts';
-import { findUser, type UserRow } from './store.ts';
+import {
+  insertLink,
+  type LinkPurpose,
+  lockLink,
+  markLinkUsed,
+  usableLinkExists,
+  voidUserLinks,
+} from './store/passwordLinks.ts';
+import { revokeUserSessions } from './store/sessions.ts';
+import { findUser, type Queryable, setPasswordHash, type UserRow } from './store.ts';
 import type { Actor } from './users.ts';
-
-export type LinkPurpose = 'invite' | 'reset';
 
 export const invalidPasswordLink = () =>
   new AppError(403, 'invalid_password_link', 'This link is wrong, used or expired. Ask an admin for a new one.');
@@ -31,14 +37,19 @@ export async function issuePasswordLink(props: {
   const user = await findUser(tx, props.userId);
   if (!user) throw notFound('staff user');
   if (user.disabledAt) throw new AppError(409, 'user_disabled', 'This account is disabled; enable it first.');
-  await tx.query(`UPDATE staff_password_links SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [user.id, now]);
+  await voidUserLinks(tx, user.id, now);
   const token = randomBytes(32).toString('base64url');
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + props.ttlSeconds * 1000);
-  await tx.query(
-    `INSERT INTO staff_password_links (id, user_id, token_hash, purpose, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [id, user.id, sha256(token), props.purpose, props.actor.id, now, expiresAt],
-  );
+  await insertLink(tx, {
+    id,
+    userId: user.id,
+    tokenHash: sha256(token),
+    purpose: props.purpose,
+    createdBy: props.actor.id,
+    now,
+    expiresAt,
+  });
   await appendAudit(tx, {
     actor: props.actor,
     action: `staff.password_link_${props.purpose}`,
@@ -50,16 +61,8 @@ export async function issuePasswordLink(props: {
 }
 
 /** A cheap look before the slow password hash, so a stream of bogus tokens costs no bcrypt time. */
-export async function passwordLinkLooksValid(
-  db: Pick<EntityManager, 'query'>,
-  token: string,
-  now: Date,
-): Promise<boolean> {
-  const rows = (await db.query(
-    `SELECT 1 FROM staff_password_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`,
-    [sha256(token), now],
-  )) as unknown[];
-  return rows.length > 0;
+export async function passwordLinkLooksValid(db: Queryable, token: string, now: Date): Promise<boolean> {
+  return usableLinkExists(db, sha256(token), now);
 }
 
 /** Uses the link: the new password (hashed already), the lockout lifted, every session ended. */
@@ -71,30 +74,11 @@ export async function usePasswordLink(props: {
   requestId?: string;
 }): Promise<UserRow> {
   const { tx, now } = props;
-  const [link] = (await tx.query(
-    `SELECT l.id, l.user_id AS "userId", l.purpose, l.expires_at AS "expiresAt", l.used_at AS "usedAt", u.disabled_at AS "disabledAt"
-       FROM staff_password_links l JOIN staff_users u ON u.id = l.user_id WHERE l.token_hash = $1 FOR UPDATE OF l, u`,
-    [sha256(props.token)],
-  )) as {
-    id: string;
-    userId: string;
-    purpose: LinkPurpose;
-    expiresAt: Date;
-    usedAt: Date | null;
-    disabledAt: Date | null;
-  }[];
+  const link = await lockLink(tx, sha256(props.token));
   if (!link || link.usedAt || link.expiresAt <= now || link.disabledAt) throw invalidPasswordLink();
-  await tx.query(`UPDATE staff_password_links SET used_at = $2 WHERE id = $1`, [link.id, now]);
-  await tx.query(
-    `UPDATE staff_users SET password_hash = $2, failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1`,
-    [link.userId, props.passwordHash],
-  );
-  const sessionsEnded = changedRows(
-    await tx.query(
-      `UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'password_set' WHERE user_id = $1 AND revoked_at IS NULL`,
-      [link.userId, now],
-    ),
-  );
+  await markLinkUsed(tx, link.id, now);
+  await setPasswordHash(tx, link.userId, props.passwordHash);
+  const sessionsEnded = await revokeUserSessions(tx, link.userId, now, 'password_set');
   await appendAudit(tx, {
     actor: { type: 'staff', id: link.userId },
     action: 'staff.password_set',

@@ -6,10 +6,24 @@ import { appendAudit } from '../audit/append.ts';
 import { verifyPassword } from '../auth/passwords.ts';
 import { type AccessClaims, newRefreshToken, parseRefreshToken, sha256, signAccessToken } from '../auth/tokens.ts';
 import type { Role, StaffUser } from '../db/entities.ts';
-import { StaffUserEntity } from '../db/entities.ts';
 import type { Infra } from '../infra.ts';
 import { invalidCredentials, unauthenticated } from '../errors.ts';
-import { sessionStanding } from './store.ts';
+import {
+  endSession,
+  insertSession,
+  lockSessionForRefresh,
+  revokeReusedSession,
+  rotateRefresh,
+  sessionStanding,
+} from './store/sessions.ts';
+import {
+  clearFailedLogins,
+  findUserByEmail,
+  type LockedUser,
+  lockUser,
+  type Queryable,
+  setFailedLogins,
+} from './store.ts';
 
 export interface IssuedSession {
   user: { id: string; email: string; displayName: string; role: Role };
@@ -17,23 +31,6 @@ export interface IssuedSession {
   accessExpiresAt: Date;
   refreshToken: string;
   refreshExpiresAt: Date;
-}
-
-interface LockedUser {
-  id: string;
-  role: Role;
-  failedLogins: number;
-  lockedUntil: Date | null;
-  disabledAt: Date | null;
-}
-
-export async function lockUser(tx: EntityManager, id: string): Promise<LockedUser | undefined> {
-  const rows = (await tx.query(
-    `SELECT id, role, failed_logins AS "failedLogins", locked_until AS "lockedUntil", disabled_at AS "disabledAt"
-       FROM staff_users WHERE id = $1 FOR UPDATE`,
-    [id],
-  )) as LockedUser[];
-  return rows[0];
 }
 
 /** A session stored in the transaction, its access token not signed yet. */
@@ -58,10 +55,13 @@ export async function issue(deps: Infra, tx: EntityManager, user: { id: string; 
   const sessionId = randomUUID();
   const refresh = newRefreshToken(sessionId);
   const refreshExpiresAt = new Date(now.getTime() + deps.config.auth.refreshTtlSeconds * 1000);
-  await tx.query(
-    `INSERT INTO staff_sessions (id, user_id, refresh_hash, created_at, last_used_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)`,
-    [sessionId, user.id, refresh.hash, now, refreshExpiresAt],
-  );
+  await insertSession(tx, {
+    id: sessionId,
+    userId: user.id,
+    refreshHash: refresh.hash,
+    now,
+    expiresAt: refreshExpiresAt,
+  });
   const ttl = deps.config.auth.accessTtlSeconds;
   return {
     claims: { userId: user.id, sessionId, role: user.role },
@@ -89,11 +89,12 @@ export async function countFailure(
   const actor = { type: 'staff' as const, id: locked.id };
   const failures = locked.failedLogins + 1;
   const lockNow = failures >= maxFailures;
-  await tx.query(`UPDATE staff_users SET failed_logins = $2, locked_until = $3 WHERE id = $1`, [
+  await setFailedLogins(
+    tx,
     locked.id,
     lockNow ? 0 : failures,
     lockNow ? new Date(deps.now().getTime() + lockoutSeconds * 1000) : locked.lockedUntil,
-  ]);
+  );
   await appendAudit(tx, { actor, action: 'auth.login', outcome: 'failure', requestId, details: { cause, failures } });
   if (lockNow)
     await appendAudit(tx, {
@@ -122,11 +123,7 @@ export async function login(props: {
   const ds = deps.db.dataSource;
   const gate = props.gate ?? (<T>(work: () => Promise<T>) => work());
   const { user, passwordOk } = await gate(async () => {
-    const found: StaffUser | null = await ds
-      .getRepository(StaffUserEntity)
-      .createQueryBuilder('u')
-      .where('lower(u.email) = lower(:email)', { email: props.email })
-      .getOne();
+    const found: StaffUser | null = await findUserByEmail(ds, props.email);
     return { user: found, passwordOk: await verifyPassword(props.password, found?.passwordHash, bcryptCost) };
   });
 
@@ -158,7 +155,7 @@ export async function login(props: {
       await countFailure(tx, deps, locked, requestId, 'wrong_password');
       return null;
     }
-    await tx.query(`UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
+    await clearFailedLogins(tx, user.id);
     const held = props.secondStep ? await props.secondStep(tx, { id: user.id, role: locked.role }) : null;
     if (held) {
       await appendAudit(tx, {
@@ -190,28 +187,12 @@ export async function refresh(props: {
   const parsed = parseRefreshToken(props.refreshToken);
   if (!parsed) throw unauthenticated('refresh_invalid', 'The refresh token is invalid; sign in again.');
   const result = await deps.db.dataSource.transaction(async (tx) => {
-    const rows = (await tx.query(
-      `SELECT s.user_id AS "userId", s.refresh_hash AS "refreshHash", s.expires_at AS "expiresAt", s.revoked_at AS "revokedAt",
-              u.role, u.disabled_at AS "disabledAt"
-         FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id WHERE s.id = $1 FOR UPDATE OF s`,
-      [parsed.sessionId],
-    )) as {
-      userId: string;
-      refreshHash: string;
-      expiresAt: Date;
-      revokedAt: Date | null;
-      role: Role;
-      disabledAt: Date | null;
-    }[];
-    const s = rows[0];
+    const s = await lockSessionForRefresh(tx, parsed.sessionId);
     const now = deps.now();
     if (!s || s.revokedAt || s.disabledAt || s.expiresAt <= now) return null;
     const actor = { type: 'staff' as const, id: s.userId };
     if (s.refreshHash !== sha256(props.refreshToken)) {
-      await tx.query(`UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'refresh_reuse' WHERE id = $1`, [
-        parsed.sessionId,
-        now,
-      ]);
+      await revokeReusedSession(tx, parsed.sessionId, now);
       await appendAudit(tx, {
         actor,
         action: 'auth.refresh_reuse',
@@ -222,11 +203,7 @@ export async function refresh(props: {
       return null;
     }
     const next = newRefreshToken(parsed.sessionId);
-    await tx.query(`UPDATE staff_sessions SET refresh_hash = $2, last_used_at = $3 WHERE id = $1`, [
-      parsed.sessionId,
-      next.hash,
-      now,
-    ]);
+    await rotateRefresh(tx, parsed.sessionId, next.hash, now);
     await appendAudit(tx, { actor, action: 'auth.refresh', resource: { type: 'StaffUser', id: s.userId }, requestId });
     return {
       claims: { userId: s.userId, sessionId: parsed.sessionId, role: s.role },
@@ -246,10 +223,7 @@ export async function logout(props: {
   sessionId: string;
   requestId: string;
 }): Promise<void> {
-  await props.tx.query(
-    `UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`,
-    [props.sessionId, props.deps.now()],
-  );
+  await endSession(props.tx, props.sessionId, props.deps.now());
   await appendAudit(props.tx, {
     actor: { type: 'staff', id: props.userId },
     action: 'auth.logout',
@@ -260,7 +234,7 @@ export async function logout(props: {
 
 /** The role of a session that still stands (not revoked, not expired, its user not disabled); undefined otherwise. */
 export async function liveSessionRole(
-  tx: Pick<EntityManager, 'query'>,
+  tx: Queryable,
   claims: { sessionId: string; userId: string },
   now: Date,
 ): Promise<Role | undefined> {

@@ -1,9 +1,11 @@
 // The supervisor's board: what is happening now (queue, agents, chats) and how a period went. Reads
-// counts and codes through supervisorStore.ts; the CSV export holds the same figures as the JSON.
+// counts and codes through store/supervisor.ts; the CSV export holds the same figures as the JSON.
 import type { LiveBoard, PeriodQuery, PeriodStats } from '../../protocol/supervisor.ts';
 import { validationFailed } from '../errors.ts';
 import type { Queryable } from './store.ts';
-import { activeChats, agentLoads, periodStats, queueLines } from './supervisorStore.ts';
+import { activeChats, agentLoads, periodStats, queueLines } from './store/supervisor.ts';
+
+export { periodStats } from './store/supervisor.ts';
 
 export const DEFAULT_PERIOD_DAYS = 7;
 

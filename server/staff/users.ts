@@ -4,7 +4,22 @@ import { appendAudit } from '../audit/append.ts';
 import type { Role, StaffUser } from '../db/entities.ts';
 import { isUniqueViolation } from '../db/results.ts';
 import { conflict, notFound } from '../errors.ts';
-import { findUser, USER_COLUMNS, type UserRow } from './store.ts';
+import { liveSessionCount, revokeUserSessions } from './store/sessions.ts';
+import {
+  clearFailedLogins,
+  findUser,
+  insertUser,
+  type ListedUser,
+  listUsers,
+  lockAdminsAnd,
+  otherActiveAdmins,
+  type Queryable,
+  setDisabled,
+  setDisplayName,
+  setRole,
+  unlockUser,
+  type UserRow,
+} from './store.ts';
 
 export type Actor = { type: 'staff' | 'system'; id: string };
 
@@ -32,15 +47,8 @@ export async function createStaffUser(props: {
   const { tx, input } = props;
   const id = randomUUID();
   try {
-    // A savepoint keeps the surrounding transaction usable if the email is taken.
-    await tx.query('SAVEPOINT create_staff_user');
-    await tx.query(
-      `INSERT INTO staff_users (id, email, display_name, password_hash, role) VALUES ($1, $2, $3, $4, $5)`,
-      [id, input.email, input.displayName, input.passwordHash, input.role],
-    );
-    await tx.query('RELEASE SAVEPOINT create_staff_user');
+    await insertUser(tx, { id, ...input });
   } catch (err) {
-    await tx.query('ROLLBACK TO SAVEPOINT create_staff_user');
     if (isUniqueViolation(err)) throw conflict('email_taken', 'A staff account with this email already exists.');
     throw err;
   }
@@ -54,20 +62,12 @@ export async function createStaffUser(props: {
   return (await findUser(tx, id))!;
 }
 
-/** A listed account with its second factor (confirmed) and its newest session's start, its last sign-in. */
-export type ListedUser = UserRow & { mfa: boolean; lastSignInAt: Date | null };
-
 export async function listStaffUsers(props: {
   tx: EntityManager;
   actor: Actor;
   requestId?: string;
 }): Promise<ListedUser[]> {
-  const rows = (await props.tx.query(
-    `SELECT ${USER_COLUMNS},
-            EXISTS (SELECT 1 FROM staff_mfa m WHERE m.user_id = staff_users.id AND m.confirmed_at IS NOT NULL) AS mfa,
-            (SELECT max(s.created_at) FROM staff_sessions s WHERE s.user_id = staff_users.id) AS "lastSignInAt"
-       FROM staff_users ORDER BY created_at, id`,
-  )) as ListedUser[];
+  const rows = await listUsers(props.tx);
   await appendAudit(props.tx, {
     actor: props.actor,
     action: 'staff.list',
@@ -89,21 +89,18 @@ export async function updateStaffUser(props: {
 }): Promise<UserRow> {
   const { tx, userId, change, actor, requestId } = props;
   // Locking every admin row serialises concurrent demotions, so two admins cannot demote each other.
-  await tx.query(`SELECT id FROM staff_users WHERE role = 'admin' OR id = $1 ORDER BY id FOR UPDATE`, [userId]);
-  const [current] = (await tx.query(`SELECT ${USER_COLUMNS} FROM staff_users WHERE id = $1`, [userId])) as UserRow[];
+  await lockAdminsAnd(tx, userId);
+  const current = await findUser(tx, userId);
   if (!current) throw notFound('staff user');
   const newRole = change.role ?? current.role;
   const newDisabled = change.disabled ?? current.disabledAt !== null;
   if (current.role === 'admin' && current.disabledAt === null && (newRole !== 'admin' || newDisabled)) {
-    const [{ n } = { n: 0 }] = (await tx.query(
-      `SELECT count(*)::int AS n FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1`,
-      [userId],
-    )) as { n: number }[];
-    if (n === 0) throw conflict('last_admin', 'This is the last active admin; make another admin first.');
+    if ((await otherActiveAdmins(tx, userId)) === 0)
+      throw conflict('last_admin', 'This is the last active admin; make another admin first.');
   }
   const resource = { type: 'StaffUser', id: userId };
   if (newRole !== current.role) {
-    await tx.query(`UPDATE staff_users SET role = $2, updated_at = now() WHERE id = $1`, [userId, newRole]);
+    await setRole(tx, userId, newRole);
     await appendAudit(tx, {
       actor,
       action: 'staff.role_change',
@@ -113,19 +110,10 @@ export async function updateStaffUser(props: {
     });
   }
   if (newDisabled !== (current.disabledAt !== null)) {
-    await tx.query(`UPDATE staff_users SET disabled_at = $2, updated_at = now() WHERE id = $1`, [
-      userId,
-      newDisabled ? props.now : null,
-    ]);
+    await setDisabled(tx, userId, newDisabled ? props.now : null);
     if (newDisabled) {
-      const [{ n: live } = { n: 0 }] = (await tx.query(
-        `SELECT count(*)::int AS n FROM staff_sessions WHERE user_id = $1 AND revoked_at IS NULL`,
-        [userId],
-      )) as { n: number }[];
-      await tx.query(
-        `UPDATE staff_sessions SET revoked_at = $2, revoked_reason = 'user_disabled' WHERE user_id = $1 AND revoked_at IS NULL`,
-        [userId, props.now],
-      );
+      const live = await liveSessionCount(tx, userId);
+      await revokeUserSessions(tx, userId, props.now, 'user_disabled');
       await appendAudit(tx, {
         actor,
         action: 'staff.disable',
@@ -134,27 +122,22 @@ export async function updateStaffUser(props: {
         details: { sessionsRevoked: live },
       });
     } else {
-      await tx.query(`UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [userId]);
+      await clearFailedLogins(tx, userId);
       await appendAudit(tx, { actor, action: 'staff.enable', resource, requestId });
     }
   }
   if (change.displayName !== undefined && change.displayName !== current.displayName) {
-    await tx.query(`UPDATE staff_users SET display_name = $2, updated_at = now() WHERE id = $1`, [
-      userId,
-      change.displayName,
-    ]);
+    await setDisplayName(tx, userId, change.displayName);
     await appendAudit(tx, { actor, action: 'staff.rename', resource, requestId });
   }
   if (change.unlock && current.lockedUntil !== null) {
-    await tx.query(`UPDATE staff_users SET failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1`, [
-      userId,
-    ]);
+    await unlockUser(tx, userId);
     await appendAudit(tx, { actor, action: 'staff.unlock', resource, requestId });
   }
   return (await findUser(tx, userId))!;
 }
 
 /** A staff account as the console shows it; undefined when there is none. */
-export async function getUser(tx: Pick<EntityManager, 'query'>, userId: string): Promise<UserRow | undefined> {
+export async function getUser(tx: Queryable, userId: string): Promise<UserRow | undefined> {
   return findUser(tx, userId);
 }

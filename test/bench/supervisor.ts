@@ -7,7 +7,7 @@ import type { EntityManager } from 'typeorm';
 import type { Config } from '../../server/config.ts';
 import { migrate, openDatabase } from '../../server/db/database.ts';
 import { liveBoard } from '../../server/staff/supervisor.ts';
-import { periodStats } from '../../server/staff/supervisorStore.ts';
+import { periodStats } from '../../server/staff/store/supervisor.ts';
 import { onBenchDatabases, SKIP_POSTGRES } from './databases.ts';
 import type { Emit } from './emit.ts';
 

@@ -9,8 +9,8 @@ import { appendAudit } from '../../audit/append.ts';
 import type { Role } from '../../db/entities.ts';
 import { conflict, notFound, unauthenticated } from '../../errors.ts';
 import type { Infra } from '../../infra.ts';
-import { type IssuedSession, countFailure, issue, lockUser, signPending } from '../../staff/sessions.ts';
-import { findUser } from '../../staff/store.ts';
+import { type IssuedSession, countFailure, issue, signPending } from '../../staff/sessions.ts';
+import { clearFailedLogins, findUser, lockUser } from '../../staff/store.ts';
 import { SECRET_BYTES, newRecoveryCodes, openSecret, recoveryCodeHash, recoveryKey, sealSecret } from './sealing.ts';
 import {
   acceptStep,
@@ -152,7 +152,7 @@ export async function secondFactor(props: {
       await countFailure(tx, deps, locked, requestId, 'wrong_second_factor');
       return null;
     }
-    await tx.query(`UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [userId]);
+    await clearFailedLogins(tx, userId);
     const resource = { type: 'StaffUser', id: userId };
     if (step !== 'verify') await appendAudit(tx, { actor, action: 'mfa.enrol', resource, requestId });
     if (via === 'recovery_code')

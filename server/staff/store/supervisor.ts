@@ -1,9 +1,12 @@
 // The supervisor board's SQL: queue lengths, agents' load and the period's figures, counted from
 // conversations' states and timestamps, message roles and notice codes (messages.meta), and the
 // handoff audit events' reason codes. No query here reads a ciphertext or a visitor's identifier.
-import { HANDOFF_REASONS, type AgentLoad, type PeriodStats, type QueueLine } from '../../protocol/supervisor.ts';
+import type { EntityManager } from 'typeorm';
+import { HANDOFF_REASONS, type AgentLoad, type PeriodStats, type QueueLine } from '../../../protocol/supervisor.ts';
 import { onlineCondition, PRESENCE_TTL_MS } from './presence.ts';
-import type { Queryable } from './store.ts';
+
+/** A transaction, or the data source for a single read outside one. */
+type Queryable = Pick<EntityManager, 'query'>;
 
 /** An open conversation with the assistant counts as an active chat while a message came this recently. */
 export const ACTIVE_AI_MINUTES = 30;
