@@ -17,7 +17,7 @@ import { notFound } from '../errors.ts';
 import { PURPOSES, type Purpose } from '../../protocol/widget.ts';
 import type { ConsentsInForce } from './consent.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
-import { subjectErasedAt } from './store.ts';
+import { subjectErasedAt } from './store/conversations.ts';
 import { invalidVisitorToken } from './tokens.ts';
 
 export interface Turn {
