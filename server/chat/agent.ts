@@ -17,13 +17,22 @@ import { REVEAL_REASONS } from '../../protocol/agent.ts';
 import type { Notice } from '../../protocol/widget.ts';
 import { type MaskedText } from './masking.ts';
 import { readConversationMessages, storeAndRead } from './messages.ts';
-import { type ConversationRow, type MessageRow, NOTICE_TEXT } from './present.ts';
+import { type MessageRow, NOTICE_TEXT } from './present.ts';
+import {
+  activeAgent,
+  type AgentConversation,
+  assignAgent,
+  releaseToAi,
+  requeue,
+  selectAgentConversation,
+  selectQueue,
+  staffName,
+} from './store/agentQueue.ts';
+import { attachmentConversationId } from './store/attachments.ts';
+import { setModeClosed } from './store/conversations.ts';
+import { messageCiphertext } from './store/messages.ts';
 
-export interface AgentConversation extends ConversationRow {
-  assignedTo: string | null;
-  handoffReason: string | null;
-  handoffAt: Date | null;
-}
+export type { AgentConversation } from './store/agentQueue.ts';
 
 /** The staff member acting, with the name the visitor sees. */
 export interface Agent {
@@ -74,20 +83,10 @@ export const notQueued = () => conflict('not_queued', 'This conversation is not 
 export const conversationClosed = () => conflict('conversation_closed', 'This conversation is closed.');
 export const unknownAgent = () => new AppError(404, 'unknown_agent', 'No active agent with that id.');
 
-/** The columns of an AgentConversation, of the table named `alias` when given. */
-export const agentColumns = (alias = '') => {
-  const a = alias ? `${alias}.` : '';
-  return `${a}id, ${a}subject_id AS "subjectId", ${a}site, ${a}status, ${a}mode, ${a}language, ${a}rating, ${a}queue, ${a}last_seq AS "lastSeq", ${a}not_helpful AS "notHelpful",
-  ${a}assigned_to AS "assignedTo", ${a}handoff_reason AS "handoffReason", ${a}handoff_at AS "handoffAt"`;
-};
-const COLUMNS = agentColumns();
-
 async function load(ctx: Pick<PrivacyCtx, 'tx'>, conversationId: string, lock = false): Promise<AgentConversation> {
-  const [row] = (await ctx.tx.query(`SELECT ${COLUMNS} FROM conversations WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
-    conversationId,
-  ])) as AgentConversation[];
+  const row = await selectAgentConversation(ctx.tx, conversationId, lock);
   if (!row) throw notFound('conversation');
-  return { ...row, lastSeq: Number(row.lastSeq), notHelpful: Number(row.notHelpful) };
+  return row;
 }
 
 /** The conversation's row (ids and codes, no text): for checks outside a privacy transaction. */
@@ -133,22 +132,19 @@ const notice = async (ctx: PrivacyCtx, c: AgentConversation, code: Notice, agent
   ).message;
 
 export async function agentOf(ctx: Pick<PrivacyCtx, 'tx'>, staffId: string): Promise<Agent> {
-  const [row] = (await ctx.tx.query(`SELECT display_name AS name FROM staff_users WHERE id = $1`, [staffId])) as {
-    name: string;
-  }[];
-  if (!row) throw notFound('staff user');
-  return { id: staffId, name: row.name };
+  const name = await staffName(ctx.tx, staffId);
+  if (name === undefined) throw notFound('staff user');
+  return { id: staffId, name };
 }
 
 /** Conversations waiting for (or with) a person, oldest handoff first. Ids and codes only, no text. */
 export async function listQueue(props: { ctx: PrivacyCtx; filter: QueueFilter }): Promise<AgentConversation[]> {
   const { ctx, filter } = props;
-  const rows = (await ctx.tx.query(
-    `SELECT ${COLUMNS} FROM conversations
-      WHERE status = 'handoff' AND ($1::text IS NULL OR site = $1) AND ($2::text IS NULL OR language = $2) AND ($3::text IS NULL OR queue = $3)
-      ORDER BY handoff_at, id LIMIT 500`,
-    [filter.site ?? null, filter.language ?? null, filter.skill ?? null],
-  )) as AgentConversation[];
+  const rows = await selectQueue(ctx.tx, {
+    site: filter.site ?? null,
+    language: filter.language ?? null,
+    queue: filter.skill ?? null,
+  });
   await appendAudit(ctx.tx, {
     actor: ctx.actor,
     action: 'queue.read',
@@ -157,7 +153,7 @@ export async function listQueue(props: { ctx: PrivacyCtx; filter: QueueFilter })
     requestId: ctx.requestId,
     details: { conversations: rows.length },
   });
-  return rows.map((r) => ({ ...r, lastSeq: Number(r.lastSeq), notHelpful: Number(r.notHelpful) }));
+  return rows;
 }
 
 export async function claim(props: { ctx: PrivacyCtx; conversationId: string; agent: Agent }): Promise<AgentChange> {
@@ -168,11 +164,7 @@ export async function claim(props: { ctx: PrivacyCtx; conversationId: string; ag
   if (c.status !== 'handoff') throw notQueued();
   if (c.assignedTo === agent.id && c.mode === 'agent') return { conversation: c, messages: [] };
   if (c.assignedTo !== null) throw alreadyClaimed();
-  await ctx.tx.query(`UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3 WHERE id = $1`, [
-    c.id,
-    agent.id,
-    ctx.now,
-  ]);
+  await assignAgent(ctx.tx, c.id, agent.id, ctx.now);
   await audit(ctx, c, 'conversation.claim', { queue: c.queue });
   const joined = await notice(ctx, c, 'agent_joined', agent);
   return { conversation: await load(ctx, c.id), messages: [joined] };
@@ -201,13 +193,10 @@ export async function reveal(props: {
   const { ctx, request } = props;
   const c = await load(ctx, props.conversationId);
   assertHolds(c, props.agent.id);
-  const [row] = (await ctx.tx.query(`SELECT ciphertext FROM messages WHERE id = $1 AND conversation_id = $2`, [
-    props.messageId,
-    c.id,
-  ])) as { ciphertext: Buffer }[];
-  if (!row) throw notFound('message');
+  const ciphertext = await messageCiphertext(ctx.tx, props.messageId, c.id);
+  if (!ciphertext) throw notFound('message');
   const key = await subjectKey(ctx, c.subjectId);
-  const text = openOrFail(() => openText(key, row.ciphertext, aad.message(props.messageId)));
+  const text = openOrFail(() => openText(key, ciphertext, aad.message(props.messageId)));
   const { entities } = await props.mask(text, c.language);
   await appendAudit(ctx.tx, {
     actor: ctx.actor,
@@ -254,23 +243,13 @@ export async function transfer(props: {
   if (c.status !== 'handoff') throw notQueued();
   assertMayView(c, agent.id);
   if (to.agentId) {
-    const [target] = (await ctx.tx.query(
-      `SELECT id, display_name AS name FROM staff_users WHERE id = $1 AND role IN ('agent', 'admin') AND disabled_at IS NULL`,
-      [to.agentId],
-    )) as Agent[];
+    const target = await activeAgent(ctx.tx, to.agentId);
     if (!target) throw unknownAgent();
-    await ctx.tx.query(`UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3 WHERE id = $1`, [
-      c.id,
-      target.id,
-      ctx.now,
-    ]);
+    await assignAgent(ctx.tx, c.id, target.id, ctx.now);
     await audit(ctx, c, 'conversation.transfer', { toAgent: target.id, queue: c.queue });
     return { conversation: await load(ctx, c.id), messages: [await notice(ctx, c, 'transferred', target)] };
   }
-  await ctx.tx.query(
-    `UPDATE conversations SET mode = 'queued', assigned_to = NULL, queue = $2, updated_at = $3 WHERE id = $1`,
-    [c.id, to.queue, ctx.now],
-  );
+  await requeue(ctx.tx, c.id, to.queue, ctx.now);
   await audit(ctx, c, 'conversation.transfer', { toQueue: to.queue ?? null, queue: c.queue });
   return { conversation: await load(ctx, c.id), messages: [await notice(ctx, c, 'transferred')] };
 }
@@ -280,10 +259,7 @@ export async function release(props: { ctx: PrivacyCtx; conversationId: string; 
   const { ctx } = props;
   const c = await load(ctx, props.conversationId, true);
   assertHolds(c, props.agent.id);
-  await ctx.tx.query(
-    `UPDATE conversations SET status = 'open', mode = 'ai', assigned_to = NULL, queue = NULL, handoff_reason = NULL, handoff_at = NULL, updated_at = $2 WHERE id = $1`,
-    [c.id, ctx.now],
-  );
+  await releaseToAi(ctx.tx, c.id, ctx.now);
   await audit(ctx, c, 'conversation.release', { queue: c.queue });
   const released = await notice(ctx, c, 'released');
   return { conversation: await load(ctx, c.id), messages: [released] };
@@ -298,7 +274,7 @@ export async function close(props: { ctx: PrivacyCtx; conversationId: string; ag
   // The notice first, so it is the last message of the conversation; closeConversation audits the close.
   const closed = await notice(ctx, c, 'closed');
   await closeConversation(ctx, c.id);
-  await ctx.tx.query(`UPDATE conversations SET mode = 'closed' WHERE id = $1`, [c.id]);
+  await setModeClosed(ctx.tx, c.id);
   return { conversation: await load(ctx, c.id), messages: [closed] };
 }
 
@@ -307,9 +283,7 @@ export async function attachmentConversation(
   ctx: Pick<PrivacyCtx, 'tx'>,
   attachmentId: string,
 ): Promise<AgentConversation> {
-  const [row] = (await ctx.tx.query(`SELECT conversation_id AS "conversationId" FROM attachments WHERE id = $1`, [
-    attachmentId,
-  ])) as { conversationId: string }[];
-  if (!row) throw notFound('attachment');
-  return load(ctx, row.conversationId);
+  const conversationId = await attachmentConversationId(ctx.tx, attachmentId);
+  if (!conversationId) throw notFound('attachment');
+  return load(ctx, conversationId);
 }

@@ -10,6 +10,8 @@ import { subjectKey } from '../privacy/subjectKeys.ts';
 import type { OfficeStatus } from './officeHours.ts';
 import { type Agent, assertMayView, loadForAgent } from './agent.ts';
 import { consentsInForce } from './consent.ts';
+import { subjectHistory } from './store/conversations.ts';
+import { latestVisitorMessage } from './store/messages.ts';
 import type { ConversationContext } from '../../protocol/agent.ts';
 
 export async function readContext(props: {
@@ -24,14 +26,8 @@ export async function readContext(props: {
   assertMayView(c, props.agent.id);
   // consentsInForce audits its own consent.read.
   const { ai_local, ai_cloud, transcript_keep, voice_input } = await consentsInForce(ctx, c.subjectId);
-  const [counts] = (await ctx.tx.query(
-    `SELECT (SELECT count(*)::int FROM subject_identifiers WHERE subject_id = $1 AND kind = 'customer_id') AS verified,
-            (SELECT count(*)::int FROM conversations WHERE subject_id = $1 AND id <> $2
-               AND created_at <= (SELECT created_at FROM conversations WHERE id = $2)) AS earlier`,
-    [c.subjectId, c.id],
-  )) as { verified: number; earlier: number }[];
-  const identity = Number(counts!.verified) > 0 ? 'verified' : 'anonymous';
-  const earlier = Number(counts!.earlier);
+  const { verified, earlier } = await subjectHistory(ctx.tx, c.subjectId, c.id);
+  const identity = verified > 0 ? 'verified' : 'anonymous';
   await appendAudit(ctx.tx, {
     actor: ctx.actor,
     action: 'conversation.context_read',
@@ -61,10 +57,7 @@ export async function latestQuestion(props: {
   const { ctx } = props;
   const c = await loadForAgent(ctx, props.conversationId);
   assertMayView(c, props.agent.id);
-  const [row] = (await ctx.tx.query(
-    `SELECT id, ciphertext FROM messages WHERE conversation_id = $1 AND role = 'visitor' ORDER BY seq DESC LIMIT 1`,
-    [c.id],
-  )) as { id: string; ciphertext: Buffer }[];
+  const row = await latestVisitorMessage(ctx.tx, c.id);
   if (!row) return null;
   const key = await subjectKey(ctx, c.subjectId);
   const text = openOrFail(() => openText(key, row.ciphertext, aad.message(row.id)));

@@ -5,11 +5,12 @@
 // handoff's transaction: a rolled-back handoff assigns nobody.
 import { appendAudit } from '../audit/append.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
-import { onlineCondition, PRESENCE_TTL_MS } from '../staff/presence.ts';
+import { PRESENCE_TTL_MS } from '../staff/presence.ts';
 import type { Agent } from './agent.ts';
 import { storeAndRead } from './messages.ts';
 import { type ConversationRow, type MessageRow, NOTICE_TEXT } from './present.ts';
 import type { Site } from './sites.ts';
+import { assignIfUnassigned, lockedAgentLoad, selectAvailableAgentLoads } from './store/workload.ts';
 
 export interface AgentLoad extends Agent {
   /** conversations the agent holds now, all sites together */
@@ -27,8 +28,6 @@ export function assignOrder(agents: AgentLoad[], maxConcurrent: number): AgentLo
     .sort((a, b) => a.load - b.load || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-const LOAD = `(SELECT count(*) FROM conversations c WHERE c.assigned_to = s.id AND c.status = 'handoff' AND c.mode = 'agent')`;
-
 /** Assigns the queued conversation when the site asks for it and someone has room; answers the agent_joined notice, or null. */
 export async function autoAssign(props: {
   ctx: PrivacyCtx;
@@ -38,26 +37,12 @@ export async function autoAssign(props: {
   const { ctx, conversation, site } = props;
   if (!site?.autoAssign.enabled) return null;
   const { maxConcurrent } = site.autoAssign;
-  const loads = (await ctx.tx.query(
-    `SELECT s.id, s.display_name AS name, ${LOAD} AS load
-       FROM staff_users s JOIN agent_presence ap ON ap.staff_id = s.id AND ap.status = 'available'
-      WHERE s.role = 'agent' AND s.disabled_at IS NULL AND ${onlineCondition('s.id', '$1')}`,
-    [new Date(ctx.now.getTime() - PRESENCE_TTL_MS)],
-  )) as AgentLoad[];
-  for (const candidate of assignOrder(
-    loads.map((a) => ({ ...a, load: Number(a.load) })),
-    maxConcurrent,
-  )) {
+  const loads = await selectAvailableAgentLoads(ctx.tx, new Date(ctx.now.getTime() - PRESENCE_TTL_MS));
+  for (const candidate of assignOrder(loads, maxConcurrent)) {
     // The agent's row lock makes two handoffs choosing the same agent count one after the other.
-    await ctx.tx.query(`SELECT id FROM staff_users WHERE id = $1 FOR UPDATE`, [candidate.id]);
-    const [now] = (await ctx.tx.query(`SELECT ${LOAD} AS load FROM staff_users s WHERE s.id = $1`, [candidate.id])) as {
-      load: string;
-    }[];
-    if (!now || Number(now.load) >= maxConcurrent) continue;
-    await ctx.tx.query(
-      `UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3 WHERE id = $1 AND assigned_to IS NULL`,
-      [conversation.id, candidate.id, ctx.now],
-    );
+    const load = await lockedAgentLoad(ctx.tx, candidate.id);
+    if (load === undefined || load >= maxConcurrent) continue;
+    await assignIfUnassigned(ctx.tx, conversation.id, candidate.id, ctx.now);
     await appendAudit(ctx.tx, {
       actor: ctx.actor,
       action: 'conversation.assign',
@@ -65,7 +50,7 @@ export async function autoAssign(props: {
       resource: { type: 'Conversation', id: conversation.id },
       purpose: 'customer_support',
       requestId: ctx.requestId,
-      details: { toAgent: candidate.id, queue: conversation.queue, load: Number(now.load) },
+      details: { toAgent: candidate.id, queue: conversation.queue, load },
     });
     const { message } = await storeAndRead(ctx, conversation, {
       role: 'system',

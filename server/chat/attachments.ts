@@ -6,7 +6,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { readAttachment } from '../privacy/conversations.ts';
 import type { AttachmentType, Site } from './sites.ts';
-import { attachmentOwnedBy } from './store.ts';
+import { attachmentOwnedBy } from './store/attachments.ts';
 
 export const attachmentTooLarge = (limit: number) =>
   new AppError(413, 'attachment_too_large', `An attachment may have at most ${limit} bytes.`);

@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/append.ts';
 import { isUniqueViolation } from '../db/results.ts';
 import { conflict, notFound, validationFailed } from '../errors.ts';
 import { findUser } from '../staff/store.ts';
-import { type CannedRow, cannedStore } from './cannedStore.ts';
+import { type CannedRow, cannedStore } from './store/canned.ts';
 import type { Site } from './sites.ts';
 
 export const FILL_INS = ['agent_name', 'visitor_language'] as const;

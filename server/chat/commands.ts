@@ -18,7 +18,8 @@ import type { ConversationView, MessageView } from '../../protocol/widget.ts';
 import { loadConversation, readMessage, storeNotice } from './messages.ts';
 import { presentMessage } from './present.ts';
 import type { ChatService, Visitor } from './service.ts';
-import { assistantMessage, countNotHelpful, hasAnswer, setFeedback, setModeClosed, setRating } from './store.ts';
+import { countNotHelpful, setModeClosed, setRating } from './store/conversations.ts';
+import { assistantMessage, hasAnswer, setFeedback } from './store/messages.ts';
 
 const actorOf = (v: Visitor) => ({ type: 'visitor' as const, id: v.subjectId });
 export const nothingToRate = () =>

@@ -6,7 +6,7 @@ import { listConsents, recordConsent } from '../privacy/consents.ts';
 import { PURPOSES, type Purpose } from '../../protocol/widget.ts';
 import type { ConsentDecisions } from '../../protocol/widgetSchemas.ts';
 import type { ConsentTexts } from './consentText.ts';
-import { setRetentionClass } from './store.ts';
+import { setRetentionClass } from './store/conversations.ts';
 
 export type ConsentsInForce = Record<Purpose, boolean> & {
   /** the text version and language of the latest record, null when nothing was ever recorded */

@@ -4,30 +4,14 @@
 // Taking one is a claim decided by one conditional UPDATE: of two agents taking at once, one row
 // changes and the other agent is told who was first.
 import { appendAudit } from '../audit/append.ts';
-import { changedRows } from '../db/results.ts';
 import { notFound } from '../errors.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
-import {
-  type Agent,
-  type AgentChange,
-  type AgentConversation,
-  alreadyClaimed,
-  conversationClosed,
-  notQueued,
-} from './agent.ts';
+import { type Agent, type AgentChange, alreadyClaimed, conversationClosed, notQueued } from './agent.ts';
 import { storeAndRead } from './messages.ts';
 import { officeStatus } from './officeHours.ts';
 import { NOTICE_TEXT } from './present.ts';
 import type { Site } from './sites.ts';
-
-const COLUMNS = `id, subject_id AS "subjectId", site, status, mode, language, rating, queue, last_seq AS "lastSeq", not_helpful AS "notHelpful",
-  assigned_to AS "assignedTo", handoff_reason AS "handoffReason", handoff_at AS "handoffAt"`;
-
-const normalize = (r: AgentConversation): AgentConversation => ({
-  ...r,
-  lastSeq: Number(r.lastSeq),
-  notHelpful: Number(r.notHelpful),
-});
+import { type AgentConversation, selectAgentConversation, selectUnclaimed, takeUnclaimed } from './store/agentQueue.ts';
 
 /** True when the site has office hours and was closed at the moment of the handoff. */
 export function leftOutsideHours(site: Site | undefined, handoffAt: Date | null): boolean {
@@ -40,11 +24,7 @@ export async function listFollowUps(props: {
   sites: Map<string, Site>;
 }): Promise<AgentConversation[]> {
   const { ctx, sites } = props;
-  const rows = (
-    (await ctx.tx.query(
-      `SELECT ${COLUMNS} FROM conversations WHERE status = 'handoff' AND mode = 'queued' AND assigned_to IS NULL ORDER BY handoff_at, id LIMIT 500`,
-    )) as AgentConversation[]
-  ).map(normalize);
+  const rows = await selectUnclaimed(ctx.tx);
   const followUps = rows.filter((c) => leftOutsideHours(sites.get(c.site), c.handoffAt));
   await appendAudit(ctx.tx, {
     actor: ctx.actor,
@@ -57,11 +37,6 @@ export async function listFollowUps(props: {
   return followUps;
 }
 
-async function load(ctx: PrivacyCtx, id: string): Promise<AgentConversation | undefined> {
-  const [row] = (await ctx.tx.query(`SELECT ${COLUMNS} FROM conversations WHERE id = $1`, [id])) as AgentConversation[];
-  return row && normalize(row);
-}
-
 /** Assigns a waiting conversation to the agent, audited as a claim; the visitor is told who joined. */
 export async function takeFollowUp(props: {
   ctx: PrivacyCtx;
@@ -69,16 +44,10 @@ export async function takeFollowUp(props: {
   agent: Agent;
 }): Promise<AgentChange> {
   const { ctx, agent, conversationId } = props;
-  const won = changedRows(
-    await ctx.tx.query(
-      `UPDATE conversations SET mode = 'agent', assigned_to = $2, updated_at = $3
-      WHERE id = $1 AND status = 'handoff' AND mode = 'queued' AND assigned_to IS NULL RETURNING id`,
-      [conversationId, agent.id, ctx.now],
-    ),
-  );
-  const c = await load(ctx, conversationId);
+  const won = await takeUnclaimed(ctx.tx, conversationId, agent.id, ctx.now);
+  const c = await selectAgentConversation(ctx.tx, conversationId);
   if (!c) throw notFound('conversation');
-  if (won === 0) {
+  if (!won) {
     if (c.status === 'closed') throw conversationClosed();
     if (c.status !== 'handoff') throw notQueued();
     if (c.assignedTo === agent.id) return { conversation: c, messages: [] };

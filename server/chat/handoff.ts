@@ -5,7 +5,7 @@ import { appendAudit } from '../audit/append.ts';
 import type { PrivacyCtx } from '../privacy/context.ts';
 import { loadConversation, storeAndRead } from './messages.ts';
 import { type ConversationRow, type MessageRow, NOTICE_TEXT } from './present.ts';
-import { markHandoff } from './store.ts';
+import { markHandoff } from './store/conversations.ts';
 
 export type { ConversationRow } from './present.ts';
 /** The system message telling the visitor they are queued (or that nobody is in). */

@@ -8,7 +8,9 @@ import { openText } from '../privacy/envelope.ts';
 import { subjectKey } from '../privacy/subjectKeys.ts';
 import type { Notice } from '../../protocol/widget.ts';
 import { type ConversationRow, type MessageMeta, type MessageRow, NOTICE_TEXT } from './present.ts';
-import { findConversation, messagesAfter, sentAttachments } from './store.ts';
+import { sentAttachments } from './store/attachments.ts';
+import { findConversation } from './store/conversations.ts';
+import { messagesAfter } from './store/messages.ts';
 
 export async function loadConversation(
   ctx: Pick<PrivacyCtx, 'tx'>,

@@ -1,9 +1,11 @@
 // Stored rows → what the widget sees (protocol/widget.ts). System notices carry an English fallback text;
 // the widget translates the code.
 import type { ConversationView, MessageView, Notice } from '../../protocol/widget.ts';
-import type { ConversationRow, MessageMeta, MessageRow } from './store.ts';
+import type { ConversationRow } from './store/conversations.ts';
+import type { MessageMeta, MessageRow } from './store/messages.ts';
 
-export type { ConversationRow, MessageMeta, MessageRow } from './store.ts';
+export type { ConversationRow } from './store/conversations.ts';
+export type { MessageMeta, MessageRow } from './store/messages.ts';
 
 export const NOTICE_TEXT: Record<Notice, string> = {
   model_failed: 'Our assistant could not answer just now. A person will reply here.',

@@ -21,7 +21,7 @@ import type { HandoffReason } from './handoff.ts';
 import { loadConversation, storeNotice } from './messages.ts';
 import { answerToOffer, noThanksReply } from './offer.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
-import { conversationProgress } from './store.ts';
+import { conversationProgress } from './store/conversations.ts';
 import { shareReply } from './streaming.ts';
 import { flushTurnAudits, lockTurn, readTurnTranscript, storeAnswer } from './turn.ts';
 

@@ -19,7 +19,8 @@ import { readMessage } from './messages.ts';
 import { type MessageRow, presentMessage } from './present.ts';
 import { answeredByAi, createReplies, type Replies, type ReplySnapshot } from './reply.ts';
 import { loadSites, type Site } from './sites.ts';
-import { attachToMessage, findConversation, visitorStanding } from './store.ts';
+import { attachToMessage } from './store/attachments.ts';
+import { findConversation, visitorStanding } from './store/conversations.ts';
 import { invalidVisitorToken, type VisitorClaims, verifyVisitorToken } from './tokens.ts';
 import { flushTurnAudits, isClientIdConflict, lockTurn, readTurnTranscript, writeTurnMessage } from './turn.ts';
 

@@ -2,8 +2,9 @@
 // (thousands of open conversations), and each statement is a round trip to the database, so here
 // one statement locks the conversation and reads what the turn needs (subject alive, consents in
 // force, the data key's row, a message already sent under the clientId), one reads the transcript,
-// and one writes the message, the counter and every audit event of the turn together. Same rows,
-// same audit events as the general helpers (messages.ts, consent.ts); fewer trips.
+// and one writes the message, the counter and every audit event of the turn together (their SQL:
+// store/turn.ts). Same rows, same audit events as the general helpers (messages.ts, consent.ts);
+// fewer trips.
 import { randomUUID } from 'node:crypto';
 import { AuditEventInput } from '../audit/event.ts';
 import { appendAudit, auditInsert } from '../audit/append.ts';
@@ -12,12 +13,19 @@ import { aad, openOrFail } from '../privacy/conversations.ts';
 import { openText, sealText } from '../privacy/envelope.ts';
 import { subjectErased } from '../privacy/errors.ts';
 import { openSubjectKey } from '../privacy/subjectKeys.ts';
-import { preparedQuery } from '../db/prepared.ts';
 import { notFound } from '../errors.ts';
 import { PURPOSES, type Purpose } from '../../protocol/widget.ts';
 import type { ConsentsInForce } from './consent.ts';
 import type { ConversationRow, MessageMeta, MessageRow } from './present.ts';
-import { subjectErasedAt } from './store.ts';
+import { subjectErasedAt } from './store/conversations.ts';
+import {
+  insertAnswer,
+  insertTurnMessage,
+  type LockedRow,
+  lockTurnRow,
+  transcriptRows,
+  type TranscriptRow,
+} from './store/turn.ts';
 import { invalidVisitorToken } from './tokens.ts';
 
 export interface Turn {
@@ -36,48 +44,6 @@ export interface Turn {
   audits: AuditEventInput[];
 }
 
-interface LockedRow extends Omit<ConversationRow, 'lastSeq' | 'notHelpful'> {
-  lastSeq: string;
-  notHelpful: string;
-  erasedAt: Date | null;
-  wrapped: Buffer | null;
-  masterKeyId: string | null;
-  consents:
-    | { purpose: string; granted: boolean; textVersion: string; language: string; recordedAt: string; id: string }[]
-    | null;
-  consentRecords: string | null;
-  duplicateId: string | null;
-  duplicateSeq: string | null;
-  hasVault: boolean;
-  transcript: (Omit<TranscriptRow, 'ciphertext' | 'createdAt'> & { ciphertext: string; createdAt: string })[] | null;
-}
-
-type TranscriptRow = Omit<MessageRow, 'text' | 'attachments'> & {
-  ciphertext: Buffer;
-  files: { id: string; mime: string; size: number | string }[] | null;
-};
-
-/**
- * The messages an answer is made from: a long conversation's newest ones only (the gateway trims
- * the prompt to the model's context anyway), so a turn's cost does not grow with the conversation.
- */
-export const ANSWER_TRANSCRIPT_MESSAGES = 60;
-
-/** The newest messages of a conversation with their attachments (ciphertext in base64 when in JSON). */
-const TRANSCRIPT_ROWS = (
-  json: boolean,
-  conversation: string,
-) => `SELECT m.id, m.seq, m.role, ${json ? `encode(m.ciphertext, 'base64') AS ciphertext` : 'm.ciphertext'}, m.created_at AS "createdAt",
-     m.client_id AS "clientId", m.meta, (SELECT json_agg(json_build_object('id', a.id, 'mime', a.mime, 'size', a.size_bytes) ORDER BY a.created_at, a.id)
-       FROM attachments a WHERE a.message_id = m.id) AS files
-   FROM messages m WHERE m.conversation_id = ${conversation} ORDER BY m.seq DESC LIMIT ${ANSWER_TRANSCRIPT_MESSAGES}`;
-
-// The latest decision per purpose (and how many records there are): what consentsInForce folds.
-const CONSENTS_SQL = `(SELECT json_agg(json_build_object('purpose', x.purpose, 'granted', x.granted, 'textVersion', x.text_version, 'language', x.language,
-     'recordedAt', x.recorded_at, 'id', x.id)) FROM (SELECT DISTINCT ON (purpose) * FROM consent_records WHERE subject_id = c.subject_id
-     ORDER BY purpose, recorded_at DESC, id DESC) x) AS consents,
-   (SELECT count(*) FROM consent_records WHERE subject_id = c.subject_id)::text AS "consentRecords"`;
-
 /**
  * Locks the conversation (FOR UPDATE: writers of one conversation queue here) and reads the turn's
  * facts in one statement. With `owner`, the conversation must belong to that subject and site
@@ -93,19 +59,11 @@ export async function lockTurn(
     /** read the rows too (decrypted only by readTurnTranscript) */ transcript?: boolean;
   } = {},
 ): Promise<Turn> {
-  const [row] = (await preparedQuery(
-    ctx.tx,
-    `SELECT c.id, c.subject_id AS "subjectId", c.site, c.status, c.mode, c.language, c.rating, c.queue, c.last_seq AS "lastSeq",
-        c.not_helpful AS "notHelpful", s.erased_at AS "erasedAt", k.wrapped_key AS wrapped, k.master_key_id AS "masterKeyId",
-        ${opts.consents ? CONSENTS_SQL : 'NULL AS consents, NULL AS "consentRecords"'},
-        d.id AS "duplicateId", d.seq::text AS "duplicateSeq", EXISTS (SELECT 1 FROM conversation_vaults v WHERE v.conversation_id = c.id) AS "hasVault",
-        ${opts.transcript ? `(SELECT json_agg(t ORDER BY t.seq) FROM (${TRANSCRIPT_ROWS(true, 'c.id')}) t)` : 'NULL'} AS transcript
-       FROM conversations c JOIN data_subjects s ON s.id = c.subject_id
-       LEFT JOIN subject_keys k ON k.subject_id = c.subject_id
-       LEFT JOIN messages d ON d.conversation_id = c.id AND d.client_id = $2
-      WHERE c.id = $1 FOR UPDATE OF c`,
-    [conversationId, opts.clientId ?? null],
-  )) as LockedRow[];
+  const row = await lockTurnRow(ctx.tx, conversationId, {
+    consents: !!opts.consents,
+    transcript: !!opts.transcript,
+    clientId: opts.clientId ?? null,
+  });
   if (!row) {
     if (!opts.owner) throw notFound('conversation');
     // The token's conversation is gone: erased with its subject, or never theirs.
@@ -186,11 +144,7 @@ export async function readTurnTranscript(
   turn: Turn,
   props: { purpose: string; actor: PrivacyCtx['actor'] },
 ): Promise<MessageRow[]> {
-  const rows =
-    turn.rows ??
-    ((await preparedQuery(ctx.tx, `SELECT * FROM (${TRANSCRIPT_ROWS(false, '$1')}) t ORDER BY t.seq`, [
-      turn.conversation.id,
-    ])) as TranscriptRow[]);
+  const rows: TranscriptRow[] = turn.rows ?? (await transcriptRows(ctx.tx, turn.conversation.id));
   const messages = rows.map(({ ciphertext, files, ...m }) => ({
     ...m,
     seq: Number(m.seq),
@@ -222,38 +176,31 @@ export async function writeTurnMessage(
   const c = turn.conversation;
   const seq = c.lastSeq + 1;
   const id = input.id ?? randomUUID();
-  const values: unknown[] = [
-    c.id,
-    ctx.now,
-    id,
-    c.subjectId,
-    input.role,
-    sealText(turn.key, input.text, aad.message(id)),
-    seq,
-    input.clientId ?? null,
-    JSON.stringify(input.meta ?? {}),
+  const events: AuditEventInput[] = [
+    ...turn.audits,
+    {
+      actor: ctx.actor,
+      action: 'message.store',
+      subjectId: c.subjectId,
+      resource: { type: 'Message', id },
+      requestId: ctx.requestId,
+      details: { conversationId: c.id, role: input.role, seq },
+    },
   ];
-  const audit = auditInsert(
-    [
-      ...turn.audits,
-      {
-        actor: ctx.actor,
-        action: 'message.store',
-        subjectId: c.subjectId,
-        resource: { type: 'Message', id },
-        requestId: ctx.requestId,
-        details: { conversationId: c.id, role: input.role, seq },
-      },
-    ],
-    values,
-  );
-  await preparedQuery(
+  await insertTurnMessage(
     ctx.tx,
-    `WITH counter AS (UPDATE conversations SET last_seq = $7, updated_at = $2 WHERE id = $1),
-          message AS (INSERT INTO messages (id, conversation_id, subject_id, role, ciphertext, created_at, seq, client_id, meta) VALUES ($3, $1, $4, $5, $6, $2, $7, $8, $9)),
-          events AS (${audit.sql})
-     SELECT 1`,
-    values,
+    {
+      conversationId: c.id,
+      now: ctx.now,
+      id,
+      subjectId: c.subjectId,
+      role: input.role,
+      ciphertext: sealText(turn.key, input.text, aad.message(id)),
+      seq,
+      clientId: input.clientId ?? null,
+      meta: JSON.stringify(input.meta ?? {}),
+    },
+    (values) => auditInsert(events, values).sql,
   );
   turn.audits = [];
   c.lastSeq = seq;
@@ -312,33 +259,20 @@ export async function storeAnswer(
     details: { conversationId: props.conversationId, role: 'assistant', seq: 0 },
   };
   AuditEventInput.parse(event); // the same schema appendAudit holds every event to (seq is filled in by the statement)
-  const rows = (await preparedQuery(
-    db,
-    `WITH c AS (SELECT id, subject_id, last_seq + 1 AS seq FROM conversations WHERE id = $1 AND status = 'open' AND mode = 'ai' FOR UPDATE),
-          counter AS (UPDATE conversations SET last_seq = c.seq, updated_at = $2 FROM c WHERE conversations.id = c.id),
-          message AS (INSERT INTO messages (id, conversation_id, subject_id, role, ciphertext, created_at, seq, client_id, meta)
-                      SELECT $3, c.id, c.subject_id, 'assistant', $4, $2, c.seq, NULL, $5 FROM c),
-          events AS (INSERT INTO audit_events (id, occurred_at, actor_type, actor_id, action, subject_id, resource_type, resource_id, purpose, reason, outcome, request_id, details)
-                      SELECT $6, $2, $7, $8, 'message.store', c.subject_id, 'Message', $3, NULL, NULL, 'success', $9,
-                             jsonb_build_object('conversationId', c.id, 'role', 'assistant', 'seq', c.seq) FROM c)
-     SELECT seq::text AS seq FROM c`,
-    [
-      props.conversationId,
-      props.now,
-      props.id,
-      sealText(props.key, props.text, aad.message(props.id)),
-      JSON.stringify(props.meta),
-      randomUUID(),
-      props.actor.type,
-      props.actor.id,
-      props.requestId ?? null,
-    ],
-  )) as { seq: string }[];
-  const [row] = rows;
-  if (!row) return null;
+  const seq = await insertAnswer(db, {
+    conversationId: props.conversationId,
+    now: props.now,
+    id: props.id,
+    ciphertext: sealText(props.key, props.text, aad.message(props.id)),
+    meta: JSON.stringify(props.meta),
+    eventId: randomUUID(),
+    actor: props.actor,
+    requestId: props.requestId ?? null,
+  });
+  if (seq === null) return null;
   return {
     id: props.id,
-    seq: Number(row.seq),
+    seq,
     role: 'assistant',
     text: props.text,
     createdAt: props.now,

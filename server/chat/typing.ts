@@ -6,6 +6,7 @@ import type { ChatService, Visitor } from './service.ts';
 import type { Infra } from '../infra.ts';
 import { publishStaffEvent } from '../staff/live.ts';
 import { assertHolds, loadForAgent } from './agent.ts';
+import { conversationStatus } from './store/conversations.ts';
 
 export const TYPING_THROTTLE_MS = 2000;
 /** Past this many conversations the oldest marks are dropped: memory stays bounded under a flood of visitors. */
@@ -29,11 +30,9 @@ export function typingThrottle(ms = TYPING_THROTTLE_MS, now: () => number = Date
 export function visitorTypingSignal(deps: Infra) {
   const allowed = typingThrottle();
   return async (visitor: Visitor): Promise<void> => {
-    const [row] = (await deps.db.dataSource.query(`SELECT status FROM conversations WHERE id = $1`, [
-      visitor.conversationId,
-    ])) as { status: string }[];
+    const status = await conversationStatus(deps.db.dataSource, visitor.conversationId);
     // A conversation the AI answers is never named to agents (see agent-live.test.ts).
-    if (row?.status === 'handoff' && allowed(`v:${visitor.conversationId}`))
+    if (status === 'handoff' && allowed(`v:${visitor.conversationId}`))
       publishStaffEvent(deps, { type: 'conversation.typing', id: visitor.conversationId });
   };
 }

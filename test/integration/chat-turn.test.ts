@@ -1,11 +1,11 @@
-// The chat's hot-path statements (server/chat/turn.ts) against the real database: the transcript an
-// answer is made from is the newest messages only, read with the lock or on its own alike, and an
-// answer is not stored once the conversation left the AI.
+// The chat's hot-path statements (server/chat/turn.ts, their SQL in server/chat/store/turn.ts)
+// against the real database: the transcript an answer is made from is the newest messages only,
+// read with the lock or on its own alike, and an answer is not stored once the conversation left the AI.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSISTANT, chatTransaction } from '../../server/chat/env.ts';
+import { ANSWER_TRANSCRIPT_MESSAGES } from '../../server/chat/store/turn.ts';
 import {
-  ANSWER_TRANSCRIPT_MESSAGES,
   isClientIdConflict,
   lockTurn,
   readTurnTranscript,

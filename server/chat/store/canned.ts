@@ -1,7 +1,7 @@
 // The SQL of canned responses, with their row type. Callers hold the transaction and write the
 // audit events.
 import type { EntityManager } from 'typeorm';
-import { returnedRows } from '../db/results.ts';
+import { returnedRows } from '../../db/results.ts';
 
 type Queryable = Pick<EntityManager, 'query'>;
 
