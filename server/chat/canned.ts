@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { appendAudit } from '../audit/append.ts';
 import { isUniqueViolation } from '../db/results.ts';
 import { conflict, notFound, validationFailed } from '../errors.ts';
-import { findUser } from '../staff/store.ts';
+import { findUser } from '../staff/store/users.ts';
 import { type CannedRow, cannedStore } from './store/canned.ts';
 import type { Site } from './sites.ts';
 

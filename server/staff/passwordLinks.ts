@@ -17,7 +17,7 @@ import {
   voidUserLinks,
 } from './store/passwordLinks.ts';
 import { revokeUserSessions } from './store/sessions.ts';
-import { findUser, type Queryable, setPasswordHash, type UserRow } from './store.ts';
+import { findUser, type Queryable, setPasswordHash, type UserRow } from './store/users.ts';
 import type { Actor } from './users.ts';
 
 export const invalidPasswordLink = () =>

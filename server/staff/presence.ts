@@ -1,7 +1,7 @@
 // Who has the console open: one row per open staff channel (/api/staff/live), on whichever node
 // holds it. A channel touches its row at each session check; a row not touched for PRESENCE_TTL_MS
 // belongs to a node that stopped without closing it, and no longer counts.
-import type { Queryable } from './store.ts';
+import type { Queryable } from './store/users.ts';
 import {
   deleteNodePresence,
   deletePresence,

@@ -23,7 +23,7 @@ import {
   lockUser,
   type Queryable,
   setFailedLogins,
-} from './store.ts';
+} from './store/users.ts';
 
 export interface IssuedSession {
   user: { id: string; email: string; displayName: string; role: Role };

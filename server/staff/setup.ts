@@ -15,7 +15,7 @@ import {
   usableTokenExists,
   voidUnusedTokens,
 } from './store/setup.ts';
-import { hasActiveAdmin } from './store.ts';
+import { hasActiveAdmin } from './store/users.ts';
 import { createStaffUser } from './users.ts';
 
 /**

@@ -2,7 +2,7 @@
 // counts and codes through store/supervisor.ts; the CSV export holds the same figures as the JSON.
 import type { LiveBoard, PeriodQuery, PeriodStats } from '../../protocol/supervisor.ts';
 import { validationFailed } from '../errors.ts';
-import type { Queryable } from './store.ts';
+import type { Queryable } from './store/users.ts';
 import { activeChats, agentLoads, periodStats, queueLines } from './store/supervisor.ts';
 
 export { periodStats } from './store/supervisor.ts';

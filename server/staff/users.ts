@@ -19,7 +19,7 @@ import {
   setRole,
   unlockUser,
   type UserRow,
-} from './store.ts';
+} from './store/users.ts';
 
 export type Actor = { type: 'staff' | 'system'; id: string };
 

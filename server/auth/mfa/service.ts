@@ -10,7 +10,7 @@ import type { Role } from '../../db/entities.ts';
 import { conflict, notFound, unauthenticated } from '../../errors.ts';
 import type { Infra } from '../../infra.ts';
 import { type IssuedSession, countFailure, issue, signPending } from '../../staff/sessions.ts';
-import { clearFailedLogins, findUser, lockUser } from '../../staff/store.ts';
+import { clearFailedLogins, findUser, lockUser } from '../../staff/store/users.ts';
 import { SECRET_BYTES, newRecoveryCodes, openSecret, recoveryCodeHash, recoveryKey, sealSecret } from './sealing.ts';
 import {
   acceptStep,

@@ -7,7 +7,7 @@ import type { Role } from '../../db/entities.ts';
 import { AppError } from '../../errors.ts';
 import type { Infra } from '../../infra.ts';
 import { type IssuedSession, issue, signPending } from '../../staff/sessions.ts';
-import { findUser, lockUser } from '../../staff/store.ts';
+import { findUser, lockUser } from '../../staff/store/users.ts';
 import { createStaffUser } from '../../staff/users.ts';
 import { type SsoPolicy, roleFromClaims } from './policy.ts';
 import { linkIdentity, linkedUserId, setRole, touchIdentity, userIdByEmail } from './store.ts';

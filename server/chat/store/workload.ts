@@ -3,6 +3,7 @@
 // list, the agent's own list and auto-assignment. Staff ids, names, codes and counts only.
 import type { AgentOnDuty, Presence } from '../../../protocol/agent.ts';
 import { type AgentConversation, agentColumns, type StaffName } from './agentQueue.ts';
+import { onlineCondition } from '../../staff/store/presence.ts';
 import { conversationOf, type Queryable } from './conversations.ts';
 
 /** Staff who may take a conversation (agents and admins, not disabled): available first, then by load and name. */
@@ -63,7 +64,7 @@ const LOAD = `(SELECT count(*) FROM conversations c WHERE c.assigned_to = s.id A
 
 /**
  * Agents (not admins, not disabled) who set 'available' and have the console open: a staff_presence
- * channel seen at `onlineSince` or later (server/staff/presence.ts, `onlineCondition`). Each with their load.
+ * channel seen at `onlineSince` or later (`onlineCondition`). Each with their load.
  */
 export async function selectAvailableAgentLoads(
   tx: Queryable,
@@ -72,7 +73,7 @@ export async function selectAvailableAgentLoads(
   const rows = (await tx.query(
     `SELECT s.id, s.display_name AS name, ${LOAD} AS load
        FROM staff_users s JOIN agent_presence ap ON ap.staff_id = s.id AND ap.status = 'available'
-      WHERE s.role = 'agent' AND s.disabled_at IS NULL AND EXISTS (SELECT 1 FROM staff_presence p WHERE p.user_id = s.id AND p.seen_at >= $1)`,
+      WHERE s.role = 'agent' AND s.disabled_at IS NULL AND ${onlineCondition('s.id', '$1')}`,
     [onlineSince],
   )) as (StaffName & { load: number | string })[];
   return rows.map((a) => ({ ...a, load: Number(a.load) }));

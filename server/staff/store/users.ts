@@ -2,9 +2,9 @@
 // the audit events; nothing here decides who may do what. The area's other subjects have a file
 // each in store/.
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Role, StaffUser } from '../db/entities.ts';
-import { StaffUserEntity } from '../db/entities.ts';
-import { withSavepoint } from '../db/results.ts';
+import type { Role, StaffUser } from '../../db/entities.ts';
+import { StaffUserEntity } from '../../db/entities.ts';
+import { withSavepoint } from '../../db/results.ts';
 
 /** A transaction, or the data source for a single read outside one. */
 export type Queryable = Pick<EntityManager, 'query'>;
