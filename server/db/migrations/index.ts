@@ -21,6 +21,7 @@ import { SupervisorRole1733330000000 } from './1733330000000-SupervisorRole.ts';
 import { AgentWorkload1733340000001 } from './1733340000001-AgentWorkload.ts';
 import { ClusterNodes1733350000001 } from './1733350000001-ClusterNodes.ts';
 import { KnowledgeVectors1733380000000 } from './1733380000000-KnowledgeVectors.ts';
+import { KnowledgeInlineTsv1733381700000 } from './1733381700000-KnowledgeInlineTsv.ts';
 
 export const migrations = [
   Foundation1732300000000,
@@ -45,4 +46,5 @@ export const migrations = [
   AgentWorkload1733340000001,
   ClusterNodes1733350000001,
   KnowledgeVectors1733380000000,
+  KnowledgeInlineTsv1733381700000,
 ];
