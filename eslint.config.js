@@ -8,6 +8,7 @@
 // server/ reaches gateway/ through its entry files only; gateway/ imports nothing from server/;
 // web/ imports protocol/ only; protocol/ imports neither. Tests may import anything.
 // Import circles are found by madge (test/support/circles.ts, `npm run lint:circles`).
+// SQL (query() calls) only in stores, db/, the migrations, cluster/ and the CLI's backup.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -77,6 +78,31 @@ export default tseslint.config(
   { files: ['**/*.ts', '**/*.tsx', '**/*.js'], rules: { 'max-lines': ['error', { max: 400 }] } },
   // server/ and gateway/ log through the logger (or a log sink), never the console
   { files: ['server/**', 'gateway/**'], ignores: TESTS, rules: { 'no-console': 'error' } },
+
+  // SQL lives in stores (and db/, the migrations, the cluster's locks and bus): a service or a route
+  // that needs a statement calls its area's store
+  {
+    files: ['server/**/*.ts'],
+    ignores: [
+      ...TESTS,
+      'server/*/store.ts',
+      'server/*/store/**',
+      'server/*/*Store.ts',
+      'server/*/*/store.ts',
+      'server/db/**',
+      'server/cluster/**',
+      'server/cli/backupDatabase.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(query|createQueryBuilder)$/]',
+          message: "SQL belongs in the area's store (server/<area>/store.ts or store/): call a store function.",
+        },
+      ],
+    },
+  },
 
   // --- import direction (one no-restricted-imports setting per file: the last matching wins) ---
   restrict(['server/**'], [below.http, below.main, below.cli]),

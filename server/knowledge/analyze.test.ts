@@ -4,7 +4,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeText, termsOf } from '../../gateway/knowledge/analyze.ts';
-import { sqlStemmer } from './source.ts';
+import { sqlStemmer } from './store/search.ts';
 
 let pglite: PGlite;
 // What TypeORM's query does with pg's { name, text } config (a prepared statement), on PGlite.

@@ -9,7 +9,8 @@ import {
   termsOf,
   type ZhMode,
 } from '../../gateway/knowledge/index.ts';
-import { INDEX_ZH_MODE, sqlStemmer } from './source.ts';
+import { INDEX_ZH_MODE } from './source.ts';
+import { sqlStemmer } from './store/search.ts';
 import {
   deleteArticlePassages,
   insertFaq,

@@ -8,7 +8,7 @@ import { type Database, migrate, openDatabase } from '../../server/db/database.t
 import { createLogger } from '../../server/logger.ts';
 import { reindexPassages } from '../../server/knowledge/passages.ts';
 import { seedDemoKnowledge } from '../../server/knowledge/seed.ts';
-import { sqlPassageSource } from '../../server/knowledge/source.ts';
+import { sqlPassageSource } from '../../server/knowledge/store/search.ts';
 import { KB_QUESTIONS, type KbQuestion } from '../fixtures/kb/questions.ts';
 import { PassThrough } from 'node:stream';
 
