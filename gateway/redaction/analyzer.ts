@@ -3,6 +3,7 @@
 import { chunkText } from './chunks.ts';
 import { hasContextWord } from './context.ts';
 import { detectLanguage } from './lang.ts';
+import { nameRepeats } from './name-repeats.ts';
 import { normalizeForMatching } from './normalize.ts';
 import { defaultRecognizers } from './recognizers/index.ts';
 import type { Candidate, Pattern, Recognizer, RecognizerInput } from './recognizers/recognizer.ts';
@@ -92,6 +93,9 @@ export function createAnalyzer(
           return failure(recognizer.name, 'timeout', `analysis exceeded its ${budget} ms budget`);
         findings.push(...found.filter((f) => f.score >= minScore));
       }
+      const people = findings.filter((f) => f.type === 'PERSON');
+      for (const c of nameRepeats(normalized.text, people))
+        findings.push({ ...c, type: 'PERSON', recognizer: 'name_repeats' });
       const entities = resolveOverlaps(findings).map((f): DetectedEntity => {
         const span = normalized.toOriginal(f.start, f.end);
         return { type: f.type, start: span.start, end: span.end, score: round(f.score), recognizer: f.recognizer };
