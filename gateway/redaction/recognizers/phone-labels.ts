@@ -8,7 +8,8 @@ import type { Candidate } from './recognizer.ts';
 /** words that name the line a number reaches: in front of the number ("Fax: …") */
 const LABEL_BEFORE =
   'phone|telephone|tel|mobile|mob|cell|cellphone|fax|office|desk|home|work|landline|whatsapp|direct|' +
-  'telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|telefono|cellulare|telefoon|mobiel|komórka';
+  'telefon|handy|mobil|téléphone|tél|portable|teléfono|móvil|telefono|cellulare|telefoon|mobiel|komórka|komórki|' +
+  'telefonu|telefonnummer|handynummer|rufnummer|telefoonnummer';
 /** …and after it, ending the line or the field ("…-Office,", "… fax\n"; not "4711-0815 home delivery") */
 const LABEL_AFTER = 'phone|mobile|cell|fax|office|desk|home|work|landline|whatsapp';
 /** digit groups, a group in brackets ("(0)", "(37)", "(0151)"), a leading + */

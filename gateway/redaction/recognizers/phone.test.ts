@@ -49,6 +49,8 @@ describe('phone', () => {
     { text: '(42) 713-509-Fax\\,', lang: 'en', found: ['(42) 713-509'] },
     { text: '17 350 216 4471-Office', lang: 'en', found: ['17 350 216 4471'] },
     { text: 'Tel. 8 (912) 345-67-89', lang: 'en', found: ['8 (912) 345-67-89'] },
+    // A label holds even when the language is misread and its numbering plan calls the number a service.
+    { text: 'mój numer telefonu 513 284 907', lang: 'es', found: ['513 284 907'] },
     { text: 'nobody is answering at 77 413920', lang: 'en', found: ['77 413920'] },
     { text: 'the code never came to my registered 771 0934', lang: 'en', found: ['771 0934'] },
     // Beside a label, still no phone: a date, an amount, a number the label does not end.
