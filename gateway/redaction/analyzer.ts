@@ -1,8 +1,9 @@
 // Runs every recognizer over NFKC-normalised text and reports findings against the original string.
 // Fails closed: a recognizer that throws or a blown time budget yields { ok: false }, never a partial list.
 import { chunkText } from './chunks.ts';
-import { hasContextWord } from './context.ts';
+import { hasContextWord, swappedSpellings } from './context.ts';
 import { detectLanguage } from './lang.ts';
+import { nameRepeats } from './name-repeats.ts';
 import { normalizeForMatching } from './normalize.ts';
 import { defaultRecognizers } from './recognizers/index.ts';
 import type { Candidate, Pattern, Recognizer, RecognizerInput } from './recognizers/recognizer.ts';
@@ -92,6 +93,9 @@ export function createAnalyzer(
           return failure(recognizer.name, 'timeout', `analysis exceeded its ${budget} ms budget`);
         findings.push(...found.filter((f) => f.score >= minScore));
       }
+      const people = findings.filter((f) => f.type === 'PERSON');
+      for (const c of nameRepeats(normalized.text, people))
+        findings.push({ ...c, type: 'PERSON', recognizer: 'name_repeats' });
       const entities = resolveOverlaps(findings).map((f): DetectedEntity => {
         const span = normalized.toOriginal(f.start, f.end);
         return { type: f.type, start: span.start, end: span.end, score: round(f.score), recognizer: f.recognizer };
@@ -213,7 +217,10 @@ function score(recognizer: Recognizer, candidate: Candidate, input: RecognizerIn
   if (recognizer.antiContext && hasContextWord(input.text, start, end, recognizer.antiContext, window)) {
     value -= ANTI_CONTEXT_PENALTY;
   } else if (recognizer.context && recognizer.context.length > 0) {
-    const near = hasContextWord(input.text, start, end, recognizer.context, recognizer.contextWindow ?? DEFAULT_WINDOW);
+    const near =
+      hasContextWord(input.text, start, end, recognizer.context, window) ||
+      (recognizer.contextRequired === true &&
+        hasContextWord(input.text, start, end, swappedSpellings(recognizer.context), window));
     if (!near && recognizer.contextRequired) return null;
     if (near) value = Math.min(1, value + (recognizer.contextBoost ?? DEFAULT_BOOST));
   }

@@ -34,3 +34,28 @@ function containsWord(haystack: string, word: string): boolean {
   }
   return false;
 }
+
+// A cue word typed with two neighbouring letters swapped ("geobren", "pasesport") is still that cue:
+// for the recognizers that report nothing without one, a word of six letters or more is also
+// looked for in those spellings (only after the exact words are not found, so the common case costs
+// nothing more).
+const MIN_SWAPPED = 6;
+const swapCache = new WeakMap<readonly string[], readonly string[]>();
+export function swappedSpellings(words: readonly string[]): readonly string[] {
+  let out = swapCache.get(words);
+  if (!out) {
+    const variants = new Set<string>();
+    for (const w of words) {
+      if (w.length < MIN_SWAPPED || HAN.test(w)) continue;
+      for (let i = 0; i + 1 < w.length; i++) {
+        const a = w[i] ?? '';
+        const b = w[i + 1] ?? '';
+        if (a === b || !LATIN_LETTER.test(a) || !LATIN_LETTER.test(b)) continue;
+        variants.add(w.slice(0, i) + b + a + w.slice(i + 2));
+      }
+    }
+    for (const w of words) variants.delete(w);
+    swapCache.set(words, (out = [...variants]));
+  }
+  return out;
+}

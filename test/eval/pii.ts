@@ -2,9 +2,10 @@
 // false-positive rate on the no-PII set, and a non-zero exit when a floor (test/support/pii-eval.ts) fails.
 // With PII_PRESIDIO_PATH naming presidio-research's data/synth_dataset_v2.json, also that set's two
 // halves (test/support/pii-presidio.ts): `tune` (recognisers may be tuned on it) and `held-out`
-// (the numbers to report).
+// (the numbers to report). PII_MISSES=PHONE,PERSON prints the tune half's misses and false hits of
+// those types, one message per line (never the held-out half's: its numbers stay untuned).
 import { checkFloors, evaluate, report, shippedFinder, shippedRedactor } from '../support/pii-eval.ts';
-import { leaked, loadPresidio, presidioTable, scorePresidio } from '../support/pii-presidio.ts';
+import { leaked, loadPresidio, presidioMisses, presidioTable, scorePresidio } from '../support/pii-presidio.ts';
 import type { Counts } from '../support/pii-corpus.ts';
 import type { EntityType } from '../../gateway/redaction/types.ts';
 
@@ -16,6 +17,7 @@ const presidioPath = process.env['PII_PRESIDIO_PATH'];
 if (presidioPath) {
   const redact = shippedRedactor();
   const messages = loadPresidio(presidioPath);
+  const missTypes = (process.env['PII_MISSES'] ?? '').split(',').filter((t) => t !== '');
   for (const half of ['tune', 'held-out'] as const) {
     const counts = new Map<EntityType, Counts>();
     const leaks = new Map<EntityType, { leaked: number; total: number }>();
@@ -25,6 +27,7 @@ if (presidioPath) {
     for (const m of mine) {
       const out = await redact(m.text, 'en');
       scorePresidio(m, out.entities, counts);
+      if (half === 'tune') for (const line of presidioMisses(m, out.entities, missTypes)) console.log(line);
       if (m.gold.length === 0) {
         clean++;
         if (out.text === m.text) unchanged++;

@@ -70,6 +70,19 @@ export function scorePresidio(message: PresidioMessage, found: readonly Span[], 
   );
 }
 
+/** one message's misses and false hits of the given types, as printable lines (empty when it scores clean) */
+export function presidioMisses(message: PresidioMessage, found: readonly Span[], types: readonly string[]): string[] {
+  const mine = (spans: readonly Span[]): Span[] => spans.filter((s) => types.includes(s.type));
+  const gold = mine(message.gold);
+  const hits = mine(found);
+  const counts = new Map<EntityType, Counts>();
+  score(gold, hits, counts);
+  if ([...counts.values()].every((c) => c.fn === 0 && c.fp === 0)) return [];
+  const show = (spans: readonly Span[]): string =>
+    spans.map((s) => `${s.type} ${JSON.stringify(message.text.slice(s.start, s.end))}`).join(', ') || '-';
+  return [`MISS ${JSON.stringify(message.text)}\n  gold:  ${show(gold)}\n  found: ${show(hits)}`];
+}
+
 export function presidioTable(
   title: string,
   counts: Map<EntityType, Counts>,

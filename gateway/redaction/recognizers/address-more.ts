@@ -50,6 +50,8 @@ const HOUSE_NUMBER = /(?<![\p{L}\d£$€])\d{1,5}[A-Za-z]?,? \p{Lu}|\p{Lu}[\p{L}
 const BLOCK_LINE =
   /^\n(?:[ \t]*\n)?[ \t>?]*,?[ \t]*(?:[\p{Lu}\d][\p{L}\d'’.()-]*(?:[ ,]+[\p{L}\d'’.()-]+){0,5})[ \t]*(?=\n|$)/u;
 const MAX_BLOCK_LINES = 4;
+// …but not a number labelled as a phone line after it ("781 1704 office", "28-64-66-98 fax").
+const PHONE_LINE = /\d[ \t]*[-–,(]?[ \t]*(?:phone|mobile|cell|fax|office|desk|home|work|landline)\)?[ \t]*$/iu;
 
 function cued(text: string): Candidate[] {
   const found: Candidate[] = [];
@@ -83,7 +85,7 @@ export function withBlock(text: string, c: Candidate): Candidate {
   const start = before ? c.start - before[0].length : c.start;
   for (let i = 0; i < MAX_BLOCK_LINES; i++) {
     const line = BLOCK_LINE.exec(text.slice(end));
-    if (!line) break;
+    if (!line || PHONE_LINE.test(line[0])) break;
     end += line[0].length;
   }
   return end === c.end && start === c.start ? c : { ...c, start, end };

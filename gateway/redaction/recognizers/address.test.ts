@@ -50,5 +50,10 @@ describe('address', () => {
     { text: 'I live at 7 Copper Creek, Boise', found: ['7 Copper Creek, Boise'] },
     { text: 'the 5 Day Pass costs more', found: [] },
     { text: 'the corner of 5 Elm Street and Oak Lane\nMobile: 07700 900462', found: ['5 Elm Street and Oak Lane'] },
+    // A number labelled as a phone under the block is the next field, not a line of the address.
+    {
+      text: 'Ola Berg\n52 Storgata 14\n Tromsø\n 9008\n416 2290 office\n(318)445-2207 fax',
+      found: ['52 Storgata 14\n Tromsø\n 9008'],
+    },
   ]);
 });

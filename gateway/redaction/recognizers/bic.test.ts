@@ -9,6 +9,10 @@ describe('bic (context-gated)', () => {
     { text: 'swift BKCHCNBJ', found: ['BKCHCNBJ'] },
     { text: 'please read DEUTDEFF carefully', found: [] },
     { text: 'BIC: CUSTOMER', found: [] },
-    { text: 'bic deutdeff', found: [] },
+    // Typed in lower case right after the word, still a BIC; an English word there is none.
+    { text: 'bic deutdeff', found: ['deutdeff'] },
+    { text: 'swift: ingbnl2a please', found: ['ingbnl2a'] },
+    { text: 'bic required for this transfer', found: [] },
+    { text: 'please read deutdeff carefully', found: [] },
   ]);
 });

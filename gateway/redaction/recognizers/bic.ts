@@ -1,4 +1,5 @@
 import { IBAN_LENGTHS } from './iban.ts';
+import { names } from './name-lists.ts';
 import type { Recognizer } from './recognizer.ts';
 
 // Countries that issue BICs but no IBANs, so the IBAN table alone would reject them.
@@ -21,7 +22,7 @@ const NON_IBAN_COUNTRIES = new Set([
 
 /** an 8- or 11-character BIC whose country part (characters 5–6) is a real country */
 export function isBic(value: string): boolean {
-  const country = value.slice(4, 6);
+  const country = value.slice(4, 6).toUpperCase();
   return IBAN_LENGTHS[country] !== undefined || NON_IBAN_COUNTRIES.has(country);
 }
 
@@ -32,6 +33,12 @@ export const bic: Recognizer = {
   entity: 'BIC',
   patterns: [
     { name: 'bic', regex: /(?<![A-Za-z0-9])[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?(?![A-Za-z0-9])/gu, score: 0.5 },
+    // typed in lower case, right after the word: "bic deutdeff", "swift: cobadeffxxx"
+    {
+      name: 'bic-lower',
+      regex: /(?<=\b(?:bic|swift)(?:[ -]?code)?[ \t]*[:=]?[ \t]*)[a-z]{6}[a-z0-9]{2}(?:[a-z0-9]{3})?(?![A-Za-z0-9])/gu,
+      score: 0.5,
+    },
   ],
   context: [
     'bic',
@@ -47,5 +54,7 @@ export const bic: Recognizer = {
     'swift代码',
   ],
   contextRequired: true,
-  validate: (value) => (isBic(value) ? 0.5 : false),
+  // (a lower-case English word after "bic" is no code: "bic required")
+  validate: (value) => (isBic(value) && !(/^[a-z]+$/.test(value) && names().known.has(value)) ? 0.5 : false),
+  warmUp: () => void names(),
 };

@@ -9,6 +9,7 @@ describe('date of birth (context-gated)', () => {
     { text: 'date of birth March 12, 1985', found: ['March 12, 1985'] },
     { text: 'my birthday is 3rd July 1990', found: ['3rd July 1990'] },
     { text: 'geboren am 12.03.1985', lang: 'de', found: ['12.03.1985'] },
+    { text: 'gebroen am 04.11.1962', lang: 'de', found: ['04.11.1962'] },
     { text: 'Geburtsdatum: 7. Mai 1979', lang: 'de', found: ['7. Mai 1979'] },
     { text: 'né le 14 juillet 1962', lang: 'fr', found: ['14 juillet 1962'] },
     { text: 'fecha de nacimiento 5 de mayo de 1990', lang: 'es', found: ['5 de mayo de 1990'] },

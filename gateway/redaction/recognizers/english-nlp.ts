@@ -1,5 +1,6 @@
 import nlp from 'compromise';
 import { z } from 'zod';
+import { names } from './name-lists.ts';
 import { scanNames, warmUpNameWindows } from './name-windows.ts';
 import { personIntro } from './person-intro.ts';
 import { personNames } from './person-names.ts';
@@ -93,14 +94,9 @@ export function englishEntities(input: RecognizerInput): EnglishEntities {
   const scan = scanNames(input.text, foundWithoutNlp(input));
   for (const place of scan.places) {
     const span = trimSpan(input.text, place.start, place.end, SCORES[place.category]);
-    if (
-      span &&
-      !(
-        place.category === 'organizations' &&
-        NOT_ORGANIZATIONS.has(input.text.slice(span.start, span.end).toUpperCase())
-      )
-    )
-      result[place.category].push(span);
+    const word = span ? input.text.slice(span.start, span.end) : '';
+    if (span && !(place.category === 'organizations' && NOT_ORGANIZATIONS.has(word.toUpperCase())))
+      result[givenName(word, place.category) ? 'people' : place.category].push(span);
   }
   for (const window of scan.windows) {
     const text = input.text.slice(window.start, window.end);
@@ -113,6 +109,12 @@ export function englishEntities(input: RecognizerInput): EnglishEntities {
   }
   parsed.set(input, result);
   return result;
+}
+
+/** a lone word the lexicon lists as a given name, which compromise or the scan made a place after
+ * "to" or "from" ("said Felix to Linda"): a person */
+function givenName(word: string, category: Category): boolean {
+  return category === 'places' && /^\p{L}+$/u.test(word) && names().given.has(word.toLowerCase());
 }
 
 /** names the cue- and list-based recognizers find: no reason to parse them again */
@@ -145,7 +147,7 @@ function collect(
       code ||
       (run.category === 'organizations' && NOT_ORGANIZATIONS.has(word)) ||
       (run.category === 'people' && NOT_PEOPLE.has(word.toLowerCase()));
-    if (span && !excluded) result[run.category].push(span);
+    if (span && !excluded) result[givenName(word, run.category) ? 'people' : run.category].push(span);
     run = null;
   };
   for (const term of terms) {

@@ -18,7 +18,10 @@ export const NOT_NAMES = new Set(
     'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december ' +
     'urgent asap atm pin iban bic swift sepa visa mastercard amex paypal apple google street road avenue lane new old north south east west ' +
     'corporation corp inc ltd llc gmbh plc ag sa group systems solutions partners technologies capital holdings labs ventures ' +
-    "i'm i’m bot re fwd subject note"
+    "i'm i’m bot re fwd subject note " +
+    // headings of forms and words that name a company or a body, never a person
+    'personal info information details profile mission statement orchestra investments insurance consulting ' +
+    'foundation institute university academy agency association society hospital clinic'
   ).split(' '),
 );
 

@@ -13,5 +13,8 @@ describe('passport (context-gated)', () => {
     { text: 'Reisepassnummer CRFLHTP1W, gültig bis 2029', lang: 'de', found: ['CRFLHTP1W'] },
     { text: 'paspoort nummer nwf7j2522', lang: 'nl', found: ['nwf7j2522'] },
     { text: 'my passport renewal is overdue', found: [] },
+    // A cue typed with two letters swapped is still the cue.
+    { text: 'numéro de pasesport 47gk20915', lang: 'fr', found: ['47gk20915'] },
+    { text: 'product cdoe E12345678 is out of stock', found: [] },
   ]);
 });

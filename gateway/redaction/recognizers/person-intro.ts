@@ -1,3 +1,5 @@
+import { names } from './name-lists.ts';
+import { cuedNames } from './person-cues.ts';
 import type { Recognizer } from './recognizer.ts';
 
 // A capitalised name of one to three words ("Max Mustermann", "Jean-Luc Picard", "Anna van Dijk").
@@ -112,4 +114,6 @@ export const personIntro: Recognizer = {
     { name: 'title', regex: new RegExp(`(?<![\\p{L}])(?:${TITLE}) ${NAME}(?![\\p{L}])`, 'gdu'), score: 0.85 },
     { name: 'sign-off', regex: new RegExp(`(?:${SIGN_OFF})[,!.]?\\s*\\n?\\s*${NAME}\\s*$`, 'gdu'), score: 0.75 },
   ],
+  find: cuedNames,
+  warmUp: () => void names(),
 };

@@ -23,5 +23,12 @@ describe('person names without a cue', () => {
     { text: 'Kind regards,\nConnor Nguyen Thanks for sorting that', lang: 'en', found: ['Connor Nguyen'] },
     { text: 'URGENT, Please help', lang: 'en', found: [] },
     { text: 'The Bank of England sets the rate', lang: 'en', found: [] },
+    // A middle initial is no article; particles join a name; a listed name after "named him".
+    { text: 'Teodor B Castillo opened the account', lang: 'en', found: ['Teodor B Castillo'] },
+    { text: 'Jurgis A Adomaitis lives here', lang: 'en', found: ['Jurgis A Adomaitis'] },
+    { text: 'Liesbeth van der Kolk will call', lang: 'en', found: ['Liesbeth van der Kolk'] },
+    { text: 'She named him Frank', lang: 'en', found: ['Frank'] },
+    { text: 'The Halvard Orchestra plays tonight', lang: 'en', found: [] },
+    { text: 'Personal Info:\nPhone:', lang: 'en', found: [] },
   ]);
 });

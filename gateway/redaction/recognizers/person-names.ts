@@ -10,7 +10,11 @@ import { namesByPosition } from './person-positions.ts';
 import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
 
 const CAP = "\\p{Lu}(?:['’]\\p{Lu}|c\\p{Lu}|ac\\p{Lu})?[\\p{Ll}'’]+(?:-\\p{Lu}[\\p{Ll}]+)?";
-const SEQUENCE = new RegExp(`(?<![\\p{L}])${CAP}(?: (?:\\p{Lu}\\.? )?${CAP}){1,2}(?![\\p{L}])`, 'gu');
+// "Maika van de Noort", "Ana de la Cruz": lower-case particles between capitalised words
+const PARTICLES = '(?:van der|van den|van de|van|de la|de|del|von|da|di|dos|das|du)';
+const SEQUENCE = new RegExp(`(?<![\\p{L}])${CAP}(?: (?:${PARTICLES} )?(?:\\p{Lu}\\.? )?${CAP}){1,2}(?![\\p{L}])`, 'gu');
+const PARTICLE_WORD = /^(?:van|der|den|de|la|del|von|da|di|dos|das|du)$/u;
+const INITIAL_WORD = /^\p{Lu}\.?$/u;
 // A name after a question for it or a word that introduces one: "What's your last name? Arcuri",
 // "named him Frank", "Dear Warrane", "Directed By: …".
 const AFTER_CUE = new RegExp(
@@ -42,7 +46,8 @@ function* nameRuns(text: string): Generator<{ start: number; words: string[] }> 
     let run: string[] = [];
     let runStart = start;
     for (const word of m[0].split(' ')) {
-      if (NOT_NAMES.has(word.toLowerCase())) {
+      // (a middle initial "A" is no article, a particle no word of its own)
+      if (NOT_NAMES.has(word.toLowerCase()) && !(run.length > 0 && INITIAL_WORD.test(word))) {
         if (run.length >= 2) yield { start: runStart, words: run };
         run = [];
         runStart = start + word.length + 1;
@@ -75,9 +80,17 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
         run.start += (run.words[0] ?? '').length + 1;
         run.words = run.words.slice(1);
       }
-      const words = run.words.map((w) => w.toLowerCase());
+      const words = run.words.map((w) => w.toLowerCase()).filter((w) => !PARTICLE_WORD.test(w));
       const end = run.start + run.words.join(' ').length;
-      if (given.has(words[0] ?? '')) found.push({ start: run.start, end, score: 0.7 });
+      // "Landerico B Hidalgo": a given name, a middle initial and a surname is a person's shape,
+      // whatever else the lexicon says the surname is (a place), unless the first word is ordinary
+      const initialled =
+        run.words.length === 3 &&
+        INITIAL_WORD.test(run.words[1] ?? '') &&
+        (given.has(words[0] ?? '') || !known.has(words[0] ?? '')) &&
+        !NOT_NAMES.has(words[2] ?? '');
+      if (initialled) found.push({ start: run.start, end, score: 0.75 });
+      else if (given.has(words[0] ?? '')) found.push({ start: run.start, end, score: 0.7 });
       else if (surnames.has(words.at(-1) ?? '')) found.push({ start: run.start, end, score: 0.6 });
       // Words no dictionary has, in a row ("Calquín Cazares", "Janka M. Szász"): a name from
       // outside the lists more often than anything else.
@@ -104,11 +117,14 @@ function findNames({ text, lang }: RecognizerInput): Candidate[] {
     }
     for (const m of text.matchAll(AFTER_CUE)) {
       const [start, end] = m.indices?.groups?.['value'] ?? [m.index, m.index + m[0].length];
+      // (a name that is an ordinary word too is a name here: "named him Frank")
+      const ordinary = (w: string): boolean =>
+        known.has(w) && !given.has(w) && !surnames.has(w) && !COMMON_WORDS.has(w);
       if (
         !text
           .slice(start, end)
           .split(' ')
-          .some((w) => NOT_NAMES.has(w.toLowerCase()) || known.has(w.toLowerCase()))
+          .some((w) => NOT_NAMES.has(w.toLowerCase()) || ordinary(w.toLowerCase()))
       )
         found.push({ start, end, score: 0.65 });
     }

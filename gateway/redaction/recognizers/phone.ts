@@ -7,6 +7,7 @@ import {
 } from 'libphonenumber-js/max';
 import type { Lang } from '../types.ts';
 import { SEP_OPT } from './digit-shape.ts';
+import { labelledPhones, withExtensions } from './phone-labels.ts';
 import type { Candidate, Recognizer, RecognizerInput } from './recognizer.ts';
 
 // Which national formats to read numbers without a +country prefix in, per message language; a
@@ -60,10 +61,20 @@ const CN_MOBILE = new RegExp(`(?<![\\d+])(?:(?:\\+|00)86${SEP_OPT})?1[3-9]\\d(?:
 /** North American 3-3-4: (646) 555-0143, 415.555.0187 */
 const NANP =
   /(?<![A-Za-z\d+.-])(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)|[2-9]\d{2})[ .-]{0,2}[2-9]\d{2}[ .-]\d{4}(?![\d]|[.-]\d)/gu;
-/** any 7–15 digits in groups: a phone only after a word such as "call me" or "tel" */
-const DIGITS_AFTER_CUE = new RegExp(`(?<![A-Za-z\\d+./-])\\d{2,6}(?:[ ./-]{1,2}\\d{2,6}){1,5}(?![\\d]|[./-]\\d)`, 'gu');
+/** 3-3-4 with one kind of dash or dot throughout, or a bracketed area code, whatever the digits (a
+ * made-up 930.167.3943 or (579)888-3058 is written as a phone all the same); +1 or 001 in front */
+const NANP_SHAPE =
+  /(?<![A-Za-z\d+.-])(?:(?:\+1|001|1)[ .-]?)?(?:\(\d{3}\) ?\d{3}[.-]\d{4}|\d{3}([.-])\d{3}\1\d{4})(?![\d]|[.-]\d)/gu;
+/** any 7–15 digits in groups (a group may be in brackets): a phone only after a word such as
+ * "call me" or "tel" */
+const CUE_GROUP = `(?:\\(\\d{1,5}\\)|\\d{1,8})`;
+const DIGITS_AFTER_CUE = new RegExp(
+  `(?<![A-Za-z\\d+./-])(?:\\(\\d{1,5}\\) ?\\d{2,8}|\\d{2,8})(?:[ ./-]{1,2}${CUE_GROUP}){1,5}(?![\\d]|[./-]\\d)`,
+  'gu',
+);
 
-const digitCount = (s: string): number => s.replace(/\D/g, '').length;
+const digitsOf = (s: string): string => s.replace(/\D/g, '');
+const digitCount = (s: string): number => digitsOf(s).length;
 // Free-phone and shared-cost prefixes (NANP 8xx, 0800/0808, CN 400/800): a company's line.
 const SERVICE_PREFIX = /^(?:1?8(?:00|33|44|55|66|77|88)\d{7}|0800\d+|0808\d+|0845\d+|0870\d+|[48]00\d{7})$/;
 
@@ -216,7 +227,11 @@ function findPhones({ text, lang }: RecognizerInput): Candidate[] {
     ...shaped(text, TRUNK, 10, 11, 0.5),
     ...shaped(text, CN_MOBILE, 11, 13, lang === 'zh' ? 0.85 : 0.6),
     ...shaped(text, NANP, 10, 11, 0.5),
+    ...shaped(text, NANP_SHAPE, 10, 13, 0.5),
   ];
+  // A number labelled as someone's line ("Mobile: 0341 …") is a phone whatever type libphonenumber
+  // gives its digits (GB 03 is a UAN range), unless it is free-phone or shared-cost by its prefix.
+  const labelled = labelledPhones(text, 0.6).filter((c) => !SERVICE_PREFIX.test(digitsOf(text.slice(c.start, c.end))));
   let foreignTries = 0;
   for (const stretch of stretches(text)) {
     const hits = validated(text, stretch, own, false);
@@ -236,7 +251,10 @@ function findPhones({ text, lang }: RecognizerInput): Candidate[] {
   const shapes = [...strong, ...shaped(text, DIGITS_AFTER_CUE, 7, 15, 0.25)];
   // A shape that libphonenumber reads as a service number (a hotline) is that, not a person's phone.
   found.push(...shapes.filter((c) => !service.some((s) => s.start < c.end && c.start < s.end)));
-  return found;
+  // The number after a label is the whole of it ("Tel. 8 (912) 345-67-89"), not the part inside.
+  const inside = (c: Candidate): boolean =>
+    labelled.some((l) => l.start <= c.start && c.end <= l.end && l.end - l.start > c.end - c.start);
+  return withExtensions(text, [...found.filter((c) => !inside(c)), ...labelled]);
 }
 
 export const phone: Recognizer = {
@@ -255,6 +273,10 @@ export const phone: Recognizer = {
     'reach me',
     'contact',
     'landline',
+    'fax',
+    'answering',
+    'messages to',
+    'my registered',
     'whatsapp',
     'sms',
     'text me',
