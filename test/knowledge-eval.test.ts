@@ -3,7 +3,8 @@
 // and per style, on the test split, are what `npm run eval:kb` prints. The older question set
 // (test/fixtures/kb/questions.ts) shares words with the articles and guards against regressions only.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVAL_LANGS, HELD_OUT, STYLES } from './fixtures/kb/held-out.ts';
+import { EVAL_LANGS, HELD_OUT, splitOf, STYLES } from './fixtures/kb/held-out.ts';
+import { EN_DEV_MORE } from './fixtures/kb/held-out-en-dev.ts';
 import { KB_QUESTIONS } from './fixtures/kb/questions.ts';
 import { formatKbEval, type KbEvalResult, runKbEval } from './support/kb-eval.ts';
 import { formatHeldOut, groupBy, type HeldOutResult, runHeldOut, score } from './support/kb-heldout.ts';
@@ -30,6 +31,8 @@ describe('the held-out question set', () => {
     }
     for (const style of STYLES) expect(HELD_OUT.some((q) => q.style === style)).toBe(true);
     expect(new Set(HELD_OUT.map((q) => q.q)).size).toBe(HELD_OUT.length);
+    // The later English dev questions were kept only where their hash falls in the dev split.
+    expect(EN_DEV_MORE.every(([, , q]) => splitOf(q) === 'dev')).toBe(true);
   });
 
   it('keeps the test split out of the content: no phrasing or synonym group repeats a test question', () => {
@@ -47,11 +50,11 @@ describe('the held-out question set', () => {
     const test = heldOut.items.filter((i) => i.question.split === 'test');
     const byLang = groupBy(test, (i) => i.question.lang);
     expect([...byLang.keys()].sort()).toEqual([...EVAL_LANGS].sort());
-    const floors: Record<string, number> = { en: 0.57, zh: 0.76, de: 0.8, fr: 0.78, es: 0.72 };
+    const floors: Record<string, number> = { en: 0.71, zh: 0.76, de: 0.8, fr: 0.81, es: 0.72 };
     for (const [lang, s] of byLang) expect(s.answeredRight, lang).toBeGreaterThanOrEqual(floors[lang]!);
     const all = score(test);
-    expect(all.top3).toBeGreaterThanOrEqual(0.92);
-    expect(all.idkOnUnanswerable).toBeGreaterThanOrEqual(0.9);
+    expect(all.top3).toBeGreaterThanOrEqual(0.95);
+    expect(all.idkOnUnanswerable).toBeGreaterThanOrEqual(0.95);
   });
 });
 

@@ -1,5 +1,9 @@
 // Typo tolerance: a question word the index has never seen is replaced by the most common indexed
 // word within a small edit distance (1 for short words, 2 from 7 letters), transpositions included.
+// A typo can also stop the stemmer from taking a suffix off ("internatonal" stays "internaton"
+// while "international" is "intern"): with nothing within that distance, the longest indexed stem
+// (5 letters or more) the word begins with, followed by at most a suffix's length, stands in (a
+// compound's first word too: "photocopi" → "photo", at a corrected word's reduced credit).
 
 /** Optimal-string-alignment distance, giving up (returning max + 1) once it must exceed max. */
 export function editDistance(a: string, b: string, max: number): number {
@@ -29,16 +33,33 @@ export function editDistance(a: string, b: string, max: number): number {
 
 export const maxEdits = (word: string) => (word.length >= 7 ? 2 : word.length >= 4 ? 1 : 0);
 
+/** a stem standing in for a word it begins with leaves at most this many letters over */
+const MAX_SUFFIX = 5;
+const MIN_PREFIX_STEM = 5;
+
 /** The indexed word nearest to `word` (fewest edits, then most passages), or undefined. */
 export function correct(word: string, vocabulary: Iterable<[string, number]>): string | undefined {
   const max = maxEdits(word);
   if (max === 0 || /\d/.test(word)) return undefined;
   let best: { term: string; d: number; df: number } | undefined;
+  let prefix: { term: string; df: number } | undefined;
   for (const [term, df] of vocabulary) {
-    if (Math.abs(term.length - word.length) > max || /\p{Script=Han}/u.test(term)) continue;
+    const begins =
+      term.length >= MIN_PREFIX_STEM &&
+      term.length < word.length &&
+      word.length - term.length <= MAX_SUFFIX &&
+      word.startsWith(term);
+    const near = Math.abs(term.length - word.length) <= max;
+    if ((!begins && !near) || /\p{Script=Han}/u.test(term)) continue;
+    if (
+      begins &&
+      (!prefix || term.length > prefix.term.length || (term.length === prefix.term.length && df > prefix.df))
+    )
+      prefix = { term, df };
+    if (!near) continue;
     const d = editDistance(word, term, max);
     if (d > max) continue;
     if (!best || d < best.d || (d === best.d && df > best.df)) best = { term, d, df };
   }
-  return best?.term;
+  return best?.term ?? prefix?.term;
 }

@@ -22,7 +22,7 @@ export {
 export { cosine, reciprocalRankFusion } from './fusion.ts';
 export { createRetriever, type Retriever, type RetrieverOptions } from './retriever.ts';
 export { analyzeTexts, termsOf, type Stemmer } from './analyze.ts';
-export { TS_CONFIG } from './language.ts';
+export { TS_CONFIG, tsConfigOf } from './language.ts';
 export { PHRASING_SEPARATOR } from './score.ts';
 export { splitMarkdown, type Section } from './split.ts';
 export { indexTerms } from './text.ts';

@@ -86,12 +86,13 @@ export const foldAccents = (s: string) =>
     .replace(/\p{M}+/gu, '')
     .normalize('NFC');
 
-/** Chat words the Snowball stop lists keep but that say nothing about the topic. */
+/** Chat and story filler words the Snowball stop lists keep but that say nothing about the topic. */
 export const CHAT_STOP: Record<AnalysedLang, Set<string>> = {
   en: new Set(
-    'please thanks thank hi hello want need get got tell know let lets im ive dont doesnt cant isnt whats hows u ur pls plz lol smh wtf yo'.split(
-      ' ',
-    ),
+    (
+      'please thanks thank hi hello hey want need get got tell know let lets im ive dont doesnt cant isnt whats hows ' +
+      'u ur pls plz lol smh wtf yo guys ok okay still yet ago really actually basically literally anyway kinda gonna wanna'
+    ).split(' '),
   ),
   de: new Set(
     'bitte danke hallo hi moechte mochte will brauche bekomme kann koennen konnen ihr euch eure euer jetzt schnell mal gibt'.split(
@@ -99,6 +100,6 @@ export const CHAT_STOP: Record<AnalysedLang, Set<string>> = {
     ),
   ),
   fr: new Set('bonjour salut merci svp stp veux voudrais besoin peux puis quoi vite'.split(' ')),
-  es: new Set('hola gracias porfa favor quiero necesito puedo podeis hago oye tio ya'.split(' ')),
+  es: new Set('hola gracias porfa favor quiero necesito puedo podeis hago oye tio ya poner'.split(' ')),
   zh: new Set(),
 };

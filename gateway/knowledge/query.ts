@@ -1,7 +1,7 @@
 // A question as weighted units: each English word is one unit, each Chinese character is one unit
 // (covered by any bigram holding it), so question words that glue across a Chinese word boundary
 // ("何开" in "如何开通") cost nothing once the real words are found. Weights are term rarity (IDF).
-import { correct } from './fuzzy.ts';
+import { correct, editDistance } from './fuzzy.ts';
 import { isHan, type Prepared, stem, ZH_LIGHT } from './text.ts';
 import type { CorpusStats, ZhMode } from './types.ts';
 
@@ -20,6 +20,9 @@ export interface QueryUnit {
 }
 
 export const CORRECTED_CREDIT = 0.6;
+/** a long word one edit away from an indexed one ("pasword"): far more often a typo of it than another word */
+export const NEAR_CREDIT = 0.8;
+const NEAR_MIN_LENGTH = 7;
 export const SYNONYM_CREDIT = 0.8;
 
 // Everyday words for what the articles call otherwise; a question word gets the other as an alternative.
@@ -76,16 +79,24 @@ export function idf(stats: CorpusStats, term: string): number {
 
 const LIGHT_WEIGHT = 0.15;
 
-// Typo correction scans the vocabulary; its word (non-Han) part and the corrections already made
-// are kept per statistics object, so a refresh of the statistics starts both afresh.
-const spelling = new WeakMap<CorpusStats, { words: [string, number][]; corrected: Map<string, string | undefined> }>();
+// Typo correction scans the vocabulary of the question's analyser (an English question is never
+// "corrected" into a Spanish stem); its word (non-Han) part and the corrections already made are
+// kept per statistics object, so a refresh of the statistics starts both afresh.
+const spelling = new WeakMap<
+  CorpusStats,
+  Map<string, { words: [string, number][]; corrected: Map<string, string | undefined> }>
+>();
 const CORRECTIONS_KEPT = 10_000;
 
-function corrected(word: string, stats: CorpusStats): string | undefined {
-  let s = spelling.get(stats);
+function corrected(word: string, stats: CorpusStats, config: string | undefined): string | undefined {
+  let perConfig = spelling.get(stats);
+  if (!perConfig) spelling.set(stats, (perConfig = new Map()));
+  const own = config ? stats.byConfig?.get(config) : undefined;
+  const key = own ? config! : '';
+  let s = perConfig.get(key);
   if (!s) {
-    s = { words: [...stats.df.entries()].filter(([t]) => !isHan(t)), corrected: new Map() };
-    spelling.set(stats, s);
+    s = { words: [...(own ?? stats.df).entries()].filter(([t]) => !isHan(t)), corrected: new Map() };
+    perConfig.set(key, s);
   }
   if (s.corrected.has(word)) return s.corrected.get(word);
   const found = correct(word, s.words);
@@ -99,18 +110,24 @@ export function buildQuery(
   stats: CorpusStats,
   mode: ZhMode,
   synonyms: SynonymMap = BUILTIN_SYNONYMS,
+  /** the question's text-search configuration: typo corrections come from its passages' words */
+  config?: string,
 ): Query {
   const units: QueryUnit[] = [];
   for (const word of p.words) {
     const own = synonyms.get(word)?.filter((t) => stats.df.has(t));
     // A known synonym beats a typo correction ("crashing" is not a misspelt "cashing").
-    const fixed = stats.df.has(word) || own?.length ? undefined : corrected(word, stats);
+    const fixed = stats.df.has(word) || own?.length ? undefined : corrected(word, stats, config);
     const term = fixed ?? word;
     const alternatives = fixed ? synonyms.get(term)?.filter((t) => stats.df.has(t)) : own;
     units.push({
       terms: [term],
       weight: idf(stats, term),
-      credit: fixed ? CORRECTED_CREDIT : 1,
+      credit: !fixed
+        ? 1
+        : word.length >= NEAR_MIN_LENGTH && editDistance(word, fixed, 1) <= 1
+          ? NEAR_CREDIT
+          : CORRECTED_CREDIT,
       ...(alternatives?.length ? { alternatives } : {}),
     });
   }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { extractiveAnswer, groundedPrompt } from './answer.ts';
 import { lineDiff } from './diff.ts';
 import { correct, editDistance } from './fuzzy.ts';
+import { buildQuery, CORRECTED_CREDIT, NEAR_CREDIT } from './query.ts';
 import { indexTerms, stem } from './text.ts';
 import { createRetriever } from './retriever.ts';
 import type { PassageHit, PassageSource } from './types.ts';
@@ -55,6 +56,43 @@ describe('typo correction', () => {
   });
   it('counts a transposition as one edit', () => {
     expect(editDistance('crad', 'card', 2)).toBe(1);
+  });
+  it('falls back to the stem a word begins with when a typo kept the stemmer from taking the suffix off', () => {
+    // Snowball: "international" → "intern", but "internatonal" → "internaton".
+    expect(
+      correct('internaton', [
+        ['intern', 5],
+        ['internet', 9],
+      ]),
+    ).toBe('intern');
+    expect(correct('bitcoin', [['bit', 3]])).toBeUndefined(); // a stem under five letters never stands in
+    expect(correct('internationally', [['intern', 5]])).toBeUndefined(); // more than a suffix left over
+  });
+  it("corrects within the question's analyser only, and trusts a long word one edit away more", () => {
+    const stats = {
+      passages: 10,
+      avgTerms: 5,
+      df: new Map([
+        ['travel', 2],
+        ['trasl', 6],
+        ['password', 3],
+      ]),
+      byConfig: new Map([
+        [
+          'english',
+          new Map([
+            ['travel', 2],
+            ['password', 3],
+          ]),
+        ],
+        ['spanish', new Map([['trasl', 6]])],
+      ]),
+    };
+    const asked = { words: ['travl', 'pasword'], han: [] };
+    const [travel, password] = buildQuery(asked, stats, 'bigram', new Map(), 'english').units;
+    expect(travel).toMatchObject({ terms: ['travel'], credit: CORRECTED_CREDIT });
+    expect(password).toMatchObject({ terms: ['password'], credit: NEAR_CREDIT });
+    expect(buildQuery(asked, stats, 'bigram', new Map()).units[0]!.terms).toEqual(['trasl']); // no analyser: any language
   });
 });
 

@@ -10,12 +10,12 @@
 import { createHash } from 'node:crypto';
 import { candidateTerms, POSTING_BUDGET } from './candidates.ts';
 import { analyzeText, analyzeTexts } from './analyze.ts';
-import { questionLanguage } from './language.ts';
+import { questionLanguage, tsConfigOf } from './language.ts';
 import { BUILTIN_SYNONYMS, buildQuery, type Query, synonymMap, type SynonymMap } from './query.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { topicPair } from './topics.ts';
 import { calibratedConfidence, type ConfidenceSignals } from './confidence.ts';
-import { hanShare, knownShare, knownWeightShare, scorePassage } from './score.ts';
+import { hanShare, knownShare, knownWeightShare, lengthShare, scorePassage } from './score.ts';
 import type {
   Audience,
   CandidatePassage,
@@ -160,7 +160,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       analyzeText(opts.source.stem, req.question, lang, zhMode),
       synonymsFor(lang),
     ]);
-    const query = buildQuery(prepared, corpus, zhMode, synonyms);
+    const query = buildQuery(prepared, corpus, zhMode, synonyms, tsConfigOf(lang));
     const terms =
       query.terms.length > 0 && corpus.passages > 0
         ? candidateTerms(query.terms, corpus, opts.postingBudget ?? POSTING_BUDGET)
@@ -175,6 +175,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
     const known = knownShare(query);
     const knownWeight = knownWeightShare(query, corpus);
     const han = hanShare(query);
+    const length = lengthShare(query);
     const scored = rows.map((row) => {
       const s = scorePassage(query, row, corpus);
       const bonus = req.lang && row.language === req.lang ? LANG_BONUS : 0;
@@ -194,6 +195,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
         known,
         knownWeight,
         han,
+        length,
         margin: score > 0 ? Math.max(0, (score - otherBest(row.articleId)) / score) : 0,
       };
       signalsOf.set(row.passageId, signals);

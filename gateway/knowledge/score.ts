@@ -3,7 +3,7 @@
 // headings). Coverage: the share of the question's known weight (terms some passage holds) the
 // passage covers — words the knowledge base has never seen say nothing about which passage fits,
 // so they are left out here and counted once, as the question's unknown share (confidence.ts).
-import { idf, type Query, SYNONYM_CREDIT } from './query.ts';
+import { idf, NEAR_CREDIT, type Query, type QueryUnit, SYNONYM_CREDIT } from './query.ts';
 import type { CorpusStats } from './types.ts';
 
 const K1 = 1.2;
@@ -87,13 +87,24 @@ export function scorePassage(
   return { score, body, heading };
 }
 
+/**
+ * How known one unit is: a typo-corrected word only partly (the correction may be a different
+ * word: "pension" → "person"), a long word one edit away from its correction more than others.
+ */
+const knownPart = (u: QueryUnit) => (u.known === false ? 0 : u.credit >= 1 ? 1 : u.credit >= NEAR_CREDIT ? 0.75 : 0.5);
+
 /** Share of the question's content units (Chinese function characters aside) the knowledge base knows. */
 export function knownShare(query: Query): number {
   const content = query.units.filter((u) => !u.light);
-  // A typo-corrected word is only half known: the correction may be a different word ("pension" → "person").
-  return content.length
-    ? content.reduce((a, u) => a + (u.known === false ? 0 : u.credit < 1 ? 0.5 : 1), 0) / content.length
-    : 0;
+  return content.length ? content.reduce((a, u) => a + knownPart(u), 0) / content.length : 0;
+}
+
+/** Content units from which a question counts as long (confidence.ts). */
+export const LONG_QUESTION = 8;
+
+/** The question's content units (Chinese function characters aside), up to LONG_QUESTION, as a share of it. */
+export function lengthShare(query: Query): number {
+  return Math.min(query.units.filter((u) => !u.light).length, LONG_QUESTION) / LONG_QUESTION;
 }
 
 /** Share of the question's content units that are Chinese characters. */
@@ -107,7 +118,5 @@ export function knownWeightShare(query: Query, stats: CorpusStats): number {
   const content = query.units.filter((u) => !u.light);
   const unknownWeight = idf(stats, '');
   const total = content.reduce((a, u) => a + (u.known === false ? unknownWeight : u.weight), 0);
-  return total > 0
-    ? content.reduce((a, u) => a + (u.known === false ? 0 : u.weight * (u.credit < 1 ? 0.5 : 1)), 0) / total
-    : 0;
+  return total > 0 ? content.reduce((a, u) => a + u.weight * knownPart(u), 0) / total : 0;
 }

@@ -58,6 +58,8 @@ export interface CorpusStats {
   avgTerms: number;
   /** document frequency: passages containing each term */
   df: Map<string, number>;
+  /** the same per text-search configuration of the passages ('english', 'german', …): typo correction stays in the question's analyser */
+  byConfig?: Map<string, Map<string, number>>;
 }
 
 /** The store the retriever reads: full-text candidates and corpus statistics. */

@@ -219,7 +219,7 @@ describe('gap loop', () => {
   });
 
   it('links an unanswered question to an article: it becomes a phrasing, a new version, and finds the article', async () => {
-    const question = 'does a notary stamp on my passport photocopy work for you';
+    const question = 'is a notarised copy of my residence permit good enough for you';
     const low = await api<{ gap?: { recorded: boolean; id?: string }; passages: Hit[] }>(
       server,
       'POST',

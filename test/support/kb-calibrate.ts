@@ -7,7 +7,7 @@ import { CALIBRATION } from '../../gateway/knowledge/confidence.ts';
 import { HELD_OUT } from '../fixtures/kb/held-out.ts';
 import { runHeldOut } from './kb-heldout.ts';
 
-const FEATURES = ['body', 'heading', 'known', 'knownWeight', 'han', 'margin'] as const;
+const FEATURES = ['body', 'heading', 'known', 'knownWeight', 'han', 'margin', 'length'] as const;
 
 export function fitLogistic(rows: { x: number[]; y: number }[], iterations = 20_000, rate = 0.5, l2 = 0.01): number[] {
   const w = new Array<number>(rows[0]!.x.length + 1).fill(0);

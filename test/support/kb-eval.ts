@@ -1,6 +1,5 @@
 // Retrieval quality on the question set (test/fixtures/kb/questions.ts) over the demo knowledge
 // base: top-1 / top-3 article hit rates per language, and how well "I don't know" is used.
-import { PGlite } from '@electric-sql/pglite';
 import { DEFAULT_THRESHOLD } from '../../gateway/knowledge/answer.ts';
 import { createRetriever } from '../../gateway/knowledge/retriever.ts';
 import type { ZhMode } from '../../gateway/knowledge/types.ts';
@@ -10,6 +9,7 @@ import { reindexPassages } from '../../server/knowledge/passages.ts';
 import { seedDemoKnowledge } from '../../server/knowledge/seed.ts';
 import { sqlPassageSource } from '../../server/knowledge/store/search.ts';
 import { KB_QUESTIONS, type KbQuestion } from '../fixtures/kb/questions.ts';
+import { createTestDatabase } from './database.ts';
 import { PassThrough } from 'node:stream';
 
 export interface LangScore {
@@ -35,17 +35,20 @@ export interface KbEvalResult {
   items: { q: string; lang: string; expect: string | null; got: string[]; confidence: number }[];
 }
 
-/** An in-memory database, migrated and seeded with the demo bank's articles; `use` runs on it, then it is closed. */
+/**
+ * A database migrated and seeded with the demo bank's articles (in-memory PGlite, or a fresh
+ * database on the PostgreSQL server named by TEST_DATABASE_URL); `use` runs on it, then it is dropped.
+ */
 export async function withDemoKnowledge<T>(use: (db: Database) => Promise<T>): Promise<T> {
-  const pglite = new PGlite();
-  const db = await openDatabase({ kind: 'pglite', dir: 'memory://' }, { pglite });
+  const test = await createTestDatabase();
+  const db = await openDatabase(test.database, test.pglite ? { pglite: test.pglite } : {});
   try {
     await migrate(db);
     await seedDemoKnowledge(db.dataSource, createLogger({ level: 'error', stream: new PassThrough() }));
     return await use(db);
   } finally {
     await db.close();
-    await pglite.close();
+    await test.drop();
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type PassageSource,
   type Stemmer,
   TS_CONFIG,
+  tsConfigOf,
 } from '../../../gateway/knowledge/index.ts';
 import { preparedQuery } from '../../db/prepared.ts';
 
@@ -77,15 +78,22 @@ export function sqlPassageSource(db: Queryable): PassageSource {
       const [totals] = (await db.query(
         `SELECT count(*)::int AS passages, coalesce(avg(cardinality(string_to_array(terms, ' '))), 0)::float8 AS "avgTerms" FROM kb_passages`,
       )) as { passages: number; avgTerms: number }[];
-      const words = (await db.query(`SELECT word, ndoc FROM ts_stat('SELECT tsv FROM kb_passages')`)) as {
-        word: string;
-        ndoc: number;
-      }[];
-      return {
-        passages: totals?.passages ?? 0,
-        avgTerms: totals?.avgTerms ?? 0,
-        df: new Map(words.map((w) => [w.word, Number(w.ndoc)])),
-      };
+      // Per passage language (each passage has one, so the sums are the corpus's document frequencies).
+      const words = (await db.query(
+        `SELECT l.language, s.word, s.ndoc FROM (SELECT DISTINCT language FROM kb_passages) l,
+                LATERAL ts_stat(format('SELECT tsv FROM kb_passages WHERE language = %L', l.language)) s`,
+      )) as { language: string; word: string; ndoc: number }[];
+      const df = new Map<string, number>();
+      const byConfig = new Map<string, Map<string, number>>();
+      for (const w of words) {
+        const n = Number(w.ndoc);
+        df.set(w.word, (df.get(w.word) ?? 0) + n);
+        const config = tsConfigOf(w.language);
+        let own = byConfig.get(config);
+        if (!own) byConfig.set(config, (own = new Map()));
+        own.set(w.word, (own.get(w.word) ?? 0) + n);
+      }
+      return { passages: totals?.passages ?? 0, avgTerms: totals?.avgTerms ?? 0, df, byConfig };
     },
   };
 }
