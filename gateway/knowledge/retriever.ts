@@ -202,7 +202,16 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       const { terms: _t, headTerms: _h, ...rest } = row;
       return { ...rest, score: +score.toFixed(4), confidence: +calibratedConfidence(signals).toFixed(4) };
     });
-    hits.sort((a, b) => b.score - a.score || b.confidence - a.confidence || a.passageId.localeCompare(b.passageId));
+    // Ties fall to the passage's own words, not its random id: the same knowledge base answers the
+    // same question the same way on every install.
+    hits.sort(
+      (a, b) =>
+        b.score - a.score ||
+        b.confidence - a.confidence ||
+        a.title.localeCompare(b.title) ||
+        a.text.localeCompare(b.text) ||
+        a.passageId.localeCompare(b.passageId),
+    );
     if (vector.length) {
       // Only the lexical candidates hold a lexical rank (the vector list's other rows score 0 there).
       const found = new Set(lexical.map((r) => r.passageId));
