@@ -15,6 +15,39 @@ export function countTerms(terms: string): Map<string, number> {
   return counts;
 }
 
+// Every term a query can ask about (its terms, its units' terms and synonyms), once per query.
+const asked = new WeakMap<Query, Set<string>>();
+function askedTerms(query: Query): Set<string> {
+  let set = asked.get(query);
+  if (!set) {
+    set = new Set(query.terms);
+    for (const u of query.units) for (const t of [...u.terms, ...(u.alternatives ?? [])]) set.add(t);
+    asked.set(query, set);
+  }
+  return set;
+}
+
+/**
+ * The counts of the asked terms in a passage's term list, and the list's length: what countTerms
+ * gives for those terms, without a map entry (or an array) for every other word of the passage.
+ */
+export function countAsked(terms: string, wanted: Set<string>): { counts: Map<string, number>; length: number } {
+  const counts = new Map<string, number>();
+  let length = 0;
+  let start = 0;
+  while (start <= terms.length) {
+    let end = terms.indexOf(' ', start);
+    if (end < 0) end = terms.length;
+    if (end > start) {
+      length += 1;
+      const t = terms.slice(start, end);
+      if (wanted.has(t)) counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
+    start = end + 1;
+  }
+  return { counts, length };
+}
+
 /** Weighted share of the query's known units satisfied by a term set. */
 export function coverage(query: Query, has: (term: string) => boolean): number {
   let total = 0;
@@ -78,8 +111,7 @@ export function scorePassage(
   passage: { terms: string; headTerms: string },
   stats: CorpusStats,
 ): PassageScore {
-  const counts = countTerms(passage.terms);
-  const length = [...counts.values()].reduce((a, b) => a + b, 0);
+  const { counts, length } = countAsked(passage.terms, askedTerms(query));
   const body = coverage(query, (t) => counts.has(t));
   const heading = headCoverage(query, passage.headTerms);
   const knownWeight = query.units.reduce((a, u) => a + (u.known === false ? 0 : u.weight), 0) || 1;
