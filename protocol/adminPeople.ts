@@ -6,6 +6,9 @@ import { StaffUser } from './staff.ts';
 export const ListedUser = StaffUser.extend({ mfa: z.boolean(), lastSignInAt: z.string().nullable() });
 export type ListedUser = z.infer<typeof ListedUser>;
 export const UserList = z.object({ users: z.array(ListedUser) });
+/** An administrator's reset of a second factor: the account afterwards and how many sessions ended. */
+export const MfaResetAnswer = z.object({ user: ListedUser, sessionsRevoked: z.number().int().nonnegative() });
+export type MfaResetAnswer = z.infer<typeof MfaResetAnswer>;
 export const UserAnswer = z.object({ user: StaffUser });
 /** A one-time link with which the person sets their own password (an invitation or a reset). */
 export const PasswordLink = z.object({ link: z.string(), expiresAt: z.string() });

@@ -8,7 +8,8 @@ import { transaction, txOf } from './transaction.ts';
 import { validate } from './validate.ts';
 import { randomBytes } from 'node:crypto';
 import { issuePasswordLink } from '../staff/passwordLinks.ts';
-import { CreateStaffUser, PasswordLinkRequest, StaffUserId, UpdateStaffUser } from '../staff/schemas.ts';
+import { resetSecondFactor } from '../staff/mfaReset.ts';
+import { CreateStaffUser, MfaReset, PasswordLinkRequest, StaffUserId, UpdateStaffUser } from '../staff/schemas.ts';
 import { createStaffUser, listStaffUsers, presentUser, updateStaffUser } from '../staff/users.ts';
 
 export function userRoutes(deps: Infra) {
@@ -71,6 +72,31 @@ export function userRoutes(deps: Infra) {
       ctx.status = 201;
       ctx.set('Cache-Control', 'no-store');
       ctx.body = { link: link.link, expiresAt: link.expiresAt };
+    },
+  );
+
+  // Another account's second factor (a lost phone): removed with its sessions, the reason audited.
+  router.post(
+    '/:id/mfa/reset',
+    staffAuth(deps),
+    authorize(deps, 'update', 'StaffUser'),
+    validate(MfaReset),
+    tx,
+    async (ctx) => {
+      const id = StaffUserId.safeParse(ctx.params.id);
+      if (!id.success) throw validationFailed([{ path: 'id', message: 'must be a user id (uuid)' }]);
+      const { user, sessionsRevoked } = await resetSecondFactor({
+        tx: txOf(ctx),
+        actor: actorOf(ctx.state),
+        requestId: ctx.state.requestId,
+        userId: id.data,
+        reason: (ctx.state.input as MfaReset).reason,
+        now: deps.now(),
+      });
+      ctx.body = {
+        user: { ...presentUser(user), mfa: user.mfa, lastSignInAt: user.lastSignInAt?.toISOString() ?? null },
+        sessionsRevoked,
+      };
     },
   );
 

@@ -66,3 +66,24 @@ export const CompleteSetup = z.object({ token: z.string().min(1).max(200), email
 export type CompleteSetup = z.infer<typeof CompleteSetup>;
 
 export const StaffUserId = z.uuid({ message: 'must be a user id (uuid)' });
+
+const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
+const LONG_DIGITS = /\d(?:[\s.-]?\d){5,}/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** An administrator's reset of another account's second factor, with the reason the audit event keeps. */
+export const MfaReset = z
+  .object({
+    reason: z
+      .string({ message: 'is required' })
+      .trim()
+      .min(3, { message: 'must be at least 3 characters' })
+      .max(500, { message: 'must be at most 500 characters' })
+      .refine((r) => !CONTROL.test(r), { message: 'must not contain control characters' })
+      .refine((r) => !EMAIL.test(r) && !LONG_DIGITS.test(r), {
+        message: 'must not contain personal data (emails, long numbers)',
+      }),
+  })
+  .strict();
+export type MfaReset = z.infer<typeof MfaReset>;

@@ -122,6 +122,15 @@ describe('the OpenAPI document describes what the routes answer', () => {
         })
       ).status,
     ).toBe(201);
+    const reset = (body: unknown) =>
+      call(tokens.admin, 'POST', '/api/users/{id}/mfa/reset', `/api/users/${id}/mfa/reset`, { body });
+    expect((await reset({ reason: 'Phone lost' })).status).toBe(409);
+    await server.deps.db.dataSource.query(
+      `INSERT INTO staff_mfa (user_id, secret_ciphertext, created_at, confirmed_at) VALUES ($1, 'x', now(), now())`,
+      [id],
+    );
+    expect((await reset({})).status).toBe(400);
+    expect((await reset({ reason: 'Phone lost' })).status).toBe(200);
     expect(
       (await call(tokens.admin, 'POST', '/api/users', '/api/users', { body: { email: 'not an email' } })).status,
     ).toBe(400);

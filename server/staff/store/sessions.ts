@@ -97,7 +97,7 @@ export async function revokeUserSessions(
   tx: Queryable,
   userId: string,
   now: Date,
-  reason: 'user_disabled' | 'password_set',
+  reason: 'user_disabled' | 'password_set' | 'mfa_reset',
 ): Promise<number> {
   return changedRows(
     await tx.query(

@@ -57,13 +57,18 @@ export async function insertUser(
   });
 }
 
-export async function listUsers(tx: Queryable): Promise<ListedUser[]> {
-  return (await tx.query(
-    `SELECT ${USER_COLUMNS},
+const LISTED_COLUMNS = `${USER_COLUMNS},
             EXISTS (SELECT 1 FROM staff_mfa m WHERE m.user_id = staff_users.id AND m.confirmed_at IS NOT NULL) AS mfa,
-            (SELECT max(s.created_at) FROM staff_sessions s WHERE s.user_id = staff_users.id) AS "lastSignInAt"
-       FROM staff_users ORDER BY created_at, id`,
-  )) as ListedUser[];
+            (SELECT max(s.created_at) FROM staff_sessions s WHERE s.user_id = staff_users.id) AS "lastSignInAt"`;
+
+export async function listUsers(tx: Queryable): Promise<ListedUser[]> {
+  return (await tx.query(`SELECT ${LISTED_COLUMNS} FROM staff_users ORDER BY created_at, id`)) as ListedUser[];
+}
+
+/** One account as the list shows it; undefined when there is none. */
+export async function findListedUser(tx: Queryable, userId: string): Promise<ListedUser | undefined> {
+  const [row] = (await tx.query(`SELECT ${LISTED_COLUMNS} FROM staff_users WHERE id = $1`, [userId])) as ListedUser[];
+  return row;
 }
 
 /** Locks every admin row and the account's own, in one order: concurrent demotions run one after another. */

@@ -1,6 +1,7 @@
-// One staff account's controls: display name, role, disable / enable, unlock and a password-reset
-// link (the person must choose a new password with it). Each control keeps its own error, so the
-// server's refusal (last_admin, user_disabled) shows beside the control that caused it.
+// One staff account's controls: display name, role, disable / enable, unlock, a password-reset
+// link (the person must choose a new password with it) and the second factor's reset. Each control
+// keeps its own error, so the server's refusal (last_admin, user_disabled, mfa_reset_self) shows
+// beside the control that caused it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ListedUser, PasswordLink, UserAnswer } from '../../../../protocol/adminPeople.ts';
 import { ROLES, type StaffRole } from '../../../../protocol/staff.ts';
@@ -8,6 +9,7 @@ import { call } from '../api.ts';
 import { formatDateTime, t, type Key } from '../i18n.ts';
 import { ErrorNote, Field, useAction } from '../ui.tsx';
 import { FieldError, FormError, invalidAt, OneTimeSecret } from './formParts.tsx';
+import { SecondFactor } from './mfaReset.tsx';
 
 export function ManageUser({ user, changed, close }: { user: ListedUser; changed: () => void; close: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -22,6 +24,7 @@ export function ManageUser({ user, changed, close }: { user: ListedUser; changed
       <RoleControl user={user} patch={patch} />
       <Standing user={user} patch={patch} />
       <ResetLink user={user} />
+      <SecondFactor user={user} changed={changed} />
       <div class="actions">
         <button type="button" onClick={close}>
           {t('common.close')}

@@ -46,7 +46,7 @@ export function UsersScreen() {
             <td data-testid="user-status">
               <Status user={u} />
             </td>
-            <td>{u.mfa ? t('users.mfa.on') : t('users.mfa.off')}</td>
+            <td data-testid="user-mfa">{u.mfa ? t('users.mfa.on') : t('users.mfa.off')}</td>
             <td>{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : t('users.never')}</td>
             <td>
               <button
