@@ -315,6 +315,9 @@ describe('a role that does not require it', () => {
     expect(reset).toHaveLength(1);
     expect(reset[0]!.actorId).toBe(ids.admin);
     expect(reset[0]!.details).toMatchObject({ removed: true });
+    expect(reset[0]!.details['sessionsRevoked']).toBeGreaterThanOrEqual(1);
+    // the session opened with the lost factor ends with it
+    expect((await api(server, 'GET', '/api/auth/me', { token: agentToken })).status).toBe(401);
     expect((await login('agent')).body.accessToken).toBeTruthy();
   });
 });

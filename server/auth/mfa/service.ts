@@ -11,6 +11,7 @@ import { conflict, notFound, unauthenticated } from '../../errors.ts';
 import type { Infra } from '../../infra.ts';
 import { type IssuedSession, countFailure, issue, signPending } from '../../staff/sessions.ts';
 import { clearFailedLogins, findUser, lockUser } from '../../staff/store/users.ts';
+import { revokeUserSessions } from '../../staff/store/sessions.ts';
 import { SECRET_BYTES, newRecoveryCodes, openSecret, recoveryCodeHash, recoveryKey, sealSecret } from './sealing.ts';
 import {
   acceptStep,
@@ -194,11 +195,13 @@ export async function resetMfa(props: {
 }): Promise<void> {
   if (!(await findUser(props.tx, props.userId))) throw notFound('staff user');
   const removed = await deleteMfa(props.tx, props.userId);
+  // A lost phone may sit in someone else's hands with a live session: the reset ends them all.
+  const sessionsRevoked = removed ? await revokeUserSessions(props.tx, props.userId, new Date(), 'mfa_reset') : 0;
   await appendAudit(props.tx, {
     actor: props.actor,
     action: 'mfa.reset',
     resource: { type: 'StaffUser', id: props.userId },
     requestId: props.requestId,
-    details: { removed },
+    details: { removed, sessionsRevoked },
   });
 }
