@@ -13,7 +13,10 @@ function phoneKeys(value: string): string[] {
   const digits = value.normalize('NFKC').replace(/\D+/gu, '');
   const keys = new Set([digits, digits.replace(/^0+/u, '')]);
   const international = digits.startsWith('00') ? `+${digits.slice(2)}` : value.normalize('NFKC');
-  const parsed = parsePhoneNumberFromString(international);
+  // Without a default country libphonenumber reads only a number with a + (or a +country in a
+  // tel: URI's phone-context); anything else throws inside it and comes back undefined, so the
+  // parse (and its exception) is skipped for the national numbers most messages hold.
+  const parsed = international.includes('+') ? parsePhoneNumberFromString(international) : undefined;
   if (parsed) keys.add(parsed.nationalNumber);
   keys.delete('');
   return [...keys];

@@ -21,6 +21,8 @@ export function hasContextWord(
 
 function containsWord(haystack: string, word: string): boolean {
   let at = haystack.indexOf(word);
+  // Most words are absent from a short window: answer that before testing the word's script.
+  if (at < 0) return false;
   // Han words are matched as substrings (no spaces in Chinese); Latin words need word edges so
   // that 'dob' does not fire inside 'adobe'.
   if (HAN.test(word)) return at >= 0;

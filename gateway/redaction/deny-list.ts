@@ -7,23 +7,29 @@ export type DenyList = (text: string) => DetectedEntity[];
 
 interface MappedText {
   text: string;
-  /** for each UTF-16 index of `text`: [start, end) in the original. */
-  origin: Array<[number, number]>;
+  /** for a UTF-16 index of `text`: [start, end) in the original (undefined past its end) */
+  origin: (index: number) => readonly [number, number] | undefined;
 }
+
+// ASCII is its own NFKC form, one code unit for one: most messages need no offset map at all.
+const ASCII_ONLY = /^\p{ASCII}*$/u;
 
 // Per code point NFKC keeps a precise offset map; the rare sequences that only compose across
 // code points (combining marks) are matched as written, which is fine for a list of known terms.
 function nfkcMapped(original: string): MappedText {
+  if (ASCII_ONLY.test(original)) {
+    return { text: original, origin: (i) => (i >= 0 && i < original.length ? [i, i + 1] : undefined) };
+  }
   let text = '';
-  const origin: Array<[number, number]> = [];
+  const origins: Array<[number, number]> = [];
   let at = 0;
   for (const ch of original) {
     const normalised = ch.normalize('NFKC');
-    for (let i = 0; i < normalised.length; i += 1) origin.push([at, at + ch.length]);
+    for (let i = 0; i < normalised.length; i += 1) origins.push([at, at + ch.length]);
     text += normalised;
     at += ch.length;
   }
-  return { text, origin };
+  return { text, origin: (i) => origins[i] };
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
@@ -45,8 +51,8 @@ export function createDenyList(entries: RedactionPolicy['deny']): DenyList {
     const found: DetectedEntity[] = [];
     for (const { type, regex } of patterns) {
       for (const match of mapped.text.matchAll(regex)) {
-        const first = mapped.origin[match.index];
-        const last = mapped.origin[match.index + match[0].length - 1];
+        const first = mapped.origin(match.index);
+        const last = mapped.origin(match.index + match[0].length - 1);
         if (!first || !last) continue;
         found.push({ type, start: first[0], end: last[1], score: 1, recognizer: 'deny-list' });
       }
