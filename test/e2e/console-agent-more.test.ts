@@ -5,14 +5,20 @@
 // is set, and a transfer to a named second agent (a third context) lands in that agent's own list
 // with its unread count. The queue's filters are remembered. axe-core, screenshots in en and zh.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../support/audit.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { axeBothThemes, consoleSignIn, ensureConsoleBuilt, STAFF_PASSWORD } from '../support/consolePage.ts';
 import { seedStaff, startTestServer, type TestServer } from '../support/server.ts';
+import { alwaysOpenSites } from '../support/shiftSites.ts';
+import { policiesDir } from '../support/widget.ts';
 import { acceptLocalAi, chatPanel, ensureWidgetBuilt, screenshot, sendText } from '../support/widgetPage.ts';
 
 const WAIT = { timeout: 30_000 };
+
+// The demo site with no office hours, so the handoff queues whatever the hour of the run.
+const policies = policiesDir({ 'sites.yaml': stringify(alwaysOpenSites()) });
 const CARD = '4111 1111 1111 1111';
 
 describe.runIf(browserAvailable)(
@@ -40,7 +46,7 @@ describe.runIf(browserAvailable)(
     beforeAll(async () => {
       ensureWidgetBuilt();
       ensureConsoleBuilt();
-      server = await startTestServer({}, { seedDemoKnowledge: true });
+      server = await startTestServer({ PALISADE_POLICIES_DIR: policies.dir }, { seedDemoKnowledge: true });
       annaId = await seedStaff(server, {
         email: 'anna@bank.example',
         password: STAFF_PASSWORD,
@@ -64,6 +70,7 @@ describe.runIf(browserAvailable)(
       for (const c of contexts) await c.close().catch(() => {});
       await browser?.close();
       await server?.stop();
+      policies.remove();
     });
 
     it('shows typing both ways, the context panel, and inserts a knowledge suggestion with its citation', async () => {

@@ -28,3 +28,15 @@ export function shiftSites(opts: {
     },
   };
 }
+
+/**
+ * The shipped sites.yaml with no office hours on `retail`: a handoff queues for a person whatever
+ * the hour of the run (the shipped Berlin hours make it an after-hours follow-up in the evening).
+ */
+export function alwaysOpenSites(): Record<string, unknown> {
+  const shipped = parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../policies/sites.yaml'), 'utf8')) as {
+    sites: { retail: Record<string, unknown> };
+  };
+  delete shipped.sites.retail['officeHours'];
+  return shipped;
+}
