@@ -2,7 +2,7 @@
 // (covered by any bigram holding it), so question words that glue across a Chinese word boundary
 // ("何开" in "如何开通") cost nothing once the real words are found. Weights are term rarity (IDF).
 import { correct, editDistance } from './fuzzy.ts';
-import { isHan, type Prepared, stem, ZH_LIGHT } from './text.ts';
+import { hanTerms, isHan, type Prepared, stem, ZH_LIGHT } from './text.ts';
 import type { CorpusStats, ZhMode } from './types.ts';
 
 export interface QueryUnit {
@@ -63,6 +63,41 @@ export function synonymMap(groups: string[][]): SynonymMap {
   return map;
 }
 
+/**
+ * Chinese synonyms, matched as written in the question's Han runs (no stemmer): each word of two or
+ * more characters with the other words of its groups, longest words first.
+ */
+export type HanSynonyms = { word: string; others: string[] }[];
+
+export function hanSynonyms(groups: string[][]): HanSynonyms {
+  const map = new Map<string, Set<string>>();
+  for (const group of groups) {
+    const words = group.map((w) => w.normalize('NFKC')).filter((w) => [...w].length >= 2 && [...w].every(isHan));
+    for (const a of words) for (const b of words) if (a !== b) (map.get(a) ?? map.set(a, new Set()).get(a)!).add(b);
+  }
+  return [...map]
+    .map(([word, others]) => ({ word, others: [...others] }))
+    .sort((a, b) => b.word.length - a.word.length || (a.word < b.word ? -1 : 1));
+}
+
+/** Per character of a Han run, the bigrams of synonyms of a listed word that covers the character. */
+function hanAlternatives(text: string, synonyms: HanSynonyms, stats: CorpusStats): (string[] | undefined)[] {
+  const chars = [...text];
+  const out: (string[] | undefined)[] = chars.map(() => undefined);
+  if (synonyms.length === 0 || chars.length < 2) return out;
+  for (const { word, others } of synonyms) {
+    const wlen = [...word].length;
+    let from = text.indexOf(word);
+    while (from >= 0) {
+      const at = [...text.slice(0, from)].length;
+      const bigrams = others.flatMap((o) => hanTerms(o, 'bigram')).filter((t) => stats.df.has(t));
+      for (let i = at; i < at + wlen; i++) if (bigrams.length) out[i] = [...new Set([...(out[i] ?? []), ...bigrams])];
+      from = text.indexOf(word, from + word.length);
+    }
+  }
+  return out;
+}
+
 /** The light English stemmer's synonyms, for retrieval without a database stemmer (unit tests). */
 export const BUILTIN_SYNONYMS = synonymMap(SYNONYM_PAIRS.map(([a, b]) => [stem(a), stem(b)]));
 
@@ -112,6 +147,8 @@ export function buildQuery(
   synonyms: SynonymMap = BUILTIN_SYNONYMS,
   /** the question's text-search configuration: typo corrections come from its passages' words */
   config?: string,
+  /** Chinese synonyms (bigram mode): a listed word's characters are also satisfied by its synonyms' bigrams */
+  hanSynonymList: HanSynonyms = [],
 ): Query {
   const units: QueryUnit[] = [];
   for (const word of p.words) {
@@ -138,6 +175,7 @@ export function buildQuery(
       continue;
     }
     const chars = [...run.text];
+    const alternativesAt = hanAlternatives(run.text, hanSynonymList, stats);
     if (chars.length === 1) {
       units.push({
         terms: [run.text],
@@ -149,12 +187,17 @@ export function buildQuery(
     }
     chars.forEach((ch, i) => {
       const holding = [run.terms[i - 1], run.terms[i]].filter((t): t is string => t !== undefined && isHan(t));
-      const weight = Math.max(...holding.map((t) => idf(stats, t)));
+      const alternatives = alternativesAt[i]?.filter((t) => !holding.includes(t));
+      // With synonyms, the unit weighs what its rarest known term does (an unknown bigram such as a
+      // misspelt word's would otherwise weigh the most, once a synonym makes the unit known).
+      const known = alternatives?.length ? [...holding, ...alternatives].filter((t) => stats.df.has(t)) : [];
+      const weight = Math.max(...(known.length ? known : holding).map((t) => idf(stats, t)));
       units.push({
         terms: holding,
         weight: ZH_LIGHT.has(ch) ? weight * LIGHT_WEIGHT : weight,
         credit: 1,
         ...(ZH_LIGHT.has(ch) ? { light: true } : {}),
+        ...(alternatives?.length ? { alternatives } : {}),
       });
     });
   }

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { extractiveAnswer, groundedPrompt } from './answer.ts';
 import { lineDiff } from './diff.ts';
 import { correct, editDistance } from './fuzzy.ts';
-import { buildQuery, CORRECTED_CREDIT, NEAR_CREDIT } from './query.ts';
-import { indexTerms, stem } from './text.ts';
+import { buildQuery, CORRECTED_CREDIT, hanSynonyms, NEAR_CREDIT } from './query.ts';
+import { coverage } from './score.ts';
+import { hanTerms, indexTerms, stem } from './text.ts';
 import { createRetriever } from './retriever.ts';
 import type { PassageHit, PassageSource } from './types.ts';
 
@@ -93,6 +94,43 @@ describe('typo correction', () => {
     expect(travel).toMatchObject({ terms: ['travel'], credit: CORRECTED_CREDIT });
     expect(password).toMatchObject({ terms: ['password'], credit: NEAR_CREDIT });
     expect(buildQuery(asked, stats, 'bigram', new Map()).units[0]!.terms).toEqual(['trasl']); // no analyser: any language
+  });
+});
+
+describe('Chinese synonyms', () => {
+  const stats = {
+    passages: 10,
+    avgTerms: 5,
+    df: new Map([
+      ['按揭', 2],
+      ['提前', 3],
+      ['还款', 3],
+    ]),
+  };
+  const asked = (text: string) => ({ words: [], han: [{ text, terms: hanTerms(text, 'bigram') }] });
+
+  it("lets a listed word's characters be satisfied by its synonym's bigrams, at synonym credit", () => {
+    const synonyms = hanSynonyms([
+      ['房贷', '按揭', '住房贷款'],
+      ['a', 'b'],
+    ]);
+    expect(synonyms.map((s) => s.word)).toEqual(['住房贷款', '房贷', '按揭']);
+    const query = buildQuery(asked('提前还房贷'), stats, 'bigram', new Map(), undefined, synonyms);
+    const [, , , fang, dai] = query.units;
+    expect(fang).toMatchObject({ terms: ['还房', '房贷'], alternatives: ['按揭'], known: true });
+    expect(dai).toMatchObject({ terms: ['房贷'], alternatives: ['按揭'], known: true });
+    const holds = (terms: string[]) => (t: string) => terms.includes(t);
+    expect(coverage(query, holds(['提前', '还款', '按揭']))).toBeGreaterThan(0.7);
+    expect(coverage(query, holds(['提前', '还款', '按揭']))).toBeLessThan(1);
+    // without the list the same characters are unknown to the knowledge base and cover nothing
+    const plain = buildQuery(asked('提前还房贷'), stats, 'bigram', new Map());
+    expect(plain.units.slice(3).every((u) => u.known === false)).toBe(true);
+  });
+
+  it('leaves a question without a listed word as it was', () => {
+    const synonyms = hanSynonyms([['房贷', '按揭']]);
+    const withList = buildQuery(asked('提前还款'), stats, 'bigram', new Map(), undefined, synonyms);
+    expect(withList).toEqual(buildQuery(asked('提前还款'), stats, 'bigram', new Map()));
   });
 });
 

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { candidateTerms, POSTING_BUDGET } from './candidates.ts';
 import { analyzeText, analyzeTexts } from './analyze.ts';
 import { questionLanguage, tsConfigOf } from './language.ts';
-import { BUILTIN_SYNONYMS, buildQuery, type Query, synonymMap, type SynonymMap } from './query.ts';
+import { BUILTIN_SYNONYMS, buildQuery, hanSynonyms, type Query, synonymMap, type SynonymMap } from './query.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { topicPair } from './topics.ts';
 import { calibratedConfidence, type ConfidenceSignals } from './confidence.ts';
@@ -66,7 +66,9 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
   const memoEntries = opts.memoEntries ?? 2000;
   const memo = new Map<string, { result: Promise<SearchResult>; at: number }>();
 
-  // Synonym groups stemmed by the same analyser as the index, once per language.
+  // Chinese synonyms are matched as written (bigram mode); the others' groups are stemmed by the
+  // same analyser as the index, once per language.
+  const zhSynonyms = zhMode === 'bigram' ? hanSynonyms(opts.synonyms?.zh ?? []) : [];
   const stemmedSynonyms = new Map<string, Promise<SynonymMap>>();
   const synonymsFor = (lang: string): Promise<SynonymMap> => {
     const stemmer = opts.source.stem;
@@ -160,7 +162,7 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
       analyzeText(opts.source.stem, req.question, lang, zhMode),
       synonymsFor(lang),
     ]);
-    const query = buildQuery(prepared, corpus, zhMode, synonyms, tsConfigOf(lang));
+    const query = buildQuery(prepared, corpus, zhMode, synonyms, tsConfigOf(lang), zhSynonyms);
     const terms =
       query.terms.length > 0 && corpus.passages > 0
         ? candidateTerms(query.terms, corpus, opts.postingBudget ?? POSTING_BUDGET)

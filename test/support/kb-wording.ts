@@ -1,20 +1,23 @@
 // Hygiene of the held-out evaluation: the demo articles' alternative phrasings and the synonym
 // lists may be tuned on the dev split, never on the test split's wording. `copiedTestWording`
 // returns the test questions (as indexes, never their text) that some phrasing or synonym group
-// repeats: most of a test question's words (word-set Jaccard ≥ 0.6) in one phrasing, or a whole
-// synonym group made of a test question's words.
+// repeats: most of a test question's words (word-set Jaccard ≥ 0.6; character bigrams for Chinese)
+// in one phrasing, or a whole synonym group made of a test question's words.
 import { parseFile } from '../../gateway/knowledge/document.ts';
 import { readImportPath } from '../../server/knowledge/files.ts';
 import { DEMO_DIR } from '../../server/knowledge/seed.ts';
 import { loadSynonyms } from '../../server/knowledge/synonyms.ts';
 import type { HeldOutQuestion } from '../fixtures/kb/held-out.ts';
 
+// Words, and for Chinese (no spaces between words) the character bigrams of each Han run.
 const words = (s: string) =>
   new Set(
-    s
-      .toLowerCase()
-      .normalize('NFKC')
-      .match(/[\p{L}\p{N}]+/gu) ?? [],
+    (
+      s
+        .toLowerCase()
+        .normalize('NFKC')
+        .match(/\p{Script=Han}+|[\p{L}\p{N}]+/gu) ?? []
+    ).flatMap((t) => (/^\p{Script=Han}{2,}$/u.test(t) ? [...t].slice(1).map((c, i) => [...t][i] + c) : [t])),
   );
 const jaccard = (a: Set<string>, b: Set<string>) => {
   const both = [...a].filter((w) => b.has(w)).length;
@@ -37,7 +40,11 @@ export function copiedTestWording(questions: HeldOutQuestion[]): number[] {
     if (q.split !== 'test') return;
     const asked = words(q.q);
     const inPhrasing = phrasings.some((p) => jaccard(p, asked) >= 0.6);
-    const inGroup = groups.some((g) => g.length >= 2 && g.every((w) => asked.has(w.toLowerCase())));
+    const inGroup = groups.some(
+      (g) =>
+        g.length >= 2 &&
+        g.every((w) => asked.has(w.toLowerCase()) || (/^\p{Script=Han}+$/u.test(w) && q.q.includes(w))),
+    );
     if (inPhrasing || inGroup) copied.push(i);
   });
   return copied;
