@@ -5,9 +5,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVAL_LANGS, HELD_OUT, splitOf, STYLES } from './fixtures/kb/held-out.ts';
 import { EN_DEV_MORE } from './fixtures/kb/held-out-en-dev.ts';
+import { EN_MORE, ZH_MORE } from './fixtures/kb/held-out-more.ts';
 import { KB_QUESTIONS } from './fixtures/kb/questions.ts';
 import { formatKbEval, type KbEvalResult, runKbEval } from './support/kb-eval.ts';
-import { formatHeldOut, groupBy, type HeldOutResult, runHeldOut, score } from './support/kb-heldout.ts';
+import { formatHeldOut, formatTable, groupBy, type HeldOutResult, runHeldOut, score } from './support/kb-heldout.ts';
 import { copiedTestWording, demoPhrasings } from './support/kb-wording.ts';
 
 let result: KbEvalResult;
@@ -17,6 +18,17 @@ beforeAll(async () => {
   heldOut = await runHeldOut();
   console.log(formatHeldOut(heldOut, 'dev'));
   console.log(formatHeldOut(heldOut, 'test'));
+  // The test split by batch: the second batch's writer saw neither the articles nor any result.
+  const second = new Set([...EN_MORE, ...ZH_MORE].map(([, , q]) => q));
+  for (const [name, inBatch] of [
+    ['first batch', false],
+    ['second batch', true],
+  ] as const) {
+    const items = heldOut.items.filter((i) => i.question.split === 'test' && second.has(i.question.q) === inBatch);
+    const byLang = groupBy(items, (i) => i.question.lang);
+    byLang.set('all', score(items));
+    console.log(`[kb-eval held-out] split=test, ${name}\n${formatTable('language', byLang)}`);
+  }
   result = await runKbEval();
   console.log(formatKbEval(result));
 });
@@ -45,16 +57,17 @@ describe('the held-out question set', () => {
   });
 
   // Floors a few questions under the test-split numbers measured when the threshold was chosen on
-  // the dev split (docs/knowledge-eval.md): a change that costs answers in any language fails here.
+  // the dev split (docs/knowledge-eval.md), with the second batch of questions in the split: a
+  // change that costs answers in any language fails here.
   it('answers the test split in every language at least as well as measured', () => {
     const test = heldOut.items.filter((i) => i.question.split === 'test');
     const byLang = groupBy(test, (i) => i.question.lang);
     expect([...byLang.keys()].sort()).toEqual([...EVAL_LANGS].sort());
-    const floors: Record<string, number> = { en: 0.71, zh: 0.76, de: 0.8, fr: 0.81, es: 0.72 };
+    const floors: Record<string, number> = { en: 0.64, zh: 0.58, de: 0.77, fr: 0.89, es: 0.84 };
     for (const [lang, s] of byLang) expect(s.answeredRight, lang).toBeGreaterThanOrEqual(floors[lang]!);
     const all = score(test);
     expect(all.top3).toBeGreaterThanOrEqual(0.95);
-    expect(all.idkOnUnanswerable).toBeGreaterThanOrEqual(0.95);
+    expect(all.idkOnUnanswerable).toBeGreaterThanOrEqual(0.9);
   });
 });
 

@@ -10,7 +10,8 @@ import type { Stemmer, ZhMode } from './types.ts';
 
 export type { Stemmer };
 
-const RUNS = /\p{Script=Han}+|[\p{L}\p{N}]+/gu;
+// A Han run, or a run of other letters and digits (a Latin word glued to Chinese is a word of its own).
+const RUNS = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
 
 interface Tokens {
   words: string[];

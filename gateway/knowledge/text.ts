@@ -20,7 +20,8 @@ export const ZH_LIGHT = new Set([
 ]);
 
 const HAN = /\p{Script=Han}/u;
-const RUNS = /\p{Script=Han}+|[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+// A Han run, or a run of other letters and digits: "App在哪下载" is the word "app" and a Han run.
+const RUNS = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+(?:['’](?:(?!\p{Script=Han})\p{L})+)?/gu;
 
 export function normalize(text: string): string {
   return text.normalize('NFKC').toLowerCase();

@@ -44,6 +44,11 @@ describe('per-language analysis in the database', () => {
     expect(await terms('银行卡挂失', 'zh')).toEqual(['银行', '行卡', '卡挂', '挂失']);
   });
 
+  it('keeps a Latin word glued to Chinese a word of its own (ATM, App)', async () => {
+    expect(await terms('手机银行App在哪下载', 'zh')).toEqual(['app', '手机', '机银', '银行', '在哪', '哪下', '下载']);
+    expect(await terms('在ATM取钱', 'zh')).toEqual(['atm', '在', '取钱']);
+  });
+
   it('a German stemmer matches what the English one cannot', async () => {
     const question = new Set(await terms('Meine Karten wurden gesperrt', 'de'));
     const passage = await terms('Sperren Sie Ihre Karte', 'de');

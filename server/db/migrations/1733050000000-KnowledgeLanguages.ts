@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-// The one migration that runs domain code: passages are re-analysed per language, with the same
+// A migration that runs domain code (as does KnowledgeMixedScript): passages are re-analysed per language, with the same
 // analysis the knowledge service indexes new versions with (a copy here would drift from it).
 // eslint-disable-next-line no-restricted-imports
 import { reindexPassages } from '../../knowledge/passages.ts';

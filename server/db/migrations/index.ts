@@ -22,6 +22,7 @@ import { AgentWorkload1733340000001 } from './1733340000001-AgentWorkload.ts';
 import { ClusterNodes1733350000001 } from './1733350000001-ClusterNodes.ts';
 import { KnowledgeVectors1733380000000 } from './1733380000000-KnowledgeVectors.ts';
 import { KnowledgeInlineTsv1733381700000 } from './1733381700000-KnowledgeInlineTsv.ts';
+import { KnowledgeMixedScript1733400000000 } from './1733400000000-KnowledgeMixedScript.ts';
 
 export const migrations = [
   Foundation1732300000000,
@@ -47,4 +48,5 @@ export const migrations = [
   ClusterNodes1733350000001,
   KnowledgeVectors1733380000000,
   KnowledgeInlineTsv1733381700000,
+  KnowledgeMixedScript1733400000000,
 ];
