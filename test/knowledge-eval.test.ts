@@ -63,7 +63,7 @@ describe('the held-out question set', () => {
     const test = heldOut.items.filter((i) => i.question.split === 'test');
     const byLang = groupBy(test, (i) => i.question.lang);
     expect([...byLang.keys()].sort()).toEqual([...EVAL_LANGS].sort());
-    const floors: Record<string, number> = { en: 0.64, zh: 0.58, de: 0.77, fr: 0.89, es: 0.84 };
+    const floors: Record<string, number> = { en: 0.68, zh: 0.58, de: 0.77, fr: 0.89, es: 0.84 };
     for (const [lang, s] of byLang) expect(s.answeredRight, lang).toBeGreaterThanOrEqual(floors[lang]!);
     const all = score(test);
     expect(all.top3).toBeGreaterThanOrEqual(0.95);

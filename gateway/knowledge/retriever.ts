@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { candidateTerms, POSTING_BUDGET } from './candidates.ts';
 import { analyzeText, analyzeTexts } from './analyze.ts';
 import { questionLanguage, tsConfigOf } from './language.ts';
+import { searchableQuestion } from './instructions.ts';
 import { BUILTIN_SYNONYMS, buildQuery, hanSynonyms, type Query, synonymMap, type SynonymMap } from './query.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { topicPair } from './topics.ts';
@@ -155,11 +156,13 @@ export function createRetriever(opts: RetrieverOptions): Retriever {
 
   async function search(req: SearchRequest): Promise<SearchResult> {
     const audiences: Audience[] = Array.isArray(req.audience) ? req.audience : [req.audience];
-    const lang = questionLanguage(req.question, req.lang);
-    const near = nearest(req.question, lang, audiences);
+    // Clauses that try to instruct the assistant name nothing the knowledge base holds.
+    const question = searchableQuestion(req.question);
+    const lang = questionLanguage(question, req.lang);
+    const near = nearest(question, lang, audiences);
     const [corpus, prepared, synonyms] = await Promise.all([
       stats(),
-      analyzeText(opts.source.stem, req.question, lang, zhMode),
+      analyzeText(opts.source.stem, question, lang, zhMode),
       synonymsFor(lang),
     ]);
     const query = buildQuery(prepared, corpus, zhMode, synonyms, tsConfigOf(lang), zhSynonyms);
