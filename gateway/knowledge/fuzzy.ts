@@ -3,7 +3,8 @@
 // A typo can also stop the stemmer from taking a suffix off ("internatonal" stays "internaton"
 // while "international" is "intern"): with nothing within that distance, the longest indexed stem
 // (5 letters or more) the word begins with, followed by at most a suffix's length, stands in (a
-// compound's first word too: "photocopi" → "photo", at a corrected word's reduced credit).
+// compound's first word too: "photocopi" → "photo", at a corrected word's reduced credit) — or,
+// failing that, the longest such stem the word begins with one edit off ("actvat" → "activ").
 
 /** Optimal-string-alignment distance, giving up (returning max + 1) once it must exceed max. */
 export function editDistance(a: string, b: string, max: number): number {
@@ -43,7 +44,18 @@ export function correct(word: string, vocabulary: Iterable<[string, number]>): s
   if (max === 0 || /\d/.test(word)) return undefined;
   let best: { term: string; d: number; df: number } | undefined;
   let prefix: { term: string; df: number } | undefined;
+  let nearPrefix: { term: string; df: number } | undefined;
   for (const [term, df] of vocabulary) {
+    if (
+      !best &&
+      !prefix &&
+      term.length >= MIN_PREFIX_STEM &&
+      (!nearPrefix ||
+        term.length > nearPrefix.term.length ||
+        (term.length === nearPrefix.term.length && df > nearPrefix.df)) &&
+      beginsNearly(word, term)
+    )
+      nearPrefix = { term, df };
     const begins =
       term.length >= MIN_PREFIX_STEM &&
       term.length < word.length &&
@@ -61,5 +73,18 @@ export function correct(word: string, vocabulary: Iterable<[string, number]>): s
     if (d > max) continue;
     if (!best || d < best.d || (d === best.d && df > best.df)) best = { term, d, df };
   }
-  return best?.term ?? prefix?.term;
+  return best?.term ?? prefix?.term ?? nearPrefix?.term;
+}
+
+/**
+ * The word begins, one edit off, with the stem, a suffix's length at most left over: a typo inside
+ * the stem kept the stemmer from taking the suffix off ("actvate" stays "actvat", "activate" is "activ").
+ */
+function beginsNearly(word: string, term: string): boolean {
+  if (/\p{Script=Han}/u.test(term)) return false;
+  for (let length = term.length - 1; length <= term.length + 1; length++) {
+    if (length > word.length || word.length - length > MAX_SUFFIX || length < MIN_PREFIX_STEM - 1) continue;
+    if (word.slice(0, length) !== term && editDistance(word.slice(0, length), term, 1) <= 1) return true;
+  }
+  return false;
 }

@@ -69,6 +69,24 @@ describe('typo correction', () => {
     expect(correct('bitcoin', [['bit', 3]])).toBeUndefined(); // a stem under five letters never stands in
     expect(correct('internationally', [['intern', 5]])).toBeUndefined(); // more than a suffix left over
   });
+
+  it('falls back to a stem the word begins with one edit off when the typo sits inside the stem', () => {
+    // Snowball: "activate" → "activ", but "actvate" → "actvat" (two edits from "activ").
+    expect(
+      correct('actvat', [
+        ['activ', 10],
+        ['act', 20],
+      ]),
+    ).toBe('activ');
+    expect(
+      correct('actvat', [
+        ['activ', 10],
+        ['actvat', 1],
+      ]),
+    ).toBe('actvat'); // a word the index holds wins
+    expect(correct('actvationsfee', [['activ', 10]])).toBeUndefined(); // more than a suffix left over
+    expect(correct('hello', [['activ', 10]])).toBeUndefined();
+  });
   it("corrects within the question's analyser only, and trusts a long word one edit away more", () => {
     const stats = {
       passages: 10,
