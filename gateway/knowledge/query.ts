@@ -64,19 +64,17 @@ export function synonymMap(groups: string[][]): SynonymMap {
 }
 
 /**
- * Chinese synonyms, matched as written in the question's Han runs (no stemmer): each word of two or
- * more characters with the other words of its groups, longest words first.
+ * Chinese synonyms, matched as written in the question's Han runs (no stemmer): each listed word of
+ * two or more characters with its synonyms' bigrams, longest words first.
  */
-export type HanSynonyms = { word: string; others: string[] }[];
+export type HanSynonyms = { word: string; bigrams: string[] }[];
 
 export function hanSynonyms(groups: string[][]): HanSynonyms {
-  const map = new Map<string, Set<string>>();
-  for (const group of groups) {
-    const words = group.map((w) => w.normalize('NFKC')).filter((w) => [...w].length >= 2 && [...w].every(isHan));
-    for (const a of words) for (const b of words) if (a !== b) (map.get(a) ?? map.set(a, new Set()).get(a)!).add(b);
-  }
-  return [...map]
-    .map(([word, others]) => ({ word, others: [...others] }))
+  const han = groups.map((g) =>
+    g.map((w) => w.normalize('NFKC')).filter((w) => [...w].length >= 2 && [...w].every(isHan)),
+  );
+  return [...synonymMap(han)]
+    .map(([word, others]) => ({ word, bigrams: [...new Set(others.flatMap((o) => hanTerms(o, 'bigram')))] }))
     .sort((a, b) => b.word.length - a.word.length || (a.word < b.word ? -1 : 1));
 }
 
@@ -85,14 +83,15 @@ function hanAlternatives(text: string, synonyms: HanSynonyms, stats: CorpusStats
   const chars = [...text];
   const out: (string[] | undefined)[] = chars.map(() => undefined);
   if (synonyms.length === 0 || chars.length < 2) return out;
-  for (const { word, others } of synonyms) {
-    const wlen = [...word].length;
+  for (const { word, bigrams } of synonyms) {
     let from = text.indexOf(word);
-    while (from >= 0) {
+    if (from < 0) continue;
+    const known = bigrams.filter((t) => stats.df.has(t));
+    if (known.length === 0) continue;
+    const wlen = [...word].length;
+    for (; from >= 0; from = text.indexOf(word, from + word.length)) {
       const at = [...text.slice(0, from)].length;
-      const bigrams = others.flatMap((o) => hanTerms(o, 'bigram')).filter((t) => stats.df.has(t));
-      for (let i = at; i < at + wlen; i++) if (bigrams.length) out[i] = [...new Set([...(out[i] ?? []), ...bigrams])];
-      from = text.indexOf(word, from + word.length);
+      for (let i = at; i < at + wlen; i++) out[i] = [...new Set([...(out[i] ?? []), ...known])];
     }
   }
   return out;

@@ -4,6 +4,7 @@
 // repeats: most of a test question's words (word-set Jaccard ≥ 0.6; character bigrams for Chinese)
 // in one phrasing, or a whole synonym group made of a test question's words.
 import { parseFile } from '../../gateway/knowledge/document.ts';
+import { hanTerms, isHan } from '../../gateway/knowledge/text.ts';
 import { readImportPath } from '../../server/knowledge/files.ts';
 import { DEMO_DIR } from '../../server/knowledge/seed.ts';
 import { loadSynonyms } from '../../server/knowledge/synonyms.ts';
@@ -16,8 +17,8 @@ const words = (s: string) =>
       s
         .toLowerCase()
         .normalize('NFKC')
-        .match(/\p{Script=Han}+|[\p{L}\p{N}]+/gu) ?? []
-    ).flatMap((t) => (/^\p{Script=Han}{2,}$/u.test(t) ? [...t].slice(1).map((c, i) => [...t][i] + c) : [t])),
+        .match(/\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu) ?? []
+    ).flatMap((t) => (isHan(t) ? hanTerms(t, 'bigram') : [t])),
   );
 const jaccard = (a: Set<string>, b: Set<string>) => {
   const both = [...a].filter((w) => b.has(w)).length;
@@ -41,9 +42,7 @@ export function copiedTestWording(questions: HeldOutQuestion[]): number[] {
     const asked = words(q.q);
     const inPhrasing = phrasings.some((p) => jaccard(p, asked) >= 0.6);
     const inGroup = groups.some(
-      (g) =>
-        g.length >= 2 &&
-        g.every((w) => asked.has(w.toLowerCase()) || (/^\p{Script=Han}+$/u.test(w) && q.q.includes(w))),
+      (g) => g.length >= 2 && g.every((w) => asked.has(w.toLowerCase()) || (isHan(w) && q.q.includes(w))),
     );
     if (inPhrasing || inGroup) copied.push(i);
   });

@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-// A migration that runs domain code (as does KnowledgeMixedScript): passages are re-analysed per language, with the same
-// analysis the knowledge service indexes new versions with (a copy here would drift from it).
+// A migration that runs domain code (as does KnowledgeMixedScript): passages are re-analysed per
+// language, with the same analysis the knowledge service indexes new versions with (a copy here
+// would drift from it).
 // eslint-disable-next-line no-restricted-imports
 import { reindexPassages } from '../../knowledge/passages.ts';
 
